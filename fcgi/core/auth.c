@@ -1,0 +1,275 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "log.h"
+
+static unsigned char secret_key[crypto_generichash_KEYBYTES];
+static pthread_mutex_t gate_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate_cv = PTHREAD_COND_INITIALIZER;
+static unsigned gate_running, gate_waiting, gate_max_running, gate_max_waiting;
+static char dummy_hash[AUTH_HASH_LEN];
+
+int auth_init(const struct conf *c)
+{
+	unsigned char buf[64];
+	ssize_t n;
+	int fd;
+
+	if (sodium_init() < 0)
+		return -1;
+	if ((fd = open(c->sec.key_file, O_RDONLY | O_CLOEXEC)) < 0) {
+		log_err("auth: %s: %s", c->sec.key_file, strerror(errno));
+		return -1;
+	}
+	n = read(fd, buf, sizeof buf);
+	close(fd);
+	if (n < 32) {
+		log_err("auth: %s: need at least 32 bytes of key", c->sec.key_file);
+		sodium_memzero(buf, sizeof buf);
+		return -1;
+	}
+	/* Derive rather than use the file's bytes directly, so a key file of
+	 * any length >= 32 gives a uniform key. */
+	crypto_generichash(secret_key, sizeof secret_key, buf, (size_t)n, NULL, 0);
+	sodium_memzero(buf, sizeof buf);
+	gate_max_running = c->sec.hash_concurrency;
+	gate_max_waiting = c->sec.hash_queue;
+	if (crypto_pwhash_str(dummy_hash, "gatehouse-dummy-password", 24,
+			      crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return -1;
+	return 0;
+}
+
+void auth_free(void)
+{
+	sodium_memzero(secret_key, sizeof secret_key);
+}
+
+static enum auth_result gate_enter(void)
+{
+	enum auth_result rc = AUTH_OK;
+
+	pthread_mutex_lock(&gate_mu);
+	if (gate_running >= gate_max_running) {
+		if (gate_waiting >= gate_max_waiting) {
+			rc = AUTH_BUSY;
+			goto out;
+		}
+		gate_waiting++;
+		while (gate_running >= gate_max_running)
+			pthread_cond_wait(&gate_cv, &gate_mu);
+		gate_waiting--;
+	}
+	gate_running++;
+out:
+	pthread_mutex_unlock(&gate_mu);
+	return rc;
+}
+
+static void gate_leave(void)
+{
+	pthread_mutex_lock(&gate_mu);
+	gate_running--;
+	pthread_cond_signal(&gate_cv);
+	pthread_mutex_unlock(&gate_mu);
+}
+
+int auth_password_hash_direct(const char *pw, char out[AUTH_HASH_LEN])
+{
+	if (sodium_init() < 0)
+		return -1;
+	return crypto_pwhash_str(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+				 crypto_pwhash_MEMLIMIT_INTERACTIVE);
+}
+
+enum auth_result auth_password_hash(const char *pw, char out[AUTH_HASH_LEN])
+{
+	enum auth_result rc;
+
+	if ((rc = gate_enter()) != AUTH_OK)
+		return rc;
+	rc = auth_password_hash_direct(pw, out) == 0 ? AUTH_OK : AUTH_ERR;
+	gate_leave();
+	return rc;
+}
+
+enum auth_result auth_password_verify(const char *hash, const char *pw)
+{
+	enum auth_result rc;
+	int ok;
+
+	if ((rc = gate_enter()) != AUTH_OK)
+		return rc;
+	ok = crypto_pwhash_str_verify(hash ? hash : dummy_hash, pw, strlen(pw)) == 0;
+	gate_leave();
+	return ok && hash != NULL ? AUTH_OK : AUTH_FAIL;
+}
+
+void auth_token_new(unsigned char raw[AUTH_TOKEN_BYTES], char cookie[AUTH_COOKIE_LEN + 1])
+{
+	randombytes_buf(raw, AUTH_TOKEN_BYTES);
+	sodium_bin2base64(cookie, AUTH_COOKIE_LEN + 1, raw, AUTH_TOKEN_BYTES,
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+int auth_token_parse(const char *cookie, unsigned char raw[AUTH_TOKEN_BYTES])
+{
+	size_t len = 0;
+	const char *end;
+
+	if (cookie == NULL || strlen(cookie) != AUTH_COOKIE_LEN)
+		return -1;
+	if (sodium_base642bin(raw, AUTH_TOKEN_BYTES, cookie, AUTH_COOKIE_LEN, NULL, &len, &end,
+			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    len != AUTH_TOKEN_BYTES || *end != '\0')
+		return -1;
+	return 0;
+}
+
+void auth_token_hash(const unsigned char raw[AUTH_TOKEN_BYTES], unsigned char out[32])
+{
+	crypto_hash_sha256(out, raw, AUTH_TOKEN_BYTES);
+}
+
+void auth_csrf(const char *purpose, const unsigned char *bind, size_t len,
+	       char out[AUTH_CSRF_LEN + 1])
+{
+	crypto_generichash_state st;
+	unsigned char mac[32];
+
+	crypto_generichash_init(&st, secret_key, sizeof secret_key, sizeof mac);
+	crypto_generichash_update(&st, (const unsigned char *)purpose, strlen(purpose) + 1);
+	crypto_generichash_update(&st, bind, len);
+	crypto_generichash_final(&st, mac, sizeof mac);
+	sodium_bin2hex(out, AUTH_CSRF_LEN + 1, mac, sizeof mac);
+	sodium_memzero(mac, sizeof mac);
+}
+
+int auth_csrf_ok(const char *purpose, const unsigned char *bind, size_t len, const char *given)
+{
+	char want[AUTH_CSRF_LEN + 1];
+	int ok;
+
+	if (given == NULL || strlen(given) != AUTH_CSRF_LEN)
+		return 0;
+	auth_csrf(purpose, bind, len, want);
+	ok = sodium_memcmp(want, given, AUTH_CSRF_LEN) == 0;
+	sodium_memzero(want, sizeof want);
+	return ok;
+}
+
+void auth_random_hex(char *out, size_t n)
+{
+	unsigned char b[32];
+	if (n > sizeof b)
+		n = sizeof b;
+	randombytes_buf(b, n);
+	sodium_bin2hex(out, 2 * n + 1, b, n);
+}
+
+static void throttle_key(const char *kind, const char *v, unsigned char out[32])
+{
+	crypto_hash_sha256_state st;
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const unsigned char *)kind, strlen(kind) + 1);
+	crypto_hash_sha256_update(&st, (const unsigned char *)v, strlen(v));
+	crypto_hash_sha256_final(&st, out);
+}
+
+/* Decides one key under its row lock.  Returns 1 if the attempt may go on,
+ * 0 if refused (*lock is the lock to set, or keep). */
+static int throttle_decide(struct db_throttle *t, unsigned limit, long long *retry)
+{
+	if (t->locked_secs > 0) {
+		*retry = t->locked_secs;
+		return 0;
+	}
+	if (t->age_secs >= AUTH_WINDOW_SECS) {
+		t->attempts = 0;
+		t->age_secs = 0;
+	}
+	if (t->attempts >= limit) {
+		/* Each refused attempt after the limit doubles the wait:
+		 * 30 s, 60 s, 2 min ... capped at the window. */
+		unsigned over = t->attempts - limit;
+		long long lock = 30LL << (over > 5 ? 5 : over);
+		if (lock > AUTH_WINDOW_SECS)
+			lock = AUTH_WINDOW_SECS;
+		t->attempts++;
+		t->locked_secs = lock;
+		*retry = lock;
+		return 0;
+	}
+	t->attempts++;
+	return 1;
+}
+
+enum auth_result auth_throttle_reserve(struct db *db, const char *account, const char *addr,
+				       long long *retry_after)
+{
+	unsigned char ka[32], kb[32];
+	struct db_throttle ta, tb;
+	enum db_result rc = DB_ERR;
+	int tries = 0;
+
+	throttle_key("account", account, ka);
+	throttle_key("addr", addr, kb);
+	*retry_after = 0;
+again:
+	if ((rc = db_begin(db)) != DB_OK)
+		goto fail;
+	/* Always account first, then address: one lock order, no deadlock
+	 * cycles between two sign-ins. */
+	if ((rc = db_throttle_lock(db, ka, &ta)) != DB_OK ||
+	    (rc = db_throttle_lock(db, kb, &tb)) != DB_OK)
+		goto fail;
+	long long ra = 0, rb = 0;
+	struct db_throttle oa = ta, ob = tb;
+	int okA = throttle_decide(&ta, AUTH_LIMIT_ACCOUNT, &ra);
+	int okB = throttle_decide(&tb, AUTH_LIMIT_ADDR, &rb);
+	if (okA && okB) {
+		if ((rc = db_throttle_set(db, ka, ta.age_secs, ta.attempts, 0)) != DB_OK ||
+		    (rc = db_throttle_set(db, kb, tb.age_secs, tb.attempts, 0)) != DB_OK)
+			goto fail;
+	} else {
+		/* Refused: write only the refusing keys' new locks; the other
+		 * key keeps its counters untouched. */
+		if (!okA && oa.locked_secs == 0 &&
+		    (rc = db_throttle_set(db, ka, ta.age_secs, ta.attempts, ta.locked_secs)) != DB_OK)
+			goto fail;
+		if (!okB && ob.locked_secs == 0 &&
+		    (rc = db_throttle_set(db, kb, tb.age_secs, tb.attempts, tb.locked_secs)) != DB_OK)
+			goto fail;
+		*retry_after = ra > rb ? ra : rb;
+	}
+	if ((rc = db_commit(db)) != DB_OK)
+		goto fail;
+	return (okA && okB) ? AUTH_OK : AUTH_LOCKED;
+fail:
+	db_rollback(db);
+	if (rc == DB_RETRY && tries++ < 3)
+		goto again;
+	return AUTH_ERR;
+}
+
+enum auth_result auth_throttle_settle(struct db *db, const char *account, const char *addr,
+				      int success)
+{
+	unsigned char ka[32], kb[32];
+
+	if (!success)
+		return AUTH_OK; /* the reservation stands as a failure */
+	throttle_key("account", account, ka);
+	throttle_key("addr", addr, kb);
+	if (db_throttle_clear(db, ka) != DB_OK || db_throttle_refund(db, kb) != DB_OK)
+		return AUTH_ERR;
+	return AUTH_OK;
+}

@@ -1,0 +1,65 @@
+/* Passwords, session tokens, CSRF tokens and sign-in throttling. */
+#ifndef GH_AUTH_H
+#define GH_AUTH_H
+
+#include <sodium.h>
+#include <stddef.h>
+
+#include "conf.h"
+#include "db.h"
+
+enum auth_result {
+	AUTH_OK = 0,
+	AUTH_FAIL,  /* wrong password, unknown account, bad token */
+	AUTH_BUSY,  /* too many hashes waiting: answer 503 */
+	AUTH_LOCKED,/* throttled: answer 429 */
+	AUTH_ERR,
+};
+
+#define AUTH_TOKEN_BYTES 32
+#define AUTH_COOKIE_LEN 43 /* base64url of 32 bytes, no padding */
+#define AUTH_CSRF_LEN 64   /* hex */
+#define AUTH_HASH_LEN crypto_pwhash_STRBYTES
+
+/* Loads the secrets key file and sizes the hash gate.  Start-up only. */
+int auth_init(const struct conf *c);
+void auth_free(void);
+
+/* Argon2id (interactive limits) through a gate that admits at most
+ * hash_concurrency hashes at once and lets at most hash_queue more wait. */
+enum auth_result auth_password_hash(const char *pw, char out[AUTH_HASH_LEN]);
+/* hash NULL checks against a fixed dummy so that an unknown account costs
+ * the same time as a known one; the result is then always AUTH_FAIL. */
+enum auth_result auth_password_verify(const char *hash, const char *pw);
+/* The same hashing cost without the gate: for the ctl tool. */
+int auth_password_hash_direct(const char *pw, char out[AUTH_HASH_LEN]);
+
+/* A fresh random token: raw bytes and its cookie text (NUL-terminated). */
+void auth_token_new(unsigned char raw[AUTH_TOKEN_BYTES], char cookie[AUTH_COOKIE_LEN + 1]);
+/* Decodes a cookie value; -1 if malformed. */
+int auth_token_parse(const char *cookie, unsigned char raw[AUTH_TOKEN_BYTES]);
+/* SHA-256 of the token, the only form stored. */
+void auth_token_hash(const unsigned char raw[AUTH_TOKEN_BYTES], unsigned char out[32]);
+
+/* CSRF token bound to a secret cookie value (the session token, or the
+ * pre-session cookie on the sign-in form): keyed BLAKE2b, hex. */
+void auth_csrf(const char *purpose, const unsigned char *bind, size_t len,
+	       char out[AUTH_CSRF_LEN + 1]);
+int auth_csrf_ok(const char *purpose, const unsigned char *bind, size_t len, const char *given);
+
+/* Throttling.  Before checking a password, reserve an attempt against the
+ * account and the address (counted atomically in the database, so parallel
+ * attempts cannot pass the limit); afterwards settle it.  AUTH_LOCKED sets
+ * *retry_after in seconds. */
+#define AUTH_LIMIT_ACCOUNT 5
+#define AUTH_LIMIT_ADDR 20
+#define AUTH_WINDOW_SECS 900
+enum auth_result auth_throttle_reserve(struct db *db, const char *account, const char *addr,
+				       long long *retry_after);
+enum auth_result auth_throttle_settle(struct db *db, const char *account, const char *addr,
+				      int success);
+
+/* Random hex string of 2*n chars (n <= 32) into out. */
+void auth_random_hex(char *out, size_t n);
+
+#endif

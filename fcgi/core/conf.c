@@ -1,0 +1,158 @@
+#include "config.h"
+
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+
+struct loadctx {
+	struct conf *c;
+	char *err;
+	size_t errsz;
+	int failed;
+};
+
+static int set_str(char *dst, size_t dstsz, const char *v)
+{
+	if (strlen(v) >= dstsz)
+		return 0;
+	memcpy(dst, v, strlen(v) + 1);
+	return 1;
+}
+
+static int set_uint(unsigned *dst, const char *v, unsigned lo, unsigned hi)
+{
+	char *end;
+	unsigned long n = strtoul(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || n < lo || n > hi)
+		return 0;
+	*dst = (unsigned)n;
+	return 1;
+}
+
+static int set_size(size_t *dst, const char *v, unsigned lo, unsigned hi)
+{
+	unsigned u;
+	if (!set_uint(&u, v, lo, hi))
+		return 0;
+	*dst = u;
+	return 1;
+}
+
+#define IS(s, k) (strcmp(sec, s) == 0 && strcmp(name, k) == 0)
+
+static int handler(void *user, const char *sec, const char *name, const char *v)
+{
+	struct loadctx *l = user;
+	struct conf *c = l->c;
+	int ok;
+
+	if (IS("database", "host"))
+		ok = set_str(c->db.host, sizeof c->db.host, v);
+	else if (IS("database", "port"))
+		ok = set_uint(&c->db.port, v, 1, 65535);
+	else if (IS("database", "socket"))
+		ok = set_str(c->db.socket, sizeof c->db.socket, v);
+	else if (IS("database", "user"))
+		ok = set_str(c->db.user, sizeof c->db.user, v);
+	else if (IS("database", "password"))
+		ok = set_str(c->db.password, sizeof c->db.password, v);
+	else if (IS("database", "name"))
+		ok = set_str(c->db.name, sizeof c->db.name, v);
+	else if (IS("web", "base_url"))
+		ok = set_str(c->web.base_url, sizeof c->web.base_url, v) &&
+		     (strncmp(v, "http://", 7) == 0 || strncmp(v, "https://", 8) == 0) &&
+		     v[strlen(v) - 1] != '/';
+	else if (IS("web", "xslt_dir"))
+		ok = set_str(c->web.xslt_dir, sizeof c->web.xslt_dir, v);
+	else if (IS("security", "secrets_key_file"))
+		ok = set_str(c->sec.key_file, sizeof c->sec.key_file, v);
+	else if (IS("security", "hash_concurrency"))
+		ok = set_uint(&c->sec.hash_concurrency, v, 1, 64);
+	else if (IS("security", "hash_queue"))
+		ok = set_uint(&c->sec.hash_queue, v, 0, 4096);
+	else if (IS("security", "session_idle_minutes"))
+		ok = set_uint(&c->sec.session_idle_min, v, 1, 7 * 24 * 60);
+	else if (IS("security", "session_absolute_hours"))
+		ok = set_uint(&c->sec.session_abs_hours, v, 1, 24 * 30);
+	else if (IS("security", "cookie_secure")) {
+		unsigned b = 1;
+		ok = set_uint(&b, v, 0, 1);
+		c->sec.cookie_secure = (int)b;
+	} else if (IS("limits", "body_max"))
+		ok = set_size(&c->lim.body_max, v, 1024, 16u << 20);
+	else if (IS("limits", "fields_max"))
+		ok = set_size(&c->lim.fields_max, v, 1, 10000);
+	else if (IS("limits", "field_max"))
+		ok = set_size(&c->lim.field_max, v, 64, 1u << 20);
+	else if (IS("settings", "listen"))
+		ok = set_str(c->settings.listen, sizeof c->settings.listen, v);
+	else if (IS("settings", "threads"))
+		ok = set_uint(&c->settings.threads, v, 1, 1024);
+	else if (IS("settings", "nginx_workers"))
+		ok = set_uint(&c->settings.nginx_workers, v, 1, 256);
+	else if (IS("settings", "nginx_keepalive"))
+		ok = set_uint(&c->settings.nginx_keepalive, v, 0, 1024);
+	else {
+		/* An unknown key is a typo that would silently keep a default. */
+		snprintf(l->err, l->errsz, "unknown key [%s] %s", sec, name);
+		l->failed = 1;
+		return 0;
+	}
+	if (!ok) {
+		snprintf(l->err, l->errsz, "bad value for [%s] %s", sec, name);
+		l->failed = 1;
+	}
+	return ok;
+}
+
+int conf_load(const char *path, struct conf *c, char *err, size_t errsz)
+{
+	struct loadctx l = {c, err, errsz, 0};
+	int rc;
+
+	memset(c, 0, sizeof *c);
+	c->db.port = 3306;
+	strcpy(c->db.user, "gatehouse");
+	strcpy(c->db.name, "gatehouse");
+	strcpy(c->web.base_url, "http://127.0.0.1:8080");
+	strcpy(c->web.xslt_dir, "xslt");
+	c->sec.hash_concurrency = 2;
+	c->sec.hash_queue = 16;
+	c->sec.session_idle_min = 60;
+	c->sec.session_abs_hours = 12;
+	c->sec.cookie_secure = 1;
+	c->lim.body_max = 65536;
+	c->lim.fields_max = 64;
+	c->lim.field_max = 8192;
+	c->settings.threads = 24;
+	c->settings.nginx_workers = 2;
+	c->settings.nginx_keepalive = 8;
+
+	rc = ini_parse(path, handler, &l);
+	if (rc < 0) {
+		snprintf(err, errsz, "%s: cannot open", path);
+		return -1;
+	}
+	if (rc > 0) {
+		char msg[256];
+		snprintf(msg, sizeof msg, "%s:%d: %s", path, rc, l.failed ? err : "syntax error");
+		snprintf(err, errsz, "%s", msg);
+		return -1;
+	}
+	if (c->sec.key_file[0] == '\0') {
+		snprintf(err, errsz, "%s: [security] secrets_key_file is required", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Every idle connection nginx keeps to us pins one libfcgi worker thread in a
+ * blocking read, so at most nginx_workers * nginx_keepalive threads can be
+ * parked; the rest must stay free to accept new connections. */
+unsigned conf_threads_min(const struct conf *c)
+{
+	return c->settings.nginx_workers * c->settings.nginx_keepalive + 8;
+}

@@ -1,0 +1,37 @@
+/* The application config file (INI, see docs/contract.md). */
+#ifndef GH_CONF_H
+#define GH_CONF_H
+
+#include <stddef.h>
+
+struct conf {
+	struct {
+		char host[256], socket[512], user[128], password[256], name[128];
+		unsigned port;
+	} db;
+	struct {
+		char base_url[512], xslt_dir[1024];
+	} web;
+	struct {
+		char key_file[1024];
+		unsigned hash_concurrency, hash_queue;
+		unsigned session_idle_min, session_abs_hours;
+		int cookie_secure;
+	} sec;
+	struct {
+		size_t body_max, fields_max, field_max;
+	} lim;
+	struct {
+		char listen[512];
+		unsigned threads, nginx_workers, nginx_keepalive;
+	} settings;
+};
+
+/* Fills c with defaults, then the file's values.  On failure returns -1 and
+ * writes a message naming the line into err. */
+int conf_load(const char *path, struct conf *c, char *err, size_t errsz);
+
+/* The thread rule for FastCGI behind nginx keepalive (see README). */
+unsigned conf_threads_min(const struct conf *c);
+
+#endif

@@ -1,0 +1,1040 @@
+#include "config.h"
+
+#include <errno.h>
+#include <mysql.h>
+#include <mysqld_error.h>
+#include <errmsg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+
+/* The statement table: every query the application runs.  Index = enum q. */
+enum q {
+	Q_TENANT_GET,
+	Q_TENANT_BY_SLUG,
+	Q_TENANT_GET_LOCKED,
+	Q_TENANT_INSERT,
+	Q_TENANT_SET_PORTAL,
+	Q_OFFICE_LOGIN,
+	Q_OFFICE_INSERT,
+	Q_OFFICE_SET_PERM,
+	Q_OFFICE_SET_ACTIVE,
+	Q_SESSION_INSERT,
+	Q_SESSION_OFFICE,
+	Q_SESSION_PORTAL,
+	Q_SESSION_TOUCH,
+	Q_SESSION_DELETE,
+	Q_SESSION_DELETE_OFFICE_USER,
+	Q_SESSION_DELETE_TENANT_PORTAL,
+	Q_SESSION_PURGE,
+	Q_THROTTLE_ENSURE,
+	Q_THROTTLE_LOCK,
+	Q_THROTTLE_SET,
+	Q_THROTTLE_CLEAR,
+	Q_THROTTLE_REFUND,
+	Q_THROTTLE_CLEAR_ALL,
+	Q_AUDIT_INSERT,
+	Q_AUDIT_LAST,
+	Q_CUSTOMER_INSERT,
+	Q_CUSTOMER_BY_NAME,
+	Q_PORTAL_USER_INSERT,
+	Q_PORTAL_USER_BY_EMAIL,
+	Q_SCHEMA_VERSION_CREATE,
+	Q_SCHEMA_VERSION_HAS,
+	Q_SCHEMA_VERSION_ADD,
+	Q__COUNT
+};
+
+#define TENANT_COLS                                                                        \
+	"id, slug, company_name, street, city, state, zip, country, portal_enabled, "    \
+	"frame_origins"
+
+static const char *const sql[Q__COUNT] = {
+	[Q_TENANT_GET] = "SELECT " TENANT_COLS " FROM tenants WHERE id = ?",
+	[Q_TENANT_BY_SLUG] = "SELECT " TENANT_COLS " FROM tenants WHERE slug = ?",
+	[Q_TENANT_GET_LOCKED] = "SELECT " TENANT_COLS " FROM tenants WHERE id = ? FOR UPDATE",
+	[Q_TENANT_INSERT] = "INSERT INTO tenants (slug, company_name, street, city, state, zip, "
+			    "country) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	[Q_TENANT_SET_PORTAL] =
+		"UPDATE tenants SET portal_enabled = ?, frame_origins = ? WHERE id = ?",
+	[Q_OFFICE_LOGIN] =
+		"SELECT id, tenant_id, password_hash, active FROM office_users WHERE email = ?",
+	[Q_OFFICE_INSERT] = "INSERT INTO office_users (tenant_id, email, password_hash, role, "
+			    "first_name, last_name) VALUES (?, ?, ?, ?, ?, ?)",
+	[Q_OFFICE_SET_PERM] = "INSERT INTO office_user_perms (user_id, module, level) VALUES "
+			      "(?, ?, ?) ON DUPLICATE KEY UPDATE level = VALUES(level)",
+	[Q_OFFICE_SET_ACTIVE] = "UPDATE office_users SET active = ? WHERE id = ?",
+	[Q_SESSION_INSERT] =
+		"INSERT INTO sessions (token_hash, kind, tenant_id, office_user_id, "
+		"portal_user_id, expires_at, ip, user_agent) VALUES (?, ?, ?, "
+		"IF(? = 'office', ?, NULL), IF(? = 'portal', ?, NULL), "
+		"NOW(6) + INTERVAL ? HOUR, ?, ?)",
+	/* Everything a settings request needs in one round trip: the session,
+	 * its user (still active, same tenant), the tenant and the settings
+	 * permission. */
+	[Q_SESSION_OFFICE] =
+		"SELECT s.id, s.tenant_id, u.id, u.email, u.first_name, u.last_name, "
+		"COALESCE(p.level, 0), t.slug, t.company_name, "
+		"TIMESTAMPDIFF(SECOND, s.last_seen_at, NOW(6)) "
+		"FROM sessions s "
+		"JOIN office_users u ON u.id = s.office_user_id AND u.tenant_id = s.tenant_id "
+		"JOIN tenants t ON t.id = s.tenant_id "
+		"LEFT JOIN office_user_perms p ON p.user_id = u.id AND p.module = 'settings' "
+		"WHERE s.token_hash = ? AND s.kind = 'office' AND u.active = 1 "
+		"AND s.expires_at > NOW(6) AND s.last_seen_at > NOW(6) - INTERVAL ? MINUTE",
+	[Q_SESSION_PORTAL] =
+		"SELECT s.portal_user_id FROM sessions s "
+		"JOIN tenants t ON t.id = s.tenant_id "
+		"JOIN portal_users pu ON pu.id = s.portal_user_id AND pu.tenant_id = s.tenant_id "
+		"WHERE s.token_hash = ? AND s.kind = 'portal' AND t.portal_enabled = 1 "
+		"AND pu.status = 'active' AND s.expires_at > NOW(6) "
+		"AND s.last_seen_at > NOW(6) - INTERVAL ? MINUTE",
+	[Q_SESSION_TOUCH] = "UPDATE sessions SET last_seen_at = NOW(6) WHERE id = ?",
+	[Q_SESSION_DELETE] = "DELETE FROM sessions WHERE token_hash = ?",
+	[Q_SESSION_DELETE_OFFICE_USER] = "DELETE FROM sessions WHERE office_user_id = ?",
+	[Q_SESSION_DELETE_TENANT_PORTAL] =
+		"DELETE FROM sessions WHERE tenant_id = ? AND kind = 'portal'",
+	[Q_SESSION_PURGE] = "DELETE FROM sessions WHERE expires_at < NOW(6) - INTERVAL 1 DAY",
+	/* ON DUPLICATE KEY takes an exclusive lock at once; INSERT IGNORE
+	 * would take a shared one and deadlock with the FOR UPDATE below. */
+	[Q_THROTTLE_ENSURE] = "INSERT INTO login_throttle (key_hash, window_start, attempts) "
+			      "VALUES (?, NOW(6), 0) ON DUPLICATE KEY UPDATE key_hash = key_hash",
+	[Q_THROTTLE_LOCK] =
+		"SELECT attempts, TIMESTAMPDIFF(SECOND, window_start, NOW(6)), "
+		"GREATEST(0, TIMESTAMPDIFF(SECOND, NOW(6), COALESCE(locked_until, NOW(6)))) "
+		"FROM login_throttle WHERE key_hash = ? FOR UPDATE",
+	[Q_THROTTLE_SET] = "UPDATE login_throttle SET window_start = NOW(6) - INTERVAL ? SECOND, "
+			   "attempts = ?, locked_until = IF(? > 0, NOW(6) + INTERVAL ? SECOND, "
+			   "NULL) WHERE key_hash = ?",
+	[Q_THROTTLE_CLEAR] = "DELETE FROM login_throttle WHERE key_hash = ?",
+	[Q_THROTTLE_REFUND] = "UPDATE login_throttle SET attempts = attempts - 1 "
+			      "WHERE key_hash = ? AND attempts > 0",
+	[Q_THROTTLE_CLEAR_ALL] = "DELETE FROM login_throttle",
+	[Q_AUDIT_INSERT] = "INSERT INTO audit_log (tenant_id, actor_user_id, actor_email, "
+			   "action, target, old_value, new_value, request_id, ip) VALUES "
+			   "(?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?)",
+	[Q_AUDIT_LAST] = "SELECT COALESCE(old_value, ''), COALESCE(new_value, '') FROM audit_log "
+			 "WHERE tenant_id = ? AND action = ? ORDER BY id DESC LIMIT 1",
+	[Q_CUSTOMER_INSERT] = "INSERT INTO customers (tenant_id, name, primary_email, phone) "
+			      "VALUES (?, ?, ?, ?)",
+	[Q_CUSTOMER_BY_NAME] = "SELECT id FROM customers WHERE tenant_id = ? AND name = ?",
+	[Q_PORTAL_USER_INSERT] = "INSERT INTO portal_users (tenant_id, customer_id, email, "
+				 "password_hash) VALUES (?, ?, ?, ?)",
+	[Q_PORTAL_USER_BY_EMAIL] = "SELECT id FROM portal_users WHERE tenant_id = ? AND email = ?",
+	[Q_SCHEMA_VERSION_CREATE] =
+		"CREATE TABLE IF NOT EXISTS schema_version (version INT UNSIGNED NOT NULL "
+		"PRIMARY KEY, name VARCHAR(200) NOT NULL, applied_at DATETIME(6) NOT NULL "
+		"DEFAULT CURRENT_TIMESTAMP(6)) ENGINE=InnoDB",
+	[Q_SCHEMA_VERSION_HAS] = "SELECT version FROM schema_version WHERE version = ?",
+	[Q_SCHEMA_VERSION_ADD] = "INSERT INTO schema_version (version, name) VALUES (?, ?)",
+};
+
+struct db {
+	const struct conf *conf;
+	unsigned flags;
+	MYSQL *m;
+	MYSQL_STMT *st[Q__COUNT];
+	int in_txn;
+	unsigned txn_stmts; /* statements run in the current transaction */
+	char err[256];
+};
+
+static void db_disconnect(struct db *db)
+{
+	for (size_t i = 0; i < Q__COUNT; i++) {
+		if (db->st[i] != NULL)
+			mysql_stmt_close(db->st[i]);
+		db->st[i] = NULL;
+	}
+	if (db->m != NULL)
+		mysql_close(db->m);
+	db->m = NULL;
+}
+
+static int db_connect(struct db *db)
+{
+	const struct conf *c = db->conf;
+	unsigned timeout = 5, rw = 30;
+	my_bool off = 0;
+	unsigned long cflags = (db->flags & DB_MULTI_STATEMENTS) ? CLIENT_MULTI_STATEMENTS : 0;
+
+	db_disconnect(db);
+	if ((db->m = mysql_init(NULL)) == NULL)
+		return -1;
+	mysql_options(db->m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	mysql_options(db->m, MYSQL_OPT_READ_TIMEOUT, &rw);
+	mysql_options(db->m, MYSQL_OPT_WRITE_TIMEOUT, &rw);
+	mysql_options(db->m, MYSQL_OPT_RECONNECT, &off);
+	mysql_options(db->m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	/* UTC everywhere, and strict mode so bad data is an error, not a warning. */
+	mysql_options(db->m, MYSQL_INIT_COMMAND,
+		      "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,"
+		      "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
+	if (mysql_real_connect(db->m, c->db.host[0] ? c->db.host : NULL, c->db.user,
+			       c->db.password[0] ? c->db.password : NULL, c->db.name,
+			       c->db.host[0] ? c->db.port : 0,
+			       c->db.socket[0] && !c->db.host[0] ? c->db.socket : NULL,
+			       cflags) == NULL) {
+		snprintf(db->err, sizeof db->err, "connect: %s", mysql_error(db->m));
+		mysql_close(db->m);
+		db->m = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+struct db *db_open(const struct conf *c, unsigned flags, int lazy)
+{
+	struct db *db = calloc(1, sizeof *db);
+
+	if (db == NULL)
+		return NULL;
+	db->conf = c;
+	db->flags = flags;
+	if (db_connect(db) != 0 && !lazy) {
+		log_err("db: %s", db->err);
+		free(db);
+		return NULL;
+	}
+	return db;
+}
+
+void db_close(struct db *db)
+{
+	if (db == NULL)
+		return;
+	db_disconnect(db);
+	free(db);
+}
+
+const char *db_errmsg(struct db *db)
+{
+	return db->err;
+}
+
+static int lost(unsigned e)
+{
+	return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST || e == CR_CONN_HOST_ERROR ||
+	       e == CR_CONNECTION_ERROR || e == ER_CONNECTION_KILLED || e == CR_SERVER_LOST_EXTENDED ||
+	       e == ER_SERVER_SHUTDOWN || e == CR_COMMANDS_OUT_OF_SYNC;
+}
+
+static enum db_result classify(struct db *db, unsigned e, const char *msg, enum q id)
+{
+	if (e == ER_DUP_ENTRY)
+		return DB_DUP;
+	if (e == ER_LOCK_DEADLOCK || e == ER_LOCK_WAIT_TIMEOUT)
+		return DB_RETRY;
+	snprintf(db->err, sizeof db->err, "stmt %d: %u %s", (int)id, e, msg);
+	if (lost(e))
+		return DB_LOST;
+	log_err("db: %s", db->err);
+	return DB_ERR;
+}
+
+static MYSQL_STMT *prepared(struct db *db, enum q id, unsigned *err)
+{
+	MYSQL_STMT *st;
+
+	if (db->st[id] != NULL)
+		return db->st[id];
+	if ((st = mysql_stmt_init(db->m)) == NULL) {
+		*err = CR_OUT_OF_MEMORY;
+		return NULL;
+	}
+	if (mysql_stmt_prepare(st, sql[id], strlen(sql[id])) != 0) {
+		*err = mysql_stmt_errno(st);
+		snprintf(db->err, sizeof db->err, "prepare %d: %s", (int)id, mysql_stmt_error(st));
+		mysql_stmt_close(st);
+		return NULL;
+	}
+	db->st[id] = st;
+	return st;
+}
+
+typedef int (*row_fn)(void *ctx);
+
+/* Runs one statement.  in/out are bound as given; for each fetched row, row()
+ * is called (if set); *rows counts them.  A lost connection is re-established
+ * and the statement retried once, unless a transaction had already done work
+ * (then the caller gets DB_LOST and the whole request fails cleanly). */
+static enum db_result run(struct db *db, enum q id, MYSQL_BIND *in, MYSQL_BIND *out, row_fn row,
+			  void *ctx, size_t *rows, unsigned long long *affected,
+			  unsigned long long *insert_id)
+{
+	MYSQL_STMT *st;
+	unsigned err = 0;
+	int tries = 0;
+	enum db_result rc = DB_ERR;
+	size_t n = 0;
+
+again:
+	if (db->m == NULL) {
+		if (db->in_txn && db->txn_stmts > 0)
+			return DB_LOST;
+		if (db_connect(db) != 0) {
+			log_err("db: %s", db->err);
+			return DB_LOST;
+		}
+		if (db->in_txn)
+			mysql_autocommit(db->m, 0);
+	}
+	if ((st = prepared(db, id, &err)) == NULL)
+		goto fail;
+	if (in != NULL && mysql_stmt_bind_param(st, in) != 0)
+		goto stmt_fail;
+	if (mysql_stmt_execute(st) != 0)
+		goto stmt_fail;
+	if (out != NULL) {
+		int f;
+		if (mysql_stmt_bind_result(st, out) != 0 || mysql_stmt_store_result(st) != 0)
+			goto stmt_fail;
+		while ((f = mysql_stmt_fetch(st)) == 0) {
+			n++;
+			if (row != NULL && row(ctx) != 0) {
+				mysql_stmt_free_result(st);
+				rc = DB_ERR;
+				goto done;
+			}
+		}
+		if (f == MYSQL_DATA_TRUNCATED) {
+			/* Every buffer is sized to its column; truncation is a bug. */
+			snprintf(db->err, sizeof db->err, "stmt %d: truncated column", (int)id);
+			log_err("db: %s", db->err);
+			mysql_stmt_free_result(st);
+			rc = DB_ERR;
+			goto done;
+		}
+		if (f != MYSQL_NO_DATA) {
+			mysql_stmt_free_result(st);
+			goto stmt_fail;
+		}
+		mysql_stmt_free_result(st);
+	}
+	if (affected)
+		*affected = mysql_stmt_affected_rows(st);
+	if (insert_id)
+		*insert_id = mysql_stmt_insert_id(st);
+	if (rows)
+		*rows = n;
+	if (db->in_txn)
+		db->txn_stmts++;
+	return DB_OK;
+
+stmt_fail:
+	err = mysql_stmt_errno(st);
+	snprintf(db->err, sizeof db->err, "stmt %d: %s", (int)id, mysql_stmt_error(st));
+fail:
+	if (err == 0 && db->m != NULL)
+		err = mysql_errno(db->m);
+	if (lost(err)) {
+		log_warn("db: connection lost (%u), reconnecting", err);
+		db_disconnect(db);
+		if (tries++ == 0 && !(db->in_txn && db->txn_stmts > 0)) {
+			n = 0;
+			goto again;
+		}
+		return DB_LOST;
+	}
+	rc = classify(db, err, db->err, id);
+done:
+	return rc;
+}
+
+enum db_result db_prepare_all(struct db *db)
+{
+	unsigned err = 0;
+
+	if (db->m == NULL && db_connect(db) != 0)
+		return DB_LOST;
+	for (size_t i = 0; i < Q__COUNT; i++)
+		if (i != Q_SCHEMA_VERSION_CREATE && prepared(db, (enum q)i, &err) == NULL) {
+			log_err("db: %s", db->err);
+			return DB_ERR;
+		}
+	return DB_OK;
+}
+
+enum db_result db_begin(struct db *db)
+{
+	if (db->m == NULL && db_connect(db) != 0) {
+		log_err("db: %s", db->err);
+		return DB_LOST;
+	}
+	if (mysql_autocommit(db->m, 0) != 0) {
+		/* The server went away while idle: reconnect once and go on. */
+		if (db_connect(db) != 0 || mysql_autocommit(db->m, 0) != 0) {
+			log_err("db: begin: %s", db->m ? mysql_error(db->m) : db->err);
+			db_disconnect(db);
+			return DB_LOST;
+		}
+	}
+	db->in_txn = 1;
+	db->txn_stmts = 0;
+	return DB_OK;
+}
+
+enum db_result db_commit(struct db *db)
+{
+	enum db_result rc = DB_OK;
+
+	if (db->m == NULL || mysql_commit(db->m) != 0) {
+		unsigned e = db->m ? mysql_errno(db->m) : CR_SERVER_GONE_ERROR;
+		rc = lost(e) ? DB_LOST : classify(db, e, db->m ? mysql_error(db->m) : "", Q__COUNT);
+		if (db->m != NULL)
+			mysql_rollback(db->m);
+	}
+	if (db->m != NULL && mysql_autocommit(db->m, 1) != 0)
+		db_disconnect(db);
+	db->in_txn = 0;
+	return rc;
+}
+
+void db_rollback(struct db *db)
+{
+	if (!db->in_txn)
+		return;
+	if (db->m != NULL && (mysql_rollback(db->m) != 0 || mysql_autocommit(db->m, 1) != 0))
+		db_disconnect(db);
+	db->in_txn = 0;
+}
+
+/* ---- binding helpers ---- */
+
+static void b_int(MYSQL_BIND *b, long long *v)
+{
+	memset(b, 0, sizeof *b);
+	b->buffer_type = MYSQL_TYPE_LONGLONG;
+	b->buffer = v;
+}
+
+static void b_uint(MYSQL_BIND *b, unsigned *v)
+{
+	memset(b, 0, sizeof *b);
+	b->buffer_type = MYSQL_TYPE_LONG;
+	b->buffer = v;
+	b->is_unsigned = 1;
+}
+
+static void b_u64(MYSQL_BIND *b, uint64_t *v)
+{
+	memset(b, 0, sizeof *b);
+	b->buffer_type = MYSQL_TYPE_LONGLONG;
+	b->buffer = v;
+	b->is_unsigned = 1;
+}
+
+/* Input string; s NULL binds SQL NULL. */
+static void b_str(MYSQL_BIND *b, const char *s, unsigned long *len)
+{
+	static my_bool is_null = 1;
+	memset(b, 0, sizeof *b);
+	b->buffer_type = MYSQL_TYPE_STRING;
+	if (s == NULL) {
+		b->buffer_type = MYSQL_TYPE_NULL;
+		b->is_null = &is_null;
+		return;
+	}
+	*len = strlen(s);
+	b->buffer = (void *)s;
+	b->buffer_length = *len;
+	b->length = len;
+}
+
+static void b_blob(MYSQL_BIND *b, const unsigned char *p, unsigned long *len)
+{
+	memset(b, 0, sizeof *b);
+	b->buffer_type = MYSQL_TYPE_BLOB;
+	b->buffer = (void *)p;
+	b->buffer_length = *len;
+	b->length = len;
+}
+
+/* Output string: sz includes the NUL; fix_str() terminates it after fetch. */
+static void b_out(MYSQL_BIND *b, char *buf, size_t sz, unsigned long *len)
+{
+	memset(b, 0, sizeof *b);
+	b->buffer_type = MYSQL_TYPE_STRING;
+	b->buffer = buf;
+	b->buffer_length = sz - 1;
+	b->length = len;
+}
+
+static void fix_str(char *buf, size_t sz, unsigned long len)
+{
+	buf[len < sz ? len : sz - 1] = '\0';
+}
+
+/* ---- tenants ---- */
+
+struct tenant_row {
+	struct db_tenant *t;
+	unsigned long l[8];
+	long long enabled;
+	MYSQL_BIND out[10];
+};
+
+static void tenant_bind(struct tenant_row *r, struct db_tenant *t)
+{
+	memset(r, 0, sizeof *r);
+	r->t = t;
+	b_uint(&r->out[0], &t->id);
+	b_out(&r->out[1], t->slug, sizeof t->slug, &r->l[0]);
+	b_out(&r->out[2], t->company, sizeof t->company, &r->l[1]);
+	b_out(&r->out[3], t->street, sizeof t->street, &r->l[2]);
+	b_out(&r->out[4], t->city, sizeof t->city, &r->l[3]);
+	b_out(&r->out[5], t->state, sizeof t->state, &r->l[4]);
+	b_out(&r->out[6], t->zip, sizeof t->zip, &r->l[5]);
+	b_out(&r->out[7], t->country, sizeof t->country, &r->l[6]);
+	b_int(&r->out[8], &r->enabled);
+	b_out(&r->out[9], t->frame_origins, sizeof t->frame_origins, &r->l[7]);
+}
+
+static int tenant_fix(void *ctx)
+{
+	struct tenant_row *r = ctx;
+	struct db_tenant *t = r->t;
+	fix_str(t->slug, sizeof t->slug, r->l[0]);
+	fix_str(t->company, sizeof t->company, r->l[1]);
+	fix_str(t->street, sizeof t->street, r->l[2]);
+	fix_str(t->city, sizeof t->city, r->l[3]);
+	fix_str(t->state, sizeof t->state, r->l[4]);
+	fix_str(t->zip, sizeof t->zip, r->l[5]);
+	fix_str(t->country, sizeof t->country, r->l[6]);
+	fix_str(t->frame_origins, sizeof t->frame_origins, r->l[7]);
+	t->portal_enabled = r->enabled != 0;
+	return 0;
+}
+
+static enum db_result tenant_fetch(struct db *db, enum q id, MYSQL_BIND *in,
+				   struct db_tenant *out)
+{
+	struct tenant_row r;
+	size_t rows = 0;
+	enum db_result rc;
+
+	tenant_bind(&r, out);
+	if ((rc = run(db, id, in, r.out, tenant_fix, &r, &rows, NULL, NULL)) != DB_OK)
+		return rc;
+	return rows == 1 ? DB_OK : DB_NOTFOUND;
+}
+
+enum db_result db_tenant_get(struct db *db, unsigned id, struct db_tenant *out)
+{
+	MYSQL_BIND in[1];
+	b_uint(&in[0], &id);
+	return tenant_fetch(db, Q_TENANT_GET, in, out);
+}
+
+enum db_result db_tenant_get_locked(struct db *db, unsigned id, struct db_tenant *out)
+{
+	MYSQL_BIND in[1];
+	b_uint(&in[0], &id);
+	return tenant_fetch(db, Q_TENANT_GET_LOCKED, in, out);
+}
+
+enum db_result db_tenant_by_slug(struct db *db, const char *slug, struct db_tenant *out)
+{
+	MYSQL_BIND in[1];
+	unsigned long l;
+	b_str(&in[0], slug, &l);
+	return tenant_fetch(db, Q_TENANT_BY_SLUG, in, out);
+}
+
+enum db_result db_tenant_insert(struct db *db, const struct db_tenant *t, unsigned *id)
+{
+	MYSQL_BIND in[7];
+	unsigned long l[7];
+	unsigned long long iid = 0;
+	enum db_result rc;
+
+	b_str(&in[0], t->slug, &l[0]);
+	b_str(&in[1], t->company, &l[1]);
+	b_str(&in[2], t->street, &l[2]);
+	b_str(&in[3], t->city, &l[3]);
+	b_str(&in[4], t->state, &l[4]);
+	b_str(&in[5], t->zip, &l[5]);
+	b_str(&in[6], t->country, &l[6]);
+	rc = run(db, Q_TENANT_INSERT, in, NULL, NULL, NULL, NULL, NULL, &iid);
+	if (rc == DB_OK && id)
+		*id = (unsigned)iid;
+	return rc;
+}
+
+enum db_result db_tenant_set_portal(struct db *db, unsigned id, int enabled, const char *origins)
+{
+	MYSQL_BIND in[3];
+	long long en = enabled != 0;
+	unsigned long l;
+
+	b_int(&in[0], &en);
+	b_str(&in[1], origins, &l);
+	b_uint(&in[2], &id);
+	return run(db, Q_TENANT_SET_PORTAL, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+/* ---- office users ---- */
+
+enum db_result db_office_login(struct db *db, const char *email, struct db_login *out)
+{
+	MYSQL_BIND in[1], o[4];
+	unsigned long l, hl;
+	long long active = 0;
+	size_t rows = 0;
+	enum db_result rc;
+
+	memset(out, 0, sizeof *out);
+	b_str(&in[0], email, &l);
+	b_uint(&o[0], &out->id);
+	b_uint(&o[1], &out->tenant_id);
+	b_out(&o[2], out->hash, sizeof out->hash, &hl);
+	b_int(&o[3], &active);
+	if ((rc = run(db, Q_OFFICE_LOGIN, in, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
+		return rc;
+	if (rows != 1)
+		return DB_NOTFOUND;
+	fix_str(out->hash, sizeof out->hash, hl);
+	out->active = active != 0;
+	return DB_OK;
+}
+
+enum db_result db_office_insert(struct db *db, unsigned tenant_id, const char *email,
+				const char *hash, const char *role, const char *first,
+				const char *last, unsigned *id)
+{
+	MYSQL_BIND in[6];
+	unsigned long l[5];
+	unsigned long long iid = 0;
+	enum db_result rc;
+
+	b_uint(&in[0], &tenant_id);
+	b_str(&in[1], email, &l[0]);
+	b_str(&in[2], hash, &l[1]);
+	b_str(&in[3], role, &l[2]);
+	b_str(&in[4], first, &l[3]);
+	b_str(&in[5], last, &l[4]);
+	rc = run(db, Q_OFFICE_INSERT, in, NULL, NULL, NULL, NULL, NULL, &iid);
+	if (rc == DB_OK && id)
+		*id = (unsigned)iid;
+	return rc;
+}
+
+enum db_result db_office_set_perm(struct db *db, unsigned user_id, const char *module,
+				  int level)
+{
+	MYSQL_BIND in[3];
+	unsigned long l;
+	long long lv = level;
+
+	b_uint(&in[0], &user_id);
+	b_str(&in[1], module, &l);
+	b_int(&in[2], &lv);
+	return run(db, Q_OFFICE_SET_PERM, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_office_set_active(struct db *db, unsigned user_id, int active)
+{
+	MYSQL_BIND in[2];
+	long long a = active != 0;
+
+	b_int(&in[0], &a);
+	b_uint(&in[1], &user_id);
+	return run(db, Q_OFFICE_SET_ACTIVE, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+/* ---- sessions ---- */
+
+enum db_result db_session_insert(struct db *db, const unsigned char hash[32], const char *kind,
+				 unsigned tenant_id, unsigned user_id, unsigned abs_hours,
+				 const char *ip, const char *ua)
+{
+	MYSQL_BIND in[10];
+	unsigned long hl = 32, l[5];
+
+	b_blob(&in[0], hash, &hl);
+	b_str(&in[1], kind, &l[0]);
+	b_uint(&in[2], &tenant_id);
+	b_str(&in[3], kind, &l[1]);
+	b_uint(&in[4], &user_id);
+	b_str(&in[5], kind, &l[2]);
+	b_uint(&in[6], &user_id);
+	b_uint(&in[7], &abs_hours);
+	b_str(&in[8], ip, &l[3]);
+	b_str(&in[9], ua, &l[4]);
+	return run(db, Q_SESSION_INSERT, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_session_office(struct db *db, const unsigned char hash[32],
+				 unsigned idle_min, struct db_session *out)
+{
+	MYSQL_BIND in[2], o[10];
+	unsigned long hl = 32, l[5];
+	long long settings = 0;
+	size_t rows = 0;
+	enum db_result rc;
+
+	memset(out, 0, sizeof *out);
+	b_blob(&in[0], hash, &hl);
+	b_uint(&in[1], &idle_min);
+	b_u64(&o[0], &out->id);
+	b_uint(&o[1], &out->tenant_id);
+	b_uint(&o[2], &out->user_id);
+	b_out(&o[3], out->email, sizeof out->email, &l[0]);
+	b_out(&o[4], out->first, sizeof out->first, &l[1]);
+	b_out(&o[5], out->last, sizeof out->last, &l[2]);
+	b_int(&o[6], &settings);
+	b_out(&o[7], out->slug, sizeof out->slug, &l[3]);
+	b_out(&o[8], out->company, sizeof out->company, &l[4]);
+	b_int(&o[9], &out->seen_secs);
+	if ((rc = run(db, Q_SESSION_OFFICE, in, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
+		return rc;
+	if (rows != 1)
+		return DB_NOTFOUND;
+	fix_str(out->email, sizeof out->email, l[0]);
+	fix_str(out->first, sizeof out->first, l[1]);
+	fix_str(out->last, sizeof out->last, l[2]);
+	fix_str(out->slug, sizeof out->slug, l[3]);
+	fix_str(out->company, sizeof out->company, l[4]);
+	out->settings = (int)settings;
+	return DB_OK;
+}
+
+enum db_result db_session_portal(struct db *db, const unsigned char hash[32],
+				 unsigned idle_min, unsigned *portal_user_id)
+{
+	MYSQL_BIND in[2], o[1];
+	unsigned long hl = 32;
+	size_t rows = 0;
+	enum db_result rc;
+
+	b_blob(&in[0], hash, &hl);
+	b_uint(&in[1], &idle_min);
+	b_uint(&o[0], portal_user_id);
+	if ((rc = run(db, Q_SESSION_PORTAL, in, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
+		return rc;
+	return rows == 1 ? DB_OK : DB_NOTFOUND;
+}
+
+enum db_result db_session_touch(struct db *db, uint64_t id)
+{
+	MYSQL_BIND in[1];
+	b_u64(&in[0], &id);
+	return run(db, Q_SESSION_TOUCH, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_session_delete(struct db *db, const unsigned char hash[32])
+{
+	MYSQL_BIND in[1];
+	unsigned long hl = 32;
+	b_blob(&in[0], hash, &hl);
+	return run(db, Q_SESSION_DELETE, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_session_delete_office_user(struct db *db, unsigned user_id)
+{
+	MYSQL_BIND in[1];
+	b_uint(&in[0], &user_id);
+	return run(db, Q_SESSION_DELETE_OFFICE_USER, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_session_delete_tenant_portal(struct db *db, unsigned tenant_id)
+{
+	MYSQL_BIND in[1];
+	b_uint(&in[0], &tenant_id);
+	return run(db, Q_SESSION_DELETE_TENANT_PORTAL, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_session_purge_expired(struct db *db)
+{
+	return run(db, Q_SESSION_PURGE, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+/* ---- throttles ---- */
+
+enum db_result db_throttle_lock(struct db *db, const unsigned char key[32], struct db_throttle *t)
+{
+	MYSQL_BIND in[1], o[3];
+	unsigned long kl = 32;
+	long long attempts = 0;
+	size_t rows = 0;
+	enum db_result rc;
+
+	memset(t, 0, sizeof *t);
+	b_blob(&in[0], key, &kl);
+	if ((rc = run(db, Q_THROTTLE_ENSURE, in, NULL, NULL, NULL, NULL, NULL, NULL)) != DB_OK)
+		return rc;
+	b_int(&o[0], &attempts);
+	b_int(&o[1], &t->age_secs);
+	b_int(&o[2], &t->locked_secs);
+	if ((rc = run(db, Q_THROTTLE_LOCK, in, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
+		return rc;
+	t->attempts = (unsigned)attempts;
+	return rows == 1 ? DB_OK : DB_NOTFOUND;
+}
+
+enum db_result db_throttle_set(struct db *db, const unsigned char key[32], long long age_secs,
+			       unsigned attempts, long long lock_secs)
+{
+	MYSQL_BIND in[5];
+	unsigned long kl = 32;
+
+	b_int(&in[0], &age_secs);
+	b_uint(&in[1], &attempts);
+	b_int(&in[2], &lock_secs);
+	b_int(&in[3], &lock_secs);
+	b_blob(&in[4], key, &kl);
+	return run(db, Q_THROTTLE_SET, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_throttle_clear(struct db *db, const unsigned char key[32])
+{
+	MYSQL_BIND in[1];
+	unsigned long kl = 32;
+	b_blob(&in[0], key, &kl);
+	return run(db, Q_THROTTLE_CLEAR, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_throttle_refund(struct db *db, const unsigned char key[32])
+{
+	MYSQL_BIND in[1];
+	unsigned long kl = 32;
+	b_blob(&in[0], key, &kl);
+	return run(db, Q_THROTTLE_REFUND, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_throttle_clear_all(struct db *db)
+{
+	return run(db, Q_THROTTLE_CLEAR_ALL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+/* ---- audit ---- */
+
+enum db_result db_audit(struct db *db, const struct db_audit *a)
+{
+	MYSQL_BIND in[9];
+	unsigned long l[7];
+	unsigned tenant = a->tenant_id, actor = a->actor_id;
+
+	b_uint(&in[0], &tenant);
+	b_uint(&in[1], &actor);
+	b_str(&in[2], a->actor_email ? a->actor_email : "", &l[0]);
+	b_str(&in[3], a->action, &l[1]);
+	b_str(&in[4], a->target ? a->target : "", &l[2]);
+	b_str(&in[5], a->old_value, &l[3]);
+	b_str(&in[6], a->new_value, &l[4]);
+	b_str(&in[7], a->request_id ? a->request_id : "", &l[5]);
+	b_str(&in[8], a->ip ? a->ip : "", &l[6]);
+	return run(db, Q_AUDIT_INSERT, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_audit_last(struct db *db, unsigned tenant_id, const char *action,
+			     char *old_value, size_t oldsz, char *new_value, size_t newsz)
+{
+	MYSQL_BIND in[2], o[2];
+	unsigned long l, ol, nl;
+	size_t rows = 0;
+	enum db_result rc;
+
+	b_uint(&in[0], &tenant_id);
+	b_str(&in[1], action, &l);
+	b_out(&o[0], old_value, oldsz, &ol);
+	b_out(&o[1], new_value, newsz, &nl);
+	if ((rc = run(db, Q_AUDIT_LAST, in, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
+		return rc;
+	if (rows != 1)
+		return DB_NOTFOUND;
+	fix_str(old_value, oldsz, ol);
+	fix_str(new_value, newsz, nl);
+	return DB_OK;
+}
+
+/* ---- customers, portal users ---- */
+
+enum db_result db_customer_insert(struct db *db, unsigned tenant_id, const char *name,
+				  const char *email, const char *phone, unsigned *id)
+{
+	MYSQL_BIND in[4];
+	unsigned long l[3];
+	unsigned long long iid = 0;
+	enum db_result rc;
+
+	b_uint(&in[0], &tenant_id);
+	b_str(&in[1], name, &l[0]);
+	b_str(&in[2], email, &l[1]);
+	b_str(&in[3], phone, &l[2]);
+	rc = run(db, Q_CUSTOMER_INSERT, in, NULL, NULL, NULL, NULL, NULL, &iid);
+	if (rc == DB_OK && id)
+		*id = (unsigned)iid;
+	return rc;
+}
+
+static enum db_result id_by_tenant_text(struct db *db, enum q q, unsigned tenant_id,
+					const char *text, unsigned *id)
+{
+	MYSQL_BIND in[2], o[1];
+	unsigned long l;
+	size_t rows = 0;
+	enum db_result rc;
+
+	b_uint(&in[0], &tenant_id);
+	b_str(&in[1], text, &l);
+	b_uint(&o[0], id);
+	if ((rc = run(db, q, in, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
+		return rc;
+	return rows == 1 ? DB_OK : DB_NOTFOUND;
+}
+
+enum db_result db_customer_by_name(struct db *db, unsigned tenant_id, const char *name,
+				   unsigned *id)
+{
+	return id_by_tenant_text(db, Q_CUSTOMER_BY_NAME, tenant_id, name, id);
+}
+
+enum db_result db_portal_user_insert(struct db *db, unsigned tenant_id, unsigned customer_id,
+				     const char *email, const char *hash, unsigned *id)
+{
+	MYSQL_BIND in[4];
+	unsigned long l[2];
+	unsigned long long iid = 0;
+	enum db_result rc;
+
+	b_uint(&in[0], &tenant_id);
+	b_uint(&in[1], &customer_id);
+	b_str(&in[2], email, &l[0]);
+	b_str(&in[3], hash, &l[1]);
+	rc = run(db, Q_PORTAL_USER_INSERT, in, NULL, NULL, NULL, NULL, NULL, &iid);
+	if (rc == DB_OK && id)
+		*id = (unsigned)iid;
+	return rc;
+}
+
+enum db_result db_portal_user_by_email(struct db *db, unsigned tenant_id, const char *email,
+				       unsigned *id)
+{
+	return id_by_tenant_text(db, Q_PORTAL_USER_BY_EMAIL, tenant_id, email, id);
+}
+
+/* ---- migrations ---- */
+
+#include <dirent.h>
+
+static int mig_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Runs a whole migration file: DDL cannot be prepared as one statement
+ * list, so this is the one place that sends raw SQL, and only from files in
+ * the repository's sql/ directory. */
+static enum db_result exec_file(struct db *db, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long sz;
+	enum db_result rc = DB_ERR;
+	int st;
+
+	if (f == NULL) {
+		snprintf(db->err, sizeof db->err, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (fseek(f, 0, SEEK_END) != 0 || (sz = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
+		goto out;
+	if ((buf = malloc((size_t)sz + 1)) == NULL || fread(buf, 1, (size_t)sz, f) != (size_t)sz)
+		goto out;
+	buf[sz] = '\0';
+	if (mysql_real_query(db->m, buf, (unsigned long)sz) != 0) {
+		snprintf(db->err, sizeof db->err, "%s: %s", path, mysql_error(db->m));
+		goto out;
+	}
+	do {
+		MYSQL_RES *res = mysql_store_result(db->m);
+		if (res != NULL)
+			mysql_free_result(res);
+		if ((st = mysql_next_result(db->m)) > 0) {
+			snprintf(db->err, sizeof db->err, "%s: %s", path, mysql_error(db->m));
+			goto out;
+		}
+	} while (st == 0);
+	rc = DB_OK;
+out:
+	if (f != NULL)
+		fclose(f);
+	free(buf);
+	return rc;
+}
+
+enum db_result db_migrate(struct db *db, const char *sqldir, int verbose)
+{
+	DIR *d = NULL;
+	struct dirent *e;
+	char **names = NULL, path[4096];
+	size_t n = 0, cap = 0;
+	enum db_result rc = DB_ERR;
+
+	if (!(db->flags & DB_MULTI_STATEMENTS)) {
+		snprintf(db->err, sizeof db->err, "migrate needs a multi-statement connection");
+		return DB_ERR;
+	}
+	if ((rc = run(db, Q_SCHEMA_VERSION_CREATE, NULL, NULL, NULL, NULL, NULL, NULL, NULL)) !=
+	    DB_OK)
+		return rc;
+	rc = DB_ERR;
+	if ((d = opendir(sqldir)) == NULL) {
+		snprintf(db->err, sizeof db->err, "%s: %s", sqldir, strerror(errno));
+		goto out;
+	}
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		if (len < 8 || strcmp(e->d_name + len - 4, ".sql") != 0 ||
+		    strspn(e->d_name, "0123456789") != 3 || e->d_name[3] != '_')
+			continue;
+		if (n == cap) {
+			char **nn = realloc(names, (cap = cap ? cap * 2 : 16) * sizeof *nn);
+			if (nn == NULL)
+				goto out;
+			names = nn;
+		}
+		if ((names[n] = strdup(e->d_name)) == NULL)
+			goto out;
+		n++;
+	}
+	qsort(names, n, sizeof *names, mig_cmp);
+	for (size_t i = 0; i < n; i++) {
+		unsigned version = (unsigned)atoi(names[i]), got = 0;
+		MYSQL_BIND in[2], o[1];
+		unsigned long l;
+		size_t rows = 0;
+
+		b_uint(&in[0], &version);
+		b_uint(&o[0], &got);
+		if ((rc = run(db, Q_SCHEMA_VERSION_HAS, in, o, NULL, NULL, &rows, NULL, NULL)) !=
+		    DB_OK)
+			goto out;
+		if (rows == 1) {
+			if (verbose)
+				printf("migrate: %s already applied\n", names[i]);
+			continue;
+		}
+		snprintf(path, sizeof path, "%s/%s", sqldir, names[i]);
+		if ((rc = exec_file(db, path)) != DB_OK)
+			goto out;
+		b_str(&in[1], names[i], &l);
+		if ((rc = run(db, Q_SCHEMA_VERSION_ADD, in, NULL, NULL, NULL, NULL, NULL, NULL)) !=
+		    DB_OK)
+			goto out;
+		if (verbose)
+			printf("migrate: applied %s\n", names[i]);
+	}
+	rc = DB_OK;
+out:
+	if (d != NULL)
+		closedir(d);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}

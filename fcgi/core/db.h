@@ -1,0 +1,138 @@
+/* All SQL lives here: one table of prepared statements and typed wrappers.
+ * One struct db per worker thread (a MariaDB connection is not shared).  A lost
+ * connection is reconnected on the next use and every statement is prepared
+ * again; a statement that had not yet changed anything is retried once. */
+#ifndef GH_DB_H
+#define GH_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+
+enum db_result {
+	DB_OK = 0,
+	DB_NOTFOUND, /* no row */
+	DB_DUP,      /* unique key violated */
+	DB_RETRY,    /* deadlock or lock wait timeout: the transaction was rolled back */
+	DB_LOST,     /* connection lost inside a transaction, or cannot connect: 503 */
+	DB_ERR,      /* anything else: 500, details in the log only */
+};
+
+struct db;
+
+#define DB_MULTI_STATEMENTS 0x1u /* ctl only: migrations run whole files */
+
+/* Connects (or, if the server is down, returns a handle that connects on
+ * first use when lazy is nonzero).  Returns NULL only when out of memory or,
+ * with lazy == 0, when the first connection fails.  Free with db_close(). */
+struct db *db_open(const struct conf *c, unsigned flags, int lazy);
+void db_close(struct db *db); /* accepts NULL */
+/* Prepares every statement now: a start-up check that the schema matches. */
+enum db_result db_prepare_all(struct db *db);
+const char *db_errmsg(struct db *db);
+
+enum db_result db_begin(struct db *db);
+enum db_result db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+/* Migrations: applies sqldir/NNN_*.sql in order, each recorded in
+ * schema_version; already applied files are skipped.  Progress goes to out. */
+enum db_result db_migrate(struct db *db, const char *sqldir, int verbose);
+
+/* ---- typed rows ---- */
+
+struct db_tenant {
+	unsigned id;
+	char slug[64];
+	char company[201];
+	char street[201], city[101], state[101], zip[21], country[101];
+	int portal_enabled;
+	char frame_origins[6001];
+};
+
+struct db_login {
+	unsigned id, tenant_id;
+	char hash[129];
+	int active;
+};
+
+enum db_perm { DB_PERM_NONE = 0, DB_PERM_VIEW = 1, DB_PERM_EDIT = 2, DB_PERM_SUPER = 3 };
+
+struct db_session {
+	uint64_t id;
+	unsigned tenant_id, user_id;
+	char email[255], first[101], last[101];
+	char slug[64], company[201];
+	int settings; /* enum db_perm */
+	long long seen_secs; /* seconds since last_seen_at */
+};
+
+struct db_audit {
+	unsigned tenant_id, actor_id; /* actor_id 0: the system (ctl) */
+	const char *actor_email, *action, *target, *old_value, *new_value;
+	const char *request_id, *ip;
+};
+
+/* tenants */
+enum db_result db_tenant_get(struct db *db, unsigned id, struct db_tenant *out);
+enum db_result db_tenant_by_slug(struct db *db, const char *slug, struct db_tenant *out);
+/* Locks the row for the rest of the transaction. */
+enum db_result db_tenant_get_locked(struct db *db, unsigned id, struct db_tenant *out);
+enum db_result db_tenant_insert(struct db *db, const struct db_tenant *t, unsigned *id);
+enum db_result db_tenant_set_portal(struct db *db, unsigned id, int enabled, const char *origins);
+
+/* office users */
+enum db_result db_office_login(struct db *db, const char *email, struct db_login *out);
+enum db_result db_office_insert(struct db *db, unsigned tenant_id, const char *email,
+				const char *hash, const char *role, const char *first,
+				const char *last, unsigned *id);
+enum db_result db_office_set_perm(struct db *db, unsigned user_id, const char *module,
+				  int level);
+enum db_result db_office_set_active(struct db *db, unsigned user_id, int active);
+
+/* sessions */
+enum db_result db_session_insert(struct db *db, const unsigned char hash[32], const char *kind,
+				 unsigned tenant_id, unsigned user_id, unsigned abs_hours,
+				 const char *ip, const char *ua);
+enum db_result db_session_office(struct db *db, const unsigned char hash[32],
+				 unsigned idle_min, struct db_session *out);
+/* A portal session is valid only while its tenant's portal is enabled. */
+enum db_result db_session_portal(struct db *db, const unsigned char hash[32],
+				 unsigned idle_min, unsigned *portal_user_id);
+enum db_result db_session_touch(struct db *db, uint64_t id);
+enum db_result db_session_delete(struct db *db, const unsigned char hash[32]);
+enum db_result db_session_delete_office_user(struct db *db, unsigned user_id);
+enum db_result db_session_delete_tenant_portal(struct db *db, unsigned tenant_id);
+enum db_result db_session_purge_expired(struct db *db);
+
+/* login throttles (call inside a transaction) */
+struct db_throttle {
+	unsigned attempts;
+	long long age_secs;    /* since window_start */
+	long long locked_secs; /* remaining lock, 0 if none */
+};
+enum db_result db_throttle_lock(struct db *db, const unsigned char key[32], struct db_throttle *t);
+enum db_result db_throttle_set(struct db *db, const unsigned char key[32], long long age_secs,
+			       unsigned attempts, long long lock_secs);
+enum db_result db_throttle_clear(struct db *db, const unsigned char key[32]);
+enum db_result db_throttle_refund(struct db *db, const unsigned char key[32]);
+enum db_result db_throttle_clear_all(struct db *db);
+
+/* audit */
+enum db_result db_audit(struct db *db, const struct db_audit *a);
+/* The newest audit entry of a tenant for action; for tests and the ctl tool. */
+enum db_result db_audit_last(struct db *db, unsigned tenant_id, const char *action,
+			     char *old_value, size_t oldsz, char *new_value, size_t newsz);
+
+/* customers and portal users (demo data and tests until their pages exist) */
+enum db_result db_customer_insert(struct db *db, unsigned tenant_id, const char *name,
+				  const char *email, const char *phone, unsigned *id);
+enum db_result db_customer_by_name(struct db *db, unsigned tenant_id, const char *name,
+				   unsigned *id);
+enum db_result db_portal_user_insert(struct db *db, unsigned tenant_id, unsigned customer_id,
+				     const char *email, const char *hash, unsigned *id);
+enum db_result db_portal_user_by_email(struct db *db, unsigned tenant_id, const char *email,
+				       unsigned *id);
+
+#endif

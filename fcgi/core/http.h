@@ -1,0 +1,118 @@
+/* One request: parsed input, session, validated fields, and the response
+ * being built.  Pages are declared as struct page (route, fields, needs,
+ * handlers); the core does everything around the handler. */
+#ifndef GH_HTTP_H
+#define GH_HTTP_H
+
+#include <fcgiapp.h>
+#include <libxml/tree.h>
+
+#include "auth.h"
+#include "conf.h"
+#include "db.h"
+#include "req.h"
+#include "valid.h"
+
+#define HTTP_GET 0x1u
+#define HTTP_POST 0x2u
+
+enum page_result {
+	PAGE_OK = 0,       /* render the page (status from h->status, default 200) */
+	PAGE_REDIRECT,     /* 303 to h->location */
+	PAGE_INVALID,      /* re-render the form: 422 with per-field messages */
+	PAGE_BAD_REQUEST,  /* 400 */
+	PAGE_UNAUTHORIZED, /* 401 */
+	PAGE_FORBIDDEN,    /* 403 */
+	PAGE_NOT_FOUND,    /* 404 */
+	PAGE_THROTTLED,    /* 429; h->retry_after seconds */
+	PAGE_BUSY,         /* 503; h->retry_after seconds */
+	PAGE_UNAVAILABLE,  /* 503: database unreachable */
+	PAGE_ERROR,        /* 500 */
+};
+
+enum page_auth { PAGE_PUBLIC = 0, PAGE_OFFICE };
+
+struct http;
+
+struct page {
+	const char *path; /* exact match */
+	const char *name; /* stylesheet, schema and content element */
+	const char *title;
+	unsigned methods;
+	enum page_auth auth;
+	int need_view; /* settings level (enum db_perm) to GET */
+	int need_edit; /* settings level to POST */
+	const struct val_field *query;
+	size_t nquery;
+	const struct val_field *form;
+	size_t nform;
+	/* Fills the page's content under root.  Also called to re-render a
+	 * form after an invalid POST (h->form_errors > 0). */
+	enum page_result (*get)(struct http *h, xmlNodePtr root);
+	/* Applies a valid POST; usually ends in PAGE_REDIRECT. */
+	enum page_result (*post)(struct http *h);
+	const char *menu_section; /* NULL: not in the menu */
+};
+
+#define HTTP_MAX_COOKIES 4
+
+struct http {
+	FCGX_Request *fr;
+	const struct conf *conf;
+	struct db *db;
+	const struct page *page;
+	const struct page *const *pages; /* the responder's table, for the menu */
+
+	char rid[17];
+	unsigned method;
+	const char *path, *addr, *ua;
+	struct req_pairs query, form, cookies;
+	int want_xml;
+
+	/* Session (when signed in). */
+	int signed_in;
+	struct db_session sess;
+	unsigned char token_hash[32];
+	char csrf[AUTH_CSRF_LEN + 1];
+
+	/* Validated fields, in the order of the page's tables. */
+	struct val_value *q, *f;
+	size_t form_errors;
+
+	/* Response. */
+	int status;
+	long long retry_after;
+	char location[1024];
+	char cookies_out[HTTP_MAX_COOKIES][320];
+	int ncookies;
+	char notice_kind[4][8];
+	char notice_text[4][256];
+	int nnotices;
+	xmlDocPtr doc;
+	const char *allow; /* Allow header for 405 */
+	size_t bytes_out;
+};
+
+/* Adds <notice kind="...">text</notice> to the page. */
+void http_notice(struct http *h, const char *kind, const char *text);
+/* Queues a Set-Cookie header (value already safe: token alphabet only). */
+void http_set_cookie(struct http *h, const char *name, const char *value, const char *path,
+		     long long max_age, const char *samesite);
+/* Sets h->location to path (a local path); returns PAGE_REDIRECT. */
+enum page_result http_redirect(struct http *h, const char *path);
+/* The audit entry for a change by the signed-in user. */
+enum db_result http_audit(struct http *h, const char *action, const char *target,
+			  const char *old_value, const char *new_value);
+/* Maps a database failure to a page result. */
+enum page_result http_db_fail(enum db_result rc);
+
+/* Handles one accepted request end to end (parse, auth, validate, handler,
+ * render, log).  Never fails: every problem becomes an error response. */
+void http_handle(FCGX_Request *fr, const struct conf *c, struct db *db,
+		 const struct page *const *pages);
+
+/* Cookie names. */
+#define HTTP_COOKIE_OFFICE "gh_office"
+#define HTTP_COOKIE_PRE "gh_pre"
+
+#endif

@@ -1,0 +1,18 @@
+/* XSLT rendering: every stylesheet compiled once at start-up and shared by
+ * all threads; file and network access forbidden to stylesheets. */
+#ifndef GH_RENDER_H
+#define GH_RENDER_H
+
+#include <libxml/tree.h>
+
+/* Compile dir/<name>.xsl for every name (NULL-terminated list).  Start-up
+ * only, before threads: returns -1 with a logged reason. */
+int render_init(const char *dir, const char *const *names);
+
+/* Render doc with the stylesheet called name.  *out is freed with xmlFree(). */
+int render_html(const char *name, xmlDocPtr doc, xmlChar **out, int *len);
+
+/* Frees the stylesheets; for clean exits under valgrind. */
+void render_free(void);
+
+#endif

@@ -1,0 +1,269 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "req.h"
+
+static int hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int req_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+
+	while (p < end) {
+		unsigned char c = *p;
+		unsigned cp;
+		size_t n;
+
+		if (c < 0x80) {
+			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+				return 0;
+			p++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			n = 1;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 2;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 3;
+			cp = c & 0x07;
+		} else
+			return 0;
+		if ((size_t)(end - p) <= n)
+			return 0;
+		for (size_t i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		/* Overlong forms, surrogates and values past U+10FFFF. */
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		/* C1 controls and the XML-forbidden noncharacters U+FFFE/U+FFFF. */
+		if ((cp >= 0x80 && cp <= 0x9f) || cp == 0xfffe || cp == 0xffff)
+			return 0;
+		p += n + 1;
+	}
+	return 1;
+}
+
+enum req_result req_urldecode(const char *src, size_t len, char **out, size_t *outlen)
+{
+	char *buf;
+	size_t o = 0;
+
+	*out = NULL;
+	if ((buf = malloc(len + 1)) == NULL)
+		return REQ_NOMEM;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)src[i];
+		if (c == '+')
+			buf[o++] = ' ';
+		else if (c == '%') {
+			int hi, lo;
+			if (i + 2 >= len || (hi = hexval((unsigned char)src[i + 1])) < 0 ||
+			    (lo = hexval((unsigned char)src[i + 2])) < 0) {
+				free(buf);
+				return REQ_BAD;
+			}
+			buf[o++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else
+			buf[o++] = (char)c;
+	}
+	buf[o] = '\0';
+	if (!req_utf8_valid(buf, o)) {
+		free(buf);
+		return REQ_BAD;
+	}
+	*out = buf;
+	if (outlen)
+		*outlen = o;
+	return REQ_OK;
+}
+
+static enum req_result pairs_push(struct req_pairs *p, char *k, char *v, size_t vlen)
+{
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 8;
+		struct req_pair *nv = realloc(p->v, cap * sizeof *nv);
+		if (nv == NULL)
+			return REQ_NOMEM;
+		p->v = nv;
+		p->cap = cap;
+	}
+	p->v[p->n].key = k;
+	p->v[p->n].val = v;
+	p->v[p->n].vlen = vlen;
+	p->n++;
+	return REQ_OK;
+}
+
+enum req_result req_parse_urlencoded(const char *s, size_t len, const struct req_limits *lim,
+				     struct req_pairs *out)
+{
+	size_t i = 0;
+	size_t count = 0;
+
+	while (i < len) {
+		size_t start = i, eq = (size_t)-1, end;
+		char *k = NULL, *v = NULL;
+		size_t klen, vlen;
+		enum req_result rc;
+
+		while (i < len && s[i] != '&') {
+			if (s[i] == '=' && eq == (size_t)-1)
+				eq = i;
+			i++;
+		}
+		end = i;
+		i++; /* skip '&' */
+		if (end == start)
+			continue;
+		if (++count > lim->fields_max)
+			return REQ_TOO_LARGE;
+		if (eq == (size_t)-1)
+			eq = end;
+		/* An encoded value is at most three times its decoded size, so
+		 * refusing early bounds the work an oversized field can cause. */
+		if (eq - start > 3 * 256 || (end - eq) > 3 * lim->field_max + 1)
+			return REQ_TOO_LARGE;
+		if ((rc = req_urldecode(s + start, eq - start, &k, &klen)) != REQ_OK)
+			return rc;
+		if (eq < end)
+			rc = req_urldecode(s + eq + 1, end - eq - 1, &v, &vlen);
+		else
+			rc = req_urldecode("", 0, &v, &vlen);
+		if (rc != REQ_OK) {
+			free(k);
+			return rc;
+		}
+		/* Names are ours: printable ASCII only, so a NUL can never hide in one. */
+		if (klen == 0 || klen > 64 || strlen(k) != klen || vlen > lim->field_max ||
+		    strlen(v) != vlen) {
+			rc = (vlen > lim->field_max) ? REQ_TOO_LARGE : REQ_BAD;
+			free(k);
+			free(v);
+			return rc;
+		}
+		for (size_t j = 0; j < klen; j++)
+			if ((unsigned char)k[j] <= 0x20 || (unsigned char)k[j] >= 0x7f) {
+				free(k);
+				free(v);
+				return REQ_BAD;
+			}
+		if ((rc = pairs_push(out, k, v, vlen)) != REQ_OK) {
+			free(k);
+			free(v);
+			return rc;
+		}
+	}
+	return REQ_OK;
+}
+
+static int cookie_octet(unsigned char c)
+{
+	/* RFC 6265 cookie-octet. */
+	return c == 0x21 || (c >= 0x23 && c <= 0x2b) || (c >= 0x2d && c <= 0x3a) ||
+	       (c >= 0x3c && c <= 0x5b) || (c >= 0x5d && c <= 0x7e);
+}
+
+static int token_char(unsigned char c)
+{
+	return c > 0x20 && c < 0x7f && strchr("()<>@,;:\\\"/[]?={}", c) == NULL;
+}
+
+enum req_result req_parse_cookies(const char *s, size_t len, const struct req_limits *lim,
+				  struct req_pairs *out)
+{
+	size_t i = 0, count = 0;
+
+	while (i < len) {
+		size_t ks, ke, vs, ve;
+		int ok = 1;
+
+		while (i < len && (s[i] == ' ' || s[i] == ';'))
+			i++;
+		ks = i;
+		while (i < len && s[i] != '=' && s[i] != ';')
+			i++;
+		ke = i;
+		if (i >= len || s[i] != '=') {
+			continue; /* no value: skip */
+		}
+		i++;
+		vs = i;
+		while (i < len && s[i] != ';')
+			i++;
+		ve = i;
+		while (ve > vs && s[ve - 1] == ' ')
+			ve--;
+		if (ve - vs >= 2 && s[vs] == '"' && s[ve - 1] == '"') {
+			vs++;
+			ve--;
+		}
+		if (ke == ks || ke - ks > 64 || ve - vs > lim->field_max)
+			ok = 0;
+		for (size_t j = ks; ok && j < ke; j++)
+			ok = token_char((unsigned char)s[j]);
+		for (size_t j = vs; ok && j < ve; j++)
+			ok = cookie_octet((unsigned char)s[j]);
+		if (!ok)
+			continue;
+		if (++count > lim->fields_max)
+			return REQ_TOO_LARGE;
+		char *k = strndup(s + ks, ke - ks);
+		char *v = strndup(s + vs, ve - vs);
+		if (k == NULL || v == NULL || pairs_push(out, k, v, ve - vs) != REQ_OK) {
+			free(k);
+			free(v);
+			return REQ_NOMEM;
+		}
+	}
+	return REQ_OK;
+}
+
+const char *req_pairs_get(const struct req_pairs *p, const char *key)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (strcmp(p->v[i].key, key) == 0)
+			return p->v[i].val;
+	return NULL;
+}
+
+size_t req_pairs_count(const struct req_pairs *p, const char *key)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->n; i++)
+		if (strcmp(p->v[i].key, key) == 0)
+			n++;
+	return n;
+}
+
+void req_pairs_free(struct req_pairs *p)
+{
+	if (p == NULL)
+		return;
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->v[i].key);
+		free(p->v[i].val);
+	}
+	free(p->v);
+	p->v = NULL;
+	p->n = p->cap = 0;
+}

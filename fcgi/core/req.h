@@ -1,0 +1,55 @@
+/* Request parsing: percent-decoding, UTF-8 checks, urlencoded forms, cookies. */
+#ifndef GH_REQ_H
+#define GH_REQ_H
+
+#include <stddef.h>
+
+enum req_result {
+	REQ_OK = 0,
+	REQ_BAD,       /* malformed escape, invalid UTF-8, control character: 400 */
+	REQ_TOO_LARGE, /* too many fields or a field too long: 413 */
+	REQ_NOMEM,
+};
+
+struct req_limits {
+	size_t body_max;   /* bytes of request body */
+	size_t fields_max; /* pairs per query string or body */
+	size_t field_max;  /* bytes of one decoded value */
+};
+
+struct req_pair {
+	char *key; /* NUL-terminated, owned by the pairs list */
+	char *val; /* NUL-terminated, owned by the pairs list */
+	size_t vlen;
+};
+
+struct req_pairs {
+	struct req_pair *v;
+	size_t n, cap;
+};
+
+/* Decode application/x-www-form-urlencoded text ('+' is a space).  *out is
+ * allocated; the caller frees it with free(). */
+enum req_result req_urldecode(const char *src, size_t len, char **out, size_t *outlen);
+
+/* Nonzero when s[0..len) is well-formed UTF-8 (no overlongs, surrogates or code
+ * points past U+10FFFF) without NUL or C0/DEL controls other than tab, LF, CR. */
+int req_utf8_valid(const char *s, size_t len);
+
+/* Parse "a=1&b=2" into out (appending).  Empty segments are skipped. */
+enum req_result req_parse_urlencoded(const char *s, size_t len, const struct req_limits *lim,
+				     struct req_pairs *out);
+
+/* Parse a Cookie header.  Malformed pairs are skipped rather than refused: other
+ * applications on the same host may set cookies we cannot vouch for. */
+enum req_result req_parse_cookies(const char *s, size_t len, const struct req_limits *lim,
+				  struct req_pairs *out);
+
+/* First value for key, or NULL.  The pointer lives as long as the list. */
+const char *req_pairs_get(const struct req_pairs *p, const char *key);
+size_t req_pairs_count(const struct req_pairs *p, const char *key);
+
+/* Frees the pairs' contents (not p itself); accepts NULL. */
+void req_pairs_free(struct req_pairs *p);
+
+#endif

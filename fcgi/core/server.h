@@ -1,0 +1,13 @@
+/* The threaded FastCGI responder: a fixed pool of worker threads, each with
+ * its own database connection, and a clean stop on SIGTERM/SIGINT. */
+#ifndef GH_SERVER_H
+#define GH_SERVER_H
+
+#include "http.h"
+
+/* Runs the responder described by argv ("-c CONFIG") with the page table
+ * (NULL-terminated) and stylesheet names.  Returns the process exit code. */
+int server_main(int argc, char **argv, const char *name, const struct page *const *pages,
+		const char *const *sheets);
+
+#endif

@@ -1,0 +1,365 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common_passwords.h"
+#include "valid.h"
+
+static const char *trim(const char *in, size_t *len)
+{
+	while (*len > 0 && (*in == ' ' || *in == '\t')) {
+		in++;
+		(*len)--;
+	}
+	while (*len > 0 && (in[*len - 1] == ' ' || in[*len - 1] == '\t'))
+		(*len)--;
+	return in;
+}
+
+const char *val_line(const char *in, size_t len, struct val_value *out)
+{
+	in = trim(in, &len);
+	if (memchr(in, '\n', len) || memchr(in, '\r', len) || memchr(in, '\t', len))
+		return "Use a single line.";
+	if ((out->str = strndup(in, len)) == NULL)
+		return "Out of memory.";
+	return NULL;
+}
+
+/* A pragmatic RFC 5321 check: dot-atom local part, a host name of LDH labels
+ * with a dot; no quoted local parts, IP literals or internationalised names. */
+const char *val_email(const char *in, size_t len, struct val_value *out)
+{
+	const char *at;
+	size_t local, i, label = 0;
+
+	in = trim(in, &len);
+	if (len == 0)
+		return "Enter an email address.";
+	if (len > 254)
+		return "An email address has at most 254 characters.";
+	if ((at = memchr(in, '@', len)) == NULL || memchr(at + 1, '@', len - (size_t)(at - in) - 1))
+		return "Enter an email address like name@example.com.";
+	local = (size_t)(at - in);
+	if (local == 0 || local > 64 || in[0] == '.' || in[local - 1] == '.')
+		return "Enter an email address like name@example.com.";
+	for (i = 0; i < local; i++) {
+		unsigned char c = (unsigned char)in[i];
+		if (!(isalnum(c) || strchr("!#$%&'*+/=?^_`{|}~.-", c)) ||
+		    (c == '.' && in[i + 1] == '.'))
+			return "Enter an email address like name@example.com.";
+	}
+	const char *d = at + 1;
+	size_t dlen = len - local - 1;
+	if (dlen < 3 || memchr(d, '.', dlen) == NULL)
+		return "Enter an email address like name@example.com.";
+	for (i = 0; i < dlen; i++) {
+		unsigned char c = (unsigned char)d[i];
+		if (c == '.') {
+			if (label == 0 || d[i - 1] == '-')
+				return "Enter an email address like name@example.com.";
+			label = 0;
+		} else if (isalnum(c) || (c == '-' && label > 0)) {
+			if (++label > 63)
+				return "Enter an email address like name@example.com.";
+		} else
+			return "Enter an email address like name@example.com.";
+	}
+	if (label == 0 || d[dlen - 1] == '-')
+		return "Enter an email address like name@example.com.";
+	if ((out->str = strndup(in, len)) == NULL)
+		return "Out of memory.";
+	for (i = 0; out->str[i]; i++)
+		out->str[i] = (char)tolower((unsigned char)out->str[i]);
+	return NULL;
+}
+
+static int pwcmp(const void *a, const void *b)
+{
+	return strcasecmp(a, *(const char *const *)b);
+}
+
+int val_password_common(const char *pw)
+{
+	return bsearch(pw, val_common_pw, sizeof val_common_pw / sizeof val_common_pw[0],
+		       sizeof val_common_pw[0], pwcmp) != NULL;
+}
+
+/* Counts code points, not bytes: "10 characters" means what a person sees. */
+static size_t utf8_chars(const char *s, size_t len)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+const char *val_password(const char *in, size_t len, struct val_value *out)
+{
+	if (utf8_chars(in, len) < VAL_PASSWORD_MIN)
+		return "Use at least 10 characters.";
+	if (len > VAL_PASSWORD_MAX)
+		return "Use at most 128 bytes.";
+	if (val_password_common(in))
+		return "This password is too common; choose another.";
+	if ((out->str = strndup(in, len)) == NULL)
+		return "Out of memory.";
+	return NULL;
+}
+
+const char *val_secret(const char *in, size_t len, struct val_value *out)
+{
+	if (len == 0)
+		return "This field is required.";
+	if ((out->str = strndup(in, len)) == NULL)
+		return "Out of memory.";
+	return NULL;
+}
+
+const char *val_bool(const char *in, size_t len, struct val_value *out)
+{
+	static const char *yes[] = {"1", "on", "true", "yes"}, *no[] = {"0", "off", "false", "no"};
+
+	for (size_t i = 0; i < 4; i++) {
+		if (strlen(yes[i]) == len && strncasecmp(in, yes[i], len) == 0) {
+			out->num = 1;
+			return NULL;
+		}
+		if (strlen(no[i]) == len && strncasecmp(in, no[i], len) == 0) {
+			out->num = 0;
+			return NULL;
+		}
+	}
+	return "Choose on or off.";
+}
+
+const char *val_uint(const char *in, size_t len, struct val_value *out)
+{
+	long long v = 0;
+
+	if (len == 0 || len > 15)
+		return "Enter a whole number.";
+	for (size_t i = 0; i < len; i++) {
+		if (in[i] < '0' || in[i] > '9')
+			return "Enter a whole number.";
+		v = v * 10 + (in[i] - '0');
+	}
+	out->num = v;
+	return NULL;
+}
+
+const char *val_hex64(const char *in, size_t len, struct val_value *out)
+{
+	if (len != 64)
+		return "Malformed token.";
+	for (size_t i = 0; i < len; i++)
+		if (!((in[i] >= '0' && in[i] <= '9') || (in[i] >= 'a' && in[i] <= 'f')))
+			return "Malformed token.";
+	if ((out->str = strndup(in, len)) == NULL)
+		return "Out of memory.";
+	return NULL;
+}
+
+/* Only our own absolute paths: "//host" or "/\host" would leave the site. */
+const char *val_localpath(const char *in, size_t len, struct val_value *out)
+{
+	if (len < 10 || strncmp(in, "/settings/", 10) != 0)
+		return "Not a local address.";
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)in[i] <= 0x20 || in[i] == '\\' || (unsigned char)in[i] >= 0x7f)
+			return "Not a local address.";
+	if (strstr(in, "//") != NULL || strstr(in, "/..") != NULL)
+		return "Not a local address.";
+	if ((out->str = strndup(in, len)) == NULL)
+		return "Out of memory.";
+	return NULL;
+}
+
+const char *val_format(const char *in, size_t len, struct val_value *out)
+{
+	if (len == 3 && memcmp(in, "xml", 3) == 0)
+		out->num = 1;
+	else if (len == 4 && memcmp(in, "html", 4) == 0)
+		out->num = 0;
+	else
+		return "Use format=xml or format=html.";
+	return NULL;
+}
+
+static int host_label_char(unsigned char c)
+{
+	return isalnum(c) || c == '-';
+}
+
+const char *val_origin_one(const char *in, size_t len, char *out, size_t outsz)
+{
+	const char *bad = "Use scheme://host[:port] with http or https, and no path.";
+	size_t slen, i, hs, he;
+	long port = -1;
+
+	if (len > 260)
+		return "An origin has at most 260 characters.";
+	if (len > 8 && strncasecmp(in, "https://", 8) == 0)
+		slen = 8;
+	else if (len > 7 && strncasecmp(in, "http://", 7) == 0)
+		slen = 7;
+	else
+		return bad;
+	hs = slen;
+	if (in[hs] == '[') {
+		/* IPv6 literal: hex digits, colons and dots inside brackets. */
+		for (he = hs + 1; he < len && in[he] != ']'; he++)
+			if (!isxdigit((unsigned char)in[he]) && in[he] != ':' && in[he] != '.')
+				return bad;
+		if (he >= len || he == hs + 1)
+			return bad;
+		he++;
+	} else {
+		size_t label = 0;
+		for (he = hs; he < len && in[he] != ':' && in[he] != '/'; he++) {
+			unsigned char c = (unsigned char)in[he];
+			if (c == '.') {
+				if (label == 0 || in[he - 1] == '-')
+					return bad;
+				label = 0;
+			} else if (host_label_char(c) && !(c == '-' && label == 0)) {
+				if (++label > 63)
+					return bad;
+			} else
+				return bad;
+		}
+		if (he == hs || label == 0 || in[he - 1] == '-')
+			return bad;
+	}
+	i = he;
+	if (i < len && in[i] == ':') {
+		port = 0;
+		if (++i >= len)
+			return bad;
+		for (; i < len && isdigit((unsigned char)in[i]); i++) {
+			port = port * 10 + (in[i] - '0');
+			if (port > 65535)
+				return "A port is a number from 1 to 65535.";
+		}
+		if (port == 0)
+			return "A port is a number from 1 to 65535.";
+	}
+	if (i < len && in[i] == '/' && i + 1 == len)
+		i++; /* one trailing slash is harmless: browsers send origins without it */
+	if (i != len)
+		return bad;
+	size_t sl = slen - 3;
+	if ((port == 443 && sl == 5) || (port == 80 && sl == 4))
+		port = -1;
+	int n = snprintf(out, outsz, "%.*s://%.*s", (int)sl, in, (int)(he - hs), in + hs);
+	if (n < 0 || (size_t)n >= outsz)
+		return bad;
+	if (port > 0 && snprintf(out + n, outsz - (size_t)n, ":%ld", port) >= (int)(outsz - (size_t)n))
+		return bad;
+	for (char *p = out; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return NULL;
+}
+
+/* One origin per line (spaces and commas also separate); duplicates collapse;
+ * the normalised list is stored newline-separated in out->str. */
+const char *val_origins(const char *in, size_t len, struct val_value *out)
+{
+	static __thread char msg[96];
+	char one[300];
+	char *acc;
+	size_t used = 0, count = 0, line = 1, i = 0;
+
+	if ((acc = malloc(len * 2 + 1)) == NULL)
+		return "Out of memory.";
+	acc[0] = '\0';
+	while (i < len) {
+		size_t s;
+		const char *err;
+		while (i < len && strchr(" ,\t\r\n", in[i])) {
+			if (in[i] == '\n')
+				line++;
+			i++;
+		}
+		if (i >= len)
+			break;
+		s = i;
+		while (i < len && !strchr(" ,\t\r\n", in[i]))
+			i++;
+		if ((err = val_origin_one(in + s, i - s, one, sizeof one)) != NULL) {
+			snprintf(msg, sizeof msg, "Line %zu: %s", line, err);
+			free(acc);
+			return msg;
+		}
+		/* Skip duplicates. */
+		int dup = 0;
+		for (char *p = acc; *p && !dup;) {
+			size_t l = strcspn(p, "\n");
+			dup = (l == strlen(one) && strncmp(p, one, l) == 0);
+			p += l + (p[l] == '\n');
+		}
+		if (dup)
+			continue;
+		if (++count > VAL_ORIGINS_MAX) {
+			free(acc);
+			return "At most 20 origins.";
+		}
+		used += (size_t)snprintf(acc + used, len * 2 + 1 - used, "%s%s", used ? "\n" : "", one);
+	}
+	out->str = acc;
+	return NULL;
+}
+
+size_t val_run(const struct val_field *tab, size_t n, const struct req_pairs *in,
+	       struct val_value *out)
+{
+	size_t errors = 0;
+
+	memset(out, 0, n * sizeof *out);
+	for (size_t f = 0; f < n; f++) {
+		const char *raw = NULL;
+		size_t rawlen = 0, seen = 0;
+
+		for (size_t i = 0; in != NULL && i < in->n; i++)
+			if (strcmp(in->v[i].key, tab[f].name) == 0) {
+				raw = in->v[i].val;
+				rawlen = in->v[i].vlen;
+				seen++;
+			}
+		out[f].raw = raw;
+		if (seen > 1) {
+			out[f].st = VAL_INVALID;
+			out[f].error = "Submitted more than once.";
+		} else if (raw == NULL || rawlen == 0) {
+			out[f].st = VAL_ABSENT;
+			if (tab[f].flags & VAL_REQUIRED)
+				out[f].error = "This field is required.", out[f].st = VAL_INVALID;
+		} else if (rawlen > tab[f].maxlen) {
+			out[f].st = VAL_INVALID;
+			out[f].error = "Too long.";
+		} else if ((out[f].error = tab[f].fn(raw, rawlen, &out[f])) != NULL) {
+			out[f].st = VAL_INVALID;
+			free(out[f].str);
+			out[f].str = NULL;
+		} else
+			out[f].st = VAL_OK;
+		if (out[f].st == VAL_INVALID)
+			errors++;
+	}
+	return errors;
+}
+
+void val_values_free(struct val_value *out, size_t n)
+{
+	if (out == NULL)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(out[i].str);
+		out[i].str = NULL;
+	}
+}

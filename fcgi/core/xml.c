@@ -1,0 +1,152 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "req.h"
+#include "xml.h"
+
+xmlDocPtr xml_doc(const char *root)
+{
+	xmlDocPtr d = xmlNewDoc(BAD_CAST "1.0");
+	xmlNodePtr r;
+
+	if (d == NULL)
+		return NULL;
+	if ((r = xmlNewDocNode(d, NULL, BAD_CAST root, NULL)) == NULL) {
+		xmlFreeDoc(d);
+		return NULL;
+	}
+	xmlDocSetRootElement(d, r);
+	return d;
+}
+
+/* Length of the valid XML character starting at p (0 if invalid). */
+static size_t xml_char_len(const unsigned char *p, size_t left)
+{
+	unsigned cp;
+	size_t n;
+
+	if (p[0] < 0x80)
+		return (p[0] >= 0x20 || p[0] == '\t' || p[0] == '\n' || p[0] == '\r') && p[0] != 0x7f
+			       ? 1
+			       : 0;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2, cp = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3, cp = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4, cp = p[0] & 0x07;
+	else
+		return 0;
+	if (left < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff)
+		return 0;
+	return n;
+}
+
+char *xml_clean(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), o = 0;
+	char *out = malloc(len * 3 + 1);
+
+	if (out == NULL)
+		return NULL;
+	for (size_t i = 0; i < len;) {
+		size_t n = xml_char_len(p + i, len - i);
+		if (n == 0) {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+		} else {
+			memcpy(out + o, p + i, n);
+			o += n;
+			i += n;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* Most values are clean; check before copying so the common case allocates
+ * nothing. */
+static int is_clean(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s);
+
+	for (size_t i = 0; i < len;) {
+		size_t n = xml_char_len(p + i, len - i);
+		if (n == 0)
+			return 0;
+		i += n;
+	}
+	return 1;
+}
+
+xmlNodePtr xml_el(xmlNodePtr parent, const char *name)
+{
+	return xmlNewChild(parent, NULL, BAD_CAST name, NULL);
+}
+
+xmlNodePtr xml_text_el(xmlNodePtr parent, const char *name, const char *text)
+{
+	xmlNodePtr n;
+	char *c = NULL;
+
+	if (text == NULL || is_clean(text))
+		return xmlNewTextChild(parent, NULL, BAD_CAST name, BAD_CAST text);
+	if ((c = xml_clean(text)) == NULL)
+		return NULL;
+	n = xmlNewTextChild(parent, NULL, BAD_CAST name, BAD_CAST c);
+	free(c);
+	return n;
+}
+
+void xml_attr(xmlNodePtr n, const char *name, const char *value)
+{
+	char *c;
+
+	if (n == NULL)
+		return;
+	if (value == NULL)
+		value = "";
+	/* xmlNewProp stores the value as a text node, escaped on output;
+	 * xmlNewDocProp would instead interpret entity references. */
+	if (is_clean(value)) {
+		xmlNewProp(n, BAD_CAST name, BAD_CAST value);
+		return;
+	}
+	if ((c = xml_clean(value)) != NULL) {
+		xmlNewProp(n, BAD_CAST name, BAD_CAST c);
+		free(c);
+	}
+}
+
+void xml_attr_int(xmlNodePtr n, const char *name, long long v)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "%lld", v);
+	xml_attr(n, name, buf);
+}
+
+void xml_attr_bool(xmlNodePtr n, const char *name, int v)
+{
+	xml_attr(n, name, v ? "1" : "0");
+}
+
+int xml_serialise(xmlDocPtr doc, xmlChar **out, int *len)
+{
+	*out = NULL;
+	xmlDocDumpFormatMemoryEnc(doc, out, len, "UTF-8", 0);
+	return *out == NULL ? -1 : 0;
+}

@@ -1,0 +1,29 @@
+/* The XML builder.  Text and attribute values go through here only: they are
+ * escaped on output by libxml2 and cleaned first, so a byte sequence that is
+ * not valid XML (bad UTF-8, control characters) can never make a document
+ * unparsable. */
+#ifndef GH_XML_H
+#define GH_XML_H
+
+#include <libxml/tree.h>
+
+/* A new document with a root element; freed with xmlFreeDoc(). */
+xmlDocPtr xml_doc(const char *root);
+
+/* A child element with no content. */
+xmlNodePtr xml_el(xmlNodePtr parent, const char *name);
+/* A child element holding text (escaped); text NULL means empty. */
+xmlNodePtr xml_text_el(xmlNodePtr parent, const char *name, const char *text);
+/* Attributes (escaped). */
+void xml_attr(xmlNodePtr n, const char *name, const char *value);
+void xml_attr_int(xmlNodePtr n, const char *name, long long v);
+void xml_attr_bool(xmlNodePtr n, const char *name, int v);
+
+/* A copy of s in which every character that XML 1.0 cannot carry is replaced
+ * by U+FFFD.  Returns NULL on allocation failure; the caller frees it. */
+char *xml_clean(const char *s);
+
+/* Serialise doc (UTF-8, with declaration).  *out is freed with xmlFree(). */
+int xml_serialise(xmlDocPtr doc, xmlChar **out, int *len);
+
+#endif

@@ -1,0 +1,329 @@
+/* gatehouse-ctl: migrations, tenants, users, demo data, throttle reset. */
+#include "config.h"
+
+#include <mysql.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "conf.h"
+#include "db.h"
+#include "perm.h"
+#include "valid.h"
+
+#define DEMO_PASSWORD "gatehouse-demo"
+
+static void usage(void)
+{
+	fputs("usage: gatehouse-ctl -c CONFIG COMMAND\n"
+	      "commands:\n"
+	      "  migrate [--sql-dir DIR]\n"
+	      "  tenant create SLUG COMPANY-NAME\n"
+	      "  user create --tenant SLUG --email EMAIL (--super-admin | --role ROLE)\n"
+	      "              [--first NAME] [--last NAME]     (password read from stdin)\n"
+	      "  user activate EMAIL | user deactivate EMAIL\n"
+	      "  throttle reset\n"
+	      "  demo\n"
+	      "roles: view_only edit_view admin customize\n",
+	      stderr);
+}
+
+static int slug_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 63 || s[0] == '-')
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+/* Creates a tenant unless the slug exists; *id gets its id either way. */
+static int ensure_tenant(struct db *db, const char *slug, const char *company, const char *street,
+			 const char *city, const char *state, const char *zip, unsigned *id)
+{
+	struct db_tenant t;
+	enum db_result rc = db_tenant_by_slug(db, slug, &t);
+
+	if (rc == DB_OK) {
+		*id = t.id;
+		return 0;
+	}
+	if (rc != DB_NOTFOUND)
+		return -1;
+	memset(&t, 0, sizeof t);
+	snprintf(t.slug, sizeof t.slug, "%s", slug);
+	snprintf(t.company, sizeof t.company, "%s", company);
+	snprintf(t.street, sizeof t.street, "%s", street);
+	snprintf(t.city, sizeof t.city, "%s", city);
+	snprintf(t.state, sizeof t.state, "%s", state);
+	snprintf(t.zip, sizeof t.zip, "%s", zip);
+	snprintf(t.country, sizeof t.country, "%s", "United States");
+	if (db_tenant_insert(db, &t, id) != DB_OK)
+		return -1;
+	printf("tenant %s created\n", slug);
+	return 0;
+}
+
+/* Creates an office user with a preset role in one transaction (user and
+ * permission rows together).  Existing users are left alone. */
+static int create_user(struct db *db, unsigned tenant, const char *email, const char *pw,
+		       const char *role, const char *first, const char *last,
+		       const char *const *custom, int quiet_exists)
+{
+	struct db_login l;
+	char hash[AUTH_HASH_LEN];
+	unsigned id;
+	enum db_result rc = db_office_login(db, email, &l);
+
+	if (rc == DB_OK) {
+		if (!quiet_exists)
+			fprintf(stderr, "gatehouse-ctl: %s already exists\n", email);
+		return quiet_exists ? 0 : 1;
+	}
+	if (rc != DB_NOTFOUND)
+		return -1;
+	if (auth_password_hash_direct(pw, hash) != 0)
+		return -1;
+	if (db_begin(db) != DB_OK)
+		return -1;
+	if (db_office_insert(db, tenant, email, hash, role, first, last, &id) != DB_OK)
+		goto fail;
+	for (size_t i = 0; i < perm_nmodules; i++) {
+		int lv = perm_role_level(role, &perm_modules[i]);
+		/* customize: pairs "module=level" given by the caller */
+		for (const char *const *c = custom; c && *c; c++) {
+			size_t kl = strcspn(*c, "=");
+			if (strlen(perm_modules[i].key) == kl &&
+			    strncmp(*c, perm_modules[i].key, kl) == 0)
+				lv = atoi(*c + kl + 1);
+		}
+		if (db_office_set_perm(db, id, perm_modules[i].key, lv) != DB_OK)
+			goto fail;
+	}
+	if (db_commit(db) != DB_OK)
+		return -1;
+	sodium_memzero(hash, sizeof hash);
+	printf("office user %s (%s) created\n", email, role);
+	return 0;
+fail:
+	db_rollback(db);
+	sodium_memzero(hash, sizeof hash);
+	return -1;
+}
+
+static int cmd_demo(struct db *db)
+{
+	static const char *const custom[] = {"scheduling=1", "customer=2", "map=1", "settings=0",
+					     NULL};
+	static const struct {
+		const char *name, *email, *phone;
+	} customers[] = {
+		{"ABM Apartments", "office@abm-apartments.example.com", "555-0101"},
+		{"Cool Air", "service@coolair.example.com", "555-0102"},
+		{"The Loop", "manager@theloop.example.com", "555-0103"},
+		{"Anderson Windows", "info@andersonwindows.example.com", "555-0104"},
+		{"Harbor View Condos", "board@harborview.example.com", "555-0105"},
+		{"Maple Street Dental", "frontdesk@maplestreetdental.example.com", "555-0106"},
+		{"Riverside Mall", "facilities@riversidemall.example.com", "555-0107"},
+		{"Summit Offices", "admin@summitoffices.example.com", "555-0108"},
+	};
+	unsigned demo, acme, id;
+
+	if (ensure_tenant(db, "demo", "Demo Field Services", "100 Example Street", "Springfield",
+			  "Illinois", "62701", &demo) != 0 ||
+	    ensure_tenant(db, "acme", "Acme Heating & Cooling", "200 Sample Avenue", "Riverton",
+			  "Ohio", "43001", &acme) != 0)
+		return 1;
+	if (create_user(db, demo, "admin@demo.test", DEMO_PASSWORD, "admin", "Ada", "Admin", NULL,
+			1) != 0 ||
+	    create_user(db, demo, "editor@demo.test", DEMO_PASSWORD, "edit_view", "Eddie",
+			"Editor", NULL, 1) != 0 ||
+	    create_user(db, demo, "viewer@demo.test", DEMO_PASSWORD, "view_only", "Vera",
+			"Viewer", NULL, 1) != 0 ||
+	    create_user(db, demo, "custom@demo.test", DEMO_PASSWORD, "customize", "Cass",
+			"Custom", custom, 1) != 0 ||
+	    create_user(db, demo, "inactive@demo.test", DEMO_PASSWORD, "view_only", "Ian",
+			"Inactive", NULL, 1) != 0 ||
+	    create_user(db, acme, "admin@acme.test", DEMO_PASSWORD, "admin", "Alex", "Acme", NULL,
+			1) != 0)
+		return 1;
+	struct db_login l;
+	if (db_office_login(db, "inactive@demo.test", &l) != DB_OK ||
+	    db_office_set_active(db, l.id, 0) != DB_OK)
+		return 1;
+	for (size_t i = 0; i < sizeof customers / sizeof customers[0]; i++) {
+		enum db_result rc = db_customer_by_name(db, demo, customers[i].name, &id);
+		if (rc == DB_NOTFOUND)
+			rc = db_customer_insert(db, demo, customers[i].name, customers[i].email,
+						customers[i].phone, &id);
+		if (rc != DB_OK)
+			return 1;
+	}
+	if (db_customer_by_name(db, acme, "Northwind Storage", &id) == DB_NOTFOUND &&
+	    db_customer_insert(db, acme, "Northwind Storage", "ops@northwind.example.com",
+			       "555-0201", &id) != DB_OK)
+		return 1;
+	puts("demo data loaded");
+	return 0;
+}
+
+static int read_password(char *buf, size_t sz)
+{
+	if (fgets(buf, (int)sz, stdin) == NULL)
+		return -1;
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return 0;
+}
+
+static int cmd_user(struct db *db, int argc, char **argv)
+{
+	const char *tenant = NULL, *email = NULL, *role = NULL, *first = "", *last = "";
+	struct val_value ev = {0}, pv = {0};
+	struct db_tenant t;
+	struct db_login l;
+	char pw[VAL_PASSWORD_MAX + 2];
+	const char *err;
+	int rc = 2;
+
+	if (argc >= 2 && (strcmp(argv[0], "activate") == 0 || strcmp(argv[0], "deactivate") == 0)) {
+		int on = strcmp(argv[0], "activate") == 0;
+		if (db_office_login(db, argv[1], &l) != DB_OK) {
+			fprintf(stderr, "gatehouse-ctl: no user %s\n", argv[1]);
+			return 1;
+		}
+		if (db_begin(db) != DB_OK || db_office_set_active(db, l.id, on) != DB_OK ||
+		    (!on && db_session_delete_office_user(db, l.id) != DB_OK) ||
+		    db_commit(db) != DB_OK) {
+			db_rollback(db);
+			return 1;
+		}
+		printf("%s %s\n", argv[1], on ? "activated" : "deactivated");
+		return 0;
+	}
+	if (argc < 1 || strcmp(argv[0], "create") != 0) {
+		usage();
+		return 2;
+	}
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--super-admin") == 0)
+			role = "admin";
+		else if (i + 1 < argc && strcmp(argv[i], "--tenant") == 0)
+			tenant = argv[++i];
+		else if (i + 1 < argc && strcmp(argv[i], "--email") == 0)
+			email = argv[++i];
+		else if (i + 1 < argc && strcmp(argv[i], "--role") == 0)
+			role = argv[++i];
+		else if (i + 1 < argc && strcmp(argv[i], "--first") == 0)
+			first = argv[++i];
+		else if (i + 1 < argc && strcmp(argv[i], "--last") == 0)
+			last = argv[++i];
+		else {
+			usage();
+			return 2;
+		}
+	}
+	if (tenant == NULL || email == NULL || role == NULL || !perm_role_valid(role)) {
+		usage();
+		return 2;
+	}
+	if ((err = val_email(email, strlen(email), &ev)) != NULL) {
+		fprintf(stderr, "gatehouse-ctl: email: %s\n", err);
+		goto out;
+	}
+	if (db_tenant_by_slug(db, tenant, &t) != DB_OK) {
+		fprintf(stderr, "gatehouse-ctl: no tenant %s\n", tenant);
+		rc = 1;
+		goto out;
+	}
+	/* Never on the command line, where ps would show it. */
+	if (read_password(pw, sizeof pw) != 0) {
+		fprintf(stderr, "gatehouse-ctl: give the password on standard input\n");
+		goto out;
+	}
+	if ((err = val_password(pw, strlen(pw), &pv)) != NULL) {
+		fprintf(stderr, "gatehouse-ctl: password: %s\n", err);
+		goto out;
+	}
+	rc = create_user(db, t.id, ev.str, pv.str, role, first, last, NULL, 0) == 0 ? 0 : 1;
+out:
+	sodium_memzero(pw, sizeof pw);
+	if (pv.str)
+		sodium_memzero(pv.str, strlen(pv.str));
+	val_values_free(&ev, 1);
+	val_values_free(&pv, 1);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct conf c;
+	struct db *db = NULL;
+	char err[512];
+	const char *cfg = NULL;
+	int i = 1, rc = 2;
+
+	if (argc >= 3 && strcmp(argv[1], "-c") == 0) {
+		cfg = argv[2];
+		i = 3;
+	}
+	if (cfg == NULL || i >= argc) {
+		usage();
+		return 2;
+	}
+	const char *cmd = argv[i++];
+	int known = strcmp(cmd, "migrate") == 0 || strcmp(cmd, "tenant") == 0 ||
+		    strcmp(cmd, "user") == 0 || strcmp(cmd, "demo") == 0 ||
+		    strcmp(cmd, "throttle") == 0;
+	if (!known) {
+		usage();
+		return 2;
+	}
+	if (conf_load(cfg, &c, err, sizeof err) != 0) {
+		fprintf(stderr, "gatehouse-ctl: %s\n", err);
+		return 1;
+	}
+	if (mysql_library_init(0, NULL, NULL) != 0 || sodium_init() < 0)
+		return 1;
+	if ((db = db_open(&c, DB_MULTI_STATEMENTS, 0)) == NULL) {
+		fprintf(stderr, "gatehouse-ctl: cannot connect to the database\n");
+		rc = 1;
+		goto out;
+	}
+	if (strcmp(cmd, "migrate") == 0) {
+		const char *dir = "sql";
+		if (i + 1 < argc && strcmp(argv[i], "--sql-dir") == 0)
+			dir = argv[i + 1], i += 2;
+		if (i != argc) {
+			usage();
+			goto out;
+		}
+		rc = db_migrate(db, dir, 1) == DB_OK ? 0 : 1;
+		if (rc)
+			fprintf(stderr, "gatehouse-ctl: migrate: %s\n", db_errmsg(db));
+	} else if (strcmp(cmd, "tenant") == 0) {
+		unsigned id;
+		if (argc - i != 3 || strcmp(argv[i], "create") != 0 || !slug_ok(argv[i + 1]) ||
+		    strlen(argv[i + 2]) == 0 || strlen(argv[i + 2]) > 200) {
+			usage();
+			goto out;
+		}
+		rc = ensure_tenant(db, argv[i + 1], argv[i + 2], "", "", "", "", &id) == 0 ? 0 : 1;
+	} else if (strcmp(cmd, "user") == 0)
+		rc = cmd_user(db, argc - i, argv + i);
+	else if (strcmp(cmd, "demo") == 0)
+		rc = i == argc ? cmd_demo(db) : 2;
+	else if (strcmp(cmd, "throttle") == 0) {
+		if (argc - i != 1 || strcmp(argv[i], "reset") != 0) {
+			usage();
+			goto out;
+		}
+		rc = db_throttle_clear_all(db) == DB_OK ? 0 : 1;
+	}
+out:
+	db_close(db);
+	mysql_library_end();
+	return rc;
+}

@@ -1,0 +1,139 @@
+/* /settings/login: office sign-in. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "pages.h"
+#include "xml.h"
+
+enum { Q_NEXT };
+static const struct val_field query[] = {
+	[Q_NEXT] = {"next", val_localpath, 512, 0, "Next page"},
+};
+
+enum { F_EMAIL, F_PASSWORD, F_NEXT };
+static const struct val_field form[] = {
+	/* Any text is accepted as a login here: a malformed email is just a
+	 * failed sign-in, with the same message as any other. */
+	[F_EMAIL] = {"email", val_line, 254, VAL_REQUIRED, "Email"},
+	[F_PASSWORD] = {"password", val_secret, 1024, VAL_REQUIRED | VAL_SECRET, "Password"},
+	[F_NEXT] = {"next", val_localpath, 512, 0, "Next page"},
+};
+
+#define PRE_MAX_AGE 3600
+
+static enum page_result login_get(struct http *h, xmlNodePtr root)
+{
+	const char *pre = req_pairs_get(&h->cookies, HTTP_COOKIE_PRE);
+	unsigned char raw[AUTH_TOKEN_BYTES];
+	char cookie[AUTH_COOKIE_LEN + 1], csrf[AUTH_CSRF_LEN + 1];
+	const char *next = NULL;
+	xmlNodePtr n;
+
+	/* The sign-in form is bound to a pre-session cookie, so a forged
+	 * cross-site sign-in (login CSRF) fails. */
+	if (pre == NULL || auth_token_parse(pre, raw) != 0) {
+		auth_token_new(raw, cookie);
+		http_set_cookie(h, HTTP_COOKIE_PRE, cookie, "/settings/login", PRE_MAX_AGE,
+				"Strict");
+	}
+	auth_csrf("pre", raw, sizeof raw, csrf);
+	sodium_memzero(raw, sizeof raw);
+	if (h->method == HTTP_POST && h->f[F_NEXT].st == VAL_OK)
+		next = h->f[F_NEXT].str;
+	else if (h->method == HTTP_GET && h->q[Q_NEXT].st == VAL_OK)
+		next = h->q[Q_NEXT].str;
+	n = xml_el(root, "login");
+	xml_attr(n, "csrf", csrf);
+	if (next != NULL)
+		xml_attr(n, "next", next);
+	return PAGE_OK;
+}
+
+static enum page_result login_post(struct http *h)
+{
+	const char *email = h->f[F_EMAIL].str;
+	const char *pw = h->f[F_PASSWORD].str;
+	char lower[255], cookie[AUTH_COOKIE_LEN + 1];
+	unsigned char raw[AUTH_TOKEN_BYTES], hash[32];
+	struct db_login u;
+	enum db_result drc;
+	enum auth_result arc;
+	long long retry = 0;
+	size_t i;
+
+	for (i = 0; email[i] && i < sizeof lower - 1; i++)
+		lower[i] = (char)((email[i] >= 'A' && email[i] <= 'Z') ? email[i] + 32 : email[i]);
+	lower[i] = '\0';
+
+	arc = auth_throttle_reserve(h->db, lower, h->addr, &retry);
+	if (arc == AUTH_LOCKED) {
+		char msg[160];
+		long long min = (retry + 59) / 60;
+		snprintf(msg, sizeof msg,
+			 "Too many sign-in attempts. Try again in %lld minute%s.", min,
+			 min == 1 ? "" : "s");
+		http_notice(h, "error", msg);
+		h->retry_after = retry;
+		return PAGE_THROTTLED;
+	}
+	if (arc != AUTH_OK)
+		return PAGE_UNAVAILABLE;
+
+	drc = db_office_login(h->db, lower, &u);
+	if (drc != DB_OK && drc != DB_NOTFOUND)
+		return http_db_fail(drc);
+	/* Unknown accounts are checked against a dummy hash: same cost, same
+	 * answer, so timing and messages tell nothing about who exists. */
+	arc = auth_password_verify(drc == DB_OK ? u.hash : NULL, pw);
+	sodium_memzero(u.hash, sizeof u.hash);
+	if (arc == AUTH_BUSY) {
+		/* Not the user's fault: give the attempt back. */
+		auth_throttle_settle(h->db, lower, h->addr, 1);
+		http_notice(h, "error", "The service is busy. Please try again in a moment.");
+		h->retry_after = 2;
+		return PAGE_BUSY;
+	}
+	if (arc != AUTH_OK || !u.active) {
+		auth_throttle_settle(h->db, lower, h->addr, 0);
+		log_info("rid=%s sign-in failed", h->rid);
+		http_notice(h, "error", "The email or password is incorrect.");
+		return PAGE_UNAUTHORIZED;
+	}
+	if (auth_throttle_settle(h->db, lower, h->addr, 1) != AUTH_OK)
+		return PAGE_UNAVAILABLE;
+
+	/* A new token at every sign-in: a token planted before sign-in
+	 * (session fixation) is never promoted. */
+	auth_token_new(raw, cookie);
+	auth_token_hash(raw, hash);
+	sodium_memzero(raw, sizeof raw);
+	drc = db_session_insert(h->db, hash, "office", u.tenant_id, u.id,
+				h->conf->sec.session_abs_hours, h->addr, h->ua);
+	sodium_memzero(hash, sizeof hash);
+	if (drc != DB_OK) {
+		sodium_memzero(cookie, sizeof cookie);
+		return http_db_fail(drc);
+	}
+	http_set_cookie(h, HTTP_COOKIE_OFFICE, cookie, "/settings",
+			(long long)h->conf->sec.session_abs_hours * 3600, "Strict");
+	http_set_cookie(h, HTTP_COOKIE_PRE, "", "/settings/login", 0, "Strict");
+	sodium_memzero(cookie, sizeof cookie);
+	return http_redirect(h, h->f[F_NEXT].st == VAL_OK ? h->f[F_NEXT].str : "/settings/");
+}
+
+const struct page page_login = {
+	.path = "/settings/login",
+	.name = "login",
+	.title = "Sign in",
+	.methods = HTTP_GET | HTTP_POST,
+	.auth = PAGE_PUBLIC,
+	.query = query,
+	.nquery = sizeof query / sizeof query[0],
+	.form = form,
+	.nform = sizeof form / sizeof form[0],
+	.get = login_get,
+	.post = login_post,
+};

@@ -1,0 +1,25 @@
+/* /settings/logout: ends the session on the server, not just the cookie. */
+#include "config.h"
+
+#include "pages.h"
+
+static enum page_result logout_post(struct http *h)
+{
+	enum db_result rc = db_session_delete(h->db, h->token_hash);
+
+	if (rc != DB_OK)
+		return http_db_fail(rc);
+	http_set_cookie(h, HTTP_COOKIE_OFFICE, "", "/settings", 0, "Strict");
+	return http_redirect(h, "/settings/login");
+}
+
+const struct page page_logout = {
+	.path = "/settings/logout",
+	.name = "logout",
+	.title = "Sign out",
+	.methods = HTTP_POST,
+	.auth = PAGE_OFFICE,
+	.need_view = DB_PERM_NONE,
+	.need_edit = DB_PERM_NONE,
+	.post = logout_post,
+};

@@ -1,0 +1,107 @@
+/* /settings/client/portal-access-settings (seed 001): the Enable Client
+ * Portal switch, the direct link and frame code, the allowed frame origins. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pages.h"
+#include "xml.h"
+
+enum { Q_SAVED };
+static const struct val_field query[] = {
+	[Q_SAVED] = {"saved", val_bool, 1, 0, "Saved"},
+};
+
+enum { F_ENABLED, F_ORIGINS };
+static const struct val_field form[] = {
+	[F_ENABLED] = {"enabled", val_bool, 5, 0, "Enable Client Portal"},
+	[F_ORIGINS] = {"frame_origins", val_origins, 6000, 0, "Allowed frame origins"},
+};
+
+static enum page_result ps_get(struct http *h, xmlNodePtr root)
+{
+	struct db_tenant t;
+	enum db_result rc;
+	char link[700];
+	xmlNodePtr ps, fo;
+
+	if ((rc = db_tenant_get(h->db, h->sess.tenant_id, &t)) != DB_OK)
+		return http_db_fail(rc);
+	if (h->method == HTTP_GET && h->q[Q_SAVED].st == VAL_OK && h->q[Q_SAVED].num)
+		http_notice(h, "success", "Settings saved.");
+	ps = xml_el(root, "portal-settings");
+	xml_attr_bool(ps, "editable", h->sess.settings >= DB_PERM_EDIT);
+	xml_attr_bool(ps, "enabled", t.portal_enabled);
+	xml_text_el(ps, "company-name", t.company);
+	snprintf(link, sizeof link, "%s/portal/%s/", h->conf->web.base_url, t.slug);
+	xml_text_el(ps, "direct-link", link);
+	fo = xml_el(ps, "frame-origins");
+	for (char *p = t.frame_origins; *p;) {
+		size_t l = strcspn(p, "\n");
+		char save = p[l];
+		p[l] = '\0';
+		xml_text_el(fo, "origin", p);
+		p[l] = save;
+		p += l + (save == '\n');
+	}
+	return PAGE_OK;
+}
+
+/* "enabled=1; frame_origins=a b" — the audit log's before/after text. */
+static void describe(char *out, size_t sz, int enabled, const char *origins)
+{
+	size_t n = (size_t)snprintf(out, sz, "enabled=%d; frame_origins=", enabled);
+	for (size_t i = 0; origins[i] && n + 1 < sz; i++)
+		out[n++] = origins[i] == '\n' ? ' ' : origins[i];
+	out[n < sz ? n : sz - 1] = '\0';
+}
+
+static enum page_result ps_post(struct http *h)
+{
+	int enabled = h->f[F_ENABLED].st == VAL_OK && h->f[F_ENABLED].num;
+	const char *origins = h->f[F_ORIGINS].st == VAL_OK ? h->f[F_ORIGINS].str : "";
+	struct db_tenant t;
+	enum db_result rc;
+	char before[6100], after[6100];
+
+	if ((rc = db_begin(h->db)) != DB_OK)
+		return http_db_fail(rc);
+	/* Lock the tenant row: two admins saving at once serialise, and the
+	 * audit's "old value" is the value this save really replaced. */
+	if ((rc = db_tenant_get_locked(h->db, h->sess.tenant_id, &t)) != DB_OK)
+		goto fail;
+	if ((rc = db_tenant_set_portal(h->db, t.id, enabled, origins)) != DB_OK)
+		goto fail;
+	/* Disabling ends every portal session of the tenant at once. */
+	if (!enabled && (rc = db_session_delete_tenant_portal(h->db, t.id)) != DB_OK)
+		goto fail;
+	describe(before, sizeof before, t.portal_enabled, t.frame_origins);
+	describe(after, sizeof after, enabled, origins);
+	if ((rc = http_audit(h, "portal_settings.update", t.slug, before, after)) != DB_OK)
+		goto fail;
+	if ((rc = db_commit(h->db)) != DB_OK)
+		return http_db_fail(rc);
+	return http_redirect(h, "/settings/client/portal-access-settings?saved=1");
+fail:
+	db_rollback(h->db);
+	return http_db_fail(rc);
+}
+
+const struct page page_portal_settings = {
+	.path = "/settings/client/portal-access-settings",
+	.name = "portal-access-settings",
+	.title = "Portal Access Settings",
+	.methods = HTTP_GET | HTTP_POST,
+	.auth = PAGE_OFFICE,
+	.need_view = DB_PERM_VIEW,
+	.need_edit = DB_PERM_EDIT,
+	.query = query,
+	.nquery = sizeof query / sizeof query[0],
+	.form = form,
+	.nform = sizeof form / sizeof form[0],
+	.get = ps_get,
+	.post = ps_post,
+	.menu_section = "Client",
+};
