@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Browser tests: headless Chromium (/usr/bin/chromium, Debian's package) driven
+# by playwright-core against a running stack.  Prints TAP.
+#
+# Env: GH_TEST_PORT  port of the stack on 127.0.0.1 (tests/run starts the stack)
+#      GH_SRCDIR     source dir (default: two levels above this script)
+#      GH_BUILDDIR   build dir (default: $PWD); the screenshot goes to
+#                    $GH_BUILDDIR/tests/out/portal-settings.png
+#
+# playwright-core comes from the npm registry, pinned by package-lock.json
+# (npm ci; no browser download: it only drives the system Chromium).  It is
+# installed into tests/browser/node_modules, or, when the source dir is
+# read-only (distcheck), into $GH_BUILDDIR/tests/out/browser-node.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+SRC=${GH_SRCDIR:-$(cd "$HERE/../.." && pwd)}
+BUILD=${GH_BUILDDIR:-$PWD}
+export GH_SRCDIR=$SRC GH_BUILDDIR=$BUILD
+SRCB=$SRC/tests/browser
+[ -f "$SRCB/package.json" ] || SRCB=$HERE
+
+bail() { # bail MESSAGE: one failing test, a plan, exit 1
+	echo "not ok 1 - $1"
+	echo "1..1"
+	exit 1
+}
+
+[ -n "${GH_TEST_PORT:-}" ] || bail "GH_TEST_PORT is not set (the stack's port; tests/run sets it)"
+command -v node >/dev/null || bail "node not found (apt-get install nodejs npm)"
+command -v npm >/dev/null || bail "npm not found (apt-get install npm)"
+[ -x /usr/bin/chromium ] || bail "/usr/bin/chromium not found (apt-get install chromium)"
+
+# The version package.json pins.
+want=$(sed -n 's/.*"playwright-core": *"\([^"]*\)".*/\1/p' "$SRCB/package.json" | head -n 1)
+[ -n "$want" ] || bail "no playwright-core version in $SRCB/package.json"
+
+installed_ok() { # DIR: node_modules there holds the pinned playwright-core
+	local v
+	v=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$1/node_modules/playwright-core/package.json" 2>/dev/null | head -n 1)
+	[ "$v" = "$want" ]
+}
+
+npm_install() { # DIR
+	echo "# installing playwright-core $want into $1/node_modules (npm ci)"
+	(cd "$1" && npm ci --no-audit --no-fund --loglevel=error) >"$1/npm-ci.log" 2>&1 ||
+		{ sed 's/^/#   /' "$1/npm-ci.log" | tail -n 20; return 1; }
+}
+
+# Where to run from: ESM resolves "playwright-core" next to the script file
+# (NODE_PATH does not apply to import), so the test runs from the directory
+# that holds node_modules.
+if installed_ok "$SRCB"; then
+	DIR=$SRCB
+elif [ -w "$SRCB" ] && { [ ! -e "$SRCB/node_modules" ] || [ -w "$SRCB/node_modules" ]; }; then
+	npm_install "$SRCB" || bail "npm ci in $SRCB failed"
+	DIR=$SRCB
+else
+	DIR=$BUILD/tests/out/browser-node
+	mkdir -p "$DIR" || bail "cannot create $DIR"
+	if ! cmp -s "$SRCB/package-lock.json" "$DIR/package-lock.json" || ! installed_ok "$DIR"; then
+		cp -f "$SRCB/package.json" "$SRCB/package-lock.json" "$DIR/" || bail "cannot copy package*.json to $DIR"
+		npm_install "$DIR" || bail "npm ci in $DIR failed"
+	fi
+	cp -f "$SRCB/portal-settings.mjs" "$DIR/" || bail "cannot copy portal-settings.mjs to $DIR"
+fi
+installed_ok "$DIR" || bail "playwright-core $want is not installed in $DIR/node_modules"
+
+mkdir -p "$BUILD/tests/out"
+cd "$DIR" || bail "cannot cd to $DIR"
+exec node portal-settings.mjs

@@ -1,0 +1,878 @@
+/* HTTP tests against the real stack: nginx + gatehouse-settings + MariaDB.
+ * Every XML response read here is validated against its schema. */
+#include "config.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <libxml/parser.h>
+#include <mysql.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "client.h"
+#include "conf.h"
+#include "db.h"
+#include "tap.h"
+
+#define PS "/settings/client/portal-access-settings"
+#define PW "gatehouse-demo"
+
+static char base[128];
+static const char *state;
+static char ini[1024];
+
+static struct hc *client(void)
+{
+	return hc_new(base);
+}
+
+static void throttle_reset(void)
+{
+	shell("'%s/gatehouse-ctl' -c '%s' throttle reset >/dev/null", env_or("GH_BUILDDIR", "."),
+	      ini);
+}
+
+/* GET path as XML, check status and schema; returns the doc (caller frees). */
+static xmlDocPtr get_xml(struct hc *h, const char *path, long want, const char *what)
+{
+	struct hc_resp r;
+	xmlDocPtr d = NULL;
+
+	if (hc_get_xml(h, path, &r) != 0) {
+		ok(0, "%s: request failed", what);
+		return NULL;
+	}
+	d = hc_xml(&r);
+	if (!ok(r.status == want && d != NULL && hc_valid(d), "%s: %ld, schema-valid XML", what,
+		want))
+		diag("got %ld: %.300s", r.status, r.body);
+	hc_resp_free(&r);
+	return d;
+}
+
+static char *xp(xmlDocPtr d, const char *e)
+{
+	return hc_xpath(d, e);
+}
+
+static int xp_is(xmlDocPtr d, const char *e, const char *want)
+{
+	char *v = xp(d, e);
+	int same = strcmp(v, want) == 0;
+	if (!same)
+		diag("%s = '%s', want '%s'", e, v, want);
+	free(v);
+	return same;
+}
+
+static void test_headers(void)
+{
+	struct hc *h = client();
+	struct hc_resp r;
+	char b[1024];
+
+	hc_get(h, "/settings/login", &r);
+	ok(r.status == 200, "login page 200");
+	ok(hc_header(&r, "Content-Type", b, sizeof b) && strstr(b, "text/html"), "HTML by default");
+	const char *csp = hc_header(&r, "Content-Security-Policy", b, sizeof b);
+	ok(csp && strstr(csp, "frame-ancestors 'none'") && strstr(csp, "script-src 'self'") &&
+		   !strstr(csp, "unsafe-inline"),
+	   "CSP: frame-ancestors 'none', no inline script");
+	ok(hc_header(&r, "X-Content-Type-Options", b, sizeof b) && strcmp(b, "nosniff") == 0,
+	   "X-Content-Type-Options: nosniff");
+	ok(hc_header(&r, "Referrer-Policy", b, sizeof b) != NULL, "Referrer-Policy set");
+	ok(hc_header(&r, "Cache-Control", b, sizeof b) && strstr(b, "no-store"), "no-store");
+	ok(hc_header(&r, "X-Request-Id", b, sizeof b) && strlen(b) == 16, "X-Request-Id");
+	const char *sc = hc_set_cookie(&r, "gh_pre", b, sizeof b);
+	ok(sc && strstr(sc, "HttpOnly") && strstr(sc, "Secure") && strstr(sc, "SameSite=Strict"),
+	   "pre-session cookie HttpOnly; Secure; SameSite=Strict");
+	ok(strstr(r.body, "<script>") == NULL && strstr(r.body, " onclick=") == NULL,
+	   "no inline script in the HTML");
+	hc_resp_free(&r);
+
+	xmlDocPtr d = get_xml(h, "/settings/login", 200, "login via Accept: application/xml");
+	ok(xp_is(d, "string(/page/@name)", "login"), "login XML names the page");
+	xmlFreeDoc(d);
+	hc_get(h, "/settings/login?format=xml", &r);
+	d = hc_xml(&r);
+	ok(r.status == 200 && hc_valid(d), "?format=xml returns schema-valid XML");
+	xmlFreeDoc(d);
+	hc_resp_free(&r);
+	hc_free(h);
+}
+
+static void test_errors(void)
+{
+	struct hc *h = client();
+	struct hc_resp r;
+	char b[1024], big[80000];
+	xmlDocPtr d;
+
+	d = get_xml(h, "/settings/nope", 404, "unknown page 404");
+	ok(xp_is(d, "string(/error/@status)", "404"), "error XML carries the status");
+	xmlFreeDoc(d);
+	hc_get(h, "/settings/nope", &r);
+	ok(r.status == 404 && strstr(r.body, "<html") && strstr(r.body, "Not Found"),
+	   "404 as an HTML page");
+	hc_resp_free(&r);
+
+	hc_req(h, "PUT", "/settings/login", NULL, NULL, "Accept: application/xml", &r);
+	d = hc_xml(&r);
+	ok(r.status == 405 && hc_valid(d), "PUT is 405 with an XML error");
+	ok(hc_header(&r, "Allow", b, sizeof b) && strstr(b, "POST"), "405 names the allowed methods");
+	xmlFreeDoc(d);
+	hc_resp_free(&r);
+	hc_req(h, "DELETE", "/settings/", NULL, NULL, NULL, &r);
+	ok(r.status == 405, "DELETE is 405");
+	hc_resp_free(&r);
+	hc_req(h, "POST", "/settings/", "application/x-www-form-urlencoded", "a=1", NULL, &r);
+	ok(r.status == 405, "POST to a GET-only page is 405");
+	hc_resp_free(&r);
+
+	memset(big, 'a', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	memcpy(big, "email=", 6);
+	hc_req(h, "POST", "/settings/login", "application/x-www-form-urlencoded", big,
+	       "Accept: application/xml", &r);
+	d = hc_xml(&r);
+	ok(r.status == 413 && hc_valid(d), "a body over the limit is 413");
+	xmlFreeDoc(d);
+	hc_resp_free(&r);
+
+	hc_get(h, "/settings/login?next=%zz", &r);
+	ok(r.status == 400, "a malformed percent-escape is 400");
+	hc_resp_free(&r);
+	hc_get(h, "/settings/login?next=%ff", &r);
+	ok(r.status == 400, "invalid UTF-8 in the query is 400");
+	hc_resp_free(&r);
+	hc_req(h, "POST", "/settings/login", "application/x-www-form-urlencoded",
+	       "email=%C0%AF&password=x", "Accept: application/xml", &r);
+	d = hc_xml(&r);
+	ok(r.status == 400 && hc_valid(d), "an overlong UTF-8 form value is 400");
+	xmlFreeDoc(d);
+	hc_resp_free(&r);
+	hc_req(h, "POST", "/settings/login", "text/plain", "email=a", NULL, &r);
+	ok(r.status == 415, "a non-form content type is 415");
+	hc_resp_free(&r);
+	hc_get(h, "/settings/login?format=pdf", &r);
+	ok(r.status == 400, "an unknown format is 400");
+	hc_resp_free(&r);
+	hc_get(h, "/settings/login?next=//evil.example", &r);
+	ok(r.status == 400, "an off-site next= is refused (400)");
+	hc_resp_free(&r);
+	/* Too many fields. */
+	char many[4000] = "";
+	for (int i = 0; i < 100; i++)
+		snprintf(many + strlen(many), sizeof many - strlen(many), "f%d=1&", i);
+	hc_post(h, "/settings/login", many, &r);
+	ok(r.status == 413, "too many fields is 413");
+	ok(strstr(r.body, "mysql") == NULL && strstr(r.body, "SELECT") == NULL,
+	   "error pages say nothing of SQL");
+	hc_resp_free(&r);
+	hc_free(h);
+}
+
+static void test_signin(void)
+{
+	struct hc *h = client();
+	struct hc_resp r;
+	char csrf[65], b[1024], body[512];
+	xmlDocPtr d;
+
+	throttle_reset();
+	/* CSRF on the sign-in form. */
+	hc_post(h, "/settings/login", "email=admin%40demo.test&password=" PW, &r);
+	ok(r.status == 403, "sign-in without a CSRF token is 403");
+	hc_resp_free(&r);
+	hc_csrf(h, "/settings/login", csrf);
+	snprintf(body, sizeof body, "csrf=%s&email=admin%%40demo.test&password=" PW, csrf);
+	struct hc *other = client();
+	hc_post(other, "/settings/login", body, &r);
+	ok(r.status == 403, "a CSRF token without its pre-session cookie is 403");
+	hc_resp_free(&r);
+	hc_free(other);
+	snprintf(body, sizeof body,
+		 "csrf=0000000000000000000000000000000000000000000000000000000000000000"
+		 "&email=admin%%40demo.test&password=" PW);
+	hc_post(h, "/settings/login", body, &r);
+	ok(r.status == 403, "a wrong CSRF token is 403");
+	hc_resp_free(&r);
+
+	/* Wrong password: 401, the same message as an unknown account. */
+	snprintf(body, sizeof body, "csrf=%s&email=admin%%40demo.test&password=wrong-password",
+		 csrf);
+	hc_req(h, "POST", "/settings/login", "application/x-www-form-urlencoded", body,
+	       "Accept: application/xml", &r);
+	d = hc_xml(&r);
+	ok(r.status == 401 && hc_valid(d), "wrong password: 401, schema-valid");
+	char *msg1 = xp(d, "string(/page/notice[@kind='error'])");
+	ok(xp_is(d, "string(/page/form/field[@name='email']/@value)", "admin@demo.test"),
+	   "the email is kept on the re-rendered form");
+	ok(xp_is(d, "string(/page/form/field[@name='password']/@value)", ""),
+	   "the password is never echoed");
+	ok(strstr(r.body, "wrong-password") == NULL, "the password appears nowhere in the page");
+	xmlFreeDoc(d);
+	hc_resp_free(&r);
+	snprintf(body, sizeof body, "csrf=%s&email=nobody%%40demo.test&password=wrong-password",
+		 csrf);
+	hc_req(h, "POST", "/settings/login", "application/x-www-form-urlencoded", body,
+	       "Accept: application/xml", &r);
+	d = hc_xml(&r);
+	char *msg2 = xp(d, "string(/page/notice[@kind='error'])");
+	ok(r.status == 401 && strcmp(msg1, msg2) == 0 && *msg1,
+	   "unknown account: same status and message (\"%s\")", msg1);
+	free(msg1);
+	free(msg2);
+	xmlFreeDoc(d);
+	hc_resp_free(&r);
+	ok(hc_login(h, "inactive@demo.test", PW) == 401, "an inactive office user cannot sign in");
+	snprintf(body, sizeof body, "csrf=%s&email=&password=", csrf);
+	hc_req(h, "POST", "/settings/login", "application/x-www-form-urlencoded", body,
+	       "Accept: application/xml", &r);
+	d = hc_xml(&r);
+	ok(r.status == 422 && hc_valid(d) &&
+		   xp_is(d, "count(/page/form/field[@error])", "2"),
+	   "empty fields: 422 with a message per field");
+	xmlFreeDoc(d);
+	hc_resp_free(&r);
+
+	/* Session fixation: a planted cookie is never promoted. */
+	hc_set_cookie_value(h, "gh_office", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+	hc_csrf(h, "/settings/login", csrf);
+	snprintf(body, sizeof body, "csrf=%s&email=Admin%%40Demo.test&password=" PW, csrf);
+	hc_post(h, "/settings/login", body, &r);
+	ok(r.status == 303 && hc_header(&r, "Location", b, sizeof b) && strcmp(b, "/settings/") == 0,
+	   "sign-in (email case-insensitive): 303 to /settings/");
+	const char *sc = hc_set_cookie(&r, "gh_office", b, sizeof b);
+	ok(sc && strstr(sc, "HttpOnly") && strstr(sc, "Secure") && strstr(sc, "SameSite=Strict"),
+	   "session cookie HttpOnly; Secure; SameSite=Strict");
+	hc_resp_free(&r);
+	char tok1[128];
+	snprintf(tok1, sizeof tok1, "%s", hc_cookie(h, "gh_office") ?: "");
+	ok(strlen(tok1) == 43 && strcmp(tok1, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA") != 0,
+	   "a new 256-bit token replaces the planted one");
+	/* Only the hash is stored: the cookie text is nowhere in the table. */
+	char *plain = sql1("SELECT COUNT(*) FROM sessions WHERE HEX(token_hash) LIKE '%%%s%%' OR user_agent LIKE '%%%s%%'", tok1, tok1);
+	ok(plain && strcmp(plain, "0") == 0, "the token itself is not stored");
+	free(plain);
+
+	d = get_xml(h, "/settings/", 200, "home page when signed in");
+	ok(xp_is(d, "string(/page/session/@email)", "admin@demo.test") &&
+		   xp_is(d, "string(/page/session/@settings)", "super"),
+	   "the session names the user and the permission");
+	ok(xp_is(d, "count(/page/menu//item[@id='portal-access-settings'])", "1"),
+	   "the menu offers Portal Access Settings");
+	xmlFreeDoc(d);
+
+	/* A second sign-in gets another token. */
+	struct hc *h2 = client();
+	ok(hc_login(h2, "admin@demo.test", PW) == 303, "second sign-in");
+	ok(strcmp(hc_cookie(h2, "gh_office") ?: "", tok1) != 0, "a new token at each sign-in");
+
+	/* next= is honoured when local. */
+	struct hc *h3 = client();
+	hc_get(h3, PS, &r);
+	ok(r.status == 303 && hc_header(&r, "Location", b, sizeof b) &&
+		   strcmp(b, "/settings/login?next=" PS) == 0,
+	   "signed out: 303 to sign-in with next=");
+	hc_resp_free(&r);
+	d = get_xml(h3, "/settings/login?next=" PS, 200, "login page with next");
+	char *c3 = xp(d, "string(/page/login/@csrf)");
+	xmlFreeDoc(d);
+	snprintf(body, sizeof body, "csrf=%s&email=admin%%40demo.test&password=" PW "&next=%s", c3,
+		 PS);
+	free(c3);
+	hc_post(h3, "/settings/login", body, &r);
+	ok(r.status == 303 && hc_header(&r, "Location", b, sizeof b) && strcmp(b, PS) == 0,
+	   "after sign-in the user lands on next=");
+	hc_resp_free(&r);
+	d = get_xml(client(), PS, 401, "signed-out XML request: 401 error document");
+	xmlFreeDoc(d);
+
+	/* Sign-out ends the session on the server. */
+	char old[128];
+	snprintf(old, sizeof old, "%s", hc_cookie(h2, "gh_office"));
+	hc_post(h2, "/settings/logout", "csrf=bad", &r);
+	ok(r.status == 403, "sign-out without a valid CSRF token is 403");
+	hc_resp_free(&r);
+	hc_csrf(h2, "/settings/", csrf);
+	snprintf(body, sizeof body, "csrf=%s", csrf);
+	hc_post(h2, "/settings/logout", body, &r);
+	ok(r.status == 303 && hc_header(&r, "Location", b, sizeof b) &&
+		   strcmp(b, "/settings/login") == 0,
+	   "sign-out: 303 to sign-in");
+	hc_resp_free(&r);
+	ok(hc_cookie(h2, "gh_office") == NULL, "sign-out clears the cookie");
+	hc_set_cookie_value(h2, "gh_office", old);
+	hc_get(h2, "/settings/", &r);
+	ok(r.status == 303, "the old token no longer works after sign-out");
+	hc_resp_free(&r);
+	hc_free(h);
+	hc_free(h2);
+	hc_free(h3);
+}
+
+static void test_timeouts(void)
+{
+	struct hc *h = client();
+	struct hc_resp r;
+	char *v;
+
+	ok(hc_login(h, "editor@demo.test", PW) == 303, "editor signs in");
+	v = sql1("UPDATE sessions s JOIN office_users u ON u.id = s.office_user_id SET "
+		 "s.last_seen_at = NOW(6) - INTERVAL 2 HOUR WHERE u.email = 'editor@demo.test'");
+	free(v);
+	hc_get(h, "/settings/", &r);
+	ok(r.status == 303, "an idle session (2 h > 60 min) is over");
+	hc_resp_free(&r);
+	ok(hc_login(h, "editor@demo.test", PW) == 303, "editor signs in again");
+	v = sql1("UPDATE sessions s JOIN office_users u ON u.id = s.office_user_id SET "
+		 "s.expires_at = NOW(6) - INTERVAL 1 SECOND WHERE u.email = 'editor@demo.test'");
+	free(v);
+	hc_get(h, "/settings/", &r);
+	ok(r.status == 303, "a session past its absolute lifetime is over");
+	hc_resp_free(&r);
+	ok(hc_login(h, "editor@demo.test", PW) == 303, "editor signs in again");
+	shell("'%s/gatehouse-ctl' -c '%s' user deactivate editor@demo.test >/dev/null",
+	      env_or("GH_BUILDDIR", "."), ini);
+	hc_get(h, "/settings/", &r);
+	ok(r.status == 303, "deactivating a user ends the session on the next request");
+	hc_resp_free(&r);
+	shell("'%s/gatehouse-ctl' -c '%s' user activate editor@demo.test >/dev/null",
+	      env_or("GH_BUILDDIR", "."), ini);
+	hc_free(h);
+}
+
+/* POSTs the settings form as h; returns the status. */
+static long save_settings(struct hc *h, const char *fields, xmlDocPtr *out)
+{
+	char csrf[65], body[8192];
+	struct hc_resp r;
+	long st;
+
+	if (hc_csrf(h, PS, csrf) != 0)
+		snprintf(csrf, sizeof csrf, "%064d", 0);
+	snprintf(body, sizeof body, "csrf=%s&%s", csrf, fields);
+	hc_req(h, "POST", PS, "application/x-www-form-urlencoded", body,
+	       "Accept: application/xml", &r);
+	st = r.status;
+	if (out)
+		*out = hc_xml(&r);
+	hc_resp_free(&r);
+	return st;
+}
+
+static void test_portal_settings(void)
+{
+	struct hc *admin = client(), *viewer = client(), *custom = client(), *editor = client();
+	struct hc_resp r;
+	xmlDocPtr d;
+	char *v;
+
+	ok(hc_login(admin, "admin@demo.test", PW) == 303, "admin signs in");
+	ok(save_settings(admin, "enabled=1&frame_origins=HTTPS%3A%2F%2FWWW.Example.com%3A443%2F%0D%0Ahttp%3A%2F%2Flocalhost%3A3000",
+			 NULL) == 303,
+	   "admin enables the portal with two origins: 303");
+	d = get_xml(admin, PS "?saved=1", 200, "settings page after save");
+	ok(xp_is(d, "string(/page/portal-settings/@enabled)", "1"), "the portal is enabled");
+	ok(xp_is(d, "string(/page/portal-settings/@editable)", "1"), "editable for a super admin");
+	ok(xp_is(d, "string(/page/notice[@kind='success'])", "Settings saved."), "saved notice");
+	ok(xp_is(d, "string(/page/portal-settings/frame-origins/origin[1])",
+		 "https://www.example.com") &&
+		   xp_is(d, "string(/page/portal-settings/frame-origins/origin[2])",
+			 "http://localhost:3000"),
+	   "origins normalised (lowercase, default port and slash dropped)");
+	char link[256];
+	snprintf(link, sizeof link, "%s/portal/demo/", base);
+	ok(xp_is(d, "string(/page/portal-settings/direct-link)", link), "direct link %s", link);
+	xmlFreeDoc(d);
+	hc_get(admin, PS, &r);
+	ok(r.status == 200 && strstr(r.body, "&lt;iframe src=") && strstr(r.body, "title=") &&
+		   !strstr(r.body, "&lt;frame "),
+	   "HTML shows the frame code as an <iframe> with a title");
+	ok(strstr(r.body, link) != NULL, "HTML shows the direct link");
+	hc_resp_free(&r);
+	v = sql1("SELECT CONCAT(actor_email, '|', old_value, '|', new_value) FROM audit_log "
+		 "WHERE action = 'portal_settings.update' ORDER BY id DESC LIMIT 1");
+	ok(v && strstr(v, "admin@demo.test|enabled=") &&
+		   strstr(v, "|enabled=1; frame_origins=https://www.example.com http://localhost:3000"),
+	   "the save wrote an audit entry with old and new values");
+	free(v);
+
+	/* Invalid input: 422, messages, entered values, nothing written. */
+	ok(save_settings(admin, "enabled=1&frame_origins=https%3A%2F%2Fok.example%0Aftp%3A%2F%2Fbad", &d) == 422,
+	   "a bad origin: 422");
+	ok(hc_valid(d) && xp_is(d, "string(/page/form/field[@name='frame_origins']/@value)",
+				 "https://ok.example\nftp://bad"),
+	   "the entered text comes back");
+	v = xp(d, "string(/page/form/field[@name='frame_origins']/@error)");
+	ok(strncmp(v, "Line 2:", 7) == 0, "the message names the line (%s)", v);
+	free(v);
+	xmlFreeDoc(d);
+	v = sql1("SELECT frame_origins FROM tenants WHERE slug = 'demo'");
+	ok(v && strcmp(v, "https://www.example.com\\nhttp://localhost:3000") == 0,
+	   "nothing was written");
+	free(v);
+	ok(save_settings(admin, "enabled=maybe", NULL) == 422, "a bad switch value: 422");
+	ok(save_settings(admin, "enabled=1&enabled=0", NULL) == 422, "a field sent twice: 422");
+
+	/* CSRF. */
+	char body[256];
+	snprintf(body, sizeof body, "csrf=%064d&enabled=0", 0);
+	hc_post(admin, PS, body, &r);
+	ok(r.status == 403, "a POST with a wrong CSRF token: 403");
+	hc_resp_free(&r);
+	ok(hc_login(editor, "editor@demo.test", PW) == 303, "editor signs in");
+	char ecsrf[65];
+	hc_csrf(editor, PS, ecsrf);
+	snprintf(body, sizeof body, "csrf=%s&enabled=0", ecsrf);
+	hc_post(admin, PS, body, &r);
+	ok(r.status == 403, "another session's CSRF token: 403");
+	hc_resp_free(&r);
+	v = sql1("SELECT portal_enabled FROM tenants WHERE slug = 'demo'");
+	ok(v && strcmp(v, "1") == 0, "the forged posts changed nothing");
+	free(v);
+
+	/* Permission levels. */
+	d = get_xml(editor, PS, 200, "settings edit sees the page");
+	ok(xp_is(d, "string(/page/portal-settings/@editable)", "1"), "editable for settings edit");
+	xmlFreeDoc(d);
+	ok(save_settings(editor, "enabled=1&frame_origins=https%3A%2F%2Fwww.example.com%0Ahttp%3A%2F%2Flocalhost%3A3000", NULL) == 303,
+	   "settings edit may save");
+	ok(hc_login(viewer, "viewer@demo.test", PW) == 303, "viewer signs in");
+	d = get_xml(viewer, PS, 200, "settings view sees the page");
+	ok(xp_is(d, "string(/page/portal-settings/@editable)", "0"), "read-only for settings view");
+	xmlFreeDoc(d);
+	ok(save_settings(viewer, "enabled=0", NULL) == 403, "settings view: a POST is 403");
+	v = sql1("SELECT portal_enabled FROM tenants WHERE slug = 'demo'");
+	ok(v && strcmp(v, "1") == 0, "the viewer's POST changed nothing");
+	free(v);
+	ok(hc_login(custom, "custom@demo.test", PW) == 303, "no-access user signs in");
+	d = get_xml(custom, PS, 403, "settings no access: 403");
+	xmlFreeDoc(d);
+	d = get_xml(custom, "/settings/", 200, "no-access user's home");
+	ok(xp_is(d, "count(//item[@id='portal-access-settings'])", "0"),
+	   "no menu entry without access");
+	xmlFreeDoc(d);
+	ok(save_settings(custom, "enabled=0", NULL) == 403, "no access: a POST is 403");
+
+	/* Tenant isolation: the tenant comes from the session. */
+	struct hc *acme = client();
+	ok(hc_login(acme, "admin@acme.test", PW) == 303, "another tenant's admin signs in");
+	ok(save_settings(acme, "enabled=1&tenant_id=1&slug=demo&frame_origins=", NULL) == 303,
+	   "acme saves (with stray tenant fields)");
+	d = get_xml(acme, PS, 200, "acme's settings");
+	ok(xp_is(d, "string(/page/session/@tenant-slug)", "acme") &&
+		   strstr(xp(d, "string(/page/portal-settings/direct-link)"), "/portal/acme/"),
+	   "acme sees its own tenant only");
+	xmlFreeDoc(d);
+	v = sql1("SELECT frame_origins FROM tenants WHERE slug = 'demo'");
+	ok(v && strstr(v, "https://www.example.com"), "demo's settings untouched by acme");
+	free(v);
+	hc_free(acme);
+
+	/* Disabling stops every portal session, now and later. */
+	struct conf c;
+	char err[256];
+	struct db *db = NULL;
+	if (conf_load(ini, &c, err, sizeof err) == 0 && auth_init(&c) == 0)
+		db = db_open(&c, 0, 0);
+	ok(db != NULL, "test connects to the database");
+	unsigned char raw[32], hash[32];
+	char cookie[64], hex[65];
+	auth_token_new(raw, cookie);
+	auth_token_hash(raw, hash);
+	for (int i = 0; i < 32; i++)
+		sprintf(hex + 2 * i, "%02x", hash[i]);
+	v = sql1("INSERT IGNORE INTO portal_users (tenant_id, customer_id, email) SELECT t.id, "
+		 "c.id, 'portal-test@abm.example.com' FROM tenants t JOIN customers c ON "
+		 "c.tenant_id = t.id WHERE t.slug = 'demo' AND c.name = 'ABM Apartments'");
+	free(v);
+	v = sql1("INSERT INTO sessions (token_hash, kind, tenant_id, portal_user_id, expires_at) "
+		 "SELECT UNHEX('%s'), 'portal', tenant_id, id, NOW(6) + INTERVAL 1 HOUR FROM "
+		 "portal_users WHERE email = 'portal-test@abm.example.com'",
+		 hex);
+	free(v);
+	unsigned pu = 0;
+	ok(db && db_session_portal(db, hash, 60, &pu) == DB_OK && pu > 0,
+	   "a portal session is valid while the portal is enabled");
+	ok(save_settings(admin, "frame_origins=https%3A%2F%2Fwww.example.com", NULL) == 303,
+	   "admin disables the portal");
+	ok(db && db_session_portal(db, hash, 60, &pu) == DB_NOTFOUND,
+	   "the portal session stops working at once");
+	v = sql1("SELECT COUNT(*) FROM sessions WHERE kind = 'portal' AND tenant_id = "
+		 "(SELECT id FROM tenants WHERE slug = 'demo')");
+	ok(v && strcmp(v, "0") == 0, "and its row is gone");
+	free(v);
+	v = sql1("INSERT INTO sessions (token_hash, kind, tenant_id, portal_user_id, expires_at) "
+		 "SELECT UNHEX('%s'), 'portal', tenant_id, id, NOW(6) + INTERVAL 1 HOUR FROM "
+		 "portal_users WHERE email = 'portal-test@abm.example.com'",
+		 hex);
+	free(v);
+	ok(db && db_session_portal(db, hash, 60, &pu) == DB_NOTFOUND,
+	   "no portal session of a disabled tenant is valid");
+	v = sql1("DELETE FROM sessions WHERE token_hash = UNHEX('%s')", hex);
+	free(v);
+	db_close(db);
+	d = get_xml(admin, PS, 200, "settings page while disabled");
+	ok(xp_is(d, "string(/page/portal-settings/@enabled)", "0"), "the portal shows disabled");
+	xmlFreeDoc(d);
+	hc_get(admin, PS, &r);
+	ok(r.status == 200 && strstr(r.body, "&lt;iframe") == NULL,
+	   "no frame code while the portal is off");
+	hc_resp_free(&r);
+	hc_free(admin);
+	hc_free(viewer);
+	hc_free(custom);
+	hc_free(editor);
+}
+
+static size_t discard(char *d, size_t sz, size_t n, void *u)
+{
+	(void)d;
+	(void)u;
+	return sz * n;
+}
+
+/* Parallel POSTs with curl multi: returns counts of statuses in hist[600]. */
+static void parallel_logins(int n, const char *email_fmt, int distinct_sources, long *hist,
+			    const char *probe_path, int *probe_ok, int *probe_total)
+{
+	struct hc **hs = calloc((size_t)n, sizeof *hs);
+	char(*bodies)[512] = calloc((size_t)n, sizeof *bodies);
+	CURLM *m = curl_multi_init();
+	CURL **es = calloc((size_t)n, sizeof *es);
+	char(*cookies)[256] = calloc((size_t)n, sizeof *cookies);
+	int running = 0;
+
+	for (int i = 0; i < n; i++) {
+		char csrf[65], email[128];
+		hs[i] = client();
+		if (distinct_sources)
+			snprintf(hs[i]->source, sizeof hs[i]->source, "127.0.%d.%d", 1 + i / 250,
+				 1 + i % 250);
+		hc_csrf(hs[i], "/settings/login", csrf);
+		snprintf(email, sizeof email, email_fmt, i);
+		snprintf(bodies[i], sizeof bodies[i], "csrf=%s&email=%s&password=wrong-password",
+			 csrf, email);
+		snprintf(cookies[i], sizeof cookies[i], "gh_pre=%s", hc_cookie(hs[i], "gh_pre"));
+		CURL *e = es[i] = curl_easy_init();
+		char url[256];
+		snprintf(url, sizeof url, "%s/settings/login", base);
+		curl_easy_setopt(e, CURLOPT_URL, url);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, bodies[i]);
+		curl_easy_setopt(e, CURLOPT_COOKIE, cookies[i]);
+		curl_easy_setopt(e, CURLOPT_TIMEOUT, 60L);
+		curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
+		if (distinct_sources)
+			curl_easy_setopt(e, CURLOPT_INTERFACE, hs[i]->source);
+		curl_multi_add_handle(m, e);
+	}
+	struct hc *probe = client();
+	time_t last = 0;
+	do {
+		curl_multi_perform(m, &running);
+		curl_multi_poll(m, NULL, 0, 50, NULL);
+		/* Meanwhile, other pages must keep answering. */
+		if (probe_path && running > 0 && time(NULL) != last) {
+			struct hc_resp r;
+			last = time(NULL);
+			(*probe_total)++;
+			if (hc_get(probe, probe_path, &r) == 0 && r.status == 200)
+				(*probe_ok)++;
+			hc_resp_free(&r);
+		}
+	} while (running > 0);
+	hc_free(probe);
+	CURLMsg *msg;
+	int left;
+	while ((msg = curl_multi_info_read(m, &left)) != NULL) {
+		long st = 0;
+		if (msg->msg == CURLMSG_DONE && msg->data.result == CURLE_OK)
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &st);
+		hist[st >= 0 && st < 600 ? st : 0]++;
+	}
+	for (int i = 0; i < n; i++) {
+		curl_multi_remove_handle(m, es[i]);
+		curl_easy_cleanup(es[i]);
+		hc_free(hs[i]);
+	}
+	curl_multi_cleanup(m);
+	free(es);
+	free(hs);
+	free(bodies);
+	free(cookies);
+}
+
+static void test_throttle(void)
+{
+	struct hc *h = client();
+	struct hc_resp r;
+	char csrf[65], body[512], b[64];
+	long hist[600];
+
+	throttle_reset();
+	for (int i = 0; i < 5; i++)
+		hc_login(h, "viewer@demo.test", "wrong-password");
+	hc_csrf(h, "/settings/login", csrf);
+	snprintf(body, sizeof body, "csrf=%s&email=viewer%%40demo.test&password=" PW, csrf);
+	hc_req(h, "POST", "/settings/login", "application/x-www-form-urlencoded", body,
+	       "Accept: application/xml", &r);
+	xmlDocPtr d = hc_xml(&r);
+	ok(r.status == 429 && hc_valid(d), "after 5 failures even the right password gets 429");
+	ok(hc_header(&r, "Retry-After", b, sizeof b) && atoi(b) > 0, "with Retry-After: %s", b);
+	char *m1 = xp(d, "string(/page/notice)");
+	xmlFreeDoc(d);
+	hc_resp_free(&r);
+	for (int i = 0; i < 5; i++)
+		hc_login(h, "ghost@demo.test", "wrong-password");
+	hc_csrf(h, "/settings/login", csrf);
+	snprintf(body, sizeof body, "csrf=%s&email=ghost%%40demo.test&password=x", csrf);
+	hc_req(h, "POST", "/settings/login", "application/x-www-form-urlencoded", body,
+	       "Accept: application/xml", &r);
+	d = hc_xml(&r);
+	char *m2 = xp(d, "string(/page/notice)");
+	ok(r.status == 429 && strcmp(m1, m2) == 0,
+	   "an unknown account is throttled alike, same message");
+	free(m1);
+	free(m2);
+	xmlFreeDoc(d);
+	hc_resp_free(&r);
+
+	/* The delay grows: clear the lock but keep the count. */
+	free(sql1("UPDATE login_throttle SET locked_until = NULL"));
+	hc_csrf(h, "/settings/login", csrf);
+	snprintf(body, sizeof body, "csrf=%s&email=viewer%%40demo.test&password=x", csrf);
+	hc_post(h, "/settings/login", body, &r);
+	long first = atol(hc_header(&r, "Retry-After", b, sizeof b) ?: "0");
+	hc_resp_free(&r);
+	free(sql1("UPDATE login_throttle SET locked_until = NULL"));
+	hc_post(h, "/settings/login", body, &r);
+	long second = atol(hc_header(&r, "Retry-After", b, sizeof b) ?: "0");
+	long st2 = r.status;
+	hc_resp_free(&r);
+	ok(st2 == 429 && second > first && first > 0,
+	   "each further attempt doubles the wait (%ld s, then %ld s)", first, second);
+
+	/* Parallel attempts cannot pass the account limit. */
+	throttle_reset();
+	memset(hist, 0, sizeof hist);
+	parallel_logins(16, "editor%%40demo.test", 0, hist, NULL, NULL, NULL);
+	ok(hist[401] == 5 && hist[429] == 11,
+	   "16 parallel wrong passwords for one account: 5 checked, 11 refused (%ld, %ld)",
+	   hist[401], hist[429]);
+
+	/* The address limit: 20 failures over different accounts. */
+	throttle_reset();
+	for (int i = 0; i < 20; i++) {
+		char e[64];
+		snprintf(e, sizeof e, "user%d@demo.test", i);
+		hc_login(h, e, "wrong-password");
+	}
+	ok(hc_login(h, "admin@demo.test", PW) == 429,
+	   "after 20 failures from one address, that address is refused");
+	struct hc *elsewhere = client();
+	snprintf(elsewhere->source, sizeof elsewhere->source, "127.0.0.2");
+	ok(hc_login(elsewhere, "admin@demo.test", PW) == 303, "another address still signs in");
+	hc_free(elsewhere);
+	throttle_reset();
+	hc_free(h);
+}
+
+static long vm_hwm_kib(pid_t pid)
+{
+	char path[64], line[256];
+	long kib = -1;
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	FILE *f = fopen(path, "r");
+	while (f && fgets(line, sizeof line, f))
+		if (strncmp(line, "VmHWM:", 6) == 0)
+			kib = atol(line + 6);
+	if (f)
+		fclose(f);
+	return kib;
+}
+
+static pid_t responder_pid(void)
+{
+	char path[1024];
+	long pid = 0;
+	snprintf(path, sizeof path, "%s/run/settings.pid", state);
+	FILE *f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%ld", &pid) != 1)
+			pid = 0;
+		fclose(f);
+	}
+	return (pid_t)pid;
+}
+
+static void test_flood(void)
+{
+	long hist[600];
+	int probe_ok = 0, probe_total = 0;
+	pid_t pid = responder_pid();
+
+	throttle_reset();
+	memset(hist, 0, sizeof hist);
+	/* 200 sign-ins from 200 addresses for 200 accounts: no throttle
+	 * applies, so every one reaches the Argon2id gate. */
+	parallel_logins(200, "flood%d%%40demo.test", 1, hist, "/settings/login", &probe_ok,
+			&probe_total);
+	long kib = vm_hwm_kib(pid);
+	ok(hist[401] + hist[503] == 200 && hist[401] > 0,
+	   "200 simultaneous sign-ins: %ld checked (401), %ld told to retry (503), no other status",
+	   hist[401], hist[503]);
+	ok(probe_total > 0 && probe_ok == probe_total,
+	   "other pages kept answering during the flood (%d/%d)", probe_ok, probe_total);
+	ok(kib > 0 && kib < 1024 * 1024, "responder peak RSS %ld MiB < 1 GiB", kib / 1024);
+	throttle_reset();
+}
+
+static void test_keepalive(void)
+{
+	long hist[600];
+	int ok_n = 0;
+	struct hc *h = client();
+	struct hc_resp r;
+
+	/* Fill nginx's upstream keepalive pools (2 workers x 8) with many
+	 * parallel requests, then make sure new requests still get a thread. */
+	memset(hist, 0, sizeof hist);
+	throttle_reset();
+	parallel_logins(48, "keep%d%%40demo.test", 1, hist, NULL, NULL, NULL);
+	for (int i = 0; i < 40; i++) {
+		struct hc *n = client();
+		hc_req(n, "GET", "/settings/login", NULL, NULL, NULL, &r);
+		if (r.status == 200)
+			ok_n++;
+		hc_resp_free(&r);
+		hc_free(n);
+	}
+	ok(ok_n == 40, "with the keepalive pools full, 40 new connections were served (%d)", ok_n);
+	throttle_reset();
+
+	/* The thread rule is enforced at start-up. */
+	char bad[1100], cmd[4096];
+	snprintf(bad, sizeof bad, "%s/few-threads.ini", state);
+	snprintf(cmd, sizeof cmd,
+		 "sed -e 's/^threads *=.*/threads = 10/' -e 's#^listen *=.*#listen = /tmp/gh-few.sock#' '%s' > '%s' && "
+		 "'%s/gatehouse-settings' -c '%s' 2>&1 | grep -q 'too few'",
+		 ini, bad, env_or("GH_BUILDDIR", "."), bad);
+	ok(shell("%s", cmd) == 0, "a responder with fewer threads than nginx can park refuses to start");
+	hc_free(h);
+}
+
+static void test_db_restart(void)
+{
+	struct hc *h = client();
+	struct hc_resp r;
+	int good = 0;
+
+	ok(hc_login(h, "admin@demo.test", PW) == 303, "signed in before the restart");
+	ok(shell("GH_BUILDDIR='%s' '%s/scripts/gh-stack' restart-db --state '%s' >/dev/null 2>&1",
+		 env_or("GH_BUILDDIR", "."), env_or("GH_SRCDIR", "."), state) == 0,
+	   "MariaDB restarted");
+	/* More requests than threads, so most workers meet a dead connection. */
+	for (int i = 0; i < 60; i++) {
+		hc_get(h, PS, &r);
+		if (r.status == 200)
+			good++;
+		hc_resp_free(&r);
+	}
+	ok(good == 60, "every request after the restart succeeded (%d/60), no responder restart",
+	   good);
+	ok(save_settings(h, "frame_origins=https%3A%2F%2Fwww.example.com", NULL) == 303,
+	   "a transaction works after the restart");
+	hc_free(h);
+}
+
+/* SIGTERM: stop the stack's responder, run our own child on its socket,
+ * send it requests, SIGTERM it mid-flight; all must complete and the child
+ * must exit 0 within 5 s.  Then the stack's responder is started again. */
+static void test_sigterm(void)
+{
+	pid_t old = responder_pid(), child;
+	long hist[600];
+	struct timespec t0, t1;
+	int status = -1;
+	char sock[1100];
+
+	snprintf(sock, sizeof sock, "%s/run/settings.sock", state);
+	if (old > 0) {
+		kill(old, SIGTERM);
+		for (int i = 0; i < 100 && kill(old, 0) == 0; i++)
+			usleep(50000);
+	}
+	ok(old > 0 && kill(old, 0) != 0, "the stack's responder stopped on SIGTERM");
+	if ((child = fork()) == 0) {
+		char logp[1100];
+		snprintf(logp, sizeof logp, "%s/log/settings-sigterm.log", state);
+		freopen(logp, "a", stderr);
+		execl(env_or("GH_BUILDDIR_BIN", "./gatehouse-settings"), "gatehouse-settings", "-c",
+		      ini, (char *)NULL);
+		_exit(127);
+	}
+	struct stat st;
+	for (int i = 0; i < 100 && stat(sock, &st) != 0; i++)
+		usleep(50000);
+	/* Slow requests in flight: sign-ins wait for the hash gate. */
+	pid_t load = fork();
+	if (load == 0) {
+		memset(hist, 0, sizeof hist);
+		parallel_logins(24, "term%d%%40demo.test", 1, hist, NULL, NULL, NULL);
+		_exit(hist[401] + hist[503] == 24 ? 0 : 1);
+	}
+	usleep(300000);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	kill(child, SIGTERM);
+	waitpid(child, &status, 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the responder exited 0 on SIGTERM");
+	ok(secs < 5.0, "within 5 s (%.2f s)", secs);
+	int lst = -1;
+	waitpid(load, &lst, 0);
+	ok(WIFEXITED(lst) && WEXITSTATUS(lst) == 0,
+	   "every request in flight at SIGTERM got its answer (no 502)");
+	ok(shell("GH_BUILDDIR='%s' '%s/scripts/gh-stack' up --port %s --state '%s' >/dev/null 2>&1",
+		 env_or("GH_BUILDDIR", "."), env_or("GH_SRCDIR", "."),
+		 env_or("GH_TEST_PORT", "18080"), state) == 0,
+	   "the stack comes back up");
+	throttle_reset();
+}
+
+int main(void)
+{
+	curl_global_init(CURL_GLOBAL_ALL);
+	mysql_library_init(0, NULL, NULL);
+	xmlInitParser();
+	snprintf(base, sizeof base, "http://127.0.0.1:%s", env_or("GH_TEST_PORT", "18080"));
+	state = env_or("GH_TEST_STATE", "tests/out/stack");
+	snprintf(ini, sizeof ini, "%s/gatehouse.ini", state);
+	char bin[1100];
+	snprintf(bin, sizeof bin, "%s/gatehouse-settings", env_or("GH_BUILDDIR", "."));
+	setenv("GH_BUILDDIR_BIN", bin, 1);
+
+	test_headers();
+	test_errors();
+	test_signin();
+	test_timeouts();
+	test_portal_settings();
+	test_throttle();
+	test_keepalive();
+	test_flood();
+	test_db_restart();
+	test_sigterm();
+
+	xmlCleanupParser();
+	curl_global_cleanup();
+	return done_testing();
+}

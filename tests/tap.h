@@ -1,0 +1,50 @@
+/* A minimal TAP producer for the C tests (header-only). */
+#ifndef GH_TAP_H
+#define GH_TAP_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static int tap_n, tap_failed;
+
+static int tap_ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3), unused));
+static int tap_ok(int cond, const char *fmt, ...)
+{
+	va_list ap;
+	printf("%sok %d - ", cond ? "" : "not ", ++tap_n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	if (!cond)
+		tap_failed++;
+	fflush(stdout);
+	return cond;
+}
+
+#define ok(cond, ...) tap_ok(!!(cond), __VA_ARGS__)
+#define is_int(got, want, name)                                                            \
+	do {                                                                               \
+		long long g_ = (long long)(got), w_ = (long long)(want);                   \
+		if (!ok(g_ == w_, "%s", name))                                             \
+			printf("#   got %lld, want %lld\n", g_, w_);                          \
+	} while (0)
+#define is_str(got, want, name)                                                            \
+	do {                                                                               \
+		const char *g_ = (got), *w_ = (want);                                      \
+		if (!ok(g_ != NULL && w_ != NULL ? strcmp(g_, w_) == 0 : g_ == w_, "%s", name)) \
+			printf("#   got '%s', want '%s'\n", g_ ? g_ : "(null)",              \
+			       w_ ? w_ : "(null)");                                          \
+	} while (0)
+#define diag(...) (printf("# " __VA_ARGS__), putchar('\n'))
+
+/* Prints the plan at the end; returns the exit code. */
+static int done_testing(void) __attribute__((unused));
+static int done_testing(void)
+{
+	printf("1..%d\n", tap_n);
+	return tap_failed ? 1 : 0;
+}
+
+#endif
