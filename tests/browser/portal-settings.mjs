@@ -348,9 +348,13 @@ async function main() {
       && JSON.stringify(restoredOrigins) === JSON.stringify(originsList(initialOrigins)),
     `the starting state is restored (portal ${initialEnabled ? 'on' : 'off'}, ${originsList(initialOrigins).length} frame origin(s))`,
     `notice "${notice}", switch ${await sw.isChecked()}, origins ${JSON.stringify(restoredOrigins)}`);
-  if (!initialEnabled) {
+  if (initialEnabled) {
+    ok((await page.locator('#direct-link').inputValue()) === DIRECT_LINK
+        && (await page.locator('.note-off').count()) === 0,
+      'with the portal on again the page shows the Direct Link');
+  } else {
     ok((await page.locator('#direct-link').count()) === 0 && (await page.locator('.note-off').count()) === 1,
-      'with the portal off the page hides the Direct Link and says the portal is off');
+      'with the portal off again the page hides the Direct Link and says the portal is off');
   }
 
   // 12. Sign out.
@@ -389,8 +393,9 @@ try {
     finish(1);
   } else if (!finished) {
     n += 1;
-    console.log(`not ok ${n} - ${step}: ${String(e && e.message || e).split('\n')[0]}`);
-    for (const line of String(e && e.stack || e).split('\n').slice(1, 12)) console.log(`#   ${line}`);
+    const plain = (t) => String(t).replace(/\x1b\[[0-9;]*m/g, '');
+    console.log(`not ok ${n} - ${step}: ${plain(e && e.message || e).split('\n')[0]}`);
+    for (const line of plain(e && e.stack || e).split('\n').slice(1, 12)) console.log(`#   ${line}`);
     finish(1);
   }
 } finally {

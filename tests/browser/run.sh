@@ -46,12 +46,18 @@ npm_install() { # DIR
 		{ sed 's/^/#   /' "$1/npm-ci.log" | tail -n 20; return 1; }
 }
 
+# A directory we may write to.  Checks the mode bits too: root may write
+# anywhere, but a tree made read-only (make distcheck: chmod a-w) is not ours.
+writable() {
+	[ -d "$1" ] && [ -w "$1" ] && [ -n "$(find "$1" -maxdepth 0 -perm -u+w 2>/dev/null)" ]
+}
+
 # Where to run from: ESM resolves "playwright-core" next to the script file
 # (NODE_PATH does not apply to import), so the test runs from the directory
 # that holds node_modules.
 if installed_ok "$SRCB"; then
 	DIR=$SRCB
-elif [ -w "$SRCB" ] && { [ ! -e "$SRCB/node_modules" ] || [ -w "$SRCB/node_modules" ]; }; then
+elif writable "$SRCB" && { [ ! -e "$SRCB/node_modules" ] || writable "$SRCB/node_modules"; }; then
 	npm_install "$SRCB" || bail "npm ci in $SRCB failed"
 	DIR=$SRCB
 else
