@@ -180,7 +180,6 @@ int server_main(int argc, char **argv, const char *name, const struct page *cons
 	for (unsigned i = 0; i < conf.settings.threads; i++) {
 		pthread_attr_t a;
 		pthread_attr_init(&a);
-		pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
 		pthread_attr_setstacksize(&a, 1u << 20);
 		pthread_mutex_lock(&live_mu);
 		live_threads++;
@@ -225,6 +224,10 @@ int server_main(int argc, char **argv, const char *name, const struct page *cons
 		log_warn("%s: %u requests still running at the deadline; exiting", name, left);
 		_exit(0);
 	}
+	/* All have finished their work; join them so their thread-local
+	 * state (libxml2's, MariaDB's) is gone before the process is. */
+	for (unsigned i = 0; i < conf.settings.threads; i++)
+		pthread_join(tids[i], NULL);
 	log_info("%s: stopped", name);
 	rc = 0;
 out:

@@ -293,8 +293,10 @@ static void test_signin(void)
 	ok(r.status == 303 && hc_header(&r, "Location", b, sizeof b) && strcmp(b, PS) == 0,
 	   "after sign-in the user lands on next=");
 	hc_resp_free(&r);
-	d = get_xml(client(), PS, 401, "signed-out XML request: 401 error document");
+	struct hc *anon = client();
+	d = get_xml(anon, PS, 401, "signed-out XML request: 401 error document");
 	xmlFreeDoc(d);
+	hc_free(anon);
 
 	/* Sign-out ends the session on the server. */
 	char old[128];
@@ -469,9 +471,10 @@ static void test_portal_settings(void)
 	ok(save_settings(acme, "enabled=1&tenant_id=1&slug=demo&frame_origins=", NULL) == 303,
 	   "acme saves (with stray tenant fields)");
 	d = get_xml(acme, PS, 200, "acme's settings");
-	ok(xp_is(d, "string(/page/session/@tenant-slug)", "acme") &&
-		   strstr(xp(d, "string(/page/portal-settings/direct-link)"), "/portal/acme/"),
+	char *al = xp(d, "string(/page/portal-settings/direct-link)");
+	ok(xp_is(d, "string(/page/session/@tenant-slug)", "acme") && strstr(al, "/portal/acme/"),
 	   "acme sees its own tenant only");
+	free(al);
 	xmlFreeDoc(d);
 	v = sql1("SELECT frame_origins FROM tenants WHERE slug = 'demo'");
 	ok(v && strstr(v, "https://www.example.com"), "demo's settings untouched by acme");

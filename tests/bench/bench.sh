@@ -1,0 +1,415 @@
+#!/usr/bin/env bash
+# Gatehouse benchmark: our pages against the shared reference responders, then
+# a login flood.  Brings up its own stack and the reference responders, and
+# stops both at the end (also on failure or Ctrl-C).
+#
+# Part 1 (wrk -t2 -c32 --latency, the targets run one after the other, round
+# after round, so a noisy moment hits all of them alike):
+#   settings  GET /settings/client/portal-access-settings, signed in as admin
+#             (session lookup + tenant read + page XML + XSLT)
+#   login     GET /settings/login (public page)
+#   ref-xslt  reference /ref/xslt  (in-memory XML + cached XSLT)
+#   ref-db    reference /ref/db    (session lookup + 25-row query + XML + XSLT)
+#   floor     reference /ref/floor (fixed 4 KiB page: the FastCGI floor)
+# Any non-2xx answer fails the bench.  The bar: settings req/s >= 1.0x the
+# req/s of /ref/db, and settings p99 <= 10 ms.
+#
+# Part 2 (login flood): 200 simultaneous POST /settings/login with a wrong
+# password for one account, while GET /settings/login is timed every 20 ms and
+# the responder's RSS is sampled; prints the status counts (401 until the
+# account throttle trips, then 429; 503 when the hash queue is full), the
+# login page's latency during the flood and the responder's peak RSS (VmHWM).
+#
+# Env: GH_SRCDIR, GH_BUILDDIR   as for tests/run (defaults: this script's
+#                               ../.. and $PWD)
+#      BENCH_SECONDS  wrk duration of one measurement (default 8)
+#      BENCH_ROUNDS   rounds over the five targets (default 2)
+#      BENCH_PORT     port of the Gatehouse stack (default 18280)
+#      BENCH_REF_PORT port of the reference nginx (default 18290)
+#      BENCH_STATE    state dir of the stack (default $GH_BUILDDIR/tests/out/bench-stack)
+#      REFERENCE_DIR  reference work dir (default $GH_BUILDDIR/tests/out/reference)
+#      BENCH_FLOOD    simultaneous wrong-password POSTs (default 200)
+#      BENCH_ENFORCE_BAR=1  also exit non-zero when the bar does not hold
+# Exit status: 0 when every request was answered as expected, 1 otherwise.
+set -uo pipefail
+
+SRC=${GH_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+BUILD=${GH_BUILDDIR:-$PWD}
+SRC=$(cd "$SRC" && pwd) || exit 1
+BUILD=$(cd "$BUILD" && pwd) || exit 1
+export GH_SRCDIR=$SRC GH_BUILDDIR=$BUILD
+OUT=$BUILD/tests/out
+SECS=${BENCH_SECONDS:-8}
+ROUNDS=${BENCH_ROUNDS:-2}
+PORT=${BENCH_PORT:-18280}
+REF_PORT=${BENCH_REF_PORT:-18290}
+STATE=${BENCH_STATE:-$OUT/bench-stack}
+FLOOD=${BENCH_FLOOD:-200}
+export REFERENCE_DIR=${REFERENCE_DIR:-$OUT/reference}
+REF_SCRIPT=$SRC/../shared/bench/reference
+STACK=$SRC/scripts/gh-stack
+CTL=$BUILD/gatehouse-ctl
+INI=$STATE/gatehouse.ini
+BASE=http://127.0.0.1:$PORT
+REF=http://127.0.0.1:$REF_PORT
+WORK=$OUT/bench
+LUA=$WORK/count.lua
+JAR=$WORK/cookies.txt
+SETTINGS_PATH=/settings/client/portal-access-settings
+FAILED=0
+
+say() { printf '%s\n' "$*"; }
+fail() { printf 'bench: FAIL: %s\n' "$*"; FAILED=1; }
+die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
+
+command -v curl >/dev/null || die "curl not found (apt-get install curl)"
+command -v python3 >/dev/null || die "python3 not found (apt-get install python3)"
+command -v wrk >/dev/null || die "wrk not found (apt-get install wrk)"
+[[ -x $CTL ]] || die "$CTL not found (build first, or set GH_BUILDDIR)"
+[[ $SECS =~ ^[0-9]+$ && $ROUNDS =~ ^[0-9]+$ && $FLOOD =~ ^[0-9]+$ ]] ||
+	die "BENCH_SECONDS, BENCH_ROUNDS and BENCH_FLOOD must be whole numbers"
+mkdir -p "$WORK" "$REFERENCE_DIR" || die "cannot create $WORK"
+
+# ------------------------------------------------------------------ cleanup
+stack_started=0 ref_started=0
+cleanup() {
+	trap - EXIT INT TERM
+	if ((stack_started)); then
+		"$CTL" -c "$INI" throttle reset >/dev/null 2>&1 || true
+		"$STACK" down --state "$STATE" >>"$WORK/stack.log" 2>&1 || say "bench: gh-stack down failed (see $WORK/stack.log)"
+	fi
+	if ((ref_started)); then
+		"$REF_SCRIPT" down >>"$WORK/reference.log" 2>&1 || true
+		# reference down signals and leaves: wait until its mariadbd has gone.
+		for _ in $(seq 100); do [[ -S $REFERENCE_DIR/my.sock ]] || break; sleep 0.1; done
+	fi
+}
+trap cleanup EXIT
+trap 'say "bench: interrupted"; exit 130' INT TERM
+
+T0=$SECONDS
+
+# ------------------------------------------------------------------ machine
+say "== machine"
+say "cpus:    $(nproc) ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | sort | uniq -c | sed 's/^ *//' | paste -sd';'))"
+say "kernel:  $(uname -srm)"
+say "memory:  $(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
+say "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min before the run)"
+say "wrk:     $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2), nginx $(nginx -v 2>&1 | sed 's|.*/||'), $(mariadbd --version 2>/dev/null | awk '{print $3}')"
+
+# ------------------------------------------------------------------ servers
+say
+say "== servers"
+if ! "$STACK" up --port "$PORT" --state "$STATE" >"$WORK/stack.log" 2>&1; then
+	stack_started=1
+	tail -n 20 "$WORK/stack.log"
+	die "the Gatehouse stack did not start (log $WORK/stack.log)"
+fi
+stack_started=1
+SETTINGS_PID=$(tr -dc 0-9 <"$STATE/run/settings.pid")
+say "gatehouse: $BASE (state $STATE, responder pid $SETTINGS_PID, $(sed -n 's/^threads *= *//p' "$INI") threads)"
+
+have_ref=0
+if [[ -x $REF_SCRIPT ]]; then
+	ref_started=1
+	if "$REF_SCRIPT" up "$REF_PORT" >"$WORK/reference.log" 2>&1; then
+		have_ref=1
+		say "reference: $REF (dir $REFERENCE_DIR): $(grep '^/ref/' "$WORK/reference.log" | paste -sd' ' | sed 's/  */ /g')"
+	else
+		tail -n 20 "$WORK/reference.log"
+		fail "the reference responders did not start (log $WORK/reference.log): no ratios"
+	fi
+else
+	say "reference: $REF_SCRIPT is absent: measuring our pages only, no ratios"
+fi
+
+"$CTL" -c "$INI" throttle reset >/dev/null || fail "gatehouse-ctl throttle reset failed"
+
+# ------------------------------------------------------------------ sign in
+# GET the sign-in page as XML (sets the gh_pre cookie, gives the csrf), POST it.
+rm -f "$JAR"
+csrf=$(curl -sf -c "$JAR" -b "$JAR" "$BASE/settings/login?format=xml" |
+	sed -n 's/.*<login[^>]* csrf="\([0-9a-f]*\)".*/\1/p')
+[[ -n $csrf ]] || die "no csrf in $BASE/settings/login?format=xml"
+code=$(curl -s -o /dev/null -w '%{http_code}' -c "$JAR" -b "$JAR" \
+	--data-urlencode "email=admin@demo.test" --data-urlencode "password=gatehouse-demo" \
+	--data-urlencode "csrf=$csrf" "$BASE/settings/login")
+session=$(awk '$6 == "gh_office" {print $7}' "$JAR")
+[[ $code == 303 && -n $session ]] || die "sign-in as admin@demo.test failed (HTTP $code, no gh_office cookie)"
+code=$(curl -s -o "$WORK/settings-page.html" -w '%{http_code}' -H "Cookie: gh_office=$session" "$BASE$SETTINGS_PATH")
+[[ $code == 200 ]] || die "GET $SETTINGS_PATH with the session cookie answered $code"
+grep -q 'Client Portal Access Settings' "$WORK/settings-page.html" || die "GET $SETTINGS_PATH did not render the settings page"
+say "signed in as admin@demo.test (session cookie gh_office)"
+
+# ------------------------------------------------------------------ wrk
+# Counts non-2xx answers per thread and prints one RESULT line (times in us).
+cat >"$LUA" <<'LUA'
+-- generated by tests/bench/bench.sh: optional Cookie header, non-2xx count
+local cookie = os.getenv("BENCH_COOKIE")
+if cookie and cookie ~= "" then
+  wrk.headers["Cookie"] = cookie
+end
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+end
+function init(args)
+  non2xx = 0
+  codes = {}
+end
+function response(status, headers, body)
+  if status < 200 or status > 299 then
+    non2xx = non2xx + 1
+    codes[tostring(status)] = (codes[tostring(status)] or 0) + 1
+  end
+end
+function done(summary, latency, requests)
+  local bad, detail = 0, {}
+  for _, t in ipairs(threads) do
+    bad = bad + (t:get("non2xx") or 0)
+    local c = t:get("codes")
+    if c then
+      for k, v in pairs(c) do detail[#detail + 1] = k .. "x" .. v end
+    end
+  end
+  local e = summary.errors
+  io.write(string.format(
+    "RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d non2xx=%d sockerr=%d codes=%s\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    bad, e.connect + e.read + e.write + e.timeout, table.concat(detail, ",")))
+end
+LUA
+
+names=(settings login)
+urls=("$BASE$SETTINGS_PATH" "$BASE/settings/login")
+cookies=("gh_office=$session" "")
+if ((have_ref)); then
+	names+=(ref-xslt ref-db floor)
+	urls+=("$REF/ref/xslt" "$REF/ref/db" "$REF/ref/floor")
+	cookies+=("" "" "")
+fi
+declare -A REQS DUR P50S P99 NON2XX SOCKERR
+
+# run_wrk INDEX SECONDS OUTFILE
+run_wrk() {
+	BENCH_COOKIE=${cookies[$1]} wrk -t2 -c32 -d"$2"s --latency -s "$LUA" "${urls[$1]}" >"$3" 2>&1
+}
+
+say
+say "== wrk -t2 -c32 -d${SECS}s --latency, $ROUNDS round(s) over ${#names[@]} targets (warm-up 1 s each first)"
+for i in "${!names[@]}"; do run_wrk "$i" 1 "$WORK/wrk-warmup-${names[$i]}.txt"; done
+for ((r = 1; r <= ROUNDS; r++)); do
+	for i in "${!names[@]}"; do
+		n=${names[$i]}
+		f=$WORK/wrk-$n-$r.txt
+		run_wrk "$i" "$SECS" "$f"
+		line=$(grep '^RESULT ' "$f" | tail -n 1)
+		if [[ -z $line ]]; then
+			fail "wrk gave no result for $n (round $r): $(tail -n 3 "$f" | paste -sd' ')"
+			continue
+		fi
+		eval "$(sed 's/^RESULT //; s/ /\n/g' <<<"$line" | grep -E '^[a-z0-9_]+=' | sed 's/^/w_/')"
+		REQS[$n]=$((${REQS[$n]:-0} + w_requests))
+		DUR[$n]=$((${DUR[$n]:-0} + w_duration_us))
+		P50S[$n]="${P50S[$n]:-} $w_p50_us"
+		((w_p99_us > ${P99[$n]:-0})) && P99[$n]=$w_p99_us
+		NON2XX[$n]=$((${NON2XX[$n]:-0} + w_non2xx))
+		SOCKERR[$n]=$((${SOCKERR[$n]:-0} + w_sockerr))
+		printf '  round %d  %-9s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  non-2xx %d%s  socket errors %d\n' \
+			"$r" "$n" "$(awk -v q="$w_requests" -v d="$w_duration_us" 'BEGIN {print q * 1e6 / d}')" \
+			"$(awk -v u="$w_p50_us" 'BEGIN {print u / 1000}')" "$(awk -v u="$w_p99_us" 'BEGIN {print u / 1000}')" \
+			"$w_non2xx" "${w_codes:+ ($w_codes)}" "$w_sockerr"
+	done
+done
+
+rps() { awk -v q="${REQS[$1]:-0}" -v d="${DUR[$1]:-0}" 'BEGIN {printf "%.0f", (d > 0 ? q * 1e6 / d : 0)}'; }
+ms() { awk -v u="$1" 'BEGIN {printf "%.2f", u / 1000}'; }
+median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+
+say
+say "== results (req/s over all rounds; p50: median of the rounds; p99: worst round)"
+printf '%-10s %-40s %10s %9s %9s %10s %10s\n' page url req/s p50-ms p99-ms x/ref-db x/ref-xslt
+for i in "${!names[@]}"; do
+	n=${names[$i]}
+	[[ -n ${REQS[$n]:-} ]] || continue
+	r=$(rps "$n")
+	p50=$(median <<<"${P50S[$n]}")
+	xdb=- xxs=-
+	if ((have_ref)) && [[ $n != ref-* && $n != floor ]]; then
+		xdb=$(awk -v a="$r" -v b="$(rps ref-db)" 'BEGIN {if (b > 0) printf "%.2fx", a / b; else printf "-"}')
+		xxs=$(awk -v a="$r" -v b="$(rps ref-xslt)" 'BEGIN {if (b > 0) printf "%.2fx", a / b; else printf "-"}')
+	fi
+	printf '%-10s %-40s %10s %9s %9s %10s %10s\n' "$n" "${urls[$i]#http://127.0.0.1:}" "$r" \
+		"$(ms "$p50")" "$(ms "${P99[$n]}")" "$xdb" "$xxs"
+	if ((${NON2XX[$n]:-0} > 0)); then
+		fail "$n: ${NON2XX[$n]} non-2xx answers (details in $WORK/wrk-$n-*.txt)"
+	fi
+	((${SOCKERR[$n]:-0} > 0)) && say "  note: $n: ${SOCKERR[$n]} socket errors (connect/read/write/timeout)"
+done
+
+say
+if [[ -n ${REQS[settings]:-} ]]; then
+	p99ms=$(ms "${P99[settings]}")
+	p99ok=$(awk -v p="$p99ms" 'BEGIN {print ((p <= 10.0) ? 1 : 0)}')
+	if ((have_ref)) && [[ -n ${REQS[ref-db]:-} ]]; then
+		ratio=$(awk -v a="$(rps settings)" -v b="$(rps ref-db)" 'BEGIN {if (b > 0) printf "%.2f", a / b; else printf "0"}')
+		rok=$(awk -v x="$ratio" 'BEGIN {print ((x >= 1.0) ? 1 : 0)}')
+		if ((rok && p99ok)); then
+			say "bar: HOLDS (settings page ${ratio}x /ref/db req/s >= 1.0x, p99 ${p99ms} ms <= 10 ms)"
+		else
+			say "bar: DOES NOT HOLD (settings page ${ratio}x /ref/db req/s$( ((rok)) || printf ' < 1.0x'), p99 ${p99ms} ms$( ((p99ok)) || printf ' > 10 ms'))"
+			[[ ${BENCH_ENFORCE_BAR:-0} == 1 ]] && fail "the bar does not hold"
+		fi
+	else
+		say "bar: cannot be judged without /ref/db (settings p99 ${p99ms} ms $( ((p99ok)) && echo '<=' || echo '>') 10 ms)"
+	fi
+fi
+
+# ------------------------------------------------------------------ login flood
+say
+say "== login flood: $FLOOD simultaneous POST /settings/login, wrong password for editor@demo.test"
+"$CTL" -c "$INI" throttle reset >/dev/null || fail "gatehouse-ctl throttle reset failed"
+rm -f "$WORK/flood-cookies.txt"
+fcsrf=$(curl -sf -c "$WORK/flood-cookies.txt" "$BASE/settings/login?format=xml" |
+	sed -n 's/.*<login[^>]* csrf="\([0-9a-f]*\)".*/\1/p')
+fpre=$(awk '$6 == "gh_pre" {print $7}' "$WORK/flood-cookies.txt")
+if [[ -z $fcsrf || -z $fpre ]]; then
+	fail "no csrf / gh_pre cookie for the flood"
+else
+	python3 - "$PORT" "$FLOOD" "$fcsrf" "$fpre" "$SETTINGS_PID" <<'PY' || FAILED=1
+import http.client, sys, threading, time, urllib.parse, collections
+
+port, n, csrf, pre, pid = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+body = urllib.parse.urlencode({"email": "editor@demo.test", "password": "not-the-password",
+                               "csrf": csrf}).encode()
+headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": "gh_pre=" + pre}
+
+def mem():
+    d = {}
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                k, _, v = line.partition(":")
+                if k in ("VmRSS", "VmHWM"):
+                    d[k] = int(v.split()[0]) / 1024.0
+    except OSError:
+        pass
+    return d
+
+before = mem()
+statuses = collections.Counter()
+post_ms = []
+lock = threading.Lock()
+go = threading.Barrier(n + 1)
+stop = threading.Event()
+
+def post():
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        c.connect()
+    except OSError as e:
+        go.wait()
+        with lock:
+            statuses["connect error"] += 1
+        return
+    go.wait()
+    t = time.perf_counter()
+    try:
+        c.request("POST", "/settings/login", body=body, headers=headers)
+        r = c.getresponse()
+        r.read()
+        s = r.status
+    except Exception as e:  # noqa: BLE001 - any failure is counted
+        s = type(e).__name__
+    dt = (time.perf_counter() - t) * 1000
+    with lock:
+        statuses[s] += 1
+        post_ms.append(dt)
+    c.close()
+
+probe = []  # (ms, status) of GET /settings/login during the flood
+def prober():
+    while not stop.is_set():
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        t = time.perf_counter()
+        try:
+            c.request("GET", "/settings/login")
+            r = c.getresponse()
+            r.read()
+            s = r.status
+        except Exception as e:  # noqa: BLE001
+            s = type(e).__name__
+        probe.append(((time.perf_counter() - t) * 1000, s))
+        c.close()
+        stop.wait(0.02)
+
+peak_rss = [before.get("VmRSS", 0.0)]
+def sampler():
+    while not stop.is_set():
+        m = mem()
+        if "VmRSS" in m:
+            peak_rss[0] = max(peak_rss[0], m["VmRSS"])
+        stop.wait(0.005)
+
+workers = [threading.Thread(target=post) for _ in range(n)]
+for w in workers:
+    w.start()
+aux = [threading.Thread(target=prober), threading.Thread(target=sampler)]
+go.wait()
+t0 = time.perf_counter()
+for a in aux:
+    a.start()
+for w in workers:
+    w.join()
+flood_s = time.perf_counter() - t0
+stop.set()
+for a in aux:
+    a.join()
+after = mem()
+
+def pct(xs, p):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100.0 * (len(xs) - 1))))] if xs else float("nan")
+
+order = sorted(statuses, key=lambda s: (not isinstance(s, int), str(s)))
+print(f"POST statuses:      " + ", ".join(f"{s} x{statuses[s]}" for s in order)
+      + f"  (all {n} answered in {flood_s:.2f} s)")
+print(f"POST latency:       p50 {pct(post_ms, 50):.1f} ms, p99 {pct(post_ms, 99):.1f} ms, max {max(post_ms):.1f} ms")
+pl = [ms for ms, s in probe]
+pst = collections.Counter(s for ms, s in probe)
+print(f"GET /settings/login during the flood: {len(probe)} requests, statuses "
+      + ", ".join(f"{s} x{c}" for s, c in sorted(pst.items(), key=lambda kv: str(kv[0])))
+      + f", p50 {pct(pl, 50):.1f} ms, max {max(pl) if pl else float('nan'):.1f} ms")
+print(f"responder RSS:      before {before.get('VmRSS', 0):.1f} MiB, peak sampled {peak_rss[0]:.1f} MiB, "
+      f"after {after.get('VmRSS', 0):.1f} MiB; peak RSS (VmHWM) {after.get('VmHWM', 0):.1f} MiB")
+
+ok = True
+unexpected = {s: c for s, c in statuses.items() if s not in (401, 429, 503)}
+if unexpected:
+    print(f"bench: FAIL: unexpected flood answers: {unexpected}")
+    ok = False
+if statuses.get(401, 0) == 0:
+    print("bench: FAIL: no 401 at all: the wrong password was never checked")
+    ok = False
+if statuses.get(429, 0) == 0:
+    print("bench: FAIL: no 429: the account throttle never tripped")
+    ok = False
+if not probe or any(s != 200 for ms, s in probe):
+    print("bench: FAIL: GET /settings/login did not keep answering 200 during the flood")
+    ok = False
+sys.exit(0 if ok else 1)
+PY
+fi
+"$CTL" -c "$INI" throttle reset >/dev/null || fail "gatehouse-ctl throttle reset failed"
+if grep -qiE 'fatal|abort|segv|sanitizer' "$STATE/log/settings.log"; then
+	say "responder log mentions a crash:"
+	grep -iE 'fatal|abort|segv|sanitizer' "$STATE/log/settings.log" | tail -n 5
+	FAILED=1
+fi
+if ! kill -0 "$SETTINGS_PID" 2>/dev/null; then
+	fail "the responder (pid $SETTINGS_PID) is gone after the flood"
+fi
+
+say
+say "== done in $((SECONDS - T0)) s: $( ((FAILED)) && echo FAILED || echo ok) (wrk outputs and logs in $WORK)"
+exit "$FAILED"
