@@ -1,0 +1,431 @@
+/* Unit tests for fcgi/core/auth.c (and the parts of conf.c it needs):
+ * Argon2id hashing and its concurrency gate, session tokens, CSRF tokens.
+ * The throttle needs MariaDB and is covered by the HTTP suite. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "auth.h"
+#include "conf.h"
+#include "tap.h"
+
+static char tmpdir[512];
+
+static int write_file(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	if (f == NULL)
+		return -1;
+	if (fwrite(data, 1, len, f) != len) {
+		fclose(f);
+		return -1;
+	}
+	return fclose(f);
+}
+
+static void tmp_path(char *out, size_t outsz, const char *name)
+{
+	snprintf(out, outsz, "%s/%s", tmpdir, name);
+}
+
+/* ------------------------------------------------------------------ */
+
+static int test_conf(struct conf *c, const char *keyfile)
+{
+	char ini[600], body[1400], err[512];
+	int rc;
+
+	tmp_path(ini, sizeof ini, "test.ini");
+	snprintf(body, sizeof body,
+		 "; test config\n[security]\nsecrets_key_file = %s\nhash_concurrency = 1\n"
+		 "hash_queue = 1\n",
+		 keyfile);
+	if (write_file(ini, body, strlen(body)) != 0)
+		return -1;
+	err[0] = '\0';
+	rc = conf_load(ini, c, err, sizeof err);
+	if (!ok(rc == 0, "conf_load on a minimal INI"))
+		diag("  %s", err);
+	is_str(c->sec.key_file, keyfile, "conf: secrets_key_file");
+	ok(c->sec.hash_concurrency == 1 && c->sec.hash_queue == 1, "conf: hash gate 1/1");
+	ok(c->lim.fields_max == 64 && c->lim.field_max == 8192 && c->lim.body_max == 65536,
+	   "conf: default limits");
+	ok(c->sec.cookie_secure == 1 && c->db.port == 3306, "conf: other defaults");
+
+	/* A few refusals. */
+	struct conf bad;
+	static const struct {
+		const char *body, *msg;
+	} t[] = {
+		{"[security]\nhash_concurrency = 1\n", "secrets_key_file is required"},
+		{"[security]\nsecrets_key_file = /k\nhash_concurency = 1\n", "unknown key"},
+		{"[security]\nsecrets_key_file = /k\nhash_concurrency = 0\n", "bad value"},
+		{"[security]\nsecrets_key_file = /k\nhash_concurrency = 65\n", "bad value"},
+		{"[security]\nsecrets_key_file = /k\nhash_queue = -1\n", "bad value"},
+		{"[security]\nsecrets_key_file = /k\nhash_queue = 1x\n", "bad value"},
+		{"[web]\nbase_url = http://x/\n[security]\nsecrets_key_file = /k\n", "bad value"},
+		{"[security]\nsecrets_key_file = /k\n[limits]\nfield_max = 63\n", "bad value"},
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		char p[600];
+		tmp_path(p, sizeof p, "bad.ini");
+		if (write_file(p, t[i].body, strlen(t[i].body)) != 0)
+			return -1;
+		err[0] = '\0';
+		rc = conf_load(p, &bad, err, sizeof err);
+		if (!ok(rc == -1 && strstr(err, t[i].msg) != NULL, "conf_load refuses: %s", t[i].msg))
+			diag("  rc %d, '%s'", rc, err);
+		unlink(p);
+	}
+	err[0] = '\0';
+	rc = conf_load("/nonexistent/gatehouse.ini", &bad, err, sizeof err);
+	ok(rc == -1 && strstr(err, "cannot open") != NULL, "conf_load: missing file");
+	unlink(ini);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+
+static void test_init(struct conf *c)
+{
+	struct conf other = *c;
+	char p[600];
+	unsigned char k31[31] = {0};
+
+	snprintf(other.sec.key_file, sizeof other.sec.key_file, "%s/missing.key", tmpdir);
+	is_int(auth_init(&other), -1, "auth_init: missing key file -> -1");
+	tmp_path(p, sizeof p, "short.key");
+	if (write_file(p, k31, sizeof k31) == 0) {
+		snprintf(other.sec.key_file, sizeof other.sec.key_file, "%s", p);
+		is_int(auth_init(&other), -1, "auth_init: 31-byte key file -> -1");
+		unlink(p);
+	}
+	is_int(auth_init(c), 0, "auth_init with a 32-byte key file");
+}
+
+static void test_passwords(void)
+{
+	char h1[AUTH_HASH_LEN], h2[AUTH_HASH_LEN], h3[AUTH_HASH_LEN];
+	const char *pw = "correct horse battery staple";
+
+	is_int(auth_password_hash(pw, h1), AUTH_OK, "hash a password");
+	ok(strncmp(h1, "$argon2id$", 10) == 0, "the hash is Argon2id (%.10s)", h1);
+	ok(memchr(h1, '\0', AUTH_HASH_LEN) != NULL, "the hash is NUL-terminated");
+	is_int(auth_password_verify(h1, pw), AUTH_OK, "verify the right password");
+	is_int(auth_password_verify(h1, "correct horse battery stapl"), AUTH_FAIL,
+	       "verify a wrong password");
+	is_int(auth_password_verify(h1, "Correct horse battery staple"), AUTH_FAIL,
+	       "verify is case-sensitive");
+	is_int(auth_password_verify(h1, ""), AUTH_FAIL, "verify the empty password");
+	is_int(auth_password_verify(NULL, pw), AUTH_FAIL, "verify with no hash -> AUTH_FAIL");
+	is_int(auth_password_verify(NULL, "gatehouse-dummy-password"), AUTH_FAIL,
+	       "verify with no hash and the dummy's own password -> AUTH_FAIL");
+	is_int(auth_password_verify("not a hash", pw), AUTH_FAIL, "verify a malformed hash");
+	is_int(auth_password_verify("", pw), AUTH_FAIL, "verify an empty hash");
+
+	is_int(auth_password_hash(pw, h2), AUTH_OK, "hash the same password again");
+	ok(strcmp(h1, h2) != 0, "hashes differ (salted)");
+	is_int(auth_password_verify(h2, pw), AUTH_OK, "the second hash verifies too");
+
+	is_int(auth_password_hash_direct("\xc3\xa9t\xc3\xa9 \xf0\x9f\x98\x80 long enough", h3), 0,
+	       "auth_password_hash_direct");
+	is_int(auth_password_verify(h3, "\xc3\xa9t\xc3\xa9 \xf0\x9f\x98\x80 long enough"), AUTH_OK,
+	       "a direct hash verifies through the gate");
+	is_int(auth_password_verify(h3, "ete \xf0\x9f\x98\x80 long enough"), AUTH_FAIL,
+	       "UTF-8 matters");
+}
+
+/* ------------------------------------------------------------------ */
+
+static void test_tokens(void)
+{
+	static const char alpha[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	unsigned char raw[AUTH_TOKEN_BYTES], raw2[AUTH_TOKEN_BYTES], back[AUTH_TOKEN_BYTES];
+	unsigned char h1[32], h2[32], h3[32];
+	char cookie[AUTH_COOKIE_LEN + 1], cookie2[AUTH_COOKIE_LEN + 1], bad[128];
+
+	memset(cookie, 'X', sizeof cookie);
+	auth_token_new(raw, cookie);
+	is_int(strlen(cookie), AUTH_COOKIE_LEN, "token cookie is 43 characters");
+	ok(strspn(cookie, alpha) == AUTH_COOKIE_LEN, "token cookie is base64url without padding");
+	is_int(auth_token_parse(cookie, back), 0, "token parses");
+	ok(memcmp(raw, back, sizeof raw) == 0, "token round-trips");
+	auth_token_new(raw2, cookie2);
+	ok(memcmp(raw, raw2, sizeof raw) != 0 && strcmp(cookie, cookie2) != 0, "tokens are random");
+
+	/* All-zero and all-ones tokens round-trip too. */
+	for (int v = 0; v < 2; v++) {
+		unsigned char r[AUTH_TOKEN_BYTES];
+		char c[AUTH_COOKIE_LEN + 1];
+		memset(r, v ? 0xff : 0, sizeof r);
+		sodium_bin2base64(c, sizeof c, r, sizeof r, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+		ok(auth_token_parse(c, back) == 0 && memcmp(r, back, sizeof r) == 0,
+		   "token %s round-trips", c);
+	}
+
+	ok(auth_token_parse(NULL, back) == -1, "parse NULL -> -1");
+	ok(auth_token_parse("", back) == -1, "parse empty -> -1");
+	snprintf(bad, sizeof bad, "%.42s", cookie);
+	ok(auth_token_parse(bad, back) == -1, "parse 42 characters -> -1");
+	snprintf(bad, sizeof bad, "%sA", cookie);
+	ok(auth_token_parse(bad, back) == -1, "parse 44 characters -> -1");
+	snprintf(bad, sizeof bad, "%s=", cookie);
+	ok(auth_token_parse(bad, back) == -1, "parse with '=' padding appended -> -1");
+	snprintf(bad, sizeof bad, "%s%s", cookie, cookie2);
+	ok(auth_token_parse(bad, back) == -1, "parse two tokens -> -1");
+	snprintf(bad, sizeof bad, "%.42s=", cookie);
+	ok(auth_token_parse(bad, back) == -1, "parse with '=' as the last character -> -1");
+	static const char badch[] = "+/=.~ !\"%*\n";
+	for (const char *b = badch; *b; b++) {
+		snprintf(bad, sizeof bad, "%s", cookie);
+		bad[10] = *b;
+		ok(auth_token_parse(bad, back) == -1, "parse with 0x%02x inside -> -1",
+		   (unsigned char)*b);
+	}
+	snprintf(bad, sizeof bad, "%s", cookie);
+	bad[5] = '\0';
+	ok(auth_token_parse(bad, back) == -1, "parse with a NUL inside -> -1");
+	/* The 43rd character carries 4 bits; its 2 low bits must be zero. */
+	snprintf(bad, sizeof bad, "%s", cookie);
+	size_t idx = (size_t)(strchr(alpha, cookie[42]) - alpha);
+	is_int(idx & 3, 0, "the last character is canonical");
+	bad[42] = alpha[idx | 1];
+	ok(auth_token_parse(bad, back) == -1, "parse a non-canonical last character -> -1");
+	for (size_t i = 0; i < AUTH_COOKIE_LEN; i++)
+		bad[i] = (char)('a' + i % 26);
+	bad[42] = 'A';
+	bad[43] = '\0';
+	ok(auth_token_parse(bad, back) == 0, "parse any canonical 43-character base64url");
+
+	auth_token_hash(raw, h1);
+	auth_token_hash(raw, h2);
+	auth_token_hash(raw2, h3);
+	ok(memcmp(h1, h2, 32) == 0, "token_hash is deterministic");
+	ok(memcmp(h1, h3, 32) != 0, "token_hash differs for another token");
+	crypto_hash_sha256(h2, raw, sizeof raw);
+	ok(memcmp(h1, h2, 32) == 0, "token_hash is SHA-256 of the raw bytes");
+	ok(memcmp(h1, raw, 32) != 0, "token_hash is not the token");
+}
+
+/* ------------------------------------------------------------------ */
+
+static int is_lower_hex(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return s[n] == '\0';
+}
+
+static void test_csrf(const struct conf *c)
+{
+	unsigned char bind[32], bind2[32];
+	char t[AUTH_CSRF_LEN + 1], t2[AUTH_CSRF_LEN + 1], bad[AUTH_CSRF_LEN + 8];
+
+	randombytes_buf(bind, sizeof bind);
+	memcpy(bind2, bind, sizeof bind);
+	bind2[31] ^= 1;
+
+	auth_csrf("login", bind, sizeof bind, t);
+	ok(strlen(t) == AUTH_CSRF_LEN && is_lower_hex(t, AUTH_CSRF_LEN), "csrf: 64 lowercase hex");
+	auth_csrf("login", bind, sizeof bind, t2);
+	is_str(t2, t, "csrf is deterministic");
+	ok(auth_csrf_ok("login", bind, sizeof bind, t), "csrf ok for the right binding");
+	ok(!auth_csrf_ok("login", bind2, sizeof bind2, t), "csrf fails for another binding");
+	ok(!auth_csrf_ok("login", bind, sizeof bind - 1, t), "csrf fails for a shorter binding");
+	ok(!auth_csrf_ok("logout", bind, sizeof bind, t), "csrf fails for another purpose");
+	ok(!auth_csrf_ok("", bind, sizeof bind, t), "csrf fails for the empty purpose");
+	ok(!auth_csrf_ok("login", bind, sizeof bind, NULL), "csrf fails for NULL");
+	ok(!auth_csrf_ok("login", bind, sizeof bind, ""), "csrf fails for \"\"");
+	snprintf(bad, sizeof bad, "%.63s", t);
+	ok(!auth_csrf_ok("login", bind, sizeof bind, bad), "csrf fails for 63 characters");
+	snprintf(bad, sizeof bad, "%s0", t);
+	ok(!auth_csrf_ok("login", bind, sizeof bind, bad), "csrf fails for 65 characters");
+	snprintf(bad, sizeof bad, "%s", t);
+	for (char *p = bad; *p; p++)
+		if (*p >= 'a' && *p <= 'f')
+			*p = (char)(*p - 'a' + 'A');
+	ok(strcmp(bad, t) != 0 && !auth_csrf_ok("login", bind, sizeof bind, bad),
+	   "csrf fails for the same token in upper case");
+	snprintf(bad, sizeof bad, "%s", t);
+	bad[0] = bad[0] == '0' ? '1' : '0';
+	ok(!auth_csrf_ok("login", bind, sizeof bind, bad), "csrf fails with one digit changed");
+	snprintf(bad, sizeof bad, "%s", t);
+	bad[63] = bad[63] == '0' ? '1' : '0';
+	ok(!auth_csrf_ok("login", bind, sizeof bind, bad), "csrf fails with the last digit changed");
+
+	/* purpose and binding are separated: ("a", "bc") is not ("ab", "c"). */
+	auth_csrf("a", (const unsigned char *)"bc", 2, t);
+	auth_csrf("ab", (const unsigned char *)"c", 1, t2);
+	ok(strcmp(t, t2) != 0, "csrf: purpose/binding boundary is unambiguous");
+	auth_csrf("p", (const unsigned char *)"", 0, t);
+	ok(auth_csrf_ok("p", (const unsigned char *)"x", 0, t), "csrf with an empty binding");
+
+	/* The key matters: another key file gives other tokens; the same
+	 * file gives the same ones again. */
+	char k2path[600], t_key1[AUTH_CSRF_LEN + 1];
+	unsigned char k2[48];
+	struct conf c2 = *c;
+	auth_csrf("login", bind, sizeof bind, t_key1);
+	randombytes_buf(k2, sizeof k2);
+	tmp_path(k2path, sizeof k2path, "other.key");
+	if (write_file(k2path, k2, sizeof k2) == 0) {
+		snprintf(c2.sec.key_file, sizeof c2.sec.key_file, "%s", k2path);
+		is_int(auth_init(&c2), 0, "auth_init with a 48-byte key file");
+		ok(!auth_csrf_ok("login", bind, sizeof bind, t_key1),
+		   "csrf from another key is refused");
+		unlink(k2path);
+	}
+	is_int(auth_init(c), 0, "auth_init with the first key again");
+	ok(auth_csrf_ok("login", bind, sizeof bind, t_key1), "... and its tokens are good again");
+
+	char hex[2 * 40 + 1];
+	auth_random_hex(hex, 16);
+	ok(strlen(hex) == 32 && is_lower_hex(hex, 32), "auth_random_hex(16): 32 hex digits");
+	auth_random_hex(hex, 0);
+	is_str(hex, "", "auth_random_hex(0): empty");
+	auth_random_hex(hex, 40);
+	ok(strlen(hex) == 64 && is_lower_hex(hex, 64), "auth_random_hex(40) is capped at 64 digits");
+}
+
+/* ------------------------------------------------------------------ */
+/* The gate: with hash_concurrency 1 and hash_queue 1, one hash runs, one
+ * waits, and any more are refused with AUTH_BUSY. */
+
+struct worker {
+	pthread_barrier_t *bar;
+	const char *hash; /* NULL: hash; else verify against it */
+	enum auth_result rc;
+};
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	char out[AUTH_HASH_LEN];
+
+	pthread_barrier_wait(w->bar);
+	if (w->hash == NULL)
+		w->rc = auth_password_hash("gate test password", out);
+	else
+		w->rc = auth_password_verify(w->hash, "gate test password");
+	return NULL;
+}
+
+/* Runs n workers at once; counts results. */
+static int burst(int n, const char *hash, int *n_ok, int *n_busy)
+{
+	pthread_barrier_t bar;
+	pthread_t th[8];
+	struct worker w[8];
+	int started = 0;
+
+	*n_ok = *n_busy = 0;
+	if (n > 8 || pthread_barrier_init(&bar, NULL, (unsigned)n) != 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		w[i] = (struct worker){&bar, hash, AUTH_ERR};
+		if (pthread_create(&th[i], NULL, work, &w[i]) != 0)
+			break;
+		started++;
+	}
+	if (started != n) {
+		/* Cannot happen in practice; the barrier would never open. */
+		fprintf(stderr, "pthread_create failed\n");
+		exit(2);
+	}
+	for (int i = 0; i < n; i++)
+		pthread_join(th[i], NULL);
+	pthread_barrier_destroy(&bar);
+	for (int i = 0; i < n; i++) {
+		*n_ok += w[i].rc == AUTH_OK;
+		*n_busy += w[i].rc == AUTH_BUSY;
+	}
+	return 0;
+}
+
+static void test_gate(void)
+{
+	char h[AUTH_HASH_LEN];
+	int n_ok = 0, n_busy = 0, tries, rc;
+
+	/* Two at once: one runs, one waits; never refused, whatever the timing. */
+	rc = burst(2, NULL, &n_ok, &n_busy);
+	ok(rc == 0 && n_ok == 2 && n_busy == 0,
+	   "gate 1+1: two concurrent hashes both succeed (%d ok, %d busy)", n_ok, n_busy);
+
+	/* Three at once: exactly one is refused.  Timing-dependent (all three
+	 * must arrive while the first is still hashing, which takes tens of
+	 * milliseconds), so allow a few attempts. */
+	for (tries = 1; tries <= 3; tries++) {
+		if (burst(3, NULL, &n_ok, &n_busy) != 0)
+			break;
+		if (n_ok == 2 && n_busy == 1)
+			break;
+		diag("gate attempt %d: %d ok, %d busy; retrying", tries, n_ok, n_busy);
+	}
+	ok(n_ok == 2 && n_busy == 1, "gate 1+1: three concurrent hashes -> exactly one AUTH_BUSY");
+	ok(n_busy <= 1, "gate 1+1: never more than one AUTH_BUSY of three");
+
+	if (auth_password_hash_direct("gate test password", h) != 0) {
+		ok(0, "hash for the verify burst");
+		return;
+	}
+	for (tries = 1; tries <= 3; tries++) {
+		if (burst(3, h, &n_ok, &n_busy) != 0)
+			break;
+		if (n_ok == 2 && n_busy == 1)
+			break;
+		diag("gate (verify) attempt %d: %d ok, %d busy; retrying", tries, n_ok, n_busy);
+	}
+	ok(n_ok == 2 && n_busy == 1, "gate 1+1: three concurrent verifies -> exactly one AUTH_BUSY");
+
+	/* The gate is empty again afterwards: nothing leaked a slot. */
+	is_int(auth_password_hash("after the burst", h), AUTH_OK, "gate released after the bursts");
+	rc = burst(2, NULL, &n_ok, &n_busy);
+	ok(rc == 0 && n_ok == 2 && n_busy == 0, "gate 1+1: two concurrent hashes still both succeed");
+}
+
+/* ------------------------------------------------------------------ */
+
+int main(void)
+{
+	const char *base = getenv("TMPDIR");
+	char keyfile[600];
+	unsigned char key[32];
+	struct conf c;
+
+	if (sodium_init() < 0) {
+		ok(0, "sodium_init");
+		return done_testing();
+	}
+	snprintf(tmpdir, sizeof tmpdir, "%s/gh-test-auth-XXXXXX", base && *base ? base : "/tmp");
+	if (mkdtemp(tmpdir) == NULL) {
+		ok(0, "mkdtemp %s: %s", tmpdir, strerror(errno));
+		return done_testing();
+	}
+	randombytes_buf(key, sizeof key);
+	tmp_path(keyfile, sizeof keyfile, "secrets.key");
+	if (!ok(write_file(keyfile, key, sizeof key) == 0, "write a 32-byte key file"))
+		return done_testing();
+
+	if (test_conf(&c, keyfile) == 0) {
+		test_init(&c);
+		test_passwords();
+		test_tokens();
+		test_csrf(&c);
+		test_gate();
+		auth_free();
+	}
+	unlink(keyfile);
+	rmdir(tmpdir);
+	return done_testing();
+}

@@ -1,0 +1,379 @@
+/* Unit tests for fcgi/core/render.c: the real stylesheets compile and escape
+ * what they print; stylesheets cannot read or write files at run time.
+ * Env: GH_SRCDIR (default ".") locates xslt/. */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxslt/transform.h>
+#include <libxslt/xslt.h>
+#include <libxslt/xsltInternals.h>
+#include <libxslt/xsltutils.h>
+
+#include "render.h"
+#include "tap.h"
+#include "xml.h"
+
+#define CSRF "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define REQID "0123456789abcdef"
+
+/* Renders doc with name; returns the HTML (caller frees with xmlFree) or NULL. */
+static char *render(const char *name, xmlDocPtr doc, int *rc)
+{
+	xmlChar *out = NULL;
+	int len = 0;
+
+	*rc = render_html(name, doc, &out, &len);
+	if (*rc != 0) {
+		xmlFree(out);
+		return NULL;
+	}
+	return (char *)out;
+}
+
+static xmlDocPtr error_doc(void)
+{
+	xmlDocPtr d = xml_doc("error");
+	xmlNodePtr r = xmlDocGetRootElement(d);
+
+	xml_attr_int(r, "status", 404);
+	xml_attr(r, "request-id", REQID);
+	xml_text_el(r, "title", "Not found & \"gone\" <b>");
+	xml_text_el(r, "message", "The page <x> is missing.");
+	return d;
+}
+
+static xmlDocPtr login_doc(void)
+{
+	xmlDocPtr d = xml_doc("page");
+	xmlNodePtr r = xmlDocGetRootElement(d), n, f;
+
+	xml_attr(r, "name", "login");
+	xml_attr(r, "request-id", REQID);
+	xml_attr(r, "base-url", "http://127.0.0.1:8080");
+	n = xml_text_el(r, "notice", "<script>alert(1)</script>");
+	xml_attr(n, "kind", "error");
+	f = xml_el(r, "form");
+	n = xml_el(f, "field");
+	xml_attr(n, "name", "email");
+	xml_attr(n, "value", "\"><img src=x onerror=alert(3)>");
+	xml_attr(n, "error", "<i>Enter an email address.</i>");
+	n = xml_el(r, "login");
+	xml_attr(n, "csrf", CSRF);
+	xml_attr(n, "next", "/settings/\"><script>alert(2)</script>");
+	return d;
+}
+
+static void test_pages(void)
+{
+	char *h, *h2;
+	int rc;
+	xmlDocPtr d;
+
+	h = render("no-such-page", (d = error_doc()), &rc);
+	ok(rc == -1 && h == NULL, "render_html with an unknown name -> -1");
+	xmlFreeDoc(d);
+
+	d = error_doc();
+	h = render("error", d, &rc);
+	is_int(rc, 0, "render the error page");
+	if (h != NULL) {
+		ok(strncmp(h, "<!DOCTYPE html>", 15) == 0, "HTML5 doctype");
+		ok(strstr(h, "<h1 id=\"error-title\">Not found &amp; \"gone\" &lt;b&gt;</h1>") != NULL,
+		   "the title is escaped in <h1>");
+		ok(strstr(h, "<title>Not found &amp; \"gone\" &lt;b&gt; \xc2\xb7 Gatehouse</title>") !=
+			   NULL,
+		   "the title is escaped in <title>");
+		ok(strstr(h, "The page &lt;x&gt; is missing.") != NULL, "the message is escaped");
+		ok(strstr(h, "<b>") == NULL && strstr(h, "<x>") == NULL, "no markup from the document");
+		ok(strstr(h, "Error 404") != NULL, "status shown");
+		ok(strstr(h, "Reference: " REQID) != NULL, "request id shown");
+		h2 = render("error", d, &rc);
+		ok(h2 != NULL && strcmp(h, h2) == 0, "rendering twice gives the same page");
+		xmlFree(h2);
+		if (tap_failed)
+			diag("HTML: %s", h);
+	}
+	xmlFree(h);
+	xmlFreeDoc(d);
+
+	d = login_doc();
+	h = render("login", d, &rc);
+	is_int(rc, 0, "render the login page");
+	if (h != NULL) {
+		int good = 1;
+		good &= ok(strstr(h, "&lt;script&gt;alert(1)&lt;/script&gt;") != NULL,
+			   "notice text escaped");
+		good &= ok(strstr(h, "<script>alert") == NULL, "no injected <script> element");
+		good &= ok(strstr(h, "<img") == NULL, "no injected <img> element");
+		good &= ok(strstr(h, "\"><") == NULL, "no attribute break-out");
+		good &= ok(strstr(h, "value=\"/settings/&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;\"") !=
+				   NULL,
+			   "next attribute escaped");
+		good &= ok(strstr(h, "value=\"&quot;&gt;&lt;img src=x onerror=alert(3)&gt;\"") != NULL,
+			   "echoed form value escaped");
+		good &= ok(strstr(h, "&lt;i&gt;Enter an email address.&lt;/i&gt;") != NULL,
+			   "field error escaped");
+		good &= ok(strstr(h, "aria-invalid=\"true\"") != NULL, "field marked invalid");
+		good &= ok(strstr(h, "value=\"" CSRF "\"") != NULL, "csrf token in the form");
+		if (!good)
+			diag("HTML: %s", h);
+	}
+	xmlFree(h);
+	xmlFreeDoc(d);
+}
+
+/* The stylesheets are shared by all threads. */
+struct job {
+	const char *ref;
+	int mismatches;
+};
+
+static void *render_loop(void *arg)
+{
+	struct job *j = arg;
+	for (int i = 0; i < 10; i++) {
+		xmlDocPtr d = login_doc();
+		int rc;
+		char *h = render("login", d, &rc);
+		if (h == NULL || strcmp(h, j->ref) != 0)
+			j->mismatches++;
+		xmlFree(h);
+		xmlFreeDoc(d);
+	}
+	return NULL;
+}
+
+static void test_threads(void)
+{
+	xmlDocPtr d = login_doc();
+	int rc, bad = 0, started = 0;
+	char *ref = render("login", d, &rc);
+	pthread_t th[4];
+	struct job j[4];
+
+	xmlFreeDoc(d);
+	if (!ok(ref != NULL, "reference render for the thread test"))
+		return;
+	for (int i = 0; i < 4; i++) {
+		j[i] = (struct job){ref, 0};
+		if (pthread_create(&th[i], NULL, render_loop, &j[i]) == 0)
+			started++;
+		else
+			break;
+	}
+	for (int i = 0; i < started; i++) {
+		pthread_join(th[i], NULL);
+		bad += j[i].mismatches;
+	}
+	ok(started == 4 && bad == 0, "4 threads x 10 renders all give the same page (%d bad)", bad);
+	xmlFree(ref);
+}
+
+/* ------------------------------------------------------------------ */
+/* Stylesheets must not read or write files.                           */
+
+#define MARKER "GH-SECRET-MARKER-7f3a"
+
+static char tmpdir[512];
+
+static int put(const char *name, const char *text)
+{
+	char p[700];
+	FILE *f;
+
+	snprintf(p, sizeof p, "%s/%s", tmpdir, name);
+	if ((f = fopen(p, "w")) == NULL)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
+static int exists(const char *name)
+{
+	char p[700];
+	struct stat st;
+
+	snprintf(p, sizeof p, "%s/%s", tmpdir, name);
+	return stat(p, &st) == 0;
+}
+
+static void rm(const char *name)
+{
+	char p[700];
+	snprintf(p, sizeof p, "%s/%s", tmpdir, name);
+	if (unlink(p) != 0)
+		rmdir(p);
+}
+
+/* A stylesheet whose template body is body (extra namespace declarations in ns). */
+static int put_xsl(const char *name, const char *version, const char *ns, const char *body)
+{
+	char x[2048];
+
+	snprintf(x, sizeof x,
+		 "<?xml version=\"1.0\"?>\n"
+		 "<xsl:stylesheet version=\"%s\" xmlns:xsl=\"http://www.w3.org/1999/XSL/Transform\" %s>\n"
+		 "<xsl:output method=\"html\"/>\n"
+		 "<xsl:template match=\"/\"><p>[%s]</p></xsl:template>\n"
+		 "</xsl:stylesheet>\n",
+		 version, ns, body);
+	return put(name, x);
+}
+
+static const struct evil {
+	const char *name;
+	int writes;        /* 0: reads, check MARKER; 1: writes file */
+	const char *file;  /* the file a write would create */
+} evil[] = {
+	{"read-relative", 0, NULL},
+	{"read-absolute", 0, NULL},
+	{"read-file-url", 0, NULL},
+	{"read-passwd", 0, NULL},
+	{"write-document", 1, "pwned1.txt"},
+	{"write-saxon", 1, "pwned2.txt"},
+	{"write-mkdir", 1, "newdir/pwned3.txt"},
+};
+#define NEVIL (sizeof evil / sizeof evil[0])
+
+static int make_evil(void)
+{
+	char body[1024];
+	int rc = 0;
+
+	rc |= put("secret.xml", "<secret>" MARKER "</secret>\n");
+	rc |= put_xsl("read-relative.xsl", "1.0", "", "<xsl:value-of select=\"document('secret.xml')\"/>");
+	snprintf(body, sizeof body, "<xsl:value-of select=\"document('%s/secret.xml')\"/>", tmpdir);
+	rc |= put_xsl("read-absolute.xsl", "1.0", "", body);
+	snprintf(body, sizeof body, "<xsl:value-of select=\"document('file://%s/secret.xml')\"/>",
+		 tmpdir);
+	rc |= put_xsl("read-file-url.xsl", "1.0", "", body);
+	rc |= put_xsl("read-passwd.xsl", "1.0", "",
+		      "<xsl:copy-of select=\"document('/etc/passwd')\"/>"
+		      "<xsl:value-of select=\"unparsed-text('/etc/passwd')\"/>");
+	snprintf(body, sizeof body,
+		 "<xsl:document href=\"%s/pwned1.txt\" method=\"text\">owned</xsl:document>", tmpdir);
+	rc |= put_xsl("write-document.xsl", "1.1", "", body);
+	snprintf(body, sizeof body,
+		 "<saxon:output href=\"%s/pwned2.txt\" method=\"text\">owned</saxon:output>", tmpdir);
+	rc |= put_xsl("write-saxon.xsl", "1.0",
+		      "xmlns:saxon=\"http://icl.com/saxon\" extension-element-prefixes=\"saxon\"", body);
+	snprintf(body, sizeof body,
+		 "<xsl:document href=\"%s/newdir/pwned3.txt\" method=\"text\">owned</xsl:document>",
+		 tmpdir);
+	rc |= put_xsl("write-mkdir.xsl", "1.1", "", body);
+	return rc;
+}
+
+/* Without any security preferences, do the fixtures really read/write?  If
+ * not, the refusals checked below would prove nothing. */
+static void control_run(void)
+{
+	for (size_t i = 0; i < NEVIL; i++) {
+		char p[700];
+		xmlChar *out = NULL;
+		int len = 0;
+		xsltStylesheetPtr s;
+		xmlDocPtr in, res = NULL;
+
+		if (strcmp(evil[i].name, "read-passwd") == 0)
+			continue; /* not XML: unreadable even when allowed */
+		snprintf(p, sizeof p, "%s/%s.xsl", tmpdir, evil[i].name);
+		s = xsltParseStylesheetFile(BAD_CAST p);
+		in = xml_doc("page");
+		if (s != NULL)
+			res = xsltApplyStylesheet(s, in, NULL);
+		if (res != NULL)
+			xsltSaveResultToString(&out, &len, res, s);
+		if (evil[i].writes) {
+			ok(exists(evil[i].file), "control: without prefs, %s writes %s", evil[i].name,
+			   evil[i].file);
+			rm(evil[i].file);
+		} else {
+			ok(out && strstr((char *)out, MARKER), "control: without prefs, %s reads the file",
+			   evil[i].name);
+		}
+		xmlFree(out);
+		xmlFreeDoc(res);
+		xmlFreeDoc(in);
+		xsltFreeStylesheet(s);
+	}
+	rm("newdir");
+}
+
+static void test_security(void)
+{
+	const char *base = getenv("TMPDIR");
+	const char *names[NEVIL + 1];
+
+	snprintf(tmpdir, sizeof tmpdir, "%s/gh-test-render-XXXXXX", base && *base ? base : "/tmp");
+	if (mkdtemp(tmpdir) == NULL || make_evil() != 0) {
+		ok(0, "temporary stylesheets in %s: %s", tmpdir, strerror(errno));
+		return;
+	}
+	/* render_init compiles first and then installs the preferences as
+	 * the default too, and xsltParseStylesheetFile honours the default:
+	 * a second render_init in the same process cannot compile anything.
+	 * So: render_free (which resets the default), a control run with no
+	 * preferences, then a fresh render_init on the evil stylesheets. */
+	control_run();
+
+	for (size_t i = 0; i < NEVIL; i++)
+		names[i] = evil[i].name;
+	names[NEVIL] = NULL;
+	if (!ok(render_init(tmpdir, names) == 0, "render_init compiles the evil stylesheets"))
+		goto out;
+	diag("libxslt errors about refused reads and writes are expected below");
+	for (size_t i = 0; i < NEVIL; i++) {
+		xmlDocPtr d = xml_doc("page");
+		int rc;
+		char *h = render(evil[i].name, d, &rc);
+		if (evil[i].writes) {
+			ok(!exists(evil[i].file), "%s: %s not written", evil[i].name, evil[i].file);
+		} else {
+			ok(h == NULL || (strstr(h, MARKER) == NULL && strstr(h, "root:") == NULL),
+			   "%s: file content not in the output", evil[i].name);
+		}
+		ok(rc == -1, "%s: the refused access fails the render (rc %d)", evil[i].name, rc);
+		xmlFree(h);
+		xmlFreeDoc(d);
+		rm(evil[i].file ? evil[i].file : "");
+	}
+	ok(!exists("newdir"), "write-mkdir: directory not created");
+	render_free();
+out:
+	rm("newdir");
+	rm("secret.xml");
+	for (size_t i = 0; i < NEVIL; i++) {
+		char f[128];
+		snprintf(f, sizeof f, "%s.xsl", evil[i].name);
+		rm(f);
+	}
+	if (rmdir(tmpdir) != 0)
+		diag("could not remove %s: %s", tmpdir, strerror(errno));
+}
+
+int main(void)
+{
+	static const char *const names[] = {"error", "login", "home", "portal-access-settings", NULL};
+	const char *src = getenv("GH_SRCDIR");
+	char dir[1024];
+
+	xmlInitParser();
+	snprintf(dir, sizeof dir, "%s/xslt", src && *src ? src : ".");
+	if (ok(render_init(dir, names) == 0, "render_init on %s", dir)) {
+		test_pages();
+		test_threads();
+	}
+	render_free();
+	test_security();
+	xmlCleanupParser();
+	return done_testing();
+}
