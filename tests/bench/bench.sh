@@ -91,7 +91,8 @@ T0=$SECONDS
 
 # ------------------------------------------------------------------ machine
 say "== machine"
-say "cpus:    $(nproc) ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | sort | uniq -c | sed 's/^ *//' | paste -sd';'))"
+say "nproc:   $(nproc)"
+say "cpu:     $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | sort | uniq -c | awk '{c = $1; $1 = ""; printf "%s%s x%d", (NR > 1 ? "; " : ""), substr($0, 2), c}')"
 say "kernel:  $(uname -srm)"
 say "memory:  $(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
 say "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min before the run)"

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxslt/transform.h>
 #include <libxslt/xslt.h>
@@ -23,6 +24,9 @@
 
 #define CSRF "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define REQID "0123456789abcdef"
+/* Hostile values: one with both quote kinds, one with double quotes only. */
+#define NEXT "/settings/\"'><script>alert(2)</script>"
+#define EMAIL "\"><img src=x onerror=alert(3)>"
 
 /* Renders doc with name; returns the HTML (caller frees with xmlFree) or NULL. */
 static char *render(const char *name, xmlDocPtr doc, int *rc)
@@ -63,12 +67,69 @@ static xmlDocPtr login_doc(void)
 	f = xml_el(r, "form");
 	n = xml_el(f, "field");
 	xml_attr(n, "name", "email");
-	xml_attr(n, "value", "\"><img src=x onerror=alert(3)>");
+	xml_attr(n, "value", EMAIL);
 	xml_attr(n, "error", "<i>Enter an email address.</i>");
 	n = xml_el(r, "login");
 	xml_attr(n, "csrf", CSRF);
-	xml_attr(n, "next", "/settings/\"><script>alert(2)</script>");
+	xml_attr(n, "next", NEXT);
 	return d;
+}
+
+/* Parses the HTML as a browser would (libxml2's HTML parser) and checks
+ * that the hostile values stayed inside their attribute and text nodes. */
+static int count_els(xmlNodePtr n, const char *name)
+{
+	int c = 0;
+	for (; n; n = n->next)
+		if (n->type == XML_ELEMENT_NODE)
+			c += (strcmp((const char *)n->name, name) == 0) + count_els(n->children, name);
+	return c;
+}
+
+static xmlNodePtr find_input(xmlNodePtr n, const char *name)
+{
+	for (; n; n = n->next) {
+		xmlNodePtr f;
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcmp((const char *)n->name, "input") == 0) {
+			xmlChar *v = xmlGetProp(n, BAD_CAST "name");
+			int hit = v && strcmp((const char *)v, name) == 0;
+			xmlFree(v);
+			if (hit)
+				return n;
+		}
+		if ((f = find_input(n->children, name)) != NULL)
+			return f;
+	}
+	return NULL;
+}
+
+static int attr_is(xmlNodePtr n, const char *attr, const char *want)
+{
+	xmlChar *v = n ? xmlGetProp(n, BAD_CAST attr) : NULL;
+	int r = v && strcmp((const char *)v, want) == 0;
+	if (!r)
+		diag("  %s: got '%s', want '%s'", attr, v ? (const char *)v : "(none)", want);
+	xmlFree(v);
+	return r;
+}
+
+static int check_parsed(const char *h)
+{
+	htmlDocPtr p = htmlReadMemory(h, (int)strlen(h), "login.html", "UTF-8",
+				      HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
+	xmlNodePtr root = p ? xmlDocGetRootElement(p) : NULL;
+	int good = ok(root != NULL, "the login HTML parses");
+
+	good &= ok(count_els(root, "script") == 1, "exactly one <script> (app.js) after parsing");
+	good &= ok(count_els(root, "img") == 0, "no <img> after parsing");
+	good &= ok(attr_is(find_input(root, "next"), "value", NEXT),
+		   "next (both quote kinds) stays one attribute value");
+	good &= ok(attr_is(find_input(root, "email"), "value", EMAIL),
+		   "echoed email value stays one attribute value");
+	xmlFreeDoc(p);
+	return good;
 }
 
 static void test_pages(void)
@@ -85,20 +146,21 @@ static void test_pages(void)
 	h = render("error", d, &rc);
 	is_int(rc, 0, "render the error page");
 	if (h != NULL) {
-		ok(strncmp(h, "<!DOCTYPE html>", 15) == 0, "HTML5 doctype");
-		ok(strstr(h, "<h1 id=\"error-title\">Not found &amp; \"gone\" &lt;b&gt;</h1>") != NULL,
+		int good = ok(strncmp(h, "<!DOCTYPE html>", 15) == 0, "HTML5 doctype");
+		good &= ok(strstr(h, "<h1 id=\"error-title\">Not found &amp; \"gone\" &lt;b&gt;</h1>") != NULL,
 		   "the title is escaped in <h1>");
-		ok(strstr(h, "<title>Not found &amp; \"gone\" &lt;b&gt; \xc2\xb7 Gatehouse</title>") !=
+		good &= ok(strstr(h, "<title>Not found &amp; \"gone\" &lt;b&gt; \xc2\xb7 Gatehouse</title>") !=
 			   NULL,
 		   "the title is escaped in <title>");
-		ok(strstr(h, "The page &lt;x&gt; is missing.") != NULL, "the message is escaped");
-		ok(strstr(h, "<b>") == NULL && strstr(h, "<x>") == NULL, "no markup from the document");
-		ok(strstr(h, "Error 404") != NULL, "status shown");
-		ok(strstr(h, "Reference: " REQID) != NULL, "request id shown");
+		good &= ok(strstr(h, "The page &lt;x&gt; is missing.") != NULL, "the message is escaped");
+		good &= ok(strstr(h, "<b>") == NULL && strstr(h, "<x>") == NULL,
+			   "no markup from the document");
+		good &= ok(strstr(h, "Error 404") != NULL, "status shown");
+		good &= ok(strstr(h, "Reference: " REQID) != NULL, "request id shown");
 		h2 = render("error", d, &rc);
 		ok(h2 != NULL && strcmp(h, h2) == 0, "rendering twice gives the same page");
 		xmlFree(h2);
-		if (tap_failed)
+		if (!good)
 			diag("HTML: %s", h);
 	}
 	xmlFree(h);
@@ -113,16 +175,11 @@ static void test_pages(void)
 			   "notice text escaped");
 		good &= ok(strstr(h, "<script>alert") == NULL, "no injected <script> element");
 		good &= ok(strstr(h, "<img") == NULL, "no injected <img> element");
-		good &= ok(strstr(h, "\"><") == NULL, "no attribute break-out");
-		good &= ok(strstr(h, "value=\"/settings/&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;\"") !=
-				   NULL,
-			   "next attribute escaped");
-		good &= ok(strstr(h, "value=\"&quot;&gt;&lt;img src=x onerror=alert(3)&gt;\"") != NULL,
-			   "echoed form value escaped");
 		good &= ok(strstr(h, "&lt;i&gt;Enter an email address.&lt;/i&gt;") != NULL,
 			   "field error escaped");
 		good &= ok(strstr(h, "aria-invalid=\"true\"") != NULL, "field marked invalid");
 		good &= ok(strstr(h, "value=\"" CSRF "\"") != NULL, "csrf token in the form");
+		good &= check_parsed(h);
 		if (!good)
 			diag("HTML: %s", h);
 	}
@@ -239,7 +296,6 @@ static const struct evil {
 	{"read-passwd", 0, NULL},
 	{"write-document", 1, "pwned1.txt"},
 	{"write-saxon", 1, "pwned2.txt"},
-	{"write-mkdir", 1, "newdir/pwned3.txt"},
 };
 #define NEVIL (sizeof evil / sizeof evil[0])
 
@@ -256,8 +312,7 @@ static int make_evil(void)
 		 tmpdir);
 	rc |= put_xsl("read-file-url.xsl", "1.0", "", body);
 	rc |= put_xsl("read-passwd.xsl", "1.0", "",
-		      "<xsl:copy-of select=\"document('/etc/passwd')\"/>"
-		      "<xsl:value-of select=\"unparsed-text('/etc/passwd')\"/>");
+		      "<xsl:copy-of select=\"document('/etc/passwd')\"/>");
 	snprintf(body, sizeof body,
 		 "<xsl:document href=\"%s/pwned1.txt\" method=\"text\">owned</xsl:document>", tmpdir);
 	rc |= put_xsl("write-document.xsl", "1.1", "", body);
@@ -265,10 +320,6 @@ static int make_evil(void)
 		 "<saxon:output href=\"%s/pwned2.txt\" method=\"text\">owned</saxon:output>", tmpdir);
 	rc |= put_xsl("write-saxon.xsl", "1.0",
 		      "xmlns:saxon=\"http://icl.com/saxon\" extension-element-prefixes=\"saxon\"", body);
-	snprintf(body, sizeof body,
-		 "<xsl:document href=\"%s/newdir/pwned3.txt\" method=\"text\">owned</xsl:document>",
-		 tmpdir);
-	rc |= put_xsl("write-mkdir.xsl", "1.1", "", body);
 	return rc;
 }
 
@@ -305,7 +356,6 @@ static void control_run(void)
 		xmlFreeDoc(in);
 		xsltFreeStylesheet(s);
 	}
-	rm("newdir");
 }
 
 static void test_security(void)
@@ -344,12 +394,11 @@ static void test_security(void)
 		ok(rc == -1, "%s: the refused access fails the render (rc %d)", evil[i].name, rc);
 		xmlFree(h);
 		xmlFreeDoc(d);
-		rm(evil[i].file ? evil[i].file : "");
+		if (evil[i].file)
+			rm(evil[i].file);
 	}
-	ok(!exists("newdir"), "write-mkdir: directory not created");
 	render_free();
 out:
-	rm("newdir");
 	rm("secret.xml");
 	for (size_t i = 0; i < NEVIL; i++) {
 		char f[128];

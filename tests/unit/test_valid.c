@@ -134,7 +134,7 @@ static void test_email(void)
 		"a@localhost", "a@example", "a@com", "a@x.",
 		"\"quoted\"@example.com", "\"a b\"@example.com", "\"a@b\"@example.com",
 		"a@[192.168.0.1]", "a@[IPv6:::1]", "a@[::1]",
-		"j\xc3\xb6rg@example.com", "a@b\xc3\xbc" "cher.de", "\xe2\x82\xac@example.com",
+		"j\xc3\xb6rg@example.com", "a@b\xc3\xbc\x63her.de", "\xe2\x82\xac@example.com",
 		"a b@example.com", "a@exa mple.com", "a\n@example.com", "a@example.com\n",
 		"a\r@example.com", "a@example.com\r\n", "a\x01@example.com", "a@ex\x7f.com",
 		"a(b)@example.com", "a,b@example.com", "a;b@example.com", "a:b@example.com",

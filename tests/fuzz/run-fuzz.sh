@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Builds tests/fuzz/fuzz_req.c with clang's libFuzzer, ASan and UBSan, runs it
+# for N seconds (argument 1, default 20) on a scratch copy of the seed corpus
+# (tests/fuzz/corpus stays as committed), and prints TAP.
+# Env: GH_SRCDIR (default: this script's ../..), GH_BUILDDIR (default: $PWD,
+# where config.h is), GH_FUZZ_CC (default: clang).
+# A crash leaves its input in $GH_BUILDDIR/tests/out/fuzz-crash-*; replay it
+# with tests/fuzz/replay_req FILE or $GH_BUILDDIR/tests/out/fuzz_req FILE.
+set -u
+SRC=${GH_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+BUILD=${GH_BUILDDIR:-$PWD}
+SECS=${1:-20}
+CC=${GH_FUZZ_CC:-clang}
+OUT=$BUILD/tests/out
+BIN=$OUT/fuzz_req
+CORPUS=$OUT/fuzz-corpus
+LOG=$OUT/fuzz_req.log
+BUILDLOG=$OUT/fuzz_req-build.log
+
+echo "1..1"
+
+# not_ok REASON [LOGFILE]: one failing test, the log's tail as diagnostics.
+not_ok() {
+	echo "not ok 1 - $1"
+	if [ -n "${2:-}" ] && [ -f "$2" ]; then
+		echo "# last lines of $2:"
+		tail -n 25 "$2" | sed 's/^/#   /'
+	fi
+	exit 1
+}
+
+case $SECS in
+'' | *[!0-9]*) not_ok "bad duration '$SECS' (seconds expected)" ;;
+esac
+mkdir -p "$OUT" || not_ok "cannot create $OUT"
+command -v "$CC" >/dev/null 2>&1 || not_ok "$CC not found (install clang for the libFuzzer run)"
+[ -f "$BUILD/config.h" ] || [ -f "$SRC/config.h" ] ||
+	not_ok "no config.h in $BUILD or $SRC (run configure first)"
+
+# The fuzzer runtime ships with clang (libclang_rt.fuzzer); a failed link
+# here usually means it is missing.  UBSan must abort, not just print.
+if ! "$CC" -g -O1 -std=c11 -D_GNU_SOURCE \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	-I"$SRC/fcgi/core" -I"$BUILD" -I"$SRC" \
+	-o "$BIN" "$SRC/tests/fuzz/fuzz_req.c" "$SRC/fcgi/core/req.c" >"$BUILDLOG" 2>&1; then
+	not_ok "cannot build fuzz_req with $CC -fsanitize=fuzzer,address,undefined" "$BUILDLOG"
+fi
+
+# A scratch corpus: libFuzzer adds what it finds there.
+rm -rf "$CORPUS"
+mkdir -p "$CORPUS" || not_ok "cannot create $CORPUS"
+seeds=0
+for f in "$SRC"/tests/fuzz/corpus/*; do
+	[ -f "$f" ] || continue
+	cp "$f" "$CORPUS/" && chmod u+w "$CORPUS/$(basename "$f")" && seeds=$((seeds + 1))
+done
+[ "$seeds" -gt 0 ] || not_ok "no seed files in $SRC/tests/fuzz/corpus"
+
+# Tokens that matter to the parsers.
+cat >"$OUT/fuzz_req.dict" <<'EOF'
+"&"
+"="
+";"
+"; "
+"+"
+"%"
+"%00"
+"%09"
+"%0A"
+"%0D"
+"%20"
+"%25"
+"%2B"
+"%3D"
+"%26"
+"%3B"
+"%7F"
+"%C2%80"
+"%C3%A9"
+"%C0%AF"
+"%E2%82%AC"
+"%ED%A0%80"
+"%EF%BF%BF"
+"%F0%9F%98%80"
+"%F4%90%80%80"
+"\xc3\xa9"
+"\xed\xa0\x80"
+"\xf0\x9f\x98\x80"
+"\x22"
+"\x0a"
+EOF
+
+rm -f "$OUT"/fuzz-crash-* "$OUT"/fuzz-leak-* "$OUT"/fuzz-timeout-* "$OUT"/fuzz-oom-*
+# The outer timeout is a safety net only; libFuzzer stops itself.
+TO=
+command -v timeout >/dev/null 2>&1 && TO="timeout -k 10 $((SECS + 120))"
+UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+	$TO "$BIN" -max_len=4096 -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 \
+	-print_final_stats=1 -dict="$OUT/fuzz_req.dict" -artifact_prefix="$OUT/fuzz-" \
+	"$CORPUS" >"$LOG" 2>&1
+rc=$?
+
+execs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$LOG" | tail -n 1)
+artifact=$(sed -n 's/.*Test unit written to \([^ ]*\).*/\1/p' "$LOG" | tail -n 1)
+if [ "$rc" -ne 0 ] || [ -n "$artifact" ]; then
+	echo "not ok 1 - libFuzzer failed (exit $rc)${artifact:+, input saved as $artifact}"
+	grep -E 'invariant failed|ERROR: |SUMMARY: |runtime error|==[0-9]+==' "$LOG" | head -n 15 |
+		sed 's/^/#   /'
+	echo "# full log: $LOG"
+	exit 1
+fi
+if [ -z "$execs" ] || [ "$execs" -eq 0 ]; then
+	not_ok "libFuzzer ran but reported no executions" "$LOG"
+fi
+done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$LOG" | tail -n 1)
+echo "ok 1 - libFuzzer ran $SECS s, $execs execs, no crash"
+echo "# $seeds seeds, corpus now $(find "$CORPUS" -type f | wc -l) inputs${done_line:+; ${done_line#\#}}"
+exit 0
