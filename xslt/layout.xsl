@@ -103,7 +103,7 @@
         </xsl:if>
         <xsl:text>Gatehouse</xsl:text>
       </title>
-      <link rel="stylesheet" href="/static/app.css"/>
+      <link rel="icon" href="data:,"/><link rel="stylesheet" href="/static/app.css"/>
       <script src="/static/app.js" defer="defer"></script>
     </head>
   </xsl:template>

@@ -96,12 +96,14 @@ static int handler(void *user, const char *sec, const char *name, const char *v)
 	else if (IS("settings", "nginx_keepalive"))
 		ok = set_uint(&c->settings.nginx_keepalive, v, 0, 1024);
 	else {
-		/* An unknown key is a typo that would silently keep a default. */
-		snprintf(l->err, l->errsz, "unknown key [%s] %s", sec, name);
+		/* An unknown key is a typo that would silently keep a default.
+		 * inih reports the first failing line, so keep the first message. */
+		if (!l->failed)
+			snprintf(l->err, l->errsz, "unknown key [%s] %s", sec, name);
 		l->failed = 1;
 		return 0;
 	}
-	if (!ok) {
+	if (!ok && !l->failed) {
 		snprintf(l->err, l->errsz, "bad value for [%s] %s", sec, name);
 		l->failed = 1;
 	}

@@ -31,7 +31,7 @@ int render_init(const char *dir, const char *const *names)
 	for (; *names != NULL; names++) {
 		xsltStylesheetPtr s;
 		if (nsheets == RENDER_MAX || strlen(*names) >= sizeof sheets[0].name) {
-			log_err("render: too many stylesheets");
+			log_err("render: too many stylesheets, or a name too long: %s", *names);
 			return -1;
 		}
 		snprintf(path, sizeof path, "%s/%s.xsl", dir, *names);

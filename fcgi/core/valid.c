@@ -339,6 +339,10 @@ size_t val_run(const struct val_field *tab, size_t n, const struct req_pairs *in
 			out[f].st = VAL_ABSENT;
 			if (tab[f].flags & VAL_REQUIRED)
 				out[f].error = "This field is required.", out[f].st = VAL_INVALID;
+		} else if (strlen(raw) != rawlen) {
+			/* The parser refuses NUL; this guards other callers. */
+			out[f].st = VAL_INVALID;
+			out[f].error = "Invalid characters.";
 		} else if (rawlen > tab[f].maxlen) {
 			out[f].st = VAL_INVALID;
 			out[f].error = "Too long.";

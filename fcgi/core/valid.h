@@ -48,7 +48,7 @@ const char *val_email(const char *, size_t, struct val_value *);    /* trimmed, 
 const char *val_password(const char *, size_t, struct val_value *); /* 10..128 bytes, not common */
 const char *val_secret(const char *, size_t, struct val_value *);   /* any non-empty text */
 const char *val_bool(const char *, size_t, struct val_value *);     /* "1"/"on"/"true" or "0"/... */
-const char *val_uint(const char *, size_t, struct val_value *);     /* 0..2^53 decimal */
+const char *val_uint(const char *, size_t, struct val_value *);     /* up to 15 decimal digits */
 const char *val_origins(const char *, size_t, struct val_value *);  /* list, one per line */
 const char *val_hex64(const char *, size_t, struct val_value *);    /* 64 lowercase hex */
 const char *val_localpath(const char *, size_t, struct val_value *);/* "/settings/..." only */

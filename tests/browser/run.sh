@@ -43,8 +43,10 @@ installed_ok() { # DIR: node_modules there holds the pinned playwright-core
 
 npm_install() { # DIR
 	echo "# installing playwright-core $want into $1/node_modules (npm ci)"
-	(cd "$1" && npm ci --no-audit --no-fund --loglevel=error) >"$1/npm-ci.log" 2>&1 ||
-		{ sed 's/^/#   /' "$1/npm-ci.log" | tail -n 20; return 1; }
+	local log=$BUILD/tests/out/browser-npm-ci.log
+	mkdir -p "$BUILD/tests/out"
+	(cd "$1" && npm ci --no-audit --no-fund --loglevel=error) >"$log" 2>&1 ||
+		{ sed 's/^/#   /' "$log" | tail -n 20; return 1; }
 }
 
 # A directory we may write to.  Checks the mode bits too: root may write
