@@ -91,10 +91,6 @@ static int handler(void *user, const char *sec, const char *name, const char *v)
 		ok = set_str(c->settings.listen, sizeof c->settings.listen, v);
 	else if (IS("settings", "threads"))
 		ok = set_uint(&c->settings.threads, v, 1, 1024);
-	else if (IS("settings", "nginx_workers"))
-		ok = set_uint(&c->settings.nginx_workers, v, 1, 256);
-	else if (IS("settings", "nginx_keepalive"))
-		ok = set_uint(&c->settings.nginx_keepalive, v, 0, 1024);
 	else {
 		/* An unknown key is a typo that would silently keep a default.
 		 * inih reports the first failing line, so keep the first message. */
@@ -122,16 +118,14 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errsz)
 	strcpy(c->web.base_url, "http://127.0.0.1:8080");
 	strcpy(c->web.xslt_dir, "xslt");
 	c->sec.hash_concurrency = 2;
-	c->sec.hash_queue = 16;
+	c->sec.hash_queue = 4;
 	c->sec.session_idle_min = 60;
 	c->sec.session_abs_hours = 12;
 	c->sec.cookie_secure = 1;
 	c->lim.body_max = 65536;
 	c->lim.fields_max = 64;
 	c->lim.field_max = 8192;
-	c->settings.threads = 24;
-	c->settings.nginx_workers = 2;
-	c->settings.nginx_keepalive = 8;
+	c->settings.threads = 8;
 
 	rc = ini_parse(path, handler, &l);
 	if (rc < 0) {
@@ -149,12 +143,4 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errsz)
 		return -1;
 	}
 	return 0;
-}
-
-/* Every idle connection nginx keeps to us pins one libfcgi worker thread in a
- * blocking read, so at most nginx_workers * nginx_keepalive threads can be
- * parked; the rest must stay free to accept new connections. */
-unsigned conf_threads_min(const struct conf *c)
-{
-	return c->settings.nginx_workers * c->settings.nginx_keepalive + 8;
 }

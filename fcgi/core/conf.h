@@ -23,15 +23,12 @@ struct conf {
 	} lim;
 	struct {
 		char listen[512];
-		unsigned threads, nginx_workers, nginx_keepalive;
+		unsigned threads; /* requests in flight; idle connections hold none */
 	} settings;
 };
 
 /* Fills c with defaults, then the file's values.  On failure returns -1 and
  * writes a message naming the line into err. */
 int conf_load(const char *path, struct conf *c, char *err, size_t errsz);
-
-/* The thread rule for FastCGI behind nginx keepalive (see README). */
-unsigned conf_threads_min(const struct conf *c);
 
 #endif

@@ -2,14 +2,16 @@
 
 #include <errno.h>
 #include <fcgiapp.h>
+#include <fcntl.h>
 #include <libxml/parser.h>
 #include <mysql.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -20,73 +22,206 @@
 #include "render.h"
 #include "server.h"
 
+/* Why a dispatcher: libfcgi serves a kept-alive nginx connection by blocking
+ * a thread in read() until the next request arrives on it.  With nginx's
+ * upstream keepalive, idle connections would then pin threads, and a new
+ * connection waits in the listen backlog until a kept one times out.  Here
+ * one thread (main) owns every idle connection in an epoll set and hands a
+ * connection to the worker pool only when a request has arrived on it, so
+ * threads bound the requests in flight, not the connections nginx keeps. */
+
 #define STOP_DEADLINE_MS 4500
+#define MAX_CONNS 4096
+
+struct conn {
+	FCGX_Request r;
+	struct conn *next_ready;
+	struct conn *prev, *next; /* every open connection, for shutdown */
+};
 
 static struct conf conf;
 static const struct page *const *page_table;
-static int listen_fd = -1;
-static int wake_pipe[2] = {-1, -1};
-static pthread_mutex_t live_mu = PTHREAD_MUTEX_INITIALIZER;
+static int listen_fd = -1, ep = -1, sig_fd = -1;
+static char listen_tag, signal_tag; /* epoll markers */
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t ready_cv = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t live_cv = PTHREAD_COND_INITIALIZER;
-static unsigned live_threads;
+static struct conn *ready_head, *ready_tail, *all_conns;
+static unsigned nconns, live_threads;
+static int stopping;
 
-/* Waits until fd is readable or the stop pipe fires.  Returns 1 when fd is
- * readable, 0 when stopping. */
-static int wait_readable(int fd)
+static struct conn *conn_new(int fd)
 {
-	struct pollfd p[2] = {{fd, POLLIN, 0}, {wake_pipe[0], POLLIN, 0}};
+	struct conn *c = calloc(1, sizeof *c);
 
-	for (;;) {
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return 0;
-		}
-		if (p[1].revents)
-			return 0;
-		if (p[0].revents)
-			return 1;
-	}
+	if (c == NULL)
+		return NULL;
+	FCGX_InitRequest(&c->r, listen_fd, 0);
+	c->r.ipcFd = fd;
+	/* FCGX_Accept_r begins with FCGX_Finish_r, which closes the
+	 * connection unless it is marked kept. */
+	c->r.keepConnection = 1;
+	pthread_mutex_lock(&mu);
+	c->next = all_conns;
+	if (all_conns)
+		all_conns->prev = c;
+	all_conns = c;
+	nconns++;
+	pthread_mutex_unlock(&mu);
+	return c;
 }
 
-/* libfcgi blocks in read() on a kept-alive nginx connection and in accept()
- * on the listen socket, and neither notices a signal.  So each worker polls
- * first, on its own kept connection (or the listen socket) together with
- * the stop pipe: an idle thread leaves at once on stop, and a thread that has
- * a request finishes it.  Kept connections are closed on the way out. */
+/* Closes and frees; accepts NULL. */
+static void conn_free(struct conn *c)
+{
+	if (c == NULL)
+		return;
+	pthread_mutex_lock(&mu);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		all_conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	nconns--;
+	pthread_mutex_unlock(&mu);
+	FCGX_Free(&c->r, 1);
+	free(c);
+}
+
+/* (Re-)arms a connection: one event, then it is ours until re-armed. */
+static int conn_arm(struct conn *c, int op)
+{
+	struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT, .data.ptr = c};
+	return epoll_ctl(ep, op, c->r.ipcFd, &ev);
+}
+
+static void ready_push(struct conn *c)
+{
+	pthread_mutex_lock(&mu);
+	c->next_ready = NULL;
+	if (ready_tail)
+		ready_tail->next_ready = c;
+	else
+		ready_head = c;
+	ready_tail = c;
+	pthread_cond_signal(&ready_cv);
+	pthread_mutex_unlock(&mu);
+}
+
+/* The next connection with a request waiting; NULL once stopping and the
+ * queue is empty (requests already sent by nginx are still answered). */
+static struct conn *ready_pop(int *stop)
+{
+	struct conn *c;
+
+	pthread_mutex_lock(&mu);
+	while (ready_head == NULL && !stopping)
+		pthread_cond_wait(&ready_cv, &mu);
+	if ((c = ready_head) != NULL) {
+		ready_head = c->next_ready;
+		if (ready_head == NULL)
+			ready_tail = NULL;
+	}
+	*stop = stopping;
+	pthread_mutex_unlock(&mu);
+	return c;
+}
+
 static void *worker(void *arg)
 {
-	FCGX_Request r;
 	struct db *db;
+	struct conn *c;
+	int stop;
 
 	(void)arg;
 	mysql_thread_init();
-	db = db_open(&conf, 0, 1);
-	if (FCGX_InitRequest(&r, listen_fd, 0) != 0 || db == NULL) {
+	if ((db = db_open(&conf, 0, 1)) == NULL)
 		log_err("worker: cannot initialise");
-		goto out;
-	}
-	for (;;) {
-		int fd = r.ipcFd >= 0 ? r.ipcFd : listen_fd;
-		if (!wait_readable(fd))
-			break;
-		if (FCGX_Accept_r(&r) < 0) {
-			/* The listen socket was shut down (stopping), or a
-			 * hard accept error: either way this thread is done. */
-			break;
+	while (db != NULL && (c = ready_pop(&stop)) != NULL) {
+		char b;
+		ssize_t k = recv(c->r.ipcFd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+		if (k == 0 || (k < 0 && errno != EAGAIN && errno != EINTR)) {
+			conn_free(c); /* nginx closed it */
+			continue;
 		}
-		http_handle(&r, &conf, db, page_table);
-		FCGX_Finish_r(&r);
+		if (k < 0) {
+			if (conn_arm(c, EPOLL_CTL_MOD) != 0)
+				conn_free(c);
+			continue;
+		}
+		if (FCGX_Accept_r(&c->r) < 0) {
+			conn_free(c);
+			continue;
+		}
+		http_handle(&c->r, &conf, db, page_table);
+		FCGX_Finish_r(&c->r);
+		pthread_mutex_lock(&mu);
+		stop = stopping;
+		pthread_mutex_unlock(&mu);
+		if (c->r.ipcFd < 0 || stop || conn_arm(c, EPOLL_CTL_MOD) != 0)
+			conn_free(c);
 	}
-	FCGX_Free(&r, 1);
-out:
 	db_close(db);
 	mysql_thread_end();
-	pthread_mutex_lock(&live_mu);
+	pthread_mutex_lock(&mu);
 	live_threads--;
 	pthread_cond_broadcast(&live_cv);
-	pthread_mutex_unlock(&live_mu);
+	pthread_mutex_unlock(&mu);
 	return NULL;
+}
+
+static void accept_all(void)
+{
+	for (;;) {
+		int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		struct conn *c;
+
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				log_warn("accept: %s", strerror(errno));
+			return;
+		}
+		pthread_mutex_lock(&mu);
+		unsigned n = nconns;
+		pthread_mutex_unlock(&mu);
+		if (n >= MAX_CONNS || (c = conn_new(fd)) == NULL) {
+			log_warn("accept: %u connections open, refusing one", n);
+			close(fd);
+			continue;
+		}
+		if (conn_arm(c, EPOLL_CTL_ADD) != 0)
+			conn_free(c);
+	}
+}
+
+/* The dispatcher: runs in the main thread until SIGTERM or SIGINT. */
+static int dispatch_loop(void)
+{
+	struct epoll_event evs[64];
+
+	for (;;) {
+		int n = epoll_wait(ep, evs, 64, -1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			log_err("epoll_wait: %s", strerror(errno));
+			return -1;
+		}
+		for (int i = 0; i < n; i++) {
+			if (evs[i].data.ptr == &listen_tag)
+				accept_all();
+			else if (evs[i].data.ptr == &signal_tag) {
+				struct signalfd_siginfo si;
+				if (read(sig_fd, &si, sizeof si) == (ssize_t)sizeof si)
+					return (int)si.ssi_signo;
+			} else
+				ready_push(evs[i].data.ptr);
+		}
+	}
 }
 
 static int open_listen(const char *spec)
@@ -101,7 +236,17 @@ static int open_listen(const char *spec)
 		umask(old);
 	} else
 		fd = FCGX_OpenSocket(spec, 1024);
+	if (fd >= 0 && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0) {
+		close(fd);
+		fd = -1;
+	}
 	return fd;
+}
+
+static int add_fd(int fd, void *tag)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = tag};
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
 }
 
 static void usage(const char *name)
@@ -116,7 +261,8 @@ int server_main(int argc, char **argv, const char *name, const struct page *cons
 	char err[512];
 	sigset_t sigs;
 	pthread_t *tids = NULL;
-	int sig = 0, rc = 1;
+	unsigned started = 0;
+	int sig, rc = 1;
 	struct db *probe;
 
 	for (int i = 1; i < argc; i++) {
@@ -135,12 +281,13 @@ int server_main(int argc, char **argv, const char *name, const struct page *cons
 		fprintf(stderr, "%s: %s\n", name, err);
 		return 1;
 	}
-	if (conf.settings.threads < conf_threads_min(&conf)) {
+	/* Sign-ins waiting for (or running) a password hash hold their
+	 * thread; at least one thread must stay free for every other page. */
+	if (conf.sec.hash_concurrency + conf.sec.hash_queue >= conf.settings.threads) {
 		fprintf(stderr,
-			"%s: threads = %u is too few: nginx may keep %u x %u idle connections, "
-			"each holding a thread; use at least %u\n",
-			name, conf.settings.threads, conf.settings.nginx_workers,
-			conf.settings.nginx_keepalive, conf_threads_min(&conf));
+			"%s: hash_concurrency (%u) + hash_queue (%u) must be below threads (%u), "
+			"or a sign-in flood could take every thread\n",
+			name, conf.sec.hash_concurrency, conf.sec.hash_queue, conf.settings.threads);
 		return 1;
 	}
 	page_table = pages;
@@ -163,29 +310,33 @@ int server_main(int argc, char **argv, const char *name, const struct page *cons
 	}
 	db_close(probe);
 
+	/* Signals arrive through a signalfd in the dispatcher's epoll set;
+	 * blocked before any thread starts so that every thread inherits it. */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-
+	signal(SIGPIPE, SIG_IGN);
+	if ((sig_fd = signalfd(-1, &sigs, SFD_CLOEXEC)) < 0 ||
+	    (ep = epoll_create1(EPOLL_CLOEXEC)) < 0)
+		goto out;
 	if ((listen_fd = open_listen(conf.settings.listen)) < 0) {
 		log_err("%s: cannot listen on %s", name, conf.settings.listen);
 		goto out;
 	}
-	if (pipe(wake_pipe) != 0)
+	if (add_fd(listen_fd, &listen_tag) != 0 || add_fd(sig_fd, &signal_tag) != 0)
 		goto out;
 	if ((tids = calloc(conf.settings.threads, sizeof *tids)) == NULL)
 		goto out;
-	for (unsigned i = 0; i < conf.settings.threads; i++) {
+	for (; started < conf.settings.threads; started++) {
 		pthread_attr_t a;
 		pthread_attr_init(&a);
 		pthread_attr_setstacksize(&a, 1u << 20);
-		pthread_mutex_lock(&live_mu);
+		pthread_mutex_lock(&mu);
 		live_threads++;
-		pthread_mutex_unlock(&live_mu);
-		if (pthread_create(&tids[i], &a, worker, NULL) != 0) {
-			log_err("%s: cannot start thread %u", name, i);
+		pthread_mutex_unlock(&mu);
+		if (pthread_create(&tids[started], &a, worker, NULL) != 0) {
+			log_err("%s: cannot start thread %u", name, started);
 			abort(); /* start-up only */
 		}
 		pthread_attr_destroy(&a);
@@ -193,19 +344,16 @@ int server_main(int argc, char **argv, const char *name, const struct page *cons
 	log_info("%s: listening on %s with %u threads", name, conf.settings.listen,
 		 conf.settings.threads);
 
-	sigdelset(&sigs, SIGPIPE);
-	while (sigwait(&sigs, &sig) != 0)
-		;
+	if ((sig = dispatch_loop()) < 0)
+		goto out;
 	log_info("%s: signal %d: draining", name, sig);
 
-	/* Stop: no new connections, wake every idle thread; busy threads
-	 * finish their request and then see the pipe. */
-	if (write(wake_pipe[1], "x", 1) != 1)
-		log_warn("%s: wake pipe", name);
+	/* Stop: no new connections; requests already received are answered;
+	 * idle kept connections are closed once the workers are done. */
+	epoll_ctl(ep, EPOLL_CTL_DEL, listen_fd, NULL);
 	shutdown(listen_fd, SHUT_RDWR);
 	if (conf.settings.listen[0] == '/')
 		unlink(conf.settings.listen);
-
 	struct timespec dl;
 	clock_gettime(CLOCK_REALTIME, &dl);
 	dl.tv_sec += STOP_DEADLINE_MS / 1000;
@@ -214,26 +362,33 @@ int server_main(int argc, char **argv, const char *name, const struct page *cons
 		dl.tv_sec++;
 		dl.tv_nsec -= 1000000000L;
 	}
-	pthread_mutex_lock(&live_mu);
+	pthread_mutex_lock(&mu);
+	stopping = 1;
+	pthread_cond_broadcast(&ready_cv);
 	while (live_threads > 0)
-		if (pthread_cond_timedwait(&live_cv, &live_mu, &dl) == ETIMEDOUT)
+		if (pthread_cond_timedwait(&live_cv, &mu, &dl) == ETIMEDOUT)
 			break;
 	unsigned left = live_threads;
-	pthread_mutex_unlock(&live_mu);
+	pthread_mutex_unlock(&mu);
 	if (left > 0) {
 		log_warn("%s: %u requests still running at the deadline; exiting", name, left);
 		_exit(0);
 	}
-	/* All have finished their work; join them so their thread-local
-	 * state (libxml2's, MariaDB's) is gone before the process is. */
-	for (unsigned i = 0; i < conf.settings.threads; i++)
+	/* Join, so thread-local state (libxml2's, MariaDB's) is freed first. */
+	for (unsigned i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
+	while (all_conns != NULL)
+		conn_free(all_conns);
 	log_info("%s: stopped", name);
 	rc = 0;
 out:
 	free(tids);
 	if (listen_fd >= 0)
 		close(listen_fd);
+	if (ep >= 0)
+		close(ep);
+	if (sig_fd >= 0)
+		close(sig_fd);
 	render_free();
 	auth_free();
 	xmlCleanupParser();

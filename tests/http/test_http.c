@@ -739,38 +739,94 @@ static void test_flood(void)
 	throttle_reset();
 }
 
+/* Stops the stack's responder (SIGTERM) and waits for it; 1 if it exited. */
+static int stop_stack_responder(void)
+{
+	pid_t old = responder_pid();
+	if (old <= 0)
+		return 0;
+	kill(old, SIGTERM);
+	for (int i = 0; i < 100 && kill(old, 0) == 0; i++)
+		usleep(50000);
+	return kill(old, 0) != 0;
+}
+
+/* Starts our own responder on the stack's socket with config cfg; waits for
+ * the socket.  Returns its pid. */
+static pid_t start_child(const char *cfg)
+{
+	char sock[1100], logp[1100];
+	struct stat st;
+	pid_t child;
+
+	snprintf(sock, sizeof sock, "%s/run/settings.sock", state);
+	snprintf(logp, sizeof logp, "%s/log/settings-child.log", state);
+	if ((child = fork()) == 0) {
+		if (freopen(logp, "a", stderr) == NULL)
+			_exit(126);
+		execl(env_or("GH_BUILDDIR_BIN", "./gatehouse-settings"), "gatehouse-settings", "-c",
+		      cfg, (char *)NULL);
+		_exit(127);
+	}
+	usleep(100000);
+	for (int i = 0; i < 100 && stat(sock, &st) != 0; i++)
+		usleep(50000);
+	return child;
+}
+
+static int restart_stack(void)
+{
+	return shell("GH_BUILDDIR='%s' '%s/scripts/gh-stack' up --port %s --state '%s' >/dev/null 2>&1",
+		     env_or("GH_BUILDDIR", "."), env_or("GH_SRCDIR", "."),
+		     env_or("GH_TEST_PORT", "18080"), state);
+}
+
 static void test_keepalive(void)
 {
 	long hist[600];
-	int ok_n = 0;
-	struct hc *h = client();
+	int served = 0, st = -1;
 	struct hc_resp r;
+	char two[1100];
+	pid_t child;
 
-	/* Fill nginx's upstream keepalive pools (2 workers x 8) with many
-	 * parallel requests, then make sure new requests still get a thread. */
-	memset(hist, 0, sizeof hist);
+	/* Two worker threads only, while nginx keeps up to 2 x 8 idle
+	 * connections: if an idle kept connection held a thread, new
+	 * connections would starve. */
+	snprintf(two, sizeof two, "%s/two-threads.ini", state);
+	shell("sed -e 's/^threads *=.*/threads = 2/' -e 's/^hash_concurrency *=.*/hash_concurrency = 1/' "
+	      "-e 's/^hash_queue *=.*/hash_queue = 0/' '%s' > '%s'",
+	      ini, two);
+	ok(stop_stack_responder(), "the stack's responder stopped");
+	child = start_child(two);
 	throttle_reset();
+	memset(hist, 0, sizeof hist);
 	parallel_logins(48, "keep%d%%40demo.test", 1, hist, NULL, NULL, NULL);
+	ok(hist[401] + hist[503] == 48, "48 parallel sign-ins on 2 threads all answered (%ld 401, %ld 503)",
+	   hist[401], hist[503]);
 	for (int i = 0; i < 40; i++) {
 		struct hc *n = client();
 		hc_req(n, "GET", "/settings/login", NULL, NULL, NULL, &r);
 		if (r.status == 200)
-			ok_n++;
+			served++;
 		hc_resp_free(&r);
 		hc_free(n);
 	}
-	ok(ok_n == 40, "with the keepalive pools full, 40 new connections were served (%d)", ok_n);
+	ok(served == 40, "with nginx's keepalive pools full, 40 new connections were served (%d)",
+	   served);
+	kill(child, SIGTERM);
+	waitpid(child, &st, 0);
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the 2-thread responder stopped cleanly");
+	ok(restart_stack() == 0, "the stack's responder is back");
 	throttle_reset();
 
-	/* The thread rule is enforced at start-up. */
-	char bad[1100], cmd[4096];
-	snprintf(bad, sizeof bad, "%s/few-threads.ini", state);
-	snprintf(cmd, sizeof cmd,
-		 "sed -e 's/^threads *=.*/threads = 10/' -e 's#^listen *=.*#listen = /tmp/gh-few.sock#' '%s' > '%s' && "
-		 "'%s/gatehouse-settings' -c '%s' 2>&1 | grep -q 'too few'",
-		 ini, bad, env_or("GH_BUILDDIR", "."), bad);
-	ok(shell("%s", cmd) == 0, "a responder with fewer threads than nginx can park refuses to start");
-	hc_free(h);
+	/* Sign-ins waiting for a hash must never be able to take every thread. */
+	char bad[1100];
+	snprintf(bad, sizeof bad, "%s/hash-rule.ini", state);
+	shell("sed -e 's/^threads *=.*/threads = 6/' -e 's#^listen *=.*#listen = /tmp/gh-hash-rule.sock#' '%s' > '%s'",
+	      ini, bad);
+	ok(shell("'%s' -c '%s' 2>&1 | grep -q 'must be below threads'", env_or("GH_BUILDDIR_BIN", ""),
+		 bad) == 0,
+	   "a config where waiting sign-ins could take every thread is refused at start-up");
 }
 
 static void test_db_restart(void)
@@ -802,30 +858,13 @@ static void test_db_restart(void)
  * must exit 0 within 5 s.  Then the stack's responder is started again. */
 static void test_sigterm(void)
 {
-	pid_t old = responder_pid(), child;
+	pid_t child;
 	long hist[600];
 	struct timespec t0, t1;
 	int status = -1;
-	char sock[1100];
 
-	snprintf(sock, sizeof sock, "%s/run/settings.sock", state);
-	if (old > 0) {
-		kill(old, SIGTERM);
-		for (int i = 0; i < 100 && kill(old, 0) == 0; i++)
-			usleep(50000);
-	}
-	ok(old > 0 && kill(old, 0) != 0, "the stack's responder stopped on SIGTERM");
-	if ((child = fork()) == 0) {
-		char logp[1100];
-		snprintf(logp, sizeof logp, "%s/log/settings-sigterm.log", state);
-		freopen(logp, "a", stderr);
-		execl(env_or("GH_BUILDDIR_BIN", "./gatehouse-settings"), "gatehouse-settings", "-c",
-		      ini, (char *)NULL);
-		_exit(127);
-	}
-	struct stat st;
-	for (int i = 0; i < 100 && stat(sock, &st) != 0; i++)
-		usleep(50000);
+	ok(stop_stack_responder(), "the stack's responder stopped on SIGTERM");
+	child = start_child(ini);
 	/* Slow requests in flight: sign-ins wait for the hash gate. */
 	pid_t load = fork();
 	if (load == 0) {
@@ -845,10 +884,7 @@ static void test_sigterm(void)
 	waitpid(load, &lst, 0);
 	ok(WIFEXITED(lst) && WEXITSTATUS(lst) == 0,
 	   "every request in flight at SIGTERM got its answer (no 502)");
-	ok(shell("GH_BUILDDIR='%s' '%s/scripts/gh-stack' up --port %s --state '%s' >/dev/null 2>&1",
-		 env_or("GH_BUILDDIR", "."), env_or("GH_SRCDIR", "."),
-		 env_or("GH_TEST_PORT", "18080"), state) == 0,
-	   "the stack comes back up");
+	ok(restart_stack() == 0, "the stack comes back up");
 	throttle_reset();
 }
 
