@@ -39,6 +39,30 @@ static int tap_ok(int cond, const char *fmt, ...)
 	} while (0)
 #define diag(...) (printf("# " __VA_ARGS__), putchar('\n'))
 
+/* Printable form of the bytes s[0..len) for test names: control and non-ASCII
+ * bytes escaped, long strings cut with "...".  Four rotating buffers, so a
+ * test name may show up to four strings. */
+static const char *tap_show(const char *s, size_t len) __attribute__((unused));
+static const char *tap_show(const char *s, size_t len)
+{
+	static char buf[4][200];
+	static int k;
+	char *b = buf[k++ % 4];
+	size_t o = 0;
+
+	for (size_t i = 0; i < len && o + 8 < sizeof buf[0]; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7f && c != '\\')
+			b[o++] = (char)c;
+		else
+			o += (size_t)snprintf(b + o, sizeof buf[0] - o, "\\x%02x", c);
+	}
+	if (o + 8 >= sizeof buf[0])
+		memcpy(b + o, "...", 3), o += 3;
+	b[o] = '\0';
+	return b;
+}
+
 /* Prints the plan at the end; returns the exit code. */
 static int done_testing(void) __attribute__((unused));
 static int done_testing(void)

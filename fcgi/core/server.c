@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/signalfd.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -22,34 +22,33 @@
 #include "render.h"
 #include "server.h"
 
-/* Why a dispatcher: libfcgi serves a kept-alive nginx connection by blocking
+/* Why not let libfcgi wait: it serves a kept-alive nginx connection by blocking
  * a thread in read() until the next request arrives on it.  With nginx's
  * upstream keepalive, idle connections would then pin threads, and a new
  * connection waits in the listen backlog until a kept one times out.  Here
- * one thread (main) owns every idle connection in an epoll set and hands a
- * connection to the worker pool only when a request has arrived on it, so
- * threads bound the requests in flight, not the connections nginx keeps. */
+ * every idle connection sits in one epoll set with one-shot events, and the
+ * workers wait on that set (leader/follower, as nginx's workers do): the
+ * thread that gets an event serves that request itself and re-arms the
+ * connection.  Threads bound the requests in flight, not the connections
+ * nginx keeps, and no request is handed from thread to thread. */
 
 #define STOP_DEADLINE_MS 4500
 #define MAX_CONNS 4096
 
 struct conn {
 	FCGX_Request r;
-	struct conn *next_ready;
 	struct conn *prev, *next; /* every open connection, for shutdown */
 };
 
 static struct conf conf;
 static const struct page *const *page_table;
-static int listen_fd = -1, ep = -1, sig_fd = -1;
-static char listen_tag, signal_tag; /* epoll markers */
+static int listen_fd = -1, ep = -1, stop_fd = -1;
+static char listen_tag, stop_tag; /* epoll markers */
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t ready_cv = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t live_cv = PTHREAD_COND_INITIALIZER;
-static struct conn *ready_head, *ready_tail, *all_conns;
+static struct conn *all_conns;
 static unsigned nconns, live_threads;
-static int stopping;
 
 static struct conn *conn_new(int fd)
 {
@@ -97,81 +96,6 @@ static int conn_arm(struct conn *c, int op)
 	return epoll_ctl(ep, op, c->r.ipcFd, &ev);
 }
 
-static void ready_push(struct conn *c)
-{
-	pthread_mutex_lock(&mu);
-	c->next_ready = NULL;
-	if (ready_tail)
-		ready_tail->next_ready = c;
-	else
-		ready_head = c;
-	ready_tail = c;
-	pthread_cond_signal(&ready_cv);
-	pthread_mutex_unlock(&mu);
-}
-
-/* The next connection with a request waiting; NULL once stopping and the
- * queue is empty (requests already sent by nginx are still answered). */
-static struct conn *ready_pop(int *stop)
-{
-	struct conn *c;
-
-	pthread_mutex_lock(&mu);
-	while (ready_head == NULL && !stopping)
-		pthread_cond_wait(&ready_cv, &mu);
-	if ((c = ready_head) != NULL) {
-		ready_head = c->next_ready;
-		if (ready_head == NULL)
-			ready_tail = NULL;
-	}
-	*stop = stopping;
-	pthread_mutex_unlock(&mu);
-	return c;
-}
-
-static void *worker(void *arg)
-{
-	struct db *db;
-	struct conn *c;
-	int stop;
-
-	(void)arg;
-	mysql_thread_init();
-	if ((db = db_open(&conf, 0, 1)) == NULL)
-		log_err("worker: cannot initialise");
-	while (db != NULL && (c = ready_pop(&stop)) != NULL) {
-		char b;
-		ssize_t k = recv(c->r.ipcFd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
-		if (k == 0 || (k < 0 && errno != EAGAIN && errno != EINTR)) {
-			conn_free(c); /* nginx closed it */
-			continue;
-		}
-		if (k < 0) {
-			if (conn_arm(c, EPOLL_CTL_MOD) != 0)
-				conn_free(c);
-			continue;
-		}
-		if (FCGX_Accept_r(&c->r) < 0) {
-			conn_free(c);
-			continue;
-		}
-		http_handle(&c->r, &conf, db, page_table);
-		FCGX_Finish_r(&c->r);
-		pthread_mutex_lock(&mu);
-		stop = stopping;
-		pthread_mutex_unlock(&mu);
-		if (c->r.ipcFd < 0 || stop || conn_arm(c, EPOLL_CTL_MOD) != 0)
-			conn_free(c);
-	}
-	db_close(db);
-	mysql_thread_end();
-	pthread_mutex_lock(&mu);
-	live_threads--;
-	pthread_cond_broadcast(&live_cv);
-	pthread_mutex_unlock(&mu);
-	return NULL;
-}
-
 static void accept_all(void)
 {
 	for (;;) {
@@ -198,30 +122,85 @@ static void accept_all(void)
 	}
 }
 
-/* The dispatcher: runs in the main thread until SIGTERM or SIGINT. */
-static int dispatch_loop(void)
+/* Serves the request waiting on c, then re-arms c (or closes it). */
+static void serve(struct conn *c, struct db *db, int stopping)
 {
-	struct epoll_event evs[64];
+	char b;
+	ssize_t k = recv(c->r.ipcFd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
 
-	for (;;) {
-		int n = epoll_wait(ep, evs, 64, -1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+	if (k == 0 || (k < 0 && errno != EAGAIN && errno != EINTR)) {
+		conn_free(c); /* nginx closed it */
+		return;
+	}
+	if (k < 0) {
+		if (conn_arm(c, EPOLL_CTL_MOD) != 0)
+			conn_free(c);
+		return;
+	}
+	if (FCGX_Accept_r(&c->r) < 0) {
+		conn_free(c);
+		return;
+	}
+	http_handle(&c->r, &conf, db, page_table);
+	FCGX_Finish_r(&c->r);
+	if (c->r.ipcFd < 0 || stopping || conn_arm(c, EPOLL_CTL_MOD) != 0)
+		conn_free(c);
+}
+
+static void *worker(void *arg)
+{
+	struct db *db;
+	struct epoll_event ev;
+	int stopping = 0;
+
+	(void)arg;
+	mysql_thread_init();
+	if ((db = db_open(&conf, 0, 1)) == NULL)
+		log_err("worker: cannot initialise");
+	while (db != NULL && !stopping) {
+		int n = epoll_wait(ep, &ev, 1, -1);
+		if (n < 0 && errno != EINTR) {
 			log_err("epoll_wait: %s", strerror(errno));
-			return -1;
+			break;
 		}
-		for (int i = 0; i < n; i++) {
-			if (evs[i].data.ptr == &listen_tag)
-				accept_all();
-			else if (evs[i].data.ptr == &signal_tag) {
-				struct signalfd_siginfo si;
-				if (read(sig_fd, &si, sizeof si) == (ssize_t)sizeof si)
-					return (int)si.ssi_signo;
-			} else
-				ready_push(evs[i].data.ptr);
+		if (n <= 0)
+			continue;
+		if (ev.data.ptr == &listen_tag) {
+			accept_all();
+			struct epoll_event le = {.events = EPOLLIN | EPOLLONESHOT, .data.ptr = &listen_tag};
+			epoll_ctl(ep, EPOLL_CTL_MOD, listen_fd, &le);
+		} else if (ev.data.ptr == &stop_tag)
+			stopping = 1;
+		else
+			serve(ev.data.ptr, db, 0);
+	}
+	if (stopping) {
+		/* Wake the next sleeping worker (an epoll wake-up reaches one
+		 * waiter), then answer what had already arrived. */
+		uint64_t one = 1;
+		if (write(stop_fd, &one, sizeof one) != (ssize_t)sizeof one)
+			log_warn("stop: %s", strerror(errno));
+		for (;;) {
+			/* The stop marker is always ready (level-triggered):
+			 * done when a poll finds nothing else. */
+			struct epoll_event evs[16];
+			int n = epoll_wait(ep, evs, 16, 0), served = 0;
+			for (int i = 0; i < n; i++)
+				if (evs[i].data.ptr != &stop_tag && evs[i].data.ptr != &listen_tag) {
+					serve(evs[i].data.ptr, db, 1);
+					served++;
+				}
+			if (served == 0)
+				break;
 		}
 	}
+	db_close(db);
+	mysql_thread_end();
+	pthread_mutex_lock(&mu);
+	live_threads--;
+	pthread_cond_broadcast(&live_cv);
+	pthread_mutex_unlock(&mu);
+	return NULL;
 }
 
 static int open_listen(const char *spec)
@@ -243,9 +222,9 @@ static int open_listen(const char *spec)
 	return fd;
 }
 
-static int add_fd(int fd, void *tag)
+static int add_fd(int fd, void *tag, unsigned extra)
 {
-	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = tag};
+	struct epoll_event ev = {.events = EPOLLIN | extra, .data.ptr = tag};
 	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
 }
 
@@ -262,7 +241,7 @@ int server_main(int argc, char **argv, const char *name, const struct page *cons
 	sigset_t sigs;
 	pthread_t *tids = NULL;
 	unsigned started = 0;
-	int sig, rc = 1;
+	int sig = 0, rc = 1;
 	struct db *probe;
 
 	for (int i = 1; i < argc; i++) {
@@ -310,21 +289,21 @@ int server_main(int argc, char **argv, const char *name, const struct page *cons
 	}
 	db_close(probe);
 
-	/* Signals arrive through a signalfd in the dispatcher's epoll set;
-	 * blocked before any thread starts so that every thread inherits it. */
+	/* Signals are taken by the main thread alone (sigwait); blocked before
+	 * any thread starts so that every thread inherits the mask. */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if ((sig_fd = signalfd(-1, &sigs, SFD_CLOEXEC)) < 0 ||
-	    (ep = epoll_create1(EPOLL_CLOEXEC)) < 0)
+	if ((stop_fd = eventfd(0, EFD_CLOEXEC)) < 0 || (ep = epoll_create1(EPOLL_CLOEXEC)) < 0)
 		goto out;
 	if ((listen_fd = open_listen(conf.settings.listen)) < 0) {
 		log_err("%s: cannot listen on %s", name, conf.settings.listen);
 		goto out;
 	}
-	if (add_fd(listen_fd, &listen_tag) != 0 || add_fd(sig_fd, &signal_tag) != 0)
+	/* The stop event is level-triggered: every worker will see it. */
+	if (add_fd(listen_fd, &listen_tag, EPOLLONESHOT) != 0 || add_fd(stop_fd, &stop_tag, 0) != 0)
 		goto out;
 	if ((tids = calloc(conf.settings.threads, sizeof *tids)) == NULL)
 		goto out;
@@ -344,8 +323,8 @@ int server_main(int argc, char **argv, const char *name, const struct page *cons
 	log_info("%s: listening on %s with %u threads", name, conf.settings.listen,
 		 conf.settings.threads);
 
-	if ((sig = dispatch_loop()) < 0)
-		goto out;
+	while (sigwait(&sigs, &sig) != 0)
+		;
 	log_info("%s: signal %d: draining", name, sig);
 
 	/* Stop: no new connections; requests already received are answered;
@@ -354,6 +333,9 @@ int server_main(int argc, char **argv, const char *name, const struct page *cons
 	shutdown(listen_fd, SHUT_RDWR);
 	if (conf.settings.listen[0] == '/')
 		unlink(conf.settings.listen);
+	uint64_t one = 1;
+	if (write(stop_fd, &one, sizeof one) != (ssize_t)sizeof one)
+		goto out;
 	struct timespec dl;
 	clock_gettime(CLOCK_REALTIME, &dl);
 	dl.tv_sec += STOP_DEADLINE_MS / 1000;
@@ -363,8 +345,6 @@ int server_main(int argc, char **argv, const char *name, const struct page *cons
 		dl.tv_nsec -= 1000000000L;
 	}
 	pthread_mutex_lock(&mu);
-	stopping = 1;
-	pthread_cond_broadcast(&ready_cv);
 	while (live_threads > 0)
 		if (pthread_cond_timedwait(&live_cv, &mu, &dl) == ETIMEDOUT)
 			break;
@@ -387,8 +367,8 @@ out:
 		close(listen_fd);
 	if (ep >= 0)
 		close(ep);
-	if (sig_fd >= 0)
-		close(sig_fd);
+	if (stop_fd >= 0)
+		close(stop_fd);
 	render_free();
 	auth_free();
 	xmlCleanupParser();

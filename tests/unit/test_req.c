@@ -27,26 +27,7 @@ static const char *rcname(enum req_result rc)
 	return "?";
 }
 
-/* Printable form of a byte string for test names. */
-static const char *show(const char *s, size_t len)
-{
-	static char buf[4][160];
-	static int k;
-	char *b = buf[k++ % 4];
-	size_t o = 0;
-
-	for (size_t i = 0; i < len && o + 5 < sizeof buf[0]; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c < 0x7f && c != '\\')
-			b[o++] = (char)c;
-		else
-			o += (size_t)snprintf(b + o, sizeof buf[0] - o, "\\x%02x", c);
-	}
-	if (o + 5 >= sizeof buf[0])
-		memcpy(b + sizeof buf[0] - 5, "...", 4), o = sizeof buf[0] - 2;
-	b[o] = '\0';
-	return b;
-}
+#define show(s, len) tap_show((s), (len))
 
 /* ------------------------------------------------------------------ */
 /* req_urldecode                                                       */

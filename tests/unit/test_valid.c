@@ -12,25 +12,7 @@
 #include "tap.h"
 #include "valid.h"
 
-static const char *show(const char *s)
-{
-	static char buf[4][200];
-	static int k;
-	char *b = buf[k++ % 4];
-	size_t o = 0, len = strlen(s);
-
-	for (size_t i = 0; i < len && o + 8 < sizeof buf[0]; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c < 0x7f && c != '\\')
-			b[o++] = (char)c;
-		else
-			o += (size_t)snprintf(b + o, sizeof buf[0] - o, "\\x%02x", c);
-	}
-	if (o + 8 >= sizeof buf[0])
-		memcpy(b + o, "...", 3), o += 3;
-	b[o] = '\0';
-	return b;
-}
+#define show(s) tap_show((s), strlen(s))
 
 static char *rep(char c, size_t n)
 {

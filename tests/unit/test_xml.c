@@ -15,23 +15,7 @@
 
 #define FFFD "\xef\xbf\xbd"
 
-static const char *show(const char *s)
-{
-	static char buf[4][200];
-	static int k;
-	char *b = buf[k++ % 4];
-	size_t o = 0, len = strlen(s);
-
-	for (size_t i = 0; i < len && o + 8 < sizeof buf[0]; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c < 0x7f && c != '\\')
-			b[o++] = (char)c;
-		else
-			o += (size_t)snprintf(b + o, sizeof buf[0] - o, "\\x%02x", c);
-	}
-	b[o] = '\0';
-	return b;
-}
+#define show(s) tap_show((s), strlen(s))
 
 /* Serialises doc into a NUL-terminated malloc'd string. */
 static char *serialise(xmlDocPtr doc)
