@@ -13,7 +13,6 @@
 
 /* The statement table: every query the application runs.  Index = enum q. */
 enum q {
-	Q_TENANT_GET,
 	Q_TENANT_BY_SLUG,
 	Q_TENANT_GET_LOCKED,
 	Q_TENANT_INSERT,
@@ -53,7 +52,6 @@ enum q {
 	"frame_origins"
 
 static const char *const sql[Q__COUNT] = {
-	[Q_TENANT_GET] = "SELECT " TENANT_COLS " FROM tenants WHERE id = ?",
 	[Q_TENANT_BY_SLUG] = "SELECT " TENANT_COLS " FROM tenants WHERE slug = ?",
 	[Q_TENANT_GET_LOCKED] = "SELECT " TENANT_COLS " FROM tenants WHERE id = ? FOR UPDATE",
 	[Q_TENANT_INSERT] = "INSERT INTO tenants (slug, company_name, street, city, state, zip, "
@@ -77,8 +75,9 @@ static const char *const sql[Q__COUNT] = {
 	 * permission. */
 	[Q_SESSION_OFFICE] =
 		"SELECT s.id, s.tenant_id, u.id, u.email, u.first_name, u.last_name, "
-		"COALESCE(p.level, 0), t.slug, t.company_name, "
-		"TIMESTAMPDIFF(SECOND, s.last_seen_at, NOW(6)) "
+		"COALESCE(p.level, 0), TIMESTAMPDIFF(SECOND, s.last_seen_at, NOW(6)), "
+		"t.id, t.slug, t.company_name, t.street, t.city, t.state, t.zip, t.country, "
+		"t.portal_enabled, t.frame_origins "
 		"FROM sessions s "
 		"JOIN office_users u ON u.id = s.office_user_id AND u.tenant_id = s.tenant_id "
 		"JOIN tenants t ON t.id = s.tenant_id "
@@ -522,13 +521,6 @@ static enum db_result tenant_fetch(struct db *db, enum q id, MYSQL_BIND *in,
 	return rows == 1 ? DB_OK : DB_NOTFOUND;
 }
 
-enum db_result db_tenant_get(struct db *db, unsigned id, struct db_tenant *out)
-{
-	MYSQL_BIND in[1];
-	b_uint(&in[0], &id);
-	return tenant_fetch(db, Q_TENANT_GET, in, out);
-}
-
 enum db_result db_tenant_get_locked(struct db *db, unsigned id, struct db_tenant *out)
 {
 	MYSQL_BIND in[1];
@@ -670,8 +662,9 @@ enum db_result db_session_insert(struct db *db, const unsigned char hash[32], co
 enum db_result db_session_office(struct db *db, const unsigned char hash[32],
 				 unsigned idle_min, struct db_session *out)
 {
-	MYSQL_BIND in[2], o[10];
-	unsigned long hl = 32, l[5];
+	MYSQL_BIND in[2], o[18];
+	struct tenant_row tr;
+	unsigned long hl = 32, l[3];
 	long long settings = 0;
 	size_t rows = 0;
 	enum db_result rc;
@@ -686,9 +679,9 @@ enum db_result db_session_office(struct db *db, const unsigned char hash[32],
 	b_out(&o[4], out->first, sizeof out->first, &l[1]);
 	b_out(&o[5], out->last, sizeof out->last, &l[2]);
 	b_int(&o[6], &settings);
-	b_out(&o[7], out->slug, sizeof out->slug, &l[3]);
-	b_out(&o[8], out->company, sizeof out->company, &l[4]);
-	b_int(&o[9], &out->seen_secs);
+	b_int(&o[7], &out->seen_secs);
+	tenant_bind(&tr, &out->tenant);
+	memcpy(&o[8], tr.out, sizeof tr.out);
 	if ((rc = run(db, Q_SESSION_OFFICE, in, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
 		return rc;
 	if (rows != 1)
@@ -696,8 +689,7 @@ enum db_result db_session_office(struct db *db, const unsigned char hash[32],
 	fix_str(out->email, sizeof out->email, l[0]);
 	fix_str(out->first, sizeof out->first, l[1]);
 	fix_str(out->last, sizeof out->last, l[2]);
-	fix_str(out->slug, sizeof out->slug, l[3]);
-	fix_str(out->company, sizeof out->company, l[4]);
+	tenant_fix(&tr);
 	out->settings = (int)settings;
 	return DB_OK;
 }

@@ -59,13 +59,15 @@ struct db_login {
 
 enum db_perm { DB_PERM_NONE = 0, DB_PERM_VIEW = 1, DB_PERM_EDIT = 2, DB_PERM_SUPER = 3 };
 
+/* A signed-in office user's session, with the user's tenant: one round trip
+ * resolves both, so tenant-scoped pages need no query of their own to know it. */
 struct db_session {
 	uint64_t id;
 	unsigned tenant_id, user_id;
 	char email[255], first[101], last[101];
-	char slug[64], company[201];
 	int settings; /* enum db_perm */
 	long long seen_secs; /* seconds since last_seen_at */
+	struct db_tenant tenant;
 };
 
 struct db_audit {
@@ -75,7 +77,6 @@ struct db_audit {
 };
 
 /* tenants */
-enum db_result db_tenant_get(struct db *db, unsigned id, struct db_tenant *out);
 enum db_result db_tenant_by_slug(struct db *db, const char *slug, struct db_tenant *out);
 /* Locks the row for the rest of the transaction. */
 enum db_result db_tenant_get_locked(struct db *db, unsigned id, struct db_tenant *out);

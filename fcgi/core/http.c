@@ -242,8 +242,8 @@ static enum page_result build_page(struct http *h, xmlNodePtr *rootp)
 		xml_attr(n, "last-name", h->sess.last);
 		xml_attr(n, "csrf", h->csrf);
 		xml_attr(n, "settings", perm_name(h->sess.settings));
-		xml_attr(n, "tenant-slug", h->sess.slug);
-		xml_attr(n, "tenant-name", h->sess.company);
+		xml_attr(n, "tenant-slug", h->sess.tenant.slug);
+		xml_attr(n, "tenant-name", h->sess.tenant.company);
 		build_menu(h, root);
 	}
 	first = xmlGetLastChild(root);

@@ -22,23 +22,20 @@ static const struct val_field form[] = {
 
 static enum page_result ps_get(struct http *h, xmlNodePtr root)
 {
-	struct db_tenant t;
-	enum db_result rc;
+	struct db_tenant *t = &h->sess.tenant; /* read with the session */
 	char link[700];
 	xmlNodePtr ps, fo;
 
-	if ((rc = db_tenant_get(h->db, h->sess.tenant_id, &t)) != DB_OK)
-		return http_db_fail(rc);
 	if (h->method == HTTP_GET && h->q[Q_SAVED].st == VAL_OK && h->q[Q_SAVED].num)
 		http_notice(h, "success", "Settings saved.");
 	ps = xml_el(root, "portal-settings");
 	xml_attr_bool(ps, "editable", h->sess.settings >= DB_PERM_EDIT);
-	xml_attr_bool(ps, "enabled", t.portal_enabled);
-	xml_text_el(ps, "company-name", t.company);
-	snprintf(link, sizeof link, "%s/portal/%s/", h->conf->web.base_url, t.slug);
+	xml_attr_bool(ps, "enabled", t->portal_enabled);
+	xml_text_el(ps, "company-name", t->company);
+	snprintf(link, sizeof link, "%s/portal/%s/", h->conf->web.base_url, t->slug);
 	xml_text_el(ps, "direct-link", link);
 	fo = xml_el(ps, "frame-origins");
-	for (char *p = t.frame_origins; *p;) {
+	for (char *p = t->frame_origins; *p;) {
 		size_t l = strcspn(p, "\n");
 		char save = p[l];
 		p[l] = '\0';
