@@ -888,6 +888,97 @@ static void test_sigterm(void)
 	throttle_reset();
 }
 
+/* gatehouse-ctl against the test database. */
+static void test_ctl(void)
+{
+	const char *b = env_or("GH_BUILDDIR", ".");
+	char ctl[1100];
+	struct hc *h = client();
+
+	snprintf(ctl, sizeof ctl, "'%s/gatehouse-ctl' -c '%s'", b, ini);
+	ok(shell("'%s/gatehouse-ctl' >/dev/null 2>&1", b) == 2, "ctl without arguments: exit 2");
+	ok(shell("%s frobnicate >/dev/null 2>&1", ctl) == 2, "ctl with an unknown command: exit 2");
+	ok(shell("%s tenant create 'Bad Slug' X >/dev/null 2>&1", ctl) == 2,
+	   "ctl tenant create with a bad slug: exit 2");
+	ok(shell("%s user create --tenant demo --super-admin </dev/null >/dev/null 2>&1", ctl) == 2,
+	   "ctl user create without --email: exit 2");
+	ok(shell("%s user create --tenant demo --email a@b.test --role boss </dev/null >/dev/null 2>&1",
+		 ctl) == 2,
+	   "ctl user create with an unknown role: exit 2");
+	ok(shell("echo short | %s user create --tenant demo --email weak@demo.test --super-admin "
+		 ">/dev/null 2>&1",
+		 ctl) == 2,
+	   "ctl refuses a weak password");
+	ok(shell("%s throttle >/dev/null 2>&1", ctl) == 2, "ctl throttle without reset: exit 2");
+	ok(shell("%s migrate --sql-dir '%s/sql' | grep -q 'already applied'", ctl,
+		 env_or("GH_SRCDIR", ".")) == 0,
+	   "migrate again: every migration already applied, exit 0");
+	ok(shell("%s demo >/dev/null", ctl) == 0, "loading the demo data again is harmless");
+	ok(shell("%s tenant create ctl-test 'Ctl Test Co' >/dev/null", ctl) == 0,
+	   "ctl tenant create");
+	free(sql1("DELETE FROM office_user_perms WHERE user_id IN (SELECT id FROM office_users "
+		  "WHERE email = 'root@ctl-test.test')"));
+	free(sql1("DELETE FROM office_users WHERE email = 'root@ctl-test.test'"));
+	ok(shell("echo 'a-long-enough-secret' | %s user create --tenant ctl-test "
+		 "--email Root@Ctl-Test.test --super-admin >/dev/null",
+		 ctl) == 0,
+	   "ctl user create --super-admin (password on stdin)");
+	ok(hc_login(h, "root@ctl-test.test", "a-long-enough-secret") == 303,
+	   "the new super admin signs in");
+	xmlDocPtr d = get_xml(h, "/settings/", 200, "the new super admin's home");
+	ok(xp_is(d, "string(/page/session/@settings)", "super") &&
+		   xp_is(d, "string(/page/session/@tenant-slug)", "ctl-test"),
+	   "in the new tenant, as super admin");
+	xmlFreeDoc(d);
+	char *v = sql1("SELECT COUNT(*) FROM office_user_perms p JOIN office_users u ON u.id = "
+		       "p.user_id WHERE u.email = 'root@ctl-test.test'");
+	ok(v && atoi(v) >= 20, "the role is written as the full permission matrix (%s rows)", v);
+	free(v);
+	hc_free(h);
+}
+
+/* The database down: a clear 503, never SQL; back up, everything works. */
+static void test_db_down(void)
+{
+	struct hc *h = client();
+	struct hc_resp r;
+	char pidf[1100];
+	long pid = 0;
+
+	ok(hc_login(h, "admin@demo.test", PW) == 303, "signed in before MariaDB stops");
+	snprintf(pidf, sizeof pidf, "%s/run/mariadb.pid", state);
+	FILE *f = fopen(pidf, "r");
+	if (f) {
+		if (fscanf(f, "%ld", &pid) != 1)
+			pid = 0;
+		fclose(f);
+	}
+	if (pid > 0) {
+		kill((pid_t)pid, SIGTERM);
+		for (int i = 0; i < 200 && kill((pid_t)pid, 0) == 0; i++)
+			usleep(50000);
+	}
+	ok(pid > 0 && kill((pid_t)pid, 0) != 0, "MariaDB stopped");
+	hc_get_xml(h, PS, &r);
+	xmlDocPtr d = hc_xml(&r);
+	char b[64];
+	ok(r.status == 503 && hc_valid(d) && hc_header(&r, "Retry-After", b, sizeof b),
+	   "with the database down: 503, schema-valid, Retry-After");
+	ok(strstr(r.body, "mysql") == NULL && strstr(r.body, "MariaDB") == NULL &&
+		   strstr(r.body, "SELECT") == NULL,
+	   "the 503 page says nothing of the database's internals");
+	xmlFreeDoc(d);
+	hc_resp_free(&r);
+	hc_get(h, PS, &r);
+	ok(r.status == 503 && strstr(r.body, "<html"), "and as an HTML page");
+	hc_resp_free(&r);
+	ok(restart_stack() == 0, "the stack comes back (MariaDB started again)");
+	hc_get(h, PS, &r);
+	ok(r.status == 200, "the same session works again");
+	hc_resp_free(&r);
+	hc_free(h);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -909,6 +1000,8 @@ int main(void)
 	test_keepalive();
 	test_flood();
 	test_db_restart();
+	test_db_down();
+	test_ctl();
 	test_sigterm();
 
 	xmlCleanupParser();
