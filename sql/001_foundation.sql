@@ -95,6 +95,8 @@ CREATE TABLE IF NOT EXISTS sessions (
   KEY sessions_office_user (office_user_id),
   KEY sessions_portal_user (portal_user_id),
   KEY sessions_tenant_kind (tenant_id, kind),
+  KEY sessions_expires (expires_at),
+  KEY sessions_seen (last_seen_at),
   CONSTRAINT sessions_tenant_fk FOREIGN KEY (tenant_id) REFERENCES tenants (id),
   CONSTRAINT sessions_office_fk FOREIGN KEY (office_user_id) REFERENCES office_users (id) ON DELETE CASCADE,
   CONSTRAINT sessions_portal_fk FOREIGN KEY (portal_user_id) REFERENCES portal_users (id) ON DELETE CASCADE
@@ -106,7 +108,8 @@ CREATE TABLE IF NOT EXISTS login_throttle (
   key_hash     BINARY(32)  NOT NULL PRIMARY KEY,
   window_start DATETIME(6) NOT NULL,
   attempts     INT UNSIGNED NOT NULL DEFAULT 0,
-  locked_until DATETIME(6) NULL
+  locked_until DATETIME(6) NULL,
+  KEY login_throttle_window (window_start)
 ) ENGINE=InnoDB;
 
 CREATE TABLE IF NOT EXISTS audit_log (

@@ -166,15 +166,6 @@ int auth_csrf_ok(const char *purpose, const unsigned char *bind, size_t len, con
 	return ok;
 }
 
-void auth_random_hex(char *out, size_t n)
-{
-	unsigned char b[32];
-	if (n > sizeof b)
-		n = sizeof b;
-	randombytes_buf(b, n);
-	sodium_bin2hex(out, 2 * n + 1, b, n);
-}
-
 static void throttle_key(const char *kind, const char *v, unsigned char out[32])
 {
 	crypto_hash_sha256_state st;

@@ -59,7 +59,5 @@ enum auth_result auth_throttle_reserve(struct db *db, const char *account, const
 enum auth_result auth_throttle_settle(struct db *db, const char *account, const char *addr,
 				      int success);
 
-/* Random hex string of 2*n chars (n <= 32) into out. */
-void auth_random_hex(char *out, size_t n);
 
 #endif

@@ -35,12 +35,10 @@ enum q {
 	Q_THROTTLE_CLEAR,
 	Q_THROTTLE_REFUND,
 	Q_THROTTLE_CLEAR_ALL,
+	Q_THROTTLE_PURGE,
 	Q_AUDIT_INSERT,
-	Q_AUDIT_LAST,
 	Q_CUSTOMER_INSERT,
 	Q_CUSTOMER_BY_NAME,
-	Q_PORTAL_USER_INSERT,
-	Q_PORTAL_USER_BY_EMAIL,
 	Q_SCHEMA_VERSION_CREATE,
 	Q_SCHEMA_VERSION_HAS,
 	Q_SCHEMA_VERSION_ADD,
@@ -96,7 +94,12 @@ static const char *const sql[Q__COUNT] = {
 	[Q_SESSION_DELETE_OFFICE_USER] = "DELETE FROM sessions WHERE office_user_id = ?",
 	[Q_SESSION_DELETE_TENANT_PORTAL] =
 		"DELETE FROM sessions WHERE tenant_id = ? AND kind = 'portal'",
-	[Q_SESSION_PURGE] = "DELETE FROM sessions WHERE expires_at < NOW(6) - INTERVAL 1 DAY",
+	/* Bounded: run on the sign-in path, so a backlog drains over time. */
+	[Q_SESSION_PURGE] = "DELETE FROM sessions WHERE expires_at < NOW(6) OR "
+			    "last_seen_at < NOW(6) - INTERVAL ? MINUTE LIMIT 200",
+	[Q_THROTTLE_PURGE] = "DELETE FROM login_throttle WHERE window_start < NOW(6) - "
+			     "INTERVAL 1 DAY AND (locked_until IS NULL OR locked_until < NOW(6)) "
+			     "LIMIT 200",
 	/* ON DUPLICATE KEY takes an exclusive lock at once; INSERT IGNORE
 	 * would take a shared one and deadlock with the FOR UPDATE below. */
 	[Q_THROTTLE_ENSURE] = "INSERT INTO login_throttle (key_hash, window_start, attempts) "
@@ -115,14 +118,9 @@ static const char *const sql[Q__COUNT] = {
 	[Q_AUDIT_INSERT] = "INSERT INTO audit_log (tenant_id, actor_user_id, actor_email, "
 			   "action, target, old_value, new_value, request_id, ip) VALUES "
 			   "(?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?)",
-	[Q_AUDIT_LAST] = "SELECT COALESCE(old_value, ''), COALESCE(new_value, '') FROM audit_log "
-			 "WHERE tenant_id = ? AND action = ? ORDER BY id DESC LIMIT 1",
 	[Q_CUSTOMER_INSERT] = "INSERT INTO customers (tenant_id, name, primary_email, phone) "
 			      "VALUES (?, ?, ?, ?)",
 	[Q_CUSTOMER_BY_NAME] = "SELECT id FROM customers WHERE tenant_id = ? AND name = ?",
-	[Q_PORTAL_USER_INSERT] = "INSERT INTO portal_users (tenant_id, customer_id, email, "
-				 "password_hash) VALUES (?, ?, ?, ?)",
-	[Q_PORTAL_USER_BY_EMAIL] = "SELECT id FROM portal_users WHERE tenant_id = ? AND email = ?",
 	[Q_SCHEMA_VERSION_CREATE] =
 		"CREATE TABLE IF NOT EXISTS schema_version (version INT UNSIGNED NOT NULL "
 		"PRIMARY KEY, name VARCHAR(200) NOT NULL, applied_at DATETIME(6) NOT NULL "
@@ -739,9 +737,15 @@ enum db_result db_session_delete_tenant_portal(struct db *db, unsigned tenant_id
 	return run(db, Q_SESSION_DELETE_TENANT_PORTAL, in, NULL, NULL, NULL, NULL, NULL, NULL);
 }
 
-enum db_result db_session_purge_expired(struct db *db)
+enum db_result db_purge(struct db *db, unsigned idle_min)
 {
-	return run(db, Q_SESSION_PURGE, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+	MYSQL_BIND in[1];
+	enum db_result rc;
+
+	b_uint(&in[0], &idle_min);
+	if ((rc = run(db, Q_SESSION_PURGE, in, NULL, NULL, NULL, NULL, NULL, NULL)) != DB_OK)
+		return rc;
+	return run(db, Q_THROTTLE_PURGE, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
 }
 
 /* ---- throttles ---- */
@@ -822,27 +826,6 @@ enum db_result db_audit(struct db *db, const struct db_audit *a)
 	return run(db, Q_AUDIT_INSERT, in, NULL, NULL, NULL, NULL, NULL, NULL);
 }
 
-enum db_result db_audit_last(struct db *db, unsigned tenant_id, const char *action,
-			     char *old_value, size_t oldsz, char *new_value, size_t newsz)
-{
-	MYSQL_BIND in[2], o[2];
-	unsigned long l, ol, nl;
-	size_t rows = 0;
-	enum db_result rc;
-
-	b_uint(&in[0], &tenant_id);
-	b_str(&in[1], action, &l);
-	b_out(&o[0], old_value, oldsz, &ol);
-	b_out(&o[1], new_value, newsz, &nl);
-	if ((rc = run(db, Q_AUDIT_LAST, in, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
-		return rc;
-	if (rows != 1)
-		return DB_NOTFOUND;
-	fix_str(old_value, oldsz, ol);
-	fix_str(new_value, newsz, nl);
-	return DB_OK;
-}
-
 /* ---- customers, portal users ---- */
 
 enum db_result db_customer_insert(struct db *db, unsigned tenant_id, const char *name,
@@ -883,30 +866,6 @@ enum db_result db_customer_by_name(struct db *db, unsigned tenant_id, const char
 				   unsigned *id)
 {
 	return id_by_tenant_text(db, Q_CUSTOMER_BY_NAME, tenant_id, name, id);
-}
-
-enum db_result db_portal_user_insert(struct db *db, unsigned tenant_id, unsigned customer_id,
-				     const char *email, const char *hash, unsigned *id)
-{
-	MYSQL_BIND in[4];
-	unsigned long l[2];
-	unsigned long long iid = 0;
-	enum db_result rc;
-
-	b_uint(&in[0], &tenant_id);
-	b_uint(&in[1], &customer_id);
-	b_str(&in[2], email, &l[0]);
-	b_str(&in[3], hash, &l[1]);
-	rc = run(db, Q_PORTAL_USER_INSERT, in, NULL, NULL, NULL, NULL, NULL, &iid);
-	if (rc == DB_OK && id)
-		*id = (unsigned)iid;
-	return rc;
-}
-
-enum db_result db_portal_user_by_email(struct db *db, unsigned tenant_id, const char *email,
-				       unsigned *id)
-{
-	return id_by_tenant_text(db, Q_PORTAL_USER_BY_EMAIL, tenant_id, email, id);
 }
 
 /* ---- migrations ---- */

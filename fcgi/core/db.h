@@ -105,7 +105,8 @@ enum db_result db_session_touch(struct db *db, uint64_t id);
 enum db_result db_session_delete(struct db *db, const unsigned char hash[32]);
 enum db_result db_session_delete_office_user(struct db *db, unsigned user_id);
 enum db_result db_session_delete_tenant_portal(struct db *db, unsigned tenant_id);
-enum db_result db_session_purge_expired(struct db *db);
+/* Deletes up to 200 dead sessions and 200 stale throttle rows. */
+enum db_result db_purge(struct db *db, unsigned idle_min);
 
 /* login throttles (call inside a transaction) */
 struct db_throttle {
@@ -122,18 +123,11 @@ enum db_result db_throttle_clear_all(struct db *db);
 
 /* audit */
 enum db_result db_audit(struct db *db, const struct db_audit *a);
-/* The newest audit entry of a tenant for action; for tests and the ctl tool. */
-enum db_result db_audit_last(struct db *db, unsigned tenant_id, const char *action,
-			     char *old_value, size_t oldsz, char *new_value, size_t newsz);
 
 /* customers and portal users (demo data and tests until their pages exist) */
 enum db_result db_customer_insert(struct db *db, unsigned tenant_id, const char *name,
 				  const char *email, const char *phone, unsigned *id);
 enum db_result db_customer_by_name(struct db *db, unsigned tenant_id, const char *name,
 				   unsigned *id);
-enum db_result db_portal_user_insert(struct db *db, unsigned tenant_id, unsigned customer_id,
-				     const char *email, const char *hash, unsigned *id);
-enum db_result db_portal_user_by_email(struct db *db, unsigned tenant_id, const char *email,
-				       unsigned *id);
 
 #endif

@@ -117,6 +117,9 @@ static enum page_result login_post(struct http *h)
 		sodium_memzero(cookie, sizeof cookie);
 		return http_db_fail(drc);
 	}
+	/* Housekeeping rides on sign-ins: bounded, and off every other path. */
+	if (db_purge(h->db, h->conf->sec.session_idle_min) != DB_OK)
+		log_warn("rid=%s purge failed", h->rid);
 	http_set_cookie(h, HTTP_COOKIE_OFFICE, cookie, "/settings",
 			(long long)h->conf->sec.session_abs_hours * 3600, "Strict");
 	http_set_cookie(h, HTTP_COOKIE_PRE, "", "/settings/login", 0, "Strict");

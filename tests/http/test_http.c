@@ -341,7 +341,13 @@ static void test_timeouts(void)
 	hc_get(h, "/settings/", &r);
 	ok(r.status == 303, "a session past its absolute lifetime is over");
 	hc_resp_free(&r);
+	free(sql1("INSERT INTO login_throttle (key_hash, window_start, attempts) VALUES "
+		  "(UNHEX(SHA2('stale-test', 256)), NOW(6) - INTERVAL 2 DAY, 3)"));
 	ok(hc_login(h, "editor@demo.test", PW) == 303, "editor signs in again");
+	v = sql1("SELECT (SELECT COUNT(*) FROM sessions WHERE expires_at < NOW(6)) + (SELECT "
+		 "COUNT(*) FROM login_throttle WHERE key_hash = UNHEX(SHA2('stale-test', 256)))");
+	ok(v && strcmp(v, "0") == 0, "a sign-in purges dead sessions and stale throttle rows");
+	free(v);
 	shell("'%s/gatehouse-ctl' -c '%s' user deactivate editor@demo.test >/dev/null",
 	      env_or("GH_BUILDDIR", "."), ini);
 	hc_get(h, "/settings/", &r);

@@ -308,13 +308,6 @@ static void test_csrf(const struct conf *c)
 	is_int(auth_init(c), 0, "auth_init with the first key again");
 	ok(auth_csrf_ok("login", bind, sizeof bind, t_key1), "... and its tokens are good again");
 
-	char hex[2 * 40 + 1];
-	auth_random_hex(hex, 16);
-	ok(strlen(hex) == 32 && is_lower_hex(hex, 32), "auth_random_hex(16): 32 hex digits");
-	auth_random_hex(hex, 0);
-	is_str(hex, "", "auth_random_hex(0): empty");
-	auth_random_hex(hex, 40);
-	ok(strlen(hex) == 64 && is_lower_hex(hex, 64), "auth_random_hex(40) is capped at 64 digits");
 }
 
 /* ------------------------------------------------------------------ */
