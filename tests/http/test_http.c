@@ -146,27 +146,34 @@ static void test_errors(void)
 	xmlFreeDoc(d);
 	hc_resp_free(&r);
 
-	hc_get(h, "/settings/login?next=%zz", &r);
-	ok(r.status == 400, "a malformed percent-escape is 400");
-	hc_resp_free(&r);
-	hc_get(h, "/settings/login?next=%ff", &r);
-	ok(r.status == 400, "invalid UTF-8 in the query is 400");
-	hc_resp_free(&r);
-	hc_req(h, "POST", "/settings/login", "application/x-www-form-urlencoded",
-	       "email=%C0%AF&password=x", "Accept: application/xml", &r);
-	d = hc_xml(&r);
-	ok(r.status == 400 && hc_valid(d), "an overlong UTF-8 form value is 400");
-	xmlFreeDoc(d);
-	hc_resp_free(&r);
-	hc_req(h, "POST", "/settings/login", "text/plain", "email=a", NULL, &r);
-	ok(r.status == 415, "a non-form content type is 415");
-	hc_resp_free(&r);
-	hc_get(h, "/settings/login?format=pdf", &r);
-	ok(r.status == 400, "an unknown format is 400");
-	hc_resp_free(&r);
-	hc_get(h, "/settings/login?next=//evil.example", &r);
-	ok(r.status == 400, "an off-site next= is refused (400)");
-	hc_resp_free(&r);
+	/* Each bad request, as XML (schema-valid error document) and as HTML. */
+	static const struct {
+		const char *method, *path, *ctype, *body;
+		long want;
+		const char *name;
+	} bad[] = {
+		{"GET", "/settings/login?next=%zz", NULL, NULL, 400, "a malformed percent-escape"},
+		{"GET", "/settings/login?next=%ff", NULL, NULL, 400, "invalid UTF-8 in the query"},
+		{"POST", "/settings/login", "application/x-www-form-urlencoded",
+		 "email=%C0%AF&password=x", 400, "an overlong UTF-8 form value"},
+		{"POST", "/settings/login", "text/plain", "email=a", 415, "a non-form content type"},
+		{"GET", "/settings/login?format=pdf", NULL, NULL, 400, "an unknown format"},
+		{"GET", "/settings/login?next=//evil.example", NULL, NULL, 400, "an off-site next="},
+		{"GET", "/settings/login?next=/settings/%00", NULL, NULL, 400, "a NUL in the query"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		hc_req(h, bad[i].method, bad[i].path, bad[i].ctype, bad[i].body,
+		       "Accept: application/xml", &r);
+		d = hc_xml(&r);
+		ok(r.status == bad[i].want && hc_valid(d), "%s: %ld, XML error", bad[i].name,
+		   bad[i].want);
+		xmlFreeDoc(d);
+		hc_resp_free(&r);
+		hc_req(h, bad[i].method, bad[i].path, bad[i].ctype, bad[i].body, NULL, &r);
+		ok(r.status == bad[i].want && strstr(r.body, "<html"), "%s: %ld, HTML error page",
+		   bad[i].name, bad[i].want);
+		hc_resp_free(&r);
+	}
 	/* Too many fields. */
 	char many[4000] = "";
 	for (int i = 0; i < 100; i++)
