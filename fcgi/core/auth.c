@@ -11,6 +11,7 @@
 #include "log.h"
 
 static unsigned char secret_key[crypto_generichash_KEYBYTES];
+static unsigned char seal_key[crypto_secretbox_KEYBYTES];
 static pthread_mutex_t gate_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t gate_cv = PTHREAD_COND_INITIALIZER;
 static unsigned gate_running, gate_waiting, gate_max_running, gate_max_waiting;
@@ -39,6 +40,9 @@ int auth_init(const struct conf *c)
 	 * any length >= 32 gives a uniform key. */
 	crypto_generichash(secret_key, sizeof secret_key, buf, (size_t)n, NULL, 0);
 	sodium_memzero(buf, sizeof buf);
+	/* A separate key for sealing, so MACs and ciphertexts never share one. */
+	crypto_generichash(seal_key, sizeof seal_key, (const unsigned char *)"gatehouse-seal", 14,
+			   secret_key, sizeof secret_key);
 	gate_max_running = c->sec.hash_concurrency;
 	gate_max_waiting = c->sec.hash_queue;
 	if (crypto_pwhash_str(dummy_hash, "gatehouse-dummy-password", 24,
@@ -51,6 +55,23 @@ int auth_init(const struct conf *c)
 void auth_free(void)
 {
 	sodium_memzero(secret_key, sizeof secret_key);
+	sodium_memzero(seal_key, sizeof seal_key);
+}
+
+int auth_seal(const unsigned char *msg, size_t len, unsigned char *out, size_t outsz)
+{
+	if (outsz < len + AUTH_SEAL_OVERHEAD)
+		return -1;
+	randombytes_buf(out, crypto_secretbox_NONCEBYTES);
+	return crypto_secretbox_easy(out + crypto_secretbox_NONCEBYTES, msg, len, out, seal_key);
+}
+
+int auth_open(const unsigned char *in, size_t len, unsigned char *out, size_t outsz)
+{
+	if (len < AUTH_SEAL_OVERHEAD || outsz < len - AUTH_SEAL_OVERHEAD)
+		return -1;
+	return crypto_secretbox_open_easy(out, in + crypto_secretbox_NONCEBYTES,
+					  len - crypto_secretbox_NONCEBYTES, in, seal_key);
 }
 
 static enum auth_result gate_enter(void)

@@ -47,6 +47,14 @@ void auth_csrf(const char *purpose, const unsigned char *bind, size_t len,
 	       char out[AUTH_CSRF_LEN + 1]);
 int auth_csrf_ok(const char *purpose, const unsigned char *bind, size_t len, const char *given);
 
+/* Seals msg with a key derived from the secrets key (XSalsa20-Poly1305):
+ * out gets nonce || ciphertext, AUTH_SEAL_OVERHEAD + len bytes. */
+#define AUTH_SEAL_OVERHEAD (crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
+int auth_seal(const unsigned char *msg, size_t len, unsigned char *out, size_t outsz);
+/* Opens what auth_seal made; -1 if forged or damaged.  out holds len -
+ * AUTH_SEAL_OVERHEAD bytes. */
+int auth_open(const unsigned char *in, size_t len, unsigned char *out, size_t outsz);
+
 /* Throttling.  Before checking a password, reserve an attempt against the
  * account and the address (counted atomically in the database, so parallel
  * attempts cannot pass the limit); afterwards settle it.  AUTH_LOCKED sets

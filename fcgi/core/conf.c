@@ -87,6 +87,23 @@ static int handler(void *user, const char *sec, const char *name, const char *v)
 		ok = set_size(&c->lim.fields_max, v, 1, 10000);
 	else if (IS("limits", "field_max"))
 		ok = set_size(&c->lim.field_max, v, 64, 1u << 20);
+	else if (IS("mail", "smtp_url"))
+		ok = set_str(c->mail.smtp_url, sizeof c->mail.smtp_url, v) &&
+		     (strncmp(v, "smtp://", 7) == 0 || strncmp(v, "smtps://", 8) == 0);
+	else if (IS("mail", "smtp_user"))
+		ok = set_str(c->mail.smtp_user, sizeof c->mail.smtp_user, v);
+	else if (IS("mail", "smtp_password"))
+		ok = set_str(c->mail.smtp_password, sizeof c->mail.smtp_password, v);
+	else if (IS("mail", "from_address"))
+		ok = set_str(c->mail.from_address, sizeof c->mail.from_address, v) &&
+		     strchr(v, '@') != NULL && strpbrk(v, " <>\r\n\"") == NULL;
+	else if (IS("mail", "from_name"))
+		ok = set_str(c->mail.from_name, sizeof c->mail.from_name, v) &&
+		     strpbrk(v, "\r\n") == NULL;
+	else if (IS("mail", "invite_valid_days"))
+		ok = set_uint(&c->mail.invite_valid_days, v, 1, 90);
+	else if (IS("mail", "retry_hours"))
+		ok = set_uint(&c->mail.retry_hours, v, 1, 24 * 14);
 	else if (IS("settings", "listen"))
 		ok = set_str(c->settings.listen, sizeof c->settings.listen, v);
 	else if (IS("settings", "threads"))
@@ -126,6 +143,11 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errsz)
 	c->lim.fields_max = 64;
 	c->lim.field_max = 8192;
 	c->settings.threads = 8;
+	strcpy(c->mail.smtp_url, "smtp://127.0.0.1:25");
+	strcpy(c->mail.from_address, "no-reply@gatehouse.invalid");
+	strcpy(c->mail.from_name, "Gatehouse");
+	c->mail.invite_valid_days = 7;
+	c->mail.retry_hours = 24;
 
 	rc = ini_parse(path, handler, &l);
 	if (rc < 0) {

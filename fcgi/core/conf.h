@@ -22,6 +22,12 @@ struct conf {
 		size_t body_max, fields_max, field_max;
 	} lim;
 	struct {
+		char smtp_url[512], smtp_user[256], smtp_password[256];
+		char from_address[255], from_name[128];
+		unsigned invite_valid_days;
+		unsigned retry_hours; /* temporary failures are retried this long */
+	} mail;
+	struct {
 		char listen[512];
 		unsigned threads; /* requests in flight; idle connections hold none */
 	} settings;

@@ -39,6 +39,12 @@ enum q {
 	Q_AUDIT_INSERT,
 	Q_CUSTOMER_INSERT,
 	Q_CUSTOMER_BY_NAME,
+	Q_OUTBOX_ENQUEUE,
+	Q_OUTBOX_CLAIM,
+	Q_OUTBOX_SENT,
+	Q_OUTBOX_RETRY,
+	Q_OUTBOX_FAILED,
+	Q_INVITE_STATE,
 	Q_SCHEMA_VERSION_CREATE,
 	Q_SCHEMA_VERSION_HAS,
 	Q_SCHEMA_VERSION_ADD,
@@ -121,6 +127,22 @@ static const char *const sql[Q__COUNT] = {
 	[Q_CUSTOMER_INSERT] = "INSERT INTO customers (tenant_id, name, primary_email, phone) "
 			      "VALUES (?, ?, ?, ?)",
 	[Q_CUSTOMER_BY_NAME] = "SELECT id FROM customers WHERE tenant_id = ? AND name = ?",
+	[Q_OUTBOX_ENQUEUE] = "INSERT INTO mail_outbox (tenant_id, kind, to_addr, subject, payload, "
+			     "secret) VALUES (?, ?, ?, ?, ?, ?)",
+	/* One message per transaction, its row locked while it is sent:
+	 * several mailers never take the same row, and a mailer that dies
+	 * mid-send releases it for another try. */
+	[Q_OUTBOX_CLAIM] = "SELECT id, tenant_id, kind, to_addr, subject, payload, "
+			   "COALESCE(secret, ''), attempts, TIMESTAMPDIFF(SECOND, created_at, NOW(6)) "
+			   "FROM mail_outbox WHERE status = 'queued' AND next_attempt_at <= NOW(6) "
+			   "ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED",
+	[Q_OUTBOX_SENT] = "UPDATE mail_outbox SET status = 'sent', secret = NULL, sent_at = NOW(6), "
+			  "attempts = attempts + 1, message_id = ?, last_error = '' WHERE id = ?",
+	[Q_OUTBOX_RETRY] = "UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = "
+			   "NOW(6) + INTERVAL ? SECOND, last_error = ? WHERE id = ?",
+	[Q_OUTBOX_FAILED] = "UPDATE mail_outbox SET status = 'failed', secret = NULL, attempts = "
+			    "attempts + 1, last_error = ? WHERE id = ?",
+	[Q_INVITE_STATE] = "UPDATE portal_users SET invite_state = ? WHERE invite_mail_id = ?",
 	[Q_SCHEMA_VERSION_CREATE] =
 		"CREATE TABLE IF NOT EXISTS schema_version (version INT UNSIGNED NOT NULL "
 		"PRIMARY KEY, name VARCHAR(200) NOT NULL, applied_at DATETIME(6) NOT NULL "
@@ -866,6 +888,110 @@ enum db_result db_customer_by_name(struct db *db, unsigned tenant_id, const char
 				   unsigned *id)
 {
 	return id_by_tenant_text(db, Q_CUSTOMER_BY_NAME, tenant_id, name, id);
+}
+
+/* ---- mail outbox ---- */
+
+enum db_result db_outbox_enqueue(struct db *db, unsigned tenant_id, const char *kind,
+				 const char *to, const char *subject, const char *payload,
+				 const unsigned char *secret, size_t secretlen, uint64_t *id)
+{
+	MYSQL_BIND in[6];
+	unsigned long l[4], sl = (unsigned long)secretlen;
+	unsigned long long iid = 0;
+	static my_bool is_null = 1;
+	enum db_result rc;
+
+	b_uint(&in[0], &tenant_id);
+	b_str(&in[1], kind, &l[0]);
+	b_str(&in[2], to, &l[1]);
+	b_str(&in[3], subject, &l[2]);
+	b_str(&in[4], payload, &l[3]);
+	b_blob(&in[5], secret, &sl);
+	if (secret == NULL || secretlen == 0) {
+		in[5].buffer_type = MYSQL_TYPE_NULL;
+		in[5].is_null = &is_null;
+	}
+	rc = run(db, Q_OUTBOX_ENQUEUE, in, NULL, NULL, NULL, NULL, NULL, &iid);
+	if (rc == DB_OK && id)
+		*id = iid;
+	return rc;
+}
+
+enum db_result db_outbox_claim(struct db *db, struct db_mail *m)
+{
+	MYSQL_BIND o[9];
+	unsigned long l[6];
+	long long attempts = 0;
+	size_t rows = 0;
+	enum db_result rc;
+
+	memset(m, 0, sizeof *m);
+	b_u64(&o[0], &m->id);
+	b_uint(&o[1], &m->tenant_id);
+	b_out(&o[2], m->kind, sizeof m->kind, &l[0]);
+	b_out(&o[3], m->to, sizeof m->to, &l[1]);
+	b_out(&o[4], m->subject, sizeof m->subject, &l[2]);
+	b_out(&o[5], m->payload, sizeof m->payload, &l[3]);
+	memset(&o[6], 0, sizeof o[6]);
+	o[6].buffer_type = MYSQL_TYPE_BLOB;
+	o[6].buffer = m->secret;
+	o[6].buffer_length = sizeof m->secret;
+	o[6].length = &l[4];
+	b_int(&o[7], &attempts);
+	b_int(&o[8], &m->age_secs);
+	if ((rc = run(db, Q_OUTBOX_CLAIM, NULL, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
+		return rc;
+	if (rows != 1)
+		return DB_NOTFOUND;
+	fix_str(m->kind, sizeof m->kind, l[0]);
+	fix_str(m->to, sizeof m->to, l[1]);
+	fix_str(m->subject, sizeof m->subject, l[2]);
+	fix_str(m->payload, sizeof m->payload, l[3]);
+	m->secretlen = l[4];
+	m->attempts = (unsigned)attempts;
+	return DB_OK;
+}
+
+enum db_result db_outbox_sent(struct db *db, uint64_t id, const char *message_id)
+{
+	MYSQL_BIND in[2];
+	unsigned long l;
+
+	b_str(&in[0], message_id, &l);
+	b_u64(&in[1], &id);
+	return run(db, Q_OUTBOX_SENT, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_outbox_retry(struct db *db, uint64_t id, unsigned delay_secs, const char *error)
+{
+	MYSQL_BIND in[3];
+	unsigned long l;
+
+	b_uint(&in[0], &delay_secs);
+	b_str(&in[1], error, &l);
+	b_u64(&in[2], &id);
+	return run(db, Q_OUTBOX_RETRY, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_outbox_failed(struct db *db, uint64_t id, const char *error)
+{
+	MYSQL_BIND in[2];
+	unsigned long l;
+
+	b_str(&in[0], error, &l);
+	b_u64(&in[1], &id);
+	return run(db, Q_OUTBOX_FAILED, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_invite_state(struct db *db, uint64_t mail_id, const char *state)
+{
+	MYSQL_BIND in[2];
+	unsigned long l;
+
+	b_str(&in[0], state, &l);
+	b_u64(&in[1], &mail_id);
+	return run(db, Q_INVITE_STATE, in, NULL, NULL, NULL, NULL, NULL, NULL);
 }
 
 /* ---- migrations ---- */

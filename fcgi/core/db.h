@@ -130,4 +130,27 @@ enum db_result db_customer_insert(struct db *db, unsigned tenant_id, const char 
 enum db_result db_customer_by_name(struct db *db, unsigned tenant_id, const char *name,
 				   unsigned *id);
 
+/* mail outbox */
+struct db_mail {
+	uint64_t id;
+	unsigned tenant_id, attempts;
+	char kind[33], to[255], subject[251];
+	char payload[16384];       /* the mail's XML document */
+	unsigned char secret[255]; /* sealed one-time token, if any */
+	size_t secretlen;
+	long long age_secs; /* since the row was written */
+};
+enum db_result db_outbox_enqueue(struct db *db, unsigned tenant_id, const char *kind,
+				 const char *to, const char *subject, const char *payload,
+				 const unsigned char *secret, size_t secretlen, uint64_t *id);
+/* Inside a transaction: locks and returns the next due message, skipping
+ * rows other mailers hold; DB_NOTFOUND when none is due. */
+enum db_result db_outbox_claim(struct db *db, struct db_mail *m);
+enum db_result db_outbox_sent(struct db *db, uint64_t id, const char *message_id);
+enum db_result db_outbox_retry(struct db *db, uint64_t id, unsigned delay_secs, const char *error);
+enum db_result db_outbox_failed(struct db *db, uint64_t id, const char *error);
+/* Sets invite_state ('sent', 'bounced') of the user whose latest invitation
+ * is mail_id; an older invitation's fate changes nothing. */
+enum db_result db_invite_state(struct db *db, uint64_t mail_id, const char *state);
+
 #endif
