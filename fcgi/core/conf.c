@@ -104,6 +104,10 @@ static int handler(void *user, const char *sec, const char *name, const char *v)
 		ok = set_uint(&c->mail.invite_valid_days, v, 1, 90);
 	else if (IS("mail", "retry_hours"))
 		ok = set_uint(&c->mail.retry_hours, v, 1, 24 * 14);
+	else if (IS("mail", "retry_base_secs"))
+		ok = set_uint(&c->mail.retry_base_secs, v, 1, 3600);
+	else if (IS("mail", "poll_ms"))
+		ok = set_uint(&c->mail.poll_ms, v, 10, 60000);
 	else if (IS("settings", "listen"))
 		ok = set_str(c->settings.listen, sizeof c->settings.listen, v);
 	else if (IS("settings", "threads"))
@@ -148,6 +152,8 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errsz)
 	strcpy(c->mail.from_name, "Gatehouse");
 	c->mail.invite_valid_days = 7;
 	c->mail.retry_hours = 24;
+	c->mail.retry_base_secs = 30;
+	c->mail.poll_ms = 500;
 
 	rc = ini_parse(path, handler, &l);
 	if (rc < 0) {
