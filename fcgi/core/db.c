@@ -39,6 +39,28 @@ enum q {
 	Q_AUDIT_INSERT,
 	Q_CUSTOMER_INSERT,
 	Q_CUSTOMER_BY_NAME,
+	Q_CUST_COUNT,
+	Q_CUST_PAGE_NAME_ASC,
+	Q_CUST_PAGE_NAME_DESC,
+	Q_CUST_PAGE_EMAIL_ASC,
+	Q_CUST_PAGE_EMAIL_DESC,
+	Q_CUST_GET,
+	Q_CUST_UPDATE,
+	Q_CUST_OPTIONS,
+	Q_PU_RENAME_COMPANY,
+	Q_PU_COUNT,
+	Q_PU_PAGE_COMPANY_ASC,
+	Q_PU_PAGE_COMPANY_DESC,
+	Q_PU_PAGE_EMAIL_ASC,
+	Q_PU_PAGE_EMAIL_DESC,
+	Q_PU_GET,
+	Q_PU_ADD,
+	Q_PU_UPDATE,
+	Q_PU_SET_PASSWORD,
+	Q_PU_SET_INVITE,
+	Q_PU_DELETE,
+	Q_TOKEN_KILL,
+	Q_TOKEN_INSERT,
 	Q_OUTBOX_ENQUEUE,
 	Q_OUTBOX_CLAIM,
 	Q_OUTBOX_SENT,
@@ -54,6 +76,23 @@ enum q {
 #define TENANT_COLS                                                                        \
 	"id, slug, company_name, street, city, state, zip, country, portal_enabled, "    \
 	"frame_origins"
+
+
+#define CUST_COLS                                                                          \
+	"c.id, c.name, c.primary_email, c.phone, c.street, c.city, c.state, c.zip, "      \
+	"(SELECT COUNT(*) FROM portal_users x WHERE x.customer_id = c.id)"
+#define CUST_FILTER "AND (? = '' OR c.name LIKE ? OR c.primary_email LIKE ?) "
+#define CUST_PAGE "SELECT " CUST_COLS " FROM customers c WHERE c.tenant_id = ? " CUST_FILTER
+#define PU_COLS                                                                            \
+	"pu.id, pu.customer_id, pu.company_name, pu.email, "                               \
+	"CASE WHEN pu.password_hash IS NOT NULL THEN 'active' "                          \
+	"WHEN pu.invite_state = 'bounced' THEN 'bounced' "                                \
+	"WHEN pu.invite_state = 'none' THEN 'not_invited' ELSE 'invited' END, "          \
+	"COALESCE(DATE_FORMAT(pu.last_sign_in_at, '%Y-%m-%dT%H:%i:%sZ'), '')"
+#define PU_FILTER "AND (? = '' OR p.company_name LIKE ? OR p.email LIKE ?) "
+#define PU_PAGE(inner, outer)                                                              \
+	"SELECT " PU_COLS " FROM portal_users pu JOIN (SELECT p.id FROM portal_users p "  \
+	"WHERE p.tenant_id = ? " PU_FILTER inner " LIMIT ? OFFSET ?) k ON k.id = pu.id " outer
 
 static const char *const sql[Q__COUNT] = {
 	[Q_TENANT_BY_SLUG] = "SELECT " TENANT_COLS " FROM tenants WHERE slug = ?",
@@ -127,6 +166,46 @@ static const char *const sql[Q__COUNT] = {
 	[Q_CUSTOMER_INSERT] = "INSERT INTO customers (tenant_id, name, primary_email, phone) "
 			      "VALUES (?, ?, ?, ?)",
 	[Q_CUSTOMER_BY_NAME] = "SELECT id FROM customers WHERE tenant_id = ? AND name = ?",
+	/* Lists: one statement per sort key and direction (no SQL is built from
+	 * strings), the filter a case-insensitive substring (utf8mb4_unicode_ci)
+	 * with LIKE metacharacters escaped by the list engine. */
+	[Q_CUST_COUNT] = "SELECT COUNT(*) FROM customers c WHERE c.tenant_id = ? " CUST_FILTER,
+	[Q_CUST_PAGE_NAME_ASC] = CUST_PAGE "ORDER BY c.name ASC, c.id ASC LIMIT ? OFFSET ?",
+	[Q_CUST_PAGE_NAME_DESC] = CUST_PAGE "ORDER BY c.name DESC, c.id DESC LIMIT ? OFFSET ?",
+	[Q_CUST_PAGE_EMAIL_ASC] =
+		CUST_PAGE "ORDER BY c.primary_email ASC, c.name ASC, c.id ASC LIMIT ? OFFSET ?",
+	[Q_CUST_PAGE_EMAIL_DESC] =
+		CUST_PAGE "ORDER BY c.primary_email DESC, c.name DESC, c.id DESC LIMIT ? OFFSET ?",
+	[Q_CUST_GET] = "SELECT " CUST_COLS " FROM customers c WHERE c.id = ? AND c.tenant_id = ?",
+	[Q_CUST_UPDATE] = "UPDATE customers SET name = ?, primary_email = ?, phone = ?, street = ?, "
+			  "city = ?, state = ?, zip = ? WHERE id = ? AND tenant_id = ?",
+	[Q_CUST_OPTIONS] = "SELECT " CUST_COLS " FROM customers c WHERE c.tenant_id = ? "
+			   "ORDER BY c.name, c.id LIMIT 5000",
+	[Q_PU_RENAME_COMPANY] =
+		"UPDATE portal_users SET company_name = ? WHERE customer_id = ? AND tenant_id = ?",
+	[Q_PU_COUNT] = "SELECT COUNT(*) FROM portal_users p WHERE p.tenant_id = ? " PU_FILTER,
+	/* Deferred join: the inner query pages through the (tenant, company,
+	 * email) or (tenant, email) index alone; only the rows shown are read. */
+	[Q_PU_PAGE_COMPANY_ASC] =
+		PU_PAGE("ORDER BY p.company_name ASC, p.email ASC", "ORDER BY pu.company_name ASC, pu.email ASC"),
+	[Q_PU_PAGE_COMPANY_DESC] =
+		PU_PAGE("ORDER BY p.company_name DESC, p.email DESC", "ORDER BY pu.company_name DESC, pu.email DESC"),
+	[Q_PU_PAGE_EMAIL_ASC] = PU_PAGE("ORDER BY p.email ASC", "ORDER BY pu.email ASC"),
+	[Q_PU_PAGE_EMAIL_DESC] = PU_PAGE("ORDER BY p.email DESC", "ORDER BY pu.email DESC"),
+	[Q_PU_GET] = "SELECT " PU_COLS " FROM portal_users pu WHERE pu.id = ? AND pu.tenant_id = ?",
+	[Q_PU_ADD] = "INSERT INTO portal_users (tenant_id, customer_id, company_name, email, "
+		     "password_hash, password_set_at) VALUES (?, ?, ?, ?, ?, IF(? = 1, NOW(6), NULL))",
+	[Q_PU_UPDATE] = "UPDATE portal_users SET customer_id = ?, company_name = ?, email = ? "
+			"WHERE id = ? AND tenant_id = ?",
+	[Q_PU_SET_PASSWORD] = "UPDATE portal_users SET password_hash = ?, password_set_at = NOW(6) "
+			      "WHERE id = ? AND tenant_id = ?",
+	[Q_PU_SET_INVITE] = "UPDATE portal_users SET invite_state = ?, invite_mail_id = "
+			    "NULLIF(?, 0) WHERE id = ? AND tenant_id = ?",
+	[Q_PU_DELETE] = "DELETE FROM portal_users WHERE id = ? AND tenant_id = ?",
+	[Q_TOKEN_KILL] = "UPDATE one_time_tokens SET used_at = NOW(6) WHERE portal_user_id = ? "
+			 "AND purpose = ? AND used_at IS NULL",
+	[Q_TOKEN_INSERT] = "INSERT INTO one_time_tokens (token_hash, purpose, tenant_id, "
+			   "portal_user_id, expires_at) VALUES (?, ?, ?, ?, NOW(6) + INTERVAL ? DAY)",
 	[Q_OUTBOX_ENQUEUE] = "INSERT INTO mail_outbox (tenant_id, kind, to_addr, subject, payload, "
 			     "secret) VALUES (?, ?, ?, ?, ?, ?)",
 	/* One message per transaction, its row locked while it is sent:
@@ -888,6 +967,343 @@ enum db_result db_customer_by_name(struct db *db, unsigned tenant_id, const char
 				   unsigned *id)
 {
 	return id_by_tenant_text(db, Q_CUSTOMER_BY_NAME, tenant_id, name, id);
+}
+
+/* ---- customers ---- */
+
+struct cust_row {
+	struct db_customer c;
+	unsigned long l[7];
+	MYSQL_BIND out[9];
+	db_customer_fn fn;
+	void *ctx;
+};
+
+static void cust_bind(struct cust_row *r)
+{
+	struct db_customer *c = &r->c;
+	b_uint(&r->out[0], &c->id);
+	b_out(&r->out[1], c->name, sizeof c->name, &r->l[0]);
+	b_out(&r->out[2], c->email, sizeof c->email, &r->l[1]);
+	b_out(&r->out[3], c->phone, sizeof c->phone, &r->l[2]);
+	b_out(&r->out[4], c->street, sizeof c->street, &r->l[3]);
+	b_out(&r->out[5], c->city, sizeof c->city, &r->l[4]);
+	b_out(&r->out[6], c->state, sizeof c->state, &r->l[5]);
+	b_out(&r->out[7], c->zip, sizeof c->zip, &r->l[6]);
+	b_uint(&r->out[8], &c->portal_users);
+}
+
+static int cust_fix(void *ctx)
+{
+	struct cust_row *r = ctx;
+	struct db_customer *c = &r->c;
+	fix_str(c->name, sizeof c->name, r->l[0]);
+	fix_str(c->email, sizeof c->email, r->l[1]);
+	fix_str(c->phone, sizeof c->phone, r->l[2]);
+	fix_str(c->street, sizeof c->street, r->l[3]);
+	fix_str(c->city, sizeof c->city, r->l[4]);
+	fix_str(c->state, sizeof c->state, r->l[5]);
+	fix_str(c->zip, sizeof c->zip, r->l[6]);
+	return r->fn ? r->fn(r->ctx, c) : 0;
+}
+
+/* The parameters every list statement starts with: tenant and filter. */
+struct list_args {
+	unsigned tenant;
+	uint64_t per, offset;
+	unsigned long l[3];
+	MYSQL_BIND in[6];
+};
+
+static void list_bind(struct list_args *a, unsigned tenant_id, const struct list_view *lv)
+{
+	a->tenant = tenant_id;
+	a->per = lv->per;
+	a->offset = lv->offset;
+	b_uint(&a->in[0], &a->tenant);
+	b_str(&a->in[1], lv->filter, &a->l[0]);
+	b_str(&a->in[2], lv->like, &a->l[1]);
+	b_str(&a->in[3], lv->like, &a->l[2]);
+	b_u64(&a->in[4], &a->per);
+	b_u64(&a->in[5], &a->offset);
+}
+
+static enum db_result count_rows(struct db *db, enum q q, unsigned tenant_id,
+				 const struct list_view *lv, unsigned long long *total)
+{
+	struct list_args a;
+	MYSQL_BIND o[1];
+	uint64_t n = 0;
+
+	list_bind(&a, tenant_id, lv);
+	b_u64(&o[0], &n);
+	enum db_result rc = run(db, q, a.in, o, NULL, NULL, NULL, NULL, NULL);
+	*total = n;
+	return rc;
+}
+
+enum db_result db_customers_count(struct db *db, unsigned tenant_id, const struct list_view *lv,
+				  unsigned long long *total)
+{
+	return count_rows(db, Q_CUST_COUNT, tenant_id, lv, total);
+}
+
+enum db_result db_customers_page(struct db *db, unsigned tenant_id, const struct list_view *lv,
+				 db_customer_fn fn, void *ctx)
+{
+	static const enum q by[2][2] = {{Q_CUST_PAGE_NAME_ASC, Q_CUST_PAGE_NAME_DESC},
+					{Q_CUST_PAGE_EMAIL_ASC, Q_CUST_PAGE_EMAIL_DESC}};
+	struct list_args a;
+	struct cust_row r;
+
+	if (lv->sort > 1)
+		return DB_ERR;
+	memset(&r, 0, sizeof r);
+	cust_bind(&r);
+	r.fn = fn;
+	r.ctx = ctx;
+	list_bind(&a, tenant_id, lv);
+	return run(db, by[lv->sort][lv->desc != 0], a.in, r.out, cust_fix, &r, NULL, NULL, NULL);
+}
+
+enum db_result db_customers_all(struct db *db, unsigned tenant_id, db_customer_fn fn, void *ctx)
+{
+	MYSQL_BIND in[1];
+	struct cust_row r;
+
+	memset(&r, 0, sizeof r);
+	cust_bind(&r);
+	r.fn = fn;
+	r.ctx = ctx;
+	b_uint(&in[0], &tenant_id);
+	return run(db, Q_CUST_OPTIONS, in, r.out, cust_fix, &r, NULL, NULL, NULL);
+}
+
+enum db_result db_customer_get(struct db *db, unsigned tenant_id, unsigned id,
+			       struct db_customer *out)
+{
+	MYSQL_BIND in[2];
+	struct cust_row r;
+	size_t rows = 0;
+	enum db_result rc;
+
+	memset(&r, 0, sizeof r);
+	cust_bind(&r);
+	b_uint(&in[0], &id);
+	b_uint(&in[1], &tenant_id);
+	if ((rc = run(db, Q_CUST_GET, in, r.out, cust_fix, &r, &rows, NULL, NULL)) != DB_OK)
+		return rc;
+	if (rows != 1)
+		return DB_NOTFOUND;
+	*out = r.c;
+	return DB_OK;
+}
+
+static void cust_in(MYSQL_BIND *in, unsigned long *l, const struct db_customer *c)
+{
+	b_str(&in[0], c->name, &l[0]);
+	b_str(&in[1], c->email, &l[1]);
+	b_str(&in[2], c->phone, &l[2]);
+	b_str(&in[3], c->street, &l[3]);
+	b_str(&in[4], c->city, &l[4]);
+	b_str(&in[5], c->state, &l[5]);
+	b_str(&in[6], c->zip, &l[6]);
+}
+
+enum db_result db_customer_add(struct db *db, unsigned tenant_id, const struct db_customer *c,
+			       unsigned *id)
+{
+	enum db_result rc;
+
+	if ((rc = db_customer_insert(db, tenant_id, c->name, c->email, c->phone, id)) != DB_OK)
+		return rc;
+	struct db_customer full = *c;
+	full.id = *id;
+	return db_customer_update(db, tenant_id, &full);
+}
+
+enum db_result db_customer_update(struct db *db, unsigned tenant_id, const struct db_customer *c)
+{
+	MYSQL_BIND in[9], rn[3];
+	unsigned long l[7], rl;
+	unsigned id = c->id;
+	enum db_result rc;
+
+	cust_in(in, l, c);
+	b_uint(&in[7], &id);
+	b_uint(&in[8], &tenant_id);
+	if ((rc = run(db, Q_CUST_UPDATE, in, NULL, NULL, NULL, NULL, NULL, NULL)) != DB_OK)
+		return rc;
+	b_str(&rn[0], c->name, &rl);
+	b_uint(&rn[1], &id);
+	b_uint(&rn[2], &tenant_id);
+	return run(db, Q_PU_RENAME_COMPANY, rn, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+/* ---- portal users ---- */
+
+struct pu_row {
+	struct db_portal_user u;
+	unsigned long l[4];
+	MYSQL_BIND out[6];
+	db_portal_user_fn fn;
+	void *ctx;
+};
+
+static void pu_bind(struct pu_row *r)
+{
+	struct db_portal_user *u = &r->u;
+	b_uint(&r->out[0], &u->id);
+	b_uint(&r->out[1], &u->customer_id);
+	b_out(&r->out[2], u->company, sizeof u->company, &r->l[0]);
+	b_out(&r->out[3], u->email, sizeof u->email, &r->l[1]);
+	b_out(&r->out[4], u->status, sizeof u->status, &r->l[2]);
+	b_out(&r->out[5], u->last_sign_in, sizeof u->last_sign_in, &r->l[3]);
+}
+
+static int pu_fix(void *ctx)
+{
+	struct pu_row *r = ctx;
+	struct db_portal_user *u = &r->u;
+	fix_str(u->company, sizeof u->company, r->l[0]);
+	fix_str(u->email, sizeof u->email, r->l[1]);
+	fix_str(u->status, sizeof u->status, r->l[2]);
+	fix_str(u->last_sign_in, sizeof u->last_sign_in, r->l[3]);
+	return r->fn ? r->fn(r->ctx, u) : 0;
+}
+
+enum db_result db_portal_users_count(struct db *db, unsigned tenant_id,
+				     const struct list_view *lv, unsigned long long *total)
+{
+	return count_rows(db, Q_PU_COUNT, tenant_id, lv, total);
+}
+
+enum db_result db_portal_users_page(struct db *db, unsigned tenant_id, const struct list_view *lv,
+				    db_portal_user_fn fn, void *ctx)
+{
+	static const enum q by[2][2] = {{Q_PU_PAGE_COMPANY_ASC, Q_PU_PAGE_COMPANY_DESC},
+					{Q_PU_PAGE_EMAIL_ASC, Q_PU_PAGE_EMAIL_DESC}};
+	struct list_args a;
+	struct pu_row r;
+
+	if (lv->sort > 1)
+		return DB_ERR;
+	memset(&r, 0, sizeof r);
+	pu_bind(&r);
+	r.fn = fn;
+	r.ctx = ctx;
+	list_bind(&a, tenant_id, lv);
+	return run(db, by[lv->sort][lv->desc != 0], a.in, r.out, pu_fix, &r, NULL, NULL, NULL);
+}
+
+enum db_result db_portal_user_get(struct db *db, unsigned tenant_id, unsigned id,
+				  struct db_portal_user *out)
+{
+	MYSQL_BIND in[2];
+	struct pu_row r;
+	size_t rows = 0;
+	enum db_result rc;
+
+	memset(&r, 0, sizeof r);
+	pu_bind(&r);
+	b_uint(&in[0], &id);
+	b_uint(&in[1], &tenant_id);
+	if ((rc = run(db, Q_PU_GET, in, r.out, pu_fix, &r, &rows, NULL, NULL)) != DB_OK)
+		return rc;
+	if (rows != 1)
+		return DB_NOTFOUND;
+	*out = r.u;
+	return DB_OK;
+}
+
+enum db_result db_portal_user_add(struct db *db, unsigned tenant_id, unsigned customer_id,
+				  const char *company, const char *email, const char *hash,
+				  unsigned *id)
+{
+	MYSQL_BIND in[6];
+	unsigned long l[3];
+	long long has = hash != NULL;
+	unsigned long long iid = 0;
+	enum db_result rc;
+
+	b_uint(&in[0], &tenant_id);
+	b_uint(&in[1], &customer_id);
+	b_str(&in[2], company, &l[0]);
+	b_str(&in[3], email, &l[1]);
+	b_str(&in[4], hash, &l[2]);
+	b_int(&in[5], &has);
+	rc = run(db, Q_PU_ADD, in, NULL, NULL, NULL, NULL, NULL, &iid);
+	if (rc == DB_OK && id)
+		*id = (unsigned)iid;
+	return rc;
+}
+
+enum db_result db_portal_user_update(struct db *db, unsigned tenant_id, unsigned id,
+				     unsigned customer_id, const char *company, const char *email)
+{
+	MYSQL_BIND in[5];
+	unsigned long l[2];
+
+	b_uint(&in[0], &customer_id);
+	b_str(&in[1], company, &l[0]);
+	b_str(&in[2], email, &l[1]);
+	b_uint(&in[3], &id);
+	b_uint(&in[4], &tenant_id);
+	return run(db, Q_PU_UPDATE, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_portal_user_set_password(struct db *db, unsigned tenant_id, unsigned id,
+					   const char *hash)
+{
+	MYSQL_BIND in[3];
+	unsigned long l;
+
+	b_str(&in[0], hash, &l);
+	b_uint(&in[1], &id);
+	b_uint(&in[2], &tenant_id);
+	return run(db, Q_PU_SET_PASSWORD, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_portal_user_invite(struct db *db, unsigned tenant_id, unsigned id,
+				     const char *state, uint64_t mail_id)
+{
+	MYSQL_BIND in[4];
+	unsigned long l;
+
+	b_str(&in[0], state, &l);
+	b_u64(&in[1], &mail_id);
+	b_uint(&in[2], &id);
+	b_uint(&in[3], &tenant_id);
+	return run(db, Q_PU_SET_INVITE, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_portal_user_delete(struct db *db, unsigned tenant_id, unsigned id,
+				     unsigned long long *deleted)
+{
+	MYSQL_BIND in[2];
+
+	b_uint(&in[0], &id);
+	b_uint(&in[1], &tenant_id);
+	return run(db, Q_PU_DELETE, in, NULL, NULL, NULL, NULL, deleted, NULL);
+}
+
+enum db_result db_token_new(struct db *db, unsigned tenant_id, unsigned user_id,
+			    const char *purpose, const unsigned char hash[32], unsigned valid_days)
+{
+	MYSQL_BIND k[2], in[5];
+	unsigned long l1, l2, hl = 32;
+	enum db_result rc;
+
+	b_uint(&k[0], &user_id);
+	b_str(&k[1], purpose, &l1);
+	if ((rc = run(db, Q_TOKEN_KILL, k, NULL, NULL, NULL, NULL, NULL, NULL)) != DB_OK)
+		return rc;
+	b_blob(&in[0], hash, &hl);
+	b_str(&in[1], purpose, &l2);
+	b_uint(&in[2], &tenant_id);
+	b_uint(&in[3], &user_id);
+	b_uint(&in[4], &valid_days);
+	return run(db, Q_TOKEN_INSERT, in, NULL, NULL, NULL, NULL, NULL, NULL);
 }
 
 /* ---- mail outbox ---- */

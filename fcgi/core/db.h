@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "conf.h"
+#include "list.h"
 
 enum db_result {
 	DB_OK = 0,
@@ -129,6 +130,64 @@ enum db_result db_customer_insert(struct db *db, unsigned tenant_id, const char 
 				  const char *email, const char *phone, unsigned *id);
 enum db_result db_customer_by_name(struct db *db, unsigned tenant_id, const char *name,
 				   unsigned *id);
+
+/* customers */
+struct db_customer {
+	unsigned id;
+	char name[201], email[255], phone[41];
+	char street[201], city[101], state[101], zip[21];
+	unsigned portal_users;
+};
+typedef int (*db_customer_fn)(void *ctx, const struct db_customer *c);
+/* Counts the tenant's customers matching the view's filter. */
+enum db_result db_customers_count(struct db *db, unsigned tenant_id, const struct list_view *lv,
+				  unsigned long long *total);
+/* Calls fn for each customer of the view's window, in the view's order. */
+enum db_result db_customers_page(struct db *db, unsigned tenant_id, const struct list_view *lv,
+				 db_customer_fn fn, void *ctx);
+/* Every customer of the tenant by name (the drop-down). */
+enum db_result db_customers_all(struct db *db, unsigned tenant_id, db_customer_fn fn, void *ctx);
+/* DB_NOTFOUND for another tenant's id: callers answer 404. */
+enum db_result db_customer_get(struct db *db, unsigned tenant_id, unsigned id,
+			       struct db_customer *out);
+enum db_result db_customer_add(struct db *db, unsigned tenant_id, const struct db_customer *c,
+			       unsigned *id);
+/* Updates the customer and the company name copied onto its portal users;
+ * call inside a transaction. */
+enum db_result db_customer_update(struct db *db, unsigned tenant_id, const struct db_customer *c);
+
+/* portal users */
+struct db_portal_user {
+	unsigned id, customer_id;
+	char company[201], email[255];
+	char status[12];       /* not_invited, invited, active, bounced */
+	char last_sign_in[24]; /* ISO 8601 UTC, "" if never */
+};
+typedef int (*db_portal_user_fn)(void *ctx, const struct db_portal_user *u);
+enum db_result db_portal_users_count(struct db *db, unsigned tenant_id,
+				     const struct list_view *lv, unsigned long long *total);
+enum db_result db_portal_users_page(struct db *db, unsigned tenant_id, const struct list_view *lv,
+				    db_portal_user_fn fn, void *ctx);
+enum db_result db_portal_user_get(struct db *db, unsigned tenant_id, unsigned id,
+				  struct db_portal_user *out);
+/* hash NULL: no password yet.  DB_DUP when the email is taken in the tenant. */
+enum db_result db_portal_user_add(struct db *db, unsigned tenant_id, unsigned customer_id,
+				  const char *company, const char *email, const char *hash,
+				  unsigned *id);
+enum db_result db_portal_user_update(struct db *db, unsigned tenant_id, unsigned id,
+				     unsigned customer_id, const char *company, const char *email);
+enum db_result db_portal_user_set_password(struct db *db, unsigned tenant_id, unsigned id,
+					   const char *hash);
+/* state: none, queued, sent, bounced; mail_id 0 for none. */
+enum db_result db_portal_user_invite(struct db *db, unsigned tenant_id, unsigned id,
+				     const char *state, uint64_t mail_id);
+/* Sessions and tokens go with the row (foreign keys cascade). */
+enum db_result db_portal_user_delete(struct db *db, unsigned tenant_id, unsigned id,
+				     unsigned long long *deleted);
+
+/* one-time tokens: a new one for (user, purpose) kills the older ones */
+enum db_result db_token_new(struct db *db, unsigned tenant_id, unsigned user_id,
+			    const char *purpose, const unsigned char hash[32], unsigned valid_days);
 
 /* mail outbox */
 struct db_mail {

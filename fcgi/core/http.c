@@ -80,6 +80,12 @@ enum db_result http_audit(struct http *h, const char *action, const char *target
 	return db_audit(h->db, &a);
 }
 
+enum page_result http_bad_request(struct http *h, const char *msg)
+{
+	h->error_msg = msg;
+	return PAGE_BAD_REQUEST;
+}
+
 enum page_result http_db_fail(enum db_result rc)
 {
 	switch (rc) {
@@ -171,7 +177,7 @@ static void send_error(struct http *h, int status, const char *message)
 	xml_attr_int(r, "status", status);
 	xml_attr(r, "request-id", h->rid);
 	xml_text_el(r, "title", status_text(status));
-	xml_text_el(r, "message", message);
+	xml_text_el(r, "message", h->error_msg ? h->error_msg : message);
 	send_doc(h, status, d, "error");
 	xmlFreeDoc(d);
 }
@@ -509,8 +515,9 @@ static void dispatch(struct http *h)
 		}
 		if (r == PAGE_INVALID || r == PAGE_UNAUTHORIZED || r == PAGE_THROTTLED ||
 		    r == PAGE_BUSY) {
-			/* Re-render the form with the messages and entered values. */
-			int status = result_status(r);
+			/* Re-render the form with the messages and entered values
+			 * (a handler may ask for 200: a re-render that is no error). */
+			int status = r == PAGE_INVALID && h->status ? h->status : result_status(r);
 			if ((r = build_page(h, &root)) != PAGE_OK) {
 				send_error(h, result_status(r), default_message(result_status(r)));
 				return;

@@ -89,7 +89,8 @@ struct http {
 	char notice_text[4][256];
 	int nnotices;
 	xmlDocPtr doc;
-	const char *allow; /* Allow header for 405 */
+	const char *allow;     /* Allow header for 405 */
+	const char *error_msg; /* set by http_bad_request */
 	size_t bytes_out;
 };
 
@@ -103,6 +104,8 @@ enum page_result http_redirect(struct http *h, const char *path);
 /* The audit entry for a change by the signed-in user. */
 enum db_result http_audit(struct http *h, const char *action, const char *target,
 			  const char *old_value, const char *new_value);
+/* A 400 whose error page says msg (a static string). */
+enum page_result http_bad_request(struct http *h, const char *msg);
 /* Maps a database failure to a page result. */
 enum page_result http_db_fail(enum db_result rc);
 

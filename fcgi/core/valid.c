@@ -153,6 +153,13 @@ const char *val_uint(const char *in, size_t len, struct val_value *out)
 	return NULL;
 }
 
+const char *val_id(const char *in, size_t len, struct val_value *out)
+{
+	if (val_uint(in, len, out) != NULL || out->num < 1 || out->num > 4294967295LL)
+		return "Not a valid id.";
+	return NULL;
+}
+
 const char *val_hex64(const char *in, size_t len, struct val_value *out)
 {
 	if (len != 64)
@@ -332,7 +339,31 @@ size_t val_run(const struct val_field *tab, size_t n, const struct req_pairs *in
 				seen++;
 			}
 		out[f].raw = raw;
-		if (seen > 1) {
+		if ((tab[f].flags & VAL_MULTI) && seen > 0) {
+			if (seen > 100 || (out[f].nums = calloc(seen, sizeof *out[f].nums)) == NULL) {
+				out[f].st = VAL_INVALID;
+				out[f].error = "Too many values.";
+				errors++;
+				continue;
+			}
+			out[f].st = VAL_OK;
+			for (size_t i = 0; in != NULL && i < in->n; i++) {
+				struct val_value one;
+				if (strcmp(in->v[i].key, tab[f].name) != 0)
+					continue;
+				memset(&one, 0, sizeof one);
+				if (in->v[i].vlen > tab[f].maxlen ||
+				    (out[f].error = tab[f].fn(in->v[i].val, in->v[i].vlen, &one)) != NULL) {
+					free(one.str);
+					if (out[f].error == NULL)
+						out[f].error = "Too long.";
+					out[f].st = VAL_INVALID;
+					break;
+				}
+				free(one.str);
+				out[f].nums[out[f].nnums++] = one.num;
+			}
+		} else if (seen > 1) {
 			out[f].st = VAL_INVALID;
 			out[f].error = "Submitted more than once.";
 		} else if (raw == NULL || rawlen == 0) {
@@ -364,6 +395,8 @@ void val_values_free(struct val_value *out, size_t n)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		free(out[i].str);
+		free(out[i].nums);
 		out[i].str = NULL;
+		out[i].nums = NULL;
 	}
 }

@@ -16,6 +16,8 @@ struct val_value {
 	const char *error; /* static message when VAL_INVALID */
 	long long num;     /* VAL numbers and booleans */
 	char *str;         /* normalised text, owned here (val_values_free) */
+	long long *nums;   /* VAL_MULTI: every value, in order, owned here */
+	size_t nnums;
 };
 
 /* A validator normalises in[0..len) into out (setting str and/or num) and
@@ -24,6 +26,7 @@ typedef const char *(*val_fn)(const char *in, size_t len, struct val_value *out)
 
 #define VAL_REQUIRED 0x1u /* absent or empty is an error */
 #define VAL_SECRET 0x2u   /* never echoed back into a page */
+#define VAL_MULTI 0x4u    /* may repeat: numbers collected into nums (at most 100) */
 
 struct val_field {
 	const char *name;
@@ -35,7 +38,7 @@ struct val_field {
 
 /* Validate every field of tab against in.  out must hold n values and is
  * filled in table order.  Returns the number of invalid fields.  A field
- * submitted twice is invalid: no page here takes lists. */
+ * submitted twice is invalid unless it is VAL_MULTI. */
 size_t val_run(const struct val_field *tab, size_t n, const struct req_pairs *in,
 	       struct val_value *out);
 
@@ -53,6 +56,7 @@ const char *val_origins(const char *, size_t, struct val_value *);  /* list, one
 const char *val_hex64(const char *, size_t, struct val_value *);    /* 64 lowercase hex */
 const char *val_localpath(const char *, size_t, struct val_value *);/* "/settings/..." only */
 const char *val_format(const char *, size_t, struct val_value *);   /* "xml" or "html" */
+const char *val_id(const char *, size_t, struct val_value *);       /* a row id: 1..2^32-1 */
 
 /* Normalise one origin "scheme://host[:port]" into out (lowercase, default
  * port dropped).  Returns NULL or a static message.  out holds >= 300 bytes. */

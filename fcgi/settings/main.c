@@ -8,13 +8,20 @@
 static const struct page *const pages[] = {
 	&page_home,
 	&page_portal_settings,
+	&page_portal_access,
+	&page_portal_user_edit,
+	&page_portal_user_resend,
+	&page_portal_user_delete,
+	&page_customers,
+	&page_customer_edit,
 	&page_login,
 	&page_logout,
 	NULL,
 };
 
 static const char *const sheets[] = {
-	"error", "login", "home", "portal-access-settings", NULL,
+	"error", "login", "home", "portal-access-settings", "portal-access", "portal-user-edit",
+	"portal-user-delete", "customers", "customer-edit", NULL,
 };
 
 int main(int argc, char **argv)

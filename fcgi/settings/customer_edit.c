@@ -1,0 +1,124 @@
+/* /settings/customers/edit: add (no id) or edit (?id=N) a customer. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "pages.h"
+#include "xml.h"
+
+enum { Q_ID };
+static const struct val_field query[] = {
+	[Q_ID] = {"id", val_id, 10, 0, "Customer"},
+};
+
+enum { F_ID, F_NAME, F_EMAIL, F_PHONE, F_STREET, F_CITY, F_STATE, F_ZIP };
+static const struct val_field form[] = {
+	[F_ID] = {"id", val_id, 10, 0, "Customer"},
+	[F_NAME] = {"name", val_line, 200, VAL_REQUIRED, "Name"},
+	[F_EMAIL] = {"email", val_email, 254, 0, "Primary email"},
+	[F_PHONE] = {"phone", val_line, 40, 0, "Phone"},
+	[F_STREET] = {"street", val_line, 200, 0, "Street"},
+	[F_CITY] = {"city", val_line, 100, 0, "City"},
+	[F_STATE] = {"state", val_line, 100, 0, "State"},
+	[F_ZIP] = {"zip", val_line, 20, 0, "ZIP"},
+};
+
+static enum page_result ce_get(struct http *h, xmlNodePtr root)
+{
+	struct db_customer c;
+	enum db_result rc;
+	unsigned id = 0;
+	xmlNodePtr page, n;
+
+	if (h->method == HTTP_GET && h->q[Q_ID].st == VAL_OK)
+		id = (unsigned)h->q[Q_ID].num;
+	else if (h->method == HTTP_POST && h->f[F_ID].st == VAL_OK)
+		id = (unsigned)h->f[F_ID].num;
+	memset(&c, 0, sizeof c);
+	if (id && (rc = db_customer_get(h->db, h->sess.tenant_id, id, &c)) != DB_OK)
+		return http_db_fail(rc);
+	page = xml_el(root, "customer-edit");
+	xml_attr_bool(page, "editable", h->sess.settings >= DB_PERM_EDIT);
+	n = xml_el(page, "customer");
+	if (id)
+		xml_attr_int(n, "id", c.id);
+	xml_attr_int(n, "portal-users", c.portal_users);
+	xml_text_el(n, "name", c.name);
+	xml_text_el(n, "email", c.email);
+	xml_text_el(n, "phone", c.phone);
+	xml_text_el(n, "street", c.street);
+	xml_text_el(n, "city", c.city);
+	xml_text_el(n, "state", c.state);
+	xml_text_el(n, "zip", c.zip);
+	return PAGE_OK;
+}
+
+static const char *opt(const struct val_value *v)
+{
+	return v->st == VAL_OK ? v->str : "";
+}
+
+static enum page_result ce_post(struct http *h)
+{
+	struct db_customer c, old;
+	enum db_result rc;
+	char before[400], after[400], target[32];
+
+	memset(&c, 0, sizeof c);
+	c.id = h->f[F_ID].st == VAL_OK ? (unsigned)h->f[F_ID].num : 0;
+	snprintf(c.name, sizeof c.name, "%s", h->f[F_NAME].str);
+	snprintf(c.email, sizeof c.email, "%s", opt(&h->f[F_EMAIL]));
+	snprintf(c.phone, sizeof c.phone, "%s", opt(&h->f[F_PHONE]));
+	snprintf(c.street, sizeof c.street, "%s", opt(&h->f[F_STREET]));
+	snprintf(c.city, sizeof c.city, "%s", opt(&h->f[F_CITY]));
+	snprintf(c.state, sizeof c.state, "%s", opt(&h->f[F_STATE]));
+	snprintf(c.zip, sizeof c.zip, "%s", opt(&h->f[F_ZIP]));
+	if ((rc = db_begin(h->db)) != DB_OK)
+		return http_db_fail(rc);
+	if (c.id) {
+		if ((rc = db_customer_get(h->db, h->sess.tenant_id, c.id, &old)) != DB_OK)
+			goto fail;
+		rc = db_customer_update(h->db, h->sess.tenant_id, &c);
+		snprintf(before, sizeof before, "%s <%s>", old.name, old.email);
+	} else {
+		rc = db_customer_add(h->db, h->sess.tenant_id, &c, &c.id);
+		before[0] = '\0';
+	}
+	if (rc == DB_DUP) {
+		db_rollback(h->db);
+		h->f[F_NAME].st = VAL_INVALID;
+		h->f[F_NAME].error = "Another customer already has this name.";
+		h->form_errors++;
+		return PAGE_INVALID;
+	}
+	if (rc != DB_OK)
+		goto fail;
+	snprintf(after, sizeof after, "%s <%s>", c.name, c.email);
+	snprintf(target, sizeof target, "customer %u", c.id);
+	if ((rc = http_audit(h, before[0] ? "customer.update" : "customer.add", target,
+			     before[0] ? before : NULL, after)) != DB_OK)
+		goto fail;
+	if ((rc = db_commit(h->db)) != DB_OK)
+		return http_db_fail(rc);
+	return http_redirect(h, "/settings/customers?done=saved");
+fail:
+	db_rollback(h->db);
+	return http_db_fail(rc);
+}
+
+const struct page page_customer_edit = {
+	.path = "/settings/customers/edit",
+	.name = "customer-edit",
+	.title = "Customer",
+	.methods = HTTP_GET | HTTP_POST,
+	.auth = PAGE_OFFICE,
+	.need_view = DB_PERM_VIEW,
+	.need_edit = DB_PERM_EDIT,
+	.query = query,
+	.nquery = sizeof query / sizeof query[0],
+	.form = form,
+	.nform = sizeof form / sizeof form[0],
+	.get = ce_get,
+	.post = ce_post,
+};

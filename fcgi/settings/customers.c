@@ -1,0 +1,69 @@
+/* /settings/customers: the tenant's customers (the portal's companies). */
+#include "config.h"
+
+#include <string.h>
+
+#include "list.h"
+#include "pages.h"
+#include "xml.h"
+
+static const struct list_col cols[] = {
+	{"name", "Name"},
+	{"email", "Primary email"},
+};
+static const struct list_spec spec = {cols, 2, 10};
+
+enum { Q_SORT, Q_DIR, Q_FILTER, Q_PAGE, Q_PER, Q_DONE };
+static const struct val_field query[] = {
+	LIST_QUERY_FIELDS,
+	[Q_DONE] = {"done", val_line, 10, 0, "Done"},
+};
+
+static int add_row(void *ctx, const struct db_customer *c)
+{
+	xmlNodePtr n = xml_el(ctx, "customer");
+	xml_attr_int(n, "id", c->id);
+	xml_text_el(n, "name", c->name);
+	xml_text_el(n, "email", c->email);
+	xml_text_el(n, "phone", c->phone);
+	xml_text_el(n, "city", c->city);
+	xml_attr_int(n, "portal-users", c->portal_users);
+	return 0;
+}
+
+static enum page_result customers_get(struct http *h, xmlNodePtr root)
+{
+	struct list_view lv;
+	unsigned long long total;
+	enum db_result rc;
+	const char *bad;
+	xmlNodePtr page, rows;
+
+	if ((bad = list_view_read(&spec, h->q, &lv)) != NULL)
+		return http_bad_request(h, bad);
+	if ((rc = db_customers_count(h->db, h->sess.tenant_id, &lv, &total)) != DB_OK)
+		return http_db_fail(rc);
+	list_window(&lv, total);
+	page = xml_el(root, "customers");
+	xml_attr_bool(page, "editable", h->sess.settings >= DB_PERM_EDIT);
+	rows = list_xml(page, &spec, &lv);
+	if ((rc = db_customers_page(h->db, h->sess.tenant_id, &lv, add_row, rows)) != DB_OK)
+		return http_db_fail(rc);
+	if (h->q[Q_DONE].st == VAL_OK && strcmp(h->q[Q_DONE].str, "saved") == 0)
+		http_notice(h, "success", "Customer saved.");
+	return PAGE_OK;
+}
+
+const struct page page_customers = {
+	.path = "/settings/customers",
+	.name = "customers",
+	.title = "Customers",
+	.methods = HTTP_GET,
+	.auth = PAGE_OFFICE,
+	.need_view = DB_PERM_VIEW,
+	.need_edit = DB_PERM_EDIT,
+	.query = query,
+	.nquery = sizeof query / sizeof query[0],
+	.get = customers_get,
+	.menu_section = "Customers",
+};

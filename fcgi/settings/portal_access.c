@@ -1,0 +1,86 @@
+/* /settings/client/portal-access (seed 000): the tenant's portal users. */
+#include "config.h"
+
+#include <string.h>
+
+#include "list.h"
+#include "pages.h"
+#include "xml.h"
+
+static const struct list_col cols[] = {
+	{"company", "Company"},
+	{"email", "Email"},
+};
+static const struct list_spec spec = {cols, 2, 10};
+
+enum { Q_SORT, Q_DIR, Q_FILTER, Q_PAGE, Q_PER, Q_DONE };
+static const struct val_field query[] = {
+	LIST_QUERY_FIELDS,
+	[Q_DONE] = {"done", val_line, 10, 0, "Done"},
+};
+
+static int add_row(void *ctx, const struct db_portal_user *u)
+{
+	xmlNodePtr n = xml_el(ctx, "user");
+	xml_attr_int(n, "id", u->id);
+	xml_attr_int(n, "customer-id", u->customer_id);
+	xml_attr(n, "status", u->status);
+	xml_text_el(n, "company", u->company);
+	xml_text_el(n, "email", u->email);
+	xml_text_el(n, "last-sign-in", u->last_sign_in);
+	return 0;
+}
+
+/* The notices a redirect back to the list may ask for. */
+static void done_notice(struct http *h, const char *done)
+{
+	static const struct {
+		const char *key, *kind, *text;
+	} notes[] = {
+		{"added", "success", "Portal user added."},
+		{"invited", "success", "Portal user added and invited."},
+		{"saved", "success", "Portal user saved."},
+		{"deleted", "success", "Portal users deleted."},
+	};
+	for (size_t i = 0; i < sizeof notes / sizeof notes[0]; i++)
+		if (strcmp(done, notes[i].key) == 0)
+			http_notice(h, notes[i].kind, notes[i].text);
+}
+
+static enum page_result pa_get(struct http *h, xmlNodePtr root)
+{
+	struct list_view lv;
+	unsigned long long total;
+	enum db_result rc;
+	const char *bad;
+	xmlNodePtr page, rows;
+
+	if ((bad = list_view_read(&spec, h->q, &lv)) != NULL)
+		return http_bad_request(h, bad);
+	if ((rc = db_portal_users_count(h->db, h->sess.tenant_id, &lv, &total)) != DB_OK)
+		return http_db_fail(rc);
+	list_window(&lv, total);
+	page = xml_el(root, "portal-access");
+	xml_attr_bool(page, "editable", h->sess.settings >= DB_PERM_EDIT);
+	xml_attr_bool(page, "portal-enabled", h->sess.tenant.portal_enabled);
+	rows = list_xml(page, &spec, &lv);
+	if ((rc = db_portal_users_page(h->db, h->sess.tenant_id, &lv, add_row, rows)) != DB_OK)
+		return http_db_fail(rc);
+	if (h->q[Q_DONE].st == VAL_OK)
+		done_notice(h, h->q[Q_DONE].str);
+	return PAGE_OK;
+}
+
+const struct page page_portal_access = {
+	.path = "/settings/client/portal-access",
+	.name = "portal-access",
+	.title = "Portal Access",
+	.methods = HTTP_GET,
+	.auth = PAGE_OFFICE,
+	.need_view = DB_PERM_VIEW,
+	.need_edit = DB_PERM_EDIT,
+	.query = query,
+	.nquery = sizeof query / sizeof query[0],
+	.get = pa_get,
+	.menu_section = "Client",
+};

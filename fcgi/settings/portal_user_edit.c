@@ -1,0 +1,194 @@
+/* /settings/client/portal-access/edit: add (no id) or edit (?id=N) a portal
+ * user.  Choosing a company fills in its primary email: instantly with
+ * JavaScript, and without it through the "Use company email" button, which
+ * posts prefill=1 and re-renders the form without saving. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "pages.h"
+#include "xml.h"
+
+enum { Q_ID, Q_CUSTOMER, Q_DONE };
+static const struct val_field query[] = {
+	[Q_ID] = {"id", val_id, 10, 0, "Portal user"},
+	[Q_CUSTOMER] = {"customer", val_id, 10, 0, "Company"},
+	[Q_DONE] = {"done", val_line, 10, 0, "Done"},
+};
+
+enum { F_ID, F_CUSTOMER, F_EMAIL, F_PASSWORD, F_PREFILL };
+static const struct val_field form[] = {
+	[F_ID] = {"id", val_id, 10, 0, "Portal user"},
+	[F_CUSTOMER] = {"customer", val_id, 10, VAL_REQUIRED, "Company"},
+	[F_EMAIL] = {"email", val_email, 254, 0, "Email"},
+	[F_PASSWORD] = {"password", val_password, 1024, VAL_SECRET, "Initial password"},
+	[F_PREFILL] = {"prefill", val_bool, 1, 0, "Use company email"},
+};
+
+struct options {
+	xmlNodePtr parent;
+	unsigned selected;
+	char selected_email[255];
+};
+
+static int add_option(void *ctx, const struct db_customer *c)
+{
+	struct options *o = ctx;
+	xmlNodePtr n = xml_text_el(o->parent, "customer", c->name);
+	xml_attr_int(n, "id", c->id);
+	xml_attr(n, "email", c->email);
+	if (c->id == o->selected) {
+		xml_attr(n, "selected", "1");
+		snprintf(o->selected_email, sizeof o->selected_email, "%s", c->email);
+	}
+	return 0;
+}
+
+static enum page_result pe_get(struct http *h, xmlNodePtr root)
+{
+	struct db_portal_user u;
+	struct options o;
+	enum db_result rc;
+	unsigned id = 0;
+	xmlNodePtr page, n;
+	const char *email;
+
+	memset(&u, 0, sizeof u);
+	memset(&o, 0, sizeof o);
+	if (h->method == HTTP_GET) {
+		id = h->q[Q_ID].st == VAL_OK ? (unsigned)h->q[Q_ID].num : 0;
+		o.selected = h->q[Q_CUSTOMER].st == VAL_OK ? (unsigned)h->q[Q_CUSTOMER].num : 0;
+	} else {
+		id = h->f[F_ID].st == VAL_OK ? (unsigned)h->f[F_ID].num : 0;
+		o.selected = h->f[F_CUSTOMER].st == VAL_OK ? (unsigned)h->f[F_CUSTOMER].num : 0;
+	}
+	if (id && (rc = db_portal_user_get(h->db, h->sess.tenant_id, id, &u)) != DB_OK)
+		return http_db_fail(rc);
+	if (id && o.selected == 0)
+		o.selected = u.customer_id;
+	page = xml_el(root, "portal-user-edit");
+	xml_attr_bool(page, "editable", h->sess.settings >= DB_PERM_EDIT);
+	xml_attr_bool(page, "portal-enabled", h->sess.tenant.portal_enabled);
+	n = xml_el(page, "customers");
+	o.parent = n;
+	if ((rc = db_customers_all(h->db, h->sess.tenant_id, add_option, &o)) != DB_OK)
+		return http_db_fail(rc);
+	n = xml_el(page, "user");
+	if (id) {
+		xml_attr_int(n, "id", u.id);
+		xml_attr(n, "status", u.status);
+	}
+	/* A new user's email starts as the chosen company's primary email. */
+	email = id ? u.email : o.selected_email;
+	if (h->method == HTTP_POST && h->f[F_PREFILL].st == VAL_OK && h->f[F_PREFILL].num)
+		email = o.selected_email;
+	xml_text_el(n, "email", email);
+	xml_text_el(n, "last-sign-in", u.last_sign_in);
+	if (h->method == HTTP_GET && h->q[Q_DONE].st == VAL_OK &&
+	    strcmp(h->q[Q_DONE].str, "resent") == 0)
+		http_notice(h, "success", "A new invitation is on its way; earlier links no longer work.");
+	if (h->method == HTTP_GET && h->q[Q_DONE].st == VAL_OK &&
+	    strcmp(h->q[Q_DONE].str, "off") == 0)
+		http_notice(h, "error", "The client portal is disabled: no invitation was sent.");
+	return PAGE_OK;
+}
+
+static enum page_result field_error(struct http *h, int f, const char *msg)
+{
+	h->f[f].st = VAL_INVALID;
+	h->f[f].error = msg;
+	h->form_errors++;
+	return PAGE_INVALID;
+}
+
+static enum page_result pe_post(struct http *h)
+{
+	int editing = h->f[F_ID].st == VAL_OK;
+	unsigned id = editing ? (unsigned)h->f[F_ID].num : 0;
+	const char *pw = h->f[F_PASSWORD].st == VAL_OK ? h->f[F_PASSWORD].str : NULL;
+	const char *email = h->f[F_EMAIL].str;
+	char hash[AUTH_HASH_LEN], target[300], before[300];
+	struct db_customer c;
+	struct db_portal_user old;
+	enum db_result rc;
+	enum auth_result arc;
+	int invited = 0;
+
+	memset(&old, 0, sizeof old);
+	if (h->f[F_PREFILL].st == VAL_OK && h->f[F_PREFILL].num) {
+		h->status = 200;
+		return PAGE_INVALID; /* re-render, nothing saved */
+	}
+	if (email == NULL)
+		return field_error(h, F_EMAIL, "Enter the login email.");
+	/* Hash before the transaction: 60 ms is too long to hold row locks. */
+	if (pw != NULL && (arc = auth_password_hash(pw, hash)) != AUTH_OK) {
+		h->retry_after = 2;
+		http_notice(h, "error", "The service is busy. Please try again in a moment.");
+		return arc == AUTH_BUSY ? PAGE_BUSY : PAGE_ERROR;
+	}
+	if ((rc = db_begin(h->db)) != DB_OK)
+		goto fail_nt;
+	if ((rc = db_customer_get(h->db, h->sess.tenant_id, (unsigned)h->f[F_CUSTOMER].num, &c)) ==
+	    DB_NOTFOUND) {
+		db_rollback(h->db);
+		return field_error(h, F_CUSTOMER, "Choose one of your customers.");
+	}
+	if (rc != DB_OK)
+		goto fail;
+	if (editing) {
+		if ((rc = db_portal_user_get(h->db, h->sess.tenant_id, id, &old)) != DB_OK)
+			goto fail;
+		rc = db_portal_user_update(h->db, h->sess.tenant_id, id, c.id, c.name, email);
+		if (rc == DB_OK && pw != NULL)
+			rc = db_portal_user_set_password(h->db, h->sess.tenant_id, id, hash);
+		snprintf(before, sizeof before, "%s <%s>", old.company, old.email);
+	} else {
+		rc = db_portal_user_add(h->db, h->sess.tenant_id, c.id, c.name, email, pw ? hash : NULL,
+					&id);
+		/* No invitation while the portal is off: the row says "Not
+		 * invited" and Resend works once it is on. */
+		if (rc == DB_OK && h->sess.tenant.portal_enabled) {
+			rc = invite_enqueue(h, id, c.name, email);
+			invited = 1;
+		}
+	}
+	if (rc == DB_DUP) {
+		db_rollback(h->db);
+		return field_error(h, F_EMAIL, "This email already has portal access with your company.");
+	}
+	if (rc != DB_OK)
+		goto fail;
+	snprintf(target, sizeof target, "%s <%s>%s", c.name, email, pw ? " (password set)" : "");
+	if ((rc = http_audit(h, editing ? "portal_user.update" : "portal_user.add", target,
+			     editing ? before : NULL, target)) != DB_OK)
+		goto fail;
+	if ((rc = db_commit(h->db)) != DB_OK)
+		goto fail_nt;
+	sodium_memzero(hash, sizeof hash);
+	return http_redirect(h, editing ? "/settings/client/portal-access?done=saved"
+				: invited		 ? "/settings/client/portal-access?done=invited"
+							 : "/settings/client/portal-access?done=added");
+fail:
+	db_rollback(h->db);
+fail_nt:
+	sodium_memzero(hash, sizeof hash);
+	return http_db_fail(rc);
+}
+
+const struct page page_portal_user_edit = {
+	.path = "/settings/client/portal-access/edit",
+	.name = "portal-user-edit",
+	.title = "Portal User",
+	.methods = HTTP_GET | HTTP_POST,
+	.auth = PAGE_OFFICE,
+	.need_view = DB_PERM_VIEW,
+	.need_edit = DB_PERM_EDIT,
+	.query = query,
+	.nquery = sizeof query / sizeof query[0],
+	.form = form,
+	.nform = sizeof form / sizeof form[0],
+	.get = pe_get,
+	.post = pe_post,
+};

@@ -1,0 +1,56 @@
+/* /settings/client/portal-access/resend: a new invitation; the new link
+ * kills every earlier one. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "pages.h"
+
+enum { F_ID };
+static const struct val_field form[] = {
+	[F_ID] = {"id", val_id, 10, VAL_REQUIRED, "Portal user"},
+};
+
+static enum page_result resend_post(struct http *h)
+{
+	unsigned id = (unsigned)h->f[F_ID].num;
+	struct db_portal_user u;
+	enum db_result rc;
+	char target[300];
+
+	snprintf(h->location, sizeof h->location,
+		 "/settings/client/portal-access/edit?id=%u&done=%s", id,
+		 h->sess.tenant.portal_enabled ? "resent" : "off");
+	if ((rc = db_begin(h->db)) != DB_OK)
+		return http_db_fail(rc);
+	if ((rc = db_portal_user_get(h->db, h->sess.tenant_id, id, &u)) != DB_OK)
+		goto fail;
+	if (!h->sess.tenant.portal_enabled) {
+		db_rollback(h->db);
+		return PAGE_REDIRECT;
+	}
+	if ((rc = invite_enqueue(h, u.id, u.company, u.email)) != DB_OK)
+		goto fail;
+	snprintf(target, sizeof target, "%s <%s>", u.company, u.email);
+	if ((rc = http_audit(h, "portal_user.resend_invitation", target, NULL, NULL)) != DB_OK)
+		goto fail;
+	if ((rc = db_commit(h->db)) != DB_OK)
+		return http_db_fail(rc);
+	return PAGE_REDIRECT;
+fail:
+	db_rollback(h->db);
+	return http_db_fail(rc);
+}
+
+const struct page page_portal_user_resend = {
+	.path = "/settings/client/portal-access/resend",
+	.name = "portal-user-resend",
+	.title = "Resend Invitation",
+	.methods = HTTP_POST,
+	.auth = PAGE_OFFICE,
+	.need_view = DB_PERM_VIEW,
+	.need_edit = DB_PERM_EDIT,
+	.form = form,
+	.nform = sizeof form / sizeof form[0],
+	.post = resend_post,
+};
