@@ -162,6 +162,25 @@ static int cmd_demo(struct db *db)
 		if (rc != DB_OK)
 			return 1;
 	}
+	/* Portal users as on the seed's list (mailboxes on reserved domains). */
+	static const struct {
+		const char *customer, *email;
+	} portal[] = {
+		{"ABM Apartments", "office@abm-apartments.example.com"},
+		{"Cool Air", "service@coolair.example.com"},
+		{"Cool Air", "dispatch@coolair.example.com"},
+		{"The Loop", "manager@theloop.example.com"},
+		{"Anderson Windows", "info@andersonwindows.example.com"},
+	};
+	for (size_t i = 0; i < sizeof portal / sizeof portal[0]; i++) {
+		unsigned cid, uid;
+		enum db_result rc = db_customer_by_name(db, demo, portal[i].customer, &cid);
+		if (rc == DB_OK)
+			rc = db_portal_user_add(db, demo, cid, portal[i].customer, portal[i].email,
+						NULL, &uid);
+		if (rc != DB_OK && rc != DB_DUP)
+			return 1;
+	}
 	if (db_customer_by_name(db, acme, "Northwind Storage", &id) == DB_NOTFOUND &&
 	    db_customer_insert(db, acme, "Northwind Storage", "ops@northwind.example.com",
 			       "555-0201", &id) != DB_OK)

@@ -992,6 +992,340 @@ static void test_db_down(void)
 	hc_free(h);
 }
 
+#define PA "/settings/client/portal-access"
+
+/* POSTs fields (after csrf from page) to path; returns the status, *out the
+ * XML answer (caller frees) when asked. */
+static long post_form(struct hc *h, const char *csrf_page, const char *path, const char *fields,
+		      xmlDocPtr *out, char *location, size_t locsz)
+{
+	char csrf[65], body[8192], b[1024];
+	struct hc_resp r;
+	long st;
+
+	if (hc_csrf(h, csrf_page, csrf) != 0)
+		snprintf(csrf, sizeof csrf, "%064d", 0);
+	snprintf(body, sizeof body, "csrf=%s&%s", csrf, fields);
+	hc_req(h, "POST", path, "application/x-www-form-urlencoded", body,
+	       "Accept: application/xml", &r);
+	st = r.status;
+	if (out)
+		*out = hc_xml(&r);
+	if (location)
+		snprintf(location, locsz, "%s", hc_header(&r, "Location", b, sizeof b) ?: "");
+	hc_resp_free(&r);
+	return st;
+}
+
+static void test_customers(void)
+{
+	struct hc *h = client(), *viewer = client();
+	xmlDocPtr d;
+	char *v, path[256], loc[512];
+
+	ok(hc_login(h, "admin@demo.test", PW) == 303, "admin signs in");
+	d = get_xml(h, "/settings/customers", 200, "customers list");
+	ok(xp_is(d, "string(/page/customers/list/@sort)", "name") &&
+		   xp_is(d, "string(/page/customers/list/rows/customer[1]/name)", "ABM Apartments"),
+	   "sorted by name, ascending");
+	ok(xp_is(d, "string(/page/customers/list/rows/customer[name='Cool Air']/@portal-users)", "2"),
+	   "the portal users count per customer");
+	xmlFreeDoc(d);
+	d = get_xml(h, "/settings/customers?sort=name&dir=desc", 200, "customers sorted descending");
+	ok(xp_is(d, "string(/page/customers/list/rows/customer[1]/name)", "The Loop"),
+	   "descending: The Loop first");
+	xmlFreeDoc(d);
+	d = get_xml(h, "/settings/customers?q=AIR", 200, "customers filtered");
+	ok(xp_is(d, "string(/page/customers/list/@total)", "1") &&
+		   xp_is(d, "string(/page/customers/list/rows/customer/name)", "Cool Air"),
+	   "the filter is a case-insensitive substring");
+	xmlFreeDoc(d);
+	d = get_xml(h, "/settings/customers?q=%25", 200, "a filter of %");
+	ok(xp_is(d, "string(/page/customers/list/@total)", "0"), "% in the filter is literal");
+	xmlFreeDoc(d);
+	d = get_xml(h, "/settings/customers?sort=phone", 400, "an unknown sort key: 400");
+	xmlFreeDoc(d);
+	d = get_xml(h, "/settings/customers?per=7", 400, "a page size other than 10/25/50/100: 400");
+	xmlFreeDoc(d);
+
+	ok(post_form(h, "/settings/customers/edit", "/settings/customers/edit",
+		     "name=Zephyr+Heating&email=Office%40Zephyr.example.com&phone=555-0199&city=Dayton",
+		     NULL, loc, sizeof loc) == 303 &&
+		   strcmp(loc, "/settings/customers?done=saved") == 0,
+	   "add a customer: 303 to the list");
+	v = sql1("SELECT CONCAT(id, '|', primary_email) FROM customers WHERE name = 'Zephyr Heating'");
+	ok(v && strstr(v, "|office@zephyr.example.com"), "stored, email normalised (%s)", v);
+	unsigned zid = v ? (unsigned)atoi(v) : 0;
+	free(v);
+	ok(post_form(h, "/settings/customers/edit", "/settings/customers/edit",
+		     "name=Zephyr+Heating", &d, NULL, 0) == 422 &&
+		   xp_is(d, "string(/page/form/field[@name='name']/@error)",
+			 "Another customer already has this name."),
+	   "a duplicate name: 422 with a message");
+	xmlFreeDoc(d);
+	ok(post_form(h, "/settings/customers/edit", "/settings/customers/edit",
+		     "name=&email=not-an-email", &d, NULL, 0) == 422 &&
+		   xp_is(d, "count(/page/form/field[@error])", "2"),
+	   "a missing name and a bad email: 422, two messages");
+	xmlFreeDoc(d);
+	/* Renaming a customer renames its portal users' company. */
+	v = sql1("SELECT id FROM customers WHERE name = 'Anderson Windows'");
+	snprintf(path, sizeof path, "/settings/customers/edit?id=%s", v ? v : "0");
+	char fields[256];
+	snprintf(fields, sizeof fields, "id=%s&name=Anderson+Windows+%%26+Doors", v ? v : "0");
+	free(v);
+	ok(post_form(h, path, "/settings/customers/edit", fields, NULL, NULL, 0) == 303,
+	   "rename a customer");
+	v = sql1("SELECT company_name FROM portal_users WHERE email = 'info@andersonwindows.example.com'");
+	ok(v && strcmp(v, "Anderson Windows & Doors") == 0, "its portal users follow (%s)", v);
+	free(v);
+	snprintf(fields, sizeof fields, "id=%s&name=Anderson+Windows", strrchr(path, '=') + 1);
+	post_form(h, path, "/settings/customers/edit", fields, NULL, NULL, 0);
+	/* Another tenant's customer: 404. */
+	v = sql1("SELECT c.id FROM customers c JOIN tenants t ON t.id = c.tenant_id WHERE t.slug = 'acme' LIMIT 1");
+	snprintf(path, sizeof path, "/settings/customers/edit?id=%s", v ? v : "0");
+	d = get_xml(h, path, 404, "another tenant's customer: 404");
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, "id=%s&name=Hijacked", v ? v : "0");
+	ok(post_form(h, "/settings/customers", "/settings/customers/edit", fields, NULL, NULL, 0) == 404,
+	   "saving another tenant's customer: 404");
+	free(v);
+	ok(hc_login(viewer, "viewer@demo.test", PW) == 303, "viewer signs in");
+	ok(post_form(viewer, "/settings/customers", "/settings/customers/edit", "name=Nope", NULL,
+		     NULL, 0) == 403,
+	   "settings view cannot add customers (403)");
+	free(sql1("DELETE FROM audit_log WHERE target = 'customer %u'", zid));
+	free(sql1("DELETE FROM customers WHERE id = %u", zid));
+	hc_free(h);
+	hc_free(viewer);
+}
+
+static void test_portal_users(void)
+{
+	struct hc *acme = client(), *demo = client();
+	xmlDocPtr d;
+	char *v, path[512], fields[1024], loc[512];
+
+	ok(hc_login(acme, "admin@acme.test", PW) == 303, "acme admin signs in");
+	free(sql1("DELETE FROM portal_users WHERE tenant_id = (SELECT id FROM tenants WHERE slug = 'acme')"));
+	d = get_xml(acme, PA, 200, "empty portal users list");
+	ok(xp_is(d, "string(/page/portal-access/list/@total)", "0") &&
+		   xp_is(d, "string(/page/portal-access/list/@first)", "0") &&
+		   xp_is(d, "count(//rows/user)", "0"),
+	   "empty: 0 of 0");
+	xmlFreeDoc(d);
+	char *cid = sql1("SELECT c.id FROM customers c JOIN tenants t ON t.id = c.tenant_id "
+			 "WHERE t.slug = 'acme' AND c.name = 'Northwind Storage'");
+	/* Prefill: the company's primary email, with and without JavaScript. */
+	snprintf(path, sizeof path, PA "/edit?customer=%s", cid ? cid : "0");
+	d = get_xml(acme, path, 200, "add form for a chosen company");
+	ok(xp_is(d, "string(/page/portal-user-edit/user/email)", "ops@northwind.example.com"),
+	   "the email starts as the company's primary email");
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, "customer=%s&email=&prefill=1", cid ? cid : "0");
+	ok(post_form(acme, PA "/edit", PA "/edit", fields, &d, NULL, 0) == 200 &&
+		   xp_is(d, "string(/page/portal-user-edit/user/email)", "ops@northwind.example.com"),
+	   "\"Use company email\" without JavaScript fills it server-side, saves nothing");
+	xmlFreeDoc(d);
+	v = sql1("SELECT COUNT(*) FROM portal_users WHERE email = 'ops@northwind.example.com'");
+	ok(v && strcmp(v, "0") == 0, "nothing was saved by the prefill");
+	free(v);
+
+	/* The portal is off for acme: the user is added, not invited. */
+	free(sql1("UPDATE tenants SET portal_enabled = 0 WHERE slug = 'acme'"));
+	snprintf(fields, sizeof fields, "customer=%s&email=+Ops%%40Northwind.Example.com+", cid);
+	ok(post_form(acme, PA "/edit", PA "/edit", fields, NULL, loc, sizeof loc) == 303 &&
+		   strcmp(loc, PA "?done=added") == 0,
+	   "add (email trimmed, lowercased): 303, added");
+	d = get_xml(acme, PA, 200, "list with one user");
+	ok(xp_is(d, "string(//rows/user[1]/email)", "ops@northwind.example.com") &&
+		   xp_is(d, "string(//rows/user[1]/@status)", "not_invited") &&
+		   xp_is(d, "string(//rows/user[1]/company)", "Northwind Storage"),
+	   "one row: Northwind Storage, Not invited (portal off)");
+	ok(xp_is(d, "string(/page/portal-access/list/@first)", "1") &&
+		   xp_is(d, "string(/page/portal-access/list/@last)", "1") &&
+		   xp_is(d, "string(/page/portal-access/list/@total)", "1"),
+	   "1 - 1 of 1");
+	char *uid = xp(d, "string(//rows/user[1]/@id)");
+	xmlFreeDoc(d);
+	v = sql1("SELECT COUNT(*) FROM mail_outbox WHERE to_addr = 'ops@northwind.example.com'");
+	ok(v && strcmp(v, "0") == 0, "no invitation while the portal is disabled");
+	free(v);
+	snprintf(fields, sizeof fields, "customer=%s&email=OPS%%40northwind.example.com", cid);
+	ok(post_form(acme, PA "/edit", PA "/edit", fields, &d, NULL, 0) == 422 &&
+		   xp_is(d, "string(/page/form/field[@name='email']/@error)",
+			 "This email already has portal access with your company."),
+	   "the same login email again (any case): 422 with a clear message");
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, "customer=%s&email=x%%40northwind.example.com&password=password123", cid);
+	ok(post_form(acme, PA "/edit", PA "/edit", fields, &d, NULL, 0) == 422 &&
+		   xp_is(d, "string(/page/form/field[@name='password']/@value)", ""),
+	   "a common password: 422, never echoed");
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, "customer=%s&email=not-an-email", cid);
+	ok(post_form(acme, PA "/edit", PA "/edit", fields, NULL, NULL, 0) == 422, "a bad email: 422");
+	ok(post_form(acme, PA "/edit", PA "/edit", "customer=1&email=a%40b.example.com", NULL, NULL, 0) == 422,
+	   "another tenant's customer as company: 422");
+	ok(post_form(acme, PA "/edit", PA "/edit", "customer=1&email=a%40b.example.com&csrf=x", NULL,
+		     NULL, 0) == 403, "a second csrf field: 403");
+	/* Resend while disabled: refused with a message; enabled: a new link. */
+	snprintf(fields, sizeof fields, "id=%s", uid);
+	ok(post_form(acme, PA, PA "/resend", fields, NULL, loc, sizeof loc) == 303 && strstr(loc, "done=off"),
+	   "resend while the portal is off sends nothing");
+	free(sql1("UPDATE tenants SET portal_enabled = 1 WHERE slug = 'acme'"));
+	ok(post_form(acme, PA, PA "/resend", fields, NULL, loc, sizeof loc) == 303 && strstr(loc, "done=resent"),
+	   "resend once the portal is on");
+	v = sql1("SELECT CONCAT(COUNT(*), '|', MIN(kind), '|', MIN(secret IS NOT NULL OR status = 'sent')) FROM mail_outbox WHERE to_addr = 'ops@northwind.example.com'");
+	ok(v && strcmp(v, "1|invitation|1") == 0, "one invitation in the outbox, its token sealed (%s)", v);
+	free(v);
+	ok(post_form(acme, PA, PA "/resend", fields, NULL, NULL, 0) == 303, "resend again");
+	v = sql1("SELECT CONCAT(SUM(used_at IS NULL), '|', COUNT(*)) FROM one_time_tokens t JOIN portal_users u ON u.id = t.portal_user_id WHERE u.email = 'ops@northwind.example.com'");
+	ok(v && strcmp(v, "1|2") == 0, "a new link kills the earlier one (live|all = %s)", v);
+	free(v);
+	v = sql1("SELECT COUNT(*) FROM audit_log WHERE action = 'portal_user.resend_invitation' AND target LIKE '%%ops@northwind%%'");
+	ok(v && atoi(v) >= 2, "each resend is audited");
+	free(v);
+
+	/* Paging, sorting, filtering over 25 users. */
+	free(sql1("INSERT INTO portal_users (tenant_id, customer_id, company_name, email) SELECT c.tenant_id, c.id, c.name, CONCAT('user', LPAD(seq, 2, '0'), '@page.example.com') FROM customers c JOIN tenants t ON t.id = c.tenant_id JOIN seq_1_to_24 WHERE t.slug = 'acme' AND c.name = 'Northwind Storage'"));
+	d = get_xml(acme, PA "?sort=email&page=3&per=10", 200, "page 3 of 25 by email");
+	ok(xp_is(d, "string(/page/portal-access/list/@first)", "21") &&
+		   xp_is(d, "string(/page/portal-access/list/@last)", "25") &&
+		   xp_is(d, "string(/page/portal-access/list/@pages)", "3") &&
+		   xp_is(d, "count(//rows/user)", "5"),
+	   "last page: 21 - 25 of 25");
+	xmlFreeDoc(d);
+	d = get_xml(acme, PA "?sort=email&page=99", 200, "a page past the end");
+	ok(xp_is(d, "string(/page/portal-access/list/@page)", "3"), "shows the last page");
+	xmlFreeDoc(d);
+	d = get_xml(acme, PA "?sort=email&dir=desc", 200, "sorted by email, descending");
+	ok(xp_is(d, "string(//rows/user[1]/email)", "user24@page.example.com") &&
+		   xp_is(d, "count(//rows/user)", "10"),
+	   "descending: user24 first, 10 per page");
+	xmlFreeDoc(d);
+	d = get_xml(acme, PA "?sort=email&per=25", 200, "25 per page");
+	ok(xp_is(d, "count(//rows/user)", "25") &&
+		   xp_is(d, "string(//rows/user[1]/email)", "ops@northwind.example.com"),
+	   "page size 25: all rows, ascending");
+	xmlFreeDoc(d);
+	d = get_xml(acme, PA "?q=USER1", 200, "filtered");
+	ok(xp_is(d, "string(/page/portal-access/list/@total)", "10"), "USER1 matches 10 (user10..user19)");
+	xmlFreeDoc(d);
+	d = get_xml(acme, PA "?q=nobody-matches", 200, "a filter with no match");
+	ok(xp_is(d, "string(/page/portal-access/list/@total)", "0"), "no match: 0 of 0");
+	xmlFreeDoc(d);
+	d = get_xml(acme, PA "?sort=status", 400, "an unknown sort key: 400");
+	xmlFreeDoc(d);
+	d = get_xml(acme, PA "?dir=up", 400, "a bad direction: 400");
+	xmlFreeDoc(d);
+
+	/* Concurrent adds of one email: one user, clear errors for the rest. */
+	{
+		struct hc *hs[8];
+		CURLM *m = curl_multi_init();
+		CURL *es[8];
+		char bodies[8][512], ck[8][256];
+		int running = 0, created = 0, refused = 0;
+		for (int i = 0; i < 8; i++) {
+			char csrf[65], url[256];
+			hs[i] = client();
+			hc_login(hs[i], "admin@acme.test", PW);
+			hc_csrf(hs[i], PA "/edit", csrf);
+			snprintf(bodies[i], sizeof bodies[i], "csrf=%s&customer=%s&email=race%%40northwind.example.com", csrf, cid);
+			snprintf(ck[i], sizeof ck[i], "gh_office=%s", hc_cookie(hs[i], "gh_office"));
+			es[i] = curl_easy_init();
+			snprintf(url, sizeof url, "%s" PA "/edit", base);
+			curl_easy_setopt(es[i], CURLOPT_URL, url);
+			curl_easy_setopt(es[i], CURLOPT_POSTFIELDS, bodies[i]);
+			curl_easy_setopt(es[i], CURLOPT_COOKIE, ck[i]);
+			curl_easy_setopt(es[i], CURLOPT_WRITEFUNCTION, discard);
+			curl_multi_add_handle(m, es[i]);
+		}
+		do {
+			curl_multi_perform(m, &running);
+			curl_multi_poll(m, NULL, 0, 50, NULL);
+		} while (running > 0);
+		for (int i = 0; i < 8; i++) {
+			long st = 0;
+			curl_easy_getinfo(es[i], CURLINFO_RESPONSE_CODE, &st);
+			created += st == 303;
+			refused += st == 422;
+			curl_multi_remove_handle(m, es[i]);
+			curl_easy_cleanup(es[i]);
+			hc_free(hs[i]);
+		}
+		curl_multi_cleanup(m);
+		v = sql1("SELECT COUNT(*) FROM portal_users WHERE email = 'race@northwind.example.com'");
+		ok(created == 1 && refused == 7 && v && strcmp(v, "1") == 0,
+		   "8 simultaneous adds of one email: 1 created, 7 told it is taken, 1 row");
+		free(v);
+	}
+
+	/* Another tenant's portal user: 404 everywhere. */
+	ok(hc_login(demo, "admin@demo.test", PW) == 303, "demo admin signs in");
+	snprintf(path, sizeof path, PA "/edit?id=%s", uid);
+	d = get_xml(demo, path, 404, "another tenant's portal user: 404");
+	xmlFreeDoc(d);
+	snprintf(path, sizeof path, PA "/delete?id=%s", uid);
+	d = get_xml(demo, path, 404, "deleting another tenant's portal user: 404");
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, "id=%s", uid);
+	ok(post_form(demo, PA, PA "/delete", fields, NULL, NULL, 0) == 404, "POST delete of another tenant's user: 404");
+	ok(post_form(demo, PA, PA "/resend", fields, NULL, NULL, 0) == 404, "resend for another tenant's user: 404");
+
+	/* Edit: change the email and set a password: Active. */
+	snprintf(fields, sizeof fields, "id=%s&customer=%s&email=ops2%%40northwind.example.com&password=a-long-enough-secret", uid, cid);
+	ok(post_form(acme, PA "/edit", PA "/edit", fields, NULL, loc, sizeof loc) == 303 && strstr(loc, "done=saved"),
+	   "edit: new email and a password");
+	snprintf(path, sizeof path, PA "/edit?id=%s", uid);
+	d = get_xml(acme, path, 200, "the edited user");
+	ok(xp_is(d, "string(/page/portal-user-edit/user/email)", "ops2@northwind.example.com") &&
+		   xp_is(d, "string(/page/portal-user-edit/user/@status)", "active"),
+	   "new email, status Active");
+	xmlFreeDoc(d);
+	v = sql1("SELECT LEFT(password_hash, 10) FROM portal_users WHERE email = 'ops2@northwind.example.com'");
+	ok(v && strcmp(v, "$argon2id$") == 0, "the password is stored as an Argon2id hash only");
+	free(v);
+
+	/* Delete two, with confirmation; their sessions end. */
+	char *u2 = sql1("SELECT id FROM portal_users WHERE email = 'user01@page.example.com'");
+	free(sql1("INSERT INTO sessions (token_hash, kind, tenant_id, portal_user_id, expires_at) VALUES (UNHEX(SHA2('del-test', 256)), 'portal', (SELECT id FROM tenants WHERE slug = 'acme'), %s, NOW(6) + INTERVAL 1 HOUR)", u2));
+	snprintf(path, sizeof path, PA "/delete?id=%s&id=%s", uid, u2);
+	d = get_xml(acme, path, 200, "delete confirmation");
+	ok(xp_is(d, "string(/page/portal-user-delete/@count)", "2") &&
+		   xp_is(d, "count(/page/portal-user-delete/user)", "2") &&
+		   xp_is(d, "string(/page/portal-user-delete/user[2]/email)", "user01@page.example.com"),
+	   "the confirmation names how many and which");
+	xmlFreeDoc(d);
+	v = sql1("SELECT COUNT(*) FROM portal_users WHERE id IN (%s, %s)", uid, u2);
+	ok(v && strcmp(v, "2") == 0, "nothing deleted before confirming");
+	free(v);
+	snprintf(fields, sizeof fields, "id=%s&id=%s", uid, u2);
+	{
+		char body[512];
+		struct hc_resp r;
+		snprintf(body, sizeof body, "csrf=%064d&%s", 0, fields);
+		hc_post(acme, PA "/delete", body, &r);
+		ok(r.status == 403, "delete without a valid CSRF token: 403");
+		hc_resp_free(&r);
+	}
+	ok(post_form(acme, PA, PA "/delete", fields, NULL, loc, sizeof loc) == 303 && strstr(loc, "done=deleted"),
+	   "confirmed: deleted, 303 to the list");
+	v = sql1("SELECT (SELECT COUNT(*) FROM portal_users WHERE id IN (%s, %s)) + (SELECT COUNT(*) FROM sessions WHERE token_hash = UNHEX(SHA2('del-test', 256)))", uid, u2);
+	ok(v && strcmp(v, "0") == 0, "both gone, and the deleted user's session with them");
+	free(v);
+	v = sql1("SELECT COUNT(*) FROM audit_log WHERE action = 'portal_user.delete' AND target LIKE '%%user01@page%%'");
+	ok(v && strcmp(v, "1") == 0, "each deletion is audited");
+	free(v);
+	free(u2);
+	free(uid);
+	free(cid);
+	free(sql1("DELETE FROM portal_users WHERE tenant_id = (SELECT id FROM tenants WHERE slug = 'acme')"));
+	free(sql1("UPDATE tenants SET portal_enabled = 0 WHERE slug = 'acme'"));
+	hc_free(acme);
+	hc_free(demo);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -1009,6 +1343,8 @@ int main(void)
 	test_signin();
 	test_timeouts();
 	test_portal_settings();
+	test_customers();
+	test_portal_users();
 	test_throttle();
 	test_keepalive();
 	test_flood();
