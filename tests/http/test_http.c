@@ -1041,7 +1041,7 @@ static void test_customers(void)
 	   "the filter is a case-insensitive substring");
 	xmlFreeDoc(d);
 	d = get_xml(h, "/settings/customers?q=%25", 200, "a filter of %");
-	ok(xp_is(d, "string(/page/customers/list/@total)", "0"), "% in the filter is literal");
+	ok(xp_is(d, "string(/page/customers/list/@total)", "0"), "%% in the filter is literal");
 	xmlFreeDoc(d);
 	d = get_xml(h, "/settings/customers?sort=phone", 400, "an unknown sort key: 400");
 	xmlFreeDoc(d);
