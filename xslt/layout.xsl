@@ -18,13 +18,42 @@
     - field-error (name)               the error message element for a field
     - field-error-id (name)            the id used by field-error
     - escape-attr (text)               text escaped for an HTML attribute value
+    - text-field (name, label, ...)    a labelled <input> with its help and error
+    - encode-uri-component (text)      text percent-encoded for a query value
+    - datetime (value)                 an xs:dateTime as <time>, "Never" if empty
+    - status-badge (status)            a portal user's status as a badge
+
+  List toolkit (docs/contract.md, "List pages"); every template takes
+  path (the page's path, e.g. /settings/customers) and list (the <list>
+  element, default: the context node's list child):
+    - list-url (path, list, sort, dir, q, per, page)
+                                       a link to another view of the list:
+                                        each parameter defaults to the current
+                                        one (page: none, i.e. the first)
+    - list-filter-bar (path, list)     GET form: q, hidden sort/dir/per,
+                                        "Filter" and "Clear filter"
+    - list-th (path, list, key, label) a column header: a sort link with
+                                        aria-sort when the list has a column
+                                        with that key, else plain text
+    - list-empty-row (list, colspan, empty)
+                                        the one row of an empty table: empty
+                                        text, or "No match for the filter."
+    - list-footer (path, list)         list-page-size, then list-pager
+    - list-page-size (path, list)      GET form: select per, hidden
+                                        sort/dir/q, "Show" (.js-hide)
+    - list-pager (path, list)          "first – last of total" and the
+                                        first/previous/next/last links
 -->
-<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+                xmlns:str="http://exslt.org/strings"
+                exclude-result-prefixes="str">
 
   <xsl:output method="html" encoding="UTF-8" indent="no"
               doctype-system="about:legacy-compat"/>
 
-  <xsl:strip-space elements="page menu section form frame-origins error"/>
+  <xsl:strip-space elements="page menu section form frame-origins error
+                              list rows customers customer-edit portal-access
+                              portal-user-edit portal-user-delete"/>
 
   <!-- ================================================================ -->
   <!-- Entry points                                                     -->
@@ -312,6 +341,548 @@
       <xsl:with-param name="from" select="'&quot;'"/>
       <xsl:with-param name="to" select="'&amp;quot;'"/>
     </xsl:call-template>
+  </xsl:template>
+
+  <!-- A labelled text-like <input> in a <div class="field">: the echoed
+       value (field-value), help text (id NAME-help), aria attributes and the
+       error message.  echo false: never a value (passwords).  show-error
+       false: ignore an error /page/form carries for it. -->
+  <xsl:template name="text-field">
+    <xsl:param name="name"/>
+    <xsl:param name="label"/>
+    <xsl:param name="type" select="'text'"/>
+    <xsl:param name="model" select="''"/>
+    <xsl:param name="editable" select="true()"/>
+    <xsl:param name="required" select="false()"/>
+    <xsl:param name="autocomplete" select="''"/>
+    <xsl:param name="maxlength" select="''"/>
+    <xsl:param name="help" select="''"/>
+    <xsl:param name="echo" select="true()"/>
+    <xsl:param name="show-error" select="true()"/>
+    <xsl:variable name="help-id">
+      <xsl:if test="string($help) != ''">
+        <xsl:value-of select="concat($name, '-help')"/>
+      </xsl:if>
+    </xsl:variable>
+    <xsl:variable name="has-err">
+      <xsl:if test="$show-error">
+        <xsl:call-template name="field-has-error">
+          <xsl:with-param name="name" select="$name"/>
+        </xsl:call-template>
+      </xsl:if>
+    </xsl:variable>
+    <div class="field">
+      <xsl:if test="$has-err = '1'">
+        <xsl:attribute name="class">field has-error</xsl:attribute>
+      </xsl:if>
+      <label for="{$name}">
+        <xsl:value-of select="$label"/>
+      </label>
+      <input type="{$type}" id="{$name}" name="{$name}">
+        <xsl:if test="string($autocomplete) != ''">
+          <xsl:attribute name="autocomplete">
+            <xsl:value-of select="$autocomplete"/>
+          </xsl:attribute>
+        </xsl:if>
+        <xsl:if test="$type = 'email'">
+          <xsl:attribute name="spellcheck">false</xsl:attribute>
+          <xsl:attribute name="autocapitalize">off</xsl:attribute>
+        </xsl:if>
+        <xsl:if test="string($maxlength) != ''">
+          <xsl:attribute name="maxlength">
+            <xsl:value-of select="$maxlength"/>
+          </xsl:attribute>
+        </xsl:if>
+        <xsl:if test="$required">
+          <xsl:attribute name="required">required</xsl:attribute>
+        </xsl:if>
+        <xsl:if test="not($editable)">
+          <xsl:attribute name="disabled">disabled</xsl:attribute>
+        </xsl:if>
+        <xsl:choose>
+          <xsl:when test="$show-error">
+            <xsl:call-template name="field-aria">
+              <xsl:with-param name="name" select="$name"/>
+              <xsl:with-param name="help-id" select="string($help-id)"/>
+            </xsl:call-template>
+          </xsl:when>
+          <xsl:when test="string($help-id) != ''">
+            <xsl:attribute name="aria-describedby">
+              <xsl:value-of select="$help-id"/>
+            </xsl:attribute>
+          </xsl:when>
+        </xsl:choose>
+        <xsl:if test="$echo">
+          <xsl:attribute name="value">
+            <xsl:call-template name="field-value">
+              <xsl:with-param name="name" select="$name"/>
+              <xsl:with-param name="model" select="$model"/>
+            </xsl:call-template>
+          </xsl:attribute>
+        </xsl:if>
+      </input>
+      <xsl:if test="string($help-id) != ''">
+        <p class="help" id="{$help-id}">
+          <xsl:value-of select="$help"/>
+        </p>
+      </xsl:if>
+      <xsl:if test="$show-error">
+        <xsl:call-template name="field-error">
+          <xsl:with-param name="name" select="$name"/>
+        </xsl:call-template>
+      </xsl:if>
+    </div>
+  </xsl:template>
+
+  <!-- ================================================================ -->
+  <!-- URLs                                                             -->
+  <!-- ================================================================ -->
+
+  <!-- The characters a query value keeps as they are (RFC 3986
+       unreserved), and printable ASCII from U+0020 to U+007E in order: a
+       character's position in the latter gives its code. -->
+  <xsl:variable name="gh-uri-unreserved"
+                select="'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~'"/>
+  <xsl:variable name="gh-uri-ascii-rtf">
+    <xsl:text> !"#$%&amp;'()*+,-./0123456789:;&lt;=&gt;?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~</xsl:text>
+  </xsl:variable>
+  <xsl:variable name="gh-uri-ascii" select="string($gh-uri-ascii-rtf)"/>
+
+  <!-- text percent-encoded like JavaScript's encodeURIComponent, for a
+       value in a query string: every ASCII character other than
+       A-Z a-z 0-9 - _ . ~ becomes %XX (space is %20).
+
+       Characters beyond ASCII: XSLT 1.0 cannot tell their code.  When the
+       host registers EXSLT (xsltproc does) str:encode-uri writes their
+       UTF-8 bytes as %XX; the server's renderer (fcgi/core/render.c)
+       registers no extension, and there they stay as they are: libxml2's
+       HTML serializer percent-encodes every non-ASCII byte of an href,
+       action or src attribute as UTF-8, so the HTML is the same either way
+       (and a raw non-ASCII character in a URL is valid: browsers send it
+       as UTF-8).  Use the result in those attributes only.
+
+       The string is halved recursively, so the depth stays log2(length). -->
+  <xsl:template name="encode-uri-component">
+    <xsl:param name="text"/>
+    <xsl:variable name="t" select="string($text)"/>
+    <xsl:variable name="len" select="string-length($t)"/>
+    <xsl:choose>
+      <xsl:when test="translate($t, $gh-uri-unreserved, '') = ''">
+        <xsl:value-of select="$t"/>
+      </xsl:when>
+      <xsl:when test="$len = 1">
+        <xsl:call-template name="gh-encode-char">
+          <xsl:with-param name="c" select="$t"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="half" select="floor($len div 2)"/>
+        <xsl:call-template name="encode-uri-component">
+          <xsl:with-param name="text" select="substring($t, 1, $half)"/>
+        </xsl:call-template>
+        <xsl:call-template name="encode-uri-component">
+          <xsl:with-param name="text" select="substring($t, $half + 1)"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- One character that is not unreserved. -->
+  <xsl:template name="gh-encode-char">
+    <xsl:param name="c"/>
+    <xsl:choose>
+      <xsl:when test="contains($gh-uri-ascii, $c)">
+        <xsl:call-template name="gh-percent">
+          <xsl:with-param name="code"
+                          select="32 + string-length(substring-before($gh-uri-ascii, $c))"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:when test="$c = '&#9;'">%09</xsl:when>
+      <xsl:when test="$c = '&#10;'">%0A</xsl:when>
+      <xsl:when test="$c = '&#13;'">%0D</xsl:when>
+      <xsl:when test="$c = '&#127;'">%7F</xsl:when>
+      <xsl:when test="function-available('str:encode-uri')">
+        <xsl:value-of select="str:encode-uri($c, true())"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:value-of select="$c"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="gh-percent">
+    <xsl:param name="code"/>
+    <xsl:text>%</xsl:text>
+    <xsl:value-of select="substring('0123456789ABCDEF', floor($code div 16) + 1, 1)"/>
+    <xsl:value-of select="substring('0123456789ABCDEF', $code mod 16 + 1, 1)"/>
+  </xsl:template>
+
+  <!-- ================================================================ -->
+  <!-- Dates and statuses                                               -->
+  <!-- ================================================================ -->
+
+  <!-- 2026-11-23T10:00:00Z as <time datetime="...">2026-11-23 10:00 UTC</time>;
+       empty: the empty text, muted. -->
+  <xsl:template name="datetime">
+    <xsl:param name="value"/>
+    <xsl:param name="empty" select="'Never'"/>
+    <xsl:variable name="v" select="normalize-space($value)"/>
+    <xsl:choose>
+      <xsl:when test="$v = ''">
+        <span class="muted">
+          <xsl:value-of select="$empty"/>
+        </span>
+      </xsl:when>
+      <xsl:when test="string-length($v) &gt;= 16 and substring($v, 11, 1) = 'T'">
+        <time datetime="{$v}">
+          <xsl:value-of select="concat(substring($v, 1, 10), ' ', substring($v, 12, 5))"/>
+          <xsl:if test="substring($v, string-length($v)) = 'Z'"> UTC</xsl:if>
+        </time>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:value-of select="$v"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- A portal user's status (not_invited, invited, active, bounced). -->
+  <xsl:template name="status-badge">
+    <xsl:param name="status"/>
+    <span class="badge status-{$status}">
+      <xsl:choose>
+        <xsl:when test="$status = 'not_invited'">Not invited</xsl:when>
+        <xsl:when test="$status = 'invited'">Invited</xsl:when>
+        <xsl:when test="$status = 'active'">Active</xsl:when>
+        <xsl:when test="$status = 'bounced'">Invitation bounced</xsl:when>
+        <xsl:otherwise>
+          <xsl:value-of select="$status"/>
+        </xsl:otherwise>
+      </xsl:choose>
+    </span>
+  </xsl:template>
+
+  <!-- ================================================================ -->
+  <!-- List toolkit (docs/contract.md, "List pages")                    -->
+  <!-- ================================================================ -->
+
+  <!-- path?sort=..&dir=..&q=..&per=..&page=..: every parameter defaults to
+       the list's current one, except page (none: the first page).  Empty
+       parameters and page 1 are left out. -->
+  <xsl:template name="list-url">
+    <xsl:param name="path"/>
+    <xsl:param name="list" select="list"/>
+    <xsl:param name="sort" select="string($list/@sort)"/>
+    <xsl:param name="dir" select="string($list/@dir)"/>
+    <xsl:param name="q" select="string($list/@filter)"/>
+    <xsl:param name="per" select="string($list/@per-page)"/>
+    <xsl:param name="page" select="''"/>
+    <xsl:variable name="query">
+      <xsl:if test="string($sort) != ''">
+        <xsl:text>&amp;sort=</xsl:text>
+        <xsl:call-template name="encode-uri-component">
+          <xsl:with-param name="text" select="$sort"/>
+        </xsl:call-template>
+      </xsl:if>
+      <xsl:if test="string($dir) != ''">
+        <xsl:text>&amp;dir=</xsl:text>
+        <xsl:call-template name="encode-uri-component">
+          <xsl:with-param name="text" select="$dir"/>
+        </xsl:call-template>
+      </xsl:if>
+      <xsl:if test="string($q) != ''">
+        <xsl:text>&amp;q=</xsl:text>
+        <xsl:call-template name="encode-uri-component">
+          <xsl:with-param name="text" select="$q"/>
+        </xsl:call-template>
+      </xsl:if>
+      <xsl:if test="string($per) != ''">
+        <xsl:text>&amp;per=</xsl:text>
+        <xsl:call-template name="encode-uri-component">
+          <xsl:with-param name="text" select="$per"/>
+        </xsl:call-template>
+      </xsl:if>
+      <xsl:if test="string($page) != '' and string($page) != '1'">
+        <xsl:text>&amp;page=</xsl:text>
+        <xsl:call-template name="encode-uri-component">
+          <xsl:with-param name="text" select="$page"/>
+        </xsl:call-template>
+      </xsl:if>
+    </xsl:variable>
+    <xsl:value-of select="$path"/>
+    <xsl:if test="string($query) != ''">
+      <xsl:value-of select="concat('?', substring($query, 2))"/>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- Hidden inputs that carry the current view through a GET form. -->
+  <xsl:template name="gh-list-hidden">
+    <xsl:param name="list"/>
+    <xsl:param name="names"/>
+    <xsl:if test="contains($names, ' sort ') and string($list/@sort) != ''">
+      <input type="hidden" name="sort" value="{$list/@sort}"/>
+    </xsl:if>
+    <xsl:if test="contains($names, ' dir ') and string($list/@dir) != ''">
+      <input type="hidden" name="dir" value="{$list/@dir}"/>
+    </xsl:if>
+    <xsl:if test="contains($names, ' q ') and string($list/@filter) != ''">
+      <input type="hidden" name="q" value="{$list/@filter}"/>
+    </xsl:if>
+    <xsl:if test="contains($names, ' per ') and string($list/@per-page) != ''">
+      <input type="hidden" name="per" value="{$list/@per-page}"/>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- The filter bar: a GET form sending q and keeping sort, dir and per
+       (page starts over), and "Clear filter", which drops q. -->
+  <xsl:template name="list-filter-bar">
+    <xsl:param name="path"/>
+    <xsl:param name="list" select="list"/>
+    <xsl:param name="placeholder" select="''"/>
+    <form class="filter-bar" method="get" action="{$path}" role="search">
+      <label class="filter-label" for="list-q">Filter:</label>
+      <input type="search" id="list-q" name="q" value="{$list/@filter}"
+             maxlength="100" autocomplete="off" spellcheck="false">
+        <xsl:if test="string($placeholder) != ''">
+          <xsl:attribute name="placeholder">
+            <xsl:value-of select="$placeholder"/>
+          </xsl:attribute>
+        </xsl:if>
+      </input>
+      <xsl:call-template name="gh-list-hidden">
+        <xsl:with-param name="list" select="$list"/>
+        <xsl:with-param name="names" select="' sort dir per '"/>
+      </xsl:call-template>
+      <button type="submit" class="btn">Filter</button>
+      <a class="btn btn-link clear-filter">
+        <xsl:attribute name="href">
+          <xsl:call-template name="list-url">
+            <xsl:with-param name="path" select="$path"/>
+            <xsl:with-param name="list" select="$list"/>
+            <xsl:with-param name="q" select="''"/>
+          </xsl:call-template>
+        </xsl:attribute>
+        <xsl:text>Clear filter</xsl:text>
+      </a>
+    </form>
+  </xsl:template>
+
+  <!-- A column header.  When the list has a column with this key: a link
+       sorting by it (descending when it is the current ascending column,
+       else ascending; back to the first page), the column's label, and
+       aria-sort on the sorted column.  Otherwise the label as text. -->
+  <xsl:template name="list-th">
+    <xsl:param name="path"/>
+    <xsl:param name="list" select="list"/>
+    <xsl:param name="key"/>
+    <xsl:param name="label" select="''"/>
+    <xsl:param name="class" select="''"/>
+    <xsl:variable name="col" select="$list/column[@key = $key][1]"/>
+    <th scope="col">
+      <xsl:variable name="classes">
+        <xsl:value-of select="$class"/>
+        <xsl:if test="$col"> sortable</xsl:if>
+      </xsl:variable>
+      <xsl:if test="normalize-space($classes) != ''">
+        <xsl:attribute name="class">
+          <xsl:value-of select="normalize-space($classes)"/>
+        </xsl:attribute>
+      </xsl:if>
+      <xsl:choose>
+        <xsl:when test="$col">
+          <xsl:choose>
+            <xsl:when test="$col/@sorted = 'asc'">
+              <xsl:attribute name="aria-sort">ascending</xsl:attribute>
+            </xsl:when>
+            <xsl:when test="$col/@sorted = 'desc'">
+              <xsl:attribute name="aria-sort">descending</xsl:attribute>
+            </xsl:when>
+          </xsl:choose>
+          <a class="sort-link">
+            <xsl:attribute name="href">
+              <xsl:call-template name="list-url">
+                <xsl:with-param name="path" select="$path"/>
+                <xsl:with-param name="list" select="$list"/>
+                <xsl:with-param name="sort" select="$key"/>
+                <xsl:with-param name="dir">
+                  <xsl:choose>
+                    <xsl:when test="$col/@sorted = 'asc'">desc</xsl:when>
+                    <xsl:otherwise>asc</xsl:otherwise>
+                  </xsl:choose>
+                </xsl:with-param>
+              </xsl:call-template>
+            </xsl:attribute>
+            <xsl:choose>
+              <xsl:when test="string($col/@label) != ''">
+                <xsl:value-of select="$col/@label"/>
+              </xsl:when>
+              <xsl:otherwise>
+                <xsl:value-of select="$label"/>
+              </xsl:otherwise>
+            </xsl:choose>
+            <span class="sort-icon" aria-hidden="true"></span>
+          </a>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:value-of select="$label"/>
+        </xsl:otherwise>
+      </xsl:choose>
+    </th>
+  </xsl:template>
+
+  <!-- The one row of a table without rows: "No match for the filter."
+       when a filter is set, else the page's empty text. -->
+  <xsl:template name="list-empty-row">
+    <xsl:param name="list" select="list"/>
+    <xsl:param name="colspan" select="1"/>
+    <xsl:param name="empty" select="'Nothing here yet.'"/>
+    <tr class="list-empty">
+      <td colspan="{$colspan}">
+        <xsl:choose>
+          <xsl:when test="string($list/@filter) != ''">No match for the filter.</xsl:when>
+          <xsl:otherwise>
+            <xsl:value-of select="$empty"/>
+          </xsl:otherwise>
+        </xsl:choose>
+      </td>
+    </tr>
+  </xsl:template>
+
+  <!-- Below the table: the page-size selector, then the pager. -->
+  <xsl:template name="list-footer">
+    <xsl:param name="path"/>
+    <xsl:param name="list" select="list"/>
+    <div class="list-footer">
+      <xsl:call-template name="list-page-size">
+        <xsl:with-param name="path" select="$path"/>
+        <xsl:with-param name="list" select="$list"/>
+      </xsl:call-template>
+      <xsl:call-template name="list-pager">
+        <xsl:with-param name="path" select="$path"/>
+        <xsl:with-param name="list" select="$list"/>
+      </xsl:call-template>
+    </div>
+  </xsl:template>
+
+  <!-- Items per page: a GET form keeping sort, dir and q (page starts
+       over).  Its "Show" button is for browsers without JavaScript: app.js
+       hides .js-hide and submits select.autosubmit on change. -->
+  <xsl:template name="list-page-size">
+    <xsl:param name="path"/>
+    <xsl:param name="list" select="list"/>
+    <form class="page-size" method="get" action="{$path}">
+      <xsl:call-template name="gh-list-hidden">
+        <xsl:with-param name="list" select="$list"/>
+        <xsl:with-param name="names" select="' sort dir q '"/>
+      </xsl:call-template>
+      <label for="list-per">Items per page:</label>
+      <select id="list-per" name="per" class="autosubmit">
+        <xsl:variable name="marked" select="$list/page-size[@current = '1']"/>
+        <xsl:for-each select="$list/page-size">
+          <option value="{@value}">
+            <xsl:if test="@current = '1' or (not($marked) and string(@value) = string($list/@per-page))">
+              <xsl:attribute name="selected">selected</xsl:attribute>
+            </xsl:if>
+            <xsl:value-of select="@value"/>
+          </option>
+        </xsl:for-each>
+      </select>
+      <button type="submit" class="btn btn-small js-hide">Show</button>
+    </form>
+  </xsl:template>
+
+  <!-- "first – last of total" and first / previous / next / last: links, or
+       disabled when there is no such page. -->
+  <xsl:template name="list-pager">
+    <xsl:param name="path"/>
+    <xsl:param name="list" select="list"/>
+    <xsl:variable name="page" select="number($list/@page)"/>
+    <xsl:variable name="pages" select="number($list/@pages)"/>
+    <nav class="pager" aria-label="Pages">
+      <span class="pager-range">
+        <xsl:value-of select="concat(number($list/@first), ' &#8211; ', number($list/@last),
+                                     ' of ', number($list/@total))"/>
+      </span>
+      <xsl:call-template name="gh-pager-link">
+        <xsl:with-param name="path" select="$path"/>
+        <xsl:with-param name="list" select="$list"/>
+        <xsl:with-param name="rel" select="'first'"/>
+        <xsl:with-param name="target" select="1"/>
+        <xsl:with-param name="enabled" select="$page &gt; 1"/>
+        <xsl:with-param name="icon" select="'&#171;'"/>
+        <xsl:with-param name="text" select="'First page'"/>
+      </xsl:call-template>
+      <xsl:call-template name="gh-pager-link">
+        <xsl:with-param name="path" select="$path"/>
+        <xsl:with-param name="list" select="$list"/>
+        <xsl:with-param name="rel" select="'prev'"/>
+        <xsl:with-param name="target" select="$page - 1"/>
+        <xsl:with-param name="enabled" select="$page &gt; 1"/>
+        <xsl:with-param name="icon" select="'&#8249;'"/>
+        <xsl:with-param name="text" select="'Previous page'"/>
+      </xsl:call-template>
+      <xsl:call-template name="gh-pager-link">
+        <xsl:with-param name="path" select="$path"/>
+        <xsl:with-param name="list" select="$list"/>
+        <xsl:with-param name="rel" select="'next'"/>
+        <xsl:with-param name="target" select="$page + 1"/>
+        <xsl:with-param name="enabled" select="$page &lt; $pages"/>
+        <xsl:with-param name="icon" select="'&#8250;'"/>
+        <xsl:with-param name="text" select="'Next page'"/>
+      </xsl:call-template>
+      <xsl:call-template name="gh-pager-link">
+        <xsl:with-param name="path" select="$path"/>
+        <xsl:with-param name="list" select="$list"/>
+        <xsl:with-param name="rel" select="'last'"/>
+        <xsl:with-param name="target" select="$pages"/>
+        <xsl:with-param name="enabled" select="$page &lt; $pages"/>
+        <xsl:with-param name="icon" select="'&#187;'"/>
+        <xsl:with-param name="text" select="'Last page'"/>
+      </xsl:call-template>
+    </nav>
+  </xsl:template>
+
+  <xsl:template name="gh-pager-link">
+    <xsl:param name="path"/>
+    <xsl:param name="list"/>
+    <xsl:param name="rel"/>
+    <xsl:param name="target"/>
+    <xsl:param name="enabled"/>
+    <xsl:param name="icon"/>
+    <xsl:param name="text"/>
+    <xsl:choose>
+      <xsl:when test="$enabled">
+        <a class="pager-link pager-{$rel}">
+          <xsl:attribute name="href">
+            <xsl:call-template name="list-url">
+              <xsl:with-param name="path" select="$path"/>
+              <xsl:with-param name="list" select="$list"/>
+              <xsl:with-param name="page" select="string($target)"/>
+            </xsl:call-template>
+          </xsl:attribute>
+          <xsl:if test="$rel = 'prev' or $rel = 'next'">
+            <xsl:attribute name="rel">
+              <xsl:value-of select="$rel"/>
+            </xsl:attribute>
+          </xsl:if>
+          <span class="pager-icon" aria-hidden="true">
+            <xsl:value-of select="$icon"/>
+          </span>
+          <span class="visually-hidden">
+            <xsl:value-of select="$text"/>
+          </span>
+        </a>
+      </xsl:when>
+      <xsl:otherwise>
+        <span class="pager-link pager-{$rel} is-disabled" aria-disabled="true">
+          <span class="pager-icon" aria-hidden="true">
+            <xsl:value-of select="$icon"/>
+          </span>
+          <span class="visually-hidden">
+            <xsl:value-of select="$text"/>
+          </span>
+        </span>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
 </xsl:stylesheet>

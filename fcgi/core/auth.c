@@ -14,7 +14,8 @@ static unsigned char secret_key[crypto_generichash_KEYBYTES];
 static unsigned char seal_key[crypto_secretbox_KEYBYTES];
 static pthread_mutex_t gate_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t gate_cv = PTHREAD_COND_INITIALIZER;
-static unsigned gate_running, gate_waiting, gate_max_running, gate_max_waiting;
+static unsigned gate_running, gate_max_running, gate_max_waiting;
+static unsigned long gate_next_ticket, gate_next_admit;
 static char dummy_hash[AUTH_HASH_LEN];
 
 int auth_init(const struct conf *c)
@@ -74,22 +75,25 @@ int auth_open(const unsigned char *in, size_t len, unsigned char *out, size_t ou
 					  len - crypto_secretbox_NONCEBYTES, in, seal_key);
 }
 
+/* Tickets keep the gate first come, first served: a sign-in that waits is
+ * never overtaken, so its wait is bounded by the queue ahead of it. */
 static enum auth_result gate_enter(void)
 {
 	enum auth_result rc = AUTH_OK;
+	unsigned long t;
 
 	pthread_mutex_lock(&gate_mu);
-	if (gate_running >= gate_max_running) {
-		if (gate_waiting >= gate_max_waiting) {
-			rc = AUTH_BUSY;
-			goto out;
-		}
-		gate_waiting++;
-		while (gate_running >= gate_max_running)
-			pthread_cond_wait(&gate_cv, &gate_mu);
-		gate_waiting--;
+	if (gate_running >= gate_max_running &&
+	    gate_next_ticket - gate_next_admit >= gate_max_waiting) {
+		rc = AUTH_BUSY;
+		goto out;
 	}
+	t = gate_next_ticket++;
+	while (t != gate_next_admit || gate_running >= gate_max_running)
+		pthread_cond_wait(&gate_cv, &gate_mu);
+	gate_next_admit++;
 	gate_running++;
+	pthread_cond_broadcast(&gate_cv); /* the next ticket may fit too */
 out:
 	pthread_mutex_unlock(&gate_mu);
 	return rc;
@@ -99,7 +103,7 @@ static void gate_leave(void)
 {
 	pthread_mutex_lock(&gate_mu);
 	gate_running--;
-	pthread_cond_signal(&gate_cv);
+	pthread_cond_broadcast(&gate_cv);
 	pthread_mutex_unlock(&gate_mu);
 }
 
@@ -196,8 +200,11 @@ static void throttle_key(const char *kind, const char *v, unsigned char out[32])
 	crypto_hash_sha256_final(&st, out);
 }
 
-/* Decides one key under its row lock.  Returns 1 if the attempt may go on,
- * 0 if refused (*lock is the lock to set, or keep). */
+/* Decides one key under its row lock: 1 if this attempt may be checked.
+ * The attempt that reaches the limit, and each one after it, sets a lock the
+ * next attempt must wait out: 30 s, 60 s, 2 min ... capped at the window.
+ * So after 5 failures nothing is checked for 30 s, then one attempt is,
+ * and if it fails too the wait doubles; a success clears it all. */
 static int throttle_decide(struct db_throttle *t, unsigned limit, long long *retry)
 {
 	if (t->locked_secs > 0) {
@@ -208,19 +215,12 @@ static int throttle_decide(struct db_throttle *t, unsigned limit, long long *ret
 		t->attempts = 0;
 		t->age_secs = 0;
 	}
+	t->attempts++;
 	if (t->attempts >= limit) {
-		/* Each refused attempt after the limit doubles the wait:
-		 * 30 s, 60 s, 2 min ... capped at the window. */
 		unsigned over = t->attempts - limit;
 		long long lock = 30LL << (over > 5 ? 5 : over);
-		if (lock > AUTH_WINDOW_SECS)
-			lock = AUTH_WINDOW_SECS;
-		t->attempts++;
-		t->locked_secs = lock;
-		*retry = lock;
-		return 0;
+		t->locked_secs = lock > AUTH_WINDOW_SECS ? AUTH_WINDOW_SECS : lock;
 	}
-	t->attempts++;
 	return 1;
 }
 
@@ -230,12 +230,13 @@ enum auth_result auth_throttle_reserve(struct db *db, const char *account, const
 	unsigned char ka[32], kb[32];
 	struct db_throttle ta, tb;
 	enum db_result rc = DB_ERR;
+	long long ra = 0, rb = 0;
 	int tries = 0;
 
 	throttle_key("account", account, ka);
 	throttle_key("addr", addr, kb);
-	*retry_after = 0;
 again:
+	*retry_after = 0;
 	if ((rc = db_begin(db)) != DB_OK)
 		goto fail;
 	/* Always account first, then address: one lock order, no deadlock
@@ -243,28 +244,19 @@ again:
 	if ((rc = db_throttle_lock(db, ka, &ta)) != DB_OK ||
 	    (rc = db_throttle_lock(db, kb, &tb)) != DB_OK)
 		goto fail;
-	long long ra = 0, rb = 0;
-	struct db_throttle oa = ta, ob = tb;
-	int okA = throttle_decide(&ta, AUTH_LIMIT_ACCOUNT, &ra);
-	int okB = throttle_decide(&tb, AUTH_LIMIT_ADDR, &rb);
-	if (okA && okB) {
-		if ((rc = db_throttle_set(db, ka, ta.age_secs, ta.attempts, 0)) != DB_OK ||
-		    (rc = db_throttle_set(db, kb, tb.age_secs, tb.attempts, 0)) != DB_OK)
-			goto fail;
-	} else {
-		/* Refused: write only the refusing keys' new locks; the other
-		 * key keeps its counters untouched. */
-		if (!okA && oa.locked_secs == 0 &&
-		    (rc = db_throttle_set(db, ka, ta.age_secs, ta.attempts, ta.locked_secs)) != DB_OK)
-			goto fail;
-		if (!okB && ob.locked_secs == 0 &&
-		    (rc = db_throttle_set(db, kb, tb.age_secs, tb.attempts, tb.locked_secs)) != DB_OK)
-			goto fail;
+	if (!throttle_decide(&ta, AUTH_LIMIT_ACCOUNT, &ra) ||
+	    !throttle_decide(&tb, AUTH_LIMIT_ADDR, &rb)) {
+		/* Refused: nothing changes, not even the rows just created
+		 * for a new key, so refused floods cannot grow the table. */
+		db_rollback(db);
 		*retry_after = ra > rb ? ra : rb;
+		return AUTH_LOCKED;
 	}
-	if ((rc = db_commit(db)) != DB_OK)
+	if ((rc = db_throttle_set(db, ka, ta.age_secs, ta.attempts, ta.locked_secs)) != DB_OK ||
+	    (rc = db_throttle_set(db, kb, tb.age_secs, tb.attempts, tb.locked_secs)) != DB_OK ||
+	    (rc = db_commit(db)) != DB_OK)
 		goto fail;
-	return (okA && okB) ? AUTH_OK : AUTH_LOCKED;
+	return AUTH_OK;
 fail:
 	db_rollback(db);
 	if (rc == DB_RETRY && tries++ < 3)
@@ -273,15 +265,19 @@ fail:
 }
 
 enum auth_result auth_throttle_settle(struct db *db, const char *account, const char *addr,
-				      int success)
+				      enum auth_settle how)
 {
 	unsigned char ka[32], kb[32];
 
-	if (!success)
+	if (how == AUTH_SETTLE_FAILED)
 		return AUTH_OK; /* the reservation stands as a failure */
 	throttle_key("account", account, ka);
 	throttle_key("addr", addr, kb);
-	if (db_throttle_clear(db, ka) != DB_OK || db_throttle_refund(db, kb) != DB_OK)
+	/* A success clears the account; an attempt that was never checked
+	 * (the hash gate was full, the database failed) is given back. */
+	if ((how == AUTH_SETTLE_OK ? db_throttle_clear(db, ka) : db_throttle_refund(db, ka)) !=
+		    DB_OK ||
+	    db_throttle_refund(db, kb) != DB_OK)
 		return AUTH_ERR;
 	return AUTH_OK;
 }

@@ -64,8 +64,13 @@ int auth_open(const unsigned char *in, size_t len, unsigned char *out, size_t ou
 #define AUTH_WINDOW_SECS 900
 enum auth_result auth_throttle_reserve(struct db *db, const char *account, const char *addr,
 				       long long *retry_after);
+enum auth_settle {
+	AUTH_SETTLE_FAILED,    /* wrong password: the attempt counts */
+	AUTH_SETTLE_OK,        /* signed in: the account's count is cleared */
+	AUTH_SETTLE_UNCHECKED, /* never checked (gate full, database error): given back */
+};
 enum auth_result auth_throttle_settle(struct db *db, const char *account, const char *addr,
-				      int success);
+				      enum auth_settle how);
 
 
 #endif

@@ -157,8 +157,10 @@ static const char *const sql[Q__COUNT] = {
 			   "attempts = ?, locked_until = IF(? > 0, NOW(6) + INTERVAL ? SECOND, "
 			   "NULL) WHERE key_hash = ?",
 	[Q_THROTTLE_CLEAR] = "DELETE FROM login_throttle WHERE key_hash = ?",
-	[Q_THROTTLE_REFUND] = "UPDATE login_throttle SET attempts = attempts - 1 "
-			      "WHERE key_hash = ? AND attempts > 0",
+	/* Gives one attempt back, and the lock it may have set (an attempt is
+	 * only ever reserved while no lock stands). */
+	[Q_THROTTLE_REFUND] = "UPDATE login_throttle SET attempts = attempts - 1, "
+			      "locked_until = NULL WHERE key_hash = ? AND attempts > 0",
 	[Q_THROTTLE_CLEAR_ALL] = "DELETE FROM login_throttle",
 	[Q_AUDIT_INSERT] = "INSERT INTO audit_log (tenant_id, actor_user_id, actor_email, "
 			   "action, target, old_value, new_value, request_id, ip) VALUES "
@@ -357,8 +359,9 @@ typedef int (*row_fn)(void *ctx);
 
 /* Runs one statement.  in/out are bound as given; for each fetched row, row()
  * is called (if set); *rows counts them.  A lost connection is re-established
- * and the statement retried once, unless a transaction had already done work
- * (then the caller gets DB_LOST and the whole request fails cleanly). */
+ * on the next use; a read is retried at once unless a transaction had
+ * already done work (then the caller gets DB_LOST and the whole request
+ * fails cleanly, nothing half-written). */
 static enum db_result run(struct db *db, enum q id, MYSQL_BIND *in, MYSQL_BIND *out, row_fn row,
 			  void *ctx, size_t *rows, unsigned long long *affected,
 			  unsigned long long *insert_id)
@@ -377,8 +380,10 @@ again:
 			log_err("db: %s", db->err);
 			return DB_LOST;
 		}
-		if (db->in_txn)
-			mysql_autocommit(db->m, 0);
+		if (db->in_txn && mysql_autocommit(db->m, 0) != 0) {
+			db_disconnect(db);
+			return DB_LOST;
+		}
 	}
 	if ((st = prepared(db, id, &err)) == NULL)
 		goto fail;
@@ -431,7 +436,10 @@ fail:
 	if (lost(err)) {
 		log_warn("db: connection lost (%u), reconnecting", err);
 		db_disconnect(db);
-		if (tries++ == 0 && !(db->in_txn && db->txn_stmts > 0)) {
+		/* Only a read is retried: a write may have been applied
+		 * before the connection died, and must not happen twice. */
+		if (tries++ == 0 && !(db->in_txn && db->txn_stmts > 0) &&
+		    strncmp(sql[id], "SELECT", 6) == 0) {
 			n = 0;
 			goto again;
 		}

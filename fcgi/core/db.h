@@ -43,11 +43,13 @@ enum db_result db_migrate(struct db *db, const char *sqldir, int verbose);
 
 /* ---- typed rows ---- */
 
+/* Text buffers hold a column's characters at 4 bytes each (utf8mb4), plus
+ * the NUL: a fetch never truncates. */
 struct db_tenant {
 	unsigned id;
 	char slug[64];
-	char company[201];
-	char street[201], city[101], state[101], zip[21], country[101];
+	char company[801];
+	char street[801], city[401], state[401], zip[81], country[401];
 	int portal_enabled;
 	char frame_origins[6001];
 };
@@ -65,7 +67,7 @@ enum db_perm { DB_PERM_NONE = 0, DB_PERM_VIEW = 1, DB_PERM_EDIT = 2, DB_PERM_SUP
 struct db_session {
 	uint64_t id;
 	unsigned tenant_id, user_id;
-	char email[255], first[101], last[101];
+	char email[255], first[401], last[401];
 	int settings; /* enum db_perm */
 	long long seen_secs; /* seconds since last_seen_at */
 	struct db_tenant tenant;
@@ -134,8 +136,8 @@ enum db_result db_customer_by_name(struct db *db, unsigned tenant_id, const char
 /* customers */
 struct db_customer {
 	unsigned id;
-	char name[201], email[255], phone[41];
-	char street[201], city[101], state[101], zip[21];
+	char name[801], email[255], phone[161];
+	char street[801], city[401], state[401], zip[81];
 	unsigned portal_users;
 };
 typedef int (*db_customer_fn)(void *ctx, const struct db_customer *c);
@@ -159,7 +161,7 @@ enum db_result db_customer_update(struct db *db, unsigned tenant_id, const struc
 /* portal users */
 struct db_portal_user {
 	unsigned id, customer_id;
-	char company[201], email[255];
+	char company[801], email[255];
 	char status[12];       /* not_invited, invited, active, bounced */
 	char last_sign_in[24]; /* ISO 8601 UTC, "" if never */
 };
@@ -193,7 +195,7 @@ enum db_result db_token_new(struct db *db, unsigned tenant_id, unsigned user_id,
 struct db_mail {
 	uint64_t id;
 	unsigned tenant_id, attempts;
-	char kind[33], to[255], subject[251];
+	char kind[33], to[255], subject[1001];
 	char payload[16384];       /* the mail's XML document */
 	unsigned char secret[255]; /* sealed one-time token, if any */
 	size_t secretlen;

@@ -124,8 +124,13 @@ static void send(struct http *h, int status, const char *ctype, const void *body
 	    security_headers, h->rid);
 	if (status == 303)
 		ADD("Location: %s\r\n", h->location);
+	if (status == 503 && h->retry_after <= 0)
+		h->retry_after = 5;
 	if ((status == 429 || status == 503) && h->retry_after > 0)
 		ADD("Retry-After: %lld\r\n", h->retry_after);
+	/* 401 must name a scheme: ours is the sign-in form. */
+	if (status == 401)
+		ADD("WWW-Authenticate: Cookie realm=\"Gatehouse\", form-action=\"/settings/login\"\r\n");
 	if (status == 405 && h->allow != NULL)
 		ADD("Allow: %s\r\n", h->allow);
 	for (int i = 0; i < h->ncookies; i++)
@@ -413,7 +418,9 @@ static void dispatch(struct http *h)
 		return;
 	}
 	if (h->method == 0 || !(h->page->methods & h->method)) {
-		h->allow = (h->page->methods & HTTP_POST) ? "GET, HEAD, POST" : "GET, HEAD";
+		h->allow = h->page->methods == HTTP_POST		  ? "POST"
+			   : (h->page->methods & HTTP_POST) ? "GET, HEAD, POST"
+							    : "GET, HEAD";
 		send_error(h, 405, default_message(405));
 		return;
 	}
@@ -429,6 +436,7 @@ static void dispatch(struct http *h)
 			return;
 		}
 		rr = req_parse_urlencoded(body, blen, &lim, &h->form);
+		sodium_memzero(body, blen); /* it may hold a password */
 		free(body);
 		if (rr != REQ_OK) {
 			send_error(h, req_status(rr), default_message(req_status(rr)));
@@ -556,6 +564,15 @@ static void request_id(char out[17])
 	snprintf(out, 17, "%016llx", (unsigned long long)z);
 }
 
+static void copy_printable(char *out, size_t sz, const char *in)
+{
+	size_t o = 0;
+
+	for (; in != NULL && *in && o + 1 < sz; in++)
+		out[o++] = ((unsigned char)*in >= 0x20 && (unsigned char)*in < 0x7f) ? *in : '?';
+	out[o] = '\0';
+}
+
 void http_handle(FCGX_Request *fr, const struct conf *c, struct db *db,
 		 const struct page *const *pages)
 {
@@ -578,9 +595,12 @@ void http_handle(FCGX_Request *fr, const struct conf *c, struct db *db,
 	h.addr = FCGX_GetParam("REMOTE_ADDR", fr->envp);
 	if (h.addr == NULL)
 		h.addr = "";
-	h.ua = FCGX_GetParam("HTTP_USER_AGENT", fr->envp);
-	if (h.ua == NULL)
-		h.ua = "";
+	/* Stored (sessions.user_agent VARCHAR(255)) and logged: printable
+	 * ASCII only, clipped, so no client can make a write fail or forge a
+	 * log line. */
+	copy_printable(h.ua_buf, sizeof h.ua_buf, FCGX_GetParam("HTTP_USER_AGENT", fr->envp));
+	copy_printable(h.path_log, sizeof h.path_log, h.path);
+	h.ua = h.ua_buf;
 
 	dispatch(&h);
 
@@ -590,7 +610,7 @@ void http_handle(FCGX_Request *fr, const struct conf *c, struct db *db,
 		;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	log_info("rid=%s addr=%s method=%s path=%s status=%d bytes=%zu user=%u ms=%.2f", h.rid,
-		 h.addr, FCGX_GetParam("REQUEST_METHOD", fr->envp) ?: "-", h.path, h.status,
+		 h.addr, FCGX_GetParam("REQUEST_METHOD", fr->envp) ?: "-", h.path_log, h.status,
 		 h.bytes_out, h.signed_in ? h.sess.user_id : 0,
 		 (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	if (h.page != NULL) {
@@ -600,7 +620,10 @@ void http_handle(FCGX_Request *fr, const struct conf *c, struct db *db,
 	free(h.q);
 	free(h.f);
 	req_pairs_free(&h.query);
+	for (size_t i = 0; i < h.form.n; i++)
+		sodium_memzero(h.form.v[i].val, h.form.v[i].vlen);
 	req_pairs_free(&h.form);
+	sodium_memzero(h.cookies_out, sizeof h.cookies_out);
 	req_pairs_free(&h.cookies);
 	xmlFreeDoc(h.doc);
 	sodium_memzero(h.token_hash, sizeof h.token_hash);

@@ -64,6 +64,8 @@ struct http {
 	const struct page *const *pages; /* the responder's table, for the menu */
 
 	char rid[17];
+	char ua_buf[256];   /* the User-Agent, printable ASCII, at most 255 bytes */
+	char path_log[256]; /* the path as logged: control bytes replaced */
 	unsigned method;
 	const char *path, *addr, *ua;
 	struct req_pairs query, form, cookies;

@@ -56,7 +56,9 @@ static struct conn *conn_new(int fd)
 
 	if (c == NULL)
 		return NULL;
-	FCGX_InitRequest(&c->r, listen_fd, 0);
+	/* No listen socket for libfcgi: on a protocol error it would accept
+	 * a connection by itself, behind epoll's back; with -1 it cannot. */
+	FCGX_InitRequest(&c->r, -1, 0);
 	c->r.ipcFd = fd;
 	/* FCGX_Accept_r begins with FCGX_Finish_r, which closes the
 	 * connection unless it is marked kept. */
@@ -105,7 +107,13 @@ static void accept_all(void)
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+			    errno == ENOMEM) {
+				/* Out of descriptors: back off instead of spinning
+				 * on a listen socket that stays readable. */
+				log_warn("accept: %s; pausing 50 ms", strerror(errno));
+				usleep(50000);
+			} else if (errno != EAGAIN && errno != EWOULDBLOCK)
 				log_warn("accept: %s", strerror(errno));
 			return;
 		}
@@ -330,6 +338,9 @@ int server_main(int argc, char **argv, const char *name, const struct page *cons
 	/* Stop: no new connections; requests already received are answered;
 	 * idle kept connections are closed once the workers are done. */
 	epoll_ctl(ep, EPOLL_CTL_DEL, listen_fd, NULL);
+	/* Connections already waiting in the backlog were made before the
+	 * signal: take them in, so their requests are answered too. */
+	accept_all();
 	shutdown(listen_fd, SHUT_RDWR);
 	if (conf.settings.listen[0] == '/')
 		unlink(conf.settings.listen);

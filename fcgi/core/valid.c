@@ -394,6 +394,9 @@ void val_values_free(struct val_value *out, size_t n)
 	if (out == NULL)
 		return;
 	for (size_t i = 0; i < n; i++) {
+		/* Values may be passwords: wiped, not just freed. */
+		if (out[i].str != NULL)
+			explicit_bzero(out[i].str, strlen(out[i].str));
 		free(out[i].str);
 		free(out[i].nums);
 		out[i].str = NULL;

@@ -1,8 +1,11 @@
 #include "config.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <libxml/parser.h>
 
 #include "req.h"
 #include "xml.h"
@@ -142,6 +145,14 @@ void xml_attr_int(xmlNodePtr n, const char *name, long long v)
 void xml_attr_bool(xmlNodePtr n, const char *name, int v)
 {
 	xml_attr(n, name, v ? "1" : "0");
+}
+
+xmlDocPtr xml_parse(const char *s, size_t len)
+{
+	if (len > INT_MAX)
+		return NULL;
+	return xmlReadMemory(s, (int)len, NULL, "UTF-8",
+			     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 }
 
 int xml_serialise(xmlDocPtr doc, xmlChar **out, int *len)

@@ -23,6 +23,11 @@ void xml_attr_bool(xmlNodePtr n, const char *name, int v);
  * by U+FFFD.  Returns NULL on allocation failure; the caller frees it. */
 char *xml_clean(const char *s);
 
+/* Parses a whole document held in memory (UTF-8): no network, no DTD
+ * loading, no entity expansion, errors not printed.  NULL when it is not
+ * well-formed.  Freed with xmlFreeDoc(). */
+xmlDocPtr xml_parse(const char *s, size_t len);
+
 /* Serialise doc (UTF-8, with declaration).  *out is freed with xmlFree(). */
 int xml_serialise(xmlDocPtr doc, xmlChar **out, int *len);
 

@@ -56,19 +56,34 @@ static enum page_result login_post(struct http *h)
 {
 	const char *email = h->f[F_EMAIL].str;
 	const char *pw = h->f[F_PASSWORD].str;
-	char lower[255], cookie[AUTH_COOKIE_LEN + 1];
+	char lower[255], key[300], cookie[AUTH_COOKIE_LEN + 1];
 	unsigned char raw[AUTH_TOKEN_BYTES], hash[32];
 	struct db_login u;
-	enum db_result drc;
+	enum db_result drc = DB_NOTFOUND;
 	enum auth_result arc;
 	long long retry = 0;
+	int ascii = 1;
 	size_t i;
 
-	for (i = 0; email[i] && i < sizeof lower - 1; i++)
-		lower[i] = (char)((email[i] >= 'A' && email[i] <= 'Z') ? email[i] + 32 : email[i]);
+	memset(&u, 0, sizeof u);
+	for (i = 0; email[i] && i < sizeof lower - 1; i++) {
+		unsigned char c = (unsigned char)email[i];
+		ascii &= c > 0x20 && c < 0x7f;
+		lower[i] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+	}
 	lower[i] = '\0';
+	/* Logins are ASCII (the email validator says so).  Anything else is
+	 * no account: the database's accent-folding collation must not let
+	 * "\xc3\xa1dmin@..." reach admin@... under a throttle key of its own. */
+	if (ascii && (drc = db_office_login(h->db, lower, &u)) != DB_OK && drc != DB_NOTFOUND)
+		return http_db_fail(drc);
+	/* The account limit counts per account (its id), however it is spelt. */
+	if (drc == DB_OK)
+		snprintf(key, sizeof key, "user:%u", u.id);
+	else
+		snprintf(key, sizeof key, "email:%s", lower);
 
-	arc = auth_throttle_reserve(h->db, lower, h->addr, &retry);
+	arc = auth_throttle_reserve(h->db, key, h->addr, &retry);
 	if (arc == AUTH_LOCKED) {
 		char msg[160];
 		long long min = (retry + 59) / 60;
@@ -77,32 +92,31 @@ static enum page_result login_post(struct http *h)
 			 min == 1 ? "" : "s");
 		http_notice(h, "error", msg);
 		h->retry_after = retry;
+		sodium_memzero(u.hash, sizeof u.hash);
 		return PAGE_THROTTLED;
 	}
-	if (arc != AUTH_OK)
+	if (arc != AUTH_OK) {
+		sodium_memzero(u.hash, sizeof u.hash);
 		return PAGE_UNAVAILABLE;
-
-	drc = db_office_login(h->db, lower, &u);
-	if (drc != DB_OK && drc != DB_NOTFOUND)
-		return http_db_fail(drc);
+	}
 	/* Unknown accounts are checked against a dummy hash: same cost, same
 	 * answer, so timing and messages tell nothing about who exists. */
 	arc = auth_password_verify(drc == DB_OK ? u.hash : NULL, pw);
 	sodium_memzero(u.hash, sizeof u.hash);
-	if (arc == AUTH_BUSY) {
-		/* Not the user's fault: give the attempt back. */
-		auth_throttle_settle(h->db, lower, h->addr, 1);
+	if (arc == AUTH_BUSY || arc == AUTH_ERR) {
+		/* Not the user's doing: the attempt is given back. */
+		auth_throttle_settle(h->db, key, h->addr, AUTH_SETTLE_UNCHECKED);
 		http_notice(h, "error", "The service is busy. Please try again in a moment.");
 		h->retry_after = 2;
 		return PAGE_BUSY;
 	}
 	if (arc != AUTH_OK || !u.active) {
-		auth_throttle_settle(h->db, lower, h->addr, 0);
+		auth_throttle_settle(h->db, key, h->addr, AUTH_SETTLE_FAILED);
 		log_info("rid=%s sign-in failed", h->rid);
 		http_notice(h, "error", "The email or password is incorrect.");
 		return PAGE_UNAUTHORIZED;
 	}
-	if (auth_throttle_settle(h->db, lower, h->addr, 1) != AUTH_OK)
+	if (auth_throttle_settle(h->db, key, h->addr, AUTH_SETTLE_OK) != AUTH_OK)
 		return PAGE_UNAVAILABLE;
 
 	/* A new token at every sign-in: a token planted before sign-in

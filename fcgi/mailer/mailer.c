@@ -1,0 +1,432 @@
+/* gatehouse-mailer: delivers the mail outbox over SMTP with libcurl.
+ *
+ * One message per transaction: db_outbox_claim() locks the next due row (FOR
+ * UPDATE SKIP LOCKED), the row stays locked while the message is sent, and
+ * the outcome is written before the commit.  So any number of mailers can
+ * run at once without sending a message twice, and one that dies mid-send
+ * releases its row for another try.
+ *
+ * Outcomes: sent; a temporary failure (no connection, time-out, a 4xx reply)
+ * is retried after retry_base_secs * 2^attempts (at most an hour) until the
+ * message is retry_hours old; a permanent one (a 5xx reply, a payload that
+ * can never render) fails the row at once.  An invitation's fate is copied to
+ * its portal user (invite_state 'sent' or 'bounced').
+ *
+ * SIGTERM/SIGINT arrive through a signalfd, looked at between messages and
+ * while idle: the message in flight is finished, then the mailer exits 0.
+ * Neither the one-time token nor a message body is ever logged. */
+#include "config.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <libxml/parser.h>
+#include <mysql.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "conf.h"
+#include "db.h"
+#include "log.h"
+#include "mail.h"
+#include "render.h"
+
+#define NAME "gatehouse-mailer"
+#define CONNECT_SECS 10L
+#define SEND_SECS 60L    /* a whole SMTP conversation; bounds a stop in flight */
+#define BACKOFF_MAX 3600u
+#define ERR_MAX 400      /* mail_outbox.last_error holds 500 characters */
+#define DB_PAUSE_MS 1000 /* after a database error, before trying again */
+#define TOKEN_MAX 128
+
+enum outcome {
+	OUT_SENT,
+	OUT_TEMP, /* try again later */
+	OUT_PERM, /* fail the message now */
+};
+
+enum step {
+	STEP_DONE, /* a message was handled (or a deadlock retried): look again now */
+	STEP_IDLE, /* nothing due */
+	STEP_DB,   /* the database failed: pause */
+};
+
+static struct conf conf;
+static int sig_fd = -1;
+
+/* Waits up to ms for SIGTERM/SIGINT; returns 1 once one has arrived. */
+static int stop_wait(int ms)
+{
+	struct pollfd p = {.fd = sig_fd, .events = POLLIN};
+	struct signalfd_siginfo si;
+	int n;
+
+	while ((n = poll(&p, 1, ms)) < 0 && errno == EINTR)
+		;
+	if (n <= 0)
+		return 0;
+	if (read(sig_fd, &si, sizeof si) == (ssize_t)sizeof si)
+		log_info("%s: signal %u: stopping", NAME, si.ssi_signo);
+	return 1;
+}
+
+/* ---- SMTP ---- */
+
+struct upload {
+	const char *p;
+	size_t len, off;
+};
+
+static size_t read_cb(char *dst, size_t size, size_t nmemb, void *arg)
+{
+	struct upload *u = arg;
+	size_t n = size * nmemb, left = u->len - u->off;
+
+	if (n > left)
+		n = left;
+	memcpy(dst, u->p + u->off, n);
+	u->off += n;
+	return n;
+}
+
+/* The server's last refusal (a 4xx or 5xx reply line), for last_error.
+ * Only what the server says is looked at: what we send (AUTH carries the
+ * password, DATA the token) never is. */
+struct refusal {
+	char line[160];
+	long code;
+};
+
+static int debug_cb(CURL *c, curl_infotype type, char *data, size_t size, void *arg)
+{
+	struct refusal *r = arg;
+	size_t o = 0;
+
+	(void)c;
+	if (type != CURLINFO_HEADER_IN || size < 3 || (data[0] != '4' && data[0] != '5'))
+		return 0;
+	for (size_t i = 0; i < size && o + 1 < sizeof r->line; i++) {
+		unsigned char ch = (unsigned char)data[i];
+		if (ch == '\r' || ch == '\n')
+			break;
+		r->line[o++] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
+	}
+	r->line[o] = '\0';
+	r->code = strtol(r->line, NULL, 10);
+	return 0;
+}
+
+/* Sends the message msg (len bytes) to one recipient over c.  On failure,
+ * err gets curl's reason and the server's refusal. */
+static enum outcome smtp_send(CURL *c, const char *to, const char *msg, size_t len, char *err,
+			      size_t errsz)
+{
+	struct upload u = {msg, len, 0};
+	struct refusal r = {"", 0};
+	struct curl_slist *rcpt = NULL;
+	char from[300], addr[300], ebuf[CURL_ERROR_SIZE] = "";
+	long code = 0;
+	CURLcode rc;
+	enum outcome out = OUT_TEMP;
+
+	snprintf(from, sizeof from, "<%s>", conf.mail.from_address);
+	snprintf(addr, sizeof addr, "<%s>", to);
+	if ((rcpt = curl_slist_append(NULL, addr)) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		goto out;
+	}
+	/* Reset keeps the connection cache: the next message to the same
+	 * server reuses an open connection. */
+	curl_easy_reset(c);
+	curl_easy_setopt(c, CURLOPT_URL, conf.mail.smtp_url);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+#else
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_SMTP | CURLPROTO_SMTPS));
+#endif
+	/* smtps:// is TLS from the first byte; smtp:// upgrades with STARTTLS
+	 * whenever the server offers it. */
+	if (strncmp(conf.mail.smtp_url, "smtp://", 7) == 0)
+		curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+	if (conf.mail.smtp_user[0] != '\0') {
+		curl_easy_setopt(c, CURLOPT_USERNAME, conf.mail.smtp_user);
+		curl_easy_setopt(c, CURLOPT_PASSWORD, conf.mail.smtp_password);
+	}
+	curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
+	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+	curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
+	curl_easy_setopt(c, CURLOPT_READDATA, &u);
+	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, CONNECT_SECS);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, SEND_SECS);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, ebuf);
+	/* The debug callback sees the server's replies only with VERBOSE on;
+	 * it prints nothing itself. */
+	curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, debug_cb);
+	curl_easy_setopt(c, CURLOPT_DEBUGDATA, &r);
+	curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
+
+	if ((rc = curl_easy_perform(c)) == CURLE_OK) {
+		out = OUT_SENT;
+		goto out;
+	}
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	/* After a refusal curl may still exchange QUIT/221: the refusal's own
+	 * code is the one that counts. */
+	if (r.code >= 400)
+		code = r.code;
+	snprintf(err, errsz, "%s%s%s", ebuf[0] ? ebuf : curl_easy_strerror(rc),
+		 r.line[0] ? ": " : "", r.line);
+	/* A 5xx refuses this message for good.  A refused login is the
+	 * config's fault and would fail every message alike: keep them. */
+	out = code >= 500 && rc != CURLE_LOGIN_DENIED ? OUT_PERM : OUT_TEMP;
+out:
+	curl_slist_free_all(rcpt);
+	return out;
+}
+
+/* ---- one message ---- */
+
+/* Renders, builds and sends m.  msgid gets the Message-ID used; err says
+ * why it failed (never quoting the token). */
+static enum outcome deliver(CURL *c, const struct db_mail *m, char *msgid, size_t msgidsz,
+			    char *err, size_t errsz)
+{
+	unsigned char tok[TOKEN_MAX + 1];
+	size_t toklen = 0, rawlen = 0;
+	struct mail_body body = {0};
+	struct mail_msg msg;
+	char *raw = NULL;
+	enum mail_result mr;
+	enum outcome out = OUT_PERM;
+
+	if (m->secretlen > 0) {
+		if (m->secretlen <= AUTH_SEAL_OVERHEAD ||
+		    m->secretlen - AUTH_SEAL_OVERHEAD > TOKEN_MAX ||
+		    auth_open(m->secret, m->secretlen, tok, TOKEN_MAX) != 0) {
+			snprintf(err, errsz, "the sealed token cannot be opened "
+					     "(was the secrets key replaced?)");
+			goto out;
+		}
+		toklen = m->secretlen - AUTH_SEAL_OVERHEAD;
+		tok[toklen] = '\0';
+		/* A token goes into a URL as it is: base64url only. */
+		if (strlen((char *)tok) != toklen ||
+		    strspn((char *)tok, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+					"0123456789-_") != toklen) {
+			snprintf(err, errsz, "the sealed token is not base64url text");
+			goto out;
+		}
+	}
+	if ((mr = mail_render(m->kind, m->payload, toklen ? (char *)tok : NULL, &body, err,
+			      errsz)) != MAIL_OK) {
+		out = mr == MAIL_INVALID ? OUT_PERM : OUT_TEMP;
+		goto out;
+	}
+	if (mail_message_id(conf.mail.from_address, msgid, msgidsz) != 0) {
+		snprintf(err, errsz, "the from_address is too long for a Message-ID");
+		out = OUT_TEMP;
+		goto out;
+	}
+	msg = (struct mail_msg){
+		.from_name = conf.mail.from_name,
+		.from_addr = conf.mail.from_address,
+		.to = m->to,
+		.subject = m->subject,
+		.message_id = msgid,
+		.date = time(NULL),
+		.text = body.text,
+		.textlen = body.textlen,
+		.html = body.html,
+		.htmllen = body.htmllen,
+	};
+	if ((mr = mail_build(&msg, &raw, &rawlen)) != MAIL_OK) {
+		/* from_address was checked by conf_load: the recipient is bad. */
+		snprintf(err, errsz, "%s", mr == MAIL_INVALID ? "the recipient address is not usable"
+							       : "out of memory");
+		out = mr == MAIL_INVALID ? OUT_PERM : OUT_TEMP;
+		goto out;
+	}
+	out = smtp_send(c, m->to, raw, rawlen, err, errsz);
+out:
+	sodium_memzero(tok, sizeof tok);
+	mail_body_free(&body);
+	mail_wipe_free(raw, rawlen);
+	return out;
+}
+
+/* retry_base_secs * 2^attempts, at most an hour. */
+static unsigned backoff(unsigned attempts)
+{
+	unsigned d = conf.mail.retry_base_secs;
+
+	for (unsigned i = 0; i < attempts && d < BACKOFF_MAX; i++)
+		d *= 2;
+	return d < BACKOFF_MAX ? d : BACKOFF_MAX;
+}
+
+/* Claims the next due message, sends it and records the outcome, all in one
+ * transaction.  m is scratch space (it is large). */
+static enum step process_one(struct db *db, CURL *c, struct db_mail *m)
+{
+	char err[ERR_MAX] = "", why[ERR_MAX], msgid[MAIL_ID_MAX] = "";
+	enum db_result rc;
+	enum outcome out;
+	enum step st = STEP_DB;
+	int invite;
+
+	if (db_begin(db) != DB_OK)
+		goto out;
+	if ((rc = db_outbox_claim(db, m)) != DB_OK) {
+		db_rollback(db);
+		if (rc == DB_NOTFOUND)
+			st = STEP_IDLE;
+		else if (rc == DB_RETRY)
+			st = STEP_DONE;
+		goto out;
+	}
+	invite = strcmp(m->kind, "invitation") == 0;
+	out = deliver(c, m, msgid, sizeof msgid, err, sizeof err);
+	if (out == OUT_TEMP && m->age_secs >= (long long)conf.mail.retry_hours * 3600) {
+		snprintf(why, sizeof why, "gave up after %u attempts in %u hours: %s",
+			 m->attempts + 1, conf.mail.retry_hours, err);
+		memcpy(err, why, sizeof err);
+		out = OUT_PERM;
+	}
+	switch (out) {
+	case OUT_SENT:
+		rc = db_outbox_sent(db, m->id, msgid);
+		if (rc == DB_OK && invite)
+			rc = db_invite_state(db, m->id, "sent");
+		break;
+	case OUT_TEMP:
+		rc = db_outbox_retry(db, m->id, backoff(m->attempts), err);
+		break;
+	case OUT_PERM:
+	default:
+		rc = db_outbox_failed(db, m->id, err);
+		if (rc == DB_OK && invite)
+			rc = db_invite_state(db, m->id, "bounced");
+		break;
+	}
+	if (rc == DB_OK)
+		rc = db_commit(db);
+	else
+		db_rollback(db);
+	if (rc != DB_OK) {
+		/* The row is unlocked unchanged: it will be sent again. */
+		log_err("%s: mail %llu (%s): %s, but the outcome could not be recorded: %s", NAME,
+			(unsigned long long)m->id, m->kind, out == OUT_SENT ? "sent" : "not sent",
+			db_errmsg(db));
+		goto out;
+	}
+	if (out == OUT_SENT)
+		log_info("%s: mail %llu (%s) sent as %s", NAME, (unsigned long long)m->id, m->kind,
+			 msgid);
+	else if (out == OUT_TEMP)
+		log_warn("%s: mail %llu (%s): attempt %u failed, next in %u s: %s", NAME,
+			 (unsigned long long)m->id, m->kind, m->attempts + 1, backoff(m->attempts),
+			 err);
+	else
+		log_err("%s: mail %llu (%s) failed for good: %s", NAME, (unsigned long long)m->id,
+			m->kind, err);
+	st = STEP_DONE;
+out:
+	return st;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: %s -c CONFIG\n", NAME);
+}
+
+int main(int argc, char **argv)
+{
+	const char *cfg = NULL;
+	char err[512];
+	sigset_t sigs;
+	struct db *db = NULL;
+	struct db_mail *m = NULL;
+	CURL *c = NULL;
+	int rc = 1, stopping = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
+			cfg = argv[++i];
+		else {
+			usage();
+			return 2;
+		}
+	}
+	if (cfg == NULL) {
+		usage();
+		return 2;
+	}
+	if (conf_load(cfg, &conf, err, sizeof err) != 0) {
+		fprintf(stderr, "%s: %s\n", NAME, err);
+		return 1;
+	}
+	/* Blocked before any library starts a thread (curl's resolver does),
+	 * so the signals reach only the signalfd. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if ((sig_fd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
+		fprintf(stderr, "%s: signalfd: %s\n", NAME, strerror(errno));
+		return 1;
+	}
+	/* Library set-up, before any thread exists. */
+	if (mysql_library_init(0, NULL, NULL) != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+		fprintf(stderr, "%s: library initialisation failed\n", NAME);
+		close(sig_fd);
+		return 1;
+	}
+	xmlInitParser();
+	if (render_init(conf.web.xslt_dir, mail_sheets) != 0 || auth_init(&conf) != 0)
+		goto out;
+	/* Fail at start-up, not on the first message, if the schema is wrong. */
+	if ((db = db_open(&conf, 0, 0)) == NULL)
+		goto out;
+	if (db_prepare_all(db) != DB_OK) {
+		log_err("%s: the database schema does not match; run gatehouse-ctl migrate", NAME);
+		goto out;
+	}
+	if ((m = malloc(sizeof *m)) == NULL || (c = curl_easy_init()) == NULL)
+		goto out;
+	log_info("%s: delivering to %s as %s, looking every %u ms", NAME,
+		 strchr(conf.mail.smtp_url, '@') ? "(the configured server)" : conf.mail.smtp_url,
+		 conf.mail.from_address, conf.mail.poll_ms);
+
+	while (!stopping) {
+		enum step st = process_one(db, c, m);
+		stopping = stop_wait(st == STEP_DONE   ? 0
+				     : st == STEP_IDLE ? (int)conf.mail.poll_ms
+						       : DB_PAUSE_MS);
+	}
+	log_info("%s: stopped", NAME);
+	rc = 0;
+out:
+	if (m != NULL)
+		sodium_memzero(m, sizeof *m);
+	free(m);
+	if (c != NULL)
+		curl_easy_cleanup(c);
+	db_close(db);
+	render_free();
+	auth_free();
+	xmlCleanupParser();
+	curl_global_cleanup();
+	mysql_library_end();
+	close(sig_fd);
+	return rc;
+}
