@@ -345,8 +345,9 @@
 
   <!-- A labelled text-like <input> in a <div class="field">: the echoed
        value (field-value), help text (id NAME-help), aria attributes and the
-       error message.  echo false: never a value (passwords).  show-error
-       false: ignore an error /page/form carries for it. -->
+       error message.  echo false: never a value (passwords).  from-form
+       false: the model value even when /page/form echoes the field.
+       show-error false: ignore an error /page/form carries for it. -->
   <xsl:template name="text-field">
     <xsl:param name="name"/>
     <xsl:param name="label"/>
@@ -358,6 +359,7 @@
     <xsl:param name="maxlength" select="''"/>
     <xsl:param name="help" select="''"/>
     <xsl:param name="echo" select="true()"/>
+    <xsl:param name="from-form" select="true()"/>
     <xsl:param name="show-error" select="true()"/>
     <xsl:variable name="help-id">
       <xsl:if test="string($help) != ''">
@@ -412,14 +414,22 @@
             </xsl:attribute>
           </xsl:when>
         </xsl:choose>
-        <xsl:if test="$echo">
-          <xsl:attribute name="value">
-            <xsl:call-template name="field-value">
-              <xsl:with-param name="name" select="$name"/>
-              <xsl:with-param name="model" select="$model"/>
-            </xsl:call-template>
-          </xsl:attribute>
-        </xsl:if>
+        <xsl:choose>
+          <xsl:when test="not($echo)"/>
+          <xsl:when test="$from-form">
+            <xsl:attribute name="value">
+              <xsl:call-template name="field-value">
+                <xsl:with-param name="name" select="$name"/>
+                <xsl:with-param name="model" select="$model"/>
+              </xsl:call-template>
+            </xsl:attribute>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:attribute name="value">
+              <xsl:value-of select="$model"/>
+            </xsl:attribute>
+          </xsl:otherwise>
+        </xsl:choose>
       </input>
       <xsl:if test="string($help-id) != ''">
         <p class="help" id="{$help-id}">

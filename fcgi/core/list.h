@@ -24,7 +24,7 @@ struct list_spec {
 /* The query fields of a list page, in this order, for the page's table. */
 #define LIST_QUERY_FIELDS                                                                  \
 	{"sort", val_line, 32, 0, "Sort"}, {"dir", val_line, 4, 0, "Direction"},           \
-		{"q", val_line, 100, 0, "Filter"}, {"page", val_uint, 9, 0, "Page"},       \
+		{"q", val_line, 400, 0, "Filter"}, {"page", val_uint, 9, 0, "Page"},       \
 		{"per", val_uint, 3, 0, "Items per page"}
 #define LIST_NQUERY 5
 
@@ -36,7 +36,7 @@ struct list_view {
 	unsigned per;       /* 10, 25, 50 or 100 */
 	unsigned long long total, offset;
 	unsigned pages;
-	char like[310]; /* the filter as a LIKE pattern: %term% with %, _, \ escaped */
+	char like[810]; /* the filter as a LIKE pattern: %term% with %, _, \ escaped */
 };
 
 /* Reads the view from the validated query values v[0..LIST_NQUERY).

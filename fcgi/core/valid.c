@@ -361,7 +361,12 @@ size_t val_run(const struct val_field *tab, size_t n, const struct req_pairs *in
 					break;
 				}
 				free(one.str);
-				out[f].nums[out[f].nnums++] = one.num;
+				/* A repeated value (a double-ticked row) counts once. */
+				size_t k;
+				for (k = 0; k < out[f].nnums && out[f].nums[k] != one.num; k++)
+					;
+				if (k == out[f].nnums)
+					out[f].nums[out[f].nnums++] = one.num;
 			}
 		} else if (seen > 1) {
 			out[f].st = VAL_INVALID;

@@ -40,7 +40,7 @@
 
 #define NAME "gatehouse-mailer"
 #define CONNECT_SECS 10L
-#define SEND_SECS 60L    /* a whole SMTP conversation; bounds a stop in flight */
+#define SEND_SECS 60L /* a whole SMTP conversation; bounds a stop in flight */
 #define BACKOFF_MAX 3600u
 #define ERR_MAX 400      /* mail_outbox.last_error holds 500 characters */
 #define DB_PAUSE_MS 1000 /* after a database error, before trying again */
@@ -96,7 +96,9 @@ static size_t read_cb(char *dst, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-/* The server's last refusal (a 4xx or 5xx reply line), for last_error.
+/* The server's refusal (a 4xx or 5xx reply line) that ended the transfer,
+ * for last_error and the outcome.  A later success clears it (curl falls
+ * back from a refused EHLO to HELO), except the 221 that answers QUIT.
  * Only what the server says is looked at: what we send (AUTH carries the
  * password, DATA the token) never is. */
 struct refusal {
@@ -110,8 +112,15 @@ static int debug_cb(CURL *c, curl_infotype type, char *data, size_t size, void *
 	size_t o = 0;
 
 	(void)c;
-	if (type != CURLINFO_HEADER_IN || size < 3 || (data[0] != '4' && data[0] != '5'))
+	if (type != CURLINFO_HEADER_IN || size < 3)
 		return 0;
+	if (data[0] != '4' && data[0] != '5') {
+		if (strncmp(data, "221", 3) != 0) {
+			r->line[0] = '\0';
+			r->code = 0;
+		}
+		return 0;
+	}
 	for (size_t i = 0; i < size && o + 1 < sizeof r->line; i++) {
 		unsigned char ch = (unsigned char)data[i];
 		if (ch == '\r' || ch == '\n')
@@ -125,8 +134,8 @@ static int debug_cb(CURL *c, curl_infotype type, char *data, size_t size, void *
 
 /* Sends the message msg (len bytes) to one recipient over c.  On failure,
  * err gets curl's reason and the server's refusal. */
-static enum outcome smtp_send(CURL *c, const char *to, const char *msg, size_t len, char *err,
-			      size_t errsz)
+static enum outcome smtp_send(CURL *c, const char *to, const char *msg, size_t len,
+                              char *err, size_t errsz)
 {
 	struct upload u = {msg, len, 0};
 	struct refusal r = {"", 0};
@@ -183,8 +192,8 @@ static enum outcome smtp_send(CURL *c, const char *to, const char *msg, size_t l
 	 * code is the one that counts. */
 	if (r.code >= 400)
 		code = r.code;
-	snprintf(err, errsz, "%s%s%s", ebuf[0] ? ebuf : curl_easy_strerror(rc),
-		 r.line[0] ? ": " : "", r.line);
+	snprintf(err, errsz, "%s%s%s%s", ebuf[0] ? ebuf : curl_easy_strerror(rc),
+	         r.line[0] ? " (server: " : "", r.line, r.line[0] ? ")" : "");
 	/* A 5xx refuses this message for good.  A refused login is the
 	 * config's fault and would fail every message alike: keep them. */
 	out = code >= 500 && rc != CURLE_LOGIN_DENIED ? OUT_PERM : OUT_TEMP;
@@ -198,7 +207,7 @@ out:
 /* Renders, builds and sends m.  msgid gets the Message-ID used; err says
  * why it failed (never quoting the token). */
 static enum outcome deliver(CURL *c, const struct db_mail *m, char *msgid, size_t msgidsz,
-			    char *err, size_t errsz)
+                            char *err, size_t errsz)
 {
 	unsigned char tok[TOKEN_MAX + 1];
 	size_t toklen = 0, rawlen = 0;
@@ -212,22 +221,24 @@ static enum outcome deliver(CURL *c, const struct db_mail *m, char *msgid, size_
 		if (m->secretlen <= AUTH_SEAL_OVERHEAD ||
 		    m->secretlen - AUTH_SEAL_OVERHEAD > TOKEN_MAX ||
 		    auth_open(m->secret, m->secretlen, tok, TOKEN_MAX) != 0) {
-			snprintf(err, errsz, "the sealed token cannot be opened "
-					     "(was the secrets key replaced?)");
+			snprintf(err, errsz,
+			         "the sealed token cannot be opened "
+			         "(was the secrets key replaced?)");
 			goto out;
 		}
 		toklen = m->secretlen - AUTH_SEAL_OVERHEAD;
 		tok[toklen] = '\0';
 		/* A token goes into a URL as it is: base64url only. */
 		if (strlen((char *)tok) != toklen ||
-		    strspn((char *)tok, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-					"0123456789-_") != toklen) {
+		    strspn((char *)tok,
+		           "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		           "0123456789-_") != toklen) {
 			snprintf(err, errsz, "the sealed token is not base64url text");
 			goto out;
 		}
 	}
-	if ((mr = mail_render(m->kind, m->payload, toklen ? (char *)tok : NULL, &body, err,
-			      errsz)) != MAIL_OK) {
+	if ((mr = mail_render(m->kind, m->payload, toklen ? (char *)tok : NULL, &body,
+	                      err, errsz)) != MAIL_OK) {
 		out = mr == MAIL_INVALID ? OUT_PERM : OUT_TEMP;
 		goto out;
 	}
@@ -237,21 +248,22 @@ static enum outcome deliver(CURL *c, const struct db_mail *m, char *msgid, size_
 		goto out;
 	}
 	msg = (struct mail_msg){
-		.from_name = conf.mail.from_name,
-		.from_addr = conf.mail.from_address,
-		.to = m->to,
-		.subject = m->subject,
-		.message_id = msgid,
-		.date = time(NULL),
-		.text = body.text,
-		.textlen = body.textlen,
-		.html = body.html,
-		.htmllen = body.htmllen,
+	    .from_name = conf.mail.from_name,
+	    .from_addr = conf.mail.from_address,
+	    .to = m->to,
+	    .subject = m->subject,
+	    .message_id = msgid,
+	    .date = time(NULL),
+	    .text = body.text,
+	    .textlen = body.textlen,
+	    .html = body.html,
+	    .htmllen = body.htmllen,
 	};
 	if ((mr = mail_build(&msg, &raw, &rawlen)) != MAIL_OK) {
 		/* from_address was checked by conf_load: the recipient is bad. */
-		snprintf(err, errsz, "%s", mr == MAIL_INVALID ? "the recipient address is not usable"
-							       : "out of memory");
+		snprintf(err, errsz, "%s",
+		         mr == MAIL_INVALID ? "the recipient address is not usable"
+		                            : "out of memory");
 		out = mr == MAIL_INVALID ? OUT_PERM : OUT_TEMP;
 		goto out;
 	}
@@ -297,7 +309,7 @@ static enum step process_one(struct db *db, CURL *c, struct db_mail *m)
 	out = deliver(c, m, msgid, sizeof msgid, err, sizeof err);
 	if (out == OUT_TEMP && m->age_secs >= (long long)conf.mail.retry_hours * 3600) {
 		snprintf(why, sizeof why, "gave up after %u attempts in %u hours: %s",
-			 m->attempts + 1, conf.mail.retry_hours, err);
+		         m->attempts + 1, conf.mail.retry_hours, err);
 		memcpy(err, why, sizeof err);
 		out = OUT_PERM;
 	}
@@ -323,21 +335,22 @@ static enum step process_one(struct db *db, CURL *c, struct db_mail *m)
 		db_rollback(db);
 	if (rc != DB_OK) {
 		/* The row is unlocked unchanged: it will be sent again. */
-		log_err("%s: mail %llu (%s): %s, but the outcome could not be recorded: %s", NAME,
-			(unsigned long long)m->id, m->kind, out == OUT_SENT ? "sent" : "not sent",
-			db_errmsg(db));
+		log_err(
+		    "%s: mail %llu (%s): %s, but the outcome could not be recorded: %s",
+		    NAME, (unsigned long long)m->id, m->kind,
+		    out == OUT_SENT ? "sent" : "not sent", db_errmsg(db));
 		goto out;
 	}
 	if (out == OUT_SENT)
-		log_info("%s: mail %llu (%s) sent as %s", NAME, (unsigned long long)m->id, m->kind,
-			 msgid);
+		log_info("%s: mail %llu (%s) sent as %s", NAME, (unsigned long long)m->id,
+		         m->kind, msgid);
 	else if (out == OUT_TEMP)
 		log_warn("%s: mail %llu (%s): attempt %u failed, next in %u s: %s", NAME,
-			 (unsigned long long)m->id, m->kind, m->attempts + 1, backoff(m->attempts),
-			 err);
+		         (unsigned long long)m->id, m->kind, m->attempts + 1,
+		         backoff(m->attempts), err);
 	else
-		log_err("%s: mail %llu (%s) failed for good: %s", NAME, (unsigned long long)m->id,
-			m->kind, err);
+		log_err("%s: mail %llu (%s) failed for good: %s", NAME,
+		        (unsigned long long)m->id, m->kind, err);
 	st = STEP_DONE;
 out:
 	return st;
@@ -386,7 +399,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	/* Library set-up, before any thread exists. */
-	if (mysql_library_init(0, NULL, NULL) != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+	if (mysql_library_init(0, NULL, NULL) != 0 ||
+	    curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
 		fprintf(stderr, "%s: library initialisation failed\n", NAME);
 		close(sig_fd);
 		return 1;
@@ -398,20 +412,23 @@ int main(int argc, char **argv)
 	if ((db = db_open(&conf, 0, 0)) == NULL)
 		goto out;
 	if (db_prepare_all(db) != DB_OK) {
-		log_err("%s: the database schema does not match; run gatehouse-ctl migrate", NAME);
+		log_err(
+		    "%s: the database schema does not match; run gatehouse-ctl migrate",
+		    NAME);
 		goto out;
 	}
 	if ((m = malloc(sizeof *m)) == NULL || (c = curl_easy_init()) == NULL)
 		goto out;
 	log_info("%s: delivering to %s as %s, looking every %u ms", NAME,
-		 strchr(conf.mail.smtp_url, '@') ? "(the configured server)" : conf.mail.smtp_url,
-		 conf.mail.from_address, conf.mail.poll_ms);
+	         strchr(conf.mail.smtp_url, '@') ? "(the configured server)"
+	                                         : conf.mail.smtp_url,
+	         conf.mail.from_address, conf.mail.poll_ms);
 
 	while (!stopping) {
 		enum step st = process_one(db, c, m);
 		stopping = stop_wait(st == STEP_DONE   ? 0
-				     : st == STEP_IDLE ? (int)conf.mail.poll_ms
-						       : DB_PAUSE_MS);
+		                     : st == STEP_IDLE ? (int)conf.mail.poll_ms
+		                                       : DB_PAUSE_MS);
 	}
 	log_info("%s: stopped", NAME);
 	rc = 0;

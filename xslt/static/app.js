@@ -1,8 +1,26 @@
-/* Gatehouse settings: progressive enhancement only.
+/* Gatehouse settings: progressive enhancement only.  Every page works
+ * without this file; it is loaded with defer (CSP script-src 'self', no
+ * inline scripts or handlers).
  *
  * Copy buttons: <button type="button" class="copy" data-copy="ID" hidden>
  * are hidden in the HTML (they need JavaScript); this unhides them and, on
- * click, copies the value of the element with id ID to the clipboard. */
+ * click, copies the value of the element with id ID to the clipboard.
+ *
+ * .js-hide: hidden (fallbacks for browsers without JavaScript, such as the
+ * page-size "Show" button and "Use company email").
+ *
+ * select[data-fills=ID]: on change, the chosen option's data-email goes
+ * into the input with id ID (an option without data-email changes nothing).
+ *
+ * input.select-all (hidden in the HTML): unhidden; ticks or unticks every
+ * enabled input[type=checkbox][name=id] of its form, and shows whether all,
+ * some or none are ticked.  Buttons with data-needs-selection=NAME (their
+ * form, also through the form attribute) are disabled while no checkbox
+ * named NAME of that form is ticked.
+ *
+ * select.autosubmit: submits its form on change.
+ *
+ * details.menu: closes on Escape and on a click elsewhere. */
 (function () {
   "use strict";
 
@@ -82,11 +100,149 @@
     button.hidden = false;
   }
 
-  function init() {
-    var buttons = document.querySelectorAll("button.copy[data-copy]");
-    for (var i = 0; i < buttons.length; i++) {
-      setUp(buttons[i]);
+  /* ---------------------------------------------------------- lists, forms */
+
+  function each(selector, fn, root) {
+    var list = (root || document).querySelectorAll(selector);
+    for (var i = 0; i < list.length; i++) {
+      fn(list[i]);
     }
+  }
+
+  function submitForm(form) {
+    if (typeof form.requestSubmit === "function") {
+      form.requestSubmit();
+    } else {
+      form.submit();
+    }
+  }
+
+  function setUpFills(select) {
+    var target = document.getElementById(select.getAttribute("data-fills"));
+    if (!target) {
+      return;
+    }
+    select.addEventListener("change", function () {
+      var option = select.options[select.selectedIndex];
+      if (option && option.hasAttribute("data-email")) {
+        target.value = option.getAttribute("data-email");
+      }
+    });
+  }
+
+  /* The checkboxes named name of form (including those tied to it with the
+   * form attribute). */
+  function boxes(form, name) {
+    var out = [];
+    if (!form) {
+      return out;
+    }
+    var all = form.elements;
+    for (var i = 0; i < all.length; i++) {
+      var el = all[i];
+      if (el.type === "checkbox" && el.name === name) {
+        out.push(el);
+      }
+    }
+    return out;
+  }
+
+  /* Brings the select-all boxes and the data-needs-selection buttons of
+   * form up to date with its ticked rows. */
+  function syncSelection(form) {
+    var rows = boxes(form, "id").filter(function (b) { return !b.disabled; });
+    var ticked = rows.filter(function (b) { return b.checked; }).length;
+    each("input.select-all", function (all) {
+      if (all.form === form) {
+        all.checked = rows.length > 0 && ticked === rows.length;
+        all.indeterminate = ticked > 0 && ticked < rows.length;
+      }
+    });
+    each("button[data-needs-selection]", function (button) {
+      if (button.form === form) {
+        var name = button.getAttribute("data-needs-selection");
+        button.disabled = !boxes(form, name).some(function (b) { return b.checked; });
+      }
+    });
+  }
+
+  function setUpSelectAll(all) {
+    var form = all.form;
+    if (!form) {
+      return;
+    }
+    all.addEventListener("change", function () {
+      boxes(form, "id").forEach(function (b) {
+        if (!b.disabled) {
+          b.checked = all.checked;
+        }
+      });
+      syncSelection(form);
+    });
+    all.hidden = false;
+  }
+
+  function setUpSelection() {
+    var forms = [];
+    each("input.select-all, button[data-needs-selection]", function (el) {
+      if (el.form && forms.indexOf(el.form) < 0) {
+        forms.push(el.form);
+      }
+    });
+    forms.forEach(function (form) {
+      form.addEventListener("change", function (e) {
+        if (e.target && e.target.type === "checkbox") {
+          syncSelection(form);
+        }
+      });
+      syncSelection(form);
+    });
+    /* Back/forward restores ticks without change events. */
+    window.addEventListener("pageshow", function () {
+      forms.forEach(syncSelection);
+    });
+  }
+
+  function setUpMenus() {
+    var menus = document.querySelectorAll("details.menu");
+    if (menus.length === 0) {
+      return;
+    }
+    document.addEventListener("click", function (e) {
+      each("details.menu[open]", function (menu) {
+        if (!menu.contains(e.target)) {
+          menu.open = false;
+        }
+      });
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key !== "Escape" && e.key !== "Esc") {
+        return;
+      }
+      each("details.menu[open]", function (menu) {
+        menu.open = false;
+        var summary = menu.querySelector("summary");
+        if (summary && menu.contains(document.activeElement)) {
+          summary.focus();
+        }
+      });
+    });
+  }
+
+  function init() {
+    each("button.copy[data-copy]", setUp);
+    each(".js-hide", function (el) { el.hidden = true; });
+    each("select[data-fills]", setUpFills);
+    each("input.select-all", setUpSelectAll);
+    setUpSelection();
+    each("select.autosubmit", function (select) {
+      select.addEventListener("change", function () {
+        if (select.form) {
+          submitForm(select.form);
+        }
+      });
+    });
+    setUpMenus();
   }
 
   if (document.readyState === "loading") {

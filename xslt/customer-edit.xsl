@@ -1,0 +1,155 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- Gatehouse: add or edit a customer (page name "customer-edit",
+     GET/POST /settings/customers/edit[?id=N]). -->
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+
+  <xsl:import href="layout.xsl"/>
+
+  <xsl:template match="page" mode="title">
+    <xsl:choose>
+      <xsl:when test="string(customer-edit/customer/@id) != ''">Edit Customer</xsl:when>
+      <xsl:otherwise>Add Customer</xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="customer-edit">
+    <xsl:variable name="editable" select="@editable = '1' or @editable = 'true'"/>
+    <xsl:variable name="c" select="customer"/>
+    <xsl:variable name="id" select="string($c/@id)"/>
+
+    <div class="page-head">
+      <p class="breadcrumb">
+        <a href="/settings/customers">Customers</a>
+      </p>
+      <h1>
+        <xsl:choose>
+          <xsl:when test="$id != ''">Edit Customer</xsl:when>
+          <xsl:otherwise>Add Customer</xsl:otherwise>
+        </xsl:choose>
+      </h1>
+    </div>
+
+    <xsl:if test="not($editable)">
+      <p class="note note-readonly">You have view-only access to settings.</p>
+    </xsl:if>
+
+    <form class="card form edit-form" method="post" action="/settings/customers/edit">
+      <input type="hidden" name="csrf" value="{/page/session/@csrf}">
+        <xsl:if test="not($editable)">
+          <xsl:attribute name="disabled">disabled</xsl:attribute>
+        </xsl:if>
+      </input>
+      <xsl:if test="$id != ''">
+        <input type="hidden" name="id" value="{$id}">
+          <xsl:if test="not($editable)">
+            <xsl:attribute name="disabled">disabled</xsl:attribute>
+          </xsl:if>
+        </input>
+      </xsl:if>
+
+      <xsl:call-template name="text-field">
+        <xsl:with-param name="name" select="'name'"/>
+        <xsl:with-param name="label" select="'Name'"/>
+        <xsl:with-param name="model" select="$c/name"/>
+        <xsl:with-param name="editable" select="$editable"/>
+        <xsl:with-param name="required" select="true()"/>
+        <xsl:with-param name="maxlength" select="200"/>
+        <xsl:with-param name="autocomplete" select="'off'"/>
+        <xsl:with-param name="help" select="'The company name, as your customers and the Client Portal show it.'"/>
+      </xsl:call-template>
+      <xsl:call-template name="text-field">
+        <xsl:with-param name="name" select="'email'"/>
+        <xsl:with-param name="label" select="'Primary email'"/>
+        <xsl:with-param name="type" select="'email'"/>
+        <xsl:with-param name="model" select="$c/email"/>
+        <xsl:with-param name="editable" select="$editable"/>
+        <xsl:with-param name="maxlength" select="254"/>
+        <xsl:with-param name="autocomplete" select="'off'"/>
+        <xsl:with-param name="help" select="'Suggested as the login email of new portal users of this customer.'"/>
+      </xsl:call-template>
+      <xsl:call-template name="text-field">
+        <xsl:with-param name="name" select="'phone'"/>
+        <xsl:with-param name="label" select="'Phone'"/>
+        <xsl:with-param name="type" select="'tel'"/>
+        <xsl:with-param name="model" select="$c/phone"/>
+        <xsl:with-param name="editable" select="$editable"/>
+        <xsl:with-param name="maxlength" select="40"/>
+        <xsl:with-param name="autocomplete" select="'off'"/>
+      </xsl:call-template>
+
+      <fieldset class="fieldset">
+        <legend>Address</legend>
+        <xsl:call-template name="text-field">
+          <xsl:with-param name="name" select="'street'"/>
+          <xsl:with-param name="label" select="'Street'"/>
+          <xsl:with-param name="model" select="$c/street"/>
+          <xsl:with-param name="editable" select="$editable"/>
+          <xsl:with-param name="maxlength" select="200"/>
+          <xsl:with-param name="autocomplete" select="'off'"/>
+        </xsl:call-template>
+        <div class="field-row">
+          <xsl:call-template name="text-field">
+            <xsl:with-param name="name" select="'city'"/>
+            <xsl:with-param name="label" select="'City'"/>
+            <xsl:with-param name="model" select="$c/city"/>
+            <xsl:with-param name="editable" select="$editable"/>
+            <xsl:with-param name="maxlength" select="100"/>
+            <xsl:with-param name="autocomplete" select="'off'"/>
+          </xsl:call-template>
+          <xsl:call-template name="text-field">
+            <xsl:with-param name="name" select="'state'"/>
+            <xsl:with-param name="label" select="'State'"/>
+            <xsl:with-param name="model" select="$c/state"/>
+            <xsl:with-param name="editable" select="$editable"/>
+            <xsl:with-param name="maxlength" select="100"/>
+            <xsl:with-param name="autocomplete" select="'off'"/>
+          </xsl:call-template>
+          <xsl:call-template name="text-field">
+            <xsl:with-param name="name" select="'zip'"/>
+            <xsl:with-param name="label" select="'ZIP'"/>
+            <xsl:with-param name="model" select="$c/zip"/>
+            <xsl:with-param name="editable" select="$editable"/>
+            <xsl:with-param name="maxlength" select="20"/>
+            <xsl:with-param name="autocomplete" select="'off'"/>
+          </xsl:call-template>
+        </div>
+      </fieldset>
+
+      <div class="actions">
+        <a class="btn" href="/settings/customers">
+          <xsl:choose>
+            <xsl:when test="$editable">Cancel</xsl:when>
+            <xsl:otherwise>Back to customers</xsl:otherwise>
+          </xsl:choose>
+        </a>
+        <xsl:if test="$editable">
+          <button type="submit" class="btn btn-primary btn-save">Save</button>
+        </xsl:if>
+      </div>
+    </form>
+
+    <xsl:if test="$id != ''">
+      <section class="card side-card" aria-labelledby="portal-users-title">
+        <h2 id="portal-users-title">Portal users</h2>
+        <p>
+          <xsl:variable name="n" select="number($c/@portal-users)"/>
+          <xsl:choose>
+            <xsl:when test="$n = 1">This customer has 1 portal user.</xsl:when>
+            <xsl:when test="$n &gt; 1">
+              <xsl:text>This customer has </xsl:text>
+              <xsl:value-of select="$n"/>
+              <xsl:text> portal users.</xsl:text>
+            </xsl:when>
+            <xsl:otherwise>This customer has no portal users yet.</xsl:otherwise>
+          </xsl:choose>
+        </p>
+        <xsl:if test="$editable">
+          <p>
+            <a href="/settings/client/portal-access/edit?customer={$id}">Add a portal user</a>
+          </p>
+        </xsl:if>
+      </section>
+    </xsl:if>
+  </xsl:template>
+
+</xsl:stylesheet>

@@ -1,0 +1,118 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- Gatehouse: the customers list (page name "customers", GET /settings/customers). -->
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+
+  <xsl:import href="layout.xsl"/>
+
+  <xsl:variable name="path" select="'/settings/customers'"/>
+
+  <xsl:template match="page" mode="title">Customers</xsl:template>
+
+  <xsl:template match="customers">
+    <xsl:variable name="editable" select="@editable = '1' or @editable = 'true'"/>
+    <xsl:variable name="list" select="list"/>
+
+    <div class="page-head page-head-row">
+      <h1>Customers</h1>
+      <xsl:if test="$editable">
+        <a class="btn btn-primary" href="/settings/customers/edit">Add customer</a>
+      </xsl:if>
+    </div>
+
+    <xsl:if test="not($editable)">
+      <p class="note note-readonly">You have view-only access to settings.</p>
+    </xsl:if>
+
+    <div class="list-toolbar">
+      <xsl:call-template name="list-filter-bar">
+        <xsl:with-param name="path" select="$path"/>
+        <xsl:with-param name="list" select="$list"/>
+        <xsl:with-param name="placeholder" select="'Name or email'"/>
+      </xsl:call-template>
+    </div>
+
+    <div class="table-wrap">
+      <table class="data-table">
+        <caption class="visually-hidden">Customers</caption>
+        <thead>
+          <tr>
+            <xsl:call-template name="list-th">
+              <xsl:with-param name="path" select="$path"/>
+              <xsl:with-param name="list" select="$list"/>
+              <xsl:with-param name="key" select="'name'"/>
+              <xsl:with-param name="label" select="'Name'"/>
+            </xsl:call-template>
+            <xsl:call-template name="list-th">
+              <xsl:with-param name="path" select="$path"/>
+              <xsl:with-param name="list" select="$list"/>
+              <xsl:with-param name="key" select="'email'"/>
+              <xsl:with-param name="label" select="'Primary email'"/>
+            </xsl:call-template>
+            <xsl:call-template name="list-th">
+              <xsl:with-param name="path" select="$path"/>
+              <xsl:with-param name="list" select="$list"/>
+              <xsl:with-param name="key" select="'phone'"/>
+              <xsl:with-param name="label" select="'Phone'"/>
+            </xsl:call-template>
+            <xsl:call-template name="list-th">
+              <xsl:with-param name="path" select="$path"/>
+              <xsl:with-param name="list" select="$list"/>
+              <xsl:with-param name="key" select="'city'"/>
+              <xsl:with-param name="label" select="'City'"/>
+            </xsl:call-template>
+            <xsl:call-template name="list-th">
+              <xsl:with-param name="path" select="$path"/>
+              <xsl:with-param name="list" select="$list"/>
+              <xsl:with-param name="key" select="'portal-users'"/>
+              <xsl:with-param name="label" select="'Portal users'"/>
+              <xsl:with-param name="class" select="'num'"/>
+            </xsl:call-template>
+          </tr>
+        </thead>
+        <tbody>
+          <xsl:apply-templates select="$list/rows/customer"/>
+          <xsl:if test="not($list/rows/customer)">
+            <xsl:call-template name="list-empty-row">
+              <xsl:with-param name="list" select="$list"/>
+              <xsl:with-param name="colspan" select="5"/>
+              <xsl:with-param name="empty" select="'No customers yet.'"/>
+            </xsl:call-template>
+          </xsl:if>
+        </tbody>
+      </table>
+    </div>
+
+    <xsl:call-template name="list-footer">
+      <xsl:with-param name="path" select="$path"/>
+      <xsl:with-param name="list" select="$list"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="rows/customer">
+    <tr>
+      <td>
+        <a href="/settings/customers/edit?id={@id}">
+          <xsl:choose>
+            <xsl:when test="normalize-space(name) != ''">
+              <xsl:value-of select="name"/>
+            </xsl:when>
+            <xsl:otherwise>(no name)</xsl:otherwise>
+          </xsl:choose>
+        </a>
+      </td>
+      <td class="cell-email">
+        <xsl:value-of select="email"/>
+      </td>
+      <td>
+        <xsl:value-of select="phone"/>
+      </td>
+      <td>
+        <xsl:value-of select="city"/>
+      </td>
+      <td class="num">
+        <xsl:value-of select="@portal-users"/>
+      </td>
+    </tr>
+  </xsl:template>
+
+</xsl:stylesheet>

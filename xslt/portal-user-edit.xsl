@@ -1,0 +1,220 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- Gatehouse: add or edit a portal user (page name "portal-user-edit",
+     GET /settings/client/portal-access/edit[?id=N][&customer=N], POST same path). -->
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+
+  <xsl:import href="layout.xsl"/>
+
+  <xsl:template match="page" mode="title">
+    <xsl:choose>
+      <xsl:when test="string(portal-user-edit/user/@id) != ''">Edit Portal User</xsl:when>
+      <xsl:otherwise>Add Portal User</xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="portal-user-edit">
+    <xsl:variable name="editable" select="@editable = '1' or @editable = 'true'"/>
+    <xsl:variable name="portal-on" select="not(@portal-enabled = '0' or @portal-enabled = 'false')"/>
+    <xsl:variable name="u" select="user"/>
+    <xsl:variable name="id" select="string($u/@id)"/>
+    <!-- "Use company email" re-renders the form with the chosen company's
+         email as user/email: then the model wins over the echoed field,
+         and what was typed before is no error. -->
+    <xsl:variable name="prefill" select="/page/form/field[@name = 'prefill'][1]/@value = '1'"/>
+    <xsl:variable name="echo-customer" select="/page/form/field[@name = 'customer'][1]"/>
+
+    <div class="page-head">
+      <p class="breadcrumb">
+        <xsl:text>Client › </xsl:text>
+        <a href="/settings/client/portal-access">Portal Access</a>
+      </p>
+      <h1>
+        <xsl:choose>
+          <xsl:when test="$id != ''">Edit Portal User</xsl:when>
+          <xsl:otherwise>Add Portal User</xsl:otherwise>
+        </xsl:choose>
+      </h1>
+    </div>
+
+    <xsl:if test="not($editable)">
+      <p class="note note-readonly">You have view-only access to settings.</p>
+    </xsl:if>
+
+    <form class="card form edit-form" method="post" action="/settings/client/portal-access/edit">
+      <input type="hidden" name="csrf" value="{/page/session/@csrf}">
+        <xsl:if test="not($editable)">
+          <xsl:attribute name="disabled">disabled</xsl:attribute>
+        </xsl:if>
+      </input>
+      <xsl:if test="$id != ''">
+        <input type="hidden" name="id" value="{$id}">
+          <xsl:if test="not($editable)">
+            <xsl:attribute name="disabled">disabled</xsl:attribute>
+          </xsl:if>
+        </input>
+      </xsl:if>
+
+      <!-- Company: choosing one copies its primary email (data-email)
+           into the email field (app.js, data-fills). -->
+      <div class="field">
+        <xsl:variable name="has-err">
+          <xsl:call-template name="field-has-error">
+            <xsl:with-param name="name" select="'customer'"/>
+          </xsl:call-template>
+        </xsl:variable>
+        <xsl:if test="$has-err = '1'">
+          <xsl:attribute name="class">field has-error</xsl:attribute>
+        </xsl:if>
+        <label for="customer">Company</label>
+        <select id="customer" name="customer" required="required" data-fills="email">
+          <xsl:if test="not($editable)">
+            <xsl:attribute name="disabled">disabled</xsl:attribute>
+          </xsl:if>
+          <xsl:call-template name="field-aria">
+            <xsl:with-param name="name" select="'customer'"/>
+            <xsl:with-param name="help-id" select="'customer-help'"/>
+          </xsl:call-template>
+          <option value="">Choose a company</option>
+          <xsl:for-each select="customers/customer">
+            <option value="{@id}" data-email="{@email}">
+              <xsl:if test="($echo-customer and string(@id) = string($echo-customer/@value))
+                            or (not($echo-customer) and @selected = '1')">
+                <xsl:attribute name="selected">selected</xsl:attribute>
+              </xsl:if>
+              <xsl:value-of select="."/>
+            </option>
+          </xsl:for-each>
+        </select>
+        <p class="help" id="customer-help">
+          <xsl:text>The customer this person signs in for. A company may have several portal users.</xsl:text>
+        </p>
+        <xsl:call-template name="field-error">
+          <xsl:with-param name="name" select="'customer'"/>
+        </xsl:call-template>
+        <xsl:if test="not(customers/customer)">
+          <p class="note">
+            <xsl:text>There are no customers yet. </xsl:text>
+            <xsl:if test="$editable">
+              <a href="/settings/customers/edit">Add a customer</a>
+              <xsl:text> first.</xsl:text>
+            </xsl:if>
+          </p>
+        </xsl:if>
+      </div>
+
+      <xsl:call-template name="text-field">
+        <xsl:with-param name="name" select="'email'"/>
+        <xsl:with-param name="label" select="'Email'"/>
+        <xsl:with-param name="type" select="'email'"/>
+        <xsl:with-param name="model" select="string($u/email)"/>
+        <xsl:with-param name="editable" select="$editable"/>
+        <xsl:with-param name="required" select="true()"/>
+        <xsl:with-param name="maxlength" select="254"/>
+        <xsl:with-param name="autocomplete" select="'off'"/>
+        <xsl:with-param name="from-form" select="not($prefill)"/>
+        <xsl:with-param name="show-error" select="not($prefill)"/>
+        <xsl:with-param name="help" select="'The portal user signs in with this email. Choosing a company fills in its primary email; replace it if you prefer. An email can be used only once.'"/>
+      </xsl:call-template>
+
+      <xsl:if test="$editable">
+        <xsl:call-template name="text-field">
+          <xsl:with-param name="name" select="'password'"/>
+          <xsl:with-param name="label" select="'Password'"/>
+          <xsl:with-param name="type" select="'password'"/>
+          <xsl:with-param name="autocomplete" select="'new-password'"/>
+          <xsl:with-param name="maxlength" select="1024"/>
+          <xsl:with-param name="echo" select="false()"/>
+          <xsl:with-param name="help" select="'Optional. At least 10 characters; common passwords are refused. Passwords are never emailed.'"/>
+        </xsl:call-template>
+
+        <xsl:if test="$id = ''">
+          <xsl:choose>
+            <xsl:when test="$portal-on">
+              <p class="help invite-note">Saving sends an invitation email to this address.</p>
+            </xsl:when>
+            <xsl:otherwise>
+              <p class="note note-off">
+                <xsl:text>The Client Portal is off: invitations are not sent while the portal is off. Send one later with Resend Invitation Email.</xsl:text>
+              </p>
+            </xsl:otherwise>
+          </xsl:choose>
+        </xsl:if>
+      </xsl:if>
+
+      <div class="actions">
+        <a class="btn" href="/settings/client/portal-access">
+          <xsl:choose>
+            <xsl:when test="$editable">Cancel</xsl:when>
+            <xsl:otherwise>Back to Portal Access</xsl:otherwise>
+          </xsl:choose>
+        </a>
+        <xsl:if test="$editable">
+          <!-- Save comes first: it is the form's default button (Enter). -->
+          <button type="submit" class="btn btn-primary btn-save">Save</button>
+          <!-- Without JavaScript: re-renders the form with the chosen
+               company's email, saving nothing. -->
+          <button type="submit" name="prefill" value="1" formnovalidate="formnovalidate"
+                  class="btn btn-prefill js-hide">Use company email</button>
+        </xsl:if>
+      </div>
+    </form>
+
+    <xsl:if test="$id != ''">
+      <section class="card side-card" aria-labelledby="invitation-title">
+        <h2 id="invitation-title">Invitation and sign-in</h2>
+        <dl class="facts">
+          <dt>Status</dt>
+          <dd>
+            <xsl:call-template name="status-badge">
+              <xsl:with-param name="status" select="string($u/@status)"/>
+            </xsl:call-template>
+          </dd>
+          <dt>Last sign-in</dt>
+          <dd>
+            <xsl:call-template name="datetime">
+              <xsl:with-param name="value" select="$u/last-sign-in"/>
+            </xsl:call-template>
+          </dd>
+        </dl>
+        <xsl:if test="$editable">
+          <form class="inline-form" method="post" action="/settings/client/portal-access/resend">
+            <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
+            <input type="hidden" name="id" value="{$id}"/>
+            <button type="submit" class="btn">
+              <xsl:choose>
+                <xsl:when test="$portal-on">
+                  <xsl:attribute name="aria-describedby">resend-help</xsl:attribute>
+                </xsl:when>
+                <xsl:otherwise>
+                  <xsl:attribute name="disabled">disabled</xsl:attribute>
+                  <xsl:attribute name="aria-describedby">resend-off</xsl:attribute>
+                </xsl:otherwise>
+              </xsl:choose>
+              <xsl:text>Resend Invitation Email</xsl:text>
+            </button>
+          </form>
+          <xsl:choose>
+            <xsl:when test="$portal-on">
+              <p class="help" id="resend-help">A new invitation goes to the email above as saved; earlier invitation links stop working.</p>
+            </xsl:when>
+            <xsl:otherwise>
+              <p class="note note-off" id="resend-off">
+                <xsl:text>Invitations are not sent while the Client Portal is off. </xsl:text>
+                <a href="/settings/client/portal-access-settings">Portal Access Settings</a>
+              </p>
+            </xsl:otherwise>
+          </xsl:choose>
+        </xsl:if>
+      </section>
+
+      <xsl:if test="$editable">
+        <section class="card side-card danger-card" aria-labelledby="delete-title">
+          <h2 id="delete-title">Delete portal user</h2>
+          <p>Deleting ends this person's access to the Client Portal at once. You are asked to confirm first.</p>
+          <a class="btn btn-danger" href="/settings/client/portal-access/delete?id={$id}">Delete</a>
+        </section>
+      </xsl:if>
+    </xsl:if>
+  </xsl:template>
+
+</xsl:stylesheet>
