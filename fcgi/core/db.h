@@ -195,8 +195,8 @@ enum db_result db_token_new(struct db *db, unsigned tenant_id, unsigned user_id,
 struct db_mail {
 	uint64_t id;
 	unsigned tenant_id, attempts;
-	char kind[33], to[255], subject[1001];
-	char payload[16384];       /* the mail's XML document */
+	char kind[129], to[1017], subject[1001];
+	char payload[65536];       /* the mail's XML document (TEXT: at most 64 KiB) */
 	unsigned char secret[255]; /* sealed one-time token, if any */
 	size_t secretlen;
 	long long age_secs; /* since the row was written */

@@ -480,7 +480,10 @@ static void dispatch(struct http *h)
 		send_error(h, 500, default_message(500));
 		return;
 	}
-	if (val_run(h->page->query, h->page->nquery, &h->query, h->q) > 0) {
+	/* A page's query table describes its GET; a POST carries its fields
+	 * in the body (its form table). */
+	if (h->method == HTTP_GET &&
+	    val_run(h->page->query, h->page->nquery, &h->query, h->q) > 0) {
 		char msg[200];
 		for (size_t i = 0; i < h->page->nquery; i++)
 			if (h->q[i].st == VAL_INVALID) {

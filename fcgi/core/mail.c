@@ -649,8 +649,9 @@ enum mail_result mail_render(const char *kind, const char *payload, const char *
 	memset(body, 0, sizeof *body);
 	err[0] = '\0';
 	if (!mail_kind_known(kind)) {
+		/* Quoted only when plain ASCII: last_error must stay valid UTF-8. */
 		snprintf(err, errsz, "unknown mail kind '%.40s': no stylesheets for it",
-		         kind);
+		         plain_ascii(kind) ? kind : "(not ASCII)");
 		goto out;
 	}
 	if ((doc = xml_parse(payload, strlen(payload))) == NULL) {

@@ -161,9 +161,12 @@ static enum outcome smtp_send(CURL *c, const char *to, const char *msg, size_t l
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_SMTP | CURLPROTO_SMTPS));
 #endif
 	/* smtps:// is TLS from the first byte; smtp:// upgrades with STARTTLS
-	 * whenever the server offers it. */
+	 * whenever the server offers it, and must when we authenticate: a
+	 * password is never sent in clear because someone stripped STARTTLS. */
 	if (strncmp(conf.mail.smtp_url, "smtp://", 7) == 0)
-		curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+		curl_easy_setopt(c, CURLOPT_USE_SSL, conf.mail.smtp_user[0] != '\0'
+							 ? (long)CURLUSESSL_ALL
+							 : (long)CURLUSESSL_TRY);
 	if (conf.mail.smtp_user[0] != '\0') {
 		curl_easy_setopt(c, CURLOPT_USERNAME, conf.mail.smtp_user);
 		curl_easy_setopt(c, CURLOPT_PASSWORD, conf.mail.smtp_password);

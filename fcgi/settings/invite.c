@@ -15,7 +15,7 @@ enum db_result invite_enqueue(struct http *h, unsigned user_id, const char *comp
 {
 	const struct db_tenant *t = &h->sess.tenant;
 	unsigned char raw[AUTH_TOKEN_BYTES], hash[32], sealed[AUTH_COOKIE_LEN + AUTH_SEAL_OVERHEAD];
-	char token[AUTH_COOKIE_LEN + 1], buf[700], subject[250];
+	char token[AUTH_COOKIE_LEN + 1], buf[700], subject[1001];
 	xmlDocPtr d = NULL;
 	xmlChar *payload = NULL;
 	int plen = 0;

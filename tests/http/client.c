@@ -305,7 +305,12 @@ int hc_csrf(struct hc *h, const char *path, char out[65])
 	if (hc_get_xml(h, path, &r) != 0)
 		return -1;
 	d = hc_xml(&r);
-	v = hc_xpath(d, "string((/page/session/@csrf | /page/login/@csrf)[1])");
+	/* The sign-in form's own token wins over a session's. */
+	v = hc_xpath(d, "string(/page/login/@csrf)");
+	if (*v == '\0') {
+		free(v);
+		v = hc_xpath(d, "string(/page/session/@csrf)");
+	}
 	snprintf(out, 65, "%s", v);
 	free(v);
 	xmlFreeDoc(d);

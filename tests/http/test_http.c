@@ -1048,8 +1048,12 @@ static void test_customers(void)
 	ok(xp_is(d, "string(/page/customers/list/@sort)", "name") &&
 		   xp_is(d, "string(/page/customers/list/rows/customer[1]/name)", "ABM Apartments"),
 	   "sorted by name, ascending");
-	ok(xp_is(d, "string(/page/customers/list/rows/customer[name='Cool Air']/@portal-users)", "2"),
-	   "the portal users count per customer");
+	v = sql1("SELECT COUNT(*) FROM portal_users p JOIN customers c ON c.id = p.customer_id "
+		 "JOIN tenants t ON t.id = c.tenant_id WHERE t.slug = 'demo' AND c.name = 'Cool Air'");
+	ok(v && atoi(v) >= 2 &&
+		   xp_is(d, "string(/page/customers/list/rows/customer[name='Cool Air']/@portal-users)", v),
+	   "the portal users count per customer (%s)", v ? v : "");
+	free(v);
 	xmlFreeDoc(d);
 	d = get_xml(h, "/settings/customers?sort=name&dir=desc", 200, "customers sorted descending");
 	ok(xp_is(d, "string(/page/customers/list/rows/customer[1]/name)", "The Loop"),
@@ -1074,7 +1078,7 @@ static void test_customers(void)
 		   strcmp(loc, "/settings/customers?done=saved") == 0,
 	   "add a customer: 303 to the list");
 	v = sql1("SELECT CONCAT(id, '|', primary_email) FROM customers WHERE name = 'Zephyr Heating'");
-	ok(v && strstr(v, "|office@zephyr.example.com"), "stored, email normalised (%s)", v);
+	ok(v && strstr(v, "|office@zephyr.example.com"), "stored, email normalised (%s)", v ? v : "");
 	unsigned zid = v ? (unsigned)atoi(v) : 0;
 	free(v);
 	ok(post_form(h, "/settings/customers/edit", "/settings/customers/edit",
@@ -1127,7 +1131,9 @@ static void test_portal_users(void)
 	char *v, path[512], fields[1024], loc[512];
 
 	ok(hc_login(acme, "admin@acme.test", PW) == 303, "acme admin signs in");
+	/* Start clean, so a second run on one stack sees the same state. */
 	free(sql1("DELETE FROM portal_users WHERE tenant_id = (SELECT id FROM tenants WHERE slug = 'acme')"));
+	free(sql1("DELETE FROM mail_outbox WHERE to_addr LIKE '%%@northwind.example.com'"));
 	d = get_xml(acme, PA, 200, "empty portal users list");
 	ok(xp_is(d, "string(/page/portal-access/list/@total)", "0") &&
 		   xp_is(d, "string(/page/portal-access/list/@first)", "0") &&
@@ -1329,14 +1335,16 @@ static void test_portal_users(void)
 		ok(r.status == 403, "delete without a valid CSRF token: 403");
 		hc_resp_free(&r);
 	}
+	char *audits = sql1("SELECT COUNT(*) FROM audit_log WHERE action = 'portal_user.delete' AND target LIKE '%%user01@page%%'");
 	ok(post_form(acme, PA, PA "/delete", fields, NULL, loc, sizeof loc) == 303 && strstr(loc, "done=deleted"),
 	   "confirmed: deleted, 303 to the list");
 	v = sql1("SELECT (SELECT COUNT(*) FROM portal_users WHERE id IN (%s, %s)) + (SELECT COUNT(*) FROM sessions WHERE token_hash = UNHEX(SHA2('del-test', 256)))", uid, u2);
 	ok(v && strcmp(v, "0") == 0, "both gone, and the deleted user's session with them");
 	free(v);
 	v = sql1("SELECT COUNT(*) FROM audit_log WHERE action = 'portal_user.delete' AND target LIKE '%%user01@page%%'");
-	ok(v && strcmp(v, "1") == 0, "each deletion is audited");
+	ok(v && audits && atoi(v) == atoi(audits) + 1, "each deletion is audited");
 	free(v);
+	free(audits);
 	free(u2);
 	free(uid);
 	free(cid);

@@ -411,7 +411,7 @@ out:
 
 int main(void)
 {
-	static const char *const names[] = {"error", "login", "home", "portal-access-settings", NULL};
+	static const char *const names[] = {"error", "login", "home", "portal-access-settings", "portal-access", "portal-user-edit", "portal-user-delete", "customers", "customer-edit", NULL};
 	const char *src = getenv("GH_SRCDIR");
 	char dir[1024];
 
