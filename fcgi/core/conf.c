@@ -112,6 +112,10 @@ static int handler(void *user, const char *sec, const char *name, const char *v)
 		ok = set_str(c->settings.listen, sizeof c->settings.listen, v);
 	else if (IS("settings", "threads"))
 		ok = set_uint(&c->settings.threads, v, 1, 1024);
+	else if (IS("portal", "listen"))
+		ok = set_str(c->portal.listen, sizeof c->portal.listen, v);
+	else if (IS("portal", "threads"))
+		ok = set_uint(&c->portal.threads, v, 1, 1024);
 	else {
 		/* An unknown key is a typo that would silently keep a default.
 		 * inih reports the first failing line, so keep the first message. */
@@ -147,6 +151,7 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errsz)
 	c->lim.fields_max = 64;
 	c->lim.field_max = 8192;
 	c->settings.threads = 8;
+	c->portal.threads = 8;
 	strcpy(c->mail.smtp_url, "smtp://127.0.0.1:25");
 	strcpy(c->mail.from_address, "no-reply@gatehouse.invalid");
 	strcpy(c->mail.from_name, "Gatehouse");

@@ -29,10 +29,10 @@ struct conf {
 		unsigned retry_base_secs; /* first back-off; doubles per attempt, max 1 h */
 		unsigned poll_ms;         /* mailer's look at the outbox when idle */
 	} mail;
-	struct {
+	struct conf_responder {
 		char listen[512];
 		unsigned threads; /* requests in flight; idle connections hold none */
-	} settings;
+	} settings, portal;
 };
 
 /* Fills c with defaults, then the file's values.  On failure returns -1 and

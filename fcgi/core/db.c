@@ -61,6 +61,9 @@ enum q {
 	Q_PU_DELETE,
 	Q_TOKEN_KILL,
 	Q_TOKEN_INSERT,
+	Q_TOKEN_LOOKUP,
+	Q_TOKEN_USE,
+	Q_SESSION_DELETE_PORTAL_USER,
 	Q_OUTBOX_ENQUEUE,
 	Q_OUTBOX_CLAIM,
 	Q_OUTBOX_SENT,
@@ -208,6 +211,14 @@ static const char *const sql[Q__COUNT] = {
 			 "AND purpose = ? AND used_at IS NULL",
 	[Q_TOKEN_INSERT] = "INSERT INTO one_time_tokens (token_hash, purpose, tenant_id, "
 			   "portal_user_id, expires_at) VALUES (?, ?, ?, ?, NOW(6) + INTERVAL ? DAY)",
+	[Q_TOKEN_LOOKUP] = "SELECT t.id, t.portal_user_id, (t.used_at IS NULL AND t.expires_at > "
+			   "NOW(6)), pu.email, pu.company_name FROM one_time_tokens t JOIN "
+			   "portal_users pu ON pu.id = t.portal_user_id AND pu.tenant_id = t.tenant_id "
+			   "WHERE t.token_hash = ? AND t.tenant_id = ? AND t.purpose = ?",
+	/* Single use, atomically: of two racing uses only one changes the row. */
+	[Q_TOKEN_USE] = "UPDATE one_time_tokens SET used_at = NOW(6) WHERE id = ? AND used_at IS "
+			"NULL AND expires_at > NOW(6)",
+	[Q_SESSION_DELETE_PORTAL_USER] = "DELETE FROM sessions WHERE portal_user_id = ?",
 	[Q_OUTBOX_ENQUEUE] = "INSERT INTO mail_outbox (tenant_id, kind, to_addr, subject, payload, "
 			     "secret) VALUES (?, ?, ?, ?, ?, ?)",
 	/* One message per transaction, its row locked while it is sent:
@@ -1312,6 +1323,63 @@ enum db_result db_token_new(struct db *db, unsigned tenant_id, unsigned user_id,
 	b_uint(&in[3], &user_id);
 	b_uint(&in[4], &valid_days);
 	return run(db, Q_TOKEN_INSERT, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_token_find(struct db *db, unsigned tenant_id, const char *purpose,
+			     const unsigned char hash[32], struct db_token *out)
+{
+	MYSQL_BIND in[3], o[5];
+	unsigned long hl = 32, pl, l[2];
+	long long live = 0;
+	size_t rows = 0;
+	enum db_result rc;
+
+	memset(out, 0, sizeof *out);
+	b_blob(&in[0], hash, &hl);
+	b_uint(&in[1], &tenant_id);
+	b_str(&in[2], purpose, &pl);
+	b_u64(&o[0], &out->id);
+	b_uint(&o[1], &out->user_id);
+	b_int(&o[2], &live);
+	b_out(&o[3], out->email, sizeof out->email, &l[0]);
+	b_out(&o[4], out->company, sizeof out->company, &l[1]);
+	if ((rc = run(db, Q_TOKEN_LOOKUP, in, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
+		return rc;
+	if (rows != 1)
+		return DB_NOTFOUND;
+	fix_str(out->email, sizeof out->email, l[0]);
+	fix_str(out->company, sizeof out->company, l[1]);
+	out->live = live != 0;
+	return DB_OK;
+}
+
+enum db_result db_token_kill(struct db *db, unsigned user_id, const char *purpose)
+{
+	MYSQL_BIND k[2];
+	unsigned long l;
+
+	b_uint(&k[0], &user_id);
+	b_str(&k[1], purpose, &l);
+	return run(db, Q_TOKEN_KILL, k, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_token_use(struct db *db, uint64_t id)
+{
+	MYSQL_BIND in[1];
+	unsigned long long n = 0;
+	enum db_result rc;
+
+	b_u64(&in[0], &id);
+	if ((rc = run(db, Q_TOKEN_USE, in, NULL, NULL, NULL, NULL, &n, NULL)) != DB_OK)
+		return rc;
+	return n == 1 ? DB_OK : DB_NOTFOUND;
+}
+
+enum db_result db_session_delete_portal_user(struct db *db, unsigned user_id)
+{
+	MYSQL_BIND in[1];
+	b_uint(&in[0], &user_id);
+	return run(db, Q_SESSION_DELETE_PORTAL_USER, in, NULL, NULL, NULL, NULL, NULL, NULL);
 }
 
 /* ---- mail outbox ---- */

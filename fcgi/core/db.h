@@ -191,6 +191,22 @@ enum db_result db_portal_user_delete(struct db *db, unsigned tenant_id, unsigned
 enum db_result db_token_new(struct db *db, unsigned tenant_id, unsigned user_id,
 			    const char *purpose, const unsigned char hash[32], unsigned valid_days);
 
+struct db_token {
+	uint64_t id;
+	unsigned user_id;
+	int live; /* unused and unexpired */
+	char email[255], company[801];
+};
+/* The token of a tenant and purpose, live or not (an expired link still
+ * names whom to send a fresh one). */
+enum db_result db_token_find(struct db *db, unsigned tenant_id, const char *purpose,
+			     const unsigned char hash[32], struct db_token *out);
+/* Ends every live token of the user for purpose. */
+enum db_result db_token_kill(struct db *db, unsigned user_id, const char *purpose);
+/* Uses a live token; DB_NOTFOUND if it was used or expired meanwhile. */
+enum db_result db_token_use(struct db *db, uint64_t id);
+enum db_result db_session_delete_portal_user(struct db *db, unsigned user_id);
+
 /* mail outbox */
 struct db_mail {
 	uint64_t id;

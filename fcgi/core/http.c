@@ -80,6 +80,21 @@ enum db_result http_audit(struct http *h, const char *action, const char *target
 	return db_audit(h->db, &a);
 }
 
+void http_pre_csrf(struct http *h, const char *cookie_path, char out[AUTH_CSRF_LEN + 1])
+{
+	const char *pre = req_pairs_get(&h->cookies, HTTP_COOKIE_PRE);
+	unsigned char raw[AUTH_TOKEN_BYTES];
+	char cookie[AUTH_COOKIE_LEN + 1];
+
+	if (pre == NULL || auth_token_parse(pre, raw) != 0) {
+		auth_token_new(raw, cookie);
+		http_set_cookie(h, HTTP_COOKIE_PRE, cookie, cookie_path, 3600, "Strict");
+		sodium_memzero(cookie, sizeof cookie);
+	}
+	auth_csrf("pre", raw, sizeof raw, out);
+	sodium_memzero(raw, sizeof raw);
+}
+
 enum page_result http_bad_request(struct http *h, const char *msg)
 {
 	h->error_msg = msg;
@@ -364,10 +379,39 @@ static void load_session(struct http *h, int *db_down)
 		db_session_touch(h->db, h->sess.id);
 }
 
-static const struct page *find_page(const struct page *const *pages, const char *path)
+/* Exact match, except that a "*" segment in a page's path matches one path
+ * segment of a tenant slug's alphabet ([a-z0-9-], 1..63), copied to slug. */
+static int path_match(const char *pat, const char *path, char *slug, size_t slugsz)
+{
+	while (*pat && *path) {
+		if (*pat == '*') {
+			size_t n = 0;
+			while (path[n] && path[n] != '/') {
+				char c = path[n];
+				if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-') ||
+				    n + 1 >= slugsz)
+					return 0;
+				slug[n] = c;
+				n++;
+			}
+			if (n == 0)
+				return 0;
+			slug[n] = '\0';
+			pat++;
+			path += n;
+			continue;
+		}
+		if (*pat++ != *path++)
+			return 0;
+	}
+	return *pat == '\0' && *path == '\0';
+}
+
+static const struct page *find_page(const struct page *const *pages, const char *path, char *slug,
+				    size_t slugsz)
 {
 	for (const struct page *const *p = pages; *p != NULL; p++)
-		if (strcmp((*p)->path, path) == 0)
+		if (path_match((*p)->path, path, slug, slugsz))
 			return *p;
 	return NULL;
 }
@@ -413,7 +457,7 @@ static void dispatch(struct http *h)
 	if (coreq[0].st == VAL_OK)
 		h->want_xml = (int)coreq[0].num;
 
-	if ((h->page = find_page(h->pages, h->path)) == NULL) {
+	if ((h->page = find_page(h->pages, h->path, h->slug, sizeof h->slug)) == NULL) {
 		send_error(h, 404, default_message(404));
 		return;
 	}
@@ -547,7 +591,8 @@ static void dispatch(struct http *h)
 			send_error(h, result_status(r), default_message(result_status(r)));
 		return;
 	}
-	send_doc(h, 200, h->doc, h->page->name);
+	/* A page may answer with another status (a dead link: 404 or 410). */
+	send_doc(h, h->status ? h->status : 200, h->doc, h->page->name);
 }
 
 /* A request id for logs and error pages: unique and unguessable enough to

@@ -64,6 +64,7 @@ struct http {
 	const struct page *const *pages; /* the responder's table, for the menu */
 
 	char rid[17];
+	char slug[64]; /* the path's "*" segment (a tenant slug), if the route has one */
 	char ua_buf[256];   /* the User-Agent, printable ASCII, at most 255 bytes */
 	char path_log[256]; /* the path as logged: control bytes replaced */
 	unsigned method;
@@ -106,6 +107,9 @@ enum page_result http_redirect(struct http *h, const char *path);
 /* The audit entry for a change by the signed-in user. */
 enum db_result http_audit(struct http *h, const char *action, const char *target,
 			  const char *old_value, const char *new_value);
+/* The CSRF token of a form shown before any session: bound to the
+ * pre-session cookie, which is set (path cookie_path) when absent. */
+void http_pre_csrf(struct http *h, const char *cookie_path, char out[AUTH_CSRF_LEN + 1]);
 /* A 400 whose error page says msg (a static string). */
 enum page_result http_bad_request(struct http *h, const char *msg);
 /* Maps a database failure to a page result. */

@@ -241,9 +241,10 @@ static void usage(const char *name)
 	fprintf(stderr, "usage: %s -c CONFIG\n", name);
 }
 
-int server_main(int argc, char **argv, const char *name, const struct page *const *pages,
-		const char *const *sheets)
+int server_main(int argc, char **argv, const char *name, enum server_kind kind,
+		const struct page *const *pages, const char *const *sheets)
 {
+	const struct conf_responder *me = kind == SERVER_PORTAL ? &conf.portal : &conf.settings;
 	const char *cfg = NULL;
 	char err[512];
 	sigset_t sigs;
@@ -268,13 +269,17 @@ int server_main(int argc, char **argv, const char *name, const struct page *cons
 		fprintf(stderr, "%s: %s\n", name, err);
 		return 1;
 	}
+	if (me->listen[0] == '\0') {
+		fprintf(stderr, "%s: no listen socket in the config\n", name);
+		return 1;
+	}
 	/* Sign-ins waiting for (or running) a password hash hold their
 	 * thread; at least one thread must stay free for every other page. */
-	if (conf.sec.hash_concurrency + conf.sec.hash_queue >= conf.settings.threads) {
+	if (conf.sec.hash_concurrency + conf.sec.hash_queue >= me->threads) {
 		fprintf(stderr,
 			"%s: hash_concurrency (%u) + hash_queue (%u) must be below threads (%u), "
 			"or a sign-in flood could take every thread\n",
-			name, conf.sec.hash_concurrency, conf.sec.hash_queue, conf.settings.threads);
+			name, conf.sec.hash_concurrency, conf.sec.hash_queue, me->threads);
 		return 1;
 	}
 	page_table = pages;
@@ -306,16 +311,16 @@ int server_main(int argc, char **argv, const char *name, const struct page *cons
 	signal(SIGPIPE, SIG_IGN);
 	if ((stop_fd = eventfd(0, EFD_CLOEXEC)) < 0 || (ep = epoll_create1(EPOLL_CLOEXEC)) < 0)
 		goto out;
-	if ((listen_fd = open_listen(conf.settings.listen)) < 0) {
-		log_err("%s: cannot listen on %s", name, conf.settings.listen);
+	if ((listen_fd = open_listen(me->listen)) < 0) {
+		log_err("%s: cannot listen on %s", name, me->listen);
 		goto out;
 	}
 	/* The stop event is level-triggered: every worker will see it. */
 	if (add_fd(listen_fd, &listen_tag, EPOLLONESHOT) != 0 || add_fd(stop_fd, &stop_tag, 0) != 0)
 		goto out;
-	if ((tids = calloc(conf.settings.threads, sizeof *tids)) == NULL)
+	if ((tids = calloc(me->threads, sizeof *tids)) == NULL)
 		goto out;
-	for (; started < conf.settings.threads; started++) {
+	for (; started < me->threads; started++) {
 		pthread_attr_t a;
 		pthread_attr_init(&a);
 		pthread_attr_setstacksize(&a, 1u << 20);
@@ -328,8 +333,8 @@ int server_main(int argc, char **argv, const char *name, const struct page *cons
 		}
 		pthread_attr_destroy(&a);
 	}
-	log_info("%s: listening on %s with %u threads", name, conf.settings.listen,
-		 conf.settings.threads);
+	log_info("%s: listening on %s with %u threads", name, me->listen,
+		 me->threads);
 
 	while (sigwait(&sigs, &sig) != 0)
 		;
@@ -342,8 +347,8 @@ int server_main(int argc, char **argv, const char *name, const struct page *cons
 	 * signal: take them in, so their requests are answered too. */
 	accept_all();
 	shutdown(listen_fd, SHUT_RDWR);
-	if (conf.settings.listen[0] == '/')
-		unlink(conf.settings.listen);
+	if (me->listen[0] == '/')
+		unlink(me->listen);
 	uint64_t one = 1;
 	if (write(stop_fd, &one, sizeof one) != (ssize_t)sizeof one)
 		goto out;

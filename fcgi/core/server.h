@@ -7,7 +7,8 @@
 
 /* Runs the responder described by argv ("-c CONFIG") with the page table
  * (NULL-terminated) and stylesheet names.  Returns the process exit code. */
-int server_main(int argc, char **argv, const char *name, const struct page *const *pages,
-		const char *const *sheets);
+enum server_kind { SERVER_SETTINGS, SERVER_PORTAL }; /* which [section] of the config */
+int server_main(int argc, char **argv, const char *name, enum server_kind kind,
+		const struct page *const *pages, const char *const *sheets);
 
 #endif

@@ -22,25 +22,15 @@ static const struct val_field form[] = {
 	[F_NEXT] = {"next", val_localpath, 512, 0, "Next page"},
 };
 
-#define PRE_MAX_AGE 3600
-
 static enum page_result login_get(struct http *h, xmlNodePtr root)
 {
-	const char *pre = req_pairs_get(&h->cookies, HTTP_COOKIE_PRE);
-	unsigned char raw[AUTH_TOKEN_BYTES];
-	char cookie[AUTH_COOKIE_LEN + 1], csrf[AUTH_CSRF_LEN + 1];
+	char csrf[AUTH_CSRF_LEN + 1];
 	const char *next = NULL;
 	xmlNodePtr n;
 
 	/* The sign-in form is bound to a pre-session cookie, so a forged
 	 * cross-site sign-in (login CSRF) fails. */
-	if (pre == NULL || auth_token_parse(pre, raw) != 0) {
-		auth_token_new(raw, cookie);
-		http_set_cookie(h, HTTP_COOKIE_PRE, cookie, "/settings/login", PRE_MAX_AGE,
-				"Strict");
-	}
-	auth_csrf("pre", raw, sizeof raw, csrf);
-	sodium_memzero(raw, sizeof raw);
+	http_pre_csrf(h, "/settings/login", csrf);
 	if (h->method == HTTP_POST && h->f[F_NEXT].st == VAL_OK)
 		next = h->f[F_NEXT].str;
 	else if (h->method == HTTP_GET && h->q[Q_NEXT].st == VAL_OK)

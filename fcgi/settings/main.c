@@ -26,5 +26,5 @@ static const char *const sheets[] = {
 
 int main(int argc, char **argv)
 {
-	return server_main(argc, argv, "gatehouse-settings", pages, sheets);
+	return server_main(argc, argv, "gatehouse-settings", SERVER_SETTINGS, pages, sheets);
 }

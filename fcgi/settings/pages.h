@@ -3,6 +3,7 @@
 #define GH_SETTINGS_PAGES_H
 
 #include "http.h"
+#include "invite.h"
 
 extern const struct page page_login;
 extern const struct page page_logout;
@@ -15,9 +16,6 @@ extern const struct page page_portal_user_delete;
 extern const struct page page_customers;
 extern const struct page page_customer_edit;
 
-/* Writes a set-password token and the invitation's outbox row for a portal
- * user, inside the caller's transaction (invite.c). */
-enum db_result invite_enqueue(struct http *h, unsigned user_id, const char *company,
-			      const char *email);
+
 
 #endif

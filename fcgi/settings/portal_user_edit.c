@@ -150,7 +150,7 @@ static enum page_result pe_post(struct http *h)
 		/* No invitation while the portal is off: the row says "Not
 		 * invited" and Resend works once it is on. */
 		if (rc == DB_OK && h->sess.tenant.portal_enabled) {
-			rc = invite_enqueue(h, id, c.name, email);
+			rc = invite_enqueue(h->db, h->conf, &h->sess.tenant, id, c.name, email);
 			invited = 1;
 		}
 	}

@@ -29,7 +29,7 @@ static enum page_result resend_post(struct http *h)
 		db_rollback(h->db);
 		return PAGE_REDIRECT;
 	}
-	if ((rc = invite_enqueue(h, u.id, u.company, u.email)) != DB_OK)
+	if ((rc = invite_enqueue(h->db, h->conf, &h->sess.tenant, u.id, u.company, u.email)) != DB_OK)
 		goto fail;
 	snprintf(target, sizeof target, "%s <%s>", u.company, u.email);
 	if ((rc = http_audit(h, "portal_user.resend_invitation", target, NULL, NULL)) != DB_OK)

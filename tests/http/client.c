@@ -306,7 +306,7 @@ int hc_csrf(struct hc *h, const char *path, char out[65])
 		return -1;
 	d = hc_xml(&r);
 	/* The sign-in form's own token wins over a session's. */
-	v = hc_xpath(d, "string(/page/login/@csrf)");
+	v = hc_xpath(d, "string((/page/login/@csrf | /page/set-password/@csrf)[1])");
 	if (*v == '\0') {
 		free(v);
 		v = hc_xpath(d, "string(/page/session/@csrf)");

@@ -1354,6 +1354,149 @@ static void test_portal_users(void)
 	hc_free(demo);
 }
 
+/* The newest message in the SMTP sink for rcpt: its set-password token
+ * (quoted-printable undone), into tok[44]; waits up to 15 s. */
+static int mail_token(const char *rcpt, char tok[44])
+{
+	char cmd[1400], line[4096];
+	for (int tries = 0; tries < 75; tries++) {
+		snprintf(cmd, sizeof cmd, "grep -l -i 'To: .*%s' '%s/mail/new/'* 2>/dev/null | xargs -r ls -t | head -n 1",
+			 rcpt, state);
+		FILE *p = popen(cmd, "r");
+		char path[1024] = "";
+		if (p) {
+			if (fgets(path, sizeof path, p) == NULL)
+				path[0] = '\0';
+			pclose(p);
+		}
+		path[strcspn(path, "\n")] = '\0';
+		if (path[0]) {
+			FILE *f = fopen(path, "r");
+			static char body[1 << 17];
+			size_t n = f ? fread(body, 1, sizeof body - 1, f) : 0, o = 0;
+			if (f)
+				fclose(f);
+			body[n] = '\0';
+			/* Undo quoted-printable: soft breaks and =3D. */
+			for (size_t i = 0; i < n; i++) {
+				if (body[i] == '=' && body[i + 1] == '\r' && body[i + 2] == '\n')
+					i += 2;
+				else if (body[i] == '=' && body[i + 1] == '\n')
+					i += 1;
+				else if (body[i] == '=' && body[i + 1] == '3' && body[i + 2] == 'D') {
+					line[o < sizeof line - 1 ? o++ : o] = '=';
+					i += 2;
+				} else if (o < sizeof line - 1)
+					line[o++] = body[i];
+			}
+			line[o] = '\0';
+			char *t = strstr(line, "set-password?token=");
+			if (t && strspn(t + 19, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") >= 43) {
+				memcpy(tok, t + 19, 43);
+				tok[43] = '\0';
+				return 0;
+			}
+		}
+		usleep(200000);
+	}
+	return -1;
+}
+
+static void test_set_password(void)
+{
+	struct hc *admin = client(), *guest = client();
+	char rcpt[128], fields[512], path[256], tok[44], tok2[44], loc[512];
+	xmlDocPtr d;
+	char *v;
+
+	snprintf(rcpt, sizeof rcpt, "invitee-%ld@coolair.example.com", (long)time(NULL));
+	ok(hc_login(admin, "admin@demo.test", PW) == 303, "admin signs in");
+	ok(save_settings(admin, "enabled=1&frame_origins=", NULL) == 303, "the portal is on");
+	char *cid = sql1("SELECT id FROM customers WHERE name = 'Cool Air'");
+	snprintf(fields, sizeof fields, "customer=%s&email=%s", cid, rcpt);
+	free(cid);
+	ok(post_form(admin, PA "/edit", PA "/edit", fields, NULL, loc, sizeof loc) == 303 &&
+		   strstr(loc, "done=invited"),
+	   "add a portal user while the portal is on: invited");
+	ok(mail_token(rcpt, tok) == 0, "the invitation reaches the SMTP server with a set-password link");
+	/* SHA-256 of the token's 32 bytes (base64url in the link). */
+	v = sql1("SELECT COUNT(*) FROM one_time_tokens WHERE token_hash = UNHEX(SHA2(FROM_BASE64(CONCAT(REPLACE(REPLACE('%s', '-', '+'), '_', '/'), '=')), 256)) AND used_at IS NULL", tok);
+	ok(v && strcmp(v, "1") == 0, "the link's token is stored only as its hash, live");
+	free(v);
+	v = sql1("SELECT COUNT(*) FROM mail_outbox WHERE to_addr = '%s' AND status = 'sent' AND secret IS NULL", rcpt);
+	ok(v && strcmp(v, "1") == 0, "the outbox row is sent and its sealed token wiped");
+	free(v);
+
+	snprintf(path, sizeof path, "/portal/demo/set-password?token=%s", tok);
+	d = get_xml(guest, path, 200, "the link opens the set-password form");
+	ok(xp_is(d, "string(/page/set-password/@state)", "ok") &&
+		   xp_is(d, "string(/page/set-password/email)", rcpt),
+	   "for the invited email");
+	xmlFreeDoc(d);
+	/* A portal session of this user ends when the password is set. */
+	free(sql1("INSERT INTO sessions (token_hash, kind, tenant_id, portal_user_id, expires_at) SELECT UNHEX(SHA2('sp-test', 256)), 'portal', tenant_id, id, NOW(6) + INTERVAL 1 HOUR FROM portal_users WHERE email = '%s'", rcpt));
+	snprintf(fields, sizeof fields, "token=%s&password=portal-secret-1&confirm=portal-secret-2", tok);
+	ok(post_form(guest, path, "/portal/demo/set-password", fields, &d, NULL, 0) == 422 &&
+		   xp_is(d, "string(/page/form/field[@name='confirm']/@error)", "The two passwords differ."),
+	   "two different passwords: 422");
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, "token=%s&password=password123&confirm=password123", tok);
+	ok(post_form(guest, path, "/portal/demo/set-password", fields, NULL, NULL, 0) == 422,
+	   "a common password: 422");
+	{
+		char body[512];
+		struct hc_resp r;
+		snprintf(body, sizeof body, "csrf=%064d&token=%s&password=portal-secret-1&confirm=portal-secret-1", 0, tok);
+		hc_post(guest, "/portal/demo/set-password", body, &r);
+		ok(r.status == 403, "without a valid CSRF token: 403");
+		hc_resp_free(&r);
+	}
+	snprintf(fields, sizeof fields, "token=%s&password=portal-secret-1&confirm=portal-secret-1", tok);
+	ok(post_form(guest, path, "/portal/demo/set-password", fields, NULL, loc, sizeof loc) == 303 &&
+		   strcmp(loc, "/portal/demo/set-password?done=1") == 0,
+	   "the password is set: 303");
+	v = sql1("SELECT CONCAT(LEFT(password_hash, 10), '|', (SELECT COUNT(*) FROM sessions s WHERE s.portal_user_id = p.id)) FROM portal_users p WHERE email = '%s'", rcpt);
+	ok(v && strcmp(v, "$argon2id$|0") == 0, "stored as Argon2id; the user's sessions ended (%s)", v ? v : "");
+	free(v);
+	d = get_xml(guest, path, 410, "the used link: 410");
+	ok(xp_is(d, "string(/page/set-password/@state)", "expired"), "it offers a fresh link");
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, "token=%s&password=portal-secret-2&confirm=portal-secret-2", tok);
+	ok(post_form(guest, path, "/portal/demo/set-password", fields, NULL, NULL, 0) == 422,
+	   "a used link cannot set a password again");
+	snprintf(fields, sizeof fields, "token=%s", tok);
+	ok(post_form(guest, path, "/portal/demo/request-link", fields, NULL, loc, sizeof loc) == 303 &&
+		   strstr(loc, "sent=1"),
+	   "ask for a fresh link: 303");
+	tok2[0] = '\0';
+	for (int i = 0; i < 75 && (mail_token(rcpt, tok2) != 0 || strcmp(tok2, tok) == 0); i++)
+		usleep(200000);
+	ok(tok2[0] && strcmp(tok2, tok) != 0, "a new link arrives by mail");
+	snprintf(path, sizeof path, "/portal/demo/set-password?token=%s", tok2);
+	d = get_xml(guest, path, 200, "the new link works");
+	xmlFreeDoc(d);
+	d = get_xml(guest, "/portal/demo/set-password?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 404, "an unknown link: 404");
+	ok(xp_is(d, "string(/page/set-password/@state)", "invalid"), "says it does not work");
+	xmlFreeDoc(d);
+	free(sql1("UPDATE tenants SET portal_enabled = 1 WHERE slug = 'acme'"));
+	snprintf(path, sizeof path, "/portal/acme/set-password?token=%s", tok2);
+	d = get_xml(guest, path, 404, "demo's link under another tenant's address: 404");
+	xmlFreeDoc(d);
+	free(sql1("UPDATE tenants SET portal_enabled = 0 WHERE slug = 'acme'"));
+	d = get_xml(guest, "/portal/no-such-tenant/set-password", 404, "an unknown tenant: 404");
+	xmlFreeDoc(d);
+	ok(save_settings(admin, "frame_origins=", NULL) == 303, "the portal is turned off");
+	snprintf(path, sizeof path, "/portal/demo/set-password?token=%s", tok2);
+	d = get_xml(guest, path, 200, "the link while the portal is off");
+	ok(xp_is(d, "string(/page/set-password/@state)", "disabled"), "says the portal is not available");
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, "token=%s&password=portal-secret-3&confirm=portal-secret-3", tok2);
+	ok(post_form(guest, path, "/portal/demo/set-password", fields, NULL, NULL, 0) == 422,
+	   "and sets nothing");
+	hc_free(admin);
+	hc_free(guest);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -1373,6 +1516,7 @@ int main(void)
 	test_portal_settings();
 	test_customers();
 	test_portal_users();
+	test_set_password();
 	test_throttle();
 	test_keepalive();
 	test_flood();

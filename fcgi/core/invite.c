@@ -6,14 +6,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "log.h"
-#include "pages.h"
+#include "auth.h"
+#include "invite.h"
 #include "xml.h"
 
-enum db_result invite_enqueue(struct http *h, unsigned user_id, const char *company,
-			      const char *email)
+enum db_result invite_enqueue(struct db *db, const struct conf *conf, const struct db_tenant *t,
+			      unsigned user_id, const char *company, const char *email)
 {
-	const struct db_tenant *t = &h->sess.tenant;
 	unsigned char raw[AUTH_TOKEN_BYTES], hash[32], sealed[AUTH_COOKIE_LEN + AUTH_SEAL_OVERHEAD];
 	char token[AUTH_COOKIE_LEN + 1], buf[700], subject[1001];
 	xmlDocPtr d = NULL;
@@ -27,8 +26,8 @@ enum db_result invite_enqueue(struct http *h, unsigned user_id, const char *comp
 	auth_token_hash(raw, hash);
 	if (auth_seal((const unsigned char *)token, AUTH_COOKIE_LEN, sealed, sizeof sealed) != 0)
 		goto out;
-	if ((rc = db_token_new(h->db, t->id, user_id, "set_password", hash,
-			       h->conf->mail.invite_valid_days)) != DB_OK)
+	if ((rc = db_token_new(db, t->id, user_id, "set_password", hash,
+			       conf->mail.invite_valid_days)) != DB_OK)
 		goto out;
 	rc = DB_ERR;
 	if ((d = xml_doc("mail")) == NULL)
@@ -38,20 +37,20 @@ enum db_result invite_enqueue(struct http *h, unsigned user_id, const char *comp
 	xml_text_el(m, "tenant-name", t->company);
 	xml_text_el(m, "company", company);
 	xml_text_el(m, "login", email);
-	snprintf(buf, sizeof buf, "%s/portal/%s/", h->conf->web.base_url, t->slug);
+	snprintf(buf, sizeof buf, "%s/portal/%s/", conf->web.base_url, t->slug);
 	xml_text_el(m, "direct-link", buf);
-	snprintf(buf, sizeof buf, "%s/portal/%s/set-password?token=", h->conf->web.base_url,
+	snprintf(buf, sizeof buf, "%s/portal/%s/set-password?token=", conf->web.base_url,
 		 t->slug);
 	xml_text_el(m, "link-base", buf);
-	snprintf(buf, sizeof buf, "%u", h->conf->mail.invite_valid_days);
+	snprintf(buf, sizeof buf, "%u", conf->mail.invite_valid_days);
 	xml_text_el(m, "valid-days", buf);
 	if (xml_serialise(d, &payload, &plen) != 0)
 		goto out;
 	snprintf(subject, sizeof subject, "Your access to the %s client portal", t->company);
-	if ((rc = db_outbox_enqueue(h->db, t->id, "invitation", email, subject,
+	if ((rc = db_outbox_enqueue(db, t->id, "invitation", email, subject,
 				    (const char *)payload, sealed, sizeof sealed, &mail_id)) != DB_OK)
 		goto out;
-	rc = db_portal_user_invite(h->db, t->id, user_id, "queued", mail_id);
+	rc = db_portal_user_invite(db, t->id, user_id, "queued", mail_id);
 out:
 	sodium_memzero(raw, sizeof raw);
 	sodium_memzero(token, sizeof token);

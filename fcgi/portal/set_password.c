@@ -1,0 +1,175 @@
+/* /portal/<slug>/set-password?token=T: the invitation's single-use link.
+ * A live link shows the form; a used or expired one says so and offers a
+ * fresh link (request_link.c); setting the password uses the link up, ends
+ * every other link and every session of the user, in one transaction. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "pages.h"
+#include "xml.h"
+
+enum { Q_TOKEN, Q_DONE, Q_SENT };
+static const struct val_field query[] = {
+	[Q_TOKEN] = {"token", val_line, 64, 0, "Link"},
+	[Q_DONE] = {"done", val_bool, 1, 0, "Done"},
+	[Q_SENT] = {"sent", val_bool, 1, 0, "Sent"},
+};
+
+enum { F_TOKEN, F_PASSWORD, F_CONFIRM };
+static const struct val_field form[] = {
+	[F_TOKEN] = {"token", val_line, 64, VAL_REQUIRED, "Link"},
+	[F_PASSWORD] = {"password", val_password, 1024, VAL_REQUIRED | VAL_SECRET, "New password"},
+	[F_CONFIRM] = {"confirm", val_secret, 1024, VAL_REQUIRED | VAL_SECRET, "Repeat the password"},
+};
+
+enum page_result portal_tenant(struct http *h, struct db_tenant *t)
+{
+	enum db_result rc = db_tenant_by_slug(h->db, h->slug, t);
+	return rc == DB_OK ? PAGE_OK : http_db_fail(rc);
+}
+
+/* Looks the link up: "ok", "expired" or "invalid"; tok filled when found. */
+static const char *link_state(struct http *h, const struct db_tenant *t, const char *token,
+			      struct db_token *tok, enum db_result *rc)
+{
+	unsigned char raw[AUTH_TOKEN_BYTES], hash[32];
+
+	*rc = DB_OK;
+	if (token == NULL || auth_token_parse(token, raw) != 0)
+		return "invalid";
+	auth_token_hash(raw, hash);
+	sodium_memzero(raw, sizeof raw);
+	*rc = db_token_find(h->db, t->id, "set_password", hash, tok);
+	if (*rc == DB_NOTFOUND) {
+		*rc = DB_OK;
+		return "invalid";
+	}
+	return *rc != DB_OK ? NULL : tok->live ? "ok" : "expired";
+}
+
+static enum page_result sp_get(struct http *h, xmlNodePtr root)
+{
+	struct db_tenant t;
+	struct db_token tok;
+	enum page_result r;
+	enum db_result rc;
+	char csrf[AUTH_CSRF_LEN + 1], link[700], path[128];
+	const char *state, *token;
+	xmlNodePtr n;
+
+	if ((r = portal_tenant(h, &t)) != PAGE_OK)
+		return r;
+	memset(&tok, 0, sizeof tok);
+	token = h->method == HTTP_POST ? (h->f[F_TOKEN].st == VAL_OK ? h->f[F_TOKEN].str : NULL)
+				       : (h->q[Q_TOKEN].st == VAL_OK ? h->q[Q_TOKEN].str : NULL);
+	if (!t.portal_enabled)
+		state = "disabled";
+	else if (h->method == HTTP_GET && h->q[Q_DONE].st == VAL_OK && h->q[Q_DONE].num)
+		state = "done";
+	else if (h->method == HTTP_GET && h->q[Q_SENT].st == VAL_OK && h->q[Q_SENT].num)
+		state = "sent";
+	else if ((state = link_state(h, &t, token, &tok, &rc)) == NULL)
+		return http_db_fail(rc);
+	/* A dead link is an error to caches and crawlers too. */
+	if (h->method == HTTP_GET && strcmp(state, "invalid") == 0)
+		h->status = 404;
+	else if (h->method == HTTP_GET && strcmp(state, "expired") == 0)
+		h->status = 410;
+	snprintf(path, sizeof path, "/portal/%s/", t.slug);
+	http_pre_csrf(h, path, csrf);
+	n = xml_el(root, "set-password");
+	xml_attr(n, "state", state);
+	xml_attr(n, "csrf", csrf);
+	xml_attr(n, "company-name", t.company);
+	snprintf(link, sizeof link, "%s/portal/%s/", h->conf->web.base_url, t.slug);
+	xml_attr(n, "direct-link", link);
+	xml_attr(n, "slug", t.slug);
+	if (strcmp(state, "ok") == 0 || strcmp(state, "expired") == 0) {
+		xml_text_el(n, "token", token);
+		xml_text_el(n, "email", tok.email);
+	}
+	return PAGE_OK;
+}
+
+static enum page_result sp_post(struct http *h)
+{
+	const char *pw = h->f[F_PASSWORD].str;
+	char hash[AUTH_HASH_LEN], where[128];
+	unsigned char raw[AUTH_TOKEN_BYTES], th[32];
+	struct db_tenant t;
+	struct db_token tok;
+	enum page_result r;
+	enum db_result rc;
+	enum auth_result arc;
+
+	if ((r = portal_tenant(h, &t)) != PAGE_OK)
+		return r;
+	if (!t.portal_enabled)
+		return PAGE_INVALID; /* the form comes back saying the portal is off */
+	if (strcmp(pw, h->f[F_CONFIRM].str) != 0) {
+		h->f[F_CONFIRM].st = VAL_INVALID;
+		h->f[F_CONFIRM].error = "The two passwords differ.";
+		h->form_errors++;
+		return PAGE_INVALID;
+	}
+	if (auth_token_parse(h->f[F_TOKEN].str, raw) != 0)
+		return PAGE_INVALID; /* re-rendered as "invalid" */
+	auth_token_hash(raw, th);
+	sodium_memzero(raw, sizeof raw);
+	/* Hash before the transaction: 60 ms is too long to hold row locks. */
+	if ((arc = auth_password_hash(pw, hash)) != AUTH_OK) {
+		h->retry_after = 2;
+		http_notice(h, "error", "The service is busy. Please try again in a moment.");
+		return arc == AUTH_BUSY ? PAGE_BUSY : PAGE_ERROR;
+	}
+	if ((rc = db_begin(h->db)) != DB_OK)
+		goto fail_nt;
+	if ((rc = db_token_find(h->db, t.id, "set_password", th, &tok)) == DB_NOTFOUND ||
+	    (rc == DB_OK && (rc = db_token_use(h->db, tok.id)) == DB_NOTFOUND)) {
+		/* Unknown, used (perhaps a moment ago, by a twin request) or
+		 * expired: nothing changes, the page says which. */
+		db_rollback(h->db);
+		sodium_memzero(hash, sizeof hash);
+		return PAGE_INVALID;
+	}
+	if (rc != DB_OK ||
+	    (rc = db_portal_user_set_password(h->db, t.id, tok.user_id, hash)) != DB_OK ||
+	    (rc = db_token_kill(h->db, tok.user_id, "set_password")) != DB_OK ||
+	    (rc = db_token_kill(h->db, tok.user_id, "reset_password")) != DB_OK ||
+	    (rc = db_session_delete_portal_user(h->db, tok.user_id)) != DB_OK)
+		goto fail;
+	struct db_audit a = {.tenant_id = t.id,
+			     .actor_email = tok.email,
+			     .action = "portal_user.set_password",
+			     .target = tok.email,
+			     .request_id = h->rid,
+			     .ip = h->addr};
+	if ((rc = db_audit(h->db, &a)) != DB_OK)
+		goto fail;
+	if ((rc = db_commit(h->db)) != DB_OK)
+		goto fail_nt;
+	sodium_memzero(hash, sizeof hash);
+	snprintf(where, sizeof where, "/portal/%s/set-password?done=1", t.slug);
+	return http_redirect(h, where);
+fail:
+	db_rollback(h->db);
+fail_nt:
+	sodium_memzero(hash, sizeof hash);
+	return http_db_fail(rc);
+}
+
+const struct page page_set_password = {
+	.path = "/portal/*/set-password",
+	.name = "set-password",
+	.title = "Set your password",
+	.methods = HTTP_GET | HTTP_POST,
+	.auth = PAGE_PUBLIC,
+	.query = query,
+	.nquery = sizeof query / sizeof query[0],
+	.form = form,
+	.nform = sizeof form / sizeof form[0],
+	.get = sp_get,
+	.post = sp_post,
+};

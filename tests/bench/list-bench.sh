@@ -1,0 +1,595 @@
+#!/usr/bin/env bash
+# Gatehouse list-page benchmark: /settings/client/portal-access with 100,000
+# portal users in one tenant, against the shared reference responders measured
+# in the same run.  Brings up its own stack and the reference responders, and
+# stops both at the end (also on failure or Ctrl-C); the stack's state dir (and
+# the 100,000 rows in it) is kept, so a second run skips the load.
+#
+# Data: 8 demo customers x 12,500 portal users (user<N>@<company>.example.com)
+# are added to the demo tenant in one INSERT ... SELECT over MariaDB's sequence
+# engine, unless the tenant already has >= 100,000; then ANALYZE TABLE.
+#
+# Pages (signed in as admin@demo.test), each first checked once with
+# ?format=xml (200, the expected total from a direct COUNT, the rows):
+#   first           /settings/client/portal-access
+#   q-user123       ?q=user123          (a few hundred matches)
+#   q-coolair       ?q=coolair          (one customer: 12,500+ matches)
+#   email           ?sort=email
+#   email-desc      ?sort=email&dir=desc
+#   deep            ?sort=email&page=9000   (offset 89,990)
+# Part 1: wrk -t2 -c32 --latency, the pages and the references /ref/db and
+# /ref/xslt one after the other, round after round.  Any non-2xx answer fails
+# the bench.  Goals (the issue): p50 <= 20 ms for each page; the first page
+# >= 1.0x the req/s of /ref/db with p99 <= 10 ms (aim: 0.7x /ref/xslt).
+# Part 2: wrk -t1 -c1 -d3s per URL: the latency without queueing.
+# Part 3: the statements each page runs (taken from MariaDB's general log while
+# each page is requested once) with their ANALYZE plans and times.
+#
+# Env: GH_SRCDIR, GH_BUILDDIR   as for tests/run (defaults: this script's
+#                               ../.. and $PWD)
+#      BENCH_SECONDS  wrk duration of one measurement (default 8)
+#      BENCH_ROUNDS   rounds over the targets (default 2)
+#      BENCH_SINGLE_SECONDS  duration of each single-connection run (default 3)
+#      LISTBENCH_PORT      port of the Gatehouse stack (default 18380)
+#      LISTBENCH_REF_PORT  port of the reference nginx (default 18390)
+#      LISTBENCH_STATE     state dir of the stack (default $GH_BUILDDIR/tests/out/listbench-stack)
+#      REFERENCE_DIR  reference work dir (default $GH_BUILDDIR/tests/out/listbench-reference)
+#      LISTBENCH_EXPLAIN=0  skip part 3
+#      BENCH_ENFORCE_BAR=1  also exit non-zero when a goal does not hold
+# Exit status: 0 when every request was answered as expected, 1 otherwise.
+set -euo pipefail
+
+SRC=${GH_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+BUILD=${GH_BUILDDIR:-$PWD}
+SRC=$(cd "$SRC" && pwd)
+BUILD=$(cd "$BUILD" && pwd)
+export GH_SRCDIR=$SRC GH_BUILDDIR=$BUILD
+OUT=$BUILD/tests/out
+SECS=${BENCH_SECONDS:-8}
+ROUNDS=${BENCH_ROUNDS:-2}
+SINGLE_SECS=${BENCH_SINGLE_SECONDS:-3}
+PORT=${LISTBENCH_PORT:-18380}
+REF_PORT=${LISTBENCH_REF_PORT:-18390}
+STATE=${LISTBENCH_STATE:-$OUT/listbench-stack}
+export REFERENCE_DIR=${REFERENCE_DIR:-$OUT/listbench-reference}
+REF_SCRIPT=$SRC/../shared/bench/reference
+STACK=$SRC/scripts/gh-stack
+CTL=$BUILD/gatehouse-ctl
+INI=$STATE/gatehouse.ini
+BASE=http://127.0.0.1:$PORT
+REF=http://127.0.0.1:$REF_PORT
+WORK=$OUT/listbench-work
+LUA=$WORK/count.lua
+JAR=$WORK/cookies.txt
+LIST_PATH=/settings/client/portal-access
+USERS=100000     # wanted in the demo tenant
+PER_CUSTOMER=12500
+FAILED=0
+
+say() { printf '%s\n' "$*"; }
+fail() { printf 'list-bench: FAIL: %s\n' "$*"; FAILED=1; }
+die() { printf 'list-bench: error: %s\n' "$*" >&2; exit 1; }
+
+command -v curl >/dev/null || die "curl not found (apt-get install curl)"
+command -v python3 >/dev/null || die "python3 not found (apt-get install python3)"
+command -v wrk >/dev/null || die "wrk not found (apt-get install wrk)"
+[[ $SECS =~ ^[0-9]+$ && $ROUNDS =~ ^[0-9]+$ && $SINGLE_SECS =~ ^[0-9]+$ ]] ||
+	die "BENCH_SECONDS, BENCH_ROUNDS and BENCH_SINGLE_SECONDS must be whole numbers"
+mkdir -p "$WORK" "$REFERENCE_DIR" || die "cannot create $WORK"
+
+# The binaries may be rebuilt while we start: wait a little for a missing one.
+for _ in $(seq 60); do [[ -x $CTL && -x $BUILD/gatehouse-settings ]] && break; sleep 1; done
+[[ -x $CTL ]] || die "$CTL not found (build first, or set GH_BUILDDIR)"
+
+# sql [STATEMENT] [-- MARIADB-OPTIONS]: SQL on the stack's database (no
+# statement: read stdin).
+sql() { "$STACK" sql --state "$STATE" "$@"; }
+# sqlv STATEMENT: one value, no headers.
+sqlv() { "$STACK" sql "$1" --state "$STATE" -- -N -B; }
+
+# ------------------------------------------------------------------ cleanup
+stack_started=0 ref_started=0 genlog=0
+cleanup() {
+	trap - EXIT INT TERM
+	if ((genlog)); then
+		sql 'SET GLOBAL general_log = OFF' >/dev/null 2>&1 || true
+	fi
+	if ((stack_started)); then
+		"$CTL" -c "$INI" throttle reset >/dev/null 2>&1 || true
+		"$STACK" down --state "$STATE" >>"$WORK/stack.log" 2>&1 || say "list-bench: gh-stack down failed (see $WORK/stack.log)"
+	fi
+	if ((ref_started)); then
+		"$REF_SCRIPT" down >>"$WORK/reference.log" 2>&1 || true
+		# reference down signals and leaves: wait until its mariadbd has gone.
+		for _ in $(seq 100); do [[ -S $REFERENCE_DIR/my.sock ]] || break; sleep 0.1; done
+	fi
+}
+trap cleanup EXIT
+trap 'say "list-bench: interrupted"; exit 130' INT TERM
+
+T0=$SECONDS
+
+# ------------------------------------------------------------------ machine
+say "== machine"
+say "nproc:   $(nproc)"
+say "cpu:     $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | sort | uniq -c | awk '{c = $1; $1 = ""; printf "%s%s x%d", (NR > 1 ? "; " : ""), substr($0, 2), c}')"
+say "kernel:  $(uname -srm)"
+say "memory:  $(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
+say "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min before the run)"
+say "wrk:     $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2), nginx $(nginx -v 2>&1 | sed 's|.*/||'), $(mariadbd --version 2>/dev/null | awk '{print $3}')"
+
+# ------------------------------------------------------------------ servers
+say
+say "== servers"
+: >"$WORK/stack.log"
+for try in 1 2 3; do
+	stack_started=1
+	if "$STACK" up --port "$PORT" --state "$STATE" >>"$WORK/stack.log" 2>&1; then
+		break
+	fi
+	# A binary missing for a moment (someone rebuilding): wait and retry.
+	if ((try < 3)) && tail -n 3 "$WORK/stack.log" | grep -q 'not found: build it first'; then
+		say "gh-stack up: a binary is missing (being rebuilt?); retrying in 20 s"
+		sleep 20
+		continue
+	fi
+	tail -n 20 "$WORK/stack.log"
+	die "the Gatehouse stack did not start (log $WORK/stack.log)"
+done
+SETTINGS_PID=$(tr -dc 0-9 <"$STATE/run/settings.pid")
+say "gatehouse: $BASE (state $STATE, responder pid $SETTINGS_PID, $(sed -n 's/^threads *= *//p' "$INI" | head -n1) threads)"
+
+have_ref=0
+if [[ -x $REF_SCRIPT ]]; then
+	ref_started=1
+	if "$REF_SCRIPT" up "$REF_PORT" >"$WORK/reference.log" 2>&1; then
+		have_ref=1
+		say "reference: $REF (dir $REFERENCE_DIR): $(grep '^/ref/' "$WORK/reference.log" | paste -sd' ' | sed 's/  */ /g')"
+	else
+		tail -n 20 "$WORK/reference.log"
+		fail "the reference responders did not start (log $WORK/reference.log): no ratios"
+	fi
+else
+	say "reference: $REF_SCRIPT is absent: measuring our pages only, no ratios"
+fi
+
+"$CTL" -c "$INI" throttle reset >/dev/null || fail "gatehouse-ctl throttle reset failed"
+
+# ------------------------------------------------------------------ data
+say
+say "== data: $USERS portal users in the demo tenant"
+[[ $(sqlv 'SELECT COUNT(*) FROM seq_1_to_3') == 3 ]] ||
+	die "MariaDB's sequence engine (seq_1_to_N) is not available"
+TENANT=$(sqlv "SELECT id FROM tenants WHERE slug = 'demo'")
+[[ $TENANT =~ ^[0-9]+$ ]] || die "no demo tenant (gatehouse-ctl demo did not run?)"
+have=$(sqlv "SELECT COUNT(*) FROM portal_users WHERE tenant_id = $TENANT")
+if ((have >= USERS)); then
+	say "the demo tenant already has $have portal users: nothing to load"
+else
+	ncust=$(sqlv "SELECT COUNT(*) FROM customers WHERE tenant_id = $TENANT")
+	((ncust * PER_CUSTOMER >= USERS)) ||
+		die "the demo tenant has $ncust customers; $ncust x $PER_CUSTOMER < $USERS"
+	t=$SECONDS
+	# INSERT IGNORE: rows a previous run left in place are skipped, the rest added.
+	sql >>"$WORK/load.log" 2>&1 <<SQL || die "loading the portal users failed (log $WORK/load.log)"
+INSERT IGNORE INTO portal_users (tenant_id, customer_id, company_name, email)
+SELECT t.id, c.id, c.name,
+       CONCAT('user', seq, '@', LOWER(REPLACE(c.name, ' ', '')), '.example.com')
+  FROM tenants t
+  JOIN customers c ON c.tenant_id = t.id
+  JOIN seq_1_to_$PER_CUSTOMER
+ WHERE t.slug = 'demo';
+SQL
+	say "loaded $(($(sqlv "SELECT COUNT(*) FROM portal_users WHERE tenant_id = $TENANT") - have)) portal users ($ncust customers x $PER_CUSTOMER) in $((SECONDS - t)) s"
+fi
+sql 'ANALYZE TABLE portal_users' >>"$WORK/load.log" 2>&1 || fail "ANALYZE TABLE portal_users failed"
+TOTAL=$(sqlv "SELECT COUNT(*) FROM portal_users WHERE tenant_id = $TENANT")
+((TOTAL >= USERS)) || die "the demo tenant has only $TOTAL portal users"
+say "demo tenant (id $TENANT): $TOTAL portal users; table portal_users: $(sqlv 'SELECT COUNT(*) FROM portal_users') rows, $(sqlv "SELECT CONCAT(ROUND(data_length / 1048576), ' MiB data + ', ROUND(index_length / 1048576), ' MiB indexes') FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'portal_users'")"
+
+# expect_filter TEXT: the rows the list's filter must find (a plain substring
+# of the company or the email), counted directly.
+expect_filter() {
+	sqlv "SELECT COUNT(*) FROM portal_users WHERE tenant_id = $TENANT AND (company_name LIKE '%$1%' OR email LIKE '%$1%')"
+}
+
+# ------------------------------------------------------------------ sign in
+# GET the sign-in page as XML (sets the gh_pre cookie, gives the csrf), POST it.
+rm -f "$JAR"
+csrf=$(curl -sf -c "$JAR" -b "$JAR" "$BASE/settings/login?format=xml" |
+	sed -n 's/.*<login[^>]* csrf="\([0-9a-f]*\)".*/\1/p')
+[[ -n $csrf ]] || die "no csrf in $BASE/settings/login?format=xml"
+code=$(curl -s -o /dev/null -w '%{http_code}' -c "$JAR" -b "$JAR" \
+	--data-urlencode "email=admin@demo.test" --data-urlencode "password=gatehouse-demo" \
+	--data-urlencode "csrf=$csrf" "$BASE/settings/login")
+session=$(awk '$6 == "gh_office" {print $7}' "$JAR")
+[[ $code == 303 && -n $session ]] || die "sign-in as admin@demo.test failed (HTTP $code, no gh_office cookie)"
+say
+say "signed in as admin@demo.test (session cookie gh_office)"
+
+# ------------------------------------------------------------------ targets
+# name, query string, expected total, expected page
+names=(first q-user123 q-coolair email email-desc deep)
+queries=("" "q=user123" "q=coolair" "sort=email" "sort=email&dir=desc" "sort=email&page=9000")
+totals=("$TOTAL" "$(expect_filter user123)" "$(expect_filter coolair)" "$TOTAL" "$TOTAL" "$TOTAL")
+pages=(1 1 1 1 1 9000)
+urls=() cookies=()
+for i in "${!names[@]}"; do
+	urls+=("$BASE$LIST_PATH${queries[$i]:+?${queries[$i]}}")
+	cookies+=("gh_office=$session")
+done
+NOURS=${#names[@]}
+
+# ------------------------------------------------------------------ checks
+# attr NAME: the attribute NAME of the <list> element in $list.
+attr() { sed -n "s/.* $1=\"\\([^\"]*\\)\".*/\\1/p" <<<"$list"; }
+say
+say "== checks (each URL once with format=xml: 200, the expected total, the rows)"
+for i in "${!names[@]}"; do
+	n=${names[$i]} q=${queries[$i]}
+	f=$WORK/check-$n.xml
+	code=$(curl -s -o "$f" -w '%{http_code}' -H "Cookie: ${cookies[$i]}" \
+		"$BASE$LIST_PATH?${q:+$q&}format=xml") || code=000
+	list=$(grep -o '<list [^>]*>' "$f" | head -n1 || true)
+	total=$(attr total) page=$(attr page) first=$(attr first) last=$(attr last)
+	rows=$(grep -o '<user ' "$f" | wc -l || true)
+	want=${totals[$i]} wpage=${pages[$i]}
+	wfirst=$(((wpage - 1) * 10 + 1))
+	wrows=$((want - wfirst + 1 < 10 ? want - wfirst + 1 : 10))
+	if [[ $code == 200 && $total == "$want" && $page == "$wpage" && $first == "$wfirst" && $rows == "$wrows" ]]; then
+		printf '  ok    %-11s %-26s total %6s, page %s, rows %s-%s (%s shown)\n' "$n" "${q:-(no query)}" "$total" "$page" "$first" "$last" "$rows"
+	else
+		printf '  FAIL  %-11s %-26s HTTP %s, total %s (want %s), page %s (want %s), first %s (want %s), %s rows (want %s)\n' \
+			"$n" "${q:-(no query)}" "$code" "${total:-?}" "$want" "${page:-?}" "$wpage" "${first:-?}" "$wfirst" "$rows" "$wrows"
+		fail "$n: the page is not what it should be (answer in $f)"
+	fi
+done
+((FAILED == 0)) || die "the pages are wrong: not measuring them"
+
+if ((have_ref)); then
+	names+=(ref-db ref-xslt)
+	urls+=("$REF/ref/db" "$REF/ref/xslt")
+	cookies+=("" "")
+fi
+
+# ------------------------------------------------------------------ wrk
+# Counts non-2xx answers per thread and prints one RESULT line (times in us).
+cat >"$LUA" <<'LUA'
+-- generated by tests/bench/list-bench.sh: optional Cookie header, non-2xx count
+local cookie = os.getenv("BENCH_COOKIE")
+if cookie and cookie ~= "" then
+  wrk.headers["Cookie"] = cookie
+end
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+end
+function init(args)
+  non2xx = 0
+  codes = {}
+end
+function response(status, headers, body)
+  if status < 200 or status > 299 then
+    non2xx = non2xx + 1
+    codes[tostring(status)] = (codes[tostring(status)] or 0) + 1
+  end
+end
+function done(summary, latency, requests)
+  local bad, detail = 0, {}
+  for _, t in ipairs(threads) do
+    bad = bad + (t:get("non2xx") or 0)
+    local c = t:get("codes")
+    if c then
+      for k, v in pairs(c) do detail[#detail + 1] = k .. "x" .. v end
+    end
+  end
+  local e = summary.errors
+  io.write(string.format(
+    "RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d non2xx=%d sockerr=%d codes=%s\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    bad, e.connect + e.read + e.write + e.timeout, table.concat(detail, ",")))
+end
+LUA
+
+# run_wrk INDEX THREADS CONNECTIONS SECONDS OUTFILE: wrk, then w_* = its RESULT line.
+run_wrk() {
+	local line
+	BENCH_COOKIE=${cookies[$1]} wrk -t"$2" -c"$3" -d"$4"s --latency -s "$LUA" "${urls[$1]}" >"$5" 2>&1 || true
+	line=$(grep '^RESULT ' "$5" | tail -n 1 || true)
+	[[ -n $line ]] || return 1
+	w_codes=
+	eval "$(sed 's/^RESULT //; s/ /\n/g' <<<"$line" | grep -E '^[a-z0-9_]+=[0-9A-Za-z,]*$' | sed 's/^/w_/')"
+}
+ms() { awk -v u="$1" 'BEGIN {printf "%.2f", u / 1000}'; }
+per_s() { awk -v q="$1" -v d="$2" 'BEGIN {printf "%.0f", (d > 0 ? q * 1e6 / d : 0)}'; }
+median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+short() { sed "s|^$BASE||; s|^$REF||" <<<"$1"; }
+
+# settle: wait (at most 60 s) until the stack's responder and MariaDB are idle
+# (< 5% of one core over 0.5 s).  When wrk stops, the requests it leaves in
+# flight are still worked off (the responder and MariaDB do not notice that
+# the client went away): a slow page would otherwise eat into the next
+# measurement.  Prints the seconds waited when that was more than 1 s.
+STACK_PIDS=("$SETTINGS_PID" "$(tr -dc 0-9 <"$STATE/run/mariadb.pid")")
+cpu_ticks() {
+	local p sum=0 f
+	for p in "${STACK_PIDS[@]}"; do
+		f=$(cut -d')' -f2- "/proc/$p/stat" 2>/dev/null) || continue
+		sum=$((sum + $(awk '{print $12 + $13}' <<<"$f")))
+	done
+	printf '%s\n' "$sum"
+}
+settle() {
+	local t=$SECONDS a b
+	for _ in $(seq 120); do
+		a=$(cpu_ticks)
+		sleep 0.5
+		b=$(cpu_ticks)
+		(((b - a) * 100 / $(getconf CLK_TCK) * 2 < 5)) && break
+	done
+	if ((SECONDS - t > 1)); then say "  (waited $((SECONDS - t)) s for the requests left in flight to be worked off)"; fi
+	return 0
+}
+
+declare -A REQS DUR P50S P99 NON2XX SOCKERR
+say
+say "== wrk -t2 -c32 -d${SECS}s --latency, $ROUNDS round(s) over ${#names[@]} targets (warm-up 1 s each first; the stack idle before each)"
+for i in "${!names[@]}"; do
+	settle >/dev/null
+	run_wrk "$i" 2 32 1 "$WORK/wrk-warmup-${names[$i]}.txt" || true
+done
+for ((r = 1; r <= ROUNDS; r++)); do
+	for i in "${!names[@]}"; do
+		n=${names[$i]}
+		f=$WORK/wrk-$n-$r.txt
+		settle
+		if ! run_wrk "$i" 2 32 "$SECS" "$f"; then
+			fail "wrk gave no result for $n (round $r): $(tail -n 3 "$f" | paste -sd' ')"
+			continue
+		fi
+		if ((w_requests == 0)); then
+			fail "$n (round $r): no request completed in ${SECS} s"
+			continue
+		fi
+		REQS[$n]=$((${REQS[$n]:-0} + w_requests))
+		DUR[$n]=$((${DUR[$n]:-0} + w_duration_us))
+		P50S[$n]="${P50S[$n]:-} $w_p50_us"
+		P99[$n]=${P99[$n]:-0}
+		if ((w_p99_us > P99[$n])); then P99[$n]=$w_p99_us; fi
+		NON2XX[$n]=$((${NON2XX[$n]:-0} + w_non2xx))
+		SOCKERR[$n]=$((${SOCKERR[$n]:-0} + w_sockerr))
+		printf '  round %d  %-10s %8s req/s  p50 %8s ms  p99 %8s ms  non-2xx %d%s  socket errors %d\n' \
+			"$r" "$n" "$(per_s "$w_requests" "$w_duration_us")" "$(ms "$w_p50_us")" "$(ms "$w_p99_us")" \
+			"$w_non2xx" "${w_codes:+ ($w_codes)}" "$w_sockerr"
+	done
+done
+
+rps() { per_s "${REQS[$1]:-0}" "${DUR[$1]:-0}"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b; else printf "0"}'; }
+
+say
+say "== results at 32 connections (req/s over all rounds; p50: median of the rounds; p99: worst round)"
+printf '%-10s %-55s %7s %9s %9s %9s %9s  %s\n' page url req/s p50-ms p99-ms x/ref-db x/ref-xslt 'p50 <= 20 ms'
+slow=()
+for i in "${!names[@]}"; do
+	n=${names[$i]}
+	[[ -n ${REQS[$n]:-} ]] || continue
+	p50=$(median <<<"${P50S[$n]}")
+	xdb=- xxs=- goal=
+	if ((i < NOURS)); then
+		if awk -v u="$p50" 'BEGIN {exit !(u <= 20000)}'; then goal=holds; else goal='DOES NOT HOLD'; slow+=("$n"); fi
+		if [[ $n == first && -n ${REQS[ref-db]:-} ]]; then
+			xdb=$(ratio "$(rps "$n")" "$(rps ref-db)")x
+			xxs=$(ratio "$(rps "$n")" "$(rps ref-xslt)")x
+		fi
+	fi
+	printf '%-10s %-55s %7s %9s %9s %9s %9s  %s\n' "$n" "$(short "${urls[$i]}")" "$(rps "$n")" \
+		"$(ms "$p50")" "$(ms "${P99[$n]}")" "$xdb" "$xxs" "$goal"
+	if ((${NON2XX[$n]:-0} > 0)); then
+		fail "$n: ${NON2XX[$n]} non-2xx answers (details in $WORK/wrk-$n-*.txt)"
+	fi
+	if ((${SOCKERR[$n]:-0} > 0)); then
+		say "  note: $n: ${SOCKERR[$n]} socket errors (connect/read/write/timeout; wrk's timeout is 2 s)"
+	fi
+done
+
+say
+goals_ok=1
+if ((${#slow[@]})); then
+	say "goal p50 <= 20 ms for each page: DOES NOT HOLD for ${slow[*]}"
+	goals_ok=0
+else
+	say "goal p50 <= 20 ms for each page: HOLDS"
+fi
+if [[ -n ${REQS[first]:-} && -n ${REQS[ref-db]:-} ]]; then
+	p99ms=$(ms "${P99[first]}")
+	xdb=$(ratio "$(rps first)" "$(rps ref-db)")
+	xxs=$(ratio "$(rps first)" "$(rps ref-xslt)")
+	rok=$(awk -v x="$xdb" 'BEGIN {print ((x >= 1.0) ? 1 : 0)}')
+	p99ok=$(awk -v p="$p99ms" 'BEGIN {print ((p <= 10.0) ? 1 : 0)}')
+	if ((rok && p99ok)); then
+		say "goal first page >= 1.0x /ref/db with p99 <= 10 ms: HOLDS (${xdb}x, p99 $p99ms ms)"
+	else
+		say "goal first page >= 1.0x /ref/db with p99 <= 10 ms: DOES NOT HOLD (${xdb}x$( ((rok)) || printf ' < 1.0x'), p99 $p99ms ms$( ((p99ok)) || printf ' > 10 ms'))"
+		goals_ok=0
+	fi
+	if awk -v x="$xxs" 'BEGIN {exit !(x >= 0.7)}'; then
+		say "aim first page >= 0.7x /ref/xslt: HOLDS (${xxs}x)"
+	else
+		say "aim first page >= 0.7x /ref/xslt: DOES NOT HOLD (${xxs}x)"
+	fi
+else
+	say "goal first page >= 1.0x /ref/db: cannot be judged without /ref/db"
+fi
+if ((!goals_ok)) && [[ ${BENCH_ENFORCE_BAR:-0} == 1 ]]; then fail "a goal does not hold"; fi
+
+# ------------------------------------------------------------------ one connection
+say
+say "== one connection (wrk -t1 -c1 -d${SINGLE_SECS}s --latency): the cost of one request without queueing"
+printf '%-10s %-55s %7s %9s %9s\n' page url req/s p50-ms p99-ms
+for i in "${!names[@]}"; do
+	n=${names[$i]}
+	f=$WORK/wrk1-$n.txt
+	settle >/dev/null
+	if ! run_wrk "$i" 1 1 "$SINGLE_SECS" "$f"; then
+		fail "wrk gave no result for $n (one connection): $(tail -n 3 "$f" | paste -sd' ')"
+		continue
+	fi
+	printf '%-10s %-55s %7s %9s %9s%s\n' "$n" "$(short "${urls[$i]}")" "$(per_s "$w_requests" "$w_duration_us")" \
+		"$(ms "$w_p50_us")" "$(ms "$w_p99_us")" "$( ((w_non2xx == 0)) || printf '  non-2xx %d' "$w_non2xx")"
+	if ((w_non2xx > 0)); then fail "$n: $w_non2xx non-2xx answers (one connection; $f)"; fi
+done
+
+# ------------------------------------------------------------------ statements
+# Each page once with MariaDB's general log on: the list statements it
+# executed.  They are prepared, so the log has them with "?": the parameters
+# are put back in the order fcgi/core/db.c binds them (list_bind: tenant,
+# filter, LIKE pattern x2, then LIMIT, OFFSET), and each is run with ANALYZE
+# (MariaDB substitutes a prepared statement's parameters as constants, so the
+# plan is the one the responder gets): its time in the server, the index it
+# reads, the entries it reads (r_rows) and the plan.
+if [[ ${LISTBENCH_EXPLAIN:-1} == 1 ]]; then
+	say
+	say "== statements per page (one request each, from the general log; ANALYZE, warm, one connection)"
+	settle >/dev/null
+	genlog=1
+	sql "SET GLOBAL general_log = OFF; SET GLOBAL log_output = 'TABLE'; TRUNCATE TABLE mysql.general_log; SET GLOBAL general_log = ON"
+	: >"$WORK/params.txt"
+	for ((i = 0; i < NOURS; i++)); do
+		sql "SELECT 'listbench:${names[$i]}'" >/dev/null
+		curl -s -o /dev/null -H "Cookie: ${cookies[$i]}" "${urls[$i]}" || true
+		q=${queries[$i]}
+		filter=$(sed -n 's/.*\(^\|&\)q=\([^&]*\).*/\2/p' <<<"$q")
+		npages=$(((totals[i] + 9) / 10))
+		pg=$((pages[i] < npages ? pages[i] : npages))
+		printf '%s\t%s\t%s\n' "${names[$i]}" "$filter" "$(((pg - 1) * 10))" >>"$WORK/params.txt"
+	done
+	sql 'SET GLOBAL general_log = OFF'
+	genlog=0
+	sqlv "SELECT argument FROM mysql.general_log
+	       WHERE argument LIKE 'SELECT ''listbench:%'
+	          OR (command_type = 'Execute' AND argument LIKE '%FROM portal_users%')
+	       ORDER BY event_time" >"$WORK/statements.txt"
+	python3 - "$STACK" "$STATE" "$TENANT" "$WORK" <<'PY' || fail "the statements could not be analysed"
+import json, re, subprocess, sys
+
+stack, state, tenant, work = sys.argv[1:5]
+params = {}
+for line in open(f"{work}/params.txt"):
+    name, flt, offset = line.rstrip("\n").split("\t")
+    params[name] = (flt, int(offset))
+
+def quote(v):
+    if isinstance(v, int):
+        return str(v)
+    return "'" + v.replace("\\", "\\\\").replace("'", "''") + "'"
+
+def like(flt):  # as list_view_read() in fcgi/core/list.c: a substring, never a pattern
+    return "%" + re.sub(r"([%_\\])", r"\\\1", flt) + "%"
+
+def bind(stmt, values):
+    """Replace the ? outside quoted strings by the values, in order."""
+    out, i, n, q = [], 0, 0, None
+    while i < len(stmt):
+        c = stmt[i]
+        if q:
+            out.append(c)
+            if c == "\\" and i + 1 < len(stmt):
+                out.append(stmt[i + 1]); i += 1
+            elif c == q:
+                q = None
+        elif c in "'\"`":
+            q = c; out.append(c)
+        elif c == "?":
+            if n >= len(values):
+                return None, n + 1
+            out.append(quote(values[n])); n += 1
+        else:
+            out.append(c)
+        i += 1
+    return "".join(out), n
+
+def sql(stmt, *opts):
+    r = subprocess.run([stack, "sql", stmt, "--state", state, "--", *opts],
+                       stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    if r.returncode:
+        raise RuntimeError(r.stderr.strip())
+    return r.stdout
+
+def tables(node):
+    """Every table of a FORMAT=JSON plan."""
+    if isinstance(node, dict):
+        if "table_name" in node:
+            yield node
+        for v in node.values():
+            yield from tables(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from tables(v)
+
+rows, plans, texts, name = [], [], {}, None
+for line in open(f"{work}/statements.txt"):
+    stmt = line.rstrip("\n")
+    m = re.fullmatch(r"SELECT 'listbench:(.*)'", stmt)
+    if m:
+        name = m.group(1)
+        continue
+    if name not in params:
+        continue
+    kind = "COUNT" if stmt.startswith("SELECT COUNT(") else "PAGE"
+    texts.setdefault(kind, stmt)
+    flt, offset = params[name]
+    bound, n = bind(stmt, [int(tenant), flt, like(flt), like(flt), 10, offset])
+    if bound is None or n not in (4, 6):
+        rows.append((name, kind, "?", "-", "-", "-", f"not analysed: {n} parameters"))
+        continue
+    try:
+        j = json.loads(sql("ANALYZE FORMAT=JSON " + bound, "-N", "-B", "-r"))
+        tab = sql("ANALYZE " + bound, "-B")
+    except (RuntimeError, ValueError) as e:
+        rows.append((name, kind, "?", "-", "-", "-", f"ANALYZE failed: {e}"))
+        continue
+    with open(f"{work}/analyze-{name}-{kind.lower()}.json", "w") as f:
+        json.dump(j, f, indent=1)
+    p = [t for t in tables(j) if t.get("table_name") == "p"]
+    p = p[0] if p else {}
+    ms = j["query_block"].get("r_total_time_ms", 0.0)
+    read = int(p.get("r_rows", 0) or 0)
+    matched = round(read * float(p.get("r_filtered", 100) or 0) / 100)
+    rows.append((name, kind, f"{ms:.2f}", p.get("key", "-"), str(read), str(matched), ""))
+    lines = tab.rstrip("\n").split("\n")
+    head = lines[0].split("\t")
+    want = ["id", "table", "type", "key", "rows", "r_rows", "r_filtered", "Extra"]
+    plan = [[r.split("\t")[head.index(c)] for c in want] for r in lines[1:]]
+    plans.append((name, kind, [want] + plan))
+
+print(f"{'page':<11} {'statement':<9} {'server-ms':>9}  {'index (table p)':<26} {'entries-read':>12} {'matched':>8}")
+for r in rows:
+    print(f"{r[0]:<11} {r[1]:<9} {r[2]:>9}  {r[3]:<26} {r[4]:>12} {r[5]:>8}  {r[6]}".rstrip())
+print()
+print("statements as the responder runs them (parameters: tenant, filter, LIKE pattern x2[, LIMIT, OFFSET]):")
+for kind, t in texts.items():
+    print(f"  {kind}: {t}")
+print()
+print("plans (ANALYZE; rows: the optimizer's estimate, r_rows: read):")
+for name, kind, tab in plans:
+    w = [max(len(r[c]) for r in tab) for c in range(len(tab[0]))]
+    print(f"  {name} {kind}:")
+    for r in tab:
+        print("    " + "  ".join(v.ljust(w[c]) for c, v in enumerate(r)).rstrip())
+PY
+fi
+
+"$CTL" -c "$INI" throttle reset >/dev/null || fail "gatehouse-ctl throttle reset failed"
+if grep -qiE 'fatal|abort|segv|sanitizer' "$STATE/log/settings.log"; then
+	say "responder log mentions a crash:"
+	grep -iE 'fatal|abort|segv|sanitizer' "$STATE/log/settings.log" | tail -n 5
+	FAILED=1
+fi
+if ! kill -0 "$SETTINGS_PID" 2>/dev/null; then
+	fail "the responder (pid $SETTINGS_PID) is gone"
+fi
+
+say
+say "== done in $((SECONDS - T0)) s: $( ((FAILED)) && echo FAILED || echo ok) (wrk outputs and logs in $WORK; state kept in $STATE)"
+exit "$FAILED"
