@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Browser tests: headless Chromium (/usr/bin/chromium, Debian's package) driven
-# by playwright-core against a running stack.  Prints TAP.
+# by playwright-core against a running stack.  Runs every tests/browser/*.mjs
+# in turn (portal-settings.mjs first, then the others by name) and prints ONE
+# TAP stream: each test's ok / not ok lines are renumbered to follow on from
+# the previous test's, its own plan is checked and dropped, and a single plan
+# comes last.  A test that crashes, exits non-zero without a failing test, or
+# whose plan does not match what it printed adds one "not ok" line.
 #
 # Env: GH_TEST_PORT  port of the stack on 127.0.0.1 (tests/run starts the stack)
-#      GH_TEST_STATE its state dir (optional: sign-in throttles are reset there first)
+#      GH_TEST_STATE its state dir (sign-in throttles are reset there first;
+#                    portal-access.mjs reads the SMTP sink's mail/new there)
 #      GH_SRCDIR     source dir (default: two levels above this script)
-#      GH_BUILDDIR   build dir (default: $PWD); the screenshot goes to
-#                    $GH_BUILDDIR/tests/out/portal-settings.png
+#      GH_BUILDDIR   build dir (default: $PWD); screenshots go to
+#                    $GH_BUILDDIR/tests/out/*.png
+#      GH_BROWSER_TESTS  optional: the .mjs names to run (default: all)
 #
 # playwright-core comes from the npm registry, pinned by package-lock.json
 # (npm ci; no browser download: it only drives the system Chromium).  It is
@@ -70,7 +77,7 @@ else
 		cp -f "$SRCB/package.json" "$SRCB/package-lock.json" "$DIR/" || bail "cannot copy package*.json to $DIR"
 		npm_install "$DIR" || bail "npm ci in $DIR failed"
 	fi
-	cp -f "$SRCB/portal-settings.mjs" "$DIR/" || bail "cannot copy portal-settings.mjs to $DIR"
+	cp -f "$SRCB"/*.mjs "$DIR/" || bail "cannot copy the tests (*.mjs) to $DIR"
 fi
 installed_ok "$DIR" || bail "playwright-core $want is not installed in $DIR/node_modules"
 
@@ -82,4 +89,54 @@ if [ -n "${GH_TEST_STATE:-}" ] && [ -f "$GH_TEST_STATE/gatehouse.ini" ] && [ -x 
 		echo "# gatehouse-ctl throttle reset failed (continuing)"
 fi
 cd "$DIR" || bail "cannot cd to $DIR"
-exec node portal-settings.mjs
+
+# The tests, portal-settings.mjs first.
+tests=()
+if [ -n "${GH_BROWSER_TESTS:-}" ]; then
+	read -r -a tests <<<"$GH_BROWSER_TESTS"
+else
+	[ -f "$SRCB/portal-settings.mjs" ] && tests+=(portal-settings.mjs)
+	for f in "$SRCB"/*.mjs; do
+		f=${f##*/}
+		[ -f "$SRCB/$f" ] && [ "$f" != portal-settings.mjs ] && tests+=("$f")
+	done
+fi
+[ "${#tests[@]}" -gt 0 ] || bail "no tests (*.mjs) in $SRCB"
+
+# One TAP stream: number every ok / not ok line (with or without a number of
+# its own) in sequence; each test's plan is checked, not printed.
+shopt -s lastpipe
+total=0 failures=0
+tap() { # tap ok|not ok DESCRIPTION
+	total=$((total + 1))
+	[ "$1" = ok ] || failures=$((failures + 1))
+	printf '%s %d%s\n' "$1" "$total" "$2"
+}
+tap_re='^(not ok|ok)( [0-9]+)?( .*)?$'
+for t in "${tests[@]}"; do
+	echo "# ---- $t"
+	if [ ! -f "$DIR/$t" ]; then
+		tap "not ok" " - $t: not found in $DIR"
+		continue
+	fi
+	count=0 bad=0 plan=
+	node "$t" | while IFS= read -r line || [ -n "$line" ]; do
+		if [[ $line =~ $tap_re ]]; then
+			count=$((count + 1))
+			[ "${BASH_REMATCH[1]}" = ok ] || bad=$((bad + 1))
+			tap "${BASH_REMATCH[1]}" "${BASH_REMATCH[3]}"
+		elif [[ $line =~ ^1\.\.([0-9]+) ]]; then
+			plan=${BASH_REMATCH[1]}
+		else
+			printf '%s\n' "$line"
+		fi
+	done
+	rc=${PIPESTATUS[0]}
+	if [ -z "$plan" ] || [ "$plan" -ne "$count" ]; then
+		tap "not ok" " - $t: plan ${plan:-missing} but $count test(s) ran (exit status $rc)"
+	elif [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then
+		tap "not ok" " - $t exited with status $rc without a failing test"
+	fi
+done
+echo "1..$total"
+[ "$failures" -eq 0 ]
