@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "mail.h"
+#include "req.h"
 #include "render.h"
 #include "xml.h"
 
@@ -104,34 +105,12 @@ void mail_wipe_free(char *p, size_t len)
 
 /* ---- RFC 2047 header values ---- */
 
-/* Length of the UTF-8 character at p (1-4), or 0 if the bytes there are not
- * one (overlong forms, surrogates and values past U+10FFFF included). */
+/* Length of the UTF-8 character at p (1-4), or 0 if the bytes there are
+ * not one. */
 static size_t utf8_len(const unsigned char *p, size_t left)
 {
 	unsigned cp;
-	size_t n;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2, cp = p[0] & 0x1f;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3, cp = p[0] & 0x0f;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4, cp = p[0] & 0x07;
-	else
-		return 0;
-	if (left < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
+	return req_utf8_char(p, left, &cp);
 }
 
 /* Printable ASCII that no reader could take for an encoded-word. */

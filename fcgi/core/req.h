@@ -32,6 +32,11 @@ struct req_pairs {
  * allocated; the caller frees it with free(). */
 enum req_result req_urldecode(const char *src, size_t len, char **out, size_t *outlen);
 
+/* Length (1-4) of the UTF-8 character at p, its code point in *cp; 0 if the
+ * bytes there are not one (overlong forms, surrogates and values past
+ * U+10FFFF included).  The one decoder: the XML builder and mail use it too. */
+size_t req_utf8_char(const unsigned char *p, size_t left, unsigned *cp);
+
 /* Nonzero when s[0..len) is well-formed UTF-8 (no overlongs, surrogates or code
  * points past U+10FFFF) without NUL or C0/DEL controls other than tab, LF, CR. */
 int req_utf8_valid(const char *s, size_t len);

@@ -25,33 +25,14 @@ xmlDocPtr xml_doc(const char *root)
 	return d;
 }
 
-/* Length of the valid XML character starting at p (0 if invalid). */
+/* Length of the valid XML 1.0 character starting at p (0 if invalid). */
 static size_t xml_char_len(const unsigned char *p, size_t left)
 {
 	unsigned cp;
-	size_t n;
+	size_t n = req_utf8_char(p, left, &cp);
 
-	if (p[0] < 0x80)
-		return (p[0] >= 0x20 || p[0] == '\t' || p[0] == '\n' || p[0] == '\r') && p[0] != 0x7f
-			       ? 1
-			       : 0;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2, cp = p[0] & 0x1f;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3, cp = p[0] & 0x0f;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4, cp = p[0] & 0x07;
-	else
-		return 0;
-	if (left < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff)
+	if (n == 0 || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7f || cp == 0xfffe ||
+	    cp == 0xffff)
 		return 0;
 	return n;
 }
