@@ -1485,6 +1485,28 @@ static void test_set_password(void)
 	free(sql1("UPDATE tenants SET portal_enabled = 0 WHERE slug = 'acme'"));
 	d = get_xml(guest, "/portal/no-such-tenant/set-password", 404, "an unknown tenant: 404");
 	xmlFreeDoc(d);
+	/* A permanent SMTP failure shows on the row. */
+	char bounce[128];
+	snprintf(bounce, sizeof bounce, "bounce-%ld@coolair.example.com", (long)time(NULL));
+	cid = sql1("SELECT id FROM customers WHERE name = 'Cool Air'");
+	snprintf(fields, sizeof fields, "customer=%s&email=%s", cid, bounce);
+	free(cid);
+	ok(post_form(admin, PA "/edit", PA "/edit", fields, NULL, NULL, 0) == 303,
+	   "invite an address the SMTP server refuses (550)");
+	snprintf(path, sizeof path, PA "?q=%s", bounce);
+	int bounced = 0;
+	for (int i = 0; i < 75 && !bounced; i++) {
+		struct hc_resp r;
+		hc_get_xml(admin, path, &r);
+		bounced = strstr(r.body, "status=\"bounced\"") != NULL;
+		hc_resp_free(&r);
+		if (!bounced)
+			usleep(200000);
+	}
+	d = get_xml(admin, path, 200, "the bounced user's row");
+	ok(bounced && xp_is(d, "string(//rows/user[1]/@status)", "bounced"),
+	   "the row says \"Invitation bounced\"");
+	xmlFreeDoc(d);
 	ok(save_settings(admin, "frame_origins=", NULL) == 303, "the portal is turned off");
 	snprintf(path, sizeof path, "/portal/demo/set-password?token=%s", tok2);
 	d = get_xml(guest, path, 200, "the link while the portal is off");
