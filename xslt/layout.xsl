@@ -19,7 +19,6 @@
     - field-error-id (name)            the id used by field-error
     - escape-attr (text)               text escaped for an HTML attribute value
     - text-field (name, label, ...)    a labelled <input> with its help and error
-    - encode-uri-component (text)      text percent-encoded for a query value
     - datetime (value)                 an xs:dateTime as <time>, "Never" if empty
     - status-badge (status)            a portal user's status as a badge
 
@@ -44,9 +43,7 @@
     - list-pager (path, list)          "first – last of total" and the
                                         first/previous/next/last links
 -->
-<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
-                xmlns:str="http://exslt.org/strings"
-                exclude-result-prefixes="str">
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 
   <xsl:output method="html" encoding="UTF-8" indent="no"
               doctype-system="about:legacy-compat"/>
@@ -448,84 +445,8 @@
   <!-- URLs                                                             -->
   <!-- ================================================================ -->
 
-  <!-- The characters a query value keeps as they are (RFC 3986
-       unreserved), and printable ASCII from U+0020 to U+007E in order: a
-       character's position in the latter gives its code. -->
-  <xsl:variable name="gh-uri-unreserved"
-                select="'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~'"/>
-  <xsl:variable name="gh-uri-ascii-rtf">
-    <xsl:text> !"#$%&amp;'()*+,-./0123456789:;&lt;=&gt;?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~</xsl:text>
-  </xsl:variable>
-  <xsl:variable name="gh-uri-ascii" select="string($gh-uri-ascii-rtf)"/>
-
-  <!-- text percent-encoded like JavaScript's encodeURIComponent, for a
-       value in a query string: every ASCII character other than
-       A-Z a-z 0-9 - _ . ~ becomes %XX (space is %20).
-
-       Characters beyond ASCII: XSLT 1.0 cannot tell their code.  When the
-       host registers EXSLT (xsltproc does) str:encode-uri writes their
-       UTF-8 bytes as %XX; the server's renderer (fcgi/core/render.c)
-       registers no extension, and there they stay as they are: libxml2's
-       HTML serializer percent-encodes every non-ASCII byte of an href,
-       action or src attribute as UTF-8, so the HTML is the same either way
-       (and a raw non-ASCII character in a URL is valid: browsers send it
-       as UTF-8).  Use the result in those attributes only.
-
-       The string is halved recursively, so the depth stays log2(length). -->
-  <xsl:template name="encode-uri-component">
-    <xsl:param name="text"/>
-    <xsl:variable name="t" select="string($text)"/>
-    <xsl:variable name="len" select="string-length($t)"/>
-    <xsl:choose>
-      <xsl:when test="translate($t, $gh-uri-unreserved, '') = ''">
-        <xsl:value-of select="$t"/>
-      </xsl:when>
-      <xsl:when test="$len = 1">
-        <xsl:call-template name="gh-encode-char">
-          <xsl:with-param name="c" select="$t"/>
-        </xsl:call-template>
-      </xsl:when>
-      <xsl:otherwise>
-        <xsl:variable name="half" select="floor($len div 2)"/>
-        <xsl:call-template name="encode-uri-component">
-          <xsl:with-param name="text" select="substring($t, 1, $half)"/>
-        </xsl:call-template>
-        <xsl:call-template name="encode-uri-component">
-          <xsl:with-param name="text" select="substring($t, $half + 1)"/>
-        </xsl:call-template>
-      </xsl:otherwise>
-    </xsl:choose>
-  </xsl:template>
-
-  <!-- One character that is not unreserved. -->
-  <xsl:template name="gh-encode-char">
-    <xsl:param name="c"/>
-    <xsl:choose>
-      <xsl:when test="contains($gh-uri-ascii, $c)">
-        <xsl:call-template name="gh-percent">
-          <xsl:with-param name="code"
-                          select="32 + string-length(substring-before($gh-uri-ascii, $c))"/>
-        </xsl:call-template>
-      </xsl:when>
-      <xsl:when test="$c = '&#9;'">%09</xsl:when>
-      <xsl:when test="$c = '&#10;'">%0A</xsl:when>
-      <xsl:when test="$c = '&#13;'">%0D</xsl:when>
-      <xsl:when test="$c = '&#127;'">%7F</xsl:when>
-      <xsl:when test="function-available('str:encode-uri')">
-        <xsl:value-of select="str:encode-uri($c, true())"/>
-      </xsl:when>
-      <xsl:otherwise>
-        <xsl:value-of select="$c"/>
-      </xsl:otherwise>
-    </xsl:choose>
-  </xsl:template>
-
-  <xsl:template name="gh-percent">
-    <xsl:param name="code"/>
-    <xsl:text>%</xsl:text>
-    <xsl:value-of select="substring('0123456789ABCDEF', floor($code div 16) + 1, 1)"/>
-    <xsl:value-of select="substring('0123456789ABCDEF', $code mod 16 + 1, 1)"/>
-  </xsl:template>
+  <!-- Query strings are built, encoded, by the list engine (list.c):
+       list/@query, list/@query-clear and column/@query. -->
 
   <!-- ================================================================ -->
   <!-- Dates and statuses                                               -->
@@ -581,46 +502,12 @@
   <xsl:template name="list-url">
     <xsl:param name="path"/>
     <xsl:param name="list" select="list"/>
-    <xsl:param name="sort" select="string($list/@sort)"/>
-    <xsl:param name="dir" select="string($list/@dir)"/>
-    <xsl:param name="q" select="string($list/@filter)"/>
-    <xsl:param name="per" select="string($list/@per-page)"/>
     <xsl:param name="page" select="''"/>
-    <xsl:variable name="query">
-      <xsl:if test="string($sort) != ''">
-        <xsl:text>&amp;sort=</xsl:text>
-        <xsl:call-template name="encode-uri-component">
-          <xsl:with-param name="text" select="$sort"/>
-        </xsl:call-template>
-      </xsl:if>
-      <xsl:if test="string($dir) != ''">
-        <xsl:text>&amp;dir=</xsl:text>
-        <xsl:call-template name="encode-uri-component">
-          <xsl:with-param name="text" select="$dir"/>
-        </xsl:call-template>
-      </xsl:if>
-      <xsl:if test="string($q) != ''">
-        <xsl:text>&amp;q=</xsl:text>
-        <xsl:call-template name="encode-uri-component">
-          <xsl:with-param name="text" select="$q"/>
-        </xsl:call-template>
-      </xsl:if>
-      <xsl:if test="string($per) != ''">
-        <xsl:text>&amp;per=</xsl:text>
-        <xsl:call-template name="encode-uri-component">
-          <xsl:with-param name="text" select="$per"/>
-        </xsl:call-template>
-      </xsl:if>
-      <xsl:if test="string($page) != '' and string($page) != '1'">
-        <xsl:text>&amp;page=</xsl:text>
-        <xsl:call-template name="encode-uri-component">
-          <xsl:with-param name="text" select="$page"/>
-        </xsl:call-template>
-      </xsl:if>
-    </xsl:variable>
-    <xsl:value-of select="$path"/>
-    <xsl:if test="string($query) != ''">
-      <xsl:value-of select="concat('?', substring($query, 2))"/>
+    <!-- The query strings come encoded from the list engine (list.c):
+         building them here cost more than the rest of the page. -->
+    <xsl:value-of select="concat($path, '?', $list/@query)"/>
+    <xsl:if test="string($page) != '' and string($page) != '1'">
+      <xsl:value-of select="concat('&amp;page=', $page)"/>
     </xsl:if>
   </xsl:template>
 
@@ -665,11 +552,7 @@
       <button type="submit" class="btn">Filter</button>
       <a class="btn btn-link clear-filter">
         <xsl:attribute name="href">
-          <xsl:call-template name="list-url">
-            <xsl:with-param name="path" select="$path"/>
-            <xsl:with-param name="list" select="$list"/>
-            <xsl:with-param name="q" select="''"/>
-          </xsl:call-template>
+          <xsl:value-of select="concat($path, '?', $list/@query-clear)"/>
         </xsl:attribute>
         <xsl:text>Clear filter</xsl:text>
       </a>
@@ -709,17 +592,7 @@
           </xsl:choose>
           <a class="sort-link">
             <xsl:attribute name="href">
-              <xsl:call-template name="list-url">
-                <xsl:with-param name="path" select="$path"/>
-                <xsl:with-param name="list" select="$list"/>
-                <xsl:with-param name="sort" select="$key"/>
-                <xsl:with-param name="dir">
-                  <xsl:choose>
-                    <xsl:when test="$col/@sorted = 'asc'">desc</xsl:when>
-                    <xsl:otherwise>asc</xsl:otherwise>
-                  </xsl:choose>
-                </xsl:with-param>
-              </xsl:call-template>
+              <xsl:value-of select="concat($path, '?', $col/@query)"/>
             </xsl:attribute>
             <xsl:choose>
               <xsl:when test="string($col/@label) != ''">
