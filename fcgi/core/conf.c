@@ -138,10 +138,10 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errsz)
 
 	memset(c, 0, sizeof *c);
 	c->db.port = 3306;
-	strcpy(c->db.user, "gatehouse");
-	strcpy(c->db.name, "gatehouse");
-	strcpy(c->web.base_url, "http://127.0.0.1:8080");
-	strcpy(c->web.xslt_dir, "xslt");
+	snprintf(c->db.user, sizeof c->db.user, "%s", "gatehouse");
+	snprintf(c->db.name, sizeof c->db.name, "%s", "gatehouse");
+	snprintf(c->web.base_url, sizeof c->web.base_url, "%s", "http://127.0.0.1:8080");
+	snprintf(c->web.xslt_dir, sizeof c->web.xslt_dir, "%s", "xslt");
 	c->sec.hash_concurrency = 2;
 	c->sec.hash_queue = 4;
 	c->sec.session_idle_min = 60;
@@ -152,9 +152,9 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errsz)
 	c->lim.field_max = 8192;
 	c->settings.threads = 8;
 	c->portal.threads = 8;
-	strcpy(c->mail.smtp_url, "smtp://127.0.0.1:25");
-	strcpy(c->mail.from_address, "no-reply@gatehouse.invalid");
-	strcpy(c->mail.from_name, "Gatehouse");
+	snprintf(c->mail.smtp_url, sizeof c->mail.smtp_url, "%s", "smtp://127.0.0.1:25");
+	snprintf(c->mail.from_address, sizeof c->mail.from_address, "%s", "no-reply@gatehouse.invalid");
+	snprintf(c->mail.from_name, sizeof c->mail.from_name, "%s", "Gatehouse");
 	c->mail.invite_valid_days = 7;
 	c->mail.retry_hours = 24;
 	c->mail.retry_base_secs = 30;
