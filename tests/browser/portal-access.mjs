@@ -15,6 +15,7 @@
 // and puts the portal switch back as it found it, so it can run any number
 // of times on one stack.
 import { chromium } from 'playwright-core';
+import { ctx, ok, note, must, run, navigateBy, text } from './lib.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -41,53 +42,6 @@ const LINK_RE = new RegExp(`http://127\\.0\\.0\\.1:${PORT}/portal/demo/set-passw
 const SHOT_LIST = path.join(BUILDDIR, 'tests', 'out', 'portal-access.png');
 const SHOT_SP = path.join(BUILDDIR, 'tests', 'out', 'set-password.png');
 
-// ------------------------------------------------------------------ TAP
-let n = 0;
-let failed = 0;
-let finished = false;
-function ok(cond, desc, diag) {
-  n += 1;
-  if (cond) {
-    console.log(`ok ${n} - ${desc}`);
-  } else {
-    failed += 1;
-    console.log(`not ok ${n} - ${desc}`);
-    if (diag !== undefined) {
-      for (const line of String(diag).split('\n')) console.log(`#   ${line}`);
-    }
-  }
-  return cond;
-}
-function note(msg) {
-  for (const line of String(msg).split('\n')) console.log(`# ${line}`);
-}
-// A step that must hold for the rest to make sense: throws when it fails
-// (the failure is already reported, so the catch below adds no line).
-class Stop extends Error {}
-function must(cond, desc, diag) {
-  if (!ok(cond, desc, diag)) throw new Stop(`stopping after: ${desc}`);
-}
-
-let step = 'start';
-let browser = null;
-
-function finish(code) {
-  if (finished) return;
-  finished = true;
-  console.log(`1..${n}`);
-  process.exitCode = code;
-}
-
-// Overall limit: a hung browser or server must not hang the suite.
-const watchdog = setTimeout(() => {
-  n += 1;
-  console.log(`not ok ${n} - ${step}: the test did not finish within ${LIMIT_MS / 1000} s`);
-  finish(1);
-  const b = browser;
-  browser = null;
-  Promise.resolve(b && b.close()).catch(() => {}).finally(() => process.exit(1));
-  setTimeout(() => process.exit(1), 3000).unref();
-}, LIMIT_MS);
 
 // ------------------------------------------------------------------ mail
 // The sink's messages: RFC 5322, CRLF, multipart/alternative with a
@@ -206,25 +160,8 @@ function linkOf(mail) {
   return m ? { url: m[0], token: m[1] } : null;
 }
 
-// ------------------------------------------------------------------ helpers
-// Click something that submits a form or follows a link and wait until the
-// next document has loaded.
-async function navigateBy(page, action) {
-  await Promise.all([
-    page.waitForNavigation({ waitUntil: 'load', timeout: 10000 }),
-    action(),
-  ]);
-}
-
-// The text of the first match, whitespace collapsed; '' when nothing matches.
-async function text(locator) {
-  const first = locator.first();
-  if ((await locator.count()) === 0) return '';
-  return ((await first.textContent()) || '').replace(/\s+/g, ' ').trim();
-}
-
 async function menuLink(page, name, wantPath, wantH1) {
-  step = `open ${name} from the menu`;
+  ctx.step = `open ${name} from the menu`;
   const link = page.locator('nav.sidenav').getByRole('link', { name, exact: true });
   must((await link.count()) === 1, `the menu has a "${name}" link`);
   await navigateBy(page, () => link.click());
@@ -249,16 +186,16 @@ async function main() {
   fs.mkdirSync(path.dirname(SHOT_LIST), { recursive: true });
   note(`user ${USER_EMAIL}`);
 
-  step = 'launch Chromium';
-  browser = await chromium.launch({
+  ctx.step = 'launch Chromium';
+  ctx.browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
       '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--disable-quic'],
     timeout: 20000,
   });
-  note(`Chromium ${browser.version()}, stack ${BASE}`);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  note(`Chromium ${ctx.browser.version()}, stack ${BASE}`);
+  const context = await ctx.browser.newContext({ viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(10000);
 
   // Report CSP violations as console errors too (init scripts are not subject to CSP).
@@ -300,7 +237,7 @@ async function main() {
   watch(page);
 
   // 1. Sign in.
-  step = 'sign in as admin@demo.test';
+  ctx.step = 'sign in as admin@demo.test';
   await page.goto(`${BASE}/settings/login`, { waitUntil: 'load' });
   await page.locator('#email').fill('admin@demo.test');
   await page.locator('#password').fill(PASSWORD);
@@ -310,7 +247,7 @@ async function main() {
 
   // 2. The portal must be on (invitations are not sent while it is off).
   await menuLink(page, 'Portal Access Settings', SETTINGS_PATH, 'Client Portal Access Settings');
-  step = 'switch the portal on';
+  ctx.step = 'switch the portal on';
   const sw = page.locator('#enabled');
   const initialEnabled = await sw.isChecked();
   note(`starting state: portal ${initialEnabled ? 'on' : 'off'}`);
@@ -330,7 +267,7 @@ async function main() {
   } finally {
     // Put the switch back as it was found (also after a failure).
     if (restoreNeeded) {
-      step = 'restore the portal switch';
+      ctx.step = 'restore the portal switch';
       await page.goto(`${BASE}${SETTINGS_PATH}`, { waitUntil: 'load' });
       await page.locator('#enabled').setChecked(false);
       await navigateBy(page, () => page.getByRole('button', { name: 'Save' }).click());
@@ -341,11 +278,11 @@ async function main() {
     }
   }
 
-  step = 'console';
+  ctx.step = 'console';
   ok(consoleErrors.length === 0, 'no console errors and no CSP violations', consoleErrors.join('\n'));
   ok(badResponses.length === 0, 'every stylesheet and script loaded', badResponses.join('\n'));
 
-  step = 'close';
+  ctx.step = 'close';
   await context.close();
 }
 
@@ -354,7 +291,7 @@ async function portalUserFlow(page, context, watch, expected) {
   await menuLink(page, 'Portal Access', LIST_PATH, 'Portal Access');
 
   // 4. Actions -> Add New Portal User.
-  step = 'add a portal user';
+  ctx.step = 'add a portal user';
   await page.locator('details.menu > summary', { hasText: 'Actions' }).click();
   const add = page.locator('details.menu').getByRole('link', { name: 'Add New Portal User' });
   await navigateBy(page, () => add.click());
@@ -363,7 +300,7 @@ async function portalUserFlow(page, context, watch, expected) {
     'Actions > "Add New Portal User" opens the add form', `url ${page.url()}, h1 "${h1}"`);
 
   // 5. Choosing Cool Air fills in its primary email at once (app.js).
-  step = 'choose the company';
+  ctx.step = 'choose the company';
   const emailField = page.locator('#email');
   await emailField.fill('');
   await page.locator('#customer').selectOption({ label: COMPANY });
@@ -374,7 +311,7 @@ async function portalUserFlow(page, context, watch, expected) {
     `email field "${filled}", "Use company email" hidden ${prefillHidden}`);
 
   // 6. A unique address, Save.
-  step = 'save the new portal user';
+  ctx.step = 'save the new portal user';
   await emailField.fill(USER_EMAIL);
   const before = new Set(mailsTo(USER_EMAIL).map((m) => m.file));
   await navigateBy(page, () => page.locator('form.edit-form').getByRole('button', { name: 'Save', exact: true }).click());
@@ -384,7 +321,7 @@ async function portalUserFlow(page, context, watch, expected) {
     `url ${page.url()}, notice "${notice}", errors "${await text(page.locator('.notice-error, .field-error, .error'))}"`);
 
   // 7. The new row, found with the filter.
-  step = 'filter the list by the address';
+  ctx.step = 'filter the list by the address';
   let rows = await filterList(page, USER_EMAIL);
   const rowCount = await rows.count();
   const row = rows.first();
@@ -394,12 +331,12 @@ async function portalUserFlow(page, context, watch, expected) {
   must(rowCount === 1 && rowEmail === USER_EMAIL && rowCompany === COMPANY && rowStatus === 'Invited',
     `filtering by the address shows one row: ${COMPANY}, the address, status "Invited"`,
     `rows ${rowCount}, company "${rowCompany}", email "${rowEmail}", status "${rowStatus}"`);
-  step = 'screenshot of the list';
+  ctx.step = 'screenshot of the list';
   await page.screenshot({ path: SHOT_LIST, fullPage: true });
   ok(fs.statSync(SHOT_LIST).size > 1000, `full-page screenshot of the list written to ${SHOT_LIST}`);
 
   // 8. The invitation in the sink.
-  step = 'wait for the invitation mail';
+  ctx.step = 'wait for the invitation mail';
   must(MAILDIR !== '' && fs.existsSync(MAILDIR), `the SMTP sink's maildir exists (${MAILDIR || 'GH_TEST_STATE not set'})`);
   const first = await waitForMail(USER_EMAIL, before);
   must(first.length === 1, `one invitation addressed to ${USER_EMAIL} arrives in the sink within ${MAIL_WAIT_MS / 1000} s`,
@@ -418,7 +355,7 @@ async function portalUserFlow(page, context, watch, expected) {
     `text part:\n${(invite.parts.find((p) => p.type === 'text/plain') || { text: '(none)' }).text}`);
 
   // 9. Set the password through the link, in a new page.
-  step = 'open the set-password link';
+  ctx.step = 'open the set-password link';
   const sp = await context.newPage();
   watch(sp);
   const spRes = await sp.goto(link1.url, { waitUntil: 'load' });
@@ -427,10 +364,10 @@ async function portalUserFlow(page, context, watch, expected) {
   must(spRes && spRes.status() === 200 && h1 === 'Choose your password' && forEmail === USER_EMAIL,
     'the link opens "Choose your password" for the new user',
     `status ${spRes && spRes.status()}, h1 "${h1}", for "${forEmail}"`);
-  step = 'screenshot of the set-password page';
+  ctx.step = 'screenshot of the set-password page';
   await sp.screenshot({ path: SHOT_SP, fullPage: true });
   ok(fs.statSync(SHOT_SP).size > 1000, `full-page screenshot of the set-password page written to ${SHOT_SP}`);
-  step = 'set the password';
+  ctx.step = 'set the password';
   await sp.locator('#password').fill(NEW_PASSWORD);
   await sp.locator('#confirm').fill(NEW_PASSWORD);
   await navigateBy(sp, () => sp.getByRole('button', { name: 'Set password' }).click());
@@ -440,7 +377,7 @@ async function portalUserFlow(page, context, watch, expected) {
     `url ${sp.url()}, h1 "${h1}", errors "${await text(sp.locator('.notice-error, .field-error'))}"`);
 
   // 10. The link works once.
-  step = 'open the used link again';
+  ctx.step = 'open the used link again';
   expected.push([SET_PASSWORD_PATH, 410]);
   const againRes = await sp.goto(link1.url, { waitUntil: 'load' });
   h1 = await text(sp.locator('h1'));
@@ -451,7 +388,7 @@ async function portalUserFlow(page, context, watch, expected) {
   await sp.close();
 
   // 11. Back in settings: the row is Active; resend.
-  step = 'open the user from the list';
+  ctx.step = 'open the user from the list';
   await page.goto(`${BASE}${LIST_PATH}`, { waitUntil: 'load' });
   rows = await filterList(page, USER_EMAIL);
   const rowLink = rows.first().locator('td.cell-email a');
@@ -466,14 +403,14 @@ async function portalUserFlow(page, context, watch, expected) {
     `url ${page.url()}, h1 "${h1}", email "${shownEmail}", status "${status}"`);
   const userId = new URL(page.url()).searchParams.get('id');
 
-  step = 'resend the invitation';
+  ctx.step = 'resend the invitation';
   const seen = new Set(mailsTo(USER_EMAIL).map((m) => m.file));
   await navigateBy(page, () => page.getByRole('button', { name: 'Resend Invitation Email' }).click());
   notice = await text(page.locator('.notice-success'));
   ok(notice === 'A new invitation is on its way; earlier links no longer work.',
     '"Resend Invitation Email" confirms that a new invitation is on its way',
     `url ${page.url()}, notice "${notice}", errors "${await text(page.locator('.notice-error'))}"`);
-  step = 'wait for the second mail';
+  ctx.step = 'wait for the second mail';
   const second = await waitForMail(USER_EMAIL, seen);
   const link2 = second.length === 1 ? linkOf(second[0]) : null;
   ok(link2 !== null && link2.token !== link1.token,
@@ -481,7 +418,7 @@ async function portalUserFlow(page, context, watch, expected) {
     `${second.length} new message(s)${link2 ? `, token ${link2.token === link1.token ? 'the same' : 'differs'}` : ', no link found'}`);
 
   // 12. Delete with confirmation: tick the row, Actions > Delete.
-  step = 'select the user for deletion';
+  ctx.step = 'select the user for deletion';
   await page.goto(`${BASE}${LIST_PATH}`, { waitUntil: 'load' });
   rows = await filterList(page, USER_EMAIL);
   const box = rows.first().locator('input[type=checkbox][name=id]');
@@ -501,7 +438,7 @@ async function portalUserFlow(page, context, watch, expected) {
     'the confirmation page asks "Delete 1 portal user?" and names the address',
     `url ${page.url()}, h1 "${h1}", listed ${listed}, "${delCompany}" "${delEmail}"`);
 
-  step = 'confirm the deletion';
+  ctx.step = 'confirm the deletion';
   await navigateBy(page, () => page.locator('form.confirm-delete').getByRole('button', { name: 'Delete', exact: true }).click());
   notice = await text(page.locator('.notice-success'));
   ok(new URL(page.url()).pathname === LIST_PATH && /deleted/i.test(notice),
@@ -514,23 +451,4 @@ async function portalUserFlow(page, context, watch, expected) {
     'the filter for the address now shows no rows', `rows ${left}, empty row "${empty}"`);
 }
 
-try {
-  await main();
-  finish(failed ? 1 : 0);
-} catch (e) {
-  if (e instanceof Stop) {
-    note(e.message);
-    finish(1);
-  } else if (!finished) {
-    n += 1;
-    const plain = (t) => String(t).replace(/\x1b\[[0-9;]*m/g, '');
-    console.log(`not ok ${n} - ${step}: ${plain(e && e.message || e).split('\n')[0]}`);
-    for (const line of plain(e && e.stack || e).split('\n').slice(1, 12)) console.log(`#   ${line}`);
-    finish(1);
-  }
-} finally {
-  clearTimeout(watchdog);
-  const b = browser;
-  browser = null;
-  if (b) await b.close().catch(() => {});
-}
+await run(main, LIMIT_MS);

@@ -10,6 +10,7 @@
 // frame origins), so it can run any number of times on one stack; its
 // assertions do not depend on the starting state either.
 import { chromium } from 'playwright-core';
+import { ctx, ok, note, must, run, navigateBy, text } from './lib.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -25,73 +26,9 @@ const TEST_ORIGIN = 'https://gh-browser-test.example.com';
 const BAD_ORIGIN = 'ftp://x';
 const SHOT = path.join(BUILDDIR, 'tests', 'out', 'portal-settings.png');
 
-// ------------------------------------------------------------------ TAP
-let n = 0;
-let failed = 0;
-let finished = false;
-function ok(cond, desc, diag) {
-  n += 1;
-  if (cond) {
-    console.log(`ok ${n} - ${desc}`);
-  } else {
-    failed += 1;
-    console.log(`not ok ${n} - ${desc}`);
-    if (diag !== undefined) {
-      for (const line of String(diag).split('\n')) console.log(`#   ${line}`);
-    }
-  }
-  return cond;
-}
-function note(msg) {
-  for (const line of String(msg).split('\n')) console.log(`# ${line}`);
-}
-// A step that must hold for the rest to make sense: throws when it fails
-// (the failure is already reported, so the catch below adds no line).
-class Stop extends Error {}
-function must(cond, desc, diag) {
-  if (!ok(cond, desc, diag)) throw new Stop(`stopping after: ${desc}`);
-}
-
-let step = 'start';
-let browser = null;
-
-function finish(code) {
-  if (finished) return;
-  finished = true;
-  console.log(`1..${n}`);
-  process.exitCode = code;
-}
-
-// Overall limit: a hung browser or server must not hang the suite.
-const watchdog = setTimeout(() => {
-  n += 1;
-  console.log(`not ok ${n} - ${step}: the test did not finish within ${LIMIT_MS / 1000} s`);
-  finish(1);
-  const b = browser;
-  browser = null;
-  Promise.resolve(b && b.close()).catch(() => {}).finally(() => process.exit(1));
-  setTimeout(() => process.exit(1), 3000).unref();
-}, LIMIT_MS);
-
-// ------------------------------------------------------------------ helpers
-// Click something that submits a form or follows a link and wait until the
-// next document has loaded.
-async function navigateBy(page, action) {
-  await Promise.all([
-    page.waitForNavigation({ waitUntil: 'load', timeout: 10000 }),
-    action(),
-  ]);
-}
-
-// The text of the first match, whitespace collapsed; '' when nothing matches.
-async function text(locator) {
-  const first = locator.first();
-  if ((await locator.count()) === 0) return '';
-  return ((await first.textContent()) || '').replace(/\s+/g, ' ').trim();
-}
 
 async function signIn(page, email) {
-  step = `sign in as ${email}`;
+  ctx.step = `sign in as ${email}`;
   await page.goto(`${BASE}/settings/login`, { waitUntil: 'load' });
   await page.locator('#email').fill(email);
   await page.locator('#password').fill(PASSWORD);
@@ -99,7 +36,7 @@ async function signIn(page, email) {
 }
 
 async function signOut(page, who) {
-  step = `sign out (${who})`;
+  ctx.step = `sign out (${who})`;
   const button = page.locator('header.site-header form.signout button[type=submit]');
   await navigateBy(page, () => button.click());
   const url = new URL(page.url());
@@ -116,7 +53,7 @@ async function signOut(page, who) {
 }
 
 async function openPortalSettingsFromMenu(page, who) {
-  step = `${who}: open Portal Access Settings from the menu`;
+  ctx.step = `${who}: open Portal Access Settings from the menu`;
   const link = page.locator('nav.sidenav').getByRole('link', { name: 'Portal Access Settings' });
   must((await link.count()) === 1, `${who}: the menu has a "Portal Access Settings" link`);
   await navigateBy(page, () => link.click());
@@ -142,16 +79,16 @@ async function main() {
   if (!PORT || !/^[0-9]+$/.test(PORT)) throw new Error('GH_TEST_PORT is not set');
   fs.mkdirSync(path.dirname(SHOT), { recursive: true });
 
-  step = 'launch Chromium';
-  browser = await chromium.launch({
+  ctx.step = 'launch Chromium';
+  ctx.browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
       '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--disable-quic'],
     timeout: 20000,
   });
-  note(`Chromium ${browser.version()}, stack ${BASE}`);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  note(`Chromium ${ctx.browser.version()}, stack ${BASE}`);
+  const context = await ctx.browser.newContext({ viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(10000);
   let clipboardGranted = true;
   try {
@@ -200,7 +137,7 @@ async function main() {
   });
 
   // 1. The sign-in page.
-  step = 'open the sign-in page';
+  ctx.step = 'open the sign-in page';
   const loginRes = await page.goto(`${BASE}/settings/login`, { waitUntil: 'load' });
   const loginH1 = await text(page.locator('h1'));
   const styled = await page.evaluate(() => document.styleSheets.length > 0
@@ -216,7 +153,7 @@ async function main() {
   const homeUrl = new URL(page.url());
   must(homeUrl.pathname === '/settings/',
     'admin@demo.test signs in and lands on /settings/', `url ${page.url()}`);
-  step = 'settings home';
+  ctx.step = 'settings home';
   const tenant = await text(page.locator('header.site-header .tenant-name'));
   const lead = await text(page.locator('main .lead'));
   ok(tenant === TENANT_NAME && lead.includes(TENANT_NAME) && lead.includes('admin@demo.test'),
@@ -234,7 +171,7 @@ async function main() {
     'admin: the Enable Client Portal switch is editable and there is a Save button');
 
   // 4. Switch on, save.
-  step = 'turn the portal on and save';
+  ctx.step = 'turn the portal on and save';
   await sw.check();
   await save(page);
   let notice = await text(page.locator('.notice-success'));
@@ -243,7 +180,7 @@ async function main() {
     `success notice "${notice}", errors "${await text(page.locator('.notice-error'))}", url ${page.url()}`);
 
   // 5. Direct Link and frame code.
-  step = 'read the Direct Link and the frame code';
+  ctx.step = 'read the Direct Link and the frame code';
   const link = await page.locator('#direct-link').inputValue();
   const linkHref = await page.locator('.link-out a').getAttribute('href');
   ok(link === DIRECT_LINK && linkHref === DIRECT_LINK,
@@ -254,7 +191,7 @@ async function main() {
     'the frame code is an <iframe> of the Direct Link with a title (no <frame>)', `frame code: ${code}`);
 
   // 6. Copy button of the Direct Link.
-  step = 'copy the Direct Link';
+  ctx.step = 'copy the Direct Link';
   const copy = page.locator('button.copy[data-copy="direct-link"]');
   must(await copy.isVisible(), 'the Direct Link "Copy" button is shown (app.js unhid it)');
   if (clipboardGranted) {
@@ -279,7 +216,7 @@ async function main() {
   }
 
   // 7. Add a frame origin, save, see it kept.
-  step = 'add a frame origin';
+  ctx.step = 'add a frame origin';
   const withTest = originsList(initialOrigins).filter((o) => o !== TEST_ORIGIN).concat([TEST_ORIGIN]);
   await origins.fill(withTest.join('\n'));
   await save(page);
@@ -289,7 +226,7 @@ async function main() {
       && savedOrigins.length === withTest.length,
     `adding the frame origin ${TEST_ORIGIN} and saving keeps it`,
     `notice "${notice}", origins ${JSON.stringify(savedOrigins)}`);
-  step = 'reload after adding a frame origin';
+  ctx.step = 'reload after adding a frame origin';
   await page.goto(`${BASE}${SETTINGS_PATH}`, { waitUntil: 'load' });
   const reloaded = originsList(await origins.inputValue());
   ok(reloaded.includes(TEST_ORIGIN) && await sw.isChecked(),
@@ -297,7 +234,7 @@ async function main() {
     `origins ${JSON.stringify(reloaded)}, switch ${await sw.isChecked()}`);
 
   // 8. A bad origin: field error, entered text kept, nothing saved.
-  step = 'enter a bad origin';
+  ctx.step = 'enter a bad origin';
   const entered = `${TEST_ORIGIN}\n${BAD_ORIGIN}`;
   const badRes = page.waitForResponse((r) => r.request().method() === 'POST'
     && new URL(r.url()).pathname === SETTINGS_PATH, { timeout: 10000 });
@@ -320,7 +257,7 @@ async function main() {
   ok(await sw.isChecked(), 'the switch keeps what was submitted (on)');
 
   // 9. Console errors and CSP violations.
-  step = 'console';
+  ctx.step = 'console';
   ok(consoleErrors.length === 0, 'no console errors and no CSP violations', consoleErrors.join('\n'));
   ok(badResponses.length === 0, 'every stylesheet and script loaded', badResponses.join('\n'));
   // Chromium asks for /favicon.ico on its own when a page names no icon; a 404
@@ -329,12 +266,12 @@ async function main() {
     `${faviconErrors.join('\n')}\n(the pages name no icon: e.g. <link rel="icon" href="data:,"> in layout.xsl, or an nginx location for /favicon.ico)`);
 
   // 10. Screenshot (the test artefact).
-  step = 'screenshot';
+  ctx.step = 'screenshot';
   await page.screenshot({ path: SHOT, fullPage: true });
   ok(fs.statSync(SHOT).size > 1000, `full-page screenshot written to ${SHOT}`);
 
   // 11. Leave the settings as they were found (the bad POST saved nothing).
-  step = 'restore the starting state';
+  ctx.step = 'restore the starting state';
   await page.goto(`${BASE}${SETTINGS_PATH}`, { waitUntil: 'load' });
   const afterBad = originsList(await origins.inputValue());
   ok(!afterBad.includes(BAD_ORIGIN) && afterBad.includes(TEST_ORIGIN),
@@ -365,7 +302,7 @@ async function main() {
   must(new URL(page.url()).pathname === '/settings/',
     'viewer@demo.test signs in and lands on /settings/', `url ${page.url()}`);
   await openPortalSettingsFromMenu(page, 'viewer');
-  step = 'viewer: read-only settings page';
+  ctx.step = 'viewer: read-only settings page';
   const vSwitchDisabled = await page.locator('#enabled').isDisabled();
   const vOriginsDisabled = await page.locator('#frame_origins').isDisabled();
   const vSave = await page.getByRole('button', { name: 'Save' }).count();
@@ -375,32 +312,13 @@ async function main() {
     `switch disabled ${vSwitchDisabled}, origins disabled ${vOriginsDisabled}, Save buttons ${vSave}, note "${vNote}"`);
   await signOut(page, 'viewer');
 
-  step = 'console (viewer)';
+  ctx.step = 'console (viewer)';
   ok(consoleErrors.length === 0 && badResponses.length === 0,
     'still no console errors, CSP violations or failed sub-resources at the end',
     consoleErrors.concat(badResponses).join('\n'));
 
-  step = 'close';
+  ctx.step = 'close';
   await context.close();
 }
 
-try {
-  await main();
-  finish(failed ? 1 : 0);
-} catch (e) {
-  if (e instanceof Stop) {
-    note(e.message);
-    finish(1);
-  } else if (!finished) {
-    n += 1;
-    const plain = (t) => String(t).replace(/\x1b\[[0-9;]*m/g, '');
-    console.log(`not ok ${n} - ${step}: ${plain(e && e.message || e).split('\n')[0]}`);
-    for (const line of plain(e && e.stack || e).split('\n').slice(1, 12)) console.log(`#   ${line}`);
-    finish(1);
-  }
-} finally {
-  clearTimeout(watchdog);
-  const b = browser;
-  browser = null;
-  if (b) await b.close().catch(() => {});
-}
+await run(main, LIMIT_MS);
