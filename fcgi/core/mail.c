@@ -639,7 +639,7 @@ enum mail_result mail_render(const char *kind, const char *payload, const char *
 	}
 	root = xmlDocGetRootElement(doc);
 	if (root == NULL || xmlStrcmp(root->name, BAD_CAST "mail") != 0) {
-		snprintf(err, errsz, "the payload's root element is not <mail>");
+		snprintf(err, errsz, "the payload's root element is not \"mail\"");
 		goto out;
 	}
 	if (token != NULL) {
