@@ -176,8 +176,8 @@ static const char *const sql[Q__COUNT] = {
 	[Q_AUDIT_INSERT] = "INSERT INTO audit_log (tenant_id, actor_user_id, actor_email, "
 			   "action, target, old_value, new_value, request_id, ip) VALUES "
 			   "(?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?)",
-	[Q_CUSTOMER_INSERT] = "INSERT INTO customers (tenant_id, name, primary_email, phone) "
-			      "VALUES (?, ?, ?, ?)",
+	[Q_CUSTOMER_INSERT] = "INSERT INTO customers (tenant_id, name, primary_email, phone, street, "
+			      "city, state, zip) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 	[Q_CUSTOMER_BY_NAME] = "SELECT id FROM customers WHERE tenant_id = ? AND name = ?",
 	/* Lists: one statement per sort key and direction (no SQL is built from
 	 * strings), the filter a case-insensitive substring (utf8mb4_unicode_ci)
@@ -965,24 +965,6 @@ enum db_result db_audit(struct db *db, const struct db_audit *a)
 
 /* ---- customers, portal users ---- */
 
-enum db_result db_customer_insert(struct db *db, unsigned tenant_id, const char *name,
-				  const char *email, const char *phone, unsigned *id)
-{
-	MYSQL_BIND in[4];
-	unsigned long l[3];
-	unsigned long long iid = 0;
-	enum db_result rc;
-
-	b_uint(&in[0], &tenant_id);
-	b_str(&in[1], name, &l[0]);
-	b_str(&in[2], email, &l[1]);
-	b_str(&in[3], phone, &l[2]);
-	rc = run(db, Q_CUSTOMER_INSERT, in, NULL, NULL, NULL, NULL, NULL, &iid);
-	if (rc == DB_OK && id)
-		*id = (unsigned)iid;
-	return rc;
-}
-
 static enum db_result id_by_tenant_text(struct db *db, enum q q, unsigned tenant_id,
 					const char *text, unsigned *id)
 {
@@ -1149,13 +1131,17 @@ static void cust_in(MYSQL_BIND *in, unsigned long *l, const struct db_customer *
 enum db_result db_customer_add(struct db *db, unsigned tenant_id, const struct db_customer *c,
 			       unsigned *id)
 {
+	MYSQL_BIND in[8];
+	unsigned long l[7];
+	unsigned long long iid = 0;
 	enum db_result rc;
 
-	if ((rc = db_customer_insert(db, tenant_id, c->name, c->email, c->phone, id)) != DB_OK)
-		return rc;
-	struct db_customer full = *c;
-	full.id = *id;
-	return db_customer_update(db, tenant_id, &full);
+	b_uint(&in[0], &tenant_id);
+	cust_in(in + 1, l, c);
+	rc = run(db, Q_CUSTOMER_INSERT, in, NULL, NULL, NULL, NULL, NULL, &iid);
+	if (rc == DB_OK && id)
+		*id = (unsigned)iid;
+	return rc;
 }
 
 enum db_result db_customer_update(struct db *db, unsigned tenant_id, const struct db_customer *c)

@@ -128,8 +128,6 @@ enum db_result db_throttle_clear_all(struct db *db);
 enum db_result db_audit(struct db *db, const struct db_audit *a);
 
 /* customers and portal users (demo data and tests until their pages exist) */
-enum db_result db_customer_insert(struct db *db, unsigned tenant_id, const char *name,
-				  const char *email, const char *phone, unsigned *id);
 enum db_result db_customer_by_name(struct db *db, unsigned tenant_id, const char *name,
 				   unsigned *id);
 

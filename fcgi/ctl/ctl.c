@@ -114,6 +114,18 @@ fail:
 	return -1;
 }
 
+static enum db_result add_customer(struct db *db, unsigned tenant, const char *name,
+				   const char *email, const char *phone, unsigned *id)
+{
+	struct db_customer c;
+
+	memset(&c, 0, sizeof c);
+	snprintf(c.name, sizeof c.name, "%s", name);
+	snprintf(c.email, sizeof c.email, "%s", email);
+	snprintf(c.phone, sizeof c.phone, "%s", phone);
+	return db_customer_add(db, tenant, &c, id);
+}
+
 static int cmd_demo(struct db *db)
 {
 	static const char *const custom[] = {"scheduling=1", "customer=2", "map=1", "settings=0",
@@ -157,8 +169,8 @@ static int cmd_demo(struct db *db)
 	for (size_t i = 0; i < sizeof customers / sizeof customers[0]; i++) {
 		enum db_result rc = db_customer_by_name(db, demo, customers[i].name, &id);
 		if (rc == DB_NOTFOUND)
-			rc = db_customer_insert(db, demo, customers[i].name, customers[i].email,
-						customers[i].phone, &id);
+			rc = add_customer(db, demo, customers[i].name, customers[i].email,
+					  customers[i].phone, &id);
 		if (rc != DB_OK)
 			return 1;
 	}
@@ -182,8 +194,8 @@ static int cmd_demo(struct db *db)
 			return 1;
 	}
 	if (db_customer_by_name(db, acme, "Northwind Storage", &id) == DB_NOTFOUND &&
-	    db_customer_insert(db, acme, "Northwind Storage", "ops@northwind.example.com",
-			       "555-0201", &id) != DB_OK)
+	    add_customer(db, acme, "Northwind Storage", "ops@northwind.example.com", "555-0201",
+			 &id) != DB_OK)
 		return 1;
 	puts("demo data loaded");
 	return 0;
