@@ -56,75 +56,26 @@ WORK=$OUT/bench
 LUA=$SRC/tests/bench/count.lua # shared by the bench scripts
 JAR=$WORK/cookies.txt
 SETTINGS_PATH=/settings/client/portal-access-settings
-FAILED=0
-
-say() { printf '%s\n' "$*"; }
-fail() { printf 'bench: FAIL: %s\n' "$*"; FAILED=1; }
-die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
-
-command -v curl >/dev/null || die "curl not found (apt-get install curl)"
-command -v python3 >/dev/null || die "python3 not found (apt-get install python3)"
-command -v wrk >/dev/null || die "wrk not found (apt-get install wrk)"
+BENCH_NAME=bench
+# shellcheck source=tests/bench/lib.sh
+. "$SRC/tests/bench/lib.sh"
+bench_require
 [[ -x $CTL ]] || die "$CTL not found (build first, or set GH_BUILDDIR)"
 [[ $SECS =~ ^[0-9]+$ && $ROUNDS =~ ^[0-9]+$ && $FLOOD =~ ^[0-9]+$ ]] ||
 	die "BENCH_SECONDS, BENCH_ROUNDS and BENCH_FLOOD must be whole numbers"
-mkdir -p "$WORK" "$REFERENCE_DIR" || die "cannot create $WORK"
 
 # ------------------------------------------------------------------ cleanup
-stack_started=0 ref_started=0
 cleanup() {
 	trap - EXIT INT TERM
-	if ((stack_started)); then
-		"$CTL" -c "$INI" throttle reset >/dev/null 2>&1 || true
-		"$STACK" down --state "$STATE" >>"$WORK/stack.log" 2>&1 || say "bench: gh-stack down failed (see $WORK/stack.log)"
-	fi
-	if ((ref_started)); then
-		"$REF_SCRIPT" down >>"$WORK/reference.log" 2>&1 || true
-		# reference down signals and leaves: wait until its mariadbd has gone.
-		for _ in $(seq 100); do [[ -S $REFERENCE_DIR/my.sock ]] || break; sleep 0.1; done
-	fi
+	bench_stop_servers
 }
 trap cleanup EXIT
 trap 'say "bench: interrupted"; exit 130' INT TERM
 
 T0=$SECONDS
 
-# ------------------------------------------------------------------ machine
-say "== machine"
-say "nproc:   $(nproc)"
-say "cpu:     $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | sort | uniq -c | awk '{c = $1; $1 = ""; printf "%s%s x%d", (NR > 1 ? "; " : ""), substr($0, 2), c}')"
-say "kernel:  $(uname -srm)"
-say "memory:  $(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
-say "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min before the run)"
-say "wrk:     $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2), nginx $(nginx -v 2>&1 | sed 's|.*/||'), $(mariadbd --version 2>/dev/null | awk '{print $3}')"
-
-# ------------------------------------------------------------------ servers
-say
-say "== servers"
-if ! "$STACK" up --port "$PORT" --state "$STATE" >"$WORK/stack.log" 2>&1; then
-	stack_started=1
-	tail -n 20 "$WORK/stack.log"
-	die "the Gatehouse stack did not start (log $WORK/stack.log)"
-fi
-stack_started=1
-SETTINGS_PID=$(tr -dc 0-9 <"$STATE/run/settings.pid")
-say "gatehouse: $BASE (state $STATE, responder pid $SETTINGS_PID, $(sed -n 's/^threads *= *//p' "$INI") threads)"
-
-have_ref=0
-if [[ -x $REF_SCRIPT ]]; then
-	ref_started=1
-	if "$REF_SCRIPT" up "$REF_PORT" >"$WORK/reference.log" 2>&1; then
-		have_ref=1
-		say "reference: $REF (dir $REFERENCE_DIR): $(grep '^/ref/' "$WORK/reference.log" | paste -sd' ' | sed 's/  */ /g')"
-	else
-		tail -n 20 "$WORK/reference.log"
-		fail "the reference responders did not start (log $WORK/reference.log): no ratios"
-	fi
-else
-	say "reference: $REF_SCRIPT is absent: measuring our pages only, no ratios"
-fi
-
-"$CTL" -c "$INI" throttle reset >/dev/null || fail "gatehouse-ctl throttle reset failed"
+bench_machine
+bench_servers
 
 # ------------------------------------------------------------------ sign in
 # GET the sign-in page as XML (sets the gh_pre cookie, gives the csrf), POST it.
@@ -188,8 +139,6 @@ for ((r = 1; r <= ROUNDS; r++)); do
 done
 
 rps() { awk -v q="${REQS[$1]:-0}" -v d="${DUR[$1]:-0}" 'BEGIN {printf "%.0f", (d > 0 ? q * 1e6 / d : 0)}'; }
-ms() { awk -v u="$1" 'BEGIN {printf "%.2f", u / 1000}'; }
-median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
 say
 say "== results (req/s over all rounds; p50: median of the rounds; p99: worst round)"

@@ -69,18 +69,12 @@ LIST_PATH=/settings/client/portal-access
 USERS=100000     # wanted in the demo tenant
 PER_CUSTOMER=12500
 SMALL=10         # portal users of the acme tenant (the "small" target)
-FAILED=0
-
-say() { printf '%s\n' "$*"; }
-fail() { printf 'list-bench: FAIL: %s\n' "$*"; FAILED=1; }
-die() { printf 'list-bench: error: %s\n' "$*" >&2; exit 1; }
-
-command -v curl >/dev/null || die "curl not found (apt-get install curl)"
-command -v python3 >/dev/null || die "python3 not found (apt-get install python3)"
-command -v wrk >/dev/null || die "wrk not found (apt-get install wrk)"
+BENCH_NAME=list-bench
+# shellcheck source=tests/bench/lib.sh
+. "$SRC/tests/bench/lib.sh"
+bench_require
 [[ $SECS =~ ^[0-9]+$ && $ROUNDS =~ ^[0-9]+$ && $SINGLE_SECS =~ ^[0-9]+$ ]] ||
 	die "BENCH_SECONDS, BENCH_ROUNDS and BENCH_SINGLE_SECONDS must be whole numbers"
-mkdir -p "$WORK" "$REFERENCE_DIR" || die "cannot create $WORK"
 
 # The binaries may be rebuilt while we start: wait a little for a missing one.
 for _ in $(seq 60); do [[ -x $CTL && -x $BUILD/gatehouse-settings ]] && break; sleep 1; done
@@ -93,72 +87,21 @@ sql() { "$STACK" sql --state "$STATE" "$@"; }
 sqlv() { "$STACK" sql "$1" --state "$STATE" -- -N -B; }
 
 # ------------------------------------------------------------------ cleanup
-stack_started=0 ref_started=0 genlog=0
+genlog=0
 cleanup() {
 	trap - EXIT INT TERM
 	if ((genlog)); then
 		sql 'SET GLOBAL general_log = OFF' >/dev/null 2>&1 || true
 	fi
-	if ((stack_started)); then
-		"$CTL" -c "$INI" throttle reset >/dev/null 2>&1 || true
-		"$STACK" down --state "$STATE" >>"$WORK/stack.log" 2>&1 || say "list-bench: gh-stack down failed (see $WORK/stack.log)"
-	fi
-	if ((ref_started)); then
-		"$REF_SCRIPT" down >>"$WORK/reference.log" 2>&1 || true
-		# reference down signals and leaves: wait until its mariadbd has gone.
-		for _ in $(seq 100); do [[ -S $REFERENCE_DIR/my.sock ]] || break; sleep 0.1; done
-	fi
+	bench_stop_servers
 }
 trap cleanup EXIT
 trap 'say "list-bench: interrupted"; exit 130' INT TERM
 
 T0=$SECONDS
 
-# ------------------------------------------------------------------ machine
-say "== machine"
-say "nproc:   $(nproc)"
-say "cpu:     $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | sort | uniq -c | awk '{c = $1; $1 = ""; printf "%s%s x%d", (NR > 1 ? "; " : ""), substr($0, 2), c}')"
-say "kernel:  $(uname -srm)"
-say "memory:  $(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
-say "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min before the run)"
-say "wrk:     $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2), nginx $(nginx -v 2>&1 | sed 's|.*/||'), $(mariadbd --version 2>/dev/null | awk '{print $3}')"
-
-# ------------------------------------------------------------------ servers
-say
-say "== servers"
-: >"$WORK/stack.log"
-for try in 1 2 3; do
-	stack_started=1
-	if "$STACK" up --port "$PORT" --state "$STATE" >>"$WORK/stack.log" 2>&1; then
-		break
-	fi
-	# A binary missing for a moment (someone rebuilding): wait and retry.
-	if ((try < 3)) && tail -n 3 "$WORK/stack.log" | grep -q 'not found: build it first'; then
-		say "gh-stack up: a binary is missing (being rebuilt?); retrying in 20 s"
-		sleep 20
-		continue
-	fi
-	tail -n 20 "$WORK/stack.log"
-	die "the Gatehouse stack did not start (log $WORK/stack.log)"
-done
-SETTINGS_PID=$(tr -dc 0-9 <"$STATE/run/settings.pid")
-say "gatehouse: $BASE (state $STATE, responder pid $SETTINGS_PID, $(sed -n 's/^threads *= *//p' "$INI" | head -n1) threads)"
-
-have_ref=0
-if [[ -x $REF_SCRIPT ]]; then
-	ref_started=1
-	if "$REF_SCRIPT" up "$REF_PORT" >"$WORK/reference.log" 2>&1; then
-		have_ref=1
-		say "reference: $REF (dir $REFERENCE_DIR): $(grep '^/ref/' "$WORK/reference.log" | paste -sd' ' | sed 's/  */ /g')"
-	else
-		tail -n 20 "$WORK/reference.log"
-		fail "the reference responders did not start (log $WORK/reference.log): no ratios"
-	fi
-else
-	say "reference: $REF_SCRIPT is absent: measuring our pages only, no ratios"
-fi
-
-"$CTL" -c "$INI" throttle reset >/dev/null || fail "gatehouse-ctl throttle reset failed"
+bench_machine
+bench_servers
 
 # ------------------------------------------------------------------ data
 say
@@ -294,9 +237,7 @@ run_wrk() {
 	w_codes=
 	eval "$(sed 's/^RESULT //; s/ /\n/g' <<<"$line" | grep -E '^[a-z0-9_]+=[0-9A-Za-z,]*$' | sed 's/^/w_/')"
 }
-ms() { awk -v u="$1" 'BEGIN {printf "%.2f", u / 1000}'; }
 per_s() { awk -v q="$1" -v d="$2" 'BEGIN {printf "%.0f", (d > 0 ? q * 1e6 / d : 0)}'; }
-median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 short() { sed "s|^$BASE||; s|^$REF||" <<<"$1"; }
 
 # settle: wait (at most 60 s) until the stack's responder and MariaDB are idle
