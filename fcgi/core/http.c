@@ -102,6 +102,22 @@ enum page_result http_bad_request(struct http *h, const char *msg)
 	return PAGE_BAD_REQUEST;
 }
 
+enum page_result http_field_error(struct http *h, size_t f, const char *msg)
+{
+	h->f[f].st = VAL_INVALID;
+	h->f[f].error = msg;
+	h->form_errors++;
+	return PAGE_INVALID;
+}
+
+enum page_result http_txn_end(struct http *h, enum db_result rc, const char *location)
+{
+	if (rc == DB_OK && (rc = db_commit(h->db)) == DB_OK)
+		return http_redirect(h, location);
+	db_rollback(h->db); /* a failed commit has already rolled back: harmless */
+	return http_db_fail(rc);
+}
+
 enum page_result http_db_fail(enum db_result rc)
 {
 	switch (rc) {

@@ -112,6 +112,12 @@ enum db_result http_audit(struct http *h, const char *action, const char *target
 void http_pre_csrf(struct http *h, const char *cookie_path, char out[AUTH_CSRF_LEN + 1]);
 /* A 400 whose error page says msg (a static string). */
 enum page_result http_bad_request(struct http *h, const char *msg);
+/* Marks form field f (index in the page's form table) invalid with msg and
+ * returns PAGE_INVALID: the form comes back with the message. */
+enum page_result http_field_error(struct http *h, size_t f, const char *msg);
+/* Ends a handler's transaction: when rc is DB_OK, commits and redirects to
+ * location; otherwise (or when the commit fails) rolls back and maps rc. */
+enum page_result http_txn_end(struct http *h, enum db_result rc, const char *location);
 /* Maps a database failure to a page result. */
 enum page_result http_db_fail(enum db_result rc);
 

@@ -47,21 +47,16 @@ static enum page_result rl_post(struct http *h)
 	if ((rc = db_begin(h->db)) != DB_OK)
 		return http_db_fail(rc);
 	if ((rc = invite_enqueue(h->db, h->conf, &t, tok.user_id, tok.company, tok.email)) != DB_OK)
-		goto fail;
+		goto out;
 	struct db_audit a = {.tenant_id = t.id,
 			     .actor_email = tok.email,
 			     .action = "portal_user.request_link",
 			     .target = tok.email,
 			     .request_id = h->rid,
 			     .ip = h->addr};
-	if ((rc = db_audit(h->db, &a)) != DB_OK)
-		goto fail;
-	if ((rc = db_commit(h->db)) != DB_OK)
-		return http_db_fail(rc);
-	return http_redirect(h, where);
-fail:
-	db_rollback(h->db);
-	return http_db_fail(rc);
+	rc = db_audit(h->db, &a);
+out:
+	return http_txn_end(h, rc, where);
 }
 
 const struct page page_request_link = {

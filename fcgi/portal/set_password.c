@@ -108,12 +108,8 @@ static enum page_result sp_post(struct http *h)
 		return r;
 	if (!t.portal_enabled)
 		return PAGE_INVALID; /* the form comes back saying the portal is off */
-	if (strcmp(pw, h->f[F_CONFIRM].str) != 0) {
-		h->f[F_CONFIRM].st = VAL_INVALID;
-		h->f[F_CONFIRM].error = "The two passwords differ.";
-		h->form_errors++;
-		return PAGE_INVALID;
-	}
+	if (strcmp(pw, h->f[F_CONFIRM].str) != 0)
+		return http_field_error(h, F_CONFIRM, "The two passwords differ.");
 	if (auth_token_parse(h->f[F_TOKEN].str, raw) != 0)
 		return PAGE_INVALID; /* re-rendered as "invalid" */
 	auth_token_hash(raw, th);
@@ -125,7 +121,7 @@ static enum page_result sp_post(struct http *h)
 		return arc == AUTH_BUSY ? PAGE_BUSY : PAGE_ERROR;
 	}
 	if ((rc = db_begin(h->db)) != DB_OK)
-		goto fail_nt;
+		goto out;
 	if ((rc = db_token_find(h->db, t.id, "set_password", th, &tok)) == DB_NOTFOUND ||
 	    (rc == DB_OK && (rc = db_token_use(h->db, tok.id)) == DB_NOTFOUND)) {
 		/* Unknown, used (perhaps a moment ago, by a twin request) or
@@ -139,25 +135,18 @@ static enum page_result sp_post(struct http *h)
 	    (rc = db_token_kill(h->db, tok.user_id, "set_password")) != DB_OK ||
 	    (rc = db_token_kill(h->db, tok.user_id, "reset_password")) != DB_OK ||
 	    (rc = db_session_delete_portal_user(h->db, tok.user_id)) != DB_OK)
-		goto fail;
+		goto out;
 	struct db_audit a = {.tenant_id = t.id,
 			     .actor_email = tok.email,
 			     .action = "portal_user.set_password",
 			     .target = tok.email,
 			     .request_id = h->rid,
 			     .ip = h->addr};
-	if ((rc = db_audit(h->db, &a)) != DB_OK)
-		goto fail;
-	if ((rc = db_commit(h->db)) != DB_OK)
-		goto fail_nt;
+	rc = db_audit(h->db, &a);
+out:
 	sodium_memzero(hash, sizeof hash);
 	snprintf(where, sizeof where, "/portal/%s/set-password?done=1", t.slug);
-	return http_redirect(h, where);
-fail:
-	db_rollback(h->db);
-fail_nt:
-	sodium_memzero(hash, sizeof hash);
-	return http_db_fail(rc);
+	return http_txn_end(h, rc, where);
 }
 
 const struct page page_set_password = {

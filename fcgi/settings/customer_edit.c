@@ -78,7 +78,7 @@ static enum page_result ce_post(struct http *h)
 		return http_db_fail(rc);
 	if (c.id) {
 		if ((rc = db_customer_get(h->db, h->sess.tenant_id, c.id, &old)) != DB_OK)
-			goto fail;
+			goto out;
 		rc = db_customer_update(h->db, h->sess.tenant_id, &c);
 		snprintf(before, sizeof before, "%s <%s>", old.name, old.email);
 	} else {
@@ -87,24 +87,16 @@ static enum page_result ce_post(struct http *h)
 	}
 	if (rc == DB_DUP) {
 		db_rollback(h->db);
-		h->f[F_NAME].st = VAL_INVALID;
-		h->f[F_NAME].error = "Another customer already has this name.";
-		h->form_errors++;
-		return PAGE_INVALID;
+		return http_field_error(h, F_NAME, "Another customer already has this name.");
 	}
 	if (rc != DB_OK)
-		goto fail;
+		goto out;
 	snprintf(after, sizeof after, "%s <%s>", c.name, c.email);
 	snprintf(target, sizeof target, "customer %u", c.id);
-	if ((rc = http_audit(h, before[0] ? "customer.update" : "customer.add", target,
-			     before[0] ? before : NULL, after)) != DB_OK)
-		goto fail;
-	if ((rc = db_commit(h->db)) != DB_OK)
-		return http_db_fail(rc);
-	return http_redirect(h, "/settings/customers?done=saved");
-fail:
-	db_rollback(h->db);
-	return http_db_fail(rc);
+	rc = http_audit(h, before[0] ? "customer.update" : "customer.add", target,
+			before[0] ? before : NULL, after);
+out:
+	return http_txn_end(h, rc, "/settings/customers?done=saved");
 }
 
 const struct page page_customer_edit = {

@@ -68,22 +68,17 @@ static enum page_result ps_post(struct http *h)
 	/* Lock the tenant row: two admins saving at once serialise, and the
 	 * audit's "old value" is the value this save really replaced. */
 	if ((rc = db_tenant_get_locked(h->db, h->sess.tenant_id, &t)) != DB_OK)
-		goto fail;
+		goto out;
 	if ((rc = db_tenant_set_portal(h->db, t.id, enabled, origins)) != DB_OK)
-		goto fail;
+		goto out;
 	/* Disabling ends every portal session of the tenant at once. */
 	if (!enabled && (rc = db_session_delete_tenant_portal(h->db, t.id)) != DB_OK)
-		goto fail;
+		goto out;
 	describe(before, sizeof before, t.portal_enabled, t.frame_origins);
 	describe(after, sizeof after, enabled, origins);
-	if ((rc = http_audit(h, "portal_settings.update", t.slug, before, after)) != DB_OK)
-		goto fail;
-	if ((rc = db_commit(h->db)) != DB_OK)
-		return http_db_fail(rc);
-	return http_redirect(h, "/settings/client/portal-access-settings?saved=1");
-fail:
-	db_rollback(h->db);
-	return http_db_fail(rc);
+	rc = http_audit(h, "portal_settings.update", t.slug, before, after);
+out:
+	return http_txn_end(h, rc, "/settings/client/portal-access-settings?saved=1");
 }
 
 const struct page page_portal_settings = {

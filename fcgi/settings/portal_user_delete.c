@@ -54,17 +54,13 @@ static enum page_result del_post(struct http *h)
 		unsigned id = (unsigned)ids->nums[i];
 		if ((rc = db_portal_user_get(h->db, h->sess.tenant_id, id, &u)) != DB_OK ||
 		    (rc = db_portal_user_delete(h->db, h->sess.tenant_id, id, &n)) != DB_OK)
-			goto fail;
+			goto out;
 		snprintf(target, sizeof target, "%s <%s>", u.company, u.email);
 		if ((rc = http_audit(h, "portal_user.delete", target, target, NULL)) != DB_OK)
-			goto fail;
+			goto out;
 	}
-	if ((rc = db_commit(h->db)) != DB_OK)
-		return http_db_fail(rc);
-	return http_redirect(h, "/settings/client/portal-access?done=deleted");
-fail:
-	db_rollback(h->db);
-	return http_db_fail(rc);
+out:
+	return http_txn_end(h, rc, "/settings/client/portal-access?done=deleted");
 }
 
 const struct page page_portal_user_delete = {

@@ -94,14 +94,6 @@ static enum page_result pe_get(struct http *h, xmlNodePtr root)
 	return PAGE_OK;
 }
 
-static enum page_result field_error(struct http *h, int f, const char *msg)
-{
-	h->f[f].st = VAL_INVALID;
-	h->f[f].error = msg;
-	h->form_errors++;
-	return PAGE_INVALID;
-}
-
 static enum page_result pe_post(struct http *h)
 {
 	int editing = h->f[F_ID].st == VAL_OK;
@@ -121,7 +113,7 @@ static enum page_result pe_post(struct http *h)
 		return PAGE_INVALID; /* re-render, nothing saved */
 	}
 	if (email == NULL)
-		return field_error(h, F_EMAIL, "Enter the login email.");
+		return http_field_error(h, F_EMAIL, "Enter the login email.");
 	/* Hash before the transaction: 60 ms is too long to hold row locks. */
 	if (pw != NULL && (arc = auth_password_hash(pw, hash)) != AUTH_OK) {
 		h->retry_after = 2;
@@ -129,17 +121,18 @@ static enum page_result pe_post(struct http *h)
 		return arc == AUTH_BUSY ? PAGE_BUSY : PAGE_ERROR;
 	}
 	if ((rc = db_begin(h->db)) != DB_OK)
-		goto fail_nt;
+		goto out;
 	if ((rc = db_customer_get(h->db, h->sess.tenant_id, (unsigned)h->f[F_CUSTOMER].num, &c)) ==
 	    DB_NOTFOUND) {
 		db_rollback(h->db);
-		return field_error(h, F_CUSTOMER, "Choose one of your customers.");
+		sodium_memzero(hash, sizeof hash);
+		return http_field_error(h, F_CUSTOMER, "Choose one of your customers.");
 	}
 	if (rc != DB_OK)
-		goto fail;
+		goto out;
 	if (editing) {
 		if ((rc = db_portal_user_get(h->db, h->sess.tenant_id, id, &old)) != DB_OK)
-			goto fail;
+			goto out;
 		rc = db_portal_user_update(h->db, h->sess.tenant_id, id, c.id, c.name, email);
 		if (rc == DB_OK && pw != NULL)
 			rc = db_portal_user_set_password(h->db, h->sess.tenant_id, id, hash);
@@ -156,25 +149,20 @@ static enum page_result pe_post(struct http *h)
 	}
 	if (rc == DB_DUP) {
 		db_rollback(h->db);
-		return field_error(h, F_EMAIL, "This email already has portal access with your company.");
+		sodium_memzero(hash, sizeof hash);
+		return http_field_error(h, F_EMAIL, "This email already has portal access with your company.");
 	}
 	if (rc != DB_OK)
-		goto fail;
+		goto out;
 	snprintf(target, sizeof target, "%s <%s>%s", c.name, email, pw ? " (password set)" : "");
-	if ((rc = http_audit(h, editing ? "portal_user.update" : "portal_user.add", target,
-			     editing ? before : NULL, target)) != DB_OK)
-		goto fail;
-	if ((rc = db_commit(h->db)) != DB_OK)
-		goto fail_nt;
+	rc = http_audit(h, editing ? "portal_user.update" : "portal_user.add", target,
+			editing ? before : NULL, target);
+out:
 	sodium_memzero(hash, sizeof hash);
-	return http_redirect(h, editing ? "/settings/client/portal-access?done=saved"
-				: invited		 ? "/settings/client/portal-access?done=invited"
-							 : "/settings/client/portal-access?done=added");
-fail:
-	db_rollback(h->db);
-fail_nt:
-	sodium_memzero(hash, sizeof hash);
-	return http_db_fail(rc);
+	return http_txn_end(h, rc,
+			    editing ? "/settings/client/portal-access?done=saved"
+			    : invited ? "/settings/client/portal-access?done=invited"
+				      : "/settings/client/portal-access?done=added");
 }
 
 const struct page page_portal_user_edit = {

@@ -16,30 +16,24 @@ static enum page_result resend_post(struct http *h)
 	unsigned id = (unsigned)h->f[F_ID].num;
 	struct db_portal_user u;
 	enum db_result rc;
-	char target[300];
+	char target[300], where[128];
 
-	snprintf(h->location, sizeof h->location,
-		 "/settings/client/portal-access/edit?id=%u&done=%s", id,
+	snprintf(where, sizeof where, "/settings/client/portal-access/edit?id=%u&done=%s", id,
 		 h->sess.tenant.portal_enabled ? "resent" : "off");
 	if ((rc = db_begin(h->db)) != DB_OK)
 		return http_db_fail(rc);
 	if ((rc = db_portal_user_get(h->db, h->sess.tenant_id, id, &u)) != DB_OK)
-		goto fail;
+		goto out;
 	if (!h->sess.tenant.portal_enabled) {
 		db_rollback(h->db);
-		return PAGE_REDIRECT;
+		return http_redirect(h, where);
 	}
 	if ((rc = invite_enqueue(h->db, h->conf, &h->sess.tenant, u.id, u.company, u.email)) != DB_OK)
-		goto fail;
+		goto out;
 	snprintf(target, sizeof target, "%s <%s>", u.company, u.email);
-	if ((rc = http_audit(h, "portal_user.resend_invitation", target, NULL, NULL)) != DB_OK)
-		goto fail;
-	if ((rc = db_commit(h->db)) != DB_OK)
-		return http_db_fail(rc);
-	return PAGE_REDIRECT;
-fail:
-	db_rollback(h->db);
-	return http_db_fail(rc);
+	rc = http_audit(h, "portal_user.resend_invitation", target, NULL, NULL);
+out:
+	return http_txn_end(h, rc, where);
 }
 
 const struct page page_portal_user_resend = {
