@@ -85,3 +85,36 @@ export async function text(locator) {
   if ((await locator.count()) === 0) return '';
   return ((await first.textContent()) || '').replace(/\s+/g, ' ').trim();
 }
+
+// Collects what goes wrong on a page into w.consoleErrors (console errors,
+// CSP violations reported by an init script, uncaught exceptions) and
+// w.badResponses (sub-resources that failed or answered >= 400).  A console
+// error for a document answering a status listed in w.expected ([path,
+// status] pairs) is only noted; w.other(path, line), when given, may claim a
+// console error (returns true).
+export function watchPage(page, w) {
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const where = msg.location().url || '';
+    const line = `${msg.text()} [${where || '?'}] (on ${page.url()})`;
+    let p = '';
+    try { p = new URL(where).pathname; } catch { /* no URL */ }
+    const st = /status of (\d{3})\b/.exec(msg.text());
+    if (w.other && w.other(p, line)) return;
+    if (st && w.expected.some(([ep, es]) => ep === p && String(es) === st[1])) {
+      note(`expected: ${line}`);
+    } else {
+      w.consoleErrors.push(line);
+    }
+  });
+  page.on('pageerror', (err) => w.consoleErrors.push(`uncaught: ${err.message} (${page.url()})`));
+  page.on('requestfailed', (req) => {
+    w.badResponses.push(`${req.method()} ${req.url()}: ${req.failure() && req.failure().errorText}`);
+  });
+  page.on('response', (res) => {
+    // Documents are checked per step (some answer 4xx on purpose).
+    if (res.request().resourceType() !== 'document' && res.status() >= 400) {
+      w.badResponses.push(`${res.request().method()} ${res.url()}: ${res.status()}`);
+    }
+  });
+}

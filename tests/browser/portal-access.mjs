@@ -15,7 +15,7 @@
 // and puts the portal switch back as it found it, so it can run any number
 // of times on one stack.
 import { chromium } from 'playwright-core';
-import { ctx, ok, note, must, run, navigateBy, text } from './lib.mjs';
+import { ctx, ok, note, must, run, navigateBy, text, watchPage } from './lib.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -205,34 +205,10 @@ async function main() {
     });
   });
 
-  const consoleErrors = [];
-  const badResponses = [];
   // Documents that answer 4xx on purpose: [path, status] while expected.
-  const expected = [];
-  function watch(page) {
-    page.on('console', (msg) => {
-      if (msg.type() !== 'error') return;
-      const where = msg.location().url || '';
-      const line = `${msg.text()} [${where || '?'}] (on ${page.url()})`;
-      let p = '';
-      try { p = new URL(where).pathname; } catch { /* no URL */ }
-      const st = /status of (\d{3})\b/.exec(msg.text());
-      if (st && expected.some(([ep, es]) => ep === p && String(es) === st[1])) {
-        note(`expected: ${line}`);
-      } else {
-        consoleErrors.push(line);
-      }
-    });
-    page.on('pageerror', (err) => consoleErrors.push(`uncaught: ${err.message} (${page.url()})`));
-    page.on('requestfailed', (req) => {
-      badResponses.push(`${req.method()} ${req.url()}: ${req.failure() && req.failure().errorText}`);
-    });
-    page.on('response', (res) => {
-      if (res.request().resourceType() !== 'document' && res.status() >= 400) {
-        badResponses.push(`${res.request().method()} ${res.url()}: ${res.status()}`);
-      }
-    });
-  }
+  const watched = { consoleErrors: [], badResponses: [], expected: [] };
+  const { consoleErrors, badResponses, expected } = watched;
+  const watch = (p) => watchPage(p, watched);
   const page = await context.newPage();
   watch(page);
 

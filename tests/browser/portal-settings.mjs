@@ -10,7 +10,7 @@
 // frame origins), so it can run any number of times on one stack; its
 // assertions do not depend on the starting state either.
 import { chromium } from 'playwright-core';
-import { ctx, ok, note, must, run, navigateBy, text } from './lib.mjs';
+import { ctx, ok, note, must, run, navigateBy, text, watchPage } from './lib.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -106,35 +106,15 @@ async function main() {
   });
 
   const page = await context.newPage();
-  const consoleErrors = [];
-  const badResponses = [];
   const faviconErrors = [];
-  let expect422 = false; // set while the deliberately invalid save is on its way
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error') return;
-    const where = msg.location().url || '';
-    const line = `${msg.text()} [${where || '?'}] (on ${page.url()})`;
-    let p = '';
-    try { p = new URL(where).pathname; } catch { /* no URL */ }
-    if (p === '/favicon.ico') {
-      faviconErrors.push(line); // its own test below
-    } else if (expect422 && p === SETTINGS_PATH && /status of 422\b/.test(msg.text())) {
-      note(`expected: ${line}`);
-    } else {
-      consoleErrors.push(line);
-    }
-  });
-  page.on('pageerror', (err) => consoleErrors.push(`uncaught: ${err.message} (${page.url()})`));
-  page.on('requestfailed', (req) => {
-    badResponses.push(`${req.method()} ${req.url()}: ${req.failure() && req.failure().errorText}`);
-  });
-  page.on('response', (res) => {
-    // Sub-resources (stylesheet, script) must all load; documents are checked per step
-    // (the invalid save answers 422 on purpose).
-    if (res.request().resourceType() !== 'document' && res.status() >= 400) {
-      badResponses.push(`${res.request().method()} ${res.url()}: ${res.status()}`);
-    }
-  });
+  const watch = {
+    consoleErrors: [],
+    badResponses: [],
+    expected: [], // [SETTINGS_PATH, 422] while the deliberately invalid save is on its way
+    other: (p, line) => p === '/favicon.ico' && faviconErrors.push(line) > 0, // its own test below
+  };
+  watchPage(page, watch);
+  const { consoleErrors, badResponses } = watch;
 
   // 1. The sign-in page.
   ctx.step = 'open the sign-in page';
@@ -239,10 +219,10 @@ async function main() {
   const badRes = page.waitForResponse((r) => r.request().method() === 'POST'
     && new URL(r.url()).pathname === SETTINGS_PATH, { timeout: 10000 });
   await origins.fill(entered);
-  expect422 = true;
+  watch.expected.push([SETTINGS_PATH, 422]);
   await save(page);
   const bad = await badRes;
-  expect422 = false;
+  watch.expected.length = 0;
   const fieldError = await text(page.locator('#error-frame_origins'));
   const invalid = await origins.getAttribute('aria-invalid');
   const describedBy = (await origins.getAttribute('aria-describedby')) || '';

@@ -365,23 +365,33 @@ static void test_timeouts(void)
 	hc_free(h);
 }
 
-/* POSTs the settings form as h; returns the status. */
-static long save_settings(struct hc *h, const char *fields, xmlDocPtr *out)
+/* POSTs fields (after csrf from page) to path; returns the status, *out the
+ * XML answer (caller frees) when asked. */
+static long post_form(struct hc *h, const char *csrf_page, const char *path, const char *fields,
+		      xmlDocPtr *out, char *location, size_t locsz)
 {
-	char csrf[65], body[8192];
+	char csrf[65], body[8192], b[1024];
 	struct hc_resp r;
 	long st;
 
-	if (hc_csrf(h, PS, csrf) != 0)
+	if (hc_csrf(h, csrf_page, csrf) != 0)
 		snprintf(csrf, sizeof csrf, "%064d", 0);
 	snprintf(body, sizeof body, "csrf=%s&%s", csrf, fields);
-	hc_req(h, "POST", PS, "application/x-www-form-urlencoded", body,
+	hc_req(h, "POST", path, "application/x-www-form-urlencoded", body,
 	       "Accept: application/xml", &r);
 	st = r.status;
 	if (out)
 		*out = hc_xml(&r);
+	if (location)
+		snprintf(location, locsz, "%s", hc_header(&r, "Location", b, sizeof b) ?: "");
 	hc_resp_free(&r);
 	return st;
+}
+
+/* POSTs the settings form as h; returns the status. */
+static long save_settings(struct hc *h, const char *fields, xmlDocPtr *out)
+{
+	return post_form(h, PS, PS, fields, out, NULL, 0);
 }
 
 static void test_portal_settings(void)
@@ -1014,28 +1024,6 @@ static void test_db_down(void)
 
 #define PA "/settings/client/portal-access"
 
-/* POSTs fields (after csrf from page) to path; returns the status, *out the
- * XML answer (caller frees) when asked. */
-static long post_form(struct hc *h, const char *csrf_page, const char *path, const char *fields,
-		      xmlDocPtr *out, char *location, size_t locsz)
-{
-	char csrf[65], body[8192], b[1024];
-	struct hc_resp r;
-	long st;
-
-	if (hc_csrf(h, csrf_page, csrf) != 0)
-		snprintf(csrf, sizeof csrf, "%064d", 0);
-	snprintf(body, sizeof body, "csrf=%s&%s", csrf, fields);
-	hc_req(h, "POST", path, "application/x-www-form-urlencoded", body,
-	       "Accept: application/xml", &r);
-	st = r.status;
-	if (out)
-		*out = hc_xml(&r);
-	if (location)
-		snprintf(location, locsz, "%s", hc_header(&r, "Location", b, sizeof b) ?: "");
-	hc_resp_free(&r);
-	return st;
-}
 
 static void test_customers(void)
 {
