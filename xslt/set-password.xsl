@@ -20,10 +20,21 @@
   </xsl:template>
 
   <xsl:template match="set-password[@state='ok']">
-    <h1 id="sp-title">Choose your password</h1>
+    <h1 id="sp-title">
+      <xsl:choose>
+        <xsl:when test="@purpose = 'reset'">Choose a new password</xsl:when>
+        <xsl:otherwise>Choose your password</xsl:otherwise>
+      </xsl:choose>
+    </h1>
     <xsl:call-template name="notices"/>
     <p>For <strong><xsl:value-of select="email"/></strong>, your login to the client portal.</p>
-    <form class="form auth-form" method="post" action="/portal/{@slug}/set-password">
+    <xsl:variable name="action">
+      <xsl:choose>
+        <xsl:when test="@purpose = 'reset'">reset</xsl:when>
+        <xsl:otherwise>set-password</xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <form class="form auth-form" method="post" action="/portal/{@slug}/{$action}">
       <input type="hidden" name="csrf" value="{@csrf}"/>
       <input type="hidden" name="token" value="{token}"/>
       <input type="text" name="username" value="{email}" autocomplete="username" hidden="hidden"/>
@@ -56,6 +67,13 @@
         <button type="submit" class="btn btn-primary btn-block">Set password</button>
       </div>
     </form>
+  </xsl:template>
+
+  <xsl:template match="set-password[@state='expired' and @purpose='reset']">
+    <h1 id="sp-title">This link has expired</h1>
+    <xsl:call-template name="notices"/>
+    <p>Password-reset links work once, for a short time. Ask for a new one.</p>
+    <p><a class="btn btn-primary btn-block" href="/portal/{@slug}/forgot">Send me a new link</a></p>
   </xsl:template>
 
   <xsl:template match="set-password[@state='expired']">

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "mfa.h"
 #include "log.h"
 
 static unsigned char secret_key[crypto_generichash_KEYBYTES];
@@ -44,6 +45,9 @@ int auth_init(const struct conf *c)
 	/* A separate key for sealing, so MACs and ciphertexts never share one. */
 	crypto_generichash(seal_key, sizeof seal_key, (const unsigned char *)"gatehouse-seal", 14,
 			   secret_key, sizeof secret_key);
+	/* The MFA module derives its recovery-code key from the same secret. */
+	if (mfa_init(secret_key, sizeof secret_key) != 0)
+		return -1;
 	gate_max_running = c->sec.hash_concurrency;
 	gate_max_waiting = c->sec.hash_queue;
 	if (crypto_pwhash_str(dummy_hash, "gatehouse-dummy-password", 24,
@@ -57,6 +61,7 @@ void auth_free(void)
 {
 	sodium_memzero(secret_key, sizeof secret_key);
 	sodium_memzero(seal_key, sizeof seal_key);
+	mfa_free();
 }
 
 int auth_seal(const unsigned char *msg, size_t len, unsigned char *out, size_t outsz)
@@ -227,6 +232,12 @@ static int throttle_decide(struct db_throttle *t, unsigned limit, long long *ret
 enum auth_result auth_throttle_reserve(struct db *db, const char *account, const char *addr,
 				       long long *retry_after)
 {
+	return auth_throttle_reserve_ex(db, account, addr, retry_after, NULL);
+}
+
+enum auth_result auth_throttle_reserve_ex(struct db *db, const char *account, const char *addr,
+					  long long *retry_after, long long *lock_if_fails)
+{
 	unsigned char ka[32], kb[32];
 	struct db_throttle ta, tb;
 	enum db_result rc = DB_ERR;
@@ -256,6 +267,8 @@ again:
 	    (rc = db_throttle_set(db, kb, tb.age_secs, tb.attempts, tb.locked_secs)) != DB_OK ||
 	    (rc = db_commit(db)) != DB_OK)
 		goto fail;
+	if (lock_if_fails != NULL)
+		*lock_if_fails = ta.attempts == AUTH_LIMIT_ACCOUNT ? ta.locked_secs : 0;
 	return AUTH_OK;
 fail:
 	db_rollback(db);
@@ -280,4 +293,35 @@ enum auth_result auth_throttle_settle(struct db *db, const char *account, const 
 	    db_throttle_refund(db, kb) != DB_OK)
 		return AUTH_ERR;
 	return AUTH_OK;
+}
+
+enum auth_result auth_throttle_state(struct db *db, const char *account, long long *locked_secs,
+				     unsigned *failures)
+{
+	unsigned char k[32];
+	struct db_throttle t;
+
+	throttle_key("account", account, k);
+	if (db_throttle_peek(db, k, &t) != DB_OK)
+		return AUTH_ERR;
+	*locked_secs = t.locked_secs;
+	*failures = t.attempts;
+	return AUTH_OK;
+}
+
+enum auth_result auth_throttle_unlock(struct db *db, const char *account)
+{
+	unsigned char k[32];
+
+	throttle_key("account", account, k);
+	return db_throttle_clear(db, k) == DB_OK ? AUTH_OK : AUTH_ERR;
+}
+
+void auth_portal_account(unsigned user_id, unsigned tenant_id, const char *email, char *out,
+			 size_t outsz)
+{
+	if (user_id != 0)
+		snprintf(out, outsz, "portal-user:%u", user_id);
+	else
+		snprintf(out, outsz, "portal-email:%u:%s", tenant_id, email);
 }

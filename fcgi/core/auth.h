@@ -64,6 +64,22 @@ int auth_open(const unsigned char *in, size_t len, unsigned char *out, size_t ou
 #define AUTH_WINDOW_SECS 900
 enum auth_result auth_throttle_reserve(struct db *db, const char *account, const char *addr,
 				       long long *retry_after);
+/* The same; *lock_if_fails is the lock (seconds) this attempt sets on the
+ * account if it fails and is the one that reaches the limit, else 0: the
+ * moment to tell the account's owner. */
+enum auth_result auth_throttle_reserve_ex(struct db *db, const char *account, const char *addr,
+					  long long *retry_after, long long *lock_if_fails);
+/* The account's lock (seconds left, 0 if none) and failures in the window:
+ * for display, without locking. */
+enum auth_result auth_throttle_state(struct db *db, const char *account, long long *locked_secs,
+				     unsigned *failures);
+/* Lifts the account's lock and forgets its failures (an admin's unlock). */
+enum auth_result auth_throttle_unlock(struct db *db, const char *account);
+/* The throttle account name of a portal user (id) or, for no such user, of
+ * the email tried in the tenant: one portal user's failures count together
+ * however the login is spelt. */
+void auth_portal_account(unsigned user_id, unsigned tenant_id, const char *email, char *out,
+			 size_t outsz);
 enum auth_settle {
 	AUTH_SETTLE_FAILED,    /* wrong password: the attempt counts */
 	AUTH_SETTLE_OK,        /* signed in: the account's count is cleared */

@@ -102,6 +102,8 @@ static int handler(void *user, const char *sec, const char *name, const char *v)
 		     strpbrk(v, "\r\n") == NULL;
 	else if (IS("mail", "invite_valid_days"))
 		ok = set_uint(&c->mail.invite_valid_days, v, 1, 90);
+	else if (IS("mail", "reset_valid_minutes"))
+		ok = set_uint(&c->mail.reset_valid_minutes, v, 5, 1440);
 	else if (IS("mail", "retry_hours"))
 		ok = set_uint(&c->mail.retry_hours, v, 1, 24 * 14);
 	else if (IS("mail", "retry_base_secs"))
@@ -156,6 +158,7 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errsz)
 	snprintf(c->mail.from_address, sizeof c->mail.from_address, "%s", "no-reply@gatehouse.invalid");
 	snprintf(c->mail.from_name, sizeof c->mail.from_name, "%s", "Gatehouse");
 	c->mail.invite_valid_days = 7;
+	c->mail.reset_valid_minutes = 60;
 	c->mail.retry_hours = 24;
 	c->mail.retry_base_secs = 30;
 	c->mail.poll_ms = 500;

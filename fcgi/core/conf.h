@@ -25,6 +25,7 @@ struct conf {
 		char smtp_url[512], smtp_user[256], smtp_password[256];
 		char from_address[255], from_name[128];
 		unsigned invite_valid_days;
+		unsigned reset_valid_minutes; /* a password-reset link's lifetime */
 		unsigned retry_hours;     /* temporary failures are retried this long */
 		unsigned retry_base_secs; /* first back-off; doubles per attempt, max 1 h */
 		unsigned poll_ms;         /* mailer's look at the outbox when idle */

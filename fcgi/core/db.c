@@ -75,6 +75,26 @@ enum q {
 	Q_OUTBOX_RETRY,
 	Q_OUTBOX_FAILED,
 	Q_INVITE_STATE,
+	Q_PORTAL_LOGIN,
+	Q_PORTAL_SESSION_INSERT,
+	Q_PORTAL_SESSION_LIST,
+	Q_PORTAL_SESSION_DELETE_OTHERS,
+	Q_PORTAL_SESSION_DELETE_CUSTOMER,
+	Q_PU_SIGNED_IN,
+	Q_PU_AUTH_LOCKED,
+	Q_PU_MFA_SET_PENDING,
+	Q_PU_MFA_ENABLE,
+	Q_PU_MFA_STEP,
+	Q_PU_MFA_RESET,
+	Q_PU_MFA_REQUIRE,
+	Q_RECOVERY_DELETE_ALL,
+	Q_RECOVERY_INSERT,
+	Q_RECOVERY_USE,
+	Q_RECOVERY_COUNT,
+	Q_CUST_TOKEN_SET,
+	Q_CUST_TOKEN_GET,
+	Q_CUST_BY_TOKEN,
+	Q_THROTTLE_PEEK,
 	Q_SCHEMA_VERSION_CREATE,
 	Q_SCHEMA_VERSION_HAS,
 	Q_SCHEMA_VERSION_ADD,
@@ -138,13 +158,23 @@ static const char *const sql[Q__COUNT] = {
 		"LEFT JOIN office_user_perms p ON p.user_id = u.id AND p.module = 'settings' "
 		"WHERE s.token_hash = ? AND s.kind = 'office' AND u.active = 1 "
 		"AND s.expires_at > NOW(6) AND s.last_seen_at > NOW(6) - INTERVAL ? MINUTE",
+	/* A portal request's session: its user (active) or, for a secure
+	 * token link, its customer (while the customer has no portal users),
+	 * in the tenant of the request's slug, while the portal is on. */
 	[Q_SESSION_PORTAL] =
-		"SELECT s.portal_user_id FROM sessions s "
-		"JOIN tenants t ON t.id = s.tenant_id "
-		"JOIN portal_users pu ON pu.id = s.portal_user_id AND pu.tenant_id = s.tenant_id "
-		"WHERE s.token_hash = ? AND s.kind = 'portal' AND t.portal_enabled = 1 "
-		"AND pu.status = 'active' AND s.expires_at > NOW(6) "
-		"AND s.last_seen_at > NOW(6) - INTERVAL ? MINUTE",
+		"SELECT s.id, COALESCE(s.portal_user_id, 0), c.id, s.stage, COALESCE(pu.email, ''), "
+		"c.name, TIMESTAMPDIFF(SECOND, s.last_seen_at, NOW(6)), COALESCE(pu.mfa_required, 0), "
+		"COALESCE(pu.mfa_secret IS NOT NULL, 0) "
+		"FROM sessions s JOIN tenants t ON t.id = s.tenant_id "
+		"LEFT JOIN portal_users pu ON pu.id = s.portal_user_id AND pu.tenant_id = s.tenant_id "
+		"JOIN customers c ON c.id = COALESCE(pu.customer_id, s.customer_id) "
+		"AND c.tenant_id = s.tenant_id "
+		"WHERE s.token_hash = ? AND s.kind = 'portal' AND s.tenant_id = ? "
+		"AND t.portal_enabled = 1 AND s.expires_at > NOW(6) "
+		"AND s.last_seen_at > NOW(6) - INTERVAL ? MINUTE "
+		"AND ((s.portal_user_id IS NOT NULL AND pu.status = 'active') OR "
+		"(s.portal_user_id IS NULL AND NOT EXISTS (SELECT 1 FROM portal_users x "
+		"WHERE x.customer_id = s.customer_id)))",
 	[Q_SESSION_TOUCH] = "UPDATE sessions SET last_seen_at = NOW(6) WHERE id = ?",
 	[Q_SESSION_DELETE] = "DELETE FROM sessions WHERE token_hash = ?",
 	[Q_SESSION_DELETE_OFFICE_USER] = "DELETE FROM sessions WHERE office_user_id = ?",
@@ -227,7 +257,7 @@ static const char *const sql[Q__COUNT] = {
 	[Q_TOKEN_KILL] = "UPDATE one_time_tokens SET used_at = NOW(6) WHERE portal_user_id = ? "
 			 "AND purpose = ? AND used_at IS NULL",
 	[Q_TOKEN_INSERT] = "INSERT INTO one_time_tokens (token_hash, purpose, tenant_id, "
-			   "portal_user_id, expires_at) VALUES (?, ?, ?, ?, NOW(6) + INTERVAL ? DAY)",
+			   "portal_user_id, expires_at) VALUES (?, ?, ?, ?, NOW(6) + INTERVAL ? MINUTE)",
 	[Q_TOKEN_LOOKUP] = "SELECT t.id, t.portal_user_id, (t.used_at IS NULL AND t.expires_at > "
 			   "NOW(6)), pu.email, pu.company_name FROM one_time_tokens t JOIN "
 			   "portal_users pu ON pu.id = t.portal_user_id AND pu.tenant_id = t.tenant_id "
@@ -252,6 +282,59 @@ static const char *const sql[Q__COUNT] = {
 	[Q_OUTBOX_FAILED] = "UPDATE mail_outbox SET status = 'failed', secret = NULL, attempts = "
 			    "attempts + 1, last_error = ? WHERE id = ?",
 	[Q_INVITE_STATE] = "UPDATE portal_users SET invite_state = ? WHERE invite_mail_id = ?",
+	/* The portal's sign-in: the account of one tenant (emails are unique
+	 * per tenant, not across tenants). */
+	[Q_PORTAL_LOGIN] =
+		"SELECT pu.id, pu.customer_id, COALESCE(pu.password_hash, ''), pu.status = 'active', "
+		"pu.mfa_required, pu.mfa_secret IS NOT NULL, pu.email "
+		"FROM portal_users pu WHERE pu.tenant_id = ? AND pu.email = ?",
+	[Q_PORTAL_SESSION_INSERT] =
+		"INSERT INTO sessions (token_hash, kind, tenant_id, portal_user_id, customer_id, "
+		"stage, expires_at, ip, user_agent) VALUES (?, 'portal', ?, NULLIF(?, 0), "
+		"NULLIF(?, 0), ?, NOW(6) + INTERVAL ? MINUTE, ?, ?)",
+	[Q_PORTAL_SESSION_LIST] =
+		"SELECT DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%sZ'), "
+		"DATE_FORMAT(last_seen_at, '%Y-%m-%dT%H:%i:%sZ'), ip, user_agent, token_hash = ? "
+		"FROM sessions WHERE portal_user_id = ? AND kind = 'portal' AND stage = 'full' "
+		"AND expires_at > NOW(6) ORDER BY last_seen_at DESC, id DESC LIMIT 50",
+	[Q_PORTAL_SESSION_DELETE_OTHERS] =
+		"DELETE FROM sessions WHERE portal_user_id = ? AND token_hash <> ?",
+	[Q_PORTAL_SESSION_DELETE_CUSTOMER] = "DELETE FROM sessions WHERE customer_id = ?",
+	[Q_PU_SIGNED_IN] = "UPDATE portal_users SET last_sign_in_at = NOW(6) WHERE id = ?",
+	/* Locked: MFA steps and password changes of one user run one at a
+	 * time, so a code or a recovery code cannot be used twice by racing. */
+	[Q_PU_AUTH_LOCKED] =
+		"SELECT COALESCE(password_hash, ''), mfa_required, COALESCE(mfa_secret, ''), "
+		"COALESCE(mfa_pending, ''), mfa_last_step, email, company_name, status = 'active' "
+		"FROM portal_users WHERE id = ? AND tenant_id = ? FOR UPDATE",
+	[Q_PU_MFA_SET_PENDING] =
+		"UPDATE portal_users SET mfa_pending = ? WHERE id = ? AND tenant_id = ?",
+	[Q_PU_MFA_ENABLE] = "UPDATE portal_users SET mfa_secret = mfa_pending, mfa_pending = "
+			    "NULL, mfa_last_step = ?, mfa_enabled_at = NOW(6) WHERE id = ? AND "
+			    "tenant_id = ? AND mfa_pending IS NOT NULL",
+	[Q_PU_MFA_STEP] = "UPDATE portal_users SET mfa_last_step = ? WHERE id = ? AND "
+			  "mfa_last_step < ?",
+	[Q_PU_MFA_RESET] = "UPDATE portal_users SET mfa_secret = NULL, mfa_pending = NULL, "
+			   "mfa_last_step = 0, mfa_enabled_at = NULL WHERE id = ? AND tenant_id = ?",
+	[Q_PU_MFA_REQUIRE] =
+		"UPDATE portal_users SET mfa_required = ? WHERE id = ? AND tenant_id = ?",
+	[Q_RECOVERY_DELETE_ALL] = "DELETE FROM portal_mfa_recovery WHERE portal_user_id = ?",
+	[Q_RECOVERY_INSERT] =
+		"INSERT INTO portal_mfa_recovery (portal_user_id, code_hash) VALUES (?, ?)",
+	[Q_RECOVERY_USE] =
+		"DELETE FROM portal_mfa_recovery WHERE portal_user_id = ? AND code_hash = ?",
+	[Q_RECOVERY_COUNT] = "SELECT COUNT(*) FROM portal_mfa_recovery WHERE portal_user_id = ?",
+	[Q_CUST_TOKEN_SET] = "UPDATE customers SET portal_token_hash = ?, portal_token_sealed = ?, "
+			     "portal_token_at = NOW(6) WHERE id = ? AND tenant_id = ?",
+	[Q_CUST_TOKEN_GET] = "SELECT COALESCE(portal_token_sealed, ''), "
+			     "COALESCE(DATE_FORMAT(portal_token_at, '%Y-%m-%dT%H:%i:%sZ'), '') "
+			     "FROM customers WHERE id = ? AND tenant_id = ?",
+	[Q_CUST_BY_TOKEN] = "SELECT c.id, (SELECT COUNT(*) FROM portal_users x WHERE "
+			    "x.customer_id = c.id) FROM customers c WHERE c.portal_token_hash = ? "
+			    "AND c.tenant_id = ?",
+	[Q_THROTTLE_PEEK] =
+		"SELECT attempts, GREATEST(0, TIMESTAMPDIFF(SECOND, NOW(6), "
+		"COALESCE(locked_until, NOW(6)))) FROM login_throttle WHERE key_hash = ?",
 	[Q_SCHEMA_VERSION_CREATE] =
 		"CREATE TABLE IF NOT EXISTS schema_version (version INT UNSIGNED NOT NULL "
 		"PRIMARY KEY, name VARCHAR(200) NOT NULL, applied_at DATETIME(6) NOT NULL "
@@ -829,22 +912,6 @@ enum db_result db_session_office(struct db *db, const unsigned char hash[32],
 	return DB_OK;
 }
 
-enum db_result db_session_portal(struct db *db, const unsigned char hash[32],
-				 unsigned idle_min, unsigned *portal_user_id)
-{
-	MYSQL_BIND in[2], o[1];
-	unsigned long hl = 32;
-	size_t rows = 0;
-	enum db_result rc;
-
-	b_blob(&in[0], hash, &hl);
-	b_uint(&in[1], &idle_min);
-	b_uint(&o[0], portal_user_id);
-	if ((rc = run(db, Q_SESSION_PORTAL, in, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
-		return rc;
-	return rows == 1 ? DB_OK : DB_NOTFOUND;
-}
-
 enum db_result db_session_touch(struct db *db, uint64_t id)
 {
 	MYSQL_BIND in[1];
@@ -1330,7 +1397,7 @@ enum db_result db_portal_user_delete(struct db *db, unsigned tenant_id, unsigned
 }
 
 enum db_result db_token_new(struct db *db, unsigned tenant_id, unsigned user_id,
-			    const char *purpose, const unsigned char hash[32], unsigned valid_days)
+			    const char *purpose, const unsigned char hash[32], unsigned valid_min)
 {
 	MYSQL_BIND k[2], in[5];
 	unsigned long l1, l2, hl = 32;
@@ -1344,7 +1411,7 @@ enum db_result db_token_new(struct db *db, unsigned tenant_id, unsigned user_id,
 	b_str(&in[1], purpose, &l2);
 	b_uint(&in[2], &tenant_id);
 	b_uint(&in[3], &user_id);
-	b_uint(&in[4], &valid_days);
+	b_uint(&in[4], &valid_min);
 	return run(db, Q_TOKEN_INSERT, in, NULL, NULL, NULL, NULL, NULL, NULL);
 }
 
@@ -1403,6 +1470,387 @@ enum db_result db_session_delete_portal_user(struct db *db, unsigned user_id)
 	MYSQL_BIND in[1];
 	b_uint(&in[0], &user_id);
 	return run(db, Q_SESSION_DELETE_PORTAL_USER, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+/* ---- portal sign-in, sessions and MFA ---- */
+
+enum db_result db_session_portal(struct db *db, const unsigned char hash[32], unsigned tenant_id,
+				 unsigned idle_min, struct db_portal_session *out)
+{
+	MYSQL_BIND in[3], o[9];
+	unsigned long hl = 32, l[3];
+	long long req = 0, en = 0;
+	size_t rows = 0;
+	enum db_result rc;
+
+	memset(out, 0, sizeof *out);
+	b_blob(&in[0], hash, &hl);
+	b_uint(&in[1], &tenant_id);
+	b_uint(&in[2], &idle_min);
+	b_u64(&o[0], &out->id);
+	b_uint(&o[1], &out->user_id);
+	b_uint(&o[2], &out->customer_id);
+	b_out(&o[3], out->stage, sizeof out->stage, &l[0]);
+	b_out(&o[4], out->email, sizeof out->email, &l[1]);
+	b_out(&o[5], out->company, sizeof out->company, &l[2]);
+	b_int(&o[6], &out->seen_secs);
+	b_int(&o[7], &req);
+	b_int(&o[8], &en);
+	if ((rc = run(db, Q_SESSION_PORTAL, in, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
+		return rc;
+	if (rows != 1)
+		return DB_NOTFOUND;
+	fix_str(out->stage, sizeof out->stage, l[0]);
+	fix_str(out->email, sizeof out->email, l[1]);
+	fix_str(out->company, sizeof out->company, l[2]);
+	out->mfa_required = req != 0;
+	out->mfa_enabled = en != 0;
+	return DB_OK;
+}
+
+enum db_result db_portal_session_insert(struct db *db, const unsigned char hash[32],
+					unsigned tenant_id, unsigned user_id, unsigned customer_id,
+					const char *stage, unsigned minutes, const char *ip,
+					const char *ua)
+{
+	MYSQL_BIND in[8];
+	unsigned long hl = 32, l[3];
+
+	b_blob(&in[0], hash, &hl);
+	b_uint(&in[1], &tenant_id);
+	b_uint(&in[2], &user_id);
+	b_uint(&in[3], &customer_id);
+	b_str(&in[4], stage, &l[0]);
+	b_uint(&in[5], &minutes);
+	b_str(&in[6], ip, &l[1]);
+	b_str(&in[7], ua, &l[2]);
+	return run(db, Q_PORTAL_SESSION_INSERT, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+struct psess_ctx {
+	struct db_portal_session_row r;
+	unsigned long l[4];
+	long long cur;
+	db_portal_session_fn fn;
+	void *ctx;
+};
+
+static int psess_row(void *p)
+{
+	struct psess_ctx *c = p;
+	fix_str(c->r.created, sizeof c->r.created, c->l[0]);
+	fix_str(c->r.seen, sizeof c->r.seen, c->l[1]);
+	fix_str(c->r.ip, sizeof c->r.ip, c->l[2]);
+	fix_str(c->r.ua, sizeof c->r.ua, c->l[3]);
+	c->r.current = c->cur != 0;
+	return c->fn(c->ctx, &c->r);
+}
+
+enum db_result db_portal_sessions(struct db *db, unsigned user_id, const unsigned char hash[32],
+				  db_portal_session_fn fn, void *ctx)
+{
+	MYSQL_BIND in[2], o[5];
+	unsigned long hl = 32;
+	struct psess_ctx c;
+
+	memset(&c, 0, sizeof c);
+	c.fn = fn;
+	c.ctx = ctx;
+	b_blob(&in[0], hash, &hl);
+	b_uint(&in[1], &user_id);
+	b_out(&o[0], c.r.created, sizeof c.r.created, &c.l[0]);
+	b_out(&o[1], c.r.seen, sizeof c.r.seen, &c.l[1]);
+	b_out(&o[2], c.r.ip, sizeof c.r.ip, &c.l[2]);
+	b_out(&o[3], c.r.ua, sizeof c.r.ua, &c.l[3]);
+	b_int(&o[4], &c.cur);
+	return run(db, Q_PORTAL_SESSION_LIST, in, o, psess_row, &c, NULL, NULL, NULL);
+}
+
+enum db_result db_portal_sessions_delete_others(struct db *db, unsigned user_id,
+						const unsigned char keep[32])
+{
+	MYSQL_BIND in[2];
+	unsigned long hl = 32;
+
+	b_uint(&in[0], &user_id);
+	b_blob(&in[1], keep, &hl);
+	return run(db, Q_PORTAL_SESSION_DELETE_OTHERS, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_portal_sessions_delete_customer(struct db *db, unsigned customer_id)
+{
+	MYSQL_BIND in[1];
+
+	b_uint(&in[0], &customer_id);
+	return run(db, Q_PORTAL_SESSION_DELETE_CUSTOMER, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_portal_login(struct db *db, unsigned tenant_id, const char *email,
+			       struct db_portal_login *out)
+{
+	MYSQL_BIND in[2], o[7];
+	unsigned long l, hl, el;
+	long long active = 0, req = 0, en = 0;
+	size_t rows = 0;
+	enum db_result rc;
+
+	memset(out, 0, sizeof *out);
+	b_uint(&in[0], &tenant_id);
+	b_str(&in[1], email, &l);
+	b_uint(&o[0], &out->id);
+	b_uint(&o[1], &out->customer_id);
+	b_out(&o[2], out->hash, sizeof out->hash, &hl);
+	b_int(&o[3], &active);
+	b_int(&o[4], &req);
+	b_int(&o[5], &en);
+	b_out(&o[6], out->email, sizeof out->email, &el);
+	if ((rc = run(db, Q_PORTAL_LOGIN, in, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
+		return rc;
+	if (rows != 1)
+		return DB_NOTFOUND;
+	fix_str(out->hash, sizeof out->hash, hl);
+	fix_str(out->email, sizeof out->email, el);
+	out->active = active != 0;
+	out->mfa_required = req != 0;
+	out->mfa_enabled = en != 0;
+	return DB_OK;
+}
+
+enum db_result db_portal_user_signed_in(struct db *db, unsigned id)
+{
+	MYSQL_BIND in[1];
+
+	b_uint(&in[0], &id);
+	return run(db, Q_PU_SIGNED_IN, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+static void b_out_blob(MYSQL_BIND *b, unsigned char *buf, size_t sz, unsigned long *len)
+{
+	memset(b, 0, sizeof *b);
+	b->buffer_type = MYSQL_TYPE_BLOB;
+	b->buffer = buf;
+	b->buffer_length = sz;
+	b->length = len;
+}
+
+enum db_result db_portal_auth_locked(struct db *db, unsigned tenant_id, unsigned id,
+				     struct db_portal_auth *out)
+{
+	MYSQL_BIND in[2], o[8];
+	unsigned long l[5];
+	long long req = 0, active = 0;
+	size_t rows = 0;
+	enum db_result rc;
+
+	memset(out, 0, sizeof *out);
+	b_uint(&in[0], &id);
+	b_uint(&in[1], &tenant_id);
+	b_out(&o[0], out->hash, sizeof out->hash, &l[0]);
+	b_int(&o[1], &req);
+	b_out_blob(&o[2], out->mfa_secret, sizeof out->mfa_secret, &l[1]);
+	b_out_blob(&o[3], out->mfa_pending, sizeof out->mfa_pending, &l[2]);
+	b_int(&o[4], &out->last_step);
+	b_out(&o[5], out->email, sizeof out->email, &l[3]);
+	b_out(&o[6], out->company, sizeof out->company, &l[4]);
+	b_int(&o[7], &active);
+	if ((rc = run(db, Q_PU_AUTH_LOCKED, in, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
+		return rc;
+	if (rows != 1)
+		return DB_NOTFOUND;
+	fix_str(out->hash, sizeof out->hash, l[0]);
+	out->secret_len = l[1] <= sizeof out->mfa_secret ? l[1] : 0;
+	out->pending_len = l[2] <= sizeof out->mfa_pending ? l[2] : 0;
+	fix_str(out->email, sizeof out->email, l[3]);
+	fix_str(out->company, sizeof out->company, l[4]);
+	out->mfa_required = req != 0;
+	out->active = active != 0;
+	return DB_OK;
+}
+
+enum db_result db_portal_mfa_set_pending(struct db *db, unsigned tenant_id, unsigned id,
+					 const unsigned char *sealed, size_t len)
+{
+	MYSQL_BIND in[3];
+	unsigned long sl = (unsigned long)len;
+
+	b_blob(&in[0], sealed, &sl);
+	b_uint(&in[1], &id);
+	b_uint(&in[2], &tenant_id);
+	return run(db, Q_PU_MFA_SET_PENDING, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_portal_mfa_enable(struct db *db, unsigned tenant_id, unsigned id,
+				    long long step)
+{
+	MYSQL_BIND in[3];
+	unsigned long long n = 0;
+	enum db_result rc;
+
+	b_int(&in[0], &step);
+	b_uint(&in[1], &id);
+	b_uint(&in[2], &tenant_id);
+	if ((rc = run(db, Q_PU_MFA_ENABLE, in, NULL, NULL, NULL, NULL, &n, NULL)) != DB_OK)
+		return rc;
+	return n == 1 ? DB_OK : DB_NOTFOUND;
+}
+
+enum db_result db_portal_mfa_step(struct db *db, unsigned id, long long step)
+{
+	MYSQL_BIND in[3];
+	unsigned long long n = 0;
+	enum db_result rc;
+
+	b_int(&in[0], &step);
+	b_uint(&in[1], &id);
+	b_int(&in[2], &step);
+	if ((rc = run(db, Q_PU_MFA_STEP, in, NULL, NULL, NULL, NULL, &n, NULL)) != DB_OK)
+		return rc;
+	return n == 1 ? DB_OK : DB_NOTFOUND;
+}
+
+enum db_result db_portal_mfa_reset(struct db *db, unsigned tenant_id, unsigned id)
+{
+	MYSQL_BIND in[2];
+	enum db_result rc;
+
+	b_uint(&in[0], &id);
+	b_uint(&in[1], &tenant_id);
+	if ((rc = run(db, Q_PU_MFA_RESET, in, NULL, NULL, NULL, NULL, NULL, NULL)) != DB_OK)
+		return rc;
+	return run(db, Q_RECOVERY_DELETE_ALL, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_portal_mfa_require(struct db *db, unsigned tenant_id, unsigned id, int on)
+{
+	MYSQL_BIND in[3];
+	long long v = on != 0;
+
+	b_int(&in[0], &v);
+	b_uint(&in[1], &id);
+	b_uint(&in[2], &tenant_id);
+	return run(db, Q_PU_MFA_REQUIRE, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_portal_recovery_set(struct db *db, unsigned id, const unsigned char (*hashes)[32],
+				      size_t n)
+{
+	MYSQL_BIND in[2];
+	unsigned long hl = 32;
+	enum db_result rc;
+
+	b_uint(&in[0], &id);
+	if ((rc = run(db, Q_RECOVERY_DELETE_ALL, in, NULL, NULL, NULL, NULL, NULL, NULL)) != DB_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		b_blob(&in[1], hashes[i], &hl);
+		if ((rc = run(db, Q_RECOVERY_INSERT, in, NULL, NULL, NULL, NULL, NULL, NULL)) !=
+		    DB_OK)
+			return rc;
+	}
+	return DB_OK;
+}
+
+enum db_result db_portal_recovery_use(struct db *db, unsigned id, const unsigned char hash[32])
+{
+	MYSQL_BIND in[2];
+	unsigned long hl = 32;
+	unsigned long long n = 0;
+	enum db_result rc;
+
+	b_uint(&in[0], &id);
+	b_blob(&in[1], hash, &hl);
+	if ((rc = run(db, Q_RECOVERY_USE, in, NULL, NULL, NULL, NULL, &n, NULL)) != DB_OK)
+		return rc;
+	return n == 1 ? DB_OK : DB_NOTFOUND;
+}
+
+enum db_result db_portal_recovery_count(struct db *db, unsigned id, unsigned *n)
+{
+	MYSQL_BIND in[1], o[1];
+	long long c = 0;
+	enum db_result rc;
+
+	b_uint(&in[0], &id);
+	b_int(&o[0], &c);
+	rc = run(db, Q_RECOVERY_COUNT, in, o, NULL, NULL, NULL, NULL, NULL);
+	*n = (unsigned)c;
+	return rc;
+}
+
+enum db_result db_customer_token_set(struct db *db, unsigned tenant_id, unsigned id,
+				     const unsigned char hash[32], const unsigned char *sealed,
+				     size_t len)
+{
+	MYSQL_BIND in[4];
+	unsigned long hl = 32, sl = (unsigned long)len;
+	unsigned long long n = 0;
+	enum db_result rc;
+
+	b_blob(&in[0], hash, &hl);
+	b_blob(&in[1], sealed, &sl);
+	b_uint(&in[2], &id);
+	b_uint(&in[3], &tenant_id);
+	if ((rc = run(db, Q_CUST_TOKEN_SET, in, NULL, NULL, NULL, NULL, &n, NULL)) != DB_OK)
+		return rc;
+	return n == 1 ? DB_OK : DB_NOTFOUND;
+}
+
+enum db_result db_customer_token_get(struct db *db, unsigned tenant_id, unsigned id,
+				     unsigned char *sealed, size_t sz, size_t *len, char at[24])
+{
+	MYSQL_BIND in[2], o[2];
+	unsigned long l[2];
+	size_t rows = 0;
+	enum db_result rc;
+
+	*len = 0;
+	at[0] = '\0';
+	b_uint(&in[0], &id);
+	b_uint(&in[1], &tenant_id);
+	b_out_blob(&o[0], sealed, sz, &l[0]);
+	b_out(&o[1], at, 24, &l[1]);
+	if ((rc = run(db, Q_CUST_TOKEN_GET, in, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
+		return rc;
+	if (rows != 1)
+		return DB_NOTFOUND;
+	*len = l[0] <= sz ? l[0] : 0;
+	fix_str(at, 24, l[1]);
+	return DB_OK;
+}
+
+enum db_result db_customer_by_token(struct db *db, unsigned tenant_id,
+				    const unsigned char hash[32], unsigned *id,
+				    unsigned *portal_users)
+{
+	MYSQL_BIND in[2], o[2];
+	unsigned long hl = 32;
+	long long n = 0;
+	size_t rows = 0;
+	enum db_result rc;
+
+	b_blob(&in[0], hash, &hl);
+	b_uint(&in[1], &tenant_id);
+	b_uint(&o[0], id);
+	b_int(&o[1], &n);
+	if ((rc = run(db, Q_CUST_BY_TOKEN, in, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
+		return rc;
+	*portal_users = (unsigned)n;
+	return rows == 1 ? DB_OK : DB_NOTFOUND;
+}
+
+enum db_result db_throttle_peek(struct db *db, const unsigned char key[32], struct db_throttle *t)
+{
+	MYSQL_BIND in[1], o[2];
+	unsigned long kl = 32;
+	long long attempts = 0;
+
+	memset(t, 0, sizeof *t);
+	b_blob(&in[0], key, &kl);
+	b_int(&o[0], &attempts);
+	b_int(&o[1], &t->locked_secs);
+	enum db_result rc = run(db, Q_THROTTLE_PEEK, in, o, NULL, NULL, NULL, NULL, NULL);
+	t->attempts = (unsigned)attempts;
+	return rc;
 }
 
 /* ---- mail outbox ---- */

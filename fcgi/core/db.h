@@ -101,9 +101,36 @@ enum db_result db_session_insert(struct db *db, const unsigned char hash[32], co
 				 const char *ip, const char *ua);
 enum db_result db_session_office(struct db *db, const unsigned char hash[32],
 				 unsigned idle_min, struct db_session *out);
-/* A portal session is valid only while its tenant's portal is enabled. */
-enum db_result db_session_portal(struct db *db, const unsigned char hash[32],
-				 unsigned idle_min, unsigned *portal_user_id);
+/* A portal request's session (db.c, Q_SESSION_PORTAL, says when one is
+ * valid: its tenant, its portal on, its user active). */
+struct db_portal_session {
+	uint64_t id;
+	unsigned user_id;     /* 0: opened by the customer's secure token link */
+	unsigned customer_id;
+	char stage[8];        /* full, mfa, enrol */
+	char email[255], company[801];
+	long long seen_secs;
+	int mfa_required, mfa_enabled;
+};
+enum db_result db_session_portal(struct db *db, const unsigned char hash[32], unsigned tenant_id,
+				 unsigned idle_min, struct db_portal_session *out);
+/* A portal session; user_id 0 with customer_id: a token-link session. */
+enum db_result db_portal_session_insert(struct db *db, const unsigned char hash[32],
+					unsigned tenant_id, unsigned user_id, unsigned customer_id,
+					const char *stage, unsigned minutes, const char *ip,
+					const char *ua);
+struct db_portal_session_row {
+	char created[24], seen[24], ip[181], ua[1021];
+	int current;
+};
+typedef int (*db_portal_session_fn)(void *ctx, const struct db_portal_session_row *r);
+/* The user's signed-in sessions, latest first (at most 50); current marks
+ * the one whose token hash is given. */
+enum db_result db_portal_sessions(struct db *db, unsigned user_id, const unsigned char hash[32],
+				  db_portal_session_fn fn, void *ctx);
+enum db_result db_portal_sessions_delete_others(struct db *db, unsigned user_id,
+						const unsigned char keep[32]);
+enum db_result db_portal_sessions_delete_customer(struct db *db, unsigned customer_id);
 enum db_result db_session_touch(struct db *db, uint64_t id);
 enum db_result db_session_delete(struct db *db, const unsigned char hash[32]);
 enum db_result db_session_delete_office_user(struct db *db, unsigned user_id);
@@ -123,6 +150,8 @@ enum db_result db_throttle_set(struct db *db, const unsigned char key[32], long 
 enum db_result db_throttle_clear(struct db *db, const unsigned char key[32]);
 enum db_result db_throttle_refund(struct db *db, const unsigned char key[32]);
 enum db_result db_throttle_clear_all(struct db *db);
+/* The key's state without a lock (display only); zeros when no row. */
+enum db_result db_throttle_peek(struct db *db, const unsigned char key[32], struct db_throttle *t);
 
 /* audit */
 enum db_result db_audit(struct db *db, const struct db_audit *a);
@@ -187,7 +216,7 @@ enum db_result db_portal_user_delete(struct db *db, unsigned tenant_id, unsigned
 
 /* one-time tokens: a new one for (user, purpose) kills the older ones */
 enum db_result db_token_new(struct db *db, unsigned tenant_id, unsigned user_id,
-			    const char *purpose, const unsigned char hash[32], unsigned valid_days);
+			    const char *purpose, const unsigned char hash[32], unsigned valid_min);
 
 struct db_token {
 	uint64_t id;
@@ -204,6 +233,58 @@ enum db_result db_token_kill(struct db *db, unsigned user_id, const char *purpos
 /* Uses a live token; DB_NOTFOUND if it was used or expired meanwhile. */
 enum db_result db_token_use(struct db *db, uint64_t id);
 enum db_result db_session_delete_portal_user(struct db *db, unsigned user_id);
+
+/* portal sign-in and MFA */
+struct db_portal_login {
+	unsigned id, customer_id;
+	char hash[129]; /* "" while no password is set */
+	int active;     /* not revoked */
+	int mfa_required, mfa_enabled;
+	char email[255];
+};
+enum db_result db_portal_login(struct db *db, unsigned tenant_id, const char *email,
+			       struct db_portal_login *out);
+enum db_result db_portal_user_signed_in(struct db *db, unsigned id);
+/* The user's secrets, locked for the rest of the transaction.  The MFA keys
+ * are sealed (auth_seal); lengths 0 when absent. */
+struct db_portal_auth {
+	char hash[129];
+	int mfa_required, active;
+	unsigned char mfa_secret[128], mfa_pending[128];
+	size_t secret_len, pending_len;
+	long long last_step;
+	char email[255], company[801];
+};
+enum db_result db_portal_auth_locked(struct db *db, unsigned tenant_id, unsigned id,
+				     struct db_portal_auth *out);
+enum db_result db_portal_mfa_set_pending(struct db *db, unsigned tenant_id, unsigned id,
+					 const unsigned char *sealed, size_t len);
+/* Makes the pending key the user's; DB_NOTFOUND if none is pending. */
+enum db_result db_portal_mfa_enable(struct db *db, unsigned tenant_id, unsigned id,
+				    long long step);
+/* Records the step of an accepted code; DB_NOTFOUND if that step (or a
+ * later one) was already used. */
+enum db_result db_portal_mfa_step(struct db *db, unsigned id, long long step);
+/* Removes the key, a pending key and the recovery codes. */
+enum db_result db_portal_mfa_reset(struct db *db, unsigned tenant_id, unsigned id);
+enum db_result db_portal_mfa_require(struct db *db, unsigned tenant_id, unsigned id, int on);
+/* Replaces the user's recovery codes with n hashes. */
+enum db_result db_portal_recovery_set(struct db *db, unsigned id, const unsigned char (*hashes)[32],
+				      size_t n);
+/* Uses up one recovery code; DB_NOTFOUND if it is not (or no longer) one. */
+enum db_result db_portal_recovery_use(struct db *db, unsigned id, const unsigned char hash[32]);
+enum db_result db_portal_recovery_count(struct db *db, unsigned id, unsigned *n);
+
+/* customers' secure token links */
+enum db_result db_customer_token_set(struct db *db, unsigned tenant_id, unsigned id,
+				     const unsigned char hash[32], const unsigned char *sealed,
+				     size_t len);
+/* sealed: the sealed token (len 0: none yet); at: when it was made. */
+enum db_result db_customer_token_get(struct db *db, unsigned tenant_id, unsigned id,
+				     unsigned char *sealed, size_t sz, size_t *len, char at[24]);
+enum db_result db_customer_by_token(struct db *db, unsigned tenant_id,
+				    const unsigned char hash[32], unsigned *id,
+				    unsigned *portal_users);
 
 /* mail outbox */
 struct db_mail {

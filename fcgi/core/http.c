@@ -53,9 +53,23 @@ void http_set_cookie(struct http *h, const char *name, const char *value, const 
 {
 	if (h->ncookies >= HTTP_MAX_COOKIES)
 		return;
+	int none = strcmp(samesite, "None") == 0;
+	/* SameSite=None needs Secure; browsers treat http://127.0.0.1 and
+	 * localhost as secure, so the dev stack works too. */
 	snprintf(h->cookies_out[h->ncookies++], sizeof h->cookies_out[0],
-		 "%s=%s; Path=%s; Max-Age=%lld; HttpOnly;%s SameSite=%s", name, value, path,
-		 max_age, h->conf->sec.cookie_secure ? " Secure;" : "", samesite);
+		 "%s=%s; Path=%s; Max-Age=%lld; HttpOnly;%s SameSite=%s%s", name, value, path,
+		 max_age, h->conf->sec.cookie_secure || none ? " Secure;" : "", samesite,
+		 none ? "; Partitioned" : "");
+}
+
+static int portal_page(const struct http *h)
+{
+	return h->page != NULL && h->page->auth >= PAGE_PORTAL_PUBLIC;
+}
+
+void http_portal_path(const struct http *h, char *out, size_t outsz)
+{
+	snprintf(out, outsz, "/portal/%s/", h->slug);
 }
 
 enum page_result http_redirect(struct http *h, const char *path)
@@ -89,7 +103,8 @@ void http_pre_csrf(struct http *h, const char *cookie_path, char out[AUTH_CSRF_L
 
 	if (pre == NULL || auth_token_parse(pre, raw) != 0) {
 		auth_token_new(raw, cookie);
-		http_set_cookie(h, HTTP_COOKIE_PRE, cookie, cookie_path, 3600, "Strict");
+		http_set_cookie(h, HTTP_COOKIE_PRE, cookie, cookie_path, 3600,
+				portal_page(h) ? "None" : "Strict");
 		sodium_memzero(cookie, sizeof cookie);
 	}
 	auth_csrf("pre", raw, sizeof raw, out);
@@ -130,19 +145,49 @@ enum page_result http_db_fail(enum db_result rc)
 static const char *security_headers =
 	"X-Content-Type-Options: nosniff\r\n"
 	"Referrer-Policy: same-origin\r\n"
-	"X-Frame-Options: DENY\r\n"
-	"Cross-Origin-Opener-Policy: same-origin\r\n"
-	"Content-Security-Policy: default-src 'none'; script-src 'self'; style-src 'self'; "
-	"img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'\r\n"
 	"Cache-Control: no-store\r\n"
-	"Vary: Accept, Cookie\r\n";
+	"Vary: Accept, Cookie\r\n"
+	"Content-Security-Policy: default-src 'none'; script-src 'self'; style-src 'self'; "
+	"img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors ";
+
+/* The frame-ancestors list: 'none', except on a portal page of a known
+ * tenant, which the tenant's listed origins may frame (and no
+ * X-Frame-Options, which would contradict it).  The origins were
+ * validated (val_origins) and are stored one per line. */
+static void frame_policy(const struct http *h, char *out, size_t outsz)
+{
+	size_t n = 0;
+	const char *o;
+
+	if (!h->have_tenant || !portal_page(h) || h->tenant.frame_origins[0] == '\0') {
+		snprintf(out, outsz, "'none'\r\nX-Frame-Options: DENY\r\n"
+				     "Cross-Origin-Opener-Policy: same-origin\r\n");
+		return;
+	}
+	n = (size_t)snprintf(out, outsz, "'self'");
+	for (o = h->tenant.frame_origins; *o != '\0';) {
+		size_t len = strcspn(o, "\r\n");
+		/* Room for the space, the origin and the final CRLF; an origin
+		 * that does not fit is left out whole, never cut. */
+		if (len > 0 && n + 1 + len + 3 <= outsz) {
+			out[n++] = ' ';
+			for (size_t i = 0; i < len; i++) {
+				char c = o[i];
+				out[n++] = (c > 0x20 && c < 0x7f && c != ';' && c != ',') ? c : '?';
+			}
+		}
+		o += len;
+		o += strspn(o, "\r\n");
+	}
+	snprintf(out + n, outsz - n, "\r\n");
+}
 
 /* Headers are formatted with snprintf: libfcgi's own printf knows no %zu or
  * %lld. */
 static void send(struct http *h, int status, const char *ctype, const void *body, size_t len)
 {
 	FCGX_Stream *out = h->fr->out;
-	char buf[4096];
+	char buf[12288], frame[6400];
 	size_t n = 0;
 
 #define ADD(...)                                                                           \
@@ -152,8 +197,9 @@ static void send(struct http *h, int status, const char *ctype, const void *body
 			n = n + (size_t)k_ < sizeof buf ? n + (size_t)k_ : sizeof buf - 1; \
 	} while (0)
 	h->status = status;
-	ADD("Status: %d %s\r\n%sX-Request-Id: %s\r\n", status, status_text(status),
-	    security_headers, h->rid);
+	frame_policy(h, frame, sizeof frame);
+	ADD("Status: %d %s\r\n%s%sX-Request-Id: %s\r\n", status, status_text(status),
+	    security_headers, frame, h->rid);
 	if (status == 303)
 		ADD("Location: %s\r\n", h->location);
 	if (status == 503 && h->retry_after <= 0)
@@ -289,6 +335,25 @@ static enum page_result build_page(struct http *h, xmlNodePtr *rootp)
 		xml_attr(n, "tenant-name", h->sess.tenant.company);
 		build_menu(h, root);
 	}
+	if (portal_page(h) && h->have_tenant) {
+		char link[700];
+		n = xml_el(root, "portal");
+		xml_attr(n, "slug", h->tenant.slug);
+		xml_attr(n, "company-name", h->tenant.company);
+		snprintf(link, sizeof link, "%s/portal/%s/", h->conf->web.base_url,
+			 h->tenant.slug);
+		xml_attr(n, "direct-link", link);
+		xml_attr(n, "enabled", h->tenant.portal_enabled ? "1" : "0");
+		if (h->portal_in) {
+			n = xml_el(root, "portal-session");
+			xml_attr(n, "stage", h->psess.stage);
+			xml_attr(n, "email", h->psess.email);
+			xml_attr(n, "company", h->psess.company);
+			xml_attr(n, "csrf", h->csrf);
+			xml_attr(n, "kind", h->psess.user_id ? "user" : "token");
+			xml_attr(n, "mfa", h->psess.mfa_enabled ? "1" : "0");
+		}
+	}
 	first = xmlGetLastChild(root);
 	if ((r = h->page->get(h, root)) != PAGE_OK)
 		return r;
@@ -394,6 +459,34 @@ static void load_session(struct http *h, int *db_down)
 	/* Touching on every request would make each page view a write. */
 	if (h->sess.seen_secs >= 60)
 		db_session_touch(h->db, h->sess.id);
+}
+
+/* Portal pages: the slug's tenant (0 if unknown, -1 if the database is
+ * down), then the portal session of that tenant, if the cookie names one. */
+static int load_portal(struct http *h)
+{
+	const char *tok = req_pairs_get(&h->cookies, HTTP_COOKIE_PORTAL);
+	unsigned char raw[AUTH_TOKEN_BYTES];
+	enum db_result rc;
+
+	if ((rc = db_tenant_by_slug(h->db, h->slug, &h->tenant)) != DB_OK)
+		return rc == DB_NOTFOUND ? 0 : -1;
+	h->have_tenant = 1;
+	if (tok == NULL || auth_token_parse(tok, raw) != 0)
+		return 1;
+	auth_token_hash(raw, h->token_hash);
+	sodium_memzero(raw, sizeof raw);
+	rc = db_session_portal(h->db, h->token_hash, h->tenant.id, h->conf->sec.session_idle_min,
+			       &h->psess);
+	if (rc == DB_LOST)
+		return -1;
+	if (rc != DB_OK)
+		return 1;
+	h->portal_in = 1;
+	auth_csrf("portal", h->token_hash, sizeof h->token_hash, h->csrf);
+	if (h->psess.seen_secs >= 60)
+		db_session_touch(h->db, h->psess.id);
+	return 1;
 }
 
 /* Exact match, except that a "*" segment in a page's path matches one path
@@ -509,7 +602,16 @@ static void dispatch(struct http *h)
 		send_error(h, 400, "Too many cookies.");
 		return;
 	}
-	load_session(h, &db_down);
+	if (portal_page(h)) {
+		int pr = load_portal(h);
+		if (pr < 0)
+			db_down = 1;
+		else if (pr == 0) {
+			send_error(h, 404, "There is no client portal at this address.");
+			return;
+		}
+	} else
+		load_session(h, &db_down);
 	if (db_down) {
 		h->retry_after = 5;
 		send_error(h, 503, default_message(503));
@@ -531,6 +633,20 @@ static void dispatch(struct http *h)
 			send_error(h, 403, h->method == HTTP_POST
 						   ? "Your access to settings is view-only."
 						   : "You do not have access to this page.");
+			return;
+		}
+	}
+
+	if (h->page->auth == PAGE_PORTAL || h->page->auth == PAGE_PORTAL_STAGE) {
+		int full = h->portal_in && strcmp(h->psess.stage, "full") == 0;
+		if (!h->portal_in || (h->page->auth == PAGE_PORTAL && !full)) {
+			if (h->method == HTTP_GET && !h->want_xml) {
+				char to[128];
+				http_portal_path(h, to, sizeof to);
+				http_redirect(h, to);
+				send(h, 303, NULL, "", 0);
+			} else
+				send_error(h, 401, "Please sign in to the client portal to continue.");
 			return;
 		}
 	}
@@ -565,6 +681,10 @@ static void dispatch(struct http *h)
 			if (h->page->auth == PAGE_OFFICE)
 				ok = auth_csrf_ok("office", h->token_hash, sizeof h->token_hash,
 						  coref[0].str);
+			else if (h->page->auth == PAGE_PORTAL ||
+				 h->page->auth == PAGE_PORTAL_STAGE)
+				ok = auth_csrf_ok("portal", h->token_hash, sizeof h->token_hash,
+						  coref[0].str);
 			else {
 				const char *pre = req_pairs_get(&h->cookies, HTTP_COOKIE_PRE);
 				unsigned char raw[AUTH_TOKEN_BYTES];
@@ -574,6 +694,23 @@ static void dispatch(struct http *h)
 			}
 		}
 		val_values_free(coref, 1);
+		if (!ok && h->page->auth == PAGE_PORTAL_PUBLIC &&
+		    req_pairs_get(&h->cookies, HTTP_COOKIE_PRE) == NULL) {
+			/* No cookie at all: the browser refuses storage here
+			 * (a third-party frame).  The page comes back offering
+			 * the portal in a tab of its own instead of failing
+			 * silently. */
+			h->cookie_refused = 1;
+			http_notice(h, "error", "Your browser did not keep the cookie that signing "
+						"in needs, as some do inside a frame on another site. "
+						"Open the portal in a new tab to sign in.");
+			if (build_page(h, &root) != PAGE_OK) {
+				send_error(h, 500, default_message(500));
+				return;
+			}
+			send_doc(h, 403, h->doc, h->page->name);
+			return;
+		}
 		if (!ok) {
 			send_error(h, 403, "The form has expired or did not come from this site. "
 					   "Reload the page and try again.");

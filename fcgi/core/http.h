@@ -30,7 +30,16 @@ enum page_result {
 	PAGE_ERROR,        /* 500 */
 };
 
-enum page_auth { PAGE_PUBLIC = 0, PAGE_OFFICE };
+enum page_auth {
+	PAGE_PUBLIC = 0,
+	PAGE_OFFICE,        /* a signed-in office user (settings levels apply) */
+	/* Portal pages (/portal/<slug>/...): the core loads the slug's tenant
+	 * (404 if none), frames the page for the tenant's origins only, and
+	 * loads the portal session if there is one. */
+	PAGE_PORTAL_PUBLIC, /* anyone; forms are bound to the pre-session cookie */
+	PAGE_PORTAL_STAGE,  /* a portal session at any stage (the MFA pages) */
+	PAGE_PORTAL,        /* a signed-in portal session (stage full) */
+};
 
 struct http;
 
@@ -72,6 +81,13 @@ struct http {
 	struct req_pairs query, form, cookies;
 	int want_xml;
 
+	/* Portal pages: the slug's tenant, and the portal session if any. */
+	int have_tenant, portal_in;
+	int cookie_refused; /* a portal form came back without the pre-session cookie */
+	void *page_ctx;     /* a page's own state from its POST to its re-render */
+	struct db_tenant tenant;
+	struct db_portal_session psess;
+
 	/* Session (when signed in). */
 	int signed_in;
 	struct db_session sess;
@@ -99,9 +115,13 @@ struct http {
 
 /* Adds <notice kind="...">text</notice> to the page. */
 void http_notice(struct http *h, const char *kind, const char *text);
-/* Queues a Set-Cookie header (value already safe: token alphabet only). */
+/* Queues a Set-Cookie header (value already safe: token alphabet only).
+ * samesite "None" (the portal, framed on the tenant's site) also makes the
+ * cookie Secure and Partitioned (CHIPS), as third-party frames need. */
 void http_set_cookie(struct http *h, const char *name, const char *value, const char *path,
 		     long long max_age, const char *samesite);
+/* Portal pages: the session cookie's path, "/portal/<slug>/". */
+void http_portal_path(const struct http *h, char *out, size_t outsz);
 /* Sets h->location to path (a local path); returns PAGE_REDIRECT. */
 enum page_result http_redirect(struct http *h, const char *path);
 /* The audit entry for a change by the signed-in user. */
@@ -129,5 +149,6 @@ void http_handle(FCGX_Request *fr, const struct conf *c, struct db *db,
 /* Cookie names. */
 #define HTTP_COOKIE_OFFICE "gh_office"
 #define HTTP_COOKIE_PRE "gh_pre"
+#define HTTP_COOKIE_PORTAL "gh_portal"
 
 #endif

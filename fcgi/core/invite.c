@@ -27,7 +27,7 @@ enum db_result invite_enqueue(struct db *db, const struct conf *conf, const stru
 	if (auth_seal((const unsigned char *)token, AUTH_COOKIE_LEN, sealed, sizeof sealed) != 0)
 		goto out;
 	if ((rc = db_token_new(db, t->id, user_id, "set_password", hash,
-			       conf->mail.invite_valid_days)) != DB_OK)
+			       conf->mail.invite_valid_days * 24 * 60)) != DB_OK)
 		goto out;
 	rc = DB_ERR;
 	if ((d = xml_doc("mail")) == NULL)
@@ -55,6 +55,85 @@ out:
 	sodium_memzero(raw, sizeof raw);
 	sodium_memzero(token, sizeof token);
 	sodium_memzero(sealed, sizeof sealed);
+	xmlFree(payload);
+	xmlFreeDoc(d);
+	return rc;
+}
+
+enum db_result invite_enqueue_reset(struct db *db, const struct conf *conf,
+				    const struct db_tenant *t, unsigned user_id, const char *email)
+{
+	unsigned char raw[AUTH_TOKEN_BYTES], hash[32], sealed[AUTH_COOKIE_LEN + AUTH_SEAL_OVERHEAD];
+	char token[AUTH_COOKIE_LEN + 1], buf[700], subject[1001];
+	xmlDocPtr d = NULL;
+	xmlChar *payload = NULL;
+	int plen = 0;
+	enum db_result rc = DB_ERR;
+	xmlNodePtr m;
+
+	auth_token_new(raw, token);
+	auth_token_hash(raw, hash);
+	if (auth_seal((const unsigned char *)token, AUTH_COOKIE_LEN, sealed, sizeof sealed) != 0)
+		goto out;
+	if ((rc = db_token_new(db, t->id, user_id, "reset_password", hash,
+			       conf->mail.reset_valid_minutes)) != DB_OK)
+		goto out;
+	rc = DB_ERR;
+	if ((d = xml_doc("mail")) == NULL)
+		goto out;
+	m = xmlDocGetRootElement(d);
+	xml_attr(m, "kind", "reset");
+	xml_text_el(m, "tenant-name", t->company);
+	xml_text_el(m, "login", email);
+	snprintf(buf, sizeof buf, "%s/portal/%s/", conf->web.base_url, t->slug);
+	xml_text_el(m, "direct-link", buf);
+	snprintf(buf, sizeof buf, "%s/portal/%s/reset?token=", conf->web.base_url, t->slug);
+	xml_text_el(m, "link-base", buf);
+	snprintf(buf, sizeof buf, "%u", conf->mail.reset_valid_minutes);
+	xml_text_el(m, "valid-minutes", buf);
+	if (xml_serialise(d, &payload, &plen) != 0)
+		goto out;
+	snprintf(subject, sizeof subject, "Reset your %s client portal password", t->company);
+	rc = db_outbox_enqueue(db, t->id, "reset", email, subject, (const char *)payload, sealed,
+			       sizeof sealed, NULL);
+out:
+	sodium_memzero(raw, sizeof raw);
+	sodium_memzero(token, sizeof token);
+	sodium_memzero(sealed, sizeof sealed);
+	xmlFree(payload);
+	xmlFreeDoc(d);
+	return rc;
+}
+
+enum db_result invite_enqueue_lockout(struct db *db, const struct conf *conf,
+				      const struct db_tenant *t, const char *email,
+				      long long minutes)
+{
+	char buf[700], subject[1001];
+	xmlDocPtr d = NULL;
+	xmlChar *payload = NULL;
+	int plen = 0;
+	enum db_result rc = DB_ERR;
+	xmlNodePtr m;
+
+	if ((d = xml_doc("mail")) == NULL)
+		goto out;
+	m = xmlDocGetRootElement(d);
+	xml_attr(m, "kind", "lockout");
+	xml_text_el(m, "tenant-name", t->company);
+	xml_text_el(m, "login", email);
+	snprintf(buf, sizeof buf, "%s/portal/%s/", conf->web.base_url, t->slug);
+	xml_text_el(m, "direct-link", buf);
+	snprintf(buf, sizeof buf, "%s/portal/%s/forgot", conf->web.base_url, t->slug);
+	xml_text_el(m, "forgot-link", buf);
+	snprintf(buf, sizeof buf, "%lld", minutes < 1 ? 1 : minutes);
+	xml_text_el(m, "minutes", buf);
+	if (xml_serialise(d, &payload, &plen) != 0)
+		goto out;
+	snprintf(subject, sizeof subject, "Sign-in to the %s client portal paused", t->company);
+	rc = db_outbox_enqueue(db, t->id, "lockout", email, subject, (const char *)payload, NULL, 0,
+			       NULL);
+out:
 	xmlFree(payload);
 	xmlFreeDoc(d);
 	return rc;

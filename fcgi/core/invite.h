@@ -11,4 +11,15 @@
 enum db_result invite_enqueue(struct db *db, const struct conf *conf, const struct db_tenant *t,
 			      unsigned user_id, const char *company, const char *email);
 
+/* Writes a password-reset token (valid conf mail.reset_valid_minutes,
+ * killing earlier ones) and the "reset" mail, inside the caller's
+ * transaction. */
+enum db_result invite_enqueue_reset(struct db *db, const struct conf *conf,
+				    const struct db_tenant *t, unsigned user_id, const char *email);
+/* The "lockout" notice: sign-in to the portal is paused for minutes after
+ * repeated failures; says how to reset the password.  Caller's transaction. */
+enum db_result invite_enqueue_lockout(struct db *db, const struct conf *conf,
+				      const struct db_tenant *t, const char *email,
+				      long long minutes);
+
 #endif

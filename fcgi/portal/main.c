@@ -1,18 +1,31 @@
-/* gatehouse-portal: the per-tenant direct link, /portal/<tenant-slug>/.
- * So far the set-password link of the invitation mail and its "send me a
- * fresh link" page; sign-in and the portal itself come next. */
+/* gatehouse-portal: the per-tenant direct link, /portal/<tenant-slug>/:
+ * sign-in (with MFA), password set and reset, the account pages, a
+ * customer's secure token link, and the portal itself. */
 #include "config.h"
 
 #include "pages.h"
 #include "server.h"
 
 static const struct page *const pages[] = {
+	&page_portal_login,
+	&page_portal_logout,
+	&page_portal_home,
+	&page_portal_forgot,
 	&page_set_password,
+	&page_reset_password,
 	&page_request_link,
+	&page_portal_mfa,
+	&page_portal_mfa_enrol,
+	&page_portal_account,
+	&page_portal_password,
+	&page_portal_sessions,
+	&page_portal_token,
 	NULL,
 };
 
-static const char *const sheets[] = {"error", "set-password", NULL};
+static const char *const sheets[] = {"error",	   "set-password",	   "portal-login",
+				     "portal-home", "portal-forgot",	   "portal-mfa",
+				     "portal-mfa-enrol", "portal-account", NULL};
 
 int main(int argc, char **argv)
 {

@@ -1,7 +1,10 @@
-/* /portal/<slug>/set-password?token=T: the invitation's single-use link.
- * A live link shows the form; a used or expired one says so and offers a
- * fresh link (request_link.c); setting the password uses the link up, ends
- * every other link and every session of the user, in one transaction. */
+/* /portal/<slug>/set-password?token=T: the invitation's single-use link, and
+ * /portal/<slug>/reset?token=T: the "Forgot password?" mail's.  A live link
+ * shows the form; a used or expired one says so and offers a fresh link
+ * (request_link.c, or forgot.c for a reset); setting the password uses the
+ * link up, ends every other link and every session of the user, in one
+ * transaction.  It never signs in: the user then signs in with the new
+ * password, and MFA, if on, still asks for its code. */
 #include "config.h"
 
 #include <stdio.h>
@@ -24,10 +27,9 @@ static const struct val_field form[] = {
 	[F_CONFIRM] = {"confirm", val_secret, 1024, VAL_REQUIRED | VAL_SECRET, "Repeat the password"},
 };
 
-enum page_result portal_tenant(struct http *h, struct db_tenant *t)
+static const char *purpose(const struct http *h)
 {
-	enum db_result rc = db_tenant_by_slug(h->db, h->slug, t);
-	return rc == DB_OK ? PAGE_OK : http_db_fail(rc);
+	return h->page == &page_reset_password ? "reset_password" : "set_password";
 }
 
 /* Looks the link up: "ok", "expired" or "invalid"; tok filled when found. */
@@ -41,7 +43,7 @@ static const char *link_state(struct http *h, const struct db_tenant *t, const c
 		return "invalid";
 	auth_token_hash(raw, hash);
 	sodium_memzero(raw, sizeof raw);
-	*rc = db_token_find(h->db, t->id, "set_password", hash, tok);
+	*rc = db_token_find(h->db, t->id, purpose(h), hash, tok);
 	if (*rc == DB_NOTFOUND) {
 		*rc = DB_OK;
 		return "invalid";
@@ -81,6 +83,7 @@ static enum page_result sp_get(struct http *h, xmlNodePtr root)
 	http_pre_csrf(h, path, csrf);
 	n = xml_el(root, "set-password");
 	xml_attr(n, "state", state);
+	xml_attr(n, "purpose", h->page == &page_reset_password ? "reset" : "invitation");
 	xml_attr(n, "csrf", csrf);
 	xml_attr(n, "company-name", t.company);
 	snprintf(link, sizeof link, "%s/portal/%s/", h->conf->web.base_url, t.slug);
@@ -122,7 +125,7 @@ static enum page_result sp_post(struct http *h)
 	}
 	if ((rc = db_begin(h->db)) != DB_OK)
 		goto out;
-	if ((rc = db_token_find(h->db, t.id, "set_password", th, &tok)) == DB_NOTFOUND ||
+	if ((rc = db_token_find(h->db, t.id, purpose(h), th, &tok)) == DB_NOTFOUND ||
 	    (rc == DB_OK && (rc = db_token_use(h->db, tok.id)) == DB_NOTFOUND)) {
 		/* Unknown, used (perhaps a moment ago, by a twin request) or
 		 * expired: nothing changes, the page says which. */
@@ -138,14 +141,18 @@ static enum page_result sp_post(struct http *h)
 		goto out;
 	struct db_audit a = {.tenant_id = t.id,
 			     .actor_email = tok.email,
-			     .action = "portal_user.set_password",
+			     .action = h->page == &page_reset_password ? "portal_user.reset_password"
+									: "portal_user.set_password",
 			     .target = tok.email,
 			     .request_id = h->rid,
 			     .ip = h->addr};
 	rc = db_audit(h->db, &a);
 out:
 	sodium_memzero(hash, sizeof hash);
-	snprintf(where, sizeof where, "/portal/%s/set-password?done=1", t.slug);
+	if (h->page == &page_reset_password)
+		snprintf(where, sizeof where, "/portal/%s/?reset=1", t.slug);
+	else
+		snprintf(where, sizeof where, "/portal/%s/set-password?done=1", t.slug);
 	return http_txn_end(h, rc, where);
 }
 
@@ -154,7 +161,21 @@ const struct page page_set_password = {
 	.name = "set-password",
 	.title = "Set your password",
 	.methods = HTTP_GET | HTTP_POST,
-	.auth = PAGE_PUBLIC,
+	.auth = PAGE_PORTAL_PUBLIC,
+	.query = query,
+	.nquery = sizeof query / sizeof query[0],
+	.form = form,
+	.nform = sizeof form / sizeof form[0],
+	.get = sp_get,
+	.post = sp_post,
+};
+
+const struct page page_reset_password = {
+	.path = "/portal/*/reset",
+	.name = "set-password",
+	.title = "Reset your password",
+	.methods = HTTP_GET | HTTP_POST,
+	.auth = PAGE_PORTAL_PUBLIC,
 	.query = query,
 	.nquery = sizeof query / sizeof query[0],
 	.form = form,

@@ -1,0 +1,180 @@
+/* /portal/<slug>/account: the signed-in user's own account: change the
+ * password (the current one required), two-step verification, and the
+ * user's sessions with "sign out other sessions".  The two forms post to
+ * /account/password and /account/sessions. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "pages.h"
+#include "xml.h"
+
+enum { Q_DONE };
+static const struct val_field query[] = {
+	[Q_DONE] = {"done", val_line, 16, 0, "Done"},
+};
+
+enum { F_CURRENT, F_PASSWORD, F_CONFIRM };
+static const struct val_field pw_form[] = {
+	[F_CURRENT] = {"current", val_secret, 1024, VAL_REQUIRED | VAL_SECRET, "Current password"},
+	[F_PASSWORD] = {"password", val_password, 1024, VAL_REQUIRED | VAL_SECRET, "New password"},
+	[F_CONFIRM] = {"confirm", val_secret, 1024, VAL_REQUIRED | VAL_SECRET,
+		       "Repeat the new password"},
+};
+
+static int add_session(void *ctx, const struct db_portal_session_row *r)
+{
+	xmlNodePtr s = xml_el(ctx, "session");
+	xml_attr(s, "created", r->created);
+	xml_attr(s, "last-seen", r->seen);
+	xml_attr(s, "ip", r->ip);
+	xml_attr(s, "user-agent", r->ua);
+	if (r->current)
+		xml_attr(s, "current", "1");
+	return 0;
+}
+
+static enum page_result account_get(struct http *h, xmlNodePtr root)
+{
+	unsigned left = 0;
+	enum db_result rc;
+	xmlNodePtr n, list;
+
+	/* A secure token link opens a customer's portal, not an account. */
+	if (h->psess.user_id == 0)
+		return PAGE_FORBIDDEN;
+	if (h->method == HTTP_GET && h->q[Q_DONE].st == VAL_OK) {
+		if (strcmp(h->q[Q_DONE].str, "password") == 0)
+			http_notice(h, "success", "Your password is changed. Your other sessions "
+						  "have been signed out.");
+		else if (strcmp(h->q[Q_DONE].str, "sessions") == 0)
+			http_notice(h, "success", "Your other sessions have been signed out.");
+	}
+	n = xml_el(root, "portal-account");
+	xml_attr(n, "email", h->psess.email);
+	xml_attr(n, "company", h->psess.company);
+	xml_attr(n, "mfa", h->psess.mfa_enabled ? "1" : "0");
+	xml_attr(n, "mfa-required", h->psess.mfa_required ? "1" : "0");
+	if (h->psess.mfa_enabled) {
+		if ((rc = db_portal_recovery_count(h->db, h->psess.user_id, &left)) != DB_OK)
+			return http_db_fail(rc);
+		xml_attr_int(n, "recovery-codes-left", (int)left);
+	}
+	list = xml_el(n, "sessions");
+	if ((rc = db_portal_sessions(h->db, h->psess.user_id, h->token_hash, add_session, list)) !=
+	    DB_OK)
+		return http_db_fail(rc);
+	return PAGE_OK;
+}
+
+static enum page_result password_post(struct http *h)
+{
+	struct db_portal_auth a;
+	char hash[AUTH_HASH_LEN], key[64], to[160];
+	enum auth_result arc;
+	enum db_result rc;
+	long long retry = 0;
+
+	if (h->psess.user_id == 0)
+		return PAGE_FORBIDDEN;
+	if (strcmp(h->f[F_PASSWORD].str, h->f[F_CONFIRM].str) != 0)
+		return http_field_error(h, F_CONFIRM, "The two passwords differ.");
+	/* The current password is guessed here as at sign-in: same throttle. */
+	auth_portal_account(h->psess.user_id, h->tenant.id, "", key, sizeof key);
+	if ((arc = auth_throttle_reserve(h->db, key, h->addr, &retry)) == AUTH_LOCKED) {
+		h->retry_after = retry;
+		http_notice(h, "error", "Too many wrong passwords. Try again later.");
+		return PAGE_THROTTLED;
+	}
+	if (arc != AUTH_OK)
+		return PAGE_UNAVAILABLE;
+	if ((rc = db_portal_auth_locked(h->db, h->tenant.id, h->psess.user_id, &a)) != DB_OK) {
+		auth_throttle_settle(h->db, key, h->addr, AUTH_SETTLE_UNCHECKED);
+		return http_db_fail(rc);
+	}
+	arc = auth_password_verify(a.hash[0] ? a.hash : NULL, h->f[F_CURRENT].str);
+	sodium_memzero(&a, sizeof a);
+	if (arc == AUTH_BUSY || arc == AUTH_ERR) {
+		auth_throttle_settle(h->db, key, h->addr, AUTH_SETTLE_UNCHECKED);
+		h->retry_after = 2;
+		return PAGE_BUSY;
+	}
+	if (arc != AUTH_OK) {
+		auth_throttle_settle(h->db, key, h->addr, AUTH_SETTLE_FAILED);
+		return http_field_error(h, F_CURRENT, "This is not your current password.");
+	}
+	auth_throttle_settle(h->db, key, h->addr, AUTH_SETTLE_OK);
+	/* Hash before the transaction: 60 ms is too long to hold row locks. */
+	if ((arc = auth_password_hash(h->f[F_PASSWORD].str, hash)) != AUTH_OK) {
+		h->retry_after = 2;
+		return arc == AUTH_BUSY ? PAGE_BUSY : PAGE_ERROR;
+	}
+	if ((rc = db_begin(h->db)) != DB_OK)
+		goto out;
+	if ((rc = db_portal_user_set_password(h->db, h->tenant.id, h->psess.user_id, hash)) !=
+		    DB_OK ||
+	    (rc = db_token_kill(h->db, h->psess.user_id, "reset_password")) != DB_OK ||
+	    (rc = db_portal_sessions_delete_others(h->db, h->psess.user_id, h->token_hash)) !=
+		    DB_OK)
+		goto out;
+	struct db_audit au = {.tenant_id = h->tenant.id,
+			      .actor_email = h->psess.email,
+			      .action = "portal_user.change_password",
+			      .target = h->psess.email,
+			      .request_id = h->rid,
+			      .ip = h->addr};
+	rc = db_audit(h->db, &au);
+out:
+	sodium_memzero(hash, sizeof hash);
+	portal_url(h, "account?done=password", to, sizeof to);
+	return http_txn_end(h, rc, to);
+}
+
+static enum page_result sessions_post(struct http *h)
+{
+	char to[160];
+	enum db_result rc;
+
+	if (h->psess.user_id == 0)
+		return PAGE_FORBIDDEN;
+	if ((rc = db_portal_sessions_delete_others(h->db, h->psess.user_id, h->token_hash)) !=
+	    DB_OK)
+		return http_db_fail(rc);
+	portal_url(h, "account?done=sessions", to, sizeof to);
+	return http_redirect(h, to);
+}
+
+const struct page page_portal_account = {
+	.path = "/portal/*/account",
+	.name = "portal-account",
+	.title = "Your account",
+	.methods = HTTP_GET,
+	.auth = PAGE_PORTAL,
+	.query = query,
+	.nquery = sizeof query / sizeof query[0],
+	.get = account_get,
+};
+
+const struct page page_portal_password = {
+	.path = "/portal/*/account/password",
+	.name = "portal-account",
+	.title = "Your account",
+	.methods = HTTP_POST,
+	.auth = PAGE_PORTAL,
+	.form = pw_form,
+	.nform = sizeof pw_form / sizeof pw_form[0],
+	.get = account_get,
+	.post = password_post,
+};
+
+const struct page page_portal_sessions = {
+	.path = "/portal/*/account/sessions",
+	.name = "portal-account",
+	.title = "Your account",
+	.methods = HTTP_POST,
+	.auth = PAGE_PORTAL,
+	.get = account_get,
+	.post = sessions_post,
+};

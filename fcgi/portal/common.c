@@ -1,0 +1,54 @@
+/* What several portal pages share: the tenant, session start, URLs. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "pages.h"
+
+enum page_result portal_tenant(struct http *h, struct db_tenant *t)
+{
+	if (!h->have_tenant)
+		return PAGE_NOT_FOUND;
+	memcpy(t, &h->tenant, sizeof *t);
+	return PAGE_OK;
+}
+
+void portal_url(const struct http *h, const char *rest, char *out, size_t outsz)
+{
+	snprintf(out, outsz, "/portal/%s/%s", h->slug, rest);
+}
+
+enum db_result portal_session_start(struct http *h, unsigned user_id, unsigned customer_id,
+				    const char *stage)
+{
+	unsigned char raw[AUTH_TOKEN_BYTES], hash[32];
+	char cookie[AUTH_COOKIE_LEN + 1], path[128];
+	int full = strcmp(stage, "full") == 0;
+	unsigned minutes = full ? h->conf->sec.session_abs_hours * 60 : 10;
+	enum db_result rc;
+
+	if (h->portal_in && (rc = db_session_delete(h->db, h->token_hash)) != DB_OK)
+		return rc;
+	auth_token_new(raw, cookie);
+	auth_token_hash(raw, hash);
+	sodium_memzero(raw, sizeof raw);
+	rc = db_portal_session_insert(h->db, hash, h->tenant.id, user_id, customer_id, stage,
+				      minutes, h->addr, h->ua);
+	sodium_memzero(hash, sizeof hash);
+	if (rc == DB_OK && full && user_id != 0)
+		rc = db_portal_user_signed_in(h->db, user_id);
+	if (rc == DB_OK) {
+		http_portal_path(h, path, sizeof path);
+		http_set_cookie(h, HTTP_COOKIE_PORTAL, cookie, path, (long long)minutes * 60,
+				"None");
+		/* The sign-in form's cookie has done its job. */
+		if (req_pairs_get(&h->cookies, HTTP_COOKIE_PRE) != NULL)
+			http_set_cookie(h, HTTP_COOKIE_PRE, "", path, 0, "None");
+		if (db_purge(h->db, h->conf->sec.session_idle_min) != DB_OK)
+			log_warn("rid=%s purge failed", h->rid);
+	}
+	sodium_memzero(cookie, sizeof cookie);
+	return rc;
+}

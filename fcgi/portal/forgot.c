@@ -1,0 +1,95 @@
+/* /portal/<slug>/forgot: "Forgot password?".  The answer is the same
+ * whether or not the email has an account (no enumeration): the reset mail
+ * goes only to an existing, active account, at most 5 per account per 15
+ * minutes, and the link lives conf mail.reset_valid_minutes. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "invite.h"
+#include "log.h"
+#include "pages.h"
+#include "xml.h"
+
+enum { Q_SENT };
+static const struct val_field query[] = {
+	[Q_SENT] = {"sent", val_bool, 1, 0, "Sent"},
+};
+
+enum { F_EMAIL };
+static const struct val_field form[] = {
+	[F_EMAIL] = {"email", val_email, 254, VAL_REQUIRED, "Email"},
+};
+
+static enum page_result forgot_get(struct http *h, xmlNodePtr root)
+{
+	char csrf[AUTH_CSRF_LEN + 1], path[128];
+	xmlNodePtr n;
+
+	http_portal_path(h, path, sizeof path);
+	http_pre_csrf(h, path, csrf);
+	n = xml_el(root, "portal-forgot");
+	xml_attr(n, "csrf", csrf);
+	xml_attr(n, "state", !h->tenant.portal_enabled ? "disabled"
+			     : h->method == HTTP_GET && h->q[Q_SENT].st == VAL_OK && h->q[Q_SENT].num
+				     ? "sent"
+				     : "form");
+	xml_attr_int(n, "valid-minutes", (int)h->conf->mail.reset_valid_minutes);
+	return PAGE_OK;
+}
+
+static enum page_result forgot_post(struct http *h)
+{
+	struct db_portal_login u;
+	char key[300], where[160];
+	enum db_result rc;
+	enum auth_result arc;
+	long long retry = 0;
+
+	portal_url(h, "forgot?sent=1", where, sizeof where);
+	if (!h->tenant.portal_enabled)
+		return PAGE_INVALID;
+	rc = db_portal_login(h->db, h->tenant.id, h->f[F_EMAIL].str, &u);
+	sodium_memzero(u.hash, sizeof u.hash);
+	if (rc == DB_NOTFOUND || (rc == DB_OK && !u.active))
+		return http_redirect(h, where);
+	if (rc != DB_OK)
+		return http_db_fail(rc);
+	/* Limited per account (not per address only), so nobody can flood a
+	 * customer's inbox; past the limit the answer is still the same. */
+	snprintf(key, sizeof key, "reset:%u", u.id);
+	if ((arc = auth_throttle_reserve(h->db, key, h->addr, &retry)) == AUTH_LOCKED) {
+		log_info("rid=%s reset mail throttled", h->rid);
+		return http_redirect(h, where);
+	}
+	if (arc != AUTH_OK)
+		return PAGE_UNAVAILABLE;
+	if ((rc = db_begin(h->db)) != DB_OK)
+		return http_db_fail(rc);
+	if ((rc = invite_enqueue_reset(h->db, h->conf, &h->tenant, u.id, u.email)) != DB_OK)
+		goto out;
+	struct db_audit a = {.tenant_id = h->tenant.id,
+			     .actor_email = u.email,
+			     .action = "portal_user.reset_requested",
+			     .target = u.email,
+			     .request_id = h->rid,
+			     .ip = h->addr};
+	rc = db_audit(h->db, &a);
+out:
+	return http_txn_end(h, rc, where);
+}
+
+const struct page page_portal_forgot = {
+	.path = "/portal/*/forgot",
+	.name = "portal-forgot",
+	.title = "Forgot password",
+	.methods = HTTP_GET | HTTP_POST,
+	.auth = PAGE_PORTAL_PUBLIC,
+	.query = query,
+	.nquery = sizeof query / sizeof query[0],
+	.form = form,
+	.nform = sizeof form / sizeof form[0],
+	.get = forgot_get,
+	.post = forgot_post,
+};

@@ -1,0 +1,27 @@
+/* /portal/<slug>/home: where a signed-in portal user lands.  The sections a
+ * user may see come with permission groups (issue 6); until then the page
+ * shows who is signed in, for which customer, and the account pages. */
+#include "config.h"
+
+#include "pages.h"
+#include "xml.h"
+
+static enum page_result home_get(struct http *h, xmlNodePtr root)
+{
+	xmlNodePtr n = xml_el(root, "portal-home");
+
+	xml_attr(n, "company", h->psess.company);
+	xml_attr(n, "email", h->psess.email);
+	xml_attr(n, "kind", h->psess.user_id ? "user" : "token");
+	xml_el(n, "sections");
+	return PAGE_OK;
+}
+
+const struct page page_portal_home = {
+	.path = "/portal/*/home",
+	.name = "portal-home",
+	.title = "Client portal",
+	.methods = HTTP_GET,
+	.auth = PAGE_PORTAL,
+	.get = home_get,
+};

@@ -1,0 +1,180 @@
+/* /portal/<slug>/: the client portal's sign-in page, on its own or framed
+ * by the tenant's website.  The same throttles and messages as the office
+ * sign-in; a password is checked even for unknown logins (same cost, same
+ * answer).  After the password: the portal, or the MFA code (stage "mfa"),
+ * or MFA enrolment when it is required and not set up (stage "enrol"). */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "invite.h"
+#include "log.h"
+#include "pages.h"
+#include "xml.h"
+
+enum { Q_OUT, Q_RESET };
+static const struct val_field query[] = {
+	[Q_OUT] = {"signed_out", val_bool, 1, 0, "Signed out"},
+	[Q_RESET] = {"reset", val_bool, 1, 0, "Password reset"},
+};
+
+enum { F_EMAIL, F_PASSWORD };
+static const struct val_field form[] = {
+	/* Any text is accepted as a login: a malformed one is just a failed
+	 * sign-in, with the same message as any other. */
+	[F_EMAIL] = {"email", val_line, 254, VAL_REQUIRED, "Email"},
+	[F_PASSWORD] = {"password", val_secret, 1024, VAL_REQUIRED | VAL_SECRET, "Password"},
+};
+
+static enum page_result login_get(struct http *h, xmlNodePtr root)
+{
+	char csrf[AUTH_CSRF_LEN + 1], path[128];
+	xmlNodePtr n;
+
+	if (h->method == HTTP_GET && h->portal_in) {
+		/* Already past the password: straight on. */
+		const char *to = strcmp(h->psess.stage, "full") == 0	 ? "home"
+				 : strcmp(h->psess.stage, "mfa") == 0 ? "mfa"
+								      : "mfa/enrol";
+		portal_url(h, to, path, sizeof path);
+		return http_redirect(h, path);
+	}
+	http_portal_path(h, path, sizeof path);
+	http_pre_csrf(h, path, csrf);
+	n = xml_el(root, "portal-login");
+	xml_attr(n, "csrf", csrf);
+	xml_attr(n, "state", h->tenant.portal_enabled ? "open" : "disabled");
+	if (h->cookie_refused)
+		xml_attr(n, "cookies-refused", "1");
+	if (h->method == HTTP_GET && h->q[Q_OUT].st == VAL_OK && h->q[Q_OUT].num)
+		http_notice(h, "success", "You have signed out.");
+	if (h->method == HTTP_GET && h->q[Q_RESET].st == VAL_OK && h->q[Q_RESET].num)
+		http_notice(h, "success", "Your password is set. Sign in with it now.");
+	return PAGE_OK;
+}
+
+static void lower_ascii(const char *in, char *out, size_t outsz, int *ascii)
+{
+	size_t i;
+
+	*ascii = 1;
+	for (i = 0; in[i] && i < outsz - 1; i++) {
+		unsigned char c = (unsigned char)in[i];
+		*ascii &= c > 0x20 && c < 0x7f;
+		out[i] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+	}
+	out[i] = '\0';
+}
+
+/* Tells the owner that sign-in is paused, in a transaction of its own: a
+ * failed notice must not make the sign-in answer differ. */
+static void lockout_notice(struct http *h, const char *email, long long secs)
+{
+	enum db_result rc;
+
+	if ((rc = db_begin(h->db)) == DB_OK &&
+	    (rc = invite_enqueue_lockout(h->db, h->conf, &h->tenant, email, (secs + 59) / 60)) ==
+		    DB_OK)
+		rc = db_commit(h->db);
+	if (rc != DB_OK) {
+		db_rollback(h->db);
+		log_warn("rid=%s lockout notice not queued", h->rid);
+	}
+}
+
+static enum page_result login_post(struct http *h)
+{
+	const char *pw = h->f[F_PASSWORD].str;
+	char lower[255], key[300], where[128];
+	struct db_portal_login u;
+	enum db_result drc = DB_NOTFOUND;
+	enum auth_result arc;
+	long long retry = 0, lock = 0;
+	const char *stage;
+	int ascii;
+
+	memset(&u, 0, sizeof u);
+	if (!h->tenant.portal_enabled) {
+		/* No credential works while the portal is off; the page says so. */
+		h->status = 403;
+		return PAGE_INVALID;
+	}
+	lower_ascii(h->f[F_EMAIL].str, lower, sizeof lower, &ascii);
+	/* Logins are ASCII: anything else is no account, and must not reach
+	 * a real one through the accent-folding collation. */
+	if (ascii && (drc = db_portal_login(h->db, h->tenant.id, lower, &u)) != DB_OK &&
+	    drc != DB_NOTFOUND)
+		return http_db_fail(drc);
+	auth_portal_account(drc == DB_OK ? u.id : 0, h->tenant.id, lower, key, sizeof key);
+
+	arc = auth_throttle_reserve_ex(h->db, key, h->addr, &retry, &lock);
+	if (arc == AUTH_LOCKED) {
+		char msg[160];
+		long long min = (retry + 59) / 60;
+		snprintf(msg, sizeof msg, "Too many sign-in attempts. Try again in %lld minute%s.",
+			 min, min == 1 ? "" : "s");
+		http_notice(h, "error", msg);
+		h->retry_after = retry;
+		sodium_memzero(u.hash, sizeof u.hash);
+		return PAGE_THROTTLED;
+	}
+	if (arc != AUTH_OK) {
+		sodium_memzero(u.hash, sizeof u.hash);
+		return PAGE_UNAVAILABLE;
+	}
+	/* No password set yet (an invitation not taken up) checks against the
+	 * dummy hash like an unknown login. */
+	arc = auth_password_verify(drc == DB_OK && u.hash[0] ? u.hash : NULL, pw);
+	sodium_memzero(u.hash, sizeof u.hash);
+	if (arc == AUTH_BUSY || arc == AUTH_ERR) {
+		auth_throttle_settle(h->db, key, h->addr, AUTH_SETTLE_UNCHECKED);
+		http_notice(h, "error", "The service is busy. Please try again in a moment.");
+		h->retry_after = 2;
+		return PAGE_BUSY;
+	}
+	if (arc != AUTH_OK) {
+		auth_throttle_settle(h->db, key, h->addr, AUTH_SETTLE_FAILED);
+		if (drc == DB_OK && lock > 0)
+			lockout_notice(h, u.email, lock);
+		log_info("rid=%s portal sign-in failed", h->rid);
+		http_notice(h, "error", "The email or password is incorrect.");
+		return PAGE_UNAUTHORIZED;
+	}
+	if (auth_throttle_settle(h->db, key, h->addr, AUTH_SETTLE_OK) != AUTH_OK)
+		return PAGE_UNAVAILABLE;
+	if (!u.active) {
+		/* Said only after the right password: nothing to learn for
+		 * anyone else. */
+		char msg[300];
+		snprintf(msg, sizeof msg,
+			 "Your access to this portal has been revoked. Please contact %s.",
+			 h->tenant.company);
+		http_notice(h, "error", msg);
+		h->status = 403;
+		return PAGE_INVALID;
+	}
+	stage = u.mfa_enabled ? "mfa" : u.mfa_required ? "enrol" : "full";
+	if ((drc = portal_session_start(h, u.id, u.customer_id, stage)) != DB_OK)
+		return http_db_fail(drc);
+	portal_url(h,
+		   strcmp(stage, "full") == 0  ? "home"
+		   : strcmp(stage, "mfa") == 0 ? "mfa"
+					       : "mfa/enrol",
+		   where, sizeof where);
+	return http_redirect(h, where);
+}
+
+const struct page page_portal_login = {
+	.path = "/portal/*/",
+	.name = "portal-login",
+	.title = "Sign in",
+	.methods = HTTP_GET | HTTP_POST,
+	.auth = PAGE_PORTAL_PUBLIC,
+	.query = query,
+	.nquery = sizeof query / sizeof query[0],
+	.form = form,
+	.nform = sizeof form / sizeof form[0],
+	.get = login_get,
+	.post = login_post,
+};

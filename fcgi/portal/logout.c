@@ -1,0 +1,26 @@
+/* /portal/<slug>/logout: ends the portal session on the server. */
+#include "config.h"
+
+#include "pages.h"
+
+static enum page_result logout_post(struct http *h)
+{
+	char path[128], to[160];
+	enum db_result rc = db_session_delete(h->db, h->token_hash);
+
+	if (rc != DB_OK)
+		return http_db_fail(rc);
+	http_portal_path(h, path, sizeof path);
+	http_set_cookie(h, HTTP_COOKIE_PORTAL, "", path, 0, "None");
+	snprintf(to, sizeof to, "%s?signed_out=1", path);
+	return http_redirect(h, to);
+}
+
+const struct page page_portal_logout = {
+	.path = "/portal/*/logout",
+	.name = "portal-logout",
+	.title = "Sign out",
+	.methods = HTTP_POST,
+	.auth = PAGE_PORTAL_STAGE,
+	.post = logout_post,
+};

@@ -1,0 +1,62 @@
+/* /portal/<slug>/t?token=T: a customer's secure token link (seed 003).
+ * While the customer has no portal users it opens the customer's portal
+ * without a password (read-only until permission groups exist); once the
+ * customer has one, it leads to the sign-in page instead.  Tokens are
+ * looked up by hash; a rotated token is simply no longer found.  The
+ * session is a new one with its own cookie, and the answer is a redirect,
+ * so the token leaves the address bar (and any Referer) at once. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "log.h"
+#include "pages.h"
+
+enum { Q_TOKEN };
+static const struct val_field query[] = {
+	[Q_TOKEN] = {"token", val_line, 64, VAL_REQUIRED, "Link"},
+};
+
+static enum page_result token_get(struct http *h, xmlNodePtr root)
+{
+	unsigned char raw[AUTH_TOKEN_BYTES], hash[32];
+	unsigned cid = 0, users = 0;
+	char to[160];
+	enum db_result rc;
+
+	(void)root;
+	if (auth_token_parse(h->q[Q_TOKEN].str, raw) != 0) {
+		h->error_msg = "This link is not valid. It may have been replaced by a newer one.";
+		return PAGE_NOT_FOUND;
+	}
+	auth_token_hash(raw, hash);
+	sodium_memzero(raw, sizeof raw);
+	rc = db_customer_by_token(h->db, h->tenant.id, hash, &cid, &users);
+	sodium_memzero(hash, sizeof hash);
+	if (rc == DB_NOTFOUND) {
+		h->error_msg = "This link is not valid. It may have been replaced by a newer one.";
+		return PAGE_NOT_FOUND;
+	}
+	if (rc != DB_OK)
+		return http_db_fail(rc);
+	portal_url(h, "", to, sizeof to);
+	/* Portal off (the sign-in page says so) or the customer has users. */
+	if (!h->tenant.portal_enabled || users > 0)
+		return http_redirect(h, to);
+	if ((rc = portal_session_start(h, 0, cid, "full")) != DB_OK)
+		return http_db_fail(rc);
+	log_info("rid=%s portal opened by token link of customer %u", h->rid, cid);
+	portal_url(h, "home", to, sizeof to);
+	return http_redirect(h, to);
+}
+
+const struct page page_portal_token = {
+	.path = "/portal/*/t",
+	.name = "portal-token",
+	.title = "Client portal",
+	.methods = HTTP_GET,
+	.auth = PAGE_PORTAL_PUBLIC,
+	.query = query,
+	.nquery = sizeof query / sizeof query[0],
+	.get = token_get,
+};
