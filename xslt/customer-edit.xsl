@@ -149,6 +149,56 @@
           </p>
         </xsl:if>
       </section>
+
+      <xsl:variable name="t" select="$c/token-link"/>
+      <section class="card side-card" aria-labelledby="token-title">
+        <h2 id="token-title">Secure token link</h2>
+        <p>Opens this customer's portal without a password while the customer has no
+          portal users; after that it leads to the sign-in page.</p>
+        <xsl:choose>
+          <xsl:when test="string($t/@href) != ''">
+            <div class="copy-field">
+              <input type="text" id="token-link" readonly="readonly" value="{$t/@href}"
+                     aria-label="Secure token link"/>
+              <button type="button" class="copy btn btn-small" data-copy="token-link" hidden="hidden">Copy</button>
+            </div>
+          </xsl:when>
+          <xsl:when test="string($t/@created) != ''">
+            <p>A link exists. Only users who can edit settings see it.</p>
+          </xsl:when>
+          <xsl:otherwise>
+            <p class="muted">No link yet.</p>
+          </xsl:otherwise>
+        </xsl:choose>
+        <xsl:if test="string($t/@created) != ''">
+          <p class="help">
+            <xsl:text>Made </xsl:text>
+            <xsl:call-template name="datetime">
+              <xsl:with-param name="value" select="$t/@created"/>
+            </xsl:call-template>
+            <xsl:text>. </xsl:text>
+            <xsl:choose>
+              <xsl:when test="$t/@active = '1'">It works now.</xsl:when>
+              <xsl:otherwise>It leads to the sign-in page now.</xsl:otherwise>
+            </xsl:choose>
+          </p>
+        </xsl:if>
+        <xsl:if test="$editable">
+          <form class="inline-form" method="post" action="/settings/customers/token">
+            <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
+            <input type="hidden" name="id" value="{$id}"/>
+            <button type="submit" class="btn">
+              <xsl:choose>
+                <xsl:when test="string($t/@created) != ''">Replace the link</xsl:when>
+                <xsl:otherwise>Make a link</xsl:otherwise>
+              </xsl:choose>
+            </button>
+          </form>
+          <xsl:if test="string($t/@created) != ''">
+            <p class="help">Replacing it stops the old link and ends the sessions it opened.</p>
+          </xsl:if>
+        </xsl:if>
+      </section>
     </xsl:if>
   </xsl:template>
 

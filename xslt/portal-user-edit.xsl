@@ -207,6 +207,52 @@
         </xsl:if>
       </section>
 
+      <xsl:variable name="sec" select="$u/security"/>
+      <section class="card side-card" aria-labelledby="security-title">
+        <h2 id="security-title">Sign-in security</h2>
+        <dl class="facts">
+          <dt>Two-step verification</dt>
+          <dd class="mfa-state">
+            <xsl:choose>
+              <xsl:when test="$sec/@mfa-enabled = '1'">On</xsl:when>
+              <xsl:when test="$sec/@mfa-required = '1'">Required; set up at the next sign-in</xsl:when>
+              <xsl:otherwise>Off</xsl:otherwise>
+            </xsl:choose>
+          </dd>
+          <dt>Sign-in</dt>
+          <dd class="lock-state">
+            <xsl:choose>
+              <xsl:when test="number($sec/@locked-seconds) &gt; 0">
+                <xsl:text>Paused after failed attempts (</xsl:text>
+                <xsl:value-of select="ceiling(number($sec/@locked-seconds) div 60)"/>
+                <xsl:text> min left)</xsl:text>
+              </xsl:when>
+              <xsl:otherwise>Open</xsl:otherwise>
+            </xsl:choose>
+          </dd>
+        </dl>
+        <xsl:if test="$editable">
+          <form class="inline-form" method="post" action="/settings/client/portal-access/security">
+            <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
+            <input type="hidden" name="id" value="{$id}"/>
+            <xsl:choose>
+              <xsl:when test="$sec/@mfa-required = '1'">
+                <button type="submit" class="btn" name="action" value="unrequire">Stop requiring MFA</button>
+              </xsl:when>
+              <xsl:otherwise>
+                <button type="submit" class="btn" name="action" value="require">Require MFA for this user</button>
+              </xsl:otherwise>
+            </xsl:choose>
+            <xsl:if test="$sec/@mfa-enabled = '1'">
+              <button type="submit" class="btn" name="action" value="reset">Reset MFA</button>
+            </xsl:if>
+            <xsl:if test="number($sec/@locked-seconds) &gt; 0 or number($sec/@failures) &gt; 0">
+              <button type="submit" class="btn" name="action" value="unlock">Unlock sign-in</button>
+            </xsl:if>
+          </form>
+        </xsl:if>
+      </section>
+
       <xsl:if test="$editable">
         <section class="card side-card danger-card" aria-labelledby="delete-title">
           <h2 id="delete-title">Delete portal user</h2>

@@ -69,7 +69,7 @@
     </form>
   </xsl:template>
 
-  <xsl:template match="set-password[@state='expired' and @purpose='reset']">
+  <xsl:template match="set-password[@state='expired' and @purpose='reset']" priority="1">
     <h1 id="sp-title">This link has expired</h1>
     <xsl:call-template name="notices"/>
     <p>Password-reset links work once, for a short time. Ask for a new one.</p>

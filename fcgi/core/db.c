@@ -95,6 +95,7 @@ enum q {
 	Q_CUST_TOKEN_GET,
 	Q_CUST_BY_TOKEN,
 	Q_THROTTLE_PEEK,
+	Q_PU_MFA_STATE,
 	Q_SCHEMA_VERSION_CREATE,
 	Q_SCHEMA_VERSION_HAS,
 	Q_SCHEMA_VERSION_ADD,
@@ -332,6 +333,8 @@ static const char *const sql[Q__COUNT] = {
 	[Q_CUST_BY_TOKEN] = "SELECT c.id, (SELECT COUNT(*) FROM portal_users x WHERE "
 			    "x.customer_id = c.id) FROM customers c WHERE c.portal_token_hash = ? "
 			    "AND c.tenant_id = ?",
+	[Q_PU_MFA_STATE] = "SELECT mfa_required, mfa_secret IS NOT NULL FROM portal_users "
+			   "WHERE id = ? AND tenant_id = ?",
 	[Q_THROTTLE_PEEK] =
 		"SELECT attempts, GREATEST(0, TIMESTAMPDIFF(SECOND, NOW(6), "
 		"COALESCE(locked_until, NOW(6)))) FROM login_throttle WHERE key_hash = ?",
@@ -1835,6 +1838,25 @@ enum db_result db_customer_by_token(struct db *db, unsigned tenant_id,
 	if ((rc = run(db, Q_CUST_BY_TOKEN, in, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
 		return rc;
 	*portal_users = (unsigned)n;
+	return rows == 1 ? DB_OK : DB_NOTFOUND;
+}
+
+enum db_result db_portal_mfa_state(struct db *db, unsigned tenant_id, unsigned id, int *required,
+				   int *enabled)
+{
+	MYSQL_BIND in[2], o[2];
+	long long r = 0, e = 0;
+	size_t rows = 0;
+	enum db_result rc;
+
+	b_uint(&in[0], &id);
+	b_uint(&in[1], &tenant_id);
+	b_int(&o[0], &r);
+	b_int(&o[1], &e);
+	if ((rc = run(db, Q_PU_MFA_STATE, in, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
+		return rc;
+	*required = r != 0;
+	*enabled = e != 0;
 	return rows == 1 ? DB_OK : DB_NOTFOUND;
 }
 

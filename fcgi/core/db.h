@@ -267,6 +267,8 @@ enum db_result db_portal_mfa_enable(struct db *db, unsigned tenant_id, unsigned 
 enum db_result db_portal_mfa_step(struct db *db, unsigned id, long long step);
 /* Removes the key, a pending key and the recovery codes. */
 enum db_result db_portal_mfa_reset(struct db *db, unsigned tenant_id, unsigned id);
+enum db_result db_portal_mfa_state(struct db *db, unsigned tenant_id, unsigned id, int *required,
+				   int *enabled);
 enum db_result db_portal_mfa_require(struct db *db, unsigned tenant_id, unsigned id, int on);
 /* Replaces the user's recovery codes with n hashes. */
 enum db_result db_portal_recovery_set(struct db *db, unsigned id, const unsigned char (*hashes)[32],

@@ -193,6 +193,19 @@ static int cmd_demo(struct db *db)
 		if (rc != DB_OK && rc != DB_DUP)
 			return 1;
 	}
+	/* A portal user who can sign in at once (the quick start's demo). */
+	{
+		char hash[AUTH_HASH_LEN];
+		unsigned cid, uid;
+		enum db_result rc = db_customer_by_name(db, demo, "ABM Apartments", &cid);
+		if (rc != DB_OK || auth_password_hash_direct(DEMO_PASSWORD, hash) != 0)
+			return 1;
+		rc = db_portal_user_add(db, demo, cid, "ABM Apartments", "client@demo.test", hash,
+					&uid);
+		sodium_memzero(hash, sizeof hash);
+		if (rc != DB_OK && rc != DB_DUP)
+			return 1;
+	}
 	if (db_customer_by_name(db, acme, "Northwind Storage", &id) == DB_NOTFOUND &&
 	    add_customer(db, acme, "Northwind Storage", "ops@northwind.example.com", "555-0201",
 			 &id) != DB_OK)

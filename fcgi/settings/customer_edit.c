@@ -7,9 +7,10 @@
 #include "pages.h"
 #include "xml.h"
 
-enum { Q_ID };
+enum { Q_ID, Q_DONE };
 static const struct val_field query[] = {
 	[Q_ID] = {"id", val_id, 10, 0, "Customer"},
+	[Q_DONE] = {"done", val_line, 10, 0, "Done"},
 };
 
 enum { F_ID, F_NAME, F_EMAIL, F_PHONE, F_STREET, F_CITY, F_STATE, F_ZIP };
@@ -23,6 +24,42 @@ static const struct val_field form[] = {
 	[F_STATE] = {"state", val_line, 100, 0, "State"},
 	[F_ZIP] = {"zip", val_line, 20, 0, "ZIP"},
 };
+
+/* The customer's secure token link (seed 003): shown to office users who
+ * may edit settings (it opens the portal without a password), with whether
+ * it works now (only while the customer has no portal users). */
+static enum page_result token_link(struct http *h, const struct db_customer *c, xmlNodePtr n)
+{
+	unsigned char sealed[128], tok[AUTH_COOKIE_LEN + 1];
+	char at[24], link[800];
+	size_t len = 0;
+	enum db_result rc;
+	xmlNodePtr t;
+
+	if ((rc = db_customer_token_get(h->db, h->sess.tenant_id, c->id, sealed, sizeof sealed,
+					&len, at)) != DB_OK)
+		return http_db_fail(rc);
+	t = xml_el(n, "token-link");
+	xml_attr_bool(t, "active", c->portal_users == 0 && h->sess.tenant.portal_enabled);
+	if (len == 0)
+		return PAGE_OK;
+	xml_attr(t, "created", at);
+	if (h->sess.settings < DB_PERM_EDIT)
+		return PAGE_OK;
+	if (len != AUTH_COOKIE_LEN + AUTH_SEAL_OVERHEAD ||
+	    auth_open(sealed, len, tok, AUTH_COOKIE_LEN) != 0)
+		return PAGE_ERROR;
+	tok[AUTH_COOKIE_LEN] = '\0';
+	snprintf(link, sizeof link, "%s/portal/%s/t?token=%s", h->conf->web.base_url,
+		 h->sess.tenant.slug, (const char *)tok);
+	xml_attr(t, "href", link);
+	sodium_memzero(tok, sizeof tok);
+	sodium_memzero(link, sizeof link);
+	if (h->method == HTTP_GET && h->q[Q_DONE].st == VAL_OK &&
+	    strcmp(h->q[Q_DONE].str, "rotated") == 0)
+		http_notice(h, "success", "A new secure link is ready; the previous one no longer works.");
+	return PAGE_OK;
+}
 
 static enum page_result ce_get(struct http *h, xmlNodePtr root)
 {
@@ -51,6 +88,8 @@ static enum page_result ce_get(struct http *h, xmlNodePtr root)
 	xml_text_el(n, "city", c.city);
 	xml_text_el(n, "state", c.state);
 	xml_text_el(n, "zip", c.zip);
+	if (id)
+		return token_link(h, &c, n);
 	return PAGE_OK;
 }
 

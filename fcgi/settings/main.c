@@ -11,6 +11,8 @@ static const struct page *const pages[] = {
 	&page_portal_access,
 	&page_portal_user_edit,
 	&page_portal_user_resend,
+	&page_portal_user_security,
+	&page_customer_token,
 	&page_portal_user_delete,
 	&page_customers,
 	&page_customer_edit,

@@ -12,6 +12,8 @@ extern const struct page page_portal_settings;
 extern const struct page page_portal_access;
 extern const struct page page_portal_user_edit;
 extern const struct page page_portal_user_resend;
+extern const struct page page_portal_user_security;
+extern const struct page page_customer_token;
 extern const struct page page_portal_user_delete;
 extern const struct page page_customers;
 extern const struct page page_customer_edit;

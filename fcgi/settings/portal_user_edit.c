@@ -85,12 +85,41 @@ static enum page_result pe_get(struct http *h, xmlNodePtr root)
 		email = o.selected_email;
 	xml_text_el(n, "email", email);
 	xml_text_el(n, "last-sign-in", u.last_sign_in);
+	if (id) {
+		/* Sign-in security: MFA and the sign-in throttle's lock. */
+		char key[64];
+		int req = 0, en = 0;
+		long long locked = 0;
+		unsigned fails = 0;
+		if ((rc = db_portal_mfa_state(h->db, h->sess.tenant_id, id, &req, &en)) != DB_OK)
+			return http_db_fail(rc);
+		auth_portal_account(id, h->sess.tenant_id, "", key, sizeof key);
+		if (auth_throttle_state(h->db, key, &locked, &fails) != AUTH_OK)
+			return PAGE_UNAVAILABLE;
+		xmlNodePtr sec = xml_el(n, "security");
+		xml_attr_bool(sec, "mfa-required", req);
+		xml_attr_bool(sec, "mfa-enabled", en);
+		xml_attr_int(sec, "locked-seconds", (int)locked);
+		xml_attr_int(sec, "failures", (int)fails);
+	}
 	if (h->method == HTTP_GET && h->q[Q_DONE].st == VAL_OK &&
 	    strcmp(h->q[Q_DONE].str, "resent") == 0)
 		http_notice(h, "success", "A new invitation is on its way; earlier links no longer work.");
 	if (h->method == HTTP_GET && h->q[Q_DONE].st == VAL_OK &&
 	    strcmp(h->q[Q_DONE].str, "off") == 0)
 		http_notice(h, "error", "The client portal is disabled: no invitation was sent.");
+	static const struct {
+		const char *done, *text;
+	} done[] = {
+		{"mfa-on", "This user must now use two-step verification: they set it up at their next sign-in."},
+		{"mfa-off", "Two-step verification is no longer required for this user."},
+		{"mfa-reset", "Two-step verification is reset: the user's authenticator and recovery codes no longer work, and their sessions have ended."},
+		{"unlocked", "Sign-in is unlocked for this user."},
+	};
+	for (size_t i = 0; i < sizeof done / sizeof done[0]; i++)
+		if (h->method == HTTP_GET && h->q[Q_DONE].st == VAL_OK &&
+		    strcmp(h->q[Q_DONE].str, done[i].done) == 0)
+			http_notice(h, "success", done[i].text);
 	return PAGE_OK;
 }
 

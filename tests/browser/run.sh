@@ -98,7 +98,7 @@ else
 	[ -f "$SRCB/portal-settings.mjs" ] && tests+=(portal-settings.mjs)
 	for f in "$SRCB"/*.mjs; do
 		f=${f##*/}
-		[ -f "$SRCB/$f" ] && [ "$f" != portal-settings.mjs ] && [ "$f" != lib.mjs ] && tests+=("$f")
+		[ -f "$SRCB/$f" ] && [ "$f" != portal-settings.mjs ] && [ "$f" != lib.mjs ] && [ "$f" != mail.mjs ] && tests+=("$f")
 	done
 fi
 [ "${#tests[@]}" -gt 0 ] || bail "no tests (*.mjs) in $SRCB"
