@@ -41,3 +41,10 @@ ALTER TABLE customers
   ADD COLUMN IF NOT EXISTS portal_token_sealed VARBINARY(128) NULL,
   ADD COLUMN IF NOT EXISTS portal_token_at     DATETIME(6)    NULL,
   ADD UNIQUE INDEX IF NOT EXISTS customers_portal_token (portal_token_hash);
+
+-- Revoking a portal user ends their sessions at once, however the row is
+-- changed (the settings pages, gatehouse-ctl, a DBA): restoring the user
+-- later must not bring old sessions back.
+CREATE TRIGGER IF NOT EXISTS portal_users_revoked AFTER UPDATE ON portal_users
+  FOR EACH ROW DELETE FROM sessions
+  WHERE portal_user_id = NEW.id AND NEW.status = 'revoked' AND OLD.status <> 'revoked';

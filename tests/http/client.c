@@ -306,10 +306,11 @@ int hc_csrf(struct hc *h, const char *path, char out[65])
 		return -1;
 	d = hc_xml(&r);
 	/* The sign-in form's own token wins over a session's. */
-	v = hc_xpath(d, "string((/page/login/@csrf | /page/set-password/@csrf)[1])");
+	v = hc_xpath(d, "string((/page/login/@csrf | /page/set-password/@csrf | "
+			"/page/portal-login/@csrf | /page/portal-forgot/@csrf)[1])");
 	if (*v == '\0') {
 		free(v);
-		v = hc_xpath(d, "string(/page/session/@csrf)");
+		v = hc_xpath(d, "string((/page/session/@csrf | /page/portal-session/@csrf)[1])");
 	}
 	snprintf(out, 65, "%s", v);
 	free(v);

@@ -20,57 +20,9 @@
 #include "conf.h"
 #include "db.h"
 #include "tap.h"
+#include "common.h"
 
 #define PS "/settings/client/portal-access-settings"
-#define PW "gatehouse-demo"
-
-static char base[128];
-static const char *state;
-static char ini[1024];
-
-static struct hc *client(void)
-{
-	return hc_new(base);
-}
-
-static void throttle_reset(void)
-{
-	shell("'%s/gatehouse-ctl' -c '%s' throttle reset >/dev/null", env_or("GH_BUILDDIR", "."),
-	      ini);
-}
-
-/* GET path as XML, check status and schema; returns the doc (caller frees). */
-static xmlDocPtr get_xml(struct hc *h, const char *path, long want, const char *what)
-{
-	struct hc_resp r;
-	xmlDocPtr d = NULL;
-
-	if (hc_get_xml(h, path, &r) != 0) {
-		ok(0, "%s: request failed", what);
-		return NULL;
-	}
-	d = hc_xml(&r);
-	if (!ok(r.status == want && d != NULL && hc_valid(d), "%s: %ld, schema-valid XML", what,
-		want))
-		diag("got %ld: %.300s", r.status, r.body);
-	hc_resp_free(&r);
-	return d;
-}
-
-static char *xp(xmlDocPtr d, const char *e)
-{
-	return hc_xpath(d, e);
-}
-
-static int xp_is(xmlDocPtr d, const char *e, const char *want)
-{
-	char *v = xp(d, e);
-	int same = strcmp(v, want) == 0;
-	if (!same)
-		diag("%s = '%s', want '%s'", e, v, want);
-	free(v);
-	return same;
-}
 
 static void test_headers(void)
 {
@@ -363,29 +315,6 @@ static void test_timeouts(void)
 	shell("'%s/gatehouse-ctl' -c '%s' user activate editor@demo.test >/dev/null",
 	      env_or("GH_BUILDDIR", "."), ini);
 	hc_free(h);
-}
-
-/* POSTs fields (after csrf from page) to path; returns the status, *out the
- * XML answer (caller frees) when asked. */
-static long post_form(struct hc *h, const char *csrf_page, const char *path, const char *fields,
-		      xmlDocPtr *out, char *location, size_t locsz)
-{
-	char csrf[65], body[8192], b[1024];
-	struct hc_resp r;
-	long st;
-
-	if (hc_csrf(h, csrf_page, csrf) != 0)
-		snprintf(csrf, sizeof csrf, "%064d", 0);
-	snprintf(body, sizeof body, "csrf=%s&%s", csrf, fields);
-	hc_req(h, "POST", path, "application/x-www-form-urlencoded", body,
-	       "Accept: application/xml", &r);
-	st = r.status;
-	if (out)
-		*out = hc_xml(&r);
-	if (location)
-		snprintf(location, locsz, "%s", hc_header(&r, "Location", b, sizeof b) ?: "");
-	hc_resp_free(&r);
-	return st;
 }
 
 /* POSTs the settings form as h; returns the status. */
@@ -1352,52 +1281,6 @@ static void test_portal_users(void)
 
 /* The newest message in the SMTP sink for rcpt: its set-password token
  * (quoted-printable undone), into tok[44]; waits up to 15 s. */
-static int mail_token(const char *rcpt, char tok[44])
-{
-	char cmd[1400], line[4096];
-	for (int tries = 0; tries < 75; tries++) {
-		snprintf(cmd, sizeof cmd, "grep -l -i 'To: .*%s' '%s/mail/new/'* 2>/dev/null | xargs -r ls -t | head -n 1",
-			 rcpt, state);
-		FILE *p = popen(cmd, "r");
-		char path[1024] = "";
-		if (p) {
-			if (fgets(path, sizeof path, p) == NULL)
-				path[0] = '\0';
-			pclose(p);
-		}
-		path[strcspn(path, "\n")] = '\0';
-		if (path[0]) {
-			FILE *f = fopen(path, "r");
-			static char body[1 << 17];
-			size_t n = f ? fread(body, 1, sizeof body - 1, f) : 0, o = 0;
-			if (f)
-				fclose(f);
-			body[n] = '\0';
-			/* Undo quoted-printable: soft breaks and =3D. */
-			for (size_t i = 0; i < n; i++) {
-				if (body[i] == '=' && body[i + 1] == '\r' && body[i + 2] == '\n')
-					i += 2;
-				else if (body[i] == '=' && body[i + 1] == '\n')
-					i += 1;
-				else if (body[i] == '=' && body[i + 1] == '3' && body[i + 2] == 'D') {
-					line[o < sizeof line - 1 ? o++ : o] = '=';
-					i += 2;
-				} else if (o < sizeof line - 1)
-					line[o++] = body[i];
-			}
-			line[o] = '\0';
-			char *t = strstr(line, "set-password?token=");
-			if (t && strspn(t + 19, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") >= 43) {
-				memcpy(tok, t + 19, 43);
-				tok[43] = '\0';
-				return 0;
-			}
-		}
-		usleep(200000);
-	}
-	return -1;
-}
-
 static void test_set_password(void)
 {
 	struct hc *admin = client(), *guest = client();
@@ -1414,7 +1297,7 @@ static void test_set_password(void)
 	ok(post_form(admin, PA "/edit", PA "/edit", fields, NULL, loc, sizeof loc) == 303 &&
 		   strstr(loc, "done=invited"),
 	   "add a portal user while the portal is on: invited");
-	ok(mail_token(rcpt, tok) == 0, "the invitation reaches the SMTP server with a set-password link");
+	ok(mail_link(rcpt, "set-password?token=", tok) == 0, "the invitation reaches the SMTP server with a set-password link");
 	/* SHA-256 of the token's 32 bytes (base64url in the link). */
 	v = sql1("SELECT COUNT(*) FROM one_time_tokens WHERE token_hash = UNHEX(SHA2(FROM_BASE64(CONCAT(REPLACE(REPLACE('%s', '-', '+'), '_', '/'), '=')), 256)) AND used_at IS NULL", tok);
 	ok(v && strcmp(v, "1") == 0, "the link's token is stored only as its hash, live");
@@ -1465,7 +1348,7 @@ static void test_set_password(void)
 		   strstr(loc, "sent=1"),
 	   "ask for a fresh link: 303");
 	tok2[0] = '\0';
-	for (int i = 0; i < 75 && (mail_token(rcpt, tok2) != 0 || strcmp(tok2, tok) == 0); i++)
+	for (int i = 0; i < 75 && (mail_link(rcpt, "set-password?token=", tok2) != 0 || strcmp(tok2, tok) == 0); i++)
 		usleep(200000);
 	ok(tok2[0] && strcmp(tok2, tok) != 0, "a new link arrives by mail");
 	snprintf(path, sizeof path, "/portal/demo/set-password?token=%s", tok2);
@@ -1520,9 +1403,7 @@ int main(void)
 	curl_global_init(CURL_GLOBAL_ALL);
 	mysql_library_init(0, NULL, NULL);
 	xmlInitParser();
-	snprintf(base, sizeof base, "http://127.0.0.1:%s", env_or("GH_TEST_PORT", "18080"));
-	state = env_or("GH_TEST_STATE", "tests/out/stack");
-	snprintf(ini, sizeof ini, "%s/gatehouse.ini", state);
+	test_env();
 	char bin[1100];
 	snprintf(bin, sizeof bin, "%s/gatehouse-settings", env_or("GH_BUILDDIR", "."));
 	setenv("GH_BUILDDIR_BIN", bin, 1);

@@ -1,0 +1,147 @@
+/* Shared by the HTTP test programs (header-only: each program is one file
+ * plus client.c, and TAP's counters live in tap.h's statics): the stack's
+ * address, XML fetches checked against their schemas, form posts with the
+ * page's CSRF token, and links read from the SMTP sink. */
+#ifndef GH_TEST_COMMON_H
+#define GH_TEST_COMMON_H
+
+#include <libxml/tree.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "tap.h"
+
+#define PW "gatehouse-demo"
+
+static char base[128];
+static const char *state;
+static char ini[1024];
+
+__attribute__((unused)) static struct hc *client(void)
+{
+	return hc_new(base);
+}
+
+__attribute__((unused)) static void throttle_reset(void)
+{
+	shell("'%s/gatehouse-ctl' -c '%s' throttle reset >/dev/null", env_or("GH_BUILDDIR", "."),
+	      ini);
+}
+
+/* GET path as XML, check status and schema; returns the doc (caller frees). */
+__attribute__((unused)) static xmlDocPtr get_xml(struct hc *h, const char *path, long want, const char *what)
+{
+	struct hc_resp r;
+	xmlDocPtr d = NULL;
+
+	if (hc_get_xml(h, path, &r) != 0) {
+		ok(0, "%s: request failed", what);
+		return NULL;
+	}
+	d = hc_xml(&r);
+	if (!ok(r.status == want && d != NULL && hc_valid(d), "%s: %ld, schema-valid XML", what,
+		want))
+		diag("got %ld: %.300s", r.status, r.body);
+	hc_resp_free(&r);
+	return d;
+}
+
+__attribute__((unused)) static char *xp(xmlDocPtr d, const char *e)
+{
+	return hc_xpath(d, e);
+}
+
+__attribute__((unused)) static int xp_is(xmlDocPtr d, const char *e, const char *want)
+{
+	char *v = xp(d, e);
+	int same = strcmp(v, want) == 0;
+	if (!same)
+		diag("%s = '%s', want '%s'", e, v, want);
+	free(v);
+	return same;
+}
+
+/* The stack under test, from the environment tests/run sets. */
+__attribute__((unused)) static void test_env(void)
+{
+	snprintf(base, sizeof base, "http://127.0.0.1:%s", env_or("GH_TEST_PORT", "18080"));
+	state = env_or("GH_TEST_STATE", "tests/out/stack");
+	snprintf(ini, sizeof ini, "%s/gatehouse.ini", state);
+}
+
+/* POSTs fields (after csrf from page) to path; returns the status, *out the
+ * XML answer (caller frees) when asked. */
+__attribute__((unused)) static long post_form(struct hc *h, const char *csrf_page, const char *path, const char *fields,
+		      xmlDocPtr *out, char *location, size_t locsz)
+{
+	char csrf[65], body[8192], b[1024];
+	struct hc_resp r;
+	long st;
+
+	if (hc_csrf(h, csrf_page, csrf) != 0)
+		snprintf(csrf, sizeof csrf, "%064d", 0);
+	snprintf(body, sizeof body, "csrf=%s&%s", csrf, fields);
+	hc_req(h, "POST", path, "application/x-www-form-urlencoded", body,
+	       "Accept: application/xml", &r);
+	st = r.status;
+	if (out)
+		*out = hc_xml(&r);
+	if (location)
+		snprintf(location, locsz, "%s", hc_header(&r, "Location", b, sizeof b) ?: "");
+	hc_resp_free(&r);
+	return st;
+}
+
+/* The newest message to rcpt in the SMTP sink holding marker followed by a
+ * 43-character token, within 15 s: the token into tok. */
+__attribute__((unused)) static int mail_link(const char *rcpt, const char *marker, char tok[44])
+{
+	char cmd[1400], line[4096];
+	for (int tries = 0; tries < 75; tries++) {
+		snprintf(cmd, sizeof cmd, "grep -l -i 'To: .*%s' '%s/mail/new/'* 2>/dev/null | xargs -r ls -t | head -n 1",
+			 rcpt, state);
+		FILE *p = popen(cmd, "r");
+		char path[1024] = "";
+		if (p) {
+			if (fgets(path, sizeof path, p) == NULL)
+				path[0] = '\0';
+			pclose(p);
+		}
+		path[strcspn(path, "\n")] = '\0';
+		if (path[0]) {
+			FILE *f = fopen(path, "r");
+			static char body[1 << 17];
+			size_t n = f ? fread(body, 1, sizeof body - 1, f) : 0, o = 0;
+			if (f)
+				fclose(f);
+			body[n] = '\0';
+			/* Undo quoted-printable: soft breaks and =3D. */
+			for (size_t i = 0; i < n; i++) {
+				if (body[i] == '=' && body[i + 1] == '\r' && body[i + 2] == '\n')
+					i += 2;
+				else if (body[i] == '=' && body[i + 1] == '\n')
+					i += 1;
+				else if (body[i] == '=' && body[i + 1] == '3' && body[i + 2] == 'D') {
+					line[o < sizeof line - 1 ? o++ : o] = '=';
+					i += 2;
+				} else if (o < sizeof line - 1)
+					line[o++] = body[i];
+			}
+			line[o] = '\0';
+			char *t = strstr(line, marker);
+			size_t ml = strlen(marker);
+			if (t && strspn(t + ml, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") >= 43) {
+				memcpy(tok, t + ml, 43);
+				tok[43] = '\0';
+				return 0;
+			}
+		}
+		usleep(200000);
+	}
+	return -1;
+}
+
+#endif

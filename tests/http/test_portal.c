@@ -1,0 +1,652 @@
+/* HTTP tests of the portal responder (fcgi/portal/) against the real stack:
+ * sign-in on the direct link, frame-ancestors and cookies, throttling and
+ * the lockout notice, sessions (sign-out, revocation, deletion, password
+ * change, another tenant's slug), forgot / reset password, MFA (codes from
+ * oathtool, replay, recovery codes, required MFA, reset by an admin) and
+ * customers' secure token links.  Every XML answer is schema-checked. */
+#include "config.h"
+
+#include <curl/curl.h>
+#include <libxml/parser.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "common.h"
+#include "tap.h"
+
+#define P "/portal/demo/"
+#define PA "/settings/client/portal-access"
+
+static char stamp[32];
+
+/* A portal user of customer (by name) in tenant demo with the demo password
+ * (copied from client@demo.test); returns its id (caller frees). */
+static char *make_user(const char *email, const char *customer)
+{
+	free(sql1("INSERT INTO portal_users (tenant_id, customer_id, company_name, email, "
+		  "password_hash, password_set_at) SELECT pu.tenant_id, c.id, c.name, '%s', "
+		  "pu.password_hash, NOW(6) FROM portal_users pu JOIN customers c ON c.tenant_id "
+		  "= pu.tenant_id AND c.name = '%s' WHERE pu.email = 'client@demo.test'",
+		  email, customer));
+	return sql1("SELECT id FROM portal_users WHERE email = '%s'", email);
+}
+
+static void urlenc(const char *in, char *out, size_t sz)
+{
+	size_t o = 0;
+	for (; *in && o + 4 < sz; in++) {
+		unsigned char c = (unsigned char)*in;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '.' || c == '_')
+			out[o++] = (char)c;
+		else
+			o += (size_t)snprintf(out + o, sz - o, "%%%02X", c);
+	}
+	out[o] = '\0';
+}
+
+/* Signs in on slug's direct link; returns the status, loc the Location. */
+static long portal_login(struct hc *h, const char *slug, const char *email, const char *pw,
+			 char *loc, size_t locsz)
+{
+	char path[128], fields[600], e[300], p[300];
+	snprintf(path, sizeof path, "/portal/%s/", slug);
+	urlenc(email, e, sizeof e);
+	urlenc(pw, p, sizeof p);
+	snprintf(fields, sizeof fields, "email=%s&password=%s", e, p);
+	return post_form(h, path, path, fields, NULL, loc, loc ? locsz : 0);
+}
+
+static long status_of(struct hc *h, const char *method, const char *path, const char *body,
+		      const char *hdr, char *headers, size_t hsz)
+{
+	struct hc_resp r;
+	long st;
+	if (hc_req(h, method, path, body ? "application/x-www-form-urlencoded" : NULL, body, hdr,
+		   &r) != 0)
+		return -1;
+	st = r.status;
+	if (headers)
+		snprintf(headers, hsz, "%.*s", (int)r.hlen, r.headers ? r.headers : "");
+	hc_resp_free(&r);
+	return st;
+}
+
+static long get_status(struct hc *h, const char *path)
+{
+	return status_of(h, "GET", path, NULL, NULL, NULL, 0);
+}
+
+/* oathtool's code for the base32 key (spaces allowed) at "when" (NULL: now). */
+static int oathtool(const char *key, const char *when, char out[16])
+{
+	char cmd[300], k[64];
+	size_t o = 0;
+	for (const char *c = key; *c && o < sizeof k - 1; c++)
+		if (*c != ' ')
+			k[o++] = *c;
+	k[o] = '\0';
+	snprintf(cmd, sizeof cmd, "oathtool --totp -b %s%s%s%s", when ? "-N '" : "", when ? when : "",
+		 when ? "' " : "", k);
+	FILE *p = popen(cmd, "r");
+	out[0] = '\0';
+	if (p == NULL)
+		return -1;
+	if (fgets(out, 16, p) == NULL)
+		out[0] = '\0';
+	pclose(p);
+	out[strcspn(out, "\n")] = '\0';
+	return strlen(out) == 6 ? 0 : -1;
+}
+
+static int count_is(const char *want, const char *fmt, const char *arg)
+{
+	char *v = sql1(fmt, arg);
+	int same = v && strcmp(v, want) == 0;
+	if (!same)
+		diag("count '%s', want '%s'", v ? v : "(null)", want);
+	free(v);
+	return same;
+}
+
+static void test_login_page(void)
+{
+	struct hc *g = client();
+	char hdr[8192];
+	xmlDocPtr d;
+
+	free(sql1("UPDATE tenants SET portal_enabled = 1, frame_origins = 'https://www.demo.example\nhttp://localhost:3000' WHERE slug = 'demo'"));
+	d = get_xml(g, P, 200, "the direct link's login page");
+	ok(xp_is(d, "string(/page/portal/@company-name)", "Demo Field Services") &&
+		   xp_is(d, "string(/page/portal-login/@state)", "open"),
+	   "names the tenant; the portal is open");
+	xmlFreeDoc(d);
+	hc_clear_cookies(g);
+	ok(status_of(g, "GET", P, NULL, NULL, hdr, sizeof hdr) == 200 &&
+		   strstr(hdr, "frame-ancestors 'self' https://www.demo.example http://localhost:3000\r\n") &&
+		   !strstr(hdr, "X-Frame-Options"),
+	   "frame-ancestors lists the tenant's origins, and no X-Frame-Options contradicts it");
+	ok(strstr(hdr, "gh_pre=") && strstr(hdr, "SameSite=None; Partitioned") && strstr(hdr, "Secure;"),
+	   "the form's pre-session cookie is Secure; SameSite=None; Partitioned (usable in a third-party frame)");
+	free(sql1("UPDATE tenants SET portal_enabled = 1, frame_origins = '' WHERE slug = 'acme'"));
+	ok(status_of(g, "GET", "/portal/acme/", NULL, NULL, hdr, sizeof hdr) == 200 &&
+		   strstr(hdr, "frame-ancestors 'none'") && strstr(hdr, "X-Frame-Options: DENY"),
+	   "a tenant listing no origin: frame-ancestors 'none' and X-Frame-Options: DENY");
+	free(sql1("UPDATE tenants SET portal_enabled = 0 WHERE slug = 'acme'"));
+	d = get_xml(g, "/portal/no-such-tenant/", 404, "an unknown slug: 404");
+	xmlFreeDoc(d);
+	ok(get_status(g, "/settings/client/portal-access") == 303, "(the settings pages are unaffected)");
+	hc_free(g);
+}
+
+static void test_signin(void)
+{
+	struct hc *a = client(), *b = client();
+	char email[128], loc[512], old[128], body[600];
+	char *id;
+	xmlDocPtr d;
+
+	snprintf(email, sizeof email, "signin-%s@abm.example.com", stamp);
+	id = make_user(email, "ABM Apartments");
+	ok(id && *id, "a portal user with a password exists");
+
+	ok(portal_login(a, "demo", email, "wrong-password-1", NULL, 0) == 401,
+	   "a wrong password: 401");
+	ok(portal_login(a, "demo", "nobody@abm.example.com", PW, NULL, 0) == 401,
+	   "an unknown email: the same 401");
+	{
+		char csrf[65];
+		struct hc_resp r;
+		hc_csrf(a, P, csrf);
+		snprintf(body, sizeof body, "csrf=%s&email=nobody%%40x.test&password=x", csrf);
+		hc_req(a, "POST", P, "application/x-www-form-urlencoded", body, "Accept: application/xml", &r);
+		d = hc_xml(&r);
+		ok(r.status == 401 && d && hc_valid(d) &&
+			   xp_is(d, "string(/page/notice[@kind='error'])", "The email or password is incorrect."),
+		   "the message does not say which was wrong");
+		xmlFreeDoc(d);
+		hc_resp_free(&r);
+	}
+	ok(portal_login(a, "demo", email, PW, loc, sizeof loc) == 303 && strcmp(loc, P "home") == 0,
+	   "the right password: 303 to the portal home");
+	snprintf(old, sizeof old, "%s", hc_cookie(a, "gh_portal") ? hc_cookie(a, "gh_portal") : "");
+	d = get_xml(a, P "home", 200, "the home");
+	ok(xp_is(d, "string(/page/portal-home/@email)", email) &&
+		   xp_is(d, "string(/page/portal-home/@company)", "ABM Apartments") &&
+		   xp_is(d, "string(/page/portal-session/@stage)", "full"),
+	   "names the user and the customer");
+	xmlFreeDoc(d);
+	ok(count_is("1", "SELECT COUNT(*) FROM portal_users WHERE email = '%s' AND last_sign_in_at > NOW(6) - INTERVAL 1 MINUTE", email),
+	   "the sign-in time is recorded (the Last sign-in column)");
+	{
+		struct hc_resp r;
+		char csrf[65], set[512];
+		hc_csrf(b, P, csrf);
+		char e[300];
+		urlenc(email, e, sizeof e);
+		snprintf(body, sizeof body, "csrf=%s&email=%s&password=%s", csrf, e, PW);
+		hc_req(b, "POST", P, "application/x-www-form-urlencoded", body, NULL, &r);
+		ok(r.status == 303 && hc_set_cookie(&r, "gh_portal", set, sizeof set) &&
+			   strstr(set, "Path=/portal/demo/") && strstr(set, "HttpOnly") &&
+			   strstr(set, "Secure") && strstr(set, "SameSite=None") &&
+			   strstr(set, "Partitioned"),
+		   "the session cookie: Path=/portal/demo/; HttpOnly; Secure; SameSite=None; Partitioned (%s)", set);
+		hc_resp_free(&r);
+	}
+	ok(strcmp(old, hc_cookie(b, "gh_portal") ?: "") != 0, "each sign-in gets a new token");
+	ok(get_status(a, P "home") == 200, "the first session still works beside the second");
+
+	/* Another tenant's slug with this session: refused. */
+	free(sql1("UPDATE tenants SET portal_enabled = 1 WHERE slug = 'acme'"));
+	struct hc *x = client();
+	hc_set_cookie_value(x, "gh_portal", hc_cookie(a, "gh_portal"));
+	ok(get_status(x, "/portal/acme/home") == 303, "the session under another tenant's slug: refused (303 to sign-in)");
+	ok(status_of(x, "GET", "/portal/acme/home?format=xml", NULL, NULL, NULL, 0) == 401,
+	   "as XML: 401");
+	free(sql1("UPDATE tenants SET portal_enabled = 0 WHERE slug = 'acme'"));
+	hc_free(x);
+
+	/* CSRF: none, forged, and the pre-session cookie missing. */
+	snprintf(body, sizeof body, "email=%s&password=%s", "x%40y.test", PW);
+	ok(status_of(b, "POST", P, body, NULL, NULL, 0) == 403, "sign-in without a CSRF token: 403");
+	snprintf(body, sizeof body, "csrf=%064d&email=x%%40y.test&password=x", 0);
+	ok(status_of(b, "POST", P, body, NULL, NULL, 0) == 403, "with a forged one: 403");
+	{
+		struct hc *n = client();
+		char csrf[65];
+		struct hc_resp r;
+		hc_csrf(n, P, csrf);
+		hc_clear_cookies(n); /* a browser that refused the cookie */
+		snprintf(body, sizeof body, "csrf=%s&email=x%%40y.test&password=x", csrf);
+		hc_req(n, "POST", P, "application/x-www-form-urlencoded", body, "Accept: application/xml", &r);
+		d = hc_xml(&r);
+		ok(r.status == 403 && d && hc_valid(d) &&
+			   xp_is(d, "string(/page/portal-login/@cookies-refused)", "1"),
+		   "without the pre-session cookie (storage refused in a frame): 403 and the page offers a new tab");
+		xmlFreeDoc(d);
+		hc_resp_free(&r);
+		hc_free(n);
+	}
+	ok(status_of(a, "POST", P "logout", "csrf=0", NULL, NULL, 0) == 403, "sign-out with a bad CSRF token: 403");
+
+	/* Sign-out ends the session on the server. */
+	char token[128];
+	snprintf(token, sizeof token, "%s", hc_cookie(a, "gh_portal") ?: "");
+	ok(post_form(a, P "home", P "logout", "x=1", NULL, loc, sizeof loc) == 303 &&
+		   strcmp(loc, P "?signed_out=1") == 0,
+	   "sign out: 303 to the login page");
+	x = client();
+	hc_set_cookie_value(x, "gh_portal", token);
+	ok(get_status(x, P "home") == 303, "the old token no longer works");
+	hc_free(x);
+
+	/* Revoked and deleted users lose their sessions at once. */
+	ok(get_status(b, P "home") == 200, "another session of the user works");
+	free(sql1("UPDATE portal_users SET status = 'revoked' WHERE id = %s", id));
+	ok(get_status(b, P "home") == 303, "revoked: the session ends at once");
+	{
+		struct hc_resp r;
+		char csrf[65], e[300];
+		hc_csrf(b, P, csrf);
+		urlenc(email, e, sizeof e);
+		snprintf(body, sizeof body, "csrf=%s&email=%s&password=%s", csrf, e, PW);
+		hc_req(b, "POST", P, "application/x-www-form-urlencoded", body, "Accept: application/xml", &r);
+		d = hc_xml(&r);
+		char *msg = d ? xp(d, "string(/page/notice[@kind='error'])") : strdup("");
+		ok(r.status == 403 && d && hc_valid(d) && strstr(msg, "revoked"),
+		   "a revoked user's right password: 403, \"%s\"", msg);
+		free(msg);
+		xmlFreeDoc(d);
+		hc_resp_free(&r);
+	}
+	free(sql1("UPDATE portal_users SET status = 'active' WHERE id = %s", id));
+	long st = portal_login(b, "demo", email, PW, NULL, 0);
+	if (!ok(st == 303, "restored: signs in again"))
+		diag("status %ld", st);
+	free(sql1("DELETE FROM portal_users WHERE id = %s", id));
+	ok(get_status(b, P "home") == 303, "deleted: the session ends at once");
+
+	/* The portal off: the page says so, no credential works, and sessions end. */
+	snprintf(email, sizeof email, "off-%s@abm.example.com", stamp);
+	free(id);
+	id = make_user(email, "ABM Apartments");
+	ok(portal_login(b, "demo", email, PW, NULL, 0) == 303, "signed in while the portal is on");
+	struct hc *admin = client();
+	ok(hc_login(admin, "admin@demo.test", PW) == 303, "admin signs in to settings");
+	ok(post_form(admin, "/settings/client/portal-access-settings",
+		     "/settings/client/portal-access-settings", "frame_origins=", NULL, NULL, 0) == 303,
+	   "admin turns the portal off in settings");
+	ok(get_status(b, P "home") == 303, "the portal session has ended");
+	d = get_xml(b, P, 200, "the login page while off");
+	ok(xp_is(d, "string(/page/portal-login/@state)", "disabled"), "says the portal is unavailable");
+	xmlFreeDoc(d);
+	ok(portal_login(b, "demo", email, PW, NULL, 0) == 403, "the right password does not sign in: 403");
+	free(sql1("UPDATE tenants SET portal_enabled = 1 WHERE slug = 'demo'"));
+	free(sql1("DELETE FROM portal_users WHERE id = %s", id));
+	free(id);
+	hc_free(admin);
+	hc_free(a);
+	hc_free(b);
+}
+
+static void test_throttle(void)
+{
+	struct hc *g = client(), *admin = client();
+	char email[128], path[128];
+	long st = 0;
+	char *id;
+	int locked = 0;
+
+	throttle_reset();
+	snprintf(email, sizeof email, "locked-%s@abm.example.com", stamp);
+	id = make_user(email, "ABM Apartments");
+	for (int i = 0; i < 5; i++)
+		st = portal_login(g, "demo", email, "wrong-password-1", NULL, 0);
+	ok(st == 401, "five wrong passwords: 401 each");
+	/* Spelt differently, the same account. */
+	char upper[128];
+	for (size_t i = 0; i <= strlen(email); i++)
+		upper[i] = (char)(email[i] >= 'a' && email[i] <= 'z' ? email[i] - 32 : email[i]);
+	st = portal_login(g, "demo", upper, PW, NULL, 0);
+	ok(st == 429, "then even the right password (in capitals): 429 while locked");
+	for (int i = 0; i < 50 && !locked; i++) {
+		char *v = sql1("SELECT COUNT(*) FROM mail_outbox WHERE to_addr = '%s' AND kind = 'lockout'", email);
+		locked = v && strcmp(v, "1") == 0;
+		free(v);
+		if (!locked)
+			usleep(100000);
+	}
+	ok(locked, "the user gets one lockout notice by mail");
+	ok(hc_login(admin, "admin@demo.test", PW) == 303, "admin signs in to settings");
+	snprintf(path, sizeof path, PA "/edit?id=%s", id);
+	xmlDocPtr d = get_xml(admin, path, 200, "the portal user's page");
+	ok(d && xp_is(d, "string(number(//security/@locked-seconds) > 0)", "true"),
+	   "shows sign-in as paused");
+	xmlFreeDoc(d);
+	char fields[128];
+	snprintf(fields, sizeof fields, "id=%s&action=unlock", id);
+	ok(post_form(admin, path, PA "/security", fields, NULL, NULL, 0) == 303, "admin unlocks sign-in");
+	ok(portal_login(g, "demo", email, PW, NULL, 0) == 303, "the user signs in at once");
+	ok(count_is("1", "SELECT COUNT(*) FROM audit_log WHERE action = 'portal_user.unlock' AND target LIKE '%%%s%%'", email),
+	   "the unlock is audited");
+	snprintf(fields, sizeof fields, "id=%s&action=explode", id);
+	ok(post_form(admin, path, PA "/security", fields, NULL, NULL, 0) == 400, "an unknown action: 400");
+	{
+		struct hc *viewer = client();
+		ok(hc_login(viewer, "viewer@demo.test", PW) == 303 &&
+			   post_form(viewer, path, PA "/security", "id=1&action=unlock", NULL, NULL, 0) == 403,
+		   "a view-only office user cannot unlock: 403");
+		hc_free(viewer);
+	}
+	free(sql1("DELETE FROM portal_users WHERE id = %s", id));
+	free(id);
+	throttle_reset();
+	hc_free(g);
+	hc_free(admin);
+}
+
+static void test_reset(void)
+{
+	struct hc *g = client(), *s1 = client();
+	char email[128], fields[600], path[256], tok[44], loc[512], e[300];
+	char *id;
+	xmlDocPtr d;
+
+	snprintf(email, sizeof email, "reset-%s@abm.example.com", stamp);
+	id = make_user(email, "ABM Apartments");
+	urlenc(email, e, sizeof e);
+	ok(portal_login(s1, "demo", email, PW, NULL, 0) == 303, "the user has a session");
+	d = get_xml(g, P "forgot", 200, "the forgot-password page");
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, "email=nobody-%s%%40abm.example.com", stamp);
+	ok(post_form(g, P "forgot", P "forgot", fields, NULL, loc, sizeof loc) == 303 &&
+		   strcmp(loc, P "forgot?sent=1") == 0,
+	   "an unknown email: 303 to \"check your email\"");
+	snprintf(fields, sizeof fields, "email=%s", e);
+	ok(post_form(g, P "forgot", P "forgot", fields, NULL, loc, sizeof loc) == 303 &&
+		   strcmp(loc, P "forgot?sent=1") == 0,
+	   "a known email: the very same answer");
+	ok(post_form(g, P "forgot", P "forgot", "email=not-an-email", NULL, NULL, 0) == 422,
+	   "a malformed email: 422");
+	ok(mail_link(email, "reset?token=", tok) == 0, "the reset mail reaches the SMTP sink");
+	ok(count_is("1", "SELECT COUNT(*) FROM one_time_tokens t JOIN portal_users p ON p.id = t.portal_user_id WHERE p.email = '%s' AND t.purpose = 'reset_password' AND t.used_at IS NULL AND t.expires_at BETWEEN NOW(6) + INTERVAL 59 MINUTE AND NOW(6) + INTERVAL 61 MINUTE", email),
+	   "its link is single-use and valid for one hour");
+	snprintf(path, sizeof path, P "reset?token=%s", tok);
+	d = get_xml(g, path, 200, "the reset link");
+	ok(xp_is(d, "string(/page/set-password/@purpose)", "reset") &&
+		   xp_is(d, "string(/page/set-password/@state)", "ok"),
+	   "shows the new-password form");
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, "token=%s&password=Portal-reset-9&confirm=Portal-reset-9", tok);
+	ok(post_form(g, path, P "reset", fields, NULL, loc, sizeof loc) == 303 &&
+		   strcmp(loc, P "?reset=1") == 0,
+	   "a new password: 303 to the login page");
+	ok(get_status(s1, P "home") == 303, "every session of the user has ended");
+	ok(portal_login(g, "demo", email, PW, NULL, 0) == 401, "the old password no longer works");
+	ok(portal_login(g, "demo", email, "Portal-reset-9", NULL, 0) == 303, "the new one does");
+	d = get_xml(g, path, 410, "the used link: 410");
+	ok(xp_is(d, "string(/page/set-password/@state)", "expired"), "offers a new one");
+	xmlFreeDoc(d);
+	/* An expired link. */
+	snprintf(fields, sizeof fields, "email=%s", e);
+	post_form(g, P "forgot", P "forgot", fields, NULL, NULL, 0);
+	char tok2[44] = "";
+	for (int i = 0; i < 75 && (mail_link(email, "reset?token=", tok2) != 0 || strcmp(tok2, tok) == 0); i++)
+		usleep(200000);
+	free(sql1("UPDATE one_time_tokens t JOIN portal_users p ON p.id = t.portal_user_id SET t.expires_at = NOW(6) - INTERVAL 1 SECOND WHERE p.email = '%s' AND t.used_at IS NULL", email));
+	snprintf(path, sizeof path, P "reset?token=%s", tok2);
+	d = get_xml(g, path, 410, "an expired reset link: 410");
+	xmlFreeDoc(d);
+	d = get_xml(g, P "reset?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 404, "an unknown one: 404");
+	xmlFreeDoc(d);
+	ok(count_is("1", "SELECT COUNT(*) FROM audit_log WHERE action = 'portal_user.reset_password' AND target = '%s'", email),
+	   "the reset is audited");
+	free(sql1("DELETE FROM portal_users WHERE id = %s", id));
+	free(id);
+	hc_free(g);
+	hc_free(s1);
+}
+
+static void test_account(void)
+{
+	struct hc *a = client(), *b = client();
+	char email[128], loc[512];
+	char *id;
+	xmlDocPtr d;
+
+	snprintf(email, sizeof email, "account-%s@abm.example.com", stamp);
+	id = make_user(email, "ABM Apartments");
+	ok(portal_login(a, "demo", email, PW, NULL, 0) == 303 &&
+		   portal_login(b, "demo", email, PW, NULL, 0) == 303,
+	   "two sessions of one user");
+	d = get_xml(a, P "account", 200, "the account page");
+	ok(xp_is(d, "count(//sessions/session)", "2") && xp_is(d, "count(//sessions/session[@current='1'])", "1"),
+	   "lists both sessions, this one marked");
+	xmlFreeDoc(d);
+	ok(post_form(a, P "account", P "account/password",
+		     "current=wrong-pass-1&password=Portal-new-77&confirm=Portal-new-77", &d, NULL, 0) == 422 &&
+		   d && hc_valid(d) &&
+		   xp_is(d, "string(//form/field[@name='current']/@error)", "This is not your current password."),
+	   "change password with a wrong current one: 422");
+	xmlFreeDoc(d);
+	ok(post_form(a, P "account", P "account/password",
+		     "current=" PW "&password=Portal-new-77&confirm=Portal-new-78", NULL, NULL, 0) == 422,
+	   "two different new passwords: 422");
+	ok(post_form(a, P "account", P "account/password",
+		     "current=" PW "&password=Portal-new-77&confirm=Portal-new-77", NULL, loc, sizeof loc) == 303 &&
+		   strcmp(loc, P "account?done=password") == 0,
+	   "the right current password: 303");
+	ok(get_status(b, P "home") == 303 && get_status(a, P "home") == 200,
+	   "the other session has ended; this one goes on");
+	ok(portal_login(b, "demo", email, "Portal-new-77", NULL, 0) == 303, "the new password signs in");
+	ok(post_form(a, P "account", P "account/sessions", "x=1", NULL, loc, sizeof loc) == 303 &&
+		   get_status(b, P "home") == 303 && get_status(a, P "home") == 200,
+	   "\"Sign out other sessions\" ends the others only");
+	free(sql1("DELETE FROM portal_users WHERE id = %s", id));
+	free(id);
+	hc_free(a);
+	hc_free(b);
+}
+
+static void test_mfa(void)
+{
+	struct hc *a = client(), *admin = client();
+	char email[128], key[64], code[16], fields[256], loc[512], path[128], rc1[16] = "";
+	char *id, *v;
+	xmlDocPtr d;
+
+	snprintf(email, sizeof email, "mfa-%s@abm.example.com", stamp);
+	id = make_user(email, "ABM Apartments");
+	ok(portal_login(a, "demo", email, PW, NULL, 0) == 303, "signed in");
+	d = get_xml(a, P "mfa/enrol", 200, "the enrolment page");
+	v = xp(d, "string(/page/portal-mfa-enrol/@secret)");
+	snprintf(key, sizeof key, "%s", v);
+	free(v);
+	v = xp(d, "string(//qr/@path)");
+	ok(strlen(key) == 39 && xp_is(d, "string(/page/portal-mfa-enrol/@state)", "setup") && v[0] == 'M',
+	   "a key in text and a QR code");
+	free(v);
+	xmlFreeDoc(d);
+	d = get_xml(a, P "mfa/enrol", 200, "the page again");
+	ok(xp_is(d, "string(/page/portal-mfa-enrol/@secret)", key), "shows the same pending key");
+	xmlFreeDoc(d);
+	ok(count_is("1", "SELECT COUNT(*) FROM portal_users WHERE email = '%s' AND mfa_pending IS NOT NULL AND LENGTH(mfa_pending) = 60 AND mfa_secret IS NULL", email),
+	   "the pending key is stored sealed (nonce + MAC + 20 bytes), not in clear");
+	ok(post_form(a, P "mfa/enrol", P "mfa/enrol", "code=000000", NULL, NULL, 0) == 422, "a wrong code: 422");
+	ok(oathtool(key, NULL, code) == 0, "oathtool computes a code (%s)", code);
+	snprintf(fields, sizeof fields, "code=%s", code);
+	ok(post_form(a, P "mfa/enrol", P "mfa/enrol", fields, &d, NULL, 0) == 200 && d && hc_valid(d) &&
+		   xp_is(d, "string(/page/portal-mfa-enrol/@state)", "done") &&
+		   xp_is(d, "count(//recovery-codes/code)", "10"),
+	   "oathtool's code turns MFA on and shows 10 recovery codes");
+	v = d ? xp(d, "string(//recovery-codes/code[1])") : strdup("");
+	snprintf(rc1, sizeof rc1, "%s", v);
+	free(v);
+	xmlFreeDoc(d);
+	ok(count_is("10", "SELECT COUNT(*) FROM portal_mfa_recovery r JOIN portal_users p ON p.id = r.portal_user_id WHERE p.email = '%s'", email),
+	   "10 recovery codes stored, as hashes");
+	ok(post_form(a, P "home", P "logout", "x=1", NULL, NULL, 0) == 303, "signed out");
+
+	ok(portal_login(a, "demo", email, PW, loc, sizeof loc) == 303 && strcmp(loc, P "mfa") == 0,
+	   "the password now leads to the code page");
+	ok(get_status(a, P "home") == 303 && get_status(a, P "account") == 303,
+	   "with only the password, the portal stays closed");
+	d = get_xml(a, P "mfa", 200, "the code page");
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, "code=%s", code);
+	ok(post_form(a, P "mfa", P "mfa", fields, &d, NULL, 0) == 422 && d &&
+		   xp_is(d, "string(//form/field[@name='code']/@error)", "This code was used already. Wait for the next one."),
+	   "the enrolment's code again: refused as a replay");
+	xmlFreeDoc(d);
+	ok(oathtool(key, "now + 30 seconds", code) == 0, "oathtool's next code");
+	snprintf(fields, sizeof fields, "code=%s", code);
+	ok(post_form(a, P "mfa", P "mfa", fields, NULL, loc, sizeof loc) == 303 && strcmp(loc, P "home") == 0 &&
+		   get_status(a, P "home") == 200,
+	   "is accepted (one step of tolerance) and signs in");
+	ok(post_form(a, P "home", P "logout", "x=1", NULL, NULL, 0) == 303, "signed out");
+	portal_login(a, "demo", email, PW, NULL, 0);
+	ok(post_form(a, P "mfa", P "mfa", fields, NULL, NULL, 0) == 422, "the same code cannot sign in twice");
+	snprintf(fields, sizeof fields, "code=%s", rc1);
+	ok(post_form(a, P "mfa", P "mfa", fields, NULL, NULL, 0) == 303 && get_status(a, P "home") == 200,
+	   "a recovery code signs in");
+	post_form(a, P "home", P "logout", "x=1", NULL, NULL, 0);
+	portal_login(a, "demo", email, PW, NULL, 0);
+	ok(post_form(a, P "mfa", P "mfa", fields, NULL, NULL, 0) == 422, "the used recovery code is refused");
+	d = NULL;
+	long st = 0;
+	for (int i = 0; i < 6; i++)
+		st = post_form(a, P "mfa", P "mfa", "code=123456", NULL, NULL, 0);
+	ok(st == 429, "wrong codes are throttled like passwords: 429");
+	throttle_reset();
+
+	/* An admin resets MFA (a lost phone): sessions end, the key goes. */
+	ok(hc_login(admin, "admin@demo.test", PW) == 303, "admin signs in");
+	snprintf(path, sizeof path, PA "/edit?id=%s", id);
+	d = get_xml(admin, path, 200, "the portal user's page");
+	ok(xp_is(d, "string(//security/@mfa-enabled)", "1"), "says MFA is on");
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, "id=%s&action=reset", id);
+	ok(post_form(admin, path, PA "/security", fields, NULL, loc, sizeof loc) == 303 && strstr(loc, "done=mfa-reset"),
+	   "admin resets MFA");
+	ok(count_is("0", "SELECT COUNT(*) FROM portal_users p LEFT JOIN portal_mfa_recovery r ON r.portal_user_id = p.id WHERE p.email = '%s' AND (p.mfa_secret IS NOT NULL OR r.code_hash IS NOT NULL)", email),
+	   "the key and the recovery codes are gone");
+	/* Required MFA: the next sign-in enrols first. */
+	snprintf(fields, sizeof fields, "id=%s&action=require", id);
+	ok(post_form(admin, path, PA "/security", fields, NULL, NULL, 0) == 303, "admin requires MFA for the user");
+	ok(portal_login(a, "demo", email, PW, loc, sizeof loc) == 303 && strcmp(loc, P "mfa/enrol") == 0,
+	   "the next sign-in goes to enrolment");
+	ok(get_status(a, P "home") == 303, "and the portal stays closed until it is done");
+	d = get_xml(a, P "mfa/enrol", 200, "the enrolment page (required)");
+	ok(xp_is(d, "string(/page/portal-mfa-enrol/@required)", "1"), "says MFA is required");
+	v = xp(d, "string(/page/portal-mfa-enrol/@secret)");
+	snprintf(key, sizeof key, "%s", v);
+	free(v);
+	xmlFreeDoc(d);
+	oathtool(key, NULL, code);
+	snprintf(fields, sizeof fields, "code=%s", code);
+	ok(post_form(a, P "mfa/enrol", P "mfa/enrol", fields, NULL, NULL, 0) == 200 && get_status(a, P "home") == 200,
+	   "enrolling completes the sign-in");
+	ok(count_is("1", "SELECT COUNT(*) FROM audit_log WHERE action = 'portal_user.mfa_reset' AND target LIKE '%%%s%%'", email),
+	   "the admin's reset is audited");
+	free(sql1("DELETE FROM portal_users WHERE id = %s", id));
+	free(id);
+	hc_free(a);
+	hc_free(admin);
+}
+
+static void test_token_link(void)
+{
+	struct hc *admin = client(), *g = client(), *x = client();
+	char name[128], path[256], loc[512], fields[128], link[512], old[512];
+	char *cid, *v;
+	xmlDocPtr d;
+
+	snprintf(name, sizeof name, "Token Test %s", stamp);
+	free(sql1("INSERT INTO customers (tenant_id, name) SELECT id, '%s' FROM tenants WHERE slug = 'demo'", name));
+	cid = sql1("SELECT id FROM customers WHERE name = '%s'", name);
+	ok(hc_login(admin, "admin@demo.test", PW) == 303, "admin signs in");
+	snprintf(path, sizeof path, "/settings/customers/edit?id=%s", cid);
+	d = get_xml(admin, path, 200, "a customer without a link");
+	ok(xp_is(d, "count(//token-link/@href)", "0"), "has no link yet");
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, "id=%s", cid);
+	ok(post_form(admin, path, "/settings/customers/token", fields, NULL, loc, sizeof loc) == 303,
+	   "admin makes a secure token link");
+	d = get_xml(admin, path, 200, "the customer's page");
+	v = xp(d, "string(//token-link/@href)");
+	snprintf(link, sizeof link, "%s", v);
+	free(v);
+	ok(strstr(link, "/portal/demo/t?token=") != NULL && xp_is(d, "string(//token-link/@active)", "1"),
+	   "shows the link, active while the customer has no portal users");
+	xmlFreeDoc(d);
+	ok(count_is("1", "SELECT COUNT(*) FROM customers WHERE id = %s AND portal_token_hash IS NOT NULL AND LENGTH(portal_token_sealed) = 83", cid),
+	   "stored as a hash (and sealed for display), never in clear");
+	{
+		struct hc *viewer = client();
+		hc_login(viewer, "viewer@demo.test", PW);
+		d = get_xml(viewer, path, 200, "the customer's page for a view-only user");
+		ok(xp_is(d, "count(//token-link/@href)", "0") && xp_is(d, "count(//token-link/@created)", "1"),
+		   "a view-only user sees that a link exists, not the link");
+		xmlFreeDoc(d);
+		hc_free(viewer);
+	}
+	const char *rel = strstr(link, "/portal/");
+	ok(status_of(g, "GET", rel, NULL, NULL, NULL, 0) == 303 && hc_cookie(g, "gh_portal") != NULL,
+	   "the link opens a session without a password");
+	d = get_xml(g, P "home", 200, "the token session's home");
+	ok(xp_is(d, "string(/page/portal-home/@company)", name) && xp_is(d, "string(/page/portal-home/@kind)", "token"),
+	   "the customer's portal");
+	xmlFreeDoc(d);
+	ok(get_status(g, P "account") == 403, "a token session has no account page: 403");
+	snprintf(old, sizeof old, "%s", rel);
+	ok(post_form(admin, path, "/settings/customers/token", fields, NULL, NULL, 0) == 303, "admin replaces the link");
+	ok(get_status(g, P "home") == 303, "the sessions the old link opened end");
+	ok(get_status(x, old) == 404, "the old link: 404");
+	d = get_xml(admin, path, 200, "the customer's page");
+	v = xp(d, "string(//token-link/@href)");
+	snprintf(link, sizeof link, "%s", strstr(v, "/portal/") ? strstr(v, "/portal/") : "");
+	free(v);
+	xmlFreeDoc(d);
+	char email[128];
+	snprintf(email, sizeof email, "tok-%s@abm.example.com", stamp);
+	free(make_user(email, name));
+	ok(get_status(x, link) == 303 && hc_cookie(x, "gh_portal") == NULL,
+	   "once the customer has a portal user, the link leads to the sign-in page (no session)");
+	d = get_xml(x, P "t?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 404, "an unknown token: 404");
+	xmlFreeDoc(d);
+	ok(count_is("2", "SELECT COUNT(*) FROM audit_log WHERE action = 'customer.portal_token_rotated' AND target = '%s'", name),
+	   "making and replacing the link are audited");
+	free(sql1("DELETE FROM portal_users WHERE email = '%s'", email));
+	free(sql1("DELETE FROM customers WHERE id = %s", cid));
+	free(cid);
+	hc_free(admin);
+	hc_free(g);
+	hc_free(x);
+}
+
+int main(void)
+{
+	curl_global_init(CURL_GLOBAL_ALL);
+	xmlInitParser();
+	test_env();
+	snprintf(stamp, sizeof stamp, "%ld%03d", (long)time(NULL), (int)(getpid() % 1000));
+	throttle_reset();
+
+	test_login_page();
+	test_signin();
+	test_throttle();
+	test_reset();
+	test_account();
+	test_mfa();
+	test_token_link();
+
+	free(sql1("UPDATE tenants SET portal_enabled = 1, frame_origins = 'http://localhost:%d' WHERE slug = 'demo'",
+		  atoi(env_or("GH_TEST_PORT", "18080")) + 1));
+	xmlCleanupParser();
+	curl_global_cleanup();
+	return done_testing();
+}
