@@ -163,8 +163,12 @@ static enum page_result pe_post(struct http *h)
 		if ((rc = db_portal_user_get(h->db, h->sess.tenant_id, id, &old)) != DB_OK)
 			goto out;
 		rc = db_portal_user_update(h->db, h->sess.tenant_id, id, c.id, c.name, email);
-		if (rc == DB_OK && pw != NULL)
-			rc = db_portal_user_set_password(h->db, h->sess.tenant_id, id, hash);
+		/* A password set by the office ends the user's sessions and
+		 * any reset link, as a reset by the user does. */
+		if (rc == DB_OK && pw != NULL &&
+		    (rc = db_portal_user_set_password(h->db, h->sess.tenant_id, id, hash)) == DB_OK &&
+		    (rc = db_token_kill(h->db, id, "reset_password")) == DB_OK)
+			rc = db_session_delete_portal_user(h->db, id);
 		snprintf(before, sizeof before, "%s <%s>", old.company, old.email);
 	} else {
 		rc = db_portal_user_add(h->db, h->sess.tenant_id, c.id, c.name, email, pw ? hash : NULL,

@@ -446,6 +446,25 @@ static void test_account(void)
 	ok(post_form(a, P "account", P "account/sessions", "x=1", NULL, loc, sizeof loc) == 303 &&
 		   get_status(b, P "home") == 303 && get_status(a, P "home") == 200,
 	   "\"Sign out other sessions\" ends the others only");
+	/* The office sets a new password: the user's sessions end. */
+	struct hc *admin = client();
+	char path[128], fields[300], *cid, e[300];
+	ok(hc_login(admin, "admin@demo.test", PW) == 303, "admin signs in");
+	cid = sql1("SELECT customer_id FROM portal_users WHERE id = %s", id);
+	urlenc(email, e, sizeof e);
+	snprintf(path, sizeof path, PA "/edit?id=%s", id);
+	snprintf(fields, sizeof fields, "id=%s&customer=%s&email=%s&password=Office-set-55", id, cid, e);
+	ok(post_form(admin, path, PA "/edit", fields, NULL, NULL, 0) == 303, "admin sets a new password");
+	ok(get_status(a, P "home") == 303, "the user's session has ended");
+	ok(portal_login(a, "demo", email, "Office-set-55", NULL, 0) == 303, "the new password signs in");
+	/* Idle and absolute time-outs. */
+	free(sql1("UPDATE sessions SET last_seen_at = NOW(6) - INTERVAL 1 DAY WHERE portal_user_id = %s", id));
+	ok(get_status(a, P "home") == 303, "an idle session has ended");
+	portal_login(a, "demo", email, "Office-set-55", NULL, 0);
+	free(sql1("UPDATE sessions SET expires_at = NOW(6) - INTERVAL 1 SECOND WHERE portal_user_id = %s", id));
+	ok(get_status(a, P "home") == 303, "a session past its absolute lifetime has ended");
+	free(cid);
+	hc_free(admin);
 	free(sql1("DELETE FROM portal_users WHERE id = %s", id));
 	free(id);
 	hc_free(a);
@@ -523,6 +542,24 @@ static void test_mfa(void)
 	ok(st == 429, "wrong codes are throttled like passwords: 429");
 	throttle_reset();
 
+	/* A password reset leaves MFA on. */
+	{
+		char e[300], tok[44], rp[256];
+		urlenc(email, e, sizeof e);
+		snprintf(fields, sizeof fields, "email=%s", e);
+		struct hc *g = client();
+		ok(post_form(g, P "forgot", P "forgot", fields, NULL, NULL, 0) == 303 &&
+			   mail_link(email, "reset?token=", tok) == 0,
+		   "the MFA user asks for a reset link");
+		snprintf(rp, sizeof rp, P "reset?token=%s", tok);
+		snprintf(fields, sizeof fields, "token=%s&password=Portal-mfa-reset-1&confirm=Portal-mfa-reset-1", tok);
+		ok(post_form(g, rp, P "reset", fields, NULL, NULL, 0) == 303, "and sets a new password");
+		ok(portal_login(g, "demo", email, "Portal-mfa-reset-1", loc, sizeof loc) == 303 &&
+			   strcmp(loc, P "mfa") == 0 && get_status(g, P "home") == 303,
+		   "the reset never bypasses MFA: the sign-in still asks for a code");
+		hc_free(g);
+	}
+
 	/* An admin resets MFA (a lost phone): sessions end, the key goes. */
 	ok(hc_login(admin, "admin@demo.test", PW) == 303, "admin signs in");
 	snprintf(path, sizeof path, PA "/edit?id=%s", id);
@@ -537,7 +574,8 @@ static void test_mfa(void)
 	/* Required MFA: the next sign-in enrols first. */
 	snprintf(fields, sizeof fields, "id=%s&action=require", id);
 	ok(post_form(admin, path, PA "/security", fields, NULL, NULL, 0) == 303, "admin requires MFA for the user");
-	ok(portal_login(a, "demo", email, PW, loc, sizeof loc) == 303 && strcmp(loc, P "mfa/enrol") == 0,
+	ok(portal_login(a, "demo", email, "Portal-mfa-reset-1", loc, sizeof loc) == 303 &&
+		   strcmp(loc, P "mfa/enrol") == 0,
 	   "the next sign-in goes to enrolment");
 	ok(get_status(a, P "home") == 303, "and the portal stays closed until it is done");
 	d = get_xml(a, P "mfa/enrol", 200, "the enrolment page (required)");
