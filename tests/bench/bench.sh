@@ -8,17 +8,26 @@
 #   settings  GET /settings/client/portal-access-settings, signed in as admin
 #             (session lookup + tenant read + page XML + XSLT)
 #   login     GET /settings/login (public page)
+#   portal    GET /portal/demo/ (the client portal's login page, public)
 #   ref-xslt  reference /ref/xslt  (in-memory XML + cached XSLT)
 #   ref-db    reference /ref/db    (session lookup + 25-row query + XML + XSLT)
 #   floor     reference /ref/floor (fixed 4 KiB page: the FastCGI floor)
 # Any non-2xx answer fails the bench.  The bar: settings req/s >= 1.0x the
 # req/s of /ref/db, and settings p99 <= 10 ms.
 #
-# Part 2 (login flood): 200 simultaneous POST /settings/login with a wrong
-# password for one account, while GET /settings/login is timed every 20 ms and
-# the responder's RSS is sampled; prints the status counts (401 until the
-# account throttle trips, then 429; 503 when the hash queue is full), the
-# login page's latency during the flood and the responder's peak RSS (VmHWM).
+# Part 2 (login floods), each while the login page is timed every 20 ms and
+# the responder's RSS is sampled; each prints the status counts, the POST
+# latency and throughput, the login page's latency during the flood and the
+# responder's peak RSS (VmHWM):
+#   office  200 simultaneous POST /settings/login with a wrong password for
+#           one account (401 until the account throttle trips, then 429;
+#           503 when the hash queue is full)
+#   portal  200 simultaneous POST /portal/demo/ with the right password, by
+#           200 portal users (flood-N@abm-apartments.example.com, added once)
+#           from 200 loopback addresses (127.0.1.N), as 200 customers would:
+#           sign-in throughput (303; 503 when the hash queue is full) of
+#           gatehouse-portal.  One account or one address would be cut to 5
+#           or 20 attempts in flight by the sign-in throttle.
 #
 # Env: GH_SRCDIR, GH_BUILDDIR   as for tests/run (defaults: this script's
 #                               ../.. and $PWD)
@@ -96,9 +105,9 @@ say "signed in as admin@demo.test (session cookie gh_office)"
 # ------------------------------------------------------------------ wrk
 # tests/bench/count.lua counts non-2xx answers and prints one RESULT line (us).
 
-names=(settings login)
-urls=("$BASE$SETTINGS_PATH" "$BASE/settings/login")
-cookies=("gh_office=$session" "")
+names=(settings login portal)
+urls=("$BASE$SETTINGS_PATH" "$BASE/settings/login" "$BASE/portal/demo/")
+cookies=("gh_office=$session" "" "")
 if ((have_ref)); then
 	names+=(ref-xslt ref-db floor)
 	urls+=("$REF/ref/xslt" "$REF/ref/db" "$REF/ref/floor")
@@ -179,25 +188,36 @@ if [[ -n ${REQS[settings]:-} ]]; then
 	fi
 fi
 
-# ------------------------------------------------------------------ login flood
-say
-say "== login flood: $FLOOD simultaneous POST /settings/login, wrong password for editor@demo.test"
-"$CTL" -c "$INI" throttle reset >/dev/null || fail "gatehouse-ctl throttle reset failed"
-rm -f "$WORK/flood-cookies.txt"
-fcsrf=$(curl -sf -c "$WORK/flood-cookies.txt" "$BASE/settings/login?format=xml" |
-	sed -n 's/.*<login[^>]* csrf="\([0-9a-f]*\)".*/\1/p')
-fpre=$(awk '$6 == "gh_pre" {print $7}' "$WORK/flood-cookies.txt")
-if [[ -z $fcsrf || -z $fpre ]]; then
-	fail "no csrf / gh_pre cookie for the flood"
-else
-	python3 - "$PORT" "$FLOOD" "$fcsrf" "$fpre" "$SETTINGS_PID" <<'PY' || FAILED=1
+# ------------------------------------------------------------------ login floods
+# flood NAME LOGIN_PATH EMAIL PASSWORD PID ALLOWED REQUIRED: ALLOWED and
+# REQUIRED are comma-separated statuses (every answer must be allowed; each
+# required one must occur).
+flood() {
+	local name=$1 path=$2 email=$3 pw=$4 pid=$5 allowed=$6 required=$7 xml fcsrf fpre
+	say
+	say "== $name login flood: $FLOOD simultaneous POST $path as $email"
+	"$CTL" -c "$INI" throttle reset >/dev/null || fail "gatehouse-ctl throttle reset failed"
+	rm -f "$WORK/flood-cookies.txt"
+	xml=$(curl -sf -c "$WORK/flood-cookies.txt" "$BASE$path?format=xml")
+	fcsrf=$(sed -n 's/.*<\(portal-\)\{0,1\}login[^>]* csrf="\([0-9a-f]*\)".*/\2/p' <<<"$xml")
+	fpre=$(awk '$6 == "gh_pre" {print $7}' "$WORK/flood-cookies.txt")
+	if [[ -z $fcsrf || -z $fpre ]]; then
+		fail "no csrf / gh_pre cookie for the $name flood"
+		return
+	fi
+	python3 - "$PORT" "$FLOOD" "$fcsrf" "$fpre" "$pid" "$path" "$email" "$pw" "$allowed" "$required" <<'PY' || FAILED=1
 import http.client, sys, threading, time, urllib.parse, collections
 
 port, n, csrf, pre, pid = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
-body = urllib.parse.urlencode({"email": "editor@demo.test", "password": "not-the-password",
-                               "csrf": csrf}).encode()
+path, email, password = sys.argv[6], sys.argv[7], sys.argv[8]
+allowed = {int(x) for x in sys.argv[9].split(",")}
+required = {int(x) for x in sys.argv[10].split(",")}
 headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": "gh_pre=" + pre}
-
+# "{i}" in the email: one account (and one source address) per POST.
+distinct = "{i}" in email
+def body_of(i):
+    return urllib.parse.urlencode({"email": email.replace("{i}", str(i)), "password": password,
+                                   "csrf": csrf}).encode()
 def mem():
     d = {}
     try:
@@ -217,8 +237,9 @@ lock = threading.Lock()
 go = threading.Barrier(n + 1)
 stop = threading.Event()
 
-def post():
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+def post(i):
+    src = (f"127.0.{1 + i // 250}.{1 + i % 250}", 0) if distinct else None
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60, source_address=src)
     try:
         c.connect()
     except OSError as e:
@@ -229,7 +250,7 @@ def post():
     go.wait()
     t = time.perf_counter()
     try:
-        c.request("POST", "/settings/login", body=body, headers=headers)
+        c.request("POST", path, body=body_of(i), headers=headers)
         r = c.getresponse()
         r.read()
         s = r.status
@@ -241,13 +262,13 @@ def post():
         post_ms.append(dt)
     c.close()
 
-probe = []  # (ms, status) of GET /settings/login during the flood
+probe = []  # (ms, status) of GET path (the login page) during the flood
 def prober():
     while not stop.is_set():
         c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         t = time.perf_counter()
         try:
-            c.request("GET", "/settings/login")
+            c.request("GET", path)
             r = c.getresponse()
             r.read()
             s = r.status
@@ -265,7 +286,7 @@ def sampler():
             peak_rss[0] = max(peak_rss[0], m["VmRSS"])
         stop.wait(0.005)
 
-workers = [threading.Thread(target=post) for _ in range(n)]
+workers = [threading.Thread(target=post, args=(i,)) for i in range(n)]
 for w in workers:
     w.start()
 aux = [threading.Thread(target=prober), threading.Thread(target=sampler)]
@@ -288,41 +309,54 @@ def pct(xs, p):
 order = sorted(statuses, key=lambda s: (not isinstance(s, int), str(s)))
 print(f"POST statuses:      " + ", ".join(f"{s} x{statuses[s]}" for s in order)
       + f"  (all {n} answered in {flood_s:.2f} s)")
-print(f"POST latency:       p50 {pct(post_ms, 50):.1f} ms, p99 {pct(post_ms, 99):.1f} ms, max {max(post_ms):.1f} ms")
+print(f"POST latency:       p50 {pct(post_ms, 50):.1f} ms, p99 {pct(post_ms, 99):.1f} ms, max {max(post_ms):.1f} ms;"
+      f" throughput {n / flood_s:.0f} POST/s, {sum(c for s, c in statuses.items() if s == 303) / flood_s:.1f} sign-ins/s")
 pl = [ms for ms, s in probe]
 pst = collections.Counter(s for ms, s in probe)
-print(f"GET /settings/login during the flood: {len(probe)} requests, statuses "
+print(f"GET {path} during the flood: {len(probe)} requests, statuses "
       + ", ".join(f"{s} x{c}" for s, c in sorted(pst.items(), key=lambda kv: str(kv[0])))
       + f", p50 {pct(pl, 50):.1f} ms, max {max(pl) if pl else float('nan'):.1f} ms")
 print(f"responder RSS:      before {before.get('VmRSS', 0):.1f} MiB, peak sampled {peak_rss[0]:.1f} MiB, "
       f"after {after.get('VmRSS', 0):.1f} MiB; peak RSS (VmHWM) {after.get('VmHWM', 0):.1f} MiB")
 
 ok = True
-unexpected = {s: c for s, c in statuses.items() if s not in (401, 429, 503)}
+unexpected = {s: c for s, c in statuses.items() if s not in allowed}
 if unexpected:
     print(f"bench: FAIL: unexpected flood answers: {unexpected}")
     ok = False
-if statuses.get(401, 0) == 0:
-    print("bench: FAIL: no 401 at all: the wrong password was never checked")
-    ok = False
-if statuses.get(429, 0) == 0:
-    print("bench: FAIL: no 429: the account throttle never tripped")
-    ok = False
+for s in sorted(required):
+    if statuses.get(s, 0) == 0:
+        print(f"bench: FAIL: no {s} at all")
+        ok = False
 if not probe or any(s != 200 for ms, s in probe):
-    print("bench: FAIL: GET /settings/login did not keep answering 200 during the flood")
+    print(f"bench: FAIL: GET {path} did not keep answering 200 during the flood")
     ok = False
 sys.exit(0 if ok else 1)
 PY
-fi
-"$CTL" -c "$INI" throttle reset >/dev/null || fail "gatehouse-ctl throttle reset failed"
-if grep -qiE 'fatal|abort|segv|sanitizer' "$STATE/log/settings.log"; then
-	say "responder log mentions a crash:"
-	grep -iE 'fatal|abort|segv|sanitizer' "$STATE/log/settings.log" | tail -n 5
-	FAILED=1
-fi
-if ! kill -0 "$SETTINGS_PID" 2>/dev/null; then
-	fail "the responder (pid $SETTINGS_PID) is gone after the flood"
-fi
+	"$CTL" -c "$INI" throttle reset >/dev/null || fail "gatehouse-ctl throttle reset failed"
+	if ! kill -0 "$pid" 2>/dev/null; then
+		fail "the responder (pid $pid) is gone after the $name flood"
+	fi
+}
+
+# 401 proves the wrong password was checked, 429 that the throttle tripped.
+flood office /settings/login editor@demo.test not-the-password "$SETTINGS_PID" 401,429,503 401,429
+PORTAL_PID=$(tr -dc 0-9 <"$STATE/run/portal.pid")
+# The portal on, and the flood's accounts (with client@demo.test's password).
+portal_sql="UPDATE tenants SET portal_enabled = 1 WHERE slug = 'demo';
+INSERT IGNORE INTO portal_users (tenant_id, customer_id, company_name, email, password_hash)
+  SELECT pu.tenant_id, pu.customer_id, pu.company_name,
+         CONCAT('flood-', s.seq, '@abm-apartments.example.com'), pu.password_hash
+  FROM portal_users pu JOIN seq_0_to_$((FLOOD - 1)) s WHERE pu.email = 'client@demo.test'"
+"$STACK" sql "$portal_sql" --state "$STATE" >/dev/null || fail "cannot prepare the portal flood"
+flood portal /portal/demo/ 'flood-{i}@abm-apartments.example.com' gatehouse-demo "$PORTAL_PID" 303,503 303
+for log in settings portal; do
+	if grep -qiE 'fatal|abort|segv|sanitizer' "$STATE/log/$log.log"; then
+		say "$log responder log mentions a crash:"
+		grep -iE 'fatal|abort|segv|sanitizer' "$STATE/log/$log.log" | tail -n 5
+		FAILED=1
+	fi
+done
 
 say
 say "== done in $((SECONDS - T0)) s: $( ((FAILED)) && echo FAILED || echo ok) (wrk outputs and logs in $WORK)"
