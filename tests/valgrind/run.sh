@@ -1,53 +1,90 @@
 #!/usr/bin/env bash
-# Runs the stack's responder under valgrind (memcheck, leak check) for a
-# smoke workload through nginx: sign-in, pages, XML, errors, a save, a bad
-# save, sign-out; then SIGTERM.  TAP: exit 0 and no errors or leaks.
+# Runs each of the stack's responders under valgrind (memcheck, leak check)
+# for a smoke workload through nginx, then SIGTERM.  TAP: the workload
+# answered as expected, exit 0 and no errors or leaks, the stack back.
+#   settings: sign-in, pages, XML, errors, a save, a bad save, sign-out
+#   portal:   login page, a wrong and a right sign-in, home, account, MFA
+#             enrolment page (QR code), a wrong code, forgot password, an
+#             unknown slug and token, sign-out
 # Env: GH_SRCDIR, GH_BUILDDIR, GH_TEST_PORT, GH_TEST_STATE (set by tests/run).
 set -u
 B=http://127.0.0.1:${GH_TEST_PORT:?}
 ST=${GH_TEST_STATE:?}
-BIN=${GH_BUILDDIR:?}/gatehouse-settings
 n=0
 t() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 if ! command -v valgrind >/dev/null; then t 1 "valgrind is installed"; echo "1..$n"; exit 1; fi
-if nm "$BIN" 2>/dev/null | grep -q __asan_init; then
+if nm "$GH_BUILDDIR/gatehouse-settings" 2>/dev/null | grep -q __asan_init; then
 	echo "1..0 # SKIP sanitizer build: valgrind cannot run ASan binaries"
 	exit 0
 fi
-"$GH_BUILDDIR/gatehouse-ctl" -c "$ST/gatehouse.ini" throttle reset >/dev/null
-pid=$(cat "$ST/run/settings.pid")
-kill "$pid"
-for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-vlog=$ST/log/valgrind.log
-valgrind --leak-check=full --show-leak-kinds=definite,indirect \
-	--errors-for-leak-kinds=definite,indirect --error-exitcode=9 --log-file="$vlog" \
-	"$BIN" -c "$ST/gatehouse.ini" 2>>"$ST/log/settings-valgrind.log" &
-vpid=$!
-for _ in $(seq 300); do [ -S "$ST/run/settings.sock" ] && break; sleep 0.1; done
-sleep 1
 jar=$(mktemp)
+trap 'rm -f "$jar"' EXIT
 codes=""
 c() { codes="$codes $(curl -s -o /dev/null -w '%{http_code}' -b "$jar" -c "$jar" "$@")"; }
 csrf() { curl -s -b "$jar" -c "$jar" "$B$1?format=xml" | grep -o 'csrf="[0-9a-f]*"' | head -n 1 | cut -d'"' -f2; }
-k=$(csrf /settings/login)
-c -d "csrf=$k&email=admin@demo.test&password=wrong-password" "$B/settings/login"
-c -d "csrf=$k&email=admin@demo.test&password=gatehouse-demo" "$B/settings/login"
-for u in /settings/ /settings/client/portal-access-settings \
-	"/settings/client/portal-access-settings?format=xml" /settings/nope "/settings/login?next=%zz"; do
-	c "$B$u"
-done
-k=$(csrf /settings/client/portal-access-settings)
-c -d "csrf=$k&enabled=1&frame_origins=https://a.example" "$B/settings/client/portal-access-settings"
-c -d "csrf=$k&enabled=1&frame_origins=ftp://a" "$B/settings/client/portal-access-settings"
-c -d "csrf=$k" "$B/settings/logout"
-rm -f "$jar"
-[ "$codes" = " 401 303 200 200 200 404 400 303 422 303" ]
-t $? "smoke workload under valgrind answered as expected:$codes"
-kill -TERM "$vpid"
-wait "$vpid"
-rc=$?
-t $rc "the responder exited 0 under valgrind: no memory errors, no leaks (exit $rc)"
-grep -E "ERROR SUMMARY|definitely lost|indirectly lost" "$vlog" | sed 's/^/# /'
+
+workload_settings() {
+	local k
+	k=$(csrf /settings/login)
+	c -d "csrf=$k&email=admin@demo.test&password=wrong-password" "$B/settings/login"
+	c -d "csrf=$k&email=admin@demo.test&password=gatehouse-demo" "$B/settings/login"
+	for u in /settings/ /settings/client/portal-access-settings \
+		"/settings/client/portal-access-settings?format=xml" /settings/nope "/settings/login?next=%zz"; do
+		c "$B$u"
+	done
+	k=$(csrf /settings/client/portal-access-settings)
+	c -d "csrf=$k&enabled=1&frame_origins=https://a.example" "$B/settings/client/portal-access-settings"
+	c -d "csrf=$k&enabled=1&frame_origins=ftp://a" "$B/settings/client/portal-access-settings"
+	c -d "csrf=$k" "$B/settings/logout"
+}
+
+workload_portal() {
+	local k p=/portal/demo/
+	"$GH_SRCDIR/scripts/gh-stack" sql "UPDATE tenants SET portal_enabled = 1 WHERE slug = 'demo'" \
+		--state "$ST" >/dev/null
+	k=$(csrf $p)
+	c -d "csrf=$k&email=client@demo.test&password=wrong-password" "$B$p"
+	c -d "csrf=$k&email=client@demo.test&password=gatehouse-demo" "$B$p"
+	for u in home account mfa/enrol "mfa/enrol?format=xml" forgot; do
+		c "$B$p$u"
+	done
+	k=$(csrf ${p}home)
+	c -d "csrf=$k&code=000000" "$B${p}mfa/enrol"
+	c "$B/portal/no-such-tenant/"
+	c "$B${p}t?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+	c -d "csrf=$k" "$B${p}logout"
+	k=$(csrf ${p}forgot)
+	c -d "csrf=$k&email=nobody@abm.example.com" "$B${p}forgot"
+}
+
+# check NAME EXPECTED: NAME's responder under valgrind for workload_NAME.
+check() {
+	local name=$1 want=$2 pid vpid rc vlog=$ST/log/valgrind-$1.log
+	local bin=$GH_BUILDDIR/gatehouse-$name sock=$ST/run/$name.sock
+	"$GH_BUILDDIR/gatehouse-ctl" -c "$ST/gatehouse.ini" throttle reset >/dev/null
+	pid=$(cat "$ST/run/$name.pid")
+	kill "$pid"
+	for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+	valgrind --leak-check=full --show-leak-kinds=definite,indirect \
+		--errors-for-leak-kinds=definite,indirect --error-exitcode=9 --log-file="$vlog" \
+		"$bin" -c "$ST/gatehouse.ini" 2>>"$ST/log/$name-valgrind.log" &
+	vpid=$!
+	for _ in $(seq 300); do [ -S "$sock" ] && break; sleep 0.1; done
+	sleep 1
+	codes=""
+	: >"$jar"
+	"workload_$name"
+	[ "$codes" = "$want" ]
+	t $? "$name: smoke workload under valgrind answered as expected:$codes"
+	kill -TERM "$vpid"
+	wait "$vpid"
+	rc=$?
+	t $rc "$name: the responder exited 0 under valgrind: no memory errors, no leaks (exit $rc)"
+	grep -E "ERROR SUMMARY|definitely lost|indirectly lost" "$vlog" | sed 's/^/# /'
+}
+
+check settings " 401 303 200 200 200 404 400 303 422 303"
+check portal " 401 303 200 200 200 200 200 422 404 404 303 303"
 "$GH_SRCDIR/scripts/gh-stack" up --port "$GH_TEST_PORT" --state "$ST" >/dev/null 2>&1
-t $? "the stack's responder is back"
+t $? "the stack's responders are back"
 echo "1..$n"
