@@ -111,6 +111,17 @@ void http_pre_csrf(struct http *h, const char *cookie_path, char out[AUTH_CSRF_L
 	sodium_memzero(raw, sizeof raw);
 }
 
+enum page_result http_throttled(struct http *h, const char *what, long long retry)
+{
+	char msg[200];
+	long long min = (retry + 59) / 60;
+
+	snprintf(msg, sizeof msg, "%s. Try again in %lld minute%s.", what, min, min == 1 ? "" : "s");
+	http_notice(h, "error", msg);
+	h->retry_after = retry;
+	return PAGE_THROTTLED;
+}
+
 enum page_result http_bad_request(struct http *h, const char *msg)
 {
 	h->error_msg = msg;

@@ -130,6 +130,9 @@ enum db_result http_audit(struct http *h, const char *action, const char *target
 /* The CSRF token of a form shown before any session: bound to the
  * pre-session cookie, which is set (path cookie_path) when absent. */
 void http_pre_csrf(struct http *h, const char *cookie_path, char out[AUTH_CSRF_LEN + 1]);
+/* A refused attempt (429): the notice "<what>. Try again in N minutes." and
+ * Retry-After from retry seconds. */
+enum page_result http_throttled(struct http *h, const char *what, long long retry);
 /* A 400 whose error page says msg (a static string). */
 enum page_result http_bad_request(struct http *h, const char *msg);
 /* Marks form field f (index in the page's form table) invalid with msg and

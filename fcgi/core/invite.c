@@ -1,6 +1,8 @@
-/* The invitation: a single-use set-password link (only its hash stored, the
- * token itself sealed in the outbox row until the mailer sends it) and the
- * outbox row, written in the caller's transaction. */
+/* The portal's mail: the invitation (a single-use set-password link), the
+ * password reset (a single-use reset link) and the lockout notice.  A link's
+ * token is stored only as its hash; the token itself is sealed in the outbox
+ * row until the mailer sends it.  Everything is written in the caller's
+ * transaction. */
 #include "config.h"
 
 #include <stdio.h>
@@ -10,52 +12,93 @@
 #include "invite.h"
 #include "xml.h"
 
-enum db_result invite_enqueue(struct db *db, const struct conf *conf, const struct db_tenant *t,
-			      unsigned user_id, const char *company, const char *email)
+/* A one-time link's token for (user, purpose), valid minutes: its row
+ * (killing the older ones) and the sealed token for the outbox row. */
+static enum db_result link_token(struct db *db, const struct db_tenant *t, unsigned user_id,
+				 const char *purpose, unsigned minutes,
+				 unsigned char sealed[AUTH_COOKIE_LEN + AUTH_SEAL_OVERHEAD])
 {
-	unsigned char raw[AUTH_TOKEN_BYTES], hash[32], sealed[AUTH_COOKIE_LEN + AUTH_SEAL_OVERHEAD];
-	char token[AUTH_COOKIE_LEN + 1], buf[700], subject[1001];
-	xmlDocPtr d = NULL;
-	xmlChar *payload = NULL;
-	int plen = 0;
-	uint64_t mail_id = 0;
+	unsigned char raw[AUTH_TOKEN_BYTES], hash[32];
+	char token[AUTH_COOKIE_LEN + 1];
 	enum db_result rc = DB_ERR;
-	xmlNodePtr m;
 
 	auth_token_new(raw, token);
 	auth_token_hash(raw, hash);
-	if (auth_seal((const unsigned char *)token, AUTH_COOKIE_LEN, sealed, sizeof sealed) != 0)
-		goto out;
-	if ((rc = db_token_new(db, t->id, user_id, "set_password", hash,
-			       conf->mail.invite_valid_days * 24 * 60)) != DB_OK)
-		goto out;
-	rc = DB_ERR;
-	if ((d = xml_doc("mail")) == NULL)
-		goto out;
+	if (auth_seal((const unsigned char *)token, AUTH_COOKIE_LEN, sealed,
+		      AUTH_COOKIE_LEN + AUTH_SEAL_OVERHEAD) == 0)
+		rc = db_token_new(db, t->id, user_id, purpose, hash, minutes);
+	sodium_memzero(raw, sizeof raw);
+	sodium_memzero(token, sizeof token);
+	return rc;
+}
+
+/* The mail document every kind starts with: <mail kind> <tenant-name/>
+ * <login/> <direct-link/>, and <link-base> = the portal's rest + "?token="
+ * when rest is not NULL.  Returns NULL when out of memory; the caller frees
+ * it with xmlFreeDoc. */
+static xmlDocPtr mail_doc(const struct conf *conf, const struct db_tenant *t, const char *kind,
+			  const char *login, const char *rest)
+{
+	char buf[700];
+	xmlDocPtr d = xml_doc("mail");
+	xmlNodePtr m;
+
+	if (d == NULL)
+		return NULL;
 	m = xmlDocGetRootElement(d);
-	xml_attr(m, "kind", "invitation");
+	xml_attr(m, "kind", kind);
 	xml_text_el(m, "tenant-name", t->company);
-	xml_text_el(m, "company", company);
-	xml_text_el(m, "login", email);
+	xml_text_el(m, "login", login);
 	snprintf(buf, sizeof buf, "%s/portal/%s/", conf->web.base_url, t->slug);
 	xml_text_el(m, "direct-link", buf);
-	snprintf(buf, sizeof buf, "%s/portal/%s/set-password?token=", conf->web.base_url,
-		 t->slug);
-	xml_text_el(m, "link-base", buf);
-	snprintf(buf, sizeof buf, "%u", conf->mail.invite_valid_days);
-	xml_text_el(m, "valid-days", buf);
-	if (xml_serialise(d, &payload, &plen) != 0)
+	if (rest != NULL) {
+		snprintf(buf, sizeof buf, "%s/portal/%s/%s?token=", conf->web.base_url, t->slug, rest);
+		xml_text_el(m, "link-base", buf);
+	}
+	return d;
+}
+
+/* Serialises d into the outbox (kind, to, subject, optional sealed token). */
+static enum db_result enqueue(struct db *db, const struct db_tenant *t, xmlDocPtr d,
+			      const char *kind, const char *to, const char *subject,
+			      const unsigned char *sealed, size_t sealedlen, uint64_t *mail_id)
+{
+	xmlChar *payload = NULL;
+	int plen = 0;
+	enum db_result rc = DB_ERR;
+
+	if (d != NULL && xml_serialise(d, &payload, &plen) == 0)
+		rc = db_outbox_enqueue(db, t->id, kind, to, subject, (const char *)payload, sealed,
+				       sealedlen, mail_id);
+	xmlFree(payload);
+	return rc;
+}
+
+enum db_result invite_enqueue(struct db *db, const struct conf *conf, const struct db_tenant *t,
+			      unsigned user_id, const char *company, const char *email)
+{
+	unsigned char sealed[AUTH_COOKIE_LEN + AUTH_SEAL_OVERHEAD];
+	char subject[1001], days[16];
+	xmlDocPtr d = NULL;
+	uint64_t mail_id = 0;
+	enum db_result rc;
+
+	if ((rc = link_token(db, t, user_id, "set_password", conf->mail.invite_valid_days * 24 * 60,
+			     sealed)) != DB_OK)
 		goto out;
+	rc = DB_ERR;
+	if ((d = mail_doc(conf, t, "invitation", email, "set-password")) == NULL)
+		goto out;
+	xml_text_el(xmlDocGetRootElement(d), "company", company);
+	snprintf(days, sizeof days, "%u", conf->mail.invite_valid_days);
+	xml_text_el(xmlDocGetRootElement(d), "valid-days", days);
 	snprintf(subject, sizeof subject, "Your access to the %s client portal", t->company);
-	if ((rc = db_outbox_enqueue(db, t->id, "invitation", email, subject,
-				    (const char *)payload, sealed, sizeof sealed, &mail_id)) != DB_OK)
+	if ((rc = enqueue(db, t, d, "invitation", email, subject, sealed, sizeof sealed,
+			  &mail_id)) != DB_OK)
 		goto out;
 	rc = db_portal_user_invite(db, t->id, user_id, "queued", mail_id);
 out:
-	sodium_memzero(raw, sizeof raw);
-	sodium_memzero(token, sizeof token);
 	sodium_memzero(sealed, sizeof sealed);
-	xmlFree(payload);
 	xmlFreeDoc(d);
 	return rc;
 }
@@ -63,44 +106,23 @@ out:
 enum db_result invite_enqueue_reset(struct db *db, const struct conf *conf,
 				    const struct db_tenant *t, unsigned user_id, const char *email)
 {
-	unsigned char raw[AUTH_TOKEN_BYTES], hash[32], sealed[AUTH_COOKIE_LEN + AUTH_SEAL_OVERHEAD];
-	char token[AUTH_COOKIE_LEN + 1], buf[700], subject[1001];
+	unsigned char sealed[AUTH_COOKIE_LEN + AUTH_SEAL_OVERHEAD];
+	char subject[1001], minutes[16];
 	xmlDocPtr d = NULL;
-	xmlChar *payload = NULL;
-	int plen = 0;
-	enum db_result rc = DB_ERR;
-	xmlNodePtr m;
+	enum db_result rc;
 
-	auth_token_new(raw, token);
-	auth_token_hash(raw, hash);
-	if (auth_seal((const unsigned char *)token, AUTH_COOKIE_LEN, sealed, sizeof sealed) != 0)
-		goto out;
-	if ((rc = db_token_new(db, t->id, user_id, "reset_password", hash,
-			       conf->mail.reset_valid_minutes)) != DB_OK)
+	if ((rc = link_token(db, t, user_id, "reset_password", conf->mail.reset_valid_minutes,
+			     sealed)) != DB_OK)
 		goto out;
 	rc = DB_ERR;
-	if ((d = xml_doc("mail")) == NULL)
+	if ((d = mail_doc(conf, t, "reset", email, "reset")) == NULL)
 		goto out;
-	m = xmlDocGetRootElement(d);
-	xml_attr(m, "kind", "reset");
-	xml_text_el(m, "tenant-name", t->company);
-	xml_text_el(m, "login", email);
-	snprintf(buf, sizeof buf, "%s/portal/%s/", conf->web.base_url, t->slug);
-	xml_text_el(m, "direct-link", buf);
-	snprintf(buf, sizeof buf, "%s/portal/%s/reset?token=", conf->web.base_url, t->slug);
-	xml_text_el(m, "link-base", buf);
-	snprintf(buf, sizeof buf, "%u", conf->mail.reset_valid_minutes);
-	xml_text_el(m, "valid-minutes", buf);
-	if (xml_serialise(d, &payload, &plen) != 0)
-		goto out;
+	snprintf(minutes, sizeof minutes, "%u", conf->mail.reset_valid_minutes);
+	xml_text_el(xmlDocGetRootElement(d), "valid-minutes", minutes);
 	snprintf(subject, sizeof subject, "Reset your %s client portal password", t->company);
-	rc = db_outbox_enqueue(db, t->id, "reset", email, subject, (const char *)payload, sealed,
-			       sizeof sealed, NULL);
+	rc = enqueue(db, t, d, "reset", email, subject, sealed, sizeof sealed, NULL);
 out:
-	sodium_memzero(raw, sizeof raw);
-	sodium_memzero(token, sizeof token);
 	sodium_memzero(sealed, sizeof sealed);
-	xmlFree(payload);
 	xmlFreeDoc(d);
 	return rc;
 }
@@ -110,31 +132,18 @@ enum db_result invite_enqueue_lockout(struct db *db, const struct conf *conf,
 				      long long minutes)
 {
 	char buf[700], subject[1001];
-	xmlDocPtr d = NULL;
-	xmlChar *payload = NULL;
-	int plen = 0;
+	xmlDocPtr d = mail_doc(conf, t, "lockout", email, NULL);
 	enum db_result rc = DB_ERR;
-	xmlNodePtr m;
 
-	if ((d = xml_doc("mail")) == NULL)
-		goto out;
-	m = xmlDocGetRootElement(d);
-	xml_attr(m, "kind", "lockout");
-	xml_text_el(m, "tenant-name", t->company);
-	xml_text_el(m, "login", email);
-	snprintf(buf, sizeof buf, "%s/portal/%s/", conf->web.base_url, t->slug);
-	xml_text_el(m, "direct-link", buf);
-	snprintf(buf, sizeof buf, "%s/portal/%s/forgot", conf->web.base_url, t->slug);
-	xml_text_el(m, "forgot-link", buf);
-	snprintf(buf, sizeof buf, "%lld", minutes < 1 ? 1 : minutes);
-	xml_text_el(m, "minutes", buf);
-	if (xml_serialise(d, &payload, &plen) != 0)
-		goto out;
-	snprintf(subject, sizeof subject, "Sign-in to the %s client portal paused", t->company);
-	rc = db_outbox_enqueue(db, t->id, "lockout", email, subject, (const char *)payload, NULL, 0,
-			       NULL);
-out:
-	xmlFree(payload);
+	if (d != NULL) {
+		snprintf(buf, sizeof buf, "%s/portal/%s/forgot", conf->web.base_url, t->slug);
+		xml_text_el(xmlDocGetRootElement(d), "forgot-link", buf);
+		snprintf(buf, sizeof buf, "%lld", minutes < 1 ? 1 : minutes);
+		xml_text_el(xmlDocGetRootElement(d), "minutes", buf);
+		snprintf(subject, sizeof subject, "Sign-in to the %s client portal paused",
+			 t->company);
+		rc = enqueue(db, t, d, "lockout", email, subject, NULL, 0, NULL);
+	}
 	xmlFreeDoc(d);
 	return rc;
 }

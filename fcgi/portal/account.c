@@ -83,11 +83,8 @@ static enum page_result password_post(struct http *h)
 		return http_field_error(h, F_CONFIRM, "The two passwords differ.");
 	/* The current password is guessed here as at sign-in: same throttle. */
 	auth_portal_account(h->psess.user_id, h->tenant.id, "", key, sizeof key);
-	if ((arc = auth_throttle_reserve(h->db, key, h->addr, &retry)) == AUTH_LOCKED) {
-		h->retry_after = retry;
-		http_notice(h, "error", "Too many wrong passwords. Try again later.");
-		return PAGE_THROTTLED;
-	}
+	if ((arc = auth_throttle_reserve(h->db, key, h->addr, &retry)) == AUTH_LOCKED)
+		return http_throttled(h, "Too many wrong passwords", retry);
 	if (arc != AUTH_OK)
 		return PAGE_UNAVAILABLE;
 	if ((rc = db_portal_auth_locked(h->db, h->tenant.id, h->psess.user_id, &a)) != DB_OK) {

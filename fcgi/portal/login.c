@@ -27,6 +27,12 @@ static const struct val_field form[] = {
 	[F_PASSWORD] = {"password", val_secret, 1024, VAL_REQUIRED | VAL_SECRET, "Password"},
 };
 
+/* Where a session of this stage goes next. */
+static const char *stage_page(const char *stage)
+{
+	return strcmp(stage, "full") == 0 ? "home" : strcmp(stage, "mfa") == 0 ? "mfa" : "mfa/enrol";
+}
+
 static enum page_result login_get(struct http *h, xmlNodePtr root)
 {
 	char csrf[AUTH_CSRF_LEN + 1], path[128];
@@ -34,10 +40,7 @@ static enum page_result login_get(struct http *h, xmlNodePtr root)
 
 	if (h->method == HTTP_GET && h->portal_in) {
 		/* Already past the password: straight on. */
-		const char *to = strcmp(h->psess.stage, "full") == 0	 ? "home"
-				 : strcmp(h->psess.stage, "mfa") == 0 ? "mfa"
-								      : "mfa/enrol";
-		portal_url(h, to, path, sizeof path);
+		portal_url(h, stage_page(h->psess.stage), path, sizeof path);
 		return http_redirect(h, path);
 	}
 	http_portal_path(h, path, sizeof path);
@@ -110,14 +113,8 @@ static enum page_result login_post(struct http *h)
 
 	arc = auth_throttle_reserve_ex(h->db, key, h->addr, &retry, &lock);
 	if (arc == AUTH_LOCKED) {
-		char msg[160];
-		long long min = (retry + 59) / 60;
-		snprintf(msg, sizeof msg, "Too many sign-in attempts. Try again in %lld minute%s.",
-			 min, min == 1 ? "" : "s");
-		http_notice(h, "error", msg);
-		h->retry_after = retry;
 		sodium_memzero(u.hash, sizeof u.hash);
-		return PAGE_THROTTLED;
+		return http_throttled(h, "Too many sign-in attempts", retry);
 	}
 	if (arc != AUTH_OK) {
 		sodium_memzero(u.hash, sizeof u.hash);
@@ -157,11 +154,7 @@ static enum page_result login_post(struct http *h)
 	stage = u.mfa_enabled ? "mfa" : u.mfa_required ? "enrol" : "full";
 	if ((drc = portal_session_start(h, u.id, u.customer_id, stage)) != DB_OK)
 		return http_db_fail(drc);
-	portal_url(h,
-		   strcmp(stage, "full") == 0  ? "home"
-		   : strcmp(stage, "mfa") == 0 ? "mfa"
-					       : "mfa/enrol",
-		   where, sizeof where);
+	portal_url(h, stage_page(stage), where, sizeof where);
 	return http_redirect(h, where);
 }
 

@@ -76,15 +76,8 @@ static enum page_result mfa_post(struct http *h)
 	if (strcmp(h->psess.stage, "mfa") != 0)
 		return elsewhere(h);
 	snprintf(key, sizeof key, "mfa:%u", h->psess.user_id);
-	if ((arc = auth_throttle_reserve(h->db, key, h->addr, &retry)) == AUTH_LOCKED) {
-		char msg[160];
-		long long min = (retry + 59) / 60;
-		snprintf(msg, sizeof msg, "Too many wrong codes. Try again in %lld minute%s.", min,
-			 min == 1 ? "" : "s");
-		http_notice(h, "error", msg);
-		h->retry_after = retry;
-		return PAGE_THROTTLED;
-	}
+	if ((arc = auth_throttle_reserve(h->db, key, h->addr, &retry)) == AUTH_LOCKED)
+		return http_throttled(h, "Too many wrong codes", retry);
 	if (arc != AUTH_OK)
 		return PAGE_UNAVAILABLE;
 	if ((rc = db_begin(h->db)) != DB_OK) {

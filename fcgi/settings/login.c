@@ -75,15 +75,8 @@ static enum page_result login_post(struct http *h)
 
 	arc = auth_throttle_reserve(h->db, key, h->addr, &retry);
 	if (arc == AUTH_LOCKED) {
-		char msg[160];
-		long long min = (retry + 59) / 60;
-		snprintf(msg, sizeof msg,
-			 "Too many sign-in attempts. Try again in %lld minute%s.", min,
-			 min == 1 ? "" : "s");
-		http_notice(h, "error", msg);
-		h->retry_after = retry;
 		sodium_memzero(u.hash, sizeof u.hash);
-		return PAGE_THROTTLED;
+		return http_throttled(h, "Too many sign-in attempts", retry);
 	}
 	if (arc != AUTH_OK) {
 		sodium_memzero(u.hash, sizeof u.hash);

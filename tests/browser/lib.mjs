@@ -1,6 +1,19 @@
 // Shared by the browser tests: TAP output, a watchdog, the run wrapper and
 // two page helpers.  A test sets ctx.step before each step (named in a
 // failure) and ctx.browser once launched (closed however the test ends).
+import { chromium } from 'playwright-core';
+
+// Debian's Chromium, headless, as every browser test runs it.
+export async function launchChromium() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--disable-quic'],
+    timeout: 20000,
+  });
+}
+
 export const ctx = { n: 0, failed: 0, finished: false, step: 'start', browser: null };
 
 export function ok(cond, desc, diag) {

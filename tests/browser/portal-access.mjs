@@ -14,8 +14,7 @@
 // Each run adds (and deletes again) its own user, browser-<timestamp>@coolair.example.com,
 // and puts the portal switch back as it found it, so it can run any number
 // of times on one stack.
-import { chromium } from 'playwright-core';
-import { ctx, ok, note, must, run, navigateBy, text, watchPage } from './lib.mjs';
+import { ctx, ok, note, must, run, navigateBy, text, watchPage, launchChromium } from './lib.mjs';
 import { MAILDIR, MAIL_WAIT_MS, mailsTo, waitForMail } from './mail.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -74,13 +73,7 @@ async function main() {
   note(`user ${USER_EMAIL}`);
 
   ctx.step = 'launch Chromium';
-  ctx.browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--disable-quic'],
-    timeout: 20000,
-  });
+  ctx.browser = await launchChromium();
   note(`Chromium ${ctx.browser.version()}, stack ${BASE}`);
   const context = await ctx.browser.newContext({ viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(10000);

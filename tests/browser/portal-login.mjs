@@ -15,8 +15,7 @@
 // Each run adds its own portal user (login-<stamp>@theloop.example.com, with
 // the password of the demo's client@demo.test), sets the demo tenant's
 // portal switch and frame origins it needs, and puts them back at the end.
-import { chromium } from 'playwright-core';
-import { ctx, ok, note, must, run, navigateBy, text, watchPage } from './lib.mjs';
+import { ctx, ok, note, must, run, navigateBy, text, watchPage, launchChromium } from './lib.mjs';
 import { MAILDIR, MAIL_WAIT_MS, mailsTo, waitForMail } from './mail.mjs';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -84,13 +83,7 @@ async function main() {
 
 async function flows() {
   ctx.step = 'launch Chromium';
-  ctx.browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--disable-quic'],
-    timeout: 20000,
-  });
+  ctx.browser = await launchChromium();
   note(`Chromium ${ctx.browser.version()}, stack ${BASE}, tenant website ${SITE}`);
   const watched = { consoleErrors: [], badResponses: [], expected: [] };
 

@@ -9,8 +9,7 @@
 // The test leaves the tenant's portal settings as it found them (switch and
 // frame origins), so it can run any number of times on one stack; its
 // assertions do not depend on the starting state either.
-import { chromium } from 'playwright-core';
-import { ctx, ok, note, must, run, navigateBy, text, watchPage } from './lib.mjs';
+import { ctx, ok, note, must, run, navigateBy, text, watchPage, launchChromium } from './lib.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -80,13 +79,7 @@ async function main() {
   fs.mkdirSync(path.dirname(SHOT), { recursive: true });
 
   ctx.step = 'launch Chromium';
-  ctx.browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--disable-quic'],
-    timeout: 20000,
-  });
+  ctx.browser = await launchChromium();
   note(`Chromium ${ctx.browser.version()}, stack ${BASE}`);
   const context = await ctx.browser.newContext({ viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(10000);
