@@ -409,6 +409,67 @@ out:
 		diag("could not remove %s: %s", tmpdir, strerror(errno));
 }
 
+/* The HTML5 serialiser (render.c): void elements, raw text, escaping,
+ * foreign (SVG) elements, the doctype, and method="text" left to libxslt. */
+static void test_html_output(void)
+{
+	static const char *const names[] = {"ser-html", "ser-text", NULL};
+	char x[4096];
+	xmlDocPtr d = xmlReadMemory("<page a=\"x&amp;y &quot;q&quot; &lt;t&gt;\">1 &lt; 2 &amp; 3 &gt; 0 \xc3\xa9</page>", 77, NULL, NULL, 0);
+	int rc;
+	char *h;
+
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/gh-test-render-ser-%d", (int)getpid());
+	if (!ok(mkdir(tmpdir, 0700) == 0 && d != NULL, "scratch dir and document"))
+		return;
+	snprintf(x, sizeof x,
+		 "<xsl:stylesheet version=\"1.0\" xmlns:xsl=\"http://www.w3.org/1999/XSL/Transform\">"
+		 "<xsl:output method=\"html\" doctype-system=\"about:legacy-compat\"/>"
+		 "<xsl:template match=\"/page\"><html><head><meta charset=\"UTF-8\"/>"
+		 "<script src=\"/a.js\" defer=\"defer\"></script><style>a &gt; b {}</style></head>"
+		 "<body><p title=\"{@a}\"><xsl:value-of select=\".\"/></p><br/><input name=\"n\" value=\"{@a}\"/>"
+		 "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"><path d=\"M0 0h1\"/></svg>"
+		 "<textarea></textarea></body></html></xsl:template></xsl:stylesheet>");
+	put("ser-html.xsl", x);
+	snprintf(x, sizeof x,
+		 "<xsl:stylesheet version=\"1.0\" xmlns:xsl=\"http://www.w3.org/1999/XSL/Transform\">"
+		 "<xsl:output method=\"text\"/><xsl:template match=\"/page\">a &amp; <xsl:value-of select=\".\"/></xsl:template>"
+		 "</xsl:stylesheet>");
+	put("ser-text.xsl", x);
+	if (ok(render_init(tmpdir, names) == 0, "render_init on the serialiser's stylesheets")) {
+		h = render("ser-html", d, &rc);
+		ok(rc == 0 && h != NULL && strncmp(h, "<!DOCTYPE html>\n<html><head>", 28) == 0,
+		   "a doctype, then the document");
+		ok(h && strstr(h, "<meta charset=\"UTF-8\"><script src=\"/a.js\" defer=\"defer\"></script>"),
+		   "void elements have no end tag; script keeps its end tag");
+		ok(h && strstr(h, "<style>a > b {}</style>"), "style is raw text");
+		ok(h && strstr(h, "<p title=\"x&amp;y &quot;q&quot; &lt;t&gt;\">1 &lt; 2 &amp; 3 &gt; 0 \xc3\xa9</p>"),
+		   "attributes escape & < > \", text escapes & < >, UTF-8 stays as it is");
+		ok(h && strstr(h, "<br><input name=\"n\" value=\"x&amp;y &quot;q&quot; &lt;t&gt;\">"), "br and input are void");
+		ok(h && strstr(h, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"><path d=\"M0 0h1\"></path></svg>"),
+		   "SVG keeps its namespace and its case");
+		ok(h && strstr(h, "<textarea></textarea></body></html>"), "an empty textarea is closed");
+		htmlDocPtr back = h ? htmlReadMemory(h, (int)strlen(h), "ser.html", "UTF-8",
+						     HTML_PARSE_NONET | HTML_PARSE_NOERROR |
+							     HTML_PARSE_NOWARNING)
+				    : NULL;
+		xmlNodePtr root = back ? xmlDocGetRootElement(back) : NULL;
+		ok(root && count_els(root, "input") == 1 && count_els(root, "script") == 1 &&
+			   attr_is(find_input(root, "n"), "value", "x&y \"q\" <t>"),
+		   "libxml2's HTML parser reads it back: the values as they were");
+		xmlFreeDoc(back);
+		free(h);
+		h = render("ser-text", d, &rc);
+		ok(rc == 0 && h && strcmp(h, "a & 1 < 2 & 3 > 0 \xc3\xa9") == 0, "method text: plain, unescaped");
+		free(h);
+	}
+	render_free();
+	xmlFreeDoc(d);
+	rm("ser-html.xsl");
+	rm("ser-text.xsl");
+	rmdir(tmpdir);
+}
+
 int main(void)
 {
 	static const char *const names[] = {"error", "login", "home", "portal-access-settings", "portal-access", "portal-user-edit", "portal-user-delete", "customers", "customer-edit", NULL};
@@ -422,6 +483,7 @@ int main(void)
 		test_threads();
 	}
 	render_free();
+	test_html_output();
 	test_security();
 	xmlCleanupParser();
 	return done_testing();
