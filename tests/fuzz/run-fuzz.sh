@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds tests/fuzz/fuzz_req.c with clang's libFuzzer, ASan and UBSan, runs it
-# for N seconds (argument 1, default 20) on a scratch copy of the seed corpus
-# (tests/fuzz/corpus stays as committed), and prints TAP.
+# Builds a fuzz target with clang's libFuzzer, ASan and UBSan, runs it for N
+# seconds (argument 1, default 20) on a scratch copy of its seed corpus (the
+# committed one stays as it is), and prints TAP.  Argument 2 names the target:
+#   fuzz_req  (default) tests/fuzz/fuzz_req.c + fcgi/core/req.c, corpus tests/fuzz/corpus
+#   fuzz_mfa  tests/fuzz/fuzz_mfa.c + fcgi/core/mfa.c, corpus tests/fuzz/corpus-mfa
 # Env: GH_SRCDIR (default: this script's ../..), GH_BUILDDIR (default: $PWD,
 # where config.h is), GH_FUZZ_CC (default: clang).
 # A crash leaves its input in $GH_BUILDDIR/tests/out/fuzz-crash-*; replay it
@@ -10,12 +12,19 @@ set -u
 SRC=${GH_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${GH_BUILDDIR:-$PWD}
 SECS=${1:-20}
+TARGET=${2:-fuzz_req}
 CC=${GH_FUZZ_CC:-clang}
 OUT=$BUILD/tests/out
-BIN=$OUT/fuzz_req
-CORPUS=$OUT/fuzz-corpus
-LOG=$OUT/fuzz_req.log
-BUILDLOG=$OUT/fuzz_req-build.log
+BIN=$OUT/$TARGET
+CORPUS=$OUT/$TARGET-corpus
+LOG=$OUT/$TARGET.log
+BUILDLOG=$OUT/$TARGET-build.log
+case $TARGET in
+fuzz_req) UNITS="$SRC/fcgi/core/req.c" LIBS="" SEEDS=$SRC/tests/fuzz/corpus ;;
+fuzz_mfa) UNITS="$SRC/fcgi/core/mfa.c" SEEDS=$SRC/tests/fuzz/corpus-mfa
+	LIBS="$(pkg-config --cflags --libs liboath libqrencode libsodium 2>/dev/null)" ;;
+*) echo "1..1"; echo "not ok 1 - unknown fuzz target '$TARGET'"; exit 1 ;;
+esac
 
 echo "1..1"
 
@@ -39,25 +48,27 @@ command -v "$CC" >/dev/null 2>&1 || not_ok "$CC not found (install clang for the
 
 # The fuzzer runtime ships with clang (libclang_rt.fuzzer); a failed link
 # here usually means it is missing.  UBSan must abort, not just print.
+# shellcheck disable=SC2086 # UNITS and LIBS are word lists
 if ! "$CC" -g -O1 -std=c11 -D_GNU_SOURCE \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-I"$SRC/fcgi/core" -I"$BUILD" -I"$SRC" \
-	-o "$BIN" "$SRC/tests/fuzz/fuzz_req.c" "$SRC/fcgi/core/req.c" >"$BUILDLOG" 2>&1; then
-	not_ok "cannot build fuzz_req with $CC -fsanitize=fuzzer,address,undefined" "$BUILDLOG"
+	-o "$BIN" "$SRC/tests/fuzz/$TARGET.c" $UNITS $LIBS >"$BUILDLOG" 2>&1; then
+	not_ok "cannot build $TARGET with $CC -fsanitize=fuzzer,address,undefined" "$BUILDLOG"
 fi
 
 # A scratch corpus: libFuzzer adds what it finds there.
 rm -rf "$CORPUS"
 mkdir -p "$CORPUS" || not_ok "cannot create $CORPUS"
 seeds=0
-for f in "$SRC"/tests/fuzz/corpus/*; do
+for f in "$SEEDS"/*; do
 	[ -f "$f" ] || continue
 	cp "$f" "$CORPUS/" && chmod u+w "$CORPUS/$(basename "$f")" && seeds=$((seeds + 1))
 done
-[ "$seeds" -gt 0 ] || not_ok "no seed files in $SRC/tests/fuzz/corpus"
+[ "$seeds" -gt 0 ] || not_ok "no seed files in $SEEDS"
 
 # Tokens that matter to the parsers.
-cat >"$OUT/fuzz_req.dict" <<'EOF'
+DICT=$OUT/$TARGET.dict
+cat >"$DICT" <<'EOF'
 "&"
 "="
 ";"
@@ -90,13 +101,15 @@ cat >"$OUT/fuzz_req.dict" <<'EOF'
 "\x0a"
 EOF
 
+# The MFA target's inputs are codes: digits, spaces, dashes, letters.
+[ "$TARGET" = fuzz_mfa ] && printf '"0"\n"9"\n" "\n"-"\n"A"\n"z"\n"\\xd9\\xa1"\n' >"$DICT"
 rm -f "$OUT"/fuzz-crash-* "$OUT"/fuzz-leak-* "$OUT"/fuzz-timeout-* "$OUT"/fuzz-oom-*
 # The outer timeout is a safety net only; libFuzzer stops itself.
 TO=
 command -v timeout >/dev/null 2>&1 && TO="timeout -k 10 $((SECS + 120))"
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
 	$TO "$BIN" -max_len=4096 -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 \
-	-print_final_stats=1 -dict="$OUT/fuzz_req.dict" -artifact_prefix="$OUT/fuzz-" \
+	-print_final_stats=1 -dict="$DICT" -artifact_prefix="$OUT/fuzz-" \
 	"$CORPUS" >"$LOG" 2>&1
 rc=$?
 
@@ -113,6 +126,6 @@ if [ -z "$execs" ] || [ "$execs" -eq 0 ]; then
 	not_ok "libFuzzer ran but reported no executions" "$LOG"
 fi
 done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$LOG" | tail -n 1)
-echo "ok 1 - libFuzzer ran $SECS s, $execs execs, no crash"
+echo "ok 1 - libFuzzer ran $TARGET $SECS s, $execs execs, no crash"
 echo "# $seeds seeds, corpus now $(find "$CORPUS" -type f | wc -l) inputs${done_line:+; ${done_line#\#}}"
 exit 0
