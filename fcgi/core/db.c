@@ -96,6 +96,28 @@ enum q {
 	Q_CUST_BY_TOKEN,
 	Q_THROTTLE_PEEK,
 	Q_PU_MFA_STATE,
+	Q_OU_COUNT,
+	Q_OU_PAGE_EMAIL_ASC,
+	Q_OU_PAGE_EMAIL_DESC,
+	Q_OU_PAGE_FIRST_ASC,
+	Q_OU_PAGE_FIRST_DESC,
+	Q_OU_PAGE_LAST_ASC,
+	Q_OU_PAGE_LAST_DESC,
+	Q_OU_PAGE_ROLE_ASC,
+	Q_OU_PAGE_ROLE_DESC,
+	Q_OU_PAGE_STATUS_ASC,
+	Q_OU_PAGE_STATUS_DESC,
+	Q_OU_GET,
+	Q_OU_INSERT_FULL,
+	Q_OU_UPDATE,
+	Q_OU_SET_PASSWORD,
+	Q_OU_SET_ROLE,
+	Q_OU_PERMS,
+	Q_OU_DELETE,
+	Q_OU_SET_ACTIVE_T,
+	Q_OU_SUPERS_LOCKED,
+	Q_TOMBSTONE_ADD,
+	Q_TOMBSTONE_HAS,
 	Q_SCHEMA_VERSION_CREATE,
 	Q_SCHEMA_VERSION_HAS,
 	Q_SCHEMA_VERSION_ADD,
@@ -125,6 +147,17 @@ enum q {
 #define PU_PAGE(inner, outer)                                                              \
 	"SELECT " PU_COLS " FROM portal_users pu JOIN (SELECT p.id FROM portal_users p "  \
 	"WHERE p.tenant_id = ? " PU_FILTER inner " LIMIT ? OFFSET ?) k ON k.id = pu.id " outer
+
+#define OU_COLS                                                                            \
+	"u.id, u.email, u.first_name, u.last_name, u.role, u.phone, u.active, "            \
+	"COALESCE((SELECT p.level FROM office_user_perms p WHERE p.user_id = u.id AND "    \
+	"p.module = 'settings'), 0)"
+/* The login, or the full name ("Ada Admin" finds Ada Admin). */
+#define OU_FILTER                                                                          \
+	"AND (? = '' OR u.email LIKE ? OR CONCAT(u.first_name, ' ', u.last_name) LIKE ?) "
+#define OU_PAGE(order)                                                                     \
+	"SELECT " OU_COLS " FROM office_users u WHERE u.tenant_id = ? " OU_FILTER "ORDER BY " \
+	order " LIMIT ? OFFSET ?"
 
 static const char *const sql[Q__COUNT] = {
 	[Q_TENANT_BY_SLUG] = "SELECT " TENANT_COLS " FROM tenants WHERE slug = ?",
@@ -338,6 +371,43 @@ static const char *const sql[Q__COUNT] = {
 	[Q_THROTTLE_PEEK] =
 		"SELECT attempts, GREATEST(0, TIMESTAMPDIFF(SECOND, NOW(6), "
 		"COALESCE(locked_until, NOW(6)))) FROM login_throttle WHERE key_hash = ?",
+	[Q_OU_COUNT] = "SELECT COUNT(*) FROM office_users u WHERE u.tenant_id = ? " OU_FILTER,
+	[Q_OU_PAGE_EMAIL_ASC] = OU_PAGE("u.email ASC"),
+	[Q_OU_PAGE_EMAIL_DESC] = OU_PAGE("u.email DESC"),
+	[Q_OU_PAGE_FIRST_ASC] = OU_PAGE("u.first_name ASC, u.last_name ASC, u.email ASC"),
+	[Q_OU_PAGE_FIRST_DESC] = OU_PAGE("u.first_name DESC, u.last_name DESC, u.email DESC"),
+	[Q_OU_PAGE_LAST_ASC] = OU_PAGE("u.last_name ASC, u.first_name ASC, u.email ASC"),
+	[Q_OU_PAGE_LAST_DESC] = OU_PAGE("u.last_name DESC, u.first_name DESC, u.email DESC"),
+	[Q_OU_PAGE_ROLE_ASC] = OU_PAGE("u.role ASC, u.email ASC"),
+	[Q_OU_PAGE_ROLE_DESC] = OU_PAGE("u.role DESC, u.email DESC"),
+	[Q_OU_PAGE_STATUS_ASC] = OU_PAGE("u.active DESC, u.email ASC"),
+	[Q_OU_PAGE_STATUS_DESC] = OU_PAGE("u.active ASC, u.email DESC"),
+	[Q_OU_GET] = "SELECT " OU_COLS ", u.mobile_provider, u.street, u.city, u.state, u.zip, "
+		     "u.country, u.default_screen FROM office_users u WHERE u.id = ? AND "
+		     "u.tenant_id = ?",
+	[Q_OU_INSERT_FULL] =
+		"INSERT INTO office_users (tenant_id, email, password_hash, role, first_name, "
+		"last_name, phone, mobile_provider, street, city, state, zip, country, "
+		"default_screen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[Q_OU_UPDATE] = "UPDATE office_users SET email = ?, role = ?, first_name = ?, last_name = ?, "
+			"phone = ?, mobile_provider = ?, street = ?, city = ?, state = ?, zip = ?, "
+			"country = ?, default_screen = ? WHERE id = ? AND tenant_id = ?",
+	[Q_OU_SET_PASSWORD] =
+		"UPDATE office_users SET password_hash = ? WHERE id = ? AND tenant_id = ?",
+	[Q_OU_SET_ROLE] = "UPDATE office_users SET role = ? WHERE id = ? AND tenant_id = ?",
+	[Q_OU_PERMS] = "SELECT module, level FROM office_user_perms WHERE user_id = ?",
+	[Q_OU_DELETE] = "DELETE FROM office_users WHERE id = ? AND tenant_id = ?",
+	[Q_OU_SET_ACTIVE_T] =
+		"UPDATE office_users SET active = ? WHERE id = ? AND tenant_id = ?",
+	/* Locks the tenant's active Super Admins' rows: two requests that
+	 * would each remove "another" Super Admin cannot both pass. */
+	[Q_OU_SUPERS_LOCKED] =
+		"SELECT u.id FROM office_users u JOIN office_user_perms p ON p.user_id = u.id "
+		"AND p.module = 'settings' AND p.level = 3 WHERE u.tenant_id = ? AND u.active = 1 "
+		"ORDER BY u.id FOR UPDATE",
+	[Q_TOMBSTONE_ADD] = "INSERT INTO office_login_tombstones (email, tenant_id) VALUES (?, ?) "
+			    "ON DUPLICATE KEY UPDATE deleted_at = NOW(6)",
+	[Q_TOMBSTONE_HAS] = "SELECT COUNT(*) FROM office_login_tombstones WHERE email = ?",
 	[Q_SCHEMA_VERSION_CREATE] =
 		"CREATE TABLE IF NOT EXISTS schema_version (version INT UNSIGNED NOT NULL "
 		"PRIMARY KEY, name VARCHAR(200) NOT NULL, applied_at DATETIME(6) NOT NULL "
@@ -1872,6 +1942,279 @@ enum db_result db_throttle_peek(struct db *db, const unsigned char key[32], stru
 	b_int(&o[1], &t->locked_secs);
 	enum db_result rc = run(db, Q_THROTTLE_PEEK, in, o, NULL, NULL, NULL, NULL, NULL);
 	t->attempts = (unsigned)attempts;
+	return rc;
+}
+
+/* ---- office users (the settings pages) ---- */
+
+struct ou_row {
+	struct db_office_user u;
+	unsigned long l[12];
+	long long active, settings;
+	db_office_user_fn fn;
+	void *ctx;
+	MYSQL_BIND out[15];
+};
+
+static void ou_bind(struct ou_row *r, int full)
+{
+	struct db_office_user *u = &r->u;
+	b_uint(&r->out[0], &u->id);
+	b_out(&r->out[1], u->email, sizeof u->email, &r->l[0]);
+	b_out(&r->out[2], u->first, sizeof u->first, &r->l[1]);
+	b_out(&r->out[3], u->last, sizeof u->last, &r->l[2]);
+	b_out(&r->out[4], u->role, sizeof u->role, &r->l[3]);
+	b_out(&r->out[5], u->phone, sizeof u->phone, &r->l[4]);
+	b_int(&r->out[6], &r->active);
+	b_int(&r->out[7], &r->settings);
+	if (!full)
+		return;
+	b_out(&r->out[8], u->mobile_provider, sizeof u->mobile_provider, &r->l[5]);
+	b_out(&r->out[9], u->street, sizeof u->street, &r->l[6]);
+	b_out(&r->out[10], u->city, sizeof u->city, &r->l[7]);
+	b_out(&r->out[11], u->state, sizeof u->state, &r->l[8]);
+	b_out(&r->out[12], u->zip, sizeof u->zip, &r->l[9]);
+	b_out(&r->out[13], u->country, sizeof u->country, &r->l[10]);
+	b_out(&r->out[14], u->default_screen, sizeof u->default_screen, &r->l[11]);
+}
+
+static int ou_fix(void *ctx)
+{
+	struct ou_row *r = ctx;
+	struct db_office_user *u = &r->u;
+	char *const bufs[] = {u->email, u->first, u->last, u->role, u->phone, u->mobile_provider,
+			      u->street, u->city, u->state, u->zip, u->country, u->default_screen};
+	const size_t sizes[] = {sizeof u->email, sizeof u->first, sizeof u->last, sizeof u->role,
+				sizeof u->phone, sizeof u->mobile_provider, sizeof u->street,
+				sizeof u->city, sizeof u->state, sizeof u->zip, sizeof u->country,
+				sizeof u->default_screen};
+	for (size_t i = 0; i < 12; i++)
+		fix_str(bufs[i], sizes[i], r->l[i]);
+	u->active = r->active != 0;
+	u->settings = (int)r->settings;
+	return r->fn ? r->fn(r->ctx, u) : 0;
+}
+
+enum db_result db_office_users_count(struct db *db, unsigned tenant_id, const struct list_view *lv,
+				     unsigned long long *total)
+{
+	return count_rows(db, Q_OU_COUNT, tenant_id, lv, total);
+}
+
+enum db_result db_office_users_page(struct db *db, unsigned tenant_id, const struct list_view *lv,
+				    db_office_user_fn fn, void *ctx)
+{
+	static const enum q by[5][2] = {
+		{Q_OU_PAGE_EMAIL_ASC, Q_OU_PAGE_EMAIL_DESC}, {Q_OU_PAGE_FIRST_ASC, Q_OU_PAGE_FIRST_DESC},
+		{Q_OU_PAGE_LAST_ASC, Q_OU_PAGE_LAST_DESC},   {Q_OU_PAGE_ROLE_ASC, Q_OU_PAGE_ROLE_DESC},
+		{Q_OU_PAGE_STATUS_ASC, Q_OU_PAGE_STATUS_DESC}};
+	struct list_args a;
+	struct ou_row r;
+
+	if (lv->sort > 4)
+		return DB_ERR;
+	memset(&r, 0, sizeof r);
+	ou_bind(&r, 0);
+	r.fn = fn;
+	r.ctx = ctx;
+	list_bind(&a, tenant_id, lv);
+	return run(db, by[lv->sort][lv->desc != 0], a.in, r.out, ou_fix, &r, NULL, NULL, NULL);
+}
+
+enum db_result db_office_user_get(struct db *db, unsigned tenant_id, unsigned id,
+				  struct db_office_user *out)
+{
+	MYSQL_BIND in[2];
+	struct ou_row r;
+	size_t rows = 0;
+	enum db_result rc;
+
+	memset(&r, 0, sizeof r);
+	ou_bind(&r, 1);
+	b_uint(&in[0], &id);
+	b_uint(&in[1], &tenant_id);
+	if ((rc = run(db, Q_OU_GET, in, r.out, ou_fix, &r, &rows, NULL, NULL)) != DB_OK)
+		return rc;
+	if (rows != 1)
+		return DB_NOTFOUND;
+	*out = r.u;
+	return DB_OK;
+}
+
+/* The twelve text columns of an office user, in statement order. */
+static void ou_texts(MYSQL_BIND *in, unsigned long *l, const struct db_office_user *u)
+{
+	b_str(&in[0], u->email, &l[0]);
+	b_str(&in[1], u->role, &l[1]);
+	b_str(&in[2], u->first, &l[2]);
+	b_str(&in[3], u->last, &l[3]);
+	b_str(&in[4], u->phone, &l[4]);
+	b_str(&in[5], u->mobile_provider, &l[5]);
+	b_str(&in[6], u->street, &l[6]);
+	b_str(&in[7], u->city, &l[7]);
+	b_str(&in[8], u->state, &l[8]);
+	b_str(&in[9], u->zip, &l[9]);
+	b_str(&in[10], u->country, &l[10]);
+	b_str(&in[11], u->default_screen, &l[11]);
+}
+
+enum db_result db_office_user_add(struct db *db, unsigned tenant_id, const struct db_office_user *u,
+				  const char *hash, unsigned *id)
+{
+	MYSQL_BIND in[14], t[12];
+	unsigned long l[12], hl;
+	unsigned long long iid = 0;
+	enum db_result rc;
+
+	ou_texts(t, l, u);
+	b_uint(&in[0], &tenant_id);
+	in[1] = t[0];				/* email */
+	b_str(&in[2], hash, &hl);
+	in[3] = t[1];				/* role */
+	memcpy(&in[4], &t[2], 10 * sizeof t[0]); /* first .. default_screen */
+	rc = run(db, Q_OU_INSERT_FULL, in, NULL, NULL, NULL, NULL, NULL, &iid);
+	if (rc == DB_OK && id)
+		*id = (unsigned)iid;
+	return rc;
+}
+
+enum db_result db_office_user_update(struct db *db, unsigned tenant_id,
+				     const struct db_office_user *u)
+{
+	MYSQL_BIND in[14];
+	unsigned long l[12];
+	unsigned id = u->id;
+
+	ou_texts(in, l, u);
+	b_uint(&in[12], &id);
+	b_uint(&in[13], &tenant_id);
+	return run(db, Q_OU_UPDATE, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_office_user_set_password(struct db *db, unsigned tenant_id, unsigned id,
+					   const char *hash)
+{
+	MYSQL_BIND in[3];
+	unsigned long l;
+
+	b_str(&in[0], hash, &l);
+	b_uint(&in[1], &id);
+	b_uint(&in[2], &tenant_id);
+	return run(db, Q_OU_SET_PASSWORD, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+struct perm_ctx {
+	char module[33];
+	unsigned long l;
+	long long level;
+	int *levels;
+	const char *const *keys;
+	size_t n;
+	MYSQL_BIND out[2];
+};
+
+static int perm_fix(void *p)
+{
+	struct perm_ctx *c = p;
+	fix_str(c->module, sizeof c->module, c->l);
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->keys[i], c->module) == 0)
+			c->levels[i] = (int)c->level;
+	return 0;
+}
+
+enum db_result db_office_user_perms(struct db *db, unsigned user_id, const char *const *keys,
+				    size_t n, int *levels)
+{
+	MYSQL_BIND in[1];
+	struct perm_ctx c;
+
+	memset(&c, 0, sizeof c);
+	for (size_t i = 0; i < n; i++)
+		levels[i] = 0;
+	c.levels = levels;
+	c.keys = keys;
+	c.n = n;
+	b_out(&c.out[0], c.module, sizeof c.module, &c.l);
+	b_int(&c.out[1], &c.level);
+	b_uint(&in[0], &user_id);
+	return run(db, Q_OU_PERMS, in, c.out, perm_fix, &c, NULL, NULL, NULL);
+}
+
+enum db_result db_office_user_delete(struct db *db, unsigned tenant_id, unsigned id,
+				     const char *email)
+{
+	MYSQL_BIND in[2];
+	unsigned long l;
+	unsigned long long n = 0;
+	enum db_result rc;
+
+	b_str(&in[0], email, &l);
+	b_uint(&in[1], &tenant_id);
+	if ((rc = run(db, Q_TOMBSTONE_ADD, in, NULL, NULL, NULL, NULL, NULL, NULL)) != DB_OK)
+		return rc;
+	b_uint(&in[0], &id);
+	b_uint(&in[1], &tenant_id);
+	if ((rc = run(db, Q_OU_DELETE, in, NULL, NULL, NULL, NULL, &n, NULL)) != DB_OK)
+		return rc;
+	return n == 1 ? DB_OK : DB_NOTFOUND;
+}
+
+enum db_result db_office_user_set_active(struct db *db, unsigned tenant_id, unsigned id, int active)
+{
+	MYSQL_BIND in[3];
+	long long a = active != 0;
+
+	b_int(&in[0], &a);
+	b_uint(&in[1], &id);
+	b_uint(&in[2], &tenant_id);
+	return run(db, Q_OU_SET_ACTIVE_T, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+struct supers_ctx {
+	unsigned id, n;
+	unsigned *ids;
+	size_t max;
+	MYSQL_BIND out[1];
+};
+
+static int supers_fix(void *p)
+{
+	struct supers_ctx *c = p;
+	if (c->n < c->max)
+		c->ids[c->n] = c->id;
+	c->n++;
+	return 0;
+}
+
+enum db_result db_office_supers_locked(struct db *db, unsigned tenant_id, unsigned *ids,
+				       size_t max, unsigned *n)
+{
+	MYSQL_BIND in[1];
+	struct supers_ctx c;
+	enum db_result rc;
+
+	memset(&c, 0, sizeof c);
+	c.ids = ids;
+	c.max = max;
+	b_uint(&c.out[0], &c.id);
+	b_uint(&in[0], &tenant_id);
+	rc = run(db, Q_OU_SUPERS_LOCKED, in, c.out, supers_fix, &c, NULL, NULL, NULL);
+	*n = c.n;
+	return rc;
+}
+
+enum db_result db_office_login_tombstoned(struct db *db, const char *email, int *yes)
+{
+	MYSQL_BIND in[1], o[1];
+	unsigned long l;
+	long long n = 0;
+	enum db_result rc;
+
+	b_str(&in[0], email, &l);
+	b_int(&o[0], &n);
+	rc = run(db, Q_TOMBSTONE_HAS, in, o, NULL, NULL, NULL, NULL, NULL);
+	*yes = n > 0;
 	return rc;
 }
 

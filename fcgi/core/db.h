@@ -95,6 +95,46 @@ enum db_result db_office_set_perm(struct db *db, unsigned user_id, const char *m
 				  int level);
 enum db_result db_office_set_active(struct db *db, unsigned user_id, int active);
 
+/* office users (the settings pages; list order: email, first, last, role,
+ * status) */
+struct db_office_user {
+	unsigned id;
+	char email[255], first[401], last[401], role[16], phone[161];
+	int active, settings; /* settings: enum db_perm */
+	/* db_office_user_get only: */
+	char mobile_provider[129], street[801], city[401], state[401], zip[81], country[401];
+	char default_screen[129];
+};
+typedef int (*db_office_user_fn)(void *ctx, const struct db_office_user *u);
+enum db_result db_office_users_count(struct db *db, unsigned tenant_id, const struct list_view *lv,
+				     unsigned long long *total);
+enum db_result db_office_users_page(struct db *db, unsigned tenant_id, const struct list_view *lv,
+				    db_office_user_fn fn, void *ctx);
+/* DB_NOTFOUND for another tenant's id. */
+enum db_result db_office_user_get(struct db *db, unsigned tenant_id, unsigned id,
+				  struct db_office_user *out);
+/* DB_DUP when the login exists (in any tenant). */
+enum db_result db_office_user_add(struct db *db, unsigned tenant_id, const struct db_office_user *u,
+				  const char *hash, unsigned *id);
+enum db_result db_office_user_update(struct db *db, unsigned tenant_id,
+				     const struct db_office_user *u);
+enum db_result db_office_user_set_password(struct db *db, unsigned tenant_id, unsigned id,
+					   const char *hash);
+/* levels[i] = the user's level of module keys[i] (0 when no row). */
+enum db_result db_office_user_perms(struct db *db, unsigned user_id, const char *const *keys,
+				    size_t n, int *levels);
+/* Deletes the user and keeps its login as a tombstone, never to be used
+ * again; sessions and permissions go with the row (foreign keys). */
+enum db_result db_office_user_delete(struct db *db, unsigned tenant_id, unsigned id,
+				     const char *email);
+enum db_result db_office_user_set_active(struct db *db, unsigned tenant_id, unsigned id,
+					 int active);
+/* The tenant's active Super Admins (up to max ids; *n counts them all),
+ * locked for the rest of the transaction. */
+enum db_result db_office_supers_locked(struct db *db, unsigned tenant_id, unsigned *ids,
+				       size_t max, unsigned *n);
+enum db_result db_office_login_tombstoned(struct db *db, const char *email, int *yes);
+
 /* sessions */
 enum db_result db_session_insert(struct db *db, const unsigned char hash[32], const char *kind,
 				 unsigned tenant_id, unsigned user_id, unsigned abs_hours,

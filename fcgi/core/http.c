@@ -29,6 +29,7 @@ static const char *status_text(int s)
 	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
 	case 410: return "Gone";
 	case 413: return "Content Too Large";
 	case 415: return "Unsupported Media Type";
@@ -284,6 +285,7 @@ static const char *default_message(int status)
 	case 403: return "You do not have permission to do this.";
 	case 404: return "The page you asked for does not exist.";
 	case 405: return "This address does not accept that kind of request.";
+	case 409: return "The change would break a rule, so nothing was changed.";
 	case 413: return "The form you sent is too large.";
 	case 415: return "Forms must be sent as application/x-www-form-urlencoded.";
 	case 429: return "Too many attempts. Please wait and try again.";
@@ -441,6 +443,7 @@ static int result_status(enum page_result r)
 	case PAGE_UNAUTHORIZED: return 401;
 	case PAGE_FORBIDDEN: return 403;
 	case PAGE_NOT_FOUND: return 404;
+	case PAGE_CONFLICT: return 409;
 	case PAGE_THROTTLED: return 429;
 	case PAGE_BUSY:
 	case PAGE_UNAVAILABLE: return 503;

@@ -24,6 +24,7 @@ enum page_result {
 	PAGE_UNAUTHORIZED, /* 401 */
 	PAGE_FORBIDDEN,    /* 403 */
 	PAGE_NOT_FOUND,    /* 404 */
+	PAGE_CONFLICT,     /* 409: the change would break a rule (h->error_msg says which) */
 	PAGE_THROTTLED,    /* 429; h->retry_after seconds */
 	PAGE_BUSY,         /* 503; h->retry_after seconds */
 	PAGE_UNAVAILABLE,  /* 503: database unreachable */

@@ -4,30 +4,9 @@
 
 #include "perm.h"
 
-const struct perm_module perm_modules[] = {
-	{"scheduling", "Scheduling", PERM_LEVELS},
-	{"timesheet", "Timesheet", PERM_LEVELS},
-	{"messaging", "Messaging", PERM_LEVELS},
-	{"snow_removal", "Snow Removal", PERM_LEVELS},
-	{"estimation", "Estimation", PERM_LEVELS},
-	{"invoices", "Invoices", PERM_LEVELS},
-	{"inventory", "Inventory", PERM_LEVELS},
-	{"forms", "Forms", PERM_LEVELS},
-	{"customer", "Customer", PERM_LEVELS},
-	{"payment_processing", "Payment Processing", PERM_LEVELS},
-	{"dashboard", "Dashboard", PERM_LEVELS},
-	{"integration", "Integration", PERM_LEVELS},
-	{"membership", "Membership/Service Agreement", PERM_LEVELS},
-	{"map", "Map", PERM_MAP},
-	{"import", "Import", PERM_TOGGLE},
-	{"reports", "Reports", PERM_TOGGLE},
-	{"qb_integration", "QB Integration", PERM_TOGGLE},
-	{"warehouses", "Warehouses", PERM_TOGGLE},
-	{"inventory_tracking", "Inventory Tracking with QR/Bar Codes", PERM_TOGGLE},
-	{"customer_notification", "Customer Notification", PERM_TOGGLE},
-	{"vehicle_tracking", "Vehicle Tracking", PERM_TOGGLE},
-	{"settings", "Settings", PERM_SETTINGS},
-};
+#define PERM_ROW(key, label, kind) {#key, label, kind},
+const struct perm_module perm_modules[] = {PERM_MODULES(PERM_ROW)};
+#undef PERM_ROW
 const size_t perm_nmodules = sizeof perm_modules / sizeof perm_modules[0];
 
 int perm_role_valid(const char *role)
@@ -52,4 +31,50 @@ int perm_role_level(const char *role, const struct perm_module *m)
 	if (strcmp(role, "edit_view") == 0)
 		return 2;
 	return m->kind == PERM_SETTINGS ? 3 : 2; /* admin */
+}
+
+int perm_level_valid(const struct perm_module *m, int level)
+{
+	switch (m->kind) {
+	case PERM_LEVELS: return level >= 0 && level <= 2;
+	case PERM_MAP: return level == 0 || level == 1;
+	case PERM_TOGGLE: return level == 0 || level == 2;
+	case PERM_SETTINGS: return level >= 0 && level <= 3;
+	}
+	return 0;
+}
+
+int perm_enable_all(const struct perm_module *m)
+{
+	return perm_role_level("admin", m);
+}
+
+const struct perm_module *perm_module(const char *key)
+{
+	for (size_t i = 0; i < perm_nmodules; i++)
+		if (strcmp(perm_modules[i].key, key) == 0)
+			return &perm_modules[i];
+	return NULL;
+}
+
+/* US carriers' email-to-SMS gateways (text alerts go to number@gateway). */
+const struct perm_carrier perm_carriers[] = {
+	{"att", "AT&T", "txt.att.net"},
+	{"boost", "Boost Mobile", "sms.myboostmobile.com"},
+	{"cricket", "Cricket Wireless", "sms.cricketwireless.net"},
+	{"googlefi", "Google Fi", "msg.fi.google.com"},
+	{"metropcs", "Metro by T-Mobile", "mymetropcs.com"},
+	{"tmobile", "T-Mobile", "tmomail.net"},
+	{"uscellular", "UScellular", "email.uscc.net"},
+	{"verizon", "Verizon", "vtext.com"},
+	{"virgin", "Virgin Mobile", "vmobl.com"},
+};
+const size_t perm_ncarriers = sizeof perm_carriers / sizeof perm_carriers[0];
+
+const struct perm_carrier *perm_carrier(const char *key)
+{
+	for (size_t i = 0; i < perm_ncarriers; i++)
+		if (strcmp(perm_carriers[i].key, key) == 0)
+			return &perm_carriers[i];
+	return NULL;
 }

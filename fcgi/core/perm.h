@@ -18,6 +18,32 @@ struct perm_module {
 	enum perm_kind kind;
 };
 
+/* The modules, in the seed's order: X(key, label, kind).  Used for the
+ * table below and for the edit form's field table (one field per module). */
+#define PERM_MODULES(X)                                                                    \
+	X(scheduling, "Scheduling", PERM_LEVELS)                                           \
+	X(timesheet, "Timesheet", PERM_LEVELS)                                             \
+	X(messaging, "Messaging", PERM_LEVELS)                                             \
+	X(snow_removal, "Snow Removal", PERM_LEVELS)                                       \
+	X(estimation, "Estimation", PERM_LEVELS)                                           \
+	X(invoices, "Invoices", PERM_LEVELS)                                               \
+	X(inventory, "Inventory", PERM_LEVELS)                                             \
+	X(forms, "Forms", PERM_LEVELS)                                                     \
+	X(customer, "Customer", PERM_LEVELS)                                               \
+	X(payment_processing, "Payment Processing", PERM_LEVELS)                           \
+	X(dashboard, "Dashboard", PERM_LEVELS)                                             \
+	X(integration, "Integration", PERM_LEVELS)                                         \
+	X(membership, "Membership/Service Agreement", PERM_LEVELS)                         \
+	X(map, "Map", PERM_MAP)                                                            \
+	X(import, "Import", PERM_TOGGLE)                                                   \
+	X(reports, "Reports", PERM_TOGGLE)                                                 \
+	X(qb_integration, "QB Integration", PERM_TOGGLE)                                   \
+	X(warehouses, "Warehouses", PERM_TOGGLE)                                           \
+	X(inventory_tracking, "Inventory Tracking with QR/Bar Codes", PERM_TOGGLE)         \
+	X(customer_notification, "Customer Notification", PERM_TOGGLE)                     \
+	X(vehicle_tracking, "Vehicle Tracking", PERM_TOGGLE)                               \
+	X(settings, "Settings", PERM_SETTINGS)
+
 extern const struct perm_module perm_modules[];
 extern const size_t perm_nmodules;
 
@@ -25,5 +51,20 @@ extern const size_t perm_nmodules;
  * gives no access anywhere: its matrix is set explicitly. */
 int perm_role_level(const char *role, const struct perm_module *m);
 int perm_role_valid(const char *role);
+
+/* Whether level is one of the module's levels. */
+int perm_level_valid(const struct perm_module *m, int level);
+/* "Enable All": Map View, Settings Super Admin, everything else Edit. */
+int perm_enable_all(const struct perm_module *m);
+/* The module called key, or NULL. */
+const struct perm_module *perm_module(const char *key);
+
+/* Mobile providers for text alerts: each has an email-to-SMS gateway. */
+struct perm_carrier {
+	const char *key, *label, *gateway;
+};
+extern const struct perm_carrier perm_carriers[];
+extern const size_t perm_ncarriers;
+const struct perm_carrier *perm_carrier(const char *key);
 
 #endif

@@ -15,6 +15,10 @@ static const struct page *const pages[] = {
 	&page_customer_token,
 	&page_portal_user_delete,
 	&page_customers,
+	&page_office_users,
+	&page_office_user_edit,
+	&page_office_user_status,
+	&page_office_user_delete,
 	&page_customer_edit,
 	&page_login,
 	&page_logout,
@@ -23,7 +27,8 @@ static const struct page *const pages[] = {
 
 static const char *const sheets[] = {
 	"error", "login", "home", "portal-access-settings", "portal-access", "portal-user-edit",
-	"portal-user-delete", "customers", "customer-edit", NULL,
+	"portal-user-delete", "customers", "customer-edit", "office-users", "office-user-edit",
+	"office-user-delete", NULL,
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,374 @@
+/* /settings/office-users/edit: add (no id) or edit (?id=N) an office user
+ * (seed 004): General (login, password, name, phone and mobile provider,
+ * address, default login screen) and Permissions (a role, or Customize: the
+ * module matrix; "Enable All").  Only Super Admins come here (the page's
+ * need_view/need_edit), and even they cannot grant more than they have,
+ * change their own role, or demote the last active Super Admin. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "pages.h"
+#include "perm.h"
+#include "xml.h"
+
+enum { Q_ID };
+static const struct val_field query[] = {
+	[Q_ID] = {"id", val_id, 10, 0, "Office user"},
+};
+
+enum {
+	F_ID,
+	F_EMAIL,
+	F_PASSWORD,
+	F_ROLE,
+	F_FIRST,
+	F_LAST,
+	F_PHONE,
+	F_CARRIER,
+	F_STREET,
+	F_CITY,
+	F_STATE,
+	F_ZIP,
+	F_COUNTRY,
+	F_SCREEN,
+	F_ENABLE_ALL,
+	F_PERM0 /* one field per module, in perm_modules order */
+};
+#define PERM_FIELD(key, label, kind) {"perm_" #key, val_uint, 1, 0, label},
+static const struct val_field form[] = {
+	[F_ID] = {"id", val_id, 10, 0, "Office user"},
+	[F_EMAIL] = {"email", val_email, 254, VAL_REQUIRED, "Login"},
+	[F_PASSWORD] = {"password", val_password, 1024, VAL_SECRET, "Password"},
+	[F_ROLE] = {"role", val_line, 16, VAL_REQUIRED, "Role"},
+	[F_FIRST] = {"first", val_line, 100, 0, "First name"},
+	[F_LAST] = {"last", val_line, 100, 0, "Last name"},
+	[F_PHONE] = {"phone", val_line, 40, 0, "Phone"},
+	[F_CARRIER] = {"carrier", val_line, 32, 0, "Mobile provider"},
+	[F_STREET] = {"street", val_line, 200, VAL_REQUIRED, "Street"},
+	[F_CITY] = {"city", val_line, 100, VAL_REQUIRED, "City"},
+	[F_STATE] = {"state", val_line, 100, VAL_REQUIRED, "State"},
+	[F_ZIP] = {"zip", val_line, 20, VAL_REQUIRED, "ZIP"},
+	[F_COUNTRY] = {"country", val_line, 100, VAL_REQUIRED, "Country"},
+	[F_SCREEN] = {"screen", val_line, 32, 0, "Default login screen"},
+	[F_ENABLE_ALL] = {"enable_all", val_bool, 1, 0, "Enable All"},
+	PERM_MODULES(PERM_FIELD)
+};
+#undef PERM_FIELD
+#define NFORM (sizeof form / sizeof form[0])
+
+static const struct {
+	const char *key, *label;
+} roles[] = {
+	{"view_only", "View Only"},
+	{"edit_view", "Edit & View"},
+	{"admin", "Admin"},
+	{"customize", "Customize"},
+};
+
+static const char *opt(const struct val_value *v)
+{
+	return v->st == VAL_OK ? v->str : "";
+}
+
+/* The module keys, for db_office_user_perms. */
+static const char *module_keys[sizeof form / sizeof form[0] - F_PERM0];
+
+static void keys_init(void)
+{
+	for (size_t i = 0; i < perm_nmodules; i++)
+		module_keys[i] = perm_modules[i].key;
+}
+
+/* The matrix a POST asks for: the role's, or (Customize) the posted
+ * levels; -1 at the first invalid one (its index in *bad). */
+static int posted_levels(struct http *h, const char *role, int *levels, size_t *bad)
+{
+	int custom = strcmp(role, "customize") == 0;
+	for (size_t i = 0; i < perm_nmodules; i++) {
+		const struct val_value *v = &h->f[F_PERM0 + i];
+		levels[i] = custom ? (v->st == VAL_OK ? (int)v->num : 0)
+				   : perm_role_level(role, &perm_modules[i]);
+		if (!perm_level_valid(&perm_modules[i], levels[i])) {
+			*bad = i;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static const char *level_name(const struct perm_module *m, int level)
+{
+	switch (m->kind) {
+	case PERM_MAP: return level ? "Map View" : "No Access";
+	case PERM_TOGGLE: return level ? "On" : "Off";
+	default: break;
+	}
+	static const char *const names[] = {"No Access", "View", "Edit", "Super Admin"};
+	return level >= 0 && level <= 3 ? names[level] : "?";
+}
+
+static enum page_result ou_get(struct http *h, xmlNodePtr root)
+{
+	struct db_office_user u;
+	int levels[sizeof module_keys / sizeof module_keys[0]], mine[sizeof levels / sizeof levels[0]];
+	enum db_result rc;
+	unsigned id = 0;
+	const char *role;
+	xmlNodePtr page, n, list;
+
+	keys_init();
+	memset(&u, 0, sizeof u);
+	if (h->method == HTTP_GET)
+		id = h->q[Q_ID].st == VAL_OK ? (unsigned)h->q[Q_ID].num : 0;
+	else
+		id = h->f[F_ID].st == VAL_OK ? (unsigned)h->f[F_ID].num : 0;
+	if (id && (rc = db_office_user_get(h->db, h->sess.tenant_id, id, &u)) != DB_OK)
+		return http_db_fail(rc);
+	if (id && (rc = db_office_user_perms(h->db, id, module_keys, perm_nmodules, levels)) != DB_OK)
+		return http_db_fail(rc);
+	if ((rc = db_office_user_perms(h->db, h->sess.user_id, module_keys, perm_nmodules, mine)) !=
+	    DB_OK)
+		return http_db_fail(rc);
+	if (!id) {
+		/* A new user: View Only, the company's address, settings first. */
+		snprintf(u.role, sizeof u.role, "view_only");
+		snprintf(u.street, sizeof u.street, "%s", h->sess.tenant.street);
+		snprintf(u.city, sizeof u.city, "%s", h->sess.tenant.city);
+		snprintf(u.state, sizeof u.state, "%s", h->sess.tenant.state);
+		snprintf(u.zip, sizeof u.zip, "%s", h->sess.tenant.zip);
+		snprintf(u.country, sizeof u.country, "%s", h->sess.tenant.country);
+		snprintf(u.default_screen, sizeof u.default_screen, "settings");
+		for (size_t i = 0; i < perm_nmodules; i++)
+			levels[i] = perm_role_level("view_only", &perm_modules[i]);
+	}
+	role = u.role;
+	if (h->method == HTTP_POST) {
+		size_t bad = 0;
+		role = opt(&h->f[F_ROLE]);
+		if (h->f[F_ENABLE_ALL].st == VAL_OK && h->f[F_ENABLE_ALL].num) {
+			/* "Enable All": the form comes back as Customize with
+			 * every module at its highest level; nothing is saved. */
+			role = "customize";
+			for (size_t i = 0; i < perm_nmodules; i++)
+				levels[i] = perm_enable_all(&perm_modules[i]);
+		} else if (perm_role_valid(role) && posted_levels(h, role, levels, &bad) != 0)
+			levels[bad] = 0;
+	}
+	page = xml_el(root, "office-user-edit");
+	xml_attr_bool(page, "self", id != 0 && id == h->sess.user_id);
+	n = xml_el(page, "user");
+	if (id) {
+		xml_attr_int(n, "id", u.id);
+		xml_attr(n, "status", u.active ? "active" : "inactive");
+	}
+	xml_attr(n, "role", role);
+	xml_text_el(n, "email", u.email);
+	xml_text_el(n, "first", u.first);
+	xml_text_el(n, "last", u.last);
+	xml_text_el(n, "phone", u.phone);
+	xml_text_el(n, "carrier", u.mobile_provider);
+	xml_text_el(n, "street", u.street);
+	xml_text_el(n, "city", u.city);
+	xml_text_el(n, "state", u.state);
+	xml_text_el(n, "zip", u.zip);
+	xml_text_el(n, "country", u.country);
+	xml_text_el(n, "screen", u.default_screen);
+	list = xml_el(page, "roles");
+	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
+		xmlNodePtr r = xml_text_el(list, "role", roles[i].label);
+		xml_attr(r, "key", roles[i].key);
+	}
+	list = xml_el(page, "carriers");
+	for (size_t i = 0; i < perm_ncarriers; i++) {
+		xmlNodePtr c = xml_text_el(list, "carrier", perm_carriers[i].label);
+		xml_attr(c, "key", perm_carriers[i].key);
+		xml_attr(c, "gateway", perm_carriers[i].gateway);
+	}
+	list = xml_el(page, "modules");
+	for (size_t i = 0; i < perm_nmodules; i++) {
+		const struct perm_module *m = &perm_modules[i];
+		static const char *const kinds[] = {"levels", "map", "toggle", "settings"};
+		xmlNodePtr e = xml_el(list, "module");
+		xml_attr(e, "key", m->key);
+		xml_attr(e, "label", m->label);
+		xml_attr(e, "kind", kinds[m->kind]);
+		xml_attr_int(e, "level", levels[i]);
+		/* Nobody grants more than they have. */
+		xml_attr_int(e, "max", mine[i]);
+		xml_attr(e, "level-name", level_name(m, levels[i]));
+	}
+	return PAGE_OK;
+}
+
+static size_t settings_index(void)
+{
+	size_t i = 0;
+	while (i + 1 < perm_nmodules && strcmp(perm_modules[i].key, "settings") != 0)
+		i++;
+	return i;
+}
+
+/* Refuses a change that would leave the tenant without an active Super
+ * Admin: call in the transaction, for a user who is one now. */
+static enum db_result last_super(struct http *h, unsigned id, int *last)
+{
+	unsigned ids[2], n = 0;
+	enum db_result rc = db_office_supers_locked(h->db, h->sess.tenant_id, ids, 2, &n);
+	*last = rc == DB_OK && n <= 1 && (n == 0 || ids[0] == id);
+	return rc;
+}
+
+static enum page_result ou_post(struct http *h)
+{
+	int editing = h->f[F_ID].st == VAL_OK;
+	unsigned id = editing ? (unsigned)h->f[F_ID].num : 0;
+	int levels[sizeof module_keys / sizeof module_keys[0]], mine[sizeof levels / sizeof levels[0]];
+	int old[sizeof levels / sizeof levels[0]], tomb = 0, last = 0;
+	const char *pw = h->f[F_PASSWORD].st == VAL_OK ? h->f[F_PASSWORD].str : NULL;
+	const char *role = h->f[F_ROLE].str, *screen = opt(&h->f[F_SCREEN]);
+	const struct perm_module *sm;
+	struct db_office_user u, before;
+	char hash[AUTH_HASH_LEN] = "", oldv[600], newv[600];
+	enum db_result rc;
+	enum auth_result arc;
+	size_t bad = 0;
+
+	keys_init();
+	if (h->f[F_ENABLE_ALL].st == VAL_OK && h->f[F_ENABLE_ALL].num) {
+		h->status = 200;
+		return PAGE_INVALID; /* the form comes back with every module enabled */
+	}
+	if (!perm_role_valid(role))
+		return http_field_error(h, F_ROLE, "Choose View Only, Edit & View, Admin or Customize.");
+	if (posted_levels(h, role, levels, &bad) != 0)
+		return http_field_error(h, F_PERM0 + bad, "Choose one of this module's levels.");
+	if (!editing && pw == NULL)
+		return http_field_error(h, F_PASSWORD, "A new office user needs a password.");
+	if (h->f[F_CARRIER].st == VAL_OK && perm_carrier(h->f[F_CARRIER].str) == NULL)
+		return http_field_error(h, F_CARRIER, "Choose a provider from the list.");
+	if (h->f[F_CARRIER].st == VAL_OK && h->f[F_PHONE].st != VAL_OK)
+		return http_field_error(h, F_PHONE, "Text alerts need the phone number too.");
+	if (*screen == '\0')
+		screen = "settings";
+	if ((sm = perm_module(screen)) == NULL || sm->kind == PERM_TOGGLE)
+		return http_field_error(h, F_SCREEN, "Choose one of the modules.");
+	if ((rc = db_office_user_perms(h->db, h->sess.user_id, module_keys, perm_nmodules, mine)) !=
+	    DB_OK)
+		return http_db_fail(rc);
+	for (size_t i = 0; i < perm_nmodules; i++)
+		if (levels[i] > mine[i]) {
+			/* The message outlives this call: the form shows it. */
+			static __thread char held[200];
+			snprintf(held, sizeof held,
+				 "You cannot grant more than you have yourself (%s: %s).",
+				 perm_modules[i].label, level_name(&perm_modules[i], mine[i]));
+			return http_field_error(h, strcmp(role, "customize") == 0 ? F_PERM0 + i : F_ROLE,
+						held);
+		}
+	if (!editing &&
+	    ((rc = db_office_login_tombstoned(h->db, h->f[F_EMAIL].str, &tomb)) != DB_OK || tomb)) {
+		if (rc != DB_OK)
+			return http_db_fail(rc);
+		return http_field_error(h, F_EMAIL, "This login belonged to a deleted user and can "
+						    "never be used again. Choose another.");
+	}
+	memset(&u, 0, sizeof u);
+	u.id = id;
+	snprintf(u.email, sizeof u.email, "%s", h->f[F_EMAIL].str);
+	snprintf(u.role, sizeof u.role, "%s", role);
+	snprintf(u.first, sizeof u.first, "%s", opt(&h->f[F_FIRST]));
+	snprintf(u.last, sizeof u.last, "%s", opt(&h->f[F_LAST]));
+	snprintf(u.phone, sizeof u.phone, "%s", opt(&h->f[F_PHONE]));
+	snprintf(u.mobile_provider, sizeof u.mobile_provider, "%s", opt(&h->f[F_CARRIER]));
+	snprintf(u.street, sizeof u.street, "%s", h->f[F_STREET].str);
+	snprintf(u.city, sizeof u.city, "%s", h->f[F_CITY].str);
+	snprintf(u.state, sizeof u.state, "%s", h->f[F_STATE].str);
+	snprintf(u.zip, sizeof u.zip, "%s", h->f[F_ZIP].str);
+	snprintf(u.country, sizeof u.country, "%s", h->f[F_COUNTRY].str);
+	snprintf(u.default_screen, sizeof u.default_screen, "%s", screen);
+
+	/* Hash before the transaction: 60 ms is too long to hold row locks. */
+	if (pw != NULL && (arc = auth_password_hash(pw, hash)) != AUTH_OK) {
+		h->retry_after = 2;
+		return arc == AUTH_BUSY ? PAGE_BUSY : PAGE_ERROR;
+	}
+	if ((rc = db_begin(h->db)) != DB_OK)
+		goto out;
+	if (editing) {
+		int changed = 0;
+		if ((rc = db_office_user_get(h->db, h->sess.tenant_id, id, &before)) != DB_OK ||
+		    (rc = db_office_user_perms(h->db, id, module_keys, perm_nmodules, old)) != DB_OK)
+			goto out;
+		for (size_t i = 0; i < perm_nmodules; i++)
+			changed |= old[i] != levels[i];
+		changed |= strcmp(before.role, role) != 0;
+		if (changed && id == h->sess.user_id) {
+			db_rollback(h->db);
+			sodium_memzero(hash, sizeof hash);
+			return http_field_error(h, F_ROLE, "You cannot change your own role or "
+							   "permissions; another Super Admin can.");
+		}
+		if (changed && before.active && before.settings >= DB_PERM_SUPER &&
+		    levels[settings_index()] < DB_PERM_SUPER) {
+			if ((rc = last_super(h, id, &last)) != DB_OK)
+				goto out;
+			if (last) {
+				db_rollback(h->db);
+				sodium_memzero(hash, sizeof hash);
+				return http_field_error(h, F_ROLE, "This is the last active Super "
+								   "Admin: make another one first.");
+			}
+		}
+		rc = db_office_user_update(h->db, h->sess.tenant_id, &u);
+		if (rc == DB_OK && pw != NULL &&
+		    (rc = db_office_user_set_password(h->db, h->sess.tenant_id, id, hash)) == DB_OK &&
+		    id != h->sess.user_id)
+			rc = db_session_delete_office_user(h->db, id);
+		snprintf(oldv, sizeof oldv, "%s <%s>", before.role, before.email);
+	} else {
+		rc = db_office_user_add(h->db, h->sess.tenant_id, &u, hash, &id);
+		snprintf(oldv, sizeof oldv, "%s", "");
+	}
+	if (rc == DB_DUP) {
+		db_rollback(h->db);
+		sodium_memzero(hash, sizeof hash);
+		return http_field_error(h, F_EMAIL, "This login is already in use. Logins are "
+						    "unique across Gatehouse.");
+	}
+	for (size_t i = 0; rc == DB_OK && i < perm_nmodules; i++)
+		rc = db_office_set_perm(h->db, id, perm_modules[i].key, levels[i]);
+	if (rc != DB_OK)
+		goto out;
+	{
+		size_t o = (size_t)snprintf(newv, sizeof newv, "%s <%s>%s;", role, u.email,
+					    pw ? " (password set)" : "");
+		for (size_t i = 0; i < perm_nmodules && o < sizeof newv; i++)
+			if (!editing || old[i] != levels[i])
+				o += (size_t)snprintf(newv + o, sizeof newv - o, " %s=%d",
+						      perm_modules[i].key, levels[i]);
+	}
+	rc = http_audit(h, editing ? "office_user.update" : "office_user.add", u.email,
+			editing ? oldv : NULL, newv);
+out:
+	sodium_memzero(hash, sizeof hash);
+	return http_txn_end(h, rc,
+			    editing ? "/settings/office-users?done=saved" : "/settings/office-users?done=added");
+}
+
+const struct page page_office_user_edit = {
+	.path = "/settings/office-users/edit",
+	.name = "office-user-edit",
+	.title = "Office user",
+	.methods = HTTP_GET | HTTP_POST,
+	.auth = PAGE_OFFICE,
+	.need_view = DB_PERM_SUPER,
+	.need_edit = DB_PERM_SUPER,
+	.query = query,
+	.nquery = sizeof query / sizeof query[0],
+	.form = form,
+	.nform = NFORM,
+	.get = ou_get,
+	.post = ou_post,
+};

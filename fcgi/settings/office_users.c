@@ -1,0 +1,82 @@
+/* /settings/office-users: the tenant's office users (seed 004).  Only a
+ * Super Admin manages office users, so only a Super Admin sees the list. */
+#include "config.h"
+
+#include <string.h>
+
+#include "list.h"
+#include "pages.h"
+#include "xml.h"
+
+static const struct list_col cols[] = {
+	{"email", "Login Name"}, {"first", "First Name"}, {"last", "Last Name"},
+	{"role", "Permissions"}, {"status", "Status"},
+};
+static const struct list_spec spec = {cols, 5, 10};
+
+enum { Q_SORT, Q_DIR, Q_FILTER, Q_PAGE, Q_PER, Q_DONE };
+static const struct val_field query[] = {
+	LIST_QUERY_FIELDS,
+	[Q_DONE] = {"done", val_line, 16, 0, "Done"},
+};
+
+static int add_row(void *ctx, const struct db_office_user *u)
+{
+	xmlNodePtr n = xml_el(ctx, "user");
+	xml_attr_int(n, "id", u->id);
+	xml_attr(n, "role", u->role);
+	xml_attr(n, "status", u->active ? "active" : "inactive");
+	xml_attr(n, "settings", u->settings >= DB_PERM_SUPER ? "super" : "");
+	xml_text_el(n, "email", u->email);
+	xml_text_el(n, "first", u->first);
+	xml_text_el(n, "last", u->last);
+	xml_text_el(n, "phone", u->phone);
+	return 0;
+}
+
+static enum page_result office_users_get(struct http *h, xmlNodePtr root)
+{
+	static const struct {
+		const char *done, *text;
+	} done[] = {
+		{"saved", "Office user saved."},
+		{"added", "Office user added. They can sign in now."},
+		{"deleted", "Deleted. Their logins can never be used again."},
+		{"deactivated", "Deactivated: signed out everywhere, and cannot sign in."},
+		{"activated", "Active again: they can sign in."},
+	};
+	struct list_view lv;
+	unsigned long long total;
+	enum db_result rc;
+	const char *bad;
+	xmlNodePtr page, rows;
+
+	if ((bad = list_view_read(&spec, h->q, &lv)) != NULL)
+		return http_bad_request(h, bad);
+	if ((rc = db_office_users_count(h->db, h->sess.tenant_id, &lv, &total)) != DB_OK)
+		return http_db_fail(rc);
+	list_window(&lv, total);
+	page = xml_el(root, "office-users");
+	xml_attr_int(page, "self", h->sess.user_id);
+	rows = list_xml(page, &spec, &lv);
+	if ((rc = db_office_users_page(h->db, h->sess.tenant_id, &lv, add_row, rows)) != DB_OK)
+		return http_db_fail(rc);
+	for (size_t i = 0; i < sizeof done / sizeof done[0]; i++)
+		if (h->q[Q_DONE].st == VAL_OK && strcmp(h->q[Q_DONE].str, done[i].done) == 0)
+			http_notice(h, "success", done[i].text);
+	return PAGE_OK;
+}
+
+const struct page page_office_users = {
+	.path = "/settings/office-users",
+	.name = "office-users",
+	.title = "Office Users",
+	.methods = HTTP_GET,
+	.auth = PAGE_OFFICE,
+	.need_view = DB_PERM_SUPER,
+	.need_edit = DB_PERM_SUPER,
+	.query = query,
+	.nquery = sizeof query / sizeof query[0],
+	.get = office_users_get,
+	.menu_section = "Office",
+};

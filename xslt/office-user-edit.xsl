@@ -1,0 +1,278 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- Gatehouse: add or edit an office user (page name "office-user-edit",
+     GET/POST /settings/office-users/edit[?id=N]).  The tabs are anchors to
+     sections of one form, so the page works without JavaScript. -->
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+
+  <xsl:import href="layout.xsl"/>
+
+  <xsl:template match="page" mode="title">
+    <xsl:choose>
+      <xsl:when test="office-user-edit/user/@id">Edit Office User</xsl:when>
+      <xsl:otherwise>Add Office User</xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="office-user-edit">
+    <xsl:variable name="u" select="user"/>
+    <xsl:variable name="role">
+      <xsl:call-template name="field-value">
+        <xsl:with-param name="name" select="'role'"/>
+        <xsl:with-param name="model" select="$u/@role"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <div class="page-head">
+      <p class="breadcrumb">Office › <a href="/settings/office-users">Office Users</a></p>
+      <h1>
+        <xsl:choose>
+          <xsl:when test="$u/@id">Edit Office User</xsl:when>
+          <xsl:otherwise>Add Office User</xsl:otherwise>
+        </xsl:choose>
+      </h1>
+    </div>
+    <xsl:call-template name="notices"/>
+    <nav class="tabs" aria-label="Sections">
+      <a href="#general">General</a>
+      <a href="#permissions">Permissions</a>
+    </nav>
+    <form class="form edit-form" method="post" action="/settings/office-users/edit">
+      <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
+      <xsl:if test="$u/@id">
+        <input type="hidden" name="id" value="{$u/@id}"/>
+      </xsl:if>
+
+      <section id="general" class="card" aria-labelledby="general-title">
+        <h2 id="general-title">General</h2>
+        <xsl:call-template name="text-field">
+          <xsl:with-param name="name" select="'email'"/>
+          <xsl:with-param name="label" select="'Login (email) *'"/>
+          <xsl:with-param name="type" select="'email'"/>
+          <xsl:with-param name="model" select="$u/email"/>
+          <xsl:with-param name="required" select="true()"/>
+          <xsl:with-param name="autocomplete" select="'off'"/>
+        </xsl:call-template>
+        <xsl:call-template name="text-field">
+          <xsl:with-param name="name" select="'password'"/>
+          <xsl:with-param name="type" select="'password'"/>
+          <xsl:with-param name="echo" select="false()"/>
+          <xsl:with-param name="autocomplete" select="'new-password'"/>
+          <xsl:with-param name="required" select="not($u/@id)"/>
+          <xsl:with-param name="label">
+            <xsl:choose>
+              <xsl:when test="$u/@id">New password (leave empty to keep it)</xsl:when>
+              <xsl:otherwise>Password *</xsl:otherwise>
+            </xsl:choose>
+          </xsl:with-param>
+          <xsl:with-param name="help" select="'At least 10 characters; common passwords are refused.'"/>
+        </xsl:call-template>
+        <xsl:call-template name="text-field">
+          <xsl:with-param name="name" select="'first'"/>
+          <xsl:with-param name="label" select="'First name'"/>
+          <xsl:with-param name="model" select="$u/first"/>
+        </xsl:call-template>
+        <xsl:call-template name="text-field">
+          <xsl:with-param name="name" select="'last'"/>
+          <xsl:with-param name="label" select="'Last name'"/>
+          <xsl:with-param name="model" select="$u/last"/>
+        </xsl:call-template>
+        <xsl:call-template name="text-field">
+          <xsl:with-param name="name" select="'phone'"/>
+          <xsl:with-param name="label" select="'Phone'"/>
+          <xsl:with-param name="type" select="'tel'"/>
+          <xsl:with-param name="model" select="$u/phone"/>
+        </xsl:call-template>
+        <xsl:call-template name="ou-select">
+          <xsl:with-param name="name" select="'carrier'"/>
+          <xsl:with-param name="label" select="'Mobile provider (with the phone, for text alerts)'"/>
+          <xsl:with-param name="model" select="$u/carrier"/>
+          <xsl:with-param name="options" select="carriers/carrier"/>
+          <xsl:with-param name="none" select="'None'"/>
+        </xsl:call-template>
+        <fieldset class="address">
+          <legend>Address *</legend>
+          <xsl:call-template name="text-field">
+            <xsl:with-param name="name" select="'street'"/>
+            <xsl:with-param name="label" select="'Street'"/>
+            <xsl:with-param name="model" select="$u/street"/>
+            <xsl:with-param name="required" select="true()"/>
+          </xsl:call-template>
+          <xsl:call-template name="text-field">
+            <xsl:with-param name="name" select="'city'"/>
+            <xsl:with-param name="label" select="'City'"/>
+            <xsl:with-param name="model" select="$u/city"/>
+            <xsl:with-param name="required" select="true()"/>
+          </xsl:call-template>
+          <xsl:call-template name="text-field">
+            <xsl:with-param name="name" select="'state'"/>
+            <xsl:with-param name="label" select="'State'"/>
+            <xsl:with-param name="model" select="$u/state"/>
+            <xsl:with-param name="required" select="true()"/>
+          </xsl:call-template>
+          <xsl:call-template name="text-field">
+            <xsl:with-param name="name" select="'zip'"/>
+            <xsl:with-param name="label" select="'ZIP'"/>
+            <xsl:with-param name="model" select="$u/zip"/>
+            <xsl:with-param name="required" select="true()"/>
+          </xsl:call-template>
+          <xsl:call-template name="text-field">
+            <xsl:with-param name="name" select="'country'"/>
+            <xsl:with-param name="label" select="'Country'"/>
+            <xsl:with-param name="model" select="$u/country"/>
+            <xsl:with-param name="required" select="true()"/>
+          </xsl:call-template>
+        </fieldset>
+        <xsl:call-template name="ou-select">
+          <xsl:with-param name="name" select="'screen'"/>
+          <xsl:with-param name="label" select="'Default login screen'"/>
+          <xsl:with-param name="model" select="$u/screen"/>
+          <xsl:with-param name="options" select="modules/module[@kind != 'toggle']"/>
+        </xsl:call-template>
+      </section>
+
+      <section id="permissions" class="card" aria-labelledby="permissions-title">
+        <h2 id="permissions-title">Permissions</h2>
+        <xsl:if test="@self = '1'">
+          <p class="note">You cannot change your own role or permissions.</p>
+        </xsl:if>
+        <xsl:call-template name="ou-select">
+          <xsl:with-param name="name" select="'role'"/>
+          <xsl:with-param name="label" select="'Role *'"/>
+          <xsl:with-param name="model" select="$u/@role"/>
+          <xsl:with-param name="options" select="roles/role"/>
+        </xsl:call-template>
+        <p class="help">View Only, Edit &amp; View and Admin set every module below; with
+          Customize, the matrix is yours to set.</p>
+        <table class="data-table perm-matrix">
+          <caption class="visually-hidden">Module permissions</caption>
+          <thead><tr><th scope="col">Module</th><th scope="col">Access</th></tr></thead>
+          <tbody>
+            <xsl:for-each select="modules/module">
+              <tr>
+                <th scope="row"><label for="perm_{@key}"><xsl:value-of select="@label"/></label></th>
+                <td>
+                  <xsl:call-template name="perm-select">
+                    <xsl:with-param name="m" select="."/>
+                  </xsl:call-template>
+                </td>
+              </tr>
+            </xsl:for-each>
+          </tbody>
+        </table>
+        <div class="actions">
+          <button type="submit" class="btn" name="enable_all" value="1" formnovalidate="formnovalidate">Enable All</button>
+        </div>
+      </section>
+
+      <div class="actions">
+        <button type="submit" class="btn btn-primary btn-save">Save</button>
+        <a class="btn btn-link" href="/settings/office-users">Cancel</a>
+      </div>
+    </form>
+
+    <xsl:if test="$u/@id and @self != '1'">
+      <section class="card side-card" aria-labelledby="status-title">
+        <h2 id="status-title">Status</h2>
+        <form class="inline-form" method="post" action="/settings/office-users/status">
+          <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
+          <input type="hidden" name="id" value="{$u/@id}"/>
+          <xsl:choose>
+            <xsl:when test="$u/@status = 'active'">
+              <input type="hidden" name="active" value="0"/>
+              <p>Active. Deactivating signs them out everywhere and keeps their login.</p>
+              <button type="submit" class="btn">Deactivate</button>
+            </xsl:when>
+            <xsl:otherwise>
+              <input type="hidden" name="active" value="1"/>
+              <p>Inactive: cannot sign in.</p>
+              <button type="submit" class="btn">Reactivate</button>
+            </xsl:otherwise>
+          </xsl:choose>
+        </form>
+        <p><a class="btn btn-danger" href="/settings/office-users/delete?id={$u/@id}">Delete</a></p>
+      </section>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- A labelled select of options (@key, text), the echoed or model value
+       selected; none: the label of an empty first option. -->
+  <xsl:template name="ou-select">
+    <xsl:param name="name"/>
+    <xsl:param name="label"/>
+    <xsl:param name="model"/>
+    <xsl:param name="options"/>
+    <xsl:param name="none" select="''"/>
+    <xsl:variable name="v">
+      <xsl:call-template name="field-value">
+        <xsl:with-param name="name" select="$name"/>
+        <xsl:with-param name="model" select="$model"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <div class="field">
+      <label for="{$name}"><xsl:value-of select="$label"/></label>
+      <select id="{$name}" name="{$name}">
+        <xsl:call-template name="field-aria">
+          <xsl:with-param name="name" select="$name"/>
+        </xsl:call-template>
+        <xsl:if test="$none != ''">
+          <option value=""><xsl:value-of select="$none"/></option>
+        </xsl:if>
+        <xsl:for-each select="$options">
+          <option value="{@key}">
+            <xsl:if test="@key = $v"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>
+            <xsl:choose>
+              <xsl:when test="@label"><xsl:value-of select="@label"/></xsl:when>
+              <xsl:otherwise><xsl:value-of select="."/></xsl:otherwise>
+            </xsl:choose>
+          </option>
+        </xsl:for-each>
+      </select>
+      <xsl:call-template name="field-error">
+        <xsl:with-param name="name" select="$name"/>
+      </xsl:call-template>
+    </div>
+  </xsl:template>
+
+  <!-- A module's levels; those above the signed-in user's own are disabled.
+       Outside Customize the select shows the role's level. -->
+  <xsl:template name="perm-select">
+    <xsl:param name="m"/>
+    <!-- Never disabled: without JavaScript, choosing Customize and setting
+         the matrix must work in one submit; the server reads the matrix
+         only for Customize. -->
+    <select id="perm_{$m/@key}" name="perm_{$m/@key}">
+      <xsl:choose>
+        <xsl:when test="$m/@kind = 'map'">
+          <xsl:call-template name="perm-option"><xsl:with-param name="m" select="$m"/><xsl:with-param name="v" select="0"/><xsl:with-param name="t" select="'No Access'"/></xsl:call-template>
+          <xsl:call-template name="perm-option"><xsl:with-param name="m" select="$m"/><xsl:with-param name="v" select="1"/><xsl:with-param name="t" select="'Map View'"/></xsl:call-template>
+        </xsl:when>
+        <xsl:when test="$m/@kind = 'toggle'">
+          <xsl:call-template name="perm-option"><xsl:with-param name="m" select="$m"/><xsl:with-param name="v" select="0"/><xsl:with-param name="t" select="'Off'"/></xsl:call-template>
+          <xsl:call-template name="perm-option"><xsl:with-param name="m" select="$m"/><xsl:with-param name="v" select="2"/><xsl:with-param name="t" select="'On'"/></xsl:call-template>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:call-template name="perm-option"><xsl:with-param name="m" select="$m"/><xsl:with-param name="v" select="0"/><xsl:with-param name="t" select="'No Access'"/></xsl:call-template>
+          <xsl:call-template name="perm-option"><xsl:with-param name="m" select="$m"/><xsl:with-param name="v" select="1"/><xsl:with-param name="t" select="'View'"/></xsl:call-template>
+          <xsl:call-template name="perm-option"><xsl:with-param name="m" select="$m"/><xsl:with-param name="v" select="2"/><xsl:with-param name="t" select="'Edit'"/></xsl:call-template>
+          <xsl:if test="$m/@kind = 'settings'">
+            <xsl:call-template name="perm-option"><xsl:with-param name="m" select="$m"/><xsl:with-param name="v" select="3"/><xsl:with-param name="t" select="'Super Admin'"/></xsl:call-template>
+          </xsl:if>
+        </xsl:otherwise>
+      </xsl:choose>
+    </select>
+    <xsl:call-template name="field-error">
+      <xsl:with-param name="name" select="concat('perm_', $m/@key)"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="perm-option">
+    <xsl:param name="m"/>
+    <xsl:param name="v"/>
+    <xsl:param name="t"/>
+    <option value="{$v}">
+      <xsl:if test="number($m/@level) = $v"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>
+      <xsl:if test="$v &gt; number($m/@max)"><xsl:attribute name="disabled">disabled</xsl:attribute></xsl:if>
+      <xsl:value-of select="$t"/>
+    </option>
+  </xsl:template>
+
+</xsl:stylesheet>
