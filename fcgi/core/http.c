@@ -286,6 +286,7 @@ static const char *default_message(int status)
 	case 404: return "The page you asked for does not exist.";
 	case 405: return "This address does not accept that kind of request.";
 	case 409: return "The change would break a rule, so nothing was changed.";
+	case 422: return "Some of what was sent is not valid.";
 	case 413: return "The form you sent is too large.";
 	case 415: return "Forms must be sent as application/x-www-form-urlencoded.";
 	case 429: return "Too many attempts. Please wait and try again.";
@@ -741,6 +742,20 @@ static void dispatch(struct http *h)
 			/* Re-render the form with the messages and entered values
 			 * (a handler may ask for 200: a re-render that is no error). */
 			int status = r == PAGE_INVALID && h->status ? h->status : result_status(r);
+			if (h->page->get == NULL) {
+				/* A POST-only action has no form of its own to show
+				 * again: an error page naming the first bad field. */
+				char msg[300];
+				snprintf(msg, sizeof msg, "%s", default_message(status));
+				for (size_t i = 0; i < h->page->nform; i++)
+					if (h->f[i].st == VAL_INVALID) {
+						snprintf(msg, sizeof msg, "%s: %s", h->page->form[i].label,
+							 h->f[i].error);
+						break;
+					}
+				send_error(h, status, msg);
+				return;
+			}
 			if ((r = build_page(h, &root)) != PAGE_OK) {
 				send_error(h, result_status(r), default_message(result_status(r)));
 				return;

@@ -137,6 +137,9 @@ static void test_login_page(void)
 		   strstr(hdr, "frame-ancestors 'none'") && strstr(hdr, "X-Frame-Options: DENY"),
 	   "a tenant listing no origin: frame-ancestors 'none' and X-Frame-Options: DENY");
 	free(sql1("UPDATE tenants SET portal_enabled = 0 WHERE slug = 'acme'"));
+	ok(post_form(g, P, P "request-link", "x=1", &d, NULL, 0) == 422 && d && hc_valid(d),
+	   "a POST-only page with a missing field: a 422 error page (it once crashed the responder)");
+	xmlFreeDoc(d);
 	d = get_xml(g, "/portal/no-such-tenant/", 404, "an unknown slug: 404");
 	xmlFreeDoc(d);
 	ok(get_status(g, "/settings/client/portal-access") == 303, "(the settings pages are unaffected)");
