@@ -140,6 +140,41 @@
           <xsl:with-param name="model" select="$u/@role"/>
           <xsl:with-param name="options" select="roles/role"/>
         </xsl:call-template>
+        <fieldset class="checks">
+          <legend>Calendars (Scheduling needs at least one)</legend>
+          <xsl:for-each select="calendars/item">
+            <label class="check"><input type="checkbox" name="calendar" value="{@id}">
+              <xsl:if test="@selected = '1'"><xsl:attribute name="checked">checked</xsl:attribute></xsl:if>
+            </input> <xsl:value-of select="."/></label>
+          </xsl:for-each>
+          <xsl:if test="not(calendars/item)">
+            <p class="note">No calendars yet: <a href="/settings/calendars">add one</a>.</p>
+          </xsl:if>
+          <xsl:call-template name="field-error"><xsl:with-param name="name" select="'calendar'"/></xsl:call-template>
+        </fieldset>
+        <fieldset class="checks">
+          <legend>Map visibility for vehicles</legend>
+          <label class="check"><input type="radio" name="vehicles" value="all">
+            <xsl:if test="vehicles/@all = '1'"><xsl:attribute name="checked">checked</xsl:attribute></xsl:if>
+          </input> All vehicles</label>
+          <label class="check"><input type="radio" name="vehicles" value="chosen">
+            <xsl:if test="vehicles/@all = '0'"><xsl:attribute name="checked">checked</xsl:attribute></xsl:if>
+          </input> Only these:</label>
+          <xsl:for-each select="vehicles/item">
+            <label class="check check-sub"><input type="checkbox" name="vehicle" value="{@id}">
+              <xsl:if test="@selected = '1'"><xsl:attribute name="checked">checked</xsl:attribute></xsl:if>
+            </input> <xsl:value-of select="."/></label>
+          </xsl:for-each>
+          <xsl:call-template name="field-error"><xsl:with-param name="name" select="'vehicle'"/></xsl:call-template>
+        </fieldset>
+        <fieldset class="checks">
+          <legend>Notification settings</legend>
+          <xsl:for-each select="notifications/notify">
+            <label class="check"><input type="checkbox" name="notify_{@key}" value="1">
+              <xsl:if test="@on = '1'"><xsl:attribute name="checked">checked</xsl:attribute></xsl:if>
+            </input> <xsl:value-of select="."/></label>
+          </xsl:for-each>
+        </fieldset>
         <p class="help">View Only, Edit &amp; View and Admin set every module below; with
           Customize, the matrix is yours to set.</p>
         <table class="data-table perm-matrix">

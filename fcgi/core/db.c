@@ -118,6 +118,20 @@ enum q {
 	Q_OU_SUPERS_LOCKED,
 	Q_TOMBSTONE_ADD,
 	Q_TOMBSTONE_HAS,
+	Q_CAL_LIST,
+	Q_CAL_ADD,
+	Q_CAL_DELETE,
+	Q_VEH_LIST,
+	Q_VEH_ADD,
+	Q_VEH_DELETE,
+	Q_OU_CALS,
+	Q_OU_CALS_CLEAR,
+	Q_OU_CALS_ADD,
+	Q_OU_VEHS,
+	Q_OU_VEHS_CLEAR,
+	Q_OU_VEHS_ADD,
+	Q_OU_EXTRAS,
+	Q_OU_SET_EXTRAS,
 	Q_SCHEMA_VERSION_CREATE,
 	Q_SCHEMA_VERSION_HAS,
 	Q_SCHEMA_VERSION_ADD,
@@ -408,6 +422,25 @@ static const char *const sql[Q__COUNT] = {
 	[Q_TOMBSTONE_ADD] = "INSERT INTO office_login_tombstones (email, tenant_id) VALUES (?, ?) "
 			    "ON DUPLICATE KEY UPDATE deleted_at = NOW(6)",
 	[Q_TOMBSTONE_HAS] = "SELECT COUNT(*) FROM office_login_tombstones WHERE email = ?",
+	[Q_CAL_LIST] = "SELECT id, name FROM calendars WHERE tenant_id = ? ORDER BY name, id",
+	[Q_CAL_ADD] = "INSERT INTO calendars (tenant_id, name) VALUES (?, ?)",
+	[Q_CAL_DELETE] = "DELETE FROM calendars WHERE id = ? AND tenant_id = ?",
+	[Q_VEH_LIST] = "SELECT id, name FROM vehicles WHERE tenant_id = ? ORDER BY name, id",
+	[Q_VEH_ADD] = "INSERT INTO vehicles (tenant_id, name) VALUES (?, ?)",
+	[Q_VEH_DELETE] = "DELETE FROM vehicles WHERE id = ? AND tenant_id = ?",
+	[Q_OU_CALS] = "SELECT calendar_id FROM office_user_calendars WHERE user_id = ? ORDER BY calendar_id",
+	[Q_OU_CALS_CLEAR] = "DELETE FROM office_user_calendars WHERE user_id = ?",
+	/* Only the tenant's own calendars: another tenant's id adds nothing. */
+	[Q_OU_CALS_ADD] = "INSERT INTO office_user_calendars (user_id, calendar_id) SELECT ?, id "
+			  "FROM calendars WHERE id = ? AND tenant_id = ?",
+	[Q_OU_VEHS] = "SELECT vehicle_id FROM office_user_vehicles WHERE user_id = ? ORDER BY vehicle_id",
+	[Q_OU_VEHS_CLEAR] = "DELETE FROM office_user_vehicles WHERE user_id = ?",
+	[Q_OU_VEHS_ADD] = "INSERT INTO office_user_vehicles (user_id, vehicle_id) SELECT ?, id "
+			  "FROM vehicles WHERE id = ? AND tenant_id = ?",
+	[Q_OU_EXTRAS] = "SELECT all_vehicles, notifications FROM office_users WHERE id = ? AND "
+			"tenant_id = ?",
+	[Q_OU_SET_EXTRAS] = "UPDATE office_users SET all_vehicles = ?, notifications = ? WHERE id = ? "
+			    "AND tenant_id = ?",
 	[Q_SCHEMA_VERSION_CREATE] =
 		"CREATE TABLE IF NOT EXISTS schema_version (version INT UNSIGNED NOT NULL "
 		"PRIMARY KEY, name VARCHAR(200) NOT NULL, applied_at DATETIME(6) NOT NULL "
@@ -2216,6 +2249,164 @@ enum db_result db_office_login_tombstoned(struct db *db, const char *email, int 
 	rc = run(db, Q_TOMBSTONE_HAS, in, o, NULL, NULL, NULL, NULL, NULL);
 	*yes = n > 0;
 	return rc;
+}
+
+/* ---- calendars and vehicles, and office users' links to them ---- */
+
+static const enum q named_q[2][3] = {{Q_CAL_LIST, Q_CAL_ADD, Q_CAL_DELETE},
+				      {Q_VEH_LIST, Q_VEH_ADD, Q_VEH_DELETE}};
+static const enum q links_q[2][3] = {{Q_OU_CALS, Q_OU_CALS_CLEAR, Q_OU_CALS_ADD},
+				      {Q_OU_VEHS, Q_OU_VEHS_CLEAR, Q_OU_VEHS_ADD}};
+
+struct named_row {
+	struct db_named n;
+	unsigned long l;
+	db_named_fn fn;
+	void *ctx;
+	MYSQL_BIND out[2];
+};
+
+static int named_fix(void *p)
+{
+	struct named_row *r = p;
+	fix_str(r->n.name, sizeof r->n.name, r->l);
+	return r->fn(r->ctx, &r->n);
+}
+
+enum db_result db_named_list(struct db *db, enum db_named_kind k, unsigned tenant_id,
+			     db_named_fn fn, void *ctx)
+{
+	MYSQL_BIND in[1];
+	struct named_row r;
+
+	memset(&r, 0, sizeof r);
+	r.fn = fn;
+	r.ctx = ctx;
+	b_uint(&r.out[0], &r.n.id);
+	b_out(&r.out[1], r.n.name, sizeof r.n.name, &r.l);
+	b_uint(&in[0], &tenant_id);
+	return run(db, named_q[k][0], in, r.out, named_fix, &r, NULL, NULL, NULL);
+}
+
+enum db_result db_named_add(struct db *db, enum db_named_kind k, unsigned tenant_id,
+			    const char *name, unsigned *id)
+{
+	MYSQL_BIND in[2];
+	unsigned long l;
+	unsigned long long iid = 0;
+	enum db_result rc;
+
+	b_uint(&in[0], &tenant_id);
+	b_str(&in[1], name, &l);
+	rc = run(db, named_q[k][1], in, NULL, NULL, NULL, NULL, NULL, &iid);
+	if (rc == DB_OK && id)
+		*id = (unsigned)iid;
+	return rc;
+}
+
+enum db_result db_named_delete(struct db *db, enum db_named_kind k, unsigned tenant_id,
+			       unsigned id)
+{
+	MYSQL_BIND in[2];
+	unsigned long long n = 0;
+	enum db_result rc;
+
+	b_uint(&in[0], &id);
+	b_uint(&in[1], &tenant_id);
+	if ((rc = run(db, named_q[k][2], in, NULL, NULL, NULL, NULL, &n, NULL)) != DB_OK)
+		return rc;
+	return n == 1 ? DB_OK : DB_NOTFOUND;
+}
+
+struct links_ctx {
+	unsigned id, *ids;
+	size_t n, max;
+	MYSQL_BIND out[1];
+};
+
+static int links_fix(void *p)
+{
+	struct links_ctx *c = p;
+	if (c->n < c->max)
+		c->ids[c->n] = c->id;
+	c->n++;
+	return 0;
+}
+
+enum db_result db_user_links(struct db *db, enum db_named_kind k, unsigned user_id,
+			     unsigned *ids, size_t max, size_t *n)
+{
+	MYSQL_BIND in[1];
+	struct links_ctx c;
+	enum db_result rc;
+
+	memset(&c, 0, sizeof c);
+	c.ids = ids;
+	c.max = max;
+	b_uint(&c.out[0], &c.id);
+	b_uint(&in[0], &user_id);
+	rc = run(db, links_q[k][0], in, c.out, links_fix, &c, NULL, NULL, NULL);
+	*n = c.n < max ? c.n : max;
+	return rc;
+}
+
+enum db_result db_user_links_set(struct db *db, enum db_named_kind k, unsigned tenant_id,
+				 unsigned user_id, const unsigned *ids, size_t n, size_t *added)
+{
+	MYSQL_BIND in[3];
+	unsigned long long a = 0;
+	enum db_result rc;
+
+	*added = 0;
+	b_uint(&in[0], &user_id);
+	if ((rc = run(db, links_q[k][1], in, NULL, NULL, NULL, NULL, NULL, NULL)) != DB_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		unsigned id = ids[i];
+		b_uint(&in[1], &id);
+		b_uint(&in[2], &tenant_id);
+		if ((rc = run(db, links_q[k][2], in, NULL, NULL, NULL, NULL, &a, NULL)) != DB_OK &&
+		    rc != DB_DUP)
+			return rc;
+		*added += rc == DB_OK ? a : 0;
+	}
+	return DB_OK;
+}
+
+enum db_result db_office_user_extras(struct db *db, unsigned tenant_id, unsigned id,
+				     int *all_vehicles, char *notify, size_t notifysz)
+{
+	MYSQL_BIND in[2], o[2];
+	long long all = 1;
+	unsigned long l = 0;
+	size_t rows = 0;
+	enum db_result rc;
+
+	b_uint(&in[0], &id);
+	b_uint(&in[1], &tenant_id);
+	b_int(&o[0], &all);
+	b_out(&o[1], notify, notifysz, &l);
+	if ((rc = run(db, Q_OU_EXTRAS, in, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
+		return rc;
+	if (rows != 1)
+		return DB_NOTFOUND;
+	fix_str(notify, notifysz, l);
+	*all_vehicles = all != 0;
+	return DB_OK;
+}
+
+enum db_result db_office_user_set_extras(struct db *db, unsigned tenant_id, unsigned id,
+					 int all_vehicles, const char *notify)
+{
+	MYSQL_BIND in[4];
+	long long all = all_vehicles != 0;
+	unsigned long l;
+
+	b_int(&in[0], &all);
+	b_str(&in[1], notify, &l);
+	b_uint(&in[2], &id);
+	b_uint(&in[3], &tenant_id);
+	return run(db, Q_OU_SET_EXTRAS, in, NULL, NULL, NULL, NULL, NULL, NULL);
 }
 
 /* ---- mail outbox ---- */

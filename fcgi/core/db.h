@@ -135,6 +135,35 @@ enum db_result db_office_supers_locked(struct db *db, unsigned tenant_id, unsign
 				       size_t max, unsigned *n);
 enum db_result db_office_login_tombstoned(struct db *db, const char *email, int *yes);
 
+/* the tenant's calendars and vehicles, and office users' links to them */
+enum db_named_kind { DB_CALENDARS = 0, DB_VEHICLES = 1 };
+struct db_named {
+	unsigned id;
+	char name[401];
+};
+typedef int (*db_named_fn)(void *ctx, const struct db_named *n);
+/* By name. */
+enum db_result db_named_list(struct db *db, enum db_named_kind k, unsigned tenant_id,
+			     db_named_fn fn, void *ctx);
+/* DB_DUP when the tenant has one of that name. */
+enum db_result db_named_add(struct db *db, enum db_named_kind k, unsigned tenant_id,
+			    const char *name, unsigned *id);
+/* Links to it go too (foreign keys); DB_NOTFOUND for another tenant's id. */
+enum db_result db_named_delete(struct db *db, enum db_named_kind k, unsigned tenant_id,
+			       unsigned id);
+/* The user's linked ids (at most max). */
+enum db_result db_user_links(struct db *db, enum db_named_kind k, unsigned user_id,
+			     unsigned *ids, size_t max, size_t *n);
+/* Replaces the user's links; ids of another tenant are skipped, so *added
+ * may be less than n. */
+enum db_result db_user_links_set(struct db *db, enum db_named_kind k, unsigned tenant_id,
+				 unsigned user_id, const unsigned *ids, size_t n, size_t *added);
+/* all_vehicles and the notification set ("job_added,customer_added"). */
+enum db_result db_office_user_extras(struct db *db, unsigned tenant_id, unsigned id,
+				     int *all_vehicles, char *notify, size_t notifysz);
+enum db_result db_office_user_set_extras(struct db *db, unsigned tenant_id, unsigned id,
+					 int all_vehicles, const char *notify);
+
 /* sessions */
 enum db_result db_session_insert(struct db *db, const unsigned char hash[32], const char *kind,
 				 unsigned tenant_id, unsigned user_id, unsigned abs_hours,

@@ -126,6 +126,19 @@ static enum db_result add_customer(struct db *db, unsigned tenant, const char *n
 	return db_customer_add(db, tenant, &c, id);
 }
 
+struct cal_ids {
+	unsigned ids[8];
+	size_t n;
+};
+
+static int collect_id(void *ctx, const struct db_named *nm)
+{
+	struct cal_ids *c = ctx;
+	if (c->n < 8)
+		c->ids[c->n++] = nm->id;
+	return 0;
+}
+
 static int cmd_demo(struct db *db)
 {
 	static const char *const custom[] = {"scheduling=1", "customer=2", "map=1", "settings=0",
@@ -204,6 +217,40 @@ static int cmd_demo(struct db *db)
 					&uid);
 		sodium_memzero(hash, sizeof hash);
 		if (rc != DB_OK && rc != DB_DUP)
+			return 1;
+	}
+	/* Calendars and vehicles that office users' permissions refer to. */
+	static const char *const cals[] = {"Delivery Schedule", "Service Calendar"};
+	static const char *const vans[] = {"Truck 1", "Van 2", "Truck 3"};
+	for (size_t i = 0; i < 2; i++) {
+		enum db_result rc = db_named_add(db, DB_CALENDARS, demo, cals[i], NULL);
+		if (rc != DB_OK && rc != DB_DUP)
+			return 1;
+	}
+	for (size_t i = 0; i < 3; i++) {
+		enum db_result rc = db_named_add(db, DB_VEHICLES, demo, vans[i], NULL);
+		if (rc != DB_OK && rc != DB_DUP)
+			return 1;
+	}
+	if (db_named_add(db, DB_CALENDARS, acme, "Service Calendar", NULL) == DB_ERR)
+		return 1;
+	/* Users who schedule get the demo calendars (Scheduling needs one). */
+	struct cal_ids ci = {0};
+	if (db_named_list(db, DB_CALENDARS, demo, collect_id, &ci) != DB_OK)
+		return 1;
+	static const char *const schedulers[] = {"admin@demo.test", "editor@demo.test",
+						 "viewer@demo.test", "custom@demo.test",
+						 "inactive@demo.test"};
+	for (size_t i = 0; i < sizeof schedulers / sizeof schedulers[0]; i++) {
+		struct db_login who;
+		unsigned have[4];
+		size_t n = 0, added = 0;
+		if (db_office_login(db, schedulers[i], &who) != DB_OK ||
+		    db_user_links(db, DB_CALENDARS, who.id, have, 4, &n) != DB_OK)
+			return 1;
+		sodium_memzero(who.hash, sizeof who.hash);
+		if (n == 0 && db_user_links_set(db, DB_CALENDARS, demo, who.id, ci.ids, ci.n,
+						&added) != DB_OK)
 			return 1;
 	}
 	if (db_customer_by_name(db, acme, "Northwind Storage", &id) == DB_NOTFOUND &&

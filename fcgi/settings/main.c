@@ -16,6 +16,8 @@ static const struct page *const pages[] = {
 	&page_portal_user_delete,
 	&page_customers,
 	&page_office_users,
+	&page_calendars,
+	&page_vehicles,
 	&page_office_user_edit,
 	&page_office_user_status,
 	&page_office_user_delete,
@@ -28,7 +30,7 @@ static const struct page *const pages[] = {
 static const char *const sheets[] = {
 	"error", "login", "home", "portal-access-settings", "portal-access", "portal-user-edit",
 	"portal-user-delete", "customers", "customer-edit", "office-users", "office-user-edit",
-	"office-user-delete", NULL,
+	"office-user-delete", "named-list", NULL,
 };
 
 int main(int argc, char **argv)

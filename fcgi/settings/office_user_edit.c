@@ -34,7 +34,11 @@ enum {
 	F_COUNTRY,
 	F_SCREEN,
 	F_ENABLE_ALL,
-	F_PERM0 /* one field per module, in perm_modules order */
+	F_CALENDAR,
+	F_VEHICLES,
+	F_VEHICLE,
+	F_NOTIFY0, /* one field per notification, in notifications order */
+	F_PERM0 = F_NOTIFY0 + 5 /* one field per module, in perm_modules order */
 };
 #define PERM_FIELD(key, label, kind) {"perm_" #key, val_uint, 1, 0, label},
 static const struct val_field form[] = {
@@ -53,6 +57,14 @@ static const struct val_field form[] = {
 	[F_COUNTRY] = {"country", val_line, 100, VAL_REQUIRED, "Country"},
 	[F_SCREEN] = {"screen", val_line, 32, 0, "Default login screen"},
 	[F_ENABLE_ALL] = {"enable_all", val_bool, 1, 0, "Enable All"},
+	[F_CALENDAR] = {"calendar", val_id, 10, VAL_MULTI, "Calendars"},
+	[F_VEHICLES] = {"vehicles", val_line, 8, 0, "Vehicles on the map"},
+	[F_VEHICLE] = {"vehicle", val_id, 10, VAL_MULTI, "Vehicles"},
+	[F_NOTIFY0 + 0] = {"notify_job_added", val_bool, 1, 0, "Job Added"},
+	[F_NOTIFY0 + 1] = {"notify_inventory_added", val_bool, 1, 0, "Inventory Added"},
+	[F_NOTIFY0 + 2] = {"notify_customer_added", val_bool, 1, 0, "Customer Added"},
+	[F_NOTIFY0 + 3] = {"notify_equipment_added", val_bool, 1, 0, "Equipment Added"},
+	[F_NOTIFY0 + 4] = {"notify_mobile_user", val_bool, 1, 0, "New mobile user"},
 	PERM_MODULES(PERM_FIELD)
 };
 #undef PERM_FIELD
@@ -66,6 +78,87 @@ static const struct {
 	{"admin", "Admin"},
 	{"customize", "Customize"},
 };
+
+static const char *opt(const struct val_value *v);
+
+/* The notifications a user may receive: the SET values of
+ * office_users.notifications, in the form's order. */
+static const char *const notifications[5] = {"job_added", "inventory_added", "customer_added",
+					     "equipment_added", "mobile_user"};
+
+struct pick {
+	xmlNodePtr parent;
+	const unsigned *ids;
+	size_t n;
+};
+
+/* A calendar or vehicle as an option, ticked when among the picked ids. */
+static int add_pick(void *ctx, const struct db_named *nm)
+{
+	struct pick *p = ctx;
+	xmlNodePtr e = xml_text_el(p->parent, "item", nm->name);
+	xml_attr_int(e, "id", nm->id);
+	for (size_t i = 0; i < p->n; i++)
+		if (p->ids[i] == nm->id)
+			xml_attr(e, "selected", "1");
+	return 0;
+}
+
+/* The posted ids of a VAL_MULTI field, as unsigned. */
+static size_t posted_ids(const struct val_value *v, unsigned *ids, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; v->st == VAL_OK && i < v->nnums && n < max; i++)
+		ids[n++] = (unsigned)v->nums[i];
+	return n;
+}
+
+/* The calendars, vehicles and notifications part of the page: from the
+ * POST when a form comes back, else the user's (or a new user's: every
+ * vehicle, no calendar, no notification). */
+static enum page_result add_links(struct http *h, xmlNodePtr page, unsigned id)
+{
+	unsigned cals[100], vans[100];
+	size_t ncal = 0, nvan = 0;
+	int all = 1;
+	char notify[200] = "";
+	enum db_result rc;
+	struct pick p;
+	xmlNodePtr e;
+
+	if (h->method == HTTP_POST) {
+		ncal = posted_ids(&h->f[F_CALENDAR], cals, 100);
+		nvan = posted_ids(&h->f[F_VEHICLE], vans, 100);
+		all = strcmp(opt(&h->f[F_VEHICLES]), "chosen") != 0;
+	} else if (id &&
+		   ((rc = db_user_links(h->db, DB_CALENDARS, id, cals, 100, &ncal)) != DB_OK ||
+		    (rc = db_user_links(h->db, DB_VEHICLES, id, vans, 100, &nvan)) != DB_OK ||
+		    (rc = db_office_user_extras(h->db, h->sess.tenant_id, id, &all, notify,
+						sizeof notify)) != DB_OK))
+		return http_db_fail(rc);
+	p.parent = xml_el(page, "calendars");
+	p.ids = cals;
+	p.n = ncal;
+	if ((rc = db_named_list(h->db, DB_CALENDARS, h->sess.tenant_id, add_pick, &p)) != DB_OK)
+		return http_db_fail(rc);
+	p.parent = xml_el(page, "vehicles");
+	xml_attr_bool(p.parent, "all", all);
+	p.ids = vans;
+	p.n = nvan;
+	if ((rc = db_named_list(h->db, DB_VEHICLES, h->sess.tenant_id, add_pick, &p)) != DB_OK)
+		return http_db_fail(rc);
+	e = xml_el(page, "notifications");
+	for (size_t i = 0; i < 5; i++) {
+		const struct val_value *v = &h->f[F_NOTIFY0 + i];
+		int on = h->method == HTTP_POST ? v->st == VAL_OK && v->num
+						: strstr(notify, notifications[i]) != NULL;
+		xmlNodePtr n = xml_text_el(e, "notify", form[F_NOTIFY0 + i].label);
+		xml_attr(n, "key", notifications[i]);
+		if (on)
+			xml_attr(n, "on", "1");
+	}
+	return PAGE_OK;
+}
 
 static const char *opt(const struct val_value *v)
 {
@@ -131,14 +224,17 @@ static enum page_result ou_get(struct http *h, xmlNodePtr root)
 	if ((rc = db_office_user_perms(h->db, h->sess.user_id, module_keys, perm_nmodules, mine)) !=
 	    DB_OK)
 		return http_db_fail(rc);
-	if (!id) {
-		/* A new user: View Only, the company's address, settings first. */
-		snprintf(u.role, sizeof u.role, "view_only");
+	if (!id || !(u.street[0] || u.city[0] || u.state[0] || u.zip[0] || u.country[0])) {
+		/* No address yet: the company's, to edit. */
 		snprintf(u.street, sizeof u.street, "%s", h->sess.tenant.street);
 		snprintf(u.city, sizeof u.city, "%s", h->sess.tenant.city);
 		snprintf(u.state, sizeof u.state, "%s", h->sess.tenant.state);
 		snprintf(u.zip, sizeof u.zip, "%s", h->sess.tenant.zip);
 		snprintf(u.country, sizeof u.country, "%s", h->sess.tenant.country);
+	}
+	if (!id) {
+		/* A new user: View Only, settings first. */
+		snprintf(u.role, sizeof u.role, "view_only");
 		snprintf(u.default_screen, sizeof u.default_screen, "settings");
 		for (size_t i = 0; i < perm_nmodules; i++)
 			levels[i] = perm_role_level("view_only", &perm_modules[i]);
@@ -199,13 +295,14 @@ static enum page_result ou_get(struct http *h, xmlNodePtr root)
 		xml_attr_int(e, "max", mine[i]);
 		xml_attr(e, "level-name", level_name(m, levels[i]));
 	}
-	return PAGE_OK;
+	return add_links(h, page, id);
 }
 
-static size_t settings_index(void)
+/* The index of module key in perm_modules (which has it). */
+static size_t perm_index(const char *key)
 {
 	size_t i = 0;
-	while (i + 1 < perm_nmodules && strcmp(perm_modules[i].key, "settings") != 0)
+	while (i + 1 < perm_nmodules && strcmp(perm_modules[i].key, key) != 0)
 		i++;
 	return i;
 }
@@ -233,7 +330,10 @@ static enum page_result ou_post(struct http *h)
 	char hash[AUTH_HASH_LEN] = "", oldv[600], newv[600];
 	enum db_result rc;
 	enum auth_result arc;
-	size_t bad = 0;
+	size_t bad = 0, ncal, nvan, added = 0;
+	unsigned cals[100], vans[100];
+	int all_vans;
+	char notify[200] = "";
 
 	keys_init();
 	if (h->f[F_ENABLE_ALL].st == VAL_OK && h->f[F_ENABLE_ALL].num) {
@@ -254,6 +354,17 @@ static enum page_result ou_post(struct http *h)
 		screen = "settings";
 	if ((sm = perm_module(screen)) == NULL || sm->kind == PERM_TOGGLE)
 		return http_field_error(h, F_SCREEN, "Choose one of the modules.");
+	ncal = posted_ids(&h->f[F_CALENDAR], cals, 100);
+	nvan = posted_ids(&h->f[F_VEHICLE], vans, 100);
+	all_vans = strcmp(opt(&h->f[F_VEHICLES]), "chosen") != 0;
+	if (h->f[F_VEHICLES].st == VAL_OK && all_vans && strcmp(h->f[F_VEHICLES].str, "all") != 0)
+		return http_field_error(h, F_VEHICLES, "Choose all vehicles or chosen ones.");
+	if (levels[perm_index("scheduling")] > 0 && ncal == 0)
+		return http_field_error(h, F_CALENDAR, "Scheduling needs at least one calendar.");
+	for (size_t i = 0, o = 0; i < 5; i++)
+		if (h->f[F_NOTIFY0 + i].st == VAL_OK && h->f[F_NOTIFY0 + i].num)
+			o += (size_t)snprintf(notify + o, sizeof notify - o, "%s%s", o ? "," : "",
+					      notifications[i]);
 	if ((rc = db_office_user_perms(h->db, h->sess.user_id, module_keys, perm_nmodules, mine)) !=
 	    DB_OK)
 		return http_db_fail(rc);
@@ -311,7 +422,7 @@ static enum page_result ou_post(struct http *h)
 							   "permissions; another Super Admin can.");
 		}
 		if (changed && before.active && before.settings >= DB_PERM_SUPER &&
-		    levels[settings_index()] < DB_PERM_SUPER) {
+		    levels[perm_index("settings")] < DB_PERM_SUPER) {
 			if ((rc = last_super(h, id, &last)) != DB_OK)
 				goto out;
 			if (last) {
@@ -339,6 +450,24 @@ static enum page_result ou_post(struct http *h)
 	}
 	for (size_t i = 0; rc == DB_OK && i < perm_nmodules; i++)
 		rc = db_office_set_perm(h->db, id, perm_modules[i].key, levels[i]);
+	if (rc == DB_OK &&
+	    (rc = db_user_links_set(h->db, DB_CALENDARS, h->sess.tenant_id, id, cals, ncal,
+				    &added)) == DB_OK &&
+	    added != ncal) {
+		db_rollback(h->db);
+		sodium_memzero(hash, sizeof hash);
+		return http_field_error(h, F_CALENDAR, "Choose among your company's calendars.");
+	}
+	if (rc == DB_OK &&
+	    (rc = db_user_links_set(h->db, DB_VEHICLES, h->sess.tenant_id, id, all_vans ? NULL : vans,
+				    all_vans ? 0 : nvan, &added)) == DB_OK &&
+	    added != (all_vans ? 0 : nvan)) {
+		db_rollback(h->db);
+		sodium_memzero(hash, sizeof hash);
+		return http_field_error(h, F_VEHICLE, "Choose among your company's vehicles.");
+	}
+	if (rc == DB_OK)
+		rc = db_office_user_set_extras(h->db, h->sess.tenant_id, id, all_vans, notify);
 	if (rc != DB_OK)
 		goto out;
 	{

@@ -17,6 +17,8 @@ extern const struct page page_customer_token;
 extern const struct page page_portal_user_delete;
 extern const struct page page_customers;
 extern const struct page page_office_users;
+extern const struct page page_calendars;
+extern const struct page page_vehicles;
 extern const struct page page_office_user_edit;
 extern const struct page page_office_user_status;
 extern const struct page page_office_user_delete;

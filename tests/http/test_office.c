@@ -38,6 +38,8 @@ static const struct route {
 	{"/settings/customers", VIEW, NO, NULL},
 	{"/settings/customers/edit", VIEW, EDIT, "x=1"},
 	{"/settings/customers/token", NO, EDIT, "x=1"},
+	{"/settings/calendars", VIEW, EDIT, "name="},
+	{"/settings/vehicles", VIEW, EDIT, "name="},
 	{OU, SUPER, NO, NULL},
 	{OU "/edit", SUPER, SUPER, "x=1"},
 	{OU "/status", NO, SUPER, "x=1"},
@@ -95,15 +97,32 @@ static long post_csrf(struct hc *h, const char *body_rest, const char *path)
 	return req(h, "POST", path, body);
 }
 
-/* An office user added by admin through the edit page; returns the POST status. */
-static long add_user(struct hc *admin, const char *email, const char *role, const char *perms)
+/* The id of the tenant's calendar called name (caller frees). */
+static char *calendar(const char *slug, const char *name)
 {
-	char fields[2048];
+	return sql1("SELECT c.id FROM calendars c JOIN tenants t ON t.id = c.tenant_id WHERE "
+		    "t.slug = '%s' AND c.name = '%s'",
+		    slug, name);
+}
+
+/* An office user added by admin (of tenant slug) through the edit page,
+ * with the tenant's Service Calendar; returns the POST status. */
+static long add_user_in(struct hc *admin, const char *slug, const char *email, const char *role,
+			const char *perms)
+{
+	char fields[2048], *cal = calendar(slug, "Service Calendar");
 	snprintf(fields, sizeof fields,
 		 "email=%s&password=Office-pass-%s&role=%s&first=T&last=User&street=1+Main&"
-		 "city=Springfield&state=IL&zip=62701&country=United+States&screen=settings%s%s",
-		 email, stamp, role, perms ? "&" : "", perms ? perms : "");
+		 "city=Springfield&state=IL&zip=62701&country=United+States&screen=settings&"
+		 "calendar=%s%s%s",
+		 email, stamp, role, cal ? cal : "0", perms ? "&" : "", perms ? perms : "");
+	free(cal);
 	return post_form(admin, OU "/edit", OU "/edit", fields, NULL, NULL, 0);
+}
+
+static long add_user(struct hc *admin, const char *email, const char *role, const char *perms)
+{
+	return add_user_in(admin, "demo", email, role, perms);
 }
 
 static long get_status_xml(struct hc *h, const char *path)
@@ -269,11 +288,55 @@ static void test_users(void)
 	   "with Settings Edit they may save module settings");
 
 	/* A change of permissions takes effect on the next request. */
+	char *dcal = calendar("demo", "Delivery Schedule"), *acal0 = calendar("acme", "Service Calendar");
+	snprintf(path, sizeof path, OU "/edit?id=%s", id);
 	snprintf(fields, sizeof fields, "id=%s&email=%s&role=view_only&first=T&last=U&street=1&city=b&state=c&zip=d&country=e&screen=settings", id, email);
+	ok(post_form(admin, path, OU "/edit", fields, &d, NULL, 0) == 422 && d &&
+		   xp_is(d, "string(//form/field[@name='calendar']/@error)", "Scheduling needs at least one calendar."),
+	   "View Only (Scheduling View) without a calendar: 422");
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, "id=%s&email=%s&role=view_only&first=T&last=U&street=1&city=b&state=c&zip=d&country=e&calendar=%s", id, email, acal0);
+	ok(post_form(admin, path, OU "/edit", fields, NULL, NULL, 0) == 422, "another tenant's calendar: 422");
+	snprintf(fields, sizeof fields, "id=%s&email=%s&role=view_only&first=T&last=U&street=1&city=b&state=c&zip=d&country=e&screen=settings&calendar=%s&vehicles=chosen&notify_job_added=1&notify_mobile_user=1", id, email, dcal);
 	ok(post_form(admin, path, OU "/edit", fields, NULL, loc, sizeof loc) == 303, "admin makes them View Only");
 	ok(post_csrf(u, "enabled=1", "/settings/client/portal-access-settings") == 403,
 	   "their very next POST is 403");
 	ok(count_is_str("office_user.update", plain), "the change is audited");
+	d = get_xml(admin, path, 200, "the user's page again");
+	ok(d && xp_is(d, "string(//calendars/item[@selected='1'])", "Delivery Schedule") &&
+		   xp_is(d, "string(//vehicles/@all)", "0") && xp_is(d, "count(//vehicles/item[@selected])", "0") &&
+		   xp_is(d, "count(//notifications/notify[@on])", "2"),
+	   "keeps the calendar, no vehicles on the map, two notifications");
+	xmlFreeDoc(d);
+	free(dcal);
+	free(acal0);
+
+	/* The calendars and vehicles lists. */
+	char vname[64];
+	snprintf(vname, sizeof vname, "name=Truck+%s", stamp);
+	ok(post_form(admin, "/settings/vehicles", "/settings/vehicles", vname, NULL, loc, sizeof loc) == 303 &&
+		   strstr(loc, "done=added"), "admin adds a vehicle");
+	ok(post_form(admin, "/settings/vehicles", "/settings/vehicles", vname, NULL, NULL, 0) == 422,
+	   "a second one of that name: 422");
+	d = get_xml(admin, "/settings/vehicles", 200, "the vehicles");
+	snprintf(fields, sizeof fields, "count(//item[. = 'Truck %s'])", stamp);
+	v = xp(d, "string(//item[starts-with(., 'Truck 1')]/@id)");
+	ok(xp_is(d, fields, "1") && *v, "lists it");
+	xmlFreeDoc(d);
+	char *vid = sql1("SELECT id FROM vehicles WHERE name = 'Truck %s'", stamp);
+	snprintf(fields, sizeof fields, "delete=%s", vid);
+	ok(post_form(admin, "/settings/vehicles", "/settings/vehicles", fields, NULL, loc, sizeof loc) == 303 &&
+		   strstr(loc, "done=deleted"), "and removes it");
+	free(vid);
+	free(v);
+	{
+		struct hc *viewer = client();
+		hc_login(viewer, "viewer@demo.test", PW);
+		ok(get_status_xml(viewer, "/settings/calendars") == 200 &&
+			   post_form(viewer, "/settings/calendars", "/settings/calendars", "name=X", NULL, NULL, 0) == 403,
+		   "a view-only user sees the calendars, cannot change them");
+		hc_free(viewer);
+	}
 
 	/* Enable All re-renders Customize with every module at its top level. */
 	snprintf(path, sizeof path, OU "/edit?id=%s", id);
@@ -342,16 +405,18 @@ static void test_users(void)
 	snprintf(s1p, sizeof s1p, "sa1-%s@acme.test", stamp);
 	snprintf(s2p, sizeof s2p, "sa2-%s@acme.test", stamp);
 	struct hc *acme = client();
-	ok(hc_login(acme, "admin@acme.test", PW) == 303 && add_user(acme, s1, "admin", NULL) == 303 &&
-		   add_user(acme, s2, "admin", NULL) == 303,
+	ok(hc_login(acme, "admin@acme.test", PW) == 303 &&
+		   add_user_in(acme, "acme", s1, "admin", NULL) == 303 &&
+		   add_user_in(acme, "acme", s2, "admin", NULL) == 303,
 	   "acme's admin adds two more Super Admins");
 	char *i1 = user_id(s1p), *i2 = user_id(s2p), *ia = user_id("admin@acme.test");
 	free(sql1("UPDATE office_users SET active = 0 WHERE id = %s", ia));
 	struct hc *a1 = client(), *a2 = client();
 	ok(hc_login(a1, s1p, pw) == 303 && hc_login(a2, s2p, pw) == 303, "both sign in (the first admin is inactive)");
-	char f1[512], f2[512];
-	snprintf(f1, sizeof f1, "id=%s&email=%s&role=view_only&street=1&city=b&state=c&zip=d&country=e", i2, s2);
-	snprintf(f2, sizeof f2, "id=%s&email=%s&role=view_only&street=1&city=b&state=c&zip=d&country=e", i1, s1);
+	char f1[512], f2[512], *acal = calendar("acme", "Service Calendar");
+	snprintf(f1, sizeof f1, "id=%s&email=%s&role=view_only&street=1&city=b&state=c&zip=d&country=e&calendar=%s", i2, s2, acal);
+	snprintf(f2, sizeof f2, "id=%s&email=%s&role=view_only&street=1&city=b&state=c&zip=d&country=e&calendar=%s", i1, s1, acal);
+	free(acal);
 	pid_t pid = fork();
 	if (pid == 0) {
 		long st = post_form(a2, OU "/edit", OU "/edit", f2, NULL, NULL, 0);
