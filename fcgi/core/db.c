@@ -169,9 +169,12 @@ enum q {
 /* The login, or the full name ("Ada Admin" finds Ada Admin). */
 #define OU_FILTER                                                                          \
 	"AND (? = '' OR u.email LIKE ? OR CONCAT(u.first_name, ' ', u.last_name) LIKE ?) "
+/* A deferred join: the window's ids first (an index walk when there is no
+ * filter), then the columns, and the Settings level, for those rows only. */
 #define OU_PAGE(order)                                                                     \
-	"SELECT " OU_COLS " FROM office_users u WHERE u.tenant_id = ? " OU_FILTER "ORDER BY " \
-	order " LIMIT ? OFFSET ?"
+	"SELECT " OU_COLS " FROM office_users u JOIN (SELECT u.id FROM office_users u "       \
+	"WHERE u.tenant_id = ? " OU_FILTER "ORDER BY " order " LIMIT ? OFFSET ?) k "           \
+	"ON k.id = u.id ORDER BY " order
 
 static const char *const sql[Q__COUNT] = {
 	[Q_TENANT_BY_SLUG] = "SELECT " TENANT_COLS " FROM tenants WHERE slug = ?",
