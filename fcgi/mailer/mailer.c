@@ -36,11 +36,10 @@
 #include "db.h"
 #include "log.h"
 #include "mail.h"
+#include "smtp.h"
 #include "render.h"
 
 #define NAME "gatehouse-mailer"
-#define CONNECT_SECS 10L
-#define SEND_SECS 60L /* a whole SMTP conversation; bounds a stop in flight */
 #define BACKOFF_MAX 3600u
 #define ERR_MAX 400      /* mail_outbox.last_error holds 500 characters */
 #define DB_PAUSE_MS 1000 /* after a database error, before trying again */
@@ -75,134 +74,6 @@ static int stop_wait(int ms)
 	if (read(sig_fd, &si, sizeof si) == (ssize_t)sizeof si)
 		log_info("%s: signal %u: stopping", NAME, si.ssi_signo);
 	return 1;
-}
-
-/* ---- SMTP ---- */
-
-struct upload {
-	const char *p;
-	size_t len, off;
-};
-
-static size_t read_cb(char *dst, size_t size, size_t nmemb, void *arg)
-{
-	struct upload *u = arg;
-	size_t n = size * nmemb, left = u->len - u->off;
-
-	if (n > left)
-		n = left;
-	memcpy(dst, u->p + u->off, n);
-	u->off += n;
-	return n;
-}
-
-/* The server's refusal (a 4xx or 5xx reply line) that ended the transfer,
- * for last_error and the outcome.  A later success clears it (curl falls
- * back from a refused EHLO to HELO), except the 221 that answers QUIT.
- * Only what the server says is looked at: what we send (AUTH carries the
- * password, DATA the token) never is. */
-struct refusal {
-	char line[160];
-	long code;
-};
-
-static int debug_cb(CURL *c, curl_infotype type, char *data, size_t size, void *arg)
-{
-	struct refusal *r = arg;
-	size_t o = 0;
-
-	(void)c;
-	if (type != CURLINFO_HEADER_IN || size < 3)
-		return 0;
-	if (data[0] != '4' && data[0] != '5') {
-		if (strncmp(data, "221", 3) != 0) {
-			r->line[0] = '\0';
-			r->code = 0;
-		}
-		return 0;
-	}
-	for (size_t i = 0; i < size && o + 1 < sizeof r->line; i++) {
-		unsigned char ch = (unsigned char)data[i];
-		if (ch == '\r' || ch == '\n')
-			break;
-		r->line[o++] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
-	}
-	r->line[o] = '\0';
-	r->code = strtol(r->line, NULL, 10);
-	return 0;
-}
-
-/* Sends the message msg (len bytes) to one recipient over c.  On failure,
- * err gets curl's reason and the server's refusal. */
-static enum outcome smtp_send(CURL *c, const char *to, const char *msg, size_t len,
-                              char *err, size_t errsz)
-{
-	struct upload u = {msg, len, 0};
-	struct refusal r = {"", 0};
-	struct curl_slist *rcpt = NULL;
-	char from[300], addr[300], ebuf[CURL_ERROR_SIZE] = "";
-	long code = 0;
-	CURLcode rc;
-	enum outcome out = OUT_TEMP;
-
-	snprintf(from, sizeof from, "<%s>", conf.mail.from_address);
-	snprintf(addr, sizeof addr, "<%s>", to);
-	if ((rcpt = curl_slist_append(NULL, addr)) == NULL) {
-		snprintf(err, errsz, "out of memory");
-		goto out;
-	}
-	/* Reset keeps the connection cache: the next message to the same
-	 * server reuses an open connection. */
-	curl_easy_reset(c);
-	curl_easy_setopt(c, CURLOPT_URL, conf.mail.smtp_url);
-#if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-#else
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_SMTP | CURLPROTO_SMTPS));
-#endif
-	/* smtps:// is TLS from the first byte; smtp:// upgrades with STARTTLS
-	 * whenever the server offers it, and must when we authenticate: a
-	 * password is never sent in clear because someone stripped STARTTLS. */
-	if (strncmp(conf.mail.smtp_url, "smtp://", 7) == 0)
-		curl_easy_setopt(c, CURLOPT_USE_SSL, conf.mail.smtp_user[0] != '\0'
-							 ? (long)CURLUSESSL_ALL
-							 : (long)CURLUSESSL_TRY);
-	if (conf.mail.smtp_user[0] != '\0') {
-		curl_easy_setopt(c, CURLOPT_USERNAME, conf.mail.smtp_user);
-		curl_easy_setopt(c, CURLOPT_PASSWORD, conf.mail.smtp_password);
-	}
-	curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
-	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
-	curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
-	curl_easy_setopt(c, CURLOPT_READDATA, &u);
-	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, CONNECT_SECS);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, SEND_SECS);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, ebuf);
-	/* The debug callback sees the server's replies only with VERBOSE on;
-	 * it prints nothing itself. */
-	curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, debug_cb);
-	curl_easy_setopt(c, CURLOPT_DEBUGDATA, &r);
-	curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
-
-	if ((rc = curl_easy_perform(c)) == CURLE_OK) {
-		out = OUT_SENT;
-		goto out;
-	}
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-	/* After a refusal curl may still exchange QUIT/221: the refusal's own
-	 * code is the one that counts. */
-	if (r.code >= 400)
-		code = r.code;
-	snprintf(err, errsz, "%s%s%s%s", ebuf[0] ? ebuf : curl_easy_strerror(rc),
-	         r.line[0] ? " (server: " : "", r.line, r.line[0] ? ")" : "");
-	/* A 5xx refuses this message for good.  A refused login is the
-	 * config's fault and would fail every message alike: keep them. */
-	out = code >= 500 && rc != CURLE_LOGIN_DENIED ? OUT_PERM : OUT_TEMP;
-out:
-	curl_slist_free_all(rcpt);
-	return out;
 }
 
 /* ---- one message ---- */
@@ -270,7 +141,13 @@ static enum outcome deliver(CURL *c, const struct db_mail *m, char *msgid, size_
 		out = mr == MAIL_INVALID ? OUT_PERM : OUT_TEMP;
 		goto out;
 	}
-	out = smtp_send(c, m->to, raw, rawlen, err, errsz);
+	struct smtp_server srv = {conf.mail.smtp_url, conf.mail.smtp_user, conf.mail.smtp_password,
+				  conf.mail.from_address, 0};
+	switch (smtp_send(c, &srv, m->to, raw, rawlen, NULL, 0, err, errsz)) {
+	case SMTP_SENT: out = OUT_SENT; break;
+	case SMTP_PERM: out = OUT_PERM; break;
+	default: out = OUT_TEMP; break;
+	}
 out:
 	sodium_memzero(tok, sizeof tok);
 	mail_body_free(&body);
