@@ -10,3 +10,9 @@ ALTER TABLE office_users
   ADD COLUMN IF NOT EXISTS smtp_security ENUM('starttls','tls','none') NOT NULL DEFAULT 'starttls',
   ADD COLUMN IF NOT EXISTS smtp_user     VARCHAR(254) NOT NULL DEFAULT '',
   ADD COLUMN IF NOT EXISTS smtp_password VARBINARY(600) NULL;
+
+-- The last "Send test mail": when, whether it went, and what the server said.
+ALTER TABLE office_users
+  ADD COLUMN IF NOT EXISTS smtp_test_at     DATETIME(6)  NULL,
+  ADD COLUMN IF NOT EXISTS smtp_test_ok     TINYINT(1)   NOT NULL DEFAULT 0,
+  ADD COLUMN IF NOT EXISTS smtp_test_result VARCHAR(400) NOT NULL DEFAULT '';

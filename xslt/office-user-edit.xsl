@@ -34,6 +34,7 @@
     <nav class="tabs" aria-label="Sections">
       <a href="#general">General</a>
       <a href="#permissions">Permissions</a>
+      <a href="#email">Email</a>
     </nav>
     <form class="form edit-form" method="post" action="/settings/office-users/edit">
       <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
@@ -198,11 +199,125 @@
         </div>
       </section>
 
+      <xsl:variable name="m" select="mail"/>
+      <xsl:variable name="mp">
+        <xsl:call-template name="field-value">
+          <xsl:with-param name="name" select="'mail'"/>
+          <xsl:with-param name="model" select="$m/@provider"/>
+        </xsl:call-template>
+      </xsl:variable>
+      <section id="email" class="card" aria-labelledby="email-title">
+        <h2 id="email-title">Email</h2>
+        <p class="help">How mail sent in this user's name leaves: through the company's
+          server, or the user's own.</p>
+        <fieldset class="checks">
+          <legend>Outgoing mail</legend>
+          <label class="check"><input type="radio" name="mail" value="default">
+            <xsl:if test="$mp = 'default' or $mp = ''"><xsl:attribute name="checked">checked</xsl:attribute></xsl:if>
+          </input> The company's mail server</label>
+          <label class="check"><input type="radio" name="mail" value="smtp">
+            <xsl:if test="$mp = 'smtp'"><xsl:attribute name="checked">checked</xsl:attribute></xsl:if>
+          </input> Other SMTP connection</label>
+          <label class="check"><input type="radio" name="mail" value="google">
+            <xsl:if test="$mp = 'google'"><xsl:attribute name="checked">checked</xsl:attribute></xsl:if>
+            <xsl:if test="$m/@google != '1'"><xsl:attribute name="disabled">disabled</xsl:attribute></xsl:if>
+          </input> Google</label>
+          <xsl:if test="$m/@google != '1'">
+            <p class="note oauth-missing">Google needs the server's operator to register an OAuth
+              client and set <code>google_client_id</code> and <code>google_client_secret</code>
+              in the <code>[oauth]</code> section of its configuration.</p>
+          </xsl:if>
+          <label class="check"><input type="radio" name="mail" value="office365">
+            <xsl:if test="$mp = 'office365'"><xsl:attribute name="checked">checked</xsl:attribute></xsl:if>
+            <xsl:if test="$m/@office365 != '1'"><xsl:attribute name="disabled">disabled</xsl:attribute></xsl:if>
+          </input> Office 365</label>
+          <xsl:if test="$m/@office365 != '1'">
+            <p class="note oauth-missing">Office 365 needs the server's operator to register an
+              OAuth client and set <code>microsoft_client_id</code> and
+              <code>microsoft_client_secret</code> in the <code>[oauth]</code> section.</p>
+          </xsl:if>
+          <xsl:call-template name="field-error"><xsl:with-param name="name" select="'mail'"/></xsl:call-template>
+        </fieldset>
+        <fieldset class="smtp">
+          <legend>Other SMTP connection</legend>
+          <xsl:call-template name="text-field">
+            <xsl:with-param name="name" select="'smtp_host'"/>
+            <xsl:with-param name="label" select="'Server (host name)'"/>
+            <xsl:with-param name="model" select="$m/@host"/>
+          </xsl:call-template>
+          <xsl:call-template name="text-field">
+            <xsl:with-param name="name" select="'smtp_port'"/>
+            <xsl:with-param name="label" select="'Port'"/>
+            <xsl:with-param name="type" select="'number'"/>
+            <xsl:with-param name="model" select="$m/@port"/>
+          </xsl:call-template>
+          <xsl:variable name="sec">
+            <xsl:call-template name="field-value">
+              <xsl:with-param name="name" select="'smtp_security'"/>
+              <xsl:with-param name="model" select="$m/@security"/>
+            </xsl:call-template>
+          </xsl:variable>
+          <div class="field">
+            <label for="smtp_security">Security</label>
+            <select id="smtp_security" name="smtp_security">
+              <option value="starttls"><xsl:if test="$sec = 'starttls'"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>STARTTLS (port 587)</option>
+              <option value="tls"><xsl:if test="$sec = 'tls'"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>TLS (port 465)</option>
+              <option value="none"><xsl:if test="$sec = 'none'"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>None (no login allowed)</option>
+            </select>
+            <xsl:call-template name="field-error"><xsl:with-param name="name" select="'smtp_security'"/></xsl:call-template>
+          </div>
+          <xsl:call-template name="text-field">
+            <xsl:with-param name="name" select="'smtp_user'"/>
+            <xsl:with-param name="label" select="'Login'"/>
+            <xsl:with-param name="model" select="$m/@user"/>
+            <xsl:with-param name="autocomplete" select="'off'"/>
+          </xsl:call-template>
+          <xsl:call-template name="text-field">
+            <xsl:with-param name="name" select="'smtp_password'"/>
+            <xsl:with-param name="type" select="'password'"/>
+            <xsl:with-param name="echo" select="false()"/>
+            <xsl:with-param name="autocomplete" select="'new-password'"/>
+            <xsl:with-param name="label">
+              <xsl:choose>
+                <xsl:when test="$m/@has-password = '1'">Password (stored; leave empty to keep it)</xsl:when>
+                <xsl:otherwise>Password</xsl:otherwise>
+              </xsl:choose>
+            </xsl:with-param>
+          </xsl:call-template>
+        </fieldset>
+      </section>
+
       <div class="actions">
         <button type="submit" class="btn btn-primary btn-save">Save</button>
         <a class="btn btn-link" href="/settings/office-users">Cancel</a>
       </div>
     </form>
+
+    <xsl:if test="$u/@id and mail/@provider = 'smtp'">
+      <section class="card side-card" aria-labelledby="test-title">
+        <h2 id="test-title">Test the mail connection</h2>
+        <xsl:for-each select="mail/last-test">
+          <p>
+            <xsl:attribute name="class">
+              <xsl:choose>
+                <xsl:when test="@ok = '1'">note last-test ok</xsl:when>
+                <xsl:otherwise>note note-danger last-test</xsl:otherwise>
+              </xsl:choose>
+            </xsl:attribute>
+            <xsl:text>Last test, </xsl:text>
+            <xsl:call-template name="datetime"><xsl:with-param name="value" select="@at"/></xsl:call-template>
+            <xsl:text>: </xsl:text>
+            <xsl:value-of select="."/>
+          </p>
+        </xsl:for-each>
+        <form class="inline-form" method="post" action="/settings/office-users/test-mail">
+          <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
+          <input type="hidden" name="id" value="{$u/@id}"/>
+          <button type="submit" class="btn">Send test mail</button>
+        </form>
+        <p class="help">Sends a message to <xsl:value-of select="$u/email"/> through the saved connection.</p>
+      </section>
+    </xsl:if>
 
     <xsl:if test="$u/@id and @self != '1'">
       <section class="card side-card" aria-labelledby="status-title">

@@ -110,6 +110,15 @@ static int handler(void *user, const char *sec, const char *name, const char *v)
 		ok = set_uint(&c->mail.retry_base_secs, v, 1, 3600);
 	else if (IS("mail", "poll_ms"))
 		ok = set_uint(&c->mail.poll_ms, v, 10, 60000);
+	else if (IS("oauth", "google_client_id"))
+		ok = set_str(c->oauth.google_client_id, sizeof c->oauth.google_client_id, v);
+	else if (IS("oauth", "google_client_secret"))
+		ok = set_str(c->oauth.google_client_secret, sizeof c->oauth.google_client_secret, v);
+	else if (IS("oauth", "microsoft_client_id"))
+		ok = set_str(c->oauth.microsoft_client_id, sizeof c->oauth.microsoft_client_id, v);
+	else if (IS("oauth", "microsoft_client_secret"))
+		ok = set_str(c->oauth.microsoft_client_secret, sizeof c->oauth.microsoft_client_secret,
+			     v);
 	else if (IS("settings", "listen"))
 		ok = set_str(c->settings.listen, sizeof c->settings.listen, v);
 	else if (IS("settings", "threads"))

@@ -30,6 +30,12 @@ struct conf {
 		unsigned retry_base_secs; /* first back-off; doubles per attempt, max 1 h */
 		unsigned poll_ms;         /* mailer's look at the outbox when idle */
 	} mail;
+	/* OAuth2 clients for office users' Google and Office 365 mail
+	 * (XOAUTH2); empty until the operator registers them. */
+	struct {
+		char google_client_id[256], google_client_secret[256];
+		char microsoft_client_id[256], microsoft_client_secret[256];
+	} oauth;
 	struct conf_responder {
 		char listen[512];
 		unsigned threads; /* requests in flight; idle connections hold none */

@@ -132,6 +132,10 @@ enum q {
 	Q_OU_VEHS_ADD,
 	Q_OU_EXTRAS,
 	Q_OU_SET_EXTRAS,
+	Q_OU_MAIL_GET,
+	Q_OU_MAIL_SET,
+	Q_OU_MAIL_PASSWORD,
+	Q_OU_MAIL_TESTED,
 	Q_SCHEMA_VERSION_CREATE,
 	Q_SCHEMA_VERSION_HAS,
 	Q_SCHEMA_VERSION_ADD,
@@ -444,6 +448,17 @@ static const char *const sql[Q__COUNT] = {
 			"tenant_id = ?",
 	[Q_OU_SET_EXTRAS] = "UPDATE office_users SET all_vehicles = ?, notifications = ? WHERE id = ? "
 			    "AND tenant_id = ?",
+	[Q_OU_MAIL_GET] =
+		"SELECT mail_provider, smtp_host, smtp_port, smtp_security, smtp_user, "
+		"COALESCE(smtp_password, ''), COALESCE(DATE_FORMAT(smtp_test_at, "
+		"'%Y-%m-%dT%H:%i:%sZ'), ''), smtp_test_ok, smtp_test_result FROM office_users "
+		"WHERE id = ? AND tenant_id = ?",
+	[Q_OU_MAIL_SET] = "UPDATE office_users SET mail_provider = ?, smtp_host = ?, smtp_port = ?, "
+			  "smtp_security = ?, smtp_user = ? WHERE id = ? AND tenant_id = ?",
+	[Q_OU_MAIL_PASSWORD] =
+		"UPDATE office_users SET smtp_password = ? WHERE id = ? AND tenant_id = ?",
+	[Q_OU_MAIL_TESTED] = "UPDATE office_users SET smtp_test_at = NOW(6), smtp_test_ok = ?, "
+			     "smtp_test_result = ? WHERE id = ? AND tenant_id = ?",
 	[Q_SCHEMA_VERSION_CREATE] =
 		"CREATE TABLE IF NOT EXISTS schema_version (version INT UNSIGNED NOT NULL "
 		"PRIMARY KEY, name VARCHAR(200) NOT NULL, applied_at DATETIME(6) NOT NULL "
@@ -2410,6 +2425,87 @@ enum db_result db_office_user_set_extras(struct db *db, unsigned tenant_id, unsi
 	b_uint(&in[2], &id);
 	b_uint(&in[3], &tenant_id);
 	return run(db, Q_OU_SET_EXTRAS, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+/* ---- office users' own mail connection ---- */
+
+enum db_result db_office_mail_get(struct db *db, unsigned tenant_id, unsigned id,
+				  struct db_office_mail *m)
+{
+	MYSQL_BIND in[2], o[9];
+	unsigned long l[8];
+	long long ok = 0;
+	size_t rows = 0;
+	enum db_result rc;
+
+	memset(m, 0, sizeof *m);
+	b_uint(&in[0], &id);
+	b_uint(&in[1], &tenant_id);
+	b_out(&o[0], m->provider, sizeof m->provider, &l[0]);
+	b_out(&o[1], m->host, sizeof m->host, &l[1]);
+	b_uint(&o[2], &m->port);
+	b_out(&o[3], m->security, sizeof m->security, &l[2]);
+	b_out(&o[4], m->user, sizeof m->user, &l[3]);
+	b_out_blob(&o[5], m->password, sizeof m->password, &l[4]);
+	b_out(&o[6], m->tested_at, sizeof m->tested_at, &l[5]);
+	b_int(&o[7], &ok);
+	b_out(&o[8], m->test_result, sizeof m->test_result, &l[6]);
+	if ((rc = run(db, Q_OU_MAIL_GET, in, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
+		return rc;
+	if (rows != 1)
+		return DB_NOTFOUND;
+	fix_str(m->provider, sizeof m->provider, l[0]);
+	fix_str(m->host, sizeof m->host, l[1]);
+	fix_str(m->security, sizeof m->security, l[2]);
+	fix_str(m->user, sizeof m->user, l[3]);
+	m->password_len = l[4] <= sizeof m->password ? l[4] : 0;
+	fix_str(m->tested_at, sizeof m->tested_at, l[5]);
+	fix_str(m->test_result, sizeof m->test_result, l[6]);
+	m->test_ok = ok != 0;
+	return DB_OK;
+}
+
+enum db_result db_office_mail_set(struct db *db, unsigned tenant_id, unsigned id,
+				  const struct db_office_mail *m)
+{
+	MYSQL_BIND in[7];
+	unsigned long l[4];
+	unsigned port = m->port;
+
+	b_str(&in[0], m->provider, &l[0]);
+	b_str(&in[1], m->host, &l[1]);
+	b_uint(&in[2], &port);
+	b_str(&in[3], m->security, &l[2]);
+	b_str(&in[4], m->user, &l[3]);
+	b_uint(&in[5], &id);
+	b_uint(&in[6], &tenant_id);
+	return run(db, Q_OU_MAIL_SET, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_office_mail_password(struct db *db, unsigned tenant_id, unsigned id,
+				       const unsigned char *sealed, size_t len)
+{
+	MYSQL_BIND in[3];
+	unsigned long sl = (unsigned long)len;
+
+	b_blob(&in[0], sealed, &sl);
+	b_uint(&in[1], &id);
+	b_uint(&in[2], &tenant_id);
+	return run(db, Q_OU_MAIL_PASSWORD, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_office_mail_tested(struct db *db, unsigned tenant_id, unsigned id, int ok,
+				     const char *result)
+{
+	MYSQL_BIND in[4];
+	long long k = ok != 0;
+	unsigned long l;
+
+	b_int(&in[0], &k);
+	b_str(&in[1], result, &l);
+	b_uint(&in[2], &id);
+	b_uint(&in[3], &tenant_id);
+	return run(db, Q_OU_MAIL_TESTED, in, NULL, NULL, NULL, NULL, NULL, NULL);
 }
 
 /* ---- mail outbox ---- */

@@ -135,6 +135,27 @@ enum db_result db_office_supers_locked(struct db *db, unsigned tenant_id, unsign
 				       size_t max, unsigned *n);
 enum db_result db_office_login_tombstoned(struct db *db, const char *email, int *yes);
 
+/* an office user's own outgoing mail (the Email tab) */
+struct db_office_mail {
+	char provider[16]; /* default, smtp, google, office365 */
+	char host[1013], security[16], user[1017];
+	unsigned port;
+	unsigned char password[600]; /* sealed (auth_seal); password_len 0: none */
+	size_t password_len;
+	char tested_at[24]; /* "" until the first test */
+	int test_ok;
+	char test_result[1601];
+};
+enum db_result db_office_mail_get(struct db *db, unsigned tenant_id, unsigned id,
+				  struct db_office_mail *m);
+/* provider, host, port, security, user (not the password). */
+enum db_result db_office_mail_set(struct db *db, unsigned tenant_id, unsigned id,
+				  const struct db_office_mail *m);
+enum db_result db_office_mail_password(struct db *db, unsigned tenant_id, unsigned id,
+				       const unsigned char *sealed, size_t len);
+enum db_result db_office_mail_tested(struct db *db, unsigned tenant_id, unsigned id, int ok,
+				     const char *result);
+
 /* the tenant's calendars and vehicles, and office users' links to them */
 enum db_named_kind { DB_CALENDARS = 0, DB_VEHICLES = 1 };
 struct db_named {

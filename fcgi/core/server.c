@@ -22,6 +22,8 @@
 #include "render.h"
 #include "server.h"
 
+#include <curl/curl.h>
+
 /* Why not let libfcgi wait: it serves a kept-alive nginx connection by blocking
  * a thread in read() until the next request arrives on it.  With nginx's
  * upstream keepalive, idle connections would then pin threads, and a new
@@ -285,7 +287,8 @@ int server_main(int argc, char **argv, const char *name, enum server_kind kind,
 	page_table = pages;
 
 	/* Library set-up happens here, before any thread exists. */
-	if (mysql_library_init(0, NULL, NULL) != 0 || FCGX_Init() != 0) {
+	if (mysql_library_init(0, NULL, NULL) != 0 || FCGX_Init() != 0 ||
+	    curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "%s: library initialisation failed\n", name);
 		return 1;
 	}
@@ -388,6 +391,7 @@ out:
 	render_free();
 	auth_free();
 	xmlCleanupParser();
+	curl_global_cleanup();
 	mysql_library_end();
 	return rc;
 }

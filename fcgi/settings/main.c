@@ -21,6 +21,7 @@ static const struct page *const pages[] = {
 	&page_office_user_edit,
 	&page_office_user_status,
 	&page_office_user_delete,
+	&page_office_user_test_mail,
 	&page_customer_edit,
 	&page_login,
 	&page_logout,

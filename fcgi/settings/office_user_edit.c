@@ -37,6 +37,12 @@ enum {
 	F_CALENDAR,
 	F_VEHICLES,
 	F_VEHICLE,
+	F_MAIL,
+	F_SMTP_HOST,
+	F_SMTP_PORT,
+	F_SMTP_SECURITY,
+	F_SMTP_USER,
+	F_SMTP_PASSWORD,
 	F_NOTIFY0, /* one field per notification, in notifications order */
 	F_PERM0 = F_NOTIFY0 + 5 /* one field per module, in perm_modules order */
 };
@@ -60,6 +66,12 @@ static const struct val_field form[] = {
 	[F_CALENDAR] = {"calendar", val_id, 10, VAL_MULTI, "Calendars"},
 	[F_VEHICLES] = {"vehicles", val_line, 8, 0, "Vehicles on the map"},
 	[F_VEHICLE] = {"vehicle", val_id, 10, VAL_MULTI, "Vehicles"},
+	[F_MAIL] = {"mail", val_line, 16, 0, "Outgoing mail"},
+	[F_SMTP_HOST] = {"smtp_host", val_line, 253, 0, "SMTP server"},
+	[F_SMTP_PORT] = {"smtp_port", val_uint, 5, 0, "Port"},
+	[F_SMTP_SECURITY] = {"smtp_security", val_line, 16, 0, "Security"},
+	[F_SMTP_USER] = {"smtp_user", val_line, 254, 0, "SMTP login"},
+	[F_SMTP_PASSWORD] = {"smtp_password", val_secret, 256, VAL_SECRET, "SMTP password"},
 	[F_NOTIFY0 + 0] = {"notify_job_added", val_bool, 1, 0, "Job Added"},
 	[F_NOTIFY0 + 1] = {"notify_inventory_added", val_bool, 1, 0, "Inventory Added"},
 	[F_NOTIFY0 + 2] = {"notify_customer_added", val_bool, 1, 0, "Customer Added"},
@@ -202,11 +214,49 @@ static const char *level_name(const struct perm_module *m, int level)
 	return level >= 0 && level <= 3 ? names[level] : "?";
 }
 
+/* The Email tab: the user's own outgoing mail connection (never the
+ * password: only whether one is stored), the last test, and which OAuth2
+ * providers the operator has configured. */
+static enum page_result add_mail(struct http *h, xmlNodePtr page, unsigned id)
+{
+	struct db_office_mail m;
+	enum db_result rc;
+	xmlNodePtr n;
+	char port[8];
+
+	memset(&m, 0, sizeof m);
+	snprintf(m.provider, sizeof m.provider, "default");
+	snprintf(m.security, sizeof m.security, "starttls");
+	m.port = 587;
+	if (id && (rc = db_office_mail_get(h->db, h->sess.tenant_id, id, &m)) != DB_OK)
+		return http_db_fail(rc);
+	n = xml_el(page, "mail");
+	xml_attr(n, "provider", m.provider);
+	xml_attr(n, "host", m.host);
+	snprintf(port, sizeof port, "%u", m.port);
+	xml_attr(n, "port", port);
+	xml_attr(n, "security", m.security);
+	xml_attr(n, "user", m.user);
+	xml_attr_bool(n, "has-password", m.password_len > 0);
+	xml_attr_bool(n, "google", h->conf->oauth.google_client_id[0] &&
+					   h->conf->oauth.google_client_secret[0]);
+	xml_attr_bool(n, "office365", h->conf->oauth.microsoft_client_id[0] &&
+					      h->conf->oauth.microsoft_client_secret[0]);
+	if (m.tested_at[0]) {
+		xmlNodePtr t = xml_text_el(n, "last-test", m.test_result);
+		xml_attr(t, "at", m.tested_at);
+		xml_attr_bool(t, "ok", m.test_ok);
+	}
+	sodium_memzero(&m, sizeof m);
+	return PAGE_OK;
+}
+
 static enum page_result ou_get(struct http *h, xmlNodePtr root)
 {
 	struct db_office_user u;
 	int levels[sizeof module_keys / sizeof module_keys[0]], mine[sizeof levels / sizeof levels[0]];
 	enum db_result rc;
+	enum page_result r;
 	unsigned id = 0;
 	const char *role;
 	xmlNodePtr page, n, list;
@@ -273,8 +323,8 @@ static enum page_result ou_get(struct http *h, xmlNodePtr root)
 	xml_text_el(n, "screen", u.default_screen);
 	list = xml_el(page, "roles");
 	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
-		xmlNodePtr r = xml_text_el(list, "role", roles[i].label);
-		xml_attr(r, "key", roles[i].key);
+		xmlNodePtr e = xml_text_el(list, "role", roles[i].label);
+		xml_attr(e, "key", roles[i].key);
 	}
 	list = xml_el(page, "carriers");
 	for (size_t i = 0; i < perm_ncarriers; i++) {
@@ -295,6 +345,8 @@ static enum page_result ou_get(struct http *h, xmlNodePtr root)
 		xml_attr_int(e, "max", mine[i]);
 		xml_attr(e, "level-name", level_name(m, levels[i]));
 	}
+	if ((r = add_mail(h, page, id)) != PAGE_OK)
+		return r;
 	return add_links(h, page, id);
 }
 
@@ -334,6 +386,8 @@ static enum page_result ou_post(struct http *h)
 	unsigned cals[100], vans[100];
 	int all_vans;
 	char notify[200] = "";
+	struct db_office_mail mail;
+	unsigned char sealed[256 + AUTH_SEAL_OVERHEAD];
 
 	keys_init();
 	if (h->f[F_ENABLE_ALL].st == VAL_OK && h->f[F_ENABLE_ALL].num) {
@@ -359,6 +413,43 @@ static enum page_result ou_post(struct http *h)
 	all_vans = strcmp(opt(&h->f[F_VEHICLES]), "chosen") != 0;
 	if (h->f[F_VEHICLES].st == VAL_OK && all_vans && strcmp(h->f[F_VEHICLES].str, "all") != 0)
 		return http_field_error(h, F_VEHICLES, "Choose all vehicles or chosen ones.");
+	{
+		const char *mp = h->f[F_MAIL].st == VAL_OK ? h->f[F_MAIL].str : "default";
+		const char *sec = h->f[F_SMTP_SECURITY].st == VAL_OK ? h->f[F_SMTP_SECURITY].str : "starttls";
+		if (strcmp(mp, "default") && strcmp(mp, "smtp") && strcmp(mp, "google") &&
+		    strcmp(mp, "office365"))
+			return http_field_error(h, F_MAIL, "Choose one of the mail options.");
+		if (strcmp(mp, "google") == 0 && !(h->conf->oauth.google_client_id[0] &&
+						   h->conf->oauth.google_client_secret[0]))
+			return http_field_error(h, F_MAIL, "Google mail needs google_client_id and "
+							   "google_client_secret in the [oauth] section of "
+							   "the server's configuration.");
+		if (strcmp(mp, "office365") == 0 && !(h->conf->oauth.microsoft_client_id[0] &&
+						      h->conf->oauth.microsoft_client_secret[0]))
+			return http_field_error(h, F_MAIL, "Office 365 mail needs microsoft_client_id "
+							   "and microsoft_client_secret in the [oauth] "
+							   "section of the server's configuration.");
+		if (strcmp(sec, "starttls") && strcmp(sec, "tls") && strcmp(sec, "none"))
+			return http_field_error(h, F_SMTP_SECURITY, "Choose STARTTLS, TLS or none.");
+		if (strcmp(mp, "smtp") == 0) {
+			const char *host = opt(&h->f[F_SMTP_HOST]);
+			if (*host == '\0' || strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") != strlen(host))
+				return http_field_error(h, F_SMTP_HOST, "Enter the server's host name.");
+			if (h->f[F_SMTP_PORT].st != VAL_OK || h->f[F_SMTP_PORT].num < 1 ||
+			    h->f[F_SMTP_PORT].num > 65535)
+				return http_field_error(h, F_SMTP_PORT, "Enter a port from 1 to 65535.");
+			if (strcmp(sec, "none") == 0 && h->f[F_SMTP_USER].st == VAL_OK)
+				return http_field_error(h, F_SMTP_SECURITY, "A login needs STARTTLS or "
+									    "TLS: a password is never sent "
+									    "in clear.");
+		}
+		memset(&mail, 0, sizeof mail);
+		snprintf(mail.provider, sizeof mail.provider, "%s", mp);
+		snprintf(mail.host, sizeof mail.host, "%s", opt(&h->f[F_SMTP_HOST]));
+		mail.port = h->f[F_SMTP_PORT].st == VAL_OK ? (unsigned)h->f[F_SMTP_PORT].num : 587;
+		snprintf(mail.security, sizeof mail.security, "%s", sec);
+		snprintf(mail.user, sizeof mail.user, "%s", opt(&h->f[F_SMTP_USER]));
+	}
 	if (levels[perm_index("scheduling")] > 0 && ncal == 0)
 		return http_field_error(h, F_CALENDAR, "Scheduling needs at least one calendar.");
 	for (size_t i = 0, o = 0; i < 5; i++)
@@ -468,6 +559,19 @@ static enum page_result ou_post(struct http *h)
 	}
 	if (rc == DB_OK)
 		rc = db_office_user_set_extras(h->db, h->sess.tenant_id, id, all_vans, notify);
+	if (rc == DB_OK)
+		rc = db_office_mail_set(h->db, h->sess.tenant_id, id, &mail);
+	if (rc == DB_OK && h->f[F_SMTP_PASSWORD].st == VAL_OK) {
+		/* Sealed: the server must be able to log in with it, so a hash
+		 * will not do; the secrets key protects it at rest. */
+		const char *spw = h->f[F_SMTP_PASSWORD].str;
+		size_t len = strlen(spw);
+		rc = auth_seal((const unsigned char *)spw, len, sealed, sizeof sealed) == 0
+			     ? db_office_mail_password(h->db, h->sess.tenant_id, id, sealed,
+						       len + AUTH_SEAL_OVERHEAD)
+			     : DB_ERR;
+		sodium_memzero(sealed, sizeof sealed);
+	}
 	if (rc != DB_OK)
 		goto out;
 	{

@@ -22,6 +22,7 @@ extern const struct page page_vehicles;
 extern const struct page page_office_user_edit;
 extern const struct page page_office_user_status;
 extern const struct page page_office_user_delete;
+extern const struct page page_office_user_test_mail;
 extern const struct page page_customer_edit;
 
 

@@ -44,6 +44,7 @@ static const struct route {
 	{OU "/edit", SUPER, SUPER, "x=1"},
 	{OU "/status", NO, SUPER, "x=1"},
 	{OU "/delete", SUPER, SUPER, "x=1"},
+	{OU "/test-mail", NO, SUPER, "x=1"},
 	/* Every signed-in user may sign out (tested last, separately) and
 	 * anyone may see the sign-in page. */
 	{"/settings/logout", NO, NONE, NULL},
@@ -449,6 +450,85 @@ static void test_users(void)
 	hc_free(lim);
 }
 
+/* The Email tab: the user's own SMTP connection, the OAuth2 providers the
+ * operator has not configured, "Send test mail" to the stack's SMTP sink
+ * and to a closed port, and a login never sent without TLS. */
+static void test_mail(void)
+{
+	struct hc *admin = client();
+	char email[128], plain[128], path[256], fields[1500], *id, *v;
+	int sink = atoi(env_or("GH_TEST_PORT", "18080")) + 1000;
+	xmlDocPtr d;
+
+	ok(hc_login(admin, "admin@demo.test", PW) == 303, "admin signs in");
+	snprintf(email, sizeof email, "mailer-%s%%40demo.test", stamp);
+	snprintf(plain, sizeof plain, "mailer-%s@demo.test", stamp);
+	ok(add_user(admin, email, "view_only", NULL) == 303, "a user to give a mail connection");
+	id = user_id(plain);
+	char *cal = calendar("demo", "Service Calendar");
+	snprintf(path, sizeof path, OU "/edit?id=%s", id);
+#define BASEF "id=%s&email=%s&role=view_only&street=1&city=b&state=c&zip=d&country=e&calendar=%s"
+	d = get_xml(admin, path, 200, "the user's page");
+	ok(xp_is(d, "string(//mail/@provider)", "default") && xp_is(d, "string(//mail/@google)", "0") &&
+		   xp_is(d, "string(//mail/@office365)", "0"),
+	   "the company's mail by default; Google and Office 365 not configured");
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, BASEF "&mail=google", id, email, cal);
+	ok(post_form(admin, path, OU "/edit", fields, &d, NULL, 0) == 422 && d &&
+		   strstr(xp(d, "string(//form/field[@name='mail']/@error)"), "google_client_id"),
+	   "choosing Google says what the operator must configure: 422");
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, BASEF "&mail=smtp&smtp_host=127.0.0.1&smtp_port=%d&smtp_security=none&smtp_user=bob&smtp_password=pw-secret-1", id, email, cal, sink);
+	ok(post_form(admin, path, OU "/edit", fields, NULL, NULL, 0) == 422,
+	   "a login without STARTTLS or TLS: 422 (a password is never sent in clear)");
+	snprintf(fields, sizeof fields, BASEF "&mail=smtp&smtp_host=127.0.0.1&smtp_port=%d&smtp_security=none", id, email, cal, sink);
+	ok(post_form(admin, path, OU "/edit", fields, NULL, NULL, 0) == 303, "an SMTP connection to the stack's sink is saved");
+	snprintf(fields, sizeof fields, "id=%s", id);
+	ok(post_form(admin, path, OU "/test-mail", fields, NULL, NULL, 0) == 303, "Send test mail: 303");
+	d = get_xml(admin, path, 200, "the user's page after the test");
+	v = xp(d, "string(//mail/last-test)");
+	ok(xp_is(d, "string(//mail/last-test/@ok)", "1") && strstr(v, "The server answered: 250"),
+	   "the test went, with the server's answer (%s)", v);
+	free(v);
+	xmlFreeDoc(d);
+	char cmd[1200];
+	snprintf(cmd, sizeof cmd, "grep -l 'test of your outgoing mail' '%s/mail/new/'* 2>/dev/null | xargs -r grep -l -i 'To: .*%s' | grep -q .", state, plain);
+	ok(shell("%s", cmd) == 0, "the test message is in the SMTP sink");
+	/* A closed port. */
+	snprintf(fields, sizeof fields, BASEF "&mail=smtp&smtp_host=127.0.0.1&smtp_port=1&smtp_security=none", id, email, cal);
+	ok(post_form(admin, path, OU "/edit", fields, NULL, NULL, 0) == 303, "a connection to a closed port is saved");
+	snprintf(fields, sizeof fields, "id=%s", id);
+	ok(post_form(admin, path, OU "/test-mail", fields, NULL, NULL, 0) == 303, "Send test mail: 303");
+	d = get_xml(admin, path, 200, "the user's page after the failed test");
+	v = xp(d, "string(//mail/last-test)");
+	ok(xp_is(d, "string(//mail/last-test/@ok)", "0") && strncmp(v, "Not sent: ", 10) == 0,
+	   "the page says it was not sent, and why (%s)", v);
+	free(v);
+	xmlFreeDoc(d);
+	/* A login: STARTTLS is required, and the sink offers none. */
+	snprintf(fields, sizeof fields, BASEF "&mail=smtp&smtp_host=127.0.0.1&smtp_port=%d&smtp_security=starttls&smtp_user=bob&smtp_password=pw-secret-1", id, email, cal, sink);
+	ok(post_form(admin, path, OU "/edit", fields, NULL, NULL, 0) == 303, "a connection with a login is saved");
+	v = sql1("SELECT CONCAT(LENGTH(smtp_password), '|', LOCATE('pw-secret-1', smtp_password)) FROM office_users WHERE id = %s", id);
+	ok(v && strcmp(v, "51|0") == 0, "its password is stored sealed, not in clear (%s)", v ? v : "");
+	free(v);
+	d = get_xml(admin, path, 200, "the page");
+	ok(xp_is(d, "string(//mail/@has-password)", "1") && xp_is(d, "count(//form)", "0"),
+	   "says a password is stored, never shows it");
+	xmlFreeDoc(d);
+	ok(post_form(admin, path, OU "/test-mail", fields, NULL, NULL, 0) == 303, "Send test mail");
+	d = get_xml(admin, path, 200, "the page after it");
+	v = xp(d, "string(//mail/last-test)");
+	ok(xp_is(d, "string(//mail/last-test/@ok)", "0") && strstr(v, "Not sent"),
+	   "refused: the sink offers no STARTTLS, and the login is never sent without it (%s)", v);
+	free(v);
+	xmlFreeDoc(d);
+#undef BASEF
+	free(sql1("DELETE FROM office_users WHERE id = %s", id));
+	free(id);
+	free(cal);
+	hc_free(admin);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -458,6 +538,7 @@ int main(void)
 	throttle_reset();
 	test_authz();
 	test_users();
+	test_mail();
 	throttle_reset();
 	xmlCleanupParser();
 	curl_global_cleanup();
