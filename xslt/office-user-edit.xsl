@@ -319,6 +319,34 @@
       </section>
     </xsl:if>
 
+    <xsl:if test="$u/@id">
+      <section class="card side-card" aria-labelledby="mfa-title">
+        <h2 id="mfa-title">Two-step verification</h2>
+        <p class="mfa-state">
+          <xsl:choose>
+            <xsl:when test="$u/@mfa-enabled = '1'">On.</xsl:when>
+            <xsl:when test="$u/@mfa-required = '1'">Required: set up at the next sign-in.</xsl:when>
+            <xsl:otherwise>Off.</xsl:otherwise>
+          </xsl:choose>
+        </p>
+        <form class="inline-form" method="post" action="/settings/office-users/security">
+          <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
+          <input type="hidden" name="id" value="{$u/@id}"/>
+          <xsl:choose>
+            <xsl:when test="$u/@mfa-required = '1'">
+              <button type="submit" class="btn" name="action" value="unrequire">Stop requiring MFA</button>
+            </xsl:when>
+            <xsl:otherwise>
+              <button type="submit" class="btn" name="action" value="require">Require MFA</button>
+            </xsl:otherwise>
+          </xsl:choose>
+          <xsl:if test="$u/@mfa-enabled = '1'">
+            <button type="submit" class="btn" name="action" value="reset">Reset MFA</button>
+          </xsl:if>
+        </form>
+      </section>
+    </xsl:if>
+
     <xsl:if test="$u/@id and @self != '1'">
       <section class="card side-card" aria-labelledby="status-title">
         <h2 id="status-title">Status</h2>

@@ -136,6 +136,17 @@ enum q {
 	Q_OU_MAIL_SET,
 	Q_OU_MAIL_PASSWORD,
 	Q_OU_MAIL_TESTED,
+	Q_OFF_AUTH_LOCKED,
+	Q_OFF_MFA_SET_PENDING,
+	Q_OFF_MFA_ENABLE,
+	Q_OFF_MFA_STEP,
+	Q_OFF_MFA_RESET,
+	Q_OFF_MFA_REQUIRE,
+	Q_OFF_RECOVERY_DELETE_ALL,
+	Q_OFF_RECOVERY_INSERT,
+	Q_OFF_RECOVERY_USE,
+	Q_OFF_RECOVERY_COUNT,
+	Q_OFF_MFA_STATE,
 	Q_SCHEMA_VERSION_CREATE,
 	Q_SCHEMA_VERSION_HAS,
 	Q_SCHEMA_VERSION_ADD,
@@ -196,15 +207,16 @@ static const char *const sql[Q__COUNT] = {
 	[Q_OFFICE_SET_ACTIVE] = "UPDATE office_users SET active = ? WHERE id = ?",
 	[Q_SESSION_INSERT] =
 		"INSERT INTO sessions (token_hash, kind, tenant_id, office_user_id, "
-		"portal_user_id, expires_at, ip, user_agent) VALUES (?, ?, ?, "
+		"portal_user_id, expires_at, ip, user_agent, stage) VALUES (?, ?, ?, "
 		"IF(? = 'office', ?, NULL), IF(? = 'portal', ?, NULL), "
-		"NOW(6) + INTERVAL ? HOUR, ?, ?)",
+		"IF(? = 'full', NOW(6) + INTERVAL ? HOUR, NOW(6) + INTERVAL 10 MINUTE), ?, ?, ?)",
 	/* Everything a settings request needs in one round trip: the session,
 	 * its user (still active, same tenant), the tenant and the settings
 	 * permission. */
 	[Q_SESSION_OFFICE] =
 		"SELECT s.id, s.tenant_id, u.id, u.email, u.first_name, u.last_name, "
 		"COALESCE(p.level, 0), TIMESTAMPDIFF(SECOND, s.last_seen_at, NOW(6)), "
+		"s.stage, u.mfa_required, u.mfa_secret IS NOT NULL, "
 		"t.id, t.slug, t.company_name, t.street, t.city, t.state, t.zip, t.country, "
 		"t.portal_enabled, t.frame_origins "
 		"FROM sessions s "
@@ -459,6 +471,29 @@ static const char *const sql[Q__COUNT] = {
 		"UPDATE office_users SET smtp_password = ? WHERE id = ? AND tenant_id = ?",
 	[Q_OU_MAIL_TESTED] = "UPDATE office_users SET smtp_test_at = NOW(6), smtp_test_ok = ?, "
 			     "smtp_test_result = ? WHERE id = ? AND tenant_id = ?",
+	[Q_OFF_AUTH_LOCKED] =
+		"SELECT password_hash, mfa_required, COALESCE(mfa_secret, ''), "
+		"COALESCE(mfa_pending, ''), mfa_last_step, email, '', active = 1 "
+		"FROM office_users WHERE id = ? AND tenant_id = ? FOR UPDATE",
+	[Q_OFF_MFA_SET_PENDING] =
+		"UPDATE office_users SET mfa_pending = ? WHERE id = ? AND tenant_id = ?",
+	[Q_OFF_MFA_ENABLE] = "UPDATE office_users SET mfa_secret = mfa_pending, mfa_pending = "
+			     "NULL, mfa_last_step = ?, mfa_enabled_at = NOW(6) WHERE id = ? AND "
+			     "tenant_id = ? AND mfa_pending IS NOT NULL",
+	[Q_OFF_MFA_STEP] = "UPDATE office_users SET mfa_last_step = ? WHERE id = ? AND "
+			   "mfa_last_step < ?",
+	[Q_OFF_MFA_RESET] = "UPDATE office_users SET mfa_secret = NULL, mfa_pending = NULL, "
+			    "mfa_last_step = 0, mfa_enabled_at = NULL WHERE id = ? AND tenant_id = ?",
+	[Q_OFF_MFA_REQUIRE] =
+		"UPDATE office_users SET mfa_required = ? WHERE id = ? AND tenant_id = ?",
+	[Q_OFF_RECOVERY_DELETE_ALL] = "DELETE FROM office_mfa_recovery WHERE office_user_id = ?",
+	[Q_OFF_RECOVERY_INSERT] =
+		"INSERT INTO office_mfa_recovery (office_user_id, code_hash) VALUES (?, ?)",
+	[Q_OFF_RECOVERY_USE] =
+		"DELETE FROM office_mfa_recovery WHERE office_user_id = ? AND code_hash = ?",
+	[Q_OFF_RECOVERY_COUNT] = "SELECT COUNT(*) FROM office_mfa_recovery WHERE office_user_id = ?",
+	[Q_OFF_MFA_STATE] = "SELECT mfa_required, mfa_secret IS NOT NULL FROM office_users "
+			    "WHERE id = ? AND tenant_id = ?",
 	[Q_SCHEMA_VERSION_CREATE] =
 		"CREATE TABLE IF NOT EXISTS schema_version (version INT UNSIGNED NOT NULL "
 		"PRIMARY KEY, name VARCHAR(200) NOT NULL, applied_at DATETIME(6) NOT NULL "
@@ -983,10 +1018,10 @@ enum db_result db_office_set_active(struct db *db, unsigned user_id, int active)
 
 enum db_result db_session_insert(struct db *db, const unsigned char hash[32], const char *kind,
 				 unsigned tenant_id, unsigned user_id, unsigned abs_hours,
-				 const char *ip, const char *ua)
+				 const char *ip, const char *ua, const char *stage)
 {
-	MYSQL_BIND in[10];
-	unsigned long hl = 32, l[5];
+	MYSQL_BIND in[12];
+	unsigned long hl = 32, l[7];
 
 	b_blob(&in[0], hash, &hl);
 	b_str(&in[1], kind, &l[0]);
@@ -995,19 +1030,21 @@ enum db_result db_session_insert(struct db *db, const unsigned char hash[32], co
 	b_uint(&in[4], &user_id);
 	b_str(&in[5], kind, &l[2]);
 	b_uint(&in[6], &user_id);
-	b_uint(&in[7], &abs_hours);
-	b_str(&in[8], ip, &l[3]);
-	b_str(&in[9], ua, &l[4]);
+	b_str(&in[7], stage, &l[5]);
+	b_uint(&in[8], &abs_hours);
+	b_str(&in[9], ip, &l[3]);
+	b_str(&in[10], ua, &l[4]);
+	b_str(&in[11], stage, &l[6]);
 	return run(db, Q_SESSION_INSERT, in, NULL, NULL, NULL, NULL, NULL, NULL);
 }
 
 enum db_result db_session_office(struct db *db, const unsigned char hash[32],
 				 unsigned idle_min, struct db_session *out)
 {
-	MYSQL_BIND in[2], o[18];
+	MYSQL_BIND in[2], o[21];
 	struct tenant_row tr;
-	unsigned long hl = 32, l[3];
-	long long settings = 0;
+	unsigned long hl = 32, l[4];
+	long long settings = 0, req = 0, en = 0;
 	size_t rows = 0;
 	enum db_result rc;
 
@@ -1022,8 +1059,11 @@ enum db_result db_session_office(struct db *db, const unsigned char hash[32],
 	b_out(&o[5], out->last, sizeof out->last, &l[2]);
 	b_int(&o[6], &settings);
 	b_int(&o[7], &out->seen_secs);
+	b_out(&o[8], out->stage, sizeof out->stage, &l[3]);
+	b_int(&o[9], &req);
+	b_int(&o[10], &en);
 	tenant_bind(&tr, &out->tenant);
-	memcpy(&o[8], tr.out, sizeof tr.out);
+	memcpy(&o[11], tr.out, sizeof tr.out);
 	if ((rc = run(db, Q_SESSION_OFFICE, in, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
 		return rc;
 	if (rows != 1)
@@ -1031,6 +1071,9 @@ enum db_result db_session_office(struct db *db, const unsigned char hash[32],
 	fix_str(out->email, sizeof out->email, l[0]);
 	fix_str(out->first, sizeof out->first, l[1]);
 	fix_str(out->last, sizeof out->last, l[2]);
+	fix_str(out->stage, sizeof out->stage, l[3]);
+	out->mfa_required = req != 0;
+	out->mfa_enabled = en != 0;
 	tenant_fix(&tr);
 	out->settings = (int)settings;
 	return DB_OK;
@@ -1757,8 +1800,8 @@ static void b_out_blob(MYSQL_BIND *b, unsigned char *buf, size_t sz, unsigned lo
 	b->length = len;
 }
 
-enum db_result db_portal_auth_locked(struct db *db, unsigned tenant_id, unsigned id,
-				     struct db_portal_auth *out)
+enum db_result db_mfa_auth_locked(struct db *db, enum db_who who, unsigned tenant_id, unsigned id,
+				   struct db_mfa_auth *out)
 {
 	MYSQL_BIND in[2], o[8];
 	unsigned long l[5];
@@ -1777,7 +1820,7 @@ enum db_result db_portal_auth_locked(struct db *db, unsigned tenant_id, unsigned
 	b_out(&o[5], out->email, sizeof out->email, &l[3]);
 	b_out(&o[6], out->company, sizeof out->company, &l[4]);
 	b_int(&o[7], &active);
-	if ((rc = run(db, Q_PU_AUTH_LOCKED, in, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
+	if ((rc = run(db, who == DB_OFFICE ? Q_OFF_AUTH_LOCKED : Q_PU_AUTH_LOCKED, in, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
 		return rc;
 	if (rows != 1)
 		return DB_NOTFOUND;
@@ -1791,7 +1834,7 @@ enum db_result db_portal_auth_locked(struct db *db, unsigned tenant_id, unsigned
 	return DB_OK;
 }
 
-enum db_result db_portal_mfa_set_pending(struct db *db, unsigned tenant_id, unsigned id,
+enum db_result db_mfa_set_pending(struct db *db, enum db_who who, unsigned tenant_id, unsigned id,
 					 const unsigned char *sealed, size_t len)
 {
 	MYSQL_BIND in[3];
@@ -1800,10 +1843,10 @@ enum db_result db_portal_mfa_set_pending(struct db *db, unsigned tenant_id, unsi
 	b_blob(&in[0], sealed, &sl);
 	b_uint(&in[1], &id);
 	b_uint(&in[2], &tenant_id);
-	return run(db, Q_PU_MFA_SET_PENDING, in, NULL, NULL, NULL, NULL, NULL, NULL);
+	return run(db, who == DB_OFFICE ? Q_OFF_MFA_SET_PENDING : Q_PU_MFA_SET_PENDING, in, NULL, NULL, NULL, NULL, NULL, NULL);
 }
 
-enum db_result db_portal_mfa_enable(struct db *db, unsigned tenant_id, unsigned id,
+enum db_result db_mfa_enable(struct db *db, enum db_who who, unsigned tenant_id, unsigned id,
 				    long long step)
 {
 	MYSQL_BIND in[3];
@@ -1813,12 +1856,12 @@ enum db_result db_portal_mfa_enable(struct db *db, unsigned tenant_id, unsigned 
 	b_int(&in[0], &step);
 	b_uint(&in[1], &id);
 	b_uint(&in[2], &tenant_id);
-	if ((rc = run(db, Q_PU_MFA_ENABLE, in, NULL, NULL, NULL, NULL, &n, NULL)) != DB_OK)
+	if ((rc = run(db, who == DB_OFFICE ? Q_OFF_MFA_ENABLE : Q_PU_MFA_ENABLE, in, NULL, NULL, NULL, NULL, &n, NULL)) != DB_OK)
 		return rc;
 	return n == 1 ? DB_OK : DB_NOTFOUND;
 }
 
-enum db_result db_portal_mfa_step(struct db *db, unsigned id, long long step)
+enum db_result db_mfa_step(struct db *db, enum db_who who, unsigned id, long long step)
 {
 	MYSQL_BIND in[3];
 	unsigned long long n = 0;
@@ -1827,24 +1870,25 @@ enum db_result db_portal_mfa_step(struct db *db, unsigned id, long long step)
 	b_int(&in[0], &step);
 	b_uint(&in[1], &id);
 	b_int(&in[2], &step);
-	if ((rc = run(db, Q_PU_MFA_STEP, in, NULL, NULL, NULL, NULL, &n, NULL)) != DB_OK)
+	if ((rc = run(db, who == DB_OFFICE ? Q_OFF_MFA_STEP : Q_PU_MFA_STEP, in, NULL, NULL, NULL, NULL, &n, NULL)) != DB_OK)
 		return rc;
 	return n == 1 ? DB_OK : DB_NOTFOUND;
 }
 
-enum db_result db_portal_mfa_reset(struct db *db, unsigned tenant_id, unsigned id)
+enum db_result db_mfa_reset(struct db *db, enum db_who who, unsigned tenant_id, unsigned id)
 {
 	MYSQL_BIND in[2];
 	enum db_result rc;
 
 	b_uint(&in[0], &id);
 	b_uint(&in[1], &tenant_id);
-	if ((rc = run(db, Q_PU_MFA_RESET, in, NULL, NULL, NULL, NULL, NULL, NULL)) != DB_OK)
+	if ((rc = run(db, who == DB_OFFICE ? Q_OFF_MFA_RESET : Q_PU_MFA_RESET, in, NULL, NULL, NULL, NULL, NULL, NULL)) != DB_OK)
 		return rc;
-	return run(db, Q_RECOVERY_DELETE_ALL, in, NULL, NULL, NULL, NULL, NULL, NULL);
+	return run(db, who == DB_OFFICE ? Q_OFF_RECOVERY_DELETE_ALL : Q_RECOVERY_DELETE_ALL, in, NULL, NULL, NULL, NULL, NULL, NULL);
 }
 
-enum db_result db_portal_mfa_require(struct db *db, unsigned tenant_id, unsigned id, int on)
+enum db_result db_mfa_require(struct db *db, enum db_who who, unsigned tenant_id, unsigned id,
+			      int on)
 {
 	MYSQL_BIND in[3];
 	long long v = on != 0;
@@ -1852,29 +1896,30 @@ enum db_result db_portal_mfa_require(struct db *db, unsigned tenant_id, unsigned
 	b_int(&in[0], &v);
 	b_uint(&in[1], &id);
 	b_uint(&in[2], &tenant_id);
-	return run(db, Q_PU_MFA_REQUIRE, in, NULL, NULL, NULL, NULL, NULL, NULL);
+	return run(db, who == DB_OFFICE ? Q_OFF_MFA_REQUIRE : Q_PU_MFA_REQUIRE, in, NULL, NULL, NULL, NULL, NULL, NULL);
 }
 
-enum db_result db_portal_recovery_set(struct db *db, unsigned id, const unsigned char (*hashes)[32],
-				      size_t n)
+enum db_result db_mfa_recovery_set(struct db *db, enum db_who who, unsigned id,
+				   const unsigned char (*hashes)[32], size_t n)
 {
 	MYSQL_BIND in[2];
 	unsigned long hl = 32;
 	enum db_result rc;
 
 	b_uint(&in[0], &id);
-	if ((rc = run(db, Q_RECOVERY_DELETE_ALL, in, NULL, NULL, NULL, NULL, NULL, NULL)) != DB_OK)
+	if ((rc = run(db, who == DB_OFFICE ? Q_OFF_RECOVERY_DELETE_ALL : Q_RECOVERY_DELETE_ALL, in, NULL, NULL, NULL, NULL, NULL, NULL)) != DB_OK)
 		return rc;
 	for (size_t i = 0; i < n; i++) {
 		b_blob(&in[1], hashes[i], &hl);
-		if ((rc = run(db, Q_RECOVERY_INSERT, in, NULL, NULL, NULL, NULL, NULL, NULL)) !=
+		if ((rc = run(db, who == DB_OFFICE ? Q_OFF_RECOVERY_INSERT : Q_RECOVERY_INSERT, in, NULL, NULL, NULL, NULL, NULL, NULL)) !=
 		    DB_OK)
 			return rc;
 	}
 	return DB_OK;
 }
 
-enum db_result db_portal_recovery_use(struct db *db, unsigned id, const unsigned char hash[32])
+enum db_result db_mfa_recovery_use(struct db *db, enum db_who who, unsigned id,
+				   const unsigned char hash[32])
 {
 	MYSQL_BIND in[2];
 	unsigned long hl = 32;
@@ -1883,12 +1928,12 @@ enum db_result db_portal_recovery_use(struct db *db, unsigned id, const unsigned
 
 	b_uint(&in[0], &id);
 	b_blob(&in[1], hash, &hl);
-	if ((rc = run(db, Q_RECOVERY_USE, in, NULL, NULL, NULL, NULL, &n, NULL)) != DB_OK)
+	if ((rc = run(db, who == DB_OFFICE ? Q_OFF_RECOVERY_USE : Q_RECOVERY_USE, in, NULL, NULL, NULL, NULL, &n, NULL)) != DB_OK)
 		return rc;
 	return n == 1 ? DB_OK : DB_NOTFOUND;
 }
 
-enum db_result db_portal_recovery_count(struct db *db, unsigned id, unsigned *n)
+enum db_result db_mfa_recovery_count(struct db *db, enum db_who who, unsigned id, unsigned *n)
 {
 	MYSQL_BIND in[1], o[1];
 	long long c = 0;
@@ -1896,7 +1941,7 @@ enum db_result db_portal_recovery_count(struct db *db, unsigned id, unsigned *n)
 
 	b_uint(&in[0], &id);
 	b_int(&o[0], &c);
-	rc = run(db, Q_RECOVERY_COUNT, in, o, NULL, NULL, NULL, NULL, NULL);
+	rc = run(db, who == DB_OFFICE ? Q_OFF_RECOVERY_COUNT : Q_RECOVERY_COUNT, in, o, NULL, NULL, NULL, NULL, NULL);
 	*n = (unsigned)c;
 	return rc;
 }
@@ -1962,8 +2007,8 @@ enum db_result db_customer_by_token(struct db *db, unsigned tenant_id,
 	return rows == 1 ? DB_OK : DB_NOTFOUND;
 }
 
-enum db_result db_portal_mfa_state(struct db *db, unsigned tenant_id, unsigned id, int *required,
-				   int *enabled)
+enum db_result db_mfa_state(struct db *db, enum db_who who, unsigned tenant_id, unsigned id,
+			    int *required, int *enabled)
 {
 	MYSQL_BIND in[2], o[2];
 	long long r = 0, e = 0;
@@ -1974,7 +2019,7 @@ enum db_result db_portal_mfa_state(struct db *db, unsigned tenant_id, unsigned i
 	b_uint(&in[1], &tenant_id);
 	b_int(&o[0], &r);
 	b_int(&o[1], &e);
-	if ((rc = run(db, Q_PU_MFA_STATE, in, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
+	if ((rc = run(db, who == DB_OFFICE ? Q_OFF_MFA_STATE : Q_PU_MFA_STATE, in, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
 		return rc;
 	*required = r != 0;
 	*enabled = e != 0;

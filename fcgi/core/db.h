@@ -70,6 +70,8 @@ struct db_session {
 	char email[255], first[401], last[401];
 	int settings; /* enum db_perm */
 	long long seen_secs; /* seconds since last_seen_at */
+	char stage[8];       /* full; mfa or enrol: the password passed, MFA owed */
+	int mfa_required, mfa_enabled;
 	struct db_tenant tenant;
 };
 
@@ -186,9 +188,10 @@ enum db_result db_office_user_set_extras(struct db *db, unsigned tenant_id, unsi
 					 int all_vehicles, const char *notify);
 
 /* sessions */
+/* An office session (stage full, mfa or enrol: those live 10 minutes). */
 enum db_result db_session_insert(struct db *db, const unsigned char hash[32], const char *kind,
 				 unsigned tenant_id, unsigned user_id, unsigned abs_hours,
-				 const char *ip, const char *ua);
+				 const char *ip, const char *ua, const char *stage);
 enum db_result db_session_office(struct db *db, const unsigned char hash[32],
 				 unsigned idle_min, struct db_session *out);
 /* A portal request's session (db.c, Q_SESSION_PORTAL, says when one is
@@ -335,9 +338,12 @@ struct db_portal_login {
 enum db_result db_portal_login(struct db *db, unsigned tenant_id, const char *email,
 			       struct db_portal_login *out);
 enum db_result db_portal_user_signed_in(struct db *db, unsigned id);
+/* MFA of a portal user or an office user: the same model in portal_users /
+ * portal_mfa_recovery and office_users / office_mfa_recovery. */
+enum db_who { DB_PORTAL = 0, DB_OFFICE = 1 };
 /* The user's secrets, locked for the rest of the transaction.  The MFA keys
  * are sealed (auth_seal); lengths 0 when absent. */
-struct db_portal_auth {
+struct db_mfa_auth {
 	char hash[129];
 	int mfa_required, active;
 	unsigned char mfa_secret[128], mfa_pending[128];
@@ -345,27 +351,29 @@ struct db_portal_auth {
 	long long last_step;
 	char email[255], company[801];
 };
-enum db_result db_portal_auth_locked(struct db *db, unsigned tenant_id, unsigned id,
-				     struct db_portal_auth *out);
-enum db_result db_portal_mfa_set_pending(struct db *db, unsigned tenant_id, unsigned id,
-					 const unsigned char *sealed, size_t len);
+enum db_result db_mfa_auth_locked(struct db *db, enum db_who who, unsigned tenant_id, unsigned id,
+				  struct db_mfa_auth *out);
+enum db_result db_mfa_set_pending(struct db *db, enum db_who who, unsigned tenant_id, unsigned id,
+				  const unsigned char *sealed, size_t len);
 /* Makes the pending key the user's; DB_NOTFOUND if none is pending. */
-enum db_result db_portal_mfa_enable(struct db *db, unsigned tenant_id, unsigned id,
-				    long long step);
+enum db_result db_mfa_enable(struct db *db, enum db_who who, unsigned tenant_id, unsigned id,
+			     long long step);
 /* Records the step of an accepted code; DB_NOTFOUND if that step (or a
  * later one) was already used. */
-enum db_result db_portal_mfa_step(struct db *db, unsigned id, long long step);
+enum db_result db_mfa_step(struct db *db, enum db_who who, unsigned id, long long step);
 /* Removes the key, a pending key and the recovery codes. */
-enum db_result db_portal_mfa_reset(struct db *db, unsigned tenant_id, unsigned id);
-enum db_result db_portal_mfa_state(struct db *db, unsigned tenant_id, unsigned id, int *required,
-				   int *enabled);
-enum db_result db_portal_mfa_require(struct db *db, unsigned tenant_id, unsigned id, int on);
+enum db_result db_mfa_reset(struct db *db, enum db_who who, unsigned tenant_id, unsigned id);
+enum db_result db_mfa_require(struct db *db, enum db_who who, unsigned tenant_id, unsigned id,
+			      int on);
+enum db_result db_mfa_state(struct db *db, enum db_who who, unsigned tenant_id, unsigned id,
+			    int *required, int *enabled);
 /* Replaces the user's recovery codes with n hashes. */
-enum db_result db_portal_recovery_set(struct db *db, unsigned id, const unsigned char (*hashes)[32],
-				      size_t n);
+enum db_result db_mfa_recovery_set(struct db *db, enum db_who who, unsigned id,
+				   const unsigned char (*hashes)[32], size_t n);
 /* Uses up one recovery code; DB_NOTFOUND if it is not (or no longer) one. */
-enum db_result db_portal_recovery_use(struct db *db, unsigned id, const unsigned char hash[32]);
-enum db_result db_portal_recovery_count(struct db *db, unsigned id, unsigned *n);
+enum db_result db_mfa_recovery_use(struct db *db, enum db_who who, unsigned id,
+				   const unsigned char hash[32]);
+enum db_result db_mfa_recovery_count(struct db *db, enum db_who who, unsigned id, unsigned *n);
 
 /* customers' secure token links */
 enum db_result db_customer_token_set(struct db *db, unsigned tenant_id, unsigned id,

@@ -347,7 +347,9 @@ static enum page_result build_page(struct http *h, xmlNodePtr *rootp)
 		xml_attr(n, "settings", perm_name(h->sess.settings));
 		xml_attr(n, "tenant-slug", h->sess.tenant.slug);
 		xml_attr(n, "tenant-name", h->sess.tenant.company);
-		build_menu(h, root);
+		/* No menu while MFA is owed: nothing else opens yet. */
+		if (strcmp(h->sess.stage, "full") == 0)
+			build_menu(h, root);
 	}
 	if (portal_page(h) && h->have_tenant) {
 		char link[700];
@@ -632,7 +634,17 @@ static void dispatch(struct http *h)
 		send_error(h, 503, default_message(503));
 		return;
 	}
-	if (h->page->auth == PAGE_OFFICE) {
+	if (h->page->auth == PAGE_OFFICE && h->signed_in && strcmp(h->sess.stage, "full") != 0) {
+		/* Past the password, MFA still owed: nothing else opens. */
+		if (h->method == HTTP_GET && !h->want_xml) {
+			http_redirect(h, strcmp(h->sess.stage, "mfa") == 0 ? "/settings/mfa"
+									  : "/settings/mfa/enrol");
+			send(h, 303, NULL, "", 0);
+		} else
+			send_error(h, 401, "Finish signing in with your two-step verification code.");
+		return;
+	}
+	if (h->page->auth == PAGE_OFFICE || h->page->auth == PAGE_OFFICE_STAGE) {
 		if (!h->signed_in) {
 			if (h->method == HTTP_GET && !h->want_xml) {
 				char next[600];
@@ -693,7 +705,7 @@ static void dispatch(struct http *h)
 		int ok = 0;
 		val_run(core_form, 1, &h->form, coref);
 		if (coref[0].st == VAL_OK) {
-			if (h->page->auth == PAGE_OFFICE)
+			if (h->page->auth == PAGE_OFFICE || h->page->auth == PAGE_OFFICE_STAGE)
 				ok = auth_csrf_ok("office", h->token_hash, sizeof h->token_hash,
 						  coref[0].str);
 			else if (h->page->auth == PAGE_PORTAL ||

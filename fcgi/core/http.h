@@ -34,6 +34,7 @@ enum page_result {
 enum page_auth {
 	PAGE_PUBLIC = 0,
 	PAGE_OFFICE,        /* a signed-in office user (settings levels apply) */
+	PAGE_OFFICE_STAGE,  /* an office session at any stage (the MFA pages) */
 	/* Portal pages (/portal/<slug>/...): the core loads the slug's tenant
 	 * (404 if none), frames the page for the tenant's origins only, and
 	 * loads the portal session if there is one. */

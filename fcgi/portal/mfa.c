@@ -10,7 +10,7 @@
 #include <time.h>
 
 #include "log.h"
-#include "mfa.h"
+#include "mfa_flow.h"
 #include "pages.h"
 #include "xml.h"
 
@@ -31,38 +31,15 @@ static enum page_result mfa_get(struct http *h, xmlNodePtr root)
 {
 	if (strcmp(h->psess.stage, "mfa") != 0)
 		return elsewhere(h);
+	char url[160];
 	xmlNodePtr n = xml_el(root, "portal-mfa");
 	xml_attr(n, "email", h->psess.email);
+	portal_url(h, "mfa", url, sizeof url);
+	xml_attr(n, "action", url);
+	portal_url(h, "logout", url, sizeof url);
+	xml_attr(n, "logout", url);
+	xml_attr(n, "csrf", h->csrf);
 	return PAGE_OK;
-}
-
-/* Checks the code inside the caller's transaction: MFA_OK, MFA_REPLAY or
- * MFA_BAD (MFA_ERR on a database or key failure). */
-static enum mfa_result check_code(struct http *h, const char *code)
-{
-	struct db_portal_auth a;
-	unsigned char key[128], rh[32];
-	long long step = 0;
-	enum mfa_result mr = MFA_ERR;
-
-	if (db_portal_auth_locked(h->db, h->tenant.id, h->psess.user_id, &a) != DB_OK)
-		goto out;
-	if (a.secret_len <= AUTH_SEAL_OVERHEAD ||
-	    auth_open(a.mfa_secret, a.secret_len, key, sizeof key) != 0)
-		goto out;
-	mr = mfa_totp_verify(key, a.secret_len - AUTH_SEAL_OVERHEAD, code, time(NULL), a.last_step,
-			     &step);
-	if (mr == MFA_OK) {
-		enum db_result rc = db_portal_mfa_step(h->db, h->psess.user_id, step);
-		mr = rc == DB_OK ? MFA_OK : rc == DB_NOTFOUND ? MFA_REPLAY : MFA_ERR;
-	} else if (mr == MFA_BAD && mfa_recovery_hash(code, rh) == 0) {
-		enum db_result rc = db_portal_recovery_use(h->db, h->psess.user_id, rh);
-		mr = rc == DB_OK ? MFA_OK : rc == DB_NOTFOUND ? MFA_BAD : MFA_ERR;
-	}
-out:
-	sodium_memzero(key, sizeof key);
-	sodium_memzero(&a, sizeof a);
-	return mr;
 }
 
 static enum page_result mfa_post(struct http *h)
@@ -84,7 +61,7 @@ static enum page_result mfa_post(struct http *h)
 		auth_throttle_settle(h->db, key, h->addr, AUTH_SETTLE_UNCHECKED);
 		return http_db_fail(rc);
 	}
-	mr = check_code(h, h->f[F_CODE].str);
+	mr = mfaflow_check(h->db, DB_PORTAL, h->tenant.id, h->psess.user_id, h->f[F_CODE].str);
 	if (mr != MFA_OK) {
 		db_rollback(h->db);
 		auth_throttle_settle(h->db, key, h->addr,

@@ -102,13 +102,19 @@ static enum page_result login_post(struct http *h)
 	if (auth_throttle_settle(h->db, key, h->addr, AUTH_SETTLE_OK) != AUTH_OK)
 		return PAGE_UNAVAILABLE;
 
+	/* With MFA on, the password only opens the code page (stage "mfa");
+	 * with MFA required and not set up, the enrolment (stage "enrol"). */
+	int req = 0, en = 0;
+	if ((drc = db_mfa_state(h->db, DB_OFFICE, u.tenant_id, u.id, &req, &en)) != DB_OK)
+		return http_db_fail(drc);
+	const char *stage = en ? "mfa" : req ? "enrol" : "full";
 	/* A new token at every sign-in: a token planted before sign-in
 	 * (session fixation) is never promoted. */
 	auth_token_new(raw, cookie);
 	auth_token_hash(raw, hash);
 	sodium_memzero(raw, sizeof raw);
 	drc = db_session_insert(h->db, hash, "office", u.tenant_id, u.id,
-				h->conf->sec.session_abs_hours, h->addr, h->ua);
+				h->conf->sec.session_abs_hours, h->addr, h->ua, stage);
 	sodium_memzero(hash, sizeof hash);
 	if (drc != DB_OK) {
 		sodium_memzero(cookie, sizeof cookie);
@@ -118,9 +124,14 @@ static enum page_result login_post(struct http *h)
 	if (db_purge(h->db, h->conf->sec.session_idle_min) != DB_OK)
 		log_warn("rid=%s purge failed", h->rid);
 	http_set_cookie(h, HTTP_COOKIE_OFFICE, cookie, "/settings",
-			(long long)h->conf->sec.session_abs_hours * 3600, "Strict");
+			strcmp(stage, "full") == 0 ? (long long)h->conf->sec.session_abs_hours * 3600
+						   : 600,
+			"Strict");
 	http_set_cookie(h, HTTP_COOKIE_PRE, "", "/settings/login", 0, "Strict");
 	sodium_memzero(cookie, sizeof cookie);
+	if (strcmp(stage, "full") != 0)
+		return http_redirect(h, strcmp(stage, "mfa") == 0 ? "/settings/mfa"
+								 : "/settings/mfa/enrol");
 	return http_redirect(h, h->f[F_NEXT].st == VAL_OK ? h->f[F_NEXT].str : "/settings/");
 }
 

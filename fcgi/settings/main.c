@@ -22,6 +22,9 @@ static const struct page *const pages[] = {
 	&page_office_user_status,
 	&page_office_user_delete,
 	&page_office_user_test_mail,
+	&page_office_user_security,
+	&page_office_mfa,
+	&page_office_mfa_enrol,
 	&page_customer_edit,
 	&page_login,
 	&page_logout,
@@ -31,7 +34,7 @@ static const struct page *const pages[] = {
 static const char *const sheets[] = {
 	"error", "login", "home", "portal-access-settings", "portal-access", "portal-user-edit",
 	"portal-user-delete", "customers", "customer-edit", "office-users", "office-user-edit",
-	"office-user-delete", "named-list", NULL,
+	"office-user-delete", "named-list", "office-mfa", "office-mfa-enrol", NULL,
 };
 
 int main(int argc, char **argv)

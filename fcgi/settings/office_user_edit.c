@@ -306,8 +306,13 @@ static enum page_result ou_get(struct http *h, xmlNodePtr root)
 	xml_attr_bool(page, "self", id != 0 && id == h->sess.user_id);
 	n = xml_el(page, "user");
 	if (id) {
+		int req = 0, en = 0;
 		xml_attr_int(n, "id", u.id);
 		xml_attr(n, "status", u.active ? "active" : "inactive");
+		if ((rc = db_mfa_state(h->db, DB_OFFICE, h->sess.tenant_id, id, &req, &en)) != DB_OK)
+			return http_db_fail(rc);
+		xml_attr_bool(n, "mfa-required", req);
+		xml_attr_bool(n, "mfa-enabled", en);
 	}
 	xml_attr(n, "role", role);
 	xml_text_el(n, "email", u.email);

@@ -23,6 +23,9 @@ extern const struct page page_office_user_edit;
 extern const struct page page_office_user_status;
 extern const struct page page_office_user_delete;
 extern const struct page page_office_user_test_mail;
+extern const struct page page_office_user_security;
+extern const struct page page_office_mfa;
+extern const struct page page_office_mfa_enrol;
 extern const struct page page_customer_edit;
 
 

@@ -91,7 +91,7 @@ static enum page_result pe_get(struct http *h, xmlNodePtr root)
 		int req = 0, en = 0;
 		long long locked = 0;
 		unsigned fails = 0;
-		if ((rc = db_portal_mfa_state(h->db, h->sess.tenant_id, id, &req, &en)) != DB_OK)
+		if ((rc = db_mfa_state(h->db, DB_PORTAL, h->sess.tenant_id, id, &req, &en)) != DB_OK)
 			return http_db_fail(rc);
 		auth_portal_account(id, h->sess.tenant_id, "", key, sizeof key);
 		if (auth_throttle_state(h->db, key, &locked, &fails) != AUTH_OK)

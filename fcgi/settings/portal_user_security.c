@@ -41,11 +41,11 @@ static enum page_result security_post(struct http *h)
 	if ((rc = db_portal_user_get(h->db, h->sess.tenant_id, id, &u)) != DB_OK)
 		goto out;
 	if (strcmp(done, "mfa-on") == 0 || strcmp(done, "mfa-off") == 0)
-		rc = db_portal_mfa_require(h->db, h->sess.tenant_id, id,
+		rc = db_mfa_require(h->db, DB_PORTAL, h->sess.tenant_id, id,
 					   strcmp(action, "require") == 0);
 	else if (strcmp(done, "mfa-reset") == 0) {
 		/* Whoever holds the old phone must not stay signed in. */
-		if ((rc = db_portal_mfa_reset(h->db, h->sess.tenant_id, id)) == DB_OK)
+		if ((rc = db_mfa_reset(h->db, DB_PORTAL, h->sess.tenant_id, id)) == DB_OK)
 			rc = db_session_delete_portal_user(h->db, id);
 	} else {
 		auth_portal_account(id, h->sess.tenant_id, "", key, sizeof key);

@@ -45,6 +45,10 @@ static const struct route {
 	{OU "/status", NO, SUPER, "x=1"},
 	{OU "/delete", SUPER, SUPER, "x=1"},
 	{OU "/test-mail", NO, SUPER, "x=1"},
+	{OU "/security", NO, SUPER, "x=1"},
+	/* Two-step verification: every signed-in user's own. */
+	{"/settings/mfa", NONE, NONE, "x=1"},
+	{"/settings/mfa/enrol", NONE, NONE, "x=1"},
 	/* Every signed-in user may sign out (tested last, separately) and
 	 * anyone may see the sign-in page. */
 	{"/settings/logout", NO, NONE, NULL},
@@ -194,7 +198,9 @@ static void test_authz(void)
 				continue;
 			long g = req(h, "GET", r->path, NULL), p = post_csrf(h, r->body, r->path);
 			long wg = r->get == NO ? 405 : u->level >= r->get ? 200 : 403;
-			int gok = wg == 200 ? (g == 200 || g == 400 || g == 404) : g == wg;
+			/* Allowed: the page, a redirect (the MFA pages send a
+			 * signed-in user on), or a 400/404 for the empty query. */
+			int gok = wg == 200 ? (g == 200 || g == 303 || g == 400 || g == 404) : g == wg;
 			int pok = r->post == NO		 ? p == 405
 				  : u->level >= r->post ? (p != 403 && p > 0 && p < 500)
 							: p == 403;
@@ -529,6 +535,106 @@ static void test_mail(void)
 	hc_free(admin);
 }
 
+static long oath(const char *key, const char *when, char out[16])
+{
+	char cmd[300], k[64];
+	size_t o = 0;
+	for (const char *c = key; *c && o < sizeof k - 1; c++)
+		if (*c != ' ')
+			k[o++] = *c;
+	k[o] = '\0';
+	snprintf(cmd, sizeof cmd, "oathtool --totp -b %s%s%s%s", when ? "-N '" : "", when ? when : "",
+		 when ? "' " : "", k);
+	FILE *p = popen(cmd, "r");
+	out[0] = '\0';
+	if (p == NULL)
+		return -1;
+	if (fgets(out, 16, p) == NULL)
+		out[0] = '\0';
+	pclose(p);
+	out[strcspn(out, "\n")] = '\0';
+	return strlen(out) == 6 ? 0 : -1;
+}
+
+/* Office users' two-step verification: enrol with oathtool, sign in with a
+ * code (not the same one twice), required at the next sign-in, reset. */
+static void test_office_mfa(void)
+{
+	struct hc *admin = client(), *u = client();
+	char email[128], plain[128], pw[64], key[64], code[16], fields[256], path[256], loc[512];
+	char *id, *v;
+	xmlDocPtr d;
+
+	snprintf(pw, sizeof pw, "Office-pass-%s", stamp);
+	snprintf(email, sizeof email, "mfa-%s%%40demo.test", stamp);
+	snprintf(plain, sizeof plain, "mfa-%s@demo.test", stamp);
+	ok(hc_login(admin, "admin@demo.test", PW) == 303 && add_user(admin, email, "view_only", NULL) == 303,
+	   "admin adds a user");
+	id = user_id(plain);
+	ok(hc_login(u, plain, pw) == 303, "who signs in");
+	d = get_xml(u, "/settings/mfa/enrol", 200, "their enrolment page");
+	v = xp(d, "string(/page/office-mfa-enrol/@secret)");
+	snprintf(key, sizeof key, "%s", v);
+	free(v);
+	ok(strlen(key) == 39 && xp_is(d, "string(/page/office-mfa-enrol/@state)", "setup"),
+	   "shows a key and a QR code");
+	xmlFreeDoc(d);
+	ok(oath(key, NULL, code) == 0, "oathtool computes a code");
+	snprintf(fields, sizeof fields, "code=%s", code);
+	ok(post_form(u, "/settings/mfa/enrol", "/settings/mfa/enrol", fields, &d, NULL, 0) == 200 && d &&
+		   hc_valid(d) && xp_is(d, "count(//recovery-codes/code)", "10"),
+	   "the code turns MFA on: ten recovery codes, shown once");
+	xmlFreeDoc(d);
+	ok(post_form(u, "/settings/", "/settings/logout", "x=1", NULL, NULL, 0) == 303, "signs out");
+	ok(hc_login(u, plain, pw) == 303 && get_status_xml(u, "/settings/") == 401,
+	   "the password alone does not open settings (401 as XML)");
+	struct hc_resp r;
+	hc_get(u, "/settings/client/portal-access", &r);
+	char b[600];
+	ok(r.status == 303 && strcmp(hc_header(&r, "Location", b, sizeof b) ?: "", "/settings/mfa") == 0,
+	   "any page sends them to the code page");
+	hc_resp_free(&r);
+	ok(post_form(u, "/settings/mfa", "/settings/mfa", fields, NULL, NULL, 0) == 422,
+	   "the enrolment's code again is refused (replay)");
+	ok(oath(key, "now + 30 seconds", code) == 0, "oathtool's next code");
+	snprintf(fields, sizeof fields, "code=%s", code);
+	ok(post_form(u, "/settings/mfa", "/settings/mfa", fields, NULL, loc, sizeof loc) == 303 &&
+		   get_status_xml(u, "/settings/") == 200,
+	   "is accepted and signs in");
+	snprintf(path, sizeof path, OU "/edit?id=%s", id);
+	d = get_xml(admin, path, 200, "the user's page for the admin");
+	ok(xp_is(d, "string(//user/@mfa-enabled)", "1"), "says MFA is on");
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, "id=%s&action=reset", id);
+	ok(post_form(admin, path, OU "/security", fields, NULL, NULL, 0) == 303 &&
+		   get_status_xml(u, "/settings/") == 401,
+	   "the admin resets MFA: the user's session ends");
+	snprintf(fields, sizeof fields, "id=%s&action=require", id);
+	ok(post_form(admin, path, OU "/security", fields, NULL, NULL, 0) == 303, "and requires it");
+	hc_clear_cookies(u);
+	ok(hc_login(u, plain, pw) == 303, "the user signs in");
+	hc_get(u, "/settings/", &r);
+	ok(r.status == 303 && strcmp(hc_header(&r, "Location", b, sizeof b) ?: "", "/settings/mfa/enrol") == 0,
+	   "and must enrol before anything else");
+	hc_resp_free(&r);
+	d = get_xml(u, "/settings/mfa/enrol", 200, "the enrolment (required)");
+	v = xp(d, "string(/page/office-mfa-enrol/@secret)");
+	snprintf(key, sizeof key, "%s", v);
+	free(v);
+	ok(xp_is(d, "string(/page/office-mfa-enrol/@required)", "1"), "says it is required");
+	xmlFreeDoc(d);
+	oath(key, NULL, code);
+	snprintf(fields, sizeof fields, "code=%s", code);
+	ok(post_form(u, "/settings/mfa/enrol", "/settings/mfa/enrol", fields, NULL, NULL, 0) == 200 &&
+		   get_status_xml(u, "/settings/") == 200,
+	   "enrolling completes the sign-in");
+	ok(count_is_str("office_user.mfa_reset", plain), "the reset is audited");
+	free(sql1("DELETE FROM office_users WHERE id = %s", id));
+	free(id);
+	hc_free(admin);
+	hc_free(u);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -539,6 +645,7 @@ int main(void)
 	test_authz();
 	test_users();
 	test_mail();
+	test_office_mfa();
 	throttle_reset();
 	xmlCleanupParser();
 	curl_global_cleanup();

@@ -1,0 +1,141 @@
+/* The MFA steps portal and office users share (see mfa_flow.h). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "auth.h"
+#include "mfa_flow.h"
+#include "xml.h"
+
+enum mfa_result mfaflow_check(struct db *db, enum db_who who, unsigned tenant_id, unsigned id,
+			      const char *code)
+{
+	struct db_mfa_auth a;
+	unsigned char key[128], rh[32];
+	long long step = 0;
+	enum mfa_result mr = MFA_ERR;
+	enum db_result rc;
+
+	if (db_mfa_auth_locked(db, who, tenant_id, id, &a) != DB_OK)
+		goto out;
+	if (a.secret_len <= AUTH_SEAL_OVERHEAD ||
+	    auth_open(a.mfa_secret, a.secret_len, key, sizeof key) != 0)
+		goto out;
+	mr = mfa_totp_verify(key, a.secret_len - AUTH_SEAL_OVERHEAD, code, time(NULL), a.last_step,
+			     &step);
+	if (mr == MFA_OK) {
+		/* Recorded under the row lock: a racing twin finds the step used. */
+		rc = db_mfa_step(db, who, id, step);
+		mr = rc == DB_OK ? MFA_OK : rc == DB_NOTFOUND ? MFA_REPLAY : MFA_ERR;
+	} else if (mr == MFA_BAD && mfa_recovery_hash(code, rh) == 0) {
+		rc = db_mfa_recovery_use(db, who, id, rh);
+		mr = rc == DB_OK ? MFA_OK : rc == DB_NOTFOUND ? MFA_BAD : MFA_ERR;
+	}
+out:
+	sodium_memzero(key, sizeof key);
+	sodium_memzero(&a, sizeof a);
+	return mr;
+}
+
+enum db_result mfaflow_pending(struct db *db, enum db_who who, unsigned tenant_id, unsigned id,
+			       unsigned char key[MFA_KEY_BYTES], int *enabled)
+{
+	struct db_mfa_auth a;
+	unsigned char sealed[MFA_KEY_BYTES + AUTH_SEAL_OVERHEAD];
+	enum db_result rc;
+
+	*enabled = 0;
+	if ((rc = db_begin(db)) != DB_OK)
+		return rc;
+	if ((rc = db_mfa_auth_locked(db, who, tenant_id, id, &a)) != DB_OK)
+		goto out;
+	if (a.secret_len > 0) {
+		*enabled = 1;
+		goto out;
+	}
+	if (a.pending_len == sizeof sealed &&
+	    auth_open(a.mfa_pending, a.pending_len, key, MFA_KEY_BYTES) == 0)
+		goto out;
+	mfa_key_new(key);
+	rc = DB_ERR;
+	if (auth_seal(key, MFA_KEY_BYTES, sealed, sizeof sealed) != 0)
+		goto out;
+	rc = db_mfa_set_pending(db, who, tenant_id, id, sealed, sizeof sealed);
+out:
+	sodium_memzero(&a, sizeof a);
+	if (rc == DB_OK)
+		rc = db_commit(db);
+	else
+		db_rollback(db);
+	return rc;
+}
+
+int mfaflow_setup_xml(xmlNodePtr n, const char *issuer, const char *account,
+		      const unsigned char key[MFA_KEY_BYTES])
+{
+	char b32[MFA_B32_LEN + 1], grouped[MFA_B32_GROUPED_LEN + 1], uri[600];
+	char *path = NULL;
+	int size = 0, rc = -1;
+	xmlNodePtr c;
+
+	if (mfa_key_base32(key, MFA_KEY_BYTES, b32, sizeof b32) != 0 ||
+	    mfa_b32_group(b32, grouped, sizeof grouped) != 0 ||
+	    mfa_otpauth_uri(issuer, account, key, MFA_KEY_BYTES, uri, sizeof uri) != 0 ||
+	    mfa_qr_path(uri, &path, &size) != 0)
+		goto out;
+	xml_attr(n, "secret", grouped);
+	xml_attr(n, "uri", uri);
+	c = xml_el(n, "qr");
+	xml_attr_int(c, "size", size);
+	xml_attr(c, "path", path);
+	rc = 0;
+out:
+	free(path);
+	sodium_memzero(b32, sizeof b32);
+	sodium_memzero(grouped, sizeof grouped);
+	sodium_memzero(uri, sizeof uri);
+	return rc;
+}
+
+enum mfaflow_enable_result mfaflow_enable(struct db *db, enum db_who who, unsigned tenant_id,
+					  unsigned id, const char *code,
+					  char codes[MFA_RECOVERY_COUNT][MFA_RECOVERY_LEN + 1])
+{
+	unsigned char key[MFA_KEY_BYTES], hashes[MFA_RECOVERY_COUNT][32];
+	struct db_mfa_auth a;
+	long long step = 0;
+	enum mfaflow_enable_result r = MFAFLOW_ERR;
+	enum mfa_result mr;
+
+	if (db_mfa_auth_locked(db, who, tenant_id, id, &a) != DB_OK)
+		goto out;
+	if (a.secret_len > 0 || a.pending_len != MFA_KEY_BYTES + AUTH_SEAL_OVERHEAD ||
+	    auth_open(a.mfa_pending, a.pending_len, key, sizeof key) != 0) {
+		r = MFAFLOW_NOTHING;
+		goto out;
+	}
+	/* The enrolment's first code: any step in the window (none used yet). */
+	mr = mfa_totp_verify(key, sizeof key, code, time(NULL), -1, &step);
+	if (mr != MFA_OK) {
+		r = mr == MFA_ERR ? MFAFLOW_ERR : MFAFLOW_WRONG;
+		goto out;
+	}
+	mfa_recovery_new(codes);
+	for (int i = 0; i < MFA_RECOVERY_COUNT; i++)
+		if (mfa_recovery_hash(codes[i], hashes[i]) != 0)
+			goto out;
+	if (db_mfa_enable(db, who, tenant_id, id, step) != DB_OK ||
+	    db_mfa_recovery_set(db, who, id, (const unsigned char(*)[32])hashes,
+				MFA_RECOVERY_COUNT) != DB_OK)
+		goto out;
+	r = MFAFLOW_ON;
+out:
+	if (r != MFAFLOW_ON)
+		sodium_memzero(codes, sizeof(char[MFA_RECOVERY_COUNT][MFA_RECOVERY_LEN + 1]));
+	sodium_memzero(key, sizeof key);
+	sodium_memzero(hashes, sizeof hashes);
+	sodium_memzero(&a, sizeof a);
+	return r;
+}

@@ -1,0 +1,42 @@
+/* The MFA steps that portal users and office users share (the pages differ
+ * only in whose session and which table): checking a code at sign-in, the
+ * pending key of an enrolment, and turning MFA on. */
+#ifndef GH_MFA_FLOW_H
+#define GH_MFA_FLOW_H
+
+#include <libxml/tree.h>
+
+#include "db.h"
+#include "mfa.h"
+
+/* Checks a TOTP code (one step of tolerance, never a step twice) or an
+ * unused recovery code of the user, inside the caller's transaction, and
+ * uses it up: MFA_OK, MFA_REPLAY, MFA_BAD, or MFA_ERR (database or key). */
+enum mfa_result mfaflow_check(struct db *db, enum db_who who, unsigned tenant_id, unsigned id,
+			      const char *code);
+
+/* The user's pending key, made now (and stored sealed) if there is none;
+ * *enabled when MFA is on already (key untouched then).  Its own
+ * transaction. */
+enum db_result mfaflow_pending(struct db *db, enum db_who who, unsigned tenant_id, unsigned id,
+			       unsigned char key[MFA_KEY_BYTES], int *enabled);
+
+/* The enrolment's XML under n: secret (grouped base32), uri (otpauth://),
+ * and <qr size path>; -1 on failure.  Wipes its copies of the key. */
+int mfaflow_setup_xml(xmlNodePtr n, const char *issuer, const char *account,
+		      const unsigned char key[MFA_KEY_BYTES]);
+
+enum mfaflow_enable_result {
+	MFAFLOW_ON = 0,    /* on; codes hold the new recovery codes */
+	MFAFLOW_WRONG,     /* the code does not match the pending key */
+	MFAFLOW_NOTHING,   /* no key pending, or MFA is on already */
+	MFAFLOW_ERR,
+};
+/* Turns MFA on with a code from the app for the pending key, and replaces
+ * the recovery codes with ten new ones (only their hashes stored), inside
+ * the caller's transaction. */
+enum mfaflow_enable_result mfaflow_enable(struct db *db, enum db_who who, unsigned tenant_id,
+					  unsigned id, const char *code,
+					  char codes[MFA_RECOVERY_COUNT][MFA_RECOVERY_LEN + 1]);
+
+#endif
