@@ -34,7 +34,7 @@
     <nav class="tabs" aria-label="Sections">
       <a href="#general">General</a>
       <a href="#permissions">Permissions</a>
-      <a href="#email">Email</a>
+      <a href="#mail-tab">Email</a>
     </nav>
     <form class="form edit-form" method="post" action="/settings/office-users/edit">
       <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
@@ -206,7 +206,7 @@
           <xsl:with-param name="model" select="$m/@provider"/>
         </xsl:call-template>
       </xsl:variable>
-      <section id="email" class="card" aria-labelledby="email-title">
+      <section id="mail-tab" class="card" aria-labelledby="email-title">
         <h2 id="email-title">Email</h2>
         <p class="help">How mail sent in this user's name leaves: through the company's
           server, or the user's own.</p>
