@@ -42,6 +42,19 @@ static enum page_result login_get(struct http *h, xmlNodePtr root)
 	return PAGE_OK;
 }
 
+/* Where the user lands: their default login screen when Gatehouse serves
+ * it (Settings: the settings home; Customer: the customers list), else the
+ * settings home.  The other modules live in the field-service app. */
+static const char *landing(struct http *h, unsigned tenant_id, unsigned id)
+{
+	struct db_office_user u;
+
+	if (db_office_user_get(h->db, tenant_id, id, &u) == DB_OK &&
+	    strcmp(u.default_screen, "customer") == 0 && u.settings >= DB_PERM_VIEW)
+		return "/settings/customers";
+	return "/settings/";
+}
+
 static enum page_result login_post(struct http *h)
 {
 	const char *email = h->f[F_EMAIL].str;
@@ -132,7 +145,9 @@ static enum page_result login_post(struct http *h)
 	if (strcmp(stage, "full") != 0)
 		return http_redirect(h, strcmp(stage, "mfa") == 0 ? "/settings/mfa"
 								 : "/settings/mfa/enrol");
-	return http_redirect(h, h->f[F_NEXT].st == VAL_OK ? h->f[F_NEXT].str : "/settings/");
+	if (h->f[F_NEXT].st == VAL_OK)
+		return http_redirect(h, h->f[F_NEXT].str);
+	return http_redirect(h, landing(h, u.tenant_id, u.id));
 }
 
 const struct page page_login = {

@@ -294,6 +294,27 @@ static void test_users(void)
 		     "/settings/client/portal-access-settings") == 303,
 	   "with Settings Edit they may save module settings");
 
+	/* The default login screen: Customer lands on the customers list. */
+	{
+		char le[128], lp[128], *c0 = calendar("demo", "Service Calendar");
+		struct hc *l = client();
+		struct hc_resp lr;
+		char lb[600], csrf[65], body[700];
+		snprintf(le, sizeof le, "landing-%s%%40demo.test", stamp);
+		snprintf(lp, sizeof lp, "landing-%s@demo.test", stamp);
+		snprintf(fields, sizeof fields, "email=%s&password=%s&role=view_only&street=1&city=b&state=c&zip=d&country=e&screen=customer&calendar=%s", le, pw, c0);
+		ok(post_form(admin, OU "/edit", OU "/edit", fields, NULL, NULL, 0) == 303, "a user whose default screen is Customer");
+		hc_csrf(l, "/settings/login", csrf);
+		snprintf(body, sizeof body, "csrf=%s&email=%s&password=%s", csrf, le, pw);
+		hc_post(l, "/settings/login", body, &lr);
+		ok(lr.status == 303 && strcmp(hc_header(&lr, "Location", lb, sizeof lb) ?: "", "/settings/customers") == 0,
+		   "lands on the customers list after sign-in (%s)", lb);
+		hc_resp_free(&lr);
+		free(sql1("DELETE FROM office_users WHERE email = '%s'", lp));
+		free(c0);
+		hc_free(l);
+	}
+
 	/* A change of permissions takes effect on the next request. */
 	char *dcal = calendar("demo", "Delivery Schedule"), *acal0 = calendar("acme", "Service Calendar");
 	snprintf(path, sizeof path, OU "/edit?id=%s", id);
