@@ -415,7 +415,9 @@ static void test_html_output(void)
 {
 	static const char *const names[] = {"ser-html", "ser-text", NULL};
 	char x[4096];
-	xmlDocPtr d = xmlReadMemory("<page a=\"x&amp;y &quot;q&quot; &lt;t&gt;\">1 &lt; 2 &amp; 3 &gt; 0 \xc3\xa9</page>", 77, NULL, NULL, 0);
+	static const char src[] =
+		"<page a=\"x&amp;y &quot;q&quot; &lt;t&gt;\">1 &lt; 2 &amp; 3 &gt; 0 \xc3\xa9</page>";
+	xmlDocPtr d = xmlReadMemory(src, (int)sizeof src - 1, NULL, NULL, 0);
 	int rc;
 	char *h;
 
