@@ -13,9 +13,15 @@
     </div>
     <xsl:choose>
       <xsl:when test="sections/section">
+        <h2>What you can do here</h2>
         <ul class="portal-sections">
           <xsl:for-each select="sections/section">
-            <li><a href="{@href}"><xsl:value-of select="@label"/></a></li>
+            <li>
+              <xsl:choose>
+                <xsl:when test="@href"><a href="{@href}"><xsl:value-of select="@label"/></a></xsl:when>
+                <xsl:otherwise><xsl:value-of select="@label"/></xsl:otherwise>
+              </xsl:choose>
+            </li>
           </xsl:for-each>
         </ul>
       </xsl:when>

@@ -127,6 +127,37 @@
           <xsl:with-param name="help" select="'Optional. At least 10 characters; common passwords are refused. Passwords are never emailed.'"/>
         </xsl:call-template>
 
+        <div class="field">
+          <label for="group">Permission group *</label>
+          <select id="group" name="group" required="required">
+            <xsl:for-each select="groups/group">
+              <option value="{@id}">
+                <xsl:if test="@selected = '1'"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>
+                <xsl:value-of select="."/>
+              </option>
+            </xsl:for-each>
+          </select>
+          <p class="help"><a href="/settings/client/portal-groups">What each group may see</a></p>
+          <xsl:call-template name="field-error"><xsl:with-param name="name" select="'group'"/></xsl:call-template>
+        </div>
+        <xsl:if test="$id != ''">
+          <div class="field">
+            <label for="status">Status</label>
+            <select id="status" name="status">
+              <option value="active">
+                <xsl:if test="user/@access = 'active'"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>
+                <xsl:text>Active</xsl:text>
+              </option>
+              <option value="revoked">
+                <xsl:if test="user/@access = 'revoked'"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>
+                <xsl:text>Revoke Access</xsl:text>
+              </option>
+            </select>
+            <p class="help">Revoking signs the user out at once and refuses their sign-in; Active restores them, without a new invitation.</p>
+            <xsl:call-template name="field-error"><xsl:with-param name="name" select="'status'"/></xsl:call-template>
+          </div>
+        </xsl:if>
+
         <xsl:if test="$id = ''">
           <xsl:choose>
             <xsl:when test="$portal-on">

@@ -147,6 +147,14 @@ enum q {
 	Q_OFF_RECOVERY_USE,
 	Q_OFF_RECOVERY_COUNT,
 	Q_OFF_MFA_STATE,
+	Q_GROUP_LIST,
+	Q_GROUP_GET,
+	Q_GROUP_ADD,
+	Q_GROUP_UPDATE,
+	Q_GROUP_CLEAR_DEFAULT,
+	Q_GROUP_DELETE,
+	Q_PU_ACCESS_GET,
+	Q_PU_ACCESS_SET,
 	Q_SCHEMA_VERSION_CREATE,
 	Q_SCHEMA_VERSION_HAS,
 	Q_SCHEMA_VERSION_ADD,
@@ -231,7 +239,12 @@ static const char *const sql[Q__COUNT] = {
 	[Q_SESSION_PORTAL] =
 		"SELECT s.id, COALESCE(s.portal_user_id, 0), c.id, s.stage, COALESCE(pu.email, ''), "
 		"c.name, TIMESTAMPDIFF(SECOND, s.last_seen_at, NOW(6)), COALESCE(pu.mfa_required, 0), "
-		"COALESCE(pu.mfa_secret IS NOT NULL, 0) "
+		"COALESCE(pu.mfa_secret IS NOT NULL, 0), "
+		/* What the session may see: the user's group, or for a token
+		 * link the tenant's "Non-Portal Users". */
+		"COALESCE((SELECT g.perms FROM portal_groups g WHERE g.id = pu.group_id), "
+		"(SELECT g.perms FROM portal_groups g WHERE g.tenant_id = s.tenant_id AND "
+		"g.is_system = 1 LIMIT 1), '') "
 		"FROM sessions s JOIN tenants t ON t.id = s.tenant_id "
 		"LEFT JOIN portal_users pu ON pu.id = s.portal_user_id AND pu.tenant_id = s.tenant_id "
 		"JOIN customers c ON c.id = COALESCE(pu.customer_id, s.customer_id) "
@@ -353,8 +366,9 @@ static const char *const sql[Q__COUNT] = {
 	 * per tenant, not across tenants). */
 	[Q_PORTAL_LOGIN] =
 		"SELECT pu.id, pu.customer_id, COALESCE(pu.password_hash, ''), pu.status = 'active', "
-		"pu.mfa_required, pu.mfa_secret IS NOT NULL, pu.email "
-		"FROM portal_users pu WHERE pu.tenant_id = ? AND pu.email = ?",
+		"pu.mfa_required OR COALESCE(g.require_mfa, 0), pu.mfa_secret IS NOT NULL, pu.email "
+		"FROM portal_users pu LEFT JOIN portal_groups g ON g.id = pu.group_id "
+		"WHERE pu.tenant_id = ? AND pu.email = ?",
 	[Q_PORTAL_SESSION_INSERT] =
 		"INSERT INTO sessions (token_hash, kind, tenant_id, portal_user_id, customer_id, "
 		"stage, expires_at, ip, user_agent) VALUES (?, 'portal', ?, NULLIF(?, 0), "
@@ -494,6 +508,27 @@ static const char *const sql[Q__COUNT] = {
 	[Q_OFF_RECOVERY_COUNT] = "SELECT COUNT(*) FROM office_mfa_recovery WHERE office_user_id = ?",
 	[Q_OFF_MFA_STATE] = "SELECT mfa_required, mfa_secret IS NOT NULL FROM office_users "
 			    "WHERE id = ? AND tenant_id = ?",
+	[Q_GROUP_LIST] = "SELECT g.id, g.name, g.is_system, g.is_default, g.require_mfa, g.perms, "
+			 "(SELECT COUNT(*) FROM portal_users x WHERE x.group_id = g.id) FROM "
+			 "portal_groups g WHERE g.tenant_id = ? ORDER BY g.is_system DESC, g.name",
+	[Q_GROUP_GET] = "SELECT g.id, g.name, g.is_system, g.is_default, g.require_mfa, g.perms, "
+			"(SELECT COUNT(*) FROM portal_users x WHERE x.group_id = g.id) FROM "
+			"portal_groups g WHERE g.id = ? AND g.tenant_id = ?",
+	[Q_GROUP_ADD] = "INSERT INTO portal_groups (tenant_id, name, is_default, require_mfa, perms) "
+			"VALUES (?, ?, ?, ?, ?)",
+	[Q_GROUP_UPDATE] = "UPDATE portal_groups SET name = ?, is_default = ?, require_mfa = ?, "
+			   "perms = ? WHERE id = ? AND tenant_id = ?",
+	/* One default: the one being set; the system group never is. */
+	[Q_GROUP_CLEAR_DEFAULT] = "UPDATE portal_groups SET is_default = 0 WHERE tenant_id = ? "
+				  "AND id <> ?",
+	/* Never the system group, never one with members. */
+	[Q_GROUP_DELETE] = "DELETE FROM portal_groups WHERE id = ? AND tenant_id = ? AND "
+			   "is_system = 0 AND NOT EXISTS (SELECT 1 FROM portal_users x WHERE "
+			   "x.group_id = portal_groups.id)",
+	[Q_PU_ACCESS_GET] = "SELECT COALESCE(group_id, 0), status = 'active' FROM portal_users "
+			    "WHERE id = ? AND tenant_id = ?",
+	[Q_PU_ACCESS_SET] = "UPDATE portal_users SET group_id = ?, status = IF(? = 1, 'active', "
+			    "'revoked') WHERE id = ? AND tenant_id = ?",
 	[Q_SCHEMA_VERSION_CREATE] =
 		"CREATE TABLE IF NOT EXISTS schema_version (version INT UNSIGNED NOT NULL "
 		"PRIMARY KEY, name VARCHAR(200) NOT NULL, applied_at DATETIME(6) NOT NULL "
@@ -1644,8 +1679,8 @@ enum db_result db_session_delete_portal_user(struct db *db, unsigned user_id)
 enum db_result db_session_portal(struct db *db, const unsigned char hash[32], unsigned tenant_id,
 				 unsigned idle_min, struct db_portal_session *out)
 {
-	MYSQL_BIND in[3], o[9];
-	unsigned long hl = 32, l[3];
+	MYSQL_BIND in[3], o[10];
+	unsigned long hl = 32, l[4];
 	long long req = 0, en = 0;
 	size_t rows = 0;
 	enum db_result rc;
@@ -1663,6 +1698,7 @@ enum db_result db_session_portal(struct db *db, const unsigned char hash[32], un
 	b_int(&o[6], &out->seen_secs);
 	b_int(&o[7], &req);
 	b_int(&o[8], &en);
+	b_out(&o[9], out->perms, sizeof out->perms, &l[3]);
 	if ((rc = run(db, Q_SESSION_PORTAL, in, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
 		return rc;
 	if (rows != 1)
@@ -1670,6 +1706,7 @@ enum db_result db_session_portal(struct db *db, const unsigned char hash[32], un
 	fix_str(out->stage, sizeof out->stage, l[0]);
 	fix_str(out->email, sizeof out->email, l[1]);
 	fix_str(out->company, sizeof out->company, l[2]);
+	fix_str(out->perms, sizeof out->perms, l[3]);
 	out->mfa_required = req != 0;
 	out->mfa_enabled = en != 0;
 	return DB_OK;
@@ -2551,6 +2588,150 @@ enum db_result db_office_mail_tested(struct db *db, unsigned tenant_id, unsigned
 	b_uint(&in[2], &id);
 	b_uint(&in[3], &tenant_id);
 	return run(db, Q_OU_MAIL_TESTED, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+/* ---- portal permission groups ---- */
+
+struct group_row {
+	struct db_group g;
+	unsigned long l[2];
+	long long sys, def, mfa, members;
+	db_group_fn fn;
+	void *ctx;
+	MYSQL_BIND out[7];
+};
+
+static void group_bind(struct group_row *r)
+{
+	b_uint(&r->out[0], &r->g.id);
+	b_out(&r->out[1], r->g.name, sizeof r->g.name, &r->l[0]);
+	b_int(&r->out[2], &r->sys);
+	b_int(&r->out[3], &r->def);
+	b_int(&r->out[4], &r->mfa);
+	b_out(&r->out[5], r->g.perms, sizeof r->g.perms, &r->l[1]);
+	b_int(&r->out[6], &r->members);
+}
+
+static int group_fix(void *p)
+{
+	struct group_row *r = p;
+	fix_str(r->g.name, sizeof r->g.name, r->l[0]);
+	fix_str(r->g.perms, sizeof r->g.perms, r->l[1]);
+	r->g.is_system = r->sys != 0;
+	r->g.is_default = r->def != 0;
+	r->g.require_mfa = r->mfa != 0;
+	r->g.members = (unsigned)r->members;
+	return r->fn ? r->fn(r->ctx, &r->g) : 0;
+}
+
+enum db_result db_groups(struct db *db, unsigned tenant_id, db_group_fn fn, void *ctx)
+{
+	MYSQL_BIND in[1];
+	struct group_row r;
+
+	memset(&r, 0, sizeof r);
+	group_bind(&r);
+	r.fn = fn;
+	r.ctx = ctx;
+	b_uint(&in[0], &tenant_id);
+	return run(db, Q_GROUP_LIST, in, r.out, group_fix, &r, NULL, NULL, NULL);
+}
+
+enum db_result db_group_get(struct db *db, unsigned tenant_id, unsigned id, struct db_group *out)
+{
+	MYSQL_BIND in[2];
+	struct group_row r;
+	size_t rows = 0;
+	enum db_result rc;
+
+	memset(&r, 0, sizeof r);
+	group_bind(&r);
+	b_uint(&in[0], &id);
+	b_uint(&in[1], &tenant_id);
+	if ((rc = run(db, Q_GROUP_GET, in, r.out, group_fix, &r, &rows, NULL, NULL)) != DB_OK)
+		return rc;
+	if (rows != 1)
+		return DB_NOTFOUND;
+	*out = r.g;
+	return DB_OK;
+}
+
+enum db_result db_group_save(struct db *db, unsigned tenant_id, struct db_group *g)
+{
+	MYSQL_BIND in[6];
+	unsigned long l[2];
+	long long def = g->is_default != 0, mfa = g->require_mfa != 0;
+	unsigned long long iid = 0, n = 0;
+	enum db_result rc;
+
+	if (g->id == 0) {
+		b_uint(&in[0], &tenant_id);
+		b_str(&in[1], g->name, &l[0]);
+		b_int(&in[2], &def);
+		b_int(&in[3], &mfa);
+		b_str(&in[4], g->perms, &l[1]);
+		if ((rc = run(db, Q_GROUP_ADD, in, NULL, NULL, NULL, NULL, NULL, &iid)) != DB_OK)
+			return rc;
+		g->id = (unsigned)iid;
+	} else {
+		b_str(&in[0], g->name, &l[0]);
+		b_int(&in[1], &def);
+		b_int(&in[2], &mfa);
+		b_str(&in[3], g->perms, &l[1]);
+		b_uint(&in[4], &g->id);
+		b_uint(&in[5], &tenant_id);
+		if ((rc = run(db, Q_GROUP_UPDATE, in, NULL, NULL, NULL, NULL, &n, NULL)) != DB_OK)
+			return rc;
+	}
+	if (!g->is_default)
+		return DB_OK;
+	b_uint(&in[0], &tenant_id);
+	b_uint(&in[1], &g->id);
+	return run(db, Q_GROUP_CLEAR_DEFAULT, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_group_delete(struct db *db, unsigned tenant_id, unsigned id)
+{
+	MYSQL_BIND in[2];
+	unsigned long long n = 0;
+	enum db_result rc;
+
+	b_uint(&in[0], &id);
+	b_uint(&in[1], &tenant_id);
+	if ((rc = run(db, Q_GROUP_DELETE, in, NULL, NULL, NULL, NULL, &n, NULL)) != DB_OK)
+		return rc;
+	return n == 1 ? DB_OK : DB_NOTFOUND;
+}
+
+enum db_result db_portal_access_get(struct db *db, unsigned tenant_id, unsigned id,
+				    unsigned *group_id, int *active)
+{
+	MYSQL_BIND in[2], o[2];
+	long long a = 0;
+	size_t rows = 0;
+	enum db_result rc;
+
+	b_uint(&in[0], &id);
+	b_uint(&in[1], &tenant_id);
+	b_uint(&o[0], group_id);
+	b_int(&o[1], &a);
+	if ((rc = run(db, Q_PU_ACCESS_GET, in, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
+		return rc;
+	*active = a != 0;
+	return rows == 1 ? DB_OK : DB_NOTFOUND;
+}
+
+enum db_result db_portal_access_set(struct db *db, unsigned tenant_id, unsigned id,
+				    unsigned group_id, int active)
+{
+	MYSQL_BIND in[4];
+	long long a = active != 0;
+
+	b_uint(&in[0], &group_id);
+	b_int(&in[1], &a);
+	b_uint(&in[2], &id);
+	b_uint(&in[3], &tenant_id);
+	return run(db, Q_PU_ACCESS_SET, in, NULL, NULL, NULL, NULL, NULL, NULL);
 }
 
 /* ---- mail outbox ---- */

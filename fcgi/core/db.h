@@ -204,6 +204,7 @@ struct db_portal_session {
 	char email[255], company[801];
 	long long seen_secs;
 	int mfa_required, mfa_enabled;
+	char perms[400]; /* the group's permissions, comma-separated */
 };
 enum db_result db_session_portal(struct db *db, const unsigned char hash[32], unsigned tenant_id,
 				 unsigned idle_min, struct db_portal_session *out);
@@ -374,6 +375,29 @@ enum db_result db_mfa_recovery_set(struct db *db, enum db_who who, unsigned id,
 enum db_result db_mfa_recovery_use(struct db *db, enum db_who who, unsigned id,
 				   const unsigned char hash[32]);
 enum db_result db_mfa_recovery_count(struct db *db, enum db_who who, unsigned id, unsigned *n);
+
+/* portal permission groups */
+struct db_group {
+	unsigned id; /* 0: a new one (db_group_save) */
+	char name[401];
+	int is_system, is_default, require_mfa;
+	char perms[400]; /* comma-separated (portal_groups.perms) */
+	unsigned members;
+};
+typedef int (*db_group_fn)(void *ctx, const struct db_group *g);
+/* The system group first, then by name; members counted. */
+enum db_result db_groups(struct db *db, unsigned tenant_id, db_group_fn fn, void *ctx);
+enum db_result db_group_get(struct db *db, unsigned tenant_id, unsigned id, struct db_group *out);
+/* Adds (id 0: id set) or updates; a default group stops the others being
+ * one.  DB_DUP for a name the tenant has.  Caller's transaction. */
+enum db_result db_group_save(struct db *db, unsigned tenant_id, struct db_group *g);
+/* DB_NOTFOUND also for the system group and a group with members. */
+enum db_result db_group_delete(struct db *db, unsigned tenant_id, unsigned id);
+/* A portal user's group and status (TrackTik: Active / Revoked). */
+enum db_result db_portal_access_get(struct db *db, unsigned tenant_id, unsigned id,
+				    unsigned *group_id, int *active);
+enum db_result db_portal_access_set(struct db *db, unsigned tenant_id, unsigned id,
+				    unsigned group_id, int active);
 
 /* customers' secure token links */
 enum db_result db_customer_token_set(struct db *db, unsigned tenant_id, unsigned id,

@@ -78,3 +78,32 @@ const struct perm_carrier *perm_carrier(const char *key)
 			return &perm_carriers[i];
 	return NULL;
 }
+
+/* Portal permissions, as portal_groups.perms spells them (seed 003). */
+const struct perm_portal perm_portal[] = {
+	{"invoices_view", "Invoices: view"},
+	{"invoices_pay", "Invoices: pay"},
+	{"estimates_view", "Estimates: view"},
+	{"estimates_approve", "Estimates: approve"},
+	{"jobs_view", "Jobs / Schedule: view"},
+	{"jobs_request", "Jobs / Schedule: request service"},
+	{"documents_view", "Documents: view public ones"},
+	{"equipment_view", "Equipment: view"},
+	{"sites_view", "Sites: view"},
+	{"reports_email", "Reports: receive by email"},
+	{"manage_colleagues", "Manage colleagues (the customer's own admin)"},
+};
+const size_t perm_nportal = sizeof perm_portal / sizeof perm_portal[0];
+
+int perm_portal_has(const char *set, const char *key)
+{
+	size_t n = strlen(key);
+	for (const char *p = set; p && *p;) {
+		size_t len = strcspn(p, ",");
+		if (len == n && strncmp(p, key, n) == 0)
+			return 1;
+		p += len;
+		p += *p == ',';
+	}
+	return 0;
+}

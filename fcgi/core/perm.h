@@ -67,4 +67,13 @@ extern const struct perm_carrier perm_carriers[];
 extern const size_t perm_ncarriers;
 const struct perm_carrier *perm_carrier(const char *key);
 
+/* Portal permissions (a portal group's set). */
+struct perm_portal {
+	const char *key, *label;
+};
+extern const struct perm_portal perm_portal[];
+extern const size_t perm_nportal;
+/* Whether the comma-separated set holds key. */
+int perm_portal_has(const char *set, const char *key);
+
 #endif

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "pages.h"
+#include "perm.h"
 #include "xml.h"
 
 static enum page_result home_get(struct http *h, xmlNodePtr root)
@@ -13,7 +14,15 @@ static enum page_result home_get(struct http *h, xmlNodePtr root)
 	xml_attr(n, "company", h->psess.company);
 	xml_attr(n, "email", h->psess.email);
 	xml_attr(n, "kind", h->psess.user_id ? "user" : "token");
-	xml_el(n, "sections");
+	/* What the session's group grants (a token link: "Non-Portal
+	 * Users"). */
+	xmlNodePtr secs = xml_el(n, "sections");
+	for (size_t i = 0; i < perm_nportal; i++)
+		if (perm_portal_has(h->psess.perms, perm_portal[i].key)) {
+			xmlNodePtr s = xml_el(secs, "section");
+			xml_attr(s, "key", perm_portal[i].key);
+			xml_attr(s, "label", perm_portal[i].label);
+		}
 	return PAGE_OK;
 }
 

@@ -17,14 +17,35 @@ static const struct val_field query[] = {
 	[Q_DONE] = {"done", val_line, 10, 0, "Done"},
 };
 
-enum { F_ID, F_CUSTOMER, F_EMAIL, F_PASSWORD, F_PREFILL };
+enum { F_ID, F_CUSTOMER, F_EMAIL, F_PASSWORD, F_PREFILL, F_GROUP, F_STATUS };
 static const struct val_field form[] = {
 	[F_ID] = {"id", val_id, 10, 0, "Portal user"},
 	[F_CUSTOMER] = {"customer", val_id, 10, VAL_REQUIRED, "Company"},
 	[F_EMAIL] = {"email", val_email, 254, 0, "Email"},
 	[F_PASSWORD] = {"password", val_password, 1024, VAL_SECRET, "Initial password"},
 	[F_PREFILL] = {"prefill", val_bool, 1, 0, "Use company email"},
+	[F_GROUP] = {"group", val_id, 10, 0, "Permission group"},
+	[F_STATUS] = {"status", val_line, 8, 0, "Status"},
 };
+
+struct group_opts {
+	xmlNodePtr parent;
+	unsigned selected;
+};
+
+/* The groups a portal user may be in (not the system one), the user's
+ * (or, for a new user, the default) selected. */
+static int add_group_opt(void *ctx, const struct db_group *g)
+{
+	struct group_opts *o = ctx;
+	if (g->is_system)
+		return 0;
+	xmlNodePtr n = xml_text_el(o->parent, "group", g->name);
+	xml_attr_int(n, "id", g->id);
+	if (o->selected ? g->id == o->selected : g->is_default)
+		xml_attr(n, "selected", "1");
+	return 0;
+}
 
 struct options {
 	xmlNodePtr parent;
@@ -85,6 +106,19 @@ static enum page_result pe_get(struct http *h, xmlNodePtr root)
 		email = o.selected_email;
 	xml_text_el(n, "email", email);
 	xml_text_el(n, "last-sign-in", u.last_sign_in);
+	{
+		struct group_opts go = {xml_el(page, "groups"), 0};
+		int active = 1;
+		if (id && (rc = db_portal_access_get(h->db, h->sess.tenant_id, id, &go.selected,
+						     &active)) != DB_OK)
+			return http_db_fail(rc);
+		if (h->method == HTTP_POST && h->f[F_GROUP].st == VAL_OK)
+			go.selected = (unsigned)h->f[F_GROUP].num;
+		if (id)
+			xml_attr(n, "access", active ? "active" : "revoked");
+		if ((rc = db_groups(h->db, h->sess.tenant_id, add_group_opt, &go)) != DB_OK)
+			return http_db_fail(rc);
+	}
 	if (id) {
 		/* Sign-in security: MFA and the sign-in throttle's lock. */
 		char key[64];
@@ -187,6 +221,48 @@ static enum page_result pe_post(struct http *h)
 	}
 	if (rc != DB_OK)
 		goto out;
+	/* The permission group (TrackTik: one must be chosen; a new user
+	 * without one gets the default) and, when editing, the status:
+	 * revoking ends the user's sessions at once (a trigger), restoring
+	 * needs no new invitation. */
+	{
+		unsigned gid = 0;
+		int active = 1;
+		struct db_group g;
+		if ((rc = db_portal_access_get(h->db, h->sess.tenant_id, id, &gid, &active)) != DB_OK)
+			goto out;
+		if (h->f[F_GROUP].st == VAL_OK) {
+			rc = db_group_get(h->db, h->sess.tenant_id, (unsigned)h->f[F_GROUP].num, &g);
+			if (rc == DB_NOTFOUND || (rc == DB_OK && g.is_system)) {
+				db_rollback(h->db);
+				sodium_memzero(hash, sizeof hash);
+				return http_field_error(h, F_GROUP, "Choose one of your permission groups.");
+			}
+			if (rc != DB_OK)
+				goto out;
+			gid = g.id;
+		}
+		if (gid == 0) {
+			db_rollback(h->db);
+			sodium_memzero(hash, sizeof hash);
+			return http_field_error(h, F_GROUP, "Choose a permission group.");
+		}
+		if (editing && h->f[F_STATUS].st == VAL_OK) {
+			if (strcmp(h->f[F_STATUS].str, "active") && strcmp(h->f[F_STATUS].str, "revoked")) {
+				db_rollback(h->db);
+				sodium_memzero(hash, sizeof hash);
+				return http_field_error(h, F_STATUS, "Choose Active or Revoke Access.");
+			}
+			if (active != (strcmp(h->f[F_STATUS].str, "active") == 0) &&
+			    (rc = http_audit(h, active ? "portal_user.revoke" : "portal_user.restore",
+					     email, active ? "active" : "revoked",
+					     active ? "revoked" : "active")) != DB_OK)
+				goto out;
+			active = strcmp(h->f[F_STATUS].str, "active") == 0;
+		}
+		if ((rc = db_portal_access_set(h->db, h->sess.tenant_id, id, gid, active)) != DB_OK)
+			goto out;
+	}
 	snprintf(target, sizeof target, "%s <%s>%s", c.name, email, pw ? " (password set)" : "");
 	rc = http_audit(h, editing ? "portal_user.update" : "portal_user.add", target,
 			editing ? before : NULL, target);

@@ -35,6 +35,8 @@ static const struct route {
 	{"/settings/client/portal-access/resend", NO, EDIT, "x=1"},
 	{"/settings/client/portal-access/delete", EDIT, EDIT, "x=1"},
 	{"/settings/client/portal-access/security", NO, EDIT, "x=1"},
+	{"/settings/client/portal-groups", VIEW, NO, NULL},
+	{"/settings/client/portal-groups/edit", VIEW, EDIT, "x=1"},
 	{"/settings/customers", VIEW, NO, NULL},
 	{"/settings/customers/edit", VIEW, EDIT, "x=1"},
 	{"/settings/customers/token", NO, EDIT, "x=1"},

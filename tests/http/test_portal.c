@@ -641,6 +641,11 @@ static void test_token_link(void)
 	d = get_xml(g, P "home", 200, "the token session's home");
 	ok(xp_is(d, "string(/page/portal-home/@company)", name) && xp_is(d, "string(/page/portal-home/@kind)", "token"),
 	   "the customer's portal");
+	v = sql1("SELECT perms FROM portal_groups WHERE is_system = 1 AND tenant_id = (SELECT id FROM tenants WHERE slug = 'demo')");
+	char *keys = xp(d, "string(translate(normalize-space(concat(//sections/section[1]/@key, ' ', //sections/section[2]/@key, ' ', //sections/section[3]/@key, ' ', //sections/section[4]/@key)), ' ', ','))");
+	ok(v && strcmp(keys, v) == 0, "with what the \"Non-Portal Users\" group grants (%s)", keys);
+	free(keys);
+	free(v);
 	xmlFreeDoc(d);
 	ok(get_status(g, P "account") == 403, "a token session has no account page: 403");
 	snprintf(old, sizeof old, "%s", rel);
@@ -669,6 +674,107 @@ static void test_token_link(void)
 	hc_free(x);
 }
 
+/* Portal permission groups (issue 6): the two starting groups, add,
+ * default, delete refused while used and for the system group, a user's
+ * group and status (revoke / restore), a group requiring MFA, and what the
+ * portal home lists. */
+static void test_groups(void)
+{
+	struct hc *admin = client(), *u = client();
+	char name[64], fields[512], email[128], path[256], loc[512], e[300];
+	char *gid, *uid, *v;
+	xmlDocPtr d;
+
+	ok(hc_login(admin, "admin@demo.test", PW) == 303, "admin signs in");
+	d = get_xml(admin, "/settings/client/portal-groups", 200, "the groups");
+	ok(xp_is(d, "string(//group[@system='1']/name)", "Non-Portal Users") &&
+		   xp_is(d, "count(//group[@default='1'])", "1"),
+	   "the system group and one default group");
+	xmlFreeDoc(d);
+	snprintf(name, sizeof name, "Billing %s", stamp);
+	snprintf(fields, sizeof fields, "name=%s&perm_invoices_view=1&perm_invoices_pay=1", name);
+	ok(post_form(admin, "/settings/client/portal-groups/edit", "/settings/client/portal-groups/edit", fields, NULL, loc, sizeof loc) == 303,
+	   "admin adds a group");
+	ok(post_form(admin, "/settings/client/portal-groups/edit", "/settings/client/portal-groups/edit", fields, NULL, NULL, 0) == 422,
+	   "a second one of that name: 422");
+	gid = sql1("SELECT id FROM portal_groups WHERE name = '%s'", name);
+	snprintf(email, sizeof email, "group-%s@abm.example.com", stamp);
+	uid = make_user(email, "ABM Apartments");
+	v = sql1("SELECT g.is_default FROM portal_users p JOIN portal_groups g ON g.id = p.group_id WHERE p.id = %s", uid);
+	ok(v && strcmp(v, "1") == 0, "a new portal user is in the default group");
+	free(v);
+	/* The user's group and status, on their page. */
+	char *cid = sql1("SELECT customer_id FROM portal_users WHERE id = %s", uid);
+	char *sys = sql1("SELECT id FROM portal_groups WHERE is_system = 1 AND tenant_id = (SELECT id FROM tenants WHERE slug = 'demo')");
+	urlenc(email, e, sizeof e);
+	snprintf(path, sizeof path, PA "/edit?id=%s", uid);
+	d = get_xml(admin, path, 200, "the portal user's page");
+	ok(xp_is(d, "string(//user/@access)", "active") && xp_is(d, "count(//groups/group[@selected='1'])", "1") &&
+		   xp_is(d, "count(//groups/group[. = 'Non-Portal Users'])", "0"),
+	   "shows the group (the system group is not offered) and Active");
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, "id=%s&customer=%s&email=%s&group=%s", uid, cid, e, sys);
+	ok(post_form(admin, path, PA "/edit", fields, NULL, NULL, 0) == 422, "the system group: 422");
+	snprintf(fields, sizeof fields, "id=%s&customer=%s&email=%s&group=%s", uid, cid, e, gid);
+	ok(post_form(admin, path, PA "/edit", fields, NULL, NULL, 0) == 303, "admin puts the user in the new group");
+	ok(portal_login(u, "demo", email, PW, NULL, 0) == 303, "the user signs in");
+	d = get_xml(u, P "home", 200, "their home");
+	ok(xp_is(d, "count(//sections/section)", "2") &&
+		   xp_is(d, "string(//sections/section[1]/@key)", "invoices_view") &&
+		   xp_is(d, "string(//sections/section[2]/@key)", "invoices_pay"),
+	   "lists exactly what the group grants");
+	xmlFreeDoc(d);
+	/* Deleting a group in use is refused, saying how many. */
+	snprintf(fields, sizeof fields, "id=%s&name=x&delete=1", gid);
+	d = NULL;
+	long st = post_form(admin, "/settings/client/portal-groups", "/settings/client/portal-groups/edit", fields, &d, NULL, 0);
+	v = d ? xp(d, "string(/error/message)") : strdup("");
+	ok(st == 409 && strstr(v, "has 1 member"), "a group with a member is not deleted: 409 (%s)", v);
+	free(v);
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, "id=%s&name=x&delete=1", sys);
+	ok(post_form(admin, "/settings/client/portal-groups", "/settings/client/portal-groups/edit", fields, NULL, NULL, 0) == 409,
+	   "nor the system group: 409");
+	/* Revoke: sessions end, sign-in refused; restore without an invitation. */
+	snprintf(fields, sizeof fields, "id=%s&customer=%s&email=%s&group=%s&status=revoked", uid, cid, e, gid);
+	ok(post_form(admin, path, PA "/edit", fields, NULL, NULL, 0) == 303, "admin revokes the user");
+	ok(get_status(u, P "home") == 303, "their session ends at once");
+	ok(portal_login(u, "demo", email, PW, NULL, 0) == 403, "and sign-in is refused (revoked)");
+	snprintf(fields, sizeof fields, "id=%s&customer=%s&email=%s&group=%s&status=active", uid, cid, e, gid);
+	ok(post_form(admin, path, PA "/edit", fields, NULL, NULL, 0) == 303 &&
+		   portal_login(u, "demo", email, PW, NULL, 0) == 303,
+	   "restored, they sign in again");
+	v = sql1("SELECT COUNT(*) FROM audit_log WHERE action IN ('portal_user.revoke', 'portal_user.restore') AND target = '%s'", email);
+	ok(v && strcmp(v, "2") == 0, "revoke and restore are audited");
+	free(v);
+	/* A group that requires MFA. */
+	snprintf(fields, sizeof fields, "id=%s&name=%s&perm_invoices_view=1&require_mfa=1", gid, name);
+	ok(post_form(admin, "/settings/client/portal-groups", "/settings/client/portal-groups/edit", fields, NULL, NULL, 0) == 303,
+	   "the group now requires MFA");
+	post_form(u, P "home", P "logout", "x=1", NULL, NULL, 0);
+	ok(portal_login(u, "demo", email, PW, loc, sizeof loc) == 303 && strcmp(loc, P "mfa/enrol") == 0,
+	   "its member enrols at the next sign-in");
+	/* Default: one at a time. */
+	snprintf(fields, sizeof fields, "id=%s&name=%s&perm_invoices_view=1&default=1", gid, name);
+	ok(post_form(admin, "/settings/client/portal-groups", "/settings/client/portal-groups/edit", fields, NULL, NULL, 0) == 303,
+	   "the group becomes the default");
+	v = sql1("SELECT GROUP_CONCAT(name) FROM portal_groups WHERE is_default = 1 AND tenant_id = (SELECT id FROM tenants WHERE slug = 'demo')");
+	ok(v && strcmp(v, name) == 0, "and is the only one (%s)", v ? v : "");
+	free(v);
+	free(sql1("UPDATE portal_groups SET is_default = 1 WHERE name = 'Customers' AND tenant_id = (SELECT id FROM tenants WHERE slug = 'demo')"));
+	free(sql1("UPDATE portal_groups SET is_default = 0 WHERE id = %s", gid));
+	free(sql1("DELETE FROM portal_users WHERE id = %s", uid));
+	snprintf(fields, sizeof fields, "id=%s&name=x&delete=1", gid);
+	ok(post_form(admin, "/settings/client/portal-groups", "/settings/client/portal-groups/edit", fields, NULL, loc, sizeof loc) == 303,
+	   "once empty, it is deleted");
+	free(gid);
+	free(uid);
+	free(cid);
+	free(sys);
+	hc_free(admin);
+	hc_free(u);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -684,6 +790,7 @@ int main(void)
 	test_account();
 	test_mfa();
 	test_token_link();
+	test_groups();
 
 	free(sql1("UPDATE tenants SET portal_enabled = 1, frame_origins = 'http://localhost:%d' WHERE slug = 'demo'",
 		  atoi(env_or("GH_TEST_PORT", "18080")) + 1));
