@@ -29,13 +29,23 @@
         <xsl:with-param name="list" select="$list"/>
         <xsl:with-param name="placeholder" select="'Name or email'"/>
       </xsl:call-template>
+      <xsl:if test="$editable and $list/rows/customer">
+        <button type="submit" form="customers-form" class="btn" data-needs-selection="id">Enable portal access</button>
+      </xsl:if>
     </div>
 
+    <form id="customers-form" class="list-form" method="get" action="/settings/customers/enable-portal">
     <div class="table-wrap">
       <table class="data-table">
         <caption class="visually-hidden">Customers</caption>
         <thead>
           <tr>
+            <xsl:if test="$editable">
+              <th scope="col" class="col-select">
+                <input type="checkbox" class="select-all" hidden="hidden"
+                       aria-label="Select every customer on this page"/>
+              </th>
+            </xsl:if>
             <xsl:call-template name="list-th">
               <xsl:with-param name="path" select="$path"/>
               <xsl:with-param name="list" select="$list"/>
@@ -70,17 +80,20 @@
           </tr>
         </thead>
         <tbody>
-          <xsl:apply-templates select="$list/rows/customer"/>
+          <xsl:apply-templates select="$list/rows/customer">
+            <xsl:with-param name="select" select="$editable"/>
+          </xsl:apply-templates>
           <xsl:if test="not($list/rows/customer)">
             <xsl:call-template name="list-empty-row">
               <xsl:with-param name="list" select="$list"/>
-              <xsl:with-param name="colspan" select="5"/>
+              <xsl:with-param name="colspan" select="5 + number($editable)"/>
               <xsl:with-param name="empty" select="'No customers yet.'"/>
             </xsl:call-template>
           </xsl:if>
         </tbody>
       </table>
     </div>
+    </form>
 
     <xsl:call-template name="list-footer">
       <xsl:with-param name="path" select="$path"/>
@@ -89,7 +102,13 @@
   </xsl:template>
 
   <xsl:template match="rows/customer">
+    <xsl:param name="select" select="false()"/>
     <tr>
+      <xsl:if test="$select">
+        <td class="col-select">
+          <input type="checkbox" name="id" value="{@id}" aria-label="Select {name}"/>
+        </td>
+      </xsl:if>
       <td>
         <a href="/settings/customers/edit?id={@id}">
           <xsl:choose>

@@ -11,6 +11,7 @@ static const struct page *const pages[] = {
 	&page_portal_access,
 	&page_portal_groups,
 	&page_portal_group_edit,
+	&page_portal_bulk,
 	&page_portal_user_edit,
 	&page_portal_user_resend,
 	&page_portal_user_security,
@@ -36,7 +37,7 @@ static const struct page *const pages[] = {
 static const char *const sheets[] = {
 	"error", "login", "home", "portal-access-settings", "portal-access", "portal-user-edit",
 	"portal-user-delete", "customers", "customer-edit", "office-users", "office-user-edit",
-	"office-user-delete", "named-list", "office-mfa", "office-mfa-enrol", "portal-groups", "portal-group-edit", NULL,
+	"office-user-delete", "named-list", "office-mfa", "office-mfa-enrol", "portal-groups", "portal-group-edit", "portal-bulk", NULL,
 };
 
 int main(int argc, char **argv)

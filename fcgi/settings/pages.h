@@ -18,6 +18,7 @@ extern const struct page page_portal_user_delete;
 extern const struct page page_customers;
 extern const struct page page_portal_groups;
 extern const struct page page_portal_group_edit;
+extern const struct page page_portal_bulk;
 extern const struct page page_office_users;
 extern const struct page page_calendars;
 extern const struct page page_vehicles;

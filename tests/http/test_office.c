@@ -40,6 +40,7 @@ static const struct route {
 	{"/settings/customers", VIEW, NO, NULL},
 	{"/settings/customers/edit", VIEW, EDIT, "x=1"},
 	{"/settings/customers/token", NO, EDIT, "x=1"},
+	{"/settings/customers/enable-portal", EDIT, EDIT, "x=1"},
 	{"/settings/calendars", VIEW, EDIT, "name="},
 	{"/settings/vehicles", VIEW, EDIT, "name="},
 	{OU, SUPER, NO, NULL},

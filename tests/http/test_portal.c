@@ -775,6 +775,63 @@ static void test_groups(void)
 	hc_free(u);
 }
 
+/* Bulk "Enable portal access" on customers: a portal user per primary
+ * email, skipping customers without one and emails that have access. */
+static void test_bulk(void)
+{
+	struct hc *admin = client();
+	char n1[64], n2[64], n3[64], path[400], fields[400], e1[128];
+	char *c1, *c2, *c3, *g;
+	xmlDocPtr d;
+
+	snprintf(n1, sizeof n1, "Bulk One %s", stamp);
+	snprintf(n2, sizeof n2, "Bulk Two %s", stamp);
+	snprintf(n3, sizeof n3, "Bulk Three %s", stamp);
+	snprintf(e1, sizeof e1, "bulk1-%s@bulk.example.com", stamp);
+	free(sql1("INSERT INTO customers (tenant_id, name, primary_email) SELECT id, '%s', '%s' FROM tenants WHERE slug = 'demo'", n1, e1));
+	free(sql1("INSERT INTO customers (tenant_id, name, primary_email) SELECT id, '%s', '' FROM tenants WHERE slug = 'demo'", n2));
+	free(sql1("INSERT INTO customers (tenant_id, name, primary_email) SELECT id, '%s', 'office@abm-apartments.example.com' FROM tenants WHERE slug = 'demo'", n3));
+	c1 = sql1("SELECT id FROM customers WHERE name = '%s'", n1);
+	c2 = sql1("SELECT id FROM customers WHERE name = '%s'", n2);
+	c3 = sql1("SELECT id FROM customers WHERE name = '%s'", n3);
+	g = sql1("SELECT id FROM portal_groups WHERE name = 'Customers' AND tenant_id = (SELECT id FROM tenants WHERE slug = 'demo')");
+	ok(hc_login(admin, "admin@demo.test", PW) == 303, "admin signs in");
+	snprintf(path, sizeof path, "/settings/customers/enable-portal?id=%s&id=%s&id=%s", c1, c2, c3);
+	d = get_xml(admin, path, 200, "the bulk confirmation");
+	ok(xp_is(d, "count(//customer)", "3") && xp_is(d, "string(//groups/group[@selected='1'])", "Customers"),
+	   "names the three customers, the default group chosen");
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, "id=%s&id=%s&id=%s&group=%s", c1, c2, c3, g);
+	ok(post_form(admin, path, "/settings/customers/enable-portal", fields, &d, NULL, 0) == 200 && d && hc_valid(d),
+	   "Enable portal access: 200 with a report");
+	char want[3][80];
+	snprintf(want[0], sizeof want[0], "string(//customer[@id='%s']/@result)", c1);
+	snprintf(want[1], sizeof want[1], "string(//customer[@id='%s']/@result)", c2);
+	snprintf(want[2], sizeof want[2], "string(//customer[@id='%s']/@result)", c3);
+	ok(d && xp_is(d, want[0], "invited") && xp_is(d, want[1], "skipped-no-email") &&
+		   xp_is(d, want[2], "skipped-exists"),
+	   "per customer: invited, skipped (no primary email), skipped (has access)");
+	xmlFreeDoc(d);
+	char tok[44];
+	ok(mail_link(e1, "set-password?token=", tok) == 0, "the invitation reaches the sink");
+	ok(post_form(admin, path, "/settings/customers/enable-portal", fields, &d, NULL, 0) == 200 && d &&
+		   xp_is(d, want[0], "skipped-exists"),
+	   "run again: the first one is skipped now");
+	xmlFreeDoc(d);
+	char *sys = sql1("SELECT id FROM portal_groups WHERE is_system = 1 AND tenant_id = (SELECT id FROM tenants WHERE slug = 'demo')");
+	snprintf(fields, sizeof fields, "id=%s&group=%s", c1, sys);
+	ok(post_form(admin, path, "/settings/customers/enable-portal", fields, NULL, NULL, 0) == 422,
+	   "the system group cannot be chosen: 422");
+	free(sql1("DELETE FROM portal_users WHERE customer_id IN (%s, %s, %s)", c1, c2, c3));
+	free(sql1("DELETE FROM customers WHERE id IN (%s, %s, %s)", c1, c2, c3));
+	free(sys);
+	free(c1);
+	free(c2);
+	free(c3);
+	free(g);
+	hc_free(admin);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -791,6 +848,7 @@ int main(void)
 	test_mfa();
 	test_token_link();
 	test_groups();
+	test_bulk();
 
 	free(sql1("UPDATE tenants SET portal_enabled = 1, frame_origins = 'http://localhost:%d' WHERE slug = 'demo'",
 		  atoi(env_or("GH_TEST_PORT", "18080")) + 1));
