@@ -48,3 +48,19 @@ CREATE TRIGGER IF NOT EXISTS tenants_portal_groups AFTER INSERT ON tenants
       UNION ALL
       SELECT 'Customers', 0, 1,
              'invoices_view,invoices_pay,estimates_view,estimates_approve,jobs_view,jobs_request,documents_view,equipment_view,sites_view') x;
+
+-- A customer's contacts (seed 003); a contact may become a portal user.
+CREATE TABLE IF NOT EXISTS customer_contacts (
+  id             INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  tenant_id      INT UNSIGNED NOT NULL,
+  customer_id    INT UNSIGNED NOT NULL,
+  name           VARCHAR(200) NOT NULL,
+  email          VARCHAR(254) NOT NULL DEFAULT '',
+  phone          VARCHAR(40)  NOT NULL DEFAULT '',
+  portal_user_id INT UNSIGNED NULL,
+  UNIQUE KEY customer_contacts_portal_user (portal_user_id),
+  KEY customer_contacts_customer (customer_id),
+  CONSTRAINT customer_contacts_tenant_fk FOREIGN KEY (tenant_id) REFERENCES tenants (id),
+  CONSTRAINT customer_contacts_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE,
+  CONSTRAINT customer_contacts_user_fk FOREIGN KEY (portal_user_id) REFERENCES portal_users (id) ON DELETE SET NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

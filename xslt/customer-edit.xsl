@@ -150,6 +150,56 @@
         </xsl:if>
       </section>
 
+      <section class="card side-card" aria-labelledby="contacts-title">
+        <h2 id="contacts-title">Contacts</h2>
+        <xsl:for-each select="contacts/contact">
+          <div class="contact">
+            <p><strong><xsl:value-of select="name"/></strong>
+              <xsl:if test="normalize-space(email) != ''"><xsl:text> </xsl:text><xsl:value-of select="email"/></xsl:if>
+              <xsl:if test="normalize-space(phone) != ''"><xsl:text> · </xsl:text><xsl:value-of select="phone"/></xsl:if></p>
+            <xsl:choose>
+              <xsl:when test="portal-user">
+                <p class="muted">Portal user: <a href="/settings/client/portal-access/edit?id={portal-user/@id}"><xsl:value-of select="portal-user"/></a></p>
+              </xsl:when>
+              <xsl:when test="$editable">
+                <form class="inline-form" method="post" action="/settings/customers/contacts/enable">
+                  <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
+                  <input type="hidden" name="contact" value="{@id}"/>
+                  <label for="group-{@id}">Group</label>
+                  <select id="group-{@id}" name="group">
+                    <xsl:for-each select="../../groups/group">
+                      <option value="{@id}">
+                        <xsl:if test="@selected = '1'"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>
+                        <xsl:value-of select="."/>
+                      </option>
+                    </xsl:for-each>
+                  </select>
+                  <xsl:if test="normalize-space(email) = ''">
+                    <label for="login-{@id}">Login</label>
+                    <input type="text" id="login-{@id}" name="login" required="required" autocomplete="off"/>
+                  </xsl:if>
+                  <label class="check"><input type="checkbox" name="require_mfa" value="1"/> Require MFA</label>
+                  <button type="submit" class="btn btn-small">Enable portal user</button>
+                </form>
+              </xsl:when>
+            </xsl:choose>
+          </div>
+        </xsl:for-each>
+        <xsl:if test="$editable">
+          <form class="form inline-form" method="post" action="/settings/customers/contacts">
+            <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
+            <input type="hidden" name="customer" value="{$id}"/>
+            <label for="contact-name">Name</label>
+            <input type="text" id="contact-name" name="name" required="required"/>
+            <label for="contact-email">Email (optional)</label>
+            <input type="email" id="contact-email" name="email"/>
+            <label for="contact-phone">Phone</label>
+            <input type="tel" id="contact-phone" name="phone"/>
+            <button type="submit" class="btn">Add contact</button>
+          </form>
+        </xsl:if>
+      </section>
+
       <xsl:variable name="t" select="$c/token-link"/>
       <section class="card side-card" aria-labelledby="token-title">
         <h2 id="token-title">Secure token link</h2>

@@ -27,9 +27,9 @@
       <xsl:call-template name="text-field">
         <xsl:with-param name="name" select="'email'"/>
         <xsl:with-param name="label" select="'Email'"/>
-        <xsl:with-param name="type" select="'email'"/>
         <xsl:with-param name="required" select="true()"/>
         <xsl:with-param name="autocomplete" select="'username'"/>
+        <xsl:with-param name="help" select="'Or the login you were given.'"/>
       </xsl:call-template>
       <xsl:call-template name="portal-password-field">
         <xsl:with-param name="name" select="'password'"/>

@@ -155,6 +155,10 @@ enum q {
 	Q_GROUP_DELETE,
 	Q_PU_ACCESS_GET,
 	Q_PU_ACCESS_SET,
+	Q_CONTACT_LIST,
+	Q_CONTACT_ADD,
+	Q_CONTACT_GET,
+	Q_CONTACT_LINK,
 	Q_SCHEMA_VERSION_CREATE,
 	Q_SCHEMA_VERSION_HAS,
 	Q_SCHEMA_VERSION_ADD,
@@ -529,6 +533,18 @@ static const char *const sql[Q__COUNT] = {
 			    "WHERE id = ? AND tenant_id = ?",
 	[Q_PU_ACCESS_SET] = "UPDATE portal_users SET group_id = ?, status = IF(? = 1, 'active', "
 			    "'revoked') WHERE id = ? AND tenant_id = ?",
+	[Q_CONTACT_LIST] = "SELECT c.id, c.name, c.email, c.phone, COALESCE(c.portal_user_id, 0), "
+			   "COALESCE(pu.email, '') FROM customer_contacts c LEFT JOIN portal_users pu "
+			   "ON pu.id = c.portal_user_id WHERE c.customer_id = ? AND c.tenant_id = ? "
+			   "ORDER BY c.name, c.id",
+	[Q_CONTACT_ADD] = "INSERT INTO customer_contacts (tenant_id, customer_id, name, email, phone) "
+			  "VALUES (?, ?, ?, ?, ?)",
+	[Q_CONTACT_GET] = "SELECT c.id, c.name, c.email, c.phone, COALESCE(c.portal_user_id, 0), "
+			  "COALESCE(pu.email, ''), c.customer_id FROM customer_contacts c LEFT JOIN "
+			  "portal_users pu ON pu.id = c.portal_user_id WHERE c.id = ? AND "
+			  "c.tenant_id = ? FOR UPDATE",
+	[Q_CONTACT_LINK] = "UPDATE customer_contacts SET portal_user_id = ? WHERE id = ? AND "
+			   "tenant_id = ? AND portal_user_id IS NULL",
 	[Q_SCHEMA_VERSION_CREATE] =
 		"CREATE TABLE IF NOT EXISTS schema_version (version INT UNSIGNED NOT NULL "
 		"PRIMARY KEY, name VARCHAR(200) NOT NULL, applied_at DATETIME(6) NOT NULL "
@@ -2732,6 +2748,101 @@ enum db_result db_portal_access_set(struct db *db, unsigned tenant_id, unsigned 
 	b_uint(&in[2], &id);
 	b_uint(&in[3], &tenant_id);
 	return run(db, Q_PU_ACCESS_SET, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+/* ---- customers' contacts ---- */
+
+struct contact_row {
+	struct db_contact c;
+	unsigned long l[4];
+	db_contact_fn fn;
+	void *ctx;
+	MYSQL_BIND out[7];
+};
+
+static void contact_bind(struct contact_row *r, int with_customer)
+{
+	b_uint(&r->out[0], &r->c.id);
+	b_out(&r->out[1], r->c.name, sizeof r->c.name, &r->l[0]);
+	b_out(&r->out[2], r->c.email, sizeof r->c.email, &r->l[1]);
+	b_out(&r->out[3], r->c.phone, sizeof r->c.phone, &r->l[2]);
+	b_uint(&r->out[4], &r->c.portal_user_id);
+	b_out(&r->out[5], r->c.login, sizeof r->c.login, &r->l[3]);
+	if (with_customer)
+		b_uint(&r->out[6], &r->c.customer_id);
+}
+
+static int contact_fix(void *p)
+{
+	struct contact_row *r = p;
+	fix_str(r->c.name, sizeof r->c.name, r->l[0]);
+	fix_str(r->c.email, sizeof r->c.email, r->l[1]);
+	fix_str(r->c.phone, sizeof r->c.phone, r->l[2]);
+	fix_str(r->c.login, sizeof r->c.login, r->l[3]);
+	return r->fn ? r->fn(r->ctx, &r->c) : 0;
+}
+
+enum db_result db_contacts(struct db *db, unsigned tenant_id, unsigned customer_id,
+			   db_contact_fn fn, void *ctx)
+{
+	MYSQL_BIND in[2];
+	struct contact_row r;
+
+	memset(&r, 0, sizeof r);
+	contact_bind(&r, 0);
+	r.fn = fn;
+	r.ctx = ctx;
+	b_uint(&in[0], &customer_id);
+	b_uint(&in[1], &tenant_id);
+	return run(db, Q_CONTACT_LIST, in, r.out, contact_fix, &r, NULL, NULL, NULL);
+}
+
+enum db_result db_contact_add(struct db *db, unsigned tenant_id, unsigned customer_id,
+			      const char *name, const char *email, const char *phone)
+{
+	MYSQL_BIND in[5];
+	unsigned long l[3];
+
+	b_uint(&in[0], &tenant_id);
+	b_uint(&in[1], &customer_id);
+	b_str(&in[2], name, &l[0]);
+	b_str(&in[3], email, &l[1]);
+	b_str(&in[4], phone, &l[2]);
+	return run(db, Q_CONTACT_ADD, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_contact_get_locked(struct db *db, unsigned tenant_id, unsigned id,
+				     struct db_contact *out)
+{
+	MYSQL_BIND in[2];
+	struct contact_row r;
+	size_t rows = 0;
+	enum db_result rc;
+
+	memset(&r, 0, sizeof r);
+	contact_bind(&r, 1);
+	b_uint(&in[0], &id);
+	b_uint(&in[1], &tenant_id);
+	if ((rc = run(db, Q_CONTACT_GET, in, r.out, contact_fix, &r, &rows, NULL, NULL)) != DB_OK)
+		return rc;
+	if (rows != 1)
+		return DB_NOTFOUND;
+	*out = r.c;
+	return DB_OK;
+}
+
+enum db_result db_contact_link(struct db *db, unsigned tenant_id, unsigned id, unsigned user_id)
+{
+	MYSQL_BIND in[3];
+	unsigned long long n = 0;
+	enum db_result rc;
+
+	b_uint(&in[0], &user_id);
+	b_uint(&in[1], &id);
+	b_uint(&in[2], &tenant_id);
+	if ((rc = run(db, Q_CONTACT_LINK, in, NULL, NULL, NULL, NULL, &n, NULL)) != DB_OK)
+		return rc;
+	return n == 1 ? DB_OK : DB_NOTFOUND;
 }
 
 /* ---- mail outbox ---- */

@@ -399,6 +399,24 @@ enum db_result db_portal_access_get(struct db *db, unsigned tenant_id, unsigned 
 enum db_result db_portal_access_set(struct db *db, unsigned tenant_id, unsigned id,
 				    unsigned group_id, int active);
 
+/* customers' contacts */
+struct db_contact {
+	unsigned id, customer_id; /* customer_id: db_contact_get_locked only */
+	char name[801], email[255], phone[161];
+	unsigned portal_user_id; /* 0: not a portal user */
+	char login[255];         /* the portal user's login, if any */
+};
+typedef int (*db_contact_fn)(void *ctx, const struct db_contact *c);
+enum db_result db_contacts(struct db *db, unsigned tenant_id, unsigned customer_id,
+			   db_contact_fn fn, void *ctx);
+enum db_result db_contact_add(struct db *db, unsigned tenant_id, unsigned customer_id,
+			      const char *name, const char *email, const char *phone);
+/* Locked for the rest of the transaction. */
+enum db_result db_contact_get_locked(struct db *db, unsigned tenant_id, unsigned id,
+				     struct db_contact *out);
+/* DB_NOTFOUND when it has a portal user already. */
+enum db_result db_contact_link(struct db *db, unsigned tenant_id, unsigned id, unsigned user_id);
+
 /* customers' secure token links */
 enum db_result db_customer_token_set(struct db *db, unsigned tenant_id, unsigned id,
 				     const unsigned char hash[32], const unsigned char *sealed,

@@ -61,6 +61,51 @@ static enum page_result token_link(struct http *h, const struct db_customer *c, 
 	return PAGE_OK;
 }
 
+static int add_contact(void *ctx, const struct db_contact *ct)
+{
+	xmlNodePtr n = xml_el(ctx, "contact");
+	xml_attr_int(n, "id", ct->id);
+	xml_text_el(n, "name", ct->name);
+	xml_text_el(n, "email", ct->email);
+	xml_text_el(n, "phone", ct->phone);
+	if (ct->portal_user_id) {
+		xmlNodePtr u = xml_text_el(n, "portal-user", ct->login);
+		xml_attr_int(u, "id", ct->portal_user_id);
+	}
+	return 0;
+}
+
+static int add_group_choice(void *ctx, const struct db_group *g)
+{
+	if (g->is_system)
+		return 0;
+	xmlNodePtr n = xml_text_el(ctx, "group", g->name);
+	xml_attr_int(n, "id", g->id);
+	if (g->is_default)
+		xml_attr(n, "selected", "1");
+	return 0;
+}
+
+/* The customer's contacts, and the groups one may be enabled in. */
+static enum page_result contacts_xml(struct http *h, xmlNodePtr page, unsigned id)
+{
+	enum db_result rc;
+	xmlNodePtr n = xml_el(page, "contacts");
+
+	if ((rc = db_contacts(h->db, h->sess.tenant_id, id, add_contact, n)) != DB_OK)
+		return http_db_fail(rc);
+	n = xml_el(page, "groups");
+	if ((rc = db_groups(h->db, h->sess.tenant_id, add_group_choice, n)) != DB_OK)
+		return http_db_fail(rc);
+	if (h->method == HTTP_GET && h->q[Q_DONE].st == VAL_OK) {
+		if (strcmp(h->q[Q_DONE].str, "contact") == 0)
+			http_notice(h, "success", "Contact added.");
+		else if (strcmp(h->q[Q_DONE].str, "enabled") == 0)
+			http_notice(h, "success", "The contact is a portal user now.");
+	}
+	return PAGE_OK;
+}
+
 static enum page_result ce_get(struct http *h, xmlNodePtr root)
 {
 	struct db_customer c;
@@ -88,8 +133,10 @@ static enum page_result ce_get(struct http *h, xmlNodePtr root)
 	xml_text_el(n, "city", c.city);
 	xml_text_el(n, "state", c.state);
 	xml_text_el(n, "zip", c.zip);
-	if (id)
-		return token_link(h, &c, n);
+	if (id) {
+		enum page_result r = token_link(h, &c, n);
+		return r == PAGE_OK ? contacts_xml(h, page, id) : r;
+	}
 	return PAGE_OK;
 }
 

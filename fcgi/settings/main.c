@@ -12,6 +12,8 @@ static const struct page *const pages[] = {
 	&page_portal_groups,
 	&page_portal_group_edit,
 	&page_portal_bulk,
+	&page_contact_add,
+	&page_contact_enable,
 	&page_portal_user_edit,
 	&page_portal_user_resend,
 	&page_portal_user_security,
@@ -37,7 +39,7 @@ static const struct page *const pages[] = {
 static const char *const sheets[] = {
 	"error", "login", "home", "portal-access-settings", "portal-access", "portal-user-edit",
 	"portal-user-delete", "customers", "customer-edit", "office-users", "office-user-edit",
-	"office-user-delete", "named-list", "office-mfa", "office-mfa-enrol", "portal-groups", "portal-group-edit", "portal-bulk", NULL,
+	"office-user-delete", "named-list", "office-mfa", "office-mfa-enrol", "portal-groups", "portal-group-edit", "portal-bulk", "contact-enabled", NULL,
 };
 
 int main(int argc, char **argv)

@@ -41,6 +41,8 @@ static const struct route {
 	{"/settings/customers/edit", VIEW, EDIT, "x=1"},
 	{"/settings/customers/token", NO, EDIT, "x=1"},
 	{"/settings/customers/enable-portal", EDIT, EDIT, "x=1"},
+	{"/settings/customers/contacts", NO, EDIT, "x=1"},
+	{"/settings/customers/contacts/enable", NO, EDIT, "x=1"},
 	{"/settings/calendars", VIEW, EDIT, "name="},
 	{"/settings/vehicles", VIEW, EDIT, "name="},
 	{OU, SUPER, NO, NULL},

@@ -832,6 +832,66 @@ static void test_bulk(void)
 	hc_free(admin);
 }
 
+/* Contacts: add, enable as portal user with and without an email. */
+static void test_contacts(void)
+{
+	struct hc *admin = client(), *u = client();
+	char name[64], path[256], fields[600], mail[128], cname[64], login[64];
+	char *cid, *g, *k1, *k2, *v;
+	xmlDocPtr d;
+
+	snprintf(name, sizeof name, "Contacts Co %s", stamp);
+	free(sql1("INSERT INTO customers (tenant_id, name) SELECT id, '%s' FROM tenants WHERE slug = 'demo'", name));
+	cid = sql1("SELECT id FROM customers WHERE name = '%s'", name);
+	g = sql1("SELECT id FROM portal_groups WHERE name = 'Customers' AND tenant_id = (SELECT id FROM tenants WHERE slug = 'demo')");
+	ok(hc_login(admin, "admin@demo.test", PW) == 303, "admin signs in");
+	snprintf(path, sizeof path, "/settings/customers/edit?id=%s", cid);
+	snprintf(mail, sizeof mail, "contact-%s@contacts.example.com", stamp);
+	snprintf(fields, sizeof fields, "customer=%s&name=Ann+Mail&email=%s&phone=555-0150", cid, mail);
+	ok(post_form(admin, path, "/settings/customers/contacts", fields, NULL, NULL, 0) == 303, "admin adds a contact with an email");
+	snprintf(cname, sizeof cname, "Bob NoMail");
+	snprintf(fields, sizeof fields, "customer=%s&name=Bob+NoMail", cid);
+	ok(post_form(admin, path, "/settings/customers/contacts", fields, NULL, NULL, 0) == 303, "and one without");
+	d = get_xml(admin, path, 200, "the customer's page");
+	ok(xp_is(d, "count(//contacts/contact)", "2") && xp_is(d, "count(//contacts/contact/portal-user)", "0"),
+	   "lists both contacts, neither a portal user yet");
+	xmlFreeDoc(d);
+	k1 = sql1("SELECT id FROM customer_contacts WHERE customer_id = %s AND name = 'Ann Mail'", cid);
+	k2 = sql1("SELECT id FROM customer_contacts WHERE customer_id = %s AND name = 'Bob NoMail'", cid);
+	snprintf(fields, sizeof fields, "contact=%s&group=%s&require_mfa=1", k1, g);
+	ok(post_form(admin, path, "/settings/customers/contacts/enable", fields, NULL, NULL, 0) == 303,
+	   "Enable portal user (Require MFA) for the contact with an email");
+	v = sql1("SELECT CONCAT(pu.mfa_required, '|', pu.invite_state, '|', c.portal_user_id = pu.id) FROM portal_users pu JOIN customer_contacts c ON c.id = %s WHERE pu.email = '%s'", k1, mail);
+	ok(v && (strcmp(v, "1|queued|1") == 0 || strcmp(v, "1|sent|1") == 0), "a portal user with MFA required, invited, linked (%s)", v ? v : "");
+	free(v);
+	ok(post_form(admin, path, "/settings/customers/contacts/enable", fields, NULL, NULL, 0) == 409,
+	   "a second time: 409");
+	snprintf(fields, sizeof fields, "contact=%s&group=%s", k2, g);
+	ok(post_form(admin, path, "/settings/customers/contacts/enable", fields, NULL, NULL, 0) == 400,
+	   "without an email, a login is needed: 400");
+	snprintf(login, sizeof login, "bob-%s", stamp);
+	snprintf(fields, sizeof fields, "contact=%s&group=%s&login=%s", k2, g, login);
+	ok(post_form(admin, path, "/settings/customers/contacts/enable", fields, &d, NULL, 0) == 200 && d && hc_valid(d),
+	   "with a login: 200, the credentials shown once");
+	char *pw = d ? xp(d, "string(//contact-enabled/password)") : strdup("");
+	ok(strlen(pw) == 20 && xp_is(d, "string(//contact-enabled/login)", login), "a 20-character password");
+	xmlFreeDoc(d);
+	v = sql1("SELECT COUNT(*) FROM mail_outbox WHERE to_addr = '%s'", login);
+	ok(v && strcmp(v, "0") == 0, "nothing is mailed for it");
+	free(v);
+	ok(portal_login(u, "demo", login, pw, NULL, 0) == 303 && get_status(u, P "home") == 200,
+	   "the contact signs in to the portal with that login and password");
+	free(pw);
+	free(sql1("DELETE FROM portal_users WHERE customer_id = %s", cid));
+	free(sql1("DELETE FROM customers WHERE id = %s", cid));
+	free(cid);
+	free(g);
+	free(k1);
+	free(k2);
+	hc_free(admin);
+	hc_free(u);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -849,6 +909,7 @@ int main(void)
 	test_token_link();
 	test_groups();
 	test_bulk();
+	test_contacts();
 
 	free(sql1("UPDATE tenants SET portal_enabled = 1, frame_origins = 'http://localhost:%d' WHERE slug = 'demo'",
 		  atoi(env_or("GH_TEST_PORT", "18080")) + 1));
