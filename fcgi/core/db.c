@@ -2094,6 +2094,22 @@ enum db_result db_throttle_peek(struct db *db, const unsigned char key[32], stru
 	return rc;
 }
 
+/* Runs q with (id, tenant_id) as its parameters and expects one row:
+ * DB_NOTFOUND otherwise (another tenant's id included). */
+static enum db_result run_one(struct db *db, enum q q, unsigned id, unsigned tenant_id,
+			      MYSQL_BIND *out, row_fn fix, void *ctx)
+{
+	MYSQL_BIND in[2];
+	size_t rows = 0;
+	enum db_result rc;
+
+	b_uint(&in[0], &id);
+	b_uint(&in[1], &tenant_id);
+	if ((rc = run(db, q, in, out, fix, ctx, &rows, NULL, NULL)) != DB_OK)
+		return rc;
+	return rows == 1 ? DB_OK : DB_NOTFOUND;
+}
+
 /* ---- office users (the settings pages) ---- */
 
 struct ou_row {
@@ -2173,21 +2189,14 @@ enum db_result db_office_users_page(struct db *db, unsigned tenant_id, const str
 enum db_result db_office_user_get(struct db *db, unsigned tenant_id, unsigned id,
 				  struct db_office_user *out)
 {
-	MYSQL_BIND in[2];
 	struct ou_row r;
-	size_t rows = 0;
 	enum db_result rc;
 
 	memset(&r, 0, sizeof r);
 	ou_bind(&r, 1);
-	b_uint(&in[0], &id);
-	b_uint(&in[1], &tenant_id);
-	if ((rc = run(db, Q_OU_GET, in, r.out, ou_fix, &r, &rows, NULL, NULL)) != DB_OK)
-		return rc;
-	if (rows != 1)
-		return DB_NOTFOUND;
-	*out = r.u;
-	return DB_OK;
+	if ((rc = run_one(db, Q_OU_GET, id, tenant_id, r.out, ou_fix, &r)) == DB_OK)
+		*out = r.u;
+	return rc;
 }
 
 /* The twelve text columns of an office user, in statement order. */
@@ -2655,21 +2664,14 @@ enum db_result db_groups(struct db *db, unsigned tenant_id, db_group_fn fn, void
 
 enum db_result db_group_get(struct db *db, unsigned tenant_id, unsigned id, struct db_group *out)
 {
-	MYSQL_BIND in[2];
 	struct group_row r;
-	size_t rows = 0;
 	enum db_result rc;
 
 	memset(&r, 0, sizeof r);
 	group_bind(&r);
-	b_uint(&in[0], &id);
-	b_uint(&in[1], &tenant_id);
-	if ((rc = run(db, Q_GROUP_GET, in, r.out, group_fix, &r, &rows, NULL, NULL)) != DB_OK)
-		return rc;
-	if (rows != 1)
-		return DB_NOTFOUND;
-	*out = r.g;
-	return DB_OK;
+	if ((rc = run_one(db, Q_GROUP_GET, id, tenant_id, r.out, group_fix, &r)) == DB_OK)
+		*out = r.g;
+	return rc;
 }
 
 enum db_result db_group_save(struct db *db, unsigned tenant_id, struct db_group *g)
@@ -2814,21 +2816,14 @@ enum db_result db_contact_add(struct db *db, unsigned tenant_id, unsigned custom
 enum db_result db_contact_get_locked(struct db *db, unsigned tenant_id, unsigned id,
 				     struct db_contact *out)
 {
-	MYSQL_BIND in[2];
 	struct contact_row r;
-	size_t rows = 0;
 	enum db_result rc;
 
 	memset(&r, 0, sizeof r);
 	contact_bind(&r, 1);
-	b_uint(&in[0], &id);
-	b_uint(&in[1], &tenant_id);
-	if ((rc = run(db, Q_CONTACT_GET, in, r.out, contact_fix, &r, &rows, NULL, NULL)) != DB_OK)
-		return rc;
-	if (rows != 1)
-		return DB_NOTFOUND;
-	*out = r.c;
-	return DB_OK;
+	if ((rc = run_one(db, Q_CONTACT_GET, id, tenant_id, r.out, contact_fix, &r)) == DB_OK)
+		*out = r.c;
+	return rc;
 }
 
 enum db_result db_contact_link(struct db *db, unsigned tenant_id, unsigned id, unsigned user_id)

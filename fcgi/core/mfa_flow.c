@@ -6,6 +6,8 @@
 #include <time.h>
 
 #include "auth.h"
+#include "http.h"
+#include "log.h"
 #include "mfa_flow.h"
 #include "xml.h"
 
@@ -138,4 +140,50 @@ out:
 	sodium_memzero(hashes, sizeof hashes);
 	sodium_memzero(&a, sizeof a);
 	return r;
+}
+
+const char *mfaflow_refusal(enum mfa_result mr)
+{
+	return mr == MFA_REPLAY ? "This code was used already. Wait for the next one."
+				: "The code is not correct.";
+}
+
+void mfaflow_done_xml(xmlNodePtr n, char codes[MFA_RECOVERY_COUNT][MFA_RECOVERY_LEN + 1])
+{
+	xmlNodePtr c;
+
+	xml_attr(n, "state", "done");
+	c = xml_el(n, "recovery-codes");
+	for (int i = 0; i < MFA_RECOVERY_COUNT; i++)
+		xml_text_el(c, "code", codes[i]);
+	sodium_memzero(codes, sizeof(char[MFA_RECOVERY_COUNT][MFA_RECOVERY_LEN + 1]));
+}
+
+int mfaflow_verify(struct http *h, enum db_who who, unsigned tenant_id, unsigned id, size_t f,
+		   const char *throttle_key)
+{
+	enum auth_result arc;
+	enum mfa_result mr;
+	enum db_result rc;
+	long long retry = 0;
+
+	if ((arc = auth_throttle_reserve(h->db, throttle_key, h->addr, &retry)) == AUTH_LOCKED)
+		return http_throttled(h, "Too many wrong codes", retry);
+	if (arc != AUTH_OK)
+		return PAGE_UNAVAILABLE;
+	if ((rc = db_begin(h->db)) != DB_OK) {
+		auth_throttle_settle(h->db, throttle_key, h->addr, AUTH_SETTLE_UNCHECKED);
+		return http_db_fail(rc);
+	}
+	mr = mfaflow_check(h->db, who, tenant_id, id, h->f[f].str);
+	if (mr == MFA_OK)
+		return PAGE_OK;
+	db_rollback(h->db);
+	/* A wrong code counts like a wrong password; our own failure does not. */
+	auth_throttle_settle(h->db, throttle_key, h->addr,
+			     mr == MFA_ERR ? AUTH_SETTLE_UNCHECKED : AUTH_SETTLE_FAILED);
+	if (mr == MFA_ERR)
+		return PAGE_ERROR;
+	log_info("rid=%s MFA code refused", h->rid);
+	return http_field_error(h, f, mfaflow_refusal(mr));
 }

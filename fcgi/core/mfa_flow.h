@@ -39,4 +39,20 @@ enum mfaflow_enable_result mfaflow_enable(struct db *db, enum db_who who, unsign
 					  unsigned id, const char *code,
 					  char codes[MFA_RECOVERY_COUNT][MFA_RECOVERY_LEN + 1]);
 
+/* A sign-in code's refusal, for the code field: replay or wrong. */
+const char *mfaflow_refusal(enum mfa_result mr);
+
+/* The enrolment's answer: state "done" and the ten recovery codes (shown
+ * this once) under n; wipes codes. */
+void mfaflow_done_xml(xmlNodePtr n, char codes[MFA_RECOVERY_COUNT][MFA_RECOVERY_LEN + 1]);
+
+struct http;
+/* A sign-in's code step, for a page: reserves an attempt on the throttle
+ * account throttle_key, opens a transaction and checks form field f (see
+ * mfaflow_check).  PAGE_OK: the code is used up and the transaction open;
+ * the caller finishes it and settles the attempt (AUTH_SETTLE_OK).  Any
+ * other result is the page's answer, nothing left open. */
+int mfaflow_verify(struct http *h, enum db_who who, unsigned tenant_id, unsigned id, size_t f,
+		   const char *throttle_key);
+
 #endif

@@ -45,35 +45,14 @@ static enum page_result mfa_get(struct http *h, xmlNodePtr root)
 static enum page_result mfa_post(struct http *h)
 {
 	char key[64], to[160];
-	enum auth_result arc;
-	enum mfa_result mr;
+	enum page_result r;
 	enum db_result rc;
-	long long retry = 0;
 
 	if (strcmp(h->psess.stage, "mfa") != 0)
 		return elsewhere(h);
 	snprintf(key, sizeof key, "mfa:%u", h->psess.user_id);
-	if ((arc = auth_throttle_reserve(h->db, key, h->addr, &retry)) == AUTH_LOCKED)
-		return http_throttled(h, "Too many wrong codes", retry);
-	if (arc != AUTH_OK)
-		return PAGE_UNAVAILABLE;
-	if ((rc = db_begin(h->db)) != DB_OK) {
-		auth_throttle_settle(h->db, key, h->addr, AUTH_SETTLE_UNCHECKED);
-		return http_db_fail(rc);
-	}
-	mr = mfaflow_check(h->db, DB_PORTAL, h->tenant.id, h->psess.user_id, h->f[F_CODE].str);
-	if (mr != MFA_OK) {
-		db_rollback(h->db);
-		auth_throttle_settle(h->db, key, h->addr,
-				     mr == MFA_ERR ? AUTH_SETTLE_UNCHECKED : AUTH_SETTLE_FAILED);
-		if (mr == MFA_ERR)
-			return PAGE_ERROR;
-		log_info("rid=%s portal MFA code refused", h->rid);
-		return http_field_error(h, F_CODE,
-					mr == MFA_REPLAY
-						? "This code was used already. Wait for the next one."
-						: "The code is not correct.");
-	}
+	if ((r = mfaflow_verify(h, DB_PORTAL, h->tenant.id, h->psess.user_id, F_CODE, key)) != PAGE_OK)
+		return r;
 	/* The stage changes with a new token: the one that knew only the
 	 * password never becomes a signed-in session. */
 	if ((rc = portal_session_start(h, h->psess.user_id, h->psess.customer_id, "full")) !=

@@ -35,7 +35,7 @@ static enum page_result enrol_get(struct http *h, xmlNodePtr root)
 	int enabled = 0;
 	enum db_result rc;
 	enum page_result r = PAGE_OK;
-	xmlNodePtr n, c;
+	xmlNodePtr n;
 
 	if (!allowed(h))
 		return PAGE_FORBIDDEN;
@@ -50,11 +50,7 @@ static enum page_result enrol_get(struct http *h, xmlNodePtr root)
 	xml_attr(n, "back", url);
 	xml_attr(n, "csrf", h->csrf);
 	if (done != NULL) {
-		xml_attr(n, "state", "done");
-		c = xml_el(n, "recovery-codes");
-		for (int i = 0; i < MFA_RECOVERY_COUNT; i++)
-			xml_text_el(c, "code", done->codes[i]);
-		sodium_memzero(done, sizeof *done);
+		mfaflow_done_xml(n, done->codes);
 		return PAGE_OK;
 	}
 	if ((rc = mfaflow_pending(h->db, DB_PORTAL, h->tenant.id, h->psess.user_id, key,

@@ -64,35 +64,14 @@ static enum page_result mfa_get(struct http *h, xmlNodePtr root)
 static enum page_result mfa_post(struct http *h)
 {
 	char key[64];
-	enum auth_result arc;
-	enum mfa_result mr;
+	enum page_result r;
 	enum db_result rc;
-	long long retry = 0;
 
 	if (strcmp(h->sess.stage, "mfa") != 0)
 		return http_redirect(h, "/settings/");
 	snprintf(key, sizeof key, "office-mfa:%u", h->sess.user_id);
-	if ((arc = auth_throttle_reserve(h->db, key, h->addr, &retry)) == AUTH_LOCKED)
-		return http_throttled(h, "Too many wrong codes", retry);
-	if (arc != AUTH_OK)
-		return PAGE_UNAVAILABLE;
-	if ((rc = db_begin(h->db)) != DB_OK) {
-		auth_throttle_settle(h->db, key, h->addr, AUTH_SETTLE_UNCHECKED);
-		return http_db_fail(rc);
-	}
-	mr = mfaflow_check(h->db, DB_OFFICE, h->sess.tenant_id, h->sess.user_id, h->f[F_CODE].str);
-	if (mr != MFA_OK) {
-		db_rollback(h->db);
-		auth_throttle_settle(h->db, key, h->addr,
-				     mr == MFA_ERR ? AUTH_SETTLE_UNCHECKED : AUTH_SETTLE_FAILED);
-		if (mr == MFA_ERR)
-			return PAGE_ERROR;
-		log_info("rid=%s office MFA code refused", h->rid);
-		return http_field_error(h, F_CODE,
-					mr == MFA_REPLAY
-						? "This code was used already. Wait for the next one."
-						: "The code is not correct.");
-	}
+	if ((r = mfaflow_verify(h, DB_OFFICE, h->sess.tenant_id, h->sess.user_id, F_CODE, key)) != PAGE_OK)
+		return r;
 	if ((rc = promote(h)) != DB_OK || (rc = db_commit(h->db)) != DB_OK) {
 		db_rollback(h->db);
 		h->ncookies = 0;
@@ -110,7 +89,7 @@ static enum page_result enrol_get(struct http *h, xmlNodePtr root)
 	int enabled = 0;
 	enum db_result rc;
 	enum page_result r = PAGE_OK;
-	xmlNodePtr n, c;
+	xmlNodePtr n;
 
 	if (strcmp(h->sess.stage, "mfa") == 0)
 		return http_redirect(h, "/settings/mfa");
@@ -121,11 +100,7 @@ static enum page_result enrol_get(struct http *h, xmlNodePtr root)
 	xml_attr(n, "back", "/settings/");
 	xml_attr(n, "csrf", h->csrf);
 	if (done != NULL) {
-		xml_attr(n, "state", "done");
-		c = xml_el(n, "recovery-codes");
-		for (int i = 0; i < MFA_RECOVERY_COUNT; i++)
-			xml_text_el(c, "code", done->codes[i]);
-		sodium_memzero(done, sizeof *done);
+		mfaflow_done_xml(n, done->codes);
 		return PAGE_OK;
 	}
 	if ((rc = mfaflow_pending(h->db, DB_OFFICE, h->sess.tenant_id, h->sess.user_id, key,

@@ -81,28 +81,6 @@ static long get_status(struct hc *h, const char *path)
 	return status_of(h, "GET", path, NULL, NULL, NULL, 0);
 }
 
-/* oathtool's code for the base32 key (spaces allowed) at "when" (NULL: now). */
-static int oathtool(const char *key, const char *when, char out[16])
-{
-	char cmd[300], k[64];
-	size_t o = 0;
-	for (const char *c = key; *c && o < sizeof k - 1; c++)
-		if (*c != ' ')
-			k[o++] = *c;
-	k[o] = '\0';
-	snprintf(cmd, sizeof cmd, "oathtool --totp -b %s%s%s%s", when ? "-N '" : "", when ? when : "",
-		 when ? "' " : "", k);
-	FILE *p = popen(cmd, "r");
-	out[0] = '\0';
-	if (p == NULL)
-		return -1;
-	if (fgets(out, 16, p) == NULL)
-		out[0] = '\0';
-	pclose(p);
-	out[strcspn(out, "\n")] = '\0';
-	return strlen(out) == 6 ? 0 : -1;
-}
-
 static int count_is(const char *want, const char *fmt, const char *arg)
 {
 	char *v = sql1(fmt, arg);
