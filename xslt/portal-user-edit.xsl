@@ -140,6 +140,12 @@
           <p class="help"><a href="/settings/client/portal-groups">What each group may see</a></p>
           <xsl:call-template name="field-error"><xsl:with-param name="name" select="'group'"/></xsl:call-template>
         </div>
+        <label class="check">
+          <input type="checkbox" name="email_reports" value="1">
+            <xsl:if test="user/@email-reports = '1'"><xsl:attribute name="checked">checked</xsl:attribute></xsl:if>
+          </input>
+          <xsl:text> Email me reports (report notifications go to the login email)</xsl:text>
+        </label>
         <xsl:if test="$id != ''">
           <div class="field">
             <label for="status">Status</label>

@@ -529,10 +529,10 @@ static const char *const sql[Q__COUNT] = {
 	[Q_GROUP_DELETE] = "DELETE FROM portal_groups WHERE id = ? AND tenant_id = ? AND "
 			   "is_system = 0 AND NOT EXISTS (SELECT 1 FROM portal_users x WHERE "
 			   "x.group_id = portal_groups.id)",
-	[Q_PU_ACCESS_GET] = "SELECT COALESCE(group_id, 0), status = 'active' FROM portal_users "
-			    "WHERE id = ? AND tenant_id = ?",
+	[Q_PU_ACCESS_GET] = "SELECT COALESCE(group_id, 0), status = 'active', email_reports FROM "
+			    "portal_users WHERE id = ? AND tenant_id = ?",
 	[Q_PU_ACCESS_SET] = "UPDATE portal_users SET group_id = ?, status = IF(? = 1, 'active', "
-			    "'revoked') WHERE id = ? AND tenant_id = ?",
+			    "'revoked'), email_reports = ? WHERE id = ? AND tenant_id = ?",
 	[Q_CONTACT_LIST] = "SELECT c.id, c.name, c.email, c.phone, COALESCE(c.portal_user_id, 0), "
 			   "COALESCE(pu.email, '') FROM customer_contacts c LEFT JOIN portal_users pu "
 			   "ON pu.id = c.portal_user_id WHERE c.customer_id = ? AND c.tenant_id = ? "
@@ -2722,10 +2722,10 @@ enum db_result db_group_delete(struct db *db, unsigned tenant_id, unsigned id)
 }
 
 enum db_result db_portal_access_get(struct db *db, unsigned tenant_id, unsigned id,
-				    unsigned *group_id, int *active)
+				    unsigned *group_id, int *active, int *reports)
 {
-	MYSQL_BIND in[2], o[2];
-	long long a = 0;
+	MYSQL_BIND in[2], o[3];
+	long long a = 0, rep = 0;
 	size_t rows = 0;
 	enum db_result rc;
 
@@ -2733,22 +2733,25 @@ enum db_result db_portal_access_get(struct db *db, unsigned tenant_id, unsigned 
 	b_uint(&in[1], &tenant_id);
 	b_uint(&o[0], group_id);
 	b_int(&o[1], &a);
+	b_int(&o[2], &rep);
 	if ((rc = run(db, Q_PU_ACCESS_GET, in, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
 		return rc;
 	*active = a != 0;
+	*reports = rep != 0;
 	return rows == 1 ? DB_OK : DB_NOTFOUND;
 }
 
 enum db_result db_portal_access_set(struct db *db, unsigned tenant_id, unsigned id,
-				    unsigned group_id, int active)
+				    unsigned group_id, int active, int reports)
 {
-	MYSQL_BIND in[4];
-	long long a = active != 0;
+	MYSQL_BIND in[5];
+	long long a = active != 0, rep = reports != 0;
 
 	b_uint(&in[0], &group_id);
 	b_int(&in[1], &a);
-	b_uint(&in[2], &id);
-	b_uint(&in[3], &tenant_id);
+	b_int(&in[2], &rep);
+	b_uint(&in[3], &id);
+	b_uint(&in[4], &tenant_id);
 	return run(db, Q_PU_ACCESS_SET, in, NULL, NULL, NULL, NULL, NULL, NULL);
 }
 

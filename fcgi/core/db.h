@@ -393,11 +393,12 @@ enum db_result db_group_get(struct db *db, unsigned tenant_id, unsigned id, stru
 enum db_result db_group_save(struct db *db, unsigned tenant_id, struct db_group *g);
 /* DB_NOTFOUND also for the system group and a group with members. */
 enum db_result db_group_delete(struct db *db, unsigned tenant_id, unsigned id);
-/* A portal user's group and status (TrackTik: Active / Revoked). */
+/* A portal user's group, status (TrackTik: Active / Revoked) and whether
+ * report notifications go to their email. */
 enum db_result db_portal_access_get(struct db *db, unsigned tenant_id, unsigned id,
-				    unsigned *group_id, int *active);
+				    unsigned *group_id, int *active, int *reports);
 enum db_result db_portal_access_set(struct db *db, unsigned tenant_id, unsigned id,
-				    unsigned group_id, int active);
+				    unsigned group_id, int active, int reports);
 
 /* customers' contacts */
 struct db_contact {

@@ -163,7 +163,7 @@ static enum page_result enable_post(struct http *h)
 		h->error_msg = "This login has portal access with your company already.";
 		return PAGE_CONFLICT;
 	}
-	if (rc != DB_OK || (rc = db_portal_access_set(h->db, h->sess.tenant_id, uid, g.id, 1)) != DB_OK ||
+	if (rc != DB_OK || (rc = db_portal_access_set(h->db, h->sess.tenant_id, uid, g.id, 1, 0)) != DB_OK ||
 	    (rc = db_mfa_require(h->db, DB_PORTAL, h->sess.tenant_id, uid,
 				 h->f[E_MFA].st == VAL_OK && h->f[E_MFA].num)) != DB_OK ||
 	    (rc = db_contact_link(h->db, h->sess.tenant_id, ct.id, uid)) != DB_OK)

@@ -119,7 +119,7 @@ static enum page_result bulk_post(struct http *h)
 			rc = DB_OK;
 			continue;
 		}
-		if (rc != DB_OK || (rc = db_portal_access_set(h->db, h->sess.tenant_id, uid, g.id, 1)) !=
+		if (rc != DB_OK || (rc = db_portal_access_set(h->db, h->sess.tenant_id, uid, g.id, 1, 0)) !=
 				       DB_OK)
 			break;
 		if (h->sess.tenant.portal_enabled &&

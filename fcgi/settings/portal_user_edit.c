@@ -17,7 +17,7 @@ static const struct val_field query[] = {
 	[Q_DONE] = {"done", val_line, 10, 0, "Done"},
 };
 
-enum { F_ID, F_CUSTOMER, F_EMAIL, F_PASSWORD, F_PREFILL, F_GROUP, F_STATUS };
+enum { F_ID, F_CUSTOMER, F_EMAIL, F_PASSWORD, F_PREFILL, F_GROUP, F_STATUS, F_REPORTS };
 static const struct val_field form[] = {
 	[F_ID] = {"id", val_id, 10, 0, "Portal user"},
 	[F_CUSTOMER] = {"customer", val_id, 10, VAL_REQUIRED, "Company"},
@@ -26,6 +26,7 @@ static const struct val_field form[] = {
 	[F_PREFILL] = {"prefill", val_bool, 1, 0, "Use company email"},
 	[F_GROUP] = {"group", val_id, 10, 0, "Permission group"},
 	[F_STATUS] = {"status", val_line, 8, 0, "Status"},
+	[F_REPORTS] = {"email_reports", val_bool, 1, 0, "Email me reports"},
 };
 
 struct group_opts {
@@ -108,10 +109,13 @@ static enum page_result pe_get(struct http *h, xmlNodePtr root)
 	xml_text_el(n, "last-sign-in", u.last_sign_in);
 	{
 		struct group_opts go = {xml_el(page, "groups"), 0};
-		int active = 1;
+		int active = 1, reports = 0;
 		if (id && (rc = db_portal_access_get(h->db, h->sess.tenant_id, id, &go.selected,
-						     &active)) != DB_OK)
+						     &active, &reports)) != DB_OK)
 			return http_db_fail(rc);
+		if (h->method == HTTP_POST)
+			reports = h->f[F_REPORTS].st == VAL_OK && h->f[F_REPORTS].num;
+		xml_attr_bool(n, "email-reports", reports);
 		if (h->method == HTTP_POST && h->f[F_GROUP].st == VAL_OK)
 			go.selected = (unsigned)h->f[F_GROUP].num;
 		if (id)
@@ -227,9 +231,10 @@ static enum page_result pe_post(struct http *h)
 	 * needs no new invitation. */
 	{
 		unsigned gid = 0;
-		int active = 1;
+		int active = 1, reports = 0;
 		struct db_group g;
-		if ((rc = db_portal_access_get(h->db, h->sess.tenant_id, id, &gid, &active)) != DB_OK)
+		if ((rc = db_portal_access_get(h->db, h->sess.tenant_id, id, &gid, &active,
+					       &reports)) != DB_OK)
 			goto out;
 		if (h->f[F_GROUP].st == VAL_OK) {
 			rc = db_group_get(h->db, h->sess.tenant_id, (unsigned)h->f[F_GROUP].num, &g);
@@ -260,7 +265,10 @@ static enum page_result pe_post(struct http *h)
 				goto out;
 			active = strcmp(h->f[F_STATUS].str, "active") == 0;
 		}
-		if ((rc = db_portal_access_set(h->db, h->sess.tenant_id, id, gid, active)) != DB_OK)
+		/* The form always carries the checkbox: absent means off. */
+		reports = h->f[F_REPORTS].st == VAL_OK && h->f[F_REPORTS].num;
+		if ((rc = db_portal_access_set(h->db, h->sess.tenant_id, id, gid, active, reports)) !=
+		    DB_OK)
 			goto out;
 	}
 	snprintf(target, sizeof target, "%s <%s>%s", c.name, email, pw ? " (password set)" : "");

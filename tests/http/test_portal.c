@@ -695,6 +695,11 @@ static void test_groups(void)
 	ok(post_form(admin, path, PA "/edit", fields, NULL, NULL, 0) == 422, "the system group: 422");
 	snprintf(fields, sizeof fields, "id=%s&customer=%s&email=%s&group=%s", uid, cid, e, gid);
 	ok(post_form(admin, path, PA "/edit", fields, NULL, NULL, 0) == 303, "admin puts the user in the new group");
+	snprintf(fields, sizeof fields, "id=%s&customer=%s&email=%s&group=%s&email_reports=1", uid, cid, e, gid);
+	ok(post_form(admin, path, PA "/edit", fields, NULL, NULL, 0) == 303, "and ticks \"Email me reports\"");
+	d = get_xml(admin, path, 200, "the page");
+	ok(xp_is(d, "string(//user/@email-reports)", "1"), "which is kept");
+	xmlFreeDoc(d);
 	ok(portal_login(u, "demo", email, PW, NULL, 0) == 303, "the user signs in");
 	d = get_xml(u, P "home", 200, "their home");
 	ok(xp_is(d, "count(//sections/section)", "2") &&
