@@ -200,6 +200,37 @@
         </xsl:if>
       </section>
 
+      <section class="card side-card" aria-labelledby="sites-title">
+        <h2 id="sites-title">Sites</h2>
+        <ul class="sites">
+          <xsl:for-each select="sites/site">
+            <li>
+              <xsl:if test="@parent"><xsl:attribute name="class">sub-site</xsl:attribute>↳ </xsl:if>
+              <xsl:value-of select="."/>
+            </li>
+          </xsl:for-each>
+        </ul>
+        <xsl:if test="not(sites/site)"><p class="muted">No sites yet.</p></xsl:if>
+        <xsl:if test="$editable">
+          <form class="form inline-form" method="post" action="/settings/customers/sites">
+            <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
+            <input type="hidden" name="customer" value="{$id}"/>
+            <label for="site-name">Site name</label>
+            <input type="text" id="site-name" name="name" required="required"/>
+            <label for="site-address">Address</label>
+            <input type="text" id="site-address" name="address"/>
+            <label for="site-parent">Sub-site of</label>
+            <select id="site-parent" name="parent">
+              <option value="">(a master site)</option>
+              <xsl:for-each select="sites/site[not(@parent)]">
+                <option value="{@id}"><xsl:value-of select="."/></option>
+              </xsl:for-each>
+            </select>
+            <button type="submit" class="btn">Add site</button>
+          </form>
+        </xsl:if>
+      </section>
+
       <xsl:variable name="t" select="$c/token-link"/>
       <section class="card side-card" aria-labelledby="token-title">
         <h2 id="token-title">Secure token link</h2>

@@ -140,6 +140,28 @@
           <p class="help"><a href="/settings/client/portal-groups">What each group may see</a></p>
           <xsl:call-template name="field-error"><xsl:with-param name="name" select="'group'"/></xsl:call-template>
         </div>
+        <xsl:if test="sites">
+          <fieldset class="checks">
+            <legend>Sites this user may see</legend>
+            <label class="check"><input type="radio" name="sites" value="all">
+              <xsl:if test="sites/@all = '1'"><xsl:attribute name="checked">checked</xsl:attribute></xsl:if>
+            </input> All of the customer's sites</label>
+            <label class="check"><input type="radio" name="sites" value="chosen">
+              <xsl:if test="sites/@all = '0'"><xsl:attribute name="checked">checked</xsl:attribute></xsl:if>
+            </input> Only these (Yes / No per site):</label>
+            <xsl:for-each select="sites/site">
+              <label class="check check-sub">
+                <input type="checkbox" name="site" value="{@id}">
+                  <xsl:if test="@granted = '1'"><xsl:attribute name="checked">checked</xsl:attribute></xsl:if>
+                </input>
+                <xsl:if test="@parent"> ↳</xsl:if>
+                <xsl:text> </xsl:text>
+                <xsl:value-of select="."/>
+              </label>
+            </xsl:for-each>
+            <xsl:call-template name="field-error"><xsl:with-param name="name" select="'site'"/></xsl:call-template>
+          </fieldset>
+        </xsl:if>
         <label class="check">
           <input type="checkbox" name="email_reports" value="1">
             <xsl:if test="user/@email-reports = '1'"><xsl:attribute name="checked">checked</xsl:attribute></xsl:if>

@@ -159,6 +159,15 @@ enum q {
 	Q_CONTACT_ADD,
 	Q_CONTACT_GET,
 	Q_CONTACT_LINK,
+	Q_SITE_LIST,
+	Q_SITE_ADD,
+	Q_SITE_PARENT_OK,
+	Q_PU_SITES,
+	Q_PU_SITES_CLEAR,
+	Q_PU_SITES_ADD,
+	Q_PU_ALL_SITES,
+	Q_PU_ALL_SITES_GET,
+	Q_PORTAL_SITES,
 	Q_SCHEMA_VERSION_CREATE,
 	Q_SCHEMA_VERSION_HAS,
 	Q_SCHEMA_VERSION_ADD,
@@ -545,6 +554,32 @@ static const char *const sql[Q__COUNT] = {
 			  "c.tenant_id = ? FOR UPDATE",
 	[Q_CONTACT_LINK] = "UPDATE customer_contacts SET portal_user_id = ? WHERE id = ? AND "
 			   "tenant_id = ? AND portal_user_id IS NULL",
+	/* Masters first, each followed by its sub-sites. */
+	[Q_SITE_LIST] = "SELECT s.id, COALESCE(s.parent_id, 0), s.name, s.address FROM sites s "
+			"LEFT JOIN sites p ON p.id = s.parent_id WHERE s.customer_id = ? AND "
+			"s.tenant_id = ? ORDER BY COALESCE(p.name, s.name), s.parent_id IS NOT NULL, "
+			"s.name",
+	[Q_SITE_ADD] = "INSERT INTO sites (tenant_id, customer_id, parent_id, name, address) "
+		       "VALUES (?, ?, NULLIF(?, 0), ?, ?)",
+	/* A master must be a top-level site of the same customer. */
+	[Q_SITE_PARENT_OK] = "SELECT COUNT(*) FROM sites WHERE id = ? AND customer_id = ? AND "
+			     "tenant_id = ? AND parent_id IS NULL",
+	[Q_PU_SITES] = "SELECT site_id FROM portal_user_sites WHERE portal_user_id = ?",
+	[Q_PU_SITES_CLEAR] = "DELETE FROM portal_user_sites WHERE portal_user_id = ?",
+	/* Only sites of the user's own customer. */
+	[Q_PU_SITES_ADD] = "INSERT INTO portal_user_sites (portal_user_id, site_id) SELECT pu.id, "
+			   "s.id FROM portal_users pu JOIN sites s ON s.customer_id = pu.customer_id "
+			   "AND s.tenant_id = pu.tenant_id WHERE pu.id = ? AND s.id = ?",
+	[Q_PU_ALL_SITES] = "UPDATE portal_users SET all_sites = ? WHERE id = ? AND tenant_id = ?",
+	[Q_PU_ALL_SITES_GET] = "SELECT all_sites FROM portal_users WHERE id = ? AND tenant_id = ?",
+	/* What a portal session may see: the customer's sites, all of them or
+	 * the granted ones (a token session: all). */
+	[Q_PORTAL_SITES] =
+		"SELECT s.id, COALESCE(s.parent_id, 0), s.name, s.address FROM sites s "
+		"LEFT JOIN sites p ON p.id = s.parent_id WHERE s.customer_id = ? AND s.tenant_id = ? "
+		"AND (? = 0 OR (SELECT all_sites FROM portal_users WHERE id = ?) = 1 OR "
+		"s.id IN (SELECT site_id FROM portal_user_sites WHERE portal_user_id = ?)) "
+		"ORDER BY COALESCE(p.name, s.name), s.parent_id IS NOT NULL, s.name",
 	[Q_SCHEMA_VERSION_CREATE] =
 		"CREATE TABLE IF NOT EXISTS schema_version (version INT UNSIGNED NOT NULL "
 		"PRIMARY KEY, name VARCHAR(200) NOT NULL, applied_at DATETIME(6) NOT NULL "
@@ -2841,6 +2876,148 @@ enum db_result db_contact_link(struct db *db, unsigned tenant_id, unsigned id, u
 	if ((rc = run(db, Q_CONTACT_LINK, in, NULL, NULL, NULL, NULL, &n, NULL)) != DB_OK)
 		return rc;
 	return n == 1 ? DB_OK : DB_NOTFOUND;
+}
+
+/* ---- sites ---- */
+
+struct site_row {
+	struct db_site st;
+	unsigned long l[2];
+	db_site_fn fn;
+	void *ctx;
+	MYSQL_BIND out[4];
+};
+
+static void site_bind(struct site_row *r)
+{
+	b_uint(&r->out[0], &r->st.id);
+	b_uint(&r->out[1], &r->st.parent_id);
+	b_out(&r->out[2], r->st.name, sizeof r->st.name, &r->l[0]);
+	b_out(&r->out[3], r->st.address, sizeof r->st.address, &r->l[1]);
+}
+
+static int site_fix(void *p)
+{
+	struct site_row *r = p;
+	fix_str(r->st.name, sizeof r->st.name, r->l[0]);
+	fix_str(r->st.address, sizeof r->st.address, r->l[1]);
+	return r->fn(r->ctx, &r->st);
+}
+
+enum db_result db_sites(struct db *db, unsigned tenant_id, unsigned customer_id, db_site_fn fn,
+			void *ctx)
+{
+	MYSQL_BIND in[2];
+	struct site_row r;
+
+	memset(&r, 0, sizeof r);
+	site_bind(&r);
+	r.fn = fn;
+	r.ctx = ctx;
+	b_uint(&in[0], &customer_id);
+	b_uint(&in[1], &tenant_id);
+	return run(db, Q_SITE_LIST, in, r.out, site_fix, &r, NULL, NULL, NULL);
+}
+
+enum db_result db_portal_sites(struct db *db, unsigned tenant_id, unsigned customer_id,
+			       unsigned user_id, db_site_fn fn, void *ctx)
+{
+	MYSQL_BIND in[5];
+	struct site_row r;
+
+	memset(&r, 0, sizeof r);
+	site_bind(&r);
+	r.fn = fn;
+	r.ctx = ctx;
+	b_uint(&in[0], &customer_id);
+	b_uint(&in[1], &tenant_id);
+	b_uint(&in[2], &user_id);
+	b_uint(&in[3], &user_id);
+	b_uint(&in[4], &user_id);
+	return run(db, Q_PORTAL_SITES, in, r.out, site_fix, &r, NULL, NULL, NULL);
+}
+
+enum db_result db_site_add(struct db *db, unsigned tenant_id, unsigned customer_id,
+			   unsigned parent_id, const char *name, const char *address)
+{
+	MYSQL_BIND in[5];
+	unsigned long l[2];
+	enum db_result rc;
+
+	if (parent_id) {
+		MYSQL_BIND o[1];
+		long long ok = 0;
+		b_uint(&in[0], &parent_id);
+		b_uint(&in[1], &customer_id);
+		b_uint(&in[2], &tenant_id);
+		b_int(&o[0], &ok);
+		if ((rc = run(db, Q_SITE_PARENT_OK, in, o, NULL, NULL, NULL, NULL, NULL)) != DB_OK)
+			return rc;
+		if (!ok)
+			return DB_NOTFOUND;
+	}
+	b_uint(&in[0], &tenant_id);
+	b_uint(&in[1], &customer_id);
+	b_uint(&in[2], &parent_id);
+	b_str(&in[3], name, &l[0]);
+	b_str(&in[4], address, &l[1]);
+	return run(db, Q_SITE_ADD, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_user_all_sites(struct db *db, unsigned tenant_id, unsigned user_id, int *all)
+{
+	MYSQL_BIND o[1];
+	long long a = 1;
+	enum db_result rc;
+
+	b_int(&o[0], &a);
+	rc = run_one(db, Q_PU_ALL_SITES_GET, user_id, tenant_id, o, NULL, NULL);
+	*all = a != 0;
+	return rc;
+}
+
+enum db_result db_user_sites(struct db *db, unsigned user_id, unsigned *ids, size_t max, size_t *n)
+{
+	MYSQL_BIND in[1];
+	struct links_ctx c;
+	enum db_result rc;
+
+	memset(&c, 0, sizeof c);
+	c.ids = ids;
+	c.max = max;
+	b_uint(&c.out[0], &c.id);
+	b_uint(&in[0], &user_id);
+	rc = run(db, Q_PU_SITES, in, c.out, links_fix, &c, NULL, NULL, NULL);
+	*n = c.n < max ? c.n : max;
+	return rc;
+}
+
+enum db_result db_user_sites_set(struct db *db, unsigned tenant_id, unsigned user_id, int all,
+				 const unsigned *ids, size_t n, size_t *added)
+{
+	MYSQL_BIND in[3];
+	long long a = all != 0;
+	unsigned long long k = 0;
+	enum db_result rc;
+
+	*added = 0;
+	b_int(&in[0], &a);
+	b_uint(&in[1], &user_id);
+	b_uint(&in[2], &tenant_id);
+	if ((rc = run(db, Q_PU_ALL_SITES, in, NULL, NULL, NULL, NULL, NULL, NULL)) != DB_OK)
+		return rc;
+	b_uint(&in[0], &user_id);
+	if ((rc = run(db, Q_PU_SITES_CLEAR, in, NULL, NULL, NULL, NULL, NULL, NULL)) != DB_OK)
+		return rc;
+	for (size_t i = 0; !all && i < n; i++) {
+		unsigned id = ids[i];
+		b_uint(&in[1], &id);
+		if ((rc = run(db, Q_PU_SITES_ADD, in, NULL, NULL, NULL, NULL, &k, NULL)) != DB_OK &&
+		    rc != DB_DUP)
+			return rc;
+		*added += rc == DB_OK ? k : 0;
+	}
+	return DB_OK;
 }
 
 /* ---- mail outbox ---- */

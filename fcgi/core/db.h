@@ -418,6 +418,29 @@ enum db_result db_contact_get_locked(struct db *db, unsigned tenant_id, unsigned
 /* DB_NOTFOUND when it has a portal user already. */
 enum db_result db_contact_link(struct db *db, unsigned tenant_id, unsigned id, unsigned user_id);
 
+/* customers' sites (TrackTik) */
+struct db_site {
+	unsigned id, parent_id; /* parent 0: a master (top-level) site */
+	char name[801], address[1201];
+};
+typedef int (*db_site_fn)(void *ctx, const struct db_site *s);
+/* A customer's sites: each master followed by its sub-sites. */
+enum db_result db_sites(struct db *db, unsigned tenant_id, unsigned customer_id, db_site_fn fn,
+			void *ctx);
+/* The sites a portal session may see (user_id 0: a token session, all). */
+enum db_result db_portal_sites(struct db *db, unsigned tenant_id, unsigned customer_id,
+			       unsigned user_id, db_site_fn fn, void *ctx);
+/* DB_NOTFOUND when parent_id is not a master site of the customer; DB_DUP
+ * for a name the customer has. */
+enum db_result db_site_add(struct db *db, unsigned tenant_id, unsigned customer_id,
+			   unsigned parent_id, const char *name, const char *address);
+enum db_result db_user_sites(struct db *db, unsigned user_id, unsigned *ids, size_t max, size_t *n);
+enum db_result db_user_all_sites(struct db *db, unsigned tenant_id, unsigned user_id, int *all);
+/* all: every site of the customer; else the given ones (of the user's own
+ * customer only: *added counts those kept). */
+enum db_result db_user_sites_set(struct db *db, unsigned tenant_id, unsigned user_id, int all,
+				 const unsigned *ids, size_t n, size_t *added);
+
 /* customers' secure token links */
 enum db_result db_customer_token_set(struct db *db, unsigned tenant_id, unsigned id,
 				     const unsigned char hash[32], const unsigned char *sealed,

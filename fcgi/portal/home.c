@@ -3,6 +3,8 @@
  * shows who is signed in, for which customer, and the account pages. */
 #include "config.h"
 
+#include <string.h>
+
 #include "pages.h"
 #include "perm.h"
 #include "xml.h"
@@ -22,6 +24,11 @@ static enum page_result home_get(struct http *h, xmlNodePtr root)
 			xmlNodePtr s = xml_el(secs, "section");
 			xml_attr(s, "key", perm_portal[i].key);
 			xml_attr(s, "label", perm_portal[i].label);
+			if (strcmp(perm_portal[i].key, "sites_view") == 0) {
+				char url[160];
+				portal_url(h, "sites", url, sizeof url);
+				xml_attr(s, "href", url);
+			}
 		}
 	return PAGE_OK;
 }

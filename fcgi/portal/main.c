@@ -20,12 +20,13 @@ static const struct page *const pages[] = {
 	&page_portal_password,
 	&page_portal_sessions,
 	&page_portal_token,
+	&page_portal_sites,
 	NULL,
 };
 
 static const char *const sheets[] = {"error",	   "set-password",	   "portal-login",
 				     "portal-home", "portal-forgot",	   "portal-mfa",
-				     "portal-mfa-enrol", "portal-account", NULL};
+				     "portal-mfa-enrol", "portal-account", "portal-sites", NULL};
 
 int main(int argc, char **argv)
 {

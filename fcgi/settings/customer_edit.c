@@ -86,6 +86,15 @@ static int add_group_choice(void *ctx, const struct db_group *g)
 	return 0;
 }
 
+static int add_site(void *ctx, const struct db_site *st)
+{
+	xmlNodePtr n = xml_text_el(ctx, "site", st->name);
+	xml_attr_int(n, "id", st->id);
+	if (st->parent_id)
+		xml_attr_int(n, "parent", st->parent_id);
+	return 0;
+}
+
 /* The customer's contacts, and the groups one may be enabled in. */
 static enum page_result contacts_xml(struct http *h, xmlNodePtr page, unsigned id)
 {
@@ -97,11 +106,16 @@ static enum page_result contacts_xml(struct http *h, xmlNodePtr page, unsigned i
 	n = xml_el(page, "groups");
 	if ((rc = db_groups(h->db, h->sess.tenant_id, add_group_choice, n)) != DB_OK)
 		return http_db_fail(rc);
+	n = xml_el(page, "sites");
+	if ((rc = db_sites(h->db, h->sess.tenant_id, id, add_site, n)) != DB_OK)
+		return http_db_fail(rc);
 	if (h->method == HTTP_GET && h->q[Q_DONE].st == VAL_OK) {
 		if (strcmp(h->q[Q_DONE].str, "contact") == 0)
 			http_notice(h, "success", "Contact added.");
 		else if (strcmp(h->q[Q_DONE].str, "enabled") == 0)
 			http_notice(h, "success", "The contact is a portal user now.");
+		else if (strcmp(h->q[Q_DONE].str, "site") == 0)
+			http_notice(h, "success", "Site added.");
 	}
 	return PAGE_OK;
 }

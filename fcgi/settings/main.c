@@ -14,6 +14,7 @@ static const struct page *const pages[] = {
 	&page_portal_bulk,
 	&page_contact_add,
 	&page_contact_enable,
+	&page_site_add,
 	&page_portal_user_edit,
 	&page_portal_user_resend,
 	&page_portal_user_security,

@@ -21,6 +21,7 @@ extern const struct page page_portal_group_edit;
 extern const struct page page_portal_bulk;
 extern const struct page page_contact_add;
 extern const struct page page_contact_enable;
+extern const struct page page_site_add;
 extern const struct page page_office_users;
 extern const struct page page_calendars;
 extern const struct page page_vehicles;

@@ -17,7 +17,8 @@ static const struct val_field query[] = {
 	[Q_DONE] = {"done", val_line, 10, 0, "Done"},
 };
 
-enum { F_ID, F_CUSTOMER, F_EMAIL, F_PASSWORD, F_PREFILL, F_GROUP, F_STATUS, F_REPORTS };
+enum { F_ID, F_CUSTOMER, F_EMAIL, F_PASSWORD, F_PREFILL, F_GROUP, F_STATUS, F_REPORTS,
+       F_SITES, F_SITE };
 static const struct val_field form[] = {
 	[F_ID] = {"id", val_id, 10, 0, "Portal user"},
 	[F_CUSTOMER] = {"customer", val_id, 10, VAL_REQUIRED, "Company"},
@@ -27,7 +28,29 @@ static const struct val_field form[] = {
 	[F_GROUP] = {"group", val_id, 10, 0, "Permission group"},
 	[F_STATUS] = {"status", val_line, 8, 0, "Status"},
 	[F_REPORTS] = {"email_reports", val_bool, 1, 0, "Email me reports"},
+	[F_SITES] = {"sites", val_line, 8, 0, "Sites"},
+	[F_SITE] = {"site", val_id, 10, VAL_MULTI, "Sites"},
 };
+
+struct site_pick {
+	xmlNodePtr parent;
+	unsigned ids[100];
+	size_t n;
+};
+
+/* The customer's sites, ticked when granted. */
+static int add_site_pick(void *ctx, const struct db_site *st)
+{
+	struct site_pick *p = ctx;
+	xmlNodePtr e = xml_text_el(p->parent, "site", st->name);
+	xml_attr_int(e, "id", st->id);
+	if (st->parent_id)
+		xml_attr_int(e, "parent", st->parent_id);
+	for (size_t i = 0; i < p->n; i++)
+		if (p->ids[i] == st->id)
+			xml_attr(e, "granted", "1");
+	return 0;
+}
 
 struct group_opts {
 	xmlNodePtr parent;
@@ -121,6 +144,20 @@ static enum page_result pe_get(struct http *h, xmlNodePtr root)
 		if (id)
 			xml_attr(n, "access", active ? "active" : "revoked");
 		if ((rc = db_groups(h->db, h->sess.tenant_id, add_group_opt, &go)) != DB_OK)
+			return http_db_fail(rc);
+	}
+	if (id) {
+		/* TrackTik: every site of the customer, or the granted ones. */
+		struct site_pick sp;
+		int all = 1;
+		memset(&sp, 0, sizeof sp);
+		if ((rc = db_user_sites(h->db, id, sp.ids, 100, &sp.n)) != DB_OK ||
+		    (rc = db_user_all_sites(h->db, h->sess.tenant_id, id, &all)) != DB_OK)
+			return http_db_fail(rc);
+		sp.parent = xml_el(page, "sites");
+		xml_attr_bool(sp.parent, "all", all);
+		if ((rc = db_sites(h->db, h->sess.tenant_id, u.customer_id, add_site_pick, &sp)) !=
+		    DB_OK)
 			return http_db_fail(rc);
 	}
 	if (id) {
@@ -270,6 +307,24 @@ static enum page_result pe_post(struct http *h)
 		if ((rc = db_portal_access_set(h->db, h->sess.tenant_id, id, gid, active, reports)) !=
 		    DB_OK)
 			goto out;
+		if (editing && h->f[F_SITES].st == VAL_OK) {
+			/* TrackTik: all sites, or the granted ones of the user's
+			 * own customer (another's are refused). */
+			unsigned ids[100];
+			size_t n = 0, added = 0;
+			int all = strcmp(h->f[F_SITES].str, "chosen") != 0;
+			for (size_t i = 0; h->f[F_SITE].st == VAL_OK && i < h->f[F_SITE].nnums && n < 100;
+			     i++)
+				ids[n++] = (unsigned)h->f[F_SITE].nums[i];
+			if ((rc = db_user_sites_set(h->db, h->sess.tenant_id, id, all, ids, n, &added)) !=
+			    DB_OK)
+				goto out;
+			if (!all && added != n) {
+				db_rollback(h->db);
+				sodium_memzero(hash, sizeof hash);
+				return http_field_error(h, F_SITE, "Choose among this customer's sites.");
+			}
+		}
 	}
 	snprintf(target, sizeof target, "%s <%s>%s", c.name, email, pw ? " (password set)" : "");
 	rc = http_audit(h, editing ? "portal_user.update" : "portal_user.add", target,

@@ -43,6 +43,7 @@ static const struct route {
 	{"/settings/customers/enable-portal", EDIT, EDIT, "x=1"},
 	{"/settings/customers/contacts", NO, EDIT, "x=1"},
 	{"/settings/customers/contacts/enable", NO, EDIT, "x=1"},
+	{"/settings/customers/sites", NO, EDIT, "x=1"},
 	{"/settings/calendars", VIEW, EDIT, "name="},
 	{"/settings/vehicles", VIEW, EDIT, "name="},
 	{OU, SUPER, NO, NULL},

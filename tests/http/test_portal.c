@@ -875,6 +875,89 @@ static void test_contacts(void)
 	hc_free(u);
 }
 
+/* Sites (TrackTik): a master site with three sub-sites; a portal user
+ * granted two of them sees exactly those; the third and another
+ * customer's sites are 404; a group without "Sites: view" gets 403. */
+static void test_sites(void)
+{
+	struct hc *admin = client(), *u = client();
+	char name[64], path[256], fields[600], email[128], e[300], sp[128];
+	char *cid, *uid, *m, *s1, *s2, *s3, *g, *v;
+	xmlDocPtr d;
+
+	snprintf(name, sizeof name, "Sites Co %s", stamp);
+	free(sql1("INSERT INTO customers (tenant_id, name) SELECT id, '%s' FROM tenants WHERE slug = 'demo'", name));
+	cid = sql1("SELECT id FROM customers WHERE name = '%s'", name);
+	ok(hc_login(admin, "admin@demo.test", PW) == 303, "admin signs in");
+	snprintf(path, sizeof path, "/settings/customers/edit?id=%s", cid);
+	snprintf(fields, sizeof fields, "customer=%s&name=Tower&address=1+Main", cid);
+	ok(post_form(admin, path, "/settings/customers/sites", fields, NULL, NULL, 0) == 303, "a master site");
+	m = sql1("SELECT id FROM sites WHERE customer_id = %s AND name = 'Tower'", cid);
+	for (int i = 1; i <= 3; i++) {
+		snprintf(fields, sizeof fields, "customer=%s&name=Floor+%d&parent=%s", cid, i, m);
+		post_form(admin, path, "/settings/customers/sites", fields, NULL, NULL, 0);
+	}
+	d = get_xml(admin, path, 200, "the customer's page");
+	ok(xp_is(d, "count(//sites/site)", "4") && xp_is(d, "count(//sites/site[@parent])", "3"),
+	   "lists the master and its three sub-sites");
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, "customer=%s&name=Basement&parent=999999", cid);
+	ok(post_form(admin, path, "/settings/customers/sites", fields, NULL, NULL, 0) == 409,
+	   "a sub-site of a site that is not this customer's master: 409");
+	s1 = sql1("SELECT id FROM sites WHERE customer_id = %s AND name = 'Floor 1'", cid);
+	s2 = sql1("SELECT id FROM sites WHERE customer_id = %s AND name = 'Floor 2'", cid);
+	s3 = sql1("SELECT id FROM sites WHERE customer_id = %s AND name = 'Floor 3'", cid);
+	snprintf(email, sizeof email, "sites-%s@abm.example.com", stamp);
+	free(make_user(email, "ABM Apartments"));
+	free(sql1("UPDATE portal_users SET customer_id = %s, company_name = '%s' WHERE email = '%s'", cid, name, email));
+	uid = sql1("SELECT id FROM portal_users WHERE email = '%s'", email);
+	g = sql1("SELECT group_id FROM portal_users WHERE id = %s", uid);
+	urlenc(email, e, sizeof e);
+	snprintf(path, sizeof path, PA "/edit?id=%s", uid);
+	snprintf(fields, sizeof fields, "id=%s&customer=%s&email=%s&group=%s&sites=chosen&site=%s&site=%s", uid, cid, e, g, s1, s2);
+	ok(post_form(admin, path, PA "/edit", fields, NULL, NULL, 0) == 303, "admin grants two of the three sub-sites");
+	d = get_xml(admin, path, 200, "the user's page");
+	ok(xp_is(d, "string(//sites/@all)", "0") && xp_is(d, "count(//sites/site[@granted])", "2"), "which says so");
+	xmlFreeDoc(d);
+	ok(portal_login(u, "demo", email, PW, NULL, 0) == 303, "the user signs in");
+	d = get_xml(u, P "sites", 200, "their sites");
+	ok(xp_is(d, "count(//portal-sites/site)", "2") && xp_is(d, "string(//portal-sites/site[1]/name)", "Floor 1") &&
+		   xp_is(d, "string(//portal-sites/site[2]/name)", "Floor 2"),
+	   "exactly the two granted sub-sites");
+	xmlFreeDoc(d);
+	snprintf(sp, sizeof sp, P "sites?id=%s", s1);
+	ok(get_status(u, sp) == 200, "a granted site opens");
+	snprintf(sp, sizeof sp, P "sites?id=%s", s3);
+	ok(status_of(u, "GET", sp, NULL, "Accept: application/xml", NULL, 0) == 404, "the ungranted one: 404");
+	v = sql1("SELECT MIN(id) FROM sites WHERE customer_id <> %s", cid);
+	if (v && *v && strcmp(v, "NULL") != 0) {
+		snprintf(sp, sizeof sp, P "sites?id=%s", v);
+		ok(status_of(u, "GET", sp, NULL, "Accept: application/xml", NULL, 0) == 404, "another customer's site: 404");
+	} else
+		ok(1, "another customer's site: 404 (no other site exists)");
+	free(v);
+	snprintf(fields, sizeof fields, "id=%s&customer=%s&email=%s&group=%s&sites=chosen&site=999999", uid, cid, e, g);
+	ok(post_form(admin, path, PA "/edit", fields, NULL, NULL, 0) == 422, "granting a site of no such customer: 422");
+	/* Without "Sites: view": 403 and no menu entry. */
+	free(sql1("UPDATE portal_groups SET perms = REPLACE(perms, 'sites_view', 'documents_view') WHERE id = %s", g));
+	ok(status_of(u, "GET", P "sites", NULL, "Accept: application/xml", NULL, 0) == 403, "a group without Sites: 403");
+	d = get_xml(u, P "home", 200, "the home");
+	ok(xp_is(d, "count(//sections/section[@key='sites_view'])", "0"), "and no Sites entry on the home");
+	xmlFreeDoc(d);
+	free(sql1("UPDATE portal_groups SET perms = CONCAT(perms, ',sites_view') WHERE id = %s", g));
+	free(sql1("DELETE FROM portal_users WHERE id = %s", uid));
+	free(sql1("DELETE FROM customers WHERE id = %s", cid));
+	free(cid);
+	free(uid);
+	free(m);
+	free(s1);
+	free(s2);
+	free(s3);
+	free(g);
+	hc_free(admin);
+	hc_free(u);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -893,6 +976,7 @@ int main(void)
 	test_groups();
 	test_bulk();
 	test_contacts();
+	test_sites();
 
 	free(sql1("UPDATE tenants SET portal_enabled = 1, frame_origins = 'http://localhost:%d' WHERE slug = 'demo'",
 		  atoi(env_or("GH_TEST_PORT", "18080")) + 1));
