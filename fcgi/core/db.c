@@ -168,6 +168,7 @@ enum q {
 	Q_PU_ALL_SITES,
 	Q_PU_ALL_SITES_GET,
 	Q_PORTAL_SITES,
+	Q_PU_BY_CUSTOMER,
 	Q_SCHEMA_VERSION_CREATE,
 	Q_SCHEMA_VERSION_HAS,
 	Q_SCHEMA_VERSION_ADD,
@@ -580,6 +581,10 @@ static const char *const sql[Q__COUNT] = {
 		"AND (? = 0 OR (SELECT all_sites FROM portal_users WHERE id = ?) = 1 OR "
 		"s.id IN (SELECT site_id FROM portal_user_sites WHERE portal_user_id = ?)) "
 		"ORDER BY COALESCE(p.name, s.name), s.parent_id IS NOT NULL, s.name",
+	[Q_PU_BY_CUSTOMER] = "SELECT pu.id, pu.email, pu.status = 'active', COALESCE(g.id, 0), "
+			     "COALESCE(g.name, ''), COALESCE(g.perms, '') FROM portal_users pu "
+			     "LEFT JOIN portal_groups g ON g.id = pu.group_id WHERE pu.customer_id = ? "
+			     "AND pu.tenant_id = ? ORDER BY pu.email",
 	[Q_SCHEMA_VERSION_CREATE] =
 		"CREATE TABLE IF NOT EXISTS schema_version (version INT UNSIGNED NOT NULL "
 		"PRIMARY KEY, name VARCHAR(200) NOT NULL, applied_at DATETIME(6) NOT NULL "
@@ -3018,6 +3023,47 @@ enum db_result db_user_sites_set(struct db *db, unsigned tenant_id, unsigned use
 		*added += rc == DB_OK ? k : 0;
 	}
 	return DB_OK;
+}
+
+/* ---- a customer's portal users (the portal's Colleagues page) ---- */
+
+struct colleague_row {
+	struct db_colleague c;
+	unsigned long l[3];
+	long long active;
+	db_colleague_fn fn;
+	void *ctx;
+	MYSQL_BIND out[6];
+};
+
+static int colleague_fix(void *p)
+{
+	struct colleague_row *r = p;
+	fix_str(r->c.email, sizeof r->c.email, r->l[0]);
+	fix_str(r->c.group, sizeof r->c.group, r->l[1]);
+	fix_str(r->c.perms, sizeof r->c.perms, r->l[2]);
+	r->c.active = r->active != 0;
+	return r->fn(r->ctx, &r->c);
+}
+
+enum db_result db_colleagues(struct db *db, unsigned tenant_id, unsigned customer_id,
+			     db_colleague_fn fn, void *ctx)
+{
+	MYSQL_BIND in[2];
+	struct colleague_row r;
+
+	memset(&r, 0, sizeof r);
+	r.fn = fn;
+	r.ctx = ctx;
+	b_uint(&r.out[0], &r.c.id);
+	b_out(&r.out[1], r.c.email, sizeof r.c.email, &r.l[0]);
+	b_int(&r.out[2], &r.active);
+	b_uint(&r.out[3], &r.c.group_id);
+	b_out(&r.out[4], r.c.group, sizeof r.c.group, &r.l[1]);
+	b_out(&r.out[5], r.c.perms, sizeof r.c.perms, &r.l[2]);
+	b_uint(&in[0], &customer_id);
+	b_uint(&in[1], &tenant_id);
+	return run(db, Q_PU_BY_CUSTOMER, in, r.out, colleague_fix, &r, NULL, NULL, NULL);
 }
 
 /* ---- mail outbox ---- */

@@ -441,6 +441,16 @@ enum db_result db_user_all_sites(struct db *db, unsigned tenant_id, unsigned use
 enum db_result db_user_sites_set(struct db *db, unsigned tenant_id, unsigned user_id, int all,
 				 const unsigned *ids, size_t n, size_t *added);
 
+/* a customer's portal users, for its own admin (the Colleagues page) */
+struct db_colleague {
+	unsigned id, group_id;
+	char email[255], group[401], perms[400];
+	int active;
+};
+typedef int (*db_colleague_fn)(void *ctx, const struct db_colleague *c);
+enum db_result db_colleagues(struct db *db, unsigned tenant_id, unsigned customer_id,
+			     db_colleague_fn fn, void *ctx);
+
 /* customers' secure token links */
 enum db_result db_customer_token_set(struct db *db, unsigned tenant_id, unsigned id,
 				     const unsigned char hash[32], const unsigned char *sealed,

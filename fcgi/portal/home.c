@@ -24,9 +24,12 @@ static enum page_result home_get(struct http *h, xmlNodePtr root)
 			xmlNodePtr s = xml_el(secs, "section");
 			xml_attr(s, "key", perm_portal[i].key);
 			xml_attr(s, "label", perm_portal[i].label);
-			if (strcmp(perm_portal[i].key, "sites_view") == 0) {
+			if (strcmp(perm_portal[i].key, "sites_view") == 0 ||
+			    (strcmp(perm_portal[i].key, "manage_colleagues") == 0 &&
+			     h->psess.user_id != 0)) {
 				char url[160];
-				portal_url(h, "sites", url, sizeof url);
+				portal_url(h, perm_portal[i].key[0] == 's' ? "sites" : "colleagues", url,
+					   sizeof url);
 				xml_attr(s, "href", url);
 			}
 		}

@@ -21,12 +21,13 @@ static const struct page *const pages[] = {
 	&page_portal_sessions,
 	&page_portal_token,
 	&page_portal_sites,
+	&page_portal_colleagues,
 	NULL,
 };
 
 static const char *const sheets[] = {"error",	   "set-password",	   "portal-login",
 				     "portal-home", "portal-forgot",	   "portal-mfa",
-				     "portal-mfa-enrol", "portal-account", "portal-sites", NULL};
+				     "portal-mfa-enrol", "portal-account", "portal-sites", "portal-colleagues", NULL};
 
 int main(int argc, char **argv)
 {

@@ -18,6 +18,7 @@ extern const struct page page_portal_password;
 extern const struct page page_portal_sessions;
 extern const struct page page_portal_token;
 extern const struct page page_portal_sites;
+extern const struct page page_portal_colleagues;
 
 /* The tenant of the request's slug into t (portal pages have it loaded by
  * the core already; this copies it). */

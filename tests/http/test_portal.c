@@ -958,6 +958,92 @@ static void test_sites(void)
 	hc_free(u);
 }
 
+/* The customer's own admin: a portal user whose group grants "Manage
+ * colleagues" invites colleagues into groups that grant no more than theirs,
+ * revokes and restores them, and cannot exceed their own group. */
+static void test_colleagues(void)
+{
+	struct hc *boss = client(), *other = client();
+	char name[64], e1[128], e2[128], fields[600], gname[64], big[64];
+	char *cid, *uid, *small, *large, *v;
+	xmlDocPtr d;
+
+	snprintf(name, sizeof name, "Colleagues Co %s", stamp);
+	free(sql1("INSERT INTO customers (tenant_id, name) SELECT id, '%s' FROM tenants WHERE slug = 'demo'", name));
+	cid = sql1("SELECT id FROM customers WHERE name = '%s'", name);
+	snprintf(gname, sizeof gname, "Admins %s", stamp);
+	snprintf(big, sizeof big, "Payers %s", stamp);
+	free(sql1("INSERT INTO portal_groups (tenant_id, name, perms) SELECT id, '%s', 'invoices_view,manage_colleagues' FROM tenants WHERE slug = 'demo'", gname));
+	free(sql1("INSERT INTO portal_groups (tenant_id, name, perms) SELECT id, '%s', 'invoices_view,invoices_pay' FROM tenants WHERE slug = 'demo'", big));
+	small = sql1("SELECT id FROM portal_groups WHERE name = '%s'", gname);
+	large = sql1("SELECT id FROM portal_groups WHERE name = '%s'", big);
+	snprintf(e1, sizeof e1, "boss-%s@colleagues.example.com", stamp);
+	free(make_user(e1, "ABM Apartments"));
+	free(sql1("UPDATE portal_users SET customer_id = %s, company_name = '%s', group_id = %s WHERE email = '%s'", cid, name, small, e1));
+	ok(portal_login(boss, "demo", e1, PW, NULL, 0) == 303, "the customer's admin signs in");
+	d = get_xml(boss, P "colleagues", 200, "the Colleagues page");
+	ok(xp_is(d, "count(//colleagues/colleague)", "1") && xp_is(d, "string(//colleague/@manageable)", "0") &&
+		   xp_is(d, "count(//groups/group)", "1"),
+	   "lists themselves (not manageable) and only the groups within theirs");
+	xmlFreeDoc(d);
+	snprintf(e2, sizeof e2, "mate-%s%%40colleagues.example.com", stamp);
+	snprintf(fields, sizeof fields, "action=invite&email=%s&group=%s", e2, large);
+	ok(post_form(boss, P "colleagues", P "colleagues", fields, NULL, NULL, 0) == 403,
+	   "inviting into a group that grants more (pay invoices): 403");
+	snprintf(fields, sizeof fields, "action=invite&email=%s&group=%s", e2, small);
+	ok(post_form(boss, P "colleagues", P "colleagues", fields, NULL, NULL, 0) == 303, "inviting into their own group: 303");
+	snprintf(e2, sizeof e2, "mate-%s@colleagues.example.com", stamp);
+	uid = sql1("SELECT id FROM portal_users WHERE email = '%s' AND customer_id = %s", e2, cid);
+	ok(uid && *uid, "the colleague is a portal user of the same customer");
+	v = sql1("SELECT COUNT(*) FROM mail_outbox WHERE to_addr = '%s' AND kind = 'invitation'", e2);
+	ok(v && strcmp(v, "1") == 0, "and is invited");
+	free(v);
+	snprintf(fields, sizeof fields, "action=revoke&id=%s", uid);
+	ok(post_form(boss, P "colleagues", P "colleagues", fields, NULL, NULL, 0) == 303, "revoked by the admin");
+	v = sql1("SELECT status FROM portal_users WHERE id = %s", uid);
+	ok(v && strcmp(v, "revoked") == 0, "the colleague is revoked");
+	free(v);
+	snprintf(fields, sizeof fields, "action=restore&id=%s", uid);
+	ok(post_form(boss, P "colleagues", P "colleagues", fields, NULL, NULL, 0) == 303, "and restored");
+	v = sql1("SELECT status FROM portal_users WHERE id = %s", uid);
+	ok(v && strcmp(v, "active") == 0, "the colleague is active again");
+	free(v);
+	/* A colleague whose group grants more (pays invoices) is out of reach. */
+	char e4[128], *higher;
+	snprintf(e4, sizeof e4, "payer-%s@colleagues.example.com", stamp);
+	free(make_user(e4, "ABM Apartments"));
+	free(sql1("UPDATE portal_users SET customer_id = %s, company_name = '%s', group_id = %s WHERE email = '%s'", cid, name, large, e4));
+	higher = sql1("SELECT id FROM portal_users WHERE email = '%s'", e4);
+	snprintf(fields, sizeof fields, "action=revoke&id=%s", higher);
+	ok(post_form(boss, P "colleagues", P "colleagues", fields, NULL, NULL, 0) == 403,
+	   "revoking a colleague whose group grants more: 403");
+	v = sql1("SELECT status FROM portal_users WHERE id = %s", higher);
+	ok(v && strcmp(v, "active") == 0, "and that colleague stays active");
+	free(v);
+	free(higher);
+	char *foreign = sql1("SELECT MIN(id) FROM portal_users WHERE customer_id <> %s", cid);
+	snprintf(fields, sizeof fields, "action=revoke&id=%s", foreign);
+	ok(post_form(boss, P "colleagues", P "colleagues", fields, NULL, NULL, 0) == 404,
+	   "another customer's portal user: 404");
+	free(foreign);
+	/* Without Manage colleagues: 403. */
+	char e3[128];
+	snprintf(e3, sizeof e3, "plain-%s@colleagues.example.com", stamp);
+	free(make_user(e3, "ABM Apartments"));
+	ok(portal_login(other, "demo", e3, PW, NULL, 0) == 303 &&
+		   status_of(other, "GET", P "colleagues", NULL, "Accept: application/xml", NULL, 0) == 403,
+	   "a portal user without Manage colleagues: 403");
+	free(sql1("DELETE FROM portal_users WHERE customer_id = %s OR email = '%s'", cid, e3));
+	free(sql1("DELETE FROM customers WHERE id = %s", cid));
+	free(sql1("DELETE FROM portal_groups WHERE id IN (%s, %s)", small, large));
+	free(cid);
+	free(uid);
+	free(small);
+	free(large);
+	hc_free(boss);
+	hc_free(other);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -977,6 +1063,7 @@ int main(void)
 	test_bulk();
 	test_contacts();
 	test_sites();
+	test_colleagues();
 
 	free(sql1("UPDATE tenants SET portal_enabled = 1, frame_origins = 'http://localhost:%d' WHERE slug = 'demo'",
 		  atoi(env_or("GH_TEST_PORT", "18080")) + 1));

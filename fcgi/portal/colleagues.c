@@ -1,0 +1,182 @@
+/* /portal/<slug>/colleagues: the customer's own admin (a portal user whose
+ * group grants "Manage colleagues") invites, revokes and restores portal
+ * users of the same customer, choosing only groups that grant no more than
+ * their own, and acting only on colleagues whose group grants no more. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "invite.h"
+#include "pages.h"
+#include "perm.h"
+#include "xml.h"
+
+enum { F_ACTION, F_EMAIL, F_GROUP, F_ID };
+static const struct val_field form[] = {
+	[F_ACTION] = {"action", val_line, 8, VAL_REQUIRED, "Action"},
+	[F_EMAIL] = {"email", val_email, 254, 0, "Email"},
+	[F_GROUP] = {"group", val_id, 10, 0, "Permission group"},
+	[F_ID] = {"id", val_id, 10, 0, "Colleague"},
+};
+
+/* Whether every permission of set is also in mine. */
+static int within(const char *set, const char *mine)
+{
+	for (size_t i = 0; i < perm_nportal; i++)
+		if (perm_portal_has(set, perm_portal[i].key) && !perm_portal_has(mine, perm_portal[i].key))
+			return 0;
+	return 1;
+}
+
+struct ctx {
+	struct http *h;
+	xmlNodePtr parent;
+};
+
+static int add_colleague(void *p, const struct db_colleague *c)
+{
+	struct ctx *x = p;
+	xmlNodePtr n = xml_el(x->parent, "colleague");
+	xml_attr_int(n, "id", c->id);
+	xml_attr(n, "status", c->active ? "active" : "revoked");
+	xml_attr_bool(n, "manageable", c->id != x->h->psess.user_id && within(c->perms, x->h->psess.perms));
+	xml_text_el(n, "email", c->email);
+	xml_text_el(n, "group", c->group);
+	return 0;
+}
+
+static int add_group(void *p, const struct db_group *g)
+{
+	struct ctx *x = p;
+	if (g->is_system || !within(g->perms, x->h->psess.perms))
+		return 0;
+	xmlNodePtr n = xml_text_el(x->parent, "group", g->name);
+	xml_attr_int(n, "id", g->id);
+	return 0;
+}
+
+static enum page_result coll_get(struct http *h, xmlNodePtr root)
+{
+	struct ctx x = {h, NULL};
+	enum db_result rc;
+	xmlNodePtr page;
+	char url[160];
+
+	if (h->psess.user_id == 0 || !perm_portal_has(h->psess.perms, "manage_colleagues"))
+		return PAGE_FORBIDDEN;
+	page = xml_el(root, "portal-colleagues");
+	portal_url(h, "colleagues", url, sizeof url);
+	xml_attr(page, "action", url);
+	xml_attr(page, "csrf", h->csrf);
+	x.parent = xml_el(page, "colleagues");
+	if ((rc = db_colleagues(h->db, h->tenant.id, h->psess.customer_id, add_colleague, &x)) !=
+	    DB_OK)
+		return http_db_fail(rc);
+	x.parent = xml_el(page, "groups");
+	if ((rc = db_groups(h->db, h->tenant.id, add_group, &x)) != DB_OK)
+		return http_db_fail(rc);
+	return PAGE_OK;
+}
+
+struct find {
+	unsigned id;
+	struct db_colleague c;
+	int found;
+};
+
+static int find_one(void *p, const struct db_colleague *c)
+{
+	struct find *f = p;
+	if (c->id == f->id) {
+		f->c = *c;
+		f->found = 1;
+	}
+	return 0;
+}
+
+static enum page_result coll_post(struct http *h)
+{
+	const char *action = h->f[F_ACTION].str;
+	struct db_group g;
+	struct find f;
+	enum db_result rc;
+	unsigned uid;
+	char to[160], company[801];
+
+	if (h->psess.user_id == 0 || !perm_portal_has(h->psess.perms, "manage_colleagues"))
+		return PAGE_FORBIDDEN;
+	portal_url(h, "colleagues", to, sizeof to);
+	snprintf(company, sizeof company, "%s", h->psess.company);
+	if ((rc = db_begin(h->db)) != DB_OK)
+		return http_db_fail(rc);
+	if (strcmp(action, "invite") == 0) {
+		if (h->f[F_EMAIL].st != VAL_OK || h->f[F_GROUP].st != VAL_OK) {
+			db_rollback(h->db);
+			return http_bad_request(h, "Give the colleague's email and a group.");
+		}
+		rc = db_group_get(h->db, h->tenant.id, (unsigned)h->f[F_GROUP].num, &g);
+		if (rc == DB_NOTFOUND || (rc == DB_OK && (g.is_system || !within(g.perms, h->psess.perms)))) {
+			db_rollback(h->db);
+			h->error_msg = "You can give a colleague only a group that grants no more than yours.";
+			return PAGE_FORBIDDEN;
+		}
+		if (rc == DB_OK)
+			rc = db_portal_user_add(h->db, h->tenant.id, h->psess.customer_id, company,
+						h->f[F_EMAIL].str, NULL, &uid);
+		if (rc == DB_DUP) {
+			db_rollback(h->db);
+			h->error_msg = "This email has portal access already.";
+			return PAGE_CONFLICT;
+		}
+		if (rc == DB_OK)
+			rc = db_portal_access_set(h->db, h->tenant.id, uid, g.id, 1, 0);
+		if (rc == DB_OK)
+			rc = invite_enqueue(h->db, h->conf, &h->tenant, uid, company, h->f[F_EMAIL].str);
+	} else if (strcmp(action, "revoke") == 0 || strcmp(action, "restore") == 0) {
+		memset(&f, 0, sizeof f);
+		f.id = h->f[F_ID].st == VAL_OK ? (unsigned)h->f[F_ID].num : 0;
+		if ((rc = db_colleagues(h->db, h->tenant.id, h->psess.customer_id, find_one, &f)) !=
+		    DB_OK)
+			goto out;
+		if (!f.found) {
+			db_rollback(h->db);
+			return PAGE_NOT_FOUND; /* not a colleague: another customer's, or none */
+		}
+		if (f.id == h->psess.user_id || !within(f.c.perms, h->psess.perms)) {
+			db_rollback(h->db);
+			h->error_msg = "You can act only on colleagues whose group grants no more than yours.";
+			return PAGE_FORBIDDEN;
+		}
+		rc = db_portal_access_set(h->db, h->tenant.id, f.id, f.c.group_id,
+					  strcmp(action, "restore") == 0, 0);
+	} else {
+		db_rollback(h->db);
+		return http_bad_request(h, "Unknown action: use invite, revoke or restore.");
+	}
+	if (rc == DB_OK) {
+		struct db_audit a = {.tenant_id = h->tenant.id,
+				     .actor_email = h->psess.email,
+				     .action = strcmp(action, "invite") == 0   ? "portal_user.colleague_invite"
+					       : strcmp(action, "revoke") == 0 ? "portal_user.colleague_revoke"
+									: "portal_user.colleague_restore",
+				     .target = strcmp(action, "invite") == 0 ? h->f[F_EMAIL].str : f.c.email,
+				     .request_id = h->rid,
+				     .ip = h->addr};
+		rc = db_audit(h->db, &a);
+	}
+out:
+	return http_txn_end(h, rc, to);
+}
+
+const struct page page_portal_colleagues = {
+	.path = "/portal/*/colleagues",
+	.name = "portal-colleagues",
+	.title = "Colleagues",
+	.methods = HTTP_GET | HTTP_POST,
+	.auth = PAGE_PORTAL,
+	.form = form,
+	.nform = sizeof form / sizeof form[0],
+	.get = coll_get,
+	.post = coll_post,
+};
