@@ -13,15 +13,32 @@
     </div>
     <xsl:choose>
       <xsl:when test="sections/section">
+        <xsl:if test="sections/section[@href]">
+          <nav class="portal-nav" aria-label="Portal sections">
+            <ul>
+              <xsl:for-each select="sections/section[@href]">
+                <li>
+                  <a href="{@href}">
+                    <xsl:choose>
+                      <xsl:when test="@key = 'invoices_view'">Invoices</xsl:when>
+                      <xsl:when test="@key = 'estimates_view'">Estimates</xsl:when>
+                      <xsl:when test="@key = 'jobs_view'">Jobs / Schedule</xsl:when>
+                      <xsl:when test="@key = 'documents_view'">Documents</xsl:when>
+                      <xsl:when test="@key = 'equipment_view'">Equipment</xsl:when>
+                      <xsl:when test="@key = 'sites_view'">Sites</xsl:when>
+                      <xsl:when test="@key = 'manage_colleagues'">Colleagues</xsl:when>
+                      <xsl:otherwise><xsl:value-of select="@label"/></xsl:otherwise>
+                    </xsl:choose>
+                  </a>
+                </li>
+              </xsl:for-each>
+            </ul>
+          </nav>
+        </xsl:if>
         <h2>What you can do here</h2>
         <ul class="portal-sections">
           <xsl:for-each select="sections/section">
-            <li>
-              <xsl:choose>
-                <xsl:when test="@href"><a href="{@href}"><xsl:value-of select="@label"/></a></xsl:when>
-                <xsl:otherwise><xsl:value-of select="@label"/></xsl:otherwise>
-              </xsl:choose>
-            </li>
+            <li><xsl:value-of select="@label"/></li>
           </xsl:for-each>
         </ul>
       </xsl:when>

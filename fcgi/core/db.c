@@ -169,6 +169,11 @@ enum q {
 	Q_PU_ALL_SITES_GET,
 	Q_PORTAL_SITES,
 	Q_PU_BY_CUSTOMER,
+	Q_REC_LIST,
+	Q_REC_STATUS,
+	Q_REC_ADD,
+	Q_REC_REF,
+	Q_REC_COUNT,
 	Q_SCHEMA_VERSION_CREATE,
 	Q_SCHEMA_VERSION_HAS,
 	Q_SCHEMA_VERSION_ADD,
@@ -585,6 +590,28 @@ static const char *const sql[Q__COUNT] = {
 			     "COALESCE(g.name, ''), COALESCE(g.perms, '') FROM portal_users pu "
 			     "LEFT JOIN portal_groups g ON g.id = pu.group_id WHERE pu.customer_id = ? "
 			     "AND pu.tenant_id = ? ORDER BY pu.email",
+	/* What a portal session may see: records of its customer, public
+	 * documents only, and, for a user restricted to some sites, only
+	 * records on those sites (customer-wide ones need all sites). */
+	[Q_REC_LIST] =
+		"SELECT r.id, COALESCE(r.site_id, 0), COALESCE(r.amount_cents, -1), r.ref, r.title, "
+		"r.detail, DATE_FORMAT(r.rec_date, '%Y-%m-%d'), r.status, COALESCE(s.name, '') "
+		"FROM customer_records r LEFT JOIN sites s ON s.id = r.site_id "
+		"WHERE r.customer_id = ? AND r.tenant_id = ? AND r.kind = ? "
+		"AND (r.kind <> 'document' OR r.public = 1) "
+		"AND (? = 0 OR (SELECT all_sites FROM portal_users WHERE id = ?) = 1 OR "
+		"r.site_id IN (SELECT site_id FROM portal_user_sites WHERE portal_user_id = ?)) "
+		"AND (? = 0 OR r.id = ?) ORDER BY r.rec_date DESC, r.id DESC LIMIT 200",
+	[Q_REC_STATUS] = "UPDATE customer_records SET status = ?, changed_by = ?, "
+			 "changed_at = UTC_TIMESTAMP() WHERE id = ? AND customer_id = ? AND "
+			 "tenant_id = ? AND kind = ? AND status = ?",
+	[Q_REC_ADD] = "INSERT INTO customer_records (tenant_id, customer_id, site_id, kind, ref, "
+		      "title, detail, rec_date, amount_cents, status, public, changed_by, changed_at) "
+		      "VALUES (?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?, NULLIF(?, -1), ?, ?, ?, "
+		      "UTC_TIMESTAMP())",
+	/* A portal request's number, once its id is known. */
+	[Q_REC_REF] = "UPDATE customer_records SET ref = CONCAT('REQ-', id) WHERE id = ? AND ref = ''",
+	[Q_REC_COUNT] = "SELECT COUNT(*) FROM customer_records WHERE customer_id = ? AND tenant_id = ?",
 	[Q_SCHEMA_VERSION_CREATE] =
 		"CREATE TABLE IF NOT EXISTS schema_version (version INT UNSIGNED NOT NULL "
 		"PRIMARY KEY, name VARCHAR(200) NOT NULL, applied_at DATETIME(6) NOT NULL "
@@ -3064,6 +3091,131 @@ enum db_result db_colleagues(struct db *db, unsigned tenant_id, unsigned custome
 	b_uint(&in[0], &customer_id);
 	b_uint(&in[1], &tenant_id);
 	return run(db, Q_PU_BY_CUSTOMER, in, r.out, colleague_fix, &r, NULL, NULL, NULL);
+}
+
+/* ---- customers' records (what the client portal shows) ---- */
+
+struct record_row {
+	struct db_record r;
+	unsigned long l[6];
+	db_record_fn fn;
+	void *ctx;
+	MYSQL_BIND out[9];
+};
+
+static int record_fix(void *p)
+{
+	struct record_row *x = p;
+	fix_str(x->r.ref, sizeof x->r.ref, x->l[0]);
+	fix_str(x->r.title, sizeof x->r.title, x->l[1]);
+	fix_str(x->r.detail, sizeof x->r.detail, x->l[2]);
+	fix_str(x->r.date, sizeof x->r.date, x->l[3]);
+	fix_str(x->r.status, sizeof x->r.status, x->l[4]);
+	fix_str(x->r.site, sizeof x->r.site, x->l[5]);
+	return x->fn(x->ctx, &x->r);
+}
+
+enum db_result db_portal_records(struct db *db, unsigned tenant_id, unsigned customer_id,
+				 unsigned user_id, const char *kind, unsigned only_id,
+				 db_record_fn fn, void *ctx)
+{
+	MYSQL_BIND in[8];
+	unsigned long kl;
+	struct record_row *x;
+	enum db_result rc;
+
+	/* About 10 KiB: off the worker's stack. */
+	if ((x = calloc(1, sizeof *x)) == NULL)
+		return DB_ERR;
+	x->fn = fn;
+	x->ctx = ctx;
+	b_uint(&x->out[0], &x->r.id);
+	b_uint(&x->out[1], &x->r.site_id);
+	b_int(&x->out[2], &x->r.amount_cents);
+	b_out(&x->out[3], x->r.ref, sizeof x->r.ref, &x->l[0]);
+	b_out(&x->out[4], x->r.title, sizeof x->r.title, &x->l[1]);
+	b_out(&x->out[5], x->r.detail, sizeof x->r.detail, &x->l[2]);
+	b_out(&x->out[6], x->r.date, sizeof x->r.date, &x->l[3]);
+	b_out(&x->out[7], x->r.status, sizeof x->r.status, &x->l[4]);
+	b_out(&x->out[8], x->r.site, sizeof x->r.site, &x->l[5]);
+	b_uint(&in[0], &customer_id);
+	b_uint(&in[1], &tenant_id);
+	b_str(&in[2], kind, &kl);
+	b_uint(&in[3], &user_id);
+	b_uint(&in[4], &user_id);
+	b_uint(&in[5], &user_id);
+	b_uint(&in[6], &only_id);
+	b_uint(&in[7], &only_id);
+	rc = run(db, Q_REC_LIST, in, x->out, record_fix, x, NULL, NULL, NULL);
+	free(x);
+	return rc;
+}
+
+enum db_result db_record_status(struct db *db, unsigned tenant_id, unsigned customer_id,
+				unsigned id, const char *kind, const char *from, const char *to,
+				const char *by)
+{
+	MYSQL_BIND in[7];
+	unsigned long l[4];
+	unsigned long long n = 0;
+	enum db_result rc;
+
+	b_str(&in[0], to, &l[0]);
+	b_str(&in[1], by, &l[1]);
+	b_uint(&in[2], &id);
+	b_uint(&in[3], &customer_id);
+	b_uint(&in[4], &tenant_id);
+	b_str(&in[5], kind, &l[2]);
+	b_str(&in[6], from, &l[3]);
+	if ((rc = run(db, Q_REC_STATUS, in, NULL, NULL, NULL, NULL, &n, NULL)) != DB_OK)
+		return rc;
+	return n == 1 ? DB_OK : DB_NOTFOUND;
+}
+
+enum db_result db_record_add(struct db *db, const struct db_record_new *r, unsigned *id)
+{
+	MYSQL_BIND in[12];
+	unsigned long l[8];
+	long long amount = r->amount_cents, pub = r->is_public != 0;
+	unsigned tenant = r->tenant_id, customer = r->customer_id, site = r->site_id;
+	unsigned long long iid = 0;
+	enum db_result rc;
+
+	b_uint(&in[0], &tenant);
+	b_uint(&in[1], &customer);
+	b_uint(&in[2], &site);
+	b_str(&in[3], r->kind, &l[0]);
+	b_str(&in[4], r->ref ? r->ref : "", &l[1]);
+	b_str(&in[5], r->title, &l[2]);
+	b_str(&in[6], r->detail ? r->detail : "", &l[3]);
+	b_str(&in[7], r->date, &l[4]);
+	b_int(&in[8], &amount);
+	b_str(&in[9], r->status ? r->status : "", &l[5]);
+	b_int(&in[10], &pub);
+	b_str(&in[11], r->by ? r->by : "", &l[6]);
+	if ((rc = run(db, Q_REC_ADD, in, NULL, NULL, NULL, NULL, NULL, &iid)) != DB_OK)
+		return rc;
+	*id = (unsigned)iid;
+	if (r->ref == NULL || r->ref[0] == '\0') {
+		b_uint(&in[0], id);
+		rc = run(db, Q_REC_REF, in, NULL, NULL, NULL, NULL, NULL, NULL);
+	}
+	return rc;
+}
+
+enum db_result db_record_count(struct db *db, unsigned tenant_id, unsigned customer_id,
+			       unsigned *n)
+{
+	MYSQL_BIND in[2], o[1];
+	long long c = 0;
+	enum db_result rc;
+
+	b_uint(&in[0], &customer_id);
+	b_uint(&in[1], &tenant_id);
+	b_int(&o[0], &c);
+	rc = run(db, Q_REC_COUNT, in, o, NULL, NULL, NULL, NULL, NULL);
+	*n = (unsigned)c;
+	return rc;
 }
 
 /* ---- mail outbox ---- */

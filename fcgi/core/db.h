@@ -451,6 +451,36 @@ typedef int (*db_colleague_fn)(void *ctx, const struct db_colleague *c);
 enum db_result db_colleagues(struct db *db, unsigned tenant_id, unsigned customer_id,
 			     db_colleague_fn fn, void *ctx);
 
+/* customers' records: what the client portal shows (invoices, estimates,
+ * jobs, documents, equipment; kind is the singular: "invoice", ...) */
+struct db_record {
+	unsigned id, site_id;	/* site 0: customer-wide */
+	long long amount_cents; /* -1: none */
+	char ref[161], title[801], detail[8001], date[11], status[81], site[801];
+};
+typedef int (*db_record_fn)(void *ctx, const struct db_record *r);
+/* The records of kind a portal session may see (user_id 0: a token
+ * session, all sites), newest first, at most 200; only_id nonzero: just
+ * that one (none when it is not visible). */
+enum db_result db_portal_records(struct db *db, unsigned tenant_id, unsigned customer_id,
+				 unsigned user_id, const char *kind, unsigned only_id,
+				 db_record_fn fn, void *ctx);
+/* Moves a record of the customer from status from to status to;
+ * DB_NOTFOUND when it is not (or no longer) in status from. */
+enum db_result db_record_status(struct db *db, unsigned tenant_id, unsigned customer_id,
+				unsigned id, const char *kind, const char *from, const char *to,
+				const char *by);
+struct db_record_new {
+	unsigned tenant_id, customer_id, site_id; /* site 0: customer-wide */
+	const char *kind, *ref;			  /* ref NULL or "": "REQ-<id>" */
+	const char *title, *detail, *date, *status, *by;
+	long long amount_cents; /* -1: none */
+	int is_public;
+};
+enum db_result db_record_add(struct db *db, const struct db_record_new *r, unsigned *id);
+enum db_result db_record_count(struct db *db, unsigned tenant_id, unsigned customer_id,
+			       unsigned *n);
+
 /* customers' secure token links */
 enum db_result db_customer_token_set(struct db *db, unsigned tenant_id, unsigned id,
 				     const unsigned char hash[32], const unsigned char *sealed,

@@ -160,6 +160,30 @@ const char *val_id(const char *in, size_t len, struct val_value *out)
 	return NULL;
 }
 
+/* ISO 8601 calendar date YYYY-MM-DD, years 2000..2099 (what the portal's
+ * forms ask for); num holds YYYYMMDD, str the date as given. */
+const char *val_date(const char *in, size_t len, struct val_value *out)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, m, d;
+
+	if (len != 10 || in[4] != '-' || in[7] != '-')
+		return "Give a date as YYYY-MM-DD.";
+	for (size_t i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (in[i] < '0' || in[i] > '9'))
+			return "Give a date as YYYY-MM-DD.";
+	y = (in[0] - '0') * 1000 + (in[1] - '0') * 100 + (in[2] - '0') * 10 + (in[3] - '0');
+	m = (in[5] - '0') * 10 + (in[6] - '0');
+	d = (in[8] - '0') * 10 + (in[9] - '0');
+	if (y < 2000 || y > 2099 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
+	    (m == 2 && d == 29 && y % 4 != 0)) /* 2000 is a leap year; 2100 is out of range */
+		return "Not a date in the calendar.";
+	if ((out->str = strndup(in, len)) == NULL)
+		return "Out of memory.";
+	out->num = (long long)y * 10000 + m * 100 + d;
+	return NULL;
+}
+
 const char *val_hex64(const char *in, size_t len, struct val_value *out)
 {
 	if (len != 64)

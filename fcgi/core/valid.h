@@ -57,6 +57,7 @@ const char *val_hex64(const char *, size_t, struct val_value *);    /* 64 lowerc
 const char *val_localpath(const char *, size_t, struct val_value *);/* "/settings/..." only */
 const char *val_format(const char *, size_t, struct val_value *);   /* "xml" or "html" */
 const char *val_id(const char *, size_t, struct val_value *);       /* a row id: 1..2^32-1 */
+const char *val_date(const char *, size_t, struct val_value *);     /* YYYY-MM-DD, 2000..2099 */
 
 /* Normalise one origin "scheme://host[:port]" into out (lowercase, default
  * port dropped).  Returns NULL or a static message.  out holds >= 300 bytes. */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "auth.h"
 #include "conf.h"
@@ -139,6 +140,109 @@ static int collect_id(void *ctx, const struct db_named *nm)
 	return 0;
 }
 
+struct site_find {
+	const char *name;
+	unsigned id;
+};
+
+static int site_by_name(void *ctx, const struct db_site *st)
+{
+	struct site_find *f = ctx;
+	if (strcmp(st->name, f->name) == 0)
+		f->id = st->id;
+	return 0;
+}
+
+/* The customer's site called name: made (under parent, 0: a master site)
+ * when missing; its id into *id. */
+static int ensure_site(struct db *db, unsigned tenant, unsigned cid, unsigned parent,
+		       const char *name, const char *address, unsigned *id)
+{
+	struct site_find f = {name, 0};
+	enum db_result rc;
+
+	if (db_sites(db, tenant, cid, site_by_name, &f) != DB_OK)
+		return 1;
+	if (f.id == 0) {
+		rc = db_site_add(db, tenant, cid, parent, name, address);
+		if ((rc != DB_OK && rc != DB_DUP) || db_sites(db, tenant, cid, site_by_name, &f) != DB_OK)
+			return 1;
+	}
+	*id = f.id;
+	return f.id ? 0 : 1;
+}
+
+/* days from today (UTC) as YYYY-MM-DD: demo records stay current. */
+static void demo_day(int days, char out[11])
+{
+	time_t t = time(NULL) + (time_t)days * 86400;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* Sites and portal records for one demo customer, once: a master site with
+ * three sub-sites, and invoices, estimates, jobs, documents and equipment
+ * spread over them (some customer-wide, one private document). */
+static int demo_records(struct db *db, unsigned tenant, const char *customer, const char *master,
+			const char *const subs[3], int base)
+{
+	unsigned cid, mid, sid[3], n = 0, id;
+	static const struct {
+		const char *kind, *ref, *title, *detail, *status;
+		int site; /* -1: customer-wide, 0..2: a sub-site, 3: the master site */
+		int days;
+		long long cents;
+		int pub;
+	} recs[] = {
+		{"invoice", "INV-%d", "Quarterly maintenance", "", "open", 0, -12, 124000, 1},
+		{"invoice", "INV-%d", "Valve repair", "", "paid", 1, -40, 86050, 1},
+		{"invoice", "INV-%d", "Gate motor service", "", "open", 2, -5, 31500, 1},
+		{"invoice", "INV-%d", "Annual service plan", "", "open", -1, -30, 9900, 1},
+		{"estimate", "EST-%d", "Boiler replacement", "Remove the old boiler, fit a condensing unit, flush the system.", "sent", 0, -3, 890000, 1},
+		{"estimate", "EST-%d", "Lighting retrofit", "LED fittings on all three levels.", "approved", 2, -20, 245000, 1},
+		{"job", "JOB-%d", "Quarterly HVAC maintenance", "Filters, belts, refrigerant check.", "scheduled", 0, 14, -1, 1},
+		{"job", "JOB-%d", "Leaking valve repair", "Replaced the isolation valve on riser 2.", "completed", 1, -41, -1, 1},
+		{"job", "JOB-%d", "Gate motor inspection", "", "scheduled", 2, 7, -1, 1},
+		{"document", "DOC-%d", "Service agreement", "The signed service agreement for this year.", "", -1, -60, -1, 1},
+		{"document", "DOC-%d", "Inspection report", "Annual fire and safety inspection: no findings.", "", 0, -10, -1, 1},
+		{"document", "DOC-%d", "Internal cost sheet", "Office only.", "", 0, -10, -1, 0},
+		{"equipment", "SN-%d", "Rooftop unit RTU-1", "", "", 0, -700, -1, 1},
+		{"equipment", "SN-%d", "Boiler B-2", "", "", 1, -1500, -1, 1},
+		{"equipment", "SN-%d", "Gate motor", "", "", 2, -400, -1, 1},
+	};
+
+	if (db_customer_by_name(db, tenant, customer, &cid) != DB_OK ||
+	    ensure_site(db, tenant, cid, 0, master, "", &mid) != 0)
+		return 1;
+	for (int i = 0; i < 3; i++)
+		if (ensure_site(db, tenant, cid, mid, subs[i], "", &sid[i]) != 0)
+			return 1;
+	if (db_record_count(db, tenant, cid, &n) != DB_OK)
+		return 1;
+	for (size_t i = 0; n == 0 && i < sizeof recs / sizeof recs[0]; i++) {
+		char ref[32], day[11];
+		struct db_record_new r = {0};
+		snprintf(ref, sizeof ref, recs[i].ref, base + (int)i);
+		demo_day(recs[i].days, day);
+		r.tenant_id = tenant;
+		r.customer_id = cid;
+		r.site_id = recs[i].site < 0 ? 0 : recs[i].site == 3 ? mid : sid[recs[i].site];
+		r.kind = recs[i].kind;
+		r.ref = ref;
+		r.title = recs[i].title;
+		r.detail = recs[i].detail;
+		r.date = day;
+		r.status = recs[i].status;
+		r.by = "demo";
+		r.amount_cents = recs[i].cents;
+		r.is_public = recs[i].pub;
+		if (db_record_add(db, &r, &id) != DB_OK)
+			return 1;
+	}
+	return 0;
+}
+
 static int cmd_demo(struct db *db)
 {
 	static const char *const custom[] = {"scheduling=1", "customer=2", "map=1", "settings=0",
@@ -253,6 +357,13 @@ static int cmd_demo(struct db *db)
 						&added) != DB_OK)
 			return 1;
 	}
+	/* What the client portal shows: ABM Apartments (client@demo.test) and
+	 * Cool Air, each with a master site, three sub-sites and records. */
+	static const char *const abm[3] = {"North Wing", "South Wing", "Parking Garage"};
+	static const char *const cool[3] = {"Warehouse A", "Warehouse B", "Showroom"};
+	if (demo_records(db, demo, "ABM Apartments", "ABM Tower", abm, 1001) != 0 ||
+	    demo_records(db, demo, "Cool Air", "Cool Air Campus", cool, 2001) != 0)
+		return 1;
 	if (db_customer_by_name(db, acme, "Northwind Storage", &id) == DB_NOTFOUND &&
 	    add_customer(db, acme, "Northwind Storage", "ops@northwind.example.com", "555-0201",
 			 &id) != DB_OK)

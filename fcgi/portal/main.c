@@ -22,12 +22,17 @@ static const struct page *const pages[] = {
 	&page_portal_token,
 	&page_portal_sites,
 	&page_portal_colleagues,
+	&page_portal_invoices,
+	&page_portal_estimates,
+	&page_portal_jobs,
+	&page_portal_documents,
+	&page_portal_equipment,
 	NULL,
 };
 
 static const char *const sheets[] = {"error",	   "set-password",	   "portal-login",
 				     "portal-home", "portal-forgot",	   "portal-mfa",
-				     "portal-mfa-enrol", "portal-account", "portal-sites", "portal-colleagues", NULL};
+				     "portal-mfa-enrol", "portal-account", "portal-sites", "portal-colleagues", "portal-records", NULL};
 
 int main(int argc, char **argv)
 {

@@ -19,6 +19,11 @@ extern const struct page page_portal_sessions;
 extern const struct page page_portal_token;
 extern const struct page page_portal_sites;
 extern const struct page page_portal_colleagues;
+extern const struct page page_portal_invoices;
+extern const struct page page_portal_estimates;
+extern const struct page page_portal_jobs;
+extern const struct page page_portal_documents;
+extern const struct page page_portal_equipment;
 
 /* The tenant of the request's slug into t (portal pages have it loaded by
  * the core already; this copies it). */

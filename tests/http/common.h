@@ -166,4 +166,75 @@ __attribute__((unused)) static int oathtool(const char *key, const char *when, c
 	return strlen(out) == 6 ? 0 : -1;
 }
 
+/* ---- the portal ---- */
+
+/* A portal user of customer (by name) in tenant demo with the demo password
+ * (copied from client@demo.test); returns its id (caller frees). */
+__attribute__((unused)) static char *make_user(const char *email, const char *customer)
+{
+	free(sql1("INSERT INTO portal_users (tenant_id, customer_id, company_name, email, "
+		  "password_hash, password_set_at) SELECT pu.tenant_id, c.id, c.name, '%s', "
+		  "pu.password_hash, NOW(6) FROM portal_users pu JOIN customers c ON c.tenant_id "
+		  "= pu.tenant_id AND c.name = '%s' WHERE pu.email = 'client@demo.test'",
+		  email, customer));
+	return sql1("SELECT id FROM portal_users WHERE email = '%s'", email);
+}
+
+__attribute__((unused)) static void urlenc(const char *in, char *out, size_t sz)
+{
+	size_t o = 0;
+	for (; *in && o + 4 < sz; in++) {
+		unsigned char c = (unsigned char)*in;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '.' || c == '_')
+			out[o++] = (char)c;
+		else
+			o += (size_t)snprintf(out + o, sz - o, "%%%02X", c);
+	}
+	out[o] = '\0';
+}
+
+/* Signs in on slug's direct link; returns the status, loc the Location. */
+__attribute__((unused)) static long portal_login(struct hc *h, const char *slug, const char *email, const char *pw,
+			 char *loc, size_t locsz)
+{
+	char path[128], fields[600], e[300], p[300];
+	snprintf(path, sizeof path, "/portal/%s/", slug);
+	urlenc(email, e, sizeof e);
+	urlenc(pw, p, sizeof p);
+	snprintf(fields, sizeof fields, "email=%s&password=%s", e, p);
+	return post_form(h, path, path, fields, NULL, loc, loc ? locsz : 0);
+}
+
+__attribute__((unused)) static long status_of(struct hc *h, const char *method, const char *path, const char *body,
+		      const char *hdr, char *headers, size_t hsz)
+{
+	struct hc_resp r;
+	long st;
+	if (hc_req(h, method, path, body ? "application/x-www-form-urlencoded" : NULL, body, hdr,
+		   &r) != 0)
+		return -1;
+	st = r.status;
+	if (headers)
+		snprintf(headers, hsz, "%.*s", (int)r.hlen, r.headers ? r.headers : "");
+	hc_resp_free(&r);
+	return st;
+}
+
+__attribute__((unused)) static long get_status(struct hc *h, const char *path)
+{
+	return status_of(h, "GET", path, NULL, NULL, NULL, 0);
+}
+
+/* Whether the first field of query fmt (with arg) is want. */
+__attribute__((unused)) static int count_is(const char *want, const char *fmt, const char *arg)
+{
+	char *v = sql1(fmt, arg);
+	int same = v && strcmp(v, want) == 0;
+	if (!same)
+		diag("count '%s', want '%s'", v ? v : "(null)", want);
+	free(v);
+	return same;
+}
+
 #endif

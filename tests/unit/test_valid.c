@@ -284,6 +284,27 @@ static void test_bool_uint_hex_fmt(void)
 	};
 	refuse_all("val_hex64", val_hex64, badh, NELEM(badh));
 
+	static const struct {
+		const char *in;
+		long long want;
+	} dates[] = {{"2026-11-23", 20261123}, {"2000-02-29", 20000229}, {"2024-02-29", 20240229},
+		     {"2099-12-31", 20991231}, {"2000-01-01", 20000101}};
+	for (size_t i = 0; i < NELEM(dates); i++) {
+		long long dn = 0;
+		char *ds = NULL;
+		const char *e = run(val_date, dates[i].in, &ds, &dn);
+		ok(e == NULL && dn == dates[i].want && ds && strcmp(ds, dates[i].in) == 0,
+		   "val_date '%s' -> %lld", dates[i].in, dates[i].want);
+		free(ds);
+	}
+	static const char *const badd[] = {
+		"", "2026-1-23", "2026-11-3", "26-11-23", "2026/11/23", "2026-11-23 ", " 2026-11-23",
+		"2026-13-01", "2026-00-10", "2026-11-00", "2026-11-31", "2026-02-29", "2025-02-29",
+		"1999-12-31", "2100-01-01", "2026-04-31", "2026-11-2x", "+026-11-23", "2026-11-23T00",
+		"\xd9\xa2" "026-11-23", "2026-1\xd9\xa1" "-23",
+	};
+	refuse_all("val_date", val_date, badd, NELEM(badd));
+
 	long long num;
 	ok(run(val_format, "xml", NULL, &num) == NULL && num == 1, "val_format xml -> 1");
 	ok(run(val_format, "html", NULL, &num) == NULL && num == 0, "val_format html -> 0");

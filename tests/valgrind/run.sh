@@ -48,8 +48,13 @@ workload_portal() {
 	for u in home account mfa/enrol "mfa/enrol?format=xml" forgot; do
 		c "$B$p$u"
 	done
+	for u in invoices "jobs?format=xml" equipment "documents?id=4294967295" colleagues; do
+		c "$B$p$u"
+	done
 	k=$(csrf ${p}home)
 	c -d "csrf=$k&code=000000" "$B${p}mfa/enrol"
+	c -d "csrf=$k&action=pay&id=4294967295" "$B${p}invoices"
+	c -d "csrf=$k&action=request&date=2000-01-01&description=x" "$B${p}jobs"
 	c "$B/portal/no-such-tenant/"
 	c "$B${p}t?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 	c -d "csrf=$k" "$B${p}logout"
@@ -84,7 +89,7 @@ check() {
 }
 
 check settings " 401 303 200 200 200 404 400 303 422 303"
-check portal " 401 303 200 200 200 200 200 422 404 404 303 303"
+check portal " 401 303 200 200 200 200 200 200 200 200 404 403 422 404 422 404 404 303 303"
 "$GH_SRCDIR/scripts/gh-stack" up --port "$GH_TEST_PORT" --state "$ST" >/dev/null 2>&1
 t $? "the stack's responders are back"
 echo "1..$n"
