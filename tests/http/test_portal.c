@@ -558,6 +558,22 @@ static void test_token_link(void)
 	free(v);
 	xmlFreeDoc(d);
 	ok(get_status(g, P "account") == 403, "a token session has no account page: 403");
+	/* The record sections follow the group; a token session never acts. */
+	ok(get_status(g, P "invoices") == 200 &&
+		   status_of(g, "GET", P "estimates", NULL, "Accept: application/xml", NULL, 0) == 403,
+	   "it sees Invoices, not Estimates (as \"Non-Portal Users\" grants)");
+	char *sysperms = sql1("SELECT perms FROM portal_groups WHERE is_system = 1 AND tenant_id = (SELECT id FROM tenants WHERE slug = 'demo')");
+	free(sql1("UPDATE portal_groups SET perms = CONCAT(perms, ',invoices_pay') WHERE is_system = 1 AND tenant_id = (SELECT id FROM tenants WHERE slug = 'demo')"));
+	free(sql1("INSERT INTO customer_records (tenant_id, customer_id, kind, ref, title, rec_date, amount_cents, status) SELECT tenant_id, id, 'invoice', 'TOK-1', 'Token test', CURDATE(), 100, 'open' FROM customers WHERE id = %s", cid));
+	v = sql1("SELECT id FROM customer_records WHERE customer_id = %s", cid);
+	char pay[64];
+	snprintf(pay, sizeof pay, "action=pay&id=%s", v);
+	ok(post_form(g, P "home", P "invoices", pay, NULL, NULL, 0) == 403 &&
+		   count_is("open", "SELECT status FROM customer_records WHERE id = %s", v),
+	   "paying through a token link: 403 even when the group may pay");
+	free(v);
+	free(sql1("UPDATE portal_groups SET perms = '%s' WHERE is_system = 1 AND tenant_id = (SELECT id FROM tenants WHERE slug = 'demo')", sysperms));
+	free(sysperms);
 	snprintf(old, sizeof old, "%s", rel);
 	ok(post_form(admin, path, "/settings/customers/token", fields, NULL, NULL, 0) == 303, "admin replaces the link");
 	ok(get_status(g, P "home") == 303, "the sessions the old link opened end");
