@@ -48,16 +48,15 @@ enum q {
 	Q_CUST_UPDATE,
 	Q_CUST_OPTIONS,
 	Q_PU_RENAME_COMPANY,
-	Q_PU_COUNT,
 	Q_PU_TOTAL,
+	Q_PU_VERSION,
+	Q_PU_IDS_COMPANY,
+	Q_PU_IDS_EMAIL,
+	Q_PU_BY_IDS,
 	Q_PU_ALL_COMPANY_ASC,
 	Q_PU_ALL_COMPANY_DESC,
 	Q_PU_ALL_EMAIL_ASC,
 	Q_PU_ALL_EMAIL_DESC,
-	Q_PU_PAGE_COMPANY_ASC,
-	Q_PU_PAGE_COMPANY_DESC,
-	Q_PU_PAGE_EMAIL_ASC,
-	Q_PU_PAGE_EMAIL_DESC,
 	Q_PU_GET,
 	Q_PU_ADD,
 	Q_PU_UPDATE,
@@ -200,9 +199,6 @@ enum q {
 #define PU_ALL(inner, outer)                                                               \
 	"SELECT " PU_COLS " FROM portal_users pu JOIN (SELECT p.id FROM portal_users p "  \
 	"WHERE p.tenant_id = ? " inner " LIMIT ? OFFSET ?) k ON k.id = pu.id " outer
-#define PU_PAGE(inner, outer)                                                              \
-	"SELECT " PU_COLS " FROM portal_users pu JOIN (SELECT p.id FROM portal_users p "  \
-	"WHERE p.tenant_id = ? " PU_FILTER inner " LIMIT ? OFFSET ?) k ON k.id = pu.id " outer
 
 #define OU_COLS                                                                            \
 	"u.id, u.email, u.first_name, u.last_name, u.role, u.phone, u.active, "            \
@@ -325,18 +321,20 @@ static const char *const sql[Q__COUNT] = {
 			   "ORDER BY c.name, c.id LIMIT 5000",
 	[Q_PU_RENAME_COMPANY] =
 		"UPDATE portal_users SET company_name = ? WHERE customer_id = ? AND tenant_id = ?",
-	[Q_PU_COUNT] = "SELECT COUNT(*) FROM portal_users p WHERE p.tenant_id = ? " PU_FILTER,
-	/* Deferred join: the inner query pages through the (tenant, company,
-	 * email) or (tenant, email) index alone; only the rows shown are read. */
-	[Q_PU_PAGE_COMPANY_ASC] =
-		PU_PAGE("ORDER BY p.company_name ASC, p.email ASC", "ORDER BY pu.company_name ASC, pu.email ASC"),
-	[Q_PU_PAGE_COMPANY_DESC] =
-		PU_PAGE("ORDER BY p.company_name DESC, p.email DESC", "ORDER BY pu.company_name DESC, pu.email DESC"),
-	[Q_PU_PAGE_EMAIL_ASC] = PU_PAGE("ORDER BY p.email ASC", "ORDER BY pu.email ASC"),
-	[Q_PU_PAGE_EMAIL_DESC] = PU_PAGE("ORDER BY p.email DESC", "ORDER BY pu.email DESC"),
 	/* Without a filter: the count the triggers keep, and inner queries
 	 * that name only indexed columns, so they read the index alone. */
 	[Q_PU_TOTAL] = "SELECT COALESCE((SELECT n FROM portal_user_counts WHERE tenant_id = ?), 0)",
+	/* The list-order cache (listcache.c): the version triggers keep, a
+	 * view's whole id order (ascending; descending is its reverse, the
+	 * keys being unique), and the rows of one slice, in slice order. */
+	[Q_PU_VERSION] = "SELECT n, version FROM portal_user_counts WHERE tenant_id = ?",
+	[Q_PU_IDS_COMPANY] = "SELECT p.id FROM portal_users p WHERE p.tenant_id = ? " PU_FILTER
+			     "ORDER BY p.company_name, p.email",
+	[Q_PU_IDS_EMAIL] = "SELECT p.id FROM portal_users p WHERE p.tenant_id = ? " PU_FILTER
+			   "ORDER BY p.email",
+	[Q_PU_BY_IDS] = "SELECT " PU_COLS " FROM JSON_TABLE(?, '$[*]' COLUMNS (n FOR ORDINALITY, "
+			"id INT UNSIGNED PATH '$')) j JOIN portal_users pu ON pu.id = j.id "
+			"WHERE pu.tenant_id = ? ORDER BY j.n",
 	[Q_PU_ALL_COMPANY_ASC] = PU_ALL("ORDER BY p.company_name ASC, p.email ASC",
 					"ORDER BY pu.company_name ASC, pu.email ASC"),
 	[Q_PU_ALL_COMPANY_DESC] = PU_ALL("ORDER BY p.company_name DESC, p.email DESC",
@@ -1546,48 +1544,118 @@ static int pu_fix(void *ctx)
 	return r->fn ? r->fn(r->ctx, u) : 0;
 }
 
-enum db_result db_portal_users_count(struct db *db, unsigned tenant_id,
-				     const struct list_view *lv, unsigned long long *total)
-{
-	MYSQL_BIND in[1], o[1];
-	uint64_t n = 0;
-	enum db_result rc;
-
-	if (lv->filter[0] != '\0')
-		return count_rows(db, Q_PU_COUNT, tenant_id, lv, total);
-	b_uint(&in[0], &tenant_id);
-	b_u64(&o[0], &n);
-	rc = run(db, Q_PU_TOTAL, in, o, NULL, NULL, NULL, NULL, NULL);
-	*total = n;
-	return rc;
-}
-
 enum db_result db_portal_users_page(struct db *db, unsigned tenant_id, const struct list_view *lv,
 				    db_portal_user_fn fn, void *ctx)
 {
-	static const enum q by[2][2][2] = {
-		{{Q_PU_ALL_COMPANY_ASC, Q_PU_ALL_COMPANY_DESC}, {Q_PU_ALL_EMAIL_ASC, Q_PU_ALL_EMAIL_DESC}},
-		{{Q_PU_PAGE_COMPANY_ASC, Q_PU_PAGE_COMPANY_DESC},
-		 {Q_PU_PAGE_EMAIL_ASC, Q_PU_PAGE_EMAIL_DESC}},
-	};
-	int filtered = lv->filter[0] != '\0';
+	static const enum q by[2][2] = {{Q_PU_ALL_COMPANY_ASC, Q_PU_ALL_COMPANY_DESC},
+					{Q_PU_ALL_EMAIL_ASC, Q_PU_ALL_EMAIL_DESC}};
 	struct list_args a;
 	struct pu_row r;
 
-	if (lv->sort > 1)
+	if (lv->sort > 1 || lv->filter[0] != '\0')
 		return DB_ERR;
 	memset(&r, 0, sizeof r);
 	pu_bind(&r);
 	r.fn = fn;
 	r.ctx = ctx;
 	list_bind(&a, tenant_id, lv);
-	if (!filtered) {
-		/* tenant, LIMIT, OFFSET: the filter's three slots drop out. */
-		a.in[1] = a.in[4];
-		a.in[2] = a.in[5];
+	/* tenant, LIMIT, OFFSET: the filter's three slots drop out. */
+	a.in[1] = a.in[4];
+	a.in[2] = a.in[5];
+	return run(db, by[lv->sort][lv->desc != 0], a.in, r.out, pu_fix, &r, NULL, NULL, NULL);
+}
+
+enum db_result db_portal_users_version(struct db *db, unsigned tenant_id,
+				       unsigned long long *total, uint64_t *version)
+{
+	MYSQL_BIND in[1], o[2];
+	uint64_t n = 0, v = 0;
+	enum db_result rc;
+
+	b_uint(&in[0], &tenant_id);
+	b_u64(&o[0], &n);
+	b_u64(&o[1], &v);
+	rc = run(db, Q_PU_VERSION, in, o, NULL, NULL, NULL, NULL, NULL);
+	*total = n;
+	*version = v;
+	return rc;
+}
+
+struct ids_ctx {
+	unsigned id, *ids;
+	size_t n, cap;
+	int oom;
+};
+
+static int ids_add(void *p)
+{
+	struct ids_ctx *c = p;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 1024;
+		unsigned *ids = realloc(c->ids, cap * sizeof *ids);
+		if (ids == NULL) {
+			c->oom = 1;
+			return 1;
+		}
+		c->ids = ids;
+		c->cap = cap;
 	}
-	return run(db, by[filtered][lv->sort][lv->desc != 0], a.in, r.out, pu_fix, &r, NULL, NULL,
-		   NULL);
+	c->ids[c->n++] = c->id;
+	return 0;
+}
+
+enum db_result db_portal_user_ids(struct db *db, unsigned tenant_id, const struct list_view *lv,
+				  unsigned **ids, size_t *n)
+{
+	struct list_args a;
+	struct ids_ctx c;
+	MYSQL_BIND o[1];
+	enum db_result rc;
+
+	*ids = NULL;
+	*n = 0;
+	if (lv->sort > 1)
+		return DB_ERR;
+	memset(&c, 0, sizeof c);
+	list_bind(&a, tenant_id, lv);
+	b_uint(&o[0], &c.id);
+	rc = run(db, lv->sort == 0 ? Q_PU_IDS_COMPANY : Q_PU_IDS_EMAIL, a.in, o, ids_add, &c, NULL,
+		 NULL, NULL);
+	if (rc == DB_OK && c.oom)
+		rc = DB_ERR;
+	if (rc != DB_OK) {
+		free(c.ids);
+		return rc;
+	}
+	*ids = c.ids;
+	*n = c.n;
+	return DB_OK;
+}
+
+enum db_result db_portal_users_by_ids(struct db *db, unsigned tenant_id, const unsigned *ids,
+				      size_t n, db_portal_user_fn fn, void *ctx)
+{
+	/* The ids as a JSON array: digits and commas only, bound as data. */
+	char json[2 + 100 * 11];
+	size_t o = 0;
+	MYSQL_BIND in[2];
+	unsigned long jl;
+	struct pu_row r;
+
+	if (n > 100)
+		return DB_ERR;
+	json[o++] = '[';
+	for (size_t i = 0; i < n; i++)
+		o += (size_t)snprintf(json + o, sizeof json - o, "%s%u", i ? "," : "", ids[i]);
+	json[o++] = ']';
+	json[o] = '\0';
+	memset(&r, 0, sizeof r);
+	pu_bind(&r);
+	r.fn = fn;
+	r.ctx = ctx;
+	b_str(&in[0], json, &jl);
+	b_uint(&in[1], &tenant_id);
+	return run(db, Q_PU_BY_IDS, in, r.out, pu_fix, &r, NULL, NULL, NULL);
 }
 
 enum db_result db_portal_user_get(struct db *db, unsigned tenant_id, unsigned id,

@@ -287,8 +287,18 @@ struct db_portal_user {
 	char last_sign_in[24]; /* ISO 8601 UTC, "" if never */
 };
 typedef int (*db_portal_user_fn)(void *ctx, const struct db_portal_user *u);
-enum db_result db_portal_users_count(struct db *db, unsigned tenant_id,
-				     const struct list_view *lv, unsigned long long *total);
+/* The list-order cache's three statements: the tenant's portal-user count
+ * and list version (both 0 before the first user); every id matching lv's
+ * filter in lv's sort column's ascending order (*ids malloc'd, the caller
+ * frees); and the rows of up to 100 ids, in the order given. */
+enum db_result db_portal_users_version(struct db *db, unsigned tenant_id,
+				       unsigned long long *total, uint64_t *version);
+enum db_result db_portal_user_ids(struct db *db, unsigned tenant_id, const struct list_view *lv,
+				  unsigned **ids, size_t *n);
+enum db_result db_portal_users_by_ids(struct db *db, unsigned tenant_id, const unsigned *ids,
+				      size_t n, db_portal_user_fn fn, void *ctx);
+/* An unfiltered page (a filter is DB_ERR: filtered views go through
+ * db_portal_user_ids and the list-order cache). */
 enum db_result db_portal_users_page(struct db *db, unsigned tenant_id, const struct list_view *lv,
 				    db_portal_user_fn fn, void *ctx);
 enum db_result db_portal_user_get(struct db *db, unsigned tenant_id, unsigned id,

@@ -25,6 +25,8 @@
 # before each measurement.  Any non-2xx answer fails the bench.  Goals (the issue): p50 <= 20 ms for each page; the first page
 # >= 1.0x the req/s of /ref/db with p99 <= 10 ms (aim: 0.7x /ref/xslt).
 # Part 2: wrk -t1 -c1 -d3s per URL: the latency without queueing.
+# Part 2b: cold views: filtered and deep views come from the list-order
+# cache; the first request after a change rebuilds it: 5 such requests each.
 # Part 3: the statements each page runs (taken from MariaDB's general log while
 # each page is requested once) with their ANALYZE plans and times.
 #
@@ -382,6 +384,26 @@ for i in "${!names[@]}"; do
 	printf '%-10s %-55s %7s %9s %9s%s\n' "$n" "$(short "${urls[$i]}")" "$(per_s "$w_requests" "$w_duration_us")" \
 		"$(ms "$w_p50_us")" "$(ms "$w_p99_us")" "$( ((w_non2xx == 0)) || printf '  non-2xx %d' "$w_non2xx")"
 	if ((w_non2xx > 0)); then fail "$n: $w_non2xx non-2xx answers (one connection; $f)"; fi
+done
+
+# ------------------------------------------------------------------ cold views
+# Filtered and deep views are served from the responder's list-order cache
+# (fcgi/core/listcache.c), which parts 1-2 measure warm.  The first request
+# after any change that could move a row (an insert, a delete, an email or
+# company change) rebuilds the view's order: here the version is bumped
+# before each of 5 requests, and each request's own time is printed.
+say
+say "== cold views: the first request after a change (version bumped before each of 5 requests; curl time_total)"
+printf '%-10s %-55s %9s %9s\n' page url p50-ms max-ms
+for i in 1 2 5; do
+	n=${names[$i]}
+	times=()
+	for _ in 1 2 3 4 5; do
+		sqlv "UPDATE portal_user_counts SET version = version + 1 WHERE tenant_id = $TENANT" >/dev/null
+		times+=("$(curl -s -o /dev/null -w '%{time_total}' -H "Cookie: ${cookies[$i]}" "${urls[$i]}")")
+	done
+	read -r p50 mx < <(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR] = $1} END {printf "%.1f %.1f\n", a[3] * 1000, a[5] * 1000}')
+	printf '%-10s %-55s %9s %9s\n' "$n" "$(short "${urls[$i]}")" "$p50" "$mx"
 done
 
 read -r busy1 steal1 total1 < <(cpu_stat)

@@ -1165,6 +1165,42 @@ static void test_portal_users(void)
 	d = get_xml(acme, PA "?q=nobody-matches", 200, "a filter with no match");
 	ok(xp_is(d, "string(/page/portal-access/list/@total)", "0"), "no match: 0 of 0");
 	xmlFreeDoc(d);
+	/* Filtered and deep views come from the list-order cache: each change
+	 * that moves a row in or out of a view (insert, delete, email or
+	 * company change) must show at once. */
+	d = get_xml(acme, PA "?q=USER1&sort=email&dir=desc&per=25", 200, "filtered, descending");
+	ok(xp_is(d, "string(//rows/user[1]/email)", "user19@page.example.com") &&
+		   xp_is(d, "string(//rows/user[10]/email)", "user10@page.example.com") &&
+		   xp_is(d, "count(//rows/user)", "10"),
+	   "filtered and descending: user19 .. user10");
+	xmlFreeDoc(d);
+	free(sql1("INSERT INTO portal_users (tenant_id, customer_id, company_name, email) SELECT c.tenant_id, c.id, c.name, 'user1x@page.example.com' FROM customers c JOIN tenants t ON t.id = c.tenant_id WHERE t.slug = 'acme' AND c.name = 'Northwind Storage'"));
+	d = get_xml(acme, PA "?q=USER1", 200, "filtered after an insert");
+	ok(xp_is(d, "string(/page/portal-access/list/@total)", "11"), "a new matching user shows at once (11)");
+	xmlFreeDoc(d);
+	free(sql1("UPDATE portal_users SET email = 'renamed10@page.example.com' WHERE email = 'user10@page.example.com'"));
+	d = get_xml(acme, PA "?q=USER1", 200, "filtered after an email change");
+	ok(xp_is(d, "string(/page/portal-access/list/@total)", "10"), "a user whose email no longer matches leaves at once (10)");
+	xmlFreeDoc(d);
+	free(sql1("UPDATE portal_users SET company_name = 'Southwind Storage' WHERE email = 'user11@page.example.com'"));
+	d = get_xml(acme, PA "?q=southwind", 200, "filtered on a changed company");
+	ok(xp_is(d, "string(/page/portal-access/list/@total)", "1") &&
+		   xp_is(d, "string(//rows/user[1]/email)", "user11@page.example.com"),
+	   "a company change shows at once");
+	xmlFreeDoc(d);
+	free(sql1("DELETE FROM portal_users WHERE email = 'user1x@page.example.com'"));
+	free(sql1("UPDATE portal_users SET email = 'user10@page.example.com' WHERE email = 'renamed10@page.example.com'"));
+	free(sql1("UPDATE portal_users SET company_name = 'Northwind Storage' WHERE email = 'user11@page.example.com'"));
+	d = get_xml(acme, PA "?q=USER1", 200, "filtered after a delete");
+	ok(xp_is(d, "string(/page/portal-access/list/@total)", "10") &&
+		   xp_is(d, "count(//rows/user[email='user1x@page.example.com'])", "0"),
+	   "a deleted user leaves at once");
+	xmlFreeDoc(d);
+	d = get_xml(acme, PA "?sort=email&page=500", 200, "a deep page past the end");
+	ok(xp_is(d, "string(/page/portal-access/list/@page)", "3") && xp_is(d, "count(//rows/user)", "5") &&
+		   xp_is(d, "string(//rows/user[5]/email)", "user24@page.example.com"),
+	   "shows the last page, from the cached order");
+	xmlFreeDoc(d);
 	d = get_xml(acme, PA "?sort=status", 400, "an unknown sort key: 400");
 	xmlFreeDoc(d);
 	d = get_xml(acme, PA "?dir=up", 400, "a bad direction: 400");

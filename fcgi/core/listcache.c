@@ -1,0 +1,182 @@
+/* The list-order cache: a small array of entries under one mutex, evicted
+ * least recently used, bounded in entries and in ids held. */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "listcache.h"
+
+#define LC_SLOTS 32
+#define LC_MAX_IDS (8u << 20) /* 32 MiB of ids over all entries */
+#define LC_FILTER_MAX 404
+
+struct entry {
+	int used, building;
+	unsigned tenant_id, sort;
+	enum listcache_list list;
+	char filter[LC_FILTER_MAX + 1];
+	uint64_t version;
+	unsigned *ids; /* owned */
+	size_t n;
+	unsigned long long tick;
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t built = PTHREAD_COND_INITIALIZER;
+static struct entry slots[LC_SLOTS];
+static unsigned long long ticks;
+static size_t held; /* ids over all entries */
+
+static int same_view(const struct entry *e, const struct listcache_key *k)
+{
+	return e->used && e->tenant_id == k->tenant_id && e->list == k->list && e->sort == k->sort &&
+	       strcmp(e->filter, k->filter) == 0;
+}
+
+static void drop(struct entry *e)
+{
+	held -= e->n;
+	free(e->ids);
+	memset(e, 0, sizeof *e);
+}
+
+/* A slot for a new view: a free one, else the least recently used one that
+ * is not being built.  NULL when every slot is being built. */
+static struct entry *victim(void)
+{
+	struct entry *best = NULL;
+	for (size_t i = 0; i < LC_SLOTS; i++) {
+		struct entry *e = &slots[i];
+		if (!e->used)
+			return e;
+		if (!e->building && (best == NULL || e->tick < best->tick))
+			best = e;
+	}
+	if (best)
+		drop(best);
+	return best;
+}
+
+/* Frees least recently used entries until n more ids fit. */
+static void make_room(size_t n, const struct entry *keep)
+{
+	while (held + n > LC_MAX_IDS) {
+		struct entry *old = NULL;
+		for (size_t i = 0; i < LC_SLOTS; i++) {
+			struct entry *e = &slots[i];
+			if (e->used && !e->building && e != keep && e->ids &&
+			    (old == NULL || e->tick < old->tick))
+				old = e;
+		}
+		if (old == NULL)
+			return;
+		drop(old);
+	}
+}
+
+static void copy_slice(const struct entry *e, unsigned long long offset, unsigned want, int desc,
+		       unsigned *out, size_t *got, unsigned long long *total)
+{
+	size_t k = 0;
+	*total = e->n;
+	for (unsigned long long i = offset; i < e->n && k < want; i++)
+		out[k++] = desc ? e->ids[e->n - 1 - i] : e->ids[i];
+	*got = k;
+}
+
+/* A view the cache cannot hold (a filter too long, every slot busy):
+ * built, sliced and freed. */
+static int build_uncached(unsigned long long offset, unsigned want, int desc, unsigned *out,
+			  size_t *got, unsigned long long *total, listcache_build_fn build,
+			  void *ctx)
+{
+	struct entry tmp;
+
+	memset(&tmp, 0, sizeof tmp);
+	if (build(ctx, &tmp.ids, &tmp.n) != 0) {
+		free(tmp.ids);
+		return 1;
+	}
+	copy_slice(&tmp, offset, want, desc, out, got, total);
+	free(tmp.ids);
+	return 0;
+}
+
+int listcache_slice(const struct listcache_key *k, uint64_t version, unsigned long long offset,
+		    unsigned want, int desc, unsigned *out, size_t *got, unsigned long long *total,
+		    listcache_build_fn build, void *ctx)
+{
+	struct entry *e = NULL;
+	unsigned *ids = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	*got = 0;
+	*total = 0;
+	if (strlen(k->filter) > LC_FILTER_MAX)
+		return build_uncached(offset, want, desc, out, got, total, build, ctx);
+	pthread_mutex_lock(&lock);
+	for (;;) {
+		e = NULL;
+		for (size_t i = 0; i < LC_SLOTS; i++)
+			if (same_view(&slots[i], k)) {
+				e = &slots[i];
+				break;
+			}
+		if (e == NULL || !e->building)
+			break;
+		pthread_cond_wait(&built, &lock); /* someone is building this view */
+	}
+	if (e != NULL && e->version == version) {
+		e->tick = ++ticks;
+		copy_slice(e, offset, want, desc, out, got, total);
+		pthread_mutex_unlock(&lock);
+		return 0;
+	}
+	if (e != NULL)
+		drop(e);
+	if ((e = victim()) == NULL) {
+		pthread_mutex_unlock(&lock);
+		return build_uncached(offset, want, desc, out, got, total, build, ctx);
+	}
+	e->used = e->building = 1;
+	e->tenant_id = k->tenant_id;
+	e->list = k->list;
+	e->sort = k->sort;
+	strcpy(e->filter, k->filter);
+	e->version = version;
+	e->tick = ++ticks;
+	pthread_mutex_unlock(&lock);
+
+	/* The scan runs without the lock; threads asking for this view wait. */
+	rc = build(ctx, &ids, &n);
+
+	pthread_mutex_lock(&lock);
+	e->building = 0;
+	if (rc != 0) {
+		free(ids);
+		drop(e);
+	} else {
+		make_room(n, e);
+		e->ids = ids;
+		e->n = n;
+		held += n;
+		copy_slice(e, offset, want, desc, out, got, total);
+		if (held > LC_MAX_IDS) /* this one alone is too big to keep */
+			drop(e);
+	}
+	pthread_cond_broadcast(&built);
+	pthread_mutex_unlock(&lock);
+	return rc;
+}
+
+void listcache_clear(void)
+{
+	pthread_mutex_lock(&lock);
+	for (size_t i = 0; i < LC_SLOTS; i++)
+		if (slots[i].used && !slots[i].building)
+			drop(&slots[i]);
+	pthread_mutex_unlock(&lock);
+}

@@ -1,0 +1,41 @@
+/* An in-process cache of list orders: for one view of a list (tenant, list,
+ * sort column, filter), the ids of every matching row in ascending sort
+ * order, valid for one version of the tenant's rows (a counter the database
+ * bumps by trigger on every change that could move a row in or out of the
+ * order).  It turns a substring filter (a scan of every row) or a deep page
+ * (an offset walked through the index) into a slice of an array, once the
+ * order has been built; the rows shown are still read fresh from the
+ * database by id.  Thread-safe; one build per view at a time (others wait
+ * for it rather than run the same scan). */
+#ifndef GH_LISTCACHE_H
+#define GH_LISTCACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum listcache_list { LISTCACHE_PORTAL_USERS };
+
+struct listcache_key {
+	unsigned tenant_id;
+	enum listcache_list list;
+	unsigned sort;		/* the list's sort column */
+	const char *filter;	/* "" for none */
+};
+
+/* Builds the ascending id order of a view: ids into *ids (malloc'd; the
+ * cache takes it over), their number into *n.  Returns nonzero on failure. */
+typedef int (*listcache_build_fn)(void *ctx, unsigned **ids, size_t *n);
+
+/* The slice [offset, offset + want) of the view's order at version
+ * (descending when desc): up to want ids into out, their number into *got,
+ * the view's total into *total.  Builds the order through build (once, for
+ * every thread that asks meanwhile) when the cache has none at this
+ * version.  Returns 0, or nonzero when the build failed. */
+int listcache_slice(const struct listcache_key *k, uint64_t version, unsigned long long offset,
+		    unsigned want, int desc, unsigned *out, size_t *got, unsigned long long *total,
+		    listcache_build_fn build, void *ctx);
+
+/* Drops every entry (tests, shutdown). */
+void listcache_clear(void);
+
+#endif

@@ -1,0 +1,146 @@
+/* Unit tests of the list-order cache (fcgi/core/listcache.c): slices and
+ * totals, descending order, versions, one build for many threads, failed
+ * builds, views it cannot hold, and the bound on ids held. */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "listcache.h"
+#include "tap.h"
+
+struct src {
+	size_t n;      /* ids 1..n */
+	int fail;      /* the build fails */
+	int builds;    /* how many times it ran */
+	unsigned slow; /* microseconds a build takes */
+	pthread_mutex_t m;
+};
+
+static int build(void *p, unsigned **ids, size_t *n)
+{
+	struct src *s = p;
+	pthread_mutex_lock(&s->m);
+	s->builds++;
+	pthread_mutex_unlock(&s->m);
+	if (s->slow)
+		usleep(s->slow);
+	if (s->fail)
+		return 1;
+	*ids = malloc((s->n ? s->n : 1) * sizeof **ids);
+	for (size_t i = 0; i < s->n; i++)
+		(*ids)[i] = (unsigned)i + 1;
+	*n = s->n;
+	return 0;
+}
+
+static struct src src = {.n = 25, .m = PTHREAD_MUTEX_INITIALIZER};
+static const struct listcache_key key = {7, LISTCACHE_PORTAL_USERS, 1, "abc"};
+
+static void *reader(void *p)
+{
+	unsigned out[10];
+	size_t got;
+	unsigned long long total;
+	int *rc = p;
+	*rc = listcache_slice(&key, 3, 0, 10, 0, out, &got, &total, build, &src) != 0 || got != 10 ||
+	      out[0] != 1;
+	return NULL;
+}
+
+int main(void)
+{
+	unsigned out[10];
+	size_t got;
+	unsigned long long total;
+
+	ok(listcache_slice(&key, 1, 0, 10, 0, out, &got, &total, build, &src) == 0 && got == 10 &&
+		   total == 25 && out[0] == 1 && out[9] == 10,
+	   "the first slice builds the order: ids 1..10 of 25");
+	ok(listcache_slice(&key, 1, 20, 10, 0, out, &got, &total, build, &src) == 0 && got == 5 &&
+		   out[0] == 21 && out[4] == 25 && src.builds == 1,
+	   "the last, short slice comes from the cache (one build)");
+	ok(listcache_slice(&key, 1, 0, 3, 1, out, &got, &total, build, &src) == 0 && got == 3 &&
+		   out[0] == 25 && out[2] == 23 && src.builds == 1,
+	   "descending is the order reversed, from the same entry");
+	ok(listcache_slice(&key, 1, 30, 10, 0, out, &got, &total, build, &src) == 0 && got == 0 &&
+		   total == 25,
+	   "an offset past the end: no ids, the total");
+	src.n = 30;
+	ok(listcache_slice(&key, 2, 0, 10, 1, out, &got, &total, build, &src) == 0 && total == 30 &&
+		   out[0] == 30 && src.builds == 2,
+	   "a new version rebuilds");
+	struct listcache_key other = key;
+	other.filter = "abd";
+	ok(listcache_slice(&other, 2, 0, 10, 0, out, &got, &total, build, &src) == 0 &&
+		   src.builds == 3,
+	   "another filter is another view");
+	other = key;
+	other.tenant_id = 8;
+	ok(listcache_slice(&other, 2, 0, 10, 0, out, &got, &total, build, &src) == 0 &&
+		   src.builds == 4,
+	   "and so is another tenant");
+
+	/* Eight threads ask for a view nobody has built: one build. */
+	pthread_t t[8];
+	int rcs[8];
+	src.builds = 0;
+	src.slow = 100000;
+	for (int i = 0; i < 8; i++)
+		pthread_create(&t[i], NULL, reader, &rcs[i]);
+	int bad = 0;
+	for (int i = 0; i < 8; i++) {
+		pthread_join(t[i], NULL);
+		bad += rcs[i];
+	}
+	ok(bad == 0 && src.builds == 1, "8 threads at once: every one answered, one build (%d)",
+	   src.builds);
+	src.slow = 0;
+
+	src.fail = 1;
+	ok(listcache_slice(&key, 4, 0, 10, 0, out, &got, &total, build, &src) != 0 && got == 0,
+	   "a failed build is an error");
+	src.fail = 0;
+	src.builds = 0;
+	ok(listcache_slice(&key, 4, 0, 10, 0, out, &got, &total, build, &src) == 0 && got == 10 &&
+		   src.builds == 1,
+	   "and is not cached: the next request builds");
+
+	char longf[500];
+	memset(longf, 'x', sizeof longf - 1);
+	longf[sizeof longf - 1] = '\0';
+	other = key;
+	other.filter = longf;
+	src.builds = 0;
+	listcache_slice(&other, 4, 0, 10, 0, out, &got, &total, build, &src);
+	ok(listcache_slice(&other, 4, 0, 10, 0, out, &got, &total, build, &src) == 0 && got == 10 &&
+		   src.builds == 2,
+	   "a filter too long to keep is answered, built each time");
+
+	/* More views than slots: the least recently used go, answers stay right. */
+	src.builds = 0;
+	for (unsigned i = 0; i < 40; i++) {
+		other = key;
+		other.tenant_id = 100 + i;
+		listcache_slice(&other, 1, 0, 10, 0, out, &got, &total, build, &src);
+	}
+	ok(listcache_slice(&key, 4, 0, 10, 0, out, &got, &total, build, &src) == 0 && got == 10 &&
+		   src.builds == 41,
+	   "40 more views than slots evict the oldest, which is rebuilt when asked again");
+
+	/* A view too big to keep (over 8 Mi ids) is answered and dropped. */
+	src.n = (8u << 20) + 1;
+	src.builds = 0;
+	other = key;
+	other.tenant_id = 999;
+	ok(listcache_slice(&other, 1, (8u << 20) - 2, 10, 0, out, &got, &total, build, &src) ==
+			   0 &&
+		   got == 3 && out[2] == (8u << 20) + 1,
+	   "a view over the bound is answered");
+	listcache_slice(&other, 1, 0, 1, 0, out, &got, &total, build, &src);
+	ok(src.builds == 2, "and not kept");
+	listcache_clear();
+	return done_testing();
+}
