@@ -75,13 +75,16 @@ static enum db_result cached_page(struct http *h, struct list_view *lv, uint64_t
 	size_t n;
 	unsigned long long total, offset;
 
-	/* The total first (page 1), then the requested page, clamped. */
-	if (listcache_slice(&k, version, 0, 0, lv->desc, ids, &n, &total, build_order, &b) != 0)
-		return DB_ERR;
-	list_window(lv, total);
-	offset = lv->offset;
+	/* The requested page; once the total is known, the last page instead
+	 * when it lies past the end. */
+	offset = (unsigned long long)(lv->page - 1) * lv->per;
 	if (listcache_slice(&k, version, offset, lv->per, lv->desc, ids, &n, &total, build_order,
 			    &b) != 0)
+		return DB_ERR;
+	list_window(lv, total);
+	if (lv->offset != offset &&
+	    listcache_slice(&k, version, lv->offset, lv->per, lv->desc, ids, &n, &total,
+			    build_order, &b) != 0)
 		return DB_ERR;
 	return db_portal_users_by_ids(h->db, h->sess.tenant_id, ids, n, add_row,
 				      list_xml(page, &spec, lv));
