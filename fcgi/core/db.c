@@ -196,9 +196,15 @@ enum q {
 	"WHEN pu.invite_state = 'none' THEN 'not_invited' ELSE 'invited' END, "          \
 	"COALESCE(DATE_FORMAT(pu.last_sign_in_at, '%Y-%m-%dT%H:%i:%sZ'), '')"
 #define PU_FILTER "AND (? = '' OR p.company_name LIKE ? OR p.email LIKE ?) "
-#define PU_ALL(inner, outer)                                                               \
-	"SELECT " PU_COLS " FROM portal_users pu JOIN (SELECT p.id FROM portal_users p "  \
-	"WHERE p.tenant_id = ? " inner " LIMIT ? OFFSET ?) k ON k.id = pu.id " outer
+/* The first pages of the unfiltered list (deep ones come from the list-order
+ * cache): the sort's index named, so that MariaDB, which plans a prepared
+ * statement again at every execution, does not weigh both indexes each time
+ * (half the statement's cost, measured).  Each row carries the tenant's count,
+ * which saves the page a statement of its own (a tenth of its cost). */
+#define PU_ALL(index, order)                                                               \
+	"SELECT " PU_COLS ", c.n FROM portal_users pu FORCE INDEX (" index ") "          \
+	"JOIN portal_user_counts c ON c.tenant_id = pu.tenant_id "                        \
+	"WHERE pu.tenant_id = ? " order " LIMIT ? OFFSET ?"
 
 #define OU_COLS                                                                            \
 	"u.id, u.email, u.first_name, u.last_name, u.role, u.phone, u.active, "            \
@@ -335,12 +341,12 @@ static const char *const sql[Q__COUNT] = {
 	[Q_PU_BY_IDS] = "SELECT " PU_COLS " FROM JSON_TABLE(?, '$[*]' COLUMNS (n FOR ORDINALITY, "
 			"id INT UNSIGNED PATH '$')) j JOIN portal_users pu ON pu.id = j.id "
 			"WHERE pu.tenant_id = ? ORDER BY j.n",
-	[Q_PU_ALL_COMPANY_ASC] = PU_ALL("ORDER BY p.company_name ASC, p.email ASC",
+	[Q_PU_ALL_COMPANY_ASC] = PU_ALL("portal_users_company",
 					"ORDER BY pu.company_name ASC, pu.email ASC"),
-	[Q_PU_ALL_COMPANY_DESC] = PU_ALL("ORDER BY p.company_name DESC, p.email DESC",
+	[Q_PU_ALL_COMPANY_DESC] = PU_ALL("portal_users_company",
 					 "ORDER BY pu.company_name DESC, pu.email DESC"),
-	[Q_PU_ALL_EMAIL_ASC] = PU_ALL("ORDER BY p.email ASC", "ORDER BY pu.email ASC"),
-	[Q_PU_ALL_EMAIL_DESC] = PU_ALL("ORDER BY p.email DESC", "ORDER BY pu.email DESC"),
+	[Q_PU_ALL_EMAIL_ASC] = PU_ALL("portal_users_tenant_email", "ORDER BY pu.email ASC"),
+	[Q_PU_ALL_EMAIL_DESC] = PU_ALL("portal_users_tenant_email", "ORDER BY pu.email DESC"),
 	[Q_PU_GET] = "SELECT " PU_COLS " FROM portal_users pu WHERE pu.id = ? AND pu.tenant_id = ?",
 	[Q_PU_ADD] = "INSERT INTO portal_users (tenant_id, customer_id, company_name, email, "
 		     "password_hash, password_set_at) VALUES (?, ?, ?, ?, ?, IF(? = 1, NOW(6), NULL))",
@@ -1517,7 +1523,8 @@ enum db_result db_customer_update(struct db *db, unsigned tenant_id, const struc
 struct pu_row {
 	struct db_portal_user u;
 	unsigned long l[4];
-	MYSQL_BIND out[6];
+	uint64_t total;
+	MYSQL_BIND out[7];
 	db_portal_user_fn fn;
 	void *ctx;
 };
@@ -1545,24 +1552,29 @@ static int pu_fix(void *ctx)
 }
 
 enum db_result db_portal_users_page(struct db *db, unsigned tenant_id, const struct list_view *lv,
-				    db_portal_user_fn fn, void *ctx)
+				    unsigned long long *total, db_portal_user_fn fn, void *ctx)
 {
 	static const enum q by[2][2] = {{Q_PU_ALL_COMPANY_ASC, Q_PU_ALL_COMPANY_DESC},
 					{Q_PU_ALL_EMAIL_ASC, Q_PU_ALL_EMAIL_DESC}};
 	struct list_args a;
 	struct pu_row r;
+	enum db_result rc;
 
+	*total = 0;
 	if (lv->sort > 1 || lv->filter[0] != '\0')
 		return DB_ERR;
 	memset(&r, 0, sizeof r);
 	pu_bind(&r);
+	b_u64(&r.out[6], &r.total);
 	r.fn = fn;
 	r.ctx = ctx;
 	list_bind(&a, tenant_id, lv);
 	/* tenant, LIMIT, OFFSET: the filter's three slots drop out. */
 	a.in[1] = a.in[4];
 	a.in[2] = a.in[5];
-	return run(db, by[lv->sort][lv->desc != 0], a.in, r.out, pu_fix, &r, NULL, NULL, NULL);
+	rc = run(db, by[lv->sort][lv->desc != 0], a.in, r.out, pu_fix, &r, NULL, NULL, NULL);
+	*total = r.total;
+	return rc;
 }
 
 enum db_result db_portal_users_version(struct db *db, unsigned tenant_id,

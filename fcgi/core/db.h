@@ -297,10 +297,12 @@ enum db_result db_portal_user_ids(struct db *db, unsigned tenant_id, const struc
 				  unsigned **ids, size_t *n);
 enum db_result db_portal_users_by_ids(struct db *db, unsigned tenant_id, const unsigned *ids,
 				      size_t n, db_portal_user_fn fn, void *ctx);
-/* An unfiltered page (a filter is DB_ERR: filtered views go through
- * db_portal_user_ids and the list-order cache). */
+/* An unfiltered page at lv->offset (a filter is DB_ERR: filtered views go
+ * through db_portal_user_ids and the list-order cache).  *total is the
+ * tenant's count as read with the rows: 0 when no row came back (an empty
+ * list, or an offset past the end: ask db_portal_users_version). */
 enum db_result db_portal_users_page(struct db *db, unsigned tenant_id, const struct list_view *lv,
-				    db_portal_user_fn fn, void *ctx);
+				    unsigned long long *total, db_portal_user_fn fn, void *ctx);
 enum db_result db_portal_user_get(struct db *db, unsigned tenant_id, unsigned id,
 				  struct db_portal_user *out);
 /* hash NULL: no password yet.  DB_DUP when the email is taken in the tenant. */

@@ -90,6 +90,40 @@ static enum db_result cached_page(struct http *h, struct list_view *lv, uint64_t
 				      list_xml(page, &spec, lv));
 }
 
+/* The first pages of an unfiltered list, straight from the sort's index: the
+ * rows come with the total, so the <list> around them is made after them. */
+static enum db_result direct_page(struct http *h, struct list_view *lv, xmlNodePtr page)
+{
+	xmlNodePtr held = xmlNewDocNode(page->doc, NULL, BAD_CAST "rows", NULL);
+	unsigned long long total = 0, offset = (unsigned long long)(lv->page - 1) * lv->per;
+	uint64_t version;
+	enum db_result rc = DB_ERR;
+
+	if (held == NULL)
+		goto out;
+	lv->offset = offset;
+	if ((rc = db_portal_users_page(h->db, h->sess.tenant_id, lv, &total, add_row, held)) !=
+	    DB_OK)
+		goto out;
+	if (held->children == NULL) {
+		/* Empty, or past the end: the count decides, then the last page. */
+		if ((rc = db_portal_users_version(h->db, h->sess.tenant_id, &total, &version)) !=
+		    DB_OK)
+			goto out;
+		list_window(lv, total);
+		if (lv->offset != offset &&
+		    (rc = db_portal_users_page(h->db, h->sess.tenant_id, lv, &total, add_row,
+					       held)) != DB_OK)
+			goto out;
+	}
+	list_window(lv, total);
+	xmlFreeNode(xmlReplaceNode(list_xml(page, &spec, lv), held));
+	held = NULL;
+out:
+	xmlFreeNode(held);
+	return rc;
+}
+
 static enum page_result pa_get(struct http *h, xmlNodePtr root)
 {
 	struct list_view lv;
@@ -97,25 +131,20 @@ static enum page_result pa_get(struct http *h, xmlNodePtr root)
 	uint64_t version;
 	enum db_result rc;
 	const char *bad;
-	xmlNodePtr page, rows;
+	xmlNodePtr page;
 
 	if ((bad = list_view_read(&spec, h->q, &lv)) != NULL)
 		return http_bad_request(h, bad);
-	if ((rc = db_portal_users_version(h->db, h->sess.tenant_id, &total, &version)) != DB_OK)
-		return http_db_fail(rc);
 	page = xml_el(root, "portal-access");
 	xml_attr_bool(page, "editable", h->sess.settings >= DB_PERM_EDIT);
 	xml_attr_bool(page, "portal-enabled", h->sess.tenant.portal_enabled);
 	if (lv.filter[0] != '\0' || (unsigned long long)(lv.page - 1) * lv.per >= PA_DEEP_OFFSET) {
-		if ((rc = cached_page(h, &lv, version, page)) != DB_OK)
+		if ((rc = db_portal_users_version(h->db, h->sess.tenant_id, &total, &version)) !=
+			DB_OK ||
+		    (rc = cached_page(h, &lv, version, page)) != DB_OK)
 			return http_db_fail(rc);
-	} else {
-		list_window(&lv, total);
-		rows = list_xml(page, &spec, &lv);
-		if ((rc = db_portal_users_page(h->db, h->sess.tenant_id, &lv, add_row, rows)) !=
-		    DB_OK)
-			return http_db_fail(rc);
-	}
+	} else if ((rc = direct_page(h, &lv, page)) != DB_OK)
+		return http_db_fail(rc);
 	if (h->q[Q_DONE].st == VAL_OK)
 		done_notice(h, h->q[Q_DONE].str);
 	return PAGE_OK;
