@@ -19,6 +19,7 @@
 
 #include "auth.h"
 #include "log.h"
+#include "pool.h"
 #include "render.h"
 #include "server.h"
 
@@ -151,7 +152,9 @@ static void serve(struct conn *c, struct db *db, int stopping)
 		conn_free(c);
 		return;
 	}
+	pool_begin();
 	http_handle(&c->r, &conf, db, page_table);
+	pool_end();
 	FCGX_Finish_r(&c->r);
 	if (c->r.ipcFd < 0 || stopping || conn_arm(c, EPOLL_CTL_MOD) != 0)
 		conn_free(c);
@@ -205,6 +208,7 @@ static void *worker(void *arg)
 		}
 	}
 	db_close(db);
+	pool_thread_free();
 	mysql_thread_end();
 	pthread_mutex_lock(&mu);
 	live_threads--;
@@ -290,6 +294,11 @@ int server_main(int argc, char **argv, const char *name, enum server_kind kind,
 	if (mysql_library_init(0, NULL, NULL) != 0 || FCGX_Init() != 0 ||
 	    curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "%s: library initialisation failed\n", name);
+		return 1;
+	}
+	/* The pool becomes libxml2's allocator before libxml2 allocates. */
+	if (pool_install() != 0) {
+		fprintf(stderr, "%s: cannot install the request pool\n", name);
 		return 1;
 	}
 	xmlInitParser();

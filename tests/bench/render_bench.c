@@ -5,6 +5,8 @@
  *
  *   tests/bench/render_bench XSLT_DIR SHEET PAGE.xml [RENDERS_PER_BATCH]
  *
+ * Each render runs in a request window of the per-request pool, as in the
+ * responders; GH_POOL=0 in the environment measures plain malloc instead.
  * Page XML comes from the stack with ?format=xml.  Used to weigh a
  * stylesheet change before a wrk run (figures in README, Benchmarks). */
 #include "config.h"
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "pool.h"
 #include "render.h"
 
 static int cmp(const void *a, const void *b)
@@ -29,6 +32,7 @@ int main(int argc, char **argv)
 	xmlDocPtr doc;
 	xmlChar *out = NULL;
 	int len = 0, n;
+	size_t used = 0;
 
 	if (argc < 4) {
 		fprintf(stderr, "usage: %s XSLT_DIR SHEET PAGE.xml [RENDERS_PER_BATCH]\n", argv[0]);
@@ -37,6 +41,8 @@ int main(int argc, char **argv)
 	n = argc > 4 ? atoi(argv[4]) : 2000;
 	names[0] = argv[2];
 	names[1] = NULL;
+	if (pool_install() != 0)
+		return 1;
 	if (render_init(argv[1], names) != 0 || (doc = xmlReadFile(argv[3], NULL, 0)) == NULL) {
 		fprintf(stderr, "render_bench: cannot load %s/%s.xsl or %s\n", argv[1], argv[2], argv[3]);
 		return 1;
@@ -45,18 +51,22 @@ int main(int argc, char **argv)
 		struct timespec t0, t1;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		for (int i = 0; i < n; i++) {
+			pool_begin();
 			if (render_html(argv[2], doc, &out, &len) != 0)
 				return 1;
 			xmlFree(out);
+			used = pool_used();
+			pool_end();
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		us[b] = ((double)(t1.tv_sec - t0.tv_sec) * 1e6 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e3) / n;
 	}
 	qsort(us, 7, sizeof us[0], cmp);
-	printf("%s: median %.1f us, best %.1f us per render, %d bytes of HTML\n", argv[2], us[3], us[0],
-	       len);
+	printf("%s: median %.1f us, best %.1f us per render, %d bytes of HTML, %zu bytes of pool\n",
+	       argv[2], us[3], us[0], len, used);
 	xmlFreeDoc(doc);
 	render_free();
+	pool_thread_free();
 	xmlCleanupParser();
 	return 0;
 }

@@ -1,0 +1,175 @@
+/* Unit tests of the per-request pool (fcgi/core/pool.c) as libxml2's
+ * allocator: alignment, in-place growth and take-back of the latest block,
+ * copies, large blocks, blocks spanning several pool blocks, reuse across
+ * windows, allocations outside a window, one pool per thread, and a whole
+ * document plus an XSLT render made and freed inside a window.  In sanitizer
+ * builds the pool is compiled out: the pass-through checks still run. */
+#include "config.h"
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pool.h"
+#include "render.h"
+#include "tap.h"
+#include "xml.h"
+
+static int aligned(const void *p)
+{
+	return ((uintptr_t)p & 15) == 0;
+}
+
+static void *other_thread(void *arg)
+{
+	void **out = arg;
+	pool_begin();
+	out[0] = xmlMalloc(40);
+	out[1] = (void *)(uintptr_t)pool_used();
+	xmlFree(out[0]);
+	pool_end();
+	pool_thread_free();
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	const char *srcdir = getenv("GH_SRCDIR");
+	char dir[4096];
+	int on;
+
+	(void)argc;
+	(void)argv;
+	ok(pool_install() == 0, "pool_install");
+	xmlInitParser();
+
+	/* Is the pool compiled in (not a sanitizer build)? */
+	pool_begin();
+	char *a = xmlMalloc(24);
+	on = pool_used() > 0;
+	xmlFree(a);
+	pool_end();
+	if (!on)
+		diag("the pool is compiled out (sanitizer build): pass-through checks only");
+
+	pool_begin();
+	char *p = xmlMalloc(100), *q = xmlMalloc(1);
+	ok(p != NULL && q != NULL && aligned(p) && aligned(q), "blocks are 16-byte aligned");
+	memset(p, 'x', 100);
+	q[0] = 'y';
+	ok(p[99] == 'x' && q[0] == 'y', "blocks do not overlap");
+	if (on) {
+		size_t used = pool_used();
+		ok(used >= 100 + 1 + 32, "pool_used counts what was handed out (%zu)", used);
+		/* The latest block goes back at once and is handed out again. */
+		xmlFree(q);
+		char *r = xmlMalloc(8);
+		ok(r == q, "the latest block, freed, is reused");
+		/* It grows in place while it is the latest. */
+		char *g = xmlRealloc(r, 4000);
+		ok(g == r, "the latest block grows in place");
+		memset(g, 'g', 4000);
+		/* p is not the latest: growing it copies. */
+		char *p2 = xmlRealloc(p, 300);
+		ok(p2 != NULL && p2 != p && memcmp(p2, "xxxxxxxxxx", 10) == 0 && p2[99] == 'x',
+		   "an earlier block grows by copy, contents kept");
+		p = p2;
+		ok(g[3999] == 'g', "the copy left its neighbour alone");
+		/* Shrinking keeps the block. */
+		ok(xmlRealloc(p, 10) == p, "shrinking keeps the block");
+	}
+	/* Large blocks are malloc()ed and freed at once. */
+	char *big = xmlMalloc(100000);
+	ok(big != NULL && aligned(big), "a large block (100,000 bytes)");
+	memset(big, 'b', 100000);
+	char *big2 = xmlRealloc(big, 200000);
+	ok(big2 != NULL && big2[99999] == 'b', "a large block grows, contents kept");
+	xmlFree(big2);
+	char *d = (char *)xmlStrdup(BAD_CAST "duplicate me");
+	ok(d != NULL && strcmp(d, "duplicate me") == 0, "xmlStrdup");
+	char *m = xmlMemStrdup("mem strdup");
+	ok(m != NULL && strcmp(m, "mem strdup") == 0, "xmlMemStrdup");
+	xmlFree(NULL);
+	ok(1, "xmlFree(NULL) is harmless");
+
+	/* More than a pool block in small pieces: all distinct and writable. */
+	char *pieces[40000];
+	int distinct = 1;
+	for (int i = 0; i < 40000; i++) {
+		pieces[i] = xmlMalloc(48);
+		if (pieces[i] == NULL) {
+			distinct = 0;
+			break;
+		}
+		memset(pieces[i], i & 0xff, 48);
+	}
+	for (int i = 0; distinct && i < 40000; i++)
+		if ((unsigned char)pieces[i][0] != (i & 0xff) || (unsigned char)pieces[i][47] != (i & 0xff))
+			distinct = 0;
+	ok(distinct, "40,000 blocks of 48 bytes (several pool blocks): each keeps its bytes");
+	if (on)
+		ok(pool_used() > 2 * 1024 * 1024, "pool_used spans the blocks (%zu)", pool_used());
+	pool_end();
+
+	/* The next window starts over in the same first block. */
+	pool_begin();
+	char *again = xmlMalloc(24);
+	if (on)
+		ok(again == a, "a new window starts at the start of the first block");
+	ok(pool_used() < 1024, "pool_used starts over (%zu)", pool_used());
+	xmlFree(again);
+	pool_end();
+
+	/* Outside a window: plain heap blocks, freed one by one. */
+	size_t before = pool_used();
+	char *out = xmlMalloc(64);
+	ok(out != NULL && aligned(out), "outside a window: a heap block");
+	ok(pool_used() == before, "outside a window the pool is untouched");
+	char *out2 = xmlRealloc(out, 128);
+	ok(out2 != NULL, "outside a window: realloc");
+	xmlFree(out2);
+
+	/* Another thread has its own pool. */
+	void *res[2] = {NULL, NULL};
+	pthread_t t;
+	pool_begin();
+	char *mine = xmlMalloc(40);
+	ok(pthread_create(&t, NULL, other_thread, res) == 0 && pthread_join(t, NULL) == 0,
+	   "another thread allocates in its own window");
+	ok(res[0] != NULL && res[0] != mine, "its block is not ours");
+	if (on)
+		ok((uintptr_t)res[1] > 0, "it counted its own use");
+	xmlFree(mine);
+	pool_end();
+
+	/* A document and a render, made and freed inside windows. */
+	snprintf(dir, sizeof dir, "%s/xslt", srcdir ? srcdir : ".");
+	static const char *const sheets[] = {"error", NULL};
+	ok(render_init(dir, sheets) == 0, "stylesheets compiled outside any window");
+	for (int i = 0; i < 3; i++) {
+		xmlChar *html = NULL;
+		int len = 0;
+		pool_begin();
+		xmlDocPtr doc = xml_doc("error");
+		xmlNodePtr e = xmlDocGetRootElement(doc);
+		xml_attr_int(e, "status", 404);
+		xml_attr(e, "request-id", "0123456789abcdef");
+		xml_text_el(e, "title", "Not Found");
+		xml_text_el(e, "message", "Not <found> & gone");
+		int rc = render_html("error", doc, &html, &len);
+		ok(rc == 0 && html != NULL && strstr((char *)html, "Not &lt;found&gt; &amp; gone"),
+		   "render %d in a window: escaped text in the HTML", i + 1);
+		xmlFree(html);
+		xmlFreeDoc(doc);
+		pool_end();
+	}
+	render_free();
+	pool_thread_free();
+	pool_thread_free();
+	ok(1, "pool_thread_free twice is harmless");
+	xmlCleanupParser();
+	return done_testing();
+}
