@@ -412,9 +412,10 @@ say "cpu during parts 1-2: $(awk -v b=$((busy1 - busy0)) -v s=$((steal1 - steal0
 
 # ------------------------------------------------------------------ statements
 # Each page once with MariaDB's general log on: the list statements it
-# executed.  They are prepared, so the log has them with "?": the parameters
-# are put back in the order fcgi/core/db.c binds them (list_bind: tenant,
-# filter, LIKE pattern x2, then LIMIT, OFFSET), and each is run with ANALYZE
+# executed.  MariaDB logs an executed prepared statement with its values in
+# place; one that still holds "?" marks gets the parameters put back in the
+# order fcgi/core/db.c binds them (list_bind: tenant, filter, LIKE pattern x2,
+# then LIMIT, OFFSET).  Each is run with ANALYZE
 # (MariaDB substitutes a prepared statement's parameters as constants, so the
 # plan is the one the responder gets): its time in the server (median of 3), the index it
 # reads, the entries it reads (r_rows) and the plan.
@@ -424,6 +425,7 @@ if [[ ${LISTBENCH_EXPLAIN:-1} == 1 ]]; then
 	# A restarted responder has an empty list-order cache: the filtered and
 	# deep views run (and log) the statement that builds their order.
 	"$STACK" up --port "$PORT" --state "$STATE" >/dev/null 2>&1 || fail "the stack did not restart"
+	SETTINGS_PID=$(tr -dc 0-9 <"$STATE/run/settings.pid")
 	STACK_PIDS[0]=$(tr -dc 0-9 <"$STATE/run/settings.pid")
 	settle >/dev/null
 	genlog=1
@@ -513,8 +515,10 @@ for line in open(f"{work}/statements.txt"):
     kind = "COUNT" if stmt.startswith("SELECT COUNT(") else "PAGE"
     texts.setdefault(kind, stmt)
     tenant, flt, offset = params[name]
+    # MariaDB's general log shows an executed statement with its values in
+    # place; a statement still holding ? marks gets them here.
     bound, n = bind(stmt, [tenant, flt, like(flt), like(flt), 10, offset])
-    if bound is None or n not in (4, 6):
+    if bound is None or n not in (0, 4, 6):
         rows.append((name, kind, "?", "-", "-", "-", f"not analysed: {n} parameters"))
         continue
     try:  # three times: the median time
@@ -527,7 +531,7 @@ for line in open(f"{work}/statements.txt"):
         continue
     with open(f"{work}/analyze-{name}-{kind.lower()}.json", "w") as f:
         json.dump(j, f, indent=1)
-    p = [t for t in tables(j) if t.get("table_name") == "p"]
+    p = [t for t in tables(j) if t.get("table_name") in ("p", "pu")]
     p = p[0] if p else {}
     ms = j["query_block"].get("r_total_time_ms", 0.0)
     read = int(p.get("r_rows", 0) or 0)
@@ -539,7 +543,7 @@ for line in open(f"{work}/statements.txt"):
     plan = [[r.split("\t")[head.index(c)] for c in want] for r in lines[1:]]
     plans.append((name, kind, [want] + plan))
 
-print(f"{'page':<11} {'statement':<9} {'server-ms':>9}  {'index (table p)':<26} {'entries-read':>12} {'matched':>8}")
+print(f"{'page':<11} {'statement':<9} {'server-ms':>9}  {'index (p, pu)':<26} {'entries-read':>12} {'matched':>8}")
 for r in rows:
     print(f"{r[0]:<11} {r[1]:<9} {r[2]:>9}  {r[3]:<26} {r[4]:>12} {r[5]:>8}  {r[6]}".rstrip())
 print()
