@@ -20,7 +20,7 @@
     - escape-attr (text)               text escaped for an HTML attribute value
     - text-field (name, label, ...)    a labelled <input> with its help and error
     - datetime (value)                 an xs:dateTime as <time>, "Never" if empty
-    - status-badge (status)            a portal user's status as a badge
+    - @status in mode status-badge     a portal user's status as a badge
 
   List toolkit (docs/contract.md, "List pages"); every template takes
   path (the page's path, e.g. /settings/customers) and list (the <list>
@@ -477,17 +477,19 @@
     </xsl:choose>
   </xsl:template>
 
-  <!-- A portal user's status (not_invited, invited, active, bounced). -->
-  <xsl:template name="status-badge">
-    <xsl:param name="status"/>
-    <span class="badge status-{$status}">
+  <!-- A portal user's status attribute (not_invited, invited, active,
+       bounced) as a badge: <xsl:apply-templates select="@status"
+       mode="status-badge"/>.  A mode template, not a named one: no
+       parameter to evaluate, which libxslt makes a tenth of a list row. -->
+  <xsl:template match="@status" mode="status-badge">
+    <span class="badge status-{.}">
       <xsl:choose>
-        <xsl:when test="$status = 'not_invited'">Not invited</xsl:when>
-        <xsl:when test="$status = 'invited'">Invited</xsl:when>
-        <xsl:when test="$status = 'active'">Active</xsl:when>
-        <xsl:when test="$status = 'bounced'">Invitation bounced</xsl:when>
+        <xsl:when test=". = 'not_invited'">Not invited</xsl:when>
+        <xsl:when test=". = 'invited'">Invited</xsl:when>
+        <xsl:when test=". = 'active'">Active</xsl:when>
+        <xsl:when test=". = 'bounced'">Invitation bounced</xsl:when>
         <xsl:otherwise>
-          <xsl:value-of select="$status"/>
+          <xsl:value-of select="."/>
         </xsl:otherwise>
       </xsl:choose>
     </span>
@@ -571,42 +573,34 @@
     <xsl:param name="label" select="''"/>
     <xsl:param name="class" select="''"/>
     <xsl:variable name="col" select="$list/column[@key = $key][1]"/>
+    <!-- Written for libxslt's costs (a header is paid for on every list
+         render): no result-tree-fragment variables, one choose. -->
     <th scope="col">
-      <xsl:variable name="classes">
-        <xsl:value-of select="$class"/>
-        <xsl:if test="$col"> sortable</xsl:if>
-      </xsl:variable>
-      <xsl:if test="normalize-space($classes) != ''">
-        <xsl:attribute name="class">
-          <xsl:value-of select="normalize-space($classes)"/>
-        </xsl:attribute>
-      </xsl:if>
       <xsl:choose>
         <xsl:when test="$col">
-          <xsl:choose>
-            <xsl:when test="$col/@sorted = 'asc'">
-              <xsl:attribute name="aria-sort">ascending</xsl:attribute>
-            </xsl:when>
-            <xsl:when test="$col/@sorted = 'desc'">
-              <xsl:attribute name="aria-sort">descending</xsl:attribute>
-            </xsl:when>
-          </xsl:choose>
-          <a class="sort-link">
-            <xsl:attribute name="href">
-              <xsl:value-of select="concat($path, '?', $col/@query)"/>
+          <xsl:attribute name="class">
+            <xsl:if test="$class != ''">
+              <xsl:value-of select="concat($class, ' ')"/>
+            </xsl:if>
+            <xsl:text>sortable</xsl:text>
+          </xsl:attribute>
+          <!-- sorted is asc or desc (list.c): ascending, descending -->
+          <xsl:if test="$col/@sorted">
+            <xsl:attribute name="aria-sort">
+              <xsl:value-of select="concat($col/@sorted, 'ending')"/>
             </xsl:attribute>
-            <xsl:choose>
-              <xsl:when test="string($col/@label) != ''">
-                <xsl:value-of select="$col/@label"/>
-              </xsl:when>
-              <xsl:otherwise>
-                <xsl:value-of select="$label"/>
-              </xsl:otherwise>
-            </xsl:choose>
+          </xsl:if>
+          <a class="sort-link" href="{$path}?{$col/@query}">
+            <xsl:value-of select="$col/@label"/>
             <span class="sort-icon" aria-hidden="true"></span>
           </a>
         </xsl:when>
         <xsl:otherwise>
+          <xsl:if test="$class != ''">
+            <xsl:attribute name="class">
+              <xsl:value-of select="$class"/>
+            </xsl:attribute>
+          </xsl:if>
           <xsl:value-of select="$label"/>
         </xsl:otherwise>
       </xsl:choose>
@@ -660,10 +654,10 @@
       </xsl:call-template>
       <label for="list-per">Items per page:</label>
       <select id="list-per" name="per" class="autosubmit">
-        <xsl:variable name="marked" select="$list/page-size[@current = '1']"/>
+        <!-- list.c marks the current size (per is one of the four). -->
         <xsl:for-each select="$list/page-size">
           <option value="{@value}">
-            <xsl:if test="@current = '1' or (not($marked) and string(@value) = string($list/@per-page))">
+            <xsl:if test="@current">
               <xsl:attribute name="selected">selected</xsl:attribute>
             </xsl:if>
             <xsl:value-of select="@value"/>
@@ -681,14 +675,14 @@
     <xsl:param name="list" select="list"/>
     <xsl:variable name="page" select="number($list/@page)"/>
     <xsl:variable name="pages" select="number($list/@pages)"/>
+    <xsl:variable name="base" select="concat($path, '?', $list/@query)"/>
     <nav class="pager" aria-label="Pages">
       <span class="pager-range">
         <xsl:value-of select="concat(number($list/@first), ' &#8211; ', number($list/@last),
                                      ' of ', number($list/@total))"/>
       </span>
       <xsl:call-template name="gh-pager-link">
-        <xsl:with-param name="path" select="$path"/>
-        <xsl:with-param name="list" select="$list"/>
+        <xsl:with-param name="base" select="$base"/>
         <xsl:with-param name="rel" select="'first'"/>
         <xsl:with-param name="target" select="1"/>
         <xsl:with-param name="enabled" select="$page &gt; 1"/>
@@ -696,8 +690,7 @@
         <xsl:with-param name="text" select="'First page'"/>
       </xsl:call-template>
       <xsl:call-template name="gh-pager-link">
-        <xsl:with-param name="path" select="$path"/>
-        <xsl:with-param name="list" select="$list"/>
+        <xsl:with-param name="base" select="$base"/>
         <xsl:with-param name="rel" select="'prev'"/>
         <xsl:with-param name="target" select="$page - 1"/>
         <xsl:with-param name="enabled" select="$page &gt; 1"/>
@@ -705,8 +698,7 @@
         <xsl:with-param name="text" select="'Previous page'"/>
       </xsl:call-template>
       <xsl:call-template name="gh-pager-link">
-        <xsl:with-param name="path" select="$path"/>
-        <xsl:with-param name="list" select="$list"/>
+        <xsl:with-param name="base" select="$base"/>
         <xsl:with-param name="rel" select="'next'"/>
         <xsl:with-param name="target" select="$page + 1"/>
         <xsl:with-param name="enabled" select="$page &lt; $pages"/>
@@ -714,8 +706,7 @@
         <xsl:with-param name="text" select="'Next page'"/>
       </xsl:call-template>
       <xsl:call-template name="gh-pager-link">
-        <xsl:with-param name="path" select="$path"/>
-        <xsl:with-param name="list" select="$list"/>
+        <xsl:with-param name="base" select="$base"/>
         <xsl:with-param name="rel" select="'last'"/>
         <xsl:with-param name="target" select="$pages"/>
         <xsl:with-param name="enabled" select="$page &lt; $pages"/>
@@ -725,9 +716,10 @@
     </nav>
   </xsl:template>
 
+  <!-- base: the view's URL without page.  The link to page 1 carries no
+       page (as list-url): "&page=N" is cut to nothing when N is 1. -->
   <xsl:template name="gh-pager-link">
-    <xsl:param name="path"/>
-    <xsl:param name="list"/>
+    <xsl:param name="base"/>
     <xsl:param name="rel"/>
     <xsl:param name="target"/>
     <xsl:param name="enabled"/>
@@ -735,14 +727,8 @@
     <xsl:param name="text"/>
     <xsl:choose>
       <xsl:when test="$enabled">
-        <a class="pager-link pager-{$rel}">
-          <xsl:attribute name="href">
-            <xsl:call-template name="list-url">
-              <xsl:with-param name="path" select="$path"/>
-              <xsl:with-param name="list" select="$list"/>
-              <xsl:with-param name="page" select="string($target)"/>
-            </xsl:call-template>
-          </xsl:attribute>
+        <a class="pager-link pager-{$rel}"
+           href="{$base}{substring(concat('&amp;page=', $target), 1, 99 * ($target &gt; 1))}">
           <xsl:if test="$rel = 'prev' or $rel = 'next'">
             <xsl:attribute name="rel">
               <xsl:value-of select="$rel"/>

@@ -171,14 +171,20 @@
         </a>
       </td>
       <td>
-        <xsl:call-template name="status-badge">
-          <xsl:with-param name="status" select="string(@status)"/>
-        </xsl:call-template>
+        <xsl:apply-templates select="@status" mode="status-badge"/>
       </td>
       <td class="cell-date">
-        <xsl:call-template name="datetime">
-          <xsl:with-param name="value" select="last-sign-in"/>
-        </xsl:call-template>
+        <!-- Most have never signed in: that case without a call. -->
+        <xsl:choose>
+          <xsl:when test="last-sign-in = ''">
+            <span class="muted">Never</span>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:call-template name="datetime">
+              <xsl:with-param name="value" select="last-sign-in"/>
+            </xsl:call-template>
+          </xsl:otherwise>
+        </xsl:choose>
       </td>
     </tr>
   </xsl:template>

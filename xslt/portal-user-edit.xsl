@@ -224,9 +224,7 @@
         <dl class="facts">
           <dt>Status</dt>
           <dd>
-            <xsl:call-template name="status-badge">
-              <xsl:with-param name="status" select="string($u/@status)"/>
-            </xsl:call-template>
+            <xsl:apply-templates select="$u/@status" mode="status-badge"/>
           </dd>
           <dt>Last sign-in</dt>
           <dd>
