@@ -95,17 +95,13 @@ enum q {
 	Q_CUST_BY_TOKEN,
 	Q_THROTTLE_PEEK,
 	Q_PU_MFA_STATE,
-	Q_OU_COUNT,
-	Q_OU_PAGE_EMAIL_ASC,
-	Q_OU_PAGE_EMAIL_DESC,
-	Q_OU_PAGE_FIRST_ASC,
-	Q_OU_PAGE_FIRST_DESC,
-	Q_OU_PAGE_LAST_ASC,
-	Q_OU_PAGE_LAST_DESC,
-	Q_OU_PAGE_ROLE_ASC,
-	Q_OU_PAGE_ROLE_DESC,
-	Q_OU_PAGE_STATUS_ASC,
-	Q_OU_PAGE_STATUS_DESC,
+	Q_OU_VERSION,
+	Q_OU_IDS_EMAIL,
+	Q_OU_IDS_FIRST,
+	Q_OU_IDS_LAST,
+	Q_OU_IDS_ROLE,
+	Q_OU_IDS_STATUS,
+	Q_OU_BY_IDS,
 	Q_OU_GET,
 	Q_OU_INSERT_FULL,
 	Q_OU_UPDATE,
@@ -213,12 +209,11 @@ enum q {
 /* The login, or the full name ("Ada Admin" finds Ada Admin). */
 #define OU_FILTER                                                                          \
 	"AND (? = '' OR u.email LIKE ? OR CONCAT(u.first_name, ' ', u.last_name) LIKE ?) "
-/* A deferred join: the window's ids first (an index walk when there is no
- * filter), then the columns, and the Settings level, for those rows only. */
-#define OU_PAGE(order)                                                                     \
-	"SELECT " OU_COLS " FROM office_users u JOIN (SELECT u.id FROM office_users u "       \
-	"WHERE u.tenant_id = ? " OU_FILTER "ORDER BY " order " LIMIT ? OFFSET ?) k "           \
-	"ON k.id = u.id ORDER BY " order
+/* A view's whole id order, ascending (descending is its reverse: every
+ * order ends with the login, unique in the tenant), for the list-order
+ * cache; the rows shown are read by id. */
+#define OU_IDS(order)                                                                      \
+	"SELECT u.id FROM office_users u WHERE u.tenant_id = ? " OU_FILTER "ORDER BY " order
 
 static const char *const sql[Q__COUNT] = {
 	[Q_TENANT_BY_SLUG] = "SELECT " TENANT_COLS " FROM tenants WHERE slug = ?",
@@ -441,17 +436,15 @@ static const char *const sql[Q__COUNT] = {
 	[Q_THROTTLE_PEEK] =
 		"SELECT attempts, GREATEST(0, TIMESTAMPDIFF(SECOND, NOW(6), "
 		"COALESCE(locked_until, NOW(6)))) FROM login_throttle WHERE key_hash = ?",
-	[Q_OU_COUNT] = "SELECT COUNT(*) FROM office_users u WHERE u.tenant_id = ? " OU_FILTER,
-	[Q_OU_PAGE_EMAIL_ASC] = OU_PAGE("u.email ASC"),
-	[Q_OU_PAGE_EMAIL_DESC] = OU_PAGE("u.email DESC"),
-	[Q_OU_PAGE_FIRST_ASC] = OU_PAGE("u.first_name ASC, u.last_name ASC, u.email ASC"),
-	[Q_OU_PAGE_FIRST_DESC] = OU_PAGE("u.first_name DESC, u.last_name DESC, u.email DESC"),
-	[Q_OU_PAGE_LAST_ASC] = OU_PAGE("u.last_name ASC, u.first_name ASC, u.email ASC"),
-	[Q_OU_PAGE_LAST_DESC] = OU_PAGE("u.last_name DESC, u.first_name DESC, u.email DESC"),
-	[Q_OU_PAGE_ROLE_ASC] = OU_PAGE("u.role ASC, u.email ASC"),
-	[Q_OU_PAGE_ROLE_DESC] = OU_PAGE("u.role DESC, u.email DESC"),
-	[Q_OU_PAGE_STATUS_ASC] = OU_PAGE("u.active DESC, u.email ASC"),
-	[Q_OU_PAGE_STATUS_DESC] = OU_PAGE("u.active ASC, u.email DESC"),
+	[Q_OU_VERSION] = "SELECT n, version FROM office_user_counts WHERE tenant_id = ?",
+	[Q_OU_IDS_EMAIL] = OU_IDS("u.email"),
+	[Q_OU_IDS_FIRST] = OU_IDS("u.first_name, u.last_name, u.email"),
+	[Q_OU_IDS_LAST] = OU_IDS("u.last_name, u.first_name, u.email"),
+	[Q_OU_IDS_ROLE] = OU_IDS("u.role, u.email"),
+	[Q_OU_IDS_STATUS] = OU_IDS("u.active DESC, u.email"),
+	[Q_OU_BY_IDS] = "SELECT " OU_COLS " FROM JSON_TABLE(?, '$[*]' COLUMNS (n FOR ORDINALITY, "
+			"id INT UNSIGNED PATH '$')) j JOIN office_users u ON u.id = j.id "
+			"WHERE u.tenant_id = ? ORDER BY j.n",
 	[Q_OU_GET] = "SELECT " OU_COLS ", u.mobile_provider, u.street, u.city, u.state, u.zip, "
 		     "u.country, u.default_screen FROM office_users u WHERE u.id = ? AND "
 		     "u.tenant_id = ?",
@@ -1577,8 +1570,10 @@ enum db_result db_portal_users_page(struct db *db, unsigned tenant_id, const str
 	return rc;
 }
 
-enum db_result db_portal_users_version(struct db *db, unsigned tenant_id,
-				       unsigned long long *total, uint64_t *version)
+/* A list's count and order version (portal_user_counts, office_user_counts):
+ * both 0 when the tenant has no row yet. */
+static enum db_result list_version(struct db *db, enum q q, unsigned tenant_id,
+				   unsigned long long *total, uint64_t *version)
 {
 	MYSQL_BIND in[1], o[2];
 	uint64_t n = 0, v = 0;
@@ -1587,10 +1582,16 @@ enum db_result db_portal_users_version(struct db *db, unsigned tenant_id,
 	b_uint(&in[0], &tenant_id);
 	b_u64(&o[0], &n);
 	b_u64(&o[1], &v);
-	rc = run(db, Q_PU_VERSION, in, o, NULL, NULL, NULL, NULL, NULL);
+	rc = run(db, q, in, o, NULL, NULL, NULL, NULL, NULL);
 	*total = n;
 	*version = v;
 	return rc;
+}
+
+enum db_result db_portal_users_version(struct db *db, unsigned tenant_id,
+				       unsigned long long *total, uint64_t *version)
+{
+	return list_version(db, Q_PU_VERSION, tenant_id, total, version);
 }
 
 struct ids_ctx {
@@ -1616,8 +1617,10 @@ static int ids_add(void *p)
 	return 0;
 }
 
-enum db_result db_portal_user_ids(struct db *db, unsigned tenant_id, const struct list_view *lv,
-				  unsigned **ids, size_t *n)
+/* A view's ids in the order of statement q (list_bind's parameters):
+ * *ids is malloc'd, the caller (the list-order cache) frees it. */
+static enum db_result view_ids(struct db *db, enum q q, unsigned tenant_id,
+			       const struct list_view *lv, unsigned **ids, size_t *n)
 {
 	struct list_args a;
 	struct ids_ctx c;
@@ -1626,13 +1629,10 @@ enum db_result db_portal_user_ids(struct db *db, unsigned tenant_id, const struc
 
 	*ids = NULL;
 	*n = 0;
-	if (lv->sort > 1)
-		return DB_ERR;
 	memset(&c, 0, sizeof c);
 	list_bind(&a, tenant_id, lv);
 	b_uint(&o[0], &c.id);
-	rc = run(db, lv->sort == 0 ? Q_PU_IDS_COMPANY : Q_PU_IDS_EMAIL, a.in, o, ids_add, &c, NULL,
-		 NULL, NULL);
+	rc = run(db, q, a.in, o, ids_add, &c, NULL, NULL, NULL);
 	if (rc == DB_OK && c.oom)
 		rc = DB_ERR;
 	if (rc != DB_OK) {
@@ -1644,30 +1644,61 @@ enum db_result db_portal_user_ids(struct db *db, unsigned tenant_id, const struc
 	return DB_OK;
 }
 
+/* The ids of one page (at most 100) as a JSON array for JSON_TABLE: digits
+ * and commas only, bound as data.  -1 when there are too many. */
+#define IDS_JSON_MAX (2 + 100 * 11)
+static int ids_json(char json[IDS_JSON_MAX], const unsigned *ids, size_t n)
+{
+	size_t o = 0;
+
+	if (n > 100)
+		return -1;
+	json[o++] = '[';
+	for (size_t i = 0; i < n; i++)
+		o += (size_t)snprintf(json + o, IDS_JSON_MAX - o, "%s%u", i ? "," : "", ids[i]);
+	json[o++] = ']';
+	json[o] = '\0';
+	return 0;
+}
+
+enum db_result db_portal_user_ids(struct db *db, unsigned tenant_id, const struct list_view *lv,
+				  unsigned **ids, size_t *n)
+{
+	*ids = NULL;
+	*n = 0;
+	if (lv->sort > 1)
+		return DB_ERR;
+	return view_ids(db, lv->sort == 0 ? Q_PU_IDS_COMPANY : Q_PU_IDS_EMAIL, tenant_id, lv, ids,
+			n);
+}
+
+/* The rows of one page by id through statement q (JSON_TABLE over the ids,
+ * then the tenant), into out, fix called per row. */
+static enum db_result rows_by_ids(struct db *db, enum q q, unsigned tenant_id,
+				  const unsigned *ids, size_t n, MYSQL_BIND *out,
+				  int (*fix)(void *), void *ctx)
+{
+	char json[IDS_JSON_MAX];
+	MYSQL_BIND in[2];
+	unsigned long jl;
+
+	if (ids_json(json, ids, n) != 0)
+		return DB_ERR;
+	b_str(&in[0], json, &jl);
+	b_uint(&in[1], &tenant_id);
+	return run(db, q, in, out, fix, ctx, NULL, NULL, NULL);
+}
+
 enum db_result db_portal_users_by_ids(struct db *db, unsigned tenant_id, const unsigned *ids,
 				      size_t n, db_portal_user_fn fn, void *ctx)
 {
-	/* The ids as a JSON array: digits and commas only, bound as data. */
-	char json[2 + 100 * 11];
-	size_t o = 0;
-	MYSQL_BIND in[2];
-	unsigned long jl;
 	struct pu_row r;
 
-	if (n > 100)
-		return DB_ERR;
-	json[o++] = '[';
-	for (size_t i = 0; i < n; i++)
-		o += (size_t)snprintf(json + o, sizeof json - o, "%s%u", i ? "," : "", ids[i]);
-	json[o++] = ']';
-	json[o] = '\0';
 	memset(&r, 0, sizeof r);
 	pu_bind(&r);
 	r.fn = fn;
 	r.ctx = ctx;
-	b_str(&in[0], json, &jl);
-	b_uint(&in[1], &tenant_id);
-	return run(db, Q_PU_BY_IDS, in, r.out, pu_fix, &r, NULL, NULL, NULL);
+	return rows_by_ids(db, Q_PU_BY_IDS, tenant_id, ids, n, r.out, pu_fix, &r);
 }
 
 enum db_result db_portal_user_get(struct db *db, unsigned tenant_id, unsigned id,
@@ -2307,30 +2338,35 @@ static int ou_fix(void *ctx)
 	return r->fn ? r->fn(r->ctx, u) : 0;
 }
 
-enum db_result db_office_users_count(struct db *db, unsigned tenant_id, const struct list_view *lv,
-				     unsigned long long *total)
+enum db_result db_office_users_version(struct db *db, unsigned tenant_id,
+				       unsigned long long *total, uint64_t *version)
 {
-	return count_rows(db, Q_OU_COUNT, tenant_id, lv, total);
+	return list_version(db, Q_OU_VERSION, tenant_id, total, version);
 }
 
-enum db_result db_office_users_page(struct db *db, unsigned tenant_id, const struct list_view *lv,
-				    db_office_user_fn fn, void *ctx)
+enum db_result db_office_user_ids(struct db *db, unsigned tenant_id, const struct list_view *lv,
+				  unsigned **ids, size_t *n)
 {
-	static const enum q by[5][2] = {
-		{Q_OU_PAGE_EMAIL_ASC, Q_OU_PAGE_EMAIL_DESC}, {Q_OU_PAGE_FIRST_ASC, Q_OU_PAGE_FIRST_DESC},
-		{Q_OU_PAGE_LAST_ASC, Q_OU_PAGE_LAST_DESC},   {Q_OU_PAGE_ROLE_ASC, Q_OU_PAGE_ROLE_DESC},
-		{Q_OU_PAGE_STATUS_ASC, Q_OU_PAGE_STATUS_DESC}};
-	struct list_args a;
-	struct ou_row r;
+	static const enum q by[5] = {Q_OU_IDS_EMAIL, Q_OU_IDS_FIRST, Q_OU_IDS_LAST, Q_OU_IDS_ROLE,
+				     Q_OU_IDS_STATUS};
 
+	*ids = NULL;
+	*n = 0;
 	if (lv->sort > 4)
 		return DB_ERR;
+	return view_ids(db, by[lv->sort], tenant_id, lv, ids, n);
+}
+
+enum db_result db_office_users_by_ids(struct db *db, unsigned tenant_id, const unsigned *ids,
+				      size_t n, db_office_user_fn fn, void *ctx)
+{
+	struct ou_row r;
+
 	memset(&r, 0, sizeof r);
 	ou_bind(&r, 0);
 	r.fn = fn;
 	r.ctx = ctx;
-	list_bind(&a, tenant_id, lv);
-	return run(db, by[lv->sort][lv->desc != 0], a.in, r.out, ou_fix, &r, NULL, NULL, NULL);
+	return rows_by_ids(db, Q_OU_BY_IDS, tenant_id, ids, n, r.out, ou_fix, &r);
 }
 
 enum db_result db_office_user_get(struct db *db, unsigned tenant_id, unsigned id,

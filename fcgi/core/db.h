@@ -108,10 +108,16 @@ struct db_office_user {
 	char default_screen[129];
 };
 typedef int (*db_office_user_fn)(void *ctx, const struct db_office_user *u);
-enum db_result db_office_users_count(struct db *db, unsigned tenant_id, const struct list_view *lv,
-				     unsigned long long *total);
-enum db_result db_office_users_page(struct db *db, unsigned tenant_id, const struct list_view *lv,
-				    db_office_user_fn fn, void *ctx);
+/* The office users list through the list-order cache, as the portal users
+ * list: the tenant's count and order version (office_user_counts), a view's
+ * whole id order (ascending; *ids malloc'd, freed by the caller), and one
+ * page's rows by id, in the ids' order (at most 100). */
+enum db_result db_office_users_version(struct db *db, unsigned tenant_id,
+				       unsigned long long *total, uint64_t *version);
+enum db_result db_office_user_ids(struct db *db, unsigned tenant_id, const struct list_view *lv,
+				  unsigned **ids, size_t *n);
+enum db_result db_office_users_by_ids(struct db *db, unsigned tenant_id, const unsigned *ids,
+				      size_t n, db_office_user_fn fn, void *ctx);
 /* DB_NOTFOUND for another tenant's id. */
 enum db_result db_office_user_get(struct db *db, unsigned tenant_id, unsigned id,
 				  struct db_office_user *out);

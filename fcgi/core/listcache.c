@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "listcache.h"
+#include "list.h"
 
 #define LC_SLOTS 32
 #define LC_MAX_IDS (8u << 20) /* 32 MiB of ids over all entries */
@@ -179,4 +180,21 @@ void listcache_clear(void)
 		if (slots[i].used && !slots[i].building)
 			drop(&slots[i]);
 	pthread_mutex_unlock(&lock);
+}
+
+int listcache_page(const struct listcache_key *k, uint64_t version, struct list_view *lv,
+		   unsigned ids[100], size_t *n, listcache_build_fn build, void *ctx)
+{
+	unsigned long long total, offset = (unsigned long long)(lv->page - 1) * lv->per;
+	unsigned want = lv->per > 100 ? 100 : lv->per;
+
+	/* The requested page; once the total is known, the last page instead
+	 * when it lies past the end. */
+	if (listcache_slice(k, version, offset, want, lv->desc, ids, n, &total, build, ctx) != 0)
+		return -1;
+	list_window(lv, total);
+	if (lv->offset != offset &&
+	    listcache_slice(k, version, lv->offset, want, lv->desc, ids, n, &total, build, ctx) != 0)
+		return -1;
+	return 0;
 }

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum listcache_list { LISTCACHE_PORTAL_USERS };
+enum listcache_list { LISTCACHE_PORTAL_USERS, LISTCACHE_OFFICE_USERS };
 
 struct listcache_key {
 	unsigned tenant_id;
@@ -34,6 +34,15 @@ typedef int (*listcache_build_fn)(void *ctx, unsigned **ids, size_t *n);
 int listcache_slice(const struct listcache_key *k, uint64_t version, unsigned long long offset,
 		    unsigned want, int desc, unsigned *out, size_t *got, unsigned long long *total,
 		    listcache_build_fn build, void *ctx);
+
+struct list_view;
+
+/* A list page through the cache: the slice at lv's page, lv's window set from
+ * the view's total (list_window: a page past the end shows the last page),
+ * the page's ids (at most lv->per, at most 100) into ids, their number into
+ * *n.  Returns 0, or nonzero when the build failed. */
+int listcache_page(const struct listcache_key *k, uint64_t version, struct list_view *lv,
+		   unsigned ids[100], size_t *n, listcache_build_fn build, void *ctx);
 
 /* Drops every entry (tests, shutdown). */
 void listcache_clear(void);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "list.h"
+#include "listcache.h"
 #include "pages.h"
 #include "xml.h"
 
@@ -34,6 +35,19 @@ static int add_row(void *ctx, const struct db_office_user *u)
 	return 0;
 }
 
+/* Every view is a slice of its id order, kept by the list-order cache for
+ * the tenant's current list version (sql/013_office_user_versions.sql). */
+struct build_ctx {
+	struct http *h;
+	const struct list_view *lv;
+};
+
+static int build_order(void *p, unsigned **ids, size_t *n)
+{
+	struct build_ctx *b = p;
+	return db_office_user_ids(b->h->db, b->h->sess.tenant_id, b->lv, ids, n) != DB_OK;
+}
+
 static enum page_result office_users_get(struct http *h, xmlNodePtr root)
 {
 	static const struct {
@@ -46,20 +60,27 @@ static enum page_result office_users_get(struct http *h, xmlNodePtr root)
 		{"activated", "Active again: they can sign in."},
 	};
 	struct list_view lv;
+	struct listcache_key k;
+	struct build_ctx b = {h, &lv};
 	unsigned long long total;
+	uint64_t version;
+	unsigned ids[100];
+	size_t n;
 	enum db_result rc;
 	const char *bad;
-	xmlNodePtr page, rows;
+	xmlNodePtr page;
 
 	if ((bad = list_view_read(&spec, h->q, &lv)) != NULL)
 		return http_bad_request(h, bad);
-	if ((rc = db_office_users_count(h->db, h->sess.tenant_id, &lv, &total)) != DB_OK)
+	k = (struct listcache_key){h->sess.tenant_id, LISTCACHE_OFFICE_USERS, lv.sort, lv.filter};
+	if ((rc = db_office_users_version(h->db, h->sess.tenant_id, &total, &version)) != DB_OK)
 		return http_db_fail(rc);
-	list_window(&lv, total);
+	if (listcache_page(&k, version, &lv, ids, &n, build_order, &b) != 0)
+		return http_db_fail(DB_ERR);
 	page = xml_el(root, "office-users");
 	xml_attr_int(page, "self", h->sess.user_id);
-	rows = list_xml(page, &spec, &lv);
-	if ((rc = db_office_users_page(h->db, h->sess.tenant_id, &lv, add_row, rows)) != DB_OK)
+	if ((rc = db_office_users_by_ids(h->db, h->sess.tenant_id, ids, n, add_row,
+					 list_xml(page, &spec, &lv))) != DB_OK)
 		return http_db_fail(rc);
 	for (size_t i = 0; i < sizeof done / sizeof done[0]; i++)
 		if (h->q[Q_DONE].st == VAL_OK && strcmp(h->q[Q_DONE].str, done[i].done) == 0)

@@ -65,7 +65,7 @@ static int build_order(void *p, unsigned **ids, size_t *n)
 	return db_portal_user_ids(b->h->db, b->h->sess.tenant_id, b->lv, ids, n) != DB_OK;
 }
 
-/* The page of lv through the cache: its total, then its rows by id. */
+/* The page of lv through the cache: its ids, then its rows by id. */
 static enum db_result cached_page(struct http *h, struct list_view *lv, uint64_t version,
 				  xmlNodePtr page)
 {
@@ -73,18 +73,8 @@ static enum db_result cached_page(struct http *h, struct list_view *lv, uint64_t
 	struct build_ctx b = {h, lv};
 	unsigned ids[100];
 	size_t n;
-	unsigned long long total, offset;
 
-	/* The requested page; once the total is known, the last page instead
-	 * when it lies past the end. */
-	offset = (unsigned long long)(lv->page - 1) * lv->per;
-	if (listcache_slice(&k, version, offset, lv->per, lv->desc, ids, &n, &total, build_order,
-			    &b) != 0)
-		return DB_ERR;
-	list_window(lv, total);
-	if (lv->offset != offset &&
-	    listcache_slice(&k, version, lv->offset, lv->per, lv->desc, ids, &n, &total,
-			    build_order, &b) != 0)
+	if (listcache_page(&k, version, lv, ids, &n, build_order, &b) != 0)
 		return DB_ERR;
 	return db_portal_users_by_ids(h->db, h->sess.tenant_id, ids, n, add_row,
 				      list_xml(page, &spec, lv));

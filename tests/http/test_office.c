@@ -486,6 +486,97 @@ static void test_users(void)
 /* The Email tab: the user's own SMTP connection, the OAuth2 providers the
  * operator has not configured, "Send test mail" to the stack's SMTP sink
  * and to a closed port, and a login never sent without TLS. */
+/* The list is served from the list-order cache: every change shows on the
+ * next request, whoever makes it (the app or a DBA's SQL, through the
+ * triggers of sql/013_office_user_versions.sql), in every order. */
+static void test_list_cache(void)
+{
+	struct hc *admin = client();
+	char q[256], path[384], b[128], benc[160];
+	char *v;
+	xmlDocPtr d;
+
+	ok(hc_login(admin, "admin@demo.test", PW) == 303, "cache: admin signs in");
+	snprintf(q, sizeof q, OU "?q=cache-%s-", stamp);
+	d = get_xml(admin, q, 200, "cache: a filtered view with no match");
+	ok(d && xp_is(d, "string(//list/@total)", "0"), "cache: 0 of 0");
+	xmlFreeDoc(d);
+
+	snprintf(b, sizeof b, "cache-%s-b@demo.test", stamp);
+	snprintf(benc, sizeof benc, "cache-%s-b%%40demo.test", stamp);
+	ok(add_user(admin, benc, "view_only", NULL) == 303, "cache: a user added through the app");
+	free(sql1("UPDATE office_users SET first_name = 'Bea' WHERE email = '%s'", b));
+	d = get_xml(admin, q, 200, "cache: the same view");
+	ok(d && xp_is(d, "string(//list/@total)", "1") &&
+		   xp_is(d, "string(//rows/user/email)", b),
+	   "cache: shows the new user at once");
+	xmlFreeDoc(d);
+
+	free(sql1("INSERT INTO office_users (tenant_id, email, password_hash, role, first_name, "
+		  "last_name) SELECT id, 'cache-%s-a@demo.test', 'x', 'admin', 'Ann', 'Zimmer' "
+		  "FROM tenants WHERE slug = 'demo'",
+		  stamp));
+	d = get_xml(admin, q, 200, "cache: after a row inserted by SQL");
+	v = d ? xp(d, "string(//rows/user[1]/email)") : NULL;
+	ok(d && xp_is(d, "string(//list/@total)", "2") && v && strstr(v, "-a@"),
+	   "cache: 2 of 2, by login: a first");
+	free(v);
+	xmlFreeDoc(d);
+
+	static const struct {
+		const char *view, *first, *name;
+	} orders[] = {
+		{"&dir=desc", "-b@", "login, descending: b first"},
+		{"&sort=first", "-a@", "first name: Ann first"},
+		{"&sort=first&dir=desc", "-b@", "first name, descending: Bea first"},
+		{"&sort=role", "-b@", "role: View Only before Admin"},
+		{"&sort=role&dir=desc", "-a@", "role, descending: Admin first"},
+	};
+	for (size_t i = 0; i < sizeof orders / sizeof orders[0]; i++) {
+		snprintf(path, sizeof path, "%s%s", q, orders[i].view);
+		d = get_xml(admin, path, 200, orders[i].name);
+		v = d ? xp(d, "string(//rows/user[1]/email)") : NULL;
+		ok(v && strstr(v, orders[i].first), "cache: %s (%s)", orders[i].name, v ? v : "");
+		free(v);
+		xmlFreeDoc(d);
+	}
+
+	/* A change of a sorted column moves the row. */
+	free(sql1("UPDATE office_users SET first_name = 'Zed' WHERE email = 'cache-%s-a@demo.test'",
+		  stamp));
+	snprintf(path, sizeof path, "%s&sort=first", q);
+	d = get_xml(admin, path, 200, "cache: first names after a rename");
+	v = d ? xp(d, "string(//rows/user[1]/email)") : NULL;
+	ok(v && strstr(v, "-b@"), "cache: renamed Zed, Bea comes first (%s)", v ? v : "");
+	free(v);
+	xmlFreeDoc(d);
+	free(sql1("UPDATE office_users SET active = 0 WHERE email = '%s'", b));
+	snprintf(path, sizeof path, "%s&sort=status", q);
+	d = get_xml(admin, path, 200, "cache: by status after a deactivation");
+	v = d ? xp(d, "string(//rows/user[1]/email)") : NULL;
+	ok(v && strstr(v, "-a@") && xp_is(d, "string(//rows/user[2]/@status)", "inactive"),
+	   "cache: the active one first, then the deactivated (%s)", v ? v : "");
+	free(v);
+	xmlFreeDoc(d);
+
+	snprintf(path, sizeof path, "%s&page=9", q);
+	d = get_xml(admin, path, 200, "cache: a page past the end");
+	ok(d && xp_is(d, "string(//list/@page)", "1") && xp_is(d, "count(//rows/user)", "2"),
+	   "cache: shows the last page");
+	xmlFreeDoc(d);
+
+	free(sql1("DELETE FROM office_users WHERE email LIKE 'cache-%s-%%'", stamp));
+	d = get_xml(admin, q, 200, "cache: after the rows are deleted");
+	ok(d && xp_is(d, "string(//list/@total)", "0"), "cache: gone at once");
+	xmlFreeDoc(d);
+	v = sql1("SELECT (SELECT n FROM office_user_counts c WHERE c.tenant_id = t.id) = "
+		 "(SELECT COUNT(*) FROM office_users u WHERE u.tenant_id = t.id) FROM tenants t "
+		 "WHERE t.slug = 'demo'");
+	ok(v && strcmp(v, "1") == 0, "cache: the kept count equals a COUNT(*)");
+	free(v);
+	hc_free(admin);
+}
+
 static void test_mail(void)
 {
 	struct hc *admin = client();
@@ -652,6 +743,7 @@ int main(void)
 	throttle_reset();
 	test_authz();
 	test_users();
+	test_list_cache();
 	test_mail();
 	test_office_mfa();
 	throttle_reset();
