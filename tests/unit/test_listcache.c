@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "list.h"
 #include "listcache.h"
 #include "tap.h"
 
@@ -141,6 +142,31 @@ int main(void)
 	   "a view over the bound is answered");
 	listcache_slice(&other, 1, 0, 1, 0, out, &got, &total, build, &src);
 	ok(src.builds == 2, "and not kept");
+
+	/* listcache_page: a list page, its window set from the view's total. */
+	unsigned ids[100];
+	struct list_view lv = {.sort = 0, .filter = "", .page = 2, .per = 10};
+	struct listcache_key pk = {5, LISTCACHE_OFFICE_USERS, 0, ""};
+	src.n = 25;
+	ok(listcache_page(&pk, 1, &lv, ids, &got, build, &src) == 0 && got == 10 && ids[0] == 11 &&
+		   lv.total == 25 && lv.pages == 3 && lv.offset == 10,
+	   "page: page 2 of 3, ids 11..20, the window set");
+	lv.page = 9;
+	lv.desc = 1;
+	ok(listcache_page(&pk, 1, &lv, ids, &got, build, &src) == 0 && lv.page == 3 && got == 5 &&
+		   ids[0] == 5 && ids[4] == 1,
+	   "page: past the end, the last page (descending: 5..1)");
+	lv = (struct list_view){.sort = 0, .filter = "", .page = 1, .per = 100};
+	ok(listcache_page(&pk, 1, &lv, ids, &got, build, &src) == 0 && got == 25 && lv.pages == 1,
+	   "page: 100 a page, all 25");
+	src.n = 0;
+	lv = (struct list_view){.sort = 0, .filter = "", .page = 4, .per = 10};
+	ok(listcache_page(&pk, 2, &lv, ids, &got, build, &src) == 0 && got == 0 && lv.page == 1 &&
+		   lv.total == 0,
+	   "page: an empty view is page 1 of 1");
+	src.fail = 1;
+	ok(listcache_page(&pk, 3, &lv, ids, &got, build, &src) != 0, "page: a failed build fails");
+	src.fail = 0;
 	listcache_clear();
 	return done_testing();
 }
