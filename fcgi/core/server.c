@@ -4,6 +4,7 @@
 #include <fcgiapp.h>
 #include <fcntl.h>
 #include <libxml/parser.h>
+#include <libxml/xmlerror.h>
 #include <mysql.h>
 #include <pthread.h>
 #include <signal.h>
@@ -168,6 +169,9 @@ static void *worker(void *arg)
 
 	(void)arg;
 	mysql_thread_init();
+	/* libxml2's per-thread state is made on first use: here, outside any
+	 * pool window, so that it can never live in a request's pool. */
+	xmlResetLastError();
 	if ((db = db_open(&conf, 0, 1)) == NULL)
 		log_err("worker: cannot initialise");
 	while (db != NULL && !stopping) {
