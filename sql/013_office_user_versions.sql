@@ -19,19 +19,34 @@ CREATE TRIGGER office_users_count_insert AFTER INSERT ON office_users
   FOR EACH ROW INSERT INTO office_user_counts (tenant_id, n, version) VALUES (NEW.tenant_id, 1, 1)
   ON DUPLICATE KEY UPDATE n = n + 1, version = version + 1;
 
+-- n never goes below 0: a count that drifted must not make a DELETE fail.
 DROP TRIGGER IF EXISTS office_users_count_delete;
 CREATE TRIGGER office_users_count_delete AFTER DELETE ON office_users
-  FOR EACH ROW UPDATE office_user_counts SET n = n - 1, version = version + 1
+  FOR EACH ROW UPDATE office_user_counts SET n = IF(n > 0, n - 1, 0), version = version + 1
   WHERE tenant_id = OLD.tenant_id;
 
--- The columns the list sorts or filters on: login, names, role, status.
+-- A row moved to another tenant leaves one count for the other; a change of
+-- a column the list sorts or filters on (login, names, role, status) bumps
+-- the version.  Text is compared byte for byte: the columns' collation
+-- calls 'Strasse' and 'Straße', or 'a' and 'a ', equal, but a LIKE filter
+-- can tell them apart.  Other updates (a sign-in's MFA step, a password)
+-- touch no count row, so they take no lock on it.
 DROP TRIGGER IF EXISTS office_users_list_version;
 CREATE TRIGGER office_users_list_version AFTER UPDATE ON office_users
-  FOR EACH ROW UPDATE office_user_counts SET version = version + 1
-  WHERE tenant_id IN (OLD.tenant_id, NEW.tenant_id)
-    AND (NOT (OLD.email <=> NEW.email) OR NOT (OLD.first_name <=> NEW.first_name)
-         OR NOT (OLD.last_name <=> NEW.last_name) OR NOT (OLD.role <=> NEW.role)
-         OR NOT (OLD.active <=> NEW.active) OR OLD.tenant_id <> NEW.tenant_id);
+FOR EACH ROW
+BEGIN
+  IF OLD.tenant_id <> NEW.tenant_id THEN
+    UPDATE office_user_counts SET n = IF(n > 0, n - 1, 0), version = version + 1
+      WHERE tenant_id = OLD.tenant_id;
+    INSERT INTO office_user_counts (tenant_id, n, version) VALUES (NEW.tenant_id, 1, 1)
+      ON DUPLICATE KEY UPDATE n = n + 1, version = version + 1;
+  ELSEIF NOT (BINARY OLD.email <=> BINARY NEW.email)
+      OR NOT (BINARY OLD.first_name <=> BINARY NEW.first_name)
+      OR NOT (BINARY OLD.last_name <=> BINARY NEW.last_name)
+      OR OLD.role <> NEW.role OR OLD.active <> NEW.active THEN
+    UPDATE office_user_counts SET version = version + 1 WHERE tenant_id = NEW.tenant_id;
+  END IF;
+END;
 
 -- Rows that existed before the triggers.
 INSERT INTO office_user_counts (tenant_id, n, version)

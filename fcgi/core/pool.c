@@ -58,6 +58,10 @@ static int vg;
 #define POOL_KEEP (2 * 1024 * 1024)
 /* Larger requests (big output buffers, which grow by realloc) go to malloc. */
 #define POOL_BIG (32 * 1024)
+/* Freed blocks are not reused within a window (only the latest goes back):
+ * past this much, a window's allocations go to malloc, so that one huge
+ * render cannot make the pool hold its garbage without bound. */
+#define POOL_MAX (32 * 1024 * 1024)
 
 /* Every block handed to libxml2 starts after this header, pool or heap, so
  * xmlFree and xmlRealloc know where it came from and how big it is. */
@@ -122,7 +126,7 @@ static void *pool_xmalloc(size_t n)
 	size_t need = sizeof(struct hdr) + round16(n);
 	struct hdr *h;
 
-	if (!tp.open || n > POOL_BIG)
+	if (!tp.open || n > POOL_BIG || tp.used + need > POOL_MAX)
 		return heap_alloc(n);
 	if ((size_t)(tp.end - tp.p) < need) {
 		struct block *b = tp.cur->next;
@@ -159,6 +163,7 @@ static void pool_xfree(void *p)
 		 * (libxml2 frees many temporaries right after making them). */
 		if (tp.open && p == tp.last) {
 			tp.p = (char *)h;
+			tp.used -= sizeof *h + round16(h->size);
 			tp.last = NULL;
 		}
 		VG(VALGRIND_MEMPOOL_FREE(&tp, p));

@@ -12,7 +12,8 @@
  * before.  Builds with AddressSanitizer leave libxml2's allocator alone, so
  * every block stays individually checked; under valgrind the pool describes
  * itself to memcheck (VALGRIND_MEMPOOL_*), so a use after xmlFree or after
- * pool_end is still reported. */
+ * pool_end is still reported (an overflow into the next block's header is
+ * not: headers stay addressable). */
 #ifndef GH_POOL_H
 #define GH_POOL_H
 
@@ -29,15 +30,16 @@ int pool_install(void);
 void pool_begin(void);
 
 /* Closes the window and releases at once everything the pool handed out
- * since pool_begin(): no pointer into it may be used afterwards.  The
- * thread's first block is kept for the next request, others are freed. */
+ * since pool_begin(): no pointer into it may be used afterwards.  Up to
+ * 2 MiB of the thread's blocks are kept for the next request. */
 void pool_end(void);
 
 /* Frees the calling thread's blocks (thread exit).  Safe when it has none. */
 void pool_thread_free(void);
 
-/* Bytes the calling thread's pool handed out in the current (or last)
- * window, for the benchmarks and tests. */
+/* Bytes of pool the calling thread's current (or last) window holds,
+ * headers included, for the benchmarks and tests.  A window stops taking
+ * from the pool at 32 MiB (later allocations are malloc()ed). */
 size_t pool_used(void);
 
 #endif

@@ -170,7 +170,8 @@ static void *worker(void *arg)
 	(void)arg;
 	mysql_thread_init();
 	/* libxml2's per-thread state is made on first use: here, outside any
-	 * pool window, so that it can never live in a request's pool. */
+	 * pool window.  libxml2 2.9 makes it with malloc() anyway; this keeps
+	 * it out of the pool whatever a later version does. */
 	xmlResetLastError();
 	if ((db = db_open(&conf, 0, 1)) == NULL)
 		log_err("worker: cannot initialise");

@@ -40,12 +40,14 @@ static int add_row(void *ctx, const struct db_office_user *u)
 struct build_ctx {
 	struct http *h;
 	const struct list_view *lv;
+	enum db_result rc; /* of this thread's build: DB_LOST is a 503 */
 };
 
 static int build_order(void *p, unsigned **ids, size_t *n)
 {
 	struct build_ctx *b = p;
-	return db_office_user_ids(b->h->db, b->h->sess.tenant_id, b->lv, ids, n) != DB_OK;
+	b->rc = db_office_user_ids(b->h->db, b->h->sess.tenant_id, b->lv, ids, n);
+	return b->rc != DB_OK;
 }
 
 static enum page_result office_users_get(struct http *h, xmlNodePtr root)
@@ -61,7 +63,7 @@ static enum page_result office_users_get(struct http *h, xmlNodePtr root)
 	};
 	struct list_view lv;
 	struct listcache_key k;
-	struct build_ctx b = {h, &lv};
+	struct build_ctx b = {h, &lv, DB_OK};
 	unsigned long long total;
 	uint64_t version;
 	unsigned ids[100];
@@ -76,7 +78,7 @@ static enum page_result office_users_get(struct http *h, xmlNodePtr root)
 	if ((rc = db_office_users_version(h->db, h->sess.tenant_id, &total, &version)) != DB_OK)
 		return http_db_fail(rc);
 	if (listcache_page(&k, version, &lv, ids, &n, build_order, &b) != 0)
-		return http_db_fail(DB_ERR);
+		return http_db_fail(b.rc != DB_OK ? b.rc : DB_ERR);
 	page = xml_el(root, "office-users");
 	xml_attr_int(page, "self", h->sess.user_id);
 	if ((rc = db_office_users_by_ids(h->db, h->sess.tenant_id, ids, n, add_row,

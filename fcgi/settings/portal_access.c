@@ -51,18 +51,22 @@ static void done_notice(struct http *h, const char *done)
 /* Views that read many rows to show a few: a substring filter scans every
  * user of the tenant, a deep page walks the index up to its offset.  They
  * are served from the list-order cache; the first pages of an unfiltered
- * list read the index directly (as fast, and no order to build). */
-#define PA_DEEP_OFFSET 1000
+ * list read the index directly (as fast, and no order to build).  Offset
+ * 200: the direct statement costs ~0.25 ms there, four times the first
+ * page's, and grows with the offset (db.c, PU_ALL). */
+#define PA_DEEP_OFFSET 200
 
 struct build_ctx {
 	struct http *h;
 	const struct list_view *lv;
+	enum db_result rc; /* of this thread's build: DB_LOST is a 503 */
 };
 
 static int build_order(void *p, unsigned **ids, size_t *n)
 {
 	struct build_ctx *b = p;
-	return db_portal_user_ids(b->h->db, b->h->sess.tenant_id, b->lv, ids, n) != DB_OK;
+	b->rc = db_portal_user_ids(b->h->db, b->h->sess.tenant_id, b->lv, ids, n);
+	return b->rc != DB_OK;
 }
 
 /* The page of lv through the cache: its ids, then its rows by id. */
@@ -70,12 +74,12 @@ static enum db_result cached_page(struct http *h, struct list_view *lv, uint64_t
 				  xmlNodePtr page)
 {
 	struct listcache_key k = {h->sess.tenant_id, LISTCACHE_PORTAL_USERS, lv->sort, lv->filter};
-	struct build_ctx b = {h, lv};
+	struct build_ctx b = {h, lv, DB_OK};
 	unsigned ids[100];
 	size_t n;
 
 	if (listcache_page(&k, version, lv, ids, &n, build_order, &b) != 0)
-		return DB_ERR;
+		return b.rc != DB_OK ? b.rc : DB_ERR;
 	return db_portal_users_by_ids(h->db, h->sess.tenant_id, ids, n, add_row,
 				      list_xml(page, &spec, lv));
 }
@@ -84,12 +88,12 @@ static enum db_result cached_page(struct http *h, struct list_view *lv, uint64_t
  * rows come with the total, so the <list> around them is made after them. */
 static enum db_result direct_page(struct http *h, struct list_view *lv, xmlNodePtr page)
 {
-	xmlNodePtr held = xmlNewDocNode(page->doc, NULL, BAD_CAST "rows", NULL);
+	xmlNodePtr held = NULL, rows;
 	unsigned long long total = 0, offset = (unsigned long long)(lv->page - 1) * lv->per;
 	uint64_t version;
 	enum db_result rc = DB_ERR;
 
-	if (held == NULL)
+	if (page == NULL || (held = xmlNewDocNode(page->doc, NULL, BAD_CAST "rows", NULL)) == NULL)
 		goto out;
 	lv->offset = offset;
 	if ((rc = db_portal_users_page(h->db, h->sess.tenant_id, lv, &total, add_row, held)) !=
@@ -107,7 +111,11 @@ static enum db_result direct_page(struct http *h, struct list_view *lv, xmlNodeP
 			goto out;
 	}
 	list_window(lv, total);
-	xmlFreeNode(xmlReplaceNode(list_xml(page, &spec, lv), held));
+	if ((rows = list_xml(page, &spec, lv)) == NULL) {
+		rc = DB_ERR;
+		goto out;
+	}
+	xmlFreeNode(xmlReplaceNode(rows, held));
 	held = NULL;
 out:
 	xmlFreeNode(held);

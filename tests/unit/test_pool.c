@@ -78,8 +78,15 @@ int main(int argc, char **argv)
 		   "an earlier block grows by copy, contents kept");
 		p = p2;
 		ok(g[3999] == 'g', "the copy left its neighbour alone");
-		/* Shrinking keeps the block. */
-		ok(xmlRealloc(p, 10) == p, "shrinking keeps the block");
+		/* Shrinking keeps the block, latest or not. */
+		ok(xmlRealloc(p, 10) == p, "shrinking the latest block keeps it");
+		ok(xmlRealloc(g, 100) == g && g[99] == 'g', "shrinking an earlier block keeps it");
+		/* Taking the latest back gives its bytes back to pool_used. */
+		size_t before_t = pool_used();
+		char *t = xmlMalloc(200);
+		ok(pool_used() == before_t + 16 + 208, "pool_used counts header and rounding");
+		xmlFree(t);
+		ok(pool_used() == before_t, "the latest, taken back, is no longer counted");
 	}
 	/* Large blocks are malloc()ed and freed at once. */
 	char *big = xmlMalloc(100000);
@@ -122,6 +129,24 @@ int main(int argc, char **argv)
 		xmlFree(pieces[i]);
 	pool_end();
 
+	/* A window stops taking from the pool at 32 MiB: 40 MiB in 4 KiB
+	 * pieces all succeed, the pool holds at most its cap. */
+	pool_begin();
+	static char *many[10240];
+	int all = 1;
+	for (int i = 0; i < 10240; i++)
+		if ((many[i] = xmlMalloc(4096)) == NULL)
+			all = 0;
+		else
+			many[i][4095] = 'm';
+	ok(all, "40 MiB in one window: every allocation succeeds");
+	if (on)
+		ok(pool_used() <= 32 * 1024 * 1024, "the pool holds at most 32 MiB of it (%zu)",
+		   pool_used());
+	for (int i = 0; i < 10240; i++)
+		xmlFree(many[i]);
+	pool_end();
+
 	/* The next window starts over in the same first block. */
 	pool_begin();
 	char *again = xmlMalloc(24);
@@ -145,12 +170,21 @@ int main(int argc, char **argv)
 	pthread_t t;
 	pool_begin();
 	char *mine = xmlMalloc(40);
+	char *hold[100];
+	for (int i = 0; i < 100; i++)
+		hold[i] = xmlMalloc(1000); /* our window holds ~100 KB */
+	size_t ours = pool_used();
 	ok(pthread_create(&t, NULL, other_thread, res) == 0 && pthread_join(t, NULL) == 0,
 	   "another thread allocates in its own window");
 	ok(res[0] != NULL && res[0] != mine, "its block is not ours");
-	if (on)
-		ok((uintptr_t)res[1] > 0, "it counted its own use");
+	if (on) {
+		ok((uintptr_t)res[1] > 0 && (uintptr_t)res[1] < 1024,
+		   "it counted only its own use (%zu bytes)", (size_t)(uintptr_t)res[1]);
+		ok(pool_used() == ours, "and ours did not move");
+	}
 	xmlFree(mine);
+	for (int i = 0; i < 100; i++)
+		xmlFree(hold[i]);
 	pool_end();
 
 	/* A document and a render, made and freed inside windows. */
