@@ -50,7 +50,7 @@ static int vg;
 #define POOL_COMPILED 1
 #endif
 
-/* A 10-row list page's documents and transform take ~430 KiB of pool
+/* A 10-row list page's documents and transform take ~350 KiB of pool
  * (measured, tests/bench/render_bench): one block holds a typical page.  A
  * thread keeps up to POOL_KEEP of blocks between requests: giving them back
  * each time would cost an mmap, a munmap and their page faults. */
