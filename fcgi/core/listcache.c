@@ -198,3 +198,10 @@ int listcache_page(const struct listcache_key *k, uint64_t version, struct list_
 		return -1;
 	return 0;
 }
+
+int listcache_db_build(void *ctx, unsigned **ids, size_t *n)
+{
+	struct listcache_db *b = ctx;
+	b->rc = b->ids(b->db, b->tenant_id, b->lv, ids, n);
+	return b->rc != DB_OK;
+}

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "db.h"
+
 enum listcache_list { LISTCACHE_PORTAL_USERS, LISTCACHE_OFFICE_USERS };
 
 struct listcache_key {
@@ -35,7 +37,19 @@ int listcache_slice(const struct listcache_key *k, uint64_t version, unsigned lo
 		    unsigned want, int desc, unsigned *out, size_t *got, unsigned long long *total,
 		    listcache_build_fn build, void *ctx);
 
-struct list_view;
+/* The usual build: a db.c function that reads a view's whole id order
+ * (db_portal_user_ids, db_office_user_ids).  Pass listcache_db_build as the
+ * build and one of these as its context; rc is that thread's result, so a
+ * lost connection (a 503) can be told from other failures. */
+struct listcache_db {
+	struct db *db;
+	unsigned tenant_id;
+	const struct list_view *lv;
+	enum db_result (*ids)(struct db *db, unsigned tenant_id, const struct list_view *lv,
+			      unsigned **ids, size_t *n);
+	enum db_result rc;
+};
+int listcache_db_build(void *ctx, unsigned **ids, size_t *n);
 
 /* A list page through the cache: the slice at lv's page, lv's window set from
  * the view's total (list_window: a page past the end shows the last page),

@@ -37,19 +37,6 @@ static int add_row(void *ctx, const struct db_office_user *u)
 
 /* Every view is a slice of its id order, kept by the list-order cache for
  * the tenant's current list version (sql/013_office_user_versions.sql). */
-struct build_ctx {
-	struct http *h;
-	const struct list_view *lv;
-	enum db_result rc; /* of this thread's build: DB_LOST is a 503 */
-};
-
-static int build_order(void *p, unsigned **ids, size_t *n)
-{
-	struct build_ctx *b = p;
-	b->rc = db_office_user_ids(b->h->db, b->h->sess.tenant_id, b->lv, ids, n);
-	return b->rc != DB_OK;
-}
-
 static enum page_result office_users_get(struct http *h, xmlNodePtr root)
 {
 	static const struct {
@@ -63,7 +50,7 @@ static enum page_result office_users_get(struct http *h, xmlNodePtr root)
 	};
 	struct list_view lv;
 	struct listcache_key k;
-	struct build_ctx b = {h, &lv, DB_OK};
+	struct listcache_db b = {h->db, h->sess.tenant_id, &lv, db_office_user_ids, DB_OK};
 	unsigned long long total;
 	uint64_t version;
 	unsigned ids[100];
@@ -77,7 +64,7 @@ static enum page_result office_users_get(struct http *h, xmlNodePtr root)
 	k = (struct listcache_key){h->sess.tenant_id, LISTCACHE_OFFICE_USERS, lv.sort, lv.filter};
 	if ((rc = db_office_users_version(h->db, h->sess.tenant_id, &total, &version)) != DB_OK)
 		return http_db_fail(rc);
-	if (listcache_page(&k, version, &lv, ids, &n, build_order, &b) != 0)
+	if (listcache_page(&k, version, &lv, ids, &n, listcache_db_build, &b) != 0)
 		return http_db_fail(b.rc != DB_OK ? b.rc : DB_ERR);
 	page = xml_el(root, "office-users");
 	xml_attr_int(page, "self", h->sess.user_id);

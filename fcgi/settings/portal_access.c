@@ -56,29 +56,16 @@ static void done_notice(struct http *h, const char *done)
  * page's, and grows with the offset (db.c, PU_ALL). */
 #define PA_DEEP_OFFSET 200
 
-struct build_ctx {
-	struct http *h;
-	const struct list_view *lv;
-	enum db_result rc; /* of this thread's build: DB_LOST is a 503 */
-};
-
-static int build_order(void *p, unsigned **ids, size_t *n)
-{
-	struct build_ctx *b = p;
-	b->rc = db_portal_user_ids(b->h->db, b->h->sess.tenant_id, b->lv, ids, n);
-	return b->rc != DB_OK;
-}
-
 /* The page of lv through the cache: its ids, then its rows by id. */
 static enum db_result cached_page(struct http *h, struct list_view *lv, uint64_t version,
 				  xmlNodePtr page)
 {
 	struct listcache_key k = {h->sess.tenant_id, LISTCACHE_PORTAL_USERS, lv->sort, lv->filter};
-	struct build_ctx b = {h, lv, DB_OK};
+	struct listcache_db b = {h->db, h->sess.tenant_id, lv, db_portal_user_ids, DB_OK};
 	unsigned ids[100];
 	size_t n;
 
-	if (listcache_page(&k, version, lv, ids, &n, build_order, &b) != 0)
+	if (listcache_page(&k, version, lv, ids, &n, listcache_db_build, &b) != 0)
 		return b.rc != DB_OK ? b.rc : DB_ERR;
 	return db_portal_users_by_ids(h->db, h->sess.tenant_id, ids, n, add_row,
 				      list_xml(page, &spec, lv));
