@@ -25,10 +25,6 @@
   List toolkit (docs/contract.md, "List pages"); every template takes
   path (the page's path, e.g. /settings/customers) and list (the <list>
   element, default: the context node's list child):
-    - list-url (path, list, sort, dir, q, per, page)
-                                       a link to another view of the list:
-                                        each parameter defaults to the current
-                                        one (page: none, i.e. the first)
     - list-filter-bar (path, list)     GET form: q, hidden sort/dir/per,
                                         "Filter" and "Clear filter"
     - list-th (path, list, key, label) a column header: a sort link with
@@ -499,21 +495,6 @@
   <!-- List toolkit (docs/contract.md, "List pages")                    -->
   <!-- ================================================================ -->
 
-  <!-- path?sort=..&dir=..&q=..&per=..&page=..: every parameter defaults to
-       the list's current one, except page (none: the first page).  Empty
-       parameters and page 1 are left out. -->
-  <xsl:template name="list-url">
-    <xsl:param name="path"/>
-    <xsl:param name="list" select="list"/>
-    <xsl:param name="page" select="''"/>
-    <!-- The query strings come encoded from the list engine (list.c):
-         building them here cost more than the rest of the page. -->
-    <xsl:value-of select="concat($path, '?', $list/@query)"/>
-    <xsl:if test="string($page) != '' and string($page) != '1'">
-      <xsl:value-of select="concat('&amp;page=', $page)"/>
-    </xsl:if>
-  </xsl:template>
-
   <!-- Hidden inputs that carry the current view through a GET form. -->
   <xsl:template name="gh-list-hidden">
     <xsl:param name="list"/>
@@ -716,8 +697,9 @@
     </nav>
   </xsl:template>
 
-  <!-- base: the view's URL without page.  The link to page 1 carries no
-       page (as list-url): "&page=N" is cut to nothing when N is 1. -->
+  <!-- base: the view's URL without page (the query string comes encoded
+       from list.c).  The link to page 1 carries no page: "&page=N" is cut
+       to nothing when N is 1. -->
   <xsl:template name="gh-pager-link">
     <xsl:param name="base"/>
     <xsl:param name="rel"/>

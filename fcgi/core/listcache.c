@@ -111,12 +111,12 @@ int listcache_slice(const struct listcache_key *k, uint64_t version, unsigned lo
 {
 	struct entry *e = NULL;
 	unsigned *ids = NULL;
-	size_t n = 0;
+	size_t n = 0, flen = strlen(k->filter);
 	int rc = 0;
 
 	*got = 0;
 	*total = 0;
-	if (strlen(k->filter) > LC_FILTER_MAX)
+	if (flen > LC_FILTER_MAX)
 		return build_uncached(offset, want, desc, out, got, total, build, ctx);
 	pthread_mutex_lock(&lock);
 	for (;;) {
@@ -146,7 +146,7 @@ int listcache_slice(const struct listcache_key *k, uint64_t version, unsigned lo
 	e->tenant_id = k->tenant_id;
 	e->list = k->list;
 	e->sort = k->sort;
-	strcpy(e->filter, k->filter);
+	memcpy(e->filter, k->filter, flen + 1); /* flen <= LC_FILTER_MAX, checked above */
 	e->version = version;
 	e->tick = ++ticks;
 	pthread_mutex_unlock(&lock);

@@ -56,15 +56,20 @@ static void done_notice(struct http *h, const char *done)
  * page's, and grows with the offset (db.c, PU_ALL). */
 #define PA_DEEP_OFFSET 200
 
-/* The page of lv through the cache: its ids, then its rows by id. */
-static enum db_result cached_page(struct http *h, struct list_view *lv, uint64_t version,
-				  xmlNodePtr page)
+/* The page of lv through the cache: the list's version, the page's ids,
+ * then its rows by id. */
+static enum db_result cached_page(struct http *h, struct list_view *lv, xmlNodePtr page)
 {
 	struct listcache_key k = {h->sess.tenant_id, LISTCACHE_PORTAL_USERS, lv->sort, lv->filter};
 	struct listcache_db b = {h->db, h->sess.tenant_id, lv, db_portal_user_ids, DB_OK};
+	unsigned long long total;
+	uint64_t version;
 	unsigned ids[100];
 	size_t n;
+	enum db_result rc;
 
+	if ((rc = db_portal_users_version(h->db, h->sess.tenant_id, &total, &version)) != DB_OK)
+		return rc;
 	if (listcache_page(&k, version, lv, ids, &n, listcache_db_build, &b) != 0)
 		return b.rc != DB_OK ? b.rc : DB_ERR;
 	return db_portal_users_by_ids(h->db, h->sess.tenant_id, ids, n, add_row,
@@ -112,8 +117,6 @@ out:
 static enum page_result pa_get(struct http *h, xmlNodePtr root)
 {
 	struct list_view lv;
-	unsigned long long total;
-	uint64_t version;
 	enum db_result rc;
 	const char *bad;
 	xmlNodePtr page;
@@ -123,12 +126,11 @@ static enum page_result pa_get(struct http *h, xmlNodePtr root)
 	page = xml_el(root, "portal-access");
 	xml_attr_bool(page, "editable", h->sess.settings >= DB_PERM_EDIT);
 	xml_attr_bool(page, "portal-enabled", h->sess.tenant.portal_enabled);
-	if (lv.filter[0] != '\0' || (unsigned long long)(lv.page - 1) * lv.per >= PA_DEEP_OFFSET) {
-		if ((rc = db_portal_users_version(h->db, h->sess.tenant_id, &total, &version)) !=
-			DB_OK ||
-		    (rc = cached_page(h, &lv, version, page)) != DB_OK)
-			return http_db_fail(rc);
-	} else if ((rc = direct_page(h, &lv, page)) != DB_OK)
+	if (lv.filter[0] != '\0' || (unsigned long long)(lv.page - 1) * lv.per >= PA_DEEP_OFFSET)
+		rc = cached_page(h, &lv, page);
+	else
+		rc = direct_page(h, &lv, page);
+	if (rc != DB_OK)
 		return http_db_fail(rc);
 	if (h->q[Q_DONE].st == VAL_OK)
 		done_notice(h, h->q[Q_DONE].str);
