@@ -67,6 +67,8 @@ static int handler(void *user, const char *sec, const char *name, const char *v)
 		     v[strlen(v) - 1] != '/';
 	else if (IS("web", "xslt_dir"))
 		ok = set_str(c->web.xslt_dir, sizeof c->web.xslt_dir, v);
+	else if (IS("web", "render_cache_kb"))
+		ok = set_uint(&c->web.render_cache_kb, v, 0, 1024 * 1024);
 	else if (IS("security", "secrets_key_file"))
 		ok = set_str(c->sec.key_file, sizeof c->sec.key_file, v);
 	else if (IS("security", "hash_concurrency"))
@@ -153,6 +155,7 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errsz)
 	snprintf(c->db.name, sizeof c->db.name, "%s", "gatehouse");
 	snprintf(c->web.base_url, sizeof c->web.base_url, "%s", "http://127.0.0.1:8080");
 	snprintf(c->web.xslt_dir, sizeof c->web.xslt_dir, "%s", "xslt");
+	c->web.render_cache_kb = 16384;
 	c->sec.hash_concurrency = 2;
 	c->sec.hash_queue = 4;
 	c->sec.session_idle_min = 60;

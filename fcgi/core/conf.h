@@ -11,6 +11,7 @@ struct conf {
 	} db;
 	struct {
 		char base_url[512], xslt_dir[1024];
+		unsigned render_cache_kb; /* rcache.h budget; 0: off */
 	} web;
 	struct {
 		char key_file[1024];

@@ -240,6 +240,9 @@ static void send_doc(struct http *h, int status, xmlDocPtr doc, const char *shee
 {
 	xmlChar *buf = NULL;
 	int len = 0;
+	/* A page's own 200 answer to a GET may come from the render cache. */
+	int memo = status == 200 && h->method == HTTP_GET && h->page != NULL && h->page->memo &&
+		   doc == h->doc;
 
 	if (h->want_xml) {
 		if (xml_serialise(doc, &buf, &len) == 0) {
@@ -247,7 +250,8 @@ static void send_doc(struct http *h, int status, xmlDocPtr doc, const char *shee
 			xmlFree(buf);
 			return;
 		}
-	} else if (render_html(sheet, doc, &buf, &len) == 0) {
+	} else if ((memo ? render_page(sheet, doc, &buf, &len)
+			 : render_html(sheet, doc, &buf, &len)) == 0) {
 		send(h, status, "text/html; charset=utf-8", buf, (size_t)len);
 		xmlFree(buf);
 		return;
@@ -335,7 +339,11 @@ static enum page_result build_page(struct http *h, xmlNodePtr *rootp)
 		return PAGE_ERROR;
 	root = *rootp = xmlDocGetRootElement(h->doc);
 	xml_attr(root, "name", h->page->name);
-	xml_attr(root, "request-id", h->rid);
+	/* Stylesheets do not read the request id (the X-Request-Id header
+	 * carries it): left out of the HTML's document, it would make every
+	 * page's render-cache key unique. */
+	if (h->want_xml)
+		xml_attr(root, "request-id", h->rid);
 	xml_attr(root, "base-url", h->conf->web.base_url);
 	if (h->signed_in) {
 		n = xml_el(root, "session");

@@ -63,6 +63,10 @@ struct page {
 	/* Applies a valid POST; usually ends in PAGE_REDIRECT. */
 	enum page_result (*post)(struct http *h);
 	const char *menu_section; /* NULL: not in the menu */
+	/* A GET's HTML may be kept in the render cache (rcache.h).  Set only
+	 * for pages that show no secret (no MFA seed, no one-time password):
+	 * a kept page lives in memory until evicted. */
+	int memo;
 };
 
 #define HTTP_MAX_COOKIES 4

@@ -12,6 +12,7 @@
 #include <libxslt/xsltutils.h>
 
 #include "log.h"
+#include "rcache.h"
 #include "render.h"
 
 #define RENDER_MAX 32
@@ -258,6 +259,25 @@ out:
 	xmlFreeDoc(res);
 	xsltFreeTransformContext(ctx);
 	return rc;
+}
+
+int render_page(const char *name, xmlDocPtr doc, xmlChar **out, int *len)
+{
+	unsigned char key[RCACHE_KEY_LEN];
+	int keyed = rcache_enabled() && rcache_key(name, doc, key) == 0;
+
+	if (keyed) {
+		enum rcache_result r = rcache_get(key, out, len);
+		if (r == RCACHE_HIT)
+			return 0;
+		if (r == RCACHE_NOMEM)
+			return -1;
+	}
+	if (render_html(name, doc, out, len) != 0)
+		return -1;
+	if (keyed)
+		rcache_put(key, *out, *len);
+	return 0;
 }
 
 void render_free(void)

@@ -12,6 +12,10 @@ int render_init(const char *dir, const char *const *names);
 /* Render doc with the stylesheet called name.  *out is freed with xmlFree(). */
 int render_html(const char *name, xmlDocPtr doc, xmlChar **out, int *len);
 
+/* render_html through the render cache (rcache.h): for pages whose HTML
+ * may be kept (GET, 200, no secret shown).  *out is freed with xmlFree(). */
+int render_page(const char *name, xmlDocPtr doc, xmlChar **out, int *len);
+
 /* Frees the stylesheets; for clean exits under valgrind. */
 void render_free(void);
 

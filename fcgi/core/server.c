@@ -21,6 +21,7 @@
 #include "auth.h"
 #include "log.h"
 #include "pool.h"
+#include "rcache.h"
 #include "render.h"
 #include "server.h"
 
@@ -307,7 +308,8 @@ int server_main(int argc, char **argv, const char *name, enum server_kind kind,
 		return 1;
 	}
 	xmlInitParser();
-	if (render_init(conf.web.xslt_dir, sheets) != 0 || auth_init(&conf) != 0)
+	if (render_init(conf.web.xslt_dir, sheets) != 0 || auth_init(&conf) != 0 ||
+	    rcache_init((size_t)conf.web.render_cache_kb * 1024) != 0)
 		goto out;
 	/* Fail at start-up, not on the first request, if the schema is wrong. */
 	if ((probe = db_open(&conf, 0, 0)) == NULL)
@@ -402,6 +404,15 @@ out:
 		close(ep);
 	if (stop_fd >= 0)
 		close(stop_fd);
+	if (rcache_enabled()) {
+		struct rcache_stats rs;
+		rcache_get_stats(&rs);
+		log_info("%s: render cache: %llu hits, %llu misses, %llu stored, %llu evicted, "
+			 "%zu pages in %zu of %zu bytes",
+			 name, rs.hits, rs.misses, rs.stored, rs.evicted, rs.entries, rs.bytes,
+			 rs.budget);
+	}
+	rcache_free();
 	render_free();
 	auth_free();
 	xmlCleanupParser();

@@ -66,4 +66,5 @@ const struct page page_customers = {
 	.nquery = sizeof query / sizeof query[0],
 	.get = customers_get,
 	.menu_section = "Customers",
+	.memo = 1, /* a list: shows no secret */
 };

@@ -89,4 +89,5 @@ const struct page page_office_users = {
 	.nquery = sizeof query / sizeof query[0],
 	.get = office_users_get,
 	.menu_section = "Office",
+	.memo = 1, /* a list: shows no secret */
 };

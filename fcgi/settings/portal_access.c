@@ -149,4 +149,5 @@ const struct page page_portal_access = {
 	.nquery = sizeof query / sizeof query[0],
 	.get = pa_get,
 	.menu_section = "Client",
+	.memo = 1, /* a list: shows no secret */
 };

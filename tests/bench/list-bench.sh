@@ -24,6 +24,9 @@
 # /ref/db and /ref/xslt one after the other, round after round, the stack idle
 # before each measurement.  Any non-2xx answer fails the bench.  Goals (the issue): p50 <= 20 ms for each page; the first page
 # >= 1.0x the req/s of /ref/db with p99 <= 10 ms (aim: 0.7x /ref/xslt).
+# Part 1b: the first page and the references again with the responder
+# restarted with GH_RENDER_CACHE=0: part 1 repeats each view, so its pages
+# come from the render cache; this is the cost of a page that is rendered.
 # Part 2: wrk -t1 -c1 -d3s per URL: the latency without queueing.
 # Part 2b: cold views: filtered and deep views come from the list-order
 # cache; the first request after a change rebuilds it: 5 such requests each.
@@ -369,6 +372,57 @@ else
 fi
 if ((!goals_ok)) && [[ ${BENCH_ENFORCE_BAR:-0} == 1 ]]; then fail "a goal does not hold"; fi
 
+# ------------------------------------------------------------------ render cache off
+# Part 1 asks for each view again and again, so after its second request a
+# page comes from the responder's render cache (fcgi/core/rcache.c: the
+# HTML kept under a digest of the page's document; the statements still run
+# every time).  A view nobody has seen yet, or one whose data changed, is
+# rendered: the responder restarted with GH_RENDER_CACHE=0 measures that,
+# for the first page, against the references again.
+restart_stack() { # restart_stack [ENV=VALUE...]: the responder anew, pids followed
+	env "$@" "$STACK" up --port "$PORT" --state "$STATE" >/dev/null 2>&1 || fail "the stack did not restart"
+	SETTINGS_PID=$(tr -dc 0-9 <"$STATE/run/settings.pid")
+	STACK_PIDS[0]=$SETTINGS_PID
+}
+if [[ -n ${REQS[ref-db]:-} ]]; then
+	say
+	say "== the first page with the render cache off (GH_RENDER_CACHE=0: every request rendered), $ROUNDS round(s)"
+	restart_stack GH_RENDER_CACHE=0
+	declare -A NREQS NDUR NP50S NP99
+	cold=(0 "$NOURS" $((NOURS + 1)))
+	for i in "${cold[@]}"; do
+		settle >/dev/null
+		run_wrk "$i" 2 32 1 "$WORK/wrk-warmup-nocache-${names[$i]}.txt" || true
+	done
+	for ((r = 1; r <= ROUNDS; r++)); do
+		for i in "${cold[@]}"; do
+			n=${names[$i]}
+			settle
+			run_wrk "$i" 2 32 "$SECS" "$WORK/wrk-nocache-$n-$r.txt" || { fail "wrk gave no result for $n (render cache off)"; continue; }
+			NREQS[$n]=$((${NREQS[$n]:-0} + w_requests))
+			NDUR[$n]=$((${NDUR[$n]:-0} + w_duration_us))
+			NP50S[$n]="${NP50S[$n]:-} $w_p50_us"
+			NP99[$n]=${NP99[$n]:-0}
+			if ((w_p99_us > NP99[$n])); then NP99[$n]=$w_p99_us; fi
+			if ((w_non2xx > 0)); then fail "$n: $w_non2xx non-2xx answers (render cache off)"; fi
+		done
+	done
+	nrps() { per_s "${NREQS[$1]:-0}" "${NDUR[$1]:-0}"; }
+	printf '%-10s %-55s %7s %9s %9s %9s %9s\n' page url req/s p50-ms p99-ms x/ref-db x/ref-xslt
+	for i in "${cold[@]}"; do
+		n=${names[$i]}
+		xdb=- xxs=-
+		if ((i == 0)); then
+			xdb=$(ratio "$(nrps first)" "$(nrps ref-db)")x
+			xxs=$(ratio "$(nrps first)" "$(nrps ref-xslt)")x
+		fi
+		printf '%-10s %-55s %7s %9s %9s %9s %9s\n' "$n" "$(short "${urls[$i]}")" "$(nrps "$n")" \
+			"$(ms "$(median <<<"${NP50S[$n]}")")" "$(ms "${NP99[$n]}")" "$xdb" "$xxs"
+	done
+	say "(the goal above is judged on part 1's repeated views; this is what a page costs when it must be rendered)"
+	restart_stack
+fi
+
 # ------------------------------------------------------------------ one connection
 say
 say "== one connection (wrk -t1 -c1 -d${SINGLE_SECS}s --timeout ${WRK_TIMEOUT}s --latency): the cost of one request without queueing"
@@ -424,9 +478,7 @@ if [[ ${LISTBENCH_EXPLAIN:-1} == 1 ]]; then
 	say "== statements per page (one request each, from the general log; ANALYZE: median of 3, warm, one connection)"
 	# A restarted responder has an empty list-order cache: the filtered and
 	# deep views run (and log) the statement that builds their order.
-	"$STACK" up --port "$PORT" --state "$STATE" >/dev/null 2>&1 || fail "the stack did not restart"
-	SETTINGS_PID=$(tr -dc 0-9 <"$STATE/run/settings.pid")
-	STACK_PIDS[0]=$(tr -dc 0-9 <"$STATE/run/settings.pid")
+	restart_stack
 	settle >/dev/null
 	genlog=1
 	sql "SET GLOBAL general_log = OFF; SET GLOBAL log_output = 'TABLE'; TRUNCATE TABLE mysql.general_log; SET GLOBAL general_log = ON"

@@ -23,6 +23,7 @@
 #include "common.h"
 
 #define PS "/settings/client/portal-access-settings"
+#define PA "/settings/client/portal-access"
 
 static void test_headers(void)
 {
@@ -833,6 +834,139 @@ static void test_db_restart(void)
 	hc_free(h);
 }
 
+/* GET path as HTML: the body (caller frees) and the X-Request-Id in rid. */
+static char *get_html(struct hc *h, const char *path, char rid[64])
+{
+	struct hc_resp r;
+	char *body = NULL;
+
+	rid[0] = '\0';
+	if (hc_get(h, path, &r) != 0)
+		return NULL;
+	if (r.status == 200 && r.body != NULL)
+		body = strdup(r.body);
+	hc_header(&r, "X-Request-Id", rid, 64);
+	hc_resp_free(&r);
+	return body;
+}
+
+/* The render cache (fcgi/core/rcache.c) on a responder of our own, whose
+ * log tells its hits at exit: the same view again is the same page, each
+ * session's page has its own csrf token, and a change made behind the
+ * responder's back (SQL) shows on the very next request, in every list
+ * that keeps its HTML. */
+static void test_render_cache(void)
+{
+	struct hc *a = client(), *b = client();
+	char ta[65] = "", tb[65] = "", rid1[64], rid2[64], logp[1100], path[256];
+	char *p1 = NULL, *p2 = NULL, *p3 = NULL;
+	pid_t child;
+	int st = -1;
+	const char *view = PA "?q=rcache-test";
+
+	free(sql1("DELETE FROM portal_users WHERE email LIKE 'rc%%@rcache-test.example.com'"));
+	free(sql1("INSERT INTO portal_users (tenant_id, customer_id, company_name, email) "
+		  "SELECT c.tenant_id, c.id, c.name, CONCAT('rc', seq, '@rcache-test.example.com') "
+		  "FROM customers c JOIN tenants t ON t.id = c.tenant_id JOIN seq_1_to_3 "
+		  "WHERE t.slug = 'acme' AND c.name = 'Northwind Storage'"));
+	ok(stop_stack_responder(), "render cache: the stack's responder stopped");
+	snprintf(logp, sizeof logp, "%s/log/settings-child.log", state);
+	unlink(logp);
+	child = start_child(ini);
+	ok(hc_login(a, "admin@acme.test", PW) == 303 && hc_login(b, "admin@acme.test", PW) == 303,
+	   "render cache: two sessions of one user");
+	ok(hc_csrf(a, PA, ta) == 0 && hc_csrf(b, PA, tb) == 0 && strcmp(ta, tb) != 0,
+	   "render cache: each session has its own csrf token");
+
+	p1 = get_html(a, view, rid1);
+	free(get_html(a, view, rid2));
+	p2 = get_html(a, view, rid2);
+	ok(p1 != NULL && p2 != NULL && strcmp(p1, p2) == 0 &&
+		   strstr(p1, "rc1@rcache-test.example.com") != NULL,
+	   "the same view three times: the same page (the third kept from the second)");
+	ok(rid1[0] != '\0' && strcmp(rid1, rid2) != 0, "each answer has its own request id (%s, %s)",
+	   rid1, rid2);
+	ok(p2 != NULL && strstr(p2, ta) != NULL && strstr(p2, tb) == NULL,
+	   "session A's page holds A's csrf token, not B's");
+	for (int i = 0; i < 3; i++) {
+		free(p3);
+		p3 = get_html(b, view, rid2);
+	}
+	ok(p3 != NULL && strstr(p3, tb) != NULL && strstr(p3, ta) == NULL,
+	   "session B, same view, same data: B's token, never A's page");
+	free(p3);
+
+	/* Changes behind the responder's back: the next request shows them. */
+	free(sql1("UPDATE portal_users SET email = 'rc9@rcache-test.example.com' "
+		  "WHERE email = 'rc2@rcache-test.example.com'"));
+	p3 = get_html(a, view, rid2);
+	ok(p3 != NULL && strstr(p3, "rc9@rcache-test.example.com") != NULL &&
+		   strstr(p3, "rc2@rcache-test.example.com") == NULL,
+	   "an email changed in SQL shows at once");
+	free(p3);
+	free(sql1("UPDATE portal_users SET last_sign_in_at = '2026-11-23 10:00:00' "
+		  "WHERE email = 'rc1@rcache-test.example.com'"));
+	p3 = get_html(a, view, rid2);
+	ok(p3 != NULL && strstr(p3, "2026-11-23 10:00 UTC") != NULL,
+	   "a sign-in time (no list-order change) shows at once");
+	free(p3);
+	free(sql1("INSERT INTO portal_users (tenant_id, customer_id, company_name, email) "
+		  "SELECT tenant_id, customer_id, company_name, 'rc4@rcache-test.example.com' "
+		  "FROM portal_users WHERE email = 'rc1@rcache-test.example.com'"));
+	p3 = get_html(a, view, rid2);
+	ok(p3 != NULL && strstr(p3, "rc4@rcache-test.example.com") != NULL && strstr(p3, " of 4<") != NULL,
+	   "a row added in SQL shows at once (1 - 4 of 4)");
+	free(p3);
+	p3 = get_html(a, view, rid2);
+	free(get_html(a, view, rid2));
+	free(p1);
+	p1 = get_html(a, view, rid2);
+	ok(p1 != NULL && p3 != NULL && strcmp(p1, p3) == 0, "the new page is kept in its turn");
+	free(p3);
+
+	/* The customers and office users lists keep their HTML too. */
+	snprintf(path, sizeof path, "/settings/customers?q=Northwind");
+	for (int i = 0; i < 3; i++)
+		free(get_html(a, path, rid2));
+	free(sql1("UPDATE customers SET phone = '555-0199' WHERE name = 'Northwind Storage' "
+		  "AND tenant_id = (SELECT id FROM tenants WHERE slug = 'acme')"));
+	p3 = get_html(a, path, rid2);
+	ok(p3 != NULL && strstr(p3, "555-0199") != NULL, "customers: a phone changed in SQL shows at once");
+	free(p3);
+	snprintf(path, sizeof path, "/settings/office-users");
+	for (int i = 0; i < 3; i++)
+		free(get_html(a, path, rid2));
+	/* The phone is in the list's rows only (the session element has the
+	 * name): the row data, not the envelope, must change the key. */
+	free(sql1("UPDATE office_users SET phone = '555-0142' WHERE email = 'admin@acme.test'"));
+	p3 = get_html(a, path, rid2);
+	ok(p3 != NULL && strstr(p3, "555-0142") != NULL,
+	   "office users: a phone changed in SQL shows at once");
+	free(p3);
+	free(sql1("UPDATE office_users SET phone = '' WHERE email = 'admin@acme.test'"));
+
+	kill(child, SIGTERM);
+	waitpid(child, &st, 0);
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "render cache: the responder stopped cleanly");
+	FILE *f = fopen(logp, "r");
+	char line[512];
+	unsigned long long hits = 0;
+	while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+		const char *m = strstr(line, "render cache: ");
+		if (m != NULL)
+			hits = strtoull(m + 14, NULL, 10);
+	}
+	if (f != NULL)
+		fclose(f);
+	ok(hits >= 5, "the responder served pages from its render cache (%llu hits)", hits);
+	ok(restart_stack() == 0, "render cache: the stack comes back up");
+	free(sql1("DELETE FROM portal_users WHERE email LIKE 'rc%%@rcache-test.example.com'"));
+	free(p1);
+	free(p2);
+	hc_free(a);
+	hc_free(b);
+}
+
 /* SIGTERM: stop the stack's responder, run our own child on its socket,
  * send it requests, SIGTERM it mid-flight; all must complete and the child
  * must exit 0 within 5 s.  Then the stack's responder is started again. */
@@ -959,7 +1093,6 @@ static void test_db_down(void)
 	hc_free(h);
 }
 
-#define PA "/settings/client/portal-access"
 
 
 static void test_customers(void)
@@ -1458,6 +1591,7 @@ int main(void)
 	test_db_restart();
 	test_db_down();
 	test_ctl();
+	test_render_cache();
 	test_sigterm();
 
 	xmlCleanupParser();

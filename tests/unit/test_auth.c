@@ -59,6 +59,7 @@ static int test_conf(struct conf *c, const char *keyfile)
 	ok(c->lim.fields_max == 64 && c->lim.field_max == 8192 && c->lim.body_max == 65536,
 	   "conf: default limits");
 	ok(c->sec.cookie_secure == 1 && c->db.port == 3306, "conf: other defaults");
+	ok(c->web.render_cache_kb == 16384, "conf: a 16 MiB render cache by default");
 
 	/* A few refusals. */
 	struct conf bad;
@@ -73,6 +74,8 @@ static int test_conf(struct conf *c, const char *keyfile)
 		{"[security]\nsecrets_key_file = /k\nhash_queue = 1x\n", "bad value"},
 		{"[web]\nbase_url = http://x/\n[security]\nsecrets_key_file = /k\n", "bad value"},
 		{"[security]\nsecrets_key_file = /k\n[limits]\nfield_max = 63\n", "bad value"},
+		{"[web]\nrender_cache_kb = 1048577\n[security]\nsecrets_key_file = /k\n", "bad value"},
+		{"[web]\nrender_cache_kb = -1\n[security]\nsecrets_key_file = /k\n", "bad value"},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		char p[600];

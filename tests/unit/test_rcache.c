@@ -1,0 +1,306 @@
+/* Unit tests of the render cache (fcgi/core/rcache.c): keys tell apart every
+ * pair of documents that could render differently (values, names, nesting,
+ * token boundaries, attribute order, unescaped text, the stylesheet) and
+ * agree on equal ones; a page is stored on its second sighting only; hits
+ * return the stored bytes; the budget holds with least-recently-used
+ * eviction; an oversized page is never stored; the off switches (budget 0,
+ * GH_RENDER_CACHE=0); threads sharing the cache never get another key's
+ * page; and render_page gives the bytes render_html gives. */
+#include "config.h"
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/tree.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rcache.h"
+#include "render.h"
+#include "tap.h"
+#include "xml.h"
+
+static xmlDocPtr parse(const char *s)
+{
+	return xmlReadMemory(s, (int)strlen(s), "t.xml", NULL, XML_PARSE_NONET);
+}
+
+/* 1 when sheet/a and sheet/b get different keys. */
+static int differ(const char *sheet_a, const char *a, const char *sheet_b, const char *b)
+{
+	unsigned char ka[RCACHE_KEY_LEN], kb[RCACHE_KEY_LEN];
+	xmlDocPtr da = parse(a), db = parse(b);
+	int rc = -1;
+
+	if (da != NULL && db != NULL && rcache_key(sheet_a, da, ka) == 0 &&
+	    rcache_key(sheet_b, db, kb) == 0)
+		rc = memcmp(ka, kb, sizeof ka) != 0;
+	xmlFreeDoc(da);
+	xmlFreeDoc(db);
+	return rc;
+}
+
+/* A page of n bytes that names key k, so a wrong hit is seen. */
+static void page_for(unsigned k, char *buf, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (char)('a' + (k + i) % 26);
+	snprintf(buf, n, "<p>page %u</p>", k);
+}
+
+static void key_for(unsigned k, unsigned char key[RCACHE_KEY_LEN])
+{
+	char doc[64];
+	xmlDocPtr d;
+
+	snprintf(doc, sizeof doc, "<page n=\"%u\"/>", k);
+	d = parse(doc);
+	if (d == NULL || rcache_key("list", d, key) != 0)
+		memset(key, 0, RCACHE_KEY_LEN);
+	xmlFreeDoc(d);
+}
+
+/* Offers page k twice (the second offer stores it). */
+static void store(unsigned k, size_t n)
+{
+	unsigned char key[RCACHE_KEY_LEN];
+	char *buf = malloc(n);
+
+	if (buf == NULL)
+		return;
+	key_for(k, key);
+	page_for(k, buf, n);
+	rcache_put(key, (const xmlChar *)buf, (int)n);
+	rcache_put(key, (const xmlChar *)buf, (int)n);
+	free(buf);
+}
+
+/* 1 if page k is a hit with the right bytes, 0 if a miss, -1 if wrong. */
+static int fetch(unsigned k, size_t n)
+{
+	unsigned char key[RCACHE_KEY_LEN];
+	xmlChar *out = NULL;
+	char *want = malloc(n);
+	int len = 0, rc;
+
+	if (want == NULL)
+		return -1;
+	key_for(k, key);
+	page_for(k, want, n);
+	switch (rcache_get(key, &out, &len)) {
+	case RCACHE_HIT:
+		rc = (size_t)len == n && memcmp(out, want, n) == 0 && out[len] == '\0' ? 1 : -1;
+		break;
+	case RCACHE_MISS: rc = 0; break;
+	default: rc = -1; break;
+	}
+	xmlFree(out);
+	free(want);
+	return rc;
+}
+
+#define THREAD_KEYS 64
+#define THREAD_OPS 3000
+
+static void *hammer(void *arg)
+{
+	unsigned seed = (unsigned)(size_t)arg;
+	size_t wrong = 0;
+
+	for (int i = 0; i < THREAD_OPS; i++) {
+		unsigned k = (unsigned)rand_r(&seed) % THREAD_KEYS;
+		size_t n = 1000 + k * 37;
+		int r = fetch(k, n);
+		if (r < 0)
+			wrong++;
+		else if (r == 0)
+			store(k, n);
+	}
+	return (void *)wrong;
+}
+
+int main(void)
+{
+	const char *srcdir = getenv("GH_SRCDIR");
+	struct rcache_stats s;
+	char dir[4096];
+
+	if (sodium_init() < 0)
+		return 1;
+	xmlInitParser();
+	ok(rcache_init(1 << 20) == 0 && rcache_enabled(), "on with a 1 MiB budget");
+
+	/* ---- keys ---- */
+	is_int(differ("list", "<a x=\"1\"><b>t</b></a>", "list", "<a x=\"1\"><b>t</b></a>"), 0,
+	       "equal documents: equal keys");
+	is_int(differ("list", "<a/>", "error", "<a/>"), 1, "another stylesheet: another key");
+	is_int(differ("list", "<a x=\"1\"/>", "list", "<a x=\"2\"/>"), 1, "an attribute value");
+	is_int(differ("list", "<a x=\"1\"/>", "list", "<a y=\"1\"/>"), 1, "an attribute name");
+	is_int(differ("list", "<a>t</a>", "list", "<a>u</a>"), 1, "a text");
+	is_int(differ("list", "<a>t</a>", "list", "<b>t</b>"), 1, "an element name");
+	is_int(differ("list", "<a x=\"1\"/>", "list", "<a><x>1</x></a>"), 1,
+	       "an attribute against a child element of the same name and text");
+	is_int(differ("list", "<a b=\"xy\" c=\"z\"/>", "list", "<a b=\"x\" c=\"yz\"/>"), 1,
+	       "a boundary moved between two attribute values");
+	is_int(differ("list", "<a><b>xy</b><c>z</c></a>", "list", "<a><b>x</b><c>yz</c></a>"), 1,
+	       "a boundary moved between two texts");
+	is_int(differ("list", "<a b=\"1\" c=\"2\"/>", "list", "<a c=\"2\" b=\"1\"/>"), 1,
+	       "attribute order (the output may follow it)");
+	is_int(differ("list", "<a><b/><c/></a>", "list", "<a><b><c/></b></a>"), 1,
+	       "siblings against nesting");
+	is_int(differ("list", "<a><b/></a>", "list", "<a><b/><!--c--></a>"), 1, "a comment");
+	is_int(differ("list", "<a>x<![CDATA[y]]></a>", "list", "<a>xy</a>"), 1,
+	       "CDATA against text");
+	is_int(differ("list", "<a xmlns=\"urn:x\"/>", "list", "<a/>"), 1, "a namespace");
+	is_int(differ("list", "<a/>", "list", "<a></a>"), 0,
+	       "the same tree written two ways: one key");
+	{
+		/* libxml2 marks text that XSLT's disable-output-escaping made:
+		 * it serialises differently, so it must key differently. */
+		xmlDocPtr d1 = parse("<a>&lt;b&gt;</a>"), d2 = parse("<a>&lt;b&gt;</a>");
+		unsigned char k1[RCACHE_KEY_LEN], k2[RCACHE_KEY_LEN];
+		xmlDocGetRootElement(d2)->children->name = xmlStringTextNoenc;
+		ok(rcache_key("list", d1, k1) == 0 && rcache_key("list", d2, k2) == 0 &&
+			   memcmp(k1, k2, sizeof k1) != 0,
+		   "unescaped text against escaped text");
+		xmlFreeDoc(d1);
+		xmlFreeDoc(d2);
+	}
+	{
+		xmlDocPtr d = xmlNewDoc(BAD_CAST "1.0");
+		xmlNodePtr n = xmlNewDocNode(d, NULL, BAD_CAST "a", NULL);
+		unsigned char k[RCACHE_KEY_LEN];
+		xmlDocSetRootElement(d, n);
+		for (int i = 0; i < 300; i++)
+			n = xmlNewChild(n, NULL, BAD_CAST "a", NULL);
+		is_int(rcache_key("list", d, k), -1, "a document 300 levels deep is not keyed");
+		xmlFreeDoc(d);
+	}
+	{
+		unsigned char k1[RCACHE_KEY_LEN], k2[RCACHE_KEY_LEN];
+		key_for(7, k1);
+		rcache_init(1 << 20);
+		key_for(7, k2);
+		ok(memcmp(k1, k2, sizeof k1) != 0,
+		   "keys are keyed: another process (init) gives another key");
+	}
+
+	/* ---- admission, hits ---- */
+	{
+		unsigned char key[RCACHE_KEY_LEN];
+		char page[5000];
+		key_for(1, key);
+		page_for(1, page, sizeof page);
+		is_int(fetch(1, sizeof page), 0, "an unseen page: a miss");
+		rcache_put(key, (const xmlChar *)page, (int)sizeof page);
+		rcache_get_stats(&s);
+		is_int(s.entries, 0, "first sighting: not stored");
+		is_int(fetch(1, sizeof page), 0, "still a miss");
+		rcache_put(key, (const xmlChar *)page, (int)sizeof page);
+		rcache_get_stats(&s);
+		is_int(s.entries, 1, "second sighting: stored");
+		is_int(s.stored, 1, "stats: one stored");
+		is_int(fetch(1, sizeof page), 1, "a hit gives the stored bytes, NUL-terminated");
+		rcache_put(key, (const xmlChar *)page, (int)sizeof page);
+		rcache_get_stats(&s);
+		is_int(s.entries, 1, "offering a stored page again stores nothing twice");
+		is_int(s.hits, 1, "stats: one hit");
+		is_int(s.misses, 2, "stats: two misses");
+		ok(s.bytes > sizeof page && s.bytes < sizeof page + 256, "stats: bytes held (%zu)",
+		   s.bytes);
+	}
+
+	/* ---- budget and eviction ---- */
+	rcache_init(64 * 1024); /* pages of 4000 bytes: 16 fit, at most 8 KiB each */
+	for (unsigned k = 0; k < 15; k++)
+		store(k, 4000);
+	rcache_get_stats(&s);
+	is_int(s.entries, 15, "15 pages of 4000 bytes fit in 64 KiB");
+	is_int(fetch(0, 4000), 1, "page 0 is used again (now the most recent)");
+	store(15, 4000);
+	store(16, 4000);
+	rcache_get_stats(&s);
+	ok(s.bytes <= s.budget, "the budget holds (%zu of %zu bytes)", s.bytes, s.budget);
+	ok(s.evicted >= 1, "pages were evicted (%llu)", s.evicted);
+	is_int(fetch(1, 4000), 0, "the least recently used page went first");
+	is_int(fetch(0, 4000), 1, "the page used again stayed");
+	is_int(fetch(16, 4000), 1, "the newest page is there");
+	store(99, 9000);
+	is_int(fetch(99, 9000), 0, "a page over an eighth of the budget is never stored");
+
+	/* ---- off ---- */
+	rcache_init(0);
+	ok(!rcache_enabled(), "budget 0: off");
+	store(1, 100);
+	is_int(fetch(1, 100), 0, "off: nothing is stored");
+	setenv("GH_RENDER_CACHE", "0", 1);
+	rcache_init(1 << 20);
+	ok(!rcache_enabled(), "GH_RENDER_CACHE=0: off whatever the budget");
+	unsetenv("GH_RENDER_CACHE");
+	rcache_free();
+	rcache_free();
+	ok(1, "rcache_free twice is harmless");
+
+	/* ---- threads ---- */
+	{
+		pthread_t t[4];
+		size_t wrong = 0;
+		unsigned long long gets;
+		rcache_init(24 * 1024); /* ~8 of the 64 pages: constant eviction */
+		for (size_t i = 0; i < 4; i++)
+			pthread_create(&t[i], NULL, hammer, (void *)(i + 1));
+		for (size_t i = 0; i < 4; i++) {
+			void *r;
+			pthread_join(t[i], &r);
+			wrong += (size_t)r;
+		}
+		rcache_get_stats(&s);
+		gets = s.hits + s.misses;
+		is_int(wrong, 0, "4 threads, 12000 lookups: never another key's page");
+		is_int(gets, 4 * THREAD_OPS, "every lookup counted once");
+		ok(s.hits > 0 && s.evicted > 0, "hits (%llu) and evictions (%llu) both happened",
+		   s.hits, s.evicted);
+		ok(s.bytes <= s.budget, "the budget holds under threads");
+	}
+
+	/* ---- render_page against render_html ---- */
+	snprintf(dir, sizeof dir, "%s/xslt", srcdir ? srcdir : ".");
+	static const char *const sheets[] = {"error", NULL};
+	ok(render_init(dir, sheets) == 0, "stylesheets compiled");
+	rcache_init(1 << 20);
+	{
+		xmlDocPtr doc = xml_doc("error");
+		xmlNodePtr e = xmlDocGetRootElement(doc);
+		xmlChar *want = NULL, *got[3] = {NULL, NULL, NULL};
+		int wlen = 0, glen[3] = {0, 0, 0}, same = 1;
+		xml_attr_int(e, "status", 404);
+		xml_text_el(e, "title", "Not Found");
+		xml_text_el(e, "message", "Not <found> & gone");
+		ok(render_html("error", doc, &want, &wlen) == 0, "render_html");
+		for (int i = 0; i < 3; i++) {
+			if (render_page("error", doc, &got[i], &glen[i]) != 0 || glen[i] != wlen ||
+			    memcmp(got[i], want, (size_t)wlen) != 0)
+				same = 0;
+		}
+		ok(same, "render_page three times: the bytes of render_html each time");
+		rcache_get_stats(&s);
+		is_int(s.hits, 1, "the third was a hit (stored on the second)");
+		xmlNodeSetContent(xmlGetLastChild(e), BAD_CAST "more");
+		xmlChar *changed = NULL;
+		int clen = 0;
+		ok(render_page("error", doc, &changed, &clen) == 0 && strstr((char *)changed, "more"),
+		   "a changed document renders anew");
+		xmlFree(changed);
+		for (int i = 0; i < 3; i++)
+			xmlFree(got[i]);
+		xmlFree(want);
+		xmlFreeDoc(doc);
+	}
+	rcache_free();
+	render_free();
+	xmlCleanupParser();
+	printf("1..%d\n", tap_n);
+	return tap_failed ? 1 : 0;
+}
