@@ -185,12 +185,12 @@ enum q {
 	"(SELECT COUNT(*) FROM portal_users x WHERE x.customer_id = c.id)"
 #define CUST_FILTER "AND (? = '' OR c.name LIKE ? OR c.primary_email LIKE ?) "
 #define CUST_PAGE "SELECT " CUST_COLS " FROM customers c WHERE c.tenant_id = ? " CUST_FILTER
+/* Plain columns: the status and the ISO time are made in pu_fix.  As a CASE
+ * and a DATE_FORMAT they cost MariaDB 8 us of a 10-row page statement's 43
+ * (measured: 5,000 executions in a procedure loop). */
 #define PU_COLS                                                                            \
-	"pu.id, pu.customer_id, pu.company_name, pu.email, "                               \
-	"CASE WHEN pu.password_hash IS NOT NULL THEN 'active' "                          \
-	"WHEN pu.invite_state = 'bounced' THEN 'bounced' "                                \
-	"WHEN pu.invite_state = 'none' THEN 'not_invited' ELSE 'invited' END, "          \
-	"COALESCE(DATE_FORMAT(pu.last_sign_in_at, '%Y-%m-%dT%H:%i:%sZ'), '')"
+	"pu.id, pu.customer_id, pu.company_name, pu.email, pu.password_hash IS NOT NULL, "   \
+	"pu.invite_state, pu.last_sign_in_at"
 #define PU_FILTER "AND (? = '' OR p.company_name LIKE ? OR p.email LIKE ?) "
 /* The first pages of the unfiltered list (deep ones come from the list-order
  * cache): the sort's index named, so that MariaDB, which plans a prepared
@@ -1518,9 +1518,13 @@ enum db_result db_customer_update(struct db *db, unsigned tenant_id, const struc
 
 struct pu_row {
 	struct db_portal_user u;
-	unsigned long l[4];
+	unsigned long l[3];
+	unsigned has_password;
+	char invite[12];
+	MYSQL_TIME seen;
+	my_bool seen_null;
 	uint64_t total;
-	MYSQL_BIND out[7];
+	MYSQL_BIND out[8]; /* PU_COLS, then the count of PU_ALL */
 	db_portal_user_fn fn;
 	void *ctx;
 };
@@ -1532,18 +1536,34 @@ static void pu_bind(struct pu_row *r)
 	b_uint(&r->out[1], &u->customer_id);
 	b_out(&r->out[2], u->company, sizeof u->company, &r->l[0]);
 	b_out(&r->out[3], u->email, sizeof u->email, &r->l[1]);
-	b_out(&r->out[4], u->status, sizeof u->status, &r->l[2]);
-	b_out(&r->out[5], u->last_sign_in, sizeof u->last_sign_in, &r->l[3]);
+	b_uint(&r->out[4], &r->has_password);
+	b_out(&r->out[5], r->invite, sizeof r->invite, &r->l[2]);
+	memset(&r->out[6], 0, sizeof r->out[6]);
+	r->out[6].buffer_type = MYSQL_TYPE_DATETIME;
+	r->out[6].buffer = &r->seen;
+	r->out[6].is_null = &r->seen_null;
 }
 
 static int pu_fix(void *ctx)
 {
 	struct pu_row *r = ctx;
 	struct db_portal_user *u = &r->u;
+	const MYSQL_TIME *t = &r->seen;
 	fix_str(u->company, sizeof u->company, r->l[0]);
 	fix_str(u->email, sizeof u->email, r->l[1]);
-	fix_str(u->status, sizeof u->status, r->l[2]);
-	fix_str(u->last_sign_in, sizeof u->last_sign_in, r->l[3]);
+	fix_str(r->invite, sizeof r->invite, r->l[2]);
+	snprintf(u->status, sizeof u->status, "%s",
+		 r->has_password                      ? "active"
+		 : strcmp(r->invite, "bounced") == 0 ? "bounced"
+		 : strcmp(r->invite, "none") == 0    ? "not_invited"
+						     : "invited");
+	/* Stored in UTC (the connection's time zone is +00:00). */
+	if (r->seen_null)
+		u->last_sign_in[0] = '\0';
+	else
+		snprintf(u->last_sign_in, sizeof u->last_sign_in, "%04u-%02u-%02uT%02u:%02u:%02uZ",
+			 t->year % 10000, t->month % 100, t->day % 100, t->hour % 100,
+			 t->minute % 100, t->second % 100);
 	return r->fn ? r->fn(r->ctx, u) : 0;
 }
 
@@ -1561,7 +1581,7 @@ enum db_result db_portal_users_page(struct db *db, unsigned tenant_id, const str
 		return DB_ERR;
 	memset(&r, 0, sizeof r);
 	pu_bind(&r);
-	b_u64(&r.out[6], &r.total);
+	b_u64(&r.out[7], &r.total);
 	r.fn = fn;
 	r.ctx = ctx;
 	list_bind(&a, tenant_id, lv);
