@@ -239,7 +239,7 @@ static void send(struct http *h, int status, const char *ctype, const void *body
 static void send_doc(struct http *h, int status, xmlDocPtr doc, const char *sheet)
 {
 	xmlChar *buf = NULL;
-	int len = 0;
+	int len = 0, hit = 0;
 	/* A page's own 200 answer to a GET may come from the render cache. */
 	int memo = status == 200 && h->method == HTTP_GET && h->page != NULL && h->page->memo &&
 		   doc == h->doc;
@@ -250,8 +250,10 @@ static void send_doc(struct http *h, int status, xmlDocPtr doc, const char *shee
 			xmlFree(buf);
 			return;
 		}
-	} else if ((memo ? render_page(sheet, doc, &buf, &len)
+	} else if ((memo ? render_page(sheet, doc, &buf, &len, &hit)
 			 : render_html(sheet, doc, &buf, &len)) == 0) {
+		if (memo)
+			h->cache = hit ? "hit" : "miss";
 		send(h, status, "text/html; charset=utf-8", buf, (size_t)len);
 		xmlFree(buf);
 		return;
@@ -860,10 +862,11 @@ void http_handle(FCGX_Request *fr, const struct conf *c, struct db *db,
 	while (FCGX_GetStr(sink, sizeof sink, fr->in) > 0)
 		;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	log_info("rid=%s addr=%s method=%s path=%s status=%d bytes=%zu user=%u ms=%.2f", h.rid,
-		 h.addr, FCGX_GetParam("REQUEST_METHOD", fr->envp) ?: "-", h.path_log, h.status,
-		 h.bytes_out, h.signed_in ? h.sess.user_id : 0,
-		 (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	log_info("rid=%s addr=%s method=%s path=%s status=%d bytes=%zu user=%u ms=%.2f cache=%s",
+		 h.rid, h.addr, FCGX_GetParam("REQUEST_METHOD", fr->envp) ?: "-", h.path_log,
+		 h.status, h.bytes_out, h.signed_in ? h.sess.user_id : 0,
+		 (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6,
+		 h.cache ? h.cache : "-");
 	if (h.page != NULL) {
 		val_values_free(h.q, h.page->nquery);
 		val_values_free(h.f, h.page->nform);

@@ -117,6 +117,7 @@ struct http {
 	const char *allow;     /* Allow header for 405 */
 	const char *error_msg; /* set by http_bad_request */
 	size_t bytes_out;
+	const char *cache; /* for the log: "hit" or "miss" (render cache), "-" */
 };
 
 /* Adds <notice kind="...">text</notice> to the page. */

@@ -135,6 +135,7 @@ void rcache_free(void)
 	}
 	free(buckets);
 	free(door);
+	sodium_memzero(hkey, sizeof hkey);
 	buckets = NULL;
 	door = NULL;
 	nbuckets = 0;
@@ -175,16 +176,19 @@ static void h_bytes(struct hstate *h, const void *p, size_t len)
 	h->n += len;
 }
 
+/* A NULL string (no namespace prefix, say) is its own token, apart from
+ * "": the serialiser may write the two differently. */
 static void h_tok(struct hstate *h, unsigned char tag, const xmlChar *s)
 {
 	unsigned char hdr[9];
-	uint64_t len = s != NULL ? strlen((const char *)s) : 0;
+	uint64_t len = s != NULL ? strlen((const char *)s) : UINT64_MAX;
 
 	hdr[0] = tag;
 	for (int i = 0; i < 8; i++)
 		hdr[1 + i] = (unsigned char)(len >> (8 * i));
 	h_bytes(h, hdr, sizeof hdr);
-	h_bytes(h, s, (size_t)len);
+	if (s != NULL && len > 0)
+		h_bytes(h, s, (size_t)len);
 }
 
 static void h_ns(struct hstate *h, unsigned char tag, const xmlNs *ns)
@@ -230,15 +234,10 @@ static int h_nodes(struct hstate *h, const xmlNode *n, int depth)
 			h_tok(h, 'p', n->content);
 			break;
 		case XML_ENTITY_REF_NODE: h_tok(h, 'R', n->name); break;
-		default: {
-			/* Not made by our builders (DTD, XInclude, ...): the type
-			 * and the name, so such a node still changes the key. */
-			unsigned char t = (unsigned char)n->type;
-			h_bytes(h, "X", 1);
-			h_bytes(h, &t, 1);
-			h_tok(h, 'x', n->name);
-			break;
-		}
+		default:
+			/* Not made by our builders (DTD, XInclude, ...), and its
+			 * content is not walked here: such a page is not kept. */
+			return -1;
 		}
 	}
 	return 0;

@@ -18,7 +18,12 @@
  * (a "doorkeeper" remembers recent digests), so one-off pages do not push
  * out the pages people come back to.  Eviction: least recently used, within
  * a byte budget.  Stored pages hold csrf tokens: they are wiped
- * (sodium_memzero) when dropped.  Thread-safe. */
+ * (sodium_memzero) when dropped.  Thread-safe.
+ *
+ * "Pure" holds because the memo pages' stylesheets, and all they include,
+ * read nothing outside the document: no document(), key(), generate-id(),
+ * system-property(), xsl:message or extension (test_rcache checks the
+ * files). */
 #ifndef GH_RCACHE_H
 #define GH_RCACHE_H
 
@@ -50,8 +55,11 @@ void rcache_free(void);
 /* 1 when the cache is on. */
 int rcache_enabled(void);
 
-/* The key of (sheet, doc).  Returns -1 for a document too deep to walk
- * (over 256 levels; ours have fewer than 16), which is then not cached. */
+/* The key of (sheet, doc).  The stylesheet is named, not read: reloading
+ * stylesheets would need rcache_free() first (they are compiled once, at
+ * start-up).  Returns -1 for a document that is not kept: over 256 levels
+ * deep (ours have fewer than 16) or holding a node our builders never make
+ * (a DTD, an entity declaration, ...). */
 int rcache_key(const char *sheet, xmlDocPtr doc, unsigned char key[RCACHE_KEY_LEN]);
 
 /* On RCACHE_HIT, *out is a copy of the stored page from xmlMalloc (the

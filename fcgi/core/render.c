@@ -261,17 +261,16 @@ out:
 	return rc;
 }
 
-int render_page(const char *name, xmlDocPtr doc, xmlChar **out, int *len)
+int render_page(const char *name, xmlDocPtr doc, xmlChar **out, int *len, int *hit)
 {
 	unsigned char key[RCACHE_KEY_LEN];
 	int keyed = rcache_enabled() && rcache_key(name, doc, key) == 0;
 
-	if (keyed) {
-		enum rcache_result r = rcache_get(key, out, len);
-		if (r == RCACHE_HIT)
-			return 0;
-		if (r == RCACHE_NOMEM)
-			return -1;
+	*hit = 0;
+	/* Out of memory for the copy: rendering may still succeed. */
+	if (keyed && rcache_get(key, out, len) == RCACHE_HIT) {
+		*hit = 1;
+		return 0;
 	}
 	if (render_html(name, doc, out, len) != 0)
 		return -1;

@@ -13,8 +13,9 @@ int render_init(const char *dir, const char *const *names);
 int render_html(const char *name, xmlDocPtr doc, xmlChar **out, int *len);
 
 /* render_html through the render cache (rcache.h): for pages whose HTML
- * may be kept (GET, 200, no secret shown).  *out is freed with xmlFree(). */
-int render_page(const char *name, xmlDocPtr doc, xmlChar **out, int *len);
+ * may be kept (GET, 200, no secret shown).  *hit tells whether the page
+ * came from the cache.  *out is freed with xmlFree(). */
+int render_page(const char *name, xmlDocPtr doc, xmlChar **out, int *len, int *hit);
 
 /* Frees the stylesheets; for clean exits under valgrind. */
 void render_free(void);

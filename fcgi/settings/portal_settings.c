@@ -96,4 +96,5 @@ const struct page page_portal_settings = {
 	.get = ps_get,
 	.post = ps_post,
 	.menu_section = "Client",
+	.memo = 1, /* the portal's settings: shows no secret */
 };

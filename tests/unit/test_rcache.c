@@ -5,7 +5,9 @@
  * return the stored bytes; the budget holds with least-recently-used
  * eviction; an oversized page is never stored; the off switches (budget 0,
  * GH_RENDER_CACHE=0); threads sharing the cache never get another key's
- * page; and render_page gives the bytes render_html gives. */
+ * page; render_page gives the bytes render_html gives, inside the request
+ * pool as the responders run it; and the stylesheets of the pages that use
+ * the cache read nothing but their document. */
 #include "config.h"
 
 #include <libxml/parser.h>
@@ -16,7 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "pool.h"
 #include "rcache.h"
 #include "render.h"
 #include "tap.h"
@@ -121,13 +125,74 @@ static void *hammer(void *arg)
 	return (void *)wrong;
 }
 
+/* ---- the memo pages' stylesheets read nothing but the document ----
+ * A hit is only right if a render depends on the document alone: these
+ * XSLT features would make it depend on something else (another file,
+ * node addresses, the processor, a side effect skipped on a hit). */
+static const char *const impure[] = {"document(", "key(", "generate-id(", "system-property(",
+				     "unparsed-entity-uri(", "xsl:message", "xsl:key",
+				     "extension-element-prefixes", "exsl", "date:", NULL};
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+
+	if (f == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (buf = malloc((size_t)n + 1)) != NULL) {
+		if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+			free(buf);
+			buf = NULL;
+		} else
+			buf[n] = '\0';
+	}
+	fclose(f);
+	return buf;
+}
+
+/* Checks dir/file and, recursively, what it includes or imports; returns
+ * the number of problems (a missing file is one). */
+static int check_sheet(const char *dir, const char *file, int depth)
+{
+	char path[4096];
+	char *text;
+	int bad = 0;
+
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	if (depth > 8 || (text = slurp(path)) == NULL) {
+		diag("cannot read %s", path);
+		return 1;
+	}
+	for (const char *const *w = impure; *w != NULL; w++)
+		if (strstr(text, *w) != NULL) {
+			diag("%s uses %s", file, *w);
+			bad++;
+		}
+	for (const char *p = text; (p = strstr(p, "<xsl:")) != NULL; p++) {
+		if (strncmp(p, "<xsl:include", 12) != 0 && strncmp(p, "<xsl:import", 11) != 0)
+			continue;
+		const char *h = strstr(p, "href=\""), *e;
+		if (h == NULL || (e = strchr(h + 6, '"')) == NULL || (size_t)(e - h - 6) >= 256)
+			return bad + 1;
+		char inc[256];
+		memcpy(inc, h + 6, (size_t)(e - h - 6));
+		inc[e - h - 6] = '\0';
+		bad += check_sheet(dir, inc, depth + 1);
+	}
+	free(text);
+	return bad;
+}
+
 int main(void)
 {
 	const char *srcdir = getenv("GH_SRCDIR");
 	struct rcache_stats s;
 	char dir[4096];
 
-	if (sodium_init() < 0)
+	if (sodium_init() < 0 || pool_install() != 0)
 		return 1;
 	xmlInitParser();
 	ok(rcache_init(1 << 20) == 0 && rcache_enabled(), "on with a 1 MiB budget");
@@ -265,8 +330,38 @@ int main(void)
 		ok(s.bytes <= s.budget, "the budget holds under threads");
 	}
 
-	/* ---- render_page against render_html ---- */
+	/* ---- stylesheets ---- */
 	snprintf(dir, sizeof dir, "%s/xslt", srcdir ? srcdir : ".");
+	{
+		/* The pages with .memo = 1 (fcgi/settings). */
+		static const char *const memo[] = {"portal-access.xsl", "customers.xsl",
+						   "office-users.xsl", "portal-access-settings.xsl",
+						   NULL};
+		for (const char *const *m = memo; *m != NULL; m++)
+			is_int(check_sheet(dir, *m, 0), 0, *m);
+		char evil[] = "/tmp/gh-rcache-XXXXXX";
+		char path[4200];
+		FILE *f;
+		ok(mkdtemp(evil) != NULL, "a scratch dir");
+		snprintf(path, sizeof path, "%s/a.xsl", evil);
+		if ((f = fopen(path, "w")) != NULL) {
+			fputs("<xsl:include href=\"b.xsl\"/>", f);
+			fclose(f);
+		}
+		snprintf(path, sizeof path, "%s/b.xsl", evil);
+		if ((f = fopen(path, "w")) != NULL) {
+			fputs("<xsl:value-of select=\"generate-id(.)\"/>", f);
+			fclose(f);
+		}
+		is_int(check_sheet(evil, "a.xsl", 0), 1,
+		       "the check finds generate-id() in an included sheet");
+		unlink(path);
+		snprintf(path, sizeof path, "%s/a.xsl", evil);
+		unlink(path);
+		rmdir(evil);
+	}
+
+	/* ---- render_page against render_html, in the request pool ---- */
 	static const char *const sheets[] = {"error", NULL};
 	ok(render_init(dir, sheets) == 0, "stylesheets compiled");
 	rcache_init(1 << 20);
@@ -278,28 +373,35 @@ int main(void)
 		xml_attr_int(e, "status", 404);
 		xml_text_el(e, "title", "Not Found");
 		xml_text_el(e, "message", "Not <found> & gone");
+		int hits[3] = {0, 0, 0}, hit = 1;
 		ok(render_html("error", doc, &want, &wlen) == 0, "render_html");
 		for (int i = 0; i < 3; i++) {
-			if (render_page("error", doc, &got[i], &glen[i]) != 0 || glen[i] != wlen ||
-			    memcmp(got[i], want, (size_t)wlen) != 0)
+			/* One request window each, as the responders run it: the
+			 * copy a hit returns is pool memory. */
+			pool_begin();
+			if (render_page("error", doc, &got[i], &glen[i], &hits[i]) != 0 ||
+			    glen[i] != wlen || memcmp(got[i], want, (size_t)wlen) != 0)
 				same = 0;
+			xmlFree(got[i]);
+			pool_end();
 		}
 		ok(same, "render_page three times: the bytes of render_html each time");
+		ok(!hits[0] && !hits[1] && hits[2], "the third was a hit (stored on the second)");
 		rcache_get_stats(&s);
-		is_int(s.hits, 1, "the third was a hit (stored on the second)");
+		is_int(s.hits, 1, "stats: one hit");
 		xmlNodeSetContent(xmlGetLastChild(e), BAD_CAST "more");
 		xmlChar *changed = NULL;
 		int clen = 0;
-		ok(render_page("error", doc, &changed, &clen) == 0 && strstr((char *)changed, "more"),
+		ok(render_page("error", doc, &changed, &clen, &hit) == 0 && !hit &&
+			   strstr((char *)changed, "more"),
 		   "a changed document renders anew");
 		xmlFree(changed);
-		for (int i = 0; i < 3; i++)
-			xmlFree(got[i]);
 		xmlFree(want);
 		xmlFreeDoc(doc);
 	}
 	rcache_free();
 	render_free();
+	pool_thread_free();
 	xmlCleanupParser();
 	printf("1..%d\n", tap_n);
 	return tap_failed ? 1 : 0;
