@@ -305,7 +305,10 @@ void rcache_put(const unsigned char key[RCACHE_KEY_LEN], const xmlChar *html, in
 	if (!on || entry_size((size_t)len) > st.budget / ENTRY_SHARE)
 		goto out;
 	i = slot(key);
-	if (memcmp(door[i], key, DOOR_LEN) != 0) {
+	/* While there is room, every page is kept; a full cache keeps a page
+	 * only on its second sighting, so one-off views do not evict. */
+	if (st.bytes + entry_size((size_t)len) > st.budget &&
+	    memcmp(door[i], key, DOOR_LEN) != 0) {
 		memcpy(door[i], key, DOOR_LEN); /* first sighting: remember only */
 		goto out;
 	}

@@ -14,10 +14,11 @@
  * (?format=xml, the same document without the render, serves twice the
  * req/s); a hit costs the digest (~5 us for a 10-row page) and a copy.
  *
- * Admission: a document's HTML is stored the second time its digest is seen
- * (a "doorkeeper" remembers recent digests), so one-off pages do not push
- * out the pages people come back to.  Eviction: least recently used, within
- * a byte budget.  Stored pages hold csrf tokens: they are wiped
+ * Admission: while the budget has room, every page rendered is stored;
+ * once it is full, a page is stored only the second time its digest is
+ * seen (a "doorkeeper" remembers recent digests), so one-off pages do not
+ * push out the pages people come back to.  Eviction: least recently used,
+ * within a byte budget.  Stored pages hold csrf tokens: they are wiped
  * (sodium_memzero) when dropped.  Thread-safe.
  *
  * "Pure" holds because the memo pages' stylesheets, and all they include,
@@ -66,9 +67,9 @@ int rcache_key(const char *sheet, xmlDocPtr doc, unsigned char key[RCACHE_KEY_LE
  * caller frees it with xmlFree) and *len its length. */
 enum rcache_result rcache_get(const unsigned char key[RCACHE_KEY_LEN], xmlChar **out, int *len);
 
-/* Offers the page rendered for key after a miss: stored if key was seen
- * before (see admission above) and it fits the budget; copied, so html
- * stays the caller's. */
+/* Offers the page rendered for key after a miss: stored if the budget has
+ * room or key was seen before (see admission above), and the page is at
+ * most an eighth of the budget; copied, so html stays the caller's. */
 void rcache_put(const unsigned char key[RCACHE_KEY_LEN], const xmlChar *html, int len);
 
 void rcache_get_stats(struct rcache_stats *s);

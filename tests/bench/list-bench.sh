@@ -373,7 +373,7 @@ fi
 if ((!goals_ok)) && [[ ${BENCH_ENFORCE_BAR:-0} == 1 ]]; then fail "a goal does not hold"; fi
 
 # ------------------------------------------------------------------ render cache off
-# Part 1 asks for each view again and again, so after its second request a
+# Part 1 asks for each view again and again, so after its first request a
 # page comes from the responder's render cache (fcgi/core/rcache.c: the
 # HTML kept under a digest of the page's document; the statements still run
 # every time).  A view nobody has seen yet, or one whose data changed, is
@@ -422,7 +422,7 @@ if [[ -n ${REQS[ref-db]:-} ]]; then
 	say "(the goal above is judged on part 1's repeated views; this is what a page costs when it must be rendered)"
 	restart_stack
 	# Part 2 measures warm views, as part 1 did: each asked for twice
-	# (the list-order cache is built, the render cache admits the page).
+	# (the list-order cache is built, the render cache keeps the page).
 	for ((i = 0; i < NOURS; i++)); do
 		curl -s -o /dev/null -H "Cookie: ${cookies[$i]}" "${urls[$i]}" || true
 		curl -s -o /dev/null -H "Cookie: ${cookies[$i]}" "${urls[$i]}" || true
