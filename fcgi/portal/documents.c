@@ -27,4 +27,5 @@ const struct page page_portal_documents = {
 	.query = records_query,
 	.nquery = 1,
 	.get = documents_get,
+	.memo = 1, /* shows the client's records: no secret */
 };

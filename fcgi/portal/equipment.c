@@ -26,4 +26,5 @@ const struct page page_portal_equipment = {
 	.query = records_query,
 	.nquery = 1,
 	.get = equipment_get,
+	.memo = 1, /* shows the client's records: no secret */
 };

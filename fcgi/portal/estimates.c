@@ -39,4 +39,5 @@ const struct page page_portal_estimates = {
 	.nform = 2,
 	.get = estimates_get,
 	.post = estimates_post,
+	.memo = 1, /* shows the client's records: no secret */
 };

@@ -64,4 +64,5 @@ const struct page page_portal_home = {
     .methods = HTTP_GET,
     .auth = PAGE_PORTAL,
     .get = home_get,
+    .memo = 1, /* the client's menu: no secret */
 };

@@ -40,4 +40,5 @@ const struct page page_portal_invoices = {
 	.nform = 2,
 	.get = invoices_get,
 	.post = invoices_post,
+	.memo = 1, /* shows the client's records: no secret */
 };

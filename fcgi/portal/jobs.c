@@ -163,4 +163,5 @@ const struct page page_portal_jobs = {
 	.nform = sizeof form / sizeof form[0],
 	.get = jobs_get,
 	.post = jobs_post,
+	.memo = 1, /* shows the client's records: no secret */
 };

@@ -60,4 +60,5 @@ const struct page page_portal_sites = {
 	.query = query,
 	.nquery = sizeof query / sizeof query[0],
 	.get = sites_get,
+	.memo = 1, /* shows the client's records: no secret */
 };

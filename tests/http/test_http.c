@@ -834,69 +834,6 @@ static void test_db_restart(void)
 	hc_free(h);
 }
 
-/* GET path as HTML: the body (caller frees) and the X-Request-Id in rid. */
-static char *get_html(struct hc *h, const char *path, char rid[64])
-{
-	struct hc_resp r;
-	char *body = NULL;
-
-	rid[0] = '\0';
-	if (hc_get(h, path, &r) != 0)
-		return NULL;
-	if (r.status == 200 && r.body != NULL)
-		body = strdup(r.body);
-	hc_header(&r, "X-Request-Id", rid, 64);
-	hc_resp_free(&r);
-	return body;
-}
-
-/* The render cache's word on request rid in the responder's log at logp:
- * "hit", "miss", "-" (not a cached page), or "?" when no line names it. */
-static const char *cache_of(const char *logp, const char *rid)
-{
-	static char v[8];
-	char line[1024], want[80];
-	FILE *f = fopen(logp, "r");
-
-	snprintf(v, sizeof v, "?");
-	snprintf(want, sizeof want, "rid=%s ", rid);
-	while (f != NULL && rid[0] != '\0' && fgets(line, sizeof line, f) != NULL) {
-		const char *c;
-		if (strstr(line, want) != NULL && (c = strstr(line, " cache=")) != NULL)
-			sscanf(c + 7, "%7[a-z?-]", v);
-	}
-	if (f != NULL)
-		fclose(f);
-	return v;
-}
-
-/* GETs path twice; 1 if the second answer was a render-cache hit with the
- * bytes of the first (a cache with room keeps a page at once). */
-static int kept(struct hc *h, const char *path, const char *logp)
-{
-	char rid[64];
-	char *first, *second;
-	int yes;
-
-	first = get_html(h, path, rid);
-	second = get_html(h, path, rid);
-	yes = first != NULL && second != NULL && strcmp(first, second) == 0 &&
-	      strcmp(cache_of(logp, rid), "hit") == 0;
-	free(first);
-	free(second);
-	return yes;
-}
-
-/* After a change: the next page shows want (rendered anew, not kept). */
-static int fresh(struct hc *h, const char *path, const char *want, const char *logp)
-{
-	char rid[64];
-	char *p = get_html(h, path, rid);
-	int yes = p != NULL && strstr(p, want) != NULL && strcmp(cache_of(logp, rid), "miss") == 0;
-	free(p);
-	return yes;
-}
-
 /* The render cache (fcgi/core/rcache.c) on a responder of our own, whose
  * log tells, request by request, whether a page came from the cache: the
  * same view again is the same page from the cache, each session's page has

@@ -382,6 +382,37 @@ static void test_actions(void)
 	hc_free(u);
 }
 
+/* The record pages keep their HTML (the render cache, fcgi/core/rcache.c;
+ * the portal responder's log tells each request's word): a second view is
+ * a hit with the same bytes, and a record changed behind the responder's
+ * back (SQL) is rendered anew on the very next request. */
+static void test_render_cache(void)
+{
+	struct hc *u = client();
+	char logp[1100], path[200], want[100];
+	char *inv;
+
+	set_perms("invoices_view,invoices_pay,sites_view");
+	inv = record("invoice", "RC-INV", site[0], "open", 1);
+	ok(portal_login(u, "demo", email, PW, NULL, 0) == 303, "render cache: the user signs in");
+	snprintf(logp, sizeof logp, "%s/log/portal.log", state);
+	ok(kept(u, P "invoices", logp), "invoices: the second view from the cache, the same page");
+	free(sql1("UPDATE customer_records SET title = 'Changed %s' WHERE id = %s", stamp, inv));
+	snprintf(want, sizeof want, "Changed %s", stamp);
+	ok(fresh(u, P "invoices", want, logp), "invoices: a title changed in SQL shows at once");
+	snprintf(path, sizeof path, P "invoices?id=%s", inv);
+	ok(kept(u, path, logp), "one invoice: kept");
+	free(sql1("UPDATE customer_records SET status = 'paid' WHERE id = %s", inv));
+	ok(fresh(u, path, ">Paid<", logp), "one invoice: paid in SQL shows at once");
+	ok(kept(u, P "sites", logp), "sites: kept");
+	ok(kept(u, P "home", logp), "home: kept");
+	set_perms("invoices_view");
+	ok(fresh(u, P "home", "Invoices", logp),
+	   "home: the group losing Sites is rendered anew at once");
+	free(inv);
+	hc_free(u);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -395,6 +426,7 @@ int main(void)
 	test_route_table();
 	test_sites();
 	test_actions();
+	test_render_cache();
 
 	teardown();
 	xmlCleanupParser();

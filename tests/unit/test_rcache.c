@@ -340,10 +340,11 @@ int main(void)
 	/* ---- stylesheets ---- */
 	snprintf(dir, sizeof dir, "%s/xslt", srcdir ? srcdir : ".");
 	{
-		/* The pages with .memo = 1 (fcgi/settings). */
+		/* The pages with .memo = 1 (fcgi/settings, fcgi/portal). */
 		static const char *const memo[] = {"portal-access.xsl", "customers.xsl",
 						   "office-users.xsl", "portal-access-settings.xsl",
-						   NULL};
+						   "portal-records.xsl", "portal-home.xsl",
+						   "portal-sites.xsl", NULL};
 		for (const char *const *m = memo; *m != NULL; m++)
 			is_int(check_sheet(dir, *m, 0), 0, *m);
 		char evil[] = "/tmp/gh-rcache-XXXXXX";
