@@ -336,8 +336,12 @@ static const char *const sql[Q__COUNT] = {
 			     "ORDER BY p.company_name, p.email",
 	[Q_PU_IDS_EMAIL] = "SELECT p.id FROM portal_users p WHERE p.tenant_id = ? " PU_FILTER
 			   "ORDER BY p.email",
-	[Q_PU_BY_IDS] = "SELECT " PU_COLS " FROM JSON_TABLE(?, '$[*]' COLUMNS (n FOR ORDINALITY, "
-			"id INT UNSIGNED PATH '$')) j JOIN portal_users pu ON pu.id = j.id "
+	/* With the list's version read in the same statement (one snapshot):
+	 * listcache_read keeps an order's page when it matches. */
+	[Q_PU_BY_IDS] = "SELECT " PU_COLS ", COALESCE(c.version, 0) FROM JSON_TABLE(?, '$[*]' "
+			"COLUMNS (n FOR ORDINALITY, id INT UNSIGNED PATH '$')) j "
+			"JOIN portal_users pu ON pu.id = j.id "
+			"LEFT JOIN portal_user_counts c ON c.tenant_id = pu.tenant_id "
 			"WHERE pu.tenant_id = ? ORDER BY j.n",
 	[Q_PU_ALL_COMPANY_ASC] = PU_ALL("portal_users_company",
 					"ORDER BY pu.company_name ASC, pu.email ASC"),
@@ -445,8 +449,10 @@ static const char *const sql[Q__COUNT] = {
 	[Q_OU_IDS_LAST] = OU_IDS("u.last_name, u.first_name, u.email"),
 	[Q_OU_IDS_ROLE] = OU_IDS("u.role, u.email"),
 	[Q_OU_IDS_STATUS] = OU_IDS("u.active DESC, u.email"),
-	[Q_OU_BY_IDS] = "SELECT " OU_COLS " FROM JSON_TABLE(?, '$[*]' COLUMNS (n FOR ORDINALITY, "
-			"id INT UNSIGNED PATH '$')) j JOIN office_users u ON u.id = j.id "
+	[Q_OU_BY_IDS] = "SELECT " OU_COLS ", COALESCE(c.version, 0) FROM JSON_TABLE(?, '$[*]' "
+			"COLUMNS (n FOR ORDINALITY, id INT UNSIGNED PATH '$')) j "
+			"JOIN office_users u ON u.id = j.id "
+			"LEFT JOIN office_user_counts c ON c.tenant_id = u.tenant_id "
 			"WHERE u.tenant_id = ? ORDER BY j.n",
 	[Q_OU_GET] = "SELECT " OU_COLS ", u.mobile_provider, u.street, u.city, u.state, u.zip, "
 		     "u.country, u.default_screen FROM office_users u WHERE u.id = ? AND "
@@ -1696,32 +1702,41 @@ enum db_result db_portal_user_ids(struct db *db, unsigned tenant_id, const struc
 }
 
 /* The rows of one page by id through statement q (JSON_TABLE over the ids,
- * then the tenant), into out, fix called per row. */
+ * then the tenant), into out, fix called per row; *version, read into
+ * *seen with the rows, stays only if every id came back. */
 static enum db_result rows_by_ids(struct db *db, enum q q, unsigned tenant_id,
 				  const unsigned *ids, size_t n, MYSQL_BIND *out,
-				  int (*fix)(void *), void *ctx)
+				  int (*fix)(void *), void *ctx, const uint64_t *seen,
+				  uint64_t *version)
 {
 	char json[IDS_JSON_MAX];
 	MYSQL_BIND in[2];
 	unsigned long jl;
+	size_t rows = 0;
+	enum db_result rc;
 
+	*version = DB_NO_VERSION;
 	if (ids_json(json, ids, n) != 0)
 		return DB_ERR;
 	b_str(&in[0], json, &jl);
 	b_uint(&in[1], &tenant_id);
-	return run(db, q, in, out, fix, ctx, NULL, NULL, NULL);
+	if ((rc = run(db, q, in, out, fix, ctx, &rows, NULL, NULL)) == DB_OK && rows == n && n > 0)
+		*version = *seen;
+	return rc;
 }
 
 enum db_result db_portal_users_by_ids(struct db *db, unsigned tenant_id, const unsigned *ids,
-				      size_t n, db_portal_user_fn fn, void *ctx)
+				      size_t n, db_portal_user_fn fn, void *ctx, uint64_t *version)
 {
 	struct pu_row r;
 
 	memset(&r, 0, sizeof r);
 	pu_bind(&r);
+	b_u64(&r.out[7], &r.total); /* here the list's version */
 	r.fn = fn;
 	r.ctx = ctx;
-	return rows_by_ids(db, Q_PU_BY_IDS, tenant_id, ids, n, r.out, pu_fix, &r);
+	return rows_by_ids(db, Q_PU_BY_IDS, tenant_id, ids, n, r.out, pu_fix, &r, &r.total,
+			   version);
 }
 
 enum db_result db_portal_user_get(struct db *db, unsigned tenant_id, unsigned id,
@@ -2317,6 +2332,7 @@ struct ou_row {
 	struct db_office_user u;
 	unsigned long l[12];
 	long long active, settings;
+	uint64_t version; /* the list's, read with the rows by id */
 	db_office_user_fn fn;
 	void *ctx;
 	MYSQL_BIND out[15];
@@ -2381,15 +2397,17 @@ enum db_result db_office_user_ids(struct db *db, unsigned tenant_id, const struc
 }
 
 enum db_result db_office_users_by_ids(struct db *db, unsigned tenant_id, const unsigned *ids,
-				      size_t n, db_office_user_fn fn, void *ctx)
+				      size_t n, db_office_user_fn fn, void *ctx, uint64_t *version)
 {
 	struct ou_row r;
 
 	memset(&r, 0, sizeof r);
 	ou_bind(&r, 0);
+	b_u64(&r.out[8], &r.version);
 	r.fn = fn;
 	r.ctx = ctx;
-	return rows_by_ids(db, Q_OU_BY_IDS, tenant_id, ids, n, r.out, ou_fix, &r);
+	return rows_by_ids(db, Q_OU_BY_IDS, tenant_id, ids, n, r.out, ou_fix, &r, &r.version,
+			   version);
 }
 
 enum db_result db_office_user_get(struct db *db, unsigned tenant_id, unsigned id,

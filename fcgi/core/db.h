@@ -22,6 +22,10 @@ enum db_result {
 
 struct db;
 
+/* No list version: a page read by id lost a row (the order it came from is
+ * stale), or asked for none. */
+#define DB_NO_VERSION UINT64_MAX
+
 #define DB_MULTI_STATEMENTS 0x1u /* ctl only: migrations run whole files */
 
 /* Connects (or, if the server is down, returns a handle that connects on
@@ -111,13 +115,14 @@ typedef int (*db_office_user_fn)(void *ctx, const struct db_office_user *u);
 /* The office users list through the list-order cache, as the portal users
  * list: the tenant's count and order version (office_user_counts), a view's
  * whole id order (ascending; *ids malloc'd, freed by the caller), and one
- * page's rows by id, in the ids' order (at most 100). */
+ * page's rows by id, in the ids' order (at most 100), with the list's
+ * version as for db_portal_users_by_ids. */
 enum db_result db_office_users_version(struct db *db, unsigned tenant_id,
 				       unsigned long long *total, uint64_t *version);
 enum db_result db_office_user_ids(struct db *db, unsigned tenant_id, const struct list_view *lv,
 				  unsigned **ids, size_t *n);
 enum db_result db_office_users_by_ids(struct db *db, unsigned tenant_id, const unsigned *ids,
-				      size_t n, db_office_user_fn fn, void *ctx);
+				      size_t n, db_office_user_fn fn, void *ctx, uint64_t *version);
 /* DB_NOTFOUND for another tenant's id. */
 enum db_result db_office_user_get(struct db *db, unsigned tenant_id, unsigned id,
 				  struct db_office_user *out);
@@ -296,13 +301,15 @@ typedef int (*db_portal_user_fn)(void *ctx, const struct db_portal_user *u);
 /* The list-order cache's three statements: the tenant's portal-user count
  * and list version (both 0 before the first user); every id matching lv's
  * filter in lv's sort column's ascending order (*ids malloc'd, the caller
- * frees); and the rows of up to 100 ids, in the order given. */
+ * frees); and the rows of up to 100 ids, in the order given, with the
+ * list's version read in the same statement (DB_NO_VERSION when an id did
+ * not come back, or none was asked for). */
 enum db_result db_portal_users_version(struct db *db, unsigned tenant_id,
 				       unsigned long long *total, uint64_t *version);
 enum db_result db_portal_user_ids(struct db *db, unsigned tenant_id, const struct list_view *lv,
 				  unsigned **ids, size_t *n);
 enum db_result db_portal_users_by_ids(struct db *db, unsigned tenant_id, const unsigned *ids,
-				      size_t n, db_portal_user_fn fn, void *ctx);
+				      size_t n, db_portal_user_fn fn, void *ctx, uint64_t *version);
 /* An unfiltered page at lv->offset (a filter is DB_ERR: filtered views go
  * through db_portal_user_ids and the list-order cache).  *total is the
  * tenant's count as read with the rows: 0 when no row came back (an empty

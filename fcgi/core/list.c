@@ -145,3 +145,13 @@ xmlNodePtr list_xml(xmlNodePtr parent, const struct list_spec *spec, const struc
 	}
 	return xml_el(l, "rows");
 }
+
+void list_xml_undo(xmlNodePtr rows)
+{
+	xmlNodePtr l = rows != NULL ? rows->parent : NULL;
+
+	if (l == NULL)
+		return;
+	xmlUnlinkNode(l);
+	xmlFreeNode(l);
+}

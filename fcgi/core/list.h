@@ -53,4 +53,8 @@ void list_window(struct list_view *lv, unsigned long long total);
  * caller adds its rows under the returned node. */
 xmlNodePtr list_xml(xmlNodePtr parent, const struct list_spec *spec, const struct list_view *lv);
 
+/* Takes out again the <list> whose rows element list_xml returned (a page
+ * read again; see listcache_read).  Accepts NULL. */
+void list_xml_undo(xmlNodePtr rows);
+
 #endif

@@ -199,6 +199,57 @@ int listcache_page(const struct listcache_key *k, uint64_t version, struct list_
 	return 0;
 }
 
+int listcache_peek(const struct listcache_key *k, struct list_view *lv, unsigned ids[100],
+		   size_t *n, uint64_t *version)
+{
+	unsigned long long total, offset = (unsigned long long)(lv->page - 1) * lv->per;
+	unsigned want = lv->per > 100 ? 100 : lv->per;
+	int rc = -1;
+
+	*n = 0;
+	if (strlen(k->filter) > LC_FILTER_MAX)
+		return -1;
+	pthread_mutex_lock(&lock);
+	for (size_t i = 0; i < LC_SLOTS; i++) {
+		struct entry *e = &slots[i];
+		if (!same_view(e, k) || e->building)
+			continue;
+		e->tick = ++ticks;
+		copy_slice(e, offset, want, lv->desc, ids, n, &total);
+		list_window(lv, total);
+		if (lv->offset != offset)
+			copy_slice(e, lv->offset, want, lv->desc, ids, n, &total);
+		*version = e->version;
+		rc = 0;
+		break;
+	}
+	pthread_mutex_unlock(&lock);
+	return rc;
+}
+
+enum db_result listcache_read(const struct listcache_key *k, struct list_view *lv,
+			      const struct listcache_reader *r, void *ctx, struct listcache_db *b)
+{
+	unsigned ids[100];
+	unsigned long long total;
+	uint64_t kept, now;
+	size_t n;
+	enum db_result rc;
+
+	if (listcache_peek(k, lv, ids, &n, &kept) == 0 && n > 0) {
+		if ((rc = r->rows(ctx, ids, n, lv, &now)) != DB_OK)
+			return rc;
+		if (now == kept)
+			return DB_OK;
+		r->undo(ctx); /* the order is stale: as if it were not held */
+	}
+	if ((rc = r->version(b->db, b->tenant_id, &total, &now)) != DB_OK)
+		return rc;
+	if (listcache_page(k, now, lv, ids, &n, listcache_db_build, b) != 0)
+		return b->rc != DB_OK ? b->rc : DB_ERR;
+	return r->rows(ctx, ids, n, lv, &now);
+}
+
 int listcache_db_build(void *ctx, unsigned **ids, size_t *n)
 {
 	struct listcache_db *b = ctx;

@@ -58,6 +58,34 @@ int listcache_db_build(void *ctx, unsigned **ids, size_t *n);
 int listcache_page(const struct listcache_key *k, uint64_t version, struct list_view *lv,
 		   unsigned ids[100], size_t *n, listcache_build_fn build, void *ctx);
 
+/* The page of lv from the order the cache holds for k, whatever its
+ * version, without building anything: as listcache_page, and the order's
+ * version into *version.  Returns 0, or -1 when the cache holds no order
+ * for k (or one is being built). */
+int listcache_peek(const struct listcache_key *k, struct list_view *lv, unsigned ids[100],
+		   size_t *n, uint64_t *version);
+
+/* What listcache_read needs of a list page: the list's count and version
+ * (db_portal_users_version, ...); rows, which puts the rows of ids into the
+ * page (lv's window set) and reads the list's version with them, as
+ * db_portal_users_by_ids does; undo, which takes those rows out again. */
+struct listcache_reader {
+	enum db_result (*version)(struct db *db, unsigned tenant_id, unsigned long long *total,
+				  uint64_t *version);
+	enum db_result (*rows)(void *ctx, const unsigned *ids, size_t n,
+			       const struct list_view *lv, uint64_t *version);
+	void (*undo)(void *ctx);
+};
+
+/* A list page through the cache in as few statements as it allows.  When
+ * the cache holds an order for the view, its page's rows are read with the
+ * list's version, and kept when that is the order's version: one
+ * statement.  Otherwise (no order, or a stale one): the version, the order
+ * (built if need be, through b), then the rows.  Returns DB_OK, or the
+ * failing statement's result. */
+enum db_result listcache_read(const struct listcache_key *k, struct list_view *lv,
+			      const struct listcache_reader *r, void *ctx, struct listcache_db *b);
+
 /* Drops every entry (tests, shutdown). */
 void listcache_clear(void);
 

@@ -1,6 +1,9 @@
 /* Unit tests of the list-order cache (fcgi/core/listcache.c): slices and
  * totals, descending order, versions, one build for many threads, failed
- * builds, views it cannot hold, and the bound on ids held. */
+ * builds, views it cannot hold, the bound on ids held, and listcache_read:
+ * one statement when the order held is the list's current one, the full
+ * way (version, order, rows) when it is stale, lost a row, or none is held,
+ * and each statement's failure passed on. */
 #include "config.h"
 
 #include <pthread.h>
@@ -49,6 +52,71 @@ static void *reader(void *p)
 	*rc = listcache_slice(&key, 3, 0, 10, 0, out, &got, &total, build, &src) != 0 || got != 10 ||
 	      out[0] != 1;
 	return NULL;
+}
+
+/* ---- a list for listcache_read: the "database" is these counters ---- */
+static struct {
+	uint64_t version;  /* the list's version in the database */
+	size_t n;          /* its ids are 1..n */
+	int lose_row;      /* the rows statement misses an id */
+	enum db_result rows_rc, version_rc;
+	int rows, versions, undos, builds;
+	unsigned first;    /* the first id the last rows statement read */
+} fk;
+
+static enum db_result fk_version(struct db *db, unsigned tenant, unsigned long long *total,
+				 uint64_t *version)
+{
+	(void)db;
+	(void)tenant;
+	fk.versions++;
+	*total = fk.n;
+	*version = fk.version;
+	return fk.version_rc;
+}
+
+static enum db_result fk_ids(struct db *db, unsigned tenant, const struct list_view *lv,
+			     unsigned **ids, size_t *n)
+{
+	(void)db;
+	(void)tenant;
+	(void)lv;
+	fk.builds++;
+	*ids = malloc((fk.n ? fk.n : 1) * sizeof **ids);
+	if (*ids == NULL)
+		return DB_ERR;
+	for (size_t i = 0; i < fk.n; i++)
+		(*ids)[i] = (unsigned)i + 1;
+	*n = fk.n;
+	return DB_OK;
+}
+
+static enum db_result fk_rows(void *ctx, const unsigned *ids, size_t n,
+			      const struct list_view *lv, uint64_t *version)
+{
+	(void)ctx;
+	(void)lv;
+	fk.rows++;
+	fk.first = n ? ids[0] : 0;
+	*version = fk.lose_row ? DB_NO_VERSION : fk.version;
+	return fk.rows_rc;
+}
+
+static void fk_undo(void *ctx)
+{
+	(void)ctx;
+	fk.undos++;
+}
+
+static int fk_counts(int rows, int versions, int undos, int builds)
+{
+	int same = fk.rows == rows && fk.versions == versions && fk.undos == undos &&
+		   fk.builds == builds;
+	if (!same)
+		diag("rows %d, versions %d, undos %d, builds %d", fk.rows, fk.versions, fk.undos,
+		     fk.builds);
+	fk.rows = fk.versions = fk.undos = fk.builds = 0;
+	return same;
 }
 
 int main(void)
@@ -167,6 +235,62 @@ int main(void)
 	src.fail = 1;
 	ok(listcache_page(&pk, 3, &lv, ids, &got, build, &src) != 0, "page: a failed build fails");
 	src.fail = 0;
+
+	/* listcache_peek: the held order's page, whatever its version. */
+	struct listcache_key rk = {6, LISTCACHE_PORTAL_USERS, 0, ""};
+	uint64_t v = 0;
+	lv = (struct list_view){.sort = 0, .filter = "", .page = 2, .per = 10};
+	ok(listcache_peek(&rk, &lv, ids, &got, &v) == -1, "peek: no order held");
+	src.n = 25;
+	listcache_page(&rk, 4, &lv, ids, &got, build, &src);
+	lv = (struct list_view){.sort = 0, .filter = "", .page = 9, .per = 10, .desc = 1};
+	ok(listcache_peek(&rk, &lv, ids, &got, &v) == 0 && v == 4 && lv.page == 3 && got == 5 &&
+		   ids[0] == 5 && lv.total == 25,
+	   "peek: the held order's last page (descending), its version, the window");
+
+	/* listcache_read */
+	static const struct listcache_reader rd = {fk_version, fk_rows, fk_undo};
+	struct listcache_db b = {NULL, 6, &lv, fk_ids, DB_OK};
+	fk.n = 25;
+	fk.version = 4;
+	lv = (struct list_view){.sort = 0, .filter = "", .page = 2, .per = 10};
+	ok(listcache_read(&rk, &lv, &rd, NULL, &b) == DB_OK && fk_counts(1, 0, 0, 0) &&
+		   fk.first == 11,
+	   "read: the order held is current: one statement (the rows, ids 11..)");
+	fk.version = 5;
+	fk.n = 30;
+	ok(listcache_read(&rk, &lv, &rd, NULL, &b) == DB_OK && fk_counts(2, 1, 1, 1) &&
+		   lv.total == 30,
+	   "read: the list moved on: rows taken back, version, order built, rows");
+	ok(listcache_peek(&rk, &lv, ids, &got, &v) == 0 && v == 5, "read: the order held is now 5's");
+	fk.lose_row = 1;
+	ok(listcache_read(&rk, &lv, &rd, NULL, &b) == DB_OK && fk_counts(2, 1, 1, 0),
+	   "read: a row did not come back: taken back, read again the full way");
+	fk.lose_row = 0;
+	struct listcache_key nk = {6, LISTCACHE_PORTAL_USERS, 0, "new"};
+	ok(listcache_read(&nk, &lv, &rd, NULL, &b) == DB_OK && fk_counts(1, 1, 0, 1),
+	   "read: no order held: version, build, rows");
+	fk.n = 0;
+	fk.version = 6;
+	struct listcache_key ek = {6, LISTCACHE_PORTAL_USERS, 1, ""};
+	lv = (struct list_view){.sort = 1, .filter = "", .page = 1, .per = 10};
+	ok(listcache_read(&ek, &lv, &rd, NULL, &b) == DB_OK && fk_counts(1, 1, 0, 1) &&
+		   lv.total == 0,
+	   "read: an empty list, the full way");
+	ok(listcache_read(&ek, &lv, &rd, NULL, &b) == DB_OK && fk_counts(1, 1, 0, 0),
+	   "read: an empty page held is read the full way (no rows to carry a version)");
+	fk.n = 30;
+	fk.version = 5;
+	lv = (struct list_view){.sort = 0, .filter = "", .page = 1, .per = 10};
+	fk.rows_rc = DB_LOST;
+	ok(listcache_read(&rk, &lv, &rd, NULL, &b) == DB_LOST && fk_counts(1, 0, 0, 0),
+	   "read: the rows statement fails: its result");
+	fk.rows_rc = DB_OK;
+	fk.version = 7;
+	fk.version_rc = DB_ERR;
+	ok(listcache_read(&rk, &lv, &rd, NULL, &b) == DB_ERR && fk_counts(1, 1, 1, 0),
+	   "read: the version statement fails: its result");
+	fk.version_rc = DB_OK;
 	listcache_clear();
 	return done_testing();
 }
