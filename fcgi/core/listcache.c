@@ -227,27 +227,39 @@ int listcache_peek(const struct listcache_key *k, struct list_view *lv, unsigned
 	return rc;
 }
 
+/* The <list> of lv under page and the rows of ids in it. */
+static enum db_result read_rows(const struct listcache_reader *r, void *ctx, xmlNodePtr page,
+				const struct list_view *lv, const unsigned *ids, size_t n,
+				xmlNodePtr *rows, uint64_t *version)
+{
+	if ((*rows = list_xml(page, r->spec, lv)) == NULL)
+		return DB_ERR;
+	return r->rows(ctx, ids, n, *rows, version);
+}
+
 enum db_result listcache_read(const struct listcache_key *k, struct list_view *lv,
-			      const struct listcache_reader *r, void *ctx, struct listcache_db *b)
+			      const struct listcache_reader *r, void *ctx, struct listcache_db *b,
+			      xmlNodePtr page)
 {
 	unsigned ids[100];
 	unsigned long long total;
 	uint64_t kept, now;
+	xmlNodePtr rows = NULL;
 	size_t n;
 	enum db_result rc;
 
 	if (listcache_peek(k, lv, ids, &n, &kept) == 0 && n > 0) {
-		if ((rc = r->rows(ctx, ids, n, lv, &now)) != DB_OK)
+		if ((rc = read_rows(r, ctx, page, lv, ids, n, &rows, &now)) != DB_OK)
 			return rc;
 		if (now == kept)
 			return DB_OK;
-		r->undo(ctx); /* the order is stale: as if it were not held */
+		list_xml_undo(rows); /* the order is stale: as if it were not held */
 	}
 	if ((rc = r->version(b->db, b->tenant_id, &total, &now)) != DB_OK)
 		return rc;
 	if (listcache_page(k, now, lv, ids, &n, listcache_db_build, b) != 0)
 		return b->rc != DB_OK ? b->rc : DB_ERR;
-	return r->rows(ctx, ids, n, lv, &now);
+	return read_rows(r, ctx, page, lv, ids, n, &rows, &now);
 }
 
 int listcache_db_build(void *ctx, unsigned **ids, size_t *n)

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <libxml/tree.h>
+
 #include "db.h"
 
 enum listcache_list { LISTCACHE_PORTAL_USERS, LISTCACHE_OFFICE_USERS };
@@ -65,26 +67,28 @@ int listcache_page(const struct listcache_key *k, uint64_t version, struct list_
 int listcache_peek(const struct listcache_key *k, struct list_view *lv, unsigned ids[100],
 		   size_t *n, uint64_t *version);
 
-/* What listcache_read needs of a list page: the list's count and version
- * (db_portal_users_version, ...); rows, which puts the rows of ids into the
- * page (lv's window set) and reads the list's version with them, as
- * db_portal_users_by_ids does; undo, which takes those rows out again. */
+/* What listcache_read needs of a list: its spec (for list_xml), the
+ * list's count and version (db_portal_users_version, ...), and rows, which
+ * puts the rows of ids under the page's rows element and reads the list's
+ * version with them, as db_portal_users_by_ids does. */
 struct listcache_reader {
+	const struct list_spec *spec;
 	enum db_result (*version)(struct db *db, unsigned tenant_id, unsigned long long *total,
 				  uint64_t *version);
-	enum db_result (*rows)(void *ctx, const unsigned *ids, size_t n,
-			       const struct list_view *lv, uint64_t *version);
-	void (*undo)(void *ctx);
+	enum db_result (*rows)(void *ctx, const unsigned *ids, size_t n, xmlNodePtr rows,
+			       uint64_t *version);
 };
 
-/* A list page through the cache in as few statements as it allows.  When
- * the cache holds an order for the view, its page's rows are read with the
- * list's version, and kept when that is the order's version: one
- * statement.  Otherwise (no order, or a stale one): the version, the order
- * (built if need be, through b), then the rows.  Returns DB_OK, or the
- * failing statement's result. */
+/* A list page through the cache, in as few statements as it allows: its
+ * <list> (list_xml, lv's window set) under page, the rows in it.  When the
+ * cache holds an order for the view, its page's rows are read with the
+ * list's version and kept when that is the order's version: one statement.
+ * Otherwise (no order, or a stale one, whose <list> is taken out again):
+ * the version, the order (built if need be, through b), then the rows.
+ * Returns DB_OK, or the failing statement's result. */
 enum db_result listcache_read(const struct listcache_key *k, struct list_view *lv,
-			      const struct listcache_reader *r, void *ctx, struct listcache_db *b);
+			      const struct listcache_reader *r, void *ctx, struct listcache_db *b,
+			      xmlNodePtr page);
 
 /* Drops every entry (tests, shutdown). */
 void listcache_clear(void);

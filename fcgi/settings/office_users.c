@@ -37,29 +37,12 @@ static int add_row(void *ctx, const struct db_office_user *u)
 
 /* Every view is a slice of its id order, kept by the list-order cache for
  * the tenant's current list version (sql/013_office_user_versions.sql) and
- * read through listcache_read; the rows go under a <list> made once the
- * view's window is known. */
-struct ou_rows {
-	struct http *h;
-	xmlNodePtr page, rows;
-};
-
-static enum db_result ou_rows(void *ctx, const unsigned *ids, size_t n,
-			      const struct list_view *lv, uint64_t *version)
+ * read through listcache_read. */
+static enum db_result ou_rows(void *ctx, const unsigned *ids, size_t n, xmlNodePtr rows,
+			      uint64_t *version)
 {
-	struct ou_rows *p = ctx;
-
-	if ((p->rows = list_xml(p->page, &spec, lv)) == NULL)
-		return DB_ERR;
-	return db_office_users_by_ids(p->h->db, p->h->sess.tenant_id, ids, n, add_row, p->rows,
-				      version);
-}
-
-static void ou_undo(void *ctx)
-{
-	struct ou_rows *p = ctx;
-	list_xml_undo(p->rows);
-	p->rows = NULL;
+	struct http *h = ctx;
+	return db_office_users_by_ids(h->db, h->sess.tenant_id, ids, n, add_row, rows, version);
 }
 
 static enum page_result office_users_get(struct http *h, xmlNodePtr root)
@@ -73,20 +56,20 @@ static enum page_result office_users_get(struct http *h, xmlNodePtr root)
 		{"deactivated", "Deactivated: signed out everywhere, and cannot sign in."},
 		{"activated", "Active again: they can sign in."},
 	};
-	static const struct listcache_reader reader = {db_office_users_version, ou_rows, ou_undo};
+	static const struct listcache_reader reader = {&spec, db_office_users_version, ou_rows};
 	struct list_view lv;
 	struct listcache_key k;
 	struct listcache_db b = {h->db, h->sess.tenant_id, &lv, db_office_user_ids, DB_OK};
-	struct ou_rows rows = {h, NULL, NULL};
 	enum db_result rc;
 	const char *bad;
+	xmlNodePtr page;
 
 	if ((bad = list_view_read(&spec, h->q, &lv)) != NULL)
 		return http_bad_request(h, bad);
 	k = (struct listcache_key){h->sess.tenant_id, LISTCACHE_OFFICE_USERS, lv.sort, lv.filter};
-	rows.page = xml_el(root, "office-users");
-	xml_attr_int(rows.page, "self", h->sess.user_id);
-	if ((rc = listcache_read(&k, &lv, &reader, &rows, &b)) != DB_OK)
+	page = xml_el(root, "office-users");
+	xml_attr_int(page, "self", h->sess.user_id);
+	if ((rc = listcache_read(&k, &lv, &reader, h, &b, page)) != DB_OK)
 		return http_db_fail(rc);
 	for (size_t i = 0; i < sizeof done / sizeof done[0]; i++)
 		if (h->q[Q_DONE].st == VAL_OK && strcmp(h->q[Q_DONE].str, done[i].done) == 0)

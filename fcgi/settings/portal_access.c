@@ -56,39 +56,21 @@ static void done_notice(struct http *h, const char *done)
  * page's, and grows with the offset (db.c, PU_ALL). */
 #define PA_DEEP_OFFSET 200
 
-/* The page of lv through the cache (listcache_read): its rows go under a
- * <list> made once lv's window is known. */
-struct pa_rows {
-	struct http *h;
-	xmlNodePtr page, rows;
-};
-
-static enum db_result pa_rows(void *ctx, const unsigned *ids, size_t n,
-			      const struct list_view *lv, uint64_t *version)
+/* The page of lv through the cache (listcache_read). */
+static enum db_result pa_rows(void *ctx, const unsigned *ids, size_t n, xmlNodePtr rows,
+			      uint64_t *version)
 {
-	struct pa_rows *p = ctx;
-
-	if ((p->rows = list_xml(p->page, &spec, lv)) == NULL)
-		return DB_ERR;
-	return db_portal_users_by_ids(p->h->db, p->h->sess.tenant_id, ids, n, add_row, p->rows,
-				      version);
-}
-
-static void pa_undo(void *ctx)
-{
-	struct pa_rows *p = ctx;
-	list_xml_undo(p->rows);
-	p->rows = NULL;
+	struct http *h = ctx;
+	return db_portal_users_by_ids(h->db, h->sess.tenant_id, ids, n, add_row, rows, version);
 }
 
 static enum db_result cached_page(struct http *h, struct list_view *lv, xmlNodePtr page)
 {
-	static const struct listcache_reader reader = {db_portal_users_version, pa_rows, pa_undo};
+	static const struct listcache_reader reader = {&spec, db_portal_users_version, pa_rows};
 	struct listcache_key k = {h->sess.tenant_id, LISTCACHE_PORTAL_USERS, lv->sort, lv->filter};
 	struct listcache_db b = {h->db, h->sess.tenant_id, lv, db_portal_user_ids, DB_OK};
-	struct pa_rows rows = {h, page, NULL};
 
-	return listcache_read(&k, lv, &reader, &rows, &b);
+	return listcache_read(&k, lv, &reader, h, &b, page);
 }
 
 /* The first pages of an unfiltered list, straight from the sort's index: the

@@ -276,40 +276,51 @@ settle() {
 cpu_stat() { awk '$1 == "cpu" {t = 0; for (i = 2; i <= 9; i++) t += $i; print t - $5 - $6 - $9, $9, t}' /proc/stat; }
 read -r busy0 steal0 total0 < <(cpu_stat)
 
+# measure TAG INDEX...: a 1 s warm-up each, then ROUNDS rounds over the
+# targets, the stack idle before each; sums each target's figures into
+# REQS, DUR, P50S (one p50 a round), P99 (the worst), NON2XX and SOCKERR
+# under the key TAG:name, and prints each round.
 declare -A REQS DUR P50S P99 NON2XX SOCKERR
+measure() {
+	local tag=$1 i n r f
+	shift
+	for i in "$@"; do
+		settle >/dev/null
+		run_wrk "$i" 2 32 1 "$WORK/wrk-warmup-$tag-${names[$i]}.txt" || true
+	done
+	for ((r = 1; r <= ROUNDS; r++)); do
+		for i in "$@"; do
+			n=${names[$i]}
+			f=$WORK/wrk-$tag-$n-$r.txt
+			settle
+			if ! run_wrk "$i" 2 32 "$SECS" "$f"; then
+				fail "wrk gave no result for $n (round $r): $(tail -n 3 "$f" | paste -sd' ')"
+				continue
+			fi
+			if ((w_requests == 0)); then
+				fail "$n (round $r): no request completed in ${SECS} s"
+				continue
+			fi
+			n=$tag:$n
+			REQS[$n]=$((${REQS[$n]:-0} + w_requests))
+			DUR[$n]=$((${DUR[$n]:-0} + w_duration_us))
+			P50S[$n]="${P50S[$n]:-} $w_p50_us"
+			P99[$n]=${P99[$n]:-0}
+			if ((w_p99_us > P99[$n])); then P99[$n]=$w_p99_us; fi
+			NON2XX[$n]=$((${NON2XX[$n]:-0} + w_non2xx))
+			SOCKERR[$n]=$((${SOCKERR[$n]:-0} + w_sockerr))
+			printf '  round %d  %-10s %8s req/s  p50 %8s ms  p99 %8s ms  non-2xx %d%s  socket errors %d\n' \
+				"$r" "${names[$i]}" "$(per_s "$w_requests" "$w_duration_us")" "$(ms "$w_p50_us")" \
+				"$(ms "$w_p99_us")" "$w_non2xx" "${w_codes:+ ($w_codes)}" "$w_sockerr"
+		done
+	done
+}
+
 say
 say "== wrk -t2 -c32 -d${SECS}s --timeout ${WRK_TIMEOUT}s --latency, $ROUNDS round(s) over ${#names[@]} targets (warm-up 1 s each first; the stack idle before each)"
-for i in "${!names[@]}"; do
-	settle >/dev/null
-	run_wrk "$i" 2 32 1 "$WORK/wrk-warmup-${names[$i]}.txt" || true
-done
-for ((r = 1; r <= ROUNDS; r++)); do
-	for i in "${!names[@]}"; do
-		n=${names[$i]}
-		f=$WORK/wrk-$n-$r.txt
-		settle
-		if ! run_wrk "$i" 2 32 "$SECS" "$f"; then
-			fail "wrk gave no result for $n (round $r): $(tail -n 3 "$f" | paste -sd' ')"
-			continue
-		fi
-		if ((w_requests == 0)); then
-			fail "$n (round $r): no request completed in ${SECS} s"
-			continue
-		fi
-		REQS[$n]=$((${REQS[$n]:-0} + w_requests))
-		DUR[$n]=$((${DUR[$n]:-0} + w_duration_us))
-		P50S[$n]="${P50S[$n]:-} $w_p50_us"
-		P99[$n]=${P99[$n]:-0}
-		if ((w_p99_us > P99[$n])); then P99[$n]=$w_p99_us; fi
-		NON2XX[$n]=$((${NON2XX[$n]:-0} + w_non2xx))
-		SOCKERR[$n]=$((${SOCKERR[$n]:-0} + w_sockerr))
-		printf '  round %d  %-10s %8s req/s  p50 %8s ms  p99 %8s ms  non-2xx %d%s  socket errors %d\n' \
-			"$r" "$n" "$(per_s "$w_requests" "$w_duration_us")" "$(ms "$w_p50_us")" "$(ms "$w_p99_us")" \
-			"$w_non2xx" "${w_codes:+ ($w_codes)}" "$w_sockerr"
-	done
-done
+measure c "${!names[@]}"
 
-rps() { per_s "${REQS[$1]:-0}" "${DUR[$1]:-0}"; }
+rps() { per_s "${REQS[c:$1]:-0}" "${DUR[c:$1]:-0}"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b; else printf "0"}'; }
 
 say
@@ -318,8 +329,8 @@ printf '%-10s %-55s %7s %9s %9s %9s %9s  %s\n' page url req/s p50-ms p99-ms x/re
 slow=()
 for i in "${!names[@]}"; do
 	n=${names[$i]}
-	[[ -n ${REQS[$n]:-} ]] || continue
-	p50=$(median <<<"${P50S[$n]}")
+	[[ -n ${REQS[c:$n]:-} ]] || continue
+	p50=$(median <<<"${P50S[c:$n]}")
 	xdb=- xxs=- goal=
 	if ((i < NGOALS)); then
 		if awk -v u="$p50" 'BEGIN {exit !(u <= 20000)}'; then goal=holds; else goal='DOES NOT HOLD'; slow+=("$n"); fi
@@ -327,18 +338,18 @@ for i in "${!names[@]}"; do
 		goal='(not a goal)'
 	fi
 	if ((i < NOURS)); then
-		if [[ ($n == first || $n == small) && -n ${REQS[ref-db]:-} ]]; then
+		if [[ ($n == first || $n == small) && -n ${REQS[c:ref-db]:-} ]]; then
 			xdb=$(ratio "$(rps "$n")" "$(rps ref-db)")x
 			xxs=$(ratio "$(rps "$n")" "$(rps ref-xslt)")x
 		fi
 	fi
 	printf '%-10s %-55s %7s %9s %9s %9s %9s  %s\n' "$n" "$(short "${urls[$i]}")" "$(rps "$n")" \
-		"$(ms "$p50")" "$(ms "${P99[$n]}")" "$xdb" "$xxs" "$goal"
-	if ((${NON2XX[$n]:-0} > 0)); then
-		fail "$n: ${NON2XX[$n]} non-2xx answers (details in $WORK/wrk-$n-*.txt)"
+		"$(ms "$p50")" "$(ms "${P99[c:$n]}")" "$xdb" "$xxs" "$goal"
+	if ((${NON2XX[c:$n]:-0} > 0)); then
+		fail "$n: ${NON2XX[c:$n]} non-2xx answers (details in $WORK/wrk-c-$n-*.txt)"
 	fi
-	if ((${SOCKERR[$n]:-0} > 0)); then
-		say "  note: $n: ${SOCKERR[$n]} socket errors (connect/read/write/timeout: a request over ${WRK_TIMEOUT} s is not in the percentiles)"
+	if ((${SOCKERR[c:$n]:-0} > 0)); then
+		say "  note: $n: ${SOCKERR[c:$n]} socket errors (connect/read/write/timeout: a request over ${WRK_TIMEOUT} s is not in the percentiles)"
 	fi
 done
 
@@ -350,8 +361,8 @@ if ((${#slow[@]})); then
 else
 	say "goal p50 <= 20 ms for each page: HOLDS"
 fi
-if [[ -n ${REQS[first]:-} && -n ${REQS[ref-db]:-} ]]; then
-	p99ms=$(ms "${P99[first]}")
+if [[ -n ${REQS[c:first]:-} && -n ${REQS[c:ref-db]:-} ]]; then
+	p99ms=$(ms "${P99[c:first]}")
 	xdb=$(ratio "$(rps first)" "$(rps ref-db)")
 	xxs=$(ratio "$(rps first)" "$(rps ref-xslt)")
 	rok=$(awk -v x="$xdb" 'BEGIN {print ((x >= 1.0) ? 1 : 0)}')
@@ -384,30 +395,13 @@ restart_stack() { # restart_stack [ENV=VALUE...]: the responder anew, pids follo
 	SETTINGS_PID=$(tr -dc 0-9 <"$STATE/run/settings.pid")
 	STACK_PIDS[0]=$SETTINGS_PID
 }
-if [[ -n ${REQS[ref-db]:-} ]]; then
+if [[ -n ${REQS[c:ref-db]:-} ]]; then
 	say
 	say "== the first page with the render cache off (GH_RENDER_CACHE=0: every request rendered), $ROUNDS round(s)"
 	restart_stack GH_RENDER_CACHE=0
-	declare -A NREQS NDUR NP50S NP99
 	cold=(0 "$NOURS" $((NOURS + 1)))
-	for i in "${cold[@]}"; do
-		settle >/dev/null
-		run_wrk "$i" 2 32 1 "$WORK/wrk-warmup-nocache-${names[$i]}.txt" || true
-	done
-	for ((r = 1; r <= ROUNDS; r++)); do
-		for i in "${cold[@]}"; do
-			n=${names[$i]}
-			settle
-			run_wrk "$i" 2 32 "$SECS" "$WORK/wrk-nocache-$n-$r.txt" || { fail "wrk gave no result for $n (render cache off)"; continue; }
-			NREQS[$n]=$((${NREQS[$n]:-0} + w_requests))
-			NDUR[$n]=$((${NDUR[$n]:-0} + w_duration_us))
-			NP50S[$n]="${NP50S[$n]:-} $w_p50_us"
-			NP99[$n]=${NP99[$n]:-0}
-			if ((w_p99_us > NP99[$n])); then NP99[$n]=$w_p99_us; fi
-			if ((w_non2xx > 0)); then fail "$n: $w_non2xx non-2xx answers (render cache off)"; fi
-		done
-	done
-	nrps() { per_s "${NREQS[$1]:-0}" "${NDUR[$1]:-0}"; }
+	measure nc "${cold[@]}"
+	nrps() { per_s "${REQS[nc:$1]:-0}" "${DUR[nc:$1]:-0}"; }
 	printf '%-10s %-55s %7s %9s %9s %9s %9s\n' page url req/s p50-ms p99-ms x/ref-db x/ref-xslt
 	for i in "${cold[@]}"; do
 		n=${names[$i]}
@@ -417,7 +411,8 @@ if [[ -n ${REQS[ref-db]:-} ]]; then
 			xxs=$(ratio "$(nrps first)" "$(nrps ref-xslt)")x
 		fi
 		printf '%-10s %-55s %7s %9s %9s %9s %9s\n' "$n" "$(short "${urls[$i]}")" "$(nrps "$n")" \
-			"$(ms "$(median <<<"${NP50S[$n]}")")" "$(ms "${NP99[$n]}")" "$xdb" "$xxs"
+			"$(ms "$(median <<<"${P50S[nc:$n]:-0}")")" "$(ms "${P99[nc:$n]:-0}")" "$xdb" "$xxs"
+		if ((${NON2XX[nc:$n]:-0} > 0)); then fail "$n: ${NON2XX[nc:$n]} non-2xx answers (render cache off)"; fi
 	done
 	say "(the goal above is judged on part 1's repeated views; this is what a page costs when it must be rendered)"
 	restart_stack

@@ -6,6 +6,7 @@
  * and each statement's failure passed on. */
 #include "config.h"
 
+#include <libxml/tree.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +61,7 @@ static struct {
 	size_t n;          /* its ids are 1..n */
 	int lose_row;      /* the rows statement misses an id */
 	enum db_result rows_rc, version_rc;
-	int rows, versions, undos, builds;
+	int rows, versions, builds;
 	unsigned first;    /* the first id the last rows statement read */
 } fk;
 
@@ -91,31 +92,38 @@ static enum db_result fk_ids(struct db *db, unsigned tenant, const struct list_v
 	return DB_OK;
 }
 
-static enum db_result fk_rows(void *ctx, const unsigned *ids, size_t n,
-			      const struct list_view *lv, uint64_t *version)
+static enum db_result fk_rows(void *ctx, const unsigned *ids, size_t n, xmlNodePtr rows,
+			      uint64_t *version)
 {
 	(void)ctx;
-	(void)lv;
 	fk.rows++;
 	fk.first = n ? ids[0] : 0;
+	for (size_t i = 0; i < n; i++)
+		xmlNewChild(rows, NULL, BAD_CAST "row", NULL);
 	*version = fk.lose_row ? DB_NO_VERSION : fk.version;
 	return fk.rows_rc;
 }
 
-static void fk_undo(void *ctx)
-{
-	(void)ctx;
-	fk.undos++;
-}
+static const struct list_col fk_cols[] = {{"name", "Name"}, {"email", "Email"}};
+static const struct list_spec fk_spec = {fk_cols, 2, 10};
 
-static int fk_counts(int rows, int versions, int undos, int builds)
+/* The page element listcache_read fills, emptied after each check. */
+static xmlNodePtr fk_page;
+
+/* 1 if the statements were as many as said, and the page holds exactly one
+ * <list> with rows (the <list> of a stale read taken out again). */
+static int fk_counts(int rows, int versions, int builds)
 {
-	int same = fk.rows == rows && fk.versions == versions && fk.undos == undos &&
-		   fk.builds == builds;
+	int lists = 0, same;
+	for (xmlNodePtr c = fk_page->children; c != NULL; c = c->next)
+		lists += xmlStrEqual(c->name, BAD_CAST "list");
+	same = fk.rows == rows && fk.versions == versions && fk.builds == builds && lists == 1;
 	if (!same)
-		diag("rows %d, versions %d, undos %d, builds %d", fk.rows, fk.versions, fk.undos,
-		     fk.builds);
-	fk.rows = fk.versions = fk.undos = fk.builds = 0;
+		diag("rows %d, versions %d, builds %d, <list> %d", fk.rows, fk.versions, fk.builds,
+		     lists);
+	fk.rows = fk.versions = fk.builds = 0;
+	xmlFreeNodeList(fk_page->children);
+	fk_page->children = fk_page->last = NULL;
 	return same;
 }
 
@@ -249,48 +257,53 @@ int main(void)
 	   "peek: the held order's last page (descending), its version, the window");
 
 	/* listcache_read */
-	static const struct listcache_reader rd = {fk_version, fk_rows, fk_undo};
+	static const struct listcache_reader rd = {&fk_spec, fk_version, fk_rows};
 	struct listcache_db b = {NULL, 6, &lv, fk_ids, DB_OK};
+	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+	fk_page = xmlNewDocNode(doc, NULL, BAD_CAST "page", NULL);
+	xmlDocSetRootElement(doc, fk_page);
 	fk.n = 25;
 	fk.version = 4;
 	lv = (struct list_view){.sort = 0, .filter = "", .page = 2, .per = 10};
-	ok(listcache_read(&rk, &lv, &rd, NULL, &b) == DB_OK && fk_counts(1, 0, 0, 0) &&
-		   fk.first == 11,
+	ok(listcache_read(&rk, &lv, &rd, NULL, &b, fk_page) == DB_OK && fk.first == 11 &&
+		   fk_counts(1, 0, 0),
 	   "read: the order held is current: one statement (the rows, ids 11..)");
 	fk.version = 5;
 	fk.n = 30;
-	ok(listcache_read(&rk, &lv, &rd, NULL, &b) == DB_OK && fk_counts(2, 1, 1, 1) &&
-		   lv.total == 30,
-	   "read: the list moved on: rows taken back, version, order built, rows");
+	ok(listcache_read(&rk, &lv, &rd, NULL, &b, fk_page) == DB_OK && lv.total == 30 &&
+		   fk_counts(2, 1, 1),
+	   "read: the list moved on: rows taken out, version, order built, rows");
 	ok(listcache_peek(&rk, &lv, ids, &got, &v) == 0 && v == 5, "read: the order held is now 5's");
 	fk.lose_row = 1;
-	ok(listcache_read(&rk, &lv, &rd, NULL, &b) == DB_OK && fk_counts(2, 1, 1, 0),
-	   "read: a row did not come back: taken back, read again the full way");
+	ok(listcache_read(&rk, &lv, &rd, NULL, &b, fk_page) == DB_OK && fk_counts(2, 1, 0),
+	   "read: a row did not come back: taken out, read again the full way");
 	fk.lose_row = 0;
 	struct listcache_key nk = {6, LISTCACHE_PORTAL_USERS, 0, "new"};
-	ok(listcache_read(&nk, &lv, &rd, NULL, &b) == DB_OK && fk_counts(1, 1, 0, 1),
+	ok(listcache_read(&nk, &lv, &rd, NULL, &b, fk_page) == DB_OK && fk_counts(1, 1, 1),
 	   "read: no order held: version, build, rows");
 	fk.n = 0;
 	fk.version = 6;
 	struct listcache_key ek = {6, LISTCACHE_PORTAL_USERS, 1, ""};
 	lv = (struct list_view){.sort = 1, .filter = "", .page = 1, .per = 10};
-	ok(listcache_read(&ek, &lv, &rd, NULL, &b) == DB_OK && fk_counts(1, 1, 0, 1) &&
-		   lv.total == 0,
+	ok(listcache_read(&ek, &lv, &rd, NULL, &b, fk_page) == DB_OK && lv.total == 0 &&
+		   fk_counts(1, 1, 1),
 	   "read: an empty list, the full way");
-	ok(listcache_read(&ek, &lv, &rd, NULL, &b) == DB_OK && fk_counts(1, 1, 0, 0),
+	ok(listcache_read(&ek, &lv, &rd, NULL, &b, fk_page) == DB_OK && fk_counts(1, 1, 0),
 	   "read: an empty page held is read the full way (no rows to carry a version)");
 	fk.n = 30;
 	fk.version = 5;
 	lv = (struct list_view){.sort = 0, .filter = "", .page = 1, .per = 10};
 	fk.rows_rc = DB_LOST;
-	ok(listcache_read(&rk, &lv, &rd, NULL, &b) == DB_LOST && fk_counts(1, 0, 0, 0),
+	ok(listcache_read(&rk, &lv, &rd, NULL, &b, fk_page) == DB_LOST && fk_counts(1, 0, 0),
 	   "read: the rows statement fails: its result");
 	fk.rows_rc = DB_OK;
 	fk.version = 7;
 	fk.version_rc = DB_ERR;
-	ok(listcache_read(&rk, &lv, &rd, NULL, &b) == DB_ERR && fk_counts(1, 1, 1, 0),
+	fk.lose_row = 0;
+	ok(listcache_read(&rk, &lv, &rd, NULL, &b, fk_page) == DB_ERR && fk.versions == 1,
 	   "read: the version statement fails: its result");
 	fk.version_rc = DB_OK;
+	xmlFreeDoc(doc);
 	listcache_clear();
 	return done_testing();
 }
