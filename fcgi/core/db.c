@@ -663,10 +663,13 @@ static int db_connect(struct db *db)
 	mysql_options(db->m, MYSQL_OPT_WRITE_TIMEOUT, &rw);
 	mysql_options(db->m, MYSQL_OPT_RECONNECT, &off);
 	mysql_options(db->m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-	/* UTC everywhere, and strict mode so bad data is an error, not a warning. */
+	/* UTC everywhere, and strict mode so bad data is an error, not a warning.
+	 * Repeatable read whatever the server's default: one statement is one
+	 * snapshot (listcache_read trusts rows and version read together). */
 	mysql_options(db->m, MYSQL_INIT_COMMAND,
 		      "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,"
-		      "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
+		      "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', "
+		      "tx_isolation = 'REPEATABLE-READ'");
 	if (mysql_real_connect(db->m, c->db.host[0] ? c->db.host : NULL, c->db.user,
 			       c->db.password[0] ? c->db.password : NULL, c->db.name,
 			       c->db.host[0] ? c->db.port : 0,

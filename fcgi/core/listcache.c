@@ -247,6 +247,9 @@ enum db_result listcache_read(const struct listcache_key *k, struct list_view *l
 	xmlNodePtr rows = NULL;
 	size_t n;
 	enum db_result rc;
+	/* The peek fits lv's window to the held order: a stale order could
+	 * have moved the page asked for (a page past its end). */
+	const struct list_view asked = *lv;
 
 	if (listcache_peek(k, lv, ids, &n, &kept) == 0 && n > 0) {
 		if ((rc = read_rows(r, ctx, page, lv, ids, n, &rows, &now)) != DB_OK)
@@ -255,6 +258,7 @@ enum db_result listcache_read(const struct listcache_key *k, struct list_view *l
 			return DB_OK;
 		list_xml_undo(rows); /* the order is stale: as if it were not held */
 	}
+	*lv = asked;
 	if ((rc = r->version(b->db, b->tenant_id, &total, &now)) != DB_OK)
 		return rc;
 	if (listcache_page(k, now, lv, ids, &n, listcache_db_build, b) != 0)

@@ -590,6 +590,19 @@ static void test_list_cache(void)
 	ok(d && xp_is(d, "string(//list/@total)", "1"), "cache: the moved row left the view");
 	xmlFreeDoc(d);
 
+	/* The order held has one row; 25 more arrive: page 3 is page 3, not
+	 * the held order's last page. */
+	free(sql1("INSERT INTO office_users (tenant_id, email, password_hash, role, first_name, "
+		  "last_name) SELECT t.id, CONCAT('cache-%s-m', LPAD(seq, 2, '0'), '@demo.test'), "
+		  "'x', 'view_only', 'M', 'M' FROM tenants t JOIN seq_1_to_25 WHERE t.slug = 'demo'",
+		  stamp));
+	snprintf(path, sizeof path, "%s&page=3", q);
+	d = get_xml(admin, path, 200, "cache: page 3 after 25 rows arrived");
+	ok(d && xp_is(d, "string(//list/@page)", "3") && xp_is(d, "string(//list/@total)", "26") &&
+		   xp_is(d, "count(//rows/user)", "6"),
+	   "cache: page 3 of 26 (6 rows), as asked");
+	xmlFreeDoc(d);
+
 	free(sql1("DELETE FROM office_users WHERE email LIKE 'cache-%s-%%'", stamp));
 	d = get_xml(admin, q, 200, "cache: after the rows are deleted");
 	ok(d && xp_is(d, "string(//list/@total)", "0"), "cache: gone at once");

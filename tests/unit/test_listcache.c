@@ -299,10 +299,38 @@ int main(void)
 	fk.rows_rc = DB_OK;
 	fk.version = 7;
 	fk.version_rc = DB_ERR;
-	fk.lose_row = 0;
-	ok(listcache_read(&rk, &lv, &rd, NULL, &b, fk_page) == DB_ERR && fk.versions == 1,
-	   "read: the version statement fails: its result");
+	ok(listcache_read(&rk, &lv, &rd, NULL, &b, fk_page) == DB_ERR && fk.versions == 1 &&
+		   fk_page->children == NULL,
+	   "read: the version statement fails: its result, the stale <list> taken out");
 	fk.version_rc = DB_OK;
+	fk.rows = fk.versions = fk.builds = 0;
+
+	/* A stale order shorter than the page asked for: the page is the one
+	 * asked for, not the held order's last. */
+	struct listcache_key sk = {6, LISTCACHE_PORTAL_USERS, 0, "short"};
+	fk.n = 5;
+	fk.version = 8;
+	lv = (struct list_view){.sort = 0, .filter = "short", .page = 1, .per = 10};
+	ok(listcache_read(&sk, &lv, &rd, NULL, &b, fk_page) == DB_OK && fk_counts(1, 1, 1),
+	   "read: an order of 5 held");
+	fk.n = 30;
+	fk.version = 9;
+	lv = (struct list_view){.sort = 0, .filter = "short", .page = 3, .per = 10};
+	ok(listcache_read(&sk, &lv, &rd, NULL, &b, fk_page) == DB_OK && lv.page == 3 &&
+		   fk.first == 21 && lv.total == 30 && fk_counts(2, 1, 1),
+	   "read: it went stale with 30: page 3 (ids 21..), as asked");
+	struct listcache_key zk = {6, LISTCACHE_PORTAL_USERS, 0, "empty"};
+	fk.n = 0;
+	fk.version = 10;
+	lv = (struct list_view){.sort = 0, .filter = "empty", .page = 1, .per = 10};
+	ok(listcache_read(&zk, &lv, &rd, NULL, &b, fk_page) == DB_OK && fk_counts(1, 1, 1),
+	   "read: an empty order held");
+	fk.n = 30;
+	fk.version = 11;
+	lv = (struct list_view){.sort = 0, .filter = "empty", .page = 3, .per = 10};
+	ok(listcache_read(&zk, &lv, &rd, NULL, &b, fk_page) == DB_OK && lv.page == 3 &&
+		   fk.first == 21 && fk_counts(1, 1, 1),
+	   "read: 30 since: page 3 (ids 21..), as asked");
 	xmlFreeDoc(doc);
 	listcache_clear();
 	return done_testing();
