@@ -1535,8 +1535,9 @@ struct pu_row {
 	char invite[12];
 	MYSQL_TIME seen;
 	my_bool seen_null;
-	uint64_t total;
-	MYSQL_BIND out[8]; /* PU_COLS, then the count of PU_ALL */
+	uint64_t total;   /* PU_ALL's last column: the tenant's count */
+	uint64_t version; /* Q_PU_BY_IDS's: the list's version */
+	MYSQL_BIND out[8];
 	db_portal_user_fn fn;
 	void *ctx;
 };
@@ -1738,10 +1739,10 @@ enum db_result db_portal_users_by_ids(struct db *db, unsigned tenant_id, const u
 
 	memset(&r, 0, sizeof r);
 	pu_bind(&r);
-	b_u64(&r.out[7], &r.total); /* here the list's version */
+	b_u64(&r.out[7], &r.version);
 	r.fn = fn;
 	r.ctx = ctx;
-	return rows_by_ids(db, Q_PU_BY_IDS, tenant_id, ids, n, r.out, pu_fix, &r, &r.total,
+	return rows_by_ids(db, Q_PU_BY_IDS, tenant_id, ids, n, r.out, pu_fix, &r, &r.version,
 			   version);
 }
 
