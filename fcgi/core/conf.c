@@ -61,6 +61,10 @@ static int handler(void *user, const char *sec, const char *name, const char *v)
 		ok = set_str(c->db.password, sizeof c->db.password, v);
 	else if (IS("database", "name"))
 		ok = set_str(c->db.name, sizeof c->db.name, v);
+	else if (IS("database", "lock_wait_secs"))
+		ok = set_uint(&c->db.lock_wait_secs, v, 1, 3600);
+	else if (IS("database", "statement_secs"))
+		ok = set_uint(&c->db.statement_secs, v, 0, 3600);
 	else if (IS("web", "base_url"))
 		ok = set_str(c->web.base_url, sizeof c->web.base_url, v) &&
 		     (strncmp(v, "http://", 7) == 0 || strncmp(v, "https://", 8) == 0) &&
@@ -83,7 +87,8 @@ static int handler(void *user, const char *sec, const char *name, const char *v)
 		unsigned b = 1;
 		ok = set_uint(&b, v, 0, 1);
 		c->sec.cookie_secure = (int)b;
-	} else if (IS("limits", "body_max"))
+	} else if (IS("security", "hsts_max_age"))
+		ok = set_uint(&c->sec.hsts_max_age, v, 0, 2 * 365 * 24 * 3600); else if (IS("limits", "body_max"))
 		ok = set_size(&c->lim.body_max, v, 1024, 16u << 20);
 	else if (IS("limits", "fields_max"))
 		ok = set_size(&c->lim.fields_max, v, 1, 10000);
@@ -112,6 +117,8 @@ static int handler(void *user, const char *sec, const char *name, const char *v)
 		ok = set_uint(&c->mail.retry_base_secs, v, 1, 3600);
 	else if (IS("mail", "poll_ms"))
 		ok = set_uint(&c->mail.poll_ms, v, 10, 60000);
+	else if (IS("mail", "lease_secs"))
+		ok = set_uint(&c->mail.lease_secs, v, 2, 3600);
 	else if (IS("oauth", "google_client_id"))
 		ok = set_str(c->oauth.google_client_id, sizeof c->oauth.google_client_id, v);
 	else if (IS("oauth", "google_client_secret"))
@@ -151,6 +158,8 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errsz)
 
 	memset(c, 0, sizeof *c);
 	c->db.port = 3306;
+	c->db.lock_wait_secs = 3;
+	c->db.statement_secs = 5;
 	snprintf(c->db.user, sizeof c->db.user, "%s", "gatehouse");
 	snprintf(c->db.name, sizeof c->db.name, "%s", "gatehouse");
 	snprintf(c->web.base_url, sizeof c->web.base_url, "%s", "http://127.0.0.1:8080");
@@ -161,6 +170,7 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errsz)
 	c->sec.session_idle_min = 60;
 	c->sec.session_abs_hours = 12;
 	c->sec.cookie_secure = 1;
+	c->sec.hsts_max_age = 31536000;
 	c->lim.body_max = 65536;
 	c->lim.fields_max = 64;
 	c->lim.field_max = 8192;
@@ -174,6 +184,7 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errsz)
 	c->mail.retry_hours = 24;
 	c->mail.retry_base_secs = 30;
 	c->mail.poll_ms = 500;
+	c->mail.lease_secs = 120;
 
 	rc = ini_parse(path, handler, &l);
 	if (rc < 0) {

@@ -8,6 +8,8 @@ struct conf {
 	struct {
 		char host[256], socket[512], user[128], password[256], name[128];
 		unsigned port;
+		unsigned lock_wait_secs; /* a lock wait ends in an error after this */
+		unsigned statement_secs; /* a statement is stopped after this; 0: never */
 	} db;
 	struct {
 		char base_url[512], xslt_dir[1024];
@@ -18,6 +20,7 @@ struct conf {
 		unsigned hash_concurrency, hash_queue;
 		unsigned session_idle_min, session_abs_hours;
 		int cookie_secure;
+		unsigned hsts_max_age; /* Strict-Transport-Security over HTTPS; 0: never */
 	} sec;
 	struct {
 		size_t body_max, fields_max, field_max;
@@ -30,6 +33,7 @@ struct conf {
 		unsigned retry_hours;     /* temporary failures are retried this long */
 		unsigned retry_base_secs; /* first back-off; doubles per attempt, max 1 h */
 		unsigned poll_ms;         /* mailer's look at the outbox when idle */
+		unsigned lease_secs;      /* a claimed message is another's to send after this */
 	} mail;
 	/* OAuth2 clients for office users' Google and Office 365 mail
 	 * (XOAUTH2); empty until the operator registers them. */

@@ -70,6 +70,7 @@ enum q {
 	Q_SESSION_DELETE_PORTAL_USER,
 	Q_OUTBOX_ENQUEUE,
 	Q_OUTBOX_CLAIM,
+	Q_OUTBOX_LEASE,
 	Q_OUTBOX_SENT,
 	Q_OUTBOX_RETRY,
 	Q_OUTBOX_FAILED,
@@ -375,20 +376,32 @@ static const char *const sql[Q__COUNT] = {
 			"NULL AND expires_at > NOW(6)",
 	[Q_SESSION_DELETE_PORTAL_USER] = "DELETE FROM sessions WHERE portal_user_id = ?",
 	[Q_OUTBOX_ENQUEUE] = "INSERT INTO mail_outbox (tenant_id, kind, to_addr, subject, payload, "
-			     "secret) VALUES (?, ?, ?, ?, ?, ?)",
-	/* One message per transaction, its row locked while it is sent:
-	 * several mailers never take the same row, and a mailer that dies
-	 * mid-send releases it for another try. */
+			     "secret, message_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	/* A claim is its own short transaction: this finds the next due row
+	 * (skipping rows another mailer is claiming this instant), then
+	 * Q_OUTBOX_LEASE marks it and the claim commits before any SMTP.
+	 * next_attempt_at is also the lease's end: a message whose mailer
+	 * died is due again once the lease has run out. */
 	[Q_OUTBOX_CLAIM] = "SELECT id, tenant_id, kind, to_addr, subject, payload, "
-			   "COALESCE(secret, ''), attempts, TIMESTAMPDIFF(SECOND, created_at, NOW(6)) "
-			   "FROM mail_outbox WHERE status = 'queued' AND next_attempt_at <= NOW(6) "
-			   "ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED",
+			   "COALESCE(secret, ''), attempts, TIMESTAMPDIFF(SECOND, created_at, NOW(6)), "
+			   "message_id FROM mail_outbox WHERE status = 'queued' AND "
+			   "next_attempt_at <= NOW(6) ORDER BY next_attempt_at, id LIMIT 1 "
+			   "FOR UPDATE SKIP LOCKED",
+	/* Each claim counts as an attempt, so a message that kills its mailer
+	 * every time still runs out of tries.  A message queued without a
+	 * Message-ID (before 015) gets one now, kept for every attempt. */
+	[Q_OUTBOX_LEASE] = "UPDATE mail_outbox SET claim = ?, attempts = attempts + 1, "
+			   "next_attempt_at = NOW(6) + INTERVAL ? SECOND, "
+			   "message_id = IF(message_id = '', ?, message_id) WHERE id = ?",
+	/* The outcome is written only by the claim's holder: after a lease ran
+	 * out and another mailer took the message, the first one's late
+	 * outcome changes nothing. */
 	[Q_OUTBOX_SENT] = "UPDATE mail_outbox SET status = 'sent', secret = NULL, sent_at = NOW(6), "
-			  "attempts = attempts + 1, message_id = ?, last_error = '' WHERE id = ?",
-	[Q_OUTBOX_RETRY] = "UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = "
-			   "NOW(6) + INTERVAL ? SECOND, last_error = ? WHERE id = ?",
-	[Q_OUTBOX_FAILED] = "UPDATE mail_outbox SET status = 'failed', secret = NULL, attempts = "
-			    "attempts + 1, last_error = ? WHERE id = ?",
+			  "claim = NULL, last_error = '' WHERE id = ? AND claim = ?",
+	[Q_OUTBOX_RETRY] = "UPDATE mail_outbox SET claim = NULL, next_attempt_at = "
+			   "NOW(6) + INTERVAL ? SECOND, last_error = ? WHERE id = ? AND claim = ?",
+	[Q_OUTBOX_FAILED] = "UPDATE mail_outbox SET status = 'failed', secret = NULL, claim = NULL, "
+			    "last_error = ? WHERE id = ? AND claim = ?",
 	[Q_INVITE_STATE] = "UPDATE portal_users SET invite_state = ? WHERE invite_mail_id = ?",
 	/* The portal's sign-in: the account of one tenant (emails are unique
 	 * per tenant, not across tenants). */
@@ -636,6 +649,7 @@ struct db {
 	MYSQL_STMT *st[Q__COUNT];
 	int in_txn;
 	unsigned txn_stmts; /* statements run in the current transaction */
+	int transient;      /* a statement failed with a "try later" error (transient()) */
 	char err[256];
 };
 
@@ -651,9 +665,15 @@ static void db_disconnect(struct db *db)
 	db->m = NULL;
 }
 
+#define INIT_COMMON                                                                       \
+	"SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,"           \
+	"NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', "             \
+	"tx_isolation = 'REPEATABLE-READ'"
+
 static int db_connect(struct db *db)
 {
 	const struct conf *c = db->conf;
+	char init[512];
 	unsigned timeout = 5, rw = 30;
 	my_bool off = 0;
 	unsigned long cflags = (db->flags & DB_MULTI_STATEMENTS) ? CLIENT_MULTI_STATEMENTS : 0;
@@ -668,11 +688,21 @@ static int db_connect(struct db *db)
 	mysql_options(db->m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	/* UTC everywhere, and strict mode so bad data is an error, not a warning.
 	 * Repeatable read whatever the server's default: one statement is one
-	 * snapshot (listcache_read trusts rows and version read together). */
-	mysql_options(db->m, MYSQL_INIT_COMMAND,
-		      "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,"
-		      "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', "
-		      "tx_isolation = 'REPEATABLE-READ'");
+	 * snapshot (listcache_read trusts rows and version read together).
+	 * Every statement is bounded: a lock held elsewhere (a row, a table,
+	 * a metadata lock) or a runaway statement ends in an error within
+	 * seconds, so a worker thread is never held for the 30 s read timeout
+	 * and one stuck table cannot take every thread (DB_UNBOUNDED: the ctl
+	 * tool's migrations and demo data). */
+	if (db->flags & DB_UNBOUNDED)
+		snprintf(init, sizeof init, "%s", INIT_COMMON);
+	else
+		snprintf(init, sizeof init,
+			 "%s, innodb_lock_wait_timeout = %u, lock_wait_timeout = %u, "
+			 "max_statement_time = %u",
+			 INIT_COMMON, c->db.lock_wait_secs, c->db.lock_wait_secs,
+			 c->db.statement_secs);
+	mysql_options(db->m, MYSQL_INIT_COMMAND, init);
 	if (mysql_real_connect(db->m, c->db.host[0] ? c->db.host : NULL, c->db.user,
 			       c->db.password[0] ? c->db.password : NULL, c->db.name,
 			       c->db.host[0] ? c->db.port : 0,
@@ -722,17 +752,49 @@ static int lost(unsigned e)
 	       e == ER_SERVER_SHUTDOWN || e == CR_COMMANDS_OUT_OF_SYNC;
 }
 
+/* Errors that say "not now" rather than "never": the server is read-only
+ * (a failover in progress, a replica), a lock or a statement outlived its
+ * bound, a deadlock, the connection went away.  The request answers 503
+ * with Retry-After; trying again later is the right thing for the user. */
+static int transient(unsigned e)
+{
+	return e == ER_OPTION_PREVENTS_STATEMENT || e == ER_LOCK_WAIT_TIMEOUT ||
+	       e == ER_LOCK_DEADLOCK || e == ER_STATEMENT_TIMEOUT || e == ER_QUERY_INTERRUPTED ||
+	       e == CR_SERVER_LOST || e == CR_SERVER_GONE_ERROR;
+}
+
 static enum db_result classify(struct db *db, unsigned e, const char *msg, enum q id)
 {
+	char text[sizeof db->err];
+
 	if (e == ER_DUP_ENTRY)
 		return DB_DUP;
+	/* msg may be db->err itself: copied before it is rewritten. */
+	snprintf(text, sizeof text, "%s", msg);
+	snprintf(db->err, sizeof db->err, "stmt %d: %u %s", (int)id, e, text);
+	if (transient(e))
+		db->transient = 1;
 	if (e == ER_LOCK_DEADLOCK || e == ER_LOCK_WAIT_TIMEOUT)
 		return DB_RETRY;
-	snprintf(db->err, sizeof db->err, "stmt %d: %u %s", (int)id, e, msg);
 	if (lost(e))
 		return DB_LOST;
+	if (transient(e)) {
+		log_warn("db: %s", db->err);
+		return DB_BUSY;
+	}
 	log_err("db: %s", db->err);
 	return DB_ERR;
+}
+
+int db_transient(const struct db *db)
+{
+	return db != NULL && db->transient;
+}
+
+void db_transient_clear(struct db *db)
+{
+	if (db != NULL)
+		db->transient = 0;
 }
 
 static MYSQL_STMT *prepared(struct db *db, enum q id, unsigned *err)
@@ -3386,10 +3448,11 @@ enum db_result db_record_count(struct db *db, unsigned tenant_id, unsigned custo
 
 enum db_result db_outbox_enqueue(struct db *db, unsigned tenant_id, const char *kind,
 				 const char *to, const char *subject, const char *payload,
-				 const unsigned char *secret, size_t secretlen, uint64_t *id)
+				 const unsigned char *secret, size_t secretlen,
+				 const char *message_id, uint64_t *id)
 {
-	MYSQL_BIND in[6];
-	unsigned long l[4], sl = (unsigned long)secretlen;
+	MYSQL_BIND in[7];
+	unsigned long l[5], sl = (unsigned long)secretlen;
 	unsigned long long iid = 0;
 	static my_bool is_null = 1;
 	enum db_result rc;
@@ -3404,16 +3467,18 @@ enum db_result db_outbox_enqueue(struct db *db, unsigned tenant_id, const char *
 		in[5].buffer_type = MYSQL_TYPE_NULL;
 		in[5].is_null = &is_null;
 	}
+	b_str(&in[6], message_id, &l[4]);
 	rc = run(db, Q_OUTBOX_ENQUEUE, in, NULL, NULL, NULL, NULL, NULL, &iid);
 	if (rc == DB_OK && id)
 		*id = iid;
 	return rc;
 }
 
-enum db_result db_outbox_claim(struct db *db, struct db_mail *m)
+enum db_result db_outbox_claim(struct db *db, const unsigned char claim[DB_CLAIM_LEN],
+			       unsigned lease_secs, const char *message_id, struct db_mail *m)
 {
-	MYSQL_BIND o[9];
-	unsigned long l[6];
+	MYSQL_BIND o[10], in[4];
+	unsigned long l[7], cl = DB_CLAIM_LEN;
 	long long attempts = 0;
 	size_t rows = 0;
 	enum db_result rc;
@@ -3432,48 +3497,78 @@ enum db_result db_outbox_claim(struct db *db, struct db_mail *m)
 	o[6].length = &l[4];
 	b_int(&o[7], &attempts);
 	b_int(&o[8], &m->age_secs);
-	if ((rc = run(db, Q_OUTBOX_CLAIM, NULL, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
+	b_out(&o[9], m->message_id, sizeof m->message_id, &l[5]);
+	if ((rc = db_begin(db)) != DB_OK)
 		return rc;
-	if (rows != 1)
-		return DB_NOTFOUND;
+	if ((rc = run(db, Q_OUTBOX_CLAIM, NULL, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
+		goto fail;
+	if (rows != 1) {
+		rc = DB_NOTFOUND;
+		goto fail;
+	}
 	fix_str(m->kind, sizeof m->kind, l[0]);
 	fix_str(m->to, sizeof m->to, l[1]);
 	fix_str(m->subject, sizeof m->subject, l[2]);
 	fix_str(m->payload, sizeof m->payload, l[3]);
+	fix_str(m->message_id, sizeof m->message_id, l[5]);
 	m->secretlen = l[4];
 	m->attempts = (unsigned)attempts;
-	return DB_OK;
+	if (m->message_id[0] == '\0')
+		snprintf(m->message_id, sizeof m->message_id, "%s", message_id);
+	b_blob(&in[0], claim, &cl);
+	b_uint(&in[1], &lease_secs);
+	b_str(&in[2], m->message_id, &l[6]);
+	b_u64(&in[3], &m->id);
+	if ((rc = run(db, Q_OUTBOX_LEASE, in, NULL, NULL, NULL, NULL, NULL, NULL)) != DB_OK)
+		goto fail;
+	return db_commit(db);
+fail:
+	db_rollback(db);
+	return rc;
 }
 
-enum db_result db_outbox_sent(struct db *db, uint64_t id, const char *message_id)
+/* Runs an outcome statement whose last two parameters are (id, claim):
+ * DB_NOTFOUND when the claim is no longer ours. */
+static enum db_result outcome(struct db *db, enum q q, MYSQL_BIND *in, size_t n, uint64_t *id,
+			      const unsigned char *claim)
+{
+	unsigned long cl = DB_CLAIM_LEN;
+	unsigned long long affected = 0;
+	enum db_result rc;
+
+	b_u64(&in[n], id);
+	b_blob(&in[n + 1], claim, &cl);
+	if ((rc = run(db, q, in, NULL, NULL, NULL, NULL, &affected, NULL)) != DB_OK)
+		return rc;
+	return affected == 1 ? DB_OK : DB_NOTFOUND;
+}
+
+enum db_result db_outbox_sent(struct db *db, uint64_t id, const unsigned char claim[DB_CLAIM_LEN])
 {
 	MYSQL_BIND in[2];
-	unsigned long l;
 
-	b_str(&in[0], message_id, &l);
-	b_u64(&in[1], &id);
-	return run(db, Q_OUTBOX_SENT, in, NULL, NULL, NULL, NULL, NULL, NULL);
+	return outcome(db, Q_OUTBOX_SENT, in, 0, &id, claim);
 }
 
-enum db_result db_outbox_retry(struct db *db, uint64_t id, unsigned delay_secs, const char *error)
+enum db_result db_outbox_retry(struct db *db, uint64_t id, const unsigned char claim[DB_CLAIM_LEN],
+			       unsigned delay_secs, const char *error)
 {
-	MYSQL_BIND in[3];
+	MYSQL_BIND in[4];
 	unsigned long l;
 
 	b_uint(&in[0], &delay_secs);
 	b_str(&in[1], error, &l);
-	b_u64(&in[2], &id);
-	return run(db, Q_OUTBOX_RETRY, in, NULL, NULL, NULL, NULL, NULL, NULL);
+	return outcome(db, Q_OUTBOX_RETRY, in, 2, &id, claim);
 }
 
-enum db_result db_outbox_failed(struct db *db, uint64_t id, const char *error)
+enum db_result db_outbox_failed(struct db *db, uint64_t id, const unsigned char claim[DB_CLAIM_LEN],
+				const char *error)
 {
-	MYSQL_BIND in[2];
+	MYSQL_BIND in[3];
 	unsigned long l;
 
 	b_str(&in[0], error, &l);
-	b_u64(&in[1], &id);
-	return run(db, Q_OUTBOX_FAILED, in, NULL, NULL, NULL, NULL, NULL, NULL);
+	return outcome(db, Q_OUTBOX_FAILED, in, 1, &id, claim);
 }
 
 enum db_result db_invite_state(struct db *db, uint64_t mail_id, const char *state)

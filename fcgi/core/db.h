@@ -17,6 +17,7 @@ enum db_result {
 	DB_DUP,      /* unique key violated */
 	DB_RETRY,    /* deadlock or lock wait timeout: the transaction was rolled back */
 	DB_LOST,     /* connection lost inside a transaction, or cannot connect: 503 */
+	DB_BUSY,     /* the server says "not now" (read-only, statement time-out): 503 */
 	DB_ERR,      /* anything else: 500, details in the log only */
 };
 
@@ -27,6 +28,7 @@ struct db;
 #define DB_NO_VERSION UINT64_MAX
 
 #define DB_MULTI_STATEMENTS 0x1u /* ctl only: migrations run whole files */
+#define DB_UNBOUNDED 0x2u        /* ctl only: no lock-wait or statement time bound */
 
 /* Connects (or, if the server is down, returns a handle that connects on
  * first use when lazy is nonzero).  Returns NULL only when out of memory or,
@@ -36,6 +38,11 @@ void db_close(struct db *db); /* accepts NULL */
 /* Prepares every statement now: a start-up check that the schema matches. */
 enum db_result db_prepare_all(struct db *db);
 const char *db_errmsg(struct db *db);
+/* Whether a statement since db_transient_clear() failed with a "try later"
+ * error (read-only server, lock or statement time-out, deadlock, lost
+ * connection): a request that then fails answers 503, not 500. */
+int db_transient(const struct db *db);
+void db_transient_clear(struct db *db);
 
 enum db_result db_begin(struct db *db);
 enum db_result db_commit(struct db *db);
@@ -518,24 +525,38 @@ enum db_result db_customer_by_token(struct db *db, unsigned tenant_id,
 				    unsigned *portal_users);
 
 /* mail outbox */
+#define DB_CLAIM_LEN 16 /* a mailer's claim token */
+
 struct db_mail {
 	uint64_t id;
-	unsigned tenant_id, attempts;
+	unsigned tenant_id, attempts; /* attempts before this claim */
 	char kind[129], to[1017], subject[1001];
 	char payload[65536];       /* the mail's XML document (TEXT: at most 64 KiB) */
 	unsigned char secret[255]; /* sealed one-time token, if any */
 	size_t secretlen;
-	long long age_secs; /* since the row was written */
+	long long age_secs;    /* since the row was written */
+	char message_id[201];  /* given at queue time, the same for every attempt */
 };
+/* Queues a message; message_id (mail_message_id()) is its Message-ID for
+ * every attempt. */
 enum db_result db_outbox_enqueue(struct db *db, unsigned tenant_id, const char *kind,
 				 const char *to, const char *subject, const char *payload,
-				 const unsigned char *secret, size_t secretlen, uint64_t *id);
-/* Inside a transaction: locks and returns the next due message, skipping
- * rows other mailers hold; DB_NOTFOUND when none is due. */
-enum db_result db_outbox_claim(struct db *db, struct db_mail *m);
-enum db_result db_outbox_sent(struct db *db, uint64_t id, const char *message_id);
-enum db_result db_outbox_retry(struct db *db, uint64_t id, unsigned delay_secs, const char *error);
-enum db_result db_outbox_failed(struct db *db, uint64_t id, const char *error);
+				 const unsigned char *secret, size_t secretlen,
+				 const char *message_id, uint64_t *id);
+/* Claims the next due message in a transaction of its own (committed on
+ * DB_OK, so call it outside any transaction): the row gets the claim token
+ * and a lease of lease_secs, after which it is due again for anyone.  A row
+ * queued without a Message-ID is given message_id.  DB_NOTFOUND when none
+ * is due. */
+enum db_result db_outbox_claim(struct db *db, const unsigned char claim[DB_CLAIM_LEN],
+			       unsigned lease_secs, const char *message_id, struct db_mail *m);
+/* The outcome of a claimed message; DB_NOTFOUND when the claim is no longer
+ * ours (the lease ran out and another mailer took it). */
+enum db_result db_outbox_sent(struct db *db, uint64_t id, const unsigned char claim[DB_CLAIM_LEN]);
+enum db_result db_outbox_retry(struct db *db, uint64_t id, const unsigned char claim[DB_CLAIM_LEN],
+			       unsigned delay_secs, const char *error);
+enum db_result db_outbox_failed(struct db *db, uint64_t id, const unsigned char claim[DB_CLAIM_LEN],
+				const char *error);
 /* Sets invite_state ('sent', 'bounced') of the user whose latest invitation
  * is mail_id; an older invitation's fate changes nothing. */
 enum db_result db_invite_state(struct db *db, uint64_t mail_id, const char *state);

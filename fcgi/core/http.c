@@ -149,7 +149,9 @@ enum page_result http_db_fail(enum db_result rc)
 {
 	switch (rc) {
 	case DB_NOTFOUND: return PAGE_NOT_FOUND;
-	case DB_LOST: return PAGE_UNAVAILABLE;
+	case DB_LOST:
+	case DB_BUSY:
+	case DB_RETRY: return PAGE_UNAVAILABLE;
 	default: return PAGE_ERROR;
 	}
 }
@@ -194,6 +196,14 @@ static void frame_policy(const struct http *h, char *out, size_t outsz)
 	snprintf(out + n, outsz - n, "\r\n");
 }
 
+/* nginx passes HTTPS=on for a request that came over TLS (fastcgi_param
+ * HTTPS $https if_not_empty). */
+static int https(const struct http *h)
+{
+	const char *v = FCGX_GetParam("HTTPS", h->fr->envp);
+	return v != NULL && strcasecmp(v, "on") == 0;
+}
+
 /* Headers are formatted with snprintf: libfcgi's own printf knows no %zu or
  * %lld. */
 static void send(struct http *h, int status, const char *ctype, const void *body, size_t len)
@@ -214,6 +224,10 @@ static void send(struct http *h, int status, const char *ctype, const void *body
 	    security_headers, frame, h->rid);
 	if (status == 303)
 		ADD("Location: %s\r\n", h->location);
+	/* HSTS only over HTTPS (nginx's $https): sent over plain http it would
+	 * be ignored at best, and pin a dev host to https at worst. */
+	if (h->conf->sec.hsts_max_age > 0 && https(h))
+		ADD("Strict-Transport-Security: max-age=%u\r\n", h->conf->sec.hsts_max_age);
 	if (status == 503 && h->retry_after <= 0)
 		h->retry_after = 5;
 	if ((status == 429 || status == 503) && h->retry_after > 0)
@@ -265,11 +279,22 @@ static void send_doc(struct http *h, int status, xmlDocPtr doc, const char *shee
 	send(h, 500, "text/plain; charset=utf-8", msg, sizeof msg - 1);
 }
 
+static const char *default_message(int status);
+
 static void send_error(struct http *h, int status, const char *message)
 {
-	xmlDocPtr d = xml_doc("error");
+	xmlDocPtr d;
 	xmlNodePtr r;
 
+	/* A failure the database called temporary (read-only, a lock or a
+	 * statement past its bound, a deadlock) is "try again in a moment",
+	 * whichever path the handler took to report it. */
+	if (status == 500 && db_transient(h->db)) {
+		status = 503;
+		message = default_message(503);
+		h->error_msg = NULL;
+	}
+	d = xml_doc("error");
 	if (d == NULL) {
 		send(h, 500, "text/plain; charset=utf-8", "Internal Server Error\n", 22);
 		return;
@@ -475,7 +500,7 @@ static void load_session(struct http *h, int *db_down)
 	auth_token_hash(raw, h->token_hash);
 	sodium_memzero(raw, sizeof raw);
 	rc = db_session_office(h->db, h->token_hash, h->conf->sec.session_idle_min, &h->sess);
-	if (rc == DB_LOST) {
+	if (rc == DB_LOST || rc == DB_BUSY || rc == DB_RETRY) {
 		*db_down = 1;
 		return;
 	}
@@ -505,7 +530,7 @@ static int load_portal(struct http *h)
 	sodium_memzero(raw, sizeof raw);
 	rc = db_session_portal(h->db, h->token_hash, h->tenant.id, h->conf->sec.session_idle_min,
 			       &h->psess);
-	if (rc == DB_LOST)
+	if (rc == DB_LOST || rc == DB_BUSY || rc == DB_RETRY)
 		return -1;
 	if (rc != DB_OK)
 		return 1;
@@ -854,6 +879,7 @@ void http_handle(FCGX_Request *fr, const struct conf *c, struct db *db,
 	copy_printable(h.ua_buf, sizeof h.ua_buf, FCGX_GetParam("HTTP_USER_AGENT", fr->envp));
 	copy_printable(h.path_log, sizeof h.path_log, h.path);
 	h.ua = h.ua_buf;
+	db_transient_clear(db);
 
 	dispatch(&h);
 

@@ -10,6 +10,7 @@
 
 #include "auth.h"
 #include "invite.h"
+#include "mail.h"
 #include "xml.h"
 
 /* A one-time link's token for (user, purpose), valid minutes: its row
@@ -58,18 +59,21 @@ static xmlDocPtr mail_doc(const struct conf *conf, const struct db_tenant *t, co
 	return d;
 }
 
-/* Serialises d into the outbox (kind, to, subject, optional sealed token). */
-static enum db_result enqueue(struct db *db, const struct db_tenant *t, xmlDocPtr d,
-			      const char *kind, const char *to, const char *subject,
+/* Serialises d into the outbox (kind, to, subject, optional sealed token),
+ * with the Message-ID every attempt to send it will carry. */
+static enum db_result enqueue(struct db *db, const struct conf *conf, const struct db_tenant *t,
+			      xmlDocPtr d, const char *kind, const char *to, const char *subject,
 			      const unsigned char *sealed, size_t sealedlen, uint64_t *mail_id)
 {
 	xmlChar *payload = NULL;
 	int plen = 0;
+	char msgid[MAIL_ID_MAX];
 	enum db_result rc = DB_ERR;
 
-	if (d != NULL && xml_serialise(d, &payload, &plen) == 0)
+	if (d != NULL && mail_message_id(conf->mail.from_address, msgid, sizeof msgid) == 0 &&
+	    xml_serialise(d, &payload, &plen) == 0)
 		rc = db_outbox_enqueue(db, t->id, kind, to, subject, (const char *)payload, sealed,
-				       sealedlen, mail_id);
+				       sealedlen, msgid, mail_id);
 	xmlFree(payload);
 	return rc;
 }
@@ -93,7 +97,7 @@ enum db_result invite_enqueue(struct db *db, const struct conf *conf, const stru
 	snprintf(days, sizeof days, "%u", conf->mail.invite_valid_days);
 	xml_text_el(xmlDocGetRootElement(d), "valid-days", days);
 	snprintf(subject, sizeof subject, "Your access to the %s client portal", t->company);
-	if ((rc = enqueue(db, t, d, "invitation", email, subject, sealed, sizeof sealed,
+	if ((rc = enqueue(db, conf, t, d, "invitation", email, subject, sealed, sizeof sealed,
 			  &mail_id)) != DB_OK)
 		goto out;
 	rc = db_portal_user_invite(db, t->id, user_id, "queued", mail_id);
@@ -120,7 +124,7 @@ enum db_result invite_enqueue_reset(struct db *db, const struct conf *conf,
 	snprintf(minutes, sizeof minutes, "%u", conf->mail.reset_valid_minutes);
 	xml_text_el(xmlDocGetRootElement(d), "valid-minutes", minutes);
 	snprintf(subject, sizeof subject, "Reset your %s client portal password", t->company);
-	rc = enqueue(db, t, d, "reset", email, subject, sealed, sizeof sealed, NULL);
+	rc = enqueue(db, conf, t, d, "reset", email, subject, sealed, sizeof sealed, NULL);
 out:
 	sodium_memzero(sealed, sizeof sealed);
 	xmlFreeDoc(d);
@@ -142,7 +146,7 @@ enum db_result invite_enqueue_lockout(struct db *db, const struct conf *conf,
 		xml_text_el(xmlDocGetRootElement(d), "minutes", buf);
 		snprintf(subject, sizeof subject, "Sign-in to the %s client portal paused",
 			 t->company);
-		rc = enqueue(db, t, d, "lockout", email, subject, NULL, 0, NULL);
+		rc = enqueue(db, conf, t, d, "lockout", email, subject, NULL, 0, NULL);
 	}
 	xmlFreeDoc(d);
 	return rc;

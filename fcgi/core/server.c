@@ -38,11 +38,16 @@
  * nginx keeps, and no request is handed from thread to thread. */
 
 #define STOP_DEADLINE_MS 4500
+#define DRAIN_QUIET_MS 100 /* a drain ends once no request came for this long */
+#define DRAIN_MAX_MS 2000  /* ... or this long after the signal, whatever comes */
+#define FRESH_MS 1000      /* how long a drain waits for a new connection's request */
 #define MAX_CONNS 4096
 
 struct conn {
 	FCGX_Request r;
 	struct conn *prev, *next; /* every open connection, for shutdown */
+	unsigned served;          /* requests answered on it */
+	struct timespec opened;
 };
 
 static struct conf conf;
@@ -68,6 +73,7 @@ static struct conn *conn_new(int fd)
 	/* FCGX_Accept_r begins with FCGX_Finish_r, which closes the
 	 * connection unless it is marked kept. */
 	c->r.keepConnection = 1;
+	clock_gettime(CLOCK_MONOTONIC, &c->opened);
 	pthread_mutex_lock(&mu);
 	c->next = all_conns;
 	if (all_conns)
@@ -135,8 +141,29 @@ static void accept_all(void)
 	}
 }
 
+static long ms_since(const struct timespec *t)
+{
+	struct timespec n;
+	clock_gettime(CLOCK_MONOTONIC, &n);
+	return (n.tv_sec - t->tv_sec) * 1000L + (n.tv_nsec - t->tv_nsec) / 1000000L;
+}
+
+/* Whether a connection accepted lately has not brought its first request
+ * yet: nginx connects, then writes, so a drain that closed it now would
+ * lose a request already on its way. */
+static int fresh_conns(void)
+{
+	int any = 0;
+
+	pthread_mutex_lock(&mu);
+	for (struct conn *c = all_conns; c != NULL && !any; c = c->next)
+		any = c->served == 0 && ms_since(&c->opened) < FRESH_MS;
+	pthread_mutex_unlock(&mu);
+	return any;
+}
+
 /* Serves the request waiting on c, then re-arms c (or closes it). */
-static void serve(struct conn *c, struct db *db, int stopping)
+static void serve(struct conn *c, struct db *db)
 {
 	char b;
 	ssize_t k = recv(c->r.ipcFd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
@@ -158,8 +185,44 @@ static void serve(struct conn *c, struct db *db, int stopping)
 	http_handle(&c->r, &conf, db, page_table);
 	pool_end();
 	FCGX_Finish_r(&c->r);
-	if (c->r.ipcFd < 0 || stopping || conn_arm(c, EPOLL_CTL_MOD) != 0)
+	c->served++;
+	/* Re-armed during a drain too: nginx may already be sending the next
+	 * request on it.  The drain closes what is left once it is quiet. */
+	if (c->r.ipcFd < 0 || conn_arm(c, EPOLL_CTL_MOD) != 0)
 		conn_free(c);
+}
+
+/* After SIGTERM: answers every request that arrives until none came for
+ * DRAIN_QUIET_MS and no new connection still owes its first request, or
+ * DRAIN_MAX_MS after the signal.  The listen socket is gone by then, so
+ * what arrives is what nginx had already sent or was sending. */
+static void drain(struct db *db)
+{
+	struct timespec start;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (ms_since(&start) < DRAIN_MAX_MS) {
+		struct epoll_event evs[16];
+		int n = epoll_wait(ep, evs, 16, DRAIN_QUIET_MS), served = 0;
+		for (int i = 0; i < n; i++)
+			if (evs[i].data.ptr != &stop_tag && evs[i].data.ptr != &listen_tag) {
+				serve(evs[i].data.ptr, db);
+				served++;
+			}
+		/* The stop marker is level-triggered, so n >= 1 always:
+		 * quiet means nothing but it, for a whole round. */
+		if (served == 0 && !fresh_conns()) {
+			n = epoll_wait(ep, evs, 16, DRAIN_QUIET_MS);
+			int other = 0;
+			for (int i = 0; i < n; i++)
+				if (evs[i].data.ptr != &stop_tag && evs[i].data.ptr != &listen_tag) {
+					serve(evs[i].data.ptr, db);
+					other++;
+				}
+			if (other == 0)
+				break;
+		}
+	}
 }
 
 static void *worker(void *arg)
@@ -191,7 +254,7 @@ static void *worker(void *arg)
 		} else if (ev.data.ptr == &stop_tag)
 			stopping = 1;
 		else
-			serve(ev.data.ptr, db, 0);
+			serve(ev.data.ptr, db);
 	}
 	if (stopping) {
 		/* Wake the next sleeping worker (an epoll wake-up reaches one
@@ -199,19 +262,7 @@ static void *worker(void *arg)
 		uint64_t one = 1;
 		if (write(stop_fd, &one, sizeof one) != (ssize_t)sizeof one)
 			log_warn("stop: %s", strerror(errno));
-		for (;;) {
-			/* The stop marker is always ready (level-triggered):
-			 * done when a poll finds nothing else. */
-			struct epoll_event evs[16];
-			int n = epoll_wait(ep, evs, 16, 0), served = 0;
-			for (int i = 0; i < n; i++)
-				if (evs[i].data.ptr != &stop_tag && evs[i].data.ptr != &listen_tag) {
-					serve(evs[i].data.ptr, db, 1);
-					served++;
-				}
-			if (served == 0)
-				break;
-		}
+		drain(db);
 	}
 	db_close(db);
 	pool_thread_free();
@@ -360,14 +411,17 @@ int server_main(int argc, char **argv, const char *name, enum server_kind kind,
 	log_info("%s: signal %d: draining", name, sig);
 
 	/* Stop: no new connections; requests already received are answered;
-	 * idle kept connections are closed once the workers are done. */
+	 * idle kept connections are closed once the workers are done.  A unix
+	 * socket's name goes first: nobody can connect after that, so the
+	 * backlog taken in below is complete, and no connection made in
+	 * between is reset by the close (nginx: "upstream prematurely closed
+	 * connection", a request lost in flight). */
 	epoll_ctl(ep, EPOLL_CTL_DEL, listen_fd, NULL);
-	/* Connections already waiting in the backlog were made before the
-	 * signal: take them in, so their requests are answered too. */
-	accept_all();
-	shutdown(listen_fd, SHUT_RDWR);
 	if (me->listen[0] == '/')
 		unlink(me->listen);
+	accept_all();
+	shutdown(listen_fd, SHUT_RDWR);
+	accept_all();
 	uint64_t one = 1;
 	if (write(stop_fd, &one, sizeof one) != (ssize_t)sizeof one)
 		goto out;

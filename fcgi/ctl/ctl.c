@@ -489,7 +489,7 @@ int main(int argc, char **argv)
 	}
 	if (mysql_library_init(0, NULL, NULL) != 0 || sodium_init() < 0)
 		return 1;
-	if ((db = db_open(&c, DB_MULTI_STATEMENTS, 0)) == NULL) {
+	if ((db = db_open(&c, DB_MULTI_STATEMENTS | DB_UNBOUNDED, 0)) == NULL) {
 		fprintf(stderr, "gatehouse-ctl: cannot connect to the database\n");
 		rc = 1;
 		goto out;

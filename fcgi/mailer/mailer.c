@@ -1,10 +1,15 @@
 /* gatehouse-mailer: delivers the mail outbox over SMTP with libcurl.
  *
- * One message per transaction: db_outbox_claim() locks the next due row (FOR
- * UPDATE SKIP LOCKED), the row stays locked while the message is sent, and
- * the outcome is written before the commit.  So any number of mailers can
- * run at once without sending a message twice, and one that dies mid-send
- * releases its row for another try.
+ * Claim, send, record: db_outbox_claim() takes the next due message in a
+ * transaction of its own and commits a claim token with a lease
+ * ([mail] lease_secs) before any SMTP; the message is sent with the
+ * Message-ID it was given when it was queued; the outcome is then written
+ * by the claim's holder only.  Any number of mailers can run at once: a
+ * claimed message is nobody else's until its lease runs out.  A mailer that
+ * dies mid-send loses nothing: the message is due again when the lease
+ * ends.  If it died after the server accepted the message but before the
+ * outcome was recorded, the message goes out a second time, with the same
+ * Message-ID, so the copy can be told apart (at least once, never lost).
  *
  * Outcomes: sent; a temporary failure (no connection, time-out, a 4xx reply)
  * is retried after retry_base_secs * 2^attempts (at most an hour) until the
@@ -78,10 +83,10 @@ static int stop_wait(int ms)
 
 /* ---- one message ---- */
 
-/* Renders, builds and sends m.  msgid gets the Message-ID used; err says
- * why it failed (never quoting the token). */
-static enum outcome deliver(CURL *c, const struct db_mail *m, char *msgid, size_t msgidsz,
-                            char *err, size_t errsz)
+/* Renders, builds and sends m with Message-ID msgid; err says why it
+ * failed (never quoting the token). */
+static enum outcome deliver(CURL *c, const struct db_mail *m, const char *msgid, char *err,
+                            size_t errsz)
 {
 	unsigned char tok[TOKEN_MAX + 1];
 	size_t toklen = 0, rawlen = 0;
@@ -114,11 +119,6 @@ static enum outcome deliver(CURL *c, const struct db_mail *m, char *msgid, size_
 	if ((mr = mail_render(m->kind, m->payload, toklen ? (char *)tok : NULL, &body,
 	                      err, errsz)) != MAIL_OK) {
 		out = mr == MAIL_INVALID ? OUT_PERM : OUT_TEMP;
-		goto out;
-	}
-	if (mail_message_id(conf.mail.from_address, msgid, msgidsz) != 0) {
-		snprintf(err, errsz, "the from_address is too long for a Message-ID");
-		out = OUT_TEMP;
 		goto out;
 	}
 	msg = (struct mail_msg){
@@ -165,20 +165,21 @@ static unsigned backoff(unsigned attempts)
 	return d < BACKOFF_MAX ? d : BACKOFF_MAX;
 }
 
-/* Claims the next due message, sends it and records the outcome, all in one
- * transaction.  m is scratch space (it is large). */
+/* Claims the next due message, sends it and records the outcome.  m is
+ * scratch space (it is large). */
 static enum step process_one(struct db *db, CURL *c, struct db_mail *m)
 {
-	char err[ERR_MAX] = "", why[ERR_MAX], msgid[MAIL_ID_MAX] = "";
+	char err[ERR_MAX] = "", why[ERR_MAX], fresh_id[MAIL_ID_MAX];
+	unsigned char claim[DB_CLAIM_LEN];
 	enum db_result rc;
 	enum outcome out;
 	enum step st = STEP_DB;
 	int invite;
 
-	if (db_begin(db) != DB_OK)
+	randombytes_buf(claim, sizeof claim);
+	if (mail_message_id(conf.mail.from_address, fresh_id, sizeof fresh_id) != 0)
 		goto out;
-	if ((rc = db_outbox_claim(db, m)) != DB_OK) {
-		db_rollback(db);
+	if ((rc = db_outbox_claim(db, claim, conf.mail.lease_secs, fresh_id, m)) != DB_OK) {
 		if (rc == DB_NOTFOUND)
 			st = STEP_IDLE;
 		else if (rc == DB_RETRY)
@@ -186,25 +187,27 @@ static enum step process_one(struct db *db, CURL *c, struct db_mail *m)
 		goto out;
 	}
 	invite = strcmp(m->kind, "invitation") == 0;
-	out = deliver(c, m, msgid, sizeof msgid, err, sizeof err);
+	out = deliver(c, m, m->message_id, err, sizeof err);
 	if (out == OUT_TEMP && m->age_secs >= (long long)conf.mail.retry_hours * 3600) {
 		snprintf(why, sizeof why, "gave up after %u attempts in %u hours: %s",
 		         m->attempts + 1, conf.mail.retry_hours, err);
 		memcpy(err, why, sizeof err);
 		out = OUT_PERM;
 	}
+	if ((rc = db_begin(db)) != DB_OK)
+		goto unrecorded;
 	switch (out) {
 	case OUT_SENT:
-		rc = db_outbox_sent(db, m->id, msgid);
+		rc = db_outbox_sent(db, m->id, claim);
 		if (rc == DB_OK && invite)
 			rc = db_invite_state(db, m->id, "sent");
 		break;
 	case OUT_TEMP:
-		rc = db_outbox_retry(db, m->id, backoff(m->attempts), err);
+		rc = db_outbox_retry(db, m->id, claim, backoff(m->attempts), err);
 		break;
 	case OUT_PERM:
 	default:
-		rc = db_outbox_failed(db, m->id, err);
+		rc = db_outbox_failed(db, m->id, claim, err);
 		if (rc == DB_OK && invite)
 			rc = db_invite_state(db, m->id, "bounced");
 		break;
@@ -213,17 +216,22 @@ static enum step process_one(struct db *db, CURL *c, struct db_mail *m)
 		rc = db_commit(db);
 	else
 		db_rollback(db);
+unrecorded:
 	if (rc != DB_OK) {
-		/* The row is unlocked unchanged: it will be sent again. */
-		log_err(
-		    "%s: mail %llu (%s): %s, but the outcome could not be recorded: %s",
-		    NAME, (unsigned long long)m->id, m->kind,
-		    out == OUT_SENT ? "sent" : "not sent", db_errmsg(db));
+		/* The claim stands until its lease ends; then the message is
+		 * tried again, with the same Message-ID. */
+		log_err("%s: mail %llu (%s): %s as %s, but the outcome could not be recorded "
+		        "(%s): it is tried again when its lease ends",
+		        NAME, (unsigned long long)m->id, m->kind,
+		        out == OUT_SENT ? "sent" : "not sent", m->message_id,
+		        rc == DB_NOTFOUND ? "the lease had run out and another mailer took it"
+		                          : db_errmsg(db));
+		st = STEP_DONE;
 		goto out;
 	}
 	if (out == OUT_SENT)
 		log_info("%s: mail %llu (%s) sent as %s", NAME, (unsigned long long)m->id,
-		         m->kind, msgid);
+		         m->kind, m->message_id);
 	else if (out == OUT_TEMP)
 		log_warn("%s: mail %llu (%s): attempt %u failed, next in %u s: %s", NAME,
 		         (unsigned long long)m->id, m->kind, m->attempts + 1,
@@ -233,6 +241,7 @@ static enum step process_one(struct db *db, CURL *c, struct db_mail *m)
 		        (unsigned long long)m->id, m->kind, err);
 	st = STEP_DONE;
 out:
+	sodium_memzero(claim, sizeof claim);
 	return st;
 }
 
@@ -299,6 +308,10 @@ int main(int argc, char **argv)
 	}
 	if ((m = malloc(sizeof *m)) == NULL || (c = curl_easy_init()) == NULL)
 		goto out;
+	if (conf.mail.lease_secs < 75)
+		log_warn("%s: [mail] lease_secs = %u is shorter than a slow SMTP conversation "
+		         "(up to 70 s): a message may then be sent twice (with the same Message-ID)",
+		         NAME, conf.mail.lease_secs);
 	log_info("%s: delivering to %s as %s, looking every %u ms", NAME,
 	         strchr(conf.mail.smtp_url, '@') ? "(the configured server)"
 	                                         : conf.mail.smtp_url,

@@ -505,9 +505,21 @@ static size_t discard(char *d, size_t sz, size_t n, void *u)
 	return sz * n;
 }
 
-/* Parallel POSTs with curl multi: returns counts of statuses in hist[600]. */
-static void parallel_logins(int n, const char *email_fmt, int distinct_sources, long *hist,
-			    const char *probe_path, int *probe_ok, int *probe_total)
+/* Counts the answers that came from a responder (they carry X-Request-Id;
+ * nginx's own "try again" page does not). */
+static size_t count_rid(char *d, size_t sz, size_t n, void *u)
+{
+	if (sz * n > 13 && strncasecmp(d, "X-Request-Id:", 13) == 0)
+		(*(int *)u)++;
+	return sz * n;
+}
+
+/* Parallel POSTs with curl multi: returns counts of statuses in hist[600].
+ * ready_fd (if >= 0) gets a byte once every request has been sent whole;
+ * *from_responder (if set) counts the answers a responder made. */
+static void parallel_logins_ex(int n, const char *email_fmt, int distinct_sources, long *hist,
+			       const char *probe_path, int *probe_ok, int *probe_total,
+			       int ready_fd, int *from_responder)
 {
 	struct hc **hs = calloc((size_t)n, sizeof *hs);
 	char(*bodies)[512] = calloc((size_t)n, sizeof *bodies);
@@ -535,6 +547,10 @@ static void parallel_logins(int n, const char *email_fmt, int distinct_sources, 
 		curl_easy_setopt(e, CURLOPT_COOKIE, cookies[i]);
 		curl_easy_setopt(e, CURLOPT_TIMEOUT, 60L);
 		curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
+		if (from_responder) {
+			curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, count_rid);
+			curl_easy_setopt(e, CURLOPT_HEADERDATA, from_responder);
+		}
 		if (distinct_sources)
 			curl_easy_setopt(e, CURLOPT_INTERFACE, hs[i]->source);
 		curl_multi_add_handle(m, e);
@@ -543,7 +559,23 @@ static void parallel_logins(int n, const char *email_fmt, int distinct_sources, 
 	time_t last = 0;
 	do {
 		curl_multi_perform(m, &running);
-		curl_multi_poll(m, NULL, 0, 50, NULL);
+		curl_multi_poll(m, NULL, 0, ready_fd >= 0 ? 5 : 50, NULL);
+		if (ready_fd >= 0) {
+			/* Every body sent (or its answer already in): the
+			 * requests are in flight. */
+			int sent = 0;
+			for (int i = 0; i < n; i++) {
+				curl_off_t up = 0;
+				curl_easy_getinfo(es[i], CURLINFO_SIZE_UPLOAD_T, &up);
+				sent += up >= (curl_off_t)strlen(bodies[i]);
+			}
+			if (sent == n) {
+				if (write(ready_fd, "r", 1) != 1)
+					perror("ready");
+				close(ready_fd);
+				ready_fd = -1;
+			}
+		}
 		/* Meanwhile, other pages must keep answering. */
 		if (probe_path && running > 0 && time(NULL) != last) {
 			struct hc_resp r;
@@ -573,6 +605,13 @@ static void parallel_logins(int n, const char *email_fmt, int distinct_sources, 
 	free(hs);
 	free(bodies);
 	free(cookies);
+}
+
+static void parallel_logins(int n, const char *email_fmt, int distinct_sources, long *hist,
+			    const char *probe_path, int *probe_ok, int *probe_total)
+{
+	parallel_logins_ex(n, email_fmt, distinct_sources, hist, probe_path, probe_ok,
+			   probe_total, -1, NULL);
 }
 
 static void test_throttle(void)
@@ -959,37 +998,88 @@ static void test_render_cache(void)
 	hc_free(b);
 }
 
+/* nginx's complaints about a responder that closed a connection with a
+ * request on it (a request lost in flight) since offset. */
+static int lost_in_log(long offset)
+{
+	char path[1100], line[2048];
+	int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/log/nginx-error.log", state);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	fseek(f, offset, SEEK_SET);
+	while (fgets(line, sizeof line, f) != NULL)
+		n += strstr(line, "prematurely closed") != NULL ||
+		     strstr(line, "reset by peer") != NULL;
+	fclose(f);
+	return n;
+}
+
+static long log_size(void)
+{
+	char path[1100];
+	struct stat st;
+	snprintf(path, sizeof path, "%s/log/nginx-error.log", state);
+	return stat(path, &st) == 0 ? (long)st.st_size : 0;
+}
+
 /* SIGTERM: stop the stack's responder, run our own child on its socket,
- * send it requests, SIGTERM it mid-flight; all must complete and the child
- * must exit 0 within 5 s.  Then the stack's responder is started again. */
+ * send it requests, SIGTERM it once every one of them is in flight; all
+ * must be answered by the responder itself and the child must exit 0
+ * within 5 s.  Three rounds.  Then the stack's responder is started
+ * again. */
 static void test_sigterm(void)
 {
-	pid_t child;
-	long hist[600];
-	struct timespec t0, t1;
-	int status = -1;
+	int rounds_ok = 0, exits_ok = 0, lost = 0;
+	double worst = 0;
+	long off = log_size();
 
 	ok(stop_stack_responder(), "the stack's responder stopped on SIGTERM");
-	child = start_child(ini);
-	/* Slow requests in flight: sign-ins wait for the hash gate. */
-	pid_t load = fork();
-	if (load == 0) {
-		memset(hist, 0, sizeof hist);
-		parallel_logins(24, "term%d%%40demo.test", 1, hist, NULL, NULL, NULL);
-		_exit(hist[401] + hist[503] == 24 ? 0 : 1);
+	for (int round = 0; round < 3; round++) {
+		struct timespec t0, t1;
+		int status = -1, lst = -1, pfd[2];
+		pid_t child = start_child(ini), load;
+		char b;
+
+		throttle_reset();
+		if (pipe(pfd) != 0)
+			break;
+		/* Slow requests in flight: sign-ins wait for the hash gate. */
+		if ((load = fork()) == 0) {
+			long hist[600];
+			int mine = 0;
+			close(pfd[0]);
+			memset(hist, 0, sizeof hist);
+			parallel_logins_ex(24, "term%d%%40demo.test", 1, hist, NULL, NULL, NULL,
+					   pfd[1], &mine);
+			_exit(hist[401] + hist[503] == 24 && mine == 24 ? 0 : 1);
+		}
+		close(pfd[1]);
+		if (read(pfd[0], &b, 1) != 1)
+			diag("round %d: the load never said it was in flight", round);
+		close(pfd[0]);
+		usleep(20000);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		kill(child, SIGTERM);
+		waitpid(child, &status, 0);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		double secs =
+			(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		if (secs > worst)
+			worst = secs;
+		exits_ok += WIFEXITED(status) && WEXITSTATUS(status) == 0 && secs < 5.0;
+		waitpid(load, &lst, 0);
+		rounds_ok += WIFEXITED(lst) && WEXITSTATUS(lst) == 0;
 	}
-	usleep(300000);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	kill(child, SIGTERM);
-	waitpid(child, &status, 0);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the responder exited 0 on SIGTERM");
-	ok(secs < 5.0, "within 5 s (%.2f s)", secs);
-	int lst = -1;
-	waitpid(load, &lst, 0);
-	ok(WIFEXITED(lst) && WEXITSTATUS(lst) == 0,
-	   "every request in flight at SIGTERM got its answer (no 502)");
+	lost = lost_in_log(off);
+	ok(exits_ok == 3, "the responder exited 0 on SIGTERM within 5 s, 3 times of 3 (slowest "
+			  "%.2f s)",
+	   worst);
+	ok(rounds_ok == 3,
+	   "every request in flight at SIGTERM was answered by the responder, 3 rounds of 3");
+	ok(lost == 0, "nginx logged no connection closed under a request (%d)", lost);
 	ok(restart_stack() == 0, "the stack comes back up");
 	throttle_reset();
 }
@@ -1016,9 +1106,15 @@ static void test_ctl(void)
 		 ctl) == 2,
 	   "ctl refuses a weak password");
 	ok(shell("%s throttle >/dev/null 2>&1", ctl) == 2, "ctl throttle without reset: exit 2");
-	ok(shell("%s migrate --sql-dir '%s/sql' | grep -q 'already applied'", ctl,
+	/* The responders' account has no DDL grants (as in production);
+	 * migrations run as the administrative one. */
+	ok(shell("%s migrate --sql-dir '%s/sql' 2>&1 | grep -q 'CREATE command denied'", ctl,
 		 env_or("GH_SRCDIR", ".")) == 0,
-	   "migrate again: every migration already applied, exit 0");
+	   "the application's MariaDB account cannot migrate (no DDL grants)");
+	ok(shell("'%s/gatehouse-ctl' -c '%s/gatehouse-admin.ini' migrate --sql-dir '%s/sql' | "
+		 "grep -q 'already applied'",
+		 b, state, env_or("GH_SRCDIR", ".")) == 0,
+	   "migrate again (administrative account): every migration already applied, exit 0");
 	ok(shell("%s demo >/dev/null", ctl) == 0, "loading the demo data again is harmless");
 	ok(shell("%s tenant create ctl-test 'Ctl Test Co' >/dev/null", ctl) == 0,
 	   "ctl tenant create");

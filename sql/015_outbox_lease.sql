@@ -1,0 +1,13 @@
+-- The mail outbox claims a message in a transaction of its own, committed
+-- before the message is sent, instead of holding the row locked through the
+-- SMTP conversation: a mailer killed after the server accepted a message
+-- used to roll its claim back, and the message went out again.
+--
+-- claim: the claiming mailer's random token while it holds the lease;
+-- next_attempt_at is the lease's end (a dead mailer's message is due again
+-- then), and the outcome is written only by the holder of the claim.
+-- message_id is given when the message is queued, so a message sent twice
+-- (a mailer killed between the server's acceptance and the outcome's
+-- record) carries the same Message-ID both times and the receiving side can
+-- tell the copy.
+ALTER TABLE mail_outbox ADD COLUMN IF NOT EXISTS claim BINARY(16) NULL AFTER next_attempt_at;
