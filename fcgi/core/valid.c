@@ -20,11 +20,78 @@ static const char *trim(const char *in, size_t *len)
 	return in;
 }
 
+/* The next code point of s[0..len) at *i (advanced), or -1 for a byte that
+ * does not start a well-formed UTF-8 sequence (req.c refuses those in
+ * requests; this keeps the validators safe on any input). */
+static long next_cp(const unsigned char *s, size_t len, size_t *i)
+{
+	unsigned char c = s[*i];
+	size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3
+				  : (c & 0xf8) == 0xf0 ? 4 : 0;
+	long cp = n == 1 ? c : n == 2 ? c & 0x1f : n == 3 ? c & 0x0f : c & 0x07;
+
+	if (n == 0 || *i + n > len)
+		return -1;
+	for (size_t k = 1; k < n; k++) {
+		if ((s[*i + k] & 0xc0) != 0x80)
+			return -1;
+		cp = (cp << 6) | (s[*i + k] & 0x3f);
+	}
+	*i += n;
+	return cp;
+}
+
+/* Characters a name or login must not hold, because they change how the
+ * text around them is shown without being seen themselves: a right-to-left
+ * override makes "gpj.exe" read "exe.jpg", a zero-width space makes two
+ * names that look the same differ.  (Zero-width joiner and non-joiner are
+ * kept inside words, where Persian, Indic scripts and emoji need them.) */
+static const char *shown_text_check(const char *in, size_t len)
+{
+	static const char *const bidi = "Remove the text-direction control characters (such as "
+					"U+202E right-to-left override): they change how the text "
+					"is shown without being seen.";
+	static const char *const invisible = "Remove the invisible characters (such as U+200B "
+					     "zero-width space or U+FEFF): two names that look the "
+					     "same must be the same.";
+	const unsigned char *s = (const unsigned char *)in;
+	long prev = ' ';
+
+	for (size_t i = 0; i < len;) {
+		long cp = next_cp(s, len, &i);
+		if (cp < 0)
+			return "Use valid UTF-8 text.";
+		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f))
+			return "Remove the control characters.";
+		if (cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+		    (cp >= 0x2066 && cp <= 0x2069))
+			return bidi;
+		if (cp == 0x00ad || cp == 0x034f || cp == 0x115f || cp == 0x1160 || cp == 0x17b4 ||
+		    cp == 0x17b5 || cp == 0x180e || cp == 0x200b || (cp >= 0x2060 && cp <= 0x2064) ||
+		    cp == 0x3164 || cp == 0xfeff || cp == 0xffa0 || (cp >= 0xfff0 && cp <= 0xfff8) ||
+		    (cp >= 0xe0000 && cp <= 0xe0fff))
+			return invisible;
+		if (cp == 0x200c || cp == 0x200d) {
+			/* Only between two visible characters. */
+			size_t j = i;
+			long next = j < len ? next_cp(s, len, &j) : ' ';
+			if (prev == ' ' || next == ' ' || next == 0x200c || next == 0x200d)
+				return invisible;
+		}
+		prev = cp;
+	}
+	return NULL;
+}
+
 const char *val_line(const char *in, size_t len, struct val_value *out)
 {
+	const char *why;
+
 	in = trim(in, &len);
 	if (memchr(in, '\n', len) || memchr(in, '\r', len) || memchr(in, '\t', len))
 		return "Use a single line.";
+	if ((why = shown_text_check(in, len)) != NULL)
+		return why;
 	if ((out->str = strndup(in, len)) == NULL)
 		return "Out of memory.";
 	return NULL;

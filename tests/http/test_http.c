@@ -1183,6 +1183,32 @@ static void test_db_down(void)
 
 
 
+/* Names that show something other than they hold are refused (12.7). */
+static void test_unseen_characters(void)
+{
+	struct hc *h = client();
+	xmlDocPtr d = NULL;
+	long st;
+
+	ok(hc_login(h, "admin@demo.test", PW) == 303, "admin signs in");
+	/* "Cool " U+202E "Air", and a zero-width space after "ABM". */
+	st = post_form(h, "/settings/customers", "/settings/customers/edit",
+		       "name=Cool+%E2%80%AEAir", &d, NULL, 0);
+	ok(st == 422 && d && hc_valid(d), "a right-to-left override in a name: 422 (%ld)", st);
+	ok(d && xp_is(d, "contains(string(/page/form/field[@name='name']/@error), 'U+202E')",
+		      "true"),
+	   "... with a message naming it");
+	xmlFreeDoc(d);
+	st = post_form(h, "/settings/customers", "/settings/customers/edit",
+		       "name=ABM%E2%80%8B+Twin", NULL, NULL, 0);
+	ok(st == 422, "a zero-width space in a name: 422 (%ld)", st);
+	char *v = sql1("SELECT COUNT(*) FROM customers WHERE name LIKE '%%Air' AND name LIKE "
+		       "'Cool %%' AND name <> 'Cool Air'");
+	ok(v && strcmp(v, "0") == 0, "nothing was saved");
+	free(v);
+	hc_free(h);
+}
+
 static void test_customers(void)
 {
 	struct hc *h = client(), *viewer = client();
@@ -1671,6 +1697,7 @@ int main(void)
 	test_timeouts();
 	test_portal_settings();
 	test_customers();
+	test_unseen_characters();
 	test_portal_users();
 	test_set_password();
 	test_throttle();

@@ -74,6 +74,41 @@ static void test_line_secret(void)
 	static const char *const bad[] = {"a\nb", "a\rb", "a\tb", "line\n\nline", "x\r\n"};
 	refuse_all("val_line", val_line, bad, NELEM(bad));
 	is_str(run(val_line, "a\nb", NULL, NULL), "Use a single line.", "val_line message");
+	/* Names that would show something else than they hold (issue 12.7). */
+	static const char *const unseen[] = {
+		"Cool \xe2\x80\xae" "Air",          /* U+202E right-to-left override */
+		"ABM\xe2\x80\x8b",                   /* U+200B zero-width space */
+		"\xef\xbb\xbf" "Loop",               /* U+FEFF */
+		"a\xe2\x81\xa6" "b\xe2\x81\xa9",   /* U+2066 isolate .. U+2069 */
+		"x\xe2\x80\x8e",                     /* U+200E left-to-right mark */
+		"x\xd8\x9c",                          /* U+061C Arabic letter mark */
+		"\xe3\x85\xa4",                      /* U+3164 Hangul filler (an "empty" name) */
+		"a\xc2\xad" "b",                      /* U+00AD soft hyphen */
+		"a\xe2\x81\xa0" "b",                 /* U+2060 word joiner */
+		"tag\xf3\xa0\x81\x81",              /* U+E0041 tag character */
+		"\xe2\x80\x8d" "Anderson",           /* U+200D joiner at the start */
+		"Anderson \xe2\x80\x8c",             /* U+200C non-joiner at the end */
+		"a\x01" "b", "a\x7f" "b", "a\xc2\x85" "b", /* C0, DEL, C1 controls */
+		"a\xff" "b", "a\xe2\x82",            /* not UTF-8 */
+	};
+	refuse_all("val_line", val_line, unseen, NELEM(unseen));
+	is_str(run(val_line, "Cool \xe2\x80\xae" "Air", NULL, NULL),
+	       "Remove the text-direction control characters (such as U+202E right-to-left "
+	       "override): they change how the text is shown without being seen.",
+	       "val_line names the direction override");
+	ok(strstr(run(val_line, "ABM\xe2\x80\x8b", NULL, NULL), "U+200B") != NULL,
+	   "val_line names the zero-width space");
+	static const char *const fine[] = {
+		"M\xc3\xbcller & S\xc3\xb6hne",                 /* Latin with accents */
+		"\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d",            /* Hebrew, right to left */
+		"\xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7",    /* Arabic */
+		"\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xb1\xd9\x88\xd9\x85", /* Persian with ZWNJ */
+		"\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x94\xa7 Crew", /* emoji ZWJ sequence */
+		"\xe5\x8c\x97\xe4\xba\xac",                    /* CJK */
+	};
+	for (size_t i = 0; i < NELEM(fine); i++)
+		ok(run(val_line, fine[i], NULL, NULL) == NULL, "val_line accepts '%s'",
+		   show(fine[i]));
 
 	e = run(val_secret, " x ", &s, NULL);
 	ok(e == NULL, "val_secret accepts any text");
