@@ -26,7 +26,14 @@ int auth_init(const struct conf *c);
 void auth_free(void);
 
 /* Argon2id (interactive limits) through a gate that admits at most
- * hash_concurrency hashes at once and lets at most hash_queue more wait. */
+ * auth_hash_slots(hash_concurrency) hashes at once, in order of arrival, and
+ * lets at most hash_queue more wait; the hashes run on threads of the lowest
+ * priority (SCHED_IDLE), so they never take the CPU pages need. */
+unsigned auth_hash_slots(unsigned configured);
+/* Whether a hash asked for now would be refused (AUTH_BUSY).  A sign-in
+ * looks first, so that in a flood a refusal costs no database work: the
+ * answer is only a hint (the gate itself decides), but a cheap one. */
+int auth_gate_full(void);
 enum auth_result auth_password_hash(const char *pw, char out[AUTH_HASH_LEN]);
 /* hash NULL checks against a fixed dummy so that an unknown account costs
  * the same time as a known one; the result is then always AUTH_FAIL. */

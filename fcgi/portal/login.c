@@ -103,6 +103,12 @@ static enum page_result login_post(struct http *h)
 		h->status = 403;
 		return PAGE_INVALID;
 	}
+	/* In a flood, refused before any database work (auth_gate_full). */
+	if (auth_gate_full()) {
+		http_notice(h, "error", "The service is busy. Please try again in a moment.");
+		h->retry_after = 2;
+		return PAGE_BUSY;
+	}
 	lower_ascii(h->f[F_EMAIL].str, lower, sizeof lower, &ascii);
 	/* Logins are ASCII: anything else is no account, and must not reach
 	 * a real one through the accent-folding collation. */

@@ -69,6 +69,8 @@ static enum page_result login_post(struct http *h)
 	size_t i;
 
 	memset(&u, 0, sizeof u);
+	if (auth_gate_full())
+		goto busy;
 	for (i = 0; email[i] && i < sizeof lower - 1; i++) {
 		unsigned char c = (unsigned char)email[i];
 		ascii &= c > 0x20 && c < 0x7f;
@@ -102,9 +104,7 @@ static enum page_result login_post(struct http *h)
 	if (arc == AUTH_BUSY || arc == AUTH_ERR) {
 		/* Not the user's doing: the attempt is given back. */
 		auth_throttle_settle(h->db, key, h->addr, AUTH_SETTLE_UNCHECKED);
-		http_notice(h, "error", "The service is busy. Please try again in a moment.");
-		h->retry_after = 2;
-		return PAGE_BUSY;
+		goto busy;
 	}
 	if (arc != AUTH_OK || !u.active) {
 		auth_throttle_settle(h->db, key, h->addr, AUTH_SETTLE_FAILED);
@@ -148,6 +148,10 @@ static enum page_result login_post(struct http *h)
 	if (h->f[F_NEXT].st == VAL_OK)
 		return http_redirect(h, h->f[F_NEXT].str);
 	return http_redirect(h, landing(h, u.tenant_id, u.id));
+busy:
+	http_notice(h, "error", "The service is busy. Please try again in a moment.");
+	h->retry_after = 2;
+	return PAGE_BUSY;
 }
 
 const struct page page_login = {

@@ -3,6 +3,9 @@
  * The throttle needs MariaDB and is covered by the HTTP suite. */
 #include "config.h"
 
+#include <dirent.h>
+#include <sched.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -404,10 +407,64 @@ static void test_gate(void)
 	}
 	ok(n_ok == 2 && n_busy == 1, "gate 1+1: three concurrent verifies -> exactly one AUTH_BUSY");
 
+	ok(!auth_gate_full(), "an idle gate does not say it is full");
 	/* The gate is empty again afterwards: nothing leaked a slot. */
 	is_int(auth_password_hash("after the burst", h), AUTH_OK, "gate released after the bursts");
 	rc = burst(2, NULL, &n_ok, &n_busy);
 	ok(rc == 0 && n_ok == 2 && n_busy == 0, "gate 1+1: two concurrent hashes still both succeed");
+}
+
+/* The hashes run on threads of their own at the lowest priority, never
+ * more of them than the cores less one. */
+static int idle_threads(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d)) != NULL) {
+		char path[300], buf[2048], *p;
+		FILE *f;
+		size_t k;
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "/proc/self/task/%s/stat", e->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		k = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+		buf[k] = '\0';
+		/* Fields after the command name (which may hold spaces): the
+		 * 41st field of the line is the policy; it is the 39th after
+		 * the ')' that ends the name. */
+		if ((p = strrchr(buf, ')')) == NULL)
+			continue;
+		int field = 2;
+		for (p++; *p && field < 41; p++)
+			if (*p == ' ')
+				field++;
+		n += atoi(p) == SCHED_IDLE;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static void test_hash_threads(void)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned cap = cores > 1 ? (unsigned)cores - 1 : 1;
+	char h[AUTH_HASH_LEN];
+
+	ok(auth_hash_slots(64) == cap, "64 hashes asked for: as many as the cores less one (%u)",
+	   cap);
+	is_int((int)auth_hash_slots(1), 1, "one asked for: one");
+	ok(auth_hash_slots(2) >= 1, "never fewer than one");
+	is_int(auth_password_hash("a password on the idle thread", h), AUTH_OK,
+	       "a hash through the gate");
+	is_int(idle_threads(), 1, "it ran on the one hash thread, which is SCHED_IDLE");
+	is_int(auth_password_verify(h, "a password on the idle thread"), AUTH_OK,
+	       "the hash verifies on it");
 }
 
 /* ------------------------------------------------------------------ */
@@ -439,7 +496,9 @@ int main(void)
 		test_tokens();
 		test_csrf(&c);
 		test_gate();
+		test_hash_threads();
 		auth_free();
+		is_int(idle_threads(), 0, "auth_free stopped the hash thread");
 	}
 	unlink(keyfile);
 	rmdir(tmpdir);
