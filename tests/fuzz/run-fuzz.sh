@@ -4,6 +4,7 @@
 # committed one stays as it is), and prints TAP.  Argument 2 names the target:
 #   fuzz_req  (default) tests/fuzz/fuzz_req.c + fcgi/core/req.c, corpus tests/fuzz/corpus
 #   fuzz_mfa  tests/fuzz/fuzz_mfa.c + fcgi/core/mfa.c, corpus tests/fuzz/corpus-mfa
+#   fuzz_tz   tests/fuzz/fuzz_tz.c + fcgi/core/tz.c, corpus tests/fuzz/corpus-tz
 # Env: GH_SRCDIR (default: this script's ../..), GH_BUILDDIR (default: $PWD,
 # where config.h is), GH_FUZZ_CC (default: clang).
 # A crash leaves its input in $GH_BUILDDIR/tests/out/fuzz-crash-*; replay it
@@ -21,6 +22,7 @@ LOG=$OUT/$TARGET.log
 BUILDLOG=$OUT/$TARGET-build.log
 case $TARGET in
 fuzz_req) UNITS="$SRC/fcgi/core/req.c" LIBS="" SEEDS=$SRC/tests/fuzz/corpus ;;
+fuzz_tz) UNITS="$SRC/fcgi/core/tz.c $SRC/fcgi/core/log.c" LIBS="" SEEDS=$SRC/tests/fuzz/corpus-tz ;;
 fuzz_mfa) UNITS="$SRC/fcgi/core/mfa.c" SEEDS=$SRC/tests/fuzz/corpus-mfa
 	LIBS="$(pkg-config --cflags --libs liboath libqrencode libsodium 2>/dev/null)" ;;
 *) echo "1..1"; echo "not ok 1 - unknown fuzz target '$TARGET'"; exit 1 ;;
