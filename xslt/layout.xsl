@@ -39,7 +39,8 @@
     - list-pager (path, list)          "first – last of total" and the
                                         first/previous/next/last links
 -->
-<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+                xmlns:gh="urn:gatehouse:xslt" exclude-result-prefixes="gh">
 
   <xsl:output method="html" encoding="UTF-8" indent="no"
               doctype-system="about:legacy-compat"/>
@@ -462,9 +463,11 @@
         </span>
       </xsl:when>
       <xsl:when test="string-length($v) &gt;= 16 and substring($v, 11, 1) = 'T'">
-        <time datetime="{$v}">
-          <xsl:value-of select="concat(substring($v, 1, 10), ' ', substring($v, 12, 5))"/>
-          <xsl:if test="substring($v, string-length($v)) = 'Z'"> UTC</xsl:if>
+        <!-- Shown in the viewer's zone (/page/@tz: the user's own, else
+             the tenant's; gh:local-time in render.c), the instant itself
+             in datetime and, in UTC, on hover. -->
+        <time datetime="{$v}" title="{concat(substring($v, 1, 10), ' ', substring($v, 12, 5), ' UTC')}">
+          <xsl:value-of select="gh:local-time($v, string(/page/@tz))"/>
         </time>
       </xsl:when>
       <xsl:otherwise>

@@ -162,6 +162,46 @@
         </xsl:call-template>
       </div>
 
+      <!-- Time zone -->
+      <div class="field">
+        <xsl:variable name="tz-err">
+          <xsl:call-template name="field-has-error">
+            <xsl:with-param name="name" select="'time_zone'"/>
+          </xsl:call-template>
+        </xsl:variable>
+        <xsl:if test="$tz-err = '1'">
+          <xsl:attribute name="class">field has-error</xsl:attribute>
+        </xsl:if>
+        <label for="time_zone">Time zone</label>
+        <p class="help" id="time_zone-help">Dates and times on every page, for your office and your clients, are shown in this zone unless a user chooses their own.</p>
+        <xsl:variable name="tz">
+          <xsl:call-template name="field-value">
+            <xsl:with-param name="name" select="'time_zone'"/>
+            <xsl:with-param name="model" select="string(time-zone)"/>
+          </xsl:call-template>
+        </xsl:variable>
+        <select id="time_zone" name="time_zone" data-browser-zone="1">
+          <xsl:if test="not($editable)">
+            <xsl:attribute name="disabled">disabled</xsl:attribute>
+          </xsl:if>
+          <xsl:call-template name="field-aria">
+            <xsl:with-param name="name" select="'time_zone'"/>
+            <xsl:with-param name="help-id" select="'time_zone-help'"/>
+          </xsl:call-template>
+          <xsl:for-each select="time-zones/zone">
+            <option value="{.}">
+              <xsl:if test=". = $tz">
+                <xsl:attribute name="selected">selected</xsl:attribute>
+              </xsl:if>
+              <xsl:value-of select="translate(., '_', ' ')"/>
+            </option>
+          </xsl:for-each>
+        </select>
+        <xsl:call-template name="field-error">
+          <xsl:with-param name="name" select="'time_zone'"/>
+        </xsl:call-template>
+      </div>
+
       <xsl:if test="$editable">
         <div class="actions">
           <button type="submit" class="btn btn-primary btn-save">Save</button>

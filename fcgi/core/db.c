@@ -17,6 +17,8 @@ enum q {
 	Q_TENANT_GET_LOCKED,
 	Q_TENANT_INSERT,
 	Q_TENANT_SET_PORTAL,
+	Q_TENANT_SET_TZ,
+	Q_PU_SET_TZ,
 	Q_OFFICE_LOGIN,
 	Q_OFFICE_INSERT,
 	Q_OFFICE_SET_PERM,
@@ -178,7 +180,7 @@ enum q {
 
 #define TENANT_COLS                                                                        \
 	"id, slug, company_name, street, city, state, zip, country, portal_enabled, "    \
-	"frame_origins"
+	"frame_origins, time_zone"
 
 
 #define CUST_COLS                                                                          \
@@ -229,6 +231,9 @@ static const char *const sql[Q__COUNT] = {
 			    "country) VALUES (?, ?, ?, ?, ?, ?, ?)",
 	[Q_TENANT_SET_PORTAL] =
 		"UPDATE tenants SET portal_enabled = ?, frame_origins = ? WHERE id = ?",
+	[Q_TENANT_SET_TZ] = "UPDATE tenants SET time_zone = ? WHERE id = ?",
+	[Q_PU_SET_TZ] = "UPDATE portal_users SET time_zone = NULLIF(?, '') WHERE id = ? AND "
+			"tenant_id = ?",
 	[Q_OFFICE_LOGIN] =
 		"SELECT id, tenant_id, password_hash, active FROM office_users WHERE email = ?",
 	[Q_OFFICE_INSERT] = "INSERT INTO office_users (tenant_id, email, password_hash, role, "
@@ -249,7 +254,7 @@ static const char *const sql[Q__COUNT] = {
 		"COALESCE(p.level, 0), TIMESTAMPDIFF(SECOND, s.last_seen_at, NOW(6)), "
 		"s.stage, u.mfa_required, u.mfa_secret IS NOT NULL, "
 		"t.id, t.slug, t.company_name, t.street, t.city, t.state, t.zip, t.country, "
-		"t.portal_enabled, t.frame_origins "
+		"t.portal_enabled, t.frame_origins, t.time_zone, COALESCE(u.time_zone, '') "
 		"FROM sessions s "
 		"JOIN office_users u ON u.id = s.office_user_id AND u.tenant_id = s.tenant_id "
 		"JOIN tenants t ON t.id = s.tenant_id "
@@ -267,7 +272,7 @@ static const char *const sql[Q__COUNT] = {
 		 * link the tenant's "Non-Portal Users". */
 		"COALESCE((SELECT g.perms FROM portal_groups g WHERE g.id = pu.group_id), "
 		"(SELECT g.perms FROM portal_groups g WHERE g.tenant_id = s.tenant_id AND "
-		"g.is_system = 1 LIMIT 1), '') "
+		"g.is_system = 1 LIMIT 1), ''), COALESCE(pu.time_zone, '') "
 		"FROM sessions s JOIN tenants t ON t.id = s.tenant_id "
 		"LEFT JOIN portal_users pu ON pu.id = s.portal_user_id AND pu.tenant_id = s.tenant_id "
 		"JOIN customers c ON c.id = COALESCE(pu.customer_id, s.customer_id) "
@@ -1040,9 +1045,9 @@ static void fix_str(char *buf, size_t sz, unsigned long len)
 
 struct tenant_row {
 	struct db_tenant *t;
-	unsigned long l[8];
+	unsigned long l[9];
 	long long enabled;
-	MYSQL_BIND out[10];
+	MYSQL_BIND out[11];
 };
 
 static void tenant_bind(struct tenant_row *r, struct db_tenant *t)
@@ -1059,6 +1064,7 @@ static void tenant_bind(struct tenant_row *r, struct db_tenant *t)
 	b_out(&r->out[7], t->country, sizeof t->country, &r->l[6]);
 	b_int(&r->out[8], &r->enabled);
 	b_out(&r->out[9], t->frame_origins, sizeof t->frame_origins, &r->l[7]);
+	b_out(&r->out[10], t->time_zone, sizeof t->time_zone, &r->l[8]);
 }
 
 static int tenant_fix(void *ctx)
@@ -1073,6 +1079,7 @@ static int tenant_fix(void *ctx)
 	fix_str(t->zip, sizeof t->zip, r->l[5]);
 	fix_str(t->country, sizeof t->country, r->l[6]);
 	fix_str(t->frame_origins, sizeof t->frame_origins, r->l[7]);
+	fix_str(t->time_zone, sizeof t->time_zone, r->l[8]);
 	t->portal_enabled = r->enabled != 0;
 	return 0;
 }
@@ -1135,6 +1142,28 @@ enum db_result db_tenant_set_portal(struct db *db, unsigned id, int enabled, con
 	b_str(&in[1], origins, &l);
 	b_uint(&in[2], &id);
 	return run(db, Q_TENANT_SET_PORTAL, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_tenant_set_tz(struct db *db, unsigned id, const char *zone)
+{
+	MYSQL_BIND in[2];
+	unsigned long l;
+
+	b_str(&in[0], zone, &l);
+	b_uint(&in[1], &id);
+	return run(db, Q_TENANT_SET_TZ, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_portal_user_set_tz(struct db *db, unsigned tenant_id, unsigned id,
+				     const char *zone)
+{
+	MYSQL_BIND in[3];
+	unsigned long l;
+
+	b_str(&in[0], zone, &l);
+	b_uint(&in[1], &id);
+	b_uint(&in[2], &tenant_id);
+	return run(db, Q_PU_SET_TZ, in, NULL, NULL, NULL, NULL, NULL, NULL);
 }
 
 /* ---- office users ---- */
@@ -1233,9 +1262,9 @@ enum db_result db_session_insert(struct db *db, const unsigned char hash[32], co
 enum db_result db_session_office(struct db *db, const unsigned char hash[32],
 				 unsigned idle_min, struct db_session *out)
 {
-	MYSQL_BIND in[2], o[21];
+	MYSQL_BIND in[2], o[23];
 	struct tenant_row tr;
-	unsigned long hl = 32, l[4];
+	unsigned long hl = 32, l[5];
 	long long settings = 0, req = 0, en = 0;
 	size_t rows = 0;
 	enum db_result rc;
@@ -1256,10 +1285,12 @@ enum db_result db_session_office(struct db *db, const unsigned char hash[32],
 	b_int(&o[10], &en);
 	tenant_bind(&tr, &out->tenant);
 	memcpy(&o[11], tr.out, sizeof tr.out);
+	b_out(&o[22], out->time_zone, sizeof out->time_zone, &l[4]);
 	if ((rc = run(db, Q_SESSION_OFFICE, in, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
 		return rc;
 	if (rows != 1)
 		return DB_NOTFOUND;
+	fix_str(out->time_zone, sizeof out->time_zone, l[4]);
 	fix_str(out->email, sizeof out->email, l[0]);
 	fix_str(out->first, sizeof out->first, l[1]);
 	fix_str(out->last, sizeof out->last, l[2]);
@@ -1980,8 +2011,8 @@ enum db_result db_session_delete_portal_user(struct db *db, unsigned user_id)
 enum db_result db_session_portal(struct db *db, const unsigned char hash[32], unsigned tenant_id,
 				 unsigned idle_min, struct db_portal_session *out)
 {
-	MYSQL_BIND in[3], o[10];
-	unsigned long hl = 32, l[4];
+	MYSQL_BIND in[3], o[11];
+	unsigned long hl = 32, l[5];
 	long long req = 0, en = 0;
 	size_t rows = 0;
 	enum db_result rc;
@@ -1990,6 +2021,7 @@ enum db_result db_session_portal(struct db *db, const unsigned char hash[32], un
 	b_blob(&in[0], hash, &hl);
 	b_uint(&in[1], &tenant_id);
 	b_uint(&in[2], &idle_min);
+	b_out(&o[10], out->time_zone, sizeof out->time_zone, &l[4]);
 	b_u64(&o[0], &out->id);
 	b_uint(&o[1], &out->user_id);
 	b_uint(&o[2], &out->customer_id);
@@ -2008,6 +2040,7 @@ enum db_result db_session_portal(struct db *db, const unsigned char hash[32], un
 	fix_str(out->email, sizeof out->email, l[1]);
 	fix_str(out->company, sizeof out->company, l[2]);
 	fix_str(out->perms, sizeof out->perms, l[3]);
+	fix_str(out->time_zone, sizeof out->time_zone, l[4]);
 	out->mfa_required = req != 0;
 	out->mfa_enabled = en != 0;
 	return DB_OK;

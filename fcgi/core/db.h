@@ -63,6 +63,7 @@ struct db_tenant {
 	char street[801], city[401], state[401], zip[81], country[401];
 	int portal_enabled;
 	char frame_origins[6001];
+	char time_zone[65]; /* IANA name (tz.h); "UTC" until set */
 };
 
 struct db_login {
@@ -84,6 +85,7 @@ struct db_session {
 	char stage[8];       /* full; mfa or enrol: the password passed, MFA owed */
 	int mfa_required, mfa_enabled;
 	struct db_tenant tenant;
+	char time_zone[65]; /* the user's own zone; "": the tenant's */
 };
 
 struct db_audit {
@@ -94,6 +96,11 @@ struct db_audit {
 
 /* tenants */
 enum db_result db_tenant_by_slug(struct db *db, const char *slug, struct db_tenant *out);
+/* The zone (a tz_known() name) dates are shown in. */
+enum db_result db_tenant_set_tz(struct db *db, unsigned id, const char *zone);
+/* A portal user's own zone; "" for the tenant's. */
+enum db_result db_portal_user_set_tz(struct db *db, unsigned tenant_id, unsigned id,
+				     const char *zone);
 /* Locks the row for the rest of the transaction. */
 enum db_result db_tenant_get_locked(struct db *db, unsigned id, struct db_tenant *out);
 enum db_result db_tenant_insert(struct db *db, const struct db_tenant *t, unsigned *id);
@@ -223,6 +230,7 @@ struct db_portal_session {
 	long long seen_secs;
 	int mfa_required, mfa_enabled;
 	char perms[400]; /* the group's permissions, comma-separated */
+	char time_zone[65]; /* the user's own zone; "": the tenant's */
 };
 enum db_result db_session_portal(struct db *db, const unsigned char hash[32], unsigned tenant_id,
 				 unsigned idle_min, struct db_portal_session *out);

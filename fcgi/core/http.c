@@ -372,6 +372,13 @@ static enum page_result build_page(struct http *h, xmlNodePtr *rootp)
 	if (h->want_xml)
 		xml_attr(root, "request-id", h->rid);
 	xml_attr(root, "base-url", h->conf->web.base_url);
+	/* The zone dates are shown in: the viewer's own, else the tenant's. */
+	if (portal_page(h) && h->have_tenant)
+		xml_attr(root, "tz", h->portal_in && h->psess.time_zone[0] ? h->psess.time_zone
+									   : h->tenant.time_zone);
+	else if (h->signed_in)
+		xml_attr(root, "tz", h->sess.time_zone[0] ? h->sess.time_zone
+							  : h->sess.tenant.time_zone);
 	if (h->signed_in) {
 		n = xml_el(root, "session");
 		xml_attr_int(n, "user-id", h->sess.user_id);

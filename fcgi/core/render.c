@@ -10,10 +10,13 @@
 #include <libxslt/xslt.h>
 #include <libxslt/xsltInternals.h>
 #include <libxslt/xsltutils.h>
+#include <libxslt/extensions.h>
+#include <libxml/xpathInternals.h>
 
 #include "log.h"
 #include "rcache.h"
 #include "render.h"
+#include "tz.h"
 
 #define RENDER_MAX 32
 
@@ -24,9 +27,41 @@ static struct {
 static size_t nsheets;
 static xsltSecurityPrefsPtr prefs;
 
+/* gh:local-time(instant, zone): "2026-12-05T21:35:07Z" as "2026-12-05
+ * 16:35 EST" in the IANA zone (tz.h); anything that is not an instant comes
+ * back as it is.  A pure function of its arguments (the zone files are read
+ * once and never change in a process), so pages that use it may still be
+ * kept by the render cache: the zone is in the page's document, hence in
+ * its key. */
+static void local_time(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	xmlChar *iso, *zone;
+	struct tz_local l;
+	char out[64];
+	time_t t;
+
+	if (nargs != 2) {
+		xmlXPathSetArityError(ctxt);
+		return;
+	}
+	zone = xmlXPathPopString(ctxt);
+	iso = xmlXPathPopString(ctxt);
+	if (iso != NULL && tz_parse_utc((const char *)iso, &t) == 0) {
+		tz_convert((const char *)zone, t, &l);
+		snprintf(out, sizeof out, "%04d-%02d-%02d %02d:%02d %s", l.year, l.mon, l.mday,
+			 l.hour, l.min, l.abbr);
+		xmlXPathReturnString(ctxt, xmlStrdup(BAD_CAST out));
+	} else
+		xmlXPathReturnString(ctxt, iso != NULL ? xmlStrdup(iso) : xmlStrdup(BAD_CAST ""));
+	xmlFree(iso);
+	xmlFree(zone);
+}
+
 int render_init(const char *dir, const char *const *names)
 {
 	char path[PATH_MAX];
+
+	xsltRegisterExtModuleFunction(BAD_CAST "local-time", BAD_CAST RENDER_NS, local_time);
 
 	/* Stylesheets may include layout.xsl at compile time; after that,
 	 * nothing may read or write a file or reach the network. */

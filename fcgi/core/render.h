@@ -3,6 +3,9 @@
 #ifndef GH_RENDER_H
 #define GH_RENDER_H
 
+/* The namespace of our XSLT extension functions (gh:local-time). */
+#define RENDER_NS "urn:gatehouse:xslt"
+
 #include <libxml/tree.h>
 
 /* Compile dir/<name>.xsl for every name (NULL-terminated list).  Start-up

@@ -24,6 +24,7 @@
 #include "rcache.h"
 #include "render.h"
 #include "server.h"
+#include "tz.h"
 
 #include <curl/curl.h>
 
@@ -359,7 +360,8 @@ int server_main(int argc, char **argv, const char *name, enum server_kind kind,
 		return 1;
 	}
 	xmlInitParser();
-	if (render_init(conf.web.xslt_dir, sheets) != 0 || auth_init(&conf) != 0 ||
+	if (tz_init(NULL) != 0 || render_init(conf.web.xslt_dir, sheets) != 0 ||
+	    auth_init(&conf) != 0 ||
 	    rcache_init((size_t)conf.web.render_cache_kb * 1024) != 0)
 		goto out;
 	/* Fail at start-up, not on the first request, if the schema is wrong. */
@@ -468,6 +470,7 @@ out:
 	}
 	rcache_free();
 	render_free();
+	tz_free();
 	auth_free();
 	xmlCleanupParser();
 	curl_global_cleanup();

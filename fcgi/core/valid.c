@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "common_passwords.h"
+#include "tz.h"
 #include "valid.h"
 
 static const char *trim(const char *in, size_t *len)
@@ -366,6 +367,22 @@ const char *val_origin_one(const char *in, size_t len, char *out, size_t outsz)
 
 /* One origin per line (spaces and commas also separate); duplicates collapse;
  * the normalised list is stored newline-separated in out->str. */
+const char *val_tz(const char *in, size_t len, struct val_value *out)
+{
+	char name[TZ_NAME_MAX];
+
+	in = trim(in, &len);
+	if (len == 0 || len >= sizeof name)
+		return "Choose a time zone from the list.";
+	memcpy(name, in, len);
+	name[len] = '\0';
+	if (!tz_known(name))
+		return "Choose a time zone from the list.";
+	if ((out->str = strdup(name)) == NULL)
+		return "Out of memory.";
+	return NULL;
+}
+
 const char *val_origins(const char *in, size_t len, struct val_value *out)
 {
 	static __thread char msg[96];

@@ -53,6 +53,7 @@ const char *val_secret(const char *, size_t, struct val_value *);   /* any non-e
 const char *val_bool(const char *, size_t, struct val_value *);     /* "1"/"on"/"true" or "0"/... */
 const char *val_uint(const char *, size_t, struct val_value *);     /* up to 15 decimal digits */
 const char *val_origins(const char *, size_t, struct val_value *);  /* list, one per line */
+const char *val_tz(const char *, size_t, struct val_value *);       /* a zone of tz_known() */
 const char *val_hex64(const char *, size_t, struct val_value *);    /* 64 lowercase hex */
 const char *val_localpath(const char *, size_t, struct val_value *);/* "/settings/..." only */
 const char *val_format(const char *, size_t, struct val_value *);   /* "xml" or "html" */

@@ -1,7 +1,8 @@
 /* /portal/<slug>/account: the signed-in user's own account: change the
  * password (the current one required), two-step verification, and the
- * user's sessions with "sign out other sessions".  The two forms post to
- * /account/password and /account/sessions. */
+ * user's sessions with "sign out other sessions", and the time zone dates
+ * are shown in.  The forms post to /account/password, /account/sessions and
+ * /account/time-zone. */
 #include "config.h"
 
 #include <stdio.h>
@@ -9,6 +10,7 @@
 
 #include "log.h"
 #include "pages.h"
+#include "tz.h"
 #include "xml.h"
 
 enum { Q_DONE };
@@ -22,6 +24,12 @@ static const struct val_field pw_form[] = {
 	[F_PASSWORD] = {"password", val_password, 1024, VAL_REQUIRED | VAL_SECRET, "New password"},
 	[F_CONFIRM] = {"confirm", val_secret, 1024, VAL_REQUIRED | VAL_SECRET,
 		       "Repeat the new password"},
+};
+
+enum { F_TZ };
+static const struct val_field tz_form[] = {
+	/* Empty: the tenant's zone. */
+	[F_TZ] = {"time_zone", val_tz, TZ_NAME_MAX, 0, "Time zone"},
 };
 
 static int add_session(void *ctx, const struct db_portal_session_row *r)
@@ -51,6 +59,8 @@ static enum page_result account_get(struct http *h, xmlNodePtr root)
 						  "have been signed out.");
 		else if (strcmp(h->q[Q_DONE].str, "sessions") == 0)
 			http_notice(h, "success", "Your other sessions have been signed out.");
+		else if (strcmp(h->q[Q_DONE].str, "time-zone") == 0)
+			http_notice(h, "success", "Dates are now shown in the time zone you chose.");
 	}
 	n = xml_el(root, "portal-account");
 	xml_attr(n, "email", h->psess.email);
@@ -66,7 +76,26 @@ static enum page_result account_get(struct http *h, xmlNodePtr root)
 	if ((rc = db_portal_sessions(h->db, h->psess.user_id, h->token_hash, add_session, list)) !=
 	    DB_OK)
 		return http_db_fail(rc);
+	list = xml_el(n, "time-zone");
+	xml_attr(list, "own", h->psess.time_zone);
+	xml_attr(list, "tenant", h->tenant.time_zone);
+	for (size_t i = 0; i < tz_count(); i++)
+		xml_text_el(list, "zone", tz_name(i));
 	return PAGE_OK;
+}
+
+static enum page_result tz_post(struct http *h)
+{
+	const char *zone = h->f[F_TZ].st == VAL_OK ? h->f[F_TZ].str : "";
+	char to[160];
+	enum db_result rc;
+
+	if (h->psess.user_id == 0)
+		return PAGE_FORBIDDEN;
+	if ((rc = db_portal_user_set_tz(h->db, h->tenant.id, h->psess.user_id, zone)) != DB_OK)
+		return http_db_fail(rc);
+	portal_url(h, "account?done=time-zone", to, sizeof to);
+	return http_redirect(h, to);
 }
 
 static enum page_result password_post(struct http *h)
@@ -174,4 +203,16 @@ const struct page page_portal_sessions = {
 	.auth = PAGE_PORTAL,
 	.get = account_get,
 	.post = sessions_post,
+};
+
+const struct page page_portal_time_zone = {
+	.path = "/portal/*/account/time-zone",
+	.name = "portal-account",
+	.title = "Your account",
+	.methods = HTTP_POST,
+	.auth = PAGE_PORTAL,
+	.form = tz_form,
+	.nform = sizeof tz_form / sizeof tz_form[0],
+	.get = account_get,
+	.post = tz_post,
 };

@@ -19,6 +19,7 @@ static const struct page *const pages[] = {
 	&page_portal_account,
 	&page_portal_password,
 	&page_portal_sessions,
+	&page_portal_time_zone,
 	&page_portal_token,
 	&page_portal_sites,
 	&page_portal_colleagues,

@@ -16,6 +16,7 @@ extern const struct page page_portal_mfa_enrol;
 extern const struct page page_portal_account;
 extern const struct page page_portal_password;
 extern const struct page page_portal_sessions;
+extern const struct page page_portal_time_zone;
 extern const struct page page_portal_token;
 extern const struct page page_portal_sites;
 extern const struct page page_portal_colleagues;

@@ -1,5 +1,7 @@
 /* /settings/client/portal-access-settings (seed 001): the Enable Client
- * Portal switch, the direct link and frame code, the allowed frame origins. */
+ * Portal switch, the direct link and frame code, the allowed frame origins,
+ * and the tenant's time zone (dates on every page are shown in it unless a
+ * user chose their own). */
 #include "config.h"
 
 #include <stdio.h>
@@ -7,6 +9,7 @@
 #include <string.h>
 
 #include "pages.h"
+#include "tz.h"
 #include "xml.h"
 
 enum { Q_SAVED };
@@ -14,10 +17,12 @@ static const struct val_field query[] = {
 	[Q_SAVED] = {"saved", val_bool, 1, 0, "Saved"},
 };
 
-enum { F_ENABLED, F_ORIGINS };
+enum { F_ENABLED, F_ORIGINS, F_TZ };
 static const struct val_field form[] = {
 	[F_ENABLED] = {"enabled", val_bool, 5, 0, "Enable Client Portal"},
 	[F_ORIGINS] = {"frame_origins", val_origins, 6000, 0, "Allowed frame origins"},
+	/* Absent: kept as it is (forms and scripts from before it existed). */
+	[F_TZ] = {"time_zone", val_tz, TZ_NAME_MAX, 0, "Time zone"},
 };
 
 static enum page_result ps_get(struct http *h, xmlNodePtr root)
@@ -43,6 +48,10 @@ static enum page_result ps_get(struct http *h, xmlNodePtr root)
 		p[l] = save;
 		p += l + (save == '\n');
 	}
+	xml_text_el(ps, "time-zone", t->time_zone);
+	fo = xml_el(ps, "time-zones");
+	for (size_t i = 0; i < tz_count(); i++)
+		xml_text_el(fo, "zone", tz_name(i));
 	return PAGE_OK;
 }
 
@@ -70,6 +79,10 @@ static enum page_result ps_post(struct http *h)
 	if ((rc = db_tenant_get_locked(h->db, h->sess.tenant_id, &t)) != DB_OK)
 		goto out;
 	if ((rc = db_tenant_set_portal(h->db, t.id, enabled, origins)) != DB_OK)
+		goto out;
+	if (h->f[F_TZ].st == VAL_OK && strcmp(h->f[F_TZ].str, t.time_zone) != 0 &&
+	    ((rc = db_tenant_set_tz(h->db, t.id, h->f[F_TZ].str)) != DB_OK ||
+	     (rc = http_audit(h, "tenant.time_zone", t.slug, t.time_zone, h->f[F_TZ].str)) != DB_OK))
 		goto out;
 	/* Disabling ends every portal session of the tenant at once. */
 	if (!enabled && (rc = db_session_delete_tenant_portal(h->db, t.id)) != DB_OK)

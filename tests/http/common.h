@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "client.h"
@@ -164,6 +165,26 @@ __attribute__((unused)) static int oathtool(const char *key, const char *when, c
 	pclose(p);
 	out[strcspn(out, "\n")] = '\0';
 	return strlen(out) == 6 ? 0 : -1;
+}
+
+/* A tenant of the calling test's own: slug "<prefix>-<n>", company name,
+ * and its Super Admin admin@<slug>.test with the demo password; the slug
+ * into slug (at least 64 bytes).  0 on success. */
+__attribute__((unused)) static int make_tenant(const char *prefix, const char *company, char *slug,
+					       size_t slugsz)
+{
+	const char *b = env_or("GH_BUILDDIR", ".");
+	unsigned n = ((unsigned)getpid() * 2654435761u ^ (unsigned)time(NULL)) % 10000000u;
+
+	snprintf(slug, slugsz, "%s-%u", prefix, n);
+	if (shell("'%s/gatehouse-ctl' -c '%s' tenant create %s '%s' >/dev/null", b, ini, slug,
+		  company) != 0)
+		return -1;
+	return shell("echo '" PW "' | '%s/gatehouse-ctl' -c '%s' user create --tenant %s --email "
+		     "admin@%s.test --super-admin >/dev/null",
+		     b, ini, slug, slug) == 0
+		       ? 0
+		       : -1;
 }
 
 /* ---- the portal ---- */
