@@ -56,7 +56,7 @@
     <section class="card" aria-labelledby="sessions-title">
       <h2 id="sessions-title">Where you are signed in</h2>
       <div class="table-wrap">
-        <table class="data-table sessions">
+        <table class="data-table stack sessions">
           <thead>
             <tr><th scope="col">Signed in</th><th scope="col">Last active</th>
               <th scope="col">Address</th><th scope="col">Browser</th></tr>
@@ -64,19 +64,19 @@
           <tbody>
             <xsl:for-each select="sessions/session">
               <tr>
-                <td>
+                <td data-label="Signed in">
                   <xsl:call-template name="datetime">
                     <xsl:with-param name="value" select="@created"/>
                   </xsl:call-template>
                   <xsl:if test="@current = '1'"> <span class="badge">This browser</span></xsl:if>
                 </td>
-                <td>
+                <td data-label="Last active">
                   <xsl:call-template name="datetime">
                     <xsl:with-param name="value" select="@last-seen"/>
                   </xsl:call-template>
                 </td>
-                <td><xsl:value-of select="@ip"/></td>
-                <td class="cell-ua"><xsl:value-of select="@user-agent"/></td>
+                <td data-label="Address"><xsl:value-of select="@ip"/></td>
+                <td data-label="Browser" class="cell-ua"><xsl:value-of select="@user-agent"/></td>
               </tr>
             </xsl:for-each>
           </tbody>

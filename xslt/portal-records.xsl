@@ -103,7 +103,7 @@
     <xsl:variable name="p" select="."/>
     <xsl:variable name="s" select="@section"/>
     <div class="table-wrap">
-      <table class="data-table records-{$s}">
+      <table class="data-table stack records-{$s}">
         <thead>
           <tr>
             <xsl:choose>
@@ -125,31 +125,36 @@
           </tr>
         </thead>
         <tbody>
+          <!-- data-label: the column's name, shown beside each value when a
+               narrow screen stacks the rows as cards (app.css). -->
           <xsl:for-each select="record">
             <tr>
               <xsl:choose>
                 <xsl:when test="$s = 'documents' or $s = 'equipment'">
-                  <td><a href="{$p/@href}?id={@id}"><xsl:value-of select="title"/></a></td>
-                  <xsl:if test="$s = 'equipment'"><td><xsl:value-of select="ref"/></td></xsl:if>
-                  <xsl:if test="$s = 'documents'"><td><xsl:value-of select="@date"/></td></xsl:if>
-                  <td><xsl:call-template name="site-cell"/></td>
-                  <xsl:if test="$s = 'equipment'"><td><xsl:value-of select="@date"/></td></xsl:if>
+                  <td data-label="Document" class="cell-key">
+                    <xsl:if test="$s = 'equipment'"><xsl:attribute name="data-label">Equipment</xsl:attribute></xsl:if>
+                    <a href="{$p/@href}?id={@id}"><xsl:value-of select="title"/></a>
+                  </td>
+                  <xsl:if test="$s = 'equipment'"><td data-label="Serial"><xsl:value-of select="ref"/></td></xsl:if>
+                  <xsl:if test="$s = 'documents'"><td data-label="Date"><xsl:value-of select="@date"/></td></xsl:if>
+                  <td data-label="Site"><xsl:call-template name="site-cell"/></td>
+                  <xsl:if test="$s = 'equipment'"><td data-label="Installed"><xsl:value-of select="@date"/></td></xsl:if>
                 </xsl:when>
                 <xsl:when test="$s = 'jobs'">
-                  <td><a href="{$p/@href}?id={@id}"><xsl:value-of select="ref"/></a></td>
-                  <td><xsl:value-of select="@date"/></td>
-                  <td><xsl:call-template name="site-cell"/></td>
-                  <td><xsl:value-of select="title"/></td>
-                  <td><xsl:call-template name="rec-status"><xsl:with-param name="status" select="@status"/></xsl:call-template></td>
+                  <td data-label="Job" class="cell-key"><a href="{$p/@href}?id={@id}"><xsl:value-of select="ref"/></a></td>
+                  <td data-label="Date"><xsl:value-of select="@date"/></td>
+                  <td data-label="Site"><xsl:call-template name="site-cell"/></td>
+                  <td data-label="Work"><xsl:value-of select="title"/></td>
+                  <td data-label="Status"><xsl:call-template name="rec-status"><xsl:with-param name="status" select="@status"/></xsl:call-template></td>
                 </xsl:when>
                 <xsl:otherwise>
-                  <td><a href="{$p/@href}?id={@id}"><xsl:value-of select="ref"/></a></td>
-                  <td><xsl:value-of select="@date"/></td>
-                  <td><xsl:call-template name="site-cell"/></td>
-                  <td><xsl:value-of select="title"/></td>
-                  <td class="num"><xsl:call-template name="money"><xsl:with-param name="v" select="@amount"/></xsl:call-template></td>
-                  <td><xsl:call-template name="rec-status"><xsl:with-param name="status" select="@status"/></xsl:call-template></td>
-                  <xsl:if test="$p/@action"><td><xsl:call-template name="rec-action"><xsl:with-param name="p" select="$p"/></xsl:call-template></td></xsl:if>
+                  <td data-label="Number" class="cell-key"><a href="{$p/@href}?id={@id}"><xsl:value-of select="ref"/></a></td>
+                  <td data-label="Date"><xsl:value-of select="@date"/></td>
+                  <td data-label="Site"><xsl:call-template name="site-cell"/></td>
+                  <td data-label="For"><xsl:value-of select="title"/></td>
+                  <td data-label="Amount" class="num"><xsl:call-template name="money"><xsl:with-param name="v" select="@amount"/></xsl:call-template></td>
+                  <td data-label="Status"><xsl:call-template name="rec-status"><xsl:with-param name="status" select="@status"/></xsl:call-template></td>
+                  <xsl:if test="$p/@action"><td data-label="" class="cell-action"><xsl:call-template name="rec-action"><xsl:with-param name="p" select="$p"/></xsl:call-template></td></xsl:if>
                 </xsl:otherwise>
               </xsl:choose>
             </tr>
