@@ -56,30 +56,36 @@ void mfa_key_new(unsigned char key[MFA_KEY_BYTES])
 	randombytes_buf(key, MFA_KEY_BYTES);
 }
 
+/* liboath's RFC 4648 encoder, without its '=' padding (authenticator apps
+ * and otpauth URIs take the bare alphabet). */
 int mfa_key_base32(const unsigned char *key, size_t len, char *out, size_t outsz)
 {
-	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-	unsigned acc = 0;
-	int bits = 0;
-	size_t o = 0;
+	char *enc = NULL;
+	size_t enclen = 0, n;
+	int rc = -1;
 
 	if (out == NULL || (key == NULL && len > 0) || len > (SIZE_MAX - 5) / 8 ||
 	    outsz < (len * 8 + 4) / 5 + 1)
 		return -1;
-	for (size_t i = 0; i < len; i++) {
-		/* Never more than 12 bits wait in acc: 4 left over plus 8. */
-		acc = ((acc << 8) | key[i]) & 0xfff;
-		bits += 8;
-		while (bits >= 5) {
-			bits -= 5;
-			out[o++] = alphabet[(acc >> bits) & 31];
-		}
+	if (len == 0) {
+		out[0] = '\0';
+		return 0;
 	}
-	if (bits > 0)
-		out[o++] = alphabet[(acc << (5 - bits)) & 31];
-	out[o] = '\0';
-	sodium_memzero(&acc, sizeof acc);
-	return 0;
+	if (oath_base32_encode((const char *)key, len, &enc, &enclen) != OATH_OK || enc == NULL)
+		goto out;
+	for (n = 0; n < enclen && enc[n] != '='; n++)
+		;
+	if (n + 1 > outsz)
+		goto out;
+	memcpy(out, enc, n);
+	out[n] = '\0';
+	rc = 0;
+out:
+	if (enc != NULL) {
+		sodium_memzero(enc, enclen); /* it spells the key */
+		free(enc);
+	}
+	return rc;
 }
 
 int mfa_b32_group(const char *b32, char *out, size_t outsz)
