@@ -1,11 +1,128 @@
 #include "config.h"
 
 #include <ini.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conf.h"
+
+/* Every key the config file may hold, once: where it goes, its type, its
+ * bounds and its default.  The loader, the defaults and the docs test
+ * (conf_key()) all read this table; an unknown key is an error, since a
+ * typo would otherwise keep a default without a word. */
+enum kind { K_STR, K_UINT, K_SIZE, K_BOOL };
+enum check { C_NONE, C_HTTP_URL, C_SMTP_URL, C_ADDRESS, C_ONE_LINE };
+
+struct key {
+	const char *section, *name;
+	enum kind kind;
+	size_t off, size; /* into struct conf; size: the buffer's (K_STR) */
+	unsigned lo, hi;  /* K_UINT, K_SIZE */
+	const char *dflt; /* NULL: empty / 0 */
+	enum check check;
+};
+
+#define STR(sec, key, field, d, chk)                                                       \
+	{sec, key, K_STR, offsetof(struct conf, field), sizeof(((struct conf *)0)->field), 0, \
+	 0, d, chk}
+#define UINT(sec, key, field, lo, hi, d)                                                   \
+	{sec, key, K_UINT, offsetof(struct conf, field), 0, lo, hi, d, C_NONE}
+#define SIZE(sec, key, field, lo, hi, d)                                                   \
+	{sec, key, K_SIZE, offsetof(struct conf, field), 0, lo, hi, d, C_NONE}
+#define BOOL(sec, key, field, d) {sec, key, K_BOOL, offsetof(struct conf, field), 0, 0, 1, d, C_NONE}
+
+static const struct key keys[] = {
+	STR("database", "host", db.host, NULL, C_NONE),
+	UINT("database", "port", db.port, 1, 65535, "3306"),
+	STR("database", "socket", db.socket, NULL, C_NONE),
+	STR("database", "user", db.user, "gatehouse", C_NONE),
+	STR("database", "password", db.password, NULL, C_NONE),
+	STR("database", "name", db.name, "gatehouse", C_NONE),
+	UINT("database", "lock_wait_secs", db.lock_wait_secs, 1, 3600, "3"),
+	UINT("database", "statement_secs", db.statement_secs, 0, 3600, "5"),
+	STR("web", "base_url", web.base_url, "http://127.0.0.1:8080", C_HTTP_URL),
+	STR("web", "xslt_dir", web.xslt_dir, "xslt", C_NONE),
+	UINT("web", "render_cache_kb", web.render_cache_kb, 0, 1024 * 1024, "16384"),
+	STR("security", "secrets_key_file", sec.key_file, NULL, C_NONE),
+	UINT("security", "hash_concurrency", sec.hash_concurrency, 1, 64, "2"),
+	UINT("security", "hash_queue", sec.hash_queue, 0, 4096, "4"),
+	UINT("security", "session_idle_minutes", sec.session_idle_min, 1, 7 * 24 * 60, "60"),
+	UINT("security", "session_absolute_hours", sec.session_abs_hours, 1, 24 * 30, "12"),
+	BOOL("security", "cookie_secure", sec.cookie_secure, "1"),
+	UINT("security", "hsts_max_age", sec.hsts_max_age, 0, 2 * 365 * 24 * 3600, "31536000"),
+	SIZE("limits", "body_max", lim.body_max, 1024, 16u << 20, "65536"),
+	SIZE("limits", "fields_max", lim.fields_max, 1, 10000, "64"),
+	SIZE("limits", "field_max", lim.field_max, 64, 1u << 20, "8192"),
+	STR("mail", "smtp_url", mail.smtp_url, "smtp://127.0.0.1:25", C_SMTP_URL),
+	STR("mail", "smtp_user", mail.smtp_user, NULL, C_NONE),
+	STR("mail", "smtp_password", mail.smtp_password, NULL, C_NONE),
+	STR("mail", "from_address", mail.from_address, "no-reply@gatehouse.invalid", C_ADDRESS),
+	STR("mail", "from_name", mail.from_name, "Gatehouse", C_ONE_LINE),
+	UINT("mail", "invite_valid_days", mail.invite_valid_days, 1, 90, "7"),
+	UINT("mail", "reset_valid_minutes", mail.reset_valid_minutes, 5, 1440, "60"),
+	UINT("mail", "retry_hours", mail.retry_hours, 1, 24 * 14, "24"),
+	UINT("mail", "retry_base_secs", mail.retry_base_secs, 1, 3600, "30"),
+	UINT("mail", "poll_ms", mail.poll_ms, 10, 60000, "500"),
+	UINT("mail", "lease_secs", mail.lease_secs, 2, 3600, "120"),
+	STR("oauth", "google_client_id", oauth.google_client_id, NULL, C_NONE),
+	STR("oauth", "google_client_secret", oauth.google_client_secret, NULL, C_NONE),
+	STR("oauth", "microsoft_client_id", oauth.microsoft_client_id, NULL, C_NONE),
+	STR("oauth", "microsoft_client_secret", oauth.microsoft_client_secret, NULL, C_NONE),
+	STR("settings", "listen", settings.listen, NULL, C_NONE),
+	UINT("settings", "threads", settings.threads, 1, 1024, "8"),
+	STR("portal", "listen", portal.listen, NULL, C_NONE),
+	UINT("portal", "threads", portal.threads, 1, 1024, "8"),
+};
+
+#define NKEYS (sizeof keys / sizeof keys[0])
+
+int conf_key(size_t i, const char **section, const char **name)
+{
+	if (i >= NKEYS)
+		return -1;
+	*section = keys[i].section;
+	*name = keys[i].name;
+	return 0;
+}
+
+static int checked(enum check chk, const char *v)
+{
+	switch (chk) {
+	case C_HTTP_URL:
+		return (strncmp(v, "http://", 7) == 0 || strncmp(v, "https://", 8) == 0) &&
+		       v[strlen(v) - 1] != '/';
+	case C_SMTP_URL: return strncmp(v, "smtp://", 7) == 0 || strncmp(v, "smtps://", 8) == 0;
+	case C_ADDRESS: return strchr(v, '@') != NULL && strpbrk(v, " <>\r\n\"") == NULL;
+	case C_ONE_LINE: return strpbrk(v, "\r\n") == NULL;
+	default: return 1;
+	}
+}
+
+/* Sets key k of c from text v; 0 if v is not a good value for it. */
+static int set(struct conf *c, const struct key *k, const char *v)
+{
+	char *p = (char *)c + k->off, *end;
+	unsigned long n;
+
+	if (k->kind == K_STR) {
+		if (strlen(v) >= k->size || !checked(k->check, v))
+			return 0;
+		memcpy(p, v, strlen(v) + 1);
+		return 1;
+	}
+	n = strtoul(v, &end, 10);
+	if (*v == '\0' || *v == '-' || *end != '\0' || n < k->lo || n > k->hi)
+		return 0;
+	if (k->kind == K_SIZE)
+		*(size_t *)(void *)p = n;
+	else if (k->kind == K_BOOL)
+		*(int *)(void *)p = (int)n;
+	else
+		*(unsigned *)(void *)p = (unsigned)n;
+	return 1;
+}
 
 struct loadctx {
 	struct conf *c;
@@ -14,141 +131,25 @@ struct loadctx {
 	int failed;
 };
 
-static int set_str(char *dst, size_t dstsz, const char *v)
-{
-	if (strlen(v) >= dstsz)
-		return 0;
-	memcpy(dst, v, strlen(v) + 1);
-	return 1;
-}
-
-static int set_uint(unsigned *dst, const char *v, unsigned lo, unsigned hi)
-{
-	char *end;
-	unsigned long n = strtoul(v, &end, 10);
-	if (*v == '\0' || *end != '\0' || n < lo || n > hi)
-		return 0;
-	*dst = (unsigned)n;
-	return 1;
-}
-
-static int set_size(size_t *dst, const char *v, unsigned lo, unsigned hi)
-{
-	unsigned u;
-	if (!set_uint(&u, v, lo, hi))
-		return 0;
-	*dst = u;
-	return 1;
-}
-
-#define IS(s, k) (strcmp(sec, s) == 0 && strcmp(name, k) == 0)
-
 static int handler(void *user, const char *sec, const char *name, const char *v)
 {
 	struct loadctx *l = user;
-	struct conf *c = l->c;
-	int ok;
 
-	if (IS("database", "host"))
-		ok = set_str(c->db.host, sizeof c->db.host, v);
-	else if (IS("database", "port"))
-		ok = set_uint(&c->db.port, v, 1, 65535);
-	else if (IS("database", "socket"))
-		ok = set_str(c->db.socket, sizeof c->db.socket, v);
-	else if (IS("database", "user"))
-		ok = set_str(c->db.user, sizeof c->db.user, v);
-	else if (IS("database", "password"))
-		ok = set_str(c->db.password, sizeof c->db.password, v);
-	else if (IS("database", "name"))
-		ok = set_str(c->db.name, sizeof c->db.name, v);
-	else if (IS("database", "lock_wait_secs"))
-		ok = set_uint(&c->db.lock_wait_secs, v, 1, 3600);
-	else if (IS("database", "statement_secs"))
-		ok = set_uint(&c->db.statement_secs, v, 0, 3600);
-	else if (IS("web", "base_url"))
-		ok = set_str(c->web.base_url, sizeof c->web.base_url, v) &&
-		     (strncmp(v, "http://", 7) == 0 || strncmp(v, "https://", 8) == 0) &&
-		     v[strlen(v) - 1] != '/';
-	else if (IS("web", "xslt_dir"))
-		ok = set_str(c->web.xslt_dir, sizeof c->web.xslt_dir, v);
-	else if (IS("web", "render_cache_kb"))
-		ok = set_uint(&c->web.render_cache_kb, v, 0, 1024 * 1024);
-	else if (IS("security", "secrets_key_file"))
-		ok = set_str(c->sec.key_file, sizeof c->sec.key_file, v);
-	else if (IS("security", "hash_concurrency"))
-		ok = set_uint(&c->sec.hash_concurrency, v, 1, 64);
-	else if (IS("security", "hash_queue"))
-		ok = set_uint(&c->sec.hash_queue, v, 0, 4096);
-	else if (IS("security", "session_idle_minutes"))
-		ok = set_uint(&c->sec.session_idle_min, v, 1, 7 * 24 * 60);
-	else if (IS("security", "session_absolute_hours"))
-		ok = set_uint(&c->sec.session_abs_hours, v, 1, 24 * 30);
-	else if (IS("security", "cookie_secure")) {
-		unsigned b = 1;
-		ok = set_uint(&b, v, 0, 1);
-		c->sec.cookie_secure = (int)b;
-	} else if (IS("security", "hsts_max_age"))
-		ok = set_uint(&c->sec.hsts_max_age, v, 0, 2 * 365 * 24 * 3600); else if (IS("limits", "body_max"))
-		ok = set_size(&c->lim.body_max, v, 1024, 16u << 20);
-	else if (IS("limits", "fields_max"))
-		ok = set_size(&c->lim.fields_max, v, 1, 10000);
-	else if (IS("limits", "field_max"))
-		ok = set_size(&c->lim.field_max, v, 64, 1u << 20);
-	else if (IS("mail", "smtp_url"))
-		ok = set_str(c->mail.smtp_url, sizeof c->mail.smtp_url, v) &&
-		     (strncmp(v, "smtp://", 7) == 0 || strncmp(v, "smtps://", 8) == 0);
-	else if (IS("mail", "smtp_user"))
-		ok = set_str(c->mail.smtp_user, sizeof c->mail.smtp_user, v);
-	else if (IS("mail", "smtp_password"))
-		ok = set_str(c->mail.smtp_password, sizeof c->mail.smtp_password, v);
-	else if (IS("mail", "from_address"))
-		ok = set_str(c->mail.from_address, sizeof c->mail.from_address, v) &&
-		     strchr(v, '@') != NULL && strpbrk(v, " <>\r\n\"") == NULL;
-	else if (IS("mail", "from_name"))
-		ok = set_str(c->mail.from_name, sizeof c->mail.from_name, v) &&
-		     strpbrk(v, "\r\n") == NULL;
-	else if (IS("mail", "invite_valid_days"))
-		ok = set_uint(&c->mail.invite_valid_days, v, 1, 90);
-	else if (IS("mail", "reset_valid_minutes"))
-		ok = set_uint(&c->mail.reset_valid_minutes, v, 5, 1440);
-	else if (IS("mail", "retry_hours"))
-		ok = set_uint(&c->mail.retry_hours, v, 1, 24 * 14);
-	else if (IS("mail", "retry_base_secs"))
-		ok = set_uint(&c->mail.retry_base_secs, v, 1, 3600);
-	else if (IS("mail", "poll_ms"))
-		ok = set_uint(&c->mail.poll_ms, v, 10, 60000);
-	else if (IS("mail", "lease_secs"))
-		ok = set_uint(&c->mail.lease_secs, v, 2, 3600);
-	else if (IS("oauth", "google_client_id"))
-		ok = set_str(c->oauth.google_client_id, sizeof c->oauth.google_client_id, v);
-	else if (IS("oauth", "google_client_secret"))
-		ok = set_str(c->oauth.google_client_secret, sizeof c->oauth.google_client_secret, v);
-	else if (IS("oauth", "microsoft_client_id"))
-		ok = set_str(c->oauth.microsoft_client_id, sizeof c->oauth.microsoft_client_id, v);
-	else if (IS("oauth", "microsoft_client_secret"))
-		ok = set_str(c->oauth.microsoft_client_secret, sizeof c->oauth.microsoft_client_secret,
-			     v);
-	else if (IS("settings", "listen"))
-		ok = set_str(c->settings.listen, sizeof c->settings.listen, v);
-	else if (IS("settings", "threads"))
-		ok = set_uint(&c->settings.threads, v, 1, 1024);
-	else if (IS("portal", "listen"))
-		ok = set_str(c->portal.listen, sizeof c->portal.listen, v);
-	else if (IS("portal", "threads"))
-		ok = set_uint(&c->portal.threads, v, 1, 1024);
-	else {
-		/* An unknown key is a typo that would silently keep a default.
-		 * inih reports the first failing line, so keep the first message. */
+	for (size_t i = 0; i < NKEYS; i++) {
+		if (strcmp(sec, keys[i].section) != 0 || strcmp(name, keys[i].name) != 0)
+			continue;
+		if (set(l->c, &keys[i], v))
+			return 1;
+		/* inih reports the first failing line: keep its message. */
 		if (!l->failed)
-			snprintf(l->err, l->errsz, "unknown key [%s] %s", sec, name);
+			snprintf(l->err, l->errsz, "bad value for [%s] %s", sec, name);
 		l->failed = 1;
 		return 0;
 	}
-	if (!ok && !l->failed) {
-		snprintf(l->err, l->errsz, "bad value for [%s] %s", sec, name);
-		l->failed = 1;
-	}
-	return ok;
+	if (!l->failed)
+		snprintf(l->err, l->errsz, "unknown key [%s] %s", sec, name);
+	l->failed = 1;
+	return 0;
 }
 
 int conf_load(const char *path, struct conf *c, char *err, size_t errsz)
@@ -157,35 +158,14 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errsz)
 	int rc;
 
 	memset(c, 0, sizeof *c);
-	c->db.port = 3306;
-	c->db.lock_wait_secs = 3;
-	c->db.statement_secs = 5;
-	snprintf(c->db.user, sizeof c->db.user, "%s", "gatehouse");
-	snprintf(c->db.name, sizeof c->db.name, "%s", "gatehouse");
-	snprintf(c->web.base_url, sizeof c->web.base_url, "%s", "http://127.0.0.1:8080");
-	snprintf(c->web.xslt_dir, sizeof c->web.xslt_dir, "%s", "xslt");
-	c->web.render_cache_kb = 16384;
-	c->sec.hash_concurrency = 2;
-	c->sec.hash_queue = 4;
-	c->sec.session_idle_min = 60;
-	c->sec.session_abs_hours = 12;
-	c->sec.cookie_secure = 1;
-	c->sec.hsts_max_age = 31536000;
-	c->lim.body_max = 65536;
-	c->lim.fields_max = 64;
-	c->lim.field_max = 8192;
-	c->settings.threads = 8;
-	c->portal.threads = 8;
-	snprintf(c->mail.smtp_url, sizeof c->mail.smtp_url, "%s", "smtp://127.0.0.1:25");
-	snprintf(c->mail.from_address, sizeof c->mail.from_address, "%s", "no-reply@gatehouse.invalid");
-	snprintf(c->mail.from_name, sizeof c->mail.from_name, "%s", "Gatehouse");
-	c->mail.invite_valid_days = 7;
-	c->mail.reset_valid_minutes = 60;
-	c->mail.retry_hours = 24;
-	c->mail.retry_base_secs = 30;
-	c->mail.poll_ms = 500;
-	c->mail.lease_secs = 120;
-
+	for (size_t i = 0; i < NKEYS; i++)
+		if (keys[i].dflt != NULL && !set(c, &keys[i], keys[i].dflt)) {
+			/* A default the table itself refuses: a bug, caught by
+			 * the unit test. */
+			snprintf(err, errsz, "bad default for [%s] %s", keys[i].section,
+				 keys[i].name);
+			return -1;
+		}
 	rc = ini_parse(path, handler, &l);
 	if (rc < 0) {
 		snprintf(err, errsz, "%s: cannot open", path);

@@ -47,6 +47,10 @@ struct conf {
 	} settings, portal;
 };
 
+/* Key i of the table of every key the file may hold (its section and
+ * name), for the documentation test; -1 past the last. */
+int conf_key(size_t i, const char **section, const char **name);
+
 /* Fills c with defaults, then the file's values.  On failure returns -1 and
  * writes a message naming the line into err. */
 int conf_load(const char *path, struct conf *c, char *err, size_t errsz);
