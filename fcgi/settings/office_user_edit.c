@@ -529,10 +529,14 @@ static enum page_result ou_post(struct http *h)
 			}
 		}
 		rc = db_office_user_update(h->db, h->sess.tenant_id, &u);
+		/* A changed password ends the user's other sessions, whoever
+		 * changes it (all of them when another Super Admin does; all
+		 * but this one when it is one's own), and any reset link. */
 		if (rc == DB_OK && pw != NULL &&
 		    (rc = db_office_user_set_password(h->db, h->sess.tenant_id, id, hash)) == DB_OK &&
-		    id != h->sess.user_id)
-			rc = db_session_delete_office_user(h->db, id);
+		    (rc = db_office_sessions_delete_others(
+			     h->db, id, id == h->sess.user_id ? h->token_hash : NULL)) == DB_OK)
+			rc = db_office_token_kill(h->db, id);
 		snprintf(oldv, sizeof oldv, "%s <%s>", before.role, before.email);
 	} else {
 		rc = db_office_user_add(h->db, h->sess.tenant_id, &u, hash, &id);
