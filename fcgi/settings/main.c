@@ -44,7 +44,7 @@ static const char *const sheets[] = {
 	"error", "login", "home", "portal-access-settings", "portal-access", "portal-user-edit",
 	"portal-user-delete", "customers", "customer-edit", "office-users", "office-user-edit",
 	"office-user-delete", "named-list", "office-mfa", "office-mfa-enrol", "office-account",
-	"office-forgot", "office-reset", "portal-groups", "portal-group-edit", "portal-bulk", "contact-enabled", NULL,
+	"office-forgot", "office-reset", "office-user-security", "portal-groups", "portal-group-edit", "portal-bulk", "contact-enabled", NULL,
 };
 
 int main(int argc, char **argv)
