@@ -150,6 +150,7 @@
         <span class="account-email">
           <xsl:value-of select="$s/@email"/>
         </span>
+        <a class="btn btn-quiet" href="/settings/account">Your account</a>
         <a class="btn btn-quiet" href="/settings/mfa/enrol">Two-step verification</a>
         <form class="signout" method="post" action="/settings/logout">
           <input type="hidden" name="csrf" value="{$s/@csrf}"/>

@@ -61,6 +61,7 @@
         <button type="submit" class="btn btn-primary btn-block">Sign in</button>
       </div>
     </form>
+    <p class="auth-links"><a href="/settings/forgot">Forgot password?</a></p>
   </xsl:template>
 
 </xsl:stylesheet>

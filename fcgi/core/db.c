@@ -109,6 +109,12 @@ enum q {
 	Q_OU_INSERT_FULL,
 	Q_OU_UPDATE,
 	Q_OU_SET_PASSWORD,
+	Q_OU_SESSIONS_DELETE_OTHERS,
+	Q_OU_TOKEN_KILL,
+	Q_OU_TOKEN_INSERT,
+	Q_OU_TOKEN_LOOKUP,
+	Q_OU_TOKEN_USE,
+	Q_OU_RESET_TARGET,
 	Q_OU_SET_ROLE,
 	Q_OU_PERMS,
 	Q_OU_DELETE,
@@ -487,6 +493,27 @@ static const char *const sql[Q__COUNT] = {
 			"country = ?, default_screen = ? WHERE id = ? AND tenant_id = ?",
 	[Q_OU_SET_PASSWORD] =
 		"UPDATE office_users SET password_hash = ? WHERE id = ? AND tenant_id = ?",
+	[Q_OU_SESSIONS_DELETE_OTHERS] =
+		"DELETE FROM sessions WHERE office_user_id = ? AND token_hash <> ?",
+	/* Office password-reset links (sql/017_office_fixes.sql): only the
+	 * token's SHA-256 is kept; a new link, a used one or a changed
+	 * password ends the user's live ones. */
+	[Q_OU_TOKEN_KILL] = "UPDATE office_reset_tokens SET used_at = NOW(6) WHERE "
+			    "office_user_id = ? AND used_at IS NULL",
+	[Q_OU_TOKEN_INSERT] = "INSERT INTO office_reset_tokens (token_hash, tenant_id, "
+			      "office_user_id, expires_at) VALUES (?, ?, ?, NOW(6) + INTERVAL ? "
+			      "MINUTE)",
+	[Q_OU_TOKEN_LOOKUP] =
+		"SELECT t.id, t.office_user_id, t.tenant_id, (t.used_at IS NULL AND t.expires_at > "
+		"NOW(6)), u.active, u.email FROM office_reset_tokens t JOIN office_users u ON "
+		"u.id = t.office_user_id AND u.tenant_id = t.tenant_id WHERE t.token_hash = ?",
+	[Q_OU_TOKEN_USE] = "UPDATE office_reset_tokens SET used_at = NOW(6) WHERE id = ? AND "
+			   "used_at IS NULL AND expires_at > NOW(6)",
+	/* "Forgot password?": whom a login names (logins are unique across
+	 * tenants), and the company's name for the mail. */
+	[Q_OU_RESET_TARGET] = "SELECT u.id, u.tenant_id, u.active = 1, u.email, t.company_name "
+			      "FROM office_users u JOIN tenants t ON t.id = u.tenant_id WHERE "
+			      "u.email = ?",
 	[Q_OU_SET_ROLE] = "UPDATE office_users SET role = ? WHERE id = ? AND tenant_id = ?",
 	[Q_OU_PERMS] = "SELECT module, level FROM office_user_perms WHERE user_id = ?",
 	[Q_OU_DELETE] = "DELETE FROM office_users WHERE id = ? AND tenant_id = ?",
@@ -2585,6 +2612,108 @@ enum db_result db_office_user_set_password(struct db *db, unsigned tenant_id, un
 	b_uint(&in[1], &id);
 	b_uint(&in[2], &tenant_id);
 	return run(db, Q_OU_SET_PASSWORD, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_office_sessions_delete_others(struct db *db, unsigned user_id,
+						const unsigned char keep[32])
+{
+	MYSQL_BIND in[2];
+	unsigned long hl = 32;
+
+	if (keep == NULL)
+		return db_session_delete_office_user(db, user_id);
+	b_uint(&in[0], &user_id);
+	b_blob(&in[1], keep, &hl);
+	return run(db, Q_OU_SESSIONS_DELETE_OTHERS, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_office_token_kill(struct db *db, unsigned user_id)
+{
+	MYSQL_BIND in[1];
+
+	b_uint(&in[0], &user_id);
+	return run(db, Q_OU_TOKEN_KILL, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_office_token_new(struct db *db, unsigned tenant_id, unsigned user_id,
+				   const unsigned char hash[32], unsigned valid_min)
+{
+	MYSQL_BIND in[4];
+	unsigned long hl = 32;
+	enum db_result rc;
+
+	if ((rc = db_office_token_kill(db, user_id)) != DB_OK)
+		return rc;
+	b_blob(&in[0], hash, &hl);
+	b_uint(&in[1], &tenant_id);
+	b_uint(&in[2], &user_id);
+	b_uint(&in[3], &valid_min);
+	return run(db, Q_OU_TOKEN_INSERT, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_office_token_find(struct db *db, const unsigned char hash[32],
+				    struct db_office_token *out)
+{
+	MYSQL_BIND in[1], o[6];
+	unsigned long hl = 32, l;
+	long long live = 0, active = 0;
+	size_t rows = 0;
+	enum db_result rc;
+
+	memset(out, 0, sizeof *out);
+	b_blob(&in[0], hash, &hl);
+	b_u64(&o[0], &out->id);
+	b_uint(&o[1], &out->user_id);
+	b_uint(&o[2], &out->tenant_id);
+	b_int(&o[3], &live);
+	b_int(&o[4], &active);
+	b_out(&o[5], out->email, sizeof out->email, &l);
+	if ((rc = run(db, Q_OU_TOKEN_LOOKUP, in, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
+		return rc;
+	if (rows != 1)
+		return DB_NOTFOUND;
+	fix_str(out->email, sizeof out->email, l);
+	out->live = live != 0;
+	out->active = active != 0;
+	return DB_OK;
+}
+
+enum db_result db_office_token_use(struct db *db, uint64_t id)
+{
+	MYSQL_BIND in[1];
+	unsigned long long n = 0;
+	enum db_result rc;
+
+	b_u64(&in[0], &id);
+	if ((rc = run(db, Q_OU_TOKEN_USE, in, NULL, NULL, NULL, NULL, &n, NULL)) != DB_OK)
+		return rc;
+	return n == 1 ? DB_OK : DB_NOTFOUND;
+}
+
+enum db_result db_office_reset_target(struct db *db, const char *email,
+				      struct db_office_reset *out)
+{
+	MYSQL_BIND in[1], o[5];
+	unsigned long el, l[2];
+	long long active = 0;
+	size_t rows = 0;
+	enum db_result rc;
+
+	memset(out, 0, sizeof *out);
+	b_str(&in[0], email, &el);
+	b_uint(&o[0], &out->id);
+	b_uint(&o[1], &out->tenant_id);
+	b_int(&o[2], &active);
+	b_out(&o[3], out->email, sizeof out->email, &l[0]);
+	b_out(&o[4], out->company, sizeof out->company, &l[1]);
+	if ((rc = run(db, Q_OU_RESET_TARGET, in, o, NULL, NULL, &rows, NULL, NULL)) != DB_OK)
+		return rc;
+	if (rows != 1)
+		return DB_NOTFOUND;
+	fix_str(out->email, sizeof out->email, l[0]);
+	fix_str(out->company, sizeof out->company, l[1]);
+	out->active = active != 0;
+	return DB_OK;
 }
 
 struct perm_ctx {

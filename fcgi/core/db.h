@@ -147,6 +147,36 @@ enum db_result db_office_user_update(struct db *db, unsigned tenant_id,
 				     const struct db_office_user *u);
 enum db_result db_office_user_set_password(struct db *db, unsigned tenant_id, unsigned id,
 					   const char *hash);
+/* Ends the user's sessions but the one whose token hash is keep (NULL:
+ * every one): a changed password, whoever changed it. */
+enum db_result db_office_sessions_delete_others(struct db *db, unsigned user_id,
+						const unsigned char keep[32]);
+/* Office password-reset links ("Forgot password?"): a new one for the user
+ * (ending the live ones) valid valid_min minutes; only its hash is kept. */
+enum db_result db_office_token_new(struct db *db, unsigned tenant_id, unsigned user_id,
+				   const unsigned char hash[32], unsigned valid_min);
+struct db_office_token {
+	uint64_t id;
+	unsigned user_id, tenant_id;
+	int live;   /* unused and unexpired */
+	int active; /* the user is (deleted users' links go with them) */
+	char email[255];
+};
+/* The link of hash, live or not; DB_NOTFOUND for none. */
+enum db_result db_office_token_find(struct db *db, const unsigned char hash[32],
+				    struct db_office_token *out);
+/* Uses a live link up; DB_NOTFOUND if it was used or expired meanwhile. */
+enum db_result db_office_token_use(struct db *db, uint64_t id);
+/* Ends the user's live links. */
+enum db_result db_office_token_kill(struct db *db, unsigned user_id);
+/* Whom a login names, for "Forgot password?"; DB_NOTFOUND for nobody. */
+struct db_office_reset {
+	unsigned id, tenant_id;
+	int active;
+	char email[255], company[801];
+};
+enum db_result db_office_reset_target(struct db *db, const char *email,
+				      struct db_office_reset *out);
 /* levels[i] = the user's level of module keys[i] (0 when no row). */
 enum db_result db_office_user_perms(struct db *db, unsigned user_id, const char *const *keys,
 				    size_t n, int *levels);

@@ -8,6 +8,7 @@
 
 #include "http.h"
 #include "log.h"
+#include "pool.h"
 #include "render.h"
 #include "xml.h"
 
@@ -254,13 +255,16 @@ static void send_doc(struct http *h, int status, xmlDocPtr doc, const char *shee
 {
 	xmlChar *buf = NULL;
 	int len = 0, hit = 0;
-	/* A page's own 200 answer to a GET may come from the render cache. */
+	/* A page's own 200 answer to a GET may come from the render cache;
+	 * never one that carries what a form action brought back. */
 	int memo = status == 200 && h->method == HTTP_GET && h->page != NULL && h->page->memo &&
-		   doc == h->doc;
+		   doc == h->doc && !h->carry;
 
 	if (h->want_xml) {
 		if (xml_serialise(doc, &buf, &len) == 0) {
 			send(h, status, "application/xml; charset=utf-8", buf, (size_t)len);
+			if (h->carry)
+				sodium_memzero(buf, (size_t)len);
 			xmlFree(buf);
 			return;
 		}
@@ -269,6 +273,8 @@ static void send_doc(struct http *h, int status, xmlDocPtr doc, const char *shee
 		if (memo)
 			h->cache = hit ? "hit" : "miss";
 		send(h, status, "text/html; charset=utf-8", buf, (size_t)len);
+		if (h->carry)
+			sodium_memzero(buf, (size_t)len); /* it holds the typed password */
 		xmlFree(buf);
 		return;
 	}
@@ -429,17 +435,23 @@ static enum page_result build_page(struct http *h, xmlNodePtr *rootp)
 			free(c);
 		}
 	}
-	/* A POST that comes back as a page echoes what was entered. */
+	/* A POST that comes back as a page echoes what was entered: never a
+	 * secret, except in an in-form action's re-render of the same form
+	 * (h->carry), which must lose nothing typed and shows no errors. */
 	if (h->method == HTTP_POST && h->page->form != NULL) {
 		xmlNodePtr form = xmlNewDocNode(h->doc, NULL, BAD_CAST "form", NULL);
 		xmlAddPrevSibling(first, form);
+		if (h->carry)
+			xml_attr(form, "carry", "1");
 		for (size_t i = 0; i < h->page->nform; i++) {
 			const struct val_field *fd = &h->page->form[i];
 			xmlNodePtr fe = xml_el(form, "field");
 			xml_attr(fe, "name", fd->name);
-			xml_attr(fe, "value",
-				 (fd->flags & VAL_SECRET) || h->f[i].raw == NULL ? "" : h->f[i].raw);
-			if (h->f[i].st == VAL_INVALID)
+			xml_attr(fe, "value", ((fd->flags & VAL_SECRET) && !h->carry) ||
+						      h->f[i].raw == NULL
+					      ? ""
+					      : h->f[i].raw);
+			if (h->f[i].st == VAL_INVALID && !h->carry)
 				xml_attr(fe, "error", h->f[i].error);
 		}
 	}
@@ -786,6 +798,20 @@ static void dispatch(struct http *h)
 			return;
 		}
 		h->form_errors = val_run(h->page->form, h->page->nform, &h->form, h->f);
+		if (h->page->action != NULL && h->page->get != NULL && h->page->action(h)) {
+			/* An in-form action: the form again, as typed, whatever
+			 * is still invalid in it; nothing is saved.  The pool's
+			 * memory of this request (the document, the result
+			 * tree) is wiped when it ends: it holds the secrets. */
+			h->carry = 1;
+			pool_wipe();
+			if ((r = build_page(h, &root)) != PAGE_OK) {
+				send_error(h, result_status(r), default_message(result_status(r)));
+				return;
+			}
+			send_doc(h, 200, h->doc, h->page->name);
+			return;
+		}
 		r = h->form_errors > 0 ? PAGE_INVALID : h->page->post(h);
 		if (r == PAGE_REDIRECT) {
 			send(h, 303, NULL, "", 0);
@@ -830,6 +856,24 @@ static void dispatch(struct http *h)
 	}
 	/* A page may answer with another status (a dead link: 404 or 410). */
 	send_doc(h, h->status ? h->status : 200, h->doc, h->page->name);
+}
+
+/* Wipes the field values a carried form echoed (http.h, carry) before
+ * the document is freed. */
+static void wipe_carried(struct http *h)
+{
+	xmlNodePtr root = h->doc != NULL ? xmlDocGetRootElement(h->doc) : NULL;
+
+	for (xmlNodePtr n = root != NULL ? root->children : NULL; n != NULL; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE || xmlStrcmp(n->name, BAD_CAST "form") != 0)
+			continue;
+		for (xmlNodePtr f = n->children; f != NULL; f = f->next) {
+			xmlAttrPtr a = xmlHasProp(f, BAD_CAST "value");
+			for (xmlNodePtr t = a != NULL ? a->children : NULL; t != NULL; t = t->next)
+				if (t->content != NULL)
+					sodium_memzero(t->content, (size_t)xmlStrlen(t->content));
+		}
+	}
 }
 
 /* A request id for logs and error pages: unique and unguessable enough to
@@ -912,6 +956,8 @@ void http_handle(FCGX_Request *fr, const struct conf *c, struct db *db,
 	req_pairs_free(&h.form);
 	sodium_memzero(h.cookies_out, sizeof h.cookies_out);
 	req_pairs_free(&h.cookies);
+	if (h.carry)
+		wipe_carried(&h);
 	xmlFreeDoc(h.doc);
 	sodium_memzero(h.token_hash, sizeof h.token_hash);
 }

@@ -62,6 +62,12 @@ struct page {
 	enum page_result (*get)(struct http *h, xmlNodePtr root);
 	/* Applies a valid POST; usually ends in PAGE_REDIRECT. */
 	enum page_result (*post)(struct http *h);
+	/* Nonzero when a POST is an in-form action (a button such as "Enable
+	 * All" that brings the form back changed, saving nothing): the core
+	 * then skips post() and re-renders the form (200) with every field as
+	 * typed, secrets included, and no field errors, so that nothing typed
+	 * is lost (h->carry).  NULL: the page has none. */
+	int (*action)(const struct http *h);
 	const char *menu_section; /* NULL: not in the menu */
 	/* A GET's HTML may be kept in the render cache (rcache.h).  Set only
 	 * for pages that show no secret (no MFA seed, no one-time password):
@@ -113,6 +119,11 @@ struct http {
 	char notice_kind[4][8];
 	char notice_text[4][256];
 	int nnotices;
+	/* An in-form action's re-render (page.action): <form carry="1">
+	 * echoes the secret fields too.  Such an answer is never kept by the
+	 * render cache, and its copies of the secrets are wiped when the
+	 * request ends. */
+	int carry;
 	xmlDocPtr doc;
 	const char *allow;     /* Allow header for 405 */
 	const char *error_msg; /* set by http_bad_request */

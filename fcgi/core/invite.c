@@ -1,5 +1,6 @@
 /* The portal's mail: the invitation (a single-use set-password link), the
- * password reset (a single-use reset link) and the lockout notice.  A link's
+ * password reset (a single-use reset link) and the lockout notice; and the
+ * office users' password reset.  A link's
  * token is stored only as its hash; the token itself is sealed in the outbox
  * row until the mailer sends it.  Everything is written in the caller's
  * transaction. */
@@ -59,9 +60,28 @@ static xmlDocPtr mail_doc(const struct conf *conf, const struct db_tenant *t, co
 	return d;
 }
 
+/* A fresh token: its hash (to store), and the token sealed for the outbox
+ * row (the mailer opens it); -1 if sealing failed.  Nothing is kept in
+ * clear. */
+static int new_sealed_token(unsigned char hash[32],
+			    unsigned char sealed[AUTH_COOKIE_LEN + AUTH_SEAL_OVERHEAD])
+{
+	unsigned char raw[AUTH_TOKEN_BYTES];
+	char token[AUTH_COOKIE_LEN + 1];
+	int rc;
+
+	auth_token_new(raw, token);
+	auth_token_hash(raw, hash);
+	rc = auth_seal((const unsigned char *)token, AUTH_COOKIE_LEN, sealed,
+		       AUTH_COOKIE_LEN + AUTH_SEAL_OVERHEAD);
+	sodium_memzero(raw, sizeof raw);
+	sodium_memzero(token, sizeof token);
+	return rc;
+}
+
 /* Serialises d into the outbox (kind, to, subject, optional sealed token),
  * with the Message-ID every attempt to send it will carry. */
-static enum db_result enqueue(struct db *db, const struct conf *conf, const struct db_tenant *t,
+static enum db_result enqueue(struct db *db, const struct conf *conf, unsigned tenant_id,
 			      xmlDocPtr d, const char *kind, const char *to, const char *subject,
 			      const unsigned char *sealed, size_t sealedlen, uint64_t *mail_id)
 {
@@ -72,7 +92,7 @@ static enum db_result enqueue(struct db *db, const struct conf *conf, const stru
 
 	if (d != NULL && mail_message_id(conf->mail.from_address, msgid, sizeof msgid) == 0 &&
 	    xml_serialise(d, &payload, &plen) == 0)
-		rc = db_outbox_enqueue(db, t->id, kind, to, subject, (const char *)payload, sealed,
+		rc = db_outbox_enqueue(db, tenant_id, kind, to, subject, (const char *)payload, sealed,
 				       sealedlen, msgid, mail_id);
 	xmlFree(payload);
 	return rc;
@@ -97,7 +117,7 @@ enum db_result invite_enqueue(struct db *db, const struct conf *conf, const stru
 	snprintf(days, sizeof days, "%u", conf->mail.invite_valid_days);
 	xml_text_el(xmlDocGetRootElement(d), "valid-days", days);
 	snprintf(subject, sizeof subject, "Your access to the %s client portal", t->company);
-	if ((rc = enqueue(db, conf, t, d, "invitation", email, subject, sealed, sizeof sealed,
+	if ((rc = enqueue(db, conf, t->id, d, "invitation", email, subject, sealed, sizeof sealed,
 			  &mail_id)) != DB_OK)
 		goto out;
 	rc = db_portal_user_invite(db, t->id, user_id, "queued", mail_id);
@@ -124,7 +144,7 @@ enum db_result invite_enqueue_reset(struct db *db, const struct conf *conf,
 	snprintf(minutes, sizeof minutes, "%u", conf->mail.reset_valid_minutes);
 	xml_text_el(xmlDocGetRootElement(d), "valid-minutes", minutes);
 	snprintf(subject, sizeof subject, "Reset your %s client portal password", t->company);
-	rc = enqueue(db, conf, t, d, "reset", email, subject, sealed, sizeof sealed, NULL);
+	rc = enqueue(db, conf, t->id, d, "reset", email, subject, sealed, sizeof sealed, NULL);
 out:
 	sodium_memzero(sealed, sizeof sealed);
 	xmlFreeDoc(d);
@@ -146,8 +166,45 @@ enum db_result invite_enqueue_lockout(struct db *db, const struct conf *conf,
 		xml_text_el(xmlDocGetRootElement(d), "minutes", buf);
 		snprintf(subject, sizeof subject, "Sign-in to the %s client portal paused",
 			 t->company);
-		rc = enqueue(db, conf, t, d, "lockout", email, subject, NULL, 0, NULL);
+		rc = enqueue(db, conf, t->id, d, "lockout", email, subject, NULL, 0, NULL);
 	}
+	xmlFreeDoc(d);
+	return rc;
+}
+
+enum db_result invite_enqueue_office_reset(struct db *db, const struct conf *conf,
+					   unsigned tenant_id, const char *company,
+					   unsigned user_id, const char *email)
+{
+	unsigned char sealed[AUTH_COOKIE_LEN + AUTH_SEAL_OVERHEAD], hash[32];
+	char buf[700], subject[1001];
+	xmlDocPtr d = NULL;
+	xmlNodePtr m;
+	enum db_result rc = DB_ERR;
+
+	if (new_sealed_token(hash, sealed) != 0)
+		goto out;
+	if ((rc = db_office_token_new(db, tenant_id, user_id, hash, INVITE_OFFICE_RESET_MINUTES)) !=
+	    DB_OK)
+		goto out;
+	rc = DB_ERR;
+	if ((d = xml_doc("mail")) == NULL)
+		goto out;
+	m = xmlDocGetRootElement(d);
+	xml_attr(m, "kind", "office-reset");
+	xml_text_el(m, "tenant-name", company);
+	xml_text_el(m, "login", email);
+	snprintf(buf, sizeof buf, "%s/settings/login", conf->web.base_url);
+	xml_text_el(m, "sign-in-link", buf);
+	snprintf(buf, sizeof buf, "%s/settings/reset?token=", conf->web.base_url);
+	xml_text_el(m, "link-base", buf);
+	snprintf(buf, sizeof buf, "%d", INVITE_OFFICE_RESET_MINUTES);
+	xml_text_el(m, "valid-minutes", buf);
+	snprintf(subject, sizeof subject, "Reset your %s office password", company);
+	rc = enqueue(db, conf, tenant_id, d, "office-reset", email, subject, sealed, sizeof sealed, NULL);
+out:
+	sodium_memzero(sealed, sizeof sealed);
+	sodium_memzero(hash, sizeof hash);
 	xmlFreeDoc(d);
 	return rc;
 }

@@ -22,4 +22,13 @@ enum db_result invite_enqueue_lockout(struct db *db, const struct conf *conf,
 				      const struct db_tenant *t, const char *email,
 				      long long minutes);
 
+/* An office user's "Forgot password?": a reset link (valid
+ * INVITE_OFFICE_RESET_MINUTES, ending the user's live ones) and the
+ * "office-reset" mail to the user's login, inside the caller's transaction.
+ * company: the tenant's name, for the mail. */
+#define INVITE_OFFICE_RESET_MINUTES 60
+enum db_result invite_enqueue_office_reset(struct db *db, const struct conf *conf,
+					   unsigned tenant_id, const char *company,
+					   unsigned user_id, const char *email);
+
 #endif

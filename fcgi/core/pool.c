@@ -5,6 +5,7 @@
 
 #include <libxml/xmlerror.h>
 #include <libxml/xmlmemory.h>
+#include <sodium.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,7 @@ struct pool {
 	void *last; /* the latest allocation: it can grow or be taken back in place */
 	size_t used;
 	int open, known; /* known: described to valgrind */
+	int wipe;        /* pool_wipe(): zero what the window used */
 };
 
 static _Thread_local struct pool tp;
@@ -157,6 +159,8 @@ static void pool_xfree(void *p)
 	h = (struct hdr *)p - 1;
 	if (h->tag == TAG_HEAP) {
 		h->tag = 0;
+		if (tp.open && tp.wipe)
+			sodium_memzero(h + 1, h->size);
 		free(h);
 	} else if (h->tag == TAG_POOL) {
 		/* Released with the window; the latest block goes back now
@@ -181,6 +185,14 @@ static void *pool_xrealloc(void *p, size_t n)
 	h = (struct hdr *)p - 1;
 	if (h->tag == TAG_HEAP) {
 		struct hdr *g;
+		if (tp.open && tp.wipe) {
+			/* realloc may leave the old bytes behind: copy, wipe, free. */
+			if ((q = heap_alloc(n)) == NULL)
+				return NULL;
+			memcpy(q, p, n < h->size ? n : h->size);
+			pool_xfree(p);
+			return q;
+		}
 		if (n > SIZE_MAX - sizeof *h || (g = realloc(h, sizeof *h + n)) == NULL)
 			return NULL;
 		g->size = n;
@@ -257,7 +269,14 @@ void pool_begin(void)
 	tp.end = tp.p + tp.first->cap;
 	tp.last = NULL;
 	tp.used = 0;
+	tp.wipe = 0;
 	tp.open = 1;
+}
+
+void pool_wipe(void)
+{
+	if (tp.open)
+		tp.wipe = 1;
 }
 
 void pool_end(void)
@@ -270,6 +289,15 @@ void pool_end(void)
 	/* libxml2's last error of this thread outlives the window: its
 	 * strings are in the pool. */
 	xmlResetLastError();
+	if (tp.wipe) {
+		/* Every block up to the current one may hold the secret,
+		 * also past tp.p (a freed latest allocation moves it back). */
+		for (b = tp.first; b != NULL; b = b == tp.cur ? NULL : b->next) {
+			VG(VALGRIND_MAKE_MEM_UNDEFINED(b + 1, b->cap));
+			sodium_memzero(b + 1, b->cap);
+		}
+		tp.wipe = 0;
+	}
 	tp.open = 0;
 	for (b = tp.first; b->next != NULL;) {
 		if (kept + b->cap + b->next->cap <= POOL_KEEP) {

@@ -34,6 +34,12 @@ void pool_begin(void);
  * 2 MiB of the thread's blocks are kept for the next request. */
 void pool_end(void);
 
+/* The calling thread's open window holds a secret (a form action carried a
+ * typed password back into the page, http.h): pool_end() then zeroes every
+ * byte the window took from its blocks, and xmlFree zeroes the heap blocks
+ * it frees until then.  A no-op without a window (or a pool). */
+void pool_wipe(void);
+
 /* Frees the calling thread's blocks (thread exit).  Safe when it has none. */
 void pool_thread_free(void);
 

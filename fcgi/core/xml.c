@@ -92,6 +92,7 @@ xmlNodePtr xml_text_el(xmlNodePtr parent, const char *name, const char *text)
 	if ((c = xml_clean(text)) == NULL)
 		return NULL;
 	n = xmlNewTextChild(parent, NULL, BAD_CAST name, BAD_CAST c);
+	explicit_bzero(c, strlen(c)); /* a value may be a carried password (http.h) */
 	free(c);
 	return n;
 }
@@ -112,6 +113,7 @@ void xml_attr(xmlNodePtr n, const char *name, const char *value)
 	}
 	if ((c = xml_clean(value)) != NULL) {
 		xmlNewProp(n, BAD_CAST name, BAD_CAST c);
+		explicit_bzero(c, strlen(c)); /* a value may be a carried password (http.h) */
 		free(c);
 	}
 }

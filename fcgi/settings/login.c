@@ -1,4 +1,4 @@
-/* /settings/login: office sign-in. */
+/* /settings/login: office sign-in, with "Forgot password?" (office_password.c). */
 #include "config.h"
 
 #include <stdio.h>
@@ -8,9 +8,11 @@
 #include "pages.h"
 #include "xml.h"
 
-enum { Q_NEXT };
+enum { Q_NEXT, Q_RESET };
 static const struct val_field query[] = {
 	[Q_NEXT] = {"next", val_localpath, 512, 0, "Next page"},
+	/* back from /settings/reset: the password was changed */
+	[Q_RESET] = {"reset", val_bool, 1, 0, "Reset"},
 };
 
 enum { F_EMAIL, F_PASSWORD, F_NEXT };
@@ -35,6 +37,9 @@ static enum page_result login_get(struct http *h, xmlNodePtr root)
 		next = h->f[F_NEXT].str;
 	else if (h->method == HTTP_GET && h->q[Q_NEXT].st == VAL_OK)
 		next = h->q[Q_NEXT].str;
+	if (h->method == HTTP_GET && h->q[Q_RESET].st == VAL_OK && h->q[Q_RESET].num)
+		http_notice(h, "success", "Your password is changed and every session of yours has "
+					  "ended. Sign in with the new password.");
 	n = xml_el(root, "login");
 	xml_attr(n, "csrf", csrf);
 	if (next != NULL)

@@ -31,6 +31,9 @@ static const struct page *const pages[] = {
 	&page_office_user_security,
 	&page_office_mfa,
 	&page_office_mfa_enrol,
+	&page_office_account,
+	&page_office_forgot,
+	&page_office_reset,
 	&page_customer_edit,
 	&page_login,
 	&page_logout,
@@ -40,7 +43,8 @@ static const struct page *const pages[] = {
 static const char *const sheets[] = {
 	"error", "login", "home", "portal-access-settings", "portal-access", "portal-user-edit",
 	"portal-user-delete", "customers", "customer-edit", "office-users", "office-user-edit",
-	"office-user-delete", "named-list", "office-mfa", "office-mfa-enrol", "portal-groups", "portal-group-edit", "portal-bulk", "contact-enabled", NULL,
+	"office-user-delete", "named-list", "office-mfa", "office-mfa-enrol", "office-account",
+	"office-forgot", "office-reset", "office-user-security", "portal-groups", "portal-group-edit", "portal-bulk", "contact-enabled", NULL,
 };
 
 int main(int argc, char **argv)

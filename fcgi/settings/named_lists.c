@@ -1,8 +1,11 @@
 /* /settings/calendars and /settings/vehicles: the tenant's calendars and
  * vehicles, simple lists that office users' permissions refer to
- * (Scheduling needs at least one calendar; the map shows all vehicles or
- * chosen ones).  One POST adds (name) or removes (delete=id) an entry;
- * removing one also removes it from every user's permissions. */
+ * (Scheduling at Edit needs at least one calendar; the map shows all
+ * vehicles or chosen ones).  A POST adds one (name), or removes the ticked
+ * ones (delete=id, repeated) once confirmed: GET ?remove=id... is the
+ * confirmation, whose form sends confirm=1; a removal POSTed without it comes
+ * back as the confirmation, changing nothing (no JavaScript needed).
+ * Removing one also removes it from every user's permissions. */
 #include "config.h"
 
 #include <stdio.h>
@@ -11,15 +14,19 @@
 #include "pages.h"
 #include "xml.h"
 
-enum { Q_DONE };
+enum { Q_DONE, Q_N, Q_REMOVE };
 static const struct val_field query[] = {
 	[Q_DONE] = {"done", val_line, 10, 0, "Done"},
+	[Q_N] = {"n", val_uint, 3, 0, "Count"},
+	/* the entries ticked for removal: the page asks to confirm */
+	[Q_REMOVE] = {"remove", val_id, 10, VAL_MULTI, "Entries"},
 };
 
-enum { F_NAME, F_DELETE };
+enum { F_NAME, F_DELETE, F_CONFIRM };
 static const struct val_field form[] = {
 	[F_NAME] = {"name", val_line, 100, 0, "Name"},
-	[F_DELETE] = {"delete", val_id, 10, 0, "Entry"},
+	[F_DELETE] = {"delete", val_id, 10, VAL_MULTI, "Entries"},
+	[F_CONFIRM] = {"confirm", val_bool, 1, 0, "Confirm"},
 };
 
 static enum db_named_kind kind(const struct http *h)
@@ -27,20 +34,37 @@ static enum db_named_kind kind(const struct http *h)
 	return h->page == &page_vehicles ? DB_VEHICLES : DB_CALENDARS;
 }
 
-static const char *noun(const struct http *h)
+static const char *noun(const struct http *h, long long n)
 {
-	return kind(h) == DB_VEHICLES ? "vehicle" : "calendar";
+	if (kind(h) == DB_VEHICLES)
+		return n == 1 ? "vehicle" : "vehicles";
+	return n == 1 ? "calendar" : "calendars";
 }
+
+struct items {
+	xmlNodePtr parent;
+	const struct val_value *ticked; /* the ids to confirm, or NULL */
+	size_t nticked;                 /* of them, those that exist */
+};
 
 static int add_item(void *ctx, const struct db_named *n)
 {
-	xmlNodePtr e = xml_text_el(ctx, "item", n->name);
+	struct items *it = ctx;
+	xmlNodePtr e = xml_text_el(it->parent, "item", n->name);
 	xml_attr_int(e, "id", n->id);
+	for (size_t i = 0; it->ticked != NULL && i < it->ticked->nnums; i++)
+		if ((unsigned)it->ticked->nums[i] == n->id) {
+			xml_attr(e, "remove", "1");
+			it->nticked++;
+			break;
+		}
 	return 0;
 }
 
 static enum page_result nl_get(struct http *h, xmlNodePtr root)
 {
+	const struct val_value *ticked = h->method == HTTP_GET ? &h->q[Q_REMOVE] : &h->f[F_DELETE];
+	struct items it = {NULL, NULL, 0};
 	char msg[100];
 	enum db_result rc;
 	xmlNodePtr page;
@@ -48,11 +72,23 @@ static enum page_result nl_get(struct http *h, xmlNodePtr root)
 	page = xml_el(root, "named-list");
 	xml_attr(page, "kind", kind(h) == DB_VEHICLES ? "vehicles" : "calendars");
 	xml_attr_bool(page, "editable", h->sess.settings >= DB_PERM_EDIT);
-	if ((rc = db_named_list(h->db, kind(h), h->sess.tenant_id, add_item, page)) != DB_OK)
+	it.parent = page;
+	if (ticked->st == VAL_OK && h->sess.settings >= DB_PERM_EDIT)
+		it.ticked = ticked;
+	if ((rc = db_named_list(h->db, kind(h), h->sess.tenant_id, add_item, &it)) != DB_OK)
 		return http_db_fail(rc);
+	/* The confirmation: how many of the ticked ones are still there. */
+	if (it.ticked != NULL)
+		xml_attr_int(page, "confirm", (long long)it.nticked);
 	if (h->method == HTTP_GET && h->q[Q_DONE].st == VAL_OK) {
-		snprintf(msg, sizeof msg, "The %s was %s.", noun(h),
-			 strcmp(h->q[Q_DONE].str, "deleted") == 0 ? "removed" : "added");
+		const char *one = kind(h) == DB_VEHICLES ? "Vehicle" : "Calendar";
+		long long n = h->q[Q_N].st == VAL_OK ? h->q[Q_N].num : 1;
+		if (strcmp(h->q[Q_DONE].str, "removed") != 0)
+			snprintf(msg, sizeof msg, "%s added.", one);
+		else if (n == 1)
+			snprintf(msg, sizeof msg, "%s removed.", one);
+		else
+			snprintf(msg, sizeof msg, "%lld %s removed.", n, noun(h, n));
 		http_notice(h, "success", msg);
 	}
 	return PAGE_OK;
@@ -60,32 +96,42 @@ static enum page_result nl_get(struct http *h, xmlNodePtr root)
 
 static enum page_result nl_post(struct http *h)
 {
+	const struct val_value *del = &h->f[F_DELETE];
 	char where[128], what[120];
 	enum db_result rc;
 	unsigned id = 0;
-	int del = h->f[F_DELETE].st == VAL_OK;
 
-	if (!del && h->f[F_NAME].st != VAL_OK)
+	if (del->st != VAL_OK && h->f[F_NAME].st != VAL_OK)
 		return http_field_error(h, F_NAME, "Enter a name.");
-	snprintf(where, sizeof where, "%s?done=%s", h->page->path, del ? "deleted" : "added");
+	if (del->st == VAL_OK && (h->f[F_CONFIRM].st != VAL_OK || !h->f[F_CONFIRM].num)) {
+		/* Not confirmed: the confirmation, nothing removed. */
+		h->status = 200;
+		return PAGE_INVALID;
+	}
 	if ((rc = db_begin(h->db)) != DB_OK)
 		return http_db_fail(rc);
-	if (del) {
-		id = (unsigned)h->f[F_DELETE].num;
-		rc = db_named_delete(h->db, kind(h), h->sess.tenant_id, id);
-		snprintf(what, sizeof what, "%s %u", noun(h), id);
-	} else {
-		rc = db_named_add(h->db, kind(h), h->sess.tenant_id, h->f[F_NAME].str, &id);
-		snprintf(what, sizeof what, "%s", h->f[F_NAME].str);
-		if (rc == DB_DUP) {
-			db_rollback(h->db);
-			return http_field_error(h, F_NAME, "There is one with this name already.");
+	if (del->st == VAL_OK) {
+		snprintf(where, sizeof where, "%s?done=removed&n=%zu", h->page->path, del->nnums);
+		for (size_t i = 0; rc == DB_OK && i < del->nnums; i++) {
+			id = (unsigned)del->nums[i];
+			snprintf(what, sizeof what, "%s %u", noun(h, 1), id);
+			if ((rc = db_named_delete(h->db, kind(h), h->sess.tenant_id, id)) == DB_OK)
+				rc = http_audit(h, kind(h) == DB_VEHICLES ? "vehicle.delete"
+									 : "calendar.delete",
+						what, NULL, NULL);
 		}
+		goto out;
+	}
+	snprintf(where, sizeof where, "%s?done=added", h->page->path);
+	rc = db_named_add(h->db, kind(h), h->sess.tenant_id, h->f[F_NAME].str, &id);
+	if (rc == DB_DUP) {
+		db_rollback(h->db);
+		return http_field_error(h, F_NAME, "There is one with this name already.");
 	}
 	if (rc == DB_OK)
-		rc = http_audit(h, kind(h) == DB_VEHICLES ? (del ? "vehicle.delete" : "vehicle.add")
-							   : (del ? "calendar.delete" : "calendar.add"),
-				what, NULL, NULL);
+		rc = http_audit(h, kind(h) == DB_VEHICLES ? "vehicle.add" : "calendar.add",
+				h->f[F_NAME].str, NULL, NULL);
+out:
 	return http_txn_end(h, rc, where);
 }
 

@@ -58,7 +58,9 @@ static enum page_result del_post(struct http *h)
 	struct db_office_user u;
 	unsigned supers[64], n = 0, left = 0;
 	enum db_result rc;
+	char where[80];
 
+	snprintf(where, sizeof where, "/settings/office-users?done=deleted&n=%zu", ids->nnums);
 	if (listed(ids, h->sess.user_id)) {
 		h->error_msg = "You cannot delete yourself; another Super Admin can.";
 		return PAGE_CONFLICT;
@@ -82,7 +84,7 @@ static enum page_result del_post(struct http *h)
 			goto out;
 	}
 out:
-	return http_txn_end(h, rc, "/settings/office-users?done=deleted");
+	return http_txn_end(h, rc, where);
 }
 
 const struct page page_office_user_delete = {

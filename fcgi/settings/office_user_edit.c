@@ -1,9 +1,13 @@
 /* /settings/office-users/edit: add (no id) or edit (?id=N) an office user
- * (seed 004): General (login, password, name, phone and mobile provider,
- * address, default login screen) and Permissions (a role, or Customize: the
- * module matrix; "Enable All").  Only Super Admins come here (the page's
- * need_view/need_edit), and even they cannot grant more than they have,
- * change their own role, or demote the last active Super Admin. */
+ * (seed 004), one form in three tabs: General (login, password, role, name,
+ * phone and mobile provider, address, default login screen), Permissions
+ * (Customize: the module matrix and "Enable All"; a preset role: what it
+ * grants, read-only; calendars, vehicles, notifications) and Email.  Only
+ * Super Admins come here (the page's need_view/need_edit), and even they
+ * cannot grant more than they have, change their own role, or demote the
+ * last active Super Admin.  "Enable All" and "Show permissions" (the role
+ * without JavaScript) are in-form actions: the form comes back with
+ * everything typed, the passwords too (http.h, carry), and nothing saved. */
 #include "config.h"
 
 #include <stdio.h>
@@ -13,9 +17,12 @@
 #include "perm.h"
 #include "xml.h"
 
-enum { Q_ID };
+enum { Q_ID, Q_DONE };
 static const struct val_field query[] = {
 	[Q_ID] = {"id", val_id, 10, 0, "Office user"},
+	/* what the last action on this page did: tested (Send test mail),
+	 * mfa-required, mfa-not-required, mfa-reset */
+	[Q_DONE] = {"done", val_line, 20, 0, "Done"},
 };
 
 enum {
@@ -34,6 +41,7 @@ enum {
 	F_COUNTRY,
 	F_SCREEN,
 	F_ENABLE_ALL,
+	F_SHOW_ROLE,
 	F_CALENDAR,
 	F_VEHICLES,
 	F_VEHICLE,
@@ -63,6 +71,8 @@ static const struct val_field form[] = {
 	[F_COUNTRY] = {"country", val_line, 100, VAL_REQUIRED, "Country"},
 	[F_SCREEN] = {"screen", val_line, 32, 0, "Default login screen"},
 	[F_ENABLE_ALL] = {"enable_all", val_bool, 1, 0, "Enable All"},
+	/* without JavaScript: the form again with the chosen role's permissions */
+	[F_SHOW_ROLE] = {"show_role", val_bool, 1, 0, "Show permissions"},
 	[F_CALENDAR] = {"calendar", val_id, 10, VAL_MULTI, "Calendars"},
 	[F_VEHICLES] = {"vehicles", val_line, 8, 0, "Vehicles on the map"},
 	[F_VEHICLE] = {"vehicle", val_id, 10, VAL_MULTI, "Vehicles"},
@@ -90,6 +100,10 @@ static const struct {
 	{"admin", "Admin"},
 	{"customize", "Customize"},
 };
+
+/* The preset roles, whose permissions the server derives itself: the
+ * page shows what each grants (read-only) and never reads a matrix for them. */
+static const char *const presets[3] = {"view_only", "edit_view", "admin"};
 
 static const char *opt(const struct val_value *v);
 
@@ -186,6 +200,28 @@ static void keys_init(void)
 		module_keys[i] = perm_modules[i].key;
 }
 
+/* Whether a POST carries any module level: the matrix is on the page
+ * (enabled) only while the role is Customize. */
+static int posted_any_level(const struct http *h)
+{
+	for (size_t i = 0; i < perm_nmodules; i++)
+		if (h->f[F_PERM0 + i].st != VAL_ABSENT)
+			return 1;
+	return 0;
+}
+
+static int flag(const struct val_value *v)
+{
+	return v->st == VAL_OK && v->num;
+}
+
+/* The page's in-form actions (http.h): "Enable All" and, without
+ * JavaScript, "Show permissions" for the role chosen. */
+static int ou_action(const struct http *h)
+{
+	return flag(&h->f[F_ENABLE_ALL]) || flag(&h->f[F_SHOW_ROLE]);
+}
+
 /* The matrix a POST asks for: the role's, or (Customize) the posted
  * levels; -1 at the first invalid one (its index in *bad). */
 static int posted_levels(struct http *h, const char *role, int *levels, size_t *bad)
@@ -246,6 +282,14 @@ static enum page_result add_mail(struct http *h, xmlNodePtr page, unsigned id)
 		xmlNodePtr t = xml_text_el(n, "last-test", m.test_result);
 		xml_attr(t, "at", m.tested_at);
 		xml_attr_bool(t, "ok", m.test_ok);
+		/* Right after "Send test mail": the outcome at the top of the
+		 * page, where it is seen (the side card keeps it too). */
+		if (h->method == HTTP_GET && h->q[Q_DONE].st == VAL_OK &&
+		    strcmp(h->q[Q_DONE].str, "tested") == 0) {
+			char msg[256];
+			snprintf(msg, sizeof msg, "Test mail: %s", m.test_result);
+			http_notice(h, m.test_ok ? "success" : "error", msg);
+		}
 	}
 	sodium_memzero(&m, sizeof m);
 	return PAGE_OK;
@@ -290,15 +334,33 @@ static enum page_result ou_get(struct http *h, xmlNodePtr root)
 			levels[i] = perm_role_level("view_only", &perm_modules[i]);
 	}
 	role = u.role;
+	if (h->method == HTTP_GET && h->q[Q_DONE].st == VAL_OK) {
+		static const struct {
+			const char *done, *text;
+		} done[] = {
+			{"mfa-required", "Two-step verification is now required: they set it up at "
+					 "their next sign-in."},
+			{"mfa-not-required", "Two-step verification is no longer required."},
+			{"mfa-reset", "Two-step verification reset: their sessions ended, and they "
+				      "sign in with the password alone until they set it up again."},
+		};
+		for (size_t i = 0; i < sizeof done / sizeof done[0]; i++)
+			if (strcmp(h->q[Q_DONE].str, done[i].done) == 0)
+				http_notice(h, "success", done[i].text);
+	}
 	if (h->method == HTTP_POST) {
 		size_t bad = 0;
 		role = opt(&h->f[F_ROLE]);
-		if (h->f[F_ENABLE_ALL].st == VAL_OK && h->f[F_ENABLE_ALL].num) {
+		if (flag(&h->f[F_ENABLE_ALL])) {
 			/* "Enable All": the form comes back as Customize with
 			 * every module at its highest level; nothing is saved. */
 			role = "customize";
 			for (size_t i = 0; i < perm_nmodules; i++)
 				levels[i] = perm_enable_all(&perm_modules[i]);
+		} else if (strcmp(role, "customize") == 0 && !posted_any_level(h)) {
+			/* Customize chosen where the matrix was not on the page
+			 * (a preset role's form): it starts from the levels the
+			 * user has (a new user: View Only's). */
 		} else if (perm_role_valid(role) && posted_levels(h, role, levels, &bad) != 0)
 			levels[bad] = 0;
 	}
@@ -349,6 +411,15 @@ static enum page_result ou_get(struct http *h, xmlNodePtr root)
 		/* Nobody grants more than they have. */
 		xml_attr_int(e, "max", mine[i]);
 		xml_attr(e, "level-name", level_name(m, levels[i]));
+		/* What each preset role gives the module: the read-only summary
+		 * shown for a preset role (and switched with the role by app.js). */
+		for (size_t k = 0; k < sizeof presets / sizeof presets[0]; k++) {
+			int lv = perm_role_level(presets[k], m);
+			xmlNodePtr p = xml_el(e, "preset");
+			xml_attr(p, "role", presets[k]);
+			xml_attr_int(p, "level", lv);
+			xml_attr(p, "level-name", level_name(m, lv));
+		}
 	}
 	if ((r = add_mail(h, page, id)) != PAGE_OK)
 		return r;
@@ -395,12 +466,13 @@ static enum page_result ou_post(struct http *h)
 	unsigned char sealed[256 + AUTH_SEAL_OVERHEAD];
 
 	keys_init();
-	if (h->f[F_ENABLE_ALL].st == VAL_OK && h->f[F_ENABLE_ALL].num) {
-		h->status = 200;
-		return PAGE_INVALID; /* the form comes back with every module enabled */
-	}
 	if (!perm_role_valid(role))
 		return http_field_error(h, F_ROLE, "Choose View Only, Edit & View, Admin or Customize.");
+	/* Customize saved where the matrix was not on the page (no JavaScript,
+	 * the role changed from a preset): the form comes back with it. */
+	if (strcmp(role, "customize") == 0 && !posted_any_level(h))
+		return http_field_error(h, F_ROLE, "Set each module's access under Permissions, "
+						   "then save.");
 	if (posted_levels(h, role, levels, &bad) != 0)
 		return http_field_error(h, F_PERM0 + bad, "Choose one of this module's levels.");
 	if (!editing && pw == NULL)
@@ -455,8 +527,13 @@ static enum page_result ou_post(struct http *h)
 		snprintf(mail.security, sizeof mail.security, "%s", sec);
 		snprintf(mail.user, sizeof mail.user, "%s", opt(&h->f[F_SMTP_USER]));
 	}
-	if (levels[perm_index("scheduling")] > 0 && ncal == 0)
-		return http_field_error(h, F_CALENDAR, "Scheduling needs at least one calendar.");
+	/* Scheduling work goes on a calendar: editing it needs one.  Viewing
+	 * needs none (the user sees the calendars ticked, maybe none), so the
+	 * form's defaults (View Only, no calendar) save as shown, also in a
+	 * company that has no calendar yet. */
+	if (levels[perm_index("scheduling")] >= DB_PERM_EDIT && ncal == 0)
+		return http_field_error(h, F_CALENDAR, "Scheduling at Edit needs at least one "
+						       "calendar to schedule on.");
 	for (size_t i = 0, o = 0; i < 5; i++)
 		if (h->f[F_NOTIFY0 + i].st == VAL_OK && h->f[F_NOTIFY0 + i].num)
 			o += (size_t)snprintf(notify + o, sizeof notify - o, "%s%s", o ? "," : "",
@@ -529,10 +606,14 @@ static enum page_result ou_post(struct http *h)
 			}
 		}
 		rc = db_office_user_update(h->db, h->sess.tenant_id, &u);
+		/* A changed password ends the user's other sessions, whoever
+		 * changes it (all of them when another Super Admin does; all
+		 * but this one when it is one's own), and any reset link. */
 		if (rc == DB_OK && pw != NULL &&
 		    (rc = db_office_user_set_password(h->db, h->sess.tenant_id, id, hash)) == DB_OK &&
-		    id != h->sess.user_id)
-			rc = db_session_delete_office_user(h->db, id);
+		    (rc = db_office_sessions_delete_others(
+			     h->db, id, id == h->sess.user_id ? h->token_hash : NULL)) == DB_OK)
+			rc = db_office_token_kill(h->db, id);
 		snprintf(oldv, sizeof oldv, "%s <%s>", before.role, before.email);
 	} else {
 		rc = db_office_user_add(h->db, h->sess.tenant_id, &u, hash, &id);
@@ -609,4 +690,5 @@ const struct page page_office_user_edit = {
 	.nform = NFORM,
 	.get = ou_get,
 	.post = ou_post,
+	.action = ou_action,
 };

@@ -40,7 +40,8 @@ static enum page_result test_post(struct http *h)
 	enum db_result rc;
 	CURL *c = NULL;
 
-	snprintf(where, sizeof where, "/settings/office-users/edit?id=%u#mail-tab", id);
+	/* The outcome shows at the top of the user's page (done=tested). */
+	snprintf(where, sizeof where, "/settings/office-users/edit?id=%u&done=tested", id);
 	if ((rc = db_office_user_get(h->db, h->sess.tenant_id, id, &u)) != DB_OK ||
 	    (rc = db_office_mail_get(h->db, h->sess.tenant_id, id, &m)) != DB_OK)
 		return http_db_fail(rc);

@@ -2,6 +2,7 @@
  * Super Admin manages office users, so only a Super Admin sees the list. */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "list.h"
@@ -15,10 +16,12 @@ static const struct list_col cols[] = {
 };
 static const struct list_spec spec = {cols, 5, 10};
 
-enum { Q_SORT, Q_DIR, Q_FILTER, Q_PAGE, Q_PER, Q_DONE };
+enum { Q_SORT, Q_DIR, Q_FILTER, Q_PAGE, Q_PER, Q_DONE, Q_N };
 static const struct val_field query[] = {
 	LIST_QUERY_FIELDS,
 	[Q_DONE] = {"done", val_line, 16, 0, "Done"},
+	/* how many the action took (done=deleted) */
+	[Q_N] = {"n", val_uint, 3, 0, "Count"},
 };
 
 static int add_row(void *ctx, const struct db_office_user *u)
@@ -52,7 +55,7 @@ static enum page_result office_users_get(struct http *h, xmlNodePtr root)
 	} done[] = {
 		{"saved", "Office user saved."},
 		{"added", "Office user added. They can sign in now."},
-		{"deleted", "Deleted. Their logins can never be used again."},
+		{"deleted", "Office user deleted. Their login can never be used again."},
 		{"deactivated", "Deactivated: signed out everywhere, and cannot sign in."},
 		{"activated", "Active again: they can sign in."},
 	};
@@ -71,9 +74,16 @@ static enum page_result office_users_get(struct http *h, xmlNodePtr root)
 	xml_attr_int(page, "self", h->sess.user_id);
 	if ((rc = listcache_read(&k, &lv, &reader, h, &b, page)) != DB_OK)
 		return http_db_fail(rc);
-	for (size_t i = 0; i < sizeof done / sizeof done[0]; i++)
-		if (h->q[Q_DONE].st == VAL_OK && strcmp(h->q[Q_DONE].str, done[i].done) == 0)
-			http_notice(h, "success", done[i].text);
+	if (h->q[Q_DONE].st == VAL_OK && strcmp(h->q[Q_DONE].str, "deleted") == 0 &&
+	    h->q[Q_N].st == VAL_OK && h->q[Q_N].num > 1) {
+		char msg[120];
+		snprintf(msg, sizeof msg, "%lld office users deleted. Their logins can never be "
+					  "used again.", h->q[Q_N].num);
+		http_notice(h, "success", msg);
+	} else
+		for (size_t i = 0; i < sizeof done / sizeof done[0]; i++)
+			if (h->q[Q_DONE].st == VAL_OK && strcmp(h->q[Q_DONE].str, done[i].done) == 0)
+				http_notice(h, "success", done[i].text);
 	return PAGE_OK;
 }
 

@@ -307,7 +307,8 @@ int hc_csrf(struct hc *h, const char *path, char out[65])
 	d = hc_xml(&r);
 	/* The sign-in form's own token wins over a session's. */
 	v = hc_xpath(d, "string((/page/login/@csrf | /page/set-password/@csrf | "
-			"/page/portal-login/@csrf | /page/portal-forgot/@csrf)[1])");
+			"/page/portal-login/@csrf | /page/portal-forgot/@csrf | "
+			"/page/office-forgot/@csrf | /page/office-reset/@csrf)[1])");
 	if (*v == '\0') {
 		free(v);
 		v = hc_xpath(d, "string((/page/session/@csrf | /page/portal-session/@csrf)[1])");

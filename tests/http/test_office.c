@@ -51,14 +51,19 @@ static const struct route {
 	{OU "/status", NO, SUPER, "x=1"},
 	{OU "/delete", SUPER, SUPER, "x=1"},
 	{OU "/test-mail", NO, SUPER, "x=1"},
-	{OU "/security", NO, SUPER, "x=1"},
-	/* Two-step verification: every signed-in user's own. */
+	/* GET: the confirmation of an MFA reset */
+	{OU "/security", SUPER, SUPER, "x=1"},
+	/* Two-step verification and one's own account: every signed-in
+	 * user's own, whatever their settings level. */
 	{"/settings/mfa", NONE, NONE, "x=1"},
 	{"/settings/mfa/enrol", NONE, NONE, "x=1"},
+	{"/settings/account", NONE, NONE, "x=1"},
 	/* Every signed-in user may sign out (tested last, separately) and
-	 * anyone may see the sign-in page. */
+	 * anyone may see the sign-in page and ask for a password reset. */
 	{"/settings/logout", NO, NONE, NULL},
 	{"/settings/login", -1, -1, NULL},
+	{"/settings/forgot", -1, -1, NULL},
+	{"/settings/reset", -1, -1, NULL},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
@@ -325,9 +330,14 @@ static void test_users(void)
 	char *dcal = calendar("demo", "Delivery Schedule"), *acal0 = calendar("acme", "Service Calendar");
 	snprintf(path, sizeof path, OU "/edit?id=%s", id);
 	snprintf(fields, sizeof fields, "id=%s&email=%s&role=view_only&first=T&last=U&street=1&city=b&state=c&zip=d&country=e&screen=settings", id, email);
+	ok(post_form(admin, path, OU "/edit", fields, &d, NULL, 0) == 303,
+	   "View Only (Scheduling View) without a calendar: saved (viewing needs none)");
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, "id=%s&email=%s&role=edit_view&first=T&last=U&street=1&city=b&state=c&zip=d&country=e&screen=settings", id, email);
 	ok(post_form(admin, path, OU "/edit", fields, &d, NULL, 0) == 422 && d &&
-		   xp_is(d, "string(//form/field[@name='calendar']/@error)", "Scheduling needs at least one calendar."),
-	   "View Only (Scheduling View) without a calendar: 422");
+		   xp_is(d, "string(//form/field[@name='calendar']/@error)",
+			 "Scheduling at Edit needs at least one calendar to schedule on."),
+	   "Edit & View (Scheduling Edit) without a calendar: 422");
 	xmlFreeDoc(d);
 	snprintf(fields, sizeof fields, "id=%s&email=%s&role=view_only&first=T&last=U&street=1&city=b&state=c&zip=d&country=e&calendar=%s", id, email, acal0);
 	ok(post_form(admin, path, OU "/edit", fields, NULL, NULL, 0) == 422, "another tenant's calendar: 422");
@@ -358,9 +368,9 @@ static void test_users(void)
 	ok(xp_is(d, fields, "1") && *v, "lists it");
 	xmlFreeDoc(d);
 	char *vid = sql1("SELECT id FROM vehicles WHERE name = 'Truck %s'", stamp);
-	snprintf(fields, sizeof fields, "delete=%s", vid);
+	snprintf(fields, sizeof fields, "delete=%s&confirm=1", vid);
 	ok(post_form(admin, "/settings/vehicles", "/settings/vehicles", fields, NULL, loc, sizeof loc) == 303 &&
-		   strstr(loc, "done=deleted"), "and removes it");
+		   strstr(loc, "done=removed&n=1"), "and removes it once confirmed");
 	free(vid);
 	free(v);
 	{
@@ -426,7 +436,13 @@ static void test_users(void)
 	ok(xp_is(d, "string(/page/office-user-delete/@count)", "2"), "names both users");
 	xmlFreeDoc(d);
 	snprintf(fields, sizeof fields, "id=%s&id=%s", eid, id);
-	ok(post_form(admin, path, OU "/delete", fields, NULL, loc, sizeof loc) == 303, "admin deletes them");
+	ok(post_form(admin, path, OU "/delete", fields, NULL, loc, sizeof loc) == 303 &&
+		   strstr(loc, "done=deleted&n=2"), "admin deletes them (%s)", loc);
+	d = get_xml(admin, loc, 200, "the list after the delete");
+	ok(xp_is(d, "string(//notice[@kind='success'])",
+		 "2 office users deleted. Their logins can never be used again."),
+	   "the notice counts them: 2 office users deleted");
+	xmlFreeDoc(d);
 	ok(get_status_xml(e, "/settings/") == 401, "the deleted user's session ended");
 	ok(add_user(admin, e2, "view_only", NULL) == 422, "their login can never be added again: 422");
 	snprintf(fields, sizeof fields, "id=%s", aid);
@@ -618,7 +634,7 @@ static void test_list_cache(void)
 static void test_mail(void)
 {
 	struct hc *admin = client();
-	char email[128], plain[128], path[256], fields[1500], *id, *v;
+	char email[128], plain[128], path[256], fields[1500], loc[512], *id, *v;
 	int sink = atoi(env_or("GH_TEST_PORT", "18080")) + 1000;
 	xmlDocPtr d;
 
@@ -648,11 +664,16 @@ static void test_mail(void)
 	snprintf(fields, sizeof fields, BASEF "&mail=smtp&smtp_host=127.0.0.1&smtp_port=%d&smtp_security=none", id, email, cal, sink);
 	ok(post_form(admin, path, OU "/edit", fields, NULL, NULL, 0) == 303, "an SMTP connection to the stack's sink is saved");
 	snprintf(fields, sizeof fields, "id=%s", id);
-	ok(post_form(admin, path, OU "/test-mail", fields, NULL, NULL, 0) == 303, "Send test mail: 303");
-	d = get_xml(admin, path, 200, "the user's page after the test");
+	ok(post_form(admin, path, OU "/test-mail", fields, NULL, loc, sizeof loc) == 303 &&
+		   strstr(loc, "done=tested"), "Send test mail: 303 back to the user's page (%s)", loc);
+	d = get_xml(admin, loc, 200, "the user's page after the test");
 	v = xp(d, "string(//mail/last-test)");
 	ok(xp_is(d, "string(//mail/last-test/@ok)", "1") && strstr(v, "The server answered: 250"),
 	   "the test went, with the server's answer (%s)", v);
+	free(v);
+	v = xp(d, "string(/page/notice[@kind='success'])");
+	ok(strncmp(v, "Test mail: Sent to ", 19) == 0 && strstr(v, "250"),
+	   "the outcome is a notice at the top of the page (%s)", v);
 	free(v);
 	xmlFreeDoc(d);
 	char cmd[1200];
@@ -662,11 +683,14 @@ static void test_mail(void)
 	snprintf(fields, sizeof fields, BASEF "&mail=smtp&smtp_host=127.0.0.1&smtp_port=1&smtp_security=none", id, email, cal);
 	ok(post_form(admin, path, OU "/edit", fields, NULL, NULL, 0) == 303, "a connection to a closed port is saved");
 	snprintf(fields, sizeof fields, "id=%s", id);
-	ok(post_form(admin, path, OU "/test-mail", fields, NULL, NULL, 0) == 303, "Send test mail: 303");
-	d = get_xml(admin, path, 200, "the user's page after the failed test");
+	ok(post_form(admin, path, OU "/test-mail", fields, NULL, loc, sizeof loc) == 303, "Send test mail: 303");
+	d = get_xml(admin, loc, 200, "the user's page after the failed test");
 	v = xp(d, "string(//mail/last-test)");
 	ok(xp_is(d, "string(//mail/last-test/@ok)", "0") && strncmp(v, "Not sent: ", 10) == 0,
 	   "the page says it was not sent, and why (%s)", v);
+	free(v);
+	v = xp(d, "string(/page/notice[@kind='error'])");
+	ok(strncmp(v, "Test mail: Not sent: ", 21) == 0, "as an error notice at the top (%s)", v);
 	free(v);
 	xmlFreeDoc(d);
 	/* A login: STARTTLS is required, and the sink offers none. */
@@ -743,9 +767,31 @@ static void test_office_mfa(void)
 	ok(xp_is(d, "string(//user/@mfa-enabled)", "1"), "says MFA is on");
 	xmlFreeDoc(d);
 	snprintf(fields, sizeof fields, "id=%s&action=reset", id);
-	ok(post_form(admin, path, OU "/security", fields, NULL, NULL, 0) == 303 &&
-		   get_status_xml(u, "/settings/") == 401,
-	   "the admin resets MFA: the user's session ends");
+	ok(post_form(admin, path, OU "/security", fields, &d, NULL, 0) == 200 && d && hc_valid(d) &&
+		   xp_is(d, "string(/page/office-user-security/@action)", "reset") &&
+		   get_status_xml(u, "/settings/") == 200,
+	   "Reset MFA without confirm=1: the confirmation page (200), nothing reset");
+	xmlFreeDoc(d);
+	d = get_xml(admin, path, 200, "the user's page again");
+	ok(xp_is(d, "string(//user/@mfa-enabled)", "1"), "MFA is still on");
+	xmlFreeDoc(d);
+	{
+		char cpath[256];
+		snprintf(cpath, sizeof cpath, OU "/security?id=%s&action=reset", id);
+		d = get_xml(admin, cpath, 200, "the reset's confirmation page");
+		ok(xp_is(d, "string(//office-user-security/user/email)", plain),
+		   "names the user");
+		xmlFreeDoc(d);
+	}
+	snprintf(fields, sizeof fields, "id=%s&action=reset&confirm=1", id);
+	ok(post_form(admin, path, OU "/security", fields, NULL, loc, sizeof loc) == 303 &&
+		   strstr(loc, "done=mfa-reset") && get_status_xml(u, "/settings/") == 401,
+	   "confirmed, the admin resets MFA: the user's session ends");
+	d = get_xml(admin, loc, 200, "the user's page after the reset");
+	v = d ? xp(d, "string(//notice[@kind='success'])") : strdup("");
+	ok(strncmp(v, "Two-step verification reset", 27) == 0, "a notice says MFA was reset (%s)", v);
+	free(v);
+	xmlFreeDoc(d);
 	snprintf(fields, sizeof fields, "id=%s&action=require", id);
 	ok(post_form(admin, path, OU "/security", fields, NULL, NULL, 0) == 303, "and requires it");
 	hc_clear_cookies(u);
@@ -772,6 +818,618 @@ static void test_office_mfa(void)
 	hc_free(u);
 }
 
+/* ---- issue 12 ---- */
+
+/* The opening tag (up to 4 KiB) of the element at the n-th occurrence
+ * (from 0) of needle in html, into out; 0 when there is none. */
+static int tag_at(const char *html, const char *needle, int n, char *out, size_t outsz)
+{
+	const char *a = html, *lt, *gt;
+	for (int i = 0; a != NULL && i <= n; i++)
+		if ((a = strstr(i == 0 ? a : a + 1, needle)) == NULL)
+			return 0;
+	for (lt = a; lt > html && *lt != '<'; lt--)
+		;
+	if ((gt = strchr(a, '>')) == NULL)
+		return 0;
+	snprintf(out, outsz, "%.*s", (int)(gt - lt + 1), lt);
+	return 1;
+}
+
+/* The value="..." of the input named name in html ("" when none or no
+ * value); caller frees. */
+static char *input_value(const char *html, const char *name)
+{
+	char needle[80], tag[4096];
+	const char *v, *e;
+	snprintf(needle, sizeof needle, "name=\"%s\"", name);
+	for (int i = 0; tag_at(html, needle, i, tag, sizeof tag); i++) {
+		if (strncmp(tag, "<input", 6) != 0)
+			continue;
+		if ((v = strstr(tag, " value=\"")) == NULL)
+			return strdup("");
+		v += 8;
+		e = strchr(v, '"');
+		return strndup(v, e ? (size_t)(e - v) : strlen(v));
+	}
+	return strdup("");
+}
+
+/* POSTs fields (after the session's csrf) to path as a browser does (HTML);
+ * returns the status, the body in *html (caller frees) and the request id. */
+static long post_html(struct hc *h, const char *path, const char *fields, char **html, char rid[64])
+{
+	char csrf[65], body[8192];
+	struct hc_resp r;
+	long st;
+
+	*html = NULL;
+	rid[0] = '\0';
+	if (hc_csrf(h, "/settings/", csrf) != 0)
+		return -1;
+	snprintf(body, sizeof body, "csrf=%s&%s", csrf, fields);
+	if (hc_post(h, path, body, &r) != 0)
+		return -1;
+	st = r.status;
+	*html = r.body ? strdup(r.body) : strdup("");
+	hc_header(&r, "X-Request-Id", rid, 64);
+	hc_resp_free(&r);
+	return st;
+}
+
+/* Item 3: the add form's defaults (View Only, no calendar ticked, every
+ * vehicle, the company's address, Settings first) save as shown. */
+static void test_defaults(void)
+{
+	struct hc *admin = client();
+	char fields[2048], plain[128], enc[7][300], *v;
+	static const char *const keys[7] = {"street", "city", "state", "zip", "country", "screen", "role"};
+	xmlDocPtr d;
+
+	ok(hc_login(admin, "admin@demo.test", PW) == 303, "defaults: admin signs in");
+	d = get_xml(admin, OU "/edit", 200, "defaults: the add form");
+	ok(xp_is(d, "string(//office-user-edit/user/@role)", "view_only") &&
+		   xp_is(d, "count(//calendars/item[@selected])", "0") &&
+		   xp_is(d, "string(//vehicles/@all)", "1"),
+	   "defaults: View Only, no calendar ticked, every vehicle");
+	for (size_t i = 0; i < 7; i++) {
+		char e[120];
+		snprintf(e, sizeof e, i < 6 ? "string(//office-user-edit/user/%s)"
+					    : "string(//office-user-edit/user/@%s)", keys[i]);
+		v = xp(d, e);
+		urlenc(v, enc[i], sizeof enc[i]);
+		free(v);
+	}
+	xmlFreeDoc(d);
+	snprintf(plain, sizeof plain, "defaults-%s@demo.test", stamp);
+	snprintf(fields, sizeof fields,
+		 "email=defaults-%s%%40demo.test&password=Office-pass-%s&street=%s&city=%s&state=%s&"
+		 "zip=%s&country=%s&screen=%s&role=%s&vehicles=all&mail=default&smtp_port=587&"
+		 "smtp_security=starttls",
+		 stamp, stamp, enc[0], enc[1], enc[2], enc[3], enc[4], enc[5], enc[6]);
+	ok(post_form(admin, OU "/edit", OU "/edit", fields, &d, NULL, 0) == 303,
+	   "defaults: the form saved as shown adds the user (303)");
+	if (d != NULL) {
+		v = xp(d, "string(//form/field[@error]/@error)");
+		diag("error: %s", v);
+		free(v);
+	}
+	xmlFreeDoc(d);
+	v = sql1("SELECT CONCAT(u.role, '|', p.level, '|', (SELECT COUNT(*) FROM "
+		 "office_user_calendars c WHERE c.user_id = u.id)) FROM office_users u JOIN "
+		 "office_user_perms p ON p.user_id = u.id AND p.module = 'scheduling' WHERE "
+		 "u.email = '%s'",
+		 plain);
+	ok(v && strcmp(v, "view_only|1|0") == 0,
+	   "defaults: View Only, Scheduling View, no calendar (%s)", v ? v : "");
+	free(v);
+	free(sql1("DELETE FROM office_users WHERE email = '%s'", plain));
+	hc_free(admin);
+}
+
+/* Item 4: an in-form action (Enable All, Show its permissions) brings the
+ * form back with everything typed, the passwords too, into the inputs'
+ * values only: not into a notice, the log or the render cache. */
+static void test_carry(void)
+{
+	struct hc *admin = client();
+	char pw[64], spw[64], fields[2048], rid[64], logp[1100], tag[4096], *html, *v;
+	xmlDocPtr d;
+	long st;
+
+	snprintf(pw, sizeof pw, "Typed-secret-%s", stamp);
+	snprintf(spw, sizeof spw, "Smtp-typed-%s", stamp);
+	snprintf(logp, sizeof logp, "%s/log/settings.log", state);
+	ok(hc_login(admin, "admin@demo.test", PW) == 303, "carry: admin signs in");
+	/* The login is still empty (required): an action shows no error. */
+	snprintf(fields, sizeof fields,
+		 "email=&password=%s&role=view_only&first=Typed&street=1&city=b&state=c&zip=d&"
+		 "country=e&mail=smtp&smtp_host=mail.example.com&smtp_port=587&"
+		 "smtp_security=starttls&smtp_user=bob&smtp_password=%s&enable_all=1",
+		 pw, spw);
+	st = post_form(admin, OU "/edit", OU "/edit", fields, &d, NULL, 0);
+	ok(st == 200 && d && hc_valid(d) && xp_is(d, "string(/page/form/@carry)", "1") &&
+		   xp_is(d, "string(//user/@role)", "customize") &&
+		   xp_is(d, "string(//module[@key='settings']/@level)", "3"),
+	   "carry: Enable All with the login still empty: 200, Customize, every module up (%ld)", st);
+	v = d ? xp(d, "string(/page/form/field[@name='password']/@value)") : strdup("");
+	ok(strcmp(v, pw) == 0, "carry: the typed password comes back in the form (%s)", v);
+	free(v);
+	v = d ? xp(d, "string(/page/form/field[@name='smtp_password']/@value)") : strdup("");
+	ok(strcmp(v, spw) == 0, "carry: so does the SMTP password");
+	free(v);
+	ok(d && xp_is(d, "count(/page/form/field[@error])", "0") && xp_is(d, "count(/page/notice)", "0"),
+	   "carry: no field error, no notice");
+	xmlFreeDoc(d);
+
+	/* As a browser sees it: the inputs' values. */
+	st = post_html(admin, OU "/edit", fields, &html, rid);
+	v = input_value(html, "password");
+	ok(st == 200 && strcmp(v, pw) == 0, "carry: HTML: the password input holds what was typed (%ld)", st);
+	free(v);
+	v = input_value(html, "smtp_password");
+	ok(strcmp(v, spw) == 0, "carry: HTML: so does the SMTP password input");
+	free(v);
+	v = input_value(html, "first");
+	ok(strcmp(v, "Typed") == 0, "carry: HTML: and the other fields");
+	free(v);
+	ok(tag_at(html, "name=\"perm_settings\"", 0, tag, sizeof tag) && strstr(tag, "disabled") == NULL,
+	   "carry: HTML: the matrix is editable (Customize)");
+	ok(strstr(html, "notice") == NULL || strstr(strstr(html, "notice"), pw) == NULL,
+	   "carry: HTML: the password is in no notice");
+	free(html);
+	usleep(200000);
+	ok(strcmp(cache_of(logp, rid), "-") == 0, "carry: the answer never goes through the render cache (%s)",
+	   cache_of(logp, rid));
+	ok(shell("grep -q -F -e '%s' -e '%s' '%s'", pw, spw, logp) != 0,
+	   "carry: neither password is in the responder's log");
+
+	/* Without JavaScript the role's permissions come with a button. */
+	snprintf(fields, sizeof fields,
+		 "email=carry-%s%%40demo.test&password=%s&role=customize&street=1&city=b&state=c&"
+		 "zip=d&country=e&show_role=1",
+		 stamp, pw);
+	st = post_form(admin, OU "/edit", OU "/edit", fields, &d, NULL, 0);
+	v = d ? xp(d, "string(/page/form/field[@name='password']/@value)") : strdup("");
+	ok(st == 200 && xp_is(d, "string(//user/@role)", "customize") &&
+		   xp_is(d, "string(//module[@key='settings']/@level)", "1") && strcmp(v, pw) == 0,
+	   "carry: Show its permissions: Customize from View Only's levels, the password kept (%ld)", st);
+	free(v);
+	xmlFreeDoc(d);
+
+	/* A save that fails is no form action: secrets still never come back. */
+	snprintf(fields, sizeof fields,
+		 "email=not-an-email&password=%s&role=view_only&street=1&city=b&state=c&zip=d&"
+		 "country=e",
+		 pw);
+	st = post_form(admin, OU "/edit", OU "/edit", fields, &d, NULL, 0);
+	ok(st == 422 && d && xp_is(d, "string(/page/form/field[@name='password']/@value)", "") &&
+		   xp_is(d, "count(/page/form/@carry)", "0"),
+	   "carry: a 422 does not echo the password (%ld)", st);
+	xmlFreeDoc(d);
+	free(sql1("DELETE FROM office_users WHERE email = 'carry-%s@demo.test'", stamp));
+	hc_free(admin);
+}
+
+/* Item 20: one form in three sections (tabs without JavaScript: in-page
+ * links); the module matrix editable only for Customize, a read-only
+ * summary for a preset role, whose permissions the server derives itself. */
+static void test_form(void)
+{
+	struct hc *admin = client();
+	char path[256], tag[4096], rid[64], fields[2048], *html, *id, *v;
+	int disabled = 0, enabled = 0;
+	xmlDocPtr d;
+
+	ok(hc_login(admin, "admin@demo.test", PW) == 303, "form: admin signs in");
+	d = get_xml(admin, OU "/edit", 200, "form: the add form");
+	ok(d && xp_is(d, "count(//module) * 3 = count(//module/preset)", "true") &&
+		   xp_is(d, "string(//module[@key='settings']/preset[@role='admin']/@level)", "3") &&
+		   xp_is(d, "string(//module[@key='map']/preset[@role='view_only']/@level-name)", "Map View"),
+	   "form: each module says what each preset role gives it");
+	xmlFreeDoc(d);
+
+	id = user_id("viewer@demo.test");
+	snprintf(path, sizeof path, OU "/edit?id=%s", id);
+	free(id);
+	html = get_html(admin, path, rid);
+	if (html == NULL)
+		html = strdup("");
+	ok(strstr(html, "href=\"#general\"") && strstr(html, "href=\"#permissions\"") &&
+		   strstr(html, "href=\"#mail-tab\""),
+	   "form: a tab bar of in-page links to General, Permissions and Email");
+	ok(tag_at(html, "id=\"general\"", 0, tag, sizeof tag) && !strstr(tag, "hidden") &&
+		   tag_at(html, "id=\"permissions\"", 0, tag, sizeof tag) && !strstr(tag, "hidden") &&
+		   tag_at(html, "id=\"mail-tab\"", 0, tag, sizeof tag) && !strstr(tag, "hidden") &&
+		   tag_at(html, "id=\"ou-form\"", 0, tag, sizeof tag) && strstr(html, "</form>"),
+	   "form: one form, every section on the page (no JavaScript needed)");
+	for (int i = 0; tag_at(html, "name=\"perm_", i, tag, sizeof tag); i++)
+		if (strncmp(tag, "<select", 7) == 0)
+			strstr(tag, "disabled=") ? disabled++ : enabled++;
+	ok(disabled == 22 && enabled == 0,
+	   "form: View Only: no module select can be posted (%d disabled, %d enabled)", disabled, enabled);
+	ok(tag_at(html, "data-role-panel=\"customize\"", 0, tag, sizeof tag) && strstr(tag, "hidden") &&
+		   tag_at(html, "data-role-panel=\"view_only\"", 0, tag, sizeof tag) &&
+		   !strstr(tag, "hidden") &&
+		   tag_at(html, "data-role-panel=\"admin\"", 0, tag, sizeof tag) && strstr(tag, "hidden"),
+	   "form: View Only's summary shows, the matrix and the other roles' summaries do not");
+	ok(strstr(html, "<dt>Map View</dt><dd>Map</dd>") != NULL,
+	   "form: the summary says what the role grants (Map View: Map)");
+	free(html);
+
+	id = user_id("custom@demo.test");
+	snprintf(path, sizeof path, OU "/edit?id=%s", id);
+	free(id);
+	html = get_html(admin, path, rid);
+	if (html == NULL)
+		html = strdup("");
+	disabled = enabled = 0;
+	for (int i = 0; tag_at(html, "name=\"perm_", i, tag, sizeof tag); i++)
+		if (strncmp(tag, "<select", 7) == 0)
+			strstr(tag, "disabled=") ? disabled++ : enabled++;
+	ok(enabled == 22 && tag_at(html, "data-role-panel=\"customize\"", 0, tag, sizeof tag) &&
+		   !strstr(tag, "hidden"),
+	   "form: Customize: the matrix shows, every module editable (%d)", enabled);
+	free(html);
+
+	/* A preset role's levels are the server's, whatever is posted. */
+	char *cal = calendar("demo", "Service Calendar");
+	snprintf(fields, sizeof fields,
+		 "email=tamper-%s%%40demo.test&password=Office-pass-%s&role=view_only&street=1&"
+		 "city=b&state=c&zip=d&country=e&calendar=%s&perm_settings=3&perm_scheduling=2&"
+		 "perm_reports=2",
+		 stamp, stamp, cal);
+	ok(post_form(admin, OU "/edit", OU "/edit", fields, NULL, NULL, 0) == 303,
+	   "form: View Only posted with a forged matrix: saved");
+	v = sql1("SELECT GROUP_CONCAT(p.module, '=', p.level ORDER BY p.module) FROM office_users u "
+		 "JOIN office_user_perms p ON p.user_id = u.id AND p.module IN ('settings', "
+		 "'scheduling', 'reports') WHERE u.email = 'tamper-%s@demo.test'",
+		 stamp);
+	ok(v && strcmp(v, "reports=0,scheduling=1,settings=1") == 0,
+	   "form: with View Only's levels, not the forged ones (%s)", v ? v : "");
+	free(v);
+
+	/* Customize saved where the matrix was not on the page. */
+	snprintf(fields, sizeof fields,
+		 "email=nomatrix-%s%%40demo.test&password=Office-pass-%s&role=customize&street=1&"
+		 "city=b&state=c&zip=d&country=e&calendar=%s",
+		 stamp, stamp, cal);
+	ok(post_form(admin, OU "/edit", OU "/edit", fields, &d, NULL, 0) == 422 && d &&
+		   xp_is(d, "string(//form/field[@name='role']/@error)",
+			 "Set each module's access under Permissions, then save.") &&
+		   xp_is(d, "string(//module[@key='scheduling']/@level)", "1"),
+	   "form: Customize without a matrix: 422, the matrix shown from View Only's levels");
+	xmlFreeDoc(d);
+	free(cal);
+	free(sql1("DELETE FROM office_users WHERE email IN ('tamper-%s@demo.test', "
+		  "'nomatrix-%s@demo.test')",
+		  stamp, stamp));
+	hc_free(admin);
+}
+
+/* Item 19: removing calendars asks first, and the notice counts them. */
+static void test_remove_confirm(void)
+{
+	struct hc *admin = client();
+	char fields[512], loc[512], path[300], *a, *b, *v;
+	xmlDocPtr d;
+
+	ok(hc_login(admin, "admin@demo.test", PW) == 303, "remove: admin signs in");
+	snprintf(fields, sizeof fields, "name=Cal+A+%s", stamp);
+	ok(post_form(admin, "/settings/calendars", "/settings/calendars", fields, NULL, loc, sizeof loc) == 303,
+	   "remove: a calendar added");
+	d = get_xml(admin, loc, 200, "remove: the list after the add");
+	ok(xp_is(d, "string(/page/notice)", "Calendar added."), "remove: 'Calendar added.'");
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, "name=Cal+B+%s", stamp);
+	post_form(admin, "/settings/calendars", "/settings/calendars", fields, NULL, NULL, 0);
+	a = sql1("SELECT id FROM calendars WHERE name = 'Cal A %s'", stamp);
+	b = sql1("SELECT id FROM calendars WHERE name = 'Cal B %s'", stamp);
+	snprintf(fields, sizeof fields, "delete=%s&delete=%s", a, b);
+	ok(post_form(admin, "/settings/calendars", "/settings/calendars", fields, &d, NULL, 0) == 200 &&
+		   d && hc_valid(d) && xp_is(d, "string(/page/named-list/@confirm)", "2"),
+	   "remove: without confirm=1 the confirmation comes back (200), naming 2");
+	xmlFreeDoc(d);
+	v = sql1("SELECT COUNT(*) FROM calendars WHERE name LIKE 'Cal _ %s'", stamp);
+	ok(v && strcmp(v, "2") == 0, "remove: nothing removed yet");
+	free(v);
+	snprintf(path, sizeof path, "/settings/calendars?remove=%s&remove=%s", a, b);
+	d = get_xml(admin, path, 200, "remove: the confirmation page");
+	ok(xp_is(d, "string(/page/named-list/@confirm)", "2") &&
+		   xp_is(d, "count(//item[@remove='1'])", "2"),
+	   "remove: it lists the two ticked calendars");
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, "delete=%s&delete=%s&confirm=1", a, b);
+	ok(post_form(admin, "/settings/calendars", "/settings/calendars", fields, NULL, loc, sizeof loc) == 303 &&
+		   strstr(loc, "done=removed&n=2"),
+	   "remove: confirmed, both go (%s)", loc);
+	d = get_xml(admin, loc, 200, "remove: the list after");
+	ok(xp_is(d, "string(/page/notice)", "2 calendars removed.") &&
+		   xp_is(d, "count(//item[starts-with(., 'Cal ')])", "0"),
+	   "remove: '2 calendars removed.'");
+	xmlFreeDoc(d);
+	free(a);
+	free(b);
+	hc_free(admin);
+}
+
+/* Item 6 (a, b): a changed password ends the user's other sessions,
+ * whoever changes it; /settings/account changes one's own. */
+static void test_own_password(void)
+{
+	struct hc *admin = client(), *c1 = client(), *c2 = client(), *c3 = client(), *cu = client();
+	char email[128], plain[128], pw[64], pw2[64], pw3[64], fields[1024], path[256], loc[512];
+	char rid[64], *id, *html, *v;
+	xmlDocPtr d;
+
+	snprintf(email, sizeof email, "ownpw-%s%%40demo.test", stamp);
+	snprintf(plain, sizeof plain, "ownpw-%s@demo.test", stamp);
+	snprintf(pw, sizeof pw, "Office-pass-%s", stamp);
+	snprintf(pw2, sizeof pw2, "Second-pass-%s", stamp);
+	snprintf(pw3, sizeof pw3, "Third-pass-%s", stamp);
+	ok(hc_login(admin, "admin@demo.test", PW) == 303 &&
+		   add_user(admin, email, "customize", "perm_settings=3") == 303,
+	   "ownpw: a Super Admin to change their own password");
+	id = user_id(plain);
+	ok(hc_login(c1, plain, pw) == 303 && hc_login(c2, plain, pw) == 303, "ownpw: they sign in twice");
+	snprintf(path, sizeof path, OU "/edit?id=%s", id);
+	snprintf(fields, sizeof fields,
+		 "id=%s&email=%s&password=%s&role=customize&perm_settings=3&street=1&city=b&state=c&"
+		 "zip=d&country=e",
+		 id, email, pw2);
+	ok(post_form(c1, path, OU "/edit", fields, NULL, NULL, 0) == 303,
+	   "ownpw: they set a new password on their own edit page");
+	ok(get_status_xml(c2, "/settings/") == 401, "ownpw: their other session ended");
+	ok(get_status_xml(c1, "/settings/") == 200, "ownpw: this one goes on");
+
+	/* /settings/account */
+	ok(hc_login(c3, plain, pw2) == 303, "account: a second session again");
+	d = get_xml(c1, "/settings/account", 200, "account: the page");
+	ok(xp_is(d, "string(/page/office-account/@email)", plain), "account: names the user");
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, "current=wrong-password-1&password=%s&confirm=%s", pw3, pw3);
+	ok(post_form(c1, "/settings/account", "/settings/account", fields, &d, NULL, 0) == 422 && d &&
+		   xp_is(d, "string(//form/field[@name='current']/@error)", "This is not your current password.") &&
+		   xp_is(d, "string(//form/field[@name='current']/@value)", ""),
+	   "account: a wrong current password: 422 (not echoed)");
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, "current=%s&password=%s&confirm=%s-x", pw2, pw3, pw3);
+	ok(post_form(c1, "/settings/account", "/settings/account", fields, NULL, NULL, 0) == 422,
+	   "account: two different new passwords: 422");
+	snprintf(fields, sizeof fields, "current=%s&password=short&confirm=short", pw2);
+	ok(post_form(c1, "/settings/account", "/settings/account", fields, NULL, NULL, 0) == 422,
+	   "account: a password under 10 characters: 422");
+	snprintf(fields, sizeof fields, "current=%s&password=password123&confirm=password123", pw2);
+	ok(post_form(c1, "/settings/account", "/settings/account", fields, NULL, NULL, 0) == 422,
+	   "account: a common password: 422");
+	ok(get_status_xml(c3, "/settings/") == 200, "account: nothing changed so far");
+	snprintf(fields, sizeof fields, "current=%s&password=%s&confirm=%s", pw2, pw3, pw3);
+	ok(post_form(c1, "/settings/account", "/settings/account", fields, NULL, loc, sizeof loc) == 303 &&
+		   strcmp(loc, "/settings/account?done=password") == 0,
+	   "account: the right current password: 303 (%s)", loc);
+	ok(get_status_xml(c3, "/settings/") == 401 && get_status_xml(c1, "/settings/") == 200,
+	   "account: the other session ended, this one goes on");
+	ok(hc_login(c2, plain, pw2) == 401 && hc_login(c2, plain, pw3) == 303,
+	   "account: the old password fails, the new one signs in");
+	ok(count_is_str("office_user.change_password", plain), "account: the change is audited");
+	v = sql1("SELECT password_hash LIKE '$argon2id$%%' FROM office_users WHERE id = %s", id);
+	ok(v && strcmp(v, "1") == 0, "account: stored as Argon2id");
+	free(v);
+	snprintf(fields, sizeof fields, "id=%s&email=%s&password=%s&role=customize&perm_settings=3&"
+					"street=1&city=b&state=c&zip=d&country=e",
+		 id, email, pw);
+	ok(post_form(admin, path, OU "/edit", fields, NULL, NULL, 0) == 303 &&
+		   get_status_xml(c1, "/settings/") == 401 && get_status_xml(c2, "/settings/") == 401,
+	   "ownpw: another Super Admin's change ends every session of theirs");
+
+	/* Every signed-in user has the page and the header's link. */
+	ok(hc_login(cu, "custom@demo.test", PW) == 303, "account: a user with no settings access signs in");
+	html = get_html(cu, "/settings/account", rid);
+	ok(html != NULL && strstr(html, "name=\"current\""), "account: they open their account page");
+	free(html);
+	html = get_html(cu, "/settings/", rid);
+	ok(html != NULL && strstr(html, "href=\"/settings/account\""),
+	   "account: the header links to it");
+	free(html);
+	free(sql1("DELETE FROM office_users WHERE id = %s", id));
+	free(id);
+	hc_free(admin);
+	hc_free(c1);
+	hc_free(c2);
+	hc_free(c3);
+	hc_free(cu);
+}
+
+/* POSTs "Forgot password?" for email (URL-encoded) without a session;
+ * returns the status and the Location in loc. */
+static long forgot(const char *email, char *loc, size_t locsz)
+{
+	struct hc *a = client();
+	char fields[300];
+	long st;
+	snprintf(fields, sizeof fields, "email=%s", email);
+	st = post_form(a, "/settings/forgot", "/settings/forgot", fields, NULL, loc, locsz);
+	hc_free(a);
+	return st;
+}
+
+static char *outbox_count(const char *to)
+{
+	return sql1("SELECT COUNT(*) FROM mail_outbox WHERE kind = 'office-reset' AND to_addr = '%s'", to);
+}
+
+/* Item 6 (c): "Forgot password?" on the office sign-in. */
+static void test_forgot(void)
+{
+	struct hc *admin = client(), *u = client(), *anon = client();
+	char e[6][128], p[6][128], loc[512] = "", loc2[512] = "", tok[44], path[256], fields[600], b[600];
+	char pw[64], npw[64], *ids[6], *v, *h1, *h2;
+	static const char *const who[6] = {"fa", "fb", "fc", "fd", "fe", "ff"};
+	xmlDocPtr d;
+
+	snprintf(pw, sizeof pw, "Office-pass-%s", stamp);
+	snprintf(npw, sizeof npw, "Reset-pass-%s", stamp);
+	ok(hc_login(admin, "admin@demo.test", PW) == 303, "forgot: admin signs in");
+	for (int i = 0; i < 6; i++) {
+		snprintf(e[i], sizeof e[i], "%s-%s%%40demo.test", who[i], stamp);
+		snprintf(p[i], sizeof p[i], "%s-%s@demo.test", who[i], stamp);
+		add_user(admin, e[i], "view_only", NULL);
+		ids[i] = user_id(p[i]);
+	}
+	ok(ids[0] && *ids[0] && ids[5] && *ids[5], "forgot: six users to ask for");
+	d = get_xml(anon, "/settings/login", 200, "forgot: the sign-in page");
+	xmlFreeDoc(d);
+	{
+		char rid[64], *html = get_html(anon, "/settings/login", rid);
+		ok(html && strstr(html, "href=\"/settings/forgot\">Forgot password?</a>"),
+		   "forgot: the sign-in page has \"Forgot password?\"");
+		free(html);
+	}
+	d = get_xml(anon, "/settings/forgot", 200, "forgot: the form");
+	ok(xp_is(d, "string(/page/office-forgot/@state)", "form"), "forgot: asks for an email");
+	xmlFreeDoc(d);
+
+	/* The same answer for an unknown email, with nothing queued. */
+	ok(forgot("nobody-here%40demo.test", loc, sizeof loc) == 303 &&
+		   forgot(e[0], loc2, sizeof loc2) == 303 && strcmp(loc, loc2) == 0 &&
+		   strcmp(loc, "/settings/forgot?sent=1") == 0,
+	   "forgot: unknown and known emails get the same 303 (%s, %s)", loc, loc2);
+	v = outbox_count("nobody-here@demo.test");
+	ok(v && strcmp(v, "0") == 0, "forgot: nothing is queued for an unknown email");
+	free(v);
+	d = get_xml(anon, loc, 200, "forgot: the answer page");
+	ok(xp_is(d, "string(/page/office-forgot/@state)", "sent") &&
+		   xp_is(d, "string(/page/office-forgot/@valid-minutes)", "60"),
+	   "forgot: 'check your email', valid 60 minutes");
+	xmlFreeDoc(d);
+
+	/* The link from the mail. */
+	ok(mail_link(p[0], "/settings/reset?token=", tok) == 0, "forgot: the mail arrives with a reset link");
+	v = sql1("SELECT CONCAT(COUNT(*), '|', SUM(expires_at BETWEEN NOW(6) + INTERVAL 59 MINUTE AND "
+		 "NOW(6) + INTERVAL 61 MINUTE), '|', SUM(token_hash = '%s')) FROM office_reset_tokens "
+		 "WHERE office_user_id = %s AND used_at IS NULL",
+		 tok, ids[0]);
+	ok(v && strcmp(v, "1|1|0") == 0, "forgot: one live link, an hour, stored hashed (%s)", v ? v : "");
+	free(v);
+	v = sql1("SELECT COUNT(*) FROM mail_outbox WHERE payload LIKE '%%%s%%' OR secret LIKE '%%%s%%'", tok, tok);
+	ok(v && strcmp(v, "0") == 0, "forgot: the token is in the outbox only sealed");
+	free(v);
+	ok(shell("grep -l -i 'To: .*%s' '%s/mail/new/'* | xargs grep -l 'text/html' | xargs grep -q 'Choose a new password'", p[0], state) == 0,
+	   "forgot: the mail has text and HTML parts");
+	ok(hc_login(u, p[0], pw) == 303 && get_status_xml(u, "/settings/") == 200,
+	   "forgot: the user has a session");
+	/* MFA on (a stand-in key: only whether one is set matters here). */
+	free(sql1("UPDATE office_users SET mfa_secret = 'sealed-key-stand-in' WHERE id = %s", ids[0]));
+	snprintf(path, sizeof path, "/settings/reset?token=%s", tok);
+	d = get_xml(anon, path, 200, "forgot: the reset page");
+	ok(xp_is(d, "string(/page/office-reset/@state)", "ok") &&
+		   xp_is(d, "string(/page/office-reset/email)", p[0]),
+	   "forgot: the link opens the form for the user");
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, "token=%s&password=%s&confirm=%s-x", tok, npw, npw);
+	ok(post_form(anon, path, "/settings/reset", fields, NULL, NULL, 0) == 422,
+	   "forgot: two different passwords: 422");
+	snprintf(fields, sizeof fields, "token=%s&password=short&confirm=short", tok);
+	ok(post_form(anon, path, "/settings/reset", fields, NULL, NULL, 0) == 422,
+	   "forgot: a short password: 422");
+	snprintf(fields, sizeof fields, "token=%s&password=%s&confirm=%s", tok, npw, npw);
+	ok(post_form(anon, path, "/settings/reset", fields, NULL, loc, sizeof loc) == 303 &&
+		   strcmp(loc, "/settings/login?reset=1") == 0,
+	   "forgot: the new password is set: 303 to the sign-in (%s)", loc);
+	ok(get_status_xml(u, "/settings/") == 401, "forgot: every session of theirs ended");
+	d = get_xml(anon, loc, 200, "forgot: the sign-in page after");
+	v = xp(d, "string(/page/notice[@kind='success'])");
+	ok(strstr(v, "Your password is changed") != NULL, "forgot: it says the password is changed");
+	free(v);
+	xmlFreeDoc(d);
+	ok(get_status(anon, path) == 410, "forgot: the link works once (410 after)");
+	ok(hc_login(u, p[0], pw) == 401, "forgot: the old password fails");
+	snprintf(fields, sizeof fields, "email=%s&password=%s", e[0], npw);
+	hc_clear_cookies(u);
+	ok(post_form(u, "/settings/login", "/settings/login", fields, NULL, b, sizeof b) == 303 &&
+		   strcmp(b, "/settings/mfa") == 0,
+	   "forgot: the new one works, and MFA still asks for its code (%s)", b);
+	v = sql1("SELECT mfa_secret IS NOT NULL FROM office_users WHERE id = %s", ids[0]);
+	ok(v && strcmp(v, "1") == 0, "forgot: MFA stays on");
+	free(v);
+	ok(count_is_str("office_user.reset_password", p[0]), "forgot: the reset is audited");
+
+	/* A deactivated user: no mail, and a link made before is refused. */
+	ok(forgot(e[1], loc, sizeof loc) == 303 && mail_link(p[1], "/settings/reset?token=", tok) == 0,
+	   "forgot: a link for the second user");
+	free(sql1("UPDATE office_users SET active = 0 WHERE id = %s", ids[1]));
+	h1 = sql1("SELECT password_hash FROM office_users WHERE id = %s", ids[1]);
+	snprintf(path, sizeof path, "/settings/reset?token=%s", tok);
+	d = get_xml(anon, path, 403, "forgot: a deactivated user's link");
+	ok(xp_is(d, "string(/page/office-reset/@state)", "inactive"), "forgot: says the account is deactivated");
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, "token=%s&password=%s&confirm=%s", tok, npw, npw);
+	ok(post_form(anon, path, "/settings/reset", fields, NULL, NULL, 0) == 422, "forgot: and refuses it: 422");
+	h2 = sql1("SELECT password_hash FROM office_users WHERE id = %s", ids[1]);
+	ok(h1 && h2 && strcmp(h1, h2) == 0, "forgot: the password is unchanged");
+	free(h1);
+	free(h2);
+	v = outbox_count(p[1]);
+	ok(forgot(e[1], loc, sizeof loc) == 303 && count_is(v, "SELECT COUNT(*) FROM mail_outbox WHERE "
+								"kind = 'office-reset' AND to_addr = '%s'",
+							    p[1]),
+	   "forgot: a deactivated user gets no mail (the same answer)");
+	free(v);
+
+	/* An expired link, an unknown one, a deleted user's. */
+	ok(forgot(e[2], loc, sizeof loc) == 303 && mail_link(p[2], "/settings/reset?token=", tok) == 0,
+	   "forgot: a link for the third user");
+	free(sql1("UPDATE office_reset_tokens SET expires_at = NOW(6) - INTERVAL 1 SECOND WHERE "
+		  "office_user_id = %s",
+		  ids[2]));
+	snprintf(path, sizeof path, "/settings/reset?token=%s", tok);
+	d = get_xml(anon, path, 410, "forgot: an expired link");
+	ok(xp_is(d, "string(/page/office-reset/@state)", "expired"), "forgot: says it expired");
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, "token=%s&password=%s&confirm=%s", tok, npw, npw);
+	ok(post_form(anon, path, "/settings/reset", fields, NULL, NULL, 0) == 422 &&
+		   hc_login(u, p[2], npw) == 401,
+	   "forgot: and sets nothing");
+	ok(get_status(anon, "/settings/reset?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA") == 404,
+	   "forgot: an unknown link: 404");
+	ok(forgot(e[3], loc, sizeof loc) == 303 && mail_link(p[3], "/settings/reset?token=", tok) == 0,
+	   "forgot: a link for the fourth user");
+	snprintf(fields, sizeof fields, "id=%s", ids[3]);
+	ok(post_form(admin, OU, OU "/delete", fields, NULL, NULL, 0) == 303, "forgot: who is deleted");
+	snprintf(path, sizeof path, "/settings/reset?token=%s", tok);
+	ok(get_status(anon, path) == 404, "forgot: their link is gone: 404");
+
+	/* Throttled per login: 5 mails, then the same answer and no mail. */
+	for (int i = 0; i < 6; i++)
+		forgot(e[4], loc, sizeof loc);
+	ok(strcmp(loc, "/settings/forgot?sent=1") == 0 &&
+		   count_is("5", "SELECT COUNT(*) FROM mail_outbox WHERE kind = 'office-reset' AND "
+				 "to_addr = '%s'",
+			    p[4]),
+	   "forgot: six requests for one login queue five mails, all answered alike");
+	v = sql1("SELECT COUNT(*) FROM office_reset_tokens WHERE office_user_id = %s AND used_at IS NULL", ids[4]);
+	ok(v && strcmp(v, "1") == 0, "forgot: a new link ends the earlier ones (one live)");
+	free(v);
+	/* A changed password ends a live link too. */
+	ok(forgot(e[5], loc, sizeof loc) == 303 && mail_link(p[5], "/settings/reset?token=", tok) == 0,
+	   "forgot: a link for the sixth user");
+	hc_clear_cookies(u);
+	snprintf(fields, sizeof fields, "current=%s&password=%s&confirm=%s", pw, npw, npw);
+	ok(hc_login(u, p[5], pw) == 303 &&
+		   post_form(u, "/settings/account", "/settings/account", fields, NULL, NULL, 0) == 303,
+	   "forgot: who then changes their password on their account page");
+	snprintf(path, sizeof path, "/settings/reset?token=%s", tok);
+	ok(get_status(anon, path) == 410, "forgot: the link died with the change (410)");
+	throttle_reset();
+	for (int i = 0; i < 6; i++) {
+		free(sql1("DELETE FROM office_users WHERE email = '%s'", p[i]));
+		free(ids[i]);
+	}
+	hc_free(admin);
+	hc_free(u);
+	hc_free(anon);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -784,6 +1442,13 @@ int main(void)
 	test_list_cache();
 	test_mail();
 	test_office_mfa();
+	test_defaults();
+	test_carry();
+	test_form();
+	test_remove_confirm();
+	test_own_password();
+	throttle_reset();
+	test_forgot();
 	throttle_reset();
 	xmlCleanupParser();
 	curl_global_cleanup();

@@ -694,6 +694,27 @@ static void test_render(void)
 	   "render: without a token there is no set-password link");
 	mail_body_free(&b);
 
+	/* The office users' password reset (issue 12). */
+	rc = mail_render("office-reset",
+	                 "<mail kind=\"office-reset\"><tenant-name>Demo Field Services</tenant-name>"
+	                 "<login>ada@demo.test</login>"
+	                 "<sign-in-link>http://127.0.0.1:8080/settings/login</sign-in-link>"
+	                 "<link-base>http://127.0.0.1:8080/settings/reset?token=</link-base>"
+	                 "<valid-minutes>60</valid-minutes></mail>",
+	                 TOKEN, &b, err, sizeof err);
+	ok(rc == MAIL_OK, "render: an office reset renders (%s)", err);
+	if (rc == MAIL_OK) {
+		ok(strstr(b.text, "http://127.0.0.1:8080/settings/reset?token=" TOKEN) != NULL &&
+		       strstr(b.text, "valid for 60 minutes") != NULL &&
+		       strstr(b.text, "ada@demo.test") != NULL && strchr(b.text, '<') == NULL,
+		   "office reset, text: the login, the link with the token, an hour");
+		ok(strstr(b.html, "href=\"http://127.0.0.1:8080/settings/reset?token=" TOKEN "\"") !=
+		           NULL &&
+		       strstr(b.html, "<style") != NULL && strstr(b.html, "sent by Gatehouse") != NULL,
+		   "office reset, html: the link, inside the shared mail frame");
+	}
+	mail_body_free(&b);
+
 	rc = mail_render("newsletter", payload("Cool Air", "7"), NULL, &b, err,
 	                 sizeof err);
 	ok(rc == MAIL_INVALID && strstr(err, "unknown mail kind 'newsletter'") != NULL &&

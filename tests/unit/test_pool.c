@@ -1,7 +1,7 @@
 /* Unit tests of the per-request pool (fcgi/core/pool.c) as libxml2's
  * allocator: alignment, in-place growth and take-back of the latest block,
  * copies, large blocks, blocks spanning several pool blocks, reuse across
- * windows, allocations outside a window, one pool per thread, and a whole
+ * windows, allocations outside a window, one pool per thread, pool_wipe, and a whole
  * document plus an XSLT render made and freed inside a window.  In sanitizer
  * builds the pool is compiled out: the pass-through checks still run. */
 #include "config.h"
@@ -186,6 +186,34 @@ int main(int argc, char **argv)
 	for (int i = 0; i < 100; i++)
 		xmlFree(hold[i]);
 	pool_end();
+
+	/* pool_wipe: a window that held a secret (a password a form action
+	 * carried back, http.h) is zeroed when it ends.  The first block stays
+	 * with the thread, so its bytes can still be read here. */
+	if (on) {
+		static const char secret[] = "carried-secret";
+		pool_begin();
+		char *s1 = xmlMalloc(sizeof secret);
+		memcpy(s1, secret, sizeof secret);
+		pool_end();
+		ok(memcmp(s1, secret, sizeof secret) == 0, "a window's bytes stay after it (no pool_wipe)");
+		pool_begin();
+		pool_wipe();
+		char *s2 = xmlMalloc(sizeof secret), *s3 = xmlMalloc(64);
+		memcpy(s2, secret, sizeof secret);
+		memcpy(s3, secret, sizeof secret);
+		xmlFree(s3); /* the latest, given back: its bytes too */
+		pool_end();
+		int zero = 1;
+		for (size_t i = 0; i < sizeof secret; i++)
+			zero &= s2[i] == 0 && s3[i] == 0;
+		ok(zero, "pool_wipe: pool_end zeroes what the window held, freed blocks too");
+		pool_begin();
+		char *s4 = xmlMalloc(8);
+		ok(s4 != NULL && pool_used() < 1024, "the next window works as before");
+		xmlFree(s4);
+		pool_end();
+	}
 
 	/* A document and a render, made and freed inside windows. */
 	snprintf(dir, sizeof dir, "%s/xslt", srcdir ? srcdir : ".");

@@ -20,7 +20,23 @@
  *
  * select.autosubmit: submits its form on change.
  *
- * details.menu: closes on Escape and on a click elsewhere. */
+ * details.menu: closes on Escape and on a click elsewhere.
+ *
+ * nav.tabs[data-tabs=FORM-ID]: in-page links to the sections of one form
+ * (anchors without JavaScript) become ARIA tabs (tablist / tab / tabpanel):
+ * one section at a time, arrow keys, Home and End; the section first shown
+ * holds a field error (a 422), else the one the address's #fragment names,
+ * else the first.  A field the browser finds invalid on submit opens its
+ * section.
+ *
+ * select[data-role-switch]: the office user form's role.  The elements
+ * [data-role-panel=ROLE] of its form show for their role only (the preset
+ * roles' read-only summaries, Customize's matrix); the controls of a hidden
+ * one are disabled, so only Customize ever posts a matrix.
+ *
+ * button[data-enable-all]: "Enable All" works in the page instead of
+ * submitting (nothing typed can be lost): the role becomes Customize and
+ * each select of the matrix takes its data-all level. */
 (function () {
   "use strict";
 
@@ -229,6 +245,177 @@
     });
   }
 
+  /* ------------------------------------------------------------ tabs */
+
+  function setUpTabs(nav) {
+    var tabs = [];
+    var panels = [];
+    each("a[href^='#']", function (a) {
+      var panel = document.getElementById(a.getAttribute("href").slice(1));
+      if (panel) {
+        tabs.push(a);
+        panels.push(panel);
+      }
+    }, nav);
+    if (tabs.length === 0) {
+      return;
+    }
+    nav.setAttribute("role", "tablist");
+    tabs.forEach(function (tab, i) {
+      if (!tab.id) {
+        tab.id = "tab-" + panels[i].id;
+      }
+      tab.setAttribute("role", "tab");
+      tab.setAttribute("aria-controls", panels[i].id);
+      panels[i].setAttribute("role", "tabpanel");
+      panels[i].setAttribute("aria-labelledby", tab.id);
+    });
+
+    function select(i, focus) {
+      tabs.forEach(function (tab, j) {
+        var on = i === j;
+        tab.setAttribute("aria-selected", on ? "true" : "false");
+        tab.tabIndex = on ? 0 : -1;
+        panels[j].hidden = !on;
+      });
+      if (focus) {
+        tabs[i].focus();
+      }
+    }
+
+    function remember(i) {
+      if (window.history && typeof window.history.replaceState === "function") {
+        window.history.replaceState(null, "", "#" + panels[i].id);
+      }
+    }
+
+    /* The section holding el, or -1. */
+    function holding(el) {
+      for (var j = 0; j < panels.length; j++) {
+        if (el && panels[j].contains(el)) {
+          return j;
+        }
+      }
+      return -1;
+    }
+
+    function named(hash) {
+      var id = hash ? decodeURIComponent(hash.slice(1)) : "";
+      return id ? holding(document.getElementById(id)) : -1;
+    }
+
+    nav.addEventListener("click", function (e) {
+      var i = tabs.indexOf(e.target.closest ? e.target.closest("a") : e.target);
+      if (i < 0) {
+        return;
+      }
+      e.preventDefault();
+      select(i, false);
+      remember(i);
+    });
+    nav.addEventListener("keydown", function (e) {
+      var i = tabs.indexOf(document.activeElement);
+      var n = tabs.length;
+      var next;
+      if (i < 0) {
+        return;
+      }
+      switch (e.key) {
+      case "ArrowRight":
+      case "Right":
+        next = (i + 1) % n;
+        break;
+      case "ArrowLeft":
+      case "Left":
+        next = (i - 1 + n) % n;
+        break;
+      case "Home":
+        next = 0;
+        break;
+      case "End":
+        next = n - 1;
+        break;
+      case " ":
+      case "Spacebar":
+        next = i;
+        break;
+      default:
+        return;
+      }
+      e.preventDefault();
+      select(next, true);
+      remember(next);
+    });
+    window.addEventListener("hashchange", function () {
+      var i = named(window.location.hash);
+      if (i >= 0) {
+        select(i, false);
+      }
+    });
+    var form = document.getElementById(nav.getAttribute("data-tabs"));
+    if (form) {
+      /* The browser cannot show an invalid field of a hidden section. */
+      form.addEventListener("invalid", function (e) {
+        var j = holding(e.target);
+        if (j >= 0 && panels[j].hidden) {
+          select(j, false);
+        }
+      }, true);
+    }
+    var start = -1;
+    panels.forEach(function (panel, j) {
+      if (start < 0 && panel.querySelector(".field-error, [aria-invalid='true']")) {
+        start = j;
+      }
+    });
+    if (start < 0) {
+      start = named(window.location.hash);
+    }
+    select(start < 0 ? 0 : start, false);
+  }
+
+  /* ------------------------------------------------- office user's role */
+
+  function setUpRoleSwitch(role) {
+    var form = role.form;
+    if (!form) {
+      return;
+    }
+    function apply() {
+      each("[data-role-panel]", function (panel) {
+        var on = panel.getAttribute("data-role-panel") === role.value;
+        panel.hidden = !on;
+        each("select, input, textarea", function (c) { c.disabled = !on; }, panel);
+      }, form);
+    }
+    role.addEventListener("change", apply);
+    /* Back/forward may restore another role than the page was made for. */
+    window.addEventListener("pageshow", apply);
+    apply();
+  }
+
+  function setUpEnableAll(button) {
+    var form = button.form;
+    var role = form ? form.querySelector("select[data-role-switch]") : null;
+    if (!role) {
+      return;
+    }
+    var status = document.createElement("span");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    button.parentNode.insertBefore(status, button.nextSibling);
+    button.addEventListener("click", function (e) {
+      e.preventDefault();
+      role.value = "customize";
+      role.dispatchEvent(new Event("change", { bubbles: true }));
+      each("[data-role-panel='customize'] select[data-all]", function (s) {
+        s.value = s.getAttribute("data-all");
+      }, form);
+      status.textContent = "Customize: every module at its highest level. Save to keep it.";
+    });
+  }
+
   function init() {
     each("button.copy[data-copy]", setUp);
     each(".js-hide", function (el) { el.hidden = true; });
@@ -243,6 +430,9 @@
       });
     });
     setUpMenus();
+    each("select[data-role-switch]", setUpRoleSwitch);
+    each("button[data-enable-all]", setUpEnableAll);
+    each("nav.tabs[data-tabs]", setUpTabs);
   }
 
   if (document.readyState === "loading") {

@@ -1,0 +1,241 @@
+/* "Forgot password?" for office users, the portal's model (forgot.c,
+ * set_password.c) on the settings responder:
+ *
+ * /settings/forgot: an email; the answer is always the same 303 to
+ * ?sent=1, whether or not the login exists or is active (no enumeration).
+ * Each request counts against the login (or, for an unknown one, the email
+ * as typed) and the address, like a sign-in: past the limit nothing is sent
+ * and the answer is still the same.  A live, active login gets a reset link
+ * (valid an hour, single use, only its hash stored) through the mail outbox.
+ *
+ * /settings/reset?token=T: a live link sets the password (the office
+ * password rules), uses the link up and ends the user's other links and
+ * every session of theirs, in one transaction; two-step verification stays
+ * on.  A used or expired link (410), an unknown one (404) or a deactivated
+ * user's (403) changes nothing.  It never signs in. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "pages.h"
+#include "xml.h"
+
+enum { FQ_SENT };
+static const struct val_field forgot_query[] = {
+	[FQ_SENT] = {"sent", val_bool, 1, 0, "Sent"},
+};
+
+enum { FF_EMAIL };
+static const struct val_field forgot_form[] = {
+	[FF_EMAIL] = {"email", val_email, 254, VAL_REQUIRED, "Email"},
+};
+
+static enum page_result forgot_get(struct http *h, xmlNodePtr root)
+{
+	char csrf[AUTH_CSRF_LEN + 1];
+	xmlNodePtr n;
+
+	/* Bound to a pre-session cookie of this path, as the sign-in form. */
+	http_pre_csrf(h, "/settings/forgot", csrf);
+	n = xml_el(root, "office-forgot");
+	xml_attr(n, "csrf", csrf);
+	xml_attr(n, "state",
+		 h->method == HTTP_GET && h->q[FQ_SENT].st == VAL_OK && h->q[FQ_SENT].num ? "sent"
+											 : "form");
+	xml_attr_int(n, "valid-minutes", INVITE_OFFICE_RESET_MINUTES);
+	return PAGE_OK;
+}
+
+static enum page_result forgot_post(struct http *h)
+{
+	static const char where[] = "/settings/forgot?sent=1";
+	const char *email = h->f[FF_EMAIL].str; /* trimmed, lowercased ASCII (val_email) */
+	struct db_office_reset u;
+	char key[300];
+	enum db_result rc;
+	enum auth_result arc;
+	long long retry = 0;
+
+	if ((rc = db_office_reset_target(h->db, email, &u)) != DB_OK && rc != DB_NOTFOUND)
+		return http_db_fail(rc);
+	/* Counted whoever it names, so the answer costs the same; a login's
+	 * requests count together however it is spelt. */
+	if (rc == DB_OK)
+		snprintf(key, sizeof key, "office-reset:user:%u", u.id);
+	else
+		snprintf(key, sizeof key, "office-reset:email:%s", email);
+	if ((arc = auth_throttle_reserve(h->db, key, h->addr, &retry)) == AUTH_LOCKED) {
+		log_info("rid=%s office reset mail throttled", h->rid);
+		return http_redirect(h, where);
+	}
+	if (arc != AUTH_OK)
+		return PAGE_UNAVAILABLE;
+	if (rc == DB_NOTFOUND || !u.active)
+		return http_redirect(h, where);
+	if ((rc = db_begin(h->db)) != DB_OK)
+		return http_db_fail(rc);
+	if ((rc = invite_enqueue_office_reset(h->db, h->conf, u.tenant_id, u.company, u.id,
+					      u.email)) != DB_OK)
+		goto out;
+	struct db_audit a = {.tenant_id = u.tenant_id,
+			     .actor_email = u.email,
+			     .action = "office_user.reset_requested",
+			     .target = u.email,
+			     .request_id = h->rid,
+			     .ip = h->addr};
+	rc = db_audit(h->db, &a);
+out:
+	return http_txn_end(h, rc, where);
+}
+
+const struct page page_office_forgot = {
+	.path = "/settings/forgot",
+	.name = "office-forgot",
+	.title = "Forgot password",
+	.methods = HTTP_GET | HTTP_POST,
+	.auth = PAGE_PUBLIC,
+	.query = forgot_query,
+	.nquery = sizeof forgot_query / sizeof forgot_query[0],
+	.form = forgot_form,
+	.nform = sizeof forgot_form / sizeof forgot_form[0],
+	.get = forgot_get,
+	.post = forgot_post,
+};
+
+enum { RQ_TOKEN };
+static const struct val_field reset_query[] = {
+	[RQ_TOKEN] = {"token", val_line, 64, 0, "Link"},
+};
+
+enum { RF_TOKEN, RF_PASSWORD, RF_CONFIRM };
+static const struct val_field reset_form[] = {
+	[RF_TOKEN] = {"token", val_line, 64, VAL_REQUIRED, "Link"},
+	[RF_PASSWORD] = {"password", val_password, 1024, VAL_REQUIRED | VAL_SECRET, "New password"},
+	[RF_CONFIRM] = {"confirm", val_secret, 1024, VAL_REQUIRED | VAL_SECRET,
+			"Repeat the password"},
+};
+
+/* The link's state: "ok", "expired" (used or too old), "inactive" (a
+ * deactivated user's) or "invalid" (none); NULL when the database failed
+ * (*rc).  tok is filled when the link exists. */
+static const char *reset_state(struct http *h, const char *token, struct db_office_token *tok,
+			       enum db_result *rc)
+{
+	unsigned char raw[AUTH_TOKEN_BYTES], hash[32];
+
+	*rc = DB_OK;
+	memset(tok, 0, sizeof *tok);
+	if (token == NULL || auth_token_parse(token, raw) != 0)
+		return "invalid";
+	auth_token_hash(raw, hash);
+	sodium_memzero(raw, sizeof raw);
+	*rc = db_office_token_find(h->db, hash, tok);
+	sodium_memzero(hash, sizeof hash);
+	if (*rc == DB_NOTFOUND) {
+		*rc = DB_OK;
+		return "invalid";
+	}
+	if (*rc != DB_OK)
+		return NULL;
+	return !tok->active ? "inactive" : tok->live ? "ok" : "expired";
+}
+
+static enum page_result reset_get(struct http *h, xmlNodePtr root)
+{
+	struct db_office_token tok;
+	enum db_result rc;
+	char csrf[AUTH_CSRF_LEN + 1];
+	const char *state, *token;
+	xmlNodePtr n;
+
+	token = h->method == HTTP_POST ? (h->f[RF_TOKEN].st == VAL_OK ? h->f[RF_TOKEN].str : NULL)
+				       : (h->q[RQ_TOKEN].st == VAL_OK ? h->q[RQ_TOKEN].str : NULL);
+	if ((state = reset_state(h, token, &tok, &rc)) == NULL)
+		return http_db_fail(rc);
+	/* A dead link is an error to caches and crawlers too. */
+	if (h->method == HTTP_GET)
+		h->status = strcmp(state, "invalid") == 0    ? 404
+			    : strcmp(state, "expired") == 0  ? 410
+			    : strcmp(state, "inactive") == 0 ? 403
+							     : 0;
+	http_pre_csrf(h, "/settings/reset", csrf);
+	n = xml_el(root, "office-reset");
+	xml_attr(n, "state", state);
+	xml_attr(n, "csrf", csrf);
+	if (strcmp(state, "ok") == 0) {
+		xml_text_el(n, "token", token);
+		xml_text_el(n, "email", tok.email);
+	}
+	return PAGE_OK;
+}
+
+static enum page_result reset_post(struct http *h)
+{
+	char hash[AUTH_HASH_LEN] = "";
+	unsigned char raw[AUTH_TOKEN_BYTES], th[32];
+	struct db_office_token tok;
+	enum db_result rc;
+	enum auth_result arc;
+
+	if (strcmp(h->f[RF_PASSWORD].str, h->f[RF_CONFIRM].str) != 0)
+		return http_field_error(h, RF_CONFIRM, "The two passwords differ.");
+	if (auth_token_parse(h->f[RF_TOKEN].str, raw) != 0)
+		return PAGE_INVALID; /* re-rendered as "invalid" */
+	auth_token_hash(raw, th);
+	sodium_memzero(raw, sizeof raw);
+	/* Hash before the transaction: 60 ms is too long to hold row locks. */
+	if ((arc = auth_password_hash(h->f[RF_PASSWORD].str, hash)) != AUTH_OK) {
+		sodium_memzero(th, sizeof th);
+		h->retry_after = 2;
+		http_notice(h, "error", "The service is busy. Please try again in a moment.");
+		return arc == AUTH_BUSY ? PAGE_BUSY : PAGE_ERROR;
+	}
+	if ((rc = db_begin(h->db)) != DB_OK)
+		goto out;
+	rc = db_office_token_find(h->db, th, &tok);
+	if (rc == DB_OK && !tok.active)
+		rc = DB_NOTFOUND;
+	if (rc == DB_OK)
+		rc = db_office_token_use(h->db, tok.id);
+	if (rc == DB_NOTFOUND) {
+		/* Unknown, used (perhaps a moment ago, by a twin request),
+		 * expired, or a deactivated user's: nothing changes, and the
+		 * page says which. */
+		db_rollback(h->db);
+		sodium_memzero(hash, sizeof hash);
+		sodium_memzero(th, sizeof th);
+		return PAGE_INVALID;
+	}
+	if (rc != DB_OK ||
+	    (rc = db_office_user_set_password(h->db, tok.tenant_id, tok.user_id, hash)) != DB_OK ||
+	    (rc = db_office_token_kill(h->db, tok.user_id)) != DB_OK ||
+	    (rc = db_session_delete_office_user(h->db, tok.user_id)) != DB_OK)
+		goto out;
+	struct db_audit a = {.tenant_id = tok.tenant_id,
+			     .actor_email = tok.email,
+			     .action = "office_user.reset_password",
+			     .target = tok.email,
+			     .request_id = h->rid,
+			     .ip = h->addr};
+	rc = db_audit(h->db, &a);
+out:
+	sodium_memzero(hash, sizeof hash);
+	sodium_memzero(th, sizeof th);
+	return http_txn_end(h, rc, "/settings/login?reset=1");
+}
+
+const struct page page_office_reset = {
+	.path = "/settings/reset",
+	.name = "office-reset",
+	.title = "Reset your password",
+	.methods = HTTP_GET | HTTP_POST,
+	.auth = PAGE_PUBLIC,
+	.query = reset_query,
+	.nquery = sizeof reset_query / sizeof reset_query[0],
+	.form = reset_form,
+	.nform = sizeof reset_form / sizeof reset_form[0],
+	.get = reset_get,
+	.post = reset_post,
+};
