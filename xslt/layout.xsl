@@ -477,6 +477,35 @@
     </xsl:choose>
   </xsl:template>
 
+  <!-- A user's own time zone: a form posting time_zone to $action, the
+       company's zone first (value ""), from a <time-zone own="" tenant="">
+       element with its <zone> list. -->
+  <xsl:template match="time-zone" mode="own-zone-form">
+    <xsl:param name="action"/>
+    <xsl:param name="csrf"/>
+    <form method="post" action="{$action}">
+      <input type="hidden" name="csrf" value="{$csrf}"/>
+      <div class="field">
+        <label for="time_zone">Show dates and times in</label>
+        <xsl:variable name="own" select="string(@own)"/>
+        <select id="time_zone" name="time_zone">
+          <option value="">
+            <xsl:value-of select="concat('The company', &quot;'&quot;, 's zone (', translate(@tenant, '_', ' '), ')')"/>
+          </option>
+          <xsl:for-each select="zone">
+            <option value="{.}">
+              <xsl:if test=". = $own">
+                <xsl:attribute name="selected">selected</xsl:attribute>
+              </xsl:if>
+              <xsl:value-of select="translate(., '_', ' ')"/>
+            </option>
+          </xsl:for-each>
+        </select>
+      </div>
+      <button type="submit" class="btn">Save time zone</button>
+    </form>
+  </xsl:template>
+
   <!-- A portal user's status attribute (not_invited, invited, active,
        bounced) as a badge: <xsl:apply-templates select="@status"
        mode="status-badge"/>.  A mode template, not a named one: no

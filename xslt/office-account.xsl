@@ -63,6 +63,13 @@
         <a href="/settings/mfa/enrol">Set up two-step verification</a>
       </p>
     </section>
+    <section class="card side-card" aria-labelledby="tz-title">
+      <h2 id="tz-title">Time zone</h2>
+      <xsl:apply-templates select="time-zone" mode="own-zone-form">
+        <xsl:with-param name="action" select="'/settings/account/time-zone'"/>
+        <xsl:with-param name="csrf" select="/page/session/@csrf"/>
+      </xsl:apply-templates>
+    </section>
   </xsl:template>
 
 </xsl:stylesheet>

@@ -90,27 +90,10 @@
 
     <section class="card" aria-labelledby="tz-title">
       <h2 id="tz-title">Time zone</h2>
-      <form method="post" action="/portal/{$slug}/account/time-zone">
-        <input type="hidden" name="csrf" value="{$csrf}"/>
-        <div class="field">
-          <label for="time_zone">Show dates and times in</label>
-          <xsl:variable name="own" select="string(time-zone/@own)"/>
-          <select id="time_zone" name="time_zone">
-            <option value="">
-              <xsl:value-of select="concat('The company', &quot;'&quot;, 's zone (', translate(time-zone/@tenant, '_', ' '), ')')"/>
-            </option>
-            <xsl:for-each select="time-zone/zone">
-              <option value="{.}">
-                <xsl:if test=". = $own">
-                  <xsl:attribute name="selected">selected</xsl:attribute>
-                </xsl:if>
-                <xsl:value-of select="translate(., '_', ' ')"/>
-              </option>
-            </xsl:for-each>
-          </select>
-        </div>
-        <button type="submit" class="btn">Save time zone</button>
-      </form>
+      <xsl:apply-templates select="time-zone" mode="own-zone-form">
+        <xsl:with-param name="action" select="concat('/portal/', $slug, '/account/time-zone')"/>
+        <xsl:with-param name="csrf" select="$csrf"/>
+      </xsl:apply-templates>
     </section>
   </xsl:template>
 

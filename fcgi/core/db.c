@@ -19,6 +19,7 @@ enum q {
 	Q_TENANT_SET_PORTAL,
 	Q_TENANT_SET_TZ,
 	Q_PU_SET_TZ,
+	Q_OU_SET_TZ,
 	Q_OFFICE_LOGIN,
 	Q_OFFICE_INSERT,
 	Q_OFFICE_SET_PERM,
@@ -238,6 +239,8 @@ static const char *const sql[Q__COUNT] = {
 	[Q_TENANT_SET_PORTAL] =
 		"UPDATE tenants SET portal_enabled = ?, frame_origins = ? WHERE id = ?",
 	[Q_TENANT_SET_TZ] = "UPDATE tenants SET time_zone = ? WHERE id = ?",
+	[Q_OU_SET_TZ] = "UPDATE office_users SET time_zone = NULLIF(?, '') WHERE id = ? AND "
+			"tenant_id = ?",
 	[Q_PU_SET_TZ] = "UPDATE portal_users SET time_zone = NULLIF(?, '') WHERE id = ? AND "
 			"tenant_id = ?",
 	[Q_OFFICE_LOGIN] =
@@ -1179,6 +1182,18 @@ enum db_result db_tenant_set_tz(struct db *db, unsigned id, const char *zone)
 	b_str(&in[0], zone, &l);
 	b_uint(&in[1], &id);
 	return run(db, Q_TENANT_SET_TZ, in, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+enum db_result db_office_user_set_tz(struct db *db, unsigned tenant_id, unsigned id,
+				     const char *zone)
+{
+	MYSQL_BIND in[3];
+	unsigned long l;
+
+	b_str(&in[0], zone, &l);
+	b_uint(&in[1], &id);
+	b_uint(&in[2], &tenant_id);
+	return run(db, Q_OU_SET_TZ, in, NULL, NULL, NULL, NULL, NULL, NULL);
 }
 
 enum db_result db_portal_user_set_tz(struct db *db, unsigned tenant_id, unsigned id,

@@ -98,7 +98,9 @@ struct db_audit {
 enum db_result db_tenant_by_slug(struct db *db, const char *slug, struct db_tenant *out);
 /* The zone (a tz_known() name) dates are shown in. */
 enum db_result db_tenant_set_tz(struct db *db, unsigned id, const char *zone);
-/* A portal user's own zone; "" for the tenant's. */
+/* An office or portal user's own zone; "" for the tenant's. */
+enum db_result db_office_user_set_tz(struct db *db, unsigned tenant_id, unsigned id,
+				     const char *zone);
 enum db_result db_portal_user_set_tz(struct db *db, unsigned tenant_id, unsigned id,
 				     const char *zone);
 /* Locks the row for the rest of the transaction. */

@@ -32,6 +32,7 @@ static const struct page *const pages[] = {
 	&page_office_mfa,
 	&page_office_mfa_enrol,
 	&page_office_account,
+	&page_office_time_zone,
 	&page_office_forgot,
 	&page_office_reset,
 	&page_customer_edit,

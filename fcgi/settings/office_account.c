@@ -1,14 +1,17 @@
 /* /settings/account: the signed-in office user's own account, whatever
  * their settings level: change the password (the current one required, its
  * guesses throttled with the sign-in's), which ends every other session of
- * theirs and any reset link, in one transaction.  Two-step verification
- * has its own page (/settings/mfa/enrol), linked from here. */
+ * theirs and any reset link, in one transaction; and the time zone their
+ * pages show dates in (/settings/account/time-zone; empty: the tenant's).
+ * Two-step verification has its own page (/settings/mfa/enrol), linked
+ * from here. */
 #include "config.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "pages.h"
+#include "tz.h"
 #include "xml.h"
 
 enum { Q_DONE };
@@ -24,20 +27,43 @@ static const struct val_field form[] = {
 		       "Repeat the new password"},
 };
 
+enum { F_TZ };
+static const struct val_field tz_form[] = {
+	[F_TZ] = {"time_zone", val_tz, TZ_NAME_MAX, 0, "Time zone"},
+};
+
 static enum page_result account_get(struct http *h, xmlNodePtr root)
 {
-	xmlNodePtr n;
+	xmlNodePtr n, z;
 
 	if (h->method == HTTP_GET && h->q[Q_DONE].st == VAL_OK &&
 	    strcmp(h->q[Q_DONE].str, "password") == 0)
 		http_notice(h, "success", "Your password is changed. Your other sessions have been "
 					  "signed out.");
+	if (h->method == HTTP_GET && h->q[Q_DONE].st == VAL_OK &&
+	    strcmp(h->q[Q_DONE].str, "time-zone") == 0)
+		http_notice(h, "success", "Dates are now shown in the time zone you chose.");
 	n = xml_el(root, "office-account");
 	xml_attr(n, "email", h->sess.email);
 	xml_attr(n, "first", h->sess.first);
 	xml_attr(n, "last", h->sess.last);
 	xml_attr_bool(n, "mfa", h->sess.mfa_enabled);
+	z = xml_el(n, "time-zone");
+	xml_attr(z, "own", h->sess.time_zone);
+	xml_attr(z, "tenant", h->sess.tenant.time_zone);
+	for (size_t i = 0; i < tz_count(); i++)
+		xml_text_el(z, "zone", tz_name(i));
 	return PAGE_OK;
+}
+
+static enum page_result tz_post(struct http *h)
+{
+	const char *zone = h->f[F_TZ].st == VAL_OK ? h->f[F_TZ].str : "";
+	enum db_result rc;
+
+	if ((rc = db_office_user_set_tz(h->db, h->sess.tenant_id, h->sess.user_id, zone)) != DB_OK)
+		return http_db_fail(rc);
+	return http_redirect(h, "/settings/account?done=time-zone");
 }
 
 static enum page_result account_post(struct http *h)
@@ -108,4 +134,18 @@ const struct page page_office_account = {
 	.nform = sizeof form / sizeof form[0],
 	.get = account_get,
 	.post = account_post,
+};
+
+const struct page page_office_time_zone = {
+	.path = "/settings/account/time-zone",
+	.name = "office-account",
+	.title = "Your account",
+	.methods = HTTP_POST,
+	.auth = PAGE_OFFICE,
+	.need_view = DB_PERM_NONE,
+	.need_edit = DB_PERM_NONE,
+	.form = tz_form,
+	.nform = sizeof tz_form / sizeof tz_form[0],
+	.get = account_get,
+	.post = tz_post,
 };

@@ -33,6 +33,7 @@ extern const struct page page_office_user_security;
 extern const struct page page_office_mfa;
 extern const struct page page_office_mfa_enrol;
 extern const struct page page_office_account;
+extern const struct page page_office_time_zone;
 extern const struct page page_office_forgot;
 extern const struct page page_office_reset;
 extern const struct page page_customer_edit;

@@ -58,6 +58,7 @@ static const struct route {
 	{"/settings/mfa", NONE, NONE, "x=1"},
 	{"/settings/mfa/enrol", NONE, NONE, "x=1"},
 	{"/settings/account", NONE, NONE, "x=1"},
+	{"/settings/account/time-zone", NO, NONE, "x=1"},
 	/* Every signed-in user may sign out (tested last, separately) and
 	 * anyone may see the sign-in page and ask for a password reset. */
 	{"/settings/logout", NO, NONE, NULL},

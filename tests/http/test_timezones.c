@@ -146,6 +146,46 @@ static void test_own_zone(void)
 	hc_free(c);
 }
 
+/* An office user's own zone, on their account page. */
+static void test_office_own_zone(void)
+{
+	struct hc *h = client();
+	xmlDocPtr d;
+	char list[300], *b;
+	long st;
+
+	ok(hc_login(h, admin, PW) == 303, "the admin signs in again");
+	d = get_xml(h, "/settings/account", 200, "the admin's account page");
+	ok(xp_is(d, "string(/page/office-account/time-zone/@own)", "") &&
+		   xp_is(d, "string(/page/office-account/time-zone/@tenant)", "America/New_York"),
+	   "the office user follows the tenant's zone until they choose");
+	xmlFreeDoc(d);
+	st = post_form(h, "/settings/account", "/settings/account/time-zone",
+		       "time_zone=Europe%2FBerlin", NULL, NULL, 0);
+	ok(st == 303, "the admin chooses Europe/Berlin (%ld)", st);
+	snprintf(list, sizeof list, "/settings/client/portal-access?q=%s", client_email);
+	d = get_xml(h, list, 200, "the list, as the admin");
+	ok(xp_is(d, "string(/page/@tz)", "Europe/Berlin"), "their pages carry their zone");
+	xmlFreeDoc(d);
+	free(sql1("UPDATE portal_users SET last_sign_in_at = '2026-07-01 16:00:00' WHERE email = "
+		  "'%s'",
+		  client_email));
+	b = html(h, list);
+	ok(strstr(b, ">2026-07-01 18:00 CEST</time>") != NULL,
+	   "16:00 UTC in July shows as 18:00 CEST to them");
+	free(b);
+	st = post_form(h, "/settings/account", "/settings/account/time-zone", "time_zone=Mars",
+		       NULL, NULL, 0);
+	ok(st == 422, "a zone off the list: 422 (%ld)", st);
+	st = post_form(h, "/settings/account", "/settings/account/time-zone", "time_zone=", NULL,
+		       NULL, 0);
+	d = get_xml(h, list, 200, "after choosing the company's zone");
+	ok(st == 303 && xp_is(d, "string(/page/@tz)", "America/New_York"),
+	   "the company's zone again");
+	xmlFreeDoc(d);
+	hc_free(h);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -155,6 +195,7 @@ int main(void)
 	setup();
 	test_tenant_zone();
 	test_own_zone();
+	test_office_own_zone();
 	xmlCleanupParser();
 	curl_global_cleanup();
 	return done_testing();
