@@ -143,6 +143,70 @@
             <xsl:otherwise>This customer has no portal users yet.</xsl:otherwise>
           </xsl:choose>
         </p>
+        <xsl:if test="portal-users/user">
+          <!-- Syncro: each of the customer's portal users, with the status
+               the portal's sign-in goes by, and a password reset (the
+               portal's own mail) sent on request. -->
+          <div class="table-wrap">
+            <table class="data-table customer-portal-users">
+              <caption class="visually-hidden">Portal users of this customer</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Email</th>
+                  <th scope="col">Name</th>
+                  <th scope="col">Group</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Last sign-in</th>
+                  <xsl:if test="$editable">
+                    <th scope="col"><span class="visually-hidden">Action</span></th>
+                  </xsl:if>
+                </tr>
+              </thead>
+              <tbody>
+                <xsl:for-each select="portal-users/user">
+                  <tr>
+                    <td class="cell-email">
+                      <a href="/settings/client/portal-access/edit?id={@id}">
+                        <xsl:value-of select="email"/>
+                      </a>
+                    </td>
+                    <td><xsl:value-of select="name"/></td>
+                    <td><xsl:value-of select="group"/></td>
+                    <td><xsl:apply-templates select="@status" mode="status-badge"/></td>
+                    <td class="cell-date">
+                      <xsl:call-template name="datetime">
+                        <xsl:with-param name="value" select="last-sign-in"/>
+                      </xsl:call-template>
+                    </td>
+                    <xsl:if test="$editable">
+                      <td>
+                        <form class="inline-form" method="post"
+                              action="/settings/client/portal-access/send-reset">
+                          <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
+                          <input type="hidden" name="id" value="{@id}"/>
+                          <button type="submit" class="btn btn-small" aria-label="Send password reset to {email}">
+                            <xsl:if test="@status = 'revoked' or ../../@portal-enabled = '0'">
+                              <xsl:attribute name="disabled">disabled</xsl:attribute>
+                            </xsl:if>
+                            <xsl:text>Send password reset</xsl:text>
+                          </button>
+                        </form>
+                      </td>
+                    </xsl:if>
+                  </tr>
+                </xsl:for-each>
+              </tbody>
+            </table>
+          </div>
+          <xsl:if test="$editable">
+            <p class="help">
+              <xsl:choose>
+                <xsl:when test="@portal-enabled = '0'">Password resets are not sent while the Client Portal is off.</xsl:when>
+                <xsl:otherwise>"Send password reset" emails the user a single-use link to choose a new password, as "Forgot password?" on the portal does. Revoked users get none.</xsl:otherwise>
+              </xsl:choose>
+            </p>
+          </xsl:if>
+        </xsl:if>
         <xsl:if test="$editable">
           <p>
             <a href="/settings/client/portal-access/edit?customer={$id}">Add a portal user</a>

@@ -25,7 +25,9 @@
   List toolkit (docs/contract.md, "List pages"); every template takes
   path (the page's path, e.g. /settings/customers) and list (the <list>
   element, default: the context node's list child):
-    - list-filter-bar (path, list)     GET form: q, hidden sort/dir/per,
+    - list-filter-bar (path, list, status)
+                                        GET form: q (and the status select
+                                        when status), hidden sort/dir/per,
                                         "Filter" and "Clear filter"
     - list-th (path, list, key, label) a column header: a sort link with
                                         aria-sort when the list has a column
@@ -507,21 +509,54 @@
   </xsl:template>
 
   <!-- A portal user's status attribute (not_invited, invited, active,
-       bounced) as a badge: <xsl:apply-templates select="@status"
-       mode="status-badge"/>.  A mode template, not a named one: no
-       parameter to evaluate, which libxslt makes a tenth of a list row. -->
+       revoked, locked: as the portal's sign-in decides it, pstatus.c) as a
+       badge: <xsl:apply-templates select="@status" mode="status-badge"/>.
+       A mode template, not a named one: no parameter to evaluate, which
+       libxslt makes a tenth of a list row. -->
   <xsl:template match="@status" mode="status-badge">
     <span class="badge status-{.}">
       <xsl:choose>
         <xsl:when test=". = 'not_invited'">Not invited</xsl:when>
         <xsl:when test=". = 'invited'">Invited</xsl:when>
         <xsl:when test=". = 'active'">Active</xsl:when>
-        <xsl:when test=". = 'bounced'">Invitation bounced</xsl:when>
+        <xsl:when test=". = 'revoked'">Revoked</xsl:when>
+        <xsl:when test=". = 'locked'">Locked</xsl:when>
         <xsl:otherwise>
           <xsl:value-of select="."/>
         </xsl:otherwise>
       </xsl:choose>
     </span>
+  </xsl:template>
+
+  <!-- The statuses a list of portal users filters by: a select named
+       status (list/@facet the current one; "" any), for a filter bar. -->
+  <xsl:template name="portal-status-select">
+    <xsl:param name="list"/>
+    <xsl:variable name="cur" select="string($list/@facet)"/>
+    <label class="filter-label" for="list-status">Status:</label>
+    <select id="list-status" name="status">
+      <option value="">Any</option>
+      <option value="not_invited">
+        <xsl:if test="$cur = 'not_invited'"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>
+        <xsl:text>Not invited</xsl:text>
+      </option>
+      <option value="invited">
+        <xsl:if test="$cur = 'invited'"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>
+        <xsl:text>Invited</xsl:text>
+      </option>
+      <option value="active">
+        <xsl:if test="$cur = 'active'"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>
+        <xsl:text>Active</xsl:text>
+      </option>
+      <option value="revoked">
+        <xsl:if test="$cur = 'revoked'"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>
+        <xsl:text>Revoked</xsl:text>
+      </option>
+      <option value="locked">
+        <xsl:if test="$cur = 'locked'"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>
+        <xsl:text>Locked</xsl:text>
+      </option>
+    </select>
   </xsl:template>
 
   <!-- ================================================================ -->
@@ -541,17 +576,28 @@
     <xsl:if test="contains($names, ' q ') and string($list/@filter) != ''">
       <input type="hidden" name="q" value="{$list/@filter}"/>
     </xsl:if>
+    <!-- A page's own filter (list/@facet-name: the portal users' status),
+         kept wherever q is. -->
+    <xsl:if test="contains($names, ' q ') and string($list/@facet) != ''">
+      <input type="hidden" name="{$list/@facet-name}" value="{$list/@facet}"/>
+    </xsl:if>
+    <xsl:if test="contains($names, ' page ') and number($list/@page) &gt; 1">
+      <input type="hidden" name="page" value="{$list/@page}"/>
+    </xsl:if>
     <xsl:if test="contains($names, ' per ') and string($list/@per-page) != ''">
       <input type="hidden" name="per" value="{$list/@per-page}"/>
     </xsl:if>
   </xsl:template>
 
   <!-- The filter bar: a GET form sending q and keeping sort, dir and per
-       (page starts over), and "Clear filter", which drops q. -->
+       (page starts over), and "Clear filter", which drops q (and the
+       page's own filter).  status: also a select of portal user statuses
+       (portal-status-select), sent with q. -->
   <xsl:template name="list-filter-bar">
     <xsl:param name="path"/>
     <xsl:param name="list" select="list"/>
     <xsl:param name="placeholder" select="''"/>
+    <xsl:param name="status" select="false()"/>
     <form class="filter-bar" method="get" action="{$path}" role="search">
       <label class="filter-label" for="list-q">Filter:</label>
       <input type="search" id="list-q" name="q" value="{$list/@filter}"
@@ -562,6 +608,11 @@
           </xsl:attribute>
         </xsl:if>
       </input>
+      <xsl:if test="$status">
+        <xsl:call-template name="portal-status-select">
+          <xsl:with-param name="list" select="$list"/>
+        </xsl:call-template>
+      </xsl:if>
       <xsl:call-template name="gh-list-hidden">
         <xsl:with-param name="list" select="$list"/>
         <xsl:with-param name="names" select="' sort dir per '"/>
@@ -630,7 +681,7 @@
     <tr class="list-empty">
       <td colspan="{$colspan}">
         <xsl:choose>
-          <xsl:when test="string($list/@filter) != ''">No match for the filter.</xsl:when>
+          <xsl:when test="string($list/@filter) != '' or string($list/@facet) != ''">No match for the filter.</xsl:when>
           <xsl:otherwise>
             <xsl:value-of select="$empty"/>
           </xsl:otherwise>

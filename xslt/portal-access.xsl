@@ -36,6 +36,7 @@
         <xsl:with-param name="path" select="$path"/>
         <xsl:with-param name="list" select="$list"/>
         <xsl:with-param name="placeholder" select="'Company or email'"/>
+        <xsl:with-param name="status" select="true()"/>
       </xsl:call-template>
       <xsl:if test="$editable">
         <!-- A disclosure: opens without JavaScript.  Delete selected
@@ -58,8 +59,23 @@
 
     <xsl:choose>
       <xsl:when test="$editable">
+        <!-- The view rides along (hidden), so that the delete
+             confirmation's Cancel and the list after a deletion show it
+             again, and "Select all on this page" (a submit button, for
+             browsers without JavaScript; the header checkbox does it with
+             JavaScript) shows the same page with every row ticked. -->
         <form id="portal-users-form" class="list-form" method="get"
               action="/settings/client/portal-access/delete">
+          <xsl:call-template name="gh-list-hidden">
+            <xsl:with-param name="list" select="$list"/>
+            <xsl:with-param name="names" select="' sort dir q page per '"/>
+          </xsl:call-template>
+          <xsl:if test="$has-rows">
+            <p class="select-page js-hide">
+              <button type="submit" class="btn btn-small" name="select" value="all"
+                      formaction="/settings/client/portal-access">Select all on this page</button>
+            </p>
+          </xsl:if>
           <xsl:call-template name="portal-users-table">
             <xsl:with-param name="list" select="$list"/>
             <xsl:with-param name="select" select="true()"/>
@@ -152,7 +168,11 @@
       <xsl:if test="$select">
         <td class="col-select">
           <input type="checkbox" name="id" value="{@id}" id="select-{@id}"
-                 aria-label="Select {company}, {email}"/>
+                 aria-label="Select {company}, {email}">
+            <xsl:if test="../../../@select-all = '1'">
+              <xsl:attribute name="checked">checked</xsl:attribute>
+            </xsl:if>
+          </input>
         </td>
       </xsl:if>
       <td>
@@ -172,6 +192,9 @@
       </td>
       <td>
         <xsl:apply-templates select="@status" mode="status-badge"/>
+        <xsl:if test="@invite-bounced = '1' and @status = 'invited'">
+          <span class="status-note"> (invitation bounced)</span>
+        </xsl:if>
       </td>
       <td class="cell-date">
         <!-- Most have never signed in: that case without a call. -->

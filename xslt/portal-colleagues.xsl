@@ -23,8 +23,11 @@
               <td><xsl:value-of select="group"/></td>
               <td>
                 <xsl:choose>
+                  <xsl:when test="@status = 'not_invited'">Not invited</xsl:when>
+                  <xsl:when test="@status = 'invited'">Invited</xsl:when>
                   <xsl:when test="@status = 'active'">Active</xsl:when>
-                  <xsl:otherwise>Revoked</xsl:otherwise>
+                  <xsl:when test="@status = 'revoked'">Revoked</xsl:when>
+                  <xsl:when test="@status = 'locked'">Locked</xsl:when>
                 </xsl:choose>
               </td>
               <td>
@@ -33,7 +36,7 @@
                     <input type="hidden" name="csrf" value="{$me/@csrf}"/>
                     <input type="hidden" name="id" value="{@id}"/>
                     <xsl:choose>
-                      <xsl:when test="@status = 'active'">
+                      <xsl:when test="@access = 'active'">
                         <button type="submit" class="btn btn-small" name="action" value="revoke">Revoke</button>
                       </xsl:when>
                       <xsl:otherwise>

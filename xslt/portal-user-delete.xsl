@@ -37,6 +37,10 @@
     <form class="card form confirm-delete" method="post"
           action="/settings/client/portal-access/delete" aria-labelledby="confirm-title">
       <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
+      <!-- The list's view: the list after the deletion shows it again. -->
+      <xsl:for-each select="keep">
+        <input type="hidden" name="{@name}" value="{@value}"/>
+      </xsl:for-each>
       <ul class="delete-list">
         <xsl:for-each select="user">
           <li>
@@ -63,7 +67,7 @@
         </xsl:choose>
       </p>
       <div class="actions">
-        <a class="btn" href="/settings/client/portal-access">Cancel</a>
+        <a class="btn" href="{@back}">Cancel</a>
         <button type="submit" class="btn btn-danger">Delete</button>
       </div>
     </form>

@@ -17,10 +17,11 @@
     <xsl:variable name="portal-on" select="not(@portal-enabled = '0' or @portal-enabled = 'false')"/>
     <xsl:variable name="u" select="user"/>
     <xsl:variable name="id" select="string($u/@id)"/>
-    <!-- "Use company email" re-renders the form with the chosen company's
-         email as user/email: then the model wins over the echoed field,
-         and what was typed before is no error. -->
-    <xsl:variable name="prefill" select="/page/form/field[@name = 'prefill'][1]/@value = '1'"/>
+    <!-- "Use company email" (or, adding, "Choose company" with the email
+         left empty) re-renders the form with the chosen company's email as
+         user/email (@email-from-company): then the model wins over the
+         echoed field, and what was typed before is no error. -->
+    <xsl:variable name="prefill" select="$u/@email-from-company = '1'"/>
     <xsl:variable name="echo-customer" select="/page/form/field[@name = 'customer'][1]"/>
 
     <div class="page-head">
@@ -53,9 +54,18 @@
           </xsl:if>
         </input>
       </xsl:if>
+      <xsl:if test="$editable">
+        <!-- Enter saves: the first submit button of a form is its default,
+             and "Choose company" and "Use company email" come before the
+             visible Save. -->
+        <button type="submit" class="visually-hidden" tabindex="-1" aria-hidden="true">Save</button>
+      </xsl:if>
 
-      <!-- Company: choosing one copies its primary email (data-email)
-           into the email field (app.js, data-fills). -->
+      <!-- Company.  Adding, choosing one copies its primary email
+           (data-email) into the email field while nothing typed is there
+           (app.js, data-fills); editing, never: the login changes only when
+           the office edits it, or asks with "Use company email".  "Choose
+           company" shows the chosen company's sites (no JavaScript needed). -->
       <div class="field">
         <xsl:variable name="has-err">
           <xsl:call-template name="field-has-error">
@@ -66,7 +76,10 @@
           <xsl:attribute name="class">field has-error</xsl:attribute>
         </xsl:if>
         <label for="customer">Company</label>
-        <select id="customer" name="customer" required="required" data-fills="email">
+        <select id="customer" name="customer" required="required">
+          <xsl:if test="$id = ''">
+            <xsl:attribute name="data-fills">email</xsl:attribute>
+          </xsl:if>
           <xsl:if test="not($editable)">
             <xsl:attribute name="disabled">disabled</xsl:attribute>
           </xsl:if>
@@ -85,8 +98,13 @@
             </option>
           </xsl:for-each>
         </select>
+        <xsl:if test="$editable and customers/customer">
+          <button type="submit" name="choose" value="1" formnovalidate="formnovalidate"
+                  class="btn btn-small btn-choose">Choose company</button>
+        </xsl:if>
         <p class="help" id="customer-help">
           <xsl:text>The customer this person signs in for. A company may have several portal users.</xsl:text>
+          <xsl:if test="$id != ''"> Changing it does not change the login email.</xsl:if>
         </p>
         <xsl:call-template name="field-error">
           <xsl:with-param name="name" select="'customer'"/>
@@ -113,8 +131,23 @@
         <xsl:with-param name="autocomplete" select="'off'"/>
         <xsl:with-param name="from-form" select="not($prefill)"/>
         <xsl:with-param name="show-error" select="not($prefill)"/>
-        <xsl:with-param name="help" select="'The portal user signs in with this email. Choosing a company fills in its primary email; replace it if you prefer. An email can be used only once.'"/>
+        <xsl:with-param name="help">
+          <xsl:choose>
+            <xsl:when test="$id != ''">The portal user signs in with this email. It changes only when you edit it here. An email can be used only once.</xsl:when>
+            <xsl:otherwise>The portal user signs in with this email. Choosing a company fills in its primary email while this field is empty; replace it if you prefer. An email can be used only once.</xsl:otherwise>
+          </xsl:choose>
+        </xsl:with-param>
       </xsl:call-template>
+      <!-- The company's email as the login: a choice of its own.  Adding,
+           JavaScript fills it in on choosing (the button is hidden then);
+           editing, the button stays, and app.js fills the field at once
+           instead of re-rendering (data-fill-from). -->
+      <xsl:if test="$editable and $id != ''">
+        <p class="field-action">
+          <button type="submit" name="prefill" value="1" formnovalidate="formnovalidate"
+                  class="btn btn-small btn-prefill" data-fill-from="customer" data-fill="email">Use company email</button>
+        </p>
+      </xsl:if>
 
       <xsl:if test="$editable">
         <xsl:call-template name="text-field">
@@ -140,9 +173,13 @@
           <p class="help"><a href="/settings/client/portal-groups">What each group may see</a></p>
           <xsl:call-template name="field-error"><xsl:with-param name="name" select="'group'"/></xsl:call-template>
         </div>
-        <xsl:if test="sites">
-          <fieldset class="checks">
+        <xsl:choose>
+          <xsl:when test="sites">
+          <fieldset class="checks sites-pick" data-customer="{sites/@customer}">
             <legend>Sites this user may see</legend>
+            <!-- Shown by app.js when another company is chosen: these are
+                 not its sites (their inputs are disabled then). -->
+            <p class="note sites-stale" hidden="hidden">These are the sites of the company chosen before: choose "Choose company" to pick among the new company's sites. Until then the user gets all of its sites.</p>
             <label class="check"><input type="radio" name="sites" value="all">
               <xsl:if test="sites/@all = '1'"><xsl:attribute name="checked">checked</xsl:attribute></xsl:if>
             </input> All of the customer's sites</label>
@@ -159,9 +196,17 @@
                 <xsl:value-of select="."/>
               </label>
             </xsl:for-each>
+            <xsl:call-template name="field-error"><xsl:with-param name="name" select="'sites'"/></xsl:call-template>
             <xsl:call-template name="field-error"><xsl:with-param name="name" select="'site'"/></xsl:call-template>
           </fieldset>
-        </xsl:if>
+          </xsl:when>
+          <xsl:otherwise>
+            <fieldset class="checks sites-pick">
+              <legend>Sites this user may see</legend>
+              <p class="help">Choose the company, then "Choose company", to pick among its sites. Otherwise the user sees all of the company's sites.</p>
+            </fieldset>
+          </xsl:otherwise>
+        </xsl:choose>
         <label class="check">
           <input type="checkbox" name="email_reports" value="1">
             <xsl:if test="user/@email-reports = '1'"><xsl:attribute name="checked">checked</xsl:attribute></xsl:if>
@@ -208,12 +253,13 @@
           </xsl:choose>
         </a>
         <xsl:if test="$editable">
-          <!-- Save comes first: it is the form's default button (Enter). -->
           <button type="submit" class="btn btn-primary btn-save">Save</button>
-          <!-- Without JavaScript: re-renders the form with the chosen
-               company's email, saving nothing. -->
-          <button type="submit" name="prefill" value="1" formnovalidate="formnovalidate"
-                  class="btn btn-prefill js-hide">Use company email</button>
+          <!-- Adding, without JavaScript: re-renders the form with the
+               chosen company's email, saving nothing. -->
+          <xsl:if test="$id = ''">
+            <button type="submit" name="prefill" value="1" formnovalidate="formnovalidate"
+                    class="btn btn-prefill js-hide">Use company email</button>
+          </xsl:if>
         </xsl:if>
       </div>
     </form>

@@ -346,6 +346,21 @@ int auth_csrf_ok(const char *purpose, const unsigned char *bind, size_t len, con
 	return ok;
 }
 
+/* The account name of a portal user (auth_portal_account).  sql/016 finds
+ * such a key's row by the same bytes; change them together. */
+#define PORTAL_ACCOUNT_FMT "portal-user:%u"
+
+/* The portal user an account name is (auth_portal_account's), or 0. */
+static unsigned portal_user_of(const char *account)
+{
+	unsigned id = 0;
+	int end = 0;
+
+	if (sscanf(account, PORTAL_ACCOUNT_FMT "%n", &id, &end) == 1 && account[end] == '\0')
+		return id;
+	return 0;
+}
+
 static void throttle_key(const char *kind, const char *v, unsigned char out[32])
 {
 	crypto_hash_sha256_state st;
@@ -402,8 +417,10 @@ again:
 		goto fail;
 	/* Always account first, then address: one lock order, no deadlock
 	 * cycles between two sign-ins. */
-	if ((rc = db_throttle_lock(db, ka, &ta)) != DB_OK ||
-	    (rc = db_throttle_lock(db, kb, &tb)) != DB_OK)
+	/* A portal user's account row names the user: its lock is copied onto
+	 * the user's row (sql/016), where the lists read the status. */
+	if ((rc = db_throttle_lock(db, ka, portal_user_of(account), &ta)) != DB_OK ||
+	    (rc = db_throttle_lock(db, kb, 0, &tb)) != DB_OK)
 		goto fail;
 	if (!throttle_decide(&ta, AUTH_LIMIT_ACCOUNT, &ra) ||
 	    !throttle_decide(&tb, AUTH_LIMIT_ADDR, &rb)) {
@@ -471,7 +488,7 @@ void auth_portal_account(unsigned user_id, unsigned tenant_id, const char *email
 			 size_t outsz)
 {
 	if (user_id != 0)
-		snprintf(out, outsz, "portal-user:%u", user_id);
+		snprintf(out, outsz, PORTAL_ACCOUNT_FMT, user_id);
 	else
 		snprintf(out, outsz, "portal-email:%u:%s", tenant_id, email);
 }

@@ -10,6 +10,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "pstatus.h"
 
 /* The statement table: every query the application runs.  Index = enum q. */
 enum q {
@@ -56,6 +57,10 @@ enum q {
 	Q_PU_IDS_COMPANY,
 	Q_PU_IDS_EMAIL,
 	Q_PU_BY_IDS,
+	Q_PU_STATUS_VERSION,
+	Q_PU_IDS_STATUS_COMPANY,
+	Q_PU_IDS_STATUS_EMAIL,
+	Q_PU_BY_IDS_STATUS,
 	Q_PU_ALL_COMPANY_ASC,
 	Q_PU_ALL_COMPANY_DESC,
 	Q_PU_ALL_EMAIL_ASC,
@@ -197,10 +202,18 @@ enum q {
 #define CUST_PAGE "SELECT " CUST_COLS " FROM customers c WHERE c.tenant_id = ? " CUST_FILTER
 /* Plain columns: the status and the ISO time are made in pu_fix.  As a CASE
  * and a DATE_FORMAT they cost MariaDB 8 us of a 10-row page statement's 43
- * (measured: 5,000 executions in a procedure loop). */
+ * (measured: 5,000 executions in a procedure loop).  PU_STATUS: what
+ * pstatus_decide needs, the sign-in lock as the microseconds left on the
+ * copy of the throttle's locked_until that sql/016 keeps on the row (NULL
+ * for none, which most rows are): a column and one difference, no lookup
+ * of login_throttle per row. */
+#define PU_STATUS(a)                                                                       \
+	a ".status, " a ".password_hash IS NOT NULL, " a ".invite_state, "                 \
+	"TIMESTAMPDIFF(MICROSECOND, NOW(6), " a ".locked_until)"
 #define PU_COLS                                                                            \
-	"pu.id, pu.customer_id, pu.company_name, pu.email, pu.password_hash IS NOT NULL, "   \
-	"pu.invite_state, pu.last_sign_in_at"
+	"pu.id, pu.customer_id, pu.company_name, pu.email, " PU_STATUS("pu") ", "            \
+	"pu.last_sign_in_at"
+#define PU_NCOLS 9 /* PU_COLS's columns; pu_bind binds them */
 #define PU_FILTER "AND (? = '' OR p.company_name LIKE ? OR p.email LIKE ?) "
 /* The first pages of the unfiltered list (deep ones come from the list-order
  * cache): the sort's index named, so that MariaDB, which plans a prepared
@@ -305,8 +318,10 @@ static const char *const sql[Q__COUNT] = {
 			     "LIMIT 200",
 	/* ON DUPLICATE KEY takes an exclusive lock at once; INSERT IGNORE
 	 * would take a shared one and deadlock with the FOR UPDATE below. */
-	[Q_THROTTLE_ENSURE] = "INSERT INTO login_throttle (key_hash, window_start, attempts) "
-			      "VALUES (?, NOW(6), 0) ON DUPLICATE KEY UPDATE key_hash = key_hash",
+	[Q_THROTTLE_ENSURE] = "INSERT INTO login_throttle (key_hash, window_start, attempts, "
+			      "portal_user_id) VALUES (?, NOW(6), 0, NULLIF(?, 0)) ON DUPLICATE "
+			      "KEY UPDATE portal_user_id = COALESCE(portal_user_id, "
+			      "VALUES(portal_user_id))",
 	[Q_THROTTLE_LOCK] =
 		"SELECT attempts, TIMESTAMPDIFF(SECOND, window_start, NOW(6)), "
 		"GREATEST(0, TIMESTAMPDIFF(SECOND, NOW(6), COALESCE(locked_until, NOW(6)))) "
@@ -361,6 +376,26 @@ static const char *const sql[Q__COUNT] = {
 			"JOIN portal_users pu ON pu.id = j.id "
 			"LEFT JOIN portal_user_counts c ON c.tenant_id = pu.tenant_id "
 			"WHERE pu.tenant_id = ? ORDER BY j.n",
+	/* Views filtered by status (sql/016): their order moves with the
+	 * status's inputs too, so their version is the list's plus the status
+	 * version (both only grow).  The order reads the inputs and C decides
+	 * (pstatus_decide), as for every row shown. */
+	[Q_PU_STATUS_VERSION] =
+		"SELECT c.n, c.version + COALESCE((SELECT s.version FROM "
+		"portal_user_status_versions s WHERE s.tenant_id = c.tenant_id), 0) "
+		"FROM portal_user_counts c WHERE c.tenant_id = ?",
+	[Q_PU_IDS_STATUS_COMPANY] = "SELECT p.id, " PU_STATUS("p") " FROM portal_users p "
+				    "WHERE p.tenant_id = ? " PU_FILTER
+				    "ORDER BY p.company_name, p.email",
+	[Q_PU_IDS_STATUS_EMAIL] = "SELECT p.id, " PU_STATUS("p") " FROM portal_users p "
+				  "WHERE p.tenant_id = ? " PU_FILTER "ORDER BY p.email",
+	[Q_PU_BY_IDS_STATUS] =
+		"SELECT " PU_COLS ", COALESCE(c.version, 0) + COALESCE(s.version, 0) FROM "
+		"JSON_TABLE(?, '$[*]' COLUMNS (n FOR ORDINALITY, id INT UNSIGNED PATH '$')) j "
+		"JOIN portal_users pu ON pu.id = j.id "
+		"LEFT JOIN portal_user_counts c ON c.tenant_id = pu.tenant_id "
+		"LEFT JOIN portal_user_status_versions s ON s.tenant_id = pu.tenant_id "
+		"WHERE pu.tenant_id = ? ORDER BY j.n",
 	[Q_PU_ALL_COMPANY_ASC] = PU_ALL("portal_users_company",
 					"ORDER BY pu.company_name ASC, pu.email ASC"),
 	[Q_PU_ALL_COMPANY_DESC] = PU_ALL("portal_users_company",
@@ -643,10 +678,16 @@ static const char *const sql[Q__COUNT] = {
 		"AND (? = 0 OR (SELECT all_sites FROM portal_users WHERE id = ?) = 1 OR "
 		"s.id IN (SELECT site_id FROM portal_user_sites WHERE portal_user_id = ?)) "
 		"ORDER BY COALESCE(p.name, s.name), s.parent_id IS NOT NULL, s.name",
-	[Q_PU_BY_CUSTOMER] = "SELECT pu.id, pu.email, pu.status = 'active', COALESCE(g.id, 0), "
-			     "COALESCE(g.name, ''), COALESCE(g.perms, '') FROM portal_users pu "
-			     "LEFT JOIN portal_groups g ON g.id = pu.group_id WHERE pu.customer_id = ? "
-			     "AND pu.tenant_id = ? ORDER BY pu.email",
+	/* A customer's portal users (the portal's Colleagues page, the
+	 * customer's settings page): group, status inputs, last sign-in and
+	 * the name of the contact the user was enabled from (one at most). */
+	[Q_PU_BY_CUSTOMER] =
+		"SELECT pu.id, pu.email, pu.status = 'active', COALESCE(g.id, 0), "
+		"COALESCE(g.name, ''), COALESCE(g.perms, ''), " PU_STATUS("pu") ", "
+		"pu.last_sign_in_at, COALESCE(ct.name, '') FROM portal_users pu "
+		"LEFT JOIN portal_groups g ON g.id = pu.group_id "
+		"LEFT JOIN customer_contacts ct ON ct.portal_user_id = pu.id "
+		"WHERE pu.customer_id = ? AND pu.tenant_id = ? ORDER BY pu.email",
 	/* What a portal session may see: records of its customer, public
 	 * documents only, and, for a user restricted to some sites, only
 	 * records on those sites (customer-wide ones need all sites). */
@@ -1386,9 +1427,10 @@ enum db_result db_purge(struct db *db, unsigned idle_min)
 
 /* ---- throttles ---- */
 
-enum db_result db_throttle_lock(struct db *db, const unsigned char key[32], struct db_throttle *t)
+enum db_result db_throttle_lock(struct db *db, const unsigned char key[32],
+				unsigned portal_user_id, struct db_throttle *t)
 {
-	MYSQL_BIND in[1], o[3];
+	MYSQL_BIND in[2], o[3];
 	unsigned long kl = 32;
 	long long attempts = 0;
 	size_t rows = 0;
@@ -1396,6 +1438,7 @@ enum db_result db_throttle_lock(struct db *db, const unsigned char key[32], stru
 
 	memset(t, 0, sizeof *t);
 	b_blob(&in[0], key, &kl);
+	b_uint(&in[1], &portal_user_id);
 	if ((rc = run(db, Q_THROTTLE_ENSURE, in, NULL, NULL, NULL, NULL, NULL, NULL)) != DB_OK)
 		return rc;
 	b_int(&o[0], &attempts);
@@ -1663,16 +1706,67 @@ enum db_result db_customer_update(struct db *db, unsigned tenant_id, const struc
 
 /* ---- portal users ---- */
 
+/* The outputs of PU_STATUS, bound at out[0..4) and read back by
+ * status_fix: what pstatus_decide needs. */
+struct status_cols {
+	char status[12], invite[12];
+	unsigned long l[2];
+	unsigned has_password;
+	long long lock_us;
+	my_bool lock_null;
+};
+
+static void status_bind(MYSQL_BIND *out, struct status_cols *c)
+{
+	b_out(&out[0], c->status, sizeof c->status, &c->l[0]);
+	b_uint(&out[1], &c->has_password);
+	b_out(&out[2], c->invite, sizeof c->invite, &c->l[1]);
+	b_int(&out[3], &c->lock_us);
+	out[3].is_null = &c->lock_null;
+}
+
+static enum pstatus status_fix(struct status_cols *c)
+{
+	struct pstatus_facts f;
+
+	fix_str(c->status, sizeof c->status, c->l[0]);
+	fix_str(c->invite, sizeof c->invite, c->l[1]);
+	f.revoked = strcmp(c->status, "revoked") == 0;
+	f.has_password = c->has_password != 0;
+	f.invite_state = c->invite;
+	f.lock_us = c->lock_null ? 0 : c->lock_us;
+	return pstatus_decide(&f);
+}
+
+/* A DATETIME(6) column as ISO 8601 UTC to the second ("" for NULL); stored
+ * in UTC (the connection's time zone is +00:00). */
+static void time_bind(MYSQL_BIND *b, MYSQL_TIME *t, my_bool *null)
+{
+	memset(b, 0, sizeof *b);
+	b->buffer_type = MYSQL_TYPE_DATETIME;
+	b->buffer = t;
+	b->is_null = null;
+}
+
+static void iso_time(char out[24], const MYSQL_TIME *t, my_bool null)
+{
+	if (null)
+		out[0] = '\0';
+	else
+		snprintf(out, 24, "%04u-%02u-%02uT%02u:%02u:%02uZ", t->year % 10000,
+			 t->month % 100, t->day % 100, t->hour % 100, t->minute % 100,
+			 t->second % 100);
+}
+
 struct pu_row {
 	struct db_portal_user u;
-	unsigned long l[3];
-	unsigned has_password;
-	char invite[12];
+	unsigned long l[2];
+	struct status_cols st;
 	MYSQL_TIME seen;
 	my_bool seen_null;
 	uint64_t total;   /* PU_ALL's last column: the tenant's count */
 	uint64_t version; /* Q_PU_BY_IDS's: the list's version */
-	MYSQL_BIND out[8];
+	MYSQL_BIND out[PU_NCOLS + 1];
 	db_portal_user_fn fn;
 	void *ctx;
 };
@@ -1684,34 +1778,23 @@ static void pu_bind(struct pu_row *r)
 	b_uint(&r->out[1], &u->customer_id);
 	b_out(&r->out[2], u->company, sizeof u->company, &r->l[0]);
 	b_out(&r->out[3], u->email, sizeof u->email, &r->l[1]);
-	b_uint(&r->out[4], &r->has_password);
-	b_out(&r->out[5], r->invite, sizeof r->invite, &r->l[2]);
-	memset(&r->out[6], 0, sizeof r->out[6]);
-	r->out[6].buffer_type = MYSQL_TYPE_DATETIME;
-	r->out[6].buffer = &r->seen;
-	r->out[6].is_null = &r->seen_null;
+	status_bind(&r->out[4], &r->st);
+	time_bind(&r->out[8], &r->seen, &r->seen_null);
 }
 
 static int pu_fix(void *ctx)
 {
 	struct pu_row *r = ctx;
 	struct db_portal_user *u = &r->u;
-	const MYSQL_TIME *t = &r->seen;
+	enum pstatus s;
+
 	fix_str(u->company, sizeof u->company, r->l[0]);
 	fix_str(u->email, sizeof u->email, r->l[1]);
-	fix_str(r->invite, sizeof r->invite, r->l[2]);
-	snprintf(u->status, sizeof u->status, "%s",
-		 r->has_password                      ? "active"
-		 : strcmp(r->invite, "bounced") == 0 ? "bounced"
-		 : strcmp(r->invite, "none") == 0    ? "not_invited"
-						     : "invited");
-	/* Stored in UTC (the connection's time zone is +00:00). */
-	if (r->seen_null)
-		u->last_sign_in[0] = '\0';
-	else
-		snprintf(u->last_sign_in, sizeof u->last_sign_in, "%04u-%02u-%02uT%02u:%02u:%02uZ",
-			 t->year % 10000, t->month % 100, t->day % 100, t->hour % 100,
-			 t->minute % 100, t->second % 100);
+	s = status_fix(&r->st);
+	snprintf(u->status, sizeof u->status, "%s", pstatus_key(s));
+	u->invite_bounced = strcmp(r->st.invite, "bounced") == 0;
+	u->lock_us = pstatus_lock_left_us(r->st.lock_null ? 0 : r->st.lock_us);
+	iso_time(u->last_sign_in, &r->seen, r->seen_null);
 	return r->fn ? r->fn(r->ctx, u) : 0;
 }
 
@@ -1729,7 +1812,7 @@ enum db_result db_portal_users_page(struct db *db, unsigned tenant_id, const str
 		return DB_ERR;
 	memset(&r, 0, sizeof r);
 	pu_bind(&r);
-	b_u64(&r.out[7], &r.total);
+	b_u64(&r.out[PU_NCOLS], &r.total);
 	r.fn = fn;
 	r.ctx = ctx;
 	list_bind(&a, tenant_id, lv);
@@ -1763,6 +1846,12 @@ enum db_result db_portal_users_version(struct db *db, unsigned tenant_id,
 				       unsigned long long *total, uint64_t *version)
 {
 	return list_version(db, Q_PU_VERSION, tenant_id, total, version);
+}
+
+enum db_result db_portal_users_status_version(struct db *db, unsigned tenant_id,
+					      unsigned long long *total, uint64_t *version)
+{
+	return list_version(db, Q_PU_STATUS_VERSION, tenant_id, total, version);
 }
 
 struct ids_ctx {
@@ -1843,6 +1932,63 @@ enum db_result db_portal_user_ids(struct db *db, unsigned tenant_id, const struc
 			n);
 }
 
+struct status_ids {
+	struct ids_ctx c;
+	struct status_cols st;
+	enum pstatus want;
+	long long left_us; /* the soonest a lock read ends; -1: none */
+};
+
+static int status_ids_add(void *p)
+{
+	struct status_ids *s = p;
+	long long left = pstatus_lock_left_us(s->st.lock_null ? 0 : s->st.lock_us);
+
+	/* Any lock that ends changes that row's status, in or out of this
+	 * view: the order is right only until the first one ends. */
+	if (left > 0 && (s->left_us < 0 || left < s->left_us))
+		s->left_us = left;
+	if (status_fix(&s->st) != s->want)
+		return 0;
+	return ids_add(&s->c);
+}
+
+enum db_result db_portal_user_ids_status(struct db *db, unsigned tenant_id,
+					 const struct list_view *lv, unsigned **ids, size_t *n,
+					 long long *ttl_ms)
+{
+	struct list_args a;
+	struct status_ids s;
+	MYSQL_BIND o[5];
+	int want;
+	enum db_result rc;
+
+	*ids = NULL;
+	*n = 0;
+	*ttl_ms = -1;
+	if (lv->sort > 1 || lv->facet == NULL || (want = pstatus_parse(lv->facet)) < 0)
+		return DB_ERR;
+	memset(&s, 0, sizeof s);
+	s.want = (enum pstatus)want;
+	s.left_us = -1;
+	list_bind(&a, tenant_id, lv);
+	b_uint(&o[0], &s.c.id);
+	status_bind(&o[1], &s.st);
+	rc = run(db, lv->sort == 0 ? Q_PU_IDS_STATUS_COMPANY : Q_PU_IDS_STATUS_EMAIL, a.in, o,
+		 status_ids_add, &s, NULL, NULL, NULL);
+	if (rc == DB_OK && s.c.oom)
+		rc = DB_ERR;
+	if (rc != DB_OK) {
+		free(s.c.ids);
+		return rc;
+	}
+	*ids = s.c.ids;
+	*n = s.c.n;
+	if (s.left_us >= 0)
+		*ttl_ms = s.left_us / 1000;
+	return DB_OK;
+}
+
 /* The rows of one page by id through statement q (JSON_TABLE over the ids,
  * then the tenant), into out, fix called per row; *version, read into
  * *seen with the rows, stays only if every id came back. */
@@ -1874,11 +2020,26 @@ enum db_result db_portal_users_by_ids(struct db *db, unsigned tenant_id, const u
 
 	memset(&r, 0, sizeof r);
 	pu_bind(&r);
-	b_u64(&r.out[7], &r.version);
+	b_u64(&r.out[PU_NCOLS], &r.version);
 	r.fn = fn;
 	r.ctx = ctx;
 	return rows_by_ids(db, Q_PU_BY_IDS, tenant_id, ids, n, r.out, pu_fix, &r, &r.version,
 			   version);
+}
+
+enum db_result db_portal_users_by_ids_status(struct db *db, unsigned tenant_id,
+					     const unsigned *ids, size_t n, db_portal_user_fn fn,
+					     void *ctx, uint64_t *version)
+{
+	struct pu_row r;
+
+	memset(&r, 0, sizeof r);
+	pu_bind(&r);
+	b_u64(&r.out[PU_NCOLS], &r.version);
+	r.fn = fn;
+	r.ctx = ctx;
+	return rows_by_ids(db, Q_PU_BY_IDS_STATUS, tenant_id, ids, n, r.out, pu_fix, &r,
+			   &r.version, version);
 }
 
 enum db_result db_portal_user_get(struct db *db, unsigned tenant_id, unsigned id,
@@ -3459,11 +3620,14 @@ enum db_result db_user_sites_set(struct db *db, unsigned tenant_id, unsigned use
 
 struct colleague_row {
 	struct db_colleague c;
-	unsigned long l[3];
+	unsigned long l[4];
 	long long active;
+	struct status_cols st;
+	MYSQL_TIME seen;
+	my_bool seen_null;
 	db_colleague_fn fn;
 	void *ctx;
-	MYSQL_BIND out[6];
+	MYSQL_BIND out[12];
 };
 
 static int colleague_fix(void *p)
@@ -3472,7 +3636,10 @@ static int colleague_fix(void *p)
 	fix_str(r->c.email, sizeof r->c.email, r->l[0]);
 	fix_str(r->c.group, sizeof r->c.group, r->l[1]);
 	fix_str(r->c.perms, sizeof r->c.perms, r->l[2]);
+	fix_str(r->c.name, sizeof r->c.name, r->l[3]);
 	r->c.active = r->active != 0;
+	snprintf(r->c.status, sizeof r->c.status, "%s", pstatus_key(status_fix(&r->st)));
+	iso_time(r->c.last_sign_in, &r->seen, r->seen_null);
 	return r->fn(r->ctx, &r->c);
 }
 
@@ -3491,6 +3658,9 @@ enum db_result db_colleagues(struct db *db, unsigned tenant_id, unsigned custome
 	b_uint(&r.out[3], &r.c.group_id);
 	b_out(&r.out[4], r.c.group, sizeof r.c.group, &r.l[1]);
 	b_out(&r.out[5], r.c.perms, sizeof r.c.perms, &r.l[2]);
+	status_bind(&r.out[6], &r.st);
+	time_bind(&r.out[10], &r.seen, &r.seen_null);
+	b_out(&r.out[11], r.c.name, sizeof r.c.name, &r.l[3]);
 	b_uint(&in[0], &customer_id);
 	b_uint(&in[1], &tenant_id);
 	return run(db, Q_PU_BY_CUSTOMER, in, r.out, colleague_fix, &r, NULL, NULL, NULL);

@@ -296,7 +296,10 @@ struct db_throttle {
 	long long age_secs;    /* since window_start */
 	long long locked_secs; /* remaining lock, 0 if none */
 };
-enum db_result db_throttle_lock(struct db *db, const unsigned char key[32], struct db_throttle *t);
+/* portal_user_id: the portal user whose account the key is (0: none), kept
+ * on the row so that sql/016's triggers copy its lock onto the user. */
+enum db_result db_throttle_lock(struct db *db, const unsigned char key[32],
+				unsigned portal_user_id, struct db_throttle *t);
 enum db_result db_throttle_set(struct db *db, const unsigned char key[32], long long age_secs,
 			       unsigned attempts, long long lock_secs);
 enum db_result db_throttle_clear(struct db *db, const unsigned char key[32]);
@@ -341,7 +344,9 @@ enum db_result db_customer_update(struct db *db, unsigned tenant_id, const struc
 struct db_portal_user {
 	unsigned id, customer_id;
 	char company[801], email[255];
-	char status[12];       /* not_invited, invited, active, bounced */
+	char status[12];       /* pstatus_key: not_invited, invited, active, revoked, locked */
+	int invite_bounced;    /* the latest invitation bounced */
+	long long lock_us;     /* how long the sign-in lock still refuses (0: none) */
 	char last_sign_in[24]; /* ISO 8601 UTC, "" if never */
 };
 typedef int (*db_portal_user_fn)(void *ctx, const struct db_portal_user *u);
@@ -357,6 +362,19 @@ enum db_result db_portal_user_ids(struct db *db, unsigned tenant_id, const struc
 				  unsigned **ids, size_t *n);
 enum db_result db_portal_users_by_ids(struct db *db, unsigned tenant_id, const unsigned *ids,
 				      size_t n, db_portal_user_fn fn, void *ctx, uint64_t *version);
+/* The same three for the views filtered by status as well (lv->facet, a
+ * pstatus key): the version also moves with every input of the status
+ * (sql/016), each row's status is decided by pstatus_decide, and *ttl_ms
+ * says how long the order stays right whatever the version (a sign-in lock
+ * that ends changes a status without a write; -1: for ever). */
+enum db_result db_portal_users_status_version(struct db *db, unsigned tenant_id,
+					      unsigned long long *total, uint64_t *version);
+enum db_result db_portal_user_ids_status(struct db *db, unsigned tenant_id,
+					 const struct list_view *lv, unsigned **ids, size_t *n,
+					 long long *ttl_ms);
+enum db_result db_portal_users_by_ids_status(struct db *db, unsigned tenant_id,
+					     const unsigned *ids, size_t n, db_portal_user_fn fn,
+					     void *ctx, uint64_t *version);
 /* An unfiltered page at lv->offset (a filter is DB_ERR: filtered views go
  * through db_portal_user_ids and the list-order cache).  *total is the
  * tenant's count as read with the rows: 0 when no row came back (an empty
@@ -513,11 +531,15 @@ enum db_result db_user_all_sites(struct db *db, unsigned tenant_id, unsigned use
 enum db_result db_user_sites_set(struct db *db, unsigned tenant_id, unsigned user_id, int all,
 				 const unsigned *ids, size_t n, size_t *added);
 
-/* a customer's portal users, for its own admin (the Colleagues page) */
+/* a customer's portal users, by email: for its own admin (the Colleagues page) and
+ * the customer's settings page */
 struct db_colleague {
 	unsigned id, group_id;
 	char email[255], group[401], perms[400];
-	int active;
+	int active;            /* not revoked */
+	char status[12];       /* pstatus_key */
+	char last_sign_in[24]; /* ISO 8601 UTC, "" if never */
+	char name[801];        /* of the contact it was enabled from, "" if none */
 };
 typedef int (*db_colleague_fn)(void *ctx, const struct db_colleague *c);
 enum db_result db_colleagues(struct db *db, unsigned tenant_id, unsigned customer_id,

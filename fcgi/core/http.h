@@ -113,7 +113,7 @@ struct http {
 	/* Response. */
 	int status;
 	long long retry_after;
-	char location[1024];
+	char location[2048]; /* a list view's query, its filter encoded, fits */
 	char cookies_out[HTTP_MAX_COOKIES][320];
 	int ncookies;
 	char notice_kind[4][8];

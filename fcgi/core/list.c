@@ -17,6 +17,7 @@ const char *list_view_read(const struct list_spec *spec, const struct val_value 
 	out->per = spec->default_per ? spec->default_per : 10;
 	out->page = 1;
 	out->filter = "";
+	out->facet = "";
 	if (v[0].st == VAL_OK) {
 		size_t i;
 		for (i = 0; i < spec->ncols; i++)
@@ -88,9 +89,10 @@ static void add_param(char *out, size_t sz, const char *name, const char *value)
 	out[o < sz ? o : sz - 1] = '\0';
 }
 
-/* The query string of a view: sort, dir, q (when set), per; never page. */
+/* The query string of a view: sort, dir, q and the facet (when set), per;
+ * never page.  facet NULL: none (Clear filter drops both). */
 static void view_query(char *out, size_t sz, const char *sort, int desc, const char *filter,
-		       unsigned per)
+		       const struct list_view *facet, unsigned per)
 {
 	char n[16];
 
@@ -99,8 +101,22 @@ static void view_query(char *out, size_t sz, const char *sort, int desc, const c
 	add_param(out, sz, "dir", desc ? "desc" : "asc");
 	if (filter[0] != '\0')
 		add_param(out, sz, "q", filter);
+	if (facet != NULL && facet->facet_name != NULL && facet->facet[0] != '\0')
+		add_param(out, sz, facet->facet_name, facet->facet);
 	snprintf(n, sizeof n, "%u", per);
 	add_param(out, sz, "per", n);
+}
+
+void list_query(char *out, size_t sz, const struct list_spec *spec, const struct list_view *lv,
+		int with_page)
+{
+	char n[16];
+
+	view_query(out, sz, spec->cols[lv->sort].key, lv->desc, lv->filter, lv, lv->per);
+	if (with_page && lv->page > 1) {
+		snprintf(n, sizeof n, "%u", lv->page);
+		add_param(out, sz, "page", n);
+	}
 }
 
 xmlNodePtr list_xml(xmlNodePtr parent, const struct list_spec *spec, const struct list_view *lv)
@@ -113,6 +129,10 @@ xmlNodePtr list_xml(xmlNodePtr parent, const struct list_spec *spec, const struc
 	xml_attr(l, "sort", spec->cols[lv->sort].key);
 	xml_attr(l, "dir", lv->desc ? "desc" : "asc");
 	xml_attr(l, "filter", lv->filter);
+	if (lv->facet_name != NULL) {
+		xml_attr(l, "facet-name", lv->facet_name);
+		xml_attr(l, "facet", lv->facet);
+	}
 	xml_attr_int(l, "page", lv->page);
 	xml_attr_int(l, "pages", lv->pages);
 	xml_attr_int(l, "per-page", lv->per);
@@ -122,9 +142,9 @@ xmlNodePtr list_xml(xmlNodePtr parent, const struct list_spec *spec, const struc
 	xml_attr_int(l, "last", (long long)(lv->offset + nrows));
 	/* Links are built here, encoded once: in XSLT they cost more than
 	 * the rest of the page (measured: 640 against 250 us a render). */
-	view_query(q, sizeof q, spec->cols[lv->sort].key, lv->desc, lv->filter, lv->per);
+	view_query(q, sizeof q, spec->cols[lv->sort].key, lv->desc, lv->filter, lv, lv->per);
 	xml_attr(l, "query", q);
-	view_query(q, sizeof q, spec->cols[lv->sort].key, lv->desc, "", lv->per);
+	view_query(q, sizeof q, spec->cols[lv->sort].key, lv->desc, "", NULL, lv->per);
 	xml_attr(l, "query-clear", q);
 	for (size_t i = 0; i < spec->ncols; i++) {
 		n = xml_el(l, "column");
@@ -134,7 +154,7 @@ xmlNodePtr list_xml(xmlNodePtr parent, const struct list_spec *spec, const struc
 			xml_attr(n, "sorted", lv->desc ? "desc" : "asc");
 		/* A header sorts ascending, or descending when it already is. */
 		view_query(q, sizeof q, spec->cols[i].key, i == lv->sort && !lv->desc, lv->filter,
-			   lv->per);
+			   lv, lv->per);
 		xml_attr(n, "query", q);
 	}
 	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {

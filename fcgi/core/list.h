@@ -37,6 +37,10 @@ struct list_view {
 	unsigned long long total, offset;
 	unsigned pages;
 	char like[810]; /* the filter as a LIKE pattern: %term% with %, _, \ escaped */
+	/* A page's own filter beside q (the portal users' status), kept in
+	 * every link as q is and dropped by Clear filter: its query name and
+	 * value.  list_view_read sets none (NULL, ""); the page sets them. */
+	const char *facet_name, *facet;
 };
 
 /* Reads the view from the validated query values v[0..LIST_NQUERY).
@@ -56,5 +60,11 @@ xmlNodePtr list_xml(xmlNodePtr parent, const struct list_spec *spec, const struc
 /* Takes out again the <list> whose rows element list_xml returned (a page
  * read again; see listcache_read).  Accepts NULL. */
 void list_xml_undo(xmlNodePtr rows);
+
+/* The query string of lv's view (sort, dir, q and the facet when set, per,
+ * and page when with_page and past the first), encoded, into out: what a
+ * page that leaves the list (a delete confirmation) links back with. */
+void list_query(char *out, size_t sz, const struct list_spec *spec, const struct list_view *lv,
+		int with_page);
 
 #endif

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "listcache.h"
 #include "list.h"
@@ -12,13 +13,18 @@
 #define LC_SLOTS 32
 #define LC_MAX_IDS (8u << 20) /* 32 MiB of ids over all entries */
 #define LC_FILTER_MAX 404
+#define LC_FACET_MAX 31
 
 struct entry {
 	int used, building;
 	unsigned tenant_id, sort;
 	enum listcache_list list;
 	char filter[LC_FILTER_MAX + 1];
+	char facet[LC_FACET_MAX + 1];
 	uint64_t version;
+	/* CLOCK_MONOTONIC nanoseconds after which the order may be wrong
+	 * whatever the version (the build's ttl); 0: never. */
+	uint64_t expires;
 	unsigned *ids; /* owned */
 	size_t n;
 	unsigned long long tick;
@@ -30,10 +36,36 @@ static struct entry slots[LC_SLOTS];
 static unsigned long long ticks;
 static size_t held; /* ids over all entries */
 
+static const char *facet_of(const struct listcache_key *k)
+{
+	return k->facet != NULL ? k->facet : "";
+}
+
 static int same_view(const struct entry *e, const struct listcache_key *k)
 {
 	return e->used && e->tenant_id == k->tenant_id && e->list == k->list && e->sort == k->sort &&
-	       strcmp(e->filter, k->filter) == 0;
+	       strcmp(e->filter, k->filter) == 0 && strcmp(e->facet, facet_of(k)) == 0;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* An order past its lifetime is as good as stale. */
+static int expired(const struct entry *e)
+{
+	return e->expires != 0 && now_ns() >= e->expires;
+}
+
+/* The expiry of an order built now that stays right ttl_ms (-1: for ever).
+ * 0 ms still expires (1 ns from now): such an order is used once, never
+ * kept for the next request. */
+static uint64_t expiry(long long ttl_ms)
+{
+	return ttl_ms < 0 ? 0 : now_ns() + (uint64_t)ttl_ms * 1000000u + 1;
 }
 
 static void drop(struct entry *e)
@@ -94,9 +126,10 @@ static int build_uncached(unsigned long long offset, unsigned want, int desc, un
 			  void *ctx)
 {
 	struct entry tmp;
+	long long ttl = -1;
 
 	memset(&tmp, 0, sizeof tmp);
-	if (build(ctx, &tmp.ids, &tmp.n) != 0) {
+	if (build(ctx, &tmp.ids, &tmp.n, &ttl) != 0) {
 		free(tmp.ids);
 		return 1;
 	}
@@ -111,12 +144,13 @@ int listcache_slice(const struct listcache_key *k, uint64_t version, unsigned lo
 {
 	struct entry *e = NULL;
 	unsigned *ids = NULL;
-	size_t n = 0, flen = strlen(k->filter);
+	size_t n = 0, flen = strlen(k->filter), klen = strlen(facet_of(k));
+	long long ttl = -1;
 	int rc = 0;
 
 	*got = 0;
 	*total = 0;
-	if (flen > LC_FILTER_MAX)
+	if (flen > LC_FILTER_MAX || klen > LC_FACET_MAX)
 		return build_uncached(offset, want, desc, out, got, total, build, ctx);
 	pthread_mutex_lock(&lock);
 	for (;;) {
@@ -130,7 +164,7 @@ int listcache_slice(const struct listcache_key *k, uint64_t version, unsigned lo
 			break;
 		pthread_cond_wait(&built, &lock); /* someone is building this view */
 	}
-	if (e != NULL && e->version == version) {
+	if (e != NULL && e->version == version && !expired(e)) {
 		e->tick = ++ticks;
 		copy_slice(e, offset, want, desc, out, got, total);
 		pthread_mutex_unlock(&lock);
@@ -147,12 +181,13 @@ int listcache_slice(const struct listcache_key *k, uint64_t version, unsigned lo
 	e->list = k->list;
 	e->sort = k->sort;
 	memcpy(e->filter, k->filter, flen + 1); /* flen <= LC_FILTER_MAX, checked above */
+	memcpy(e->facet, facet_of(k), klen + 1); /* klen <= LC_FACET_MAX */
 	e->version = version;
 	e->tick = ++ticks;
 	pthread_mutex_unlock(&lock);
 
 	/* The scan runs without the lock; threads asking for this view wait. */
-	rc = build(ctx, &ids, &n);
+	rc = build(ctx, &ids, &n, &ttl);
 
 	pthread_mutex_lock(&lock);
 	e->building = 0;
@@ -163,6 +198,7 @@ int listcache_slice(const struct listcache_key *k, uint64_t version, unsigned lo
 		make_room(n, e);
 		e->ids = ids;
 		e->n = n;
+		e->expires = expiry(ttl);
 		held += n;
 		copy_slice(e, offset, want, desc, out, got, total);
 		if (held > LC_MAX_IDS) /* this one alone is too big to keep */
@@ -207,12 +243,12 @@ int listcache_peek(const struct listcache_key *k, struct list_view *lv, unsigned
 	int rc = -1;
 
 	*n = 0;
-	if (strlen(k->filter) > LC_FILTER_MAX)
+	if (strlen(k->filter) > LC_FILTER_MAX || strlen(facet_of(k)) > LC_FACET_MAX)
 		return -1;
 	pthread_mutex_lock(&lock);
 	for (size_t i = 0; i < LC_SLOTS; i++) {
 		struct entry *e = &slots[i];
-		if (!same_view(e, k) || e->building)
+		if (!same_view(e, k) || e->building || expired(e))
 			continue;
 		e->tick = ++ticks;
 		copy_slice(e, offset, want, lv->desc, ids, n, &total);
@@ -266,9 +302,10 @@ enum db_result listcache_read(const struct listcache_key *k, struct list_view *l
 	return read_rows(r, ctx, page, lv, ids, n, &rows, &now);
 }
 
-int listcache_db_build(void *ctx, unsigned **ids, size_t *n)
+int listcache_db_build(void *ctx, unsigned **ids, size_t *n, long long *ttl_ms)
 {
 	struct listcache_db *b = ctx;
-	b->rc = b->ids(b->db, b->tenant_id, b->lv, ids, n);
+	b->rc = b->ids_ttl != NULL ? b->ids_ttl(b->db, b->tenant_id, b->lv, ids, n, ttl_ms)
+				   : b->ids(b->db, b->tenant_id, b->lv, ids, n);
 	return b->rc != DB_OK;
 }

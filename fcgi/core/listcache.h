@@ -1,8 +1,10 @@
 /* An in-process cache of list orders: for one view of a list (tenant, list,
- * sort column, filter), the ids of every matching row in ascending sort
- * order, valid for one version of the tenant's rows (a counter the database
- * bumps by trigger on every change that could move a row in or out of the
- * order).  It turns a substring filter (a scan of every row) or a deep page
+ * sort column, filter, facet), the ids of every matching row in ascending
+ * sort order, valid for one version of the tenant's rows (a counter the
+ * database bumps by trigger on every change that could move a row in or out
+ * of the order) and, for an order the clock changes too (the portal users
+ * by status: a sign-in lock ends without a write), until its build's
+ * lifetime runs out.  It turns a substring filter (a scan of every row) or a deep page
  * (an offset walked through the index) into a slice of an array, once the
  * order has been built; the rows shown are still read fresh from the
  * database by id.  Thread-safe; one build per view at a time (others wait
@@ -24,11 +26,15 @@ struct listcache_key {
 	enum listcache_list list;
 	unsigned sort;		/* the list's sort column */
 	const char *filter;	/* "" for none */
+	const char *facet;	/* a page's own filter (list_view's facet); NULL or "" for none */
 };
 
 /* Builds the ascending id order of a view: ids into *ids (malloc'd; the
- * cache takes it over), their number into *n.  Returns nonzero on failure. */
-typedef int (*listcache_build_fn)(void *ctx, unsigned **ids, size_t *n);
+ * cache takes it over), their number into *n, and into *ttl_ms (which
+ * starts at -1: for ever) how many milliseconds the order stays right
+ * whatever the version, for a view that the clock changes too (a sign-in
+ * lock ending).  Returns nonzero on failure. */
+typedef int (*listcache_build_fn)(void *ctx, unsigned **ids, size_t *n, long long *ttl_ms);
 
 /* The slice [offset, offset + want) of the view's order at version
  * (descending when desc): up to want ids into out, their number into *got,
@@ -50,8 +56,12 @@ struct listcache_db {
 	enum db_result (*ids)(struct db *db, unsigned tenant_id, const struct list_view *lv,
 			      unsigned **ids, size_t *n);
 	enum db_result rc;
+	/* Instead of ids, for an order that also ends with time
+	 * (db_portal_user_ids_status): the order and its lifetime. */
+	enum db_result (*ids_ttl)(struct db *db, unsigned tenant_id, const struct list_view *lv,
+				  unsigned **ids, size_t *n, long long *ttl_ms);
 };
-int listcache_db_build(void *ctx, unsigned **ids, size_t *n);
+int listcache_db_build(void *ctx, unsigned **ids, size_t *n, long long *ttl_ms);
 
 /* A list page through the cache: the slice at lv's page, lv's window set from
  * the view's total (list_window: a page past the end shows the last page),
@@ -63,7 +73,7 @@ int listcache_page(const struct listcache_key *k, uint64_t version, struct list_
 /* The page of lv from the order the cache holds for k, whatever its
  * version, without building anything: as listcache_page, and the order's
  * version into *version.  Returns 0, or -1 when the cache holds no order
- * for k (or one is being built). */
+ * for k (or one is being built, or one past its lifetime). */
 int listcache_peek(const struct listcache_key *k, struct list_view *lv, unsigned ids[100],
 		   size_t *n, uint64_t *version);
 

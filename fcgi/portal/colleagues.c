@@ -39,7 +39,10 @@ static int add_colleague(void *p, const struct db_colleague *c)
 	struct ctx *x = p;
 	xmlNodePtr n = xml_el(x->parent, "colleague");
 	xml_attr_int(n, "id", c->id);
-	xml_attr(n, "status", c->active ? "active" : "revoked");
+	/* status: as the sign-in decides it (pstatus.h), so a colleague never
+	 * invited is not shown as Active; access: what Revoke / Restore acts on. */
+	xml_attr(n, "status", c->status);
+	xml_attr(n, "access", c->active ? "active" : "revoked");
 	xml_attr_bool(n, "manageable", c->id != x->h->psess.user_id && within(c->perms, x->h->psess.perms));
 	xml_text_el(n, "email", c->email);
 	xml_text_el(n, "group", c->group);

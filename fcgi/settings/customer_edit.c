@@ -1,4 +1,7 @@
-/* /settings/customers/edit: add (no id) or edit (?id=N) a customer. */
+/* /settings/customers/edit: add (no id) or edit (?id=N) a customer.  Editing,
+ * the page also lists the customer's portal users (Syncro), each with its
+ * status as the portal's sign-in decides it and a "Send password reset"
+ * button (portal_user_reset.c). */
 #include "config.h"
 
 #include <stdio.h>
@@ -95,12 +98,27 @@ static int add_site(void *ctx, const struct db_site *st)
 	return 0;
 }
 
+static int add_portal_user(void *ctx, const struct db_colleague *c)
+{
+	xmlNodePtr n = xml_el(ctx, "user");
+	xml_attr_int(n, "id", c->id);
+	xml_attr(n, "status", c->status);
+	xml_text_el(n, "email", c->email);
+	xml_text_el(n, "name", c->name);
+	xml_text_el(n, "group", c->group);
+	xml_text_el(n, "last-sign-in", c->last_sign_in);
+	return 0;
+}
+
 /* The customer's contacts, and the groups one may be enabled in. */
 static enum page_result contacts_xml(struct http *h, xmlNodePtr page, unsigned id)
 {
 	enum db_result rc;
-	xmlNodePtr n = xml_el(page, "contacts");
+	xmlNodePtr n = xml_el(page, "portal-users");
 
+	if ((rc = db_colleagues(h->db, h->sess.tenant_id, id, add_portal_user, n)) != DB_OK)
+		return http_db_fail(rc);
+	n = xml_el(page, "contacts");
 	if ((rc = db_contacts(h->db, h->sess.tenant_id, id, add_contact, n)) != DB_OK)
 		return http_db_fail(rc);
 	n = xml_el(page, "groups");
@@ -116,6 +134,9 @@ static enum page_result contacts_xml(struct http *h, xmlNodePtr page, unsigned i
 			http_notice(h, "success", "The contact is a portal user now.");
 		else if (strcmp(h->q[Q_DONE].str, "site") == 0)
 			http_notice(h, "success", "Site added.");
+		else if (strcmp(h->q[Q_DONE].str, "reset") == 0)
+			http_notice(h, "success", "A password reset email is on its way to the portal "
+						  "user; earlier reset links no longer work.");
 	}
 	return PAGE_OK;
 }
@@ -136,6 +157,7 @@ static enum page_result ce_get(struct http *h, xmlNodePtr root)
 		return http_db_fail(rc);
 	page = xml_el(root, "customer-edit");
 	xml_attr_bool(page, "editable", h->sess.settings >= DB_PERM_EDIT);
+	xml_attr_bool(page, "portal-enabled", h->sess.tenant.portal_enabled);
 	n = xml_el(page, "customer");
 	if (id)
 		xml_attr_int(n, "id", c.id);

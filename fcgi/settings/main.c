@@ -18,6 +18,7 @@ static const struct page *const pages[] = {
 	&page_portal_user_edit,
 	&page_portal_user_resend,
 	&page_portal_user_security,
+	&page_portal_user_reset,
 	&page_customer_token,
 	&page_portal_user_delete,
 	&page_customers,

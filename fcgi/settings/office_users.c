@@ -62,14 +62,15 @@ static enum page_result office_users_get(struct http *h, xmlNodePtr root)
 	static const struct listcache_reader reader = {&spec, db_office_users_version, ou_rows};
 	struct list_view lv;
 	struct listcache_key k;
-	struct listcache_db b = {h->db, h->sess.tenant_id, &lv, db_office_user_ids, DB_OK};
+	struct listcache_db b = {h->db, h->sess.tenant_id, &lv, db_office_user_ids, DB_OK, NULL};
 	enum db_result rc;
 	const char *bad;
 	xmlNodePtr page;
 
 	if ((bad = list_view_read(&spec, h->q, &lv)) != NULL)
 		return http_bad_request(h, bad);
-	k = (struct listcache_key){h->sess.tenant_id, LISTCACHE_OFFICE_USERS, lv.sort, lv.filter};
+	k = (struct listcache_key){h->sess.tenant_id, LISTCACHE_OFFICE_USERS, lv.sort, lv.filter,
+				  NULL};
 	page = xml_el(root, "office-users");
 	xml_attr_int(page, "self", h->sess.user_id);
 	if ((rc = listcache_read(&k, &lv, &reader, h, &b, page)) != DB_OK)

@@ -1,11 +1,15 @@
-/* /settings/client/portal-access (seed 000): the tenant's portal users. */
+/* /settings/client/portal-access (seed 000): the tenant's portal users,
+ * with their status as the portal's sign-in decides it (pstatus.h) and a
+ * filter by status beside the text filter. */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "list.h"
 #include "listcache.h"
 #include "pages.h"
+#include "pstatus.h"
 #include "xml.h"
 
 static const struct list_col cols[] = {
@@ -14,11 +18,41 @@ static const struct list_col cols[] = {
 };
 static const struct list_spec spec = {cols, 2, 10};
 
-enum { Q_SORT, Q_DIR, Q_FILTER, Q_PAGE, Q_PER, Q_DONE };
+enum { Q_SORT, Q_DIR, Q_FILTER, Q_PAGE, Q_PER, Q_STATUS, Q_DONE, Q_COUNT, Q_SELECT };
 static const struct val_field query[] = {
-	LIST_QUERY_FIELDS,
+	PORTAL_ACCESS_VIEW_FIELDS,
 	[Q_DONE] = {"done", val_line, 10, 0, "Done"},
+	/* How many a change touched, for its notice ("3 portal users deleted."). */
+	[Q_COUNT] = {"n", val_uint, 3, 0, "Count"},
+	/* "Select all on this page" without JavaScript: the page again, every
+	 * row ticked. */
+	[Q_SELECT] = {"select", val_line, 3, 0, "Select"},
 };
+
+const char *portal_access_view(const struct val_value *q, struct list_view *lv)
+{
+	const char *bad;
+
+	if ((bad = list_view_read(&spec, q, lv)) != NULL)
+		return bad;
+	lv->facet_name = "status";
+	if (q[Q_STATUS].st == VAL_OK) {
+		int s = pstatus_parse(q[Q_STATUS].str);
+		if (s < 0)
+			return "Status is not_invited, invited, active, revoked or locked.";
+		lv->facet = pstatus_key((enum pstatus)s);
+	}
+	return NULL;
+}
+
+void portal_access_href(char *out, size_t sz, const struct list_view *lv, const char *extra)
+{
+	char q[1500];
+
+	list_query(q, sizeof q, &spec, lv, 1);
+	snprintf(out, sz, "/settings/client/portal-access?%s%s%s", q, extra ? "&" : "",
+		 extra ? extra : "");
+}
 
 static int add_row(void *ctx, const struct db_portal_user *u)
 {
@@ -26,14 +60,17 @@ static int add_row(void *ctx, const struct db_portal_user *u)
 	xml_attr_int(n, "id", u->id);
 	xml_attr_int(n, "customer-id", u->customer_id);
 	xml_attr(n, "status", u->status);
+	if (u->invite_bounced)
+		xml_attr(n, "invite-bounced", "1");
 	xml_text_el(n, "company", u->company);
 	xml_text_el(n, "email", u->email);
 	xml_text_el(n, "last-sign-in", u->last_sign_in);
 	return 0;
 }
 
-/* The notices a redirect back to the list may ask for. */
-static void done_notice(struct http *h, const char *done)
+/* The notices a redirect back to the list may ask for; n, when given, is
+ * how many users the change touched. */
+static void done_notice(struct http *h, const char *done, const struct val_value *n)
 {
 	static const struct {
 		const char *key, *kind, *text;
@@ -41,8 +78,18 @@ static void done_notice(struct http *h, const char *done)
 		{"added", "success", "Portal user added."},
 		{"invited", "success", "Portal user added and invited."},
 		{"saved", "success", "Portal user saved."},
-		{"deleted", "success", "Portal users deleted."},
 	};
+	char msg[80];
+
+	if (strcmp(done, "deleted") == 0) {
+		if (n->st == VAL_OK)
+			snprintf(msg, sizeof msg, "%lld portal user%s deleted.", n->num,
+				 n->num == 1 ? "" : "s");
+		else
+			snprintf(msg, sizeof msg, "Portal users deleted.");
+		http_notice(h, "success", msg);
+		return;
+	}
 	for (size_t i = 0; i < sizeof notes / sizeof notes[0]; i++)
 		if (strcmp(done, notes[i].key) == 0)
 			http_notice(h, notes[i].kind, notes[i].text);
@@ -64,13 +111,32 @@ static enum db_result pa_rows(void *ctx, const unsigned *ids, size_t n, xmlNodeP
 	return db_portal_users_by_ids(h->db, h->sess.tenant_id, ids, n, add_row, rows, version);
 }
 
+/* The same for a view filtered by status: the order's version moves with
+ * the status's inputs too (db.h). */
+static enum db_result pa_rows_status(void *ctx, const unsigned *ids, size_t n, xmlNodePtr rows,
+				     uint64_t *version)
+{
+	struct http *h = ctx;
+	return db_portal_users_by_ids_status(h->db, h->sess.tenant_id, ids, n, add_row, rows,
+					     version);
+}
+
+/* Filtered by status, a view is an order the list-order cache keeps like
+ * any filtered view: built once per version (and, while a sign-in lock
+ * stands, until it ends), never a statement per row of the first page. */
 static enum db_result cached_page(struct http *h, struct list_view *lv, xmlNodePtr page)
 {
 	static const struct listcache_reader reader = {&spec, db_portal_users_version, pa_rows};
-	struct listcache_key k = {h->sess.tenant_id, LISTCACHE_PORTAL_USERS, lv->sort, lv->filter};
-	struct listcache_db b = {h->db, h->sess.tenant_id, lv, db_portal_user_ids, DB_OK};
+	static const struct listcache_reader by_status = {&spec, db_portal_users_status_version,
+							  pa_rows_status};
+	struct listcache_key k = {h->sess.tenant_id, LISTCACHE_PORTAL_USERS, lv->sort, lv->filter,
+				  lv->facet};
+	struct listcache_db b = {h->db, h->sess.tenant_id, lv, db_portal_user_ids, DB_OK, NULL};
 
-	return listcache_read(&k, lv, &reader, h, &b, page);
+	if (lv->facet[0] == '\0')
+		return listcache_read(&k, lv, &reader, h, &b, page);
+	b.ids_ttl = db_portal_user_ids_status;
+	return listcache_read(&k, lv, &by_status, h, &b, page);
 }
 
 /* The first pages of an unfiltered list, straight from the sort's index: the
@@ -118,19 +184,24 @@ static enum page_result pa_get(struct http *h, xmlNodePtr root)
 	const char *bad;
 	xmlNodePtr page;
 
-	if ((bad = list_view_read(&spec, h->q, &lv)) != NULL)
+	if ((bad = portal_access_view(h->q, &lv)) != NULL)
 		return http_bad_request(h, bad);
+	if (h->q[Q_SELECT].st == VAL_OK && strcmp(h->q[Q_SELECT].str, "all") != 0)
+		return http_bad_request(h, "Select is all.");
 	page = xml_el(root, "portal-access");
 	xml_attr_bool(page, "editable", h->sess.settings >= DB_PERM_EDIT);
 	xml_attr_bool(page, "portal-enabled", h->sess.tenant.portal_enabled);
-	if (lv.filter[0] != '\0' || (unsigned long long)(lv.page - 1) * lv.per >= PA_DEEP_OFFSET)
+	if (h->q[Q_SELECT].st == VAL_OK && h->sess.settings >= DB_PERM_EDIT)
+		xml_attr(page, "select-all", "1");
+	if (lv.filter[0] != '\0' || lv.facet[0] != '\0' ||
+	    (unsigned long long)(lv.page - 1) * lv.per >= PA_DEEP_OFFSET)
 		rc = cached_page(h, &lv, page);
 	else
 		rc = direct_page(h, &lv, page);
 	if (rc != DB_OK)
 		return http_db_fail(rc);
 	if (h->q[Q_DONE].st == VAL_OK)
-		done_notice(h, h->q[Q_DONE].str);
+		done_notice(h, h->q[Q_DONE].str, &h->q[Q_COUNT]);
 	return PAGE_OK;
 }
 

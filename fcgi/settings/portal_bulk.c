@@ -48,6 +48,50 @@ static int add_group_opt(void *ctx, const struct db_group *g)
 	return 0;
 }
 
+/* "n portal user(s) <what>." and the like into out: the count and the
+ * noun agree. */
+static void counted(char *out, size_t sz, size_t n, const char *one, const char *many,
+		    const char *what)
+{
+	snprintf(out, sz, "%zu %s %s", n, n == 1 ? one : many, what);
+}
+
+/* What the POST did, counted, as notices above the report. */
+static void done_notices(struct http *h, const struct bulk *done)
+{
+	size_t invited = 0, added = 0, no_email = 0, exists = 0;
+	char msg[200];
+
+	for (size_t i = 0; i < done->n; i++) {
+		const char *r = done->o[i].result;
+		invited += strcmp(r, "invited") == 0;
+		added += strcmp(r, "added") == 0;
+		no_email += strcmp(r, "skipped-no-email") == 0;
+		exists += strcmp(r, "skipped-exists") == 0;
+	}
+	if (invited > 0) {
+		counted(msg, sizeof msg, invited, "portal user", "portal users", "added and invited.");
+		http_notice(h, "success", msg);
+	}
+	if (added > 0) {
+		counted(msg, sizeof msg, added, "portal user", "portal users",
+			"added (not invited: the Client Portal is off).");
+		http_notice(h, "success", msg);
+	}
+	if (invited + added == 0)
+		http_notice(h, "info", "No portal user was added.");
+	if (no_email > 0) {
+		counted(msg, sizeof msg, no_email, "customer", "customers",
+			"skipped: no primary email.");
+		http_notice(h, "info", msg);
+	}
+	if (exists > 0) {
+		counted(msg, sizeof msg, exists, "customer", "customers",
+			"skipped: the email has portal access already.");
+		http_notice(h, "info", msg);
+	}
+}
+
 static enum page_result bulk_get(struct http *h, xmlNodePtr root)
 {
 	struct bulk *done = h->page_ctx;
@@ -59,6 +103,7 @@ static enum page_result bulk_get(struct http *h, xmlNodePtr root)
 	xml_attr(page, "state", done ? "done" : "confirm");
 	xml_attr_bool(page, "portal-enabled", h->sess.tenant.portal_enabled);
 	if (done != NULL) {
+		done_notices(h, done);
 		for (size_t i = 0; i < done->n; i++) {
 			n = xml_el(page, "customer");
 			xml_attr_int(n, "id", done->o[i].id);

@@ -1,6 +1,8 @@
 /* /settings/client/portal-access/delete: GET with the ticked ids shows a
  * confirmation naming them (no JavaScript needed); POST deletes them all in
- * one transaction.  Their sessions and links go with them (foreign keys). */
+ * one transaction.  Their sessions and links go with them (foreign keys).
+ * The list's view (sort, filter, status, page, page size) comes along from
+ * the list's form: Cancel, and the list after the deletion, show it again. */
 #include "config.h"
 
 #include <stdio.h>
@@ -8,25 +10,50 @@
 #include "pages.h"
 #include "xml.h"
 
-enum { Q_ID };
+enum { Q_ID = PORTAL_ACCESS_NVIEW };
 static const struct val_field query[] = {
+	PORTAL_ACCESS_VIEW_FIELDS,
 	[Q_ID] = {"id", val_id, 10, VAL_REQUIRED | VAL_MULTI, "Portal users"},
 };
 
-enum { F_ID };
+enum { F_ID = PORTAL_ACCESS_NVIEW };
 static const struct val_field form[] = {
+	PORTAL_ACCESS_VIEW_FIELDS,
 	[F_ID] = {"id", val_id, 10, VAL_REQUIRED | VAL_MULTI, "Portal users"},
 };
 
+/* The view's fields as hidden inputs of the confirmation's form: name and
+ * value of each one the view sets. */
+static void keep(xmlNodePtr page, const struct val_field *tab, const struct val_value *v)
+{
+	for (size_t i = 0; i < PORTAL_ACCESS_NVIEW; i++) {
+		if (v[i].st != VAL_OK)
+			continue;
+		xmlNodePtr k = xml_el(page, "keep");
+		xml_attr(k, "name", tab[i].name);
+		xml_attr(k, "value", v[i].raw);
+	}
+}
+
 static enum page_result del_get(struct http *h, xmlNodePtr root)
 {
-	const struct val_value *ids = h->method == HTTP_GET ? &h->q[Q_ID] : &h->f[F_ID];
+	int get = h->method == HTTP_GET;
+	const struct val_value *view = get ? h->q : h->f;
+	const struct val_value *ids = get ? &h->q[Q_ID] : &h->f[F_ID];
 	struct db_portal_user u;
+	struct list_view lv;
 	enum db_result rc;
 	xmlNodePtr page, n;
+	const char *bad;
+	char back[2000];
 
+	if ((bad = portal_access_view(view, &lv)) != NULL)
+		return http_bad_request(h, bad);
+	portal_access_href(back, sizeof back, &lv, NULL);
 	page = xml_el(root, "portal-user-delete");
 	xml_attr_int(page, "count", (long long)ids->nnums);
+	xml_attr(page, "back", back);
+	keep(page, get ? query : form, view);
 	for (size_t i = 0; i < ids->nnums; i++) {
 		/* Another tenant's id, or one already gone: 404. */
 		if ((rc = db_portal_user_get(h->db, h->sess.tenant_id, (unsigned)ids->nums[i], &u)) !=
@@ -44,10 +71,15 @@ static enum page_result del_post(struct http *h)
 {
 	const struct val_value *ids = &h->f[F_ID];
 	struct db_portal_user u;
-	unsigned long long n = 0;
+	struct list_view lv;
+	unsigned long long n = 0, deleted = 0;
 	enum db_result rc;
-	char target[300];
+	const char *bad;
+	char target[300], done[40], where[2000];
 
+	/* A bad view is refused before anything is deleted. */
+	if ((bad = portal_access_view(h->f, &lv)) != NULL)
+		return http_bad_request(h, bad);
 	if ((rc = db_begin(h->db)) != DB_OK)
 		return http_db_fail(rc);
 	for (size_t i = 0; i < ids->nnums; i++) {
@@ -55,12 +87,16 @@ static enum page_result del_post(struct http *h)
 		if ((rc = db_portal_user_get(h->db, h->sess.tenant_id, id, &u)) != DB_OK ||
 		    (rc = db_portal_user_delete(h->db, h->sess.tenant_id, id, &n)) != DB_OK)
 			goto out;
+		deleted += n;
 		snprintf(target, sizeof target, "%s <%s>", u.company, u.email);
 		if ((rc = http_audit(h, "portal_user.delete", target, target, NULL)) != DB_OK)
 			goto out;
 	}
 out:
-	return http_txn_end(h, rc, "/settings/client/portal-access?done=deleted");
+	/* The list as it was, with a notice that counts (portal_access.c). */
+	snprintf(done, sizeof done, "done=deleted&n=%llu", deleted);
+	portal_access_href(where, sizeof where, &lv, done);
+	return http_txn_end(h, rc, where);
 }
 
 const struct page page_portal_user_delete = {

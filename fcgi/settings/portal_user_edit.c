@@ -1,7 +1,13 @@
 /* /settings/client/portal-access/edit: add (no id) or edit (?id=N) a portal
- * user.  Choosing a company fills in its primary email: instantly with
- * JavaScript, and without it through the "Use company email" button, which
- * posts prefill=1 and re-renders the form without saving. */
+ * user.  The login email changes only when the office edits it: choosing a
+ * company never replaces it.  Adding, a new user's email starts as the
+ * chosen company's primary email (with JavaScript, while the field holds
+ * nothing typed); the "Use company email" button (prefill=1) is the
+ * explicit choice, and re-renders the form without saving.  The sites the
+ * user may see (TrackTik: all, or chosen ones Yes/No) are offered for the
+ * chosen company, adding as editing: "Choose company" (choose=1)
+ * re-renders the form with that company's sites, saving nothing, and the
+ * choice is checked and saved in the user's transaction. */
 #include "config.h"
 
 #include <stdio.h>
@@ -18,7 +24,7 @@ static const struct val_field query[] = {
 };
 
 enum { F_ID, F_CUSTOMER, F_EMAIL, F_PASSWORD, F_PREFILL, F_GROUP, F_STATUS, F_REPORTS,
-       F_SITES, F_SITE };
+       F_SITES, F_SITE, F_CHOOSE };
 static const struct val_field form[] = {
 	[F_ID] = {"id", val_id, 10, 0, "Portal user"},
 	[F_CUSTOMER] = {"customer", val_id, 10, VAL_REQUIRED, "Company"},
@@ -30,7 +36,14 @@ static const struct val_field form[] = {
 	[F_REPORTS] = {"email_reports", val_bool, 1, 0, "Email me reports"},
 	[F_SITES] = {"sites", val_line, 8, 0, "Sites"},
 	[F_SITE] = {"site", val_id, 10, VAL_MULTI, "Sites"},
+	[F_CHOOSE] = {"choose", val_bool, 1, 0, "Choose company"},
 };
+
+/* A re-render asked for by a button, saving nothing. */
+static int asked(const struct http *h, size_t f)
+{
+	return h->method == HTTP_POST && h->f[f].st == VAL_OK && h->f[f].num;
+}
 
 struct site_pick {
 	xmlNodePtr parent;
@@ -74,6 +87,7 @@ static int add_group_opt(void *ctx, const struct db_group *g)
 struct options {
 	xmlNodePtr parent;
 	unsigned selected;
+	int found; /* selected is one of the tenant's customers */
 	char selected_email[255];
 };
 
@@ -85,9 +99,40 @@ static int add_option(void *ctx, const struct db_customer *c)
 	xml_attr(n, "email", c->email);
 	if (c->id == o->selected) {
 		xml_attr(n, "selected", "1");
+		o->found = 1;
 		snprintf(o->selected_email, sizeof o->selected_email, "%s", c->email);
 	}
 	return 0;
+}
+
+/* The chosen company's sites, ticked as posted (a re-render), as saved (the
+ * user's own company), or none ticked and "all" (a company just chosen). */
+static enum page_result sites_xml(struct http *h, xmlNodePtr page, unsigned id,
+				  const struct db_portal_user *u, unsigned customer)
+{
+	struct site_pick sp;
+	enum db_result rc;
+	int all = 1;
+
+	memset(&sp, 0, sizeof sp);
+	if (h->method == HTTP_POST && h->f[F_SITES].st == VAL_OK) {
+		all = strcmp(h->f[F_SITES].str, "chosen") != 0;
+		/* As posted, also when the choice was refused (the field is
+		 * then marked invalid, its values kept). */
+		for (size_t i = 0; h->f[F_SITE].nums != NULL && i < h->f[F_SITE].nnums && sp.n < 100;
+		     i++)
+			sp.ids[sp.n++] = (unsigned)h->f[F_SITE].nums[i];
+	} else if (id && customer == u->customer_id) {
+		if ((rc = db_user_sites(h->db, id, sp.ids, 100, &sp.n)) != DB_OK ||
+		    (rc = db_user_all_sites(h->db, h->sess.tenant_id, id, &all)) != DB_OK)
+			return http_db_fail(rc);
+	}
+	sp.parent = xml_el(page, "sites");
+	xml_attr_bool(sp.parent, "all", all);
+	xml_attr_int(sp.parent, "customer", customer);
+	if ((rc = db_sites(h->db, h->sess.tenant_id, customer, add_site_pick, &sp)) != DB_OK)
+		return http_db_fail(rc);
+	return PAGE_OK;
 }
 
 static enum page_result pe_get(struct http *h, xmlNodePtr root)
@@ -95,12 +140,15 @@ static enum page_result pe_get(struct http *h, xmlNodePtr root)
 	struct db_portal_user u;
 	struct options o;
 	enum db_result rc;
+	enum page_result pr;
 	unsigned id = 0;
 	xmlNodePtr page, n;
 	const char *email;
+	int email_from_company;
 
 	memset(&u, 0, sizeof u);
 	memset(&o, 0, sizeof o);
+	email_from_company = 0;
 	if (h->method == HTTP_GET) {
 		id = h->q[Q_ID].st == VAL_OK ? (unsigned)h->q[Q_ID].num : 0;
 		o.selected = h->q[Q_CUSTOMER].st == VAL_OK ? (unsigned)h->q[Q_CUSTOMER].num : 0;
@@ -124,10 +172,18 @@ static enum page_result pe_get(struct http *h, xmlNodePtr root)
 		xml_attr_int(n, "id", u.id);
 		xml_attr(n, "status", u.status);
 	}
-	/* A new user's email starts as the chosen company's primary email. */
+	/* A new user's email starts as the chosen company's primary email; a
+	 * saved login stays as it is unless the office asks for the company's
+	 * ("Use company email"), and "Choose company" fills in only an empty
+	 * field of a new user. */
 	email = id ? u.email : o.selected_email;
-	if (h->method == HTTP_POST && h->f[F_PREFILL].st == VAL_OK && h->f[F_PREFILL].num)
+	if (asked(h, F_PREFILL) ||
+	    (!id && asked(h, F_CHOOSE) && h->f[F_EMAIL].st == VAL_ABSENT)) {
 		email = o.selected_email;
+		email_from_company = 1;
+	}
+	if (email_from_company)
+		xml_attr(n, "email-from-company", "1");
 	xml_text_el(n, "email", email);
 	xml_text_el(n, "last-sign-in", u.last_sign_in);
 	{
@@ -146,20 +202,10 @@ static enum page_result pe_get(struct http *h, xmlNodePtr root)
 		if ((rc = db_groups(h->db, h->sess.tenant_id, add_group_opt, &go)) != DB_OK)
 			return http_db_fail(rc);
 	}
-	if (id) {
-		/* TrackTik: every site of the customer, or the granted ones. */
-		struct site_pick sp;
-		int all = 1;
-		memset(&sp, 0, sizeof sp);
-		if ((rc = db_user_sites(h->db, id, sp.ids, 100, &sp.n)) != DB_OK ||
-		    (rc = db_user_all_sites(h->db, h->sess.tenant_id, id, &all)) != DB_OK)
-			return http_db_fail(rc);
-		sp.parent = xml_el(page, "sites");
-		xml_attr_bool(sp.parent, "all", all);
-		if ((rc = db_sites(h->db, h->sess.tenant_id, u.customer_id, add_site_pick, &sp)) !=
-		    DB_OK)
-			return http_db_fail(rc);
-	}
+	/* TrackTik: every site of the chosen company, or the granted ones;
+	 * none until a company is chosen (adding). */
+	if (o.found && (pr = sites_xml(h, page, id, &u, o.selected)) != PAGE_OK)
+		return pr;
 	if (id) {
 		/* Sign-in security: MFA and the sign-in throttle's lock. */
 		char key[64];
@@ -212,12 +258,15 @@ static enum page_result pe_post(struct http *h)
 	int invited = 0;
 
 	memset(&old, 0, sizeof old);
-	if (h->f[F_PREFILL].st == VAL_OK && h->f[F_PREFILL].num) {
+	if (asked(h, F_PREFILL) || asked(h, F_CHOOSE)) {
 		h->status = 200;
 		return PAGE_INVALID; /* re-render, nothing saved */
 	}
 	if (email == NULL)
 		return http_field_error(h, F_EMAIL, "Enter the login email.");
+	if (h->f[F_SITES].st == VAL_OK && strcmp(h->f[F_SITES].str, "all") != 0 &&
+	    strcmp(h->f[F_SITES].str, "chosen") != 0)
+		return http_field_error(h, F_SITES, "Choose all sites or the chosen ones.");
 	/* Hash before the transaction: 60 ms is too long to hold row locks. */
 	if (pw != NULL && (arc = auth_password_hash(pw, hash)) != AUTH_OK) {
 		h->retry_after = 2;
@@ -307,9 +356,10 @@ static enum page_result pe_post(struct http *h)
 		if ((rc = db_portal_access_set(h->db, h->sess.tenant_id, id, gid, active, reports)) !=
 		    DB_OK)
 			goto out;
-		if (editing && h->f[F_SITES].st == VAL_OK) {
+		if (h->f[F_SITES].st == VAL_OK) {
 			/* TrackTik: all sites, or the granted ones of the user's
-			 * own customer (another's are refused). */
+			 * own customer (another's, or another tenant's, are
+			 * refused), adding as editing. */
 			unsigned ids[100];
 			size_t n = 0, added = 0;
 			int all = strcmp(h->f[F_SITES].str, "chosen") != 0;
@@ -326,7 +376,10 @@ static enum page_result pe_post(struct http *h)
 			}
 		}
 	}
-	snprintf(target, sizeof target, "%s <%s>%s", c.name, email, pw ? " (password set)" : "");
+	snprintf(target, sizeof target, "%s <%s>%s%s", c.name, email, pw ? " (password set)" : "",
+		 h->f[F_SITES].st != VAL_OK		     ? ""
+		 : strcmp(h->f[F_SITES].str, "chosen") == 0 ? " (chosen sites)"
+							    : " (all sites)");
 	rc = http_audit(h, editing ? "portal_user.update" : "portal_user.add", target,
 			editing ? before : NULL, target);
 out:

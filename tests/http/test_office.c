@@ -35,6 +35,7 @@ static const struct route {
 	{"/settings/client/portal-access/resend", NO, EDIT, "x=1"},
 	{"/settings/client/portal-access/delete", EDIT, EDIT, "x=1"},
 	{"/settings/client/portal-access/security", NO, EDIT, "x=1"},
+	{"/settings/client/portal-access/send-reset", NO, EDIT, "x=1"},
 	{"/settings/client/portal-groups", VIEW, NO, NULL},
 	{"/settings/client/portal-groups/edit", VIEW, EDIT, "x=1"},
 	{"/settings/customers", VIEW, NO, NULL},

@@ -21,12 +21,15 @@ struct src {
 	int fail;      /* the build fails */
 	int builds;    /* how many times it ran */
 	unsigned slow; /* microseconds a build takes */
+	long long ttl; /* the order's lifetime in ms (-2: 0 ms); 0: for ever */
 	pthread_mutex_t m;
 };
 
-static int build(void *p, unsigned **ids, size_t *n)
+static int build(void *p, unsigned **ids, size_t *n, long long *ttl_ms)
 {
 	struct src *s = p;
+	if (s->ttl != 0)
+		*ttl_ms = s->ttl < 0 ? 0 : s->ttl;
 	pthread_mutex_lock(&s->m);
 	s->builds++;
 	pthread_mutex_unlock(&s->m);
@@ -42,7 +45,7 @@ static int build(void *p, unsigned **ids, size_t *n)
 }
 
 static struct src src = {.n = 25, .m = PTHREAD_MUTEX_INITIALIZER};
-static const struct listcache_key key = {7, LISTCACHE_PORTAL_USERS, 1, "abc"};
+static const struct listcache_key key = {7, LISTCACHE_PORTAL_USERS, 1, "abc", NULL};
 
 static void *reader(void *p)
 {
@@ -219,10 +222,56 @@ int main(void)
 	listcache_slice(&other, 1, 0, 1, 0, out, &got, &total, build, &src);
 	ok(src.builds == 2, "and not kept");
 
+	/* A facet (the portal users' status filter) is a view of its own. */
+	src.n = 25;
+	src.builds = 0;
+	other = key;
+	other.tenant_id = 300;
+	listcache_slice(&other, 1, 0, 10, 0, out, &got, &total, build, &src);
+	other.facet = "locked";
+	ok(listcache_slice(&other, 1, 0, 10, 0, out, &got, &total, build, &src) == 0 &&
+		   src.builds == 2,
+	   "facet: a view of its own, built apart from the same view without it");
+	ok(listcache_slice(&other, 1, 0, 10, 0, out, &got, &total, build, &src) == 0 &&
+		   src.builds == 2,
+	   "facet: and kept like any view");
+
+	/* An order the clock changes too (a sign-in lock ending): kept while
+	 * its lifetime lasts, built again after it at the same version. */
+	{
+		struct list_view pv = {.sort = 1, .filter = "abc", .page = 1, .per = 10};
+		unsigned pids[100];
+		uint64_t pver = 0;
+		other.tenant_id = 301;
+		src.ttl = 300;
+		src.builds = 0;
+		listcache_slice(&other, 1, 0, 10, 0, out, &got, &total, build, &src);
+		ok(listcache_slice(&other, 1, 0, 10, 0, out, &got, &total, build, &src) == 0 &&
+			   got == 10 && src.builds == 1,
+		   "lifetime: kept while it lasts (300 ms)");
+		ok(listcache_peek(&other, &pv, pids, &got, &pver) == 0 && pver == 1,
+		   "lifetime: peek holds it meanwhile");
+		usleep(350000);
+		pv.page = 1;
+		ok(listcache_peek(&other, &pv, pids, &got, &pver) == -1,
+		   "lifetime: past it, peek holds nothing");
+		ok(listcache_slice(&other, 1, 0, 10, 0, out, &got, &total, build, &src) == 0 &&
+			   got == 10 && src.builds == 2,
+		   "lifetime: past it, built again though the version is the same");
+		other.tenant_id = 302;
+		src.ttl = -2; /* 0 ms */
+		src.builds = 0;
+		listcache_slice(&other, 1, 0, 10, 0, out, &got, &total, build, &src);
+		ok(listcache_slice(&other, 1, 0, 10, 0, out, &got, &total, build, &src) == 0 &&
+			   got == 10 && src.builds == 2,
+		   "lifetime: 0 ms is answered once, never kept");
+		src.ttl = 0;
+	}
+
 	/* listcache_page: a list page, its window set from the view's total. */
 	unsigned ids[100];
 	struct list_view lv = {.sort = 0, .filter = "", .page = 2, .per = 10};
-	struct listcache_key pk = {5, LISTCACHE_OFFICE_USERS, 0, ""};
+	struct listcache_key pk = {5, LISTCACHE_OFFICE_USERS, 0, "", NULL};
 	src.n = 25;
 	ok(listcache_page(&pk, 1, &lv, ids, &got, build, &src) == 0 && got == 10 && ids[0] == 11 &&
 		   lv.total == 25 && lv.pages == 3 && lv.offset == 10,
@@ -245,7 +294,7 @@ int main(void)
 	src.fail = 0;
 
 	/* listcache_peek: the held order's page, whatever its version. */
-	struct listcache_key rk = {6, LISTCACHE_PORTAL_USERS, 0, ""};
+	struct listcache_key rk = {6, LISTCACHE_PORTAL_USERS, 0, "", NULL};
 	uint64_t v = 0;
 	lv = (struct list_view){.sort = 0, .filter = "", .page = 2, .per = 10};
 	ok(listcache_peek(&rk, &lv, ids, &got, &v) == -1, "peek: no order held");
@@ -258,7 +307,7 @@ int main(void)
 
 	/* listcache_read */
 	static const struct listcache_reader rd = {&fk_spec, fk_version, fk_rows};
-	struct listcache_db b = {NULL, 6, &lv, fk_ids, DB_OK};
+	struct listcache_db b = {NULL, 6, &lv, fk_ids, DB_OK, NULL};
 	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
 	fk_page = xmlNewDocNode(doc, NULL, BAD_CAST "page", NULL);
 	xmlDocSetRootElement(doc, fk_page);
@@ -278,12 +327,12 @@ int main(void)
 	ok(listcache_read(&rk, &lv, &rd, NULL, &b, fk_page) == DB_OK && fk_counts(2, 1, 0),
 	   "read: a row did not come back: taken out, read again the full way");
 	fk.lose_row = 0;
-	struct listcache_key nk = {6, LISTCACHE_PORTAL_USERS, 0, "new"};
+	struct listcache_key nk = {6, LISTCACHE_PORTAL_USERS, 0, "new", NULL};
 	ok(listcache_read(&nk, &lv, &rd, NULL, &b, fk_page) == DB_OK && fk_counts(1, 1, 1),
 	   "read: no order held: version, build, rows");
 	fk.n = 0;
 	fk.version = 6;
-	struct listcache_key ek = {6, LISTCACHE_PORTAL_USERS, 1, ""};
+	struct listcache_key ek = {6, LISTCACHE_PORTAL_USERS, 1, "", NULL};
 	lv = (struct list_view){.sort = 1, .filter = "", .page = 1, .per = 10};
 	ok(listcache_read(&ek, &lv, &rd, NULL, &b, fk_page) == DB_OK && lv.total == 0 &&
 		   fk_counts(1, 1, 1),
@@ -320,7 +369,7 @@ int main(void)
 		 0, 1},
 	};
 	for (size_t i = 0; i < sizeof stale / sizeof stale[0]; i++) {
-		struct listcache_key sk = {6, LISTCACHE_PORTAL_USERS, 0, stale[i].filter};
+		struct listcache_key sk = {6, LISTCACHE_PORTAL_USERS, 0, stale[i].filter, NULL};
 		fk.n = stale[i].n;
 		fk.version = 8 + 2 * i;
 		lv = (struct list_view){.sort = 0, .filter = stale[i].filter, .page = 1, .per = 10};

@@ -9,8 +9,20 @@
  * .js-hide: hidden (fallbacks for browsers without JavaScript, such as the
  * page-size "Show" button and "Use company email").
  *
- * select[data-fills=ID]: on change, the chosen option's data-email goes
- * into the input with id ID (an option without data-email changes nothing).
+ * select[data-fills=ID] (adding a portal user): on change, the chosen
+ * option's data-email goes into the input with id ID, but only while that
+ * input holds nothing typed (empty, or the email this filled in last): an
+ * address the office typed is never replaced as a side effect.
+ *
+ * button[data-fill-from=SELECT][data-fill=ID] ("Use company email" on a
+ * portal user's edit page): an explicit choice; on click, the data-email of
+ * the option chosen in select SELECT goes into input ID at once, instead of
+ * the button's re-render (without JavaScript the button re-renders).
+ *
+ * fieldset.sites-pick[data-customer=N] and the select #customer: while the
+ * company chosen is not N, the fieldset's inputs are disabled and its
+ * p.sites-stale shown (those sites are another company's; "Choose company"
+ * shows the new one's).
  *
  * input.select-all (hidden in the HTML): unhidden; ticks or unticks every
  * enabled input[type=checkbox][name=id] of its form, and shows whether all,
@@ -133,17 +145,61 @@
     }
   }
 
+  function chosenEmail(select) {
+    var option = select.options[select.selectedIndex];
+    return option && option.hasAttribute("data-email") ? option.getAttribute("data-email") : null;
+  }
+
   function setUpFills(select) {
     var target = document.getElementById(select.getAttribute("data-fills"));
     if (!target) {
       return;
     }
+    /* What this filled in last: the page may start with the chosen
+     * company's email already in the field. */
+    var filled = chosenEmail(select) === target.value ? target.value : "";
     select.addEventListener("change", function () {
-      var option = select.options[select.selectedIndex];
-      if (option && option.hasAttribute("data-email")) {
-        target.value = option.getAttribute("data-email");
+      var email = chosenEmail(select);
+      if (email === null || (target.value !== "" && target.value !== filled)) {
+        return;
       }
+      target.value = email;
+      filled = email;
     });
+  }
+
+  function setUpFillButton(button) {
+    var select = document.getElementById(button.getAttribute("data-fill-from"));
+    var target = document.getElementById(button.getAttribute("data-fill"));
+    if (!select || !target) {
+      return;
+    }
+    button.addEventListener("click", function (e) {
+      var email = chosenEmail(select);
+      if (email === null || email === "") {
+        return; /* nothing to copy: let the server say so */
+      }
+      e.preventDefault();
+      target.value = email;
+      target.focus();
+    });
+  }
+
+  function setUpSitesPick(fieldset) {
+    var select = document.getElementById("customer");
+    var stale = fieldset.querySelector(".sites-stale");
+    if (!select) {
+      return;
+    }
+    function sync() {
+      var other = select.value !== fieldset.getAttribute("data-customer");
+      each("input", function (input) { input.disabled = other; }, fieldset);
+      if (stale) {
+        stale.hidden = !other;
+      }
+    }
+    select.addEventListener("change", sync);
+    sync();
   }
 
   /* The checkboxes named name of form (including those tied to it with the
@@ -420,6 +476,8 @@
     each("button.copy[data-copy]", setUp);
     each(".js-hide", function (el) { el.hidden = true; });
     each("select[data-fills]", setUpFills);
+    each("button[data-fill-from]", setUpFillButton);
+    each("fieldset.sites-pick[data-customer]", setUpSitesPick);
     each("input.select-all", setUpSelectAll);
     setUpSelection();
     each("select.autosubmit", function (select) {
