@@ -156,7 +156,8 @@
           <xsl:with-param name="type" select="'password'"/>
           <xsl:with-param name="autocomplete" select="'new-password'"/>
           <xsl:with-param name="maxlength" select="1024"/>
-          <xsl:with-param name="echo" select="false()"/>
+          <!-- Only an in-form action's re-render carries it back. -->
+          <xsl:with-param name="echo" select="/page/form/@carry = '1'"/>
           <xsl:with-param name="help" select="'Optional. At least 10 characters; common passwords are refused. Passwords are never emailed.'"/>
         </xsl:call-template>
 

@@ -45,6 +45,14 @@ static int asked(const struct http *h, size_t f)
 	return h->method == HTTP_POST && h->f[f].st == VAL_OK && h->f[f].num;
 }
 
+/* The in-form actions (http.h): "Use company email" and, without
+ * JavaScript, "Choose company"; the form comes back with everything typed,
+ * the password included. */
+static int pue_action(const struct http *h)
+{
+	return asked(h, F_PREFILL) || asked(h, F_CHOOSE);
+}
+
 struct site_pick {
 	xmlNodePtr parent;
 	unsigned ids[100];
@@ -258,10 +266,6 @@ static enum page_result pe_post(struct http *h)
 	int invited = 0;
 
 	memset(&old, 0, sizeof old);
-	if (asked(h, F_PREFILL) || asked(h, F_CHOOSE)) {
-		h->status = 200;
-		return PAGE_INVALID; /* re-render, nothing saved */
-	}
 	if (email == NULL)
 		return http_field_error(h, F_EMAIL, "Enter the login email.");
 	if (h->f[F_SITES].st == VAL_OK && strcmp(h->f[F_SITES].str, "all") != 0 &&
@@ -403,5 +407,6 @@ const struct page page_portal_user_edit = {
 	.form = form,
 	.nform = sizeof form / sizeof form[0],
 	.get = pe_get,
+	.action = pue_action,
 	.post = pe_post,
 };

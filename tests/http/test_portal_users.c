@@ -502,6 +502,26 @@ static void test_add_sites(void)
 	v = sql1("SELECT COUNT(*) FROM portal_users WHERE email = 'office@abm.example.com'");
 	ok(same(v, "0", "count"), "nothing saved");
 	free(v);
+	/* A form action loses nothing typed (item 4): the password too. */
+	snprintf(fields, sizeof fields, "customer=%s&email=&password=Typed-Before-Choosing-7&choose=1",
+		 abm);
+	ok(post_form(adm, PA "/edit", PA "/edit", fields, &d, NULL, 0) == 200 &&
+		   xp_is(d, "string(/page/form/@carry)", "1") &&
+		   xp_is(d, "string(/page/form/field[@name='password']/@value)",
+			 "Typed-Before-Choosing-7"),
+	   "\"Choose company\" brings the typed password back in its field");
+	xmlFreeDoc(d);
+	{
+		char csrf[65], body[600];
+		struct hc_resp r;
+		hc_csrf(adm, PA "/edit", csrf);
+		snprintf(body, sizeof body, "csrf=%s&%s", csrf, fields);
+		hc_post(adm, PA "/edit", body, &r);
+		ok(r.status == 200 && r.body &&
+			   strstr(r.body, "value=\"Typed-Before-Choosing-7\"") != NULL,
+		   "... in the HTML form's password input");
+		hc_resp_free(&r);
+	}
 
 	/* Two chosen sites: exactly those. */
 	user_email(email, sizeof email, "sites");
