@@ -148,7 +148,7 @@
                the portal's sign-in goes by, and a password reset (the
                portal's own mail) sent on request. -->
           <div class="table-wrap">
-            <table class="data-table customer-portal-users">
+            <table class="data-table stack customer-portal-users">
               <caption class="visually-hidden">Portal users of this customer</caption>
               <thead>
                 <tr>
@@ -165,21 +165,21 @@
               <tbody>
                 <xsl:for-each select="portal-users/user">
                   <tr>
-                    <td class="cell-email">
+                    <td class="cell-email cell-key" data-label="Email">
                       <a href="/settings/client/portal-access/edit?id={@id}">
                         <xsl:value-of select="email"/>
                       </a>
                     </td>
-                    <td><xsl:value-of select="name"/></td>
-                    <td><xsl:value-of select="group"/></td>
-                    <td><xsl:apply-templates select="@status" mode="status-badge"/></td>
-                    <td class="cell-date">
+                    <td data-label="Name"><xsl:value-of select="name"/></td>
+                    <td data-label="Group"><xsl:value-of select="group"/></td>
+                    <td data-label="Status"><xsl:apply-templates select="@status" mode="status-badge"/></td>
+                    <td class="cell-date" data-label="Last sign-in">
                       <xsl:call-template name="datetime">
                         <xsl:with-param name="value" select="last-sign-in"/>
                       </xsl:call-template>
                     </td>
                     <xsl:if test="$editable">
-                      <td>
+                      <td data-label="" class="cell-action">
                         <form class="inline-form" method="post"
                               action="/settings/client/portal-access/send-reset">
                           <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>

@@ -36,7 +36,7 @@
 
     <form id="customers-form" class="list-form" method="get" action="/settings/customers/enable-portal">
     <div class="table-wrap">
-      <table class="data-table">
+      <table class="data-table stack">
         <caption class="visually-hidden">Customers</caption>
         <thead>
           <tr>
@@ -105,11 +105,11 @@
     <xsl:param name="select" select="false()"/>
     <tr>
       <xsl:if test="$select">
-        <td class="col-select">
+        <td class="col-select" data-label="Select">
           <input type="checkbox" name="id" value="{@id}" aria-label="Select {name}"/>
         </td>
       </xsl:if>
-      <td>
+      <td data-label="Customer" class="cell-key">
         <a href="/settings/customers/edit?id={@id}">
           <xsl:choose>
             <xsl:when test="normalize-space(name) != ''">
@@ -119,16 +119,16 @@
           </xsl:choose>
         </a>
       </td>
-      <td class="cell-email">
+      <td class="cell-email" data-label="Email">
         <xsl:value-of select="email"/>
       </td>
-      <td>
+      <td data-label="Phone">
         <xsl:value-of select="phone"/>
       </td>
-      <td>
+      <td data-label="City">
         <xsl:value-of select="city"/>
       </td>
-      <td class="num">
+      <td class="num" data-label="Portal users">
         <xsl:value-of select="@portal-users"/>
       </td>
     </tr>

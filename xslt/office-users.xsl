@@ -33,7 +33,7 @@
 
     <form id="office-users-form" class="list-form" method="get" action="/settings/office-users/delete">
       <div class="table-wrap">
-        <table class="data-table">
+        <table class="data-table stack">
           <caption class="visually-hidden">Office users</caption>
           <thead>
             <tr>
@@ -75,22 +75,22 @@
 
   <xsl:template match="rows/user">
     <tr>
-      <td class="col-select">
+      <td class="col-select" data-label="Select">
         <xsl:if test="@id != /page/office-users/@self">
           <input type="checkbox" name="id" value="{@id}" aria-label="Select {email}"/>
         </xsl:if>
       </td>
-      <td class="cell-email"><a href="/settings/office-users/edit?id={@id}"><xsl:value-of select="email"/></a></td>
-      <td><xsl:value-of select="first"/></td>
-      <td><xsl:value-of select="last"/></td>
-      <td>
+      <td class="cell-email cell-key" data-label="Email"><a href="/settings/office-users/edit?id={@id}"><xsl:value-of select="email"/></a></td>
+      <td data-label="First name"><xsl:value-of select="first"/></td>
+      <td data-label="Last name"><xsl:value-of select="last"/></td>
+      <td data-label="Role">
         <xsl:call-template name="role-label">
           <xsl:with-param name="role" select="@role"/>
         </xsl:call-template>
         <xsl:if test="@settings = 'super'"> <span class="badge">Super Admin</span></xsl:if>
       </td>
-      <td><xsl:value-of select="phone"/></td>
-      <td><span class="badge status-{@status}">
+      <td data-label="Phone"><xsl:value-of select="phone"/></td>
+      <td data-label="Status"><span class="badge status-{@status}">
         <xsl:choose>
           <xsl:when test="@status = 'active'">Active</xsl:when>
           <xsl:otherwise>Inactive</xsl:otherwise>

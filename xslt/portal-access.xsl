@@ -101,7 +101,7 @@
     <xsl:param name="list"/>
     <xsl:param name="select"/>
     <div class="table-wrap">
-      <table class="data-table">
+      <table class="data-table stack">
         <caption class="visually-hidden">Portal users</caption>
         <thead>
           <tr>
@@ -166,7 +166,7 @@
     <xsl:variable name="href" select="concat('/settings/client/portal-access/edit?id=', @id)"/>
     <tr>
       <xsl:if test="$select">
-        <td class="col-select">
+        <td class="col-select" data-label="Select">
           <input type="checkbox" name="id" value="{@id}" id="select-{@id}"
                  aria-label="Select {company}, {email}">
             <xsl:if test="../../../@select-all = '1'">
@@ -175,7 +175,7 @@
           </input>
         </td>
       </xsl:if>
-      <td>
+      <td data-label="Company" class="cell-key">
         <a href="{$href}">
           <xsl:choose>
             <xsl:when test="normalize-space(company) != ''">
@@ -185,18 +185,18 @@
           </xsl:choose>
         </a>
       </td>
-      <td class="cell-email">
+      <td class="cell-email" data-label="Email">
         <a href="{$href}">
           <xsl:value-of select="email"/>
         </a>
       </td>
-      <td>
+      <td data-label="Status">
         <xsl:apply-templates select="@status" mode="status-badge"/>
         <xsl:if test="@invite-bounced = '1' and @status = 'invited'">
           <span class="status-note"> (invitation bounced)</span>
         </xsl:if>
       </td>
-      <td class="cell-date">
+      <td class="cell-date" data-label="Last sign-in">
         <!-- Most have never signed in: that case without a call. -->
         <xsl:choose>
           <xsl:when test="last-sign-in = ''">
