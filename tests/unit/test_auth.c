@@ -414,6 +414,44 @@ static void test_gate(void)
 	ok(rc == 0 && n_ok == 2 && n_busy == 0, "gate 1+1: two concurrent hashes still both succeed");
 }
 
+/* Sign-ins are checked in order of arrival: with one slot and room for
+ * three to wait, four arriving 20 ms apart finish in that order. */
+static pthread_mutex_t order_mu = PTHREAD_MUTEX_INITIALIZER;
+static int order[4], norder;
+
+static void *in_order(void *arg)
+{
+	char out[AUTH_HASH_LEN];
+	int me = (int)(long)arg;
+
+	usleep((useconds_t)me * 20000);
+	if (auth_password_hash("order test password", out) == AUTH_OK) {
+		pthread_mutex_lock(&order_mu);
+		order[norder++] = me;
+		pthread_mutex_unlock(&order_mu);
+	}
+	return NULL;
+}
+
+static void test_gate_order(struct conf *c)
+{
+	pthread_t t[4];
+	unsigned q = c->sec.hash_queue;
+
+	c->sec.hash_queue = 3;
+	if (!ok(auth_init(c) == 0, "the gate with room for three to wait"))
+		return;
+	for (long i = 0; i < 4; i++)
+		pthread_create(&t[i], NULL, in_order, (void *)i);
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	ok(norder == 4 && order[0] == 0 && order[1] == 1 && order[2] == 2 && order[3] == 3,
+	   "four sign-ins 20 ms apart are checked in the order they came (%d %d %d %d)", order[0],
+	   order[1], order[2], order[3]);
+	c->sec.hash_queue = q;
+	auth_init(c);
+}
+
 /* The hashes run on threads of their own at the lowest priority, never
  * more of them than the cores less one. */
 static int idle_threads(void)
@@ -497,6 +535,7 @@ int main(void)
 		test_csrf(&c);
 		test_gate();
 		test_hash_threads();
+		test_gate_order(&c);
 		auth_free();
 		is_int(idle_threads(), 0, "auth_free stopped the hash thread");
 	}
