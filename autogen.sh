@@ -27,4 +27,6 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	fi
 fi
 mkdir -p m4 build-aux
+# The build's list of page files, from the responders' page lists.
+sh scripts/gen-pages-am .
 autoreconf -fi

@@ -1037,6 +1037,11 @@ enum db_result db_commit(struct db *db)
 	return rc;
 }
 
+int db_in_txn(const struct db *db)
+{
+	return db != NULL && db->in_txn;
+}
+
 void db_rollback(struct db *db)
 {
 	if (!db->in_txn)

@@ -47,6 +47,8 @@ void db_transient_clear(struct db *db);
 enum db_result db_begin(struct db *db);
 enum db_result db_commit(struct db *db);
 void db_rollback(struct db *db);
+/* Whether a transaction is open (db_begin without its commit or rollback). */
+int db_in_txn(const struct db *db);
 
 /* Migrations: applies sqldir/NNN_*.sql in order, each recorded in
  * schema_version; already applied files are skipped.  Progress goes to out. */

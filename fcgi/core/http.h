@@ -1,6 +1,8 @@
 /* One request: parsed input, session, validated fields, and the response
  * being built.  Pages are declared as struct page (route, fields, needs,
- * handlers); the core does everything around the handler. */
+ * handlers); a responder (struct responder) declares its pages and its own
+ * sign-in rules; the core (http.c) runs every request through the same
+ * named steps and does everything around the handler. */
 #ifndef GH_HTTP_H
 #define GH_HTTP_H
 
@@ -31,27 +33,36 @@ enum page_result {
 	PAGE_ERROR,        /* 500 */
 };
 
+/* Who may open a page; what "signed in" means is the responder's
+ * (struct responder): an office user of the tenant, or a portal user or
+ * token link of the slug's tenant. */
 enum page_auth {
-	PAGE_PUBLIC = 0,
-	PAGE_OFFICE,        /* a signed-in office user (settings levels apply) */
-	PAGE_OFFICE_STAGE,  /* an office session at any stage (the MFA pages) */
-	/* Portal pages (/portal/<slug>/...): the core loads the slug's tenant
-	 * (404 if none), frames the page for the tenant's origins only, and
-	 * loads the portal session if there is one. */
-	PAGE_PORTAL_PUBLIC, /* anyone; forms are bound to the pre-session cookie */
-	PAGE_PORTAL_STAGE,  /* a portal session at any stage (the MFA pages) */
-	PAGE_PORTAL,        /* a signed-in portal session (stage full) */
+	PAGE_PUBLIC = 0, /* anyone; its forms are bound to the pre-session cookie */
+	PAGE_STAGE,      /* a session at any sign-in stage (the MFA pages) */
+	PAGE_SIGNED_IN,  /* a session that has passed every stage */
 };
+
+/* How far a session has come in signing in (sessions.stage). */
+enum sign_in {
+	SIGN_IN_NONE = 0, /* no session */
+	SIGN_IN_ENROL,    /* the password passed; MFA must be set up first */
+	SIGN_IN_MFA,      /* the password passed; an MFA code is owed */
+	SIGN_IN_FULL,     /* signed in */
+};
+/* The stage stored as text ("full", "mfa", "enrol"); SIGN_IN_NONE if other. */
+enum sign_in http_sign_in(const char *stored);
+/* The text stored for a stage. */
+const char *http_sign_in_name(enum sign_in s);
 
 struct http;
 
 struct page {
-	const char *path; /* exact match */
+	const char *path; /* exact match; a "*" segment matches a tenant slug */
 	const char *name; /* stylesheet, schema and content element */
 	const char *title;
 	unsigned methods;
 	enum page_auth auth;
-	int need_view; /* settings level (enum db_perm) to GET */
+	int need_view; /* settings level (enum db_perm) to GET (the settings responder) */
 	int need_edit; /* settings level to POST */
 	const struct val_field *query;
 	size_t nquery;
@@ -73,6 +84,50 @@ struct page {
 	 * for pages that show no secret (no MFA seed, no one-time password):
 	 * a kept page lives in memory until evicted. */
 	int memo;
+	/* The POST runs in one transaction the core owns: begun before post(),
+	 * committed when it redirects, rolled back otherwise.  The handler
+	 * only runs statements. */
+	int txn;
+	/* get() always redirects or fails: the page has no stylesheet. */
+	int redirects_only;
+};
+
+/* Both field tables of a page at once: .query/.nquery, .form/.nform. */
+#define PAGE_QUERY(t) .query = (t), .nquery = sizeof(t) / sizeof((t)[0])
+#define PAGE_FORM(t) .form = (t), .nform = sizeof(t) / sizeof((t)[0])
+
+/* The steps' answer: go on, or an answer has been sent. */
+enum http_step { HTTP_NEXT = 0, HTTP_DONE };
+
+/* A responder: its name, its config section, its route table and how a
+ * request of it is signed in.  main.c of each responder fills one and hands
+ * it to server_main; the core holds no rule of either product. */
+enum server_kind { SERVER_SETTINGS, SERVER_PORTAL }; /* which [section] of the config */
+struct responder {
+	const char *name; /* "gatehouse-settings": logs and usage */
+	enum server_kind kind;
+	const struct page *const *pages; /* NULL-terminated; menu order is table order */
+	/* The MAC purpose of its sessions' CSRF tokens ("office", "portal"). */
+	const char *csrf_purpose;
+	/* The pre-session cookie's SameSite ("Strict"; "None" where pages are
+	 * framed by other sites). */
+	const char *pre_samesite;
+	/* A public form that comes back without the pre-session cookie (a
+	 * browser refusing storage in a third-party frame) is answered with
+	 * the form and a note to open it in a tab of its own. */
+	int explain_refused_cookie;
+	/* Loads the session named by the request's cookie, and whatever else
+	 * every page of the responder needs first (the portal: the slug's
+	 * tenant); sets h->stage, h->user_id, h->csrf, h->token_hash,
+	 * h->time_zone.  PAGE_OK goes on; any other result is the answer
+	 * (PAGE_NOT_FOUND, PAGE_UNAVAILABLE; h->error_msg may say why). */
+	enum page_result (*session)(struct http *h);
+	/* Whether the session may open h->page (its auth, the responder's
+	 * levels): PAGE_OK, or the refusal (PAGE_REDIRECT to sign in,
+	 * PAGE_UNAUTHORIZED, PAGE_FORBIDDEN; h->error_msg says why). */
+	enum page_result (*admit)(struct http *h);
+	/* The responder's part of every page's envelope (session, menu). */
+	void (*envelope)(struct http *h, xmlNodePtr root);
 };
 
 #define HTTP_MAX_COOKIES 4
@@ -81,8 +136,8 @@ struct http {
 	FCGX_Request *fr;
 	const struct conf *conf;
 	struct db *db;
+	const struct responder *responder;
 	const struct page *page;
-	const struct page *const *pages; /* the responder's table, for the menu */
 
 	char rid[17];
 	char slug[64]; /* the path's "*" segment (a tenant slug), if the route has one */
@@ -93,22 +148,31 @@ struct http {
 	struct req_pairs query, form, cookies;
 	int want_xml;
 
-	/* Portal pages: the slug's tenant, and the portal session if any. */
-	int have_tenant, portal_in;
-	int cookie_refused; /* a portal form came back without the pre-session cookie */
-	void *page_ctx;     /* a page's own state from its POST to its re-render */
-	struct db_tenant tenant;
-	struct db_portal_session psess;
-
-	/* Session (when signed in). */
-	int signed_in;
-	struct db_session sess;
+	/* The session, as the responder's session step found it. */
+	enum sign_in stage;
+	unsigned user_id; /* for the log; 0: none */
 	unsigned char token_hash[32];
 	char csrf[AUTH_CSRF_LEN + 1];
+	const char *time_zone;     /* shown dates: the viewer's zone (NULL: none yet) */
+	const char *frame_origins; /* who may frame the answer, one per line; NULL: nobody */
+	char sign_in_form[96];     /* the responder's sign-in page, named by a 401 */
+	/* Office (the settings responder). */
+	int signed_in;
+	struct db_session sess;
+	/* Portal: the slug's tenant, and the portal session if any. */
+	int have_tenant, portal_in;
+	int cookie_refused; /* a public form came back without the pre-session cookie */
+	struct db_tenant tenant;
+	struct db_portal_session psess;
 
 	/* Validated fields, in the order of the page's tables. */
 	struct val_value *q, *f;
 	size_t form_errors;
+
+	/* State a handler hands from its POST to the re-render of its page
+	 * (http_ctx): zeroed, wiped and freed when the request ends. */
+	void *ctx;
+	size_t ctx_size;
 
 	/* Response. */
 	int status;
@@ -131,6 +195,11 @@ struct http {
 	const char *cache; /* for the log: "hit" or "miss" (render cache), "-" */
 };
 
+/* The request's own state from a POST to its re-render: size zeroed bytes,
+ * the same block for every call of the request (size must not change),
+ * wiped (sodium_memzero) and freed by the core when the request ends.  NULL
+ * if out of memory. */
+void *http_ctx(struct http *h, size_t size);
 /* Adds <notice kind="...">text</notice> to the page. */
 void http_notice(struct http *h, const char *kind, const char *text);
 /* Queues a Set-Cookie header (value already safe: token alphabet only).
@@ -156,16 +225,23 @@ enum page_result http_bad_request(struct http *h, const char *msg);
 /* Marks form field f (index in the page's form table) invalid with msg and
  * returns PAGE_INVALID: the form comes back with the message. */
 enum page_result http_field_error(struct http *h, size_t f, const char *msg);
-/* Ends a handler's transaction: when rc is DB_OK, commits and redirects to
- * location; otherwise (or when the commit fails) rolls back and maps rc. */
+/* Ends a handler's own transaction (a page without .txn): when rc is DB_OK,
+ * commits and redirects to location; otherwise (or when the commit fails)
+ * rolls back and maps rc. */
 enum page_result http_txn_end(struct http *h, enum db_result rc, const char *location);
+/* A page with .txn: DB_OK redirects to location (the core commits), any
+ * other result maps to a failure (the core rolls back). */
+enum page_result http_done(struct http *h, enum db_result rc, const char *location);
 /* Maps a database failure to a page result. */
 enum page_result http_db_fail(enum db_result rc);
 
-/* Handles one accepted request end to end (parse, auth, validate, handler,
- * render, log).  Never fails: every problem becomes an error response. */
+/* Handles one accepted request end to end (parse, route, session,
+ * permission, CSRF, validate, handle, render, log).  Never fails: every
+ * problem becomes an error response.  Whatever transaction is still open
+ * afterwards is rolled back, so nothing a handler forgot reaches the
+ * thread's next request. */
 void http_handle(FCGX_Request *fr, const struct conf *c, struct db *db,
-		 const struct page *const *pages);
+		 const struct responder *r);
 
 /* Cookie names. */
 #define HTTP_COOKIE_OFFICE "gh_office"

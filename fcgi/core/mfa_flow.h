@@ -42,6 +42,14 @@ enum mfaflow_enable_result mfaflow_enable(struct db *db, enum db_who who, unsign
 /* A sign-in code's refusal, for the code field: replay or wrong. */
 const char *mfaflow_refusal(enum mfa_result mr);
 
+/* The new recovery codes, from the POST that turned MFA on to the page that
+ * shows them (kept in the request's context, http_ctx: wiped when the
+ * request ends). */
+struct mfaflow_done {
+	int shown;
+	char codes[MFA_RECOVERY_COUNT][MFA_RECOVERY_LEN + 1];
+};
+
 /* The enrolment's answer: state "done" and the ten recovery codes (shown
  * this once) under n; wipes codes. */
 void mfaflow_done_xml(xmlNodePtr n, char codes[MFA_RECOVERY_COUNT][MFA_RECOVERY_LEN + 1]);

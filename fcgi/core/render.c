@@ -18,7 +18,7 @@
 #include "render.h"
 #include "tz.h"
 
-#define RENDER_MAX 32
+
 
 static struct {
 	char name[64];

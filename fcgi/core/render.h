@@ -6,6 +6,9 @@
 /* The namespace of our XSLT extension functions (gh:local-time). */
 #define RENDER_NS "urn:gatehouse:xslt"
 
+/* Stylesheets one process compiles at most. */
+#define RENDER_MAX 48
+
 #include <libxml/tree.h>
 
 /* Compile dir/<name>.xsl for every name (NULL-terminated list).  Start-up

@@ -52,7 +52,7 @@ struct conn {
 };
 
 static struct conf conf;
-static const struct page *const *page_table;
+static const struct responder *responder;
 static int listen_fd = -1, ep = -1, stop_fd = -1;
 static char listen_tag, stop_tag; /* epoll markers */
 
@@ -183,7 +183,7 @@ static void serve(struct conn *c, struct db *db)
 		return;
 	}
 	pool_begin();
-	http_handle(&c->r, &conf, db, page_table);
+	http_handle(&c->r, &conf, db, responder);
 	pool_end();
 	FCGX_Finish_r(&c->r);
 	c->served++;
@@ -305,129 +305,155 @@ static void usage(const char *name)
 	fprintf(stderr, "usage: %s -c CONFIG\n", name);
 }
 
-int server_main(int argc, char **argv, const char *name, enum server_kind kind,
-		const struct page *const *pages, const char *const *sheets)
+/* The config named by "-c CONFIG", checked: 0, or the exit code. */
+static int configure(int argc, char **argv, const struct responder *r,
+		     const struct conf_responder **me)
 {
-	const struct conf_responder *me = kind == SERVER_PORTAL ? &conf.portal : &conf.settings;
 	const char *cfg = NULL;
 	char err[512];
-	sigset_t sigs;
-	pthread_t *tids = NULL;
-	unsigned started = 0;
-	int sig = 0, rc = 1;
-	struct db *probe;
 
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
-			cfg = argv[++i];
-		else {
-			usage(name);
+		if (strcmp(argv[i], "-c") != 0 || i + 1 >= argc) {
+			usage(r->name);
 			return 2;
 		}
+		cfg = argv[++i];
 	}
 	if (cfg == NULL) {
-		usage(name);
+		usage(r->name);
 		return 2;
 	}
 	if (conf_load(cfg, &conf, err, sizeof err) != 0) {
-		fprintf(stderr, "%s: %s\n", name, err);
+		fprintf(stderr, "%s: %s\n", r->name, err);
 		return 1;
 	}
-	if (me->listen[0] == '\0') {
-		fprintf(stderr, "%s: no listen socket in the config\n", name);
+	*me = r->kind == SERVER_PORTAL ? &conf.portal : &conf.settings;
+	if ((*me)->listen[0] == '\0') {
+		fprintf(stderr, "%s: no listen socket in the config\n", r->name);
 		return 1;
 	}
 	/* Sign-ins waiting for (or running) a password hash hold their
 	 * thread; at least one thread must stay free for every other page. */
-	if (conf.sec.hash_concurrency + conf.sec.hash_queue >= me->threads) {
+	if (conf.sec.hash_concurrency + conf.sec.hash_queue >= (*me)->threads) {
 		fprintf(stderr,
 			"%s: hash_concurrency (%u) + hash_queue (%u) must be below threads (%u), "
 			"or a sign-in flood could take every thread\n",
-			name, conf.sec.hash_concurrency, conf.sec.hash_queue, me->threads);
+			r->name, conf.sec.hash_concurrency, conf.sec.hash_queue, (*me)->threads);
 		return 1;
 	}
-	page_table = pages;
+	return 0;
+}
 
-	/* Library set-up happens here, before any thread exists. */
+/* The stylesheets to compile: "error" and each page's own (the .name of a
+ * page that renders), once each.  NULL-terminated, in sheets[0..max). */
+static int page_sheets(const struct page *const *pages, const char **sheets, size_t max)
+{
+	size_t n = 0;
+
+	sheets[n++] = "error";
+	for (const struct page *const *p = pages; *p != NULL; p++) {
+		size_t k;
+		if ((*p)->get == NULL || (*p)->redirects_only)
+			continue;
+		for (k = 0; k < n && strcmp(sheets[k], (*p)->name) != 0; k++)
+			;
+		if (k < n)
+			continue;
+		if (n + 1 >= max)
+			return -1;
+		sheets[n++] = (*p)->name;
+	}
+	sheets[n] = NULL;
+	return 0;
+}
+
+/* Libraries, stylesheets, keys, caches and the start-up check of the
+ * database's statements: everything before the first thread.  0 or -1. */
+static int start_up(const struct responder *r)
+{
+	const char *sheets[RENDER_MAX + 1];
+	struct db *probe;
+	int rc = -1;
+
 	if (mysql_library_init(0, NULL, NULL) != 0 || FCGX_Init() != 0 ||
 	    curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		fprintf(stderr, "%s: library initialisation failed\n", name);
-		return 1;
+		fprintf(stderr, "%s: library initialisation failed\n", r->name);
+		return -1;
 	}
 	/* The pool becomes libxml2's allocator before libxml2 allocates. */
 	if (pool_install() != 0) {
-		fprintf(stderr, "%s: cannot install the request pool\n", name);
-		return 1;
+		fprintf(stderr, "%s: cannot install the request pool\n", r->name);
+		return -1;
 	}
 	xmlInitParser();
+	if (page_sheets(r->pages, sheets, sizeof sheets / sizeof sheets[0]) != 0) {
+		log_err("%s: more stylesheets than render.c keeps (%d)", r->name, RENDER_MAX);
+		return -1;
+	}
 	if (tz_init(NULL) != 0 || render_init(conf.web.xslt_dir, sheets) != 0 ||
-	    auth_init(&conf) != 0 ||
-	    rcache_init((size_t)conf.web.render_cache_kb * 1024) != 0)
-		goto out;
+	    auth_init(&conf) != 0 || rcache_init((size_t)conf.web.render_cache_kb * 1024) != 0)
+		return -1;
 	/* Fail at start-up, not on the first request, if the schema is wrong. */
 	if ((probe = db_open(&conf, 0, 0)) == NULL)
-		goto out;
-	if (db_prepare_all(probe) != DB_OK) {
-		log_err("%s: the database schema does not match; run gatehouse-ctl migrate", name);
-		db_close(probe);
-		goto out;
-	}
+		return -1;
+	if (db_prepare_all(probe) == DB_OK)
+		rc = 0;
+	else
+		log_err("%s: the database schema does not match; run gatehouse-ctl migrate", r->name);
 	db_close(probe);
+	return rc;
+}
 
-	/* Signals are taken by the main thread alone (sigwait); blocked before
-	 * any thread starts so that every thread inherits the mask. */
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	signal(SIGPIPE, SIG_IGN);
+/* The listen socket, the epoll set and the workers; 0 or -1. */
+static int open_and_start(const struct responder *r, const struct conf_responder *me,
+			  pthread_t *tids, unsigned *started)
+{
 	if ((stop_fd = eventfd(0, EFD_CLOEXEC)) < 0 || (ep = epoll_create1(EPOLL_CLOEXEC)) < 0)
-		goto out;
+		return -1;
 	if ((listen_fd = open_listen(me->listen)) < 0) {
-		log_err("%s: cannot listen on %s", name, me->listen);
-		goto out;
+		log_err("%s: cannot listen on %s", r->name, me->listen);
+		return -1;
 	}
 	/* The stop event is level-triggered: every worker will see it. */
 	if (add_fd(listen_fd, &listen_tag, EPOLLONESHOT) != 0 || add_fd(stop_fd, &stop_tag, 0) != 0)
-		goto out;
-	if ((tids = calloc(me->threads, sizeof *tids)) == NULL)
-		goto out;
-	for (; started < me->threads; started++) {
+		return -1;
+	for (; *started < me->threads; (*started)++) {
 		pthread_attr_t a;
 		pthread_attr_init(&a);
 		pthread_attr_setstacksize(&a, 1u << 20);
 		pthread_mutex_lock(&mu);
 		live_threads++;
 		pthread_mutex_unlock(&mu);
-		if (pthread_create(&tids[started], &a, worker, NULL) != 0) {
-			log_err("%s: cannot start thread %u", name, started);
+		if (pthread_create(&tids[*started], &a, worker, NULL) != 0) {
+			log_err("%s: cannot start thread %u", r->name, *started);
 			abort(); /* start-up only */
 		}
 		pthread_attr_destroy(&a);
 	}
-	log_info("%s: listening on %s with %u threads", name, me->listen,
-		 me->threads);
+	log_info("%s: listening on %s with %u threads", r->name, me->listen, me->threads);
+	return 0;
+}
 
-	while (sigwait(&sigs, &sig) != 0)
-		;
-	log_info("%s: signal %d: draining", name, sig);
+/* Stop: no new connections; requests already received are answered; idle
+ * kept connections are closed once the workers are done.  A unix socket's
+ * name goes first: nobody can connect after that, so the backlog taken in
+ * below is complete, and no connection made in between is reset by the
+ * close (nginx: "upstream prematurely closed connection", a request lost
+ * in flight).  0 once every worker has ended. */
+static int drain_all(const struct responder *r, const struct conf_responder *me)
+{
+	uint64_t one = 1;
+	struct timespec dl;
+	unsigned left;
 
-	/* Stop: no new connections; requests already received are answered;
-	 * idle kept connections are closed once the workers are done.  A unix
-	 * socket's name goes first: nobody can connect after that, so the
-	 * backlog taken in below is complete, and no connection made in
-	 * between is reset by the close (nginx: "upstream prematurely closed
-	 * connection", a request lost in flight). */
 	epoll_ctl(ep, EPOLL_CTL_DEL, listen_fd, NULL);
 	if (me->listen[0] == '/')
 		unlink(me->listen);
 	accept_all();
 	shutdown(listen_fd, SHUT_RDWR);
 	accept_all();
-	uint64_t one = 1;
 	if (write(stop_fd, &one, sizeof one) != (ssize_t)sizeof one)
-		goto out;
-	struct timespec dl;
+		return -1;
 	clock_gettime(CLOCK_REALTIME, &dl);
 	dl.tv_sec += STOP_DEADLINE_MS / 1000;
 	dl.tv_nsec += (STOP_DEADLINE_MS % 1000) * 1000000L;
@@ -439,21 +465,17 @@ int server_main(int argc, char **argv, const char *name, enum server_kind kind,
 	while (live_threads > 0)
 		if (pthread_cond_timedwait(&live_cv, &mu, &dl) == ETIMEDOUT)
 			break;
-	unsigned left = live_threads;
+	left = live_threads;
 	pthread_mutex_unlock(&mu);
 	if (left > 0) {
-		log_warn("%s: %u requests still running at the deadline; exiting", name, left);
+		log_warn("%s: %u requests still running at the deadline; exiting", r->name, left);
 		_exit(0);
 	}
-	/* Join, so thread-local state (libxml2's, MariaDB's) is freed first. */
-	for (unsigned i = 0; i < started; i++)
-		pthread_join(tids[i], NULL);
-	while (all_conns != NULL)
-		conn_free(all_conns);
-	log_info("%s: stopped", name);
-	rc = 0;
-out:
-	free(tids);
+	return 0;
+}
+
+static void shut_down(const struct responder *r)
+{
 	if (listen_fd >= 0)
 		close(listen_fd);
 	if (ep >= 0)
@@ -465,7 +487,7 @@ out:
 		rcache_get_stats(&rs);
 		log_info("%s: render cache: %llu hits, %llu misses, %llu stored, %llu evicted, "
 			 "%zu pages in %zu of %zu bytes",
-			 name, rs.hits, rs.misses, rs.stored, rs.evicted, rs.entries, rs.bytes,
+			 r->name, rs.hits, rs.misses, rs.stored, rs.evicted, rs.entries, rs.bytes,
 			 rs.budget);
 	}
 	rcache_free();
@@ -475,5 +497,46 @@ out:
 	xmlCleanupParser();
 	curl_global_cleanup();
 	mysql_library_end();
+}
+
+int server_main(int argc, char **argv, const struct responder *r)
+{
+	const struct conf_responder *me = NULL;
+	sigset_t sigs;
+	pthread_t *tids = NULL;
+	unsigned started = 0;
+	int sig = 0, rc;
+
+	if ((rc = configure(argc, argv, r, &me)) != 0)
+		return rc;
+	responder = r;
+	rc = 1;
+	if (start_up(r) != 0)
+		goto out;
+	/* Signals are taken by the main thread alone (sigwait); blocked before
+	 * any thread starts so that every thread inherits the mask. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if ((tids = calloc(me->threads, sizeof *tids)) == NULL ||
+	    open_and_start(r, me, tids, &started) != 0)
+		goto out;
+	while (sigwait(&sigs, &sig) != 0)
+		;
+	log_info("%s: signal %d: draining", r->name, sig);
+	if (drain_all(r, me) != 0)
+		goto out;
+	/* Join, so thread-local state (libxml2's, MariaDB's) is freed first. */
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+	while (all_conns != NULL)
+		conn_free(all_conns);
+	log_info("%s: stopped", r->name);
+	rc = 0;
+out:
+	free(tids);
+	shut_down(r);
 	return rc;
 }

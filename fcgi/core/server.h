@@ -5,10 +5,10 @@
 
 #include "http.h"
 
-/* Runs the responder described by argv ("-c CONFIG") with the page table
- * (NULL-terminated) and stylesheet names.  Returns the process exit code. */
-enum server_kind { SERVER_SETTINGS, SERVER_PORTAL }; /* which [section] of the config */
-int server_main(int argc, char **argv, const char *name, enum server_kind kind,
-		const struct page *const *pages, const char *const *sheets);
+/* Runs responder r with the config named by argv ("-c CONFIG"): its
+ * stylesheets (each page's own) compiled, the database's statements
+ * checked, its threads serving until SIGTERM or SIGINT.  Returns the
+ * process exit code. */
+int server_main(int argc, char **argv, const struct responder *r);
 
 #endif

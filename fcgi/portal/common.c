@@ -21,11 +21,11 @@ void portal_url(const struct http *h, const char *rest, char *out, size_t outsz)
 }
 
 enum db_result portal_session_start(struct http *h, unsigned user_id, unsigned customer_id,
-				    const char *stage)
+				    enum sign_in stage)
 {
 	unsigned char raw[AUTH_TOKEN_BYTES], hash[32];
 	char cookie[AUTH_COOKIE_LEN + 1], path[128];
-	int full = strcmp(stage, "full") == 0;
+	int full = stage == SIGN_IN_FULL;
 	unsigned minutes = full ? h->conf->sec.session_abs_hours * 60 : 10;
 	enum db_result rc;
 
@@ -34,7 +34,8 @@ enum db_result portal_session_start(struct http *h, unsigned user_id, unsigned c
 	auth_token_new(raw, cookie);
 	auth_token_hash(raw, hash);
 	sodium_memzero(raw, sizeof raw);
-	rc = db_portal_session_insert(h->db, hash, h->tenant.id, user_id, customer_id, stage,
+	rc = db_portal_session_insert(h->db, hash, h->tenant.id, user_id, customer_id,
+				      http_sign_in_name(stage),
 				      minutes, h->addr, h->ua);
 	sodium_memzero(hash, sizeof hash);
 	if (rc == DB_OK && full && user_id != 0)

@@ -62,7 +62,7 @@ const struct page page_portal_home = {
     .name = "portal-home",
     .title = "Client portal",
     .methods = HTTP_GET,
-    .auth = PAGE_PORTAL,
+    .auth = PAGE_SIGNED_IN,
     .get = home_get,
     .memo = 1, /* the client's menu: no secret */
 };

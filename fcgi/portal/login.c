@@ -28,9 +28,9 @@ static const struct val_field form[] = {
 };
 
 /* Where a session of this stage goes next. */
-static const char *stage_page(const char *stage)
+static const char *stage_page(enum sign_in stage)
 {
-	return strcmp(stage, "full") == 0 ? "home" : strcmp(stage, "mfa") == 0 ? "mfa" : "mfa/enrol";
+	return stage == SIGN_IN_FULL ? "home" : stage == SIGN_IN_MFA ? "mfa" : "mfa/enrol";
 }
 
 static enum page_result login_get(struct http *h, xmlNodePtr root)
@@ -40,7 +40,7 @@ static enum page_result login_get(struct http *h, xmlNodePtr root)
 
 	if (h->method == HTTP_GET && h->portal_in) {
 		/* Already past the password: straight on. */
-		portal_url(h, stage_page(h->psess.stage), path, sizeof path);
+		portal_url(h, stage_page(h->stage), path, sizeof path);
 		return http_redirect(h, path);
 	}
 	http_portal_path(h, path, sizeof path);
@@ -94,7 +94,7 @@ static enum page_result login_post(struct http *h)
 	enum db_result drc = DB_NOTFOUND;
 	enum auth_result arc;
 	long long retry = 0, lock = 0;
-	const char *stage;
+	enum sign_in stage;
 	int ascii;
 
 	memset(&u, 0, sizeof u);
@@ -157,7 +157,7 @@ static enum page_result login_post(struct http *h)
 		h->status = 403;
 		return PAGE_INVALID;
 	}
-	stage = u.mfa_enabled ? "mfa" : u.mfa_required ? "enrol" : "full";
+	stage = u.mfa_enabled ? SIGN_IN_MFA : u.mfa_required ? SIGN_IN_ENROL : SIGN_IN_FULL;
 	if ((drc = portal_session_start(h, u.id, u.customer_id, stage)) != DB_OK)
 		return http_db_fail(drc);
 	portal_url(h, stage_page(stage), where, sizeof where);
@@ -169,7 +169,7 @@ const struct page page_portal_login = {
 	.name = "portal-login",
 	.title = "Sign in",
 	.methods = HTTP_GET | HTTP_POST,
-	.auth = PAGE_PORTAL_PUBLIC,
+	.auth = PAGE_PUBLIC,
 	.query = query,
 	.nquery = sizeof query / sizeof query[0],
 	.form = form,

@@ -21,6 +21,6 @@ const struct page page_portal_logout = {
 	.name = "portal-logout",
 	.title = "Sign out",
 	.methods = HTTP_POST,
-	.auth = PAGE_PORTAL_STAGE,
+	.auth = PAGE_STAGE,
 	.post = logout_post,
 };

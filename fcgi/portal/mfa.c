@@ -23,13 +23,13 @@ static const struct val_field form[] = {
 static enum page_result elsewhere(struct http *h)
 {
 	char to[160];
-	portal_url(h, strcmp(h->psess.stage, "enrol") == 0 ? "mfa/enrol" : "home", to, sizeof to);
+	portal_url(h, h->stage == SIGN_IN_ENROL ? "mfa/enrol" : "home", to, sizeof to);
 	return http_redirect(h, to);
 }
 
 static enum page_result mfa_get(struct http *h, xmlNodePtr root)
 {
-	if (strcmp(h->psess.stage, "mfa") != 0)
+	if (h->stage != SIGN_IN_MFA)
 		return elsewhere(h);
 	char url[160];
 	xmlNodePtr n = xml_el(root, "portal-mfa");
@@ -48,14 +48,14 @@ static enum page_result mfa_post(struct http *h)
 	enum page_result r;
 	enum db_result rc;
 
-	if (strcmp(h->psess.stage, "mfa") != 0)
+	if (h->stage != SIGN_IN_MFA)
 		return elsewhere(h);
 	snprintf(key, sizeof key, "mfa:%u", h->psess.user_id);
 	if ((r = mfaflow_verify(h, DB_PORTAL, h->tenant.id, h->psess.user_id, F_CODE, key)) != PAGE_OK)
 		return r;
 	/* The stage changes with a new token: the one that knew only the
 	 * password never becomes a signed-in session. */
-	if ((rc = portal_session_start(h, h->psess.user_id, h->psess.customer_id, "full")) !=
+	if ((rc = portal_session_start(h, h->psess.user_id, h->psess.customer_id, SIGN_IN_FULL)) !=
 	    DB_OK) {
 		db_rollback(h->db);
 		auth_throttle_settle(h->db, key, h->addr, AUTH_SETTLE_UNCHECKED);
@@ -75,7 +75,7 @@ const struct page page_portal_mfa = {
 	.name = "portal-mfa",
 	.title = "Two-step verification",
 	.methods = HTTP_GET | HTTP_POST,
-	.auth = PAGE_PORTAL_STAGE,
+	.auth = PAGE_STAGE,
 	.form = form,
 	.nform = sizeof form / sizeof form[0],
 	.get = mfa_get,

@@ -18,19 +18,14 @@ static const struct val_field form[] = {
 	[F_CODE] = {"code", val_line, 32, VAL_REQUIRED, "Code"},
 };
 
-struct enrol_done {
-	char codes[MFA_RECOVERY_COUNT][MFA_RECOVERY_LEN + 1];
-};
-
 static int allowed(const struct http *h)
 {
-	return h->psess.user_id != 0 &&
-	       (strcmp(h->psess.stage, "enrol") == 0 || strcmp(h->psess.stage, "full") == 0);
+	return h->psess.user_id != 0 && (h->stage == SIGN_IN_ENROL || h->stage == SIGN_IN_FULL);
 }
 
 static enum page_result enrol_get(struct http *h, xmlNodePtr root)
 {
-	struct enrol_done *done = h->page_ctx;
+	struct mfaflow_done *done = h->ctx;
 	unsigned char key[MFA_KEY_BYTES];
 	int enabled = 0;
 	enum db_result rc;
@@ -41,7 +36,7 @@ static enum page_result enrol_get(struct http *h, xmlNodePtr root)
 		return PAGE_FORBIDDEN;
 	char url[160];
 	n = xml_el(root, "portal-mfa-enrol");
-	xml_attr(n, "required", strcmp(h->psess.stage, "enrol") == 0 ? "1" : "0");
+	xml_attr(n, "required", h->stage == SIGN_IN_ENROL ? "1" : "0");
 	portal_url(h, "mfa/enrol", url, sizeof url);
 	xml_attr(n, "action", url);
 	portal_url(h, "home", url, sizeof url);
@@ -49,7 +44,7 @@ static enum page_result enrol_get(struct http *h, xmlNodePtr root)
 	portal_url(h, "account", url, sizeof url);
 	xml_attr(n, "back", url);
 	xml_attr(n, "csrf", h->csrf);
-	if (done != NULL) {
+	if (done != NULL && done->shown) {
 		mfaflow_done_xml(n, done->codes);
 		return PAGE_OK;
 	}
@@ -69,18 +64,20 @@ static enum page_result enrol_get(struct http *h, xmlNodePtr root)
 
 static enum page_result enrol_post(struct http *h)
 {
-	static __thread struct enrol_done done;
+	struct mfaflow_done *done = http_ctx(h, sizeof *done);
 	enum mfaflow_enable_result er;
 	enum db_result rc;
-	int promote = strcmp(h->psess.stage, "enrol") == 0;
+	int promote = h->stage == SIGN_IN_ENROL;
 	char to[160];
 
 	if (!allowed(h))
 		return PAGE_FORBIDDEN;
+	if (done == NULL)
+		return PAGE_ERROR;
 	if ((rc = db_begin(h->db)) != DB_OK)
 		return http_db_fail(rc);
 	er = mfaflow_enable(h->db, DB_PORTAL, h->tenant.id, h->psess.user_id, h->f[F_CODE].str,
-			    done.codes);
+			    done->codes);
 	if (er != MFAFLOW_ON) {
 		db_rollback(h->db);
 		if (er == MFAFLOW_NOTHING) {
@@ -104,18 +101,18 @@ static enum page_result enrol_post(struct http *h)
 		goto out;
 	/* Enrolment after the password completes the sign-in. */
 	if (promote && (rc = portal_session_start(h, h->psess.user_id, h->psess.customer_id,
-						  "full")) != DB_OK)
+						  SIGN_IN_FULL)) != DB_OK)
 		goto out;
 	rc = db_commit(h->db);
 out:
 	if (rc != DB_OK) {
 		db_rollback(h->db);
 		h->ncookies = 0;
-		sodium_memzero(&done, sizeof done);
+		sodium_memzero(done, sizeof *done);
 		return http_db_fail(rc);
 	}
 	/* Shown once, in this answer; never stored in clear. */
-	h->page_ctx = &done;
+	done->shown = 1;
 	h->status = 200;
 	return PAGE_INVALID;
 }
@@ -125,7 +122,7 @@ const struct page page_portal_mfa_enrol = {
 	.name = "portal-mfa-enrol",
 	.title = "Set up two-step verification",
 	.methods = HTTP_GET | HTTP_POST,
-	.auth = PAGE_PORTAL_STAGE,
+	.auth = PAGE_STAGE,
 	.form = form,
 	.nform = sizeof form / sizeof form[0],
 	.get = enrol_get,

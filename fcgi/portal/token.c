@@ -43,7 +43,7 @@ static enum page_result token_get(struct http *h, xmlNodePtr root)
 	/* Portal off (the sign-in page says so) or the customer has users. */
 	if (!h->tenant.portal_enabled || users > 0)
 		return http_redirect(h, to);
-	if ((rc = portal_session_start(h, 0, cid, "full")) != DB_OK)
+	if ((rc = portal_session_start(h, 0, cid, SIGN_IN_FULL)) != DB_OK)
 		return http_db_fail(rc);
 	log_info("rid=%s portal opened by token link of customer %u", h->rid, cid);
 	portal_url(h, "home", to, sizeof to);
@@ -55,8 +55,9 @@ const struct page page_portal_token = {
 	.name = "portal-token",
 	.title = "Client portal",
 	.methods = HTTP_GET,
-	.auth = PAGE_PORTAL_PUBLIC,
+	.auth = PAGE_PUBLIC,
 	.query = query,
 	.nquery = sizeof query / sizeof query[0],
 	.get = token_get,
+	.redirects_only = 1,
 };

@@ -44,7 +44,7 @@ const struct page page_contact_add = {
 	.name = "contact-add",
 	.title = "Add contact",
 	.methods = HTTP_POST,
-	.auth = PAGE_OFFICE,
+	.auth = PAGE_SIGNED_IN,
 	.need_view = DB_PERM_EDIT,
 	.need_edit = DB_PERM_EDIT,
 	.form = add_form,
@@ -60,7 +60,10 @@ static const struct val_field enable_form[] = {
 	[E_LOGIN] = {"login", val_line, 254, 0, "Login"},
 };
 
+/* What the POST hands to its page: the new user's login and password,
+ * shown once (the request's context, wiped when the request ends). */
 struct enabled {
+	int shown;
 	unsigned customer_id;
 	char name[801], login[255], password[24];
 };
@@ -89,10 +92,10 @@ static int login_ok(char *s)
 
 static enum page_result enabled_get(struct http *h, xmlNodePtr root)
 {
-	struct enabled *e = h->page_ctx;
+	struct enabled *e = h->ctx;
 	xmlNodePtr n;
 
-	if (e == NULL)
+	if (e == NULL || !e->shown)
 		return http_bad_request(h, "Choose a contact and a permission group.");
 	n = xml_el(root, "contact-enabled");
 	xml_attr_int(n, "customer-id", e->customer_id);
@@ -105,7 +108,7 @@ static enum page_result enabled_get(struct http *h, xmlNodePtr root)
 
 static enum page_result enable_post(struct http *h)
 {
-	static __thread struct enabled done;
+	struct enabled *done = http_ctx(h, sizeof *done);
 	struct db_contact ct;
 	struct db_group g;
 	struct db_customer c;
@@ -115,7 +118,8 @@ static enum page_result enable_post(struct http *h)
 	unsigned uid = 0;
 	int by_mail;
 
-	memset(&done, 0, sizeof done);
+	if (done == NULL)
+		return PAGE_ERROR;
 	if ((rc = db_begin(h->db)) != DB_OK)
 		return http_db_fail(rc);
 	if ((rc = db_contact_get_locked(h->db, h->sess.tenant_id, (unsigned)h->f[E_CONTACT].num,
@@ -146,10 +150,10 @@ static enum page_result enable_post(struct http *h)
 	if (!by_mail) {
 		/* Hashing holds the contact's row lock ~60 ms: acceptable for
 		 * a rare office action, and it keeps the steps atomic. */
-		new_password(done.password);
-		if ((arc = auth_password_hash(done.password, hash)) != AUTH_OK) {
+		new_password(done->password);
+		if ((arc = auth_password_hash(done->password, hash)) != AUTH_OK) {
 			db_rollback(h->db);
-			sodium_memzero(&done, sizeof done);
+			sodium_memzero(done, sizeof *done);
 			h->retry_after = 2;
 			return arc == AUTH_BUSY ? PAGE_BUSY : PAGE_ERROR;
 		}
@@ -158,7 +162,7 @@ static enum page_result enable_post(struct http *h)
 				&uid);
 	if (rc == DB_DUP) {
 		db_rollback(h->db);
-		sodium_memzero(&done, sizeof done);
+		sodium_memzero(done, sizeof *done);
 		sodium_memzero(hash, sizeof hash);
 		h->error_msg = "This login has portal access with your company already.";
 		return PAGE_CONFLICT;
@@ -181,16 +185,16 @@ static enum page_result enable_post(struct http *h)
 	if ((rc = db_commit(h->db)) != DB_OK)
 		goto out;
 	sodium_memzero(hash, sizeof hash);
-	done.customer_id = c.id;
-	snprintf(done.name, sizeof done.name, "%s", ct.name);
-	snprintf(done.login, sizeof done.login, "%s", login);
+	done->customer_id = c.id;
+	snprintf(done->name, sizeof done->name, "%s", ct.name);
+	snprintf(done->login, sizeof done->login, "%s", login);
 	/* The password is shown once, in this answer. */
-	h->page_ctx = &done;
+	done->shown = 1;
 	h->status = 200;
 	return PAGE_INVALID;
 out:
 	db_rollback(h->db);
-	sodium_memzero(&done, sizeof done);
+	sodium_memzero(done, sizeof *done);
 	sodium_memzero(hash, sizeof hash);
 	return http_db_fail(rc);
 }
@@ -200,7 +204,7 @@ const struct page page_contact_enable = {
 	.name = "contact-enabled",
 	.title = "Portal user created",
 	.methods = HTTP_POST,
-	.auth = PAGE_OFFICE,
+	.auth = PAGE_SIGNED_IN,
 	.need_view = DB_PERM_EDIT,
 	.need_edit = DB_PERM_EDIT,
 	.form = enable_form,

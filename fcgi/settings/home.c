@@ -16,7 +16,7 @@ const struct page page_home = {
 	.name = "home",
 	.title = "Settings",
 	.methods = HTTP_GET,
-	.auth = PAGE_OFFICE,
+	.auth = PAGE_SIGNED_IN,
 	.need_view = DB_PERM_NONE,
 	.get = home_get,
 };

@@ -125,14 +125,14 @@ static enum page_result login_post(struct http *h)
 	int req = 0, en = 0;
 	if ((drc = db_mfa_state(h->db, DB_OFFICE, u.tenant_id, u.id, &req, &en)) != DB_OK)
 		return http_db_fail(drc);
-	const char *stage = en ? "mfa" : req ? "enrol" : "full";
+	enum sign_in stage = en ? SIGN_IN_MFA : req ? SIGN_IN_ENROL : SIGN_IN_FULL;
 	/* A new token at every sign-in: a token planted before sign-in
 	 * (session fixation) is never promoted. */
 	auth_token_new(raw, cookie);
 	auth_token_hash(raw, hash);
 	sodium_memzero(raw, sizeof raw);
 	drc = db_session_insert(h->db, hash, "office", u.tenant_id, u.id,
-				h->conf->sec.session_abs_hours, h->addr, h->ua, stage);
+				h->conf->sec.session_abs_hours, h->addr, h->ua, http_sign_in_name(stage));
 	sodium_memzero(hash, sizeof hash);
 	if (drc != DB_OK) {
 		sodium_memzero(cookie, sizeof cookie);
@@ -142,14 +142,12 @@ static enum page_result login_post(struct http *h)
 	if (db_purge(h->db, h->conf->sec.session_idle_min) != DB_OK)
 		log_warn("rid=%s purge failed", h->rid);
 	http_set_cookie(h, HTTP_COOKIE_OFFICE, cookie, "/settings",
-			strcmp(stage, "full") == 0 ? (long long)h->conf->sec.session_abs_hours * 3600
-						   : 600,
+			stage == SIGN_IN_FULL ? (long long)h->conf->sec.session_abs_hours * 3600 : 600,
 			"Strict");
 	http_set_cookie(h, HTTP_COOKIE_PRE, "", "/settings/login", 0, "Strict");
 	sodium_memzero(cookie, sizeof cookie);
-	if (strcmp(stage, "full") != 0)
-		return http_redirect(h, strcmp(stage, "mfa") == 0 ? "/settings/mfa"
-								 : "/settings/mfa/enrol");
+	if (stage != SIGN_IN_FULL)
+		return http_redirect(h, stage == SIGN_IN_MFA ? "/settings/mfa" : "/settings/mfa/enrol");
 	if (h->f[F_NEXT].st == VAL_OK)
 		return http_redirect(h, h->f[F_NEXT].str);
 	return http_redirect(h, landing(h, u.tenant_id, u.id));

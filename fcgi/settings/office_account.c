@@ -124,7 +124,7 @@ const struct page page_office_account = {
 	.name = "office-account",
 	.title = "Your account",
 	.methods = HTTP_GET | HTTP_POST,
-	.auth = PAGE_OFFICE,
+	.auth = PAGE_SIGNED_IN,
 	/* Every signed-in office user's own, whatever their settings level. */
 	.need_view = DB_PERM_NONE,
 	.need_edit = DB_PERM_NONE,
@@ -141,7 +141,7 @@ const struct page page_office_time_zone = {
 	.name = "office-account",
 	.title = "Your account",
 	.methods = HTTP_POST,
-	.auth = PAGE_OFFICE,
+	.auth = PAGE_SIGNED_IN,
 	.need_view = DB_PERM_NONE,
 	.need_edit = DB_PERM_NONE,
 	.form = tz_form,

@@ -19,10 +19,6 @@ static const struct val_field form[] = {
 	[F_CODE] = {"code", val_line, 32, VAL_REQUIRED, "Code"},
 };
 
-struct enrol_done {
-	char codes[MFA_RECOVERY_COUNT][MFA_RECOVERY_LEN + 1];
-};
-
 /* The session becomes a signed-in one: a new token (the one that knew only
  * the password never is), the old row gone.  Caller's transaction. */
 static enum db_result promote(struct http *h)
@@ -50,8 +46,8 @@ static enum page_result mfa_get(struct http *h, xmlNodePtr root)
 {
 	xmlNodePtr n;
 
-	if (strcmp(h->sess.stage, "mfa") != 0)
-		return http_redirect(h, strcmp(h->sess.stage, "enrol") == 0 ? "/settings/mfa/enrol"
+	if (h->stage != SIGN_IN_MFA)
+		return http_redirect(h, h->stage == SIGN_IN_ENROL ? "/settings/mfa/enrol"
 									     : "/settings/");
 	n = xml_el(root, "office-mfa");
 	xml_attr(n, "email", h->sess.email);
@@ -67,7 +63,7 @@ static enum page_result mfa_post(struct http *h)
 	enum page_result r;
 	enum db_result rc;
 
-	if (strcmp(h->sess.stage, "mfa") != 0)
+	if (h->stage != SIGN_IN_MFA)
 		return http_redirect(h, "/settings/");
 	snprintf(key, sizeof key, "office-mfa:%u", h->sess.user_id);
 	if ((r = mfaflow_verify(h, DB_OFFICE, h->sess.tenant_id, h->sess.user_id, F_CODE, key)) != PAGE_OK)
@@ -84,22 +80,22 @@ static enum page_result mfa_post(struct http *h)
 
 static enum page_result enrol_get(struct http *h, xmlNodePtr root)
 {
-	struct enrol_done *done = h->page_ctx;
+	struct mfaflow_done *done = h->ctx;
 	unsigned char key[MFA_KEY_BYTES];
 	int enabled = 0;
 	enum db_result rc;
 	enum page_result r = PAGE_OK;
 	xmlNodePtr n;
 
-	if (strcmp(h->sess.stage, "mfa") == 0)
+	if (h->stage == SIGN_IN_MFA)
 		return http_redirect(h, "/settings/mfa");
 	n = xml_el(root, "office-mfa-enrol");
-	xml_attr(n, "required", strcmp(h->sess.stage, "enrol") == 0 ? "1" : "0");
+	xml_attr(n, "required", h->stage == SIGN_IN_ENROL ? "1" : "0");
 	xml_attr(n, "action", "/settings/mfa/enrol");
 	xml_attr(n, "continue", "/settings/");
 	xml_attr(n, "back", "/settings/");
 	xml_attr(n, "csrf", h->csrf);
-	if (done != NULL) {
+	if (done != NULL && done->shown) {
 		mfaflow_done_xml(n, done->codes);
 		return PAGE_OK;
 	}
@@ -119,16 +115,18 @@ static enum page_result enrol_get(struct http *h, xmlNodePtr root)
 
 static enum page_result enrol_post(struct http *h)
 {
-	static __thread struct enrol_done done;
+	struct mfaflow_done *done = http_ctx(h, sizeof *done);
 	enum mfaflow_enable_result er;
 	enum db_result rc;
 
-	if (strcmp(h->sess.stage, "mfa") == 0)
+	if (h->stage == SIGN_IN_MFA)
 		return http_redirect(h, "/settings/mfa");
+	if (done == NULL)
+		return PAGE_ERROR;
 	if ((rc = db_begin(h->db)) != DB_OK)
 		return http_db_fail(rc);
 	er = mfaflow_enable(h->db, DB_OFFICE, h->sess.tenant_id, h->sess.user_id, h->f[F_CODE].str,
-			    done.codes);
+			    done->codes);
 	if (er != MFAFLOW_ON) {
 		db_rollback(h->db);
 		if (er == MFAFLOW_NOTHING)
@@ -140,15 +138,15 @@ static enum page_result enrol_post(struct http *h)
 					"try the code shown now.");
 	}
 	if ((rc = http_audit(h, "office_user.mfa_enabled", h->sess.email, NULL, NULL)) != DB_OK ||
-	    (strcmp(h->sess.stage, "enrol") == 0 && (rc = promote(h)) != DB_OK) ||
+	    (h->stage == SIGN_IN_ENROL && (rc = promote(h)) != DB_OK) ||
 	    (rc = db_commit(h->db)) != DB_OK) {
 		db_rollback(h->db);
 		h->ncookies = 0;
-		sodium_memzero(&done, sizeof done);
+		sodium_memzero(done, sizeof *done);
 		return http_db_fail(rc);
 	}
 	/* Shown once, in this answer; never stored in clear. */
-	h->page_ctx = &done;
+	done->shown = 1;
 	h->status = 200;
 	return PAGE_INVALID;
 }
@@ -158,7 +156,7 @@ const struct page page_office_mfa = {
 	.name = "office-mfa",
 	.title = "Two-step verification",
 	.methods = HTTP_GET | HTTP_POST,
-	.auth = PAGE_OFFICE_STAGE,
+	.auth = PAGE_STAGE,
 	.form = form,
 	.nform = sizeof form / sizeof form[0],
 	.get = mfa_get,
@@ -170,7 +168,7 @@ const struct page page_office_mfa_enrol = {
 	.name = "office-mfa-enrol",
 	.title = "Set up two-step verification",
 	.methods = HTTP_GET | HTTP_POST,
-	.auth = PAGE_OFFICE_STAGE,
+	.auth = PAGE_STAGE,
 	.form = form,
 	.nform = sizeof form / sizeof form[0],
 	.get = enrol_get,

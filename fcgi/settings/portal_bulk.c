@@ -33,6 +33,7 @@ struct outcome {
 };
 
 struct bulk {
+	int shown; /* the report is ready: the page shows it */
 	size_t n;
 	struct outcome o[BULK_MAX];
 };
@@ -94,7 +95,7 @@ static void done_notices(struct http *h, const struct bulk *done)
 
 static enum page_result bulk_get(struct http *h, xmlNodePtr root)
 {
-	struct bulk *done = h->page_ctx;
+	struct bulk *done = h->ctx != NULL && ((struct bulk *)h->ctx)->shown ? h->ctx : NULL;
 	const struct val_value *ids = h->method == HTTP_GET ? &h->q[Q_ID] : &h->f[F_ID];
 	struct db_customer c;
 	enum db_result rc;
@@ -130,7 +131,7 @@ static enum page_result bulk_get(struct http *h, xmlNodePtr root)
 
 static enum page_result bulk_post(struct http *h)
 {
-	static __thread struct bulk done;
+	struct bulk *done = http_ctx(h, sizeof *done);
 	const struct val_value *ids = &h->f[F_ID];
 	struct db_group g;
 	struct db_customer c;
@@ -138,7 +139,8 @@ static enum page_result bulk_post(struct http *h)
 	unsigned uid;
 	char target[1100];
 
-	memset(&done, 0, sizeof done);
+	if (done == NULL)
+		return PAGE_ERROR;
 	if ((rc = db_begin(h->db)) != DB_OK)
 		return http_db_fail(rc);
 	rc = db_group_get(h->db, h->sess.tenant_id, (unsigned)h->f[F_GROUP].num, &g);
@@ -147,7 +149,7 @@ static enum page_result bulk_post(struct http *h)
 		return http_field_error(h, F_GROUP, "Choose one of your permission groups.");
 	}
 	for (size_t i = 0; rc == DB_OK && i < ids->nnums && i < BULK_MAX; i++) {
-		struct outcome *o = &done.o[done.n++];
+		struct outcome *o = &done->o[done->n++];
 		if ((rc = db_customer_get(h->db, h->sess.tenant_id, (unsigned)ids->nums[i], &c)) !=
 		    DB_OK)
 			break;
@@ -182,7 +184,7 @@ static enum page_result bulk_post(struct http *h)
 		return http_db_fail(rc);
 	}
 	/* The report, in this answer. */
-	h->page_ctx = &done;
+	done->shown = 1;
 	h->status = 200;
 	return PAGE_INVALID;
 }
@@ -192,7 +194,7 @@ const struct page page_portal_bulk = {
 	.name = "portal-bulk",
 	.title = "Enable portal access",
 	.methods = HTTP_GET | HTTP_POST,
-	.auth = PAGE_OFFICE,
+	.auth = PAGE_SIGNED_IN,
 	.need_view = DB_PERM_EDIT,
 	.need_edit = DB_PERM_EDIT,
 	.query = query,

@@ -1,0 +1,125 @@
+/* How a request of the settings responder is signed in: the office
+ * session cookie, the MFA stages (nothing but the MFA pages opens until
+ * they are passed), the settings levels each page needs, and the envelope
+ * every settings page carries (the session and the menu). */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "pages.h"
+#include "xml.h"
+
+static enum page_result office_session(struct http *h)
+{
+	const char *tok = req_pairs_get(&h->cookies, HTTP_COOKIE_OFFICE);
+	unsigned char raw[AUTH_TOKEN_BYTES];
+	enum db_result rc;
+
+	snprintf(h->sign_in_form, sizeof h->sign_in_form, "/settings/login");
+	if (tok == NULL || auth_token_parse(tok, raw) != 0)
+		return PAGE_OK;
+	auth_token_hash(raw, h->token_hash);
+	sodium_memzero(raw, sizeof raw);
+	rc = db_session_office(h->db, h->token_hash, h->conf->sec.session_idle_min, &h->sess);
+	if (rc == DB_LOST || rc == DB_BUSY || rc == DB_RETRY)
+		return PAGE_UNAVAILABLE;
+	if (rc != DB_OK)
+		return PAGE_OK;
+	h->signed_in = 1;
+	h->stage = http_sign_in(h->sess.stage);
+	h->user_id = h->sess.user_id;
+	h->time_zone = h->sess.time_zone[0] ? h->sess.time_zone : h->sess.tenant.time_zone;
+	auth_csrf("office", h->token_hash, sizeof h->token_hash, h->csrf);
+	/* Touching on every request would make each page view a write. */
+	if (h->sess.seen_secs >= 60)
+		db_session_touch(h->db, h->sess.id);
+	return PAGE_OK;
+}
+
+static enum page_result office_admit(struct http *h)
+{
+	const struct page *p = h->page;
+	char next[600];
+	int need;
+
+	if (p->auth == PAGE_PUBLIC)
+		return PAGE_OK;
+	if (!h->signed_in) {
+		if (h->method != HTTP_GET || h->want_xml)
+			return PAGE_UNAUTHORIZED;
+		snprintf(next, sizeof next, "/settings/login?next=%s", h->path);
+		return http_redirect(h, next);
+	}
+	if (p->auth == PAGE_SIGNED_IN && h->stage != SIGN_IN_FULL) {
+		/* Past the password, MFA still owed: nothing else opens. */
+		if (h->method != HTTP_GET || h->want_xml) {
+			h->error_msg = "Finish signing in with your two-step verification code.";
+			return PAGE_UNAUTHORIZED;
+		}
+		return http_redirect(h, h->stage == SIGN_IN_MFA ? "/settings/mfa"
+								: "/settings/mfa/enrol");
+	}
+	need = h->method == HTTP_POST ? p->need_edit : p->need_view;
+	if (h->sess.settings >= need)
+		return PAGE_OK;
+	h->error_msg = h->method == HTTP_POST ? "Your access to settings is view-only."
+					      : "You do not have access to this page.";
+	return PAGE_FORBIDDEN;
+}
+
+static void menu(struct http *h, xmlNodePtr root)
+{
+	xmlNodePtr m = xml_el(root, "menu"), sec = NULL;
+	const char *cur = NULL;
+
+	for (const struct page *const *p = h->responder->pages; *p != NULL; p++) {
+		const struct page *pg = *p;
+		if (pg->menu_section == NULL || h->sess.settings < pg->need_view)
+			continue;
+		if (cur == NULL || strcmp(cur, pg->menu_section) != 0) {
+			sec = xml_el(m, "section");
+			xml_attr(sec, "label", pg->menu_section);
+			cur = pg->menu_section;
+		}
+		xmlNodePtr it = xml_el(sec, "item");
+		xml_attr(it, "id", pg->name);
+		xml_attr(it, "href", pg->path);
+		xml_attr(it, "label", pg->title);
+		if (pg == h->page)
+			xml_attr(it, "current", "1");
+	}
+}
+
+static void office_envelope(struct http *h, xmlNodePtr root)
+{
+	static const char *const levels[] = {"none", "view", "edit", "super"};
+	xmlNodePtr n;
+
+	if (!h->signed_in)
+		return;
+	n = xml_el(root, "session");
+	xml_attr_int(n, "user-id", h->sess.user_id);
+	xml_attr(n, "email", h->sess.email);
+	xml_attr(n, "first-name", h->sess.first);
+	xml_attr(n, "last-name", h->sess.last);
+	xml_attr(n, "csrf", h->csrf);
+	xml_attr(n, "settings",
+		 h->sess.settings >= 0 && h->sess.settings <= 3 ? levels[h->sess.settings] : "none");
+	xml_attr(n, "tenant-slug", h->sess.tenant.slug);
+	xml_attr(n, "tenant-name", h->sess.tenant.company);
+	/* No menu while MFA is owed: nothing else opens yet. */
+	if (h->stage == SIGN_IN_FULL)
+		menu(h, root);
+}
+
+const struct responder settings_responder = {
+	.name = "gatehouse-settings",
+	.kind = SERVER_SETTINGS,
+	.pages = settings_pages,
+	.csrf_purpose = "office",
+	.pre_samesite = "Strict",
+	.session = office_session,
+	.admit = office_admit,
+	.envelope = office_envelope,
+};
