@@ -5,6 +5,7 @@
  * redirects, the audit entry, the request context). */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -243,6 +244,27 @@ void *http_ctx(struct http *h, size_t size)
 	if (h->ctx == NULL && (h->ctx = calloc(1, size)) != NULL)
 		h->ctx_size = size;
 	return h->ctx_size == size ? h->ctx : NULL;
+}
+
+const char *http_text(struct http *h, const char *fmt, ...)
+{
+	va_list ap;
+	char *t;
+
+	if (h->ntexts == (int)(sizeof h->texts / sizeof h->texts[0]) ||
+	    (t = malloc(512)) == NULL)
+		return "The request could not be completed.";
+	va_start(ap, fmt);
+	vsnprintf(t, 512, fmt, ap);
+	va_end(ap);
+	h->texts[h->ntexts++] = t;
+	return t;
+}
+
+void http_said(struct http *h, const struct val_value *v, const char *const *texts)
+{
+	if (h->method == HTTP_GET && v->st == VAL_OK && texts[v->num] != NULL)
+		http_notice(h, "success", texts[v->num]);
 }
 
 enum page_result http_done(struct http *h, enum db_result rc, const char *location)
@@ -570,6 +592,8 @@ static void request_free(struct http *h)
 	if (h->ctx != NULL)
 		sodium_memzero(h->ctx, h->ctx_size);
 	free(h->ctx);
+	for (int i = 0; i < h->ntexts; i++)
+		free(h->texts[i]);
 	sodium_memzero(h->token_hash, sizeof h->token_hash);
 	sodium_memzero(h->csrf, sizeof h->csrf);
 }

@@ -173,6 +173,8 @@ struct http {
 	 * (http_ctx): zeroed, wiped and freed when the request ends. */
 	void *ctx;
 	size_t ctx_size;
+	char *texts[8]; /* http_text's, freed at the end */
+	int ntexts;
 
 	/* Response. */
 	int status;
@@ -200,6 +202,14 @@ struct http {
  * wiped (sodium_memzero) and freed by the core when the request ends.  NULL
  * if out of memory. */
 void *http_ctx(struct http *h, size_t size);
+/* A message made for this request (an error_msg or a field's message that
+ * names a value): formatted into memory the request owns, freed when it
+ * ends.  A fixed fallback if out of memory. */
+const char *http_text(struct http *h, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The notice a redirect back asks for (?done=, a VAL_CHOICE field): the
+ * success notice texts[v->num], on a GET whose field is valid. */
+void http_said(struct http *h, const struct val_value *v, const char *const *texts);
 /* Adds <notice kind="...">text</notice> to the page. */
 void http_notice(struct http *h, const char *kind, const char *text);
 /* Queues a Set-Cookie header (value already safe: token alphabet only).

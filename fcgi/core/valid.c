@@ -385,7 +385,6 @@ const char *val_tz(const char *in, size_t len, struct val_value *out)
 
 const char *val_origins(const char *in, size_t len, struct val_value *out)
 {
-	static __thread char msg[96];
 	char one[300];
 	char *acc;
 	size_t used = 0, count = 0, line = 1, i = 0;
@@ -407,9 +406,9 @@ const char *val_origins(const char *in, size_t len, struct val_value *out)
 		while (i < len && !strchr(" ,\t\r\n", in[i]))
 			i++;
 		if ((err = val_origin_one(in + s, i - s, one, sizeof one)) != NULL) {
-			snprintf(msg, sizeof msg, "Line %zu: %s", line, err);
+			snprintf(out->msg, sizeof out->msg, "Line %zu: %s", line, err);
 			free(acc);
-			return msg;
+			return out->msg;
 		}
 		/* Skip duplicates. */
 		int dup = 0;
@@ -428,6 +427,25 @@ const char *val_origins(const char *in, size_t len, struct val_value *out)
 	}
 	out->str = acc;
 	return NULL;
+}
+
+const char *val_choice(const char *const *choices, const char *msg, const char *in, size_t len,
+		       struct val_value *out)
+{
+	for (size_t i = 0; choices[i] != NULL; i++)
+		if (strlen(choices[i]) == len && memcmp(choices[i], in, len) == 0) {
+			out->num = (long long)i;
+			if ((out->str = strdup(choices[i])) == NULL)
+				return "Out of memory.";
+			return NULL;
+		}
+	return msg;
+}
+
+static const char *validate(const struct val_field *fd, const char *in, size_t len,
+			    struct val_value *out)
+{
+	return fd->fn(in, len, out);
 }
 
 size_t val_run(const struct val_field *tab, size_t n, const struct req_pairs *in,
@@ -461,10 +479,16 @@ size_t val_run(const struct val_field *tab, size_t n, const struct req_pairs *in
 					continue;
 				memset(&one, 0, sizeof one);
 				if (in->v[i].vlen > tab[f].maxlen ||
-				    (out[f].error = tab[f].fn(in->v[i].val, in->v[i].vlen, &one)) != NULL) {
+				    (out[f].error = validate(&tab[f], in->v[i].val, in->v[i].vlen,
+							     &one)) != NULL) {
 					free(one.str);
 					if (out[f].error == NULL)
 						out[f].error = "Too long.";
+					else if (out[f].error == one.msg) {
+						/* one goes out of scope: its words stay. */
+						memcpy(out[f].msg, one.msg, sizeof out[f].msg);
+						out[f].error = out[f].msg;
+					}
 					out[f].st = VAL_INVALID;
 					break;
 				}
@@ -490,7 +514,7 @@ size_t val_run(const struct val_field *tab, size_t n, const struct req_pairs *in
 		} else if (rawlen > tab[f].maxlen) {
 			out[f].st = VAL_INVALID;
 			out[f].error = "Too long.";
-		} else if ((out[f].error = tab[f].fn(raw, rawlen, &out[f])) != NULL) {
+		} else if ((out[f].error = validate(&tab[f], raw, rawlen, &out[f])) != NULL) {
 			out[f].st = VAL_INVALID;
 			free(out[f].str);
 			out[f].str = NULL;

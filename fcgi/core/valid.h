@@ -18,10 +18,12 @@ struct val_value {
 	char *str;         /* normalised text, owned here (val_values_free) */
 	long long *nums;   /* VAL_MULTI: every value, in order, owned here */
 	size_t nnums;
+	char msg[112]; /* a message that names a value ("Line 3: ..."): error points here */
 };
 
 /* A validator normalises in[0..len) into out (setting str and/or num) and
- * returns NULL, or returns a static message saying what is wrong. */
+ * returns NULL, or returns a message saying what is wrong: static, or
+ * written into out->msg. */
 typedef const char *(*val_fn)(const char *in, size_t len, struct val_value *out);
 
 #define VAL_REQUIRED 0x1u /* absent or empty is an error */
@@ -35,6 +37,19 @@ struct val_field {
 	unsigned flags;
 	const char *label; /* for messages: "Email is required." */
 };
+
+/* A choice among fixed values: the value's num is its index in choices
+ * (NULL-terminated), str a copy, so handlers switch on the index instead of
+ * comparing strings; another value gets msg.  VAL_CHOICE(name, msg, "a",
+ * "b") defines a validator called name for a field table. */
+const char *val_choice(const char *const *choices, const char *msg, const char *in, size_t len,
+		       struct val_value *out);
+#define VAL_CHOICE(fn, msg, ...)                                                            \
+	static const char *fn(const char *in_, size_t len_, struct val_value *out_)          \
+	{                                                                                  \
+		static const char *const choices_[] = {__VA_ARGS__, NULL};                 \
+		return val_choice(choices_, msg, in_, len_, out_);                         \
+	}
 
 /* Validate every field of tab against in.  out must hold n values and is
  * filled in table order.  Returns the number of invalid fields.  A field

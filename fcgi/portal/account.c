@@ -14,8 +14,15 @@
 #include "xml.h"
 
 enum { Q_DONE };
+VAL_CHOICE(done_choice, "Unknown notice.", "password", "sessions", "time-zone")
+static const char *const said[] = {
+	"Your password is changed. Your other sessions have been signed out.",
+	"Your other sessions have been signed out.",
+	"Dates are now shown in the time zone you chose.",
+};
+
 static const struct val_field query[] = {
-	[Q_DONE] = {"done", val_line, 16, 0, "Done"},
+	[Q_DONE] = {"done", done_choice, 16, 0, "Done"},
 };
 
 enum { F_CURRENT, F_PASSWORD, F_CONFIRM };
@@ -53,15 +60,7 @@ static enum page_result account_get(struct http *h, xmlNodePtr root)
 	/* A secure token link opens a customer's portal, not an account. */
 	if (h->psess.user_id == 0)
 		return PAGE_FORBIDDEN;
-	if (h->method == HTTP_GET && h->q[Q_DONE].st == VAL_OK) {
-		if (strcmp(h->q[Q_DONE].str, "password") == 0)
-			http_notice(h, "success", "Your password is changed. Your other sessions "
-						  "have been signed out.");
-		else if (strcmp(h->q[Q_DONE].str, "sessions") == 0)
-			http_notice(h, "success", "Your other sessions have been signed out.");
-		else if (strcmp(h->q[Q_DONE].str, "time-zone") == 0)
-			http_notice(h, "success", "Dates are now shown in the time zone you chose.");
-	}
+	http_said(h, &h->q[Q_DONE], said);
 	n = xml_el(root, "portal-account");
 	xml_attr(n, "email", h->psess.email);
 	xml_attr(n, "company", h->psess.company);

@@ -11,9 +11,20 @@
 #include "xml.h"
 
 enum { Q_ID, Q_DONE };
+/* The notices a redirect back here asks for (?done=). */
+VAL_CHOICE(done_choice, "Unknown notice.", "rotated", "contact", "enabled", "site", "reset")
+static const char *const said[] = {
+	"A new secure link is ready; the previous one no longer works.",
+	"Contact added.",
+	"The contact is a portal user now.",
+	"Site added.",
+	"A password reset email is on its way to the portal user; earlier reset links no longer "
+	"work.",
+};
+
 static const struct val_field query[] = {
 	[Q_ID] = {"id", val_id, 10, 0, "Customer"},
-	[Q_DONE] = {"done", val_line, 10, 0, "Done"},
+	[Q_DONE] = {"done", done_choice, 10, 0, "Done"},
 };
 
 enum { F_ID, F_NAME, F_EMAIL, F_PHONE, F_STREET, F_CITY, F_STATE, F_ZIP };
@@ -58,9 +69,6 @@ static enum page_result token_link(struct http *h, const struct db_customer *c, 
 	xml_attr(t, "href", link);
 	sodium_memzero(tok, sizeof tok);
 	sodium_memzero(link, sizeof link);
-	if (h->method == HTTP_GET && h->q[Q_DONE].st == VAL_OK &&
-	    strcmp(h->q[Q_DONE].str, "rotated") == 0)
-		http_notice(h, "success", "A new secure link is ready; the previous one no longer works.");
 	return PAGE_OK;
 }
 
@@ -127,17 +135,7 @@ static enum page_result contacts_xml(struct http *h, xmlNodePtr page, unsigned i
 	n = xml_el(page, "sites");
 	if ((rc = db_sites(h->db, h->sess.tenant_id, id, add_site, n)) != DB_OK)
 		return http_db_fail(rc);
-	if (h->method == HTTP_GET && h->q[Q_DONE].st == VAL_OK) {
-		if (strcmp(h->q[Q_DONE].str, "contact") == 0)
-			http_notice(h, "success", "Contact added.");
-		else if (strcmp(h->q[Q_DONE].str, "enabled") == 0)
-			http_notice(h, "success", "The contact is a portal user now.");
-		else if (strcmp(h->q[Q_DONE].str, "site") == 0)
-			http_notice(h, "success", "Site added.");
-		else if (strcmp(h->q[Q_DONE].str, "reset") == 0)
-			http_notice(h, "success", "A password reset email is on its way to the portal "
-						  "user; earlier reset links no longer work.");
-	}
+	http_said(h, &h->q[Q_DONE], said);
 	return PAGE_OK;
 }
 

@@ -14,9 +14,12 @@ static const struct list_col cols[] = {
 static const struct list_spec spec = {cols, 2, 10};
 
 enum { Q_SORT, Q_DIR, Q_FILTER, Q_PAGE, Q_PER, Q_DONE };
+VAL_CHOICE(done_choice, "Unknown notice.", "saved")
+static const char *const said[] = {"Customer saved."};
+
 static const struct val_field query[] = {
 	LIST_QUERY_FIELDS,
-	[Q_DONE] = {"done", val_line, 10, 0, "Done"},
+	[Q_DONE] = {"done", done_choice, 10, 0, "Done"},
 };
 
 static int add_row(void *ctx, const struct db_customer *c)
@@ -49,8 +52,7 @@ static enum page_result customers_get(struct http *h, xmlNodePtr root)
 	rows = list_xml(page, &spec, &lv);
 	if ((rc = db_customers_page(h->db, h->sess.tenant_id, &lv, add_row, rows)) != DB_OK)
 		return http_db_fail(rc);
-	if (h->q[Q_DONE].st == VAL_OK && strcmp(h->q[Q_DONE].str, "saved") == 0)
-		http_notice(h, "success", "Customer saved.");
+	http_said(h, &h->q[Q_DONE], said);
 	return PAGE_OK;
 }
 

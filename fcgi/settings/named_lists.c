@@ -15,8 +15,11 @@
 #include "xml.h"
 
 enum { Q_DONE, Q_N, Q_REMOVE };
+enum { DONE_ADDED, DONE_REMOVED };
+VAL_CHOICE(done_choice, "Unknown notice.", "added", "removed")
+
 static const struct val_field query[] = {
-	[Q_DONE] = {"done", val_line, 10, 0, "Done"},
+	[Q_DONE] = {"done", done_choice, 10, 0, "Done"},
 	[Q_N] = {"n", val_uint, 3, 0, "Count"},
 	/* the entries ticked for removal: the page asks to confirm */
 	[Q_REMOVE] = {"remove", val_id, 10, VAL_MULTI, "Entries"},
@@ -83,7 +86,7 @@ static enum page_result nl_get(struct http *h, xmlNodePtr root)
 	if (h->method == HTTP_GET && h->q[Q_DONE].st == VAL_OK) {
 		const char *one = kind(h) == DB_VEHICLES ? "Vehicle" : "Calendar";
 		long long n = h->q[Q_N].st == VAL_OK ? h->q[Q_N].num : 1;
-		if (strcmp(h->q[Q_DONE].str, "removed") != 0)
+		if (h->q[Q_DONE].num != DONE_REMOVED)
 			snprintf(msg, sizeof msg, "%s added.", one);
 		else if (n == 1)
 			snprintf(msg, sizeof msg, "%s removed.", one);

@@ -10,6 +10,8 @@
  * everything typed, the passwords too (http.h, carry), and nothing saved. */
 #include "config.h"
 
+#include <pthread.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -18,11 +20,24 @@
 #include "xml.h"
 
 enum { Q_ID, Q_DONE };
+/* The notices a redirect back here asks for (?done=). */
+enum { DONE_TESTED, DONE_MFA_REQUIRED, DONE_MFA_NOT_REQUIRED, DONE_MFA_RESET };
+VAL_CHOICE(done_choice, "Unknown notice.", "tested", "mfa-required", "mfa-not-required",
+	   "mfa-reset")
+static const char *const said[] = {
+	[DONE_TESTED] = NULL, /* the test's own outcome, below */
+	[DONE_MFA_REQUIRED] = "Two-step verification is now required: they set it up at their "
+			      "next sign-in.",
+	[DONE_MFA_NOT_REQUIRED] = "Two-step verification is no longer required.",
+	[DONE_MFA_RESET] = "Two-step verification reset: their sessions ended, and they sign in "
+			   "with the password alone until they set it up again.",
+};
+
 static const struct val_field query[] = {
 	[Q_ID] = {"id", val_id, 10, 0, "Office user"},
 	/* what the last action on this page did: tested (Send test mail),
 	 * mfa-required, mfa-not-required, mfa-reset */
-	[Q_DONE] = {"done", val_line, 20, 0, "Done"},
+	[Q_DONE] = {"done", done_choice, 20, 0, "Done"},
 };
 
 enum {
@@ -194,10 +209,18 @@ static const char *opt(const struct val_value *v)
 /* The module keys, for db_office_user_perms. */
 static const char *module_keys[sizeof form / sizeof form[0] - F_PERM0];
 
-static void keys_init(void)
+/* Filled once for all threads (pthread_once): it used to be written by
+ * every request, a data race between worker threads. */
+static void keys_fill(void)
 {
 	for (size_t i = 0; i < perm_nmodules; i++)
 		module_keys[i] = perm_modules[i].key;
+}
+
+static void keys_init(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, keys_fill);
 }
 
 /* Whether a POST carries any module level: the matrix is on the page
@@ -285,7 +308,7 @@ static enum page_result add_mail(struct http *h, xmlNodePtr page, unsigned id)
 		/* Right after "Send test mail": the outcome at the top of the
 		 * page, where it is seen (the side card keeps it too). */
 		if (h->method == HTTP_GET && h->q[Q_DONE].st == VAL_OK &&
-		    strcmp(h->q[Q_DONE].str, "tested") == 0) {
+		    h->q[Q_DONE].num == DONE_TESTED) {
 			char msg[256];
 			snprintf(msg, sizeof msg, "Test mail: %s", m.test_result);
 			http_notice(h, m.test_ok ? "success" : "error", msg);
@@ -334,20 +357,7 @@ static enum page_result ou_get(struct http *h, xmlNodePtr root)
 			levels[i] = perm_role_level("view_only", &perm_modules[i]);
 	}
 	role = u.role;
-	if (h->method == HTTP_GET && h->q[Q_DONE].st == VAL_OK) {
-		static const struct {
-			const char *done, *text;
-		} done[] = {
-			{"mfa-required", "Two-step verification is now required: they set it up at "
-					 "their next sign-in."},
-			{"mfa-not-required", "Two-step verification is no longer required."},
-			{"mfa-reset", "Two-step verification reset: their sessions ended, and they "
-				      "sign in with the password alone until they set it up again."},
-		};
-		for (size_t i = 0; i < sizeof done / sizeof done[0]; i++)
-			if (strcmp(h->q[Q_DONE].str, done[i].done) == 0)
-				http_notice(h, "success", done[i].text);
-	}
+	http_said(h, &h->q[Q_DONE], said);
 	if (h->method == HTTP_POST) {
 		size_t bad = 0;
 		role = opt(&h->f[F_ROLE]);
@@ -543,11 +553,9 @@ static enum page_result ou_post(struct http *h)
 		return http_db_fail(rc);
 	for (size_t i = 0; i < perm_nmodules; i++)
 		if (levels[i] > mine[i]) {
-			/* The message outlives this call: the form shows it. */
-			static __thread char held[200];
-			snprintf(held, sizeof held,
-				 "You cannot grant more than you have yourself (%s: %s).",
-				 perm_modules[i].label, level_name(&perm_modules[i], mine[i]));
+			const char *held =
+				http_text(h, "You cannot grant more than you have yourself (%s: %s).",
+					  perm_modules[i].label, level_name(&perm_modules[i], mine[i]));
 			return http_field_error(h, strcmp(role, "customize") == 0 ? F_PERM0 + i : F_ROLE,
 						held);
 		}

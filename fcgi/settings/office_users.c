@@ -17,9 +17,20 @@ static const struct list_col cols[] = {
 static const struct list_spec spec = {cols, 5, 10};
 
 enum { Q_SORT, Q_DIR, Q_FILTER, Q_PAGE, Q_PER, Q_DONE, Q_N };
+enum { DONE_SAVED, DONE_ADDED, DONE_DELETED, DONE_DEACTIVATED, DONE_ACTIVATED };
+VAL_CHOICE(done_choice, "Unknown notice.", "saved", "added", "deleted", "deactivated",
+	   "activated")
+static const char *const said[] = {
+	[DONE_SAVED] = "Office user saved.",
+	[DONE_ADDED] = "Office user added. They can sign in now.",
+	[DONE_DELETED] = "Office user deleted. Their login can never be used again.",
+	[DONE_DEACTIVATED] = "Deactivated: signed out everywhere, and cannot sign in.",
+	[DONE_ACTIVATED] = "Active again: they can sign in.",
+};
+
 static const struct val_field query[] = {
 	LIST_QUERY_FIELDS,
-	[Q_DONE] = {"done", val_line, 16, 0, "Done"},
+	[Q_DONE] = {"done", done_choice, 16, 0, "Done"},
 	/* how many the action took (done=deleted) */
 	[Q_N] = {"n", val_uint, 3, 0, "Count"},
 };
@@ -50,15 +61,6 @@ static enum db_result ou_rows(void *ctx, const unsigned *ids, size_t n, xmlNodeP
 
 static enum page_result office_users_get(struct http *h, xmlNodePtr root)
 {
-	static const struct {
-		const char *done, *text;
-	} done[] = {
-		{"saved", "Office user saved."},
-		{"added", "Office user added. They can sign in now."},
-		{"deleted", "Office user deleted. Their login can never be used again."},
-		{"deactivated", "Deactivated: signed out everywhere, and cannot sign in."},
-		{"activated", "Active again: they can sign in."},
-	};
 	static const struct listcache_reader reader = {&spec, db_office_users_version, ou_rows};
 	struct list_view lv;
 	struct listcache_key k;
@@ -75,16 +77,13 @@ static enum page_result office_users_get(struct http *h, xmlNodePtr root)
 	xml_attr_int(page, "self", h->sess.user_id);
 	if ((rc = listcache_read(&k, &lv, &reader, h, &b, page)) != DB_OK)
 		return http_db_fail(rc);
-	if (h->q[Q_DONE].st == VAL_OK && strcmp(h->q[Q_DONE].str, "deleted") == 0 &&
-	    h->q[Q_N].st == VAL_OK && h->q[Q_N].num > 1) {
-		char msg[120];
-		snprintf(msg, sizeof msg, "%lld office users deleted. Their logins can never be "
-					  "used again.", h->q[Q_N].num);
-		http_notice(h, "success", msg);
-	} else
-		for (size_t i = 0; i < sizeof done / sizeof done[0]; i++)
-			if (h->q[Q_DONE].st == VAL_OK && strcmp(h->q[Q_DONE].str, done[i].done) == 0)
-				http_notice(h, "success", done[i].text);
+	if (h->q[Q_DONE].st == VAL_OK && h->q[Q_DONE].num == DONE_DELETED &&
+	    h->q[Q_N].st == VAL_OK && h->q[Q_N].num > 1)
+		http_notice(h, "success",
+			    http_text(h, "%lld office users deleted. Their logins can never be used "
+					 "again.", h->q[Q_N].num));
+	else
+		http_said(h, &h->q[Q_DONE], said);
 	return PAGE_OK;
 }
 

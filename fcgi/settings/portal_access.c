@@ -19,14 +19,19 @@ static const struct list_col cols[] = {
 static const struct list_spec spec = {cols, 2, 10};
 
 enum { Q_SORT, Q_DIR, Q_FILTER, Q_PAGE, Q_PER, Q_STATUS, Q_DONE, Q_COUNT, Q_SELECT };
+/* The notices a redirect back here asks for (?done=), and ?select=all. */
+enum { DONE_ADDED, DONE_INVITED, DONE_SAVED, DONE_DELETED };
+VAL_CHOICE(done_choice, "Unknown notice.", "added", "invited", "saved", "deleted")
+VAL_CHOICE(select_choice, "Select is all.", "all")
+
 static const struct val_field query[] = {
 	PORTAL_ACCESS_VIEW_FIELDS,
-	[Q_DONE] = {"done", val_line, 10, 0, "Done"},
+	[Q_DONE] = {"done", done_choice, 10, 0, "Done"},
 	/* How many a change touched, for its notice ("3 portal users deleted."). */
 	[Q_COUNT] = {"n", val_uint, 3, 0, "Count"},
 	/* "Select all on this page" without JavaScript: the page again, every
 	 * row ticked. */
-	[Q_SELECT] = {"select", val_line, 3, 0, "Select"},
+	[Q_SELECT] = {"select", select_choice, 3, 0, "Select"},
 };
 
 const char *portal_access_view(const struct val_value *q, struct list_view *lv)
@@ -70,29 +75,24 @@ static int add_row(void *ctx, const struct db_portal_user *u)
 
 /* The notices a redirect back to the list may ask for; n, when given, is
  * how many users the change touched. */
-static void done_notice(struct http *h, const char *done, const struct val_value *n)
+static void done_notice(struct http *h, const struct val_value *done, const struct val_value *n)
 {
-	static const struct {
-		const char *key, *kind, *text;
-	} notes[] = {
-		{"added", "success", "Portal user added."},
-		{"invited", "success", "Portal user added and invited."},
-		{"saved", "success", "Portal user saved."},
+	static const char *const said[] = {
+		[DONE_ADDED] = "Portal user added.",
+		[DONE_INVITED] = "Portal user added and invited.",
+		[DONE_SAVED] = "Portal user saved.",
+		[DONE_DELETED] = NULL, /* counted, below */
 	};
-	char msg[80];
 
-	if (strcmp(done, "deleted") == 0) {
-		if (n->st == VAL_OK)
-			snprintf(msg, sizeof msg, "%lld portal user%s deleted.", n->num,
-				 n->num == 1 ? "" : "s");
-		else
-			snprintf(msg, sizeof msg, "Portal users deleted.");
-		http_notice(h, "success", msg);
+	if (done->st != VAL_OK || done->num != DONE_DELETED) {
+		http_said(h, done, said);
 		return;
 	}
-	for (size_t i = 0; i < sizeof notes / sizeof notes[0]; i++)
-		if (strcmp(done, notes[i].key) == 0)
-			http_notice(h, notes[i].kind, notes[i].text);
+	if (n->st == VAL_OK)
+		http_notice(h, "success", http_text(h, "%lld portal user%s deleted.", n->num,
+						    n->num == 1 ? "" : "s"));
+	else
+		http_notice(h, "success", "Portal users deleted.");
 }
 
 /* Views that read many rows to show a few: a substring filter scans every
@@ -186,8 +186,6 @@ static enum page_result pa_get(struct http *h, xmlNodePtr root)
 
 	if ((bad = portal_access_view(h->q, &lv)) != NULL)
 		return http_bad_request(h, bad);
-	if (h->q[Q_SELECT].st == VAL_OK && strcmp(h->q[Q_SELECT].str, "all") != 0)
-		return http_bad_request(h, "Select is all.");
 	page = xml_el(root, "portal-access");
 	xml_attr_bool(page, "editable", h->sess.settings >= DB_PERM_EDIT);
 	xml_attr_bool(page, "portal-enabled", h->sess.tenant.portal_enabled);
@@ -200,8 +198,7 @@ static enum page_result pa_get(struct http *h, xmlNodePtr root)
 		rc = direct_page(h, &lv, page);
 	if (rc != DB_OK)
 		return http_db_fail(rc);
-	if (h->q[Q_DONE].st == VAL_OK)
-		done_notice(h, h->q[Q_DONE].str, &h->q[Q_COUNT]);
+	done_notice(h, &h->q[Q_DONE], &h->q[Q_COUNT]);
 	return PAGE_OK;
 }
 

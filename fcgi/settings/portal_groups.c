@@ -15,9 +15,12 @@
 #include "xml.h"
 
 enum { Q_ID, Q_DONE };
+VAL_CHOICE(done_choice, "Unknown notice.", "saved", "deleted")
+static const char *const said[] = {"Group saved.", "Group deleted."};
+
 static const struct val_field query[] = {
 	[Q_ID] = {"id", val_id, 10, 0, "Group"},
-	[Q_DONE] = {"done", val_line, 10, 0, "Done"},
+	[Q_DONE] = {"done", done_choice, 10, 0, "Done"},
 };
 
 enum { F_ID, F_NAME, F_DEFAULT, F_MFA, F_DELETE, F_PERM0 };
@@ -66,9 +69,7 @@ static enum page_result groups_get(struct http *h, xmlNodePtr root)
 	xml_attr_bool(page, "editable", h->sess.settings >= DB_PERM_EDIT);
 	if ((rc = db_groups(h->db, h->sess.tenant_id, add_group, page)) != DB_OK)
 		return http_db_fail(rc);
-	if (h->q[Q_DONE].st == VAL_OK)
-		http_notice(h, "success", strcmp(h->q[Q_DONE].str, "deleted") == 0 ? "Group deleted."
-										 : "Group saved.");
+	http_said(h, &h->q[Q_DONE], said);
 	return PAGE_OK;
 }
 
@@ -125,16 +126,15 @@ static enum page_result edit_post(struct http *h)
 			return http_bad_request(h, "Nothing to delete.");
 		}
 		if (old.is_system || old.members > 0) {
-			static __thread char msg[200];
 			db_rollback(h->db);
 			if (old.is_system)
-				snprintf(msg, sizeof msg, "\"%s\" is the system group: it cannot be "
-							  "deleted.", old.name);
+				h->error_msg = http_text(h, "\"%s\" is the system group: it cannot "
+							    "be deleted.", old.name);
 			else
-				snprintf(msg, sizeof msg, "\"%s\" has %u member%s: move them to another "
-							  "group first.",
-					 old.name, old.members, old.members == 1 ? "" : "s");
-			h->error_msg = msg;
+				h->error_msg = http_text(h, "\"%s\" has %u member%s: move them to "
+							    "another group first.",
+							 old.name, old.members,
+							 old.members == 1 ? "" : "s");
 			return PAGE_CONFLICT;
 		}
 		if ((rc = db_group_delete(h->db, h->sess.tenant_id, id)) == DB_OK)

@@ -17,10 +17,19 @@
 #include "xml.h"
 
 enum { Q_ID, Q_CUSTOMER, Q_DONE };
+/* The notices a redirect back here asks for (?done=), in DONE_ order. */
+enum { DONE_RESENT, DONE_OFF, DONE_MFA_ON, DONE_MFA_OFF, DONE_MFA_RESET, DONE_UNLOCKED };
+VAL_CHOICE(done_choice, "Unknown notice.", "resent", "off", "mfa-on", "mfa-off", "mfa-reset",
+	   "unlocked")
+enum { STATUS_ACTIVE, STATUS_REVOKED };
+VAL_CHOICE(status_choice, "Choose Active or Revoke Access.", "active", "revoked")
+enum { SITES_ALL, SITES_CHOSEN };
+VAL_CHOICE(sites_choice, "Choose all sites or the chosen ones.", "all", "chosen")
+
 static const struct val_field query[] = {
 	[Q_ID] = {"id", val_id, 10, 0, "Portal user"},
 	[Q_CUSTOMER] = {"customer", val_id, 10, 0, "Company"},
-	[Q_DONE] = {"done", val_line, 10, 0, "Done"},
+	[Q_DONE] = {"done", done_choice, 10, 0, "Done"},
 };
 
 enum { F_ID, F_CUSTOMER, F_EMAIL, F_PASSWORD, F_PREFILL, F_GROUP, F_STATUS, F_REPORTS,
@@ -32,9 +41,9 @@ static const struct val_field form[] = {
 	[F_PASSWORD] = {"password", val_password, 1024, VAL_SECRET, "Initial password"},
 	[F_PREFILL] = {"prefill", val_bool, 1, 0, "Use company email"},
 	[F_GROUP] = {"group", val_id, 10, 0, "Permission group"},
-	[F_STATUS] = {"status", val_line, 8, 0, "Status"},
+	[F_STATUS] = {"status", status_choice, 8, 0, "Status"},
 	[F_REPORTS] = {"email_reports", val_bool, 1, 0, "Email me reports"},
-	[F_SITES] = {"sites", val_line, 8, 0, "Sites"},
+	[F_SITES] = {"sites", sites_choice, 8, 0, "Sites"},
 	[F_SITE] = {"site", val_id, 10, VAL_MULTI, "Sites"},
 	[F_CHOOSE] = {"choose", val_bool, 1, 0, "Choose company"},
 };
@@ -124,7 +133,7 @@ static enum page_result sites_xml(struct http *h, xmlNodePtr page, unsigned id,
 
 	memset(&sp, 0, sizeof sp);
 	if (h->method == HTTP_POST && h->f[F_SITES].st == VAL_OK) {
-		all = strcmp(h->f[F_SITES].str, "chosen") != 0;
+		all = h->f[F_SITES].num != SITES_CHOSEN;
 		/* As posted, also when the choice was refused (the field is
 		 * then marked invalid, its values kept). */
 		for (size_t i = 0; h->f[F_SITE].nums != NULL && i < h->f[F_SITE].nnums && sp.n < 100;
@@ -231,24 +240,21 @@ static enum page_result pe_get(struct http *h, xmlNodePtr root)
 		xml_attr_int(sec, "locked-seconds", (int)locked);
 		xml_attr_int(sec, "failures", (int)fails);
 	}
-	if (h->method == HTTP_GET && h->q[Q_DONE].st == VAL_OK &&
-	    strcmp(h->q[Q_DONE].str, "resent") == 0)
-		http_notice(h, "success", "A new invitation is on its way; earlier links no longer work.");
-	if (h->method == HTTP_GET && h->q[Q_DONE].st == VAL_OK &&
-	    strcmp(h->q[Q_DONE].str, "off") == 0)
-		http_notice(h, "error", "The client portal is disabled: no invitation was sent.");
-	static const struct {
-		const char *done, *text;
-	} done[] = {
-		{"mfa-on", "This user must now use two-step verification: they set it up at their next sign-in."},
-		{"mfa-off", "Two-step verification is no longer required for this user."},
-		{"mfa-reset", "Two-step verification is reset: the user's authenticator and recovery codes no longer work, and their sessions have ended."},
-		{"unlocked", "Sign-in is unlocked for this user."},
-	};
-	for (size_t i = 0; i < sizeof done / sizeof done[0]; i++)
-		if (h->method == HTTP_GET && h->q[Q_DONE].st == VAL_OK &&
-		    strcmp(h->q[Q_DONE].str, done[i].done) == 0)
-			http_notice(h, "success", done[i].text);
+	if (h->method == HTTP_GET && h->q[Q_DONE].st == VAL_OK) {
+		static const char *const said[] = {
+			[DONE_RESENT] = "A new invitation is on its way; earlier links no longer work.",
+			[DONE_OFF] = "The client portal is disabled: no invitation was sent.",
+			[DONE_MFA_ON] = "This user must now use two-step verification: they set it up "
+					"at their next sign-in.",
+			[DONE_MFA_OFF] = "Two-step verification is no longer required for this user.",
+			[DONE_MFA_RESET] = "Two-step verification is reset: the user's authenticator "
+					   "and recovery codes no longer work, and their sessions "
+					   "have ended.",
+			[DONE_UNLOCKED] = "Sign-in is unlocked for this user.",
+		};
+		long long d = h->q[Q_DONE].num;
+		http_notice(h, d == DONE_OFF ? "error" : "success", said[d]);
+	}
 	return PAGE_OK;
 }
 
@@ -268,9 +274,6 @@ static enum page_result pe_post(struct http *h)
 	memset(&old, 0, sizeof old);
 	if (email == NULL)
 		return http_field_error(h, F_EMAIL, "Enter the login email.");
-	if (h->f[F_SITES].st == VAL_OK && strcmp(h->f[F_SITES].str, "all") != 0 &&
-	    strcmp(h->f[F_SITES].str, "chosen") != 0)
-		return http_field_error(h, F_SITES, "Choose all sites or the chosen ones.");
 	/* Hash before the transaction: 60 ms is too long to hold row locks. */
 	if (pw != NULL && (arc = auth_password_hash(pw, hash)) != AUTH_OK) {
 		h->retry_after = 2;
@@ -343,17 +346,12 @@ static enum page_result pe_post(struct http *h)
 			return http_field_error(h, F_GROUP, "Choose a permission group.");
 		}
 		if (editing && h->f[F_STATUS].st == VAL_OK) {
-			if (strcmp(h->f[F_STATUS].str, "active") && strcmp(h->f[F_STATUS].str, "revoked")) {
-				db_rollback(h->db);
-				sodium_memzero(hash, sizeof hash);
-				return http_field_error(h, F_STATUS, "Choose Active or Revoke Access.");
-			}
-			if (active != (strcmp(h->f[F_STATUS].str, "active") == 0) &&
+			if (active != (h->f[F_STATUS].num == STATUS_ACTIVE) &&
 			    (rc = http_audit(h, active ? "portal_user.revoke" : "portal_user.restore",
 					     email, active ? "active" : "revoked",
 					     active ? "revoked" : "active")) != DB_OK)
 				goto out;
-			active = strcmp(h->f[F_STATUS].str, "active") == 0;
+			active = h->f[F_STATUS].num == STATUS_ACTIVE;
 		}
 		/* The form always carries the checkbox: absent means off. */
 		reports = h->f[F_REPORTS].st == VAL_OK && h->f[F_REPORTS].num;
@@ -366,7 +364,7 @@ static enum page_result pe_post(struct http *h)
 			 * refused), adding as editing. */
 			unsigned ids[100];
 			size_t n = 0, added = 0;
-			int all = strcmp(h->f[F_SITES].str, "chosen") != 0;
+			int all = h->f[F_SITES].num != SITES_CHOSEN;
 			for (size_t i = 0; h->f[F_SITE].st == VAL_OK && i < h->f[F_SITE].nnums && n < 100;
 			     i++)
 				ids[n++] = (unsigned)h->f[F_SITE].nums[i];
@@ -382,8 +380,8 @@ static enum page_result pe_post(struct http *h)
 	}
 	snprintf(target, sizeof target, "%s <%s>%s%s", c.name, email, pw ? " (password set)" : "",
 		 h->f[F_SITES].st != VAL_OK		     ? ""
-		 : strcmp(h->f[F_SITES].str, "chosen") == 0 ? " (chosen sites)"
-							    : " (all sites)");
+		 : h->f[F_SITES].num == SITES_CHOSEN	     ? " (chosen sites)"
+							     : " (all sites)");
 	rc = http_audit(h, editing ? "portal_user.update" : "portal_user.add", target,
 			editing ? before : NULL, target);
 out:
