@@ -111,16 +111,11 @@ static enum page_result coll_post(struct http *h)
 		return PAGE_FORBIDDEN;
 	portal_url(h, "colleagues", to, sizeof to);
 	snprintf(company, sizeof company, "%s", h->psess.company);
-	if ((rc = db_begin(h->db)) != DB_OK)
-		return http_db_fail(rc);
 	if (strcmp(action, "invite") == 0) {
-		if (h->f[F_EMAIL].st != VAL_OK || h->f[F_GROUP].st != VAL_OK) {
-			db_rollback(h->db);
+		if (h->f[F_EMAIL].st != VAL_OK || h->f[F_GROUP].st != VAL_OK)
 			return http_bad_request(h, "Give the colleague's email and a group.");
-		}
 		rc = db_group_get(h->db, h->tenant.id, (unsigned)h->f[F_GROUP].num, &g);
 		if (rc == DB_NOTFOUND || (rc == DB_OK && (g.is_system || !within(g.perms, h->psess.perms)))) {
-			db_rollback(h->db);
 			h->error_msg = "You can give a colleague only a group that grants no more than yours.";
 			return PAGE_FORBIDDEN;
 		}
@@ -128,7 +123,6 @@ static enum page_result coll_post(struct http *h)
 			rc = db_portal_user_add(h->db, h->tenant.id, h->psess.customer_id, company,
 						h->f[F_EMAIL].str, NULL, &uid);
 		if (rc == DB_DUP) {
-			db_rollback(h->db);
 			h->error_msg = "This email has portal access already.";
 			return PAGE_CONFLICT;
 		}
@@ -143,18 +137,15 @@ static enum page_result coll_post(struct http *h)
 		    DB_OK)
 			goto out;
 		if (!f.found) {
-			db_rollback(h->db);
 			return PAGE_NOT_FOUND; /* not a colleague: another customer's, or none */
 		}
 		if (f.id == h->psess.user_id || !within(f.c.perms, h->psess.perms)) {
-			db_rollback(h->db);
 			h->error_msg = "You can act only on colleagues whose group grants no more than yours.";
 			return PAGE_FORBIDDEN;
 		}
 		rc = db_portal_access_set(h->db, h->tenant.id, f.id, f.c.group_id,
 					  strcmp(action, "restore") == 0, 0);
 	} else {
-		db_rollback(h->db);
 		return http_bad_request(h, "Unknown action: use invite, revoke or restore.");
 	}
 	if (rc == DB_OK) {
@@ -169,7 +160,7 @@ static enum page_result coll_post(struct http *h)
 		rc = db_audit(h->db, &a);
 	}
 out:
-	return http_txn_end(h, rc, to);
+	return http_done(h, rc, to);
 }
 
 const struct page page_portal_colleagues = {
@@ -182,4 +173,5 @@ const struct page page_portal_colleagues = {
 	.nform = sizeof form / sizeof form[0],
 	.get = coll_get,
 	.post = coll_post,
+	.txn = 1, /* the core begins, commits or rolls back */
 };

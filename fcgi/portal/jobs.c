@@ -105,21 +105,16 @@ static enum page_result jobs_post(struct http *h)
 	    (long long)(tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
 	if (h->f[F_DATE].num < today)
 		return http_field_error(h, F_DATE, "Choose today or a later day.");
-	if ((rc = db_begin(h->db)) != DB_OK)
-		return http_db_fail(rc);
 	if ((rc = all_sites(h, &all)) != DB_OK)
 		goto out;
 	sp.want = h->f[F_SITE].st == VAL_OK ? (unsigned)h->f[F_SITE].num : 0;
-	if (sp.want == 0 && !all) {
-		db_rollback(h->db);
+	if (sp.want == 0 && !all)
 		return http_field_error(h, F_SITE, "Choose the site the visit is for.");
-	}
 	if (sp.want) {
 		if ((rc = db_portal_sites(h->db, h->tenant.id, h->psess.customer_id,
 		                          h->psess.user_id, add_site, &sp)) != DB_OK)
 			goto out;
 		if (!sp.found) {
-			db_rollback(h->db);
 			return PAGE_NOT_FOUND; /* another customer's site, or one not
 			                          granted */
 		}
@@ -148,7 +143,7 @@ static enum page_result jobs_post(struct http *h)
 	}
 out:
 	snprintf(to, sizeof to, "/portal/%s/jobs?id=%u", h->slug, id);
-	return http_txn_end(h, rc, to);
+	return http_done(h, rc, to);
 }
 
 const struct page page_portal_jobs = {
@@ -163,5 +158,6 @@ const struct page page_portal_jobs = {
 	.nform = sizeof form / sizeof form[0],
 	.get = jobs_get,
 	.post = jobs_post,
+	.txn = 1, /* the core begins, commits or rolls back */
 	.memo = 1, /* shows the client's records: no secret */
 };

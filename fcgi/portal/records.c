@@ -106,20 +106,15 @@ enum page_result records_move(struct http *h, const struct rec_kind *k, unsigned
 
 	if (!perm_portal_has(h->psess.perms, k->perm) || !records_may_act(h, k))
 		return PAGE_FORBIDDEN;
-	if ((rc = db_begin(h->db)) != DB_OK)
-		return http_db_fail(rc);
 	/* Visible to this session (its customer, a granted site)? */
 	if ((rc = db_portal_records(h->db, h->tenant.id, h->psess.customer_id,
 	                            h->psess.user_id, k->kind, id, seen, &x)) != DB_OK)
 		goto out;
-	if (!x.found) {
-		db_rollback(h->db);
+	if (!x.found)
 		return PAGE_NOT_FOUND;
-	}
 	rc = db_record_status(h->db, h->tenant.id, h->psess.customer_id, id, k->kind,
 	                      k->from, k->to, h->psess.email);
 	if (rc == DB_NOTFOUND) {
-		db_rollback(h->db);
 		h->error_msg = "This record has changed in the meantime; reload it to "
 		               "see where it stands.";
 		return PAGE_CONFLICT;
@@ -140,7 +135,7 @@ enum page_result records_move(struct http *h, const struct rec_kind *k, unsigned
 	}
 out:
 	snprintf(to, sizeof to, "/portal/%s/%s?id=%u", h->slug, k->section, id);
-	return http_txn_end(h, rc, to);
+	return http_done(h, rc, to);
 }
 
 enum page_result records_page_get(struct http *h, xmlNodePtr root,

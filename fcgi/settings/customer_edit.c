@@ -194,8 +194,6 @@ static enum page_result ce_post(struct http *h)
 	snprintf(c.city, sizeof c.city, "%s", opt(&h->f[F_CITY]));
 	snprintf(c.state, sizeof c.state, "%s", opt(&h->f[F_STATE]));
 	snprintf(c.zip, sizeof c.zip, "%s", opt(&h->f[F_ZIP]));
-	if ((rc = db_begin(h->db)) != DB_OK)
-		return http_db_fail(rc);
 	if (c.id) {
 		if ((rc = db_customer_get(h->db, h->sess.tenant_id, c.id, &old)) != DB_OK)
 			goto out;
@@ -205,10 +203,8 @@ static enum page_result ce_post(struct http *h)
 		rc = db_customer_add(h->db, h->sess.tenant_id, &c, &c.id);
 		before[0] = '\0';
 	}
-	if (rc == DB_DUP) {
-		db_rollback(h->db);
+	if (rc == DB_DUP)
 		return http_field_error(h, F_NAME, "Another customer already has this name.");
-	}
 	if (rc != DB_OK)
 		goto out;
 	snprintf(after, sizeof after, "%s <%s>", c.name, c.email);
@@ -216,7 +212,7 @@ static enum page_result ce_post(struct http *h)
 	rc = http_audit(h, before[0] ? "customer.update" : "customer.add", target,
 			before[0] ? before : NULL, after);
 out:
-	return http_txn_end(h, rc, "/settings/customers?done=saved");
+	return http_done(h, rc, "/settings/customers?done=saved");
 }
 
 const struct page page_customer_edit = {
@@ -233,4 +229,5 @@ const struct page page_customer_edit = {
 	.nform = sizeof form / sizeof form[0],
 	.get = ce_get,
 	.post = ce_post,
+	.txn = 1, /* the core begins, commits or rolls back */
 };

@@ -101,7 +101,7 @@ static enum page_result nl_post(struct http *h)
 {
 	const struct val_value *del = &h->f[F_DELETE];
 	char where[128], what[120];
-	enum db_result rc;
+	enum db_result rc = DB_OK;
 	unsigned id = 0;
 
 	if (del->st != VAL_OK && h->f[F_NAME].st != VAL_OK)
@@ -111,8 +111,6 @@ static enum page_result nl_post(struct http *h)
 		h->status = 200;
 		return PAGE_INVALID;
 	}
-	if ((rc = db_begin(h->db)) != DB_OK)
-		return http_db_fail(rc);
 	if (del->st == VAL_OK) {
 		snprintf(where, sizeof where, "%s?done=removed&n=%zu", h->page->path, del->nnums);
 		for (size_t i = 0; rc == DB_OK && i < del->nnums; i++) {
@@ -127,15 +125,13 @@ static enum page_result nl_post(struct http *h)
 	}
 	snprintf(where, sizeof where, "%s?done=added", h->page->path);
 	rc = db_named_add(h->db, kind(h), h->sess.tenant_id, h->f[F_NAME].str, &id);
-	if (rc == DB_DUP) {
-		db_rollback(h->db);
+	if (rc == DB_DUP)
 		return http_field_error(h, F_NAME, "There is one with this name already.");
-	}
 	if (rc == DB_OK)
 		rc = http_audit(h, kind(h) == DB_VEHICLES ? "vehicle.add" : "calendar.add",
 				h->f[F_NAME].str, NULL, NULL);
 out:
-	return http_txn_end(h, rc, where);
+	return http_done(h, rc, where);
 }
 
 const struct page page_calendars = {
@@ -152,6 +148,7 @@ const struct page page_calendars = {
 	.nform = sizeof form / sizeof form[0],
 	.get = nl_get,
 	.post = nl_post,
+	.txn = 1, /* the core begins, commits or rolls back */
 	.menu_section = "Office",
 };
 
@@ -169,5 +166,6 @@ const struct page page_vehicles = {
 	.nform = sizeof form / sizeof form[0],
 	.get = nl_get,
 	.post = nl_post,
+	.txn = 1,
 	.menu_section = "Office",
 };

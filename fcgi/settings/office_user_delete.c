@@ -65,14 +65,11 @@ static enum page_result del_post(struct http *h)
 		h->error_msg = "You cannot delete yourself; another Super Admin can.";
 		return PAGE_CONFLICT;
 	}
-	if ((rc = db_begin(h->db)) != DB_OK)
-		return http_db_fail(rc);
 	if ((rc = db_office_supers_locked(h->db, h->sess.tenant_id, supers, 64, &n)) != DB_OK)
 		goto out;
 	for (unsigned i = 0; i < n && i < 64; i++)
 		left += !listed(ids, supers[i]);
 	if (n > 0 && left == 0 && n <= 64) {
-		db_rollback(h->db);
 		h->error_msg = "That would delete the last active Super Admin: make another one first.";
 		return PAGE_CONFLICT;
 	}
@@ -84,7 +81,7 @@ static enum page_result del_post(struct http *h)
 			goto out;
 	}
 out:
-	return http_txn_end(h, rc, where);
+	return http_done(h, rc, where);
 }
 
 const struct page page_office_user_delete = {
@@ -101,4 +98,5 @@ const struct page page_office_user_delete = {
 	.nform = sizeof form / sizeof form[0],
 	.get = del_get,
 	.post = del_post,
+	.txn = 1, /* the core begins, commits or rolls back */
 };

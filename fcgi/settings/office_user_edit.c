@@ -586,8 +586,6 @@ static enum page_result ou_post(struct http *h)
 		h->retry_after = 2;
 		return arc == AUTH_BUSY ? PAGE_BUSY : PAGE_ERROR;
 	}
-	if ((rc = db_begin(h->db)) != DB_OK)
-		goto out;
 	if (editing) {
 		int changed = 0;
 		if ((rc = db_office_user_get(h->db, h->sess.tenant_id, id, &before)) != DB_OK ||
@@ -597,7 +595,6 @@ static enum page_result ou_post(struct http *h)
 			changed |= old[i] != levels[i];
 		changed |= strcmp(before.role, role) != 0;
 		if (changed && id == h->sess.user_id) {
-			db_rollback(h->db);
 			sodium_memzero(hash, sizeof hash);
 			return http_field_error(h, F_ROLE, "You cannot change your own role or "
 							   "permissions; another Super Admin can.");
@@ -607,7 +604,6 @@ static enum page_result ou_post(struct http *h)
 			if ((rc = last_super(h, id, &last)) != DB_OK)
 				goto out;
 			if (last) {
-				db_rollback(h->db);
 				sodium_memzero(hash, sizeof hash);
 				return http_field_error(h, F_ROLE, "This is the last active Super "
 								   "Admin: make another one first.");
@@ -628,7 +624,6 @@ static enum page_result ou_post(struct http *h)
 		snprintf(oldv, sizeof oldv, "%s", "");
 	}
 	if (rc == DB_DUP) {
-		db_rollback(h->db);
 		sodium_memzero(hash, sizeof hash);
 		return http_field_error(h, F_EMAIL, "This login is already in use. Logins are "
 						    "unique across Gatehouse.");
@@ -639,7 +634,6 @@ static enum page_result ou_post(struct http *h)
 	    (rc = db_user_links_set(h->db, DB_CALENDARS, h->sess.tenant_id, id, cals, ncal,
 				    &added)) == DB_OK &&
 	    added != ncal) {
-		db_rollback(h->db);
 		sodium_memzero(hash, sizeof hash);
 		return http_field_error(h, F_CALENDAR, "Choose among your company's calendars.");
 	}
@@ -647,7 +641,6 @@ static enum page_result ou_post(struct http *h)
 	    (rc = db_user_links_set(h->db, DB_VEHICLES, h->sess.tenant_id, id, all_vans ? NULL : vans,
 				    all_vans ? 0 : nvan, &added)) == DB_OK &&
 	    added != (all_vans ? 0 : nvan)) {
-		db_rollback(h->db);
 		sodium_memzero(hash, sizeof hash);
 		return http_field_error(h, F_VEHICLE, "Choose among your company's vehicles.");
 	}
@@ -680,7 +673,7 @@ static enum page_result ou_post(struct http *h)
 			editing ? oldv : NULL, newv);
 out:
 	sodium_memzero(hash, sizeof hash);
-	return http_txn_end(h, rc,
+	return http_done(h, rc,
 			    editing ? "/settings/office-users?done=saved" : "/settings/office-users?done=added");
 }
 
@@ -698,5 +691,6 @@ const struct page page_office_user_edit = {
 	.nform = NFORM,
 	.get = ou_get,
 	.post = ou_post,
+	.txn = 1, /* the core begins, commits or rolls back */
 	.action = ou_action,
 };

@@ -79,8 +79,6 @@ static enum page_result sec_post(struct http *h)
 	} else
 		return http_bad_request(h, "Unknown action: use require, unrequire or reset.");
 	snprintf(where, sizeof where, "/settings/office-users/edit?id=%u&done=%s", id, done);
-	if ((rc = db_begin(h->db)) != DB_OK)
-		return http_db_fail(rc);
 	if ((rc = db_office_user_get(h->db, h->sess.tenant_id, id, &u)) != DB_OK)
 		goto out;
 	if (strcmp(action, "reset") == 0) {
@@ -93,7 +91,7 @@ static enum page_result sec_post(struct http *h)
 	if (rc == DB_OK)
 		rc = http_audit(h, audit, u.email, NULL, NULL);
 out:
-	return http_txn_end(h, rc, where);
+	return http_done(h, rc, where);
 }
 
 const struct page page_office_user_security = {
@@ -110,4 +108,5 @@ const struct page page_office_user_security = {
 	.nform = sizeof form / sizeof form[0],
 	.get = sec_get,
 	.post = sec_post,
+	.txn = 1, /* the core begins, commits or rolls back */
 };

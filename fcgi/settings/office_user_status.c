@@ -24,15 +24,12 @@ static enum page_result status_post(struct http *h)
 		h->error_msg = "You cannot change your own status; another Super Admin can.";
 		return PAGE_CONFLICT;
 	}
-	if ((rc = db_begin(h->db)) != DB_OK)
-		return http_db_fail(rc);
 	if ((rc = db_office_user_get(h->db, h->sess.tenant_id, id, &u)) != DB_OK)
 		goto out;
 	if (!active && u.active && u.settings >= DB_PERM_SUPER) {
 		if ((rc = db_office_supers_locked(h->db, h->sess.tenant_id, ids, 2, &n)) != DB_OK)
 			goto out;
 		if (n <= 1) {
-			db_rollback(h->db);
 			h->error_msg = "This is the last active Super Admin: make another one first.";
 			return PAGE_CONFLICT;
 		}
@@ -43,7 +40,7 @@ static enum page_result status_post(struct http *h)
 	rc = http_audit(h, active ? "office_user.activate" : "office_user.deactivate", u.email,
 			u.active ? "active" : "inactive", active ? "active" : "inactive");
 out:
-	return http_txn_end(h, rc,
+	return http_done(h, rc,
 			    active ? "/settings/office-users?done=activated"
 				   : "/settings/office-users?done=deactivated");
 }
@@ -59,4 +56,5 @@ const struct page page_office_user_status = {
 	.form = form,
 	.nform = sizeof form / sizeof form[0],
 	.post = status_post,
+	.txn = 1, /* the core begins, commits or rolls back */
 };

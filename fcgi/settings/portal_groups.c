@@ -116,17 +116,12 @@ static enum page_result edit_post(struct http *h)
 
 	memset(&g, 0, sizeof g);
 	memset(&old, 0, sizeof old);
-	if ((rc = db_begin(h->db)) != DB_OK)
-		return http_db_fail(rc);
 	if (editing && (rc = db_group_get(h->db, h->sess.tenant_id, id, &old)) != DB_OK)
 		goto out;
 	if (h->f[F_DELETE].st == VAL_OK && h->f[F_DELETE].num) {
-		if (!editing) {
-			db_rollback(h->db);
+		if (!editing)
 			return http_bad_request(h, "Nothing to delete.");
-		}
 		if (old.is_system || old.members > 0) {
-			db_rollback(h->db);
 			if (old.is_system)
 				h->error_msg = http_text(h, "\"%s\" is the system group: it cannot "
 							    "be deleted.", old.name);
@@ -139,31 +134,26 @@ static enum page_result edit_post(struct http *h)
 		}
 		if ((rc = db_group_delete(h->db, h->sess.tenant_id, id)) == DB_OK)
 			rc = http_audit(h, "portal_group.delete", old.name, old.perms, NULL);
-		return http_txn_end(h, rc, "/settings/client/portal-groups?done=deleted");
+		return http_done(h, rc, "/settings/client/portal-groups?done=deleted");
 	}
 	g.id = id;
 	snprintf(g.name, sizeof g.name, "%s", h->f[F_NAME].str);
 	posted_perms(h, g.perms, sizeof g.perms);
 	g.is_default = h->f[F_DEFAULT].st == VAL_OK && h->f[F_DEFAULT].num;
 	g.require_mfa = h->f[F_MFA].st == VAL_OK && h->f[F_MFA].num;
-	if (old.is_system && g.is_default) {
-		db_rollback(h->db);
+	if (old.is_system && g.is_default)
 		return http_field_error(h, F_DEFAULT, "The system group cannot be the default.");
-	}
 	if (old.is_default && !g.is_default) {
 		/* There is always one default: choose another to change it. */
-		db_rollback(h->db);
 		return http_field_error(h, F_DEFAULT, "Make another group the default instead.");
 	}
-	if ((rc = db_group_save(h->db, h->sess.tenant_id, &g)) == DB_DUP) {
-		db_rollback(h->db);
+	if ((rc = db_group_save(h->db, h->sess.tenant_id, &g)) == DB_DUP)
 		return http_field_error(h, F_NAME, "There is a group with this name already.");
-	}
 	if (rc == DB_OK)
 		rc = http_audit(h, editing ? "portal_group.update" : "portal_group.add", g.name,
 				editing ? old.perms : NULL, g.perms);
 out:
-	return http_txn_end(h, rc, "/settings/client/portal-groups?done=saved");
+	return http_done(h, rc, "/settings/client/portal-groups?done=saved");
 }
 
 const struct page page_portal_groups = {
@@ -194,4 +184,5 @@ const struct page page_portal_group_edit = {
 	.nform = sizeof form / sizeof form[0],
 	.get = edit_get,
 	.post = edit_post,
+	.txn = 1, /* the core begins, commits or rolls back */
 };

@@ -72,8 +72,6 @@ static enum page_result ps_post(struct http *h)
 	enum db_result rc;
 	char before[6100], after[6100];
 
-	if ((rc = db_begin(h->db)) != DB_OK)
-		return http_db_fail(rc);
 	/* Lock the tenant row: two admins saving at once serialise, and the
 	 * audit's "old value" is the value this save really replaced. */
 	if ((rc = db_tenant_get_locked(h->db, h->sess.tenant_id, &t)) != DB_OK)
@@ -91,7 +89,7 @@ static enum page_result ps_post(struct http *h)
 	describe(after, sizeof after, enabled, origins);
 	rc = http_audit(h, "portal_settings.update", t.slug, before, after);
 out:
-	return http_txn_end(h, rc, "/settings/client/portal-access-settings?saved=1");
+	return http_done(h, rc, "/settings/client/portal-access-settings?saved=1");
 }
 
 const struct page page_portal_settings = {
@@ -108,6 +106,7 @@ const struct page page_portal_settings = {
 	.nform = sizeof form / sizeof form[0],
 	.get = ps_get,
 	.post = ps_post,
+	.txn = 1, /* the core begins, commits or rolls back */
 	.menu_section = "Client",
 	.memo = 1, /* the portal's settings: shows no secret */
 };

@@ -80,8 +80,6 @@ static enum page_result del_post(struct http *h)
 	/* A bad view is refused before anything is deleted. */
 	if ((bad = portal_access_view(h->f, &lv)) != NULL)
 		return http_bad_request(h, bad);
-	if ((rc = db_begin(h->db)) != DB_OK)
-		return http_db_fail(rc);
 	for (size_t i = 0; i < ids->nnums; i++) {
 		unsigned id = (unsigned)ids->nums[i];
 		if ((rc = db_portal_user_get(h->db, h->sess.tenant_id, id, &u)) != DB_OK ||
@@ -96,7 +94,7 @@ out:
 	/* The list as it was, with a notice that counts (portal_access.c). */
 	snprintf(done, sizeof done, "done=deleted&n=%llu", deleted);
 	portal_access_href(where, sizeof where, &lv, done);
-	return http_txn_end(h, rc, where);
+	return http_done(h, rc, where);
 }
 
 const struct page page_portal_user_delete = {
@@ -113,4 +111,5 @@ const struct page page_portal_user_delete = {
 	.nform = sizeof form / sizeof form[0],
 	.get = del_get,
 	.post = del_post,
+	.txn = 1, /* the core begins, commits or rolls back */
 };

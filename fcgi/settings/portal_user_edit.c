@@ -280,11 +280,8 @@ static enum page_result pe_post(struct http *h)
 		http_notice(h, "error", "The service is busy. Please try again in a moment.");
 		return arc == AUTH_BUSY ? PAGE_BUSY : PAGE_ERROR;
 	}
-	if ((rc = db_begin(h->db)) != DB_OK)
-		goto out;
 	if ((rc = db_customer_get(h->db, h->sess.tenant_id, (unsigned)h->f[F_CUSTOMER].num, &c)) ==
 	    DB_NOTFOUND) {
-		db_rollback(h->db);
 		sodium_memzero(hash, sizeof hash);
 		return http_field_error(h, F_CUSTOMER, "Choose one of your customers.");
 	}
@@ -312,7 +309,6 @@ static enum page_result pe_post(struct http *h)
 		}
 	}
 	if (rc == DB_DUP) {
-		db_rollback(h->db);
 		sodium_memzero(hash, sizeof hash);
 		return http_field_error(h, F_EMAIL, "This email already has portal access with your company.");
 	}
@@ -332,7 +328,6 @@ static enum page_result pe_post(struct http *h)
 		if (h->f[F_GROUP].st == VAL_OK) {
 			rc = db_group_get(h->db, h->sess.tenant_id, (unsigned)h->f[F_GROUP].num, &g);
 			if (rc == DB_NOTFOUND || (rc == DB_OK && g.is_system)) {
-				db_rollback(h->db);
 				sodium_memzero(hash, sizeof hash);
 				return http_field_error(h, F_GROUP, "Choose one of your permission groups.");
 			}
@@ -341,7 +336,6 @@ static enum page_result pe_post(struct http *h)
 			gid = g.id;
 		}
 		if (gid == 0) {
-			db_rollback(h->db);
 			sodium_memzero(hash, sizeof hash);
 			return http_field_error(h, F_GROUP, "Choose a permission group.");
 		}
@@ -372,7 +366,6 @@ static enum page_result pe_post(struct http *h)
 			    DB_OK)
 				goto out;
 			if (!all && added != n) {
-				db_rollback(h->db);
 				sodium_memzero(hash, sizeof hash);
 				return http_field_error(h, F_SITE, "Choose among this customer's sites.");
 			}
@@ -386,7 +379,7 @@ static enum page_result pe_post(struct http *h)
 			editing ? before : NULL, target);
 out:
 	sodium_memzero(hash, sizeof hash);
-	return http_txn_end(h, rc,
+	return http_done(h, rc,
 			    editing ? "/settings/client/portal-access?done=saved"
 			    : invited ? "/settings/client/portal-access?done=invited"
 				      : "/settings/client/portal-access?done=added");
@@ -407,4 +400,5 @@ const struct page page_portal_user_edit = {
 	.get = pe_get,
 	.action = pue_action,
 	.post = pe_post,
+	.txn = 1, /* the core begins, commits or rolls back */
 };

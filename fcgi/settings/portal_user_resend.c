@@ -20,20 +20,16 @@ static enum page_result resend_post(struct http *h)
 
 	snprintf(where, sizeof where, "/settings/client/portal-access/edit?id=%u&done=%s", id,
 		 h->sess.tenant.portal_enabled ? "resent" : "off");
-	if ((rc = db_begin(h->db)) != DB_OK)
-		return http_db_fail(rc);
 	if ((rc = db_portal_user_get(h->db, h->sess.tenant_id, id, &u)) != DB_OK)
 		goto out;
-	if (!h->sess.tenant.portal_enabled) {
-		db_rollback(h->db);
+	if (!h->sess.tenant.portal_enabled)
 		return http_redirect(h, where);
-	}
 	if ((rc = invite_enqueue(h->db, h->conf, &h->sess.tenant, u.id, u.company, u.email)) != DB_OK)
 		goto out;
 	snprintf(target, sizeof target, "%s <%s>", u.company, u.email);
 	rc = http_audit(h, "portal_user.resend_invitation", target, NULL, NULL);
 out:
-	return http_txn_end(h, rc, where);
+	return http_done(h, rc, where);
 }
 
 const struct page page_portal_user_resend = {
@@ -47,4 +43,5 @@ const struct page page_portal_user_resend = {
 	.form = form,
 	.nform = sizeof form / sizeof form[0],
 	.post = resend_post,
+	.txn = 1, /* the core begins, commits or rolls back */
 };

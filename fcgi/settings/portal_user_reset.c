@@ -50,14 +50,11 @@ static enum page_result reset_post(struct http *h)
 	if (arc != AUTH_OK)
 		return PAGE_UNAVAILABLE;
 	snprintf(where, sizeof where, "/settings/customers/edit?id=%u&done=reset", u.customer_id);
-	if ((rc = db_begin(h->db)) != DB_OK)
-		return http_db_fail(rc);
 	/* Read again inside the transaction: revoked or deleted meanwhile is
 	 * no mail. */
 	if ((rc = db_portal_user_get(h->db, h->sess.tenant_id, id, &u)) != DB_OK)
 		goto out;
 	if (strcmp(u.status, "revoked") == 0) {
-		db_rollback(h->db);
 		h->error_msg = "This portal user's access is revoked: no password reset was sent. "
 			       "Restore their access first.";
 		return PAGE_CONFLICT;
@@ -67,7 +64,7 @@ static enum page_result reset_post(struct http *h)
 	snprintf(target, sizeof target, "%s <%s>", u.company, u.email);
 	rc = http_audit(h, "portal_user.reset_sent", target, NULL, NULL);
 out:
-	return http_txn_end(h, rc, where);
+	return http_done(h, rc, where);
 }
 
 const struct page page_portal_user_reset = {
@@ -81,4 +78,5 @@ const struct page page_portal_user_reset = {
 	.form = form,
 	.nform = sizeof form / sizeof form[0],
 	.post = reset_post,
+	.txn = 1, /* the core begins, commits or rolls back */
 };

@@ -36,8 +36,6 @@ static enum page_result security_post(struct http *h)
 		return http_bad_request(h, "Unknown action: use require, unrequire, reset or unlock.");
 	snprintf(where, sizeof where, "/settings/client/portal-access/edit?id=%u&done=%s", id,
 		 done);
-	if ((rc = db_begin(h->db)) != DB_OK)
-		return http_db_fail(rc);
 	if ((rc = db_portal_user_get(h->db, h->sess.tenant_id, id, &u)) != DB_OK)
 		goto out;
 	if (strcmp(done, "mfa-on") == 0 || strcmp(done, "mfa-off") == 0)
@@ -56,7 +54,7 @@ static enum page_result security_post(struct http *h)
 	snprintf(target, sizeof target, "%s <%s>", u.company, u.email);
 	rc = http_audit(h, audit, target, NULL, NULL);
 out:
-	return http_txn_end(h, rc, where);
+	return http_done(h, rc, where);
 }
 
 const struct page page_portal_user_security = {
@@ -70,4 +68,5 @@ const struct page page_portal_user_security = {
 	.form = form,
 	.nform = sizeof form / sizeof form[0],
 	.post = security_post,
+	.txn = 1, /* the core begins, commits or rolls back */
 };

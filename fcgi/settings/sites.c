@@ -22,15 +22,12 @@ static enum page_result site_post(struct http *h)
 	enum db_result rc;
 
 	snprintf(where, sizeof where, "/settings/customers/edit?id=%u&done=site", cid);
-	if ((rc = db_begin(h->db)) != DB_OK)
-		return http_db_fail(rc);
 	if ((rc = db_customer_get(h->db, h->sess.tenant_id, cid, &c)) != DB_OK)
 		goto out;
 	rc = db_site_add(h->db, h->sess.tenant_id, cid,
 			 h->f[F_PARENT].st == VAL_OK ? (unsigned)h->f[F_PARENT].num : 0,
 			 h->f[F_NAME].str, h->f[F_ADDRESS].st == VAL_OK ? h->f[F_ADDRESS].str : "");
 	if (rc == DB_NOTFOUND || rc == DB_DUP) {
-		db_rollback(h->db);
 		h->error_msg = rc == DB_DUP ? "The customer has a site of this name already."
 					    : "The master site must be a top-level site of this customer.";
 		return PAGE_CONFLICT;
@@ -38,7 +35,7 @@ static enum page_result site_post(struct http *h)
 	if (rc == DB_OK)
 		rc = http_audit(h, "site.add", c.name, NULL, h->f[F_NAME].str);
 out:
-	return http_txn_end(h, rc, where);
+	return http_done(h, rc, where);
 }
 
 const struct page page_site_add = {
@@ -52,4 +49,5 @@ const struct page page_site_add = {
 	.form = form,
 	.nform = sizeof form / sizeof form[0],
 	.post = site_post,
+	.txn = 1, /* the core begins, commits or rolls back */
 };
