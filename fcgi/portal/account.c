@@ -177,8 +177,7 @@ const struct page page_portal_account = {
 	.title = "Your account",
 	.methods = HTTP_GET,
 	.auth = PAGE_SIGNED_IN,
-	.query = query,
-	.nquery = sizeof query / sizeof query[0],
+	PAGE_QUERY(query),
 	.get = account_get,
 };
 
@@ -188,8 +187,7 @@ const struct page page_portal_password = {
 	.title = "Your account",
 	.methods = HTTP_POST,
 	.auth = PAGE_SIGNED_IN,
-	.form = pw_form,
-	.nform = sizeof pw_form / sizeof pw_form[0],
+	PAGE_FORM(pw_form),
 	.get = account_get,
 	.post = password_post,
 };
@@ -210,8 +208,7 @@ const struct page page_portal_time_zone = {
 	.title = "Your account",
 	.methods = HTTP_POST,
 	.auth = PAGE_SIGNED_IN,
-	.form = tz_form,
-	.nform = sizeof tz_form / sizeof tz_form[0],
+	PAGE_FORM(tz_form),
 	.get = account_get,
 	.post = tz_post,
 };

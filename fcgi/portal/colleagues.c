@@ -169,8 +169,7 @@ const struct page page_portal_colleagues = {
 	.title = "Colleagues",
 	.methods = HTTP_GET | HTTP_POST,
 	.auth = PAGE_SIGNED_IN,
-	.form = form,
-	.nform = sizeof form / sizeof form[0],
+	PAGE_FORM(form),
 	.get = coll_get,
 	.post = coll_post,
 	.txn = 1, /* the core begins, commits or rolls back */

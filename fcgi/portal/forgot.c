@@ -86,10 +86,8 @@ const struct page page_portal_forgot = {
 	.title = "Forgot password",
 	.methods = HTTP_GET | HTTP_POST,
 	.auth = PAGE_PUBLIC,
-	.query = query,
-	.nquery = sizeof query / sizeof query[0],
-	.form = form,
-	.nform = sizeof form / sizeof form[0],
+	PAGE_QUERY(query),
+	PAGE_FORM(form),
 	.get = forgot_get,
 	.post = forgot_post,
 };

@@ -154,8 +154,7 @@ const struct page page_portal_jobs = {
 	.auth = PAGE_SIGNED_IN,
 	.query = records_query,
 	.nquery = 1,
-	.form = form,
-	.nform = sizeof form / sizeof form[0],
+	PAGE_FORM(form),
 	.get = jobs_get,
 	.post = jobs_post,
 	.txn = 1, /* the core begins, commits or rolls back */

@@ -170,10 +170,8 @@ const struct page page_portal_login = {
 	.title = "Sign in",
 	.methods = HTTP_GET | HTTP_POST,
 	.auth = PAGE_PUBLIC,
-	.query = query,
-	.nquery = sizeof query / sizeof query[0],
-	.form = form,
-	.nform = sizeof form / sizeof form[0],
+	PAGE_QUERY(query),
+	PAGE_FORM(form),
 	.get = login_get,
 	.post = login_post,
 };

@@ -76,8 +76,7 @@ const struct page page_portal_mfa = {
 	.title = "Two-step verification",
 	.methods = HTTP_GET | HTTP_POST,
 	.auth = PAGE_STAGE,
-	.form = form,
-	.nform = sizeof form / sizeof form[0],
+	PAGE_FORM(form),
 	.get = mfa_get,
 	.post = mfa_post,
 };

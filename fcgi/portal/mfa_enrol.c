@@ -123,8 +123,7 @@ const struct page page_portal_mfa_enrol = {
 	.title = "Set up two-step verification",
 	.methods = HTTP_GET | HTTP_POST,
 	.auth = PAGE_STAGE,
-	.form = form,
-	.nform = sizeof form / sizeof form[0],
+	PAGE_FORM(form),
 	.get = enrol_get,
 	.post = enrol_post,
 };

@@ -65,7 +65,6 @@ const struct page page_request_link = {
 	.title = "New link",
 	.methods = HTTP_POST,
 	.auth = PAGE_PUBLIC,
-	.form = form,
-	.nform = sizeof form / sizeof form[0],
+	PAGE_FORM(form),
 	.post = rl_post,
 };

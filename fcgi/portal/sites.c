@@ -57,8 +57,7 @@ const struct page page_portal_sites = {
 	.title = "Sites",
 	.methods = HTTP_GET,
 	.auth = PAGE_SIGNED_IN,
-	.query = query,
-	.nquery = sizeof query / sizeof query[0],
+	PAGE_QUERY(query),
 	.get = sites_get,
 	.memo = 1, /* shows the client's records: no secret */
 };

@@ -56,8 +56,7 @@ const struct page page_portal_token = {
 	.title = "Client portal",
 	.methods = HTTP_GET,
 	.auth = PAGE_PUBLIC,
-	.query = query,
-	.nquery = sizeof query / sizeof query[0],
+	PAGE_QUERY(query),
 	.get = token_get,
 	.redirects_only = 1,
 };

@@ -47,8 +47,7 @@ const struct page page_contact_add = {
 	.auth = PAGE_SIGNED_IN,
 	.need_view = DB_PERM_EDIT,
 	.need_edit = DB_PERM_EDIT,
-	.form = add_form,
-	.nform = sizeof add_form / sizeof add_form[0],
+	PAGE_FORM(add_form),
 	.post = add_post,
 };
 
@@ -207,8 +206,7 @@ const struct page page_contact_enable = {
 	.auth = PAGE_SIGNED_IN,
 	.need_view = DB_PERM_EDIT,
 	.need_edit = DB_PERM_EDIT,
-	.form = enable_form,
-	.nform = sizeof enable_form / sizeof enable_form[0],
+	PAGE_FORM(enable_form),
 	.get = enabled_get,
 	.post = enable_post,
 };

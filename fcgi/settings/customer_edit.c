@@ -223,10 +223,8 @@ const struct page page_customer_edit = {
 	.auth = PAGE_SIGNED_IN,
 	.need_view = DB_PERM_VIEW,
 	.need_edit = DB_PERM_EDIT,
-	.query = query,
-	.nquery = sizeof query / sizeof query[0],
-	.form = form,
-	.nform = sizeof form / sizeof form[0],
+	PAGE_QUERY(query),
+	PAGE_FORM(form),
 	.get = ce_get,
 	.post = ce_post,
 	.txn = 1, /* the core begins, commits or rolls back */

@@ -50,7 +50,6 @@ const struct page page_customer_token = {
 	.auth = PAGE_SIGNED_IN,
 	.need_view = DB_PERM_VIEW,
 	.need_edit = DB_PERM_EDIT,
-	.form = form,
-	.nform = sizeof form / sizeof form[0],
+	PAGE_FORM(form),
 	.post = token_post,
 };

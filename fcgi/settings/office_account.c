@@ -128,10 +128,8 @@ const struct page page_office_account = {
 	/* Every signed-in office user's own, whatever their settings level. */
 	.need_view = DB_PERM_NONE,
 	.need_edit = DB_PERM_NONE,
-	.query = query,
-	.nquery = sizeof query / sizeof query[0],
-	.form = form,
-	.nform = sizeof form / sizeof form[0],
+	PAGE_QUERY(query),
+	PAGE_FORM(form),
 	.get = account_get,
 	.post = account_post,
 };
@@ -144,8 +142,7 @@ const struct page page_office_time_zone = {
 	.auth = PAGE_SIGNED_IN,
 	.need_view = DB_PERM_NONE,
 	.need_edit = DB_PERM_NONE,
-	.form = tz_form,
-	.nform = sizeof tz_form / sizeof tz_form[0],
+	PAGE_FORM(tz_form),
 	.get = account_get,
 	.post = tz_post,
 };

@@ -157,8 +157,7 @@ const struct page page_office_mfa = {
 	.title = "Two-step verification",
 	.methods = HTTP_GET | HTTP_POST,
 	.auth = PAGE_STAGE,
-	.form = form,
-	.nform = sizeof form / sizeof form[0],
+	PAGE_FORM(form),
 	.get = mfa_get,
 	.post = mfa_post,
 };
@@ -169,8 +168,7 @@ const struct page page_office_mfa_enrol = {
 	.title = "Set up two-step verification",
 	.methods = HTTP_GET | HTTP_POST,
 	.auth = PAGE_STAGE,
-	.form = form,
-	.nform = sizeof form / sizeof form[0],
+	PAGE_FORM(form),
 	.get = enrol_get,
 	.post = enrol_post,
 };

@@ -102,10 +102,8 @@ const struct page page_office_user_security = {
 	.auth = PAGE_SIGNED_IN,
 	.need_view = DB_PERM_SUPER,
 	.need_edit = DB_PERM_SUPER,
-	.query = query,
-	.nquery = sizeof query / sizeof query[0],
-	.form = form,
-	.nform = sizeof form / sizeof form[0],
+	PAGE_QUERY(query),
+	PAGE_FORM(form),
 	.get = sec_get,
 	.post = sec_post,
 	.txn = 1, /* the core begins, commits or rolls back */

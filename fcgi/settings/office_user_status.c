@@ -53,8 +53,7 @@ const struct page page_office_user_status = {
 	.auth = PAGE_SIGNED_IN,
 	.need_view = DB_PERM_SUPER,
 	.need_edit = DB_PERM_SUPER,
-	.form = form,
-	.nform = sizeof form / sizeof form[0],
+	PAGE_FORM(form),
 	.post = status_post,
 	.txn = 1, /* the core begins, commits or rolls back */
 };

@@ -105,7 +105,6 @@ const struct page page_office_user_test_mail = {
 	.auth = PAGE_SIGNED_IN,
 	.need_view = DB_PERM_SUPER,
 	.need_edit = DB_PERM_SUPER,
-	.form = form,
-	.nform = sizeof form / sizeof form[0],
+	PAGE_FORM(form),
 	.post = test_post,
 };

@@ -95,8 +95,7 @@ const struct page page_office_users = {
 	.auth = PAGE_SIGNED_IN,
 	.need_view = DB_PERM_SUPER,
 	.need_edit = DB_PERM_SUPER,
-	.query = query,
-	.nquery = sizeof query / sizeof query[0],
+	PAGE_QUERY(query),
 	.get = office_users_get,
 	.menu_section = "Office",
 	.memo = 1, /* a list: shows no secret */

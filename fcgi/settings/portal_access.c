@@ -210,8 +210,7 @@ const struct page page_portal_access = {
 	.auth = PAGE_SIGNED_IN,
 	.need_view = DB_PERM_VIEW,
 	.need_edit = DB_PERM_EDIT,
-	.query = query,
-	.nquery = sizeof query / sizeof query[0],
+	PAGE_QUERY(query),
 	.get = pa_get,
 	.menu_section = "Client",
 	.memo = 1, /* a list: shows no secret */

@@ -197,10 +197,8 @@ const struct page page_portal_bulk = {
 	.auth = PAGE_SIGNED_IN,
 	.need_view = DB_PERM_EDIT,
 	.need_edit = DB_PERM_EDIT,
-	.query = query,
-	.nquery = sizeof query / sizeof query[0],
-	.form = form,
-	.nform = sizeof form / sizeof form[0],
+	PAGE_QUERY(query),
+	PAGE_FORM(form),
 	.get = bulk_get,
 	.post = bulk_post,
 };

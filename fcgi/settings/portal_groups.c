@@ -164,8 +164,7 @@ const struct page page_portal_groups = {
 	.auth = PAGE_SIGNED_IN,
 	.need_view = DB_PERM_VIEW,
 	.need_edit = DB_PERM_EDIT,
-	.query = query,
-	.nquery = sizeof query / sizeof query[0],
+	PAGE_QUERY(query),
 	.get = groups_get,
 	.menu_section = "Client",
 };
@@ -178,10 +177,8 @@ const struct page page_portal_group_edit = {
 	.auth = PAGE_SIGNED_IN,
 	.need_view = DB_PERM_VIEW,
 	.need_edit = DB_PERM_EDIT,
-	.query = query,
-	.nquery = sizeof query / sizeof query[0],
-	.form = form,
-	.nform = sizeof form / sizeof form[0],
+	PAGE_QUERY(query),
+	PAGE_FORM(form),
 	.get = edit_get,
 	.post = edit_post,
 	.txn = 1, /* the core begins, commits or rolls back */

@@ -65,8 +65,7 @@ const struct page page_portal_user_security = {
 	.auth = PAGE_SIGNED_IN,
 	.need_view = DB_PERM_VIEW,
 	.need_edit = DB_PERM_EDIT,
-	.form = form,
-	.nform = sizeof form / sizeof form[0],
+	PAGE_FORM(form),
 	.post = security_post,
 	.txn = 1, /* the core begins, commits or rolls back */
 };

@@ -46,8 +46,7 @@ const struct page page_site_add = {
 	.auth = PAGE_SIGNED_IN,
 	.need_view = DB_PERM_EDIT,
 	.need_edit = DB_PERM_EDIT,
-	.form = form,
-	.nform = sizeof form / sizeof form[0],
+	PAGE_FORM(form),
 	.post = site_post,
 	.txn = 1, /* the core begins, commits or rolls back */
 };
