@@ -455,226 +455,294 @@ static enum db_result last_super(struct http *h, unsigned id, int *last)
 	return rc;
 }
 
-static enum page_result ou_post(struct http *h)
-{
-	int editing = h->f[F_ID].st == VAL_OK;
-	unsigned id = editing ? (unsigned)h->f[F_ID].num : 0;
-	int levels[sizeof module_keys / sizeof module_keys[0]], mine[sizeof levels / sizeof levels[0]];
-	int old[sizeof levels / sizeof levels[0]], tomb = 0, last = 0;
-	const char *pw = h->f[F_PASSWORD].st == VAL_OK ? h->f[F_PASSWORD].str : NULL;
-	const char *role = h->f[F_ROLE].str, *screen = opt(&h->f[F_SCREEN]);
-	const struct perm_module *sm;
-	struct db_office_user u, before;
-	char hash[AUTH_HASH_LEN] = "", oldv[600], newv[600];
-	enum db_result rc;
-	enum auth_result arc;
-	size_t bad = 0, ncal, nvan, added = 0;
+/* What a valid POST saves, read from the form by the checks below. */
+struct ou_save {
+	int editing;
+	unsigned id;
+	const char *pw, *role, *screen;
+	int levels[sizeof module_keys / sizeof module_keys[0]];
+	int old[sizeof module_keys / sizeof module_keys[0]];
 	unsigned cals[100], vans[100];
+	size_t ncal, nvan;
 	int all_vans;
-	char notify[200] = "";
+	char notify[200];
 	struct db_office_mail mail;
-	unsigned char sealed[256 + AUTH_SEAL_OVERHEAD];
+	struct db_office_user u;
+	char hash[AUTH_HASH_LEN];
+};
 
-	keys_init();
-	if (!perm_role_valid(role))
+/* The role, its levels, the password rule, the text alerts and the
+ * default screen; PAGE_OK or the field's error. */
+static enum page_result check_role(struct http *h, struct ou_save *s)
+{
+	const struct perm_module *sm;
+	size_t bad = 0;
+
+	if (!perm_role_valid(s->role))
 		return http_field_error(h, F_ROLE, "Choose View Only, Edit & View, Admin or Customize.");
 	/* Customize saved where the matrix was not on the page (no JavaScript,
 	 * the role changed from a preset): the form comes back with it. */
-	if (strcmp(role, "customize") == 0 && !posted_any_level(h))
+	if (strcmp(s->role, "customize") == 0 && !posted_any_level(h))
 		return http_field_error(h, F_ROLE, "Set each module's access under Permissions, "
 						   "then save.");
-	if (posted_levels(h, role, levels, &bad) != 0)
+	if (posted_levels(h, s->role, s->levels, &bad) != 0)
 		return http_field_error(h, F_PERM0 + bad, "Choose one of this module's levels.");
-	if (!editing && pw == NULL)
+	if (!s->editing && s->pw == NULL)
 		return http_field_error(h, F_PASSWORD, "A new office user needs a password.");
 	if (h->f[F_CARRIER].st == VAL_OK && perm_carrier(h->f[F_CARRIER].str) == NULL)
 		return http_field_error(h, F_CARRIER, "Choose a provider from the list.");
 	if (h->f[F_CARRIER].st == VAL_OK && h->f[F_PHONE].st != VAL_OK)
 		return http_field_error(h, F_PHONE, "Text alerts need the phone number too.");
-	if (*screen == '\0')
-		screen = "settings";
-	if ((sm = perm_module(screen)) == NULL || sm->kind == PERM_TOGGLE)
+	if (*s->screen == '\0')
+		s->screen = "settings";
+	if ((sm = perm_module(s->screen)) == NULL || sm->kind == PERM_TOGGLE)
 		return http_field_error(h, F_SCREEN, "Choose one of the modules.");
-	ncal = posted_ids(&h->f[F_CALENDAR], cals, 100);
-	nvan = posted_ids(&h->f[F_VEHICLE], vans, 100);
-	all_vans = strcmp(opt(&h->f[F_VEHICLES]), "chosen") != 0;
-	if (h->f[F_VEHICLES].st == VAL_OK && all_vans && strcmp(h->f[F_VEHICLES].str, "all") != 0)
+	s->ncal = posted_ids(&h->f[F_CALENDAR], s->cals, 100);
+	s->nvan = posted_ids(&h->f[F_VEHICLE], s->vans, 100);
+	s->all_vans = strcmp(opt(&h->f[F_VEHICLES]), "chosen") != 0;
+	if (h->f[F_VEHICLES].st == VAL_OK && s->all_vans && strcmp(h->f[F_VEHICLES].str, "all") != 0)
 		return http_field_error(h, F_VEHICLES, "Choose all vehicles or chosen ones.");
-	{
-		const char *mp = h->f[F_MAIL].st == VAL_OK ? h->f[F_MAIL].str : "default";
-		const char *sec = h->f[F_SMTP_SECURITY].st == VAL_OK ? h->f[F_SMTP_SECURITY].str : "starttls";
-		if (strcmp(mp, "default") && strcmp(mp, "smtp") && strcmp(mp, "google") &&
-		    strcmp(mp, "office365"))
-			return http_field_error(h, F_MAIL, "Choose one of the mail options.");
-		if (strcmp(mp, "google") == 0 && !(h->conf->oauth.google_client_id[0] &&
-						   h->conf->oauth.google_client_secret[0]))
-			return http_field_error(h, F_MAIL, "Google mail needs google_client_id and "
-							   "google_client_secret in the [oauth] section of "
-							   "the server's configuration.");
-		if (strcmp(mp, "office365") == 0 && !(h->conf->oauth.microsoft_client_id[0] &&
-						      h->conf->oauth.microsoft_client_secret[0]))
-			return http_field_error(h, F_MAIL, "Office 365 mail needs microsoft_client_id "
-							   "and microsoft_client_secret in the [oauth] "
-							   "section of the server's configuration.");
-		if (strcmp(sec, "starttls") && strcmp(sec, "tls") && strcmp(sec, "none"))
-			return http_field_error(h, F_SMTP_SECURITY, "Choose STARTTLS, TLS or none.");
-		if (strcmp(mp, "smtp") == 0) {
-			const char *host = opt(&h->f[F_SMTP_HOST]);
-			if (*host == '\0' || strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") != strlen(host))
-				return http_field_error(h, F_SMTP_HOST, "Enter the server's host name.");
-			if (h->f[F_SMTP_PORT].st != VAL_OK || h->f[F_SMTP_PORT].num < 1 ||
-			    h->f[F_SMTP_PORT].num > 65535)
-				return http_field_error(h, F_SMTP_PORT, "Enter a port from 1 to 65535.");
-			if (strcmp(sec, "none") == 0 && h->f[F_SMTP_USER].st == VAL_OK)
-				return http_field_error(h, F_SMTP_SECURITY, "A login needs STARTTLS or "
-									    "TLS: a password is never sent "
-									    "in clear.");
-		}
-		memset(&mail, 0, sizeof mail);
-		snprintf(mail.provider, sizeof mail.provider, "%s", mp);
-		snprintf(mail.host, sizeof mail.host, "%s", opt(&h->f[F_SMTP_HOST]));
-		mail.port = h->f[F_SMTP_PORT].st == VAL_OK ? (unsigned)h->f[F_SMTP_PORT].num : 587;
-		snprintf(mail.security, sizeof mail.security, "%s", sec);
-		snprintf(mail.user, sizeof mail.user, "%s", opt(&h->f[F_SMTP_USER]));
-	}
 	/* Scheduling work goes on a calendar: editing it needs one.  Viewing
 	 * needs none (the user sees the calendars ticked, maybe none), so the
 	 * form's defaults (View Only, no calendar) save as shown, also in a
 	 * company that has no calendar yet. */
-	if (levels[perm_index("scheduling")] >= DB_PERM_EDIT && ncal == 0)
+	if (s->levels[perm_index("scheduling")] >= DB_PERM_EDIT && s->ncal == 0)
 		return http_field_error(h, F_CALENDAR, "Scheduling at Edit needs at least one "
 						       "calendar to schedule on.");
 	for (size_t i = 0, o = 0; i < 5; i++)
 		if (h->f[F_NOTIFY0 + i].st == VAL_OK && h->f[F_NOTIFY0 + i].num)
-			o += (size_t)snprintf(notify + o, sizeof notify - o, "%s%s", o ? "," : "",
-					      notifications[i]);
+			o += (size_t)snprintf(s->notify + o, sizeof s->notify - o, "%s%s",
+					      o ? "," : "", notifications[i]);
+	return PAGE_OK;
+}
+
+/* The Email tab: the provider, and for SMTP its server; PAGE_OK or the
+ * field's error. */
+static enum page_result check_mail(struct http *h, struct ou_save *s)
+{
+	const char *mp = h->f[F_MAIL].st == VAL_OK ? h->f[F_MAIL].str : "default";
+	const char *sec = h->f[F_SMTP_SECURITY].st == VAL_OK ? h->f[F_SMTP_SECURITY].str : "starttls";
+	const char *host = opt(&h->f[F_SMTP_HOST]);
+	const struct conf *c = h->conf;
+
+	if (strcmp(mp, "default") && strcmp(mp, "smtp") && strcmp(mp, "google") &&
+	    strcmp(mp, "office365"))
+		return http_field_error(h, F_MAIL, "Choose one of the mail options.");
+	if (strcmp(mp, "google") == 0 &&
+	    !(c->oauth.google_client_id[0] && c->oauth.google_client_secret[0]))
+		return http_field_error(h, F_MAIL, "Google mail needs google_client_id and "
+						   "google_client_secret in the [oauth] section of "
+						   "the server's configuration.");
+	if (strcmp(mp, "office365") == 0 &&
+	    !(c->oauth.microsoft_client_id[0] && c->oauth.microsoft_client_secret[0]))
+		return http_field_error(h, F_MAIL, "Office 365 mail needs microsoft_client_id "
+						   "and microsoft_client_secret in the [oauth] "
+						   "section of the server's configuration.");
+	if (strcmp(sec, "starttls") && strcmp(sec, "tls") && strcmp(sec, "none"))
+		return http_field_error(h, F_SMTP_SECURITY, "Choose STARTTLS, TLS or none.");
+	if (strcmp(mp, "smtp") == 0) {
+		if (*host == '\0' || strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+						  "0123456789.-") != strlen(host))
+			return http_field_error(h, F_SMTP_HOST, "Enter the server's host name.");
+		if (h->f[F_SMTP_PORT].st != VAL_OK || h->f[F_SMTP_PORT].num < 1 ||
+		    h->f[F_SMTP_PORT].num > 65535)
+			return http_field_error(h, F_SMTP_PORT, "Enter a port from 1 to 65535.");
+		if (strcmp(sec, "none") == 0 && h->f[F_SMTP_USER].st == VAL_OK)
+			return http_field_error(h, F_SMTP_SECURITY, "A login needs STARTTLS or TLS: a "
+								    "password is never sent in clear.");
+	}
+	memset(&s->mail, 0, sizeof s->mail);
+	snprintf(s->mail.provider, sizeof s->mail.provider, "%s", mp);
+	snprintf(s->mail.host, sizeof s->mail.host, "%s", host);
+	s->mail.port = h->f[F_SMTP_PORT].st == VAL_OK ? (unsigned)h->f[F_SMTP_PORT].num : 587;
+	snprintf(s->mail.security, sizeof s->mail.security, "%s", sec);
+	snprintf(s->mail.user, sizeof s->mail.user, "%s", opt(&h->f[F_SMTP_USER]));
+	return PAGE_OK;
+}
+
+/* Nobody grants more than they have; a deleted user's login is burned. */
+static enum page_result check_grants(struct http *h, struct ou_save *s)
+{
+	int mine[sizeof module_keys / sizeof module_keys[0]], tomb = 0;
+	enum db_result rc;
+
 	if ((rc = db_office_user_perms(h->db, h->sess.user_id, module_keys, perm_nmodules, mine)) !=
 	    DB_OK)
 		return http_db_fail(rc);
 	for (size_t i = 0; i < perm_nmodules; i++)
-		if (levels[i] > mine[i]) {
-			const char *held =
+		if (s->levels[i] > mine[i])
+			return http_field_error(
+				h, strcmp(s->role, "customize") == 0 ? F_PERM0 + i : F_ROLE,
 				http_text(h, "You cannot grant more than you have yourself (%s: %s).",
-					  perm_modules[i].label, level_name(&perm_modules[i], mine[i]));
-			return http_field_error(h, strcmp(role, "customize") == 0 ? F_PERM0 + i : F_ROLE,
-						held);
-		}
-	if (!editing &&
-	    ((rc = db_office_login_tombstoned(h->db, h->f[F_EMAIL].str, &tomb)) != DB_OK || tomb)) {
-		if (rc != DB_OK)
-			return http_db_fail(rc);
+					  perm_modules[i].label, level_name(&perm_modules[i], mine[i])));
+	if (s->editing)
+		return PAGE_OK;
+	if ((rc = db_office_login_tombstoned(h->db, h->f[F_EMAIL].str, &tomb)) != DB_OK)
+		return http_db_fail(rc);
+	if (tomb)
 		return http_field_error(h, F_EMAIL, "This login belonged to a deleted user and can "
 						    "never be used again. Choose another.");
-	}
-	memset(&u, 0, sizeof u);
-	u.id = id;
-	snprintf(u.email, sizeof u.email, "%s", h->f[F_EMAIL].str);
-	snprintf(u.role, sizeof u.role, "%s", role);
-	snprintf(u.first, sizeof u.first, "%s", opt(&h->f[F_FIRST]));
-	snprintf(u.last, sizeof u.last, "%s", opt(&h->f[F_LAST]));
-	snprintf(u.phone, sizeof u.phone, "%s", opt(&h->f[F_PHONE]));
-	snprintf(u.mobile_provider, sizeof u.mobile_provider, "%s", opt(&h->f[F_CARRIER]));
-	snprintf(u.street, sizeof u.street, "%s", h->f[F_STREET].str);
-	snprintf(u.city, sizeof u.city, "%s", h->f[F_CITY].str);
-	snprintf(u.state, sizeof u.state, "%s", h->f[F_STATE].str);
-	snprintf(u.zip, sizeof u.zip, "%s", h->f[F_ZIP].str);
-	snprintf(u.country, sizeof u.country, "%s", h->f[F_COUNTRY].str);
-	snprintf(u.default_screen, sizeof u.default_screen, "%s", screen);
+	return PAGE_OK;
+}
 
-	/* Hash before the transaction: 60 ms is too long to hold row locks. */
-	if (pw != NULL && (arc = auth_password_hash(pw, hash)) != AUTH_OK) {
-		h->retry_after = 2;
-		return arc == AUTH_BUSY ? PAGE_BUSY : PAGE_ERROR;
+static void fill_user(struct http *h, struct ou_save *s)
+{
+	struct db_office_user *u = &s->u;
+
+	memset(u, 0, sizeof *u);
+	u->id = s->id;
+	snprintf(u->email, sizeof u->email, "%s", h->f[F_EMAIL].str);
+	snprintf(u->role, sizeof u->role, "%s", s->role);
+	snprintf(u->first, sizeof u->first, "%s", opt(&h->f[F_FIRST]));
+	snprintf(u->last, sizeof u->last, "%s", opt(&h->f[F_LAST]));
+	snprintf(u->phone, sizeof u->phone, "%s", opt(&h->f[F_PHONE]));
+	snprintf(u->mobile_provider, sizeof u->mobile_provider, "%s", opt(&h->f[F_CARRIER]));
+	snprintf(u->street, sizeof u->street, "%s", h->f[F_STREET].str);
+	snprintf(u->city, sizeof u->city, "%s", h->f[F_CITY].str);
+	snprintf(u->state, sizeof u->state, "%s", h->f[F_STATE].str);
+	snprintf(u->zip, sizeof u->zip, "%s", h->f[F_ZIP].str);
+	snprintf(u->country, sizeof u->country, "%s", h->f[F_COUNTRY].str);
+	snprintf(u->default_screen, sizeof u->default_screen, "%s", s->screen);
+}
+
+/* An edit: the role and levels may change unless it is one's own or the
+ * last Super Admin's; a changed password ends the user's other sessions,
+ * whoever changes it (all of them when another Super Admin does; all but
+ * this one when it is one's own), and any reset link.  oldv gets the
+ * audit's "before". */
+static enum page_result update_user(struct http *h, struct ou_save *s, char *oldv, size_t oldsz,
+				    enum db_result *rc)
+{
+	struct db_office_user before;
+	int changed = 0, last = 0;
+
+	if ((*rc = db_office_user_get(h->db, h->sess.tenant_id, s->id, &before)) != DB_OK ||
+	    (*rc = db_office_user_perms(h->db, s->id, module_keys, perm_nmodules, s->old)) != DB_OK)
+		return PAGE_OK;
+	for (size_t i = 0; i < perm_nmodules; i++)
+		changed |= s->old[i] != s->levels[i];
+	changed |= strcmp(before.role, s->role) != 0;
+	if (changed && s->id == h->sess.user_id)
+		return http_field_error(h, F_ROLE, "You cannot change your own role or permissions; "
+						   "another Super Admin can.");
+	if (changed && before.active && before.settings >= DB_PERM_SUPER &&
+	    s->levels[perm_index("settings")] < DB_PERM_SUPER) {
+		if ((*rc = last_super(h, s->id, &last)) != DB_OK)
+			return PAGE_OK;
+		if (last)
+			return http_field_error(h, F_ROLE, "This is the last active Super Admin: make "
+							   "another one first.");
 	}
-	if (editing) {
-		int changed = 0;
-		if ((rc = db_office_user_get(h->db, h->sess.tenant_id, id, &before)) != DB_OK ||
-		    (rc = db_office_user_perms(h->db, id, module_keys, perm_nmodules, old)) != DB_OK)
-			goto out;
-		for (size_t i = 0; i < perm_nmodules; i++)
-			changed |= old[i] != levels[i];
-		changed |= strcmp(before.role, role) != 0;
-		if (changed && id == h->sess.user_id) {
-			sodium_memzero(hash, sizeof hash);
-			return http_field_error(h, F_ROLE, "You cannot change your own role or "
-							   "permissions; another Super Admin can.");
-		}
-		if (changed && before.active && before.settings >= DB_PERM_SUPER &&
-		    levels[perm_index("settings")] < DB_PERM_SUPER) {
-			if ((rc = last_super(h, id, &last)) != DB_OK)
-				goto out;
-			if (last) {
-				sodium_memzero(hash, sizeof hash);
-				return http_field_error(h, F_ROLE, "This is the last active Super "
-								   "Admin: make another one first.");
-			}
-		}
-		rc = db_office_user_update(h->db, h->sess.tenant_id, &u);
-		/* A changed password ends the user's other sessions, whoever
-		 * changes it (all of them when another Super Admin does; all
-		 * but this one when it is one's own), and any reset link. */
-		if (rc == DB_OK && pw != NULL &&
-		    (rc = db_office_user_set_password(h->db, h->sess.tenant_id, id, hash)) == DB_OK &&
-		    (rc = db_office_sessions_delete_others(
-			     h->db, id, id == h->sess.user_id ? h->token_hash : NULL)) == DB_OK)
-			rc = db_office_token_kill(h->db, id);
-		snprintf(oldv, sizeof oldv, "%s <%s>", before.role, before.email);
-	} else {
-		rc = db_office_user_add(h->db, h->sess.tenant_id, &u, hash, &id);
-		snprintf(oldv, sizeof oldv, "%s", "");
-	}
-	if (rc == DB_DUP) {
-		sodium_memzero(hash, sizeof hash);
-		return http_field_error(h, F_EMAIL, "This login is already in use. Logins are "
-						    "unique across Gatehouse.");
-	}
-	for (size_t i = 0; rc == DB_OK && i < perm_nmodules; i++)
-		rc = db_office_set_perm(h->db, id, perm_modules[i].key, levels[i]);
-	if (rc == DB_OK &&
-	    (rc = db_user_links_set(h->db, DB_CALENDARS, h->sess.tenant_id, id, cals, ncal,
-				    &added)) == DB_OK &&
-	    added != ncal) {
-		sodium_memzero(hash, sizeof hash);
+	*rc = db_office_user_update(h->db, h->sess.tenant_id, &s->u);
+	if (*rc == DB_OK && s->pw != NULL &&
+	    (*rc = db_office_user_set_password(h->db, h->sess.tenant_id, s->id, s->hash)) == DB_OK &&
+	    (*rc = db_office_sessions_delete_others(
+		     h->db, s->id, s->id == h->sess.user_id ? h->token_hash : NULL)) == DB_OK)
+		*rc = db_office_token_kill(h->db, s->id);
+	snprintf(oldv, oldsz, "%s <%s>", before.role, before.email);
+	return PAGE_OK;
+}
+
+/* The levels, calendars, vehicles, alerts and mail of the saved user. */
+static enum page_result save_extras(struct http *h, struct ou_save *s, enum db_result *rc)
+{
+	unsigned char sealed[256 + AUTH_SEAL_OVERHEAD];
+	size_t added = 0, nvan = s->all_vans ? 0 : s->nvan;
+
+	for (size_t i = 0; *rc == DB_OK && i < perm_nmodules; i++)
+		*rc = db_office_set_perm(h->db, s->id, perm_modules[i].key, s->levels[i]);
+	if (*rc == DB_OK &&
+	    (*rc = db_user_links_set(h->db, DB_CALENDARS, h->sess.tenant_id, s->id, s->cals,
+				     s->ncal, &added)) == DB_OK &&
+	    added != s->ncal)
 		return http_field_error(h, F_CALENDAR, "Choose among your company's calendars.");
-	}
-	if (rc == DB_OK &&
-	    (rc = db_user_links_set(h->db, DB_VEHICLES, h->sess.tenant_id, id, all_vans ? NULL : vans,
-				    all_vans ? 0 : nvan, &added)) == DB_OK &&
-	    added != (all_vans ? 0 : nvan)) {
-		sodium_memzero(hash, sizeof hash);
+	if (*rc == DB_OK &&
+	    (*rc = db_user_links_set(h->db, DB_VEHICLES, h->sess.tenant_id, s->id,
+				     s->all_vans ? NULL : s->vans, nvan, &added)) == DB_OK &&
+	    added != nvan)
 		return http_field_error(h, F_VEHICLE, "Choose among your company's vehicles.");
-	}
-	if (rc == DB_OK)
-		rc = db_office_user_set_extras(h->db, h->sess.tenant_id, id, all_vans, notify);
-	if (rc == DB_OK)
-		rc = db_office_mail_set(h->db, h->sess.tenant_id, id, &mail);
-	if (rc == DB_OK && h->f[F_SMTP_PASSWORD].st == VAL_OK) {
+	if (*rc == DB_OK)
+		*rc = db_office_user_set_extras(h->db, h->sess.tenant_id, s->id, s->all_vans,
+						s->notify);
+	if (*rc == DB_OK)
+		*rc = db_office_mail_set(h->db, h->sess.tenant_id, s->id, &s->mail);
+	if (*rc == DB_OK && h->f[F_SMTP_PASSWORD].st == VAL_OK) {
 		/* Sealed: the server must be able to log in with it, so a hash
 		 * will not do; the secrets key protects it at rest. */
 		const char *spw = h->f[F_SMTP_PASSWORD].str;
 		size_t len = strlen(spw);
-		rc = auth_seal((const unsigned char *)spw, len, sealed, sizeof sealed) == 0
-			     ? db_office_mail_password(h->db, h->sess.tenant_id, id, sealed,
-						       len + AUTH_SEAL_OVERHEAD)
-			     : DB_ERR;
+		*rc = auth_seal((const unsigned char *)spw, len, sealed, sizeof sealed) == 0
+			      ? db_office_mail_password(h->db, h->sess.tenant_id, s->id, sealed,
+							len + AUTH_SEAL_OVERHEAD)
+			      : DB_ERR;
 		sodium_memzero(sealed, sizeof sealed);
 	}
-	if (rc != DB_OK)
+	return PAGE_OK;
+}
+
+/* The audit's "after": the role, the login and the levels that changed. */
+static void describe(const struct ou_save *s, char *out, size_t sz)
+{
+	size_t o = (size_t)snprintf(out, sz, "%s <%s>%s;", s->role, s->u.email,
+				    s->pw ? " (password set)" : "");
+	for (size_t i = 0; i < perm_nmodules && o < sz; i++)
+		if (!s->editing || s->old[i] != s->levels[i])
+			o += (size_t)snprintf(out + o, sz - o, " %s=%d", perm_modules[i].key,
+					      s->levels[i]);
+}
+
+/* Checks the form, then saves the user in the core's transaction (.txn):
+ * any refusal after the first write rolls all of it back. */
+static enum page_result ou_post(struct http *h)
+{
+	struct ou_save *s = calloc(1, sizeof *s);
+	char oldv[600] = "", newv[600];
+	enum page_result r = PAGE_ERROR;
+	enum db_result rc = DB_OK;
+	enum auth_result arc;
+
+	if (s == NULL)
+		return PAGE_ERROR;
+	keys_init();
+	s->editing = h->f[F_ID].st == VAL_OK;
+	s->id = s->editing ? (unsigned)h->f[F_ID].num : 0;
+	s->pw = h->f[F_PASSWORD].st == VAL_OK ? h->f[F_PASSWORD].str : NULL;
+	s->role = h->f[F_ROLE].str;
+	s->screen = opt(&h->f[F_SCREEN]);
+	if ((r = check_role(h, s)) != PAGE_OK || (r = check_mail(h, s)) != PAGE_OK ||
+	    (r = check_grants(h, s)) != PAGE_OK)
 		goto out;
-	{
-		size_t o = (size_t)snprintf(newv, sizeof newv, "%s <%s>%s;", role, u.email,
-					    pw ? " (password set)" : "");
-		for (size_t i = 0; i < perm_nmodules && o < sizeof newv; i++)
-			if (!editing || old[i] != levels[i])
-				o += (size_t)snprintf(newv + o, sizeof newv - o, " %s=%d",
-						      perm_modules[i].key, levels[i]);
+	fill_user(h, s);
+	/* Hashed before the first write: no row lock is held for its 60 ms. */
+	if (s->pw != NULL && (arc = auth_password_hash(s->pw, s->hash)) != AUTH_OK) {
+		h->retry_after = 2;
+		r = arc == AUTH_BUSY ? PAGE_BUSY : PAGE_ERROR;
+		goto out;
 	}
-	rc = http_audit(h, editing ? "office_user.update" : "office_user.add", u.email,
-			editing ? oldv : NULL, newv);
+	if (s->editing)
+		r = update_user(h, s, oldv, sizeof oldv, &rc);
+	else
+		r = PAGE_OK, rc = db_office_user_add(h->db, h->sess.tenant_id, &s->u, s->hash, &s->id);
+	if (r != PAGE_OK)
+		goto out;
+	if (rc == DB_DUP) {
+		r = http_field_error(h, F_EMAIL, "This login is already in use. Logins are unique "
+						 "across Gatehouse.");
+		goto out;
+	}
+	if ((r = save_extras(h, s, &rc)) != PAGE_OK)
+		goto out;
+	if (rc == DB_OK) {
+		describe(s, newv, sizeof newv);
+		rc = http_audit(h, s->editing ? "office_user.update" : "office_user.add", s->u.email,
+				s->editing ? oldv : NULL, newv);
+	}
+	r = http_done(h, rc, s->editing ? "/settings/office-users?done=saved"
+					: "/settings/office-users?done=added");
 out:
-	sodium_memzero(hash, sizeof hash);
-	return http_done(h, rc,
-			    editing ? "/settings/office-users?done=saved" : "/settings/office-users?done=added");
+	sodium_memzero(s, sizeof *s); /* the password's hash */
+	free(s);
+	return r;
 }
 
 const struct page page_office_user_edit = {
