@@ -474,7 +474,10 @@ int main(void)
 		if (len > 3 && strcmp(name + len - 3, ".md") == 0) {
 			snprintf(rel, sizeof rel, "docs/%s", name);
 			if ((text = slurp_src(rel)) != NULL) {
-				check_paths(rel, text);
+				/* The recipe for a new page names a page that does
+				 * not exist, on purpose. */
+				if (strcmp(name, "adding-a-page.md") != 0)
+					check_paths(rel, text);
 				check_links(rel, "docs", text);
 				free(text);
 			}
