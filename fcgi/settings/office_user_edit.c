@@ -318,91 +318,35 @@ static enum page_result add_mail(struct http *h, xmlNodePtr page, unsigned id)
 	return PAGE_OK;
 }
 
-static enum page_result ou_get(struct http *h, xmlNodePtr root)
+/* The user's fields as XML under page (role: as shown, maybe posted). */
+static xmlNodePtr user_xml(xmlNodePtr page, const struct db_office_user *u, const char *role)
 {
-	struct db_office_user u;
-	int levels[sizeof module_keys / sizeof module_keys[0]], mine[sizeof levels / sizeof levels[0]];
-	enum db_result rc;
-	enum page_result r;
-	unsigned id = 0;
-	const char *role;
-	xmlNodePtr page, n, list;
+	xmlNodePtr n = xml_el(page, "user");
 
-	keys_init();
-	memset(&u, 0, sizeof u);
-	if (h->method == HTTP_GET)
-		id = h->q[Q_ID].st == VAL_OK ? (unsigned)h->q[Q_ID].num : 0;
-	else
-		id = h->f[F_ID].st == VAL_OK ? (unsigned)h->f[F_ID].num : 0;
-	if (id && (rc = db_office_user_get(h->db, h->sess.tenant_id, id, &u)) != DB_OK)
-		return http_db_fail(rc);
-	if (id && (rc = db_office_user_perms(h->db, id, module_keys, perm_nmodules, levels)) != DB_OK)
-		return http_db_fail(rc);
-	if ((rc = db_office_user_perms(h->db, h->sess.user_id, module_keys, perm_nmodules, mine)) !=
-	    DB_OK)
-		return http_db_fail(rc);
-	if (!id || !(u.street[0] || u.city[0] || u.state[0] || u.zip[0] || u.country[0])) {
-		/* No address yet: the company's, to edit. */
-		snprintf(u.street, sizeof u.street, "%s", h->sess.tenant.street);
-		snprintf(u.city, sizeof u.city, "%s", h->sess.tenant.city);
-		snprintf(u.state, sizeof u.state, "%s", h->sess.tenant.state);
-		snprintf(u.zip, sizeof u.zip, "%s", h->sess.tenant.zip);
-		snprintf(u.country, sizeof u.country, "%s", h->sess.tenant.country);
-	}
-	if (!id) {
-		/* A new user: View Only, settings first. */
-		snprintf(u.role, sizeof u.role, "view_only");
-		snprintf(u.default_screen, sizeof u.default_screen, "settings");
-		for (size_t i = 0; i < perm_nmodules; i++)
-			levels[i] = perm_role_level("view_only", &perm_modules[i]);
-	}
-	role = u.role;
-	http_said(h, &h->q[Q_DONE], said);
-	if (h->method == HTTP_POST) {
-		size_t bad = 0;
-		role = opt(&h->f[F_ROLE]);
-		if (flag(&h->f[F_ENABLE_ALL])) {
-			/* "Enable All": the form comes back as Customize with
-			 * every module at its highest level; nothing is saved. */
-			role = "customize";
-			for (size_t i = 0; i < perm_nmodules; i++)
-				levels[i] = perm_enable_all(&perm_modules[i]);
-		} else if (strcmp(role, "customize") == 0 && !posted_any_level(h)) {
-			/* Customize chosen where the matrix was not on the page
-			 * (a preset role's form): it starts from the levels the
-			 * user has (a new user: View Only's). */
-		} else if (perm_role_valid(role) && posted_levels(h, role, levels, &bad) != 0)
-			levels[bad] = 0;
-	}
-	page = xml_el(root, "office-user-edit");
-	xml_attr_bool(page, "self", id != 0 && id == h->sess.user_id);
-	n = xml_el(page, "user");
-	if (id) {
-		int req = 0, en = 0;
-		xml_attr_int(n, "id", u.id);
-		xml_attr(n, "status", u.active ? "active" : "inactive");
-		if ((rc = db_mfa_state(h->db, DB_OFFICE, h->sess.tenant_id, id, &req, &en)) != DB_OK)
-			return http_db_fail(rc);
-		xml_attr_bool(n, "mfa-required", req);
-		xml_attr_bool(n, "mfa-enabled", en);
-	}
 	xml_attr(n, "role", role);
-	xml_text_el(n, "email", u.email);
-	xml_text_el(n, "first", u.first);
-	xml_text_el(n, "last", u.last);
-	xml_text_el(n, "phone", u.phone);
-	xml_text_el(n, "carrier", u.mobile_provider);
-	xml_text_el(n, "street", u.street);
-	xml_text_el(n, "city", u.city);
-	xml_text_el(n, "state", u.state);
-	xml_text_el(n, "zip", u.zip);
-	xml_text_el(n, "country", u.country);
-	xml_text_el(n, "screen", u.default_screen);
-	list = xml_el(page, "roles");
-	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
-		xmlNodePtr e = xml_text_el(list, "role", roles[i].label);
-		xml_attr(e, "key", roles[i].key);
-	}
+	xml_text_el(n, "email", u->email);
+	xml_text_el(n, "first", u->first);
+	xml_text_el(n, "last", u->last);
+	xml_text_el(n, "phone", u->phone);
+	xml_text_el(n, "carrier", u->mobile_provider);
+	xml_text_el(n, "street", u->street);
+	xml_text_el(n, "city", u->city);
+	xml_text_el(n, "state", u->state);
+	xml_text_el(n, "zip", u->zip);
+	xml_text_el(n, "country", u->country);
+	xml_text_el(n, "screen", u->default_screen);
+	return n;
+}
+
+/* The roles, the text-alert carriers and the module matrix (with each
+ * preset role's levels, for the read-only summary of a preset). */
+static void choices_xml(xmlNodePtr page, const int *levels, const int *mine)
+{
+	static const char *const kinds[] = {"levels", "map", "toggle", "settings"};
+	xmlNodePtr list = xml_el(page, "roles");
+
+	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+		xml_attr(xml_text_el(list, "role", roles[i].label), "key", roles[i].key);
 	list = xml_el(page, "carriers");
 	for (size_t i = 0; i < perm_ncarriers; i++) {
 		xmlNodePtr c = xml_text_el(list, "carrier", perm_carriers[i].label);
@@ -412,17 +356,13 @@ static enum page_result ou_get(struct http *h, xmlNodePtr root)
 	list = xml_el(page, "modules");
 	for (size_t i = 0; i < perm_nmodules; i++) {
 		const struct perm_module *m = &perm_modules[i];
-		static const char *const kinds[] = {"levels", "map", "toggle", "settings"};
 		xmlNodePtr e = xml_el(list, "module");
 		xml_attr(e, "key", m->key);
 		xml_attr(e, "label", m->label);
 		xml_attr(e, "kind", kinds[m->kind]);
 		xml_attr_int(e, "level", levels[i]);
-		/* Nobody grants more than they have. */
-		xml_attr_int(e, "max", mine[i]);
+		xml_attr_int(e, "max", mine[i]); /* nobody grants more than they have */
 		xml_attr(e, "level-name", level_name(m, levels[i]));
-		/* What each preset role gives the module: the read-only summary
-		 * shown for a preset role (and switched with the role by app.js). */
 		for (size_t k = 0; k < sizeof presets / sizeof presets[0]; k++) {
 			int lv = perm_role_level(presets[k], m);
 			xmlNodePtr p = xml_el(e, "preset");
@@ -431,6 +371,88 @@ static enum page_result ou_get(struct http *h, xmlNodePtr root)
 			xml_attr(p, "level-name", level_name(m, lv));
 		}
 	}
+}
+
+/* A form that came back (an in-form action or an error): the role and
+ * levels as posted; "Enable All" gives Customize at every module's
+ * highest level. */
+static const char *posted_role(struct http *h, const char *role, int *levels)
+{
+	size_t bad = 0;
+
+	if (h->method != HTTP_POST)
+		return role;
+	role = opt(&h->f[F_ROLE]);
+	if (flag(&h->f[F_ENABLE_ALL])) {
+		for (size_t i = 0; i < perm_nmodules; i++)
+			levels[i] = perm_enable_all(&perm_modules[i]);
+		return "customize";
+	}
+	/* Customize chosen where the matrix was not on the page (a preset
+	 * role's form) starts from the levels the user has. */
+	if (!(strcmp(role, "customize") == 0 && !posted_any_level(h)) && perm_role_valid(role) &&
+	    posted_levels(h, role, levels, &bad) != 0)
+		levels[bad] = 0;
+	return role;
+}
+
+/* The user to show: saved, or a new one (View Only, settings first); an
+ * empty address starts as the company's. */
+static enum db_result load_user(struct http *h, unsigned id, struct db_office_user *u,
+				int *levels, int *mine)
+{
+	enum db_result rc;
+
+	memset(u, 0, sizeof *u);
+	if (id && ((rc = db_office_user_get(h->db, h->sess.tenant_id, id, u)) != DB_OK ||
+		   (rc = db_office_user_perms(h->db, id, module_keys, perm_nmodules, levels)) != DB_OK))
+		return rc;
+	if ((rc = db_office_user_perms(h->db, h->sess.user_id, module_keys, perm_nmodules, mine)) !=
+	    DB_OK)
+		return rc;
+	if (!id || !(u->street[0] || u->city[0] || u->state[0] || u->zip[0] || u->country[0])) {
+		snprintf(u->street, sizeof u->street, "%s", h->sess.tenant.street);
+		snprintf(u->city, sizeof u->city, "%s", h->sess.tenant.city);
+		snprintf(u->state, sizeof u->state, "%s", h->sess.tenant.state);
+		snprintf(u->zip, sizeof u->zip, "%s", h->sess.tenant.zip);
+		snprintf(u->country, sizeof u->country, "%s", h->sess.tenant.country);
+	}
+	if (!id) {
+		snprintf(u->role, sizeof u->role, "view_only");
+		snprintf(u->default_screen, sizeof u->default_screen, "settings");
+		for (size_t i = 0; i < perm_nmodules; i++)
+			levels[i] = perm_role_level("view_only", &perm_modules[i]);
+	}
+	return DB_OK;
+}
+
+static enum page_result ou_get(struct http *h, xmlNodePtr root)
+{
+	struct db_office_user u;
+	int levels[sizeof module_keys / sizeof module_keys[0]], mine[sizeof levels / sizeof levels[0]];
+	int req = 0, en = 0;
+	enum db_result rc;
+	enum page_result r;
+	const struct val_value *idv = h->method == HTTP_GET ? &h->q[Q_ID] : &h->f[F_ID];
+	unsigned id = idv->st == VAL_OK ? (unsigned)idv->num : 0;
+	xmlNodePtr page, n;
+
+	keys_init();
+	if ((rc = load_user(h, id, &u, levels, mine)) != DB_OK)
+		return http_db_fail(rc);
+	http_said(h, &h->q[Q_DONE], said);
+	page = xml_el(root, "office-user-edit");
+	xml_attr_bool(page, "self", id != 0 && id == h->sess.user_id);
+	n = user_xml(page, &u, posted_role(h, u.role, levels));
+	if (id) {
+		xml_attr_int(n, "id", u.id);
+		xml_attr(n, "status", u.active ? "active" : "inactive");
+		if ((rc = db_mfa_state(h->db, DB_OFFICE, h->sess.tenant_id, id, &req, &en)) != DB_OK)
+			return http_db_fail(rc);
+		xml_attr_bool(n, "mfa-required", req);
+		xml_attr_bool(n, "mfa-enabled", en);
+	}
+	choices_xml(page, levels, mine);
 	if ((r = add_mail(h, page, id)) != PAGE_OK)
 		return r;
 	return add_links(h, page, id);

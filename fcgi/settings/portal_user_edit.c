@@ -258,131 +258,141 @@ static enum page_result pe_get(struct http *h, xmlNodePtr root)
 	return PAGE_OK;
 }
 
+/* The permission group (TrackTik: one must be chosen; a new user without
+ * one gets the default) and, when editing, the status: revoking ends the
+ * user's sessions at once (a trigger), restoring needs no new invitation. */
+static enum page_result save_access(struct http *h, unsigned id, int editing, const char *email,
+				    enum db_result *rc)
+{
+	unsigned gid = 0;
+	int active = 1, reports = 0, now;
+	struct db_group g;
+
+	if ((*rc = db_portal_access_get(h->db, h->sess.tenant_id, id, &gid, &active, &reports)) !=
+	    DB_OK)
+		return PAGE_OK;
+	if (h->f[F_GROUP].st == VAL_OK) {
+		*rc = db_group_get(h->db, h->sess.tenant_id, (unsigned)h->f[F_GROUP].num, &g);
+		if (*rc == DB_NOTFOUND || (*rc == DB_OK && g.is_system))
+			return http_field_error(h, F_GROUP, "Choose one of your permission groups.");
+		if (*rc != DB_OK)
+			return PAGE_OK;
+		gid = g.id;
+	}
+	if (gid == 0)
+		return http_field_error(h, F_GROUP, "Choose a permission group.");
+	if (editing && h->f[F_STATUS].st == VAL_OK) {
+		now = h->f[F_STATUS].num == STATUS_ACTIVE;
+		if (active != now &&
+		    (*rc = http_audit(h, active ? "portal_user.revoke" : "portal_user.restore", email,
+				      active ? "active" : "revoked", active ? "revoked" : "active")) !=
+			    DB_OK)
+			return PAGE_OK;
+		active = now;
+	}
+	/* The form always carries the checkbox: absent means off. */
+	reports = h->f[F_REPORTS].st == VAL_OK && h->f[F_REPORTS].num;
+	*rc = db_portal_access_set(h->db, h->sess.tenant_id, id, gid, active, reports);
+	return PAGE_OK;
+}
+
+/* TrackTik: all sites, or the granted ones of the user's own customer
+ * (another's, or another tenant's, are refused), adding as editing. */
+static enum page_result save_sites(struct http *h, unsigned id, enum db_result *rc)
+{
+	unsigned ids[100];
+	size_t n = 0, added = 0;
+	int all = h->f[F_SITES].num != SITES_CHOSEN;
+
+	if (h->f[F_SITES].st != VAL_OK)
+		return PAGE_OK;
+	for (size_t i = 0; h->f[F_SITE].st == VAL_OK && i < h->f[F_SITE].nnums && n < 100; i++)
+		ids[n++] = (unsigned)h->f[F_SITE].nums[i];
+	if ((*rc = db_user_sites_set(h->db, h->sess.tenant_id, id, all, ids, n, &added)) == DB_OK &&
+	    !all && added != n)
+		return http_field_error(h, F_SITE, "Choose among this customer's sites.");
+	return PAGE_OK;
+}
+
+/* The user's row: an edit (a password set by the office ends the user's
+ * sessions and any reset link, as a reset by the user does), or a new user
+ * (invited at once while the portal is on: otherwise the row says "Not
+ * invited" and Resend works once it is on). */
+static enum db_result save_user(struct http *h, const struct db_customer *c, unsigned *id,
+				int editing, const char *hash, char *before, size_t beforesz,
+				int *invited)
+{
+	const char *email = h->f[F_EMAIL].str;
+	struct db_portal_user old;
+	enum db_result rc;
+
+	if (!editing) {
+		rc = db_portal_user_add(h->db, h->sess.tenant_id, c->id, c->name, email, hash, id);
+		if (rc == DB_OK && h->sess.tenant.portal_enabled) {
+			rc = invite_enqueue(h->db, h->conf, &h->sess.tenant, *id, c->name, email);
+			*invited = 1;
+		}
+		return rc;
+	}
+	if ((rc = db_portal_user_get(h->db, h->sess.tenant_id, *id, &old)) != DB_OK)
+		return rc;
+	snprintf(before, beforesz, "%s <%s>", old.company, old.email);
+	rc = db_portal_user_update(h->db, h->sess.tenant_id, *id, c->id, c->name, email);
+	if (rc == DB_OK && hash != NULL &&
+	    (rc = db_portal_user_set_password(h->db, h->sess.tenant_id, *id, hash)) == DB_OK &&
+	    (rc = db_token_kill(h->db, *id, "reset_password")) == DB_OK)
+		rc = db_session_delete_portal_user(h->db, *id);
+	return rc;
+}
+
+/* Saves the user, its group, status and sites in the core's transaction
+ * (.txn): a refusal after the first write rolls all of it back. */
 static enum page_result pe_post(struct http *h)
 {
-	int editing = h->f[F_ID].st == VAL_OK;
+	int editing = h->f[F_ID].st == VAL_OK, invited = 0;
 	unsigned id = editing ? (unsigned)h->f[F_ID].num : 0;
 	const char *pw = h->f[F_PASSWORD].st == VAL_OK ? h->f[F_PASSWORD].str : NULL;
 	const char *email = h->f[F_EMAIL].str;
-	char hash[AUTH_HASH_LEN], target[300], before[300];
+	char hash[AUTH_HASH_LEN], target[300], before[300] = "";
 	struct db_customer c;
-	struct db_portal_user old;
+	enum page_result r = PAGE_OK;
 	enum db_result rc;
 	enum auth_result arc;
-	int invited = 0;
 
-	memset(&old, 0, sizeof old);
 	if (email == NULL)
 		return http_field_error(h, F_EMAIL, "Enter the login email.");
-	/* Hash before the transaction: 60 ms is too long to hold row locks. */
+	/* Hashed before the first write: no row lock is held for its 60 ms. */
 	if (pw != NULL && (arc = auth_password_hash(pw, hash)) != AUTH_OK) {
 		h->retry_after = 2;
 		http_notice(h, "error", "The service is busy. Please try again in a moment.");
 		return arc == AUTH_BUSY ? PAGE_BUSY : PAGE_ERROR;
 	}
-	if ((rc = db_customer_get(h->db, h->sess.tenant_id, (unsigned)h->f[F_CUSTOMER].num, &c)) ==
-	    DB_NOTFOUND) {
-		sodium_memzero(hash, sizeof hash);
-		return http_field_error(h, F_CUSTOMER, "Choose one of your customers.");
-	}
-	if (rc != DB_OK)
-		goto out;
-	if (editing) {
-		if ((rc = db_portal_user_get(h->db, h->sess.tenant_id, id, &old)) != DB_OK)
-			goto out;
-		rc = db_portal_user_update(h->db, h->sess.tenant_id, id, c.id, c.name, email);
-		/* A password set by the office ends the user's sessions and
-		 * any reset link, as a reset by the user does. */
-		if (rc == DB_OK && pw != NULL &&
-		    (rc = db_portal_user_set_password(h->db, h->sess.tenant_id, id, hash)) == DB_OK &&
-		    (rc = db_token_kill(h->db, id, "reset_password")) == DB_OK)
-			rc = db_session_delete_portal_user(h->db, id);
-		snprintf(before, sizeof before, "%s <%s>", old.company, old.email);
-	} else {
-		rc = db_portal_user_add(h->db, h->sess.tenant_id, c.id, c.name, email, pw ? hash : NULL,
-					&id);
-		/* No invitation while the portal is off: the row says "Not
-		 * invited" and Resend works once it is on. */
-		if (rc == DB_OK && h->sess.tenant.portal_enabled) {
-			rc = invite_enqueue(h->db, h->conf, &h->sess.tenant, id, c.name, email);
-			invited = 1;
-		}
-	}
-	if (rc == DB_DUP) {
-		sodium_memzero(hash, sizeof hash);
-		return http_field_error(h, F_EMAIL, "This email already has portal access with your company.");
-	}
-	if (rc != DB_OK)
-		goto out;
-	/* The permission group (TrackTik: one must be chosen; a new user
-	 * without one gets the default) and, when editing, the status:
-	 * revoking ends the user's sessions at once (a trigger), restoring
-	 * needs no new invitation. */
-	{
-		unsigned gid = 0;
-		int active = 1, reports = 0;
-		struct db_group g;
-		if ((rc = db_portal_access_get(h->db, h->sess.tenant_id, id, &gid, &active,
-					       &reports)) != DB_OK)
-			goto out;
-		if (h->f[F_GROUP].st == VAL_OK) {
-			rc = db_group_get(h->db, h->sess.tenant_id, (unsigned)h->f[F_GROUP].num, &g);
-			if (rc == DB_NOTFOUND || (rc == DB_OK && g.is_system)) {
-				sodium_memzero(hash, sizeof hash);
-				return http_field_error(h, F_GROUP, "Choose one of your permission groups.");
-			}
-			if (rc != DB_OK)
-				goto out;
-			gid = g.id;
-		}
-		if (gid == 0) {
-			sodium_memzero(hash, sizeof hash);
-			return http_field_error(h, F_GROUP, "Choose a permission group.");
-		}
-		if (editing && h->f[F_STATUS].st == VAL_OK) {
-			if (active != (h->f[F_STATUS].num == STATUS_ACTIVE) &&
-			    (rc = http_audit(h, active ? "portal_user.revoke" : "portal_user.restore",
-					     email, active ? "active" : "revoked",
-					     active ? "revoked" : "active")) != DB_OK)
-				goto out;
-			active = h->f[F_STATUS].num == STATUS_ACTIVE;
-		}
-		/* The form always carries the checkbox: absent means off. */
-		reports = h->f[F_REPORTS].st == VAL_OK && h->f[F_REPORTS].num;
-		if ((rc = db_portal_access_set(h->db, h->sess.tenant_id, id, gid, active, reports)) !=
-		    DB_OK)
-			goto out;
-		if (h->f[F_SITES].st == VAL_OK) {
-			/* TrackTik: all sites, or the granted ones of the user's
-			 * own customer (another's, or another tenant's, are
-			 * refused), adding as editing. */
-			unsigned ids[100];
-			size_t n = 0, added = 0;
-			int all = h->f[F_SITES].num != SITES_CHOSEN;
-			for (size_t i = 0; h->f[F_SITE].st == VAL_OK && i < h->f[F_SITE].nnums && n < 100;
-			     i++)
-				ids[n++] = (unsigned)h->f[F_SITE].nums[i];
-			if ((rc = db_user_sites_set(h->db, h->sess.tenant_id, id, all, ids, n, &added)) !=
-			    DB_OK)
-				goto out;
-			if (!all && added != n) {
-				sodium_memzero(hash, sizeof hash);
-				return http_field_error(h, F_SITE, "Choose among this customer's sites.");
-			}
-		}
-	}
-	snprintf(target, sizeof target, "%s <%s>%s%s", c.name, email, pw ? " (password set)" : "",
-		 h->f[F_SITES].st != VAL_OK		     ? ""
-		 : h->f[F_SITES].num == SITES_CHOSEN	     ? " (chosen sites)"
+	rc = db_customer_get(h->db, h->sess.tenant_id, (unsigned)h->f[F_CUSTOMER].num, &c);
+	if (rc == DB_NOTFOUND)
+		r = http_field_error(h, F_CUSTOMER, "Choose one of your customers.");
+	else if (rc == DB_OK)
+		rc = save_user(h, &c, &id, editing, pw ? hash : NULL, before, sizeof before,
+			       &invited);
+	if (r == PAGE_OK && rc == DB_DUP)
+		r = http_field_error(h, F_EMAIL, "This email already has portal access with your "
+						 "company.");
+	if (r == PAGE_OK && rc == DB_OK && (r = save_access(h, id, editing, email, &rc)) == PAGE_OK &&
+	    rc == DB_OK && (r = save_sites(h, id, &rc)) == PAGE_OK && rc == DB_OK) {
+		snprintf(target, sizeof target, "%s <%s>%s%s", c.name, email,
+			 pw ? " (password set)" : "",
+			 h->f[F_SITES].st != VAL_OK		     ? ""
+			 : h->f[F_SITES].num == SITES_CHOSEN ? " (chosen sites)"
 							     : " (all sites)");
-	rc = http_audit(h, editing ? "portal_user.update" : "portal_user.add", target,
-			editing ? before : NULL, target);
-out:
+		rc = http_audit(h, editing ? "portal_user.update" : "portal_user.add", target,
+				editing ? before : NULL, target);
+	}
 	sodium_memzero(hash, sizeof hash);
+	if (r != PAGE_OK)
+		return r;
 	return http_done(h, rc,
-			    editing ? "/settings/client/portal-access?done=saved"
-			    : invited ? "/settings/client/portal-access?done=invited"
-				      : "/settings/client/portal-access?done=added");
+			 editing   ? "/settings/client/portal-access?done=saved"
+			 : invited ? "/settings/client/portal-access?done=invited"
+				   : "/settings/client/portal-access?done=added");
 }
 
 const struct page page_portal_user_edit = {
