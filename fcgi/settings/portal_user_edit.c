@@ -152,27 +152,85 @@ static enum page_result sites_xml(struct http *h, xmlNodePtr page, unsigned id,
 	return PAGE_OK;
 }
 
+/* The notice a redirect back here asks for (?done=). */
+static void done_notice(struct http *h)
+{
+	static const char *const said[] = {
+		[DONE_RESENT] = "A new invitation is on its way; earlier links no longer work.",
+		[DONE_OFF] = "The client portal is disabled: no invitation was sent.",
+		[DONE_MFA_ON] = "This user must now use two-step verification: they set it up at "
+				"their next sign-in.",
+		[DONE_MFA_OFF] = "Two-step verification is no longer required for this user.",
+		[DONE_MFA_RESET] = "Two-step verification is reset: the user's authenticator and "
+				   "recovery codes no longer work, and their sessions have ended.",
+		[DONE_UNLOCKED] = "Sign-in is unlocked for this user.",
+	};
+	long long d = h->q[Q_DONE].num;
+
+	if (h->method == HTTP_GET && h->q[Q_DONE].st == VAL_OK)
+		http_notice(h, d == DONE_OFF ? "error" : "success", said[d]);
+}
+
+/* The group choice, the access status and "email me reports". */
+static enum page_result access_xml(struct http *h, xmlNodePtr page, xmlNodePtr n, unsigned id)
+{
+	struct group_opts go = {xml_el(page, "groups"), 0};
+	int active = 1, reports = 0;
+	enum db_result rc;
+
+	if (id && (rc = db_portal_access_get(h->db, h->sess.tenant_id, id, &go.selected, &active,
+					     &reports)) != DB_OK)
+		return http_db_fail(rc);
+	if (h->method == HTTP_POST)
+		reports = h->f[F_REPORTS].st == VAL_OK && h->f[F_REPORTS].num;
+	xml_attr_bool(n, "email-reports", reports);
+	if (h->method == HTTP_POST && h->f[F_GROUP].st == VAL_OK)
+		go.selected = (unsigned)h->f[F_GROUP].num;
+	if (id)
+		xml_attr(n, "access", active ? "active" : "revoked");
+	if ((rc = db_groups(h->db, h->sess.tenant_id, add_group_opt, &go)) != DB_OK)
+		return http_db_fail(rc);
+	return PAGE_OK;
+}
+
+/* Sign-in security: MFA and the sign-in throttle's lock. */
+static enum page_result security_xml(struct http *h, xmlNodePtr n, unsigned id)
+{
+	char key[64];
+	int req = 0, en = 0;
+	long long locked = 0;
+	unsigned fails = 0;
+	enum db_result rc;
+	xmlNodePtr sec;
+
+	if ((rc = db_mfa_state(h->db, DB_PORTAL, h->sess.tenant_id, id, &req, &en)) != DB_OK)
+		return http_db_fail(rc);
+	auth_portal_account(id, h->sess.tenant_id, "", key, sizeof key);
+	if (auth_throttle_state(h->db, key, &locked, &fails) != AUTH_OK)
+		return PAGE_UNAVAILABLE;
+	sec = xml_el(n, "security");
+	xml_attr_bool(sec, "mfa-required", req);
+	xml_attr_bool(sec, "mfa-enabled", en);
+	xml_attr_int(sec, "locked-seconds", (int)locked);
+	xml_attr_int(sec, "failures", (int)fails);
+	return PAGE_OK;
+}
+
 static enum page_result pe_get(struct http *h, xmlNodePtr root)
 {
+	const struct val_value *idv = h->method == HTTP_GET ? &h->q[Q_ID] : &h->f[F_ID];
+	const struct val_value *cv = h->method == HTTP_GET ? &h->q[Q_CUSTOMER] : &h->f[F_CUSTOMER];
+	unsigned id = idv->st == VAL_OK ? (unsigned)idv->num : 0;
 	struct db_portal_user u;
 	struct options o;
 	enum db_result rc;
 	enum page_result pr;
-	unsigned id = 0;
 	xmlNodePtr page, n;
-	const char *email;
-	int email_from_company;
+	int from_company;
 
 	memset(&u, 0, sizeof u);
 	memset(&o, 0, sizeof o);
-	email_from_company = 0;
-	if (h->method == HTTP_GET) {
-		id = h->q[Q_ID].st == VAL_OK ? (unsigned)h->q[Q_ID].num : 0;
-		o.selected = h->q[Q_CUSTOMER].st == VAL_OK ? (unsigned)h->q[Q_CUSTOMER].num : 0;
-	} else {
-		id = h->f[F_ID].st == VAL_OK ? (unsigned)h->f[F_ID].num : 0;
-		o.selected = h->f[F_CUSTOMER].st == VAL_OK ? (unsigned)h->f[F_CUSTOMER].num : 0;
-	}
+	o.selected = cv->st == VAL_OK ? (unsigned)cv->num : 0;
 	if (id && (rc = db_portal_user_get(h->db, h->sess.tenant_id, id, &u)) != DB_OK)
 		return http_db_fail(rc);
 	if (id && o.selected == 0)
@@ -180,8 +238,7 @@ static enum page_result pe_get(struct http *h, xmlNodePtr root)
 	page = xml_el(root, "portal-user-edit");
 	xml_attr_bool(page, "editable", h->sess.settings >= DB_PERM_EDIT);
 	xml_attr_bool(page, "portal-enabled", h->sess.tenant.portal_enabled);
-	n = xml_el(page, "customers");
-	o.parent = n;
+	o.parent = xml_el(page, "customers");
 	if ((rc = db_customers_all(h->db, h->sess.tenant_id, add_option, &o)) != DB_OK)
 		return http_db_fail(rc);
 	n = xml_el(page, "user");
@@ -193,68 +250,21 @@ static enum page_result pe_get(struct http *h, xmlNodePtr root)
 	 * saved login stays as it is unless the office asks for the company's
 	 * ("Use company email"), and "Choose company" fills in only an empty
 	 * field of a new user. */
-	email = id ? u.email : o.selected_email;
-	if (asked(h, F_PREFILL) ||
-	    (!id && asked(h, F_CHOOSE) && h->f[F_EMAIL].st == VAL_ABSENT)) {
-		email = o.selected_email;
-		email_from_company = 1;
-	}
-	if (email_from_company)
+	from_company = asked(h, F_PREFILL) ||
+		       (!id && asked(h, F_CHOOSE) && h->f[F_EMAIL].st == VAL_ABSENT);
+	if (from_company)
 		xml_attr(n, "email-from-company", "1");
-	xml_text_el(n, "email", email);
+	xml_text_el(n, "email", from_company || !id ? o.selected_email : u.email);
 	xml_text_el(n, "last-sign-in", u.last_sign_in);
-	{
-		struct group_opts go = {xml_el(page, "groups"), 0};
-		int active = 1, reports = 0;
-		if (id && (rc = db_portal_access_get(h->db, h->sess.tenant_id, id, &go.selected,
-						     &active, &reports)) != DB_OK)
-			return http_db_fail(rc);
-		if (h->method == HTTP_POST)
-			reports = h->f[F_REPORTS].st == VAL_OK && h->f[F_REPORTS].num;
-		xml_attr_bool(n, "email-reports", reports);
-		if (h->method == HTTP_POST && h->f[F_GROUP].st == VAL_OK)
-			go.selected = (unsigned)h->f[F_GROUP].num;
-		if (id)
-			xml_attr(n, "access", active ? "active" : "revoked");
-		if ((rc = db_groups(h->db, h->sess.tenant_id, add_group_opt, &go)) != DB_OK)
-			return http_db_fail(rc);
-	}
+	if ((pr = access_xml(h, page, n, id)) != PAGE_OK)
+		return pr;
 	/* TrackTik: every site of the chosen company, or the granted ones;
 	 * none until a company is chosen (adding). */
 	if (o.found && (pr = sites_xml(h, page, id, &u, o.selected)) != PAGE_OK)
 		return pr;
-	if (id) {
-		/* Sign-in security: MFA and the sign-in throttle's lock. */
-		char key[64];
-		int req = 0, en = 0;
-		long long locked = 0;
-		unsigned fails = 0;
-		if ((rc = db_mfa_state(h->db, DB_PORTAL, h->sess.tenant_id, id, &req, &en)) != DB_OK)
-			return http_db_fail(rc);
-		auth_portal_account(id, h->sess.tenant_id, "", key, sizeof key);
-		if (auth_throttle_state(h->db, key, &locked, &fails) != AUTH_OK)
-			return PAGE_UNAVAILABLE;
-		xmlNodePtr sec = xml_el(n, "security");
-		xml_attr_bool(sec, "mfa-required", req);
-		xml_attr_bool(sec, "mfa-enabled", en);
-		xml_attr_int(sec, "locked-seconds", (int)locked);
-		xml_attr_int(sec, "failures", (int)fails);
-	}
-	if (h->method == HTTP_GET && h->q[Q_DONE].st == VAL_OK) {
-		static const char *const said[] = {
-			[DONE_RESENT] = "A new invitation is on its way; earlier links no longer work.",
-			[DONE_OFF] = "The client portal is disabled: no invitation was sent.",
-			[DONE_MFA_ON] = "This user must now use two-step verification: they set it up "
-					"at their next sign-in.",
-			[DONE_MFA_OFF] = "Two-step verification is no longer required for this user.",
-			[DONE_MFA_RESET] = "Two-step verification is reset: the user's authenticator "
-					   "and recovery codes no longer work, and their sessions "
-					   "have ended.",
-			[DONE_UNLOCKED] = "Sign-in is unlocked for this user.",
-		};
-		long long d = h->q[Q_DONE].num;
-		http_notice(h, d == DONE_OFF ? "error" : "success", said[d]);
-	}
+	if (id && (pr = security_xml(h, n, id)) != PAGE_OK)
+		return pr;
+	done_notice(h);
 	return PAGE_OK;
 }
 
