@@ -60,22 +60,26 @@ static const char *landing(struct http *h, unsigned tenant_id, unsigned id)
 	return "/settings/";
 }
 
-static enum page_result login_post(struct http *h)
+static enum page_result busy(struct http *h)
+{
+	http_notice(h, "error", "The service is busy. Please try again in a moment.");
+	h->retry_after = 2;
+	return PAGE_BUSY;
+}
+
+/* The password of the account named by the email, throttled per account
+ * and address: PAGE_OK with the account in *u (wiped hash), or the answer
+ * (429, 401, 503). */
+static enum page_result check_password(struct http *h, struct db_login *u)
 {
 	const char *email = h->f[F_EMAIL].str;
-	const char *pw = h->f[F_PASSWORD].str;
-	char lower[255], key[300], cookie[AUTH_COOKIE_LEN + 1];
-	unsigned char raw[AUTH_TOKEN_BYTES], hash[32];
-	struct db_login u;
+	char lower[255], key[300];
 	enum db_result drc = DB_NOTFOUND;
 	enum auth_result arc;
 	long long retry = 0;
 	int ascii = 1;
 	size_t i;
 
-	memset(&u, 0, sizeof u);
-	if (auth_gate_full())
-		goto busy;
 	for (i = 0; email[i] && i < sizeof lower - 1; i++) {
 		unsigned char c = (unsigned char)email[i];
 		ascii &= c > 0x20 && c < 0x7f;
@@ -85,47 +89,59 @@ static enum page_result login_post(struct http *h)
 	/* Logins are ASCII (the email validator says so).  Anything else is
 	 * no account: the database's accent-folding collation must not let
 	 * "\xc3\xa1dmin@..." reach admin@... under a throttle key of its own. */
-	if (ascii && (drc = db_office_login(h->db, lower, &u)) != DB_OK && drc != DB_NOTFOUND)
+	if (ascii && (drc = db_office_login(h->db, lower, u)) != DB_OK && drc != DB_NOTFOUND)
 		return http_db_fail(drc);
 	/* The account limit counts per account (its id), however it is spelt. */
 	if (drc == DB_OK)
-		snprintf(key, sizeof key, "user:%u", u.id);
+		snprintf(key, sizeof key, "user:%u", u->id);
 	else
 		snprintf(key, sizeof key, "email:%s", lower);
-
-	arc = auth_throttle_reserve(h->db, key, h->addr, &retry);
-	if (arc == AUTH_LOCKED) {
-		sodium_memzero(u.hash, sizeof u.hash);
-		return http_throttled(h, "Too many sign-in attempts", retry);
-	}
-	if (arc != AUTH_OK) {
-		sodium_memzero(u.hash, sizeof u.hash);
-		return PAGE_UNAVAILABLE;
+	if ((arc = auth_throttle_reserve(h->db, key, h->addr, &retry)) != AUTH_OK) {
+		sodium_memzero(u->hash, sizeof u->hash);
+		return arc == AUTH_LOCKED ? http_throttled(h, "Too many sign-in attempts", retry)
+					  : PAGE_UNAVAILABLE;
 	}
 	/* Unknown accounts are checked against a dummy hash: same cost, same
 	 * answer, so timing and messages tell nothing about who exists. */
-	arc = auth_password_verify(drc == DB_OK ? u.hash : NULL, pw);
-	sodium_memzero(u.hash, sizeof u.hash);
+	arc = auth_password_verify(drc == DB_OK ? u->hash : NULL, h->f[F_PASSWORD].str);
+	sodium_memzero(u->hash, sizeof u->hash);
 	if (arc == AUTH_BUSY || arc == AUTH_ERR) {
 		/* Not the user's doing: the attempt is given back. */
 		auth_throttle_settle(h->db, key, h->addr, AUTH_SETTLE_UNCHECKED);
-		goto busy;
+		return busy(h);
 	}
-	if (arc != AUTH_OK || !u.active) {
+	if (arc != AUTH_OK || !u->active) {
 		auth_throttle_settle(h->db, key, h->addr, AUTH_SETTLE_FAILED);
 		log_info("rid=%s sign-in failed", h->rid);
 		http_notice(h, "error", "The email or password is incorrect.");
 		return PAGE_UNAUTHORIZED;
 	}
-	if (auth_throttle_settle(h->db, key, h->addr, AUTH_SETTLE_OK) != AUTH_OK)
-		return PAGE_UNAVAILABLE;
+	return auth_throttle_settle(h->db, key, h->addr, AUTH_SETTLE_OK) == AUTH_OK
+		       ? PAGE_OK
+		       : PAGE_UNAVAILABLE;
+}
 
+static enum page_result login_post(struct http *h)
+{
+	char cookie[AUTH_COOKIE_LEN + 1];
+	unsigned char raw[AUTH_TOKEN_BYTES], hash[32];
+	struct db_login u;
+	enum db_result drc;
+	enum page_result r;
+	enum sign_in stage;
+	int req = 0, en = 0;
+
+	memset(&u, 0, sizeof u);
+	/* In a flood, refused before any database work (auth_gate_full). */
+	if (auth_gate_full())
+		return busy(h);
+	if ((r = check_password(h, &u)) != PAGE_OK)
+		return r;
 	/* With MFA on, the password only opens the code page (stage "mfa");
 	 * with MFA required and not set up, the enrolment (stage "enrol"). */
-	int req = 0, en = 0;
 	if ((drc = db_mfa_state(h->db, DB_OFFICE, u.tenant_id, u.id, &req, &en)) != DB_OK)
 		return http_db_fail(drc);
-	enum sign_in stage = en ? SIGN_IN_MFA : req ? SIGN_IN_ENROL : SIGN_IN_FULL;
+	stage = en ? SIGN_IN_MFA : req ? SIGN_IN_ENROL : SIGN_IN_FULL;
 	/* A new token at every sign-in: a token planted before sign-in
 	 * (session fixation) is never promoted. */
 	auth_token_new(raw, cookie);
@@ -151,10 +167,6 @@ static enum page_result login_post(struct http *h)
 	if (h->f[F_NEXT].st == VAL_OK)
 		return http_redirect(h, h->f[F_NEXT].str);
 	return http_redirect(h, landing(h, u.tenant_id, u.id));
-busy:
-	http_notice(h, "error", "The service is busy. Please try again in a moment.");
-	h->retry_after = 2;
-	return PAGE_BUSY;
 }
 
 const struct page page_login = {
