@@ -105,6 +105,52 @@ static enum page_result enabled_get(struct http *h, xmlNodePtr root)
 	return PAGE_OK;
 }
 
+/* The contact (locked), the group and the customer; PAGE_OK, or the
+ * refusal (400: not one of the tenant's groups; 409: a portal user
+ * already); *rc says whether the database answered. */
+static enum page_result load_enable(struct http *h, struct db_contact *ct, struct db_group *g,
+				    struct db_customer *c, enum db_result *rc)
+{
+	if ((*rc = db_contact_get_locked(h->db, h->sess.tenant_id, (unsigned)h->f[E_CONTACT].num,
+					 ct)) != DB_OK)
+		return PAGE_OK;
+	*rc = db_group_get(h->db, h->sess.tenant_id, (unsigned)h->f[E_GROUP].num, g);
+	if (*rc == DB_NOTFOUND || (*rc == DB_OK && g->is_system))
+		return http_bad_request(h, "Choose one of your permission groups.");
+	if (*rc != DB_OK ||
+	    (*rc = db_customer_get(h->db, h->sess.tenant_id, ct->customer_id, c)) != DB_OK)
+		return PAGE_OK;
+	if (ct->portal_user_id) {
+		h->error_msg = "This contact is a portal user already.";
+		return PAGE_CONFLICT;
+	}
+	return PAGE_OK;
+}
+
+/* The portal user of contact ct, in group g, invited when by mail. */
+static enum db_result create_user(struct http *h, const struct db_contact *ct,
+				  const struct db_group *g, const struct db_customer *c,
+				  const char *login, const char *hash, int by_mail)
+{
+	unsigned uid = 0;
+	enum db_result rc;
+
+	if ((rc = db_portal_user_add(h->db, h->sess.tenant_id, c->id, c->name, login,
+				     by_mail ? NULL : hash, &uid)) != DB_OK ||
+	    (rc = db_portal_access_set(h->db, h->sess.tenant_id, uid, g->id, 1, 0)) != DB_OK ||
+	    (rc = db_mfa_require(h->db, DB_PORTAL, h->sess.tenant_id, uid,
+				 h->f[E_MFA].st == VAL_OK && h->f[E_MFA].num)) != DB_OK ||
+	    (rc = db_contact_link(h->db, h->sess.tenant_id, ct->id, uid)) != DB_OK)
+		return rc;
+	if (by_mail && h->sess.tenant.portal_enabled &&
+	    (rc = invite_enqueue(h->db, h->conf, &h->sess.tenant, uid, c->name, login)) != DB_OK)
+		return rc;
+	return http_audit(h, "contact.enable_portal", login, NULL, g->name);
+}
+
+/* A contact with an email is invited; one without gets a typed login and a
+ * generated password, shown once in this answer (so this page commits its
+ * own transaction before it renders; the core rolls back what is left). */
 static enum page_result enable_post(struct http *h)
 {
 	struct enabled *done = http_ctx(h, sizeof *done);
@@ -112,90 +158,59 @@ static enum page_result enable_post(struct http *h)
 	struct db_group g;
 	struct db_customer c;
 	char hash[AUTH_HASH_LEN] = "", login[255], where[128];
+	enum page_result r = PAGE_OK;
 	enum db_result rc;
 	enum auth_result arc;
-	unsigned uid = 0;
 	int by_mail;
 
 	if (done == NULL)
 		return PAGE_ERROR;
 	if ((rc = db_begin(h->db)) != DB_OK)
 		return http_db_fail(rc);
-	if ((rc = db_contact_get_locked(h->db, h->sess.tenant_id, (unsigned)h->f[E_CONTACT].num,
-					&ct)) != DB_OK)
+	if ((r = load_enable(h, &ct, &g, &c, &rc)) != PAGE_OK || rc != DB_OK)
 		goto out;
-	rc = db_group_get(h->db, h->sess.tenant_id, (unsigned)h->f[E_GROUP].num, &g);
-	if (rc == DB_NOTFOUND || (rc == DB_OK && g.is_system)) {
-		db_rollback(h->db);
-		return http_bad_request(h, "Choose one of your permission groups.");
-	}
-	if (rc != DB_OK || (rc = db_customer_get(h->db, h->sess.tenant_id, ct.customer_id, &c)) !=
-				   DB_OK)
-		goto out;
-	if (ct.portal_user_id) {
-		db_rollback(h->db);
-		h->error_msg = "This contact is a portal user already.";
-		return PAGE_CONFLICT;
-	}
 	by_mail = ct.email[0] != '\0';
 	snprintf(login, sizeof login, "%s", by_mail ? ct.email : h->f[E_LOGIN].st == VAL_OK
 									? h->f[E_LOGIN].str
 									: "");
 	if (!by_mail && !login_ok(login)) {
-		db_rollback(h->db);
-		return http_bad_request(h, "A contact without an email needs a login: at least 3 of "
-					   "a-z, 0-9, . _ - @.");
+		r = http_bad_request(h, "A contact without an email needs a login: at least 3 of "
+					"a-z, 0-9, . _ - @.");
+		goto out;
 	}
+	/* Hashing holds the contact's row lock ~60 ms: acceptable for a rare
+	 * office action, and it keeps the steps atomic. */
 	if (!by_mail) {
-		/* Hashing holds the contact's row lock ~60 ms: acceptable for
-		 * a rare office action, and it keeps the steps atomic. */
 		new_password(done->password);
 		if ((arc = auth_password_hash(done->password, hash)) != AUTH_OK) {
-			db_rollback(h->db);
-			sodium_memzero(done, sizeof *done);
 			h->retry_after = 2;
-			return arc == AUTH_BUSY ? PAGE_BUSY : PAGE_ERROR;
+			r = arc == AUTH_BUSY ? PAGE_BUSY : PAGE_ERROR;
+			goto out;
 		}
 	}
-	rc = db_portal_user_add(h->db, h->sess.tenant_id, c.id, c.name, login, by_mail ? NULL : hash,
-				&uid);
-	if (rc == DB_DUP) {
-		db_rollback(h->db);
-		sodium_memzero(done, sizeof *done);
-		sodium_memzero(hash, sizeof hash);
+	if ((rc = create_user(h, &ct, &g, &c, login, hash, by_mail)) == DB_DUP) {
 		h->error_msg = "This login has portal access with your company already.";
-		return PAGE_CONFLICT;
+		r = PAGE_CONFLICT;
+		goto out;
 	}
-	if (rc != DB_OK || (rc = db_portal_access_set(h->db, h->sess.tenant_id, uid, g.id, 1, 0)) != DB_OK ||
-	    (rc = db_mfa_require(h->db, DB_PORTAL, h->sess.tenant_id, uid,
-				 h->f[E_MFA].st == VAL_OK && h->f[E_MFA].num)) != DB_OK ||
-	    (rc = db_contact_link(h->db, h->sess.tenant_id, ct.id, uid)) != DB_OK)
-		goto out;
-	if (by_mail && h->sess.tenant.portal_enabled &&
-	    (rc = invite_enqueue(h->db, h->conf, &h->sess.tenant, uid, c.name, login)) != DB_OK)
-		goto out;
-	if ((rc = http_audit(h, "contact.enable_portal", login, NULL, g.name)) != DB_OK)
-		goto out;
-	if (by_mail) {
-		snprintf(where, sizeof where, "/settings/customers/edit?id=%u&done=enabled", c.id);
-		sodium_memzero(hash, sizeof hash);
-		return http_txn_end(h, rc, where);
-	}
-	if ((rc = db_commit(h->db)) != DB_OK)
+	if (rc != DB_OK || (rc = db_commit(h->db)) != DB_OK)
 		goto out;
 	sodium_memzero(hash, sizeof hash);
+	if (by_mail) {
+		snprintf(where, sizeof where, "/settings/customers/edit?id=%u&done=enabled", c.id);
+		return http_redirect(h, where);
+	}
 	done->customer_id = c.id;
 	snprintf(done->name, sizeof done->name, "%s", ct.name);
 	snprintf(done->login, sizeof done->login, "%s", login);
-	/* The password is shown once, in this answer. */
-	done->shown = 1;
+	done->shown = 1; /* the password is shown once, in this answer */
 	h->status = 200;
 	return PAGE_INVALID;
 out:
 	db_rollback(h->db);
 	sodium_memzero(done, sizeof *done);
 	sodium_memzero(hash, sizeof hash);
-	return http_db_fail(rc);
+	return r != PAGE_OK ? r : http_db_fail(rc);
 }
 
 const struct page page_contact_enable = {
