@@ -283,94 +283,112 @@ void tz_zone_free(struct tz_zone *z)
 	free(z);
 }
 
-/* Returns the zone (caller frees with tz_zone_free), or NULL. */
+/* A header's six counts (isutcnt, isstdcnt, leapcnt, timecnt, typecnt,
+ * charcnt) within bounds; the size of the data block behind it (times of
+ * tsize bytes) into *body.  -1 for a bad header. */
+static int tzif_counts(const unsigned char *p, size_t left, size_t tsize, uint32_t cnt[6],
+		       size_t *body)
+{
+	if (left < 44 || memcmp(p, "TZif", 4) != 0)
+		return -1;
+	for (int i = 0; i < 6; i++)
+		cnt[i] = be32(p + 20 + 4 * i);
+	if (cnt[3] > TZ_TRANS_MAX || cnt[4] == 0 || cnt[4] > TZ_TYPES_MAX || cnt[5] > 1024 ||
+	    cnt[2] > 1024 || cnt[0] > cnt[4] || cnt[1] > cnt[4])
+		return -1;
+	*body = cnt[3] * tsize + cnt[3] + cnt[4] * 6 + cnt[5] + cnt[2] * (tsize + 4) + cnt[1] +
+		cnt[0];
+	return left - 44 < *body ? -1 : 0;
+}
+
+/* The transitions, their types and the types (offset, DST, abbreviation)
+ * of a data block at p into z; -1 if they contradict themselves. */
+static int tzif_body(struct tz_zone *z, const unsigned char *p, size_t tsize,
+		     const uint32_t cnt[6])
+{
+	const unsigned char *chars;
+
+	z->ntrans = cnt[3];
+	z->ntypes = cnt[4];
+	if ((z->trans = calloc(z->ntrans + 1, sizeof *z->trans)) == NULL ||
+	    (z->idx = calloc(z->ntrans + 1, 1)) == NULL ||
+	    (z->types = calloc(z->ntypes, sizeof *z->types)) == NULL)
+		return -1;
+	for (size_t i = 0; i < z->ntrans; i++, p += tsize) {
+		z->trans[i] = tsize == 8 ? be64(p) : (int32_t)be32(p);
+		if (i > 0 && z->trans[i] <= z->trans[i - 1])
+			return -1;
+	}
+	for (size_t i = 0; i < z->ntrans; i++) {
+		if (*p >= z->ntypes)
+			return -1;
+		z->idx[i] = *p++;
+	}
+	chars = p + z->ntypes * 6;
+	for (size_t i = 0; i < z->ntypes; i++, p += 6) {
+		int32_t off = (int32_t)be32(p);
+		unsigned ai = p[5];
+		size_t n = 0;
+		if (off < -25 * 3600 || off > 26 * 3600 || p[4] > 1 || ai >= cnt[5])
+			return -1;
+		z->types[i].gmtoff = off;
+		z->types[i].isdst = p[4];
+		while (ai + n < cnt[5] && chars[ai + n] != '\0' && n + 1 < sizeof z->types[i].abbr) {
+			unsigned char c = chars[ai + n];
+			z->types[i].abbr[n++] = (char)(c > 0x20 && c < 0x7f ? c : '?');
+		}
+		z->types[i].abbr[n] = '\0';
+	}
+	return 0;
+}
+
+/* The footer "\n<TZ string>\n" at p, for the time after the last
+ * transition; a bad or missing one leaves the zone without it. */
+static void tzif_footer(struct tz_zone *z, const unsigned char *p, const unsigned char *end)
+{
+	const unsigned char *nl;
+	char footer[128];
+	size_t n;
+
+	if (end - p < 2 || *p != '\n' || (nl = memchr(p + 1, '\n', (size_t)(end - p - 1))) == NULL)
+		return;
+	n = (size_t)(nl - p - 1);
+	if (n == 0 || n >= sizeof footer)
+		return;
+	memcpy(footer, p + 1, n);
+	footer[n] = '\0';
+	if (memchr(footer, '\0', n) == NULL && posix_parse(footer, &z->footer) == 0)
+		z->has_footer = 1;
+}
+
+/* Returns the zone (caller frees with tz_zone_free), or NULL.  Version 1
+ * data comes first; with version 2 or later it is skipped for the 64-bit
+ * block and the footer that follow. */
 struct tz_zone *tz_zone_parse(const unsigned char *buf, size_t len)
 {
-	struct tz_zone *z = NULL;
 	const unsigned char *p = buf, *end = buf + len;
+	struct tz_zone *z = NULL;
 	uint32_t cnt[6];
+	size_t body;
 	int v2;
-	size_t tsize;
 
 	if (len < 44 || memcmp(buf, "TZif", 4) != 0)
 		return NULL;
 	v2 = buf[4] >= '2';
-	/* Version 1 data first; with version 2 or later, skip it for the
-	 * 64-bit block that follows. */
-	for (int pass = 0; pass < 2; pass++) {
-		if ((size_t)(end - p) < 44 || memcmp(p, "TZif", 4) != 0)
-			goto bad;
-		for (int i = 0; i < 6; i++)
-			cnt[i] = be32(p + 20 + 4 * i);
-		/* isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt */
-		if (cnt[3] > TZ_TRANS_MAX || cnt[4] == 0 || cnt[4] > TZ_TYPES_MAX ||
-		    cnt[5] > 1024 || cnt[2] > 1024 || cnt[0] > cnt[4] || cnt[1] > cnt[4])
-			goto bad;
-		tsize = pass == 0 && v2 ? 4 : (v2 ? 8 : 4);
-		size_t body = cnt[3] * tsize + cnt[3] + cnt[4] * 6 + cnt[5] +
-			      cnt[2] * (tsize + 4) + cnt[1] + cnt[0];
-		p += 44;
-		if ((size_t)(end - p) < body)
-			goto bad;
-		if (pass == 0 && v2) {
-			p += body;
-			continue;
-		}
-		if ((z = calloc(1, sizeof *z)) == NULL)
-			goto bad;
-		z->ntrans = cnt[3];
-		z->ntypes = cnt[4];
-		z->trans = calloc(z->ntrans + 1, sizeof *z->trans);
-		z->idx = calloc(z->ntrans + 1, 1);
-		z->types = calloc(z->ntypes, sizeof *z->types);
-		if (z->trans == NULL || z->idx == NULL || z->types == NULL)
-			goto bad;
-		for (size_t i = 0; i < z->ntrans; i++, p += tsize) {
-			z->trans[i] = tsize == 8 ? be64(p) : (int32_t)be32(p);
-			if (i > 0 && z->trans[i] <= z->trans[i - 1])
-				goto bad;
-		}
-		for (size_t i = 0; i < z->ntrans; i++) {
-			if (*p >= z->ntypes)
-				goto bad;
-			z->idx[i] = *p++;
-		}
-		const unsigned char *chars = p + z->ntypes * 6;
-		for (size_t i = 0; i < z->ntypes; i++, p += 6) {
-			int32_t off = (int32_t)be32(p);
-			unsigned ai = p[5];
-			if (off < -25 * 3600 || off > 26 * 3600 || p[4] > 1 || ai >= cnt[5])
-				goto bad;
-			z->types[i].gmtoff = off;
-			z->types[i].isdst = p[4];
-			size_t n = 0;
-			while (ai + n < cnt[5] && chars[ai + n] != '\0' &&
-			       n + 1 < sizeof z->types[i].abbr) {
-				unsigned char c = chars[ai + n];
-				z->types[i].abbr[n++] = (char)(c > 0x20 && c < 0x7f ? c : '?');
-			}
-			z->types[i].abbr[n] = '\0';
-		}
-		p += cnt[5] + cnt[2] * (tsize + 4) + cnt[1] + cnt[0];
-		break;
+	if (tzif_counts(p, (size_t)(end - p), 4, cnt, &body) != 0)
+		return NULL;
+	if (v2) {
+		p += 44 + body;
+		if (tzif_counts(p, (size_t)(end - p), 8, cnt, &body) != 0)
+			return NULL;
 	}
-	/* The footer: "\n<TZ string>\n", for the time after the last
-	 * transition. */
-	if (v2 && end - p >= 2 && *p == '\n') {
-		const unsigned char *nl = memchr(p + 1, '\n', (size_t)(end - p - 1));
-		char footer[128];
-		size_t n = nl ? (size_t)(nl - p - 1) : 0;
-		if (nl != NULL && n > 0 && n < sizeof footer) {
-			memcpy(footer, p + 1, n);
-			footer[n] = '\0';
-			if (memchr(footer, '\0', n) == NULL && posix_parse(footer, &z->footer) == 0)
-				z->has_footer = 1;
-		}
+	if ((z = calloc(1, sizeof *z)) == NULL || tzif_body(z, p + 44, v2 ? 8 : 4, cnt) != 0) {
+		tz_zone_free(z);
+		return NULL;
 	}
+	if (v2)
+		tzif_footer(z, p + 44 + body, end);
 	return z;
-bad:
-	tz_zone_free(z);
-	return NULL;
 }
 
 struct tz_zone *tz_zone_posix(const char *s)

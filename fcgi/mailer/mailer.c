@@ -250,23 +250,18 @@ static void usage(void)
 	fprintf(stderr, "usage: %s -c CONFIG\n", NAME);
 }
 
-int main(int argc, char **argv)
+/* The config named by "-c CONFIG": 0, or the exit code. */
+static int configure(int argc, char **argv)
 {
 	const char *cfg = NULL;
 	char err[512];
-	sigset_t sigs;
-	struct db *db = NULL;
-	struct db_mail *m = NULL;
-	CURL *c = NULL;
-	int rc = 1, stopping = 0;
 
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
-			cfg = argv[++i];
-		else {
+		if (strcmp(argv[i], "-c") != 0 || i + 1 >= argc) {
 			usage();
 			return 2;
 		}
+		cfg = argv[++i];
 	}
 	if (cfg == NULL) {
 		usage();
@@ -276,8 +271,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", NAME, err);
 		return 1;
 	}
-	/* Blocked before any library starts a thread (curl's resolver does),
-	 * so the signals reach only the signalfd. */
+	return 0;
+}
+
+/* SIGTERM and SIGINT through a signalfd, blocked before any library starts
+ * a thread (curl's resolver does), so the signals reach only the signalfd. */
+static int signals(void)
+{
+	sigset_t sigs;
+
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
@@ -285,8 +287,23 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if ((sig_fd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
 		fprintf(stderr, "%s: signalfd: %s\n", NAME, strerror(errno));
-		return 1;
+		return -1;
 	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct db *db = NULL;
+	struct db_mail *m = NULL;
+	CURL *c = NULL;
+	int rc, stopping = 0;
+
+	if ((rc = configure(argc, argv)) != 0)
+		return rc;
+	if (signals() != 0)
+		return 1;
+	rc = 1;
 	/* Library set-up, before any thread exists. */
 	if (mysql_library_init(0, NULL, NULL) != 0 ||
 	    curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
