@@ -5,6 +5,8 @@
  * Env: GH_SRCDIR (default ".") locates xslt/. */
 #include "config.h"
 
+#include <dirent.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -740,6 +742,62 @@ static void test_render(void)
 	render_free();
 }
 
+/* The whole file, NUL-terminated (caller frees), or NULL. */
+static char *slurp_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *t = NULL;
+	long n;
+
+	if (f != NULL && fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
+	    fseek(f, 0, SEEK_SET) == 0 && (t = malloc((size_t)n + 1)) != NULL) {
+		if (fread(t, 1, (size_t)n, f) != (size_t)n) {
+			free(t);
+			t = NULL;
+		} else
+			t[n] = '\0';
+	}
+	if (f != NULL)
+		fclose(f);
+	return t;
+}
+
+/* Every kind's HTML part is the shared frame (mail-html.xsl) with its own
+ * title and body: imported, never copied (one style block, one footer). */
+static void test_frame_imported(void)
+{
+	char dir[600], path[1200];
+	DIR *d;
+	struct dirent *e;
+	int kinds = 0, imported = 0;
+
+	snprintf(dir, sizeof dir, "%s/xslt/mail", env_or_dot());
+	if ((d = opendir(dir)) == NULL) {
+		ok(0, "%s opens", dir);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		size_t n = strlen(e->d_name);
+		char *t;
+		if (n < 9 || strcmp(e->d_name + n - 9, "-html.xsl") != 0 ||
+		    strcmp(e->d_name, "mail-html.xsl") == 0)
+			continue;
+		kinds++;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if ((t = slurp_file(path)) == NULL)
+			continue;
+		if (strstr(t, "<xsl:import href=\"mail-html.xsl\"/>") != NULL &&
+		    strstr(t, "<style") == NULL)
+			imported++;
+		else
+			diag("%s copies the frame instead of importing mail-html.xsl", e->d_name);
+		free(t);
+	}
+	closedir(d);
+	ok(kinds >= 4 && imported == kinds,
+	   "every kind's HTML part imports the shared frame (%d of %d)", imported, kinds);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -752,6 +810,7 @@ int main(void)
 	test_id_date();
 	test_build();
 	test_render();
+	test_frame_imported();
 	xmlCleanupParser();
 	return done_testing();
 }
