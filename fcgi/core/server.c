@@ -53,6 +53,7 @@ struct conn {
 
 static struct conf conf;
 static const struct page *const *page_table;
+static unsigned role; /* the database role of this responder (DB_ROLE_*) */
 static int listen_fd = -1, ep = -1, stop_fd = -1;
 static char listen_tag, stop_tag; /* epoll markers */
 
@@ -238,7 +239,7 @@ static void *worker(void *arg)
 	 * pool window.  libxml2 2.9 makes it with malloc() anyway; this keeps
 	 * it out of the pool whatever a later version does. */
 	xmlResetLastError();
-	if ((db = db_open(&conf, 0, 1)) == NULL)
+	if ((db = db_open(&conf, role, 0, 1)) == NULL)
 		log_err("worker: cannot initialise");
 	while (db != NULL && !stopping) {
 		int n = epoll_wait(ep, &ev, 1, -1);
@@ -347,6 +348,7 @@ int server_main(int argc, char **argv, const char *name, enum server_kind kind,
 		return 1;
 	}
 	page_table = pages;
+	role = kind == SERVER_PORTAL ? DB_ROLE_PORTAL : DB_ROLE_SETTINGS;
 
 	/* Library set-up happens here, before any thread exists. */
 	if (mysql_library_init(0, NULL, NULL) != 0 || FCGX_Init() != 0 ||
@@ -365,7 +367,7 @@ int server_main(int argc, char **argv, const char *name, enum server_kind kind,
 	    rcache_init((size_t)conf.web.render_cache_kb * 1024) != 0)
 		goto out;
 	/* Fail at start-up, not on the first request, if the schema is wrong. */
-	if ((probe = db_open(&conf, 0, 0)) == NULL)
+	if ((probe = db_open(&conf, role, 0, 0)) == NULL)
 		goto out;
 	if (db_prepare_all(probe) != DB_OK) {
 		log_err("%s: the database schema does not match; run gatehouse-ctl migrate", name);
