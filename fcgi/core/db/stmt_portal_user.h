@@ -1,7 +1,7 @@
 /* Statements of the portal_user domain (portal_user.c): see stmt_list.h. */
-/* Plain columns: the status and the ISO time are made in pu_fix.  As a CASE
- * and a DATE_FORMAT they cost MariaDB 8 us of a 10-row page statement's 43
- * (measured: 5,000 executions in a procedure loop).  PU_STATUS: what
+/* Plain columns: the status and the ISO time are made in C (portal_user.c,
+ * bind.c).  As a CASE and a DATE_FORMAT they cost MariaDB 8 us of a 10-row
+ * page statement's 43 (measured: 5,000 executions in a procedure loop).  PU_STATUS: what
  * pstatus_decide needs, the sign-in lock as the microseconds left on the
  * copy of the throttle's locked_until that sql/016 keeps on the row (NULL
  * for none, which most rows are): a column and one difference, no lookup
