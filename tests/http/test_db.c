@@ -168,6 +168,45 @@ static void test_roles(void)
 	db_close(db);
 }
 
+/* TENANT_BY_SLUG's columns with the slug into slug[sz] and the rest into
+ * scratch buffers; the slug buffer is filled with 'X' first. */
+static enum db_result slug_into(struct db *db, char *slug, size_t sz)
+{
+	static char text[8][6001];
+	struct db_args a = DB_ARGS();
+	struct db_cols c = DB_COLS();
+	unsigned id = 0;
+	int on = 0;
+
+	memset(slug, 'X', sz);
+	db_arg_str(&a, "demo");
+	db_col_uint(&c, &id);
+	db_col_str(&c, slug, sz);
+	for (int i = 0; i < 6; i++)
+		db_col_str(&c, text[i], sizeof text[i]);
+	db_col_bool(&c, &on);
+	db_col_str(&c, text[6], sizeof text[6]);
+	db_col_str(&c, text[7], sizeof text[7]);
+	return db_one(db, DBQ_TENANT_BY_SLUG, &a, &c);
+}
+
+/* The core finishes string columns: a value that fills its buffer to the
+ * last byte is still terminated (the client library leaves no NUL then),
+ * and one that does not fit is an error, never a cut string. */
+static void test_strings(void)
+{
+	struct db *db = db_open(&app, DB_ROLE_PORTAL, 0, 0);
+	char slug[5];
+
+	if (!ok(db != NULL, "the portal role connects"))
+		return;
+	ok(slug_into(db, slug, sizeof slug) == DB_OK && memcmp(slug, "demo", 5) == 0,
+	   "a string that fills its buffer exactly is NUL-terminated by the core");
+	ok(slug_into(db, slug, 4) == DB_ERR && strstr(db_errmsg(db), "truncated"),
+	   "a string longer than its buffer is an error (%s)", db_errmsg(db));
+	db_close(db);
+}
+
 struct names {
 	int n, ok;
 };
@@ -232,6 +271,7 @@ int main(void)
 	test_startup();
 	test_counts();
 	test_roles();
+	test_strings();
 	test_rows_and_txn();
 	mysql_library_end();
 	return done_testing();

@@ -6,12 +6,16 @@
 
 #include "internal.h"
 
-/* By kind (enum db_named_kind): list, add, delete; a user's links, clear,
- * add. */
-static const enum db_stmt named_q[2][3] = {{DBQ_CAL_LIST, DBQ_CAL_ADD, DBQ_CAL_DELETE},
-					   {DBQ_VEH_LIST, DBQ_VEH_ADD, DBQ_VEH_DELETE}};
-static const enum db_stmt links_q[2][3] = {{DBQ_OU_CALS, DBQ_OU_CALS_CLEAR, DBQ_OU_CALS_ADD},
-					   {DBQ_OU_VEHS, DBQ_OU_VEHS_CLEAR, DBQ_OU_VEHS_ADD}};
+/* The statements of each kind (enum db_named_kind). */
+static const struct {
+	enum db_stmt list, add, del;		   /* the tenant's */
+	enum db_stmt links, links_clear, links_add; /* an office user's */
+} q[2] = {
+	[DB_CALENDARS] = {DBQ_CAL_LIST, DBQ_CAL_ADD, DBQ_CAL_DELETE, DBQ_OU_CALS,
+			  DBQ_OU_CALS_CLEAR, DBQ_OU_CALS_ADD},
+	[DB_VEHICLES] = {DBQ_VEH_LIST, DBQ_VEH_ADD, DBQ_VEH_DELETE, DBQ_OU_VEHS,
+			 DBQ_OU_VEHS_CLEAR, DBQ_OU_VEHS_ADD},
+};
 
 struct named_row {
 	struct db_named n;
@@ -39,7 +43,7 @@ enum db_result db_named_list(struct db *db, enum db_named_kind k, unsigned tenan
 	db_col_uint(&c, &r.n.id);
 	db_col_str(&c, r.n.name, sizeof r.n.name);
 	db_arg_uint(&a, tenant_id);
-	return db_run(db, named_q[k][0], &a, &c, named_row, &r);
+	return db_run(db, q[k].list, &a, &c, named_row, &r);
 }
 
 enum db_result db_named_add(struct db *db, enum db_named_kind k, unsigned tenant_id,
@@ -49,7 +53,7 @@ enum db_result db_named_add(struct db *db, enum db_named_kind k, unsigned tenant
 
 	db_arg_uint(&a, tenant_id);
 	db_arg_str(&a, name);
-	return db_insert(db, named_q[k][1], &a, id);
+	return db_insert(db, q[k].add, &a, id);
 }
 
 enum db_result db_named_delete(struct db *db, enum db_named_kind k, unsigned tenant_id,
@@ -59,7 +63,7 @@ enum db_result db_named_delete(struct db *db, enum db_named_kind k, unsigned ten
 
 	db_arg_uint(&a, id);
 	db_arg_uint(&a, tenant_id);
-	return db_exec1(db, named_q[k][2], &a);
+	return db_exec1(db, q[k].del, &a);
 }
 
 enum db_result db_user_links(struct db *db, enum db_named_kind k, unsigned user_id,
@@ -72,7 +76,7 @@ enum db_result db_user_links(struct db *db, enum db_named_kind k, unsigned user_
 
 	db_col_uint(&c, &x.id);
 	db_arg_uint(&a, user_id);
-	rc = db_run(db, links_q[k][0], &a, &c, db_idbuf_add, &x);
+	rc = db_run(db, q[k].links, &a, &c, db_idbuf_add, &x);
 	*n = x.n < max ? x.n : max;
 	return rc;
 }
@@ -86,14 +90,14 @@ enum db_result db_user_links_set(struct db *db, enum db_named_kind k, unsigned t
 
 	*added = 0;
 	db_arg_uint(&a, user_id);
-	if ((rc = db_exec(db, links_q[k][1], &a)) != DB_OK)
+	if ((rc = db_exec(db, q[k].links_clear, &a)) != DB_OK)
 		return rc;
 	for (size_t i = 0; i < n; i++) {
 		struct db_args b = DB_ARGS();
 		db_arg_uint(&b, user_id);
 		db_arg_uint(&b, ids[i]);
 		db_arg_uint(&b, tenant_id);
-		if ((rc = db_exec(db, links_q[k][2], &b)) != DB_OK && rc != DB_DUP)
+		if ((rc = db_exec(db, q[k].links_add, &b)) != DB_OK && rc != DB_DUP)
 			return rc;
 		*added += rc == DB_OK ? b.affected : 0;
 	}
