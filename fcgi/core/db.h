@@ -1,7 +1,10 @@
-/* All SQL lives here: one table of prepared statements and typed wrappers.
- * One struct db per worker thread (a MariaDB connection is not shared).  A lost
- * connection is reconnected on the next use and every statement is prepared
- * again; a statement that had not yet changed anything is retried once. */
+/* All SQL lives in fcgi/core/db/: one table of prepared statements
+ * (stmt.h, with each statement's parameter and column counts, whether it
+ * may be retried, and the roles that may run it) and typed wrappers by
+ * domain.  One struct db per worker thread (a MariaDB connection is not
+ * shared).  A lost connection is reconnected on the next use and every
+ * statement is prepared again; a read that had not yet changed anything is
+ * retried once. */
 #ifndef GH_DB_H
 #define GH_DB_H
 
@@ -27,15 +30,29 @@ struct db;
  * stale), or asked for none. */
 #define DB_NO_VERSION UINT64_MAX
 
+/* The process a connection serves: it prepares, and may run, only the
+ * statements of its role (a statement of another role is refused with
+ * DB_ERR: a programming error).  A process has one; a test may combine. */
+enum db_role {
+	DB_ROLE_SETTINGS = 1u << 0, /* gatehouse-settings */
+	DB_ROLE_PORTAL = 1u << 1,   /* gatehouse-portal */
+	DB_ROLE_FEED = 1u << 2,     /* the feed responder (no statement yet) */
+	DB_ROLE_MAILER = 1u << 3,   /* gatehouse-mailer */
+	DB_ROLE_CTL = 1u << 4,      /* gatehouse-ctl, migrations included */
+};
+
 #define DB_MULTI_STATEMENTS 0x1u /* ctl only: migrations run whole files */
 #define DB_UNBOUNDED 0x2u        /* ctl only: no lock-wait or statement time bound */
 
-/* Connects (or, if the server is down, returns a handle that connects on
- * first use when lazy is nonzero).  Returns NULL only when out of memory or,
- * with lazy == 0, when the first connection fails.  Free with db_close(). */
-struct db *db_open(const struct conf *c, unsigned flags, int lazy);
+/* Connects for a process of role (enum db_role bits) or, if the server is
+ * down, returns a handle that connects on first use when lazy is nonzero.
+ * Returns NULL only when out of memory or, with lazy == 0, when the first
+ * connection fails.  Free with db_close(). */
+struct db *db_open(const struct conf *c, unsigned role, unsigned flags, int lazy);
 void db_close(struct db *db); /* accepts NULL */
-/* Prepares every statement now: a start-up check that the schema matches. */
+/* Prepares every statement of the role now and checks each one's parameter
+ * and column counts against MariaDB's: a start-up check that the schema
+ * matches.  DB_ERR names the statement in the log. */
 enum db_result db_prepare_all(struct db *db);
 const char *db_errmsg(struct db *db);
 /* Whether a statement since db_transient_clear() failed with a "try later"
@@ -46,13 +63,19 @@ void db_transient_clear(struct db *db);
 
 enum db_result db_begin(struct db *db);
 enum db_result db_commit(struct db *db);
+/* Harmless when no transaction is open (and with NULL). */
 void db_rollback(struct db *db);
-/* Whether a transaction is open (db_begin without its commit or rollback). */
+/* Whether a transaction is open (begun, not yet committed or rolled back). */
 int db_in_txn(const struct db *db);
 
-/* Migrations: applies sqldir/NNN_*.sql in order, each recorded in
- * schema_version; already applied files are skipped.  Progress goes to out. */
-enum db_result db_migrate(struct db *db, const char *sqldir, int verbose);
+/* Migrations (the ctl tool's fcgi/ctl/migrate.c; role DB_ROLE_CTL with
+ * DB_MULTI_STATEMENTS): the schema_version table made if missing, whether a
+ * version is recorded, recording one, and a whole file's SQL run as it is
+ * (what names it in db_errmsg()). */
+enum db_result db_schema_init(struct db *db);
+enum db_result db_schema_applied(struct db *db, unsigned version, int *yes);
+enum db_result db_schema_record(struct db *db, unsigned version, const char *name);
+enum db_result db_exec_script(struct db *db, const char *sql, size_t len, const char *what);
 
 /* ---- typed rows ---- */
 
@@ -253,8 +276,8 @@ enum db_result db_session_insert(struct db *db, const unsigned char hash[32], co
 				 const char *ip, const char *ua, const char *stage);
 enum db_result db_session_office(struct db *db, const unsigned char hash[32],
 				 unsigned idle_min, struct db_session *out);
-/* A portal request's session (db.c, Q_SESSION_PORTAL, says when one is
- * valid: its tenant, its portal on, its user active). */
+/* A portal request's session (db/stmt_session.h, SESSION_PORTAL, says
+ * when one is valid: its tenant, its portal on, its user active). */
 struct db_portal_session {
 	uint64_t id;
 	unsigned user_id;     /* 0: opened by the customer's secure token link */

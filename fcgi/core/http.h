@@ -106,6 +106,7 @@ enum server_kind { SERVER_SETTINGS, SERVER_PORTAL }; /* which [section] of the c
 struct responder {
 	const char *name; /* "gatehouse-settings": logs and usage */
 	enum server_kind kind;
+	unsigned db_role; /* DB_ROLE_*: the statements it prepares and may run */
 	const struct page *const *pages; /* NULL-terminated; menu order is table order */
 	/* The MAC purpose of its sessions' CSRF tokens ("office", "portal"). */
 	const char *csrf_purpose;

@@ -45,7 +45,7 @@ int listcache_slice(const struct listcache_key *k, uint64_t version, unsigned lo
 		    unsigned want, int desc, unsigned *out, size_t *got, unsigned long long *total,
 		    listcache_build_fn build, void *ctx);
 
-/* The usual build: a db.c function that reads a view's whole id order
+/* The usual build: a db.h function that reads a view's whole id order
  * (db_portal_user_ids, db_office_user_ids).  Pass listcache_db_build as the
  * build and one of these as its context; rc is that thread's result, so a
  * lost connection (a 503) can be told from other failures. */

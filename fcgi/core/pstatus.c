@@ -15,7 +15,7 @@ static const char *const keys[PSTATUS__COUNT] = {
 int pstatus_locked(long long lock_us)
 {
 	/* auth.c's throttle_decide refuses while locked_secs > 0, and
-	 * Q_THROTTLE_LOCK makes locked_secs with TIMESTAMPDIFF(SECOND, ...),
+	 * THROTTLE_LOCK makes locked_secs with TIMESTAMPDIFF(SECOND, ...),
 	 * which drops the fraction: a lock with 0.9 s left refuses nothing. */
 	return lock_us / 1000000 > 0;
 }

@@ -33,8 +33,8 @@ struct pstatus_facts {
 enum pstatus pstatus_decide(const struct pstatus_facts *f);
 
 /* Whether a lock of lock_us microseconds refuses a sign-in now: as
- * Q_THROTTLE_LOCK reads it, whole seconds left (TIMESTAMPDIFF truncates)
- * and more than none. */
+ * THROTTLE_LOCK (db/stmt_throttle.h) reads it, whole seconds left
+ * (TIMESTAMPDIFF truncates) and more than none. */
 int pstatus_locked(long long lock_us);
 
 /* Microseconds until a lock of lock_us stops refusing (0 when it does not

@@ -238,7 +238,7 @@ static void *worker(void *arg)
 	 * pool window.  libxml2 2.9 makes it with malloc() anyway; this keeps
 	 * it out of the pool whatever a later version does. */
 	xmlResetLastError();
-	if ((db = db_open(&conf, 0, 1)) == NULL)
+	if ((db = db_open(&conf, responder->db_role, 0, 1)) == NULL)
 		log_err("worker: cannot initialise");
 	while (db != NULL && !stopping) {
 		int n = epoll_wait(ep, &ev, 1, -1);
@@ -394,7 +394,7 @@ static int start_up(const struct responder *r)
 	    auth_init(&conf) != 0 || rcache_init((size_t)conf.web.render_cache_kb * 1024) != 0)
 		return -1;
 	/* Fail at start-up, not on the first request, if the schema is wrong. */
-	if ((probe = db_open(&conf, 0, 0)) == NULL)
+	if ((probe = db_open(&conf, r->db_role, 0, 0)) == NULL)
 		return -1;
 	if (db_prepare_all(probe) == DB_OK)
 		rc = 0;

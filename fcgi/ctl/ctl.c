@@ -10,6 +10,7 @@
 #include "auth.h"
 #include "conf.h"
 #include "db.h"
+#include "migrate.h"
 #include "perm.h"
 #include "valid.h"
 
@@ -489,7 +490,7 @@ int main(int argc, char **argv)
 	}
 	if (mysql_library_init(0, NULL, NULL) != 0 || sodium_init() < 0)
 		return 1;
-	if ((db = db_open(&c, DB_MULTI_STATEMENTS | DB_UNBOUNDED, 0)) == NULL) {
+	if ((db = db_open(&c, DB_ROLE_CTL, DB_MULTI_STATEMENTS | DB_UNBOUNDED, 0)) == NULL) {
 		fprintf(stderr, "gatehouse-ctl: cannot connect to the database\n");
 		rc = 1;
 		goto out;
@@ -502,9 +503,9 @@ int main(int argc, char **argv)
 			usage();
 			goto out;
 		}
-		rc = db_migrate(db, dir, 1) == DB_OK ? 0 : 1;
+		rc = ctl_migrate(db, dir, 1, err, sizeof err) == DB_OK ? 0 : 1;
 		if (rc)
-			fprintf(stderr, "gatehouse-ctl: migrate: %s\n", db_errmsg(db));
+			fprintf(stderr, "gatehouse-ctl: migrate: %s\n", err);
 	} else if (strcmp(cmd, "tenant") == 0) {
 		unsigned id;
 		if (argc - i != 3 || strcmp(argv[i], "create") != 0 || !slug_ok(argv[i + 1]) ||

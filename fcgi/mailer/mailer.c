@@ -315,7 +315,7 @@ int main(int argc, char **argv)
 	if (render_init(conf.web.xslt_dir, mail_sheets) != 0 || auth_init(&conf) != 0)
 		goto out;
 	/* Fail at start-up, not on the first message, if the schema is wrong. */
-	if ((db = db_open(&conf, 0, 0)) == NULL)
+	if ((db = db_open(&conf, DB_ROLE_MAILER, 0, 0)) == NULL)
 		goto out;
 	if (db_prepare_all(db) != DB_OK) {
 		log_err(

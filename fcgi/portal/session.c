@@ -89,6 +89,7 @@ static void portal_envelope(struct http *h, xmlNodePtr root)
 const struct responder portal_responder = {
 	.name = "gatehouse-portal",
 	.kind = SERVER_PORTAL,
+	.db_role = DB_ROLE_PORTAL,
 	.pages = portal_pages,
 	.csrf_purpose = "portal",
 	/* The portal may sit in a frame on the tenant's own site. */

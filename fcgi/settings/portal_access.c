@@ -100,7 +100,7 @@ static void done_notice(struct http *h, const struct val_value *done, const stru
  * are served from the list-order cache; the first pages of an unfiltered
  * list read the index directly (as fast, and no order to build).  Offset
  * 200: the direct statement costs ~0.25 ms there, four times the first
- * page's, and grows with the offset (db.c, PU_ALL). */
+ * page's, and grows with the offset (db/stmt_portal_user.h, PU_ALL). */
 #define PA_DEEP_OFFSET 200
 
 /* The page of lv through the cache (listcache_read). */

@@ -116,6 +116,7 @@ static void office_envelope(struct http *h, xmlNodePtr root)
 const struct responder settings_responder = {
 	.name = "gatehouse-settings",
 	.kind = SERVER_SETTINGS,
+	.db_role = DB_ROLE_SETTINGS,
 	.pages = settings_pages,
 	.csrf_purpose = "office",
 	.pre_samesite = "Strict",

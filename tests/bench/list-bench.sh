@@ -469,7 +469,7 @@ say "cpu during parts 1-2: $(awk -v b=$((busy1 - busy0)) -v s=$((steal1 - steal0
 # Each page once with MariaDB's general log on: the list statements it
 # executed.  MariaDB logs an executed prepared statement with its values in
 # place; one that still holds "?" marks gets the parameters put back in the
-# order fcgi/core/db.c binds them (list_bind: tenant, filter, LIKE pattern x2,
+# order fcgi/core/db/ binds them (db_args_view: tenant, filter, LIKE pattern x2,
 # then LIMIT, OFFSET).  Each is run with ANALYZE
 # (MariaDB substitutes a prepared statement's parameters as constants, so the
 # plan is the one the responder gets): its time in the server (median of 3), the index it

@@ -439,7 +439,7 @@ static void test_portal_settings(void)
 	char err[256];
 	struct db *db = NULL;
 	if (conf_load(ini, &c, err, sizeof err) == 0 && auth_init(&c) == 0)
-		db = db_open(&c, 0, 0);
+		db = db_open(&c, DB_ROLE_SETTINGS, 0, 0);
 	ok(db != NULL, "test connects to the database");
 	unsigned char raw[32], hash[32];
 	char cookie[64], hex[65];

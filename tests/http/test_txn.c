@@ -81,6 +81,9 @@ static enum page_result no_session(struct http *h)
 static const struct responder test_responder = {
 	.name = "test-txn-responder",
 	.kind = SERVER_SETTINGS,
+	/* Its pages read a tenant by slug and write an audit row: the
+	 * portal's statements. */
+	.db_role = DB_ROLE_PORTAL,
 	.pages = pages,
 	.csrf_purpose = "test",
 	.pre_samesite = "Strict",

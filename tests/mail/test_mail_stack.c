@@ -929,7 +929,7 @@ int main(void)
 	}
 	if (mysql_library_init(0, NULL, NULL) != 0 ||
 	    !ok(auth_init(&conf) == 0, "auth_init") ||
-	    !ok((db = db_open(&conf, 0, 0)) != NULL, "the stack's database opens") ||
+	    !ok((db = db_open(&conf, DB_ROLE_PORTAL, 0, 0)) != NULL, "the stack's database opens") ||
 	    !ok(db_tenant_by_slug(db, "demo", &t) == DB_OK, "the demo tenant exists"))
 		return done_testing();
 	tenant = t.id;

@@ -1,0 +1,404 @@
+/* Portal users: the Portal Access list through the list-order cache, each
+ * row's status as the sign-in decides it (pstatus.c), the user's own row,
+ * sign-in, access and a customer's portal users (statements:
+ * stmt_portal_user.h). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "pstatus.h"
+
+/* PU_STATUS's four columns: what pstatus_decide needs. */
+struct status_cols {
+	char status[12], invite[12];
+	int has_password;
+	long long lock_us; /* NULL (no lock, most rows): 0 */
+};
+
+static void status_cols(struct db_cols *c, struct status_cols *s)
+{
+	db_col_str(c, s->status, sizeof s->status);
+	db_col_bool(c, &s->has_password);
+	db_col_str(c, s->invite, sizeof s->invite);
+	db_col_ll(c, &s->lock_us);
+}
+
+static enum pstatus status_decide(const struct status_cols *s)
+{
+	struct pstatus_facts f;
+
+	f.revoked = strcmp(s->status, "revoked") == 0;
+	f.has_password = s->has_password;
+	f.invite_state = s->invite;
+	f.lock_us = s->lock_us;
+	return pstatus_decide(&f);
+}
+
+/* A row of PU_COLS (and the statement's extra last column, if any). */
+struct pu_row {
+	struct db_portal_user u;
+	struct status_cols st;
+	uint64_t extra; /* PU_ALL's: the tenant's count; PU_BY_IDS's: the version */
+	db_portal_user_fn fn;
+	void *ctx;
+};
+
+static void pu_cols(struct db_cols *c, struct pu_row *r, int extra)
+{
+	struct db_portal_user *u = &r->u;
+
+	db_col_uint(c, &u->id);
+	db_col_uint(c, &u->customer_id);
+	db_col_str(c, u->company, sizeof u->company);
+	db_col_str(c, u->email, sizeof u->email);
+	status_cols(c, &r->st);
+	db_col_time(c, u->last_sign_in);
+	if (extra)
+		db_col_u64(c, &r->extra);
+}
+
+/* The status and the lock as the page shows them, then the caller's fn. */
+static int pu_row(void *ctx)
+{
+	struct pu_row *r = ctx;
+	struct db_portal_user *u = &r->u;
+
+	snprintf(u->status, sizeof u->status, "%s", pstatus_key(status_decide(&r->st)));
+	u->invite_bounced = strcmp(r->st.invite, "bounced") == 0;
+	u->lock_us = pstatus_lock_left_us(r->st.lock_us);
+	return r->fn ? r->fn(r->ctx, u) : 0;
+}
+
+enum db_result db_portal_users_page(struct db *db, unsigned tenant_id, const struct list_view *lv,
+				    unsigned long long *total, db_portal_user_fn fn, void *ctx)
+{
+	static const enum db_stmt by[2][2] = {{DBQ_PU_ALL_COMPANY_ASC, DBQ_PU_ALL_COMPANY_DESC},
+					      {DBQ_PU_ALL_EMAIL_ASC, DBQ_PU_ALL_EMAIL_DESC}};
+	struct db_args a = DB_ARGS();
+	struct db_cols c = DB_COLS();
+	struct pu_row r;
+	enum db_result rc;
+
+	*total = 0;
+	if (lv->sort > 1 || lv->filter[0] != '\0')
+		return DB_ERR;
+	memset(&r, 0, sizeof r);
+	r.fn = fn;
+	r.ctx = ctx;
+	pu_cols(&c, &r, 1);
+	db_arg_uint(&a, tenant_id);
+	db_arg_u64(&a, lv->per);
+	db_arg_u64(&a, lv->offset);
+	rc = db_run(db, by[lv->sort][lv->desc != 0], &a, &c, pu_row, &r);
+	*total = r.extra;
+	return rc;
+}
+
+enum db_result db_portal_users_version(struct db *db, unsigned tenant_id,
+				       unsigned long long *total, uint64_t *version)
+{
+	return db_list_version(db, DBQ_PU_VERSION, tenant_id, total, version);
+}
+
+enum db_result db_portal_users_status_version(struct db *db, unsigned tenant_id,
+					      unsigned long long *total, uint64_t *version)
+{
+	return db_list_version(db, DBQ_PU_STATUS_VERSION, tenant_id, total, version);
+}
+
+enum db_result db_portal_user_ids(struct db *db, unsigned tenant_id, const struct list_view *lv,
+				  unsigned **ids, size_t *n)
+{
+	*ids = NULL;
+	*n = 0;
+	if (lv->sort > 1)
+		return DB_ERR;
+	return db_view_ids(db, lv->sort == 0 ? DBQ_PU_IDS_COMPANY : DBQ_PU_IDS_EMAIL, tenant_id,
+			   lv, ids, n);
+}
+
+struct status_ids {
+	struct db_ids c;
+	struct status_cols st;
+	enum pstatus want;
+	long long left_us; /* the soonest a lock read ends; -1: none */
+};
+
+static int status_ids_add(void *p)
+{
+	struct status_ids *s = p;
+	long long left = pstatus_lock_left_us(s->st.lock_us);
+
+	/* Any lock that ends changes that row's status, in or out of this
+	 * view: the order is right only until the first one ends. */
+	if (left > 0 && (s->left_us < 0 || left < s->left_us))
+		s->left_us = left;
+	if (status_decide(&s->st) != s->want)
+		return 0;
+	return db_ids_add(&s->c);
+}
+
+/* *ids malloc'd, freed by the caller (the list-order cache). */
+enum db_result db_portal_user_ids_status(struct db *db, unsigned tenant_id,
+					 const struct list_view *lv, unsigned **ids, size_t *n,
+					 long long *ttl_ms)
+{
+	struct db_args a = DB_ARGS();
+	struct db_cols c = DB_COLS();
+	struct status_ids s;
+	int want;
+	enum db_result rc;
+
+	*ids = NULL;
+	*n = 0;
+	*ttl_ms = -1;
+	if (lv->sort > 1 || lv->facet == NULL || (want = pstatus_parse(lv->facet)) < 0)
+		return DB_ERR;
+	memset(&s, 0, sizeof s);
+	s.want = (enum pstatus)want;
+	s.left_us = -1;
+	db_args_view(&a, tenant_id, lv);
+	db_col_uint(&c, &s.c.id);
+	status_cols(&c, &s.st);
+	rc = db_run(db, lv->sort == 0 ? DBQ_PU_IDS_STATUS_COMPANY : DBQ_PU_IDS_STATUS_EMAIL, &a,
+		    &c, status_ids_add, &s);
+	if (rc == DB_OK && s.c.oom)
+		rc = DB_ERR;
+	if (rc != DB_OK) {
+		free(s.c.ids);
+		return rc;
+	}
+	*ids = s.c.ids;
+	*n = s.c.n;
+	if (s.left_us >= 0)
+		*ttl_ms = s.left_us / 1000;
+	return DB_OK;
+}
+
+static enum db_result by_ids(struct db *db, enum db_stmt q, unsigned tenant_id,
+			     const unsigned *ids, size_t n, db_portal_user_fn fn, void *ctx,
+			     uint64_t *version)
+{
+	struct db_cols c = DB_COLS();
+	struct pu_row r;
+
+	memset(&r, 0, sizeof r);
+	r.fn = fn;
+	r.ctx = ctx;
+	pu_cols(&c, &r, 1);
+	return db_rows_by_ids(db, q, tenant_id, ids, n, &c, pu_row, &r, &r.extra, version);
+}
+
+enum db_result db_portal_users_by_ids(struct db *db, unsigned tenant_id, const unsigned *ids,
+				      size_t n, db_portal_user_fn fn, void *ctx, uint64_t *version)
+{
+	return by_ids(db, DBQ_PU_BY_IDS, tenant_id, ids, n, fn, ctx, version);
+}
+
+enum db_result db_portal_users_by_ids_status(struct db *db, unsigned tenant_id,
+					     const unsigned *ids, size_t n, db_portal_user_fn fn,
+					     void *ctx, uint64_t *version)
+{
+	return by_ids(db, DBQ_PU_BY_IDS_STATUS, tenant_id, ids, n, fn, ctx, version);
+}
+
+enum db_result db_portal_user_get(struct db *db, unsigned tenant_id, unsigned id,
+				  struct db_portal_user *out)
+{
+	struct db_args a = DB_ARGS();
+	struct db_cols c = DB_COLS();
+	struct pu_row r;
+	enum db_result rc;
+
+	memset(&r, 0, sizeof r);
+	pu_cols(&c, &r, 0);
+	db_arg_uint(&a, id);
+	db_arg_uint(&a, tenant_id);
+	if ((rc = db_run(db, DBQ_PU_GET, &a, &c, pu_row, &r)) != DB_OK)
+		return rc;
+	if (c.rows != 1)
+		return DB_NOTFOUND;
+	*out = r.u;
+	return DB_OK;
+}
+
+enum db_result db_portal_user_add(struct db *db, unsigned tenant_id, unsigned customer_id,
+				  const char *company, const char *email, const char *hash,
+				  unsigned *id)
+{
+	struct db_args a = DB_ARGS();
+
+	db_arg_uint(&a, tenant_id);
+	db_arg_uint(&a, customer_id);
+	db_arg_str(&a, company);
+	db_arg_str(&a, email);
+	db_arg_str(&a, hash);
+	db_arg_bool(&a, hash != NULL); /* password_set_at */
+	return db_insert(db, DBQ_PU_ADD, &a, id);
+}
+
+enum db_result db_portal_user_update(struct db *db, unsigned tenant_id, unsigned id,
+				     unsigned customer_id, const char *company, const char *email)
+{
+	struct db_args a = DB_ARGS();
+
+	db_arg_uint(&a, customer_id);
+	db_arg_str(&a, company);
+	db_arg_str(&a, email);
+	db_arg_uint(&a, id);
+	db_arg_uint(&a, tenant_id);
+	return db_exec(db, DBQ_PU_UPDATE, &a);
+}
+
+/* Statement q with (text, id, tenant). */
+static enum db_result set_text(struct db *db, enum db_stmt q, const char *text, unsigned id,
+			       unsigned tenant_id)
+{
+	struct db_args a = DB_ARGS();
+
+	db_arg_str(&a, text);
+	db_arg_uint(&a, id);
+	db_arg_uint(&a, tenant_id);
+	return db_exec(db, q, &a);
+}
+
+enum db_result db_portal_user_set_password(struct db *db, unsigned tenant_id, unsigned id,
+					   const char *hash)
+{
+	return set_text(db, DBQ_PU_SET_PASSWORD, hash, id, tenant_id);
+}
+
+enum db_result db_portal_user_set_tz(struct db *db, unsigned tenant_id, unsigned id,
+				     const char *zone)
+{
+	return set_text(db, DBQ_PU_SET_TZ, zone, id, tenant_id);
+}
+
+enum db_result db_portal_user_invite(struct db *db, unsigned tenant_id, unsigned id,
+				     const char *state, uint64_t mail_id)
+{
+	struct db_args a = DB_ARGS();
+
+	db_arg_str(&a, state);
+	db_arg_u64(&a, mail_id);
+	db_arg_uint(&a, id);
+	db_arg_uint(&a, tenant_id);
+	return db_exec(db, DBQ_PU_SET_INVITE, &a);
+}
+
+enum db_result db_portal_user_delete(struct db *db, unsigned tenant_id, unsigned id,
+				     unsigned long long *deleted)
+{
+	struct db_args a = DB_ARGS();
+	enum db_result rc;
+
+	db_arg_uint(&a, id);
+	db_arg_uint(&a, tenant_id);
+	if ((rc = db_exec(db, DBQ_PU_DELETE, &a)) == DB_OK && deleted != NULL)
+		*deleted = a.affected;
+	return rc;
+}
+
+/* ---- sign-in ---- */
+
+enum db_result db_portal_login(struct db *db, unsigned tenant_id, const char *email,
+			       struct db_portal_login *out)
+{
+	struct db_args a = DB_ARGS();
+	struct db_cols c = DB_COLS();
+
+	memset(out, 0, sizeof *out);
+	db_arg_uint(&a, tenant_id);
+	db_arg_str(&a, email);
+	db_col_uint(&c, &out->id);
+	db_col_uint(&c, &out->customer_id);
+	db_col_str(&c, out->hash, sizeof out->hash);
+	db_col_bool(&c, &out->active);
+	db_col_bool(&c, &out->mfa_required);
+	db_col_bool(&c, &out->mfa_enabled);
+	db_col_str(&c, out->email, sizeof out->email);
+	return db_one(db, DBQ_PORTAL_LOGIN, &a, &c);
+}
+
+enum db_result db_portal_user_signed_in(struct db *db, unsigned id)
+{
+	struct db_args a = DB_ARGS();
+
+	db_arg_uint(&a, id);
+	return db_exec(db, DBQ_PU_SIGNED_IN, &a);
+}
+
+/* ---- access: group, status, report mail ---- */
+
+enum db_result db_portal_access_get(struct db *db, unsigned tenant_id, unsigned id,
+				    unsigned *group_id, int *active, int *reports)
+{
+	struct db_args a = DB_ARGS();
+	struct db_cols c = DB_COLS();
+
+	*active = 0;
+	*reports = 0;
+	db_arg_uint(&a, id);
+	db_arg_uint(&a, tenant_id);
+	db_col_uint(&c, group_id);
+	db_col_bool(&c, active);
+	db_col_bool(&c, reports);
+	return db_one(db, DBQ_PU_ACCESS_GET, &a, &c);
+}
+
+enum db_result db_portal_access_set(struct db *db, unsigned tenant_id, unsigned id,
+				    unsigned group_id, int active, int reports)
+{
+	struct db_args a = DB_ARGS();
+
+	db_arg_uint(&a, group_id);
+	db_arg_bool(&a, active);
+	db_arg_bool(&a, reports);
+	db_arg_uint(&a, id);
+	db_arg_uint(&a, tenant_id);
+	return db_exec(db, DBQ_PU_ACCESS_SET, &a);
+}
+
+/* ---- a customer's portal users ---- */
+
+struct colleague_row {
+	struct db_colleague c;
+	struct status_cols st;
+	db_colleague_fn fn;
+	void *ctx;
+};
+
+static int colleague_row(void *p)
+{
+	struct colleague_row *r = p;
+
+	snprintf(r->c.status, sizeof r->c.status, "%s", pstatus_key(status_decide(&r->st)));
+	return r->fn(r->ctx, &r->c);
+}
+
+enum db_result db_colleagues(struct db *db, unsigned tenant_id, unsigned customer_id,
+			     db_colleague_fn fn, void *ctx)
+{
+	struct db_args a = DB_ARGS();
+	struct db_cols c = DB_COLS();
+	struct colleague_row r;
+
+	memset(&r, 0, sizeof r);
+	r.fn = fn;
+	r.ctx = ctx;
+	db_col_uint(&c, &r.c.id);
+	db_col_str(&c, r.c.email, sizeof r.c.email);
+	db_col_bool(&c, &r.c.active);
+	db_col_uint(&c, &r.c.group_id);
+	db_col_str(&c, r.c.group, sizeof r.c.group);
+	db_col_str(&c, r.c.perms, sizeof r.c.perms);
+	status_cols(&c, &r.st);
+	db_col_time(&c, r.c.last_sign_in);
+	db_col_str(&c, r.c.name, sizeof r.c.name);
+	db_arg_uint(&a, customer_id);
+	db_arg_uint(&a, tenant_id);
+	return db_run(db, DBQ_PU_BY_CUSTOMER, &a, &c, colleague_row, &r);
+}

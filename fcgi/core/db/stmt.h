@@ -1,0 +1,38 @@
+/* The statement table: every statement the application runs, indexed by
+ * enum db_stmt, each with what MariaDB must agree on (its parameter and
+ * column counts, checked when it is prepared), whether it may be retried
+ * after a reconnect, and the roles (processes) that may run it.  The
+ * entries live in one fragment per domain (stmt_<domain>.h), included here
+ * for the enum and in stmt.c for the table, so the two cannot drift.
+ * Internal to fcgi/core/db/ (and its tests). */
+#ifndef GH_DB_STMT_H
+#define GH_DB_STMT_H
+
+#include <stddef.h>
+
+/* .flags */
+#define DB_Q_READ 0x1u /* no effect of its own: may run again once after a reconnect */
+
+struct db_stmt_def {
+	const char *name; /* the enum's name without DBQ_, for messages */
+	const char *sql;
+	unsigned char params, cols; /* as MariaDB counts them */
+	unsigned char flags;        /* DB_Q_* */
+	unsigned char roles;        /* DB_ROLE_* bits (db.h): who may run it */
+};
+
+/* DB_STMT(ID, .sql = ..., .params = n, .cols = n, .flags = ..., .roles = ...) */
+#define DB_STMT(id, ...) DBQ_##id,
+enum db_stmt {
+#include "stmt_list.h"
+	DBQ__COUNT
+};
+#undef DB_STMT
+
+/* The table (stmt.c): DBQ__COUNT entries. */
+extern const struct db_stmt_def db_stmts[DBQ__COUNT];
+
+/* The names of a role set ("settings,portal"), for messages: into buf. */
+const char *db_role_names(unsigned roles, char *buf, size_t sz);
+
+#endif

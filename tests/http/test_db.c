@@ -1,0 +1,278 @@
+/* The statement table against the stack's MariaDB (issue 13, part 2):
+ * each role's start-up check (every statement of the role prepared, its
+ * parameter and column counts as MariaDB counts them), a count that differs
+ * caught at prepare time and at run time, a statement of another role
+ * refused before anything reaches the server, the descriptors' finishing of
+ * each row, and transactions' edges (db_in_txn, a rollback with none open). */
+#include "config.h"
+
+#include <mysql.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "db.h"
+#include "db/internal.h"
+#include "tap.h"
+#include "http/client.h"
+
+static struct conf app, admin;
+
+static size_t role_count(unsigned role)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < DBQ__COUNT; i++)
+		n += (db_stmts[i].roles & role) != 0;
+	return n;
+}
+
+static unsigned qmarks(const char *s)
+{
+	unsigned n = 0;
+
+	for (; *s; s++)
+		n += *s == '?';
+	return n;
+}
+
+/* The table itself: every entry filled, its parameters those of its SQL,
+ * only reads may be retried, and the roles that own something. */
+static void test_table(void)
+{
+	size_t empty = 0, bad_params = 0, bad_read = 0, roleless = 0;
+	char names[64];
+
+	for (size_t i = 0; i < DBQ__COUNT; i++) {
+		const struct db_stmt_def *d = &db_stmts[i];
+		if (d->name == NULL || d->sql == NULL) {
+			empty++;
+			continue;
+		}
+		if (qmarks(d->sql) != d->params) {
+			bad_params++;
+			diag("%s: %u '?' in its SQL, .params %u", d->name, qmarks(d->sql), d->params);
+		}
+		if ((d->flags & DB_Q_READ) && strncmp(d->sql, "SELECT", 6) != 0) {
+			bad_read++;
+			diag("%s may be retried but is not a SELECT", d->name);
+		}
+		if (d->roles == 0) {
+			roleless++;
+			diag("%s: no role may run it", d->name);
+		}
+	}
+	is_int(empty, 0, "every statement of the enum has an entry (name and SQL)");
+	is_int(bad_params, 0, "every entry's .params is the number of '?' in its SQL");
+	is_int(bad_read, 0, "only SELECTs may be retried after a reconnect (DB_Q_READ)");
+	is_int(roleless, 0, "every statement has a role that may run it");
+	is_int(role_count(DB_ROLE_FEED), 0, "the feed role has no statement yet");
+	is_int(role_count(DB_ROLE_MAILER), 6, "the mailer prepares its six outbox statements only");
+	diag("%d statements: settings %zu, portal %zu, feed %zu, mailer %zu, ctl %zu",
+	     (int)DBQ__COUNT, role_count(DB_ROLE_SETTINGS), role_count(DB_ROLE_PORTAL),
+	     role_count(DB_ROLE_FEED), role_count(DB_ROLE_MAILER), role_count(DB_ROLE_CTL));
+	ok(strcmp(db_role_names(DB_ROLE_SETTINGS | DB_ROLE_CTL, names, sizeof names),
+		  "settings,ctl") == 0,
+	   "role sets are named in messages (%s)", names);
+}
+
+/* Each role's start-up check against the migrated test database: the
+ * responders' and the mailer's with the application's account, the ctl
+ * tool's with the administrative one (its migration statements need DDL
+ * grants the application's account lacks). */
+static void test_startup(void)
+{
+	static const struct {
+		unsigned role;
+		const char *name;
+		int admin;
+	} roles[] = {{DB_ROLE_SETTINGS, "settings", 0}, {DB_ROLE_PORTAL, "portal", 0},
+		     {DB_ROLE_FEED, "feed", 0},		{DB_ROLE_MAILER, "mailer", 0},
+		     {DB_ROLE_CTL, "ctl", 1}};
+
+	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
+		struct db *db = db_open(roles[i].admin ? &admin : &app, roles[i].role, 0, 0);
+		enum db_result rc = db ? db_prepare_all(db) : DB_LOST;
+		if (!ok(rc == DB_OK, "%s: the start-up check passes", roles[i].name) && db)
+			diag("%s", db_errmsg(db));
+		is_int(db ? db_prepared_count(db) : 0, role_count(roles[i].role),
+		       "... and prepared exactly the role's statements");
+		db_close(db);
+	}
+}
+
+/* A copy of the table with one entry's counts changed: the start-up check
+ * names the statement, and running it is refused. */
+static void test_counts(void)
+{
+	static struct db_stmt_def t[DBQ__COUNT];
+	struct db *db = db_open(&app, DB_ROLE_PORTAL, 0, 0);
+	struct db_tenant ten;
+
+	if (!ok(db != NULL, "the portal role connects"))
+		return;
+	memcpy(t, db_stmts, sizeof t);
+	t[DBQ_TENANT_BY_SLUG].cols = 10;
+	db_use_table(db, t);
+	ok(db_prepare_all(db) == DB_ERR && strstr(db_errmsg(db), "TENANT_BY_SLUG") &&
+		   strstr(db_errmsg(db), "11 columns"),
+	   "a column count MariaDB does not agree with fails the start-up check, naming the "
+	   "statement (%s)",
+	   db_errmsg(db));
+	ok(db_tenant_by_slug(db, "demo", &ten) == DB_ERR,
+	   "... and the wrapper whose columns no longer match the table is refused");
+	memcpy(t, db_stmts, sizeof t);
+	t[DBQ_SESSION_PORTAL].params = 2;
+	db_use_table(db, t);
+	ok(db_prepare_all(db) == DB_ERR && strstr(db_errmsg(db), "SESSION_PORTAL") &&
+		   strstr(db_errmsg(db), "3 parameters"),
+	   "so does a parameter count (%s)", db_errmsg(db));
+	db_use_table(db, db_stmts);
+	ok(db_prepare_all(db) == DB_OK, "the real table passes again on the same connection");
+
+	/* Descriptors that do not match the statement: refused before
+	 * anything is sent. */
+	struct db_args a = DB_ARGS();
+	struct db_cols c = DB_COLS();
+	unsigned id = 0;
+	db_arg_str(&a, "demo");
+	db_arg_uint(&a, 1);
+	db_col_uint(&c, &id);
+	ok(db_run(db, DBQ_TENANT_BY_SLUG, &a, &c, NULL, NULL) == DB_ERR &&
+		   strstr(db_errmsg(db), "2 parameters and 1 columns bound"),
+	   "db_run refuses descriptors with the wrong counts (%s)", db_errmsg(db));
+	ok(db_tenant_by_slug(db, "demo", &ten) == DB_OK && strcmp(ten.slug, "demo") == 0,
+	   "the wrapper runs the statement (demo: %s, zone %s)", ten.slug, ten.time_zone);
+	db_close(db);
+}
+
+/* A statement of another role: DB_ERR and a log line, nothing prepared. */
+static void test_roles(void)
+{
+	struct db *db = db_open(&app, DB_ROLE_MAILER, 0, 0);
+	unsigned char claim[DB_CLAIM_LEN] = {0};
+	struct db_tenant t;
+
+	if (!ok(db != NULL, "the mailer role connects"))
+		return;
+	ok(db_tenant_by_slug(db, "demo", &t) == DB_ERR, "the mailer may not read a tenant");
+	ok(strstr(db_errmsg(db), "TENANT_BY_SLUG") && strstr(db_errmsg(db), "mailer"),
+	   "the refusal names the statement and the role (%s)", db_errmsg(db));
+	is_int(db_prepared_count(db), 0, "nothing was prepared for it");
+	ok(db_outbox_sent(db, UINT64_MAX, claim) == DB_NOTFOUND,
+	   "its own statements run (a claim that is not ours: not found)");
+	db_close(db);
+	db = db_open(&app, DB_ROLE_SETTINGS, 0, 0);
+	ok(db != NULL && db_tenant_by_slug(db, "demo", &t) == DB_ERR,
+	   "the settings responder may not run the portal's slug look-up");
+	db_close(db);
+}
+
+/* TENANT_BY_SLUG's columns with the slug into slug[sz] and the rest into
+ * scratch buffers; the slug buffer is filled with 'X' first. */
+static enum db_result slug_into(struct db *db, char *slug, size_t sz)
+{
+	static char text[8][6001];
+	struct db_args a = DB_ARGS();
+	struct db_cols c = DB_COLS();
+	unsigned id = 0;
+	int on = 0;
+
+	memset(slug, 'X', sz);
+	db_arg_str(&a, "demo");
+	db_col_uint(&c, &id);
+	db_col_str(&c, slug, sz);
+	for (int i = 0; i < 6; i++)
+		db_col_str(&c, text[i], sizeof text[i]);
+	db_col_bool(&c, &on);
+	db_col_str(&c, text[6], sizeof text[6]);
+	db_col_str(&c, text[7], sizeof text[7]);
+	return db_one(db, DBQ_TENANT_BY_SLUG, &a, &c);
+}
+
+/* The core finishes string columns: a value that fills its buffer to the
+ * last byte is still terminated (the client library leaves no NUL then),
+ * and one that does not fit is an error, never a cut string. */
+static void test_strings(void)
+{
+	struct db *db = db_open(&app, DB_ROLE_PORTAL, 0, 0);
+	char slug[5];
+
+	if (!ok(db != NULL, "the portal role connects"))
+		return;
+	ok(slug_into(db, slug, sizeof slug) == DB_OK && memcmp(slug, "demo", 5) == 0,
+	   "a string that fills its buffer exactly is NUL-terminated by the core");
+	ok(slug_into(db, slug, 4) == DB_ERR && strstr(db_errmsg(db), "truncated"),
+	   "a string longer than its buffer is an error (%s)", db_errmsg(db));
+	db_close(db);
+}
+
+struct names {
+	int n, ok;
+};
+
+static int named_row(void *ctx, const struct db_named *nm)
+{
+	struct names *x = ctx;
+
+	x->n++;
+	/* Delivery Schedule, then the shorter Service Calendar: each row's
+	 * string ends where that row's value does. */
+	if (strcmp(nm->name, x->n == 1 ? "Delivery Schedule" : "Service Calendar") == 0)
+		x->ok++;
+	return 0;
+}
+
+static void test_rows_and_txn(void)
+{
+	struct db *db = db_open(&app, DB_ROLE_SETTINGS, 0, 0);
+	struct names x = {0, 0};
+	struct db_tenant t;
+	char *v = sql1("SELECT id FROM tenants WHERE slug = 'demo'");
+	unsigned demo = v ? (unsigned)atoi(v) : 0;
+
+	free(v);
+	if (!ok(db != NULL && demo > 0, "the settings role connects; the demo tenant is there"))
+		return;
+	ok(db_named_list(db, DB_CALENDARS, demo, named_row, &x) == DB_OK && x.n == 2 && x.ok == 2,
+	   "string columns are NUL-terminated row by row (a long value, then a shorter one)");
+	ok(!db_in_txn(db), "no transaction open at first");
+	db_rollback(db);
+	db_rollback(NULL);
+	ok(!db_in_txn(db), "a rollback with none open is harmless");
+	ok(db_begin(db) == DB_OK && db_in_txn(db), "db_begin opens one (db_in_txn)");
+	ok(db_tenant_get_locked(db, demo, &t) == DB_OK && t.id == demo &&
+		   strcmp(t.slug, "demo") == 0 && t.portal_enabled >= 0 && t.portal_enabled <= 1,
+	   "a locked read inside it (flags come back as 0 or 1)");
+	db_rollback(db);
+	ok(!db_in_txn(db), "db_rollback closes it");
+	ok(db_begin(db) == DB_OK && db_commit(db) == DB_OK && !db_in_txn(db),
+	   "db_commit closes one too");
+	db_rollback(db);
+	ok(!db_in_txn(db) && db_tenant_get_locked(db, demo, &t) == DB_OK,
+	   "a rollback after a commit is harmless too, and the connection goes on");
+	db_close(db);
+}
+
+int main(void)
+{
+	const char *state = env_or("GH_TEST_STATE", "tests/out/stack");
+	char path[1024], err[512];
+
+	test_table();
+	snprintf(path, sizeof path, "%s/gatehouse.ini", state);
+	if (!ok(conf_load(path, &app, err, sizeof err) == 0, "the stack's gatehouse.ini loads"))
+		return done_testing();
+	snprintf(path, sizeof path, "%s/gatehouse-admin.ini", state);
+	if (!ok(conf_load(path, &admin, err, sizeof err) == 0, "and its gatehouse-admin.ini"))
+		return done_testing();
+	if (mysql_library_init(0, NULL, NULL) != 0)
+		return done_testing();
+	test_startup();
+	test_counts();
+	test_roles();
+	test_strings();
+	test_rows_and_txn();
+	mysql_library_end();
+	return done_testing();
+}
