@@ -244,10 +244,40 @@ static int demo_records(struct db *db, unsigned tenant, const char *customer, co
 	return 0;
 }
 
-static int cmd_demo(struct db *db)
+/* The demo tenants and their office users, one of each role and one
+ * deactivated; the second tenant's admin. */
+static int demo_people(struct db *db, unsigned *demo, unsigned *acme)
 {
 	static const char *const custom[] = {"scheduling=1", "customer=2", "map=1", "settings=0",
 					     NULL};
+	struct db_login l;
+
+	if (ensure_tenant(db, "demo", "Demo Field Services", "100 Example Street", "Springfield",
+			  "Illinois", "62701", demo) != 0 ||
+	    ensure_tenant(db, "acme", "Acme Heating & Cooling", "200 Sample Avenue", "Riverton",
+			  "Ohio", "43001", acme) != 0)
+		return 1;
+	if (create_user(db, *demo, "admin@demo.test", DEMO_PASSWORD, "admin", "Ada", "Admin", NULL,
+			1) != 0 ||
+	    create_user(db, *demo, "editor@demo.test", DEMO_PASSWORD, "edit_view", "Eddie",
+			"Editor", NULL, 1) != 0 ||
+	    create_user(db, *demo, "viewer@demo.test", DEMO_PASSWORD, "view_only", "Vera",
+			"Viewer", NULL, 1) != 0 ||
+	    create_user(db, *demo, "custom@demo.test", DEMO_PASSWORD, "customize", "Cass",
+			"Custom", custom, 1) != 0 ||
+	    create_user(db, *demo, "inactive@demo.test", DEMO_PASSWORD, "view_only", "Ian",
+			"Inactive", NULL, 1) != 0 ||
+	    create_user(db, *acme, "admin@acme.test", DEMO_PASSWORD, "admin", "Alex", "Acme", NULL,
+			1) != 0)
+		return 1;
+	return db_office_login(db, "inactive@demo.test", &l) != DB_OK ||
+	       db_office_set_active(db, l.id, 0) != DB_OK;
+}
+
+/* The seed's customers, and portal users as on the seed's list (mailboxes
+ * on reserved domains), one of whom can sign in at once. */
+static int demo_customers(struct db *db, unsigned demo)
+{
 	static const struct {
 		const char *name, *email, *phone;
 	} customers[] = {
@@ -260,39 +290,6 @@ static int cmd_demo(struct db *db)
 		{"Riverside Mall", "facilities@riversidemall.example.com", "555-0107"},
 		{"Summit Offices", "admin@summitoffices.example.com", "555-0108"},
 	};
-	unsigned demo, acme, id;
-
-	if (ensure_tenant(db, "demo", "Demo Field Services", "100 Example Street", "Springfield",
-			  "Illinois", "62701", &demo) != 0 ||
-	    ensure_tenant(db, "acme", "Acme Heating & Cooling", "200 Sample Avenue", "Riverton",
-			  "Ohio", "43001", &acme) != 0)
-		return 1;
-	if (create_user(db, demo, "admin@demo.test", DEMO_PASSWORD, "admin", "Ada", "Admin", NULL,
-			1) != 0 ||
-	    create_user(db, demo, "editor@demo.test", DEMO_PASSWORD, "edit_view", "Eddie",
-			"Editor", NULL, 1) != 0 ||
-	    create_user(db, demo, "viewer@demo.test", DEMO_PASSWORD, "view_only", "Vera",
-			"Viewer", NULL, 1) != 0 ||
-	    create_user(db, demo, "custom@demo.test", DEMO_PASSWORD, "customize", "Cass",
-			"Custom", custom, 1) != 0 ||
-	    create_user(db, demo, "inactive@demo.test", DEMO_PASSWORD, "view_only", "Ian",
-			"Inactive", NULL, 1) != 0 ||
-	    create_user(db, acme, "admin@acme.test", DEMO_PASSWORD, "admin", "Alex", "Acme", NULL,
-			1) != 0)
-		return 1;
-	struct db_login l;
-	if (db_office_login(db, "inactive@demo.test", &l) != DB_OK ||
-	    db_office_set_active(db, l.id, 0) != DB_OK)
-		return 1;
-	for (size_t i = 0; i < sizeof customers / sizeof customers[0]; i++) {
-		enum db_result rc = db_customer_by_name(db, demo, customers[i].name, &id);
-		if (rc == DB_NOTFOUND)
-			rc = add_customer(db, demo, customers[i].name, customers[i].email,
-					  customers[i].phone, &id);
-		if (rc != DB_OK)
-			return 1;
-	}
-	/* Portal users as on the seed's list (mailboxes on reserved domains). */
 	static const struct {
 		const char *customer, *email;
 	} portal[] = {
@@ -301,51 +298,49 @@ static int cmd_demo(struct db *db)
 		{"Cool Air", "dispatch@coolair.example.com"},
 		{"The Loop", "manager@theloop.example.com"},
 		{"Anderson Windows", "info@andersonwindows.example.com"},
+		{"ABM Apartments", "client@demo.test"}, /* the quick start's portal login */
 	};
-	for (size_t i = 0; i < sizeof portal / sizeof portal[0]; i++) {
-		unsigned cid, uid;
-		enum db_result rc = db_customer_by_name(db, demo, portal[i].customer, &cid);
-		if (rc == DB_OK)
-			rc = db_portal_user_add(db, demo, cid, portal[i].customer, portal[i].email,
-						NULL, &uid);
-		if (rc != DB_OK && rc != DB_DUP)
-			return 1;
+	char hash[AUTH_HASH_LEN];
+	enum db_result rc = DB_OK;
+	unsigned id, uid;
+
+	for (size_t i = 0; rc == DB_OK && i < sizeof customers / sizeof customers[0]; i++)
+		if ((rc = db_customer_by_name(db, demo, customers[i].name, &id)) == DB_NOTFOUND)
+			rc = add_customer(db, demo, customers[i].name, customers[i].email,
+					  customers[i].phone, &id);
+	if (rc != DB_OK || auth_password_hash_direct(DEMO_PASSWORD, hash) != 0)
+		return 1;
+	for (size_t i = 0; (rc == DB_OK || rc == DB_DUP) && i < sizeof portal / sizeof portal[0];
+	     i++) {
+		int can_sign_in = strcmp(portal[i].email, "client@demo.test") == 0;
+		if ((rc = db_customer_by_name(db, demo, portal[i].customer, &id)) == DB_OK)
+			rc = db_portal_user_add(db, demo, id, portal[i].customer, portal[i].email,
+						can_sign_in ? hash : NULL, &uid);
 	}
-	/* A portal user who can sign in at once (the quick start's demo). */
-	{
-		char hash[AUTH_HASH_LEN];
-		unsigned cid, uid;
-		enum db_result rc = db_customer_by_name(db, demo, "ABM Apartments", &cid);
-		if (rc != DB_OK || auth_password_hash_direct(DEMO_PASSWORD, hash) != 0)
-			return 1;
-		rc = db_portal_user_add(db, demo, cid, "ABM Apartments", "client@demo.test", hash,
-					&uid);
-		sodium_memzero(hash, sizeof hash);
-		if (rc != DB_OK && rc != DB_DUP)
-			return 1;
-	}
-	/* Calendars and vehicles that office users' permissions refer to. */
+	sodium_memzero(hash, sizeof hash);
+	return rc != DB_OK && rc != DB_DUP;
+}
+
+/* Calendars and vehicles; the users who schedule get the demo calendars
+ * (Scheduling needs one). */
+static int demo_named(struct db *db, unsigned demo, unsigned acme)
+{
 	static const char *const cals[] = {"Delivery Schedule", "Service Calendar"};
 	static const char *const vans[] = {"Truck 1", "Van 2", "Truck 3"};
-	for (size_t i = 0; i < 2; i++) {
-		enum db_result rc = db_named_add(db, DB_CALENDARS, demo, cals[i], NULL);
-		if (rc != DB_OK && rc != DB_DUP)
-			return 1;
-	}
-	for (size_t i = 0; i < 3; i++) {
-		enum db_result rc = db_named_add(db, DB_VEHICLES, demo, vans[i], NULL);
-		if (rc != DB_OK && rc != DB_DUP)
-			return 1;
-	}
-	if (db_named_add(db, DB_CALENDARS, acme, "Service Calendar", NULL) == DB_ERR)
-		return 1;
-	/* Users who schedule get the demo calendars (Scheduling needs one). */
-	struct cal_ids ci = {0};
-	if (db_named_list(db, DB_CALENDARS, demo, collect_id, &ci) != DB_OK)
-		return 1;
 	static const char *const schedulers[] = {"admin@demo.test", "editor@demo.test",
 						 "viewer@demo.test", "custom@demo.test",
 						 "inactive@demo.test"};
+	struct cal_ids ci = {0};
+	enum db_result rc = DB_OK;
+
+	for (size_t i = 0; (rc == DB_OK || rc == DB_DUP) && i < 2; i++)
+		rc = db_named_add(db, DB_CALENDARS, demo, cals[i], NULL);
+	for (size_t i = 0; (rc == DB_OK || rc == DB_DUP) && i < 3; i++)
+		rc = db_named_add(db, DB_VEHICLES, demo, vans[i], NULL);
+	if ((rc != DB_OK && rc != DB_DUP) ||
+	    db_named_add(db, DB_CALENDARS, acme, "Service Calendar", NULL) == DB_ERR ||
+	    db_named_list(db, DB_CALENDARS, demo, collect_id, &ci) != DB_OK)
+		return 1;
 	for (size_t i = 0; i < sizeof schedulers / sizeof schedulers[0]; i++) {
 		struct db_login who;
 		unsigned have[4];
@@ -358,11 +353,20 @@ static int cmd_demo(struct db *db)
 						&added) != DB_OK)
 			return 1;
 	}
+	return 0;
+}
+
+static int cmd_demo(struct db *db)
+{
 	/* What the client portal shows: ABM Apartments (client@demo.test) and
 	 * Cool Air, each with a master site, three sub-sites and records. */
 	static const char *const abm[3] = {"North Wing", "South Wing", "Parking Garage"};
 	static const char *const cool[3] = {"Warehouse A", "Warehouse B", "Showroom"};
-	if (demo_records(db, demo, "ABM Apartments", "ABM Tower", abm, 1001) != 0 ||
+	unsigned demo, acme, id;
+
+	if (demo_people(db, &demo, &acme) != 0 || demo_customers(db, demo) != 0 ||
+	    demo_named(db, demo, acme) != 0 ||
+	    demo_records(db, demo, "ABM Apartments", "ABM Tower", abm, 1001) != 0 ||
 	    demo_records(db, demo, "Cool Air", "Cool Air Campus", cool, 2001) != 0)
 		return 1;
 	if (db_customer_by_name(db, acme, "Northwind Storage", &id) == DB_NOTFOUND &&
