@@ -37,6 +37,7 @@
 #include "db.h"
 #include "http/client.h"
 #include "mail.h"
+#include "lib/testonly.h"
 #include "tap.h"
 #include "xml.h"
 

@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "mail.h"
+#include "lib/testonly.h"
 #include "render.h"
 #include "tap.h"
 #include "xml.h"

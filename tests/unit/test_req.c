@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "req.h"
+#include "lib/testonly.h"
 #include "tap.h"
 
 /* A literal with its length, so that tables can hold embedded NULs. */

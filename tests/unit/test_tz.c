@@ -13,6 +13,7 @@
 
 #include "tap.h"
 #include "tz.h"
+#include "lib/testonly.h"
 
 static int same_as_glibc(const char *zone, time_t t, char *why, size_t whysz)
 {
