@@ -168,26 +168,6 @@ __attribute__((unused)) static int oathtool(const char *key, const char *when, c
 	return strlen(out) == 6 ? 0 : -1;
 }
 
-/* A tenant of the calling test's own: slug "<prefix>-<n>", company name,
- * and its Super Admin admin@<slug>.test with the demo password; the slug
- * into slug (at least 64 bytes).  0 on success. */
-__attribute__((unused)) static int make_tenant(const char *prefix, const char *company, char *slug,
-					       size_t slugsz)
-{
-	const char *b = env_or("GH_BUILDDIR", ".");
-	unsigned n = ((unsigned)getpid() * 2654435761u ^ (unsigned)time(NULL)) % 10000000u;
-
-	snprintf(slug, slugsz, "%s-%u", prefix, n);
-	if (shell("'%s/gatehouse-ctl' -c '%s' tenant create %s '%s' >/dev/null", b, ini, slug,
-		  company) != 0)
-		return -1;
-	return shell("echo '" PW "' | '%s/gatehouse-ctl' -c '%s' user create --tenant %s --email "
-		     "admin@%s.test --super-admin >/dev/null",
-		     b, ini, slug, slug) == 0
-		       ? 0
-		       : -1;
-}
-
 /* ---- tenants of a test's own ----
  *
  * No test uses the demo tenant (one test reads it, to check that
@@ -371,7 +351,7 @@ __attribute__((unused)) static int fx_make(struct fx *f, const char *prefix, con
 	int rc = -1;
 
 	memset(f, 0, sizeof *f);
-	snprintf(f->slug, sizeof f->slug, "%s-%ld%03d%u", prefix, (long)time(NULL) % 100000000,
+	snprintf(f->slug, sizeof f->slug, "%s-%08ld%03d-%u", prefix, (long)time(NULL) % 100000000,
 		 (int)(getpid() % 1000), ++seq);
 	snprintf(f->name, sizeof f->name, "%s", name);
 	snprintf(f->tq, sizeof f->tq, "(SELECT id FROM tenants WHERE slug = '%s')", f->slug);
@@ -492,18 +472,6 @@ __attribute__((unused)) static char *fx_portal_user(const struct fx *f, const ch
 }
 
 /* ---- the portal ---- */
-
-/* A portal user of customer (by name) in tenant demo with the demo password
- * (copied from client@demo.test); returns its id (caller frees). */
-__attribute__((unused)) static char *make_user(const char *email, const char *customer)
-{
-	free(sql1("INSERT INTO portal_users (tenant_id, customer_id, company_name, email, "
-		  "password_hash, password_set_at) SELECT pu.tenant_id, c.id, c.name, '%s', "
-		  "pu.password_hash, NOW(6) FROM portal_users pu JOIN customers c ON c.tenant_id "
-		  "= pu.tenant_id AND c.name = '%s' WHERE pu.email = 'client@demo.test'",
-		  email, customer));
-	return sql1("SELECT id FROM portal_users WHERE email = '%s'", email);
-}
 
 __attribute__((unused)) static void urlenc(const char *in, char *out, size_t sz)
 {
