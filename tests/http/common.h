@@ -281,7 +281,7 @@ __attribute__((unused)) static const char *fxp(const struct fx *f, const char *r
 /* The demo's records of one customer (fcgi/ctl/ctl.c, demo_records): a
  * master site with three sub-sites, invoices, estimates, jobs, documents
  * (one private) and equipment spread over them, dated from today. */
-static char *fx_records(char *q, const struct fx *f, const char *customer, const char *master,
+static char *fx_records(char *q, const char *customer, const char *master,
 			const char *const subs[3], int first)
 {
 	static const struct {
@@ -335,7 +335,6 @@ static char *fx_records(char *q, const struct fx *f, const char *customer, const
 			site, recs[i].kind, recs[i].ref, first + (int)i, recs[i].title, recs[i].detail,
 			recs[i].days, cents, recs[i].status, recs[i].pub);
 	}
-	(void)f;
 	return q;
 }
 
@@ -429,8 +428,8 @@ __attribute__((unused)) static int fx_make(struct fx *f, const char *prefix, con
 	if (what & FX_RECORDS) {
 		static const char *const abm[3] = {"North Wing", "South Wing", "Parking Garage"};
 		static const char *const cool[3] = {"Warehouse A", "Warehouse B", "Showroom"};
-		q = fx_records(q, f, "ABM Apartments", "ABM Tower", abm, 1001);
-		q = fx_records(q, f, "Cool Air", "Cool Air Campus", cool, 2001);
+		q = fx_records(q, "ABM Apartments", "ABM Tower", abm, 1001);
+		q = fx_records(q, "Cool Air", "Cool Air Campus", cool, 2001);
 	}
 	if (what & FX_NORTHWIND)
 		q = cat(q, "INSERT INTO customers (tenant_id, name, primary_email, phone) VALUES "
