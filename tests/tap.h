@@ -5,6 +5,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static int tap_n, tap_failed;
 
@@ -61,6 +64,38 @@ static const char *tap_show(const char *s, size_t len)
 		memcpy(b + o, "...", 3), o += 3;
 	b[o] = '\0';
 	return b;
+}
+
+/* Runs fn(arg) in a child process and says whether it came back: 1 when the
+ * child returned from fn and exited 0.  For "X is safe" checks, which
+ * otherwise cannot fail: a crash, an abort (glibc's double-free check), an
+ * AddressSanitizer or UBSan report (both end the child non-zero) or fn's
+ * own _exit(n != 0) make it 0, and the test goes on to report it.  A
+ * diagnostic names how the child ended. */
+static int tap_survives(void (*fn)(void *), void *arg) __attribute__((unused));
+static int tap_survives(void (*fn)(void *), void *arg)
+{
+	pid_t pid;
+	int st = 0;
+
+	fflush(stdout);
+	fflush(stderr);
+	if ((pid = fork()) < 0)
+		return 0;
+	if (pid == 0) {
+		fn(arg);
+		fflush(stdout);
+		_exit(0);
+	}
+	if (waitpid(pid, &st, 0) != pid)
+		return 0;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return 1;
+	if (WIFSIGNALED(st))
+		printf("#   the child died of signal %d\n", WTERMSIG(st));
+	else
+		printf("#   the child exited %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	return 0;
 }
 
 /* Prints the plan at the end; returns the exit code. */

@@ -209,15 +209,6 @@ int listcache_slice(const struct listcache_key *k, uint64_t version, unsigned lo
 	return rc;
 }
 
-void listcache_clear(void)
-{
-	pthread_mutex_lock(&lock);
-	for (size_t i = 0; i < LC_SLOTS; i++)
-		if (slots[i].used && !slots[i].building)
-			drop(&slots[i]);
-	pthread_mutex_unlock(&lock);
-}
-
 int listcache_page(const struct listcache_key *k, uint64_t version, struct list_view *lv,
 		   unsigned ids[100], size_t *n, listcache_build_fn build, void *ctx)
 {

@@ -100,7 +100,4 @@ enum db_result listcache_read(const struct listcache_key *k, struct list_view *l
 			      const struct listcache_reader *r, void *ctx, struct listcache_db *b,
 			      xmlNodePtr page);
 
-/* Drops every entry (tests, shutdown). */
-void listcache_clear(void);
-
 #endif

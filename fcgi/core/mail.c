@@ -366,41 +366,6 @@ char *mail_qp_encode(const char *in, size_t len, size_t *outlen)
 	return buf_take(&b, outlen);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-char *mail_qp_decode(const char *in, size_t len, size_t *outlen)
-{
-	struct buf b = {0};
-
-	for (size_t i = 0; i < len; i++) {
-		if (in[i] != '=') {
-			buf_add(&b, in + i, 1);
-			continue;
-		}
-		if (i + 1 < len && in[i + 1] == '\n')
-			i += 1;
-		else if (i + 2 < len && in[i + 1] == '\r' && in[i + 2] == '\n')
-			i += 2;
-		else if (i + 2 < len && hexval(in[i + 1]) >= 0 &&
-		         hexval(in[i + 2]) >= 0) {
-			char c = (char)(hexval(in[i + 1]) * 16 + hexval(in[i + 2]));
-			buf_add(&b, &c, 1);
-			i += 2;
-		} else
-			buf_add(&b, "=", 1); /* malformed: kept as it is */
-	}
-	return buf_take(&b, outlen);
-}
-
 char *mail_b64_encode(const unsigned char *in, size_t len, size_t *outlen)
 {
 	size_t enc = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
@@ -417,26 +382,6 @@ char *mail_b64_encode(const unsigned char *in, size_t len, size_t *outlen)
 	}
 	mail_wipe_free(flat, enc);
 	return buf_take(&b, outlen);
-}
-
-unsigned char *mail_b64_decode(const char *in, size_t len, size_t *outlen)
-{
-	unsigned char *out = malloc(len / 4 * 3 + 3);
-	const char *end = NULL;
-	size_t n = 0;
-
-	if (out == NULL)
-		return NULL;
-	if (sodium_base642bin(out, len / 4 * 3 + 2, in, len, " \t\r\n", &n, &end,
-	                      sodium_base64_VARIANT_ORIGINAL) != 0 ||
-	    end != in + len) {
-		mail_wipe_free((char *)out, len / 4 * 3 + 3);
-		return NULL;
-	}
-	out[n] = '\0';
-	if (outlen)
-		*outlen = n;
-	return out;
 }
 
 /* ---- Message-ID, Date ---- */

@@ -48,16 +48,10 @@ int mail_addr_ok(const char *s);
  * start of a line are encoded.  *outlen gets the length; the result is also
  * NUL-terminated.  NULL when out of memory; the caller frees the result. */
 char *mail_qp_encode(const char *in, size_t len, size_t *outlen);
-/* The inverse (soft line breaks removed, =XX decoded; CRLF kept).  NULL when
- * out of memory; the caller frees the NUL-terminated result. */
-char *mail_qp_decode(const char *in, size_t len, size_t *outlen);
 
 /* Base64 (RFC 2045 6.8) in lines of 76 characters joined by CRLF.  NULL when
  * out of memory; the caller frees the NUL-terminated result. */
 char *mail_b64_encode(const unsigned char *in, size_t len, size_t *outlen);
-/* The inverse, ignoring line breaks.  NULL when in is not base64 or out of
- * memory; the caller frees the result (NUL-terminated for convenience). */
-unsigned char *mail_b64_decode(const char *in, size_t len, size_t *outlen);
 
 /* "<32 random hex digits@DOMAIN>" with the domain of from_addr.  Returns -1
  * if out is too small (MAIL_ID_MAX is always enough for a valid address). */

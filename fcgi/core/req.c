@@ -250,16 +250,6 @@ const char *req_pairs_get(const struct req_pairs *p, const char *key)
 	return NULL;
 }
 
-size_t req_pairs_count(const struct req_pairs *p, const char *key)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < p->n; i++)
-		if (strcmp(p->v[i].key, key) == 0)
-			n++;
-	return n;
-}
-
 void req_pairs_free(struct req_pairs *p)
 {
 	if (p == NULL)

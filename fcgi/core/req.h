@@ -52,7 +52,6 @@ enum req_result req_parse_cookies(const char *s, size_t len, const struct req_li
 
 /* First value for key, or NULL.  The pointer lives as long as the list. */
 const char *req_pairs_get(const struct req_pairs *p, const char *key);
-size_t req_pairs_count(const struct req_pairs *p, const char *key);
 
 /* Frees the pairs' contents (not p itself); accepts NULL. */
 void req_pairs_free(struct req_pairs *p);

@@ -391,20 +391,6 @@ struct tz_zone *tz_zone_parse(const unsigned char *buf, size_t len)
 	return z;
 }
 
-struct tz_zone *tz_zone_posix(const char *s)
-{
-	struct tz_zone *z = calloc(1, sizeof *z);
-
-	if (z == NULL)
-		return NULL;
-	if (posix_parse(s, &z->footer) != 0) {
-		free(z);
-		return NULL;
-	}
-	z->has_footer = 1;
-	return z;
-}
-
 static void fill(int64_t t, long off, int isdst, const char *abbr, struct tz_local *out)
 {
 	int64_t lt = t + off, days = floordiv(lt, 86400), secs = lt - days * 86400, y;

@@ -39,8 +39,6 @@ struct tz_zone;
 struct tz_zone *tz_zone_parse(const unsigned char *buf, size_t len);
 void tz_zone_free(struct tz_zone *z);
 void tz_zone_local(const struct tz_zone *z, time_t t, struct tz_local *out);
-/* A POSIX TZ string ("EST5EDT,M3.2.0,M11.1.0") as a zone; NULL if bad. */
-struct tz_zone *tz_zone_posix(const char *s);
 
 /* "2026-12-05T21:35:00Z" (or with fractional seconds) as an instant; -1 if
  * it is not one. */

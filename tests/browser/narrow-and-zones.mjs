@@ -4,10 +4,12 @@
 //     home and account pages never scroll sideways, and on invoices every
 //     row's Amount, Status and Pay button are on screen (the rows become
 //     cards).  Screenshot: tests/out/portal-invoices-390.png.
-//  2. The demo admin chooses America/Los_Angeles in Portal Access Settings;
-//     the Portal Access list then shows the client's last sign-in (set to
-//     2026-01-15 17:00 UTC) as 2026-01-15 09:00 PST, with the instant in the
-//     <time> element's datetime.  The tenant's zone is put back at the end.
+//  2. In a tenant of this test's own (gatehouse-ctl tenant create, its Super
+//     Admin, a customer and a portal user who last signed in at 2026-01-15
+//     17:00 UTC), the admin chooses America/Los_Angeles in Portal Access
+//     Settings; the Portal Access list then shows that sign-in as
+//     2026-01-15 09:00 PST, with the instant in the <time> element's
+//     datetime.  The demo is only visited (part 1), never changed.
 //
 // Env: GH_TEST_PORT, GH_TEST_STATE, GH_SRCDIR, GH_BUILDDIR (see run.sh).
 import { ctx, ok, note, must, run, navigateBy, text, watchPage, launchChromium } from './lib.mjs';
@@ -24,6 +26,10 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const PORTAL = '/portal/demo/';
 const PASSWORD = 'gatehouse-demo';
 const shot = (name) => path.join(BUILDDIR, 'tests', 'out', `${name}.png`);
+const STAMP = `${Date.now()}${process.pid % 1000}`;
+const ZSLUG = `zones-${STAMP}`;
+const ZADMIN = `admin@${ZSLUG}.test`;
+const ZCLIENT = `client@${ZSLUG}.example.com`;
 
 function sql(statement) {
   return execFileSync(path.join(SRCDIR, 'scripts', 'gh-stack'),
@@ -49,17 +55,11 @@ async function main() {
   const admin = await desk.newPage();
   watchPage(client, watched);
   watchPage(admin, watched);
-  const zoneBefore = sql("SELECT time_zone FROM tenants WHERE slug = 'demo'");
   const officePhone = await phone.newPage();
   watchPage(officePhone, watched);
-  try {
-    await narrow(client);
-    await narrowOffice(officePhone);
-    await zones(admin);
-  } finally {
-    ctx.step = 'clean up';
-    try { sql(`UPDATE tenants SET time_zone = '${zoneBefore}' WHERE slug = 'demo'`); } catch (e) { note(`clean-up: ${e.message}`); }
-  }
+  await narrow(client);
+  await narrowOffice(officePhone);
+  await zones(admin);
   ctx.step = 'console';
   ok(watched.consoleErrors.length === 0, 'no console errors and no CSP violations', watched.consoleErrors.join('\n'));
   ok(watched.badResponses.length === 0, 'every stylesheet and script loaded', watched.badResponses.join('\n'));
@@ -69,10 +69,8 @@ async function main() {
 
 async function narrow(page) {
   ctx.step = 'phone: sign in';
-  // An open invoice of ABM Apartments, so that a Pay button shows.
-  sql("UPDATE customer_records r JOIN customers c ON c.id = r.customer_id JOIN tenants t ON t.id = r.tenant_id " +
-      "SET r.status = 'open' WHERE t.slug = 'demo' AND c.name = 'ABM Apartments' AND r.kind = 'invoice' " +
-      "ORDER BY r.id LIMIT 1");
+  // ABM Apartments has open invoices in the demo (`gatehouse-ctl demo`),
+  // so a Pay button shows; nothing here changes them.
   await page.goto(`${BASE}${PORTAL}`, { waitUntil: 'load' });
   ok(await overflow(page) <= 0, 'the sign-in page fits a 390 px screen', `overflow ${await overflow(page)} px`);
   await page.locator('#email').fill('client@demo.test');
@@ -138,10 +136,26 @@ async function narrowOffice(page) {
   await page.screenshot({ path: shot('portal-access-390'), fullPage: true });
 }
 
+// A tenant of this test's own: its Super Admin (the demo password), a
+// customer and a portal user who last signed in at 2026-01-15 17:00 UTC.
+function makeTenant() {
+  const ctl = path.join(BUILDDIR, 'gatehouse-ctl');
+  const ini = path.join(STATE, 'gatehouse.ini');
+  execFileSync(ctl, ['-c', ini, 'tenant', 'create', ZSLUG, 'Zone Field Services'], { encoding: 'utf8' });
+  execFileSync(ctl, ['-c', ini, 'user', 'create', '--tenant', ZSLUG, '--email', ZADMIN, '--super-admin'],
+    { input: `${PASSWORD}\n`, encoding: 'utf8' });
+  sql(`INSERT INTO customers (tenant_id, name) SELECT id, 'Cool Air' FROM tenants WHERE slug = '${ZSLUG}'`);
+  sql(`INSERT INTO portal_users (tenant_id, customer_id, company_name, email, last_sign_in_at)
+       SELECT c.tenant_id, c.id, c.name, '${ZCLIENT}', '2026-01-15 17:00:00'
+       FROM customers c JOIN tenants t ON t.id = c.tenant_id WHERE t.slug = '${ZSLUG}'`);
+  return sql(`SELECT COUNT(*) FROM portal_users WHERE email = '${ZCLIENT}'`) === '1';
+}
+
 async function zones(page) {
   ctx.step = 'office: the tenant\'s time zone';
+  must(makeTenant(), `a tenant of this test's own (${ZSLUG}) with a portal user who signed in at 17:00 UTC`);
   await page.goto(`${BASE}/settings/login`, { waitUntil: 'load' });
-  await page.locator('#email').fill('admin@demo.test');
+  await page.locator('#email').fill(ZADMIN);
   await page.locator('#password').fill(PASSWORD);
   await navigateBy(page, () => page.getByRole('button', { name: 'Sign in' }).click());
   await page.goto(`${BASE}/settings/client/portal-access-settings`, { waitUntil: 'load' });
@@ -150,9 +164,8 @@ async function zones(page) {
   ok(/Settings saved/.test(await text(page.locator('.notice-success'))), 'the admin saves America/Los_Angeles');
   ok(await page.locator('#time_zone').inputValue() === 'America/Los_Angeles', 'the select shows the saved zone');
 
-  sql("UPDATE portal_users SET last_sign_in_at = '2026-01-15 17:00:00' WHERE email = 'client@demo.test'");
-  await page.goto(`${BASE}/settings/client/portal-access?q=client%40demo.test`, { waitUntil: 'load' });
-  const cell = page.locator('tbody tr', { hasText: 'client@demo.test' }).locator('time').first();
+  await page.goto(`${BASE}/settings/client/portal-access?q=${encodeURIComponent(ZCLIENT)}`, { waitUntil: 'load' });
+  const cell = page.locator('tbody tr', { hasText: ZCLIENT }).locator('time').first();
   const shown = (await cell.textContent() || '').trim();
   const instant = await cell.getAttribute('datetime');
   ok(shown === '2026-01-15 09:00 PST', 'the last sign-in, 17:00 UTC, shows as 09:00 PST', `shown "${shown}"`);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "req.h"
+#include "lib/testonly.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "tz.h"
+#include "lib/testonly.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

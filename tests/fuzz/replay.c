@@ -1,8 +1,9 @@
 /* Replays fuzz inputs through LLVMFuzzerTestOneInput without libFuzzer, so
  * the corpus runs on every `make check` with any compiler.  Arguments are
  * files or directories (whose regular files are replayed); one TAP test per
- * file.  A broken invariant aborts the run: the runner counts the missing
- * plan as a failure, and the last "replaying" line on stderr names the input. */
+ * file, run in a child process: the test passes when the target returns and
+ * the child exits 0, and fails (naming the input and how the child ended)
+ * when an invariant aborts, the target crashes or a sanitizer reports. */
 #include "config.h"
 
 #include <dirent.h>
@@ -12,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "tap.h"
 
@@ -61,12 +64,27 @@ static void replay_file(const char *path)
 	if (len)
 		memcpy(exact, buf, len);
 	free(buf);
-	/* On stderr: names the input if the target aborts, without cluttering
-	 * the runner's summary of diagnostics. */
-	fprintf(stderr, "replaying %s (%zu bytes)\n", path, len);
-	LLVMFuzzerTestOneInput(exact, len);
+	/* In a child: a broken invariant (the target aborts), a crash or a
+	 * sanitizer report ends it non-zero, and that input's test fails while
+	 * the others still run. */
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid == 0) {
+		LLVMFuzzerTestOneInput(exact, len);
+		_exit(0);
+	}
+	int st = 0;
+	int waited = pid > 0 && waitpid(pid, &st, 0) == pid;
 	free(exact);
-	ok(1, "%s", path);
+	if (!ok(waited && WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s (%zu bytes)", path, len)) {
+		if (!waited)
+			diag("could not run it: %s", strerror(errno));
+		else if (WIFSIGNALED(st))
+			diag("the target died of signal %d", WTERMSIG(st));
+		else
+			diag("the target exited %d", WEXITSTATUS(st));
+	}
 }
 
 static int cmp(const void *a, const void *b)

@@ -2,9 +2,9 @@
 # Builds a fuzz target with clang's libFuzzer, ASan and UBSan, runs it for N
 # seconds (argument 1, default 20) on a scratch copy of its seed corpus (the
 # committed one stays as it is), and prints TAP.  Argument 2 names the target:
-#   fuzz_req  (default) tests/fuzz/fuzz_req.c + fcgi/core/req.c, corpus tests/fuzz/corpus
+#   fuzz_req  (default) tests/fuzz/fuzz_req.c + fcgi/core/req.c (+ tests/lib/req_count.c), corpus tests/fuzz/corpus
 #   fuzz_mfa  tests/fuzz/fuzz_mfa.c + fcgi/core/mfa.c, corpus tests/fuzz/corpus-mfa
-#   fuzz_tz   tests/fuzz/fuzz_tz.c + fcgi/core/tz.c, corpus tests/fuzz/corpus-tz
+#   fuzz_tz   tests/fuzz/fuzz_tz.c + fcgi/core/tz.c (+ tests/lib/tz_posix.c), corpus tests/fuzz/corpus-tz
 # Env: GH_SRCDIR (default: this script's ../..), GH_BUILDDIR (default: $PWD,
 # where config.h is), GH_FUZZ_CC (default: clang).
 # A crash leaves its input in $GH_BUILDDIR/tests/out/fuzz-crash-*; replay it
@@ -21,8 +21,8 @@ CORPUS=$OUT/$TARGET-corpus
 LOG=$OUT/$TARGET.log
 BUILDLOG=$OUT/$TARGET-build.log
 case $TARGET in
-fuzz_req) UNITS="$SRC/fcgi/core/req.c" LIBS="" SEEDS=$SRC/tests/fuzz/corpus ;;
-fuzz_tz) UNITS="$SRC/fcgi/core/tz.c $SRC/fcgi/core/log.c" LIBS="" SEEDS=$SRC/tests/fuzz/corpus-tz ;;
+fuzz_req) UNITS="$SRC/fcgi/core/req.c $SRC/tests/lib/req_count.c" LIBS="" SEEDS=$SRC/tests/fuzz/corpus ;;
+fuzz_tz) UNITS="$SRC/fcgi/core/tz.c $SRC/fcgi/core/log.c $SRC/tests/lib/tz_posix.c" LIBS="" SEEDS=$SRC/tests/fuzz/corpus-tz ;;
 fuzz_mfa) UNITS="$SRC/fcgi/core/mfa.c" SEEDS=$SRC/tests/fuzz/corpus-mfa
 	LIBS="$(pkg-config --cflags --libs liboath libqrencode libsodium 2>/dev/null)" ;;
 *) echo "1..1"; echo "not ok 1 - unknown fuzz target '$TARGET'"; exit 1 ;;
@@ -53,7 +53,7 @@ command -v "$CC" >/dev/null 2>&1 || not_ok "$CC not found (install clang for the
 # shellcheck disable=SC2086 # UNITS and LIBS are word lists
 if ! "$CC" -g -O1 -std=c11 -D_GNU_SOURCE \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	-I"$SRC/fcgi/core" -I"$BUILD" -I"$SRC" \
+	-I"$SRC/fcgi/core" -I"$BUILD" -I"$SRC" -I"$SRC/tests" \
 	-o "$BIN" "$SRC/tests/fuzz/$TARGET.c" $UNITS $LIBS >"$BUILDLOG" 2>&1; then
 	not_ok "cannot build $TARGET with $CC -fsanitize=fuzzer,address,undefined" "$BUILDLOG"
 fi

@@ -6,6 +6,7 @@
 #define GH_TEST_COMMON_H
 
 #include <libxml/tree.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,39 +168,309 @@ __attribute__((unused)) static int oathtool(const char *key, const char *when, c
 	return strlen(out) == 6 ? 0 : -1;
 }
 
-/* A tenant of the calling test's own: slug "<prefix>-<n>", company name,
- * and its Super Admin admin@<slug>.test with the demo password; the slug
- * into slug (at least 64 bytes).  0 on success. */
-__attribute__((unused)) static int make_tenant(const char *prefix, const char *company, char *slug,
-					       size_t slugsz)
-{
-	const char *b = env_or("GH_BUILDDIR", ".");
-	unsigned n = ((unsigned)getpid() * 2654435761u ^ (unsigned)time(NULL)) % 10000000u;
+/* ---- tenants of a test's own ----
+ *
+ * No test uses the demo tenant (one test reads it, to check that
+ * `gatehouse-ctl demo` made what the README promises): each test makes the
+ * tenants it needs, with slugs and logins of this run, so that a test may
+ * change anything in them, never puts anything back, and two runs on one
+ * stack (or the files in any order) meet nothing of each other's. */
 
-	snprintf(slug, slugsz, "%s-%u", prefix, n);
-	if (shell("'%s/gatehouse-ctl' -c '%s' tenant create %s '%s' >/dev/null", b, ini, slug,
-		  company) != 0)
-		return -1;
-	return shell("echo '" PW "' | '%s/gatehouse-ctl' -c '%s' user create --tenant %s --email "
-		     "admin@%s.test --super-admin >/dev/null",
-		     b, ini, slug, slug) == 0
-		       ? 0
-		       : -1;
+/* Runs sql (any number of statements, any length) on the test stack as
+ * MariaDB root; 0 when every statement succeeded (the mariadb client stops
+ * at the first error, which is shown as a diagnostic). */
+__attribute__((unused)) static int sql_run(const char *sql)
+{
+	char tmp[] = "/tmp/gh-sql-XXXXXX", out[] = "/tmp/gh-sql-out-XXXXXX", line[512];
+	int fd = mkstemp(tmp), ofd = mkstemp(out), rc = -1;
+	FILE *f;
+
+	if (fd < 0 || ofd < 0)
+		goto out;
+	if ((f = fdopen(fd, "w")) == NULL)
+		goto out;
+	fd = -1;
+	fputs(sql, f);
+	fclose(f);
+	rc = shell("GH_BUILDDIR='%s' '%s/scripts/gh-stack' sql --state '%s' -- -N < '%s' > '%s' 2>&1",
+		   env_or("GH_BUILDDIR", "."), env_or("GH_SRCDIR", "."), state, tmp, out);
+	if (rc != 0 && (f = fopen(out, "r")) != NULL) {
+		while (fgets(line, sizeof line, f) != NULL)
+			diag("sql: %.*s", (int)strcspn(line, "\n"), line);
+		fclose(f);
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	if (ofd >= 0)
+		close(ofd);
+	unlink(tmp);
+	unlink(out);
+	return rc;
+}
+
+/* printf into a growing string; NULL stays NULL (out of memory). */
+__attribute__((unused, format(printf, 2, 3))) static char *cat(char *s, const char *fmt, ...)
+{
+	va_list ap;
+	size_t have = s ? strlen(s) : 0;
+	int n;
+	char *t;
+
+	if (s == NULL)
+		return NULL;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (t = realloc(s, have + (size_t)n + 1)) == NULL) {
+		free(s);
+		return NULL;
+	}
+	va_start(ap, fmt);
+	vsnprintf(t + have, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return t;
+}
+
+/* An office user of tenant slug made by `gatehouse-ctl user create` with
+ * the demo password; role "super" for --super-admin.  0 on success. */
+__attribute__((unused)) static int ctl_user(const char *slug, const char *email, const char *role,
+					    const char *first, const char *last)
+{
+	int super = strcmp(role, "super") == 0;
+	return shell("echo '" PW "' | '%s/gatehouse-ctl' -c '%s' user create --tenant %s --email %s "
+		     "%s%s --first '%s' --last '%s' >/dev/null",
+		     env_or("GH_BUILDDIR", "."), ini, slug, email, super ? "--super-admin" : "--role ",
+		     super ? "" : role, first, last);
+}
+
+/* What a fixture holds besides its tenant and Super Admin. */
+enum {
+	FX_STAFF = 1,      /* editor, viewer, custom, inactive office users as the demo's */
+	FX_CUSTOMERS = 2,  /* the demo's 8 customers, their 5 portal users and client */
+	FX_CALENDARS = 4,  /* Delivery Schedule, Service Calendar; Truck 1, Van 2, Truck 3 */
+	FX_RECORDS = 8,    /* ABM's and Cool Air's sites and portal records (needs CUSTOMERS) */
+	FX_PORTAL_ON = 16, /* the Client Portal switched on (no frame origin) */
+	FX_NORTHWIND = 32, /* the demo's second tenant: Northwind Storage, Service Calendar */
+	FX_DEMO = FX_STAFF | FX_CUSTOMERS | FX_CALENDARS | FX_RECORDS | FX_PORTAL_ON,
+};
+
+/* A tenant made for the calling test, like the demo (`gatehouse-ctl demo`)
+ * in the parts asked for, under names of this run. */
+struct fx {
+	char slug[64], name[128];
+	char tq[128];	 /* SQL: (SELECT id FROM tenants WHERE slug = '<slug>') */
+	char portal[96]; /* its direct link's path: /portal/<slug>/ */
+	/* office logins (password PW): <role>@<slug>.test */
+	char admin[128], editor[128], viewer[128], custom[128], inactive[128];
+	/* the portal login of ABM Apartments (password PW) */
+	char client[128];
+};
+
+/* path under f's direct link ("home" -> /portal/<slug>/home); four
+ * rotating buffers, so a call may hold up to four. */
+__attribute__((unused)) static const char *fxp(const struct fx *f, const char *rest)
+{
+	static char buf[4][600];
+	static int k;
+	char *b = buf[k++ % 4];
+	snprintf(b, sizeof buf[0], "%s%s", f->portal, rest);
+	return b;
+}
+
+/* The demo's records of one customer (fcgi/ctl/ctl.c, demo_records): a
+ * master site with three sub-sites, invoices, estimates, jobs, documents
+ * (one private) and equipment spread over them, dated from today. */
+static char *fx_records(char *q, const char *customer, const char *master,
+			const char *const subs[3], int first)
+{
+	static const struct {
+		const char *kind, *ref, *title, *detail, *status;
+		int site; /* -1: customer-wide, 0..2: a sub-site */
+		int days;
+		long long cents; /* -1: none */
+		int pub;
+	} recs[] = {
+		{"invoice", "INV", "Quarterly maintenance", "", "open", 0, -12, 124000, 1},
+		{"invoice", "INV", "Valve repair", "", "paid", 1, -40, 86050, 1},
+		{"invoice", "INV", "Gate motor service", "", "open", 2, -5, 31500, 1},
+		{"invoice", "INV", "Annual service plan", "", "open", -1, -30, 9900, 1},
+		{"estimate", "EST", "Boiler replacement", "Remove the old boiler, fit a condensing unit, flush the system.", "sent", 0, -3, 890000, 1},
+		{"estimate", "EST", "Lighting retrofit", "LED fittings on all three levels.", "approved", 2, -20, 245000, 1},
+		{"job", "JOB", "Quarterly HVAC maintenance", "Filters, belts, refrigerant check.", "scheduled", 0, 14, -1, 1},
+		{"job", "JOB", "Leaking valve repair", "Replaced the isolation valve on riser 2.", "completed", 1, -41, -1, 1},
+		{"job", "JOB", "Gate motor inspection", "", "scheduled", 2, 7, -1, 1},
+		{"document", "DOC", "Service agreement", "The signed service agreement for this year.", "", -1, -60, -1, 1},
+		{"document", "DOC", "Inspection report", "Annual fire and safety inspection: no findings.", "", 0, -10, -1, 1},
+		{"document", "DOC", "Internal cost sheet", "Office only.", "", 0, -10, -1, 0},
+		{"equipment", "SN", "Rooftop unit RTU-1", "", "", 0, -700, -1, 1},
+		{"equipment", "SN", "Boiler B-2", "", "", 1, -1500, -1, 1},
+		{"equipment", "SN", "Gate motor", "", "", 2, -400, -1, 1},
+	};
+
+	q = cat(q, "SET @c = (SELECT id FROM customers WHERE tenant_id = @t AND name = '%s');\n"
+		   "INSERT INTO sites (tenant_id, customer_id, name) VALUES (@t, @c, '%s');\n"
+		   "SET @m = LAST_INSERT_ID();\n",
+		customer, master);
+	for (int i = 0; i < 3; i++)
+		q = cat(q, "INSERT INTO sites (tenant_id, customer_id, parent_id, name) "
+			   "VALUES (@t, @c, @m, '%s');\n",
+			subs[i]);
+	for (size_t i = 0; i < sizeof recs / sizeof recs[0]; i++) {
+		char site[300], cents[32];
+		if (recs[i].site < 0)
+			snprintf(site, sizeof site, "NULL");
+		else
+			snprintf(site, sizeof site,
+				 "(SELECT id FROM sites WHERE customer_id = @c AND name = '%s')",
+				 subs[recs[i].site]);
+		if (recs[i].cents < 0)
+			snprintf(cents, sizeof cents, "NULL");
+		else
+			snprintf(cents, sizeof cents, "%lld", recs[i].cents);
+		q = cat(q, "INSERT INTO customer_records (tenant_id, customer_id, site_id, kind, ref, "
+			   "title, detail, rec_date, amount_cents, status, public, changed_by, "
+			   "changed_at) VALUES (@t, @c, %s, '%s', '%s-%d', '%s', '%s', UTC_DATE() + "
+			   "INTERVAL %d DAY, %s, '%s', %d, 'demo', UTC_TIMESTAMP());\n",
+			site, recs[i].kind, recs[i].ref, first + (int)i, recs[i].title, recs[i].detail,
+			recs[i].days, cents, recs[i].status, recs[i].pub);
+	}
+	return q;
+}
+
+/* Makes the tenant "<prefix>-<stamp>" called name with its Super Admin and
+ * the parts in what (FX_...).  0 on success; -1 (with a diagnostic) if any
+ * step failed. */
+__attribute__((unused)) static int fx_make(struct fx *f, const char *prefix, const char *name,
+					   unsigned what)
+{
+	static unsigned seq;
+	const char *b = env_or("GH_BUILDDIR", ".");
+	char *q = NULL;
+	int rc = -1;
+
+	memset(f, 0, sizeof *f);
+	snprintf(f->slug, sizeof f->slug, "%s-%08ld%03d-%u", prefix, (long)time(NULL) % 100000000,
+		 (int)(getpid() % 1000), ++seq);
+	snprintf(f->name, sizeof f->name, "%s", name);
+	snprintf(f->tq, sizeof f->tq, "(SELECT id FROM tenants WHERE slug = '%s')", f->slug);
+	snprintf(f->portal, sizeof f->portal, "/portal/%s/", f->slug);
+	snprintf(f->admin, sizeof f->admin, "admin@%s.test", f->slug);
+	snprintf(f->editor, sizeof f->editor, "editor@%s.test", f->slug);
+	snprintf(f->viewer, sizeof f->viewer, "viewer@%s.test", f->slug);
+	snprintf(f->custom, sizeof f->custom, "custom@%s.test", f->slug);
+	snprintf(f->inactive, sizeof f->inactive, "inactive@%s.test", f->slug);
+	snprintf(f->client, sizeof f->client, "client@%s.test", f->slug);
+	if (shell("'%s/gatehouse-ctl' -c '%s' tenant create %s '%s' >/dev/null", b, ini, f->slug,
+		  name) != 0 ||
+	    ctl_user(f->slug, f->admin, "super", "Ada", "Admin") != 0) {
+		diag("fixture %s: gatehouse-ctl failed", f->slug);
+		goto out;
+	}
+	if ((what & FX_STAFF) &&
+	    (ctl_user(f->slug, f->editor, "edit_view", "Eddie", "Editor") != 0 ||
+	     ctl_user(f->slug, f->viewer, "view_only", "Vera", "Viewer") != 0 ||
+	     ctl_user(f->slug, f->custom, "customize", "Cass", "Custom") != 0 ||
+	     ctl_user(f->slug, f->inactive, "view_only", "Ian", "Inactive") != 0 ||
+	     shell("'%s/gatehouse-ctl' -c '%s' user deactivate %s >/dev/null", b, ini,
+		   f->inactive) != 0)) {
+		diag("fixture %s: its office users", f->slug);
+		goto out;
+	}
+	q = cat(strdup(""),
+		"SET @t = %s;\n"
+		"UPDATE tenants SET street = '100 Example Street', city = 'Springfield', "
+		"state = 'Illinois', zip = '62701', country = 'United States', portal_enabled = %d "
+		"WHERE id = @t;\n",
+		f->tq, (what & FX_PORTAL_ON) != 0);
+	if (what & FX_STAFF)
+		/* The demo's Customize user: what `gatehouse-ctl demo` grants. */
+		q = cat(q, "UPDATE office_user_perms p JOIN office_users u ON u.id = p.user_id "
+			   "SET p.level = CASE p.module WHEN 'scheduling' THEN 1 WHEN 'customer' "
+			   "THEN 2 WHEN 'map' THEN 1 ELSE 0 END WHERE u.email = '%s';\n",
+			f->custom);
+	if (what & FX_CUSTOMERS) {
+		q = cat(q, "INSERT INTO customers (tenant_id, name, primary_email, phone) VALUES "
+			   "(@t, 'ABM Apartments', 'office@abm-apartments.example.com', '555-0101'), "
+			   "(@t, 'Cool Air', 'service@coolair.example.com', '555-0102'), "
+			   "(@t, 'The Loop', 'manager@theloop.example.com', '555-0103'), "
+			   "(@t, 'Anderson Windows', 'info@andersonwindows.example.com', '555-0104'), "
+			   "(@t, 'Harbor View Condos', 'board@harborview.example.com', '555-0105'), "
+			   "(@t, 'Maple Street Dental', 'frontdesk@maplestreetdental.example.com', "
+			   "'555-0106'), "
+			   "(@t, 'Riverside Mall', 'facilities@riversidemall.example.com', '555-0107'), "
+			   "(@t, 'Summit Offices', 'admin@summitoffices.example.com', '555-0108');\n"
+			   /* The seed's portal users (no password: Not invited). */
+			   "INSERT INTO portal_users (tenant_id, customer_id, company_name, email) "
+			   "SELECT @t, c.id, c.name, p.email FROM customers c JOIN (SELECT 'ABM "
+			   "Apartments' n, 'office@abm-apartments.example.com' email UNION ALL SELECT "
+			   "'Cool Air', 'service@coolair.example.com' UNION ALL SELECT 'Cool Air', "
+			   "'dispatch@coolair.example.com' UNION ALL SELECT 'The Loop', "
+			   "'manager@theloop.example.com' UNION ALL SELECT 'Anderson Windows', "
+			   "'info@andersonwindows.example.com') p ON p.n = c.name WHERE c.tenant_id = "
+			   "@t;\n"
+			   /* The one who signs in, with the admin's (Argon2id) hash of PW. */
+			   "INSERT INTO portal_users (tenant_id, customer_id, company_name, email, "
+			   "password_hash, password_set_at) SELECT @t, c.id, c.name, '%s', "
+			   "(SELECT password_hash FROM office_users WHERE email = '%s'), NOW(6) FROM "
+			   "customers c WHERE c.tenant_id = @t AND c.name = 'ABM Apartments';\n",
+			f->client, f->admin);
+	}
+	if (what & FX_CALENDARS)
+		q = cat(q, "INSERT INTO calendars (tenant_id, name) VALUES (@t, 'Delivery Schedule'), "
+			   "(@t, 'Service Calendar');\n"
+			   "INSERT INTO vehicles (tenant_id, name) VALUES (@t, 'Truck 1'), "
+			   "(@t, 'Van 2'), (@t, 'Truck 3');\n"
+			   /* Users who schedule get both calendars, as the demo's. */
+			   "INSERT INTO office_user_calendars (user_id, calendar_id) SELECT u.id, c.id "
+			   "FROM office_users u JOIN calendars c ON c.tenant_id = u.tenant_id WHERE "
+			   "u.tenant_id = @t;\n");
+	if (what & FX_RECORDS) {
+		static const char *const abm[3] = {"North Wing", "South Wing", "Parking Garage"};
+		static const char *const cool[3] = {"Warehouse A", "Warehouse B", "Showroom"};
+		q = fx_records(q, "ABM Apartments", "ABM Tower", abm, 1001);
+		q = fx_records(q, "Cool Air", "Cool Air Campus", cool, 2001);
+	}
+	if (what & FX_NORTHWIND)
+		q = cat(q, "INSERT INTO customers (tenant_id, name, primary_email, phone) VALUES "
+			   "(@t, 'Northwind Storage', 'ops@northwind.example.com', '555-0201');\n"
+			   "INSERT INTO calendars (tenant_id, name) VALUES (@t, 'Service Calendar');\n");
+	if (q == NULL || sql_run(q) != 0) {
+		diag("fixture %s: its rows", f->slug);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(q);
+	return rc;
+}
+
+/* The id of f's customer called name (caller frees; "0" when none). */
+__attribute__((unused)) static char *fx_customer(const struct fx *f, const char *name)
+{
+	char *v = sql1("SELECT id FROM customers WHERE tenant_id = %s AND name = '%s'", f->tq, name);
+	if (v == NULL || *v == '\0') {
+		free(v);
+		v = strdup("0");
+	}
+	return v;
+}
+
+/* A portal user of f's customer (by name) with the password PW; returns its
+ * id (caller frees). */
+__attribute__((unused)) static char *fx_portal_user(const struct fx *f, const char *email,
+						    const char *customer)
+{
+	free(sql1("INSERT INTO portal_users (tenant_id, customer_id, company_name, email, "
+		  "password_hash, password_set_at) SELECT c.tenant_id, c.id, c.name, '%s', "
+		  "(SELECT password_hash FROM office_users WHERE email = '%s'), NOW(6) FROM "
+		  "customers c WHERE c.tenant_id = %s AND c.name = '%s'",
+		  email, f->admin, f->tq, customer));
+	return sql1("SELECT id FROM portal_users WHERE tenant_id = %s AND email = '%s'", f->tq,
+		    email);
 }
 
 /* ---- the portal ---- */
-
-/* A portal user of customer (by name) in tenant demo with the demo password
- * (copied from client@demo.test); returns its id (caller frees). */
-__attribute__((unused)) static char *make_user(const char *email, const char *customer)
-{
-	free(sql1("INSERT INTO portal_users (tenant_id, customer_id, company_name, email, "
-		  "password_hash, password_set_at) SELECT pu.tenant_id, c.id, c.name, '%s', "
-		  "pu.password_hash, NOW(6) FROM portal_users pu JOIN customers c ON c.tenant_id "
-		  "= pu.tenant_id AND c.name = '%s' WHERE pu.email = 'client@demo.test'",
-		  email, customer));
-	return sql1("SELECT id FROM portal_users WHERE email = '%s'", email);
-}
 
 __attribute__((unused)) static void urlenc(const char *in, char *out, size_t sz)
 {

@@ -122,7 +122,7 @@ static void test_hsts(void)
 	ok(headers_of(url, hdr) == 200, "the login page over HTTPS (certificate verified)");
 	ok(strcasestr(hdr, "\nStrict-Transport-Security: max-age=31536000\r\n") != NULL,
 	   "over HTTPS: Strict-Transport-Security: max-age=31536000");
-	snprintf(url, sizeof url, "https://127.0.0.1:%d/portal/demo/", port + 3);
+	snprintf(url, sizeof url, "https://127.0.0.1:%d/portal/%s/", port + 3, slug);
 	ok(headers_of(url, hdr) == 200 && strcasestr(hdr, "\nStrict-Transport-Security:") != NULL,
 	   "the portal's pages too");
 	snprintf(url, sizeof url, "%s/settings/login", base);
@@ -326,7 +326,8 @@ static void test_supervised(void)
 	old = pid_in("portal");
 	ok(old > 0 && kill(old, SIGKILL) == 0, "the portal responder killed with SIGKILL");
 	usleep(150000);
-	hc_get(h, "/portal/demo/", &r);
+	snprintf(b, sizeof b, "/portal/%s/", slug);
+	hc_get(h, b, &r);
 	ok(r.status == 503 && hc_header(&r, "Retry-After", b, sizeof b),
 	   "the portal's address answers 503 with Retry-After meanwhile (%ld)", r.status);
 	hc_resp_free(&r);
@@ -354,7 +355,8 @@ static void test_supervised(void)
 	ok(st && strstr(st, "portal: not running") == NULL && strstr(st, "portal:    not") == NULL,
 	   "gh-stack up brings it back without a stray status line");
 	free(st);
-	hc_get(h, "/portal/demo/", &r);
+	snprintf(b, sizeof b, "/portal/%s/", slug);
+	hc_get(h, b, &r);
 	ok(r.status == 200, "the portal serves again");
 	hc_resp_free(&r);
 	hc_free(h);

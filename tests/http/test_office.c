@@ -1,8 +1,10 @@
 /* HTTP tests of office users and of authorization on every settings route
  * (issue 5), against the real stack.  The route table below is the
- * specification: each route's minimum Settings level for GET and POST,
- * written here independently of the page table in fcgi/settings/, and the
- * test fails if the responder has a route the table does not name. */
+ * specification: each route's minimum Settings level for GET and POST, and
+ * the exact answer when allowed (with no query, and the table's body),
+ * written here independently of the page table in fcgi/settings/; the test
+ * fails if the responder has a route the table does not name.  Each test
+ * makes a tenant of its own (common.h, fx_make). */
 #include "config.h"
 
 #include <curl/curl.h>
@@ -22,54 +24,69 @@
 
 enum lv { NONE = 0, VIEW = 1, EDIT = 2, SUPER = 3, NO = 9 /* method not served */ };
 
+/* When allowed, a route answers one status: the page (200), a redirect
+ * (303: a saved form; the MFA code page sends a user without a pending
+ * code on), or, since the table sends no query and a body without the
+ * required fields, the form's errors (422) or a bad request (400: a
+ * confirmation page without the ids it confirms; a form whose errors have
+ * no page to show them on).  Refused: 403; a method not served: 405. */
 static const struct route {
 	const char *path;
-	int get, post;    /* minimum level, or NO */
-	const char *body; /* what a POST sends besides csrf (harmless when allowed) */
+	int get, post;	   /* minimum level, or NO */
+	long get_ok, post_ok; /* the answer when allowed */
+	const char *body;  /* what a POST sends besides csrf (harmless when allowed) */
 } routes[] = {
-	{"/settings/", NONE, NO, NULL},
-	{"/settings/client/portal-access-settings", VIEW, EDIT,
+	{"/settings/", NONE, NO, 200, 0, NULL},
+	{"/settings/client/portal-access-settings", VIEW, EDIT, 200, 303,
 	 "enabled=1&frame_origins=http%3A%2F%2Flocalhost%3A18081"},
-	{"/settings/client/portal-access", VIEW, NO, NULL},
-	{"/settings/client/portal-access/edit", VIEW, EDIT, "customer=0"},
-	{"/settings/client/portal-access/resend", NO, EDIT, "x=1"},
-	{"/settings/client/portal-access/delete", EDIT, EDIT, "x=1"},
-	{"/settings/client/portal-access/security", NO, EDIT, "x=1"},
-	{"/settings/client/portal-access/send-reset", NO, EDIT, "x=1"},
-	{"/settings/client/portal-groups", VIEW, NO, NULL},
-	{"/settings/client/portal-groups/edit", VIEW, EDIT, "x=1"},
-	{"/settings/customers", VIEW, NO, NULL},
-	{"/settings/customers/edit", VIEW, EDIT, "x=1"},
-	{"/settings/customers/token", NO, EDIT, "x=1"},
-	{"/settings/customers/enable-portal", EDIT, EDIT, "x=1"},
-	{"/settings/customers/contacts", NO, EDIT, "x=1"},
-	{"/settings/customers/contacts/enable", NO, EDIT, "x=1"},
-	{"/settings/customers/sites", NO, EDIT, "x=1"},
-	{"/settings/calendars", VIEW, EDIT, "name="},
-	{"/settings/vehicles", VIEW, EDIT, "name="},
-	{OU, SUPER, NO, NULL},
-	{OU "/edit", SUPER, SUPER, "x=1"},
-	{OU "/status", NO, SUPER, "x=1"},
-	{OU "/delete", SUPER, SUPER, "x=1"},
-	{OU "/test-mail", NO, SUPER, "x=1"},
+	{"/settings/client/portal-access", VIEW, NO, 200, 0, NULL},
+	{"/settings/client/portal-access/edit", VIEW, EDIT, 200, 422, "customer=0"},
+	{"/settings/client/portal-access/resend", NO, EDIT, 0, 422, "x=1"},
+	{"/settings/client/portal-access/delete", EDIT, EDIT, 400, 422, "x=1"},
+	{"/settings/client/portal-access/security", NO, EDIT, 0, 422, "x=1"},
+	{"/settings/client/portal-access/send-reset", NO, EDIT, 0, 422, "x=1"},
+	{"/settings/client/portal-groups", VIEW, NO, 200, 0, NULL},
+	{"/settings/client/portal-groups/edit", VIEW, EDIT, 200, 422, "x=1"},
+	{"/settings/customers", VIEW, NO, 200, 0, NULL},
+	{"/settings/customers/edit", VIEW, EDIT, 200, 422, "x=1"},
+	{"/settings/customers/token", NO, EDIT, 0, 422, "x=1"},
+	{"/settings/customers/enable-portal", EDIT, EDIT, 400, 422, "x=1"},
+	{"/settings/customers/contacts", NO, EDIT, 0, 422, "x=1"},
+	{"/settings/customers/contacts/enable", NO, EDIT, 0, 400, "x=1"},
+	{"/settings/customers/sites", NO, EDIT, 0, 422, "x=1"},
+	{"/settings/calendars", VIEW, EDIT, 200, 422, "name="},
+	{"/settings/vehicles", VIEW, EDIT, 200, 422, "name="},
+	{OU, SUPER, NO, 200, 0, NULL},
+	{OU "/edit", SUPER, SUPER, 200, 422, "x=1"},
+	{OU "/status", NO, SUPER, 0, 422, "x=1"},
+	{OU "/delete", SUPER, SUPER, 400, 422, "x=1"},
+	{OU "/test-mail", NO, SUPER, 0, 422, "x=1"},
 	/* GET: the confirmation of an MFA reset */
-	{OU "/security", SUPER, SUPER, "x=1"},
+	{OU "/security", SUPER, SUPER, 400, 400, "x=1"},
 	/* Two-step verification and one's own account: every signed-in
 	 * user's own, whatever their settings level. */
-	{"/settings/mfa", NONE, NONE, "x=1"},
-	{"/settings/mfa/enrol", NONE, NONE, "x=1"},
-	{"/settings/account", NONE, NONE, "x=1"},
-	{"/settings/account/time-zone", NO, NONE, "x=1"},
+	{"/settings/mfa", NONE, NONE, 303, 303, "x=1"},
+	{"/settings/mfa/enrol", NONE, NONE, 200, 422, "x=1"},
+	{"/settings/account", NONE, NONE, 200, 422, "x=1"},
+	{"/settings/account/time-zone", NO, NONE, 0, 303, "x=1"},
 	/* Every signed-in user may sign out (tested last, separately) and
 	 * anyone may see the sign-in page and ask for a password reset. */
-	{"/settings/logout", NO, NONE, NULL},
-	{"/settings/login", -1, -1, NULL},
-	{"/settings/forgot", -1, -1, NULL},
-	{"/settings/reset", -1, -1, NULL},
+	{"/settings/logout", NO, NONE, 0, 303, NULL},
+	{"/settings/login", -1, -1, 0, 0, NULL},
+	{"/settings/forgot", -1, -1, 0, 0, NULL},
+	{"/settings/reset", -1, -1, 0, 0, NULL},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
 static char stamp[32];
+static struct fx fx; /* the running test's tenant */
+
+/* Makes the running test's tenant (fx) with the parts in what: one check. */
+static int begin(const char *test, unsigned what)
+{
+	int made = fx_make(&fx, "office", "Office Field Services", what) == 0;
+	return ok(made, "%s: a tenant of its own (%s)", test, fx.slug);
+}
 
 /* The number of pages the settings responder serves (&page_... lines in
  * its page table), to catch a route the table above forgets. */
@@ -136,7 +153,7 @@ static long add_user_in(struct hc *admin, const char *slug, const char *email, c
 
 static long add_user(struct hc *admin, const char *email, const char *role, const char *perms)
 {
-	return add_user_in(admin, "demo", email, role, perms);
+	return add_user_in(admin, fx.slug, email, role, perms);
 }
 
 static long get_status_xml(struct hc *h, const char *path)
@@ -166,10 +183,10 @@ static void test_authz(void)
 		int level;
 		const char *role, *perms;
 	} whos[] = {
-		{"admin@demo.test", SUPER, NULL, NULL},
-		{"editor@demo.test", EDIT, NULL, NULL},
-		{"viewer@demo.test", VIEW, NULL, NULL},
-		{"custom@demo.test", NONE, NULL, NULL},
+		{fx.admin, SUPER, NULL, NULL},
+		{fx.editor, EDIT, NULL, NULL},
+		{fx.viewer, VIEW, NULL, NULL},
+		{fx.custom, NONE, NULL, NULL},
 		/* customised matrices */
 		{NULL, EDIT, "customize", "perm_settings=2&perm_scheduling=1"},
 		{NULL, VIEW, "customize", "perm_settings=1&perm_customer=2&perm_map=1"},
@@ -180,16 +197,17 @@ static void test_authz(void)
 	char email[128];
 	int n = served_routes();
 
+	begin("authz", FX_STAFF | FX_CALENDARS);
 	ok(n == (int)NROUTES, "the table names every route the settings responder serves (%d, %zu)",
 	   n, NROUTES);
-	ok(hc_login(admin, "admin@demo.test", PW) == 303, "admin signs in");
+	ok(hc_login(admin, fx.admin, PW) == 303, "admin signs in");
 	for (size_t w = 0; w < sizeof whos / sizeof whos[0]; w++) {
 		const struct who *u = &whos[w];
 		struct hc *h = client();
 		int bad = 0;
 		char pw[64];
 		if (u->email == NULL) {
-			snprintf(email, sizeof email, "authz%zu-%s@demo.test", w, stamp);
+			snprintf(email, sizeof email, "authz%zu-%s@office.test", w, stamp);
 			ok(add_user(admin, email, u->role, u->perms) == 303, "admin adds %s (%s)", email,
 			   u->perms);
 			snprintf(pw, sizeof pw, "Office-pass-%s", stamp);
@@ -206,19 +224,12 @@ static void test_authz(void)
 			if (r->get == -1 || strcmp(r->path, "/settings/logout") == 0)
 				continue;
 			long g = req(h, "GET", r->path, NULL), p = post_csrf(h, r->body, r->path);
-			long wg = r->get == NO ? 405 : u->level >= r->get ? 200 : 403;
-			/* Allowed: the page, a redirect (the MFA pages send a
-			 * signed-in user on), or a 400/404 for the empty query. */
-			int gok = wg == 200 ? (g == 200 || g == 303 || g == 400 || g == 404) : g == wg;
-			int pok = r->post == NO		 ? p == 405
-				  : u->level >= r->post ? (p != 403 && p > 0 && p < 500)
-							: p == 403;
-			if (!gok || !pok) {
+			long wg = r->get == NO ? 405 : u->level >= r->get ? r->get_ok : 403;
+			long wp = r->post == NO ? 405 : u->level >= r->post ? r->post_ok : 403;
+			if (g != wg || p != wp) {
 				bad++;
-				diag("%s: %s GET %ld (want %ld), POST %ld (want %s)", email, r->path, g, wg, p,
-				     r->post == NO		   ? "405"
-				     : u->level >= r->post ? "allowed"
-							   : "403");
+				diag("%s: %s GET %ld (want %ld), POST %ld (want %ld)", email, r->path, g,
+				     wg, p, wp);
 			}
 		}
 		ok(bad == 0, "%s (settings level %d): every route answers as the table says", email,
@@ -243,7 +254,6 @@ static void test_authz(void)
 		}
 	}
 	ok(bad == 0, "without a session: GET 303 to sign-in, POST 401, on every route");
-	free(sql1("DELETE FROM office_users WHERE email LIKE 'authz%%-%s@demo.test'", stamp));
 	hc_free(admin);
 	hc_free(anon);
 }
@@ -255,10 +265,18 @@ static void test_users(void)
 	char *id, *v;
 	xmlDocPtr d;
 
+	struct fx other;
+	char venc[300];
+
+	begin("users", FX_STAFF | FX_CALENDARS);
+	ok(fx_make(&other, "office-other", "Other Field Services", FX_NORTHWIND) == 0,
+	   "users: another tenant, with its own Service Calendar");
+	urlenc(fx.viewer, venc, sizeof venc);
 	snprintf(pw, sizeof pw, "Office-pass-%s", stamp);
-	ok(hc_login(admin, "admin@demo.test", PW) == 303, "admin signs in");
+	ok(hc_login(admin, fx.admin, PW) == 303, "admin signs in");
 	d = get_xml(admin, OU, 200, "the office users list");
-	ok(d && xp_is(d, "string(count(//rows/user) >= 5)", "true"), "lists the demo users");
+	ok(d && xp_is(d, "count(//rows/user)", "5"),
+	   "lists the tenant's five users (admin, editor, viewer, custom, inactive)");
 	xmlFreeDoc(d);
 	static const char *const sorts[] = {"email", "first", "last", "role", "status"};
 	int sorted = 1;
@@ -273,26 +291,27 @@ static void test_users(void)
 	ok(sorted, "sorts by each column, both ways");
 	d = get_xml(admin, OU "?sort=last&dir=desc&per=25", 200, "sorted by last name, descending");
 	v = xp(d, "string(//rows/user[1]/last)");
-	char *v2 = xp(d, "string(//rows/user[2]/last)");
-	ok(strcmp(v, v2) >= 0, "in that order ('%s' then '%s')", v, v2);
+	char *v2 = xp(d, "string(//rows/user[5]/last)");
+	ok(strcmp(v, "Viewer") == 0 && strcmp(v2, "Admin") == 0,
+	   "in that order ('%s' first, '%s' last: Viewer .. Admin)", v, v2);
 	free(v);
 	free(v2);
 	xmlFreeDoc(d);
 	d = get_xml(admin, OU "?q=Vera+View", 200, "filtered by a full name");
-	ok(xp_is(d, "count(//rows/user)", "1") && xp_is(d, "string(//rows/user/email)", "viewer@demo.test"),
+	ok(xp_is(d, "count(//rows/user)", "1") && xp_is(d, "string(//rows/user/email)", fx.viewer),
 	   "finds Vera Viewer");
 	xmlFreeDoc(d);
 	ok(get_status_xml(admin, OU "?sort=phone") == 400, "an unknown sort key: 400");
 
 	/* Add: uniqueness, required fields, tombstones. */
-	snprintf(email, sizeof email, "office-%s%%40demo.test", stamp);
+	snprintf(email, sizeof email, "office-%s%%40office.test", stamp);
 	char plain[128];
-	snprintf(plain, sizeof plain, "office-%s@demo.test", stamp);
-	ok(post_form(admin, OU "/edit", OU "/edit", "email=x%40demo.test&role=view_only&street=a&city=b&state=c&zip=d&country=e", &d, NULL, 0) == 422 &&
+	snprintf(plain, sizeof plain, "office-%s@office.test", stamp);
+	ok(post_form(admin, OU "/edit", OU "/edit", "email=x%40office.test&role=view_only&street=a&city=b&state=c&zip=d&country=e", &d, NULL, 0) == 422 &&
 		   d && xp_is(d, "string(//form/field[@name='password']/@error)", "A new office user needs a password."),
 	   "adding without a password: 422");
 	xmlFreeDoc(d);
-	ok(add_user(admin, "viewer%40demo.test", "view_only", NULL) == 422, "a login already in use: 422");
+	ok(add_user(admin, venc, "view_only", NULL) == 422, "a login already in use: 422");
 	snprintf(fields, sizeof fields, "email=%s&password=%s&role=view_only&first=T&last=U&street=&city=b&state=c&zip=d&country=e", email, pw);
 	ok(post_form(admin, OU "/edit", OU "/edit", fields, NULL, NULL, 0) == 422, "the address is required: 422");
 	ok(add_user(admin, email, "edit_view", NULL) == 303, "admin adds an Edit & View user");
@@ -305,12 +324,12 @@ static void test_users(void)
 
 	/* The default login screen: Customer lands on the customers list. */
 	{
-		char le[128], lp[128], *c0 = calendar("demo", "Service Calendar");
+		char le[128], lp[128], *c0 = calendar(fx.slug, "Service Calendar");
 		struct hc *l = client();
 		struct hc_resp lr;
 		char lb[600], csrf[65], body[700];
-		snprintf(le, sizeof le, "landing-%s%%40demo.test", stamp);
-		snprintf(lp, sizeof lp, "landing-%s@demo.test", stamp);
+		snprintf(le, sizeof le, "landing-%s%%40office.test", stamp);
+		snprintf(lp, sizeof lp, "landing-%s@office.test", stamp);
 		snprintf(fields, sizeof fields, "email=%s&password=%s&role=view_only&street=1&city=b&state=c&zip=d&country=e&screen=customer&calendar=%s", le, pw, c0);
 		ok(post_form(admin, OU "/edit", OU "/edit", fields, NULL, NULL, 0) == 303, "a user whose default screen is Customer");
 		hc_csrf(l, "/settings/login", csrf);
@@ -319,13 +338,12 @@ static void test_users(void)
 		ok(lr.status == 303 && strcmp(hc_header(&lr, "Location", lb, sizeof lb) ?: "", "/settings/customers") == 0,
 		   "lands on the customers list after sign-in (%s)", lb);
 		hc_resp_free(&lr);
-		free(sql1("DELETE FROM office_users WHERE email = '%s'", lp));
 		free(c0);
 		hc_free(l);
 	}
 
 	/* A change of permissions takes effect on the next request. */
-	char *dcal = calendar("demo", "Delivery Schedule"), *acal0 = calendar("acme", "Service Calendar");
+	char *dcal = calendar(fx.slug, "Delivery Schedule"), *acal0 = calendar(other.slug, "Service Calendar");
 	snprintf(path, sizeof path, OU "/edit?id=%s", id);
 	snprintf(fields, sizeof fields, "id=%s&email=%s&role=view_only&first=T&last=U&street=1&city=b&state=c&zip=d&country=e&screen=settings", id, email);
 	ok(post_form(admin, path, OU "/edit", fields, &d, NULL, 0) == 303,
@@ -373,7 +391,7 @@ static void test_users(void)
 	free(v);
 	{
 		struct hc *viewer = client();
-		hc_login(viewer, "viewer@demo.test", PW);
+		hc_login(viewer, fx.viewer, PW);
 		ok(get_status_xml(viewer, "/settings/calendars") == 200 &&
 			   post_form(viewer, "/settings/calendars", "/settings/calendars", "name=X", NULL, NULL, 0) == 403,
 		   "a view-only user sees the calendars, cannot change them");
@@ -394,12 +412,12 @@ static void test_users(void)
 
 	/* No escalation: a Super Admin without Scheduling cannot grant it. */
 	char lemail[128], lplain[128];
-	snprintf(lemail, sizeof lemail, "limited-%s%%40demo.test", stamp);
-	snprintf(lplain, sizeof lplain, "limited-%s@demo.test", stamp);
+	snprintf(lemail, sizeof lemail, "limited-%s%%40office.test", stamp);
+	snprintf(lplain, sizeof lplain, "limited-%s@office.test", stamp);
 	ok(add_user(admin, lemail, "customize", "perm_settings=3") == 303, "admin adds a Super Admin with no other module");
 	ok(hc_login(lim, lplain, pw) == 303, "who signs in");
 	char e2[128];
-	snprintf(e2, sizeof e2, "esc-%s%%40demo.test", stamp);
+	snprintf(e2, sizeof e2, "esc-%s%%40office.test", stamp);
 	ok(add_user(lim, e2, "admin", NULL) == 422, "they cannot create an Admin (more than they have): 422");
 	ok(add_user(lim, e2, "customize", "perm_settings=2&perm_scheduling=1") == 422,
 	   "nor grant Scheduling View under Customize: 422");
@@ -412,9 +430,9 @@ static void test_users(void)
 
 	/* Deactivate: sessions end at once, sign-in refused; reactivate. */
 	struct hc *e = client();
-	char *eid = sql1("SELECT id FROM office_users WHERE email = 'esc-%s@demo.test'", stamp);
+	char *eid = sql1("SELECT id FROM office_users WHERE email = 'esc-%s@office.test'", stamp);
 	char eplain[128];
-	snprintf(eplain, sizeof eplain, "esc-%s@demo.test", stamp);
+	snprintf(eplain, sizeof eplain, "esc-%s@office.test", stamp);
 	ok(hc_login(e, eplain, pw) == 303 && get_status_xml(e, "/settings/") == 200, "the third user signs in");
 	snprintf(fields, sizeof fields, "id=%s&active=0", eid);
 	ok(post_form(admin, OU, OU "/status", fields, NULL, loc, sizeof loc) == 303 && strstr(loc, "deactivated"),
@@ -424,7 +442,7 @@ static void test_users(void)
 	snprintf(fields, sizeof fields, "id=%s&active=1", eid);
 	ok(post_form(admin, OU, OU "/status", fields, NULL, NULL, 0) == 303 && hc_login(e, eplain, pw) == 303,
 	   "reactivated, they sign in again");
-	char *aid = user_id("admin@demo.test");
+	char *aid = user_id(fx.admin);
 	snprintf(fields, sizeof fields, "id=%s&active=0", aid);
 	ok(post_form(admin, OU, OU "/status", fields, NULL, NULL, 0) == 409, "nobody deactivates themselves: 409");
 
@@ -448,20 +466,20 @@ static void test_users(void)
 
 	/* Two Super Admins demoting each other at once: one stays. */
 	char s1[128], s2[128], s1p[128], s2p[128];
-	snprintf(s1, sizeof s1, "sa1-%s%%40acme.test", stamp);
-	snprintf(s2, sizeof s2, "sa2-%s%%40acme.test", stamp);
-	snprintf(s1p, sizeof s1p, "sa1-%s@acme.test", stamp);
-	snprintf(s2p, sizeof s2p, "sa2-%s@acme.test", stamp);
+	snprintf(s1, sizeof s1, "sa1-%s%%40other.test", stamp);
+	snprintf(s2, sizeof s2, "sa2-%s%%40other.test", stamp);
+	snprintf(s1p, sizeof s1p, "sa1-%s@other.test", stamp);
+	snprintf(s2p, sizeof s2p, "sa2-%s@other.test", stamp);
 	struct hc *acme = client();
-	ok(hc_login(acme, "admin@acme.test", PW) == 303 &&
-		   add_user_in(acme, "acme", s1, "admin", NULL) == 303 &&
-		   add_user_in(acme, "acme", s2, "admin", NULL) == 303,
-	   "acme's admin adds two more Super Admins");
-	char *i1 = user_id(s1p), *i2 = user_id(s2p), *ia = user_id("admin@acme.test");
+	ok(hc_login(acme, other.admin, PW) == 303 &&
+		   add_user_in(acme, other.slug, s1, "admin", NULL) == 303 &&
+		   add_user_in(acme, other.slug, s2, "admin", NULL) == 303,
+	   "the other tenant's admin adds two more Super Admins");
+	char *i1 = user_id(s1p), *i2 = user_id(s2p), *ia = user_id(other.admin);
 	free(sql1("UPDATE office_users SET active = 0 WHERE id = %s", ia));
 	struct hc *a1 = client(), *a2 = client();
 	ok(hc_login(a1, s1p, pw) == 303 && hc_login(a2, s2p, pw) == 303, "both sign in (the first admin is inactive)");
-	char f1[512], f2[512], *acal = calendar("acme", "Service Calendar");
+	char f1[512], f2[512], *acal = calendar(other.slug, "Service Calendar");
 	snprintf(f1, sizeof f1, "id=%s&email=%s&role=view_only&street=1&city=b&state=c&zip=d&country=e&calendar=%s", i2, s2, acal);
 	snprintf(f2, sizeof f2, "id=%s&email=%s&role=view_only&street=1&city=b&state=c&zip=d&country=e&calendar=%s", i1, s1, acal);
 	free(acal);
@@ -473,17 +491,14 @@ static void test_users(void)
 	long st1 = post_form(a1, OU "/edit", OU "/edit", f1, NULL, NULL, 0);
 	int ws = 0;
 	waitpid(pid, &ws, 0);
-	v = sql1("SELECT COUNT(*) FROM office_users u JOIN office_user_perms p ON p.user_id = u.id AND p.module = 'settings' AND p.level = 3 WHERE u.tenant_id = (SELECT id FROM tenants WHERE slug = 'acme') AND u.active = 1");
+	v = sql1("SELECT COUNT(*) FROM office_users u JOIN office_user_perms p ON p.user_id = u.id AND p.module = 'settings' AND p.level = 3 WHERE u.tenant_id = %s AND u.active = 1", other.tq);
 	ok(v && strcmp(v, "1") == 0 && ((st1 == 303) + (WEXITSTATUS(ws) == 0)) == 1,
 	   "they demote each other at the same moment: one wins, one active Super Admin is left (%s; %ld, %d)",
 	   v ? v : "", st1, WEXITSTATUS(ws));
 	free(v);
-	free(sql1("UPDATE office_users SET active = 1 WHERE id = %s", ia));
-	free(sql1("DELETE FROM office_users WHERE id IN (%s, %s)", i1, i2));
 	free(i1);
 	free(i2);
 	free(ia);
-	free(sql1("DELETE FROM office_users WHERE email = '%s'", lplain));
 	free(eid);
 	free(lid);
 	free(aid);
@@ -506,18 +521,22 @@ static void test_users(void)
 static void test_list_cache(void)
 {
 	struct hc *admin = client();
+	struct fx other;
 	char q[256], path[384], b[128], benc[160];
 	char *v;
 	xmlDocPtr d;
 
-	ok(hc_login(admin, "admin@demo.test", PW) == 303, "cache: admin signs in");
+	begin("cache", FX_CALENDARS);
+	ok(fx_make(&other, "office-other", "Other Field Services", 0) == 0,
+	   "cache: another tenant, for a row to move to");
+	ok(hc_login(admin, fx.admin, PW) == 303, "cache: admin signs in");
 	snprintf(q, sizeof q, OU "?q=cache-%s-", stamp);
 	d = get_xml(admin, q, 200, "cache: a filtered view with no match");
 	ok(d && xp_is(d, "string(//list/@total)", "0"), "cache: 0 of 0");
 	xmlFreeDoc(d);
 
-	snprintf(b, sizeof b, "cache-%s-b@demo.test", stamp);
-	snprintf(benc, sizeof benc, "cache-%s-b%%40demo.test", stamp);
+	snprintf(b, sizeof b, "cache-%s-b@office.test", stamp);
+	snprintf(benc, sizeof benc, "cache-%s-b%%40office.test", stamp);
 	ok(add_user(admin, benc, "view_only", NULL) == 303, "cache: a user added through the app");
 	free(sql1("UPDATE office_users SET first_name = 'Bea' WHERE email = '%s'", b));
 	d = get_xml(admin, q, 200, "cache: the same view");
@@ -527,9 +546,9 @@ static void test_list_cache(void)
 	xmlFreeDoc(d);
 
 	free(sql1("INSERT INTO office_users (tenant_id, email, password_hash, role, first_name, "
-		  "last_name) SELECT id, 'cache-%s-a@demo.test', 'x', 'admin', 'Ann', 'Zimmer' "
-		  "FROM tenants WHERE slug = 'demo'",
-		  stamp));
+		  "last_name) SELECT id, 'cache-%s-a@office.test', 'x', 'admin', 'Ann', 'Zimmer' "
+		  "FROM tenants WHERE slug = '%s'",
+		  stamp, fx.slug));
 	d = get_xml(admin, q, 200, "cache: after a row inserted by SQL");
 	v = d ? xp(d, "string(//rows/user[1]/email)") : NULL;
 	ok(d && xp_is(d, "string(//list/@total)", "2") && v && strstr(v, "-a@"),
@@ -556,7 +575,7 @@ static void test_list_cache(void)
 	}
 
 	/* A change of a sorted column moves the row. */
-	free(sql1("UPDATE office_users SET first_name = 'Zed' WHERE email = 'cache-%s-a@demo.test'",
+	free(sql1("UPDATE office_users SET first_name = 'Zed' WHERE email = 'cache-%s-a@office.test'",
 		  stamp));
 	snprintf(path, sizeof path, "%s&sort=first", q);
 	d = get_xml(admin, path, 200, "cache: first names after a rename");
@@ -592,24 +611,24 @@ static void test_list_cache(void)
 	xmlFreeDoc(d);
 
 	/* A row moved to another tenant (a DBA's doing) moves its count. */
-	free(sql1("UPDATE office_users SET tenant_id = (SELECT id FROM tenants WHERE slug = "
-		  "'acme') WHERE email = 'cache-%s-a@demo.test'",
-		  stamp));
+	free(sql1("UPDATE office_users SET tenant_id = %s WHERE email = 'cache-%s-a@office.test'",
+		  other.tq, stamp));
 	v = sql1("SELECT SUM((SELECT n FROM office_user_counts c WHERE c.tenant_id = t.id) = "
 		 "(SELECT COUNT(*) FROM office_users u WHERE u.tenant_id = t.id)) FROM tenants t "
-		 "WHERE t.slug IN ('demo', 'acme')");
+		 "WHERE t.slug IN ('%s', '%s')",
+		 fx.slug, other.slug);
 	ok(v && strcmp(v, "2") == 0, "cache: after a move between tenants both counts are right");
 	free(v);
-	d = get_xml(admin, q, 200, "cache: the demo view after the move");
+	d = get_xml(admin, q, 200, "cache: this tenant's view after the move");
 	ok(d && xp_is(d, "string(//list/@total)", "1"), "cache: the moved row left the view");
 	xmlFreeDoc(d);
 
 	/* The order held has one row; 25 more arrive: page 3 is page 3, not
 	 * the held order's last page. */
 	free(sql1("INSERT INTO office_users (tenant_id, email, password_hash, role, first_name, "
-		  "last_name) SELECT t.id, CONCAT('cache-%s-m', LPAD(seq, 2, '0'), '@demo.test'), "
-		  "'x', 'view_only', 'M', 'M' FROM tenants t JOIN seq_1_to_25 WHERE t.slug = 'demo'",
-		  stamp));
+		  "last_name) SELECT t.id, CONCAT('cache-%s-m', LPAD(seq, 2, '0'), '@office.test'), "
+		  "'x', 'view_only', 'M', 'M' FROM tenants t JOIN seq_1_to_25 WHERE t.slug = '%s'",
+		  stamp, fx.slug));
 	snprintf(path, sizeof path, "%s&page=3", q);
 	d = get_xml(admin, path, 200, "cache: page 3 after 25 rows arrived");
 	ok(d && xp_is(d, "string(//list/@page)", "3") && xp_is(d, "string(//list/@total)", "26") &&
@@ -623,7 +642,8 @@ static void test_list_cache(void)
 	xmlFreeDoc(d);
 	v = sql1("SELECT (SELECT n FROM office_user_counts c WHERE c.tenant_id = t.id) = "
 		 "(SELECT COUNT(*) FROM office_users u WHERE u.tenant_id = t.id) FROM tenants t "
-		 "WHERE t.slug = 'demo'");
+		 "WHERE t.slug = '%s'",
+		 fx.slug);
 	ok(v && strcmp(v, "1") == 0, "cache: the kept count equals a COUNT(*)");
 	free(v);
 	hc_free(admin);
@@ -636,12 +656,13 @@ static void test_mail(void)
 	int sink = atoi(env_or("GH_TEST_PORT", "18080")) + 1000;
 	xmlDocPtr d;
 
-	ok(hc_login(admin, "admin@demo.test", PW) == 303, "admin signs in");
-	snprintf(email, sizeof email, "mailer-%s%%40demo.test", stamp);
-	snprintf(plain, sizeof plain, "mailer-%s@demo.test", stamp);
+	begin("mail", FX_CALENDARS);
+	ok(hc_login(admin, fx.admin, PW) == 303, "admin signs in");
+	snprintf(email, sizeof email, "mailer-%s%%40office.test", stamp);
+	snprintf(plain, sizeof plain, "mailer-%s@office.test", stamp);
 	ok(add_user(admin, email, "view_only", NULL) == 303, "a user to give a mail connection");
 	id = user_id(plain);
-	char *cal = calendar("demo", "Service Calendar");
+	char *cal = calendar(fx.slug, "Service Calendar");
 	snprintf(path, sizeof path, OU "/edit?id=%s", id);
 #define BASEF "id=%s&email=%s&role=view_only&street=1&city=b&state=c&zip=d&country=e&calendar=%s"
 	d = get_xml(admin, path, 200, "the user's page");
@@ -709,7 +730,6 @@ static void test_mail(void)
 	free(v);
 	xmlFreeDoc(d);
 #undef BASEF
-	free(sql1("DELETE FROM office_users WHERE id = %s", id));
 	free(id);
 	free(cal);
 	hc_free(admin);
@@ -725,9 +745,10 @@ static void test_office_mfa(void)
 	xmlDocPtr d;
 
 	snprintf(pw, sizeof pw, "Office-pass-%s", stamp);
-	snprintf(email, sizeof email, "mfa-%s%%40demo.test", stamp);
-	snprintf(plain, sizeof plain, "mfa-%s@demo.test", stamp);
-	ok(hc_login(admin, "admin@demo.test", PW) == 303 && add_user(admin, email, "view_only", NULL) == 303,
+	snprintf(email, sizeof email, "mfa-%s%%40office.test", stamp);
+	snprintf(plain, sizeof plain, "mfa-%s@office.test", stamp);
+	begin("office MFA", FX_CALENDARS);
+	ok(hc_login(admin, fx.admin, PW) == 303 && add_user(admin, email, "view_only", NULL) == 303,
 	   "admin adds a user");
 	id = user_id(plain);
 	ok(hc_login(u, plain, pw) == 303, "who signs in");
@@ -810,7 +831,6 @@ static void test_office_mfa(void)
 		   get_status_xml(u, "/settings/") == 200,
 	   "enrolling completes the sign-in");
 	ok(count_is_str("office_user.mfa_reset", plain), "the reset is audited");
-	free(sql1("DELETE FROM office_users WHERE id = %s", id));
 	free(id);
 	hc_free(admin);
 	hc_free(u);
@@ -884,7 +904,8 @@ static void test_defaults(void)
 	static const char *const keys[7] = {"street", "city", "state", "zip", "country", "screen", "role"};
 	xmlDocPtr d;
 
-	ok(hc_login(admin, "admin@demo.test", PW) == 303, "defaults: admin signs in");
+	begin("defaults", FX_CALENDARS);
+	ok(hc_login(admin, fx.admin, PW) == 303, "defaults: admin signs in");
 	d = get_xml(admin, OU "/edit", 200, "defaults: the add form");
 	ok(xp_is(d, "string(//office-user-edit/user/@role)", "view_only") &&
 		   xp_is(d, "count(//calendars/item[@selected])", "0") &&
@@ -899,9 +920,9 @@ static void test_defaults(void)
 		free(v);
 	}
 	xmlFreeDoc(d);
-	snprintf(plain, sizeof plain, "defaults-%s@demo.test", stamp);
+	snprintf(plain, sizeof plain, "defaults-%s@office.test", stamp);
 	snprintf(fields, sizeof fields,
-		 "email=defaults-%s%%40demo.test&password=Office-pass-%s&street=%s&city=%s&state=%s&"
+		 "email=defaults-%s%%40office.test&password=Office-pass-%s&street=%s&city=%s&state=%s&"
 		 "zip=%s&country=%s&screen=%s&role=%s&vehicles=all&mail=default&smtp_port=587&"
 		 "smtp_security=starttls",
 		 stamp, stamp, enc[0], enc[1], enc[2], enc[3], enc[4], enc[5], enc[6]);
@@ -921,7 +942,6 @@ static void test_defaults(void)
 	ok(v && strcmp(v, "view_only|1|0") == 0,
 	   "defaults: View Only, Scheduling View, no calendar (%s)", v ? v : "");
 	free(v);
-	free(sql1("DELETE FROM office_users WHERE email = '%s'", plain));
 	hc_free(admin);
 }
 
@@ -938,7 +958,8 @@ static void test_carry(void)
 	snprintf(pw, sizeof pw, "Typed-secret-%s", stamp);
 	snprintf(spw, sizeof spw, "Smtp-typed-%s", stamp);
 	snprintf(logp, sizeof logp, "%s/log/settings.log", state);
-	ok(hc_login(admin, "admin@demo.test", PW) == 303, "carry: admin signs in");
+	begin("carry", FX_CALENDARS);
+	ok(hc_login(admin, fx.admin, PW) == 303, "carry: admin signs in");
 	/* The login is still empty (required): an action shows no error. */
 	snprintf(fields, sizeof fields,
 		 "email=&password=%s&role=view_only&first=Typed&street=1&city=b&state=c&zip=d&"
@@ -984,7 +1005,7 @@ static void test_carry(void)
 
 	/* Without JavaScript the role's permissions come with a button. */
 	snprintf(fields, sizeof fields,
-		 "email=carry-%s%%40demo.test&password=%s&role=customize&street=1&city=b&state=c&"
+		 "email=carry-%s%%40office.test&password=%s&role=customize&street=1&city=b&state=c&"
 		 "zip=d&country=e&show_role=1",
 		 stamp, pw);
 	st = post_form(admin, OU "/edit", OU "/edit", fields, &d, NULL, 0);
@@ -1005,7 +1026,6 @@ static void test_carry(void)
 		   xp_is(d, "count(/page/form/@carry)", "0"),
 	   "carry: a 422 does not echo the password (%ld)", st);
 	xmlFreeDoc(d);
-	free(sql1("DELETE FROM office_users WHERE email = 'carry-%s@demo.test'", stamp));
 	hc_free(admin);
 }
 
@@ -1019,7 +1039,8 @@ static void test_form(void)
 	int disabled = 0, enabled = 0;
 	xmlDocPtr d;
 
-	ok(hc_login(admin, "admin@demo.test", PW) == 303, "form: admin signs in");
+	begin("form", FX_STAFF | FX_CALENDARS);
+	ok(hc_login(admin, fx.admin, PW) == 303, "form: admin signs in");
 	d = get_xml(admin, OU "/edit", 200, "form: the add form");
 	ok(d && xp_is(d, "count(//module) * 3 = count(//module/preset)", "true") &&
 		   xp_is(d, "string(//module[@key='settings']/preset[@role='admin']/@level)", "3") &&
@@ -1027,7 +1048,7 @@ static void test_form(void)
 	   "form: each module says what each preset role gives it");
 	xmlFreeDoc(d);
 
-	id = user_id("viewer@demo.test");
+	id = user_id(fx.viewer);
 	snprintf(path, sizeof path, OU "/edit?id=%s", id);
 	free(id);
 	html = get_html(admin, path, rid);
@@ -1055,7 +1076,7 @@ static void test_form(void)
 	   "form: the summary says what the role grants (Map View: Map)");
 	free(html);
 
-	id = user_id("custom@demo.test");
+	id = user_id(fx.custom);
 	snprintf(path, sizeof path, OU "/edit?id=%s", id);
 	free(id);
 	html = get_html(admin, path, rid);
@@ -1071,9 +1092,9 @@ static void test_form(void)
 	free(html);
 
 	/* A preset role's levels are the server's, whatever is posted. */
-	char *cal = calendar("demo", "Service Calendar");
+	char *cal = calendar(fx.slug, "Service Calendar");
 	snprintf(fields, sizeof fields,
-		 "email=tamper-%s%%40demo.test&password=Office-pass-%s&role=view_only&street=1&"
+		 "email=tamper-%s%%40office.test&password=Office-pass-%s&role=view_only&street=1&"
 		 "city=b&state=c&zip=d&country=e&calendar=%s&perm_settings=3&perm_scheduling=2&"
 		 "perm_reports=2",
 		 stamp, stamp, cal);
@@ -1081,7 +1102,7 @@ static void test_form(void)
 	   "form: View Only posted with a forged matrix: saved");
 	v = sql1("SELECT GROUP_CONCAT(p.module, '=', p.level ORDER BY p.module) FROM office_users u "
 		 "JOIN office_user_perms p ON p.user_id = u.id AND p.module IN ('settings', "
-		 "'scheduling', 'reports') WHERE u.email = 'tamper-%s@demo.test'",
+		 "'scheduling', 'reports') WHERE u.email = 'tamper-%s@office.test'",
 		 stamp);
 	ok(v && strcmp(v, "reports=0,scheduling=1,settings=1") == 0,
 	   "form: with View Only's levels, not the forged ones (%s)", v ? v : "");
@@ -1089,7 +1110,7 @@ static void test_form(void)
 
 	/* Customize saved where the matrix was not on the page. */
 	snprintf(fields, sizeof fields,
-		 "email=nomatrix-%s%%40demo.test&password=Office-pass-%s&role=customize&street=1&"
+		 "email=nomatrix-%s%%40office.test&password=Office-pass-%s&role=customize&street=1&"
 		 "city=b&state=c&zip=d&country=e&calendar=%s",
 		 stamp, stamp, cal);
 	ok(post_form(admin, OU "/edit", OU "/edit", fields, &d, NULL, 0) == 422 && d &&
@@ -1099,9 +1120,6 @@ static void test_form(void)
 	   "form: Customize without a matrix: 422, the matrix shown from View Only's levels");
 	xmlFreeDoc(d);
 	free(cal);
-	free(sql1("DELETE FROM office_users WHERE email IN ('tamper-%s@demo.test', "
-		  "'nomatrix-%s@demo.test')",
-		  stamp, stamp));
 	hc_free(admin);
 }
 
@@ -1112,7 +1130,8 @@ static void test_remove_confirm(void)
 	char fields[512], loc[512], path[300], *a, *b, *v;
 	xmlDocPtr d;
 
-	ok(hc_login(admin, "admin@demo.test", PW) == 303, "remove: admin signs in");
+	begin("remove", FX_CALENDARS);
+	ok(hc_login(admin, fx.admin, PW) == 303, "remove: admin signs in");
 	snprintf(fields, sizeof fields, "name=Cal+A+%s", stamp);
 	ok(post_form(admin, "/settings/calendars", "/settings/calendars", fields, NULL, loc, sizeof loc) == 303,
 	   "remove: a calendar added");
@@ -1160,12 +1179,13 @@ static void test_own_password(void)
 	char rid[64], *id, *html, *v;
 	xmlDocPtr d;
 
-	snprintf(email, sizeof email, "ownpw-%s%%40demo.test", stamp);
-	snprintf(plain, sizeof plain, "ownpw-%s@demo.test", stamp);
+	snprintf(email, sizeof email, "ownpw-%s%%40office.test", stamp);
+	snprintf(plain, sizeof plain, "ownpw-%s@office.test", stamp);
 	snprintf(pw, sizeof pw, "Office-pass-%s", stamp);
 	snprintf(pw2, sizeof pw2, "Second-pass-%s", stamp);
 	snprintf(pw3, sizeof pw3, "Third-pass-%s", stamp);
-	ok(hc_login(admin, "admin@demo.test", PW) == 303 &&
+	begin("own password", FX_STAFF | FX_CALENDARS);
+	ok(hc_login(admin, fx.admin, PW) == 303 &&
 		   add_user(admin, email, "customize", "perm_settings=3") == 303,
 	   "ownpw: a Super Admin to change their own password");
 	id = user_id(plain);
@@ -1221,7 +1241,7 @@ static void test_own_password(void)
 	   "ownpw: another Super Admin's change ends every session of theirs");
 
 	/* Every signed-in user has the page and the header's link. */
-	ok(hc_login(cu, "custom@demo.test", PW) == 303, "account: a user with no settings access signs in");
+	ok(hc_login(cu, fx.custom, PW) == 303, "account: a user with no settings access signs in");
 	html = get_html(cu, "/settings/account", rid);
 	ok(html != NULL && strstr(html, "name=\"current\""), "account: they open their account page");
 	free(html);
@@ -1229,7 +1249,6 @@ static void test_own_password(void)
 	ok(html != NULL && strstr(html, "href=\"/settings/account\""),
 	   "account: the header links to it");
 	free(html);
-	free(sql1("DELETE FROM office_users WHERE id = %s", id));
 	free(id);
 	hc_free(admin);
 	hc_free(c1);
@@ -1267,10 +1286,11 @@ static void test_forgot(void)
 
 	snprintf(pw, sizeof pw, "Office-pass-%s", stamp);
 	snprintf(npw, sizeof npw, "Reset-pass-%s", stamp);
-	ok(hc_login(admin, "admin@demo.test", PW) == 303, "forgot: admin signs in");
+	begin("forgot", FX_CALENDARS);
+	ok(hc_login(admin, fx.admin, PW) == 303, "forgot: admin signs in");
 	for (int i = 0; i < 6; i++) {
-		snprintf(e[i], sizeof e[i], "%s-%s%%40demo.test", who[i], stamp);
-		snprintf(p[i], sizeof p[i], "%s-%s@demo.test", who[i], stamp);
+		snprintf(e[i], sizeof e[i], "%s-%s%%40office.test", who[i], stamp);
+		snprintf(p[i], sizeof p[i], "%s-%s@office.test", who[i], stamp);
 		add_user(admin, e[i], "view_only", NULL);
 		ids[i] = user_id(p[i]);
 	}
@@ -1288,11 +1308,11 @@ static void test_forgot(void)
 	xmlFreeDoc(d);
 
 	/* The same answer for an unknown email, with nothing queued. */
-	ok(forgot("nobody-here%40demo.test", loc, sizeof loc) == 303 &&
+	ok(forgot("nobody-here%40office.test", loc, sizeof loc) == 303 &&
 		   forgot(e[0], loc2, sizeof loc2) == 303 && strcmp(loc, loc2) == 0 &&
 		   strcmp(loc, "/settings/forgot?sent=1") == 0,
 	   "forgot: unknown and known emails get the same 303 (%s, %s)", loc, loc2);
-	v = outbox_count("nobody-here@demo.test");
+	v = outbox_count("nobody-here@office.test");
 	ok(v && strcmp(v, "0") == 0, "forgot: nothing is queued for an unknown email");
 	free(v);
 	d = get_xml(anon, loc, 200, "forgot: the answer page");
@@ -1419,10 +1439,8 @@ static void test_forgot(void)
 	snprintf(path, sizeof path, "/settings/reset?token=%s", tok);
 	ok(get_status(anon, path) == 410, "forgot: the link died with the change (410)");
 	throttle_reset();
-	for (int i = 0; i < 6; i++) {
-		free(sql1("DELETE FROM office_users WHERE email = '%s'", p[i]));
+	for (int i = 0; i < 6; i++)
 		free(ids[i]);
-	}
 	hc_free(admin);
 	hc_free(u);
 	hc_free(anon);

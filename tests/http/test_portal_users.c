@@ -40,6 +40,7 @@ static char cool[16], abm[16], campus[16], wa[16], wb[16], showroom[16], tower[1
 static char portal_pw[64];
 static char settings_log[1200];
 static struct hc *adm;
+static struct fx other; /* another tenant: its sites and users stay out of reach */
 
 /* An id (or the first field) of a query, into out (16 bytes). */
 static void id_of(char out[16], const char *fmt, const char *arg)
@@ -189,6 +190,8 @@ static void setup(void)
 	id_of(tower, path, "ABM Tower");
 	ok(atoi(campus) && atoi(wa) && atoi(wb) && atoi(showroom) && atoi(tower),
 	   "sites: Cool Air Campus (Warehouse A, Warehouse B, Showroom), ABM Tower");
+	ok(fx_make(&other, "pus-other", "Other Field Services", FX_CUSTOMERS | FX_RECORDS) == 0,
+	   "another tenant, with the demo's customers, sites and portal users");
 }
 
 /* ------------------------------------------------------------ item 1 */
@@ -565,11 +568,10 @@ static void test_add_sites(void)
 		   xp_is(d, "count(//sites/site[@granted])", "1"),
 	   "a site of ABM for a Cool Air user: 422 with a message, the choice shown again");
 	xmlFreeDoc(d);
-	char *demo_site = sql1("SELECT s.id FROM sites s JOIN tenants t ON t.id = s.tenant_id WHERE "
-			       "t.slug = 'demo' LIMIT 1");
+	char *other_site = sql1("SELECT MIN(id) FROM sites WHERE tenant_id = %s", other.tq);
 	snprintf(fields, sizeof fields, "customer=%s&email=%s&sites=chosen&site=%s", cool, e,
-		 demo_site ? demo_site : "1");
-	free(demo_site);
+		 other_site ? other_site : "0");
+	free(other_site);
 	ok(post_form(adm, PA "/edit", PA "/edit", fields, NULL, NULL, 0) == 422,
 	   "another tenant's site: 422");
 	snprintf(fields, sizeof fields, "customer=%s&email=%s&sites=some", cool, e);
@@ -687,9 +689,10 @@ static void test_customer_page(void)
 		 e_act, e_rev);
 	ok(same(v, "1", "mails"), "neither queued a mail");
 	free(v);
-	char *other = sql1("SELECT id FROM portal_users WHERE email = 'client@demo.test'");
-	snprintf(fields, sizeof fields, "id=%s", other ? other : "1");
-	free(other);
+	char *theirs = sql1("SELECT id FROM portal_users WHERE tenant_id = %s AND email = '%s'",
+			    other.tq, other.client);
+	snprintf(fields, sizeof fields, "id=%s", theirs ? theirs : "0");
+	free(theirs);
 	ok(post_form(adm, CE, PA "/send-reset", fields, NULL, NULL, 0) == 404,
 	   "another tenant's user: 404");
 	{

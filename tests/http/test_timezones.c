@@ -8,12 +8,14 @@
 
 #include "common.h"
 
+static struct fx fx;
 static char slug[64], admin[128], client_email[128];
 
 static void setup(void)
 {
-	ok(make_tenant("tz", "Zone Field Services", slug, sizeof slug) == 0, "a tenant of our own");
-	snprintf(admin, sizeof admin, "admin@%s.test", slug);
+	ok(fx_make(&fx, "tz", "Zone Field Services", 0) == 0, "a tenant of our own");
+	snprintf(slug, sizeof slug, "%s", fx.slug);
+	snprintf(admin, sizeof admin, "%s", fx.admin);
 	snprintf(client_email, sizeof client_email, "client@%s.example.com", slug);
 	free(sql1("UPDATE tenants SET portal_enabled = 1 WHERE slug = '%s'", slug));
 	free(sql1("INSERT INTO customers (tenant_id, name, primary_email) SELECT id, 'Cool Air', "
@@ -21,10 +23,10 @@ static void setup(void)
 		  slug));
 	free(sql1("INSERT INTO portal_users (tenant_id, customer_id, company_name, email, "
 		  "password_hash, password_set_at, last_sign_in_at) SELECT t.id, c.id, c.name, "
-		  "'%s', (SELECT password_hash FROM portal_users WHERE email = 'client@demo.test'), "
+		  "'%s', (SELECT password_hash FROM office_users WHERE email = '%s'), "
 		  "NOW(6), '2026-01-15 17:00:00' FROM tenants t JOIN customers c ON c.tenant_id = "
 		  "t.id WHERE t.slug = '%s'",
-		  client_email, slug));
+		  client_email, admin, slug));
 	char *v = sql1("SELECT COUNT(*) FROM portal_users WHERE email = '%s'", client_email);
 	ok(v && strcmp(v, "1") == 0, "a customer and a portal user who last signed in at "
 				     "2026-01-15 17:00 UTC");

@@ -118,7 +118,8 @@ static int two_threads(const char *path)
 
 int main(int argc, char **argv)
 {
-	char slug[64], cfg[1100], sock[1100], logp[1100], path[300], *v;
+	struct fx f;
+	char *slug = f.slug, cfg[1100], sock[1100], logp[1100], path[300], *v;
 	struct hc *h;
 	struct hc_resp r;
 	pid_t old, child;
@@ -128,8 +129,7 @@ int main(int argc, char **argv)
 		return server_main(argc, argv, &test_responder);
 	curl_global_init(CURL_GLOBAL_ALL);
 	test_env();
-	ok(make_tenant("txn", "Transaction Field Services", slug, sizeof slug) == 0,
-	   "a tenant of our own");
+	ok(fx_make(&f, "txn", "Transaction Field Services", 0) == 0, "a tenant of our own");
 	snprintf(cfg, sizeof cfg, "%s/test-txn.ini", state);
 	snprintf(sock, sizeof sock, "%s/run/settings.sock", state);
 	snprintf(logp, sizeof logp, "%s/log/test-txn.log", state);

@@ -13,6 +13,8 @@
  *   c  two mailers, 500 mails: each delivered exactly once, in bounded time
  *   f  SIGTERM: an idle mailer exits 0 within 1 s; a busy one finishes its
  *      message, exits 0, and nothing is lost or sent twice
+ * The mail goes out for a tenant of this test's own (gatehouse-ctl tenant
+ * create, and a customer Cool Air), never the demo's.
  * Env (set by tests/run): GH_TEST_STATE, GH_TEST_PORT, GH_BUILDDIR, GH_SRCDIR. */
 #include "config.h"
 
@@ -37,17 +39,20 @@
 #include "db.h"
 #include "http/client.h"
 #include "mail.h"
+#include "lib/testonly.h"
 #include "tap.h"
 #include "xml.h"
 
 #define BATCH 500
 #define BATCH_SECS 120.0
-#define LINK_BASE_FMT "http://127.0.0.1:%s/portal/demo/set-password?token="
+#define LINK_BASE_FMT "http://127.0.0.1:%s/portal/%s/set-password?token="
+#define TENANT_NAME "Mail Field Services"
 
 static struct conf conf;
 static struct db *db;
 static char state[1024], maildir[1100], ini[1100], link_base[200];
 static unsigned tenant;
+static char slug[64], direct_link[128]; /* this run's tenant */
 static unsigned tag; /* makes this run's addresses unique */
 
 static double now(void)
@@ -215,7 +220,7 @@ static uint64_t enqueue(const char *kind, const char *to, const char *tenant_nam
 	xml_text_el(r, "tenant-name", tenant_name);
 	xml_text_el(r, "company", "Cool Air");
 	xml_text_el(r, "login", to);
-	xml_text_el(r, "direct-link", "http://127.0.0.1/portal/demo/");
+	xml_text_el(r, "direct-link", direct_link);
 	xml_text_el(r, "link-base", link_base);
 	xml_text_el(r, "valid-days", days);
 	if (xml_serialise(d, &payload, &plen) != 0 ||
@@ -265,7 +270,7 @@ static int wait_file(const char *to, int n, double secs)
 	return count_to(to) >= n;
 }
 
-/* A portal user of the demo tenant whose latest invitation is mail_id. */
+/* A portal user of this run's tenant whose latest invitation is mail_id. */
 static int portal_user(const char *email, uint64_t mail_id)
 {
 	char *r =
@@ -296,7 +301,7 @@ static uint64_t invite(const char *email, char tok[AUTH_COOKIE_LEN + 1])
 
 	if (db_begin(db) != DB_OK)
 		return 0;
-	id = enqueue("invitation", email, "Demo Field Services",
+	id = enqueue("invitation", email, TENANT_NAME,
 	             "Your client portal access", tok);
 	if (id == 0 || !portal_user(email, id) || db_commit(db) != DB_OK) {
 		db_rollback(db);
@@ -589,7 +594,7 @@ static void case_tempfail(void)
 	int first, second;
 
 	snprintf(to, sizeof to, "tempfail-%u@coolair.example.com", tag);
-	ok((id = enqueue("invitation", to, "Demo Field Services", "Portal", NULL)) != 0,
+	ok((id = enqueue("invitation", to, TENANT_NAME, "Portal", NULL)) != 0,
 	   "e: a mail to an address that answers 4xx is queued");
 	first = wait_row(id, "queued|1|0|", 5);
 	t1 = now();
@@ -622,7 +627,7 @@ static void case_unknown_kind(void)
 	uint64_t id;
 
 	snprintf(to, sizeof to, "kind-%u@coolair.example.com", tag);
-	id = enqueue("no-such-kind", to, "Demo Field Services", "Portal", NULL);
+	id = enqueue("no-such-kind", to, TENANT_NAME, "Portal", NULL);
 	ok(wait_row(id, "failed|1|1|", 10), "-: an unknown kind fails at once");
 	r = row(id);
 	ok(r && strstr(r, "unknown mail kind 'no-such-kind'") != NULL,
@@ -644,7 +649,7 @@ static void case_smtp_down(void)
 	       "GH_BUILDDIR='%s' '%s/scripts/gh-stack' sink-stop --state '%s' >/dev/null",
 	       env_or("GH_BUILDDIR", "."), env_or("GH_SRCDIR", "."), state) == 0,
 	   "b: gh-stack sink-stop");
-	id = enqueue("invitation", to, "Demo Field Services", "Portal", NULL);
+	id = enqueue("invitation", to, TENANT_NAME, "Portal", NULL);
 	ok(id != 0, "b: a mail is queued while SMTP is down");
 	for (double end = now() + 10; now() < end && row_is(id, "queued|0|"); nap(100))
 		;
@@ -683,7 +688,7 @@ static int batch(const char *prefix, int n)
 		return 0;
 	for (int i = 0; i < n; i++) {
 		snprintf(to, sizeof to, "%s%03d@coolair.example.com", prefix, i);
-		k += enqueue("invitation", to, "Demo Field Services",
+		k += enqueue("invitation", to, TENANT_NAME,
 		             "Your client portal access", NULL) != 0;
 	}
 	if (db_commit(db) != DB_OK)
@@ -917,9 +922,11 @@ int main(void)
 	snprintf(state, sizeof state, "%s", env_or("GH_TEST_STATE", "tests/out/stack"));
 	snprintf(ini, sizeof ini, "%s/gatehouse.ini", state);
 	snprintf(maildir, sizeof maildir, "%s/mail/new", state);
-	snprintf(link_base, sizeof link_base, LINK_BASE_FMT,
-	         env_or("GH_TEST_PORT", "18080"));
 	tag = (unsigned)getpid() ^ (unsigned)time(NULL);
+	snprintf(slug, sizeof slug, "mail-%u", tag % 100000000u);
+	snprintf(link_base, sizeof link_base, LINK_BASE_FMT,
+	         env_or("GH_TEST_PORT", "18080"), slug);
+	snprintf(direct_link, sizeof direct_link, "http://127.0.0.1/portal/%s/", slug);
 	signal(SIGPIPE, SIG_IGN);
 
 	if (!ok(conf_load(ini, &conf, err, sizeof err) == 0,
@@ -930,9 +937,19 @@ int main(void)
 	if (mysql_library_init(0, NULL, NULL) != 0 ||
 	    !ok(auth_init(&conf) == 0, "auth_init") ||
 	    !ok((db = db_open(&conf, DB_ROLE_PORTAL, 0, 0)) != NULL, "the stack's database opens") ||
-	    !ok(db_tenant_by_slug(db, "demo", &t) == DB_OK, "the demo tenant exists"))
+	    !ok(shell("'%s/gatehouse-ctl' -c '%s' tenant create %s '" TENANT_NAME "' >/dev/null",
+	              env_or("GH_BUILDDIR", "."), ini, slug) == 0 &&
+	            db_tenant_by_slug(db, slug, &t) == DB_OK,
+	        "a tenant of this test's own (%s)", slug))
 		return done_testing();
 	tenant = t.id;
+	{
+		char *n = sql1("INSERT INTO customers (tenant_id, name) VALUES (%u, 'Cool Air'); "
+		               "SELECT COUNT(*) FROM customers WHERE tenant_id = %u",
+		               tenant, tenant);
+		ok(n && strcmp(n, "1") == 0, "its customer Cool Air");
+		free(n);
+	}
 	ok(access(maildir, W_OK) == 0 && conf.mail.retry_base_secs == 2,
 	   "the stack has a maildir and the dev [mail] settings");
 	/* Old messages only slow the scans down. */

@@ -13,6 +13,7 @@
 
 #include "tap.h"
 #include "tz.h"
+#include "lib/testonly.h"
 
 static int same_as_glibc(const char *zone, time_t t, char *why, size_t whysz)
 {
@@ -205,12 +206,12 @@ static void test_names_and_iso(void)
 	ok(!tz_known("US/Eastern") && !tz_known("../etc/passwd") && !tz_known("") &&
 		   !tz_known("America/Nowhere"),
 	   "links, paths and made-up names are not in it");
+	size_t unsorted = 0;
 	for (size_t i = 1; i < tz_count(); i++)
-		if (strcmp(tz_name(i - 1), tz_name(i)) >= 0) {
-			ok(0, "the list is sorted");
-			return;
-		}
-	ok(1, "the list is sorted (%zu names)", tz_count());
+		if (strcmp(tz_name(i - 1), tz_name(i)) >= 0 && unsorted++ == 0)
+			diag("'%s' before '%s'", tz_name(i - 1), tz_name(i));
+	ok(tz_count() > 300 && unsorted == 0, "the list is sorted, no name twice (%zu names)",
+	   tz_count());
 	ok(tz_parse_utc("2026-12-05T21:35:07Z", &t) == 0 && t == 1796506507,
 	   "an ISO instant: %lld", (long long)t);
 	ok(tz_parse_utc("2026-12-05T21:35:07.123456Z", &t) == 0 && t == 1796506507,

@@ -529,6 +529,24 @@ static enum req_result parse(const char *form, struct req_pairs *p)
 	return req_parse_urlencoded(form, strlen(form), &lim, p);
 }
 
+/* val_values_free(NULL, n) must not walk n values it was not given; values
+ * freed twice must find the first call's reset (str and nums NULL). */
+static void free_null(void *arg)
+{
+	struct val_value v[2];
+
+	(void)arg;
+	memset(v, 0, sizeof v);
+	val_values_free(NULL, 0);
+	val_values_free(NULL, 5);
+	if ((v[0].str = strdup("a-secret-value")) == NULL ||
+	    (v[1].nums = calloc(3, sizeof *v[1].nums)) == NULL)
+		_exit(3);
+	val_values_free(v, 2);
+	val_values_free(v, 2);
+	_exit(v[0].str == NULL && v[1].nums == NULL ? 0 : 4);
+}
+
 static void test_run(void)
 {
 	static const struct val_field tab[] = {
@@ -638,9 +656,8 @@ static void test_run(void)
 	is_int(val_run(tab, 0, &in, v), 0, "val_run with an empty table");
 	req_pairs_free(&in);
 
-	val_values_free(NULL, 0);
-	val_values_free(NULL, 5);
-	ok(1, "val_values_free(NULL, n) is safe");
+	ok(tap_survives(free_null, NULL),
+	   "val_values_free(NULL, n) is safe, and freeing values twice too (in a child)");
 }
 
 int main(void)

@@ -6,6 +6,8 @@
 #   portal:   login page, a wrong and a right sign-in, home, account, MFA
 #             enrolment page (QR code), a wrong code, forgot password, an
 #             unknown slug and token, sign-out
+# The workload runs in a tenant of its own (gatehouse-ctl tenant create, its
+# Super Admin, a customer and a portal user), so it leaves the demo alone.
 # Env: GH_SRCDIR, GH_BUILDDIR, GH_TEST_PORT, GH_TEST_STATE (set by tests/run).
 set -u
 B=http://127.0.0.1:${GH_TEST_PORT:?}
@@ -19,6 +21,22 @@ if nm "$GH_BUILDDIR/gatehouse-settings" 2>/dev/null | grep -q __asan_init; then
 fi
 jar=$(mktemp)
 trap 'rm -f "$jar"' EXIT
+PW=gatehouse-demo
+SLUG=vg-$(date +%s)-$$
+ADMIN=admin@$SLUG.test
+CLIENT=client@$SLUG.test
+sql() { "$GH_SRCDIR/scripts/gh-stack" sql "$1" --state "$ST" -- -N; }
+ctl() { "$GH_BUILDDIR/gatehouse-ctl" -c "$ST/gatehouse.ini" "$@" >/dev/null; }
+ctl tenant create "$SLUG" 'Valgrind Field Services' &&
+	echo "$PW" | ctl user create --tenant "$SLUG" --email "$ADMIN" --super-admin &&
+	sql "UPDATE tenants SET portal_enabled = 1 WHERE slug = '$SLUG';
+	     INSERT INTO customers (tenant_id, name) SELECT id, 'ABM Apartments' FROM tenants WHERE slug = '$SLUG';
+	     INSERT INTO portal_users (tenant_id, customer_id, company_name, email, password_hash, password_set_at)
+	     SELECT c.tenant_id, c.id, c.name, '$CLIENT', u.password_hash, NOW(6) FROM customers c
+	     JOIN office_users u ON u.tenant_id = c.tenant_id AND u.email = '$ADMIN'
+	     WHERE c.tenant_id = (SELECT id FROM tenants WHERE slug = '$SLUG')" &&
+	[ "$(sql "SELECT COUNT(*) FROM portal_users WHERE email = '$CLIENT'")" = 1 ]
+t $? "a tenant of the workload's own ($SLUG): its admin, a customer and a portal user"
 codes=""
 c() { codes="$codes $(curl -s -o /dev/null -w '%{http_code}' -b "$jar" -c "$jar" "$@")"; }
 csrf() { curl -s -b "$jar" -c "$jar" "$B$1?format=xml" | grep -o 'csrf="[0-9a-f]*"' | head -n 1 | cut -d'"' -f2; }
@@ -26,8 +44,8 @@ csrf() { curl -s -b "$jar" -c "$jar" "$B$1?format=xml" | grep -o 'csrf="[0-9a-f]
 workload_settings() {
 	local k
 	k=$(csrf /settings/login)
-	c -d "csrf=$k&email=admin@demo.test&password=wrong-password" "$B/settings/login"
-	c -d "csrf=$k&email=admin@demo.test&password=gatehouse-demo" "$B/settings/login"
+	c -d "csrf=$k&email=$ADMIN&password=wrong-password" "$B/settings/login"
+	c -d "csrf=$k&email=$ADMIN&password=$PW" "$B/settings/login"
 	for u in /settings/ /settings/client/portal-access-settings \
 		"/settings/client/portal-access-settings?format=xml" /settings/nope "/settings/login?next=%zz"; do
 		c "$B$u"
@@ -39,12 +57,10 @@ workload_settings() {
 }
 
 workload_portal() {
-	local k p=/portal/demo/
-	"$GH_SRCDIR/scripts/gh-stack" sql "UPDATE tenants SET portal_enabled = 1 WHERE slug = 'demo'" \
-		--state "$ST" >/dev/null
+	local k p=/portal/$SLUG/
 	k=$(csrf $p)
-	c -d "csrf=$k&email=client@demo.test&password=wrong-password" "$B$p"
-	c -d "csrf=$k&email=client@demo.test&password=gatehouse-demo" "$B$p"
+	c -d "csrf=$k&email=$CLIENT&password=wrong-password" "$B$p"
+	c -d "csrf=$k&email=$CLIENT&password=$PW" "$B$p"
 	for u in home account mfa/enrol "mfa/enrol?format=xml" forgot; do
 		c "$B$p$u"
 	done
