@@ -27,18 +27,18 @@ static int tap_ok(int cond, const char *fmt, ...)
 }
 
 #define ok(cond, ...) tap_ok(!!(cond), __VA_ARGS__)
-#define is_int(got, want, name)                                                            \
-	do {                                                                               \
-		long long g_ = (long long)(got), w_ = (long long)(want);                   \
-		if (!ok(g_ == w_, "%s", name))                                             \
-			printf("#   got %lld, want %lld\n", g_, w_);                          \
+#define is_int(got, want, name)                                                                    \
+	do {                                                                                       \
+		long long g_ = (long long)(got), w_ = (long long)(want);                           \
+		if (!ok(g_ == w_, "%s", name))                                                     \
+			printf("#   got %lld, want %lld\n", g_, w_);                               \
 	} while (0)
-#define is_str(got, want, name)                                                            \
-	do {                                                                               \
-		const char *g_ = (got), *w_ = (want);                                      \
-		if (!ok(g_ != NULL && w_ != NULL ? strcmp(g_, w_) == 0 : g_ == w_, "%s", name)) \
-			printf("#   got '%s', want '%s'\n", g_ ? g_ : "(null)",              \
-			       w_ ? w_ : "(null)");                                          \
+#define is_str(got, want, name)                                                                    \
+	do {                                                                                       \
+		const char *g_ = (got), *w_ = (want);                                              \
+		if (!ok(g_ != NULL && w_ != NULL ? strcmp(g_, w_) == 0 : g_ == w_, "%s", name))    \
+			printf("#   got '%s', want '%s'\n", g_ ? g_ : "(null)",                    \
+			       w_ ? w_ : "(null)");                                                \
 	} while (0)
 #define diag(...) (printf("# " __VA_ARGS__), putchar('\n'))
 

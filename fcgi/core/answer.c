@@ -52,8 +52,9 @@ static void frame_policy(const struct http *h, char *out, size_t outsz)
 	const char *o;
 
 	if (h->frame_origins == NULL || h->frame_origins[0] == '\0') {
-		snprintf(out, outsz, "'none'\r\nX-Frame-Options: DENY\r\n"
-				     "Cross-Origin-Opener-Policy: same-origin\r\n");
+		snprintf(out, outsz,
+			 "'none'\r\nX-Frame-Options: DENY\r\n"
+			 "Cross-Origin-Opener-Policy: same-origin\r\n");
 		return;
 	}
 	n = (size_t)snprintf(out, outsz, "'self'");
@@ -90,11 +91,11 @@ void answer(struct http *h, int status, const char *ctype, const void *body, siz
 	char buf[12288], frame[6400];
 	size_t n = 0;
 
-#define ADD(...)                                                                           \
-	do {                                                                               \
-		int k_ = snprintf(buf + n, sizeof buf - n, __VA_ARGS__);                  \
-		if (k_ > 0)                                                                \
-			n = n + (size_t)k_ < sizeof buf ? n + (size_t)k_ : sizeof buf - 1; \
+#define ADD(...)                                                                                   \
+	do {                                                                                       \
+		int k_ = snprintf(buf + n, sizeof buf - n, __VA_ARGS__);                           \
+		if (k_ > 0)                                                                        \
+			n = n + (size_t)k_ < sizeof buf ? n + (size_t)k_ : sizeof buf - 1;         \
 	} while (0)
 	h->status = status;
 	frame_policy(h, frame, sizeof frame);
@@ -184,8 +185,10 @@ void answer_error(struct http *h, int status, const char *message)
 	xml_attr_int(r, "status", status);
 	xml_attr(r, "request-id", h->rid);
 	xml_text_el(r, "title", status_text(status));
-	xml_text_el(r, "message", h->error_msg ? h->error_msg
-						 : message ? message : answer_message(status));
+	xml_text_el(r, "message",
+		    h->error_msg ? h->error_msg
+		    : message    ? message
+				 : answer_message(status));
 	answer_doc(h, status, d, "error");
 	xmlFreeDoc(d);
 }
@@ -208,7 +211,8 @@ const char *answer_message(int status)
 	case 413: return "The form you sent is too large.";
 	case 415: return "Forms must be sent as application/x-www-form-urlencoded.";
 	case 429: return "Too many attempts. Please wait and try again.";
-	case 503: return "The service is busy or briefly unavailable. Please try again in a moment.";
+	case 503:
+		return "The service is busy or briefly unavailable. Please try again in a moment.";
 	default: return "Something went wrong on our side. It has been logged; please try again.";
 	}
 }

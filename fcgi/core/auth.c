@@ -42,7 +42,8 @@ struct hash_job {
 };
 
 static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t pool_work_cv = PTHREAD_COND_INITIALIZER, pool_done_cv = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t pool_work_cv = PTHREAD_COND_INITIALIZER,
+		      pool_done_cv = PTHREAD_COND_INITIALIZER;
 static struct hash_job *pool_head, *pool_tail;
 static pthread_t pool_tids[64];
 static unsigned pool_n, pool_stop;

@@ -10,9 +10,9 @@
 
 enum auth_result {
 	AUTH_OK = 0,
-	AUTH_FAIL,  /* wrong password, unknown account, bad token */
-	AUTH_BUSY,  /* too many hashes waiting: answer 503 */
-	AUTH_LOCKED,/* throttled: answer 429 */
+	AUTH_FAIL,   /* wrong password, unknown account, bad token */
+	AUTH_BUSY,   /* too many hashes waiting: answer 503 */
+	AUTH_LOCKED, /* throttled: answer 429 */
 	AUTH_ERR,
 };
 
@@ -94,6 +94,5 @@ enum auth_settle {
 };
 enum auth_result auth_throttle_settle(struct db *db, const char *account, const char *addr,
 				      enum auth_settle how);
-
 
 #endif

@@ -24,14 +24,23 @@ struct key {
 	enum check check;
 };
 
-#define STR(sec, key, field, d, chk)                                                       \
-	{sec, key, K_STR, offsetof(struct conf, field), sizeof(((struct conf *)0)->field), 0, \
-	 0, d, chk}
-#define UINT(sec, key, field, lo, hi, d)                                                   \
-	{sec, key, K_UINT, offsetof(struct conf, field), 0, lo, hi, d, C_NONE}
-#define SIZE(sec, key, field, lo, hi, d)                                                   \
-	{sec, key, K_SIZE, offsetof(struct conf, field), 0, lo, hi, d, C_NONE}
-#define BOOL(sec, key, field, d) {sec, key, K_BOOL, offsetof(struct conf, field), 0, 0, 1, d, C_NONE}
+#define STR(sec, key, field, d, chk)                                                               \
+	{                                                                                          \
+		sec, key, K_STR, offsetof(struct conf, field), sizeof(((struct conf *)0)->field),  \
+			0, 0, d, chk                                                               \
+	}
+#define UINT(sec, key, field, lo, hi, d)                                                           \
+	{                                                                                          \
+		sec, key, K_UINT, offsetof(struct conf, field), 0, lo, hi, d, C_NONE               \
+	}
+#define SIZE(sec, key, field, lo, hi, d)                                                           \
+	{                                                                                          \
+		sec, key, K_SIZE, offsetof(struct conf, field), 0, lo, hi, d, C_NONE               \
+	}
+#define BOOL(sec, key, field, d)                                                                   \
+	{                                                                                          \
+		sec, key, K_BOOL, offsetof(struct conf, field), 0, 0, 1, d, C_NONE                 \
+	}
 
 static const struct key keys[] = {
 	STR("database", "host", db.host, NULL, C_NONE),

@@ -30,10 +30,10 @@ struct conf {
 		char from_address[255], from_name[128];
 		unsigned invite_valid_days;
 		unsigned reset_valid_minutes; /* a password-reset link's lifetime */
-		unsigned retry_hours;     /* temporary failures are retried this long */
-		unsigned retry_base_secs; /* first back-off; doubles per attempt, max 1 h */
-		unsigned poll_ms;         /* mailer's look at the outbox when idle */
-		unsigned lease_secs;      /* a claimed message is another's to send after this */
+		unsigned retry_hours;         /* temporary failures are retried this long */
+		unsigned retry_base_secs;     /* first back-off; doubles per attempt, max 1 h */
+		unsigned poll_ms;             /* mailer's look at the outbox when idle */
+		unsigned lease_secs; /* a claimed message is another's to send after this */
 	} mail;
 	/* OAuth2 clients for office users' Google and Office 365 mail
 	 * (XOAUTH2); empty until the operator registers them. */

@@ -105,7 +105,7 @@ struct db_session {
 	uint64_t id;
 	unsigned tenant_id, user_id;
 	char email[255], first[401], last[401];
-	int settings; /* enum db_perm */
+	int settings;        /* enum db_perm */
 	long long seen_secs; /* seconds since last_seen_at */
 	char stage[8];       /* full; mfa or enrol: the password passed, MFA owed */
 	int mfa_required, mfa_enabled;
@@ -138,8 +138,7 @@ enum db_result db_office_login(struct db *db, const char *email, struct db_login
 enum db_result db_office_insert(struct db *db, unsigned tenant_id, const char *email,
 				const char *hash, const char *role, const char *first,
 				const char *last, unsigned *id);
-enum db_result db_office_set_perm(struct db *db, unsigned user_id, const char *module,
-				  int level);
+enum db_result db_office_set_perm(struct db *db, unsigned user_id, const char *module, int level);
 enum db_result db_office_set_active(struct db *db, unsigned user_id, int active);
 
 /* office users (the settings pages; list order: email, first, last, role,
@@ -158,8 +157,8 @@ typedef int (*db_office_user_fn)(void *ctx, const struct db_office_user *u);
  * whole id order (ascending; *ids malloc'd, freed by the caller), and one
  * page's rows by id, in the ids' order (at most 100), with the list's
  * version as for db_portal_users_by_ids. */
-enum db_result db_office_users_version(struct db *db, unsigned tenant_id,
-				       unsigned long long *total, uint64_t *version);
+enum db_result db_office_users_version(struct db *db, unsigned tenant_id, unsigned long long *total,
+				       uint64_t *version);
 enum db_result db_office_user_ids(struct db *db, unsigned tenant_id, const struct list_view *lv,
 				  unsigned **ids, size_t *n);
 enum db_result db_office_users_by_ids(struct db *db, unsigned tenant_id, const unsigned *ids,
@@ -215,8 +214,8 @@ enum db_result db_office_user_set_active(struct db *db, unsigned tenant_id, unsi
 					 int active);
 /* The tenant's active Super Admins (up to max ids; *n counts them all),
  * locked for the rest of the transaction. */
-enum db_result db_office_supers_locked(struct db *db, unsigned tenant_id, unsigned *ids,
-				       size_t max, unsigned *n);
+enum db_result db_office_supers_locked(struct db *db, unsigned tenant_id, unsigned *ids, size_t max,
+				       unsigned *n);
 enum db_result db_office_login_tombstoned(struct db *db, const char *email, int *yes);
 
 /* an office user's own outgoing mail (the Email tab) */
@@ -257,8 +256,8 @@ enum db_result db_named_add(struct db *db, enum db_named_kind k, unsigned tenant
 enum db_result db_named_delete(struct db *db, enum db_named_kind k, unsigned tenant_id,
 			       unsigned id);
 /* The user's linked ids (at most max). */
-enum db_result db_user_links(struct db *db, enum db_named_kind k, unsigned user_id,
-			     unsigned *ids, size_t max, size_t *n);
+enum db_result db_user_links(struct db *db, enum db_named_kind k, unsigned user_id, unsigned *ids,
+			     size_t max, size_t *n);
 /* Replaces the user's links; ids of another tenant are skipped, so *added
  * may be less than n. */
 enum db_result db_user_links_set(struct db *db, enum db_named_kind k, unsigned tenant_id,
@@ -274,19 +273,19 @@ enum db_result db_office_user_set_extras(struct db *db, unsigned tenant_id, unsi
 enum db_result db_session_insert(struct db *db, const unsigned char hash[32], const char *kind,
 				 unsigned tenant_id, unsigned user_id, unsigned abs_hours,
 				 const char *ip, const char *ua, const char *stage);
-enum db_result db_session_office(struct db *db, const unsigned char hash[32],
-				 unsigned idle_min, struct db_session *out);
+enum db_result db_session_office(struct db *db, const unsigned char hash[32], unsigned idle_min,
+				 struct db_session *out);
 /* A portal request's session (db/stmt_session.h, SESSION_PORTAL, says
  * when one is valid: its tenant, its portal on, its user active). */
 struct db_portal_session {
 	uint64_t id;
-	unsigned user_id;     /* 0: opened by the customer's secure token link */
+	unsigned user_id; /* 0: opened by the customer's secure token link */
 	unsigned customer_id;
-	char stage[8];        /* full, mfa, enrol */
+	char stage[8]; /* full, mfa, enrol */
 	char email[255], company[801];
 	long long seen_secs;
 	int mfa_required, mfa_enabled;
-	char perms[400]; /* the group's permissions, comma-separated */
+	char perms[400];    /* the group's permissions, comma-separated */
 	char time_zone[65]; /* the user's own zone; "": the tenant's */
 };
 enum db_result db_session_portal(struct db *db, const unsigned char hash[32], unsigned tenant_id,
@@ -323,8 +322,8 @@ struct db_throttle {
 };
 /* portal_user_id: the portal user whose account the key is (0: none), kept
  * on the row so that sql/016's triggers copy its lock onto the user. */
-enum db_result db_throttle_lock(struct db *db, const unsigned char key[32],
-				unsigned portal_user_id, struct db_throttle *t);
+enum db_result db_throttle_lock(struct db *db, const unsigned char key[32], unsigned portal_user_id,
+				struct db_throttle *t);
 enum db_result db_throttle_set(struct db *db, const unsigned char key[32], long long age_secs,
 			       unsigned attempts, long long lock_secs);
 enum db_result db_throttle_clear(struct db *db, const unsigned char key[32]);
@@ -381,8 +380,8 @@ typedef int (*db_portal_user_fn)(void *ctx, const struct db_portal_user *u);
  * frees); and the rows of up to 100 ids, in the order given, with the
  * list's version read in the same statement (DB_NO_VERSION when an id did
  * not come back, or none was asked for). */
-enum db_result db_portal_users_version(struct db *db, unsigned tenant_id,
-				       unsigned long long *total, uint64_t *version);
+enum db_result db_portal_users_version(struct db *db, unsigned tenant_id, unsigned long long *total,
+				       uint64_t *version);
 enum db_result db_portal_user_ids(struct db *db, unsigned tenant_id, const struct list_view *lv,
 				  unsigned **ids, size_t *n);
 enum db_result db_portal_users_by_ids(struct db *db, unsigned tenant_id, const unsigned *ids,
@@ -397,9 +396,9 @@ enum db_result db_portal_users_status_version(struct db *db, unsigned tenant_id,
 enum db_result db_portal_user_ids_status(struct db *db, unsigned tenant_id,
 					 const struct list_view *lv, unsigned **ids, size_t *n,
 					 long long *ttl_ms);
-enum db_result db_portal_users_by_ids_status(struct db *db, unsigned tenant_id,
-					     const unsigned *ids, size_t n, db_portal_user_fn fn,
-					     void *ctx, uint64_t *version);
+enum db_result db_portal_users_by_ids_status(struct db *db, unsigned tenant_id, const unsigned *ids,
+					     size_t n, db_portal_user_fn fn, void *ctx,
+					     uint64_t *version);
 /* An unfiltered page at lv->offset (a filter is DB_ERR: filtered views go
  * through db_portal_user_ids and the list-order cache).  *total is the
  * tenant's count as read with the rows: 0 when no row came back (an empty
@@ -573,7 +572,7 @@ enum db_result db_colleagues(struct db *db, unsigned tenant_id, unsigned custome
 /* customers' records: what the client portal shows (invoices, estimates,
  * jobs, documents, equipment; kind is the singular: "invoice", ...) */
 struct db_record {
-	unsigned id, site_id;	/* site 0: customer-wide */
+	unsigned id, site_id;   /* site 0: customer-wide */
 	long long amount_cents; /* -1: none */
 	char ref[161], title[801], detail[8001], date[11], status[81], site[801];
 };
@@ -591,7 +590,7 @@ enum db_result db_record_status(struct db *db, unsigned tenant_id, unsigned cust
 				const char *by);
 struct db_record_new {
 	unsigned tenant_id, customer_id, site_id; /* site 0: customer-wide */
-	const char *kind, *ref;			  /* ref NULL or "": "REQ-<id>" */
+	const char *kind, *ref;                   /* ref NULL or "": "REQ-<id>" */
 	const char *title, *detail, *date, *status, *by;
 	long long amount_cents; /* -1: none */
 	int is_public;
@@ -607,9 +606,8 @@ enum db_result db_customer_token_set(struct db *db, unsigned tenant_id, unsigned
 /* sealed: the sealed token (len 0: none yet); at: when it was made. */
 enum db_result db_customer_token_get(struct db *db, unsigned tenant_id, unsigned id,
 				     unsigned char *sealed, size_t sz, size_t *len, char at[24]);
-enum db_result db_customer_by_token(struct db *db, unsigned tenant_id,
-				    const unsigned char hash[32], unsigned *id,
-				    unsigned *portal_users);
+enum db_result db_customer_by_token(struct db *db, unsigned tenant_id, const unsigned char hash[32],
+				    unsigned *id, unsigned *portal_users);
 
 /* mail outbox */
 #define DB_CLAIM_LEN 16 /* a mailer's claim token */
@@ -621,8 +619,8 @@ struct db_mail {
 	char payload[65536];       /* the mail's XML document (TEXT: at most 64 KiB) */
 	unsigned char secret[255]; /* sealed one-time token, if any */
 	size_t secretlen;
-	long long age_secs;    /* since the row was written */
-	char message_id[201];  /* given at queue time, the same for every attempt */
+	long long age_secs;   /* since the row was written */
+	char message_id[201]; /* given at queue time, the same for every attempt */
 };
 /* Queues a message; message_id (mail_message_id()) is its Message-ID for
  * every attempt. */

@@ -98,7 +98,8 @@ enum page_result http_throttled(struct http *h, const char *what, long long retr
 	char msg[200];
 	long long min = (retry + 59) / 60;
 
-	snprintf(msg, sizeof msg, "%s. Try again in %lld minute%s.", what, min, min == 1 ? "" : "s");
+	snprintf(msg, sizeof msg, "%s. Try again in %lld minute%s.", what, min,
+		 min == 1 ? "" : "s");
 	http_notice(h, "error", msg);
 	h->retry_after = retry;
 	return PAGE_THROTTLED;
@@ -136,7 +137,6 @@ enum page_result http_db_fail(enum db_result rc)
 	default: return PAGE_ERROR;
 	}
 }
-
 
 static int read_body(struct http *h, char **body, size_t *len)
 {
@@ -179,7 +179,8 @@ static int path_match(const char *pat, const char *path, char *slug, size_t slug
 			size_t n = 0;
 			while (path[n] && path[n] != '/') {
 				char c = path[n];
-				if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-') ||
+				if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+				      c == '-') ||
 				    n + 1 >= slugsz)
 					return 0;
 				slug[n] = c;
@@ -251,8 +252,7 @@ const char *http_text(struct http *h, const char *fmt, ...)
 	va_list ap;
 	char *t;
 
-	if (h->ntexts == (int)(sizeof h->texts / sizeof h->texts[0]) ||
-	    (t = malloc(512)) == NULL)
+	if (h->ntexts == (int)(sizeof h->texts / sizeof h->texts[0]) || (t = malloc(512)) == NULL)
 		return "The request could not be completed.";
 	va_start(ap, fmt);
 	vsnprintf(t, 512, fmt, ap);
@@ -337,9 +337,9 @@ static enum http_step step_route(struct http *h)
 		return HTTP_DONE;
 	}
 	if (h->method == 0 || !(p->methods & h->method)) {
-		h->allow = p->methods == HTTP_POST		 ? "POST"
+		h->allow = p->methods == HTTP_POST    ? "POST"
 			   : (p->methods & HTTP_POST) ? "GET, HEAD, POST"
-							  : "GET, HEAD";
+						      : "GET, HEAD";
 		answer_error(h, 405, NULL);
 		return HTTP_DONE;
 	}
@@ -418,8 +418,8 @@ static enum http_step step_query(struct http *h)
 		return HTTP_NEXT;
 	for (size_t i = 0; i < h->page->nquery; i++)
 		if (h->q[i].st == VAL_INVALID) {
-			snprintf(msg, sizeof msg, "Invalid parameter %s: %s", h->page->query[i].name,
-				 h->q[i].error);
+			snprintf(msg, sizeof msg, "Invalid parameter %s: %s",
+				 h->page->query[i].name, h->q[i].error);
 			break;
 		}
 	answer_error(h, 400, msg);
@@ -461,17 +461,19 @@ static enum http_step step_csrf(struct http *h)
 		 * third-party frame).  The page comes back offering itself in
 		 * a tab of its own instead of failing silently. */
 		h->cookie_refused = 1;
-		http_notice(h, "error", "Your browser did not keep the cookie that signing in needs, "
-					"as some do inside a frame on another site. Open the portal "
-					"in a new tab to sign in.");
+		http_notice(h, "error",
+			    "Your browser did not keep the cookie that signing in needs, "
+			    "as some do inside a frame on another site. Open the portal "
+			    "in a new tab to sign in.");
 		if (page_build(h) != PAGE_OK)
 			answer_error(h, 500, NULL);
 		else
 			answer_doc(h, 403, h->doc, h->page->name);
 		return HTTP_DONE;
 	}
-	answer_error(h, 403, "The form has expired or did not come from this site. "
-			     "Reload the page and try again.");
+	answer_error(h, 403,
+		     "The form has expired or did not come from this site. "
+		     "Reload the page and try again.");
 	return HTTP_DONE;
 }
 
@@ -568,7 +570,7 @@ static enum http_step step_handle(struct http *h)
 
 static enum http_step (*const steps[])(struct http *) = {
 	step_parse, step_route, step_body, step_session, step_permission,
-	step_query, step_csrf,	step_form, step_handle,
+	step_query, step_csrf,  step_form, step_handle,
 };
 
 /* Frees and wipes what the request held. */

@@ -106,7 +106,7 @@ enum server_kind { SERVER_SETTINGS, SERVER_PORTAL }; /* which [section] of the c
 struct responder {
 	const char *name; /* "gatehouse-settings": logs and usage */
 	enum server_kind kind;
-	unsigned db_role; /* DB_ROLE_*: the statements it prepares and may run */
+	unsigned db_role;                /* DB_ROLE_*: the statements it prepares and may run */
 	const struct page *const *pages; /* NULL-terminated; menu order is table order */
 	/* The MAC purpose of its sessions' CSRF tokens ("office", "portal"). */
 	const char *csrf_purpose;
@@ -141,7 +141,7 @@ struct http {
 	const struct page *page;
 
 	char rid[17];
-	char slug[64]; /* the path's "*" segment (a tenant slug), if the route has one */
+	char slug[64];      /* the path's "*" segment (a tenant slug), if the route has one */
 	char ua_buf[256];   /* the User-Agent, printable ASCII, at most 255 bytes */
 	char path_log[256]; /* the path as logged: control bytes replaced */
 	unsigned method;
@@ -206,8 +206,7 @@ void *http_ctx(struct http *h, size_t size);
 /* A message made for this request (an error_msg or a field's message that
  * names a value): formatted into memory the request owns, freed when it
  * ends.  A fixed fallback if out of memory. */
-const char *http_text(struct http *h, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+const char *http_text(struct http *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The notice a redirect back asks for (?done=, a VAL_CHOICE field): the
  * success notice texts[v->num], on a GET whose field is valid. */
 void http_said(struct http *h, const struct val_value *v, const char *const *texts);
@@ -251,8 +250,7 @@ enum page_result http_db_fail(enum db_result rc);
  * problem becomes an error response.  Whatever transaction is still open
  * afterwards is rolled back, so nothing a handler forgot reaches the
  * thread's next request. */
-void http_handle(FCGX_Request *fr, const struct conf *c, struct db *db,
-		 const struct responder *r);
+void http_handle(FCGX_Request *fr, const struct conf *c, struct db *db, const struct responder *r);
 
 /* Cookie names. */
 #define HTTP_COOKIE_OFFICE "gh_office"

@@ -54,7 +54,8 @@ static xmlDocPtr mail_doc(const struct conf *conf, const struct db_tenant *t, co
 	snprintf(buf, sizeof buf, "%s/portal/%s/", conf->web.base_url, t->slug);
 	xml_text_el(m, "direct-link", buf);
 	if (rest != NULL) {
-		snprintf(buf, sizeof buf, "%s/portal/%s/%s?token=", conf->web.base_url, t->slug, rest);
+		snprintf(buf, sizeof buf, "%s/portal/%s/%s?token=", conf->web.base_url, t->slug,
+			 rest);
 		xml_text_el(m, "link-base", buf);
 	}
 	return d;
@@ -92,8 +93,8 @@ static enum db_result enqueue(struct db *db, const struct conf *conf, unsigned t
 
 	if (d != NULL && mail_message_id(conf->mail.from_address, msgid, sizeof msgid) == 0 &&
 	    xml_serialise(d, &payload, &plen) == 0)
-		rc = db_outbox_enqueue(db, tenant_id, kind, to, subject, (const char *)payload, sealed,
-				       sealedlen, msgid, mail_id);
+		rc = db_outbox_enqueue(db, tenant_id, kind, to, subject, (const char *)payload,
+				       sealed, sealedlen, msgid, mail_id);
 	xmlFree(payload);
 	return rc;
 }
@@ -201,7 +202,8 @@ enum db_result invite_enqueue_office_reset(struct db *db, const struct conf *con
 	snprintf(buf, sizeof buf, "%d", INVITE_OFFICE_RESET_MINUTES);
 	xml_text_el(m, "valid-minutes", buf);
 	snprintf(subject, sizeof subject, "Reset your %s office password", company);
-	rc = enqueue(db, conf, tenant_id, d, "office-reset", email, subject, sealed, sizeof sealed, NULL);
+	rc = enqueue(db, conf, tenant_id, d, "office-reset", email, subject, sealed, sizeof sealed,
+		     NULL);
 out:
 	sodium_memzero(sealed, sizeof sealed);
 	sodium_memzero(hash, sizeof hash);

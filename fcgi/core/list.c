@@ -77,8 +77,8 @@ static void add_param(char *out, size_t sz, const char *name, const char *value)
 
 	o += (size_t)snprintf(out + o, o < sz ? sz - o : 0, "%s%s=", o ? "&" : "", name);
 	for (const unsigned char *p = (const unsigned char *)value; *p && o + 4 < sz; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-		    *p == '-' || *p == '_' || *p == '.' || *p == '~')
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.' || *p == '~')
 			out[o++] = (char)*p;
 		else {
 			out[o++] = '%';

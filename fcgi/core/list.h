@@ -22,10 +22,12 @@ struct list_spec {
 };
 
 /* The query fields of a list page, in this order, for the page's table. */
-#define LIST_QUERY_FIELDS                                                                  \
-	{"sort", val_line, 32, 0, "Sort"}, {"dir", val_line, 4, 0, "Direction"},           \
-		{"q", val_line, 400, 0, "Filter"}, {"page", val_uint, 9, 0, "Page"},       \
-		{"per", val_uint, 3, 0, "Items per page"}
+#define LIST_QUERY_FIELDS                                                                          \
+	{"sort", val_line, 32, 0, "Sort"}, {"dir", val_line, 4, 0, "Direction"},                   \
+		{"q", val_line, 400, 0, "Filter"}, {"page", val_uint, 9, 0, "Page"},               \
+	{                                                                                          \
+		"per", val_uint, 3, 0, "Items per page"                                            \
+	}
 #define LIST_NQUERY 5
 
 struct list_view {

@@ -43,8 +43,9 @@ static const char *facet_of(const struct listcache_key *k)
 
 static int same_view(const struct entry *e, const struct listcache_key *k)
 {
-	return e->used && e->tenant_id == k->tenant_id && e->list == k->list && e->sort == k->sort &&
-	       strcmp(e->filter, k->filter) == 0 && strcmp(e->facet, facet_of(k)) == 0;
+	return e->used && e->tenant_id == k->tenant_id && e->list == k->list &&
+	       e->sort == k->sort && strcmp(e->filter, k->filter) == 0 &&
+	       strcmp(e->facet, facet_of(k)) == 0;
 }
 
 static uint64_t now_ns(void)
@@ -180,7 +181,7 @@ int listcache_slice(const struct listcache_key *k, uint64_t version, unsigned lo
 	e->tenant_id = k->tenant_id;
 	e->list = k->list;
 	e->sort = k->sort;
-	memcpy(e->filter, k->filter, flen + 1); /* flen <= LC_FILTER_MAX, checked above */
+	memcpy(e->filter, k->filter, flen + 1);  /* flen <= LC_FILTER_MAX, checked above */
 	memcpy(e->facet, facet_of(k), klen + 1); /* klen <= LC_FACET_MAX */
 	e->version = version;
 	e->tick = ++ticks;
@@ -220,8 +221,8 @@ int listcache_page(const struct listcache_key *k, uint64_t version, struct list_
 	if (listcache_slice(k, version, offset, want, lv->desc, ids, n, &total, build, ctx) != 0)
 		return -1;
 	list_window(lv, total);
-	if (lv->offset != offset &&
-	    listcache_slice(k, version, lv->offset, want, lv->desc, ids, n, &total, build, ctx) != 0)
+	if (lv->offset != offset && listcache_slice(k, version, lv->offset, want, lv->desc, ids, n,
+						    &total, build, ctx) != 0)
 		return -1;
 	return 0;
 }

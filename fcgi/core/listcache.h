@@ -24,9 +24,9 @@ enum listcache_list { LISTCACHE_PORTAL_USERS, LISTCACHE_OFFICE_USERS };
 struct listcache_key {
 	unsigned tenant_id;
 	enum listcache_list list;
-	unsigned sort;		/* the list's sort column */
-	const char *filter;	/* "" for none */
-	const char *facet;	/* a page's own filter (list_view's facet); NULL or "" for none */
+	unsigned sort;      /* the list's sort column */
+	const char *filter; /* "" for none */
+	const char *facet;  /* a page's own filter (list_view's facet); NULL or "" for none */
 };
 
 /* Builds the ascending id order of a view: ids into *ids (malloc'd; the

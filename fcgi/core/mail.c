@@ -61,8 +61,7 @@ static void buf_str(struct buf *b, const char *s)
 	buf_add(b, s, strlen(s));
 }
 
-static void buf_fmt(struct buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+static void buf_fmt(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void buf_fmt(struct buf *b, const char *fmt, ...)
 {
 	char tmp[512];
@@ -175,8 +174,7 @@ static size_t put_words(struct buf *b, const char *s, size_t len, size_t col)
 			continue;
 		}
 		while (i + chunk < len) {
-			size_t n = utf8_len((const unsigned char *)s + i + chunk,
-			                    len - i - chunk);
+			size_t n = utf8_len((const unsigned char *)s + i + chunk, len - i - chunk);
 			if (n == 0)
 				n = 1; /* cannot happen after clean_utf8 */
 			if (chunk + n > w)
@@ -184,7 +182,7 @@ static size_t put_words(struct buf *b, const char *s, size_t len, size_t col)
 			chunk += n;
 		}
 		sodium_bin2base64(b64, sizeof b64, (const unsigned char *)s + i, chunk,
-		                  sodium_base64_VARIANT_ORIGINAL);
+				  sodium_base64_VARIANT_ORIGINAL);
 		buf_add(b, pre, sizeof pre - 1);
 		buf_str(b, b64);
 		buf_add(b, post, sizeof post - 1);
@@ -340,10 +338,10 @@ char *mail_qp_encode(const char *in, size_t len, size_t *outlen)
 			continue;
 		}
 		eol_next = i + 1 == len || in[i + 1] == '\n' ||
-		           (in[i + 1] == '\r' && i + 2 < len && in[i + 2] == '\n');
+			   (in[i + 1] == '\r' && i + 2 < len && in[i + 2] == '\n');
 		/* Trailing white space would be stripped in transit. */
-		literal = ((c == ' ' || c == '\t') && !eol_next) ||
-		          (c >= 33 && c <= 126 && c != '=');
+		literal =
+			((c == ' ' || c == '\t') && !eol_next) || (c >= 33 && c <= 126 && c != '=');
 		n = literal ? 1 : 3;
 		/* Room for the soft break's "=" at the end of a line. */
 		if (col + n > QP_LINE - 1) {
@@ -396,7 +394,7 @@ int mail_message_id(const char *from_addr, char *out, size_t outsz)
 	randombytes_buf(rnd, sizeof rnd);
 	sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
 	n = snprintf(out, outsz, "<%s@%s>", hex,
-	             at != NULL && at[1] ? at + 1 : "gatehouse.invalid");
+		     at != NULL && at[1] ? at + 1 : "gatehouse.invalid");
 	return n < 0 || (size_t)n >= outsz ? -1 : 0;
 }
 
@@ -405,15 +403,15 @@ int mail_date(time_t t, char *out, size_t outsz)
 	/* Not strftime: the names must be English whatever the locale. */
 	static const char day[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 	static const char mon[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-	                                "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+					"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 	struct tm tm;
 	int n;
 
 	if (gmtime_r(&t, &tm) == NULL)
 		return -1;
 	n = snprintf(out, outsz, "%s, %02d %s %04d %02d:%02d:%02d +0000", day[tm.tm_wday],
-	             tm.tm_mday, mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
-	             tm.tm_sec);
+		     tm.tm_mday, mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+		     tm.tm_sec);
 	return n < 0 || (size_t)n >= outsz ? -1 : 0;
 }
 
@@ -421,11 +419,10 @@ int mail_date(time_t t, char *out, size_t outsz)
 
 /* Appends one header line "name: value\r\n" with the value encoded. */
 static void put_header(struct buf *b, const char *name, const char *value, int address,
-                       const char *addr)
+		       const char *addr)
 {
 	size_t used = strlen(name) + 2;
-	char *v =
-	    address ? mail_addr_encode(value, addr, used) : mail_hdr_encode(value, used);
+	char *v = address ? mail_addr_encode(value, addr, used) : mail_hdr_encode(value, used);
 
 	if (v == NULL) {
 		b->oom = 1;
@@ -439,8 +436,8 @@ static void put_header(struct buf *b, const char *name, const char *value, int a
 }
 
 /* One body part, in whichever transfer encoding is shorter. */
-static void put_part(struct buf *b, const char *boundary, const char *type,
-                     const char *body, size_t len)
+static void put_part(struct buf *b, const char *boundary, const char *type, const char *body,
+		     size_t len)
 {
 	size_t qlen = 0, blen = 0;
 	char *q = mail_qp_encode(body, len, &qlen);
@@ -459,8 +456,7 @@ static void put_part(struct buf *b, const char *boundary, const char *type,
 		return;
 	}
 	buf_fmt(b, "\r\n--%s\r\nContent-Type: %s; charset=UTF-8\r\n", boundary, type);
-	buf_fmt(b, "Content-Transfer-Encoding: %s\r\n\r\n",
-	        b64 ? "base64" : "quoted-printable");
+	buf_fmt(b, "Content-Transfer-Encoding: %s\r\n\r\n", b64 ? "base64" : "quoted-printable");
 	if (b64 != NULL)
 		buf_add(b, b64, blen);
 	else
@@ -477,9 +473,8 @@ enum mail_result mail_build(const struct mail_msg *m, char **out, size_t *len)
 
 	*out = NULL;
 	*len = 0;
-	if (!mail_addr_ok(m->from_addr) || !mail_addr_ok(m->to) ||
-	    m->message_id == NULL || strlen(m->message_id) >= MAIL_ID_MAX ||
-	    strpbrk(m->message_id, "\r\n") != NULL)
+	if (!mail_addr_ok(m->from_addr) || !mail_addr_ok(m->to) || m->message_id == NULL ||
+	    strlen(m->message_id) >= MAIL_ID_MAX || strpbrk(m->message_id, "\r\n") != NULL)
 		return MAIL_INVALID;
 	if (mail_date(m->date, date, sizeof date) != 0)
 		return MAIL_INVALID;
@@ -497,14 +492,10 @@ enum mail_result mail_build(const struct mail_msg *m, char **out, size_t *len)
 	buf_str(&b, "MIME-Version: 1.0\r\n");
 	/* RFC 3834: no auto-replies (vacation notices) to a robot. */
 	buf_str(&b, "Auto-Submitted: auto-generated\r\n");
-	buf_fmt(&b, "Content-Type: multipart/alternative;\r\n boundary=\"%s\"\r\n",
-	        boundary);
-	buf_str(&b,
-	        "\r\nThis is a message in MIME format: a text and an HTML version.\r\n");
-	put_part(&b, boundary, "text/plain", m->text ? m->text : "",
-	         m->text ? m->textlen : 0);
-	put_part(&b, boundary, "text/html", m->html ? m->html : "",
-	         m->html ? m->htmllen : 0);
+	buf_fmt(&b, "Content-Type: multipart/alternative;\r\n boundary=\"%s\"\r\n", boundary);
+	buf_str(&b, "\r\nThis is a message in MIME format: a text and an HTML version.\r\n");
+	put_part(&b, boundary, "text/plain", m->text ? m->text : "", m->text ? m->textlen : 0);
+	put_part(&b, boundary, "text/html", m->html ? m->html : "", m->html ? m->htmllen : 0);
 	buf_fmt(&b, "\r\n--%s--\r\n", boundary);
 	if ((*out = buf_take(&b, len)) == NULL)
 		return MAIL_ERR;
@@ -515,11 +506,10 @@ enum mail_result mail_build(const struct mail_msg *m, char **out, size_t *len)
 
 /* Every kind of mail: each has xslt/mail/<kind>-text.xsl and -html.xsl. */
 static const char *const kinds[] = {"invitation", "reset", "lockout", "office-reset", NULL};
-const char *const mail_sheets[] = {"mail/invitation-text",   "mail/invitation-html",
-				   "mail/reset-text",        "mail/reset-html",
-				   "mail/lockout-text",      "mail/lockout-html",
-				   "mail/office-reset-text", "mail/office-reset-html",
-				   NULL};
+const char *const mail_sheets[] = {
+	"mail/invitation-text",   "mail/invitation-html",   "mail/reset-text",
+	"mail/reset-html",        "mail/lockout-text",      "mail/lockout-html",
+	"mail/office-reset-text", "mail/office-reset-html", NULL};
 
 int mail_kind_known(const char *kind)
 {
@@ -548,8 +538,7 @@ static void wipe_text(xmlNodePtr n)
 }
 
 /* Renders doc with the named stylesheet into *out (freed with xmlFree()). */
-static int render_part(const char *kind, const char *suffix, xmlDocPtr doc, char **out,
-                       size_t *len)
+static int render_part(const char *kind, const char *suffix, xmlDocPtr doc, char **out, size_t *len)
 {
 	char name[64];
 	xmlChar *res = NULL;
@@ -566,7 +555,7 @@ static int render_part(const char *kind, const char *suffix, xmlDocPtr doc, char
 }
 
 enum mail_result mail_render(const char *kind, const char *payload, const char *token,
-                             struct mail_body *body, char *err, size_t errsz)
+			     struct mail_body *body, char *err, size_t errsz)
 {
 	xmlDocPtr doc = NULL;
 	xmlNodePtr root, secret = NULL;
@@ -579,7 +568,7 @@ enum mail_result mail_render(const char *kind, const char *payload, const char *
 	if (!mail_kind_known(kind)) {
 		/* Quoted only when plain ASCII: last_error must stay valid UTF-8. */
 		snprintf(err, errsz, "unknown mail kind '%.40s': no stylesheets for it",
-		         plain_ascii(kind) ? kind : "(not ASCII)");
+			 plain_ascii(kind) ? kind : "(not ASCII)");
 		goto out;
 	}
 	if ((doc = xml_parse(payload, strlen(payload))) == NULL) {
@@ -593,14 +582,12 @@ enum mail_result mail_render(const char *kind, const char *payload, const char *
 	}
 	if (token != NULL) {
 		if ((base = xmlNodeGetContent(child(root, "link-base"))) == NULL) {
-			snprintf(err, errsz,
-			         "the mail has a token but its payload no <link-base>");
+			snprintf(err, errsz, "the mail has a token but its payload no <link-base>");
 			goto out;
 		}
 		buf_str(&link, (const char *)base);
 		buf_str(&link, token);
-		if (link.oom ||
-		    (secret = xml_text_el(root, "secret-link", link.p)) == NULL) {
+		if (link.oom || (secret = xml_text_el(root, "secret-link", link.p)) == NULL) {
 			snprintf(err, errsz, "out of memory");
 			rc = MAIL_ERR;
 			goto out;
@@ -608,8 +595,8 @@ enum mail_result mail_render(const char *kind, const char *payload, const char *
 	}
 	if (render_part(kind, "text", doc, &body->text, &body->textlen) != 0 ||
 	    render_part(kind, "html", doc, &body->html, &body->htmllen) != 0) {
-		snprintf(err, errsz,
-		         "the stylesheets of mail kind '%s' failed (see the log)", kind);
+		snprintf(err, errsz, "the stylesheets of mail kind '%s' failed (see the log)",
+			 kind);
 		mail_body_free(body);
 		rc = MAIL_ERR;
 		goto out;

@@ -16,7 +16,7 @@
 enum mail_result {
 	MAIL_OK = 0,
 	MAIL_INVALID, /* the input can never make a message (bad address, unknown kind,
-	                 payload not well-formed): a permanent failure */
+			 payload not well-formed): a permanent failure */
 	MAIL_ERR,     /* out of memory, or a stylesheet failed: worth another try */
 };
 
@@ -100,7 +100,7 @@ struct mail_body {
  * On MAIL_OK, body holds both parts: free them with mail_body_free().
  * Otherwise err says why (never quoting the token), and body is empty. */
 enum mail_result mail_render(const char *kind, const char *payload, const char *token,
-                             struct mail_body *body, char *err, size_t errsz);
+			     struct mail_body *body, char *err, size_t errsz);
 /* Wipes and frees both parts; accepts NULL and an empty body. */
 void mail_body_free(struct mail_body *body);
 

@@ -36,8 +36,7 @@ int mfa_init(const unsigned char *master, size_t len)
 	 * hash can never be mistaken for a CSRF token or any other MAC made
 	 * from the same secrets key. */
 	crypto_generichash(recovery_key, sizeof recovery_key,
-	                   (const unsigned char *)"gatehouse-mfa-recovery", 22, master,
-	                   len);
+			   (const unsigned char *)"gatehouse-mfa-recovery", 22, master, len);
 	recovery_ready = 1;
 	return 0;
 }
@@ -139,9 +138,8 @@ static void buf_escape(struct mfa_buf *b, const char *s)
 
 	for (; *s != '\0'; s++) {
 		unsigned char c = (unsigned char)*s;
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-		    c == '~') {
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '.' || c == '_' || c == '~') {
 			buf_put(b, s, 1);
 			continue;
 		}
@@ -152,8 +150,8 @@ static void buf_escape(struct mfa_buf *b, const char *s)
 	}
 }
 
-int mfa_otpauth_uri(const char *issuer, const char *account, const unsigned char *key,
-                    size_t len, char *out, size_t outsz)
+int mfa_otpauth_uri(const char *issuer, const char *account, const unsigned char *key, size_t len,
+		    char *out, size_t outsz)
 {
 	struct mfa_buf b = {out, 0, outsz, 0};
 	int has_issuer = issuer != NULL && issuer[0] != '\0';
@@ -188,14 +186,14 @@ out:
 	return rc;
 }
 
-int mfa_totp_code(const unsigned char *key, size_t len, time_t t, unsigned digits,
-                  char *out, size_t outsz)
+int mfa_totp_code(const unsigned char *key, size_t len, time_t t, unsigned digits, char *out,
+		  size_t outsz)
 {
 	if (key == NULL || len == 0 || out == NULL || t < 0 || digits < 6 || digits > 8 ||
 	    outsz < digits + 1)
 		return -1;
-	if (oath_totp_generate((const char *)key, len, t, MFA_PERIOD,
-	                       OATH_TOTP_DEFAULT_START_TIME, digits, out) != OATH_OK) {
+	if (oath_totp_generate((const char *)key, len, t, MFA_PERIOD, OATH_TOTP_DEFAULT_START_TIME,
+			       digits, out) != OATH_OK) {
 		sodium_memzero(out, outsz);
 		return -1;
 	}
@@ -221,8 +219,8 @@ static int code_normalise(const char *code, char out[MFA_DIGITS + 1])
 	return n == MFA_DIGITS ? 0 : -1;
 }
 
-enum mfa_result mfa_totp_verify(const unsigned char *key, size_t len, const char *code,
-                                time_t now, long long last_step, long long *matched_step)
+enum mfa_result mfa_totp_verify(const unsigned char *key, size_t len, const char *code, time_t now,
+				long long last_step, long long *matched_step)
 {
 	char given[MFA_DIGITS + 1], want[MFA_DIGITS + 1];
 	enum mfa_result rc = MFA_ERR;
@@ -244,7 +242,7 @@ enum mfa_result mfa_totp_verify(const unsigned char *key, size_t len, const char
 		if (s < 0)
 			continue;
 		if (mfa_totp_code(key, len, (time_t)(s * MFA_PERIOD), MFA_DIGITS, want,
-		                  sizeof want) != 0)
+				  sizeof want) != 0)
 			goto out;
 		if (sodium_memcmp(want, given, MFA_DIGITS) != 0)
 			continue;
@@ -272,7 +270,7 @@ void mfa_recovery_new(char codes[MFA_RECOVERY_COUNT][MFA_RECOVERY_LEN + 1])
 		char *c = codes[i];
 		for (int j = 0; j < RECOVERY_SYMBOLS; j++)
 			c[j < 5 ? j : j + 1] = recovery_alphabet[randombytes_uniform(
-			    sizeof recovery_alphabet - 1)];
+				sizeof recovery_alphabet - 1)];
 		c[5] = '-';
 		c[MFA_RECOVERY_LEN] = '\0';
 	}
@@ -304,8 +302,8 @@ int mfa_recovery_hash(const char *code, unsigned char out[32])
 	}
 	if (n != sizeof norm)
 		goto out;
-	crypto_generichash(out, 32, (const unsigned char *)norm, sizeof norm,
-	                   recovery_key, sizeof recovery_key);
+	crypto_generichash(out, 32, (const unsigned char *)norm, sizeof norm, recovery_key,
+			   sizeof recovery_key);
 	rc = 0;
 out:
 	sodium_memzero(norm, sizeof norm);
@@ -348,8 +346,8 @@ int mfa_qr_path(const char *text, char **path, int *size)
 			}
 			for (x0 = x; x < w && DARK(x, y); x++)
 				;
-			n += (size_t)snprintf(p + n, cap - n, "M%d %dh%dv1h-%dz", x0, y,
-			                      x - x0, x - x0);
+			n += (size_t)snprintf(p + n, cap - n, "M%d %dh%dv1h-%dz", x0, y, x - x0,
+					      x - x0);
 		}
 	}
 #undef DARK

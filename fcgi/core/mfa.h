@@ -40,19 +40,19 @@ int mfa_b32_group(const char *b32, char *out, size_t outsz);
  * digits=6&period=30, issuer and account percent-encoded; issuer NULL or ""
  * leaves it out.  The text holds the secret: wipe it after use.  -1 if out
  * is too small, and then out is wiped. */
-int mfa_otpauth_uri(const char *issuer, const char *account, const unsigned char *key,
-                    size_t len, char *out, size_t outsz);
+int mfa_otpauth_uri(const char *issuer, const char *account, const unsigned char *key, size_t len,
+		    char *out, size_t outsz);
 
 /* Checks a code typed by the user at time now, one step either side.
  * Spaces are ignored; anything but exactly 6 ASCII digits is MFA_BAD.
  * last_step is the step of the last code accepted (-1 if none): a code of
  * that step or an earlier one is MFA_REPLAY.  On MFA_OK *matched_step is
  * the code's step, which the caller stores as the next last_step. */
-enum mfa_result mfa_totp_verify(const unsigned char *key, size_t len, const char *code,
-                                time_t now, long long last_step, long long *matched_step);
+enum mfa_result mfa_totp_verify(const unsigned char *key, size_t len, const char *code, time_t now,
+				long long last_step, long long *matched_step);
 /* The code for time t with 6 to 8 digits into out (digits + 1 bytes). */
-int mfa_totp_code(const unsigned char *key, size_t len, time_t t, unsigned digits,
-                  char *out, size_t outsz);
+int mfa_totp_code(const unsigned char *key, size_t len, time_t t, unsigned digits, char *out,
+		  size_t outsz);
 
 /* Ten fresh recovery codes, ready to show: "XXXXX-XXXXX" from 31 symbols
  * (no 0, O, 1, I, L), about 50 bits each. */

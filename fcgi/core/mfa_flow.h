@@ -27,9 +27,9 @@ int mfaflow_setup_xml(xmlNodePtr n, const char *issuer, const char *account,
 		      const unsigned char key[MFA_KEY_BYTES]);
 
 enum mfaflow_enable_result {
-	MFAFLOW_ON = 0,    /* on; codes hold the new recovery codes */
-	MFAFLOW_WRONG,     /* the code does not match the pending key */
-	MFAFLOW_NOTHING,   /* no key pending, or MFA is on already */
+	MFAFLOW_ON = 0,  /* on; codes hold the new recovery codes */
+	MFAFLOW_WRONG,   /* the code does not match the pending key */
+	MFAFLOW_NOTHING, /* no key pending, or MFA is on already */
 	MFAFLOW_ERR,
 };
 /* Turns MFA on with a code from the app for the pending key, and replaces

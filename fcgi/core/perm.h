@@ -20,28 +20,28 @@ struct perm_module {
 
 /* The modules, in the seed's order: X(key, label, kind).  Used for the
  * table below and for the edit form's field table (one field per module). */
-#define PERM_MODULES(X)                                                                    \
-	X(scheduling, "Scheduling", PERM_LEVELS)                                           \
-	X(timesheet, "Timesheet", PERM_LEVELS)                                             \
-	X(messaging, "Messaging", PERM_LEVELS)                                             \
-	X(snow_removal, "Snow Removal", PERM_LEVELS)                                       \
-	X(estimation, "Estimation", PERM_LEVELS)                                           \
-	X(invoices, "Invoices", PERM_LEVELS)                                               \
-	X(inventory, "Inventory", PERM_LEVELS)                                             \
-	X(forms, "Forms", PERM_LEVELS)                                                     \
-	X(customer, "Customer", PERM_LEVELS)                                               \
-	X(payment_processing, "Payment Processing", PERM_LEVELS)                           \
-	X(dashboard, "Dashboard", PERM_LEVELS)                                             \
-	X(integration, "Integration", PERM_LEVELS)                                         \
-	X(membership, "Membership/Service Agreement", PERM_LEVELS)                         \
-	X(map, "Map", PERM_MAP)                                                            \
-	X(import, "Import", PERM_TOGGLE)                                                   \
-	X(reports, "Reports", PERM_TOGGLE)                                                 \
-	X(qb_integration, "QB Integration", PERM_TOGGLE)                                   \
-	X(warehouses, "Warehouses", PERM_TOGGLE)                                           \
-	X(inventory_tracking, "Inventory Tracking with QR/Bar Codes", PERM_TOGGLE)         \
-	X(customer_notification, "Customer Notification", PERM_TOGGLE)                     \
-	X(vehicle_tracking, "Vehicle Tracking", PERM_TOGGLE)                               \
+#define PERM_MODULES(X)                                                                            \
+	X(scheduling, "Scheduling", PERM_LEVELS)                                                   \
+	X(timesheet, "Timesheet", PERM_LEVELS)                                                     \
+	X(messaging, "Messaging", PERM_LEVELS)                                                     \
+	X(snow_removal, "Snow Removal", PERM_LEVELS)                                               \
+	X(estimation, "Estimation", PERM_LEVELS)                                                   \
+	X(invoices, "Invoices", PERM_LEVELS)                                                       \
+	X(inventory, "Inventory", PERM_LEVELS)                                                     \
+	X(forms, "Forms", PERM_LEVELS)                                                             \
+	X(customer, "Customer", PERM_LEVELS)                                                       \
+	X(payment_processing, "Payment Processing", PERM_LEVELS)                                   \
+	X(dashboard, "Dashboard", PERM_LEVELS)                                                     \
+	X(integration, "Integration", PERM_LEVELS)                                                 \
+	X(membership, "Membership/Service Agreement", PERM_LEVELS)                                 \
+	X(map, "Map", PERM_MAP)                                                                    \
+	X(import, "Import", PERM_TOGGLE)                                                           \
+	X(reports, "Reports", PERM_TOGGLE)                                                         \
+	X(qb_integration, "QB Integration", PERM_TOGGLE)                                           \
+	X(warehouses, "Warehouses", PERM_TOGGLE)                                                   \
+	X(inventory_tracking, "Inventory Tracking with QR/Bar Codes", PERM_TOGGLE)                 \
+	X(customer_notification, "Customer Notification", PERM_TOGGLE)                             \
+	X(vehicle_tracking, "Vehicle Tracking", PERM_TOGGLE)                                       \
 	X(settings, "Settings", PERM_SETTINGS)
 
 extern const struct perm_module perm_modules[];

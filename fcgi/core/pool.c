@@ -29,10 +29,10 @@
 /* Client requests cost a few instructions even outside valgrind, in the
  * hottest function here: made only when running under it. */
 static int vg;
-#define VG(req)                                                                            \
-	do {                                                                               \
-		if (vg)                                                                    \
-			req;                                                               \
+#define VG(req)                                                                                    \
+	do {                                                                                       \
+		if (vg)                                                                            \
+			req;                                                                       \
 	} while (0)
 #else
 #define VG(req) ((void)0)

@@ -5,10 +5,8 @@
 #include "pstatus.h"
 
 static const char *const keys[PSTATUS__COUNT] = {
-	[PSTATUS_NOT_INVITED] = "not_invited",
-	[PSTATUS_INVITED] = "invited",
-	[PSTATUS_ACTIVE] = "active",
-	[PSTATUS_REVOKED] = "revoked",
+	[PSTATUS_NOT_INVITED] = "not_invited", [PSTATUS_INVITED] = "invited",
+	[PSTATUS_ACTIVE] = "active",           [PSTATUS_REVOKED] = "revoked",
 	[PSTATUS_LOCKED] = "locked",
 };
 

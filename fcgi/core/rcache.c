@@ -307,8 +307,7 @@ void rcache_put(const unsigned char key[RCACHE_KEY_LEN], const xmlChar *html, in
 	i = slot(key);
 	/* While there is room, every page is kept; a full cache keeps a page
 	 * only on its second sighting, so one-off views do not evict. */
-	if (st.bytes + entry_size((size_t)len) > st.budget &&
-	    memcmp(door[i], key, DOOR_LEN) != 0) {
+	if (st.bytes + entry_size((size_t)len) > st.budget && memcmp(door[i], key, DOOR_LEN) != 0) {
 		memcpy(door[i], key, DOOR_LEN); /* first sighting: remember only */
 		goto out;
 	}

@@ -18,8 +18,6 @@
 #include "render.h"
 #include "tz.h"
 
-
-
 static struct {
 	char name[64];
 	xsltStylesheetPtr sheet;
@@ -160,9 +158,9 @@ static int name_in(const xmlChar *name, const char *const *list)
 	return 0;
 }
 
-static const char *const void_elements[] = {"area", "base", "br", "col", "embed", "hr", "img",
-					    "input", "link", "meta", "source", "track", "wbr",
-					    NULL};
+static const char *const void_elements[] = {"area",   "base",  "br",    "col",  "embed",
+					    "hr",     "img",   "input", "link", "meta",
+					    "source", "track", "wbr",   NULL};
 static const char *const raw_text_elements[] = {"script", "style", NULL};
 
 static void ob_name(struct obuf *b, xmlNodePtr n)
@@ -228,8 +226,7 @@ static void html_node(struct obuf *b, xmlNodePtr n, int raw)
 			ob_str(b, n->content ? (const char *)n->content : "");
 			ob_str(b, "-->");
 			break;
-		default:
-			break; /* no PIs, entities or DTD nodes in our output */
+		default: break; /* no PIs, entities or DTD nodes in our output */
 		}
 	}
 }

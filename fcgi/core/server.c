@@ -216,7 +216,8 @@ static void drain(struct db *db)
 			n = epoll_wait(ep, evs, 16, DRAIN_QUIET_MS);
 			int other = 0;
 			for (int i = 0; i < n; i++)
-				if (evs[i].data.ptr != &stop_tag && evs[i].data.ptr != &listen_tag) {
+				if (evs[i].data.ptr != &stop_tag &&
+				    evs[i].data.ptr != &listen_tag) {
 					serve(evs[i].data.ptr, db);
 					other++;
 				}
@@ -250,7 +251,8 @@ static void *worker(void *arg)
 			continue;
 		if (ev.data.ptr == &listen_tag) {
 			accept_all();
-			struct epoll_event le = {.events = EPOLLIN | EPOLLONESHOT, .data.ptr = &listen_tag};
+			struct epoll_event le = {.events = EPOLLIN | EPOLLONESHOT,
+						 .data.ptr = &listen_tag};
 			epoll_ctl(ep, EPOLL_CTL_MOD, listen_fd, &le);
 		} else if (ev.data.ptr == &stop_tag)
 			stopping = 1;
@@ -399,7 +401,8 @@ static int start_up(const struct responder *r)
 	if (db_prepare_all(probe) == DB_OK)
 		rc = 0;
 	else
-		log_err("%s: the database schema does not match; run gatehouse-ctl migrate", r->name);
+		log_err("%s: the database schema does not match; run gatehouse-ctl migrate",
+			r->name);
 	db_close(probe);
 	return rc;
 }

@@ -108,8 +108,9 @@ enum smtp_outcome smtp_send(CURL *c, const struct smtp_server *s, const char *to
 	 * whenever the server offers it, and must when we authenticate: a
 	 * password is never sent in clear because someone stripped STARTTLS. */
 	if (strncmp(s->url, "smtp://", 7) == 0)
-		curl_easy_setopt(c, CURLOPT_USE_SSL, login || s->require_tls ? (long)CURLUSESSL_ALL
-									  : (long)CURLUSESSL_TRY);
+		curl_easy_setopt(c, CURLOPT_USE_SSL,
+				 login || s->require_tls ? (long)CURLUSESSL_ALL
+							 : (long)CURLUSESSL_TRY);
 	if (login) {
 		curl_easy_setopt(c, CURLOPT_USERNAME, s->user);
 		curl_easy_setopt(c, CURLOPT_PASSWORD, s->password ? s->password : "");

@@ -303,8 +303,7 @@ static int tzif_counts(const unsigned char *p, size_t left, size_t tsize, uint32
 
 /* The transitions, their types and the types (offset, DST, abbreviation)
  * of a data block at p into z; -1 if they contradict themselves. */
-static int tzif_body(struct tz_zone *z, const unsigned char *p, size_t tsize,
-		     const uint32_t cnt[6])
+static int tzif_body(struct tz_zone *z, const unsigned char *p, size_t tsize, const uint32_t cnt[6])
 {
 	const unsigned char *chars;
 
@@ -333,7 +332,8 @@ static int tzif_body(struct tz_zone *z, const unsigned char *p, size_t tsize,
 			return -1;
 		z->types[i].gmtoff = off;
 		z->types[i].isdst = p[4];
-		while (ai + n < cnt[5] && chars[ai + n] != '\0' && n + 1 < sizeof z->types[i].abbr) {
+		while (ai + n < cnt[5] && chars[ai + n] != '\0' &&
+		       n + 1 < sizeof z->types[i].abbr) {
 			unsigned char c = chars[ai + n];
 			z->types[i].abbr[n++] = (char)(c > 0x20 && c < 0x7f ? c : '?');
 		}
@@ -521,8 +521,7 @@ void tz_free(void)
 
 int tz_known(const char *name)
 {
-	return name != NULL &&
-	       bsearch(&name, names, nnames, sizeof *names, cmp_name) != NULL;
+	return name != NULL && bsearch(&name, names, nnames, sizeof *names, cmp_name) != NULL;
 }
 
 size_t tz_count(void)

@@ -27,8 +27,11 @@ static const char *trim(const char *in, size_t *len)
 static long next_cp(const unsigned char *s, size_t len, size_t *i)
 {
 	unsigned char c = s[*i];
-	size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3
-				  : (c & 0xf8) == 0xf0 ? 4 : 0;
+	size_t n = c < 0x80             ? 1
+		   : (c & 0xe0) == 0xc0 ? 2
+		   : (c & 0xf0) == 0xe0 ? 3
+		   : (c & 0xf8) == 0xf0 ? 4
+					: 0;
 	long cp = n == 1 ? c : n == 2 ? c & 0x1f : n == 3 ? c & 0x0f : c & 0x07;
 
 	if (n == 0 || *i + n > len)
@@ -64,12 +67,13 @@ static const char *shown_text_check(const char *in, size_t len)
 			return "Use valid UTF-8 text.";
 		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f))
 			return "Remove the control characters.";
-		if (cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
-		    (cp >= 0x2066 && cp <= 0x2069))
+		if (cp == 0x061c || cp == 0x200e || cp == 0x200f ||
+		    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
 			return bidi;
 		if (cp == 0x00ad || cp == 0x034f || cp == 0x115f || cp == 0x1160 || cp == 0x17b4 ||
-		    cp == 0x17b5 || cp == 0x180e || cp == 0x200b || (cp >= 0x2060 && cp <= 0x2064) ||
-		    cp == 0x3164 || cp == 0xfeff || cp == 0xffa0 || (cp >= 0xfff0 && cp <= 0xfff8) ||
+		    cp == 0x17b5 || cp == 0x180e || cp == 0x200b ||
+		    (cp >= 0x2060 && cp <= 0x2064) || cp == 0x3164 || cp == 0xfeff ||
+		    cp == 0xffa0 || (cp >= 0xfff0 && cp <= 0xfff8) ||
 		    (cp >= 0xe0000 && cp <= 0xe0fff))
 			return invisible;
 		if (cp == 0x200c || cp == 0x200d) {
@@ -358,7 +362,8 @@ const char *val_origin_one(const char *in, size_t len, char *out, size_t outsz)
 	int n = snprintf(out, outsz, "%.*s://%.*s", (int)sl, in, (int)(he - hs), in + hs);
 	if (n < 0 || (size_t)n >= outsz)
 		return bad;
-	if (port > 0 && snprintf(out + n, outsz - (size_t)n, ":%ld", port) >= (int)(outsz - (size_t)n))
+	if (port > 0 &&
+	    snprintf(out + n, outsz - (size_t)n, ":%ld", port) >= (int)(outsz - (size_t)n))
 		return bad;
 	for (char *p = out; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
@@ -423,7 +428,8 @@ const char *val_origins(const char *in, size_t len, struct val_value *out)
 			free(acc);
 			return "At most 20 origins.";
 		}
-		used += (size_t)snprintf(acc + used, len * 2 + 1 - used, "%s%s", used ? "\n" : "", one);
+		used += (size_t)snprintf(acc + used, len * 2 + 1 - used, "%s%s", used ? "\n" : "",
+					 one);
 	}
 	out->str = acc;
 	return NULL;
@@ -466,7 +472,8 @@ size_t val_run(const struct val_field *tab, size_t n, const struct req_pairs *in
 			}
 		out[f].raw = raw;
 		if ((tab[f].flags & VAL_MULTI) && seen > 0) {
-			if (seen > 100 || (out[f].nums = calloc(seen, sizeof *out[f].nums)) == NULL) {
+			if (seen > 100 ||
+			    (out[f].nums = calloc(seen, sizeof *out[f].nums)) == NULL) {
 				out[f].st = VAL_INVALID;
 				out[f].error = "Too many values.";
 				errors++;

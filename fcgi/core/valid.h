@@ -44,11 +44,11 @@ struct val_field {
  * "b") defines a validator called name for a field table. */
 const char *val_choice(const char *const *choices, const char *msg, const char *in, size_t len,
 		       struct val_value *out);
-#define VAL_CHOICE(fn, msg, ...)                                                            \
-	static const char *fn(const char *in_, size_t len_, struct val_value *out_)          \
-	{                                                                                  \
-		static const char *const choices_[] = {__VA_ARGS__, NULL};                 \
-		return val_choice(choices_, msg, in_, len_, out_);                         \
+#define VAL_CHOICE(fn, msg, ...)                                                                   \
+	static const char *fn(const char *in_, size_t len_, struct val_value *out_)                \
+	{                                                                                          \
+		static const char *const choices_[] = {__VA_ARGS__, NULL};                         \
+		return val_choice(choices_, msg, in_, len_, out_);                                 \
 	}
 
 /* Validate every field of tab against in.  out must hold n values and is
@@ -70,10 +70,10 @@ const char *val_uint(const char *, size_t, struct val_value *);     /* up to 15 
 const char *val_origins(const char *, size_t, struct val_value *);  /* list, one per line */
 const char *val_tz(const char *, size_t, struct val_value *);       /* a zone of tz_known() */
 const char *val_hex64(const char *, size_t, struct val_value *);    /* 64 lowercase hex */
-const char *val_localpath(const char *, size_t, struct val_value *);/* "/settings/..." only */
-const char *val_format(const char *, size_t, struct val_value *);   /* "xml" or "html" */
-const char *val_id(const char *, size_t, struct val_value *);       /* a row id: 1..2^32-1 */
-const char *val_date(const char *, size_t, struct val_value *);     /* YYYY-MM-DD, 2000..2099 */
+const char *val_localpath(const char *, size_t, struct val_value *); /* "/settings/..." only */
+const char *val_format(const char *, size_t, struct val_value *);    /* "xml" or "html" */
+const char *val_id(const char *, size_t, struct val_value *);        /* a row id: 1..2^32-1 */
+const char *val_date(const char *, size_t, struct val_value *);      /* YYYY-MM-DD, 2000..2099 */
 
 /* Normalise one origin "scheme://host[:port]" into out (lowercase, default
  * port dropped).  Returns NULL or a static message.  out holds >= 300 bytes. */

@@ -31,8 +31,8 @@ static size_t xml_char_len(const unsigned char *p, size_t left)
 	unsigned cp;
 	size_t n = req_utf8_char(p, left, &cp);
 
-	if (n == 0 || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7f || cp == 0xfffe ||
-	    cp == 0xffff)
+	if (n == 0 || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7f ||
+	    cp == 0xfffe || cp == 0xffff)
 		return 0;
 	return n;
 }

@@ -166,7 +166,8 @@ static int ensure_site(struct db *db, unsigned tenant, unsigned cid, unsigned pa
 		return 1;
 	if (f.id == 0) {
 		rc = db_site_add(db, tenant, cid, parent, name, address);
-		if ((rc != DB_OK && rc != DB_DUP) || db_sites(db, tenant, cid, site_by_name, &f) != DB_OK)
+		if ((rc != DB_OK && rc != DB_DUP) ||
+		    db_sites(db, tenant, cid, site_by_name, &f) != DB_OK)
 			return 1;
 	}
 	*id = f.id;
@@ -200,13 +201,20 @@ static int demo_records(struct db *db, unsigned tenant, const char *customer, co
 		{"invoice", "INV-%d", "Valve repair", "", "paid", 1, -40, 86050, 1},
 		{"invoice", "INV-%d", "Gate motor service", "", "open", 2, -5, 31500, 1},
 		{"invoice", "INV-%d", "Annual service plan", "", "open", -1, -30, 9900, 1},
-		{"estimate", "EST-%d", "Boiler replacement", "Remove the old boiler, fit a condensing unit, flush the system.", "sent", 0, -3, 890000, 1},
-		{"estimate", "EST-%d", "Lighting retrofit", "LED fittings on all three levels.", "approved", 2, -20, 245000, 1},
-		{"job", "JOB-%d", "Quarterly HVAC maintenance", "Filters, belts, refrigerant check.", "scheduled", 0, 14, -1, 1},
-		{"job", "JOB-%d", "Leaking valve repair", "Replaced the isolation valve on riser 2.", "completed", 1, -41, -1, 1},
+		{"estimate", "EST-%d", "Boiler replacement",
+		 "Remove the old boiler, fit a condensing unit, flush the system.", "sent", 0, -3,
+		 890000, 1},
+		{"estimate", "EST-%d", "Lighting retrofit", "LED fittings on all three levels.",
+		 "approved", 2, -20, 245000, 1},
+		{"job", "JOB-%d", "Quarterly HVAC maintenance",
+		 "Filters, belts, refrigerant check.", "scheduled", 0, 14, -1, 1},
+		{"job", "JOB-%d", "Leaking valve repair",
+		 "Replaced the isolation valve on riser 2.", "completed", 1, -41, -1, 1},
 		{"job", "JOB-%d", "Gate motor inspection", "", "scheduled", 2, 7, -1, 1},
-		{"document", "DOC-%d", "Service agreement", "The signed service agreement for this year.", "", -1, -60, -1, 1},
-		{"document", "DOC-%d", "Inspection report", "Annual fire and safety inspection: no findings.", "", 0, -10, -1, 1},
+		{"document", "DOC-%d", "Service agreement",
+		 "The signed service agreement for this year.", "", -1, -60, -1, 1},
+		{"document", "DOC-%d", "Inspection report",
+		 "Annual fire and safety inspection: no findings.", "", 0, -10, -1, 1},
 		{"document", "DOC-%d", "Internal cost sheet", "Office only.", "", 0, -10, -1, 0},
 		{"equipment", "SN-%d", "Rooftop unit RTU-1", "", "", 0, -700, -1, 1},
 		{"equipment", "SN-%d", "Boiler B-2", "", "", 1, -1500, -1, 1},
@@ -261,10 +269,10 @@ static int demo_people(struct db *db, unsigned *demo, unsigned *acme)
 			1) != 0 ||
 	    create_user(db, *demo, "editor@demo.test", DEMO_PASSWORD, "edit_view", "Eddie",
 			"Editor", NULL, 1) != 0 ||
-	    create_user(db, *demo, "viewer@demo.test", DEMO_PASSWORD, "view_only", "Vera",
-			"Viewer", NULL, 1) != 0 ||
-	    create_user(db, *demo, "custom@demo.test", DEMO_PASSWORD, "customize", "Cass",
-			"Custom", custom, 1) != 0 ||
+	    create_user(db, *demo, "viewer@demo.test", DEMO_PASSWORD, "view_only", "Vera", "Viewer",
+			NULL, 1) != 0 ||
+	    create_user(db, *demo, "custom@demo.test", DEMO_PASSWORD, "customize", "Cass", "Custom",
+			custom, 1) != 0 ||
 	    create_user(db, *demo, "inactive@demo.test", DEMO_PASSWORD, "view_only", "Ian",
 			"Inactive", NULL, 1) != 0 ||
 	    create_user(db, *acme, "admin@acme.test", DEMO_PASSWORD, "admin", "Alex", "Acme", NULL,

@@ -120,8 +120,7 @@ static enum db_result apply(struct db *db, const char *sqldir, const char *name,
 	return rc;
 }
 
-enum db_result ctl_migrate(struct db *db, const char *sqldir, int verbose, char *err,
-			   size_t errsz)
+enum db_result ctl_migrate(struct db *db, const char *sqldir, int verbose, char *err, size_t errsz)
 {
 	char **names = NULL;
 	size_t n = 0;

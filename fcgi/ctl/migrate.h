@@ -8,7 +8,6 @@
  * already applied files are skipped.  Progress goes to stdout when verbose;
  * on failure err says why.  db: role DB_ROLE_CTL, opened with
  * DB_MULTI_STATEMENTS. */
-enum db_result ctl_migrate(struct db *db, const char *sqldir, int verbose, char *err,
-			   size_t errsz);
+enum db_result ctl_migrate(struct db *db, const char *sqldir, int verbose, char *err, size_t errsz);
 
 #endif

@@ -86,7 +86,7 @@ static int stop_wait(int ms)
 /* Renders, builds and sends m with Message-ID msgid; err says why it
  * failed (never quoting the token). */
 static enum outcome deliver(CURL *c, const struct db_mail *m, const char *msgid, char *err,
-                            size_t errsz)
+			    size_t errsz)
 {
 	unsigned char tok[TOKEN_MAX + 1];
 	size_t toklen = 0, rawlen = 0;
@@ -101,43 +101,42 @@ static enum outcome deliver(CURL *c, const struct db_mail *m, const char *msgid,
 		    m->secretlen - AUTH_SEAL_OVERHEAD > TOKEN_MAX ||
 		    auth_open(m->secret, m->secretlen, tok, TOKEN_MAX) != 0) {
 			snprintf(err, errsz,
-			         "the sealed token cannot be opened "
-			         "(was the secrets key replaced?)");
+				 "the sealed token cannot be opened "
+				 "(was the secrets key replaced?)");
 			goto out;
 		}
 		toklen = m->secretlen - AUTH_SEAL_OVERHEAD;
 		tok[toklen] = '\0';
 		/* A token goes into a URL as it is: base64url only. */
 		if (strlen((char *)tok) != toklen ||
-		    strspn((char *)tok,
-		           "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-		           "0123456789-_") != toklen) {
+		    strspn((char *)tok, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+					"0123456789-_") != toklen) {
 			snprintf(err, errsz, "the sealed token is not base64url text");
 			goto out;
 		}
 	}
-	if ((mr = mail_render(m->kind, m->payload, toklen ? (char *)tok : NULL, &body,
-	                      err, errsz)) != MAIL_OK) {
+	if ((mr = mail_render(m->kind, m->payload, toklen ? (char *)tok : NULL, &body, err,
+			      errsz)) != MAIL_OK) {
 		out = mr == MAIL_INVALID ? OUT_PERM : OUT_TEMP;
 		goto out;
 	}
 	msg = (struct mail_msg){
-	    .from_name = conf.mail.from_name,
-	    .from_addr = conf.mail.from_address,
-	    .to = m->to,
-	    .subject = m->subject,
-	    .message_id = msgid,
-	    .date = time(NULL),
-	    .text = body.text,
-	    .textlen = body.textlen,
-	    .html = body.html,
-	    .htmllen = body.htmllen,
+		.from_name = conf.mail.from_name,
+		.from_addr = conf.mail.from_address,
+		.to = m->to,
+		.subject = m->subject,
+		.message_id = msgid,
+		.date = time(NULL),
+		.text = body.text,
+		.textlen = body.textlen,
+		.html = body.html,
+		.htmllen = body.htmllen,
 	};
 	if ((mr = mail_build(&msg, &raw, &rawlen)) != MAIL_OK) {
 		/* from_address was checked by conf_load: the recipient is bad. */
 		snprintf(err, errsz, "%s",
-		         mr == MAIL_INVALID ? "the recipient address is not usable"
-		                            : "out of memory");
+			 mr == MAIL_INVALID ? "the recipient address is not usable"
+					    : "out of memory");
 		out = mr == MAIL_INVALID ? OUT_PERM : OUT_TEMP;
 		goto out;
 	}
@@ -190,7 +189,7 @@ static enum step process_one(struct db *db, CURL *c, struct db_mail *m)
 	out = deliver(c, m, m->message_id, err, sizeof err);
 	if (out == OUT_TEMP && m->age_secs >= (long long)conf.mail.retry_hours * 3600) {
 		snprintf(why, sizeof why, "gave up after %u attempts in %u hours: %s",
-		         m->attempts + 1, conf.mail.retry_hours, err);
+			 m->attempts + 1, conf.mail.retry_hours, err);
 		memcpy(err, why, sizeof err);
 		out = OUT_PERM;
 	}
@@ -202,9 +201,7 @@ static enum step process_one(struct db *db, CURL *c, struct db_mail *m)
 		if (rc == DB_OK && invite)
 			rc = db_invite_state(db, m->id, "sent");
 		break;
-	case OUT_TEMP:
-		rc = db_outbox_retry(db, m->id, claim, backoff(m->attempts), err);
-		break;
+	case OUT_TEMP: rc = db_outbox_retry(db, m->id, claim, backoff(m->attempts), err); break;
 	case OUT_PERM:
 	default:
 		rc = db_outbox_failed(db, m->id, claim, err);
@@ -221,24 +218,24 @@ unrecorded:
 		/* The claim stands until its lease ends; then the message is
 		 * tried again, with the same Message-ID. */
 		log_err("%s: mail %llu (%s): %s as %s, but the outcome could not be recorded "
-		        "(%s): it is tried again when its lease ends",
-		        NAME, (unsigned long long)m->id, m->kind,
-		        out == OUT_SENT ? "sent" : "not sent", m->message_id,
-		        rc == DB_NOTFOUND ? "the lease had run out and another mailer took it"
-		                          : db_errmsg(db));
+			"(%s): it is tried again when its lease ends",
+			NAME, (unsigned long long)m->id, m->kind,
+			out == OUT_SENT ? "sent" : "not sent", m->message_id,
+			rc == DB_NOTFOUND ? "the lease had run out and another mailer took it"
+					  : db_errmsg(db));
 		st = STEP_DONE;
 		goto out;
 	}
 	if (out == OUT_SENT)
-		log_info("%s: mail %llu (%s) sent as %s", NAME, (unsigned long long)m->id,
-		         m->kind, m->message_id);
+		log_info("%s: mail %llu (%s) sent as %s", NAME, (unsigned long long)m->id, m->kind,
+			 m->message_id);
 	else if (out == OUT_TEMP)
 		log_warn("%s: mail %llu (%s): attempt %u failed, next in %u s: %s", NAME,
-		         (unsigned long long)m->id, m->kind, m->attempts + 1,
-		         backoff(m->attempts), err);
+			 (unsigned long long)m->id, m->kind, m->attempts + 1, backoff(m->attempts),
+			 err);
 	else
-		log_err("%s: mail %llu (%s) failed for good: %s", NAME,
-		        (unsigned long long)m->id, m->kind, err);
+		log_err("%s: mail %llu (%s) failed for good: %s", NAME, (unsigned long long)m->id,
+			m->kind, err);
 	st = STEP_DONE;
 out:
 	sodium_memzero(claim, sizeof claim);
@@ -305,8 +302,7 @@ int main(int argc, char **argv)
 		return 1;
 	rc = 1;
 	/* Library set-up, before any thread exists. */
-	if (mysql_library_init(0, NULL, NULL) != 0 ||
-	    curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+	if (mysql_library_init(0, NULL, NULL) != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
 		fprintf(stderr, "%s: library initialisation failed\n", NAME);
 		close(sig_fd);
 		return 1;
@@ -318,27 +314,25 @@ int main(int argc, char **argv)
 	if ((db = db_open(&conf, DB_ROLE_MAILER, 0, 0)) == NULL)
 		goto out;
 	if (db_prepare_all(db) != DB_OK) {
-		log_err(
-		    "%s: the database schema does not match; run gatehouse-ctl migrate",
-		    NAME);
+		log_err("%s: the database schema does not match; run gatehouse-ctl migrate", NAME);
 		goto out;
 	}
 	if ((m = malloc(sizeof *m)) == NULL || (c = curl_easy_init()) == NULL)
 		goto out;
 	if (conf.mail.lease_secs < 75)
-		log_warn("%s: [mail] lease_secs = %u is shorter than a slow SMTP conversation "
-		         "(up to 70 s): a message may then be sent twice (with the same Message-ID)",
-		         NAME, conf.mail.lease_secs);
+		log_warn(
+			"%s: [mail] lease_secs = %u is shorter than a slow SMTP conversation "
+			"(up to 70 s): a message may then be sent twice (with the same Message-ID)",
+			NAME, conf.mail.lease_secs);
 	log_info("%s: delivering to %s as %s, looking every %u ms", NAME,
-	         strchr(conf.mail.smtp_url, '@') ? "(the configured server)"
-	                                         : conf.mail.smtp_url,
-	         conf.mail.from_address, conf.mail.poll_ms);
+		 strchr(conf.mail.smtp_url, '@') ? "(the configured server)" : conf.mail.smtp_url,
+		 conf.mail.from_address, conf.mail.poll_ms);
 
 	while (!stopping) {
 		enum step st = process_one(db, c, m);
 		stopping = stop_wait(st == STEP_DONE   ? 0
-		                     : st == STEP_IDLE ? (int)conf.mail.poll_ms
-		                                       : DB_PAUSE_MS);
+				     : st == STEP_IDLE ? (int)conf.mail.poll_ms
+						       : DB_PAUSE_MS);
 	}
 	log_info("%s: stopped", NAME);
 	rc = 0;

@@ -67,7 +67,8 @@ static enum page_result account_get(struct http *h, xmlNodePtr root)
 	xml_attr(n, "mfa", h->psess.mfa_enabled ? "1" : "0");
 	xml_attr(n, "mfa-required", h->psess.mfa_required ? "1" : "0");
 	if (h->psess.mfa_enabled) {
-		if ((rc = db_mfa_recovery_count(h->db, DB_PORTAL, h->psess.user_id, &left)) != DB_OK)
+		if ((rc = db_mfa_recovery_count(h->db, DB_PORTAL, h->psess.user_id, &left)) !=
+		    DB_OK)
 			return http_db_fail(rc);
 		xml_attr_int(n, "recovery-codes-left", (int)left);
 	}
@@ -115,7 +116,8 @@ static enum page_result password_post(struct http *h)
 		return http_throttled(h, "Too many wrong passwords", retry);
 	if (arc != AUTH_OK)
 		return PAGE_UNAVAILABLE;
-	if ((rc = db_mfa_auth_locked(h->db, DB_PORTAL, h->tenant.id, h->psess.user_id, &a)) != DB_OK) {
+	if ((rc = db_mfa_auth_locked(h->db, DB_PORTAL, h->tenant.id, h->psess.user_id, &a)) !=
+	    DB_OK) {
 		auth_throttle_settle(h->db, key, h->addr, AUTH_SETTLE_UNCHECKED);
 		return http_db_fail(rc);
 	}

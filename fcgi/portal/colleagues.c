@@ -24,7 +24,8 @@ static const struct val_field form[] = {
 static int within(const char *set, const char *mine)
 {
 	for (size_t i = 0; i < perm_nportal; i++)
-		if (perm_portal_has(set, perm_portal[i].key) && !perm_portal_has(mine, perm_portal[i].key))
+		if (perm_portal_has(set, perm_portal[i].key) &&
+		    !perm_portal_has(mine, perm_portal[i].key))
 			return 0;
 	return 1;
 }
@@ -43,7 +44,8 @@ static int add_colleague(void *p, const struct db_colleague *c)
 	 * invited is not shown as Active; access: what Revoke / Restore acts on. */
 	xml_attr(n, "status", c->status);
 	xml_attr(n, "access", c->active ? "active" : "revoked");
-	xml_attr_bool(n, "manageable", c->id != x->h->psess.user_id && within(c->perms, x->h->psess.perms));
+	xml_attr_bool(n, "manageable",
+		      c->id != x->h->psess.user_id && within(c->perms, x->h->psess.perms));
 	xml_text_el(n, "email", c->email);
 	xml_text_el(n, "group", c->group);
 	return 0;
@@ -115,8 +117,10 @@ static enum page_result coll_post(struct http *h)
 		if (h->f[F_EMAIL].st != VAL_OK || h->f[F_GROUP].st != VAL_OK)
 			return http_bad_request(h, "Give the colleague's email and a group.");
 		rc = db_group_get(h->db, h->tenant.id, (unsigned)h->f[F_GROUP].num, &g);
-		if (rc == DB_NOTFOUND || (rc == DB_OK && (g.is_system || !within(g.perms, h->psess.perms)))) {
-			h->error_msg = "You can give a colleague only a group that grants no more than yours.";
+		if (rc == DB_NOTFOUND ||
+		    (rc == DB_OK && (g.is_system || !within(g.perms, h->psess.perms)))) {
+			h->error_msg = "You can give a colleague only a group that grants no more "
+				       "than yours.";
 			return PAGE_FORBIDDEN;
 		}
 		if (rc == DB_OK)
@@ -129,7 +133,8 @@ static enum page_result coll_post(struct http *h)
 		if (rc == DB_OK)
 			rc = db_portal_access_set(h->db, h->tenant.id, uid, g.id, 1, 0);
 		if (rc == DB_OK)
-			rc = invite_enqueue(h->db, h->conf, &h->tenant, uid, company, h->f[F_EMAIL].str);
+			rc = invite_enqueue(h->db, h->conf, &h->tenant, uid, company,
+					    h->f[F_EMAIL].str);
 	} else if (strcmp(action, "revoke") == 0 || strcmp(action, "restore") == 0) {
 		memset(&f, 0, sizeof f);
 		f.id = h->f[F_ID].st == VAL_OK ? (unsigned)h->f[F_ID].num : 0;
@@ -140,7 +145,8 @@ static enum page_result coll_post(struct http *h)
 			return PAGE_NOT_FOUND; /* not a colleague: another customer's, or none */
 		}
 		if (f.id == h->psess.user_id || !within(f.c.perms, h->psess.perms)) {
-			h->error_msg = "You can act only on colleagues whose group grants no more than yours.";
+			h->error_msg = "You can act only on colleagues whose group grants no more "
+				       "than yours.";
 			return PAGE_FORBIDDEN;
 		}
 		rc = db_portal_access_set(h->db, h->tenant.id, f.id, f.c.group_id,
@@ -149,14 +155,15 @@ static enum page_result coll_post(struct http *h)
 		return http_bad_request(h, "Unknown action: use invite, revoke or restore.");
 	}
 	if (rc == DB_OK) {
-		struct db_audit a = {.tenant_id = h->tenant.id,
-				     .actor_email = h->psess.email,
-				     .action = strcmp(action, "invite") == 0   ? "portal_user.colleague_invite"
-					       : strcmp(action, "revoke") == 0 ? "portal_user.colleague_revoke"
-									: "portal_user.colleague_restore",
-				     .target = strcmp(action, "invite") == 0 ? h->f[F_EMAIL].str : f.c.email,
-				     .request_id = h->rid,
-				     .ip = h->addr};
+		struct db_audit a = {
+			.tenant_id = h->tenant.id,
+			.actor_email = h->psess.email,
+			.action = strcmp(action, "invite") == 0   ? "portal_user.colleague_invite"
+				  : strcmp(action, "revoke") == 0 ? "portal_user.colleague_revoke"
+								  : "portal_user.colleague_restore",
+			.target = strcmp(action, "invite") == 0 ? h->f[F_EMAIL].str : f.c.email,
+			.request_id = h->rid,
+			.ip = h->addr};
 		rc = db_audit(h->db, &a);
 	}
 out:

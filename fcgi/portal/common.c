@@ -35,8 +35,7 @@ enum db_result portal_session_start(struct http *h, unsigned user_id, unsigned c
 	auth_token_hash(raw, hash);
 	sodium_memzero(raw, sizeof raw);
 	rc = db_portal_session_insert(h->db, hash, h->tenant.id, user_id, customer_id,
-				      http_sign_in_name(stage),
-				      minutes, h->addr, h->ua);
+				      http_sign_in_name(stage), minutes, h->addr, h->ua);
 	sodium_memzero(hash, sizeof hash);
 	if (rc == DB_OK && full && user_id != 0)
 		rc = db_portal_user_signed_in(h->db, user_id);

@@ -39,6 +39,6 @@ const struct page page_portal_estimates = {
 	.nform = 2,
 	.get = estimates_get,
 	.post = estimates_post,
-	.txn = 1, /* records_move: the core owns the transaction */
+	.txn = 1,  /* records_move: the core owns the transaction */
 	.memo = 1, /* shows the client's records: no secret */
 };

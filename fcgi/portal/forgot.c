@@ -26,15 +26,13 @@ static enum page_result forgot_get(struct http *h, xmlNodePtr root)
 {
 	char csrf[AUTH_CSRF_LEN + 1], path[128];
 	xmlNodePtr n;
+	int sent = h->method == HTTP_GET && h->q[Q_SENT].st == VAL_OK && h->q[Q_SENT].num;
 
 	http_portal_path(h, path, sizeof path);
 	http_pre_csrf(h, path, csrf);
 	n = xml_el(root, "portal-forgot");
 	xml_attr(n, "csrf", csrf);
-	xml_attr(n, "state", !h->tenant.portal_enabled ? "disabled"
-			     : h->method == HTTP_GET && h->q[Q_SENT].st == VAL_OK && h->q[Q_SENT].num
-				     ? "sent"
-				     : "form");
+	xml_attr(n, "state", !h->tenant.portal_enabled ? "disabled" : sent ? "sent" : "form");
 	xml_attr_int(n, "valid-minutes", (int)h->conf->mail.reset_valid_minutes);
 	return PAGE_OK;
 }

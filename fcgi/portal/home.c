@@ -16,13 +16,13 @@ static const char *section_path(const char *key)
 	static const struct {
 		const char *key, *path;
 	} map[] = {
-	    {"invoices_view", "invoices"},
-	    {"estimates_view", "estimates"},
-	    {"jobs_view", "jobs"},
-	    {"documents_view", "documents"},
-	    {"equipment_view", "equipment"},
-	    {"sites_view", "sites"},
-	    {"manage_colleagues", "colleagues"},
+		{"invoices_view", "invoices"},
+		{"estimates_view", "estimates"},
+		{"jobs_view", "jobs"},
+		{"documents_view", "documents"},
+		{"equipment_view", "equipment"},
+		{"sites_view", "sites"},
+		{"manage_colleagues", "colleagues"},
 	};
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
 		if (strcmp(map[i].key, key) == 0)
@@ -47,8 +47,7 @@ static enum page_result home_get(struct http *h, xmlNodePtr root)
 			xml_attr(s, "key", perm_portal[i].key);
 			xml_attr(s, "label", perm_portal[i].label);
 			/* Colleagues are for signed-in users, not token links. */
-			if (path &&
-			    (strcmp(path, "colleagues") != 0 || h->psess.user_id != 0)) {
+			if (path && (strcmp(path, "colleagues") != 0 || h->psess.user_id != 0)) {
 				char url[160];
 				portal_url(h, path, url, sizeof url);
 				xml_attr(s, "href", url);
@@ -58,11 +57,11 @@ static enum page_result home_get(struct http *h, xmlNodePtr root)
 }
 
 const struct page page_portal_home = {
-    .path = "/portal/*/home",
-    .name = "portal-home",
-    .title = "Client portal",
-    .methods = HTTP_GET,
-    .auth = PAGE_SIGNED_IN,
-    .get = home_get,
-    .memo = 1, /* the client's menu: no secret */
+	.path = "/portal/*/home",
+	.name = "portal-home",
+	.title = "Client portal",
+	.methods = HTTP_GET,
+	.auth = PAGE_SIGNED_IN,
+	.get = home_get,
+	.memo = 1, /* the client's menu: no secret */
 };

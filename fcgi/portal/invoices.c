@@ -40,6 +40,6 @@ const struct page page_portal_invoices = {
 	.nform = 2,
 	.get = invoices_get,
 	.post = invoices_post,
-	.txn = 1, /* records_move: the core owns the transaction */
+	.txn = 1,  /* records_move: the core owns the transaction */
 	.memo = 1, /* shows the client's records: no secret */
 };

@@ -78,8 +78,8 @@ static enum page_result jobs_get(struct http *h, xmlNodePtr root)
 		return http_db_fail(rc);
 	xml_attr_bool(req, "site-required", !all);
 	sp.parent = req;
-	if ((rc = db_portal_sites(h->db, h->tenant.id, h->psess.customer_id,
-	                          h->psess.user_id, add_site, &sp)) != DB_OK)
+	if ((rc = db_portal_sites(h->db, h->tenant.id, h->psess.customer_id, h->psess.user_id,
+				  add_site, &sp)) != DB_OK)
 		return http_db_fail(rc);
 	return PAGE_OK;
 }
@@ -101,8 +101,7 @@ static enum page_result jobs_post(struct http *h)
 	if (!perm_portal_has(h->psess.perms, kind.perm) || !records_may_act(h, &kind))
 		return PAGE_FORBIDDEN;
 	gmtime_r(&now, &tm);
-	today =
-	    (long long)(tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+	today = (long long)(tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
 	if (h->f[F_DATE].num < today)
 		return http_field_error(h, F_DATE, "Choose today or a later day.");
 	if ((rc = all_sites(h, &all)) != DB_OK)
@@ -112,11 +111,11 @@ static enum page_result jobs_post(struct http *h)
 		return http_field_error(h, F_SITE, "Choose the site the visit is for.");
 	if (sp.want) {
 		if ((rc = db_portal_sites(h->db, h->tenant.id, h->psess.customer_id,
-		                          h->psess.user_id, add_site, &sp)) != DB_OK)
+					  h->psess.user_id, add_site, &sp)) != DB_OK)
 			goto out;
 		if (!sp.found) {
 			return PAGE_NOT_FOUND; /* another customer's site, or one not
-			                          granted */
+						  granted */
 		}
 	}
 	n.tenant_id = h->tenant.id;
@@ -133,12 +132,12 @@ static enum page_result jobs_post(struct http *h)
 	if ((rc = db_record_add(h->db, &n, &id)) == DB_OK) {
 		snprintf(target, sizeof target, "job %u", id);
 		struct db_audit a = {.tenant_id = h->tenant.id,
-		                     .actor_email = h->psess.email,
-		                     .action = "portal.job_request",
-		                     .target = target,
-		                     .new_value = h->f[F_DESC].str,
-		                     .request_id = h->rid,
-		                     .ip = h->addr};
+				     .actor_email = h->psess.email,
+				     .action = "portal.job_request",
+				     .target = target,
+				     .new_value = h->f[F_DESC].str,
+				     .request_id = h->rid,
+				     .ip = h->addr};
 		rc = db_audit(h->db, &a);
 	}
 out:
@@ -157,6 +156,6 @@ const struct page page_portal_jobs = {
 	PAGE_FORM(form),
 	.get = jobs_get,
 	.post = jobs_post,
-	.txn = 1, /* the core begins, commits or rolls back */
+	.txn = 1,  /* the core begins, commits or rolls back */
 	.memo = 1, /* shows the client's records: no secret */
 };

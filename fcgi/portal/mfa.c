@@ -51,7 +51,8 @@ static enum page_result mfa_post(struct http *h)
 	if (h->stage != SIGN_IN_MFA)
 		return elsewhere(h);
 	snprintf(key, sizeof key, "mfa:%u", h->psess.user_id);
-	if ((r = mfaflow_verify(h, DB_PORTAL, h->tenant.id, h->psess.user_id, F_CODE, key)) != PAGE_OK)
+	if ((r = mfaflow_verify(h, DB_PORTAL, h->tenant.id, h->psess.user_id, F_CODE, key)) !=
+	    PAGE_OK)
 		return r;
 	/* The stage changes with a new token: the one that knew only the
 	 * password never becomes a signed-in session. */

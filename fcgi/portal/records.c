@@ -39,7 +39,7 @@ static int add_record(void *p, const struct db_record *r)
 	xml_attr(n, "date", r->date);
 	if (r->amount_cents >= 0) {
 		snprintf(amount, sizeof amount, "%lld.%02lld", r->amount_cents / 100,
-		         r->amount_cents % 100);
+			 r->amount_cents % 100);
 		xml_attr(n, "amount", amount);
 	}
 	if (r->site_id)
@@ -61,7 +61,7 @@ int records_may_act(const struct http *h, const struct rec_kind *k)
 }
 
 enum page_result records_get(struct http *h, xmlNodePtr root, const struct rec_kind *k,
-                             unsigned only_id)
+			     unsigned only_id)
 {
 	struct rec_ctx x = {0};
 	enum db_result rc;
@@ -81,9 +81,8 @@ enum page_result records_get(struct http *h, xmlNodePtr root, const struct rec_k
 		xml_attr(page, "csrf", h->csrf);
 	}
 	x.parent = page;
-	if ((rc = db_portal_records(h->db, h->tenant.id, h->psess.customer_id,
-	                            h->psess.user_id, k->kind, only_id, add_record,
-	                            &x)) != DB_OK)
+	if ((rc = db_portal_records(h->db, h->tenant.id, h->psess.customer_id, h->psess.user_id,
+				    k->kind, only_id, add_record, &x)) != DB_OK)
 		return http_db_fail(rc);
 	if (only_id && !x.found)
 		return PAGE_NOT_FOUND;
@@ -107,16 +106,16 @@ enum page_result records_move(struct http *h, const struct rec_kind *k, unsigned
 	if (!perm_portal_has(h->psess.perms, k->perm) || !records_may_act(h, k))
 		return PAGE_FORBIDDEN;
 	/* Visible to this session (its customer, a granted site)? */
-	if ((rc = db_portal_records(h->db, h->tenant.id, h->psess.customer_id,
-	                            h->psess.user_id, k->kind, id, seen, &x)) != DB_OK)
+	if ((rc = db_portal_records(h->db, h->tenant.id, h->psess.customer_id, h->psess.user_id,
+				    k->kind, id, seen, &x)) != DB_OK)
 		goto out;
 	if (!x.found)
 		return PAGE_NOT_FOUND;
-	rc = db_record_status(h->db, h->tenant.id, h->psess.customer_id, id, k->kind,
-	                      k->from, k->to, h->psess.email);
+	rc = db_record_status(h->db, h->tenant.id, h->psess.customer_id, id, k->kind, k->from,
+			      k->to, h->psess.email);
 	if (rc == DB_NOTFOUND) {
 		h->error_msg = "This record has changed in the meantime; reload it to "
-		               "see where it stands.";
+			       "see where it stands.";
 		return PAGE_CONFLICT;
 	}
 	if (rc == DB_OK) {
@@ -124,13 +123,13 @@ enum page_result records_move(struct http *h, const struct rec_kind *k, unsigned
 		snprintf(action, sizeof action, "portal.%s_%s", k->kind, k->action);
 		snprintf(target, sizeof target, "%s %u", k->kind, id);
 		struct db_audit a = {.tenant_id = h->tenant.id,
-		                     .actor_email = h->psess.email,
-		                     .action = action,
-		                     .target = target,
-		                     .old_value = k->from,
-		                     .new_value = k->to,
-		                     .request_id = h->rid,
-		                     .ip = h->addr};
+				     .actor_email = h->psess.email,
+				     .action = action,
+				     .target = target,
+				     .old_value = k->from,
+				     .new_value = k->to,
+				     .request_id = h->rid,
+				     .ip = h->addr};
 		rc = db_audit(h->db, &a);
 	}
 out:
@@ -138,8 +137,7 @@ out:
 	return http_done(h, rc, to);
 }
 
-enum page_result records_page_get(struct http *h, xmlNodePtr root,
-                                  const struct rec_kind *k)
+enum page_result records_page_get(struct http *h, xmlNodePtr root, const struct rec_kind *k)
 {
 	const struct val_value *id = &h->q[RECORDS_ID];
 	return records_get(h, root, k, id->st == VAL_OK ? (unsigned)id->num : 0);

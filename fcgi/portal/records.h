@@ -19,7 +19,7 @@ struct rec_kind {
  * only_id nonzero: that one record, PAGE_NOT_FOUND when it is another
  * customer's or on a site not granted.  PAGE_FORBIDDEN without k->perm. */
 enum page_result records_get(struct http *h, xmlNodePtr root, const struct rec_kind *k,
-                             unsigned only_id);
+			     unsigned only_id);
 
 /* A status move (pay, approve) on record id, in one transaction with its
  * audit entry: 403 without k->act_perm, 404 when not visible, 409 when the
@@ -37,8 +37,7 @@ extern const size_t records_nform;
 
 /* A section page's handlers: the list or ?id=N, and the action k->action
  * (400 for any other). */
-enum page_result records_page_get(struct http *h, xmlNodePtr root,
-                                  const struct rec_kind *k);
+enum page_result records_page_get(struct http *h, xmlNodePtr root, const struct rec_kind *k);
 enum page_result records_page_post(struct http *h, const struct rec_kind *k);
 
 /* Whether the session may act: a signed-in user (not a token link) whose

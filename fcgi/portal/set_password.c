@@ -24,7 +24,8 @@ enum { F_TOKEN, F_PASSWORD, F_CONFIRM };
 static const struct val_field form[] = {
 	[F_TOKEN] = {"token", val_line, 64, VAL_REQUIRED, "Link"},
 	[F_PASSWORD] = {"password", val_password, 1024, VAL_REQUIRED | VAL_SECRET, "New password"},
-	[F_CONFIRM] = {"confirm", val_secret, 1024, VAL_REQUIRED | VAL_SECRET, "Repeat the password"},
+	[F_CONFIRM] = {"confirm", val_secret, 1024, VAL_REQUIRED | VAL_SECRET,
+		       "Repeat the password"},
 };
 
 static const char *purpose(const struct http *h)
@@ -141,8 +142,9 @@ static enum page_result sp_post(struct http *h)
 		goto out;
 	struct db_audit a = {.tenant_id = t.id,
 			     .actor_email = tok.email,
-			     .action = h->page == &page_reset_password ? "portal_user.reset_password"
-									: "portal_user.set_password",
+			     .action = h->page == &page_reset_password
+					       ? "portal_user.reset_password"
+					       : "portal_user.set_password",
 			     .target = tok.email,
 			     .request_id = h->rid,
 			     .ip = h->addr};

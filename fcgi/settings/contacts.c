@@ -170,9 +170,10 @@ static enum page_result enable_post(struct http *h)
 	if ((r = load_enable(h, &ct, &g, &c, &rc)) != PAGE_OK || rc != DB_OK)
 		goto out;
 	by_mail = ct.email[0] != '\0';
-	snprintf(login, sizeof login, "%s", by_mail ? ct.email : h->f[E_LOGIN].st == VAL_OK
-									? h->f[E_LOGIN].str
-									: "");
+	snprintf(login, sizeof login, "%s",
+		 by_mail                      ? ct.email
+		 : h->f[E_LOGIN].st == VAL_OK ? h->f[E_LOGIN].str
+					      : "");
 	if (!by_mail && !login_ok(login)) {
 		r = http_bad_request(h, "A contact without an email needs a login: at least 3 of "
 					"a-z, 0-9, . _ - @.");

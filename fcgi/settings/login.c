@@ -38,8 +38,9 @@ static enum page_result login_get(struct http *h, xmlNodePtr root)
 	else if (h->method == HTTP_GET && h->q[Q_NEXT].st == VAL_OK)
 		next = h->q[Q_NEXT].str;
 	if (h->method == HTTP_GET && h->q[Q_RESET].st == VAL_OK && h->q[Q_RESET].num)
-		http_notice(h, "success", "Your password is changed and every session of yours has "
-					  "ended. Sign in with the new password.");
+		http_notice(h, "success",
+			    "Your password is changed and every session of yours has "
+			    "ended. Sign in with the new password.");
 	n = xml_el(root, "login");
 	xml_attr(n, "csrf", csrf);
 	if (next != NULL)
@@ -148,7 +149,8 @@ static enum page_result login_post(struct http *h)
 	auth_token_hash(raw, hash);
 	sodium_memzero(raw, sizeof raw);
 	drc = db_session_insert(h->db, hash, "office", u.tenant_id, u.id,
-				h->conf->sec.session_abs_hours, h->addr, h->ua, http_sign_in_name(stage));
+				h->conf->sec.session_abs_hours, h->addr, h->ua,
+				http_sign_in_name(stage));
 	sodium_memzero(hash, sizeof hash);
 	if (drc != DB_OK) {
 		sodium_memzero(cookie, sizeof cookie);
@@ -158,12 +160,14 @@ static enum page_result login_post(struct http *h)
 	if (db_purge(h->db, h->conf->sec.session_idle_min) != DB_OK)
 		log_warn("rid=%s purge failed", h->rid);
 	http_set_cookie(h, HTTP_COOKIE_OFFICE, cookie, "/settings",
-			stage == SIGN_IN_FULL ? (long long)h->conf->sec.session_abs_hours * 3600 : 600,
+			stage == SIGN_IN_FULL ? (long long)h->conf->sec.session_abs_hours * 3600
+					      : 600,
 			"Strict");
 	http_set_cookie(h, HTTP_COOKIE_PRE, "", "/settings/login", 0, "Strict");
 	sodium_memzero(cookie, sizeof cookie);
 	if (stage != SIGN_IN_FULL)
-		return http_redirect(h, stage == SIGN_IN_MFA ? "/settings/mfa" : "/settings/mfa/enrol");
+		return http_redirect(h, stage == SIGN_IN_MFA ? "/settings/mfa"
+							     : "/settings/mfa/enrol");
 	if (h->f[F_NEXT].st == VAL_OK)
 		return http_redirect(h, h->f[F_NEXT].str);
 	return http_redirect(h, landing(h, u.tenant_id, u.id));

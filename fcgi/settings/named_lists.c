@@ -117,8 +117,9 @@ static enum page_result nl_post(struct http *h)
 			id = (unsigned)del->nums[i];
 			snprintf(what, sizeof what, "%s %u", noun(h, 1), id);
 			if ((rc = db_named_delete(h->db, kind(h), h->sess.tenant_id, id)) == DB_OK)
-				rc = http_audit(h, kind(h) == DB_VEHICLES ? "vehicle.delete"
-									 : "calendar.delete",
+				rc = http_audit(h,
+						kind(h) == DB_VEHICLES ? "vehicle.delete"
+								       : "calendar.delete",
 						what, NULL, NULL);
 		}
 		goto out;

@@ -48,7 +48,7 @@ static enum page_result mfa_get(struct http *h, xmlNodePtr root)
 
 	if (h->stage != SIGN_IN_MFA)
 		return http_redirect(h, h->stage == SIGN_IN_ENROL ? "/settings/mfa/enrol"
-									     : "/settings/");
+								  : "/settings/");
 	n = xml_el(root, "office-mfa");
 	xml_attr(n, "email", h->sess.email);
 	xml_attr(n, "action", "/settings/mfa");
@@ -66,7 +66,8 @@ static enum page_result mfa_post(struct http *h)
 	if (h->stage != SIGN_IN_MFA)
 		return http_redirect(h, "/settings/");
 	snprintf(key, sizeof key, "office-mfa:%u", h->sess.user_id);
-	if ((r = mfaflow_verify(h, DB_OFFICE, h->sess.tenant_id, h->sess.user_id, F_CODE, key)) != PAGE_OK)
+	if ((r = mfaflow_verify(h, DB_OFFICE, h->sess.tenant_id, h->sess.user_id, F_CODE, key)) !=
+	    PAGE_OK)
 		return r;
 	if ((rc = promote(h)) != DB_OK || (rc = db_commit(h->db)) != DB_OK) {
 		db_rollback(h->db);

@@ -36,14 +36,13 @@ static enum page_result forgot_get(struct http *h, xmlNodePtr root)
 {
 	char csrf[AUTH_CSRF_LEN + 1];
 	xmlNodePtr n;
+	int sent = h->method == HTTP_GET && h->q[FQ_SENT].st == VAL_OK && h->q[FQ_SENT].num;
 
 	/* Bound to a pre-session cookie of this path, as the sign-in form. */
 	http_pre_csrf(h, "/settings/forgot", csrf);
 	n = xml_el(root, "office-forgot");
 	xml_attr(n, "csrf", csrf);
-	xml_attr(n, "state",
-		 h->method == HTTP_GET && h->q[FQ_SENT].st == VAL_OK && h->q[FQ_SENT].num ? "sent"
-											 : "form");
+	xml_attr(n, "state", sent ? "sent" : "form");
 	xml_attr_int(n, "valid-minutes", INVITE_OFFICE_RESET_MINUTES);
 	return PAGE_OK;
 }

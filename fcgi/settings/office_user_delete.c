@@ -30,8 +30,8 @@ static enum page_result del_get(struct http *h, xmlNodePtr root)
 	page = xml_el(root, "office-user-delete");
 	xml_attr_int(page, "count", (long long)ids->nnums);
 	for (size_t i = 0; i < ids->nnums; i++) {
-		if ((rc = db_office_user_get(h->db, h->sess.tenant_id, (unsigned)ids->nums[i], &u)) !=
-		    DB_OK)
+		if ((rc = db_office_user_get(h->db, h->sess.tenant_id, (unsigned)ids->nums[i],
+					     &u)) != DB_OK)
 			return http_db_fail(rc);
 		n = xml_el(page, "user");
 		xml_attr_int(n, "id", u.id);
@@ -70,7 +70,8 @@ static enum page_result del_post(struct http *h)
 	for (unsigned i = 0; i < n && i < 64; i++)
 		left += !listed(ids, supers[i]);
 	if (n > 0 && left == 0 && n <= 64) {
-		h->error_msg = "That would delete the last active Super Admin: make another one first.";
+		h->error_msg =
+			"That would delete the last active Super Admin: make another one first.";
 		return PAGE_CONFLICT;
 	}
 	for (size_t i = 0; i < ids->nnums; i++) {

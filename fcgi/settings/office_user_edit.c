@@ -66,7 +66,7 @@ enum {
 	F_SMTP_SECURITY,
 	F_SMTP_USER,
 	F_SMTP_PASSWORD,
-	F_NOTIFY0, /* one field per notification, in notifications order */
+	F_NOTIFY0,              /* one field per notification, in notifications order */
 	F_PERM0 = F_NOTIFY0 + 5 /* one field per module, in perm_modules order */
 };
 #define PERM_FIELD(key, label, kind) {"perm_" #key, val_uint, 1, 0, label},
@@ -102,8 +102,7 @@ static const struct val_field form[] = {
 	[F_NOTIFY0 + 2] = {"notify_customer_added", val_bool, 1, 0, "Customer Added"},
 	[F_NOTIFY0 + 3] = {"notify_equipment_added", val_bool, 1, 0, "Equipment Added"},
 	[F_NOTIFY0 + 4] = {"notify_mobile_user", val_bool, 1, 0, "New mobile user"},
-	PERM_MODULES(PERM_FIELD)
-};
+	PERM_MODULES(PERM_FIELD)};
 #undef PERM_FIELD
 #define NFORM (sizeof form / sizeof form[0])
 
@@ -297,10 +296,11 @@ static enum page_result add_mail(struct http *h, xmlNodePtr page, unsigned id)
 	xml_attr(n, "security", m.security);
 	xml_attr(n, "user", m.user);
 	xml_attr_bool(n, "has-password", m.password_len > 0);
-	xml_attr_bool(n, "google", h->conf->oauth.google_client_id[0] &&
-					   h->conf->oauth.google_client_secret[0]);
-	xml_attr_bool(n, "office365", h->conf->oauth.microsoft_client_id[0] &&
-					      h->conf->oauth.microsoft_client_secret[0]);
+	xml_attr_bool(n, "google",
+		      h->conf->oauth.google_client_id[0] && h->conf->oauth.google_client_secret[0]);
+	xml_attr_bool(n, "office365",
+		      h->conf->oauth.microsoft_client_id[0] &&
+			      h->conf->oauth.microsoft_client_secret[0]);
 	if (m.tested_at[0]) {
 		xmlNodePtr t = xml_text_el(n, "last-test", m.test_result);
 		xml_attr(t, "at", m.tested_at);
@@ -398,14 +398,15 @@ static const char *posted_role(struct http *h, const char *role, int *levels)
 
 /* The user to show: saved, or a new one (View Only, settings first); an
  * empty address starts as the company's. */
-static enum db_result load_user(struct http *h, unsigned id, struct db_office_user *u,
-				int *levels, int *mine)
+static enum db_result load_user(struct http *h, unsigned id, struct db_office_user *u, int *levels,
+				int *mine)
 {
 	enum db_result rc;
 
 	memset(u, 0, sizeof *u);
-	if (id && ((rc = db_office_user_get(h->db, h->sess.tenant_id, id, u)) != DB_OK ||
-		   (rc = db_office_user_perms(h->db, id, module_keys, perm_nmodules, levels)) != DB_OK))
+	if (id &&
+	    ((rc = db_office_user_get(h->db, h->sess.tenant_id, id, u)) != DB_OK ||
+	     (rc = db_office_user_perms(h->db, id, module_keys, perm_nmodules, levels)) != DB_OK))
 		return rc;
 	if ((rc = db_office_user_perms(h->db, h->sess.user_id, module_keys, perm_nmodules, mine)) !=
 	    DB_OK)
@@ -429,7 +430,8 @@ static enum db_result load_user(struct http *h, unsigned id, struct db_office_us
 static enum page_result ou_get(struct http *h, xmlNodePtr root)
 {
 	struct db_office_user u;
-	int levels[sizeof module_keys / sizeof module_keys[0]], mine[sizeof levels / sizeof levels[0]];
+	int levels[sizeof module_keys / sizeof module_keys[0]],
+		mine[sizeof levels / sizeof levels[0]];
 	int req = 0, en = 0;
 	enum db_result rc;
 	enum page_result r;
@@ -447,7 +449,8 @@ static enum page_result ou_get(struct http *h, xmlNodePtr root)
 	if (id) {
 		xml_attr_int(n, "id", u.id);
 		xml_attr(n, "status", u.active ? "active" : "inactive");
-		if ((rc = db_mfa_state(h->db, DB_OFFICE, h->sess.tenant_id, id, &req, &en)) != DB_OK)
+		if ((rc = db_mfa_state(h->db, DB_OFFICE, h->sess.tenant_id, id, &req, &en)) !=
+		    DB_OK)
 			return http_db_fail(rc);
 		xml_attr_bool(n, "mfa-required", req);
 		xml_attr_bool(n, "mfa-enabled", en);
@@ -501,12 +504,14 @@ static enum page_result check_role(struct http *h, struct ou_save *s)
 	size_t bad = 0;
 
 	if (!perm_role_valid(s->role))
-		return http_field_error(h, F_ROLE, "Choose View Only, Edit & View, Admin or Customize.");
+		return http_field_error(h, F_ROLE,
+					"Choose View Only, Edit & View, Admin or Customize.");
 	/* Customize saved where the matrix was not on the page (no JavaScript,
 	 * the role changed from a preset): the form comes back with it. */
 	if (strcmp(s->role, "customize") == 0 && !posted_any_level(h))
-		return http_field_error(h, F_ROLE, "Set each module's access under Permissions, "
-						   "then save.");
+		return http_field_error(h, F_ROLE,
+					"Set each module's access under Permissions, "
+					"then save.");
 	if (posted_levels(h, s->role, s->levels, &bad) != 0)
 		return http_field_error(h, F_PERM0 + bad, "Choose one of this module's levels.");
 	if (!s->editing && s->pw == NULL)
@@ -522,15 +527,17 @@ static enum page_result check_role(struct http *h, struct ou_save *s)
 	s->ncal = posted_ids(&h->f[F_CALENDAR], s->cals, 100);
 	s->nvan = posted_ids(&h->f[F_VEHICLE], s->vans, 100);
 	s->all_vans = strcmp(opt(&h->f[F_VEHICLES]), "chosen") != 0;
-	if (h->f[F_VEHICLES].st == VAL_OK && s->all_vans && strcmp(h->f[F_VEHICLES].str, "all") != 0)
+	if (h->f[F_VEHICLES].st == VAL_OK && s->all_vans &&
+	    strcmp(h->f[F_VEHICLES].str, "all") != 0)
 		return http_field_error(h, F_VEHICLES, "Choose all vehicles or chosen ones.");
 	/* Scheduling work goes on a calendar: editing it needs one.  Viewing
 	 * needs none (the user sees the calendars ticked, maybe none), so the
 	 * form's defaults (View Only, no calendar) save as shown, also in a
 	 * company that has no calendar yet. */
 	if (s->levels[perm_index("scheduling")] >= DB_PERM_EDIT && s->ncal == 0)
-		return http_field_error(h, F_CALENDAR, "Scheduling at Edit needs at least one "
-						       "calendar to schedule on.");
+		return http_field_error(h, F_CALENDAR,
+					"Scheduling at Edit needs at least one "
+					"calendar to schedule on.");
 	for (size_t i = 0, o = 0; i < 5; i++)
 		if (h->f[F_NOTIFY0 + i].st == VAL_OK && h->f[F_NOTIFY0 + i].num)
 			o += (size_t)snprintf(s->notify + o, sizeof s->notify - o, "%s%s",
@@ -543,7 +550,8 @@ static enum page_result check_role(struct http *h, struct ou_save *s)
 static enum page_result check_mail(struct http *h, struct ou_save *s)
 {
 	const char *mp = h->f[F_MAIL].st == VAL_OK ? h->f[F_MAIL].str : "default";
-	const char *sec = h->f[F_SMTP_SECURITY].st == VAL_OK ? h->f[F_SMTP_SECURITY].str : "starttls";
+	const char *sec =
+		h->f[F_SMTP_SECURITY].st == VAL_OK ? h->f[F_SMTP_SECURITY].str : "starttls";
 	const char *host = opt(&h->f[F_SMTP_HOST]);
 	const struct conf *c = h->conf;
 
@@ -552,26 +560,30 @@ static enum page_result check_mail(struct http *h, struct ou_save *s)
 		return http_field_error(h, F_MAIL, "Choose one of the mail options.");
 	if (strcmp(mp, "google") == 0 &&
 	    !(c->oauth.google_client_id[0] && c->oauth.google_client_secret[0]))
-		return http_field_error(h, F_MAIL, "Google mail needs google_client_id and "
-						   "google_client_secret in the [oauth] section of "
-						   "the server's configuration.");
+		return http_field_error(h, F_MAIL,
+					"Google mail needs google_client_id and "
+					"google_client_secret in the [oauth] section of "
+					"the server's configuration.");
 	if (strcmp(mp, "office365") == 0 &&
 	    !(c->oauth.microsoft_client_id[0] && c->oauth.microsoft_client_secret[0]))
-		return http_field_error(h, F_MAIL, "Office 365 mail needs microsoft_client_id "
-						   "and microsoft_client_secret in the [oauth] "
-						   "section of the server's configuration.");
+		return http_field_error(h, F_MAIL,
+					"Office 365 mail needs microsoft_client_id "
+					"and microsoft_client_secret in the [oauth] "
+					"section of the server's configuration.");
 	if (strcmp(sec, "starttls") && strcmp(sec, "tls") && strcmp(sec, "none"))
 		return http_field_error(h, F_SMTP_SECURITY, "Choose STARTTLS, TLS or none.");
 	if (strcmp(mp, "smtp") == 0) {
-		if (*host == '\0' || strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-						  "0123456789.-") != strlen(host))
+		if (*host == '\0' ||
+		    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				 "0123456789.-") != strlen(host))
 			return http_field_error(h, F_SMTP_HOST, "Enter the server's host name.");
 		if (h->f[F_SMTP_PORT].st != VAL_OK || h->f[F_SMTP_PORT].num < 1 ||
 		    h->f[F_SMTP_PORT].num > 65535)
 			return http_field_error(h, F_SMTP_PORT, "Enter a port from 1 to 65535.");
 		if (strcmp(sec, "none") == 0 && h->f[F_SMTP_USER].st == VAL_OK)
-			return http_field_error(h, F_SMTP_SECURITY, "A login needs STARTTLS or TLS: a "
-								    "password is never sent in clear.");
+			return http_field_error(h, F_SMTP_SECURITY,
+						"A login needs STARTTLS or TLS: a "
+						"password is never sent in clear.");
 	}
 	memset(&s->mail, 0, sizeof s->mail);
 	snprintf(s->mail.provider, sizeof s->mail.provider, "%s", mp);
@@ -595,15 +607,18 @@ static enum page_result check_grants(struct http *h, struct ou_save *s)
 		if (s->levels[i] > mine[i])
 			return http_field_error(
 				h, strcmp(s->role, "customize") == 0 ? F_PERM0 + i : F_ROLE,
-				http_text(h, "You cannot grant more than you have yourself (%s: %s).",
-					  perm_modules[i].label, level_name(&perm_modules[i], mine[i])));
+				http_text(h,
+					  "You cannot grant more than you have yourself (%s: %s).",
+					  perm_modules[i].label,
+					  level_name(&perm_modules[i], mine[i])));
 	if (s->editing)
 		return PAGE_OK;
 	if ((rc = db_office_login_tombstoned(h->db, h->f[F_EMAIL].str, &tomb)) != DB_OK)
 		return http_db_fail(rc);
 	if (tomb)
-		return http_field_error(h, F_EMAIL, "This login belonged to a deleted user and can "
-						    "never be used again. Choose another.");
+		return http_field_error(h, F_EMAIL,
+					"This login belonged to a deleted user and can "
+					"never be used again. Choose another.");
 	return PAGE_OK;
 }
 
@@ -645,19 +660,22 @@ static enum page_result update_user(struct http *h, struct ou_save *s, char *old
 		changed |= s->old[i] != s->levels[i];
 	changed |= strcmp(before.role, s->role) != 0;
 	if (changed && s->id == h->sess.user_id)
-		return http_field_error(h, F_ROLE, "You cannot change your own role or permissions; "
-						   "another Super Admin can.");
+		return http_field_error(h, F_ROLE,
+					"You cannot change your own role or permissions; "
+					"another Super Admin can.");
 	if (changed && before.active && before.settings >= DB_PERM_SUPER &&
 	    s->levels[perm_index("settings")] < DB_PERM_SUPER) {
 		if ((*rc = last_super(h, s->id, &last)) != DB_OK)
 			return PAGE_OK;
 		if (last)
-			return http_field_error(h, F_ROLE, "This is the last active Super Admin: make "
-							   "another one first.");
+			return http_field_error(h, F_ROLE,
+						"This is the last active Super Admin: make "
+						"another one first.");
 	}
 	*rc = db_office_user_update(h->db, h->sess.tenant_id, &s->u);
 	if (*rc == DB_OK && s->pw != NULL &&
-	    (*rc = db_office_user_set_password(h->db, h->sess.tenant_id, s->id, s->hash)) == DB_OK &&
+	    (*rc = db_office_user_set_password(h->db, h->sess.tenant_id, s->id, s->hash)) ==
+		    DB_OK &&
 	    (*rc = db_office_sessions_delete_others(
 		     h->db, s->id, s->id == h->sess.user_id ? h->token_hash : NULL)) == DB_OK)
 		*rc = db_office_token_kill(h->db, s->id);
@@ -744,23 +762,26 @@ static enum page_result ou_post(struct http *h)
 	if (s->editing)
 		r = update_user(h, s, oldv, sizeof oldv, &rc);
 	else
-		r = PAGE_OK, rc = db_office_user_add(h->db, h->sess.tenant_id, &s->u, s->hash, &s->id);
+		r = PAGE_OK,
+		rc = db_office_user_add(h->db, h->sess.tenant_id, &s->u, s->hash, &s->id);
 	if (r != PAGE_OK)
 		goto out;
 	if (rc == DB_DUP) {
-		r = http_field_error(h, F_EMAIL, "This login is already in use. Logins are unique "
-						 "across Gatehouse.");
+		r = http_field_error(h, F_EMAIL,
+				     "This login is already in use. Logins are unique "
+				     "across Gatehouse.");
 		goto out;
 	}
 	if ((r = save_extras(h, s, &rc)) != PAGE_OK)
 		goto out;
 	if (rc == DB_OK) {
 		describe(s, newv, sizeof newv);
-		rc = http_audit(h, s->editing ? "office_user.update" : "office_user.add", s->u.email,
-				s->editing ? oldv : NULL, newv);
+		rc = http_audit(h, s->editing ? "office_user.update" : "office_user.add",
+				s->u.email, s->editing ? oldv : NULL, newv);
 	}
-	r = http_done(h, rc, s->editing ? "/settings/office-users?done=saved"
-					: "/settings/office-users?done=added");
+	r = http_done(h, rc,
+		      s->editing ? "/settings/office-users?done=saved"
+				 : "/settings/office-users?done=added");
 out:
 	sodium_memzero(s, sizeof *s); /* the password's hash */
 	free(s);

@@ -36,8 +36,9 @@ static enum page_result sec_get(struct http *h, xmlNodePtr root)
 	xmlNodePtr page, n;
 
 	if (id->st != VAL_OK || ac->st != VAL_OK || strcmp(ac->str, "reset") != 0)
-		return http_bad_request(h, "Only a reset of two-step verification asks for "
-					   "confirmation: use action=reset and an office user's id.");
+		return http_bad_request(h,
+					"Only a reset of two-step verification asks for "
+					"confirmation: use action=reset and an office user's id.");
 	if ((rc = db_office_user_get(h->db, h->sess.tenant_id, (unsigned)id->num, &u)) != DB_OK ||
 	    (rc = db_mfa_state(h->db, DB_OFFICE, h->sess.tenant_id, u.id, &req, &en)) != DB_OK)
 		return http_db_fail(rc);

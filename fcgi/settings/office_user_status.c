@@ -30,7 +30,8 @@ static enum page_result status_post(struct http *h)
 		if ((rc = db_office_supers_locked(h->db, h->sess.tenant_id, ids, 2, &n)) != DB_OK)
 			goto out;
 		if (n <= 1) {
-			h->error_msg = "This is the last active Super Admin: make another one first.";
+			h->error_msg =
+				"This is the last active Super Admin: make another one first.";
 			return PAGE_CONFLICT;
 		}
 	}
@@ -41,8 +42,8 @@ static enum page_result status_post(struct http *h)
 			u.active ? "active" : "inactive", active ? "active" : "inactive");
 out:
 	return http_done(h, rc,
-			    active ? "/settings/office-users?done=activated"
-				   : "/settings/office-users?done=deactivated");
+			 active ? "/settings/office-users?done=activated"
+				: "/settings/office-users?done=deactivated");
 }
 
 const struct page page_office_user_status = {

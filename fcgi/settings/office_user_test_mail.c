@@ -76,11 +76,13 @@ static enum page_result test_post(struct http *h)
 	    mail_build(&msg, &raw, &rawlen) != MAIL_OK || (c = curl_easy_init()) == NULL) {
 		snprintf(result, sizeof result, "The test message could not be built.");
 	} else {
-		struct smtp_server srv = {url, m.user, pw, u.email, strcmp(m.security, "starttls") == 0};
-		out = smtp_send(c, &srv, u.email, raw, rawlen, reply, sizeof reply, err, sizeof err);
+		struct smtp_server srv = {url, m.user, pw, u.email,
+					  strcmp(m.security, "starttls") == 0};
+		out = smtp_send(c, &srv, u.email, raw, rawlen, reply, sizeof reply, err,
+				sizeof err);
 		if (out == SMTP_SENT)
-			snprintf(result, sizeof result, "Sent to %s. The server answered: %s", u.email,
-				 reply[0] ? reply : "(nothing)");
+			snprintf(result, sizeof result, "Sent to %s. The server answered: %s",
+				 u.email, reply[0] ? reply : "(nothing)");
 		else
 			snprintf(result, sizeof result, "Not sent: %s", err);
 	}

@@ -18,8 +18,7 @@ static const struct list_spec spec = {cols, 5, 10};
 
 enum { Q_SORT, Q_DIR, Q_FILTER, Q_PAGE, Q_PER, Q_DONE, Q_N };
 enum { DONE_SAVED, DONE_ADDED, DONE_DELETED, DONE_DEACTIVATED, DONE_ACTIVATED };
-VAL_CHOICE(done_choice, "Unknown notice.", "saved", "added", "deleted", "deactivated",
-	   "activated")
+VAL_CHOICE(done_choice, "Unknown notice.", "saved", "added", "deleted", "deactivated", "activated")
 static const char *const said[] = {
 	[DONE_SAVED] = "Office user saved.",
 	[DONE_ADDED] = "Office user added. They can sign in now.",
@@ -72,7 +71,7 @@ static enum page_result office_users_get(struct http *h, xmlNodePtr root)
 	if ((bad = list_view_read(&spec, h->q, &lv)) != NULL)
 		return http_bad_request(h, bad);
 	k = (struct listcache_key){h->sess.tenant_id, LISTCACHE_OFFICE_USERS, lv.sort, lv.filter,
-				  NULL};
+				   NULL};
 	page = xml_el(root, "office-users");
 	xml_attr_int(page, "self", h->sess.user_id);
 	if ((rc = listcache_read(&k, &lv, &reader, h, &b, page)) != DB_OK)
@@ -80,8 +79,10 @@ static enum page_result office_users_get(struct http *h, xmlNodePtr root)
 	if (h->q[Q_DONE].st == VAL_OK && h->q[Q_DONE].num == DONE_DELETED &&
 	    h->q[Q_N].st == VAL_OK && h->q[Q_N].num > 1)
 		http_notice(h, "success",
-			    http_text(h, "%lld office users deleted. Their logins can never be used "
-					 "again.", h->q[Q_N].num));
+			    http_text(h,
+				      "%lld office users deleted. Their logins can never be used "
+				      "again.",
+				      h->q[Q_N].num));
 	else
 		http_said(h, &h->q[Q_DONE], said);
 	return PAGE_OK;

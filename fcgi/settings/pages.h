@@ -20,14 +20,15 @@ extern const struct responder settings_responder;
 /* The Portal Access list's view (list engine fields and the status filter),
  * which the pages that leave it (the delete confirmation) carry along and
  * link back with: the first PORTAL_ACCESS_NVIEW fields of their query. */
-#define PORTAL_ACCESS_VIEW_FIELDS                                                          \
-	LIST_QUERY_FIELDS, {"status", val_line, 16, 0, "Status"}
+#define PORTAL_ACCESS_VIEW_FIELDS                                                                  \
+	LIST_QUERY_FIELDS,                                                                         \
+	{                                                                                          \
+		"status", val_line, 16, 0, "Status"                                                \
+	}
 #define PORTAL_ACCESS_NVIEW (LIST_NQUERY + 1)
 /* Reads the view from v[0..PORTAL_ACCESS_NVIEW); NULL or a message for a 400. */
 const char *portal_access_view(const struct val_value *v, struct list_view *lv);
 /* "/settings/client/portal-access?<the view, page included>[&extra]" into out. */
 void portal_access_href(char *out, size_t sz, const struct list_view *lv, const char *extra);
-
-
 
 #endif

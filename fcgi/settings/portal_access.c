@@ -89,8 +89,9 @@ static void done_notice(struct http *h, const struct val_value *done, const stru
 		return;
 	}
 	if (n->st == VAL_OK)
-		http_notice(h, "success", http_text(h, "%lld portal user%s deleted.", n->num,
-						    n->num == 1 ? "" : "s"));
+		http_notice(h, "success",
+			    http_text(h, "%lld portal user%s deleted.", n->num,
+				      n->num == 1 ? "" : "s"));
 	else
 		http_notice(h, "success", "Portal users deleted.");
 }

@@ -71,7 +71,8 @@ static void done_notices(struct http *h, const struct bulk *done)
 		exists += strcmp(r, "skipped-exists") == 0;
 	}
 	if (invited > 0) {
-		counted(msg, sizeof msg, invited, "portal user", "portal users", "added and invited.");
+		counted(msg, sizeof msg, invited, "portal user", "portal users",
+			"added and invited.");
 		http_notice(h, "success", msg);
 	}
 	if (added > 0) {
@@ -160,14 +161,15 @@ static enum page_result bulk_post(struct http *h)
 			o->result = "skipped-no-email";
 			continue;
 		}
-		rc = db_portal_user_add(h->db, h->sess.tenant_id, c.id, c.name, c.email, NULL, &uid);
+		rc = db_portal_user_add(h->db, h->sess.tenant_id, c.id, c.name, c.email, NULL,
+					&uid);
 		if (rc == DB_DUP) {
 			o->result = "skipped-exists";
 			rc = DB_OK;
 			continue;
 		}
-		if (rc != DB_OK || (rc = db_portal_access_set(h->db, h->sess.tenant_id, uid, g.id, 1, 0)) !=
-				       DB_OK)
+		if (rc != DB_OK ||
+		    (rc = db_portal_access_set(h->db, h->sess.tenant_id, uid, g.id, 1, 0)) != DB_OK)
 			break;
 		if (h->sess.tenant.portal_enabled &&
 		    (rc = invite_enqueue(h->db, h->conf, &h->sess.tenant, uid, c.name, c.email)) !=

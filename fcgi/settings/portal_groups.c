@@ -24,16 +24,27 @@ static const struct val_field query[] = {
 };
 
 enum { F_ID, F_NAME, F_DEFAULT, F_MFA, F_DELETE, F_PERM0 };
-#define GP(k) {"perm_" #k, val_bool, 1, 0, #k}
+#define GP(k)                                                                                      \
+	{                                                                                          \
+		"perm_" #k, val_bool, 1, 0, #k                                                     \
+	}
 static const struct val_field form[] = {
 	[F_ID] = {"id", val_id, 10, 0, "Group"},
 	[F_NAME] = {"name", val_line, 100, VAL_REQUIRED, "Name"},
 	[F_DEFAULT] = {"default", val_bool, 1, 0, "Default group"},
 	[F_MFA] = {"require_mfa", val_bool, 1, 0, "Require MFA"},
 	[F_DELETE] = {"delete", val_bool, 1, 0, "Delete"},
-	GP(invoices_view), GP(invoices_pay), GP(estimates_view), GP(estimates_approve),
-	GP(jobs_view), GP(jobs_request), GP(documents_view), GP(equipment_view), GP(sites_view),
-	GP(reports_email), GP(manage_colleagues),
+	GP(invoices_view),
+	GP(invoices_pay),
+	GP(estimates_view),
+	GP(estimates_approve),
+	GP(jobs_view),
+	GP(jobs_request),
+	GP(documents_view),
+	GP(equipment_view),
+	GP(sites_view),
+	GP(reports_email),
+	GP(manage_colleagues),
 };
 #undef GP
 
@@ -88,8 +99,9 @@ static enum page_result edit_get(struct http *h, xmlNodePtr root)
 {
 	struct db_group g;
 	enum db_result rc;
-	unsigned id = h->method == HTTP_GET ? (h->q[Q_ID].st == VAL_OK ? (unsigned)h->q[Q_ID].num : 0)
-					    : (h->f[F_ID].st == VAL_OK ? (unsigned)h->f[F_ID].num : 0);
+	unsigned id = h->method == HTTP_GET
+			      ? (h->q[Q_ID].st == VAL_OK ? (unsigned)h->q[Q_ID].num : 0)
+			      : (h->f[F_ID].st == VAL_OK ? (unsigned)h->f[F_ID].num : 0);
 	xmlNodePtr page;
 
 	memset(&g, 0, sizeof g);
@@ -123,11 +135,14 @@ static enum page_result edit_post(struct http *h)
 			return http_bad_request(h, "Nothing to delete.");
 		if (old.is_system || old.members > 0) {
 			if (old.is_system)
-				h->error_msg = http_text(h, "\"%s\" is the system group: it cannot "
-							    "be deleted.", old.name);
+				h->error_msg = http_text(h,
+							 "\"%s\" is the system group: it cannot "
+							 "be deleted.",
+							 old.name);
 			else
-				h->error_msg = http_text(h, "\"%s\" has %u member%s: move them to "
-							    "another group first.",
+				h->error_msg = http_text(h,
+							 "\"%s\" has %u member%s: move them to "
+							 "another group first.",
 							 old.name, old.members,
 							 old.members == 1 ? "" : "s");
 			return PAGE_CONFLICT;

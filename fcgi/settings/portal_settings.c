@@ -80,7 +80,8 @@ static enum page_result ps_post(struct http *h)
 		goto out;
 	if (h->f[F_TZ].st == VAL_OK && strcmp(h->f[F_TZ].str, t.time_zone) != 0 &&
 	    ((rc = db_tenant_set_tz(h->db, t.id, h->f[F_TZ].str)) != DB_OK ||
-	     (rc = http_audit(h, "tenant.time_zone", t.slug, t.time_zone, h->f[F_TZ].str)) != DB_OK))
+	     (rc = http_audit(h, "tenant.time_zone", t.slug, t.time_zone, h->f[F_TZ].str)) !=
+		     DB_OK))
 		goto out;
 	/* Disabling ends every portal session of the tenant at once. */
 	if (!enabled && (rc = db_session_delete_tenant_portal(h->db, t.id)) != DB_OK)

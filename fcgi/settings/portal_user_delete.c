@@ -56,8 +56,8 @@ static enum page_result del_get(struct http *h, xmlNodePtr root)
 	keep(page, get ? query : form, view);
 	for (size_t i = 0; i < ids->nnums; i++) {
 		/* Another tenant's id, or one already gone: 404. */
-		if ((rc = db_portal_user_get(h->db, h->sess.tenant_id, (unsigned)ids->nums[i], &u)) !=
-		    DB_OK)
+		if ((rc = db_portal_user_get(h->db, h->sess.tenant_id, (unsigned)ids->nums[i],
+					     &u)) != DB_OK)
 			return http_db_fail(rc);
 		n = xml_el(page, "user");
 		xml_attr_int(n, "id", u.id);

@@ -32,8 +32,19 @@ static const struct val_field query[] = {
 	[Q_DONE] = {"done", done_choice, 10, 0, "Done"},
 };
 
-enum { F_ID, F_CUSTOMER, F_EMAIL, F_PASSWORD, F_PREFILL, F_GROUP, F_STATUS, F_REPORTS,
-       F_SITES, F_SITE, F_CHOOSE };
+enum {
+	F_ID,
+	F_CUSTOMER,
+	F_EMAIL,
+	F_PASSWORD,
+	F_PREFILL,
+	F_GROUP,
+	F_STATUS,
+	F_REPORTS,
+	F_SITES,
+	F_SITE,
+	F_CHOOSE
+};
 static const struct val_field form[] = {
 	[F_ID] = {"id", val_id, 10, 0, "Portal user"},
 	[F_CUSTOMER] = {"customer", val_id, 10, VAL_REQUIRED, "Company"},
@@ -136,8 +147,8 @@ static enum page_result sites_xml(struct http *h, xmlNodePtr page, unsigned id,
 		all = h->f[F_SITES].num != SITES_CHOSEN;
 		/* As posted, also when the choice was refused (the field is
 		 * then marked invalid, its values kept). */
-		for (size_t i = 0; h->f[F_SITE].nums != NULL && i < h->f[F_SITE].nnums && sp.n < 100;
-		     i++)
+		for (size_t i = 0;
+		     h->f[F_SITE].nums != NULL && i < h->f[F_SITE].nnums && sp.n < 100; i++)
 			sp.ids[sp.n++] = (unsigned)h->f[F_SITE].nums[i];
 	} else if (id && customer == u->customer_id) {
 		if ((rc = db_user_sites(h->db, id, sp.ids, 100, &sp.n)) != DB_OK ||
@@ -284,7 +295,8 @@ static enum page_result save_access(struct http *h, unsigned id, int editing, co
 	if (h->f[F_GROUP].st == VAL_OK) {
 		*rc = db_group_get(h->db, h->sess.tenant_id, (unsigned)h->f[F_GROUP].num, &g);
 		if (*rc == DB_NOTFOUND || (*rc == DB_OK && g.is_system))
-			return http_field_error(h, F_GROUP, "Choose one of your permission groups.");
+			return http_field_error(h, F_GROUP,
+						"Choose one of your permission groups.");
 		if (*rc != DB_OK)
 			return PAGE_OK;
 		gid = g.id;
@@ -294,9 +306,9 @@ static enum page_result save_access(struct http *h, unsigned id, int editing, co
 	if (editing && h->f[F_STATUS].st == VAL_OK) {
 		now = h->f[F_STATUS].num == STATUS_ACTIVE;
 		if (active != now &&
-		    (*rc = http_audit(h, active ? "portal_user.revoke" : "portal_user.restore", email,
-				      active ? "active" : "revoked", active ? "revoked" : "active")) !=
-			    DB_OK)
+		    (*rc = http_audit(h, active ? "portal_user.revoke" : "portal_user.restore",
+				      email, active ? "active" : "revoked",
+				      active ? "revoked" : "active")) != DB_OK)
 			return PAGE_OK;
 		active = now;
 	}
@@ -384,13 +396,15 @@ static enum page_result pe_post(struct http *h)
 		rc = save_user(h, &c, &id, editing, pw ? hash : NULL, before, sizeof before,
 			       &invited);
 	if (r == PAGE_OK && rc == DB_DUP)
-		r = http_field_error(h, F_EMAIL, "This email already has portal access with your "
-						 "company.");
-	if (r == PAGE_OK && rc == DB_OK && (r = save_access(h, id, editing, email, &rc)) == PAGE_OK &&
-	    rc == DB_OK && (r = save_sites(h, id, &rc)) == PAGE_OK && rc == DB_OK) {
+		r = http_field_error(h, F_EMAIL,
+				     "This email already has portal access with your "
+				     "company.");
+	if (r == PAGE_OK && rc == DB_OK &&
+	    (r = save_access(h, id, editing, email, &rc)) == PAGE_OK && rc == DB_OK &&
+	    (r = save_sites(h, id, &rc)) == PAGE_OK && rc == DB_OK) {
 		snprintf(target, sizeof target, "%s <%s>%s%s", c.name, email,
 			 pw ? " (password set)" : "",
-			 h->f[F_SITES].st != VAL_OK		     ? ""
+			 h->f[F_SITES].st != VAL_OK          ? ""
 			 : h->f[F_SITES].num == SITES_CHOSEN ? " (chosen sites)"
 							     : " (all sites)");
 		rc = http_audit(h, editing ? "portal_user.update" : "portal_user.add", target,

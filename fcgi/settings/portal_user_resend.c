@@ -24,7 +24,8 @@ static enum page_result resend_post(struct http *h)
 		goto out;
 	if (!h->sess.tenant.portal_enabled)
 		return http_redirect(h, where);
-	if ((rc = invite_enqueue(h->db, h->conf, &h->sess.tenant, u.id, u.company, u.email)) != DB_OK)
+	if ((rc = invite_enqueue(h->db, h->conf, &h->sess.tenant, u.id, u.company, u.email)) !=
+	    DB_OK)
 		goto out;
 	snprintf(target, sizeof target, "%s <%s>", u.company, u.email);
 	rc = http_audit(h, "portal_user.resend_invitation", target, NULL, NULL);

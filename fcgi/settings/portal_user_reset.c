@@ -30,8 +30,9 @@ static enum page_result reset_post(struct http *h)
 	if ((rc = db_portal_user_get(h->db, h->sess.tenant_id, id, &u)) != DB_OK)
 		return http_db_fail(rc);
 	if (!h->sess.tenant.portal_enabled) {
-		h->error_msg = "The Client Portal is off: no password reset was sent. Turn it on in "
-			       "Portal Access Settings first.";
+		h->error_msg =
+			"The Client Portal is off: no password reset was sent. Turn it on in "
+			"Portal Access Settings first.";
 		return PAGE_CONFLICT;
 	}
 	if (strcmp(u.status, "revoked") == 0) {

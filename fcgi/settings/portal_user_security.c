@@ -25,7 +25,8 @@ static enum page_result security_post(struct http *h)
 
 	if (strcmp(action, "require") == 0 || strcmp(action, "unrequire") == 0) {
 		done = action[0] == 'r' ? "mfa-on" : "mfa-off";
-		audit = action[0] == 'r' ? "portal_user.mfa_required" : "portal_user.mfa_not_required";
+		audit = action[0] == 'r' ? "portal_user.mfa_required"
+					 : "portal_user.mfa_not_required";
 	} else if (strcmp(action, "reset") == 0) {
 		done = "mfa-reset";
 		audit = "portal_user.mfa_reset";
@@ -33,14 +34,15 @@ static enum page_result security_post(struct http *h)
 		done = "unlocked";
 		audit = "portal_user.unlock";
 	} else
-		return http_bad_request(h, "Unknown action: use require, unrequire, reset or unlock.");
+		return http_bad_request(h,
+					"Unknown action: use require, unrequire, reset or unlock.");
 	snprintf(where, sizeof where, "/settings/client/portal-access/edit?id=%u&done=%s", id,
 		 done);
 	if ((rc = db_portal_user_get(h->db, h->sess.tenant_id, id, &u)) != DB_OK)
 		goto out;
 	if (strcmp(done, "mfa-on") == 0 || strcmp(done, "mfa-off") == 0)
 		rc = db_mfa_require(h->db, DB_PORTAL, h->sess.tenant_id, id,
-					   strcmp(action, "require") == 0);
+				    strcmp(action, "require") == 0);
 	else if (strcmp(done, "mfa-reset") == 0) {
 		/* Whoever holds the old phone must not stay signed in. */
 		if ((rc = db_mfa_reset(h->db, DB_PORTAL, h->sess.tenant_id, id)) == DB_OK)

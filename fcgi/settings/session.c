@@ -105,7 +105,8 @@ static void office_envelope(struct http *h, xmlNodePtr root)
 	xml_attr(n, "last-name", h->sess.last);
 	xml_attr(n, "csrf", h->csrf);
 	xml_attr(n, "settings",
-		 h->sess.settings >= 0 && h->sess.settings <= 3 ? levels[h->sess.settings] : "none");
+		 h->sess.settings >= 0 && h->sess.settings <= 3 ? levels[h->sess.settings]
+								: "none");
 	xml_attr(n, "tenant-slug", h->sess.tenant.slug);
 	xml_attr(n, "tenant-name", h->sess.tenant.company);
 	/* No menu while MFA is owed: nothing else opens yet. */

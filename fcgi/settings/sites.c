@@ -28,8 +28,9 @@ static enum page_result site_post(struct http *h)
 			 h->f[F_PARENT].st == VAL_OK ? (unsigned)h->f[F_PARENT].num : 0,
 			 h->f[F_NAME].str, h->f[F_ADDRESS].st == VAL_OK ? h->f[F_ADDRESS].str : "");
 	if (rc == DB_NOTFOUND || rc == DB_DUP) {
-		h->error_msg = rc == DB_DUP ? "The customer has a site of this name already."
-					    : "The master site must be a top-level site of this customer.";
+		h->error_msg =
+			rc == DB_DUP ? "The customer has a site of this name already."
+				     : "The master site must be a top-level site of this customer.";
 		return PAGE_CONFLICT;
 	}
 	if (rc == DB_OK)

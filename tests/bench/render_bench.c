@@ -53,7 +53,9 @@ static int batches(const char *sheet, xmlDocPtr doc, int n, int kept, double us[
 			pool_end();
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		us[b] = ((double)(t1.tv_sec - t0.tv_sec) * 1e6 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e3) / n;
+		us[b] = ((double)(t1.tv_sec - t0.tv_sec) * 1e6 +
+			 (double)(t1.tv_nsec - t0.tv_nsec) / 1e3) /
+			n;
 	}
 	qsort(us, 7, sizeof us[0], cmp);
 	return 0;
@@ -77,7 +79,8 @@ int main(int argc, char **argv)
 	if (sodium_init() < 0 || pool_install() != 0)
 		return 1;
 	if (render_init(argv[1], names) != 0 || (doc = xmlReadFile(argv[3], NULL, 0)) == NULL) {
-		fprintf(stderr, "render_bench: cannot load %s/%s.xsl or %s\n", argv[1], argv[2], argv[3]);
+		fprintf(stderr, "render_bench: cannot load %s/%s.xsl or %s\n", argv[1], argv[2],
+			argv[3]);
 		return 1;
 	}
 	if (batches(argv[2], doc, n, 0, us, &len, &used) != 0)

@@ -44,8 +44,8 @@ static char *slurp(const char *path)
 
 	if (f == NULL)
 		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
-	    fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1)) != NULL) {
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (buf = malloc((size_t)n + 1)) != NULL) {
 		if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
 			free(buf);
 			buf = NULL;
@@ -135,8 +135,8 @@ static size_t scan_pages(const char *dir)
 
 static int path_char(char c)
 {
-	return isalnum((unsigned char)c) || c == '-' || c == '_' || c == '/' ||
-	       c == '<' || c == '>';
+	return isalnum((unsigned char)c) || c == '-' || c == '_' || c == '/' || c == '<' ||
+	       c == '>';
 }
 
 /* Whether text names route r as a path of its own: not the start of a
@@ -148,8 +148,7 @@ static int names_route(const char *text, const char *r)
 
 	for (const char *p = text; (p = strstr(p, r)) != NULL; p++) {
 		char next = p[len];
-		if (!(isalnum((unsigned char)next) || next == '-' || next == '_' ||
-		      next == '/'))
+		if (!(isalnum((unsigned char)next) || next == '-' || next == '_' || next == '/'))
 			return 1;
 	}
 	return 0;
@@ -177,8 +176,7 @@ static void check_paths(const char *file, const char *text)
 			/* Part of a longer path (fcgi/settings/main.c) or a URL
 			 * with a host (http://127.0.0.1:8080/settings/): not
 			 * a route as the docs write one. */
-			if (p > text &&
-			    (isalnum((unsigned char)p[-1]) || strchr("-_./:", p[-1])))
+			if (p > text && (isalnum((unsigned char)p[-1]) || strchr("-_./:", p[-1])))
 				continue;
 			while (path_char(p[n]) && n + 1 < sizeof tok) {
 				tok[n] = p[n];
@@ -406,13 +404,11 @@ static void check_links(const char *rel, const char *dir, const char *text)
 		if (target[0] == '\0') {
 			if (frag != NULL && !has_anchor(text, frag)) {
 				bad++;
-				ok(0, "%s links to #%s, which is no heading of it", rel,
-				   frag);
+				ok(0, "%s links to #%s, which is no heading of it", rel, frag);
 			}
 			continue;
 		}
-		snprintf(path, sizeof path, "%s/%s%s%s", src, dir, *dir ? "/" : "",
-		         target);
+		snprintf(path, sizeof path, "%s/%s%s%s", src, dir, *dir ? "/" : "", target);
 		if (!exists(path)) {
 			bad++;
 			ok(0, "%s links to %s, which does not exist", rel, target);
@@ -420,15 +416,14 @@ static void check_links(const char *rel, const char *dir, const char *text)
 			char *t = slurp(path);
 			if (t == NULL || !has_anchor(t, frag)) {
 				bad++;
-				ok(0, "%s links to %s#%s, which is no heading there", rel,
-				   target, frag);
+				ok(0, "%s links to %s#%s, which is no heading there", rel, target,
+				   frag);
 			}
 			free(t);
 		}
 	}
 	if (bad == 0)
-		ok(1, "%s: its %d relative links lead to files and headings that exist",
-		   rel, n);
+		ok(1, "%s: its %d relative links lead to files and headings that exist", rel, n);
 }
 
 int main(void)

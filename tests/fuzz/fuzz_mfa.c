@@ -23,13 +23,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(c)                                                                           \
-	do {                                                                               \
-		if (!(c)) {                                                                \
-			fprintf(stderr, "fuzz_mfa: invariant failed: %s (%s:%d)\n", #c,    \
-				__FILE__, __LINE__);                                       \
-			abort();                                                           \
-		}                                                                          \
+#define CHECK(c)                                                                                   \
+	do {                                                                                       \
+		if (!(c)) {                                                                        \
+			fprintf(stderr, "fuzz_mfa: invariant failed: %s (%s:%d)\n", #c, __FILE__,  \
+				__LINE__);                                                         \
+			abort();                                                                   \
+		}                                                                                  \
 	} while (0)
 
 static const unsigned char key[MFA_KEY_BYTES] = "12345678901234567890";
@@ -64,7 +64,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		digits[n] = '\0';
 		CHECK(n == 6);
 		CHECK(step >= now / MFA_PERIOD - 1 && step <= now / MFA_PERIOD + 1);
-		CHECK(mfa_totp_code(key, sizeof key, (time_t)(step * MFA_PERIOD), 6, want, sizeof want) == 0);
+		CHECK(mfa_totp_code(key, sizeof key, (time_t)(step * MFA_PERIOD), 6, want,
+				    sizeof want) == 0);
 		CHECK(strcmp(digits, want) == 0);
 		/* Replay: the same step again is refused. */
 		CHECK(mfa_totp_verify(key, sizeof key, s, now, step, NULL) == MFA_REPLAY);

@@ -20,13 +20,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(c)                                                                           \
-	do {                                                                               \
-		if (!(c)) {                                                                \
-			fprintf(stderr, "fuzz_req: invariant failed: %s (%s:%d)\n", #c,    \
-				__FILE__, __LINE__);                                       \
-			abort();                                                           \
-		}                                                                          \
+#define CHECK(c)                                                                                   \
+	do {                                                                                       \
+		if (!(c)) {                                                                        \
+			fprintf(stderr, "fuzz_req: invariant failed: %s (%s:%d)\n", #c, __FILE__,  \
+				__LINE__);                                                         \
+			abort();                                                                   \
+		}                                                                                  \
 	} while (0)
 
 /* An independent UTF-8 check written from the Unicode well-formed byte
@@ -207,7 +207,8 @@ static void fuzz_decode(const uint8_t *d, size_t n)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct req_limits small = {.body_max = 4096, .fields_max = 8, .field_max = 64};
-	static const struct req_limits large = {.body_max = 65536, .fields_max = 64, .field_max = 8192};
+	static const struct req_limits large = {
+		.body_max = 65536, .fields_max = 64, .field_max = 8192};
 	const uint8_t *nl = size ? memchr(data, '\n', size) : NULL;
 	const uint8_t *form = data, *cookie = data;
 	size_t formlen = size, cookielen = size;

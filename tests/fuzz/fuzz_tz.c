@@ -22,13 +22,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(c)                                                                           \
-	do {                                                                               \
-		if (!(c)) {                                                                \
-			fprintf(stderr, "fuzz_tz: invariant failed: %s (%s:%d)\n", #c,     \
-				__FILE__, __LINE__);                                       \
-			abort();                                                           \
-		}                                                                          \
+#define CHECK(c)                                                                                   \
+	do {                                                                                       \
+		if (!(c)) {                                                                        \
+			fprintf(stderr, "fuzz_tz: invariant failed: %s (%s:%d)\n", #c, __FILE__,   \
+				__LINE__);                                                         \
+			abort();                                                                   \
+		}                                                                                  \
 	} while (0)
 
 static void check_local(const struct tz_local *l)
@@ -43,8 +43,8 @@ static void check_local(const struct tz_local *l)
 
 static void zone_walk(const struct tz_zone *z)
 {
-	static const time_t at[] = {-2208988800, -1, 0, 1, 1700000000, 1796506507,
-				    2147483647, 4102444800, 32503680000};
+	static const time_t at[] = {-2208988800, -1,         0,          1,          1700000000,
+				    1796506507,  2147483647, 4102444800, 32503680000};
 	struct tz_local l;
 
 	for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {

@@ -123,8 +123,8 @@ static void absorb_cookies(struct hc *h, const struct hc_resp *r)
 	}
 }
 
-int hc_req(struct hc *h, const char *method, const char *path, const char *ctype,
-	   const char *body, const char *hdr, struct hc_resp *r)
+int hc_req(struct hc *h, const char *method, const char *path, const char *ctype, const char *body,
+	   const char *hdr, struct hc_resp *r)
 {
 	char url[1024], ck[1024] = "", ct[128];
 	struct curl_slist *hs = NULL;
@@ -227,7 +227,8 @@ xmlDocPtr hc_xml(const struct hc_resp *r)
 {
 	if (r->body == NULL || r->len == 0)
 		return NULL;
-	return xmlReadMemory(r->body, (int)r->len, "resp.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	return xmlReadMemory(r->body, (int)r->len, "resp.xml", NULL,
+			     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 }
 
 char *hc_xpath(xmlDocPtr d, const char *expr)
@@ -259,8 +260,8 @@ static xmlSchemaPtr load_schema(const char *name)
 		if (strcmp(cache[i].name, name) == 0)
 			return cache[i].s;
 		if (cache[i].name[0] == '\0') {
-			snprintf(path, sizeof path, "%s/xslt/schema/%s.xsd", env_or("GH_SRCDIR", "."),
-				 name);
+			snprintf(path, sizeof path, "%s/xslt/schema/%s.xsd",
+				 env_or("GH_SRCDIR", "."), name);
 			xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(path);
 			cache[i].s = pc ? xmlSchemaParse(pc) : NULL;
 			xmlSchemaFreeParserCtxt(pc);

@@ -32,8 +32,8 @@ void hc_free(struct hc *h);
 void hc_resp_free(struct hc_resp *r);
 
 /* method "GET"/"POST"/...; ctype NULL for none; hdr an extra header line or NULL. */
-int hc_req(struct hc *h, const char *method, const char *path, const char *ctype,
-	   const char *body, const char *hdr, struct hc_resp *r);
+int hc_req(struct hc *h, const char *method, const char *path, const char *ctype, const char *body,
+	   const char *hdr, struct hc_resp *r);
 int hc_get(struct hc *h, const char *path, struct hc_resp *r);
 int hc_get_xml(struct hc *h, const char *path, struct hc_resp *r);
 int hc_post(struct hc *h, const char *path, const char *body, struct hc_resp *r);

@@ -34,7 +34,8 @@ __attribute__((unused)) static void throttle_reset(void)
 }
 
 /* GET path as XML, check status and schema; returns the doc (caller frees). */
-__attribute__((unused)) static xmlDocPtr get_xml(struct hc *h, const char *path, long want, const char *what)
+__attribute__((unused)) static xmlDocPtr get_xml(struct hc *h, const char *path, long want,
+						 const char *what)
 {
 	struct hc_resp r;
 	xmlDocPtr d = NULL;
@@ -76,8 +77,9 @@ __attribute__((unused)) static void test_env(void)
 
 /* POSTs fields (after csrf from page) to path; returns the status, *out the
  * XML answer (caller frees) when asked. */
-__attribute__((unused)) static long post_form(struct hc *h, const char *csrf_page, const char *path, const char *fields,
-		      xmlDocPtr *out, char *location, size_t locsz)
+__attribute__((unused)) static long post_form(struct hc *h, const char *csrf_page, const char *path,
+					      const char *fields, xmlDocPtr *out, char *location,
+					      size_t locsz)
 {
 	char csrf[65], body[8192], b[1024];
 	struct hc_resp r;
@@ -103,7 +105,9 @@ __attribute__((unused)) static int mail_link(const char *rcpt, const char *marke
 {
 	char cmd[1400], line[4096];
 	for (int tries = 0; tries < 75; tries++) {
-		snprintf(cmd, sizeof cmd, "grep -l -i 'To: .*%s' '%s/mail/new/'* 2>/dev/null | xargs -r ls -t | head -n 1",
+		snprintf(cmd, sizeof cmd,
+			 "grep -l -i 'To: .*%s' '%s/mail/new/'* 2>/dev/null | xargs -r ls -t | "
+			 "head -n 1",
 			 rcpt, state);
 		FILE *p = popen(cmd, "r");
 		char path[1024] = "";
@@ -126,7 +130,8 @@ __attribute__((unused)) static int mail_link(const char *rcpt, const char *marke
 					i += 2;
 				else if (body[i] == '=' && body[i + 1] == '\n')
 					i += 1;
-				else if (body[i] == '=' && body[i + 1] == '3' && body[i + 2] == 'D') {
+				else if (body[i] == '=' && body[i + 1] == '3' &&
+					 body[i + 2] == 'D') {
 					line[o < sizeof line - 1 ? o++ : o] = '=';
 					i += 2;
 				} else if (o < sizeof line - 1)
@@ -135,7 +140,8 @@ __attribute__((unused)) static int mail_link(const char *rcpt, const char *marke
 			line[o] = '\0';
 			char *t = strstr(line, marker);
 			size_t ml = strlen(marker);
-			if (t && strspn(t + ml, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") >= 43) {
+			if (t && strspn(t + ml, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx"
+						"yz0123456789-_") >= 43) {
 				memcpy(tok, t + ml, 43);
 				tok[43] = '\0';
 				return 0;
@@ -155,8 +161,8 @@ __attribute__((unused)) static int oathtool(const char *key, const char *when, c
 		if (*c != ' ')
 			k[o++] = *c;
 	k[o] = '\0';
-	snprintf(cmd, sizeof cmd, "oathtool --totp -b %s%s%s%s", when ? "-N '" : "", when ? when : "",
-		 when ? "' " : "", k);
+	snprintf(cmd, sizeof cmd, "oathtool --totp -b %s%s%s%s", when ? "-N '" : "",
+		 when ? when : "", when ? "' " : "", k);
 	FILE *p = popen(cmd, "r");
 	out[0] = '\0';
 	if (p == NULL)
@@ -192,8 +198,9 @@ __attribute__((unused)) static int sql_run(const char *sql)
 	fd = -1;
 	fputs(sql, f);
 	fclose(f);
-	rc = shell("GH_BUILDDIR='%s' '%s/scripts/gh-stack' sql --state '%s' -- -N < '%s' > '%s' 2>&1",
-		   env_or("GH_BUILDDIR", "."), env_or("GH_SRCDIR", "."), state, tmp, out);
+	rc = shell(
+		"GH_BUILDDIR='%s' '%s/scripts/gh-stack' sql --state '%s' -- -N < '%s' > '%s' 2>&1",
+		env_or("GH_BUILDDIR", "."), env_or("GH_SRCDIR", "."), state, tmp, out);
 	if (rc != 0 && (f = fopen(out, "r")) != NULL) {
 		while (fgets(line, sizeof line, f) != NULL)
 			diag("sql: %.*s", (int)strcspn(line, "\n"), line);
@@ -238,10 +245,11 @@ __attribute__((unused)) static int ctl_user(const char *slug, const char *email,
 					    const char *first, const char *last)
 {
 	int super = strcmp(role, "super") == 0;
-	return shell("echo '" PW "' | '%s/gatehouse-ctl' -c '%s' user create --tenant %s --email %s "
+	return shell("echo '" PW
+		     "' | '%s/gatehouse-ctl' -c '%s' user create --tenant %s --email %s "
 		     "%s%s --first '%s' --last '%s' >/dev/null",
-		     env_or("GH_BUILDDIR", "."), ini, slug, email, super ? "--super-admin" : "--role ",
-		     super ? "" : role, first, last);
+		     env_or("GH_BUILDDIR", "."), ini, slug, email,
+		     super ? "--super-admin" : "--role ", super ? "" : role, first, last);
 }
 
 /* What a fixture holds besides its tenant and Super Admin. */
@@ -259,7 +267,7 @@ enum {
  * in the parts asked for, under names of this run. */
 struct fx {
 	char slug[64], name[128];
-	char tq[128];	 /* SQL: (SELECT id FROM tenants WHERE slug = '<slug>') */
+	char tq[128];    /* SQL: (SELECT id FROM tenants WHERE slug = '<slug>') */
 	char portal[96]; /* its direct link's path: /portal/<slug>/ */
 	/* office logins (password PW): <role>@<slug>.test */
 	char admin[128], editor[128], viewer[128], custom[128], inactive[128];
@@ -295,26 +303,35 @@ static char *fx_records(char *q, const char *customer, const char *master,
 		{"invoice", "INV", "Valve repair", "", "paid", 1, -40, 86050, 1},
 		{"invoice", "INV", "Gate motor service", "", "open", 2, -5, 31500, 1},
 		{"invoice", "INV", "Annual service plan", "", "open", -1, -30, 9900, 1},
-		{"estimate", "EST", "Boiler replacement", "Remove the old boiler, fit a condensing unit, flush the system.", "sent", 0, -3, 890000, 1},
-		{"estimate", "EST", "Lighting retrofit", "LED fittings on all three levels.", "approved", 2, -20, 245000, 1},
-		{"job", "JOB", "Quarterly HVAC maintenance", "Filters, belts, refrigerant check.", "scheduled", 0, 14, -1, 1},
-		{"job", "JOB", "Leaking valve repair", "Replaced the isolation valve on riser 2.", "completed", 1, -41, -1, 1},
+		{"estimate", "EST", "Boiler replacement",
+		 "Remove the old boiler, fit a condensing unit, flush the system.", "sent", 0, -3,
+		 890000, 1},
+		{"estimate", "EST", "Lighting retrofit", "LED fittings on all three levels.",
+		 "approved", 2, -20, 245000, 1},
+		{"job", "JOB", "Quarterly HVAC maintenance", "Filters, belts, refrigerant check.",
+		 "scheduled", 0, 14, -1, 1},
+		{"job", "JOB", "Leaking valve repair", "Replaced the isolation valve on riser 2.",
+		 "completed", 1, -41, -1, 1},
 		{"job", "JOB", "Gate motor inspection", "", "scheduled", 2, 7, -1, 1},
-		{"document", "DOC", "Service agreement", "The signed service agreement for this year.", "", -1, -60, -1, 1},
-		{"document", "DOC", "Inspection report", "Annual fire and safety inspection: no findings.", "", 0, -10, -1, 1},
+		{"document", "DOC", "Service agreement",
+		 "The signed service agreement for this year.", "", -1, -60, -1, 1},
+		{"document", "DOC", "Inspection report",
+		 "Annual fire and safety inspection: no findings.", "", 0, -10, -1, 1},
 		{"document", "DOC", "Internal cost sheet", "Office only.", "", 0, -10, -1, 0},
 		{"equipment", "SN", "Rooftop unit RTU-1", "", "", 0, -700, -1, 1},
 		{"equipment", "SN", "Boiler B-2", "", "", 1, -1500, -1, 1},
 		{"equipment", "SN", "Gate motor", "", "", 2, -400, -1, 1},
 	};
 
-	q = cat(q, "SET @c = (SELECT id FROM customers WHERE tenant_id = @t AND name = '%s');\n"
-		   "INSERT INTO sites (tenant_id, customer_id, name) VALUES (@t, @c, '%s');\n"
-		   "SET @m = LAST_INSERT_ID();\n",
+	q = cat(q,
+		"SET @c = (SELECT id FROM customers WHERE tenant_id = @t AND name = '%s');\n"
+		"INSERT INTO sites (tenant_id, customer_id, name) VALUES (@t, @c, '%s');\n"
+		"SET @m = LAST_INSERT_ID();\n",
 		customer, master);
 	for (int i = 0; i < 3; i++)
-		q = cat(q, "INSERT INTO sites (tenant_id, customer_id, parent_id, name) "
-			   "VALUES (@t, @c, @m, '%s');\n",
+		q = cat(q,
+			"INSERT INTO sites (tenant_id, customer_id, parent_id, name) "
+			"VALUES (@t, @c, @m, '%s');\n",
 			subs[i]);
 	for (size_t i = 0; i < sizeof recs / sizeof recs[0]; i++) {
 		char site[300], cents[32];
@@ -328,12 +345,13 @@ static char *fx_records(char *q, const char *customer, const char *master,
 			snprintf(cents, sizeof cents, "NULL");
 		else
 			snprintf(cents, sizeof cents, "%lld", recs[i].cents);
-		q = cat(q, "INSERT INTO customer_records (tenant_id, customer_id, site_id, kind, ref, "
-			   "title, detail, rec_date, amount_cents, status, public, changed_by, "
-			   "changed_at) VALUES (@t, @c, %s, '%s', '%s-%d', '%s', '%s', UTC_DATE() + "
-			   "INTERVAL %d DAY, %s, '%s', %d, 'demo', UTC_TIMESTAMP());\n",
-			site, recs[i].kind, recs[i].ref, first + (int)i, recs[i].title, recs[i].detail,
-			recs[i].days, cents, recs[i].status, recs[i].pub);
+		q = cat(q,
+			"INSERT INTO customer_records (tenant_id, customer_id, site_id, kind, ref, "
+			"title, detail, rec_date, amount_cents, status, public, changed_by, "
+			"changed_at) VALUES (@t, @c, %s, '%s', '%s-%d', '%s', '%s', UTC_DATE() + "
+			"INTERVAL %d DAY, %s, '%s', %d, 'demo', UTC_TIMESTAMP());\n",
+			site, recs[i].kind, recs[i].ref, first + (int)i, recs[i].title,
+			recs[i].detail, recs[i].days, cents, recs[i].status, recs[i].pub);
 	}
 	return q;
 }
@@ -385,46 +403,51 @@ __attribute__((unused)) static int fx_make(struct fx *f, const char *prefix, con
 		f->tq, (what & FX_PORTAL_ON) != 0);
 	if (what & FX_STAFF)
 		/* The demo's Customize user: what `gatehouse-ctl demo` grants. */
-		q = cat(q, "UPDATE office_user_perms p JOIN office_users u ON u.id = p.user_id "
-			   "SET p.level = CASE p.module WHEN 'scheduling' THEN 1 WHEN 'customer' "
-			   "THEN 2 WHEN 'map' THEN 1 ELSE 0 END WHERE u.email = '%s';\n",
+		q = cat(q,
+			"UPDATE office_user_perms p JOIN office_users u ON u.id = p.user_id "
+			"SET p.level = CASE p.module WHEN 'scheduling' THEN 1 WHEN 'customer' "
+			"THEN 2 WHEN 'map' THEN 1 ELSE 0 END WHERE u.email = '%s';\n",
 			f->custom);
 	if (what & FX_CUSTOMERS) {
-		q = cat(q, "INSERT INTO customers (tenant_id, name, primary_email, phone) VALUES "
-			   "(@t, 'ABM Apartments', 'office@abm-apartments.example.com', '555-0101'), "
-			   "(@t, 'Cool Air', 'service@coolair.example.com', '555-0102'), "
-			   "(@t, 'The Loop', 'manager@theloop.example.com', '555-0103'), "
-			   "(@t, 'Anderson Windows', 'info@andersonwindows.example.com', '555-0104'), "
-			   "(@t, 'Harbor View Condos', 'board@harborview.example.com', '555-0105'), "
-			   "(@t, 'Maple Street Dental', 'frontdesk@maplestreetdental.example.com', "
-			   "'555-0106'), "
-			   "(@t, 'Riverside Mall', 'facilities@riversidemall.example.com', '555-0107'), "
-			   "(@t, 'Summit Offices', 'admin@summitoffices.example.com', '555-0108');\n"
-			   /* The seed's portal users (no password: Not invited). */
-			   "INSERT INTO portal_users (tenant_id, customer_id, company_name, email) "
-			   "SELECT @t, c.id, c.name, p.email FROM customers c JOIN (SELECT 'ABM "
-			   "Apartments' n, 'office@abm-apartments.example.com' email UNION ALL SELECT "
-			   "'Cool Air', 'service@coolair.example.com' UNION ALL SELECT 'Cool Air', "
-			   "'dispatch@coolair.example.com' UNION ALL SELECT 'The Loop', "
-			   "'manager@theloop.example.com' UNION ALL SELECT 'Anderson Windows', "
-			   "'info@andersonwindows.example.com') p ON p.n = c.name WHERE c.tenant_id = "
-			   "@t;\n"
-			   /* The one who signs in, with the admin's (Argon2id) hash of PW. */
-			   "INSERT INTO portal_users (tenant_id, customer_id, company_name, email, "
-			   "password_hash, password_set_at) SELECT @t, c.id, c.name, '%s', "
-			   "(SELECT password_hash FROM office_users WHERE email = '%s'), NOW(6) FROM "
-			   "customers c WHERE c.tenant_id = @t AND c.name = 'ABM Apartments';\n",
+		q = cat(q,
+			"INSERT INTO customers (tenant_id, name, primary_email, phone) VALUES "
+			"(@t, 'ABM Apartments', 'office@abm-apartments.example.com', '555-0101'), "
+			"(@t, 'Cool Air', 'service@coolair.example.com', '555-0102'), "
+			"(@t, 'The Loop', 'manager@theloop.example.com', '555-0103'), "
+			"(@t, 'Anderson Windows', 'info@andersonwindows.example.com', '555-0104'), "
+			"(@t, 'Harbor View Condos', 'board@harborview.example.com', '555-0105'), "
+			"(@t, 'Maple Street Dental', 'frontdesk@maplestreetdental.example.com', "
+			"'555-0106'), "
+			"(@t, 'Riverside Mall', 'facilities@riversidemall.example.com', "
+			"'555-0107'), "
+			"(@t, 'Summit Offices', 'admin@summitoffices.example.com', '555-0108');\n"
+			/* The seed's portal users (no password: Not invited). */
+			"INSERT INTO portal_users (tenant_id, customer_id, company_name, email) "
+			"SELECT @t, c.id, c.name, p.email FROM customers c JOIN (SELECT 'ABM "
+			"Apartments' n, 'office@abm-apartments.example.com' email UNION ALL SELECT "
+			"'Cool Air', 'service@coolair.example.com' UNION ALL SELECT 'Cool Air', "
+			"'dispatch@coolair.example.com' UNION ALL SELECT 'The Loop', "
+			"'manager@theloop.example.com' UNION ALL SELECT 'Anderson Windows', "
+			"'info@andersonwindows.example.com') p ON p.n = c.name WHERE c.tenant_id = "
+			"@t;\n"
+			/* The one who signs in, with the admin's (Argon2id) hash of PW. */
+			"INSERT INTO portal_users (tenant_id, customer_id, company_name, email, "
+			"password_hash, password_set_at) SELECT @t, c.id, c.name, '%s', "
+			"(SELECT password_hash FROM office_users WHERE email = '%s'), NOW(6) FROM "
+			"customers c WHERE c.tenant_id = @t AND c.name = 'ABM Apartments';\n",
 			f->client, f->admin);
 	}
 	if (what & FX_CALENDARS)
-		q = cat(q, "INSERT INTO calendars (tenant_id, name) VALUES (@t, 'Delivery Schedule'), "
-			   "(@t, 'Service Calendar');\n"
-			   "INSERT INTO vehicles (tenant_id, name) VALUES (@t, 'Truck 1'), "
-			   "(@t, 'Van 2'), (@t, 'Truck 3');\n"
-			   /* Users who schedule get both calendars, as the demo's. */
-			   "INSERT INTO office_user_calendars (user_id, calendar_id) SELECT u.id, c.id "
-			   "FROM office_users u JOIN calendars c ON c.tenant_id = u.tenant_id WHERE "
-			   "u.tenant_id = @t;\n");
+		q = cat(q,
+			"INSERT INTO calendars (tenant_id, name) VALUES (@t, 'Delivery Schedule'), "
+			"(@t, 'Service Calendar');\n"
+			"INSERT INTO vehicles (tenant_id, name) VALUES (@t, 'Truck 1'), "
+			"(@t, 'Van 2'), (@t, 'Truck 3');\n"
+			/* Users who schedule get both calendars, as the demo's. */
+			"INSERT INTO office_user_calendars (user_id, calendar_id) SELECT u.id, "
+			"c.id "
+			"FROM office_users u JOIN calendars c ON c.tenant_id = u.tenant_id WHERE "
+			"u.tenant_id = @t;\n");
 	if (what & FX_RECORDS) {
 		static const char *const abm[3] = {"North Wing", "South Wing", "Parking Garage"};
 		static const char *const cool[3] = {"Warehouse A", "Warehouse B", "Showroom"};
@@ -434,7 +457,8 @@ __attribute__((unused)) static int fx_make(struct fx *f, const char *prefix, con
 	if (what & FX_NORTHWIND)
 		q = cat(q, "INSERT INTO customers (tenant_id, name, primary_email, phone) VALUES "
 			   "(@t, 'Northwind Storage', 'ops@northwind.example.com', '555-0201');\n"
-			   "INSERT INTO calendars (tenant_id, name) VALUES (@t, 'Service Calendar');\n");
+			   "INSERT INTO calendars (tenant_id, name) VALUES (@t, 'Service "
+			   "Calendar');\n");
 	if (q == NULL || sql_run(q) != 0) {
 		diag("fixture %s: its rows", f->slug);
 		goto out;
@@ -448,7 +472,8 @@ out:
 /* The id of f's customer called name (caller frees; "0" when none). */
 __attribute__((unused)) static char *fx_customer(const struct fx *f, const char *name)
 {
-	char *v = sql1("SELECT id FROM customers WHERE tenant_id = %s AND name = '%s'", f->tq, name);
+	char *v =
+		sql1("SELECT id FROM customers WHERE tenant_id = %s AND name = '%s'", f->tq, name);
 	if (v == NULL || *v == '\0') {
 		free(v);
 		v = strdup("0");
@@ -487,8 +512,8 @@ __attribute__((unused)) static void urlenc(const char *in, char *out, size_t sz)
 }
 
 /* Signs in on slug's direct link; returns the status, loc the Location. */
-__attribute__((unused)) static long portal_login(struct hc *h, const char *slug, const char *email, const char *pw,
-			 char *loc, size_t locsz)
+__attribute__((unused)) static long portal_login(struct hc *h, const char *slug, const char *email,
+						 const char *pw, char *loc, size_t locsz)
 {
 	char path[128], fields[600], e[300], p[300];
 	snprintf(path, sizeof path, "/portal/%s/", slug);
@@ -498,8 +523,9 @@ __attribute__((unused)) static long portal_login(struct hc *h, const char *slug,
 	return post_form(h, path, path, fields, NULL, loc, loc ? locsz : 0);
 }
 
-__attribute__((unused)) static long status_of(struct hc *h, const char *method, const char *path, const char *body,
-		      const char *hdr, char *headers, size_t hsz)
+__attribute__((unused)) static long status_of(struct hc *h, const char *method, const char *path,
+					      const char *body, const char *hdr, char *headers,
+					      size_t hsz)
 {
 	struct hc_resp r;
 	long st;
@@ -585,7 +611,8 @@ __attribute__((unused)) static int kept(struct hc *h, const char *path, const ch
 }
 
 /* After a change: the next page shows want (rendered anew, not kept). */
-__attribute__((unused)) static int fresh(struct hc *h, const char *path, const char *want, const char *logp)
+__attribute__((unused)) static int fresh(struct hc *h, const char *path, const char *want,
+					 const char *logp)
 {
 	char rid[64];
 	char *p = get_html(h, path, rid);

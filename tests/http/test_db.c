@@ -51,7 +51,8 @@ static void test_table(void)
 		}
 		if (qmarks(d->sql) != d->params) {
 			bad_params++;
-			diag("%s: %u '?' in its SQL, .params %u", d->name, qmarks(d->sql), d->params);
+			diag("%s: %u '?' in its SQL, .params %u", d->name, qmarks(d->sql),
+			     d->params);
 		}
 		if ((d->flags & DB_Q_READ) && strncmp(d->sql, "SELECT", 6) != 0) {
 			bad_read++;
@@ -86,8 +87,10 @@ static void test_startup(void)
 		unsigned role;
 		const char *name;
 		int admin;
-	} roles[] = {{DB_ROLE_SETTINGS, "settings", 0}, {DB_ROLE_PORTAL, "portal", 0},
-		     {DB_ROLE_FEED, "feed", 0},		{DB_ROLE_MAILER, "mailer", 0},
+	} roles[] = {{DB_ROLE_SETTINGS, "settings", 0},
+		     {DB_ROLE_PORTAL, "portal", 0},
+		     {DB_ROLE_FEED, "feed", 0},
+		     {DB_ROLE_MAILER, "mailer", 0},
 		     {DB_ROLE_CTL, "ctl", 1}};
 
 	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {

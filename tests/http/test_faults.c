@@ -32,8 +32,8 @@ static void setup(void)
 
 	snprintf(slug, sizeof slug, "faults-%u", tag % 1000000u);
 	snprintf(admin, sizeof admin, "admin-%u@faults.test", tag % 1000000u);
-	ok(shell("'%s/gatehouse-ctl' -c '%s' tenant create %s 'Fault Field Services' >/dev/null",
-		 b, ini, slug) == 0,
+	ok(shell("'%s/gatehouse-ctl' -c '%s' tenant create %s 'Fault Field Services' >/dev/null", b,
+		 ini, slug) == 0,
 	   "a tenant of this test's own");
 	ok(shell("echo '" PW "' | '%s/gatehouse-ctl' -c '%s' user create --tenant %s --email %s "
 		 "--super-admin >/dev/null",
@@ -254,8 +254,9 @@ static void test_lock(void)
 	}
 	curl_multi_cleanup(m);
 	ok(n503 == WRITERS, "%d writers blocked by the lock: all answered 503 (%d)", WRITERS, n503);
-	ok(fast == WRITERS, "... each within the statement bound, long before the lock ended "
-			    "(%d of %d before %d s)",
+	ok(fast == WRITERS,
+	   "... each within the statement bound, long before the lock ended "
+	   "(%d of %d before %d s)",
 	   fast, WRITERS, LOCK_SECS - 3);
 	ok(probes >= 6 && probes_ok == probes,
 	   "another page kept answering meanwhile (%d of %d probes 200)", probes_ok, probes);

@@ -28,8 +28,8 @@
 #define PA "/settings/client/portal-access"
 
 static char stamp[32];
-static struct fx fx; /* the running test's tenant */
-static struct fx ac; /* and, where it needs one, another (the demo's "acme") */
+static struct fx fx;  /* the running test's tenant */
+static struct fx ac;  /* and, where it needs one, another (the demo's "acme") */
 static char adm[300]; /* fx.admin, URL-encoded */
 
 /* Makes the running test's tenant (fx) with the parts in what, and with
@@ -37,8 +37,9 @@ static char adm[300]; /* fx.admin, URL-encoded */
  * Northwind Storage, Service Calendar.  One check. */
 static int begin(const char *test, unsigned what, int other)
 {
-	int made = fx_make(&fx, "http", "HTTP Field Services", what) == 0 &&
-		   (!other || fx_make(&ac, "http-acme", "Acme Heating & Cooling", FX_NORTHWIND) == 0);
+	int made =
+		fx_make(&fx, "http", "HTTP Field Services", what) == 0 &&
+		(!other || fx_make(&ac, "http-acme", "Acme Heating & Cooling", FX_NORTHWIND) == 0);
 	urlenc(fx.admin, adm, sizeof adm);
 	return ok(made, "%s: a tenant of its own (%s%s%s)", test, fx.slug, other ? ", " : "",
 		  other ? ac.slug : "");
@@ -53,8 +54,10 @@ static char *demo_digest(void)
 	FILE *p;
 
 	snprintf(cmd, sizeof cmd,
-		 "GH_BUILDDIR='%s' '%s/scripts/gh-stack' sql --state '%s' -- -N < '%s/tests/demo-digest.sql' 2>&1",
-		 env_or("GH_BUILDDIR", "."), env_or("GH_SRCDIR", "."), state, env_or("GH_SRCDIR", "."));
+		 "GH_BUILDDIR='%s' '%s/scripts/gh-stack' sql --state '%s' -- -N < "
+		 "'%s/tests/demo-digest.sql' 2>&1",
+		 env_or("GH_BUILDDIR", "."), env_or("GH_SRCDIR", "."), state,
+		 env_or("GH_SRCDIR", "."));
 	if ((p = popen(cmd, "r")) == NULL)
 		return NULL;
 	while (fgets(line, sizeof line, p) != NULL) {
@@ -90,8 +93,8 @@ static void test_demo(void)
 		{"inactive@demo.test", NULL}, {"admin@acme.test", "super"},
 	};
 	static const char *const customers[] = {
-		"ABM Apartments", "Anderson Windows", "Cool Air", "Harbor View Condos",
-		"Maple Street Dental", "Riverside Mall", "Summit Offices", "The Loop",
+		"ABM Apartments",      "Anderson Windows", "Cool Air",       "Harbor View Condos",
+		"Maple Street Dental", "Riverside Mall",   "Summit Offices", "The Loop",
 	};
 	char *before = demo_digest(), *after, *v, e[120];
 	xmlDocPtr d;
@@ -101,7 +104,8 @@ static void test_demo(void)
 		struct hc *h = client();
 		long st = hc_login(h, logins[i].email, PW);
 		if (logins[i].settings == NULL) {
-			ok(st == 401, "demo: %s cannot sign in (deactivated): %ld", logins[i].email, st);
+			ok(st == 401, "demo: %s cannot sign in (deactivated): %ld", logins[i].email,
+			   st);
 			hc_free(h);
 			continue;
 		}
@@ -121,9 +125,10 @@ static void test_demo(void)
 	{
 		char want[400] = "";
 		for (size_t i = 0; i < sizeof customers / sizeof customers[0]; i++)
-			snprintf(want + strlen(want), sizeof want - strlen(want), "%s%s", i ? "|" : "",
-				 customers[i]);
-		ok(v && strcmp(v, want) == 0, "demo: the README's eight customers (%s)", v ? v : "");
+			snprintf(want + strlen(want), sizeof want - strlen(want), "%s%s",
+				 i ? "|" : "", customers[i]);
+		ok(v && strcmp(v, want) == 0, "demo: the README's eight customers (%s)",
+		   v ? v : "");
 	}
 	free(v);
 	ok(count_is("Demo Field Services|Acme Heating & Cooling",
@@ -132,7 +137,8 @@ static void test_demo(void)
 		    "acme"),
 	   "demo: the tenants demo and acme");
 	ok(count_is("ABM Apartments|$argon2id$",
-		    "SELECT CONCAT(p.company_name, '|', LEFT(p.password_hash, 10)) FROM portal_users p "
+		    "SELECT CONCAT(p.company_name, '|', LEFT(p.password_hash, 10)) FROM "
+		    "portal_users p "
 		    "JOIN tenants t ON t.id = p.tenant_id WHERE t.slug = 'demo' AND p.email = '%s'",
 		    "client@demo.test"),
 	   "demo: the portal login client@demo.test, of ABM Apartments, with a password");
@@ -140,23 +146,28 @@ static void test_demo(void)
 	 * documents (one private), 3 pieces of equipment (in the order of
 	 * the kind ENUM), on ABM Tower's three sub-sites or customer-wide. */
 	snprintf(e, sizeof e, "%s", "ABM Apartments");
-	ok(count_is("invoice:4:4|estimate:2:2|job:3:3|document:3:2|equipment:3:3",
-		    "SELECT GROUP_CONCAT(CONCAT(kind, ':', n, ':', pub) ORDER BY kind SEPARATOR '|') "
-		    "FROM (SELECT r.kind, COUNT(*) n, SUM(r.public) pub FROM customer_records r JOIN "
-		    "customers c ON c.id = r.customer_id JOIN tenants t ON t.id = c.tenant_id WHERE "
-		    "t.slug = 'demo' AND c.name = '%s' GROUP BY r.kind) k",
-		    e),
+	ok(count_is(
+		   "invoice:4:4|estimate:2:2|job:3:3|document:3:2|equipment:3:3",
+		   "SELECT GROUP_CONCAT(CONCAT(kind, ':', n, ':', pub) ORDER BY kind SEPARATOR "
+		   "'|') "
+		   "FROM (SELECT r.kind, COUNT(*) n, SUM(r.public) pub FROM customer_records r "
+		   "JOIN "
+		   "customers c ON c.id = r.customer_id JOIN tenants t ON t.id = c.tenant_id WHERE "
+		   "t.slug = 'demo' AND c.name = '%s' GROUP BY r.kind) k",
+		   e),
 	   "demo: ABM Apartments' records for the portal");
 	ok(count_is("ABM Tower:North Wing,Parking Garage,South Wing",
 		    "SELECT CONCAT(m.name, ':', GROUP_CONCAT(s.name ORDER BY s.name)) FROM sites s "
-		    "JOIN sites m ON m.id = s.parent_id JOIN customers c ON c.id = s.customer_id JOIN "
-		    "tenants t ON t.id = c.tenant_id WHERE t.slug = 'demo' AND c.name = '%s' GROUP BY "
+		    "JOIN sites m ON m.id = s.parent_id JOIN customers c ON c.id = s.customer_id "
+		    "JOIN "
+		    "tenants t ON t.id = c.tenant_id WHERE t.slug = 'demo' AND c.name = '%s' GROUP "
+		    "BY "
 		    "m.name",
 		    e),
 	   "demo: ABM Tower and its three sub-sites");
 	after = demo_digest();
-	ok(before && after && strcmp(before, after) == 0,
-	   "demo: reading it changed nothing (%s)", after ? after : "");
+	ok(before && after && strcmp(before, after) == 0, "demo: reading it changed nothing (%s)",
+	   after ? after : "");
 	free(before);
 	free(after);
 }
@@ -215,7 +226,8 @@ static void test_errors(void)
 	hc_req(h, "PUT", "/settings/login", NULL, NULL, "Accept: application/xml", &r);
 	d = hc_xml(&r);
 	ok(r.status == 405 && hc_valid(d), "PUT is 405 with an XML error");
-	ok(hc_header(&r, "Allow", b, sizeof b) && strstr(b, "POST"), "405 names the allowed methods");
+	ok(hc_header(&r, "Allow", b, sizeof b) && strstr(b, "POST"),
+	   "405 names the allowed methods");
 	xmlFreeDoc(d);
 	hc_resp_free(&r);
 	hc_req(h, "DELETE", "/settings/", NULL, NULL, NULL, &r);
@@ -245,10 +257,13 @@ static void test_errors(void)
 		{"GET", "/settings/login?next=%ff", NULL, NULL, 400, "invalid UTF-8 in the query"},
 		{"POST", "/settings/login", "application/x-www-form-urlencoded",
 		 "email=%C0%AF&password=x", 400, "an overlong UTF-8 form value"},
-		{"POST", "/settings/login", "text/plain", "email=a", 415, "a non-form content type"},
+		{"POST", "/settings/login", "text/plain", "email=a", 415,
+		 "a non-form content type"},
 		{"GET", "/settings/login?format=pdf", NULL, NULL, 400, "an unknown format"},
-		{"GET", "/settings/login?next=//evil.example", NULL, NULL, 400, "an off-site next="},
-		{"GET", "/settings/login?next=/settings/%00", NULL, NULL, 400, "a NUL in the query"},
+		{"GET", "/settings/login?next=//evil.example", NULL, NULL, 400,
+		 "an off-site next="},
+		{"GET", "/settings/login?next=/settings/%00", NULL, NULL, 400,
+		 "a NUL in the query"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		hc_req(h, bad[i].method, bad[i].path, bad[i].ctype, bad[i].body,
@@ -298,7 +313,8 @@ static void test_signin(void)
 	hc_free(other);
 	snprintf(body, sizeof body,
 		 "csrf=0000000000000000000000000000000000000000000000000000000000000000"
-		 "&email=%s&password=" PW, adm);
+		 "&email=%s&password=" PW,
+		 adm);
 	hc_post(h, "/settings/login", body, &r);
 	ok(r.status == 403, "a wrong CSRF token is 403");
 	hc_resp_free(&r);
@@ -317,8 +333,8 @@ static void test_signin(void)
 	ok(strstr(r.body, "wrong-password") == NULL, "the password appears nowhere in the page");
 	xmlFreeDoc(d);
 	hc_resp_free(&r);
-	snprintf(body, sizeof body, "csrf=%s&email=nobody%%40%s.test&password=wrong-password",
-		 csrf, fx.slug);
+	snprintf(body, sizeof body, "csrf=%s&email=nobody%%40%s.test&password=wrong-password", csrf,
+		 fx.slug);
 	hc_req(h, "POST", "/settings/login", "application/x-www-form-urlencoded", body,
 	       "Accept: application/xml", &r);
 	d = hc_xml(&r);
@@ -334,8 +350,7 @@ static void test_signin(void)
 	hc_req(h, "POST", "/settings/login", "application/x-www-form-urlencoded", body,
 	       "Accept: application/xml", &r);
 	d = hc_xml(&r);
-	ok(r.status == 422 && hc_valid(d) &&
-		   xp_is(d, "count(/page/form/field[@error])", "2"),
+	ok(r.status == 422 && hc_valid(d) && xp_is(d, "count(/page/form/field[@error])", "2"),
 	   "empty fields: 422 with a message per field");
 	xmlFreeDoc(d);
 	hc_resp_free(&r);
@@ -353,7 +368,8 @@ static void test_signin(void)
 		snprintf(body, sizeof body, "csrf=%s&email=%s&password=" PW, csrf, mixed);
 	}
 	hc_post(h, "/settings/login", body, &r);
-	ok(r.status == 303 && hc_header(&r, "Location", b, sizeof b) && strcmp(b, "/settings/") == 0,
+	ok(r.status == 303 && hc_header(&r, "Location", b, sizeof b) &&
+		   strcmp(b, "/settings/") == 0,
 	   "sign-in (email case-insensitive): 303 to /settings/");
 	const char *sc = hc_set_cookie(&r, "gh_office", b, sizeof b);
 	ok(sc && strstr(sc, "HttpOnly") && strstr(sc, "Secure") && strstr(sc, "SameSite=Strict"),
@@ -364,7 +380,9 @@ static void test_signin(void)
 	ok(strlen(tok1) == 43 && strcmp(tok1, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA") != 0,
 	   "a new 256-bit token replaces the planted one");
 	/* Only the hash is stored: the cookie text is nowhere in the table. */
-	char *plain = sql1("SELECT COUNT(*) FROM sessions WHERE HEX(token_hash) LIKE '%%%s%%' OR user_agent LIKE '%%%s%%'", tok1, tok1);
+	char *plain = sql1("SELECT COUNT(*) FROM sessions WHERE HEX(token_hash) LIKE '%%%s%%' OR "
+			   "user_agent LIKE '%%%s%%'",
+			   tok1, tok1);
 	ok(plain && strcmp(plain, "0") == 0, "the token itself is not stored");
 	free(plain);
 
@@ -434,14 +452,16 @@ static void test_timeouts(void)
 	begin("time-outs", FX_STAFF, 0);
 	ok(hc_login(h, fx.editor, PW) == 303, "editor signs in");
 	v = sql1("UPDATE sessions s JOIN office_users u ON u.id = s.office_user_id SET "
-		 "s.last_seen_at = NOW(6) - INTERVAL 2 HOUR WHERE u.email = '%s'", fx.editor);
+		 "s.last_seen_at = NOW(6) - INTERVAL 2 HOUR WHERE u.email = '%s'",
+		 fx.editor);
 	free(v);
 	hc_get(h, "/settings/", &r);
 	ok(r.status == 303, "an idle session (2 h > 60 min) is over");
 	hc_resp_free(&r);
 	ok(hc_login(h, fx.editor, PW) == 303, "editor signs in again");
 	v = sql1("UPDATE sessions s JOIN office_users u ON u.id = s.office_user_id SET "
-		 "s.expires_at = NOW(6) - INTERVAL 1 SECOND WHERE u.email = '%s'", fx.editor);
+		 "s.expires_at = NOW(6) - INTERVAL 1 SECOND WHERE u.email = '%s'",
+		 fx.editor);
 	free(v);
 	hc_get(h, "/settings/", &r);
 	ok(r.status == 303, "a session past its absolute lifetime is over");
@@ -453,8 +473,8 @@ static void test_timeouts(void)
 		 "COUNT(*) FROM login_throttle WHERE key_hash = UNHEX(SHA2('stale-test', 256)))");
 	ok(v && strcmp(v, "0") == 0, "a sign-in purges dead sessions and stale throttle rows");
 	free(v);
-	shell("'%s/gatehouse-ctl' -c '%s' user deactivate %s >/dev/null", env_or("GH_BUILDDIR", "."),
-	      ini, fx.editor);
+	shell("'%s/gatehouse-ctl' -c '%s' user deactivate %s >/dev/null",
+	      env_or("GH_BUILDDIR", "."), ini, fx.editor);
 	hc_get(h, "/settings/", &r);
 	ok(r.status == 303, "deactivating a user ends the session on the next request");
 	hc_resp_free(&r);
@@ -476,7 +496,9 @@ static void test_portal_settings(void)
 
 	begin("portal settings", FX_STAFF | FX_CUSTOMERS, 1);
 	ok(hc_login(admin, fx.admin, PW) == 303, "admin signs in");
-	ok(save_settings(admin, "enabled=1&frame_origins=HTTPS%3A%2F%2FWWW.Example.com%3A443%2F%0D%0Ahttp%3A%2F%2Flocalhost%3A3000",
+	ok(save_settings(admin,
+			 "enabled=1&frame_origins=HTTPS%3A%2F%2FWWW.Example.com%3A443%2F%0D%0Ahttp%"
+			 "3A%2F%2Flocalhost%3A3000",
 			 NULL) == 303,
 	   "admin enables the portal with two origins: 303");
 	d = get_xml(admin, PS "?saved=1", 200, "settings page after save");
@@ -499,20 +521,24 @@ static void test_portal_settings(void)
 	ok(strstr(r.body, link) != NULL, "HTML shows the direct link");
 	hc_resp_free(&r);
 	v = sql1("SELECT CONCAT(actor_email, '|', old_value, '|', new_value) FROM audit_log "
-		 "WHERE action = 'portal_settings.update' AND tenant_id = %s ORDER BY id DESC LIMIT 1",
+		 "WHERE action = 'portal_settings.update' AND tenant_id = %s ORDER BY id DESC "
+		 "LIMIT 1",
 		 fx.tq);
 	char want[300];
 	snprintf(want, sizeof want, "%s|enabled=", fx.admin);
 	ok(v && strstr(v, want) &&
-		   strstr(v, "|enabled=1; frame_origins=https://www.example.com http://localhost:3000"),
+		   strstr(v, "|enabled=1; frame_origins=https://www.example.com "
+			     "http://localhost:3000"),
 	   "the save wrote an audit entry with old and new values");
 	free(v);
 
 	/* Invalid input: 422, messages, entered values, nothing written. */
-	ok(save_settings(admin, "enabled=1&frame_origins=https%3A%2F%2Fok.example%0Aftp%3A%2F%2Fbad", &d) == 422,
+	ok(save_settings(admin,
+			 "enabled=1&frame_origins=https%3A%2F%2Fok.example%0Aftp%3A%2F%2Fbad",
+			 &d) == 422,
 	   "a bad origin: 422");
 	ok(hc_valid(d) && xp_is(d, "string(/page/form/field[@name='frame_origins']/@value)",
-				 "https://ok.example\nftp://bad"),
+				"https://ok.example\nftp://bad"),
 	   "the entered text comes back");
 	v = xp(d, "string(/page/form/field[@name='frame_origins']/@error)");
 	ok(strncmp(v, "Line 2:", 7) == 0, "the message names the line (%s)", v);
@@ -546,7 +572,10 @@ static void test_portal_settings(void)
 	d = get_xml(editor, PS, 200, "settings edit sees the page");
 	ok(xp_is(d, "string(/page/portal-settings/@editable)", "1"), "editable for settings edit");
 	xmlFreeDoc(d);
-	ok(save_settings(editor, "enabled=1&frame_origins=https%3A%2F%2Fwww.example.com%0Ahttp%3A%2F%2Flocalhost%3A3000", NULL) == 303,
+	ok(save_settings(editor,
+			 "enabled=1&frame_origins=https%3A%2F%2Fwww.example.com%0Ahttp%3A%2F%"
+			 "2Flocalhost%3A3000",
+			 NULL) == 303,
 	   "settings edit may save");
 	ok(hc_login(viewer, fx.viewer, PW) == 303, "viewer signs in");
 	d = get_xml(viewer, PS, 200, "settings view sees the page");
@@ -582,7 +611,8 @@ static void test_portal_settings(void)
 	free(al);
 	xmlFreeDoc(d);
 	v = sql1("SELECT frame_origins FROM tenants WHERE slug = '%s'", fx.slug);
-	ok(v && strstr(v, "https://www.example.com"), "the first tenant's settings untouched by it");
+	ok(v && strstr(v, "https://www.example.com"),
+	   "the first tenant's settings untouched by it");
 	free(v);
 	hc_free(acme);
 
@@ -762,8 +792,8 @@ static void parallel_logins_ex(int n, const char *email_fmt, int distinct_source
 static void parallel_logins(int n, const char *email_fmt, int distinct_sources, long *hist,
 			    const char *probe_path, int *probe_ok, int *probe_total)
 {
-	parallel_logins_ex(n, email_fmt, distinct_sources, hist, probe_path, probe_ok,
-			   probe_total, -1, NULL);
+	parallel_logins_ex(n, email_fmt, distinct_sources, hist, probe_path, probe_ok, probe_total,
+			   -1, NULL);
 }
 
 static void test_throttle(void)
@@ -820,7 +850,8 @@ static void test_throttle(void)
 	snprintf(body, sizeof body, "csrf=%s&email=v%%C3%%ADewer%%40%s.test&password=" PW, csrf,
 		 fx.slug);
 	hc_post(h, "/settings/login", body, &r);
-	ok(r.status == 401, "an accented variant is no account at all (401), not a way round the lock");
+	ok(r.status == 401,
+	   "an accented variant is no account at all (401), not a way round the lock");
 	hc_resp_free(&r);
 
 	/* After the wait, one attempt is checked; each failure doubles the wait. */
@@ -963,9 +994,10 @@ static pid_t start_child(const char *cfg)
 
 static int restart_stack(void)
 {
-	return shell("GH_BUILDDIR='%s' '%s/scripts/gh-stack' up --port %s --state '%s' >/dev/null 2>&1",
-		     env_or("GH_BUILDDIR", "."), env_or("GH_SRCDIR", "."),
-		     env_or("GH_TEST_PORT", "18080"), state);
+	return shell(
+		"GH_BUILDDIR='%s' '%s/scripts/gh-stack' up --port %s --state '%s' >/dev/null 2>&1",
+		env_or("GH_BUILDDIR", "."), env_or("GH_SRCDIR", "."),
+		env_or("GH_TEST_PORT", "18080"), state);
 }
 
 static void test_keepalive(void)
@@ -980,7 +1012,8 @@ static void test_keepalive(void)
 	 * connections: if an idle kept connection held a thread, new
 	 * connections would starve. */
 	snprintf(two, sizeof two, "%s/two-threads.ini", state);
-	shell("sed -e 's/^threads *=.*/threads = 2/' -e 's/^hash_concurrency *=.*/hash_concurrency = 1/' "
+	shell("sed -e 's/^threads *=.*/threads = 2/' -e 's/^hash_concurrency *=.*/hash_concurrency "
+	      "= 1/' "
 	      "-e 's/^hash_queue *=.*/hash_queue = 0/' '%s' > '%s'",
 	      ini, two);
 	ok(stop_stack_responder(), "the stack's responder stopped");
@@ -988,8 +1021,9 @@ static void test_keepalive(void)
 	throttle_reset();
 	memset(hist, 0, sizeof hist);
 	parallel_logins(48, "keep%d%%40nowhere.test", 1, hist, NULL, NULL, NULL);
-	ok(hist[401] + hist[503] == 48, "48 parallel sign-ins on 2 threads all answered (%ld 401, %ld 503)",
-	   hist[401], hist[503]);
+	ok(hist[401] + hist[503] == 48,
+	   "48 parallel sign-ins on 2 threads all answered (%ld 401, %ld 503)", hist[401],
+	   hist[503]);
 	for (int i = 0; i < 40; i++) {
 		struct hc *n = client();
 		hc_req(n, "GET", "/settings/login", NULL, NULL, NULL, &r);
@@ -1009,10 +1043,11 @@ static void test_keepalive(void)
 	/* Sign-ins waiting for a hash must never be able to take every thread. */
 	char bad[1100];
 	snprintf(bad, sizeof bad, "%s/hash-rule.ini", state);
-	shell("sed -e 's/^threads *=.*/threads = 6/' -e 's#^listen *=.*#listen = /tmp/gh-hash-rule.sock#' '%s' > '%s'",
+	shell("sed -e 's/^threads *=.*/threads = 6/' -e 's#^listen *=.*#listen = "
+	      "/tmp/gh-hash-rule.sock#' '%s' > '%s'",
 	      ini, bad);
-	ok(shell("'%s' -c '%s' 2>&1 | grep -q 'must be below threads'", env_or("GH_BUILDDIR_BIN", ""),
-		 bad) == 0,
+	ok(shell("'%s' -c '%s' 2>&1 | grep -q 'must be below threads'",
+		 env_or("GH_BUILDDIR_BIN", ""), bad) == 0,
 	   "a config where waiting sign-ins could take every thread is refused at start-up");
 }
 
@@ -1088,20 +1123,24 @@ static void test_render_cache(void)
 
 	/* Changes behind the responder's back: rendered on the next request. */
 	free(sql1("UPDATE portal_users SET email = 'rc9@rcache-test.example.com' "
-		  "WHERE tenant_id = %s AND email = 'rc2@rcache-test.example.com'", acme));
-	ok(fresh(a, view, "rc9@rcache-test.example.com", logp), "an email changed in SQL shows at once");
+		  "WHERE tenant_id = %s AND email = 'rc2@rcache-test.example.com'",
+		  acme));
+	ok(fresh(a, view, "rc9@rcache-test.example.com", logp),
+	   "an email changed in SQL shows at once");
 	p = get_html(a, view, rid);
 	ok(p != NULL && strstr(p, "rc2@rcache-test.example.com") == NULL, "the old email is gone");
 	free(p);
 	ok(kept(a, view, logp), "the new page is kept in its turn");
 	free(sql1("UPDATE portal_users SET last_sign_in_at = '2026-11-23 10:00:00' "
-		  "WHERE tenant_id = %s AND email = 'rc1@rcache-test.example.com'", acme));
+		  "WHERE tenant_id = %s AND email = 'rc1@rcache-test.example.com'",
+		  acme));
 	ok(fresh(a, view, "2026-11-23 10:00 UTC", logp),
 	   "a sign-in time (no list-order change) shows at once");
-	free(sql1("INSERT INTO portal_users (tenant_id, customer_id, company_name, email) "
-		  "SELECT tenant_id, customer_id, company_name, 'rc4@rcache-test.example.com' "
-		  "FROM portal_users WHERE tenant_id = %s AND email = 'rc1@rcache-test.example.com'",
-		  acme));
+	free(sql1(
+		"INSERT INTO portal_users (tenant_id, customer_id, company_name, email) "
+		"SELECT tenant_id, customer_id, company_name, 'rc4@rcache-test.example.com' "
+		"FROM portal_users WHERE tenant_id = %s AND email = 'rc1@rcache-test.example.com'",
+		acme));
 	ok(fresh(a, view, " of 4<", logp), "a row added in SQL shows at once (1 - 4 of 4)");
 
 	/* The customers list, the office users list and the portal settings
@@ -1109,7 +1148,8 @@ static void test_render_cache(void)
 	snprintf(val, sizeof val, "555-%04d", (int)(getpid() % 10000));
 	ok(kept(a, cust, logp), "customers: kept");
 	free(sql1("UPDATE customers SET phone = '%s' WHERE name = 'Northwind Storage' "
-		  "AND tenant_id = %s", val, acme));
+		  "AND tenant_id = %s",
+		  val, acme));
 	ok(fresh(a, cust, val, logp), "customers: a phone changed in SQL shows at once");
 	/* The phone is in the list's rows only (the session element has the
 	 * name): the row data, not the envelope, must change the key. */
@@ -1232,8 +1272,9 @@ static void test_sigterm(void)
 		rounds_ok += WIFEXITED(lst) && WEXITSTATUS(lst) == 0;
 	}
 	lost = lost_in_log(off);
-	ok(exits_ok == 3, "the responder exited 0 on SIGTERM within 5 s, 3 times of 3 (slowest "
-			  "%.2f s)",
+	ok(exits_ok == 3,
+	   "the responder exited 0 on SIGTERM within 5 s, 3 times of 3 (slowest "
+	   "%.2f s)",
 	   worst);
 	ok(rounds_ok == 3,
 	   "every request in flight at SIGTERM was answered by the responder, 3 rounds of 3");
@@ -1262,13 +1303,15 @@ static void test_ctl(void)
 	ok(shell("%s user create --tenant %s --super-admin </dev/null >/dev/null 2>&1", ctl,
 		 fx.slug) == 2,
 	   "ctl user create without --email: exit 2");
-	ok(shell("%s user create --tenant %s --email a@b.test --role boss </dev/null >/dev/null 2>&1",
+	ok(shell("%s user create --tenant %s --email a@b.test --role boss </dev/null >/dev/null "
+		 "2>&1",
 		 ctl, fx.slug) == 2,
 	   "ctl user create with an unknown role: exit 2");
 	ok(shell("echo short | %s user create --tenant %s --email weak@%s.test --super-admin "
 		 ">/dev/null 2>&1",
 		 ctl, fx.slug, fx.slug) == 2 &&
-		   count_is("0", "SELECT COUNT(*) FROM office_users WHERE email LIKE 'weak@%s.test'",
+		   count_is("0",
+			    "SELECT COUNT(*) FROM office_users WHERE email LIKE 'weak@%s.test'",
 			    fx.slug),
 	   "ctl refuses a weak password (and makes no user)");
 	ok(shell("%s throttle >/dev/null 2>&1", ctl) == 2, "ctl throttle without reset: exit 2");
@@ -1302,8 +1345,7 @@ static void test_ctl(void)
 		 "--email %s --super-admin >/dev/null",
 		 ctl, slug, roots) == 0,
 	   "ctl user create --super-admin (password on stdin)");
-	ok(hc_login(h, root, "a-long-enough-secret") == 303,
-	   "the new super admin signs in");
+	ok(hc_login(h, root, "a-long-enough-secret") == 303, "the new super admin signs in");
 	xmlDocPtr d = get_xml(h, "/settings/", 200, "the new super admin's home");
 	ok(xp_is(d, "string(/page/session/@settings)", "super") &&
 		   xp_is(d, "string(/page/session/@tenant-slug)", slug),
@@ -1360,8 +1402,6 @@ static void test_db_down(void)
 	hc_free(h);
 }
 
-
-
 /* Names that show something other than they hold are refused (12.7). */
 static void test_unseen_characters(void)
 {
@@ -1382,10 +1422,11 @@ static void test_unseen_characters(void)
 	st = post_form(h, "/settings/customers", "/settings/customers/edit",
 		       "name=ABM%E2%80%8B+Twin", NULL, NULL, 0);
 	ok(st == 422, "a zero-width space in a name: 422 (%ld)", st);
-	char *v = sql1("SELECT COUNT(*) FROM customers WHERE tenant_id = %s AND ((name LIKE "
-		       "'%%Air' AND name LIKE 'Cool %%' AND name <> 'Cool Air') OR (name LIKE 'ABM%%' "
-		       "AND name LIKE '%%Twin'))",
-		       fx.tq);
+	char *v = sql1(
+		"SELECT COUNT(*) FROM customers WHERE tenant_id = %s AND ((name LIKE "
+		"'%%Air' AND name LIKE 'Cool %%' AND name <> 'Cool Air') OR (name LIKE 'ABM%%' "
+		"AND name LIKE '%%Twin'))",
+		fx.tq);
 	ok(v && strcmp(v, "0") == 0, "nothing was saved");
 	free(v);
 	hc_free(h);
@@ -1407,11 +1448,15 @@ static void test_customers(void)
 		 "JOIN tenants t ON t.id = c.tenant_id WHERE t.slug = '%s' AND c.name = 'Cool Air'",
 		 fx.slug);
 	ok(v && atoi(v) >= 2 &&
-		   xp_is(d, "string(/page/customers/list/rows/customer[name='Cool Air']/@portal-users)", v),
+		   xp_is(d,
+			 "string(/page/customers/list/rows/customer[name='Cool "
+			 "Air']/@portal-users)",
+			 v),
 	   "the portal users count per customer (%s)", v ? v : "");
 	free(v);
 	xmlFreeDoc(d);
-	d = get_xml(h, "/settings/customers?sort=name&dir=desc", 200, "customers sorted descending");
+	d = get_xml(h, "/settings/customers?sort=name&dir=desc", 200,
+		    "customers sorted descending");
 	ok(xp_is(d, "string(/page/customers/list/rows/customer[1]/name)", "The Loop"),
 	   "descending: The Loop first");
 	xmlFreeDoc(d);
@@ -1425,16 +1470,21 @@ static void test_customers(void)
 	xmlFreeDoc(d);
 	d = get_xml(h, "/settings/customers?sort=phone", 400, "an unknown sort key: 400");
 	xmlFreeDoc(d);
-	d = get_xml(h, "/settings/customers?per=7", 400, "a page size other than 10/25/50/100: 400");
+	d = get_xml(h, "/settings/customers?per=7", 400,
+		    "a page size other than 10/25/50/100: 400");
 	xmlFreeDoc(d);
 
 	ok(post_form(h, "/settings/customers/edit", "/settings/customers/edit",
-		     "name=Zephyr+Heating&email=Office%40Zephyr.example.com&phone=555-0199&city=Dayton",
+		     "name=Zephyr+Heating&email=Office%40Zephyr.example.com&phone=555-0199&city="
+		     "Dayton",
 		     NULL, loc, sizeof loc) == 303 &&
 		   strcmp(loc, "/settings/customers?done=saved") == 0,
 	   "add a customer: 303 to the list");
-	v = sql1("SELECT CONCAT(id, '|', primary_email) FROM customers WHERE tenant_id = %s AND name = 'Zephyr Heating'", fx.tq);
-	ok(v && strstr(v, "|office@zephyr.example.com"), "stored, email normalised (%s)", v ? v : "");
+	v = sql1("SELECT CONCAT(id, '|', primary_email) FROM customers WHERE tenant_id = %s AND "
+		 "name = 'Zephyr Heating'",
+		 fx.tq);
+	ok(v && strstr(v, "|office@zephyr.example.com"), "stored, email normalised (%s)",
+	   v ? v : "");
 	free(v);
 	ok(post_form(h, "/settings/customers/edit", "/settings/customers/edit",
 		     "name=Zephyr+Heating", &d, NULL, 0) == 422 &&
@@ -1455,7 +1505,9 @@ static void test_customers(void)
 	free(v);
 	ok(post_form(h, path, "/settings/customers/edit", fields, NULL, NULL, 0) == 303,
 	   "rename a customer");
-	v = sql1("SELECT company_name FROM portal_users WHERE tenant_id = %s AND email = 'info@andersonwindows.example.com'", fx.tq);
+	v = sql1("SELECT company_name FROM portal_users WHERE tenant_id = %s AND email = "
+		 "'info@andersonwindows.example.com'",
+		 fx.tq);
 	ok(v && strcmp(v, "Anderson Windows & Doors") == 0, "its portal users follow (%s)", v);
 	free(v);
 	/* Another tenant's customer: 404. */
@@ -1464,7 +1516,8 @@ static void test_customers(void)
 	d = get_xml(h, path, 404, "another tenant's customer: 404");
 	xmlFreeDoc(d);
 	snprintf(fields, sizeof fields, "id=%s&name=Hijacked", v ? v : "0");
-	ok(post_form(h, "/settings/customers", "/settings/customers/edit", fields, NULL, NULL, 0) == 404,
+	ok(post_form(h, "/settings/customers", "/settings/customers/edit", fields, NULL, NULL, 0) ==
+		   404,
 	   "saving another tenant's customer: 404");
 	free(v);
 	ok(hc_login(viewer, fx.viewer, PW) == 303, "viewer signs in");
@@ -1498,10 +1551,13 @@ static void test_portal_users(void)
 	xmlFreeDoc(d);
 	snprintf(fields, sizeof fields, "customer=%s&email=&prefill=1", cid ? cid : "0");
 	ok(post_form(acme, PA "/edit", PA "/edit", fields, &d, NULL, 0) == 200 &&
-		   xp_is(d, "string(/page/portal-user-edit/user/email)", "ops@northwind.example.com"),
+		   xp_is(d, "string(/page/portal-user-edit/user/email)",
+			 "ops@northwind.example.com"),
 	   "\"Use company email\" without JavaScript fills it server-side, saves nothing");
 	xmlFreeDoc(d);
-	v = sql1("SELECT COUNT(*) FROM portal_users WHERE tenant_id = %s AND email = 'ops@northwind.example.com'", ac.tq);
+	v = sql1("SELECT COUNT(*) FROM portal_users WHERE tenant_id = %s AND email = "
+		 "'ops@northwind.example.com'",
+		 ac.tq);
 	ok(v && strcmp(v, "0") == 0, "nothing was saved by the prefill");
 	free(v);
 
@@ -1521,7 +1577,9 @@ static void test_portal_users(void)
 	   "1 - 1 of 1");
 	char *uid = xp(d, "string(//rows/user[1]/@id)");
 	xmlFreeDoc(d);
-	v = sql1("SELECT COUNT(*) FROM mail_outbox WHERE tenant_id = %s AND to_addr = 'ops@northwind.example.com'", ac.tq);
+	v = sql1("SELECT COUNT(*) FROM mail_outbox WHERE tenant_id = %s AND to_addr = "
+		 "'ops@northwind.example.com'",
+		 ac.tq);
 	ok(v && strcmp(v, "0") == 0, "no invitation while the portal is disabled");
 	free(v);
 	snprintf(fields, sizeof fields, "customer=%s&email=OPS%%40northwind.example.com", cid);
@@ -1530,13 +1588,15 @@ static void test_portal_users(void)
 			 "This email already has portal access with your company."),
 	   "the same login email again (any case): 422 with a clear message");
 	xmlFreeDoc(d);
-	snprintf(fields, sizeof fields, "customer=%s&email=x%%40northwind.example.com&password=password123", cid);
+	snprintf(fields, sizeof fields,
+		 "customer=%s&email=x%%40northwind.example.com&password=password123", cid);
 	ok(post_form(acme, PA "/edit", PA "/edit", fields, &d, NULL, 0) == 422 &&
 		   xp_is(d, "string(/page/form/field[@name='password']/@value)", ""),
 	   "a common password: 422, never echoed");
 	xmlFreeDoc(d);
 	snprintf(fields, sizeof fields, "customer=%s&email=not-an-email", cid);
-	ok(post_form(acme, PA "/edit", PA "/edit", fields, NULL, NULL, 0) == 422, "a bad email: 422");
+	ok(post_form(acme, PA "/edit", PA "/edit", fields, NULL, NULL, 0) == 422,
+	   "a bad email: 422");
 	char *their_c = fx_customer(&fx, "ABM Apartments");
 	snprintf(fields, sizeof fields, "customer=%s&email=a%%40b.example.com", their_c);
 	ok(post_form(acme, PA "/edit", PA "/edit", fields, NULL, NULL, 0) == 422,
@@ -1547,24 +1607,39 @@ static void test_portal_users(void)
 	free(their_c);
 	/* Resend while disabled: refused with a message; enabled: a new link. */
 	snprintf(fields, sizeof fields, "id=%s", uid);
-	ok(post_form(acme, PA, PA "/resend", fields, NULL, loc, sizeof loc) == 303 && strstr(loc, "done=off"),
+	ok(post_form(acme, PA, PA "/resend", fields, NULL, loc, sizeof loc) == 303 &&
+		   strstr(loc, "done=off"),
 	   "resend while the portal is off sends nothing");
 	free(sql1("UPDATE tenants SET portal_enabled = 1 WHERE slug = '%s'", ac.slug));
-	ok(post_form(acme, PA, PA "/resend", fields, NULL, loc, sizeof loc) == 303 && strstr(loc, "done=resent"),
+	ok(post_form(acme, PA, PA "/resend", fields, NULL, loc, sizeof loc) == 303 &&
+		   strstr(loc, "done=resent"),
 	   "resend once the portal is on");
-	v = sql1("SELECT CONCAT(COUNT(*), '|', MIN(kind), '|', MIN(secret IS NOT NULL OR status = 'sent')) FROM mail_outbox WHERE tenant_id = %s AND to_addr = 'ops@northwind.example.com'", ac.tq);
-	ok(v && strcmp(v, "1|invitation|1") == 0, "one invitation in the outbox, its token sealed (%s)", v);
+	v = sql1("SELECT CONCAT(COUNT(*), '|', MIN(kind), '|', MIN(secret IS NOT NULL OR status = "
+		 "'sent')) FROM mail_outbox WHERE tenant_id = %s AND to_addr = "
+		 "'ops@northwind.example.com'",
+		 ac.tq);
+	ok(v && strcmp(v, "1|invitation|1") == 0,
+	   "one invitation in the outbox, its token sealed (%s)", v);
 	free(v);
 	ok(post_form(acme, PA, PA "/resend", fields, NULL, NULL, 0) == 303, "resend again");
-	v = sql1("SELECT CONCAT(SUM(used_at IS NULL), '|', COUNT(*)) FROM one_time_tokens t JOIN portal_users u ON u.id = t.portal_user_id WHERE u.tenant_id = %s AND u.email = 'ops@northwind.example.com'", ac.tq);
+	v = sql1("SELECT CONCAT(SUM(used_at IS NULL), '|', COUNT(*)) FROM one_time_tokens t JOIN "
+		 "portal_users u ON u.id = t.portal_user_id WHERE u.tenant_id = %s AND u.email = "
+		 "'ops@northwind.example.com'",
+		 ac.tq);
 	ok(v && strcmp(v, "1|2") == 0, "a new link kills the earlier one (live|all = %s)", v);
 	free(v);
-	v = sql1("SELECT COUNT(*) FROM audit_log WHERE tenant_id = %s AND action = 'portal_user.resend_invitation' AND target LIKE '%%ops@northwind%%'", ac.tq);
+	v = sql1("SELECT COUNT(*) FROM audit_log WHERE tenant_id = %s AND action = "
+		 "'portal_user.resend_invitation' AND target LIKE '%%ops@northwind%%'",
+		 ac.tq);
 	ok(v && strcmp(v, "2") == 0, "each resend is audited (2)");
 	free(v);
 
 	/* Paging, sorting, filtering over 25 users. */
-	free(sql1("INSERT INTO portal_users (tenant_id, customer_id, company_name, email) SELECT c.tenant_id, c.id, c.name, CONCAT('user', LPAD(seq, 2, '0'), '@page.example.com') FROM customers c JOIN tenants t ON t.id = c.tenant_id JOIN seq_1_to_24 WHERE t.slug = '%s' AND c.name = 'Northwind Storage'", ac.slug));
+	free(sql1("INSERT INTO portal_users (tenant_id, customer_id, company_name, email) SELECT "
+		  "c.tenant_id, c.id, c.name, CONCAT('user', LPAD(seq, 2, '0'), "
+		  "'@page.example.com') FROM customers c JOIN tenants t ON t.id = c.tenant_id JOIN "
+		  "seq_1_to_24 WHERE t.slug = '%s' AND c.name = 'Northwind Storage'",
+		  ac.slug));
 	d = get_xml(acme, PA "?sort=email&page=3&per=10", 200, "page 3 of 25 by email");
 	ok(xp_is(d, "string(/page/portal-access/list/@first)", "21") &&
 		   xp_is(d, "string(/page/portal-access/list/@last)", "25") &&
@@ -1586,7 +1661,8 @@ static void test_portal_users(void)
 	   "page size 25: all rows, ascending");
 	xmlFreeDoc(d);
 	d = get_xml(acme, PA "?q=USER1", 200, "filtered");
-	ok(xp_is(d, "string(/page/portal-access/list/@total)", "10"), "USER1 matches 10 (user10..user19)");
+	ok(xp_is(d, "string(/page/portal-access/list/@total)", "10"),
+	   "USER1 matches 10 (user10..user19)");
 	xmlFreeDoc(d);
 	d = get_xml(acme, PA "?q=nobody-matches", 200, "a filter with no match");
 	ok(xp_is(d, "string(/page/portal-access/list/@total)", "0"), "no match: 0 of 0");
@@ -1600,30 +1676,47 @@ static void test_portal_users(void)
 		   xp_is(d, "count(//rows/user)", "10"),
 	   "filtered and descending: user19 .. user10");
 	xmlFreeDoc(d);
-	free(sql1("INSERT INTO portal_users (tenant_id, customer_id, company_name, email) SELECT c.tenant_id, c.id, c.name, 'user1x@page.example.com' FROM customers c JOIN tenants t ON t.id = c.tenant_id WHERE t.slug = '%s' AND c.name = 'Northwind Storage'", ac.slug));
+	free(sql1("INSERT INTO portal_users (tenant_id, customer_id, company_name, email) SELECT "
+		  "c.tenant_id, c.id, c.name, 'user1x@page.example.com' FROM customers c JOIN "
+		  "tenants t ON t.id = c.tenant_id WHERE t.slug = '%s' AND c.name = 'Northwind "
+		  "Storage'",
+		  ac.slug));
 	d = get_xml(acme, PA "?q=USER1", 200, "filtered after an insert");
-	ok(xp_is(d, "string(/page/portal-access/list/@total)", "11"), "a new matching user shows at once (11)");
+	ok(xp_is(d, "string(/page/portal-access/list/@total)", "11"),
+	   "a new matching user shows at once (11)");
 	xmlFreeDoc(d);
-	free(sql1("UPDATE portal_users SET email = 'renamed10@page.example.com' WHERE tenant_id = %s AND email = 'user10@page.example.com'", ac.tq));
+	free(sql1("UPDATE portal_users SET email = 'renamed10@page.example.com' WHERE tenant_id = "
+		  "%s AND email = 'user10@page.example.com'",
+		  ac.tq));
 	d = get_xml(acme, PA "?q=USER1", 200, "filtered after an email change");
-	ok(xp_is(d, "string(/page/portal-access/list/@total)", "10"), "a user whose email no longer matches leaves at once (10)");
+	ok(xp_is(d, "string(/page/portal-access/list/@total)", "10"),
+	   "a user whose email no longer matches leaves at once (10)");
 	xmlFreeDoc(d);
-	free(sql1("UPDATE portal_users SET company_name = 'Southwind Storage' WHERE tenant_id = %s AND email = 'user11@page.example.com'", ac.tq));
+	free(sql1("UPDATE portal_users SET company_name = 'Southwind Storage' WHERE tenant_id = %s "
+		  "AND email = 'user11@page.example.com'",
+		  ac.tq));
 	d = get_xml(acme, PA "?q=southwind", 200, "filtered on a changed company");
 	ok(xp_is(d, "string(/page/portal-access/list/@total)", "1") &&
 		   xp_is(d, "string(//rows/user[1]/email)", "user11@page.example.com"),
 	   "a company change shows at once");
 	xmlFreeDoc(d);
-	free(sql1("DELETE FROM portal_users WHERE tenant_id = %s AND email = 'user1x@page.example.com'", ac.tq));
-	free(sql1("UPDATE portal_users SET email = 'user10@page.example.com' WHERE tenant_id = %s AND email = 'renamed10@page.example.com'", ac.tq));
-	free(sql1("UPDATE portal_users SET company_name = 'Northwind Storage' WHERE tenant_id = %s AND email = 'user11@page.example.com'", ac.tq));
+	free(sql1("DELETE FROM portal_users WHERE tenant_id = %s AND email = "
+		  "'user1x@page.example.com'",
+		  ac.tq));
+	free(sql1("UPDATE portal_users SET email = 'user10@page.example.com' WHERE tenant_id = %s "
+		  "AND email = 'renamed10@page.example.com'",
+		  ac.tq));
+	free(sql1("UPDATE portal_users SET company_name = 'Northwind Storage' WHERE tenant_id = %s "
+		  "AND email = 'user11@page.example.com'",
+		  ac.tq));
 	d = get_xml(acme, PA "?q=USER1", 200, "filtered after a delete");
 	ok(xp_is(d, "string(/page/portal-access/list/@total)", "10") &&
 		   xp_is(d, "count(//rows/user[email='user1x@page.example.com'])", "0"),
 	   "a deleted user leaves at once");
 	xmlFreeDoc(d);
 	d = get_xml(acme, PA "?sort=email&page=500", 200, "a deep page past the end");
-	ok(xp_is(d, "string(/page/portal-access/list/@page)", "3") && xp_is(d, "count(//rows/user)", "5") &&
+	ok(xp_is(d, "string(/page/portal-access/list/@page)", "3") &&
+		   xp_is(d, "count(//rows/user)", "5") &&
 		   xp_is(d, "string(//rows/user[5]/email)", "user24@page.example.com"),
 	   "shows the last page, from the cached order");
 	xmlFreeDoc(d);
@@ -1644,8 +1737,11 @@ static void test_portal_users(void)
 			hs[i] = client();
 			hc_login(hs[i], ac.admin, PW);
 			hc_csrf(hs[i], PA "/edit", csrf);
-			snprintf(bodies[i], sizeof bodies[i], "csrf=%s&customer=%s&email=race%%40northwind.example.com", csrf, cid);
-			snprintf(ck[i], sizeof ck[i], "gh_office=%s", hc_cookie(hs[i], "gh_office"));
+			snprintf(bodies[i], sizeof bodies[i],
+				 "csrf=%s&customer=%s&email=race%%40northwind.example.com", csrf,
+				 cid);
+			snprintf(ck[i], sizeof ck[i], "gh_office=%s",
+				 hc_cookie(hs[i], "gh_office"));
 			es[i] = curl_easy_init();
 			snprintf(url, sizeof url, "%s" PA "/edit", base);
 			curl_easy_setopt(es[i], CURLOPT_URL, url);
@@ -1668,7 +1764,9 @@ static void test_portal_users(void)
 			hc_free(hs[i]);
 		}
 		curl_multi_cleanup(m);
-		v = sql1("SELECT COUNT(*) FROM portal_users WHERE tenant_id = %s AND email = 'race@northwind.example.com'", ac.tq);
+		v = sql1("SELECT COUNT(*) FROM portal_users WHERE tenant_id = %s AND email = "
+			 "'race@northwind.example.com'",
+			 ac.tq);
 		ok(created == 1 && refused == 7 && v && strcmp(v, "1") == 0,
 		   "8 simultaneous adds of one email: 1 created, 7 told it is taken, 1 row");
 		free(v);
@@ -1683,12 +1781,18 @@ static void test_portal_users(void)
 	d = get_xml(theirs, path, 404, "deleting another tenant's portal user: 404");
 	xmlFreeDoc(d);
 	snprintf(fields, sizeof fields, "id=%s", uid);
-	ok(post_form(theirs, PA, PA "/delete", fields, NULL, NULL, 0) == 404, "POST delete of another tenant's user: 404");
-	ok(post_form(theirs, PA, PA "/resend", fields, NULL, NULL, 0) == 404, "resend for another tenant's user: 404");
+	ok(post_form(theirs, PA, PA "/delete", fields, NULL, NULL, 0) == 404,
+	   "POST delete of another tenant's user: 404");
+	ok(post_form(theirs, PA, PA "/resend", fields, NULL, NULL, 0) == 404,
+	   "resend for another tenant's user: 404");
 
 	/* Edit: change the email and set a password: Active. */
-	snprintf(fields, sizeof fields, "id=%s&customer=%s&email=ops2%%40northwind.example.com&password=a-long-enough-secret", uid, cid);
-	ok(post_form(acme, PA "/edit", PA "/edit", fields, NULL, loc, sizeof loc) == 303 && strstr(loc, "done=saved"),
+	snprintf(fields, sizeof fields,
+		 "id=%s&customer=%s&email=ops2%%40northwind.example.com&password=a-long-enough-"
+		 "secret",
+		 uid, cid);
+	ok(post_form(acme, PA "/edit", PA "/edit", fields, NULL, loc, sizeof loc) == 303 &&
+		   strstr(loc, "done=saved"),
 	   "edit: new email and a password");
 	snprintf(path, sizeof path, PA "/edit?id=%s", uid);
 	d = get_xml(acme, path, 200, "the edited user");
@@ -1696,20 +1800,27 @@ static void test_portal_users(void)
 		   xp_is(d, "string(/page/portal-user-edit/user/@status)", "active"),
 	   "new email, status Active");
 	xmlFreeDoc(d);
-	v = sql1("SELECT LEFT(password_hash, 10) FROM portal_users WHERE tenant_id = %s AND email = 'ops2@northwind.example.com'", ac.tq);
+	v = sql1("SELECT LEFT(password_hash, 10) FROM portal_users WHERE tenant_id = %s AND email "
+		 "= 'ops2@northwind.example.com'",
+		 ac.tq);
 	ok(v && strcmp(v, "$argon2id$") == 0, "the password is stored as an Argon2id hash only");
 	free(v);
 
 	/* Delete two, with confirmation; their sessions end. */
-	char *u2 = sql1("SELECT id FROM portal_users WHERE tenant_id = %s AND email = 'user01@page.example.com'", ac.tq);
+	char *u2 = sql1("SELECT id FROM portal_users WHERE tenant_id = %s AND email = "
+			"'user01@page.example.com'",
+			ac.tq);
 	char deltok[80];
 	snprintf(deltok, sizeof deltok, "del-test-%s", ac.slug);
-	free(sql1("INSERT INTO sessions (token_hash, kind, tenant_id, portal_user_id, expires_at) VALUES (UNHEX(SHA2('%s', 256)), 'portal', %s, %s, NOW(6) + INTERVAL 1 HOUR)", deltok, ac.tq, u2));
+	free(sql1("INSERT INTO sessions (token_hash, kind, tenant_id, portal_user_id, expires_at) "
+		  "VALUES (UNHEX(SHA2('%s', 256)), 'portal', %s, %s, NOW(6) + INTERVAL 1 HOUR)",
+		  deltok, ac.tq, u2));
 	snprintf(path, sizeof path, PA "/delete?id=%s&id=%s", uid, u2);
 	d = get_xml(acme, path, 200, "delete confirmation");
 	ok(xp_is(d, "string(/page/portal-user-delete/@count)", "2") &&
 		   xp_is(d, "count(/page/portal-user-delete/user)", "2") &&
-		   xp_is(d, "string(/page/portal-user-delete/user[2]/email)", "user01@page.example.com"),
+		   xp_is(d, "string(/page/portal-user-delete/user[2]/email)",
+			 "user01@page.example.com"),
 	   "the confirmation names how many and which");
 	xmlFreeDoc(d);
 	v = sql1("SELECT COUNT(*) FROM portal_users WHERE id IN (%s, %s)", uid, u2);
@@ -1724,13 +1835,20 @@ static void test_portal_users(void)
 		ok(r.status == 403, "delete without a valid CSRF token: 403");
 		hc_resp_free(&r);
 	}
-	char *audits = sql1("SELECT COUNT(*) FROM audit_log WHERE tenant_id = %s AND action = 'portal_user.delete' AND target LIKE '%%user01@page%%'", ac.tq);
-	ok(post_form(acme, PA, PA "/delete", fields, NULL, loc, sizeof loc) == 303 && strstr(loc, "done=deleted"),
+	char *audits = sql1("SELECT COUNT(*) FROM audit_log WHERE tenant_id = %s AND action = "
+			    "'portal_user.delete' AND target LIKE '%%user01@page%%'",
+			    ac.tq);
+	ok(post_form(acme, PA, PA "/delete", fields, NULL, loc, sizeof loc) == 303 &&
+		   strstr(loc, "done=deleted"),
 	   "confirmed: deleted, 303 to the list");
-	v = sql1("SELECT (SELECT COUNT(*) FROM portal_users WHERE id IN (%s, %s)) + (SELECT COUNT(*) FROM sessions WHERE token_hash = UNHEX(SHA2('%s', 256)))", uid, u2, deltok);
+	v = sql1("SELECT (SELECT COUNT(*) FROM portal_users WHERE id IN (%s, %s)) + (SELECT "
+		 "COUNT(*) FROM sessions WHERE token_hash = UNHEX(SHA2('%s', 256)))",
+		 uid, u2, deltok);
 	ok(v && strcmp(v, "0") == 0, "both gone, and the deleted user's session with them");
 	free(v);
-	v = sql1("SELECT COUNT(*) FROM audit_log WHERE tenant_id = %s AND action = 'portal_user.delete' AND target LIKE '%%user01@page%%'", ac.tq);
+	v = sql1("SELECT COUNT(*) FROM audit_log WHERE tenant_id = %s AND action = "
+		 "'portal_user.delete' AND target LIKE '%%user01@page%%'",
+		 ac.tq);
 	ok(v && audits && atoi(v) == atoi(audits) + 1, "each deletion is audited");
 	free(v);
 	free(audits);
@@ -1762,12 +1880,18 @@ static void test_set_password(void)
 	ok(post_form(admin, PA "/edit", PA "/edit", fields, NULL, loc, sizeof loc) == 303 &&
 		   strstr(loc, "done=invited"),
 	   "add a portal user while the portal is on: invited");
-	ok(mail_link(rcpt, "set-password?token=", tok) == 0, "the invitation reaches the SMTP server with a set-password link");
+	ok(mail_link(rcpt, "set-password?token=", tok) == 0,
+	   "the invitation reaches the SMTP server with a set-password link");
 	/* SHA-256 of the token's 32 bytes (base64url in the link). */
-	v = sql1("SELECT COUNT(*) FROM one_time_tokens WHERE token_hash = UNHEX(SHA2(FROM_BASE64(CONCAT(REPLACE(REPLACE('%s', '-', '+'), '_', '/'), '=')), 256)) AND used_at IS NULL", tok);
+	v = sql1("SELECT COUNT(*) FROM one_time_tokens WHERE token_hash = "
+		 "UNHEX(SHA2(FROM_BASE64(CONCAT(REPLACE(REPLACE('%s', '-', '+'), '_', '/'), '=')), "
+		 "256)) AND used_at IS NULL",
+		 tok);
 	ok(v && strcmp(v, "1") == 0, "the link's token is stored only as its hash, live");
 	free(v);
-	v = sql1("SELECT COUNT(*) FROM mail_outbox WHERE to_addr = '%s' AND status = 'sent' AND secret IS NULL", rcpt);
+	v = sql1("SELECT COUNT(*) FROM mail_outbox WHERE to_addr = '%s' AND status = 'sent' AND "
+		 "secret IS NULL",
+		 rcpt);
 	ok(v && strcmp(v, "1") == 0, "the outbox row is sent and its sealed token wiped");
 	free(v);
 
@@ -1778,34 +1902,45 @@ static void test_set_password(void)
 	   "for the invited email");
 	xmlFreeDoc(d);
 	/* A portal session of this user ends when the password is set. */
-	free(sql1("INSERT INTO sessions (token_hash, kind, tenant_id, portal_user_id, expires_at) SELECT UNHEX(SHA2('sp-test', 256)), 'portal', tenant_id, id, NOW(6) + INTERVAL 1 HOUR FROM portal_users WHERE email = '%s'", rcpt));
-	snprintf(fields, sizeof fields, "token=%s&password=portal-secret-1&confirm=portal-secret-2", tok);
+	free(sql1("INSERT INTO sessions (token_hash, kind, tenant_id, portal_user_id, expires_at) "
+		  "SELECT UNHEX(SHA2('sp-test', 256)), 'portal', tenant_id, id, NOW(6) + INTERVAL "
+		  "1 HOUR FROM portal_users WHERE email = '%s'",
+		  rcpt));
+	snprintf(fields, sizeof fields, "token=%s&password=portal-secret-1&confirm=portal-secret-2",
+		 tok);
 	ok(post_form(guest, path, sp, fields, &d, NULL, 0) == 422 &&
-		   xp_is(d, "string(/page/form/field[@name='confirm']/@error)", "The two passwords differ."),
+		   xp_is(d, "string(/page/form/field[@name='confirm']/@error)",
+			 "The two passwords differ."),
 	   "two different passwords: 422");
 	xmlFreeDoc(d);
 	snprintf(fields, sizeof fields, "token=%s&password=password123&confirm=password123", tok);
-	ok(post_form(guest, path, sp, fields, NULL, NULL, 0) == 422,
-	   "a common password: 422");
+	ok(post_form(guest, path, sp, fields, NULL, NULL, 0) == 422, "a common password: 422");
 	{
 		char body[512];
 		struct hc_resp r;
-		snprintf(body, sizeof body, "csrf=%064d&token=%s&password=portal-secret-1&confirm=portal-secret-1", 0, tok);
+		snprintf(body, sizeof body,
+			 "csrf=%064d&token=%s&password=portal-secret-1&confirm=portal-secret-1", 0,
+			 tok);
 		hc_post(guest, sp, body, &r);
 		ok(r.status == 403, "without a valid CSRF token: 403");
 		hc_resp_free(&r);
 	}
-	snprintf(fields, sizeof fields, "token=%s&password=portal-secret-1&confirm=portal-secret-1", tok);
+	snprintf(fields, sizeof fields, "token=%s&password=portal-secret-1&confirm=portal-secret-1",
+		 tok);
 	ok(post_form(guest, path, sp, fields, NULL, loc, sizeof loc) == 303 &&
 		   strcmp(loc, (snprintf(want, sizeof want, "%s?done=1", sp), want)) == 0,
 	   "the password is set: 303");
-	v = sql1("SELECT CONCAT(LEFT(password_hash, 10), '|', (SELECT COUNT(*) FROM sessions s WHERE s.portal_user_id = p.id)) FROM portal_users p WHERE email = '%s'", rcpt);
-	ok(v && strcmp(v, "$argon2id$|0") == 0, "stored as Argon2id; the user's sessions ended (%s)", v ? v : "");
+	v = sql1("SELECT CONCAT(LEFT(password_hash, 10), '|', (SELECT COUNT(*) FROM sessions s "
+		 "WHERE s.portal_user_id = p.id)) FROM portal_users p WHERE email = '%s'",
+		 rcpt);
+	ok(v && strcmp(v, "$argon2id$|0") == 0,
+	   "stored as Argon2id; the user's sessions ended (%s)", v ? v : "");
 	free(v);
 	d = get_xml(guest, path, 410, "the used link: 410");
 	ok(xp_is(d, "string(/page/set-password/@state)", "expired"), "it offers a fresh link");
 	xmlFreeDoc(d);
-	snprintf(fields, sizeof fields, "token=%s&password=portal-secret-2&confirm=portal-secret-2", tok);
+	snprintf(fields, sizeof fields, "token=%s&password=portal-secret-2&confirm=portal-secret-2",
+		 tok);
 	ok(post_form(guest, path, sp, fields, NULL, NULL, 0) == 422,
 	   "a used link cannot set a password again");
 	snprintf(fields, sizeof fields, "token=%s", tok);
@@ -1813,7 +1948,9 @@ static void test_set_password(void)
 		   strstr(loc, "sent=1"),
 	   "ask for a fresh link: 303");
 	tok2[0] = '\0';
-	for (int i = 0; i < 75 && (mail_link(rcpt, "set-password?token=", tok2) != 0 || strcmp(tok2, tok) == 0); i++)
+	for (int i = 0; i < 75 && (mail_link(rcpt, "set-password?token=", tok2) != 0 ||
+				   strcmp(tok2, tok) == 0);
+	     i++)
 		usleep(200000);
 	ok(tok2[0] && strcmp(tok2, tok) != 0, "a new link arrives by mail");
 	snprintf(path, sizeof path, "%s?token=%s", sp, tok2);
@@ -1825,7 +1962,8 @@ static void test_set_password(void)
 	xmlFreeDoc(d);
 	free(sql1("UPDATE tenants SET portal_enabled = 1 WHERE slug = '%s'", ac.slug));
 	snprintf(path, sizeof path, "%sset-password?token=%s", ac.portal, tok2);
-	d = get_xml(guest, path, 404, "the link under another tenant's address (its portal on): 404");
+	d = get_xml(guest, path, 404,
+		    "the link under another tenant's address (its portal on): 404");
 	xmlFreeDoc(d);
 	d = get_xml(guest, "/portal/no-such-tenant/set-password", 404, "an unknown tenant: 404");
 	xmlFreeDoc(d);
@@ -1857,11 +1995,12 @@ static void test_set_password(void)
 	ok(save_settings(admin, "frame_origins=", NULL) == 303, "the portal is turned off");
 	snprintf(path, sizeof path, "%s?token=%s", sp, tok2);
 	d = get_xml(guest, path, 200, "the link while the portal is off");
-	ok(xp_is(d, "string(/page/set-password/@state)", "disabled"), "says the portal is not available");
+	ok(xp_is(d, "string(/page/set-password/@state)", "disabled"),
+	   "says the portal is not available");
 	xmlFreeDoc(d);
-	snprintf(fields, sizeof fields, "token=%s&password=portal-secret-3&confirm=portal-secret-3", tok2);
-	ok(post_form(guest, path, sp, fields, NULL, NULL, 0) == 422,
-	   "and sets nothing");
+	snprintf(fields, sizeof fields, "token=%s&password=portal-secret-3&confirm=portal-secret-3",
+		 tok2);
+	ok(post_form(guest, path, sp, fields, NULL, NULL, 0) == 422, "and sets nothing");
 	hc_free(admin);
 	hc_free(guest);
 }

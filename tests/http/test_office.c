@@ -32,9 +32,9 @@ enum lv { NONE = 0, VIEW = 1, EDIT = 2, SUPER = 3, NO = 9 /* method not served *
  * no page to show them on).  Refused: 403; a method not served: 405. */
 static const struct route {
 	const char *path;
-	int get, post;	   /* minimum level, or NO */
+	int get, post;        /* minimum level, or NO */
 	long get_ok, post_ok; /* the answer when allowed */
-	const char *body;  /* what a POST sends besides csrf (harmless when allowed) */
+	const char *body;     /* what a POST sends besides csrf (harmless when allowed) */
 } routes[] = {
 	{"/settings/", NONE, NO, 200, 0, NULL},
 	{"/settings/client/portal-access-settings", VIEW, EDIT, 200, 303,
@@ -124,7 +124,8 @@ static long post_csrf(struct hc *h, const char *body_rest, const char *path)
 	char csrf[65], body[2048];
 	if (hc_csrf(h, "/settings/", csrf) != 0)
 		return -1;
-	snprintf(body, sizeof body, "csrf=%s%s%s", csrf, body_rest ? "&" : "", body_rest ? body_rest : "");
+	snprintf(body, sizeof body, "csrf=%s%s%s", csrf, body_rest ? "&" : "",
+		 body_rest ? body_rest : "");
 	return req(h, "POST", path, body);
 }
 
@@ -208,8 +209,8 @@ static void test_authz(void)
 		char pw[64];
 		if (u->email == NULL) {
 			snprintf(email, sizeof email, "authz%zu-%s@office.test", w, stamp);
-			ok(add_user(admin, email, u->role, u->perms) == 303, "admin adds %s (%s)", email,
-			   u->perms);
+			ok(add_user(admin, email, u->role, u->perms) == 303, "admin adds %s (%s)",
+			   email, u->perms);
 			snprintf(pw, sizeof pw, "Office-pass-%s", stamp);
 		} else {
 			snprintf(email, sizeof email, "%s", u->email);
@@ -228,8 +229,8 @@ static void test_authz(void)
 			long wp = r->post == NO ? 405 : u->level >= r->post ? r->post_ok : 403;
 			if (g != wg || p != wp) {
 				bad++;
-				diag("%s: %s GET %ld (want %ld), POST %ld (want %ld)", email, r->path, g,
-				     wg, p, wp);
+				diag("%s: %s GET %ld (want %ld), POST %ld (want %ld)", email,
+				     r->path, g, wg, p, wp);
 			}
 		}
 		ok(bad == 0, "%s (settings level %d): every route answers as the table says", email,
@@ -282,7 +283,8 @@ static void test_users(void)
 	int sorted = 1;
 	for (size_t i = 0; i < 5; i++)
 		for (int desc = 0; desc < 2; desc++) {
-			snprintf(path, sizeof path, OU "?sort=%s&dir=%s", sorts[i], desc ? "desc" : "asc");
+			snprintf(path, sizeof path, OU "?sort=%s&dir=%s", sorts[i],
+				 desc ? "desc" : "asc");
 			struct hc_resp r;
 			hc_get_xml(admin, path, &r);
 			sorted &= r.status == 200;
@@ -307,13 +309,21 @@ static void test_users(void)
 	snprintf(email, sizeof email, "office-%s%%40office.test", stamp);
 	char plain[128];
 	snprintf(plain, sizeof plain, "office-%s@office.test", stamp);
-	ok(post_form(admin, OU "/edit", OU "/edit", "email=x%40office.test&role=view_only&street=a&city=b&state=c&zip=d&country=e", &d, NULL, 0) == 422 &&
-		   d && xp_is(d, "string(//form/field[@name='password']/@error)", "A new office user needs a password."),
+	ok(post_form(admin, OU "/edit", OU "/edit",
+		     "email=x%40office.test&role=view_only&street=a&city=b&state=c&zip=d&country=e",
+		     &d, NULL, 0) == 422 &&
+		   d &&
+		   xp_is(d, "string(//form/field[@name='password']/@error)",
+			 "A new office user needs a password."),
 	   "adding without a password: 422");
 	xmlFreeDoc(d);
 	ok(add_user(admin, venc, "view_only", NULL) == 422, "a login already in use: 422");
-	snprintf(fields, sizeof fields, "email=%s&password=%s&role=view_only&first=T&last=U&street=&city=b&state=c&zip=d&country=e", email, pw);
-	ok(post_form(admin, OU "/edit", OU "/edit", fields, NULL, NULL, 0) == 422, "the address is required: 422");
+	snprintf(fields, sizeof fields,
+		 "email=%s&password=%s&role=view_only&first=T&last=U&street=&city=b&state=c&zip=d&"
+		 "country=e",
+		 email, pw);
+	ok(post_form(admin, OU "/edit", OU "/edit", fields, NULL, NULL, 0) == 422,
+	   "the address is required: 422");
 	ok(add_user(admin, email, "edit_view", NULL) == 303, "admin adds an Edit & View user");
 	id = user_id(plain);
 	ok(id && *id, "the user exists (id %s)", id ? id : "");
@@ -330,12 +340,17 @@ static void test_users(void)
 		char lb[600], csrf[65], body[700];
 		snprintf(le, sizeof le, "landing-%s%%40office.test", stamp);
 		snprintf(lp, sizeof lp, "landing-%s@office.test", stamp);
-		snprintf(fields, sizeof fields, "email=%s&password=%s&role=view_only&street=1&city=b&state=c&zip=d&country=e&screen=customer&calendar=%s", le, pw, c0);
-		ok(post_form(admin, OU "/edit", OU "/edit", fields, NULL, NULL, 0) == 303, "a user whose default screen is Customer");
+		snprintf(fields, sizeof fields,
+			 "email=%s&password=%s&role=view_only&street=1&city=b&state=c&zip=d&"
+			 "country=e&screen=customer&calendar=%s",
+			 le, pw, c0);
+		ok(post_form(admin, OU "/edit", OU "/edit", fields, NULL, NULL, 0) == 303,
+		   "a user whose default screen is Customer");
 		hc_csrf(l, "/settings/login", csrf);
 		snprintf(body, sizeof body, "csrf=%s&email=%s&password=%s", csrf, le, pw);
 		hc_post(l, "/settings/login", body, &lr);
-		ok(lr.status == 303 && strcmp(hc_header(&lr, "Location", lb, sizeof lb) ?: "", "/settings/customers") == 0,
+		ok(lr.status == 303 && strcmp(hc_header(&lr, "Location", lb, sizeof lb) ?: "",
+					      "/settings/customers") == 0,
 		   "lands on the customers list after sign-in (%s)", lb);
 		hc_resp_free(&lr);
 		free(c0);
@@ -343,28 +358,45 @@ static void test_users(void)
 	}
 
 	/* A change of permissions takes effect on the next request. */
-	char *dcal = calendar(fx.slug, "Delivery Schedule"), *acal0 = calendar(other.slug, "Service Calendar");
+	char *dcal = calendar(fx.slug, "Delivery Schedule"),
+	     *acal0 = calendar(other.slug, "Service Calendar");
 	snprintf(path, sizeof path, OU "/edit?id=%s", id);
-	snprintf(fields, sizeof fields, "id=%s&email=%s&role=view_only&first=T&last=U&street=1&city=b&state=c&zip=d&country=e&screen=settings", id, email);
+	snprintf(fields, sizeof fields,
+		 "id=%s&email=%s&role=view_only&first=T&last=U&street=1&city=b&state=c&zip=d&"
+		 "country=e&screen=settings",
+		 id, email);
 	ok(post_form(admin, path, OU "/edit", fields, &d, NULL, 0) == 303,
 	   "View Only (Scheduling View) without a calendar: saved (viewing needs none)");
 	xmlFreeDoc(d);
-	snprintf(fields, sizeof fields, "id=%s&email=%s&role=edit_view&first=T&last=U&street=1&city=b&state=c&zip=d&country=e&screen=settings", id, email);
+	snprintf(fields, sizeof fields,
+		 "id=%s&email=%s&role=edit_view&first=T&last=U&street=1&city=b&state=c&zip=d&"
+		 "country=e&screen=settings",
+		 id, email);
 	ok(post_form(admin, path, OU "/edit", fields, &d, NULL, 0) == 422 && d &&
 		   xp_is(d, "string(//form/field[@name='calendar']/@error)",
 			 "Scheduling at Edit needs at least one calendar to schedule on."),
 	   "Edit & View (Scheduling Edit) without a calendar: 422");
 	xmlFreeDoc(d);
-	snprintf(fields, sizeof fields, "id=%s&email=%s&role=view_only&first=T&last=U&street=1&city=b&state=c&zip=d&country=e&calendar=%s", id, email, acal0);
-	ok(post_form(admin, path, OU "/edit", fields, NULL, NULL, 0) == 422, "another tenant's calendar: 422");
-	snprintf(fields, sizeof fields, "id=%s&email=%s&role=view_only&first=T&last=U&street=1&city=b&state=c&zip=d&country=e&screen=settings&calendar=%s&vehicles=chosen&notify_job_added=1&notify_mobile_user=1", id, email, dcal);
-	ok(post_form(admin, path, OU "/edit", fields, NULL, loc, sizeof loc) == 303, "admin makes them View Only");
+	snprintf(fields, sizeof fields,
+		 "id=%s&email=%s&role=view_only&first=T&last=U&street=1&city=b&state=c&zip=d&"
+		 "country=e&calendar=%s",
+		 id, email, acal0);
+	ok(post_form(admin, path, OU "/edit", fields, NULL, NULL, 0) == 422,
+	   "another tenant's calendar: 422");
+	snprintf(fields, sizeof fields,
+		 "id=%s&email=%s&role=view_only&first=T&last=U&street=1&city=b&state=c&zip=d&"
+		 "country=e&screen=settings&calendar=%s&vehicles=chosen&notify_job_added=1&notify_"
+		 "mobile_user=1",
+		 id, email, dcal);
+	ok(post_form(admin, path, OU "/edit", fields, NULL, loc, sizeof loc) == 303,
+	   "admin makes them View Only");
 	ok(post_csrf(u, "enabled=1", "/settings/client/portal-access-settings") == 403,
 	   "their very next POST is 403");
 	ok(count_is_str("office_user.update", plain), "the change is audited");
 	d = get_xml(admin, path, 200, "the user's page again");
 	ok(d && xp_is(d, "string(//calendars/item[@selected='1'])", "Delivery Schedule") &&
-		   xp_is(d, "string(//vehicles/@all)", "0") && xp_is(d, "count(//vehicles/item[@selected])", "0") &&
+		   xp_is(d, "string(//vehicles/@all)", "0") &&
+		   xp_is(d, "count(//vehicles/item[@selected])", "0") &&
 		   xp_is(d, "count(//notifications/notify[@on])", "2"),
 	   "keeps the calendar, no vehicles on the map, two notifications");
 	xmlFreeDoc(d);
@@ -374,9 +406,12 @@ static void test_users(void)
 	/* The calendars and vehicles lists. */
 	char vname[64];
 	snprintf(vname, sizeof vname, "name=Truck+%s", stamp);
-	ok(post_form(admin, "/settings/vehicles", "/settings/vehicles", vname, NULL, loc, sizeof loc) == 303 &&
-		   strstr(loc, "done=added"), "admin adds a vehicle");
-	ok(post_form(admin, "/settings/vehicles", "/settings/vehicles", vname, NULL, NULL, 0) == 422,
+	ok(post_form(admin, "/settings/vehicles", "/settings/vehicles", vname, NULL, loc,
+		     sizeof loc) == 303 &&
+		   strstr(loc, "done=added"),
+	   "admin adds a vehicle");
+	ok(post_form(admin, "/settings/vehicles", "/settings/vehicles", vname, NULL, NULL, 0) ==
+		   422,
 	   "a second one of that name: 422");
 	d = get_xml(admin, "/settings/vehicles", 200, "the vehicles");
 	snprintf(fields, sizeof fields, "count(//item[. = 'Truck %s'])", stamp);
@@ -385,22 +420,28 @@ static void test_users(void)
 	xmlFreeDoc(d);
 	char *vid = sql1("SELECT id FROM vehicles WHERE name = 'Truck %s'", stamp);
 	snprintf(fields, sizeof fields, "delete=%s&confirm=1", vid);
-	ok(post_form(admin, "/settings/vehicles", "/settings/vehicles", fields, NULL, loc, sizeof loc) == 303 &&
-		   strstr(loc, "done=removed&n=1"), "and removes it once confirmed");
+	ok(post_form(admin, "/settings/vehicles", "/settings/vehicles", fields, NULL, loc,
+		     sizeof loc) == 303 &&
+		   strstr(loc, "done=removed&n=1"),
+	   "and removes it once confirmed");
 	free(vid);
 	free(v);
 	{
 		struct hc *viewer = client();
 		hc_login(viewer, fx.viewer, PW);
 		ok(get_status_xml(viewer, "/settings/calendars") == 200 &&
-			   post_form(viewer, "/settings/calendars", "/settings/calendars", "name=X", NULL, NULL, 0) == 403,
+			   post_form(viewer, "/settings/calendars", "/settings/calendars", "name=X",
+				     NULL, NULL, 0) == 403,
 		   "a view-only user sees the calendars, cannot change them");
 		hc_free(viewer);
 	}
 
 	/* Enable All re-renders Customize with every module at its top level. */
 	snprintf(path, sizeof path, OU "/edit?id=%s", id);
-	snprintf(fields, sizeof fields, "id=%s&email=%s&role=view_only&street=1&city=b&state=c&zip=d&country=e&enable_all=1", id, email);
+	snprintf(fields, sizeof fields,
+		 "id=%s&email=%s&role=view_only&street=1&city=b&state=c&zip=d&country=e&enable_all="
+		 "1",
+		 id, email);
 	ok(post_form(admin, path, OU "/edit", fields, &d, NULL, 0) == 200 && d && hc_valid(d) &&
 		   xp_is(d, "string(//user/@role)", "customize") &&
 		   xp_is(d, "string(//module[@key='settings']/@level)", "3") &&
@@ -414,18 +455,23 @@ static void test_users(void)
 	char lemail[128], lplain[128];
 	snprintf(lemail, sizeof lemail, "limited-%s%%40office.test", stamp);
 	snprintf(lplain, sizeof lplain, "limited-%s@office.test", stamp);
-	ok(add_user(admin, lemail, "customize", "perm_settings=3") == 303, "admin adds a Super Admin with no other module");
+	ok(add_user(admin, lemail, "customize", "perm_settings=3") == 303,
+	   "admin adds a Super Admin with no other module");
 	ok(hc_login(lim, lplain, pw) == 303, "who signs in");
 	char e2[128];
 	snprintf(e2, sizeof e2, "esc-%s%%40office.test", stamp);
-	ok(add_user(lim, e2, "admin", NULL) == 422, "they cannot create an Admin (more than they have): 422");
+	ok(add_user(lim, e2, "admin", NULL) == 422,
+	   "they cannot create an Admin (more than they have): 422");
 	ok(add_user(lim, e2, "customize", "perm_settings=2&perm_scheduling=1") == 422,
 	   "nor grant Scheduling View under Customize: 422");
-	ok(add_user(lim, e2, "customize", "perm_settings=2") == 303, "but can grant what they have");
+	ok(add_user(lim, e2, "customize", "perm_settings=2") == 303,
+	   "but can grant what they have");
 	char *lid = user_id(lplain);
 	snprintf(path, sizeof path, OU "/edit?id=%s", lid);
-	snprintf(fields, sizeof fields, "id=%s&email=%s&role=admin&street=1&city=b&state=c&zip=d&country=e", lid, lemail);
-	ok(post_form(lim, path, OU "/edit", fields, &d, NULL, 0) == 422, "nobody changes their own role: 422");
+	snprintf(fields, sizeof fields,
+		 "id=%s&email=%s&role=admin&street=1&city=b&state=c&zip=d&country=e", lid, lemail);
+	ok(post_form(lim, path, OU "/edit", fields, &d, NULL, 0) == 422,
+	   "nobody changes their own role: 422");
 	xmlFreeDoc(d);
 
 	/* Deactivate: sessions end at once, sign-in refused; reactivate. */
@@ -433,18 +479,22 @@ static void test_users(void)
 	char *eid = sql1("SELECT id FROM office_users WHERE email = 'esc-%s@office.test'", stamp);
 	char eplain[128];
 	snprintf(eplain, sizeof eplain, "esc-%s@office.test", stamp);
-	ok(hc_login(e, eplain, pw) == 303 && get_status_xml(e, "/settings/") == 200, "the third user signs in");
+	ok(hc_login(e, eplain, pw) == 303 && get_status_xml(e, "/settings/") == 200,
+	   "the third user signs in");
 	snprintf(fields, sizeof fields, "id=%s&active=0", eid);
-	ok(post_form(admin, OU, OU "/status", fields, NULL, loc, sizeof loc) == 303 && strstr(loc, "deactivated"),
+	ok(post_form(admin, OU, OU "/status", fields, NULL, loc, sizeof loc) == 303 &&
+		   strstr(loc, "deactivated"),
 	   "admin deactivates them");
 	ok(get_status_xml(e, "/settings/") == 401, "their session ended at once");
 	ok(hc_login(e, eplain, pw) == 401, "and they cannot sign in");
 	snprintf(fields, sizeof fields, "id=%s&active=1", eid);
-	ok(post_form(admin, OU, OU "/status", fields, NULL, NULL, 0) == 303 && hc_login(e, eplain, pw) == 303,
+	ok(post_form(admin, OU, OU "/status", fields, NULL, NULL, 0) == 303 &&
+		   hc_login(e, eplain, pw) == 303,
 	   "reactivated, they sign in again");
 	char *aid = user_id(fx.admin);
 	snprintf(fields, sizeof fields, "id=%s&active=0", aid);
-	ok(post_form(admin, OU, OU "/status", fields, NULL, NULL, 0) == 409, "nobody deactivates themselves: 409");
+	ok(post_form(admin, OU, OU "/status", fields, NULL, NULL, 0) == 409,
+	   "nobody deactivates themselves: 409");
 
 	/* Delete: the login becomes a tombstone. */
 	snprintf(path, sizeof path, OU "/delete?id=%s&id=%s", eid, id);
@@ -453,16 +503,19 @@ static void test_users(void)
 	xmlFreeDoc(d);
 	snprintf(fields, sizeof fields, "id=%s&id=%s", eid, id);
 	ok(post_form(admin, path, OU "/delete", fields, NULL, loc, sizeof loc) == 303 &&
-		   strstr(loc, "done=deleted&n=2"), "admin deletes them (%s)", loc);
+		   strstr(loc, "done=deleted&n=2"),
+	   "admin deletes them (%s)", loc);
 	d = get_xml(admin, loc, 200, "the list after the delete");
 	ok(xp_is(d, "string(//notice[@kind='success'])",
 		 "2 office users deleted. Their logins can never be used again."),
 	   "the notice counts them: 2 office users deleted");
 	xmlFreeDoc(d);
 	ok(get_status_xml(e, "/settings/") == 401, "the deleted user's session ended");
-	ok(add_user(admin, e2, "view_only", NULL) == 422, "their login can never be added again: 422");
+	ok(add_user(admin, e2, "view_only", NULL) == 422,
+	   "their login can never be added again: 422");
 	snprintf(fields, sizeof fields, "id=%s", aid);
-	ok(post_form(admin, OU, OU "/delete", fields, NULL, NULL, 0) == 409, "nobody deletes themselves: 409");
+	ok(post_form(admin, OU, OU "/delete", fields, NULL, NULL, 0) == 409,
+	   "nobody deletes themselves: 409");
 
 	/* Two Super Admins demoting each other at once: one stays. */
 	char s1[128], s2[128], s1p[128], s2p[128];
@@ -478,10 +531,17 @@ static void test_users(void)
 	char *i1 = user_id(s1p), *i2 = user_id(s2p), *ia = user_id(other.admin);
 	free(sql1("UPDATE office_users SET active = 0 WHERE id = %s", ia));
 	struct hc *a1 = client(), *a2 = client();
-	ok(hc_login(a1, s1p, pw) == 303 && hc_login(a2, s2p, pw) == 303, "both sign in (the first admin is inactive)");
+	ok(hc_login(a1, s1p, pw) == 303 && hc_login(a2, s2p, pw) == 303,
+	   "both sign in (the first admin is inactive)");
 	char f1[512], f2[512], *acal = calendar(other.slug, "Service Calendar");
-	snprintf(f1, sizeof f1, "id=%s&email=%s&role=view_only&street=1&city=b&state=c&zip=d&country=e&calendar=%s", i2, s2, acal);
-	snprintf(f2, sizeof f2, "id=%s&email=%s&role=view_only&street=1&city=b&state=c&zip=d&country=e&calendar=%s", i1, s1, acal);
+	snprintf(
+		f1, sizeof f1,
+		"id=%s&email=%s&role=view_only&street=1&city=b&state=c&zip=d&country=e&calendar=%s",
+		i2, s2, acal);
+	snprintf(
+		f2, sizeof f2,
+		"id=%s&email=%s&role=view_only&street=1&city=b&state=c&zip=d&country=e&calendar=%s",
+		i1, s1, acal);
 	free(acal);
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -491,9 +551,13 @@ static void test_users(void)
 	long st1 = post_form(a1, OU "/edit", OU "/edit", f1, NULL, NULL, 0);
 	int ws = 0;
 	waitpid(pid, &ws, 0);
-	v = sql1("SELECT COUNT(*) FROM office_users u JOIN office_user_perms p ON p.user_id = u.id AND p.module = 'settings' AND p.level = 3 WHERE u.tenant_id = %s AND u.active = 1", other.tq);
+	v = sql1(
+		"SELECT COUNT(*) FROM office_users u JOIN office_user_perms p ON p.user_id = u.id "
+		"AND p.module = 'settings' AND p.level = 3 WHERE u.tenant_id = %s AND u.active = 1",
+		other.tq);
 	ok(v && strcmp(v, "1") == 0 && ((st1 == 303) + (WEXITSTATUS(ws) == 0)) == 1,
-	   "they demote each other at the same moment: one wins, one active Super Admin is left (%s; %ld, %d)",
+	   "they demote each other at the same moment: one wins, one active Super Admin is left "
+	   "(%s; %ld, %d)",
 	   v ? v : "", st1, WEXITSTATUS(ws));
 	free(v);
 	free(i1);
@@ -540,8 +604,7 @@ static void test_list_cache(void)
 	ok(add_user(admin, benc, "view_only", NULL) == 303, "cache: a user added through the app");
 	free(sql1("UPDATE office_users SET first_name = 'Bea' WHERE email = '%s'", b));
 	d = get_xml(admin, q, 200, "cache: the same view");
-	ok(d && xp_is(d, "string(//list/@total)", "1") &&
-		   xp_is(d, "string(//rows/user/email)", b),
+	ok(d && xp_is(d, "string(//list/@total)", "1") && xp_is(d, "string(//rows/user/email)", b),
 	   "cache: shows the new user at once");
 	xmlFreeDoc(d);
 
@@ -575,8 +638,9 @@ static void test_list_cache(void)
 	}
 
 	/* A change of a sorted column moves the row. */
-	free(sql1("UPDATE office_users SET first_name = 'Zed' WHERE email = 'cache-%s-a@office.test'",
-		  stamp));
+	free(sql1(
+		"UPDATE office_users SET first_name = 'Zed' WHERE email = 'cache-%s-a@office.test'",
+		stamp));
 	snprintf(path, sizeof path, "%s&sort=first", q);
 	d = get_xml(admin, path, 200, "cache: first names after a rename");
 	v = d ? xp(d, "string(//rows/user[1]/email)") : NULL;
@@ -625,10 +689,11 @@ static void test_list_cache(void)
 
 	/* The order held has one row; 25 more arrive: page 3 is page 3, not
 	 * the held order's last page. */
-	free(sql1("INSERT INTO office_users (tenant_id, email, password_hash, role, first_name, "
-		  "last_name) SELECT t.id, CONCAT('cache-%s-m', LPAD(seq, 2, '0'), '@office.test'), "
-		  "'x', 'view_only', 'M', 'M' FROM tenants t JOIN seq_1_to_25 WHERE t.slug = '%s'",
-		  stamp, fx.slug));
+	free(sql1(
+		"INSERT INTO office_users (tenant_id, email, password_hash, role, first_name, "
+		"last_name) SELECT t.id, CONCAT('cache-%s-m', LPAD(seq, 2, '0'), '@office.test'), "
+		"'x', 'view_only', 'M', 'M' FROM tenants t JOIN seq_1_to_25 WHERE t.slug = '%s'",
+		stamp, fx.slug));
 	snprintf(path, sizeof path, "%s&page=3", q);
 	d = get_xml(admin, path, 200, "cache: page 3 after 25 rows arrived");
 	ok(d && xp_is(d, "string(//list/@page)", "3") && xp_is(d, "string(//list/@total)", "26") &&
@@ -666,7 +731,8 @@ static void test_mail(void)
 	snprintf(path, sizeof path, OU "/edit?id=%s", id);
 #define BASEF "id=%s&email=%s&role=view_only&street=1&city=b&state=c&zip=d&country=e&calendar=%s"
 	d = get_xml(admin, path, 200, "the user's page");
-	ok(xp_is(d, "string(//mail/@provider)", "default") && xp_is(d, "string(//mail/@google)", "0") &&
+	ok(xp_is(d, "string(//mail/@provider)", "default") &&
+		   xp_is(d, "string(//mail/@google)", "0") &&
 		   xp_is(d, "string(//mail/@office365)", "0"),
 	   "the company's mail by default; Google and Office 365 not configured");
 	xmlFreeDoc(d);
@@ -677,14 +743,21 @@ static void test_mail(void)
 	   "choosing Google says what the operator must configure: 422");
 	free(v);
 	xmlFreeDoc(d);
-	snprintf(fields, sizeof fields, BASEF "&mail=smtp&smtp_host=127.0.0.1&smtp_port=%d&smtp_security=none&smtp_user=bob&smtp_password=pw-secret-1", id, email, cal, sink);
+	snprintf(fields, sizeof fields,
+		 BASEF "&mail=smtp&smtp_host=127.0.0.1&smtp_port=%d&smtp_security=none&smtp_user="
+		       "bob&smtp_password=pw-secret-1",
+		 id, email, cal, sink);
 	ok(post_form(admin, path, OU "/edit", fields, NULL, NULL, 0) == 422,
 	   "a login without STARTTLS or TLS: 422 (a password is never sent in clear)");
-	snprintf(fields, sizeof fields, BASEF "&mail=smtp&smtp_host=127.0.0.1&smtp_port=%d&smtp_security=none", id, email, cal, sink);
-	ok(post_form(admin, path, OU "/edit", fields, NULL, NULL, 0) == 303, "an SMTP connection to the stack's sink is saved");
+	snprintf(fields, sizeof fields,
+		 BASEF "&mail=smtp&smtp_host=127.0.0.1&smtp_port=%d&smtp_security=none", id, email,
+		 cal, sink);
+	ok(post_form(admin, path, OU "/edit", fields, NULL, NULL, 0) == 303,
+	   "an SMTP connection to the stack's sink is saved");
 	snprintf(fields, sizeof fields, "id=%s", id);
 	ok(post_form(admin, path, OU "/test-mail", fields, NULL, loc, sizeof loc) == 303 &&
-		   strstr(loc, "done=tested"), "Send test mail: 303 back to the user's page (%s)", loc);
+		   strstr(loc, "done=tested"),
+	   "Send test mail: 303 back to the user's page (%s)", loc);
 	d = get_xml(admin, loc, 200, "the user's page after the test");
 	v = xp(d, "string(//mail/last-test)");
 	ok(xp_is(d, "string(//mail/last-test/@ok)", "1") && strstr(v, "The server answered: 250"),
@@ -696,13 +769,20 @@ static void test_mail(void)
 	free(v);
 	xmlFreeDoc(d);
 	char cmd[1200];
-	snprintf(cmd, sizeof cmd, "grep -l 'test of your outgoing mail' '%s/mail/new/'* 2>/dev/null | xargs -r grep -l -i 'To: .*%s' | grep -q .", state, plain);
+	snprintf(cmd, sizeof cmd,
+		 "grep -l 'test of your outgoing mail' '%s/mail/new/'* 2>/dev/null | xargs -r grep "
+		 "-l -i 'To: .*%s' | grep -q .",
+		 state, plain);
 	ok(shell("%s", cmd) == 0, "the test message is in the SMTP sink");
 	/* A closed port. */
-	snprintf(fields, sizeof fields, BASEF "&mail=smtp&smtp_host=127.0.0.1&smtp_port=1&smtp_security=none", id, email, cal);
-	ok(post_form(admin, path, OU "/edit", fields, NULL, NULL, 0) == 303, "a connection to a closed port is saved");
+	snprintf(fields, sizeof fields,
+		 BASEF "&mail=smtp&smtp_host=127.0.0.1&smtp_port=1&smtp_security=none", id, email,
+		 cal);
+	ok(post_form(admin, path, OU "/edit", fields, NULL, NULL, 0) == 303,
+	   "a connection to a closed port is saved");
 	snprintf(fields, sizeof fields, "id=%s", id);
-	ok(post_form(admin, path, OU "/test-mail", fields, NULL, loc, sizeof loc) == 303, "Send test mail: 303");
+	ok(post_form(admin, path, OU "/test-mail", fields, NULL, loc, sizeof loc) == 303,
+	   "Send test mail: 303");
 	d = get_xml(admin, loc, 200, "the user's page after the failed test");
 	v = xp(d, "string(//mail/last-test)");
 	ok(xp_is(d, "string(//mail/last-test/@ok)", "0") && strncmp(v, "Not sent: ", 10) == 0,
@@ -713,10 +793,17 @@ static void test_mail(void)
 	free(v);
 	xmlFreeDoc(d);
 	/* A login: STARTTLS is required, and the sink offers none. */
-	snprintf(fields, sizeof fields, BASEF "&mail=smtp&smtp_host=127.0.0.1&smtp_port=%d&smtp_security=starttls&smtp_user=bob&smtp_password=pw-secret-1", id, email, cal, sink);
-	ok(post_form(admin, path, OU "/edit", fields, NULL, NULL, 0) == 303, "a connection with a login is saved");
-	v = sql1("SELECT CONCAT(LENGTH(smtp_password), '|', LOCATE('pw-secret-1', smtp_password)) FROM office_users WHERE id = %s", id);
-	ok(v && strcmp(v, "51|0") == 0, "its password is stored sealed, not in clear (%s)", v ? v : "");
+	snprintf(fields, sizeof fields,
+		 BASEF "&mail=smtp&smtp_host=127.0.0.1&smtp_port=%d&smtp_security=starttls&smtp_"
+		       "user=bob&smtp_password=pw-secret-1",
+		 id, email, cal, sink);
+	ok(post_form(admin, path, OU "/edit", fields, NULL, NULL, 0) == 303,
+	   "a connection with a login is saved");
+	v = sql1("SELECT CONCAT(LENGTH(smtp_password), '|', LOCATE('pw-secret-1', smtp_password)) "
+		 "FROM office_users WHERE id = %s",
+		 id);
+	ok(v && strcmp(v, "51|0") == 0, "its password is stored sealed, not in clear (%s)",
+	   v ? v : "");
 	free(v);
 	d = get_xml(admin, path, 200, "the page");
 	ok(xp_is(d, "string(//mail/@has-password)", "1") && xp_is(d, "count(//form)", "0"),
@@ -761,17 +848,19 @@ static void test_office_mfa(void)
 	xmlFreeDoc(d);
 	ok(oathtool(key, NULL, code) == 0, "oathtool computes a code");
 	snprintf(fields, sizeof fields, "code=%s", code);
-	ok(post_form(u, "/settings/mfa/enrol", "/settings/mfa/enrol", fields, &d, NULL, 0) == 200 && d &&
-		   hc_valid(d) && xp_is(d, "count(//recovery-codes/code)", "10"),
+	ok(post_form(u, "/settings/mfa/enrol", "/settings/mfa/enrol", fields, &d, NULL, 0) == 200 &&
+		   d && hc_valid(d) && xp_is(d, "count(//recovery-codes/code)", "10"),
 	   "the code turns MFA on: ten recovery codes, shown once");
 	xmlFreeDoc(d);
-	ok(post_form(u, "/settings/", "/settings/logout", "x=1", NULL, NULL, 0) == 303, "signs out");
+	ok(post_form(u, "/settings/", "/settings/logout", "x=1", NULL, NULL, 0) == 303,
+	   "signs out");
 	ok(hc_login(u, plain, pw) == 303 && get_status_xml(u, "/settings/") == 401,
 	   "the password alone does not open settings (401 as XML)");
 	struct hc_resp r;
 	hc_get(u, "/settings/client/portal-access", &r);
 	char b[600];
-	ok(r.status == 303 && strcmp(hc_header(&r, "Location", b, sizeof b) ?: "", "/settings/mfa") == 0,
+	ok(r.status == 303 &&
+		   strcmp(hc_header(&r, "Location", b, sizeof b) ?: "", "/settings/mfa") == 0,
 	   "any page sends them to the code page");
 	hc_resp_free(&r);
 	ok(post_form(u, "/settings/mfa", "/settings/mfa", fields, NULL, NULL, 0) == 422,
@@ -798,8 +887,7 @@ static void test_office_mfa(void)
 		char cpath[256];
 		snprintf(cpath, sizeof cpath, OU "/security?id=%s&action=reset", id);
 		d = get_xml(admin, cpath, 200, "the reset's confirmation page");
-		ok(xp_is(d, "string(//office-user-security/user/email)", plain),
-		   "names the user");
+		ok(xp_is(d, "string(//office-user-security/user/email)", plain), "names the user");
 		xmlFreeDoc(d);
 	}
 	snprintf(fields, sizeof fields, "id=%s&action=reset&confirm=1", id);
@@ -808,7 +896,8 @@ static void test_office_mfa(void)
 	   "confirmed, the admin resets MFA: the user's session ends");
 	d = get_xml(admin, loc, 200, "the user's page after the reset");
 	v = d ? xp(d, "string(//notice[@kind='success'])") : strdup("");
-	ok(strncmp(v, "Two-step verification reset", 27) == 0, "a notice says MFA was reset (%s)", v);
+	ok(strncmp(v, "Two-step verification reset", 27) == 0, "a notice says MFA was reset (%s)",
+	   v);
 	free(v);
 	xmlFreeDoc(d);
 	snprintf(fields, sizeof fields, "id=%s&action=require", id);
@@ -816,7 +905,8 @@ static void test_office_mfa(void)
 	hc_clear_cookies(u);
 	ok(hc_login(u, plain, pw) == 303, "the user signs in");
 	hc_get(u, "/settings/", &r);
-	ok(r.status == 303 && strcmp(hc_header(&r, "Location", b, sizeof b) ?: "", "/settings/mfa/enrol") == 0,
+	ok(r.status == 303 &&
+		   strcmp(hc_header(&r, "Location", b, sizeof b) ?: "", "/settings/mfa/enrol") == 0,
 	   "and must enrol before anything else");
 	hc_resp_free(&r);
 	d = get_xml(u, "/settings/mfa/enrol", 200, "the enrolment (required)");
@@ -827,7 +917,8 @@ static void test_office_mfa(void)
 	xmlFreeDoc(d);
 	oathtool(key, NULL, code);
 	snprintf(fields, sizeof fields, "code=%s", code);
-	ok(post_form(u, "/settings/mfa/enrol", "/settings/mfa/enrol", fields, NULL, NULL, 0) == 200 &&
+	ok(post_form(u, "/settings/mfa/enrol", "/settings/mfa/enrol", fields, NULL, NULL, 0) ==
+			   200 &&
 		   get_status_xml(u, "/settings/") == 200,
 	   "enrolling completes the sign-in");
 	ok(count_is_str("office_user.mfa_reset", plain), "the reset is audited");
@@ -901,7 +992,8 @@ static void test_defaults(void)
 {
 	struct hc *admin = client();
 	char fields[2048], plain[128], enc[7][300], *v;
-	static const char *const keys[7] = {"street", "city", "state", "zip", "country", "screen", "role"};
+	static const char *const keys[7] = {"street",  "city",   "state", "zip",
+					    "country", "screen", "role"};
 	xmlDocPtr d;
 
 	begin("defaults", FX_CALENDARS);
@@ -913,8 +1005,10 @@ static void test_defaults(void)
 	   "defaults: View Only, no calendar ticked, every vehicle");
 	for (size_t i = 0; i < 7; i++) {
 		char e[120];
-		snprintf(e, sizeof e, i < 6 ? "string(//office-user-edit/user/%s)"
-					    : "string(//office-user-edit/user/@%s)", keys[i]);
+		snprintf(e, sizeof e,
+			 i < 6 ? "string(//office-user-edit/user/%s)"
+			       : "string(//office-user-edit/user/@%s)",
+			 keys[i]);
 		v = xp(d, e);
 		urlenc(v, enc[i], sizeof enc[i]);
 		free(v);
@@ -922,7 +1016,8 @@ static void test_defaults(void)
 	xmlFreeDoc(d);
 	snprintf(plain, sizeof plain, "defaults-%s@office.test", stamp);
 	snprintf(fields, sizeof fields,
-		 "email=defaults-%s%%40office.test&password=Office-pass-%s&street=%s&city=%s&state=%s&"
+		 "email=defaults-%s%%40office.test&password=Office-pass-%s&street=%s&city=%s&state="
+		 "%s&"
 		 "zip=%s&country=%s&screen=%s&role=%s&vehicles=all&mail=default&smtp_port=587&"
 		 "smtp_security=starttls",
 		 stamp, stamp, enc[0], enc[1], enc[2], enc[3], enc[4], enc[5], enc[6]);
@@ -970,21 +1065,24 @@ static void test_carry(void)
 	ok(st == 200 && d && hc_valid(d) && xp_is(d, "string(/page/form/@carry)", "1") &&
 		   xp_is(d, "string(//user/@role)", "customize") &&
 		   xp_is(d, "string(//module[@key='settings']/@level)", "3"),
-	   "carry: Enable All with the login still empty: 200, Customize, every module up (%ld)", st);
+	   "carry: Enable All with the login still empty: 200, Customize, every module up (%ld)",
+	   st);
 	v = d ? xp(d, "string(/page/form/field[@name='password']/@value)") : strdup("");
 	ok(strcmp(v, pw) == 0, "carry: the typed password comes back in the form (%s)", v);
 	free(v);
 	v = d ? xp(d, "string(/page/form/field[@name='smtp_password']/@value)") : strdup("");
 	ok(strcmp(v, spw) == 0, "carry: so does the SMTP password");
 	free(v);
-	ok(d && xp_is(d, "count(/page/form/field[@error])", "0") && xp_is(d, "count(/page/notice)", "0"),
+	ok(d && xp_is(d, "count(/page/form/field[@error])", "0") &&
+		   xp_is(d, "count(/page/notice)", "0"),
 	   "carry: no field error, no notice");
 	xmlFreeDoc(d);
 
 	/* As a browser sees it: the inputs' values. */
 	st = post_html(admin, OU "/edit", fields, &html, rid);
 	v = input_value(html, "password");
-	ok(st == 200 && strcmp(v, pw) == 0, "carry: HTML: the password input holds what was typed (%ld)", st);
+	ok(st == 200 && strcmp(v, pw) == 0,
+	   "carry: HTML: the password input holds what was typed (%ld)", st);
 	free(v);
 	v = input_value(html, "smtp_password");
 	ok(strcmp(v, spw) == 0, "carry: HTML: so does the SMTP password input");
@@ -992,14 +1090,15 @@ static void test_carry(void)
 	v = input_value(html, "first");
 	ok(strcmp(v, "Typed") == 0, "carry: HTML: and the other fields");
 	free(v);
-	ok(tag_at(html, "name=\"perm_settings\"", 0, tag, sizeof tag) && strstr(tag, "disabled") == NULL,
+	ok(tag_at(html, "name=\"perm_settings\"", 0, tag, sizeof tag) &&
+		   strstr(tag, "disabled") == NULL,
 	   "carry: HTML: the matrix is editable (Customize)");
 	ok(strstr(html, "notice") == NULL || strstr(strstr(html, "notice"), pw) == NULL,
 	   "carry: HTML: the password is in no notice");
 	free(html);
 	usleep(200000);
-	ok(strcmp(cache_of(logp, rid), "-") == 0, "carry: the answer never goes through the render cache (%s)",
-	   cache_of(logp, rid));
+	ok(strcmp(cache_of(logp, rid), "-") == 0,
+	   "carry: the answer never goes through the render cache (%s)", cache_of(logp, rid));
 	ok(shell("grep -q -F -e '%s' -e '%s' '%s'", pw, spw, logp) != 0,
 	   "carry: neither password is in the responder's log");
 
@@ -1012,7 +1111,9 @@ static void test_carry(void)
 	v = d ? xp(d, "string(/page/form/field[@name='password']/@value)") : strdup("");
 	ok(st == 200 && xp_is(d, "string(//user/@role)", "customize") &&
 		   xp_is(d, "string(//module[@key='settings']/@level)", "1") && strcmp(v, pw) == 0,
-	   "carry: Show its permissions: Customize from View Only's levels, the password kept (%ld)", st);
+	   "carry: Show its permissions: Customize from View Only's levels, the password kept "
+	   "(%ld)",
+	   st);
 	free(v);
 	xmlFreeDoc(d);
 
@@ -1043,8 +1144,10 @@ static void test_form(void)
 	ok(hc_login(admin, fx.admin, PW) == 303, "form: admin signs in");
 	d = get_xml(admin, OU "/edit", 200, "form: the add form");
 	ok(d && xp_is(d, "count(//module) * 3 = count(//module/preset)", "true") &&
-		   xp_is(d, "string(//module[@key='settings']/preset[@role='admin']/@level)", "3") &&
-		   xp_is(d, "string(//module[@key='map']/preset[@role='view_only']/@level-name)", "Map View"),
+		   xp_is(d, "string(//module[@key='settings']/preset[@role='admin']/@level)",
+			 "3") &&
+		   xp_is(d, "string(//module[@key='map']/preset[@role='view_only']/@level-name)",
+			 "Map View"),
 	   "form: each module says what each preset role gives it");
 	xmlFreeDoc(d);
 
@@ -1058,19 +1161,23 @@ static void test_form(void)
 		   strstr(html, "href=\"#mail-tab\""),
 	   "form: a tab bar of in-page links to General, Permissions and Email");
 	ok(tag_at(html, "id=\"general\"", 0, tag, sizeof tag) && !strstr(tag, "hidden") &&
-		   tag_at(html, "id=\"permissions\"", 0, tag, sizeof tag) && !strstr(tag, "hidden") &&
-		   tag_at(html, "id=\"mail-tab\"", 0, tag, sizeof tag) && !strstr(tag, "hidden") &&
-		   tag_at(html, "id=\"ou-form\"", 0, tag, sizeof tag) && strstr(html, "</form>"),
+		   tag_at(html, "id=\"permissions\"", 0, tag, sizeof tag) &&
+		   !strstr(tag, "hidden") && tag_at(html, "id=\"mail-tab\"", 0, tag, sizeof tag) &&
+		   !strstr(tag, "hidden") && tag_at(html, "id=\"ou-form\"", 0, tag, sizeof tag) &&
+		   strstr(html, "</form>"),
 	   "form: one form, every section on the page (no JavaScript needed)");
 	for (int i = 0; tag_at(html, "name=\"perm_", i, tag, sizeof tag); i++)
 		if (strncmp(tag, "<select", 7) == 0)
 			strstr(tag, "disabled=") ? disabled++ : enabled++;
 	ok(disabled == 22 && enabled == 0,
-	   "form: View Only: no module select can be posted (%d disabled, %d enabled)", disabled, enabled);
-	ok(tag_at(html, "data-role-panel=\"customize\"", 0, tag, sizeof tag) && strstr(tag, "hidden") &&
+	   "form: View Only: no module select can be posted (%d disabled, %d enabled)", disabled,
+	   enabled);
+	ok(tag_at(html, "data-role-panel=\"customize\"", 0, tag, sizeof tag) &&
+		   strstr(tag, "hidden") &&
 		   tag_at(html, "data-role-panel=\"view_only\"", 0, tag, sizeof tag) &&
 		   !strstr(tag, "hidden") &&
-		   tag_at(html, "data-role-panel=\"admin\"", 0, tag, sizeof tag) && strstr(tag, "hidden"),
+		   tag_at(html, "data-role-panel=\"admin\"", 0, tag, sizeof tag) &&
+		   strstr(tag, "hidden"),
 	   "form: View Only's summary shows, the matrix and the other roles' summaries do not");
 	ok(strstr(html, "<dt>Map View</dt><dd>Map</dd>") != NULL,
 	   "form: the summary says what the role grants (Map View: Map)");
@@ -1100,10 +1207,11 @@ static void test_form(void)
 		 stamp, stamp, cal);
 	ok(post_form(admin, OU "/edit", OU "/edit", fields, NULL, NULL, 0) == 303,
 	   "form: View Only posted with a forged matrix: saved");
-	v = sql1("SELECT GROUP_CONCAT(p.module, '=', p.level ORDER BY p.module) FROM office_users u "
-		 "JOIN office_user_perms p ON p.user_id = u.id AND p.module IN ('settings', "
-		 "'scheduling', 'reports') WHERE u.email = 'tamper-%s@office.test'",
-		 stamp);
+	v = sql1(
+		"SELECT GROUP_CONCAT(p.module, '=', p.level ORDER BY p.module) FROM office_users u "
+		"JOIN office_user_perms p ON p.user_id = u.id AND p.module IN ('settings', "
+		"'scheduling', 'reports') WHERE u.email = 'tamper-%s@office.test'",
+		stamp);
 	ok(v && strcmp(v, "reports=0,scheduling=1,settings=1") == 0,
 	   "form: with View Only's levels, not the forged ones (%s)", v ? v : "");
 	free(v);
@@ -1133,7 +1241,8 @@ static void test_remove_confirm(void)
 	begin("remove", FX_CALENDARS);
 	ok(hc_login(admin, fx.admin, PW) == 303, "remove: admin signs in");
 	snprintf(fields, sizeof fields, "name=Cal+A+%s", stamp);
-	ok(post_form(admin, "/settings/calendars", "/settings/calendars", fields, NULL, loc, sizeof loc) == 303,
+	ok(post_form(admin, "/settings/calendars", "/settings/calendars", fields, NULL, loc,
+		     sizeof loc) == 303,
 	   "remove: a calendar added");
 	d = get_xml(admin, loc, 200, "remove: the list after the add");
 	ok(xp_is(d, "string(/page/notice)", "Calendar added."), "remove: 'Calendar added.'");
@@ -1143,7 +1252,8 @@ static void test_remove_confirm(void)
 	a = sql1("SELECT id FROM calendars WHERE name = 'Cal A %s'", stamp);
 	b = sql1("SELECT id FROM calendars WHERE name = 'Cal B %s'", stamp);
 	snprintf(fields, sizeof fields, "delete=%s&delete=%s", a, b);
-	ok(post_form(admin, "/settings/calendars", "/settings/calendars", fields, &d, NULL, 0) == 200 &&
+	ok(post_form(admin, "/settings/calendars", "/settings/calendars", fields, &d, NULL, 0) ==
+			   200 &&
 		   d && hc_valid(d) && xp_is(d, "string(/page/named-list/@confirm)", "2"),
 	   "remove: without confirm=1 the confirmation comes back (200), naming 2");
 	xmlFreeDoc(d);
@@ -1157,7 +1267,8 @@ static void test_remove_confirm(void)
 	   "remove: it lists the two ticked calendars");
 	xmlFreeDoc(d);
 	snprintf(fields, sizeof fields, "delete=%s&delete=%s&confirm=1", a, b);
-	ok(post_form(admin, "/settings/calendars", "/settings/calendars", fields, NULL, loc, sizeof loc) == 303 &&
+	ok(post_form(admin, "/settings/calendars", "/settings/calendars", fields, NULL, loc,
+		     sizeof loc) == 303 &&
 		   strstr(loc, "done=removed&n=2"),
 	   "remove: confirmed, both go (%s)", loc);
 	d = get_xml(admin, loc, 200, "remove: the list after");
@@ -1189,12 +1300,14 @@ static void test_own_password(void)
 		   add_user(admin, email, "customize", "perm_settings=3") == 303,
 	   "ownpw: a Super Admin to change their own password");
 	id = user_id(plain);
-	ok(hc_login(c1, plain, pw) == 303 && hc_login(c2, plain, pw) == 303, "ownpw: they sign in twice");
+	ok(hc_login(c1, plain, pw) == 303 && hc_login(c2, plain, pw) == 303,
+	   "ownpw: they sign in twice");
 	snprintf(path, sizeof path, OU "/edit?id=%s", id);
-	snprintf(fields, sizeof fields,
-		 "id=%s&email=%s&password=%s&role=customize&perm_settings=3&street=1&city=b&state=c&"
-		 "zip=d&country=e",
-		 id, email, pw2);
+	snprintf(
+		fields, sizeof fields,
+		"id=%s&email=%s&password=%s&role=customize&perm_settings=3&street=1&city=b&state=c&"
+		"zip=d&country=e",
+		id, email, pw2);
 	ok(post_form(c1, path, OU "/edit", fields, NULL, NULL, 0) == 303,
 	   "ownpw: they set a new password on their own edit page");
 	ok(get_status_xml(c2, "/settings/") == 401, "ownpw: their other session ended");
@@ -1205,9 +1318,12 @@ static void test_own_password(void)
 	d = get_xml(c1, "/settings/account", 200, "account: the page");
 	ok(xp_is(d, "string(/page/office-account/@email)", plain), "account: names the user");
 	xmlFreeDoc(d);
-	snprintf(fields, sizeof fields, "current=wrong-password-1&password=%s&confirm=%s", pw3, pw3);
-	ok(post_form(c1, "/settings/account", "/settings/account", fields, &d, NULL, 0) == 422 && d &&
-		   xp_is(d, "string(//form/field[@name='current']/@error)", "This is not your current password.") &&
+	snprintf(fields, sizeof fields, "current=wrong-password-1&password=%s&confirm=%s", pw3,
+		 pw3);
+	ok(post_form(c1, "/settings/account", "/settings/account", fields, &d, NULL, 0) == 422 &&
+		   d &&
+		   xp_is(d, "string(//form/field[@name='current']/@error)",
+			 "This is not your current password.") &&
 		   xp_is(d, "string(//form/field[@name='current']/@value)", ""),
 	   "account: a wrong current password: 422 (not echoed)");
 	xmlFreeDoc(d);
@@ -1222,7 +1338,8 @@ static void test_own_password(void)
 	   "account: a common password: 422");
 	ok(get_status_xml(c3, "/settings/") == 200, "account: nothing changed so far");
 	snprintf(fields, sizeof fields, "current=%s&password=%s&confirm=%s", pw2, pw3, pw3);
-	ok(post_form(c1, "/settings/account", "/settings/account", fields, NULL, loc, sizeof loc) == 303 &&
+	ok(post_form(c1, "/settings/account", "/settings/account", fields, NULL, loc, sizeof loc) ==
+			   303 &&
 		   strcmp(loc, "/settings/account?done=password") == 0,
 	   "account: the right current password: 303 (%s)", loc);
 	ok(get_status_xml(c3, "/settings/") == 401 && get_status_xml(c1, "/settings/") == 200,
@@ -1233,17 +1350,20 @@ static void test_own_password(void)
 	v = sql1("SELECT password_hash LIKE '$argon2id$%%' FROM office_users WHERE id = %s", id);
 	ok(v && strcmp(v, "1") == 0, "account: stored as Argon2id");
 	free(v);
-	snprintf(fields, sizeof fields, "id=%s&email=%s&password=%s&role=customize&perm_settings=3&"
-					"street=1&city=b&state=c&zip=d&country=e",
+	snprintf(fields, sizeof fields,
+		 "id=%s&email=%s&password=%s&role=customize&perm_settings=3&"
+		 "street=1&city=b&state=c&zip=d&country=e",
 		 id, email, pw);
 	ok(post_form(admin, path, OU "/edit", fields, NULL, NULL, 0) == 303 &&
-		   get_status_xml(c1, "/settings/") == 401 && get_status_xml(c2, "/settings/") == 401,
+		   get_status_xml(c1, "/settings/") == 401 &&
+		   get_status_xml(c2, "/settings/") == 401,
 	   "ownpw: another Super Admin's change ends every session of theirs");
 
 	/* Every signed-in user has the page and the header's link. */
 	ok(hc_login(cu, fx.custom, PW) == 303, "account: a user with no settings access signs in");
 	html = get_html(cu, "/settings/account", rid);
-	ok(html != NULL && strstr(html, "name=\"current\""), "account: they open their account page");
+	ok(html != NULL && strstr(html, "name=\"current\""),
+	   "account: they open their account page");
 	free(html);
 	html = get_html(cu, "/settings/", rid);
 	ok(html != NULL && strstr(html, "href=\"/settings/account\""),
@@ -1272,14 +1392,17 @@ static long forgot(const char *email, char *loc, size_t locsz)
 
 static char *outbox_count(const char *to)
 {
-	return sql1("SELECT COUNT(*) FROM mail_outbox WHERE kind = 'office-reset' AND to_addr = '%s'", to);
+	return sql1(
+		"SELECT COUNT(*) FROM mail_outbox WHERE kind = 'office-reset' AND to_addr = '%s'",
+		to);
 }
 
 /* Item 6 (c): "Forgot password?" on the office sign-in. */
 static void test_forgot(void)
 {
 	struct hc *admin = client(), *u = client(), *anon = client();
-	char e[6][128], p[6][128], loc[512] = "", loc2[512] = "", tok[44], path[256], fields[600], b[600];
+	char e[6][128], p[6][128], loc[512] = "", loc2[512] = "", tok[44], path[256], fields[600],
+				   b[600];
 	char pw[64], npw[64], *ids[6], *v, *h1, *h2;
 	static const char *const who[6] = {"fa", "fb", "fc", "fd", "fe", "ff"};
 	xmlDocPtr d;
@@ -1322,22 +1445,31 @@ static void test_forgot(void)
 	xmlFreeDoc(d);
 
 	/* The link from the mail. */
-	ok(mail_link(p[0], "/settings/reset?token=", tok) == 0, "forgot: the mail arrives with a reset link");
-	v = sql1("SELECT CONCAT(COUNT(*), '|', SUM(expires_at BETWEEN NOW(6) + INTERVAL 59 MINUTE AND "
-		 "NOW(6) + INTERVAL 61 MINUTE), '|', SUM(token_hash = '%s')) FROM office_reset_tokens "
+	ok(mail_link(p[0], "/settings/reset?token=", tok) == 0,
+	   "forgot: the mail arrives with a reset link");
+	v = sql1("SELECT CONCAT(COUNT(*), '|', SUM(expires_at BETWEEN NOW(6) + INTERVAL 59 MINUTE "
+		 "AND "
+		 "NOW(6) + INTERVAL 61 MINUTE), '|', SUM(token_hash = '%s')) FROM "
+		 "office_reset_tokens "
 		 "WHERE office_user_id = %s AND used_at IS NULL",
 		 tok, ids[0]);
-	ok(v && strcmp(v, "1|1|0") == 0, "forgot: one live link, an hour, stored hashed (%s)", v ? v : "");
+	ok(v && strcmp(v, "1|1|0") == 0, "forgot: one live link, an hour, stored hashed (%s)",
+	   v ? v : "");
 	free(v);
-	v = sql1("SELECT COUNT(*) FROM mail_outbox WHERE payload LIKE '%%%s%%' OR secret LIKE '%%%s%%'", tok, tok);
+	v = sql1("SELECT COUNT(*) FROM mail_outbox WHERE payload LIKE '%%%s%%' OR secret LIKE "
+		 "'%%%s%%'",
+		 tok, tok);
 	ok(v && strcmp(v, "0") == 0, "forgot: the token is in the outbox only sealed");
 	free(v);
-	ok(shell("grep -l -i 'To: .*%s' '%s/mail/new/'* | xargs grep -l 'text/html' | xargs grep -q 'Choose a new password'", p[0], state) == 0,
+	ok(shell("grep -l -i 'To: .*%s' '%s/mail/new/'* | xargs grep -l 'text/html' | xargs grep "
+		 "-q 'Choose a new password'",
+		 p[0], state) == 0,
 	   "forgot: the mail has text and HTML parts");
 	ok(hc_login(u, p[0], pw) == 303 && get_status_xml(u, "/settings/") == 200,
 	   "forgot: the user has a session");
 	/* MFA on (a stand-in key: only whether one is set matters here). */
-	free(sql1("UPDATE office_users SET mfa_secret = 'sealed-key-stand-in' WHERE id = %s", ids[0]));
+	free(sql1("UPDATE office_users SET mfa_secret = 'sealed-key-stand-in' WHERE id = %s",
+		  ids[0]));
 	snprintf(path, sizeof path, "/settings/reset?token=%s", tok);
 	d = get_xml(anon, path, 200, "forgot: the reset page");
 	ok(xp_is(d, "string(/page/office-reset/@state)", "ok") &&
@@ -1357,7 +1489,8 @@ static void test_forgot(void)
 	ok(get_status_xml(u, "/settings/") == 401, "forgot: every session of theirs ended");
 	d = get_xml(anon, loc, 200, "forgot: the sign-in page after");
 	v = xp(d, "string(/page/notice[@kind='success'])");
-	ok(strstr(v, "Your password is changed") != NULL, "forgot: it says the password is changed");
+	ok(strstr(v, "Your password is changed") != NULL,
+	   "forgot: it says the password is changed");
 	free(v);
 	xmlFreeDoc(d);
 	ok(get_status(anon, path) == 410, "forgot: the link works once (410 after)");
@@ -1373,29 +1506,35 @@ static void test_forgot(void)
 	ok(count_is_str("office_user.reset_password", p[0]), "forgot: the reset is audited");
 
 	/* A deactivated user: no mail, and a link made before is refused. */
-	ok(forgot(e[1], loc, sizeof loc) == 303 && mail_link(p[1], "/settings/reset?token=", tok) == 0,
+	ok(forgot(e[1], loc, sizeof loc) == 303 &&
+		   mail_link(p[1], "/settings/reset?token=", tok) == 0,
 	   "forgot: a link for the second user");
 	free(sql1("UPDATE office_users SET active = 0 WHERE id = %s", ids[1]));
 	h1 = sql1("SELECT password_hash FROM office_users WHERE id = %s", ids[1]);
 	snprintf(path, sizeof path, "/settings/reset?token=%s", tok);
 	d = get_xml(anon, path, 403, "forgot: a deactivated user's link");
-	ok(xp_is(d, "string(/page/office-reset/@state)", "inactive"), "forgot: says the account is deactivated");
+	ok(xp_is(d, "string(/page/office-reset/@state)", "inactive"),
+	   "forgot: says the account is deactivated");
 	xmlFreeDoc(d);
 	snprintf(fields, sizeof fields, "token=%s&password=%s&confirm=%s", tok, npw, npw);
-	ok(post_form(anon, path, "/settings/reset", fields, NULL, NULL, 0) == 422, "forgot: and refuses it: 422");
+	ok(post_form(anon, path, "/settings/reset", fields, NULL, NULL, 0) == 422,
+	   "forgot: and refuses it: 422");
 	h2 = sql1("SELECT password_hash FROM office_users WHERE id = %s", ids[1]);
 	ok(h1 && h2 && strcmp(h1, h2) == 0, "forgot: the password is unchanged");
 	free(h1);
 	free(h2);
 	v = outbox_count(p[1]);
-	ok(forgot(e[1], loc, sizeof loc) == 303 && count_is(v, "SELECT COUNT(*) FROM mail_outbox WHERE "
-								"kind = 'office-reset' AND to_addr = '%s'",
-							    p[1]),
+	ok(forgot(e[1], loc, sizeof loc) == 303 &&
+		   count_is(v,
+			    "SELECT COUNT(*) FROM mail_outbox WHERE "
+			    "kind = 'office-reset' AND to_addr = '%s'",
+			    p[1]),
 	   "forgot: a deactivated user gets no mail (the same answer)");
 	free(v);
 
 	/* An expired link, an unknown one, a deleted user's. */
-	ok(forgot(e[2], loc, sizeof loc) == 303 && mail_link(p[2], "/settings/reset?token=", tok) == 0,
+	ok(forgot(e[2], loc, sizeof loc) == 303 &&
+		   mail_link(p[2], "/settings/reset?token=", tok) == 0,
 	   "forgot: a link for the third user");
 	free(sql1("UPDATE office_reset_tokens SET expires_at = NOW(6) - INTERVAL 1 SECOND WHERE "
 		  "office_user_id = %s",
@@ -1408,12 +1547,15 @@ static void test_forgot(void)
 	ok(post_form(anon, path, "/settings/reset", fields, NULL, NULL, 0) == 422 &&
 		   hc_login(u, p[2], npw) == 401,
 	   "forgot: and sets nothing");
-	ok(get_status(anon, "/settings/reset?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA") == 404,
+	ok(get_status(anon, "/settings/reset?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA") ==
+		   404,
 	   "forgot: an unknown link: 404");
-	ok(forgot(e[3], loc, sizeof loc) == 303 && mail_link(p[3], "/settings/reset?token=", tok) == 0,
+	ok(forgot(e[3], loc, sizeof loc) == 303 &&
+		   mail_link(p[3], "/settings/reset?token=", tok) == 0,
 	   "forgot: a link for the fourth user");
 	snprintf(fields, sizeof fields, "id=%s", ids[3]);
-	ok(post_form(admin, OU, OU "/delete", fields, NULL, NULL, 0) == 303, "forgot: who is deleted");
+	ok(post_form(admin, OU, OU "/delete", fields, NULL, NULL, 0) == 303,
+	   "forgot: who is deleted");
 	snprintf(path, sizeof path, "/settings/reset?token=%s", tok);
 	ok(get_status(anon, path) == 404, "forgot: their link is gone: 404");
 
@@ -1421,20 +1563,24 @@ static void test_forgot(void)
 	for (int i = 0; i < 6; i++)
 		forgot(e[4], loc, sizeof loc);
 	ok(strcmp(loc, "/settings/forgot?sent=1") == 0 &&
-		   count_is("5", "SELECT COUNT(*) FROM mail_outbox WHERE kind = 'office-reset' AND "
-				 "to_addr = '%s'",
+		   count_is("5",
+			    "SELECT COUNT(*) FROM mail_outbox WHERE kind = 'office-reset' AND "
+			    "to_addr = '%s'",
 			    p[4]),
 	   "forgot: six requests for one login queue five mails, all answered alike");
-	v = sql1("SELECT COUNT(*) FROM office_reset_tokens WHERE office_user_id = %s AND used_at IS NULL", ids[4]);
+	v = sql1("SELECT COUNT(*) FROM office_reset_tokens WHERE office_user_id = %s AND used_at "
+		 "IS NULL",
+		 ids[4]);
 	ok(v && strcmp(v, "1") == 0, "forgot: a new link ends the earlier ones (one live)");
 	free(v);
 	/* A changed password ends a live link too. */
-	ok(forgot(e[5], loc, sizeof loc) == 303 && mail_link(p[5], "/settings/reset?token=", tok) == 0,
+	ok(forgot(e[5], loc, sizeof loc) == 303 &&
+		   mail_link(p[5], "/settings/reset?token=", tok) == 0,
 	   "forgot: a link for the sixth user");
 	hc_clear_cookies(u);
 	snprintf(fields, sizeof fields, "current=%s&password=%s&confirm=%s", pw, npw, npw);
-	ok(hc_login(u, p[5], pw) == 303 &&
-		   post_form(u, "/settings/account", "/settings/account", fields, NULL, NULL, 0) == 303,
+	ok(hc_login(u, p[5], pw) == 303 && post_form(u, "/settings/account", "/settings/account",
+						     fields, NULL, NULL, 0) == 303,
 	   "forgot: who then changes their password on their account page");
 	snprintf(path, sizeof path, "/settings/reset?token=%s", tok);
 	ok(get_status(anon, path) == 410, "forgot: the link died with the change (410)");

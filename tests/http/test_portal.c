@@ -43,7 +43,9 @@ static void test_login_page(void)
 	begin("login page", FX_PORTAL_ON);
 	ok(fx_make(&other, "portal-other", "Other Field Services", FX_PORTAL_ON) == 0,
 	   "and another, with the portal on and no frame origin");
-	free(sql1("UPDATE tenants SET portal_enabled = 1, frame_origins = 'https://www.demo.example\nhttp://localhost:3000' WHERE slug = '%s'", fx.slug));
+	free(sql1("UPDATE tenants SET portal_enabled = 1, frame_origins = "
+		  "'https://www.demo.example\nhttp://localhost:3000' WHERE slug = '%s'",
+		  fx.slug));
 	d = get_xml(g, fx.portal, 200, "the direct link's login page");
 	ok(xp_is(d, "string(/page/portal/@company-name)", fx.name) &&
 		   xp_is(d, "string(/page/portal-login/@state)", "open"),
@@ -51,20 +53,26 @@ static void test_login_page(void)
 	xmlFreeDoc(d);
 	hc_clear_cookies(g);
 	ok(status_of(g, "GET", fx.portal, NULL, NULL, hdr, sizeof hdr) == 200 &&
-		   strstr(hdr, "frame-ancestors 'self' https://www.demo.example http://localhost:3000\r\n") &&
+		   strstr(hdr, "frame-ancestors 'self' https://www.demo.example "
+			       "http://localhost:3000\r\n") &&
 		   !strstr(hdr, "X-Frame-Options"),
 	   "frame-ancestors lists the tenant's origins, and no X-Frame-Options contradicts it");
-	ok(strstr(hdr, "gh_pre=") && strstr(hdr, "SameSite=None; Partitioned") && strstr(hdr, "Secure;"),
-	   "the form's pre-session cookie is Secure; SameSite=None; Partitioned (usable in a third-party frame)");
+	ok(strstr(hdr, "gh_pre=") && strstr(hdr, "SameSite=None; Partitioned") &&
+		   strstr(hdr, "Secure;"),
+	   "the form's pre-session cookie is Secure; SameSite=None; Partitioned (usable in a "
+	   "third-party frame)");
 	ok(status_of(g, "GET", other.portal, NULL, NULL, hdr, sizeof hdr) == 200 &&
 		   strstr(hdr, "frame-ancestors 'none'") && strstr(hdr, "X-Frame-Options: DENY"),
 	   "a tenant listing no origin: frame-ancestors 'none' and X-Frame-Options: DENY");
-	ok(post_form(g, fx.portal, P("request-link"), "x=1", &d, NULL, 0) == 422 && d && hc_valid(d),
-	   "a POST-only page with a missing field: a 422 error page (it once crashed the responder)");
+	ok(post_form(g, fx.portal, P("request-link"), "x=1", &d, NULL, 0) == 422 && d &&
+		   hc_valid(d),
+	   "a POST-only page with a missing field: a 422 error page (it once crashed the "
+	   "responder)");
 	xmlFreeDoc(d);
 	d = get_xml(g, "/portal/no-such-tenant/", 404, "an unknown slug: 404");
 	xmlFreeDoc(d);
-	ok(get_status(g, "/settings/client/portal-access") == 303, "(the settings pages are unaffected)");
+	ok(get_status(g, "/settings/client/portal-access") == 303,
+	   "(the settings pages are unaffected)");
 	hc_free(g);
 }
 
@@ -91,15 +99,18 @@ static void test_signin(void)
 		struct hc_resp r;
 		hc_csrf(a, fx.portal, csrf);
 		snprintf(body, sizeof body, "csrf=%s&email=nobody%%40x.test&password=x", csrf);
-		hc_req(a, "POST", fx.portal, "application/x-www-form-urlencoded", body, "Accept: application/xml", &r);
+		hc_req(a, "POST", fx.portal, "application/x-www-form-urlencoded", body,
+		       "Accept: application/xml", &r);
 		d = hc_xml(&r);
 		ok(r.status == 401 && d && hc_valid(d) &&
-			   xp_is(d, "string(/page/notice[@kind='error'])", "The email or password is incorrect."),
+			   xp_is(d, "string(/page/notice[@kind='error'])",
+				 "The email or password is incorrect."),
 		   "the message does not say which was wrong");
 		xmlFreeDoc(d);
 		hc_resp_free(&r);
 	}
-	ok(portal_login(a, fx.slug, email, PW, loc, sizeof loc) == 303 && strcmp(loc, P("home")) == 0,
+	ok(portal_login(a, fx.slug, email, PW, loc, sizeof loc) == 303 &&
+		   strcmp(loc, P("home")) == 0,
 	   "the right password: 303 to the portal home");
 	snprintf(old, sizeof old, "%s", hc_cookie(a, "gh_portal") ? hc_cookie(a, "gh_portal") : "");
 	d = get_xml(a, P("home"), 200, "the home");
@@ -108,7 +119,10 @@ static void test_signin(void)
 		   xp_is(d, "string(/page/portal-session/@stage)", "full"),
 	   "names the user and the customer");
 	xmlFreeDoc(d);
-	ok(count_is("1", "SELECT COUNT(*) FROM portal_users WHERE email = '%s' AND last_sign_in_at > NOW(6) - INTERVAL 1 MINUTE", email),
+	ok(count_is("1",
+		    "SELECT COUNT(*) FROM portal_users WHERE email = '%s' AND last_sign_in_at > "
+		    "NOW(6) - INTERVAL 1 MINUTE",
+		    email),
 	   "the sign-in time is recorded (the Last sign-in column)");
 	{
 		struct hc_resp r;
@@ -119,10 +133,11 @@ static void test_signin(void)
 		snprintf(body, sizeof body, "csrf=%s&email=%s&password=%s", csrf, e, PW);
 		hc_req(b, "POST", fx.portal, "application/x-www-form-urlencoded", body, NULL, &r);
 		ok(r.status == 303 && hc_set_cookie(&r, "gh_portal", set, sizeof set) &&
-			   strstr(set, cpath) && strstr(set, "HttpOnly") &&
-			   strstr(set, "Secure") && strstr(set, "SameSite=None") &&
-			   strstr(set, "Partitioned"),
-		   "the session cookie: Path=<direct link>; HttpOnly; Secure; SameSite=None; Partitioned (%s)", set);
+			   strstr(set, cpath) && strstr(set, "HttpOnly") && strstr(set, "Secure") &&
+			   strstr(set, "SameSite=None") && strstr(set, "Partitioned"),
+		   "the session cookie: Path=<direct link>; HttpOnly; Secure; SameSite=None; "
+		   "Partitioned (%s)",
+		   set);
 		hc_resp_free(&r);
 	}
 	ok(strcmp(old, hc_cookie(b, "gh_portal") ?: "") != 0, "each sign-in gets a new token");
@@ -134,14 +149,16 @@ static void test_signin(void)
 	struct hc *x = client();
 	hc_set_cookie_value(x, "gh_portal", hc_cookie(a, "gh_portal"));
 	snprintf(cpath, sizeof cpath, "%shome", other.portal);
-	ok(get_status(x, cpath) == 303, "the session under another tenant's slug: refused (303 to sign-in)");
+	ok(get_status(x, cpath) == 303,
+	   "the session under another tenant's slug: refused (303 to sign-in)");
 	snprintf(cpath, sizeof cpath, "%shome?format=xml", other.portal);
 	ok(status_of(x, "GET", cpath, NULL, NULL, NULL, 0) == 401, "as XML: 401");
 	hc_free(x);
 
 	/* CSRF: none, forged, and the pre-session cookie missing. */
 	snprintf(body, sizeof body, "email=%s&password=%s", "x%40y.test", PW);
-	ok(status_of(b, "POST", fx.portal, body, NULL, NULL, 0) == 403, "sign-in without a CSRF token: 403");
+	ok(status_of(b, "POST", fx.portal, body, NULL, NULL, 0) == 403,
+	   "sign-in without a CSRF token: 403");
 	snprintf(body, sizeof body, "csrf=%064d&email=x%%40y.test&password=x", 0);
 	ok(status_of(b, "POST", fx.portal, body, NULL, NULL, 0) == 403, "with a forged one: 403");
 	{
@@ -151,16 +168,19 @@ static void test_signin(void)
 		hc_csrf(n, fx.portal, csrf);
 		hc_clear_cookies(n); /* a browser that refused the cookie */
 		snprintf(body, sizeof body, "csrf=%s&email=x%%40y.test&password=x", csrf);
-		hc_req(n, "POST", fx.portal, "application/x-www-form-urlencoded", body, "Accept: application/xml", &r);
+		hc_req(n, "POST", fx.portal, "application/x-www-form-urlencoded", body,
+		       "Accept: application/xml", &r);
 		d = hc_xml(&r);
 		ok(r.status == 403 && d && hc_valid(d) &&
 			   xp_is(d, "string(/page/portal-login/@cookies-refused)", "1"),
-		   "without the pre-session cookie (storage refused in a frame): 403 and the page offers a new tab");
+		   "without the pre-session cookie (storage refused in a frame): 403 and the page "
+		   "offers a new tab");
 		xmlFreeDoc(d);
 		hc_resp_free(&r);
 		hc_free(n);
 	}
-	ok(status_of(a, "POST", P("logout"), "csrf=0", NULL, NULL, 0) == 403, "sign-out with a bad CSRF token: 403");
+	ok(status_of(a, "POST", P("logout"), "csrf=0", NULL, NULL, 0) == 403,
+	   "sign-out with a bad CSRF token: 403");
 
 	/* Sign-out ends the session on the server. */
 	char token[128];
@@ -183,7 +203,8 @@ static void test_signin(void)
 		hc_csrf(b, fx.portal, csrf);
 		urlenc(email, e, sizeof e);
 		snprintf(body, sizeof body, "csrf=%s&email=%s&password=%s", csrf, e, PW);
-		hc_req(b, "POST", fx.portal, "application/x-www-form-urlencoded", body, "Accept: application/xml", &r);
+		hc_req(b, "POST", fx.portal, "application/x-www-form-urlencoded", body,
+		       "Accept: application/xml", &r);
 		d = hc_xml(&r);
 		char *msg = d ? xp(d, "string(/page/notice[@kind='error'])") : strdup("");
 		ok(r.status == 403 && d && hc_valid(d) && strstr(msg, "revoked"),
@@ -207,13 +228,16 @@ static void test_signin(void)
 	struct hc *admin = client();
 	ok(hc_login(admin, fx.admin, PW) == 303, "admin signs in to settings");
 	ok(post_form(admin, "/settings/client/portal-access-settings",
-		     "/settings/client/portal-access-settings", "frame_origins=", NULL, NULL, 0) == 303,
+		     "/settings/client/portal-access-settings", "frame_origins=", NULL, NULL,
+		     0) == 303,
 	   "admin turns the portal off in settings");
 	ok(get_status(b, P("home")) == 303, "the portal session has ended");
 	d = get_xml(b, fx.portal, 200, "the login page while off");
-	ok(xp_is(d, "string(/page/portal-login/@state)", "disabled"), "says the portal is unavailable");
+	ok(xp_is(d, "string(/page/portal-login/@state)", "disabled"),
+	   "says the portal is unavailable");
 	xmlFreeDoc(d);
-	ok(portal_login(b, fx.slug, email, PW, NULL, 0) == 403, "the right password does not sign in: 403");
+	ok(portal_login(b, fx.slug, email, PW, NULL, 0) == 403,
+	   "the right password does not sign in: 403");
 	free(id);
 	hc_free(admin);
 	hc_free(a);
@@ -242,7 +266,9 @@ static void test_throttle(void)
 	st = portal_login(g, fx.slug, upper, PW, NULL, 0);
 	ok(st == 429, "then even the right password (in capitals): 429 while locked");
 	for (int i = 0; i < 50 && !locked; i++) {
-		char *v = sql1("SELECT COUNT(*) FROM mail_outbox WHERE to_addr = '%s' AND kind = 'lockout'", email);
+		char *v = sql1("SELECT COUNT(*) FROM mail_outbox WHERE to_addr = '%s' AND kind = "
+			       "'lockout'",
+			       email);
 		locked = v && strcmp(v, "1") == 0;
 		free(v);
 		if (!locked)
@@ -257,16 +283,22 @@ static void test_throttle(void)
 	xmlFreeDoc(d);
 	char fields[128];
 	snprintf(fields, sizeof fields, "id=%s&action=unlock", id);
-	ok(post_form(admin, path, PA "/security", fields, NULL, NULL, 0) == 303, "admin unlocks sign-in");
+	ok(post_form(admin, path, PA "/security", fields, NULL, NULL, 0) == 303,
+	   "admin unlocks sign-in");
 	ok(portal_login(g, fx.slug, email, PW, NULL, 0) == 303, "the user signs in at once");
-	ok(count_is("1", "SELECT COUNT(*) FROM audit_log WHERE action = 'portal_user.unlock' AND target LIKE '%%%s%%'", email),
+	ok(count_is("1",
+		    "SELECT COUNT(*) FROM audit_log WHERE action = 'portal_user.unlock' AND target "
+		    "LIKE '%%%s%%'",
+		    email),
 	   "the unlock is audited");
 	snprintf(fields, sizeof fields, "id=%s&action=explode", id);
-	ok(post_form(admin, path, PA "/security", fields, NULL, NULL, 0) == 400, "an unknown action: 400");
+	ok(post_form(admin, path, PA "/security", fields, NULL, NULL, 0) == 400,
+	   "an unknown action: 400");
 	{
 		struct hc *viewer = client();
 		ok(hc_login(viewer, fx.viewer, PW) == 303 &&
-			   post_form(viewer, path, PA "/security", "id=1&action=unlock", NULL, NULL, 0) == 403,
+			   post_form(viewer, path, PA "/security", "id=1&action=unlock", NULL, NULL,
+				     0) == 403,
 		   "a view-only office user cannot unlock: 403");
 		hc_free(viewer);
 	}
@@ -301,7 +333,12 @@ static void test_reset(void)
 	ok(post_form(g, P("forgot"), P("forgot"), "email=not-an-email", NULL, NULL, 0) == 422,
 	   "a malformed email: 422");
 	ok(mail_link(email, "reset?token=", tok) == 0, "the reset mail reaches the SMTP sink");
-	ok(count_is("1", "SELECT COUNT(*) FROM one_time_tokens t JOIN portal_users p ON p.id = t.portal_user_id WHERE p.email = '%s' AND t.purpose = 'reset_password' AND t.used_at IS NULL AND t.expires_at BETWEEN NOW(6) + INTERVAL 59 MINUTE AND NOW(6) + INTERVAL 61 MINUTE", email),
+	ok(count_is("1",
+		    "SELECT COUNT(*) FROM one_time_tokens t JOIN portal_users p ON p.id = "
+		    "t.portal_user_id WHERE p.email = '%s' AND t.purpose = 'reset_password' AND "
+		    "t.used_at IS NULL AND t.expires_at BETWEEN NOW(6) + INTERVAL 59 MINUTE AND "
+		    "NOW(6) + INTERVAL 61 MINUTE",
+		    email),
 	   "its link is single-use and valid for one hour");
 	snprintf(path, sizeof path, P("reset?token=%s"), tok);
 	d = get_xml(g, path, 200, "the reset link");
@@ -309,7 +346,8 @@ static void test_reset(void)
 		   xp_is(d, "string(/page/set-password/@state)", "ok"),
 	   "shows the new-password form");
 	xmlFreeDoc(d);
-	snprintf(fields, sizeof fields, "token=%s&password=Portal-reset-9&confirm=Portal-reset-9", tok);
+	snprintf(fields, sizeof fields, "token=%s&password=Portal-reset-9&confirm=Portal-reset-9",
+		 tok);
 	ok(post_form(g, path, P("reset"), fields, NULL, loc, sizeof loc) == 303 &&
 		   strcmp(loc, P("?reset=1")) == 0,
 	   "a new password: 303 to the login page");
@@ -323,15 +361,23 @@ static void test_reset(void)
 	snprintf(fields, sizeof fields, "email=%s", e);
 	post_form(g, P("forgot"), P("forgot"), fields, NULL, NULL, 0);
 	char tok2[44] = "";
-	for (int i = 0; i < 75 && (mail_link(email, "reset?token=", tok2) != 0 || strcmp(tok2, tok) == 0); i++)
+	for (int i = 0;
+	     i < 75 && (mail_link(email, "reset?token=", tok2) != 0 || strcmp(tok2, tok) == 0); i++)
 		usleep(200000);
-	free(sql1("UPDATE one_time_tokens t JOIN portal_users p ON p.id = t.portal_user_id SET t.expires_at = NOW(6) - INTERVAL 1 SECOND WHERE p.email = '%s' AND t.used_at IS NULL", email));
+	free(sql1("UPDATE one_time_tokens t JOIN portal_users p ON p.id = t.portal_user_id SET "
+		  "t.expires_at = NOW(6) - INTERVAL 1 SECOND WHERE p.email = '%s' AND t.used_at IS "
+		  "NULL",
+		  email));
 	snprintf(path, sizeof path, P("reset?token=%s"), tok2);
 	d = get_xml(g, path, 410, "an expired reset link: 410");
 	xmlFreeDoc(d);
-	d = get_xml(g, P("reset?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"), 404, "an unknown one: 404");
+	d = get_xml(g, P("reset?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"), 404,
+		    "an unknown one: 404");
 	xmlFreeDoc(d);
-	ok(count_is("1", "SELECT COUNT(*) FROM audit_log WHERE action = 'portal_user.reset_password' AND target = '%s'", email),
+	ok(count_is("1",
+		    "SELECT COUNT(*) FROM audit_log WHERE action = 'portal_user.reset_password' "
+		    "AND target = '%s'",
+		    email),
 	   "the reset is audited");
 	free(id);
 	hc_free(g);
@@ -352,25 +398,31 @@ static void test_account(void)
 		   portal_login(b, fx.slug, email, PW, NULL, 0) == 303,
 	   "two sessions of one user");
 	d = get_xml(a, P("account"), 200, "the account page");
-	ok(xp_is(d, "count(//sessions/session)", "2") && xp_is(d, "count(//sessions/session[@current='1'])", "1"),
+	ok(xp_is(d, "count(//sessions/session)", "2") &&
+		   xp_is(d, "count(//sessions/session[@current='1'])", "1"),
 	   "lists both sessions, this one marked");
 	xmlFreeDoc(d);
 	ok(post_form(a, P("account"), P("account/password"),
-		     "current=wrong-pass-1&password=Portal-new-77&confirm=Portal-new-77", &d, NULL, 0) == 422 &&
+		     "current=wrong-pass-1&password=Portal-new-77&confirm=Portal-new-77", &d, NULL,
+		     0) == 422 &&
 		   d && hc_valid(d) &&
-		   xp_is(d, "string(//form/field[@name='current']/@error)", "This is not your current password."),
+		   xp_is(d, "string(//form/field[@name='current']/@error)",
+			 "This is not your current password."),
 	   "change password with a wrong current one: 422");
 	xmlFreeDoc(d);
 	ok(post_form(a, P("account"), P("account/password"),
-		     "current=" PW "&password=Portal-new-77&confirm=Portal-new-78", NULL, NULL, 0) == 422,
+		     "current=" PW "&password=Portal-new-77&confirm=Portal-new-78", NULL, NULL,
+		     0) == 422,
 	   "two different new passwords: 422");
 	ok(post_form(a, P("account"), P("account/password"),
-		     "current=" PW "&password=Portal-new-77&confirm=Portal-new-77", NULL, loc, sizeof loc) == 303 &&
+		     "current=" PW "&password=Portal-new-77&confirm=Portal-new-77", NULL, loc,
+		     sizeof loc) == 303 &&
 		   strcmp(loc, P("account?done=password")) == 0,
 	   "the right current password: 303");
 	ok(get_status(b, P("home")) == 303 && get_status(a, P("home")) == 200,
 	   "the other session has ended; this one goes on");
-	ok(portal_login(b, fx.slug, email, "Portal-new-77", NULL, 0) == 303, "the new password signs in");
+	ok(portal_login(b, fx.slug, email, "Portal-new-77", NULL, 0) == 303,
+	   "the new password signs in");
 	ok(post_form(a, P("account"), P("account/sessions"), "x=1", NULL, loc, sizeof loc) == 303 &&
 		   get_status(b, P("home")) == 303 && get_status(a, P("home")) == 200,
 	   "\"Sign out other sessions\" ends the others only");
@@ -381,15 +433,22 @@ static void test_account(void)
 	cid = sql1("SELECT customer_id FROM portal_users WHERE id = %s", id);
 	urlenc(email, e, sizeof e);
 	snprintf(path, sizeof path, PA "/edit?id=%s", id);
-	snprintf(fields, sizeof fields, "id=%s&customer=%s&email=%s&password=Office-set-55", id, cid, e);
-	ok(post_form(admin, path, PA "/edit", fields, NULL, NULL, 0) == 303, "admin sets a new password");
+	snprintf(fields, sizeof fields, "id=%s&customer=%s&email=%s&password=Office-set-55", id,
+		 cid, e);
+	ok(post_form(admin, path, PA "/edit", fields, NULL, NULL, 0) == 303,
+	   "admin sets a new password");
 	ok(get_status(a, P("home")) == 303, "the user's session has ended");
-	ok(portal_login(a, fx.slug, email, "Office-set-55", NULL, 0) == 303, "the new password signs in");
+	ok(portal_login(a, fx.slug, email, "Office-set-55", NULL, 0) == 303,
+	   "the new password signs in");
 	/* Idle and absolute time-outs. */
-	free(sql1("UPDATE sessions SET last_seen_at = NOW(6) - INTERVAL 1 DAY WHERE portal_user_id = %s", id));
+	free(sql1("UPDATE sessions SET last_seen_at = NOW(6) - INTERVAL 1 DAY WHERE portal_user_id "
+		  "= %s",
+		  id));
 	ok(get_status(a, P("home")) == 303, "an idle session has ended");
 	portal_login(a, fx.slug, email, "Office-set-55", NULL, 0);
-	free(sql1("UPDATE sessions SET expires_at = NOW(6) - INTERVAL 1 SECOND WHERE portal_user_id = %s", id));
+	free(sql1("UPDATE sessions SET expires_at = NOW(6) - INTERVAL 1 SECOND WHERE "
+		  "portal_user_id = %s",
+		  id));
 	ok(get_status(a, P("home")) == 303, "a session past its absolute lifetime has ended");
 	free(cid);
 	hc_free(admin);
@@ -414,31 +473,40 @@ static void test_mfa(void)
 	snprintf(key, sizeof key, "%s", v);
 	free(v);
 	v = xp(d, "string(//qr/@path)");
-	ok(strlen(key) == 39 && xp_is(d, "string(/page/portal-mfa-enrol/@state)", "setup") && v[0] == 'M',
+	ok(strlen(key) == 39 && xp_is(d, "string(/page/portal-mfa-enrol/@state)", "setup") &&
+		   v[0] == 'M',
 	   "a key in text and a QR code");
 	free(v);
 	xmlFreeDoc(d);
 	d = get_xml(a, P("mfa/enrol"), 200, "the page again");
 	ok(xp_is(d, "string(/page/portal-mfa-enrol/@secret)", key), "shows the same pending key");
 	xmlFreeDoc(d);
-	ok(count_is("1", "SELECT COUNT(*) FROM portal_users WHERE email = '%s' AND mfa_pending IS NOT NULL AND LENGTH(mfa_pending) = 60 AND mfa_secret IS NULL", email),
+	ok(count_is("1",
+		    "SELECT COUNT(*) FROM portal_users WHERE email = '%s' AND mfa_pending IS NOT "
+		    "NULL AND LENGTH(mfa_pending) = 60 AND mfa_secret IS NULL",
+		    email),
 	   "the pending key is stored sealed (nonce + MAC + 20 bytes), not in clear");
-	ok(post_form(a, P("mfa/enrol"), P("mfa/enrol"), "code=000000", NULL, NULL, 0) == 422, "a wrong code: 422");
+	ok(post_form(a, P("mfa/enrol"), P("mfa/enrol"), "code=000000", NULL, NULL, 0) == 422,
+	   "a wrong code: 422");
 	ok(oathtool(key, NULL, code) == 0, "oathtool computes a code (%s)", code);
 	snprintf(fields, sizeof fields, "code=%s", code);
-	ok(post_form(a, P("mfa/enrol"), P("mfa/enrol"), fields, &d, NULL, 0) == 200 && d && hc_valid(d) &&
-		   xp_is(d, "string(/page/portal-mfa-enrol/@state)", "done") &&
+	ok(post_form(a, P("mfa/enrol"), P("mfa/enrol"), fields, &d, NULL, 0) == 200 && d &&
+		   hc_valid(d) && xp_is(d, "string(/page/portal-mfa-enrol/@state)", "done") &&
 		   xp_is(d, "count(//recovery-codes/code)", "10"),
 	   "oathtool's code turns MFA on and shows 10 recovery codes");
 	v = d ? xp(d, "string(//recovery-codes/code[1])") : strdup("");
 	snprintf(rc1, sizeof rc1, "%s", v);
 	free(v);
 	xmlFreeDoc(d);
-	ok(count_is("10", "SELECT COUNT(*) FROM portal_mfa_recovery r JOIN portal_users p ON p.id = r.portal_user_id WHERE p.email = '%s'", email),
+	ok(count_is("10",
+		    "SELECT COUNT(*) FROM portal_mfa_recovery r JOIN portal_users p ON p.id = "
+		    "r.portal_user_id WHERE p.email = '%s'",
+		    email),
 	   "10 recovery codes stored, as hashes");
 	ok(post_form(a, P("home"), P("logout"), "x=1", NULL, NULL, 0) == 303, "signed out");
 
-	ok(portal_login(a, fx.slug, email, PW, loc, sizeof loc) == 303 && strcmp(loc, P("mfa")) == 0,
+	ok(portal_login(a, fx.slug, email, PW, loc, sizeof loc) == 303 &&
+		   strcmp(loc, P("mfa")) == 0,
 	   "the password now leads to the code page");
 	ok(get_status(a, P("home")) == 303 && get_status(a, P("account")) == 303,
 	   "with only the password, the portal stays closed");
@@ -446,23 +514,27 @@ static void test_mfa(void)
 	xmlFreeDoc(d);
 	snprintf(fields, sizeof fields, "code=%s", code);
 	ok(post_form(a, P("mfa"), P("mfa"), fields, &d, NULL, 0) == 422 && d &&
-		   xp_is(d, "string(//form/field[@name='code']/@error)", "This code was used already. Wait for the next one."),
+		   xp_is(d, "string(//form/field[@name='code']/@error)",
+			 "This code was used already. Wait for the next one."),
 	   "the enrolment's code again: refused as a replay");
 	xmlFreeDoc(d);
 	ok(oathtool(key, "now + 30 seconds", code) == 0, "oathtool's next code");
 	snprintf(fields, sizeof fields, "code=%s", code);
-	ok(post_form(a, P("mfa"), P("mfa"), fields, NULL, loc, sizeof loc) == 303 && strcmp(loc, P("home")) == 0 &&
-		   get_status(a, P("home")) == 200,
+	ok(post_form(a, P("mfa"), P("mfa"), fields, NULL, loc, sizeof loc) == 303 &&
+		   strcmp(loc, P("home")) == 0 && get_status(a, P("home")) == 200,
 	   "is accepted (one step of tolerance) and signs in");
 	ok(post_form(a, P("home"), P("logout"), "x=1", NULL, NULL, 0) == 303, "signed out");
 	portal_login(a, fx.slug, email, PW, NULL, 0);
-	ok(post_form(a, P("mfa"), P("mfa"), fields, NULL, NULL, 0) == 422, "the same code cannot sign in twice");
+	ok(post_form(a, P("mfa"), P("mfa"), fields, NULL, NULL, 0) == 422,
+	   "the same code cannot sign in twice");
 	snprintf(fields, sizeof fields, "code=%s", rc1);
-	ok(post_form(a, P("mfa"), P("mfa"), fields, NULL, NULL, 0) == 303 && get_status(a, P("home")) == 200,
+	ok(post_form(a, P("mfa"), P("mfa"), fields, NULL, NULL, 0) == 303 &&
+		   get_status(a, P("home")) == 200,
 	   "a recovery code signs in");
 	post_form(a, P("home"), P("logout"), "x=1", NULL, NULL, 0);
 	portal_login(a, fx.slug, email, PW, NULL, 0);
-	ok(post_form(a, P("mfa"), P("mfa"), fields, NULL, NULL, 0) == 422, "the used recovery code is refused");
+	ok(post_form(a, P("mfa"), P("mfa"), fields, NULL, NULL, 0) == 422,
+	   "the used recovery code is refused");
 	d = NULL;
 	long st = 0;
 	for (int i = 0; i < 6; i++)
@@ -480,8 +552,10 @@ static void test_mfa(void)
 			   mail_link(email, "reset?token=", tok) == 0,
 		   "the MFA user asks for a reset link");
 		snprintf(rp, sizeof rp, P("reset?token=%s"), tok);
-		snprintf(fields, sizeof fields, "token=%s&password=Portal-mfa-reset-1&confirm=Portal-mfa-reset-1", tok);
-		ok(post_form(g, rp, P("reset"), fields, NULL, NULL, 0) == 303, "and sets a new password");
+		snprintf(fields, sizeof fields,
+			 "token=%s&password=Portal-mfa-reset-1&confirm=Portal-mfa-reset-1", tok);
+		ok(post_form(g, rp, P("reset"), fields, NULL, NULL, 0) == 303,
+		   "and sets a new password");
 		ok(portal_login(g, fx.slug, email, "Portal-mfa-reset-1", loc, sizeof loc) == 303 &&
 			   strcmp(loc, P("mfa")) == 0 && get_status(g, P("home")) == 303,
 		   "the reset never bypasses MFA: the sign-in still asks for a code");
@@ -495,13 +569,19 @@ static void test_mfa(void)
 	ok(xp_is(d, "string(//security/@mfa-enabled)", "1"), "says MFA is on");
 	xmlFreeDoc(d);
 	snprintf(fields, sizeof fields, "id=%s&action=reset", id);
-	ok(post_form(admin, path, PA "/security", fields, NULL, loc, sizeof loc) == 303 && strstr(loc, "done=mfa-reset"),
+	ok(post_form(admin, path, PA "/security", fields, NULL, loc, sizeof loc) == 303 &&
+		   strstr(loc, "done=mfa-reset"),
 	   "admin resets MFA");
-	ok(count_is("0", "SELECT COUNT(*) FROM portal_users p LEFT JOIN portal_mfa_recovery r ON r.portal_user_id = p.id WHERE p.email = '%s' AND (p.mfa_secret IS NOT NULL OR r.code_hash IS NOT NULL)", email),
+	ok(count_is("0",
+		    "SELECT COUNT(*) FROM portal_users p LEFT JOIN portal_mfa_recovery r ON "
+		    "r.portal_user_id = p.id WHERE p.email = '%s' AND (p.mfa_secret IS NOT NULL OR "
+		    "r.code_hash IS NOT NULL)",
+		    email),
 	   "the key and the recovery codes are gone");
 	/* Required MFA: the next sign-in enrols first. */
 	snprintf(fields, sizeof fields, "id=%s&action=require", id);
-	ok(post_form(admin, path, PA "/security", fields, NULL, NULL, 0) == 303, "admin requires MFA for the user");
+	ok(post_form(admin, path, PA "/security", fields, NULL, NULL, 0) == 303,
+	   "admin requires MFA for the user");
 	ok(portal_login(a, fx.slug, email, "Portal-mfa-reset-1", loc, sizeof loc) == 303 &&
 		   strcmp(loc, P("mfa/enrol")) == 0,
 	   "the next sign-in goes to enrolment");
@@ -514,9 +594,13 @@ static void test_mfa(void)
 	xmlFreeDoc(d);
 	oathtool(key, NULL, code);
 	snprintf(fields, sizeof fields, "code=%s", code);
-	ok(post_form(a, P("mfa/enrol"), P("mfa/enrol"), fields, NULL, NULL, 0) == 200 && get_status(a, P("home")) == 200,
+	ok(post_form(a, P("mfa/enrol"), P("mfa/enrol"), fields, NULL, NULL, 0) == 200 &&
+		   get_status(a, P("home")) == 200,
 	   "enrolling completes the sign-in");
-	ok(count_is("1", "SELECT COUNT(*) FROM audit_log WHERE action = 'portal_user.mfa_reset' AND target LIKE '%%%s%%'", email),
+	ok(count_is("1",
+		    "SELECT COUNT(*) FROM audit_log WHERE action = 'portal_user.mfa_reset' AND "
+		    "target LIKE '%%%s%%'",
+		    email),
 	   "the admin's reset is audited");
 	free(id);
 	hc_free(a);
@@ -532,7 +616,9 @@ static void test_token_link(void)
 
 	begin("token link", FX_STAFF | FX_CUSTOMERS | FX_PORTAL_ON);
 	snprintf(name, sizeof name, "Token Test %s", stamp);
-	free(sql1("INSERT INTO customers (tenant_id, name) SELECT id, '%s' FROM tenants WHERE slug = '%s'", name, fx.slug));
+	free(sql1("INSERT INTO customers (tenant_id, name) SELECT id, '%s' FROM tenants WHERE slug "
+		  "= '%s'",
+		  name, fx.slug));
 	cid = fx_customer(&fx, name);
 	ok(hc_login(admin, fx.admin, PW) == 303, "admin signs in");
 	snprintf(path, sizeof path, "/settings/customers/edit?id=%s", cid);
@@ -540,7 +626,8 @@ static void test_token_link(void)
 	ok(xp_is(d, "count(//token-link/@href)", "0"), "has no link yet");
 	xmlFreeDoc(d);
 	snprintf(fields, sizeof fields, "id=%s", cid);
-	ok(post_form(admin, path, "/settings/customers/token", fields, NULL, loc, sizeof loc) == 303,
+	ok(post_form(admin, path, "/settings/customers/token", fields, NULL, loc, sizeof loc) ==
+		   303,
 	   "admin makes a secure token link");
 	d = get_xml(admin, path, 200, "the customer's page");
 	v = xp(d, "string(//token-link/@href)");
@@ -549,25 +636,33 @@ static void test_token_link(void)
 	ok(strstr(link, P("t?token=")) != NULL && xp_is(d, "string(//token-link/@active)", "1"),
 	   "shows the link, active while the customer has no portal users");
 	xmlFreeDoc(d);
-	ok(count_is("1", "SELECT COUNT(*) FROM customers WHERE id = %s AND portal_token_hash IS NOT NULL AND LENGTH(portal_token_sealed) = 83", cid),
+	ok(count_is("1",
+		    "SELECT COUNT(*) FROM customers WHERE id = %s AND portal_token_hash IS NOT "
+		    "NULL AND LENGTH(portal_token_sealed) = 83",
+		    cid),
 	   "stored as a hash (and sealed for display), never in clear");
 	{
 		struct hc *viewer = client();
 		hc_login(viewer, fx.viewer, PW);
 		d = get_xml(viewer, path, 200, "the customer's page for a view-only user");
-		ok(xp_is(d, "count(//token-link/@href)", "0") && xp_is(d, "count(//token-link/@created)", "1"),
+		ok(xp_is(d, "count(//token-link/@href)", "0") &&
+			   xp_is(d, "count(//token-link/@created)", "1"),
 		   "a view-only user sees that a link exists, not the link");
 		xmlFreeDoc(d);
 		hc_free(viewer);
 	}
 	const char *rel = strstr(link, "/portal/");
-	ok(status_of(g, "GET", rel, NULL, NULL, NULL, 0) == 303 && hc_cookie(g, "gh_portal") != NULL,
+	ok(status_of(g, "GET", rel, NULL, NULL, NULL, 0) == 303 &&
+		   hc_cookie(g, "gh_portal") != NULL,
 	   "the link opens a session without a password");
 	d = get_xml(g, P("home"), 200, "the token session's home");
-	ok(xp_is(d, "string(/page/portal-home/@company)", name) && xp_is(d, "string(/page/portal-home/@kind)", "token"),
+	ok(xp_is(d, "string(/page/portal-home/@company)", name) &&
+		   xp_is(d, "string(/page/portal-home/@kind)", "token"),
 	   "the customer's portal");
 	v = sql1("SELECT perms FROM portal_groups WHERE is_system = 1 AND tenant_id = %s", fx.tq);
-	char *keys = xp(d, "string(translate(normalize-space(concat(//sections/section[1]/@key, ' ', //sections/section[2]/@key, ' ', //sections/section[3]/@key, ' ', //sections/section[4]/@key)), ' ', ','))");
+	char *keys = xp(d, "string(translate(normalize-space(concat(//sections/section[1]/@key, ' "
+			   "', //sections/section[2]/@key, ' ', //sections/section[3]/@key, ' ', "
+			   "//sections/section[4]/@key)), ' ', ','))");
 	ok(v && strcmp(keys, v) == 0, "with what the \"Non-Portal Users\" group grants (%s)", keys);
 	free(keys);
 	free(v);
@@ -575,10 +670,16 @@ static void test_token_link(void)
 	ok(get_status(g, P("account")) == 403, "a token session has no account page: 403");
 	/* The record sections follow the group; a token session never acts. */
 	ok(get_status(g, P("invoices")) == 200 &&
-		   status_of(g, "GET", P("estimates"), NULL, "Accept: application/xml", NULL, 0) == 403,
+		   status_of(g, "GET", P("estimates"), NULL, "Accept: application/xml", NULL, 0) ==
+			   403,
 	   "it sees Invoices, not Estimates (as \"Non-Portal Users\" grants)");
-	free(sql1("UPDATE portal_groups SET perms = CONCAT(perms, ',invoices_pay') WHERE is_system = 1 AND tenant_id = %s", fx.tq));
-	free(sql1("INSERT INTO customer_records (tenant_id, customer_id, kind, ref, title, rec_date, amount_cents, status) SELECT tenant_id, id, 'invoice', 'TOK-1', 'Token test', CURDATE(), 100, 'open' FROM customers WHERE id = %s", cid));
+	free(sql1("UPDATE portal_groups SET perms = CONCAT(perms, ',invoices_pay') WHERE is_system "
+		  "= 1 AND tenant_id = %s",
+		  fx.tq));
+	free(sql1("INSERT INTO customer_records (tenant_id, customer_id, kind, ref, title, "
+		  "rec_date, amount_cents, status) SELECT tenant_id, id, 'invoice', 'TOK-1', "
+		  "'Token test', CURDATE(), 100, 'open' FROM customers WHERE id = %s",
+		  cid));
 	v = sql1("SELECT id FROM customer_records WHERE customer_id = %s", cid);
 	char pay[64];
 	snprintf(pay, sizeof pay, "action=pay&id=%s", v);
@@ -587,7 +688,8 @@ static void test_token_link(void)
 	   "paying through a token link: 403 even when the group may pay");
 	free(v);
 	snprintf(old, sizeof old, "%s", rel);
-	ok(post_form(admin, path, "/settings/customers/token", fields, NULL, NULL, 0) == 303, "admin replaces the link");
+	ok(post_form(admin, path, "/settings/customers/token", fields, NULL, NULL, 0) == 303,
+	   "admin replaces the link");
 	ok(get_status(g, P("home")) == 303, "the sessions the old link opened end");
 	ok(get_status(x, old) == 404, "the old link: 404");
 	d = get_xml(admin, path, 200, "the customer's page");
@@ -600,9 +702,13 @@ static void test_token_link(void)
 	free(fx_portal_user(&fx, email, name));
 	ok(get_status(x, link) == 303 && hc_cookie(x, "gh_portal") == NULL,
 	   "once the customer has a portal user, the link leads to the sign-in page (no session)");
-	d = get_xml(x, P("t?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"), 404, "an unknown token: 404");
+	d = get_xml(x, P("t?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"), 404,
+		    "an unknown token: 404");
 	xmlFreeDoc(d);
-	ok(count_is("2", "SELECT COUNT(*) FROM audit_log WHERE action = 'customer.portal_token_rotated' AND target = '%s'", name),
+	ok(count_is("2",
+		    "SELECT COUNT(*) FROM audit_log WHERE action = 'customer.portal_token_rotated' "
+		    "AND target = '%s'",
+		    name),
 	   "making and replacing the link are audited");
 	free(cid);
 	hc_free(admin);
@@ -630,32 +736,43 @@ static void test_groups(void)
 	xmlFreeDoc(d);
 	snprintf(name, sizeof name, "Billing %s", stamp);
 	snprintf(fields, sizeof fields, "name=%s&perm_invoices_view=1&perm_invoices_pay=1", name);
-	ok(post_form(admin, "/settings/client/portal-groups/edit", "/settings/client/portal-groups/edit", fields, NULL, loc, sizeof loc) == 303,
+	ok(post_form(admin, "/settings/client/portal-groups/edit",
+		     "/settings/client/portal-groups/edit", fields, NULL, loc, sizeof loc) == 303,
 	   "admin adds a group");
-	ok(post_form(admin, "/settings/client/portal-groups/edit", "/settings/client/portal-groups/edit", fields, NULL, NULL, 0) == 422,
+	ok(post_form(admin, "/settings/client/portal-groups/edit",
+		     "/settings/client/portal-groups/edit", fields, NULL, NULL, 0) == 422,
 	   "a second one of that name: 422");
-	gid = sql1("SELECT id FROM portal_groups WHERE tenant_id = %s AND name = '%s'", fx.tq, name);
+	gid = sql1("SELECT id FROM portal_groups WHERE tenant_id = %s AND name = '%s'", fx.tq,
+		   name);
 	snprintf(email, sizeof email, "group-%s@abm.example.com", stamp);
 	uid = fx_portal_user(&fx, email, "ABM Apartments");
-	v = sql1("SELECT g.is_default FROM portal_users p JOIN portal_groups g ON g.id = p.group_id WHERE p.id = %s", uid);
+	v = sql1("SELECT g.is_default FROM portal_users p JOIN portal_groups g ON g.id = "
+		 "p.group_id WHERE p.id = %s",
+		 uid);
 	ok(v && strcmp(v, "1") == 0, "a new portal user is in the default group");
 	free(v);
 	/* The user's group and status, on their page. */
 	char *cid = sql1("SELECT customer_id FROM portal_users WHERE id = %s", uid);
-	char *sys = sql1("SELECT id FROM portal_groups WHERE is_system = 1 AND tenant_id = %s", fx.tq);
+	char *sys =
+		sql1("SELECT id FROM portal_groups WHERE is_system = 1 AND tenant_id = %s", fx.tq);
 	urlenc(email, e, sizeof e);
 	snprintf(path, sizeof path, PA "/edit?id=%s", uid);
 	d = get_xml(admin, path, 200, "the portal user's page");
-	ok(xp_is(d, "string(//user/@access)", "active") && xp_is(d, "count(//groups/group[@selected='1'])", "1") &&
+	ok(xp_is(d, "string(//user/@access)", "active") &&
+		   xp_is(d, "count(//groups/group[@selected='1'])", "1") &&
 		   xp_is(d, "count(//groups/group[. = 'Non-Portal Users'])", "0"),
 	   "shows the group (the system group is not offered) and Active");
 	xmlFreeDoc(d);
 	snprintf(fields, sizeof fields, "id=%s&customer=%s&email=%s&group=%s", uid, cid, e, sys);
-	ok(post_form(admin, path, PA "/edit", fields, NULL, NULL, 0) == 422, "the system group: 422");
+	ok(post_form(admin, path, PA "/edit", fields, NULL, NULL, 0) == 422,
+	   "the system group: 422");
 	snprintf(fields, sizeof fields, "id=%s&customer=%s&email=%s&group=%s", uid, cid, e, gid);
-	ok(post_form(admin, path, PA "/edit", fields, NULL, NULL, 0) == 303, "admin puts the user in the new group");
-	snprintf(fields, sizeof fields, "id=%s&customer=%s&email=%s&group=%s&email_reports=1", uid, cid, e, gid);
-	ok(post_form(admin, path, PA "/edit", fields, NULL, NULL, 0) == 303, "and ticks \"Email me reports\"");
+	ok(post_form(admin, path, PA "/edit", fields, NULL, NULL, 0) == 303,
+	   "admin puts the user in the new group");
+	snprintf(fields, sizeof fields, "id=%s&customer=%s&email=%s&group=%s&email_reports=1", uid,
+		 cid, e, gid);
+	ok(post_form(admin, path, PA "/edit", fields, NULL, NULL, 0) == 303,
+	   "and ticks \"Email me reports\"");
 	d = get_xml(admin, path, 200, "the page");
 	ok(xp_is(d, "string(//user/@email-reports)", "1"), "which is kept");
 	xmlFreeDoc(d);
@@ -669,47 +786,64 @@ static void test_groups(void)
 	/* Deleting a group in use is refused, saying how many. */
 	snprintf(fields, sizeof fields, "id=%s&name=x&delete=1", gid);
 	d = NULL;
-	long st = post_form(admin, "/settings/client/portal-groups", "/settings/client/portal-groups/edit", fields, &d, NULL, 0);
+	long st = post_form(admin, "/settings/client/portal-groups",
+			    "/settings/client/portal-groups/edit", fields, &d, NULL, 0);
 	v = d ? xp(d, "string(/error/message)") : strdup("");
-	ok(st == 409 && strstr(v, "has 1 member"), "a group with a member is not deleted: 409 (%s)", v);
+	ok(st == 409 && strstr(v, "has 1 member"), "a group with a member is not deleted: 409 (%s)",
+	   v);
 	free(v);
 	xmlFreeDoc(d);
 	snprintf(fields, sizeof fields, "id=%s&name=x&delete=1", sys);
-	ok(post_form(admin, "/settings/client/portal-groups", "/settings/client/portal-groups/edit", fields, NULL, NULL, 0) == 409,
+	ok(post_form(admin, "/settings/client/portal-groups", "/settings/client/portal-groups/edit",
+		     fields, NULL, NULL, 0) == 409,
 	   "nor the system group: 409");
 	/* Revoke: sessions end, sign-in refused; restore without an invitation. */
-	snprintf(fields, sizeof fields, "id=%s&customer=%s&email=%s&group=%s&status=revoked", uid, cid, e, gid);
-	ok(post_form(admin, path, PA "/edit", fields, NULL, NULL, 0) == 303, "admin revokes the user");
+	snprintf(fields, sizeof fields, "id=%s&customer=%s&email=%s&group=%s&status=revoked", uid,
+		 cid, e, gid);
+	ok(post_form(admin, path, PA "/edit", fields, NULL, NULL, 0) == 303,
+	   "admin revokes the user");
 	ok(get_status(u, P("home")) == 303, "their session ends at once");
 	ok(portal_login(u, fx.slug, email, PW, NULL, 0) == 403, "and sign-in is refused (revoked)");
-	snprintf(fields, sizeof fields, "id=%s&customer=%s&email=%s&group=%s&status=active", uid, cid, e, gid);
+	snprintf(fields, sizeof fields, "id=%s&customer=%s&email=%s&group=%s&status=active", uid,
+		 cid, e, gid);
 	ok(post_form(admin, path, PA "/edit", fields, NULL, NULL, 0) == 303 &&
 		   portal_login(u, fx.slug, email, PW, NULL, 0) == 303,
 	   "restored, they sign in again");
-	v = sql1("SELECT COUNT(*) FROM audit_log WHERE action IN ('portal_user.revoke', 'portal_user.restore') AND target = '%s'", email);
+	v = sql1("SELECT COUNT(*) FROM audit_log WHERE action IN ('portal_user.revoke', "
+		 "'portal_user.restore') AND target = '%s'",
+		 email);
 	ok(v && strcmp(v, "2") == 0, "revoke and restore are audited");
 	free(v);
 	/* A group that requires MFA. */
-	snprintf(fields, sizeof fields, "id=%s&name=%s&perm_invoices_view=1&require_mfa=1", gid, name);
-	ok(post_form(admin, "/settings/client/portal-groups", "/settings/client/portal-groups/edit", fields, NULL, NULL, 0) == 303,
+	snprintf(fields, sizeof fields, "id=%s&name=%s&perm_invoices_view=1&require_mfa=1", gid,
+		 name);
+	ok(post_form(admin, "/settings/client/portal-groups", "/settings/client/portal-groups/edit",
+		     fields, NULL, NULL, 0) == 303,
 	   "the group now requires MFA");
 	post_form(u, P("home"), P("logout"), "x=1", NULL, NULL, 0);
-	ok(portal_login(u, fx.slug, email, PW, loc, sizeof loc) == 303 && strcmp(loc, P("mfa/enrol")) == 0,
+	ok(portal_login(u, fx.slug, email, PW, loc, sizeof loc) == 303 &&
+		   strcmp(loc, P("mfa/enrol")) == 0,
 	   "its member enrols at the next sign-in");
 	/* Default: one at a time. */
 	snprintf(fields, sizeof fields, "id=%s&name=%s&perm_invoices_view=1&default=1", gid, name);
-	ok(post_form(admin, "/settings/client/portal-groups", "/settings/client/portal-groups/edit", fields, NULL, NULL, 0) == 303,
+	ok(post_form(admin, "/settings/client/portal-groups", "/settings/client/portal-groups/edit",
+		     fields, NULL, NULL, 0) == 303,
 	   "the group becomes the default");
-	v = sql1("SELECT GROUP_CONCAT(name) FROM portal_groups WHERE is_default = 1 AND tenant_id = %s", fx.tq);
+	v = sql1("SELECT GROUP_CONCAT(name) FROM portal_groups WHERE is_default = 1 AND tenant_id "
+		 "= %s",
+		 fx.tq);
 	ok(v && strcmp(v, name) == 0, "and is the only one (%s)", v ? v : "");
 	free(v);
 	/* A default group cannot go: the starting one is the default again
 	 * (as in SQL), and the group loses its member. */
-	free(sql1("UPDATE portal_groups SET is_default = 1 WHERE name = 'Customers' AND tenant_id = %s", fx.tq));
+	free(sql1("UPDATE portal_groups SET is_default = 1 WHERE name = 'Customers' AND tenant_id "
+		  "= %s",
+		  fx.tq));
 	free(sql1("UPDATE portal_groups SET is_default = 0 WHERE id = %s", gid));
 	free(sql1("DELETE FROM portal_users WHERE id = %s", uid));
 	snprintf(fields, sizeof fields, "id=%s&name=x&delete=1", gid);
-	ok(post_form(admin, "/settings/client/portal-groups", "/settings/client/portal-groups/edit", fields, NULL, loc, sizeof loc) == 303,
+	ok(post_form(admin, "/settings/client/portal-groups", "/settings/client/portal-groups/edit",
+		     fields, NULL, loc, sizeof loc) == 303,
 	   "once empty, it is deleted");
 	free(gid);
 	free(uid);
@@ -733,21 +867,31 @@ static void test_bulk(void)
 	snprintf(n2, sizeof n2, "Bulk Two %s", stamp);
 	snprintf(n3, sizeof n3, "Bulk Three %s", stamp);
 	snprintf(e1, sizeof e1, "bulk1-%s@bulk.example.com", stamp);
-	free(sql1("INSERT INTO customers (tenant_id, name, primary_email) SELECT id, '%s', '%s' FROM tenants WHERE slug = '%s'", n1, e1, fx.slug));
-	free(sql1("INSERT INTO customers (tenant_id, name, primary_email) SELECT id, '%s', '' FROM tenants WHERE slug = '%s'", n2, fx.slug));
-	free(sql1("INSERT INTO customers (tenant_id, name, primary_email) SELECT id, '%s', 'office@abm-apartments.example.com' FROM tenants WHERE slug = '%s'", n3, fx.slug));
+	free(sql1("INSERT INTO customers (tenant_id, name, primary_email) SELECT id, '%s', '%s' "
+		  "FROM tenants WHERE slug = '%s'",
+		  n1, e1, fx.slug));
+	free(sql1("INSERT INTO customers (tenant_id, name, primary_email) SELECT id, '%s', '' FROM "
+		  "tenants WHERE slug = '%s'",
+		  n2, fx.slug));
+	free(sql1("INSERT INTO customers (tenant_id, name, primary_email) SELECT id, '%s', "
+		  "'office@abm-apartments.example.com' FROM tenants WHERE slug = '%s'",
+		  n3, fx.slug));
 	c1 = fx_customer(&fx, n1);
 	c2 = fx_customer(&fx, n2);
 	c3 = fx_customer(&fx, n3);
 	g = sql1("SELECT id FROM portal_groups WHERE name = 'Customers' AND tenant_id = %s", fx.tq);
 	ok(hc_login(admin, fx.admin, PW) == 303, "admin signs in");
-	snprintf(path, sizeof path, "/settings/customers/enable-portal?id=%s&id=%s&id=%s", c1, c2, c3);
+	snprintf(path, sizeof path, "/settings/customers/enable-portal?id=%s&id=%s&id=%s", c1, c2,
+		 c3);
 	d = get_xml(admin, path, 200, "the bulk confirmation");
-	ok(xp_is(d, "count(//customer)", "3") && xp_is(d, "string(//groups/group[@selected='1'])", "Customers"),
+	ok(xp_is(d, "count(//customer)", "3") &&
+		   xp_is(d, "string(//groups/group[@selected='1'])", "Customers"),
 	   "names the three customers, the default group chosen");
 	xmlFreeDoc(d);
 	snprintf(fields, sizeof fields, "id=%s&id=%s&id=%s&group=%s", c1, c2, c3, g);
-	ok(post_form(admin, path, "/settings/customers/enable-portal", fields, &d, NULL, 0) == 200 && d && hc_valid(d),
+	ok(post_form(admin, path, "/settings/customers/enable-portal", fields, &d, NULL, 0) ==
+			   200 &&
+		   d && hc_valid(d),
 	   "Enable portal access: 200 with a report");
 	char want[3][80];
 	snprintf(want[0], sizeof want[0], "string(//customer[@id='%s']/@result)", c1);
@@ -759,13 +903,16 @@ static void test_bulk(void)
 	xmlFreeDoc(d);
 	char tok[44];
 	ok(mail_link(e1, "set-password?token=", tok) == 0, "the invitation reaches the sink");
-	ok(post_form(admin, path, "/settings/customers/enable-portal", fields, &d, NULL, 0) == 200 && d &&
-		   xp_is(d, want[0], "skipped-exists"),
+	ok(post_form(admin, path, "/settings/customers/enable-portal", fields, &d, NULL, 0) ==
+			   200 &&
+		   d && xp_is(d, want[0], "skipped-exists"),
 	   "run again: the first one is skipped now");
 	xmlFreeDoc(d);
-	char *sys = sql1("SELECT id FROM portal_groups WHERE is_system = 1 AND tenant_id = %s", fx.tq);
+	char *sys =
+		sql1("SELECT id FROM portal_groups WHERE is_system = 1 AND tenant_id = %s", fx.tq);
 	snprintf(fields, sizeof fields, "id=%s&group=%s", c1, sys);
-	ok(post_form(admin, path, "/settings/customers/enable-portal", fields, NULL, NULL, 0) == 422,
+	ok(post_form(admin, path, "/settings/customers/enable-portal", fields, NULL, NULL, 0) ==
+		   422,
 	   "the system group cannot be chosen: 422");
 	free(sys);
 	free(c1);
@@ -785,40 +932,58 @@ static void test_contacts(void)
 
 	begin("contacts", FX_CUSTOMERS | FX_PORTAL_ON);
 	snprintf(name, sizeof name, "Contacts Co %s", stamp);
-	free(sql1("INSERT INTO customers (tenant_id, name) SELECT id, '%s' FROM tenants WHERE slug = '%s'", name, fx.slug));
+	free(sql1("INSERT INTO customers (tenant_id, name) SELECT id, '%s' FROM tenants WHERE slug "
+		  "= '%s'",
+		  name, fx.slug));
 	cid = fx_customer(&fx, name);
 	g = sql1("SELECT id FROM portal_groups WHERE name = 'Customers' AND tenant_id = %s", fx.tq);
 	ok(hc_login(admin, fx.admin, PW) == 303, "admin signs in");
 	snprintf(path, sizeof path, "/settings/customers/edit?id=%s", cid);
 	snprintf(mail, sizeof mail, "contact-%s@contacts.example.com", stamp);
-	snprintf(fields, sizeof fields, "customer=%s&name=Ann+Mail&email=%s&phone=555-0150", cid, mail);
-	ok(post_form(admin, path, "/settings/customers/contacts", fields, NULL, NULL, 0) == 303, "admin adds a contact with an email");
+	snprintf(fields, sizeof fields, "customer=%s&name=Ann+Mail&email=%s&phone=555-0150", cid,
+		 mail);
+	ok(post_form(admin, path, "/settings/customers/contacts", fields, NULL, NULL, 0) == 303,
+	   "admin adds a contact with an email");
 	snprintf(cname, sizeof cname, "Bob NoMail");
 	snprintf(fields, sizeof fields, "customer=%s&name=Bob+NoMail", cid);
-	ok(post_form(admin, path, "/settings/customers/contacts", fields, NULL, NULL, 0) == 303, "and one without");
+	ok(post_form(admin, path, "/settings/customers/contacts", fields, NULL, NULL, 0) == 303,
+	   "and one without");
 	d = get_xml(admin, path, 200, "the customer's page");
-	ok(xp_is(d, "count(//contacts/contact)", "2") && xp_is(d, "count(//contacts/contact/portal-user)", "0"),
+	ok(xp_is(d, "count(//contacts/contact)", "2") &&
+		   xp_is(d, "count(//contacts/contact/portal-user)", "0"),
 	   "lists both contacts, neither a portal user yet");
 	xmlFreeDoc(d);
-	k1 = sql1("SELECT id FROM customer_contacts WHERE customer_id = %s AND name = 'Ann Mail'", cid);
-	k2 = sql1("SELECT id FROM customer_contacts WHERE customer_id = %s AND name = 'Bob NoMail'", cid);
+	k1 = sql1("SELECT id FROM customer_contacts WHERE customer_id = %s AND name = 'Ann Mail'",
+		  cid);
+	k2 = sql1("SELECT id FROM customer_contacts WHERE customer_id = %s AND name = 'Bob NoMail'",
+		  cid);
 	snprintf(fields, sizeof fields, "contact=%s&group=%s&require_mfa=1", k1, g);
-	ok(post_form(admin, path, "/settings/customers/contacts/enable", fields, NULL, NULL, 0) == 303,
+	ok(post_form(admin, path, "/settings/customers/contacts/enable", fields, NULL, NULL, 0) ==
+		   303,
 	   "Enable portal user (Require MFA) for the contact with an email");
-	v = sql1("SELECT CONCAT(pu.mfa_required, '|', pu.invite_state, '|', c.portal_user_id = pu.id) FROM portal_users pu JOIN customer_contacts c ON c.id = %s WHERE pu.email = '%s'", k1, mail);
-	ok(v && (strcmp(v, "1|queued|1") == 0 || strcmp(v, "1|sent|1") == 0), "a portal user with MFA required, invited, linked (%s)", v ? v : "");
+	v = sql1("SELECT CONCAT(pu.mfa_required, '|', pu.invite_state, '|', c.portal_user_id = "
+		 "pu.id) FROM portal_users pu JOIN customer_contacts c ON c.id = %s WHERE pu.email "
+		 "= '%s'",
+		 k1, mail);
+	ok(v && (strcmp(v, "1|queued|1") == 0 || strcmp(v, "1|sent|1") == 0),
+	   "a portal user with MFA required, invited, linked (%s)", v ? v : "");
 	free(v);
-	ok(post_form(admin, path, "/settings/customers/contacts/enable", fields, NULL, NULL, 0) == 409,
+	ok(post_form(admin, path, "/settings/customers/contacts/enable", fields, NULL, NULL, 0) ==
+		   409,
 	   "a second time: 409");
 	snprintf(fields, sizeof fields, "contact=%s&group=%s", k2, g);
-	ok(post_form(admin, path, "/settings/customers/contacts/enable", fields, NULL, NULL, 0) == 400,
+	ok(post_form(admin, path, "/settings/customers/contacts/enable", fields, NULL, NULL, 0) ==
+		   400,
 	   "without an email, a login is needed: 400");
 	snprintf(login, sizeof login, "bob-%s", stamp);
 	snprintf(fields, sizeof fields, "contact=%s&group=%s&login=%s", k2, g, login);
-	ok(post_form(admin, path, "/settings/customers/contacts/enable", fields, &d, NULL, 0) == 200 && d && hc_valid(d),
+	ok(post_form(admin, path, "/settings/customers/contacts/enable", fields, &d, NULL, 0) ==
+			   200 &&
+		   d && hc_valid(d),
 	   "with a login: 200, the credentials shown once");
 	char *pw = d ? xp(d, "string(//contact-enabled/password)") : strdup("");
-	ok(strlen(pw) == 20 && xp_is(d, "string(//contact-enabled/login)", login), "a 20-character password");
+	ok(strlen(pw) == 20 && xp_is(d, "string(//contact-enabled/login)", login),
+	   "a 20-character password");
 	xmlFreeDoc(d);
 	v = sql1("SELECT COUNT(*) FROM mail_outbox WHERE to_addr = '%s'", login);
 	ok(v && strcmp(v, "0") == 0, "nothing is mailed for it");
@@ -848,12 +1013,15 @@ static void test_sites(void)
 	 * reach. */
 	begin("sites", FX_CUSTOMERS | FX_RECORDS | FX_PORTAL_ON);
 	snprintf(name, sizeof name, "Sites Co %s", stamp);
-	free(sql1("INSERT INTO customers (tenant_id, name) SELECT id, '%s' FROM tenants WHERE slug = '%s'", name, fx.slug));
+	free(sql1("INSERT INTO customers (tenant_id, name) SELECT id, '%s' FROM tenants WHERE slug "
+		  "= '%s'",
+		  name, fx.slug));
 	cid = fx_customer(&fx, name);
 	ok(hc_login(admin, fx.admin, PW) == 303, "admin signs in");
 	snprintf(path, sizeof path, "/settings/customers/edit?id=%s", cid);
 	snprintf(fields, sizeof fields, "customer=%s&name=Tower&address=1+Main", cid);
-	ok(post_form(admin, path, "/settings/customers/sites", fields, NULL, NULL, 0) == 303, "a master site");
+	ok(post_form(admin, path, "/settings/customers/sites", fields, NULL, NULL, 0) == 303,
+	   "a master site");
 	m = sql1("SELECT id FROM sites WHERE customer_id = %s AND name = 'Tower'", cid);
 	for (int i = 1; i <= 3; i++) {
 		snprintf(fields, sizeof fields, "customer=%s&name=Floor+%d&parent=%s", cid, i, m);
@@ -871,39 +1039,56 @@ static void test_sites(void)
 	s3 = sql1("SELECT id FROM sites WHERE customer_id = %s AND name = 'Floor 3'", cid);
 	snprintf(email, sizeof email, "sites-%s@abm.example.com", stamp);
 	free(fx_portal_user(&fx, email, "ABM Apartments"));
-	free(sql1("UPDATE portal_users SET customer_id = %s, company_name = '%s' WHERE email = '%s'", cid, name, email));
+	free(sql1(
+		"UPDATE portal_users SET customer_id = %s, company_name = '%s' WHERE email = '%s'",
+		cid, name, email));
 	uid = sql1("SELECT id FROM portal_users WHERE email = '%s'", email);
 	g = sql1("SELECT group_id FROM portal_users WHERE id = %s", uid);
 	urlenc(email, e, sizeof e);
 	snprintf(path, sizeof path, PA "/edit?id=%s", uid);
-	snprintf(fields, sizeof fields, "id=%s&customer=%s&email=%s&group=%s&sites=chosen&site=%s&site=%s", uid, cid, e, g, s1, s2);
-	ok(post_form(admin, path, PA "/edit", fields, NULL, NULL, 0) == 303, "admin grants two of the three sub-sites");
+	snprintf(fields, sizeof fields,
+		 "id=%s&customer=%s&email=%s&group=%s&sites=chosen&site=%s&site=%s", uid, cid, e, g,
+		 s1, s2);
+	ok(post_form(admin, path, PA "/edit", fields, NULL, NULL, 0) == 303,
+	   "admin grants two of the three sub-sites");
 	d = get_xml(admin, path, 200, "the user's page");
-	ok(xp_is(d, "string(//sites/@all)", "0") && xp_is(d, "count(//sites/site[@granted])", "2"), "which says so");
+	ok(xp_is(d, "string(//sites/@all)", "0") && xp_is(d, "count(//sites/site[@granted])", "2"),
+	   "which says so");
 	xmlFreeDoc(d);
 	ok(portal_login(u, fx.slug, email, PW, NULL, 0) == 303, "the user signs in");
 	d = get_xml(u, P("sites"), 200, "their sites");
-	ok(xp_is(d, "count(//portal-sites/site)", "2") && xp_is(d, "string(//portal-sites/site[1]/name)", "Floor 1") &&
+	ok(xp_is(d, "count(//portal-sites/site)", "2") &&
+		   xp_is(d, "string(//portal-sites/site[1]/name)", "Floor 1") &&
 		   xp_is(d, "string(//portal-sites/site[2]/name)", "Floor 2"),
 	   "exactly the two granted sub-sites");
 	xmlFreeDoc(d);
 	snprintf(sp, sizeof sp, P("sites?id=%s"), s1);
 	ok(get_status(u, sp) == 200, "a granted site opens");
 	snprintf(sp, sizeof sp, P("sites?id=%s"), s3);
-	ok(status_of(u, "GET", sp, NULL, "Accept: application/xml", NULL, 0) == 404, "the ungranted one: 404");
+	ok(status_of(u, "GET", sp, NULL, "Accept: application/xml", NULL, 0) == 404,
+	   "the ungranted one: 404");
 	/* Cool Air's Warehouse A: this tenant's, another customer's. */
-	v = sql1("SELECT s.id FROM sites s JOIN customers c ON c.id = s.customer_id WHERE c.tenant_id = %s AND c.name = 'Cool Air' AND s.name = 'Warehouse A'", fx.tq);
+	v = sql1("SELECT s.id FROM sites s JOIN customers c ON c.id = s.customer_id WHERE "
+		 "c.tenant_id = %s AND c.name = 'Cool Air' AND s.name = 'Warehouse A'",
+		 fx.tq);
 	snprintf(sp, sizeof sp, "%ssites?id=%s", fx.portal, v ? v : "0");
-	ok(v && atoi(v) > 0 && status_of(u, "GET", sp, NULL, "Accept: application/xml", NULL, 0) == 404,
+	ok(v && atoi(v) > 0 &&
+		   status_of(u, "GET", sp, NULL, "Accept: application/xml", NULL, 0) == 404,
 	   "another customer's site: 404");
 	free(v);
-	snprintf(fields, sizeof fields, "id=%s&customer=%s&email=%s&group=%s&sites=chosen&site=999999", uid, cid, e, g);
-	ok(post_form(admin, path, PA "/edit", fields, NULL, NULL, 0) == 422, "granting a site of no such customer: 422");
+	snprintf(fields, sizeof fields,
+		 "id=%s&customer=%s&email=%s&group=%s&sites=chosen&site=999999", uid, cid, e, g);
+	ok(post_form(admin, path, PA "/edit", fields, NULL, NULL, 0) == 422,
+	   "granting a site of no such customer: 422");
 	/* Without "Sites: view": 403 and no menu entry. */
-	free(sql1("UPDATE portal_groups SET perms = REPLACE(perms, 'sites_view', 'documents_view') WHERE id = %s", g));
-	ok(status_of(u, "GET", P("sites"), NULL, "Accept: application/xml", NULL, 0) == 403, "a group without Sites: 403");
+	free(sql1("UPDATE portal_groups SET perms = REPLACE(perms, 'sites_view', 'documents_view') "
+		  "WHERE id = %s",
+		  g));
+	ok(status_of(u, "GET", P("sites"), NULL, "Accept: application/xml", NULL, 0) == 403,
+	   "a group without Sites: 403");
 	d = get_xml(u, P("home"), 200, "the home");
-	ok(xp_is(d, "count(//sections/section[@key='sites_view'])", "0"), "and no Sites entry on the home");
+	ok(xp_is(d, "count(//sections/section[@key='sites_view'])", "0"),
+	   "and no Sites entry on the home");
 	xmlFreeDoc(d);
 	free(cid);
 	free(uid);
@@ -928,20 +1113,31 @@ static void test_colleagues(void)
 
 	begin("colleagues", FX_CUSTOMERS | FX_PORTAL_ON);
 	snprintf(name, sizeof name, "Colleagues Co %s", stamp);
-	free(sql1("INSERT INTO customers (tenant_id, name) SELECT id, '%s' FROM tenants WHERE slug = '%s'", name, fx.slug));
+	free(sql1("INSERT INTO customers (tenant_id, name) SELECT id, '%s' FROM tenants WHERE slug "
+		  "= '%s'",
+		  name, fx.slug));
 	cid = fx_customer(&fx, name);
 	snprintf(gname, sizeof gname, "Admins %s", stamp);
 	snprintf(big, sizeof big, "Payers %s", stamp);
-	free(sql1("INSERT INTO portal_groups (tenant_id, name, perms) SELECT id, '%s', 'invoices_view,manage_colleagues' FROM tenants WHERE slug = '%s'", gname, fx.slug));
-	free(sql1("INSERT INTO portal_groups (tenant_id, name, perms) SELECT id, '%s', 'invoices_view,invoices_pay' FROM tenants WHERE slug = '%s'", big, fx.slug));
-	small = sql1("SELECT id FROM portal_groups WHERE tenant_id = %s AND name = '%s'", fx.tq, gname);
-	large = sql1("SELECT id FROM portal_groups WHERE tenant_id = %s AND name = '%s'", fx.tq, big);
+	free(sql1("INSERT INTO portal_groups (tenant_id, name, perms) SELECT id, '%s', "
+		  "'invoices_view,manage_colleagues' FROM tenants WHERE slug = '%s'",
+		  gname, fx.slug));
+	free(sql1("INSERT INTO portal_groups (tenant_id, name, perms) SELECT id, '%s', "
+		  "'invoices_view,invoices_pay' FROM tenants WHERE slug = '%s'",
+		  big, fx.slug));
+	small = sql1("SELECT id FROM portal_groups WHERE tenant_id = %s AND name = '%s'", fx.tq,
+		     gname);
+	large = sql1("SELECT id FROM portal_groups WHERE tenant_id = %s AND name = '%s'", fx.tq,
+		     big);
 	snprintf(e1, sizeof e1, "boss-%s@colleagues.example.com", stamp);
 	free(fx_portal_user(&fx, e1, "ABM Apartments"));
-	free(sql1("UPDATE portal_users SET customer_id = %s, company_name = '%s', group_id = %s WHERE email = '%s'", cid, name, small, e1));
+	free(sql1("UPDATE portal_users SET customer_id = %s, company_name = '%s', group_id = %s "
+		  "WHERE email = '%s'",
+		  cid, name, small, e1));
 	ok(portal_login(boss, fx.slug, e1, PW, NULL, 0) == 303, "the customer's admin signs in");
 	d = get_xml(boss, P("colleagues"), 200, "the Colleagues page");
-	ok(xp_is(d, "count(//colleagues/colleague)", "1") && xp_is(d, "string(//colleague/@manageable)", "0") &&
+	ok(xp_is(d, "count(//colleagues/colleague)", "1") &&
+		   xp_is(d, "string(//colleague/@manageable)", "0") &&
 		   xp_is(d, "count(//groups/group)", "1"),
 	   "lists themselves (not manageable) and only the groups within theirs");
 	xmlFreeDoc(d);
@@ -950,20 +1146,24 @@ static void test_colleagues(void)
 	ok(post_form(boss, P("colleagues"), P("colleagues"), fields, NULL, NULL, 0) == 403,
 	   "inviting into a group that grants more (pay invoices): 403");
 	snprintf(fields, sizeof fields, "action=invite&email=%s&group=%s", e2, small);
-	ok(post_form(boss, P("colleagues"), P("colleagues"), fields, NULL, NULL, 0) == 303, "inviting into their own group: 303");
+	ok(post_form(boss, P("colleagues"), P("colleagues"), fields, NULL, NULL, 0) == 303,
+	   "inviting into their own group: 303");
 	snprintf(e2, sizeof e2, "mate-%s@colleagues.example.com", stamp);
 	uid = sql1("SELECT id FROM portal_users WHERE email = '%s' AND customer_id = %s", e2, cid);
 	ok(uid && *uid, "the colleague is a portal user of the same customer");
-	v = sql1("SELECT COUNT(*) FROM mail_outbox WHERE to_addr = '%s' AND kind = 'invitation'", e2);
+	v = sql1("SELECT COUNT(*) FROM mail_outbox WHERE to_addr = '%s' AND kind = 'invitation'",
+		 e2);
 	ok(v && strcmp(v, "1") == 0, "and is invited");
 	free(v);
 	snprintf(fields, sizeof fields, "action=revoke&id=%s", uid);
-	ok(post_form(boss, P("colleagues"), P("colleagues"), fields, NULL, NULL, 0) == 303, "revoked by the admin");
+	ok(post_form(boss, P("colleagues"), P("colleagues"), fields, NULL, NULL, 0) == 303,
+	   "revoked by the admin");
 	v = sql1("SELECT status FROM portal_users WHERE id = %s", uid);
 	ok(v && strcmp(v, "revoked") == 0, "the colleague is revoked");
 	free(v);
 	snprintf(fields, sizeof fields, "action=restore&id=%s", uid);
-	ok(post_form(boss, P("colleagues"), P("colleagues"), fields, NULL, NULL, 0) == 303, "and restored");
+	ok(post_form(boss, P("colleagues"), P("colleagues"), fields, NULL, NULL, 0) == 303,
+	   "and restored");
 	v = sql1("SELECT status FROM portal_users WHERE id = %s", uid);
 	ok(v && strcmp(v, "active") == 0, "the colleague is active again");
 	free(v);
@@ -971,7 +1171,9 @@ static void test_colleagues(void)
 	char e4[128], *higher;
 	snprintf(e4, sizeof e4, "payer-%s@colleagues.example.com", stamp);
 	free(fx_portal_user(&fx, e4, "ABM Apartments"));
-	free(sql1("UPDATE portal_users SET customer_id = %s, company_name = '%s', group_id = %s WHERE email = '%s'", cid, name, large, e4));
+	free(sql1("UPDATE portal_users SET customer_id = %s, company_name = '%s', group_id = %s "
+		  "WHERE email = '%s'",
+		  cid, name, large, e4));
 	higher = sql1("SELECT id FROM portal_users WHERE email = '%s'", e4);
 	snprintf(fields, sizeof fields, "action=revoke&id=%s", higher);
 	ok(post_form(boss, P("colleagues"), P("colleagues"), fields, NULL, NULL, 0) == 403,
@@ -980,7 +1182,9 @@ static void test_colleagues(void)
 	ok(v && strcmp(v, "active") == 0, "and that colleague stays active");
 	free(v);
 	free(higher);
-	char *foreign = sql1("SELECT MIN(id) FROM portal_users WHERE tenant_id = %s AND customer_id <> %s", fx.tq, cid);
+	char *foreign =
+		sql1("SELECT MIN(id) FROM portal_users WHERE tenant_id = %s AND customer_id <> %s",
+		     fx.tq, cid);
 	snprintf(fields, sizeof fields, "action=revoke&id=%s", foreign);
 	ok(post_form(boss, P("colleagues"), P("colleagues"), fields, NULL, NULL, 0) == 404,
 	   "another customer's portal user: 404");
@@ -990,7 +1194,8 @@ static void test_colleagues(void)
 	snprintf(e3, sizeof e3, "plain-%s@colleagues.example.com", stamp);
 	free(fx_portal_user(&fx, e3, "ABM Apartments"));
 	ok(portal_login(other, fx.slug, e3, PW, NULL, 0) == 303 &&
-		   status_of(other, "GET", P("colleagues"), NULL, "Accept: application/xml", NULL, 0) == 403,
+		   status_of(other, "GET", P("colleagues"), NULL, "Accept: application/xml", NULL,
+			     0) == 403,
 	   "a portal user without Manage colleagues: 403");
 	free(cid);
 	free(uid);

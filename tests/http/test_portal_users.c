@@ -161,20 +161,22 @@ static void setup(void)
 	adm = client();
 	ok(hc_login(adm, admin_email, PW) == 303, "a tenant of its own: its admin signs in");
 	ok(set_portal(1) == 303, "its Client Portal is switched on");
-	ok(post_form(adm, "/settings/customers", CE, "name=Cool+Air&email=service%40coolair.example.com",
-		     NULL, NULL, 0) == 303 &&
+	ok(post_form(adm, "/settings/customers", CE,
+		     "name=Cool+Air&email=service%40coolair.example.com", NULL, NULL, 0) == 303 &&
 		   post_form(adm, "/settings/customers", CE,
-			     "name=ABM+Apartments&email=office%40abm.example.com", NULL, NULL, 0) == 303,
+			     "name=ABM+Apartments&email=office%40abm.example.com", NULL, NULL,
+			     0) == 303,
 	   "customers Cool Air and ABM Apartments");
-	snprintf(path, sizeof path, "SELECT id FROM customers WHERE tenant_id = %s AND name = '%%s'",
-		 tenant_q);
+	snprintf(path, sizeof path,
+		 "SELECT id FROM customers WHERE tenant_id = %s AND name = '%%s'", tenant_q);
 	id_of(cool, path, "Cool Air");
 	id_of(abm, path, "ABM Apartments");
 	/* Sites: Cool Air Campus with three sub-sites; ABM Tower. */
 	char f[300];
 	snprintf(f, sizeof f, "customer=%s&name=Cool+Air+Campus", cool);
 	post_form(adm, CE, "/settings/customers/sites", f, NULL, NULL, 0);
-	snprintf(path, sizeof path, "SELECT id FROM sites WHERE customer_id = %s AND name = '%%s'", cool);
+	snprintf(path, sizeof path, "SELECT id FROM sites WHERE customer_id = %s AND name = '%%s'",
+		 cool);
 	id_of(campus, path, "Cool Air Campus");
 	const char *subs[] = {"Warehouse+A", "Warehouse+B", "Showroom"};
 	for (size_t i = 0; i < 3; i++) {
@@ -186,7 +188,8 @@ static void setup(void)
 	id_of(showroom, path, "Showroom");
 	snprintf(f, sizeof f, "customer=%s&name=ABM+Tower", abm);
 	post_form(adm, CE, "/settings/customers/sites", f, NULL, NULL, 0);
-	snprintf(path, sizeof path, "SELECT id FROM sites WHERE customer_id = %s AND name = '%%s'", abm);
+	snprintf(path, sizeof path, "SELECT id FROM sites WHERE customer_id = %s AND name = '%%s'",
+		 abm);
 	id_of(tower, path, "ABM Tower");
 	ok(atoi(campus) && atoi(wa) && atoi(wb) && atoi(showroom) && atoi(tower),
 	   "sites: Cool Air Campus (Warehouse A, Warehouse B, Showroom), ABM Tower");
@@ -224,7 +227,8 @@ static void test_status(void)
 	id_rev = user_id(e_rev);
 	id_lock = user_id(e_lock);
 	urlenc(e_rev, e, sizeof e);
-	snprintf(fields, sizeof fields, "id=%s&customer=%s&email=%s&status=revoked", id_rev, cool, e);
+	snprintf(fields, sizeof fields, "id=%s&customer=%s&email=%s&status=revoked", id_rev, cool,
+		 e);
 	ok(post_form(adm, PA, PA "/edit", fields, NULL, NULL, 0) == 303, "revoke one (edit page)");
 	/* Five wrong passwords pause the account's sign-in (auth.c). */
 	struct hc *p = client();
@@ -236,7 +240,8 @@ static void test_status(void)
 
 	v = statuses(PA "?sort=email");
 	ok(same(v, "act=active,inv=invited,lock=locked,new=not_invited,rev=revoked", "statuses"),
-	   "the list shows what the sign-in enforces: Active, Invited, Locked, Not invited, Revoked");
+	   "the list shows what the sign-in enforces: Active, Invited, Locked, Not invited, "
+	   "Revoked");
 	free(v);
 	{
 		char rid[64], *h = get_html(adm, PA "?sort=email", rid);
@@ -260,7 +265,7 @@ static void test_status(void)
 		const char *status, *want;
 	} views[] = {
 		{"not_invited", "new=not_invited"}, {"invited", "inv=invited"},
-		{"active", "act=active"},	    {"revoked", "rev=revoked"},
+		{"active", "act=active"},           {"revoked", "rev=revoked"},
 		{"locked", "lock=locked"},
 	};
 	for (size_t i = 0; i < sizeof views / sizeof views[0]; i++) {
@@ -287,7 +292,9 @@ static void test_status(void)
 	xmlFreeDoc(d);
 	{
 		char rid[64], *h = get_html(adm, path, rid);
-		ok(h && strstr(h, "<option value=\"revoked\" selected=\"selected\">Revoked</option>") &&
+		ok(h &&
+			   strstr(h, "<option value=\"revoked\" "
+				     "selected=\"selected\">Revoked</option>") &&
 			   strstr(h, "<input type=\"hidden\" name=\"status\" value=\"revoked\">"),
 		   "the select shows it, the page-size form keeps it");
 		free(h);
@@ -359,7 +366,8 @@ static void test_status(void)
 		 env_or("GH_BUILDDIR", "."), state, env_or("GH_SRCDIR", ".")) == 0,
 	   "sql/016 runs again without error");
 	v = statuses(PA "?status=locked&sort=email");
-	ok(same(v, "inv=locked", "locked"), "an older throttle row's lock shows once 016 names its user");
+	ok(same(v, "inv=locked", "locked"),
+	   "an older throttle row's lock shows once 016 names its user");
 	free(v);
 	throttle_reset();
 	v = statuses(PA "?status=locked&sort=email");
@@ -397,7 +405,8 @@ static void test_colleagues(void)
 	gid = sql1("SELECT id FROM portal_groups WHERE name = '%s'", gname);
 	user_email(boss, sizeof boss, "boss");
 	snprintf(fields, sizeof fields, "group=%s", gid ? gid : "0");
-	ok(add_user(boss, cool, portal_pw, fields) == 303, "a Cool Air user who manages colleagues");
+	ok(add_user(boss, cool, portal_pw, fields) == 303,
+	   "a Cool Air user who manages colleagues");
 	ok(portal_login(b, slug, boss, portal_pw, NULL, 0) == 303, "who signs in to the portal");
 	snprintf(path, sizeof path, "/portal/%s/colleagues", slug);
 	d = get_xml(b, path, 200, "the Colleagues page");
@@ -506,8 +515,8 @@ static void test_add_sites(void)
 	ok(same(v, "0", "count"), "nothing saved");
 	free(v);
 	/* A form action loses nothing typed (item 4): the password too. */
-	snprintf(fields, sizeof fields, "customer=%s&email=&password=Typed-Before-Choosing-7&choose=1",
-		 abm);
+	snprintf(fields, sizeof fields,
+		 "customer=%s&email=&password=Typed-Before-Choosing-7&choose=1", abm);
 	ok(post_form(adm, PA "/edit", PA "/edit", fields, &d, NULL, 0) == 200 &&
 		   xp_is(d, "string(/page/form/@carry)", "1") &&
 		   xp_is(d, "string(/page/form/field[@name='password']/@value)",
@@ -529,8 +538,8 @@ static void test_add_sites(void)
 	/* Two chosen sites: exactly those. */
 	user_email(email, sizeof email, "sites");
 	urlenc(email, e, sizeof e);
-	snprintf(fields, sizeof fields, "customer=%s&email=%s&sites=chosen&site=%s&site=%s", cool, e,
-		 wa, showroom);
+	snprintf(fields, sizeof fields, "customer=%s&email=%s&sites=chosen&site=%s&site=%s", cool,
+		 e, wa, showroom);
 	ok(post_form(adm, PA "/edit", PA "/edit", fields, NULL, NULL, 0) == 303,
 	   "add with two chosen sites: 303");
 	id = user_id(email);
@@ -559,8 +568,8 @@ static void test_add_sites(void)
 	 * nothing saved. */
 	user_email(email, sizeof email, "badsite");
 	urlenc(email, e, sizeof e);
-	snprintf(fields, sizeof fields, "customer=%s&email=%s&sites=chosen&site=%s&site=%s", cool, e,
-		 wa, tower);
+	snprintf(fields, sizeof fields, "customer=%s&email=%s&sites=chosen&site=%s&site=%s", cool,
+		 e, wa, tower);
 	ok(post_form(adm, PA "/edit", PA "/edit", fields, &d, NULL, 0) == 422 &&
 		   xp_is(d, "string(/page/form/field[@name='site']/@error)",
 			 "Choose among this customer's sites.") &&
@@ -584,8 +593,7 @@ static void test_add_sites(void)
 	ok(same(v, "0", "count"), "none of them was saved (the user's transaction)");
 	free(v);
 	snprintf(fields, sizeof fields, "customer=%s&email=%s&sites=all&site=%s", cool, e, wa);
-	ok(post_form(adm, PA "/edit", PA "/edit", fields, NULL, NULL, 0) == 303,
-	   "all sites: 303");
+	ok(post_form(adm, PA "/edit", PA "/edit", fields, NULL, NULL, 0) == 303, "all sites: 303");
 	v = sql1("SELECT all_sites FROM portal_users WHERE email = '%s'", email);
 	ok(same(v, "1", "all"), "saved as all sites");
 	free(v);
@@ -606,7 +614,8 @@ static void test_customer_page(void)
 	ok(post_form(adm, CE, "/settings/customers/contacts", fields, NULL, NULL, 0) == 303,
 	   "a contact of Cool Air");
 	char *ct = sql1("SELECT id FROM customer_contacts WHERE email = '%s'", desk);
-	char *g = sql1("SELECT id FROM portal_groups WHERE tenant_id = %s AND is_default = 1", tenant_q);
+	char *g = sql1("SELECT id FROM portal_groups WHERE tenant_id = %s AND is_default = 1",
+		       tenant_q);
 	snprintf(fields, sizeof fields, "contact=%s&group=%s", ct ? ct : "0", g ? g : "0");
 	ok(post_form(adm, CE, "/settings/customers/contacts/enable", fields, NULL, NULL, 0) == 303,
 	   "enabled as a portal user");
@@ -624,19 +633,22 @@ static void test_customer_page(void)
 	ok(xp_is(d, x, "Front Desk"), "the contact's name beside its user");
 	snprintf(x, sizeof x, "string(//portal-users/user[email='%s']/group)", desk);
 	ok(xp_is(d, x, "Customers"), "and the group");
-	snprintf(x, sizeof x, "string-length(//portal-users/user[email='%s']/last-sign-in) = 20", e_act);
+	snprintf(x, sizeof x, "string-length(//portal-users/user[email='%s']/last-sign-in) = 20",
+		 e_act);
 	ok(xp_is(d, x, "true"), "and the last sign-in of one who signed in");
-	snprintf(x, sizeof x, "count(//portal-users/user[email='boss-%s@coolair.example.com'])", stamp);
+	snprintf(x, sizeof x, "count(//portal-users/user[email='boss-%s@coolair.example.com'])",
+		 stamp);
 	ok(xp_is(d, "count(//portal-users/user) > 6", "true") && xp_is(d, x, "1"),
 	   "every user of the customer");
 	xmlFreeDoc(d);
 	h = get_html(adm, path, rid);
-	snprintf(x, sizeof x, "<a href=\"/settings/client/portal-access/edit?id=%s\">%s</a>", id_act,
-		 e_act);
+	snprintf(x, sizeof x, "<a href=\"/settings/client/portal-access/edit?id=%s\">%s</a>",
+		 id_act, e_act);
 	ok(h && strstr(h, x), "each links to the user's edit page");
-	snprintf(x, sizeof x, "<input type=\"hidden\" name=\"id\" value=\"%s\"><button type=\"submit\" "
-			       "class=\"btn btn-small\" aria-label=\"Send password reset to %s\">Send "
-			       "password reset</button>",
+	snprintf(x, sizeof x,
+		 "<input type=\"hidden\" name=\"id\" value=\"%s\"><button type=\"submit\" "
+		 "class=\"btn btn-small\" aria-label=\"Send password reset to %s\">Send "
+		 "password reset</button>",
 		 id_act, e_act);
 	ok(h && strstr(h, "action=\"/settings/client/portal-access/send-reset\"") && strstr(h, x),
 	   "with a \"Send password reset\" button (a POST form)");
@@ -649,11 +661,14 @@ static void test_customer_page(void)
 		   same(loc, path, "location"),
 	   "Send password reset: 303 back to the customer's page");
 	v = sql1("SELECT CONCAT((SELECT COUNT(*) FROM mail_outbox WHERE kind = 'reset' AND "
-		 "to_addr = '%s'), '|', (SELECT COUNT(*) FROM one_time_tokens WHERE portal_user_id = "
-		 "%s AND purpose = 'reset_password' AND used_at IS NULL), '|', (SELECT COUNT(*) FROM "
+		 "to_addr = '%s'), '|', (SELECT COUNT(*) FROM one_time_tokens WHERE portal_user_id "
+		 "= "
+		 "%s AND purpose = 'reset_password' AND used_at IS NULL), '|', (SELECT COUNT(*) "
+		 "FROM "
 		 "audit_log WHERE action = 'portal_user.reset_sent' AND target LIKE '%%%s%%'))",
 		 e_act, id_act, e_act);
-	ok(same(v, "1|1|1", "mail|token|audit"), "a reset mail queued, a live reset link, an audit entry");
+	ok(same(v, "1|1|1", "mail|token|audit"),
+	   "a reset mail queued, a live reset link, an audit entry");
 	free(v);
 	d = get_xml(adm, path, 200, "the customer's page after");
 	ok(xp_is(d, "string(/page/notice[@kind='success'])",
@@ -685,8 +700,9 @@ static void test_customer_page(void)
 	   "the portal off: 409, saying so");
 	xmlFreeDoc(d);
 	ok(set_portal(1) == 303, "(the portal on again)");
-	v = sql1("SELECT COUNT(*) FROM mail_outbox WHERE kind = 'reset' AND to_addr IN ('%s', '%s')",
-		 e_act, e_rev);
+	v = sql1(
+		"SELECT COUNT(*) FROM mail_outbox WHERE kind = 'reset' AND to_addr IN ('%s', '%s')",
+		e_act, e_rev);
 	ok(same(v, "1", "mails"), "neither queued a mail");
 	free(v);
 	char *theirs = sql1("SELECT id FROM portal_users WHERE tenant_id = %s AND email = '%s'",
@@ -705,8 +721,7 @@ static void test_customer_page(void)
 	}
 	ok(hc_login(viewer, viewer_email, PW) == 303, "a view-only office user signs in");
 	snprintf(fields, sizeof fields, "id=%s", id_act);
-	ok(post_form(viewer, CE, PA "/send-reset", fields, NULL, NULL, 0) == 403,
-	   "view only: 403");
+	ok(post_form(viewer, CE, PA "/send-reset", fields, NULL, NULL, 0) == 403, "view only: 403");
 	snprintf(path, sizeof path, CE "?id=%s", cool);
 	h = get_html(viewer, path, rid);
 	ok(h && strstr(h, e_act) && !strstr(h, "Send password reset"),
@@ -739,23 +754,26 @@ static void test_flash_and_select(void)
 	h = get_html(adm, path, rid);
 	ticked(h ? h : "", &on, &all);
 	ok(all == 3 && on == 0, "the list of three: none ticked (%d of %d)", on, all);
-	ok(h && strstr(h, "<button type=\"submit\" class=\"btn btn-small\" name=\"select\" "
-			  "value=\"all\" formaction=\"/settings/client/portal-access\">Select all on "
-			  "this page</button>"),
+	ok(h && strstr(h,
+		       "<button type=\"submit\" class=\"btn btn-small\" name=\"select\" "
+		       "value=\"all\" formaction=\"/settings/client/portal-access\">Select all on "
+		       "this page</button>"),
 	   "a \"Select all on this page\" submit button (for browsers without JavaScript)");
-	ok(h && strstr(h, "<form id=\"portal-users-form\" class=\"list-form\" method=\"get\" "
-			  "action=\"/settings/client/portal-access/delete\"><input type=\"hidden\" "
-			  "name=\"sort\" value=\"email\"><input type=\"hidden\" name=\"dir\" "
-			  "value=\"desc\"><input type=\"hidden\" name=\"q\" value=\"del\"><input "
-			  "type=\"hidden\" name=\"status\" value=\"invited\"><input type=\"hidden\" "
-			  "name=\"per\" value=\"10\">"),
+	ok(h && strstr(h,
+		       "<form id=\"portal-users-form\" class=\"list-form\" method=\"get\" "
+		       "action=\"/settings/client/portal-access/delete\"><input type=\"hidden\" "
+		       "name=\"sort\" value=\"email\"><input type=\"hidden\" name=\"dir\" "
+		       "value=\"desc\"><input type=\"hidden\" name=\"q\" value=\"del\"><input "
+		       "type=\"hidden\" name=\"status\" value=\"invited\"><input type=\"hidden\" "
+		       "name=\"per\" value=\"10\">"),
 	   "the list's form carries its view (sort, dir, q, status, per)");
 	free(h);
 	snprintf(path, sizeof path,
 		 PA "?sort=email&dir=desc&q=del&status=invited&per=10&select=all&id=%s", ids[0]);
 	h = get_html(adm, path, rid);
 	ticked(h ? h : "", &on, &all);
-	ok(all == 3 && on == 3, "what it sends: the same page, every row ticked (%d of %d)", on, all);
+	ok(all == 3 && on == 3, "what it sends: the same page, every row ticked (%d of %d)", on,
+	   all);
 	free(h);
 	d = get_xml(adm, PA "?select=some", 400, "select other than all: 400");
 	xmlFreeDoc(d);
@@ -771,8 +789,9 @@ static void test_flash_and_select(void)
 	   "Cancel: the list with the same sort, filter, status, page size and page");
 	xmlFreeDoc(d);
 	h = get_html(adm, path, rid);
-	ok(h && strstr(h, "<a class=\"btn\" href=\"" PA "?sort=email&amp;dir=desc&amp;q=del&amp;"
-			  "status=invited&amp;per=25&amp;page=2\">Cancel</a>") &&
+	ok(h &&
+		   strstr(h, "<a class=\"btn\" href=\"" PA "?sort=email&amp;dir=desc&amp;q=del&amp;"
+			     "status=invited&amp;per=25&amp;page=2\">Cancel</a>") &&
 		   strstr(h, "<input type=\"hidden\" name=\"status\" value=\"invited\">"),
 	   "the Cancel link, and the view in the form's hidden fields");
 	free(h);
@@ -780,15 +799,16 @@ static void test_flash_and_select(void)
 	xmlFreeDoc(d);
 
 	/* Delete two: a counted notice, the same view. */
-	snprintf(fields, sizeof fields, "sort=email&dir=desc&q=del&status=invited&per=25&id=%s&id=%s",
-		 ids[0], ids[1]);
+	snprintf(fields, sizeof fields,
+		 "sort=email&dir=desc&q=del&status=invited&per=25&id=%s&id=%s", ids[0], ids[1]);
 	ok(post_form(adm, PA, PA "/delete", fields, NULL, loc, sizeof loc) == 303 &&
 		   same(loc, PA "?sort=email&dir=desc&q=del&status=invited&per=25&done=deleted&n=2",
 			"location"),
 	   "delete two: back to the same view");
 	d = get_xml(adm, loc, 200, "the list after");
 	ok(xp_is(d, "string(/page/notice[@kind='success'])", "2 portal users deleted.") &&
-		   xp_is(d, "string(//list/@facet)", "invited") && xp_is(d, "string(//list/@filter)", "del"),
+		   xp_is(d, "string(//list/@facet)", "invited") &&
+		   xp_is(d, "string(//list/@filter)", "del"),
 	   "\"2 portal users deleted.\", the view as it was");
 	xmlFreeDoc(d);
 	snprintf(fields, sizeof fields, "id=%s", ids[2]);
@@ -810,19 +830,22 @@ static void test_flash_and_select(void)
 			     NULL, 0) == 303,
 	   "customers The Loop (no email) and Anderson Windows");
 	char loop[16], anderson[16], q[300];
-	snprintf(q, sizeof q, "SELECT id FROM customers WHERE tenant_id = %s AND name = '%%s'", tenant_q);
+	snprintf(q, sizeof q, "SELECT id FROM customers WHERE tenant_id = %s AND name = '%%s'",
+		 tenant_q);
 	id_of(loop, q, "The Loop");
 	id_of(anderson, q, "Anderson Windows");
-	char *g = sql1("SELECT id FROM portal_groups WHERE tenant_id = %s AND is_default = 1", tenant_q);
+	char *g = sql1("SELECT id FROM portal_groups WHERE tenant_id = %s AND is_default = 1",
+		       tenant_q);
 	snprintf(fields, sizeof fields, "id=%s&id=%s&group=%s", loop, anderson, g ? g : "0");
-	ok(post_form(adm, "/settings/customers", "/settings/customers/enable-portal", fields, &d, NULL,
-		     0) == 200 &&
+	ok(post_form(adm, "/settings/customers", "/settings/customers/enable-portal", fields, &d,
+		     NULL, 0) == 200 &&
 		   xp_is(d, "string(/page/notice[1])", "1 portal user added and invited.") &&
 		   xp_is(d, "string(/page/notice[2])", "1 customer skipped: no primary email."),
-	   "bulk enable: \"1 portal user added and invited.\", \"1 customer skipped: no primary email.\"");
+	   "bulk enable: \"1 portal user added and invited.\", \"1 customer skipped: no primary "
+	   "email.\"");
 	xmlFreeDoc(d);
-	ok(post_form(adm, "/settings/customers", "/settings/customers/enable-portal", fields, &d, NULL,
-		     0) == 200 &&
+	ok(post_form(adm, "/settings/customers", "/settings/customers/enable-portal", fields, &d,
+		     NULL, 0) == 200 &&
 		   xp_is(d, "string(/page/notice[1])", "No portal user was added.") &&
 		   xp_is(d, "string(/page/notice[3])",
 			 "1 customer skipped: the email has portal access already."),

@@ -22,8 +22,8 @@
 #include "tap.h"
 
 static char stamp[32];
-static struct fx fx;	/* the running test's tenant */
-static char *cid, *group, *uid;	/* its customer Records Co, group and portal user */
+static struct fx fx;            /* the running test's tenant */
+static char *cid, *group, *uid; /* its customer Records Co, group and portal user */
 static char email[128];
 static char *site_m, *site[3]; /* a master site and its three sub-sites */
 
@@ -34,10 +34,11 @@ static char *site_m, *site[3]; /* a master site and its three sub-sites */
 static char *record(const char *kind, const char *ref, const char *site_id, const char *status,
 		    int pub)
 {
-	free(sql1("INSERT INTO customer_records (tenant_id, customer_id, site_id, kind, ref, title, "
-		  "rec_date, amount_cents, status, public) SELECT tenant_id, id, %s, '%s', '%s-%s', "
-		  "'Test %s', CURDATE(), 12345, '%s', %d FROM customers WHERE id = %s",
-		  site_id, kind, ref, stamp, kind, status, pub, cid));
+	free(sql1(
+		"INSERT INTO customer_records (tenant_id, customer_id, site_id, kind, ref, title, "
+		"rec_date, amount_cents, status, public) SELECT tenant_id, id, %s, '%s', '%s-%s', "
+		"'Test %s', CURDATE(), 12345, '%s', %d FROM customers WHERE id = %s",
+		site_id, kind, ref, stamp, kind, status, pub, cid));
 	return sql1("SELECT id FROM customer_records WHERE customer_id = %s AND ref = '%s-%s'", cid,
 		    ref, stamp);
 }
@@ -53,15 +54,21 @@ static int setup(const char *what)
 		return -1;
 	free(sql1("INSERT INTO customers (tenant_id, name) VALUES (%s, 'Records Co')", fx.tq));
 	cid = fx_customer(&fx, "Records Co");
-	free(sql1("INSERT INTO sites (tenant_id, customer_id, name) SELECT tenant_id, id, 'Plant' FROM customers WHERE id = %s", cid));
+	free(sql1("INSERT INTO sites (tenant_id, customer_id, name) SELECT tenant_id, id, 'Plant' "
+		  "FROM customers WHERE id = %s",
+		  cid));
 	site_m = sql1("SELECT id FROM sites WHERE customer_id = %s AND name = 'Plant'", cid);
 	for (int i = 0; i < 3; i++) {
-		free(sql1("INSERT INTO sites (tenant_id, customer_id, parent_id, name) SELECT tenant_id, customer_id, id, 'Hall %c' FROM sites WHERE id = %s",
+		free(sql1("INSERT INTO sites (tenant_id, customer_id, parent_id, name) SELECT "
+			  "tenant_id, customer_id, id, 'Hall %c' FROM sites WHERE id = %s",
 			  "ABC"[i], site_m));
-		site[i] = sql1("SELECT id FROM sites WHERE customer_id = %s AND name = 'Hall %c'", cid, "ABC"[i]);
+		site[i] = sql1("SELECT id FROM sites WHERE customer_id = %s AND name = 'Hall %c'",
+			       cid, "ABC"[i]);
 	}
-	free(sql1("INSERT INTO portal_groups (tenant_id, name, perms) VALUES (%s, 'Records', '')", fx.tq));
-	group = sql1("SELECT id FROM portal_groups WHERE tenant_id = %s AND name = 'Records'", fx.tq);
+	free(sql1("INSERT INTO portal_groups (tenant_id, name, perms) VALUES (%s, 'Records', '')",
+		  fx.tq));
+	group = sql1("SELECT id FROM portal_groups WHERE tenant_id = %s AND name = 'Records'",
+		     fx.tq);
 	snprintf(email, sizeof email, "records-%s@records.example.com", stamp);
 	uid = fx_portal_user(&fx, email, "Records Co");
 	free(sql1("UPDATE portal_users SET group_id = %s WHERE id = %s", group ? group : "0",
@@ -119,7 +126,10 @@ static void test_demo(void)
 {
 	static const struct {
 		const char *path, *count;
-	} secs[] = {{"invoices", "4"}, {"estimates", "2"}, {"jobs", "3"}, {"documents", "2"},
+	} secs[] = {{"invoices", "4"},
+		    {"estimates", "2"},
+		    {"jobs", "3"},
+		    {"documents", "2"},
 		    {"equipment", "3"}};
 	struct hc *u = client();
 	char path[200], want[200], *v;
@@ -127,12 +137,13 @@ static void test_demo(void)
 
 	if (!ok(setup("demo records") == 0, "demo records: a tenant of its own, with them"))
 		goto out;
-	ok(portal_login(u, fx.slug, fx.client, PW, NULL, 0) == 303, "its client (ABM Apartments) signs in");
+	ok(portal_login(u, fx.slug, fx.client, PW, NULL, 0) == 303,
+	   "its client (ABM Apartments) signs in");
 	for (size_t i = 0; i < sizeof secs / sizeof secs[0]; i++) {
 		snprintf(path, sizeof path, "%s%s", fx.portal, secs[i].path);
 		d = get_xml(u, path, 200, secs[i].path);
-		ok(xp_is(d, "count(//portal-records/record)", secs[i].count), "%s: the %s demo records",
-		   secs[i].path, secs[i].count);
+		ok(xp_is(d, "count(//portal-records/record)", secs[i].count),
+		   "%s: the %s demo records", secs[i].path, secs[i].count);
 		xmlFreeDoc(d);
 		struct hc_resp r;
 		ok(hc_req(u, "GET", path, NULL, NULL, NULL, &r) == 0 && r.status == 200 && r.body &&
@@ -141,13 +152,21 @@ static void test_demo(void)
 		hc_resp_free(&r);
 	}
 	d = get_xml(u, P("documents"), 200, "documents");
-	ok(xp_is(d, "count(//record[title='Internal cost sheet'])", "0"), "the private document is not listed");
+	ok(xp_is(d, "count(//record[title='Internal cost sheet'])", "0"),
+	   "the private document is not listed");
 	xmlFreeDoc(d);
-	v = sql1("SELECT r.id FROM customer_records r JOIN customers c ON c.id = r.customer_id WHERE c.tenant_id = %s AND c.name = 'ABM Apartments' AND r.title = 'Internal cost sheet'", fx.tq);
+	v = sql1("SELECT r.id FROM customer_records r JOIN customers c ON c.id = r.customer_id "
+		 "WHERE c.tenant_id = %s AND c.name = 'ABM Apartments' AND r.title = 'Internal "
+		 "cost sheet'",
+		 fx.tq);
 	snprintf(path, sizeof path, "%sdocuments?id=%s", fx.portal, v);
-	ok(status_of(u, "GET", path, NULL, "Accept: application/xml", NULL, 0) == 404, "nor opens: 404");
+	ok(status_of(u, "GET", path, NULL, "Accept: application/xml", NULL, 0) == 404,
+	   "nor opens: 404");
 	free(v);
-	v = sql1("SELECT MIN(r.id) FROM customer_records r JOIN customers c ON c.id = r.customer_id WHERE c.tenant_id = %s AND c.name = 'Cool Air' AND r.kind = 'invoice'", fx.tq);
+	v = sql1(
+		"SELECT MIN(r.id) FROM customer_records r JOIN customers c ON c.id = r.customer_id "
+		"WHERE c.tenant_id = %s AND c.name = 'Cool Air' AND r.kind = 'invoice'",
+		fx.tq);
 	snprintf(path, sizeof path, "%sinvoices?id=%s", fx.portal, v);
 	ok(status_of(u, "GET", path, NULL, "Accept: application/xml", NULL, 0) == 404,
 	   "another customer's invoice: 404");
@@ -186,11 +205,23 @@ static void test_route_table(void)
 		{"POST", "jobs", "jobs_view", "jobs_request"},
 	};
 	static const char *const rows[] = {
-		"", "invoices_view", "invoices_pay", "estimates_view", "estimates_approve",
-		"jobs_view", "jobs_request", "documents_view", "equipment_view", "sites_view",
-		"reports_email", "manage_colleagues", "invoices_view,invoices_pay",
-		"estimates_view,estimates_approve", "jobs_view,jobs_request",
-		"invoices_view,invoices_pay,estimates_view,estimates_approve,jobs_view,jobs_request,"
+		"",
+		"invoices_view",
+		"invoices_pay",
+		"estimates_view",
+		"estimates_approve",
+		"jobs_view",
+		"jobs_request",
+		"documents_view",
+		"equipment_view",
+		"sites_view",
+		"reports_email",
+		"manage_colleagues",
+		"invoices_view,invoices_pay",
+		"estimates_view,estimates_approve",
+		"jobs_view,jobs_request",
+		"invoices_view,invoices_pay,estimates_view,estimates_approve,jobs_view,jobs_"
+		"request,"
 		"documents_view,equipment_view,sites_view,reports_email,manage_colleagues",
 	};
 	struct hc *u = client();
@@ -217,21 +248,26 @@ static void test_route_table(void)
 			snprintf(path, sizeof path, "%s%s", fx.portal, routes[i].path);
 			if (strcmp(routes[i].method, "GET") == 0) {
 				want = has_view ? 200 : 403;
-				got = status_of(u, "GET", path, NULL, "Accept: application/xml", NULL, 0);
+				got = status_of(u, "GET", path, NULL, "Accept: application/xml",
+						NULL, 0);
 			} else {
-				free(sql1("UPDATE customer_records SET status = IF(kind = 'invoice', 'open', 'sent') WHERE id IN (%s, %s)", inv, est));
+				free(sql1("UPDATE customer_records SET status = IF(kind = "
+					  "'invoice', 'open', 'sent') WHERE id IN (%s, %s)",
+					  inv, est));
 				if (strcmp(routes[i].path, "invoices") == 0)
 					snprintf(body, sizeof body, "action=pay&id=%s", inv);
 				else if (strcmp(routes[i].path, "estimates") == 0)
 					snprintf(body, sizeof body, "action=approve&id=%s", est);
 				else
-					snprintf(body, sizeof body, "action=request&date=%s&description=Route+table", day);
+					snprintf(body, sizeof body,
+						 "action=request&date=%s&description=Route+table",
+						 day);
 				want = has_view && has_act ? 303 : 403;
 				got = post_form(u, P("home"), path, body, NULL, NULL, 0);
 			}
 			if (got != want) {
-				diag("perms '%s': %s %s -> %ld, want %ld", rows[r], routes[i].method,
-				     routes[i].path, got, want);
+				diag("perms '%s': %s %s -> %ld, want %ld", rows[r],
+				     routes[i].method, routes[i].path, got, want);
 				bad++;
 			}
 		}
@@ -249,7 +285,8 @@ static void test_route_table(void)
 		}
 		xmlFreeDoc(d);
 	}
-	ok(bad == 0, "%zu permission sets x %zu routes (and the home's menu): every status as the rules say",
+	ok(bad == 0,
+	   "%zu permission sets x %zu routes (and the home's menu): every status as the rules say",
 	   sizeof rows / sizeof rows[0], sizeof routes / sizeof routes[0]);
 out:
 	free(inv);
@@ -276,10 +313,13 @@ static void test_sites(void)
 	r[4] = record("invoice", "S-W", "NULL", "open", 1);
 	ok(portal_login(u, fx.slug, email, PW, NULL, 0) == 303, "the user signs in");
 	d = get_xml(u, P("invoices"), 200, "all sites: invoices");
-	ok(xp_is(d, "count(//record)", "5"), "with all sites: every invoice, customer-wide ones too");
+	ok(xp_is(d, "count(//record)", "5"),
+	   "with all sites: every invoice, customer-wide ones too");
 	xmlFreeDoc(d);
 	free(sql1("UPDATE portal_users SET all_sites = 0 WHERE id = %s", uid));
-	free(sql1("INSERT INTO portal_user_sites (portal_user_id, site_id) VALUES (%s, %s), (%s, %s)", uid, site[0], uid, site[2]));
+	free(sql1(
+		"INSERT INTO portal_user_sites (portal_user_id, site_id) VALUES (%s, %s), (%s, %s)",
+		uid, site[0], uid, site[2]));
 	d = get_xml(u, P("invoices"), 200, "two of three sub-sites: invoices");
 	char e1[120], e2[120];
 	snprintf(e1, sizeof e1, "count(//record[ref='S-A-%s' and site='Hall A'])", stamp);
@@ -291,11 +331,14 @@ static void test_sites(void)
 		snprintf(path, sizeof path, "%sinvoices?id=%s", fx.portal, r[i]);
 		long st = status_of(u, "GET", path, NULL, "Accept: application/xml", NULL, 0);
 		ok(st == (i == 0 || i == 2 ? 200 : 404), "invoice on %s: %ld",
-		   (const char *[]){"Hall A", "Hall B", "Hall C", "the master site", "no site"}[i], st);
+		   (const char *[]){"Hall A", "Hall B", "Hall C", "the master site", "no site"}[i],
+		   st);
 	}
 	snprintf(body, sizeof body, "action=pay&id=%s", r[1]);
-	ok(post_form(u, P("home"), P("invoices"), body, NULL, NULL, 0) == 404, "paying Hall B's invoice: 404");
-	ok(count_is("open", "SELECT status FROM customer_records WHERE id = %s", r[1]), "and it stays open");
+	ok(post_form(u, P("home"), P("invoices"), body, NULL, NULL, 0) == 404,
+	   "paying Hall B's invoice: 404");
+	ok(count_is("open", "SELECT status FROM customer_records WHERE id = %s", r[1]),
+	   "and it stays open");
 out:
 	for (int i = 0; i < 5; i++)
 		free(r[i]);
@@ -308,13 +351,15 @@ out:
 static void test_actions(void)
 {
 	struct hc *u = client();
-	char *inv = NULL, *est = NULL, *paid = NULL, body[400], loc[300], want[200], day[16], past[16], *v;
+	char *inv = NULL, *est = NULL, *paid = NULL, body[400], loc[300], want[200], day[16],
+	     past[16], *v;
 	time_t t = time(NULL);
 	struct tm tm;
 
 	if (!ok(setup("actions") == 0, "actions: a tenant of its own"))
 		goto out;
-	set_perms("invoices_view,invoices_pay,estimates_view,estimates_approve,jobs_view,jobs_request");
+	set_perms("invoices_view,invoices_pay,estimates_view,estimates_approve,jobs_view,jobs_"
+		  "request");
 	inv = record("invoice", "A-INV", site[0], "open", 1);
 	paid = record("invoice", "A-PAID", site[0], "paid", 1);
 	est = record("estimate", "A-EST", site[0], "sent", 1);
@@ -326,24 +371,35 @@ static void test_actions(void)
 	ok(strstr(loc, want) != NULL, "to the invoice");
 	ok(count_is("payment_pending", "SELECT status FROM customer_records WHERE id = %s", inv),
 	   "which is now payment submitted");
-	ok(count_is("1", "SELECT COUNT(*) FROM audit_log WHERE action = 'portal.invoice_pay' AND target = 'invoice %s'", inv),
+	ok(count_is("1",
+		    "SELECT COUNT(*) FROM audit_log WHERE action = 'portal.invoice_pay' AND target "
+		    "= 'invoice %s'",
+		    inv),
 	   "with an audit entry");
-	ok(post_form(u, P("home"), P("invoices"), body, NULL, NULL, 0) == 409, "paying it again: 409");
+	ok(post_form(u, P("home"), P("invoices"), body, NULL, NULL, 0) == 409,
+	   "paying it again: 409");
 	snprintf(body, sizeof body, "action=pay&id=%s", paid);
-	ok(post_form(u, P("home"), P("invoices"), body, NULL, NULL, 0) == 409, "paying a paid invoice: 409");
+	ok(post_form(u, P("home"), P("invoices"), body, NULL, NULL, 0) == 409,
+	   "paying a paid invoice: 409");
 	snprintf(body, sizeof body, "action=approve&id=%s", inv);
-	ok(post_form(u, P("home"), P("invoices"), body, NULL, NULL, 0) == 400, "an unknown action: 400");
-	ok(post_form(u, P("home"), P("invoices"), "action=pay", NULL, NULL, 0) == 422, "no invoice id: 422");
-	ok(post_form(u, P("home"), P("invoices"), "action=pay&id=abc", NULL, NULL, 0) == 422, "a bad id: 422");
+	ok(post_form(u, P("home"), P("invoices"), body, NULL, NULL, 0) == 400,
+	   "an unknown action: 400");
+	ok(post_form(u, P("home"), P("invoices"), "action=pay", NULL, NULL, 0) == 422,
+	   "no invoice id: 422");
+	ok(post_form(u, P("home"), P("invoices"), "action=pay&id=abc", NULL, NULL, 0) == 422,
+	   "a bad id: 422");
 	snprintf(body, sizeof body, "action=approve&id=%s", est);
 	ok(post_form(u, P("home"), P("estimates"), body, NULL, NULL, 0) == 303, "Approve: 303");
-	ok(count_is("approved", "SELECT status FROM customer_records WHERE id = %s", est), "the estimate is approved");
-	ok(post_form(u, P("home"), P("estimates"), body, NULL, NULL, 0) == 409, "approving it again: 409");
+	ok(count_is("approved", "SELECT status FROM customer_records WHERE id = %s", est),
+	   "the estimate is approved");
+	ok(post_form(u, P("home"), P("estimates"), body, NULL, NULL, 0) == 409,
+	   "approving it again: 409");
 	{
 		struct hc_resp r;
 		snprintf(body, sizeof body, "action=approve&id=%s", est);
 		ok(hc_req(u, "POST", P("estimates"), "application/x-www-form-urlencoded", body,
-			  "Accept: application/xml", &r) == 0 && r.status == 403,
+			  "Accept: application/xml", &r) == 0 &&
+			   r.status == 403,
 		   "without the CSRF token: 403");
 		hc_resp_free(&r);
 	}
@@ -355,26 +411,36 @@ static void test_actions(void)
 	gmtime_r(&t, &tm);
 	strftime(past, sizeof past, "%Y-%m-%d", &tm);
 	xmlDocPtr d = get_xml(u, P("jobs"), 200, "jobs with Request service");
-	ok(xp_is(d, "count(//request/site)", "4") && xp_is(d, "string(//request/@site-required)", "0"),
+	ok(xp_is(d, "count(//request/site)", "4") &&
+		   xp_is(d, "string(//request/@site-required)", "0"),
 	   "the request form offers the four sites; all-sites users may leave it out");
 	xmlFreeDoc(d);
-	snprintf(body, sizeof body, "action=request&site=%s&date=%s&description=Noisy+fan", site[1], past);
+	snprintf(body, sizeof body, "action=request&site=%s&date=%s&description=Noisy+fan", site[1],
+		 past);
 	ok(post_form(u, P("home"), P("jobs"), body, &d, NULL, 0) == 422 &&
-		   xp_is(d, "string(//form/field[@name='date']/@error)", "Choose today or a later day."),
+		   xp_is(d, "string(//form/field[@name='date']/@error)",
+			 "Choose today or a later day."),
 	   "a date in the past: 422, with the reason");
 	xmlFreeDoc(d);
-	snprintf(body, sizeof body, "action=request&site=%s&date=2026-02-30&description=Noisy+fan", site[1]);
+	snprintf(body, sizeof body, "action=request&site=%s&date=2026-02-30&description=Noisy+fan",
+		 site[1]);
 	ok(post_form(u, P("home"), P("jobs"), body, NULL, NULL, 0) == 422, "no such date: 422");
 	snprintf(body, sizeof body, "action=request&site=%s&date=%s&description=", site[1], day);
 	ok(post_form(u, P("home"), P("jobs"), body, NULL, NULL, 0) == 422, "no description: 422");
-	v = sql1("SELECT MIN(s.id) FROM sites s WHERE s.tenant_id = %s AND s.customer_id <> %s", fx.tq, cid);
+	v = sql1("SELECT MIN(s.id) FROM sites s WHERE s.tenant_id = %s AND s.customer_id <> %s",
+		 fx.tq, cid);
 	snprintf(body, sizeof body, "action=request&site=%s&date=%s&description=Noisy+fan", v, day);
-	ok(post_form(u, P("home"), P("jobs"), body, NULL, NULL, 0) == 404, "another customer's site: 404");
+	ok(post_form(u, P("home"), P("jobs"), body, NULL, NULL, 0) == 404,
+	   "another customer's site: 404");
 	free(v);
-	ok(count_is("0", "SELECT COUNT(*) FROM customer_records WHERE customer_id = %s AND kind = 'job'", cid),
+	ok(count_is("0",
+		    "SELECT COUNT(*) FROM customer_records WHERE customer_id = %s AND kind = 'job'",
+		    cid),
 	   "none of those made a job");
-	snprintf(body, sizeof body, "action=request&site=%s&date=%s&description=Noisy+fan+%%3Cb%%3E", site[1], day);
-	ok(post_form(u, P("home"), P("jobs"), body, NULL, loc, sizeof loc) == 303, "a request: 303");
+	snprintf(body, sizeof body,
+		 "action=request&site=%s&date=%s&description=Noisy+fan+%%3Cb%%3E", site[1], day);
+	ok(post_form(u, P("home"), P("jobs"), body, NULL, loc, sizeof loc) == 303,
+	   "a request: 303");
 	v = sql1("SELECT id FROM customer_records WHERE customer_id = %s AND kind = 'job'", cid);
 	snprintf(want, sizeof want, "REQ-%s", v);
 	ok(count_is(want, "SELECT ref FROM customer_records WHERE id = %s", v) &&
@@ -382,23 +448,31 @@ static void test_actions(void)
 	   "a job REQ-<id>, requested");
 	snprintf(want, sizeof want, "%sjobs?id=%s", fx.portal, v);
 	d = get_xml(u, want, 200, "the request");
-	ok(xp_is(d, "string(//record/detail)", "Noisy fan <b>") && xp_is(d, "string(//record/site)", "Hall B"),
+	ok(xp_is(d, "string(//record/detail)", "Noisy fan <b>") &&
+		   xp_is(d, "string(//record/site)", "Hall B"),
 	   "shows what was asked, on Hall B");
 	xmlFreeDoc(d);
-	ok(count_is("1", "SELECT COUNT(*) FROM audit_log WHERE action = 'portal.job_request' AND target = 'job %s'", v),
+	ok(count_is("1",
+		    "SELECT COUNT(*) FROM audit_log WHERE action = 'portal.job_request' AND target "
+		    "= 'job %s'",
+		    v),
 	   "with an audit entry");
 	free(v);
 	/* A user restricted to some sites must name one of them. */
 	free(sql1("UPDATE portal_users SET all_sites = 0 WHERE id = %s", uid));
-	free(sql1("INSERT INTO portal_user_sites (portal_user_id, site_id) VALUES (%s, %s)", uid, site[0]));
+	free(sql1("INSERT INTO portal_user_sites (portal_user_id, site_id) VALUES (%s, %s)", uid,
+		  site[0]));
 	d = get_xml(u, P("jobs"), 200, "jobs, restricted");
-	ok(xp_is(d, "count(//request/site)", "1") && xp_is(d, "string(//request/@site-required)", "1"),
+	ok(xp_is(d, "count(//request/site)", "1") &&
+		   xp_is(d, "string(//request/@site-required)", "1"),
 	   "a restricted user is offered only the granted site, and must choose it");
 	xmlFreeDoc(d);
 	snprintf(body, sizeof body, "action=request&date=%s&description=Anywhere", day);
 	ok(post_form(u, P("home"), P("jobs"), body, NULL, NULL, 0) == 422, "no site: 422");
-	snprintf(body, sizeof body, "action=request&site=%s&date=%s&description=Hall+C", site[2], day);
-	ok(post_form(u, P("home"), P("jobs"), body, NULL, NULL, 0) == 404, "a site not granted: 404");
+	snprintf(body, sizeof body, "action=request&site=%s&date=%s&description=Hall+C", site[2],
+		 day);
+	ok(post_form(u, P("home"), P("jobs"), body, NULL, NULL, 0) == 404,
+	   "a site not granted: 404");
 out:
 	free(inv);
 	free(paid);

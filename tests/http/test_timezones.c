@@ -55,8 +55,9 @@ static void test_tenant_zone(void)
 	ok(xp_is(d, "string(/page/@tz)", "UTC") &&
 		   xp_is(d, "string(/page/portal-settings/time-zone)", "UTC"),
 	   "a new tenant's zone is UTC, and the page says so");
-	ok(xp_is(d, "count(/page/portal-settings/time-zones/zone[. = 'America/New_York']) = 1 and "
-		    "count(/page/portal-settings/time-zones/zone) > 300",
+	ok(xp_is(d,
+		 "count(/page/portal-settings/time-zones/zone[. = 'America/New_York']) = 1 and "
+		 "count(/page/portal-settings/time-zones/zone) > 300",
 		 "true"),
 	   "the zones offered: the IANA list");
 	xmlFreeDoc(d);

@@ -40,8 +40,11 @@ static enum page_result write_row(struct http *h, const char *action, int commit
 		return http_db_fail(rc);
 	if ((rc = db_begin(h->db)) != DB_OK)
 		return http_db_fail(rc);
-	a = (struct db_audit){.tenant_id = t.id, .action = action, .target = h->q[Q_TAG].str,
-			      .request_id = h->rid, .ip = h->addr};
+	a = (struct db_audit){.tenant_id = t.id,
+			      .action = action,
+			      .target = h->q[Q_TAG].str,
+			      .request_id = h->rid,
+			      .ip = h->addr};
 	if ((rc = db_audit(h->db, &a)) != DB_OK)
 		return http_db_fail(rc);
 	/* The forgetful page returns with its transaction open. */
@@ -63,12 +66,24 @@ static enum page_result commit_get(struct http *h, xmlNodePtr root)
 }
 
 static const struct page forget = {
-	.path = "/settings/test/*/forget", .name = "test", .title = "Test", .methods = HTTP_GET,
-	.auth = PAGE_PUBLIC, PAGE_QUERY(query), .get = forget_get, .redirects_only = 1,
+	.path = "/settings/test/*/forget",
+	.name = "test",
+	.title = "Test",
+	.methods = HTTP_GET,
+	.auth = PAGE_PUBLIC,
+	PAGE_QUERY(query),
+	.get = forget_get,
+	.redirects_only = 1,
 };
 static const struct page commit = {
-	.path = "/settings/test/*/commit", .name = "test", .title = "Test", .methods = HTTP_GET,
-	.auth = PAGE_PUBLIC, PAGE_QUERY(query), .get = commit_get, .redirects_only = 1,
+	.path = "/settings/test/*/commit",
+	.name = "test",
+	.title = "Test",
+	.methods = HTTP_GET,
+	.auth = PAGE_PUBLIC,
+	PAGE_QUERY(query),
+	.get = commit_get,
+	.redirects_only = 1,
 };
 static const struct page *const pages[] = {&forget, &commit, NULL};
 
@@ -111,9 +126,10 @@ static pid_t pid_in(const char *name)
 /* The stack's gatehouse.ini with two threads and no hash queue, at path. */
 static int two_threads(const char *path)
 {
-	return shell("sed -e 's/^threads *=.*/threads = 2/' -e 's/^hash_queue *=.*/hash_queue = 0/' "
-		     "-e 's/^hash_concurrency *=.*/hash_concurrency = 1/' '%s' > '%s'",
-		     ini, path);
+	return shell(
+		"sed -e 's/^threads *=.*/threads = 2/' -e 's/^hash_queue *=.*/hash_queue = 0/' "
+		"-e 's/^hash_concurrency *=.*/hash_concurrency = 1/' '%s' > '%s'",
+		ini, path);
 }
 
 int main(int argc, char **argv)

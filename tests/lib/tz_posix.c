@@ -32,11 +32,11 @@ static unsigned char *block(unsigned char *p)
 	memcpy(p, "TZif2", 5);
 	memset(p + 5, 0, 15);
 	p += 20;
-	p = put32(p, 0);		/* isutcnt */
-	p = put32(p, 0);		/* isstdcnt */
-	p = put32(p, 0);		/* leapcnt */
-	p = put32(p, 0);		/* timecnt */
-	p = put32(p, 1);		/* typecnt */
+	p = put32(p, 0);           /* isutcnt */
+	p = put32(p, 0);           /* isstdcnt */
+	p = put32(p, 0);           /* leapcnt */
+	p = put32(p, 0);           /* timecnt */
+	p = put32(p, 1);           /* typecnt */
 	p = put32(p, sizeof abbr); /* charcnt */
 	p = put32(p, (uint32_t)SENTINEL_OFF);
 	*p++ = 0; /* isdst */

@@ -53,7 +53,7 @@ static struct db *db;
 static char state[1024], maildir[1100], ini[1100], link_base[200];
 static unsigned tenant;
 static char slug[64], direct_link[128]; /* this run's tenant */
-static unsigned tag; /* makes this run's addresses unique */
+static unsigned tag;                    /* makes this run's addresses unique */
 
 static double now(void)
 {
@@ -77,8 +77,8 @@ static char *slurp(const char *path, size_t *len)
 
 	if (f == NULL)
 		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
-	    fseek(f, 0, SEEK_SET) == 0 && (p = malloc((size_t)n + 1)) != NULL) {
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (p = malloc((size_t)n + 1)) != NULL) {
 		if (fread(p, 1, (size_t)n, f) != (size_t)n) {
 			free(p);
 			p = NULL;
@@ -95,7 +95,7 @@ static char *slurp(const char *path, size_t *len)
 /* The unfolded value of header name in the header block of raw ("" and 0
  * when absent); raw_out, if set, gets the value as it stands (folded). */
 static int header(const char *raw, const char *name, char *out, size_t sz, char *raw_out,
-                  size_t rsz)
+		  size_t rsz)
 {
 	size_t nl = strlen(name);
 
@@ -107,8 +107,7 @@ static int header(const char *raw, const char *name, char *out, size_t sz, char 
 			while (*p == ' ')
 				p++;
 			while (*p) {
-				if (p[0] == '\r' && p[1] == '\n' && p[2] != ' ' &&
-				    p[2] != '\t')
+				if (p[0] == '\r' && p[1] == '\n' && p[2] != ' ' && p[2] != '\t')
 					break;
 				if (raw_out && r + 1 < rsz)
 					raw_out[r++] = *p;
@@ -194,8 +193,7 @@ static int distinct(void *rows, int n, size_t w)
 	int k = n > 0;
 	qsort(rows, (size_t)n, w, cmp_str);
 	for (int i = 1; i < n; i++)
-		k += strcmp((char *)rows + (size_t)i * w,
-		            (char *)rows + (size_t)(i - 1) * w) != 0;
+		k += strcmp((char *)rows + (size_t)i * w, (char *)rows + (size_t)(i - 1) * w) != 0;
 	return k;
 }
 
@@ -204,7 +202,7 @@ static int distinct(void *rows, int n, size_t w)
 /* Queues a mail; tok (if not NULL) gets the one-time token sealed into it.
  * Returns the row id, 0 on failure. */
 static uint64_t enqueue(const char *kind, const char *to, const char *tenant_name,
-                        const char *subject, char tok[AUTH_COOKIE_LEN + 1])
+			const char *subject, char tok[AUTH_COOKIE_LEN + 1])
 {
 	unsigned char raw[AUTH_TOKEN_BYTES], sealed[AUTH_COOKIE_LEN + AUTH_SEAL_OVERHEAD];
 	char cookie[AUTH_COOKIE_LEN + 1], days[16], msgid[MAIL_ID_MAX];
@@ -226,8 +224,8 @@ static uint64_t enqueue(const char *kind, const char *to, const char *tenant_nam
 	if (xml_serialise(d, &payload, &plen) != 0 ||
 	    auth_seal((unsigned char *)cookie, AUTH_COOKIE_LEN, sealed, sizeof sealed) != 0 ||
 	    mail_message_id(conf.mail.from_address, msgid, sizeof msgid) != 0 ||
-	    db_outbox_enqueue(db, tenant, kind, to, subject, (char *)payload, sealed,
-	                      sizeof sealed, msgid, &id) != DB_OK)
+	    db_outbox_enqueue(db, tenant, kind, to, subject, (char *)payload, sealed, sizeof sealed,
+			      msgid, &id) != DB_OK)
 		id = 0;
 	if (tok)
 		memcpy(tok, cookie, sizeof cookie);
@@ -239,10 +237,9 @@ static uint64_t enqueue(const char *kind, const char *to, const char *tenant_nam
 /* "status|attempts|secret is null|last_error" of a row; the caller frees it. */
 static char *row(uint64_t id)
 {
-	return sql1(
-	    "SELECT CONCAT(status, '|', attempts, '|', secret IS NULL, '|', last_error) "
-	    "FROM mail_outbox WHERE id = %llu",
-	    (unsigned long long)id);
+	return sql1("SELECT CONCAT(status, '|', attempts, '|', secret IS NULL, '|', last_error) "
+		    "FROM mail_outbox WHERE id = %llu",
+		    (unsigned long long)id);
 }
 
 static int row_is(uint64_t id, const char *prefix)
@@ -273,11 +270,10 @@ static int wait_file(const char *to, int n, double secs)
 /* A portal user of this run's tenant whose latest invitation is mail_id. */
 static int portal_user(const char *email, uint64_t mail_id)
 {
-	char *r =
-	    sql1("INSERT INTO portal_users (tenant_id, customer_id, email, invite_state, "
-	         "invite_mail_id) SELECT %u, id, '%s', 'queued', %llu FROM customers "
-	         "WHERE tenant_id = %u AND name = 'Cool Air'; SELECT ROW_COUNT()",
-	         tenant, email, (unsigned long long)mail_id, tenant);
+	char *r = sql1("INSERT INTO portal_users (tenant_id, customer_id, email, invite_state, "
+		       "invite_mail_id) SELECT %u, id, '%s', 'queued', %llu FROM customers "
+		       "WHERE tenant_id = %u AND name = 'Cool Air'; SELECT ROW_COUNT()",
+		       tenant, email, (unsigned long long)mail_id, tenant);
 	int ok = r != NULL && strcmp(r, "1") == 0;
 	if (!ok)
 		diag("portal user insert: %s", r ? r : "(null)");
@@ -288,9 +284,8 @@ static int portal_user(const char *email, uint64_t mail_id)
 /* The portal user's invite_state; the caller frees it. */
 static char *invite_state(const char *email)
 {
-	return sql1(
-	    "SELECT invite_state FROM portal_users WHERE tenant_id = %u AND email = '%s'",
-	    tenant, email);
+	return sql1("SELECT invite_state FROM portal_users WHERE tenant_id = %u AND email = '%s'",
+		    tenant, email);
 }
 
 /* Queues an invitation for a new portal user in one transaction, so the
@@ -301,8 +296,7 @@ static uint64_t invite(const char *email, char tok[AUTH_COOKIE_LEN + 1])
 
 	if (db_begin(db) != DB_OK)
 		return 0;
-	id = enqueue("invitation", email, TENANT_NAME,
-	             "Your client portal access", tok);
+	id = enqueue("invitation", email, TENANT_NAME, "Your client portal access", tok);
 	if (id == 0 || !portal_user(email, id) || db_commit(db) != DB_OK) {
 		db_rollback(db);
 		return 0;
@@ -438,18 +432,18 @@ static int lines_ok(const char *s, size_t len)
 static int python_agrees(const char *path, const char *subject, const char *link)
 {
 	static const char script[] =
-	    "import email, sys\n"
-	    "from email import policy\n"
-	    "m = email.message_from_binary_file(open(sys.argv[1], 'rb'), "
-	    "policy=policy.default)\n"
-	    "t, h = m.get_body(('plain',)), m.get_body(('html',))\n"
-	    "bad = [p.defects for p in m.walk() if p.defects]\n"
-	    "ok = (not bad and m.get_content_type() == 'multipart/alternative' and\n"
-	    "      str(m['subject']) == sys.argv[2] and t is not None and h is not None "
-	    "and\n"
-	    "      sys.argv[3] in t.get_content() and sys.argv[3] in h.get_content())\n"
-	    "print('# python:', repr(str(m['subject'])), bad)\n"
-	    "sys.exit(0 if ok else 1)\n";
+		"import email, sys\n"
+		"from email import policy\n"
+		"m = email.message_from_binary_file(open(sys.argv[1], 'rb'), "
+		"policy=policy.default)\n"
+		"t, h = m.get_body(('plain',)), m.get_body(('html',))\n"
+		"bad = [p.defects for p in m.walk() if p.defects]\n"
+		"ok = (not bad and m.get_content_type() == 'multipart/alternative' and\n"
+		"      str(m['subject']) == sys.argv[2] and t is not None and h is not None "
+		"and\n"
+		"      sys.argv[3] in t.get_content() and sys.argv[3] in h.get_content())\n"
+		"print('# python:', repr(str(m['subject'])), bad)\n"
+		"sys.exit(0 if ok else 1)\n";
 	char tmp[] = "/tmp/gh-mail-check-XXXXXX";
 	int fd = mkstemp(tmp), rc;
 	FILE *f;
@@ -468,10 +462,8 @@ static int python_agrees(const char *path, const char *subject, const char *link
 static void case_invitation(void)
 {
 	/* Long and non-ASCII: the Subject needs several encoded-words. */
-	const char *tname =
-	    "Caf\xc3\xa9 Z\xc3\xbcrich \xc3\x96lservice GmbH & S\xc3\xb6hne";
-	char subject[300], to[128], tok[AUTH_COOKIE_LEN + 1], link[300], v[1024],
-	    rawv[1024];
+	const char *tname = "Caf\xc3\xa9 Z\xc3\xbcrich \xc3\x96lservice GmbH & S\xc3\xb6hne";
+	char subject[300], to[128], tok[AUTH_COOKIE_LEN + 1], link[300], v[1024], rawv[1024];
 	char boundary[128], *msg = NULL, *text = NULL, *html = NULL, *r, *mid;
 	struct found f = {0};
 	size_t len = 0;
@@ -489,8 +481,7 @@ static void case_invitation(void)
 	snprintf(link, sizeof link, "%s%s", link_base, tok);
 
 	ok(wait_file(to, 1, 15), "a: the invitation arrives in the maildir");
-	ok(wait_row(id, "sent|1|1|", 5),
-	   "a: the row is 'sent' after one attempt, its secret NULL");
+	ok(wait_row(id, "sent|1|1|", 5), "a: the row is 'sent' after one attempt, its secret NULL");
 	scan(to, 0, &f);
 	is_int(f.n, 1, "a: exactly one message to the recipient");
 	if (f.n < 1 || (msg = slurp(f.path, &len)) == NULL)
@@ -499,7 +490,7 @@ static void case_invitation(void)
 	header(msg, "To", v, sizeof v, NULL, 0);
 	is_str(v, to, "a: To");
 	ok(header(msg, "Subject", v, sizeof v, rawv, sizeof rawv) &&
-	       strncmp(rawv, "=?UTF-8?B?", 10) == 0,
+		   strncmp(rawv, "=?UTF-8?B?", 10) == 0,
 	   "a: the Subject is RFC 2047-encoded");
 	{
 		int words = 0, longest = 0;
@@ -513,21 +504,19 @@ static void case_invitation(void)
 			p = q + 2;
 		}
 		ok(words >= 2 && longest <= 75,
-		   "a: folded into %d encoded-words, the longest %d characters (<= 75)",
-		   words, longest);
+		   "a: folded into %d encoded-words, the longest %d characters (<= 75)", words,
+		   longest);
 	}
 	ok(python_agrees(f.path, subject, link),
 	   "a: Python's email package parses it without defects, Subject and links as "
 	   "sent");
 	header(msg, "From", v, sizeof v, NULL, 0);
 	is_str(v, "Gatehouse <no-reply@gatehouse.test>", "a: From");
-	ok(header(msg, "Date", v, sizeof v, NULL, 0) && strstr(v, " +0000") != NULL,
-	   "a: Date");
+	ok(header(msg, "Date", v, sizeof v, NULL, 0) && strstr(v, " +0000") != NULL, "a: Date");
 	ok(header(msg, "MIME-Version", v, sizeof v, NULL, 0) && strcmp(v, "1.0") == 0,
 	   "a: MIME-Version");
 	header(msg, "Message-ID", v, sizeof v, NULL, 0);
-	mid = sql1("SELECT message_id FROM mail_outbox WHERE id = %llu",
-	           (unsigned long long)id);
+	mid = sql1("SELECT message_id FROM mail_outbox WHERE id = %llu", (unsigned long long)id);
 	ok(mid != NULL && strcmp(v, mid) == 0 && strstr(v, "@gatehouse.test>") != NULL,
 	   "a: the Message-ID is the one recorded on the row (%s)", v);
 	free(mid);
@@ -536,7 +525,7 @@ static void case_invitation(void)
 	ok(strncmp(v, "multipart/alternative;", 22) == 0 && bq != NULL,
 	   "a: multipart/alternative with a boundary");
 	snprintf(boundary, sizeof boundary, "%.*s", bq ? (int)strcspn(bq + 10, "\"") : 0,
-	         bq ? bq + 10 : "");
+		 bq ? bq + 10 : "");
 	text = part(msg, boundary, "text/plain; charset=UTF-8");
 	html = part(msg, boundary, "text/html; charset=UTF-8");
 	ok(text != NULL, "a: a text/plain UTF-8 part");
@@ -549,11 +538,10 @@ static void case_invitation(void)
 		ok(html && strstr(html, href) != NULL, "a: the HTML links to it");
 	}
 	ok(text &&
-	       strstr(
-	           text,
-	           "Caf\xc3\xa9 Z\xc3\xbcrich \xc3\x96lservice GmbH & S\xc3\xb6hne has "
-	           "given you access to its client portal") != NULL &&
-	       strstr(text, "valid for 7 days") != NULL,
+		   strstr(text,
+			  "Caf\xc3\xa9 Z\xc3\xbcrich \xc3\x96lservice GmbH & S\xc3\xb6hne has "
+			  "given you access to its client portal") != NULL &&
+		   strstr(text, "valid for 7 days") != NULL,
 	   "a: the text names the tenant and the link's lifetime");
 	r = invite_state(to);
 	is_str(r, "sent", "a: the portal user's invite_state is 'sent'");
@@ -572,13 +560,10 @@ static void case_bounce(void)
 	uint64_t id;
 
 	snprintf(to, sizeof to, "bounce-%u@coolair.example.com", tag);
-	ok((id = invite(to, NULL)) != 0,
-	   "d: an invitation to a bouncing address is queued");
-	ok(wait_row(id, "failed|1|1|", 10),
-	   "d: a 5xx fails the row at once, secret NULL");
+	ok((id = invite(to, NULL)) != 0, "d: an invitation to a bouncing address is queued");
+	ok(wait_row(id, "failed|1|1|", 10), "d: a 5xx fails the row at once, secret NULL");
 	r = row(id);
-	ok(r && strstr(r, "550") != NULL, "d: last_error has the server's 550 (%s)",
-	   r ? r : "");
+	ok(r && strstr(r, "550") != NULL, "d: last_error has the server's 550 (%s)", r ? r : "");
 	free(r);
 	r = invite_state(to);
 	is_str(r, "bounced", "d: the portal user's invite_state is 'bounced'");
@@ -605,20 +590,17 @@ static void case_tempfail(void)
 	ok(second, "e: it is retried");
 	ok(second && t2 - t1 > 1.5, "e: after the back-off (%.1f s later)", t2 - t1);
 	r = row(id);
-	ok(r && strstr(r, "451") != NULL, "e: last_error has the server's 451 (%s)",
-	   r ? r : "");
+	ok(r && strstr(r, "451") != NULL, "e: last_error has the server's 451 (%s)", r ? r : "");
 	free(r);
-	r = sql1(
-	    "SELECT TIMESTAMPDIFF(MICROSECOND, NOW(6), next_attempt_at) > 2500000 FROM "
-	    "mail_outbox WHERE id = %llu",
-	    (unsigned long long)id);
-	ok(r && strcmp(r, "1") == 0,
-	   "e: the next try is further away (4 s after the second)");
+	r = sql1("SELECT TIMESTAMPDIFF(MICROSECOND, NOW(6), next_attempt_at) > 2500000 FROM "
+		 "mail_outbox WHERE id = %llu",
+		 (unsigned long long)id);
+	ok(r && strcmp(r, "1") == 0, "e: the next try is further away (4 s after the second)");
 	free(r);
 	ok(row_is(id, "queued|"), "e: not failed");
 	/* Leave nothing retrying behind. */
 	free(sql1("UPDATE mail_outbox SET status = 'failed' WHERE id = %llu",
-	          (unsigned long long)id));
+		  (unsigned long long)id));
 }
 
 static void case_unknown_kind(void)
@@ -630,8 +612,8 @@ static void case_unknown_kind(void)
 	id = enqueue("no-such-kind", to, TENANT_NAME, "Portal", NULL);
 	ok(wait_row(id, "failed|1|1|", 10), "-: an unknown kind fails at once");
 	r = row(id);
-	ok(r && strstr(r, "unknown mail kind 'no-such-kind'") != NULL,
-	   "-: and says why (%s)", r ? r : "");
+	ok(r && strstr(r, "unknown mail kind 'no-such-kind'") != NULL, "-: and says why (%s)",
+	   r ? r : "");
 	free(r);
 	ok(log_count("mailer.log", "unknown mail kind 'no-such-kind'") >= 1,
 	   "-: the mailer logged it and kept running");
@@ -645,9 +627,8 @@ static void case_smtp_down(void)
 	char *msg;
 
 	snprintf(to, sizeof to, "down-%u@coolair.example.com", tag);
-	ok(shell(
-	       "GH_BUILDDIR='%s' '%s/scripts/gh-stack' sink-stop --state '%s' >/dev/null",
-	       env_or("GH_BUILDDIR", "."), env_or("GH_SRCDIR", "."), state) == 0,
+	ok(shell("GH_BUILDDIR='%s' '%s/scripts/gh-stack' sink-stop --state '%s' >/dev/null",
+		 env_or("GH_BUILDDIR", "."), env_or("GH_SRCDIR", "."), state) == 0,
 	   "b: gh-stack sink-stop");
 	id = enqueue("invitation", to, TENANT_NAME, "Portal", NULL);
 	ok(id != 0, "b: a mail is queued while SMTP is down");
@@ -655,14 +636,14 @@ static void case_smtp_down(void)
 		;
 	r = row(id);
 	ok(r && strncmp(r, "queued|", 7) == 0 && strncmp(r, "queued|0|", 9) != 0 &&
-	       strlen(r) > strlen("queued|1|0|"),
+		   strlen(r) > strlen("queued|1|0|"),
 	   "b: it stays queued with attempts > 0 and last_error set (%s)", r ? r : "");
 	free(r);
 	nap(500);
 	is_int(count_to(to), 0, "b: nothing delivered meanwhile");
 	ok(shell("GH_BUILDDIR='%s' '%s/scripts/gh-stack' sink-start --state '%s' "
-	         ">/dev/null",
-	         env_or("GH_BUILDDIR", "."), env_or("GH_SRCDIR", "."), state) == 0,
+		 ">/dev/null",
+		 env_or("GH_BUILDDIR", "."), env_or("GH_SRCDIR", "."), state) == 0,
 	   "b: gh-stack sink-start");
 	ok(wait_file(to, 1, 60), "b: delivered once SMTP is back");
 	ok(wait_row(id, "sent|", 5), "b: the row is 'sent'");
@@ -671,8 +652,7 @@ static void case_smtp_down(void)
 	is_int(f.n, 1, "b: exactly once");
 	msg = f.n ? slurp(f.path, NULL) : NULL;
 	header(msg ? msg : "", "Message-ID", v, sizeof v, NULL, 0);
-	mid = sql1("SELECT message_id FROM mail_outbox WHERE id = %llu",
-	           (unsigned long long)id);
+	mid = sql1("SELECT message_id FROM mail_outbox WHERE id = %llu", (unsigned long long)id);
 	ok(mid && v[0] && strcmp(mid, v) == 0, "b: with the Message-ID on the row");
 	free(mid);
 	free(msg);
@@ -688,8 +668,7 @@ static int batch(const char *prefix, int n)
 		return 0;
 	for (int i = 0; i < n; i++) {
 		snprintf(to, sizeof to, "%s%03d@coolair.example.com", prefix, i);
-		k += enqueue("invitation", to, TENANT_NAME,
-		             "Your client portal access", NULL) != 0;
+		k += enqueue("invitation", to, TENANT_NAME, "Your client portal access", NULL) != 0;
 	}
 	if (db_commit(db) != DB_OK)
 		return 0;
@@ -720,13 +699,13 @@ static void case_two_mailers(pid_t *second)
 	took = now() - t0;
 	ok(f.n >= BATCH, "c: all delivered within %.0f s (%.1f s)", BATCH_SECS, took);
 	r = sql1("SELECT COUNT(*) FROM mail_outbox WHERE to_addr LIKE '%s%%' AND status "
-	         "= 'sent'",
-	         prefix);
+		 "= 'sent'",
+		 prefix);
 	for (double end = now() + 10; r && atoi(r) < BATCH && now() < end; nap(200)) {
 		free(r);
 		r = sql1("SELECT COUNT(*) FROM mail_outbox WHERE to_addr LIKE '%s%%' AND "
-		         "status = 'sent'",
-		         prefix);
+			 "status = 'sent'",
+			 prefix);
 	}
 	is_int(r ? atoi(r) : -1, BATCH, "c: all 500 rows are 'sent'");
 	free(r);
@@ -734,18 +713,15 @@ static void case_two_mailers(pid_t *second)
 	scan(prefix, 1, &f);
 	is_int(f.n, BATCH, "c: 500 files, not one more");
 	stored = f.n < f.cap ? f.n : f.cap;
-	is_int(distinct(f.to, stored, sizeof f.to[0]), BATCH,
-	       "c: each recipient exactly once");
-	is_int(distinct(f.id, stored, sizeof f.id[0]), BATCH,
-	       "c: 500 distinct Message-IDs");
+	is_int(distinct(f.to, stored, sizeof f.to[0]), BATCH, "c: each recipient exactly once");
+	is_int(distinct(f.id, stored, sizeof f.id[0]), BATCH, "c: 500 distinct Message-IDs");
 	r = sql1("SELECT COUNT(DISTINCT message_id) FROM mail_outbox WHERE to_addr LIKE "
-	         "'%s%%'",
-	         prefix);
+		 "'%s%%'",
+		 prefix);
 	is_int(r ? atoi(r) : -1, BATCH, "c: 500 distinct Message-IDs recorded");
 	free(r);
 	sent2 = log_count("mailer2.log", " sent as ");
-	ok(sent2 > 0 && sent2 < BATCH, "c: both mailers took part (the second sent %d)",
-	   sent2);
+	ok(sent2 > 0 && sent2 < BATCH, "c: both mailers took part (the second sent %d)", sent2);
 	free(f.to);
 	free(f.id);
 }
@@ -788,16 +764,16 @@ static void case_sigterm(pid_t second)
 	third = mailer_spawn("mailer3.log");
 	ok(third > 0 && mailer_ready("mailer3.log"), "f: a third mailer runs");
 	is_int(batch(prefix, 100), 100, "f: 100 more invitations queued");
-	for (double end = now() + 20;
-	     now() < end && log_count("mailer3.log", " sent as ") < 3; nap(5))
+	for (double end = now() + 20; now() < end && log_count("mailer3.log", " sent as ") < 3;
+	     nap(5))
 		;
 	rc = mailer_stop(third, 10, &took);
 	is_int(rc, 0, "f: a busy mailer exits 0 on SIGTERM");
 	ok(took < 2.0, "f: ... promptly (%.3f s)", took);
 	int sent3 = log_count("mailer3.log", " sent as ");
 	ok(stack_mailer > 0 && kill(stack_mailer, SIGCONT) == 0, "f: the stack's mailer resumed");
-	ok(sent3 >= 3 && sent3 < 100,
-	   "f: it had sent %d of them, the stack's mailer does the rest", sent3);
+	ok(sent3 >= 3 && sent3 < 100, "f: it had sent %d of them, the stack's mailer does the rest",
+	   sent3);
 	for (double end = now() + 60; now() < end; nap(250)) {
 		scan(prefix, 1, &f);
 		if (f.n >= 100)
@@ -807,8 +783,8 @@ static void case_sigterm(pid_t second)
 	scan(prefix, 1, &f);
 	is_int(f.n, 100, "f: all 100 delivered, none twice");
 	r = sql1("SELECT COUNT(*) FROM mail_outbox WHERE to_addr LIKE '%s%%' AND status "
-	         "= 'sent'",
-	         prefix);
+		 "= 'sent'",
+		 prefix);
 	is_int(r ? atoi(r) : -1, 100, "f: all 100 rows 'sent'");
 	free(r);
 }
@@ -871,7 +847,8 @@ static void case_kill(void)
 	for (double end = now() + BATCH_SECS; now() < end; nap(250)) {
 		free(r);
 		r = sql1("SELECT COUNT(*) FROM mail_outbox WHERE to_addr LIKE '%s%%' AND status "
-		         "= 'sent'", prefix);
+			 "= 'sent'",
+			 prefix);
 		if (r && atoi(r) >= BATCH)
 			break;
 	}
@@ -901,10 +878,13 @@ static void case_kill(void)
 		free(mid);
 	}
 	is_int(missing, 0, "g: 0 lost: every one of the 500 arrived");
-	ok(same_id, "g: every copy carries its row's Message-ID (duplicates: %d extra copies "
-	            "of %d messages)", extra, dup_recipients);
+	ok(same_id,
+	   "g: every copy carries its row's Message-ID (duplicates: %d extra copies "
+	   "of %d messages)",
+	   extra, dup_recipients);
 	diag("g: %d SIGKILLs, %d messages delivered twice or more (%d extra copies), all with "
-	     "the same Message-ID: %s", kills, dup_recipients, extra, same_id ? "yes" : "NO");
+	     "the same Message-ID: %s",
+	     kills, dup_recipients, extra, same_id ? "yes" : "NO");
 	is_int(f.n, BATCH + extra, "g: the files are the 500 plus exactly those copies");
 	ok(pid > 0 && kill(pid, SIGTERM) == 0 && waitpid(pid, NULL, 0) == pid,
 	   "g: the last mailer stopped");
@@ -924,29 +904,27 @@ int main(void)
 	snprintf(maildir, sizeof maildir, "%s/mail/new", state);
 	tag = (unsigned)getpid() ^ (unsigned)time(NULL);
 	snprintf(slug, sizeof slug, "mail-%u", tag % 100000000u);
-	snprintf(link_base, sizeof link_base, LINK_BASE_FMT,
-	         env_or("GH_TEST_PORT", "18080"), slug);
+	snprintf(link_base, sizeof link_base, LINK_BASE_FMT, env_or("GH_TEST_PORT", "18080"), slug);
 	snprintf(direct_link, sizeof direct_link, "http://127.0.0.1/portal/%s/", slug);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (!ok(conf_load(ini, &conf, err, sizeof err) == 0,
-	        "the stack's gatehouse.ini loads")) {
+	if (!ok(conf_load(ini, &conf, err, sizeof err) == 0, "the stack's gatehouse.ini loads")) {
 		diag("%s", err);
 		return done_testing();
 	}
-	if (mysql_library_init(0, NULL, NULL) != 0 ||
-	    !ok(auth_init(&conf) == 0, "auth_init") ||
-	    !ok((db = db_open(&conf, DB_ROLE_PORTAL, 0, 0)) != NULL, "the stack's database opens") ||
+	if (mysql_library_init(0, NULL, NULL) != 0 || !ok(auth_init(&conf) == 0, "auth_init") ||
+	    !ok((db = db_open(&conf, DB_ROLE_PORTAL, 0, 0)) != NULL,
+		"the stack's database opens") ||
 	    !ok(shell("'%s/gatehouse-ctl' -c '%s' tenant create %s '" TENANT_NAME "' >/dev/null",
-	              env_or("GH_BUILDDIR", "."), ini, slug) == 0 &&
-	            db_tenant_by_slug(db, slug, &t) == DB_OK,
-	        "a tenant of this test's own (%s)", slug))
+		      env_or("GH_BUILDDIR", "."), ini, slug) == 0 &&
+			db_tenant_by_slug(db, slug, &t) == DB_OK,
+		"a tenant of this test's own (%s)", slug))
 		return done_testing();
 	tenant = t.id;
 	{
 		char *n = sql1("INSERT INTO customers (tenant_id, name) VALUES (%u, 'Cool Air'); "
-		               "SELECT COUNT(*) FROM customers WHERE tenant_id = %u",
-		               tenant, tenant);
+			       "SELECT COUNT(*) FROM customers WHERE tenant_id = %u",
+			       tenant, tenant);
 		ok(n && strcmp(n, "1") == 0, "its customer Cool Air");
 		free(n);
 	}

@@ -77,7 +77,8 @@ static int test_conf(struct conf *c, const char *keyfile)
 		{"[security]\nsecrets_key_file = /k\nhash_queue = 1x\n", "bad value"},
 		{"[web]\nbase_url = http://x/\n[security]\nsecrets_key_file = /k\n", "bad value"},
 		{"[security]\nsecrets_key_file = /k\n[limits]\nfield_max = 63\n", "bad value"},
-		{"[web]\nrender_cache_kb = 1048577\n[security]\nsecrets_key_file = /k\n", "bad value"},
+		{"[web]\nrender_cache_kb = 1048577\n[security]\nsecrets_key_file = /k\n",
+		 "bad value"},
 		{"[web]\nrender_cache_kb = -1\n[security]\nsecrets_key_file = /k\n", "bad value"},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
@@ -87,7 +88,8 @@ static int test_conf(struct conf *c, const char *keyfile)
 			return -1;
 		err[0] = '\0';
 		rc = conf_load(p, &bad, err, sizeof err);
-		if (!ok(rc == -1 && strstr(err, t[i].msg) != NULL, "conf_load refuses: %s", t[i].msg))
+		if (!ok(rc == -1 && strstr(err, t[i].msg) != NULL, "conf_load refuses: %s",
+			t[i].msg))
 			diag("  rc %d, '%s'", rc, err);
 		unlink(p);
 	}
@@ -103,7 +105,8 @@ static int test_conf(struct conf *c, const char *keyfile)
 			return -1;
 		err[0] = '\0';
 		rc = conf_load(p, &bad, err, sizeof err);
-		if (!ok(rc == -1 && strstr(err, ":3: unknown key [security] hash_concurency") != NULL,
+		if (!ok(rc == -1 &&
+				strstr(err, ":3: unknown key [security] hash_concurency") != NULL,
 			"conf_load: the message describes the line it names")) {
 			diag("TODO conf.c bug, not fixed here: with two bad lines the error names "
 			     "the first bad line but describes the last one");
@@ -193,7 +196,8 @@ static void test_tokens(void)
 		unsigned char r[AUTH_TOKEN_BYTES];
 		char c[AUTH_COOKIE_LEN + 1];
 		memset(r, v ? 0xff : 0, sizeof r);
-		sodium_bin2base64(c, sizeof c, r, sizeof r, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+		sodium_bin2base64(c, sizeof c, r, sizeof r,
+				  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 		ok(auth_token_parse(c, back) == 0 && memcmp(r, back, sizeof r) == 0,
 		   "token %s round-trips", c);
 	}
@@ -287,7 +291,8 @@ static void test_csrf(const struct conf *c)
 	ok(!auth_csrf_ok("login", bind, sizeof bind, bad), "csrf fails with one digit changed");
 	snprintf(bad, sizeof bad, "%s", t);
 	bad[63] = bad[63] == '0' ? '1' : '0';
-	ok(!auth_csrf_ok("login", bind, sizeof bind, bad), "csrf fails with the last digit changed");
+	ok(!auth_csrf_ok("login", bind, sizeof bind, bad),
+	   "csrf fails with the last digit changed");
 
 	/* purpose and binding are separated: ("a", "bc") is not ("ab", "c"). */
 	auth_csrf("a", (const unsigned char *)"bc", 2, t);
@@ -313,7 +318,6 @@ static void test_csrf(const struct conf *c)
 	}
 	is_int(auth_init(c), 0, "auth_init with the first key again");
 	ok(auth_csrf_ok("login", bind, sizeof bind, t_key1), "... and its tokens are good again");
-
 }
 
 /* ------------------------------------------------------------------ */
@@ -405,13 +409,15 @@ static void test_gate(void)
 			break;
 		diag("gate (verify) attempt %d: %d ok, %d busy; retrying", tries, n_ok, n_busy);
 	}
-	ok(n_ok == 2 && n_busy == 1, "gate 1+1: three concurrent verifies -> exactly one AUTH_BUSY");
+	ok(n_ok == 2 && n_busy == 1,
+	   "gate 1+1: three concurrent verifies -> exactly one AUTH_BUSY");
 
 	ok(!auth_gate_full(), "an idle gate does not say it is full");
 	/* The gate is empty again afterwards: nothing leaked a slot. */
 	is_int(auth_password_hash("after the burst", h), AUTH_OK, "gate released after the bursts");
 	rc = burst(2, NULL, &n_ok, &n_busy);
-	ok(rc == 0 && n_ok == 2 && n_busy == 0, "gate 1+1: two concurrent hashes still both succeed");
+	ok(rc == 0 && n_ok == 2 && n_busy == 0,
+	   "gate 1+1: two concurrent hashes still both succeed");
 }
 
 /* Sign-ins are checked in order of arrival: with one slot and room for

@@ -53,19 +53,19 @@ static void *reader(void *p)
 	size_t got;
 	unsigned long long total;
 	int *rc = p;
-	*rc = listcache_slice(&key, 3, 0, 10, 0, out, &got, &total, build, &src) != 0 || got != 10 ||
-	      out[0] != 1;
+	*rc = listcache_slice(&key, 3, 0, 10, 0, out, &got, &total, build, &src) != 0 ||
+	      got != 10 || out[0] != 1;
 	return NULL;
 }
 
 /* ---- a list for listcache_read: the "database" is these counters ---- */
 static struct {
-	uint64_t version;  /* the list's version in the database */
-	size_t n;          /* its ids are 1..n */
-	int lose_row;      /* the rows statement misses an id */
+	uint64_t version; /* the list's version in the database */
+	size_t n;         /* its ids are 1..n */
+	int lose_row;     /* the rows statement misses an id */
 	enum db_result rows_rc, version_rc;
 	int rows, versions, builds;
-	unsigned first;    /* the first id the last rows statement read */
+	unsigned first; /* the first id the last rows statement read */
 } fk;
 
 static enum db_result fk_version(struct db *db, unsigned tenant, unsigned long long *total,
@@ -215,8 +215,7 @@ int main(void)
 	src.builds = 0;
 	other = key;
 	other.tenant_id = 999;
-	ok(listcache_slice(&other, 1, (8u << 20) - 2, 10, 0, out, &got, &total, build, &src) ==
-			   0 &&
+	ok(listcache_slice(&other, 1, (8u << 20) - 2, 10, 0, out, &got, &total, build, &src) == 0 &&
 		   got == 3 && out[2] == (8u << 20) + 1,
 	   "a view over the bound is answered");
 	listcache_slice(&other, 1, 0, 1, 0, out, &got, &total, build, &src);
@@ -322,7 +321,8 @@ int main(void)
 	ok(listcache_read(&rk, &lv, &rd, NULL, &b, fk_page) == DB_OK && lv.total == 30 &&
 		   fk_counts(2, 1, 1),
 	   "read: the list moved on: rows taken out, version, order built, rows");
-	ok(listcache_peek(&rk, &lv, ids, &got, &v) == 0 && v == 5, "read: the order held is now 5's");
+	ok(listcache_peek(&rk, &lv, ids, &got, &v) == 0 && v == 5,
+	   "read: the order held is now 5's");
 	fk.lose_row = 1;
 	ok(listcache_read(&rk, &lv, &rd, NULL, &b, fk_page) == DB_OK && fk_counts(2, 1, 0),
 	   "read: a row did not come back: taken out, read again the full way");
@@ -365,8 +365,8 @@ int main(void)
 	} stale[] = {
 		{"short", "read: an order of 5 held",
 		 "read: it went stale with 30: page 3 (ids 21..), as asked", 5, 2},
-		{"empty", "read: an empty order held", "read: 30 since: page 3 (ids 21..), as asked",
-		 0, 1},
+		{"empty", "read: an empty order held",
+		 "read: 30 since: page 3 (ids 21..), as asked", 0, 1},
 	};
 	for (size_t i = 0; i < sizeof stale / sizeof stale[0]; i++) {
 		struct listcache_key sk = {6, LISTCACHE_PORTAL_USERS, 0, stale[i].filter, NULL};

@@ -65,8 +65,7 @@ static int utf8_valid(const unsigned char *p, size_t n)
 }
 
 struct words {
-	int count, max_len,
-	    bad; /* bad: a word not whole UTF-8 characters, or malformed */
+	int count, max_len, bad; /* bad: a word not whole UTF-8 characters, or malformed */
 };
 
 /* Unfolds and decodes a header value: encoded-words "=?UTF-8?B?...?="
@@ -81,8 +80,7 @@ static char *decode_2047(const char *v, struct words *w)
 	memset(w, 0, sizeof *w);
 	/* Unfold: CRLF followed by white space. */
 	for (size_t i = 0, k = 0; i <= len; i++) {
-		if (v[i] == '\r' && v[i + 1] == '\n' &&
-		    (v[i + 2] == ' ' || v[i + 2] == '\t')) {
+		if (v[i] == '\r' && v[i + 1] == '\n' && (v[i + 2] == ' ' || v[i + 2] == '\t')) {
 			i++;
 			continue;
 		}
@@ -90,17 +88,15 @@ static char *decode_2047(const char *v, struct words *w)
 	}
 	for (const char *p = u; *p;) {
 		const char *q;
-		if (strncmp(p, "=?UTF-8?B?", 10) == 0 &&
-		    (q = strstr(p + 10, "?=")) != NULL) {
+		if (strncmp(p, "=?UTF-8?B?", 10) == 0 && (q = strstr(p + 10, "?=")) != NULL) {
 			size_t n = 0, wl = (size_t)(q + 2 - p);
 			unsigned char bin[128];
 			/* The white space before this word goes when a word came before.
 			 */
 			if (last_word)
 				o = after_word;
-			if (sodium_base642bin(bin, sizeof bin, p + 10,
-			                      (size_t)(q - p - 10), NULL, &n, NULL,
-			                      sodium_base64_VARIANT_ORIGINAL) != 0 ||
+			if (sodium_base642bin(bin, sizeof bin, p + 10, (size_t)(q - p - 10), NULL,
+					      &n, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
 			    !utf8_valid(bin, n))
 				w->bad++;
 			memcpy(out + o, bin, n);
@@ -180,16 +176,14 @@ static void test_hdr(void)
 	int bare;
 
 	e = mail_hdr_encode("Your client portal access", 9);
-	is_str(e, "Your client portal access",
-	       "2047: printable ASCII comes back untouched");
+	is_str(e, "Your client portal access", "2047: printable ASCII comes back untouched");
 	free(e);
 	e = mail_hdr_encode("", 9);
 	is_str(e, "", "2047: the empty value stays empty");
 	free(e);
 
-	const char *lng =
-	    "Demo Field Services has given you access to its client portal, "
-	    "which you can open from the direct link in this message at any time";
+	const char *lng = "Demo Field Services has given you access to its client portal, "
+			  "which you can open from the direct link in this message at any time";
 	e = mail_hdr_encode(lng, 9);
 	ok(strstr(e, "=?") == NULL, "2047: long ASCII is not encoded");
 	ok(strstr(e, "\r\n ") != NULL, "2047: long ASCII is folded before a space");
@@ -201,8 +195,7 @@ static void test_hdr(void)
 	free(e);
 
 	e = mail_hdr_encode("Caf\xc3\xa9 Z\xc3\xbcrich", 9);
-	ok(strncmp(e, "=?UTF-8?B?", 10) == 0, "2047: UTF-8 becomes an encoded-word (%s)",
-	   e);
+	ok(strncmp(e, "=?UTF-8?B?", 10) == 0, "2047: UTF-8 becomes an encoded-word (%s)", e);
 	d = decode_2047(e, &w);
 	is_str(d, "Caf\xc3\xa9 Z\xc3\xbcrich", "2047: UTF-8 decodes to the original");
 	ok(w.count == 1 && w.bad == 0, "2047: a short value is one encoded-word");
@@ -212,21 +205,19 @@ static void test_hdr(void)
 	/* Long, with 2-, 3- and 4-byte characters so that word ends fall
 	 * inside multi-byte sequences if the encoder is careless. */
 	static const char piece[] = "Gr\xc3\xbc\xc3\x9f"
-	                            "e aus K\xc3\xb6ln \xe2\x82\xac \xf0\x9f\x94\x91 ";
+				    "e aus K\xc3\xb6ln \xe2\x82\xac \xf0\x9f\x94\x91 ";
 	char big[1200];
 	repeat(big, sizeof big, piece, 12);
 	e = mail_hdr_encode(big, 9);
 	d = decode_2047(e, &w);
 	is_str(d, big, "2047: a long UTF-8 value decodes to the original");
-	ok(w.count > 5, "2047: a long value is split into several encoded-words (%d)",
-	   w.count);
-	ok(w.max_len <= 75,
-	   "2047: no encoded-word is longer than 75 characters (longest %d)", w.max_len);
+	ok(w.count > 5, "2047: a long value is split into several encoded-words (%d)", w.count);
+	ok(w.max_len <= 75, "2047: no encoded-word is longer than 75 characters (longest %d)",
+	   w.max_len);
 	ok(w.bad == 0, "2047: every encoded-word holds whole UTF-8 characters");
 	{
 		size_t first = strcspn(e, "\r");
-		ok(9 + first <= 76 && longest_line(e, strlen(e), &bare) <= 76 &&
-		       bare == 0,
+		ok(9 + first <= 76 && longest_line(e, strlen(e), &bare) <= 76 && bare == 0,
 		   "2047: lines with encoded-words are at most 76 characters, folded "
 		   "with CRLF");
 		int folds_ok = 1;
@@ -287,12 +278,10 @@ static void test_addr(void)
 	free(d);
 	free(e);
 
-	static const char *good[] = {"franco@coolair.example.com", "a+b@x.y",
-	                             "o'neil@x.example"};
-	static const char *bad[] = {"",           "@x.y",    "a@",
-	                            "no-at-sign", "a b@x.y", "a@x.y\r\nBcc: v@x",
-	                            "<a@x.y>",    "a@b@c",   "\xc3\xa9@x.y",
-	                            "a,b@x.y",    "a\"@x.y"};
+	static const char *good[] = {"franco@coolair.example.com", "a+b@x.y", "o'neil@x.example"};
+	static const char *bad[] = {
+		"",        "@x.y",  "a@",           "no-at-sign", "a b@x.y", "a@x.y\r\nBcc: v@x",
+		"<a@x.y>", "a@b@c", "\xc3\xa9@x.y", "a,b@x.y",    "a\"@x.y"};
 	for (size_t i = 0; i < sizeof good / sizeof *good; i++)
 		ok(mail_addr_ok(good[i]), "addr_ok accepts %s", good[i]);
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
@@ -309,8 +298,7 @@ static void qp_case(const char *name, const char *in, size_t len)
 	char *want = crlf(in, len, &wlen);
 	int bare = 0, clean = 1;
 
-	ok(d != NULL && dlen == wlen && memcmp(d, want, wlen) == 0, "qp round trip: %s",
-	   name);
+	ok(d != NULL && dlen == wlen && memcmp(d, want, wlen) == 0, "qp round trip: %s", name);
 	ok(e != NULL && longest_line(e, elen, &bare) <= 76 && bare == 0,
 	   "qp: %s: lines <= 76, CRLF only", name);
 	for (size_t i = 0; e != NULL && i < elen; i++) {
@@ -322,8 +310,7 @@ static void qp_case(const char *name, const char *in, size_t len)
 		if ((i == 0 || e[i - 1] == '\n') && c == '.')
 			clean = 0;
 	}
-	ok(clean, "qp: %s: printable ASCII, no trailing white space, no leading dot",
-	   name);
+	ok(clean, "qp: %s: printable ASCII, no trailing white space, no leading dot", name);
 	free(e);
 	free(d);
 	free(want);
@@ -339,8 +326,7 @@ static void test_qp(void)
 	is_str(e, "a=3Db caf=C3=A9 end=20", "qp: '=', UTF-8 and trailing space encoded");
 	free(e);
 	e = mail_qp_encode("line\n.dot\r\nx", 12, &n);
-	is_str(e, "line\r\n=2Edot\r\nx",
-	       "qp: LF and CRLF become CRLF; a leading dot is encoded");
+	is_str(e, "line\r\n=2Edot\r\nx", "qp: LF and CRLF become CRLF; a leading dot is encoded");
 	free(e);
 
 	for (int i = 0; i < 256; i++)
@@ -351,9 +337,9 @@ static void test_qp(void)
 	qp_case("every byte", all, sizeof all);
 	qp_case("a 400-character line", longline, sizeof longline);
 	qp_case("UTF-8 text with LF",
-	        "Gr\xc3\xbc\xc3\x9f"
-	        "e\n\nZeile zwei \xe2\x82\xac\n",
-	        24);
+		"Gr\xc3\xbc\xc3\x9f"
+		"e\n\nZeile zwei \xe2\x82\xac\n",
+		24);
 	qp_case("trailing tab before LF", "a\t\nb \n", 6);
 	qp_case("lone CR", "a\rb\r", 4);
 	qp_case("empty", "", 0);
@@ -377,7 +363,7 @@ static void test_b64(void)
 		e = mail_b64_encode(rnd, len, &n);
 		d = mail_b64_decode(e, n, &dn);
 		ok(d != NULL && dn == len && memcmp(d, rnd, len) == 0 &&
-		       longest_line(e, n, &bare) <= 76 && bare == 0,
+			   longest_line(e, n, &bare) <= 76 && bare == 0,
 		   "b64 round trip of %zu bytes, lines <= 76", len);
 		free(e);
 		free(d);
@@ -391,15 +377,14 @@ static void test_id_date(void)
 	size_t i;
 
 	ok(mail_message_id("no-reply@gatehouse.test", a, sizeof a) == 0 &&
-	       mail_message_id("no-reply@gatehouse.test", b, sizeof b) == 0,
+		   mail_message_id("no-reply@gatehouse.test", b, sizeof b) == 0,
 	   "message-id: made");
 	for (i = 1; i < 33 && strchr("0123456789abcdef", a[i]) != NULL; i++)
 		;
 	ok(a[0] == '<' && i == 33 && strcmp(a + 33, "@gatehouse.test>") == 0,
 	   "message-id: <32 hex@domain of from_address> (%s)", a);
 	ok(strcmp(a, b) != 0, "message-id: random each time");
-	ok(mail_message_id("x@y", a, 10) == -1,
-	   "message-id: too small a buffer is refused");
+	ok(mail_message_id("x@y", a, 10) == -1, "message-id: too small a buffer is refused");
 	ok(mail_date(0, d, sizeof d) == 0, "date: made");
 	is_str(d, "Thu, 01 Jan 1970 00:00:00 +0000", "date: the epoch");
 	mail_date(1795513500, d, sizeof d);
@@ -459,9 +444,9 @@ static char *part(const char *body, const char *boundary, const char *ctype, siz
 			return NULL;
 		hdr = strndup(p, (size_t)(hdr_end - p + 2));
 		int match = header(hdr, "Content-Type", v, sizeof v) &&
-		            strncmp(v, ctype, strlen(ctype)) == 0 &&
-		            strstr(v, "charset=UTF-8") != NULL &&
-		            header(hdr, "Content-Transfer-Encoding", cte, sizeof cte);
+			    strncmp(v, ctype, strlen(ctype)) == 0 &&
+			    strstr(v, "charset=UTF-8") != NULL &&
+			    header(hdr, "Content-Transfer-Encoding", cte, sizeof cte);
 		free(hdr);
 		if (!match)
 			continue;
@@ -477,28 +462,26 @@ static char *part(const char *body, const char *boundary, const char *ctype, siz
 
 static void test_build(void)
 {
-	const char *text =
-	    "Hello,\n\nCaf\xc3\xa9 has given you access.\n"
-	    "https://portal.example.com/portal/demo/set-password?token=" TOKEN "\n";
-	const char *html =
-	    "<!DOCTYPE html><html><body><p>Caf\xc3\xa9</p><a href=\"x\">"
-	    "https://portal.example.com/portal/demo/set-password?token=" TOKEN
-	    "</a></body></html>";
+	const char *text = "Hello,\n\nCaf\xc3\xa9 has given you access.\n"
+			   "https://portal.example.com/portal/demo/set-password?token=" TOKEN "\n";
+	const char *html = "<!DOCTYPE html><html><body><p>Caf\xc3\xa9</p><a href=\"x\">"
+			   "https://portal.example.com/portal/demo/set-password?token=" TOKEN
+			   "</a></body></html>";
 	const char *subject =
-	    "Zugang zum Kundenportal von Caf\xc3\xa9 Z\xc3\xbcrich \xc3\x96lservice "
-	    "GmbH & S\xc3\xb6hne (Niederlassung M\xc3\xbcnchen)";
+		"Zugang zum Kundenportal von Caf\xc3\xa9 Z\xc3\xbcrich \xc3\x96lservice "
+		"GmbH & S\xc3\xb6hne (Niederlassung M\xc3\xbcnchen)";
 	char id[MAIL_ID_MAX], v[1000], boundary[100];
 	struct mail_msg m = {
-	    .from_name = "Gatehouse \xc3\x9c",
-	    .from_addr = "no-reply@gatehouse.test",
-	    .to = "franco@coolair.example.com",
-	    .subject = subject,
-	    .message_id = id,
-	    .date = 1795513500,
-	    .text = text,
-	    .textlen = strlen(text),
-	    .html = html,
-	    .htmllen = strlen(html),
+		.from_name = "Gatehouse \xc3\x9c",
+		.from_addr = "no-reply@gatehouse.test",
+		.to = "franco@coolair.example.com",
+		.subject = subject,
+		.message_id = id,
+		.date = 1795513500,
+		.text = text,
+		.textlen = strlen(text),
+		.html = html,
+		.htmllen = strlen(html),
 	};
 	char *msg = NULL, *hdr, *t, *h, *want, *d;
 	size_t len = 0, tl = 0, hl = 0, wl = 0;
@@ -510,8 +493,7 @@ static void test_build(void)
 	if (msg == NULL)
 		return;
 	ok(strlen(msg) == len, "build: the length is right");
-	ok(longest_line(msg, len, &bare) <= 998,
-	   "build: every line is at most 998 characters");
+	ok(longest_line(msg, len, &bare) <= 998, "build: every line is at most 998 characters");
 	is_int(bare, 0, "build: CRLF line ends only, no bare LF or CR");
 	ok(len >= 2 && memcmp(msg + len - 2, "\r\n", 2) == 0, "build: ends with CRLF");
 	const char *sep = strstr(msg, "\r\n\r\n");
@@ -519,13 +501,11 @@ static void test_build(void)
 	if (sep == NULL)
 		goto out;
 	hdr = strndup(msg, (size_t)(sep - msg + 2));
-	ok(header(hdr, "Date", v, sizeof v) &&
-	       strcmp(v, "Tue, 24 Nov 2026 09:45:00 +0000") == 0,
+	ok(header(hdr, "Date", v, sizeof v) && strcmp(v, "Tue, 24 Nov 2026 09:45:00 +0000") == 0,
 	   "build: Date");
 	ok(header(hdr, "To", v, sizeof v) && strcmp(v, "franco@coolair.example.com") == 0,
 	   "build: To");
-	ok(header(hdr, "Message-ID", v, sizeof v) && strcmp(v, id) == 0,
-	   "build: Message-ID");
+	ok(header(hdr, "Message-ID", v, sizeof v) && strcmp(v, id) == 0, "build: Message-ID");
 	ok(header(hdr, "MIME-Version", v, sizeof v) && strcmp(v, "1.0") == 0,
 	   "build: MIME-Version");
 	ok(header(hdr, "From", v, sizeof v), "build: From");
@@ -538,10 +518,9 @@ static void test_build(void)
 	ok(w.count >= 2 && w.max_len <= 75 && w.bad == 0,
 	   "build: the Subject is folded into encoded-words of <= 75 characters");
 	free(d);
-	ok(strstr(hdr, "\r\nBcc") == NULL && strncmp(hdr, "Bcc", 3) != 0,
-	   "build: no stray header");
+	ok(strstr(hdr, "\r\nBcc") == NULL && strncmp(hdr, "Bcc", 3) != 0, "build: no stray header");
 	ok(header(hdr, "Content-Type", v, sizeof v) &&
-	       strncmp(v, "multipart/alternative;", 22) == 0,
+		   strncmp(v, "multipart/alternative;", 22) == 0,
 	   "build: multipart/alternative");
 	const char *bq = strstr(v, "boundary=\"");
 	ok(bq != NULL, "build: with a boundary parameter");
@@ -564,8 +543,7 @@ static void test_build(void)
 	t = part(sep, boundary, "text/plain", &tl);
 	h = part(sep, boundary, "text/html", &hl);
 	want = crlf(text, strlen(text), &wl);
-	ok(t != NULL && tl == wl && memcmp(t, want, wl) == 0,
-	   "build: the text part decodes back");
+	ok(t != NULL && tl == wl && memcmp(t, want, wl) == 0, "build: the text part decodes back");
 	ok(h != NULL && hl == strlen(html) && memcmp(h, html, hl) == 0,
 	   "build: the HTML part decodes back");
 	free(t);
@@ -576,8 +554,7 @@ static void test_build(void)
 
 	/* Mostly non-Latin text: base64 is shorter, and must decode as well. */
 	char jp[900];
-	repeat(jp, sizeof jp,
-	       "\xe3\x83\x9d\xe3\x83\xbc\xe3\x82\xbf\xe3\x83\xab\xe3\x81\xb8\n", 40);
+	repeat(jp, sizeof jp, "\xe3\x83\x9d\xe3\x83\xbc\xe3\x82\xbf\xe3\x83\xab\xe3\x81\xb8\n", 40);
 	m.text = jp;
 	m.textlen = strlen(jp);
 	is_int(mail_build(&m, &msg, &len), MAIL_OK, "build: a Japanese text part");
@@ -590,8 +567,7 @@ static void test_build(void)
 		want = crlf(jp, strlen(jp), &wl);
 		ok(t != NULL && tl == strlen(jp) && memcmp(t, jp, tl) == 0,
 		   "build: the base64 part decodes back");
-		ok(longest_line(msg, len, &bare) <= 998 && bare == 0,
-		   "build: base64 lines fine");
+		ok(longest_line(msg, len, &bare) <= 998 && bare == 0, "build: base64 lines fine");
 		free(t);
 		free(want);
 	} else {
@@ -602,14 +578,12 @@ static void test_build(void)
 	msg = NULL;
 
 	m.to = "victim@example.com\r\nBcc: other@example.com";
-	is_int(mail_build(&m, &msg, &len), MAIL_INVALID,
-	       "build: a bad recipient is refused");
+	is_int(mail_build(&m, &msg, &len), MAIL_INVALID, "build: a bad recipient is refused");
 	ok(msg == NULL, "build: ... and nothing is returned");
 	m.to = "franco@coolair.example.com";
 	m.subject = "Hi\r\nBcc: other@example.com";
 	mail_build(&m, &msg, &len);
-	ok(msg != NULL && strstr(msg, "\r\nBcc:") == NULL,
-	   "build: a subject cannot add a header");
+	ok(msg != NULL && strstr(msg, "\r\nBcc:") == NULL, "build: a subject cannot add a header");
 out:
 	mail_wipe_free(msg, len);
 }
@@ -619,14 +593,13 @@ out:
 static const char *payload(const char *company, const char *days)
 {
 	static char buf[2048];
-	snprintf(
-	    buf, sizeof buf,
-	    "<mail kind=\"invitation\"><tenant-name>Demo Field Services</tenant-name>"
-	    "<company>%s</company><login>franco@coolair.example.com</login>"
-	    "<direct-link>http://127.0.0.1:8080/portal/demo/</direct-link>"
-	    "<link-base>http://127.0.0.1:8080/portal/demo/set-password?token=</link-base>"
-	    "<valid-days>%s</valid-days></mail>",
-	    company, days);
+	snprintf(buf, sizeof buf,
+		 "<mail kind=\"invitation\"><tenant-name>Demo Field Services</tenant-name>"
+		 "<company>%s</company><login>franco@coolair.example.com</login>"
+		 "<direct-link>http://127.0.0.1:8080/portal/demo/</direct-link>"
+		 "<link-base>http://127.0.0.1:8080/portal/demo/set-password?token=</link-base>"
+		 "<valid-days>%s</valid-days></mail>",
+		 company, days);
 	return buf;
 }
 
@@ -655,36 +628,29 @@ static void test_render(void)
 	snprintf(dir, sizeof dir, "%s/xslt", env_or_dot());
 	ok(render_init(dir, mail_sheets) == 0, "render: the mail stylesheets compile");
 
-	rc = mail_render("invitation", payload("Cool Air", "7"), TOKEN, &b, err,
-	                 sizeof err);
+	rc = mail_render("invitation", payload("Cool Air", "7"), TOKEN, &b, err, sizeof err);
 	is_int(rc, MAIL_OK, "render: an invitation renders");
 	if (rc == MAIL_OK) {
 		ok(strncmp(b.text, "Hello,", 6) == 0, "text: a greeting");
-		ok(strstr(
-		       b.text,
-		       "Demo Field Services has given you access to its client portal") !=
-		       NULL,
+		ok(strstr(b.text,
+			  "Demo Field Services has given you access to its client portal") != NULL,
 		   "text: who gives access to what");
-		ok(strstr(b.text, "franco@coolair.example.com") != NULL,
-		   "text: the login");
+		ok(strstr(b.text, "franco@coolair.example.com") != NULL, "text: the login");
 		ok(strstr(b.text, "http://127.0.0.1:8080/portal/demo/\n") != NULL,
 		   "text: the direct link");
-		ok(strstr(b.text, link) != NULL,
-		   "text: the set-password link with the token");
+		ok(strstr(b.text, link) != NULL, "text: the set-password link with the token");
 		ok(strstr(b.text, "valid for 7 days") != NULL, "text: valid for 7 days");
 		ok(strstr(b.text, "never sends passwords by email") != NULL,
 		   "text: the password note");
 		ok(strchr(b.text, '<') == NULL, "text: no markup");
-		ok(strstr(b.html, "<!DOCTYPE html") != NULL &&
-		       strstr(b.html, "<style") != NULL,
+		ok(strstr(b.html, "<!DOCTYPE html") != NULL && strstr(b.html, "<style") != NULL,
 		   "html: a document with its CSS inside");
 		ok(strstr(b.html, "Demo Field Services</strong> has given you access to "
-		                  "its client portal") != NULL,
+				  "its client portal") != NULL,
 		   "html: who gives access to what");
 		char href[300];
 		snprintf(href, sizeof href, "href=\"%s\"", link);
-		ok(strstr(b.html, href) != NULL,
-		   "html: the set-password link with the token");
+		ok(strstr(b.html, href) != NULL, "html: the set-password link with the token");
 		ok(strstr(b.html, "href=\"http://127.0.0.1:8080/portal/demo/\"") != NULL,
 		   "html: the direct link");
 		ok(strstr(b.html, "valid for 7 days") != NULL, "html: valid for 7 days");
@@ -694,49 +660,48 @@ static void test_render(void)
 	mail_body_free(&b);
 
 	rc = mail_render("invitation",
-	                 payload("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co", "1"),
-	                 TOKEN, &b, err, sizeof err);
+			 payload("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co", "1"), TOKEN, &b,
+			 err, sizeof err);
 	ok(rc == MAIL_OK && strstr(b.html, "<script>") == NULL &&
-	       strstr(b.html, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co") != NULL,
+		   strstr(b.html, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co") != NULL,
 	   "html: markup in a value is escaped");
 	ok(rc == MAIL_OK && strstr(b.text, "<script>alert(1)</script> & Co") != NULL,
 	   "text: values as they are");
-	ok(rc == MAIL_OK && strstr(b.text, "valid for 1 day ") != NULL,
-	   "text: valid for 1 day");
+	ok(rc == MAIL_OK && strstr(b.text, "valid for 1 day ") != NULL, "text: valid for 1 day");
 	mail_body_free(&b);
 
-	rc = mail_render("invitation", payload("Cool Air", "7"), NULL, &b, err,
-	                 sizeof err);
+	rc = mail_render("invitation", payload("Cool Air", "7"), NULL, &b, err, sizeof err);
 	ok(rc == MAIL_OK && strstr(b.text, "set-password") == NULL &&
-	       strstr(b.html, "set-password") == NULL,
+		   strstr(b.html, "set-password") == NULL,
 	   "render: without a token there is no set-password link");
 	mail_body_free(&b);
 
 	/* The office users' password reset (issue 12). */
-	rc = mail_render("office-reset",
-	                 "<mail kind=\"office-reset\"><tenant-name>Demo Field Services</tenant-name>"
-	                 "<login>ada@demo.test</login>"
-	                 "<sign-in-link>http://127.0.0.1:8080/settings/login</sign-in-link>"
-	                 "<link-base>http://127.0.0.1:8080/settings/reset?token=</link-base>"
-	                 "<valid-minutes>60</valid-minutes></mail>",
-	                 TOKEN, &b, err, sizeof err);
+	rc = mail_render(
+		"office-reset",
+		"<mail kind=\"office-reset\"><tenant-name>Demo Field Services</tenant-name>"
+		"<login>ada@demo.test</login>"
+		"<sign-in-link>http://127.0.0.1:8080/settings/login</sign-in-link>"
+		"<link-base>http://127.0.0.1:8080/settings/reset?token=</link-base>"
+		"<valid-minutes>60</valid-minutes></mail>",
+		TOKEN, &b, err, sizeof err);
 	ok(rc == MAIL_OK, "render: an office reset renders (%s)", err);
 	if (rc == MAIL_OK) {
 		ok(strstr(b.text, "http://127.0.0.1:8080/settings/reset?token=" TOKEN) != NULL &&
-		       strstr(b.text, "valid for 60 minutes") != NULL &&
-		       strstr(b.text, "ada@demo.test") != NULL && strchr(b.text, '<') == NULL,
+			   strstr(b.text, "valid for 60 minutes") != NULL &&
+			   strstr(b.text, "ada@demo.test") != NULL && strchr(b.text, '<') == NULL,
 		   "office reset, text: the login, the link with the token, an hour");
-		ok(strstr(b.html, "href=\"http://127.0.0.1:8080/settings/reset?token=" TOKEN "\"") !=
-		           NULL &&
-		       strstr(b.html, "<style") != NULL && strstr(b.html, "sent by Gatehouse") != NULL,
+		ok(strstr(b.html, "href=\"http://127.0.0.1:8080/settings/reset?token=" TOKEN
+				  "\"") != NULL &&
+			   strstr(b.html, "<style") != NULL &&
+			   strstr(b.html, "sent by Gatehouse") != NULL,
 		   "office reset, html: the link, inside the shared mail frame");
 	}
 	mail_body_free(&b);
 
-	rc = mail_render("newsletter", payload("Cool Air", "7"), NULL, &b, err,
-	                 sizeof err);
+	rc = mail_render("newsletter", payload("Cool Air", "7"), NULL, &b, err, sizeof err);
 	ok(rc == MAIL_INVALID && strstr(err, "unknown mail kind 'newsletter'") != NULL &&
-	       b.text == NULL,
+		   b.text == NULL,
 	   "render: an unknown kind is refused for good (%s)", err);
 	rc = mail_render("caf\xc3\xa9", payload("Cool Air", "7"), NULL, &b, err, sizeof err);
 	ok(rc == MAIL_INVALID && strstr(err, "'(not ASCII)'") != NULL,
@@ -746,12 +711,9 @@ static void test_render(void)
 	   "render: a broken payload is refused for good (%s)", err);
 	rc = mail_render("invitation", "<page/>", NULL, &b, err, sizeof err);
 	ok(rc == MAIL_INVALID, "render: a payload whose root is not <mail> is refused");
-	rc = mail_render("invitation", "<mail kind=\"invitation\"/>", TOKEN, &b, err,
-	                 sizeof err);
-	ok(rc == MAIL_INVALID && strstr(err, "link-base") != NULL &&
-	       strstr(err, TOKEN) == NULL,
-	   "render: a token without <link-base> is refused, the token not quoted (%s)",
-	   err);
+	rc = mail_render("invitation", "<mail kind=\"invitation\"/>", TOKEN, &b, err, sizeof err);
+	ok(rc == MAIL_INVALID && strstr(err, "link-base") != NULL && strstr(err, TOKEN) == NULL,
+	   "render: a token without <link-base> is refused, the token not quoted (%s)", err);
 	ok(tap_survives(free_nothing, NULL),
 	   "free functions accept NULL and an empty body (in a child: no crash)");
 	render_free();

@@ -54,15 +54,13 @@ static void test_rfc_vectors(void)
 		long long t;
 		const char *code;
 	} v[] = {
-	    {59, "94287082"},         {1111111109, "07081804"},
-	    {1111111111, "14050471"}, {1234567890, "89005924"},
-	    {2000000000, "69279037"}, {20000000000LL, "65353130"},
+		{59, "94287082"},         {1111111109, "07081804"}, {1111111111, "14050471"},
+		{1234567890, "89005924"}, {2000000000, "69279037"}, {20000000000LL, "65353130"},
 	};
 	char out[9], name[40];
 
 	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
-		if (mfa_totp_code(rfc_key, sizeof rfc_key, (time_t)v[i].t, 8, out,
-		                  sizeof out) != 0)
+		if (mfa_totp_code(rfc_key, sizeof rfc_key, (time_t)v[i].t, 8, out, sizeof out) != 0)
 			strcpy(out, "(failed)");
 		snprintf(name, sizeof name, "8 digits at t=%lld", v[i].t);
 		is_str(out, v[i].code, name);
@@ -70,10 +68,8 @@ static void test_rfc_vectors(void)
 	if (mfa_totp_code(rfc_key, sizeof rfc_key, 59, 6, out, sizeof out) != 0)
 		strcpy(out, "(failed)");
 	is_str(out, "287082", "6 digits at t=59: the RFC code's last six");
-	ok(mfa_totp_code(rfc_key, sizeof rfc_key, 59, 5, out, sizeof out) != 0,
-	   "5 digits refused");
-	ok(mfa_totp_code(rfc_key, sizeof rfc_key, 59, 9, out, sizeof out) != 0,
-	   "9 digits refused");
+	ok(mfa_totp_code(rfc_key, sizeof rfc_key, 59, 5, out, sizeof out) != 0, "5 digits refused");
+	ok(mfa_totp_code(rfc_key, sizeof rfc_key, 59, 9, out, sizeof out) != 0, "9 digits refused");
 	ok(mfa_totp_code(rfc_key, sizeof rfc_key, 59, 8, out, 8) != 0,
 	   "8 digits into 8 bytes refused (no room for the NUL)");
 	ok(mfa_totp_code(NULL, 20, 59, 6, out, sizeof out) != 0, "NULL key refused");
@@ -92,15 +88,15 @@ static void test_verify(void)
 	for (int d = -2; d <= 2; d++)
 		code_at(rfc_key, sizeof rfc_key, s + d, c[d + 2]);
 	/* The refusals below only mean something if the codes differ. */
-	ok(strcmp(c[0], c[1]) && strcmp(c[0], c[2]) && strcmp(c[0], c[3]) &&
-	       strcmp(c[4], c[1]) && strcmp(c[4], c[2]) && strcmp(c[4], c[3]),
+	ok(strcmp(c[0], c[1]) && strcmp(c[0], c[2]) && strcmp(c[0], c[3]) && strcmp(c[4], c[1]) &&
+		   strcmp(c[4], c[2]) && strcmp(c[4], c[3]),
 	   "codes at +/-2 steps differ from those in the window");
 
 	for (int d = -1; d <= 1; d++) {
 		m = -7;
 		rc = mfa_totp_verify(rfc_key, sizeof rfc_key, c[d + 2], now, -1, &m);
-		ok(rc == MFA_OK && m == s + d,
-		   "code of step %+d accepted, matched_step %+lld", d, m - s);
+		ok(rc == MFA_OK && m == s + d, "code of step %+d accepted, matched_step %+lld", d,
+		   m - s);
 	}
 	is_int(mfa_totp_verify(rfc_key, sizeof rfc_key, c[0], now, -1, &m), MFA_BAD,
 	       "code of step -2 refused");
@@ -132,10 +128,8 @@ static void test_verify(void)
 	rc = mfa_totp_verify(rfc_key, sizeof rfc_key, c[0], 10, -1, &m);
 	ok(rc == MFA_OK && m == 0, "step 0 accepted at t=10");
 
-	is_int(mfa_totp_verify(NULL, 20, c[2], now, -1, &m), MFA_ERR,
-	       "NULL key: MFA_ERR");
-	is_int(mfa_totp_verify(rfc_key, 0, c[2], now, -1, &m), MFA_ERR,
-	       "empty key: MFA_ERR");
+	is_int(mfa_totp_verify(NULL, 20, c[2], now, -1, &m), MFA_ERR, "NULL key: MFA_ERR");
+	is_int(mfa_totp_verify(rfc_key, 0, c[2], now, -1, &m), MFA_ERR, "empty key: MFA_ERR");
 	is_int(mfa_totp_verify(rfc_key, sizeof rfc_key, c[2], -5, -1, &m), MFA_ERR,
 	       "negative time: MFA_ERR");
 	is_int(mfa_totp_verify(rfc_key, sizeof rfc_key, c[2], now, -1, NULL), MFA_OK,
@@ -155,10 +149,8 @@ static void test_malformed(void)
 	is_int(mfa_totp_verify(rfc_key, sizeof rfc_key, good, now, -1, &m), MFA_OK,
 	       "the code itself is accepted");
 	m = -7;
-	is_int(mfa_totp_verify(rfc_key, sizeof rfc_key, "", now, -1, &m), MFA_BAD,
-	       "\"\"");
-	is_int(mfa_totp_verify(rfc_key, sizeof rfc_key, NULL, now, -1, &m), MFA_BAD,
-	       "NULL");
+	is_int(mfa_totp_verify(rfc_key, sizeof rfc_key, "", now, -1, &m), MFA_BAD, "\"\"");
+	is_int(mfa_totp_verify(rfc_key, sizeof rfc_key, NULL, now, -1, &m), MFA_BAD, "NULL");
 	snprintf(bad, sizeof bad, "%.5s", good);
 	is_int(mfa_totp_verify(rfc_key, sizeof rfc_key, bad, now, -1, &m), MFA_BAD,
 	       "5 digits (the code's first five)");
@@ -180,8 +172,7 @@ static void test_malformed(void)
 	is_int(mfa_totp_verify(rfc_key, sizeof rfc_key, "1234567", now, -1, &m), MFA_BAD,
 	       "\"1234567\"");
 	is_int(mfa_totp_verify(rfc_key, sizeof rfc_key,
-	                       "\xd9\xa1\xd9\xa2\xd9\xa3\xd9\xa4\xd9\xa5\xd9\xa6", now,
-	                       -1, &m),
+			       "\xd9\xa1\xd9\xa2\xd9\xa3\xd9\xa4\xd9\xa5\xd9\xa6", now, -1, &m),
 	       MFA_BAD, "Arabic-Indic digits 123456");
 	/* The right code in Arabic-Indic digits (U+0660 + d). */
 	for (int i = 0; i < 6; i++) {
@@ -195,16 +186,14 @@ static void test_malformed(void)
 	is_int(mfa_totp_verify(rfc_key, sizeof rfc_key, bad, now, -1, &m), MFA_BAD,
 	       "a trailing newline (only spaces are ignored)");
 	snprintf(bad, sizeof bad, "+%.5s", good);
-	is_int(mfa_totp_verify(rfc_key, sizeof rfc_key, bad, now, -1, &m), MFA_BAD,
-	       "a sign");
+	is_int(mfa_totp_verify(rfc_key, sizeof rfc_key, bad, now, -1, &m), MFA_BAD, "a sign");
 	is_int(m, -7, "matched_step untouched by refusals");
 }
 
 /* oathtool is the reference implementation the apps agree with. */
 static void test_oathtool(void)
 {
-	static const long long times[] = {59, 1111111109, 1700000000, 2000000000,
-	                                  4102444800LL};
+	static const long long times[] = {59, 1111111109, 1700000000, 2000000000, 4102444800LL};
 	unsigned char key[MFA_KEY_BYTES];
 	char b32[MFA_B32_LEN + 1], cmd[200], line[100], mine[7];
 	long long m;
@@ -224,15 +213,14 @@ static void test_oathtool(void)
 		}
 		m = -7;
 		ok(mfa_totp_verify(key, sizeof key, line, (time_t)t, -1, &m) == MFA_OK &&
-		       m == t / 30,
+			   m == t / 30,
 		   "oathtool's code accepted at t=%lld", t);
 		code_at(key, sizeof key, t / 30, mine);
 		is_str(mine, line, "mfa_totp_code agrees with oathtool");
 	}
 	/* And the other way: oathtool accepts ours (it prints the offset). */
 	code_at(key, sizeof key, 1700000000 / 30, mine);
-	snprintf(cmd, sizeof cmd, "oathtool --totp -b -N @1700000000 %s %s 2>&1", b32,
-	         mine);
+	snprintf(cmd, sizeof cmd, "oathtool --totp -b -N @1700000000 %s %s 2>&1", b32, mine);
 	st = run_line(cmd, line, sizeof line);
 	ok(st == 0 && strcmp(line, "0") == 0, "oathtool validates our code");
 	sodium_memzero(key, sizeof key);
@@ -243,13 +231,13 @@ static void test_base32(void)
 	static const struct {
 		const char *in, *out;
 	} v[] = {
-	    {"", ""},
-	    {"f", "MY"},
-	    {"fo", "MZXQ"},
-	    {"foo", "MZXW6"},
-	    {"foob", "MZXW6YQ"},
-	    {"fooba", "MZXW6YTB"},
-	    {"foobar", "MZXW6YTBOI"},
+		{"", ""},
+		{"f", "MY"},
+		{"fo", "MZXQ"},
+		{"foo", "MZXW6"},
+		{"foob", "MZXW6YQ"},
+		{"fooba", "MZXW6YTB"},
+		{"foobar", "MZXW6YTBOI"},
 	};
 	unsigned char k1[MFA_KEY_BYTES], k2[MFA_KEY_BYTES], zero[MFA_KEY_BYTES] = {0};
 	char out[64], grouped[MFA_B32_GROUPED_LEN + 1], name[40];
@@ -258,7 +246,7 @@ static void test_base32(void)
 
 	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
 		if (mfa_key_base32((const unsigned char *)v[i].in, strlen(v[i].in), out,
-		                   sizeof out) != 0)
+				   sizeof out) != 0)
 			strcpy(out, "(failed)");
 		snprintf(name, sizeof name, "base32 of \"%s\"", v[i].in);
 		is_str(out, v[i].out, name);
@@ -268,15 +256,14 @@ static void test_base32(void)
 	ok(mfa_key_base32((const unsigned char *)"foobar", 6, out, 11) == 0,
 	   "10 characters into 11 bytes fit");
 	ok(mfa_key_base32(rfc_key, sizeof rfc_key, out, sizeof out) == 0 &&
-	       strlen(out) == MFA_B32_LEN,
+		   strlen(out) == MFA_B32_LEN,
 	   "a key is MFA_B32_LEN characters");
 	is_str(out, RFC_KEY_B32, "RFC 6238 key");
 	ok(mfa_b32_group(out, grouped, sizeof grouped) == 0 &&
-	       strlen(grouped) == MFA_B32_GROUPED_LEN,
+		   strlen(grouped) == MFA_B32_GROUPED_LEN,
 	   "grouped key is MFA_B32_GROUPED_LEN characters");
 	is_str(grouped, "GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ", "grouped in fours");
-	ok(mfa_b32_group(out, grouped, MFA_B32_GROUPED_LEN) != 0,
-	   "grouping: too small refused");
+	ok(mfa_b32_group(out, grouped, MFA_B32_GROUPED_LEN) != 0, "grouping: too small refused");
 	ok(mfa_b32_group("MZXW6", out, sizeof out) == 0 && strcmp(out, "MZXW 6") == 0,
 	   "grouping: a short last group");
 	ok(mfa_b32_group("", out, sizeof out) == 0 && out[0] == '\0', "grouping: empty");
@@ -288,8 +275,8 @@ static void test_base32(void)
 	/* liboath's decoder reads back what we encoded. */
 	if (mfa_key_base32(k1, sizeof k1, out, sizeof out) != 0)
 		out[0] = '\0';
-	ok(oath_base32_decode(out, strlen(out), &dec, &declen) == OATH_OK &&
-	       declen == sizeof k1 && memcmp(dec, k1, sizeof k1) == 0,
+	ok(oath_base32_decode(out, strlen(out), &dec, &declen) == OATH_OK && declen == sizeof k1 &&
+		   memcmp(dec, k1, sizeof k1) == 0,
 	   "oath_base32_decode reads a random key back");
 	if (dec != NULL)
 		sodium_memzero(dec, declen);
@@ -298,38 +285,32 @@ static void test_base32(void)
 
 static void test_uri(void)
 {
-	const char *want =
-	    "otpauth://totp/Acme%20%26%20Co:a%2Bb%40x.test?secret=" RFC_KEY_B32
-	    "&issuer=Acme%20%26%20Co&algorithm=SHA1&digits=6&period=30";
+	const char *want = "otpauth://totp/Acme%20%26%20Co:a%2Bb%40x.test?secret=" RFC_KEY_B32
+			   "&issuer=Acme%20%26%20Co&algorithm=SHA1&digits=6&period=30";
 	char out[300];
 	size_t n = strlen(want), zeros = 0;
 
-	if (mfa_otpauth_uri("Acme & Co", "a+b@x.test", rfc_key, sizeof rfc_key, out,
-	                    sizeof out) != 0)
+	if (mfa_otpauth_uri("Acme & Co", "a+b@x.test", rfc_key, sizeof rfc_key, out, sizeof out) !=
+	    0)
 		strcpy(out, "(failed)");
 	is_str(out, want, "issuer and account escaped");
-	ok(mfa_otpauth_uri("Acme & Co", "a+b@x.test", rfc_key, sizeof rfc_key, out,
-	                   n + 1) == 0,
+	ok(mfa_otpauth_uri("Acme & Co", "a+b@x.test", rfc_key, sizeof rfc_key, out, n + 1) == 0,
 	   "exact size fits");
 	memset(out, 'x', sizeof out);
-	ok(mfa_otpauth_uri("Acme & Co", "a+b@x.test", rfc_key, sizeof rfc_key, out, n) !=
-	       0,
+	ok(mfa_otpauth_uri("Acme & Co", "a+b@x.test", rfc_key, sizeof rfc_key, out, n) != 0,
 	   "one byte short refused");
 	for (size_t i = 0; i < n; i++)
 		zeros += out[i] == '\0';
 	is_int(zeros, n, "a refused URI is wiped (it held part of the secret)");
 	ok(mfa_otpauth_uri("Acme", "a@x.test", rfc_key, sizeof rfc_key, out, 40) != 0 &&
-	       out[0] == '\0',
+		   out[0] == '\0',
 	   "cut inside the secret refused and wiped");
 
 	if (mfa_otpauth_uri(NULL, "a:b", rfc_key, sizeof rfc_key, out, sizeof out) != 0)
 		strcpy(out, "(failed)");
-	is_str(out,
-	       "otpauth://totp/a%3Ab?secret=" RFC_KEY_B32
-	       "&algorithm=SHA1&digits=6&period=30",
+	is_str(out, "otpauth://totp/a%3Ab?secret=" RFC_KEY_B32 "&algorithm=SHA1&digits=6&period=30",
 	       "no issuer; ':' in the account escaped");
-	if (mfa_otpauth_uri("Zo\xc3\xab-1._~", "u", rfc_key, sizeof rfc_key, out,
-	                    sizeof out) != 0)
+	if (mfa_otpauth_uri("Zo\xc3\xab-1._~", "u", rfc_key, sizeof rfc_key, out, sizeof out) != 0)
 		strcpy(out, "(failed)");
 	is_str(out,
 	       "otpauth://totp/Zo%C3%AB-1._~:u?secret=" RFC_KEY_B32
@@ -389,39 +370,36 @@ static void test_recovery(void)
 	ok(all && others == 0, "all 31 symbols used, no 0 O 1 I L or others");
 	ok(mfa_recovery_hash(codes[0], h1) == 0, "hash of a fresh code");
 
-	ok(mfa_recovery_hash("7KQ4M-ZX9PA", h1) == 0 &&
-	       mfa_recovery_hash("7kq4mzx9pa", h2) == 0 &&
-	       mfa_recovery_hash(" 7kq4m - ZX9pa ", h3) == 0,
+	ok(mfa_recovery_hash("7KQ4M-ZX9PA", h1) == 0 && mfa_recovery_hash("7kq4mzx9pa", h2) == 0 &&
+		   mfa_recovery_hash(" 7kq4m - ZX9pa ", h3) == 0,
 	   "hash of three spellings");
 	ok(memcmp(h1, h2, 32) == 0 && memcmp(h1, h3, 32) == 0,
 	   "case, dashes and spaces do not change the hash");
 	/* Stored hashes must survive upgrades: pin the derivation. */
-	crypto_generichash(kkey, sizeof kkey,
-	                   (const unsigned char *)"gatehouse-mfa-recovery", 22, master,
-	                   sizeof master);
-	crypto_generichash(want, sizeof want, (const unsigned char *)"7KQ4MZX9PA", 10,
-	                   kkey, sizeof kkey);
+	crypto_generichash(kkey, sizeof kkey, (const unsigned char *)"gatehouse-mfa-recovery", 22,
+			   master, sizeof master);
+	crypto_generichash(want, sizeof want, (const unsigned char *)"7KQ4MZX9PA", 10, kkey,
+			   sizeof kkey);
 	ok(memcmp(h1, want, 32) == 0, "hash is BLAKE2b keyed by the derived key");
 	ok(mfa_recovery_hash("7KQ4M-ZX9PB", h2) == 0 && memcmp(h1, h2, 32) != 0,
 	   "one symbol changed: another hash");
 	ok(mfa_recovery_hash("7KQ4M-ZX9P", h2) != 0, "9 symbols refused");
 	ok(mfa_recovery_hash("7KQ4M-ZX9PAB", h2) != 0, "11 symbols refused");
-	ok(mfa_recovery_hash("7KQ4M-ZX9PO", h2) != 0 &&
-	       mfa_recovery_hash("7KQ4M-ZX9P0", h2) != 0 &&
-	       mfa_recovery_hash("7KQ4M-ZX9PI", h2) != 0 &&
-	       mfa_recovery_hash("7KQ4M-ZX9Pl", h2) != 0,
+	ok(mfa_recovery_hash("7KQ4M-ZX9PO", h2) != 0 && mfa_recovery_hash("7KQ4M-ZX9P0", h2) != 0 &&
+		   mfa_recovery_hash("7KQ4M-ZX9PI", h2) != 0 &&
+		   mfa_recovery_hash("7KQ4M-ZX9Pl", h2) != 0,
 	   "O, 0, I, l refused");
 	ok(mfa_recovery_hash("", h2) != 0 && mfa_recovery_hash(NULL, h2) != 0,
 	   "empty and NULL refused");
 
-	ok(mfa_init(master2, sizeof master2) == 0 &&
-	       mfa_recovery_hash("7KQ4M-ZX9PA", h2) == 0 && memcmp(h1, h2, 32) != 0,
+	ok(mfa_init(master2, sizeof master2) == 0 && mfa_recovery_hash("7KQ4M-ZX9PA", h2) == 0 &&
+		   memcmp(h1, h2, 32) != 0,
 	   "another master key: another hash");
 	mfa_free();
 	ok(mfa_recovery_hash("7KQ4M-ZX9PA", h2) != 0, "hash refused after mfa_free");
 	mfa_free();
-	ok(mfa_init(master, sizeof master) == 0 &&
-	       mfa_recovery_hash("7KQ4M-ZX9PA", h2) == 0 && memcmp(h1, h2, 32) == 0,
+	ok(mfa_init(master, sizeof master) == 0 && mfa_recovery_hash("7KQ4M-ZX9PA", h2) == 0 &&
+		   memcmp(h1, h2, 32) == 0,
 	   "after mfa_free twice, mfa_init again: the first master's hash");
 	mfa_free();
 	sodium_memzero(kkey, sizeof kkey);
@@ -462,12 +440,11 @@ static void test_qr(void)
 
 	mfa_key_new(key);
 	if (mfa_otpauth_uri("Gatehouse", "someone@example.test", key, sizeof key, text,
-	                    sizeof text) != 0)
+			    sizeof text) != 0)
 		strcpy(text, "(failed)");
 	ok(mfa_qr_path(text, &path, &size) == 0 && path != NULL && path[0] == 'M',
 	   "mfa_qr_path gives a path");
-	ok(size >= 21 && size <= 177 && (size - 21) % 4 == 0,
-	   "size %d is a version's size", size);
+	ok(size >= 21 && size <= 177 && (size - 21) % 4 == 0, "size %d is a version's size", size);
 	qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
 	if (!ok(qr != NULL && qr->width == size, "size matches libqrencode's symbol") ||
 	    path == NULL)
@@ -492,10 +469,8 @@ static void test_qr(void)
 		}
 		p += n;
 	}
-	ok(grid != NULL && !bad && overlap == 0,
-	   "path parses back as runs inside the symbol");
-	if (!ok(marked == dark && dark > 0,
-	        "the path covers as many modules as are dark"))
+	ok(grid != NULL && !bad && overlap == 0, "path parses back as runs inside the symbol");
+	if (!ok(marked == dark && dark > 0, "the path covers as many modules as are dark"))
 		diag("  path %ld, symbol %ld", marked, dark);
 	for (int i = 0; grid != NULL && i < size * size; i++)
 		differ += grid[i] != (qr->data[i] & 1);
@@ -505,8 +480,8 @@ static void test_qr(void)
 		if ((fd = mkstemp(file)) >= 0)
 			close(fd);
 		snprintf(cmd, sizeof cmd, "zbarimg --raw -q '%s' 2>&1", file);
-		ok(fd >= 0 && write_pgm(file, qr) == 0 &&
-		       run_line(cmd, line, sizeof line) == 0 && strcmp(line, text) == 0,
+		ok(fd >= 0 && write_pgm(file, qr) == 0 && run_line(cmd, line, sizeof line) == 0 &&
+			   strcmp(line, text) == 0,
 		   "zbarimg decodes the symbol to the URI");
 		if (fd >= 0)
 			unlink(file);

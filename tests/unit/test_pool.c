@@ -156,7 +156,8 @@ int main(int argc, char **argv)
 		memset(pieces[i], i & 0xff, 48);
 	}
 	for (int i = 0; distinct && i < 40000; i++)
-		if ((unsigned char)pieces[i][0] != (i & 0xff) || (unsigned char)pieces[i][47] != (i & 0xff))
+		if ((unsigned char)pieces[i][0] != (i & 0xff) ||
+		    (unsigned char)pieces[i][47] != (i & 0xff))
 			distinct = 0;
 	ok(distinct, "40,000 blocks of 48 bytes (several pool blocks): each keeps its bytes");
 	if (on)
@@ -238,7 +239,8 @@ int main(int argc, char **argv)
 		char *s1 = xmlMalloc(sizeof secret);
 		memcpy(s1, secret, sizeof secret);
 		pool_end();
-		ok(memcmp(s1, secret, sizeof secret) == 0, "a window's bytes stay after it (no pool_wipe)");
+		ok(memcmp(s1, secret, sizeof secret) == 0,
+		   "a window's bytes stay after it (no pool_wipe)");
 		pool_begin();
 		pool_wipe();
 		char *s2 = xmlMalloc(sizeof secret), *s3 = xmlMalloc(64);

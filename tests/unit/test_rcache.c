@@ -136,9 +136,17 @@ static void *hammer(void *arg)
  * A hit is only right if a render depends on the document alone: these
  * XSLT features would make it depend on something else (another file,
  * node addresses, the processor, a side effect skipped on a hit). */
-static const char *const impure[] = {"document(", "key(", "generate-id(", "system-property(",
-				     "unparsed-entity-uri(", "xsl:message", "xsl:key",
-				     "extension-element-prefixes", "exsl", "date:", NULL};
+static const char *const impure[] = {"document(",
+				     "key(",
+				     "generate-id(",
+				     "system-property(",
+				     "unparsed-entity-uri(",
+				     "xsl:message",
+				     "xsl:key",
+				     "extension-element-prefixes",
+				     "exsl",
+				     "date:",
+				     NULL};
 
 static char *slurp(const char *path)
 {
@@ -362,10 +370,11 @@ int main(void)
 	snprintf(dir, sizeof dir, "%s/xslt", srcdir ? srcdir : ".");
 	{
 		/* The pages with .memo = 1 (fcgi/settings, fcgi/portal). */
-		static const char *const memo[] = {"portal-access.xsl", "customers.xsl",
-						   "office-users.xsl", "portal-access-settings.xsl",
-						   "portal-records.xsl", "portal-home.xsl",
-						   "portal-sites.xsl", NULL};
+		static const char *const memo[] = {
+			"portal-access.xsl",  "customers.xsl",
+			"office-users.xsl",   "portal-access-settings.xsl",
+			"portal-records.xsl", "portal-home.xsl",
+			"portal-sites.xsl",   NULL};
 		for (const char *const *m = memo; *m != NULL; m++)
 			is_int(check_sheet(dir, *m, 0), 0, *m);
 		char evil[] = "/tmp/gh-rcache-XXXXXX";

@@ -82,7 +82,8 @@ static int count_els(xmlNodePtr n, const char *name)
 	int c = 0;
 	for (; n; n = n->next)
 		if (n->type == XML_ELEMENT_NODE)
-			c += (strcmp((const char *)n->name, name) == 0) + count_els(n->children, name);
+			c += (strcmp((const char *)n->name, name) == 0) +
+			     count_els(n->children, name);
 	return c;
 }
 
@@ -147,12 +148,16 @@ static void test_pages(void)
 	is_int(rc, 0, "render the error page");
 	if (h != NULL) {
 		int good = ok(strncmp(h, "<!DOCTYPE html>", 15) == 0, "HTML5 doctype");
-		good &= ok(strstr(h, "<h1 id=\"error-title\">Not found &amp; \"gone\" &lt;b&gt;</h1>") != NULL,
-		   "the title is escaped in <h1>");
-		good &= ok(strstr(h, "<title>Not found &amp; \"gone\" &lt;b&gt; \xc2\xb7 Gatehouse</title>") !=
-			   NULL,
-		   "the title is escaped in <title>");
-		good &= ok(strstr(h, "The page &lt;x&gt; is missing.") != NULL, "the message is escaped");
+		good &= ok(
+			strstr(h,
+			       "<h1 id=\"error-title\">Not found &amp; \"gone\" &lt;b&gt;</h1>") !=
+				NULL,
+			"the title is escaped in <h1>");
+		good &= ok(strstr(h, "<title>Not found &amp; \"gone\" &lt;b&gt; \xc2\xb7 "
+				     "Gatehouse</title>") != NULL,
+			   "the title is escaped in <title>");
+		good &= ok(strstr(h, "The page &lt;x&gt; is missing.") != NULL,
+			   "the message is escaped");
 		good &= ok(strstr(h, "<b>") == NULL && strstr(h, "<x>") == NULL,
 			   "no markup from the document");
 		good &= ok(strstr(h, "Error 404") != NULL, "status shown");
@@ -277,7 +282,8 @@ static int put_xsl(const char *name, const char *version, const char *ns, const 
 
 	snprintf(x, sizeof x,
 		 "<?xml version=\"1.0\"?>\n"
-		 "<xsl:stylesheet version=\"%s\" xmlns:xsl=\"http://www.w3.org/1999/XSL/Transform\" %s>\n"
+		 "<xsl:stylesheet version=\"%s\" "
+		 "xmlns:xsl=\"http://www.w3.org/1999/XSL/Transform\" %s>\n"
 		 "<xsl:output method=\"html\"/>\n"
 		 "<xsl:template match=\"/\"><p>[%s]</p></xsl:template>\n"
 		 "</xsl:stylesheet>\n",
@@ -287,15 +293,12 @@ static int put_xsl(const char *name, const char *version, const char *ns, const 
 
 static const struct evil {
 	const char *name;
-	int writes;        /* 0: reads, check MARKER; 1: writes file */
-	const char *file;  /* the file a write would create */
+	int writes;       /* 0: reads, check MARKER; 1: writes file */
+	const char *file; /* the file a write would create */
 } evil[] = {
-	{"read-relative", 0, NULL},
-	{"read-absolute", 0, NULL},
-	{"read-file-url", 0, NULL},
-	{"read-passwd", 0, NULL},
-	{"write-document", 1, "pwned1.txt"},
-	{"write-saxon", 1, "pwned2.txt"},
+	{"read-relative", 0, NULL},          {"read-absolute", 0, NULL},
+	{"read-file-url", 0, NULL},          {"read-passwd", 0, NULL},
+	{"write-document", 1, "pwned1.txt"}, {"write-saxon", 1, "pwned2.txt"},
 };
 #define NEVIL (sizeof evil / sizeof evil[0])
 
@@ -305,7 +308,8 @@ static int make_evil(void)
 	int rc = 0;
 
 	rc |= put("secret.xml", "<secret>" MARKER "</secret>\n");
-	rc |= put_xsl("read-relative.xsl", "1.0", "", "<xsl:value-of select=\"document('secret.xml')\"/>");
+	rc |= put_xsl("read-relative.xsl", "1.0", "",
+		      "<xsl:value-of select=\"document('secret.xml')\"/>");
 	snprintf(body, sizeof body, "<xsl:value-of select=\"document('%s/secret.xml')\"/>", tmpdir);
 	rc |= put_xsl("read-absolute.xsl", "1.0", "", body);
 	snprintf(body, sizeof body, "<xsl:value-of select=\"document('file://%s/secret.xml')\"/>",
@@ -314,12 +318,15 @@ static int make_evil(void)
 	rc |= put_xsl("read-passwd.xsl", "1.0", "",
 		      "<xsl:copy-of select=\"document('/etc/passwd')\"/>");
 	snprintf(body, sizeof body,
-		 "<xsl:document href=\"%s/pwned1.txt\" method=\"text\">owned</xsl:document>", tmpdir);
+		 "<xsl:document href=\"%s/pwned1.txt\" method=\"text\">owned</xsl:document>",
+		 tmpdir);
 	rc |= put_xsl("write-document.xsl", "1.1", "", body);
 	snprintf(body, sizeof body,
-		 "<saxon:output href=\"%s/pwned2.txt\" method=\"text\">owned</saxon:output>", tmpdir);
+		 "<saxon:output href=\"%s/pwned2.txt\" method=\"text\">owned</saxon:output>",
+		 tmpdir);
 	rc |= put_xsl("write-saxon.xsl", "1.0",
-		      "xmlns:saxon=\"http://icl.com/saxon\" extension-element-prefixes=\"saxon\"", body);
+		      "xmlns:saxon=\"http://icl.com/saxon\" extension-element-prefixes=\"saxon\"",
+		      body);
 	return rc;
 }
 
@@ -344,12 +351,12 @@ static void control_run(void)
 		if (res != NULL)
 			xsltSaveResultToString(&out, &len, res, s);
 		if (evil[i].writes) {
-			ok(exists(evil[i].file), "control: without prefs, %s writes %s", evil[i].name,
-			   evil[i].file);
+			ok(exists(evil[i].file), "control: without prefs, %s writes %s",
+			   evil[i].name, evil[i].file);
 			rm(evil[i].file);
 		} else {
-			ok(out && strstr((char *)out, MARKER), "control: without prefs, %s reads the file",
-			   evil[i].name);
+			ok(out && strstr((char *)out, MARKER),
+			   "control: without prefs, %s reads the file", evil[i].name);
 		}
 		xmlFree(out);
 		xmlFreeDoc(res);
@@ -415,8 +422,8 @@ static void test_html_output(void)
 {
 	static const char *const names[] = {"ser-html", "ser-text", NULL};
 	char x[4096];
-	static const char src[] =
-		"<page a=\"x&amp;y &quot;q&quot; &lt;t&gt;\">1 &lt; 2 &amp; 3 &gt; 0 \xc3\xa9</page>";
+	static const char src[] = "<page a=\"x&amp;y &quot;q&quot; &lt;t&gt;\">1 &lt; 2 &amp; 3 "
+				  "&gt; 0 \xc3\xa9</page>";
 	xmlDocPtr d = xmlReadMemory(src, (int)sizeof src - 1, NULL, NULL, 0);
 	int rc;
 	char *h;
@@ -425,32 +432,43 @@ static void test_html_output(void)
 	if (!ok(mkdir(tmpdir, 0700) == 0 && d != NULL, "scratch dir and document"))
 		return;
 	snprintf(x, sizeof x,
-		 "<xsl:stylesheet version=\"1.0\" xmlns:xsl=\"http://www.w3.org/1999/XSL/Transform\">"
+		 "<xsl:stylesheet version=\"1.0\" "
+		 "xmlns:xsl=\"http://www.w3.org/1999/XSL/Transform\">"
 		 "<xsl:output method=\"html\" doctype-system=\"about:legacy-compat\"/>"
 		 "<xsl:template match=\"/page\"><html><head><meta charset=\"UTF-8\"/>"
 		 "<script src=\"/a.js\" defer=\"defer\"></script><style>a &gt; b {}</style></head>"
-		 "<body><p title=\"{@a}\"><xsl:value-of select=\".\"/></p><br/><input name=\"n\" value=\"{@a}\"/>"
-		 "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"><path d=\"M0 0h1\"/></svg>"
+		 "<body><p title=\"{@a}\"><xsl:value-of select=\".\"/></p><br/><input name=\"n\" "
+		 "value=\"{@a}\"/>"
+		 "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"><path d=\"M0 "
+		 "0h1\"/></svg>"
 		 "<textarea></textarea></body></html></xsl:template></xsl:stylesheet>");
 	put("ser-html.xsl", x);
 	snprintf(x, sizeof x,
-		 "<xsl:stylesheet version=\"1.0\" xmlns:xsl=\"http://www.w3.org/1999/XSL/Transform\">"
-		 "<xsl:output method=\"text\"/><xsl:template match=\"/page\">a &amp; <xsl:value-of select=\".\"/></xsl:template>"
+		 "<xsl:stylesheet version=\"1.0\" "
+		 "xmlns:xsl=\"http://www.w3.org/1999/XSL/Transform\">"
+		 "<xsl:output method=\"text\"/><xsl:template match=\"/page\">a &amp; <xsl:value-of "
+		 "select=\".\"/></xsl:template>"
 		 "</xsl:stylesheet>");
 	put("ser-text.xsl", x);
 	if (ok(render_init(tmpdir, names) == 0, "render_init on the serialiser's stylesheets")) {
 		h = render("ser-html", d, &rc);
 		ok(rc == 0 && h != NULL && strncmp(h, "<!DOCTYPE html>\n<html><head>", 28) == 0,
 		   "a doctype, then the document");
-		ok(h && strstr(h, "<meta charset=\"UTF-8\"><script src=\"/a.js\" defer=\"defer\"></script>"),
+		ok(h && strstr(h, "<meta charset=\"UTF-8\"><script src=\"/a.js\" "
+				  "defer=\"defer\"></script>"),
 		   "void elements have no end tag; script keeps its end tag");
 		ok(h && strstr(h, "<style>a > b {}</style>"), "style is raw text");
-		ok(h && strstr(h, "<p title=\"x&amp;y &quot;q&quot; &lt;t&gt;\">1 &lt; 2 &amp; 3 &gt; 0 \xc3\xa9</p>"),
+		ok(h && strstr(h, "<p title=\"x&amp;y &quot;q&quot; &lt;t&gt;\">1 &lt; 2 &amp; 3 "
+				  "&gt; 0 \xc3\xa9</p>"),
 		   "attributes escape & < > \", text escapes & < >, UTF-8 stays as it is");
-		ok(h && strstr(h, "<br><input name=\"n\" value=\"x&amp;y &quot;q&quot; &lt;t&gt;\">"), "br and input are void");
-		ok(h && strstr(h, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"><path d=\"M0 0h1\"></path></svg>"),
+		ok(h && strstr(h,
+			       "<br><input name=\"n\" value=\"x&amp;y &quot;q&quot; &lt;t&gt;\">"),
+		   "br and input are void");
+		ok(h && strstr(h, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 "
+				  "1\"><path d=\"M0 0h1\"></path></svg>"),
 		   "SVG keeps its namespace and its case");
-		ok(h && strstr(h, "<textarea></textarea></body></html>"), "an empty textarea is closed");
+		ok(h && strstr(h, "<textarea></textarea></body></html>"),
+		   "an empty textarea is closed");
 		htmlDocPtr back = h ? htmlReadMemory(h, (int)strlen(h), "ser.html", "UTF-8",
 						     HTML_PARSE_NONET | HTML_PARSE_NOERROR |
 							     HTML_PARSE_NOWARNING)
@@ -462,7 +480,8 @@ static void test_html_output(void)
 		xmlFreeDoc(back);
 		free(h);
 		h = render("ser-text", d, &rc);
-		ok(rc == 0 && h && strcmp(h, "a & 1 < 2 & 3 > 0 \xc3\xa9") == 0, "method text: plain, unescaped");
+		ok(rc == 0 && h && strcmp(h, "a & 1 < 2 & 3 > 0 \xc3\xa9") == 0,
+		   "method text: plain, unescaped");
 		free(h);
 	}
 	render_free();
@@ -474,7 +493,16 @@ static void test_html_output(void)
 
 int main(void)
 {
-	static const char *const names[] = {"error", "login", "home", "portal-access-settings", "portal-access", "portal-user-edit", "portal-user-delete", "customers", "customer-edit", NULL};
+	static const char *const names[] = {"error",
+					    "login",
+					    "home",
+					    "portal-access-settings",
+					    "portal-access",
+					    "portal-user-edit",
+					    "portal-user-delete",
+					    "customers",
+					    "customer-edit",
+					    NULL};
 	const char *src = getenv("GH_SRCDIR");
 	char dir[1024];
 

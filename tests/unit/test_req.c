@@ -16,14 +16,10 @@
 static const char *rcname(enum req_result rc)
 {
 	switch (rc) {
-	case REQ_OK:
-		return "REQ_OK";
-	case REQ_BAD:
-		return "REQ_BAD";
-	case REQ_TOO_LARGE:
-		return "REQ_TOO_LARGE";
-	case REQ_NOMEM:
-		return "REQ_NOMEM";
+	case REQ_OK: return "REQ_OK";
+	case REQ_BAD: return "REQ_BAD";
+	case REQ_TOO_LARGE: return "REQ_TOO_LARGE";
+	case REQ_NOMEM: return "REQ_NOMEM";
 	}
 	return "?";
 }
@@ -59,15 +55,15 @@ static void test_urldecode(void)
 		{"tab%09and%0Anewline", L("tab\tand\nnewline")},
 		{"%7E", L("~")},
 		{"%20", L(" ")},
-		{"%C3%A9", L("\xc3\xa9")},         /* e-acute */
-		{"\xc3\xa9", L("\xc3\xa9")},       /* raw UTF-8 passes through */
-		{"%C2%A0", L("\xc2\xa0")},         /* U+00A0, first after the C1 block */
-		{"%DF%BF", L("\xdf\xbf")},         /* U+07FF, last 2-byte */
-		{"%E0%A0%80", L("\xe0\xa0\x80")}, /* U+0800, first 3-byte */
-		{"%E2%82%AC", L("\xe2\x82\xac")}, /* euro sign */
-		{"%ED%9F%BF", L("\xed\x9f\xbf")}, /* U+D7FF, just below the surrogates */
-		{"%EE%80%80", L("\xee\x80\x80")}, /* U+E000, just above */
-		{"%EF%BF%BD", L("\xef\xbf\xbd")}, /* U+FFFD */
+		{"%C3%A9", L("\xc3\xa9")},               /* e-acute */
+		{"\xc3\xa9", L("\xc3\xa9")},             /* raw UTF-8 passes through */
+		{"%C2%A0", L("\xc2\xa0")},               /* U+00A0, first after the C1 block */
+		{"%DF%BF", L("\xdf\xbf")},               /* U+07FF, last 2-byte */
+		{"%E0%A0%80", L("\xe0\xa0\x80")},        /* U+0800, first 3-byte */
+		{"%E2%82%AC", L("\xe2\x82\xac")},        /* euro sign */
+		{"%ED%9F%BF", L("\xed\x9f\xbf")},        /* U+D7FF, just below the surrogates */
+		{"%EE%80%80", L("\xee\x80\x80")},        /* U+E000, just above */
+		{"%EF%BF%BD", L("\xef\xbf\xbd")},        /* U+FFFD */
 		{"%F0%90%80%80", L("\xf0\x90\x80\x80")}, /* U+10000, first 4-byte */
 		{"%F0%9F%98%80", L("\xf0\x9f\x98\x80")}, /* emoji */
 		{"\xf0\x9f\x98\x80", L("\xf0\x9f\x98\x80")},
@@ -75,24 +71,74 @@ static void test_urldecode(void)
 		{"%f0%9f%98%80+%e2%82%ac", L("\xf0\x9f\x98\x80 \xe2\x82\xac")},
 	};
 	static const char *const bad[] = {
-		"%zz", "%4", "%", "a%", "%4g", "%g4", "%%41", "a%4", "%+1", "%-1", "% 41",
+		"%zz",
+		"%4",
+		"%",
+		"a%",
+		"%4g",
+		"%g4",
+		"%%41",
+		"a%4",
+		"%+1",
+		"%-1",
+		"% 41",
 		/* NUL and other C0 controls, DEL */
-		"%00", "a%00b", "%01", "%08", "%0B", "%0C", "%1F", "%7F", "\x01", "\x1f", "\x7f",
+		"%00",
+		"a%00b",
+		"%01",
+		"%08",
+		"%0B",
+		"%0C",
+		"%1F",
+		"%7F",
+		"\x01",
+		"\x1f",
+		"\x7f",
 		/* overlong forms */
-		"%C0%AF", "%C0%80", "%C1%BF", "%E0%80%AF", "%E0%9F%BF", "%F0%80%80%AF",
+		"%C0%AF",
+		"%C0%80",
+		"%C1%BF",
+		"%E0%80%AF",
+		"%E0%9F%BF",
+		"%F0%80%80%AF",
 		"%F0%8F%BF%BF",
 		/* UTF-16 surrogates */
-		"%ED%A0%80", "%ED%AF%BF", "%ED%B0%80", "%ED%BF%BF", "%ED%A0%BD%ED%B8%80",
+		"%ED%A0%80",
+		"%ED%AF%BF",
+		"%ED%B0%80",
+		"%ED%BF%BF",
+		"%ED%A0%BD%ED%B8%80",
 		/* past U+10FFFF, and bytes never used */
-		"%F4%90%80%80", "%F5%80%80%80", "%F7%BF%BF%BF", "%F8%88%80%80%80", "%FE", "%FF",
-		"\xff", "\xfe",
+		"%F4%90%80%80",
+		"%F5%80%80%80",
+		"%F7%BF%BF%BF",
+		"%F8%88%80%80%80",
+		"%FE",
+		"%FF",
+		"\xff",
+		"\xfe",
 		/* C1 controls */
-		"%C2%80", "%C2%85", "%C2%9F",
+		"%C2%80",
+		"%C2%85",
+		"%C2%9F",
 		/* the noncharacters XML forbids */
-		"%EF%BF%BE", "%EF%BF%BF",
+		"%EF%BF%BE",
+		"%EF%BF%BF",
 		/* broken sequences */
-		"%80", "%BF", "\x80", "%C3", "a%C3", "%C3%28", "%C3A", "%E2%82", "%E2%28%A1",
-		"%E2%82%28", "%F0%9F%98", "%F0%9F%98%28", "%F0%9F%98+", "%C3+",
+		"%80",
+		"%BF",
+		"\x80",
+		"%C3",
+		"a%C3",
+		"%C3%28",
+		"%C3A",
+		"%E2%82",
+		"%E2%28%A1",
+		"%E2%82%28",
+		"%F0%9F%98",
+		"%F0%9F%98%28",
+		"%F0%9F%98+",
+		"%C3+",
 	};
 	char *out;
 	size_t outlen;
@@ -104,8 +150,8 @@ static void test_urldecode(void)
 		if (!ok(rc == REQ_OK && out != NULL && outlen == good[i].wantlen &&
 				memcmp(out, good[i].want, outlen) == 0 && out[outlen] == '\0',
 			"urldecode good '%s'", show(good[i].in, strlen(good[i].in))))
-			diag("  got %s '%s' (%zu bytes)", rcname(rc), out ? show(out, outlen) : "(null)",
-			     outlen);
+			diag("  got %s '%s' (%zu bytes)", rcname(rc),
+			     out ? show(out, outlen) : "(null)", outlen);
 		free(out);
 	}
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -360,8 +406,7 @@ static void test_urlencoded(void)
 	is_int(rc, REQ_TOO_LARGE, "value of field_max + 1 bytes -> REQ_TOO_LARGE");
 	req_pairs_free(&p);
 	rc = form("v=%41%41%41%41%41%41%41%41%41%41%41%41%41%41%41%41", &p);
-	ok(rc == REQ_OK && p.n == 1 && p.v[0].vlen == 16,
-	   "16 escaped bytes (48 encoded) accepted");
+	ok(rc == REQ_OK && p.n == 1 && p.v[0].vlen == 16, "16 escaped bytes (48 encoded) accepted");
 	req_pairs_free(&p);
 	rc = form("v=%41%41%41%41%41%41%41%41%41%41%41%41%41%41%41%41%41", &p);
 	is_int(rc, REQ_TOO_LARGE, "17 escaped bytes -> REQ_TOO_LARGE");
@@ -659,7 +704,8 @@ static void test_pairs(void)
 	char form_[4096];
 	size_t o = 0;
 	for (int i = 0; i < 100; i++)
-		o += (size_t)snprintf(form_ + o, sizeof form_ - o, "%sk%d=%d", i ? "&" : "", i % 10, i);
+		o += (size_t)snprintf(form_ + o, sizeof form_ - o, "%sk%d=%d", i ? "&" : "", i % 10,
+				      i);
 	rc = req_parse_urlencoded(form_, o, &big, &p);
 	ok(rc == REQ_OK && p.n == 100 && p.cap >= 100, "100 pairs parsed (list grows)");
 	is_int(req_pairs_count(&p, "k3"), 10, "count k3 == 10");

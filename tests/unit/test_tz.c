@@ -75,10 +75,10 @@ static void test_against_glibc(void)
 /* Each transition of a few zones, and a second either side. */
 static void test_transitions(void)
 {
-	static const char *const zones[] = {"America/New_York", "Europe/Berlin",
-					    "Australia/Sydney", "Asia/Kolkata",
-					    "America/Santiago", "Pacific/Chatham",
-					    "Africa/Casablanca", "Europe/Dublin", NULL};
+	static const char *const zones[] = {
+		"America/New_York",  "Europe/Berlin",    "Australia/Sydney",
+		"Asia/Kolkata",      "America/Santiago", "Pacific/Chatham",
+		"Africa/Casablanca", "Europe/Dublin",    NULL};
 	size_t bad = 0, checks = 0;
 	char why[400];
 
@@ -99,7 +99,8 @@ static void test_transitions(void)
 				while (hi - lo > 1) {
 					time_t m = lo + (hi - lo) / 2;
 					tz_convert(*z, m, &mid);
-					if (mid.gmtoff == prev.gmtoff && strcmp(mid.abbr, prev.abbr) == 0)
+					if (mid.gmtoff == prev.gmtoff &&
+					    strcmp(mid.abbr, prev.abbr) == 0)
 						lo = m;
 					else
 						hi = m;
@@ -113,8 +114,9 @@ static void test_transitions(void)
 			prev = cur;
 		}
 	}
-	ok(checks > 1000 && bad == 0, "%zu instants around every change of offset, 1950-2060: "
-				       "as glibc (%zu differ)",
+	ok(checks > 1000 && bad == 0,
+	   "%zu instants around every change of offset, 1950-2060: "
+	   "as glibc (%zu differ)",
 	   checks, bad);
 	unsetenv("TZ");
 	tzset();
@@ -149,10 +151,18 @@ static void test_posix(void)
 		   cases[i].off, cases[i].abbr, l.gmtoff, l.abbr);
 		tz_zone_free(z);
 	}
-	static const char *const bad[] = {"", "E5", "EST", "EST5EDT,M13.1.0,M11.1.0",
-					  "EST5EDT,M3.6.0,M11.1.0", "EST5EDT,M3.2.7,M11.1.0",
-					  "EST5EDT,J0,J300", "EST5EDT,366,1", "<+05", "EST99",
-					  "EST5EDT,M3.2.0", "EST5EDT,M3.2.0,M11.1.0junk"};
+	static const char *const bad[] = {"",
+					  "E5",
+					  "EST",
+					  "EST5EDT,M13.1.0,M11.1.0",
+					  "EST5EDT,M3.6.0,M11.1.0",
+					  "EST5EDT,M3.2.7,M11.1.0",
+					  "EST5EDT,J0,J300",
+					  "EST5EDT,366,1",
+					  "<+05",
+					  "EST99",
+					  "EST5EDT,M3.2.0",
+					  "EST5EDT,M3.2.0,M11.1.0junk"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct tz_zone *z = tz_zone_posix(bad[i]);
 		ok(z == NULL, "POSIX '%s' refused", bad[i]);
@@ -212,13 +222,18 @@ static void test_names_and_iso(void)
 			diag("'%s' before '%s'", tz_name(i - 1), tz_name(i));
 	ok(tz_count() > 300 && unsorted == 0, "the list is sorted, no name twice (%zu names)",
 	   tz_count());
-	ok(tz_parse_utc("2026-12-05T21:35:07Z", &t) == 0 && t == 1796506507,
-	   "an ISO instant: %lld", (long long)t);
+	ok(tz_parse_utc("2026-12-05T21:35:07Z", &t) == 0 && t == 1796506507, "an ISO instant: %lld",
+	   (long long)t);
 	ok(tz_parse_utc("2026-12-05T21:35:07.123456Z", &t) == 0 && t == 1796506507,
 	   "with fractional seconds");
-	static const char *const bad[] = {"", "2026-12-05", "2026-12-05T21:35:07",
-					  "2026-13-05T21:35:07Z", "2026-12-05T24:35:07Z",
-					  "2026-12-05 21:35:07Z", "2026-12-05T21:35:07Z ", "x"};
+	static const char *const bad[] = {"",
+					  "2026-12-05",
+					  "2026-12-05T21:35:07",
+					  "2026-13-05T21:35:07Z",
+					  "2026-12-05T24:35:07Z",
+					  "2026-12-05 21:35:07Z",
+					  "2026-12-05T21:35:07Z ",
+					  "x"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		ok(tz_parse_utc(bad[i], &t) == -1, "not an instant: '%s'", bad[i]);
 	ok(tz_convert("America/New_York", 1796506507, &l) == 0 && l.hour == 16 && l.min == 35 &&

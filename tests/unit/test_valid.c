@@ -76,35 +76,51 @@ static void test_line_secret(void)
 	is_str(run(val_line, "a\nb", NULL, NULL), "Use a single line.", "val_line message");
 	/* Names that would show something else than they hold (issue 12.7). */
 	static const char *const unseen[] = {
-		"Cool \xe2\x80\xae" "Air",          /* U+202E right-to-left override */
-		"ABM\xe2\x80\x8b",                   /* U+200B zero-width space */
-		"\xef\xbb\xbf" "Loop",               /* U+FEFF */
-		"a\xe2\x81\xa6" "b\xe2\x81\xa9",   /* U+2066 isolate .. U+2069 */
-		"x\xe2\x80\x8e",                     /* U+200E left-to-right mark */
-		"x\xd8\x9c",                          /* U+061C Arabic letter mark */
-		"\xe3\x85\xa4",                      /* U+3164 Hangul filler (an "empty" name) */
-		"a\xc2\xad" "b",                      /* U+00AD soft hyphen */
-		"a\xe2\x81\xa0" "b",                 /* U+2060 word joiner */
-		"tag\xf3\xa0\x81\x81",              /* U+E0041 tag character */
-		"\xe2\x80\x8d" "Anderson",           /* U+200D joiner at the start */
-		"Anderson \xe2\x80\x8c",             /* U+200C non-joiner at the end */
-		"a\x01" "b", "a\x7f" "b", "a\xc2\x85" "b", /* C0, DEL, C1 controls */
-		"a\xff" "b", "a\xe2\x82",            /* not UTF-8 */
+		"Cool \xe2\x80\xae"
+		"Air",             /* U+202E right-to-left override */
+		"ABM\xe2\x80\x8b", /* U+200B zero-width space */
+		"\xef\xbb\xbf"
+		"Loop", /* U+FEFF */
+		"a\xe2\x81\xa6"
+		"b\xe2\x81\xa9", /* U+2066 isolate .. U+2069 */
+		"x\xe2\x80\x8e", /* U+200E left-to-right mark */
+		"x\xd8\x9c",     /* U+061C Arabic letter mark */
+		"\xe3\x85\xa4",  /* U+3164 Hangul filler (an "empty" name) */
+		"a\xc2\xad"
+		"b", /* U+00AD soft hyphen */
+		"a\xe2\x81\xa0"
+		"b",                   /* U+2060 word joiner */
+		"tag\xf3\xa0\x81\x81", /* U+E0041 tag character */
+		"\xe2\x80\x8d"
+		"Anderson",              /* U+200D joiner at the start */
+		"Anderson \xe2\x80\x8c", /* U+200C non-joiner at the end */
+		"a\x01"
+		"b",
+		"a\x7f"
+		"b",
+		"a\xc2\x85"
+		"b", /* C0, DEL, C1 controls */
+		"a\xff"
+		"b",
+		"a\xe2\x82", /* not UTF-8 */
 	};
 	refuse_all("val_line", val_line, unseen, NELEM(unseen));
-	is_str(run(val_line, "Cool \xe2\x80\xae" "Air", NULL, NULL),
+	is_str(run(val_line,
+		   "Cool \xe2\x80\xae"
+		   "Air",
+		   NULL, NULL),
 	       "Remove the text-direction control characters (such as U+202E right-to-left "
 	       "override): they change how the text is shown without being seen.",
 	       "val_line names the direction override");
 	ok(strstr(run(val_line, "ABM\xe2\x80\x8b", NULL, NULL), "U+200B") != NULL,
 	   "val_line names the zero-width space");
 	static const char *const fine[] = {
-		"M\xc3\xbcller & S\xc3\xb6hne",                 /* Latin with accents */
-		"\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d",            /* Hebrew, right to left */
-		"\xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7",    /* Arabic */
+		"M\xc3\xbcller & S\xc3\xb6hne",                         /* Latin with accents */
+		"\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d",                     /* Hebrew, right to left */
+		"\xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7",             /* Arabic */
 		"\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xb1\xd9\x88\xd9\x85", /* Persian with ZWNJ */
-		"\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x94\xa7 Crew", /* emoji ZWJ sequence */
-		"\xe5\x8c\x97\xe4\xba\xac",                    /* CJK */
+		"\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x94\xa7 Crew",    /* emoji ZWJ sequence */
+		"\xe5\x8c\x97\xe4\xba\xac",                             /* CJK */
 	};
 	for (size_t i = 0; i < NELEM(fine); i++)
 		ok(run(val_line, fine[i], NULL, NULL) == NULL, "val_line accepts '%s'",
@@ -135,29 +151,74 @@ static void test_email(void)
 	for (size_t i = 0; i < NELEM(good); i++) {
 		char *s = NULL;
 		const char *e = run(val_email, good[i].in, &s, NULL);
-		if (!ok(e == NULL && s != NULL && strcmp(s, good[i].want) == 0, "val_email '%s' -> '%s'",
-			show(good[i].in), good[i].want))
+		if (!ok(e == NULL && s != NULL && strcmp(s, good[i].want) == 0,
+			"val_email '%s' -> '%s'", show(good[i].in), good[i].want))
 			diag("  got %s / '%s'", e ? e : "ok", s ? s : "(null)");
 		free(s);
 	}
 
 	static const char *const bad[] = {
-		"", "   ", "\t", "plainaddress", "example.com", "@", "@example.com", "name@",
-		"a@b@example.com", "a@@example.com", "a@example@com",
-		".a@example.com", "a.@example.com", "a..b@example.com", ".@example.com",
-		"a@.example.com", "a@example..com", "a@example.com.", "a@.", "a@..",
-		"a@-example.com", "a@example-.com", "a@ex.-ample.com", "a@ex.ample-.com",
-		"a@example.com-", "a@-.com",
-		"a@localhost", "a@example", "a@com", "a@x.",
-		"\"quoted\"@example.com", "\"a b\"@example.com", "\"a@b\"@example.com",
-		"a@[192.168.0.1]", "a@[IPv6:::1]", "a@[::1]",
-		"j\xc3\xb6rg@example.com", "a@b\xc3\xbc\x63her.de", "\xe2\x82\xac@example.com",
-		"a b@example.com", "a@exa mple.com", "a\n@example.com", "a@example.com\n",
-		"a\r@example.com", "a@example.com\r\n", "a\x01@example.com", "a@ex\x7f.com",
-		"a(b)@example.com", "a,b@example.com", "a;b@example.com", "a:b@example.com",
-		"a<b>@example.com", "a[b]@example.com", "a\\b@example.com", "a\"b@example.com",
-		"a@ex_ample.com", "a@example.c_m", "a@exa+mple.com", "a@example.com/x",
-		"a@example.com:25", "mailto:a@example.com",
+		"",
+		"   ",
+		"\t",
+		"plainaddress",
+		"example.com",
+		"@",
+		"@example.com",
+		"name@",
+		"a@b@example.com",
+		"a@@example.com",
+		"a@example@com",
+		".a@example.com",
+		"a.@example.com",
+		"a..b@example.com",
+		".@example.com",
+		"a@.example.com",
+		"a@example..com",
+		"a@example.com.",
+		"a@.",
+		"a@..",
+		"a@-example.com",
+		"a@example-.com",
+		"a@ex.-ample.com",
+		"a@ex.ample-.com",
+		"a@example.com-",
+		"a@-.com",
+		"a@localhost",
+		"a@example",
+		"a@com",
+		"a@x.",
+		"\"quoted\"@example.com",
+		"\"a b\"@example.com",
+		"\"a@b\"@example.com",
+		"a@[192.168.0.1]",
+		"a@[IPv6:::1]",
+		"a@[::1]",
+		"j\xc3\xb6rg@example.com",
+		"a@b\xc3\xbc\x63her.de",
+		"\xe2\x82\xac@example.com",
+		"a b@example.com",
+		"a@exa mple.com",
+		"a\n@example.com",
+		"a@example.com\n",
+		"a\r@example.com",
+		"a@example.com\r\n",
+		"a\x01@example.com",
+		"a@ex\x7f.com",
+		"a(b)@example.com",
+		"a,b@example.com",
+		"a;b@example.com",
+		"a:b@example.com",
+		"a<b>@example.com",
+		"a[b]@example.com",
+		"a\\b@example.com",
+		"a\"b@example.com",
+		"a@ex_ample.com",
+		"a@example.c_m",
+		"a@exa+mple.com",
+		"a@example.com/x",
+		"a@example.com:25",
+		"mailto:a@example.com",
 	};
 	refuse_all("val_email", val_email, bad, NELEM(bad));
 
@@ -191,7 +252,8 @@ static void test_email(void)
 	free(l64), free(l65), free(d63), free(d64), free(d61), free(d62);
 	is_str(run(val_email, "nope", NULL, NULL), "Enter an email address like name@example.com.",
 	       "val_email message");
-	is_str(run(val_email, "  ", NULL, NULL), "Enter an email address.", "val_email empty message");
+	is_str(run(val_email, "  ", NULL, NULL), "Enter an email address.",
+	       "val_email empty message");
 }
 
 static void test_password(void)
@@ -200,7 +262,9 @@ static void test_password(void)
 	const char *e;
 
 	static const char *const good[] = {
-		"Tr0ub4dor&", "correct horse battery staple", "zzzzzzzzzz",
+		"Tr0ub4dor&",
+		"correct horse battery staple",
+		"zzzzzzzzzz",
 		"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9",
 		"password123 ", /* not the listed word */
 	};
@@ -212,13 +276,24 @@ static void test_password(void)
 	}
 
 	static const char *const bad[] = {
-		"", "short", "Tr0ub4dor", "123456789",
+		"",
+		"short",
+		"Tr0ub4dor",
+		"123456789",
 		/* 9 characters in 18 bytes: counted as characters */
 		"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9",
 		/* 3 emoji = 12 bytes, 3 characters */
 		"\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80",
-		"password123", "PassWord123", "PASSWORD123", "pAsSwOrD123", "Gatehouse123",
-		"1234567890", "qwertyuiop", "QWERTYUIOP", "iloveyou123", "P@ssw0rd123",
+		"password123",
+		"PassWord123",
+		"PASSWORD123",
+		"pAsSwOrD123",
+		"Gatehouse123",
+		"1234567890",
+		"qwertyuiop",
+		"QWERTYUIOP",
+		"iloveyou123",
+		"P@ssw0rd123",
 	};
 	refuse_all("val_password", val_password, bad, NELEM(bad));
 	is_str(run(val_password, "Tr0ub4dor", NULL, NULL), "Use at least 10 characters.",
@@ -267,25 +342,32 @@ static void test_bool_uint_hex_fmt(void)
 		const char *in;
 		int want;
 	} bools[] = {
-		{"1", 1}, {"on", 1}, {"true", 1}, {"yes", 1}, {"ON", 1}, {"True", 1}, {"YES", 1},
-		{"0", 0}, {"off", 0}, {"false", 0}, {"no", 0}, {"OFF", 0}, {"False", 0}, {"No", 0},
+		{"1", 1},    {"on", 1},  {"true", 1},  {"yes", 1}, {"ON", 1},
+		{"True", 1}, {"YES", 1}, {"0", 0},     {"off", 0}, {"false", 0},
+		{"no", 0},   {"OFF", 0}, {"False", 0}, {"No", 0},
 	};
 	for (size_t i = 0; i < NELEM(bools); i++) {
 		long long num;
 		const char *e = run(val_bool, bools[i].in, NULL, &num);
-		ok(e == NULL && num == bools[i].want, "val_bool '%s' -> %d", bools[i].in, bools[i].want);
+		ok(e == NULL && num == bools[i].want, "val_bool '%s' -> %d", bools[i].in,
+		   bools[i].want);
 	}
-	static const char *const badb[] = {"", "2", "-1", "y", "n", "t", "f", "onn", "of", "tru",
-					   "truee", "yess", " 1", "1 ", "on\n", "enabled", "10",
-					   "01", "o n", "\xc3\xa9"};
+	static const char *const badb[] = {
+		"",      "2",    "-1", "y",  "n",    "t",       "f",  "onn", "of",  "tru",
+		"truee", "yess", " 1", "1 ", "on\n", "enabled", "10", "01",  "o n", "\xc3\xa9"};
 	refuse_all("val_bool", val_bool, badb, NELEM(badb));
 
 	static const struct {
 		const char *in;
 		long long want;
 	} uints[] = {
-		{"0", 0}, {"7", 7}, {"0042", 42}, {"65535", 65535}, {"4294967296", 4294967296LL},
-		{"123456789012345", 123456789012345LL}, {"999999999999999", 999999999999999LL},
+		{"0", 0},
+		{"7", 7},
+		{"0042", 42},
+		{"65535", 65535},
+		{"4294967296", 4294967296LL},
+		{"123456789012345", 123456789012345LL},
+		{"999999999999999", 999999999999999LL},
 		{"000000000000001", 1},
 	};
 	for (size_t i = 0; i < NELEM(uints); i++) {
@@ -295,9 +377,26 @@ static void test_bool_uint_hex_fmt(void)
 		   uints[i].want);
 	}
 	static const char *const badu[] = {
-		"", " ", "-1", "+1", "-0", " 1", "1 ", "1.5", "1.", ".5", "1e3", "0x1f", "abc", "1a",
-		"1,000", "1_000", "\xd9\xa1" /* Arabic-Indic one */, "9007199254740993",
-		"99999999999999999999", "18446744073709551617",
+		"",
+		" ",
+		"-1",
+		"+1",
+		"-0",
+		" 1",
+		"1 ",
+		"1.5",
+		"1.",
+		".5",
+		"1e3",
+		"0x1f",
+		"abc",
+		"1a",
+		"1,000",
+		"1_000",
+		"\xd9\xa1" /* Arabic-Indic one */,
+		"9007199254740993",
+		"99999999999999999999",
+		"18446744073709551617",
 	};
 	refuse_all("val_uint", val_uint, badu, NELEM(badu));
 	ok(run(val_uint, "1000000000000000", NULL, NULL) != NULL,
@@ -305,10 +404,12 @@ static void test_bool_uint_hex_fmt(void)
 
 	const char *h = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 	char *s = NULL;
-	ok(run(val_hex64, h, &s, NULL) == NULL && s && strcmp(s, h) == 0, "val_hex64 accepts 64 hex");
+	ok(run(val_hex64, h, &s, NULL) == NULL && s && strcmp(s, h) == 0,
+	   "val_hex64 accepts 64 hex");
 	free(s), s = NULL;
 	static const char *const badh[] = {
-		"", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde",
+		"",
+		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde",
 		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0",
 		"0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef",
 		"0123456789abcdeg0123456789abcdef0123456789abcdef0123456789abcdef",
@@ -322,8 +423,11 @@ static void test_bool_uint_hex_fmt(void)
 	static const struct {
 		const char *in;
 		long long want;
-	} dates[] = {{"2026-11-23", 20261123}, {"2000-02-29", 20000229}, {"2024-02-29", 20240229},
-		     {"2099-12-31", 20991231}, {"2000-01-01", 20000101}};
+	} dates[] = {{"2026-11-23", 20261123},
+		     {"2000-02-29", 20000229},
+		     {"2024-02-29", 20240229},
+		     {"2099-12-31", 20991231},
+		     {"2000-01-01", 20000101}};
 	for (size_t i = 0; i < NELEM(dates); i++) {
 		long long dn = 0;
 		char *ds = NULL;
@@ -333,42 +437,95 @@ static void test_bool_uint_hex_fmt(void)
 		free(ds);
 	}
 	static const char *const badd[] = {
-		"", "2026-1-23", "2026-11-3", "26-11-23", "2026/11/23", "2026-11-23 ", " 2026-11-23",
-		"2026-13-01", "2026-00-10", "2026-11-00", "2026-11-31", "2026-02-29", "2025-02-29",
-		"1999-12-31", "2100-01-01", "2026-04-31", "2026-11-2x", "+026-11-23", "2026-11-23T00",
-		"\xd9\xa2" "026-11-23", "2026-1\xd9\xa1" "-23",
+		"",
+		"2026-1-23",
+		"2026-11-3",
+		"26-11-23",
+		"2026/11/23",
+		"2026-11-23 ",
+		" 2026-11-23",
+		"2026-13-01",
+		"2026-00-10",
+		"2026-11-00",
+		"2026-11-31",
+		"2026-02-29",
+		"2025-02-29",
+		"1999-12-31",
+		"2100-01-01",
+		"2026-04-31",
+		"2026-11-2x",
+		"+026-11-23",
+		"2026-11-23T00",
+		"\xd9\xa2"
+		"026-11-23",
+		"2026-1\xd9\xa1"
+		"-23",
 	};
 	refuse_all("val_date", val_date, badd, NELEM(badd));
 
 	long long num;
 	ok(run(val_format, "xml", NULL, &num) == NULL && num == 1, "val_format xml -> 1");
 	ok(run(val_format, "html", NULL, &num) == NULL && num == 0, "val_format html -> 0");
-	static const char *const badf[] = {"", "XML", "Html", "json", "htm", "xmll", " xml",
-					   "html ", "xhtml", "text"};
+	static const char *const badf[] = {"",     "XML",  "Html",  "json",  "htm",
+					   "xmll", " xml", "html ", "xhtml", "text"};
 	refuse_all("val_format", val_format, badf, NELEM(badf));
 }
 
 static void test_localpath(void)
 {
 	static const char *const good[] = {
-		"/settings/", "/settings/x", "/settings/portal-access", "/settings/a/b.c",
-		"/settings/x?next=1&y=2", "/settings/x#top", "/settings/.well", "/settings/x..y",
+		"/settings/",
+		"/settings/x",
+		"/settings/portal-access",
+		"/settings/a/b.c",
+		"/settings/x?next=1&y=2",
+		"/settings/x#top",
+		"/settings/.well",
+		"/settings/x..y",
 	};
 	for (size_t i = 0; i < NELEM(good); i++) {
 		char *s = NULL;
 		const char *e = run(val_localpath, good[i], &s, NULL);
-		ok(e == NULL && s && strcmp(s, good[i]) == 0, "val_localpath accepts '%s'", good[i]);
+		ok(e == NULL && s && strcmp(s, good[i]) == 0, "val_localpath accepts '%s'",
+		   good[i]);
 		free(s);
 	}
 	static const char *const bad[] = {
-		"", "/", "/settings", "/settingsx/", "/Settings/x", "/other", "/settings2/x",
-		"settings/x", " /settings/x", "//evil", "//evil.com/settings/", "///evil.com",
-		"/\\evil", "/\\/evil.com", "\\\\evil", "https://x", "http://x/settings/",
-		"https://evil.com/settings/", "javascript:alert(1)", "data:text/html,x",
-		"/settings/../x", "/settings/..", "/settings/x/../../y", "/settings/..%2fx",
-		"/settings//evil.com", "/settings/x//y", "/settings/\\evil", "/settings\\x",
-		"/settings/x y", "/settings/x\ty", "/settings/x\n", "/settings/\r\nX: y",
-		"/settings/\x7f", "/settings/\x01", "/settings/\xc3\xa9",
+		"",
+		"/",
+		"/settings",
+		"/settingsx/",
+		"/Settings/x",
+		"/other",
+		"/settings2/x",
+		"settings/x",
+		" /settings/x",
+		"//evil",
+		"//evil.com/settings/",
+		"///evil.com",
+		"/\\evil",
+		"/\\/evil.com",
+		"\\\\evil",
+		"https://x",
+		"http://x/settings/",
+		"https://evil.com/settings/",
+		"javascript:alert(1)",
+		"data:text/html,x",
+		"/settings/../x",
+		"/settings/..",
+		"/settings/x/../../y",
+		"/settings/..%2fx",
+		"/settings//evil.com",
+		"/settings/x//y",
+		"/settings/\\evil",
+		"/settings\\x",
+		"/settings/x y",
+		"/settings/x\ty",
+		"/settings/x\n",
+		"/settings/\r\nX: y",
+		"/settings/\x7f",
+		"/settings/\x01",
+		"/settings/\xc3\xa9",
 	};
 	refuse_all("val_localpath", val_localpath, bad, NELEM(bad));
 }
@@ -426,20 +583,61 @@ static void test_origins(void)
 	ok(e == NULL && strcmp(out, "https://a.com") == 0, "origin: stops at len");
 
 	static const char *const bad[] = {
-		"", "example.com", "//example.com", "ftp://example.com", "ws://example.com",
-		"javascript://example.com", "file:///etc/passwd", "https:/example.com",
-		"https:example.com", "https://", "http://", "https:///", "https://x.com/path",
-		"https://x.com//", "https://x.com/?", "https://x.com?q=1", "https://x.com/?q=1",
-		"https://x.com#f", "https://x.com/#f", "https://a@b", "https://a@b.com",
-		"https://user:pw@b.com", "https://@b.com", "https://-a.com", "https://a-.com",
-		"https://a.-b.com", "https://a..com", "https://.a.com", "https://a.com.",
-		"https://.", "https://a_b.com", "https://a b.com", " https://a.com",
-		"https://a.com ", "https://a.com\n", "https://\xc3\xa9.com", "https://a.com\\",
-		"https://a.com\\@b.com", "https://[]", "https://[::1", "https://[::g]",
-		"https://[::1]x", "https://[::1]:", "https://[ ::1]", "https://a.com:",
-		"https://a.com:x", "https://a.com:80x", "https://a.com:8 0", "https://:443",
-		"https://a.com:0", "https://a.com:00", "https://a.com:65536",
-		"https://a.com:99999999999999999999", "https://a.com:-1", "https://a.com:+1",
+		"",
+		"example.com",
+		"//example.com",
+		"ftp://example.com",
+		"ws://example.com",
+		"javascript://example.com",
+		"file:///etc/passwd",
+		"https:/example.com",
+		"https:example.com",
+		"https://",
+		"http://",
+		"https:///",
+		"https://x.com/path",
+		"https://x.com//",
+		"https://x.com/?",
+		"https://x.com?q=1",
+		"https://x.com/?q=1",
+		"https://x.com#f",
+		"https://x.com/#f",
+		"https://a@b",
+		"https://a@b.com",
+		"https://user:pw@b.com",
+		"https://@b.com",
+		"https://-a.com",
+		"https://a-.com",
+		"https://a.-b.com",
+		"https://a..com",
+		"https://.a.com",
+		"https://a.com.",
+		"https://.",
+		"https://a_b.com",
+		"https://a b.com",
+		" https://a.com",
+		"https://a.com ",
+		"https://a.com\n",
+		"https://\xc3\xa9.com",
+		"https://a.com\\",
+		"https://a.com\\@b.com",
+		"https://[]",
+		"https://[::1",
+		"https://[::g]",
+		"https://[::1]x",
+		"https://[::1]:",
+		"https://[ ::1]",
+		"https://a.com:",
+		"https://a.com:x",
+		"https://a.com:80x",
+		"https://a.com:8 0",
+		"https://:443",
+		"https://a.com:0",
+		"https://a.com:00",
+		"https://a.com:65536",
+		"https://a.com:99999999999999999999",
+		"https://a.com:-1",
+		"https://a.com:+1",
 		"https://a.com:80:80",
 	};
 	for (size_t i = 0; i < NELEM(bad); i++) {
@@ -465,8 +663,9 @@ static void test_origins(void)
 	is_str(s, "https://a.com\nhttps://b.com\nhttps://c.com\nhttps://d.com",
 	       "val_origins: four origins");
 	free(s), s = NULL;
-	e = run(val_origins, "https://a.com\nHTTPS://A.COM:443\nhttps://a.com/\nhttps://a.co\n"
-			     "https://a.com:8443\nhttps://a.co",
+	e = run(val_origins,
+		"https://a.com\nHTTPS://A.COM:443\nhttps://a.com/\nhttps://a.co\n"
+		"https://a.com:8443\nhttps://a.co",
 		&s, NULL);
 	ok(e == NULL, "val_origins: duplicates");
 	is_str(s, "https://a.com\nhttps://a.co\nhttps://a.com:8443",
@@ -495,7 +694,8 @@ static void test_origins(void)
 	free(s), s = NULL;
 	o += (size_t)snprintf(list + o, sizeof list - o, "https://h21.example\n");
 	e = run(val_origins, list, &s, NULL);
-	ok(e != NULL && strncmp(e, "At most 20", 10) == 0, "val_origins: 21 distinct -> 'At most 20'");
+	ok(e != NULL && strncmp(e, "At most 20", 10) == 0,
+	   "val_origins: 21 distinct -> 'At most 20'");
 	ok(s == NULL, "val_origins: no list on error");
 	free(s), s = NULL;
 
@@ -503,12 +703,14 @@ static void test_origins(void)
 	static const struct {
 		const char *in, *want;
 	} lined[] = {
-		{"ftp://c.com", "Line 1: Use scheme://host[:port] with http or https, and no path."},
+		{"ftp://c.com",
+		 "Line 1: Use scheme://host[:port] with http or https, and no path."},
 		{"https://a.com\nhttps://b.com\nftp://c.com",
 		 "Line 3: Use scheme://host[:port] with http or https, and no path."},
 		{"https://a.com\r\nhttps://b.com\r\nhttps://c.com/x\r\n",
 		 "Line 3: Use scheme://host[:port] with http or https, and no path."},
-		{"\n\n\nhttps://a@b", "Line 4: Use scheme://host[:port] with http or https, and no path."},
+		{"\n\n\nhttps://a@b",
+		 "Line 4: Use scheme://host[:port] with http or https, and no path."},
 		{"https://a.com, https://b.com:0", "Line 1: A port is a number from 1 to 65535."},
 		{"https://a.com\n  https://b.com  https://c.com:65536",
 		 "Line 2: A port is a number from 1 to 65535."},
@@ -638,7 +840,8 @@ static void test_run(void)
 	errs = val_run(tab, NF, &in, v);
 	is_int(errs, 4, "val_run: four invalid values -> 4 errors");
 	is_str(v[EMAIL].error, "Enter an email address like name@example.com.", "email message");
-	is_str(v[PASSWORD].error, "This password is too common; choose another.", "password message");
+	is_str(v[PASSWORD].error, "This password is too common; choose another.",
+	       "password message");
 	is_str(v[NEXT].error, "Not a local address.", "next message");
 	is_str(v[COUNT].error, "Enter a whole number.", "count message");
 	ok(v[EMAIL].str == NULL && v[PASSWORD].str == NULL && v[NEXT].str == NULL,

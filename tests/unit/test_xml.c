@@ -117,8 +117,8 @@ static void test_escaping(void)
 	}
 	free(s);
 
-	s = roundtrip("]]> <![CDATA[ x ]]> <!-- c --> <?pi?>", "]]> <![CDATA[ x ]]> <!-- c --> <?pi?>",
-		      "CDATA/comment/PI look-alikes");
+	s = roundtrip("]]> <![CDATA[ x ]]> <!-- c --> <?pi?>",
+		      "]]> <![CDATA[ x ]]> <!-- c --> <?pi?>", "CDATA/comment/PI look-alikes");
 	if (s)
 		ok(strstr(s, "]]>") == NULL && strstr(s, "<!") == NULL && strstr(s, "<?pi") == NULL,
 		   "no ']]>', '<!' or '<?pi' in the output");
@@ -129,8 +129,8 @@ static void test_escaping(void)
 	free(s);
 
 	/* Non-ASCII is written as UTF-8, not as character references. */
-	s = roundtrip("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
-		      "UTF-8 text");
+	s = roundtrip("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+		      "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "UTF-8 text");
 	if (s)
 		ok(strstr(s, ">caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80</t>") != NULL,
 		   "UTF-8 written as is");
@@ -161,20 +161,24 @@ static void test_clean(void)
 		{FFFD, FFFD},
 		{"\xc2\x80", "\xc2\x80"},
 		{"\x01", FFFD},
-		{"a\x01" "b", "a" FFFD "b"},
+		{"a\x01"
+		 "b",
+		 "a" FFFD "b"},
 		{"\x08\x0b\x0c\x1f", FFFD FFFD FFFD FFFD},
 		{"\x7f", FFFD},
 		{"\xff", FFFD},
 		{"\xfe", FFFD},
-		{"a\xff" "b", "a" FFFD "b"},
-		{"\x80", FFFD},                             /* lone continuation byte */
+		{"a\xff"
+		 "b",
+		 "a" FFFD "b"},
+		{"\x80", FFFD}, /* lone continuation byte */
 		{"\xbf\xbf", FFFD FFFD},
 		{"x\x80y", "x" FFFD "y"},
-		{"\xc3", FFFD},                             /* truncated at the end */
+		{"\xc3", FFFD}, /* truncated at the end */
 		{"\xc3(", FFFD "("},
 		{"\xe2\x82", FFFD FFFD},
 		{"\xf0\x9f\x98", FFFD FFFD FFFD},
-		{"\xc0\xaf", FFFD FFFD},                   /* overlong */
+		{"\xc0\xaf", FFFD FFFD}, /* overlong */
 		{"\xe0\x80\xaf", FFFD FFFD FFFD},
 		{"\xed\xa0\x80", FFFD FFFD FFFD},          /* surrogate */
 		{"\xf4\x90\x80\x80", FFFD FFFD FFFD FFFD}, /* past U+10FFFF */

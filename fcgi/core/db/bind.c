@@ -224,18 +224,10 @@ static void finish_one(struct db_col *k, unsigned long len, int null)
 		if (null)
 			memset(k->dst, 0, k->sz);
 		break;
-	case DB_COL_INT:
-		*(int *)k->dst = null ? 0 : (int)k->tmp.ll;
-		break;
-	case DB_COL_BOOL:
-		*(int *)k->dst = !null && k->tmp.ll != 0;
-		break;
-	case DB_COL_STR:
-		((char *)k->dst)[null ? 0 : len < k->sz ? len : k->sz - 1] = '\0';
-		break;
-	case DB_COL_BLOB:
-		*k->len = null || len > k->sz ? 0 : len;
-		break;
+	case DB_COL_INT: *(int *)k->dst = null ? 0 : (int)k->tmp.ll; break;
+	case DB_COL_BOOL: *(int *)k->dst = !null && k->tmp.ll != 0; break;
+	case DB_COL_STR: ((char *)k->dst)[null ? 0 : len < k->sz ? len : k->sz - 1] = '\0'; break;
+	case DB_COL_BLOB: *k->len = null || len > k->sz ? 0 : len; break;
 	case DB_COL_TIME:
 		if (null)
 			((char *)k->dst)[0] = '\0';

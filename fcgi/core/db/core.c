@@ -17,13 +17,13 @@
 struct db {
 	const struct conf *conf;
 	unsigned flags;
-	unsigned role;			/* DB_ROLE_* bits: whose statements */
+	unsigned role;                  /* DB_ROLE_* bits: whose statements */
 	const struct db_stmt_def *defs; /* db_stmts, or a test's copy */
 	MYSQL *m;
 	MYSQL_STMT *st[DBQ__COUNT];
 	int in_txn;
 	unsigned txn_stmts; /* statements run in the current transaction */
-	int transient;	    /* a statement failed with a "try later" error */
+	int transient;      /* a statement failed with a "try later" error */
 	char err[256];
 };
 
@@ -39,9 +39,9 @@ static void db_disconnect(struct db *db)
 	db->m = NULL;
 }
 
-#define INIT_COMMON                                                                       \
-	"SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,"           \
-	"NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', "             \
+#define INIT_COMMON                                                                                \
+	"SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,"                    \
+	"NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', "                     \
 	"tx_isolation = 'REPEATABLE-READ'"
 
 static int db_connect(struct db *db)
@@ -124,8 +124,9 @@ const char *db_errmsg(struct db *db)
 static int lost(unsigned e)
 {
 	return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST || e == CR_CONN_HOST_ERROR ||
-	       e == CR_CONNECTION_ERROR || e == ER_CONNECTION_KILLED || e == CR_SERVER_LOST_EXTENDED ||
-	       e == ER_SERVER_SHUTDOWN || e == CR_COMMANDS_OUT_OF_SYNC;
+	       e == CR_CONNECTION_ERROR || e == ER_CONNECTION_KILLED ||
+	       e == CR_SERVER_LOST_EXTENDED || e == ER_SERVER_SHUTDOWN ||
+	       e == CR_COMMANDS_OUT_OF_SYNC;
 }
 
 /* Errors that say "not now" rather than "never": the server is read-only
@@ -461,8 +462,10 @@ enum db_result db_exec_script(struct db *db, const char *sql, size_t len, const 
 	int st;
 
 	if (!(db->role & DB_ROLE_CTL) || !(db->flags & DB_MULTI_STATEMENTS)) {
-		snprintf(db->err, sizeof db->err, "%s: scripts need the ctl role and a "
-			 "multi-statement connection", what);
+		snprintf(db->err, sizeof db->err,
+			 "%s: scripts need the ctl role and a "
+			 "multi-statement connection",
+			 what);
 		return DB_ERR;
 	}
 	if (db->m == NULL && db_connect(db) != 0)

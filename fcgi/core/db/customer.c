@@ -46,8 +46,8 @@ static int cust_row(void *ctx)
 }
 
 /* Statement q with a set, every row to fn. */
-static enum db_result cust_list(struct db *db, enum db_stmt q, struct db_args *a,
-				db_customer_fn fn, void *ctx)
+static enum db_result cust_list(struct db *db, enum db_stmt q, struct db_args *a, db_customer_fn fn,
+				void *ctx)
 {
 	struct db_cols c = DB_COLS();
 	struct cust_row r;
@@ -77,9 +77,8 @@ enum db_result db_customers_count(struct db *db, unsigned tenant_id, const struc
 enum db_result db_customers_page(struct db *db, unsigned tenant_id, const struct list_view *lv,
 				 db_customer_fn fn, void *ctx)
 {
-	static const enum db_stmt by[2][2] = {
-		{DBQ_CUST_PAGE_NAME_ASC, DBQ_CUST_PAGE_NAME_DESC},
-		{DBQ_CUST_PAGE_EMAIL_ASC, DBQ_CUST_PAGE_EMAIL_DESC}};
+	static const enum db_stmt by[2][2] = {{DBQ_CUST_PAGE_NAME_ASC, DBQ_CUST_PAGE_NAME_DESC},
+					      {DBQ_CUST_PAGE_EMAIL_ASC, DBQ_CUST_PAGE_EMAIL_DESC}};
 	struct db_args a = DB_ARGS();
 
 	if (lv->sort > 1)
@@ -187,9 +186,8 @@ enum db_result db_customer_token_get(struct db *db, unsigned tenant_id, unsigned
 	return rc;
 }
 
-enum db_result db_customer_by_token(struct db *db, unsigned tenant_id,
-				    const unsigned char hash[32], unsigned *id,
-				    unsigned *portal_users)
+enum db_result db_customer_by_token(struct db *db, unsigned tenant_id, const unsigned char hash[32],
+				    unsigned *id, unsigned *portal_users)
 {
 	struct db_args a = DB_ARGS();
 	struct db_cols c = DB_COLS();

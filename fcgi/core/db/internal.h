@@ -32,8 +32,8 @@
  * are pointed to and must live until db_run returns.  The descriptor must
  * not be copied once bound (its binds point into itself). */
 struct db_args {
-	unsigned n;    /* parameters bound so far */
-	int overflow;  /* more than DB_ARGS_MAX: db_run refuses */
+	unsigned n;                             /* parameters bound so far */
+	int overflow;                           /* more than DB_ARGS_MAX: db_run refuses */
 	unsigned long long affected, insert_id; /* set by db_run */
 	union {
 		unsigned u;
@@ -43,13 +43,16 @@ struct db_args {
 	unsigned long len[DB_ARGS_MAX];
 	MYSQL_BIND b[DB_ARGS_MAX];
 };
-#define DB_ARGS() {.n = 0}
+#define DB_ARGS()                                                                                  \
+	{                                                                                          \
+		.n = 0                                                                             \
+	}
 
 void db_arg_uint(struct db_args *a, unsigned v);
 void db_arg_u64(struct db_args *a, uint64_t v);
 void db_arg_ll(struct db_args *a, long long v);
-void db_arg_bool(struct db_args *a, int v);	       /* as the number 0 or 1 */
-void db_arg_str(struct db_args *a, const char *s);     /* NULL: SQL NULL */
+void db_arg_bool(struct db_args *a, int v);        /* as the number 0 or 1 */
+void db_arg_str(struct db_args *a, const char *s); /* NULL: SQL NULL */
 void db_arg_blob(struct db_args *a, const void *p, size_t len);
 void db_arg_null(struct db_args *a);
 
@@ -81,7 +84,10 @@ struct db_cols {
 	my_bool null[DB_COLS_MAX];
 	MYSQL_BIND b[DB_COLS_MAX];
 };
-#define DB_COLS() {.n = 0}
+#define DB_COLS()                                                                                  \
+	{                                                                                          \
+		.n = 0                                                                             \
+	}
 
 void db_col_uint(struct db_cols *c, unsigned *v);
 void db_col_u64(struct db_cols *c, uint64_t *v);

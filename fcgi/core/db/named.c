@@ -8,13 +8,13 @@
 
 /* The statements of each kind (enum db_named_kind). */
 static const struct {
-	enum db_stmt list, add, del;		   /* the tenant's */
+	enum db_stmt list, add, del;                /* the tenant's */
 	enum db_stmt links, links_clear, links_add; /* an office user's */
 } q[2] = {
-	[DB_CALENDARS] = {DBQ_CAL_LIST, DBQ_CAL_ADD, DBQ_CAL_DELETE, DBQ_OU_CALS,
-			  DBQ_OU_CALS_CLEAR, DBQ_OU_CALS_ADD},
-	[DB_VEHICLES] = {DBQ_VEH_LIST, DBQ_VEH_ADD, DBQ_VEH_DELETE, DBQ_OU_VEHS,
-			 DBQ_OU_VEHS_CLEAR, DBQ_OU_VEHS_ADD},
+	[DB_CALENDARS] = {DBQ_CAL_LIST, DBQ_CAL_ADD, DBQ_CAL_DELETE, DBQ_OU_CALS, DBQ_OU_CALS_CLEAR,
+			  DBQ_OU_CALS_ADD},
+	[DB_VEHICLES] = {DBQ_VEH_LIST, DBQ_VEH_ADD, DBQ_VEH_DELETE, DBQ_OU_VEHS, DBQ_OU_VEHS_CLEAR,
+			 DBQ_OU_VEHS_ADD},
 };
 
 struct named_row {
@@ -56,8 +56,7 @@ enum db_result db_named_add(struct db *db, enum db_named_kind k, unsigned tenant
 	return db_insert(db, q[k].add, &a, id);
 }
 
-enum db_result db_named_delete(struct db *db, enum db_named_kind k, unsigned tenant_id,
-			       unsigned id)
+enum db_result db_named_delete(struct db *db, enum db_named_kind k, unsigned tenant_id, unsigned id)
 {
 	struct db_args a = DB_ARGS();
 
@@ -66,8 +65,8 @@ enum db_result db_named_delete(struct db *db, enum db_named_kind k, unsigned ten
 	return db_exec1(db, q[k].del, &a);
 }
 
-enum db_result db_user_links(struct db *db, enum db_named_kind k, unsigned user_id,
-			     unsigned *ids, size_t max, size_t *n)
+enum db_result db_user_links(struct db *db, enum db_named_kind k, unsigned user_id, unsigned *ids,
+			     size_t max, size_t *n)
 {
 	struct db_args a = DB_ARGS();
 	struct db_cols c = DB_COLS();

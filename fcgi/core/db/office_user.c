@@ -36,8 +36,7 @@ enum db_result db_office_insert(struct db *db, unsigned tenant_id, const char *e
 	return db_insert(db, DBQ_OFFICE_INSERT, &a, id);
 }
 
-enum db_result db_office_set_perm(struct db *db, unsigned user_id, const char *module,
-				  int level)
+enum db_result db_office_set_perm(struct db *db, unsigned user_id, const char *module, int level)
 {
 	struct db_args a = DB_ARGS();
 
@@ -118,8 +117,8 @@ static int ou_row(void *ctx)
 	return r->fn ? r->fn(r->ctx, &r->u) : 0;
 }
 
-enum db_result db_office_users_version(struct db *db, unsigned tenant_id,
-				       unsigned long long *total, uint64_t *version)
+enum db_result db_office_users_version(struct db *db, unsigned tenant_id, unsigned long long *total,
+				       uint64_t *version)
 {
 	return db_list_version(db, DBQ_OU_VERSION, tenant_id, total, version);
 }
@@ -211,8 +210,7 @@ enum db_result db_office_user_update(struct db *db, unsigned tenant_id,
 	return db_exec(db, DBQ_OU_UPDATE, &a);
 }
 
-enum db_result db_office_reset_target(struct db *db, const char *email,
-				      struct db_office_reset *out)
+enum db_result db_office_reset_target(struct db *db, const char *email, struct db_office_reset *out)
 {
 	struct db_args a = DB_ARGS();
 	struct db_cols c = DB_COLS();
@@ -292,8 +290,8 @@ enum db_result db_office_user_set_active(struct db *db, unsigned tenant_id, unsi
 	return db_exec(db, DBQ_OU_SET_ACTIVE_T, &a);
 }
 
-enum db_result db_office_supers_locked(struct db *db, unsigned tenant_id, unsigned *ids,
-				       size_t max, unsigned *n)
+enum db_result db_office_supers_locked(struct db *db, unsigned tenant_id, unsigned *ids, size_t max,
+				       unsigned *n)
 {
 	struct db_args a = DB_ARGS();
 	struct db_cols c = DB_COLS();

@@ -97,8 +97,8 @@ enum db_result db_portal_users_page(struct db *db, unsigned tenant_id, const str
 	return rc;
 }
 
-enum db_result db_portal_users_version(struct db *db, unsigned tenant_id,
-				       unsigned long long *total, uint64_t *version)
+enum db_result db_portal_users_version(struct db *db, unsigned tenant_id, unsigned long long *total,
+				       uint64_t *version)
 {
 	return db_list_version(db, DBQ_PU_VERSION, tenant_id, total, version);
 }
@@ -116,8 +116,8 @@ enum db_result db_portal_user_ids(struct db *db, unsigned tenant_id, const struc
 	*n = 0;
 	if (lv->sort > 1)
 		return DB_ERR;
-	return db_view_ids(db, lv->sort == 0 ? DBQ_PU_IDS_COMPANY : DBQ_PU_IDS_EMAIL, tenant_id,
-			   lv, ids, n);
+	return db_view_ids(db, lv->sort == 0 ? DBQ_PU_IDS_COMPANY : DBQ_PU_IDS_EMAIL, tenant_id, lv,
+			   ids, n);
 }
 
 struct status_ids {
@@ -163,8 +163,8 @@ enum db_result db_portal_user_ids_status(struct db *db, unsigned tenant_id,
 	db_args_view(&a, tenant_id, lv);
 	db_col_uint(&c, &s.c.id);
 	status_cols(&c, &s.st);
-	rc = db_run(db, lv->sort == 0 ? DBQ_PU_IDS_STATUS_COMPANY : DBQ_PU_IDS_STATUS_EMAIL, &a,
-		    &c, status_ids_add, &s);
+	rc = db_run(db, lv->sort == 0 ? DBQ_PU_IDS_STATUS_COMPANY : DBQ_PU_IDS_STATUS_EMAIL, &a, &c,
+		    status_ids_add, &s);
 	if (rc == DB_OK && s.c.oom)
 		rc = DB_ERR;
 	if (rc != DB_OK) {
@@ -178,9 +178,8 @@ enum db_result db_portal_user_ids_status(struct db *db, unsigned tenant_id,
 	return DB_OK;
 }
 
-static enum db_result by_ids(struct db *db, enum db_stmt q, unsigned tenant_id,
-			     const unsigned *ids, size_t n, db_portal_user_fn fn, void *ctx,
-			     uint64_t *version)
+static enum db_result by_ids(struct db *db, enum db_stmt q, unsigned tenant_id, const unsigned *ids,
+			     size_t n, db_portal_user_fn fn, void *ctx, uint64_t *version)
 {
 	struct db_cols c = DB_COLS();
 	struct pu_row r;
@@ -198,9 +197,9 @@ enum db_result db_portal_users_by_ids(struct db *db, unsigned tenant_id, const u
 	return by_ids(db, DBQ_PU_BY_IDS, tenant_id, ids, n, fn, ctx, version);
 }
 
-enum db_result db_portal_users_by_ids_status(struct db *db, unsigned tenant_id,
-					     const unsigned *ids, size_t n, db_portal_user_fn fn,
-					     void *ctx, uint64_t *version)
+enum db_result db_portal_users_by_ids_status(struct db *db, unsigned tenant_id, const unsigned *ids,
+					     size_t n, db_portal_user_fn fn, void *ctx,
+					     uint64_t *version)
 {
 	return by_ids(db, DBQ_PU_BY_IDS_STATUS, tenant_id, ids, n, fn, ctx, version);
 }

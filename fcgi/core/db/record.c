@@ -98,8 +98,7 @@ enum db_result db_record_add(struct db *db, const struct db_record_new *r, unsig
 	return db_exec(db, DBQ_REC_REF, &ref);
 }
 
-enum db_result db_record_count(struct db *db, unsigned tenant_id, unsigned customer_id,
-			       unsigned *n)
+enum db_result db_record_count(struct db *db, unsigned tenant_id, unsigned customer_id, unsigned *n)
 {
 	struct db_args a = DB_ARGS();
 	struct db_cols c = DB_COLS();

@@ -27,8 +27,8 @@ enum db_result db_session_insert(struct db *db, const unsigned char hash[32], co
 	return db_exec(db, DBQ_SESSION_INSERT, &a);
 }
 
-enum db_result db_session_office(struct db *db, const unsigned char hash[32],
-				 unsigned idle_min, struct db_session *out)
+enum db_result db_session_office(struct db *db, const unsigned char hash[32], unsigned idle_min,
+				 struct db_session *out)
 {
 	struct db_args a = DB_ARGS();
 	struct db_cols c = DB_COLS();

@@ -20,8 +20,8 @@ static int site_row(void *p)
 }
 
 /* Statement q with a set, each master site followed by its sub-sites. */
-static enum db_result site_list(struct db *db, enum db_stmt q, struct db_args *a,
-				db_site_fn fn, void *ctx)
+static enum db_result site_list(struct db *db, enum db_stmt q, struct db_args *a, db_site_fn fn,
+				void *ctx)
 {
 	struct db_cols c = DB_COLS();
 	struct site_row r;

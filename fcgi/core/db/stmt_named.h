@@ -12,17 +12,18 @@ DB_STMT(VEH_ADD, .params = 2, .cols = 0, .flags = 0, .roles = R_S | R_C,
 DB_STMT(VEH_DELETE, .params = 2, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "DELETE FROM vehicles WHERE id = ? AND tenant_id = ?")
 DB_STMT(OU_CALS, .params = 1, .cols = 1, .flags = DB_Q_READ, .roles = R_S | R_C,
-	.sql = "SELECT calendar_id FROM office_user_calendars WHERE user_id = ? ORDER BY calendar_id")
+	.sql = "SELECT calendar_id FROM office_user_calendars WHERE user_id = ? ORDER BY "
+	       "calendar_id")
 DB_STMT(OU_CALS_CLEAR, .params = 1, .cols = 0, .flags = 0, .roles = R_S | R_C,
 	.sql = "DELETE FROM office_user_calendars WHERE user_id = ?")
 /* Only the tenant's own calendars: another tenant's id adds nothing. */
 DB_STMT(OU_CALS_ADD, .params = 3, .cols = 0, .flags = 0, .roles = R_S | R_C,
 	.sql = "INSERT INTO office_user_calendars (user_id, calendar_id) SELECT ?, id "
-		"FROM calendars WHERE id = ? AND tenant_id = ?")
+	       "FROM calendars WHERE id = ? AND tenant_id = ?")
 DB_STMT(OU_VEHS, .params = 1, .cols = 1, .flags = DB_Q_READ, .roles = R_S,
 	.sql = "SELECT vehicle_id FROM office_user_vehicles WHERE user_id = ? ORDER BY vehicle_id")
 DB_STMT(OU_VEHS_CLEAR, .params = 1, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "DELETE FROM office_user_vehicles WHERE user_id = ?")
 DB_STMT(OU_VEHS_ADD, .params = 3, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "INSERT INTO office_user_vehicles (user_id, vehicle_id) SELECT ?, id "
-		"FROM vehicles WHERE id = ? AND tenant_id = ?")
+	       "FROM vehicles WHERE id = ? AND tenant_id = ?")

@@ -2,30 +2,29 @@
 /* With OU_PERM joined: a join costs MariaDB 21 us of a 10-row page, the
  * correlated subquery it replaced 37 (procedure loop, 5,000 executions);
  * (user_id, module) is the primary key, so one row at most. */
-#define OU_COLS                                                                            \
-	"u.id, u.email, u.first_name, u.last_name, u.role, u.phone, u.active, "            \
+#define OU_COLS                                                                                    \
+	"u.id, u.email, u.first_name, u.last_name, u.role, u.phone, u.active, "                    \
 	"COALESCE(p.level, 0)"
 #define OU_PERM "LEFT JOIN office_user_perms p ON p.user_id = u.id AND p.module = 'settings' "
 /* The login, or the full name ("Ada Admin" finds Ada Admin). */
-#define OU_FILTER                                                                          \
-	"AND (? = '' OR u.email LIKE ? OR CONCAT(u.first_name, ' ', u.last_name) LIKE ?) "
+#define OU_FILTER "AND (? = '' OR u.email LIKE ? OR CONCAT(u.first_name, ' ', u.last_name) LIKE ?) "
 /* A view's whole id order, ascending (descending is its reverse: every
  * order ends with the login, unique in the tenant), for the list-order
  * cache; the rows shown are read by id. */
-#define OU_IDS(order)                                                                      \
+#define OU_IDS(order)                                                                              \
 	"SELECT u.id FROM office_users u WHERE u.tenant_id = ? " OU_FILTER "ORDER BY " order
 
 DB_STMT(OU_SET_TZ, .params = 3, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "UPDATE office_users SET time_zone = NULLIF(?, '') WHERE id = ? AND "
-		"tenant_id = ?")
+	       "tenant_id = ?")
 DB_STMT(OFFICE_LOGIN, .params = 1, .cols = 4, .flags = DB_Q_READ, .roles = R_S | R_C,
 	.sql = "SELECT id, tenant_id, password_hash, active FROM office_users WHERE email = ?")
 DB_STMT(OFFICE_INSERT, .params = 6, .cols = 0, .flags = 0, .roles = R_C,
 	.sql = "INSERT INTO office_users (tenant_id, email, password_hash, role, "
-		"first_name, last_name) VALUES (?, ?, ?, ?, ?, ?)")
+	       "first_name, last_name) VALUES (?, ?, ?, ?, ?, ?)")
 DB_STMT(OFFICE_SET_PERM, .params = 3, .cols = 0, .flags = 0, .roles = R_S | R_C,
 	.sql = "INSERT INTO office_user_perms (user_id, module, level) VALUES "
-		"(?, ?, ?) ON DUPLICATE KEY UPDATE level = VALUES(level)")
+	       "(?, ?, ?) ON DUPLICATE KEY UPDATE level = VALUES(level)")
 DB_STMT(OFFICE_SET_ACTIVE, .params = 2, .cols = 0, .flags = 0, .roles = R_C,
 	.sql = "UPDATE office_users SET active = ? WHERE id = ?")
 DB_STMT(OU_VERSION, .params = 1, .cols = 2, .flags = DB_Q_READ, .roles = R_S,
@@ -42,30 +41,30 @@ DB_STMT(OU_IDS_STATUS, .params = 4, .cols = 1, .flags = DB_Q_READ, .roles = R_S,
 	.sql = OU_IDS("u.active DESC, u.email"))
 DB_STMT(OU_BY_IDS, .params = 2, .cols = 9, .flags = DB_Q_READ, .roles = R_S,
 	.sql = "SELECT " OU_COLS ", COALESCE(c.version, 0) FROM JSON_TABLE(?, '$[*]' "
-		"COLUMNS (n FOR ORDINALITY, id INT UNSIGNED PATH '$')) j "
-		"JOIN office_users u ON u.id = j.id " OU_PERM
-		"LEFT JOIN office_user_counts c ON c.tenant_id = u.tenant_id "
-		"WHERE u.tenant_id = ? ORDER BY j.n")
+	       "COLUMNS (n FOR ORDINALITY, id INT UNSIGNED PATH '$')) j "
+	       "JOIN office_users u ON u.id = j.id " OU_PERM
+	       "LEFT JOIN office_user_counts c ON c.tenant_id = u.tenant_id "
+	       "WHERE u.tenant_id = ? ORDER BY j.n")
 DB_STMT(OU_GET, .params = 2, .cols = 15, .flags = DB_Q_READ, .roles = R_S,
 	.sql = "SELECT " OU_COLS ", u.mobile_provider, u.street, u.city, u.state, u.zip, "
-		"u.country, u.default_screen FROM office_users u " OU_PERM
-		"WHERE u.id = ? AND u.tenant_id = ?")
+	       "u.country, u.default_screen FROM office_users u " OU_PERM
+	       "WHERE u.id = ? AND u.tenant_id = ?")
 DB_STMT(OU_INSERT_FULL, .params = 14, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "INSERT INTO office_users (tenant_id, email, password_hash, role, first_name, "
-		"last_name, phone, mobile_provider, street, city, state, zip, country, "
-		"default_screen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+	       "last_name, phone, mobile_provider, street, city, state, zip, country, "
+	       "default_screen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 DB_STMT(OU_UPDATE, .params = 14, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "UPDATE office_users SET email = ?, role = ?, first_name = ?, last_name = ?, "
-		"phone = ?, mobile_provider = ?, street = ?, city = ?, state = ?, zip = ?, "
-		"country = ?, default_screen = ? WHERE id = ? AND tenant_id = ?")
+	       "phone = ?, mobile_provider = ?, street = ?, city = ?, state = ?, zip = ?, "
+	       "country = ?, default_screen = ? WHERE id = ? AND tenant_id = ?")
 DB_STMT(OU_SET_PASSWORD, .params = 3, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "UPDATE office_users SET password_hash = ? WHERE id = ? AND tenant_id = ?")
 /* "Forgot password?": whom a login names (logins are unique across
  * tenants), and the company's name for the mail. */
 DB_STMT(OU_RESET_TARGET, .params = 1, .cols = 5, .flags = DB_Q_READ, .roles = R_S,
 	.sql = "SELECT u.id, u.tenant_id, u.active = 1, u.email, t.company_name "
-		"FROM office_users u JOIN tenants t ON t.id = u.tenant_id WHERE "
-		"u.email = ?")
+	       "FROM office_users u JOIN tenants t ON t.id = u.tenant_id WHERE "
+	       "u.email = ?")
 DB_STMT(OU_PERMS, .params = 1, .cols = 2, .flags = DB_Q_READ, .roles = R_S,
 	.sql = "SELECT module, level FROM office_user_perms WHERE user_id = ?")
 DB_STMT(OU_DELETE, .params = 2, .cols = 0, .flags = 0, .roles = R_S,
@@ -76,32 +75,32 @@ DB_STMT(OU_SET_ACTIVE_T, .params = 3, .cols = 0, .flags = 0, .roles = R_S,
  * would each remove "another" Super Admin cannot both pass. */
 DB_STMT(OU_SUPERS_LOCKED, .params = 1, .cols = 1, .flags = DB_Q_READ, .roles = R_S,
 	.sql = "SELECT u.id FROM office_users u JOIN office_user_perms p ON p.user_id = u.id "
-		"AND p.module = 'settings' AND p.level = 3 WHERE u.tenant_id = ? AND u.active = 1 "
-		"ORDER BY u.id FOR UPDATE")
+	       "AND p.module = 'settings' AND p.level = 3 WHERE u.tenant_id = ? AND u.active = 1 "
+	       "ORDER BY u.id FOR UPDATE")
 DB_STMT(TOMBSTONE_ADD, .params = 2, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "INSERT INTO office_login_tombstones (email, tenant_id) VALUES (?, ?) "
-		"ON DUPLICATE KEY UPDATE deleted_at = NOW(6)")
+	       "ON DUPLICATE KEY UPDATE deleted_at = NOW(6)")
 DB_STMT(TOMBSTONE_HAS, .params = 1, .cols = 1, .flags = DB_Q_READ, .roles = R_S,
 	.sql = "SELECT COUNT(*) FROM office_login_tombstones WHERE email = ?")
 DB_STMT(OU_EXTRAS, .params = 2, .cols = 2, .flags = DB_Q_READ, .roles = R_S,
 	.sql = "SELECT all_vehicles, notifications FROM office_users WHERE id = ? AND "
-		"tenant_id = ?")
+	       "tenant_id = ?")
 DB_STMT(OU_SET_EXTRAS, .params = 4, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "UPDATE office_users SET all_vehicles = ?, notifications = ? WHERE id = ? "
-		"AND tenant_id = ?")
+	       "AND tenant_id = ?")
 DB_STMT(OU_MAIL_GET, .params = 2, .cols = 9, .flags = DB_Q_READ, .roles = R_S,
 	.sql = "SELECT mail_provider, smtp_host, smtp_port, smtp_security, smtp_user, "
-		"COALESCE(smtp_password, ''), COALESCE(DATE_FORMAT(smtp_test_at, "
-		"'%Y-%m-%dT%H:%i:%sZ'), ''), smtp_test_ok, smtp_test_result FROM office_users "
-		"WHERE id = ? AND tenant_id = ?")
+	       "COALESCE(smtp_password, ''), COALESCE(DATE_FORMAT(smtp_test_at, "
+	       "'%Y-%m-%dT%H:%i:%sZ'), ''), smtp_test_ok, smtp_test_result FROM office_users "
+	       "WHERE id = ? AND tenant_id = ?")
 DB_STMT(OU_MAIL_SET, .params = 7, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "UPDATE office_users SET mail_provider = ?, smtp_host = ?, smtp_port = ?, "
-		"smtp_security = ?, smtp_user = ? WHERE id = ? AND tenant_id = ?")
+	       "smtp_security = ?, smtp_user = ? WHERE id = ? AND tenant_id = ?")
 DB_STMT(OU_MAIL_PASSWORD, .params = 3, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "UPDATE office_users SET smtp_password = ? WHERE id = ? AND tenant_id = ?")
 DB_STMT(OU_MAIL_TESTED, .params = 4, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "UPDATE office_users SET smtp_test_at = NOW(6), smtp_test_ok = ?, "
-		"smtp_test_result = ? WHERE id = ? AND tenant_id = ?")
+	       "smtp_test_result = ? WHERE id = ? AND tenant_id = ?")
 
 #undef OU_COLS
 #undef OU_PERM

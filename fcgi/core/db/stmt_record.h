@@ -4,22 +4,22 @@
  * records on those sites (customer-wide ones need all sites). */
 DB_STMT(REC_LIST, .params = 8, .cols = 9, .flags = DB_Q_READ, .roles = R_P,
 	.sql = "SELECT r.id, COALESCE(r.site_id, 0), COALESCE(r.amount_cents, -1), r.ref, r.title, "
-		"r.detail, DATE_FORMAT(r.rec_date, '%Y-%m-%d'), r.status, COALESCE(s.name, '') "
-		"FROM customer_records r LEFT JOIN sites s ON s.id = r.site_id "
-		"WHERE r.customer_id = ? AND r.tenant_id = ? AND r.kind = ? "
-		"AND (r.kind <> 'document' OR r.public = 1) "
-		"AND (? = 0 OR (SELECT all_sites FROM portal_users WHERE id = ?) = 1 OR "
-		"r.site_id IN (SELECT site_id FROM portal_user_sites WHERE portal_user_id = ?)) "
-		"AND (? = 0 OR r.id = ?) ORDER BY r.rec_date DESC, r.id DESC LIMIT 200")
+	       "r.detail, DATE_FORMAT(r.rec_date, '%Y-%m-%d'), r.status, COALESCE(s.name, '') "
+	       "FROM customer_records r LEFT JOIN sites s ON s.id = r.site_id "
+	       "WHERE r.customer_id = ? AND r.tenant_id = ? AND r.kind = ? "
+	       "AND (r.kind <> 'document' OR r.public = 1) "
+	       "AND (? = 0 OR (SELECT all_sites FROM portal_users WHERE id = ?) = 1 OR "
+	       "r.site_id IN (SELECT site_id FROM portal_user_sites WHERE portal_user_id = ?)) "
+	       "AND (? = 0 OR r.id = ?) ORDER BY r.rec_date DESC, r.id DESC LIMIT 200")
 DB_STMT(REC_STATUS, .params = 7, .cols = 0, .flags = 0, .roles = R_P,
 	.sql = "UPDATE customer_records SET status = ?, changed_by = ?, "
-		"changed_at = UTC_TIMESTAMP() WHERE id = ? AND customer_id = ? AND "
-		"tenant_id = ? AND kind = ? AND status = ?")
+	       "changed_at = UTC_TIMESTAMP() WHERE id = ? AND customer_id = ? AND "
+	       "tenant_id = ? AND kind = ? AND status = ?")
 DB_STMT(REC_ADD, .params = 12, .cols = 0, .flags = 0, .roles = R_P | R_C,
 	.sql = "INSERT INTO customer_records (tenant_id, customer_id, site_id, kind, ref, "
-		"title, detail, rec_date, amount_cents, status, public, changed_by, changed_at) "
-		"VALUES (?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?, NULLIF(?, -1), ?, ?, ?, "
-		"UTC_TIMESTAMP())")
+	       "title, detail, rec_date, amount_cents, status, public, changed_by, changed_at) "
+	       "VALUES (?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?, NULLIF(?, -1), ?, ?, ?, "
+	       "UTC_TIMESTAMP())")
 /* A portal request's number, once its id is known. */
 DB_STMT(REC_REF, .params = 1, .cols = 0, .flags = 0, .roles = R_P | R_C,
 	.sql = "UPDATE customer_records SET ref = CONCAT('REQ-', id) WHERE id = ? AND ref = ''")

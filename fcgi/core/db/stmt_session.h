@@ -1,46 +1,48 @@
 /* Statements of the session domain (session.c): see stmt_list.h. */
 DB_STMT(SESSION_INSERT, .params = 12, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "INSERT INTO sessions (token_hash, kind, tenant_id, office_user_id, "
-		"portal_user_id, expires_at, ip, user_agent, stage) VALUES (?, ?, ?, "
-		"IF(? = 'office', ?, NULL), IF(? = 'portal', ?, NULL), "
-		"IF(? = 'full', NOW(6) + INTERVAL ? HOUR, NOW(6) + INTERVAL 10 MINUTE), ?, ?, ?)")
+	       "portal_user_id, expires_at, ip, user_agent, stage) VALUES (?, ?, ?, "
+	       "IF(? = 'office', ?, NULL), IF(? = 'portal', ?, NULL), "
+	       "IF(? = 'full', NOW(6) + INTERVAL ? HOUR, NOW(6) + INTERVAL 10 MINUTE), ?, ?, ?)")
 /* Everything a settings request needs in one round trip: the session,
  * its user (still active, same tenant), the tenant and the settings
  * permission. */
 DB_STMT(SESSION_OFFICE, .params = 2, .cols = 23, .flags = DB_Q_READ, .roles = R_S,
 	.sql = "SELECT s.id, s.tenant_id, u.id, u.email, u.first_name, u.last_name, "
-		"COALESCE(p.level, 0), TIMESTAMPDIFF(SECOND, s.last_seen_at, NOW(6)), "
-		"s.stage, u.mfa_required, u.mfa_secret IS NOT NULL, "
-		"t.id, t.slug, t.company_name, t.street, t.city, t.state, t.zip, t.country, "
-		"t.portal_enabled, t.frame_origins, t.time_zone, COALESCE(u.time_zone, '') "
-		"FROM sessions s "
-		"JOIN office_users u ON u.id = s.office_user_id AND u.tenant_id = s.tenant_id "
-		"JOIN tenants t ON t.id = s.tenant_id "
-		"LEFT JOIN office_user_perms p ON p.user_id = u.id AND p.module = 'settings' "
-		"WHERE s.token_hash = ? AND s.kind = 'office' AND u.active = 1 "
-		"AND s.expires_at > NOW(6) AND s.last_seen_at > NOW(6) - INTERVAL ? MINUTE")
+	       "COALESCE(p.level, 0), TIMESTAMPDIFF(SECOND, s.last_seen_at, NOW(6)), "
+	       "s.stage, u.mfa_required, u.mfa_secret IS NOT NULL, "
+	       "t.id, t.slug, t.company_name, t.street, t.city, t.state, t.zip, t.country, "
+	       "t.portal_enabled, t.frame_origins, t.time_zone, COALESCE(u.time_zone, '') "
+	       "FROM sessions s "
+	       "JOIN office_users u ON u.id = s.office_user_id AND u.tenant_id = s.tenant_id "
+	       "JOIN tenants t ON t.id = s.tenant_id "
+	       "LEFT JOIN office_user_perms p ON p.user_id = u.id AND p.module = 'settings' "
+	       "WHERE s.token_hash = ? AND s.kind = 'office' AND u.active = 1 "
+	       "AND s.expires_at > NOW(6) AND s.last_seen_at > NOW(6) - INTERVAL ? MINUTE")
 /* A portal request's session: its user (active) or, for a secure
  * token link, its customer (while the customer has no portal users),
  * in the tenant of the request's slug, while the portal is on. */
 DB_STMT(SESSION_PORTAL, .params = 3, .cols = 11, .flags = DB_Q_READ, .roles = R_P,
 	.sql = "SELECT s.id, COALESCE(s.portal_user_id, 0), c.id, s.stage, COALESCE(pu.email, ''), "
-		"c.name, TIMESTAMPDIFF(SECOND, s.last_seen_at, NOW(6)), COALESCE(pu.mfa_required, 0), "
-		"COALESCE(pu.mfa_secret IS NOT NULL, 0), "
-		/* What the session may see: the user's group, or for a token
+	       "c.name, TIMESTAMPDIFF(SECOND, s.last_seen_at, NOW(6)), COALESCE(pu.mfa_required, "
+	       "0), "
+	       "COALESCE(pu.mfa_secret IS NOT NULL, 0), "
+	       /* What the session may see: the user's group, or for a token
 		* link the tenant's "Non-Portal Users". */
-		"COALESCE((SELECT g.perms FROM portal_groups g WHERE g.id = pu.group_id), "
-		"(SELECT g.perms FROM portal_groups g WHERE g.tenant_id = s.tenant_id AND "
-		"g.is_system = 1 LIMIT 1), ''), COALESCE(pu.time_zone, '') "
-		"FROM sessions s JOIN tenants t ON t.id = s.tenant_id "
-		"LEFT JOIN portal_users pu ON pu.id = s.portal_user_id AND pu.tenant_id = s.tenant_id "
-		"JOIN customers c ON c.id = COALESCE(pu.customer_id, s.customer_id) "
-		"AND c.tenant_id = s.tenant_id "
-		"WHERE s.token_hash = ? AND s.kind = 'portal' AND s.tenant_id = ? "
-		"AND t.portal_enabled = 1 AND s.expires_at > NOW(6) "
-		"AND s.last_seen_at > NOW(6) - INTERVAL ? MINUTE "
-		"AND ((s.portal_user_id IS NOT NULL AND pu.status = 'active') OR "
-		"(s.portal_user_id IS NULL AND NOT EXISTS (SELECT 1 FROM portal_users x "
-		"WHERE x.customer_id = s.customer_id)))")
+	       "COALESCE((SELECT g.perms FROM portal_groups g WHERE g.id = pu.group_id), "
+	       "(SELECT g.perms FROM portal_groups g WHERE g.tenant_id = s.tenant_id AND "
+	       "g.is_system = 1 LIMIT 1), ''), COALESCE(pu.time_zone, '') "
+	       "FROM sessions s JOIN tenants t ON t.id = s.tenant_id "
+	       "LEFT JOIN portal_users pu ON pu.id = s.portal_user_id AND pu.tenant_id = "
+	       "s.tenant_id "
+	       "JOIN customers c ON c.id = COALESCE(pu.customer_id, s.customer_id) "
+	       "AND c.tenant_id = s.tenant_id "
+	       "WHERE s.token_hash = ? AND s.kind = 'portal' AND s.tenant_id = ? "
+	       "AND t.portal_enabled = 1 AND s.expires_at > NOW(6) "
+	       "AND s.last_seen_at > NOW(6) - INTERVAL ? MINUTE "
+	       "AND ((s.portal_user_id IS NOT NULL AND pu.status = 'active') OR "
+	       "(s.portal_user_id IS NULL AND NOT EXISTS (SELECT 1 FROM portal_users x "
+	       "WHERE x.customer_id = s.customer_id)))")
 DB_STMT(SESSION_TOUCH, .params = 1, .cols = 0, .flags = 0, .roles = R_S | R_P,
 	.sql = "UPDATE sessions SET last_seen_at = NOW(6) WHERE id = ?")
 DB_STMT(SESSION_DELETE, .params = 1, .cols = 0, .flags = 0, .roles = R_S | R_P,
@@ -52,18 +54,18 @@ DB_STMT(SESSION_DELETE_TENANT_PORTAL, .params = 1, .cols = 0, .flags = 0, .roles
 /* Bounded: run on the sign-in path, so a backlog drains over time. */
 DB_STMT(SESSION_PURGE, .params = 1, .cols = 0, .flags = 0, .roles = R_S | R_P,
 	.sql = "DELETE FROM sessions WHERE expires_at < NOW(6) OR "
-		"last_seen_at < NOW(6) - INTERVAL ? MINUTE LIMIT 200")
+	       "last_seen_at < NOW(6) - INTERVAL ? MINUTE LIMIT 200")
 DB_STMT(SESSION_DELETE_PORTAL_USER, .params = 1, .cols = 0, .flags = 0, .roles = R_S | R_P,
 	.sql = "DELETE FROM sessions WHERE portal_user_id = ?")
 DB_STMT(PORTAL_SESSION_INSERT, .params = 8, .cols = 0, .flags = 0, .roles = R_P,
 	.sql = "INSERT INTO sessions (token_hash, kind, tenant_id, portal_user_id, customer_id, "
-		"stage, expires_at, ip, user_agent) VALUES (?, 'portal', ?, NULLIF(?, 0), "
-		"NULLIF(?, 0), ?, NOW(6) + INTERVAL ? MINUTE, ?, ?)")
+	       "stage, expires_at, ip, user_agent) VALUES (?, 'portal', ?, NULLIF(?, 0), "
+	       "NULLIF(?, 0), ?, NOW(6) + INTERVAL ? MINUTE, ?, ?)")
 DB_STMT(PORTAL_SESSION_LIST, .params = 2, .cols = 5, .flags = DB_Q_READ, .roles = R_P,
 	.sql = "SELECT DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%sZ'), "
-		"DATE_FORMAT(last_seen_at, '%Y-%m-%dT%H:%i:%sZ'), ip, user_agent, token_hash = ? "
-		"FROM sessions WHERE portal_user_id = ? AND kind = 'portal' AND stage = 'full' "
-		"AND expires_at > NOW(6) ORDER BY last_seen_at DESC, id DESC LIMIT 50")
+	       "DATE_FORMAT(last_seen_at, '%Y-%m-%dT%H:%i:%sZ'), ip, user_agent, token_hash = ? "
+	       "FROM sessions WHERE portal_user_id = ? AND kind = 'portal' AND stage = 'full' "
+	       "AND expires_at > NOW(6) ORDER BY last_seen_at DESC, id DESC LIMIT 50")
 DB_STMT(PORTAL_SESSION_DELETE_OTHERS, .params = 2, .cols = 0, .flags = 0, .roles = R_P,
 	.sql = "DELETE FROM sessions WHERE portal_user_id = ? AND token_hash <> ?")
 DB_STMT(PORTAL_SESSION_DELETE_CUSTOMER, .params = 1, .cols = 0, .flags = 0, .roles = R_S,

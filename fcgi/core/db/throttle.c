@@ -6,8 +6,8 @@
 
 #include "internal.h"
 
-enum db_result db_throttle_lock(struct db *db, const unsigned char key[32],
-				unsigned portal_user_id, struct db_throttle *t)
+enum db_result db_throttle_lock(struct db *db, const unsigned char key[32], unsigned portal_user_id,
+				struct db_throttle *t)
 {
 	struct db_args a = DB_ARGS(), k = DB_ARGS();
 	struct db_cols c = DB_COLS();
