@@ -320,6 +320,39 @@ void auth_token_hash(const unsigned char raw[AUTH_TOKEN_BYTES], unsigned char ou
 	crypto_hash_sha256(out, raw, AUTH_TOKEN_BYTES);
 }
 
+int auth_token_digest(const char *cookie, unsigned char out[32])
+{
+	unsigned char raw[AUTH_TOKEN_BYTES];
+
+	if (auth_token_parse(cookie, raw) != 0)
+		return -1;
+	auth_token_hash(raw, out);
+	sodium_memzero(raw, sizeof raw);
+	return 0;
+}
+
+void auth_token_fresh(char cookie[AUTH_COOKIE_LEN + 1], unsigned char hash[32])
+{
+	unsigned char raw[AUTH_TOKEN_BYTES];
+
+	auth_token_new(raw, cookie);
+	auth_token_hash(raw, hash);
+	sodium_memzero(raw, sizeof raw);
+}
+
+int auth_token_sealed(unsigned char hash[32],
+		      unsigned char sealed[AUTH_COOKIE_LEN + AUTH_SEAL_OVERHEAD])
+{
+	char token[AUTH_COOKIE_LEN + 1];
+	int rc;
+
+	auth_token_fresh(token, hash);
+	rc = auth_seal((const unsigned char *)token, AUTH_COOKIE_LEN, sealed,
+		       AUTH_COOKIE_LEN + AUTH_SEAL_OVERHEAD);
+	sodium_memzero(token, sizeof token);
+	return rc;
+}
+
 void auth_csrf(const char *purpose, const unsigned char *bind, size_t len,
 	       char out[AUTH_CSRF_LEN + 1])
 {
@@ -461,6 +494,23 @@ enum auth_result auth_throttle_settle(struct db *db, const char *account, const 
 	    db_throttle_refund(db, kb) != DB_OK)
 		return AUTH_ERR;
 	return AUTH_OK;
+}
+
+enum auth_result auth_throttle_verify(struct db *db, const char *account, const char *addr,
+				      const char *hash, const char *pw)
+{
+	enum auth_result arc = auth_password_verify(hash, pw);
+
+	if (arc == AUTH_BUSY || arc == AUTH_ERR) {
+		/* Not the user's doing: the attempt is given back. */
+		auth_throttle_settle(db, account, addr, AUTH_SETTLE_UNCHECKED);
+		return AUTH_BUSY;
+	}
+	if (arc != AUTH_OK) {
+		auth_throttle_settle(db, account, addr, AUTH_SETTLE_FAILED);
+		return AUTH_FAIL;
+	}
+	return auth_throttle_settle(db, account, addr, AUTH_SETTLE_OK);
 }
 
 enum auth_result auth_throttle_state(struct db *db, const char *account, long long *locked_secs,

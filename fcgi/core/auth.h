@@ -62,6 +62,17 @@ int auth_seal(const unsigned char *msg, size_t len, unsigned char *out, size_t o
  * AUTH_SEAL_OVERHEAD bytes. */
 int auth_open(const unsigned char *in, size_t len, unsigned char *out, size_t outsz);
 
+/* The stored form (auth_token_hash) of a token given as its cookie text; -1
+ * when malformed or NULL.  No copy of the raw token is kept. */
+int auth_token_digest(const char *cookie, unsigned char out[32]);
+/* A fresh token: its cookie text and its stored form (the raw bytes wiped). */
+void auth_token_fresh(char cookie[AUTH_COOKIE_LEN + 1], unsigned char hash[32]);
+/* A fresh token for a one-time link: its stored form, and its cookie text
+ * sealed (auth_seal) for the outbox row, which the mailer opens; -1 if
+ * sealing failed.  Nothing is kept in clear. */
+int auth_token_sealed(unsigned char hash[32],
+		      unsigned char sealed[AUTH_COOKIE_LEN + AUTH_SEAL_OVERHEAD]);
+
 /* Throttling.  Before checking a password, reserve an attempt against the
  * account and the address (counted atomically in the database, so parallel
  * attempts cannot pass the limit); afterwards settle it.  AUTH_LOCKED sets
@@ -94,5 +105,13 @@ enum auth_settle {
 };
 enum auth_result auth_throttle_settle(struct db *db, const char *account, const char *addr,
 				      enum auth_settle how);
+/* The password check of an attempt reserved already on account and addr:
+ * pw against hash (NULL for an unknown account, or one that may not sign
+ * in: checked against the dummy, the same cost, always a failure), then
+ * the attempt settled.  AUTH_OK (the account's failures forgotten; AUTH_ERR
+ * if that failed), AUTH_FAIL (the failure counted) or AUTH_BUSY (the hash
+ * gate was full or the hash failed: the attempt given back). */
+enum auth_result auth_throttle_verify(struct db *db, const char *account, const char *addr,
+				      const char *hash, const char *pw);
 
 #endif

@@ -60,6 +60,20 @@ enum page_result http_redirect(struct http *h, const char *path)
 	return PAGE_REDIRECT;
 }
 
+/* Writes entry a, its actor filled in already: what, and the request's
+ * id and address. */
+static enum db_result audit(struct http *h, struct db_audit *a, const char *action,
+			    const char *target, const char *old_value, const char *new_value)
+{
+	a->action = action;
+	a->target = target;
+	a->old_value = old_value;
+	a->new_value = new_value;
+	a->request_id = h->rid;
+	a->ip = h->addr;
+	return db_audit(h->db, a);
+}
+
 enum db_result http_audit(struct http *h, const char *action, const char *target,
 			  const char *old_value, const char *new_value)
 {
@@ -67,14 +81,16 @@ enum db_result http_audit(struct http *h, const char *action, const char *target
 		.tenant_id = h->sess.tenant_id,
 		.actor_id = h->sess.user_id,
 		.actor_email = h->sess.email,
-		.action = action,
-		.target = target,
-		.old_value = old_value,
-		.new_value = new_value,
-		.request_id = h->rid,
-		.ip = h->addr,
 	};
-	return db_audit(h->db, &a);
+	return audit(h, &a, action, target, old_value, new_value);
+}
+
+enum db_result http_audit_by(struct http *h, unsigned tenant_id, const char *actor_email,
+			     const char *action, const char *target, const char *old_value,
+			     const char *new_value)
+{
+	struct db_audit a = {.tenant_id = tenant_id, .actor_email = actor_email};
+	return audit(h, &a, action, target, old_value, new_value);
 }
 
 void http_pre_csrf(struct http *h, const char *cookie_path, char out[AUTH_CSRF_LEN + 1])

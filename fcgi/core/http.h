@@ -221,9 +221,15 @@ void http_set_cookie(struct http *h, const char *name, const char *value, const 
 void http_portal_path(const struct http *h, char *out, size_t outsz);
 /* Sets h->location to path (a local path); returns PAGE_REDIRECT. */
 enum page_result http_redirect(struct http *h, const char *path);
-/* The audit entry for a change by the signed-in user. */
+/* The audit entry for a change by the signed-in office user. */
 enum db_result http_audit(struct http *h, const char *action, const char *target,
 			  const char *old_value, const char *new_value);
+/* The audit entry for a change by someone without an office session, named
+ * by actor_email in tenant_id: a portal user, or whoever holds a mailed
+ * link (actor_id 0). */
+enum db_result http_audit_by(struct http *h, unsigned tenant_id, const char *actor_email,
+			     const char *action, const char *target, const char *old_value,
+			     const char *new_value);
 /* The CSRF token of a form shown before any session: bound to the
  * pre-session cookie, which is set (path cookie_path) when absent. */
 void http_pre_csrf(struct http *h, const char *cookie_path, char out[AUTH_CSRF_LEN + 1]);

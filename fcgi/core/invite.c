@@ -20,18 +20,11 @@ static enum db_result link_token(struct db *db, const struct db_tenant *t, unsig
 				 const char *purpose, unsigned minutes,
 				 unsigned char sealed[AUTH_COOKIE_LEN + AUTH_SEAL_OVERHEAD])
 {
-	unsigned char raw[AUTH_TOKEN_BYTES], hash[32];
-	char token[AUTH_COOKIE_LEN + 1];
-	enum db_result rc = DB_ERR;
+	unsigned char hash[32];
 
-	auth_token_new(raw, token);
-	auth_token_hash(raw, hash);
-	if (auth_seal((const unsigned char *)token, AUTH_COOKIE_LEN, sealed,
-		      AUTH_COOKIE_LEN + AUTH_SEAL_OVERHEAD) == 0)
-		rc = db_token_new(db, t->id, user_id, purpose, hash, minutes);
-	sodium_memzero(raw, sizeof raw);
-	sodium_memzero(token, sizeof token);
-	return rc;
+	if (auth_token_sealed(hash, sealed) != 0)
+		return DB_ERR;
+	return db_token_new(db, t->id, user_id, purpose, hash, minutes);
 }
 
 /* The mail document every kind starts with: <mail kind> <tenant-name/>
@@ -59,25 +52,6 @@ static xmlDocPtr mail_doc(const struct conf *conf, const struct db_tenant *t, co
 		xml_text_el(m, "link-base", buf);
 	}
 	return d;
-}
-
-/* A fresh token: its hash (to store), and the token sealed for the outbox
- * row (the mailer opens it); -1 if sealing failed.  Nothing is kept in
- * clear. */
-static int new_sealed_token(unsigned char hash[32],
-			    unsigned char sealed[AUTH_COOKIE_LEN + AUTH_SEAL_OVERHEAD])
-{
-	unsigned char raw[AUTH_TOKEN_BYTES];
-	char token[AUTH_COOKIE_LEN + 1];
-	int rc;
-
-	auth_token_new(raw, token);
-	auth_token_hash(raw, hash);
-	rc = auth_seal((const unsigned char *)token, AUTH_COOKIE_LEN, sealed,
-		       AUTH_COOKIE_LEN + AUTH_SEAL_OVERHEAD);
-	sodium_memzero(raw, sizeof raw);
-	sodium_memzero(token, sizeof token);
-	return rc;
 }
 
 /* Serialises d into the outbox (kind, to, subject, optional sealed token),
@@ -183,7 +157,7 @@ enum db_result invite_enqueue_office_reset(struct db *db, const struct conf *con
 	xmlNodePtr m;
 	enum db_result rc = DB_ERR;
 
-	if (new_sealed_token(hash, sealed) != 0)
+	if (auth_token_sealed(hash, sealed) != 0)
 		goto out;
 	if ((rc = db_office_token_new(db, tenant_id, user_id, hash, INVITE_OFFICE_RESET_MINUTES)) !=
 	    DB_OK)

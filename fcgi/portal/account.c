@@ -146,13 +146,7 @@ static enum page_result password_post(struct http *h)
 	    (rc = db_portal_sessions_delete_others(h->db, h->psess.user_id, h->token_hash)) !=
 		    DB_OK)
 		goto out;
-	struct db_audit au = {.tenant_id = h->tenant.id,
-			      .actor_email = h->psess.email,
-			      .action = "portal_user.change_password",
-			      .target = h->psess.email,
-			      .request_id = h->rid,
-			      .ip = h->addr};
-	rc = db_audit(h->db, &au);
+	rc = portal_audit(h, "portal_user.change_password", h->psess.email, NULL, NULL);
 out:
 	sodium_memzero(hash, sizeof hash);
 	portal_url(h, "account?done=password", to, sizeof to);

@@ -154,18 +154,13 @@ static enum page_result coll_post(struct http *h)
 	} else {
 		return http_bad_request(h, "Unknown action: use invite, revoke or restore.");
 	}
-	if (rc == DB_OK) {
-		struct db_audit a = {
-			.tenant_id = h->tenant.id,
-			.actor_email = h->psess.email,
-			.action = strcmp(action, "invite") == 0   ? "portal_user.colleague_invite"
+	if (rc == DB_OK)
+		rc = portal_audit(h,
+				  strcmp(action, "invite") == 0   ? "portal_user.colleague_invite"
 				  : strcmp(action, "revoke") == 0 ? "portal_user.colleague_revoke"
 								  : "portal_user.colleague_restore",
-			.target = strcmp(action, "invite") == 0 ? h->f[F_EMAIL].str : f.c.email,
-			.request_id = h->rid,
-			.ip = h->addr};
-		rc = db_audit(h->db, &a);
-	}
+				  strcmp(action, "invite") == 0 ? h->f[F_EMAIL].str : f.c.email,
+				  NULL, NULL);
 out:
 	return http_done(h, rc, to);
 }

@@ -15,6 +15,12 @@ enum page_result portal_tenant(struct http *h, struct db_tenant *t)
 	return PAGE_OK;
 }
 
+enum db_result portal_audit(struct http *h, const char *action, const char *target,
+			    const char *old_value, const char *new_value)
+{
+	return http_audit_by(h, h->tenant.id, h->psess.email, action, target, old_value, new_value);
+}
+
 void portal_url(const struct http *h, const char *rest, char *out, size_t outsz)
 {
 	snprintf(out, outsz, "/portal/%s/%s", h->slug, rest);
@@ -23,7 +29,7 @@ void portal_url(const struct http *h, const char *rest, char *out, size_t outsz)
 enum db_result portal_session_start(struct http *h, unsigned user_id, unsigned customer_id,
 				    enum sign_in stage)
 {
-	unsigned char raw[AUTH_TOKEN_BYTES], hash[32];
+	unsigned char hash[32];
 	char cookie[AUTH_COOKIE_LEN + 1], path[128];
 	int full = stage == SIGN_IN_FULL;
 	unsigned minutes = full ? h->conf->sec.session_abs_hours * 60 : 10;
@@ -31,9 +37,7 @@ enum db_result portal_session_start(struct http *h, unsigned user_id, unsigned c
 
 	if (h->portal_in && (rc = db_session_delete(h->db, h->token_hash)) != DB_OK)
 		return rc;
-	auth_token_new(raw, cookie);
-	auth_token_hash(raw, hash);
-	sodium_memzero(raw, sizeof raw);
+	auth_token_fresh(cookie, hash);
 	rc = db_portal_session_insert(h->db, hash, h->tenant.id, user_id, customer_id,
 				      http_sign_in_name(stage), minutes, h->addr, h->ua);
 	sodium_memzero(hash, sizeof hash);

@@ -67,13 +67,8 @@ static enum page_result forgot_post(struct http *h)
 		return http_db_fail(rc);
 	if ((rc = invite_enqueue_reset(h->db, h->conf, &h->tenant, u.id, u.email)) != DB_OK)
 		goto out;
-	struct db_audit a = {.tenant_id = h->tenant.id,
-			     .actor_email = u.email,
-			     .action = "portal_user.reset_requested",
-			     .target = u.email,
-			     .request_id = h->rid,
-			     .ip = h->addr};
-	rc = db_audit(h->db, &a);
+	rc = http_audit_by(h, h->tenant.id, u.email, "portal_user.reset_requested", u.email, NULL,
+			   NULL);
 out:
 	return http_txn_end(h, rc, where);
 }

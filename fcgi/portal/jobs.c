@@ -131,14 +131,7 @@ static enum page_result jobs_post(struct http *h)
 	n.is_public = 1;
 	if ((rc = db_record_add(h->db, &n, &id)) == DB_OK) {
 		snprintf(target, sizeof target, "job %u", id);
-		struct db_audit a = {.tenant_id = h->tenant.id,
-				     .actor_email = h->psess.email,
-				     .action = "portal.job_request",
-				     .target = target,
-				     .new_value = h->f[F_DESC].str,
-				     .request_id = h->rid,
-				     .ip = h->addr};
-		rc = db_audit(h->db, &a);
+		rc = portal_audit(h, "portal.job_request", target, NULL, h->f[F_DESC].str);
 	}
 out:
 	snprintf(to, sizeof to, "/portal/%s/jobs?id=%u", h->slug, id);

@@ -91,13 +91,7 @@ static enum page_result enrol_post(struct http *h)
 					"The code is not correct. Check the time on your phone and "
 					"try the code shown now.");
 	}
-	struct db_audit au = {.tenant_id = h->tenant.id,
-			      .actor_email = h->psess.email,
-			      .action = "portal_user.mfa_enabled",
-			      .target = h->psess.email,
-			      .request_id = h->rid,
-			      .ip = h->addr};
-	if ((rc = db_audit(h->db, &au)) != DB_OK)
+	if ((rc = portal_audit(h, "portal_user.mfa_enabled", h->psess.email, NULL, NULL)) != DB_OK)
 		goto out;
 	/* Enrolment after the password completes the sign-in. */
 	if (promote && (rc = portal_session_start(h, h->psess.user_id, h->psess.customer_id,

@@ -27,6 +27,10 @@ enum page_result portal_tenant(struct http *h, struct db_tenant *t);
 enum db_result portal_session_start(struct http *h, unsigned user_id, unsigned customer_id,
 				    enum sign_in stage);
 
+/* The audit entry for a change by the signed-in portal user. */
+enum db_result portal_audit(struct http *h, const char *action, const char *target,
+			    const char *old_value, const char *new_value);
+
 /* "/portal/<slug>/<rest>" into out. */
 void portal_url(const struct http *h, const char *rest, char *out, size_t outsz);
 

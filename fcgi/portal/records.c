@@ -122,15 +122,7 @@ enum page_result records_move(struct http *h, const struct rec_kind *k, unsigned
 		char action[64];
 		snprintf(action, sizeof action, "portal.%s_%s", k->kind, k->action);
 		snprintf(target, sizeof target, "%s %u", k->kind, id);
-		struct db_audit a = {.tenant_id = h->tenant.id,
-				     .actor_email = h->psess.email,
-				     .action = action,
-				     .target = target,
-				     .old_value = k->from,
-				     .new_value = k->to,
-				     .request_id = h->rid,
-				     .ip = h->addr};
-		rc = db_audit(h->db, &a);
+		rc = portal_audit(h, action, target, k->from, k->to);
 	}
 out:
 	snprintf(to, sizeof to, "/portal/%s/%s?id=%u", h->slug, k->section, id);

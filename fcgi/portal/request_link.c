@@ -15,7 +15,7 @@ static const struct val_field form[] = {
 
 static enum page_result rl_post(struct http *h)
 {
-	unsigned char raw[AUTH_TOKEN_BYTES], th[32];
+	unsigned char th[32];
 	char key[64], where[128];
 	struct db_tenant t;
 	struct db_token tok;
@@ -29,10 +29,8 @@ static enum page_result rl_post(struct http *h)
 	snprintf(where, sizeof where, "/portal/%s/set-password?sent=1", t.slug);
 	if (!t.portal_enabled)
 		return http_redirect(h, where); /* the page then says the portal is off */
-	if (auth_token_parse(h->f[F_TOKEN].str, raw) != 0)
+	if (auth_token_digest(h->f[F_TOKEN].str, th) != 0)
 		return http_redirect(h, where);
-	auth_token_hash(raw, th);
-	sodium_memzero(raw, sizeof raw);
 	if ((rc = db_token_find(h->db, t.id, "set_password", th, &tok)) == DB_NOTFOUND)
 		return http_redirect(h, where); /* the same answer: nothing to learn */
 	if (rc != DB_OK)
@@ -48,13 +46,7 @@ static enum page_result rl_post(struct http *h)
 		return http_db_fail(rc);
 	if ((rc = invite_enqueue(h->db, h->conf, &t, tok.user_id, tok.company, tok.email)) != DB_OK)
 		goto out;
-	struct db_audit a = {.tenant_id = t.id,
-			     .actor_email = tok.email,
-			     .action = "portal_user.request_link",
-			     .target = tok.email,
-			     .request_id = h->rid,
-			     .ip = h->addr};
-	rc = db_audit(h->db, &a);
+	rc = http_audit_by(h, t.id, tok.email, "portal_user.request_link", tok.email, NULL, NULL);
 out:
 	return http_txn_end(h, rc, where);
 }

@@ -15,7 +15,6 @@
 static enum page_result portal_session(struct http *h)
 {
 	const char *tok = req_pairs_get(&h->cookies, HTTP_COOKIE_PORTAL);
-	unsigned char raw[AUTH_TOKEN_BYTES];
 	enum db_result rc;
 
 	if ((rc = db_tenant_by_slug(h->db, h->slug, &h->tenant)) != DB_OK) {
@@ -28,10 +27,8 @@ static enum page_result portal_session(struct http *h)
 	h->frame_origins = h->tenant.frame_origins;
 	h->time_zone = h->tenant.time_zone;
 	http_portal_path(h, h->sign_in_form, sizeof h->sign_in_form);
-	if (tok == NULL || auth_token_parse(tok, raw) != 0)
+	if (auth_token_digest(tok, h->token_hash) != 0)
 		return PAGE_OK;
-	auth_token_hash(raw, h->token_hash);
-	sodium_memzero(raw, sizeof raw);
 	rc = db_session_portal(h->db, h->token_hash, h->tenant.id, h->conf->sec.session_idle_min,
 			       &h->psess);
 	if (rc == DB_LOST || rc == DB_BUSY || rc == DB_RETRY)

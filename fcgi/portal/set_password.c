@@ -37,13 +37,11 @@ static const char *purpose(const struct http *h)
 static const char *link_state(struct http *h, const struct db_tenant *t, const char *token,
 			      struct db_token *tok, enum db_result *rc)
 {
-	unsigned char raw[AUTH_TOKEN_BYTES], hash[32];
+	unsigned char hash[32];
 
 	*rc = DB_OK;
-	if (token == NULL || auth_token_parse(token, raw) != 0)
+	if (auth_token_digest(token, hash) != 0)
 		return "invalid";
-	auth_token_hash(raw, hash);
-	sodium_memzero(raw, sizeof raw);
 	*rc = db_token_find(h->db, t->id, purpose(h), hash, tok);
 	if (*rc == DB_NOTFOUND) {
 		*rc = DB_OK;
@@ -101,7 +99,7 @@ static enum page_result sp_post(struct http *h)
 {
 	const char *pw = h->f[F_PASSWORD].str;
 	char hash[AUTH_HASH_LEN], where[128];
-	unsigned char raw[AUTH_TOKEN_BYTES], th[32];
+	unsigned char th[32];
 	struct db_tenant t;
 	struct db_token tok;
 	enum page_result r;
@@ -114,10 +112,8 @@ static enum page_result sp_post(struct http *h)
 		return PAGE_INVALID; /* the form comes back saying the portal is off */
 	if (strcmp(pw, h->f[F_CONFIRM].str) != 0)
 		return http_field_error(h, F_CONFIRM, "The two passwords differ.");
-	if (auth_token_parse(h->f[F_TOKEN].str, raw) != 0)
+	if (auth_token_digest(h->f[F_TOKEN].str, th) != 0)
 		return PAGE_INVALID; /* re-rendered as "invalid" */
-	auth_token_hash(raw, th);
-	sodium_memzero(raw, sizeof raw);
 	/* Hash before the transaction: 60 ms is too long to hold row locks. */
 	if ((arc = auth_password_hash(pw, hash)) != AUTH_OK) {
 		h->retry_after = 2;
@@ -140,15 +136,10 @@ static enum page_result sp_post(struct http *h)
 	    (rc = db_token_kill(h->db, tok.user_id, "reset_password")) != DB_OK ||
 	    (rc = db_session_delete_portal_user(h->db, tok.user_id)) != DB_OK)
 		goto out;
-	struct db_audit a = {.tenant_id = t.id,
-			     .actor_email = tok.email,
-			     .action = h->page == &page_reset_password
-					       ? "portal_user.reset_password"
-					       : "portal_user.set_password",
-			     .target = tok.email,
-			     .request_id = h->rid,
-			     .ip = h->addr};
-	rc = db_audit(h->db, &a);
+	rc = http_audit_by(h, t.id, tok.email,
+			   h->page == &page_reset_password ? "portal_user.reset_password"
+							   : "portal_user.set_password",
+			   tok.email, NULL, NULL);
 out:
 	sodium_memzero(hash, sizeof hash);
 	if (h->page == &page_reset_password)

@@ -19,19 +19,17 @@ static const struct val_field query[] = {
 
 static enum page_result token_get(struct http *h, xmlNodePtr root)
 {
-	unsigned char raw[AUTH_TOKEN_BYTES], hash[32];
+	unsigned char hash[32];
 	unsigned cid = 0, users = 0;
 	char to[160];
 	enum db_result rc;
 
 	(void)root;
-	if (auth_token_parse(h->q[Q_TOKEN].str, raw) != 0) {
-		h->error_msg = "This link is not valid. It may have been replaced by a newer one.";
-		return PAGE_NOT_FOUND;
-	}
-	auth_token_hash(raw, hash);
-	sodium_memzero(raw, sizeof raw);
-	rc = db_customer_by_token(h->db, h->tenant.id, hash, &cid, &users);
+	/* A malformed link is answered as an unknown one. */
+	if (auth_token_digest(h->q[Q_TOKEN].str, hash) != 0)
+		rc = DB_NOTFOUND;
+	else
+		rc = db_customer_by_token(h->db, h->tenant.id, hash, &cid, &users);
 	sodium_memzero(hash, sizeof hash);
 	if (rc == DB_NOTFOUND) {
 		h->error_msg = "This link is not valid. It may have been replaced by a newer one.";

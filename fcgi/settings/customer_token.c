@@ -16,19 +16,13 @@ static const struct val_field form[] = {
 static enum page_result token_post(struct http *h)
 {
 	unsigned id = (unsigned)h->f[F_ID].num;
-	unsigned char raw[AUTH_TOKEN_BYTES], hash[32], sealed[AUTH_COOKIE_LEN + AUTH_SEAL_OVERHEAD];
-	char tok[AUTH_COOKIE_LEN + 1], where[128];
+	unsigned char hash[32], sealed[AUTH_COOKIE_LEN + AUTH_SEAL_OVERHEAD];
+	char where[128];
 	struct db_customer c;
 	enum db_result rc;
 
 	snprintf(where, sizeof where, "/settings/customers/edit?id=%u&done=rotated", id);
-	auth_token_new(raw, tok);
-	auth_token_hash(raw, hash);
-	sodium_memzero(raw, sizeof raw);
-	rc = auth_seal((const unsigned char *)tok, AUTH_COOKIE_LEN, sealed, sizeof sealed) == 0
-		     ? db_begin(h->db)
-		     : DB_ERR;
-	sodium_memzero(tok, sizeof tok);
+	rc = auth_token_sealed(hash, sealed) == 0 ? db_begin(h->db) : DB_ERR;
 	if (rc != DB_OK)
 		return http_db_fail(rc);
 	if ((rc = db_customer_get(h->db, h->sess.tenant_id, id, &c)) != DB_OK ||

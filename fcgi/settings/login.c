@@ -125,7 +125,7 @@ static enum page_result check_password(struct http *h, struct db_login *u)
 static enum page_result login_post(struct http *h)
 {
 	char cookie[AUTH_COOKIE_LEN + 1];
-	unsigned char raw[AUTH_TOKEN_BYTES], hash[32];
+	unsigned char hash[32];
 	struct db_login u;
 	enum db_result drc;
 	enum page_result r;
@@ -145,9 +145,7 @@ static enum page_result login_post(struct http *h)
 	stage = en ? SIGN_IN_MFA : req ? SIGN_IN_ENROL : SIGN_IN_FULL;
 	/* A new token at every sign-in: a token planted before sign-in
 	 * (session fixation) is never promoted. */
-	auth_token_new(raw, cookie);
-	auth_token_hash(raw, hash);
-	sodium_memzero(raw, sizeof raw);
+	auth_token_fresh(cookie, hash);
 	drc = db_session_insert(h->db, hash, "office", u.tenant_id, u.id,
 				h->conf->sec.session_abs_hours, h->addr, h->ua,
 				http_sign_in_name(stage));

@@ -23,15 +23,13 @@ static const struct val_field form[] = {
  * the password never is), the old row gone.  Caller's transaction. */
 static enum db_result promote(struct http *h)
 {
-	unsigned char raw[AUTH_TOKEN_BYTES], hash[32];
+	unsigned char hash[32];
 	char cookie[AUTH_COOKIE_LEN + 1];
 	enum db_result rc;
 
 	if ((rc = db_session_delete(h->db, h->token_hash)) != DB_OK)
 		return rc;
-	auth_token_new(raw, cookie);
-	auth_token_hash(raw, hash);
-	sodium_memzero(raw, sizeof raw);
+	auth_token_fresh(cookie, hash);
 	rc = db_session_insert(h->db, hash, "office", h->sess.tenant_id, h->sess.user_id,
 			       h->conf->sec.session_abs_hours, h->addr, h->ua, "full");
 	sodium_memzero(hash, sizeof hash);

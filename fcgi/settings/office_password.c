@@ -78,13 +78,8 @@ static enum page_result forgot_post(struct http *h)
 	if ((rc = invite_enqueue_office_reset(h->db, h->conf, u.tenant_id, u.company, u.id,
 					      u.email)) != DB_OK)
 		goto out;
-	struct db_audit a = {.tenant_id = u.tenant_id,
-			     .actor_email = u.email,
-			     .action = "office_user.reset_requested",
-			     .target = u.email,
-			     .request_id = h->rid,
-			     .ip = h->addr};
-	rc = db_audit(h->db, &a);
+	rc = http_audit_by(h, u.tenant_id, u.email, "office_user.reset_requested", u.email, NULL,
+			   NULL);
 out:
 	return http_txn_end(h, rc, where);
 }
@@ -120,14 +115,12 @@ static const struct val_field reset_form[] = {
 static const char *reset_state(struct http *h, const char *token, struct db_office_token *tok,
 			       enum db_result *rc)
 {
-	unsigned char raw[AUTH_TOKEN_BYTES], hash[32];
+	unsigned char hash[32];
 
 	*rc = DB_OK;
 	memset(tok, 0, sizeof *tok);
-	if (token == NULL || auth_token_parse(token, raw) != 0)
+	if (auth_token_digest(token, hash) != 0)
 		return "invalid";
-	auth_token_hash(raw, hash);
-	sodium_memzero(raw, sizeof raw);
 	*rc = db_office_token_find(h->db, hash, tok);
 	sodium_memzero(hash, sizeof hash);
 	if (*rc == DB_NOTFOUND) {
@@ -171,17 +164,15 @@ static enum page_result reset_get(struct http *h, xmlNodePtr root)
 static enum page_result reset_post(struct http *h)
 {
 	char hash[AUTH_HASH_LEN] = "";
-	unsigned char raw[AUTH_TOKEN_BYTES], th[32];
+	unsigned char th[32];
 	struct db_office_token tok;
 	enum db_result rc;
 	enum auth_result arc;
 
 	if (strcmp(h->f[RF_PASSWORD].str, h->f[RF_CONFIRM].str) != 0)
 		return http_field_error(h, RF_CONFIRM, "The two passwords differ.");
-	if (auth_token_parse(h->f[RF_TOKEN].str, raw) != 0)
+	if (auth_token_digest(h->f[RF_TOKEN].str, th) != 0)
 		return PAGE_INVALID; /* re-rendered as "invalid" */
-	auth_token_hash(raw, th);
-	sodium_memzero(raw, sizeof raw);
 	/* Hash before the transaction: 60 ms is too long to hold row locks. */
 	if ((arc = auth_password_hash(h->f[RF_PASSWORD].str, hash)) != AUTH_OK) {
 		sodium_memzero(th, sizeof th);
@@ -210,13 +201,8 @@ static enum page_result reset_post(struct http *h)
 	    (rc = db_office_token_kill(h->db, tok.user_id)) != DB_OK ||
 	    (rc = db_session_delete_office_user(h->db, tok.user_id)) != DB_OK)
 		goto out;
-	struct db_audit a = {.tenant_id = tok.tenant_id,
-			     .actor_email = tok.email,
-			     .action = "office_user.reset_password",
-			     .target = tok.email,
-			     .request_id = h->rid,
-			     .ip = h->addr};
-	rc = db_audit(h->db, &a);
+	rc = http_audit_by(h, tok.tenant_id, tok.email, "office_user.reset_password", tok.email,
+			   NULL, NULL);
 out:
 	sodium_memzero(hash, sizeof hash);
 	sodium_memzero(th, sizeof th);

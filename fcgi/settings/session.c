@@ -13,14 +13,11 @@
 static enum page_result office_session(struct http *h)
 {
 	const char *tok = req_pairs_get(&h->cookies, HTTP_COOKIE_OFFICE);
-	unsigned char raw[AUTH_TOKEN_BYTES];
 	enum db_result rc;
 
 	snprintf(h->sign_in_form, sizeof h->sign_in_form, "/settings/login");
-	if (tok == NULL || auth_token_parse(tok, raw) != 0)
+	if (auth_token_digest(tok, h->token_hash) != 0)
 		return PAGE_OK;
-	auth_token_hash(raw, h->token_hash);
-	sodium_memzero(raw, sizeof raw);
 	rc = db_session_office(h->db, h->token_hash, h->conf->sec.session_idle_min, &h->sess);
 	if (rc == DB_LOST || rc == DB_BUSY || rc == DB_RETRY)
 		return PAGE_UNAVAILABLE;
