@@ -5,11 +5,9 @@
  * /account/time-zone. */
 #include "config.h"
 
-#include <stdio.h>
-#include <string.h>
-
 #include "log.h"
 #include "pages.h"
+#include "pw_flow.h"
 #include "tz.h"
 #include "xml.h"
 
@@ -23,14 +21,6 @@ static const char *const said[] = {
 
 static const struct val_field query[] = {
 	[Q_DONE] = {"done", done_choice, 16, 0, "Done"},
-};
-
-enum { F_CURRENT, F_PASSWORD, F_CONFIRM };
-static const struct val_field pw_form[] = {
-	[F_CURRENT] = {"current", val_secret, 1024, VAL_REQUIRED | VAL_SECRET, "Current password"},
-	[F_PASSWORD] = {"password", val_password, 1024, VAL_REQUIRED | VAL_SECRET, "New password"},
-	[F_CONFIRM] = {"confirm", val_secret, 1024, VAL_REQUIRED | VAL_SECRET,
-		       "Repeat the new password"},
 };
 
 enum { F_TZ };
@@ -100,44 +90,16 @@ static enum page_result tz_post(struct http *h)
 
 static enum page_result password_post(struct http *h)
 {
-	struct db_mfa_auth a;
-	char hash[AUTH_HASH_LEN], key[64], to[160];
-	enum auth_result arc;
+	char hash[AUTH_HASH_LEN] = "", key[64], to[160];
+	enum page_result r;
 	enum db_result rc;
-	long long retry = 0;
 
 	if (h->psess.user_id == 0)
 		return PAGE_FORBIDDEN;
-	if (strcmp(h->f[F_PASSWORD].str, h->f[F_CONFIRM].str) != 0)
-		return http_field_error(h, F_CONFIRM, "The two passwords differ.");
 	/* The current password is guessed here as at sign-in: same throttle. */
 	auth_portal_account(h->psess.user_id, h->tenant.id, "", key, sizeof key);
-	if ((arc = auth_throttle_reserve(h->db, key, h->addr, &retry)) == AUTH_LOCKED)
-		return http_throttled(h, "Too many wrong passwords", retry);
-	if (arc != AUTH_OK)
-		return PAGE_UNAVAILABLE;
-	if ((rc = db_mfa_auth_locked(h->db, DB_PORTAL, h->tenant.id, h->psess.user_id, &a)) !=
-	    DB_OK) {
-		auth_throttle_settle(h->db, key, h->addr, AUTH_SETTLE_UNCHECKED);
-		return http_db_fail(rc);
-	}
-	arc = auth_password_verify(a.hash[0] ? a.hash : NULL, h->f[F_CURRENT].str);
-	sodium_memzero(&a, sizeof a);
-	if (arc == AUTH_BUSY || arc == AUTH_ERR) {
-		auth_throttle_settle(h->db, key, h->addr, AUTH_SETTLE_UNCHECKED);
-		h->retry_after = 2;
-		return PAGE_BUSY;
-	}
-	if (arc != AUTH_OK) {
-		auth_throttle_settle(h->db, key, h->addr, AUTH_SETTLE_FAILED);
-		return http_field_error(h, F_CURRENT, "This is not your current password.");
-	}
-	auth_throttle_settle(h->db, key, h->addr, AUTH_SETTLE_OK);
-	/* Hash before the transaction: 60 ms is too long to hold row locks. */
-	if ((arc = auth_password_hash(h->f[F_PASSWORD].str, hash)) != AUTH_OK) {
-		h->retry_after = 2;
-		return arc == AUTH_BUSY ? PAGE_BUSY : PAGE_ERROR;
-	}
+	if ((r = pwflow_change(h, DB_PORTAL, h->tenant.id, h->psess.user_id, key, hash)) != PAGE_OK)
+		return r;
 	if ((rc = db_begin(h->db)) != DB_OK)
 		goto out;
 	if ((rc = db_portal_user_set_password(h->db, h->tenant.id, h->psess.user_id, hash)) !=
@@ -183,7 +145,7 @@ const struct page page_portal_password = {
 	.title = "Your account",
 	.methods = HTTP_POST,
 	.auth = PAGE_SIGNED_IN,
-	PAGE_FORM(pw_form),
+	PAGE_FORM(pwflow_change_form),
 	.get = account_get,
 	.post = password_post,
 };

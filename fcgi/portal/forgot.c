@@ -5,11 +5,10 @@
 #include "config.h"
 
 #include <stdio.h>
-#include <string.h>
 
 #include "invite.h"
-#include "log.h"
 #include "pages.h"
+#include "pw_flow.h"
 #include "xml.h"
 
 enum { Q_SENT };
@@ -41,9 +40,8 @@ static enum page_result forgot_post(struct http *h)
 {
 	struct db_portal_login u;
 	char key[300], where[160];
+	enum page_result r;
 	enum db_result rc;
-	enum auth_result arc;
-	long long retry = 0;
 
 	portal_url(h, "forgot?sent=1", where, sizeof where);
 	if (!h->tenant.portal_enabled)
@@ -57,12 +55,8 @@ static enum page_result forgot_post(struct http *h)
 	/* Limited per account (not per address only), so nobody can flood a
 	 * customer's inbox; past the limit the answer is still the same. */
 	snprintf(key, sizeof key, "reset:%u", u.id);
-	if ((arc = auth_throttle_reserve(h->db, key, h->addr, &retry)) == AUTH_LOCKED) {
-		log_info("rid=%s reset mail throttled", h->rid);
-		return http_redirect(h, where);
-	}
-	if (arc != AUTH_OK)
-		return PAGE_UNAVAILABLE;
+	if ((r = pwflow_forgot_counted(h, key, where)) != PAGE_OK)
+		return r;
 	if ((rc = db_begin(h->db)) != DB_OK)
 		return http_db_fail(rc);
 	if ((rc = invite_enqueue_reset(h->db, h->conf, &h->tenant, u.id, u.email)) != DB_OK)

@@ -11,6 +11,7 @@
 #include "invite.h"
 #include "log.h"
 #include "pages.h"
+#include "pw_flow.h"
 #include "xml.h"
 
 enum { Q_OUT, Q_RESET };
@@ -57,19 +58,6 @@ static enum page_result login_get(struct http *h, xmlNodePtr root)
 	return PAGE_OK;
 }
 
-static void lower_ascii(const char *in, char *out, size_t outsz, int *ascii)
-{
-	size_t i;
-
-	*ascii = 1;
-	for (i = 0; in[i] && i < outsz - 1; i++) {
-		unsigned char c = (unsigned char)in[i];
-		*ascii &= c > 0x20 && c < 0x7f;
-		out[i] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
-	}
-	out[i] = '\0';
-}
-
 /* Tells the owner that sign-in is paused, in a transaction of its own: a
  * failed notice must not make the sign-in answer differ. */
 static void lockout_notice(struct http *h, const char *email, long long secs)
@@ -92,10 +80,9 @@ static enum page_result login_post(struct http *h)
 	char lower[255], key[300], where[128];
 	struct db_portal_login u;
 	enum db_result drc = DB_NOTFOUND;
-	enum auth_result arc;
-	long long retry = 0, lock = 0;
+	enum page_result r;
+	long long lock = 0;
 	enum sign_in stage;
-	int ascii;
 
 	memset(&u, 0, sizeof u);
 	if (!h->tenant.portal_enabled) {
@@ -104,48 +91,21 @@ static enum page_result login_post(struct http *h)
 		return PAGE_INVALID;
 	}
 	/* In a flood, refused before any database work (auth_gate_full). */
-	if (auth_gate_full()) {
-		http_notice(h, "error", "The service is busy. Please try again in a moment.");
-		h->retry_after = 2;
-		return PAGE_BUSY;
-	}
-	lower_ascii(h->f[F_EMAIL].str, lower, sizeof lower, &ascii);
-	/* Logins are ASCII: anything else is no account, and must not reach
-	 * a real one through the accent-folding collation. */
-	if (ascii && (drc = db_portal_login(h->db, h->tenant.id, lower, &u)) != DB_OK &&
-	    drc != DB_NOTFOUND)
+	if (auth_gate_full())
+		return pwflow_busy(h);
+	/* Logins are ASCII: anything else is no account (pwflow_login_lower). */
+	if (pwflow_login_lower(h->f[F_EMAIL].str, lower, sizeof lower) &&
+	    (drc = db_portal_login(h->db, h->tenant.id, lower, &u)) != DB_OK && drc != DB_NOTFOUND)
 		return http_db_fail(drc);
 	auth_portal_account(drc == DB_OK ? u.id : 0, h->tenant.id, lower, key, sizeof key);
-
-	arc = auth_throttle_reserve_ex(h->db, key, h->addr, &retry, &lock);
-	if (arc == AUTH_LOCKED) {
-		sodium_memzero(u.hash, sizeof u.hash);
-		return http_throttled(h, "Too many sign-in attempts", retry);
-	}
-	if (arc != AUTH_OK) {
-		sodium_memzero(u.hash, sizeof u.hash);
-		return PAGE_UNAVAILABLE;
-	}
 	/* No password set yet (an invitation not taken up) checks against the
 	 * dummy hash like an unknown login. */
-	arc = auth_password_verify(drc == DB_OK && u.hash[0] ? u.hash : NULL, pw);
+	r = pwflow_sign_in(h, key, drc == DB_OK && u.hash[0] ? u.hash : NULL, pw, &lock);
 	sodium_memzero(u.hash, sizeof u.hash);
-	if (arc == AUTH_BUSY || arc == AUTH_ERR) {
-		auth_throttle_settle(h->db, key, h->addr, AUTH_SETTLE_UNCHECKED);
-		http_notice(h, "error", "The service is busy. Please try again in a moment.");
-		h->retry_after = 2;
-		return PAGE_BUSY;
-	}
-	if (arc != AUTH_OK) {
-		auth_throttle_settle(h->db, key, h->addr, AUTH_SETTLE_FAILED);
-		if (drc == DB_OK && lock > 0)
-			lockout_notice(h, u.email, lock);
-		log_info("rid=%s portal sign-in failed", h->rid);
-		http_notice(h, "error", "The email or password is incorrect.");
-		return PAGE_UNAUTHORIZED;
-	}
-	if (auth_throttle_settle(h->db, key, h->addr, AUTH_SETTLE_OK) != AUTH_OK)
-		return PAGE_UNAVAILABLE;
+	if (r == PAGE_UNAUTHORIZED && drc == DB_OK && lock > 0)
+		lockout_notice(h, u.email, lock);
+	if (r != PAGE_OK)
+		return r;
 	if (!u.active) {
 		/* Said only after the right password: nothing to learn for
 		 * anyone else. */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "pages.h"
+#include "pw_flow.h"
 #include "xml.h"
 
 enum { Q_TOKEN, Q_DONE, Q_SENT };
@@ -18,14 +19,6 @@ static const struct val_field query[] = {
 	[Q_TOKEN] = {"token", val_line, 64, 0, "Link"},
 	[Q_DONE] = {"done", val_bool, 1, 0, "Done"},
 	[Q_SENT] = {"sent", val_bool, 1, 0, "Sent"},
-};
-
-enum { F_TOKEN, F_PASSWORD, F_CONFIRM };
-static const struct val_field form[] = {
-	[F_TOKEN] = {"token", val_line, 64, VAL_REQUIRED, "Link"},
-	[F_PASSWORD] = {"password", val_password, 1024, VAL_REQUIRED | VAL_SECRET, "New password"},
-	[F_CONFIRM] = {"confirm", val_secret, 1024, VAL_REQUIRED | VAL_SECRET,
-		       "Repeat the password"},
 };
 
 static const char *purpose(const struct http *h)
@@ -63,8 +56,9 @@ static enum page_result sp_get(struct http *h, xmlNodePtr root)
 	if ((r = portal_tenant(h, &t)) != PAGE_OK)
 		return r;
 	memset(&tok, 0, sizeof tok);
-	token = h->method == HTTP_POST ? (h->f[F_TOKEN].st == VAL_OK ? h->f[F_TOKEN].str : NULL)
-				       : (h->q[Q_TOKEN].st == VAL_OK ? h->q[Q_TOKEN].str : NULL);
+	token = h->method == HTTP_POST
+			? (h->f[PWFLOW_F_TOKEN].st == VAL_OK ? h->f[PWFLOW_F_TOKEN].str : NULL)
+			: (h->q[Q_TOKEN].st == VAL_OK ? h->q[Q_TOKEN].str : NULL);
 	if (!t.portal_enabled)
 		state = "disabled";
 	else if (h->method == HTTP_GET && h->q[Q_DONE].st == VAL_OK && h->q[Q_DONE].num)
@@ -73,11 +67,7 @@ static enum page_result sp_get(struct http *h, xmlNodePtr root)
 		state = "sent";
 	else if ((state = link_state(h, &t, token, &tok, &rc)) == NULL)
 		return http_db_fail(rc);
-	/* A dead link is an error to caches and crawlers too. */
-	if (h->method == HTTP_GET && strcmp(state, "invalid") == 0)
-		h->status = 404;
-	else if (h->method == HTTP_GET && strcmp(state, "expired") == 0)
-		h->status = 410;
+	pwflow_link_status(h, state);
 	snprintf(path, sizeof path, "/portal/%s/", t.slug);
 	http_pre_csrf(h, path, csrf);
 	n = xml_el(root, "set-password");
@@ -97,29 +87,21 @@ static enum page_result sp_get(struct http *h, xmlNodePtr root)
 
 static enum page_result sp_post(struct http *h)
 {
-	const char *pw = h->f[F_PASSWORD].str;
-	char hash[AUTH_HASH_LEN], where[128];
+	char hash[AUTH_HASH_LEN] = "", where[128];
 	unsigned char th[32];
 	struct db_tenant t;
 	struct db_token tok;
 	enum page_result r;
 	enum db_result rc;
-	enum auth_result arc;
 
 	if ((r = portal_tenant(h, &t)) != PAGE_OK)
 		return r;
 	if (!t.portal_enabled)
 		return PAGE_INVALID; /* the form comes back saying the portal is off */
-	if (strcmp(pw, h->f[F_CONFIRM].str) != 0)
-		return http_field_error(h, F_CONFIRM, "The two passwords differ.");
-	if (auth_token_digest(h->f[F_TOKEN].str, th) != 0)
+	if (auth_token_digest(h->f[PWFLOW_F_TOKEN].str, th) != 0)
 		return PAGE_INVALID; /* re-rendered as "invalid" */
-	/* Hash before the transaction: 60 ms is too long to hold row locks. */
-	if ((arc = auth_password_hash(pw, hash)) != AUTH_OK) {
-		h->retry_after = 2;
-		http_notice(h, "error", "The service is busy. Please try again in a moment.");
-		return arc == AUTH_BUSY ? PAGE_BUSY : PAGE_ERROR;
-	}
+	if ((r = pwflow_new_hash(h, hash)) != PAGE_OK)
+		return r;
 	if ((rc = db_begin(h->db)) != DB_OK)
 		goto out;
 	if ((rc = db_token_find(h->db, t.id, purpose(h), th, &tok)) == DB_NOTFOUND ||
@@ -156,7 +138,7 @@ const struct page page_set_password = {
 	.methods = HTTP_GET | HTTP_POST,
 	.auth = PAGE_PUBLIC,
 	PAGE_QUERY(query),
-	PAGE_FORM(form),
+	PAGE_FORM(pwflow_link_form),
 	.get = sp_get,
 	.post = sp_post,
 };
@@ -168,7 +150,7 @@ const struct page page_reset_password = {
 	.methods = HTTP_GET | HTTP_POST,
 	.auth = PAGE_PUBLIC,
 	PAGE_QUERY(query),
-	PAGE_FORM(form),
+	PAGE_FORM(pwflow_link_form),
 	.get = sp_get,
 	.post = sp_post,
 };

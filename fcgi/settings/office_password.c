@@ -18,8 +18,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "log.h"
 #include "pages.h"
+#include "pw_flow.h"
 #include "xml.h"
 
 enum { FQ_SENT };
@@ -53,9 +53,8 @@ static enum page_result forgot_post(struct http *h)
 	const char *email = h->f[FF_EMAIL].str; /* trimmed, lowercased ASCII (val_email) */
 	struct db_office_reset u;
 	char key[300];
+	enum page_result r;
 	enum db_result rc;
-	enum auth_result arc;
-	long long retry = 0;
 
 	if ((rc = db_office_reset_target(h->db, email, &u)) != DB_OK && rc != DB_NOTFOUND)
 		return http_db_fail(rc);
@@ -65,12 +64,8 @@ static enum page_result forgot_post(struct http *h)
 		snprintf(key, sizeof key, "office-reset:user:%u", u.id);
 	else
 		snprintf(key, sizeof key, "office-reset:email:%s", email);
-	if ((arc = auth_throttle_reserve(h->db, key, h->addr, &retry)) == AUTH_LOCKED) {
-		log_info("rid=%s office reset mail throttled", h->rid);
-		return http_redirect(h, where);
-	}
-	if (arc != AUTH_OK)
-		return PAGE_UNAVAILABLE;
+	if ((r = pwflow_forgot_counted(h, key, where)) != PAGE_OK)
+		return r;
 	if (rc == DB_NOTFOUND || !u.active)
 		return http_redirect(h, where);
 	if ((rc = db_begin(h->db)) != DB_OK)
@@ -99,14 +94,6 @@ const struct page page_office_forgot = {
 enum { RQ_TOKEN };
 static const struct val_field reset_query[] = {
 	[RQ_TOKEN] = {"token", val_line, 64, 0, "Link"},
-};
-
-enum { RF_TOKEN, RF_PASSWORD, RF_CONFIRM };
-static const struct val_field reset_form[] = {
-	[RF_TOKEN] = {"token", val_line, 64, VAL_REQUIRED, "Link"},
-	[RF_PASSWORD] = {"password", val_password, 1024, VAL_REQUIRED | VAL_SECRET, "New password"},
-	[RF_CONFIRM] = {"confirm", val_secret, 1024, VAL_REQUIRED | VAL_SECRET,
-			"Repeat the password"},
 };
 
 /* The link's state: "ok", "expired" (used or too old), "inactive" (a
@@ -140,16 +127,12 @@ static enum page_result reset_get(struct http *h, xmlNodePtr root)
 	const char *state, *token;
 	xmlNodePtr n;
 
-	token = h->method == HTTP_POST ? (h->f[RF_TOKEN].st == VAL_OK ? h->f[RF_TOKEN].str : NULL)
-				       : (h->q[RQ_TOKEN].st == VAL_OK ? h->q[RQ_TOKEN].str : NULL);
+	token = h->method == HTTP_POST
+			? (h->f[PWFLOW_F_TOKEN].st == VAL_OK ? h->f[PWFLOW_F_TOKEN].str : NULL)
+			: (h->q[RQ_TOKEN].st == VAL_OK ? h->q[RQ_TOKEN].str : NULL);
 	if ((state = reset_state(h, token, &tok, &rc)) == NULL)
 		return http_db_fail(rc);
-	/* A dead link is an error to caches and crawlers too. */
-	if (h->method == HTTP_GET)
-		h->status = strcmp(state, "invalid") == 0    ? 404
-			    : strcmp(state, "expired") == 0  ? 410
-			    : strcmp(state, "inactive") == 0 ? 403
-							     : 0;
+	pwflow_link_status(h, state);
 	http_pre_csrf(h, "/settings/reset", csrf);
 	n = xml_el(root, "office-reset");
 	xml_attr(n, "state", state);
@@ -166,19 +149,14 @@ static enum page_result reset_post(struct http *h)
 	char hash[AUTH_HASH_LEN] = "";
 	unsigned char th[32];
 	struct db_office_token tok;
+	enum page_result r;
 	enum db_result rc;
-	enum auth_result arc;
 
-	if (strcmp(h->f[RF_PASSWORD].str, h->f[RF_CONFIRM].str) != 0)
-		return http_field_error(h, RF_CONFIRM, "The two passwords differ.");
-	if (auth_token_digest(h->f[RF_TOKEN].str, th) != 0)
+	if (auth_token_digest(h->f[PWFLOW_F_TOKEN].str, th) != 0)
 		return PAGE_INVALID; /* re-rendered as "invalid" */
-	/* Hash before the transaction: 60 ms is too long to hold row locks. */
-	if ((arc = auth_password_hash(h->f[RF_PASSWORD].str, hash)) != AUTH_OK) {
+	if ((r = pwflow_new_hash(h, hash)) != PAGE_OK) {
 		sodium_memzero(th, sizeof th);
-		h->retry_after = 2;
-		http_notice(h, "error", "The service is busy. Please try again in a moment.");
-		return arc == AUTH_BUSY ? PAGE_BUSY : PAGE_ERROR;
+		return r;
 	}
 	if ((rc = db_begin(h->db)) != DB_OK)
 		goto out;
@@ -216,7 +194,7 @@ const struct page page_office_reset = {
 	.methods = HTTP_GET | HTTP_POST,
 	.auth = PAGE_PUBLIC,
 	PAGE_QUERY(reset_query),
-	PAGE_FORM(reset_form),
+	PAGE_FORM(pwflow_link_form),
 	.get = reset_get,
 	.post = reset_post,
 };

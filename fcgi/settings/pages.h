@@ -17,6 +17,13 @@ extern const struct responder settings_responder;
 #include "pages.def"
 #undef PAGE
 
+/* Starts an office session of user id of tenant_id at stage: a new token,
+ * its row and the cookie (10 minutes until the session is signed in).  A
+ * token that knew less (a sign-in's earlier stage) is never promoted: the
+ * caller ends that session. */
+enum db_result office_session_start(struct http *h, unsigned tenant_id, unsigned id,
+				    enum sign_in stage);
+
 /* The Portal Access list's view (list engine fields and the status filter),
  * which the pages that leave it (the delete confirmation) carry along and
  * link back with: the first PORTAL_ACCESS_NVIEW fields of their query. */

@@ -111,6 +111,25 @@ static void office_envelope(struct http *h, xmlNodePtr root)
 		menu(h, root);
 }
 
+enum db_result office_session_start(struct http *h, unsigned tenant_id, unsigned id,
+				    enum sign_in stage)
+{
+	long long secs = (long long)h->conf->sec.session_abs_hours * 3600;
+	unsigned char hash[32];
+	char cookie[AUTH_COOKIE_LEN + 1];
+	enum db_result rc;
+
+	auth_token_fresh(cookie, hash);
+	rc = db_session_insert(h->db, hash, "office", tenant_id, id, h->conf->sec.session_abs_hours,
+			       h->addr, h->ua, http_sign_in_name(stage));
+	sodium_memzero(hash, sizeof hash);
+	if (rc == DB_OK)
+		http_set_cookie(h, HTTP_COOKIE_OFFICE, cookie, "/settings",
+				stage == SIGN_IN_FULL ? secs : 600, "Strict");
+	sodium_memzero(cookie, sizeof cookie);
+	return rc;
+}
+
 const struct responder settings_responder = {
 	.name = "gatehouse-settings",
 	.kind = SERVER_SETTINGS,
