@@ -187,3 +187,84 @@ int mfaflow_verify(struct http *h, enum db_who who, unsigned tenant_id, unsigned
 	log_info("rid=%s MFA code refused", h->rid);
 	return http_field_error(h, f, mfaflow_refusal(mr));
 }
+
+int mfaflow_sign_in(struct http *h, enum db_who who, unsigned tenant_id, unsigned id, size_t f,
+		    const char *throttle_key, enum db_result (*promote)(struct http *h))
+{
+	enum page_result r;
+	enum db_result rc;
+
+	if ((r = mfaflow_verify(h, who, tenant_id, id, f, throttle_key)) != PAGE_OK)
+		return r;
+	if ((rc = promote(h)) != DB_OK || (rc = db_commit(h->db)) != DB_OK) {
+		db_rollback(h->db);
+		h->ncookies = 0;
+		/* Our failure, not the user's: the attempt is given back. */
+		auth_throttle_settle(h->db, throttle_key, h->addr, AUTH_SETTLE_UNCHECKED);
+		return http_db_fail(rc);
+	}
+	auth_throttle_settle(h->db, throttle_key, h->addr, AUTH_SETTLE_OK);
+	return PAGE_OK;
+}
+
+int mfaflow_enrol_xml(struct http *h, xmlNodePtr n, enum db_who who, unsigned tenant_id,
+		      unsigned id, const char *issuer, const char *account)
+{
+	struct mfaflow_done *done = h->ctx;
+	unsigned char key[MFA_KEY_BYTES];
+	int enabled = 0;
+	enum db_result rc;
+	enum page_result r = PAGE_OK;
+
+	xml_attr(n, "required", h->stage == SIGN_IN_ENROL ? "1" : "0");
+	xml_attr(n, "csrf", h->csrf);
+	if (done != NULL && done->shown) {
+		mfaflow_done_xml(n, done->codes);
+		return PAGE_OK;
+	}
+	if ((rc = mfaflow_pending(h->db, who, tenant_id, id, key, &enabled)) != DB_OK)
+		return http_db_fail(rc);
+	if (enabled) {
+		xml_attr(n, "state", "enabled");
+		return PAGE_OK;
+	}
+	xml_attr(n, "state", "setup");
+	if (mfaflow_setup_xml(n, issuer, account, key) != 0)
+		r = PAGE_ERROR;
+	sodium_memzero(key, sizeof key);
+	return r;
+}
+
+int mfaflow_enrol_post(struct http *h, enum db_who who, unsigned tenant_id, unsigned id, size_t f,
+		       const char *again, enum db_result (*then)(struct http *h))
+{
+	struct mfaflow_done *done = http_ctx(h, sizeof *done);
+	enum mfaflow_enable_result er;
+	enum db_result rc;
+
+	if (done == NULL)
+		return PAGE_ERROR;
+	if ((rc = db_begin(h->db)) != DB_OK)
+		return http_db_fail(rc);
+	er = mfaflow_enable(h->db, who, tenant_id, id, h->f[f].str, done->codes);
+	if (er != MFAFLOW_ON) {
+		db_rollback(h->db);
+		if (er == MFAFLOW_NOTHING) /* on already, or no key shown yet */
+			return http_redirect(h, again);
+		if (er == MFAFLOW_ERR)
+			return PAGE_ERROR;
+		return http_field_error(h, f,
+					"The code is not correct. Check the time on your phone and "
+					"try the code shown now.");
+	}
+	if ((rc = then(h)) != DB_OK || (rc = db_commit(h->db)) != DB_OK) {
+		db_rollback(h->db);
+		h->ncookies = 0;
+		sodium_memzero(done, sizeof *done);
+		return http_db_fail(rc);
+	}
+	/* Shown once, in this answer; never stored in clear. */
+	done->shown = 1;
+	h->status = 200;
+	return PAGE_INVALID;
+}

@@ -63,4 +63,29 @@ struct http;
 int mfaflow_verify(struct http *h, enum db_who who, unsigned tenant_id, unsigned id, size_t f,
 		   const char *throttle_key);
 
+/* A sign-in's code step to its end: the code checked (mfaflow_verify), then
+ * promote(h), which makes the session a signed-in one with a new token (the
+ * one that knew only the password never becomes one), and the commit; the
+ * attempt settled.  PAGE_OK: signed in, the caller redirects; any other
+ * result is the answer, nothing left open. */
+int mfaflow_sign_in(struct http *h, enum db_who who, unsigned tenant_id, unsigned id, size_t f,
+		    const char *throttle_key, enum db_result (*promote)(struct http *h));
+
+/* An enrolment page's state under n, for user id of tenant_id: "done" with
+ * the recovery codes when the POST has just turned MFA on (h->ctx, a
+ * struct mfaflow_done), "enabled" when it is on already, else "setup" with
+ * the pending key (made now if there is none) named issuer and account in
+ * the app; with required (enrolment is the sign-in's next stage) and the
+ * form's CSRF token.  PAGE_OK or a failure. */
+int mfaflow_enrol_xml(struct http *h, xmlNodePtr n, enum db_who who, unsigned tenant_id,
+		      unsigned id, const char *issuer, const char *account);
+
+/* An enrolment's POST, form field f the app's code: MFA turned on
+ * (mfaflow_enable) and then(h) (the audit entry; a sign-in's promotion) in
+ * one transaction, and the page again (200) with the recovery codes, shown
+ * this once.  A wrong code: the form again saying so; no key pending or MFA
+ * on already: a redirect to again, to start over. */
+int mfaflow_enrol_post(struct http *h, enum db_who who, unsigned tenant_id, unsigned id, size_t f,
+		       const char *again, enum db_result (*then)(struct http *h));
+
 #endif

@@ -56,3 +56,8 @@ enum db_result portal_session_start(struct http *h, unsigned user_id, unsigned c
 	sodium_memzero(cookie, sizeof cookie);
 	return rc;
 }
+
+enum db_result portal_session_promote(struct http *h)
+{
+	return portal_session_start(h, h->psess.user_id, h->psess.customer_id, SIGN_IN_FULL);
+}

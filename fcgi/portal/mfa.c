@@ -46,28 +46,14 @@ static enum page_result mfa_post(struct http *h)
 {
 	char key[64], to[160];
 	enum page_result r;
-	enum db_result rc;
 
 	if (h->stage != SIGN_IN_MFA)
 		return elsewhere(h);
 	snprintf(key, sizeof key, "mfa:%u", h->psess.user_id);
-	if ((r = mfaflow_verify(h, DB_PORTAL, h->tenant.id, h->psess.user_id, F_CODE, key)) !=
-	    PAGE_OK)
+	if ((r = mfaflow_sign_in(h, DB_PORTAL, h->tenant.id, h->psess.user_id, F_CODE, key,
+				 portal_session_promote)) != PAGE_OK)
 		return r;
-	/* The stage changes with a new token: the one that knew only the
-	 * password never becomes a signed-in session. */
-	if ((rc = portal_session_start(h, h->psess.user_id, h->psess.customer_id, SIGN_IN_FULL)) !=
-	    DB_OK) {
-		db_rollback(h->db);
-		auth_throttle_settle(h->db, key, h->addr, AUTH_SETTLE_UNCHECKED);
-		return http_db_fail(rc);
-	}
 	portal_url(h, "home", to, sizeof to);
-	if ((rc = db_commit(h->db)) != DB_OK) {
-		h->ncookies = 0;
-		return http_db_fail(rc);
-	}
-	auth_throttle_settle(h->db, key, h->addr, AUTH_SETTLE_OK);
 	return http_redirect(h, to);
 }
 

@@ -25,90 +25,42 @@ static int allowed(const struct http *h)
 
 static enum page_result enrol_get(struct http *h, xmlNodePtr root)
 {
-	struct mfaflow_done *done = h->ctx;
-	unsigned char key[MFA_KEY_BYTES];
-	int enabled = 0;
-	enum db_result rc;
-	enum page_result r = PAGE_OK;
+	char url[160];
 	xmlNodePtr n;
 
 	if (!allowed(h))
 		return PAGE_FORBIDDEN;
-	char url[160];
 	n = xml_el(root, "portal-mfa-enrol");
-	xml_attr(n, "required", h->stage == SIGN_IN_ENROL ? "1" : "0");
 	portal_url(h, "mfa/enrol", url, sizeof url);
 	xml_attr(n, "action", url);
 	portal_url(h, "home", url, sizeof url);
 	xml_attr(n, "continue", url);
 	portal_url(h, "account", url, sizeof url);
 	xml_attr(n, "back", url);
-	xml_attr(n, "csrf", h->csrf);
-	if (done != NULL && done->shown) {
-		mfaflow_done_xml(n, done->codes);
-		return PAGE_OK;
-	}
-	if ((rc = mfaflow_pending(h->db, DB_PORTAL, h->tenant.id, h->psess.user_id, key,
-				  &enabled)) != DB_OK)
-		return http_db_fail(rc);
-	if (enabled) {
-		xml_attr(n, "state", "enabled");
-		return PAGE_OK;
-	}
-	xml_attr(n, "state", "setup");
-	if (mfaflow_setup_xml(n, h->tenant.company, h->psess.email, key) != 0)
-		r = PAGE_ERROR;
-	sodium_memzero(key, sizeof key);
-	return r;
+	return mfaflow_enrol_xml(h, n, DB_PORTAL, h->tenant.id, h->psess.user_id, h->tenant.company,
+				 h->psess.email);
+}
+
+/* In the enrolment's transaction, once MFA is on: the audit entry, and an
+ * enrolment after the password completes the sign-in. */
+static enum db_result enrolled(struct http *h)
+{
+	enum db_result rc = portal_audit(h, "portal_user.mfa_enabled", h->psess.email, NULL, NULL);
+
+	if (rc == DB_OK && h->stage == SIGN_IN_ENROL)
+		rc = portal_session_promote(h);
+	return rc;
 }
 
 static enum page_result enrol_post(struct http *h)
 {
-	struct mfaflow_done *done = http_ctx(h, sizeof *done);
-	enum mfaflow_enable_result er;
-	enum db_result rc;
-	int promote = h->stage == SIGN_IN_ENROL;
-	char to[160];
+	char again[160];
 
 	if (!allowed(h))
 		return PAGE_FORBIDDEN;
-	if (done == NULL)
-		return PAGE_ERROR;
-	if ((rc = db_begin(h->db)) != DB_OK)
-		return http_db_fail(rc);
-	er = mfaflow_enable(h->db, DB_PORTAL, h->tenant.id, h->psess.user_id, h->f[F_CODE].str,
-			    done->codes);
-	if (er != MFAFLOW_ON) {
-		db_rollback(h->db);
-		if (er == MFAFLOW_NOTHING) {
-			/* On already, or no key shown yet: start over from the page. */
-			portal_url(h, "mfa/enrol", to, sizeof to);
-			return http_redirect(h, to);
-		}
-		if (er == MFAFLOW_ERR)
-			return PAGE_ERROR;
-		return http_field_error(h, F_CODE,
-					"The code is not correct. Check the time on your phone and "
-					"try the code shown now.");
-	}
-	if ((rc = portal_audit(h, "portal_user.mfa_enabled", h->psess.email, NULL, NULL)) != DB_OK)
-		goto out;
-	/* Enrolment after the password completes the sign-in. */
-	if (promote && (rc = portal_session_start(h, h->psess.user_id, h->psess.customer_id,
-						  SIGN_IN_FULL)) != DB_OK)
-		goto out;
-	rc = db_commit(h->db);
-out:
-	if (rc != DB_OK) {
-		db_rollback(h->db);
-		h->ncookies = 0;
-		sodium_memzero(done, sizeof *done);
-		return http_db_fail(rc);
-	}
-	/* Shown once, in this answer; never stored in clear. */
-	done->shown = 1;
-	h->status = 200;
-	return PAGE_INVALID;
+	portal_url(h, "mfa/enrol", again, sizeof again);
+	return mfaflow_enrol_post(h, DB_PORTAL, h->tenant.id, h->psess.user_id, F_CODE, again,
+				  enrolled);
 }
 
 const struct page page_portal_mfa_enrol = {
