@@ -13,6 +13,7 @@
 #include "conf.h"
 #include "db.h"
 #include "req.h"
+#include "tz.h"
 #include "valid.h"
 
 #define HTTP_GET 0x1u
@@ -210,6 +211,14 @@ const char *http_text(struct http *h, const char *fmt, ...) __attribute__((forma
 /* The notice a redirect back asks for (?done=, a VAL_CHOICE field): the
  * success notice texts[v->num], on a GET whose field is valid. */
 void http_said(struct http *h, const struct val_value *v, const char *const *texts);
+/* The zones offered (tz.h) as a <zone> each in a new element name under
+ * parent, which is returned: the time-zone choosers.  A chooser's form
+ * field is PAGE_TZ_FIELD (empty: the tenant's zone). */
+xmlNodePtr page_zones(xmlNodePtr parent, const char *name);
+#define PAGE_TZ_FIELD                                                                              \
+	{                                                                                          \
+		"time_zone", val_tz, TZ_NAME_MAX, 0, "Time zone"                                   \
+	}
 /* Adds <notice kind="...">text</notice> to the page. */
 void http_notice(struct http *h, const char *kind, const char *text);
 /* Queues a Set-Cookie header (value already safe: token alphabet only).

@@ -188,15 +188,15 @@ int mfaflow_verify(struct http *h, enum db_who who, unsigned tenant_id, unsigned
 	return http_field_error(h, f, mfaflow_refusal(mr));
 }
 
-int mfaflow_sign_in(struct http *h, enum db_who who, unsigned tenant_id, unsigned id, size_t f,
-		    const char *throttle_key, enum db_result (*promote)(struct http *h))
+int mfaflow_sign_in(struct http *h, const struct mfaflow_user *u, size_t f,
+		    const char *throttle_key)
 {
 	enum page_result r;
 	enum db_result rc;
 
-	if ((r = mfaflow_verify(h, who, tenant_id, id, f, throttle_key)) != PAGE_OK)
+	if ((r = mfaflow_verify(h, u->who, u->tenant_id, u->id, f, throttle_key)) != PAGE_OK)
 		return r;
-	if ((rc = promote(h)) != DB_OK || (rc = db_commit(h->db)) != DB_OK) {
+	if ((rc = u->promote(h)) != DB_OK || (rc = db_commit(h->db)) != DB_OK) {
 		db_rollback(h->db);
 		h->ncookies = 0;
 		/* Our failure, not the user's: the attempt is given back. */
@@ -207,8 +207,7 @@ int mfaflow_sign_in(struct http *h, enum db_who who, unsigned tenant_id, unsigne
 	return PAGE_OK;
 }
 
-int mfaflow_enrol_xml(struct http *h, xmlNodePtr n, enum db_who who, unsigned tenant_id,
-		      unsigned id, const char *issuer, const char *account)
+int mfaflow_enrol_xml(struct http *h, xmlNodePtr n, const struct mfaflow_user *u)
 {
 	struct mfaflow_done *done = h->ctx;
 	unsigned char key[MFA_KEY_BYTES];
@@ -222,21 +221,20 @@ int mfaflow_enrol_xml(struct http *h, xmlNodePtr n, enum db_who who, unsigned te
 		mfaflow_done_xml(n, done->codes);
 		return PAGE_OK;
 	}
-	if ((rc = mfaflow_pending(h->db, who, tenant_id, id, key, &enabled)) != DB_OK)
+	if ((rc = mfaflow_pending(h->db, u->who, u->tenant_id, u->id, key, &enabled)) != DB_OK)
 		return http_db_fail(rc);
 	if (enabled) {
 		xml_attr(n, "state", "enabled");
 		return PAGE_OK;
 	}
 	xml_attr(n, "state", "setup");
-	if (mfaflow_setup_xml(n, issuer, account, key) != 0)
+	if (mfaflow_setup_xml(n, u->issuer, u->account, key) != 0)
 		r = PAGE_ERROR;
 	sodium_memzero(key, sizeof key);
 	return r;
 }
 
-int mfaflow_enrol_post(struct http *h, enum db_who who, unsigned tenant_id, unsigned id, size_t f,
-		       const char *again, enum db_result (*then)(struct http *h))
+int mfaflow_enrol_post(struct http *h, const struct mfaflow_user *u, size_t f, const char *again)
 {
 	struct mfaflow_done *done = http_ctx(h, sizeof *done);
 	enum mfaflow_enable_result er;
@@ -246,7 +244,7 @@ int mfaflow_enrol_post(struct http *h, enum db_who who, unsigned tenant_id, unsi
 		return PAGE_ERROR;
 	if ((rc = db_begin(h->db)) != DB_OK)
 		return http_db_fail(rc);
-	er = mfaflow_enable(h->db, who, tenant_id, id, h->f[f].str, done->codes);
+	er = mfaflow_enable(h->db, u->who, u->tenant_id, u->id, h->f[f].str, done->codes);
 	if (er != MFAFLOW_ON) {
 		db_rollback(h->db);
 		if (er == MFAFLOW_NOTHING) /* on already, or no key shown yet */
@@ -257,7 +255,11 @@ int mfaflow_enrol_post(struct http *h, enum db_who who, unsigned tenant_id, unsi
 					"The code is not correct. Check the time on your phone and "
 					"try the code shown now.");
 	}
-	if ((rc = then(h)) != DB_OK || (rc = db_commit(h->db)) != DB_OK) {
+	rc = u->audit(h, u->enabled_action, u->account, NULL, NULL);
+	/* Enrolment after the password completes the sign-in. */
+	if (rc == DB_OK && h->stage == SIGN_IN_ENROL)
+		rc = u->promote(h);
+	if (rc != DB_OK || (rc = db_commit(h->db)) != DB_OK) {
 		db_rollback(h->db);
 		h->ncookies = 0;
 		sodium_memzero(done, sizeof *done);

@@ -63,29 +63,43 @@ struct http;
 int mfaflow_verify(struct http *h, enum db_who who, unsigned tenant_id, unsigned id, size_t f,
 		   const char *throttle_key);
 
-/* A sign-in's code step to its end: the code checked (mfaflow_verify), then
- * promote(h), which makes the session a signed-in one with a new token (the
- * one that knew only the password never becomes one), and the commit; the
- * attempt settled.  PAGE_OK: signed in, the caller redirects; any other
- * result is the answer, nothing left open. */
-int mfaflow_sign_in(struct http *h, enum db_who who, unsigned tenant_id, unsigned id, size_t f,
-		    const char *throttle_key, enum db_result (*promote)(struct http *h));
+/* Whose MFA a page works on: the product's table (who), the user of
+ * tenant_id, the names the app shows (issuer: the tenant's company;
+ * account: the login), and the product's own steps. */
+struct mfaflow_user {
+	enum db_who who;
+	unsigned tenant_id, id;
+	const char *issuer, *account;
+	/* The audit entry of a change by the user (http_audit, portal_audit),
+	 * and its action when MFA is turned on. */
+	enum db_result (*audit)(struct http *h, const char *action, const char *target,
+				const char *old_value, const char *new_value);
+	const char *enabled_action;
+	/* The session, past its last sign-in stage, becomes a signed-in one
+	 * with a new token (the one that knew only the password never does). */
+	enum db_result (*promote)(struct http *h);
+};
 
-/* An enrolment page's state under n, for user id of tenant_id: "done" with
- * the recovery codes when the POST has just turned MFA on (h->ctx, a
- * struct mfaflow_done), "enabled" when it is on already, else "setup" with
- * the pending key (made now if there is none) named issuer and account in
- * the app; with required (enrolment is the sign-in's next stage) and the
- * form's CSRF token.  PAGE_OK or a failure. */
-int mfaflow_enrol_xml(struct http *h, xmlNodePtr n, enum db_who who, unsigned tenant_id,
-		      unsigned id, const char *issuer, const char *account);
+/* A sign-in's code step to its end: the code of form field f checked
+ * (mfaflow_verify, on the throttle account throttle_key), then u->promote
+ * and the commit; the attempt settled.  PAGE_OK: signed in, the caller
+ * redirects; any other result is the answer, nothing left open. */
+int mfaflow_sign_in(struct http *h, const struct mfaflow_user *u, size_t f,
+		    const char *throttle_key);
+
+/* An enrolment page's state under n: "done" with the recovery codes when
+ * the POST has just turned MFA on (h->ctx, a struct mfaflow_done),
+ * "enabled" when it is on already, else "setup" with the pending key (made
+ * now if there is none); with required (enrolment is the sign-in's next
+ * stage) and the form's CSRF token.  PAGE_OK or a failure. */
+int mfaflow_enrol_xml(struct http *h, xmlNodePtr n, const struct mfaflow_user *u);
 
 /* An enrolment's POST, form field f the app's code: MFA turned on
- * (mfaflow_enable) and then(h) (the audit entry; a sign-in's promotion) in
- * one transaction, and the page again (200) with the recovery codes, shown
- * this once.  A wrong code: the form again saying so; no key pending or MFA
- * on already: a redirect to again, to start over. */
-int mfaflow_enrol_post(struct http *h, enum db_who who, unsigned tenant_id, unsigned id, size_t f,
-		       const char *again, enum db_result (*then)(struct http *h));
+ * (mfaflow_enable), its audit entry and, when enrolment was the sign-in's
+ * last stage, u->promote, in one transaction; then the page again (200)
+ * with the recovery codes, shown this once.  A wrong code: the form again
+ * saying so; no key pending or MFA on already: a redirect to again, to
+ * start over. */
+int mfaflow_enrol_post(struct http *h, const struct mfaflow_user *u, size_t f, const char *again);
 
 #endif

@@ -101,3 +101,12 @@ void page_wipe_carried(struct http *h)
 		}
 	}
 }
+
+xmlNodePtr page_zones(xmlNodePtr parent, const char *name)
+{
+	xmlNodePtr n = xml_el(parent, name);
+
+	for (size_t i = 0; i < tz_count(); i++)
+		xml_text_el(n, "zone", tz_name(i));
+	return n;
+}

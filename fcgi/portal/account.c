@@ -8,7 +8,6 @@
 #include "log.h"
 #include "pages.h"
 #include "pw_flow.h"
-#include "tz.h"
 #include "xml.h"
 
 enum { Q_DONE };
@@ -25,8 +24,7 @@ static const struct val_field query[] = {
 
 enum { F_TZ };
 static const struct val_field tz_form[] = {
-	/* Empty: the tenant's zone. */
-	[F_TZ] = {"time_zone", val_tz, TZ_NAME_MAX, 0, "Time zone"},
+	[F_TZ] = PAGE_TZ_FIELD,
 };
 
 static int add_session(void *ctx, const struct db_portal_session_row *r)
@@ -66,11 +64,9 @@ static enum page_result account_get(struct http *h, xmlNodePtr root)
 	if ((rc = db_portal_sessions(h->db, h->psess.user_id, h->token_hash, add_session, list)) !=
 	    DB_OK)
 		return http_db_fail(rc);
-	list = xml_el(n, "time-zone");
+	list = page_zones(n, "time-zone");
 	xml_attr(list, "own", h->psess.time_zone);
 	xml_attr(list, "tenant", h->tenant.time_zone);
-	for (size_t i = 0; i < tz_count(); i++)
-		xml_text_el(list, "zone", tz_name(i));
 	return PAGE_OK;
 }
 
@@ -129,44 +125,38 @@ static enum page_result sessions_post(struct http *h)
 	return http_redirect(h, to);
 }
 
+/* What every route of the account page declares: one document, the
+ * signed-in user's own (a form that fails comes back as it). */
+#define ACCOUNT_ROUTE                                                                              \
+	.name = "portal-account", .title = "Your account", .auth = PAGE_SIGNED_IN,                 \
+	.get = account_get
+
 const struct page page_portal_account = {
 	.path = "/portal/*/account",
-	.name = "portal-account",
-	.title = "Your account",
+	ACCOUNT_ROUTE,
 	.methods = HTTP_GET,
-	.auth = PAGE_SIGNED_IN,
 	PAGE_QUERY(query),
-	.get = account_get,
 };
 
 const struct page page_portal_password = {
 	.path = "/portal/*/account/password",
-	.name = "portal-account",
-	.title = "Your account",
+	ACCOUNT_ROUTE,
 	.methods = HTTP_POST,
-	.auth = PAGE_SIGNED_IN,
 	PAGE_FORM(pwflow_change_form),
-	.get = account_get,
 	.post = password_post,
 };
 
 const struct page page_portal_sessions = {
 	.path = "/portal/*/account/sessions",
-	.name = "portal-account",
-	.title = "Your account",
+	ACCOUNT_ROUTE,
 	.methods = HTTP_POST,
-	.auth = PAGE_SIGNED_IN,
-	.get = account_get,
 	.post = sessions_post,
 };
 
 const struct page page_portal_time_zone = {
 	.path = "/portal/*/account/time-zone",
-	.name = "portal-account",
-	.title = "Your account",
+	ACCOUNT_ROUTE,
 	.methods = HTTP_POST,
-	.auth = PAGE_SIGNED_IN,
 	PAGE_FORM(tz_form),
-	.get = account_get,
 	.post = tz_post,
 };

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "mfa_flow.h"
 #include "pages.h"
 
 enum page_result portal_tenant(struct http *h, struct db_tenant *t)
@@ -57,7 +58,21 @@ enum db_result portal_session_start(struct http *h, unsigned user_id, unsigned c
 	return rc;
 }
 
-enum db_result portal_session_promote(struct http *h)
+/* The session, past its last sign-in stage (an MFA code, an enrolment),
+ * becomes a signed-in one with a new token. */
+static enum db_result promote(struct http *h)
 {
 	return portal_session_start(h, h->psess.user_id, h->psess.customer_id, SIGN_IN_FULL);
+}
+
+void portal_mfa_user(struct http *h, struct mfaflow_user *u)
+{
+	*u = (struct mfaflow_user){.who = DB_PORTAL,
+				   .tenant_id = h->tenant.id,
+				   .id = h->psess.user_id,
+				   .issuer = h->tenant.company,
+				   .account = h->psess.email,
+				   .audit = portal_audit,
+				   .enabled_action = "portal_user.mfa_enabled",
+				   .promote = promote};
 }

@@ -44,14 +44,15 @@ static enum page_result mfa_get(struct http *h, xmlNodePtr root)
 
 static enum page_result mfa_post(struct http *h)
 {
+	struct mfaflow_user u;
 	char key[64], to[160];
 	enum page_result r;
 
 	if (h->stage != SIGN_IN_MFA)
 		return elsewhere(h);
+	portal_mfa_user(h, &u);
 	snprintf(key, sizeof key, "mfa:%u", h->psess.user_id);
-	if ((r = mfaflow_sign_in(h, DB_PORTAL, h->tenant.id, h->psess.user_id, F_CODE, key,
-				 portal_session_promote)) != PAGE_OK)
+	if ((r = mfaflow_sign_in(h, &u, F_CODE, key)) != PAGE_OK)
 		return r;
 	portal_url(h, "home", to, sizeof to);
 	return http_redirect(h, to);

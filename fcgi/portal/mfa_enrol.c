@@ -25,11 +25,13 @@ static int allowed(const struct http *h)
 
 static enum page_result enrol_get(struct http *h, xmlNodePtr root)
 {
+	struct mfaflow_user u;
 	char url[160];
 	xmlNodePtr n;
 
 	if (!allowed(h))
 		return PAGE_FORBIDDEN;
+	portal_mfa_user(h, &u);
 	n = xml_el(root, "portal-mfa-enrol");
 	portal_url(h, "mfa/enrol", url, sizeof url);
 	xml_attr(n, "action", url);
@@ -37,30 +39,19 @@ static enum page_result enrol_get(struct http *h, xmlNodePtr root)
 	xml_attr(n, "continue", url);
 	portal_url(h, "account", url, sizeof url);
 	xml_attr(n, "back", url);
-	return mfaflow_enrol_xml(h, n, DB_PORTAL, h->tenant.id, h->psess.user_id, h->tenant.company,
-				 h->psess.email);
-}
-
-/* In the enrolment's transaction, once MFA is on: the audit entry, and an
- * enrolment after the password completes the sign-in. */
-static enum db_result enrolled(struct http *h)
-{
-	enum db_result rc = portal_audit(h, "portal_user.mfa_enabled", h->psess.email, NULL, NULL);
-
-	if (rc == DB_OK && h->stage == SIGN_IN_ENROL)
-		rc = portal_session_promote(h);
-	return rc;
+	return mfaflow_enrol_xml(h, n, &u);
 }
 
 static enum page_result enrol_post(struct http *h)
 {
+	struct mfaflow_user u;
 	char again[160];
 
 	if (!allowed(h))
 		return PAGE_FORBIDDEN;
+	portal_mfa_user(h, &u);
 	portal_url(h, "mfa/enrol", again, sizeof again);
-	return mfaflow_enrol_post(h, DB_PORTAL, h->tenant.id, h->psess.user_id, F_CODE, again,
-				  enrolled);
+	return mfaflow_enrol_post(h, &u, F_CODE, again);
 }
 
 const struct page page_portal_mfa_enrol = {

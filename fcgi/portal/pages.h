@@ -31,9 +31,9 @@ enum db_result portal_session_start(struct http *h, unsigned user_id, unsigned c
 enum db_result portal_audit(struct http *h, const char *action, const char *target,
 			    const char *old_value, const char *new_value);
 
-/* The session, past its last sign-in stage (an MFA code, an enrolment),
- * becomes a signed-in one with a new token (portal_session_start). */
-enum db_result portal_session_promote(struct http *h);
+/* The signed-in portal user's MFA, for mfa_flow.c's steps. */
+struct mfaflow_user;
+void portal_mfa_user(struct http *h, struct mfaflow_user *u);
 
 /* "/portal/<slug>/<rest>" into out. */
 void portal_url(const struct http *h, const char *rest, char *out, size_t outsz);

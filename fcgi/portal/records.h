@@ -1,6 +1,6 @@
 /* The client portal's record sections (Invoices, Estimates, Jobs,
  * Documents, Equipment): one engine, one stylesheet ("portal-records"), a
- * small file per section that names its kind, permissions and action. */
+ * table of the sections that differ only in data (sections.c) and jobs.c. */
 #ifndef GH_PORTAL_RECORDS_H
 #define GH_PORTAL_RECORDS_H
 

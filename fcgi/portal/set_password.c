@@ -131,26 +131,20 @@ out:
 	return http_txn_end(h, rc, where);
 }
 
+/* The invitation's link and the reset mail's are one page at two paths:
+ * everything but the path and the title. */
+#define LINK_PAGE                                                                                  \
+	.name = "set-password", .methods = HTTP_GET | HTTP_POST, .auth = PAGE_PUBLIC,              \
+	PAGE_QUERY(query), PAGE_FORM(pwflow_link_form), .get = sp_get, .post = sp_post
+
 const struct page page_set_password = {
 	.path = "/portal/*/set-password",
-	.name = "set-password",
 	.title = "Set your password",
-	.methods = HTTP_GET | HTTP_POST,
-	.auth = PAGE_PUBLIC,
-	PAGE_QUERY(query),
-	PAGE_FORM(pwflow_link_form),
-	.get = sp_get,
-	.post = sp_post,
+	LINK_PAGE,
 };
 
 const struct page page_reset_password = {
 	.path = "/portal/*/reset",
-	.name = "set-password",
 	.title = "Reset your password",
-	.methods = HTTP_GET | HTTP_POST,
-	.auth = PAGE_PUBLIC,
-	PAGE_QUERY(query),
-	PAGE_FORM(pwflow_link_form),
-	.get = sp_get,
-	.post = sp_post,
+	LINK_PAGE,
 };

@@ -135,34 +135,22 @@ out:
 	return http_done(h, rc, where);
 }
 
+/* Calendars and vehicles are one page at two paths (kind() tells them
+ * apart): everything but the path and the title, the transaction the
+ * core's. */
+#define NAMED_LIST_PAGE                                                                            \
+	.name = "named-list", .methods = HTTP_GET | HTTP_POST, .auth = PAGE_SIGNED_IN,             \
+	.need_view = DB_PERM_VIEW, .need_edit = DB_PERM_EDIT, PAGE_QUERY(query), PAGE_FORM(form),  \
+	.get = nl_get, .post = nl_post, .txn = 1, .menu_section = "Office"
+
 const struct page page_calendars = {
 	.path = "/settings/calendars",
-	.name = "named-list",
 	.title = "Calendars",
-	.methods = HTTP_GET | HTTP_POST,
-	.auth = PAGE_SIGNED_IN,
-	.need_view = DB_PERM_VIEW,
-	.need_edit = DB_PERM_EDIT,
-	PAGE_QUERY(query),
-	PAGE_FORM(form),
-	.get = nl_get,
-	.post = nl_post,
-	.txn = 1, /* the core begins, commits or rolls back */
-	.menu_section = "Office",
+	NAMED_LIST_PAGE,
 };
 
 const struct page page_vehicles = {
 	.path = "/settings/vehicles",
-	.name = "named-list",
 	.title = "Vehicles",
-	.methods = HTTP_GET | HTTP_POST,
-	.auth = PAGE_SIGNED_IN,
-	.need_view = DB_PERM_VIEW,
-	.need_edit = DB_PERM_EDIT,
-	PAGE_QUERY(query),
-	PAGE_FORM(form),
-	.get = nl_get,
-	.post = nl_post,
-	.txn = 1,
-	.menu_section = "Office",
+	NAMED_LIST_PAGE,
 };

@@ -11,7 +11,6 @@
 
 #include "pages.h"
 #include "pw_flow.h"
-#include "tz.h"
 #include "xml.h"
 
 enum { Q_DONE };
@@ -27,7 +26,7 @@ static const struct val_field query[] = {
 
 enum { F_TZ };
 static const struct val_field tz_form[] = {
-	[F_TZ] = {"time_zone", val_tz, TZ_NAME_MAX, 0, "Time zone"},
+	[F_TZ] = PAGE_TZ_FIELD,
 };
 
 static enum page_result account_get(struct http *h, xmlNodePtr root)
@@ -40,11 +39,9 @@ static enum page_result account_get(struct http *h, xmlNodePtr root)
 	xml_attr(n, "first", h->sess.first);
 	xml_attr(n, "last", h->sess.last);
 	xml_attr_bool(n, "mfa", h->sess.mfa_enabled);
-	z = xml_el(n, "time-zone");
+	z = page_zones(n, "time-zone");
 	xml_attr(z, "own", h->sess.time_zone);
 	xml_attr(z, "tenant", h->sess.tenant.time_zone);
-	for (size_t i = 0; i < tz_count(); i++)
-		xml_text_el(z, "zone", tz_name(i));
 	return PAGE_OK;
 }
 
@@ -84,30 +81,25 @@ out:
 	return http_txn_end(h, rc, "/settings/account?done=password");
 }
 
+/* What both routes of the account page declare: one document, every
+ * signed-in office user's own, whatever their settings level. */
+#define ACCOUNT_ROUTE                                                                              \
+	.name = "office-account", .title = "Your account", .auth = PAGE_SIGNED_IN,                 \
+	.need_view = DB_PERM_NONE, .need_edit = DB_PERM_NONE, .get = account_get
+
 const struct page page_office_account = {
 	.path = "/settings/account",
-	.name = "office-account",
-	.title = "Your account",
+	ACCOUNT_ROUTE,
 	.methods = HTTP_GET | HTTP_POST,
-	.auth = PAGE_SIGNED_IN,
-	/* Every signed-in office user's own, whatever their settings level. */
-	.need_view = DB_PERM_NONE,
-	.need_edit = DB_PERM_NONE,
 	PAGE_QUERY(query),
 	PAGE_FORM(pwflow_change_form),
-	.get = account_get,
 	.post = account_post,
 };
 
 const struct page page_office_time_zone = {
 	.path = "/settings/account/time-zone",
-	.name = "office-account",
-	.title = "Your account",
+	ACCOUNT_ROUTE,
 	.methods = HTTP_POST,
-	.auth = PAGE_SIGNED_IN,
-	.need_view = DB_PERM_NONE,
-	.need_edit = DB_PERM_NONE,
 	PAGE_FORM(tz_form),
-	.get = account_get,
 	.post = tz_post,
 };

@@ -30,6 +30,19 @@ static enum db_result promote(struct http *h)
 	return office_session_start(h, h->sess.tenant_id, h->sess.user_id, SIGN_IN_FULL);
 }
 
+/* The signed-in office user's MFA, for mfa_flow.c's steps. */
+static void me(struct http *h, struct mfaflow_user *u)
+{
+	*u = (struct mfaflow_user){.who = DB_OFFICE,
+				   .tenant_id = h->sess.tenant_id,
+				   .id = h->sess.user_id,
+				   .issuer = h->sess.tenant.company,
+				   .account = h->sess.email,
+				   .audit = http_audit,
+				   .enabled_action = "office_user.mfa_enabled",
+				   .promote = promote};
+}
+
 static enum page_result mfa_get(struct http *h, xmlNodePtr root)
 {
 	xmlNodePtr n;
@@ -47,49 +60,42 @@ static enum page_result mfa_get(struct http *h, xmlNodePtr root)
 
 static enum page_result mfa_post(struct http *h)
 {
+	struct mfaflow_user u;
 	char key[64];
 	enum page_result r;
 
 	if (h->stage != SIGN_IN_MFA)
 		return http_redirect(h, "/settings/");
+	me(h, &u);
 	snprintf(key, sizeof key, "office-mfa:%u", h->sess.user_id);
-	if ((r = mfaflow_sign_in(h, DB_OFFICE, h->sess.tenant_id, h->sess.user_id, F_CODE, key,
-				 promote)) != PAGE_OK)
+	if ((r = mfaflow_sign_in(h, &u, F_CODE, key)) != PAGE_OK)
 		return r;
 	return http_redirect(h, "/settings/");
 }
 
 static enum page_result enrol_get(struct http *h, xmlNodePtr root)
 {
+	struct mfaflow_user u;
 	xmlNodePtr n;
 
 	if (h->stage == SIGN_IN_MFA)
 		return http_redirect(h, "/settings/mfa");
+	me(h, &u);
 	n = xml_el(root, "office-mfa-enrol");
 	xml_attr(n, "action", "/settings/mfa/enrol");
 	xml_attr(n, "continue", "/settings/");
 	xml_attr(n, "back", "/settings/");
-	return mfaflow_enrol_xml(h, n, DB_OFFICE, h->sess.tenant_id, h->sess.user_id,
-				 h->sess.tenant.company, h->sess.email);
-}
-
-/* In the enrolment's transaction, once MFA is on: the audit entry, and an
- * enrolment after the password completes the sign-in. */
-static enum db_result enrolled(struct http *h)
-{
-	enum db_result rc = http_audit(h, "office_user.mfa_enabled", h->sess.email, NULL, NULL);
-
-	if (rc == DB_OK && h->stage == SIGN_IN_ENROL)
-		rc = promote(h);
-	return rc;
+	return mfaflow_enrol_xml(h, n, &u);
 }
 
 static enum page_result enrol_post(struct http *h)
 {
+	struct mfaflow_user u;
+
 	if (h->stage == SIGN_IN_MFA)
 		return http_redirect(h, "/settings/mfa");
-	return mfaflow_enrol_post(h, DB_OFFICE, h->sess.tenant_id, h->sess.user_id, F_CODE,
-				  "/settings/mfa/enrol", enrolled);
+	me(h, &u);
+	return mfaflow_enrol_post(h, &u, F_CODE, "/settings/mfa/enrol");
 }
 
 const struct page page_office_mfa = {

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "pages.h"
-#include "tz.h"
 #include "xml.h"
 
 enum { Q_SAVED };
@@ -22,7 +21,7 @@ static const struct val_field form[] = {
 	[F_ENABLED] = {"enabled", val_bool, 5, 0, "Enable Client Portal"},
 	[F_ORIGINS] = {"frame_origins", val_origins, 6000, 0, "Allowed frame origins"},
 	/* Absent: kept as it is (forms and scripts from before it existed). */
-	[F_TZ] = {"time_zone", val_tz, TZ_NAME_MAX, 0, "Time zone"},
+	[F_TZ] = PAGE_TZ_FIELD,
 };
 
 static enum page_result ps_get(struct http *h, xmlNodePtr root)
@@ -49,9 +48,7 @@ static enum page_result ps_get(struct http *h, xmlNodePtr root)
 		p += l + (save == '\n');
 	}
 	xml_text_el(ps, "time-zone", t->time_zone);
-	fo = xml_el(ps, "time-zones");
-	for (size_t i = 0; i < tz_count(); i++)
-		xml_text_el(fo, "zone", tz_name(i));
+	page_zones(ps, "time-zones");
 	return PAGE_OK;
 }
 
