@@ -121,34 +121,11 @@ static int plain_ascii(const char *s)
 	return 1;
 }
 
-/* A copy with control characters as spaces and invalid UTF-8 as U+FFFD:
- * what an encoded-word may carry.  The caller frees it. */
-static char *clean_utf8(const char *s, size_t *outlen)
+/* What an encoded-word may carry (req_utf8_copy: invalid UTF-8 as U+FFFD):
+ * control characters as spaces. */
+static const char *ctrl_space(unsigned cp)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strlen(s), o = 0;
-	char *out = malloc(len * 3 + 1);
-
-	if (out == NULL)
-		return NULL;
-	for (size_t i = 0; i < len;) {
-		size_t n = utf8_len(p + i, len - i);
-		if (n == 0) {
-			memcpy(out + o, "\xef\xbf\xbd", 3);
-			o += 3;
-			i++;
-		} else if (n == 1 && (p[i] < 0x20 || p[i] == 0x7f)) {
-			out[o++] = ' ';
-			i++;
-		} else {
-			memcpy(out + o, p + i, n);
-			o += n;
-			i += n;
-		}
-	}
-	out[o] = '\0';
-	*outlen = o;
-	return out;
+	return cp < 0x20 || cp == 0x7f ? " " : NULL;
 }
 
 /* Appends s as encoded-words starting at column col; returns the column
@@ -176,7 +153,7 @@ static size_t put_words(struct buf *b, const char *s, size_t len, size_t col)
 		while (i + chunk < len) {
 			size_t n = utf8_len((const unsigned char *)s + i + chunk, len - i - chunk);
 			if (n == 0)
-				n = 1; /* cannot happen after clean_utf8 */
+				n = 1; /* cannot happen after req_utf8_copy */
 			if (chunk + n > w)
 				break;
 			chunk += n;
@@ -237,7 +214,7 @@ static size_t put_value(struct buf *b, const char *value, size_t col)
 		if (b->p != NULL)
 			b->p[start] = '\0';
 	}
-	if ((clean = clean_utf8(value, &len)) == NULL)
+	if ((clean = req_utf8_copy(value, ctrl_space, &len)) == NULL)
 		return (size_t)-1;
 	c = put_words(b, clean, len, col);
 	sodium_memzero(clean, len);

@@ -47,6 +47,35 @@ size_t req_utf8_char(const unsigned char *p, size_t left, unsigned *cp)
 	return n;
 }
 
+char *req_utf8_copy(const char *s, const char *(*swap)(unsigned cp), size_t *outlen)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), o = 0;
+	char *out = malloc(len * 3 + 1);
+	const char *r;
+	unsigned cp;
+
+	if (out == NULL)
+		return NULL;
+	for (size_t i = 0; i < len;) {
+		size_t n = req_utf8_char(p + i, len - i, &cp);
+		if ((r = n == 0 ? "\xef\xbf\xbd" : swap(cp)) != NULL) {
+			size_t rl = strlen(r);
+			memcpy(out + o, r, rl);
+			o += rl;
+			i++;
+		} else {
+			memcpy(out + o, p + i, n);
+			o += n;
+			i += n;
+		}
+	}
+	out[o] = '\0';
+	if (outlen != NULL)
+		*outlen = o;
+	return out;
+}
+
 int req_utf8_valid(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + len;

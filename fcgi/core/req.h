@@ -37,6 +37,14 @@ enum req_result req_urldecode(const char *src, size_t len, char **out, size_t *o
  * U+10FFFF included).  The one decoder: the XML builder and mail use it too. */
 size_t req_utf8_char(const unsigned char *p, size_t left, unsigned *cp);
 
+/* A copy of s in which each byte that starts no UTF-8 character becomes
+ * U+FFFD, and each character for which swap(cp) names a replacement (at
+ * most 3 bytes) has that in place of its first byte (its other bytes, if
+ * any, then start no character: U+FFFD each); swap NULL keeps it whole.
+ * *outlen (when not NULL) gets the copy's length.  NULL if out of memory;
+ * the caller frees the copy. */
+char *req_utf8_copy(const char *s, const char *(*swap)(unsigned cp), size_t *outlen);
+
 /* Nonzero when s[0..len) is well-formed UTF-8 (no overlongs, surrogates or code
  * points past U+10FFFF) without NUL or C0/DEL controls other than tab, LF, CR. */
 int req_utf8_valid(const char *s, size_t len);

@@ -25,40 +25,27 @@ xmlDocPtr xml_doc(const char *root)
 	return d;
 }
 
+/* U+FFFD for a character XML 1.0 cannot carry; NULL for one it can. */
+static const char *not_xml(unsigned cp)
+{
+	if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7f || cp == 0xfffe ||
+	    cp == 0xffff)
+		return "\xef\xbf\xbd";
+	return NULL;
+}
+
 /* Length of the valid XML 1.0 character starting at p (0 if invalid). */
 static size_t xml_char_len(const unsigned char *p, size_t left)
 {
 	unsigned cp;
 	size_t n = req_utf8_char(p, left, &cp);
 
-	if (n == 0 || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7f ||
-	    cp == 0xfffe || cp == 0xffff)
-		return 0;
-	return n;
+	return n == 0 || not_xml(cp) != NULL ? 0 : n;
 }
 
 char *xml_clean(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strlen(s), o = 0;
-	char *out = malloc(len * 3 + 1);
-
-	if (out == NULL)
-		return NULL;
-	for (size_t i = 0; i < len;) {
-		size_t n = xml_char_len(p + i, len - i);
-		if (n == 0) {
-			memcpy(out + o, "\xef\xbf\xbd", 3);
-			o += 3;
-			i++;
-		} else {
-			memcpy(out + o, p + i, n);
-			o += n;
-			i += n;
-		}
-	}
-	out[o] = '\0';
-	return out;
+	return req_utf8_copy(s, not_xml, NULL);
 }
 
 /* Most values are clean; check before copying so the common case allocates
