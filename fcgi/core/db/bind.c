@@ -91,6 +91,12 @@ void db_arg_str(struct db_args *a, const char *s)
 	b->length = &a->len[a->n - 1];
 }
 
+void db_arg_row(struct db_args *a, unsigned id, unsigned tenant_id)
+{
+	db_arg_uint(a, id);
+	db_arg_uint(a, tenant_id);
+}
+
 /* p NULL with len 0 is an empty value, not SQL NULL (db_arg_null). */
 void db_arg_blob(struct db_args *a, const void *p, size_t len)
 {

@@ -106,8 +106,7 @@ enum db_result db_customer_get(struct db *db, unsigned tenant_id, unsigned id,
 	enum db_result rc;
 
 	memset(&k, 0, sizeof k);
-	db_arg_uint(&a, id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, id, tenant_id);
 	cust_cols(&c, &k);
 	if ((rc = db_one(db, DBQ_CUST_GET, &a, &c)) == DB_OK)
 		*out = k;
@@ -163,8 +162,7 @@ enum db_result db_customer_token_set(struct db *db, unsigned tenant_id, unsigned
 
 	db_arg_blob(&a, hash, 32);
 	db_arg_blob(&a, sealed, len);
-	db_arg_uint(&a, id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, id, tenant_id);
 	return db_exec1(db, DBQ_CUST_TOKEN_SET, &a);
 }
 
@@ -177,8 +175,7 @@ enum db_result db_customer_token_get(struct db *db, unsigned tenant_id, unsigned
 
 	*len = 0;
 	at[0] = '\0';
-	db_arg_uint(&a, id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, id, tenant_id);
 	db_col_blob(&c, sealed, sz, len);
 	db_col_str(&c, at, 24);
 	if ((rc = db_one(db, DBQ_CUST_TOKEN_GET, &a, &c)) != DB_OK)
@@ -236,8 +233,7 @@ enum db_result db_contacts(struct db *db, unsigned tenant_id, unsigned customer_
 	r.fn = fn;
 	r.ctx = ctx;
 	contact_cols(&c, &r.c);
-	db_arg_uint(&a, customer_id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, customer_id, tenant_id);
 	return db_run(db, DBQ_CONTACT_LIST, &a, &c, contact_row, &r);
 }
 
@@ -263,8 +259,7 @@ enum db_result db_contact_get_locked(struct db *db, unsigned tenant_id, unsigned
 	enum db_result rc;
 
 	memset(&k, 0, sizeof k);
-	db_arg_uint(&a, id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, id, tenant_id);
 	contact_cols(&c, &k);
 	db_col_uint(&c, &k.customer_id);
 	if ((rc = db_one(db, DBQ_CONTACT_GET, &a, &c)) == DB_OK)
@@ -277,7 +272,6 @@ enum db_result db_contact_link(struct db *db, unsigned tenant_id, unsigned id, u
 	struct db_args a = DB_ARGS();
 
 	db_arg_uint(&a, user_id);
-	db_arg_uint(&a, id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, id, tenant_id);
 	return db_exec1(db, DBQ_CONTACT_LINK, &a);
 }

@@ -52,8 +52,7 @@ enum db_result db_group_get(struct db *db, unsigned tenant_id, unsigned id, stru
 
 	memset(&g, 0, sizeof g);
 	group_cols(&c, &g);
-	db_arg_uint(&a, id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, id, tenant_id);
 	if ((rc = db_one(db, DBQ_GROUP_GET, &a, &c)) == DB_OK)
 		*out = g;
 	return rc;
@@ -102,7 +101,6 @@ enum db_result db_group_delete(struct db *db, unsigned tenant_id, unsigned id)
 {
 	struct db_args a = DB_ARGS();
 
-	db_arg_uint(&a, id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, id, tenant_id);
 	return db_exec1(db, DBQ_GROUP_DELETE, &a);
 }

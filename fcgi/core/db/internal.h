@@ -55,6 +55,9 @@ void db_arg_bool(struct db_args *a, int v);        /* as the number 0 or 1 */
 void db_arg_str(struct db_args *a, const char *s); /* NULL: SQL NULL */
 void db_arg_blob(struct db_args *a, const void *p, size_t len);
 void db_arg_null(struct db_args *a);
+/* A row's id, then the tenant that must own it: how the statements on one
+ * of a tenant's rows end ("... WHERE id = ? AND tenant_id = ?"). */
+void db_arg_row(struct db_args *a, unsigned id, unsigned tenant_id);
 
 /* Columns: where each value of a row goes, and how it is finished. */
 enum db_col_kind {
@@ -159,6 +162,21 @@ struct db_idbuf {
 	size_t n, max;
 };
 int db_idbuf_add(void *ctx);
+
+/* shared.c: statements several domains run the same way. */
+/* Statement q with (text, id, tenant): one text column of a tenant's row
+ * set. */
+enum db_result db_exec_text(struct db *db, enum db_stmt q, const char *text, unsigned id,
+			    unsigned tenant_id);
+/* Statement q with the one parameter id, whose rows are one id each: the
+ * first max into ids, *n of them. */
+enum db_result db_ids_of(struct db *db, enum db_stmt q, unsigned id, unsigned *ids, size_t max,
+			 size_t *n);
+/* Statement q once for each of ids, with (user_id, ids[i]) and, when
+ * tenant_id is not 0, the tenant (so another tenant's id adds nothing): a
+ * link already there is no error; *added counts the rows added. */
+enum db_result db_links_add(struct db *db, enum db_stmt q, unsigned user_id, const unsigned *ids,
+			    size_t n, unsigned tenant_id, size_t *added);
 
 /* ---- tests only (tests/http/test_db.c) ---- */
 

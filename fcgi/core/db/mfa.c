@@ -46,8 +46,7 @@ enum db_result db_mfa_auth_locked(struct db *db, enum db_who who, unsigned tenan
 	struct db_cols c = DB_COLS();
 
 	memset(out, 0, sizeof *out);
-	db_arg_uint(&a, id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, id, tenant_id);
 	db_col_str(&c, out->hash, sizeof out->hash);
 	db_col_bool(&c, &out->mfa_required);
 	db_col_blob(&c, out->mfa_secret, sizeof out->mfa_secret, &out->secret_len);
@@ -65,8 +64,7 @@ enum db_result db_mfa_set_pending(struct db *db, enum db_who who, unsigned tenan
 	struct db_args a = DB_ARGS();
 
 	db_arg_blob(&a, sealed, len);
-	db_arg_uint(&a, id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, id, tenant_id);
 	return db_exec(db, q(who, OP_SET_PENDING), &a);
 }
 
@@ -76,8 +74,7 @@ enum db_result db_mfa_enable(struct db *db, enum db_who who, unsigned tenant_id,
 	struct db_args a = DB_ARGS();
 
 	db_arg_ll(&a, step);
-	db_arg_uint(&a, id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, id, tenant_id);
 	return db_exec1(db, q(who, OP_ENABLE), &a);
 }
 
@@ -105,8 +102,7 @@ enum db_result db_mfa_reset(struct db *db, enum db_who who, unsigned tenant_id, 
 	struct db_args a = DB_ARGS();
 	enum db_result rc;
 
-	db_arg_uint(&a, id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, id, tenant_id);
 	if ((rc = db_exec(db, q(who, OP_RESET), &a)) != DB_OK)
 		return rc;
 	return by_user(db, who, OP_RECOVERY_DELETE_ALL, id);
@@ -118,8 +114,7 @@ enum db_result db_mfa_require(struct db *db, enum db_who who, unsigned tenant_id
 	struct db_args a = DB_ARGS();
 
 	db_arg_bool(&a, on);
-	db_arg_uint(&a, id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, id, tenant_id);
 	return db_exec(db, q(who, OP_REQUIRE), &a);
 }
 
@@ -131,8 +126,7 @@ enum db_result db_mfa_state(struct db *db, enum db_who who, unsigned tenant_id, 
 
 	*required = 0;
 	*enabled = 0;
-	db_arg_uint(&a, id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, id, tenant_id);
 	db_col_bool(&c, required);
 	db_col_bool(&c, enabled);
 	return db_one(db, q(who, OP_STATE), &a, &c);

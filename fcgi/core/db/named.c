@@ -60,24 +60,14 @@ enum db_result db_named_delete(struct db *db, enum db_named_kind k, unsigned ten
 {
 	struct db_args a = DB_ARGS();
 
-	db_arg_uint(&a, id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, id, tenant_id);
 	return db_exec1(db, q[k].del, &a);
 }
 
 enum db_result db_user_links(struct db *db, enum db_named_kind k, unsigned user_id, unsigned *ids,
 			     size_t max, size_t *n)
 {
-	struct db_args a = DB_ARGS();
-	struct db_cols c = DB_COLS();
-	struct db_idbuf x = {.ids = ids, .max = max};
-	enum db_result rc;
-
-	db_col_uint(&c, &x.id);
-	db_arg_uint(&a, user_id);
-	rc = db_run(db, q[k].links, &a, &c, db_idbuf_add, &x);
-	*n = x.n < max ? x.n : max;
-	return rc;
+	return db_ids_of(db, q[k].links, user_id, ids, max, n);
 }
 
 /* Only the tenant's own: another tenant's id adds nothing. */
@@ -91,14 +81,5 @@ enum db_result db_user_links_set(struct db *db, enum db_named_kind k, unsigned t
 	db_arg_uint(&a, user_id);
 	if ((rc = db_exec(db, q[k].links_clear, &a)) != DB_OK)
 		return rc;
-	for (size_t i = 0; i < n; i++) {
-		struct db_args b = DB_ARGS();
-		db_arg_uint(&b, user_id);
-		db_arg_uint(&b, ids[i]);
-		db_arg_uint(&b, tenant_id);
-		if ((rc = db_exec(db, q[k].links_add, &b)) != DB_OK && rc != DB_DUP)
-			return rc;
-		*added += rc == DB_OK ? b.affected : 0;
-	}
-	return DB_OK;
+	return db_links_add(db, q[k].links_add, user_id, ids, n, tenant_id, added);
 }

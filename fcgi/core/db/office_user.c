@@ -55,28 +55,16 @@ enum db_result db_office_set_active(struct db *db, unsigned user_id, int active)
 	return db_exec(db, DBQ_OFFICE_SET_ACTIVE, &a);
 }
 
-/* Statement q with (text, id, tenant). */
-static enum db_result set_text(struct db *db, enum db_stmt q, const char *text, unsigned id,
-			       unsigned tenant_id)
-{
-	struct db_args a = DB_ARGS();
-
-	db_arg_str(&a, text);
-	db_arg_uint(&a, id);
-	db_arg_uint(&a, tenant_id);
-	return db_exec(db, q, &a);
-}
-
 enum db_result db_office_user_set_tz(struct db *db, unsigned tenant_id, unsigned id,
 				     const char *zone)
 {
-	return set_text(db, DBQ_OU_SET_TZ, zone, id, tenant_id);
+	return db_exec_text(db, DBQ_OU_SET_TZ, zone, id, tenant_id);
 }
 
 enum db_result db_office_user_set_password(struct db *db, unsigned tenant_id, unsigned id,
 					   const char *hash)
 {
-	return set_text(db, DBQ_OU_SET_PASSWORD, hash, id, tenant_id);
+	return db_exec_text(db, DBQ_OU_SET_PASSWORD, hash, id, tenant_id);
 }
 
 /* ---- the list and one user ---- */
@@ -162,8 +150,7 @@ enum db_result db_office_user_get(struct db *db, unsigned tenant_id, unsigned id
 
 	memset(&u, 0, sizeof u);
 	ou_cols(&c, &u, 1);
-	db_arg_uint(&a, id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, id, tenant_id);
 	if ((rc = db_one(db, DBQ_OU_GET, &a, &c)) == DB_OK)
 		*out = u;
 	return rc;
@@ -275,8 +262,7 @@ enum db_result db_office_user_delete(struct db *db, unsigned tenant_id, unsigned
 	db_arg_uint(&t, tenant_id);
 	if ((rc = db_exec(db, DBQ_TOMBSTONE_ADD, &t)) != DB_OK)
 		return rc;
-	db_arg_uint(&a, id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, id, tenant_id);
 	return db_exec1(db, DBQ_OU_DELETE, &a);
 }
 
@@ -285,8 +271,7 @@ enum db_result db_office_user_set_active(struct db *db, unsigned tenant_id, unsi
 	struct db_args a = DB_ARGS();
 
 	db_arg_bool(&a, active);
-	db_arg_uint(&a, id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, id, tenant_id);
 	return db_exec(db, DBQ_OU_SET_ACTIVE_T, &a);
 }
 
@@ -327,8 +312,7 @@ enum db_result db_office_user_extras(struct db *db, unsigned tenant_id, unsigned
 	int all = 1;
 	enum db_result rc;
 
-	db_arg_uint(&a, id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, id, tenant_id);
 	db_col_bool(&c, &all);
 	db_col_str(&c, notify, notifysz);
 	if ((rc = db_one(db, DBQ_OU_EXTRAS, &a, &c)) == DB_OK)
@@ -343,8 +327,7 @@ enum db_result db_office_user_set_extras(struct db *db, unsigned tenant_id, unsi
 
 	db_arg_bool(&a, all_vehicles);
 	db_arg_str(&a, notify);
-	db_arg_uint(&a, id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, id, tenant_id);
 	return db_exec(db, DBQ_OU_SET_EXTRAS, &a);
 }
 
@@ -357,8 +340,7 @@ enum db_result db_office_mail_get(struct db *db, unsigned tenant_id, unsigned id
 	struct db_cols c = DB_COLS();
 
 	memset(m, 0, sizeof *m);
-	db_arg_uint(&a, id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, id, tenant_id);
 	db_col_str(&c, m->provider, sizeof m->provider);
 	db_col_str(&c, m->host, sizeof m->host);
 	db_col_uint(&c, &m->port);
@@ -381,8 +363,7 @@ enum db_result db_office_mail_set(struct db *db, unsigned tenant_id, unsigned id
 	db_arg_uint(&a, m->port);
 	db_arg_str(&a, m->security);
 	db_arg_str(&a, m->user);
-	db_arg_uint(&a, id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, id, tenant_id);
 	return db_exec(db, DBQ_OU_MAIL_SET, &a);
 }
 
@@ -392,8 +373,7 @@ enum db_result db_office_mail_password(struct db *db, unsigned tenant_id, unsign
 	struct db_args a = DB_ARGS();
 
 	db_arg_blob(&a, sealed, len);
-	db_arg_uint(&a, id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, id, tenant_id);
 	return db_exec(db, DBQ_OU_MAIL_PASSWORD, &a);
 }
 
@@ -404,7 +384,6 @@ enum db_result db_office_mail_tested(struct db *db, unsigned tenant_id, unsigned
 
 	db_arg_bool(&a, ok);
 	db_arg_str(&a, result);
-	db_arg_uint(&a, id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, id, tenant_id);
 	return db_exec(db, DBQ_OU_MAIL_TESTED, &a);
 }

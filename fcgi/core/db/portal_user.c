@@ -214,8 +214,7 @@ enum db_result db_portal_user_get(struct db *db, unsigned tenant_id, unsigned id
 
 	memset(&r, 0, sizeof r);
 	pu_cols(&c, &r, 0);
-	db_arg_uint(&a, id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, id, tenant_id);
 	if ((rc = db_run(db, DBQ_PU_GET, &a, &c, pu_row, &r)) != DB_OK)
 		return rc;
 	if (c.rows != 1)
@@ -247,33 +246,20 @@ enum db_result db_portal_user_update(struct db *db, unsigned tenant_id, unsigned
 	db_arg_uint(&a, customer_id);
 	db_arg_str(&a, company);
 	db_arg_str(&a, email);
-	db_arg_uint(&a, id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, id, tenant_id);
 	return db_exec(db, DBQ_PU_UPDATE, &a);
-}
-
-/* Statement q with (text, id, tenant). */
-static enum db_result set_text(struct db *db, enum db_stmt q, const char *text, unsigned id,
-			       unsigned tenant_id)
-{
-	struct db_args a = DB_ARGS();
-
-	db_arg_str(&a, text);
-	db_arg_uint(&a, id);
-	db_arg_uint(&a, tenant_id);
-	return db_exec(db, q, &a);
 }
 
 enum db_result db_portal_user_set_password(struct db *db, unsigned tenant_id, unsigned id,
 					   const char *hash)
 {
-	return set_text(db, DBQ_PU_SET_PASSWORD, hash, id, tenant_id);
+	return db_exec_text(db, DBQ_PU_SET_PASSWORD, hash, id, tenant_id);
 }
 
 enum db_result db_portal_user_set_tz(struct db *db, unsigned tenant_id, unsigned id,
 				     const char *zone)
 {
-	return set_text(db, DBQ_PU_SET_TZ, zone, id, tenant_id);
+	return db_exec_text(db, DBQ_PU_SET_TZ, zone, id, tenant_id);
 }
 
 enum db_result db_portal_user_invite(struct db *db, unsigned tenant_id, unsigned id,
@@ -283,8 +269,7 @@ enum db_result db_portal_user_invite(struct db *db, unsigned tenant_id, unsigned
 
 	db_arg_str(&a, state);
 	db_arg_u64(&a, mail_id);
-	db_arg_uint(&a, id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, id, tenant_id);
 	return db_exec(db, DBQ_PU_SET_INVITE, &a);
 }
 
@@ -294,8 +279,7 @@ enum db_result db_portal_user_delete(struct db *db, unsigned tenant_id, unsigned
 	struct db_args a = DB_ARGS();
 	enum db_result rc;
 
-	db_arg_uint(&a, id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, id, tenant_id);
 	if ((rc = db_exec(db, DBQ_PU_DELETE, &a)) == DB_OK && deleted != NULL)
 		*deleted = a.affected;
 	return rc;
@@ -340,8 +324,7 @@ enum db_result db_portal_access_get(struct db *db, unsigned tenant_id, unsigned 
 
 	*active = 0;
 	*reports = 0;
-	db_arg_uint(&a, id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, id, tenant_id);
 	db_col_uint(&c, group_id);
 	db_col_bool(&c, active);
 	db_col_bool(&c, reports);
@@ -356,8 +339,7 @@ enum db_result db_portal_access_set(struct db *db, unsigned tenant_id, unsigned 
 	db_arg_uint(&a, group_id);
 	db_arg_bool(&a, active);
 	db_arg_bool(&a, reports);
-	db_arg_uint(&a, id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, id, tenant_id);
 	return db_exec(db, DBQ_PU_ACCESS_SET, &a);
 }
 
@@ -397,7 +379,6 @@ enum db_result db_colleagues(struct db *db, unsigned tenant_id, unsigned custome
 	status_cols(&c, &r.st);
 	db_col_time(&c, r.c.last_sign_in);
 	db_col_str(&c, r.c.name, sizeof r.c.name);
-	db_arg_uint(&a, customer_id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, customer_id, tenant_id);
 	return db_run(db, DBQ_PU_BY_CUSTOMER, &a, &c, colleague_row, &r);
 }

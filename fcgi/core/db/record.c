@@ -43,8 +43,7 @@ enum db_result db_portal_records(struct db *db, unsigned tenant_id, unsigned cus
 	db_col_str(&c, x->r.date, sizeof x->r.date);
 	db_col_str(&c, x->r.status, sizeof x->r.status);
 	db_col_str(&c, x->r.site, sizeof x->r.site);
-	db_arg_uint(&a, customer_id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, customer_id, tenant_id);
 	db_arg_str(&a, kind);
 	db_arg_uint(&a, user_id); /* 0: a token session, every site */
 	db_arg_uint(&a, user_id); /* a user with all sites */
@@ -65,8 +64,7 @@ enum db_result db_record_status(struct db *db, unsigned tenant_id, unsigned cust
 	db_arg_str(&a, to);
 	db_arg_str(&a, by);
 	db_arg_uint(&a, id);
-	db_arg_uint(&a, customer_id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, customer_id, tenant_id);
 	db_arg_str(&a, kind);
 	db_arg_str(&a, from);
 	return db_exec1(db, DBQ_REC_STATUS, &a);
@@ -104,8 +102,7 @@ enum db_result db_record_count(struct db *db, unsigned tenant_id, unsigned custo
 	struct db_cols c = DB_COLS();
 
 	*n = 0;
-	db_arg_uint(&a, customer_id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, customer_id, tenant_id);
 	db_col_uint(&c, n);
 	return db_run(db, DBQ_REC_COUNT, &a, &c, NULL, NULL);
 }

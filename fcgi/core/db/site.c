@@ -41,8 +41,7 @@ enum db_result db_sites(struct db *db, unsigned tenant_id, unsigned customer_id,
 {
 	struct db_args a = DB_ARGS();
 
-	db_arg_uint(&a, customer_id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, customer_id, tenant_id);
 	return site_list(db, DBQ_SITE_LIST, &a, fn, ctx);
 }
 
@@ -51,8 +50,7 @@ enum db_result db_portal_sites(struct db *db, unsigned tenant_id, unsigned custo
 {
 	struct db_args a = DB_ARGS();
 
-	db_arg_uint(&a, customer_id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, customer_id, tenant_id);
 	db_arg_uint(&a, user_id); /* 0: a token session, every site */
 	db_arg_uint(&a, user_id); /* a user with all sites */
 	db_arg_uint(&a, user_id); /* or the granted ones */
@@ -69,8 +67,7 @@ static enum db_result parent_ok(struct db *db, unsigned tenant_id, unsigned cust
 	enum db_result rc;
 
 	db_arg_uint(&a, parent_id);
-	db_arg_uint(&a, customer_id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, customer_id, tenant_id);
 	db_col_ll(&c, &ok);
 	if ((rc = db_run(db, DBQ_SITE_PARENT_OK, &a, &c, NULL, NULL)) != DB_OK)
 		return rc;
@@ -100,8 +97,7 @@ enum db_result db_user_all_sites(struct db *db, unsigned tenant_id, unsigned use
 	enum db_result rc;
 
 	*all = 1;
-	db_arg_uint(&a, user_id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, user_id, tenant_id);
 	db_col_bool(&c, all);
 	if ((rc = db_one(db, DBQ_PU_ALL_SITES_GET, &a, &c)) != DB_OK)
 		*all = 1;
@@ -110,16 +106,7 @@ enum db_result db_user_all_sites(struct db *db, unsigned tenant_id, unsigned use
 
 enum db_result db_user_sites(struct db *db, unsigned user_id, unsigned *ids, size_t max, size_t *n)
 {
-	struct db_args a = DB_ARGS();
-	struct db_cols c = DB_COLS();
-	struct db_idbuf x = {.ids = ids, .max = max};
-	enum db_result rc;
-
-	db_col_uint(&c, &x.id);
-	db_arg_uint(&a, user_id);
-	rc = db_run(db, DBQ_PU_SITES, &a, &c, db_idbuf_add, &x);
-	*n = x.n < max ? x.n : max;
-	return rc;
+	return db_ids_of(db, DBQ_PU_SITES, user_id, ids, max, n);
 }
 
 /* all: every site of the customer; else the given ones, of the user's own
@@ -132,20 +119,12 @@ enum db_result db_user_sites_set(struct db *db, unsigned tenant_id, unsigned use
 
 	*added = 0;
 	db_arg_bool(&a, all);
-	db_arg_uint(&a, user_id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_row(&a, user_id, tenant_id);
 	if ((rc = db_exec(db, DBQ_PU_ALL_SITES, &a)) != DB_OK)
 		return rc;
 	db_arg_uint(&clear, user_id);
 	if ((rc = db_exec(db, DBQ_PU_SITES_CLEAR, &clear)) != DB_OK)
 		return rc;
-	for (size_t i = 0; !all && i < n; i++) {
-		struct db_args b = DB_ARGS();
-		db_arg_uint(&b, user_id);
-		db_arg_uint(&b, ids[i]);
-		if ((rc = db_exec(db, DBQ_PU_SITES_ADD, &b)) != DB_OK && rc != DB_DUP)
-			return rc;
-		*added += rc == DB_OK ? b.affected : 0;
-	}
-	return DB_OK;
+	/* The statement checks the sites are the user's customer's. */
+	return all ? DB_OK : db_links_add(db, DBQ_PU_SITES_ADD, user_id, ids, n, 0, added);
 }

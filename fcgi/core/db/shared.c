@@ -1,0 +1,48 @@
+/* Statements several domain files run the same way (internal.h). */
+#include "config.h"
+
+#include "internal.h"
+
+enum db_result db_exec_text(struct db *db, enum db_stmt q, const char *text, unsigned id,
+			    unsigned tenant_id)
+{
+	struct db_args a = DB_ARGS();
+
+	db_arg_str(&a, text);
+	db_arg_row(&a, id, tenant_id);
+	return db_exec(db, q, &a);
+}
+
+enum db_result db_ids_of(struct db *db, enum db_stmt q, unsigned id, unsigned *ids, size_t max,
+			 size_t *n)
+{
+	struct db_args a = DB_ARGS();
+	struct db_cols c = DB_COLS();
+	struct db_idbuf x = {.ids = ids, .max = max};
+	enum db_result rc;
+
+	db_col_uint(&c, &x.id);
+	db_arg_uint(&a, id);
+	rc = db_run(db, q, &a, &c, db_idbuf_add, &x);
+	*n = x.n < max ? x.n : max;
+	return rc;
+}
+
+enum db_result db_links_add(struct db *db, enum db_stmt q, unsigned user_id, const unsigned *ids,
+			    size_t n, unsigned tenant_id, size_t *added)
+{
+	enum db_result rc;
+
+	*added = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct db_args b = DB_ARGS();
+		db_arg_uint(&b, user_id);
+		db_arg_uint(&b, ids[i]);
+		if (tenant_id != 0)
+			db_arg_uint(&b, tenant_id);
+		if ((rc = db_exec(db, q, &b)) != DB_OK && rc != DB_DUP)
+			return rc;
+		*added += rc == DB_OK ? b.affected : 0;
+	}
+	return DB_OK;
+}
