@@ -114,8 +114,8 @@ static enum page_result load_enable(struct http *h, struct db_contact *ct, struc
 	if ((*rc = db_contact_get_locked(h->db, h->sess.tenant_id, (unsigned)h->f[E_CONTACT].num,
 					 ct)) != DB_OK)
 		return PAGE_OK;
-	*rc = db_group_get(h->db, h->sess.tenant_id, (unsigned)h->f[E_GROUP].num, g);
-	if (*rc == DB_NOTFOUND || (*rc == DB_OK && g->is_system))
+	*rc = settings_group_chosen(h, (unsigned)h->f[E_GROUP].num, g);
+	if (*rc == DB_NOTFOUND)
 		return http_bad_request(h, "Choose one of your permission groups.");
 	if (*rc != DB_OK ||
 	    (*rc = db_customer_get(h->db, h->sess.tenant_id, ct->customer_id, c)) != DB_OK)

@@ -86,17 +86,6 @@ static int add_contact(void *ctx, const struct db_contact *ct)
 	return 0;
 }
 
-static int add_group_choice(void *ctx, const struct db_group *g)
-{
-	if (g->is_system)
-		return 0;
-	xmlNodePtr n = xml_text_el(ctx, "group", g->name);
-	xml_attr_int(n, "id", g->id);
-	if (g->is_default)
-		xml_attr(n, "selected", "1");
-	return 0;
-}
-
 static int add_site(void *ctx, const struct db_site *st)
 {
 	xmlNodePtr n = xml_text_el(ctx, "site", st->name);
@@ -130,7 +119,7 @@ static enum page_result contacts_xml(struct http *h, xmlNodePtr page, unsigned i
 	if ((rc = db_contacts(h->db, h->sess.tenant_id, id, add_contact, n)) != DB_OK)
 		return http_db_fail(rc);
 	n = xml_el(page, "groups");
-	if ((rc = db_groups(h->db, h->sess.tenant_id, add_group_choice, n)) != DB_OK)
+	if ((rc = settings_group_options(h, n, 0)) != DB_OK)
 		return http_db_fail(rc);
 	n = xml_el(page, "sites");
 	if ((rc = db_sites(h->db, h->sess.tenant_id, id, add_site, n)) != DB_OK)

@@ -25,7 +25,7 @@ static enum page_result del_get(struct http *h, xmlNodePtr root)
 	const struct val_value *ids = h->method == HTTP_GET ? &h->q[Q_ID] : &h->f[F_ID];
 	struct db_office_user u;
 	enum db_result rc;
-	xmlNodePtr page, n;
+	xmlNodePtr page;
 
 	page = xml_el(root, "office-user-delete");
 	xml_attr_int(page, "count", (long long)ids->nnums);
@@ -33,13 +33,7 @@ static enum page_result del_get(struct http *h, xmlNodePtr root)
 		if ((rc = db_office_user_get(h->db, h->sess.tenant_id, (unsigned)ids->nums[i],
 					     &u)) != DB_OK)
 			return http_db_fail(rc);
-		n = xml_el(page, "user");
-		xml_attr_int(n, "id", u.id);
-		if (u.id == h->sess.user_id)
-			xml_attr(n, "self", "1");
-		xml_text_el(n, "email", u.email);
-		xml_text_el(n, "first", u.first);
-		xml_text_el(n, "last", u.last);
+		settings_office_user_xml(h, page, &u);
 	}
 	return PAGE_OK;
 }

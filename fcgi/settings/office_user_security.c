@@ -33,7 +33,7 @@ static enum page_result sec_get(struct http *h, xmlNodePtr root)
 	struct db_office_user u;
 	enum db_result rc;
 	int req = 0, en = 0;
-	xmlNodePtr page, n;
+	xmlNodePtr page;
 
 	if (id->st != VAL_OK || ac->st != VAL_OK || strcmp(ac->str, "reset") != 0)
 		return http_bad_request(h,
@@ -44,14 +44,7 @@ static enum page_result sec_get(struct http *h, xmlNodePtr root)
 		return http_db_fail(rc);
 	page = xml_el(root, "office-user-security");
 	xml_attr(page, "action", "reset");
-	n = xml_el(page, "user");
-	xml_attr_int(n, "id", u.id);
-	xml_attr_bool(n, "mfa-enabled", en);
-	if (u.id == h->sess.user_id)
-		xml_attr(n, "self", "1");
-	xml_text_el(n, "email", u.email);
-	xml_text_el(n, "first", u.first);
-	xml_text_el(n, "last", u.last);
+	xml_attr_bool(settings_office_user_xml(h, page, &u), "mfa-enabled", en);
 	return PAGE_OK;
 }
 

@@ -24,6 +24,19 @@ extern const struct responder settings_responder;
 enum db_result office_session_start(struct http *h, unsigned tenant_id, unsigned id,
 				    enum sign_in stage);
 
+/* The permission groups a portal user may be put in (not the system
+ * group) as <group id selected> under parent: selected's selected, or
+ * with selected 0 the default group. */
+enum db_result settings_group_options(struct http *h, xmlNodePtr parent, unsigned selected);
+/* The tenant's group id for a portal user into g: DB_NOTFOUND for another
+ * tenant's and for the system group too. */
+enum db_result settings_group_chosen(struct http *h, unsigned id, struct db_group *g);
+
+/* <user id self><email/><first/><last/></user> under parent: an office
+ * user as a confirmation names them (self: the signed-in user). */
+xmlNodePtr settings_office_user_xml(struct http *h, xmlNodePtr parent,
+				    const struct db_office_user *u);
+
 /* The Portal Access list's view (list engine fields and the status filter),
  * which the pages that leave it (the delete confirmation) carry along and
  * link back with: the first PORTAL_ACCESS_NVIEW fields of their query. */

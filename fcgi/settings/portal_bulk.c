@@ -38,17 +38,6 @@ struct bulk {
 	struct outcome o[BULK_MAX];
 };
 
-static int add_group_opt(void *ctx, const struct db_group *g)
-{
-	if (g->is_system)
-		return 0;
-	xmlNodePtr n = xml_text_el(ctx, "group", g->name);
-	xml_attr_int(n, "id", g->id);
-	if (g->is_default)
-		xml_attr(n, "selected", "1");
-	return 0;
-}
-
 /* "n portal user(s) <what>." and the like into out: the count and the
  * noun agree. */
 static void counted(char *out, size_t sz, size_t n, const char *one, const char *many,
@@ -125,7 +114,7 @@ static enum page_result bulk_get(struct http *h, xmlNodePtr root)
 		xml_text_el(n, "email", c.email);
 	}
 	n = xml_el(page, "groups");
-	if ((rc = db_groups(h->db, h->sess.tenant_id, add_group_opt, n)) != DB_OK)
+	if ((rc = settings_group_options(h, n, 0)) != DB_OK)
 		return http_db_fail(rc);
 	return PAGE_OK;
 }
@@ -144,8 +133,7 @@ static enum page_result bulk_post(struct http *h)
 		return PAGE_ERROR;
 	if ((rc = db_begin(h->db)) != DB_OK)
 		return http_db_fail(rc);
-	rc = db_group_get(h->db, h->sess.tenant_id, (unsigned)h->f[F_GROUP].num, &g);
-	if (rc == DB_NOTFOUND || (rc == DB_OK && g.is_system)) {
+	if ((rc = settings_group_chosen(h, (unsigned)h->f[F_GROUP].num, &g)) == DB_NOTFOUND) {
 		db_rollback(h->db);
 		return http_field_error(h, F_GROUP, "Choose one of your permission groups.");
 	}

@@ -93,25 +93,6 @@ static int add_site_pick(void *ctx, const struct db_site *st)
 	return 0;
 }
 
-struct group_opts {
-	xmlNodePtr parent;
-	unsigned selected;
-};
-
-/* The groups a portal user may be in (not the system one), the user's
- * (or, for a new user, the default) selected. */
-static int add_group_opt(void *ctx, const struct db_group *g)
-{
-	struct group_opts *o = ctx;
-	if (g->is_system)
-		return 0;
-	xmlNodePtr n = xml_text_el(o->parent, "group", g->name);
-	xml_attr_int(n, "id", g->id);
-	if (o->selected ? g->id == o->selected : g->is_default)
-		xml_attr(n, "selected", "1");
-	return 0;
-}
-
 struct options {
 	xmlNodePtr parent;
 	unsigned selected;
@@ -185,21 +166,22 @@ static void done_notice(struct http *h)
 /* The group choice, the access status and "email me reports". */
 static enum page_result access_xml(struct http *h, xmlNodePtr page, xmlNodePtr n, unsigned id)
 {
-	struct group_opts go = {xml_el(page, "groups"), 0};
+	unsigned group = 0;
 	int active = 1, reports = 0;
 	enum db_result rc;
 
-	if (id && (rc = db_portal_access_get(h->db, h->sess.tenant_id, id, &go.selected, &active,
+	if (id && (rc = db_portal_access_get(h->db, h->sess.tenant_id, id, &group, &active,
 					     &reports)) != DB_OK)
 		return http_db_fail(rc);
 	if (h->method == HTTP_POST)
 		reports = h->f[F_REPORTS].st == VAL_OK && h->f[F_REPORTS].num;
 	xml_attr_bool(n, "email-reports", reports);
 	if (h->method == HTTP_POST && h->f[F_GROUP].st == VAL_OK)
-		go.selected = (unsigned)h->f[F_GROUP].num;
+		group = (unsigned)h->f[F_GROUP].num;
 	if (id)
 		xml_attr(n, "access", active ? "active" : "revoked");
-	if ((rc = db_groups(h->db, h->sess.tenant_id, add_group_opt, &go)) != DB_OK)
+	/* The user's group (or, for a new user, the default) selected. */
+	if ((rc = settings_group_options(h, xml_el(page, "groups"), group)) != DB_OK)
 		return http_db_fail(rc);
 	return PAGE_OK;
 }
@@ -293,8 +275,8 @@ static enum page_result save_access(struct http *h, unsigned id, int editing, co
 	    DB_OK)
 		return PAGE_OK;
 	if (h->f[F_GROUP].st == VAL_OK) {
-		*rc = db_group_get(h->db, h->sess.tenant_id, (unsigned)h->f[F_GROUP].num, &g);
-		if (*rc == DB_NOTFOUND || (*rc == DB_OK && g.is_system))
+		*rc = settings_group_chosen(h, (unsigned)h->f[F_GROUP].num, &g);
+		if (*rc == DB_NOTFOUND)
 			return http_field_error(h, F_GROUP,
 						"Choose one of your permission groups.");
 		if (*rc != DB_OK)

@@ -1,0 +1,54 @@
+/* What several settings pages share: the permission groups a portal user
+ * may be put in, and an office user as a confirmation page names them. */
+#include "config.h"
+
+#include "pages.h"
+#include "xml.h"
+
+struct group_opts {
+	xmlNodePtr parent;
+	unsigned selected;
+};
+
+/* Not the system group ("Non-Portal Users"): nobody is put in it by hand. */
+static int add_group_opt(void *ctx, const struct db_group *g)
+{
+	struct group_opts *o = ctx;
+	xmlNodePtr n;
+
+	if (g->is_system)
+		return 0;
+	n = xml_text_el(o->parent, "group", g->name);
+	xml_attr_int(n, "id", g->id);
+	if (o->selected ? g->id == o->selected : g->is_default)
+		xml_attr(n, "selected", "1");
+	return 0;
+}
+
+enum db_result settings_group_options(struct http *h, xmlNodePtr parent, unsigned selected)
+{
+	struct group_opts o = {parent, selected};
+
+	return db_groups(h->db, h->sess.tenant_id, add_group_opt, &o);
+}
+
+enum db_result settings_group_chosen(struct http *h, unsigned id, struct db_group *g)
+{
+	enum db_result rc = db_group_get(h->db, h->sess.tenant_id, id, g);
+
+	return rc == DB_OK && g->is_system ? DB_NOTFOUND : rc;
+}
+
+xmlNodePtr settings_office_user_xml(struct http *h, xmlNodePtr parent,
+				    const struct db_office_user *u)
+{
+	xmlNodePtr n = xml_el(parent, "user");
+
+	xml_attr_int(n, "id", u->id);
+	if (u->id == h->sess.user_id)
+		xml_attr(n, "self", "1");
+	xml_text_el(n, "email", u->email);
+	xml_text_el(n, "first", u->first);
+	xml_text_el(n, "last", u->last);
+	return n;
+}
