@@ -6,6 +6,7 @@
 #include "auth.h"
 #include "log.h"
 #include "pw_flow.h"
+#include "xml.h"
 
 const struct val_field pwflow_change_form[PWFLOW_NFIELDS] = {
 	[PWFLOW_F_CURRENT] = {"current", val_secret, 1024, VAL_REQUIRED | VAL_SECRET,
@@ -22,6 +23,14 @@ const struct val_field pwflow_link_form[PWFLOW_NFIELDS] = {
 			       "New password"},
 	[PWFLOW_F_CONFIRM] = {"confirm", val_secret, 1024, VAL_REQUIRED | VAL_SECRET,
 			      "Repeat the password"},
+};
+
+const struct val_field pwflow_forgot_form[1] = {
+	[PWFLOW_F_EMAIL] = {"email", val_email, 254, VAL_REQUIRED, "Email"},
+};
+
+const struct val_field pwflow_forgot_query[1] = {
+	[PWFLOW_Q_SENT] = {"sent", val_bool, 1, 0, "Sent"},
 };
 
 int pwflow_login_lower(const char *in, char *out, size_t outsz)
@@ -119,6 +128,21 @@ enum page_result pwflow_change(struct http *h, enum db_who who, unsigned tenant_
 	if (arc != AUTH_OK)
 		return PAGE_UNAVAILABLE;
 	return hash_new(h, hash);
+}
+
+void pwflow_forgot_xml(struct http *h, xmlNodePtr root, const char *name, const char *cookie_path,
+		       int open, int valid_minutes)
+{
+	const struct val_value *q = &h->q[PWFLOW_Q_SENT];
+	int sent = h->method == HTTP_GET && q->st == VAL_OK && q->num;
+	char csrf[AUTH_CSRF_LEN + 1];
+	xmlNodePtr n;
+
+	http_pre_csrf(h, cookie_path, csrf);
+	n = xml_el(root, name);
+	xml_attr(n, "csrf", csrf);
+	xml_attr(n, "state", !open ? "disabled" : sent ? "sent" : "form");
+	xml_attr_int(n, "valid-minutes", valid_minutes);
 }
 
 enum page_result pwflow_forgot_counted(struct http *h, const char *key, const char *where)

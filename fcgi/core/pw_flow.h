@@ -20,6 +20,12 @@ enum {
 };
 extern const struct val_field pwflow_change_form[PWFLOW_NFIELDS];
 extern const struct val_field pwflow_link_form[PWFLOW_NFIELDS];
+/* "Forgot password?": the form's email, and the query's sent=1 that the
+ * answer redirects to. */
+enum { PWFLOW_F_EMAIL = 0 };
+extern const struct val_field pwflow_forgot_form[1];
+enum { PWFLOW_Q_SENT = 0 };
+extern const struct val_field pwflow_forgot_query[1];
 
 /* The login as typed into out (at most outsz - 1 bytes), ASCII letters
  * lowercased.  Returns 0 when it holds anything but printable ASCII: no
@@ -53,6 +59,13 @@ enum page_result pwflow_new_hash(struct http *h, char hash[AUTH_HASH_LEN]);
  * wipes it), or the answer. */
 enum page_result pwflow_change(struct http *h, enum db_who who, unsigned tenant_id, unsigned id,
 			       const char *key, char hash[AUTH_HASH_LEN]);
+
+/* The "Forgot password?" page's element name under root: its CSRF token
+ * (bound to the pre-session cookie of cookie_path, as the sign-in form's),
+ * state ("disabled" when not open, "sent" after the redirect, else "form")
+ * and how long a link lives. */
+void pwflow_forgot_xml(struct http *h, xmlNodePtr root, const char *name, const char *cookie_path,
+		       int open, int valid_minutes);
 
 /* A "Forgot password?" request counted on throttle account key and the
  * address, so that nobody can flood an inbox: PAGE_OK to send; past the

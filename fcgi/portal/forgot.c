@@ -11,28 +11,13 @@
 #include "pw_flow.h"
 #include "xml.h"
 
-enum { Q_SENT };
-static const struct val_field query[] = {
-	[Q_SENT] = {"sent", val_bool, 1, 0, "Sent"},
-};
-
-enum { F_EMAIL };
-static const struct val_field form[] = {
-	[F_EMAIL] = {"email", val_email, 254, VAL_REQUIRED, "Email"},
-};
-
 static enum page_result forgot_get(struct http *h, xmlNodePtr root)
 {
-	char csrf[AUTH_CSRF_LEN + 1], path[128];
-	xmlNodePtr n;
-	int sent = h->method == HTTP_GET && h->q[Q_SENT].st == VAL_OK && h->q[Q_SENT].num;
+	char path[128];
 
 	http_portal_path(h, path, sizeof path);
-	http_pre_csrf(h, path, csrf);
-	n = xml_el(root, "portal-forgot");
-	xml_attr(n, "csrf", csrf);
-	xml_attr(n, "state", !h->tenant.portal_enabled ? "disabled" : sent ? "sent" : "form");
-	xml_attr_int(n, "valid-minutes", (int)h->conf->mail.reset_valid_minutes);
+	pwflow_forgot_xml(h, root, "portal-forgot", path, h->tenant.portal_enabled,
+			  (int)h->conf->mail.reset_valid_minutes);
 	return PAGE_OK;
 }
 
@@ -46,7 +31,7 @@ static enum page_result forgot_post(struct http *h)
 	portal_url(h, "forgot?sent=1", where, sizeof where);
 	if (!h->tenant.portal_enabled)
 		return PAGE_INVALID;
-	rc = db_portal_login(h->db, h->tenant.id, h->f[F_EMAIL].str, &u);
+	rc = db_portal_login(h->db, h->tenant.id, h->f[PWFLOW_F_EMAIL].str, &u);
 	sodium_memzero(u.hash, sizeof u.hash);
 	if (rc == DB_NOTFOUND || (rc == DB_OK && !u.active))
 		return http_redirect(h, where);
@@ -73,8 +58,8 @@ const struct page page_portal_forgot = {
 	.title = "Forgot password",
 	.methods = HTTP_GET | HTTP_POST,
 	.auth = PAGE_PUBLIC,
-	PAGE_QUERY(query),
-	PAGE_FORM(form),
+	PAGE_QUERY(pwflow_forgot_query),
+	PAGE_FORM(pwflow_forgot_form),
 	.get = forgot_get,
 	.post = forgot_post,
 };

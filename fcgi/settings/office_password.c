@@ -22,35 +22,17 @@
 #include "pw_flow.h"
 #include "xml.h"
 
-enum { FQ_SENT };
-static const struct val_field forgot_query[] = {
-	[FQ_SENT] = {"sent", val_bool, 1, 0, "Sent"},
-};
-
-enum { FF_EMAIL };
-static const struct val_field forgot_form[] = {
-	[FF_EMAIL] = {"email", val_email, 254, VAL_REQUIRED, "Email"},
-};
-
 static enum page_result forgot_get(struct http *h, xmlNodePtr root)
 {
-	char csrf[AUTH_CSRF_LEN + 1];
-	xmlNodePtr n;
-	int sent = h->method == HTTP_GET && h->q[FQ_SENT].st == VAL_OK && h->q[FQ_SENT].num;
-
-	/* Bound to a pre-session cookie of this path, as the sign-in form. */
-	http_pre_csrf(h, "/settings/forgot", csrf);
-	n = xml_el(root, "office-forgot");
-	xml_attr(n, "csrf", csrf);
-	xml_attr(n, "state", sent ? "sent" : "form");
-	xml_attr_int(n, "valid-minutes", INVITE_OFFICE_RESET_MINUTES);
+	pwflow_forgot_xml(h, root, "office-forgot", "/settings/forgot", 1,
+			  INVITE_OFFICE_RESET_MINUTES);
 	return PAGE_OK;
 }
 
 static enum page_result forgot_post(struct http *h)
 {
 	static const char where[] = "/settings/forgot?sent=1";
-	const char *email = h->f[FF_EMAIL].str; /* trimmed, lowercased ASCII (val_email) */
+	const char *email = h->f[PWFLOW_F_EMAIL].str; /* trimmed, lowercased ASCII (val_email) */
 	struct db_office_reset u;
 	char key[300];
 	enum page_result r;
@@ -85,8 +67,8 @@ const struct page page_office_forgot = {
 	.title = "Forgot password",
 	.methods = HTTP_GET | HTTP_POST,
 	.auth = PAGE_PUBLIC,
-	PAGE_QUERY(forgot_query),
-	PAGE_FORM(forgot_form),
+	PAGE_QUERY(pwflow_forgot_query),
+	PAGE_FORM(pwflow_forgot_form),
 	.get = forgot_get,
 	.post = forgot_post,
 };
