@@ -38,48 +38,37 @@ struct bulk {
 	struct outcome o[BULK_MAX];
 };
 
-/* "n portal user(s) <what>." and the like into out: the count and the
- * noun agree. */
-static void counted(char *out, size_t sz, size_t n, const char *one, const char *many,
-		    const char *what)
-{
-	snprintf(out, sz, "%zu %s %s", n, n == 1 ? one : many, what);
-}
+/* Each outcome's notice, in this order: "n portal user(s) <what>" and the
+ * like, the count and the noun agreeing.  The first two are the added. */
+static const struct {
+	const char *result, *kind, *one, *many, *what;
+} outcomes[] = {
+	{"invited", "success", "portal user", "portal users", "added and invited."},
+	{"added", "success", "portal user", "portal users",
+	 "added (not invited: the Client Portal is off)."},
+	{"skipped-no-email", "info", "customer", "customers", "skipped: no primary email."},
+	{"skipped-exists", "info", "customer", "customers",
+	 "skipped: the email has portal access already."},
+};
+#define NOUTCOMES (sizeof outcomes / sizeof outcomes[0])
 
 /* What the POST did, counted, as notices above the report. */
 static void done_notices(struct http *h, const struct bulk *done)
 {
-	size_t invited = 0, added = 0, no_email = 0, exists = 0;
+	size_t n[NOUTCOMES] = {0};
 	char msg[200];
 
-	for (size_t i = 0; i < done->n; i++) {
-		const char *r = done->o[i].result;
-		invited += strcmp(r, "invited") == 0;
-		added += strcmp(r, "added") == 0;
-		no_email += strcmp(r, "skipped-no-email") == 0;
-		exists += strcmp(r, "skipped-exists") == 0;
-	}
-	if (invited > 0) {
-		counted(msg, sizeof msg, invited, "portal user", "portal users",
-			"added and invited.");
-		http_notice(h, "success", msg);
-	}
-	if (added > 0) {
-		counted(msg, sizeof msg, added, "portal user", "portal users",
-			"added (not invited: the Client Portal is off).");
-		http_notice(h, "success", msg);
-	}
-	if (invited + added == 0)
-		http_notice(h, "info", "No portal user was added.");
-	if (no_email > 0) {
-		counted(msg, sizeof msg, no_email, "customer", "customers",
-			"skipped: no primary email.");
-		http_notice(h, "info", msg);
-	}
-	if (exists > 0) {
-		counted(msg, sizeof msg, exists, "customer", "customers",
-			"skipped: the email has portal access already.");
-		http_notice(h, "info", msg);
+	for (size_t i = 0; i < done->n; i++)
+		for (size_t k = 0; k < NOUTCOMES; k++)
+			n[k] += strcmp(done->o[i].result, outcomes[k].result) == 0;
+	for (size_t k = 0; k < NOUTCOMES; k++) {
+		if (k == 2 && n[0] + n[1] == 0)
+			http_notice(h, "info", "No portal user was added.");
+		if (n[k] == 0)
+			continue;
+		snprintf(msg, sizeof msg, "%zu %s %s", n[k],
+			 n[k] == 1 ? outcomes[k].one : outcomes[k].many, outcomes[k].what);
+		http_notice(h, outcomes[k].kind, msg);
 	}
 }
 
