@@ -112,11 +112,25 @@ static const char *p_name(const char *s, char *out, size_t sz)
 	return n >= 3 ? s : NULL;
 }
 
+/* ":mm" or ":ss" (00-59) at s, if there: its value into *v; past it, or s
+ * itself when there is no ':'; NULL when malformed. */
+static const char *p_sixty(const char *s, long *v)
+{
+	if (*s != ':')
+		return s;
+	s++;
+	if (!(s[0] >= '0' && s[0] <= '5' && s[1] >= '0' && s[1] <= '9'))
+		return NULL;
+	*v = (s[0] - '0') * 10 + (s[1] - '0');
+	return s + 2;
+}
+
 /* [+-]hh[:mm[:ss]] as seconds; hours up to maxh. */
 static const char *p_time(const char *s, long *out, int maxh)
 {
 	long sign = 1, h = 0, m = 0, sec = 0;
 	int digits = 0;
+	const char *t;
 
 	if (*s == '+' || *s == '-')
 		sign = *s++ == '-' ? -1 : 1;
@@ -126,22 +140,11 @@ static const char *p_time(const char *s, long *out, int maxh)
 	}
 	if (digits == 0 || h > maxh)
 		return NULL;
-	if (*s == ':') {
-		s++;
-		if (!(s[0] >= '0' && s[0] <= '5' && s[1] >= '0' && s[1] <= '9'))
-			return NULL;
-		m = (s[0] - '0') * 10 + (s[1] - '0');
-		s += 2;
-		if (*s == ':') {
-			s++;
-			if (!(s[0] >= '0' && s[0] <= '5' && s[1] >= '0' && s[1] <= '9'))
-				return NULL;
-			sec = (s[0] - '0') * 10 + (s[1] - '0');
-			s += 2;
-		}
-	}
+	/* Seconds only after minutes. */
+	if ((t = p_sixty(s, &m)) == NULL || (t != s && (t = p_sixty(t, &sec)) == NULL))
+		return NULL;
 	*out = sign * (h * 3600 + m * 60 + sec);
-	return s;
+	return t;
 }
 
 static const char *p_num(const char *s, int *out, int lo, int hi)
