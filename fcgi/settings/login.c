@@ -111,7 +111,7 @@ static enum page_result login_post(struct http *h)
 	stage = en ? SIGN_IN_MFA : req ? SIGN_IN_ENROL : SIGN_IN_FULL;
 	/* A new token at every sign-in: a token planted before sign-in
 	 * (session fixation) is never promoted. */
-	if ((drc = office_session_start(h, u.tenant_id, u.id, stage)) != DB_OK)
+	if ((drc = settings_session_start(h, u.tenant_id, u.id, stage)) != DB_OK)
 		return http_db_fail(drc);
 	/* Housekeeping rides on sign-ins: bounded, and off every other path. */
 	if (db_purge(h->db, h->conf->sec.session_idle_min) != DB_OK)

@@ -27,7 +27,7 @@ static enum db_result promote(struct http *h)
 
 	if ((rc = db_session_delete(h->db, h->token_hash)) != DB_OK)
 		return rc;
-	return office_session_start(h, h->sess.tenant_id, h->sess.user_id, SIGN_IN_FULL);
+	return settings_session_start(h, h->sess.tenant_id, h->sess.user_id, SIGN_IN_FULL);
 }
 
 /* The signed-in office user's MFA, for mfa_flow.c's steps. */

@@ -21,8 +21,8 @@ extern const struct responder settings_responder;
  * its row and the cookie (10 minutes until the session is signed in).  A
  * token that knew less (a sign-in's earlier stage) is never promoted: the
  * caller ends that session. */
-enum db_result office_session_start(struct http *h, unsigned tenant_id, unsigned id,
-				    enum sign_in stage);
+enum db_result settings_session_start(struct http *h, unsigned tenant_id, unsigned id,
+				      enum sign_in stage);
 
 /* The permission groups a portal user may be put in (not the system
  * group) as <group id selected> under parent: selected's selected, or

@@ -111,8 +111,8 @@ static void office_envelope(struct http *h, xmlNodePtr root)
 		menu(h, root);
 }
 
-enum db_result office_session_start(struct http *h, unsigned tenant_id, unsigned id,
-				    enum sign_in stage)
+enum db_result settings_session_start(struct http *h, unsigned tenant_id, unsigned id,
+				      enum sign_in stage)
 {
 	long long secs = (long long)h->conf->sec.session_abs_hours * 3600;
 	unsigned char hash[32];
