@@ -11,6 +11,10 @@
 #include "mfa_flow.h"
 #include "xml.h"
 
+const struct val_field mfaflow_code_form[1] = {
+	[MFAFLOW_F_CODE] = {"code", val_line, 32, VAL_REQUIRED, "Code"},
+};
+
 enum mfa_result mfaflow_check(struct db *db, enum db_who who, unsigned tenant_id, unsigned id,
 			      const char *code)
 {
@@ -188,13 +192,13 @@ int mfaflow_verify(struct http *h, enum db_who who, unsigned tenant_id, unsigned
 	return http_field_error(h, f, mfaflow_refusal(mr));
 }
 
-int mfaflow_sign_in(struct http *h, const struct mfaflow_user *u, size_t f,
-		    const char *throttle_key)
+int mfaflow_sign_in(struct http *h, const struct mfaflow_user *u, const char *throttle_key)
 {
 	enum page_result r;
 	enum db_result rc;
 
-	if ((r = mfaflow_verify(h, u->who, u->tenant_id, u->id, f, throttle_key)) != PAGE_OK)
+	if ((r = mfaflow_verify(h, u->who, u->tenant_id, u->id, MFAFLOW_F_CODE, throttle_key)) !=
+	    PAGE_OK)
 		return r;
 	if ((rc = u->promote(h)) != DB_OK || (rc = db_commit(h->db)) != DB_OK) {
 		db_rollback(h->db);
@@ -234,7 +238,7 @@ int mfaflow_enrol_xml(struct http *h, xmlNodePtr n, const struct mfaflow_user *u
 	return r;
 }
 
-int mfaflow_enrol_post(struct http *h, const struct mfaflow_user *u, size_t f, const char *again)
+int mfaflow_enrol_post(struct http *h, const struct mfaflow_user *u, const char *again)
 {
 	struct mfaflow_done *done = http_ctx(h, sizeof *done);
 	enum mfaflow_enable_result er;
@@ -244,14 +248,15 @@ int mfaflow_enrol_post(struct http *h, const struct mfaflow_user *u, size_t f, c
 		return PAGE_ERROR;
 	if ((rc = db_begin(h->db)) != DB_OK)
 		return http_db_fail(rc);
-	er = mfaflow_enable(h->db, u->who, u->tenant_id, u->id, h->f[f].str, done->codes);
+	er = mfaflow_enable(h->db, u->who, u->tenant_id, u->id, h->f[MFAFLOW_F_CODE].str,
+			    done->codes);
 	if (er != MFAFLOW_ON) {
 		db_rollback(h->db);
 		if (er == MFAFLOW_NOTHING) /* on already, or no key shown yet */
 			return http_redirect(h, again);
 		if (er == MFAFLOW_ERR)
 			return PAGE_ERROR;
-		return http_field_error(h, f,
+		return http_field_error(h, MFAFLOW_F_CODE,
 					"The code is not correct. Check the time on your phone and "
 					"try the code shown now.");
 	}

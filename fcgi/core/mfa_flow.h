@@ -63,6 +63,10 @@ struct http;
 int mfaflow_verify(struct http *h, enum db_who who, unsigned tenant_id, unsigned id, size_t f,
 		   const char *throttle_key);
 
+/* The MFA pages' form: the code from the app (or a recovery code). */
+enum { MFAFLOW_F_CODE = 0 };
+extern const struct val_field mfaflow_code_form[1];
+
 /* Whose MFA a page works on: the product's table (who), the user of
  * tenant_id, the names the app shows (issuer: the tenant's company;
  * account: the login), and the product's own steps. */
@@ -80,12 +84,11 @@ struct mfaflow_user {
 	enum db_result (*promote)(struct http *h);
 };
 
-/* A sign-in's code step to its end: the code of form field f checked
+/* A sign-in's code step to its end: the code (mfaflow_code_form) checked
  * (mfaflow_verify, on the throttle account throttle_key), then u->promote
  * and the commit; the attempt settled.  PAGE_OK: signed in, the caller
  * redirects; any other result is the answer, nothing left open. */
-int mfaflow_sign_in(struct http *h, const struct mfaflow_user *u, size_t f,
-		    const char *throttle_key);
+int mfaflow_sign_in(struct http *h, const struct mfaflow_user *u, const char *throttle_key);
 
 /* An enrolment page's state under n: "done" with the recovery codes when
  * the POST has just turned MFA on (h->ctx, a struct mfaflow_done),
@@ -94,12 +97,12 @@ int mfaflow_sign_in(struct http *h, const struct mfaflow_user *u, size_t f,
  * stage) and the form's CSRF token.  PAGE_OK or a failure. */
 int mfaflow_enrol_xml(struct http *h, xmlNodePtr n, const struct mfaflow_user *u);
 
-/* An enrolment's POST, form field f the app's code: MFA turned on
+/* An enrolment's POST (mfaflow_code_form: the app's code): MFA turned on
  * (mfaflow_enable), its audit entry and, when enrolment was the sign-in's
  * last stage, u->promote, in one transaction; then the page again (200)
  * with the recovery codes, shown this once.  A wrong code: the form again
  * saying so; no key pending or MFA on already: a redirect to again, to
  * start over. */
-int mfaflow_enrol_post(struct http *h, const struct mfaflow_user *u, size_t f, const char *again);
+int mfaflow_enrol_post(struct http *h, const struct mfaflow_user *u, const char *again);
 
 #endif

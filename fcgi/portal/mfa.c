@@ -14,11 +14,6 @@
 #include "pages.h"
 #include "xml.h"
 
-enum { F_CODE };
-static const struct val_field form[] = {
-	[F_CODE] = {"code", val_line, 32, VAL_REQUIRED, "Code"},
-};
-
 /* Where a session of another stage belongs. */
 static enum page_result elsewhere(struct http *h)
 {
@@ -52,7 +47,7 @@ static enum page_result mfa_post(struct http *h)
 		return elsewhere(h);
 	portal_mfa_user(h, &u);
 	snprintf(key, sizeof key, "mfa:%u", h->psess.user_id);
-	if ((r = mfaflow_sign_in(h, &u, F_CODE, key)) != PAGE_OK)
+	if ((r = mfaflow_sign_in(h, &u, key)) != PAGE_OK)
 		return r;
 	portal_url(h, "home", to, sizeof to);
 	return http_redirect(h, to);
@@ -64,7 +59,7 @@ const struct page page_portal_mfa = {
 	.title = "Two-step verification",
 	.methods = HTTP_GET | HTTP_POST,
 	.auth = PAGE_STAGE,
-	PAGE_FORM(form),
+	PAGE_FORM(mfaflow_code_form),
 	.get = mfa_get,
 	.post = mfa_post,
 };

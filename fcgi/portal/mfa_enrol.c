@@ -13,11 +13,6 @@
 #include "pages.h"
 #include "xml.h"
 
-enum { F_CODE };
-static const struct val_field form[] = {
-	[F_CODE] = {"code", val_line, 32, VAL_REQUIRED, "Code"},
-};
-
 static int allowed(const struct http *h)
 {
 	return h->psess.user_id != 0 && (h->stage == SIGN_IN_ENROL || h->stage == SIGN_IN_FULL);
@@ -51,7 +46,7 @@ static enum page_result enrol_post(struct http *h)
 		return PAGE_FORBIDDEN;
 	portal_mfa_user(h, &u);
 	portal_url(h, "mfa/enrol", again, sizeof again);
-	return mfaflow_enrol_post(h, &u, F_CODE, again);
+	return mfaflow_enrol_post(h, &u, again);
 }
 
 const struct page page_portal_mfa_enrol = {
@@ -60,7 +55,7 @@ const struct page page_portal_mfa_enrol = {
 	.title = "Set up two-step verification",
 	.methods = HTTP_GET | HTTP_POST,
 	.auth = PAGE_STAGE,
-	PAGE_FORM(form),
+	PAGE_FORM(mfaflow_code_form),
 	.get = enrol_get,
 	.post = enrol_post,
 };

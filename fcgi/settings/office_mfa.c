@@ -14,11 +14,6 @@
 #include "pages.h"
 #include "xml.h"
 
-enum { F_CODE };
-static const struct val_field form[] = {
-	[F_CODE] = {"code", val_line, 32, VAL_REQUIRED, "Code"},
-};
-
 /* The session becomes a signed-in one: a new token (the one that knew only
  * the password never is), the old row gone.  Caller's transaction. */
 static enum db_result promote(struct http *h)
@@ -68,7 +63,7 @@ static enum page_result mfa_post(struct http *h)
 		return http_redirect(h, "/settings/");
 	me(h, &u);
 	snprintf(key, sizeof key, "office-mfa:%u", h->sess.user_id);
-	if ((r = mfaflow_sign_in(h, &u, F_CODE, key)) != PAGE_OK)
+	if ((r = mfaflow_sign_in(h, &u, key)) != PAGE_OK)
 		return r;
 	return http_redirect(h, "/settings/");
 }
@@ -95,7 +90,7 @@ static enum page_result enrol_post(struct http *h)
 	if (h->stage == SIGN_IN_MFA)
 		return http_redirect(h, "/settings/mfa");
 	me(h, &u);
-	return mfaflow_enrol_post(h, &u, F_CODE, "/settings/mfa/enrol");
+	return mfaflow_enrol_post(h, &u, "/settings/mfa/enrol");
 }
 
 const struct page page_office_mfa = {
@@ -104,7 +99,7 @@ const struct page page_office_mfa = {
 	.title = "Two-step verification",
 	.methods = HTTP_GET | HTTP_POST,
 	.auth = PAGE_STAGE,
-	PAGE_FORM(form),
+	PAGE_FORM(mfaflow_code_form),
 	.get = mfa_get,
 	.post = mfa_post,
 };
@@ -115,7 +110,7 @@ const struct page page_office_mfa_enrol = {
 	.title = "Set up two-step verification",
 	.methods = HTTP_GET | HTTP_POST,
 	.auth = PAGE_STAGE,
-	PAGE_FORM(form),
+	PAGE_FORM(mfaflow_code_form),
 	.get = enrol_get,
 	.post = enrol_post,
 };
