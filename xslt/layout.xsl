@@ -581,8 +581,13 @@
     <xsl:if test="contains($names, ' q ') and string($list/@facet) != ''">
       <input type="hidden" name="{$list/@facet-name}" value="{$list/@facet}"/>
     </xsl:if>
-    <xsl:if test="contains($names, ' page ') and number($list/@page) &gt; 1">
-      <input type="hidden" name="page" value="{$list/@page}"/>
+    <!-- Where the page shown starts (list/@query-position, made by list.c
+         of at most after=, before= or end=, and at=): a form that comes
+         back here (bulk actions) shows the same page. -->
+    <xsl:if test="contains($names, ' pos ') and string($list/@query-position) != ''">
+      <xsl:call-template name="gh-hidden-query">
+        <xsl:with-param name="q" select="string($list/@query-position)"/>
+      </xsl:call-template>
     </xsl:if>
     <xsl:if test="contains($names, ' per ') and string($list/@per-page) != ''">
       <input type="hidden" name="per" value="{$list/@per-page}"/>
@@ -733,68 +738,88 @@
     </form>
   </xsl:template>
 
-  <!-- "first – last of total" and first / previous / next / last: links, or
-       disabled when there is no such page. -->
+  <!-- A query string of name=value pairs (percent-encoded by list.c,
+       values base64url or digits) as hidden inputs. -->
+  <xsl:template name="gh-hidden-query">
+    <xsl:param name="q"/>
+    <xsl:variable name="pair" select="substring-before(concat($q, '&amp;'), '&amp;')"/>
+    <input type="hidden" name="{substring-before($pair, '=')}" value="{substring-after($pair, '=')}"/>
+    <xsl:if test="contains($q, '&amp;')">
+      <xsl:call-template name="gh-hidden-query">
+        <xsl:with-param name="q" select="substring-after($q, '&amp;')"/>
+      </xsl:call-template>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- "first – last of total" (or "of more than total" when the count
+       stops at its bound) and first / previous / next / last: links, or
+       disabled when there is no such page.  Pages are by key (list.h):
+       Previous and Next carry the row they start from, Last is end=1. -->
   <xsl:template name="list-pager">
     <xsl:param name="path"/>
     <xsl:param name="list" select="list"/>
-    <xsl:variable name="page" select="number($list/@page)"/>
-    <xsl:variable name="pages" select="number($list/@pages)"/>
     <xsl:variable name="base" select="concat($path, '?', $list/@query)"/>
+    <xsl:variable name="of">
+      <xsl:text> of </xsl:text>
+      <xsl:if test="$list/@total-more">more than </xsl:if>
+      <xsl:value-of select="format-number($list/@total, '#,##0')"/>
+    </xsl:variable>
     <nav class="pager" aria-label="Pages">
       <span class="pager-range">
-        <xsl:value-of select="concat(number($list/@first), ' &#8211; ', number($list/@last),
-                                     ' of ', number($list/@total))"/>
+        <xsl:choose>
+          <xsl:when test="number($list/@first) &gt; 0">
+            <xsl:value-of select="concat(format-number($list/@first, '#,##0'), ' &#8211; ',
+                                         format-number($list/@last, '#,##0'), $of)"/>
+          </xsl:when>
+          <xsl:when test="number($list/@shown) &gt; 0">
+            <xsl:value-of select="concat(format-number($list/@shown, '#,##0'), ' shown', $of)"/>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:value-of select="concat('0 &#8211; 0', $of)"/>
+          </xsl:otherwise>
+        </xsl:choose>
       </span>
       <xsl:call-template name="gh-pager-link">
-        <xsl:with-param name="base" select="$base"/>
+        <xsl:with-param name="href" select="$base"/>
         <xsl:with-param name="rel" select="'first'"/>
-        <xsl:with-param name="target" select="1"/>
-        <xsl:with-param name="enabled" select="$page &gt; 1"/>
+        <xsl:with-param name="enabled" select="$list/@has-prev = '1'"/>
         <xsl:with-param name="icon" select="'&#171;'"/>
         <xsl:with-param name="text" select="'First page'"/>
       </xsl:call-template>
       <xsl:call-template name="gh-pager-link">
-        <xsl:with-param name="base" select="$base"/>
+        <xsl:with-param name="href" select="concat($path, '?', $list/@query-prev)"/>
         <xsl:with-param name="rel" select="'prev'"/>
-        <xsl:with-param name="target" select="$page - 1"/>
-        <xsl:with-param name="enabled" select="$page &gt; 1"/>
+        <xsl:with-param name="enabled" select="$list/@has-prev = '1' and $list/@query-prev"/>
         <xsl:with-param name="icon" select="'&#8249;'"/>
         <xsl:with-param name="text" select="'Previous page'"/>
       </xsl:call-template>
       <xsl:call-template name="gh-pager-link">
-        <xsl:with-param name="base" select="$base"/>
+        <xsl:with-param name="href" select="concat($path, '?', $list/@query-next)"/>
         <xsl:with-param name="rel" select="'next'"/>
-        <xsl:with-param name="target" select="$page + 1"/>
-        <xsl:with-param name="enabled" select="$page &lt; $pages"/>
+        <xsl:with-param name="enabled" select="$list/@has-next = '1' and $list/@query-next"/>
         <xsl:with-param name="icon" select="'&#8250;'"/>
         <xsl:with-param name="text" select="'Next page'"/>
       </xsl:call-template>
       <xsl:call-template name="gh-pager-link">
-        <xsl:with-param name="base" select="$base"/>
+        <xsl:with-param name="href" select="concat($base, '&amp;end=1')"/>
         <xsl:with-param name="rel" select="'last'"/>
-        <xsl:with-param name="target" select="$pages"/>
-        <xsl:with-param name="enabled" select="$page &lt; $pages"/>
+        <xsl:with-param name="enabled" select="$list/@has-next = '1'"/>
         <xsl:with-param name="icon" select="'&#187;'"/>
         <xsl:with-param name="text" select="'Last page'"/>
       </xsl:call-template>
     </nav>
   </xsl:template>
 
-  <!-- base: the view's URL without page (the query string comes encoded
-       from list.c).  The link to page 1 carries no page: "&page=N" is cut
-       to nothing when N is 1. -->
+  <!-- One pager link to href, or a disabled one. -->
   <xsl:template name="gh-pager-link">
-    <xsl:param name="base"/>
+    <xsl:param name="href"/>
     <xsl:param name="rel"/>
-    <xsl:param name="target"/>
     <xsl:param name="enabled"/>
     <xsl:param name="icon"/>
     <xsl:param name="text"/>
     <xsl:choose>
       <xsl:when test="$enabled">
-        <a class="pager-link pager-{$rel}"
-           href="{$base}{substring(concat('&amp;page=', $target), 1, 99 * ($target &gt; 1))}">
+        <a class="pager-link pager-{$rel}" href="{$href}">
           <xsl:if test="$rel = 'prev' or $rel = 'next'">
             <xsl:attribute name="rel">
               <xsl:value-of select="$rel"/>

@@ -68,7 +68,7 @@
               action="/settings/client/portal-access/delete">
           <xsl:call-template name="gh-list-hidden">
             <xsl:with-param name="list" select="$list"/>
-            <xsl:with-param name="names" select="' sort dir q page per '"/>
+            <xsl:with-param name="names" select="' sort dir q pos per '"/>
           </xsl:call-template>
           <xsl:if test="$has-rows">
             <p class="select-page js-hide">

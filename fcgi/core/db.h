@@ -26,9 +26,13 @@ enum db_result {
 
 struct db;
 
-/* No list version: a page read by id lost a row (the order it came from is
- * stale), or asked for none. */
-#define DB_NO_VERSION UINT64_MAX
+/* The list views (db_customers_view, db_portal_users_view,
+ * db_office_users_view; fcgi/core/db/listing.c): lv's page, read by key
+ * whatever the list's size, each row to the callback in the walk's order
+ * (backwards for LIST_FROM_BEFORE and LIST_FROM_END), what was found into
+ * *f (list.h), the cursors of the first and last rows shown into lv->first
+ * and lv->last.  DB_NOTFOUND: lv's cursor is not one of this list's (a
+ * damaged link: 400). */
 
 /* The process a connection serves: it prepares, and may run, only the
  * statements of its role (a statement of another role is refused with
@@ -152,17 +156,9 @@ struct db_office_user {
 	char default_screen[129];
 };
 typedef int (*db_office_user_fn)(void *ctx, const struct db_office_user *u);
-/* The office users list through the list-order cache, as the portal users
- * list: the tenant's count and order version (office_user_counts), a view's
- * whole id order (ascending; *ids malloc'd, freed by the caller), and one
- * page's rows by id, in the ids' order (at most 100), with the list's
- * version as for db_portal_users_by_ids. */
-enum db_result db_office_users_version(struct db *db, unsigned tenant_id, unsigned long long *total,
-				       uint64_t *version);
-enum db_result db_office_user_ids(struct db *db, unsigned tenant_id, const struct list_view *lv,
-				  unsigned **ids, size_t *n);
-enum db_result db_office_users_by_ids(struct db *db, unsigned tenant_id, const unsigned *ids,
-				      size_t n, db_office_user_fn fn, void *ctx, uint64_t *version);
+/* One page of the Office Users list (see "The list views" above). */
+enum db_result db_office_users_view(struct db *db, unsigned tenant_id, struct list_view *lv,
+				    db_office_user_fn fn, void *ctx, struct list_fetched *f);
 /* DB_NOTFOUND for another tenant's id. */
 enum db_result db_office_user_get(struct db *db, unsigned tenant_id, unsigned id,
 				  struct db_office_user *out);
@@ -347,12 +343,9 @@ struct db_customer {
 	unsigned portal_users;
 };
 typedef int (*db_customer_fn)(void *ctx, const struct db_customer *c);
-/* Counts the tenant's customers matching the view's filter. */
-enum db_result db_customers_count(struct db *db, unsigned tenant_id, const struct list_view *lv,
-				  unsigned long long *total);
-/* Calls fn for each customer of the view's window, in the view's order. */
-enum db_result db_customers_page(struct db *db, unsigned tenant_id, const struct list_view *lv,
-				 db_customer_fn fn, void *ctx);
+/* One page of the Customers list (see "The list views" above). */
+enum db_result db_customers_view(struct db *db, unsigned tenant_id, struct list_view *lv,
+				 db_customer_fn fn, void *ctx, struct list_fetched *f);
 /* Every customer of the tenant by name (the drop-down). */
 enum db_result db_customers_all(struct db *db, unsigned tenant_id, db_customer_fn fn, void *ctx);
 /* DB_NOTFOUND for another tenant's id: callers answer 404. */
@@ -374,37 +367,11 @@ struct db_portal_user {
 	char last_sign_in[24]; /* ISO 8601 UTC, "" if never */
 };
 typedef int (*db_portal_user_fn)(void *ctx, const struct db_portal_user *u);
-/* The list-order cache's three statements: the tenant's portal-user count
- * and list version (both 0 before the first user); every id matching lv's
- * filter in lv's sort column's ascending order (*ids malloc'd, the caller
- * frees); and the rows of up to 100 ids, in the order given, with the
- * list's version read in the same statement (DB_NO_VERSION when an id did
- * not come back, or none was asked for). */
-enum db_result db_portal_users_version(struct db *db, unsigned tenant_id, unsigned long long *total,
-				       uint64_t *version);
-enum db_result db_portal_user_ids(struct db *db, unsigned tenant_id, const struct list_view *lv,
-				  unsigned **ids, size_t *n);
-enum db_result db_portal_users_by_ids(struct db *db, unsigned tenant_id, const unsigned *ids,
-				      size_t n, db_portal_user_fn fn, void *ctx, uint64_t *version);
-/* The same three for the views filtered by status as well (lv->facet, a
- * pstatus key): the version also moves with every input of the status
- * (sql/016), each row's status is decided by pstatus_decide, and *ttl_ms
- * says how long the order stays right whatever the version (a sign-in lock
- * that ends changes a status without a write; -1: for ever). */
-enum db_result db_portal_users_status_version(struct db *db, unsigned tenant_id,
-					      unsigned long long *total, uint64_t *version);
-enum db_result db_portal_user_ids_status(struct db *db, unsigned tenant_id,
-					 const struct list_view *lv, unsigned **ids, size_t *n,
-					 long long *ttl_ms);
-enum db_result db_portal_users_by_ids_status(struct db *db, unsigned tenant_id, const unsigned *ids,
-					     size_t n, db_portal_user_fn fn, void *ctx,
-					     uint64_t *version);
-/* An unfiltered page at lv->offset (a filter is DB_ERR: filtered views go
- * through db_portal_user_ids and the list-order cache).  *total is the
- * tenant's count as read with the rows: 0 when no row came back (an empty
- * list, or an offset past the end: ask db_portal_users_version). */
-enum db_result db_portal_users_page(struct db *db, unsigned tenant_id, const struct list_view *lv,
-				    unsigned long long *total, db_portal_user_fn fn, void *ctx);
+/* One page of the Portal Access list, filtered by status too (an enum
+ * pstatus, or -1 for any) (see "The list views" above). */
+enum db_result db_portal_users_view(struct db *db, unsigned tenant_id, struct list_view *lv,
+				    int status, db_portal_user_fn fn, void *ctx,
+				    struct list_fetched *f);
 enum db_result db_portal_user_get(struct db *db, unsigned tenant_id, unsigned id,
 				  struct db_portal_user *out);
 /* hash NULL: no password yet.  DB_DUP when the email is taken in the tenant. */

@@ -181,7 +181,7 @@ struct http {
 	/* Response. */
 	int status;
 	long long retry_after;
-	char location[2048]; /* a list view's query, its filter encoded, fits */
+	char location[6400]; /* a list view's query fits: its filter encoded, a cursor (list.h) */
 	char cookies_out[HTTP_MAX_COOKIES][320];
 	int ncookies;
 	char notice_kind[4][8];

@@ -268,6 +268,20 @@ const char *val_hex64(const char *in, size_t len, struct val_value *out)
 	return NULL;
 }
 
+/* A list cursor (list.h): base64url without padding; list.c decodes it. */
+const char *val_cursor(const char *in, size_t len, struct val_value *out)
+{
+	if (len == 0)
+		return "This page's link is damaged: go back to the first page.";
+	for (size_t i = 0; i < len; i++)
+		if (!((in[i] >= 'A' && in[i] <= 'Z') || (in[i] >= 'a' && in[i] <= 'z') ||
+		      (in[i] >= '0' && in[i] <= '9') || in[i] == '-' || in[i] == '_'))
+			return "This page's link is damaged: go back to the first page.";
+	if ((out->str = strndup(in, len)) == NULL)
+		return "Out of memory.";
+	return NULL;
+}
+
 /* Only our own absolute paths: "//host" or "/\host" would leave the site. */
 const char *val_localpath(const char *in, size_t len, struct val_value *out)
 {

@@ -70,6 +70,7 @@ const char *val_uint(const char *, size_t, struct val_value *);     /* up to 15 
 const char *val_origins(const char *, size_t, struct val_value *);  /* list, one per line */
 const char *val_tz(const char *, size_t, struct val_value *);       /* a zone of tz_known() */
 const char *val_hex64(const char *, size_t, struct val_value *);    /* 64 lowercase hex */
+const char *val_cursor(const char *, size_t, struct val_value *);   /* base64url (list.h) */
 const char *val_localpath(const char *, size_t, struct val_value *); /* "/settings/..." only */
 const char *val_format(const char *, size_t, struct val_value *);    /* "xml" or "html" */
 const char *val_id(const char *, size_t, struct val_value *);        /* a row id: 1..2^32-1 */

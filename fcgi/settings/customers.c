@@ -13,7 +13,7 @@ static const struct list_col cols[] = {
 };
 static const struct list_spec spec = {cols, 2, 10};
 
-enum { Q_SORT, Q_DIR, Q_FILTER, Q_PAGE, Q_PER, Q_DONE };
+enum { Q_DONE = LIST_NQUERY };
 VAL_CHOICE(done_choice, "Unknown notice.", "saved")
 static const char *const said[] = {"Customer saved."};
 
@@ -34,23 +34,28 @@ static int add_row(void *ctx, const struct db_customer *c)
 	return 0;
 }
 
+static int cust_fetch(void *ctx, struct list_view *lv, xmlNodePtr rows, struct list_fetched *f)
+{
+	struct http *h = ctx;
+
+	return db_customers_view(h->db, h->sess.tenant_id, lv, add_row, rows, f);
+}
+
 static enum page_result customers_get(struct http *h, xmlNodePtr root)
 {
 	struct list_view lv;
-	unsigned long long total;
 	enum db_result rc;
 	const char *bad;
-	xmlNodePtr page, rows;
+	xmlNodePtr page;
 
 	if ((bad = list_view_read(&spec, h->q, &lv)) != NULL)
 		return http_bad_request(h, bad);
-	if ((rc = db_customers_count(h->db, h->sess.tenant_id, &lv, &total)) != DB_OK)
-		return http_db_fail(rc);
-	list_window(&lv, total);
 	page = xml_el(root, "customers");
 	xml_attr_bool(page, "editable", h->sess.settings >= DB_PERM_EDIT);
-	rows = list_xml(page, &spec, &lv);
-	if ((rc = db_customers_page(h->db, h->sess.tenant_id, &lv, add_row, rows)) != DB_OK)
+	if ((rc = (enum db_result)list_page(page, &spec, &lv, cust_fetch, h)) == DB_NOTFOUND)
+		return http_bad_request(h,
+					"This page's link is damaged: go back to the first page.");
+	if (rc != DB_OK)
 		return http_db_fail(rc);
 	http_said(h, &h->q[Q_DONE], said);
 	return PAGE_OK;

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "list.h"
-#include "listcache.h"
 #include "pages.h"
 #include "xml.h"
 
@@ -16,7 +15,7 @@ static const struct list_col cols[] = {
 };
 static const struct list_spec spec = {cols, 5, 10};
 
-enum { Q_SORT, Q_DIR, Q_FILTER, Q_PAGE, Q_PER, Q_DONE, Q_N };
+enum { Q_DONE = LIST_NQUERY, Q_N };
 enum { DONE_SAVED, DONE_ADDED, DONE_DELETED, DONE_DEACTIVATED, DONE_ACTIVATED };
 VAL_CHOICE(done_choice, "Unknown notice.", "saved", "added", "deleted", "deactivated", "activated")
 static const char *const said[] = {
@@ -48,33 +47,28 @@ static int add_row(void *ctx, const struct db_office_user *u)
 	return 0;
 }
 
-/* Every view is a slice of its id order, kept by the list-order cache for
- * the tenant's current list version (sql/013_office_user_versions.sql) and
- * read through listcache_read. */
-static enum db_result ou_rows(void *ctx, const unsigned *ids, size_t n, xmlNodePtr rows,
-			      uint64_t *version)
+static int ou_fetch(void *ctx, struct list_view *lv, xmlNodePtr rows, struct list_fetched *f)
 {
 	struct http *h = ctx;
-	return db_office_users_by_ids(h->db, h->sess.tenant_id, ids, n, add_row, rows, version);
+
+	return db_office_users_view(h->db, h->sess.tenant_id, lv, add_row, rows, f);
 }
 
 static enum page_result office_users_get(struct http *h, xmlNodePtr root)
 {
-	static const struct listcache_reader reader = {&spec, db_office_users_version, ou_rows};
 	struct list_view lv;
-	struct listcache_key k;
-	struct listcache_db b = {h->db, h->sess.tenant_id, &lv, db_office_user_ids, DB_OK, NULL};
 	enum db_result rc;
 	const char *bad;
 	xmlNodePtr page;
 
 	if ((bad = list_view_read(&spec, h->q, &lv)) != NULL)
 		return http_bad_request(h, bad);
-	k = (struct listcache_key){h->sess.tenant_id, LISTCACHE_OFFICE_USERS, lv.sort, lv.filter,
-				   NULL};
 	page = xml_el(root, "office-users");
 	xml_attr_int(page, "self", h->sess.user_id);
-	if ((rc = listcache_read(&k, &lv, &reader, h, &b, page)) != DB_OK)
+	if ((rc = (enum db_result)list_page(page, &spec, &lv, ou_fetch, h)) == DB_NOTFOUND)
+		return http_bad_request(h,
+					"This page's link is damaged: go back to the first page.");
+	if (rc != DB_OK)
 		return http_db_fail(rc);
 	if (h->q[Q_DONE].st == VAL_OK && h->q[Q_DONE].num == DONE_DELETED &&
 	    h->q[Q_N].st == VAL_OK && h->q[Q_N].num > 1)

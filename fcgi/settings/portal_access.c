@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "list.h"
-#include "listcache.h"
 #include "pages.h"
 #include "pstatus.h"
 #include "xml.h"
@@ -18,7 +17,7 @@ static const struct list_col cols[] = {
 };
 static const struct list_spec spec = {cols, 2, 10};
 
-enum { Q_SORT, Q_DIR, Q_FILTER, Q_PAGE, Q_PER, Q_STATUS, Q_DONE, Q_COUNT, Q_SELECT };
+enum { Q_STATUS = LIST_NQUERY, Q_DONE, Q_COUNT, Q_SELECT };
 /* The notices a redirect back here asks for (?done=), and ?select=all. */
 enum { DONE_ADDED, DONE_INVITED, DONE_SAVED, DONE_DELETED };
 VAL_CHOICE(done_choice, "Unknown notice.", "added", "invited", "saved", "deleted")
@@ -52,7 +51,7 @@ const char *portal_access_view(const struct val_value *q, struct list_view *lv)
 
 void portal_access_href(char *out, size_t sz, const struct list_view *lv, const char *extra)
 {
-	char q[1500];
+	char q[LIST_CURSOR_MAX + 1600];
 
 	list_query(q, sizeof q, &spec, lv, 1);
 	snprintf(out, sz, "/settings/client/portal-access?%s%s%s", q, extra ? "&" : "",
@@ -96,107 +95,41 @@ static void done_notice(struct http *h, const struct val_value *done, const stru
 		http_notice(h, "success", "Portal users deleted.");
 }
 
-/* Views that read many rows to show a few: a substring filter scans every
- * user of the tenant, a deep page walks the index up to its offset.  They
- * are served from the list-order cache; the first pages of an unfiltered
- * list read the index directly (as fast, and no order to build).  Offset
- * 200: the direct statement costs ~0.25 ms there, four times the first
- * page's, and grows with the offset (db/stmt_portal_user.h, PU_ALL). */
-#define PA_DEEP_OFFSET 200
+/* The page of lv, filtered by status when the view says so: read by key
+ * whatever the tenant's size (db.h, "The list views"). */
+struct pa_fetch {
+	struct http *h;
+	int status;
+};
 
-/* The page of lv through the cache (listcache_read). */
-static enum db_result pa_rows(void *ctx, const unsigned *ids, size_t n, xmlNodePtr rows,
-			      uint64_t *version)
+static int pa_fetch(void *ctx, struct list_view *lv, xmlNodePtr rows, struct list_fetched *f)
 {
-	struct http *h = ctx;
-	return db_portal_users_by_ids(h->db, h->sess.tenant_id, ids, n, add_row, rows, version);
-}
+	struct pa_fetch *p = ctx;
 
-/* The same for a view filtered by status: the order's version moves with
- * the status's inputs too (db.h). */
-static enum db_result pa_rows_status(void *ctx, const unsigned *ids, size_t n, xmlNodePtr rows,
-				     uint64_t *version)
-{
-	struct http *h = ctx;
-	return db_portal_users_by_ids_status(h->db, h->sess.tenant_id, ids, n, add_row, rows,
-					     version);
-}
-
-/* Filtered by status, a view is an order the list-order cache keeps like
- * any filtered view: built once per version (and, while a sign-in lock
- * stands, until it ends), never a statement per row of the first page. */
-static enum db_result cached_page(struct http *h, struct list_view *lv, xmlNodePtr page)
-{
-	static const struct listcache_reader reader = {&spec, db_portal_users_version, pa_rows};
-	static const struct listcache_reader by_status = {&spec, db_portal_users_status_version,
-							  pa_rows_status};
-	struct listcache_key k = {h->sess.tenant_id, LISTCACHE_PORTAL_USERS, lv->sort, lv->filter,
-				  lv->facet};
-	struct listcache_db b = {h->db, h->sess.tenant_id, lv, db_portal_user_ids, DB_OK, NULL};
-
-	if (lv->facet[0] == '\0')
-		return listcache_read(&k, lv, &reader, h, &b, page);
-	b.ids_ttl = db_portal_user_ids_status;
-	return listcache_read(&k, lv, &by_status, h, &b, page);
-}
-
-/* The first pages of an unfiltered list, straight from the sort's index: the
- * rows come with the total, so the <list> around them is made after them. */
-static enum db_result direct_page(struct http *h, struct list_view *lv, xmlNodePtr page)
-{
-	xmlNodePtr held = NULL, rows;
-	unsigned long long total = 0, offset = (unsigned long long)(lv->page - 1) * lv->per;
-	uint64_t version;
-	enum db_result rc = DB_ERR;
-
-	if (page == NULL || (held = xmlNewDocNode(page->doc, NULL, BAD_CAST "rows", NULL)) == NULL)
-		goto out;
-	lv->offset = offset;
-	if ((rc = db_portal_users_page(h->db, h->sess.tenant_id, lv, &total, add_row, held)) !=
-	    DB_OK)
-		goto out;
-	if (held->children == NULL) {
-		/* Empty, or past the end: the count decides, then the last page. */
-		if ((rc = db_portal_users_version(h->db, h->sess.tenant_id, &total, &version)) !=
-		    DB_OK)
-			goto out;
-		list_window(lv, total);
-		if (lv->offset != offset &&
-		    (rc = db_portal_users_page(h->db, h->sess.tenant_id, lv, &total, add_row,
-					       held)) != DB_OK)
-			goto out;
-	}
-	list_window(lv, total);
-	if ((rows = list_xml(page, &spec, lv)) == NULL) {
-		rc = DB_ERR;
-		goto out;
-	}
-	xmlFreeNode(xmlReplaceNode(rows, held));
-	held = NULL;
-out:
-	xmlFreeNode(held);
-	return rc;
+	return db_portal_users_view(p->h->db, p->h->sess.tenant_id, lv, p->status, add_row, rows,
+				    f);
 }
 
 static enum page_result pa_get(struct http *h, xmlNodePtr root)
 {
 	struct list_view lv;
+	struct pa_fetch p = {h, -1};
 	enum db_result rc;
 	const char *bad;
 	xmlNodePtr page;
 
 	if ((bad = portal_access_view(h->q, &lv)) != NULL)
 		return http_bad_request(h, bad);
+	if (lv.facet[0] != '\0')
+		p.status = pstatus_parse(lv.facet);
 	page = xml_el(root, "portal-access");
 	xml_attr_bool(page, "editable", h->sess.settings >= DB_PERM_EDIT);
 	xml_attr_bool(page, "portal-enabled", h->sess.tenant.portal_enabled);
 	if (h->q[Q_SELECT].st == VAL_OK && h->sess.settings >= DB_PERM_EDIT)
 		xml_attr(page, "select-all", "1");
-	if (lv.filter[0] != '\0' || lv.facet[0] != '\0' ||
-	    (unsigned long long)(lv.page - 1) * lv.per >= PA_DEEP_OFFSET)
-		rc = cached_page(h, &lv, page);
-	else
-		rc = direct_page(h, &lv, page);
+	if ((rc = (enum db_result)list_page(page, &spec, &lv, pa_fetch, &p)) == DB_NOTFOUND)
+		return http_bad_request(h,
+					"This page's link is damaged: go back to the first page.");
 	if (rc != DB_OK)
 		return http_db_fail(rc);
 	done_notice(h, &h->q[Q_DONE], &h->q[Q_COUNT]);

@@ -45,7 +45,7 @@ static enum page_result del_get(struct http *h, xmlNodePtr root)
 	enum db_result rc;
 	xmlNodePtr page, n;
 	const char *bad;
-	char back[2000];
+	char back[LIST_CURSOR_MAX + 1700];
 
 	if ((bad = portal_access_view(view, &lv)) != NULL)
 		return http_bad_request(h, bad);
@@ -75,7 +75,7 @@ static enum page_result del_post(struct http *h)
 	unsigned long long n = 0, deleted = 0;
 	enum db_result rc;
 	const char *bad;
-	char target[300], done[40], where[2000];
+	char target[300], done[40], where[LIST_CURSOR_MAX + 1800];
 
 	/* A bad view is refused before anything is deleted. */
 	if ((bad = portal_access_view(h->f, &lv)) != NULL)

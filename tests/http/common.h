@@ -67,6 +67,31 @@ __attribute__((unused)) static int xp_is(xmlDocPtr d, const char *e, const char 
 	return same;
 }
 
+/* The list page a link of d's <list> leads to (attr: query-next,
+ * query-prev, query, ...; path: the list's path), as get_xml; NULL (and a
+ * failed check) when the list has no such link. */
+__attribute__((unused)) static xmlDocPtr follow(struct hc *h, xmlDocPtr d, const char *path,
+						const char *attr, const char *what)
+{
+	char e[64], *q, *url;
+	xmlDocPtr n;
+
+	snprintf(e, sizeof e, "string(//list/@%s)", attr);
+	q = d ? xp(d, e) : NULL;
+	if (q == NULL || q[0] == '\0') {
+		ok(0, "%s: the list has a %s link", what, attr);
+		free(q);
+		return NULL;
+	}
+	if ((url = malloc(strlen(path) + strlen(q) + 2)) == NULL)
+		abort();
+	sprintf(url, "%s?%s", path, q);
+	n = get_xml(h, url, 200, what);
+	free(url);
+	free(q);
+	return n;
+}
+
 /* The stack under test, from the environment tests/run sets. */
 __attribute__((unused)) static void test_env(void)
 {

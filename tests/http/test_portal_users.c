@@ -30,6 +30,7 @@
 
 #include "client.h"
 #include "common.h"
+#include "list.h"
 #include "tap.h"
 
 #define PA "/settings/client/portal-access"
@@ -778,23 +779,41 @@ static void test_flash_and_select(void)
 	d = get_xml(adm, PA "?select=some", 400, "select other than all: 400");
 	xmlFreeDoc(d);
 
-	/* The confirmation: Cancel goes back to the same view. */
-	snprintf(path, sizeof path,
-		 PA "/delete?sort=email&dir=desc&q=del&status=invited&per=25&page=2&id=%s&id=%s",
-		 ids[0], ids[1]);
-	d = get_xml(adm, path, 200, "the delete confirmation from a filtered view");
-	ok(xp_is(d, "string(//portal-user-delete/@back)",
-		 PA "?sort=email&dir=desc&q=del&status=invited&per=25&page=2") &&
-		   xp_is(d, "count(//keep)", "6"),
-	   "Cancel: the list with the same sort, filter, status, page size and page");
-	xmlFreeDoc(d);
-	h = get_html(adm, path, rid);
-	ok(h &&
-		   strstr(h, "<a class=\"btn\" href=\"" PA "?sort=email&amp;dir=desc&amp;q=del&amp;"
-			     "status=invited&amp;per=25&amp;page=2\">Cancel</a>") &&
-		   strstr(h, "<input type=\"hidden\" name=\"status\" value=\"invited\">"),
-	   "the Cancel link, and the view in the form's hidden fields");
-	free(h);
+	/* The confirmation: Cancel goes back to the same view, on the same
+	 * page (its cursor, from the list's Next link). */
+	{
+		char cur[LIST_CURSOR_MAX], want[1024], html[1400];
+		struct list_view lv;
+		const char *key[1] = {emails[1]};
+		size_t len[1] = {strlen(emails[1])};
+
+		/* A cursor as the list makes them (list.c): after the second
+		 * user, in the email order descending. */
+		memset(&lv, 0, sizeof lv);
+		lv.sort = 1;
+		lv.desc = 1;
+		ok(list_cursor(&lv, key, len, 1, cur) == 0, "a cursor of the view's order");
+		snprintf(path, sizeof path,
+			 PA "/delete?sort=email&dir=desc&q=del&status=invited&per=25&after=%s&at=11"
+			    "&id=%s&id=%s",
+			 cur, ids[0], ids[1]);
+		snprintf(want, sizeof want,
+			 PA "?sort=email&dir=desc&q=del&status=invited&per=25&after=%s&at=11", cur);
+		d = get_xml(adm, path, 200, "the delete confirmation from a filtered view");
+		ok(xp_is(d, "string(//portal-user-delete/@back)", want) &&
+			   xp_is(d, "count(//keep)", "7"),
+		   "Cancel: the list with the same sort, filter, status, page size and page");
+		xmlFreeDoc(d);
+		h = get_html(adm, path, rid);
+		snprintf(html, sizeof html,
+			 "<a class=\"btn\" href=\"" PA "?sort=email&amp;dir=desc&amp;q=del&amp;"
+			 "status=invited&amp;per=25&amp;after=%s&amp;at=11\">Cancel</a>",
+			 cur);
+		ok(h && strstr(h, html) &&
+			   strstr(h, "<input type=\"hidden\" name=\"status\" value=\"invited\">"),
+		   "the Cancel link, and the view in the form's hidden fields");
+		free(h);
+	}
 	d = get_xml(adm, PA "/delete?sort=bogus&id=1", 400, "a bad view: 400");
 	xmlFreeDoc(d);
 

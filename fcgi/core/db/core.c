@@ -62,7 +62,7 @@ static int db_connect(struct db *db)
 	mysql_options(db->m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	/* UTC everywhere, and strict mode so bad data is an error, not a warning.
 	 * Repeatable read whatever the server's default: one statement is one
-	 * snapshot (listcache_read trusts rows and version read together).
+	 * snapshot.
 	 * Every statement is bounded: a lock held elsewhere (a row, a table,
 	 * a metadata lock) or a runaway statement ends in an error within
 	 * seconds, so a worker thread is never held for the 30 s read timeout
@@ -167,6 +167,11 @@ static enum db_result classify(struct db *db, unsigned e, const char *msg, const
 int db_transient(const struct db *db)
 {
 	return db != NULL && db->transient;
+}
+
+int db_warned(const struct db *db)
+{
+	return db->m != NULL && mysql_warning_count(db->m) > 0;
 }
 
 void db_transient_clear(struct db *db)

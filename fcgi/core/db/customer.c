@@ -59,34 +59,35 @@ static enum db_result cust_list(struct db *db, enum db_stmt q, struct db_args *a
 	return db_run(db, q, a, &c, cust_row, &r);
 }
 
-enum db_result db_customers_count(struct db *db, unsigned tenant_id, const struct list_view *lv,
-				  unsigned long long *total)
+/* The Customers list's sorts: name (unique in the tenant), email then
+ * name. */
+static const struct db_view_sort cust_sorts[2] = {
+	{{DBQ_CUST_WALK_NAME_ASC, DBQ_CUST_WALK_NAME_DESC},
+	 {DBQ_CUST_WORDS_NAME_ASC, DBQ_CUST_WORDS_NAME_DESC},
+	 1,
+	 0},
+	{{DBQ_CUST_WALK_EMAIL_ASC, DBQ_CUST_WALK_EMAIL_DESC},
+	 {DBQ_CUST_WORDS_EMAIL_ASC, DBQ_CUST_WORDS_EMAIL_DESC},
+	 2,
+	 0},
+};
+
+enum db_result db_customers_view(struct db *db, unsigned tenant_id, struct list_view *lv,
+				 db_customer_fn fn, void *ctx, struct list_fetched *f)
 {
-	struct db_args a = DB_ARGS();
+	static const struct db_view v = {.list = 1,
+					 .sorts = cust_sorts,
+					 .nsorts = 2,
+					 .count_all = DBQ_CUST_TOTAL,
+					 .count_words = DBQ_CUST_COUNT_WORDS};
 	struct db_cols c = DB_COLS();
-	uint64_t n = 0;
-	enum db_result rc;
+	struct cust_row r;
 
-	db_args_view(&a, tenant_id, lv);
-	db_col_u64(&c, &n);
-	rc = db_run(db, DBQ_CUST_COUNT, &a, &c, NULL, NULL);
-	*total = n;
-	return rc;
-}
-
-enum db_result db_customers_page(struct db *db, unsigned tenant_id, const struct list_view *lv,
-				 db_customer_fn fn, void *ctx)
-{
-	static const enum db_stmt by[2][2] = {{DBQ_CUST_PAGE_NAME_ASC, DBQ_CUST_PAGE_NAME_DESC},
-					      {DBQ_CUST_PAGE_EMAIL_ASC, DBQ_CUST_PAGE_EMAIL_DESC}};
-	struct db_args a = DB_ARGS();
-
-	if (lv->sort > 1)
-		return DB_ERR;
-	db_args_view(&a, tenant_id, lv);
-	db_arg_u64(&a, lv->per);
-	db_arg_u64(&a, lv->offset);
-	return cust_list(db, by[lv->sort][lv->desc != 0], &a, fn, ctx);
+	memset(&r, 0, sizeof r);
+	r.fn = fn;
+	r.ctx = ctx;
+	cust_cols(&c, &r.c);
+	return db_view_run(db, &v, tenant_id, lv, &c, cust_row, &r, f);
 }
 
 enum db_result db_customers_all(struct db *db, unsigned tenant_id, db_customer_fn fn, void *ctx)

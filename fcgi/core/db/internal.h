@@ -117,6 +117,10 @@ typedef int (*db_row_fn)(void *ctx);
 enum db_result db_run(struct db *db, enum db_stmt id, struct db_args *a, struct db_cols *c,
 		      db_row_fn row, void *ctx);
 
+/* Whether the last statement left warnings (a walk that stopped at its
+ * ROWS EXAMINED bound, listing.c). */
+int db_warned(const struct db *db);
+
 /* db_run without a result. */
 enum db_result db_exec(struct db *db, enum db_stmt id, struct db_args *a);
 /* db_exec, then DB_NOTFOUND unless it changed exactly one row. */
@@ -132,29 +136,57 @@ enum db_result db_one(struct db *db, enum db_stmt id, struct db_args *a, struct 
 void db_cols_tenant(struct db_cols *c, struct db_tenant *t);
 
 /* listing.c: the list views of customers, portal and office users. */
-/* tenant, filter, like, like: what every list statement starts with. */
-void db_args_view(struct db_args *a, unsigned tenant_id, const struct list_view *lv);
-/* A list's count and order version (portal_user_counts, office_user_counts):
- * both 0 when the tenant has no row yet. */
-enum db_result db_list_version(struct db *db, enum db_stmt q, unsigned tenant_id,
-			       unsigned long long *total, uint64_t *version);
-/* A growing id array (row callback db_ids_add, the id bound at .id). */
-struct db_ids {
-	unsigned id, *ids;
-	size_t n, cap;
-	int oom;
+/* One sort of a list: its statements by the walk's direction (0 ascending,
+ * 1 descending), the number of its key columns (selected last by each
+ * statement) and which of them are numbers (bit i: column i). */
+struct db_view_sort {
+	enum db_stmt walk[2];  /* the sort's index from the cursor (V_KSn) */
+	enum db_stmt words[2]; /* the rows a word names (V_CANDIDATES) */
+	unsigned nkeys, key_int;
 };
-int db_ids_add(void *ctx);
-/* A view's ids in the order of statement q (db_args_view's parameters):
- * *ids is malloc'd and the caller (the list-order cache) frees it. */
-enum db_result db_view_ids(struct db *db, enum db_stmt q, unsigned tenant_id,
-			   const struct list_view *lv, unsigned **ids, size_t *n);
-/* The rows of one page by id through statement q (a JSON array of the ids,
- * then the tenant): c and row as for db_run; *version gets *seen (read with
- * the rows) only if every id came back. */
-enum db_result db_rows_by_ids(struct db *db, enum db_stmt q, unsigned tenant_id,
-			      const unsigned *ids, size_t n, struct db_cols *c, db_row_fn row,
-			      void *ctx, const uint64_t *seen, uint64_t *version);
+/* A list view: its list in list_words, its sorts, the parameters its
+ * statements take after the tenant (a page's own filter), and its counts:
+ * count_all without a filter (tenant, count_extra, then the cap when
+ * count_all_capped), count_words with one (V_COUNT_WORDS, verify's
+ * parameters being words_extra). */
+struct db_view {
+	unsigned list;
+	const struct db_view_sort *sorts;
+	size_t nsorts;
+	const unsigned *walk_extra, *words_extra, *count_extra;
+	size_t nwalk_extra, nwords_extra, ncount_extra;
+	enum db_stmt count_all, count_words;
+	int count_all_capped;
+};
+/* How a filtered view is read: through the words index (words) with the
+ * pattern of the filter's rarest word, or by the sort's walk; entries: that
+ * word's index entries (up to a cap); single: the filter is that word. */
+#define DB_VIEW_PATTERN 136
+struct db_view_plan {
+	int words, single;
+	unsigned long long entries;
+	uint64_t mask; /* every word's signature bits (V_SIG) */
+	char pattern[DB_VIEW_PATTERN];
+};
+/* Word i of the filter as a LIKE pattern on list_words.word. */
+void db_view_pattern(const struct list_view *lv, size_t i, char out[DB_VIEW_PATTERN]);
+enum db_result db_view_plan(struct db *db, unsigned list, unsigned tenant_id,
+			    const struct list_view *lv, struct db_view_plan *p);
+/* The page of lv: its rows to row(ctx) through c (the caller's columns;
+ * the key's are added), the cursors of the first and last into lv, rows
+ * shown and whether one lies past them.  DB_NOTFOUND: a cursor of another
+ * shape (a damaged link). */
+enum db_result db_view_rows(struct db *db, const struct db_view *v, unsigned tenant_id,
+			    struct list_view *lv, const struct db_view_plan *p, struct db_cols *c,
+			    db_row_fn row, void *ctx, size_t *shown, int *more);
+/* The view's count: exact, or (exact 0) a number the count is more than. */
+enum db_result db_view_count(struct db *db, const struct db_view *v, unsigned tenant_id,
+			     const struct list_view *lv, const struct db_view_plan *p,
+			     unsigned long long *total, int *exact);
+/* The plan, the rows, then the count. */
+enum db_result db_view_run(struct db *db, const struct db_view *v, unsigned tenant_id,
+			   struct list_view *lv, struct db_cols *c, db_row_fn row, void *ctx,
+			   struct list_fetched *f);
 /* Up to max ids into ids while counting them all (row callback db_idbuf_add,
  * the id bound at .id). */
 struct db_idbuf {

@@ -71,7 +71,6 @@ enum db_result db_office_user_set_password(struct db *db, unsigned tenant_id, un
 
 struct ou_row {
 	struct db_office_user u;
-	uint64_t version; /* the list's, read with the rows by id */
 	db_office_user_fn fn;
 	void *ctx;
 };
@@ -105,29 +104,27 @@ static int ou_row(void *ctx)
 	return r->fn ? r->fn(r->ctx, &r->u) : 0;
 }
 
-enum db_result db_office_users_version(struct db *db, unsigned tenant_id, unsigned long long *total,
-				       uint64_t *version)
-{
-	return db_list_version(db, DBQ_OU_VERSION, tenant_id, total, version);
-}
+/* The Office Users list's sorts (email, first, last, role, status): the
+ * role's key is its place in the ENUM, the status's the active flag. */
+#define OU_SORT(n, k, ints)                                                                        \
+	{                                                                                          \
+		{DBQ_OU_WALK_##n##_ASC, DBQ_OU_WALK_##n##_DESC},                                   \
+			{DBQ_OU_WORDS_##n##_ASC, DBQ_OU_WORDS_##n##_DESC}, k, ints                 \
+	}
+static const struct db_view_sort ou_sorts[5] = {
+	OU_SORT(EMAIL, 1, 0), OU_SORT(FIRST, 3, 0),  OU_SORT(LAST, 3, 0),
+	OU_SORT(ROLE, 2, 1),  OU_SORT(STATUS, 2, 1),
+};
+#undef OU_SORT
 
-/* *ids malloc'd, freed by the caller (the list-order cache). */
-enum db_result db_office_user_ids(struct db *db, unsigned tenant_id, const struct list_view *lv,
-				  unsigned **ids, size_t *n)
+enum db_result db_office_users_view(struct db *db, unsigned tenant_id, struct list_view *lv,
+				    db_office_user_fn fn, void *ctx, struct list_fetched *f)
 {
-	static const enum db_stmt by[5] = {DBQ_OU_IDS_EMAIL, DBQ_OU_IDS_FIRST, DBQ_OU_IDS_LAST,
-					   DBQ_OU_IDS_ROLE, DBQ_OU_IDS_STATUS};
-
-	*ids = NULL;
-	*n = 0;
-	if (lv->sort > 4)
-		return DB_ERR;
-	return db_view_ids(db, by[lv->sort], tenant_id, lv, ids, n);
-}
-
-enum db_result db_office_users_by_ids(struct db *db, unsigned tenant_id, const unsigned *ids,
-				      size_t n, db_office_user_fn fn, void *ctx, uint64_t *version)
-{
+	static const struct db_view v = {.list = 3,
+					 .sorts = ou_sorts,
+					 .nsorts = 5,
+					 .count_all = DBQ_OU_TOTAL,
+					 .count_words = DBQ_OU_COUNT_WORDS};
 	struct db_cols c = DB_COLS();
 	struct ou_row r;
 
@@ -135,9 +132,7 @@ enum db_result db_office_users_by_ids(struct db *db, unsigned tenant_id, const u
 	r.fn = fn;
 	r.ctx = ctx;
 	ou_cols(&c, &r.u, 0);
-	db_col_u64(&c, &r.version);
-	return db_rows_by_ids(db, DBQ_OU_BY_IDS, tenant_id, ids, n, &c, ou_row, &r, &r.version,
-			      version);
+	return db_view_run(db, &v, tenant_id, lv, &c, ou_row, &r, f);
 }
 
 enum db_result db_office_user_get(struct db *db, unsigned tenant_id, unsigned id,

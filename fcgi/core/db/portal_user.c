@@ -37,16 +37,15 @@ static enum pstatus status_decide(const struct status_cols *s)
 	return pstatus_decide(&f);
 }
 
-/* A row of PU_COLS (and the statement's extra last column, if any). */
+/* A row of PU_COLS. */
 struct pu_row {
 	struct db_portal_user u;
 	struct status_cols st;
-	uint64_t extra; /* PU_ALL's: the tenant's count; PU_BY_IDS's: the version */
 	db_portal_user_fn fn;
 	void *ctx;
 };
 
-static void pu_cols(struct db_cols *c, struct pu_row *r, int extra)
+static void pu_cols(struct db_cols *c, struct pu_row *r)
 {
 	struct db_portal_user *u = &r->u;
 
@@ -56,8 +55,6 @@ static void pu_cols(struct db_cols *c, struct pu_row *r, int extra)
 	db_col_str(c, u->email, sizeof u->email);
 	status_cols(c, &r->st);
 	db_col_time(c, u->last_sign_in);
-	if (extra)
-		db_col_u64(c, &r->extra);
 }
 
 /* The status and the lock as the page shows them, then the caller's fn. */
@@ -72,136 +69,84 @@ static int pu_row(void *ctx)
 	return r->fn ? r->fn(r->ctx, u) : 0;
 }
 
-enum db_result db_portal_users_page(struct db *db, unsigned tenant_id, const struct list_view *lv,
-				    unsigned long long *total, db_portal_user_fn fn, void *ctx)
-{
-	static const enum db_stmt by[2][2] = {{DBQ_PU_ALL_COMPANY_ASC, DBQ_PU_ALL_COMPANY_DESC},
-					      {DBQ_PU_ALL_EMAIL_ASC, DBQ_PU_ALL_EMAIL_DESC}};
-	struct db_args a = DB_ARGS();
-	struct db_cols c = DB_COLS();
-	struct pu_row r;
-	enum db_result rc;
-
-	*total = 0;
-	if (lv->sort > 1 || lv->filter[0] != '\0')
-		return DB_ERR;
-	memset(&r, 0, sizeof r);
-	r.fn = fn;
-	r.ctx = ctx;
-	pu_cols(&c, &r, 1);
-	db_arg_uint(&a, tenant_id);
-	db_arg_u64(&a, lv->per);
-	db_arg_u64(&a, lv->offset);
-	rc = db_run(db, by[lv->sort][lv->desc != 0], &a, &c, pu_row, &r);
-	*total = r.extra;
-	return rc;
-}
-
-enum db_result db_portal_users_version(struct db *db, unsigned tenant_id, unsigned long long *total,
-				       uint64_t *version)
-{
-	return db_list_version(db, DBQ_PU_VERSION, tenant_id, total, version);
-}
-
-enum db_result db_portal_users_status_version(struct db *db, unsigned tenant_id,
-					      unsigned long long *total, uint64_t *version)
-{
-	return db_list_version(db, DBQ_PU_STATUS_VERSION, tenant_id, total, version);
-}
-
-enum db_result db_portal_user_ids(struct db *db, unsigned tenant_id, const struct list_view *lv,
-				  unsigned **ids, size_t *n)
-{
-	*ids = NULL;
-	*n = 0;
-	if (lv->sort > 1)
-		return DB_ERR;
-	return db_view_ids(db, lv->sort == 0 ? DBQ_PU_IDS_COMPANY : DBQ_PU_IDS_EMAIL, tenant_id, lv,
-			   ids, n);
-}
-
-struct status_ids {
-	struct db_ids c;
-	struct status_cols st;
-	enum pstatus want;
-	long long left_us; /* the soonest a lock read ends; -1: none */
+/* The Portal Access list's sorts (company, email), and the walks of one
+ * status's index and of the locked users. */
+static const struct db_view_sort pu_sorts[2] = {
+	{{DBQ_PU_WALK_CO_ASC, DBQ_PU_WALK_CO_DESC},
+	 {DBQ_PU_WORDS_CO_ASC, DBQ_PU_WORDS_CO_DESC},
+	 2,
+	 0},
+	{{DBQ_PU_WALK_EM_ASC, DBQ_PU_WALK_EM_DESC},
+	 {DBQ_PU_WORDS_EM_ASC, DBQ_PU_WORDS_EM_DESC},
+	 1,
+	 0},
+};
+static const struct db_view_sort pu_state_sorts[2] = {
+	{{DBQ_PU_STATE_CO_ASC, DBQ_PU_STATE_CO_DESC},
+	 {DBQ_PU_WORDS_CO_ASC, DBQ_PU_WORDS_CO_DESC},
+	 2,
+	 0},
+	{{DBQ_PU_STATE_EM_ASC, DBQ_PU_STATE_EM_DESC},
+	 {DBQ_PU_WORDS_EM_ASC, DBQ_PU_WORDS_EM_DESC},
+	 1,
+	 0},
+};
+static const struct db_view_sort pu_locked_sorts[2] = {
+	{{DBQ_PU_LOCKED_CO_ASC, DBQ_PU_LOCKED_CO_DESC},
+	 {DBQ_PU_WORDS_CO_ASC, DBQ_PU_WORDS_CO_DESC},
+	 2,
+	 0},
+	{{DBQ_PU_LOCKED_EM_ASC, DBQ_PU_LOCKED_EM_DESC},
+	 {DBQ_PU_WORDS_EM_ASC, DBQ_PU_WORDS_EM_DESC},
+	 1,
+	 0},
 };
 
-static int status_ids_add(void *p)
+/* The status filter as the statements take it: pstate 0-3 (not invited,
+ * invited, active, revoked: sql/019), 4 locked, 9 none. */
+static unsigned facet_code(int status)
 {
-	struct status_ids *s = p;
-	long long left = pstatus_lock_left_us(s->st.lock_us);
-
-	/* Any lock that ends changes that row's status, in or out of this
-	 * view: the order is right only until the first one ends. */
-	if (left > 0 && (s->left_us < 0 || left < s->left_us))
-		s->left_us = left;
-	if (status_decide(&s->st) != s->want)
-		return 0;
-	return db_ids_add(&s->c);
-}
-
-/* *ids malloc'd, freed by the caller (the list-order cache). */
-enum db_result db_portal_user_ids_status(struct db *db, unsigned tenant_id,
-					 const struct list_view *lv, unsigned **ids, size_t *n,
-					 long long *ttl_ms)
-{
-	struct db_args a = DB_ARGS();
-	struct db_cols c = DB_COLS();
-	struct status_ids s;
-	int want;
-	enum db_result rc;
-
-	*ids = NULL;
-	*n = 0;
-	*ttl_ms = -1;
-	if (lv->sort > 1 || lv->facet == NULL || (want = pstatus_parse(lv->facet)) < 0)
-		return DB_ERR;
-	memset(&s, 0, sizeof s);
-	s.want = (enum pstatus)want;
-	s.left_us = -1;
-	db_args_view(&a, tenant_id, lv);
-	db_col_uint(&c, &s.c.id);
-	status_cols(&c, &s.st);
-	rc = db_run(db, lv->sort == 0 ? DBQ_PU_IDS_STATUS_COMPANY : DBQ_PU_IDS_STATUS_EMAIL, &a, &c,
-		    status_ids_add, &s);
-	if (rc == DB_OK && s.c.oom)
-		rc = DB_ERR;
-	if (rc != DB_OK) {
-		free(s.c.ids);
-		return rc;
+	switch (status) {
+	case PSTATUS_NOT_INVITED: return 0;
+	case PSTATUS_INVITED: return 1;
+	case PSTATUS_ACTIVE: return 2;
+	case PSTATUS_REVOKED: return 3;
+	case PSTATUS_LOCKED: return 4;
+	default: return 9;
 	}
-	*ids = s.c.ids;
-	*n = s.c.n;
-	if (s.left_us >= 0)
-		*ttl_ms = s.left_us / 1000;
-	return DB_OK;
 }
 
-static enum db_result by_ids(struct db *db, enum db_stmt q, unsigned tenant_id, const unsigned *ids,
-			     size_t n, db_portal_user_fn fn, void *ctx, uint64_t *version)
+enum db_result db_portal_users_view(struct db *db, unsigned tenant_id, struct list_view *lv,
+				    int status, db_portal_user_fn fn, void *ctx,
+				    struct list_fetched *f)
 {
+	unsigned code = facet_code(status), facet[3] = {code, code, code};
+	struct db_view v = {.list = 2,
+			    .sorts = pu_sorts,
+			    .nsorts = 2,
+			    .words_extra = facet,
+			    .nwords_extra = 3,
+			    .count_all = DBQ_PU_TOTAL,
+			    .count_words = DBQ_PU_COUNT_WORDS};
 	struct db_cols c = DB_COLS();
 	struct pu_row r;
 
+	if (code == 4) {
+		v.sorts = pu_locked_sorts;
+		v.count_all = DBQ_PU_COUNT_LOCKED;
+		v.count_all_capped = 1;
+	} else if (code != 9) {
+		v.sorts = pu_state_sorts;
+		v.walk_extra = v.count_extra = facet;
+		v.nwalk_extra = v.ncount_extra = 1;
+		v.count_all = DBQ_PU_COUNT_STATE;
+		v.count_all_capped = 1;
+	}
 	memset(&r, 0, sizeof r);
 	r.fn = fn;
 	r.ctx = ctx;
-	pu_cols(&c, &r, 1);
-	return db_rows_by_ids(db, q, tenant_id, ids, n, &c, pu_row, &r, &r.extra, version);
-}
-
-enum db_result db_portal_users_by_ids(struct db *db, unsigned tenant_id, const unsigned *ids,
-				      size_t n, db_portal_user_fn fn, void *ctx, uint64_t *version)
-{
-	return by_ids(db, DBQ_PU_BY_IDS, tenant_id, ids, n, fn, ctx, version);
-}
-
-enum db_result db_portal_users_by_ids_status(struct db *db, unsigned tenant_id, const unsigned *ids,
-					     size_t n, db_portal_user_fn fn, void *ctx,
-					     uint64_t *version)
-{
-	return by_ids(db, DBQ_PU_BY_IDS_STATUS, tenant_id, ids, n, fn, ctx, version);
+	pu_cols(&c, &r);
+	return db_view_run(db, &v, tenant_id, lv, &c, pu_row, &r, f);
 }
 
 enum db_result db_portal_user_get(struct db *db, unsigned tenant_id, unsigned id,
@@ -213,7 +158,7 @@ enum db_result db_portal_user_get(struct db *db, unsigned tenant_id, unsigned id
 	enum db_result rc;
 
 	memset(&r, 0, sizeof r);
-	pu_cols(&c, &r, 0);
+	pu_cols(&c, &r);
 	db_arg_row(&a, id, tenant_id);
 	if ((rc = db_run(db, DBQ_PU_GET, &a, &c, pu_row, &r)) != DB_OK)
 		return rc;

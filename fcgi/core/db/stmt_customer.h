@@ -2,27 +2,37 @@
 #define CUST_COLS                                                                                  \
 	"c.id, c.name, c.primary_email, c.phone, c.street, c.city, c.state, c.zip, "               \
 	"(SELECT COUNT(*) FROM portal_users x WHERE x.customer_id = c.id)"
-#define CUST_FILTER "AND (? = '' OR c.name LIKE ? OR c.primary_email LIKE ?) "
-#define CUST_PAGE "SELECT " CUST_COLS " FROM customers c WHERE c.tenant_id = ? " CUST_FILTER
+/* The Customers list (db/listing.c), as the Office Users list: by name
+ * (unique in the tenant) or by email, then name. */
+#define CUST_WALK(ix, ks, keys, order)                                                             \
+	"SELECT " CUST_COLS ", " keys " FROM customers c FORCE INDEX (" ix ") WHERE "              \
+	"c.tenant_id = ? " ks V_SIG("c") V_PHRASES("c") "ORDER BY " order V_WALK_LIMIT
+#define CUST_WORDS(ks, keys, order)                                                                \
+	"SELECT " CUST_COLS ", " keys " FROM " V_CANDIDATES(                                       \
+		"1") "JOIN customers c ON c.id = "                                                 \
+		     "cand.id WHERE c.tenant_id = ? " ks V_PHRASES("c") "ORDER BY " order          \
+									" LIMIT ?"
+#define CUST_VIEW(name, n, ix, ks, keys, order)                                                    \
+	DB_STMT(CUST_WALK_##name, .params = 8 + (n), .cols = 9 + (n) / 2, .flags = DB_Q_READ,      \
+		.roles = R_S, .sql = CUST_WALK(ix, ks, keys, order))                               \
+	DB_STMT(CUST_WORDS_##name, .params = 8 + (n), .cols = 9 + (n) / 2, .flags = DB_Q_READ,     \
+		.roles = R_S, .sql = CUST_WORDS(ks, keys, order))
 
 DB_STMT(CUSTOMER_INSERT, .params = 8, .cols = 0, .flags = 0, .roles = R_S | R_C,
 	.sql = "INSERT INTO customers (tenant_id, name, primary_email, phone, street, "
 	       "city, state, zip) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
 DB_STMT(CUSTOMER_BY_NAME, .params = 2, .cols = 1, .flags = DB_Q_READ, .roles = R_C,
 	.sql = "SELECT id FROM customers WHERE tenant_id = ? AND name = ?")
-/* Lists: one statement per sort key and direction (no SQL is built from
- * strings), the filter a case-insensitive substring (utf8mb4_unicode_ci)
- * with LIKE metacharacters escaped by the list engine. */
-DB_STMT(CUST_COUNT, .params = 4, .cols = 1, .flags = DB_Q_READ, .roles = R_S,
-	.sql = "SELECT COUNT(*) FROM customers c WHERE c.tenant_id = ? " CUST_FILTER)
-DB_STMT(CUST_PAGE_NAME_ASC, .params = 6, .cols = 9, .flags = DB_Q_READ, .roles = R_S,
-	.sql = CUST_PAGE "ORDER BY c.name ASC, c.id ASC LIMIT ? OFFSET ?")
-DB_STMT(CUST_PAGE_NAME_DESC, .params = 6, .cols = 9, .flags = DB_Q_READ, .roles = R_S,
-	.sql = CUST_PAGE "ORDER BY c.name DESC, c.id DESC LIMIT ? OFFSET ?")
-DB_STMT(CUST_PAGE_EMAIL_ASC, .params = 6, .cols = 9, .flags = DB_Q_READ, .roles = R_S,
-	.sql = CUST_PAGE "ORDER BY c.primary_email ASC, c.name ASC, c.id ASC LIMIT ? OFFSET ?")
-DB_STMT(CUST_PAGE_EMAIL_DESC, .params = 6, .cols = 9, .flags = DB_Q_READ, .roles = R_S,
-	.sql = CUST_PAGE "ORDER BY c.primary_email DESC, c.name DESC, c.id DESC LIMIT ? OFFSET ?")
+DB_STMT(CUST_TOTAL, .params = 1, .cols = 1, .flags = DB_Q_READ, .roles = R_S,
+	.sql = "SELECT n FROM customer_counts WHERE tenant_id = ?")
+CUST_VIEW(NAME_ASC, 2, "customers_name_sig", V_KS1(">", "c.name"), "c.name", "c.name")
+CUST_VIEW(NAME_DESC, 2, "customers_name_sig", V_KS1("<", "c.name"), "c.name", "c.name DESC")
+CUST_VIEW(EMAIL_ASC, 4, "customers_tenant_email", V_KS2(">", "c.primary_email", ">", "c.name"),
+	  "c.primary_email, c.name", "c.primary_email, c.name")
+CUST_VIEW(EMAIL_DESC, 4, "customers_tenant_email", V_KS2("<", "c.primary_email", "<", "c.name"),
+	  "c.primary_email, c.name", "c.primary_email DESC, c.name DESC")
+DB_STMT(CUST_COUNT_WORDS, .params = 8, .cols = 2, .flags = DB_Q_READ, .roles = R_S,
+	.sql = V_COUNT_WORDS("1", "customers c", "c", "1 "))
 DB_STMT(CUST_GET, .params = 2, .cols = 9, .flags = DB_Q_READ, .roles = R_S,
 	.sql = "SELECT " CUST_COLS " FROM customers c WHERE c.id = ? AND c.tenant_id = ?")
 DB_STMT(CUST_UPDATE, .params = 9, .cols = 0, .flags = 0, .roles = R_S,
@@ -62,5 +72,6 @@ DB_STMT(CONTACT_LINK, .params = 3, .cols = 0, .flags = 0, .roles = R_S,
 	       "tenant_id = ? AND portal_user_id IS NULL")
 
 #undef CUST_COLS
-#undef CUST_FILTER
-#undef CUST_PAGE
+#undef CUST_WALK
+#undef CUST_WORDS
+#undef CUST_VIEW

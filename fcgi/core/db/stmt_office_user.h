@@ -6,14 +6,6 @@
 	"u.id, u.email, u.first_name, u.last_name, u.role, u.phone, u.active, "                    \
 	"COALESCE(p.level, 0)"
 #define OU_PERM "LEFT JOIN office_user_perms p ON p.user_id = u.id AND p.module = 'settings' "
-/* The login, or the full name ("Ada Admin" finds Ada Admin). */
-#define OU_FILTER "AND (? = '' OR u.email LIKE ? OR CONCAT(u.first_name, ' ', u.last_name) LIKE ?) "
-/* A view's whole id order, ascending (descending is its reverse: every
- * order ends with the login, unique in the tenant), for the list-order
- * cache; the rows shown are read by id. */
-#define OU_IDS(order)                                                                              \
-	"SELECT u.id FROM office_users u WHERE u.tenant_id = ? " OU_FILTER "ORDER BY " order
-
 DB_STMT(OU_SET_TZ, .params = 3, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "UPDATE office_users SET time_zone = NULLIF(?, '') WHERE id = ? AND "
 	       "tenant_id = ?")
@@ -27,24 +19,53 @@ DB_STMT(OFFICE_SET_PERM, .params = 3, .cols = 0, .flags = 0, .roles = R_S | R_C,
 	       "(?, ?, ?) ON DUPLICATE KEY UPDATE level = VALUES(level)")
 DB_STMT(OFFICE_SET_ACTIVE, .params = 2, .cols = 0, .flags = 0, .roles = R_C,
 	.sql = "UPDATE office_users SET active = ? WHERE id = ?")
-DB_STMT(OU_VERSION, .params = 1, .cols = 2, .flags = DB_Q_READ, .roles = R_S,
-	.sql = "SELECT n, version FROM office_user_counts WHERE tenant_id = ?")
-DB_STMT(OU_IDS_EMAIL, .params = 4, .cols = 1, .flags = DB_Q_READ, .roles = R_S,
-	.sql = OU_IDS("u.email"))
-DB_STMT(OU_IDS_FIRST, .params = 4, .cols = 1, .flags = DB_Q_READ, .roles = R_S,
-	.sql = OU_IDS("u.first_name, u.last_name, u.email"))
-DB_STMT(OU_IDS_LAST, .params = 4, .cols = 1, .flags = DB_Q_READ, .roles = R_S,
-	.sql = OU_IDS("u.last_name, u.first_name, u.email"))
-DB_STMT(OU_IDS_ROLE, .params = 4, .cols = 1, .flags = DB_Q_READ, .roles = R_S,
-	.sql = OU_IDS("u.role, u.email"))
-DB_STMT(OU_IDS_STATUS, .params = 4, .cols = 1, .flags = DB_Q_READ, .roles = R_S,
-	.sql = OU_IDS("u.active DESC, u.email"))
-DB_STMT(OU_BY_IDS, .params = 2, .cols = 9, .flags = DB_Q_READ, .roles = R_S,
-	.sql = "SELECT " OU_COLS ", COALESCE(c.version, 0) FROM JSON_TABLE(?, '$[*]' "
-	       "COLUMNS (n FOR ORDINALITY, id INT UNSIGNED PATH '$')) j "
-	       "JOIN office_users u ON u.id = j.id " OU_PERM
-	       "LEFT JOIN office_user_counts c ON c.tenant_id = u.tenant_id "
-	       "WHERE u.tenant_id = ? ORDER BY j.n")
+/* The Office Users list (db/listing.c): for each sort and direction, the
+ * sort's index walked from the cursor with the filter's phrases checked
+ * on each row, and the rows the words index names for a word of the
+ * filter, each selecting the sort's key last.  Every key ends with the
+ * login (unique); the role is compared by its place in the ENUM (the
+ * order ORDER BY gives it), the status is Active first. */
+#define OU_WALK(ix, ks, keys, order)                                                               \
+	"SELECT " OU_COLS ", " keys " FROM office_users u FORCE INDEX (" ix ") " OU_PERM           \
+	"WHERE u.tenant_id = ? " ks V_SIG("u") V_PHRASES("u") "ORDER BY " order V_WALK_LIMIT
+#define OU_WORDS(ks, keys, order)                                                                  \
+	"SELECT " OU_COLS ", " keys                                                                \
+	" FROM " V_CANDIDATES("3") "JOIN office_users u ON u.id = cand.id " OU_PERM                \
+				   "WHERE u.tenant_id = ? " ks V_PHRASES("u") "ORDER BY " order    \
+									      " LIMIT ?"
+#define OU_VIEW(name, n, ix, ks, keys, order)                                                      \
+	DB_STMT(OU_WALK_##name, .params = 8 + (n), .cols = 8 + (n) / 2, .flags = DB_Q_READ,        \
+		.roles = R_S, .sql = OU_WALK(ix, ks, keys, order))                                 \
+	DB_STMT(OU_WORDS_##name, .params = 8 + (n), .cols = 8 + (n) / 2, .flags = DB_Q_READ,       \
+		.roles = R_S, .sql = OU_WORDS(ks, keys, order))
+#define OU_FL "u.first_name, u.last_name, u.email"
+#define OU_LF "u.last_name, u.first_name, u.email"
+
+DB_STMT(OU_TOTAL, .params = 1, .cols = 1, .flags = DB_Q_READ, .roles = R_S,
+	.sql = "SELECT n FROM office_user_counts WHERE tenant_id = ?")
+OU_VIEW(EMAIL_ASC, 2, "office_users_tenant_email", V_KS1(">", "u.email"), "u.email", "u.email")
+OU_VIEW(EMAIL_DESC, 2, "office_users_tenant_email", V_KS1("<", "u.email"), "u.email",
+	"u.email DESC")
+OU_VIEW(FIRST_ASC, 6, "office_users_tenant_first",
+	V_KS3(">", "u.first_name", ">", "u.last_name", ">", "u.email"), OU_FL, OU_FL)
+OU_VIEW(FIRST_DESC, 6, "office_users_tenant_first",
+	V_KS3("<", "u.first_name", "<", "u.last_name", "<", "u.email"), OU_FL,
+	"u.first_name DESC, u.last_name DESC, u.email DESC")
+OU_VIEW(LAST_ASC, 6, "office_users_tenant_last",
+	V_KS3(">", "u.last_name", ">", "u.first_name", ">", "u.email"), OU_LF, OU_LF)
+OU_VIEW(LAST_DESC, 6, "office_users_tenant_last",
+	V_KS3("<", "u.last_name", "<", "u.first_name", "<", "u.email"), OU_LF,
+	"u.last_name DESC, u.first_name DESC, u.email DESC")
+OU_VIEW(ROLE_ASC, 4, "office_users_tenant_role", V_KS2(">", "u.role", ">", "u.email"),
+	"u.role + 0, u.email", "u.role, u.email")
+OU_VIEW(ROLE_DESC, 4, "office_users_tenant_role", V_KS2("<", "u.role", "<", "u.email"),
+	"u.role + 0, u.email", "u.role DESC, u.email DESC")
+OU_VIEW(STATUS_ASC, 4, "office_users_tenant_active", V_KS2("<", "u.active", ">", "u.email"),
+	"u.active, u.email", "u.active DESC, u.email")
+OU_VIEW(STATUS_DESC, 4, "office_users_tenant_active", V_KS2(">", "u.active", "<", "u.email"),
+	"u.active, u.email", "u.active, u.email DESC")
+DB_STMT(OU_COUNT_WORDS, .params = 8, .cols = 2, .flags = DB_Q_READ, .roles = R_S,
+	.sql = V_COUNT_WORDS("3", "office_users u", "u", "1 "))
 DB_STMT(OU_GET, .params = 2, .cols = 15, .flags = DB_Q_READ, .roles = R_S,
 	.sql = "SELECT " OU_COLS ", u.mobile_provider, u.street, u.city, u.state, u.zip, "
 	       "u.country, u.default_screen FROM office_users u " OU_PERM
@@ -104,5 +125,8 @@ DB_STMT(OU_MAIL_TESTED, .params = 4, .cols = 0, .flags = 0, .roles = R_S,
 
 #undef OU_COLS
 #undef OU_PERM
-#undef OU_FILTER
-#undef OU_IDS
+#undef OU_WALK
+#undef OU_WORDS
+#undef OU_VIEW
+#undef OU_FL
+#undef OU_LF

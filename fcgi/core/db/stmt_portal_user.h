@@ -11,72 +11,94 @@
 	  "TIMESTAMPDIFF(MICROSECOND, NOW(6), " a ".locked_until)"
 #define PU_KEY "pu.id, pu.customer_id, pu.company_name, pu.email"
 #define PU_COLS PU_KEY ", " PU_STATUS("pu") ", pu.last_sign_in_at"
-#define PU_FILTER "AND (? = '' OR p.company_name LIKE ? OR p.email LIKE ?) "
-/* The first pages of the unfiltered list (deep ones come from the list-order
- * cache): the sort's index named, so that MariaDB, which plans a prepared
- * statement again at every execution, does not weigh both indexes each time
- * (half the statement's cost, measured).  Each row carries the tenant's count,
- * which saves the page a statement of its own (a tenth of its cost).  Rows
- * are read as the index walks: cheaper than a deferred join on the first
- * pages (0.06 against 0.10 ms at offset 0), dearer further on (0.95 against
- * 0.25 ms at offset 990), so portal_access.c takes the cache from offset 200. */
-#define PU_ALL(index, order)                                                                       \
-	"SELECT " PU_COLS ", COALESCE(c.n, 0) FROM portal_users pu FORCE INDEX (" index ") "       \
-	"LEFT JOIN portal_user_counts c ON c.tenant_id = pu.tenant_id "                            \
-	"WHERE pu.tenant_id = ? " order " LIMIT ? OFFSET ?"
-
 DB_STMT(PU_SET_TZ, .params = 3, .cols = 0, .flags = 0, .roles = R_P,
 	.sql = "UPDATE portal_users SET time_zone = NULLIF(?, '') WHERE id = ? AND "
 	       "tenant_id = ?")
-/* The list-order cache (listcache.c): the version triggers keep, a
- * view's whole id order (ascending; descending is its reverse, the
- * keys being unique), and the rows of one slice, in slice order. */
-DB_STMT(PU_VERSION, .params = 1, .cols = 2, .flags = DB_Q_READ, .roles = R_S,
-	.sql = "SELECT n, version FROM portal_user_counts WHERE tenant_id = ?")
-DB_STMT(PU_IDS_COMPANY, .params = 4, .cols = 1, .flags = DB_Q_READ, .roles = R_S,
-	.sql = "SELECT p.id FROM portal_users p WHERE p.tenant_id = ? " PU_FILTER
-	       "ORDER BY p.company_name, p.email")
-DB_STMT(PU_IDS_EMAIL, .params = 4, .cols = 1, .flags = DB_Q_READ, .roles = R_S,
-	.sql = "SELECT p.id FROM portal_users p WHERE p.tenant_id = ? " PU_FILTER
-	       "ORDER BY p.email")
-/* With the list's version read in the same statement (one snapshot):
- * listcache_read keeps an order's page when it matches. */
-DB_STMT(PU_BY_IDS, .params = 2, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
-	.sql = "SELECT " PU_COLS ", COALESCE(c.version, 0) FROM JSON_TABLE(?, '$[*]' "
-	       "COLUMNS (n FOR ORDINALITY, id INT UNSIGNED PATH '$')) j "
-	       "JOIN portal_users pu ON pu.id = j.id "
-	       "LEFT JOIN portal_user_counts c ON c.tenant_id = pu.tenant_id "
-	       "WHERE pu.tenant_id = ? ORDER BY j.n")
-/* Views filtered by status (sql/016): their order moves with the
- * status's inputs too, so their version is the list's plus the status
- * version (both only grow).  The order reads the inputs and C decides
- * (pstatus_decide), as for every row shown. */
-DB_STMT(PU_STATUS_VERSION, .params = 1, .cols = 2, .flags = DB_Q_READ, .roles = R_S,
-	.sql = "SELECT c.n, c.version + COALESCE((SELECT s.version FROM "
-	       "portal_user_status_versions s WHERE s.tenant_id = c.tenant_id), 0) "
-	       "FROM portal_user_counts c WHERE c.tenant_id = ?")
-DB_STMT(PU_IDS_STATUS_COMPANY, .params = 4, .cols = 5, .flags = DB_Q_READ, .roles = R_S,
-	.sql = "SELECT p.id, " PU_STATUS("p") " FROM portal_users p "
-					      "WHERE p.tenant_id = ? " PU_FILTER
-					      "ORDER BY p.company_name, p.email")
-DB_STMT(PU_IDS_STATUS_EMAIL, .params = 4, .cols = 5, .flags = DB_Q_READ, .roles = R_S,
-	.sql = "SELECT p.id, " PU_STATUS("p") " FROM portal_users p "
-					      "WHERE p.tenant_id = ? " PU_FILTER "ORDER BY p.email")
-DB_STMT(PU_BY_IDS_STATUS, .params = 2, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
-	.sql = "SELECT " PU_COLS ", COALESCE(c.version, 0) + COALESCE(s.version, 0) FROM "
-	       "JSON_TABLE(?, '$[*]' COLUMNS (n FOR ORDINALITY, id INT UNSIGNED PATH '$')) j "
-	       "JOIN portal_users pu ON pu.id = j.id "
-	       "LEFT JOIN portal_user_counts c ON c.tenant_id = pu.tenant_id "
-	       "LEFT JOIN portal_user_status_versions s ON s.tenant_id = pu.tenant_id "
-	       "WHERE pu.tenant_id = ? ORDER BY j.n")
-DB_STMT(PU_ALL_COMPANY_ASC, .params = 3, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
-	.sql = PU_ALL("portal_users_company", "ORDER BY pu.company_name ASC, pu.email ASC"))
-DB_STMT(PU_ALL_COMPANY_DESC, .params = 3, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
-	.sql = PU_ALL("portal_users_company", "ORDER BY pu.company_name DESC, pu.email DESC"))
-DB_STMT(PU_ALL_EMAIL_ASC, .params = 3, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
-	.sql = PU_ALL("portal_users_tenant_email", "ORDER BY pu.email ASC"))
-DB_STMT(PU_ALL_EMAIL_DESC, .params = 3, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
-	.sql = PU_ALL("portal_users_tenant_email", "ORDER BY pu.email DESC"))
+/* The Portal Access list (db/listing.c): for each sort (company: company,
+ * email; email: email) and direction, a walk of the sort's index from the
+ * cursor (V_KS) with the filter's phrases checked on each row, the same
+ * walk over one status's index, the locked users (few, sorted), and the
+ * rows the words index names for a word of the filter.  Each selects the
+ * sort's key after PU_COLS, for the cursors. */
+#define PU_UNLOCKED                                                                                \
+	"(pu.pstate = 3 OR pu.locked_until IS NULL OR pu.locked_until < NOW(6) + INTERVAL 1 "      \
+	"SECOND) "
+#define PU_LOCKED "pu.pstate IN (0, 1, 2) AND pu.locked_until >= NOW(6) + INTERVAL 1 SECOND "
+/* The status filter as one condition: 9 none, 0-3 pstate, 4 locked. */
+#define PU_FACET "AND (? = 9 OR (? = 4 AND " PU_LOCKED ") OR (pu.pstate = ? AND " PU_UNLOCKED ")) "
+#define PU_SELECT(keys) "SELECT " PU_COLS ", " keys " FROM "
+#define PU_WALK(ix, ks, keys, order)                                                               \
+	PU_SELECT(keys)                                                                            \
+	"portal_users pu FORCE INDEX (" ix ") WHERE pu.tenant_id = ? " ks V_SIG("pu")              \
+		V_PHRASES("pu") "ORDER BY " order V_WALK_LIMIT
+#define PU_WALK_STATE(ix, ks, keys, order)                                                         \
+	PU_SELECT(keys)                                                                            \
+	"portal_users pu FORCE INDEX (" ix ") WHERE pu.tenant_id = ? AND "                         \
+	"pu.pstate = ? AND " PU_UNLOCKED ks V_SIG("pu")                                            \
+		V_PHRASES("pu") "ORDER BY " order V_WALK_LIMIT
+#define PU_WALK_LOCKED(ks, keys, order)                                                            \
+	PU_SELECT(keys)                                                                            \
+	"portal_users pu FORCE INDEX (portal_users_state_lock) WHERE "                             \
+	"pu.tenant_id = ? AND " PU_LOCKED ks V_SIG("pu")                                           \
+		V_PHRASES("pu") "ORDER BY " order V_WALK_LIMIT
+#define PU_WORDS(ks, keys, order)                                                                  \
+	PU_SELECT(keys)                                                                            \
+	V_CANDIDATES("2")                                                                          \
+	"JOIN portal_users pu ON pu.id = cand.id WHERE "                                           \
+	"pu.tenant_id = ? " PU_FACET ks V_PHRASES("pu") "ORDER BY " order " LIMIT ?"
+#define PU_CO "pu.company_name, pu.email"
+#define PU_CO_ASC V_KS2(">", "pu.company_name", ">", "pu.email")
+#define PU_CO_DESC V_KS2("<", "pu.company_name", "<", "pu.email")
+#define PU_CO_DOWN "pu.company_name DESC, pu.email DESC"
+#define PU_EM_ASC V_KS1(">", "pu.email")
+#define PU_EM_DESC V_KS1("<", "pu.email")
+
+DB_STMT(PU_TOTAL, .params = 1, .cols = 1, .flags = DB_Q_READ, .roles = R_S,
+	.sql = "SELECT n FROM portal_user_counts WHERE tenant_id = ?")
+DB_STMT(PU_WALK_CO_ASC, .params = 12, .cols = 11, .flags = DB_Q_READ, .roles = R_S,
+	.sql = PU_WALK("portal_users_company", PU_CO_ASC, PU_CO, PU_CO))
+DB_STMT(PU_WALK_CO_DESC, .params = 12, .cols = 11, .flags = DB_Q_READ, .roles = R_S,
+	.sql = PU_WALK("portal_users_company", PU_CO_DESC, PU_CO, PU_CO_DOWN))
+DB_STMT(PU_WALK_EM_ASC, .params = 10, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
+	.sql = PU_WALK("portal_users_email_sig", PU_EM_ASC, "pu.email", "pu.email"))
+DB_STMT(PU_WALK_EM_DESC, .params = 10, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
+	.sql = PU_WALK("portal_users_email_sig", PU_EM_DESC, "pu.email", "pu.email DESC"))
+DB_STMT(PU_STATE_CO_ASC, .params = 13, .cols = 11, .flags = DB_Q_READ, .roles = R_S,
+	.sql = PU_WALK_STATE("portal_users_state_company", PU_CO_ASC, PU_CO, PU_CO))
+DB_STMT(PU_STATE_CO_DESC, .params = 13, .cols = 11, .flags = DB_Q_READ, .roles = R_S,
+	.sql = PU_WALK_STATE("portal_users_state_company", PU_CO_DESC, PU_CO, PU_CO_DOWN))
+DB_STMT(PU_STATE_EM_ASC, .params = 11, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
+	.sql = PU_WALK_STATE("portal_users_state_email", PU_EM_ASC, "pu.email", "pu.email"))
+DB_STMT(PU_STATE_EM_DESC, .params = 11, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
+	.sql = PU_WALK_STATE("portal_users_state_email", PU_EM_DESC, "pu.email", "pu.email DESC"))
+DB_STMT(PU_LOCKED_CO_ASC, .params = 12, .cols = 11, .flags = DB_Q_READ, .roles = R_S,
+	.sql = PU_WALK_LOCKED(PU_CO_ASC, PU_CO, PU_CO))
+DB_STMT(PU_LOCKED_CO_DESC, .params = 12, .cols = 11, .flags = DB_Q_READ, .roles = R_S,
+	.sql = PU_WALK_LOCKED(PU_CO_DESC, PU_CO, PU_CO_DOWN))
+DB_STMT(PU_LOCKED_EM_ASC, .params = 10, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
+	.sql = PU_WALK_LOCKED(PU_EM_ASC, "pu.email", "pu.email"))
+DB_STMT(PU_LOCKED_EM_DESC, .params = 10, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
+	.sql = PU_WALK_LOCKED(PU_EM_DESC, "pu.email", "pu.email DESC"))
+DB_STMT(PU_WORDS_CO_ASC, .params = 15, .cols = 11, .flags = DB_Q_READ, .roles = R_S,
+	.sql = PU_WORDS(PU_CO_ASC, PU_CO, PU_CO))
+DB_STMT(PU_WORDS_CO_DESC, .params = 15, .cols = 11, .flags = DB_Q_READ, .roles = R_S,
+	.sql = PU_WORDS(PU_CO_DESC, PU_CO, PU_CO_DOWN))
+DB_STMT(PU_WORDS_EM_ASC, .params = 13, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
+	.sql = PU_WORDS(PU_EM_ASC, "pu.email", "pu.email"))
+DB_STMT(PU_WORDS_EM_DESC, .params = 13, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
+	.sql = PU_WORDS(PU_EM_DESC, "pu.email", "pu.email DESC"))
+/* Counts, each read no further than the cap (the last parameter): a
+ * status's users (its index holds pstate and locked_until: no row is
+ * read), the locked ones, and a filter's (see V_COUNT_WORDS). */
+DB_STMT(PU_COUNT_STATE, .params = 3, .cols = 1, .flags = DB_Q_READ, .roles = R_S,
+	.sql = "SELECT COUNT(*) FROM (SELECT 1 FROM portal_users pu FORCE INDEX "
+	       "(portal_users_state_lock) WHERE pu.tenant_id = ? AND pu.pstate = ? AND " PU_UNLOCKED
+	       "LIMIT ?) x")
+DB_STMT(PU_COUNT_LOCKED, .params = 2, .cols = 1, .flags = DB_Q_READ, .roles = R_S,
+	.sql = "SELECT COUNT(*) FROM (SELECT 1 FROM portal_users pu FORCE INDEX "
+	       "(portal_users_state_lock) WHERE pu.tenant_id = ? AND " PU_LOCKED "LIMIT ?) x")
+DB_STMT(PU_COUNT_WORDS, .params = 11, .cols = 2, .flags = DB_Q_READ, .roles = R_S,
+	.sql = V_COUNT_WORDS("2", "portal_users pu", "pu", "1 " PU_FACET))
 DB_STMT(PU_GET, .params = 2, .cols = 9, .flags = DB_Q_READ, .roles = R_S,
 	.sql = "SELECT " PU_COLS " FROM portal_users pu WHERE pu.id = ? AND pu.tenant_id = ?")
 DB_STMT(PU_ADD, .params = 6, .cols = 0, .flags = 0, .roles = R_S | R_P | R_C,
@@ -122,6 +144,19 @@ DB_STMT(PU_BY_CUSTOMER, .params = 2, .cols = 12, .flags = DB_Q_READ, .roles = R_
 			     "WHERE pu.customer_id = ? AND pu.tenant_id = ? ORDER BY pu.email")
 
 #undef PU_STATUS
+#undef PU_KEY
 #undef PU_COLS
-#undef PU_FILTER
-#undef PU_ALL
+#undef PU_UNLOCKED
+#undef PU_LOCKED
+#undef PU_FACET
+#undef PU_SELECT
+#undef PU_WALK
+#undef PU_WALK_STATE
+#undef PU_WALK_LOCKED
+#undef PU_WORDS
+#undef PU_CO
+#undef PU_CO_ASC
+#undef PU_CO_DESC
+#undef PU_CO_DOWN
+#undef PU_EM_ASC
+#undef PU_EM_DESC
