@@ -64,13 +64,20 @@ ALTER TABLE portal_users
 -- Keyset paging (a page starts after the last row of the one before it,
 -- never at an offset) walks each sort's index from where the page starts:
 -- every order a list offers has one, ending in a key unique in the tenant,
--- with word_sig last.
+-- then word_sig.  The Portal Access list's indexes also hold every column
+-- the list shows (fcgi/core/db/stmt_portal_user.h, PU_COLS), so a page is
+-- read from the index alone: no row is looked up (a tenth of the
+-- statement's cost, measured on 1,000,000 users).
 ALTER TABLE portal_users
   DROP KEY IF EXISTS portal_users_company,
-  ADD KEY portal_users_company (tenant_id, company_name, email, word_sig),
-  ADD KEY IF NOT EXISTS portal_users_email_sig (tenant_id, email, word_sig),
-  ADD KEY IF NOT EXISTS portal_users_state_company (tenant_id, pstate, company_name, email, word_sig),
-  ADD KEY IF NOT EXISTS portal_users_state_email (tenant_id, pstate, email, word_sig),
+  ADD KEY portal_users_company (tenant_id, company_name, email, word_sig, customer_id, pstate,
+    invite_state, locked_until, last_sign_in_at),
+  ADD KEY IF NOT EXISTS portal_users_email_sig (tenant_id, email, word_sig, company_name,
+    customer_id, pstate, invite_state, locked_until, last_sign_in_at),
+  ADD KEY IF NOT EXISTS portal_users_state_company (tenant_id, pstate, company_name, email,
+    word_sig, customer_id, invite_state, locked_until, last_sign_in_at),
+  ADD KEY IF NOT EXISTS portal_users_state_email (tenant_id, pstate, email, word_sig,
+    company_name, customer_id, invite_state, locked_until, last_sign_in_at),
   ADD KEY IF NOT EXISTS portal_users_state_lock (tenant_id, pstate, locked_until);
 ALTER TABLE office_users
   DROP KEY IF EXISTS office_users_tenant_email,
@@ -85,24 +92,42 @@ ALTER TABLE customers
   ADD KEY IF NOT EXISTS customers_name_sig (tenant_id, name, word_sig),
   ADD KEY IF NOT EXISTS customers_tenant_email (tenant_id, primary_email, name, word_sig);
 
--- The customers' count per tenant, as portal_user_counts and
--- office_user_counts keep theirs: the unfiltered list's total without
--- counting its rows.
+-- The customers' count and list version per tenant, as portal_user_counts
+-- and office_user_counts keep theirs: the unfiltered list's total without
+-- counting its rows, and a number that moves with every change that could
+-- move a row in or out of a view or along it (a name or an email, byte for
+-- byte), for the list views' page cache (fcgi/core/db/listing.c).
 CREATE TABLE IF NOT EXISTS customer_counts (
-  tenant_id INT UNSIGNED NOT NULL PRIMARY KEY,
-  n         INT UNSIGNED NOT NULL DEFAULT 0,
+  tenant_id INT UNSIGNED    NOT NULL PRIMARY KEY,
+  n         INT UNSIGNED    NOT NULL DEFAULT 0,
+  version   BIGINT UNSIGNED NOT NULL DEFAULT 0,
   CONSTRAINT customer_counts_tenant_fk FOREIGN KEY (tenant_id) REFERENCES tenants (id)
 ) ENGINE=InnoDB;
 DROP TRIGGER IF EXISTS customers_count_insert;
 CREATE TRIGGER customers_count_insert AFTER INSERT ON customers FOR EACH ROW
-  INSERT INTO customer_counts (tenant_id, n) VALUES (NEW.tenant_id, 1)
-  ON DUPLICATE KEY UPDATE n = n + 1;
+  INSERT INTO customer_counts (tenant_id, n, version) VALUES (NEW.tenant_id, 1, 1)
+  ON DUPLICATE KEY UPDATE n = n + 1, version = version + 1;
 DROP TRIGGER IF EXISTS customers_count_delete;
 CREATE TRIGGER customers_count_delete AFTER DELETE ON customers FOR EACH ROW
-  UPDATE customer_counts SET n = IF(n > 0, n - 1, 0) WHERE tenant_id = OLD.tenant_id;
-INSERT INTO customer_counts (tenant_id, n)
-SELECT tenant_id, COUNT(*) FROM customers GROUP BY tenant_id
-ON DUPLICATE KEY UPDATE n = VALUES(n);
+  UPDATE customer_counts SET n = IF(n > 0, n - 1, 0), version = version + 1
+  WHERE tenant_id = OLD.tenant_id;
+DROP TRIGGER IF EXISTS customers_list_version;
+CREATE TRIGGER customers_list_version AFTER UPDATE ON customers
+FOR EACH ROW
+BEGIN
+  IF OLD.tenant_id <> NEW.tenant_id THEN
+    UPDATE customer_counts SET n = IF(n > 0, n - 1, 0), version = version + 1
+      WHERE tenant_id = OLD.tenant_id;
+    INSERT INTO customer_counts (tenant_id, n, version) VALUES (NEW.tenant_id, 1, 1)
+      ON DUPLICATE KEY UPDATE n = n + 1, version = version + 1;
+  ELSEIF NOT (BINARY OLD.name <=> BINARY NEW.name)
+      OR NOT (BINARY OLD.primary_email <=> BINARY NEW.primary_email) THEN
+    UPDATE customer_counts SET version = version + 1 WHERE tenant_id = NEW.tenant_id;
+  END IF;
+END;
+INSERT INTO customer_counts (tenant_id, n, version)
+SELECT tenant_id, COUNT(*), 1 FROM customers GROUP BY tenant_id
+ON DUPLICATE KEY UPDATE n = VALUES(n), version = version + 1;
 
 -- The triggers: a row's words are search_text split at its spaces (it
 -- holds no ASCII punctuation, so nothing in the JSON array needs escaping).

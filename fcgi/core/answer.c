@@ -146,7 +146,7 @@ void answer_doc(struct http *h, int status, xmlDocPtr doc, const char *sheet)
 			xmlFree(buf);
 			return;
 		}
-	} else if ((memo ? render_page(sheet, doc, &buf, &len, &hit)
+	} else if ((memo ? render_page(sheet, doc, &buf, &len, &hit, h->share_tenant)
 			 : render_html(sheet, doc, &buf, &len)) == 0) {
 		if (memo)
 			h->cache = hit ? "hit" : "miss";

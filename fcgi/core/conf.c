@@ -54,6 +54,8 @@ static const struct key keys[] = {
 	STR("web", "base_url", web.base_url, "http://127.0.0.1:8080", C_HTTP_URL),
 	STR("web", "xslt_dir", web.xslt_dir, "xslt", C_NONE),
 	UINT("web", "render_cache_kb", web.render_cache_kb, 0, 1024 * 1024, "16384"),
+	UINT("web", "view_cache_kb", web.view_cache_kb, 0, 1024 * 1024, "8192"),
+	UINT("web", "cache_tenant_share", web.cache_tenant_share, 1, 100, "25"),
 	STR("security", "secrets_key_file", sec.key_file, NULL, C_NONE),
 	UINT("security", "hash_concurrency", sec.hash_concurrency, 1, 64, "2"),
 	UINT("security", "hash_queue", sec.hash_queue, 0, 4096, "4"),
@@ -81,8 +83,14 @@ static const struct key keys[] = {
 	STR("oauth", "microsoft_client_secret", oauth.microsoft_client_secret, NULL, C_NONE),
 	STR("settings", "listen", settings.listen, NULL, C_NONE),
 	UINT("settings", "threads", settings.threads, 1, 1024, "8"),
+	UINT("settings", "tenant_share", settings.tenant_share, 1, 100, "50"),
+	UINT("settings", "tenant_wait_ms", settings.tenant_wait_ms, 0, 5000, "200"),
+	UINT("settings", "memory_mb", settings.memory_mb, 16, 1024 * 1024, "160"),
 	STR("portal", "listen", portal.listen, NULL, C_NONE),
 	UINT("portal", "threads", portal.threads, 1, 1024, "8"),
+	UINT("portal", "tenant_share", portal.tenant_share, 1, 100, "50"),
+	UINT("portal", "tenant_wait_ms", portal.tenant_wait_ms, 0, 5000, "200"),
+	UINT("portal", "memory_mb", portal.memory_mb, 16, 1024 * 1024, "160"),
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])

@@ -13,7 +13,9 @@ struct conf {
 	} db;
 	struct {
 		char base_url[512], xslt_dir[1024];
-		unsigned render_cache_kb; /* rcache.h budget; 0: off */
+		unsigned render_cache_kb;    /* rcache.h budget; 0: off */
+		unsigned view_cache_kb;      /* the list views' page cache (db.h); 0: off */
+		unsigned cache_tenant_share; /* % of each cache one tenant may hold */
 	} web;
 	struct {
 		char key_file[1024];
@@ -44,6 +46,9 @@ struct conf {
 	struct conf_responder {
 		char listen[512];
 		unsigned threads; /* requests in flight; idle connections hold none */
+		unsigned tenant_share;   /* % of threads one tenant may hold (share.h) */
+		unsigned tenant_wait_ms; /* how long a request past its share waits */
+		unsigned memory_mb;      /* the RSS the responder comes back to (mem.h) */
 	} settings, portal;
 };
 

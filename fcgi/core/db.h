@@ -26,6 +26,14 @@ enum db_result {
 
 struct db;
 
+/* The list views' page cache (db/listing.c): start-up, before threads,
+ * with a budget of bytes (0, or GH_VIEW_CACHE=0 in the environment: off)
+ * of which one tenant may hold tenant_percent; -1 when out of memory. */
+int db_view_cache_init(size_t budget, unsigned tenant_percent);
+void db_view_cache_free(void);
+struct tcache_stats;
+void db_view_cache_stats(struct tcache_stats *s);
+
 /* The list views (db_customers_view, db_portal_users_view,
  * db_office_users_view; fcgi/core/db/listing.c): lv's page, read by key
  * whatever the list's size, each row to the callback in the walk's order

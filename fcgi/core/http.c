@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "http_int.h"
+#include "share.h"
 #include "log.h"
 #include "pool.h"
 #include "xml.h"
@@ -413,6 +414,26 @@ static enum http_step step_session(struct http *h)
 	return refused(h, h->responder->session(h));
 }
 
+/* share: the request's tenant (the office session's, or the portal slug's)
+ * may hold only its share of the threads; past it, a brief wait, then 503
+ * (share.h). */
+static enum http_step step_share(struct http *h)
+{
+	unsigned t = h->signed_in || h->sess.tenant_id ? h->sess.tenant_id
+			 : h->have_tenant		   ? h->tenant.id
+							   : 0;
+
+	if (share_enter(t) != SHARE_OK) {
+		log_warn("rid=%s tenant %u is at its share of the threads (%u): 503", h->rid, t,
+			 share_limit());
+		h->retry_after = 1;
+		answer_error(h, 503, "Too many requests of this company at once: try again.");
+		return HTTP_DONE;
+	}
+	h->share_tenant = t;
+	return HTTP_NEXT;
+}
+
 static enum http_step step_permission(struct http *h)
 {
 	return refused(h, h->responder->admit(h));
@@ -585,8 +606,8 @@ static enum http_step step_handle(struct http *h)
 }
 
 static enum http_step (*const steps[])(struct http *) = {
-	step_parse, step_route, step_body, step_session, step_permission,
-	step_query, step_csrf,  step_form, step_handle,
+	step_parse, step_route, step_body,   step_session, step_share,
+	step_permission, step_query, step_csrf, step_form, step_handle,
 };
 
 /* Frees and wipes what the request held. */
@@ -646,6 +667,7 @@ void http_handle(FCGX_Request *fr, const struct conf *c, struct db *db,
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
 		if (steps[i](&h) == HTTP_DONE)
 			break;
+	share_leave(h.share_tenant);
 
 	/* Whatever a handler left open is rolled back here, never carried
 	 * into the thread's next request (whose commit would commit it). */

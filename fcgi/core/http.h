@@ -166,6 +166,9 @@ struct http {
 	int cookie_refused; /* a public form came back without the pre-session cookie */
 	struct db_tenant tenant;
 	struct db_portal_session psess;
+	/* The tenant whose share of the threads the request holds (share.h);
+	 * 0: none. */
+	unsigned share_tenant;
 
 	/* Validated fields, in the order of the page's tables. */
 	struct val_value *q, *f;

@@ -88,10 +88,11 @@ struct list_view {
 	 * every link as q is and dropped by Clear filter: its query name and
 	 * value.  list_view_read sets none (NULL, ""); the page sets them. */
 	const char *facet_name, *facet;
-	/* Set by the database layer when walking the sort's index for the
-	 * filter read too far: the page is read again through the words
-	 * index. */
-	int by_words;
+	/* Set by the database layer between two reads of one page: walking
+	 * the sort's index for the filter read too far (read it again through
+	 * the words index); the page cache's copy was stale (read it again
+	 * from the database). */
+	int by_words, no_cache;
 	/* What the page found (list_found): rows shown, whether there are rows
 	 * before and after them, the total (or, when !total_exact, a number
 	 * the total is more than), the cursors of the first and last rows. */

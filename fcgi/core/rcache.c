@@ -13,140 +13,39 @@
 #include <sodium.h>
 
 #include "log.h"
+#include "tcache.h"
 
-/* The doorkeeper keeps this much of a digest: a false match only admits a
- * page one sighting early. */
-#define DOOR_LEN 16
-/* A page larger than budget / ENTRY_SHARE is rendered every time rather
- * than crowd out the rest. */
-#define ENTRY_SHARE 8
 #define MAX_DEPTH 256
 
-struct entry {
-	unsigned char key[RCACHE_KEY_LEN];
-	struct entry *hnext;       /* bucket chain */
-	struct entry *prev, *next; /* recency list, most recent first */
-	size_t len;
-	unsigned char html[];
-};
-
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static int on;
+/* The pages, in a tenant-budgeted cache (tcache.h) with a doorkeeper. */
+static struct tcache *cache;
 static unsigned char hkey[crypto_generichash_KEYBYTES];
-static struct entry **buckets;
-static size_t nbuckets; /* a power of two; also the doorkeeper's size */
-static unsigned char (*door)[DOOR_LEN];
-static struct entry lru = {.prev = &lru, .next = &lru};
-static struct rcache_stats st;
 
-static size_t entry_size(size_t len)
-{
-	return sizeof(struct entry) + len;
-}
-
-static size_t slot(const unsigned char *key)
-{
-	uint64_t v;
-
-	memcpy(&v, key, sizeof v); /* the digest is uniform: any 8 bytes do */
-	return (size_t)v & (nbuckets - 1);
-}
-
-static void lru_unlink(struct entry *e)
-{
-	e->prev->next = e->next;
-	e->next->prev = e->prev;
-}
-
-static void lru_front(struct entry *e)
-{
-	e->next = lru.next;
-	e->prev = &lru;
-	lru.next->prev = e;
-	lru.next = e;
-}
-
-static void entry_free(struct entry *e)
-{
-	if (e == NULL)
-		return;
-	sodium_memzero(e->html, e->len); /* pages hold csrf tokens */
-	free(e);
-}
-
-/* Unlinks e from its bucket and the recency list; mu held. */
-static void entry_drop(struct entry *e)
-{
-	struct entry **pp = &buckets[slot(e->key)];
-
-	while (*pp != e)
-		pp = &(*pp)->hnext;
-	*pp = e->hnext;
-	lru_unlink(e);
-	st.entries--;
-	st.bytes -= entry_size(e->len);
-}
-
-static struct entry *find(const unsigned char *key)
-{
-	struct entry *e = buckets[slot(key)];
-
-	while (e != NULL && memcmp(e->key, key, RCACHE_KEY_LEN) != 0)
-		e = e->hnext;
-	return e;
-}
-
-int rcache_init(size_t budget)
+int rcache_init(size_t budget, unsigned tenant_percent)
 {
 	const char *env = getenv("GH_RENDER_CACHE");
-	int rc = -1;
 
 	rcache_free();
 	if (budget == 0 || (env != NULL && strcmp(env, "0") == 0))
 		return 0;
-	/* One bucket (and one doorkeeper slot) per 4 KiB of budget: a list
-	 * page is 10-40 KiB, so chains stay short. */
-	nbuckets = 256;
-	while (nbuckets < budget / 4096 && nbuckets < ((size_t)1 << 20))
-		nbuckets *= 2;
-	if ((buckets = calloc(nbuckets, sizeof *buckets)) == NULL ||
-	    (door = calloc(nbuckets, sizeof *door)) == NULL)
-		goto out;
-	randombytes_buf(hkey, sizeof hkey);
-	memset(&st, 0, sizeof st);
-	st.budget = budget;
-	on = 1;
-	rc = 0;
-out:
-	if (rc != 0) {
-		log_err("rcache: out of memory for %zu buckets", nbuckets);
-		rcache_free();
+	if ((cache = tcache_new(budget, tenant_percent, 1)) == NULL) {
+		log_err("rcache: out of memory for a cache of %zu bytes", budget);
+		return -1;
 	}
-	return rc;
+	randombytes_buf(hkey, sizeof hkey);
+	return 0;
 }
 
 void rcache_free(void)
 {
-	pthread_mutex_lock(&mu);
-	while (lru.next != &lru) {
-		struct entry *e = lru.next;
-		lru_unlink(e);
-		entry_free(e);
-	}
-	free(buckets);
-	free(door);
+	tcache_free(cache);
+	cache = NULL;
 	sodium_memzero(hkey, sizeof hkey);
-	buckets = NULL;
-	door = NULL;
-	nbuckets = 0;
-	on = 0;
-	memset(&st, 0, sizeof st);
-	pthread_mutex_unlock(&mu);
 }
 
 int rcache_enabled(void)
 {
-	return on;
+	return cache != NULL;
 }
 
 /* ---- the key ----
@@ -263,87 +162,45 @@ out:
 
 /* ---- lookups ---- */
 
-enum rcache_result rcache_get(const unsigned char key[RCACHE_KEY_LEN], xmlChar **out, int *len)
+/* xmlMalloc is the request pool in the responders: a pointer bump. */
+static void *xml_alloc(size_t n)
 {
-	enum rcache_result rc = RCACHE_MISS;
-	struct entry *e;
-
-	*out = NULL;
-	*len = 0;
-	pthread_mutex_lock(&mu);
-	if (!on)
-		goto out;
-	if ((e = find(key)) == NULL) {
-		st.misses++;
-		goto out;
-	}
-	/* xmlMalloc is the request pool in the responders: a pointer bump. */
-	if ((*out = xmlMalloc(e->len + 1)) == NULL) {
-		rc = RCACHE_NOMEM;
-		goto out;
-	}
-	memcpy(*out, e->html, e->len);
-	(*out)[e->len] = '\0';
-	*len = (int)e->len;
-	lru_unlink(e);
-	lru_front(e);
-	st.hits++;
-	rc = RCACHE_HIT;
-out:
-	pthread_mutex_unlock(&mu);
-	return rc;
+	return xmlMalloc(n);
 }
 
-void rcache_put(const unsigned char key[RCACHE_KEY_LEN], const xmlChar *html, int len)
+enum rcache_result rcache_get(const unsigned char key[RCACHE_KEY_LEN], xmlChar **out, int *len)
 {
-	struct entry *e = NULL, *gone = NULL;
-	size_t i;
+	void *p;
+	size_t n;
+	int rc = tcache_get(cache, key, xml_alloc, &p, &n);
 
-	if (len < 0)
-		return;
-	pthread_mutex_lock(&mu);
-	if (!on || entry_size((size_t)len) > st.budget / ENTRY_SHARE)
-		goto out;
-	i = slot(key);
-	/* While there is room, every page is kept; a full cache keeps a page
-	 * only on its second sighting, so one-off views do not evict. */
-	if (st.bytes + entry_size((size_t)len) > st.budget && memcmp(door[i], key, DOOR_LEN) != 0) {
-		memcpy(door[i], key, DOOR_LEN); /* first sighting: remember only */
-		goto out;
-	}
-	if (find(key) != NULL) /* another thread stored it meanwhile */
-		goto out;
-	if ((e = malloc(entry_size((size_t)len))) == NULL)
-		goto out; /* not storing is always correct */
-	memcpy(e->key, key, RCACHE_KEY_LEN);
-	memcpy(e->html, html, (size_t)len);
-	e->len = (size_t)len;
-	e->hnext = buckets[i];
-	buckets[i] = e;
-	lru_front(e);
-	st.entries++;
-	st.bytes += entry_size(e->len);
-	st.stored++;
-	/* Evicted entries are chained through hnext and wiped after unlock. */
-	while (st.bytes > st.budget) {
-		struct entry *old = lru.prev;
-		entry_drop(old);
-		old->hnext = gone;
-		gone = old;
-		st.evicted++;
-	}
-out:
-	pthread_mutex_unlock(&mu);
-	while (gone != NULL) {
-		struct entry *next = gone->hnext;
-		entry_free(gone);
-		gone = next;
-	}
+	*out = rc == 0 ? p : NULL;
+	*len = rc == 0 ? (int)n : 0;
+	return rc == 0 ? RCACHE_HIT : rc == -2 ? RCACHE_NOMEM : RCACHE_MISS;
+}
+
+void rcache_put(const unsigned char key[RCACHE_KEY_LEN], const xmlChar *html, int len,
+		unsigned tenant)
+{
+	if (len >= 0)
+		tcache_put(cache, key, html, (size_t)len, tenant);
 }
 
 void rcache_get_stats(struct rcache_stats *s)
 {
-	pthread_mutex_lock(&mu);
-	*s = st;
-	pthread_mutex_unlock(&mu);
+	struct tcache_stats t;
+
+	tcache_get_stats(cache, &t);
+	s->hits = t.hits;
+	s->misses = t.misses;
+	s->stored = t.stored;
+	s->evicted = t.evicted;
+	s->entries = t.entries;
+	s->bytes = t.bytes;
+	s->budget = t.budget;
+}
+
+size_t rcache_tenant_bytes(unsigned tenant)
+{
+	return tcache_tenant_bytes(cache, tenant);
 }

@@ -18,9 +18,13 @@
  * Admission: while the budget has room, every page rendered is stored;
  * once it is full, a page is stored only the second time its digest is
  * seen (a "doorkeeper" remembers recent digests), so one-off pages do not
- * push out the pages people come back to.  Eviction: least recently used,
- * within a byte budget.  Stored pages hold csrf tokens: they are wiped
- * (sodium_memzero) when dropped.  Thread-safe.
+ * push out the pages people come back to.  Budgets by tenant (issue 16):
+ * a tenant may hold at most a share of the cache (its own oldest page goes
+ * when it would hold more), so a big tenant cannot crowd out the rest; past
+ * the whole budget, the oldest page of the least recently served tenant
+ * goes, so other tenants' one-off views cannot push out the pages a busy
+ * tenant keeps coming back to.  Stored pages hold csrf tokens: they are
+ * wiped (sodium_memzero) when dropped.  Thread-safe.
  *
  * "Pure" holds because the memo pages' stylesheets, and all they include,
  * read nothing outside the document: no document(), key(), generate-id(),
@@ -47,9 +51,10 @@ struct rcache_stats {
 };
 
 /* Start-up, before threads (tests may call it again after rcache_free):
- * a budget of bytes for stored pages; 0, or GH_RENDER_CACHE=0 in the
- * environment, turns the cache off.  Returns -1 when out of memory. */
-int rcache_init(size_t budget);
+ * a budget of bytes for stored pages, of which one tenant may hold
+ * tenant_percent; budget 0, or GH_RENDER_CACHE=0 in the environment, turns
+ * the cache off.  Returns -1 when out of memory. */
+int rcache_init(size_t budget, unsigned tenant_percent);
 
 /* Drops every entry (wiped) and turns the cache off. */
 void rcache_free(void);
@@ -68,11 +73,16 @@ int rcache_key(const char *sheet, xmlDocPtr doc, unsigned char key[RCACHE_KEY_LE
  * caller frees it with xmlFree) and *len its length. */
 enum rcache_result rcache_get(const unsigned char key[RCACHE_KEY_LEN], xmlChar **out, int *len);
 
-/* Offers the page rendered for key after a miss: stored if the budget has
- * room or key was seen before (see admission above), and the page is at
- * most an eighth of the budget; copied, so html stays the caller's. */
-void rcache_put(const unsigned char key[RCACHE_KEY_LEN], const xmlChar *html, int len);
+/* Offers the page rendered for key after a miss, a page of tenant (0: of
+ * none, a sign-in page): stored if the budget has room or key was seen
+ * before (see admission above), and the page is at most an eighth of the
+ * budget and within a tenant's share; copied, so html stays the caller's. */
+void rcache_put(const unsigned char key[RCACHE_KEY_LEN], const xmlChar *html, int len,
+		unsigned tenant);
 
 void rcache_get_stats(struct rcache_stats *s);
+
+/* The bytes tenant's pages hold now. */
+size_t rcache_tenant_bytes(unsigned tenant);
 
 #endif

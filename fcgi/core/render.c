@@ -293,7 +293,8 @@ out:
 	return rc;
 }
 
-int render_page(const char *name, xmlDocPtr doc, xmlChar **out, int *len, int *hit)
+int render_page(const char *name, xmlDocPtr doc, xmlChar **out, int *len, int *hit,
+		unsigned tenant)
 {
 	unsigned char key[RCACHE_KEY_LEN];
 	int keyed = rcache_enabled() && rcache_key(name, doc, key) == 0;
@@ -307,7 +308,7 @@ int render_page(const char *name, xmlDocPtr doc, xmlChar **out, int *len, int *h
 	if (render_html(name, doc, out, len) != 0)
 		return -1;
 	if (keyed)
-		rcache_put(key, *out, *len);
+		rcache_put(key, *out, *len, tenant);
 	return 0;
 }
 

@@ -19,9 +19,11 @@ int render_init(const char *dir, const char *const *names);
 int render_html(const char *name, xmlDocPtr doc, xmlChar **out, int *len);
 
 /* render_html through the render cache (rcache.h): for pages whose HTML
- * may be kept (GET, 200, no secret shown).  *hit tells whether the page
- * came from the cache.  *out is freed with xmlFree(). */
-int render_page(const char *name, xmlDocPtr doc, xmlChar **out, int *len, int *hit);
+ * may be kept (GET, 200, no secret shown), a page of tenant (its share of
+ * the cache; 0: none).  *hit tells whether the page came from the cache.
+ * *out is freed with xmlFree(). */
+int render_page(const char *name, xmlDocPtr doc, xmlChar **out, int *len, int *hit,
+		unsigned tenant);
 
 /* Frees the stylesheets; for clean exits under valgrind. */
 void render_free(void);

@@ -20,10 +20,12 @@
 
 #include "auth.h"
 #include "log.h"
+#include "mem.h"
 #include "pool.h"
 #include "rcache.h"
 #include "render.h"
 #include "server.h"
+#include "share.h"
 #include "tz.h"
 
 #include <curl/curl.h>
@@ -382,6 +384,7 @@ static int start_up(const struct responder *r)
 		fprintf(stderr, "%s: library initialisation failed\n", r->name);
 		return -1;
 	}
+	mem_init();
 	/* The pool becomes libxml2's allocator before libxml2 allocates. */
 	if (pool_install() != 0) {
 		fprintf(stderr, "%s: cannot install the request pool\n", r->name);
@@ -392,8 +395,12 @@ static int start_up(const struct responder *r)
 		log_err("%s: more stylesheets than render.c keeps (%d)", r->name, RENDER_MAX);
 		return -1;
 	}
+	const struct conf_responder *me = r->kind == SERVER_PORTAL ? &conf.portal : &conf.settings;
 	if (tz_init(NULL) != 0 || render_init(conf.web.xslt_dir, sheets) != 0 ||
-	    auth_init(&conf) != 0 || rcache_init((size_t)conf.web.render_cache_kb * 1024) != 0)
+	    auth_init(&conf) != 0 || rcache_init((size_t)conf.web.render_cache_kb * 1024, conf.web.cache_tenant_share) != 0 ||
+	    db_view_cache_init((size_t)conf.web.view_cache_kb * 1024, conf.web.cache_tenant_share) !=
+		    0 ||
+	    share_init(me->threads, me->tenant_share, me->tenant_wait_ms) != 0)
 		return -1;
 	/* Fail at start-up, not on the first request, if the schema is wrong. */
 	if ((probe = db_open(&conf, r->db_role, 0, 0)) == NULL)
@@ -494,6 +501,8 @@ static void shut_down(const struct responder *r)
 			 rs.budget);
 	}
 	rcache_free();
+	db_view_cache_free();
+	share_free();
 	render_free();
 	tz_free();
 	auth_free();
@@ -526,8 +535,14 @@ int server_main(int argc, char **argv, const struct responder *r)
 	if ((tids = calloc(me->threads, sizeof *tids)) == NULL ||
 	    open_and_start(r, me, tids, &started) != 0)
 		goto out;
-	while (sigwait(&sigs, &sig) != 0)
-		;
+	/* The main thread waits for a signal and, once a second, brings the
+	 * memory a burst left back to the bound (mem.h). */
+	for (;;) {
+		struct timespec tick = {1, 0};
+		if ((sig = sigtimedwait(&sigs, NULL, &tick)) > 0)
+			break;
+		mem_tend(me->memory_mb);
+	}
 	log_info("%s: signal %d: draining", r->name, sig);
 	if (drain_all(r, me) != 0)
 		goto out;

@@ -8,7 +8,8 @@
  * (COOKIE "-" for none).  CONNS connections (kept alive) each send a
  * request, wait for its answer, and send the next, drawn at random by
  * weight.  After WARMUP seconds the counts start; after SECONDS more they
- * stop and one line per class is printed, then the total:
+ * stop and one line per class is printed, then one per group of classes
+ * (the part of a class's name before a dot: "small.*"), then the total:
  *
  *   class N req/s p50_ms p90_ms p99_ms max_ms non2xx
  *
@@ -244,7 +245,7 @@ int main(int argc, char **argv)
 		}
 		curl_multi_poll(m, NULL, 0, 100, NULL);
 	}
-	struct samples all = {.name = "all"};
+	struct samples all = {.name = "all"}, grp;
 	printf("%-24s %8s %9s %8s %8s %8s %8s %6s\n", "class", "n", "req/s", "p50_ms", "p90_ms",
 	       "p99_ms", "max_ms", "non2xx");
 	for (int i = 0; i < ncls; i++) {
@@ -252,6 +253,30 @@ int main(int argc, char **argv)
 		report(&cls[i], secs);
 		all.n += cls[i].n;
 		all.bad += cls[i].bad;
+	}
+	/* Each group: the samples of its classes together. */
+	for (int i = 0; i < ncls; i++) {
+		const char *dot = strchr(cls[i].name, '.');
+		int seen = 0;
+		if (dot == NULL)
+			continue;
+		for (int j = 0; j < i; j++)
+			seen |= strncmp(cls[j].name, cls[i].name, (size_t)(dot - cls[i].name + 1)) == 0;
+		if (seen)
+			continue;
+		memset(&grp, 0, sizeof grp);
+		snprintf(grp.name, sizeof grp.name, "%.*s*", (int)(dot - cls[i].name + 1), cls[i].name);
+		if ((grp.us = malloc((all.n + 1) * sizeof *grp.us)) == NULL)
+			return 2;
+		for (int j = i; j < ncls; j++)
+			if (strncmp(cls[j].name, cls[i].name, (size_t)(dot - cls[i].name + 1)) == 0) {
+				memcpy(grp.us + grp.n, cls[j].us, cls[j].n * sizeof *grp.us);
+				grp.n += cls[j].n;
+				grp.bad += cls[j].bad;
+			}
+		qsort(grp.us, grp.n, sizeof *grp.us, cmp_u32);
+		report(&grp, secs);
+		free(grp.us);
 	}
 	if ((all.us = malloc((all.n + 1) * sizeof *all.us)) == NULL)
 		return 2;

@@ -44,7 +44,7 @@ static int batches(const char *sheet, xmlDocPtr doc, int n, int kept, double us[
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		for (int i = 0; i < n; i++) {
 			pool_begin();
-			if ((kept ? render_page(sheet, doc, &out, len, &hit)
+			if ((kept ? render_page(sheet, doc, &out, len, &hit, 0)
 				  : render_html(sheet, doc, &out, len)) != 0 ||
 			    (kept && i > 0 && !hit))
 				return -1;
@@ -87,7 +87,7 @@ int main(int argc, char **argv)
 		return 1;
 	printf("%s: median %.1f us, best %.1f us per render, %d bytes of HTML, %zu bytes of pool\n",
 	       argv[2], us[3], us[0], len, used);
-	if (rcache_init(16u << 20) != 0 || batches(argv[2], doc, n, 1, us, &len, &used) != 0)
+	if (rcache_init(16u << 20, 100) != 0 || batches(argv[2], doc, n, 1, us, &len, &used) != 0)
 		return 1;
 	printf("%s: median %.1f us, best %.1f us per render-cache hit (digest, lookup, copy)\n",
 	       argv[2], us[3], us[0]);

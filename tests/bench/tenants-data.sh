@@ -9,7 +9,8 @@
 #   SELECT slug, cookie FROM bench_sessions
 # (no sign-in: the session row is written with the hash of a known token).
 # Names are drawn from word lists by a fixed hash of the tenant and the
-# row's number (CRC32), so two loads are the same data, skewed as real names
+# row's number (MD5: CRC32 is linear, so two CRC32 draws of one row would be
+# tied to each other), so two loads are the same data, skewed as real names
 # are (the square of a uniform draw: the first words of each list are far
 # more common than the last).  Loading it again replaces it.
 set -euo pipefail
@@ -120,10 +121,10 @@ SELECT STRAIGHT_JOIN t.id AS tenant_id, s.seq AS n, CONCAT(a.w, ' ', b.w, ' ', k
 FROM (SELECT id, s.seq FROM bench_t JOIN seq_1_to_$((users / 10)) s WHERE users = ${users}
       UNION ALL SELECT id, s.seq FROM bench_t JOIN seq_1_to_$((big / 10)) s WHERE users = ${big}) s
 JOIN bench_t t ON t.id = s.id
-JOIN bw_trade a ON a.i = FLOOR(POW(CRC32(CONCAT('a', t.id, '.', s.seq)) / 4294967296, 2) * @ntrade)
-JOIN bw_trade b ON b.i = FLOOR(POW(CRC32(CONCAT('b', t.id, '.', s.seq)) / 4294967296, 2) * @ntrade)
-JOIN bw_kind k ON k.i = CRC32(CONCAT('k', t.id, '.', s.seq)) MOD @nkind
-JOIN bw_suffix x ON x.i = CRC32(CONCAT('x', t.id, '.', s.seq)) MOD @nsuffix;
+JOIN bw_trade a ON a.i = FLOOR(POW(CONV(LEFT(MD5(CONCAT('a', t.id, '.', s.seq)), 8), 16, 10) / 4294967296, 2) * @ntrade)
+JOIN bw_trade b ON b.i = FLOOR(POW(CONV(LEFT(MD5(CONCAT('b', t.id, '.', s.seq)), 8), 16, 10) / 4294967296, 2) * @ntrade)
+JOIN bw_kind k ON k.i = CONV(LEFT(MD5(CONCAT('k', t.id, '.', s.seq)), 8), 16, 10) MOD @nkind
+JOIN bw_suffix x ON x.i = CONV(LEFT(MD5(CONCAT('x', t.id, '.', s.seq)), 8), 16, 10) MOD @nsuffix;
 INSERT INTO customers (tenant_id, name, primary_email, phone, city)
 SELECT tenant_id, name, CONCAT('office', n, '@', domain), CONCAT('555-', LPAD(n MOD 10000, 4, '0')),
   'Springfield' FROM bench_c ORDER BY tenant_id, n;
@@ -141,8 +142,8 @@ FROM (SELECT id, s.seq FROM bench_t JOIN seq_1_to_${users} s WHERE users = ${use
 JOIN bench_t t ON t.id = s.id
 JOIN bench_c b ON b.tenant_id = t.id AND b.n = (s.seq - 1) DIV 10 + 1
 JOIN customers c ON c.tenant_id = t.id AND c.name = b.name
-JOIN bw_first f ON f.i = FLOOR(POW(CRC32(CONCAT('f', t.id, '.', s.seq)) / 4294967296, 2) * @nfirst)
-JOIN bw_last l ON l.i = FLOOR(POW(CRC32(CONCAT('l', t.id, '.', s.seq)) / 4294967296, 2) * @nlast)
+JOIN bw_first f ON f.i = FLOOR(POW(CONV(LEFT(MD5(CONCAT('f', t.id, '.', s.seq)), 8), 16, 10) / 4294967296, 2) * @nfirst)
+JOIN bw_last l ON l.i = FLOOR(POW(CONV(LEFT(MD5(CONCAT('l', t.id, '.', s.seq)), 8), 16, 10) / 4294967296, 2) * @nlast)
 ORDER BY t.id, s.seq;
 SQL
 

@@ -67,6 +67,9 @@ static void key_for(unsigned k, unsigned char key[RCACHE_KEY_LEN])
 	xmlFreeDoc(d);
 }
 
+/* The tenant offer() offers pages of. */
+static unsigned offer_tenant;
+
 /* Offers page k once, as after one render. */
 static void offer(unsigned k, size_t n)
 {
@@ -77,7 +80,7 @@ static void offer(unsigned k, size_t n)
 		return;
 	key_for(k, key);
 	page_for(k, buf, n);
-	rcache_put(key, (const xmlChar *)buf, (int)n);
+	rcache_put(key, (const xmlChar *)buf, (int)n, offer_tenant);
 	free(buf);
 }
 
@@ -207,7 +210,7 @@ static int check_sheet(const char *dir, const char *file, int depth)
 static void free_twice(void *arg)
 {
 	(void)arg;
-	if (rcache_init(1 << 20) != 0)
+	if (rcache_init(1 << 20, 100) != 0)
 		_exit(3);
 	store(1, 100);
 	if (fetch(1, 100) != 1)
@@ -216,7 +219,7 @@ static void free_twice(void *arg)
 	rcache_free();
 	if (rcache_enabled() || fetch(1, 100) != 0)
 		_exit(5);
-	if (rcache_init(1 << 20) != 0)
+	if (rcache_init(1 << 20, 100) != 0)
 		_exit(6);
 	store(2, 100);
 	_exit(fetch(2, 100) == 1 && fetch(1, 100) == 0 ? 0 : 7);
@@ -231,7 +234,7 @@ int main(void)
 	if (sodium_init() < 0 || pool_install() != 0)
 		return 1;
 	xmlInitParser();
-	ok(rcache_init(1 << 20) == 0 && rcache_enabled(), "on with a 1 MiB budget");
+	ok(rcache_init(1 << 20, 100) == 0 && rcache_enabled(), "on with a 1 MiB budget");
 
 	/* ---- keys ---- */
 	is_int(differ("list", "<a x=\"1\"><b>t</b></a>", "list", "<a x=\"1\"><b>t</b></a>"), 0,
@@ -282,7 +285,7 @@ int main(void)
 	{
 		unsigned char k1[RCACHE_KEY_LEN], k2[RCACHE_KEY_LEN];
 		key_for(7, k1);
-		rcache_init(1 << 20);
+		rcache_init(1 << 20, 100);
 		key_for(7, k2);
 		ok(memcmp(k1, k2, sizeof k1) != 0,
 		   "keys are keyed: another process (init) gives another key");
@@ -295,12 +298,12 @@ int main(void)
 		key_for(1, key);
 		page_for(1, page, sizeof page);
 		is_int(fetch(1, sizeof page), 0, "an unseen page: a miss");
-		rcache_put(key, (const xmlChar *)page, (int)sizeof page);
+		rcache_put(key, (const xmlChar *)page, (int)sizeof page, 0);
 		rcache_get_stats(&s);
 		is_int(s.entries, 1, "room in the budget: kept at once");
 		is_int(s.stored, 1, "stats: one stored");
 		is_int(fetch(1, sizeof page), 1, "a hit gives the stored bytes, NUL-terminated");
-		rcache_put(key, (const xmlChar *)page, (int)sizeof page);
+		rcache_put(key, (const xmlChar *)page, (int)sizeof page, 0);
 		rcache_get_stats(&s);
 		is_int(s.entries, 1, "offering a stored page again stores nothing twice");
 		is_int(s.hits, 1, "stats: one hit");
@@ -310,7 +313,7 @@ int main(void)
 	}
 
 	/* ---- budget, eviction, the doorkeeper ---- */
-	rcache_init(64 * 1024); /* pages of 4000 bytes: 16 fit, at most 8 KiB each */
+	rcache_init(64 * 1024, 100); /* pages of 4000 bytes: 16 fit, at most 8 KiB each */
 	for (unsigned k = 0; k < 16; k++)
 		offer(k, 4000);
 	rcache_get_stats(&s);
@@ -331,13 +334,41 @@ int main(void)
 	store(99, 9000);
 	is_int(fetch(99, 9000), 0, "a page over an eighth of the budget is never stored");
 
+	/* ---- budgets by tenant (issue 16) ---- */
+	rcache_init(64 * 1024, 25); /* a tenant may hold 16 KiB: four pages of 4000 */
+	offer_tenant = 7;
+	for (unsigned k = 100; k < 110; k++)
+		offer(k, 4000);
+	ok(rcache_tenant_bytes(7) <= 16 * 1024 && rcache_tenant_bytes(7) > 12 * 1024,
+	   "a tenant holds at most its share (%zu of 16384 bytes)", rcache_tenant_bytes(7));
+	is_int(fetch(109, 4000), 1, "its newest page is kept");
+	is_int(fetch(100, 4000), 0, "its oldest made room: its own, nobody else's");
+	/* The busy tenant 7 keeps being served while 40 others each show a
+	 * page once, twice (so each is admitted): the budget is exceeded
+	 * over and over, and the idle tenants' pages are the ones to go. */
+	for (unsigned k = 200; k < 240; k++) {
+		offer_tenant = 1000 + k;
+		store(k, 4000);
+		offer_tenant = 7;
+		fetch(109, 4000);
+	}
+	rcache_get_stats(&s);
+	ok(s.bytes <= s.budget, "the budget holds through the churn (%zu of %zu bytes)", s.bytes,
+	   s.budget);
+	is_int(fetch(109, 4000), 1, "others' churn did not evict the busy tenant's page");
+	is_int(fetch(106, 4000), 1,
+	       "nor its pages not asked for meanwhile (a tenant is as recent as its latest page)");
+	is_int(fetch(239, 4000), 1, "the latest of the others is there");
+	is_int(fetch(200, 4000), 0, "the earliest of the others went");
+	offer_tenant = 0;
+
 	/* ---- off ---- */
-	rcache_init(0);
+	rcache_init(0, 100);
 	ok(!rcache_enabled(), "budget 0: off");
 	store(1, 100);
 	is_int(fetch(1, 100), 0, "off: nothing is stored");
 	setenv("GH_RENDER_CACHE", "0", 1);
-	rcache_init(1 << 20);
+	rcache_init(1 << 20, 100);
 	ok(!rcache_enabled(), "GH_RENDER_CACHE=0: off whatever the budget");
 	unsetenv("GH_RENDER_CACHE");
 	rcache_free();
@@ -349,7 +380,7 @@ int main(void)
 		pthread_t t[4];
 		size_t wrong = 0;
 		unsigned long long gets;
-		rcache_init(24 * 1024); /* ~8 of the 64 pages: constant eviction */
+		rcache_init(24 * 1024, 100); /* ~8 of the 64 pages: constant eviction */
 		for (size_t i = 0; i < 4; i++)
 			pthread_create(&t[i], NULL, hammer, (void *)(i + 1));
 		for (size_t i = 0; i < 4; i++) {
@@ -402,7 +433,7 @@ int main(void)
 	/* ---- render_page against render_html, in the request pool ---- */
 	static const char *const sheets[] = {"error", NULL};
 	ok(render_init(dir, sheets) == 0, "stylesheets compiled");
-	rcache_init(1 << 20);
+	rcache_init(1 << 20, 100);
 	{
 		xmlDocPtr doc = xml_doc("error");
 		xmlNodePtr e = xmlDocGetRootElement(doc);
@@ -417,7 +448,7 @@ int main(void)
 			/* One request window each, as the responders run it: the
 			 * copy a hit returns is pool memory. */
 			pool_begin();
-			if (render_page("error", doc, &got[i], &glen[i], &hits[i]) != 0 ||
+			if (render_page("error", doc, &got[i], &glen[i], &hits[i], 0) != 0 ||
 			    glen[i] != wlen || memcmp(got[i], want, (size_t)wlen) != 0)
 				same = 0;
 			xmlFree(got[i]);
@@ -430,7 +461,7 @@ int main(void)
 		xmlNodeSetContent(xmlGetLastChild(e), BAD_CAST "more");
 		xmlChar *changed = NULL;
 		int clen = 0;
-		ok(render_page("error", doc, &changed, &clen, &hit) == 0 && !hit &&
+		ok(render_page("error", doc, &changed, &clen, &hit, 0) == 0 && !hit &&
 			   strstr((char *)changed, "more"),
 		   "a changed document renders anew");
 		xmlFree(changed);

@@ -79,7 +79,8 @@ enum db_result db_customers_view(struct db *db, unsigned tenant_id, struct list_
 					 .sorts = cust_sorts,
 					 .nsorts = 2,
 					 .count_all = DBQ_CUST_TOTAL,
-					 .count_words = DBQ_CUST_COUNT_WORDS};
+					 .count_words = DBQ_CUST_COUNT_WORDS,
+					 .version = DBQ_CUST_LIST_VERSION, .by_ids = DBQ_CUST_BY_IDS};
 	struct db_cols c = DB_COLS();
 	struct cust_row r;
 
@@ -87,7 +88,7 @@ enum db_result db_customers_view(struct db *db, unsigned tenant_id, struct list_
 	r.fn = fn;
 	r.ctx = ctx;
 	cust_cols(&c, &r.c);
-	return db_view_run(db, &v, tenant_id, lv, &c, cust_row, &r, f);
+	return db_view_run(db, &v, tenant_id, lv, &c, &r.c.id, cust_row, &r, f);
 }
 
 enum db_result db_customers_all(struct db *db, unsigned tenant_id, db_customer_fn fn, void *ctx)

@@ -148,7 +148,7 @@ struct db_view_sort {
  * statements take after the tenant (a page's own filter), and its counts:
  * count_all without a filter (tenant, count_extra, then the cap when
  * count_all_capped), count_words with one (V_COUNT_WORDS, verify's
- * parameters being words_extra). */
+ * parameters being words_extra: the facet's, or none). */
 struct db_view {
 	unsigned list;
 	const struct db_view_sort *sorts;
@@ -157,6 +157,10 @@ struct db_view {
 	size_t nwalk_extra, nwords_extra, ncount_extra;
 	enum db_stmt count_all, count_words;
 	int count_all_capped;
+	int facet; /* a page's own filter applies (words_extra then says which) */
+	/* The page cache (filtered views without a facet): the list's
+	 * version (its counts table), and a page's rows by id with it. */
+	enum db_stmt version, by_ids;
 };
 /* How a filtered view is read: through the words index (words) with the
  * pattern of the filter's rarest word, or by the sort's walk; entries: that
@@ -172,21 +176,15 @@ struct db_view_plan {
 void db_view_pattern(const struct list_view *lv, size_t i, char out[DB_VIEW_PATTERN]);
 enum db_result db_view_plan(struct db *db, unsigned list, unsigned tenant_id,
 			    const struct list_view *lv, struct db_view_plan *p);
-/* The page of lv: its rows to row(ctx) through c (the caller's columns;
- * the key's are added), the cursors of the first and last into lv, rows
- * shown and whether one lies past them.  DB_NOTFOUND: a cursor of another
- * shape (a damaged link). */
-enum db_result db_view_rows(struct db *db, const struct db_view *v, unsigned tenant_id,
-			    struct list_view *lv, const struct db_view_plan *p, struct db_cols *c,
-			    db_row_fn row, void *ctx, size_t *shown, int *more);
 /* The view's count: exact, or (exact 0) a number the count is more than. */
 enum db_result db_view_count(struct db *db, const struct db_view *v, unsigned tenant_id,
 			     const struct list_view *lv, const struct db_view_plan *p,
 			     unsigned long long *total, int *exact);
-/* The plan, the rows, then the count. */
+/* The plan, the rows, then the count; a filtered view's page through the
+ * page cache.  row_id: where c puts each row's id. */
 enum db_result db_view_run(struct db *db, const struct db_view *v, unsigned tenant_id,
-			   struct list_view *lv, struct db_cols *c, db_row_fn row, void *ctx,
-			   struct list_fetched *f);
+			   struct list_view *lv, struct db_cols *c, const unsigned *row_id,
+			   db_row_fn row, void *ctx, struct list_fetched *f);
 /* Up to max ids into ids while counting them all (row callback db_idbuf_add,
  * the id bound at .id). */
 struct db_idbuf {

@@ -124,7 +124,8 @@ enum db_result db_office_users_view(struct db *db, unsigned tenant_id, struct li
 					 .sorts = ou_sorts,
 					 .nsorts = 5,
 					 .count_all = DBQ_OU_TOTAL,
-					 .count_words = DBQ_OU_COUNT_WORDS};
+					 .count_words = DBQ_OU_COUNT_WORDS,
+					 .version = DBQ_OU_LIST_VERSION, .by_ids = DBQ_OU_BY_IDS};
 	struct db_cols c = DB_COLS();
 	struct ou_row r;
 
@@ -132,7 +133,7 @@ enum db_result db_office_users_view(struct db *db, unsigned tenant_id, struct li
 	r.fn = fn;
 	r.ctx = ctx;
 	ou_cols(&c, &r.u, 0);
-	return db_view_run(db, &v, tenant_id, lv, &c, ou_row, &r, f);
+	return db_view_run(db, &v, tenant_id, lv, &c, &r.u.id, ou_row, &r, f);
 }
 
 enum db_result db_office_user_get(struct db *db, unsigned tenant_id, unsigned id,

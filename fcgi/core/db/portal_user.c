@@ -11,17 +11,16 @@
 #include "internal.h"
 #include "pstatus.h"
 
-/* PU_STATUS's four columns: what pstatus_decide needs. */
+/* PU_STATUS's three columns: what pstatus_decide needs. */
 struct status_cols {
-	char status[12], invite[12];
-	int has_password;
+	unsigned pstate; /* sql/019: 3 revoked, 2 a password, 1 invited, 0 none */
+	char invite[12];
 	long long lock_us; /* NULL (no lock, most rows): 0 */
 };
 
 static void status_cols(struct db_cols *c, struct status_cols *s)
 {
-	db_col_str(c, s->status, sizeof s->status);
-	db_col_bool(c, &s->has_password);
+	db_col_uint(c, &s->pstate);
 	db_col_str(c, s->invite, sizeof s->invite);
 	db_col_ll(c, &s->lock_us);
 }
@@ -30,8 +29,8 @@ static enum pstatus status_decide(const struct status_cols *s)
 {
 	struct pstatus_facts f;
 
-	f.revoked = strcmp(s->status, "revoked") == 0;
-	f.has_password = s->has_password;
+	f.revoked = s->pstate == 3;
+	f.has_password = s->pstate == 2;
 	f.invite_state = s->invite;
 	f.lock_us = s->lock_us;
 	return pstatus_decide(&f);
@@ -127,10 +126,13 @@ enum db_result db_portal_users_view(struct db *db, unsigned tenant_id, struct li
 			    .words_extra = facet,
 			    .nwords_extra = 3,
 			    .count_all = DBQ_PU_TOTAL,
-			    .count_words = DBQ_PU_COUNT_WORDS};
+			    .count_words = DBQ_PU_COUNT_WORDS,
+			    .version = DBQ_PU_LIST_VERSION,
+			    .by_ids = DBQ_PU_BY_IDS};
 	struct db_cols c = DB_COLS();
 	struct pu_row r;
 
+	v.facet = code != 9;
 	if (code == 4) {
 		v.sorts = pu_locked_sorts;
 		v.count_all = DBQ_PU_COUNT_LOCKED;
@@ -146,7 +148,7 @@ enum db_result db_portal_users_view(struct db *db, unsigned tenant_id, struct li
 	r.fn = fn;
 	r.ctx = ctx;
 	pu_cols(&c, &r);
-	return db_view_run(db, &v, tenant_id, lv, &c, pu_row, &r, f);
+	return db_view_run(db, &v, tenant_id, lv, &c, &r.u.id, pu_row, &r, f);
 }
 
 enum db_result db_portal_user_get(struct db *db, unsigned tenant_id, unsigned id,

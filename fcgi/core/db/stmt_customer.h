@@ -31,6 +31,10 @@ CUST_VIEW(EMAIL_ASC, 4, "customers_tenant_email", V_KS2(">", "c.primary_email", 
 	  "c.primary_email, c.name", "c.primary_email, c.name")
 CUST_VIEW(EMAIL_DESC, 4, "customers_tenant_email", V_KS2("<", "c.primary_email", "<", "c.name"),
 	  "c.primary_email, c.name", "c.primary_email DESC, c.name DESC")
+DB_STMT(CUST_LIST_VERSION, .params = 1, .cols = 1, .flags = DB_Q_READ, .roles = R_S,
+	.sql = "SELECT version FROM customer_counts WHERE tenant_id = ?")
+DB_STMT(CUST_BY_IDS, .params = 2, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
+	.sql = V_BY_IDS(CUST_COLS, "customers c", "c", "", "customer_counts"))
 DB_STMT(CUST_COUNT_WORDS, .params = 8, .cols = 2, .flags = DB_Q_READ, .roles = R_S,
 	.sql = V_COUNT_WORDS("1", "customers c", "c", "1 "))
 DB_STMT(CUST_GET, .params = 2, .cols = 9, .flags = DB_Q_READ, .roles = R_S,

@@ -41,6 +41,15 @@
 #define V_CANDIDATES(list)                                                                         \
 	"(SELECT DISTINCT w.id FROM list_words w WHERE w.tenant_id = ? AND w.list = " list " AND " \
 	"w.word LIKE ?) cand "
+/* The page cache's read (listing.c): a page's rows by id, in the order of
+ * the ids given (a JSON array of numbers), with the list's version read in
+ * the same statement (one snapshot): cols, their table (alias a) and
+ * joins, the counts table. */
+#define V_BY_IDS(cols, table, a, joins, counts)                                                    \
+	"SELECT " cols ", COALESCE(v.version, 0) FROM JSON_TABLE(?, '$[*]' COLUMNS (n FOR "        \
+	"ORDINALITY, id INT UNSIGNED PATH '$')) j JOIN " table " ON " a ".id = j.id " joins        \
+	"LEFT JOIN " counts " v ON v.tenant_id = " a ".tenant_id WHERE " a ".tenant_id = ? "      \
+	"ORDER BY j.n"
 /* A filter's count: the rows with a word of the chosen pattern (at most
  * the cap), and how many of them pass verify (a condition, then AND) and
  * the phrases.  Parameters in text order: verify's, the phrases, the
@@ -83,3 +92,4 @@
 #undef V_WALK_LIMIT
 #undef V_CANDIDATES
 #undef V_COUNT_WORDS
+#undef V_BY_IDS

@@ -64,6 +64,10 @@ OU_VIEW(STATUS_ASC, 4, "office_users_tenant_active", V_KS2("<", "u.active", ">",
 	"u.active, u.email", "u.active DESC, u.email")
 OU_VIEW(STATUS_DESC, 4, "office_users_tenant_active", V_KS2(">", "u.active", "<", "u.email"),
 	"u.active, u.email", "u.active, u.email DESC")
+DB_STMT(OU_LIST_VERSION, .params = 1, .cols = 1, .flags = DB_Q_READ, .roles = R_S,
+	.sql = "SELECT version FROM office_user_counts WHERE tenant_id = ?")
+DB_STMT(OU_BY_IDS, .params = 2, .cols = 9, .flags = DB_Q_READ, .roles = R_S,
+	.sql = V_BY_IDS(OU_COLS, "office_users u", "u", OU_PERM, "office_user_counts"))
 DB_STMT(OU_COUNT_WORDS, .params = 8, .cols = 2, .flags = DB_Q_READ, .roles = R_S,
 	.sql = V_COUNT_WORDS("3", "office_users u", "u", "1 "))
 DB_STMT(OU_GET, .params = 2, .cols = 15, .flags = DB_Q_READ, .roles = R_S,

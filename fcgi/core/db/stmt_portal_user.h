@@ -1,14 +1,15 @@
 /* Statements of the portal_user domain (portal_user.c): see stmt_list.h. */
 /* Plain columns: the status and the ISO time are made in C (portal_user.c,
  * bind.c).  As a CASE and a DATE_FORMAT they cost MariaDB 8 us of a 10-row
- * page statement's 43 (measured: 5,000 executions in a procedure loop).  PU_STATUS: what
- * pstatus_decide needs, the sign-in lock as the microseconds left on the
- * copy of the throttle's locked_until that sql/016 keeps on the row (NULL
- * for none, which most rows are): a column and one difference, no lookup
- * of login_throttle per row. */
+ * page statement's 43 (measured: 5,000 executions in a procedure loop).
+ * PU_STATUS: what pstatus_decide needs: pstate (sql/019: revoked, a
+ * password, an invitation, none), the invitation's state, and the sign-in
+ * lock as the microseconds left on the copy of the throttle's locked_until
+ * that sql/016 keeps on the row (NULL for none, which most rows are).
+ * Every column a list shows is in each sort's index (sql/019): a page is
+ * read from the index alone. */
 #define PU_STATUS(a)                                                                               \
-	a ".status, " a ".password_hash IS NOT NULL, " a ".invite_state, "                         \
-	  "TIMESTAMPDIFF(MICROSECOND, NOW(6), " a ".locked_until)"
+	a ".pstate, " a ".invite_state, TIMESTAMPDIFF(MICROSECOND, NOW(6), " a ".locked_until)"
 #define PU_KEY "pu.id, pu.customer_id, pu.company_name, pu.email"
 #define PU_COLS PU_KEY ", " PU_STATUS("pu") ", pu.last_sign_in_at"
 DB_STMT(PU_SET_TZ, .params = 3, .cols = 0, .flags = 0, .roles = R_P,
@@ -55,37 +56,37 @@ DB_STMT(PU_SET_TZ, .params = 3, .cols = 0, .flags = 0, .roles = R_P,
 
 DB_STMT(PU_TOTAL, .params = 1, .cols = 1, .flags = DB_Q_READ, .roles = R_S,
 	.sql = "SELECT n FROM portal_user_counts WHERE tenant_id = ?")
-DB_STMT(PU_WALK_CO_ASC, .params = 12, .cols = 11, .flags = DB_Q_READ, .roles = R_S,
+DB_STMT(PU_WALK_CO_ASC, .params = 12, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
 	.sql = PU_WALK("portal_users_company", PU_CO_ASC, PU_CO, PU_CO))
-DB_STMT(PU_WALK_CO_DESC, .params = 12, .cols = 11, .flags = DB_Q_READ, .roles = R_S,
+DB_STMT(PU_WALK_CO_DESC, .params = 12, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
 	.sql = PU_WALK("portal_users_company", PU_CO_DESC, PU_CO, PU_CO_DOWN))
-DB_STMT(PU_WALK_EM_ASC, .params = 10, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
+DB_STMT(PU_WALK_EM_ASC, .params = 10, .cols = 9, .flags = DB_Q_READ, .roles = R_S,
 	.sql = PU_WALK("portal_users_email_sig", PU_EM_ASC, "pu.email", "pu.email"))
-DB_STMT(PU_WALK_EM_DESC, .params = 10, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
+DB_STMT(PU_WALK_EM_DESC, .params = 10, .cols = 9, .flags = DB_Q_READ, .roles = R_S,
 	.sql = PU_WALK("portal_users_email_sig", PU_EM_DESC, "pu.email", "pu.email DESC"))
-DB_STMT(PU_STATE_CO_ASC, .params = 13, .cols = 11, .flags = DB_Q_READ, .roles = R_S,
+DB_STMT(PU_STATE_CO_ASC, .params = 13, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
 	.sql = PU_WALK_STATE("portal_users_state_company", PU_CO_ASC, PU_CO, PU_CO))
-DB_STMT(PU_STATE_CO_DESC, .params = 13, .cols = 11, .flags = DB_Q_READ, .roles = R_S,
+DB_STMT(PU_STATE_CO_DESC, .params = 13, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
 	.sql = PU_WALK_STATE("portal_users_state_company", PU_CO_DESC, PU_CO, PU_CO_DOWN))
-DB_STMT(PU_STATE_EM_ASC, .params = 11, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
+DB_STMT(PU_STATE_EM_ASC, .params = 11, .cols = 9, .flags = DB_Q_READ, .roles = R_S,
 	.sql = PU_WALK_STATE("portal_users_state_email", PU_EM_ASC, "pu.email", "pu.email"))
-DB_STMT(PU_STATE_EM_DESC, .params = 11, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
+DB_STMT(PU_STATE_EM_DESC, .params = 11, .cols = 9, .flags = DB_Q_READ, .roles = R_S,
 	.sql = PU_WALK_STATE("portal_users_state_email", PU_EM_DESC, "pu.email", "pu.email DESC"))
-DB_STMT(PU_LOCKED_CO_ASC, .params = 12, .cols = 11, .flags = DB_Q_READ, .roles = R_S,
+DB_STMT(PU_LOCKED_CO_ASC, .params = 12, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
 	.sql = PU_WALK_LOCKED(PU_CO_ASC, PU_CO, PU_CO))
-DB_STMT(PU_LOCKED_CO_DESC, .params = 12, .cols = 11, .flags = DB_Q_READ, .roles = R_S,
+DB_STMT(PU_LOCKED_CO_DESC, .params = 12, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
 	.sql = PU_WALK_LOCKED(PU_CO_DESC, PU_CO, PU_CO_DOWN))
-DB_STMT(PU_LOCKED_EM_ASC, .params = 10, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
+DB_STMT(PU_LOCKED_EM_ASC, .params = 10, .cols = 9, .flags = DB_Q_READ, .roles = R_S,
 	.sql = PU_WALK_LOCKED(PU_EM_ASC, "pu.email", "pu.email"))
-DB_STMT(PU_LOCKED_EM_DESC, .params = 10, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
+DB_STMT(PU_LOCKED_EM_DESC, .params = 10, .cols = 9, .flags = DB_Q_READ, .roles = R_S,
 	.sql = PU_WALK_LOCKED(PU_EM_DESC, "pu.email", "pu.email DESC"))
-DB_STMT(PU_WORDS_CO_ASC, .params = 15, .cols = 11, .flags = DB_Q_READ, .roles = R_S,
+DB_STMT(PU_WORDS_CO_ASC, .params = 15, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
 	.sql = PU_WORDS(PU_CO_ASC, PU_CO, PU_CO))
-DB_STMT(PU_WORDS_CO_DESC, .params = 15, .cols = 11, .flags = DB_Q_READ, .roles = R_S,
+DB_STMT(PU_WORDS_CO_DESC, .params = 15, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
 	.sql = PU_WORDS(PU_CO_DESC, PU_CO, PU_CO_DOWN))
-DB_STMT(PU_WORDS_EM_ASC, .params = 13, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
+DB_STMT(PU_WORDS_EM_ASC, .params = 13, .cols = 9, .flags = DB_Q_READ, .roles = R_S,
 	.sql = PU_WORDS(PU_EM_ASC, "pu.email", "pu.email"))
-DB_STMT(PU_WORDS_EM_DESC, .params = 13, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
+DB_STMT(PU_WORDS_EM_DESC, .params = 13, .cols = 9, .flags = DB_Q_READ, .roles = R_S,
 	.sql = PU_WORDS(PU_EM_DESC, "pu.email", "pu.email DESC"))
 /* Counts, each read no further than the cap (the last parameter): a
  * status's users (its index holds pstate and locked_until: no row is
@@ -97,9 +98,13 @@ DB_STMT(PU_COUNT_STATE, .params = 3, .cols = 1, .flags = DB_Q_READ, .roles = R_S
 DB_STMT(PU_COUNT_LOCKED, .params = 2, .cols = 1, .flags = DB_Q_READ, .roles = R_S,
 	.sql = "SELECT COUNT(*) FROM (SELECT 1 FROM portal_users pu FORCE INDEX "
 	       "(portal_users_state_lock) WHERE pu.tenant_id = ? AND " PU_LOCKED "LIMIT ?) x")
+DB_STMT(PU_LIST_VERSION, .params = 1, .cols = 1, .flags = DB_Q_READ, .roles = R_S,
+	.sql = "SELECT version FROM portal_user_counts WHERE tenant_id = ?")
+DB_STMT(PU_BY_IDS, .params = 2, .cols = 9, .flags = DB_Q_READ, .roles = R_S,
+	.sql = V_BY_IDS(PU_COLS, "portal_users pu", "pu", "", "portal_user_counts"))
 DB_STMT(PU_COUNT_WORDS, .params = 11, .cols = 2, .flags = DB_Q_READ, .roles = R_S,
 	.sql = V_COUNT_WORDS("2", "portal_users pu", "pu", "1 " PU_FACET))
-DB_STMT(PU_GET, .params = 2, .cols = 9, .flags = DB_Q_READ, .roles = R_S,
+DB_STMT(PU_GET, .params = 2, .cols = 8, .flags = DB_Q_READ, .roles = R_S,
 	.sql = "SELECT " PU_COLS " FROM portal_users pu WHERE pu.id = ? AND pu.tenant_id = ?")
 DB_STMT(PU_ADD, .params = 6, .cols = 0, .flags = 0, .roles = R_S | R_P | R_C,
 	.sql = "INSERT INTO portal_users (tenant_id, customer_id, company_name, email, "
@@ -134,7 +139,7 @@ DB_STMT(PU_ACCESS_SET, .params = 5, .cols = 0, .flags = 0, .roles = R_S | R_P,
 /* A customer's portal users (the portal's Colleagues page, the
  * customer's settings page): group, status inputs, last sign-in and
  * the name of the contact the user was enabled from (one at most). */
-DB_STMT(PU_BY_CUSTOMER, .params = 2, .cols = 12, .flags = DB_Q_READ, .roles = R_S | R_P,
+DB_STMT(PU_BY_CUSTOMER, .params = 2, .cols = 11, .flags = DB_Q_READ, .roles = R_S | R_P,
 	.sql = "SELECT pu.id, pu.email, pu.status = 'active', COALESCE(g.id, 0), "
 	       "COALESCE(g.name, ''), COALESCE(g.perms, ''), " PU_STATUS(
 		       "pu") ", "

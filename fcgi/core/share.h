@@ -1,0 +1,36 @@
+/* Each tenant's share of a responder's worker threads (issue 16): no tenant
+ * holds more than its share at once, so one tenant's slow or numerous
+ * requests cannot take every thread from the others.  A request of a
+ * tenant at its share waits briefly for one of the tenant's own requests to
+ * end (at most a share's worth of requests wait: the waiting hold threads
+ * too), else it is refused (503 with Retry-After).  Thread-safe. */
+#ifndef GH_SHARE_H
+#define GH_SHARE_H
+
+enum share_result {
+	SHARE_OK = 0, /* the request holds one of its tenant's slots */
+	SHARE_FULL,   /* the tenant's share is taken and stayed taken */
+};
+
+struct share_stats {
+	unsigned long long entered, waited, refused;
+};
+
+/* Start-up, before the threads: a tenant may hold percent of threads at
+ * once (at least 1), a request waits up to wait_ms for its tenant's slot.
+ * Returns -1 when out of memory.  Tests may call it again after
+ * share_free(). */
+int share_init(unsigned threads, unsigned percent, unsigned wait_ms);
+void share_free(void);
+
+/* The largest number of requests one tenant may have running at once. */
+unsigned share_limit(void);
+
+/* Takes one of tenant_id's slots (tenant 0: none needed, always SHARE_OK),
+ * waiting as above.  On SHARE_OK the caller calls share_leave once. */
+enum share_result share_enter(unsigned tenant_id);
+void share_leave(unsigned tenant_id);
+
+void share_get_stats(struct share_stats *s);
+
+#endif

@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# Gatehouse big-tenant benchmark (issue 16): one installation serving 2,000
+# tenants of 500 portal users each and one tenant of 1,000,000, against the
+# shared reference page measured in the same run.  Brings up its own stack
+# and the reference responders and stops both at the end; the stack's state
+# dir (and the 2,000,006 rows in it) is kept, so a second run skips the load.
+#
+# Data: tests/bench/tenants-data.sh, set-based SQL (no row inserted on its
+# own), each tenant's Super Admin signed in by a session row written with
+# the hash of a known token (no sign-in).  Requests: tests/bench/tenants-urls.sql:
+# each tenant's Portal Access list, four view kinds: its first page (first),
+# an email order (sort), a filter on five letters of one of its users'
+# names or company (filter) and a deep page by cursor (deep).
+#
+# Workloads, each tests/bench/loadgen -c 32 for BENCH_SECONDS after a
+# warm-up, latency reported per view kind:
+#   mix     the 2,000 tenants, Zipf: half the requests to the 20 busiest
+#   big     the 1,000,000-user tenant alone
+#   mix1    the mix with 1% of the requests to the big tenant
+#   mix20   the mix with 20% of the requests to the big tenant
+#   ref     the reference page /ref/db (wrk -t2 -c32), same run
+# Goals (the issue): big: p50 <= 20 ms and p99 <= 100 ms for every view
+# kind; mix: p50 <= 15 ms, p99 <= 50 ms, req/s >= 1.0x ref; mix1 and mix20:
+# the small tenants' p99 at most 1.5x what it is in mix; the settings
+# responder's RSS after the runs within its bound ([settings] memory_mb).
+#
+# Env: GH_SRCDIR, GH_BUILDDIR   as for tests/run
+#      BENCH_SECONDS   duration of each workload (default 20), BENCH_WARMUP (5)
+#      BENCH_SMALL, BENCH_USERS, BENCH_BIG   tenants of USERS users, and the
+#                      big tenant's users (defaults 2000, 500, 1000000)
+#      TENANTSBENCH_PORT (18480), TENANTSBENCH_REF_PORT (18490),
+#      TENANTSBENCH_STATE (default $GH_BUILDDIR/tests/out/tenantsbench-stack)
+#      BENCH_ENFORCE_BAR=1  also exit non-zero when a goal does not hold
+set -euo pipefail
+
+SRC=${GH_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+BUILD=${GH_BUILDDIR:-$PWD}
+SRC=$(cd "$SRC" && pwd)
+BUILD=$(cd "$BUILD" && pwd)
+export GH_SRCDIR=$SRC GH_BUILDDIR=$BUILD
+OUT=$BUILD/tests/out
+SECS=${BENCH_SECONDS:-20}
+WARM=${BENCH_WARMUP:-5}
+NSMALL=${BENCH_SMALL:-2000}
+NUSERS=${BENCH_USERS:-500}
+NBIG=${BENCH_BIG:-1000000}
+PORT=${TENANTSBENCH_PORT:-18480}
+REF_PORT=${TENANTSBENCH_REF_PORT:-18490}
+STATE=${TENANTSBENCH_STATE:-$OUT/tenantsbench-stack}
+export REFERENCE_DIR=${REFERENCE_DIR:-$OUT/tenantsbench-reference}
+export GH_DB_BUFFER_POOL=${GH_DB_BUFFER_POOL:-4G}
+REF_SCRIPT=$SRC/../shared/bench/reference
+STACK=$SRC/scripts/gh-stack
+CTL=$BUILD/gatehouse-ctl
+INI=$STATE/gatehouse.ini
+BASE=http://127.0.0.1:$PORT
+REF=http://127.0.0.1:$REF_PORT
+WORK=$OUT/tenantsbench-work
+LUA=$SRC/tests/bench/count.lua
+BENCH_NAME=tenants-bench
+# shellcheck source=tests/bench/lib.sh
+. "$SRC/tests/bench/lib.sh"
+bench_require
+command -v cc >/dev/null || die "cc not found (apt-get install build-essential)"
+
+cleanup() { bench_stop_servers; }
+trap cleanup EXIT INT TERM
+
+sql() { "$STACK" sql --state "$STATE" -- -N -B; }
+
+# The stack with the data: loaded once, into a fresh state dir (deleting
+# 2,000,000 rows through their triggers would take longer than loading).
+load_data() {
+	local marker=$STATE/tenantsbench-$NSMALL-$NUSERS-$NBIG
+	if [[ -f $marker && -s $WORK/cookies.txt ]]; then
+		say "data: kept from an earlier run ($marker)"
+		return
+	fi
+	say "data: $NSMALL tenants x $NUSERS portal users + 1 x $NBIG (a fresh state dir)"
+	"$STACK" down --state "$STATE" >>"$WORK/stack.log" 2>&1 || true
+	rm -rf "$STATE"
+	"$STACK" up --port "$PORT" --state "$STATE" >>"$WORK/stack.log" 2>&1 ||
+		die "the stack did not start (log $WORK/stack.log)"
+	local t0=$SECONDS
+	"$SRC/tests/bench/tenants-data.sh" "$NSMALL" "$NUSERS" "$NBIG" | sql >"$WORK/cookies.txt" ||
+		die "loading the data failed"
+	say "data: loaded in $((SECONDS - t0)) s"
+	sql <"$SRC/tests/bench/tenants-urls.sql" >"$WORK/urls.txt" || die "making the requests failed"
+	: >"$marker"
+}
+
+# The Zipf exponent s for which the 20 busiest of n tenants get half the
+# requests, then the loadgen files: KIND <tab> WEIGHT <tab> COOKIE <tab> PATH.
+make_files() {
+	python3 - "$WORK" "$NSMALL" <<'PY'
+import sys
+work, n = sys.argv[1], int(sys.argv[2])
+def share(s):
+    w = [1 / (i ** s) for i in range(1, n + 1)]
+    return sum(w[:20]) / sum(w)
+lo, hi = 0.0, 3.0
+for _ in range(60):
+    mid = (lo + hi) / 2
+    lo, hi = (mid, hi) if share(mid) < 0.5 else (lo, mid)
+s = (lo + hi) / 2
+ck = dict(l.rstrip('\n').split('\t')[:2] for l in open(f'{work}/cookies.txt') if '\t' in l)
+small, big = [], []
+for l in open(f'{work}/urls.txt'):
+    kind, slug, _, path = l.rstrip('\n').split('\t')
+    (big if slug == 'bench-big' else small).append((kind, slug, path))
+nbig = {k: sum(1 for x in big if x[0] == k) for k in ('first', 'sort', 'filter', 'deep')}
+def lines(share_small, share_big):
+    out = []
+    if share_small:
+        tot = sum(1 / (i ** s) for i in range(1, n + 1))
+        for kind, slug, path in small:
+            rank = int(slug.rsplit('s', 1)[1])
+            out.append(f'small.{kind}\t{share_small / 4 * (1 / rank ** s) / tot:.12g}\tgh_office={ck[slug]}\t{path}')
+    if share_big:
+        for kind, slug, path in big:
+            out.append(f'big.{kind}\t{share_big / 4 / nbig[kind]:.12g}\tgh_office={ck[slug]}\t{path}')
+    return '\n'.join(out) + '\n'
+for name, a, b in (('mix', 1, 0), ('big', 0, 1), ('mix1', 0.99, 0.01), ('mix20', 0.8, 0.2)):
+    open(f'{work}/{name}.txt', 'w').write(lines(a, b))
+print(f'{s:.3f}')
+PY
+}
+
+# loadgen's table for workload $1 into $WORK/$1.out, shown.
+run_load() {
+	say
+	say "== $1: loadgen -c 32, $WARM s warm-up, $SECS s"
+	"$WORK/loadgen" -c 32 -d "$SECS" -w "$WARM" "$BASE" "$WORK/$1.txt" >"$WORK/$1.out" ||
+		die "loadgen failed on $1"
+	cat "$WORK/$1.out"
+	awk 'NR > 1 && $8 > 0 {bad += $8} END {exit bad > 0}' "$WORK/$1.out" ||
+		fail "$1: answers other than 2xx"
+}
+
+# Column $3 (4 req/s, 5 p50, 7 p99) of class $2 in workload $1.
+col() { awk -v c="$2" -v k="$3" '$1 == c {print $k}' "$WORK/$1.out"; }
+
+
+goal() { # NAME OK-EXPRESSION(awk) TEXT
+	if awk "BEGIN {exit !($2)}"; then say "goal: $1: met ($3)"; else fail "goal: $1: NOT met ($3)"; fi
+}
+
+mkdir -p "$WORK"
+: >"$WORK/stack.log"
+bench_machine
+cc -O2 -o "$WORK/loadgen" "$SRC/tests/bench/loadgen.c" -lcurl || die "building loadgen failed"
+load_data
+bench_servers
+"$STACK" sql --state "$STATE" "UPDATE sessions SET last_seen_at = NOW(6), expires_at = NOW(6) + INTERVAL 7 DAY WHERE tenant_id IN (SELECT id FROM tenants WHERE slug LIKE 'bench-%')" >/dev/null
+say "zipf: s = $(make_files) (the 20 busiest of $NSMALL tenants get half the requests)"
+for w in mix big mix1 mix20; do
+	run_load "$w"
+done
+ref_rps=0
+if ((have_ref)); then
+	say
+	say "== ref: wrk -t2 -c32 $REF/ref/db, $SECS s"
+	wrk -t2 -c32 -d"${SECS}s" --latency "$REF/ref/db" | tee "$WORK/ref.out" | grep -E "Latency|Req/Sec|Requests/sec|50%|99%"
+	ref_rps=$(awk '/^Requests\/sec/ {print $2}' "$WORK/ref.out")
+fi
+
+say
+say "== goals"
+for k in first sort filter deep; do
+	p50=$(col big "big.$k" 5) p99=$(col big "big.$k" 7)
+	goal "big $k p50 <= 20 ms, p99 <= 100 ms" "$p50 <= 20 && $p99 <= 100" "p50 $p50 ms, p99 $p99 ms"
+done
+m50=$(col mix all 5) m99=$(col mix all 7) mrps=$(col mix all 4)
+goal "mix p50 <= 15 ms, p99 <= 50 ms" "$m50 <= 15 && $m99 <= 50" "p50 $m50 ms, p99 $m99 ms"
+if ((have_ref)); then
+	goal "mix req/s >= 1.0x the reference" "$mrps >= $ref_rps" \
+		"$mrps against $ref_rps: $(awk -v a="$mrps" -v b="$ref_rps" 'BEGIN {printf "%.2fx", a / b}')"
+fi
+base99=$(col mix 'small.*' 7)
+for w in mix1 mix20; do
+	p99=$(col "$w" 'small.*' 7)
+	goal "$w: the small tenants' p99 <= 1.5x mix's" "$p99 <= 1.5 * $base99" \
+		"$p99 ms against $base99 ms: $(awk -v a="$p99" -v b="$base99" 'BEGIN {printf "%.2fx", a / b}')"
+done
+rss=$(awk '/^VmRSS/ {print int($2 / 1024)}' "/proc/$SETTINGS_PID/status")
+bound=$(sed -n 's/^memory_mb *= *//p' "$INI" | head -n1)
+goal "settings RSS within [settings] memory_mb" "$rss <= ${bound:-0}" "$rss MiB, bound ${bound:-unset} MiB"
+say
+say "$BENCH_NAME: done$( ((FAILED)) && echo ', with failures above')"
+if ((FAILED)) && [[ ${BENCH_ENFORCE_BAR:-0} == 1 ]]; then
+	exit 1
+fi
+exit 0
