@@ -45,7 +45,7 @@ struct conf {
 	} oauth;
 	struct conf_responder {
 		char listen[512];
-		unsigned threads; /* requests in flight; idle connections hold none */
+		unsigned threads;        /* requests in flight; idle connections hold none */
 		unsigned tenant_share;   /* % of threads one tenant may hold (share.h) */
 		unsigned tenant_wait_ms; /* how long a request past its share waits */
 		unsigned memory_mb;      /* the RSS the responder comes back to (mem.h) */

@@ -420,8 +420,8 @@ static enum http_step step_session(struct http *h)
 static enum http_step step_share(struct http *h)
 {
 	unsigned t = h->signed_in || h->sess.tenant_id ? h->sess.tenant_id
-			 : h->have_tenant		   ? h->tenant.id
-							   : 0;
+		     : h->have_tenant                  ? h->tenant.id
+						       : 0;
 
 	if (share_enter(t) != SHARE_OK) {
 		log_warn("rid=%s tenant %u is at its share of the threads (%u): 503", h->rid, t,
@@ -606,8 +606,8 @@ static enum http_step step_handle(struct http *h)
 }
 
 static enum http_step (*const steps[])(struct http *) = {
-	step_parse, step_route, step_body,   step_session, step_share,
-	step_permission, step_query, step_csrf, step_form, step_handle,
+	step_parse,      step_route, step_body, step_session, step_share,
+	step_permission, step_query, step_csrf, step_form,    step_handle,
 };
 
 /* Frees and wipes what the request held. */

@@ -293,8 +293,7 @@ out:
 	return rc;
 }
 
-int render_page(const char *name, xmlDocPtr doc, xmlChar **out, int *len, int *hit,
-		unsigned tenant)
+int render_page(const char *name, xmlDocPtr doc, xmlChar **out, int *len, int *hit, unsigned tenant)
 {
 	unsigned char key[RCACHE_KEY_LEN];
 	int keyed = rcache_enabled() && rcache_key(name, doc, key) == 0;

@@ -397,9 +397,11 @@ static int start_up(const struct responder *r)
 	}
 	const struct conf_responder *me = r->kind == SERVER_PORTAL ? &conf.portal : &conf.settings;
 	if (tz_init(NULL) != 0 || render_init(conf.web.xslt_dir, sheets) != 0 ||
-	    auth_init(&conf) != 0 || rcache_init((size_t)conf.web.render_cache_kb * 1024, conf.web.cache_tenant_share) != 0 ||
-	    db_view_cache_init((size_t)conf.web.view_cache_kb * 1024, conf.web.cache_tenant_share) !=
+	    auth_init(&conf) != 0 ||
+	    rcache_init((size_t)conf.web.render_cache_kb * 1024, conf.web.cache_tenant_share) !=
 		    0 ||
+	    db_view_cache_init((size_t)conf.web.view_cache_kb * 1024,
+			       conf.web.cache_tenant_share) != 0 ||
 	    share_init(me->threads, me->tenant_share, me->tenant_wait_ms) != 0)
 		return -1;
 	/* Fail at start-up, not on the first request, if the schema is wrong. */

@@ -274,7 +274,7 @@ void tcache_put(struct tcache *c, const unsigned char key[TCACHE_KEY_LEN], const
 	if (size > c->st.budget / ENTRY_SHARE || size > c->tenant_cap || !admit(c, key, size))
 		goto out;
 	if ((t = tenant_of(c, tenant, 1)) == NULL || (e = malloc(size)) == NULL)
-		goto out; /* not storing is always correct */
+		goto out;                   /* not storing is always correct */
 	if ((old = find(c, key)) != NULL) { /* a newer value of the same key */
 		struct tenant *ot = old->t;
 		unlink_entry(c, old);

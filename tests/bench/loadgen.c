@@ -261,15 +261,18 @@ int main(int argc, char **argv)
 		if (dot == NULL)
 			continue;
 		for (int j = 0; j < i; j++)
-			seen |= strncmp(cls[j].name, cls[i].name, (size_t)(dot - cls[i].name + 1)) == 0;
+			seen |= strncmp(cls[j].name, cls[i].name,
+					(size_t)(dot - cls[i].name + 1)) == 0;
 		if (seen)
 			continue;
 		memset(&grp, 0, sizeof grp);
-		snprintf(grp.name, sizeof grp.name, "%.*s*", (int)(dot - cls[i].name + 1), cls[i].name);
+		snprintf(grp.name, sizeof grp.name, "%.*s*", (int)(dot - cls[i].name + 1),
+			 cls[i].name);
 		if ((grp.us = malloc((all.n + 1) * sizeof *grp.us)) == NULL)
 			return 2;
 		for (int j = i; j < ncls; j++)
-			if (strncmp(cls[j].name, cls[i].name, (size_t)(dot - cls[i].name + 1)) == 0) {
+			if (strncmp(cls[j].name, cls[i].name, (size_t)(dot - cls[i].name + 1)) ==
+			    0) {
 				memcpy(grp.us + grp.n, cls[j].us, cls[j].n * sizeof *grp.us);
 				grp.n += cls[j].n;
 				grp.bad += cls[j].bad;

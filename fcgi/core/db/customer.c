@@ -63,10 +63,12 @@ static enum db_result cust_list(struct db *db, enum db_stmt q, struct db_args *a
  * name. */
 static const struct db_view_sort cust_sorts[2] = {
 	{{DBQ_CUST_WALK_NAME_ASC, DBQ_CUST_WALK_NAME_DESC},
+	 {DBQ_CUST_PLAIN_NAME_ASC, DBQ_CUST_PLAIN_NAME_DESC},
 	 {DBQ_CUST_WORDS_NAME_ASC, DBQ_CUST_WORDS_NAME_DESC},
 	 1,
 	 0},
 	{{DBQ_CUST_WALK_EMAIL_ASC, DBQ_CUST_WALK_EMAIL_DESC},
+	 {DBQ_CUST_PLAIN_EMAIL_ASC, DBQ_CUST_PLAIN_EMAIL_DESC},
 	 {DBQ_CUST_WORDS_EMAIL_ASC, DBQ_CUST_WORDS_EMAIL_DESC},
 	 2,
 	 0},
@@ -80,7 +82,8 @@ enum db_result db_customers_view(struct db *db, unsigned tenant_id, struct list_
 					 .nsorts = 2,
 					 .count_all = DBQ_CUST_TOTAL,
 					 .count_words = DBQ_CUST_COUNT_WORDS,
-					 .version = DBQ_CUST_LIST_VERSION, .by_ids = DBQ_CUST_BY_IDS};
+					 .version = DBQ_CUST_LIST_VERSION,
+					 .by_ids = DBQ_CUST_BY_IDS};
 	struct db_cols c = DB_COLS();
 	struct cust_row r;
 

@@ -141,6 +141,7 @@ void db_cols_tenant(struct db_cols *c, struct db_tenant *t);
  * statement) and which of them are numbers (bit i: column i). */
 struct db_view_sort {
 	enum db_stmt walk[2];  /* the sort's index from the cursor (V_KSn) */
+	enum db_stmt plain[2]; /* the same without a filter (index only) */
 	enum db_stmt words[2]; /* the rows a word names (V_CANDIDATES) */
 	unsigned nkeys, key_int;
 };

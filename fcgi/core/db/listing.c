@@ -191,11 +191,11 @@ static void bind_extra(struct db_args *a, const unsigned *extra, size_t n)
  * DB_NOTFOUND: a cursor of another shape (a damaged link). */
 static enum db_result view_rows(struct db *db, const struct db_view *v, unsigned tenant_id,
 				struct list_view *lv, const struct db_view_plan *p,
-				struct db_cols *c, db_row_fn row, void *ctx,
-				const unsigned *row_id, struct view_run *r)
+				struct db_cols *c, db_row_fn row, void *ctx, const unsigned *row_id,
+				struct view_run *r)
 {
 	struct db_args a = DB_ARGS();
-	int desc;
+	int desc, plain = lv->nwords == 0 && !p->words;
 
 	lv->first[0] = lv->last[0] = '\0';
 	memset(r, 0, sizeof *r);
@@ -220,13 +220,18 @@ static enum db_result view_rows(struct db *db, const struct db_view *v, unsigned
 	} else
 		bind_extra(&a, v->walk_extra, v->nwalk_extra);
 	bind_cursor(&a, r->sort, lv);
-	if (!p->words) {
+	if (!p->words && !plain) {
 		db_arg_u64(&a, p->mask);
 		db_arg_u64(&a, p->mask);
 	}
-	bind_phrases(&a, lv);
+	if (!plain)
+		bind_phrases(&a, lv);
 	db_arg_uint(&a, lv->per + 1);
-	return db_run(db, p->words ? r->sort->words[desc] : r->sort->walk[desc], &a, c, view_row, r);
+	return db_run(db,
+		      p->words ? r->sort->words[desc]
+		      : plain  ? r->sort->plain[desc]
+			       : r->sort->walk[desc],
+		      &a, c, view_row, r);
 }
 
 /* A filter's count through statement v->count_words: the rows with a word
@@ -370,8 +375,8 @@ static void page_key(const struct db_view *v, unsigned tenant_id, const struct l
 		     unsigned char key[TCACHE_KEY_LEN])
 {
 	crypto_generichash_state st;
-	unsigned head[6] = {tenant_id, v->list, lv->sort, (unsigned)lv->desc, lv->per,
-			    (unsigned)lv->from};
+	unsigned head[6] = {tenant_id,          v->list, lv->sort,
+			    (unsigned)lv->desc, lv->per, (unsigned)lv->from};
 
 	crypto_generichash_init(&st, NULL, 0, TCACHE_KEY_LEN);
 	key_add(&st, head, sizeof head);
@@ -442,7 +447,7 @@ static enum db_result read_kept(struct db *db, const struct db_view *v, unsigned
 	db_col_u64(c, &run.version);
 	if ((rc = db_run(db, v->by_ids, &a, c, kept_row, &run)) != DB_OK)
 		return rc;
-	if (run.n != k->n || (k->n > 0 && run.version != k->version))
+	if (run.n != k->n || run.version != k->version)
 		return DB_OK;
 	*fresh = 1;
 	f->shown = k->n;
@@ -543,7 +548,9 @@ enum db_result db_view_run(struct db *db, const struct db_view *v, unsigned tena
 	}
 	if ((rc = view_read(db, v, tenant_id, lv, c, row_id, row, ctx, &r, f)) != DB_OK)
 		return rc;
-	if (cached && !f->again)
+	/* An empty page is not kept: read by no ids, it could not show the
+	 * list's version (and finding no row is cheap). */
+	if (cached && !f->again && f->shown > 0)
 		keep(key, tenant_id, version, lv, &r, f);
 	return DB_OK;
 }

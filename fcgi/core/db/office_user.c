@@ -109,6 +109,7 @@ static int ou_row(void *ctx)
 #define OU_SORT(n, k, ints)                                                                        \
 	{                                                                                          \
 		{DBQ_OU_WALK_##n##_ASC, DBQ_OU_WALK_##n##_DESC},                                   \
+			{DBQ_OU_PLAIN_##n##_ASC, DBQ_OU_PLAIN_##n##_DESC},                         \
 			{DBQ_OU_WORDS_##n##_ASC, DBQ_OU_WORDS_##n##_DESC}, k, ints                 \
 	}
 static const struct db_view_sort ou_sorts[5] = {
@@ -125,7 +126,8 @@ enum db_result db_office_users_view(struct db *db, unsigned tenant_id, struct li
 					 .nsorts = 5,
 					 .count_all = DBQ_OU_TOTAL,
 					 .count_words = DBQ_OU_COUNT_WORDS,
-					 .version = DBQ_OU_LIST_VERSION, .by_ids = DBQ_OU_BY_IDS};
+					 .version = DBQ_OU_LIST_VERSION,
+					 .by_ids = DBQ_OU_BY_IDS};
 	struct db_cols c = DB_COLS();
 	struct ou_row r;
 

@@ -4,9 +4,9 @@
 	"(SELECT COUNT(*) FROM portal_users x WHERE x.customer_id = c.id)"
 /* The Customers list (db/listing.c), as the Office Users list: by name
  * (unique in the tenant) or by email, then name. */
-#define CUST_WALK(ix, ks, keys, order)                                                             \
+#define CUST_WALK(ix, ks, keys, order, filt, lim)                                                  \
 	"SELECT " CUST_COLS ", " keys " FROM customers c FORCE INDEX (" ix ") WHERE "              \
-	"c.tenant_id = ? " ks V_SIG("c") V_PHRASES("c") "ORDER BY " order V_WALK_LIMIT
+	"c.tenant_id = ? " ks filt "ORDER BY " order lim
 #define CUST_WORDS(ks, keys, order)                                                                \
 	"SELECT " CUST_COLS ", " keys " FROM " V_CANDIDATES(                                       \
 		"1") "JOIN customers c ON c.id = "                                                 \
@@ -14,7 +14,9 @@
 									" LIMIT ?"
 #define CUST_VIEW(name, n, ix, ks, keys, order)                                                    \
 	DB_STMT(CUST_WALK_##name, .params = 8 + (n), .cols = 9 + (n) / 2, .flags = DB_Q_READ,      \
-		.roles = R_S, .sql = CUST_WALK(ix, ks, keys, order))                               \
+		.roles = R_S, .sql = CUST_WALK(ix, ks, keys, order, V_FILTER("c"), V_WALK_LIMIT))  \
+	DB_STMT(CUST_PLAIN_##name, .params = 2 + (n), .cols = 9 + (n) / 2, .flags = DB_Q_READ,     \
+		.roles = R_S, .sql = CUST_WALK(ix, ks, keys, order, "", V_PLAIN_LIMIT))            \
 	DB_STMT(CUST_WORDS_##name, .params = 8 + (n), .cols = 9 + (n) / 2, .flags = DB_Q_READ,     \
 		.roles = R_S, .sql = CUST_WORDS(ks, keys, order))
 

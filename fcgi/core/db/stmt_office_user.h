@@ -25,9 +25,9 @@ DB_STMT(OFFICE_SET_ACTIVE, .params = 2, .cols = 0, .flags = 0, .roles = R_C,
  * filter, each selecting the sort's key last.  Every key ends with the
  * login (unique); the role is compared by its place in the ENUM (the
  * order ORDER BY gives it), the status is Active first. */
-#define OU_WALK(ix, ks, keys, order)                                                               \
+#define OU_WALK(ix, ks, keys, order, filt, lim)                                                    \
 	"SELECT " OU_COLS ", " keys " FROM office_users u FORCE INDEX (" ix ") " OU_PERM           \
-	"WHERE u.tenant_id = ? " ks V_SIG("u") V_PHRASES("u") "ORDER BY " order V_WALK_LIMIT
+	"WHERE u.tenant_id = ? " ks filt "ORDER BY " order lim
 #define OU_WORDS(ks, keys, order)                                                                  \
 	"SELECT " OU_COLS ", " keys                                                                \
 	" FROM " V_CANDIDATES("3") "JOIN office_users u ON u.id = cand.id " OU_PERM                \
@@ -35,7 +35,9 @@ DB_STMT(OFFICE_SET_ACTIVE, .params = 2, .cols = 0, .flags = 0, .roles = R_C,
 									      " LIMIT ?"
 #define OU_VIEW(name, n, ix, ks, keys, order)                                                      \
 	DB_STMT(OU_WALK_##name, .params = 8 + (n), .cols = 8 + (n) / 2, .flags = DB_Q_READ,        \
-		.roles = R_S, .sql = OU_WALK(ix, ks, keys, order))                                 \
+		.roles = R_S, .sql = OU_WALK(ix, ks, keys, order, V_FILTER("u"), V_WALK_LIMIT))    \
+	DB_STMT(OU_PLAIN_##name, .params = 2 + (n), .cols = 8 + (n) / 2, .flags = DB_Q_READ,       \
+		.roles = R_S, .sql = OU_WALK(ix, ks, keys, order, "", V_PLAIN_LIMIT))              \
 	DB_STMT(OU_WORDS_##name, .params = 8 + (n), .cols = 8 + (n) / 2, .flags = DB_Q_READ,       \
 		.roles = R_S, .sql = OU_WORDS(ks, keys, order))
 #define OU_FL "u.first_name, u.last_name, u.email"

@@ -28,20 +28,26 @@ DB_STMT(PU_SET_TZ, .params = 3, .cols = 0, .flags = 0, .roles = R_P,
 /* The status filter as one condition: 9 none, 0-3 pstate, 4 locked. */
 #define PU_FACET "AND (? = 9 OR (? = 4 AND " PU_LOCKED ") OR (pu.pstate = ? AND " PU_UNLOCKED ")) "
 #define PU_SELECT(keys) "SELECT " PU_COLS ", " keys " FROM "
-#define PU_WALK(ix, ks, keys, order)                                                               \
+/* Each walk as a filter's (filt: V_FILTER, lim: V_WALK_LIMIT) and as a
+ * plain one ("", V_PLAIN_LIMIT). */
+#define PU_WALK(ix, ks, keys, order, filt, lim)                                                    \
 	PU_SELECT(keys)                                                                            \
-	"portal_users pu FORCE INDEX (" ix ") WHERE pu.tenant_id = ? " ks V_SIG("pu")              \
-		V_PHRASES("pu") "ORDER BY " order V_WALK_LIMIT
-#define PU_WALK_STATE(ix, ks, keys, order)                                                         \
+	"portal_users pu FORCE INDEX (" ix ") WHERE pu.tenant_id = ? " ks filt "ORDER BY " order lim
+#define PU_WALK_STATE(ix, ks, keys, order, filt, lim)                                              \
 	PU_SELECT(keys)                                                                            \
 	"portal_users pu FORCE INDEX (" ix ") WHERE pu.tenant_id = ? AND "                         \
-	"pu.pstate = ? AND " PU_UNLOCKED ks V_SIG("pu")                                            \
-		V_PHRASES("pu") "ORDER BY " order V_WALK_LIMIT
-#define PU_WALK_LOCKED(ks, keys, order)                                                            \
+	"pu.pstate = ? AND " PU_UNLOCKED ks filt "ORDER BY " order lim
+#define PU_WALK_LOCKED(ix, ks, keys, order, filt, lim)                                             \
 	PU_SELECT(keys)                                                                            \
 	"portal_users pu FORCE INDEX (portal_users_state_lock) WHERE "                             \
-	"pu.tenant_id = ? AND " PU_LOCKED ks V_SIG("pu")                                           \
-		V_PHRASES("pu") "ORDER BY " order V_WALK_LIMIT
+	"pu.tenant_id = ? AND " PU_LOCKED ks filt "ORDER BY " order lim
+/* One walk's two statements: WALK (filtered, n + 6 parameters) and PLAIN
+ * (n). */
+#define PU_VIEW(walk, name, n, nc, ix, ks, keys, order)                                            \
+	DB_STMT(PU_##name, .params = (n) + 6, .cols = nc, .flags = DB_Q_READ, .roles = R_S,        \
+		.sql = walk(ix, ks, keys, order, V_FILTER("pu"), V_WALK_LIMIT))                    \
+	DB_STMT(PU_PLAIN_##name, .params = (n), .cols = nc, .flags = DB_Q_READ, .roles = R_S,      \
+		.sql = walk(ix, ks, keys, order, "", V_PLAIN_LIMIT))
 #define PU_WORDS(ks, keys, order)                                                                  \
 	PU_SELECT(keys)                                                                            \
 	V_CANDIDATES("2")                                                                          \
@@ -56,30 +62,22 @@ DB_STMT(PU_SET_TZ, .params = 3, .cols = 0, .flags = 0, .roles = R_P,
 
 DB_STMT(PU_TOTAL, .params = 1, .cols = 1, .flags = DB_Q_READ, .roles = R_S,
 	.sql = "SELECT n FROM portal_user_counts WHERE tenant_id = ?")
-DB_STMT(PU_WALK_CO_ASC, .params = 12, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
-	.sql = PU_WALK("portal_users_company", PU_CO_ASC, PU_CO, PU_CO))
-DB_STMT(PU_WALK_CO_DESC, .params = 12, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
-	.sql = PU_WALK("portal_users_company", PU_CO_DESC, PU_CO, PU_CO_DOWN))
-DB_STMT(PU_WALK_EM_ASC, .params = 10, .cols = 9, .flags = DB_Q_READ, .roles = R_S,
-	.sql = PU_WALK("portal_users_email_sig", PU_EM_ASC, "pu.email", "pu.email"))
-DB_STMT(PU_WALK_EM_DESC, .params = 10, .cols = 9, .flags = DB_Q_READ, .roles = R_S,
-	.sql = PU_WALK("portal_users_email_sig", PU_EM_DESC, "pu.email", "pu.email DESC"))
-DB_STMT(PU_STATE_CO_ASC, .params = 13, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
-	.sql = PU_WALK_STATE("portal_users_state_company", PU_CO_ASC, PU_CO, PU_CO))
-DB_STMT(PU_STATE_CO_DESC, .params = 13, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
-	.sql = PU_WALK_STATE("portal_users_state_company", PU_CO_DESC, PU_CO, PU_CO_DOWN))
-DB_STMT(PU_STATE_EM_ASC, .params = 11, .cols = 9, .flags = DB_Q_READ, .roles = R_S,
-	.sql = PU_WALK_STATE("portal_users_state_email", PU_EM_ASC, "pu.email", "pu.email"))
-DB_STMT(PU_STATE_EM_DESC, .params = 11, .cols = 9, .flags = DB_Q_READ, .roles = R_S,
-	.sql = PU_WALK_STATE("portal_users_state_email", PU_EM_DESC, "pu.email", "pu.email DESC"))
-DB_STMT(PU_LOCKED_CO_ASC, .params = 12, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
-	.sql = PU_WALK_LOCKED(PU_CO_ASC, PU_CO, PU_CO))
-DB_STMT(PU_LOCKED_CO_DESC, .params = 12, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
-	.sql = PU_WALK_LOCKED(PU_CO_DESC, PU_CO, PU_CO_DOWN))
-DB_STMT(PU_LOCKED_EM_ASC, .params = 10, .cols = 9, .flags = DB_Q_READ, .roles = R_S,
-	.sql = PU_WALK_LOCKED(PU_EM_ASC, "pu.email", "pu.email"))
-DB_STMT(PU_LOCKED_EM_DESC, .params = 10, .cols = 9, .flags = DB_Q_READ, .roles = R_S,
-	.sql = PU_WALK_LOCKED(PU_EM_DESC, "pu.email", "pu.email DESC"))
+PU_VIEW(PU_WALK, WALK_CO_ASC, 6, 10, "portal_users_company", PU_CO_ASC, PU_CO, PU_CO)
+PU_VIEW(PU_WALK, WALK_CO_DESC, 6, 10, "portal_users_company", PU_CO_DESC, PU_CO, PU_CO_DOWN)
+PU_VIEW(PU_WALK, WALK_EM_ASC, 4, 9, "portal_users_email_sig", PU_EM_ASC, "pu.email", "pu.email")
+PU_VIEW(PU_WALK, WALK_EM_DESC, 4, 9, "portal_users_email_sig", PU_EM_DESC, "pu.email",
+	"pu.email DESC")
+PU_VIEW(PU_WALK_STATE, STATE_CO_ASC, 7, 10, "portal_users_state_company", PU_CO_ASC, PU_CO, PU_CO)
+PU_VIEW(PU_WALK_STATE, STATE_CO_DESC, 7, 10, "portal_users_state_company", PU_CO_DESC, PU_CO,
+	PU_CO_DOWN)
+PU_VIEW(PU_WALK_STATE, STATE_EM_ASC, 5, 9, "portal_users_state_email", PU_EM_ASC, "pu.email",
+	"pu.email")
+PU_VIEW(PU_WALK_STATE, STATE_EM_DESC, 5, 9, "portal_users_state_email", PU_EM_DESC, "pu.email",
+	"pu.email DESC")
+PU_VIEW(PU_WALK_LOCKED, LOCKED_CO_ASC, 6, 10, "", PU_CO_ASC, PU_CO, PU_CO)
+PU_VIEW(PU_WALK_LOCKED, LOCKED_CO_DESC, 6, 10, "", PU_CO_DESC, PU_CO, PU_CO_DOWN)
+PU_VIEW(PU_WALK_LOCKED, LOCKED_EM_ASC, 4, 9, "", PU_EM_ASC, "pu.email", "pu.email")
+PU_VIEW(PU_WALK_LOCKED, LOCKED_EM_DESC, 4, 9, "", PU_EM_DESC, "pu.email", "pu.email DESC")
 DB_STMT(PU_WORDS_CO_ASC, .params = 15, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
 	.sql = PU_WORDS(PU_CO_ASC, PU_CO, PU_CO))
 DB_STMT(PU_WORDS_CO_DESC, .params = 15, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
@@ -158,6 +156,7 @@ DB_STMT(PU_BY_CUSTOMER, .params = 2, .cols = 11, .flags = DB_Q_READ, .roles = R_
 #undef PU_WALK
 #undef PU_WALK_STATE
 #undef PU_WALK_LOCKED
+#undef PU_VIEW
 #undef PU_WORDS
 #undef PU_CO
 #undef PU_CO_ASC
