@@ -11,7 +11,8 @@
 /* A tenant with requests running or waiting.  Each holds a thread, so
  * there are never more than the threads: a table of twice as many slots,
  * open addressing, an entry freed when its counts fall to zero (a
- * tombstone keeps the probe chains whole until the table is swept). */
+ * tombstone keeps the probe chains whole and is reused by the next new
+ * tenant). */
 struct slot {
 	unsigned tenant; /* 0: free */
 	unsigned running, waiting;
@@ -23,7 +24,7 @@ static struct {
 	pthread_cond_t freed;
 	struct slot *t;
 	size_t cap;
-	unsigned limit, wait_ms;
+	unsigned limit, waiters, wait_ms;
 	struct share_stats st;
 } S = {.mu = PTHREAD_MUTEX_INITIALIZER, .freed = PTHREAD_COND_INITIALIZER};
 
@@ -38,6 +39,11 @@ int share_init(unsigned threads, unsigned percent, unsigned wait_ms)
 	S.limit = threads * percent / 100;
 	if (S.limit < 1)
 		S.limit = 1;
+	/* Waiting holds a thread too: a tenant's running and waiting requests
+	 * together leave the others a thread when the threads allow it. */
+	S.waiters = S.limit / 2 > 0 ? S.limit / 2 : 1;
+	if (S.waiters > threads - S.limit - (threads > S.limit))
+		S.waiters = threads > S.limit ? threads - S.limit - 1 : 0;
 	S.wait_ms = wait_ms;
 	memset(&S.st, 0, sizeof S.st);
 	/* Waits are timed on the monotonic clock: a clock change moves none. */
@@ -123,8 +129,7 @@ enum share_result share_enter(unsigned tenant_id)
 	if ((s = find(tenant_id, 1)) == NULL)
 		goto out;
 	if (s->running >= S.limit) {
-		/* Waiting holds a thread too: only a share's worth may wait. */
-		if (s->waiting >= S.limit || S.wait_ms == 0) {
+		if (s->waiting >= S.waiters || S.wait_ms == 0) {
 			release(s);
 			goto out;
 		}

@@ -2,8 +2,9 @@
  * holds more than its share at once, so one tenant's slow or numerous
  * requests cannot take every thread from the others.  A request of a
  * tenant at its share waits briefly for one of the tenant's own requests to
- * end (at most a share's worth of requests wait: the waiting hold threads
- * too), else it is refused (503 with Retry-After).  Thread-safe. */
+ * end, else it is refused (503 with Retry-After).  Waiting holds a thread
+ * too, so at most half a share waits, and never so many that the tenant
+ * would hold every thread.  Thread-safe. */
 #ifndef GH_SHARE_H
 #define GH_SHARE_H
 

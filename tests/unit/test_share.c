@@ -83,9 +83,9 @@ static void test_wait(void)
 	pthread_t th[2];
 	enum share_result r;
 
-	share_init(4, 50, 10000);
-	share_enter(5);
-	share_enter(5);
+	share_init(8, 50, 10000);
+	for (int i = 0; i < 4; i++)
+		share_enter(5);
 	pthread_create(&th[0], NULL, enter_thread, &w[0]);
 	ok(waited(1), "a request over the share waits");
 	pthread_create(&th[1], NULL, enter_thread, &w[1]);
@@ -99,8 +99,18 @@ static void test_wait(void)
 	pthread_join(th[0], NULL);
 	pthread_join(th[1], NULL);
 	ok(w[0].r == SHARE_OK && w[1].r == SHARE_OK, "both waiting requests enter as slots free");
-	share_leave(5);
-	share_leave(5);
+	for (int i = 0; i < 4; i++)
+		share_leave(5);
+	share_free();
+
+	/* 4 threads, a share of 3: one waiter would take the last thread. */
+	share_init(4, 75, 10000);
+	for (int i = 0; i < 3; i++)
+		share_enter(5);
+	is_int(share_enter(5), SHARE_FULL,
+	       "no request waits when it would leave the other companies no thread");
+	for (int i = 0; i < 3; i++)
+		share_leave(5);
 	share_free();
 
 	share_init(4, 50, 30);
