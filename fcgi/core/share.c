@@ -24,7 +24,14 @@ static struct {
 	pthread_cond_t freed;
 	struct slot *t;
 	size_t cap;
-	unsigned limit, waiters, wait_ms;
+	unsigned threads, limit, waiters, wait_ms;
+	unsigned busy; /* requests running or waiting, of every tenant */
+	/* The latest tenant to ask, and the latest before it of another
+	 * tenant, with when they asked: whether a tenant is served alone. */
+	struct {
+		unsigned tenant;
+		struct timespec at;
+	} recent[2];
 	struct share_stats st;
 } S = {.mu = PTHREAD_MUTEX_INITIALIZER, .freed = PTHREAD_COND_INITIALIZER};
 
@@ -36,6 +43,9 @@ int share_init(unsigned threads, unsigned percent, unsigned wait_ms)
 	S.cap = (size_t)threads * 2 + 2;
 	if ((S.t = calloc(S.cap, sizeof *S.t)) == NULL)
 		return -1;
+	S.threads = threads;
+	S.busy = 0;
+	memset(S.recent, 0, sizeof S.recent);
 	S.limit = threads * percent / 100;
 	if (S.limit < 1)
 		S.limit = 1;
@@ -109,16 +119,39 @@ static int wait_until(const struct timespec *deadline)
 	return pthread_cond_timedwait(&S.freed, &S.mu, deadline) == ETIMEDOUT;
 }
 
+/* Whether tenant_id, asking now, is served alone: no other tenant's
+ * request is running or waiting, nor asked within SHARE_SOLO_MS.  Notes the
+ * request in S.recent. */
+static int alone(const struct slot *s, unsigned tenant_id, const struct timespec *now)
+{
+	long long since;
+
+	if (S.recent[0].tenant != tenant_id) {
+		S.recent[1] = S.recent[0];
+		S.recent[0].tenant = tenant_id;
+	}
+	S.recent[0].at = *now;
+	if (S.busy > s->running + s->waiting)
+		return 0;
+	if (S.recent[1].tenant == 0)
+		return 1;
+	since = (long long)(now->tv_sec - S.recent[1].at.tv_sec) * 1000 +
+		(now->tv_nsec - S.recent[1].at.tv_nsec) / 1000000;
+	return since > SHARE_SOLO_MS;
+}
+
 enum share_result share_enter(unsigned tenant_id)
 {
-	struct timespec deadline;
+	struct timespec deadline, now;
 	enum share_result r = SHARE_FULL;
 	struct slot *s;
+	unsigned cap, waiters;
 	int late = 0;
 
 	if (tenant_id == 0 || S.t == NULL)
 		return SHARE_OK;
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	deadline = now;
 	deadline.tv_sec += S.wait_ms / 1000;
 	deadline.tv_nsec += (long)(S.wait_ms % 1000) * 1000000L;
 	if (deadline.tv_nsec >= 1000000000L) {
@@ -128,22 +161,34 @@ enum share_result share_enter(unsigned tenant_id)
 	pthread_mutex_lock(&S.mu);
 	if ((s = find(tenant_id, 1)) == NULL)
 		goto out;
-	if (s->running >= S.limit) {
-		if (s->waiting >= S.waiters || S.wait_ms == 0) {
+	/* Served alone, a tenant may use every thread but one (kept for the
+	 * next tenant to come), and one more request may wait for it. */
+	cap = S.limit;
+	waiters = S.waiters;
+	if (alone(s, tenant_id, &now) && S.threads > 1) {
+		cap = cap > S.threads - 1 ? cap : S.threads - 1;
+		waiters = 1;
+		S.st.solo++;
+	}
+	if (s->running >= cap) {
+		if (s->waiting >= waiters || S.wait_ms == 0) {
 			release(s);
 			goto out;
 		}
 		s->waiting++;
+		S.busy++;
 		S.st.waited++;
-		while (s->running >= S.limit && !late)
+		while (s->running >= cap && !late)
 			late = wait_until(&deadline);
 		s->waiting--;
-		if (s->running >= S.limit) {
+		S.busy--;
+		if (s->running >= cap) {
 			release(s);
 			goto out;
 		}
 	}
 	s->running++;
+	S.busy++;
 	S.st.entered++;
 	r = SHARE_OK;
 out:
@@ -162,6 +207,7 @@ void share_leave(unsigned tenant_id)
 	pthread_mutex_lock(&S.mu);
 	if ((s = find(tenant_id, 0)) != NULL && s->running > 0) {
 		s->running--;
+		S.busy--;
 		release(s);
 		/* Waiters of every tenant share the condition: wake them all,
 		 * each checks its own tenant. */

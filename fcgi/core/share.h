@@ -4,7 +4,10 @@
  * tenant at its share waits briefly for one of the tenant's own requests to
  * end, else it is refused (503 with Retry-After).  Waiting holds a thread
  * too, so at most half a share waits, and never so many that the tenant
- * would hold every thread.  Thread-safe. */
+ * would hold every thread.  A tenant served alone (no other tenant's
+ * request running, waiting, or asked within SHARE_SOLO_MS) may use every
+ * thread but one: the limit protects the others, and there are none.
+ * Thread-safe. */
 #ifndef GH_SHARE_H
 #define GH_SHARE_H
 
@@ -13,8 +16,11 @@ enum share_result {
 	SHARE_FULL,   /* the tenant's share is taken and stayed taken */
 };
 
+#define SHARE_SOLO_MS 1000
+
 struct share_stats {
 	unsigned long long entered, waited, refused;
+	unsigned long long solo; /* requests that asked while their tenant was alone */
 };
 
 /* Start-up, before the threads: a tenant may hold percent of threads at

@@ -3,7 +3,8 @@
  * refused at once without a wait, admitted when one of its own requests
  * ends within the wait, refused when none does; at most a share's worth
  * wait; other companies are never held up; tenant 0 needs no slot; many
- * threads never run more than the share of one company at once. */
+ * threads never run more than the share of one company at once; a company
+ * served alone uses every thread but one, until another company comes. */
 #include "config.h"
 
 #include <pthread.h>
@@ -24,6 +25,9 @@ static void test_limit(void)
 
 	ok(share_init(8, 50, 0) == 0, "8 threads, a 50%% share, no wait");
 	is_int(share_limit(), 4, "a company may hold 4");
+	/* Another company was served just now: nobody is served alone. */
+	share_enter(99);
+	share_leave(99);
 	for (int i = 0; i < 4; i++)
 		all &= share_enter(7) == SHARE_OK;
 	ok(all, "its first 4 requests enter");
@@ -35,7 +39,7 @@ static void test_limit(void)
 	is_int(share_enter(7), SHARE_OK, "once one ended, the company's next enters");
 	share_get_stats(&s);
 	is_int(s.refused, 1, "one refusal counted");
-	is_int(s.entered, 6, "six entries counted");
+	is_int(s.entered, 7, "seven entries counted");
 	for (int i = 0; i < 4; i++)
 		share_leave(7);
 	share_leave(8);
@@ -84,6 +88,8 @@ static void test_wait(void)
 	enum share_result r;
 
 	share_init(8, 50, 10000);
+	share_enter(6);
+	share_leave(6);
 	for (int i = 0; i < 4; i++)
 		share_enter(5);
 	pthread_create(&th[0], NULL, enter_thread, &w[0]);
@@ -105,6 +111,8 @@ static void test_wait(void)
 
 	/* 4 threads, a share of 3: one waiter would take the last thread. */
 	share_init(4, 75, 10000);
+	share_enter(6);
+	share_leave(6);
 	for (int i = 0; i < 3; i++)
 		share_enter(5);
 	is_int(share_enter(5), SHARE_FULL,
@@ -114,6 +122,8 @@ static void test_wait(void)
 	share_free();
 
 	share_init(4, 50, 30);
+	share_enter(6);
+	share_leave(6);
 	share_enter(5);
 	share_enter(5);
 	r = share_enter(5);
@@ -155,11 +165,13 @@ static void test_threads(void)
 	pthread_t th[12];
 	int within = 1;
 
-	share_init(12, 25, 1000);
+	share_init(13, 25, 1000);
+	share_enter(9); /* a fourth company, present throughout */
 	for (size_t i = 0; i < 12; i++)
 		pthread_create(&th[i], NULL, busy, (void *)(i + 1));
 	for (int i = 0; i < 12; i++)
 		pthread_join(th[i], NULL);
+	share_leave(9);
 	for (int t = 1; t <= 3; t++)
 		within &= peak[t] <= 3 && running[t] == 0;
 	ok(within,
@@ -171,10 +183,38 @@ static void test_threads(void)
 	share_free();
 }
 
+/* A company served alone uses every thread but one; once another comes,
+ * its share again. */
+static void test_solo(void)
+{
+	struct share_stats s;
+	int all = 1;
+
+	share_init(8, 50, 0);
+	for (int i = 0; i < 7; i++)
+		all &= share_enter(7) == SHARE_OK;
+	ok(all, "a company served alone: 7 of 8 threads");
+	is_int(share_enter(7), SHARE_FULL, "not the last one");
+	share_get_stats(&s);
+	ok(s.solo >= 7, "solo entries counted (%llu)", s.solo);
+	is_int(share_enter(8), SHARE_OK, "another company's request takes the thread kept");
+	share_leave(8);
+	for (int i = 0; i < 3; i++)
+		share_leave(7);
+	is_int(share_enter(7), SHARE_FULL,
+	       "another company served within the second: back to the share (4 running)");
+	usleep((SHARE_SOLO_MS + 100) * 1000);
+	is_int(share_enter(7), SHARE_OK, "a second later, alone again: beyond the share");
+	for (int i = 0; i < 5; i++)
+		share_leave(7);
+	share_free();
+}
+
 int main(void)
 {
 	test_limit();
 	test_wait();
 	test_threads();
+	test_solo();
 	return done_testing();
 }

@@ -80,6 +80,7 @@ enum db_result db_customers_view(struct db *db, unsigned tenant_id, struct list_
 	static const struct db_view v = {.list = 1,
 					 .sorts = cust_sorts,
 					 .nsorts = 2,
+					 .plain_total = 1,
 					 .count_all = DBQ_CUST_TOTAL,
 					 .count_words = DBQ_CUST_COUNT_WORDS,
 					 .version = DBQ_CUST_LIST_VERSION,

@@ -159,6 +159,9 @@ struct db_view {
 	enum db_stmt count_all, count_words;
 	int count_all_capped;
 	int facet; /* a page's own filter applies (words_extra then says which) */
+	/* The plain walks end with the list's count (V_TOTAL): no count_all
+	 * when they found a row. */
+	int plain_total;
 	/* The page cache (filtered views without a facet): the list's
 	 * version (its counts table), and a page's rows by id with it. */
 	enum db_stmt version, by_ids;

@@ -105,10 +105,11 @@ struct view_run {
 	unsigned ids[100];      /* the ids of the rows shown, for the page cache */
 	char key[LIST_KEYS_MAX][1024];
 	size_t keylen[LIST_KEYS_MAX];
-	int back;      /* walked backwards */
-	size_t n;      /* rows fetched */
-	int more;      /* a row past the page */
-	int first_set; /* the cursor of the first row fetched is made */
+	int back;       /* walked backwards */
+	size_t n;       /* rows fetched */
+	int more;       /* a row past the page */
+	int first_set;  /* the cursor of the first row fetched is made */
+	uint64_t total; /* the list's count, when the statement reads it */
 };
 
 /* The cursor of the row just fetched into lv->first or lv->last: in the
@@ -212,6 +213,8 @@ static enum db_result view_rows(struct db *db, const struct db_view *v, unsigned
 	desc = (lv->desc != 0) != r->back;
 	for (size_t i = 0; i < r->sort->nkeys; i++)
 		db_col_str(c, r->key[i], sizeof r->key[i]);
+	if (plain && v->plain_total)
+		db_col_u64(c, &r->total);
 	db_arg_uint(&a, tenant_id);
 	if (p->words) {
 		db_arg_str(&a, p->pattern);
@@ -507,6 +510,11 @@ static enum db_result view_read(struct db *db, const struct db_view *v, unsigned
 	if (!p.words && lv->nwords > 0 && !f->more && db_warned(db)) {
 		lv->by_words = 1;
 		f->again = 1;
+		return DB_OK;
+	}
+	if (lv->nwords == 0 && v->plain_total && r->n > 0) {
+		f->total = r->total;
+		f->exact = 1;
 		return DB_OK;
 	}
 	return db_view_count(db, v, tenant_id, lv, &p, &f->total, &f->exact);

@@ -124,6 +124,7 @@ enum db_result db_office_users_view(struct db *db, unsigned tenant_id, struct li
 	static const struct db_view v = {.list = 3,
 					 .sorts = ou_sorts,
 					 .nsorts = 5,
+					 .plain_total = 1,
 					 .count_all = DBQ_OU_TOTAL,
 					 .count_words = DBQ_OU_COUNT_WORDS,
 					 .version = DBQ_OU_LIST_VERSION,

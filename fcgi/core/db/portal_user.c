@@ -139,6 +139,7 @@ enum db_result db_portal_users_view(struct db *db, unsigned tenant_id, struct li
 	struct pu_row r;
 
 	v.facet = code != 9;
+	v.plain_total = code == 9;
 	if (code == 4) {
 		v.sorts = pu_locked_sorts;
 		v.count_all = DBQ_PU_COUNT_LOCKED;

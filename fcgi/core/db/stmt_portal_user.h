@@ -42,12 +42,14 @@ DB_STMT(PU_SET_TZ, .params = 3, .cols = 0, .flags = 0, .roles = R_P,
 	"portal_users pu FORCE INDEX (portal_users_state_lock) WHERE "                             \
 	"pu.tenant_id = ? AND " PU_LOCKED ks filt "ORDER BY " order lim
 /* One walk's two statements: WALK (filtered, n + 6 parameters) and PLAIN
- * (n). */
-#define PU_VIEW(walk, name, n, nc, ix, ks, keys, order)                                            \
+ * (n; the whole list's plain walk with tot, V_TOTAL, as a last column). */
+#define PU_VIEW(walk, name, n, nc, ix, ks, keys, order, tot)                                       \
 	DB_STMT(PU_##name, .params = (n) + 6, .cols = nc, .flags = DB_Q_READ, .roles = R_S,        \
 		.sql = walk(ix, ks, keys, order, V_FILTER("pu"), V_WALK_LIMIT))                    \
-	DB_STMT(PU_PLAIN_##name, .params = (n), .cols = nc, .flags = DB_Q_READ, .roles = R_S,      \
-		.sql = walk(ix, ks, keys, order, "", V_PLAIN_LIMIT))
+	DB_STMT(PU_PLAIN_##name, .params = (n), .cols = (nc) + (sizeof(tot) > 1),                  \
+		.flags = DB_Q_READ, .roles = R_S,                                                  \
+		.sql = walk(ix, ks, keys tot, order, "", V_PLAIN_LIMIT))
+#define PU_TOT V_TOTAL("portal_user_counts", "pu")
 #define PU_WORDS(ks, keys, order)                                                                  \
 	PU_SELECT(keys)                                                                            \
 	V_CANDIDATES("2")                                                                          \
@@ -62,22 +64,24 @@ DB_STMT(PU_SET_TZ, .params = 3, .cols = 0, .flags = 0, .roles = R_P,
 
 DB_STMT(PU_TOTAL, .params = 1, .cols = 1, .flags = DB_Q_READ, .roles = R_S,
 	.sql = "SELECT n FROM portal_user_counts WHERE tenant_id = ?")
-PU_VIEW(PU_WALK, WALK_CO_ASC, 6, 10, "portal_users_company", PU_CO_ASC, PU_CO, PU_CO)
-PU_VIEW(PU_WALK, WALK_CO_DESC, 6, 10, "portal_users_company", PU_CO_DESC, PU_CO, PU_CO_DOWN)
-PU_VIEW(PU_WALK, WALK_EM_ASC, 4, 9, "portal_users_email_sig", PU_EM_ASC, "pu.email", "pu.email")
+PU_VIEW(PU_WALK, WALK_CO_ASC, 6, 10, "portal_users_company", PU_CO_ASC, PU_CO, PU_CO, PU_TOT)
+PU_VIEW(PU_WALK, WALK_CO_DESC, 6, 10, "portal_users_company", PU_CO_DESC, PU_CO, PU_CO_DOWN, PU_TOT)
+PU_VIEW(PU_WALK, WALK_EM_ASC, 4, 9, "portal_users_email_sig", PU_EM_ASC, "pu.email", "pu.email",
+	PU_TOT)
 PU_VIEW(PU_WALK, WALK_EM_DESC, 4, 9, "portal_users_email_sig", PU_EM_DESC, "pu.email",
-	"pu.email DESC")
-PU_VIEW(PU_WALK_STATE, STATE_CO_ASC, 7, 10, "portal_users_state_company", PU_CO_ASC, PU_CO, PU_CO)
+	"pu.email DESC", PU_TOT)
+PU_VIEW(PU_WALK_STATE, STATE_CO_ASC, 7, 10, "portal_users_state_company", PU_CO_ASC, PU_CO, PU_CO,
+	"")
 PU_VIEW(PU_WALK_STATE, STATE_CO_DESC, 7, 10, "portal_users_state_company", PU_CO_DESC, PU_CO,
-	PU_CO_DOWN)
+	PU_CO_DOWN, "")
 PU_VIEW(PU_WALK_STATE, STATE_EM_ASC, 5, 9, "portal_users_state_email", PU_EM_ASC, "pu.email",
-	"pu.email")
+	"pu.email", "")
 PU_VIEW(PU_WALK_STATE, STATE_EM_DESC, 5, 9, "portal_users_state_email", PU_EM_DESC, "pu.email",
-	"pu.email DESC")
-PU_VIEW(PU_WALK_LOCKED, LOCKED_CO_ASC, 6, 10, "", PU_CO_ASC, PU_CO, PU_CO)
-PU_VIEW(PU_WALK_LOCKED, LOCKED_CO_DESC, 6, 10, "", PU_CO_DESC, PU_CO, PU_CO_DOWN)
-PU_VIEW(PU_WALK_LOCKED, LOCKED_EM_ASC, 4, 9, "", PU_EM_ASC, "pu.email", "pu.email")
-PU_VIEW(PU_WALK_LOCKED, LOCKED_EM_DESC, 4, 9, "", PU_EM_DESC, "pu.email", "pu.email DESC")
+	"pu.email DESC", "")
+PU_VIEW(PU_WALK_LOCKED, LOCKED_CO_ASC, 6, 10, "", PU_CO_ASC, PU_CO, PU_CO, "")
+PU_VIEW(PU_WALK_LOCKED, LOCKED_CO_DESC, 6, 10, "", PU_CO_DESC, PU_CO, PU_CO_DOWN, "")
+PU_VIEW(PU_WALK_LOCKED, LOCKED_EM_ASC, 4, 9, "", PU_EM_ASC, "pu.email", "pu.email", "")
+PU_VIEW(PU_WALK_LOCKED, LOCKED_EM_DESC, 4, 9, "", PU_EM_DESC, "pu.email", "pu.email DESC", "")
 DB_STMT(PU_WORDS_CO_ASC, .params = 15, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
 	.sql = PU_WORDS(PU_CO_ASC, PU_CO, PU_CO))
 DB_STMT(PU_WORDS_CO_DESC, .params = 15, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
@@ -157,6 +161,7 @@ DB_STMT(PU_BY_CUSTOMER, .params = 2, .cols = 11, .flags = DB_Q_READ, .roles = R_
 #undef PU_WALK_STATE
 #undef PU_WALK_LOCKED
 #undef PU_VIEW
+#undef PU_TOT
 #undef PU_WORDS
 #undef PU_CO
 #undef PU_CO_ASC
