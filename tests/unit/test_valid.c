@@ -24,10 +24,12 @@ static char *rep(char c, size_t n)
 	return s;
 }
 
-/* Runs fn on s: returns its message (NULL = accepted); the normalised
- * string, if any, is left in *str (caller frees). */
+/* Runs fn on s: returns its message (NULL = accepted; one that names a
+ * value lives in v.msg, so it is copied out before v goes); the
+ * normalised string, if any, is left in *str (caller frees). */
 static const char *run(val_fn fn, const char *s, char **str, long long *num)
 {
+	static char msg[sizeof((struct val_value *)0)->msg];
 	struct val_value v;
 	const char *err;
 
@@ -40,6 +42,10 @@ static const char *run(val_fn fn, const char *s, char **str, long long *num)
 		free(v.str);
 	if (num)
 		*num = v.num;
+	if (err == v.msg) {
+		memcpy(msg, v.msg, sizeof msg);
+		err = msg;
+	}
 	return err;
 }
 
