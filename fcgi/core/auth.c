@@ -194,6 +194,12 @@ int auth_init(const struct conf *c)
 	return 0;
 }
 
+void auth_subkey(const char *purpose, unsigned char out[32])
+{
+	crypto_generichash(out, 32, (const unsigned char *)purpose, strlen(purpose), secret_key,
+			   sizeof secret_key);
+}
+
 void auth_free(void)
 {
 	pool_free();

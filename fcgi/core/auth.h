@@ -62,6 +62,11 @@ int auth_seal(const unsigned char *msg, size_t len, unsigned char *out, size_t o
  * AUTH_SEAL_OVERHEAD bytes. */
 int auth_open(const unsigned char *in, size_t len, unsigned char *out, size_t outsz);
 
+/* A 32-byte key for purpose (a fixed label), derived from the secrets key:
+ * each use of the secret gets its own.  Call after auth_init; the caller
+ * wipes it. */
+void auth_subkey(const char *purpose, unsigned char out[32]);
+
 /* The stored form (auth_token_hash) of a token given as its cookie text; -1
  * when malformed or NULL.  No copy of the raw token is kept. */
 int auth_token_digest(const char *cookie, unsigned char out[32]);

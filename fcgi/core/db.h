@@ -80,6 +80,25 @@ void db_rollback(struct db *db);
 /* Whether a transaction is open (begun, not yet committed or rolled back). */
 int db_in_txn(const struct db *db);
 
+/* ---- API keys (issue 14; db/apikey.c) ---- */
+struct db_apikey {
+	char key_id[17], name[101], scopes[120], created_by[256];
+	char created_at[24], expires_at[24], last_used_at[24]; /* "" for none */
+	char last_used_ip[46], status[8];                      /* active, expired, revoked */
+};
+typedef int (*db_apikey_fn)(void *ctx, const struct db_apikey *k);
+/* A new key of the tenant: its public id, name, scopes (the SET's names,
+ * comma-separated), the secret's stored form, the allow-list, who made it
+ * and its expiry ("YYYY-MM-DD HH:MM:SS" or "" for none).  DB_DUP on a
+ * key id already taken. */
+enum db_result db_apikey_add(struct db *db, unsigned tenant_id, const char *key_id,
+			     const char *name, const char *scopes, const unsigned char hash[32],
+			     const char *allow, const char *created_by, const char *expires);
+/* The tenant's keys, newest first. */
+enum db_result db_apikey_list(struct db *db, unsigned tenant_id, db_apikey_fn fn, void *ctx);
+/* DB_NOTFOUND unless an unrevoked key of that id is the tenant's. */
+enum db_result db_apikey_revoke(struct db *db, unsigned tenant_id, const char *key_id);
+
 /* Migrations (the ctl tool's fcgi/ctl/migrate.c; role DB_ROLE_CTL with
  * DB_MULTI_STATEMENTS): the schema_version table made if missing, whether a
  * version is recorded, recording one, and a whole file's SQL run as it is

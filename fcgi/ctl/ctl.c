@@ -10,6 +10,7 @@
 #include "auth.h"
 #include "conf.h"
 #include "db.h"
+#include "key.h"
 #include "migrate.h"
 #include "perm.h"
 #include "valid.h"
@@ -26,6 +27,9 @@ static void usage(void)
 	      "              [--first NAME] [--last NAME]     (password read from stdin)\n"
 	      "  user activate EMAIL | user deactivate EMAIL\n"
 	      "  throttle reset\n"
+	      "  key create --tenant SLUG --name NAME --scopes LIST [--expires YYYY-MM-DD]\n"
+	      "             [--allow CIDR,...]       (prints the key once)\n"
+	      "  key list --tenant SLUG | key revoke --tenant SLUG KEY-ID\n"
 	      "  demo\n"
 	      "roles: view_only edit_view admin customize\n",
 	      stderr);
@@ -491,7 +495,7 @@ int main(int argc, char **argv)
 	const char *cmd = argv[i++];
 	int known = strcmp(cmd, "migrate") == 0 || strcmp(cmd, "tenant") == 0 ||
 		    strcmp(cmd, "user") == 0 || strcmp(cmd, "demo") == 0 ||
-		    strcmp(cmd, "throttle") == 0;
+		    strcmp(cmd, "throttle") == 0 || strcmp(cmd, "key") == 0;
 	if (!known) {
 		usage();
 		return 2;
@@ -530,6 +534,8 @@ int main(int argc, char **argv)
 		rc = cmd_user(db, argc - i, argv + i);
 	else if (strcmp(cmd, "demo") == 0)
 		rc = i == argc ? cmd_demo(db) : 2;
+	else if (strcmp(cmd, "key") == 0)
+		rc = ctl_key(db, &c, argc - i, argv + i);
 	else if (strcmp(cmd, "throttle") == 0) {
 		if (argc - i != 1 || strcmp(argv[i], "reset") != 0) {
 			usage();

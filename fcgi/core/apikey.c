@@ -1,0 +1,162 @@
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "apikey.h"
+#include "auth.h"
+
+static const char *const scope_names[APIKEY_NSCOPES] = {
+	"portal_users", "customers", "sites", "groups",
+	"office_users", "records",   "audit", "changes",
+};
+
+const char *apikey_scope_name(unsigned i)
+{
+	return i < APIKEY_NSCOPES ? scope_names[i] : NULL;
+}
+
+/* The stored form: BLAKE2b of the secret's bytes under a key of its own. */
+static void secret_hash(const unsigned char secret[APIKEY_SECRET_BYTES],
+			unsigned char out[APIKEY_HASH_LEN])
+{
+	unsigned char k[32];
+
+	auth_subkey("gatehouse-api-key", k);
+	crypto_generichash(out, APIKEY_HASH_LEN, secret, APIKEY_SECRET_BYTES, k, sizeof k);
+	sodium_memzero(k, sizeof k);
+}
+
+/* Lowercase base32 (RFC 4648's alphabet): 10 bytes make 16 characters. */
+static void base32(const unsigned char in[10], char out[APIKEY_ID_LEN + 1])
+{
+	static const char a[] = "abcdefghijklmnopqrstuvwxyz234567";
+
+	for (size_t i = 0; i < APIKEY_ID_LEN; i++) {
+		size_t bit = i * 5, byte = bit / 8, shift = bit % 8;
+		unsigned v = (unsigned)in[byte] << 8 | (byte + 1 < 10 ? in[byte + 1] : 0);
+		out[i] = a[(v >> (11 - shift)) & 31];
+	}
+	out[APIKEY_ID_LEN] = '\0';
+}
+
+void apikey_new(char key[APIKEY_LEN + 1], char id[APIKEY_ID_LEN + 1],
+		unsigned char hash[APIKEY_HASH_LEN])
+{
+	unsigned char rid[10], secret[APIKEY_SECRET_BYTES];
+	char text[APIKEY_SECRET_LEN + 1];
+
+	randombytes_buf(rid, sizeof rid);
+	randombytes_buf(secret, sizeof secret);
+	base32(rid, id);
+	sodium_bin2base64(text, sizeof text, secret, sizeof secret,
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	snprintf(key, APIKEY_LEN + 1, APIKEY_PREFIX "%s_%s", id, text);
+	secret_hash(secret, hash);
+	sodium_memzero(secret, sizeof secret);
+	sodium_memzero(text, sizeof text);
+}
+
+int apikey_parse(const char *key, char id[APIKEY_ID_LEN + 1], unsigned char hash[APIKEY_HASH_LEN])
+{
+	unsigned char secret[APIKEY_SECRET_BYTES];
+	char canon[APIKEY_SECRET_LEN + 1];
+	const char *end = NULL;
+	size_t len = 0;
+	int rc = -1;
+
+	if (key == NULL || strlen(key) != APIKEY_LEN || strncmp(key, APIKEY_PREFIX, 4) != 0 ||
+	    key[4 + APIKEY_ID_LEN] != '_')
+		return -1;
+	for (size_t i = 0; i < APIKEY_ID_LEN; i++) {
+		char c = key[4 + i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '2' && c <= '7')))
+			return -1;
+	}
+	if (sodium_base642bin(secret, sizeof secret, key + 5 + APIKEY_ID_LEN, APIKEY_SECRET_LEN,
+			      NULL, &len, &end, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    len != sizeof secret || end != key + APIKEY_LEN)
+		goto out;
+	/* One text per key: the last character's spare bits must be zero. */
+	sodium_bin2base64(canon, sizeof canon, secret, sizeof secret,
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	if (sodium_memcmp(canon, key + 5 + APIKEY_ID_LEN, APIKEY_SECRET_LEN) != 0)
+		goto out;
+	memcpy(id, key + 4, APIKEY_ID_LEN);
+	id[APIKEY_ID_LEN] = '\0';
+	secret_hash(secret, hash);
+	rc = 0;
+out:
+	sodium_memzero(secret, sizeof secret);
+	sodium_memzero(canon, sizeof canon);
+	return rc;
+}
+
+int apikey_scopes_parse(const char *names, unsigned *bits)
+{
+	const char *p = names;
+
+	*bits = 0;
+	if (names == NULL || *names == '\0')
+		return -1;
+	while (*p != '\0') {
+		size_t n = strcspn(p, ","), i;
+		for (i = 0; i < APIKEY_NSCOPES; i++)
+			if (strlen(scope_names[i]) == n && strncmp(p, scope_names[i], n) == 0)
+				break;
+		if (i == APIKEY_NSCOPES)
+			return -1;
+		*bits |= 1u << i;
+		p += n;
+		if (*p == ',' && *++p == '\0')
+			return -1;
+	}
+	return 0;
+}
+
+void apikey_scopes_format(unsigned bits, char *out, size_t sz)
+{
+	size_t o = 0;
+
+	if (sz == 0)
+		return;
+	out[0] = '\0';
+	for (unsigned i = 0; i < APIKEY_NSCOPES; i++)
+		if (bits & (1u << i)) {
+			int n = snprintf(out + o, sz - o, "%s%s", o ? "," : "", scope_names[i]);
+			if (n < 0 || (size_t)n >= sz - o) {
+				out[o] = '\0';
+				return;
+			}
+			o += (size_t)n;
+		}
+}
+
+int apikey_cidr_ok(const char *s)
+{
+	char addr[INET6_ADDRSTRLEN + 1];
+	unsigned char buf[sizeof(struct in6_addr)];
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+	int v6, max;
+
+	if (n == 0 || n >= sizeof addr)
+		return -1;
+	memcpy(addr, s, n);
+	addr[n] = '\0';
+	v6 = strchr(addr, ':') != NULL;
+	if (inet_pton(v6 ? AF_INET6 : AF_INET, addr, buf) != 1)
+		return -1;
+	if (slash == NULL)
+		return 0;
+	max = v6 ? 128 : 32;
+	if (slash[1] == '\0' || strlen(slash + 1) > 3 ||
+	    strspn(slash + 1, "0123456789") != strlen(slash + 1) || atoi(slash + 1) > max ||
+	    (slash[1] == '0' && slash[2] != '\0'))
+		return -1;
+	return 0;
+}

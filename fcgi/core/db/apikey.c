@@ -1,0 +1,67 @@
+/* Partner API keys (statements: stmt_apikey.h). */
+#include "config.h"
+
+#include <string.h>
+
+#include "internal.h"
+
+enum db_result db_apikey_add(struct db *db, unsigned tenant_id, const char *key_id,
+			     const char *name, const char *scopes, const unsigned char hash[32],
+			     const char *allow, const char *created_by, const char *expires)
+{
+	struct db_args a = DB_ARGS();
+
+	db_arg_uint(&a, tenant_id);
+	db_arg_str(&a, key_id);
+	db_arg_str(&a, name);
+	db_arg_str(&a, scopes);
+	db_arg_blob(&a, hash, 32);
+	db_arg_str(&a, allow);
+	db_arg_str(&a, created_by);
+	db_arg_str(&a, expires);
+	return db_exec(db, DBQ_KEY_INSERT, &a);
+}
+
+struct key_row {
+	struct db_apikey k;
+	db_apikey_fn fn;
+	void *ctx;
+};
+
+static int key_row(void *p)
+{
+	struct key_row *r = p;
+
+	return r->fn(r->ctx, &r->k);
+}
+
+enum db_result db_apikey_list(struct db *db, unsigned tenant_id, db_apikey_fn fn, void *ctx)
+{
+	struct db_args a = DB_ARGS();
+	struct db_cols c = DB_COLS();
+	struct key_row r;
+
+	memset(&r, 0, sizeof r);
+	r.fn = fn;
+	r.ctx = ctx;
+	db_arg_uint(&a, tenant_id);
+	db_col_str(&c, r.k.key_id, sizeof r.k.key_id);
+	db_col_str(&c, r.k.name, sizeof r.k.name);
+	db_col_str(&c, r.k.scopes, sizeof r.k.scopes);
+	db_col_str(&c, r.k.created_by, sizeof r.k.created_by);
+	db_col_time(&c, r.k.created_at);
+	db_col_time(&c, r.k.expires_at);
+	db_col_time(&c, r.k.last_used_at);
+	db_col_str(&c, r.k.last_used_ip, sizeof r.k.last_used_ip);
+	db_col_str(&c, r.k.status, sizeof r.k.status);
+	return db_run(db, DBQ_KEY_LIST, &a, &c, key_row, &r);
+}
+
+enum db_result db_apikey_revoke(struct db *db, unsigned tenant_id, const char *key_id)
+{
+	struct db_args a = DB_ARGS();
+
+	db_arg_str(&a, key_id);
+	db_arg_uint(&a, tenant_id);
+	return db_exec1(db, DBQ_KEY_REVOKE, &a);
+}

@@ -1,0 +1,14 @@
+/* Statements of the API key domain (apikey.c): see stmt_list.h. */
+DB_STMT(KEY_INSERT, .params = 8, .cols = 0, .flags = 0, .roles = R_S | R_C,
+	.sql = "INSERT INTO api_keys (tenant_id, key_id, name, scopes, secret_hash, allow_cidrs, "
+	       "created_by, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''))")
+/* Newest first; the status as the feed will decide it: revoked, expired,
+ * or active. */
+DB_STMT(KEY_LIST, .params = 1, .cols = 9, .flags = DB_Q_READ, .roles = R_S | R_C,
+	.sql = "SELECT key_id, name, scopes, created_by, created_at, expires_at, last_used_at, "
+	       "COALESCE(last_used_ip, ''), CASE WHEN revoked_at IS NOT NULL THEN 'revoked' WHEN "
+	       "expires_at IS NOT NULL AND expires_at <= NOW(6) THEN 'expired' ELSE 'active' END "
+	       "FROM api_keys WHERE tenant_id = ? ORDER BY created_at DESC, id DESC")
+DB_STMT(KEY_REVOKE, .params = 2, .cols = 0, .flags = 0, .roles = R_S | R_C,
+	.sql = "UPDATE api_keys SET revoked_at = NOW(6), prev_hash = NULL, prev_until = NULL "
+	       "WHERE key_id = ? AND tenant_id = ? AND revoked_at IS NULL")

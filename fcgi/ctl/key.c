@@ -1,0 +1,165 @@
+/* gatehouse-ctl key create | list | revoke: the shell's side of
+ * Settings > Integrations > API keys.  The key's text is printed once, on
+ * create; only its id and the secret's keyed hash are stored. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "apikey.h"
+#include "auth.h"
+#include "key.h"
+#include "valid.h"
+
+static void key_usage(void)
+{
+	fputs("usage: gatehouse-ctl -c CONFIG key create --tenant SLUG --name NAME --scopes LIST\n"
+	      "                                  [--expires YYYY-MM-DD] [--allow CIDR,...]\n"
+	      "       gatehouse-ctl -c CONFIG key list --tenant SLUG\n"
+	      "       gatehouse-ctl -c CONFIG key revoke --tenant SLUG KEY-ID\n"
+	      "scopes: portal_users customers sites groups office_users records audit changes\n",
+	      stderr);
+}
+
+/* Every comma-separated entry of list a valid CIDR (an empty list allows
+ * any address). */
+static int allow_ok(const char *list)
+{
+	char one[64];
+	const char *p = list;
+
+	while (*p != '\0') {
+		size_t n = strcspn(p, ",");
+		if (n == 0 || n >= sizeof one)
+			return 0;
+		memcpy(one, p, n);
+		one[n] = '\0';
+		if (apikey_cidr_ok(one) != 0)
+			return 0;
+		p += n;
+		if (*p == ',' && *++p == '\0')
+			return 0;
+	}
+	return 1;
+}
+
+static int create(struct db *db, unsigned tenant, const char *name, const char *scopes,
+		  const char *expires, const char *allow)
+{
+	char key[APIKEY_LEN + 1], id[APIKEY_ID_LEN + 1], names[120], until[32] = "";
+	unsigned char hash[APIKEY_HASH_LEN];
+	struct val_value v;
+	unsigned bits;
+	enum db_result rc;
+
+	if (strlen(name) == 0 || strlen(name) > 100 || val_line(name, strlen(name), &v) != NULL) {
+		fprintf(stderr, "gatehouse-ctl: key: a name of 1 to 100 characters, one line\n");
+		return 2;
+	}
+	free(v.str);
+	if (apikey_scopes_parse(scopes, &bits) != 0) {
+		fprintf(stderr, "gatehouse-ctl: key: unknown or empty scope in '%s'\n", scopes);
+		return 2;
+	}
+	if (expires != NULL) {
+		memset(&v, 0, sizeof v);
+		if (val_date(expires, strlen(expires), &v) != NULL) {
+			fprintf(stderr, "gatehouse-ctl: key: --expires takes YYYY-MM-DD\n");
+			return 2;
+		}
+		free(v.str);
+		/* The key works through the day given (UTC). */
+		snprintf(until, sizeof until, "%s 23:59:59", expires);
+	}
+	if (!allow_ok(allow)) {
+		fprintf(stderr, "gatehouse-ctl: key: --allow takes addresses or CIDR ranges, "
+				"comma-separated\n");
+		return 2;
+	}
+	apikey_scopes_format(bits, names, sizeof names);
+	apikey_new(key, id, hash);
+	rc = db_apikey_add(db, tenant, id, name, names, hash, allow, "gatehouse-ctl", until);
+	sodium_memzero(hash, sizeof hash);
+	if (rc != DB_OK) {
+		sodium_memzero(key, sizeof key);
+		fprintf(stderr, "gatehouse-ctl: key: could not store the key\n");
+		return 1;
+	}
+	printf("key id:  %s\nscopes:  %s\nexpires: %s\nkey:     %s\n"
+	       "The key is shown this once: store it in the partner system now.\n",
+	       id, names, until[0] ? until : "never", key);
+	sodium_memzero(key, sizeof key);
+	return 0;
+}
+
+static int print_key(void *ctx, const struct db_apikey *k)
+{
+	(void)ctx;
+	printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k->key_id, k->status, k->name, k->scopes,
+	       k->created_at, k->expires_at[0] ? k->expires_at : "never",
+	       k->last_used_at[0] ? k->last_used_at : "never",
+	       k->last_used_ip[0] ? k->last_used_ip : "-");
+	return 0;
+}
+
+int ctl_key(struct db *db, const struct conf *c, int argc, char **argv)
+{
+	const char *slug = NULL, *name = NULL, *scopes = NULL, *expires = NULL, *allow = "";
+	const char *id = NULL;
+	struct db_tenant t;
+	int i;
+
+	if (argc < 1) {
+		key_usage();
+		return 2;
+	}
+	for (i = 1; i < argc; i++) {
+		if (i + 1 < argc && strcmp(argv[i], "--tenant") == 0)
+			slug = argv[++i];
+		else if (i + 1 < argc && strcmp(argv[i], "--name") == 0)
+			name = argv[++i];
+		else if (i + 1 < argc && strcmp(argv[i], "--scopes") == 0)
+			scopes = argv[++i];
+		else if (i + 1 < argc && strcmp(argv[i], "--expires") == 0)
+			expires = argv[++i];
+		else if (i + 1 < argc && strcmp(argv[i], "--allow") == 0)
+			allow = argv[++i];
+		else if (argv[i][0] != '-' && id == NULL)
+			id = argv[i];
+		else {
+			key_usage();
+			return 2;
+		}
+	}
+	if (slug == NULL) {
+		key_usage();
+		return 2;
+	}
+	if (db_tenant_by_slug(db, slug, &t) != DB_OK) {
+		fprintf(stderr, "gatehouse-ctl: key: no tenant '%s'\n", slug);
+		return 1;
+	}
+	if (strcmp(argv[0], "create") == 0 && name != NULL && scopes != NULL && id == NULL) {
+		if (auth_init(c) != 0)
+			return 1;
+		i = create(db, t.id, name, scopes, expires, allow);
+		auth_free();
+		return i;
+	}
+	if (strcmp(argv[0], "list") == 0 && id == NULL && name == NULL)
+		return db_apikey_list(db, t.id, print_key, NULL) == DB_OK ? 0 : 1;
+	if (strcmp(argv[0], "revoke") == 0 && id != NULL && name == NULL) {
+		enum db_result rc = db_apikey_revoke(db, t.id, id);
+		if (rc == DB_NOTFOUND)
+			fprintf(stderr, "gatehouse-ctl: key: no active key '%s' in '%s'\n", id,
+				slug);
+		else if (rc == DB_OK)
+			printf("key %s revoked\n", id);
+		return rc == DB_OK ? 0 : 1;
+	}
+	key_usage();
+	return 2;
+}
