@@ -2,7 +2,11 @@
  * create prints a key once and stores only its id and the secret's keyed
  * hash (computed here again from the stack's secrets key); no column holds
  * the key's text; list shows each key's status; expiry, scopes and the
- * allow-list are checked; revoke ends a key of the tenant only, once. */
+ * allow-list are checked; revoke ends a key of the tenant only, once.  And
+ * the same through Settings > Integrations > API keys (/settings/api-keys):
+ * Super Admins only, the key shown on the creating answer and never again,
+ * bad input refused with nothing written, revocation asked first, another
+ * tenant's key 404, CSRF required, both audited. */
 #include "config.h"
 
 #include <stdio.h>
@@ -58,6 +62,147 @@ static int field(const char *out, const char *label, char *v, size_t sz)
 	n = strcspn(p, "\n");
 	snprintf(v, sz, "%.*s", (int)n, p);
 	return 0;
+}
+
+#define AK "/settings/api-keys"
+
+static long count_keys(const struct fx *f)
+{
+	char *v = sql1("SELECT COUNT(*) FROM api_keys WHERE tenant_id = %s", f->tq);
+	long n = v ? atol(v) : -1;
+	free(v);
+	return n;
+}
+
+static void test_page(void)
+{
+	struct fx f, g;
+	struct hc *h = client(), *ed = client(), *other = client();
+	char key[128] = "", id[32] = "", pid[APIKEY_ID_LEN + 1], hex[65], body[512], *v;
+	unsigned char hash[APIKEY_HASH_LEN];
+	xmlDocPtr d = NULL;
+	struct hc_resp r;
+	long st, before;
+
+	ok(fx_make(&f, "keys", "Keys Field Services", FX_STAFF) == 0 &&
+		   fx_make(&g, "keys-other", "Other Keys Services", 0) == 0,
+	   "page: two tenants, the first with its staff");
+	ok(hc_login(h, f.admin, PW) == 303 && hc_login(ed, f.editor, PW) == 303 &&
+		   hc_login(other, g.admin, PW) == 303,
+	   "page: a Super Admin, an editor, another tenant's Super Admin");
+	d = get_xml(h, AK, 200, "page: the Super Admin's keys");
+	ok(d && xp_is(d, "count(//api-keys/key)", "0") &&
+		   xp_is(d, "count(//api-keys/scope-names/scope)", "8"),
+	   "page: no keys yet, eight scopes offered");
+	xmlFreeDoc(d);
+	if (hc_get_xml(ed, AK, &r) == 0) {
+		ok(r.status == 403, "page: an editor (not Super Admin) gets 403 (%ld)", r.status);
+		hc_resp_free(&r);
+	}
+
+	st = post_form(h, AK, AK,
+		       "op=create&name=Accounting+sync&scope_portal_users=1&scope_changes=1&allow="
+		       "192.0.2.0%2F24%2C+2001%3Adb8%3A%3A%2F32",
+		       &d, NULL, 0);
+	ok(st == 201 && d && hc_valid(d), "page: create answers 201 with schema-valid XML (%ld)",
+	   st);
+	if (d != NULL) {
+		char *k = xp(d, "string(//api-keys/created)"),
+		     *i = xp(d, "string(//api-keys/created/@id)");
+		snprintf(key, sizeof key, "%s", k);
+		snprintf(id, sizeof id, "%s", i);
+		free(k);
+		free(i);
+		ok(xp_is(d, "string(//notice[@kind='success'])",
+			 "Key created. Copy it now: it is shown only this once."),
+		   "page: a notice says it is shown once");
+	}
+	xmlFreeDoc(d);
+	ok(apikey_parse(key, pid, hash) == 0 && strcmp(pid, id) == 0,
+	   "page: the answer holds the key (ghk_%s_...)", id);
+	sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+	v = sql1("SELECT CONCAT_WS('|', LOWER(HEX(secret_hash)), scopes, allow_cidrs, created_by) "
+		 "FROM api_keys WHERE key_id = '%s' AND tenant_id = %s",
+		 id, f.tq);
+	ok(v && strncmp(v, hex, 64) == 0 && strstr(v, "|portal_users,changes|") &&
+		   strstr(v, "|192.0.2.0/24,2001:db8::/32|") && strstr(v, f.admin),
+	   "page: stored: the keyed hash, the scopes, the allow-list, who made it");
+	free(v);
+	d = get_xml(h, AK, 200, "page: the keys afterwards");
+	ok(d && xp_is(d, "count(//api-keys/created)", "0") &&
+		   xp_is(d, "count(//api-keys/key)", "1") &&
+		   xp_is(d, "string(//api-keys/key/@status)", "active"),
+	   "page: listed, active, and the key is not shown again");
+	xmlFreeDoc(d);
+	if (hc_get(h, AK, &r) == 0) {
+		ok(r.status == 200 && strstr(r.body, key + 5 + APIKEY_ID_LEN) == NULL &&
+			   strstr(r.body, id) != NULL,
+		   "page: the HTML lists its id, never its secret");
+		hc_resp_free(&r);
+	}
+
+	before = count_keys(&f);
+	st = post_form(h, AK, AK, "op=create&name=No+scopes", NULL, NULL, 0);
+	ok(st == 422, "page: no scope: 422 (%ld)", st);
+	st = post_form(h, AK, AK, "op=create&name=&scope_sites=1", NULL, NULL, 0);
+	ok(st == 422, "page: no name: 422 (%ld)", st);
+	st = post_form(h, AK, AK, "op=create&name=Old&scope_sites=1&expires=2001-01-01", NULL, NULL,
+		       0);
+	ok(st == 422, "page: an expiry in the past: 422 (%ld)", st);
+	st = post_form(h, AK, AK, "op=create&name=Net&scope_sites=1&allow=10.0.0.0%2F33", NULL,
+		       NULL, 0);
+	ok(st == 422, "page: a bad range: 422 (%ld)", st);
+	st = post_form(h, AK, AK, "op=create&name=Bad&scope_sites=1&expires=2099-02-30", NULL, NULL,
+		       0);
+	ok(st == 422, "page: a date that does not exist: 422 (%ld)", st);
+	ok(count_keys(&f) == before, "page: none of those wrote a key");
+	snprintf(body, sizeof body, "op=create&name=Forged&scope_sites=1");
+	hc_req(h, "POST", AK, "application/x-www-form-urlencoded", body, NULL, &r);
+	ok(r.status == 403 && count_keys(&f) == before, "page: without the CSRF token: 403 (%ld)",
+	   r.status);
+	hc_resp_free(&r);
+
+	snprintf(body, sizeof body, AK "?revoke=%s", id);
+	d = get_xml(h, body, 200, "page: the revocation's question");
+	ok(d && xp_is(d, "string(//api-keys/@confirm)", "1") &&
+		   xp_is(d, "string(//api-keys/key[@revoke='1']/@id)", id),
+	   "page: it names the key");
+	xmlFreeDoc(d);
+	snprintf(body, sizeof body, "op=revoke&key=%s", id);
+	st = post_form(h, AK, AK, body, NULL, NULL, 0);
+	v = sql1("SELECT revoked_at IS NULL FROM api_keys WHERE key_id = '%s'", id);
+	ok(st == 200 && v && strcmp(v, "1") == 0,
+	   "page: a revocation without confirm=1 is the question again, nothing revoked (%ld)", st);
+	free(v);
+	snprintf(body, sizeof body, "op=revoke&key=%s&confirm=1", id);
+	st = post_form(other, AK, AK, body, NULL, NULL, 0);
+	v = sql1("SELECT revoked_at IS NULL FROM api_keys WHERE key_id = '%s'", id);
+	ok(st == 404 && v && strcmp(v, "1") == 0,
+	   "page: another tenant's Super Admin: 404, still active (%ld)", st);
+	free(v);
+	{
+		char loc[256] = "";
+		st = post_form(h, AK, AK, body, NULL, loc, sizeof loc);
+		ok(st == 303 && strstr(loc, "done=revoked"),
+		   "page: confirmed: revoked, 303 (%ld %s)", st, loc);
+	}
+	d = get_xml(h, AK "?done=revoked", 200, "page: after the revocation");
+	ok(d && xp_is(d, "string(//api-keys/key/@status)", "revoked") &&
+		   xp_is(d, "string(//notice[@kind='success'])",
+			 "Key revoked: it opens nothing from now on."),
+	   "page: listed as revoked, with a notice");
+	xmlFreeDoc(d);
+	st = post_form(h, AK, AK, body, NULL, NULL, 0);
+	ok(st == 404, "page: revoking it again: 404 (%ld)", st);
+	v = sql1("SELECT GROUP_CONCAT(action ORDER BY id) FROM audit_log WHERE tenant_id = %s AND "
+		 "action LIKE 'api_key.%%'",
+		 f.tq);
+	ok(v && strcmp(v, "api_key.create,api_key.revoke") == 0, "page: both audited (%s)",
+	   v ? v : "");
+	free(v);
+	hc_free(h);
+	hc_free(ed);
+	hc_free(other);
 }
 
 int main(void)
@@ -141,6 +286,7 @@ int main(void)
 	       "revoking it again: no active key");
 	is_int(ctl(out, sizeof out, "key list --tenant %s", f.slug), 0, "listed again");
 	ok(strstr(out, id) && strstr(out, "\trevoked\t"), "as revoked");
+	test_page();
 	auth_free();
 	return done_testing();
 }

@@ -1,0 +1,233 @@
+/* /settings/api-keys: the tenant's partner API keys (Super Admins only,
+ * issue 14).  Create one (name, scopes, optional expiry and address
+ * allow-list): the key is shown on the answer to that POST and never
+ * again; only its id and the secret's keyed hash are stored (apikey.h).
+ * Revoke one: GET ?revoke=ID asks first, its form POSTs op=revoke with
+ * confirm=1; a revocation POSTed without it comes back as the question. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "apikey.h"
+#include "pages.h"
+#include "xml.h"
+
+/* A key id as lists show it: 16 characters of lowercase base32. */
+static const char *val_key_id(const char *in, size_t len, struct val_value *out)
+{
+	if (len != APIKEY_ID_LEN || strspn(in, "abcdefghijklmnopqrstuvwxyz234567") != len)
+		return "That is not a key id.";
+	return val_line(in, len, out);
+}
+
+enum { Q_DONE, Q_REVOKE };
+enum { DONE_REVOKED };
+VAL_CHOICE(done_choice, "Unknown notice.", "revoked")
+static const struct val_field query[] = {
+	[Q_DONE] = {"done", done_choice, 10, 0, "Done"},
+	[Q_REVOKE] = {"revoke", val_key_id, APIKEY_ID_LEN, 0, "Key"},
+};
+
+VAL_CHOICE(op_choice, "Unknown action.", "create", "revoke")
+enum { OP_CREATE, OP_REVOKE };
+enum { F_OP, F_NAME, F_EXPIRES, F_ALLOW, F_KEY, F_CONFIRM, F_SCOPE0 };
+static const struct val_field form[] = {
+	[F_OP] = {"op", op_choice, 10, VAL_REQUIRED, "Action"},
+	[F_NAME] = {"name", val_line, 100, 0, "Name"},
+	[F_EXPIRES] = {"expires", val_date, 10, 0, "Expires"},
+	[F_ALLOW] = {"allow", val_line, 2000, 0, "Allowed addresses"},
+	[F_KEY] = {"key", val_key_id, APIKEY_ID_LEN, 0, "Key"},
+	[F_CONFIRM] = {"confirm", val_bool, 1, 0, "Confirm"},
+	/* One box a scope, in apikey.h's order. */
+	[F_SCOPE0 + 0] = {"scope_portal_users", val_bool, 1, 0, "Portal users"},
+	[F_SCOPE0 + 1] = {"scope_customers", val_bool, 1, 0, "Customers and contacts"},
+	[F_SCOPE0 + 2] = {"scope_sites", val_bool, 1, 0, "Sites"},
+	[F_SCOPE0 + 3] = {"scope_groups", val_bool, 1, 0, "Portal permission groups"},
+	[F_SCOPE0 + 4] = {"scope_office_users", val_bool, 1, 0, "Office users"},
+	[F_SCOPE0 + 5] = {"scope_records", val_bool, 1, 0, "Records"},
+	[F_SCOPE0 + 6] = {"scope_audit", val_bool, 1, 0, "Audit log"},
+	[F_SCOPE0 + 7] = {"scope_changes", val_bool, 1, 0, "Changes"},
+};
+
+/* What the creating POST hands to its render: the key, shown once (the
+ * request's context is wiped when the request ends). */
+struct created {
+	char key[APIKEY_LEN + 1], id[APIKEY_ID_LEN + 1];
+};
+
+struct keys {
+	xmlNodePtr parent;
+	const char *confirm; /* the key id asked about, or NULL */
+	int found;
+};
+
+static int add_key(void *ctx, const struct db_apikey *k)
+{
+	struct keys *ks = ctx;
+	xmlNodePtr e = xml_el(ks->parent, "key");
+
+	xml_attr(e, "id", k->key_id);
+	xml_attr(e, "status", k->status);
+	xml_attr(e, "created", k->created_at);
+	if (k->expires_at[0])
+		xml_attr(e, "expires", k->expires_at);
+	if (k->last_used_at[0])
+		xml_attr(e, "last-used", k->last_used_at);
+	if (k->last_used_ip[0])
+		xml_attr(e, "last-used-from", k->last_used_ip);
+	xml_text_el(e, "name", k->name);
+	xml_text_el(e, "scopes", k->scopes);
+	xml_text_el(e, "created-by", k->created_by);
+	if (ks->confirm != NULL && strcmp(ks->confirm, k->key_id) == 0 &&
+	    strcmp(k->status, "revoked") != 0) {
+		xml_attr(e, "revoke", "1");
+		ks->found = 1;
+	}
+	return 0;
+}
+
+static enum page_result keys_get(struct http *h, xmlNodePtr root)
+{
+	static const char *const said[] = {"Key revoked: it opens nothing from now on."};
+	struct created *made = http_ctx(h, sizeof *made);
+	struct keys ks = {NULL, NULL, 0};
+	xmlNodePtr page = xml_el(root, "api-keys"), scopes = xml_el(page, "scope-names");
+	enum db_result rc;
+
+	for (unsigned i = 0; i < APIKEY_NSCOPES; i++) {
+		xmlNodePtr s = xml_text_el(scopes, "scope", form[F_SCOPE0 + i].label);
+		xml_attr(s, "name", apikey_scope_name(i));
+	}
+	ks.parent = page;
+	if (h->method == HTTP_GET && h->q[Q_REVOKE].st == VAL_OK)
+		ks.confirm = h->q[Q_REVOKE].str;
+	else if (h->method == HTTP_POST && h->f[F_OP].num == OP_REVOKE && h->f[F_KEY].st == VAL_OK)
+		ks.confirm = h->f[F_KEY].str;
+	if ((rc = db_apikey_list(h->db, h->sess.tenant_id, add_key, &ks)) != DB_OK)
+		return http_db_fail(rc);
+	if (ks.confirm != NULL)
+		xml_attr_int(page, "confirm", ks.found);
+	if (made != NULL && made->key[0] != '\0') {
+		xmlNodePtr c = xml_text_el(page, "created", made->key);
+		xml_attr(c, "id", made->id);
+	}
+	if (h->method == HTTP_GET)
+		http_said(h, &h->q[Q_DONE], said);
+	return PAGE_OK;
+}
+
+/* The allow-list as typed (addresses or CIDR ranges, separated by commas
+ * or spaces) into its stored form, comma-separated; 0 when every entry is
+ * one. */
+static int allow_list(const char *in, char *out, size_t sz)
+{
+	char one[64];
+	size_t o = 0;
+
+	out[0] = '\0';
+	while (*in != '\0') {
+		size_t n;
+		in += strspn(in, ", ");
+		if ((n = strcspn(in, ", ")) == 0)
+			break;
+		if (n >= sizeof one || o + n + 2 > sz)
+			return -1;
+		memcpy(one, in, n);
+		one[n] = '\0';
+		if (apikey_cidr_ok(one) != 0)
+			return -1;
+		o += (size_t)snprintf(out + o, sz - o, "%s%s", o ? "," : "", one);
+		in += n;
+	}
+	return 0;
+}
+
+static enum page_result create(struct http *h)
+{
+	struct created *made = http_ctx(h, sizeof *made);
+	char names[120], allow[2001], until[32] = "", today[11];
+	unsigned char hash[APIKEY_HASH_LEN];
+	unsigned bits = 0;
+	time_t now = time(NULL);
+	struct tm tm;
+	enum db_result rc;
+
+	if (made == NULL)
+		return PAGE_UNAVAILABLE;
+	if (h->f[F_NAME].st != VAL_OK || h->f[F_NAME].str[0] == '\0')
+		return http_field_error(h, F_NAME,
+					"Name the key after the system that will use it.");
+	for (unsigned i = 0; i < APIKEY_NSCOPES; i++)
+		if (h->f[F_SCOPE0 + i].st == VAL_OK && h->f[F_SCOPE0 + i].num)
+			bits |= 1u << i;
+	if (bits == 0)
+		return http_field_error(h, F_SCOPE0, "Choose what the key may read.");
+	gmtime_r(&now, &tm);
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	if (h->f[F_EXPIRES].st == VAL_OK) {
+		if (strcmp(h->f[F_EXPIRES].str, today) < 0)
+			return http_field_error(h, F_EXPIRES, "That day has passed.");
+		snprintf(until, sizeof until, "%s 23:59:59", h->f[F_EXPIRES].str);
+	}
+	if (allow_list(h->f[F_ALLOW].st == VAL_OK ? h->f[F_ALLOW].str : "", allow, sizeof allow))
+		return http_field_error(h, F_ALLOW,
+					"Enter addresses or ranges such as 192.0.2.0/24, separated "
+					"by commas.");
+	apikey_scopes_format(bits, names, sizeof names);
+	apikey_new(made->key, made->id, hash);
+	if ((rc = db_begin(h->db)) == DB_OK &&
+	    (rc = db_apikey_add(h->db, h->sess.tenant_id, made->id, h->f[F_NAME].str, names, hash,
+				allow, h->sess.email, until)) == DB_OK &&
+	    (rc = http_audit(h, "api_key.create", made->id, NULL, names)) == DB_OK)
+		rc = db_commit(h->db);
+	sodium_memzero(hash, sizeof hash);
+	if (rc != DB_OK) {
+		db_rollback(h->db);
+		sodium_memzero(made, sizeof *made);
+		return http_db_fail(rc);
+	}
+	/* Committed: the page again, with the key (the core's re-render of a
+	 * POST; 201, as something was made). */
+	h->status = 201;
+	http_notice(h, "success", "Key created. Copy it now: it is shown only this once.");
+	return PAGE_INVALID;
+}
+
+static enum page_result keys_post(struct http *h)
+{
+	enum db_result rc;
+
+	if (h->f[F_OP].num == OP_CREATE)
+		return create(h);
+	if (h->f[F_KEY].st != VAL_OK)
+		return http_bad_request(h, "Which key?");
+	if (h->f[F_CONFIRM].st != VAL_OK || !h->f[F_CONFIRM].num) {
+		/* Not confirmed: the question, nothing revoked. */
+		h->status = 200;
+		return PAGE_INVALID;
+	}
+	if ((rc = db_begin(h->db)) != DB_OK)
+		return http_db_fail(rc);
+	if ((rc = db_apikey_revoke(h->db, h->sess.tenant_id, h->f[F_KEY].str)) == DB_OK)
+		rc = http_audit(h, "api_key.revoke", h->f[F_KEY].str, NULL, NULL);
+	return http_txn_end(h, rc, "/settings/api-keys?done=revoked");
+}
+
+const struct page page_api_keys = {
+	.path = "/settings/api-keys",
+	.name = "api-keys",
+	.title = "API keys",
+	.methods = HTTP_GET | HTTP_POST,
+	.auth = PAGE_SIGNED_IN,
+	.need_view = DB_PERM_SUPER,
+	.need_edit = DB_PERM_SUPER,
+	PAGE_QUERY(query),
+	PAGE_FORM(form),
+	.get = keys_get,
+	.post = keys_post,
+	.menu_section = "Integrations",
+};
