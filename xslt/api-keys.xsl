@@ -94,6 +94,20 @@
               </td>
               <td>
                 <xsl:if test="@status != 'revoked'">
+                  <form class="inline-form" method="post" action="/settings/api-keys">
+                    <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
+                    <input type="hidden" name="op" value="roll"/>
+                    <input type="hidden" name="key" value="{@id}"/>
+                    <label for="grace-{@id}">Old key works for</label>
+                    <select id="grace-{@id}" name="grace">
+                      <option value="0">0 days</option>
+                      <option value="1" selected="selected">1 day</option>
+                      <option value="2">2 days</option>
+                      <option value="3">3 days</option>
+                      <option value="7">7 days</option>
+                    </select>
+                    <button type="submit" class="btn btn-secondary">Roll</button>
+                  </form>
                   <a class="btn btn-link" href="/settings/api-keys?revoke={@id}">Revoke</a>
                 </xsl:if>
               </td>

@@ -44,21 +44,28 @@ static void base32(const unsigned char in[10], char out[APIKEY_ID_LEN + 1])
 	out[APIKEY_ID_LEN] = '\0';
 }
 
-void apikey_new(char key[APIKEY_LEN + 1], char id[APIKEY_ID_LEN + 1],
-		unsigned char hash[APIKEY_HASH_LEN])
+void apikey_renew(const char *id, char key[APIKEY_LEN + 1], unsigned char hash[APIKEY_HASH_LEN])
 {
-	unsigned char rid[10], secret[APIKEY_SECRET_BYTES];
+	unsigned char secret[APIKEY_SECRET_BYTES];
 	char text[APIKEY_SECRET_LEN + 1];
 
-	randombytes_buf(rid, sizeof rid);
 	randombytes_buf(secret, sizeof secret);
-	base32(rid, id);
 	sodium_bin2base64(text, sizeof text, secret, sizeof secret,
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	snprintf(key, APIKEY_LEN + 1, APIKEY_PREFIX "%s_%s", id, text);
+	snprintf(key, APIKEY_LEN + 1, APIKEY_PREFIX "%.16s_%s", id, text);
 	secret_hash(secret, hash);
 	sodium_memzero(secret, sizeof secret);
 	sodium_memzero(text, sizeof text);
+}
+
+void apikey_new(char key[APIKEY_LEN + 1], char id[APIKEY_ID_LEN + 1],
+		unsigned char hash[APIKEY_HASH_LEN])
+{
+	unsigned char rid[10];
+
+	randombytes_buf(rid, sizeof rid);
+	base32(rid, id);
+	apikey_renew(id, key, hash);
 }
 
 int apikey_parse(const char *key, char id[APIKEY_ID_LEN + 1], unsigned char hash[APIKEY_HASH_LEN])

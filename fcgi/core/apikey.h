@@ -37,6 +37,10 @@ enum apikey_scope {
 void apikey_new(char key[APIKEY_LEN + 1], char id[APIKEY_ID_LEN + 1],
 		unsigned char hash[APIKEY_HASH_LEN]);
 
+/* A new secret for the key id (rolling a key): its text and stored form.
+ * After auth_init.  The caller wipes key. */
+void apikey_renew(const char *id, char key[APIKEY_LEN + 1], unsigned char hash[APIKEY_HASH_LEN]);
+
 /* The id and the stored form of the secret of a key as given (a Bearer
  * token); -1 when it is not a key's shape.  No copy of the secret stays. */
 int apikey_parse(const char *key, char id[APIKEY_ID_LEN + 1], unsigned char hash[APIKEY_HASH_LEN]);

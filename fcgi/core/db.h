@@ -98,6 +98,10 @@ enum db_result db_apikey_add(struct db *db, unsigned tenant_id, const char *key_
 enum db_result db_apikey_list(struct db *db, unsigned tenant_id, db_apikey_fn fn, void *ctx);
 /* DB_NOTFOUND unless an unrevoked key of that id is the tenant's. */
 enum db_result db_apikey_revoke(struct db *db, unsigned tenant_id, const char *key_id);
+/* A new secret's stored form for the key; the previous one keeps working
+ * for grace_days (0-7; 0: ends now).  DB_NOTFOUND as for revoke. */
+enum db_result db_apikey_roll(struct db *db, unsigned tenant_id, const char *key_id,
+			      const unsigned char hash[32], unsigned grace_days);
 
 /* Migrations (the ctl tool's fcgi/ctl/migrate.c; role DB_ROLE_CTL with
  * DB_MULTI_STATEMENTS): the schema_version table made if missing, whether a

@@ -20,6 +20,7 @@ static void key_usage(void)
 	      "                                  [--expires YYYY-MM-DD] [--allow CIDR,...]\n"
 	      "       gatehouse-ctl -c CONFIG key list --tenant SLUG\n"
 	      "       gatehouse-ctl -c CONFIG key revoke --tenant SLUG KEY-ID\n"
+	      "       gatehouse-ctl -c CONFIG key roll --tenant SLUG [--grace-days 0-7] KEY-ID\n"
 	      "scopes: portal_users customers sites groups office_users records audit changes\n",
 	      stderr);
 }
@@ -95,6 +96,30 @@ static int create(struct db *db, unsigned tenant, const char *name, const char *
 	return 0;
 }
 
+/* A new secret for key id; the old one works grace days more. */
+static int roll(struct db *db, unsigned tenant, const char *slug, const char *id, unsigned grace)
+{
+	char key[APIKEY_LEN + 1];
+	unsigned char hash[APIKEY_HASH_LEN];
+	enum db_result rc;
+
+	if (strlen(id) != APIKEY_ID_LEN) {
+		fprintf(stderr, "gatehouse-ctl: key: no active key '%s' in '%s'\n", id, slug);
+		return 1;
+	}
+	apikey_renew(id, key, hash);
+	rc = db_apikey_roll(db, tenant, id, hash, grace);
+	sodium_memzero(hash, sizeof hash);
+	if (rc == DB_OK)
+		printf("key id:  %s\nold key: works %u more day%s\nkey:     %s\n"
+		       "The key is shown this once: store it in the partner system now.\n",
+		       id, grace, grace == 1 ? "" : "s", key);
+	else if (rc == DB_NOTFOUND)
+		fprintf(stderr, "gatehouse-ctl: key: no active key '%s' in '%s'\n", id, slug);
+	sodium_memzero(key, sizeof key);
+	return rc == DB_OK ? 0 : 1;
+}
+
 static int print_key(void *ctx, const struct db_apikey *k)
 {
 	(void)ctx;
@@ -108,7 +133,7 @@ static int print_key(void *ctx, const struct db_apikey *k)
 int ctl_key(struct db *db, const struct conf *c, int argc, char **argv)
 {
 	const char *slug = NULL, *name = NULL, *scopes = NULL, *expires = NULL, *allow = "";
-	const char *id = NULL;
+	const char *id = NULL, *grace = "1";
 	struct db_tenant t;
 	int i;
 
@@ -127,6 +152,8 @@ int ctl_key(struct db *db, const struct conf *c, int argc, char **argv)
 			expires = argv[++i];
 		else if (i + 1 < argc && strcmp(argv[i], "--allow") == 0)
 			allow = argv[++i];
+		else if (i + 1 < argc && strcmp(argv[i], "--grace-days") == 0)
+			grace = argv[++i];
 		else if (argv[i][0] != '-' && id == NULL)
 			id = argv[i];
 		else {
@@ -159,6 +186,17 @@ int ctl_key(struct db *db, const struct conf *c, int argc, char **argv)
 		else if (rc == DB_OK)
 			printf("key %s revoked\n", id);
 		return rc == DB_OK ? 0 : 1;
+	}
+	if (strcmp(argv[0], "roll") == 0 && id != NULL && name == NULL) {
+		if (strlen(grace) != 1 || grace[0] < '0' || grace[0] > '7') {
+			fprintf(stderr, "gatehouse-ctl: key: --grace-days takes 0 to 7\n");
+			return 2;
+		}
+		if (auth_init(c) != 0)
+			return 1;
+		i = roll(db, t.id, slug, id, (unsigned)(grace[0] - '0'));
+		auth_free();
+		return i;
 	}
 	key_usage();
 	return 2;

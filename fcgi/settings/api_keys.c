@@ -3,7 +3,9 @@
  * allow-list): the key is shown on the answer to that POST and never
  * again; only its id and the secret's keyed hash are stored (apikey.h).
  * Revoke one: GET ?revoke=ID asks first, its form POSTs op=revoke with
- * confirm=1; a revocation POSTed without it comes back as the question. */
+ * confirm=1; a revocation POSTed without it comes back as the question.
+ * Roll one (op=roll, grace=0..7 days): a new secret, shown once, while the
+ * old one keeps working for the grace period. */
 #include "config.h"
 
 #include <stdio.h>
@@ -32,9 +34,10 @@ static const struct val_field query[] = {
 	[Q_REVOKE] = {"revoke", val_key_id, APIKEY_ID_LEN, 0, "Key"},
 };
 
-VAL_CHOICE(op_choice, "Unknown action.", "create", "revoke")
-enum { OP_CREATE, OP_REVOKE };
-enum { F_OP, F_NAME, F_EXPIRES, F_ALLOW, F_KEY, F_CONFIRM, F_SCOPE0 };
+VAL_CHOICE(op_choice, "Unknown action.", "create", "revoke", "roll")
+enum { OP_CREATE, OP_REVOKE, OP_ROLL };
+VAL_CHOICE(grace_choice, "The grace period is 0 to 7 days.", "0", "1", "2", "3", "4", "5", "6", "7")
+enum { F_OP, F_NAME, F_EXPIRES, F_ALLOW, F_KEY, F_CONFIRM, F_GRACE, F_SCOPE0 };
 static const struct val_field form[] = {
 	[F_OP] = {"op", op_choice, 10, VAL_REQUIRED, "Action"},
 	[F_NAME] = {"name", val_line, 100, 0, "Name"},
@@ -42,6 +45,7 @@ static const struct val_field form[] = {
 	[F_ALLOW] = {"allow", val_line, 2000, 0, "Allowed addresses"},
 	[F_KEY] = {"key", val_key_id, APIKEY_ID_LEN, 0, "Key"},
 	[F_CONFIRM] = {"confirm", val_bool, 1, 0, "Confirm"},
+	[F_GRACE] = {"grace", grace_choice, 1, 0, "Old key works for"},
 	/* One box a scope, in apikey.h's order. */
 	[F_SCOPE0 + 0] = {"scope_portal_users", val_bool, 1, 0, "Portal users"},
 	[F_SCOPE0 + 1] = {"scope_customers", val_bool, 1, 0, "Customers and contacts"},
@@ -197,6 +201,39 @@ static enum page_result create(struct http *h)
 	return PAGE_INVALID;
 }
 
+/* A new secret for a key, shown once; the old one works grace days more. */
+static enum page_result roll(struct http *h)
+{
+	struct created *made = http_ctx(h, sizeof *made);
+	unsigned grace = h->f[F_GRACE].st == VAL_OK ? (unsigned)h->f[F_GRACE].num : 1;
+	unsigned char hash[APIKEY_HASH_LEN];
+	enum db_result rc;
+
+	if (made == NULL)
+		return PAGE_UNAVAILABLE;
+	snprintf(made->id, sizeof made->id, "%s", h->f[F_KEY].str);
+	apikey_renew(made->id, made->key, hash);
+	if ((rc = db_begin(h->db)) == DB_OK &&
+	    (rc = db_apikey_roll(h->db, h->sess.tenant_id, made->id, hash, grace)) == DB_OK &&
+	    (rc = http_audit(h, "api_key.roll", made->id, NULL,
+			     http_text(h, "the old key works %u more days", grace))) == DB_OK)
+		rc = db_commit(h->db);
+	sodium_memzero(hash, sizeof hash);
+	if (rc != DB_OK) {
+		db_rollback(h->db);
+		sodium_memzero(made, sizeof *made);
+		return http_db_fail(rc);
+	}
+	h->status = 201;
+	http_notice(h, "success",
+		    grace == 0 ? "Key rolled: the old key works no more. Copy the new one now."
+			       : http_text(h,
+					   "Key rolled: the old key works %u more day%s. Copy "
+					   "the new one now: it is shown only this once.",
+					   grace, grace == 1 ? "" : "s"));
+	return PAGE_INVALID;
+}
+
 static enum page_result keys_post(struct http *h)
 {
 	enum db_result rc;
@@ -205,6 +242,8 @@ static enum page_result keys_post(struct http *h)
 		return create(h);
 	if (h->f[F_KEY].st != VAL_OK)
 		return http_bad_request(h, "Which key?");
+	if (h->f[F_OP].num == OP_ROLL)
+		return roll(h);
 	if (h->f[F_CONFIRM].st != VAL_OK || !h->f[F_CONFIRM].num) {
 		/* Not confirmed: the question, nothing revoked. */
 		h->status = 200;

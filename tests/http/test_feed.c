@@ -2,7 +2,8 @@
  * create prints a key once and stores only its id and the secret's keyed
  * hash (computed here again from the stack's secrets key); no column holds
  * the key's text; list shows each key's status; expiry, scopes and the
- * allow-list are checked; revoke ends a key of the tenant only, once.  And
+ * allow-list are checked; roll gives a key a new secret (the old one kept
+ * for a grace period); revoke ends a key of the tenant only, once.  And
  * the same through Settings > Integrations > API keys (/settings/api-keys):
  * Super Admins only, the key shown on the creating answer and never again,
  * bad input refused with nothing written, revocation asked first, another
@@ -162,6 +163,47 @@ static void test_page(void)
 	   r.status);
 	hc_resp_free(&r);
 
+	/* Rolling: a new secret shown once, the old one kept two days. */
+	{
+		char key2[128] = "", *k;
+		unsigned char h2[APIKEY_HASH_LEN];
+		char hex2[65];
+		snprintf(body, sizeof body, "op=roll&key=%s&grace=2", id);
+		st = post_form(h, AK, AK, body, &d, NULL, 0);
+		k = d ? xp(d, "string(//api-keys/created)") : NULL;
+		snprintf(key2, sizeof key2, "%s", k ? k : "");
+		free(k);
+		ok(st == 201 && d && hc_valid(d) &&
+			   xp_is(d, "string(//notice[@kind='success'])",
+				 "Key rolled: the old key works 2 more days. Copy the new one now: "
+				 "it is shown only this once."),
+		   "page: roll answers 201 with the new key and says how long the old one works");
+		xmlFreeDoc(d);
+		ok(apikey_parse(key2, pid, h2) == 0 && strcmp(pid, id) == 0 &&
+			   strcmp(key2, key) != 0,
+		   "page: the new key keeps the key id, with another secret");
+		sodium_bin2hex(hex2, sizeof hex2, h2, sizeof h2);
+		v = sql1("SELECT CONCAT_WS('|', LOWER(HEX(secret_hash)), LOWER(HEX(prev_hash)), "
+			 "DATEDIFF(prev_until, NOW())) FROM api_keys WHERE key_id = '%s'",
+			 id);
+		ok(v && strncmp(v, hex2, 64) == 0 && strncmp(v + 65, hex, 64) == 0 &&
+			   strcmp(v + 130, "2") == 0,
+		   "page: stored: the new hash, the old one as the previous, for 2 days (%s)",
+		   v ? v + 130 : "");
+		free(v);
+		snprintf(body, sizeof body, "op=roll&key=%s&grace=9", id);
+		st = post_form(h, AK, AK, body, NULL, NULL, 0);
+		v = sql1("SELECT LOWER(HEX(secret_hash)) FROM api_keys WHERE key_id = '%s'", id);
+		ok(st == 422 && v && strcmp(v, hex2) == 0,
+		   "page: a grace of 9 days: 422, nothing rolled (%ld)", st);
+		free(v);
+		st = post_form(other, AK, AK, body, NULL, NULL, 0);
+		snprintf(body, sizeof body, "op=roll&key=%s&grace=1", id);
+		st = post_form(other, AK, AK, body, NULL, NULL, 0);
+		ok(st == 404, "page: another tenant's Super Admin cannot roll it: 404 (%ld)", st);
+		memcpy(key, key2, sizeof key);
+	}
+
 	snprintf(body, sizeof body, AK "?revoke=%s", id);
 	d = get_xml(h, body, 200, "page: the revocation's question");
 	ok(d && xp_is(d, "string(//api-keys/@confirm)", "1") &&
@@ -197,8 +239,8 @@ static void test_page(void)
 	v = sql1("SELECT GROUP_CONCAT(action ORDER BY id) FROM audit_log WHERE tenant_id = %s AND "
 		 "action LIKE 'api_key.%%'",
 		 f.tq);
-	ok(v && strcmp(v, "api_key.create,api_key.revoke") == 0, "page: both audited (%s)",
-	   v ? v : "");
+	ok(v && strcmp(v, "api_key.create,api_key.roll,api_key.revoke") == 0,
+	   "page: each audited (%s)", v ? v : "");
 	free(v);
 	hc_free(h);
 	hc_free(ed);
@@ -279,6 +321,28 @@ int main(void)
 	is_int(ctl(out, sizeof out, "key list --tenant %s", f.slug), 0, "listed");
 	ok(strstr(out, "\texpired\tOld\t") != NULL, "as expired");
 
+	{
+		char key2[128], pid2[APIKEY_ID_LEN + 1];
+		unsigned char h2[APIKEY_HASH_LEN];
+		is_int(ctl(out, sizeof out, "key roll --tenant %s --grace-days 0 %s", f.slug, id),
+		       0, "key roll succeeds");
+		ok(field(out, "\nkey:", key2, sizeof key2) == 0 &&
+			   apikey_parse(key2, pid2, h2) == 0 && strcmp(pid2, id) == 0 &&
+			   strcmp(key2, key) != 0,
+		   "it prints a new key of the same id");
+		sodium_bin2hex(hex, sizeof hex, h2, sizeof h2);
+		v = sql1(
+			"SELECT CONCAT(LOWER(HEX(secret_hash)), '|', prev_hash IS NULL, prev_until "
+			"IS NULL) FROM api_keys WHERE key_id = '%s'",
+			id);
+		ok(v && strncmp(v, hex, 64) == 0 && strcmp(v + 64, "|11") == 0,
+		   "the new hash stored; with no grace the old one ends at once");
+		free(v);
+		is_int(ctl(NULL, 0, "key roll --tenant %s --grace-days 8 %s", f.slug, id), 2,
+		       "a grace of 8 days: usage error");
+		is_int(ctl(NULL, 0, "key roll --tenant %s %s", g.slug, id), 1,
+		       "another tenant cannot roll it");
+	}
 	is_int(ctl(out, sizeof out, "key revoke --tenant %s %s", g.slug, id), 1,
 	       "another tenant cannot revoke it");
 	is_int(ctl(out, sizeof out, "key revoke --tenant %s %s", f.slug, id), 0, "revoke succeeds");

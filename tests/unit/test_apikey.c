@@ -69,6 +69,12 @@ static void test_shape(void)
 	init_with(0x11);
 	ok(apikey_parse(key, id2, h2) == 0 && memcmp(h, h2, 32) == 0,
 	   "the same secrets key again: the same stored form");
+	/* Rolling: the same id, a new secret. */
+	apikey_renew(id, key2, other);
+	ok(strncmp(key2, key, 4 + APIKEY_ID_LEN + 1) == 0 && strcmp(key2, key) != 0 &&
+		   apikey_parse(key2, id2, h2) == 0 && strcmp(id2, id) == 0 &&
+		   memcmp(h2, other, 32) == 0 && memcmp(h2, h, 32) != 0,
+	   "a renewed key keeps its id, with a new secret and stored form");
 	sodium_memzero(key, sizeof key);
 }
 

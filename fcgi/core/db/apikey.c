@@ -65,3 +65,16 @@ enum db_result db_apikey_revoke(struct db *db, unsigned tenant_id, const char *k
 	db_arg_uint(&a, tenant_id);
 	return db_exec1(db, DBQ_KEY_REVOKE, &a);
 }
+
+enum db_result db_apikey_roll(struct db *db, unsigned tenant_id, const char *key_id,
+			      const unsigned char hash[32], unsigned grace_days)
+{
+	struct db_args a = DB_ARGS();
+
+	for (int i = 0; i < 3; i++)
+		db_arg_uint(&a, grace_days);
+	db_arg_blob(&a, hash, 32);
+	db_arg_str(&a, key_id);
+	db_arg_uint(&a, tenant_id);
+	return db_exec1(db, DBQ_KEY_ROLL, &a);
+}

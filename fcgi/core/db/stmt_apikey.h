@@ -12,3 +12,11 @@ DB_STMT(KEY_LIST, .params = 1, .cols = 9, .flags = DB_Q_READ, .roles = R_S | R_C
 DB_STMT(KEY_REVOKE, .params = 2, .cols = 0, .flags = 0, .roles = R_S | R_C,
 	.sql = "UPDATE api_keys SET revoked_at = NOW(6), prev_hash = NULL, prev_until = NULL "
 	       "WHERE key_id = ? AND tenant_id = ? AND revoked_at IS NULL")
+/* Rolling: a new secret, the previous one kept working for the grace
+ * period in days (0: not at all).  MariaDB assigns left to right, so
+ * prev_hash takes the secret being replaced.  Parameters: the grace three
+ * times, the new hash, the key id, the tenant. */
+DB_STMT(KEY_ROLL, .params = 6, .cols = 0, .flags = 0, .roles = R_S | R_C,
+	.sql = "UPDATE api_keys SET prev_hash = IF(? > 0, secret_hash, NULL), prev_until = "
+	       "IF(? > 0, NOW(6) + INTERVAL ? DAY, NULL), secret_hash = ? WHERE key_id = ? "
+	       "AND tenant_id = ? AND revoked_at IS NULL")
