@@ -150,6 +150,26 @@ static int allow_list(const char *in, char *out, size_t sz)
 	return 0;
 }
 
+/* Ends a key's creating or rolling transaction (rc: its statements so
+ * far): committed, the page again with the key (the core's re-render of a
+ * POST; 201, as something was made) and notice; else nothing kept.  The
+ * secret's stored form is wiped either way. */
+static enum page_result shown_once(struct http *h, struct created *made, unsigned char *hash,
+				   enum db_result rc, const char *notice)
+{
+	sodium_memzero(hash, APIKEY_HASH_LEN);
+	if (rc == DB_OK)
+		rc = db_commit(h->db);
+	if (rc != DB_OK) {
+		db_rollback(h->db);
+		sodium_memzero(made, sizeof *made);
+		return http_db_fail(rc);
+	}
+	h->status = 201;
+	http_notice(h, "success", notice);
+	return PAGE_INVALID;
+}
+
 static enum page_result create(struct http *h)
 {
 	struct created *made = http_ctx(h, sizeof *made);
@@ -185,20 +205,10 @@ static enum page_result create(struct http *h)
 	apikey_new(made->key, made->id, hash);
 	if ((rc = db_begin(h->db)) == DB_OK &&
 	    (rc = db_apikey_add(h->db, h->sess.tenant_id, made->id, h->f[F_NAME].str, names, hash,
-				allow, h->sess.email, until)) == DB_OK &&
-	    (rc = http_audit(h, "api_key.create", made->id, NULL, names)) == DB_OK)
-		rc = db_commit(h->db);
-	sodium_memzero(hash, sizeof hash);
-	if (rc != DB_OK) {
-		db_rollback(h->db);
-		sodium_memzero(made, sizeof *made);
-		return http_db_fail(rc);
-	}
-	/* Committed: the page again, with the key (the core's re-render of a
-	 * POST; 201, as something was made). */
-	h->status = 201;
-	http_notice(h, "success", "Key created. Copy it now: it is shown only this once.");
-	return PAGE_INVALID;
+				allow, h->sess.email, until)) == DB_OK)
+		rc = http_audit(h, "api_key.create", made->id, NULL, names);
+	return shown_once(h, made, hash, rc,
+			  "Key created. Copy it now: it is shown only this once.");
 }
 
 /* A new secret for a key, shown once; the old one works grace days more. */
@@ -214,24 +224,16 @@ static enum page_result roll(struct http *h)
 	snprintf(made->id, sizeof made->id, "%s", h->f[F_KEY].str);
 	apikey_renew(made->id, made->key, hash);
 	if ((rc = db_begin(h->db)) == DB_OK &&
-	    (rc = db_apikey_roll(h->db, h->sess.tenant_id, made->id, hash, grace)) == DB_OK &&
-	    (rc = http_audit(h, "api_key.roll", made->id, NULL,
-			     http_text(h, "the old key works %u more days", grace))) == DB_OK)
-		rc = db_commit(h->db);
-	sodium_memzero(hash, sizeof hash);
-	if (rc != DB_OK) {
-		db_rollback(h->db);
-		sodium_memzero(made, sizeof *made);
-		return http_db_fail(rc);
-	}
-	h->status = 201;
-	http_notice(h, "success",
-		    grace == 0 ? "Key rolled: the old key works no more. Copy the new one now."
-			       : http_text(h,
-					   "Key rolled: the old key works %u more day%s. Copy "
-					   "the new one now: it is shown only this once.",
-					   grace, grace == 1 ? "" : "s"));
-	return PAGE_INVALID;
+	    (rc = db_apikey_roll(h->db, h->sess.tenant_id, made->id, hash, grace)) == DB_OK)
+		rc = http_audit(h, "api_key.roll", made->id, NULL,
+				http_text(h, "the old key works %u more days", grace));
+	return shown_once(h, made, hash, rc,
+			  grace == 0
+				  ? "Key rolled: the old key works no more. Copy the new one now."
+				  : http_text(h,
+					      "Key rolled: the old key works %u more day%s. Copy "
+					      "the new one now: it is shown only this once.",
+					      grace, grace == 1 ? "" : "s"));
 }
 
 static enum page_result keys_post(struct http *h)
