@@ -4,11 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sodium.h>
 
 #include "apikey.h"
 #include "auth.h"
+#include "db.h"
 
 static const char *const scope_names[APIKEY_NSCOPES] = {
 	"portal_users", "customers", "sites", "groups",
@@ -166,4 +168,101 @@ int apikey_cidr_ok(const char *s)
 	    (slash[1] == '0' && slash[2] != '\0'))
 		return -1;
 	return 0;
+}
+
+/* Whether addr is in the network of one CIDR entry. */
+static int in_cidr(const char *entry, const unsigned char *a, int v6)
+{
+	char net[INET6_ADDRSTRLEN + 1];
+	unsigned char n[16];
+	const char *slash = strchr(entry, '/');
+	size_t len = slash ? (size_t)(slash - entry) : strlen(entry);
+	int bits, ev6;
+
+	if (len == 0 || len >= sizeof net)
+		return 0;
+	memcpy(net, entry, len);
+	net[len] = '\0';
+	ev6 = strchr(net, ':') != NULL;
+	if (ev6 != v6 || inet_pton(v6 ? AF_INET6 : AF_INET, net, n) != 1)
+		return 0;
+	bits = slash ? atoi(slash + 1) : (v6 ? 128 : 32);
+	for (int i = 0; bits > 0; i++, bits -= 8) {
+		unsigned char mask = bits >= 8 ? 0xff : (unsigned char)(0xff << (8 - bits));
+		if ((a[i] & mask) != (n[i] & mask))
+			return 0;
+	}
+	return 1;
+}
+
+int apikey_addr_allowed(const char *list, const char *addr)
+{
+	unsigned char a[16];
+	char one[64];
+	int v6 = strchr(addr, ':') != NULL;
+
+	if (list[0] == '\0')
+		return 1;
+	if (inet_pton(v6 ? AF_INET6 : AF_INET, addr, a) != 1)
+		return 0;
+	while (*list != '\0') {
+		size_t n = strcspn(list, ",");
+		if (n > 0 && n < sizeof one) {
+			memcpy(one, list, n);
+			one[n] = '\0';
+			if (apikey_cidr_ok(one) == 0 && in_cidr(one, a, v6))
+				return 1;
+		}
+		list += n;
+		list += *list == ',';
+	}
+	return 0;
+}
+
+enum apikey_result apikey_check(struct db *db, const char *authz, const char *addr,
+				const char *slug, unsigned need, unsigned *tenant_id)
+{
+	char id[APIKEY_ID_LEN + 1];
+	unsigned char hash[APIKEY_HASH_LEN];
+	struct db_apikey_auth k;
+	enum apikey_result r = APIKEY_INVALID;
+	enum db_result rc;
+
+	*tenant_id = 0;
+	if (authz == NULL || strncasecmp(authz, "Bearer ", 7) != 0)
+		return APIKEY_MISSING;
+	authz += 7;
+	authz += strspn(authz, " ");
+	if (apikey_parse(authz, id, hash) != 0)
+		return APIKEY_INVALID;
+	if ((rc = db_apikey_auth(db, id, &k)) == DB_NOTFOUND)
+		goto out;
+	if (rc != DB_OK) {
+		r = APIKEY_UNAVAILABLE;
+		goto out;
+	}
+	/* Both compared, so the time taken does not say which matched. */
+	if ((sodium_memcmp(hash, k.hash, sizeof hash) != 0) &
+	    (k.prev_len == 0 || sodium_memcmp(hash, k.prev, sizeof hash) != 0))
+		goto out;
+	if (k.dead)
+		goto out;
+	if (!apikey_addr_allowed(k.allow, addr)) {
+		r = APIKEY_ADDRESS;
+		goto out;
+	}
+	if (strcmp(k.slug, slug) != 0) {
+		r = APIKEY_OTHER;
+		goto out;
+	}
+	if (need != 0 && (k.scopes & need) != need) {
+		r = APIKEY_SCOPE;
+		goto out;
+	}
+	*tenant_id = k.tenant_id;
+	r = db_apikey_used(db, k.id, addr) == DB_OK ? APIKEY_OK : APIKEY_UNAVAILABLE;
+out:
+	sodium_memzero(hash, sizeof hash);
+	sodium_memzero(&k, sizeof k);
+	return r;
 }

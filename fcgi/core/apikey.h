@@ -56,4 +56,28 @@ const char *apikey_scope_name(unsigned i); /* i < APIKEY_NSCOPES */
  * (CIDR). 0 when valid. */
 int apikey_cidr_ok(const char *s);
 
+/* Whether addr (IPv4 or IPv6 text) is in the allow-list (CIDR entries,
+ * comma-separated; an empty list allows any address).  0 for a malformed
+ * address or entry. */
+int apikey_addr_allowed(const char *list, const char *addr);
+
+/* A feed request's key, checked (the feed responder's one door). */
+enum apikey_result {
+	APIKEY_OK = 0,
+	APIKEY_MISSING,     /* no Authorization: Bearer header: 401 */
+	APIKEY_INVALID,     /* not a key, unknown, wrong secret, revoked or expired: 401 */
+	APIKEY_ADDRESS,     /* from an address outside its allow-list: 403 */
+	APIKEY_SCOPE,       /* without the scope the resource needs: 403 */
+	APIKEY_OTHER,       /* another tenant's slug in the path: 404 */
+	APIKEY_UNAVAILABLE, /* the database did not answer: 503 */
+};
+struct db;
+/* Checks the Authorization header authz (NULL: none) of a request from
+ * addr for the tenant slug and the scope bit need (0: any); on APIKEY_OK,
+ * *tenant_id is the key's tenant and its use is noted.  The secret is
+ * compared in constant time, the current one and, while its grace lasts,
+ * the previous one. */
+enum apikey_result apikey_check(struct db *db, const char *authz, const char *addr,
+				const char *slug, unsigned need, unsigned *tenant_id);
+
 #endif

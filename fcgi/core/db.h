@@ -98,6 +98,19 @@ enum db_result db_apikey_add(struct db *db, unsigned tenant_id, const char *key_
 enum db_result db_apikey_list(struct db *db, unsigned tenant_id, db_apikey_fn fn, void *ctx);
 /* DB_NOTFOUND unless an unrevoked key of that id is the tenant's. */
 enum db_result db_apikey_revoke(struct db *db, unsigned tenant_id, const char *key_id);
+/* What the feed needs of a request's key (db_apikey_auth). */
+struct db_apikey_auth {
+	unsigned id, tenant_id, scopes; /* scopes: enum apikey_scope bits */
+	char slug[64], allow[2001];
+	unsigned char hash[32], prev[32];
+	size_t prev_len; /* 32 while the previous secret's grace lasts, else 0 */
+	int dead;        /* revoked or expired */
+};
+/* The key of public id key_id; DB_NOTFOUND when there is none. */
+enum db_result db_apikey_auth(struct db *db, const char *key_id, struct db_apikey_auth *out);
+/* Notes a use of key id from addr (at most once a minute). */
+enum db_result db_apikey_used(struct db *db, unsigned id, const char *addr);
+
 /* A new secret's stored form for the key; the previous one keeps working
  * for grace_days (0-7; 0: ends now).  DB_NOTFOUND as for revoke. */
 enum db_result db_apikey_roll(struct db *db, unsigned tenant_id, const char *key_id,

@@ -7,19 +7,25 @@
  * the same through Settings > Integrations > API keys (/settings/api-keys):
  * Super Admins only, the key shown on the creating answer and never again,
  * bad input refused with nothing written, revocation asked first, another
- * tenant's key 404, CSRF required, both audited. */
+ * tenant's key 404, CSRF required, both audited.  And the feed's door,
+ * apikey_check, against the database as the feed responder's role: the
+ * Bearer header, secrets current and rolled (within and past the grace),
+ * revoked and expired keys, scopes, allow-lists, another tenant's slug, and
+ * the last use it records. */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <mysql.h>
 #include <sodium.h>
 
 #include "apikey.h"
 #include "auth.h"
 #include "common.h"
 #include "conf.h"
+#include "db.h"
 
 /* Runs gatehouse-ctl with args; its standard output into out (up to sz),
  * its exit code returned. */
@@ -247,6 +253,106 @@ static void test_page(void)
 	hc_free(other);
 }
 
+/* A fresh key of tenant f made through the ctl tool: its text into key. */
+static int ctl_key(const struct fx *f, const char *args, char *key, size_t sz)
+{
+	char out[2048];
+
+	if (ctl(out, sizeof out, "key create --tenant %s --name Door %s", f->slug, args) != 0)
+		return -1;
+	return field(out, "\nkey:", key, sz);
+}
+
+static void test_door(const struct conf *app)
+{
+	struct fx f, g;
+	struct db *db;
+	char k1[128], k2[128], k3[128], k4[128], k5[128], authz[200], out[2048], old[128];
+	unsigned t = 0;
+	char *tid, *v;
+
+	ok(fx_make(&f, "door", "Door Field Services", 0) == 0 &&
+		   fx_make(&g, "door-other", "Other Door Services", 0) == 0,
+	   "door: two tenants");
+	ok(ctl_key(&f, "--scopes portal_users,changes", k1, sizeof k1) == 0 &&
+		   ctl_key(&f, "--scopes customers --allow 192.0.2.0/24,2001:db8::/32", k2,
+			   sizeof k2) == 0 &&
+		   ctl_key(&f, "--scopes customers --expires 2001-01-01", k3, sizeof k3) == 0 &&
+		   ctl_key(&f, "--scopes customers", k4, sizeof k4) == 0 &&
+		   ctl_key(&g, "--scopes customers", k5, sizeof k5) == 0,
+	   "door: keys made (one limited by address, one expired, one of the other tenant)");
+	if (!ok((db = db_open(app, DB_ROLE_FEED, 0, 0)) != NULL,
+		"door: connected with the feed responder's statements"))
+		return;
+	tid = sql1("SELECT id FROM tenants WHERE slug = '%s'", f.slug);
+
+#define CHECK(hdr, addr, slug, need) apikey_check(db, hdr, addr, slug, need, &t)
+	snprintf(authz, sizeof authz, "Bearer %s", k1);
+	is_int(CHECK(authz, "127.0.0.1", f.slug, APIKEY_PORTAL_USERS), APIKEY_OK,
+	       "door: the key, its tenant, a scope it has: OK");
+	ok(tid && t == (unsigned)atoi(tid), "door: ... and the key's tenant");
+	v = sql1("SELECT CONCAT(last_used_ip, '|', last_used_at > NOW() - INTERVAL 1 MINUTE) FROM "
+		 "api_keys WHERE key_id = '%.16s'",
+		 k1 + 4);
+	ok(v && strcmp(v, "127.0.0.1|1") == 0, "door: its last use is recorded (%s)", v ? v : "");
+	free(v);
+	snprintf(authz, sizeof authz, "bearer   %s", k1);
+	is_int(CHECK(authz, "127.0.0.1", f.slug, 0), APIKEY_OK,
+	       "door: the scheme in any case, spaces after it");
+	is_int(CHECK(NULL, "127.0.0.1", f.slug, 0), APIKEY_MISSING, "door: no header: missing");
+	is_int(CHECK("Basic dXNlcjpwdw==", "127.0.0.1", f.slug, 0), APIKEY_MISSING,
+	       "door: another scheme: missing");
+	is_int(CHECK(k1, "127.0.0.1", f.slug, 0), APIKEY_MISSING,
+	       "door: the key without Bearer: "
+	       "missing");
+	snprintf(authz, sizeof authz, "Bearer %s", k1);
+	authz[40] = authz[40] == 'A' ? 'B' : 'A';
+	is_int(CHECK(authz, "127.0.0.1", f.slug, 0), APIKEY_INVALID,
+	       "door: a wrong secret: invalid");
+	is_int(CHECK("Bearer ghk_aaaaaaaaaaaaaaaa_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+		     "127.0.0.1", f.slug, 0),
+	       APIKEY_INVALID, "door: an unknown key id: invalid");
+	snprintf(authz, sizeof authz, "Bearer %s", k1);
+	is_int(CHECK(authz, "127.0.0.1", f.slug, APIKEY_CUSTOMERS), APIKEY_SCOPE,
+	       "door: a scope it lacks: scope");
+	is_int(CHECK(authz, "127.0.0.1", g.slug, APIKEY_PORTAL_USERS), APIKEY_OTHER,
+	       "door: another tenant's slug: other");
+	snprintf(authz, sizeof authz, "Bearer %s", k5);
+	is_int(CHECK(authz, "127.0.0.1", f.slug, APIKEY_CUSTOMERS), APIKEY_OTHER,
+	       "door: the other tenant's key on this tenant: other");
+	snprintf(authz, sizeof authz, "Bearer %s", k2);
+	is_int(CHECK(authz, "192.0.2.9", f.slug, APIKEY_CUSTOMERS), APIKEY_OK,
+	       "door: from an allowed range: OK");
+	is_int(CHECK(authz, "2001:db8::7", f.slug, APIKEY_CUSTOMERS), APIKEY_OK,
+	       "door: from an allowed IPv6 range: OK");
+	is_int(CHECK(authz, "198.51.100.1", f.slug, APIKEY_CUSTOMERS), APIKEY_ADDRESS,
+	       "door: from elsewhere: address");
+	snprintf(authz, sizeof authz, "Bearer %s", k3);
+	is_int(CHECK(authz, "127.0.0.1", f.slug, APIKEY_CUSTOMERS), APIKEY_INVALID,
+	       "door: an expired key: invalid");
+
+	/* Rolled with two days of grace: both secrets open it; with none, only
+	 * the new one. */
+	snprintf(old, sizeof old, "Bearer %s", k4);
+	ctl(out, sizeof out, "key roll --tenant %s --grace-days 2 %.16s", f.slug, k4 + 4);
+	field(out, "\nkey:", k4, sizeof k4);
+	snprintf(authz, sizeof authz, "Bearer %s", k4);
+	ok(CHECK(authz, "127.0.0.1", f.slug, APIKEY_CUSTOMERS) == APIKEY_OK &&
+		   CHECK(old, "127.0.0.1", f.slug, APIKEY_CUSTOMERS) == APIKEY_OK,
+	   "door: rolled with grace: the new secret and the old one open it");
+	free(sql1("UPDATE api_keys SET prev_until = NOW(6) - INTERVAL 1 SECOND WHERE key_id = "
+		  "'%.16s'",
+		  k4 + 4));
+	is_int(CHECK(old, "127.0.0.1", f.slug, APIKEY_CUSTOMERS), APIKEY_INVALID,
+	       "door: the grace over: the old secret no more");
+	ctl(out, sizeof out, "key revoke --tenant %s %.16s", f.slug, k4 + 4);
+	is_int(CHECK(authz, "127.0.0.1", f.slug, APIKEY_CUSTOMERS), APIKEY_INVALID,
+	       "door: revoked: invalid on the very next check");
+#undef CHECK
+	free(tid);
+	db_close(db);
+}
+
 int main(void)
 {
 	struct fx f, g;
@@ -351,6 +457,7 @@ int main(void)
 	is_int(ctl(out, sizeof out, "key list --tenant %s", f.slug), 0, "listed again");
 	ok(strstr(out, id) && strstr(out, "\trevoked\t"), "as revoked");
 	test_page();
+	test_door(&app);
 	auth_free();
 	return done_testing();
 }

@@ -172,6 +172,35 @@ static void test_cidr(void)
 		ok(apikey_cidr_ok(bad[i]) != 0, "CIDR '%s' refused", bad[i]);
 }
 
+static void test_allowed(void)
+{
+	static const struct {
+		const char *list, *addr;
+		int want;
+	} c[] = {
+		{"", "203.0.113.9", 1},
+		{"192.0.2.0/24", "192.0.2.77", 1},
+		{"192.0.2.0/24", "192.0.3.1", 0},
+		{"192.0.2.128/25", "192.0.2.127", 0},
+		{"192.0.2.128/25", "192.0.2.200", 1},
+		{"10.0.0.0/8,192.0.2.5", "192.0.2.5", 1},
+		{"10.0.0.0/8,192.0.2.5", "192.0.2.6", 0},
+		{"0.0.0.0/0", "198.51.100.1", 1},
+		{"2001:db8::/32", "2001:db8:ffff::1", 1},
+		{"2001:db8::/32", "2001:db9::1", 0},
+		{"2001:db8::/32", "192.0.2.1", 0},
+		{"192.0.2.0/24", "::ffff:192.0.2.1", 0},
+		{"::1", "::1", 1},
+		{"192.0.2.0/24", "not-an-address", 0},
+		{"bogus,192.0.2.0/24", "192.0.2.1", 1},
+		{"bogus", "192.0.2.1", 0},
+	};
+
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
+		ok(apikey_addr_allowed(c[i].list, c[i].addr) == c[i].want, "'%s' %s '%s'",
+		   c[i].addr, c[i].want ? "is in" : "is not in", c[i].list);
+}
+
 int main(void)
 {
 	if (!ok(init_with(0x11) == 0, "auth_init with a key file"))
@@ -180,6 +209,7 @@ int main(void)
 	test_refused();
 	test_scopes();
 	test_cidr();
+	test_allowed();
 	auth_free();
 	return done_testing();
 }

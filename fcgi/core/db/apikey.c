@@ -78,3 +78,37 @@ enum db_result db_apikey_roll(struct db *db, unsigned tenant_id, const char *key
 	db_arg_uint(&a, tenant_id);
 	return db_exec1(db, DBQ_KEY_ROLL, &a);
 }
+
+enum db_result db_apikey_auth(struct db *db, const char *key_id, struct db_apikey_auth *out)
+{
+	struct db_args a = DB_ARGS();
+	struct db_cols c = DB_COLS();
+	size_t hlen = 0;
+	enum db_result rc;
+
+	memset(out, 0, sizeof *out);
+	db_arg_str(&a, key_id);
+	db_col_uint(&c, &out->id);
+	db_col_uint(&c, &out->tenant_id);
+	db_col_str(&c, out->slug, sizeof out->slug);
+	db_col_blob(&c, out->hash, sizeof out->hash, &hlen);
+	db_col_blob(&c, out->prev, sizeof out->prev, &out->prev_len);
+	db_col_bool(&c, &out->dead);
+	db_col_uint(&c, &out->scopes);
+	db_col_str(&c, out->allow, sizeof out->allow);
+	rc = db_one(db, DBQ_KEY_AUTH, &a, &c);
+	if (rc == DB_OK && hlen != sizeof out->hash)
+		rc = DB_ERR;
+	if (out->prev_len != sizeof out->prev)
+		out->prev_len = 0;
+	return rc;
+}
+
+enum db_result db_apikey_used(struct db *db, unsigned id, const char *addr)
+{
+	struct db_args a = DB_ARGS();
+
+	db_arg_str(&a, addr);
+	db_arg_uint(&a, id);
+	return db_exec(db, DBQ_KEY_USED, &a);
+}

@@ -20,3 +20,16 @@ DB_STMT(KEY_ROLL, .params = 6, .cols = 0, .flags = 0, .roles = R_S | R_C,
 	.sql = "UPDATE api_keys SET prev_hash = IF(? > 0, secret_hash, NULL), prev_until = "
 	       "IF(? > 0, NOW(6) + INTERVAL ? DAY, NULL), secret_hash = ? WHERE key_id = ? "
 	       "AND tenant_id = ? AND revoked_at IS NULL")
+/* A request's key (the feed responder): by its public id, with its
+ * tenant's slug, both secrets' stored forms (the previous one while its
+ * grace lasts), whether it is revoked or expired, its scopes and its
+ * allow-list. */
+DB_STMT(KEY_AUTH, .params = 1, .cols = 8, .flags = DB_Q_READ, .roles = R_F | R_S,
+	.sql = "SELECT k.id, k.tenant_id, t.slug, k.secret_hash, IF(k.prev_until > NOW(6), "
+	       "k.prev_hash, NULL), k.revoked_at IS NOT NULL OR (k.expires_at IS NOT NULL AND "
+	       "k.expires_at <= NOW(6)), k.scopes + 0, k.allow_cidrs FROM api_keys k JOIN tenants "
+	       "t ON t.id = k.tenant_id WHERE k.key_id = ?")
+/* Its last use, written at most once a minute a key. */
+DB_STMT(KEY_USED, .params = 2, .cols = 0, .flags = 0, .roles = R_F | R_S,
+	.sql = "UPDATE api_keys SET last_used_at = NOW(6), last_used_ip = ? WHERE id = ? AND "
+	       "(last_used_at IS NULL OR last_used_at < NOW(6) - INTERVAL 60 SECOND)")

@@ -7,6 +7,7 @@
 #define R_P DB_ROLE_PORTAL
 #define R_M DB_ROLE_MAILER
 #define R_C DB_ROLE_CTL
+#define R_F DB_ROLE_FEED
 /* The list views' parts (db/listing.c).  V_KSn: the rows after a cursor of
  * n key columns in a walk's direction (each column's operator), or every
  * row when the first parameter is NULL; MariaDB plans each execution with
@@ -91,6 +92,7 @@
 #undef R_P
 #undef R_M
 #undef R_C
+#undef R_F
 #undef V_KS1
 #undef V_KS2
 #undef V_KS3
