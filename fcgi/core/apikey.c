@@ -220,8 +220,10 @@ int apikey_addr_allowed(const char *list, const char *addr)
 }
 
 enum apikey_result apikey_check(struct db *db, const char *authz, const char *addr,
-				const char *slug, unsigned need, unsigned *tenant_id)
+				const char *slug, unsigned need, unsigned *tenant_id,
+				unsigned *retry)
 {
+	long long wait_us = 0;
 	char id[APIKEY_ID_LEN + 1];
 	unsigned char hash[APIKEY_HASH_LEN];
 	struct db_apikey_auth k;
@@ -229,6 +231,7 @@ enum apikey_result apikey_check(struct db *db, const char *authz, const char *ad
 	enum db_result rc;
 
 	*tenant_id = 0;
+	*retry = 0;
 	if (authz == NULL || strncasecmp(authz, "Bearer ", 7) != 0)
 		return APIKEY_MISSING;
 	authz += 7;
@@ -257,6 +260,16 @@ enum apikey_result apikey_check(struct db *db, const char *authz, const char *ad
 	}
 	if (need != 0 && (k.scopes & need) != need) {
 		r = APIKEY_SCOPE;
+		goto out;
+	}
+	if ((rc = db_apikey_take(db, k.id, &wait_us)) == DB_NOTFOUND) {
+		*retry = (unsigned)((wait_us + 999999) / 1000000);
+		*retry = *retry > 0 ? *retry : 1;
+		r = APIKEY_RATE;
+		goto out;
+	}
+	if (rc != DB_OK) {
+		r = APIKEY_UNAVAILABLE;
 		goto out;
 	}
 	*tenant_id = k.tenant_id;

@@ -69,15 +69,18 @@ enum apikey_result {
 	APIKEY_ADDRESS,     /* from an address outside its allow-list: 403 */
 	APIKEY_SCOPE,       /* without the scope the resource needs: 403 */
 	APIKEY_OTHER,       /* another tenant's slug in the path: 404 */
+	APIKEY_RATE,        /* over its rate limit: 429 after *retry seconds */
 	APIKEY_UNAVAILABLE, /* the database did not answer: 503 */
 };
 struct db;
 /* Checks the Authorization header authz (NULL: none) of a request from
- * addr for the tenant slug and the scope bit need (0: any); on APIKEY_OK,
- * *tenant_id is the key's tenant and its use is noted.  The secret is
- * compared in constant time, the current one and, while its grace lasts,
- * the previous one. */
+ * addr for the tenant slug and the scope bit need (0: any), and takes one
+ * of the key's tokens (its rate limit); on APIKEY_OK, *tenant_id is the
+ * key's tenant and its use is noted; on APIKEY_RATE, *retry is the whole
+ * seconds until a token.  The secret is compared in constant time, the
+ * current one and, while its grace lasts, the previous one. */
 enum apikey_result apikey_check(struct db *db, const char *authz, const char *addr,
-				const char *slug, unsigned need, unsigned *tenant_id);
+				const char *slug, unsigned need, unsigned *tenant_id,
+				unsigned *retry);
 
 #endif

@@ -108,6 +108,9 @@ struct db_apikey_auth {
 };
 /* The key of public id key_id; DB_NOTFOUND when there is none. */
 enum db_result db_apikey_auth(struct db *db, const char *key_id, struct db_apikey_auth *out);
+/* Takes one of key id's tokens (its rate limit, shared by every process):
+ * DB_OK, or DB_NOTFOUND with *wait_us until the next one. */
+enum db_result db_apikey_take(struct db *db, unsigned id, long long *wait_us);
 /* Notes a use of key id from addr (at most once a minute). */
 enum db_result db_apikey_used(struct db *db, unsigned id, const char *addr);
 

@@ -11,7 +11,7 @@
  * apikey_check, against the database as the feed responder's role: the
  * Bearer header, secrets current and rolled (within and past the grace),
  * revoked and expired keys, scopes, allow-lists, another tenant's slug, and
- * the last use it records. */
+ * the last use it records, and the rate limit two connections share. */
 #include "config.h"
 
 #include <stdio.h>
@@ -268,7 +268,7 @@ static void test_door(const struct conf *app)
 	struct fx f, g;
 	struct db *db;
 	char k1[128], k2[128], k3[128], k4[128], k5[128], authz[200], out[2048], old[128];
-	unsigned t = 0;
+	unsigned t = 0, retry = 0;
 	char *tid, *v;
 
 	ok(fx_make(&f, "door", "Door Field Services", 0) == 0 &&
@@ -286,7 +286,7 @@ static void test_door(const struct conf *app)
 		return;
 	tid = sql1("SELECT id FROM tenants WHERE slug = '%s'", f.slug);
 
-#define CHECK(hdr, addr, slug, need) apikey_check(db, hdr, addr, slug, need, &t)
+#define CHECK(hdr, addr, slug, need) apikey_check(db, hdr, addr, slug, need, &t, &retry)
 	snprintf(authz, sizeof authz, "Bearer %s", k1);
 	is_int(CHECK(authz, "127.0.0.1", f.slug, APIKEY_PORTAL_USERS), APIKEY_OK,
 	       "door: the key, its tenant, a scope it has: OK");
@@ -348,6 +348,35 @@ static void test_door(const struct conf *app)
 	ctl(out, sizeof out, "key revoke --tenant %s %.16s", f.slug, k4 + 4);
 	is_int(CHECK(authz, "127.0.0.1", f.slug, APIKEY_CUSTOMERS), APIKEY_INVALID,
 	       "door: revoked: invalid on the very next check");
+
+	/* The rate limit: 1 a second, a burst of 3, one budget for two
+	 * connections (two responder processes). */
+	{
+		struct db *db2 = db_open(app, DB_ROLE_FEED, 0, 0);
+		int first = 0;
+		snprintf(authz, sizeof authz, "Bearer %s", k2);
+		free(sql1(
+			"UPDATE api_keys SET rate_per_s = 1, burst = 3, rate_tokens = 3, rate_at = "
+			"NOW(6) WHERE key_id = '%.16s'",
+			k2 + 4));
+		for (int i = 0; i < 3; i++)
+			first += apikey_check(i % 2 ? db2 : db, authz, "192.0.2.1", f.slug,
+					      APIKEY_CUSTOMERS, &t, &retry) == APIKEY_OK;
+		is_int(first, 3, "rate: a burst of 3 through two connections");
+		is_int(apikey_check(db2, authz, "192.0.2.1", f.slug, APIKEY_CUSTOMERS, &t, &retry),
+		       APIKEY_RATE,
+		       "rate: the fourth at once, on either connection: over the limit");
+		ok(retry == 1, "rate: ... with a retry after 1 s (%u)", retry);
+		usleep(1100000);
+		is_int(CHECK(authz, "192.0.2.1", f.slug, APIKEY_CUSTOMERS), APIKEY_OK,
+		       "rate: a second later, a token again");
+		is_int(CHECK(authz, "192.0.2.1", f.slug, APIKEY_CUSTOMERS), APIKEY_RATE,
+		       "rate: and no more");
+		snprintf(authz, sizeof authz, "Bearer %s", k1);
+		is_int(CHECK(authz, "127.0.0.1", f.slug, APIKEY_PORTAL_USERS), APIKEY_OK,
+		       "rate: another key has its own budget");
+		db_close(db2);
+	}
 #undef CHECK
 	free(tid);
 	db_close(db);

@@ -112,3 +112,19 @@ enum db_result db_apikey_used(struct db *db, unsigned id, const char *addr)
 	db_arg_uint(&a, id);
 	return db_exec(db, DBQ_KEY_USED, &a);
 }
+
+enum db_result db_apikey_take(struct db *db, unsigned id, long long *wait_us)
+{
+	struct db_args a = DB_ARGS();
+	struct db_cols c = DB_COLS();
+	enum db_result rc;
+
+	*wait_us = 0;
+	db_arg_uint(&a, id);
+	if ((rc = db_exec1(db, DBQ_KEY_TAKE, &a)) != DB_NOTFOUND)
+		return rc;
+	db_col_ll(&c, wait_us);
+	if ((rc = db_one(db, DBQ_KEY_WAIT, &a, &c)) != DB_OK)
+		return rc;
+	return DB_NOTFOUND;
+}

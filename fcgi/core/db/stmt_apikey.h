@@ -33,3 +33,17 @@ DB_STMT(KEY_AUTH, .params = 1, .cols = 8, .flags = DB_Q_READ, .roles = R_F | R_S
 DB_STMT(KEY_USED, .params = 2, .cols = 0, .flags = 0, .roles = R_F | R_S,
 	.sql = "UPDATE api_keys SET last_used_at = NOW(6), last_used_ip = ? WHERE id = ? AND "
 	       "(last_used_at IS NULL OR last_used_at < NOW(6) - INTERVAL 60 SECOND)")
+/* Takes one of the key's tokens (sql/021): refilled at rate_per_s up to
+ * burst since rate_at; no row changed when none is left.  Then how many
+ * microseconds until the next token (KEY_WAIT). */
+#define KEY_REFILL                                                                                 \
+	"LEAST(burst, rate_tokens + IFNULL(TIMESTAMPDIFF(MICROSECOND, rate_at, NOW(6)), 1e12) * "  \
+	"rate_per_s / 1e6)"
+DB_STMT(KEY_TAKE, .params = 1, .cols = 0, .flags = 0, .roles = R_F | R_S,
+	.sql = "UPDATE api_keys SET rate_tokens = " KEY_REFILL
+	       " - 1, rate_at = NOW(6) WHERE id = ? "
+	       "AND " KEY_REFILL " >= 1")
+DB_STMT(KEY_WAIT, .params = 1, .cols = 1, .flags = DB_Q_READ, .roles = R_F | R_S,
+	.sql = "SELECT CEIL((1 - " KEY_REFILL ") * 1e6 / GREATEST(rate_per_s, 1)) FROM api_keys "
+	       "WHERE id = ?")
+#undef KEY_REFILL
