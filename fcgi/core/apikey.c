@@ -145,48 +145,77 @@ void apikey_scopes_format(unsigned bits, char *out, size_t sz)
 		}
 }
 
-int apikey_cidr_ok(const char *s)
+/* One allow-list entry: its network's bytes, its prefix length (the
+ * whole address without one) and family; -1 when it is not an address
+ * with an optional /prefix (decimal, no leading zero, within the family). */
+static int parse_cidr(const char *s, unsigned char net[16], int *bits, int *v6)
 {
 	char addr[INET6_ADDRSTRLEN + 1];
-	unsigned char buf[sizeof(struct in6_addr)];
 	const char *slash = strchr(s, '/');
 	size_t n = slash ? (size_t)(slash - s) : strlen(s);
-	int v6, max;
+	int max;
 
 	if (n == 0 || n >= sizeof addr)
 		return -1;
 	memcpy(addr, s, n);
 	addr[n] = '\0';
-	v6 = strchr(addr, ':') != NULL;
-	if (inet_pton(v6 ? AF_INET6 : AF_INET, addr, buf) != 1)
+	*v6 = strchr(addr, ':') != NULL;
+	if (inet_pton(*v6 ? AF_INET6 : AF_INET, addr, net) != 1)
 		return -1;
+	max = *v6 ? 128 : 32;
+	*bits = max;
 	if (slash == NULL)
 		return 0;
-	max = v6 ? 128 : 32;
 	if (slash[1] == '\0' || strlen(slash + 1) > 3 ||
 	    strspn(slash + 1, "0123456789") != strlen(slash + 1) || atoi(slash + 1) > max ||
 	    (slash[1] == '0' && slash[2] != '\0'))
 		return -1;
+	*bits = atoi(slash + 1);
 	return 0;
 }
 
-/* Whether addr is in the network of one CIDR entry. */
+int apikey_cidr_ok(const char *s)
+{
+	unsigned char net[16];
+	int bits, v6;
+
+	return parse_cidr(s, net, &bits, &v6);
+}
+
+int apikey_allow_list(const char *in, char *out, size_t sz)
+{
+	char one[64];
+	size_t o = 0;
+
+	if (sz == 0)
+		return -1;
+	out[0] = '\0';
+	while (*in != '\0') {
+		size_t n;
+		in += strspn(in, ", ");
+		if ((n = strcspn(in, ", ")) == 0)
+			break;
+		if (n >= sizeof one || o + n + 2 > sz)
+			return -1;
+		memcpy(one, in, n);
+		one[n] = '\0';
+		if (apikey_cidr_ok(one) != 0)
+			return -1;
+		o += (size_t)snprintf(out + o, sz - o, "%s%s", o ? "," : "", one);
+		in += n;
+	}
+	return 0;
+}
+
+/* Whether address a (16 bytes for IPv6, 4 for IPv4) is in the network
+ * of one allow-list entry. */
 static int in_cidr(const char *entry, const unsigned char *a, int v6)
 {
-	char net[INET6_ADDRSTRLEN + 1];
 	unsigned char n[16];
-	const char *slash = strchr(entry, '/');
-	size_t len = slash ? (size_t)(slash - entry) : strlen(entry);
 	int bits, ev6;
 
-	if (len == 0 || len >= sizeof net)
+	if (parse_cidr(entry, n, &bits, &ev6) != 0 || ev6 != v6)
 		return 0;
-	memcpy(net, entry, len);
-	net[len] = '\0';
-	ev6 = strchr(net, ':') != NULL;
-	if (ev6 != v6 || inet_pton(v6 ? AF_INET6 : AF_INET, net, n) != 1)
-		return 0;
-	bits = slash ? atoi(slash + 1) : (v6 ? 128 : 32);
 	for (int i = 0; bits > 0; i++, bits -= 8) {
 		unsigned char mask = bits >= 8 ? 0xff : (unsigned char)(0xff << (8 - bits));
 		if ((a[i] & mask) != (n[i] & mask))
@@ -210,7 +239,7 @@ int apikey_addr_allowed(const char *list, const char *addr)
 		if (n > 0 && n < sizeof one) {
 			memcpy(one, list, n);
 			one[n] = '\0';
-			if (apikey_cidr_ok(one) == 0 && in_cidr(one, a, v6))
+			if (in_cidr(one, a, v6))
 				return 1;
 		}
 		list += n;

@@ -55,6 +55,10 @@ const char *apikey_scope_name(unsigned i); /* i < APIKEY_NSCOPES */
 /* An allow-list entry: an IPv4 or IPv6 address with an optional /prefix
  * (CIDR). 0 when valid. */
 int apikey_cidr_ok(const char *s);
+/* An allow-list as typed (entries separated by commas or spaces) into its
+ * stored form, comma-separated, in out; -1 when an entry is not one or it
+ * does not fit. */
+int apikey_allow_list(const char *in, char *out, size_t sz);
 
 /* Whether addr (IPv4 or IPv6 text) is in the allow-list (CIDR entries,
  * comma-separated; an empty list allows any address).  0 for a malformed

@@ -70,31 +70,14 @@ static int debug_cb(CURL *c, curl_infotype type, char *data, size_t size, void *
 	return 0;
 }
 
-enum smtp_outcome smtp_send(CURL *c, const struct smtp_server *s, const char *to, const char *msg,
-			    size_t len, char *reply, size_t replysz, char *err, size_t errsz)
+/* The transfer's options: the server, its TLS and login, the envelope,
+ * the message to upload (u), the bounds, and where the server's replies
+ * (r) and curl's error (ebuf) go. */
+static void set_options(CURL *c, const struct smtp_server *s, const char *from,
+			struct curl_slist *rcpt, struct upload *u, char *ebuf, struct replies *r)
 {
-	struct upload u = {msg, len, 0};
-	struct replies r = {"", "", 0};
-	struct curl_slist *rcpt = NULL;
-	char from[300], addr[300], ebuf[CURL_ERROR_SIZE] = "", dummy[1];
 	int login = s->user != NULL && s->user[0] != '\0';
-	long code = 0;
-	CURLcode rc;
-	enum smtp_outcome out = SMTP_TEMP;
 
-	if (err == NULL) {
-		err = dummy;
-		errsz = sizeof dummy;
-	}
-	err[0] = '\0';
-	if (reply != NULL && replysz > 0)
-		reply[0] = '\0';
-	snprintf(from, sizeof from, "<%s>", s->from);
-	snprintf(addr, sizeof addr, "<%s>", to);
-	if ((rcpt = curl_slist_append(NULL, addr)) == NULL) {
-		snprintf(err, errsz, "out of memory");
-		goto out;
-	}
 	/* Reset keeps the connection cache: the next message to the same
 	 * server reuses an open connection. */
 	curl_easy_reset(c);
@@ -118,7 +101,7 @@ enum smtp_outcome smtp_send(CURL *c, const struct smtp_server *s, const char *to
 	curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
 	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
 	curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
-	curl_easy_setopt(c, CURLOPT_READDATA, &u);
+	curl_easy_setopt(c, CURLOPT_READDATA, u);
 	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, CONNECT_SECS);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, SEND_SECS);
@@ -127,9 +110,35 @@ enum smtp_outcome smtp_send(CURL *c, const struct smtp_server *s, const char *to
 	/* The debug callback sees the server's replies only with VERBOSE on;
 	 * it prints nothing itself. */
 	curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, debug_cb);
-	curl_easy_setopt(c, CURLOPT_DEBUGDATA, &r);
+	curl_easy_setopt(c, CURLOPT_DEBUGDATA, r);
 	curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
+}
 
+enum smtp_outcome smtp_send(CURL *c, const struct smtp_server *s, const char *to, const char *msg,
+			    size_t len, char *reply, size_t replysz, char *err, size_t errsz)
+{
+	struct upload u = {msg, len, 0};
+	struct replies r = {"", "", 0};
+	struct curl_slist *rcpt = NULL;
+	char from[300], addr[300], ebuf[CURL_ERROR_SIZE] = "", dummy[1];
+	long code = 0;
+	CURLcode rc;
+	enum smtp_outcome out = SMTP_TEMP;
+
+	if (err == NULL) {
+		err = dummy;
+		errsz = sizeof dummy;
+	}
+	err[0] = '\0';
+	if (reply != NULL && replysz > 0)
+		reply[0] = '\0';
+	snprintf(from, sizeof from, "<%s>", s->from);
+	snprintf(addr, sizeof addr, "<%s>", to);
+	if ((rcpt = curl_slist_append(NULL, addr)) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		goto out;
+	}
+	set_options(c, s, from, rcpt, &u, ebuf, &r);
 	rc = curl_easy_perform(c);
 	if (reply != NULL && replysz > 0)
 		snprintf(reply, replysz, "%s", r.last);

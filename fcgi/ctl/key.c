@@ -25,32 +25,10 @@ static void key_usage(void)
 	      stderr);
 }
 
-/* Every comma-separated entry of list a valid CIDR (an empty list allows
- * any address). */
-static int allow_ok(const char *list)
-{
-	char one[64];
-	const char *p = list;
-
-	while (*p != '\0') {
-		size_t n = strcspn(p, ",");
-		if (n == 0 || n >= sizeof one)
-			return 0;
-		memcpy(one, p, n);
-		one[n] = '\0';
-		if (apikey_cidr_ok(one) != 0)
-			return 0;
-		p += n;
-		if (*p == ',' && *++p == '\0')
-			return 0;
-	}
-	return 1;
-}
-
 static int create(struct db *db, unsigned tenant, const char *name, const char *scopes,
 		  const char *expires, const char *allow)
 {
-	char key[APIKEY_LEN + 1], id[APIKEY_ID_LEN + 1], names[120], until[32] = "";
+	char key[APIKEY_LEN + 1], id[APIKEY_ID_LEN + 1], names[120], until[32] = "", list[2001];
 	unsigned char hash[APIKEY_HASH_LEN];
 	struct val_value v;
 	unsigned bits;
@@ -75,14 +53,14 @@ static int create(struct db *db, unsigned tenant, const char *name, const char *
 		/* The key works through the day given (UTC). */
 		snprintf(until, sizeof until, "%s 23:59:59", expires);
 	}
-	if (!allow_ok(allow)) {
+	if (apikey_allow_list(allow, list, sizeof list) != 0) {
 		fprintf(stderr, "gatehouse-ctl: key: --allow takes addresses or CIDR ranges, "
-				"comma-separated\n");
+				"separated by commas\n");
 		return 2;
 	}
 	apikey_scopes_format(bits, names, sizeof names);
 	apikey_new(key, id, hash);
-	rc = db_apikey_add(db, tenant, id, name, names, hash, allow, "gatehouse-ctl", until);
+	rc = db_apikey_add(db, tenant, id, name, names, hash, list, "gatehouse-ctl", until);
 	sodium_memzero(hash, sizeof hash);
 	if (rc != DB_OK) {
 		sodium_memzero(key, sizeof key);

@@ -124,32 +124,6 @@ static enum page_result keys_get(struct http *h, xmlNodePtr root)
 	return PAGE_OK;
 }
 
-/* The allow-list as typed (addresses or CIDR ranges, separated by commas
- * or spaces) into its stored form, comma-separated; 0 when every entry is
- * one. */
-static int allow_list(const char *in, char *out, size_t sz)
-{
-	char one[64];
-	size_t o = 0;
-
-	out[0] = '\0';
-	while (*in != '\0') {
-		size_t n;
-		in += strspn(in, ", ");
-		if ((n = strcspn(in, ", ")) == 0)
-			break;
-		if (n >= sizeof one || o + n + 2 > sz)
-			return -1;
-		memcpy(one, in, n);
-		one[n] = '\0';
-		if (apikey_cidr_ok(one) != 0)
-			return -1;
-		o += (size_t)snprintf(out + o, sz - o, "%s%s", o ? "," : "", one);
-		in += n;
-	}
-	return 0;
-}
-
 /* Ends a key's creating or rolling transaction (rc: its statements so
  * far): committed, the page again with the key (the core's re-render of a
  * POST; 201, as something was made) and notice; else nothing kept.  The
@@ -197,7 +171,8 @@ static enum page_result create(struct http *h)
 			return http_field_error(h, F_EXPIRES, "That day has passed.");
 		snprintf(until, sizeof until, "%s 23:59:59", h->f[F_EXPIRES].str);
 	}
-	if (allow_list(h->f[F_ALLOW].st == VAL_OK ? h->f[F_ALLOW].str : "", allow, sizeof allow))
+	if (apikey_allow_list(h->f[F_ALLOW].st == VAL_OK ? h->f[F_ALLOW].str : "", allow,
+			      sizeof allow))
 		return http_field_error(h, F_ALLOW,
 					"Enter addresses or ranges such as 192.0.2.0/24, separated "
 					"by commas.");

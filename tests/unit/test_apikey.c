@@ -172,6 +172,21 @@ static void test_cidr(void)
 		ok(apikey_cidr_ok(bad[i]) != 0, "CIDR '%s' refused", bad[i]);
 }
 
+static void test_allow_list(void)
+{
+	char out[64];
+
+	ok(apikey_allow_list("", out, sizeof out) == 0 && out[0] == '\0',
+	   "an empty list: any address");
+	ok(apikey_allow_list(" 192.0.2.0/24, 2001:db8::/32 ,10.0.0.1", out, sizeof out) == 0,
+	   "entries separated by commas and spaces");
+	is_str(out, "192.0.2.0/24,2001:db8::/32,10.0.0.1", "stored comma-separated");
+	ok(apikey_allow_list("192.0.2.0/24,10.0.0.0/33", out, sizeof out) == -1,
+	   "one bad entry refuses the list");
+	ok(apikey_allow_list("192.0.2.0/24,192.0.2.0/24,192.0.2.0/24", out, 20) == -1,
+	   "a list that does not fit is refused");
+}
+
 static void test_allowed(void)
 {
 	static const struct {
@@ -210,6 +225,7 @@ int main(void)
 	test_scopes();
 	test_cidr();
 	test_allowed();
+	test_allow_list();
 	auth_free();
 	return done_testing();
 }
