@@ -249,7 +249,7 @@ int apikey_addr_allowed(const char *list, const char *addr)
 }
 
 enum apikey_result apikey_check(struct db *db, const char *authz, const char *addr,
-				const char *slug, unsigned need, unsigned *tenant_id,
+				const char *slug, unsigned need, struct apikey_grant *g,
 				unsigned *retry)
 {
 	long long wait_us = 0;
@@ -259,7 +259,7 @@ enum apikey_result apikey_check(struct db *db, const char *authz, const char *ad
 	enum apikey_result r = APIKEY_INVALID;
 	enum db_result rc;
 
-	*tenant_id = 0;
+	memset(g, 0, sizeof *g);
 	*retry = 0;
 	if (authz == NULL || strncasecmp(authz, "Bearer ", 7) != 0)
 		return APIKEY_MISSING;
@@ -301,7 +301,9 @@ enum apikey_result apikey_check(struct db *db, const char *authz, const char *ad
 		r = APIKEY_UNAVAILABLE;
 		goto out;
 	}
-	*tenant_id = k.tenant_id;
+	g->tenant_id = k.tenant_id;
+	g->scopes = k.scopes;
+	memcpy(g->key_id, id, sizeof g->key_id);
 	r = db_apikey_used(db, k.id, addr) == DB_OK ? APIKEY_OK : APIKEY_UNAVAILABLE;
 out:
 	sodium_memzero(hash, sizeof hash);

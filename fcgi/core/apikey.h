@@ -77,14 +77,20 @@ enum apikey_result {
 	APIKEY_UNAVAILABLE, /* the database did not answer: 503 */
 };
 struct db;
+/* What a key that passed may read. */
+struct apikey_grant {
+	unsigned tenant_id; /* the key's tenant */
+	unsigned scopes;    /* enum apikey_scope bits */
+	char key_id[APIKEY_ID_LEN + 1];
+};
 /* Checks the Authorization header authz (NULL: none) of a request from
  * addr for the tenant slug and the scope bit need (0: any), and takes one
- * of the key's tokens (its rate limit); on APIKEY_OK, *tenant_id is the
- * key's tenant and its use is noted; on APIKEY_RATE, *retry is the whole
+ * of the key's tokens (its rate limit); on APIKEY_OK, *g is what the key
+ * may read and its use is noted; on APIKEY_RATE, *retry is the whole
  * seconds until a token.  The secret is compared in constant time, the
  * current one and, while its grace lasts, the previous one. */
 enum apikey_result apikey_check(struct db *db, const char *authz, const char *addr,
-				const char *slug, unsigned need, unsigned *tenant_id,
+				const char *slug, unsigned need, struct apikey_grant *g,
 				unsigned *retry);
 
 #endif

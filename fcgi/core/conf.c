@@ -91,6 +91,11 @@ static const struct key keys[] = {
 	UINT("portal", "tenant_share", portal.tenant_share, 1, 100, "50"),
 	UINT("portal", "tenant_wait_ms", portal.tenant_wait_ms, 0, 5000, "200"),
 	UINT("portal", "memory_mb", portal.memory_mb, 16, 1024 * 1024, "160"),
+	STR("feed", "listen", feed.listen, NULL, C_NONE),
+	UINT("feed", "threads", feed.threads, 1, 1024, "8"),
+	UINT("feed", "tenant_share", feed.tenant_share, 1, 100, "50"),
+	UINT("feed", "tenant_wait_ms", feed.tenant_wait_ms, 0, 5000, "200"),
+	UINT("feed", "memory_mb", feed.memory_mb, 16, 1024 * 1024, "160"),
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])

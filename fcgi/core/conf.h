@@ -49,7 +49,7 @@ struct conf {
 		unsigned tenant_share;   /* % of threads one tenant may hold (share.h) */
 		unsigned tenant_wait_ms; /* how long a request past its share waits */
 		unsigned memory_mb;      /* the RSS the responder comes back to (mem.h) */
-	} settings, portal;
+	} settings, portal, feed;
 };
 
 /* Key i of the table of every key the file may hold (its section and

@@ -119,6 +119,83 @@ enum db_result db_apikey_used(struct db *db, unsigned id, const char *addr);
 enum db_result db_apikey_roll(struct db *db, unsigned tenant_id, const char *key_id,
 			      const unsigned char hash[32], unsigned grace_days);
 
+/* ---- the partner feed (issue 14; db/feed.c, sql/022) ---- */
+/* The tenant's change log: the last seq handed out, the lowest kept (a
+ * cursor below it is gone: 410), and whether committed changes still wait
+ * for a seq (db_feed_stamp). */
+struct db_feed_head {
+	uint64_t seq, floor;
+	int pending;
+};
+enum db_result db_feed_head(struct db *db, unsigned tenant_id, struct db_feed_head *h);
+/* Numbers the tenant's committed changes that have no seq yet, in a
+ * transaction of its own (sql/022, "Commit order"). */
+enum db_result db_feed_stamp(struct db *db, unsigned tenant_id);
+/* The resources, as feed_changes.resource numbers them (1-based). */
+enum db_feed_resource {
+	DB_FEED_PORTAL_USER = 1,
+	DB_FEED_CUSTOMER,
+	DB_FEED_GROUP,
+	DB_FEED_OFFICE_USER,
+	DB_FEED_RECORD,
+};
+enum db_feed_op { DB_FEED_INSERT = 1, DB_FEED_UPDATE, DB_FEED_DELETE };
+struct db_feed_change {
+	uint64_t seq;
+	unsigned resource, id, op; /* enum db_feed_resource, enum db_feed_op */
+	char at[24];
+};
+/* At most limit changes after seq, in seq order, each to fn (nonzero
+ * stops with DB_ERR). */
+enum db_result db_feed_changes(struct db *db, unsigned tenant_id, uint64_t after, unsigned limit,
+			       int (*fn)(void *ctx, const struct db_feed_change *c), void *ctx);
+
+/* A snapshot page's rows (or a change's resource: the page of one after
+ * id - 1, whose id the caller checks).  Nested rows (part > 0) follow
+ * their resource's row (part 0) and name it in id. */
+struct db_feed_portal_user {
+	unsigned id, part, customer_id, group_id; /* part 1: a granted site, in customer_id */
+	char email[1017], company[801], access[8], invitation[8];
+	int password_set, mfa_required, mfa_enrolled, all_sites, email_reports;
+	char locked_until[24], time_zone[257], created_at[24];
+};
+struct db_feed_customer {
+	unsigned id, part, rid, link; /* part 1 a contact (link: its portal user), 2 a site (link:
+					 its parent) */
+	char name[801], email[1201], phone[161]; /* a site's address in email */
+	char street[801], city[401], state[401], zip[81], created_at[24];
+};
+struct db_feed_group {
+	unsigned id, part; /* part always 0 */
+	char name[401];
+	int system, is_default, require_mfa;
+	char perms[512];
+};
+struct db_feed_office_user {
+	unsigned id, part; /* part 1: a permission: module in email, level */
+	char email[1017], role[40], first_name[401], last_name[401], phone[161];
+	int active, mfa_required, mfa_enrolled, level;
+	char time_zone[257], created_at[24];
+};
+struct db_feed_record {
+	unsigned id, part, customer_id, site_id; /* part always 0 */
+	char kind[40], ref[161], title[801], detail[8001], date[24];
+	long long amount_cents;
+	int has_amount, public_;
+	char status[81], changed_by[1017], changed_at[24];
+};
+/* A page of resource r (not DB_FEED_RECORD: db_feed_records) after id,
+ * each row to fn as the resource's struct above. */
+enum db_result db_feed_page(struct db *db, enum db_feed_resource r, unsigned tenant_id,
+			    unsigned after, unsigned limit, int (*fn)(void *ctx, const void *row),
+			    void *ctx);
+/* Records of kind after id; or, with kind NULL, the record id after + 1. */
+enum db_result db_feed_records(struct db *db, unsigned tenant_id, const char *kind, unsigned after,
+			       unsigned limit, int (*fn)(void *ctx, const void *row), void *ctx);
+/* gatehouse-ctl feed purge: numbered changes older than days removed, and
+ * each tenant's floor raised past them; *removed, how many. */
+enum db_result db_feed_purge(struct db *db, unsigned days, unsigned long long *removed);
+
 /* Migrations (the ctl tool's fcgi/ctl/migrate.c; role DB_ROLE_CTL with
  * DB_MULTI_STATEMENTS): the schema_version table made if missing, whether a
  * version is recorded, recording one, and a whole file's SQL run as it is

@@ -234,7 +234,7 @@ static int want_xml_accept(const char *accept)
 /* A request id for logs and error pages: unique and unguessable enough to
  * quote, without a getrandom() call per request (splitmix64 over a
  * per-thread random start). */
-static void request_id(char out[17])
+void http_request_id(char out[17])
 {
 	static __thread uint64_t state;
 	uint64_t z;
@@ -248,7 +248,7 @@ static void request_id(char out[17])
 	snprintf(out, 17, "%016llx", (unsigned long long)z);
 }
 
-static void copy_printable(char *out, size_t sz, const char *in)
+void http_printable(char *out, size_t sz, const char *in)
 {
 	size_t o = 0;
 
@@ -650,7 +650,7 @@ void http_handle(FCGX_Request *fr, const struct conf *c, struct db *db,
 	h.conf = c;
 	h.db = db;
 	h.responder = resp;
-	request_id(h.rid);
+	http_request_id(h.rid);
 	if ((h.path = FCGX_GetParam("DOCUMENT_URI", fr->envp)) == NULL &&
 	    (h.path = FCGX_GetParam("SCRIPT_NAME", fr->envp)) == NULL)
 		h.path = "/";
@@ -659,8 +659,8 @@ void http_handle(FCGX_Request *fr, const struct conf *c, struct db *db,
 	/* Stored (sessions.user_agent VARCHAR(255)) and logged: printable
 	 * ASCII only, clipped, so no client can make a write fail or forge a
 	 * log line. */
-	copy_printable(h.ua_buf, sizeof h.ua_buf, FCGX_GetParam("HTTP_USER_AGENT", fr->envp));
-	copy_printable(h.path_log, sizeof h.path_log, h.path);
+	http_printable(h.ua_buf, sizeof h.ua_buf, FCGX_GetParam("HTTP_USER_AGENT", fr->envp));
+	http_printable(h.path_log, sizeof h.path_log, h.path);
 	h.ua = h.ua_buf;
 	db_transient_clear(db);
 

@@ -103,7 +103,11 @@ enum http_step { HTTP_NEXT = 0, HTTP_DONE };
 /* A responder: its name, its config section, its route table and how a
  * request of it is signed in.  main.c of each responder fills one and hands
  * it to server_main; the core holds no rule of either product. */
-enum server_kind { SERVER_SETTINGS, SERVER_PORTAL }; /* which [section] of the config */
+enum server_kind {
+	SERVER_SETTINGS,
+	SERVER_PORTAL,
+	SERVER_FEED
+}; /* which [section] of the config */
 struct responder {
 	const char *name; /* "gatehouse-settings": logs and usage */
 	enum server_kind kind;
@@ -130,6 +134,11 @@ struct responder {
 	enum page_result (*admit)(struct http *h);
 	/* The responder's part of every page's envelope (session, menu). */
 	void (*envelope)(struct http *h, xmlNodePtr root);
+	/* A responder without pages (the feed: XML documents streamed, keys
+	 * not sessions) handles each request itself, in place of
+	 * http_handle; pages is then NULL. */
+	void (*handle)(FCGX_Request *fr, const struct conf *c, struct db *db,
+		       const struct responder *r);
 };
 
 #define HTTP_MAX_COOKIES 4
@@ -269,6 +278,12 @@ enum page_result http_db_fail(enum db_result rc);
  * afterwards is rolled back, so nothing a handler forgot reaches the
  * thread's next request. */
 void http_handle(FCGX_Request *fr, const struct conf *c, struct db *db, const struct responder *r);
+
+/* A new request id: 16 hex digits, for the log line and the answer. */
+void http_request_id(char out[17]);
+/* in (NULL: "") as printable ASCII, others replaced by '?', clipped to
+ * sz - 1 bytes: what a log line may carry from a client. */
+void http_printable(char *out, size_t sz, const char *in);
 
 /* Cookie names. */
 #define HTTP_COOKIE_OFFICE "gh_office"

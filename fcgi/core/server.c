@@ -185,7 +185,10 @@ static void serve(struct conn *c, struct db *db)
 		return;
 	}
 	pool_begin();
-	http_handle(&c->r, &conf, db, responder);
+	if (responder->handle != NULL)
+		responder->handle(&c->r, &conf, db, responder);
+	else
+		http_handle(&c->r, &conf, db, responder);
 	pool_end();
 	FCGX_Finish_r(&c->r);
 	c->served++;
@@ -309,6 +312,14 @@ static void usage(const char *name)
 	fprintf(stderr, "usage: %s -c CONFIG\n", name);
 }
 
+/* The responder's section of the config. */
+static const struct conf_responder *section(const struct responder *r)
+{
+	return r->kind == SERVER_PORTAL ? &conf.portal
+	       : r->kind == SERVER_FEED ? &conf.feed
+					: &conf.settings;
+}
+
 /* The config named by "-c CONFIG", checked: 0, or the exit code. */
 static int configure(int argc, char **argv, const struct responder *r,
 		     const struct conf_responder **me)
@@ -331,14 +342,15 @@ static int configure(int argc, char **argv, const struct responder *r,
 		fprintf(stderr, "%s: %s\n", r->name, err);
 		return 1;
 	}
-	*me = r->kind == SERVER_PORTAL ? &conf.portal : &conf.settings;
+	*me = section(r);
 	if ((*me)->listen[0] == '\0') {
 		fprintf(stderr, "%s: no listen socket in the config\n", r->name);
 		return 1;
 	}
 	/* Sign-ins waiting for (or running) a password hash hold their
 	 * thread; at least one thread must stay free for every other page. */
-	if (conf.sec.hash_concurrency + conf.sec.hash_queue >= (*me)->threads) {
+	if (r->kind != SERVER_FEED &&
+	    conf.sec.hash_concurrency + conf.sec.hash_queue >= (*me)->threads) {
 		fprintf(stderr,
 			"%s: hash_concurrency (%u) + hash_queue (%u) must be below threads (%u), "
 			"or a sign-in flood could take every thread\n",
@@ -355,7 +367,7 @@ static int page_sheets(const struct page *const *pages, const char **sheets, siz
 	size_t n = 0;
 
 	sheets[n++] = "error";
-	for (const struct page *const *p = pages; *p != NULL; p++) {
+	for (const struct page *const *p = pages; p != NULL && *p != NULL; p++) {
 		size_t k;
 		if ((*p)->get == NULL || (*p)->redirects_only)
 			continue;
@@ -395,7 +407,7 @@ static int start_up(const struct responder *r)
 		log_err("%s: more stylesheets than render.c keeps (%d)", r->name, RENDER_MAX);
 		return -1;
 	}
-	const struct conf_responder *me = r->kind == SERVER_PORTAL ? &conf.portal : &conf.settings;
+	const struct conf_responder *me = section(r);
 	if (tz_init(NULL) != 0 || render_init(conf.web.xslt_dir, sheets) != 0 ||
 	    auth_init(&conf) != 0 ||
 	    rcache_init((size_t)conf.web.render_cache_kb * 1024, conf.web.cache_tenant_share) !=

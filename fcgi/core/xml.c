@@ -131,3 +131,48 @@ int xml_serialise(xmlDocPtr doc, xmlChar **out, int *len)
 	xmlDocDumpFormatMemoryEnc(doc, out, len, "UTF-8", 0);
 	return *out == NULL ? -1 : 0;
 }
+
+/* The value to write: value itself when clean, else a cleaned copy in
+ * *copy (freed by the caller). */
+static const char *w_value(const char *value, char **copy)
+{
+	*copy = NULL;
+	if (value == NULL)
+		return "";
+	if (is_clean(value))
+		return value;
+	return (*copy = xml_clean(value)) != NULL ? *copy : "";
+}
+
+int xml_w_text(xmlTextWriterPtr w, const char *name, const char *text)
+{
+	char *copy;
+	const char *v = w_value(text, &copy);
+	int rc = xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST v);
+
+	free(copy);
+	return rc;
+}
+
+int xml_w_attr(xmlTextWriterPtr w, const char *name, const char *value)
+{
+	char *copy;
+	const char *v = w_value(value, &copy);
+	int rc = xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST v);
+
+	free(copy);
+	return rc;
+}
+
+int xml_w_attr_uint(xmlTextWriterPtr w, const char *name, unsigned long long v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof buf, "%llu", v);
+	return xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST buf);
+}
+
+int xml_w_attr_bool(xmlTextWriterPtr w, const char *name, int v)
+{
+	return xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST(v ? "true" : "false"));
+}

@@ -6,6 +6,7 @@
 #define GH_XML_H
 
 #include <libxml/tree.h>
+#include <libxml/xmlwriter.h>
 
 /* A new document with a root element; freed with xmlFreeDoc(). */
 xmlDocPtr xml_doc(const char *root);
@@ -30,5 +31,14 @@ xmlDocPtr xml_parse(const char *s, size_t len);
 
 /* Serialise doc (UTF-8, with declaration).  *out is freed with xmlFree(). */
 int xml_serialise(xmlDocPtr doc, xmlChar **out, int *len);
+
+/* The streaming builder (xmlTextWriter: a document written as it is built,
+ * the feed's): text and attribute values cleaned as above, then escaped by
+ * libxml2.  Each returns libxml2's answer (< 0: the writer failed, e.g.
+ * the client went away). */
+int xml_w_text(xmlTextWriterPtr w, const char *name, const char *text);
+int xml_w_attr(xmlTextWriterPtr w, const char *name, const char *value);
+int xml_w_attr_uint(xmlTextWriterPtr w, const char *name, unsigned long long v);
+int xml_w_attr_bool(xmlTextWriterPtr w, const char *name, int v); /* "true" / "false" */
 
 #endif

@@ -67,13 +67,16 @@ static void test_table(void)
 	is_int(bad_params, 0, "every entry's .params is the number of '?' in its SQL");
 	is_int(bad_read, 0, "only SELECTs may be retried after a reconnect (DB_Q_READ)");
 	is_int(roleless, 0, "every statement has a role that may run it");
-	/* The feed responder is built on them (issue 14): its key's row, its
-	 * last use, its rate limit's token and wait, nothing else. */
-	ok(role_count(DB_ROLE_FEED) == 4 && (db_stmts[DBQ_KEY_AUTH].roles & DB_ROLE_FEED) &&
+	/* The feed responder (issue 14): its key's row, its last use, its
+	 * rate limit's token and wait, the change log and the snapshots;
+	 * the purge is gatehouse-ctl's. */
+	ok(role_count(DB_ROLE_FEED) == 15 && (db_stmts[DBQ_KEY_AUTH].roles & DB_ROLE_FEED) &&
 		   (db_stmts[DBQ_KEY_USED].roles & DB_ROLE_FEED) &&
 		   (db_stmts[DBQ_KEY_TAKE].roles & DB_ROLE_FEED) &&
-		   (db_stmts[DBQ_KEY_WAIT].roles & DB_ROLE_FEED),
-	   "the feed role prepares its four API key statements only (%zu)",
+		   (db_stmts[DBQ_KEY_WAIT].roles & DB_ROLE_FEED) &&
+		   (db_stmts[DBQ_FEED_CHANGES].roles == DB_ROLE_FEED) &&
+		   !(db_stmts[DBQ_FEED_PURGE].roles & DB_ROLE_FEED),
+	   "the feed role prepares its four API key statements and eleven of its own (%zu)",
 	   role_count(DB_ROLE_FEED));
 	is_int(role_count(DB_ROLE_MAILER), 6, "the mailer prepares its six outbox statements only");
 	diag("%d statements: settings %zu, portal %zu, feed %zu, mailer %zu, ctl %zu",

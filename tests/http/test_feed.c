@@ -268,7 +268,8 @@ static void test_door(const struct conf *app)
 	struct fx f, g;
 	struct db *db;
 	char k1[128], k2[128], k3[128], k4[128], k5[128], authz[200], out[2048], old[128];
-	unsigned t = 0, retry = 0;
+	struct apikey_grant t;
+	unsigned retry = 0;
 	char *tid, *v;
 
 	ok(fx_make(&f, "door", "Door Field Services", 0) == 0 &&
@@ -290,7 +291,8 @@ static void test_door(const struct conf *app)
 	snprintf(authz, sizeof authz, "Bearer %s", k1);
 	is_int(CHECK(authz, "127.0.0.1", f.slug, APIKEY_PORTAL_USERS), APIKEY_OK,
 	       "door: the key, its tenant, a scope it has: OK");
-	ok(tid && t == (unsigned)atoi(tid), "door: ... and the key's tenant");
+	ok(tid && t.tenant_id == (unsigned)atoi(tid) && t.scopes != 0,
+	   "door: ... and the key's tenant");
 	v = sql1("SELECT CONCAT(last_used_ip, '|', last_used_at > NOW() - INTERVAL 1 MINUTE) FROM "
 		 "api_keys WHERE key_id = '%.16s'",
 		 k1 + 4);

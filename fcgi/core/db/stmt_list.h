@@ -87,6 +87,7 @@
 #include "stmt_outbox.h"
 #include "stmt_listing.h"
 #include "stmt_apikey.h"
+#include "stmt_feed.h"
 #include "stmt_schema.h"
 #undef R_S
 #undef R_P
