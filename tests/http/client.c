@@ -155,8 +155,15 @@ int hc_req(struct hc *h, const char *method, const char *path, const char *ctype
 	} else if (body != NULL)
 		hs = curl_slist_append(hs, "Content-Type:");
 	hs = curl_slist_append(hs, "Expect:");
-	if (hdr != NULL)
-		hs = curl_slist_append(hs, hdr);
+	/* Several header lines, one per '\n'. */
+	for (const char *p = hdr; p != NULL && *p != '\0';) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char line[1024];
+		snprintf(line, sizeof line, "%.*s", (int)n, p);
+		hs = curl_slist_append(hs, line);
+		p = nl ? nl + 1 : NULL;
+	}
 	for (int i = 0; i < h->njar; i++) {
 		size_t l = strlen(ck);
 		snprintf(ck + l, sizeof ck - l, "%s%s=%s", l ? "; " : "", h->jar[i].name,

@@ -31,7 +31,8 @@ struct hc *hc_new(const char *base);
 void hc_free(struct hc *h);
 void hc_resp_free(struct hc_resp *r);
 
-/* method "GET"/"POST"/...; ctype NULL for none; hdr an extra header line or NULL. */
+/* method "GET"/"POST"/...; ctype NULL for none; hdr extra header lines (several
+ * separated by '\n') or NULL. */
 int hc_req(struct hc *h, const char *method, const char *path, const char *ctype, const char *body,
 	   const char *hdr, struct hc_resp *r);
 int hc_get(struct hc *h, const char *path, struct hc_resp *r);

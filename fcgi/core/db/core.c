@@ -76,6 +76,13 @@ static int db_connect(struct db *db)
 			 "max_statement_time = %u",
 			 INIT_COMMON, c->db.lock_wait_secs, c->db.lock_wait_secs,
 			 c->db.statement_secs);
+	/* The feed reads in single statements, and numbers the change log
+	 * (db/feed.c) by reading committed rows: under repeatable read that
+	 * read would lock, and wait for, every change a writer has not yet
+	 * committed.  Read committed reads around them. */
+	if (db->role == DB_ROLE_FEED)
+		snprintf(init + strlen(init), sizeof init - strlen(init),
+			 ", tx_isolation = 'READ-COMMITTED'");
 	mysql_options(db->m, MYSQL_INIT_COMMAND, init);
 	if (mysql_real_connect(db->m, c->db.host[0] ? c->db.host : NULL, c->db.user,
 			       c->db.password[0] ? c->db.password : NULL, c->db.name,

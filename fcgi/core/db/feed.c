@@ -21,23 +21,59 @@ enum db_result db_feed_head(struct db *db, unsigned tenant_id, struct db_feed_he
 	return db_one(db, DBQ_FEED_HEAD, &a, &c);
 }
 
+/* The pending ids as a JSON array, "[1,2,3]" (FEED_STAMP's argument). */
+struct pending {
+	char *json;
+	size_t len, cap;
+	unsigned n;
+	uint64_t id;
+};
+
+static int pending_row(void *p)
+{
+	struct pending *q = p;
+	int w = snprintf(q->json + q->len, q->cap - q->len, "%s%llu", q->n ? "," : "[",
+			 (unsigned long long)q->id);
+
+	if (w < 0 || (size_t)w >= q->cap - q->len)
+		return 1;
+	q->len += (size_t)w;
+	q->n++;
+	return 0;
+}
+
 enum db_result db_feed_stamp(struct db *db, unsigned tenant_id)
 {
-	struct db_args lock = DB_ARGS(), stamp = DB_ARGS(), end = DB_ARGS();
+	struct db_args lock = DB_ARGS(), sel = DB_ARGS(), stamp = DB_ARGS(), end = DB_ARGS();
+	struct db_cols c = DB_COLS();
+	struct pending q = {.cap = 1000 * 21 + 4};
 	enum db_result rc;
 
+	if ((q.json = malloc(q.cap)) == NULL)
+		return DB_ERR;
 	db_arg_uint(&lock, tenant_id);
-	db_arg_uint(&stamp, tenant_id);
-	db_arg_uint(&end, tenant_id);
-	db_arg_uint(&end, tenant_id);
+	db_arg_uint(&sel, tenant_id);
+	db_col_u64(&c, &q.id);
 	if ((rc = db_begin(db)) != DB_OK)
-		return rc;
-	if ((rc = db_exec(db, DBQ_FEED_LOCK, &lock)) == DB_OK &&
-	    (rc = db_exec(db, DBQ_FEED_STAMP, &stamp)) == DB_OK &&
-	    (rc = db_exec(db, DBQ_FEED_STAMP_END, &end)) == DB_OK)
-		rc = db_commit(db);
+		goto out;
+	if ((rc = db_exec(db, DBQ_FEED_LOCK, &lock)) != DB_OK ||
+	    (rc = db_run(db, DBQ_FEED_PENDING, &sel, &c, pending_row, &q)) != DB_OK)
+		goto out;
+	if (q.n > 0) {
+		snprintf(q.json + q.len, q.cap - q.len, "]");
+		db_arg_str(&stamp, q.json);
+		db_arg_uint(&stamp, tenant_id);
+		db_arg_uint(&end, q.n);
+		db_arg_uint(&end, tenant_id);
+		if ((rc = db_exec(db, DBQ_FEED_STAMP, &stamp)) != DB_OK ||
+		    (rc = db_exec(db, DBQ_FEED_STAMP_END, &end)) != DB_OK)
+			goto out;
+	}
+	rc = db_commit(db);
+out:
 	if (rc != DB_OK)
 		db_rollback(db);
+	free(q.json);
 	return rc;
 }
 

@@ -6,21 +6,29 @@ DB_STMT(FEED_HEAD, .params = 3, .cols = 3, .flags = DB_Q_READ, .roles = R_F,
 	.sql = "SELECT (SELECT seq FROM feed_seq WHERE tenant_id = ?), (SELECT floor_seq FROM "
 	       "feed_seq WHERE tenant_id = ?), EXISTS (SELECT 1 FROM feed_changes WHERE tenant_id "
 	       "= ? AND seq IS NULL)")
-/* Numbering, in a transaction of its own: the tenant's feed_seq row made
- * if missing and locked (every numbering of the tenant waits here); the
- * committed rows without a seq numbered in id order after it (a row
- * already numbered is left as it is, whatever the read view saw); the
- * row's seq moved to the highest given. */
+/* Numbering, in a transaction of its own (the feed's sessions read
+ * committed: db/core.c): the tenant's feed_seq row made if missing and
+ * locked (every numbering of the tenant waits here); the committed rows
+ * without a seq read by a plain read, which passes over a writer's
+ * uncommitted rows instead of waiting for them; those rows numbered after
+ * the row's seq in id order, each found by its primary key (nothing else
+ * is locked); the row's seq moved past them.  A row numbered already is
+ * left as it is (a gap in the numbers, never a repeat). */
 DB_STMT(FEED_LOCK, .params = 1, .cols = 0, .flags = 0, .roles = R_F,
 	.sql = "INSERT INTO feed_seq (tenant_id) VALUES (?) ON DUPLICATE KEY UPDATE seq = seq")
-DB_STMT(FEED_STAMP, .params = 1, .cols = 0, .flags = 0, .roles = R_F,
-	.sql = "UPDATE feed_changes c JOIN (SELECT id, tenant_id, ROW_NUMBER() OVER (ORDER BY id) "
-	       "AS rn FROM feed_changes WHERE tenant_id = ? AND seq IS NULL ORDER BY id LIMIT "
-	       "50000) x ON x.id = c.id JOIN feed_seq s ON s.tenant_id = x.tenant_id SET c.seq = "
-	       "s.seq + x.rn WHERE c.seq IS NULL")
+DB_STMT(FEED_PENDING, .params = 1, .cols = 1, .flags = DB_Q_READ, .roles = R_F,
+	.sql = "SELECT id FROM feed_changes WHERE tenant_id = ? AND seq IS NULL ORDER BY id LIMIT "
+	       "1000")
+/* Parameters: the ids as a JSON array (in id order), the tenant.  The rows
+ * are reached by their ids only (forced: through the tenant's index the
+ * update would lock, and wait for, the uncommitted rows it passes). */
+DB_STMT(FEED_STAMP, .params = 2, .cols = 0, .flags = 0, .roles = R_F,
+	.sql = "UPDATE JSON_TABLE(?, '$[*]' COLUMNS (n FOR ORDINALITY, id BIGINT UNSIGNED PATH "
+	       "'$')) j STRAIGHT_JOIN feed_changes c FORCE INDEX (PRIMARY) ON c.id = j.id JOIN "
+	       "feed_seq s ON s.tenant_id = ? SET c.seq = s.seq + j.n WHERE c.seq IS NULL")
+/* Parameters: how many were numbered, the tenant. */
 DB_STMT(FEED_STAMP_END, .params = 2, .cols = 0, .flags = 0, .roles = R_F,
-	.sql = "UPDATE feed_seq SET seq = GREATEST(seq, COALESCE((SELECT MAX(seq) FROM "
-	       "feed_changes WHERE tenant_id = ?), 0)) WHERE tenant_id = ?")
+	.sql = "UPDATE feed_seq SET seq = seq + ? WHERE tenant_id = ?")
 /* A page of changes after a seq, in seq order.  Parameters: the tenant,
  * the seq, the limit. */
 DB_STMT(FEED_CHANGES, .params = 3, .cols = 5, .flags = DB_Q_READ, .roles = R_F,
