@@ -98,6 +98,10 @@ enum db_result db_apikey_add(struct db *db, unsigned tenant_id, const char *key_
 enum db_result db_apikey_list(struct db *db, unsigned tenant_id, db_apikey_fn fn, void *ctx);
 /* DB_NOTFOUND unless an unrevoked key of that id is the tenant's. */
 enum db_result db_apikey_revoke(struct db *db, unsigned tenant_id, const char *key_id);
+/* The key's rate limit: rate requests a second, bursts of burst (both
+ * 1..10000).  DB_NOTFOUND as for revoke. */
+enum db_result db_apikey_rate(struct db *db, unsigned tenant_id, const char *key_id, unsigned rate,
+			      unsigned burst);
 /* What the feed needs of a request's key (db_apikey_auth). */
 struct db_apikey_auth {
 	unsigned id, tenant_id, scopes; /* scopes: enum apikey_scope bits */

@@ -30,9 +30,34 @@ static void usage(void)
 	      "  key create --tenant SLUG --name NAME --scopes LIST [--expires YYYY-MM-DD]\n"
 	      "             [--allow CIDR,...]       (prints the key once)\n"
 	      "  key list --tenant SLUG | key revoke --tenant SLUG KEY-ID\n"
+	      "  key roll --tenant SLUG [--grace-days 0-7] KEY-ID\n"
+	      "  key rate --tenant SLUG --rate N --burst N KEY-ID\n"
+	      "  feed purge --days N       (the partner feed's changes older than N days)\n"
 	      "  demo\n"
 	      "roles: view_only edit_view admin customize\n",
 	      stderr);
+}
+
+/* feed purge --days N: the change log's numbered changes older than N
+ * days (1..3650) removed; a follower behind them gets 410 and takes a new
+ * snapshot. */
+static int cmd_feed(struct db *db, int argc, char **argv)
+{
+	struct val_value v;
+	unsigned long long n = 0;
+
+	memset(&v, 0, sizeof v);
+	if (argc != 3 || strcmp(argv[0], "purge") != 0 || strcmp(argv[1], "--days") != 0 ||
+	    val_uint(argv[2], strlen(argv[2]), &v) != NULL || v.num < 1 || v.num > 3650) {
+		usage();
+		return 2;
+	}
+	if (db_feed_purge(db, (unsigned)v.num, &n) != DB_OK) {
+		fprintf(stderr, "gatehouse-ctl: feed purge: %s\n", db_errmsg(db));
+		return 1;
+	}
+	printf("feed: %llu change%s older than %lld days removed\n", n, n == 1 ? "" : "s", v.num);
+	return 0;
 }
 
 static int slug_ok(const char *s)
@@ -495,7 +520,8 @@ int main(int argc, char **argv)
 	const char *cmd = argv[i++];
 	int known = strcmp(cmd, "migrate") == 0 || strcmp(cmd, "tenant") == 0 ||
 		    strcmp(cmd, "user") == 0 || strcmp(cmd, "demo") == 0 ||
-		    strcmp(cmd, "throttle") == 0 || strcmp(cmd, "key") == 0;
+		    strcmp(cmd, "throttle") == 0 || strcmp(cmd, "key") == 0 ||
+		    strcmp(cmd, "feed") == 0;
 	if (!known) {
 		usage();
 		return 2;
@@ -536,6 +562,8 @@ int main(int argc, char **argv)
 		rc = i == argc ? cmd_demo(db) : 2;
 	else if (strcmp(cmd, "key") == 0)
 		rc = ctl_key(db, &c, argc - i, argv + i);
+	else if (strcmp(cmd, "feed") == 0)
+		rc = cmd_feed(db, argc - i, argv + i);
 	else if (strcmp(cmd, "throttle") == 0) {
 		if (argc - i != 1 || strcmp(argv[i], "reset") != 0) {
 			usage();

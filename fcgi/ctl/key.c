@@ -21,6 +21,8 @@ static void key_usage(void)
 	      "       gatehouse-ctl -c CONFIG key list --tenant SLUG\n"
 	      "       gatehouse-ctl -c CONFIG key revoke --tenant SLUG KEY-ID\n"
 	      "       gatehouse-ctl -c CONFIG key roll --tenant SLUG [--grace-days 0-7] KEY-ID\n"
+	      "       gatehouse-ctl -c CONFIG key rate --tenant SLUG --rate N --burst N KEY-ID\n"
+	      "rate: requests a second (default 10), burst: at once (default 50), 1 to 10000\n"
 	      "scopes: portal_users customers sites groups office_users records audit changes\n",
 	      stderr);
 }
@@ -98,6 +100,33 @@ static int roll(struct db *db, unsigned tenant, const char *slug, const char *id
 	return rc == DB_OK ? 0 : 1;
 }
 
+/* A number 1..10000, or 0. */
+static unsigned rate_arg(const char *s)
+{
+	struct val_value v;
+
+	memset(&v, 0, sizeof v);
+	return val_uint(s, strlen(s), &v) == NULL && v.num >= 1 && v.num <= 10000 ? (unsigned)v.num
+										  : 0;
+}
+
+static int set_rate(struct db *db, unsigned tenant, const char *slug, const char *id,
+		    const char *rate, const char *burst)
+{
+	unsigned r = rate_arg(rate), b = rate_arg(burst);
+	enum db_result rc;
+
+	if (r == 0 || b == 0) {
+		fprintf(stderr, "gatehouse-ctl: key: --rate and --burst take 1 to 10000\n");
+		return 2;
+	}
+	if ((rc = db_apikey_rate(db, tenant, id, r, b)) == DB_OK)
+		printf("key %s: %u requests a second, bursts of %u\n", id, r, b);
+	else if (rc == DB_NOTFOUND)
+		fprintf(stderr, "gatehouse-ctl: key: no active key '%s' in '%s'\n", id, slug);
+	return rc == DB_OK ? 0 : 1;
+}
+
 static int print_key(void *ctx, const struct db_apikey *k)
 {
 	(void)ctx;
@@ -111,7 +140,7 @@ static int print_key(void *ctx, const struct db_apikey *k)
 int ctl_key(struct db *db, const struct conf *c, int argc, char **argv)
 {
 	const char *slug = NULL, *name = NULL, *scopes = NULL, *expires = NULL, *allow = "";
-	const char *id = NULL, *grace = "1";
+	const char *id = NULL, *grace = "1", *rate = NULL, *burst = NULL;
 	struct db_tenant t;
 	int i;
 
@@ -132,6 +161,10 @@ int ctl_key(struct db *db, const struct conf *c, int argc, char **argv)
 			allow = argv[++i];
 		else if (i + 1 < argc && strcmp(argv[i], "--grace-days") == 0)
 			grace = argv[++i];
+		else if (i + 1 < argc && strcmp(argv[i], "--rate") == 0)
+			rate = argv[++i];
+		else if (i + 1 < argc && strcmp(argv[i], "--burst") == 0)
+			burst = argv[++i];
 		else if (argv[i][0] != '-' && id == NULL)
 			id = argv[i];
 		else {
@@ -176,6 +209,8 @@ int ctl_key(struct db *db, const struct conf *c, int argc, char **argv)
 		auth_free();
 		return i;
 	}
+	if (strcmp(argv[0], "rate") == 0 && id != NULL && rate != NULL && burst != NULL)
+		return set_rate(db, t.id, slug, id, rate, burst);
 	key_usage();
 	return 2;
 }

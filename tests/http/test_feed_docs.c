@@ -566,8 +566,16 @@ static void test_order(const struct fx *f, const struct conf *c)
 	free(ids);
 	free(v);
 
-	/* Changes no longer kept: 410. */
-	free(sql1("UPDATE feed_seq SET floor_seq = seq WHERE tenant_id = %s", f->tq));
+	/* Changes no longer kept: 410.  The tenant's changes made old, then
+	 * purged as the daily timer does. */
+	free(sql1("UPDATE feed_changes SET at = NOW(6) - INTERVAL 40 DAY WHERE tenant_id = %s",
+		  f->tq));
+	is_int(shell("'%s/gatehouse-ctl' -c '%s' feed purge --days 30 >/dev/null",
+		     env_or("GH_BUILDDIR", "."), ini),
+	       0, "gatehouse-ctl feed purge --days 30");
+	v = sql1("SELECT COUNT(*) FROM feed_changes WHERE tenant_id = %s", f->tq);
+	is_str(v, "0", "the old changes are gone");
+	free(v);
 	{
 		char path[512];
 		long st;
@@ -703,9 +711,14 @@ static void test_keys(const struct fx *f)
 	/* The rate limit: burst 2 at 1/s, the third at once: 429. */
 	if (ctl_key(f->slug, "portal_users", NULL, k, sizeof k) == 0) {
 		int n200 = 0;
-		free(sql1("UPDATE api_keys SET rate_per_s = 1, burst = 2, rate_tokens = 2 WHERE "
-			  "key_id = '%.16s'",
-			  k + 4));
+		is_int(shell("'%s/gatehouse-ctl' -c '%s' key rate --tenant %s --rate 1 --burst 2 "
+			     "%.16s >/dev/null",
+			     env_or("GH_BUILDDIR", "."), ini, f->slug, k + 4),
+		       0, "gatehouse-ctl key rate: 1 a second, bursts of 2");
+		is_int(shell("'%s/gatehouse-ctl' -c '%s' key rate --tenant %s --rate 0 --burst 2 "
+			     "%.16s 2>/dev/null",
+			     env_or("GH_BUILDDIR", "."), ini, f->slug, k + 4),
+		       2, "a rate of 0: usage error");
 		for (int i = 0; i < 2; i++)
 			n200 += status(k, path, NULL) == 200;
 		st = get(k, path, NULL, &r);

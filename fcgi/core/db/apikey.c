@@ -79,6 +79,19 @@ enum db_result db_apikey_roll(struct db *db, unsigned tenant_id, const char *key
 	return db_exec1(db, DBQ_KEY_ROLL, &a);
 }
 
+enum db_result db_apikey_rate(struct db *db, unsigned tenant_id, const char *key_id, unsigned rate,
+			      unsigned burst)
+{
+	struct db_args a = DB_ARGS();
+
+	db_arg_uint(&a, rate);
+	db_arg_uint(&a, burst);
+	db_arg_uint(&a, burst);
+	db_arg_str(&a, key_id);
+	db_arg_uint(&a, tenant_id);
+	return db_exec1(db, DBQ_KEY_RATE, &a);
+}
+
 enum db_result db_apikey_auth(struct db *db, const char *key_id, struct db_apikey_auth *out)
 {
 	struct db_args a = DB_ARGS();

@@ -20,6 +20,11 @@ DB_STMT(KEY_ROLL, .params = 6, .cols = 0, .flags = 0, .roles = R_S | R_C,
 	.sql = "UPDATE api_keys SET prev_hash = IF(? > 0, secret_hash, NULL), prev_until = "
 	       "IF(? > 0, NOW(6) + INTERVAL ? DAY, NULL), secret_hash = ? WHERE key_id = ? "
 	       "AND tenant_id = ? AND revoked_at IS NULL")
+/* A key's rate limit: requests a second and burst (the bucket starts
+ * full).  Parameters: rate, burst, burst, key id, tenant. */
+DB_STMT(KEY_RATE, .params = 5, .cols = 0, .flags = 0, .roles = R_S | R_C,
+	.sql = "UPDATE api_keys SET rate_per_s = ?, burst = ?, rate_tokens = ?, rate_at = NULL "
+	       "WHERE key_id = ? AND tenant_id = ? AND revoked_at IS NULL")
 /* A request's key (the feed responder): by its public id, with its
  * tenant's slug, both secrets' stored forms (the previous one while its
  * grace lasts), whether it is revoked or expired, its scopes and its
