@@ -37,6 +37,15 @@ struct conf {
 		unsigned poll_ms;             /* mailer's look at the outbox when idle */
 		unsigned lease_secs; /* a claimed message is another's to send after this */
 	} mail;
+	/* gatehouse-hooks: webhook deliveries. */
+	struct {
+		unsigned poll_ms;         /* a look at new changes and due deliveries when idle */
+		unsigned lease_secs;      /* a claimed delivery is another's after this */
+		unsigned retry_base_secs; /* back-off unit: 1, 60, 360, 1440, 3600, 7200 times it */
+		unsigned give_up_hours; /* a delivery, and an endpoint, failing this long: failed */
+		unsigned timeout_secs;  /* one POST */
+		int allow_private;      /* http:// and private addresses (a dev stack only) */
+	} hooks;
 	/* OAuth2 clients for office users' Google and Office 365 mail
 	 * (XOAUTH2); empty until the operator registers them. */
 	struct {

@@ -26,6 +26,8 @@ enum db_result {
 
 struct db;
 
+#define DB_CLAIM_LEN 16 /* a mailer's or webhook worker's claim token */
+
 /* The list views' page cache (db/listing.c): start-up, before threads,
  * with a budget of bytes (0, or GH_VIEW_CACHE=0 in the environment: off)
  * of which one tenant may hold tenant_percent; -1 when out of memory. */
@@ -48,9 +50,10 @@ void db_view_cache_stats(struct tcache_stats *s);
 enum db_role {
 	DB_ROLE_SETTINGS = 1u << 0, /* gatehouse-settings */
 	DB_ROLE_PORTAL = 1u << 1,   /* gatehouse-portal */
-	DB_ROLE_FEED = 1u << 2,     /* the feed responder (no statement yet) */
+	DB_ROLE_FEED = 1u << 2,     /* gatehouse-feed */
 	DB_ROLE_MAILER = 1u << 3,   /* gatehouse-mailer */
 	DB_ROLE_CTL = 1u << 4,      /* gatehouse-ctl, migrations included */
+	DB_ROLE_HOOKS = 1u << 5,    /* gatehouse-hooks (webhook deliveries) */
 };
 
 #define DB_MULTI_STATEMENTS 0x1u /* ctl only: migrations run whole files */
@@ -199,6 +202,71 @@ enum db_result db_feed_records(struct db *db, unsigned tenant_id, const char *ki
 /* gatehouse-ctl feed purge: numbered changes older than days removed, and
  * each tenant's floor raised past them; *removed, how many. */
 enum db_result db_feed_purge(struct db *db, unsigned days, unsigned long long *removed);
+
+/* ---- webhooks (issue 14; db/hooks.c, sql/023) ---- */
+struct db_webhook {
+	unsigned id;
+	char url[8001], events[200], disabled_reason[1201], created_by[1021];
+	char created_at[24], failing_since[24]; /* "" for none */
+	int enabled;
+	long long pending, failed;
+};
+/* A new endpoint of the tenant (events: the SET's names, comma-separated;
+ * sealed: its signing secret, auth_seal'ed); its deliveries start at the
+ * change log's head.  *id: the new endpoint's. */
+enum db_result db_webhook_add(struct db *db, unsigned tenant_id, const char *url,
+			      const char *events, const unsigned char *sealed, size_t sealed_len,
+			      const char *created_by, unsigned *id);
+enum db_result db_webhook_list(struct db *db, unsigned tenant_id,
+			       int (*fn)(void *ctx, const struct db_webhook *w), void *ctx);
+/* Enables or disables (with reason) one of the tenant's endpoints, its
+ * pending deliveries due now or held (another tenant's id changes
+ * nothing). */
+enum db_result db_webhook_enable(struct db *db, unsigned tenant_id, unsigned id, int enabled,
+				 const char *reason);
+enum db_result db_webhook_delete(struct db *db, unsigned tenant_id, unsigned id);
+struct db_webhook_delivery {
+	uint64_t id, seq;
+	unsigned rid, attempts, code;
+	char resource[48], op[28], status[40], first_at[24], last_at[24], error[1201];
+};
+/* The endpoint's last 50 deliveries, newest first. */
+enum db_result db_webhook_log(struct db *db, unsigned tenant_id, unsigned id,
+			      int (*fn)(void *ctx, const struct db_webhook_delivery *d), void *ctx);
+
+/* gatehouse-hooks: every enabled endpoint's new changes queued as
+ * deliveries (each tenant's log numbered first); *queued: how many. */
+enum db_result db_hooks_queue(struct db *db, unsigned *queued);
+struct db_hook_job {
+	uint64_t id, seq;
+	unsigned webhook_id, tenant_id, resource, rid, op,
+		attempts;   /* attempts: this one included */
+	long long age_secs; /* since the first attempt */
+	int enabled;
+	char at[24], url[8001], slug[64];
+	unsigned char sealed[200];
+	size_t sealed_len;
+};
+/* Claims the next due delivery in a transaction of its own, with a lease
+ * of lease_secs (then it is due again for anyone).  DB_NOTFOUND: none. */
+enum db_result db_hooks_claim(struct db *db, const unsigned char claim[DB_CLAIM_LEN],
+			      unsigned lease_secs, struct db_hook_job *j);
+/* The outcome, by the claim's holder only (DB_NOTFOUND: no longer ours):
+ * delivered with the answer's code; again in secs; failed for good. */
+enum db_result db_hooks_done(struct db *db, uint64_t id, const unsigned char claim[DB_CLAIM_LEN],
+			     unsigned code);
+enum db_result db_hooks_retry(struct db *db, uint64_t id, const unsigned char claim[DB_CLAIM_LEN],
+			      unsigned secs, unsigned code, const char *err);
+enum db_result db_hooks_failed(struct db *db, uint64_t id, const unsigned char claim[DB_CLAIM_LEN],
+			       unsigned code, const char *err);
+/* The endpoint's health after an attempt; a failure run of give_up_secs or
+ * more disables it: *disabled 1 the one time that happens. */
+enum db_result db_hooks_health(struct db *db, unsigned tenant_id, unsigned webhook_id, int ok,
+			       unsigned give_up_secs, const char *reason, int *disabled);
+/* The tenant's active Super Admins' emails, with the company's name. */
+enum db_result db_hooks_admins(struct db *db, unsigned tenant_id,
+			       int (*fn)(void *ctx, const char *email, const char *company),
+			       void *ctx);
 
 /* Migrations (the ctl tool's fcgi/ctl/migrate.c; role DB_ROLE_CTL with
  * DB_MULTI_STATEMENTS): the schema_version table made if missing, whether a
@@ -705,7 +773,6 @@ enum db_result db_customer_by_token(struct db *db, unsigned tenant_id, const uns
 				    unsigned *id, unsigned *portal_users);
 
 /* mail outbox */
-#define DB_CLAIM_LEN 16 /* a mailer's claim token */
 
 struct db_mail {
 	uint64_t id;

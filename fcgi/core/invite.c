@@ -184,3 +184,31 @@ out:
 	xmlFreeDoc(d);
 	return rc;
 }
+
+enum db_result invite_enqueue_webhook_disabled(struct db *db, const struct conf *conf,
+					       unsigned tenant_id, const char *company,
+					       const char *email, const char *url, unsigned hours,
+					       const char *reason)
+{
+	char buf[700], subject[1001];
+	xmlDocPtr d = xml_doc("mail");
+	xmlNodePtr m;
+	enum db_result rc = DB_ERR;
+
+	if (d == NULL)
+		return DB_ERR;
+	m = xmlDocGetRootElement(d);
+	xml_attr(m, "kind", "webhook-disabled");
+	xml_text_el(m, "tenant-name", company);
+	xml_text_el(m, "login", email);
+	xml_text_el(m, "url", url);
+	snprintf(buf, sizeof buf, "%u", hours);
+	xml_text_el(m, "hours", buf);
+	xml_text_el(m, "reason", reason);
+	snprintf(buf, sizeof buf, "%s/settings/webhooks", conf->web.base_url);
+	xml_text_el(m, "settings-link", buf);
+	snprintf(subject, sizeof subject, "A webhook endpoint of %s was disabled", company);
+	rc = enqueue(db, conf, tenant_id, d, "webhook-disabled", email, subject, NULL, 0, NULL);
+	xmlFreeDoc(d);
+	return rc;
+}

@@ -31,4 +31,12 @@ enum db_result invite_enqueue_office_reset(struct db *db, const struct conf *con
 					   unsigned tenant_id, const char *company,
 					   unsigned user_id, const char *email);
 
+/* The "webhook-disabled" notice to a Super Admin (email) of tenant_id
+ * (company): the endpoint url failed for hours and was disabled (reason:
+ * its last answer). */
+enum db_result invite_enqueue_webhook_disabled(struct db *db, const struct conf *conf,
+					       unsigned tenant_id, const char *company,
+					       const char *email, const char *url, unsigned hours,
+					       const char *reason);
+
 #endif

@@ -482,11 +482,19 @@ enum mail_result mail_build(const struct mail_msg *m, char **out, size_t *len)
 /* ---- rendering ---- */
 
 /* Every kind of mail: each has xslt/mail/<kind>-text.xsl and -html.xsl. */
-static const char *const kinds[] = {"invitation", "reset", "lockout", "office-reset", NULL};
-const char *const mail_sheets[] = {
-	"mail/invitation-text",   "mail/invitation-html",   "mail/reset-text",
-	"mail/reset-html",        "mail/lockout-text",      "mail/lockout-html",
-	"mail/office-reset-text", "mail/office-reset-html", NULL};
+static const char *const kinds[] = {"invitation",       "reset", "lockout", "office-reset",
+				    "webhook-disabled", NULL};
+const char *const mail_sheets[] = {"mail/invitation-text",
+				   "mail/invitation-html",
+				   "mail/reset-text",
+				   "mail/reset-html",
+				   "mail/lockout-text",
+				   "mail/lockout-html",
+				   "mail/office-reset-text",
+				   "mail/office-reset-html",
+				   "mail/webhook-disabled-text",
+				   "mail/webhook-disabled-html",
+				   NULL};
 
 int mail_kind_known(const char *kind)
 {

@@ -241,10 +241,7 @@ static unsigned resource_scope(unsigned res)
 	return res >= DB_FEED_PORTAL_USER && res <= DB_FEED_RECORD ? scope[res] : 0;
 }
 
-/* One change: <change seq op resource id at cursor> with the resource's
- * state now (absent for a delete, and when it is gone since: its delete
- * follows). */
-static enum db_result write_change(struct feed *f, const struct db_feed_change *c)
+enum db_result feed_write_change(struct feed *f, const struct db_feed_change *c)
 {
 	struct feed_cursor cur = {.doc = FEED_CHANGES, .tenant = f->key.tenant_id, .after = c->seq};
 	char text[FEED_CURSOR_LEN + 1];
@@ -288,7 +285,7 @@ enum db_result feed_write_changes(struct feed *f)
 		    c->op < DB_FEED_INSERT || c->op > DB_FEED_DELETE)
 			rc = DB_ERR;
 		else if (f->key.scopes & resource_scope(c->resource)) {
-			rc = write_change(f, c);
+			rc = feed_write_change(f, c);
 			rows++;
 		}
 		if (rc == DB_OK)

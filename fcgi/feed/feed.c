@@ -39,7 +39,7 @@ const struct feed_doc_def feed_docs[FEED__COUNT] = {
  * [web] xslt_dir/feed/v1/. */
 static const char *const schema_names[] = {
 	"feed",    "portal-users", "customers", "groups", "office-users",
-	"records", "changes",      "error",     NULL,
+	"records", "changes",      "error",     "event",  NULL,
 };
 static struct {
 	char *text;

@@ -82,6 +82,10 @@ struct feed {
 int feed_row(void *ctx, const void *row);
 /* Closes the resource element left open by the last row. */
 void feed_close(struct feed *f);
+/* One change: <change seq op resource id at cursor> with the resource's
+ * state now (absent for a delete, and when it is gone since: its delete
+ * follows); the webhooks' events hold one each.  f->w must be open. */
+enum db_result feed_write_change(struct feed *f, const struct db_feed_change *c);
 /* The change log's page (FEED_CHANGES), after the document began. */
 enum db_result feed_write_changes(struct feed *f);
 

@@ -98,11 +98,9 @@ static void test_startup(void)
 		unsigned role;
 		const char *name;
 		int admin;
-	} roles[] = {{DB_ROLE_SETTINGS, "settings", 0},
-		     {DB_ROLE_PORTAL, "portal", 0},
-		     {DB_ROLE_FEED, "feed", 0},
-		     {DB_ROLE_MAILER, "mailer", 0},
-		     {DB_ROLE_CTL, "ctl", 1}};
+	} roles[] = {{DB_ROLE_SETTINGS, "settings", 0}, {DB_ROLE_PORTAL, "portal", 0},
+		     {DB_ROLE_FEED, "feed", 0},         {DB_ROLE_MAILER, "mailer", 0},
+		     {DB_ROLE_CTL, "ctl", 1},           {DB_ROLE_HOOKS, "hooks", 0}};
 
 	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
 		struct db *db = db_open(roles[i].admin ? &admin : &app, roles[i].role, 0, 0);

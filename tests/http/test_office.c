@@ -57,6 +57,7 @@ static const struct route {
 	{"/settings/calendars", VIEW, EDIT, 200, 422, "name="},
 	{"/settings/vehicles", VIEW, EDIT, 200, 422, "name="},
 	{"/settings/api-keys", SUPER, SUPER, 200, 422, "x=1"},
+	{"/settings/webhooks", SUPER, SUPER, 200, 422, "x=1"},
 	{OU, SUPER, NO, 200, 0, NULL},
 	{OU "/edit", SUPER, SUPER, 200, 422, "x=1"},
 	{OU "/status", NO, SUPER, 0, 422, "x=1"},

@@ -80,7 +80,7 @@ static int db_connect(struct db *db)
 	 * (db/feed.c) by reading committed rows: under repeatable read that
 	 * read would lock, and wait for, every change a writer has not yet
 	 * committed.  Read committed reads around them. */
-	if (db->role == DB_ROLE_FEED)
+	if (db->role == DB_ROLE_FEED || db->role == DB_ROLE_HOOKS)
 		snprintf(init + strlen(init), sizeof init - strlen(init),
 			 ", tx_isolation = 'READ-COMMITTED'");
 	mysql_options(db->m, MYSQL_INIT_COMMAND, init);

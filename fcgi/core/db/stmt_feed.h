@@ -2,7 +2,7 @@
  *
  * The change log's head: the last seq handed out, the lowest kept, and
  * whether committed changes wait for a seq (sql/022, "Commit order"). */
-DB_STMT(FEED_HEAD, .params = 3, .cols = 3, .flags = DB_Q_READ, .roles = R_F,
+DB_STMT(FEED_HEAD, .params = 3, .cols = 3, .flags = DB_Q_READ, .roles = R_F | R_H,
 	.sql = "SELECT (SELECT seq FROM feed_seq WHERE tenant_id = ?), (SELECT floor_seq FROM "
 	       "feed_seq WHERE tenant_id = ?), EXISTS (SELECT 1 FROM feed_changes WHERE tenant_id "
 	       "= ? AND seq IS NULL)")
@@ -14,20 +14,20 @@ DB_STMT(FEED_HEAD, .params = 3, .cols = 3, .flags = DB_Q_READ, .roles = R_F,
  * the row's seq in id order, each found by its primary key (nothing else
  * is locked); the row's seq moved past them.  A row numbered already is
  * left as it is (a gap in the numbers, never a repeat). */
-DB_STMT(FEED_LOCK, .params = 1, .cols = 0, .flags = 0, .roles = R_F,
+DB_STMT(FEED_LOCK, .params = 1, .cols = 0, .flags = 0, .roles = R_F | R_H,
 	.sql = "INSERT INTO feed_seq (tenant_id) VALUES (?) ON DUPLICATE KEY UPDATE seq = seq")
-DB_STMT(FEED_PENDING, .params = 1, .cols = 1, .flags = DB_Q_READ, .roles = R_F,
+DB_STMT(FEED_PENDING, .params = 1, .cols = 1, .flags = DB_Q_READ, .roles = R_F | R_H,
 	.sql = "SELECT id FROM feed_changes WHERE tenant_id = ? AND seq IS NULL ORDER BY id LIMIT "
 	       "1000")
 /* Parameters: the ids as a JSON array (in id order), the tenant.  The rows
  * are reached by their ids only (forced: through the tenant's index the
  * update would lock, and wait for, the uncommitted rows it passes). */
-DB_STMT(FEED_STAMP, .params = 2, .cols = 0, .flags = 0, .roles = R_F,
+DB_STMT(FEED_STAMP, .params = 2, .cols = 0, .flags = 0, .roles = R_F | R_H,
 	.sql = "UPDATE JSON_TABLE(?, '$[*]' COLUMNS (n FOR ORDINALITY, id BIGINT UNSIGNED PATH "
 	       "'$')) j STRAIGHT_JOIN feed_changes c FORCE INDEX (PRIMARY) ON c.id = j.id JOIN "
 	       "feed_seq s ON s.tenant_id = ? SET c.seq = s.seq + j.n WHERE c.seq IS NULL")
 /* Parameters: how many were numbered, the tenant. */
-DB_STMT(FEED_STAMP_END, .params = 2, .cols = 0, .flags = 0, .roles = R_F,
+DB_STMT(FEED_STAMP_END, .params = 2, .cols = 0, .flags = 0, .roles = R_F | R_H,
 	.sql = "UPDATE feed_seq SET seq = seq + ? WHERE tenant_id = ?")
 /* A page of changes after a seq, in seq order.  Parameters: the tenant,
  * the seq, the limit. */
@@ -47,7 +47,7 @@ DB_STMT(FEED_CHANGES, .params = 3, .cols = 5, .flags = DB_Q_READ, .roles = R_F,
  * customer, group, email, company, access, invitation, password set, MFA
  * required, MFA enrolled, all sites, email reports, locked until, time
  * zone, created (a site: its id in the customer column). */
-DB_STMT(FEED_PORTAL_USERS, .params = 3, .cols = 16, .flags = DB_Q_READ, .roles = R_F,
+DB_STMT(FEED_PORTAL_USERS, .params = 3, .cols = 16, .flags = DB_Q_READ, .roles = R_F | R_H,
 	.sql = FEED_PAGE("portal_users") "SELECT pu.id, 0 AS part, pu.customer_id, pu.group_id, "
 					 "pu.email, pu.company_name, pu.status, pu.invite_state, "
 					 "pu.password_hash IS NOT "
@@ -64,7 +64,7 @@ DB_STMT(FEED_PORTAL_USERS, .params = 3, .cols = 16, .flags = DB_Q_READ, .roles =
 /* Customers, their contacts (part 1) and sites (part 2): id, part, the
  * row's own id, a link (a contact's portal user, a site's parent), name,
  * email (a site: its address), phone, street, city, state, zip, created. */
-DB_STMT(FEED_CUSTOMERS, .params = 3, .cols = 12, .flags = DB_Q_READ, .roles = R_F,
+DB_STMT(FEED_CUSTOMERS, .params = 3, .cols = 12, .flags = DB_Q_READ, .roles = R_F | R_H,
 	.sql = FEED_PAGE("customers") "SELECT c.id, 0 AS part, c.id AS rid, NULL, c.name, "
 				      "c.primary_email, c.phone, c.street, c.city, c.state, c.zip, "
 				      "c.created_at FROM p "
@@ -78,14 +78,14 @@ DB_STMT(FEED_CUSTOMERS, .params = 3, .cols = 12, .flags = DB_Q_READ, .roles = R_
 				      "NULL, NULL, NULL FROM p "
 				      "JOIN sites s ON s.customer_id = p.id ORDER BY 1, 2, 3")
 /* Portal groups: id, name, system, default, MFA required, permissions. */
-DB_STMT(FEED_GROUPS, .params = 3, .cols = 6, .flags = DB_Q_READ, .roles = R_F,
+DB_STMT(FEED_GROUPS, .params = 3, .cols = 6, .flags = DB_Q_READ, .roles = R_F | R_H,
 	.sql = "SELECT id, name, is_system, is_default, require_mfa, perms FROM portal_groups "
 	       "WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?")
 /* Office users, then their permissions (part 1: the module in the email
  * column, the level in the last): id, part, email, role, first and last
  * name, phone, active, MFA required, MFA enrolled, time zone, created,
  * level. */
-DB_STMT(FEED_OFFICE_USERS, .params = 3, .cols = 13, .flags = DB_Q_READ, .roles = R_F,
+DB_STMT(FEED_OFFICE_USERS, .params = 3, .cols = 13, .flags = DB_Q_READ, .roles = R_F | R_H,
 	.sql = FEED_PAGE("office_users") "SELECT u.id, 0 AS part, u.email, u.role, u.first_name, "
 					 "u.last_name, u.phone, u.active, u.mfa_required, "
 					 "u.mfa_secret IS NOT NULL, "
@@ -105,7 +105,7 @@ DB_STMT(FEED_OFFICE_USERS, .params = 3, .cols = 13, .flags = DB_Q_READ, .roles =
 DB_STMT(FEED_RECORDS, .params = 4, .cols = 14, .flags = DB_Q_READ, .roles = R_F,
 	.sql = FEED_RECORD_COLS "WHERE tenant_id = ? AND kind = ? AND id > ? ORDER BY id LIMIT ?")
 /* One record of any kind (a change's): tenant, id. */
-DB_STMT(FEED_RECORD, .params = 2, .cols = 14, .flags = DB_Q_READ, .roles = R_F,
+DB_STMT(FEED_RECORD, .params = 2, .cols = 14, .flags = DB_Q_READ, .roles = R_F | R_H,
 	.sql = FEED_RECORD_COLS "WHERE tenant_id = ? AND id = ?")
 #undef FEED_RECORD_COLS
 #undef FEED_PAGE

@@ -8,6 +8,7 @@
 #define R_M DB_ROLE_MAILER
 #define R_C DB_ROLE_CTL
 #define R_F DB_ROLE_FEED
+#define R_H DB_ROLE_HOOKS
 /* The list views' parts (db/listing.c).  V_KSn: the rows after a cursor of
  * n key columns in a walk's direction (each column's operator), or every
  * row when the first parameter is NULL; MariaDB plans each execution with
@@ -88,12 +89,14 @@
 #include "stmt_listing.h"
 #include "stmt_apikey.h"
 #include "stmt_feed.h"
+#include "stmt_hooks.h"
 #include "stmt_schema.h"
 #undef R_S
 #undef R_P
 #undef R_M
 #undef R_C
 #undef R_F
+#undef R_H
 #undef V_KS1
 #undef V_KS2
 #undef V_KS3
