@@ -74,9 +74,11 @@ END;
 DROP TRIGGER IF EXISTS portal_users_feed_delete;
 CREATE TRIGGER portal_users_feed_delete BEFORE DELETE ON portal_users FOR EACH ROW
 BEGIN
-  INSERT INTO feed_changes (tenant_id, resource, rid, op)
-  SELECT DISTINCT tenant_id, 'customer', customer_id, 'update' FROM customer_contacts
-   WHERE portal_user_id = OLD.id;
+  FOR r IN (SELECT DISTINCT tenant_id, customer_id FROM customer_contacts
+             WHERE portal_user_id = OLD.id) DO
+    INSERT INTO feed_changes (tenant_id, resource, rid, op)
+    VALUES (r.tenant_id, 'customer', r.customer_id, 'update');
+  END FOR;
   INSERT INTO feed_changes (tenant_id, resource, rid, op)
   VALUES (OLD.tenant_id, 'portal_user', OLD.id, 'delete');
 END;
@@ -84,11 +86,13 @@ END;
 DROP TRIGGER IF EXISTS portal_user_sites_feed_insert;
 CREATE TRIGGER portal_user_sites_feed_insert AFTER INSERT ON portal_user_sites FOR EACH ROW
   INSERT INTO feed_changes (tenant_id, resource, rid, op)
-  SELECT tenant_id, 'portal_user', id, 'update' FROM portal_users WHERE id = NEW.portal_user_id;
+  VALUES ((SELECT tenant_id FROM portal_users WHERE id = NEW.portal_user_id), 'portal_user',
+          NEW.portal_user_id, 'update');
 DROP TRIGGER IF EXISTS portal_user_sites_feed_delete;
 CREATE TRIGGER portal_user_sites_feed_delete AFTER DELETE ON portal_user_sites FOR EACH ROW
   INSERT INTO feed_changes (tenant_id, resource, rid, op)
-  SELECT tenant_id, 'portal_user', id, 'update' FROM portal_users WHERE id = OLD.portal_user_id;
+  VALUES ((SELECT tenant_id FROM portal_users WHERE id = OLD.portal_user_id), 'portal_user',
+          OLD.portal_user_id, 'update');
 
 -- ---- customers (their contacts and sites included) ----
 DROP TRIGGER IF EXISTS customers_feed_insert;
@@ -109,8 +113,10 @@ END;
 DROP TRIGGER IF EXISTS customers_feed_delete;
 CREATE TRIGGER customers_feed_delete BEFORE DELETE ON customers FOR EACH ROW
 BEGIN
-  INSERT INTO feed_changes (tenant_id, resource, rid, op)
-  SELECT tenant_id, 'record', id, 'delete' FROM customer_records WHERE customer_id = OLD.id;
+  FOR r IN (SELECT id FROM customer_records WHERE customer_id = OLD.id) DO
+    INSERT INTO feed_changes (tenant_id, resource, rid, op)
+    VALUES (OLD.tenant_id, 'record', r.id, 'delete');
+  END FOR;
   INSERT INTO feed_changes (tenant_id, resource, rid, op)
   VALUES (OLD.tenant_id, 'customer', OLD.id, 'delete');
 END;
@@ -153,17 +159,20 @@ END;
 DROP TRIGGER IF EXISTS sites_feed_delete;
 CREATE TRIGGER sites_feed_delete BEFORE DELETE ON sites FOR EACH ROW
 BEGIN
-  INSERT INTO feed_changes (tenant_id, resource, rid, op)
-  SELECT DISTINCT pu.tenant_id, 'portal_user', pu.id, 'update'
-    FROM portal_user_sites pus JOIN portal_users pu ON pu.id = pus.portal_user_id
-   WHERE pus.site_id IN (WITH RECURSIVE sub AS (SELECT OLD.id AS id UNION ALL
-                          SELECT s.id FROM sites s JOIN sub ON s.parent_id = sub.id)
-                         SELECT id FROM sub);
-  INSERT INTO feed_changes (tenant_id, resource, rid, op)
-  SELECT tenant_id, 'record', id, 'update' FROM customer_records
-   WHERE site_id IN (WITH RECURSIVE sub AS (SELECT OLD.id AS id UNION ALL
-                      SELECT s.id FROM sites s JOIN sub ON s.parent_id = sub.id)
-                     SELECT id FROM sub);
+  FOR r IN (SELECT DISTINCT pus.portal_user_id AS id FROM portal_user_sites pus
+             WHERE pus.site_id IN (WITH RECURSIVE sub AS (SELECT OLD.id AS id UNION ALL
+                                    SELECT s.id FROM sites s JOIN sub ON s.parent_id = sub.id)
+                                   SELECT id FROM sub)) DO
+    INSERT INTO feed_changes (tenant_id, resource, rid, op)
+    VALUES (OLD.tenant_id, 'portal_user', r.id, 'update');
+  END FOR;
+  FOR r IN (SELECT id FROM customer_records
+             WHERE site_id IN (WITH RECURSIVE sub AS (SELECT OLD.id AS id UNION ALL
+                                SELECT s.id FROM sites s JOIN sub ON s.parent_id = sub.id)
+                               SELECT id FROM sub)) DO
+    INSERT INTO feed_changes (tenant_id, resource, rid, op)
+    VALUES (OLD.tenant_id, 'record', r.id, 'update');
+  END FOR;
   INSERT INTO feed_changes (tenant_id, resource, rid, op)
   VALUES (OLD.tenant_id, 'customer', OLD.customer_id, 'update');
 END;
@@ -213,15 +222,18 @@ CREATE TRIGGER office_users_feed_delete AFTER DELETE ON office_users FOR EACH RO
 DROP TRIGGER IF EXISTS office_user_perms_feed_insert;
 CREATE TRIGGER office_user_perms_feed_insert AFTER INSERT ON office_user_perms FOR EACH ROW
   INSERT INTO feed_changes (tenant_id, resource, rid, op)
-  SELECT tenant_id, 'office_user', id, 'update' FROM office_users WHERE id = NEW.user_id;
+  VALUES ((SELECT tenant_id FROM office_users WHERE id = NEW.user_id), 'office_user',
+          NEW.user_id, 'update');
 DROP TRIGGER IF EXISTS office_user_perms_feed_update;
 CREATE TRIGGER office_user_perms_feed_update AFTER UPDATE ON office_user_perms FOR EACH ROW
   INSERT INTO feed_changes (tenant_id, resource, rid, op)
-  SELECT tenant_id, 'office_user', id, 'update' FROM office_users WHERE id = NEW.user_id;
+  VALUES ((SELECT tenant_id FROM office_users WHERE id = NEW.user_id), 'office_user',
+          NEW.user_id, 'update');
 DROP TRIGGER IF EXISTS office_user_perms_feed_delete;
 CREATE TRIGGER office_user_perms_feed_delete AFTER DELETE ON office_user_perms FOR EACH ROW
   INSERT INTO feed_changes (tenant_id, resource, rid, op)
-  SELECT tenant_id, 'office_user', id, 'update' FROM office_users WHERE id = OLD.user_id;
+  VALUES ((SELECT tenant_id FROM office_users WHERE id = OLD.user_id), 'office_user',
+          OLD.user_id, 'update');
 
 -- ---- customer records ----
 DROP TRIGGER IF EXISTS customer_records_feed_insert;

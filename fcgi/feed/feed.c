@@ -211,7 +211,7 @@ static void write_next(struct feed *f, const struct feed_cursor *c, const char *
 }
 
 /* A key in the URL: refused before anything else reads it.  Parameter
- * names partners' tools use for keys, and any value shaped like ours. */
+ * names partners' tools use for keys, and any value that begins as ours. */
 static int key_in_query(const struct req_pairs *q)
 {
 	static const char *const names[] = {"key",   "api_key", "apikey", "access_token",
@@ -221,7 +221,9 @@ static int key_in_query(const struct req_pairs *q)
 		for (size_t k = 0; names[k] != NULL; k++)
 			if (strcasecmp(q->v[i].key, names[k]) == 0)
 				return 1;
-		if (strstr(q->v[i].val, APIKEY_PREFIX) != NULL)
+		/* A value that is a key (a cursor may hold "ghk_", never
+		 * at its start). */
+		if (strncmp(q->v[i].val, APIKEY_PREFIX, strlen(APIKEY_PREFIX)) == 0)
 			return 1;
 	}
 	return 0;

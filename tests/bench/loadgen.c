@@ -5,7 +5,9 @@
  *   loadgen [-c CONNS] [-d SECONDS] [-w WARMUP] BASE-URL FILE
  *
  * FILE has one request per line: CLASS <tab> WEIGHT <tab> COOKIE <tab> PATH
- * (COOKIE "-" for none).  CONNS connections (kept alive) each send a
+ * (COOKIE "-" for none; "H:" and header lines separated by '|' for
+ * headers instead, e.g. the feed's "H:Authorization: Bearer K|If-None-Match:
+ * \"E\"").  A 304 counts as an answer, not a failure.  CONNS connections (kept alive) each send a
  * request, wait for its answer, and send the next, drawn at random by
  * weight.  After WARMUP seconds the counts start; after SECONDS more they
  * stop and one line per class is printed, then one per group of classes
@@ -28,6 +30,7 @@ struct req {
 	int cls;
 	double weight; /* cumulative */
 	char *url, *cookie;
+	struct curl_slist *headers;
 };
 
 struct samples {
@@ -107,7 +110,14 @@ static void load(const char *base, const char *path)
 			exit(2);
 		strcpy(reqs[nreqs].url, base);
 		strcat(reqs[nreqs].url, p);
-		reqs[nreqs].cookie = strcmp(k, "-") == 0 ? NULL : strdup(k);
+		reqs[nreqs].cookie = NULL;
+		reqs[nreqs].headers = NULL;
+		if (strncmp(k, "H:", 2) == 0) {
+			for (char *save = NULL, *h = strtok_r(k + 2, "|", &save); h != NULL;
+			     h = strtok_r(NULL, "|", &save))
+				reqs[nreqs].headers = curl_slist_append(reqs[nreqs].headers, h);
+		} else if (strcmp(k, "-") != 0)
+			reqs[nreqs].cookie = strdup(k);
 		nreqs++;
 	}
 	fclose(f);
@@ -146,6 +156,7 @@ static void start(CURLM *m, struct conn *c)
 	curl_multi_remove_handle(m, c->e);
 	curl_easy_setopt(c->e, CURLOPT_URL, r->url);
 	curl_easy_setopt(c->e, CURLOPT_COOKIE, r->cookie);
+	curl_easy_setopt(c->e, CURLOPT_HTTPHEADER, r->headers);
 	c->cls = r->cls;
 	c->t0 = now();
 	curl_multi_add_handle(m, c->e);
@@ -163,7 +174,7 @@ static void record(struct conn *c, double t, long status, int counting)
 			exit(2);
 	}
 	s->us[s->n++] = (uint32_t)((t - c->t0) * 1e6);
-	if (status < 200 || status > 299)
+	if ((status < 200 || status > 299) && status != 304)
 		s->bad++;
 }
 

@@ -648,6 +648,14 @@ static void test_keys(const struct fx *f)
 	hc_resp_free(&r);
 	snprintf(path, sizeof path, "/feed/%s/portal-users?x=1&access_token=%s", f->slug, key + 4);
 	is_int(status(NULL, path, NULL), 400, "as access_token, even without its prefix: 400");
+	/* A cursor may hold the letters "ghk_": not a key, not refused as one. */
+	snprintf(path, sizeof path,
+		 "/feed/%s/portal-users?after=AQoAAAFwAAAghk_AAAAAAAAAAAAAAAAAve1dZFdWObiyScRUgHK",
+		 f->slug);
+	st = get(key, path, NULL, &r);
+	ok(st == 400 && strstr(r.body, "parameter=\"after\"") != NULL,
+	   "a cursor holding \"ghk_\": judged as a cursor (400 naming after), not as a key");
+	hc_resp_free(&r);
 	snprintf(logdir, sizeof logdir, "%s/log", state);
 	ok(!logged(logdir, key + 21), "the key's secret is in no log file of the stack");
 
