@@ -249,6 +249,10 @@ CREATE TRIGGER customer_records_feed_delete AFTER DELETE ON customer_records FOR
   INSERT INTO feed_changes (tenant_id, resource, rid, op)
   VALUES (OLD.tenant_id, 'record', OLD.id, 'delete');
 
--- The records snapshot (/feed/<slug>/records/<kind>) walks one kind by id.
+-- The snapshots walk a tenant's rows by id (/feed/<slug>/...; the records
+-- one kind at a time): an index range each, whatever the other tenants.
 ALTER TABLE customer_records
   ADD INDEX IF NOT EXISTS customer_records_feed (tenant_id, kind, id);
+ALTER TABLE portal_users ADD INDEX IF NOT EXISTS portal_users_feed (tenant_id, id);
+ALTER TABLE customers ADD INDEX IF NOT EXISTS customers_feed (tenant_id, id);
+ALTER TABLE portal_groups ADD INDEX IF NOT EXISTS portal_groups_feed (tenant_id, id);

@@ -3,7 +3,9 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 
 #include <sodium.h>
@@ -248,6 +250,86 @@ int apikey_addr_allowed(const char *list, const char *addr)
 	return 0;
 }
 
+/* Tokens this process took from a key's bucket and has not spent yet:
+ * one write of the bucket serves several requests.  They are spent within
+ * TOKENS_HOLD_MS or lost (never returned), so every process together never
+ * spends more than the key's one budget; a process takes a quarter of a
+ * second's rate at most (1 for a slow key). */
+#define TOKEN_SLOTS 64
+#define TOKENS_HOLD_MS 250
+#define TOKENS_MAX 64
+static struct {
+	unsigned id, tokens;
+	long long until_ms;
+} token_slot[TOKEN_SLOTS];
+static pthread_mutex_t token_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static long long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Spends one of key id's held tokens: 1, or 0 when none is held. */
+static int token_spend(unsigned id)
+{
+	long long now = now_ms();
+	int ok = 0;
+
+	pthread_mutex_lock(&token_mu);
+	for (size_t i = 0; i < TOKEN_SLOTS && !ok; i++)
+		if (token_slot[i].id == id && token_slot[i].tokens > 0 &&
+		    token_slot[i].until_ms > now) {
+			token_slot[i].tokens--;
+			ok = 1;
+		}
+	pthread_mutex_unlock(&token_mu);
+	return ok;
+}
+
+/* Holds n more tokens of key id (in id's slot, else an empty or spent
+ * one, else the one that ends first). */
+static void token_hold(unsigned id, unsigned n)
+{
+	long long now = now_ms();
+	size_t best = 0;
+
+	pthread_mutex_lock(&token_mu);
+	for (size_t i = 0; i < TOKEN_SLOTS; i++) {
+		if (token_slot[i].id == id) {
+			best = i;
+			break;
+		}
+		if (token_slot[i].tokens == 0 || token_slot[i].until_ms <= now ||
+		    token_slot[i].until_ms < token_slot[best].until_ms)
+			best = i;
+	}
+	if (token_slot[best].id != id || token_slot[best].until_ms <= now)
+		token_slot[best].tokens = 0;
+	token_slot[best].id = id;
+	token_slot[best].tokens += n;
+	token_slot[best].until_ms = now + TOKENS_HOLD_MS;
+	pthread_mutex_unlock(&token_mu);
+}
+
+/* One request's token: a held one, or a batch from the bucket.  DB_OK,
+ * DB_NOTFOUND (none: *wait_us), or the database's failure. */
+static enum db_result token_take(struct db *db, const struct db_apikey_auth *k, long long *wait_us)
+{
+	unsigned want = k->rate / 4, got = 0;
+	enum db_result rc;
+
+	*wait_us = 0;
+	if (token_spend(k->id))
+		return DB_OK;
+	want = want < 1 ? 1 : want > TOKENS_MAX ? TOKENS_MAX : want;
+	if ((rc = db_apikey_take(db, k->id, want, &got, wait_us)) == DB_OK && got > 1)
+		token_hold(k->id, got - 1);
+	return rc;
+}
+
 enum apikey_result apikey_check(struct db *db, const char *authz, const char *addr,
 				const char *slug, unsigned need, struct apikey_grant *g,
 				unsigned *retry)
@@ -291,7 +373,7 @@ enum apikey_result apikey_check(struct db *db, const char *authz, const char *ad
 		r = APIKEY_SCOPE;
 		goto out;
 	}
-	if ((rc = db_apikey_take(db, k.id, &wait_us)) == DB_NOTFOUND) {
+	if ((rc = token_take(db, &k, &wait_us)) == DB_NOTFOUND) {
 		*retry = (unsigned)((wait_us + 999999) / 1000000);
 		*retry = *retry > 0 ? *retry : 1;
 		r = APIKEY_RATE;
@@ -304,7 +386,9 @@ enum apikey_result apikey_check(struct db *db, const char *authz, const char *ad
 	g->tenant_id = k.tenant_id;
 	g->scopes = k.scopes;
 	memcpy(g->key_id, id, sizeof g->key_id);
-	r = db_apikey_used(db, k.id, addr) == DB_OK ? APIKEY_OK : APIKEY_UNAVAILABLE;
+	/* Its last use: once a minute is all that is kept. */
+	r = k.used_lately || db_apikey_used(db, k.id, addr) == DB_OK ? APIKEY_OK
+								     : APIKEY_UNAVAILABLE;
 out:
 	sodium_memzero(hash, sizeof hash);
 	sodium_memzero(&k, sizeof k);

@@ -112,12 +112,16 @@ struct db_apikey_auth {
 	unsigned char hash[32], prev[32];
 	size_t prev_len; /* 32 while the previous secret's grace lasts, else 0 */
 	int dead;        /* revoked or expired */
+	unsigned rate;   /* requests a second */
+	int used_lately; /* its last use is noted already this minute */
 };
 /* The key of public id key_id; DB_NOTFOUND when there is none. */
 enum db_result db_apikey_auth(struct db *db, const char *key_id, struct db_apikey_auth *out);
-/* Takes one of key id's tokens (its rate limit, shared by every process):
- * DB_OK, or DB_NOTFOUND with *wait_us until the next one. */
-enum db_result db_apikey_take(struct db *db, unsigned id, long long *wait_us);
+/* Takes up to want (at least one) of key id's tokens (its rate limit,
+ * shared by every process): DB_OK with *got of them, or DB_NOTFOUND with
+ * *wait_us until the next one. */
+enum db_result db_apikey_take(struct db *db, unsigned id, unsigned want, unsigned *got,
+			      long long *wait_us);
 /* Notes a use of key id from addr (at most once a minute). */
 enum db_result db_apikey_used(struct db *db, unsigned id, const char *addr);
 

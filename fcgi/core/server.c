@@ -184,12 +184,16 @@ static void serve(struct conn *c, struct db *db)
 		conn_free(c);
 		return;
 	}
-	pool_begin();
+	/* A streamed answer (the feed's) frees its writer's memory as it
+	 * goes, and may be large: from malloc, not the request pool, which
+	 * frees nothing before the request ends. */
 	if (responder->handle != NULL)
 		responder->handle(&c->r, &conf, db, responder);
-	else
+	else {
+		pool_begin();
 		http_handle(&c->r, &conf, db, responder);
-	pool_end();
+		pool_end();
+	}
 	FCGX_Finish_r(&c->r);
 	c->served++;
 	/* Re-armed during a drain too: nginx may already be sending the next

@@ -109,6 +109,8 @@ enum db_result db_apikey_auth(struct db *db, const char *key_id, struct db_apike
 	db_col_bool(&c, &out->dead);
 	db_col_uint(&c, &out->scopes);
 	db_col_str(&c, out->allow, sizeof out->allow);
+	db_col_uint(&c, &out->rate);
+	db_col_bool(&c, &out->used_lately);
 	rc = db_one(db, DBQ_KEY_AUTH, &a, &c);
 	if (rc == DB_OK && hlen != sizeof out->hash)
 		rc = DB_ERR;
@@ -126,18 +128,29 @@ enum db_result db_apikey_used(struct db *db, unsigned id, const char *addr)
 	return db_exec(db, DBQ_KEY_USED, &a);
 }
 
-enum db_result db_apikey_take(struct db *db, unsigned id, long long *wait_us)
+enum db_result db_apikey_take(struct db *db, unsigned id, unsigned want, unsigned *got,
+			      long long *wait_us)
 {
-	struct db_args a = DB_ARGS();
-	struct db_cols c = DB_COLS();
+	struct db_args a = DB_ARGS(), w = DB_ARGS();
+	struct db_cols c = DB_COLS(), g = DB_COLS();
+	long long n = 0;
 	enum db_result rc;
 
 	*wait_us = 0;
+	*got = 0;
+	db_arg_uint(&a, want > 0 ? want : 1);
 	db_arg_uint(&a, id);
-	if ((rc = db_exec1(db, DBQ_KEY_TAKE, &a)) != DB_NOTFOUND)
+	if ((rc = db_exec1(db, DBQ_KEY_TAKE, &a)) == DB_OK) {
+		db_col_ll(&g, &n);
+		if ((rc = db_one(db, DBQ_KEY_GOT, NULL, &g)) == DB_OK)
+			*got = n >= 1 ? (unsigned)n : 1;
 		return rc;
+	}
+	if (rc != DB_NOTFOUND)
+		return rc;
+	db_arg_uint(&w, id);
 	db_col_ll(&c, wait_us);
-	if ((rc = db_one(db, DBQ_KEY_WAIT, &a, &c)) != DB_OK)
+	if ((rc = db_one(db, DBQ_KEY_WAIT, &w, &c)) != DB_OK)
 		return rc;
 	return DB_NOTFOUND;
 }

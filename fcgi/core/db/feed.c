@@ -110,19 +110,6 @@ enum db_result db_feed_changes(struct db *db, unsigned tenant_id, uint64_t after
 	return db_run(db, DBQ_FEED_CHANGES, &a, &c, change_row, &r);
 }
 
-/* A page's rows into one struct (row), handed to fn as they come. */
-struct page_row {
-	void *row;
-	int (*fn)(void *ctx, const void *row);
-	void *ctx;
-};
-
-static int page_row(void *p)
-{
-	struct page_row *r = p;
-	return r->fn(r->ctx, r->row);
-}
-
 static void cols_portal_user(struct db_cols *c, struct db_feed_portal_user *u)
 {
 	db_col_uint(c, &u->id);
@@ -204,6 +191,182 @@ static void cols_record(struct db_cols *c, struct db_feed_record *r)
 	db_col_time(c, r->changed_at);
 }
 
+/* A page's nested rows (sites, contacts, permissions), read before the
+ * page by its id range: packed, their text in one buffer, so memory is what
+ * they hold, not their columns' widths. */
+struct nested {
+	struct nest_row {
+		unsigned owner, id, link, part;
+		int level;
+		size_t s[3]; /* offsets into text */
+	} * v;
+	size_t n, cap, next;
+	char *text;
+	size_t tlen, tcap;
+	/* The row being fetched. */
+	unsigned owner, id, link, part;
+	int level;
+	char a[1201], b[1201], c[161];
+	int failed;
+};
+
+static size_t nest_text(struct nested *q, const char *t)
+{
+	size_t n = strlen(t) + 1, at = q->tlen;
+
+	if (q->tlen + n > q->tcap) {
+		size_t cap = q->tcap ? q->tcap * 2 : 16384;
+		char *p;
+		while (cap < q->tlen + n)
+			cap *= 2;
+		if ((p = realloc(q->text, cap)) == NULL) {
+			q->failed = 1;
+			return 0;
+		}
+		q->text = p;
+		q->tcap = cap;
+	}
+	memcpy(q->text + at, t, n);
+	q->tlen += n;
+	return at;
+}
+
+static int nest_row(void *p)
+{
+	struct nested *q = p;
+	struct nest_row *r;
+
+	if (q->n == q->cap) {
+		size_t cap = q->cap ? q->cap * 2 : 256;
+		struct nest_row *v = realloc(q->v, cap * sizeof *v);
+		if (v == NULL)
+			return 1;
+		q->v = v;
+		q->cap = cap;
+	}
+	r = &q->v[q->n++];
+	r->owner = q->owner;
+	r->id = q->id;
+	r->link = q->link;
+	r->part = q->part;
+	r->level = q->level;
+	r->s[0] = nest_text(q, q->a);
+	r->s[1] = nest_text(q, q->b);
+	r->s[2] = nest_text(q, q->c);
+	return q->failed;
+}
+
+/* Runs a nested statement (tenant, after, last) into q, its rows marked
+ * part.  Columns: owner, then what the kind has (see stmt_feed.h). */
+static enum db_result nest_read(struct db *db, enum db_stmt id, unsigned part, unsigned tenant,
+				unsigned after, unsigned last, struct nested *q)
+{
+	struct db_args a = DB_ARGS();
+	struct db_cols c = DB_COLS();
+
+	db_arg_uint(&a, tenant);
+	db_arg_uint(&a, after);
+	db_arg_uint(&a, last);
+	q->part = part;
+	q->id = q->link = 0;
+	q->level = 0;
+	q->a[0] = q->b[0] = q->c[0] = '\0';
+	db_col_uint(&c, &q->owner);
+	switch (id) {
+	case DBQ_FEED_PU_SITES: db_col_uint(&c, &q->id); break;
+	case DBQ_FEED_OU_PERMS:
+		db_col_str(&c, q->a, sizeof q->a);
+		db_col_int(&c, &q->level);
+		break;
+	default: /* contacts, sites */
+		db_col_uint(&c, &q->id);
+		db_col_uint(&c, &q->link);
+		db_col_str(&c, q->a, sizeof q->a);
+		db_col_str(&c, q->b, sizeof q->b);
+		if (id == DBQ_FEED_CUST_CONTACTS)
+			db_col_str(&c, q->c, sizeof q->c);
+		break;
+	}
+	return db_run(db, id, &a, &c, nest_row, q);
+}
+
+/* The nested rows of owner, in the order read (contacts before sites: the
+ * contacts were read first), each into the page's row struct and handed
+ * to fn. */
+static int nest_emit(struct nested *q, unsigned owner, enum db_feed_resource res, void *row,
+		     int (*fn)(void *ctx, const void *row), void *ctx)
+{
+	while (q->next < q->n && q->v[q->next].owner < owner)
+		q->next++;
+	for (; q->next < q->n && q->v[q->next].owner == owner; q->next++) {
+		const struct nest_row *r = &q->v[q->next];
+		const char *a = q->text + r->s[0], *b = q->text + r->s[1], *c = q->text + r->s[2];
+		if (res == DB_FEED_PORTAL_USER) {
+			struct db_feed_portal_user *u = row;
+			u->part = 1;
+			u->customer_id = r->id; /* a granted site */
+		} else if (res == DB_FEED_CUSTOMER) {
+			struct db_feed_customer *u = row;
+			u->part = r->part;
+			u->rid = r->id;
+			u->link = r->link;
+			snprintf(u->name, sizeof u->name, "%s", a);
+			snprintf(u->email, sizeof u->email, "%s", b);
+			snprintf(u->phone, sizeof u->phone, "%s", c);
+		} else {
+			struct db_feed_office_user *u = row;
+			u->part = 1;
+			snprintf(u->email, sizeof u->email, "%s", a);
+			u->level = r->level;
+		}
+		if (fn(ctx, row) != 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int by_owner(const void *x, const void *y)
+{
+	const struct nest_row *a = x, *b = y;
+
+	if (a->owner != b->owner)
+		return a->owner < b->owner ? -1 : 1;
+	if (a->part != b->part)
+		return a->part < b->part ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* Each owner's nested rows together, contacts (part 1) before sites. */
+static void qsort_owner(struct nested *q)
+{
+	qsort(q->v, q->n, sizeof *q->v, by_owner);
+}
+
+/* A page's rows into one struct (row), handed to fn as they come, each
+ * followed by its nested rows. */
+struct page_row {
+	void *row;
+	enum db_feed_resource res;
+	struct nested *q;
+	int (*fn)(void *ctx, const void *row);
+	void *ctx;
+};
+
+static unsigned row_id(const struct page_row *r)
+{
+	return *(const unsigned *)r->row; /* each struct begins with its id */
+}
+
+static int page_row(void *p)
+{
+	struct page_row *r = p;
+	unsigned id = row_id(r);
+
+	if (r->fn(r->ctx, r->row) != 0)
+		return 1;
+	return r->q != NULL ? nest_emit(r->q, id, r->res, r->row, r->fn, r->ctx) : 0;
+}
+
 /* The row structs are large (a record's detail alone is 8 KB): one on
  * the heap per call, not on a worker's 1 MiB stack.  Freed here. */
 enum db_result db_feed_page(struct db *db, enum db_feed_resource res, unsigned tenant_id,
@@ -216,10 +379,11 @@ enum db_result db_feed_page(struct db *db, enum db_feed_resource res, unsigned t
 		[DB_FEED_GROUP] = sizeof(struct db_feed_group),
 		[DB_FEED_OFFICE_USER] = sizeof(struct db_feed_office_user),
 	};
-	struct db_args a = DB_ARGS();
-	struct db_cols c = DB_COLS();
-	struct page_row r = {.fn = fn, .ctx = ctx};
-	enum db_stmt id;
+	struct db_args a = DB_ARGS(), b = DB_ARGS();
+	struct db_cols c = DB_COLS(), bc = DB_COLS();
+	struct page_row r = {.res = res, .fn = fn, .ctx = ctx};
+	enum db_stmt id, bound = DBQ__COUNT;
+	unsigned last = 0;
 	enum db_result rc;
 
 	if (res < DB_FEED_PORTAL_USER || res > DB_FEED_OFFICE_USER)
@@ -230,10 +394,12 @@ enum db_result db_feed_page(struct db *db, enum db_feed_resource res, unsigned t
 	case DB_FEED_PORTAL_USER:
 		cols_portal_user(&c, r.row);
 		id = DBQ_FEED_PORTAL_USERS;
+		bound = DBQ_FEED_PU_BOUND;
 		break;
 	case DB_FEED_CUSTOMER:
 		cols_customer(&c, r.row);
 		id = DBQ_FEED_CUSTOMERS;
+		bound = DBQ_FEED_CUST_BOUND;
 		break;
 	case DB_FEED_GROUP:
 		cols_group(&c, r.row);
@@ -242,12 +408,45 @@ enum db_result db_feed_page(struct db *db, enum db_feed_resource res, unsigned t
 	default:
 		cols_office_user(&c, r.row);
 		id = DBQ_FEED_OFFICE_USERS;
+		bound = DBQ_FEED_OU_BOUND;
 		break;
 	}
-	db_arg_uint(&a, tenant_id);
-	db_arg_uint(&a, after);
-	db_arg_uint(&a, limit);
-	rc = db_run(db, id, &a, &c, page_row, &r);
+	rc = DB_OK;
+	if (bound != DBQ__COUNT) {
+		/* The page's last id, then its nested rows by that range. */
+		db_arg_uint(&b, tenant_id);
+		db_arg_uint(&b, after);
+		db_arg_uint(&b, limit);
+		db_col_uint(&bc, &last);
+		if ((r.q = calloc(1, sizeof *r.q)) == NULL)
+			rc = DB_ERR;
+		else if ((rc = db_one(db, bound, &b, &bc)) == DB_OK && last > after) {
+			if (res == DB_FEED_PORTAL_USER)
+				rc = nest_read(db, DBQ_FEED_PU_SITES, 1, tenant_id, after, last,
+					       r.q);
+			else if (res == DB_FEED_OFFICE_USER)
+				rc = nest_read(db, DBQ_FEED_OU_PERMS, 1, tenant_id, after, last,
+					       r.q);
+			else if ((rc = nest_read(db, DBQ_FEED_CUST_CONTACTS, 1, tenant_id, after,
+						 last, r.q)) == DB_OK)
+				rc = nest_read(db, DBQ_FEED_CUST_SITES, 2, tenant_id, after, last,
+					       r.q);
+			/* Contacts, then sites: each owner's in that order. */
+			if (rc == DB_OK && r.q->n > 1)
+				qsort_owner(r.q);
+		}
+	}
+	if (rc == DB_OK) {
+		db_arg_uint(&a, tenant_id);
+		db_arg_uint(&a, after);
+		db_arg_uint(&a, limit);
+		rc = db_run(db, id, &a, &c, page_row, &r);
+	}
+	if (r.q != NULL) {
+		free(r.q->v);
+		free(r.q->text);
+		free(r.q);
+	}
 	free(r.row);
 	return rc;
 }

@@ -35,66 +35,69 @@ DB_STMT(FEED_CHANGES, .params = 3, .cols = 5, .flags = DB_Q_READ, .roles = R_F,
 	.sql = "SELECT seq, resource + 0, rid, op + 0, at FROM feed_changes WHERE tenant_id = ? "
 	       "AND seq > ? ORDER BY seq LIMIT ?")
 
-/* The snapshots.  Each reads a page of a tenant's resources by id after a
- * key (tenant, after, limit), its nested rows (a part above 0) following
- * their resource's row; a change's resource is the page of one after id - 1
- * (the caller checks the id).  Never a secret: whether a password or an MFA
- * secret is set, not what it is. */
-#define FEED_PAGE(table)                                                                           \
-	"WITH p AS (SELECT id FROM " table " WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?) "
+/* The snapshots: a page of a tenant's resources by id after a key
+ * (tenant, after, limit), each an index range walk (sql/022's indexes), no
+ * temporary table.  Their nested rows (sites, contacts, permissions) are
+ * read by the page's id range (tenant, after, the page's last id: BOUND)
+ * and handed over after their resource's row (db/feed.c); a change's
+ * resource is the page of one after id - 1 (the caller checks the id).
+ * Never a secret: whether a password or an MFA secret is set, not what it
+ * is. */
+#define FEED_BOUND(table)                                                                          \
+	"SELECT COALESCE(MAX(x.id), 0) FROM (SELECT id FROM " table " WHERE tenant_id = ? AND id " \
+	"> ? ORDER BY id LIMIT ?) x"
+DB_STMT(FEED_PU_BOUND, .params = 3, .cols = 1, .flags = DB_Q_READ, .roles = R_F | R_H,
+	.sql = FEED_BOUND("portal_users"))
+DB_STMT(FEED_CUST_BOUND, .params = 3, .cols = 1, .flags = DB_Q_READ, .roles = R_F | R_H,
+	.sql = FEED_BOUND("customers"))
+DB_STMT(FEED_OU_BOUND, .params = 3, .cols = 1, .flags = DB_Q_READ, .roles = R_F | R_H,
+	.sql = FEED_BOUND("office_users"))
+#undef FEED_BOUND
 
-/* Portal users, then their granted sites: id, part, and the user's
- * customer, group, email, company, access, invitation, password set, MFA
- * required, MFA enrolled, all sites, email reports, locked until, time
- * zone, created (a site: its id in the customer column). */
+/* Portal users: id, part (0), customer, group, email, company, access,
+ * invitation, password set, MFA required, MFA enrolled, all sites, email
+ * reports, locked until, time zone, created. */
 DB_STMT(FEED_PORTAL_USERS, .params = 3, .cols = 16, .flags = DB_Q_READ, .roles = R_F | R_H,
-	.sql = FEED_PAGE("portal_users") "SELECT pu.id, 0 AS part, pu.customer_id, pu.group_id, "
-					 "pu.email, pu.company_name, pu.status, pu.invite_state, "
-					 "pu.password_hash IS NOT "
-					 "NULL, pu.mfa_required, pu.mfa_secret IS NOT NULL, "
-					 "pu.all_sites, pu.email_reports, "
-					 "pu.locked_until, pu.time_zone, pu.created_at FROM p JOIN "
-					 "portal_users pu ON pu.id "
-					 "= p.id UNION ALL SELECT pus.portal_user_id, 1, "
-					 "pus.site_id, NULL, NULL, NULL, "
-					 "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
-					 "NULL FROM p JOIN "
-					 "portal_user_sites pus ON pus.portal_user_id = p.id ORDER "
-					 "BY 1, 2, 3")
-/* Customers, their contacts (part 1) and sites (part 2): id, part, the
- * row's own id, a link (a contact's portal user, a site's parent), name,
- * email (a site: its address), phone, street, city, state, zip, created. */
+	.sql = "SELECT id, 0, customer_id, group_id, email, company_name, status, invite_state, "
+	       "password_hash IS NOT NULL, mfa_required, mfa_secret IS NOT NULL, all_sites, "
+	       "email_reports, locked_until, time_zone, created_at FROM portal_users WHERE "
+	       "tenant_id = ? AND id > ? ORDER BY id LIMIT ?")
+/* Their granted sites: user, site.  Parameters: tenant, after, last. */
+DB_STMT(FEED_PU_SITES, .params = 3, .cols = 2, .flags = DB_Q_READ, .roles = R_F | R_H,
+	.sql = "SELECT pus.portal_user_id, pus.site_id FROM portal_users pu JOIN portal_user_sites "
+	       "pus ON pus.portal_user_id = pu.id WHERE pu.tenant_id = ? AND pu.id > ? AND pu.id "
+	       "<= ? ORDER BY pus.portal_user_id, pus.site_id")
+/* Customers: id, part (0), id, link (0), name, email, phone, street, city,
+ * state, zip, created. */
 DB_STMT(FEED_CUSTOMERS, .params = 3, .cols = 12, .flags = DB_Q_READ, .roles = R_F | R_H,
-	.sql = FEED_PAGE("customers") "SELECT c.id, 0 AS part, c.id AS rid, NULL, c.name, "
-				      "c.primary_email, c.phone, c.street, c.city, c.state, c.zip, "
-				      "c.created_at FROM p "
-				      "JOIN customers c ON c.id = p.id UNION ALL SELECT "
-				      "cc.customer_id, 1, cc.id, "
-				      "cc.portal_user_id, cc.name, cc.email, cc.phone, NULL, NULL, "
-				      "NULL, NULL, NULL FROM "
-				      "p JOIN customer_contacts cc ON cc.customer_id = p.id UNION "
-				      "ALL SELECT s.customer_id, "
-				      "2, s.id, s.parent_id, s.name, s.address, NULL, NULL, NULL, "
-				      "NULL, NULL, NULL FROM p "
-				      "JOIN sites s ON s.customer_id = p.id ORDER BY 1, 2, 3")
+	.sql = "SELECT id, 0, id, 0, name, primary_email, phone, street, city, state, zip, "
+	       "created_at FROM customers WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?")
+/* Their contacts: customer, id, portal user, name, email, phone; and
+ * sites: customer, id, parent, name, address.  Parameters: tenant, after,
+ * last. */
+DB_STMT(FEED_CUST_CONTACTS, .params = 3, .cols = 6, .flags = DB_Q_READ, .roles = R_F | R_H,
+	.sql = "SELECT customer_id, id, portal_user_id, name, email, phone FROM customer_contacts "
+	       "WHERE tenant_id = ? AND customer_id > ? AND customer_id <= ? ORDER BY "
+	       "customer_id, id")
+DB_STMT(FEED_CUST_SITES, .params = 3, .cols = 5, .flags = DB_Q_READ, .roles = R_F | R_H,
+	.sql = "SELECT customer_id, id, parent_id, name, address FROM sites WHERE tenant_id = ? "
+	       "AND customer_id > ? AND customer_id <= ? ORDER BY customer_id, id")
 /* Portal groups: id, name, system, default, MFA required, permissions. */
 DB_STMT(FEED_GROUPS, .params = 3, .cols = 6, .flags = DB_Q_READ, .roles = R_F | R_H,
 	.sql = "SELECT id, name, is_system, is_default, require_mfa, perms FROM portal_groups "
 	       "WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?")
-/* Office users, then their permissions (part 1: the module in the email
- * column, the level in the last): id, part, email, role, first and last
- * name, phone, active, MFA required, MFA enrolled, time zone, created,
- * level. */
+/* Office users: id, part (0), email, role, first and last name, phone,
+ * active, MFA required, MFA enrolled, time zone, created, level (0). */
 DB_STMT(FEED_OFFICE_USERS, .params = 3, .cols = 13, .flags = DB_Q_READ, .roles = R_F | R_H,
-	.sql = FEED_PAGE("office_users") "SELECT u.id, 0 AS part, u.email, u.role, u.first_name, "
-					 "u.last_name, u.phone, u.active, u.mfa_required, "
-					 "u.mfa_secret IS NOT NULL, "
-					 "u.time_zone, u.created_at, NULL FROM p JOIN office_users "
-					 "u ON u.id = p.id UNION "
-					 "ALL SELECT m.user_id, 1, m.module, NULL, NULL, NULL, "
-					 "NULL, NULL, NULL, NULL, NULL, "
-					 "NULL, m.level FROM p JOIN office_user_perms m ON "
-					 "m.user_id = p.id ORDER BY 1, 2, 3")
+	.sql = "SELECT id, 0, email, role, first_name, last_name, phone, active, mfa_required, "
+	       "mfa_secret IS NOT NULL, time_zone, created_at, 0 FROM office_users WHERE "
+	       "tenant_id = ? AND id > ? ORDER BY id LIMIT ?")
+/* Their permissions: user, module, level.  Parameters: tenant, after,
+ * last. */
+DB_STMT(FEED_OU_PERMS, .params = 3, .cols = 3, .flags = DB_Q_READ, .roles = R_F | R_H,
+	.sql = "SELECT m.user_id, m.module, m.level FROM office_users u JOIN office_user_perms m "
+	       "ON m.user_id = u.id WHERE u.tenant_id = ? AND u.id > ? AND u.id <= ? ORDER BY "
+	       "m.user_id, m.module")
 /* Customer records of one kind: id, customer, site, kind, ref, title,
  * detail, date, amount in cents and whether there is one, status, public,
  * changed by, changed at.
@@ -108,7 +111,6 @@ DB_STMT(FEED_RECORDS, .params = 4, .cols = 14, .flags = DB_Q_READ, .roles = R_F,
 DB_STMT(FEED_RECORD, .params = 2, .cols = 14, .flags = DB_Q_READ, .roles = R_F | R_H,
 	.sql = FEED_RECORD_COLS "WHERE tenant_id = ? AND id = ?")
 #undef FEED_RECORD_COLS
-#undef FEED_PAGE
 
 /* gatehouse-ctl feed purge: the changes older than the cutoff, then the
  * tenant floors raised past them (a follower behind a floor gets 410).
