@@ -6,6 +6,8 @@
 #   portal:   login page, a wrong and a right sign-in, home, account, MFA
 #             enrolment page (QR code), a wrong code, forgot password, an
 #             unknown slug and token, sign-out
+#   feed:     every document, pages by cursor, changes, a 304, a schema, no
+#             key, a wrong key, a bad cursor, a bad limit, an unknown kind
 # The workload runs in a tenant of its own (gatehouse-ctl tenant create, its
 # Super Admin, a customer and a portal user), so it leaves the demo alone.
 # Env: GH_SRCDIR, GH_BUILDDIR, GH_TEST_PORT, GH_TEST_STATE (set by tests/run).
@@ -78,6 +80,27 @@ workload_portal() {
 	c -d "csrf=$k&email=nobody@abm.example.com" "$B${p}forgot"
 }
 
+workload_feed() {
+	local key h f=/feed/$SLUG d et
+	key=$("$GH_BUILDDIR/gatehouse-ctl" -c "$ST/gatehouse.ini" key create --tenant "$SLUG" --name vg \
+		--scopes portal_users,customers,sites,groups,office_users,records,changes | sed -n 's/^key: *//p')
+	h="Authorization: Bearer $key"
+	for d in portal-users customers groups office-users records/invoices records/jobs changes \
+		"portal-users?limit=1" "changes?limit=1"; do
+		c -H "$h" "$B$f/$d"
+	done
+	d=$(curl -s -H "$h" "$B$f/customers?limit=1" | sed -n 's/.*<next after="\([^"]*\)".*/\1/p')
+	c -H "$h" "$B$f/customers?limit=1&after=$d"
+	et=$(curl -s -D - -o /dev/null -H "$h" "$B$f/groups" | sed -n 's/^ETag: *//Ip' | tr -d '\r')
+	c -H "$h" -H "If-None-Match: $et" "$B$f/groups"
+	c "$B/feed/schema/v1/changes.xsd"
+	c "$B$f/portal-users"
+	c -H "Authorization: Bearer ghk_aaaaaaaaaaaaaaaa_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" "$B$f/portal-users"
+	c -H "$h" "$B$f/portal-users?after=AAAA"
+	c -H "$h" "$B$f/portal-users?limit=5000"
+	c -H "$h" "$B$f/records/widgets"
+}
+
 # check NAME EXPECTED: NAME's responder under valgrind for workload_NAME.
 check() {
 	local name=$1 want=$2 pid vpid rc vlog=$ST/log/valgrind-$1.log
@@ -106,6 +129,7 @@ check() {
 
 check settings " 401 303 200 200 200 404 400 303 422 303"
 check portal " 401 303 200 200 200 200 200 200 200 200 404 403 422 404 422 404 404 303 303"
+check feed " 200 200 200 200 200 200 200 200 200 200 304 200 401 401 400 400 400"
 "$GH_SRCDIR/scripts/gh-stack" up --port "$GH_TEST_PORT" --state "$ST" >/dev/null 2>&1
 t $? "the stack's responders are back"
 echo "1..$n"
