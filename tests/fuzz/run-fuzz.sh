@@ -6,6 +6,7 @@
 #   fuzz_mfa  tests/fuzz/fuzz_mfa.c + fcgi/core/mfa.c, corpus tests/fuzz/corpus-mfa
 #   fuzz_tz   tests/fuzz/fuzz_tz.c + fcgi/core/tz.c (+ tests/lib/tz_posix.c), corpus tests/fuzz/corpus-tz
 #   fuzz_list tests/fuzz/fuzz_list.c + fcgi/core/list.c, req.c, valid.c, xml.c and what they use, corpus tests/fuzz/corpus-list
+#   fuzz_cursor tests/fuzz/fuzz_cursor.c + fcgi/feed/cursor.c, corpus tests/fuzz/corpus-cursor
 # Env: GH_SRCDIR (default: this script's ../..), GH_BUILDDIR (default: $PWD,
 # where config.h is), GH_FUZZ_CC (default: clang).
 # A crash leaves its input in $GH_BUILDDIR/tests/out/fuzz-crash-*; replay it
@@ -26,6 +27,8 @@ fuzz_req) UNITS="$SRC/fcgi/core/req.c $SRC/tests/lib/req_count.c" LIBS="" SEEDS=
 fuzz_tz) UNITS="$SRC/fcgi/core/tz.c $SRC/fcgi/core/log.c $SRC/tests/lib/tz_posix.c" LIBS="" SEEDS=$SRC/tests/fuzz/corpus-tz ;;
 fuzz_list) UNITS="$SRC/fcgi/core/list.c $SRC/fcgi/core/req.c $SRC/fcgi/core/valid.c $SRC/fcgi/core/xml.c $SRC/fcgi/core/tz.c $SRC/fcgi/core/log.c" SEEDS=$SRC/tests/fuzz/corpus-list
 	LIBS="$(pkg-config --cflags --libs libxml-2.0 libsodium 2>/dev/null)" ;;
+fuzz_cursor) UNITS="$SRC/fcgi/feed/cursor.c -I$SRC/fcgi/feed" SEEDS=$SRC/tests/fuzz/corpus-cursor
+	LIBS="$(pkg-config --cflags --libs libxml-2.0 libsodium 2>/dev/null) $(mariadb_config --cflags 2>/dev/null)" ;;
 fuzz_mfa) UNITS="$SRC/fcgi/core/mfa.c" SEEDS=$SRC/tests/fuzz/corpus-mfa
 	LIBS="$(pkg-config --cflags --libs liboath libqrencode libsodium 2>/dev/null)" ;;
 *) echo "1..1"; echo "not ok 1 - unknown fuzz target '$TARGET'"; exit 1 ;;
