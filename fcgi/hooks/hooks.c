@@ -27,23 +27,19 @@
 #include "config.h"
 
 #include <curl/curl.h>
-#include <errno.h>
 #include <libxml/parser.h>
 #include <libxml/xmlwriter.h>
 #include <mysql.h>
-#include <poll.h>
-#include <pthread.h>
-#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "auth.h"
 #include "conf.h"
+#include "daemon.h"
 #include "db.h"
 #include "feed.h"
 #include "invite.h"
@@ -60,21 +56,6 @@ enum step { STEP_DONE, STEP_IDLE, STEP_DB };
 
 static struct conf conf;
 static int sig_fd = -1;
-
-static int stop_wait(int ms)
-{
-	struct pollfd p = {.fd = sig_fd, .events = POLLIN};
-	struct signalfd_siginfo si;
-	int n;
-
-	while ((n = poll(&p, 1, ms)) < 0 && errno == EINTR)
-		;
-	if (n <= 0)
-		return 0;
-	if (read(sig_fd, &si, sizeof si) == (ssize_t)sizeof si)
-		log_info("%s: signal %u: stopping", NAME, si.ssi_signo);
-	return 1;
-}
 
 /* ---- the event's body ---- */
 
@@ -347,44 +328,6 @@ out:
 	return st;
 }
 
-static int configure(int argc, char **argv)
-{
-	const char *cfg = NULL;
-	char err[512];
-
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-c") != 0 || i + 1 >= argc)
-			goto usage;
-		cfg = argv[++i];
-	}
-	if (cfg == NULL)
-		goto usage;
-	if (conf_load(cfg, &conf, err, sizeof err) != 0) {
-		fprintf(stderr, "%s: %s\n", NAME, err);
-		return 1;
-	}
-	return 0;
-usage:
-	fprintf(stderr, "usage: %s -c CONFIG\n", NAME);
-	return 2;
-}
-
-static int signals(void)
-{
-	sigset_t sigs;
-
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	if ((sig_fd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
-		fprintf(stderr, "%s: signalfd: %s\n", NAME, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	struct db *db = NULL;
@@ -392,9 +335,9 @@ int main(int argc, char **argv)
 	CURL *c = NULL;
 	int rc, stopping = 0;
 
-	if ((rc = configure(argc, argv)) != 0)
+	if ((rc = daemon_config(argc, argv, NAME, &conf)) != 0)
 		return rc;
-	if (signals() != 0)
+	if ((sig_fd = daemon_signals(NAME)) < 0)
 		return 1;
 	rc = 1;
 	if (mysql_library_init(0, NULL, NULL) != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
@@ -424,9 +367,11 @@ int main(int argc, char **argv)
 			log_info("%s: %u deliveries queued", NAME, queued);
 		do
 			st = process_one(db, c, j);
-		while (st == STEP_DONE && !(stopping = stop_wait(0)));
+		while (st == STEP_DONE && !(stopping = daemon_stop_wait(sig_fd, 0, NAME)));
 		if (!stopping)
-			stopping = stop_wait(st == STEP_DB ? DB_PAUSE_MS : (int)conf.hooks.poll_ms);
+			stopping = daemon_stop_wait(
+				sig_fd, st == STEP_DB ? DB_PAUSE_MS : (int)conf.hooks.poll_ms,
+				NAME);
 	}
 	log_info("%s: stopped", NAME);
 	rc = 0;

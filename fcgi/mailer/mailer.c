@@ -23,21 +23,17 @@
 #include "config.h"
 
 #include <curl/curl.h>
-#include <errno.h>
 #include <libxml/parser.h>
 #include <mysql.h>
-#include <poll.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "auth.h"
 #include "conf.h"
+#include "daemon.h"
 #include "db.h"
 #include "log.h"
 #include "mail.h"
@@ -64,22 +60,6 @@ enum step {
 
 static struct conf conf;
 static int sig_fd = -1;
-
-/* Waits up to ms for SIGTERM/SIGINT; returns 1 once one has arrived. */
-static int stop_wait(int ms)
-{
-	struct pollfd p = {.fd = sig_fd, .events = POLLIN};
-	struct signalfd_siginfo si;
-	int n;
-
-	while ((n = poll(&p, 1, ms)) < 0 && errno == EINTR)
-		;
-	if (n <= 0)
-		return 0;
-	if (read(sig_fd, &si, sizeof si) == (ssize_t)sizeof si)
-		log_info("%s: signal %u: stopping", NAME, si.ssi_signo);
-	return 1;
-}
 
 /* ---- one message ---- */
 
@@ -242,53 +222,6 @@ out:
 	return st;
 }
 
-static void usage(void)
-{
-	fprintf(stderr, "usage: %s -c CONFIG\n", NAME);
-}
-
-/* The config named by "-c CONFIG": 0, or the exit code. */
-static int configure(int argc, char **argv)
-{
-	const char *cfg = NULL;
-	char err[512];
-
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-c") != 0 || i + 1 >= argc) {
-			usage();
-			return 2;
-		}
-		cfg = argv[++i];
-	}
-	if (cfg == NULL) {
-		usage();
-		return 2;
-	}
-	if (conf_load(cfg, &conf, err, sizeof err) != 0) {
-		fprintf(stderr, "%s: %s\n", NAME, err);
-		return 1;
-	}
-	return 0;
-}
-
-/* SIGTERM and SIGINT through a signalfd, blocked before any library starts
- * a thread (curl's resolver does), so the signals reach only the signalfd. */
-static int signals(void)
-{
-	sigset_t sigs;
-
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	if ((sig_fd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
-		fprintf(stderr, "%s: signalfd: %s\n", NAME, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	struct db *db = NULL;
@@ -296,9 +229,9 @@ int main(int argc, char **argv)
 	CURL *c = NULL;
 	int rc, stopping = 0;
 
-	if ((rc = configure(argc, argv)) != 0)
+	if ((rc = daemon_config(argc, argv, NAME, &conf)) != 0)
 		return rc;
-	if (signals() != 0)
+	if ((sig_fd = daemon_signals(NAME)) < 0)
 		return 1;
 	rc = 1;
 	/* Library set-up, before any thread exists. */
@@ -330,9 +263,11 @@ int main(int argc, char **argv)
 
 	while (!stopping) {
 		enum step st = process_one(db, c, m);
-		stopping = stop_wait(st == STEP_DONE   ? 0
-				     : st == STEP_IDLE ? (int)conf.mail.poll_ms
-						       : DB_PAUSE_MS);
+		stopping = daemon_stop_wait(sig_fd,
+					    st == STEP_DONE   ? 0
+					    : st == STEP_IDLE ? (int)conf.mail.poll_ms
+							      : DB_PAUSE_MS,
+					    NAME);
 	}
 	log_info("%s: stopped", NAME);
 	rc = 0;

@@ -50,7 +50,8 @@ static size_t on_data(char *p, size_t s, size_t n, void *u)
 		memcpy(pg->tail, p + len - (sizeof pg->tail - 1), sizeof pg->tail - 1);
 		pg->tlen = sizeof pg->tail - 1;
 	} else {
-		size_t keep = pg->tlen + len < sizeof pg->tail ? pg->tlen : sizeof pg->tail - 1 - len;
+		size_t keep =
+			pg->tlen + len < sizeof pg->tail ? pg->tlen : sizeof pg->tail - 1 - len;
 		memmove(pg->tail, pg->tail + pg->tlen - keep, keep);
 		memcpy(pg->tail + keep, p, len);
 		pg->tlen = keep + len;
