@@ -147,7 +147,7 @@ static enum page_result create(struct http *h)
 	struct created *made = http_ctx(h, sizeof *made);
 	char events[120] = "";
 	unsigned char sealed[WEBHOOK_SECRET_LEN + AUTH_SEAL_OVERHEAD];
-	const char *why;
+	const char *why = NULL;
 	enum db_result rc;
 
 	if (made == NULL)
