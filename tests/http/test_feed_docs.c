@@ -421,6 +421,16 @@ static void test_etag(const struct fx *f)
 		   "HEAD: 200 and the same ETag");
 		hc_resp_free(&r);
 	}
+	{
+		char hdr[300], ce[64] = "";
+		snprintf(hdr, sizeof hdr, "Authorization: Bearer %s\nAccept-Encoding: gzip", key);
+		st = get(NULL, path, hdr, &r);
+		ok(st == 200 && hc_header(&r, "Content-Encoding", ce, sizeof ce) &&
+			   strcmp(ce, "gzip") == 0 && r.len > 2 && (unsigned char)r.body[0] == 0x1f &&
+			   (unsigned char)r.body[1] == 0x8b,
+		   "asked for gzip: nginx compresses the document (%s)", ce);
+		hc_resp_free(&r);
+	}
 	hc_req(hc, "POST", path, "application/x-www-form-urlencoded", "a=b", inm, &r);
 	ok(r.status == 405 && hc_header(&r, "Allow", e1, sizeof e1) && strcmp(e1, "GET, HEAD") == 0,
 	   "POST: 405, Allow: GET, HEAD");
