@@ -102,7 +102,7 @@ enum db_result db_apikey_list(struct db *db, unsigned tenant_id, db_apikey_fn fn
 /* DB_NOTFOUND unless an unrevoked key of that id is the tenant's. */
 enum db_result db_apikey_revoke(struct db *db, unsigned tenant_id, const char *key_id);
 /* The key's rate limit: rate requests a second, bursts of burst (both
- * 1..10000).  DB_NOTFOUND as for revoke. */
+ * 1..65535, the columns' range).  DB_NOTFOUND as for revoke. */
 enum db_result db_apikey_rate(struct db *db, unsigned tenant_id, const char *key_id, unsigned rate,
 			      unsigned burst);
 /* What the feed needs of a request's key (db_apikey_auth). */

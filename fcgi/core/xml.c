@@ -53,9 +53,16 @@ char *xml_clean(const char *s)
 static int is_clean(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strlen(s);
+	size_t len, i = 0;
 
-	for (size_t i = 0; i < len;) {
+	/* Plain printable ASCII, the common case, byte by byte; the rest as
+	 * UTF-8 characters. */
+	while (p[i] >= 0x20 && p[i] < 0x7f)
+		i++;
+	if (p[i] == '\0')
+		return 1;
+	len = i + strlen(s + i);
+	while (i < len) {
 		size_t n = xml_char_len(p + i, len - i);
 		if (n == 0)
 			return 0;
@@ -166,10 +173,14 @@ int xml_w_attr(xmlTextWriterPtr w, const char *name, const char *value)
 
 int xml_w_attr_uint(xmlTextWriterPtr w, const char *name, unsigned long long v)
 {
-	char buf[24];
+	/* Digits by hand: snprintf was a tenth of a 1,000-row feed page. */
+	char buf[24], *p = buf + sizeof buf - 1;
 
-	snprintf(buf, sizeof buf, "%llu", v);
-	return xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST buf);
+	*p = '\0';
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST p);
 }
 
 int xml_w_attr_bool(xmlTextWriterPtr w, const char *name, int v)

@@ -22,7 +22,7 @@ static void key_usage(void)
 	      "       gatehouse-ctl -c CONFIG key revoke --tenant SLUG KEY-ID\n"
 	      "       gatehouse-ctl -c CONFIG key roll --tenant SLUG [--grace-days 0-7] KEY-ID\n"
 	      "       gatehouse-ctl -c CONFIG key rate --tenant SLUG --rate N --burst N KEY-ID\n"
-	      "rate: requests a second (default 10), burst: at once (default 50), 1 to 10000\n"
+	      "rate: requests a second (default 10), burst: at once (default 50), 1 to 65535\n"
 	      "scopes: portal_users customers sites groups office_users records audit changes\n",
 	      stderr);
 }
@@ -106,7 +106,7 @@ static unsigned rate_arg(const char *s)
 	struct val_value v;
 
 	memset(&v, 0, sizeof v);
-	return val_uint(s, strlen(s), &v) == NULL && v.num >= 1 && v.num <= 10000 ? (unsigned)v.num
+	return val_uint(s, strlen(s), &v) == NULL && v.num >= 1 && v.num <= 65535 ? (unsigned)v.num
 										  : 0;
 }
 
@@ -117,7 +117,7 @@ static int set_rate(struct db *db, unsigned tenant, const char *slug, const char
 	enum db_result rc;
 
 	if (r == 0 || b == 0) {
-		fprintf(stderr, "gatehouse-ctl: key: --rate and --burst take 1 to 10000\n");
+		fprintf(stderr, "gatehouse-ctl: key: --rate and --burst take 1 to 65535\n");
 		return 2;
 	}
 	if ((rc = db_apikey_rate(db, tenant, id, r, b)) == DB_OK)

@@ -94,7 +94,7 @@ bench_servers
 KEY=$("$CTL" -c "$INI" key create --tenant feedbench --name bench --scopes portal_users,changes |
 	sed -n 's/^key: *//p')
 [[ -n $KEY ]] || die "no API key"
-"$CTL" -c "$INI" key rate --tenant feedbench --rate 10000 --burst 10000 "${KEY:4:16}" >/dev/null
+"$CTL" -c "$INI" key rate --tenant feedbench --rate 60000 --burst 60000 "${KEY:4:16}" >/dev/null
 TID=$(echo "SELECT id FROM tenants WHERE slug = 'feedbench'" | sql)
 FEED_PID=$(tr -dc 0-9 <"$STATE/run/feed.pid")
 

@@ -426,8 +426,8 @@ static void test_etag(const struct fx *f)
 		snprintf(hdr, sizeof hdr, "Authorization: Bearer %s\nAccept-Encoding: gzip", key);
 		st = get(NULL, path, hdr, &r);
 		ok(st == 200 && hc_header(&r, "Content-Encoding", ce, sizeof ce) &&
-			   strcmp(ce, "gzip") == 0 && r.len > 2 && (unsigned char)r.body[0] == 0x1f &&
-			   (unsigned char)r.body[1] == 0x8b,
+			   strcmp(ce, "gzip") == 0 && r.len > 2 &&
+			   (unsigned char)r.body[0] == 0x1f && (unsigned char)r.body[1] == 0x8b,
 		   "asked for gzip: nginx compresses the document (%s)", ce);
 		hc_resp_free(&r);
 	}

@@ -221,6 +221,28 @@ void db_col_time(struct db_cols *c, char out[24])
 	c->b[c->n - 1].buffer = &k->tmp.t;
 }
 
+/* "YYYY-MM-DDTHH:MM:SSZ" into out (24 bytes), by hand: snprintf here was
+ * the feed's second cost after the XML writer (a time or two a row). */
+static void iso_time(char *out, const MYSQL_TIME *t)
+{
+	const unsigned v[6] = {t->year % 10000, t->month % 100,  t->day % 100,
+			       t->hour % 100,   t->minute % 100, t->second % 100};
+	static const char sep[6] = {'-', '-', 'T', ':', ':', 'Z'};
+	char *p = out;
+
+	*p++ = (char)('0' + v[0] / 1000);
+	*p++ = (char)('0' + v[0] / 100 % 10);
+	*p++ = (char)('0' + v[0] / 10 % 10);
+	*p++ = (char)('0' + v[0] % 10);
+	*p++ = sep[0];
+	for (int i = 1; i < 6; i++) {
+		*p++ = (char)('0' + v[i] / 10);
+		*p++ = (char)('0' + v[i] % 10);
+		*p++ = sep[i];
+	}
+	*p = '\0';
+}
+
 static void finish_one(struct db_col *k, unsigned long len, int null)
 {
 	const MYSQL_TIME *t = &k->tmp.t;
@@ -238,9 +260,7 @@ static void finish_one(struct db_col *k, unsigned long len, int null)
 		if (null)
 			((char *)k->dst)[0] = '\0';
 		else
-			snprintf(k->dst, 24, "%04u-%02u-%02uT%02u:%02u:%02uZ", t->year % 10000,
-				 t->month % 100, t->day % 100, t->hour % 100, t->minute % 100,
-				 t->second % 100);
+			iso_time(k->dst, t);
 		break;
 	}
 }

@@ -43,15 +43,21 @@ DB_STMT(FEED_CHANGES, .params = 3, .cols = 5, .flags = DB_Q_READ, .roles = R_F,
  * resource is the page of one after id - 1 (the caller checks the id).
  * Never a secret: whether a password or an MFA secret is set, not what it
  * is. */
+/* The (tenant_id, id) index is named: left to itself, MariaDB walks the
+ * primary key from the cursor on, and a page then costs more the deeper it
+ * is (2.4 ms at 10,000, 5 ms at 80,000; forced: 2.5 ms at both). */
+#define FEED_PU_INDEX "portal_users FORCE INDEX (portal_users_feed)"
+#define FEED_CUST_INDEX "customers FORCE INDEX (customers_feed)"
+#define FEED_OU_INDEX "office_users FORCE INDEX (office_users_tenant)"
 #define FEED_BOUND(table)                                                                          \
 	"SELECT COALESCE(MAX(x.id), 0) FROM (SELECT id FROM " table " WHERE tenant_id = ? AND id " \
 	"> ? ORDER BY id LIMIT ?) x"
 DB_STMT(FEED_PU_BOUND, .params = 3, .cols = 1, .flags = DB_Q_READ, .roles = R_F | R_H,
-	.sql = FEED_BOUND("portal_users"))
+	.sql = FEED_BOUND(FEED_PU_INDEX))
 DB_STMT(FEED_CUST_BOUND, .params = 3, .cols = 1, .flags = DB_Q_READ, .roles = R_F | R_H,
-	.sql = FEED_BOUND("customers"))
+	.sql = FEED_BOUND(FEED_CUST_INDEX))
 DB_STMT(FEED_OU_BOUND, .params = 3, .cols = 1, .flags = DB_Q_READ, .roles = R_F | R_H,
-	.sql = FEED_BOUND("office_users"))
+	.sql = FEED_BOUND(FEED_OU_INDEX))
 #undef FEED_BOUND
 
 /* Portal users: id, part (0), customer, group, email, company, access,
@@ -60,7 +66,7 @@ DB_STMT(FEED_OU_BOUND, .params = 3, .cols = 1, .flags = DB_Q_READ, .roles = R_F 
 DB_STMT(FEED_PORTAL_USERS, .params = 3, .cols = 16, .flags = DB_Q_READ, .roles = R_F | R_H,
 	.sql = "SELECT id, 0, customer_id, group_id, email, company_name, status, invite_state, "
 	       "password_hash IS NOT NULL, mfa_required, mfa_secret IS NOT NULL, all_sites, "
-	       "email_reports, locked_until, time_zone, created_at FROM portal_users WHERE "
+	       "email_reports, locked_until, time_zone, created_at FROM " FEED_PU_INDEX " WHERE "
 	       "tenant_id = ? AND id > ? ORDER BY id LIMIT ?")
 /* Their granted sites: user, site.  Parameters: tenant, after, last. */
 DB_STMT(FEED_PU_SITES, .params = 3, .cols = 2, .flags = DB_Q_READ, .roles = R_F | R_H,
@@ -71,7 +77,8 @@ DB_STMT(FEED_PU_SITES, .params = 3, .cols = 2, .flags = DB_Q_READ, .roles = R_F 
  * state, zip, created. */
 DB_STMT(FEED_CUSTOMERS, .params = 3, .cols = 12, .flags = DB_Q_READ, .roles = R_F | R_H,
 	.sql = "SELECT id, 0, id, 0, name, primary_email, phone, street, city, state, zip, "
-	       "created_at FROM customers WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?")
+	       "created_at FROM " FEED_CUST_INDEX " WHERE tenant_id = ? AND id > ? ORDER BY id "
+	       "LIMIT ?")
 /* Their contacts: customer, id, portal user, name, email, phone; and
  * sites: customer, id, parent, name, address.  Parameters: tenant, after,
  * last. */
@@ -85,12 +92,13 @@ DB_STMT(FEED_CUST_SITES, .params = 3, .cols = 5, .flags = DB_Q_READ, .roles = R_
 /* Portal groups: id, name, system, default, MFA required, permissions. */
 DB_STMT(FEED_GROUPS, .params = 3, .cols = 6, .flags = DB_Q_READ, .roles = R_F | R_H,
 	.sql = "SELECT id, name, is_system, is_default, require_mfa, perms FROM portal_groups "
-	       "WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?")
+	       "FORCE INDEX (portal_groups_feed) WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT "
+	       "?")
 /* Office users: id, part (0), email, role, first and last name, phone,
  * active, MFA required, MFA enrolled, time zone, created, level (0). */
 DB_STMT(FEED_OFFICE_USERS, .params = 3, .cols = 13, .flags = DB_Q_READ, .roles = R_F | R_H,
 	.sql = "SELECT id, 0, email, role, first_name, last_name, phone, active, mfa_required, "
-	       "mfa_secret IS NOT NULL, time_zone, created_at, 0 FROM office_users WHERE "
+	       "mfa_secret IS NOT NULL, time_zone, created_at, 0 FROM " FEED_OU_INDEX " WHERE "
 	       "tenant_id = ? AND id > ? ORDER BY id LIMIT ?")
 /* Their permissions: user, module, level.  Parameters: tenant, after,
  * last. */
@@ -106,11 +114,16 @@ DB_STMT(FEED_OU_PERMS, .params = 3, .cols = 3, .flags = DB_Q_READ, .roles = R_F 
 	"SELECT id, customer_id, site_id, kind, ref, title, detail, rec_date, amount_cents, "      \
 	"amount_cents IS NOT NULL, status, public, changed_by, changed_at FROM customer_records "
 DB_STMT(FEED_RECORDS, .params = 4, .cols = 14, .flags = DB_Q_READ, .roles = R_F,
-	.sql = FEED_RECORD_COLS "WHERE tenant_id = ? AND kind = ? AND id > ? ORDER BY id LIMIT ?")
+	.sql = FEED_RECORD_COLS
+	"FORCE INDEX (customer_records_feed) WHERE tenant_id = ? AND kind = ? "
+	"AND id > ? ORDER BY id LIMIT ?")
 /* One record of any kind (a change's): tenant, id. */
 DB_STMT(FEED_RECORD, .params = 2, .cols = 14, .flags = DB_Q_READ, .roles = R_F | R_H,
 	.sql = FEED_RECORD_COLS "WHERE tenant_id = ? AND id = ?")
 #undef FEED_RECORD_COLS
+#undef FEED_PU_INDEX
+#undef FEED_CUST_INDEX
+#undef FEED_OU_INDEX
 
 /* gatehouse-ctl feed purge: the changes older than the cutoff, then the
  * tenant floors raised past them (a follower behind a floor gets 410).
