@@ -171,6 +171,19 @@ int xml_w_attr(xmlTextWriterPtr w, const char *name, const char *value)
 	return rc;
 }
 
+/* An attribute whose value is ours and needs no escaping (digits, a
+ * fixed word): written raw, sparing the writer's escaping copy (a page of
+ * 1,000 feed rows has 10,000 of them). */
+static int w_attr_raw(xmlTextWriterPtr w, const char *name, const char *value)
+{
+	int rc;
+
+	if ((rc = xmlTextWriterStartAttribute(w, BAD_CAST name)) < 0 ||
+	    (rc = xmlTextWriterWriteRaw(w, BAD_CAST value)) < 0)
+		return rc;
+	return xmlTextWriterEndAttribute(w);
+}
+
 int xml_w_attr_uint(xmlTextWriterPtr w, const char *name, unsigned long long v)
 {
 	/* Digits by hand: snprintf was a tenth of a 1,000-row feed page. */
@@ -180,10 +193,10 @@ int xml_w_attr_uint(xmlTextWriterPtr w, const char *name, unsigned long long v)
 	do
 		*--p = (char)('0' + v % 10);
 	while ((v /= 10) != 0);
-	return xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST p);
+	return w_attr_raw(w, name, p);
 }
 
 int xml_w_attr_bool(xmlTextWriterPtr w, const char *name, int v)
 {
-	return xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST(v ? "true" : "false"));
+	return w_attr_raw(w, name, v ? "true" : "false");
 }

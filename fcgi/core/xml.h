@@ -38,6 +38,7 @@ int xml_serialise(xmlDocPtr doc, xmlChar **out, int *len);
  * the client went away). */
 int xml_w_text(xmlTextWriterPtr w, const char *name, const char *text);
 int xml_w_attr(xmlTextWriterPtr w, const char *name, const char *value);
+/* Digits and the words "true"/"false" need no escaping: written raw. */
 int xml_w_attr_uint(xmlTextWriterPtr w, const char *name, unsigned long long v);
 int xml_w_attr_bool(xmlTextWriterPtr w, const char *name, int v); /* "true" / "false" */
 
