@@ -1,7 +1,10 @@
 /* The background workers' start and stop (daemon.h). */
 #include "config.h"
 
+#include <curl/curl.h>
 #include <errno.h>
+#include <libxml/parser.h>
+#include <mysql.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -63,4 +66,21 @@ int daemon_stop_wait(int fd, int ms, const char *name)
 	if (read(fd, &si, sizeof si) == (ssize_t)sizeof si)
 		log_info("%s: signal %u: stopping", name, si.ssi_signo);
 	return 1;
+}
+
+int daemon_libs_init(const char *name)
+{
+	if (mysql_library_init(0, NULL, NULL) != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+		fprintf(stderr, "%s: library initialisation failed\n", name);
+		return -1;
+	}
+	xmlInitParser();
+	return 0;
+}
+
+void daemon_libs_end(void)
+{
+	xmlCleanupParser();
+	curl_global_cleanup();
+	mysql_library_end();
 }

@@ -14,6 +14,11 @@ int daemon_config(int argc, char **argv, const char *name, struct conf *c);
  * resolver does) and ignores SIGPIPE; returns a signalfd for them, or -1. */
 int daemon_signals(const char *name);
 
+/* The libraries, before any thread: MariaDB's client, libcurl, libxml2's
+ * parser.  0, or -1 (said on stderr). */
+int daemon_libs_init(const char *name);
+void daemon_libs_end(void);
+
 /* Waits up to ms on the signalfd fd; 1 once a stop signal has arrived. */
 int daemon_stop_wait(int fd, int ms, const char *name);
 

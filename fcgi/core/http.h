@@ -139,6 +139,9 @@ struct responder {
 	 * http_handle; pages is then NULL. */
 	void (*handle)(FCGX_Request *fr, const struct conf *c, struct db *db,
 		       const struct responder *r);
+	/* The responder's own start-up, before the threads (NULL: none);
+	 * nonzero stops the process. */
+	int (*init)(const struct conf *c);
 };
 
 #define HTTP_MAX_COOKIES 4

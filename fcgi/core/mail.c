@@ -567,7 +567,8 @@ enum mail_result mail_render(const char *kind, const char *payload, const char *
 	}
 	if (token != NULL) {
 		if ((base = xmlNodeGetContent(child(root, "link-base"))) == NULL) {
-			snprintf(err, errsz, "the mail has a token but its payload no <link-base>");
+			snprintf(err, errsz,
+				 "the mail has a token but its payload no link-base element");
 			goto out;
 		}
 		buf_str(&link, (const char *)base);

@@ -420,6 +420,8 @@ static int start_up(const struct responder *r)
 			       conf.web.cache_tenant_share) != 0 ||
 	    share_init(me->threads, me->tenant_share, me->tenant_wait_ms) != 0)
 		return -1;
+	if (r->init != NULL && r->init(&conf) != 0)
+		return -1;
 	/* Fail at start-up, not on the first request, if the schema is wrong. */
 	if ((probe = db_open(&conf, r->db_role, 0, 0)) == NULL)
 		return -1;

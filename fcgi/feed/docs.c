@@ -25,6 +25,11 @@ static const char *const op_names[] = {
 	[DB_FEED_DELETE] = "delete",
 };
 
+const char *feed_resource_name(unsigned r)
+{
+	return r >= DB_FEED_PORTAL_USER && r <= DB_FEED_RECORD ? resource_names[r] : "";
+}
+
 void feed_close(struct feed *f)
 {
 	if (f->open_id != 0)
@@ -250,7 +255,7 @@ enum db_result feed_write_change(struct feed *f, const struct db_feed_change *c)
 	xmlTextWriterStartElement(f->w, BAD_CAST "change");
 	xml_w_attr_uint(f->w, "seq", c->seq);
 	xml_w_attr(f->w, "op", op_names[c->op]);
-	xml_w_attr(f->w, "resource", resource_names[c->resource]);
+	xml_w_attr(f->w, "resource", feed_resource_name(c->resource));
 	xml_w_attr_uint(f->w, "id", c->id);
 	xml_w_attr(f->w, "at", c->at);
 	feed_cursor_encode(&cur, text);

@@ -3,7 +3,6 @@
  * included (<error status="..." parameter="...">), with the request id. */
 #include "config.h"
 
-#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,8 +34,8 @@ const struct feed_doc_def feed_docs[FEED__COUNT] = {
 	[FEED_CHANGES] = {"changes", "changes", APIKEY_CHANGES, 0, NULL},
 };
 
-/* The schemas served at /feed/schema/v1/<name>.xsd, read once from
- * [web] xslt_dir/feed/v1/. */
+/* The schemas served at /feed/schema/v1/<name>.xsd, read at start-up from
+ * [web] xslt_dir/feed/v1/ (feed_init). */
 static const char *const schema_names[] = {
 	"feed",    "portal-users", "customers", "groups", "office-users",
 	"records", "changes",      "error",     "event",  NULL,
@@ -45,33 +44,29 @@ static struct {
 	char *text;
 	size_t len;
 } schemas[sizeof schema_names / sizeof schema_names[0]];
-static pthread_once_t schemas_once = PTHREAD_ONCE_INIT;
-static const struct conf *schemas_conf;
 
-static void schemas_load(void)
+int feed_init(const struct conf *c)
 {
 	for (size_t i = 0; schema_names[i] != NULL; i++) {
 		char path[1200];
 		FILE *fp;
-		long n;
+		long n = -1;
 
 		snprintf(path, sizeof path, "%s/feed/" FEED_SCHEMA_VERSION "/%s.xsd",
-			 schemas_conf->web.xslt_dir, schema_names[i]);
-		if ((fp = fopen(path, "rb")) == NULL) {
-			log_err("feed: cannot read %s", path);
-			continue;
+			 c->web.xslt_dir, schema_names[i]);
+		if ((fp = fopen(path, "rb")) != NULL && fseek(fp, 0, SEEK_END) == 0 &&
+		    (n = ftell(fp)) > 0 && fseek(fp, 0, SEEK_SET) == 0 &&
+		    (schemas[i].text = malloc((size_t)n)) != NULL &&
+		    fread(schemas[i].text, 1, (size_t)n, fp) == (size_t)n)
+			schemas[i].len = (size_t)n;
+		if (fp != NULL)
+			fclose(fp);
+		if (schemas[i].len == 0) {
+			log_err("gatehouse-feed: cannot read %s", path);
+			return -1;
 		}
-		if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) > 0 &&
-		    fseek(fp, 0, SEEK_SET) == 0 && (schemas[i].text = malloc((size_t)n)) != NULL) {
-			if (fread(schemas[i].text, 1, (size_t)n, fp) == (size_t)n)
-				schemas[i].len = (size_t)n;
-			else {
-				free(schemas[i].text);
-				schemas[i].text = NULL;
-			}
-		}
-		fclose(fp);
 	}
+	return 0;
 }
 
 static const char *status_text(int status)
@@ -250,11 +245,10 @@ static void answer_schema(struct feed *f)
 {
 	const char *p = f->path + strlen("/feed/schema/" FEED_SCHEMA_VERSION "/");
 
-	pthread_once(&schemas_once, schemas_load);
 	for (size_t i = 0; schema_names[i] != NULL; i++) {
 		size_t n = strlen(schema_names[i]);
 		if (strncmp(p, schema_names[i], n) != 0 || strcmp(p + n, ".xsd") != 0 ||
-		    schemas[i].text == NULL)
+		    schemas[i].len == 0)
 			continue;
 		f->status = 200;
 		FCGX_FPrintF(f->fr->out,
@@ -526,7 +520,6 @@ void feed_handle(FCGX_Request *fr, const struct conf *c, struct db *db, const st
 	f.fr = fr;
 	f.conf = c;
 	f.db = db;
-	schemas_conf = c;
 	http_request_id(f.rid);
 	if ((f.path = FCGX_GetParam("DOCUMENT_URI", fr->envp)) == NULL)
 		f.path = "/";

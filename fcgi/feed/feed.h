@@ -82,6 +82,9 @@ struct feed {
 int feed_row(void *ctx, const void *row);
 /* Closes the resource element left open by the last row. */
 void feed_close(struct feed *f);
+/* The name of resource r (enum db_feed_resource) in the documents:
+ * "portal-user", ...; "" for none. */
+const char *feed_resource_name(unsigned r);
 /* One change: <change seq op resource id at cursor> with the resource's
  * state now (absent for a delete, and when it is gone since: its delete
  * follows); the webhooks' events hold one each.  f->w must be open. */
@@ -89,6 +92,9 @@ enum db_result feed_write_change(struct feed *f, const struct db_feed_change *c)
 /* The change log's page (FEED_CHANGES), after the document began. */
 enum db_result feed_write_changes(struct feed *f);
 
+/* feed.c: the schemas read, before the threads (struct responder's init):
+ * 0, or -1 when one cannot be read. */
+int feed_init(const struct conf *c);
 /* feed.c: one request, start to end (struct responder's handle). */
 struct responder;
 void feed_handle(FCGX_Request *fr, const struct conf *c, struct db *db, const struct responder *r);

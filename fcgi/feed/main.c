@@ -12,6 +12,7 @@ static const struct responder feed_responder = {
 	.db_role = DB_ROLE_FEED,
 	.pages = NULL,
 	.handle = feed_handle,
+	.init = feed_init,
 };
 
 int main(int argc, char **argv)

@@ -27,9 +27,7 @@
 #include "config.h"
 
 #include <curl/curl.h>
-#include <libxml/parser.h>
 #include <libxml/xmlwriter.h>
-#include <mysql.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,8 +58,6 @@ static int sig_fd = -1;
 /* ---- the event's body ---- */
 
 static const char *const type_op[] = {"", "created", "updated", "deleted"};
-static const char *const type_res[] = {"",      "portal-user", "customer",
-				       "group", "office-user", "record"};
 
 /* The event's XML for j: *out (freed with xmlBufferFree).  DB_OK, or the
  * database's failure (reading the resource's state). */
@@ -87,7 +83,7 @@ static enum db_result event_xml(struct db *db, const struct db_hook_job *j, xmlB
 	if ((f.w = xmlNewTextWriterMemory(b, 0)) == NULL)
 		goto out;
 	snprintf(id, sizeof id, "evt_%u_%llu", j->tenant_id, (unsigned long long)j->seq);
-	snprintf(type, sizeof type, "%s.%s", type_res[j->resource], type_op[j->op]);
+	snprintf(type, sizeof type, "%s.%s", feed_resource_name(j->resource), type_op[j->op]);
 	xmlTextWriterStartDocument(f.w, NULL, "UTF-8", NULL);
 	xmlTextWriterStartElement(f.w, BAD_CAST "event");
 	xmlTextWriterWriteAttribute(f.w, BAD_CAST "xmlns:xsi",
@@ -340,12 +336,10 @@ int main(int argc, char **argv)
 	if ((sig_fd = daemon_signals(NAME)) < 0)
 		return 1;
 	rc = 1;
-	if (mysql_library_init(0, NULL, NULL) != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
-		fprintf(stderr, "%s: library initialisation failed\n", NAME);
+	if (daemon_libs_init(NAME) != 0) {
 		close(sig_fd);
 		return 1;
 	}
-	xmlInitParser();
 	if (auth_init(&conf) != 0)
 		goto out;
 	if ((db = db_open(&conf, DB_ROLE_HOOKS, 0, 0)) == NULL)
@@ -383,9 +377,7 @@ out:
 		curl_easy_cleanup(c);
 	db_close(db);
 	auth_free();
-	xmlCleanupParser();
-	curl_global_cleanup();
-	mysql_library_end();
+	daemon_libs_end();
 	close(sig_fd);
 	return rc;
 }

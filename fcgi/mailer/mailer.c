@@ -23,8 +23,6 @@
 #include "config.h"
 
 #include <curl/curl.h>
-#include <libxml/parser.h>
-#include <mysql.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,12 +233,10 @@ int main(int argc, char **argv)
 		return 1;
 	rc = 1;
 	/* Library set-up, before any thread exists. */
-	if (mysql_library_init(0, NULL, NULL) != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
-		fprintf(stderr, "%s: library initialisation failed\n", NAME);
+	if (daemon_libs_init(NAME) != 0) {
 		close(sig_fd);
 		return 1;
 	}
-	xmlInitParser();
 	if (render_init(conf.web.xslt_dir, mail_sheets) != 0 || auth_init(&conf) != 0)
 		goto out;
 	/* Fail at start-up, not on the first message, if the schema is wrong. */
@@ -280,9 +276,7 @@ out:
 	db_close(db);
 	render_free();
 	auth_free();
-	xmlCleanupParser();
-	curl_global_cleanup();
-	mysql_library_end();
+	daemon_libs_end();
 	close(sig_fd);
 	return rc;
 }

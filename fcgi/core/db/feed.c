@@ -367,6 +367,63 @@ static int page_row(void *p)
 	return r->q != NULL ? nest_emit(r->q, id, r->res, r->row, r->fn, r->ctx) : 0;
 }
 
+/* The page's nested rows into q: the page's last id (bound), then its
+ * sites, contacts and sites, or permissions by the id range. */
+static enum db_result page_nested(struct db *db, enum db_feed_resource res, enum db_stmt bound,
+				  unsigned tenant_id, unsigned after, unsigned limit,
+				  struct nested *q)
+{
+	struct db_args b = DB_ARGS();
+	struct db_cols bc = DB_COLS();
+	unsigned last = 0;
+	enum db_result rc;
+
+	db_arg_uint(&b, tenant_id);
+	db_arg_uint(&b, after);
+	db_arg_uint(&b, limit);
+	db_col_uint(&bc, &last);
+	if ((rc = db_one(db, bound, &b, &bc)) != DB_OK || last <= after)
+		return rc;
+	if (res == DB_FEED_PORTAL_USER)
+		return nest_read(db, DBQ_FEED_PU_SITES, 1, tenant_id, after, last, q);
+	if (res == DB_FEED_OFFICE_USER)
+		return nest_read(db, DBQ_FEED_OU_PERMS, 1, tenant_id, after, last, q);
+	if ((rc = nest_read(db, DBQ_FEED_CUST_CONTACTS, 1, tenant_id, after, last, q)) == DB_OK &&
+	    (rc = nest_read(db, DBQ_FEED_CUST_SITES, 2, tenant_id, after, last, q)) == DB_OK &&
+	    q->n > 1)
+		qsort_owner(q); /* each customer's contacts, then its sites */
+	return rc;
+}
+
+/* Binds res's columns into row; its page statement and its bound
+ * statement (DBQ__COUNT: none, nothing nested). */
+static void page_stmts(enum db_feed_resource res, struct db_cols *c, void *row, enum db_stmt *page,
+		       enum db_stmt *bound)
+{
+	switch (res) {
+	case DB_FEED_PORTAL_USER:
+		cols_portal_user(c, row);
+		*page = DBQ_FEED_PORTAL_USERS;
+		*bound = DBQ_FEED_PU_BOUND;
+		break;
+	case DB_FEED_CUSTOMER:
+		cols_customer(c, row);
+		*page = DBQ_FEED_CUSTOMERS;
+		*bound = DBQ_FEED_CUST_BOUND;
+		break;
+	case DB_FEED_GROUP:
+		cols_group(c, row);
+		*page = DBQ_FEED_GROUPS;
+		*bound = DBQ__COUNT;
+		break;
+	default:
+		cols_office_user(c, row);
+		*page = DBQ_FEED_OFFICE_USERS;
+		*bound = DBQ_FEED_OU_BOUND;
+		break;
+	}
+}
+
 /* The row structs are large (a record's detail alone is 8 KB): one on
  * the heap per call, not on a worker's 1 MiB stack.  Freed here. */
 enum db_result db_feed_page(struct db *db, enum db_feed_resource res, unsigned tenant_id,
@@ -379,68 +436,26 @@ enum db_result db_feed_page(struct db *db, enum db_feed_resource res, unsigned t
 		[DB_FEED_GROUP] = sizeof(struct db_feed_group),
 		[DB_FEED_OFFICE_USER] = sizeof(struct db_feed_office_user),
 	};
-	struct db_args a = DB_ARGS(), b = DB_ARGS();
-	struct db_cols c = DB_COLS(), bc = DB_COLS();
+	struct db_args a = DB_ARGS();
+	struct db_cols c = DB_COLS();
 	struct page_row r = {.res = res, .fn = fn, .ctx = ctx};
-	enum db_stmt id, bound = DBQ__COUNT;
-	unsigned last = 0;
-	enum db_result rc;
+	enum db_stmt page, bound;
+	enum db_result rc = DB_ERR;
 
 	if (res < DB_FEED_PORTAL_USER || res > DB_FEED_OFFICE_USER)
 		return DB_ERR;
 	if ((r.row = calloc(1, size[res])) == NULL)
 		return DB_ERR;
-	switch (res) {
-	case DB_FEED_PORTAL_USER:
-		cols_portal_user(&c, r.row);
-		id = DBQ_FEED_PORTAL_USERS;
-		bound = DBQ_FEED_PU_BOUND;
-		break;
-	case DB_FEED_CUSTOMER:
-		cols_customer(&c, r.row);
-		id = DBQ_FEED_CUSTOMERS;
-		bound = DBQ_FEED_CUST_BOUND;
-		break;
-	case DB_FEED_GROUP:
-		cols_group(&c, r.row);
-		id = DBQ_FEED_GROUPS;
-		break;
-	default:
-		cols_office_user(&c, r.row);
-		id = DBQ_FEED_OFFICE_USERS;
-		bound = DBQ_FEED_OU_BOUND;
-		break;
-	}
-	rc = DB_OK;
-	if (bound != DBQ__COUNT) {
-		/* The page's last id, then its nested rows by that range. */
-		db_arg_uint(&b, tenant_id);
-		db_arg_uint(&b, after);
-		db_arg_uint(&b, limit);
-		db_col_uint(&bc, &last);
-		if ((r.q = calloc(1, sizeof *r.q)) == NULL)
-			rc = DB_ERR;
-		else if ((rc = db_one(db, bound, &b, &bc)) == DB_OK && last > after) {
-			if (res == DB_FEED_PORTAL_USER)
-				rc = nest_read(db, DBQ_FEED_PU_SITES, 1, tenant_id, after, last,
-					       r.q);
-			else if (res == DB_FEED_OFFICE_USER)
-				rc = nest_read(db, DBQ_FEED_OU_PERMS, 1, tenant_id, after, last,
-					       r.q);
-			else if ((rc = nest_read(db, DBQ_FEED_CUST_CONTACTS, 1, tenant_id, after,
-						 last, r.q)) == DB_OK)
-				rc = nest_read(db, DBQ_FEED_CUST_SITES, 2, tenant_id, after, last,
-					       r.q);
-			/* Contacts, then sites: each owner's in that order. */
-			if (rc == DB_OK && r.q->n > 1)
-				qsort_owner(r.q);
-		}
-	}
+	page_stmts(res, &c, r.row, &page, &bound);
+	if (bound == DBQ__COUNT)
+		rc = DB_OK;
+	else if ((r.q = calloc(1, sizeof *r.q)) != NULL)
+		rc = page_nested(db, res, bound, tenant_id, after, limit, r.q);
 	if (rc == DB_OK) {
 		db_arg_uint(&a, tenant_id);
 		db_arg_uint(&a, after);
 		db_arg_uint(&a, limit);
-		rc = db_run(db, id, &a, &c, page_row, &r);
+		rc = db_run(db, page, &a, &c, page_row, &r);
 	}
 	if (r.q != NULL) {
 		free(r.q->v);
