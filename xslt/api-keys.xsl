@@ -1,7 +1,8 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!-- Gatehouse: partner API keys (page "api-keys", GET/POST
      /settings/api-keys, Super Admins).  A new key is shown once (<created>);
-     revoking asks first (@confirm): a page of its own, no JavaScript needed. -->
+     revoking asks first (@confirm): a page of its own, no JavaScript needed;
+     so does a key's rate limit (@limit). -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 
   <xsl:import href="layout.xsl"/>
@@ -43,6 +44,54 @@
     </xsl:choose>
   </xsl:template>
 
+  <xsl:template match="api-keys[@limit]">
+    <div class="page-head">
+      <p class="breadcrumb">Integrations › <a href="/settings/api-keys">API keys</a></p>
+      <h1 id="limit-title">
+        <xsl:choose>
+          <xsl:when test="@limit = 0">No such key</xsl:when>
+          <xsl:otherwise>Rate limit</xsl:otherwise>
+        </xsl:choose>
+      </h1>
+    </div>
+    <xsl:choose>
+      <xsl:when test="@limit = 0">
+        <p>That key is revoked, or is not one of yours.
+          <a href="/settings/api-keys">Back to the keys</a></p>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="k" select="key[@edit-limit = '1']"/>
+        <form class="card form" method="post" action="/settings/api-keys"
+              aria-labelledby="limit-title">
+          <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
+          <input type="hidden" name="op" value="limit"/>
+          <input type="hidden" name="key" value="{$k/@id}"/>
+          <p><strong><xsl:value-of select="$k/name"/></strong> (<code><xsl:value-of select="$k/@id"/></code>)</p>
+          <xsl:call-template name="text-field">
+            <xsl:with-param name="name" select="'rate'"/>
+            <xsl:with-param name="label" select="'Requests a second'"/>
+            <xsl:with-param name="type" select="'number'"/>
+            <xsl:with-param name="required" select="true()"/>
+            <xsl:with-param name="model" select="$k/@rate"/>
+            <xsl:with-param name="help" select="'1 to 65535. Over it the key is answered 429 with Retry-After.'"/>
+          </xsl:call-template>
+          <xsl:call-template name="text-field">
+            <xsl:with-param name="name" select="'burst'"/>
+            <xsl:with-param name="label" select="'Burst'"/>
+            <xsl:with-param name="type" select="'number'"/>
+            <xsl:with-param name="required" select="true()"/>
+            <xsl:with-param name="model" select="$k/@burst"/>
+            <xsl:with-param name="help" select="'Requests it may make at once after a quiet spell, 1 to 65535.'"/>
+          </xsl:call-template>
+          <div class="actions">
+            <button type="submit" class="btn btn-primary">Save</button>
+            <a class="btn btn-link" href="/settings/api-keys">Cancel</a>
+          </div>
+        </form>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
   <xsl:template match="api-keys">
     <div class="page-head">
       <p class="breadcrumb">Integrations</p>
@@ -68,6 +117,7 @@
             <th scope="col">Created</th>
             <th scope="col">Expires</th>
             <th scope="col">Last used</th>
+            <th scope="col">Rate limit</th>
             <th scope="col"><span class="visually-hidden">Actions</span></th>
           </tr>
         </thead>
@@ -93,6 +143,13 @@
                 <xsl:if test="@last-used-from"><span class="muted"> from <xsl:value-of select="@last-used-from"/></span></xsl:if>
               </td>
               <td>
+                <xsl:value-of select="concat(@rate, '/s, bursts of ', @burst)"/>
+                <xsl:if test="@status != 'revoked'">
+                  <xsl:text> </xsl:text>
+                  <a href="/settings/api-keys?limit={@id}" aria-label="Change the rate limit of {name}">Change</a>
+                </xsl:if>
+              </td>
+              <td>
                 <xsl:if test="@status != 'revoked'">
                   <form class="inline-form" method="post" action="/settings/api-keys">
                     <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
@@ -114,7 +171,7 @@
             </tr>
           </xsl:for-each>
           <xsl:if test="not(key)">
-            <tr class="list-empty"><td colspan="8">No keys yet.</td></tr>
+            <tr class="list-empty"><td colspan="9">No keys yet.</td></tr>
           </xsl:if>
         </tbody>
       </table>
@@ -156,6 +213,20 @@
         <xsl:with-param name="label" select="'Allowed addresses (optional)'"/>
         <xsl:with-param name="maxlength" select="'2000'"/>
         <xsl:with-param name="help" select="'Addresses or ranges such as 192.0.2.0/24, separated by commas. Empty: any address.'"/>
+        <xsl:with-param name="echo" select="not(created)"/>
+      </xsl:call-template>
+      <xsl:call-template name="text-field">
+        <xsl:with-param name="name" select="'rate'"/>
+        <xsl:with-param name="label" select="'Requests a second (optional)'"/>
+        <xsl:with-param name="type" select="'number'"/>
+        <xsl:with-param name="help" select="'Empty: 10. Over it the key is answered 429 with Retry-After.'"/>
+        <xsl:with-param name="echo" select="not(created)"/>
+      </xsl:call-template>
+      <xsl:call-template name="text-field">
+        <xsl:with-param name="name" select="'burst'"/>
+        <xsl:with-param name="label" select="'Burst (optional)'"/>
+        <xsl:with-param name="type" select="'number'"/>
+        <xsl:with-param name="help" select="'Requests it may make at once after a quiet spell. Empty: 50.'"/>
         <xsl:with-param name="echo" select="not(created)"/>
       </xsl:call-template>
       <div class="actions">

@@ -88,6 +88,7 @@ struct db_apikey {
 	char key_id[17], name[101], scopes[120], created_by[256];
 	char created_at[24], expires_at[24], last_used_at[24]; /* "" for none */
 	char last_used_ip[46], status[8];                      /* active, expired, revoked */
+	unsigned rate, burst;                                  /* requests a second, at once */
 };
 typedef int (*db_apikey_fn)(void *ctx, const struct db_apikey *k);
 /* A new key of the tenant: its public id, name, scopes (the SET's names,

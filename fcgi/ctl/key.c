@@ -130,10 +130,10 @@ static int set_rate(struct db *db, unsigned tenant, const char *slug, const char
 static int print_key(void *ctx, const struct db_apikey *k)
 {
 	(void)ctx;
-	printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k->key_id, k->status, k->name, k->scopes,
-	       k->created_at, k->expires_at[0] ? k->expires_at : "never",
+	printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%u/s burst %u\n", k->key_id, k->status, k->name,
+	       k->scopes, k->created_at, k->expires_at[0] ? k->expires_at : "never",
 	       k->last_used_at[0] ? k->last_used_at : "never",
-	       k->last_used_ip[0] ? k->last_used_ip : "-");
+	       k->last_used_ip[0] ? k->last_used_ip : "-", k->rate, k->burst);
 	return 0;
 }
 

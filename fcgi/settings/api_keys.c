@@ -5,7 +5,9 @@
  * Revoke one: GET ?revoke=ID asks first, its form POSTs op=revoke with
  * confirm=1; a revocation POSTed without it comes back as the question.
  * Roll one (op=roll, grace=0..7 days): a new secret, shown once, while the
- * old one keeps working for the grace period. */
+ * old one keeps working for the grace period.  Its rate limit (requests a
+ * second and burst, 10 and 50 unless the creating form says otherwise):
+ * GET ?limit=ID shows its form, which POSTs op=limit. */
 #include "config.h"
 
 #include <stdio.h>
@@ -26,18 +28,26 @@ static const char *val_key_id(const char *in, size_t len, struct val_value *out)
 	return val_line(in, len, out);
 }
 
-enum { Q_DONE, Q_REVOKE };
-enum { DONE_REVOKED };
-VAL_CHOICE(done_choice, "Unknown notice.", "revoked")
+/* A rate or a burst: the columns' range (SMALLINT UNSIGNED), 0 refused. */
+static const char *val_rate(const char *in, size_t len, struct val_value *out)
+{
+	if (val_uint(in, len, out) != NULL || out->num < 1 || out->num > 65535)
+		return "Enter a whole number from 1 to 65535.";
+	return NULL;
+}
+
+enum { Q_DONE, Q_REVOKE, Q_LIMIT };
+VAL_CHOICE(done_choice, "Unknown notice.", "revoked", "limited")
 static const struct val_field query[] = {
 	[Q_DONE] = {"done", done_choice, 10, 0, "Done"},
 	[Q_REVOKE] = {"revoke", val_key_id, APIKEY_ID_LEN, 0, "Key"},
+	[Q_LIMIT] = {"limit", val_key_id, APIKEY_ID_LEN, 0, "Key"},
 };
 
-VAL_CHOICE(op_choice, "Unknown action.", "create", "revoke", "roll")
-enum { OP_CREATE, OP_REVOKE, OP_ROLL };
+VAL_CHOICE(op_choice, "Unknown action.", "create", "revoke", "roll", "limit")
+enum { OP_CREATE, OP_REVOKE, OP_ROLL, OP_LIMIT };
 VAL_CHOICE(grace_choice, "The grace period is 0 to 7 days.", "0", "1", "2", "3", "4", "5", "6", "7")
-enum { F_OP, F_NAME, F_EXPIRES, F_ALLOW, F_KEY, F_CONFIRM, F_GRACE, F_SCOPE0 };
+enum { F_OP, F_NAME, F_EXPIRES, F_ALLOW, F_KEY, F_CONFIRM, F_GRACE, F_RATE, F_BURST, F_SCOPE0 };
 static const struct val_field form[] = {
 	[F_OP] = {"op", op_choice, 10, VAL_REQUIRED, "Action"},
 	[F_NAME] = {"name", val_line, 100, 0, "Name"},
@@ -46,6 +56,8 @@ static const struct val_field form[] = {
 	[F_KEY] = {"key", val_key_id, APIKEY_ID_LEN, 0, "Key"},
 	[F_CONFIRM] = {"confirm", val_bool, 1, 0, "Confirm"},
 	[F_GRACE] = {"grace", grace_choice, 1, 0, "Old key works for"},
+	[F_RATE] = {"rate", val_rate, 5, 0, "Requests a second"},
+	[F_BURST] = {"burst", val_rate, 5, 0, "Burst"},
 	/* One box a scope, in apikey.h's order. */
 	[F_SCOPE0 + 0] = {"scope_portal_users", val_bool, 1, 0, "Portal users"},
 	[F_SCOPE0 + 1] = {"scope_customers", val_bool, 1, 0, "Customers and contacts"},
@@ -66,7 +78,8 @@ struct created {
 struct keys {
 	xmlNodePtr parent;
 	const char *confirm; /* the key id asked about, or NULL */
-	int found;
+	const char *limit;   /* the key whose limit is edited, or NULL */
+	int found, limit_found;
 };
 
 static int add_key(void *ctx, const struct db_apikey *k)
@@ -77,6 +90,8 @@ static int add_key(void *ctx, const struct db_apikey *k)
 	xml_attr(e, "id", k->key_id);
 	xml_attr(e, "status", k->status);
 	xml_attr(e, "created", k->created_at);
+	xml_attr_int(e, "rate", (long long)k->rate);
+	xml_attr_int(e, "burst", (long long)k->burst);
 	if (k->expires_at[0])
 		xml_attr(e, "expires", k->expires_at);
 	if (k->last_used_at[0])
@@ -91,14 +106,22 @@ static int add_key(void *ctx, const struct db_apikey *k)
 		xml_attr(e, "revoke", "1");
 		ks->found = 1;
 	}
+	if (ks->limit != NULL && strcmp(ks->limit, k->key_id) == 0 &&
+	    strcmp(k->status, "revoked") != 0) {
+		xml_attr(e, "edit-limit", "1");
+		ks->limit_found = 1;
+	}
 	return 0;
 }
 
 static enum page_result keys_get(struct http *h, xmlNodePtr root)
 {
-	static const char *const said[] = {"Key revoked: it opens nothing from now on."};
+	static const char *const said[] = {
+		"Key revoked: it opens nothing from now on.",
+		"Rate limit saved: it holds from the key's next request on.",
+	};
 	struct created *made = http_ctx(h, sizeof *made);
-	struct keys ks = {NULL, NULL, 0};
+	struct keys ks = {NULL, NULL, NULL, 0, 0};
 	xmlNodePtr page = xml_el(root, "api-keys"), scopes = xml_el(page, "scope-names");
 	enum db_result rc;
 
@@ -111,10 +134,16 @@ static enum page_result keys_get(struct http *h, xmlNodePtr root)
 		ks.confirm = h->q[Q_REVOKE].str;
 	else if (h->method == HTTP_POST && h->f[F_OP].num == OP_REVOKE && h->f[F_KEY].st == VAL_OK)
 		ks.confirm = h->f[F_KEY].str;
+	if (h->method == HTTP_GET && h->q[Q_LIMIT].st == VAL_OK)
+		ks.limit = h->q[Q_LIMIT].str;
+	else if (h->method == HTTP_POST && h->f[F_OP].num == OP_LIMIT && h->f[F_KEY].st == VAL_OK)
+		ks.limit = h->f[F_KEY].str;
 	if ((rc = db_apikey_list(h->db, h->sess.tenant_id, add_key, &ks)) != DB_OK)
 		return http_db_fail(rc);
 	if (ks.confirm != NULL)
 		xml_attr_int(page, "confirm", ks.found);
+	else if (ks.limit != NULL)
+		xml_attr_int(page, "limit", ks.limit_found);
 	if (made != NULL && made->key[0] != '\0') {
 		xmlNodePtr c = xml_text_el(page, "created", made->key);
 		xml_attr(c, "id", made->id);
@@ -142,6 +171,12 @@ static enum page_result shown_once(struct http *h, struct created *made, unsigne
 	h->status = 201;
 	http_notice(h, "success", notice);
 	return PAGE_INVALID;
+}
+
+/* A rate field's value, or its default when left empty. */
+static unsigned rate_of(const struct http *h, size_t f, unsigned dflt)
+{
+	return h->f[f].st == VAL_OK ? (unsigned)h->f[f].num : dflt;
 }
 
 static enum page_result create(struct http *h)
@@ -180,7 +215,9 @@ static enum page_result create(struct http *h)
 	apikey_new(made->key, made->id, hash);
 	if ((rc = db_begin(h->db)) == DB_OK &&
 	    (rc = db_apikey_add(h->db, h->sess.tenant_id, made->id, h->f[F_NAME].str, names, hash,
-				allow, h->sess.email, until)) == DB_OK)
+				allow, h->sess.email, until)) == DB_OK &&
+	    (rc = db_apikey_rate(h->db, h->sess.tenant_id, made->id, rate_of(h, F_RATE, 10),
+				 rate_of(h, F_BURST, 50))) == DB_OK)
 		rc = http_audit(h, "api_key.create", made->id, NULL, names);
 	return shown_once(h, made, hash, rc,
 			  "Key created. Copy it now: it is shown only this once.");
@@ -211,6 +248,26 @@ static enum page_result roll(struct http *h)
 					      grace, grace == 1 ? "" : "s"));
 }
 
+/* A key's rate limit: both numbers, held from the key's next request on
+ * (its tokens refilled to the new burst). */
+static enum page_result limit(struct http *h)
+{
+	enum db_result rc;
+
+	if (h->f[F_RATE].st != VAL_OK)
+		return http_field_error(h, F_RATE,
+					"Enter how many requests a second the key may make.");
+	if (h->f[F_BURST].st != VAL_OK)
+		return http_field_error(h, F_BURST, "Enter how many requests it may make at once.");
+	if ((rc = db_begin(h->db)) == DB_OK &&
+	    (rc = db_apikey_rate(h->db, h->sess.tenant_id, h->f[F_KEY].str, rate_of(h, F_RATE, 0),
+				 rate_of(h, F_BURST, 0))) == DB_OK)
+		rc = http_audit(h, "api_key.rate", h->f[F_KEY].str, NULL,
+				http_text(h, "%u a second, bursts of %u", rate_of(h, F_RATE, 0),
+					  rate_of(h, F_BURST, 0)));
+	return http_txn_end(h, rc, "/settings/api-keys?done=limited");
+}
+
 static enum page_result keys_post(struct http *h)
 {
 	enum db_result rc;
@@ -221,6 +278,8 @@ static enum page_result keys_post(struct http *h)
 		return http_bad_request(h, "Which key?");
 	if (h->f[F_OP].num == OP_ROLL)
 		return roll(h);
+	if (h->f[F_OP].num == OP_LIMIT)
+		return limit(h);
 	if (h->f[F_CONFIRM].st != VAL_OK || !h->f[F_CONFIRM].num) {
 		/* Not confirmed: the question, nothing revoked. */
 		h->status = 200;

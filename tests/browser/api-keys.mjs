@@ -3,7 +3,8 @@
 // tenant create and its Super Admin).  The Super Admin finds the page in
 // the menu, makes a key with two scopes: the key is shown once, in full, and
 // not on the next visit; the list shows it active with its scopes; Roll
-// shows a new key of the same id; Revoke asks first, Cancel keeps it, and
+// shows a new key of the same id; Change sets its rate limit on a form of
+// its own; Revoke asks first, Cancel keeps it, and
 // the confirmed revocation lists it as revoked with no more actions.
 //
 // Env: GH_TEST_PORT, GH_TEST_STATE, GH_SRCDIR, GH_BUILDDIR (see run.sh).
@@ -63,6 +64,19 @@ async function keys(page, js) {
   await page.goto(`${BASE}/settings/api-keys`, { waitUntil: 'load' });
   ok((await page.locator('#new-key').count()) === 0 && !(await page.content()).includes(key.slice(21)),
     `${label}: on the next visit the key is not shown, nor its secret anywhere`);
+
+  ctx.step = `api keys ${label}: rate limit`;
+  ok(/10\/s, bursts of 50/.test(await text(row)), `${label}: listed with the default rate limit`);
+  await navigateBy(page, () => row.getByRole('link', { name: 'Change' }).click());
+  must((await text(page.locator('main h1'))) === 'Rate limit', `${label}: Change opens the rate limit's form`);
+  ok((await page.getByLabel('Requests a second').inputValue()) === '10' &&
+     (await page.getByLabel('Burst').inputValue()) === '50', `${label}: it holds the key's figures`);
+  await page.getByLabel('Requests a second').fill('3');
+  await page.getByLabel('Burst').fill('5');
+  await navigateBy(page, () => page.getByRole('button', { name: 'Save' }).click());
+  ok(/Rate limit saved/.test(await text(page.locator('.notice-success'))), `${label}: saved, with a notice`);
+  ok(/3\/s, bursts of 5/.test(await text(page.locator('tbody tr', { hasText: name }))),
+    `${label}: listed with its new rate limit`);
 
   ctx.step = `api keys ${label}: roll`;
   await page.locator(`#grace-${id}`).selectOption('2');

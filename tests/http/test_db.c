@@ -40,7 +40,7 @@ static unsigned qmarks(const char *s)
  * only reads may be retried, and the roles that own something. */
 static void test_table(void)
 {
-	size_t empty = 0, bad_params = 0, bad_read = 0, roleless = 0;
+	size_t empty = 0, bad_params = 0, bad_read = 0, bad_stream = 0, roleless = 0;
 	char names[64];
 
 	for (size_t i = 0; i < DBQ__COUNT; i++) {
@@ -59,6 +59,10 @@ static void test_table(void)
 			bad_read++;
 			diag("%s may be retried but is not a SELECT", d->name);
 		}
+		if ((d->flags & DB_Q_STREAM) && !(d->flags & DB_Q_READ)) {
+			bad_stream++;
+			diag("%s is streamed but is not a read", d->name);
+		}
 		if (d->roles == 0) {
 			roleless++;
 			diag("%s: no role may run it", d->name);
@@ -67,6 +71,7 @@ static void test_table(void)
 	is_int(empty, 0, "every statement of the enum has an entry (name and SQL)");
 	is_int(bad_params, 0, "every entry's .params is the number of '?' in its SQL");
 	is_int(bad_read, 0, "only SELECTs may be retried after a reconnect (DB_Q_READ)");
+	is_int(bad_stream, 0, "only reads are streamed (DB_Q_STREAM)");
 	is_int(roleless, 0, "every statement has a role that may run it");
 	/* The feed responder (issue 14): its key's row, its last use, its
 	 * rate limit's token and wait, the change log and the snapshots;
@@ -266,6 +271,56 @@ static void test_rows_and_txn(void)
 	db_close(db);
 }
 
+struct streamed {
+	unsigned n, stop_at, last_id;
+	int ordered;
+};
+
+static int streamed_row(void *ctx, const void *row)
+{
+	struct streamed *x = ctx;
+	const struct db_feed_portal_user *u = row;
+
+	if (u->part != 0)
+		return 0;
+	x->ordered &= u->id > x->last_id;
+	x->last_id = u->id;
+	return ++x->n == x->stop_at;
+}
+
+/* A streamed statement (DB_Q_STREAM, the feed's pages): its rows arrive
+ * one by one, all of them and in order; a row function that stops it leaves
+ * the connection able to run the next statement (the rest of the result
+ * read and dropped), and the same page read again is whole. */
+static void test_stream(void)
+{
+	struct db *db = db_open(&app, DB_ROLE_FEED, 0, 0);
+	char *v = sql1("SELECT COUNT(*) FROM portal_users pu JOIN tenants t ON t.id = pu.tenant_id "
+		       "WHERE t.slug = 'demo'");
+	char *d = sql1("SELECT id FROM tenants WHERE slug = 'demo'");
+	unsigned want = v ? (unsigned)atoi(v) : 0, demo = d ? (unsigned)atoi(d) : 0;
+	struct streamed all = {0, 0, 0, 1}, cut = {0, 1, 0, 1}, again = {0, 0, 0, 1};
+	struct db_feed_head h;
+
+	free(v);
+	free(d);
+	if (!ok(db != NULL && want > 1,
+		"the feed role connects; the demo tenant has %u portal users", want))
+		goto out;
+	ok(db_feed_page(db, DB_FEED_PORTAL_USER, demo, 0, 1000, streamed_row, &all) == DB_OK &&
+		   all.n == want && all.ordered,
+	   "a streamed page hands over every row, in order (%u of %u)", all.n, want);
+	ok(db_feed_page(db, DB_FEED_PORTAL_USER, demo, 0, 1000, streamed_row, &cut) == DB_ERR &&
+		   cut.n == 1,
+	   "a row function that stops a streamed statement stops it (DB_ERR after 1 row)");
+	ok(db_feed_head(db, demo, &h) == DB_OK, "the next statement runs on the same connection");
+	ok(db_feed_page(db, DB_FEED_PORTAL_USER, demo, 0, 1000, streamed_row, &again) == DB_OK &&
+		   again.n == want,
+	   "and the same page read again is whole (%u rows)", again.n);
+out:
+	db_close(db);
+}
+
 int main(void)
 {
 	const char *state = env_or("GH_TEST_STATE", "tests/out/stack");
@@ -285,6 +340,7 @@ int main(void)
 	test_roles();
 	test_strings();
 	test_rows_and_txn();
+	test_stream();
 	mysql_library_end();
 	return done_testing();
 }

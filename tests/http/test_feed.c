@@ -73,6 +73,21 @@ static int field(const char *out, const char *label, char *v, size_t sz)
 
 #define AK "/settings/api-keys"
 
+/* A feed request's status, with one extra header line. */
+static long feed_status(const char *path, const char *hdr)
+{
+	struct hc *c = client();
+	struct hc_resp r;
+	long st = -1;
+
+	if (hc_req(c, "GET", path, NULL, NULL, hdr, &r) == 0) {
+		st = r.status;
+		hc_resp_free(&r);
+	}
+	hc_free(c);
+	return st;
+}
+
 static long count_keys(const struct fx *f)
 {
 	char *v = sql1("SELECT COUNT(*) FROM api_keys WHERE tenant_id = %s", f->tq);
@@ -140,7 +155,85 @@ static void test_page(void)
 		   xp_is(d, "count(//api-keys/key)", "1") &&
 		   xp_is(d, "string(//api-keys/key/@status)", "active"),
 	   "page: listed, active, and the key is not shown again");
+	ok(d && xp_is(d, "string(//api-keys/key/@rate)", "10") &&
+		   xp_is(d, "string(//api-keys/key/@burst)", "50"),
+	   "page: with the default rate limit, 10 a second, bursts of 50");
 	xmlFreeDoc(d);
+
+	/* A rate limit chosen when the key is made, then changed on its own
+	 * form; the feed holds the key to it. */
+	{
+		char key3[128] = "", id3[32] = "", *k, *i, loc[256] = "", url[256], authz[160];
+		st = post_form(h, AK, AK, "op=create&name=Dispatch&scope_groups=1&rate=4&burst=6",
+			       &d, NULL, 0);
+		k = d ? xp(d, "string(//api-keys/created)") : NULL;
+		i = d ? xp(d, "string(//api-keys/created/@id)") : NULL;
+		snprintf(key3, sizeof key3, "%s", k ? k : "");
+		snprintf(id3, sizeof id3, "%s", i ? i : "");
+		free(k);
+		free(i);
+		ok(st == 201 && d &&
+			   xp_is(d, "string(//api-keys/key[@id=//created/@id]/@rate)", "4") &&
+			   xp_is(d, "string(//api-keys/key[@id=//created/@id]/@burst)", "6"),
+		   "limit: made with 4 a second, bursts of 6 (%ld)", st);
+		xmlFreeDoc(d);
+		snprintf(url, sizeof url, AK "?limit=%s", id3);
+		d = get_xml(h, url, 200, "limit: the rate limit's form");
+		ok(d && xp_is(d, "string(//api-keys/@limit)", "1") &&
+			   xp_is(d, "string(//api-keys/key[@edit-limit='1']/@id)", id3),
+		   "limit: it names the key");
+		xmlFreeDoc(d);
+		if (hc_get(h, url, &r) == 0) {
+			ok(r.status == 200 && strstr(r.body, "name=\"rate\"") &&
+				   strstr(r.body, "value=\"4\"") && strstr(r.body, "value=\"6\""),
+			   "limit: the HTML form holds the key's figures");
+			hc_resp_free(&r);
+		}
+		d = get_xml(h, AK "?limit=aaaaaaaaaaaaaaaa", 200, "limit: an unknown key's form");
+		ok(d && xp_is(d, "string(//api-keys/@limit)", "0"),
+		   "limit: ... says there is none");
+		xmlFreeDoc(d);
+		snprintf(body, sizeof body, "op=limit&key=%s&rate=0&burst=3", id3);
+		st = post_form(h, AK, AK, body, &d, NULL, 0);
+		ok(st == 422 && d && hc_valid(d) && xp_is(d, "string(//api-keys/@limit)", "1"),
+		   "limit: a rate of 0: 422, the form again (%ld)", st);
+		xmlFreeDoc(d);
+		snprintf(body, sizeof body, "op=limit&key=%s&rate=2", id3);
+		st = post_form(h, AK, AK, body, NULL, NULL, 0);
+		ok(st == 422, "limit: no burst: 422 (%ld)", st);
+		v = sql1("SELECT CONCAT(rate_per_s, '/', burst) FROM api_keys WHERE key_id = '%s'",
+			 id3);
+		ok(v && strcmp(v, "4/6") == 0, "limit: neither changed it (%s)", v ? v : "");
+		free(v);
+		snprintf(body, sizeof body, "op=limit&key=%s&rate=1&burst=2", id3);
+		st = post_form(other, AK, AK, body, NULL, NULL, 0);
+		ok(st == 404, "limit: another tenant's Super Admin: 404 (%ld)", st);
+		st = post_form(h, AK, AK, body, NULL, loc, sizeof loc);
+		ok(st == 303 && strstr(loc, "done=limited"), "limit: saved, 303 (%ld %s)", st, loc);
+		d = get_xml(h, AK "?done=limited", 200, "limit: the keys after it");
+		snprintf(url, sizeof url, "string(//api-keys/key[@id='%s']/@rate)", id3);
+		ok(d && xp_is(d, url, "1") &&
+			   xp_is(d, "string(//notice[@kind='success'])",
+				 "Rate limit saved: it holds from the key's next request on."),
+		   "limit: listed with its new rate, and a notice says so");
+		xmlFreeDoc(d);
+		v = sql1("SELECT CONCAT(rate_per_s, '/', burst) FROM api_keys WHERE key_id = '%s'",
+			 id3);
+		ok(v && strcmp(v, "1/2") == 0, "limit: stored, 1 a second, bursts of 2 (%s)",
+		   v ? v : "");
+		free(v);
+		/* The feed: two at once, the third over the limit. */
+		snprintf(authz, sizeof authz, "Authorization: Bearer %s", key3);
+		snprintf(url, sizeof url, "/feed/%s/groups", f.slug);
+		{
+			long s3[3] = {0, 0, 0};
+			for (int j = 0; j < 3; j++)
+				s3[j] = feed_status(url, authz);
+			ok(s3[0] == 200 && s3[1] == 200 && s3[2] == 429,
+			   "limit: the feed holds the key to it: 200, 200, then 429 (%ld %ld %ld)",
+			   s3[0], s3[1], s3[2]);
+		}
+	}
 	if (hc_get(h, AK, &r) == 0) {
 		ok(r.status == 200 && strstr(r.body, key + 5 + APIKEY_ID_LEN) == NULL &&
 			   strstr(r.body, id) != NULL,
@@ -162,6 +255,11 @@ static void test_page(void)
 	st = post_form(h, AK, AK, "op=create&name=Bad&scope_sites=1&expires=2099-02-30", NULL, NULL,
 		       0);
 	ok(st == 422, "page: a date that does not exist: 422 (%ld)", st);
+	ok(count_keys(&f) == before, "page: none of those wrote a key");
+	st = post_form(h, AK, AK, "op=create&name=Fast&scope_sites=1&rate=0", NULL, NULL, 0);
+	ok(st == 422, "page: a rate of 0: 422 (%ld)", st);
+	st = post_form(h, AK, AK, "op=create&name=Fast&scope_sites=1&burst=65536", NULL, NULL, 0);
+	ok(st == 422, "page: a burst over 65535: 422 (%ld)", st);
 	ok(count_keys(&f) == before, "page: none of those wrote a key");
 	snprintf(body, sizeof body, "op=create&name=Forged&scope_sites=1");
 	hc_req(h, "POST", AK, "application/x-www-form-urlencoded", body, NULL, &r);
@@ -235,17 +333,22 @@ static void test_page(void)
 		   "page: confirmed: revoked, 303 (%ld %s)", st, loc);
 	}
 	d = get_xml(h, AK "?done=revoked", 200, "page: after the revocation");
-	ok(d && xp_is(d, "string(//api-keys/key/@status)", "revoked") &&
-		   xp_is(d, "string(//notice[@kind='success'])",
-			 "Key revoked: it opens nothing from now on."),
-	   "page: listed as revoked, with a notice");
+	{
+		char xq[96];
+		snprintf(xq, sizeof xq, "string(//api-keys/key[@id='%s']/@status)", id);
+		ok(d && xp_is(d, xq, "revoked"), "page: listed as revoked");
+	}
+	ok(d && xp_is(d, "string(//notice[@kind='success'])",
+		      "Key revoked: it opens nothing from now on."),
+	   "page: with a notice");
 	xmlFreeDoc(d);
 	st = post_form(h, AK, AK, body, NULL, NULL, 0);
 	ok(st == 404, "page: revoking it again: 404 (%ld)", st);
 	v = sql1("SELECT GROUP_CONCAT(action ORDER BY id) FROM audit_log WHERE tenant_id = %s AND "
 		 "action LIKE 'api_key.%%'",
 		 f.tq);
-	ok(v && strcmp(v, "api_key.create,api_key.roll,api_key.revoke") == 0,
+	ok(v && strcmp(v, "api_key.create,api_key.create,api_key.rate,api_key.roll,"
+			  "api_key.revoke") == 0,
 	   "page: each audited (%s)", v ? v : "");
 	free(v);
 	hc_free(h);
@@ -431,8 +534,11 @@ int main(void)
 	free(v);
 
 	is_int(ctl(out, sizeof out, "key list --tenant %s", f.slug), 0, "key list succeeds");
-	ok(strstr(out, id) && strstr(out, "\tactive\t") && strstr(out, "Accounting sync"),
-	   "the key is listed, active");
+	ok(strstr(out, id) && strstr(out, "\tactive\t") && strstr(out, "Accounting sync") &&
+		   strstr(out, "\t10/s burst 50\n"),
+	   "the key is listed, active, with its rate limit");
+	is_int(ctl(out, sizeof out, "key rate --tenant %s --rate 10 --burst 50 %s", f.slug, id), 0,
+	       "key rate with the figures it has already: done, not 'no such key'");
 	ok(strstr(out, key + 5 + APIKEY_ID_LEN) == NULL, "the list never shows the secret");
 	is_int(ctl(out, sizeof out, "key list --tenant %s", g.slug), 0, "the other tenant's list");
 	ok(strstr(out, id) == NULL, "does not show it");

@@ -54,6 +54,8 @@ enum db_result db_apikey_list(struct db *db, unsigned tenant_id, db_apikey_fn fn
 	db_col_time(&c, r.k.last_used_at);
 	db_col_str(&c, r.k.last_used_ip, sizeof r.k.last_used_ip);
 	db_col_str(&c, r.k.status, sizeof r.k.status);
+	db_col_uint(&c, &r.k.rate);
+	db_col_uint(&c, &r.k.burst);
 	return db_run(db, DBQ_KEY_LIST, &a, &c, key_row, &r);
 }
 

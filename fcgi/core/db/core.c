@@ -280,7 +280,8 @@ static int fetch_rows(struct db *db, enum db_stmt id, MYSQL_STMT *st, struct db_
 	int f, done = -1;
 
 	c->rows = 0;
-	if (mysql_stmt_bind_result(st, c->b) != 0 || mysql_stmt_store_result(st) != 0)
+	if (mysql_stmt_bind_result(st, c->b) != 0 ||
+	    (!(db->defs[id].flags & DB_Q_STREAM) && mysql_stmt_store_result(st) != 0))
 		return -1;
 	while ((f = mysql_stmt_fetch(st)) == 0) {
 		c->rows++;
@@ -363,7 +364,7 @@ again:
 		/* Only a read is retried: a write may have been applied
 		 * before the connection died, and must not happen twice. */
 		if (tries++ == 0 && !(db->in_txn && db->txn_stmts > 0) &&
-		    (db->defs[id].flags & DB_Q_READ))
+		    (db->defs[id].flags & DB_Q_READ) && (c == NULL || c->rows == 0))
 			goto again;
 		return DB_LOST;
 	}

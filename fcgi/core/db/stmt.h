@@ -12,6 +12,11 @@
 
 /* .flags */
 #define DB_Q_READ 0x1u /* no effect of its own: may run again once after a reconnect */
+/* Rows handed over as MariaDB sends them, not once all have arrived, so
+ * that the server's producing and ours overlapping (the feed's pages).  The
+ * row function must not run a statement, and once a row was handed over
+ * the statement is not run again. */
+#define DB_Q_STREAM 0x2u
 
 struct db_stmt_def {
 	const char *name; /* the enum's name without DBQ_, for messages */

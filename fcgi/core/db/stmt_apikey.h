@@ -3,12 +3,13 @@ DB_STMT(KEY_INSERT, .params = 8, .cols = 0, .flags = 0, .roles = R_S | R_C,
 	.sql = "INSERT INTO api_keys (tenant_id, key_id, name, scopes, secret_hash, allow_cidrs, "
 	       "created_by, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''))")
 /* Newest first; the status as the feed will decide it: revoked, expired,
- * or active. */
-DB_STMT(KEY_LIST, .params = 1, .cols = 9, .flags = DB_Q_READ, .roles = R_S | R_C,
+ * or active; the rate limit. */
+DB_STMT(KEY_LIST, .params = 1, .cols = 11, .flags = DB_Q_READ, .roles = R_S | R_C,
 	.sql = "SELECT key_id, name, scopes, created_by, created_at, expires_at, last_used_at, "
 	       "COALESCE(last_used_ip, ''), CASE WHEN revoked_at IS NOT NULL THEN 'revoked' WHEN "
-	       "expires_at IS NOT NULL AND expires_at <= NOW(6) THEN 'expired' ELSE 'active' END "
-	       "FROM api_keys WHERE tenant_id = ? ORDER BY created_at DESC, id DESC")
+	       "expires_at IS NOT NULL AND expires_at <= NOW(6) THEN 'expired' ELSE 'active' END, "
+	       "rate_per_s, burst FROM api_keys WHERE tenant_id = ? ORDER BY created_at DESC, id "
+	       "DESC")
 DB_STMT(KEY_REVOKE, .params = 2, .cols = 0, .flags = 0, .roles = R_S | R_C,
 	.sql = "UPDATE api_keys SET revoked_at = NOW(6), prev_hash = NULL, prev_until = NULL "
 	       "WHERE key_id = ? AND tenant_id = ? AND revoked_at IS NULL")
@@ -21,9 +22,11 @@ DB_STMT(KEY_ROLL, .params = 6, .cols = 0, .flags = 0, .roles = R_S | R_C,
 	       "IF(? > 0, NOW(6) + INTERVAL ? DAY, NULL), secret_hash = ? WHERE key_id = ? "
 	       "AND tenant_id = ? AND revoked_at IS NULL")
 /* A key's rate limit: requests a second and burst (the bucket starts
- * full).  Parameters: rate, burst, burst, key id, tenant. */
+ * full, as of now: rate_at always moves, so the row counts as changed even
+ * when the figures are the same, and 0 rows means no such key).
+ * Parameters: rate, burst, burst, key id, tenant. */
 DB_STMT(KEY_RATE, .params = 5, .cols = 0, .flags = 0, .roles = R_S | R_C,
-	.sql = "UPDATE api_keys SET rate_per_s = ?, burst = ?, rate_tokens = ?, rate_at = NULL "
+	.sql = "UPDATE api_keys SET rate_per_s = ?, burst = ?, rate_tokens = ?, rate_at = NOW(6) "
 	       "WHERE key_id = ? AND tenant_id = ? AND revoked_at IS NULL")
 /* A request's key (the feed responder): by its public id, with its
  * tenant's slug, both secrets' stored forms (the previous one while its

@@ -63,7 +63,8 @@ DB_STMT(FEED_OU_BOUND, .params = 3, .cols = 1, .flags = DB_Q_READ, .roles = R_F 
 /* Portal users: id, part (0), customer, group, email, company, access,
  * invitation, password set, MFA required, MFA enrolled, all sites, email
  * reports, locked until, time zone, created. */
-DB_STMT(FEED_PORTAL_USERS, .params = 3, .cols = 16, .flags = DB_Q_READ, .roles = R_F | R_H,
+DB_STMT(FEED_PORTAL_USERS, .params = 3, .cols = 16, .flags = DB_Q_READ | DB_Q_STREAM,
+	.roles = R_F | R_H,
 	.sql = "SELECT id, 0, customer_id, group_id, email, company_name, status, invite_state, "
 	       "password_hash IS NOT NULL, mfa_required, mfa_secret IS NOT NULL, all_sites, "
 	       "email_reports, locked_until, time_zone, created_at FROM " FEED_PU_INDEX " WHERE "
@@ -75,7 +76,8 @@ DB_STMT(FEED_PU_SITES, .params = 3, .cols = 2, .flags = DB_Q_READ, .roles = R_F 
 	       "<= ? ORDER BY pus.portal_user_id, pus.site_id")
 /* Customers: id, part (0), id, link (0), name, email, phone, street, city,
  * state, zip, created. */
-DB_STMT(FEED_CUSTOMERS, .params = 3, .cols = 12, .flags = DB_Q_READ, .roles = R_F | R_H,
+DB_STMT(FEED_CUSTOMERS, .params = 3, .cols = 12, .flags = DB_Q_READ | DB_Q_STREAM,
+	.roles = R_F | R_H,
 	.sql = "SELECT id, 0, id, 0, name, primary_email, phone, street, city, state, zip, "
 	       "created_at FROM " FEED_CUST_INDEX " WHERE tenant_id = ? AND id > ? ORDER BY id "
 	       "LIMIT ?")
@@ -90,13 +92,14 @@ DB_STMT(FEED_CUST_SITES, .params = 3, .cols = 5, .flags = DB_Q_READ, .roles = R_
 	.sql = "SELECT customer_id, id, parent_id, name, address FROM sites WHERE tenant_id = ? "
 	       "AND customer_id > ? AND customer_id <= ? ORDER BY customer_id, id")
 /* Portal groups: id, name, system, default, MFA required, permissions. */
-DB_STMT(FEED_GROUPS, .params = 3, .cols = 6, .flags = DB_Q_READ, .roles = R_F | R_H,
+DB_STMT(FEED_GROUPS, .params = 3, .cols = 6, .flags = DB_Q_READ | DB_Q_STREAM, .roles = R_F | R_H,
 	.sql = "SELECT id, name, is_system, is_default, require_mfa, perms FROM portal_groups "
 	       "FORCE INDEX (portal_groups_feed) WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT "
 	       "?")
 /* Office users: id, part (0), email, role, first and last name, phone,
  * active, MFA required, MFA enrolled, time zone, created, level (0). */
-DB_STMT(FEED_OFFICE_USERS, .params = 3, .cols = 13, .flags = DB_Q_READ, .roles = R_F | R_H,
+DB_STMT(FEED_OFFICE_USERS, .params = 3, .cols = 13, .flags = DB_Q_READ | DB_Q_STREAM,
+	.roles = R_F | R_H,
 	.sql = "SELECT id, 0, email, role, first_name, last_name, phone, active, mfa_required, "
 	       "mfa_secret IS NOT NULL, time_zone, created_at, 0 FROM " FEED_OU_INDEX " WHERE "
 	       "tenant_id = ? AND id > ? ORDER BY id LIMIT ?")
@@ -113,7 +116,7 @@ DB_STMT(FEED_OU_PERMS, .params = 3, .cols = 3, .flags = DB_Q_READ, .roles = R_F 
 #define FEED_RECORD_COLS                                                                           \
 	"SELECT id, customer_id, site_id, kind, ref, title, detail, rec_date, amount_cents, "      \
 	"amount_cents IS NOT NULL, status, public, changed_by, changed_at FROM customer_records "
-DB_STMT(FEED_RECORDS, .params = 4, .cols = 14, .flags = DB_Q_READ, .roles = R_F,
+DB_STMT(FEED_RECORDS, .params = 4, .cols = 14, .flags = DB_Q_READ | DB_Q_STREAM, .roles = R_F,
 	.sql = FEED_RECORD_COLS
 	"FORCE INDEX (customer_records_feed) WHERE tenant_id = ? AND kind = ? "
 	"AND id > ? ORDER BY id LIMIT ?")
