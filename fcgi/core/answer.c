@@ -85,18 +85,21 @@ static int https(const struct http *h)
 
 /* Headers are formatted with snprintf: libfcgi's own printf knows no %zu or
  * %lld. */
-void answer(struct http *h, int status, const char *ctype, const void *body, size_t len)
-{
-	FCGX_Stream *out = h->fr->out;
-	char buf[12288], frame[6400];
-	size_t n = 0;
-
 #define ADD(...)                                                                                   \
 	do {                                                                                       \
-		int k_ = snprintf(buf + n, sizeof buf - n, __VA_ARGS__);                           \
+		int k_ = snprintf(buf + n, sz - n, __VA_ARGS__);                                   \
 		if (k_ > 0)                                                                        \
-			n = n + (size_t)k_ < sizeof buf ? n + (size_t)k_ : sizeof buf - 1;         \
+			n = n + (size_t)k_ < sz ? n + (size_t)k_ : sz - 1;                         \
 	} while (0)
+
+/* Every answer's headers into buf (sz bytes): the status, the security
+ * headers, the cookies queued, the content type (NULL: none); no blank
+ * line yet.  Returns their length. */
+static size_t head(struct http *h, int status, const char *ctype, char *buf, size_t sz)
+{
+	char frame[6400];
+	size_t n = 0;
+
 	h->status = status;
 	frame_policy(h, frame, sizeof frame);
 	ADD("Status: %d %s\r\n%s%sX-Request-Id: %s\r\n", status, status_text(status),
@@ -121,13 +124,31 @@ void answer(struct http *h, int status, const char *ctype, const void *body, siz
 		ADD("Set-Cookie: %s\r\n", h->cookies_out[i]);
 	if (ctype != NULL)
 		ADD("Content-Type: %s\r\n", ctype);
+	return n;
+}
+
+void answer(struct http *h, int status, const char *ctype, const void *body, size_t len)
+{
+	FCGX_Stream *out = h->fr->out;
+	char buf[12288];
+	size_t sz = sizeof buf, n = head(h, status, ctype, buf, sz);
+
 	ADD("Content-Length: %zu\r\n\r\n", len);
-#undef ADD
 	FCGX_PutStr(buf, (int)n, out);
 	if (len > 0 && strcmp(FCGX_GetParam("REQUEST_METHOD", h->fr->envp) ?: "", "HEAD") != 0)
 		FCGX_PutStr(body, (int)len, out);
 	h->bytes_out = len;
 }
+
+void http_stream_start(struct http *h, const char *ctype, const char *filename)
+{
+	char buf[12288];
+	size_t sz = sizeof buf, n = head(h, 200, ctype, buf, sz);
+
+	ADD("Content-Disposition: attachment; filename=\"%s\"\r\n\r\n", filename);
+	FCGX_PutStr(buf, (int)n, h->fr->out);
+}
+#undef ADD
 
 void answer_doc(struct http *h, int status, xmlDocPtr doc, const char *sheet)
 {

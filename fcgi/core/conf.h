@@ -46,6 +46,10 @@ struct conf {
 		unsigned timeout_secs;  /* one POST */
 		int allow_private;      /* http:// and private addresses (a dev stack only) */
 	} hooks;
+	/* The audit trail (issue 15). */
+	struct {
+		unsigned retain_days; /* entries older go (gatehouse-ctl audit purge) */
+	} audit;
 	/* OAuth2 clients for office users' Google and Office 365 mail
 	 * (XOAUTH2); empty until the operator registers them. */
 	struct {

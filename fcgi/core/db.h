@@ -75,6 +75,12 @@ const char *db_errmsg(struct db *db);
  * connection): a request that then fails answers 503, not 500. */
 int db_transient(const struct db *db);
 void db_transient_clear(struct db *db);
+/* Since db_transient_clear(): statements that changed something and
+ * stayed (committed, or outside a transaction), housekeeping aside
+ * (DB_Q_HOUSEKEEPING: a session's last use, sign-in counters), and the
+ * audit entries written.  A request with writes and no audit entry is a
+ * change nobody can trace (issue 15): the request log says so. */
+void db_request_changes(const struct db *db, unsigned *writes, unsigned *audits);
 
 enum db_result db_begin(struct db *db);
 enum db_result db_commit(struct db *db);
@@ -318,9 +324,20 @@ struct db_session {
 	char time_zone[65]; /* the user's own zone; "": the tenant's */
 };
 
+/* Who an audit entry's actor is (sql/024). */
+enum db_actor { DB_ACTOR_OFFICE, DB_ACTOR_PORTAL, DB_ACTOR_KEY, DB_ACTOR_SYSTEM };
 struct db_audit {
-	unsigned tenant_id, actor_id; /* actor_id 0: the system (ctl) */
-	const char *actor_email, *action, *target, *old_value, *new_value;
+	unsigned tenant_id;
+	enum db_actor actor_kind;
+	unsigned actor_id;       /* the office or portal user's, or the key's id; 0: unknown */
+	const char *actor_email; /* the actor as shown: an email, a key id; "" for the system */
+	const char *action;      /* "portal_user.update": kind of target, then what */
+	/* What the entry is about, for a link: a kind ("portal_user",
+	 * "office_user", "customer", "group", "api_key", "webhook", "tenant";
+	 * NULL: none) and its id; target is its name as shown. */
+	const char *target_kind;
+	unsigned target_id;
+	const char *target, *old_value, *new_value; /* never a secret */
 	const char *request_id, *ip;
 };
 
@@ -529,8 +546,50 @@ enum db_result db_throttle_clear_all(struct db *db);
 /* The key's state without a lock (display only); zeros when no row. */
 enum db_result db_throttle_peek(struct db *db, const unsigned char key[32], struct db_throttle *t);
 
-/* audit */
+/* audit (db/audit.c) */
 enum db_result db_audit(struct db *db, const struct db_audit *a);
+/* "office", "portal", "key" or "system". */
+const char *db_actor_name(enum db_actor k);
+/* An entry as the audit log shows it (old and new values: up to a TEXT
+ * column's 65,535 bytes each, so rows live on the heap). */
+struct db_audit_row {
+	uint64_t id;
+	char when[24]; /* ISO 8601 UTC */
+	char actor_kind[8];
+	unsigned actor_id;
+	char actor[255], action[65], target_kind[25];
+	unsigned target_id;
+	char target[801], old_value[65536], new_value[65536];
+	char ip[46], request_id[17];
+	char cursor[24]; /* created_at as YYYYMMDDhhmmssffffff */
+};
+/* A view of the audit log: each filter "" for none; from and to (UTC,
+ * "YYYY-MM-DD HH:MM:SS", "" for none) bound created_at, to excluded. */
+struct db_audit_filter {
+	const char *actor, *action, *category, *target;
+	char from[20], to[20];
+};
+enum db_audit_dir { DB_AUDIT_OLDER, DB_AUDIT_NEWER };
+typedef int (*db_audit_fn)(void *ctx, const struct db_audit_row *r);
+/* Up to limit entries of the view from the cursor (time as in
+ * db_audit_row.cursor, and id; time "" for the newest end) in direction
+ * dir: OLDER newest first, NEWER oldest first (the caller shows them
+ * reversed). */
+enum db_result db_audit_page(struct db *db, unsigned tenant_id, const struct db_audit_filter *f,
+			     enum db_audit_dir dir, const char *cursor_time, uint64_t cursor_id,
+			     unsigned limit, db_audit_fn fn, void *ctx);
+/* The view's entries, counted no further than 10,001. */
+enum db_result db_audit_count(struct db *db, unsigned tenant_id, const struct db_audit_filter *f,
+			      unsigned long long *n);
+/* The partner feed's page: entries after id after (older than 10 s),
+ * oldest first, streamed to fn. */
+enum db_result db_audit_feed(struct db *db, unsigned tenant_id, uint64_t after, unsigned limit,
+			     db_audit_fn fn, void *ctx);
+/* Removes entries older than days, a tenant's at a time in batches of
+ * 10,000, each batch in a transaction with an entry of its own
+ * (audit.purge, by the system) saying how many went; *removed counts
+ * them all (not the purge's own). */
+enum db_result db_audit_purge(struct db *db, unsigned days, unsigned long long *removed);
 
 /* customers and portal users (demo data and tests until their pages exist) */
 enum db_result db_customer_by_name(struct db *db, unsigned tenant_id, const char *name,

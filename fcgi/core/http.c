@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "http_int.h"
+#include "pool.h"
 #include "share.h"
 #include "log.h"
 #include "pool.h"
@@ -61,37 +62,56 @@ enum page_result http_redirect(struct http *h, const char *path)
 	return PAGE_REDIRECT;
 }
 
-/* Writes entry a, its actor filled in already: what, and the request's
- * id and address. */
-static enum db_result audit(struct http *h, struct db_audit *a, const char *action,
-			    const char *target, const char *old_value, const char *new_value)
+enum db_result http_audit_entry(struct http *h, struct db_audit *a)
 {
-	a->action = action;
-	a->target = target;
-	a->old_value = old_value;
-	a->new_value = new_value;
 	a->request_id = h->rid;
 	a->ip = h->addr;
 	return db_audit(h->db, a);
 }
 
-enum db_result http_audit(struct http *h, const char *action, const char *target,
-			  const char *old_value, const char *new_value)
+enum db_result http_audit_self(struct http *h, unsigned tenant_id, enum db_actor kind,
+			       unsigned user_id, const char *email, const char *action,
+			       const char *detail)
+{
+	struct db_audit a = {
+		.tenant_id = tenant_id,
+		.actor_kind = kind,
+		.actor_id = user_id,
+		.actor_email = email,
+		.action = action,
+		.target_kind = user_id == 0              ? NULL
+			       : kind == DB_ACTOR_OFFICE ? "office_user"
+							 : "portal_user",
+		.target_id = user_id,
+		.target = email,
+		.new_value = detail,
+	};
+	return http_audit_entry(h, &a);
+}
+
+enum db_result http_audit_on(struct http *h, const char *action, const char *target_kind,
+			     unsigned target_id, const char *target, const char *old_value,
+			     const char *new_value)
 {
 	struct db_audit a = {
 		.tenant_id = h->sess.tenant_id,
+		.actor_kind = DB_ACTOR_OFFICE,
 		.actor_id = h->sess.user_id,
 		.actor_email = h->sess.email,
+		.action = action,
+		.target_kind = target_kind,
+		.target_id = target_id,
+		.target = target,
+		.old_value = old_value,
+		.new_value = new_value,
 	};
-	return audit(h, &a, action, target, old_value, new_value);
+	return http_audit_entry(h, &a);
 }
 
-enum db_result http_audit_by(struct http *h, unsigned tenant_id, const char *actor_email,
-			     const char *action, const char *target, const char *old_value,
-			     const char *new_value)
+enum db_result http_audit(struct http *h, const char *action, const char *target,
+			  const char *old_value, const char *new_value)
 {
-	struct db_audit a = {.tenant_id = tenant_id, .actor_email = actor_email};
-	return audit(h, &a, action, target, old_value, new_value);
+	return http_audit_on(h, action, NULL, 0, target, old_value, new_value);
 }
 
 void http_pre_csrf(struct http *h, const char *cookie_path, char out[AUTH_CSRF_LEN + 1])
@@ -596,6 +616,14 @@ static enum http_step step_handle(struct http *h)
 			post_answer(h, r);
 		return HTTP_DONE;
 	}
+	if (h->page->stream != NULL) {
+		pool_pause();
+		r = h->page->stream(h);
+		pool_resume();
+		if (r != PAGE_OK)
+			answer_error(h, answer_status(r), NULL);
+		return HTTP_DONE;
+	}
 	if ((r = page_build(h)) == PAGE_REDIRECT)
 		answer_redirect(h);
 	else if (r != PAGE_OK)
@@ -643,6 +671,7 @@ void http_handle(FCGX_Request *fr, const struct conf *c, struct db *db,
 	struct http h;
 	struct timespec t0, t1;
 	char sink[4096];
+	unsigned writes, audits;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&h, 0, sizeof h);
@@ -680,10 +709,17 @@ void http_handle(FCGX_Request *fr, const struct conf *c, struct db *db,
 	while (FCGX_GetStr(sink, sizeof sink, fr->in) > 0)
 		;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	log_info("rid=%s addr=%s method=%s path=%s status=%d bytes=%zu user=%u ms=%.2f cache=%s",
+	/* Every change stays traceable (issue 15): a request that changed
+	 * the database and wrote no audit entry says audit=missing. */
+	db_request_changes(db, &writes, &audits);
+	log_info("rid=%s addr=%s method=%s path=%s status=%d bytes=%zu user=%u ms=%.2f cache=%s "
+		 "changes=%u audit=%s",
 		 h.rid, h.addr, FCGX_GetParam("REQUEST_METHOD", fr->envp) ?: "-", h.path_log,
 		 h.status, h.bytes_out, h.user_id,
 		 (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6,
-		 h.cache ? h.cache : "-");
+		 h.cache ? h.cache : "-", writes,
+		 writes == 0 ? "-"
+		 : audits > 0 ? "ok"
+			      : "missing");
 	request_free(&h);
 }

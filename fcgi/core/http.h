@@ -91,6 +91,13 @@ struct page {
 	int txn;
 	/* get() always redirects or fails: the page has no stylesheet. */
 	int redirects_only;
+	/* In place of get(): a GET that writes its own answer as it reads it
+	 * (an export), headers and body onto h->fr->out, its memory outside
+	 * the request pool (pool_pause), setting h->status and h->bytes_out
+	 * for the log.  PAGE_OK once answered; any other result, returned
+	 * before anything was written, is answered as an error page.  Such a
+	 * page has no stylesheet. */
+	enum page_result (*stream)(struct http *h);
 };
 
 /* Both field tables of a page at once: .query/.nquery, .form/.nform. */
@@ -243,17 +250,30 @@ void http_set_cookie(struct http *h, const char *name, const char *value, const 
 		     long long max_age, const char *samesite);
 /* Portal pages: the session cookie's path, "/portal/<slug>/". */
 void http_portal_path(const struct http *h, char *out, size_t outsz);
+/* A page's stream (struct page .stream): status 200, every answer's
+ * headers, ctype, and the body as a download named filename (letters,
+ * digits, "-", "_", "." only: it is not escaped). */
+void http_stream_start(struct http *h, const char *ctype, const char *filename);
 /* Sets h->location to path (a local path); returns PAGE_REDIRECT. */
 enum page_result http_redirect(struct http *h, const char *path);
 /* The audit entry for a change by the signed-in office user. */
 enum db_result http_audit(struct http *h, const char *action, const char *target,
 			  const char *old_value, const char *new_value);
-/* The audit entry for a change by someone without an office session, named
- * by actor_email in tenant_id: a portal user, or whoever holds a mailed
- * link (actor_id 0). */
-enum db_result http_audit_by(struct http *h, unsigned tenant_id, const char *actor_email,
-			     const char *action, const char *target, const char *old_value,
+/* The same about a target the audit log links to: its kind (struct
+ * db_audit) and id. */
+enum db_result http_audit_on(struct http *h, const char *action, const char *target_kind,
+			     unsigned target_id, const char *target, const char *old_value,
 			     const char *new_value);
+/* Entry a as its caller filled it (a sign-in, a mailed link: an actor
+ * without an office session), with the request's id and address. */
+enum db_result http_audit_entry(struct http *h, struct db_audit *a);
+/* An entry about a user's own account by that user, without a session of
+ * its own yet (a sign-in, a mailed link): actor and target are the account
+ * (kind DB_ACTOR_OFFICE or DB_ACTOR_PORTAL; user_id 0 when no account
+ * matched, email then as typed).  detail: the entry's new value, or NULL. */
+enum db_result http_audit_self(struct http *h, unsigned tenant_id, enum db_actor kind,
+			       unsigned user_id, const char *email, const char *action,
+			       const char *detail);
 /* The CSRF token of a form shown before any session: bound to the
  * pre-session cookie, which is set (path cookie_path) when absent. */
 void http_pre_csrf(struct http *h, const char *cookie_path, char out[AUTH_CSRF_LEN + 1]);

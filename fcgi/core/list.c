@@ -237,8 +237,7 @@ void list_found(struct list_view *lv, size_t shown, int more, unsigned long long
 		lv->total = lv->at + shown - 2 + (unsigned long long)lv->has_next;
 }
 
-/* Appends "&name=" and value percent-encoded (all but A-Z a-z 0-9 - _ . ~). */
-static void add_param(char *out, size_t sz, const char *name, const char *value)
+void list_param(char *out, size_t sz, const char *name, const char *value)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	size_t o = strlen(out);
@@ -262,7 +261,7 @@ static void add_num(char *out, size_t sz, const char *name, unsigned long long v
 	char n[24];
 
 	snprintf(n, sizeof n, "%llu", v);
-	add_param(out, sz, name, n);
+	list_param(out, sz, name, n);
 }
 
 /* The query string of a view: sort, dir, q and the facet (when set), per;
@@ -271,12 +270,12 @@ static void view_query(char *out, size_t sz, const char *sort, int desc, const c
 		       const struct list_view *facet, unsigned per)
 {
 	out[0] = '\0';
-	add_param(out, sz, "sort", sort);
-	add_param(out, sz, "dir", desc ? "desc" : "asc");
+	list_param(out, sz, "sort", sort);
+	list_param(out, sz, "dir", desc ? "desc" : "asc");
 	if (filter[0] != '\0')
-		add_param(out, sz, "q", filter);
+		list_param(out, sz, "q", filter);
 	if (facet != NULL && facet->facet_name != NULL && facet->facet[0] != '\0')
-		add_param(out, sz, facet->facet_name, facet->facet);
+		list_param(out, sz, facet->facet_name, facet->facet);
 	add_num(out, sz, "per", per);
 }
 
@@ -289,12 +288,12 @@ static void position_query(char *out, size_t sz, const struct list_view *lv)
 	if (lv->from == LIST_FROM_START)
 		return;
 	if (lv->from == LIST_FROM_END) {
-		add_param(out, sz, "end", "1");
+		list_param(out, sz, "end", "1");
 		return;
 	}
 	if (list_cursor(lv, lv->key, lv->keylen, lv->nkeys, cur) != 0)
 		return;
-	add_param(out, sz, lv->from == LIST_FROM_AFTER ? "after" : "before", cur);
+	list_param(out, sz, lv->from == LIST_FROM_AFTER ? "after" : "before", cur);
 	if (lv->at > 0)
 		add_num(out, sz, "at", lv->at);
 }
@@ -315,14 +314,14 @@ static void pager_xml(xmlNodePtr l, const struct list_view *lv, const char *base
 
 	if (lv->has_prev && lv->first[0] != '\0') {
 		snprintf(q, sizeof q, "%s", base);
-		add_param(q, sizeof q, "before", lv->first);
+		list_param(q, sizeof q, "before", lv->first);
 		if (lv->at > lv->per)
 			add_num(q, sizeof q, "at", lv->at - lv->per);
 		xml_attr(l, "query-prev", q);
 	}
 	if (lv->has_next && lv->last[0] != '\0') {
 		snprintf(q, sizeof q, "%s", base);
-		add_param(q, sizeof q, "after", lv->last);
+		list_param(q, sizeof q, "after", lv->last);
 		if (lv->at > 0)
 			add_num(q, sizeof q, "at", lv->at + lv->shown);
 		xml_attr(l, "query-next", q);

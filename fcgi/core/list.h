@@ -161,4 +161,9 @@ int list_page(xmlNodePtr parent, const struct list_spec *spec, struct list_view 
 void list_query(char *out, size_t sz, const struct list_spec *spec, const struct list_view *lv,
 		int with_position);
 
+/* Appends "name=value" to the query string out (after a "&" unless out is
+ * empty), value percent-encoded (all but A-Z a-z 0-9 - _ . ~); cut short
+ * rather than overflow. */
+void list_param(char *out, size_t sz, const char *name, const char *value);
+
 #endif

@@ -192,15 +192,32 @@ int mfaflow_verify(struct http *h, enum db_who who, unsigned tenant_id, unsigned
 	return http_field_error(h, f, mfaflow_refusal(mr));
 }
 
+/* The user's own entry (http_audit_self). */
+static enum db_result audit(struct http *h, const struct mfaflow_user *u, const char *action,
+			    const char *detail)
+{
+	return http_audit_self(h, u->tenant_id,
+			       u->who == DB_OFFICE ? DB_ACTOR_OFFICE : DB_ACTOR_PORTAL, u->id,
+			       u->account, action, detail);
+}
+
 int mfaflow_sign_in(struct http *h, const struct mfaflow_user *u, const char *throttle_key)
 {
 	enum page_result r;
 	enum db_result rc;
 
 	if ((r = mfaflow_verify(h, u->who, u->tenant_id, u->id, MFAFLOW_F_CODE, throttle_key)) !=
-	    PAGE_OK)
+	    PAGE_OK) {
+		/* A wrong code or a locked account: nothing is open now, the
+		 * entry is a statement of its own. */
+		if ((r == PAGE_INVALID || r == PAGE_THROTTLED) &&
+		    audit(h, u, u->failed_action,
+			  r == PAGE_THROTTLED ? "too many wrong codes" : "wrong code") != DB_OK)
+			log_warn("rid=%s refused MFA code not audited", h->rid);
 		return r;
-	if ((rc = u->promote(h)) != DB_OK || (rc = db_commit(h->db)) != DB_OK) {
+	}
+	if ((rc = u->promote(h)) != DB_OK || (rc = audit(h, u, u->passed_action, NULL)) != DB_OK ||
+	    (rc = db_commit(h->db)) != DB_OK) {
 		db_rollback(h->db);
 		h->ncookies = 0;
 		/* Our failure, not the user's: the attempt is given back. */
@@ -260,7 +277,7 @@ int mfaflow_enrol_post(struct http *h, const struct mfaflow_user *u, const char 
 					"The code is not correct. Check the time on your phone and "
 					"try the code shown now.");
 	}
-	rc = u->audit(h, u->enabled_action, u->account, NULL, NULL);
+	rc = audit(h, u, u->enabled_action, NULL);
 	/* Enrolment after the password completes the sign-in. */
 	if (rc == DB_OK && h->stage == SIGN_IN_ENROL)
 		rc = u->promote(h);

@@ -74,19 +74,18 @@ struct mfaflow_user {
 	enum db_who who;
 	unsigned tenant_id, id;
 	const char *issuer, *account;
-	/* The audit entry of a change by the user (http_audit, portal_audit),
-	 * and its action when MFA is turned on. */
-	enum db_result (*audit)(struct http *h, const char *action, const char *target,
-				const char *old_value, const char *new_value);
-	const char *enabled_action;
+	/* The audit's actions (the user's own, http_audit_self): MFA turned
+	 * on, a sign-in completed by a code, a code refused. */
+	const char *enabled_action, *passed_action, *failed_action;
 	/* The session, past its last sign-in stage, becomes a signed-in one
 	 * with a new token (the one that knew only the password never does). */
 	enum db_result (*promote)(struct http *h);
 };
 
 /* A sign-in's code step to its end: the code (mfaflow_code_form) checked
- * (mfaflow_verify, on the throttle account throttle_key), then u->promote
- * and the commit; the attempt settled.  PAGE_OK: signed in, the caller
+ * (mfaflow_verify, on the throttle account throttle_key), then u->promote,
+ * its audit entry and the commit; the attempt settled (a refused code
+ * audited too).  PAGE_OK: signed in, the caller
  * redirects; any other result is the answer, nothing left open. */
 int mfaflow_sign_in(struct http *h, const struct mfaflow_user *u, const char *throttle_key);
 

@@ -88,6 +88,7 @@ struct pool {
 	void *last; /* the latest allocation: it can grow or be taken back in place */
 	size_t used;
 	int open, known; /* known: described to valgrind */
+	int paused;      /* pool_pause(): open again at pool_resume() */
 	int wipe;        /* pool_wipe(): zero what the window used */
 };
 
@@ -273,6 +274,23 @@ void pool_begin(void)
 	tp.open = 1;
 }
 
+void pool_pause(void)
+{
+	if (tp.open) {
+		tp.open = 0;
+		tp.paused = 1;
+	}
+}
+
+void pool_resume(void)
+{
+	if (tp.paused) {
+		tp.paused = 0;
+		tp.open = 1;
+		tp.last = NULL; /* it may have been freed meanwhile */
+	}
+}
+
 void pool_wipe(void)
 {
 	if (tp.open)
@@ -284,6 +302,7 @@ void pool_end(void)
 	struct block *b, *next;
 	size_t kept = 0;
 
+	pool_resume(); /* a window paused and not resumed still ends */
 	if (!tp.open)
 		return;
 	/* libxml2's last error of this thread outlives the window: its

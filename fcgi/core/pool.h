@@ -34,6 +34,13 @@ void pool_begin(void);
  * 2 MiB of the thread's blocks are kept for the next request. */
 void pool_end(void);
 
+/* A streamed answer (an export as it is read) frees what libxml2 takes
+ * for it as it goes, and may be large: between pool_pause() and
+ * pool_resume() the open window lends nothing (malloc), and what it lent
+ * before stays valid.  No-ops without a window. */
+void pool_pause(void);
+void pool_resume(void);
+
 /* The calling thread's open window holds a secret (a form action carried a
  * typed password back into the page, http.h): pool_end() then zeroes every
  * byte the window took from its blocks, and xmlFree zeroes the heap blocks

@@ -606,6 +606,32 @@ int tz_convert(const char *name, time_t t, struct tz_local *out)
 	return 0;
 }
 
+time_t tz_day_start(const char *zone, int y, int m, int d)
+{
+	struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d};
+	time_t wall = timegm(&tm), t = wall;
+	struct tz_local l;
+
+	/* The offset at a guess, then at the instant it gives: a transition
+	 * between the two moves it once more at most. */
+	for (int i = 0; i < 3; i++) {
+		tz_convert(zone, t, &l);
+		t = wall - l.gmtoff;
+	}
+	/* Midnight skipped by a transition (a day that begins at 01:00):
+	 * the instant found is then on the day before. */
+	tz_convert(zone, t, &l);
+	if (l.mday != d) {
+		time_t next = t;
+		for (int step = 0; step < 4 * 60 && l.mday != d; step++) {
+			next += 60;
+			tz_convert(zone, next, &l);
+		}
+		t = next;
+	}
+	return t;
+}
+
 int tz_parse_utc(const char *s, time_t *out)
 {
 	int v[6], lens[6] = {4, 2, 2, 2, 2, 2};

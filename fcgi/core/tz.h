@@ -40,6 +40,11 @@ struct tz_zone *tz_zone_parse(const unsigned char *buf, size_t len);
 void tz_zone_free(struct tz_zone *z);
 void tz_zone_local(const struct tz_zone *z, time_t t, struct tz_local *out);
 
+/* The instant a local day begins in zone (NULL, "" or unknown: UTC):
+ * midnight, or the day's first existing minute when a transition skips
+ * midnight.  y-m-d must be a real date (valid.c's val_date). */
+time_t tz_day_start(const char *zone, int y, int m, int d);
+
 /* "2026-12-05T21:35:00Z" (or with fractional seconds) as an instant; -1 if
  * it is not one. */
 int tz_parse_utc(const char *iso, time_t *out);

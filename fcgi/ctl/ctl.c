@@ -33,6 +33,8 @@ static void usage(void)
 	      "  key roll --tenant SLUG [--grace-days 0-7] KEY-ID\n"
 	      "  key rate --tenant SLUG --rate N --burst N KEY-ID\n"
 	      "  feed purge --days N       (the partner feed's changes older than N days)\n"
+	      "  audit purge [--days N]    (audit entries older than N days; default\n"
+	      "                            [audit] retain_days)\n"
 	      "  demo\n"
 	      "roles: view_only edit_view admin customize\n",
 	      stderr);
@@ -57,6 +59,33 @@ static int cmd_feed(struct db *db, int argc, char **argv)
 		return 1;
 	}
 	printf("feed: %llu change%s older than %lld days removed\n", n, n == 1 ? "" : "s", v.num);
+	return 0;
+}
+
+/* audit purge [--days N]: the audit log's entries older than N days
+ * (1..36500; default [audit] retain_days) removed, each batch with an
+ * entry of its own (audit.purge). */
+static int cmd_audit(struct db *db, const struct conf *c, int argc, char **argv)
+{
+	struct val_value v;
+	unsigned long long n = 0;
+	unsigned days = c->audit.retain_days;
+
+	memset(&v, 0, sizeof v);
+	if (argc < 1 || strcmp(argv[0], "purge") != 0 ||
+	    (argc != 1 &&
+	     (argc != 3 || strcmp(argv[1], "--days") != 0 ||
+	      val_uint(argv[2], strlen(argv[2]), &v) != NULL || v.num < 1 || v.num > 36500))) {
+		usage();
+		return 2;
+	}
+	if (argc == 3)
+		days = (unsigned)v.num;
+	if (db_audit_purge(db, days, &n) != DB_OK) {
+		fprintf(stderr, "gatehouse-ctl: audit purge: %s\n", db_errmsg(db));
+		return 1;
+	}
+	printf("audit: %llu entr%s older than %u days removed\n", n, n == 1 ? "y" : "ies", days);
 	return 0;
 }
 
@@ -521,7 +550,7 @@ int main(int argc, char **argv)
 	int known = strcmp(cmd, "migrate") == 0 || strcmp(cmd, "tenant") == 0 ||
 		    strcmp(cmd, "user") == 0 || strcmp(cmd, "demo") == 0 ||
 		    strcmp(cmd, "throttle") == 0 || strcmp(cmd, "key") == 0 ||
-		    strcmp(cmd, "feed") == 0;
+		    strcmp(cmd, "feed") == 0 || strcmp(cmd, "audit") == 0;
 	if (!known) {
 		usage();
 		return 2;
@@ -564,6 +593,8 @@ int main(int argc, char **argv)
 		rc = ctl_key(db, &c, argc - i, argv + i);
 	else if (strcmp(cmd, "feed") == 0)
 		rc = cmd_feed(db, argc - i, argv + i);
+	else if (strcmp(cmd, "audit") == 0)
+		rc = cmd_audit(db, &c, argc - i, argv + i);
 	else if (strcmp(cmd, "throttle") == 0) {
 		if (argc - i != 1 || strcmp(argv[i], "reset") != 0) {
 			usage();

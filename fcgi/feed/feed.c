@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "auditlog.h"
 #include "feed.h"
 #include "http.h"
 #include "log.h"
@@ -32,13 +33,14 @@ const struct feed_doc_def feed_docs[FEED__COUNT] = {
 	[FEED_EQUIPMENT] = {"records/equipment", "records", APIKEY_RECORDS, DB_FEED_RECORD,
 			    "equipment"},
 	[FEED_CHANGES] = {"changes", "changes", APIKEY_CHANGES, 0, NULL},
+	[FEED_AUDIT] = {"audit", "audit", APIKEY_AUDIT, 0, NULL},
 };
 
 /* The schemas served at /feed/schema/v1/<name>.xsd, read at start-up from
  * [web] xslt_dir/feed/v1/ (feed_init). */
 static const char *const schema_names[] = {
-	"feed",    "portal-users", "customers", "groups", "office-users",
-	"records", "changes",      "error",     "event",  NULL,
+	"feed",    "portal-users", "customers", "groups", "office-users", "records",
+	"changes", "error",        "event",     "audit",  NULL,
 };
 static struct {
 	char *text;
@@ -167,7 +169,10 @@ int feed_begin(struct feed *f)
 
 	if (f->w != NULL)
 		return 0;
-	snprintf(extra, sizeof extra, "ETag: %s\r\n", f->etag);
+	if (f->etag[0] != '\0')
+		snprintf(extra, sizeof extra, "ETag: %s\r\n", f->etag);
+	else
+		extra[0] = '\0';
 	headers(f, 200, extra);
 	if ((f->w = body_writer(f)) == NULL) {
 		f->failed = 1;
@@ -179,7 +184,7 @@ int feed_begin(struct feed *f)
 	xml_w_attr(f->w, "tenant", f->slug);
 	if (d->kind != NULL)
 		xml_w_attr(f->w, "kind", d->kind);
-	if (f->doc != FEED_CHANGES) {
+	if (f->doc != FEED_CHANGES && f->doc != FEED_AUDIT) {
 		/* Follow the change log from here: no change missed, and
 		 * none that this snapshot does not already reflect lost. */
 		c.after = f->snap;
@@ -324,7 +329,7 @@ static int parameters(struct feed *f)
 	    (v[0].st == VAL_OK &&
 	     (feed_cursor_decode(v[0].str, strlen(v[0].str), &f->after) != 0 ||
 	      f->after.tenant != f->key.tenant_id || f->after.doc != (unsigned)f->doc ||
-	      (f->doc != FEED_CHANGES && f->after.after > UINT32_MAX)))) {
+	      (f->doc != FEED_CHANGES && f->doc != FEED_AUDIT && f->after.after > UINT32_MAX)))) {
 		answer_error(f, 400, "after",
 			     "after: not a cursor of this feed (take it from a page's <next>).",
 			     NULL);
@@ -435,10 +440,52 @@ static void changes(struct feed *f)
 	xmlTextWriterEndDocument(f->w);
 }
 
+static int audit_row(void *ctx, const struct db_audit_row *r)
+{
+	struct feed *f = ctx;
+
+	if (feed_begin(f) != 0)
+		return 1;
+	f->rows++;
+	f->last_audit = r->id;
+	return auditlog_xml_entry(f->w, r) < 0 || f->failed ? 1 : 0;
+}
+
+/* The audit trail, oldest first by id, its entries as they come; <next>
+ * always (more="true" after a full page): a partner keeps its cursor and
+ * polls from there.  No ETag: new entries do not move the change log's
+ * head, which the others' hang on. */
+static void audit(struct feed *f)
+{
+	struct feed_cursor c = {.doc = FEED_AUDIT, .tenant = f->key.tenant_id};
+	enum db_result rc;
+
+	f->last_audit = f->have_after ? f->after.after : 0;
+	rc = db_audit_feed(f->db, f->key.tenant_id, f->last_audit, f->limit, audit_row, f);
+	if (rc != DB_OK && f->w == NULL) {
+		answer_error(f, 503, NULL, "Try again in a moment.", "Retry-After: 2\r\n");
+		return;
+	}
+	if (rc != DB_OK || feed_begin(f) != 0)
+		return; /* begun: the document stays unfinished, which a parser sees */
+	c.after = f->last_audit;
+	write_next(f, &c, f->rows == f->limit ? "true" : "false");
+	xmlTextWriterEndDocument(f->w);
+}
+
 /* Everything after the key: parameters, head, ETag, the document. */
 static void serve(struct feed *f)
 {
-	if (parameters(f) != 0 || head(f) != 0)
+	if (parameters(f) != 0)
+		return;
+	if (f->doc == FEED_AUDIT) {
+		if (f->head_only)
+			headers(f, 200, NULL);
+		else
+			audit(f);
+		return;
+	}
+	if (head(f) != 0)
 		return;
 	f->snap = f->doc != FEED_CHANGES && f->have_after ? f->after.snap : f->head.seq;
 	make_etag(f);

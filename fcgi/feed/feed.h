@@ -27,6 +27,7 @@ enum feed_doc {
 	FEED_DOCUMENTS,
 	FEED_EQUIPMENT,
 	FEED_CHANGES,
+	FEED_AUDIT,
 	FEED__COUNT
 };
 
@@ -68,13 +69,14 @@ struct feed {
 	int status;
 	size_t bytes_out;
 	xmlTextWriterPtr w;
-	int failed;       /* the client went away, or the writer failed */
-	unsigned rows;    /* resources written (part-0 rows) */
-	unsigned last_id; /* the last resource's id (a snapshot's next page) */
-	unsigned open_id; /* the resource whose element is open, 0: none */
-	unsigned res;     /* the resource being written (enum db_feed_resource) */
-	unsigned only_id; /* a change's resource: only this id's rows */
-	int found;        /* only_id's resource was written */
+	int failed;          /* the client went away, or the writer failed */
+	unsigned rows;       /* resources written (part-0 rows) */
+	unsigned last_id;    /* the last resource's id (a snapshot's next page) */
+	uint64_t last_audit; /* the audit document's last entry */
+	unsigned open_id;    /* the resource whose element is open, 0: none */
+	unsigned res;        /* the resource being written (enum db_feed_resource) */
+	unsigned only_id;    /* a change's resource: only this id's rows */
+	int found;           /* only_id's resource was written */
 };
 
 /* docs.c: the rows of each resource, written as they come (the

@@ -78,10 +78,11 @@ static enum page_result tz_post(struct http *h)
 
 	if (h->psess.user_id == 0)
 		return PAGE_FORBIDDEN;
-	if ((rc = db_portal_user_set_tz(h->db, h->tenant.id, h->psess.user_id, zone)) != DB_OK)
-		return http_db_fail(rc);
+	if ((rc = db_portal_user_set_tz(h->db, h->tenant.id, h->psess.user_id, zone)) == DB_OK)
+		rc = portal_audit(h, "portal_user.time_zone", h->psess.email, h->psess.time_zone,
+				  zone);
 	portal_url(h, "account?done=time-zone", to, sizeof to);
-	return http_redirect(h, to);
+	return http_done(h, rc, to);
 }
 
 static enum page_result password_post(struct http *h)
@@ -118,11 +119,12 @@ static enum page_result sessions_post(struct http *h)
 
 	if (h->psess.user_id == 0)
 		return PAGE_FORBIDDEN;
-	if ((rc = db_portal_sessions_delete_others(h->db, h->psess.user_id, h->token_hash)) !=
+	if ((rc = db_portal_sessions_delete_others(h->db, h->psess.user_id, h->token_hash)) ==
 	    DB_OK)
-		return http_db_fail(rc);
+		rc = portal_audit(h, "portal_user.sessions_ended", h->psess.email, NULL,
+				  "the other sessions signed out");
 	portal_url(h, "account?done=sessions", to, sizeof to);
-	return http_redirect(h, to);
+	return http_done(h, rc, to);
 }
 
 /* What every route of the account page declares: one document, the
@@ -151,6 +153,7 @@ const struct page page_portal_sessions = {
 	ACCOUNT_ROUTE,
 	.methods = HTTP_POST,
 	.post = sessions_post,
+	.txn = 1,
 };
 
 const struct page page_portal_time_zone = {
@@ -159,4 +162,5 @@ const struct page page_portal_time_zone = {
 	.methods = HTTP_POST,
 	PAGE_FORM(tz_form),
 	.post = tz_post,
+	.txn = 1,
 };

@@ -19,7 +19,17 @@ enum page_result portal_tenant(struct http *h, struct db_tenant *t)
 enum db_result portal_audit(struct http *h, const char *action, const char *target,
 			    const char *old_value, const char *new_value)
 {
-	return http_audit_by(h, h->tenant.id, h->psess.email, action, target, old_value, new_value);
+	struct db_audit a = {
+		.tenant_id = h->tenant.id,
+		.actor_kind = DB_ACTOR_PORTAL,
+		.actor_id = h->psess.user_id, /* 0: a customer's token link */
+		.actor_email = h->psess.email,
+		.action = action,
+		.target = target,
+		.old_value = old_value,
+		.new_value = new_value,
+	};
+	return http_audit_entry(h, &a);
 }
 
 void portal_url(const struct http *h, const char *rest, char *out, size_t outsz)
@@ -72,7 +82,8 @@ void portal_mfa_user(struct http *h, struct mfaflow_user *u)
 				   .id = h->psess.user_id,
 				   .issuer = h->tenant.company,
 				   .account = h->psess.email,
-				   .audit = portal_audit,
 				   .enabled_action = "portal_user.mfa_enabled",
+				   .passed_action = "portal_user.sign_in_mfa",
+				   .failed_action = "portal_user.mfa_failed",
 				   .promote = promote};
 }

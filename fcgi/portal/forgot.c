@@ -46,8 +46,8 @@ static enum page_result forgot_post(struct http *h)
 		return http_db_fail(rc);
 	if ((rc = invite_enqueue_reset(h->db, h->conf, &h->tenant, u.id, u.email)) != DB_OK)
 		goto out;
-	rc = http_audit_by(h, h->tenant.id, u.email, "portal_user.reset_requested", u.email, NULL,
-			   NULL);
+	rc = http_audit_self(h, h->tenant.id, DB_ACTOR_PORTAL, u.id, u.email,
+			     "portal_user.reset_requested", NULL);
 out:
 	return http_txn_end(h, rc, where);
 }

@@ -74,6 +74,54 @@ static void lockout_notice(struct http *h, const char *email, long long secs)
 	}
 }
 
+/* A refused sign-in in the tenant's audit log, a statement of its own
+ * (the attempt is counted already).  A login that names no account is
+ * not written down as typed (it may be a password in the wrong box). */
+static void audit_refused(struct http *h, const struct db_portal_login *u, enum page_result r,
+			  long long lock, int has_password)
+{
+	const char *what = r == PAGE_THROTTLED      ? "portal_user.sign_in_refused"
+			   : u->id != 0 && lock > 0 ? "portal_user.locked"
+						    : "portal_user.sign_in_failed";
+	char detail[64];
+
+	if (r != PAGE_UNAUTHORIZED && r != PAGE_THROTTLED)
+		return;
+	if (r == PAGE_THROTTLED)
+		snprintf(detail, sizeof detail, "too many attempts");
+	else if (u->id == 0)
+		snprintf(detail, sizeof detail, "unknown login");
+	else if (lock > 0)
+		snprintf(detail, sizeof detail, "wrong password; locked for %lld minutes",
+			 (lock + 59) / 60);
+	else
+		snprintf(detail, sizeof detail, "%s",
+			 has_password ? "wrong password" : "no password set");
+	if (http_audit_self(h, h->tenant.id, DB_ACTOR_PORTAL, u->id, u->id ? u->email : "", what,
+			    detail) != DB_OK)
+		log_warn("rid=%s refused sign-in not audited", h->rid);
+}
+
+/* The session and its audit entry, in one transaction. */
+static enum db_result start(struct http *h, const struct db_portal_login *u, enum sign_in stage)
+{
+	enum db_result rc;
+
+	if ((rc = db_begin(h->db)) == DB_OK &&
+	    (rc = portal_session_start(h, u->id, u->customer_id, stage)) == DB_OK &&
+	    (rc = http_audit_self(
+		     h, h->tenant.id, DB_ACTOR_PORTAL, u->id, u->email, "portal_user.sign_in",
+		     stage == SIGN_IN_FULL  ? NULL
+		     : stage == SIGN_IN_MFA ? "password; MFA code owed"
+					    : "password; MFA enrolment owed")) == DB_OK)
+		rc = db_commit(h->db);
+	if (rc != DB_OK) {
+		db_rollback(h->db);
+		h->ncookies = 0;
+	}
+	return rc;
+}
+
 static enum page_result login_post(struct http *h)
 {
 	const char *pw = h->f[F_PASSWORD].str;
@@ -83,6 +131,7 @@ static enum page_result login_post(struct http *h)
 	enum page_result r;
 	long long lock = 0;
 	enum sign_in stage;
+	int has_password;
 
 	memset(&u, 0, sizeof u);
 	if (!h->tenant.portal_enabled) {
@@ -101,11 +150,14 @@ static enum page_result login_post(struct http *h)
 	/* No password set yet (an invitation not taken up) checks against the
 	 * dummy hash like an unknown login. */
 	r = pwflow_sign_in(h, key, drc == DB_OK && u.hash[0] ? u.hash : NULL, pw, &lock);
+	has_password = u.hash[0] != '\0';
 	sodium_memzero(u.hash, sizeof u.hash);
 	if (r == PAGE_UNAUTHORIZED && drc == DB_OK && lock > 0)
 		lockout_notice(h, u.email, lock);
-	if (r != PAGE_OK)
+	if (r != PAGE_OK) {
+		audit_refused(h, &u, r, drc == DB_OK ? lock : 0, has_password);
 		return r;
+	}
 	if (!u.active) {
 		/* Said only after the right password: nothing to learn for
 		 * anyone else. */
@@ -114,11 +166,14 @@ static enum page_result login_post(struct http *h)
 			 "Your access to this portal has been revoked. Please contact %s.",
 			 h->tenant.company);
 		http_notice(h, "error", msg);
+		if (http_audit_self(h, h->tenant.id, DB_ACTOR_PORTAL, u.id, u.email,
+				    "portal_user.sign_in_refused", "access revoked") != DB_OK)
+			log_warn("rid=%s refused sign-in not audited", h->rid);
 		h->status = 403;
 		return PAGE_INVALID;
 	}
 	stage = u.mfa_enabled ? SIGN_IN_MFA : u.mfa_required ? SIGN_IN_ENROL : SIGN_IN_FULL;
-	if ((drc = portal_session_start(h, u.id, u.customer_id, stage)) != DB_OK)
+	if ((drc = start(h, &u, stage)) != DB_OK)
 		return http_db_fail(drc);
 	portal_url(h, stage_page(stage), where, sizeof where);
 	return http_redirect(h, where);

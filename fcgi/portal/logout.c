@@ -6,9 +6,10 @@
 static enum page_result logout_post(struct http *h)
 {
 	char path[128], to[160];
-	enum db_result rc = db_session_delete(h->db, h->token_hash);
+	enum db_result rc;
 
-	if (rc != DB_OK)
+	if ((rc = db_session_delete(h->db, h->token_hash)) != DB_OK ||
+	    (rc = portal_audit(h, "portal_user.sign_out", h->psess.email, NULL, NULL)) != DB_OK)
 		return http_db_fail(rc);
 	http_portal_path(h, path, sizeof path);
 	http_set_cookie(h, HTTP_COOKIE_PORTAL, "", path, 0, "None");
@@ -23,4 +24,5 @@ const struct page page_portal_logout = {
 	.methods = HTTP_POST,
 	.auth = PAGE_STAGE,
 	.post = logout_post,
+	.txn = 1,
 };

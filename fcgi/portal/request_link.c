@@ -46,7 +46,8 @@ static enum page_result rl_post(struct http *h)
 		return http_db_fail(rc);
 	if ((rc = invite_enqueue(h->db, h->conf, &t, tok.user_id, tok.company, tok.email)) != DB_OK)
 		goto out;
-	rc = http_audit_by(h, t.id, tok.email, "portal_user.request_link", tok.email, NULL, NULL);
+	rc = http_audit_self(h, t.id, DB_ACTOR_PORTAL, tok.user_id, tok.email,
+			     "portal_user.request_link", NULL);
 out:
 	return http_txn_end(h, rc, where);
 }

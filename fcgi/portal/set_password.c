@@ -118,10 +118,10 @@ static enum page_result sp_post(struct http *h)
 	    (rc = db_token_kill(h->db, tok.user_id, "reset_password")) != DB_OK ||
 	    (rc = db_session_delete_portal_user(h->db, tok.user_id)) != DB_OK)
 		goto out;
-	rc = http_audit_by(h, t.id, tok.email,
-			   h->page == &page_reset_password ? "portal_user.reset_password"
-							   : "portal_user.set_password",
-			   tok.email, NULL, NULL);
+	rc = http_audit_self(h, t.id, DB_ACTOR_PORTAL, tok.user_id, tok.email,
+			     h->page == &page_reset_password ? "portal_user.reset_password"
+							     : "portal_user.set_password",
+			     NULL);
 out:
 	sodium_memzero(hash, sizeof hash);
 	if (h->page == &page_reset_password)

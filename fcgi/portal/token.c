@@ -41,8 +41,27 @@ static enum page_result token_get(struct http *h, xmlNodePtr root)
 	/* Portal off (the sign-in page says so) or the customer has users. */
 	if (!h->tenant.portal_enabled || users > 0)
 		return http_redirect(h, to);
-	if ((rc = portal_session_start(h, 0, cid, SIGN_IN_FULL)) != DB_OK)
+	/* The session and its audit entry together: the link's holder is
+	 * the customer, no user of it. */
+	if ((rc = db_begin(h->db)) == DB_OK &&
+	    (rc = portal_session_start(h, 0, cid, SIGN_IN_FULL)) == DB_OK) {
+		struct db_audit a = {
+			.tenant_id = h->tenant.id,
+			.actor_kind = DB_ACTOR_PORTAL,
+			.actor_email = "the customer's secure link",
+			.action = "portal.token_sign_in",
+			.target_kind = "customer",
+			.target_id = cid,
+			.target = "",
+		};
+		if ((rc = http_audit_entry(h, &a)) == DB_OK)
+			rc = db_commit(h->db);
+	}
+	if (rc != DB_OK) {
+		db_rollback(h->db);
+		h->ncookies = 0;
 		return http_db_fail(rc);
+	}
 	log_info("rid=%s portal opened by token link of customer %u", h->rid, cid);
 	portal_url(h, "home", to, sizeof to);
 	return http_redirect(h, to);

@@ -90,20 +90,63 @@ static enum page_result check_password(struct http *h, struct db_login *u)
 	return r;
 }
 
+/* A refused sign-in of an account, in its tenant's audit log, as a
+ * statement of its own (the attempt is counted already).  A login that
+ * names no account has no tenant: the log line only. */
+static void audit_refused(struct http *h, const struct db_login *u, const char *login,
+			  enum page_result r)
+{
+	if (u->id == 0 || (r != PAGE_UNAUTHORIZED && r != PAGE_THROTTLED))
+		return;
+	if (http_audit_self(h, u->tenant_id, DB_ACTOR_OFFICE, u->id, login,
+			    r == PAGE_THROTTLED ? "office_user.sign_in_refused"
+						: "office_user.sign_in_failed",
+			    r == PAGE_THROTTLED ? "too many attempts"
+			    : u->active         ? "wrong password"
+						: "account inactive") != DB_OK)
+		log_warn("rid=%s refused sign-in not audited", h->rid);
+}
+
+/* The session and its audit entry, in one transaction. */
+static enum db_result start(struct http *h, const struct db_login *u, const char *login,
+			    enum sign_in stage)
+{
+	enum db_result rc;
+
+	if ((rc = db_begin(h->db)) == DB_OK &&
+	    (rc = settings_session_start(h, u->tenant_id, u->id, stage)) == DB_OK &&
+	    (rc = http_audit_self(
+		     h, u->tenant_id, DB_ACTOR_OFFICE, u->id, login, "office_user.sign_in",
+		     stage == SIGN_IN_FULL  ? NULL
+		     : stage == SIGN_IN_MFA ? "password; MFA code owed"
+					    : "password; MFA enrolment owed")) == DB_OK)
+		rc = db_commit(h->db);
+	if (rc != DB_OK) {
+		db_rollback(h->db);
+		h->ncookies = 0;
+	}
+	return rc;
+}
+
 static enum page_result login_post(struct http *h)
 {
 	struct db_login u;
 	enum db_result drc;
 	enum page_result r;
 	enum sign_in stage;
+	char login[255] = "";
 	int req = 0, en = 0;
 
 	memset(&u, 0, sizeof u);
 	/* In a flood, refused before any database work (auth_gate_full). */
 	if (auth_gate_full())
 		return pwflow_busy(h);
-	if ((r = check_password(h, &u)) != PAGE_OK)
+	if (!pwflow_login_lower(h->f[F_EMAIL].str, login, sizeof login))
+		login[0] = '\0';
+	if ((r = check_password(h, &u)) != PAGE_OK) {
+		audit_refused(h, &u, login, r);
 		return r;
+	}
 	/* With MFA on, the password only opens the code page (stage "mfa");
 	 * with MFA required and not set up, the enrolment (stage "enrol"). */
 	if ((drc = db_mfa_state(h->db, DB_OFFICE, u.tenant_id, u.id, &req, &en)) != DB_OK)
@@ -111,7 +154,7 @@ static enum page_result login_post(struct http *h)
 	stage = en ? SIGN_IN_MFA : req ? SIGN_IN_ENROL : SIGN_IN_FULL;
 	/* A new token at every sign-in: a token planted before sign-in
 	 * (session fixation) is never promoted. */
-	if ((drc = settings_session_start(h, u.tenant_id, u.id, stage)) != DB_OK)
+	if ((drc = start(h, &u, login, stage)) != DB_OK)
 		return http_db_fail(drc);
 	/* Housekeeping rides on sign-ins: bounded, and off every other path. */
 	if (db_purge(h->db, h->conf->sec.session_idle_min) != DB_OK)

@@ -50,9 +50,10 @@ static enum page_result tz_post(struct http *h)
 	const char *zone = h->f[F_TZ].st == VAL_OK ? h->f[F_TZ].str : "";
 	enum db_result rc;
 
-	if ((rc = db_office_user_set_tz(h->db, h->sess.tenant_id, h->sess.user_id, zone)) != DB_OK)
-		return http_db_fail(rc);
-	return http_redirect(h, "/settings/account?done=time-zone");
+	if ((rc = db_office_user_set_tz(h->db, h->sess.tenant_id, h->sess.user_id, zone)) == DB_OK)
+		rc = http_audit_on(h, "office_user.time_zone", "office_user", h->sess.user_id,
+				   h->sess.email, h->sess.time_zone, zone);
+	return http_done(h, rc, "/settings/account?done=time-zone");
 }
 
 static enum page_result account_post(struct http *h)
@@ -102,4 +103,5 @@ const struct page page_office_time_zone = {
 	.methods = HTTP_POST,
 	PAGE_FORM(tz_form),
 	.post = tz_post,
+	.txn = 1,
 };

@@ -33,8 +33,9 @@ static void me(struct http *h, struct mfaflow_user *u)
 				   .id = h->sess.user_id,
 				   .issuer = h->sess.tenant.company,
 				   .account = h->sess.email,
-				   .audit = http_audit,
 				   .enabled_action = "office_user.mfa_enabled",
+				   .passed_action = "office_user.sign_in_mfa",
+				   .failed_action = "office_user.mfa_failed",
 				   .promote = promote};
 }
 

@@ -55,8 +55,8 @@ static enum page_result forgot_post(struct http *h)
 	if ((rc = invite_enqueue_office_reset(h->db, h->conf, u.tenant_id, u.company, u.id,
 					      u.email)) != DB_OK)
 		goto out;
-	rc = http_audit_by(h, u.tenant_id, u.email, "office_user.reset_requested", u.email, NULL,
-			   NULL);
+	rc = http_audit_self(h, u.tenant_id, DB_ACTOR_OFFICE, u.id, u.email,
+			     "office_user.reset_requested", NULL);
 out:
 	return http_txn_end(h, rc, where);
 }
@@ -161,8 +161,8 @@ static enum page_result reset_post(struct http *h)
 	    (rc = db_office_token_kill(h->db, tok.user_id)) != DB_OK ||
 	    (rc = db_session_delete_office_user(h->db, tok.user_id)) != DB_OK)
 		goto out;
-	rc = http_audit_by(h, tok.tenant_id, tok.email, "office_user.reset_password", tok.email,
-			   NULL, NULL);
+	rc = http_audit_self(h, tok.tenant_id, DB_ACTOR_OFFICE, tok.user_id, tok.email,
+			     "office_user.reset_password", NULL);
 out:
 	sodium_memzero(hash, sizeof hash);
 	sodium_memzero(th, sizeof th);

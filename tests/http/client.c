@@ -123,6 +123,77 @@ static void absorb_cookies(struct hc *h, const struct hc_resp *r)
 	}
 }
 
+/* The request ids of every answer from the settings and portal
+ * responders (hc_audit_missing). */
+static char (*rids)[17];
+static size_t nrids, caprids;
+
+static void note_request(const char *path, const struct hc_resp *r)
+{
+	char rid[64];
+
+	if ((strncmp(path, "/settings/", 10) != 0 && strncmp(path, "/portal/", 8) != 0) ||
+	    hc_header(r, "X-Request-Id", rid, sizeof rid) == NULL || strlen(rid) != 16)
+		return;
+	if (nrids == caprids) {
+		size_t cap = caprids ? caprids * 2 : 1024;
+		char(*n)[17] = realloc(rids, cap * sizeof *rids);
+		if (n == NULL)
+			return;
+		rids = n;
+		caprids = cap;
+	}
+	memcpy(rids[nrids++], rid, 17);
+}
+
+static int cmp_rid(const void *a, const void *b)
+{
+	return memcmp(a, b, 16);
+}
+
+size_t hc_requests_noted(void)
+{
+	return nrids;
+}
+
+size_t hc_audit_missing(char *out, size_t sz)
+{
+	static const char *const logs[] = {"settings.log", "portal.log"};
+	const char *st = env_or("GH_TEST_STATE", "tests/out/stack");
+	size_t missing = 0, o = 0;
+	char line[4096];
+
+	out[0] = '\0';
+	qsort(rids, nrids, sizeof *rids, cmp_rid);
+	for (size_t i = 0; i < 2; i++) {
+		char path[1200];
+		FILE *f;
+		snprintf(path, sizeof path, "%s/log/%s", st, logs[i]);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		while (fgets(line, sizeof line, f) != NULL) {
+			const char *r = strstr(line, " rid="), *p;
+			char rid[17];
+			if (strstr(line, " audit=missing") == NULL || r == NULL ||
+			    strlen(r + 5) < 16)
+				continue;
+			memcpy(rid, r + 5, 16);
+			rid[16] = '\0';
+			if (bsearch(rid, rids, nrids, sizeof *rids, cmp_rid) == NULL)
+				continue;
+			missing++;
+			p = strstr(line, " path=");
+			if (o < sz)
+				o += (size_t)snprintf(out + o, sz - o, "%s%.*s (%s)",
+						      missing > 1 ? "; " : "",
+						      p ? (int)strcspn(p + 6, " ") : 1, p ? p + 6 : "?",
+						      rid);
+		}
+		fclose(f);
+	}
+	return missing;
+}
+
 int hc_req(struct hc *h, const char *method, const char *path, const char *ctype, const char *body,
 	   const char *hdr, struct hc_resp *r)
 {
@@ -180,6 +251,7 @@ int hc_req(struct hc *h, const char *method, const char *path, const char *ctype
 	if (r->body == NULL)
 		r->body = calloc(1, 1);
 	absorb_cookies(h, r);
+	note_request(path, r);
 	return 0;
 }
 

@@ -36,6 +36,13 @@ void hc_resp_free(struct hc_resp *r);
 int hc_req(struct hc *h, const char *method, const char *path, const char *ctype, const char *body,
 	   const char *hdr, struct hc_resp *r);
 int hc_get(struct hc *h, const char *path, struct hc_resp *r);
+/* Every request that changes the database writes an audit entry (issue
+ * 15), and the responders' request log says audit=missing of one that did
+ * not: how many answers of the settings and portal responders this
+ * program had, and how many of them say audit=missing in the stack's logs
+ * (their paths and request ids into out, up to sz). */
+size_t hc_requests_noted(void);
+size_t hc_audit_missing(char *out, size_t sz);
 int hc_get_xml(struct hc *h, const char *path, struct hc_resp *r);
 int hc_post(struct hc *h, const char *path, const char *body, struct hc_resp *r);
 

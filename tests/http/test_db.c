@@ -74,15 +74,17 @@ static void test_table(void)
 	is_int(bad_stream, 0, "only reads are streamed (DB_Q_STREAM)");
 	is_int(roleless, 0, "every statement has a role that may run it");
 	/* The feed responder (issue 14): its key's row, its last use, its
-	 * rate limit's token and wait, the change log and the snapshots;
-	 * the purge is gatehouse-ctl's. */
-	ok(role_count(DB_ROLE_FEED) == 24 && (db_stmts[DBQ_KEY_AUTH].roles & DB_ROLE_FEED) &&
+	 * rate limit's token and wait, the change log, the snapshots and the
+	 * audit document (issue 15); the purge is gatehouse-ctl's, and the
+	 * feed writes no audit entry. */
+	ok(role_count(DB_ROLE_FEED) == 25 && (db_stmts[DBQ_AUDIT_FEED].roles == DB_ROLE_FEED) &&
+		   !(db_stmts[DBQ_AUDIT_INSERT].roles & DB_ROLE_FEED) && (db_stmts[DBQ_KEY_AUTH].roles & DB_ROLE_FEED) &&
 		   (db_stmts[DBQ_KEY_USED].roles & DB_ROLE_FEED) &&
 		   (db_stmts[DBQ_KEY_TAKE].roles & DB_ROLE_FEED) &&
 		   (db_stmts[DBQ_KEY_WAIT].roles & DB_ROLE_FEED) &&
 		   (db_stmts[DBQ_FEED_CHANGES].roles == DB_ROLE_FEED) &&
 		   !(db_stmts[DBQ_FEED_PURGE].roles & DB_ROLE_FEED),
-	   "the feed role prepares its five API key statements and nineteen of its own (%zu)",
+	   "the feed role prepares its five API key statements and twenty of its own (%zu)",
 	   role_count(DB_ROLE_FEED));
 	is_int(role_count(DB_ROLE_MAILER), 6, "the mailer prepares its six outbox statements only");
 	diag("%d statements: settings %zu, portal %zu, feed %zu, mailer %zu, ctl %zu",

@@ -58,6 +58,9 @@ static const struct route {
 	{"/settings/vehicles", VIEW, EDIT, 200, 422, "name="},
 	{"/settings/api-keys", SUPER, SUPER, 200, 422, "x=1"},
 	{"/settings/webhooks", SUPER, SUPER, 200, 422, "x=1"},
+	{"/settings/audit-log", SUPER, NO, 200, 0, NULL},
+	/* without the format it must have: a bad request */
+	{"/settings/audit-log/export", SUPER, NO, 400, 0, NULL},
 	{OU, SUPER, NO, 200, 0, NULL},
 	{OU "/edit", SUPER, SUPER, 200, 422, "x=1"},
 	{OU "/status", NO, SUPER, 0, 422, "x=1"},

@@ -245,6 +245,36 @@ static void test_names_and_iso(void)
 	ok(tz_convert(NULL, 1796506507, &l) == 0 && strcmp(l.abbr, "UTC") == 0, "no zone: UTC");
 }
 
+/* The instant a local day begins. */
+static void test_day_start(void)
+{
+	struct tz_local l;
+	time_t t;
+
+	is_int((long long)tz_day_start("UTC", 2026, 12, 6), 1796515200LL, "UTC: midnight itself");
+	is_int((long long)tz_day_start(NULL, 2026, 12, 6), 1796515200LL, "no zone: UTC");
+	t = tz_day_start("America/New_York", 2026, 12, 6);
+	is_int((long long)t, 1796515200LL + 5 * 3600, "New York in December: 05:00 UTC");
+	t = tz_day_start("Asia/Kolkata", 2026, 7, 1);
+	tz_convert("Asia/Kolkata", t, &l);
+	ok(l.mday == 1 && l.hour == 0 && l.min == 0, "Kolkata (+05:30): 00:00 there (%02d:%02d)",
+	   l.hour, l.min);
+	/* Spring forward on the day (01:59 -> 03:00 in New York) and back. */
+	t = tz_day_start("America/New_York", 2026, 3, 8);
+	tz_convert("America/New_York", t, &l);
+	ok(l.mday == 8 && l.hour == 0 && l.min == 0 && !l.isdst,
+	   "New York on its spring-forward day: 00:00 EST");
+	t = tz_day_start("America/New_York", 2026, 11, 1);
+	tz_convert("America/New_York", t, &l);
+	ok(l.mday == 1 && l.hour == 0 && l.min == 0 && l.isdst,
+	   "New York on its fall-back day: 00:00 EDT");
+	/* Havana springs forward at midnight: its day begins at 01:00. */
+	t = tz_day_start("America/Havana", 2026, 3, 8);
+	tz_convert("America/Havana", t, &l);
+	ok(l.mday == 8 && l.hour == 1 && l.min == 0,
+	   "Havana, midnight skipped: the day begins at 01:00 (%02d:%02d)", l.hour, l.min);
+}
+
 int main(void)
 {
 	if (!ok(tz_init(NULL) == 0, "tz_init"))
@@ -254,6 +284,7 @@ int main(void)
 	test_files();
 	test_transitions();
 	test_against_glibc();
+	test_day_start();
 	tz_free();
 	tz_free();
 	ok(tz_count() == 0, "tz_free twice is harmless");

@@ -24,6 +24,10 @@ struct db {
 	int in_txn;
 	unsigned txn_stmts; /* statements run in the current transaction */
 	int transient;      /* a statement failed with a "try later" error */
+	/* Changes since db_transient_clear() that stayed (committed, or run
+	 * outside a transaction), and audit entries among them; the current
+	 * transaction's until it ends (db_request_changes). */
+	unsigned writes, audits, txn_writes, txn_audits;
 	char err[256];
 };
 
@@ -183,8 +187,35 @@ int db_warned(const struct db *db)
 
 void db_transient_clear(struct db *db)
 {
-	if (db != NULL)
+	if (db != NULL) {
 		db->transient = 0;
+		db->writes = db->audits = 0;
+	}
+}
+
+void db_request_changes(const struct db *db, unsigned *writes, unsigned *audits)
+{
+	*writes = db != NULL ? db->writes : 0;
+	*audits = db != NULL ? db->audits : 0;
+}
+
+/* A statement that changed something (not a read, not housekeeping), and
+ * whether it was an audit entry: counted at once, or when its transaction
+ * commits. */
+static void count_change(struct db *db, enum db_stmt id)
+{
+	unsigned f = db->defs[id].flags;
+	int audit = (f & DB_Q_AUDIT) != 0;
+
+	if (f & (DB_Q_READ | DB_Q_HOUSEKEEPING))
+		return;
+	if (db->in_txn) {
+		db->txn_writes += !audit;
+		db->txn_audits += audit;
+	} else {
+		db->writes += !audit;
+		db->audits += audit;
+	}
 }
 
 /* Prepares statement id unless it is already, and checks MariaDB's counts
@@ -336,6 +367,7 @@ static int attempt(struct db *db, enum db_stmt id, struct db_args *a, struct db_
 	}
 	if (db->in_txn)
 		db->txn_stmts++;
+	count_change(db, id);
 	return 0;
 stmt_fail:
 	*err = mysql_stmt_errno(st);
@@ -432,6 +464,7 @@ enum db_result db_begin(struct db *db)
 	}
 	db->in_txn = 1;
 	db->txn_stmts = 0;
+	db->txn_writes = db->txn_audits = 0;
 	return DB_OK;
 }
 
@@ -447,6 +480,11 @@ enum db_result db_commit(struct db *db)
 	}
 	if (db->m != NULL && mysql_autocommit(db->m, 1) != 0)
 		db_disconnect(db);
+	if (rc == DB_OK) {
+		db->writes += db->txn_writes;
+		db->audits += db->txn_audits;
+	}
+	db->txn_writes = db->txn_audits = 0;
 	db->in_txn = 0;
 	return rc;
 }
@@ -457,6 +495,7 @@ void db_rollback(struct db *db)
 		return;
 	if (db->m != NULL && (mysql_rollback(db->m) != 0 || mysql_autocommit(db->m, 1) != 0))
 		db_disconnect(db);
+	db->txn_writes = db->txn_audits = 0;
 	db->in_txn = 0;
 }
 

@@ -17,6 +17,12 @@
  * row function must not run a statement, and once a row was handed over
  * the statement is not run again. */
 #define DB_Q_STREAM 0x2u
+/* A write that needs no audit entry of its own: bookkeeping of a request
+ * (a session's last use, sign-in counters, a key's last use) or part of
+ * an action audited as a whole (a TOTP step used at an audited sign-in). */
+#define DB_Q_HOUSEKEEPING 0x4u
+/* The audit entry itself (db_request_changes counts it apart). */
+#define DB_Q_AUDIT 0x8u
 
 struct db_stmt_def {
 	const char *name; /* the enum's name without DBQ_, for messages */

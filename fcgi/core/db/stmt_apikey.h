@@ -40,7 +40,7 @@ DB_STMT(KEY_AUTH, .params = 1, .cols = 10, .flags = DB_Q_READ, .roles = R_F | R_
 	       "k.last_used_at >= NOW(6) - INTERVAL 60 SECOND FROM api_keys k JOIN tenants t ON "
 	       "t.id = k.tenant_id WHERE k.key_id = ?")
 /* Its last use, written at most once a minute a key. */
-DB_STMT(KEY_USED, .params = 2, .cols = 0, .flags = 0, .roles = R_F | R_S,
+DB_STMT(KEY_USED, .params = 2, .cols = 0, .flags = DB_Q_HOUSEKEEPING, .roles = R_F | R_S,
 	.sql = "UPDATE api_keys SET last_used_at = NOW(6), last_used_ip = ? WHERE id = ? AND "
 	       "(last_used_at IS NULL OR last_used_at < NOW(6) - INTERVAL 60 SECOND)")
 /* The key's tokens (sql/021): refilled at rate_per_s up to burst since
@@ -52,7 +52,7 @@ DB_STMT(KEY_USED, .params = 2, .cols = 0, .flags = 0, .roles = R_F | R_S,
 /* Takes up to ? whole tokens at once (a process spends them over the
  * next quarter second: one write for several requests), at least one or
  * none; how many: KEY_GOT.  Parameters: at most, the key. */
-DB_STMT(KEY_TAKE, .params = 2, .cols = 0, .flags = 0, .roles = R_F | R_S,
+DB_STMT(KEY_TAKE, .params = 2, .cols = 0, .flags = DB_Q_HOUSEKEEPING, .roles = R_F | R_S,
 	.sql = "UPDATE api_keys SET rate_tokens = " KEY_REFILL
 	       " - (@gh_key_got := LEAST(?, FLOOR(" KEY_REFILL
 	       "))), rate_at = NOW(6) WHERE id = ? AND " KEY_REFILL " >= 1")

@@ -5,13 +5,13 @@ DB_STMT(PU_AUTH_LOCKED, .params = 2, .cols = 8, .flags = DB_Q_READ, .roles = R_P
 	.sql = "SELECT COALESCE(password_hash, ''), mfa_required, COALESCE(mfa_secret, ''), "
 	       "COALESCE(mfa_pending, ''), mfa_last_step, email, company_name, status = 'active' "
 	       "FROM portal_users WHERE id = ? AND tenant_id = ? FOR UPDATE")
-DB_STMT(PU_MFA_SET_PENDING, .params = 3, .cols = 0, .flags = 0, .roles = R_P,
+DB_STMT(PU_MFA_SET_PENDING, .params = 3, .cols = 0, .flags = DB_Q_HOUSEKEEPING, .roles = R_P,
 	.sql = "UPDATE portal_users SET mfa_pending = ? WHERE id = ? AND tenant_id = ?")
 DB_STMT(PU_MFA_ENABLE, .params = 3, .cols = 0, .flags = 0, .roles = R_P,
 	.sql = "UPDATE portal_users SET mfa_secret = mfa_pending, mfa_pending = "
 	       "NULL, mfa_last_step = ?, mfa_enabled_at = NOW(6) WHERE id = ? AND "
 	       "tenant_id = ? AND mfa_pending IS NOT NULL")
-DB_STMT(PU_MFA_STEP, .params = 3, .cols = 0, .flags = 0, .roles = R_P,
+DB_STMT(PU_MFA_STEP, .params = 3, .cols = 0, .flags = DB_Q_HOUSEKEEPING, .roles = R_P,
 	.sql = "UPDATE portal_users SET mfa_last_step = ? WHERE id = ? AND "
 	       "mfa_last_step < ?")
 DB_STMT(PU_MFA_RESET, .params = 2, .cols = 0, .flags = 0, .roles = R_S,
@@ -34,13 +34,13 @@ DB_STMT(OFF_AUTH_LOCKED, .params = 2, .cols = 8, .flags = DB_Q_READ, .roles = R_
 	.sql = "SELECT password_hash, mfa_required, COALESCE(mfa_secret, ''), "
 	       "COALESCE(mfa_pending, ''), mfa_last_step, email, '', active = 1 "
 	       "FROM office_users WHERE id = ? AND tenant_id = ? FOR UPDATE")
-DB_STMT(OFF_MFA_SET_PENDING, .params = 3, .cols = 0, .flags = 0, .roles = R_S,
+DB_STMT(OFF_MFA_SET_PENDING, .params = 3, .cols = 0, .flags = DB_Q_HOUSEKEEPING, .roles = R_S,
 	.sql = "UPDATE office_users SET mfa_pending = ? WHERE id = ? AND tenant_id = ?")
 DB_STMT(OFF_MFA_ENABLE, .params = 3, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "UPDATE office_users SET mfa_secret = mfa_pending, mfa_pending = "
 	       "NULL, mfa_last_step = ?, mfa_enabled_at = NOW(6) WHERE id = ? AND "
 	       "tenant_id = ? AND mfa_pending IS NOT NULL")
-DB_STMT(OFF_MFA_STEP, .params = 3, .cols = 0, .flags = 0, .roles = R_S,
+DB_STMT(OFF_MFA_STEP, .params = 3, .cols = 0, .flags = DB_Q_HOUSEKEEPING, .roles = R_S,
 	.sql = "UPDATE office_users SET mfa_last_step = ? WHERE id = ? AND "
 	       "mfa_last_step < ?")
 DB_STMT(OFF_MFA_RESET, .params = 2, .cols = 0, .flags = 0, .roles = R_S,

@@ -130,7 +130,7 @@ DB_STMT(PORTAL_LOGIN, .params = 2, .cols = 7, .flags = DB_Q_READ, .roles = R_P,
 	       "pu.mfa_required OR COALESCE(g.require_mfa, 0), pu.mfa_secret IS NOT NULL, pu.email "
 	       "FROM portal_users pu LEFT JOIN portal_groups g ON g.id = pu.group_id "
 	       "WHERE pu.tenant_id = ? AND pu.email = ?")
-DB_STMT(PU_SIGNED_IN, .params = 1, .cols = 0, .flags = 0, .roles = R_P,
+DB_STMT(PU_SIGNED_IN, .params = 1, .cols = 0, .flags = DB_Q_HOUSEKEEPING, .roles = R_P,
 	.sql = "UPDATE portal_users SET last_sign_in_at = NOW(6) WHERE id = ?")
 DB_STMT(PU_ACCESS_GET, .params = 2, .cols = 3, .flags = DB_Q_READ, .roles = R_S,
 	.sql = "SELECT COALESCE(group_id, 0), status = 'active', email_reports FROM "

@@ -43,7 +43,7 @@ DB_STMT(SESSION_PORTAL, .params = 3, .cols = 11, .flags = DB_Q_READ, .roles = R_
 	       "AND ((s.portal_user_id IS NOT NULL AND pu.status = 'active') OR "
 	       "(s.portal_user_id IS NULL AND NOT EXISTS (SELECT 1 FROM portal_users x "
 	       "WHERE x.customer_id = s.customer_id)))")
-DB_STMT(SESSION_TOUCH, .params = 1, .cols = 0, .flags = 0, .roles = R_S | R_P,
+DB_STMT(SESSION_TOUCH, .params = 1, .cols = 0, .flags = DB_Q_HOUSEKEEPING, .roles = R_S | R_P,
 	.sql = "UPDATE sessions SET last_seen_at = NOW(6) WHERE id = ?")
 DB_STMT(SESSION_DELETE, .params = 1, .cols = 0, .flags = 0, .roles = R_S | R_P,
 	.sql = "DELETE FROM sessions WHERE token_hash = ?")
@@ -52,7 +52,7 @@ DB_STMT(SESSION_DELETE_OFFICE_USER, .params = 1, .cols = 0, .flags = 0, .roles =
 DB_STMT(SESSION_DELETE_TENANT_PORTAL, .params = 1, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "DELETE FROM sessions WHERE tenant_id = ? AND kind = 'portal'")
 /* Bounded: run on the sign-in path, so a backlog drains over time. */
-DB_STMT(SESSION_PURGE, .params = 1, .cols = 0, .flags = 0, .roles = R_S | R_P,
+DB_STMT(SESSION_PURGE, .params = 1, .cols = 0, .flags = DB_Q_HOUSEKEEPING, .roles = R_S | R_P,
 	.sql = "DELETE FROM sessions WHERE expires_at < NOW(6) OR "
 	       "last_seen_at < NOW(6) - INTERVAL ? MINUTE LIMIT 200")
 DB_STMT(SESSION_DELETE_PORTAL_USER, .params = 1, .cols = 0, .flags = 0, .roles = R_S | R_P,
