@@ -66,9 +66,9 @@
         <button type="submit" class="btn btn-primary">Filter</button>
         <a class="btn btn-link" href="/settings/audit-log">Clear filter</a>
         <span class="export-links">Export this view:
-          <a href="/settings/audit-log/export?{$q}{$amp}format=csv">CSV</a>
+          <a href="/settings/audit-log/export?{$q}{$amp}as=csv">CSV</a>
           <xsl:text> · </xsl:text>
-          <a href="/settings/audit-log/export?{$q}{$amp}format=xml">XML</a>
+          <a href="/settings/audit-log/export?{$q}{$amp}as=xml">XML</a>
         </span>
       </div>
     </form>

@@ -718,7 +718,7 @@ void http_handle(FCGX_Request *fr, const struct conf *c, struct db *db,
 		 h.status, h.bytes_out, h.user_id,
 		 (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6,
 		 h.cache ? h.cache : "-", writes,
-		 writes == 0 ? "-"
+		 writes == 0  ? "-"
 		 : audits > 0 ? "ok"
 			      : "missing");
 	request_free(&h);

@@ -3,8 +3,8 @@
  * change, sign-in and client action, newest first, filtered by actor,
  * action or kind of action, target and days (in the viewer's zone), paged
  * by cursor (?older=, ?newer=: an entry's time and id), each entry linking
- * to what it is about.  /settings/audit-log/export: the same view, every
- * entry of it, as CSV or XML, written as it is read (a page's memory, not
+ * to what it is about.  /settings/audit-log/export?as=csv|xml: the same
+ * view, every entry of it, as CSV or XML, written as it is read (a page's memory, not
  * the log's size), read in one transaction so that it is one consistent
  * picture. */
 #include "config.h"
@@ -49,7 +49,7 @@ static const char *category_choice(const char *in, size_t len, struct val_value 
 }
 
 VAL_CHOICE(per_choice, "Show 25, 50 or 100 entries a page.", "25", "50", "100")
-VAL_CHOICE(format_choice, "Export as csv or xml.", "csv", "xml")
+VAL_CHOICE(format_choice, "Export as csv or xml (as=csv, as=xml).", "csv", "xml")
 
 /* An action as written: lowercase words joined by "_" and ".". */
 static const char *val_action(const char *in, size_t len, struct val_value *out)
@@ -87,7 +87,8 @@ static const struct val_field query[] = {
 enum { Q_FORMAT = Q_NFILTER };
 static const struct val_field export_query[] = {
 	FILTER_FIELDS,
-	[Q_FORMAT] = {"format", format_choice, 3, VAL_REQUIRED, "Format"},
+	/* "as", not "format": ?format=xml is every page's XML answer. */
+	[Q_FORMAT] = {"as", format_choice, 3, VAL_REQUIRED, "Format"},
 };
 
 /* A query value, or "" when absent. */

@@ -184,10 +184,9 @@ size_t hc_audit_missing(char *out, size_t sz)
 			missing++;
 			p = strstr(line, " path=");
 			if (o < sz)
-				o += (size_t)snprintf(out + o, sz - o, "%s%.*s (%s)",
-						      missing > 1 ? "; " : "",
-						      p ? (int)strcspn(p + 6, " ") : 1, p ? p + 6 : "?",
-						      rid);
+				o += (size_t)snprintf(
+					out + o, sz - o, "%s%.*s (%s)", missing > 1 ? "; " : "",
+					p ? (int)strcspn(p + 6, " ") : 1, p ? p + 6 : "?", rid);
 		}
 		fclose(f);
 	}
