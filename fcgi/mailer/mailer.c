@@ -144,6 +144,24 @@ static unsigned backoff(unsigned attempts)
 
 /* Claims the next due message, sends it and records the outcome.  m is
  * scratch space (it is large). */
+/* An invitation's outcome in its company's audit log, in the transaction
+ * that records it: by the system, about the address it went to; a bounce
+ * with the server's answer. */
+static enum db_result audit_invitation(struct db *db, const struct db_mail *m, const char *action,
+				       const char *answer)
+{
+	struct db_audit a = {
+		.tenant_id = m->tenant_id,
+		.actor_kind = DB_ACTOR_SYSTEM,
+		.actor_email = "",
+		.action = action,
+		.target = m->to,
+		.new_value = answer,
+	};
+
+	return db_audit(db, &a);
+}
+
 static enum step process_one(struct db *db, CURL *c, struct db_mail *m)
 {
 	char err[ERR_MAX] = "", why[ERR_MAX], fresh_id[MAIL_ID_MAX];
@@ -176,15 +194,15 @@ static enum step process_one(struct db *db, CURL *c, struct db_mail *m)
 	switch (out) {
 	case OUT_SENT:
 		rc = db_outbox_sent(db, m->id, claim);
-		if (rc == DB_OK && invite)
-			rc = db_invite_state(db, m->id, "sent");
+		if (rc == DB_OK && invite && (rc = db_invite_state(db, m->id, "sent")) == DB_OK)
+			rc = audit_invitation(db, m, "portal_user.invitation_sent", NULL);
 		break;
 	case OUT_TEMP: rc = db_outbox_retry(db, m->id, claim, backoff(m->attempts), err); break;
 	case OUT_PERM:
 	default:
 		rc = db_outbox_failed(db, m->id, claim, err);
-		if (rc == DB_OK && invite)
-			rc = db_invite_state(db, m->id, "bounced");
+		if (rc == DB_OK && invite && (rc = db_invite_state(db, m->id, "bounced")) == DB_OK)
+			rc = audit_invitation(db, m, "portal_user.invitation_bounced", err);
 		break;
 	}
 	if (rc == DB_OK)

@@ -171,6 +171,58 @@ static void test_sign_ins(const struct fx *f)
 	hc_free(p);
 }
 
+/* The newest entry of f with action, waited for up to 15 s (the mailer's). */
+static char *wait_for(const struct fx *f, const char *action, const char *target)
+{
+	for (int i = 0; i < 75; i++) {
+		char *v = sql1("SELECT CONCAT_WS('|', actor_kind, target, COALESCE(new_value, '')) "
+			       "FROM audit_log WHERE tenant_id = %s AND action = '%s' AND target = "
+			       "'%s' ORDER BY id DESC LIMIT 1",
+			       f->tq, action, target);
+		if (v != NULL && v[0] != '\0')
+			return v;
+		free(v);
+		usleep(200000);
+	}
+	return NULL;
+}
+
+/* Invitations as the mailer delivers them: sent, or bounced with the SMTP
+ * server's answer (the sink refuses local parts beginning "bounce"), each
+ * in the transaction that records the outcome. */
+static void test_invitations(const struct fx *f)
+{
+	struct hc *h = client();
+	char good[160], bad[160], body[200], *id, *v;
+
+	snprintf(good, sizeof good, "invited-%s@audit.example", f->slug);
+	snprintf(bad, sizeof bad, "bounce-%s@audit.example", f->slug);
+	free(sql1("INSERT INTO portal_users (tenant_id, customer_id, company_name, email) SELECT "
+		  "%s, id, name, '%s' FROM customers WHERE tenant_id = %s AND name = 'Cool Air' "
+		  "UNION ALL SELECT %s, id, name, '%s' FROM customers WHERE tenant_id = %s AND name "
+		  "= 'Cool Air'",
+		  f->tq, good, f->tq, f->tq, bad, f->tq));
+	throttle_reset();
+	ok(hc_login(h, f->admin, PW) == 303, "invitations: signed in");
+	for (int i = 0; i < 2; i++) {
+		id = sql1("SELECT id FROM portal_users WHERE email = '%s'", i ? bad : good);
+		snprintf(body, sizeof body, "id=%s", id ? id : "0");
+		ok(post_form(h, "/settings/client/portal-access", "/settings/client/portal-access/resend",
+			     body, NULL, NULL, 0) == 303,
+		   "invitations: %s invited", i ? "an address that bounces" : "an address");
+		free(id);
+	}
+	v = wait_for(f, "portal_user.invitation_sent", good);
+	ok(v && strncmp(v, "system|", 7) == 0, "invitations: the delivery audited, by the system (%s)",
+	   v ? v : "none");
+	free(v);
+	v = wait_for(f, "portal_user.invitation_bounced", bad);
+	ok(v && strncmp(v, "system|", 7) == 0 && strstr(v, "55"),
+	   "invitations: the bounce audited with the server's answer (%s)", v ? v : "none");
+	free(v);
+	hc_free(h);
+}
+
 /* Entries of this test's own: n of them for tenant f, one a second back
  * from now - 1 hour, action act, actor "bulk-<i>@...", target "T<i>". */
 static void add_entries(const struct fx *f, int n, const char *act)
@@ -552,6 +604,7 @@ int main(void)
 		"two companies of this test's own"))
 		return done_testing();
 	test_sign_ins(&f);
+	test_invitations(&f);
 	test_page(&f, &g);
 	test_export(&f);
 	test_purge(&f, &g);

@@ -1,5 +1,5 @@
 /* Statements of the audit domain (audit.c): see stmt_list.h. */
-DB_STMT(AUDIT_INSERT, .params = 12, .cols = 0, .flags = DB_Q_AUDIT, .roles = R_S | R_P | R_C,
+DB_STMT(AUDIT_INSERT, .params = 12, .cols = 0, .flags = DB_Q_AUDIT, .roles = R_S | R_P | R_C | R_M,
 	.sql = "INSERT INTO audit_log (tenant_id, actor_kind, actor_user_id, actor_email, action, "
 	       "target_kind, target_id, target, old_value, new_value, request_id, ip) VALUES "
 	       "(?, ?, NULLIF(?, 0), ?, ?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?)")
