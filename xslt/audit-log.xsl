@@ -96,7 +96,7 @@
       <nav class="pager" aria-label="Pages">
         <span class="pager-range">
           <xsl:choose>
-            <xsl:when test="@count-exact = '0'">More than 10,000 entries</xsl:when>
+            <xsl:when test="@count-exact = '0'">More than 1,000 entries</xsl:when>
             <xsl:when test="@count = 1">1 entry</xsl:when>
             <xsl:otherwise><xsl:value-of select="format-number(@count, '#,##0')"/> entries</xsl:otherwise>
           </xsl:choose>

@@ -578,7 +578,7 @@ typedef int (*db_audit_fn)(void *ctx, const struct db_audit_row *r);
 enum db_result db_audit_page(struct db *db, unsigned tenant_id, const struct db_audit_filter *f,
 			     enum db_audit_dir dir, const char *cursor_time, uint64_t cursor_id,
 			     unsigned limit, db_audit_fn fn, void *ctx);
-/* The view's entries, counted no further than 10,001. */
+/* The view's entries, counted no further than 1,001. */
 enum db_result db_audit_count(struct db *db, unsigned tenant_id, const struct db_audit_filter *f,
 			      unsigned long long *n);
 /* The partner feed's page: entries after id after (older than 10 s),

@@ -160,18 +160,25 @@ enum db_result db_audit_count(struct db *db, unsigned tenant_id, const struct db
 	struct db_cols c = DB_COLS();
 	const char *drive;
 	unsigned off = driver(f, &drive);
+	int given = (f->actor[0] != '\0') + (f->action[0] != '\0') + (f->category[0] != '\0') +
+		    (f->target[0] != '\0');
 	uint64_t v = 0;
 	enum db_result rc;
 
-	/* Each filter's OLDER, NEWER and COUNT statements follow each other
-	 * (stmt_audit.h), so its offset holds for all three. */
+	/* Each filter's statements follow each other in one order
+	 * (stmt_audit.h), so its offset holds for all of them.  One filter
+	 * or none: its index alone counts. */
 	db_arg_uint(&a, tenant_id);
 	if (drive != NULL)
 		db_arg_str(&a, drive);
 	bind_range(&a, f);
-	bind_filters(&a, f);
+	if (given > 1)
+		bind_filters(&a, f);
 	db_col_u64(&c, &v);
-	rc = db_one(db, (enum db_stmt)(DBQ_AUDIT_COUNT_ALL + off), &a, &c);
+	rc = db_one(
+		db,
+		(enum db_stmt)((given > 1 ? DBQ_AUDIT_COUNT_ALL : DBQ_AUDIT_COUNT_ONLY_ALL) + off),
+		&a, &c);
 	*n = v;
 	return rc;
 }

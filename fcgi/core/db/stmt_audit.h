@@ -29,18 +29,26 @@ DB_STMT(AUDIT_INSERT, .params = 12, .cols = 0, .flags = DB_Q_AUDIT, .roles = R_S
 		   " ?)) AND (? = '' OR actor_email = ?) AND (? = '' OR action = ?) AND (? = '' "  \
 		   "OR category = ?) AND (? = '' OR target = ?) ORDER BY created_at " order        \
 		   ", id " order " LIMIT ?"
-/* The view's count, read no further than 10,001 entries ("more than
- * 10,000"). */
+/* The view's count, read no further than 1,001 entries ("more than
+ * 1,000": counting 10,001 took 1.3-2.2 ms of an index, ten times the
+ * page's own statement); ONLY: the driving filter alone (with the days),
+ * read from its index alone (with the other filters every row is read
+ * too, 5x the time). */
 #define AUDIT_COUNT(ix, drive)                                                                     \
 	"SELECT COUNT(*) FROM (SELECT 1 FROM audit_log FORCE INDEX (" ix                           \
-	") WHERE tenant_id = ? " drive AUDIT_FILTERS "LIMIT 10001) x"
+	") WHERE tenant_id = ? " drive AUDIT_FILTERS "LIMIT 1001) x"
+#define AUDIT_COUNT_ONLY(ix, drive)                                                                \
+	"SELECT COUNT(*) FROM (SELECT 1 FROM audit_log FORCE INDEX (" ix                           \
+	") WHERE tenant_id = ? " drive "AND created_at >= ? AND created_at < ? LIMIT 1001) x"
 #define AUDIT_VIEW(name, n, ix, drive)                                                             \
 	DB_STMT(AUDIT_OLDER_##name, .params = 15 + (n), .cols = 14, .flags = DB_Q_READ,            \
 		.roles = R_S, .sql = AUDIT_WALK(ix, drive, "<", "DESC"))                           \
 	DB_STMT(AUDIT_NEWER_##name, .params = 15 + (n), .cols = 14, .flags = DB_Q_READ,            \
 		.roles = R_S, .sql = AUDIT_WALK(ix, drive, ">", "ASC"))                            \
 	DB_STMT(AUDIT_COUNT_##name, .params = 11 + (n), .cols = 1, .flags = DB_Q_READ,             \
-		.roles = R_S, .sql = AUDIT_COUNT(ix, drive))
+		.roles = R_S, .sql = AUDIT_COUNT(ix, drive))                                       \
+	DB_STMT(AUDIT_COUNT_ONLY_##name, .params = 3 + (n), .cols = 1, .flags = DB_Q_READ,         \
+		.roles = R_S, .sql = AUDIT_COUNT_ONLY(ix, drive))
 AUDIT_VIEW(ALL, 0, "audit_tenant_time", "")
 AUDIT_VIEW(ACTOR, 1, "audit_actor", "AND actor_email = ? ")
 AUDIT_VIEW(ACTION, 1, "audit_action", "AND action = ? ")
@@ -48,6 +56,7 @@ AUDIT_VIEW(CATEGORY, 1, "audit_category", "AND category = ? ")
 AUDIT_VIEW(TARGET, 1, "audit_target", "AND target = ? ")
 #undef AUDIT_VIEW
 #undef AUDIT_COUNT
+#undef AUDIT_COUNT_ONLY
 #undef AUDIT_WALK
 #undef AUDIT_FILTERS
 
