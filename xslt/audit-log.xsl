@@ -81,13 +81,12 @@
             <th scope="col">Action</th>
             <th scope="col">Target</th>
             <th scope="col">Change</th>
-            <th scope="col">From</th>
           </tr>
         </thead>
         <tbody>
           <xsl:apply-templates select="entries/entry"/>
           <xsl:if test="not(entries/entry)">
-            <tr class="list-empty"><td colspan="6">No entries match.</td></tr>
+            <tr class="list-empty"><td colspan="5">No entries match.</td></tr>
           </xsl:if>
         </tbody>
       </table>
@@ -130,6 +129,12 @@
     <tr>
       <td class="nowrap">
         <xsl:call-template name="datetime"><xsl:with-param name="value" select="@when"/></xsl:call-template>
+        <xsl:if test="@address or @request-id">
+          <br/>
+          <span class="muted" title="Address; the request id (in the server's logs) is {@request-id}">
+            <xsl:value-of select="@address"/>
+          </span>
+        </xsl:if>
       </td>
       <td>
         <xsl:choose>
@@ -177,12 +182,6 @@
           <xsl:if test="new"><xsl:text> → </xsl:text></xsl:if>
         </xsl:if>
         <xsl:if test="new"><ins><xsl:value-of select="new"/></ins></xsl:if>
-      </td>
-      <td class="muted nowrap">
-        <xsl:value-of select="@address"/>
-        <xsl:if test="@request-id">
-          <br/><span title="Request id (in the server's logs)"><xsl:value-of select="@request-id"/></span>
-        </xsl:if>
       </td>
     </tr>
   </xsl:template>
