@@ -69,6 +69,29 @@ enum db_result http_audit_entry(struct http *h, struct db_audit *a)
 	return db_audit(h->db, a);
 }
 
+enum db_result http_session_audited(struct http *h,
+				    enum db_result (*open)(struct http *h, const void *ctx),
+				    const void *ctx, struct db_audit *a)
+{
+	enum db_result rc;
+
+	if ((rc = db_begin(h->db)) == DB_OK && (rc = open(h, ctx)) == DB_OK &&
+	    (rc = http_audit_entry(h, a)) == DB_OK)
+		rc = db_commit(h->db);
+	if (rc != DB_OK) {
+		db_rollback(h->db);
+		h->ncookies = 0;
+	}
+	return rc;
+}
+
+const char *http_stage_owed(enum sign_in stage)
+{
+	return stage == SIGN_IN_FULL  ? NULL
+	       : stage == SIGN_IN_MFA ? "password; MFA code owed"
+				      : "password; MFA enrolment owed";
+}
+
 enum db_result http_audit_self(struct http *h, unsigned tenant_id, enum db_actor kind,
 			       unsigned user_id, const char *email, const char *action,
 			       const char *detail)

@@ -267,6 +267,15 @@ enum db_result http_audit_on(struct http *h, const char *action, const char *tar
 /* Entry a as its caller filled it (a sign-in, a mailed link: an actor
  * without an office session), with the request's id and address. */
 enum db_result http_audit_entry(struct http *h, struct db_audit *a);
+/* A session opened and its audit entry a written in one transaction (a
+ * sign-in, a token link): open(h, ctx) starts the session and queues its
+ * cookie; on any failure nothing is kept, the cookie included. */
+enum db_result http_session_audited(struct http *h,
+				    enum db_result (*open)(struct http *h, const void *ctx),
+				    const void *ctx, struct db_audit *a);
+/* A sign-in's audit detail for the stage it reached: NULL when signed in,
+ * else what it still owes ("password; MFA code owed"). */
+const char *http_stage_owed(enum sign_in stage);
 /* An entry about a user's own account by that user, without a session of
  * its own yet (a sign-in, a mailed link): actor and target are the account
  * (kind DB_ACTOR_OFFICE or DB_ACTOR_PORTAL; user_id 0 when no account

@@ -103,23 +103,34 @@ static void audit_refused(struct http *h, const struct db_portal_login *u, enum 
 }
 
 /* The session and its audit entry, in one transaction. */
+struct opening {
+	const struct db_portal_login *u;
+	enum sign_in stage;
+};
+
+static enum db_result open_session(struct http *h, const void *ctx)
+{
+	const struct opening *o = ctx;
+
+	return portal_session_start(h, o->u->id, o->u->customer_id, o->stage);
+}
+
 static enum db_result start(struct http *h, const struct db_portal_login *u, enum sign_in stage)
 {
-	enum db_result rc;
+	struct opening o = {u, stage};
+	struct db_audit a = {
+		.tenant_id = h->tenant.id,
+		.actor_kind = DB_ACTOR_PORTAL,
+		.actor_id = u->id,
+		.actor_email = u->email,
+		.action = "portal_user.sign_in",
+		.target_kind = "portal_user",
+		.target_id = u->id,
+		.target = u->email,
+		.new_value = http_stage_owed(stage),
+	};
 
-	if ((rc = db_begin(h->db)) == DB_OK &&
-	    (rc = portal_session_start(h, u->id, u->customer_id, stage)) == DB_OK &&
-	    (rc = http_audit_self(
-		     h, h->tenant.id, DB_ACTOR_PORTAL, u->id, u->email, "portal_user.sign_in",
-		     stage == SIGN_IN_FULL  ? NULL
-		     : stage == SIGN_IN_MFA ? "password; MFA code owed"
-					    : "password; MFA enrolment owed")) == DB_OK)
-		rc = db_commit(h->db);
-	if (rc != DB_OK) {
-		db_rollback(h->db);
-		h->ncookies = 0;
-	}
-	return rc;
+	return http_session_audited(h, open_session, &o, &a);
 }
 
 static enum page_result login_post(struct http *h)

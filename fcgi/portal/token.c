@@ -17,8 +17,20 @@ static const struct val_field query[] = {
 	[Q_TOKEN] = {"token", val_line, 64, VAL_REQUIRED, "Link"},
 };
 
+static enum db_result open_session(struct http *h, const void *ctx)
+{
+	return portal_session_start(h, 0, *(const unsigned *)ctx, SIGN_IN_FULL);
+}
+
 static enum page_result token_get(struct http *h, xmlNodePtr root)
 {
+	struct db_audit a = {
+		.actor_kind = DB_ACTOR_PORTAL,
+		.actor_email = "the customer's secure link",
+		.action = "portal.token_sign_in",
+		.target_kind = "customer",
+		.target = "",
+	};
 	unsigned char hash[32];
 	unsigned cid = 0, users = 0;
 	char to[160];
@@ -43,25 +55,10 @@ static enum page_result token_get(struct http *h, xmlNodePtr root)
 		return http_redirect(h, to);
 	/* The session and its audit entry together: the link's holder is
 	 * the customer, no user of it. */
-	if ((rc = db_begin(h->db)) == DB_OK &&
-	    (rc = portal_session_start(h, 0, cid, SIGN_IN_FULL)) == DB_OK) {
-		struct db_audit a = {
-			.tenant_id = h->tenant.id,
-			.actor_kind = DB_ACTOR_PORTAL,
-			.actor_email = "the customer's secure link",
-			.action = "portal.token_sign_in",
-			.target_kind = "customer",
-			.target_id = cid,
-			.target = "",
-		};
-		if ((rc = http_audit_entry(h, &a)) == DB_OK)
-			rc = db_commit(h->db);
-	}
-	if (rc != DB_OK) {
-		db_rollback(h->db);
-		h->ncookies = 0;
+	a.tenant_id = h->tenant.id;
+	a.target_id = cid;
+	if ((rc = http_session_audited(h, open_session, &cid, &a)) != DB_OK)
 		return http_db_fail(rc);
-	}
 	log_info("rid=%s portal opened by token link of customer %u", h->rid, cid);
 	portal_url(h, "home", to, sizeof to);
 	return http_redirect(h, to);

@@ -107,25 +107,36 @@ static void audit_refused(struct http *h, const struct db_login *u, const char *
 		log_warn("rid=%s refused sign-in not audited", h->rid);
 }
 
+struct opening {
+	const struct db_login *u;
+	enum sign_in stage;
+};
+
+static enum db_result open_session(struct http *h, const void *ctx)
+{
+	const struct opening *o = ctx;
+
+	return settings_session_start(h, o->u->tenant_id, o->u->id, o->stage);
+}
+
 /* The session and its audit entry, in one transaction. */
 static enum db_result start(struct http *h, const struct db_login *u, const char *login,
 			    enum sign_in stage)
 {
-	enum db_result rc;
+	struct opening o = {u, stage};
+	struct db_audit a = {
+		.tenant_id = u->tenant_id,
+		.actor_kind = DB_ACTOR_OFFICE,
+		.actor_id = u->id,
+		.actor_email = login,
+		.action = "office_user.sign_in",
+		.target_kind = "office_user",
+		.target_id = u->id,
+		.target = login,
+		.new_value = http_stage_owed(stage),
+	};
 
-	if ((rc = db_begin(h->db)) == DB_OK &&
-	    (rc = settings_session_start(h, u->tenant_id, u->id, stage)) == DB_OK &&
-	    (rc = http_audit_self(
-		     h, u->tenant_id, DB_ACTOR_OFFICE, u->id, login, "office_user.sign_in",
-		     stage == SIGN_IN_FULL  ? NULL
-		     : stage == SIGN_IN_MFA ? "password; MFA code owed"
-					    : "password; MFA enrolment owed")) == DB_OK)
-		rc = db_commit(h->db);
-	if (rc != DB_OK) {
-		db_rollback(h->db);
-		h->ncookies = 0;
-	}
-	return rc;
+	return http_session_audited(h, open_session, &o, &a);
 }
 
 static enum page_result login_post(struct http *h)
