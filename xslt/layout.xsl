@@ -846,4 +846,49 @@
     </xsl:choose>
   </xsl:template>
 
+  <!-- An office user's sessions (<sessions><session id created last-seen
+       ip user-agent current?/>…</sessions>), each with a Sign out form
+       posting op=end&session=ID (and the hidden fields in $hidden, e.g.
+       the user's id) to $action. -->
+  <xsl:template match="sessions" mode="office-sessions">
+    <xsl:param name="action"/>
+    <xsl:param name="id" select="''"/>
+    <div class="table-wrap">
+      <table class="data-table stack sessions">
+        <thead>
+          <tr><th scope="col">Signed in</th><th scope="col">Last active</th>
+            <th scope="col">Address</th><th scope="col">Browser</th>
+            <th scope="col"><span class="visually-hidden">Actions</span></th></tr>
+        </thead>
+        <tbody>
+          <xsl:for-each select="session">
+            <tr>
+              <td data-label="Signed in">
+                <xsl:call-template name="datetime"><xsl:with-param name="value" select="@created"/></xsl:call-template>
+                <xsl:if test="@current = '1'"> <span class="badge">This browser</span></xsl:if>
+              </td>
+              <td data-label="Last active">
+                <xsl:call-template name="datetime"><xsl:with-param name="value" select="@last-seen"/></xsl:call-template>
+              </td>
+              <td data-label="Address"><xsl:value-of select="@ip"/></td>
+              <td data-label="Browser" class="cell-ua"><xsl:value-of select="@user-agent"/></td>
+              <td>
+                <form class="inline-form" method="post" action="{$action}">
+                  <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
+                  <input type="hidden" name="op" value="end"/>
+                  <input type="hidden" name="session" value="{@id}"/>
+                  <xsl:if test="$id != ''"><input type="hidden" name="id" value="{$id}"/></xsl:if>
+                  <button type="submit" class="btn btn-secondary" aria-label="Sign out the session signed in at {@created}">Sign out</button>
+                </form>
+              </td>
+            </tr>
+          </xsl:for-each>
+          <xsl:if test="not(session)">
+            <tr class="list-empty"><td colspan="5">Not signed in anywhere.</td></tr>
+          </xsl:if>
+        </tbody>
+      </table>
+    </div>
+  </xsl:template>
+
 </xsl:stylesheet>

@@ -1,6 +1,7 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!-- Gatehouse: the signed-in office user's own account (page
-     "office-account", GET/POST /settings/account): change the password. -->
+     "office-account", GET/POST /settings/account): change the password,
+     the sessions (account/sessions), the time zone (account/time-zone). -->
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
 
   <xsl:import href="layout.xsl"/>
@@ -62,6 +63,17 @@
         <xsl:text> </xsl:text>
         <a href="/settings/mfa/enrol">Set up two-step verification</a>
       </p>
+    </section>
+    <section class="card" aria-labelledby="sessions-title">
+      <h2 id="sessions-title">Where you are signed in</h2>
+      <xsl:apply-templates select="sessions" mode="office-sessions">
+        <xsl:with-param name="action" select="'/settings/account/sessions'"/>
+      </xsl:apply-templates>
+      <form method="post" action="/settings/account/sessions">
+        <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
+        <input type="hidden" name="op" value="others"/>
+        <button type="submit" class="btn">Sign out other sessions</button>
+      </form>
     </section>
     <section class="card side-card" aria-labelledby="tz-title">
       <h2 id="tz-title">Time zone</h2>

@@ -391,6 +391,13 @@
       </section>
     </xsl:if>
 
+    <xsl:if test="$u/@id">
+      <section class="card side-card" aria-labelledby="sessions-title">
+        <h2 id="sessions-title">Sessions</h2>
+        <p><a href="/settings/office-users/sessions?id={$u/@id}">Where this user is signed in</a></p>
+      </section>
+    </xsl:if>
+
     <xsl:if test="$u/@id and @self != '1'">
       <section class="card side-card" aria-labelledby="status-title">
         <h2 id="status-title">Status</h2>

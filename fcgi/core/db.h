@@ -509,17 +509,30 @@ enum db_result db_portal_session_insert(struct db *db, const unsigned char hash[
 					unsigned tenant_id, unsigned user_id, unsigned customer_id,
 					const char *stage, unsigned minutes, const char *ip,
 					const char *ua);
-struct db_portal_session_row {
+struct db_session_row {
+	uint64_t id; /* office lists only */
 	char created[24], seen[24], ip[181], ua[1021];
 	int current;
 };
-typedef int (*db_portal_session_fn)(void *ctx, const struct db_portal_session_row *r);
+typedef int (*db_session_fn)(void *ctx, const struct db_session_row *r);
 /* The user's signed-in sessions, latest first (at most 50); current marks
  * the one whose token hash is given. */
 enum db_result db_portal_sessions(struct db *db, unsigned user_id, const unsigned char hash[32],
-				  db_portal_session_fn fn, void *ctx);
+				  db_session_fn fn, void *ctx);
 enum db_result db_portal_sessions_delete_others(struct db *db, unsigned user_id,
 						const unsigned char keep[32]);
+/* An office user's sessions in the tenant, latest first (at most 50),
+ * those still owing an MFA code too; current marks the one of that token
+ * hash. */
+enum db_result db_office_sessions(struct db *db, unsigned tenant_id, unsigned user_id,
+				  const unsigned char current[32], db_session_fn fn, void *ctx);
+/* Ends session id of the user; DB_NOTFOUND when the user has none such. */
+enum db_result db_office_session_end(struct db *db, unsigned tenant_id, unsigned user_id,
+				     uint64_t id);
+/* Ends every session of the user but keep's (NULL: every one); *ended
+ * counts them. */
+enum db_result db_office_sessions_end(struct db *db, unsigned tenant_id, unsigned user_id,
+				      const unsigned char keep[32], unsigned long long *ended);
 enum db_result db_portal_sessions_delete_customer(struct db *db, unsigned customer_id);
 enum db_result db_session_touch(struct db *db, uint64_t id);
 enum db_result db_session_delete(struct db *db, const unsigned char hash[32]);

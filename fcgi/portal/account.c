@@ -27,7 +27,7 @@ static const struct val_field tz_form[] = {
 	[F_TZ] = PAGE_TZ_FIELD,
 };
 
-static int add_session(void *ctx, const struct db_portal_session_row *r)
+static int add_session(void *ctx, const struct db_session_row *r)
 {
 	xmlNodePtr s = xml_el(ctx, "session");
 	xml_attr(s, "created", r->created);

@@ -52,3 +52,17 @@ xmlNodePtr settings_office_user_xml(struct http *h, xmlNodePtr parent,
 	xml_text_el(n, "last", u->last);
 	return n;
 }
+
+int settings_session_xml(void *ctx, const struct db_session_row *r)
+{
+	xmlNodePtr s = xml_el(ctx, "session");
+
+	xml_attr_int(s, "id", (long long)r->id);
+	xml_attr(s, "created", r->created);
+	xml_attr(s, "last-seen", r->seen);
+	xml_attr(s, "ip", r->ip);
+	xml_attr(s, "user-agent", r->ua);
+	if (r->current)
+		xml_attr(s, "current", "1");
+	return 0;
+}

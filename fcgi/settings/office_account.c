@@ -2,7 +2,9 @@
  * their settings level: change the password (the current one required, its
  * guesses throttled with the sign-in's), which ends every other session of
  * theirs and any reset link, in one transaction; and the time zone their
- * pages show dates in (/settings/account/time-zone; empty: the tenant's).
+ * pages show dates in (/settings/account/time-zone; empty: the tenant's);
+ * where they are signed in, ending one session or every other one
+ * (/settings/account/sessions).
  * Two-step verification has its own page (/settings/mfa/enrol), linked
  * from here. */
 #include "config.h"
@@ -14,10 +16,12 @@
 #include "xml.h"
 
 enum { Q_DONE };
-VAL_CHOICE(done_choice, "Unknown notice.", "password", "time-zone")
+VAL_CHOICE(done_choice, "Unknown notice.", "password", "time-zone", "session", "sessions")
 static const char *const said[] = {
 	"Your password is changed. Your other sessions have been signed out.",
 	"Dates are now shown in the time zone you chose.",
+	"That session is signed out.",
+	"Your other sessions are signed out.",
 };
 
 static const struct val_field query[] = {
@@ -31,6 +35,7 @@ static const struct val_field tz_form[] = {
 
 static enum page_result account_get(struct http *h, xmlNodePtr root)
 {
+	enum db_result rc;
 	xmlNodePtr n, z;
 
 	http_said(h, &h->q[Q_DONE], said);
@@ -39,6 +44,10 @@ static enum page_result account_get(struct http *h, xmlNodePtr root)
 	xml_attr(n, "first", h->sess.first);
 	xml_attr(n, "last", h->sess.last);
 	xml_attr_bool(n, "mfa", h->sess.mfa_enabled);
+	z = xml_el(n, "sessions");
+	if ((rc = db_office_sessions(h->db, h->sess.tenant_id, h->sess.user_id, h->token_hash,
+				     settings_session_xml, z)) != DB_OK)
+		return http_db_fail(rc);
 	z = page_zones(n, "time-zone");
 	xml_attr(z, "own", h->sess.time_zone);
 	xml_attr(z, "tenant", h->sess.tenant.time_zone);
@@ -82,6 +91,39 @@ out:
 	return http_txn_end(h, rc, "/settings/account?done=password");
 }
 
+VAL_CHOICE(op_choice, "Unknown action.", "end", "others")
+enum { OP_END, OP_OTHERS };
+enum { F_OP, F_SESSION };
+static const struct val_field sessions_form[] = {
+	[F_OP] = {"op", op_choice, 8, VAL_REQUIRED, "Action"},
+	[F_SESSION] = {"session", val_uint, 20, 0, "Session"},
+};
+
+/* One of one's own sessions signed out (this one too: a sign-out), or
+ * every other one. */
+static enum page_result sessions_post(struct http *h)
+{
+	unsigned long long n = 0;
+	enum db_result rc;
+
+	if (h->f[F_OP].num == OP_OTHERS) {
+		if ((rc = db_office_sessions_end(h->db, h->sess.tenant_id, h->sess.user_id,
+						 h->token_hash, &n)) == DB_OK)
+			rc = http_audit_on(h, "office_user.sessions_ended", "office_user",
+					   h->sess.user_id, h->sess.email, NULL,
+					   http_text(h, "%llu other sessions signed out", n));
+		return http_done(h, rc, "/settings/account?done=sessions");
+	}
+	if (h->f[F_SESSION].st != VAL_OK)
+		return http_bad_request(h, "Which session?");
+	if ((rc = db_office_session_end(h->db, h->sess.tenant_id, h->sess.user_id,
+					(uint64_t)h->f[F_SESSION].num)) == DB_OK)
+		rc = http_audit_on(h, "office_user.session_ended", "office_user", h->sess.user_id,
+				   h->sess.email, NULL,
+				   http_text(h, "session %lld signed out", h->f[F_SESSION].num));
+	return http_done(h, rc, "/settings/account?done=session");
+}
+
 /* What both routes of the account page declare: one document, every
  * signed-in office user's own, whatever their settings level. */
 #define ACCOUNT_ROUTE                                                                              \
@@ -103,5 +145,14 @@ const struct page page_office_time_zone = {
 	.methods = HTTP_POST,
 	PAGE_FORM(tz_form),
 	.post = tz_post,
+	.txn = 1,
+};
+
+const struct page page_office_sessions_own = {
+	.path = "/settings/account/sessions",
+	ACCOUNT_ROUTE,
+	.methods = HTTP_POST,
+	PAGE_FORM(sessions_form),
+	.post = sessions_post,
 	.txn = 1,
 };

@@ -37,6 +37,11 @@ enum db_result settings_group_chosen(struct http *h, unsigned id, struct db_grou
 xmlNodePtr settings_office_user_xml(struct http *h, xmlNodePtr parent,
 				    const struct db_office_user *u);
 
+/* <session id created last-seen ip user-agent current?/> under ctx (an
+ * xmlNodePtr): an office session as the account and sessions pages list
+ * them (a db_session_fn). */
+int settings_session_xml(void *ctx, const struct db_session_row *r);
+
 /* The Portal Access list's view (list engine fields and the status filter),
  * which the pages that leave it (the delete confirmation) carry along and
  * link back with: the first PORTAL_ACCESS_NVIEW fields of their query. */

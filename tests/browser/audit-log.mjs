@@ -5,7 +5,9 @@
 // sign-in, the failure below it; filtering by kind narrows the table;
 // an actor's name filters by that actor; the export links of the view
 // download CSV and XML of the same entries; a 390-wide screen keeps the
-// table in its scroller.
+// table in its scroller.  And Your account > Where you are signed in: this
+// browser marked; "Sign out other sessions" ends the other one, and the
+// audit log says so.
 //
 // Env: GH_TEST_PORT, GH_TEST_STATE, GH_SRCDIR, GH_BUILDDIR (see run.sh).
 import { ctx, ok, must, run, navigateBy, text, watchPage, launchChromium } from './lib.mjs';
@@ -92,6 +94,25 @@ async function audit(page, js) {
   for (let i = 0; i < await mine.count(); i++) allMine &&= (await text(mine.nth(i))).includes(ADMIN);
   ok(allMine && (await page.locator('#actor').inputValue()) === ADMIN,
     `${label}: the actor's name filters by that actor`);
+
+  ctx.step = `account ${label}: sessions`;
+  const other = await page.context().browser().newContext();
+  const otherPage = await other.newPage();
+  await signIn(otherPage, PASSWORD);
+  await page.goto(`${BASE}/settings/account`, { waitUntil: 'load' });
+  const sess = page.locator('table.sessions tbody tr');
+  ok((await sess.count()) >= 2 && (await page.locator('table.sessions .badge', { hasText: 'This browser' }).count()) === 1,
+    `${label}: Your account lists the sessions, this browser marked`);
+  if (!js) await page.screenshot({ path: shot('office-account-sessions'), fullPage: true });
+  await navigateBy(page, () => page.getByRole('button', { name: 'Sign out other sessions' }).click());
+  ok(/other sessions are signed out/.test(await text(page.locator('.notice-success'))) &&
+     (await page.locator('table.sessions tbody tr').count()) === 1,
+    `${label}: "Sign out other sessions" leaves this one only`);
+  await otherPage.goto(`${BASE}/settings/`, { waitUntil: 'load' });
+  ok(/\/settings\/login/.test(otherPage.url()), `${label}: the other browser is signed out`);
+  await other.close();
+  await page.goto(`${BASE}/settings/audit-log?action=office_user.sessions_ended`, { waitUntil: 'load' });
+  ok((await page.locator('table.audit-table tbody tr').count()) >= 1, `${label}: the audit log has it`);
 }
 
 async function narrow(browser) {

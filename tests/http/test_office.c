@@ -68,12 +68,15 @@ static const struct route {
 	{OU "/test-mail", NO, SUPER, 0, 422, "x=1"},
 	/* GET: the confirmation of an MFA reset */
 	{OU "/security", SUPER, SUPER, 400, 400, "x=1"},
+	/* GET and POST without the user's id: no page to show */
+	{OU "/sessions", SUPER, SUPER, 400, 400, "x=1"},
 	/* Two-step verification and one's own account: every signed-in
 	 * user's own, whatever their settings level. */
 	{"/settings/mfa", NONE, NONE, 303, 303, "x=1"},
 	{"/settings/mfa/enrol", NONE, NONE, 200, 422, "x=1"},
 	{"/settings/account", NONE, NONE, 200, 422, "x=1"},
 	{"/settings/account/time-zone", NO, NONE, 0, 303, "x=1"},
+	{"/settings/account/sessions", NO, NONE, 0, 422, "x=1"},
 	/* Every signed-in user may sign out (tested last, separately) and
 	 * anyone may see the sign-in page and ask for a password reset. */
 	{"/settings/logout", NO, NONE, 0, 303, NULL},
@@ -1410,6 +1413,95 @@ static char *outbox_count(const char *to)
 }
 
 /* Item 6 (c): "Forgot password?" on the office sign-in. */
+/* Where office users are signed in (issue 15): one's own sessions on the
+ * account page, one ended, the others ended; a Super Admin's view of
+ * another user's, one ended, then all; another user's session not one's
+ * own to end; an editor refused; another company's user not found; each
+ * ending audited. */
+static void test_sessions(void)
+{
+	struct hc *admin = client(), *me2 = client(), *me3 = client(), *e1 = client(),
+		  *e2 = client();
+	char path[256], fields[256], *eid, *sid, *esid, *gid, *v;
+	struct fx g;
+	xmlDocPtr d;
+
+	begin("sessions", FX_STAFF);
+	ok(fx_make(&g, "sessions-other", "Other Sessions Co", 0) == 0, "sessions: another company");
+	ok(hc_login(admin, fx.admin, PW) == 303 && hc_login(me2, fx.admin, PW) == 303 &&
+		   hc_login(me3, fx.admin, PW) == 303 && hc_login(e1, fx.editor, PW) == 303 &&
+		   hc_login(e2, fx.editor, PW) == 303,
+	   "sessions: the Super Admin three times, the editor twice");
+	d = get_xml(admin, "/settings/account", 200, "sessions: the account page");
+	ok(d && xp_is(d, "count(//office-account/sessions/session)", "3") &&
+		   xp_is(d, "count(//office-account/sessions/session[@current = '1'])", "1"),
+	   "sessions: three of one's own, this one marked");
+	sid = d ? xp(d, "string(//office-account/sessions/session[not(@current)][1]/@id)") : NULL;
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, "op=end&session=%s", sid ? sid : "0");
+	ok(post_form(admin, "/settings/account", "/settings/account/sessions", fields, NULL, NULL,
+		     0) == 303,
+	   "sessions: one of the others signed out (303)");
+	v = sql1("SELECT COUNT(*) FROM sessions WHERE id = %s", sid ? sid : "0");
+	ok(v && strcmp(v, "0") == 0 && get_status_xml(admin, "/settings/") == 200,
+	   "sessions: that session is gone, this one goes on");
+	free(v);
+	free(sid);
+	eid = user_id(fx.editor);
+	esid = sql1("SELECT id FROM sessions WHERE office_user_id = %s LIMIT 1", eid ? eid : "0");
+	snprintf(fields, sizeof fields, "op=end&session=%s", esid ? esid : "0");
+	ok(post_form(admin, "/settings/account", "/settings/account/sessions", fields, NULL, NULL,
+		     0) == 404,
+	   "sessions: the editor's session is not one's own to end here: 404");
+	v = sql1("SELECT COUNT(*) FROM sessions WHERE office_user_id = %s", eid ? eid : "0");
+	ok(v && strcmp(v, "2") == 0, "sessions: ... both of the editor's stay");
+	free(v);
+	ok(post_form(admin, "/settings/account", "/settings/account/sessions", "op=others", NULL,
+		     NULL, 0) == 303 &&
+		   get_status_xml(me2, "/settings/") == 401 &&
+		   get_status_xml(me3, "/settings/") == 401 &&
+		   get_status_xml(admin, "/settings/") == 200,
+	   "sessions: 'Sign out other sessions' ends the others, not this one");
+
+	snprintf(path, sizeof path, OU "/sessions?id=%s", eid ? eid : "0");
+	d = get_xml(admin, path, 200, "sessions: the editor's sessions, as the Super Admin");
+	ok(d && xp_is(d, "count(//office-user-sessions/sessions/session)", "2") &&
+		   xp_is(d, "count(//office-user-sessions/sessions/session[@current])", "0") &&
+		   xp_is(d, "string(//office-user-sessions/user/email)", fx.editor),
+	   "sessions: two, none of them the viewer's");
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, "id=%s&op=end&session=%s", eid ? eid : "0",
+		 esid ? esid : "0");
+	ok(post_form(admin, path, OU "/sessions", fields, NULL, NULL, 0) == 303,
+	   "sessions: one of them signed out");
+	v = sql1("SELECT COUNT(*) FROM sessions WHERE office_user_id = %s", eid ? eid : "0");
+	ok(v && strcmp(v, "1") == 0, "sessions: one left");
+	free(v);
+	snprintf(fields, sizeof fields, "id=%s&op=all", eid ? eid : "0");
+	ok(post_form(admin, path, OU "/sessions", fields, NULL, NULL, 0) == 303 &&
+		   get_status_xml(e1, "/settings/") == 401 &&
+		   get_status_xml(e2, "/settings/") == 401,
+	   "sessions: 'Sign out everywhere' ends the editor's every session");
+	ok(hc_login(e1, fx.editor, PW) == 303 && get_status_xml(e1, path) == 403,
+	   "sessions: the editor (not a Super Admin) may not see the page: 403");
+	gid = user_id(g.admin);
+	snprintf(path, sizeof path, OU "/sessions?id=%s", gid ? gid : "0");
+	ok(get_status_xml(admin, path) == 404, "sessions: another company's user: 404");
+	v = sql1("SELECT COUNT(*) FROM audit_log WHERE tenant_id = %s AND action IN "
+		 "('office_user.session_ended', 'office_user.sessions_ended')",
+		 fx.tq);
+	ok(v && strcmp(v, "4") == 0, "sessions: each ending audited (%s)", v ? v : "none");
+	free(v);
+	free(eid);
+	free(esid);
+	free(gid);
+	hc_free(admin);
+	hc_free(me2);
+	hc_free(me3);
+	hc_free(e1);
+	hc_free(e2);
+}
+
 static void test_forgot(void)
 {
 	struct hc *admin = client(), *u = client(), *anon = client();
@@ -1621,6 +1713,8 @@ int main(void)
 	test_form();
 	test_remove_confirm();
 	test_own_password();
+	throttle_reset();
+	test_sessions();
 	throttle_reset();
 	test_forgot();
 	throttle_reset();

@@ -95,8 +95,8 @@ enum db_result db_portal_session_insert(struct db *db, const unsigned char hash[
 }
 
 struct psess_ctx {
-	struct db_portal_session_row r;
-	db_portal_session_fn fn;
+	struct db_session_row r;
+	db_session_fn fn;
 	void *ctx;
 };
 
@@ -108,7 +108,7 @@ static int psess_row(void *p)
 }
 
 enum db_result db_portal_sessions(struct db *db, unsigned user_id, const unsigned char hash[32],
-				  db_portal_session_fn fn, void *ctx)
+				  db_session_fn fn, void *ctx)
 {
 	struct db_args a = DB_ARGS();
 	struct db_cols c = DB_COLS();
@@ -205,4 +205,52 @@ enum db_result db_purge(struct db *db, unsigned idle_min)
 	if ((rc = by_id(db, DBQ_SESSION_PURGE, idle_min)) != DB_OK)
 		return rc;
 	return db_exec(db, DBQ_THROTTLE_PURGE, NULL);
+}
+
+enum db_result db_office_sessions(struct db *db, unsigned tenant_id, unsigned user_id,
+				  const unsigned char current[32], db_session_fn fn, void *ctx)
+{
+	struct db_args a = DB_ARGS();
+	struct db_cols c = DB_COLS();
+	struct psess_ctx x;
+
+	memset(&x, 0, sizeof x);
+	x.fn = fn;
+	x.ctx = ctx;
+	db_arg_blob(&a, current, 32);
+	db_arg_uint(&a, user_id);
+	db_arg_uint(&a, tenant_id);
+	db_col_u64(&c, &x.r.id);
+	db_col_str(&c, x.r.created, sizeof x.r.created);
+	db_col_str(&c, x.r.seen, sizeof x.r.seen);
+	db_col_str(&c, x.r.ip, sizeof x.r.ip);
+	db_col_str(&c, x.r.ua, sizeof x.r.ua);
+	db_col_bool(&c, &x.r.current);
+	return db_run(db, DBQ_OU_SESSION_LIST, &a, &c, psess_row, &x);
+}
+
+enum db_result db_office_session_end(struct db *db, unsigned tenant_id, unsigned user_id,
+				     uint64_t id)
+{
+	struct db_args a = DB_ARGS();
+
+	db_arg_u64(&a, id);
+	db_arg_uint(&a, user_id);
+	db_arg_uint(&a, tenant_id);
+	return db_exec1(db, DBQ_OU_SESSION_END, &a);
+}
+
+enum db_result db_office_sessions_end(struct db *db, unsigned tenant_id, unsigned user_id,
+				      const unsigned char keep[32], unsigned long long *ended)
+{
+	static const unsigned char none[32]; /* no token hashes to zeros */
+	struct db_args a = DB_ARGS();
+	enum db_result rc;
+
+	db_arg_uint(&a, user_id);
+	db_arg_uint(&a, tenant_id);
+	db_arg_blob(&a, keep != NULL ? keep : none, 32);
+	rc = db_exec(db, DBQ_OU_SESSIONS_END, &a);
+	*ended = rc == DB_OK ? a.affected : 0;
+	return rc;
 }

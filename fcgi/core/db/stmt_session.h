@@ -70,5 +70,20 @@ DB_STMT(PORTAL_SESSION_DELETE_OTHERS, .params = 2, .cols = 0, .flags = 0, .roles
 	.sql = "DELETE FROM sessions WHERE portal_user_id = ? AND token_hash <> ?")
 DB_STMT(PORTAL_SESSION_DELETE_CUSTOMER, .params = 1, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "DELETE FROM sessions WHERE customer_id = ?")
+/* An office user's sessions (issue 15), latest first, those owing an MFA
+ * code too.  Parameters: the current token hash, the user, the tenant. */
+DB_STMT(OU_SESSION_LIST, .params = 3, .cols = 6, .flags = DB_Q_READ, .roles = R_S,
+	.sql = "SELECT id, DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%sZ'), "
+	       "DATE_FORMAT(last_seen_at, '%Y-%m-%dT%H:%i:%sZ'), ip, user_agent, token_hash = ? "
+	       "FROM sessions WHERE office_user_id = ? AND tenant_id = ? AND kind = 'office' AND "
+	       "expires_at > NOW(6) ORDER BY last_seen_at DESC, id DESC LIMIT 50")
+/* One of them: session, user, tenant. */
+DB_STMT(OU_SESSION_END, .params = 3, .cols = 0, .flags = 0, .roles = R_S,
+	.sql = "DELETE FROM sessions WHERE id = ? AND office_user_id = ? AND tenant_id = ? AND "
+	       "kind = 'office'")
+/* All but the one of the token hash given: user, tenant, hash. */
+DB_STMT(OU_SESSIONS_END, .params = 3, .cols = 0, .flags = 0, .roles = R_S,
+	.sql = "DELETE FROM sessions WHERE office_user_id = ? AND tenant_id = ? AND kind = "
+	       "'office' AND token_hash <> ?")
 DB_STMT(OU_SESSIONS_DELETE_OTHERS, .params = 2, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "DELETE FROM sessions WHERE office_user_id = ? AND token_hash <> ?")
