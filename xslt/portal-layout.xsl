@@ -46,6 +46,22 @@
                 </form>
               </nav>
             </header>
+            <xsl:if test="$s/@viewed-by">
+              <div class="view-as-banner" role="status">
+                <p>
+                  <strong>Viewing as <xsl:value-of select="$s/@email"/></strong>
+                  <xsl:text>, read-only, by </xsl:text>
+                  <xsl:value-of select="$s/@viewed-by"/>
+                  <xsl:text>. Ends at </xsl:text>
+                  <xsl:call-template name="datetime"><xsl:with-param name="value" select="$s/@view-ends"/></xsl:call-template>
+                  <xsl:text>.</xsl:text>
+                </p>
+                <form method="post" action="/portal/{portal/@slug}/logout">
+                  <input type="hidden" name="csrf" value="{$s/@csrf}"/>
+                  <button type="submit" class="btn">End the view</button>
+                </form>
+              </div>
+            </xsl:if>
             <main id="main" class="main portal-main" tabindex="-1">
               <xsl:call-template name="notices"/>
               <xsl:apply-templates select="*[not(self::session or self::menu or self::notice or self::form or self::portal or self::portal-session)]"/>

@@ -308,6 +308,14 @@
               </p>
             </xsl:otherwise>
           </xsl:choose>
+          <xsl:if test="$portal-on and $u/@status != 'revoked'">
+            <form class="inline-form" method="post" action="/settings/client/portal-access/view-as">
+              <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
+              <input type="hidden" name="id" value="{$id}"/>
+              <button type="submit" class="btn" aria-describedby="view-as-help">View as this client</button>
+            </form>
+            <p class="help" id="view-as-help">Opens the portal as this client sees it, read-only, for 15 minutes, in a session of your own; it is in the audit log.</p>
+          </xsl:if>
         </xsl:if>
       </section>
 

@@ -501,7 +501,17 @@ struct db_portal_session {
 	int mfa_required, mfa_enabled;
 	char perms[400];    /* the group's permissions, comma-separated */
 	char time_zone[65]; /* the user's own zone; "": the tenant's */
+	/* "View as this client": the office user looking (0: none), and
+	 * when the view ends. */
+	unsigned viewer_id;
+	char viewer[255], ends[24];
 };
+/* A read-only portal session of portal user user_id for office user
+ * viewer, for minutes (sql/025); DB_NOTFOUND unless the portal user is
+ * the tenant's and active. */
+enum db_result db_view_as_start(struct db *db, const unsigned char hash[32], unsigned tenant_id,
+				unsigned user_id, unsigned viewer, unsigned minutes, const char *ip,
+				const char *ua);
 enum db_result db_session_portal(struct db *db, const unsigned char hash[32], unsigned tenant_id,
 				 unsigned idle_min, struct db_portal_session *out);
 /* A portal session; user_id 0 with customer_id: a token-link session. */

@@ -46,10 +46,24 @@ static enum page_result portal_session(struct http *h)
 	return PAGE_OK;
 }
 
+/* "View as this client" is read-only: no change (every POST but the
+ * view's end, the sign-out), and no MFA page (its enrolment makes a key
+ * on a GET). */
+static enum page_result view_only(struct http *h)
+{
+	if (h->page == &page_portal_logout ||
+	    (h->method != HTTP_POST && h->page->auth != PAGE_STAGE))
+		return PAGE_OK;
+	h->error_msg = "You are viewing the portal as this client: it is read-only here.";
+	return PAGE_FORBIDDEN;
+}
+
 static enum page_result portal_admit(struct http *h)
 {
 	char to[128];
 
+	if (h->portal_in && h->psess.viewer_id != 0 && view_only(h) != PAGE_OK)
+		return PAGE_FORBIDDEN;
 	if (h->page->auth == PAGE_PUBLIC ||
 	    (h->portal_in && (h->page->auth == PAGE_STAGE || h->stage == SIGN_IN_FULL)))
 		return PAGE_OK;
@@ -81,6 +95,10 @@ static void portal_envelope(struct http *h, xmlNodePtr root)
 	xml_attr(n, "csrf", h->csrf);
 	xml_attr(n, "kind", h->psess.user_id ? "user" : "token");
 	xml_attr(n, "mfa", h->psess.mfa_enabled ? "1" : "0");
+	if (h->psess.viewer_id != 0) {
+		xml_attr(n, "viewed-by", h->psess.viewer);
+		xml_attr(n, "view-ends", h->psess.ends);
+	}
 }
 
 const struct responder portal_responder = {

@@ -18,9 +18,17 @@
 
 enum { Q_ID, Q_CUSTOMER, Q_DONE };
 /* The notices a redirect back here asks for (?done=), in DONE_ order. */
-enum { DONE_RESENT, DONE_OFF, DONE_MFA_ON, DONE_MFA_OFF, DONE_MFA_RESET, DONE_UNLOCKED };
+enum {
+	DONE_RESENT,
+	DONE_OFF,
+	DONE_MFA_ON,
+	DONE_MFA_OFF,
+	DONE_MFA_RESET,
+	DONE_UNLOCKED,
+	DONE_VIEWED
+};
 VAL_CHOICE(done_choice, "Unknown notice.", "resent", "off", "mfa-on", "mfa-off", "mfa-reset",
-	   "unlocked")
+	   "unlocked", "viewed")
 enum { STATUS_ACTIVE, STATUS_REVOKED };
 VAL_CHOICE(status_choice, "Choose Active or Revoke Access.", "active", "revoked")
 enum { SITES_ALL, SITES_CHOSEN };
@@ -156,6 +164,7 @@ static void done_notice(struct http *h)
 		[DONE_MFA_RESET] = "Two-step verification is reset: the user's authenticator and "
 				   "recovery codes no longer work, and their sessions have ended.",
 		[DONE_UNLOCKED] = "Sign-in is unlocked for this user.",
+		[DONE_VIEWED] = "You have left the portal view of this client.",
 	};
 	long long d = h->q[Q_DONE].num;
 

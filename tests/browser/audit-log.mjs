@@ -7,7 +7,9 @@
 // download CSV and XML of the same entries; a 390-wide screen keeps the
 // table in its scroller.  And Your account > Where you are signed in: this
 // browser marked; "Sign out other sessions" ends the other one, and the
-// audit log says so.
+// audit log says so.  And "View as this client" from a portal user's page:
+// the portal with a banner naming the viewer, a change refused (403,
+// read-only), "End the view" back to the user's page.
 //
 // Env: GH_TEST_PORT, GH_TEST_STATE, GH_SRCDIR, GH_BUILDDIR (see run.sh).
 import { ctx, ok, must, run, navigateBy, text, watchPage, launchChromium } from './lib.mjs';
@@ -18,6 +20,7 @@ import path from 'node:path';
 const PORT = process.env.GH_TEST_PORT;
 const STATE = process.env.GH_TEST_STATE || '';
 const BUILDDIR = process.env.GH_BUILDDIR || process.cwd();
+const SRCDIR = process.env.GH_SRCDIR || path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const LIMIT_MS = Number(process.env.GH_BROWSER_TIMEOUT_MS || 60000);
 const BASE = `http://127.0.0.1:${PORT}`;
 const PASSWORD = 'gatehouse-demo';
@@ -32,6 +35,41 @@ function makeTenant() {
   execFileSync(ctl, ['-c', ini, 'tenant', 'create', SLUG, 'Audit Field Services'], { encoding: 'utf8' });
   execFileSync(ctl, ['-c', ini, 'user', 'create', '--tenant', SLUG, '--email', ADMIN, '--super-admin'],
     { input: `${PASSWORD}\n`, encoding: 'utf8' });
+}
+
+function sql(statement) {
+  return execFileSync(path.join(SRCDIR, 'scripts', 'gh-stack'),
+    ['sql', statement, '--state', STATE, '--', '-N', '-B'], { encoding: 'utf8' }).trim();
+}
+
+// A customer and its portal user, with the portal on: someone to view as.
+function makeClient() {
+  sql(`UPDATE tenants SET portal_enabled = 1 WHERE slug = '${SLUG}'`);
+  sql("INSERT INTO customers (tenant_id, name, primary_email) SELECT id, 'Harbor View', " +
+    `'board@harbor.example' FROM tenants WHERE slug = '${SLUG}'`);
+  sql('INSERT INTO portal_users (tenant_id, customer_id, company_name, email) SELECT t.id, c.id, ' +
+    `c.name, 'manager@harbor.example' FROM tenants t JOIN customers c ON c.tenant_id = t.id WHERE t.slug = '${SLUG}'`);
+  return sql(`SELECT pu.id FROM portal_users pu JOIN tenants t ON t.id = pu.tenant_id WHERE t.slug = '${SLUG}'`);
+}
+
+async function viewAs(page, id) {
+  ctx.step = 'view as this client';
+  await page.goto(`${BASE}/settings/client/portal-access/edit?id=${id}`, { waitUntil: 'load' });
+  await navigateBy(page, () => page.getByRole('button', { name: 'View as this client' }).click());
+  const banner = page.locator('.view-as-banner');
+  must((await banner.count()) === 1, 'view as: the portal opens with a banner');
+  const said = await text(banner);
+  ok(said.includes('Viewing as manager@harbor.example') && said.includes(`by ${ADMIN}`) && /Ends at/.test(said),
+    'view as: the banner names the client, the viewer and the end', said);
+  await page.screenshot({ path: shot('portal-view-as'), fullPage: true });
+  await page.goto(`${BASE}/portal/${SLUG}/account`, { waitUntil: 'load' });
+  await navigateBy(page, () => page.getByRole('button', { name: /Save/ }).first().click());
+  ok(/read-only/.test(await text(page.locator('main'))), 'view as: a change is refused as read-only');
+  await page.goto(`${BASE}/portal/${SLUG}/home`, { waitUntil: 'load' });
+  await navigateBy(page, () => page.getByRole('button', { name: 'End the view' }).click());
+  ok(page.url().includes(`/settings/client/portal-access/edit?id=${id}`) &&
+     /left the portal view/.test(await text(page.locator('.notice-success'))),
+    'view as: "End the view" leads back to the user\'s page');
 }
 
 async function signIn(page, password) {
@@ -135,7 +173,8 @@ async function main() {
   ctx.step = 'launch Chromium';
   ctx.browser = await launchChromium();
   // The wrong password's answer is a 401 page, on purpose.
-  const watched = { consoleErrors: [], badResponses: [], expected: [['/settings/login', 401]] };
+  const watched = { consoleErrors: [], badResponses: [], expected: [['/settings/login', 401],
+    [`/portal/${SLUG}/account/time-zone`, 403]] };
   for (const js of [false, true]) {
     const c = await ctx.browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: js });
     c.setDefaultTimeout(10000);
@@ -145,6 +184,16 @@ async function main() {
     await c.close();
   }
   await narrow(ctx.browser);
+  {
+    const id = makeClient();
+    const c = await ctx.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    c.setDefaultTimeout(10000);
+    const page = await c.newPage();
+    watchPage(page, watched);
+    await signIn(page, PASSWORD);
+    await viewAs(page, id);
+    await c.close();
+  }
   ok(watched.consoleErrors.length === 0, 'no console errors', watched.consoleErrors.join('; '));
 }
 

@@ -224,6 +224,110 @@ static void test_invitations(const struct fx *f)
 	hc_free(h);
 }
 
+/* "View as this client": an editor opens the portal as the client sees
+ * it, read-only (every POST but the end, and the MFA pages, 403), with the
+ * viewer named; the client's own password, sign-in time and sessions
+ * untouched; start and end audited as the editor's; the end back to the
+ * user's page; a viewer refused, another company's user not found, a
+ * revoked user 409, an expired view signed out. */
+static void test_view_as(const struct fx *f, const struct fx *g)
+{
+	struct hc *ed = client(), *vw = client(), *o = client();
+	char fields[200], path[300], loc[300], want[300], *cid, *before, *after, *v;
+	struct hc_resp r;
+	xmlDocPtr d;
+
+	throttle_reset();
+	ok(hc_login(ed, f->editor, PW) == 303 && hc_login(vw, f->viewer, PW) == 303 &&
+		   hc_login(o, g->admin, PW) == 303,
+	   "view as: an editor, a viewer, another company's Super Admin");
+	cid = sql1("SELECT id FROM portal_users WHERE email = '%s'", f->client);
+	before = sql1(
+		"SELECT CONCAT_WS('|', password_hash, COALESCE(last_sign_in_at, '-'), (SELECT "
+		"COUNT(*) FROM sessions WHERE portal_user_id = %s AND viewed_by IS NULL)) FROM "
+		"portal_users WHERE id = %s",
+		cid ? cid : "0", cid ? cid : "0");
+	snprintf(fields, sizeof fields, "id=%s", cid ? cid : "0");
+	snprintf(path, sizeof path, "/settings/client/portal-access/edit?id=%s", cid ? cid : "0");
+	ok(post_form(vw, path, "/settings/client/portal-access/view-as", fields, NULL, NULL, 0) ==
+		   403,
+	   "view as: a viewer (settings View) may not: 403");
+	ok(post_form(o, "/settings/", "/settings/client/portal-access/view-as", fields, NULL, NULL,
+		     0) == 404,
+	   "view as: another company's portal user: 404");
+	ok(post_form(ed, path, "/settings/client/portal-access/view-as", fields, NULL, loc,
+		     sizeof loc) == 303 &&
+		   strcmp(loc, fxp(f, "home")) == 0,
+	   "view as: 303 to the portal's home (%s)", loc);
+	d = get_xml(ed, fxp(f, "home"), 200, "view as: the portal's home");
+	ok(d && xp_is(d, "string(//portal-session/@viewed-by)", f->editor) &&
+		   xp_is(d, "string(//portal-session/@email)", f->client) &&
+		   xp_is(d, "boolean(//portal-session/@view-ends)", "true"),
+	   "view as: the client's portal, the viewer and the end named");
+	v = d ? xp(d, "string(//portal-session/@csrf)") : NULL;
+	snprintf(fields, sizeof fields, "csrf=%s&time_zone=UTC", v ? v : "");
+	free(v);
+	xmlFreeDoc(d);
+	if (hc_req(ed, "POST", fxp(f, "account/time-zone"), "application/x-www-form-urlencoded",
+		   fields, NULL, &r) == 0) {
+		ok(r.status == 403 && strstr(r.body, "read-only"),
+		   "view as: a change (time zone) refused: 403, read-only");
+		hc_resp_free(&r);
+	}
+	is_int(get_status(ed, fxp(f, "mfa/enrol")), 403,
+	       "view as: the MFA enrolment (a key made on GET) refused: 403");
+	v = newest(f, "portal_user.view_as_start");
+	snprintf(want, sizeof want, "%s|office|portal_user|%s|read-only, 15 minutes|", f->editor,
+		 cid ? cid : "?");
+	ok(v && strncmp(v, want, strlen(want)) == 0,
+	   "view as: the start audited as the editor's (%s)", v ? v : "none");
+	free(v);
+	{
+		char home[160], out[160];
+		snprintf(home, sizeof home, "%s", fxp(f, "home"));
+		snprintf(out, sizeof out, "%s", fxp(f, "logout"));
+		ok(post_form(ed, home, out, "x=1", NULL, loc, sizeof loc) == 303 &&
+			   strstr(loc, "/settings/client/portal-access/edit?id=") &&
+			   strstr(loc, "done=viewed"),
+		   "view as: ending it leads back to the user's page (%s)", loc);
+	}
+	v = newest(f, "portal_user.view_as_end");
+	ok(v && strncmp(v, f->editor, strlen(f->editor)) == 0 && strstr(v, "|office|portal_user|"),
+	   "view as: the end audited as the editor's (%s)", v ? v : "none");
+	free(v);
+	v = sql1(
+		"SELECT COUNT(*) FROM sessions WHERE viewed_by IS NOT NULL AND portal_user_id = %s",
+		cid ? cid : "0");
+	ok(v && strcmp(v, "0") == 0, "view as: its session is gone");
+	free(v);
+	after = sql1(
+		"SELECT CONCAT_WS('|', password_hash, COALESCE(last_sign_in_at, '-'), (SELECT "
+		"COUNT(*) FROM sessions WHERE portal_user_id = %s AND viewed_by IS NULL)) FROM "
+		"portal_users WHERE id = %s",
+		cid ? cid : "0", cid ? cid : "0");
+	ok(before && after && strcmp(before, after) == 0,
+	   "view as: the client's password, last sign-in and own sessions untouched");
+	/* Its 15 minutes over: signed out. */
+	snprintf(fields, sizeof fields, "id=%s", cid ? cid : "0");
+	post_form(ed, path, "/settings/client/portal-access/view-as", fields, NULL, NULL, 0);
+	free(sql1("UPDATE sessions SET expires_at = NOW(6) - INTERVAL 1 SECOND WHERE viewed_by IS "
+		  "NOT NULL AND portal_user_id = %s",
+		  cid ? cid : "0"));
+	is_int(get_status(ed, fxp(f, "home")), 303,
+	       "view as: past its end, the portal asks to sign in");
+	free(sql1("UPDATE portal_users SET status = 'revoked' WHERE id = %s", cid ? cid : "0"));
+	ok(post_form(ed, path, "/settings/client/portal-access/view-as", fields, NULL, NULL, 0) ==
+		   409,
+	   "view as: a revoked user: 409, nothing to view");
+	free(sql1("UPDATE portal_users SET status = 'active' WHERE id = %s", cid ? cid : "0"));
+	free(cid);
+	free(before);
+	free(after);
+	hc_free(ed);
+	hc_free(vw);
+	hc_free(o);
+}
+
 /* Entries of this test's own: n of them for tenant f, one a second back
  * from now - 1 hour, action act, actor "bulk-<i>@...", target "T<i>". */
 static void add_entries(const struct fx *f, int n, const char *act)
@@ -614,6 +718,7 @@ int main(void)
 		return done_testing();
 	test_sign_ins(&f);
 	test_invitations(&f);
+	test_view_as(&f, &g);
 	test_page(&f, &g);
 	test_export(&f);
 	test_purge(&f, &g);

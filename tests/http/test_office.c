@@ -45,6 +45,7 @@ static const struct route {
 	{"/settings/client/portal-access/delete", EDIT, EDIT, 400, 422, "x=1"},
 	{"/settings/client/portal-access/security", NO, EDIT, 0, 422, "x=1"},
 	{"/settings/client/portal-access/send-reset", NO, EDIT, 0, 422, "x=1"},
+	{"/settings/client/portal-access/view-as", NO, EDIT, 0, 422, "x=1"},
 	{"/settings/client/portal-groups", VIEW, NO, 200, 0, NULL},
 	{"/settings/client/portal-groups/edit", VIEW, EDIT, 200, 422, "x=1"},
 	{"/settings/customers", VIEW, NO, 200, 0, NULL},

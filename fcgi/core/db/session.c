@@ -73,7 +73,27 @@ enum db_result db_session_portal(struct db *db, const unsigned char hash[32], un
 	db_col_bool(&c, &out->mfa_enabled);
 	db_col_str(&c, out->perms, sizeof out->perms);
 	db_col_str(&c, out->time_zone, sizeof out->time_zone);
+	db_col_uint(&c, &out->viewer_id);
+	db_col_str(&c, out->viewer, sizeof out->viewer);
+	db_col_str(&c, out->ends, sizeof out->ends);
 	return db_one(db, DBQ_SESSION_PORTAL, &a, &c);
+}
+
+enum db_result db_view_as_start(struct db *db, const unsigned char hash[32], unsigned tenant_id,
+				unsigned user_id, unsigned viewer, unsigned minutes, const char *ip,
+				const char *ua)
+{
+	struct db_args a = DB_ARGS();
+
+	db_arg_blob(&a, hash, 32);
+	db_arg_uint(&a, minutes);
+	db_arg_str(&a, ip);
+	db_arg_str(&a, ua);
+	db_arg_uint(&a, viewer);
+	db_arg_uint(&a, tenant_id);
+	db_arg_uint(&a, user_id);
+	db_arg_uint(&a, viewer);
+	return db_exec1(db, DBQ_VIEW_AS_INSERT, &a);
 }
 
 enum db_result db_portal_session_insert(struct db *db, const unsigned char hash[32],

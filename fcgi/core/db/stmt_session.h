@@ -22,7 +22,7 @@ DB_STMT(SESSION_OFFICE, .params = 2, .cols = 23, .flags = DB_Q_READ, .roles = R_
 /* A portal request's session: its user (active) or, for a secure
  * token link, its customer (while the customer has no portal users),
  * in the tenant of the request's slug, while the portal is on. */
-DB_STMT(SESSION_PORTAL, .params = 3, .cols = 11, .flags = DB_Q_READ, .roles = R_P,
+DB_STMT(SESSION_PORTAL, .params = 3, .cols = 14, .flags = DB_Q_READ, .roles = R_P,
 	.sql = "SELECT s.id, COALESCE(s.portal_user_id, 0), c.id, s.stage, COALESCE(pu.email, ''), "
 	       "c.name, TIMESTAMPDIFF(SECOND, s.last_seen_at, NOW(6)), COALESCE(pu.mfa_required, "
 	       "0), "
@@ -31,7 +31,12 @@ DB_STMT(SESSION_PORTAL, .params = 3, .cols = 11, .flags = DB_Q_READ, .roles = R_
 		* link the tenant's "Non-Portal Users". */
 	       "COALESCE((SELECT g.perms FROM portal_groups g WHERE g.id = pu.group_id), "
 	       "(SELECT g.perms FROM portal_groups g WHERE g.tenant_id = s.tenant_id AND "
-	       "g.is_system = 1 LIMIT 1), ''), COALESCE(pu.time_zone, '') "
+	       "g.is_system = 1 LIMIT 1), ''), COALESCE(pu.time_zone, ''), "
+	       /* An office user viewing as the client (sql/025): who, and
+		* until when. */
+	       "COALESCE(s.viewed_by, 0), COALESCE((SELECT o.email FROM office_users o WHERE o.id "
+	       "= "
+	       "s.viewed_by), ''), DATE_FORMAT(s.expires_at, '%Y-%m-%dT%H:%i:%sZ') "
 	       "FROM sessions s JOIN tenants t ON t.id = s.tenant_id "
 	       "LEFT JOIN portal_users pu ON pu.id = s.portal_user_id AND pu.tenant_id = "
 	       "s.tenant_id "
@@ -43,6 +48,16 @@ DB_STMT(SESSION_PORTAL, .params = 3, .cols = 11, .flags = DB_Q_READ, .roles = R_
 	       "AND ((s.portal_user_id IS NOT NULL AND pu.status = 'active') OR "
 	       "(s.portal_user_id IS NULL AND NOT EXISTS (SELECT 1 FROM portal_users x "
 	       "WHERE x.customer_id = s.customer_id)))")
+/* "View as this client" (sql/025): a portal user's session for an office
+ * user, read-only, for minutes.  Parameters: token hash, tenant, portal
+ * user, the office user, minutes, address, browser; the portal user must
+ * be the tenant's and active. */
+DB_STMT(VIEW_AS_INSERT, .params = 8, .cols = 0, .flags = 0, .roles = R_S,
+	.sql = "INSERT INTO sessions (token_hash, kind, tenant_id, portal_user_id, customer_id, "
+	       "stage, expires_at, ip, user_agent, viewed_by) SELECT ?, 'portal', pu.tenant_id, "
+	       "pu.id, pu.customer_id, 'full', NOW(6) + INTERVAL ? MINUTE, ?, ?, ? FROM "
+	       "portal_users pu WHERE pu.tenant_id = ? AND pu.id = ? AND pu.status = 'active' "
+	       "AND ? > 0")
 DB_STMT(SESSION_TOUCH, .params = 1, .cols = 0, .flags = DB_Q_HOUSEKEEPING, .roles = R_S | R_P,
 	.sql = "UPDATE sessions SET last_seen_at = NOW(6) WHERE id = ?")
 DB_STMT(SESSION_DELETE, .params = 1, .cols = 0, .flags = 0, .roles = R_S | R_P,
