@@ -280,6 +280,58 @@
             </xsl:call-template>
           </dd>
         </dl>
+        <xsl:choose>
+          <xsl:when test="$u/invitations/invitation">
+            <h3 class="subhead">Invitations</h3>
+            <ol class="invitation-ledger">
+              <xsl:for-each select="$u/invitations/invitation">
+                <li class="invitation invitation-{@state}">
+                  <strong>
+                    <xsl:choose>
+                      <xsl:when test="@state = 'queued'">Queued</xsl:when>
+                      <xsl:when test="@state = 'invited'">Sent, not yet accepted</xsl:when>
+                      <xsl:when test="@state = 'bounced'">Bounced</xsl:when>
+                      <xsl:when test="@state = 'expired'">Expired unused</xsl:when>
+                      <xsl:otherwise>Accepted</xsl:otherwise>
+                    </xsl:choose>
+                  </strong>
+                  <xsl:text> · to </xsl:text><xsl:value-of select="@email"/>
+                  <br/>
+                  <span class="muted">
+                    <xsl:text>Queued </xsl:text>
+                    <xsl:call-template name="datetime"><xsl:with-param name="value" select="@queued"/></xsl:call-template>
+                    <xsl:if test="@sent">
+                      <xsl:text>; sent </xsl:text>
+                      <xsl:call-template name="datetime"><xsl:with-param name="value" select="@sent"/></xsl:call-template>
+                    </xsl:if>
+                    <xsl:if test="@bounced">
+                      <xsl:text>; bounced </xsl:text>
+                      <xsl:call-template name="datetime"><xsl:with-param name="value" select="@bounced"/></xsl:call-template>
+                    </xsl:if>
+                    <xsl:if test="@accepted">
+                      <xsl:text>; accepted </xsl:text>
+                      <xsl:call-template name="datetime"><xsl:with-param name="value" select="@accepted"/></xsl:call-template>
+                    </xsl:if>
+                    <xsl:if test="not(@accepted) and not(@bounced)">
+                      <xsl:text>; the link </xsl:text>
+                      <xsl:choose>
+                        <xsl:when test="@state = 'expired'">expired </xsl:when>
+                        <xsl:otherwise>expires </xsl:otherwise>
+                      </xsl:choose>
+                      <xsl:call-template name="datetime"><xsl:with-param name="value" select="@expires"/></xsl:call-template>
+                    </xsl:if>
+                  </span>
+                  <xsl:if test="answer">
+                    <br/><span class="bounce-answer">The mail server answered: <code><xsl:value-of select="answer"/></code></span>
+                  </xsl:if>
+                </li>
+              </xsl:for-each>
+            </ol>
+          </xsl:when>
+          <xsl:when test="$id != ''">
+            <p class="muted">Never invited.</p>
+          </xsl:when>
+        </xsl:choose>
         <xsl:if test="$editable">
           <form class="inline-form" method="post" action="/settings/client/portal-access/resend">
             <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>

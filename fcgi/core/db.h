@@ -569,6 +569,24 @@ enum db_result db_throttle_clear_all(struct db *db);
 /* The key's state without a lock (display only); zeros when no row. */
 enum db_result db_throttle_peek(struct db *db, const unsigned char key[32], struct db_throttle *t);
 
+/* The invitation ledger (db/invitation.c, sql/026). */
+struct db_invitation {
+	char state[10]; /* queued, invited, bounced, expired, accepted */
+	char email[255], queued[24], expires[24], sent[24], bounced[24], accepted[24]; /* "" none */
+	char answer[501]; /* a bounce's SMTP answer */
+};
+typedef int (*db_invitation_fn)(void *ctx, const struct db_invitation *i);
+/* An invitation queued as mail mail_id to email, its link good for days. */
+enum db_result db_invitation_add(struct db *db, unsigned tenant_id, unsigned user_id,
+				 uint64_t mail_id, const char *email, unsigned days);
+/* The mailer's outcome (answer: a bounce's, NULL when sent). */
+enum db_result db_invitation_outcome(struct db *db, uint64_t mail_id, const char *answer);
+/* The user's latest invitation taken up (its link set a password). */
+enum db_result db_invitation_accepted(struct db *db, unsigned user_id);
+/* The user's invitations, the latest first (at most 20). */
+enum db_result db_invitations(struct db *db, unsigned tenant_id, unsigned user_id,
+			      db_invitation_fn fn, void *ctx);
+
 /* audit (db/audit.c) */
 enum db_result db_audit(struct db *db, const struct db_audit *a);
 /* "office", "portal", "key" or "system". */

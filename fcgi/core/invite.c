@@ -95,7 +95,9 @@ enum db_result invite_enqueue(struct db *db, const struct conf *conf, const stru
 	if ((rc = enqueue(db, conf, t->id, d, "invitation", email, subject, sealed, sizeof sealed,
 			  &mail_id)) != DB_OK)
 		goto out;
-	rc = db_portal_user_invite(db, t->id, user_id, "queued", mail_id);
+	if ((rc = db_portal_user_invite(db, t->id, user_id, "queued", mail_id)) == DB_OK)
+		rc = db_invitation_add(db, t->id, user_id, mail_id, email,
+				       conf->mail.invite_valid_days);
 out:
 	sodium_memzero(sealed, sizeof sealed);
 	xmlFreeDoc(d);

@@ -194,14 +194,17 @@ static enum step process_one(struct db *db, CURL *c, struct db_mail *m)
 	switch (out) {
 	case OUT_SENT:
 		rc = db_outbox_sent(db, m->id, claim);
-		if (rc == DB_OK && invite && (rc = db_invite_state(db, m->id, "sent")) == DB_OK)
+		if (rc == DB_OK && invite && (rc = db_invite_state(db, m->id, "sent")) == DB_OK &&
+		    (rc = db_invitation_outcome(db, m->id, NULL)) == DB_OK)
 			rc = audit_invitation(db, m, "portal_user.invitation_sent", NULL);
 		break;
 	case OUT_TEMP: rc = db_outbox_retry(db, m->id, claim, backoff(m->attempts), err); break;
 	case OUT_PERM:
 	default:
 		rc = db_outbox_failed(db, m->id, claim, err);
-		if (rc == DB_OK && invite && (rc = db_invite_state(db, m->id, "bounced")) == DB_OK)
+		if (rc == DB_OK && invite &&
+		    (rc = db_invite_state(db, m->id, "bounced")) == DB_OK &&
+		    (rc = db_invitation_outcome(db, m->id, err)) == DB_OK)
 			rc = audit_invitation(db, m, "portal_user.invitation_bounced", err);
 		break;
 	}

@@ -115,6 +115,8 @@ static enum page_result sp_post(struct http *h)
 	if (rc != DB_OK ||
 	    (rc = db_portal_user_set_password(h->db, t.id, tok.user_id, hash)) != DB_OK ||
 	    (rc = db_token_kill(h->db, tok.user_id, "set_password")) != DB_OK ||
+	    (h->page != &page_reset_password &&
+	     (rc = db_invitation_accepted(h->db, tok.user_id)) != DB_OK) ||
 	    (rc = db_token_kill(h->db, tok.user_id, "reset_password")) != DB_OK ||
 	    (rc = db_session_delete_portal_user(h->db, tok.user_id)) != DB_OK)
 		goto out;

@@ -218,6 +218,27 @@ static enum page_result security_xml(struct http *h, xmlNodePtr n, unsigned id)
 	return PAGE_OK;
 }
 
+/* One invitation of the ledger: <invitation state queued expires sent?
+ * bounced? accepted? email><answer/>?</invitation>. */
+static int add_invitation(void *ctx, const struct db_invitation *i)
+{
+	xmlNodePtr e = xml_el(ctx, "invitation");
+
+	xml_attr(e, "state", i->state);
+	xml_attr(e, "email", i->email);
+	xml_attr(e, "queued", i->queued);
+	xml_attr(e, "expires", i->expires);
+	if (i->sent[0])
+		xml_attr(e, "sent", i->sent);
+	if (i->bounced[0])
+		xml_attr(e, "bounced", i->bounced);
+	if (i->accepted[0])
+		xml_attr(e, "accepted", i->accepted);
+	if (i->answer[0])
+		xml_text_el(e, "answer", i->answer);
+	return 0;
+}
+
 static enum page_result pe_get(struct http *h, xmlNodePtr root)
 {
 	const struct val_value *idv = h->method == HTTP_GET ? &h->q[Q_ID] : &h->f[F_ID];
@@ -258,6 +279,9 @@ static enum page_result pe_get(struct http *h, xmlNodePtr root)
 		xml_attr(n, "email-from-company", "1");
 	xml_text_el(n, "email", from_company || !id ? o.selected_email : u.email);
 	xml_text_el(n, "last-sign-in", u.last_sign_in);
+	if (id && (rc = db_invitations(h->db, h->sess.tenant_id, id, add_invitation,
+				       xml_el(n, "invitations"))) != DB_OK)
+		return http_db_fail(rc);
 	if ((pr = access_xml(h, page, n, id)) != PAGE_OK)
 		return pr;
 	/* TrackTik: every site of the chosen company, or the granted ones;

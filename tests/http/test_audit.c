@@ -196,6 +196,7 @@ static void test_invitations(const struct fx *f)
 	struct hc *h = client();
 	char good[160], bad[160], body[200], *id, *v;
 
+
 	snprintf(good, sizeof good, "invited-%s@audit.example", f->slug);
 	snprintf(bad, sizeof bad, "%s@bounce.invalid", f->slug);
 	free(sql1(
@@ -222,6 +223,52 @@ static void test_invitations(const struct fx *f)
 	ok(v && strncmp(v, "system|", 7) == 0 && strstr(v, "55"),
 	   "invitations: the bounce audited with the server's answer (%s)", v ? v : "none");
 	free(v);
+
+	/* The ledger on each user's page (sql/026). */
+	for (int i = 0; i < 2; i++) {
+		char path[160];
+		xmlDocPtr d;
+		id = sql1("SELECT id FROM portal_users WHERE email = '%s'", i ? bad : good);
+		snprintf(path, sizeof path, "/settings/client/portal-access/edit?id=%s", id ? id : "0");
+		free(id);
+		d = get_xml(h, path, 200, i ? "ledger: the bounced user's page" : "ledger: the page");
+		if (i == 0)
+			ok(d && xp_is(d, "count(//user/invitations/invitation)", "1") &&
+				   xp_is(d, "string(//invitation/@state)", "invited") &&
+				   xp_is(d, "boolean(//invitation/@sent)", "true") &&
+				   xp_is(d, "boolean(//invitation/@expires)", "true"),
+			   "ledger: invited, with when it was sent and when its link expires");
+		else
+			ok(d && xp_is(d, "string(//invitation/@state)", "bounced") &&
+				   xp_is(d, "contains(//invitation/answer, '550 5.1.1')", "true"),
+			   "ledger: bounced, with the server's answer");
+		xmlFreeDoc(d);
+	}
+	/* Accepted: the link sets a password. */
+	{
+		char tok[44], path[300], fields[300];
+		struct hc *g = client();
+		xmlDocPtr d;
+		ok(mail_link(good, "set-password?token=", tok) == 0, "ledger: the invitation arrived");
+		snprintf(path, sizeof path, "%sset-password", f->portal);
+		snprintf(fields, sizeof fields,
+			 "token=%s&password=Ledger-pass-42&confirm=Ledger-pass-42", tok);
+		{
+			char get[300];
+			snprintf(get, sizeof get, "%s?token=%s", path, tok);
+			ok(post_form(g, get, path, fields, NULL, NULL, 0) == 303,
+			   "ledger: a password set through it");
+		}
+		id = sql1("SELECT id FROM portal_users WHERE email = '%s'", good);
+		snprintf(path, sizeof path, "/settings/client/portal-access/edit?id=%s", id ? id : "0");
+		free(id);
+		d = get_xml(h, path, 200, "ledger: the page after");
+		ok(d && xp_is(d, "string(//invitation/@state)", "accepted") &&
+			   xp_is(d, "boolean(//invitation/@accepted)", "true"),
+		   "ledger: accepted, and when");
+		xmlFreeDoc(d);
+		hc_free(g);
+	}
 	hc_free(h);
 }
 

@@ -87,8 +87,9 @@ static void test_table(void)
 		   !(db_stmts[DBQ_FEED_PURGE].roles & DB_ROLE_FEED),
 	   "the feed role prepares its five API key statements and twenty of its own (%zu)",
 	   role_count(DB_ROLE_FEED));
-	is_int(role_count(DB_ROLE_MAILER), 7,
-	       "the mailer prepares its six outbox statements and the audit entry only");
+	is_int(role_count(DB_ROLE_MAILER), 9,
+	       "the mailer prepares its six outbox statements, the audit entry and the "
+	       "invitation ledger's two outcomes only");
 	diag("%d statements: settings %zu, portal %zu, feed %zu, mailer %zu, ctl %zu",
 	     (int)DBQ__COUNT, role_count(DB_ROLE_SETTINGS), role_count(DB_ROLE_PORTAL),
 	     role_count(DB_ROLE_FEED), role_count(DB_ROLE_MAILER), role_count(DB_ROLE_CTL));

@@ -90,6 +90,7 @@
 #include "stmt_apikey.h"
 #include "stmt_feed.h"
 #include "stmt_hooks.h"
+#include "stmt_invitation.h"
 #include "stmt_schema.h"
 #undef R_S
 #undef R_P
