@@ -15,6 +15,10 @@ CREATE TABLE IF NOT EXISTS portal_invitations (
   bounced_at     DATETIME(6)  NULL,
   bounce_answer  VARCHAR(500) NOT NULL DEFAULT '',
   accepted_at    DATETIME(6)  NULL,
+  -- Reminders sent for it (gatehouse-ctl invitations remind): each a new
+  -- link, good until the invitation's own end, that replaces the last.
+  reminders      TINYINT UNSIGNED NOT NULL DEFAULT 0,
+  reminded_at    DATETIME(6)  NULL,
   KEY portal_invitations_user (portal_user_id, id),
   KEY portal_invitations_mail (mail_id),
   KEY portal_invitations_tenant (tenant_id, queued_at),
@@ -22,3 +26,7 @@ CREATE TABLE IF NOT EXISTS portal_invitations (
     REFERENCES portal_users (id) ON DELETE CASCADE,
   CONSTRAINT portal_invitations_tenant_fk FOREIGN KEY (tenant_id) REFERENCES tenants (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- Whether the company's invited users who have not accepted are reminded
+-- ([portal] remind_days, remind_before_days): Portal Access Settings.
+ALTER TABLE tenants ADD COLUMN IF NOT EXISTS invite_reminders TINYINT(1) NOT NULL DEFAULT 1;

@@ -27,6 +27,29 @@
       <p class="note note-readonly">You have view-only access to settings.</p>
     </xsl:if>
 
+    <xsl:if test="@enabled = '1' and @not-invited &gt; 0 and $editable">
+      <section class="card invite-all" aria-labelledby="invite-all-title">
+        <h2 id="invite-all-title">
+          <xsl:value-of select="@not-invited"/>
+          <xsl:choose>
+            <xsl:when test="@not-invited = 1"> portal user has</xsl:when>
+            <xsl:otherwise> portal users have</xsl:otherwise>
+          </xsl:choose>
+          <xsl:text> never been invited</xsl:text>
+        </h2>
+        <p>They cannot sign in until they choose a password through an invitation.</p>
+        <form method="post" action="/settings/client/portal-access/invite-all">
+          <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
+          <button type="submit" class="btn btn-primary">
+            <xsl:text>Invite </xsl:text>
+            <xsl:choose>
+              <xsl:when test="@not-invited = 1">them</xsl:when>
+              <xsl:otherwise>all <xsl:value-of select="@not-invited"/></xsl:otherwise>
+            </xsl:choose>
+          </button>
+        </form>
+      </section>
+    </xsl:if>
     <form class="card form settings-form" method="post"
           action="/settings/client/portal-access-settings">
       <input type="hidden" name="csrf" value="{/page/session/@csrf}">
@@ -62,6 +85,22 @@
         <xsl:call-template name="field-error">
           <xsl:with-param name="name" select="'enabled'"/>
         </xsl:call-template>
+      </div>
+
+      <!-- Invitation reminders -->
+      <div class="field">
+        <label class="check" for="reminders">
+          <input type="checkbox" id="reminders" name="reminders" value="1" aria-describedby="reminders-help">
+            <xsl:if test="(/page/form and /page/form/field[@name = 'reminders']/@value = '1') or (not(/page/form) and @reminders = '1')">
+              <xsl:attribute name="checked">checked</xsl:attribute>
+            </xsl:if>
+            <xsl:if test="not($editable)">
+              <xsl:attribute name="disabled">disabled</xsl:attribute>
+            </xsl:if>
+          </input>
+          <xsl:text> Remind invited users who have not accepted</xsl:text>
+        </label>
+        <p class="help" id="reminders-help">A reminder a few days after the invitation, and one more before its link runs out, each with a new link.</p>
       </div>
 
       <xsl:choose>

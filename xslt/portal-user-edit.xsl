@@ -308,6 +308,14 @@
                       <xsl:text>; bounced </xsl:text>
                       <xsl:call-template name="datetime"><xsl:with-param name="value" select="@bounced"/></xsl:call-template>
                     </xsl:if>
+                    <xsl:if test="@reminders &gt; 0">
+                      <xsl:text>; reminded </xsl:text>
+                      <xsl:value-of select="@reminders"/>
+                      <xsl:text> time</xsl:text>
+                      <xsl:if test="@reminders &gt; 1">s</xsl:if>
+                      <xsl:text>, last </xsl:text>
+                      <xsl:call-template name="datetime"><xsl:with-param name="value" select="@reminded"/></xsl:call-template>
+                    </xsl:if>
                     <xsl:if test="@accepted">
                       <xsl:text>; accepted </xsl:text>
                       <xsl:call-template name="datetime"><xsl:with-param name="value" select="@accepted"/></xsl:call-template>

@@ -98,6 +98,8 @@ static const struct key keys[] = {
 	UINT("portal", "tenant_wait_ms", portal.tenant_wait_ms, 0, 5000, "200"),
 	UINT("portal", "memory_mb", portal.memory_mb, 16, 1024 * 1024, "160"),
 	UINT("audit", "retain_days", audit.retain_days, 1, 36500, "400"),
+	UINT("portal", "remind_days", invite.remind_days, 0, 365, "3"),
+	UINT("portal", "remind_before_days", invite.remind_before_days, 0, 365, "1"),
 	STR("feed", "listen", feed.listen, NULL, C_NONE),
 	UINT("feed", "threads", feed.threads, 1, 1024, "8"),
 	UINT("feed", "tenant_share", feed.tenant_share, 1, 100, "50"),

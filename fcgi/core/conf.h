@@ -46,6 +46,11 @@ struct conf {
 		unsigned timeout_secs;  /* one POST */
 		int allow_private;      /* http:// and private addresses (a dev stack only) */
 	} hooks;
+	/* Invitation reminders (gatehouse-ctl invitations remind; [portal]). */
+	struct {
+		unsigned remind_days;        /* the first reminder after; 0: none at all */
+		unsigned remind_before_days; /* the second this long before the end; 0: none */
+	} invite;
 	/* The audit trail (issue 15). */
 	struct {
 		unsigned retain_days; /* entries older go (gatehouse-ctl audit purge) */

@@ -574,7 +574,32 @@ struct db_invitation {
 	char state[10]; /* queued, invited, bounced, expired, accepted */
 	char email[255], queued[24], expires[24], sent[24], bounced[24], accepted[24]; /* "" none */
 	char answer[501]; /* a bounce's SMTP answer */
+	unsigned reminders;
+	char reminded[24]; /* the latest reminder, "" none */
 };
+/* An invitation due a reminder (db_invitations_due). */
+struct db_reminder {
+	uint64_t id;
+	unsigned tenant_id, user_id, reminders;
+	char company[801], email[255];
+	long long minutes_left; /* its link's */
+};
+typedef int (*db_reminder_fn)(void *ctx, const struct db_reminder *r);
+/* Up to 500 invitations due a reminder (INVITATION_DUE), handed over
+ * once all are read (fn may run statements). */
+enum db_result db_invitations_due(struct db *db, unsigned remind_days, unsigned before_days,
+				  db_reminder_fn fn, void *ctx);
+/* Reminder mail mail_id queued for invitation id. */
+enum db_result db_invitation_reminded(struct db *db, uint64_t id, uint64_t mail_id);
+/* The company's portal users never invited: how many; up to max of their
+ * ids. */
+enum db_result db_portal_users_not_invited(struct db *db, unsigned tenant_id,
+					   unsigned long long *n);
+enum db_result db_portal_users_not_invited_ids(struct db *db, unsigned tenant_id, unsigned *ids,
+					       size_t max, size_t *n);
+/* The company's reminders switch. */
+enum db_result db_tenant_reminders(struct db *db, unsigned tenant_id, int *on);
+enum db_result db_tenant_set_reminders(struct db *db, unsigned tenant_id, int on);
 typedef int (*db_invitation_fn)(void *ctx, const struct db_invitation *i);
 /* An invitation queued as mail mail_id to email, its link good for days. */
 enum db_result db_invitation_add(struct db *db, unsigned tenant_id, unsigned user_id,

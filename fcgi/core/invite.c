@@ -73,34 +73,67 @@ static enum db_result enqueue(struct db *db, const struct conf *conf, unsigned t
 	return rc;
 }
 
-enum db_result invite_enqueue(struct db *db, const struct conf *conf, const struct db_tenant *t,
-			      unsigned user_id, const char *company, const char *email)
+/* An invitation's mail (reminder 0: the first) with a new set-password
+ * link good for minutes; the user's state queued; *mail_id its outbox row. */
+static enum db_result invitation_mail(struct db *db, const struct conf *conf,
+				      const struct db_tenant *t, unsigned user_id,
+				      const char *company, const char *email, unsigned minutes,
+				      unsigned reminder, uint64_t *mail_id)
 {
 	unsigned char sealed[AUTH_COOKIE_LEN + AUTH_SEAL_OVERHEAD];
 	char subject[1001], days[16];
 	xmlDocPtr d = NULL;
-	uint64_t mail_id = 0;
 	enum db_result rc;
 
-	if ((rc = link_token(db, t, user_id, "set_password", conf->mail.invite_valid_days * 24 * 60,
-			     sealed)) != DB_OK)
+	if ((rc = link_token(db, t, user_id, "set_password", minutes, sealed)) != DB_OK)
 		goto out;
 	rc = DB_ERR;
 	if ((d = mail_doc(conf, t, "invitation", email, "set-password")) == NULL)
 		goto out;
 	xml_text_el(xmlDocGetRootElement(d), "company", company);
-	snprintf(days, sizeof days, "%u", conf->mail.invite_valid_days);
+	/* Whole days, rounded up: a link of 30 hours is "2 days". */
+	snprintf(days, sizeof days, "%u", (minutes + 24 * 60 - 1) / (24 * 60));
 	xml_text_el(xmlDocGetRootElement(d), "valid-days", days);
-	snprintf(subject, sizeof subject, "Your access to the %s client portal", t->company);
+	if (reminder > 0) {
+		snprintf(days, sizeof days, "%u", reminder);
+		xml_text_el(xmlDocGetRootElement(d), "reminder", days);
+	}
+	snprintf(subject, sizeof subject, "%sYour access to the %s client portal",
+		 reminder > 0 ? "Reminder: " : "", t->company);
 	if ((rc = enqueue(db, conf, t->id, d, "invitation", email, subject, sealed, sizeof sealed,
-			  &mail_id)) != DB_OK)
+			  mail_id)) != DB_OK)
 		goto out;
-	if ((rc = db_portal_user_invite(db, t->id, user_id, "queued", mail_id)) == DB_OK)
-		rc = db_invitation_add(db, t->id, user_id, mail_id, email,
-				       conf->mail.invite_valid_days);
+	rc = db_portal_user_invite(db, t->id, user_id, "queued", *mail_id);
 out:
 	sodium_memzero(sealed, sizeof sealed);
 	xmlFreeDoc(d);
+	return rc;
+}
+
+enum db_result invite_enqueue(struct db *db, const struct conf *conf, const struct db_tenant *t,
+			      unsigned user_id, const char *company, const char *email)
+{
+	uint64_t mail_id = 0;
+	enum db_result rc;
+
+	if ((rc = invitation_mail(db, conf, t, user_id, company, email,
+				  conf->mail.invite_valid_days * 24 * 60, 0, &mail_id)) == DB_OK)
+		rc = db_invitation_add(db, t->id, user_id, mail_id, email,
+				       conf->mail.invite_valid_days);
+	return rc;
+}
+
+enum db_result invite_enqueue_reminder(struct db *db, const struct conf *conf,
+				       const struct db_tenant *t, const struct db_reminder *r)
+{
+	uint64_t mail_id = 0;
+	enum db_result rc;
+
+	if (r->minutes_left <= 0)
+		return DB_NOTFOUND;
+	if ((rc = invitation_mail(db, conf, t, r->user_id, r->company, r->email,
+				  (unsigned)r->minutes_left, r->reminders + 1, &mail_id)) == DB_OK)
+		rc = db_invitation_reminded(db, r->id, mail_id);
 	return rc;
 }
 

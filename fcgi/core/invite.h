@@ -11,6 +11,13 @@
 enum db_result invite_enqueue(struct db *db, const struct conf *conf, const struct db_tenant *t,
 			      unsigned user_id, const char *company, const char *email);
 
+/* Reminder n (1, 2) of invitation r that is not taken up: a new link,
+ * good until the invitation's own end (r->minutes_left), that replaces the
+ * last one, mailed with a reminder's words; the ledger counts it.  Inside
+ * the caller's transaction. */
+enum db_result invite_enqueue_reminder(struct db *db, const struct conf *conf,
+				       const struct db_tenant *t, const struct db_reminder *r);
+
 /* Writes a password-reset token (valid conf mail.reset_valid_minutes,
  * killing earlier ones) and the "reset" mail, inside the caller's
  * transaction. */

@@ -10,6 +10,7 @@
 #include "auth.h"
 #include "conf.h"
 #include "db.h"
+#include "invite.h"
 #include "key.h"
 #include "migrate.h"
 #include "perm.h"
@@ -33,6 +34,7 @@ static void usage(void)
 	      "  key roll --tenant SLUG [--grace-days 0-7] KEY-ID\n"
 	      "  key rate --tenant SLUG --rate N --burst N KEY-ID\n"
 	      "  feed purge --days N       (the partner feed's changes older than N days)\n"
+	      "  invitations remind        (reminders of invitations not taken up)\n"
 	      "  audit purge [--days N]    (audit entries older than N days; default\n"
 	      "                            [audit] retain_days)\n"
 	      "  demo\n"
@@ -87,6 +89,84 @@ static int cmd_audit(struct db *db, const struct conf *c, int argc, char **argv)
 	}
 	printf("audit: %llu entr%s older than %u days removed\n", n, n == 1 ? "y" : "ies", days);
 	return 0;
+}
+
+struct remind {
+	struct db *db;
+	const struct conf *c;
+	unsigned sent, failed;
+};
+
+/* One reminder in a transaction of its own, with its audit entry. */
+static int remind_one(void *ctx, const struct db_reminder *r)
+{
+	struct remind *x = ctx;
+	struct db_tenant t;
+	char what[32];
+	enum db_result rc;
+
+	snprintf(what, sizeof what, "reminder %u", r->reminders + 1);
+	if ((rc = db_begin(x->db)) == DB_OK &&
+	    (rc = db_tenant_get_locked(x->db, r->tenant_id, &t)) == DB_OK &&
+	    (rc = invite_enqueue_reminder(x->db, x->c, &t, r)) == DB_OK) {
+		struct db_audit a = {
+			.tenant_id = r->tenant_id,
+			.actor_kind = DB_ACTOR_SYSTEM,
+			.actor_email = "",
+			.action = "portal_user.invitation_reminded",
+			.target_kind = "portal_user",
+			.target_id = r->user_id,
+			.target = r->email,
+			.new_value = what,
+		};
+		if ((rc = db_audit(x->db, &a)) == DB_OK)
+			rc = db_commit(x->db);
+	}
+	if (rc != DB_OK) {
+		db_rollback(x->db);
+		fprintf(stderr, "gatehouse-ctl: invitations: %s: %s\n", r->email, db_errmsg(x->db));
+		x->failed++;
+	} else
+		x->sent++;
+	return 0;
+}
+
+/* invitations remind: every invitation due a reminder ([portal]
+ * remind_days, remind_before_days; a company's switch on its Portal Access
+ * Settings), each a new link mailed in a transaction of its own; run
+ * hourly by gatehouse-invite-remind.timer. */
+static int cmd_invitations(struct db *db, const struct conf *c, int argc, char **argv)
+{
+	struct remind x = {db, c, 0, 0};
+	unsigned before;
+
+	if (argc != 1 || strcmp(argv[0], "remind") != 0) {
+		usage();
+		return 2;
+	}
+	if (c->invite.remind_days == 0) {
+		printf("invitations: reminders are off ([portal] remind_days = 0)\n");
+		return 0;
+	}
+	if (auth_init(c) != 0)
+		return 1;
+	/* 0: no second reminder; the statement's window is then empty. */
+	before = c->invite.remind_before_days;
+	do {
+		unsigned was = x.sent;
+		if (db_invitations_due(db, c->invite.remind_days, before, remind_one, &x) !=
+		    DB_OK) {
+			fprintf(stderr, "gatehouse-ctl: invitations: %s\n", db_errmsg(db));
+			auth_free();
+			return 1;
+		}
+		if (x.sent == was)
+			break; /* what is left failed: the next run tries again */
+	} while (1);
+	auth_free();
+	printf("invitations: %u reminder%s queued, %u failed\n", x.sent, x.sent == 1 ? "" : "s",
+	       x.failed);
+	return x.failed ? 1 : 0;
 }
 
 static int slug_ok(const char *s)
@@ -550,7 +630,8 @@ int main(int argc, char **argv)
 	int known = strcmp(cmd, "migrate") == 0 || strcmp(cmd, "tenant") == 0 ||
 		    strcmp(cmd, "user") == 0 || strcmp(cmd, "demo") == 0 ||
 		    strcmp(cmd, "throttle") == 0 || strcmp(cmd, "key") == 0 ||
-		    strcmp(cmd, "feed") == 0 || strcmp(cmd, "audit") == 0;
+		    strcmp(cmd, "feed") == 0 || strcmp(cmd, "audit") == 0 ||
+		    strcmp(cmd, "invitations") == 0;
 	if (!known) {
 		usage();
 		return 2;
@@ -595,6 +676,8 @@ int main(int argc, char **argv)
 		rc = cmd_feed(db, argc - i, argv + i);
 	else if (strcmp(cmd, "audit") == 0)
 		rc = cmd_audit(db, &c, argc - i, argv + i);
+	else if (strcmp(cmd, "invitations") == 0)
+		rc = cmd_invitations(db, &c, argc - i, argv + i);
 	else if (strcmp(cmd, "throttle") == 0) {
 		if (argc - i != 1 || strcmp(argv[i], "reset") != 0) {
 			usage();

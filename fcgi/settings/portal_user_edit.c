@@ -234,6 +234,10 @@ static int add_invitation(void *ctx, const struct db_invitation *i)
 		xml_attr(e, "bounced", i->bounced);
 	if (i->accepted[0])
 		xml_attr(e, "accepted", i->accepted);
+	if (i->reminders > 0) {
+		xml_attr_int(e, "reminders", i->reminders);
+		xml_attr(e, "reminded", i->reminded);
+	}
 	if (i->answer[0])
 		xml_text_el(e, "answer", i->answer);
 	return 0;

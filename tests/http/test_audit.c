@@ -196,7 +196,6 @@ static void test_invitations(const struct fx *f)
 	struct hc *h = client();
 	char good[160], bad[160], body[200], *id, *v;
 
-
 	snprintf(good, sizeof good, "invited-%s@audit.example", f->slug);
 	snprintf(bad, sizeof bad, "%s@bounce.invalid", f->slug);
 	free(sql1(
@@ -229,9 +228,11 @@ static void test_invitations(const struct fx *f)
 		char path[160];
 		xmlDocPtr d;
 		id = sql1("SELECT id FROM portal_users WHERE email = '%s'", i ? bad : good);
-		snprintf(path, sizeof path, "/settings/client/portal-access/edit?id=%s", id ? id : "0");
+		snprintf(path, sizeof path, "/settings/client/portal-access/edit?id=%s",
+			 id ? id : "0");
 		free(id);
-		d = get_xml(h, path, 200, i ? "ledger: the bounced user's page" : "ledger: the page");
+		d = get_xml(h, path, 200,
+			    i ? "ledger: the bounced user's page" : "ledger: the page");
 		if (i == 0)
 			ok(d && xp_is(d, "count(//user/invitations/invitation)", "1") &&
 				   xp_is(d, "string(//invitation/@state)", "invited") &&
@@ -249,7 +250,8 @@ static void test_invitations(const struct fx *f)
 		char tok[44], path[300], fields[300];
 		struct hc *g = client();
 		xmlDocPtr d;
-		ok(mail_link(good, "set-password?token=", tok) == 0, "ledger: the invitation arrived");
+		ok(mail_link(good, "set-password?token=", tok) == 0,
+		   "ledger: the invitation arrived");
 		snprintf(path, sizeof path, "%sset-password", f->portal);
 		snprintf(fields, sizeof fields,
 			 "token=%s&password=Ledger-pass-42&confirm=Ledger-pass-42", tok);
@@ -260,7 +262,8 @@ static void test_invitations(const struct fx *f)
 			   "ledger: a password set through it");
 		}
 		id = sql1("SELECT id FROM portal_users WHERE email = '%s'", good);
-		snprintf(path, sizeof path, "/settings/client/portal-access/edit?id=%s", id ? id : "0");
+		snprintf(path, sizeof path, "/settings/client/portal-access/edit?id=%s",
+			 id ? id : "0");
 		free(id);
 		d = get_xml(h, path, 200, "ledger: the page after");
 		ok(d && xp_is(d, "string(//invitation/@state)", "accepted") &&
@@ -270,6 +273,168 @@ static void test_invitations(const struct fx *f)
 		hc_free(g);
 	}
 	hc_free(h);
+}
+
+/* A new portal user of f's Cool Air, invited by h, the invitation sent
+ * (the ledger says so, within 15 s): its id (caller frees). */
+static char *invited_user(const struct fx *f, struct hc *h, const char *email)
+{
+	char body[64], *id, *v = NULL;
+
+	free(sql1(
+		"INSERT INTO portal_users (tenant_id, customer_id, company_name, email) SELECT %s, "
+		"id, name, '%s' FROM customers WHERE tenant_id = %s AND name = 'Cool Air'",
+		f->tq, email, f->tq));
+	id = sql1("SELECT id FROM portal_users WHERE email = '%s'", email);
+	snprintf(body, sizeof body, "id=%s", id ? id : "0");
+	post_form(h, "/settings/client/portal-access", "/settings/client/portal-access/resend",
+		  body, NULL, NULL, 0);
+	for (int i = 0; i < 75; i++) {
+		free(v);
+		v = sql1("SELECT COUNT(*) FROM portal_invitations WHERE portal_user_id = %s AND "
+			 "sent_at "
+			 "IS NOT NULL",
+			 id ? id : "0");
+		if (v && strcmp(v, "1") == 0)
+			break;
+		usleep(200000);
+	}
+	free(v);
+	return id;
+}
+
+static int remind(void)
+{
+	return shell("'%s/gatehouse-ctl' -c '%s' invitations remind >/dev/null",
+		     env_or("GH_BUILDDIR", "."), ini);
+}
+
+static long reminders_of(const char *id)
+{
+	char *v =
+		sql1("SELECT reminders FROM portal_invitations WHERE portal_user_id = %s ORDER BY "
+		     "id DESC LIMIT 1",
+		     id ? id : "0");
+	long n = v ? atol(v) : -1;
+
+	free(v);
+	return n;
+}
+
+/* Reminders (gatehouse-ctl invitations remind): the first after
+ * remind_days (3), the second within remind_before_days (1) of the link's
+ * end, no third; each a new link (the last one dead), mailed "Reminder:",
+ * counted in the ledger and audited; none while the company has them off
+ * (its Portal Access Settings).  And the settings' offer to invite every
+ * portal user never invited. */
+static void test_reminders(const struct fx *f)
+{
+	struct hc *h = client(), *g = client();
+	char email[160], email2[160], tok[44], tok2[44], path[300], *id, *id2, *v;
+	xmlDocPtr d;
+
+	throttle_reset();
+	ok(hc_login(h, f->admin, PW) == 303, "reminders: signed in");
+	snprintf(email, sizeof email, "remind-%s@audit.example", f->slug);
+	snprintf(email2, sizeof email2, "quiet-%s@audit.example", f->slug);
+	id = invited_user(f, h, email);
+	ok(mail_link(email, "set-password?token=", tok) == 0, "reminders: the invitation arrived");
+	is_int(remind(), 0, "reminders: a run the day it was sent");
+	is_int(reminders_of(id), 0, "reminders: ... reminds nobody");
+	free(sql1("UPDATE portal_invitations SET sent_at = NOW(6) - INTERVAL 4 DAY WHERE "
+		  "portal_user_id = %s",
+		  id));
+	is_int(remind(), 0, "reminders: a run 4 days after it was sent");
+	is_int(reminders_of(id), 1, "reminders: ... sends the first reminder");
+	for (int i = 0; i < 75 && (mail_link(email, "set-password?token=", tok2) != 0 ||
+				   strcmp(tok2, tok) == 0);
+	     i++)
+		usleep(200000);
+	ok(strcmp(tok2, tok) != 0, "reminders: it arrived, with a new link");
+	v = sql1("SELECT COUNT(*) FROM mail_outbox WHERE to_addr = '%s' AND subject LIKE "
+		 "'Reminder: %%'",
+		 email);
+	ok(v && strcmp(v, "1") == 0, "reminders: its subject says Reminder");
+	free(v);
+	snprintf(path, sizeof path, "%sset-password?token=%s", f->portal, tok);
+	d = get_xml(g, path, 410, "reminders: the first link: 410");
+	ok(d && xp_is(d, "string(/page/set-password/@state)", "expired"),
+	   "reminders: the first link works no more (replaced)");
+	xmlFreeDoc(d);
+	v = newest(f, "portal_user.invitation_reminded");
+	ok(v && strstr(v, "|system|portal_user|") && strstr(v, "|reminder 1|"),
+	   "reminders: audited, by the system (%s)", v ? v : "none");
+	free(v);
+	is_int(remind(), 0, "reminders: another run at once");
+	is_int(reminders_of(id), 1, "reminders: ... no second yet");
+	free(sql1("UPDATE portal_invitations SET expires_at = NOW(6) + INTERVAL 12 HOUR WHERE "
+		  "portal_user_id = %s",
+		  id));
+	remind();
+	is_int(reminders_of(id), 2, "reminders: 12 hours before its end, the second");
+	remind();
+	is_int(reminders_of(id), 2, "reminders: and no third");
+	snprintf(path, sizeof path, "/settings/client/portal-access/edit?id=%s", id);
+	d = get_xml(h, path, 200, "reminders: the user's page");
+	ok(d && xp_is(d, "string(//invitation/@reminders)", "2") &&
+		   xp_is(d, "boolean(//invitation/@reminded)", "true"),
+	   "reminders: the ledger shows two, and the last one's time");
+	xmlFreeDoc(d);
+
+	/* The company's switch. */
+	id2 = invited_user(f, h, email2);
+	free(sql1("UPDATE portal_invitations SET sent_at = NOW(6) - INTERVAL 4 DAY WHERE "
+		  "portal_user_id = %s",
+		  id2));
+	ok(post_form(h, "/settings/client/portal-access-settings",
+		     "/settings/client/portal-access-settings", "enabled=1&time_zone=UTC", NULL,
+		     NULL, 0) == 303,
+	   "reminders: switched off on Portal Access Settings (the box left unticked)");
+	remind();
+	is_int(reminders_of(id2), 0, "reminders: off: none");
+	ok(post_form(h, "/settings/client/portal-access-settings",
+		     "/settings/client/portal-access-settings",
+		     "enabled=1&reminders=1&time_zone=UTC", NULL, NULL, 0) == 303,
+	   "reminders: and on again");
+	remind();
+	is_int(reminders_of(id2), 1, "reminders: on: the first");
+	v = newest(f, "portal_settings.update");
+	ok(v && strstr(v, "reminders=1"), "reminders: the switch is in the settings' audit entry");
+	free(v);
+
+	/* Invite them all. */
+	free(sql1(
+		"INSERT INTO portal_users (tenant_id, customer_id, company_name, email) SELECT %s, "
+		"c.id, c.name, CONCAT('all-', s.seq, '-%s@audit.example') FROM customers c JOIN "
+		"seq_1_to_3 s WHERE c.tenant_id = %s AND c.name = 'Cool Air'",
+		f->tq, f->slug, f->tq));
+	d = get_xml(h, "/settings/client/portal-access-settings", 200,
+		    "invite all: Portal Access Settings");
+	v = d ? xp(d, "string(//portal-settings/@not-invited)") : NULL;
+	ok(v && atol(v) >= 3, "invite all: the page counts those never invited (%s)", v ? v : "");
+	xmlFreeDoc(d);
+	{
+		char loc[200], want[64];
+		long n = v ? atol(v) : 0;
+		snprintf(want, sizeof want, "invited=%ld", n);
+		ok(post_form(h, "/settings/client/portal-access-settings",
+			     "/settings/client/portal-access/invite-all", "x=1", NULL, loc,
+			     sizeof loc) == 303 &&
+			   strstr(loc, want),
+		   "invite all: every one of them invited (%s)", loc);
+		d = get_xml(h, "/settings/client/portal-access-settings", 200,
+			    "invite all: the page after");
+		ok(d && xp_is(d, "string(//portal-settings/@not-invited)", "0"),
+		   "invite all: none left");
+		xmlFreeDoc(d);
+		ok(count_where(f, "action = 'portal_user.invited'") == n,
+		   "invite all: each audited (%ld)", n);
+	}
+	free(v);
+	free(id);
+	free(id2);
+	hc_free(h);
+	hc_free(g);
 }
 
 /* "View as this client": an editor opens the portal as the client sees
@@ -767,6 +932,7 @@ int main(void)
 	test_sign_ins(&f);
 	test_invitations(&f);
 	test_view_as(&f, &g);
+	test_reminders(&f);
 	test_page(&f, &g);
 	test_export(&f);
 	test_purge(&f, &g);

@@ -46,6 +46,9 @@ static const struct route {
 	{"/settings/client/portal-access/security", NO, EDIT, 0, 422, "x=1"},
 	{"/settings/client/portal-access/send-reset", NO, EDIT, 0, 422, "x=1"},
 	{"/settings/client/portal-access/view-as", NO, EDIT, 0, 422, "x=1"},
+	/* every never-invited user invited (the table's tenant has none; its
+	 * portal is on by then: the settings' row above) */
+	{"/settings/client/portal-access/invite-all", NO, EDIT, 0, 303, "x=1"},
 	{"/settings/client/portal-groups", VIEW, NO, 200, 0, NULL},
 	{"/settings/client/portal-groups/edit", VIEW, EDIT, 200, 422, "x=1"},
 	{"/settings/customers", VIEW, NO, 200, 0, NULL},

@@ -13,6 +13,9 @@
 
   <xsl:template match="mail" mode="body">
     <p>Hello,</p>
+    <xsl:if test="reminder">
+      <p><strong>A reminder: your invitation has not been used yet.</strong></p>
+    </xsl:if>
     <p>
       <strong><xsl:value-of select="tenant-name"/></strong>
       <xsl:text> has given you access to its client portal</xsl:text>
@@ -40,7 +43,11 @@
       <p class="small">
         <xsl:text>This link is valid for </xsl:text>
         <xsl:call-template name="days"/>
-        <xsl:text> and works once. If the button does not work, copy this address into your browser:</xsl:text>
+        <xsl:text> and works once</xsl:text>
+        <xsl:if test="reminder">
+          <xsl:text>; it replaces the link we sent before</xsl:text>
+        </xsl:if>
+        <xsl:text>. If the button does not work, copy this address into your browser:</xsl:text>
         <br/>
         <a class="link" href="{secret-link}"><xsl:value-of select="secret-link"/></a>
       </p>

@@ -5,6 +5,7 @@
   Input: the outbox row's payload,
     <mail kind="invitation">
       <tenant-name/> <company/> <login/> <direct-link/> <link-base/> <valid-days/>
+      <reminder/>      a reminder's number (1, 2), absent in the first mail
       <secret-link/>   added by the mailer: link-base + the one-time token
     </mail>
   Output: plain text, LF line ends (the mailer makes them CRLF).
@@ -19,6 +20,9 @@
 
   <xsl:template match="mail">
     <xsl:text>Hello,&#10;&#10;</xsl:text>
+    <xsl:if test="reminder">
+      <xsl:text>A reminder: your invitation has not been used yet.&#10;&#10;</xsl:text>
+    </xsl:if>
     <xsl:value-of select="tenant-name"/>
     <xsl:text> has given you access to its client portal</xsl:text>
     <xsl:if test="normalize-space(company) != ''">
@@ -36,7 +40,11 @@
     <xsl:if test="normalize-space(secret-link) != ''">
       <xsl:text>Choose your password with this link (it is valid for </xsl:text>
       <xsl:call-template name="days"/>
-      <xsl:text> and works once):&#10;&#10;</xsl:text>
+      <xsl:text> and works once</xsl:text>
+      <xsl:if test="reminder">
+        <xsl:text>; it replaces the link we sent before</xsl:text>
+      </xsl:if>
+      <xsl:text>):&#10;&#10;</xsl:text>
       <xsl:value-of select="secret-link"/>
       <xsl:text>&#10;&#10;</xsl:text>
     </xsl:if>

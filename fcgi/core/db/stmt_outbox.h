@@ -1,5 +1,5 @@
 /* Statements of the outbox domain (outbox.c): see stmt_list.h. */
-DB_STMT(OUTBOX_ENQUEUE, .params = 7, .cols = 0, .flags = 0, .roles = R_S | R_P | R_H,
+DB_STMT(OUTBOX_ENQUEUE, .params = 7, .cols = 0, .flags = 0, .roles = R_S | R_P | R_H | R_C,
 	.sql = "INSERT INTO mail_outbox (tenant_id, kind, to_addr, subject, payload, "
 	       "secret, message_id) VALUES (?, ?, ?, ?, ?, ?, ?)")
 /* A claim is its own short transaction: this finds the next due row

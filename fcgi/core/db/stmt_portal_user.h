@@ -117,7 +117,7 @@ DB_STMT(PU_UPDATE, .params = 5, .cols = 0, .flags = 0, .roles = R_S,
 DB_STMT(PU_SET_PASSWORD, .params = 3, .cols = 0, .flags = 0, .roles = R_S | R_P,
 	.sql = "UPDATE portal_users SET password_hash = ?, password_set_at = NOW(6) "
 	       "WHERE id = ? AND tenant_id = ?")
-DB_STMT(PU_SET_INVITE, .params = 4, .cols = 0, .flags = 0, .roles = R_S | R_P,
+DB_STMT(PU_SET_INVITE, .params = 4, .cols = 0, .flags = 0, .roles = R_S | R_P | R_C,
 	.sql = "UPDATE portal_users SET invite_state = ?, invite_mail_id = "
 	       "NULLIF(?, 0) WHERE id = ? AND tenant_id = ?")
 DB_STMT(PU_DELETE, .params = 2, .cols = 0, .flags = 0, .roles = R_S,

@@ -5,7 +5,7 @@
 
 DB_STMT(TENANT_BY_SLUG, .params = 1, .cols = 11, .flags = DB_Q_READ, .roles = R_P | R_C,
 	.sql = "SELECT " TENANT_COLS " FROM tenants WHERE slug = ?")
-DB_STMT(TENANT_GET_LOCKED, .params = 1, .cols = 11, .flags = DB_Q_READ, .roles = R_S,
+DB_STMT(TENANT_GET_LOCKED, .params = 1, .cols = 11, .flags = DB_Q_READ, .roles = R_S | R_C,
 	.sql = "SELECT " TENANT_COLS " FROM tenants WHERE id = ? FOR UPDATE")
 DB_STMT(TENANT_INSERT, .params = 7, .cols = 0, .flags = 0, .roles = R_C,
 	.sql = "INSERT INTO tenants (slug, company_name, street, city, state, zip, "

@@ -1,8 +1,8 @@
 /* Statements of the token domain (token.c): see stmt_list.h. */
-DB_STMT(TOKEN_KILL, .params = 2, .cols = 0, .flags = 0, .roles = R_S | R_P,
+DB_STMT(TOKEN_KILL, .params = 2, .cols = 0, .flags = 0, .roles = R_S | R_P | R_C,
 	.sql = "UPDATE one_time_tokens SET used_at = NOW(6) WHERE portal_user_id = ? "
 	       "AND purpose = ? AND used_at IS NULL")
-DB_STMT(TOKEN_INSERT, .params = 5, .cols = 0, .flags = 0, .roles = R_S | R_P,
+DB_STMT(TOKEN_INSERT, .params = 5, .cols = 0, .flags = 0, .roles = R_S | R_P | R_C,
 	.sql = "INSERT INTO one_time_tokens (token_hash, purpose, tenant_id, "
 	       "portal_user_id, expires_at) VALUES (?, ?, ?, ?, NOW(6) + INTERVAL ? MINUTE)")
 DB_STMT(TOKEN_LOOKUP, .params = 3, .cols = 5, .flags = DB_Q_READ, .roles = R_P,
