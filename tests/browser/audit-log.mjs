@@ -9,7 +9,10 @@
 // browser marked; "Sign out other sessions" ends the other one, and the
 // audit log says so.  And "View as this client" from a portal user's page:
 // the portal with a banner naming the viewer, a change refused (403,
-// read-only), "End the view" back to the user's page.
+// read-only), "End the view" back to the user's page.  And a bounce: an
+// invitation to the reserved bounce.invalid refused by the dev SMTP sink,
+// seen in the user's invitation ledger with the server's answer and on
+// the Portal Access row.
 //
 // Env: GH_TEST_PORT, GH_TEST_STATE, GH_SRCDIR, GH_BUILDDIR (see run.sh).
 import { ctx, ok, must, run, navigateBy, text, watchPage, launchChromium } from './lib.mjs';
@@ -70,6 +73,27 @@ async function viewAs(page, id) {
   ok(page.url().includes(`/settings/client/portal-access/edit?id=${id}`) &&
      /left the portal view/.test(await text(page.locator('.notice-success'))),
     'view as: "End the view" leads back to the user\'s page');
+}
+
+async function bounce(page) {
+  ctx.step = 'a bounced invitation';
+  sql('INSERT INTO portal_users (tenant_id, customer_id, company_name, email) SELECT t.id, c.id, ' +
+    `c.name, 'nobody@bounce.invalid' FROM tenants t JOIN customers c ON c.tenant_id = t.id WHERE t.slug = '${SLUG}'`);
+  const id = sql("SELECT id FROM portal_users WHERE email = 'nobody@bounce.invalid' AND tenant_id = " +
+    `(SELECT id FROM tenants WHERE slug = '${SLUG}')`);
+  await page.goto(`${BASE}/settings/client/portal-access/edit?id=${id}`, { waitUntil: 'load' });
+  await navigateBy(page, () => page.getByRole('button', { name: 'Resend Invitation Email' }).click());
+  let ledger = '';
+  for (let i = 0; i < 40 && !/Bounced/.test(ledger); i++) {
+    await page.waitForTimeout(250);
+    await page.reload({ waitUntil: 'load' });
+    ledger = await text(page.locator('.invitation-ledger'));
+  }
+  ok(/Bounced/.test(ledger) && /550 5\.1\.1/.test(ledger),
+    'bounce: the ledger says Bounced, with the mail server\'s answer', ledger);
+  await page.goto(`${BASE}/settings/client/portal-access`, { waitUntil: 'load' });
+  const row = page.locator('tbody tr', { hasText: 'nobody@bounce.invalid' });
+  ok(/invitation bounced/.test(await text(row)), 'bounce: the Portal Access row says so too');
 }
 
 async function signIn(page, password) {
@@ -192,6 +216,7 @@ async function main() {
     watchPage(page, watched);
     await signIn(page, PASSWORD);
     await viewAs(page, id);
+    await bounce(page);
     await c.close();
   }
   ok(watched.consoleErrors.length === 0, 'no console errors', watched.consoleErrors.join('; '));
