@@ -527,7 +527,7 @@ static void test_portal_settings(void)
 	char want[300];
 	snprintf(want, sizeof want, "%s|enabled=", fx.admin);
 	ok(v && strstr(v, want) &&
-		   strstr(v, "|enabled=1; frame_origins=https://www.example.com "
+		   strstr(v, "|enabled=1; reminders=0; frame_origins=https://www.example.com "
 			     "http://localhost:3000"),
 	   "the save wrote an audit entry with old and new values");
 	free(v);
