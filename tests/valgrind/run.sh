@@ -2,11 +2,14 @@
 # Runs each of the stack's responders under valgrind (memcheck, leak check)
 # for a smoke workload through nginx, then SIGTERM.  TAP: the workload
 # answered as expected, exit 0 and no errors or leaks, the stack back.
-#   settings: sign-in, pages, XML, errors, a save, a bad save, sign-out
+#   settings: sign-in, pages, XML, errors, a save, a bad save, the audit
+#             log (a filter, a bad cursor, both exports, streamed), the
+#             account page, "view as this client", sign-out
 #   portal:   login page, a wrong and a right sign-in, home, account, MFA
 #             enrolment page (QR code), a wrong code, forgot password, an
 #             unknown slug and token, sign-out
-#   feed:     every document, pages by cursor, changes, a 304, a schema, no
+#   feed:     every document (the audit trail's too), pages by cursor,
+#             changes, a 304, a schema, no
 #             key, a wrong key, a bad cursor, a bad limit, an unknown kind
 # The workload runs in a tenant of its own (gatehouse-ctl tenant create, its
 # Super Admin, a customer and a portal user), so it leaves the demo alone.
@@ -55,6 +58,13 @@ workload_settings() {
 	k=$(csrf /settings/client/portal-access-settings)
 	c -d "csrf=$k&enabled=1&frame_origins=https://a.example" "$B/settings/client/portal-access-settings"
 	c -d "csrf=$k&enabled=1&frame_origins=ftp://a" "$B/settings/client/portal-access-settings"
+	for u in /settings/audit-log "/settings/audit-log?category=office_user&per=25" \
+		"/settings/audit-log/export?as=csv" "/settings/audit-log/export?as=xml" \
+		"/settings/audit-log?older=2026x" /settings/account; do
+		c "$B$u"
+	done
+	c -d "csrf=$k&id=$(sql "SELECT id FROM portal_users WHERE email = '$CLIENT'")" \
+		"$B/settings/client/portal-access/view-as"
 	c -d "csrf=$k" "$B/settings/logout"
 }
 
@@ -83,10 +93,11 @@ workload_portal() {
 workload_feed() {
 	local key h f=/feed/$SLUG d et
 	key=$("$GH_BUILDDIR/gatehouse-ctl" -c "$ST/gatehouse.ini" key create --tenant "$SLUG" --name vg \
-		--scopes portal_users,customers,sites,groups,office_users,records,changes | sed -n 's/^key: *//p')
+		--scopes portal_users,customers,sites,groups,office_users,records,audit,changes |
+		sed -n 's/^key: *//p')
 	h="Authorization: Bearer $key"
 	for d in portal-users customers groups office-users records/invoices records/jobs changes \
-		"portal-users?limit=1" "changes?limit=1"; do
+		"portal-users?limit=1" "changes?limit=1" audit "audit?limit=1"; do
 		c -H "$h" "$B$f/$d"
 	done
 	d=$(curl -s -H "$h" "$B$f/customers?limit=1" | sed -n 's/.*<next after="\([^"]*\)".*/\1/p')
@@ -127,9 +138,9 @@ check() {
 	grep -E "ERROR SUMMARY|definitely lost|indirectly lost" "$vlog" | sed 's/^/# /'
 }
 
-check settings " 401 303 200 200 200 404 400 303 422 303"
+check settings " 401 303 200 200 200 404 400 303 422 200 200 200 200 400 200 303 303"
 check portal " 401 303 200 200 200 200 200 200 200 200 404 403 422 404 422 404 404 303 303"
-check feed " 200 200 200 200 200 200 200 200 200 200 304 200 401 401 400 400 400"
+check feed " 200 200 200 200 200 200 200 200 200 200 200 200 304 200 401 401 400 400 400"
 "$GH_SRCDIR/scripts/gh-stack" up --port "$GH_TEST_PORT" --state "$ST" >/dev/null 2>&1
 t $? "the stack's responders are back"
 echo "1..$n"
