@@ -120,6 +120,17 @@ struct psess_ctx {
 	void *ctx;
 };
 
+/* A session list's columns after the id: created, seen, address,
+ * browser, whether it is the current one. */
+static void session_cols(struct db_cols *c, struct db_session_row *r)
+{
+	db_col_str(c, r->created, sizeof r->created);
+	db_col_str(c, r->seen, sizeof r->seen);
+	db_col_str(c, r->ip, sizeof r->ip);
+	db_col_str(c, r->ua, sizeof r->ua);
+	db_col_bool(c, &r->current);
+}
+
 static int psess_row(void *p)
 {
 	struct psess_ctx *x = p;
@@ -139,11 +150,7 @@ enum db_result db_portal_sessions(struct db *db, unsigned user_id, const unsigne
 	x.ctx = ctx;
 	db_arg_blob(&a, hash, 32);
 	db_arg_uint(&a, user_id);
-	db_col_str(&c, x.r.created, sizeof x.r.created);
-	db_col_str(&c, x.r.seen, sizeof x.r.seen);
-	db_col_str(&c, x.r.ip, sizeof x.r.ip);
-	db_col_str(&c, x.r.ua, sizeof x.r.ua);
-	db_col_bool(&c, &x.r.current);
+	session_cols(&c, &x.r);
 	return db_run(db, DBQ_PORTAL_SESSION_LIST, &a, &c, psess_row, &x);
 }
 
@@ -241,11 +248,7 @@ enum db_result db_office_sessions(struct db *db, unsigned tenant_id, unsigned us
 	db_arg_uint(&a, user_id);
 	db_arg_uint(&a, tenant_id);
 	db_col_u64(&c, &x.r.id);
-	db_col_str(&c, x.r.created, sizeof x.r.created);
-	db_col_str(&c, x.r.seen, sizeof x.r.seen);
-	db_col_str(&c, x.r.ip, sizeof x.r.ip);
-	db_col_str(&c, x.r.ua, sizeof x.r.ua);
-	db_col_bool(&c, &x.r.current);
+	session_cols(&c, &x.r);
 	return db_run(db, DBQ_OU_SESSION_LIST, &a, &c, psess_row, &x);
 }
 
