@@ -121,6 +121,10 @@
     <head>
       <meta charset="UTF-8"/>
       <meta name="viewport" content="width=device-width, initial-scale=1"/>
+      <!-- A page that follows work in progress (a job) reloads itself. -->
+      <xsl:if test="/page/*/@refresh">
+        <meta http-equiv="refresh" content="{/page/*/@refresh}"/>
+      </xsl:if>
       <title>
         <xsl:if test="string($title) != ''">
           <xsl:value-of select="$title"/>

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "auditlog.h"
+#include "csv.h"
 #include "xml.h"
 
 int auditlog_xml_entry(xmlTextWriterPtr w, const struct db_audit_row *r)
@@ -36,41 +37,16 @@ int auditlog_xml_entry(xmlTextWriterPtr w, const struct db_audit_row *r)
 	return xmlTextWriterEndElement(w);
 }
 
-int auditlog_csv_field(const char *s, int last, auditlog_put_fn put, void *ctx)
+int auditlog_csv_header(csv_put_fn put, void *ctx)
 {
-	size_t n = strlen(s);
-	int quote = strpbrk(s, ",\"\r\n") != NULL;
-	int formula = n > 0 && strchr("=+-@\t\r", s[0]) != NULL;
-
-	if (quote && put(ctx, "\"", 1) != 0)
-		return 1;
-	/* A formula's first character: shown as text, never run. */
-	if (formula && put(ctx, "'", 1) != 0)
-		return 1;
-	for (const char *p = s; *p != '\0';) {
-		const char *q = quote ? strchr(p, '"') : NULL;
-		size_t k = q != NULL ? (size_t)(q - p) + 1 : strlen(p);
-		if (put(ctx, p, k) != 0)
-			return 1;
-		if (q != NULL && put(ctx, "\"", 1) != 0) /* a quote doubled */
-			return 1;
-		p += k;
-	}
-	if (quote && put(ctx, "\"", 1) != 0)
-		return 1;
-	return put(ctx, last ? "\r\n" : ",", last ? 2 : 1);
-}
-
-int auditlog_csv_header(auditlog_put_fn put, void *ctx)
-{
-	static const char head[] = "\xEF\xBB\xBF"
-				   "time (UTC),actor kind,actor,action,target kind,target id,"
-				   "target,old value,new value,address,request id\r\n";
+	static const char head[] =
+		CSV_BOM "time (UTC),actor kind,actor,action,target kind,target id,"
+			"target,old value,new value,address,request id\r\n";
 
 	return put(ctx, head, sizeof head - 1);
 }
 
-int auditlog_csv_entry(const struct db_audit_row *r, auditlog_put_fn put, void *ctx)
+int auditlog_csv_entry(const struct db_audit_row *r, csv_put_fn put, void *ctx)
 {
 	char tid[16] = "";
 	const char *f[11];
@@ -89,7 +65,7 @@ int auditlog_csv_entry(const struct db_audit_row *r, auditlog_put_fn put, void *
 	f[9] = r->ip;
 	f[10] = r->request_id;
 	for (int i = 0; i < 11; i++)
-		if (auditlog_csv_field(f[i], i == 10, put, ctx) != 0)
+		if (csv_put_field(f[i], i == 10, put, ctx) != 0)
 			return 1;
 	return 0;
 }

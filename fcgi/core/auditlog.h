@@ -16,18 +16,12 @@
  * Returns the writer's answer (< 0: it failed). */
 int auditlog_xml_entry(xmlTextWriterPtr w, const struct db_audit_row *r);
 
-/* Where CSV text goes: n bytes of s; nonzero stops the export. */
-typedef int (*auditlog_put_fn)(void *ctx, const char *s, size_t n);
+#include "csv.h"
 
 /* The CSV's header line (with the UTF-8 byte order mark that spreadsheet
- * programs need to read UTF-8) and one line per entry: RFC 4180 (fields
- * quoted when they hold a comma, quote, CR or LF; lines end in CRLF), and a
- * field a spreadsheet would take for a formula (its first character one of
- * = + - @ TAB CR) prefixed with an apostrophe.  0, or put's nonzero. */
-int auditlog_csv_header(auditlog_put_fn put, void *ctx);
-int auditlog_csv_entry(const struct db_audit_row *r, auditlog_put_fn put, void *ctx);
-
-/* One CSV field as above (for the tests and the fuzz harness). */
-int auditlog_csv_field(const char *s, int last, auditlog_put_fn put, void *ctx);
+ * programs need to read UTF-8) and one line per entry, each field written
+ * by csv_put_field.  0, or put's nonzero. */
+int auditlog_csv_header(csv_put_fn put, void *ctx);
+int auditlog_csv_entry(const struct db_audit_row *r, csv_put_fn put, void *ctx);
 
 #endif

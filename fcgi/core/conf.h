@@ -46,6 +46,11 @@ struct conf {
 		unsigned timeout_secs;  /* one POST */
 		int allow_private;      /* http:// and private addresses (a dev stack only) */
 	} hooks;
+	/* gatehouse-jobs: imports and bulk actions (sql/030). */
+	struct {
+		unsigned poll_ms, lease_secs;
+		unsigned max_bytes, max_rows; /* an import's file */
+	} jobs;
 	/* Invitation reminders (gatehouse-ctl invitations remind; [portal]). */
 	struct {
 		unsigned remind_days;        /* the first reminder after; 0: none at all */

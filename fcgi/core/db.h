@@ -54,6 +54,7 @@ enum db_role {
 	DB_ROLE_MAILER = 1u << 3,   /* gatehouse-mailer */
 	DB_ROLE_CTL = 1u << 4,      /* gatehouse-ctl, migrations included */
 	DB_ROLE_HOOKS = 1u << 5,    /* gatehouse-hooks (webhook deliveries) */
+	DB_ROLE_JOBS = 1u << 6,     /* gatehouse-jobs (imports, bulk actions) */
 };
 
 #define DB_MULTI_STATEMENTS 0x1u /* ctl only: migrations run whole files */
@@ -350,6 +351,7 @@ enum db_result db_office_user_set_tz(struct db *db, unsigned tenant_id, unsigned
 				     const char *zone);
 enum db_result db_portal_user_set_tz(struct db *db, unsigned tenant_id, unsigned id,
 				     const char *zone);
+enum db_result db_tenant_get(struct db *db, unsigned id, struct db_tenant *out);
 /* Locks the row for the rest of the transaction. */
 enum db_result db_tenant_get_locked(struct db *db, unsigned id, struct db_tenant *out);
 enum db_result db_tenant_insert(struct db *db, const struct db_tenant *t, unsigned *id);
@@ -937,5 +939,86 @@ enum db_result db_outbox_failed(struct db *db, uint64_t id, const unsigned char 
 /* Sets invite_state ('sent', 'bounced') of the user whose latest invitation
  * is mail_id; an older invitation's fate changes nothing. */
 enum db_result db_invite_state(struct db *db, uint64_t mail_id, const char *state);
+
+/* Background jobs (sql/030): an import's check and run, a bulk action.
+ * Started by a settings page, run by gatehouse-jobs one item at a time. */
+struct db_job {
+	uint64_t id;
+	unsigned tenant_id, office_user_id;
+	char actor_email[255], ip[46], request_id[17];
+	char kind[8];   /* import, bulk */
+	char phase[8];  /* check, run */
+	char state[10]; /* queued, running, done, failed */
+	char action[17];
+	unsigned arg;
+	char title[256];
+	unsigned total, done;
+	char error[501];
+	char created[24], started[24], finished[24]; /* ISO 8601 UTC, "" if not yet */
+};
+/* j's tenant_id .. title (not its counts and times) and the input; *id set. */
+enum db_result db_job_add(struct db *db, const struct db_job *j, const void *input, size_t len,
+			  uint64_t *id);
+enum db_result db_job_set_total(struct db *db, uint64_t id, unsigned total);
+enum db_result db_job_get(struct db *db, unsigned tenant_id, uint64_t id, struct db_job *out);
+typedef int (*db_job_fn)(void *ctx, const struct db_job *j);
+/* The tenant's newest jobs of kind, newest first. */
+enum db_result db_jobs_recent(struct db *db, unsigned tenant_id, const char *kind, unsigned limit,
+			      db_job_fn fn, void *ctx);
+/* An import whose check is done goes on to run; DB_NOTFOUND otherwise. */
+enum db_result db_job_run(struct db *db, unsigned tenant_id, uint64_t id);
+/* The worker's: the oldest job due, leased for lease_secs to token, into
+ * *out with its input (at most input_sz bytes) in input; DB_NOTFOUND when
+ * none is due. */
+enum db_result db_job_claim(struct db *db, unsigned lease_secs, const unsigned char token[16],
+			    struct db_job *out, unsigned char *input, size_t input_sz,
+			    size_t *input_len);
+/* The job's done-th item of its phase done, reported as n (an import's
+ * line in the file; a bulk action's done), with its outcome (create,
+ * update, skip, error, done), subject and message; the lease renewed.
+ * DB_NOTFOUND when the lease is no longer token's (another worker has the
+ * job): the caller rolls back.  Inside the item's transaction. */
+enum db_result db_job_item(struct db *db, const struct db_job *j, const unsigned char token[16],
+			   unsigned lease_secs, unsigned done, unsigned n, const char *outcome,
+			   const char *subject, const char *message);
+/* The job ends: state done or failed (with error). */
+enum db_result db_job_finish(struct db *db, uint64_t id, const unsigned char token[16],
+			     const char *state, const char *error);
+struct db_job_item {
+	unsigned n;
+	char outcome[8], subject[255], message[501];
+};
+typedef int (*db_job_item_fn)(void *ctx, const struct db_job_item *it);
+/* Up to 200 items of phase after item n, in order; outcome "" for any. */
+enum db_result db_job_items(struct db *db, uint64_t job_id, const char *phase, const char *outcome,
+			    unsigned after, db_job_item_fn fn, void *ctx);
+/* The items of phase by outcome: create, update, skip, error, done. */
+enum db_job_outcome { DB_JOB_CREATE, DB_JOB_UPDATE, DB_JOB_SKIP, DB_JOB_ERROR, DB_JOB_DONE };
+#define DB_JOB_NOUTCOMES 5
+extern const char *const db_job_outcomes[DB_JOB_NOUTCOMES];
+enum db_result db_job_counts(struct db *db, uint64_t job_id, const char *phase,
+			     unsigned counts[DB_JOB_NOUTCOMES]);
+
+/* The import's look-ups (pimport.c).  A customer by name: *n how many
+ * have it (0, 1, 2 meaning several), the first's id and name. */
+enum db_result db_import_customer(struct db *db, unsigned tenant_id, const char *name, unsigned id,
+				  unsigned *n, unsigned *out_id, char *out_name, size_t name_sz);
+/* 0 in *id: none of that name (the system group is never named). */
+enum db_result db_import_group(struct db *db, unsigned tenant_id, const char *name, unsigned *id);
+enum db_result db_import_group_default(struct db *db, unsigned tenant_id, unsigned *id);
+/* *n: sites of the customer with that name (0, 1, 2 meaning several). */
+enum db_result db_import_site(struct db *db, unsigned tenant_id, unsigned customer_id,
+			      const char *name, unsigned *n, unsigned *id);
+struct db_import_user {
+	unsigned id, customer_id, group_id;
+	int all_sites;
+	char company[201], contact[801];
+};
+/* The tenant's portal user with that email, locked: DB_NOTFOUND if none. */
+enum db_result db_import_user(struct db *db, unsigned tenant_id, const char *email,
+			      struct db_import_user *out);
+/* The user's contact on its customer named name (made, or renamed). */
+enum db_result db_import_contact(struct db *db, unsigned tenant_id, unsigned customer_id,
+				 const char *name, const char *email, unsigned user_id);
 
 #endif

@@ -198,7 +198,7 @@ enum page_result http_db_fail(enum db_result rc)
 	}
 }
 
-static int read_body(struct http *h, char **body, size_t *len)
+static int read_body(struct http *h, size_t max, char **body, size_t *len)
 {
 	const char *cl = FCGX_GetParam("CONTENT_LENGTH", h->fr->envp);
 	unsigned long long n = 0;
@@ -211,7 +211,7 @@ static int read_body(struct http *h, char **body, size_t *len)
 		if (*end != '\0')
 			return 400;
 	}
-	if (n > h->conf->lim.body_max)
+	if (n > max)
 		return 413;
 	if ((*body = malloc(n + 1)) == NULL)
 		return 500;
@@ -406,8 +406,9 @@ static enum http_step step_route(struct http *h)
 	return HTTP_NEXT;
 }
 
-/* body: a POST's form, form-urlencoded only, within the limits; wiped once
- * parsed (it may hold a password). */
+/* body: a POST's form, form-urlencoded (or multipart with one file, where
+ * the page takes an upload), within the limits; wiped once parsed (it may
+ * hold a password). */
 static enum http_step step_body(struct http *h)
 {
 	const char *ct = FCGX_GetParam("CONTENT_TYPE", h->fr->envp);
@@ -418,18 +419,29 @@ static enum http_step step_body(struct http *h)
 	enum req_result rr;
 	int st;
 
+	char boundary[72];
+	int multi;
+
 	if (h->method != HTTP_POST)
 		return HTTP_NEXT;
-	if (ct == NULL || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0 ||
-	    (ct[33] != '\0' && ct[33] != ';')) {
+	multi = h->page->upload_max > 0 &&
+		req_multipart_boundary(ct, boundary, sizeof boundary) == 0;
+	if (!multi &&
+	    (ct == NULL || strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0 ||
+	     (ct[33] != '\0' && ct[33] != ';'))) {
 		answer_error(h, 415, NULL);
 		return HTTP_DONE;
 	}
-	if ((st = read_body(h, &body, &blen)) != 0) {
+	if ((st = read_body(h, lim.body_max + (multi ? h->page->upload_max : 0), &body, &blen)) !=
+	    0) {
 		answer_error(h, st, NULL);
 		return HTTP_DONE;
 	}
-	rr = req_parse_urlencoded(body, blen, &lim, &h->form);
+	if (multi)
+		rr = req_parse_multipart(body, blen, boundary, &lim, h->page->upload_max, &h->form,
+					 h->upload_name, sizeof h->upload_name);
+	else
+		rr = req_parse_urlencoded(body, blen, &lim, &h->form);
 	sodium_memzero(body, blen);
 	free(body);
 	if (rr != REQ_OK) {

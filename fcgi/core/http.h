@@ -98,6 +98,11 @@ struct page {
 	 * before anything was written, is answered as an error page.  Such a
 	 * page has no stylesheet. */
 	enum page_result (*stream)(struct http *h);
+	/* Nonzero: a POST may also come as multipart/form-data holding one
+	 * file of at most this many bytes (a val_file field; its name in
+	 * h->upload_name), the whole body at most that plus the limits'
+	 * body_max. */
+	size_t upload_max;
 };
 
 /* Both field tables of a page at once: .query/.nquery, .form/.nform. */
@@ -161,9 +166,10 @@ struct http {
 	const struct page *page;
 
 	char rid[17];
-	char slug[64];      /* the path's "*" segment (a tenant slug), if the route has one */
-	char ua_buf[256];   /* the User-Agent, printable ASCII, at most 255 bytes */
-	char path_log[256]; /* the path as logged: control bytes replaced */
+	char slug[64];         /* the path's "*" segment (a tenant slug), if the route has one */
+	char upload_name[256]; /* a multipart POST's file name (page.upload_max), or "" */
+	char ua_buf[256];      /* the User-Agent, printable ASCII, at most 255 bytes */
+	char path_log[256];    /* the path as logged: control bytes replaced */
 	unsigned method;
 	const char *path, *addr, *ua;
 	struct req_pairs query, form, cookies;

@@ -1,7 +1,9 @@
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "req.h"
 
@@ -207,6 +209,155 @@ enum req_result req_parse_urlencoded(const char *s, size_t len, const struct req
 		}
 	}
 	return REQ_OK;
+}
+
+int req_multipart_boundary(const char *ct, char *out, size_t sz)
+{
+	const char *b;
+	size_t n;
+
+	if (ct == NULL || strncasecmp(ct, "multipart/form-data", 19) != 0 ||
+	    (b = strstr(ct, "boundary=")) == NULL)
+		return -1;
+	b += 9;
+	if (*b == '"')
+		n = strcspn(++b, "\"");
+	else
+		n = strcspn(b, "; \t");
+	if (n == 0 || n > 70 || n >= sz)
+		return -1;
+	memcpy(out, b, n);
+	out[n] = '\0';
+	return 0;
+}
+
+/* The value of param (name or filename) in a Content-Disposition header
+ * h[0..hl): its quoted text into out (size sz).  0, 1 absent, -1 bad. */
+static int disposition_param(const char *h, size_t hl, const char *param, char *out, size_t sz)
+{
+	size_t pl = strlen(param);
+
+	for (size_t i = 0; i + pl + 2 <= hl; i++) {
+		size_t j, n = 0;
+		/* "; name=" and not "; filename=" for name. */
+		if (strncasecmp(h + i, param, pl) != 0 || h[i + pl] != '=' ||
+		    (i > 0 && h[i - 1] != ' ' && h[i - 1] != ';'))
+			continue;
+		if (h[i + pl + 1] != '"')
+			return -1;
+		for (j = i + pl + 2; j < hl && h[j] != '"'; j++) {
+			if (h[j] == '\\' || n + 1 >= sz)
+				return -1;
+			out[n++] = h[j];
+		}
+		if (j == hl)
+			return -1;
+		out[n] = '\0';
+		return 0;
+	}
+	return 1;
+}
+
+/* One part's headers h[0..hl): its name (a field name: printable ASCII,
+ * 1-64) and, for a file, its file name.  REQ_OK or REQ_BAD. */
+static enum req_result part_headers(const char *h, size_t hl, char *name, size_t nsz, char *fname,
+				    size_t fsz, int *is_file)
+{
+	const char *cd = NULL;
+	size_t cdl = 0;
+	char raw[512];
+	int r;
+
+	for (size_t i = 0; i < hl;) {
+		const char *e = memchr(h + i, '\n', hl - i);
+		size_t l = e ? (size_t)(e - (h + i)) : hl - i;
+		if (l >= 20 && strncasecmp(h + i, "Content-Disposition:", 20) == 0) {
+			cd = h + i + 20;
+			cdl = l - 20;
+		}
+		i += l + 1;
+	}
+	if (cd == NULL || disposition_param(cd, cdl, "name", name, nsz) != 0 || name[0] == '\0')
+		return REQ_BAD;
+	for (const char *p = name; *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
+			return REQ_BAD;
+	if ((r = disposition_param(cd, cdl, "filename", raw, sizeof raw)) < 0)
+		return REQ_BAD;
+	*is_file = r == 0;
+	if (*is_file) {
+		/* The name only: a browser may send a whole path. */
+		const char *base = raw + strlen(raw);
+		while (base > raw && base[-1] != '/' && base[-1] != '\\')
+			base--;
+		if (!req_utf8_valid(base, strlen(base)))
+			return REQ_BAD;
+		snprintf(fname, fsz, "%s", base);
+	}
+	return REQ_OK;
+}
+
+enum req_result req_parse_multipart(const char *body, size_t len, const char *boundary,
+				    const struct req_limits *lim, size_t file_max,
+				    struct req_pairs *out, char *fname, size_t fname_sz)
+{
+	char delim[80], name[65];
+	size_t dl, count = 0, i;
+	int files = 0;
+
+	dl = (size_t)snprintf(delim, sizeof delim, "\r\n--%s", boundary);
+	if (fname_sz > 0)
+		fname[0] = '\0';
+	/* The body starts with the first delimiter (no preamble from a browser). */
+	if (len < dl - 2 || memcmp(body, delim + 2, dl - 2) != 0)
+		return REQ_BAD;
+	i = dl - 2;
+	for (;;) {
+		const char *hend, *next;
+		size_t hs, cs, cl;
+		int is_file = 0;
+		char *k, *v;
+		enum req_result rc;
+
+		if (len - i >= 2 && memcmp(body + i, "--", 2) == 0)
+			return REQ_OK; /* the closing delimiter */
+		if (len - i < 2 || memcmp(body + i, "\r\n", 2) != 0)
+			return REQ_BAD;
+		hs = i + 2;
+		if ((hend = memmem(body + hs, len - hs, "\r\n\r\n", 4)) == NULL ||
+		    (size_t)(hend - body) - hs > 1024)
+			return REQ_BAD;
+		cs = (size_t)(hend - body) + 4;
+		if ((next = memmem(body + cs, len - cs, delim, dl)) == NULL)
+			return REQ_BAD;
+		cl = (size_t)(next - body) - cs;
+		if (++count > lim->fields_max)
+			return REQ_TOO_LARGE;
+		if ((rc = part_headers(body + hs, (size_t)(hend - body) - hs, name, sizeof name,
+				       fname, fname_sz, &is_file)) != REQ_OK)
+			return rc;
+		if (is_file && ++files > 1)
+			return REQ_BAD;
+		if (cl > (is_file ? file_max : lim->field_max))
+			return REQ_TOO_LARGE;
+		if (!is_file && (!req_utf8_valid(body + cs, cl) || memchr(body + cs, '\0', cl)))
+			return REQ_BAD;
+		k = strdup(name);
+		v = malloc(cl + 1);
+		if (k == NULL || v == NULL) {
+			free(k);
+			free(v);
+			return REQ_NOMEM;
+		}
+		memcpy(v, body + cs, cl);
+		v[cl] = '\0';
+		if ((rc = pairs_push(out, k, v, cl)) != REQ_OK) {
+			free(k);
+			free(v);
+			return rc;
+		}
+		i = (size_t)(next - body) + dl;
+	}
 }
 
 static int cookie_octet(unsigned char c)

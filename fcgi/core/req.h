@@ -53,6 +53,21 @@ int req_utf8_valid(const char *s, size_t len);
 enum req_result req_parse_urlencoded(const char *s, size_t len, const struct req_limits *lim,
 				     struct req_pairs *out);
 
+/* The boundary of a "multipart/form-data; boundary=..." Content-Type
+ * (quoted or not, 1-70 characters) into out (size >= 71): 0, or -1 when
+ * ct is not that. */
+int req_multipart_boundary(const char *ct, char *out, size_t sz);
+
+/* Parse a multipart/form-data body (RFC 7578) with boundary into out
+ * (appending): each part's name and content as a pair.  A text part is
+ * checked as a urlencoded value is (UTF-8, field_max); the one file part
+ * allowed (a part with a filename) may hold any bytes, up to file_max, and
+ * its file name (UTF-8, path dropped, at most fname_sz - 1 bytes) goes to
+ * fname.  Parts count against fields_max. */
+enum req_result req_parse_multipart(const char *body, size_t len, const char *boundary,
+				    const struct req_limits *lim, size_t file_max,
+				    struct req_pairs *out, char *fname, size_t fname_sz);
+
 /* Parse a Cookie header.  Malformed pairs are skipped rather than refused: other
  * applications on the same host may set cookies we cannot vouch for. */
 enum req_result req_parse_cookies(const char *s, size_t len, const struct req_limits *lim,

@@ -75,6 +75,9 @@ const char *val_localpath(const char *, size_t, struct val_value *); /* "/settin
 const char *val_format(const char *, size_t, struct val_value *);    /* "xml" or "html" */
 const char *val_id(const char *, size_t, struct val_value *);        /* a row id: 1..2^32-1 */
 const char *val_date(const char *, size_t, struct val_value *);      /* YYYY-MM-DD, 2000..2099 */
+/* An uploaded file's bytes, whatever they are (its reader checks them):
+ * num is the length, raw the bytes; no copy. */
+const char *val_file(const char *, size_t, struct val_value *);
 
 /* Normalise one origin "scheme://host[:port]" into out (lowercase, default
  * port dropped).  Returns NULL or a static message.  out holds >= 300 bytes. */

@@ -24,7 +24,8 @@ const char *db_role_names(unsigned roles, char *buf, size_t sz)
 		const char *name;
 	} names[] = {{DB_ROLE_SETTINGS, "settings"}, {DB_ROLE_PORTAL, "portal"},
 		     {DB_ROLE_FEED, "feed"},         {DB_ROLE_MAILER, "mailer"},
-		     {DB_ROLE_CTL, "ctl"},           {DB_ROLE_HOOKS, "hooks"}};
+		     {DB_ROLE_CTL, "ctl"},           {DB_ROLE_HOOKS, "hooks"},
+		     {DB_ROLE_JOBS, "jobs"}};
 	size_t o = 0;
 
 	buf[0] = '\0';

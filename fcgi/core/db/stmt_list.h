@@ -9,6 +9,7 @@
 #define R_C DB_ROLE_CTL
 #define R_F DB_ROLE_FEED
 #define R_H DB_ROLE_HOOKS
+#define R_J DB_ROLE_JOBS
 /* The list views' parts (db/listing.c).  V_KSn: the rows after a cursor of
  * n key columns in a walk's direction (each column's operator), or every
  * row when the first parameter is NULL; MariaDB plans each execution with
@@ -91,6 +92,7 @@
 #include "stmt_feed.h"
 #include "stmt_hooks.h"
 #include "stmt_invitation.h"
+#include "stmt_job.h"
 #include "stmt_schema.h"
 #undef R_S
 #undef R_P
@@ -98,6 +100,7 @@
 #undef R_C
 #undef R_F
 #undef R_H
+#undef R_J
 #undef V_KS1
 #undef V_KS2
 #undef V_KS3

@@ -15,4 +15,6 @@ DB_STMT(TENANT_SET_PORTAL, .params = 3, .cols = 0, .flags = 0, .roles = R_S,
 DB_STMT(TENANT_SET_TZ, .params = 2, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "UPDATE tenants SET time_zone = ? WHERE id = ?")
 
+DB_STMT(TENANT_GET, .params = 1, .cols = 11, .flags = DB_Q_READ, .roles = R_J,
+	.sql = "SELECT " TENANT_COLS " FROM tenants WHERE id = ?")
 #undef TENANT_COLS

@@ -78,3 +78,13 @@ enum db_result db_tenant_set_tz(struct db *db, unsigned id, const char *zone)
 	db_arg_uint(&a, id);
 	return db_exec(db, DBQ_TENANT_SET_TZ, &a);
 }
+
+enum db_result db_tenant_get(struct db *db, unsigned id, struct db_tenant *out)
+{
+	struct db_args a = DB_ARGS();
+	struct db_cols c = DB_COLS();
+
+	db_arg_uint(&a, id);
+	db_cols_tenant(&c, out);
+	return db_one(db, DBQ_TENANT_GET, &a, &c);
+}
