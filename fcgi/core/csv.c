@@ -60,10 +60,12 @@ enum csv_result csv_parse(const char *text, size_t len, size_t max_rows, size_t 
 	memset(t, 0, sizeof *t);
 	if (len >= 3 && memcmp(text, CSV_BOM, 3) == 0)
 		text += 3, len -= 3;
-	for (size_t k = 0, n; k < len; k += n) {
+	/* Text as the forms take it (req.h): the line of the first character
+	 * that is not, for the message. */
+	for (size_t k = 0, n; !req_utf8_valid(text, len) && k < len; k += n) {
 		unsigned cp;
 		n = req_utf8_char((const unsigned char *)text + k, len - k, &cp);
-		if (n == 0 || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7f) {
+		if (n == 0 || !req_utf8_valid(text + k, n)) {
 			t->err_line = line;
 			return CSV_NOT_UTF8;
 		}
@@ -194,7 +196,8 @@ const char *csv_message(enum csv_result r, size_t line, size_t max_rows, char *b
 int csv_put_field(const char *s, int last, csv_put_fn put, void *ctx)
 {
 	size_t n = strlen(s);
-	int quote = strpbrk(s, ",\"\r\n") != NULL;
+	/* ";" and tab too: a reader may take either for the separator. */
+	int quote = strpbrk(s, ",;\t\"\r\n") != NULL;
 	int formula = n > 0 && strchr("=+-@\t\r", s[0]) != NULL;
 
 	if (quote && put(ctx, "\"", 1) != 0)

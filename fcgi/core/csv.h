@@ -51,7 +51,8 @@ const char *csv_message(enum csv_result r, size_t line, size_t max_rows, char *b
 typedef int (*csv_put_fn)(void *ctx, const char *s, size_t n);
 
 /* One field of a written CSV (RFC 4180 with ",": quoted when it holds a
- * comma, quote, CR or LF; a line ends in CRLF after the last), and a field
+ * comma, semicolon, tab, quote, CR or LF; a line ends in CRLF after the
+ * last), and a field
  * a spreadsheet would take for a formula (its first character one of
  * = + - @ TAB CR) prefixed with an apostrophe, shown as text, never run.
  * 0, or put's nonzero. */

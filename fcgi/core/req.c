@@ -246,7 +246,9 @@ static int disposition_param(const char *h, size_t hl, const char *param, char *
 		if (h[i + pl + 1] != '"')
 			return -1;
 		for (j = i + pl + 2; j < hl && h[j] != '"'; j++) {
-			if (h[j] == '\\' || n + 1 >= sz)
+			/* A backslash is itself (an old browser's path), as
+			 * browsers send it: they write a quote as %22. */
+			if (n + 1 >= sz)
 				return -1;
 			out[n++] = h[j];
 		}

@@ -7,6 +7,7 @@
 #   fuzz_tz   tests/fuzz/fuzz_tz.c + fcgi/core/tz.c (+ tests/lib/tz_posix.c), corpus tests/fuzz/corpus-tz
 #   fuzz_list tests/fuzz/fuzz_list.c + fcgi/core/list.c, req.c, valid.c, xml.c and what they use, corpus tests/fuzz/corpus-list
 #   fuzz_cursor tests/fuzz/fuzz_cursor.c + fcgi/feed/cursor.c, corpus tests/fuzz/corpus-cursor
+#   fuzz_upload tests/fuzz/fuzz_upload.c + fcgi/core/csv.c, req.c, corpus tests/fuzz/corpus-upload
 # Env: GH_SRCDIR (default: this script's ../..), GH_BUILDDIR (default: $PWD,
 # where config.h is), GH_FUZZ_CC (default: clang).
 # A crash leaves its input in $GH_BUILDDIR/tests/out/fuzz-crash-*; replay it
@@ -29,6 +30,7 @@ fuzz_list) UNITS="$SRC/fcgi/core/list.c $SRC/fcgi/core/req.c $SRC/fcgi/core/vali
 	LIBS="$(pkg-config --cflags --libs libxml-2.0 libsodium 2>/dev/null)" ;;
 fuzz_cursor) UNITS="$SRC/fcgi/feed/cursor.c -I$SRC/fcgi/feed" SEEDS=$SRC/tests/fuzz/corpus-cursor
 	LIBS="$(pkg-config --cflags --libs libxml-2.0 libsodium 2>/dev/null) $(mariadb_config --cflags 2>/dev/null)" ;;
+fuzz_upload) UNITS="$SRC/fcgi/core/csv.c $SRC/fcgi/core/req.c" LIBS="" SEEDS=$SRC/tests/fuzz/corpus-upload ;;
 fuzz_mfa) UNITS="$SRC/fcgi/core/mfa.c" SEEDS=$SRC/tests/fuzz/corpus-mfa
 	LIBS="$(pkg-config --cflags --libs liboath libqrencode libsodium 2>/dev/null)" ;;
 *) echo "1..1"; echo "not ok 1 - unknown fuzz target '$TARGET'"; exit 1 ;;
