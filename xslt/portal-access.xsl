@@ -48,7 +48,12 @@
               <span aria-hidden="true">+ </span>
               <xsl:text>Add New Portal User</xsl:text>
             </a>
+            <a class="menu-item" href="/settings/client/portal-access/import">Import from a CSV file</a>
             <xsl:if test="$has-rows">
+              <!-- The ticked rows and the view go along: the next page
+                   offers them, or every user the view holds. -->
+              <button type="submit" form="portal-users-form" class="menu-item"
+                      formaction="/settings/client/portal-access/bulk-action">Bulk action…</button>
               <button type="submit" form="portal-users-form"
                       class="menu-item menu-item-danger" data-needs-selection="id">Delete selected</button>
             </xsl:if>

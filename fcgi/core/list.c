@@ -186,6 +186,18 @@ static const char *read_position(const struct val_value *v, struct list_view *ou
 	return NULL;
 }
 
+const char *list_view_next(struct list_view *lv)
+{
+	char cur[LIST_CURSOR_MAX];
+
+	if (lv->last[0] == '\0')
+		return "The list's rows cannot be walked further.";
+	memcpy(cur, lv->last, sizeof cur);
+	lv->from = LIST_FROM_AFTER;
+	lv->at = 0;
+	return read_cursor(lv, cur);
+}
+
 const char *list_view_read(const struct list_spec *spec, const struct val_value *v,
 			   struct list_view *out)
 {

@@ -155,6 +155,10 @@ typedef int (*list_fetch_fn)(void *ctx, struct list_view *lv, xmlNodePtr rows,
 int list_page(xmlNodePtr parent, const struct list_spec *spec, struct list_view *lv,
 	      list_fetch_fn fetch, void *ctx);
 
+/* After a page read into lv (its last row's cursor in lv->last): lv
+ * becomes the page after it, to walk a whole view page by page (a bulk
+ * action on every row a view holds).  NULL, or why not. */
+const char *list_view_next(struct list_view *lv);
 /* The query string of lv's view (sort, dir, q and the facet when set, per,
  * and with_position: where the page starts), encoded, into out: what a page
  * that leaves the list (a delete confirmation) links back with. */

@@ -53,6 +53,10 @@ int settings_session_xml(void *ctx, const struct db_session_row *r);
 #define PORTAL_ACCESS_NVIEW (LIST_NQUERY + 1)
 /* Reads the view from v[0..PORTAL_ACCESS_NVIEW); NULL or a message for a 400. */
 const char *portal_access_view(const struct val_value *v, struct list_view *lv);
+/* The view's fields (tab's first PORTAL_ACCESS_NVIEW, values v) as <keep
+ * name value> under page: the hidden inputs of a page that leaves the
+ * list and comes back to it. */
+void portal_access_keep(xmlNodePtr page, const struct val_field *tab, const struct val_value *v);
 /* "/settings/client/portal-access?<the view, page included>[&extra]" into out. */
 void portal_access_href(char *out, size_t sz, const struct list_view *lv, const char *extra);
 

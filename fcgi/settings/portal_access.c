@@ -58,6 +58,17 @@ void portal_access_href(char *out, size_t sz, const struct list_view *lv, const 
 		 extra ? extra : "");
 }
 
+void portal_access_keep(xmlNodePtr page, const struct val_field *tab, const struct val_value *v)
+{
+	for (size_t i = 0; i < PORTAL_ACCESS_NVIEW; i++) {
+		if (v[i].st != VAL_OK)
+			continue;
+		xmlNodePtr k = xml_el(page, "keep");
+		xml_attr(k, "name", tab[i].name);
+		xml_attr(k, "value", v[i].raw);
+	}
+}
+
 static int add_row(void *ctx, const struct db_portal_user *u)
 {
 	xmlNodePtr n = xml_el(ctx, "user");

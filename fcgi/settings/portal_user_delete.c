@@ -22,19 +22,6 @@ static const struct val_field form[] = {
 	[F_ID] = {"id", val_id, 10, VAL_REQUIRED | VAL_MULTI, "Portal users"},
 };
 
-/* The view's fields as hidden inputs of the confirmation's form: name and
- * value of each one the view sets. */
-static void keep(xmlNodePtr page, const struct val_field *tab, const struct val_value *v)
-{
-	for (size_t i = 0; i < PORTAL_ACCESS_NVIEW; i++) {
-		if (v[i].st != VAL_OK)
-			continue;
-		xmlNodePtr k = xml_el(page, "keep");
-		xml_attr(k, "name", tab[i].name);
-		xml_attr(k, "value", v[i].raw);
-	}
-}
-
 static enum page_result del_get(struct http *h, xmlNodePtr root)
 {
 	int get = h->method == HTTP_GET;
@@ -53,7 +40,7 @@ static enum page_result del_get(struct http *h, xmlNodePtr root)
 	page = xml_el(root, "portal-user-delete");
 	xml_attr_int(page, "count", (long long)ids->nnums);
 	xml_attr(page, "back", back);
-	keep(page, get ? query : form, view);
+	portal_access_keep(page, get ? query : form, view);
 	for (size_t i = 0; i < ids->nnums; i++) {
 		/* Another tenant's id, or one already gone: 404. */
 		if ((rc = db_portal_user_get(h->db, h->sess.tenant_id, (unsigned)ids->nums[i],

@@ -8,7 +8,11 @@
  * and contact, invited, audited as the office user who started it; the
  * same import refused twice; the report as CSV; another company's job
  * 404; and gatehouse-jobs killed (SIGKILL) in the middle of an import of
- * 300 lines: after its restart every line is done exactly once. */
+ * 300 lines: after its restart every line is done exactly once.  The
+ * list's bulk actions, run by the same worker: on ticked users (revoke,
+ * restore, change group) and on every user a view holds (resend to a
+ * filter, delete 300), each user audited, refusals (no action, nobody
+ * ticked, another company's user or group, CSRF, View Only). */
 #include "config.h"
 
 #include <stdio.h>
@@ -414,6 +418,148 @@ static void test_kill(const struct fx *f)
 	hc_free(h);
 }
 
+#define BULK "/settings/client/portal-access/bulk-action"
+
+/* f's portal user's id (caller frees). */
+static char *user_id(const struct fx *f, const char *email)
+{
+	return sql1("SELECT id FROM portal_users WHERE tenant_id = %s AND email = '%s'", f->tq,
+		    email);
+}
+
+/* POSTs a bulk action: the status; the job's id into job on 303. */
+static long bulk(struct hc *h, const char *fields, char job[24])
+{
+	char loc[256];
+	long st =
+		post_form(h, "/settings/client/portal-access", BULK, fields, NULL, loc, sizeof loc);
+
+	if (job != NULL)
+		snprintf(job, 24, "%s", strstr(loc, "id=") ? strstr(loc, "id=") + 3 : "");
+	return st;
+}
+
+static void test_bulk(const struct fx *f, const struct fx *g)
+{
+	struct hc *h = client(), *o = client();
+	char *a = user_id(f, "service@coolair.example.com");
+	char *b = user_id(f, "dispatch@coolair.example.com");
+	char *other = user_id(g, "office@abm-apartments.example.com");
+	char *grp = (free(sql1("INSERT INTO portal_groups (tenant_id, name, perms) VALUES (%s, "
+			       "'Managers', 'jobs_view')",
+			       f->tq)),
+		     sql1("SELECT id FROM portal_groups WHERE tenant_id = %s AND name = 'Managers'",
+			  f->tq));
+	char *ogrp = sql1("SELECT id FROM portal_groups WHERE tenant_id = %s AND is_system = 0 "
+			  "LIMIT 1",
+			  g->tq);
+	char path[256], fields[512], job[24] = "";
+	xmlDocPtr d;
+
+	hc_login(h, f->admin, PW);
+	snprintf(path, sizeof path, BULK "?id=%s&id=%s&q=cool", a, b);
+	d = get_xml(h, path, 200, "bulk action: the choices for two ticked users");
+	ok(d && xp_is(d, "count(//portal-bulk-action/user)", "2") &&
+		   xp_is(d, "string(//portal-bulk-action/@filter)", "cool") &&
+		   xp_is(d, "string(//keep[@name='q']/@value)", "cool"),
+	   "bulk action: the ticked users and the view ride along");
+	xmlFreeDoc(d);
+	snprintf(path, sizeof path, BULK "?id=%s", other);
+	ok(get_status(h, path) == 404, "bulk action: another company's user: 404");
+
+	snprintf(fields, sizeof fields, "id=%s&id=%s&action=revoke&scope=selected", a, b);
+	ok(bulk(h, fields, job) == 303 && job[0], "revoke two ticked users: 303 to the job");
+	d = job_done(h, job);
+	ok(d && hc_valid(d) && xp_is(d, "string(//portal-job/@kind)", "bulk") &&
+		   xp_is(d, "string(//count[@outcome='done']/@n)", "2") &&
+		   xp_is(d, "string(//item[@n='1']/message)", "Access revoked."),
+	   "the job: 2 done, each reported");
+	xmlFreeDoc(d);
+	ok(count_is("2",
+		    "SELECT COUNT(*) FROM portal_users WHERE tenant_id = %s AND status = "
+		    "'revoked' AND email LIKE '%%coolair.example.com'",
+		    f->tq) &&
+		   count_is(
+			   "2",
+			   "SELECT COUNT(*) FROM audit_log a WHERE a.tenant_id = %s AND a.action = "
+			   "'portal_user.revoke' AND a.actor_email LIKE 'admin@%%' AND "
+			   "a.target_kind = 'portal_user'",
+			   f->tq),
+	   "both revoked, each with its audit entry by the admin");
+	snprintf(fields, sizeof fields, "id=%s&id=%s&action=restore&scope=selected", a, b);
+	bulk(h, fields, job);
+	xmlFreeDoc(job_done(h, job));
+	ok(count_is("0",
+		    "SELECT COUNT(*) FROM portal_users WHERE tenant_id = %s AND status = "
+		    "'revoked'",
+		    f->tq),
+	   "restore: both have access again");
+	snprintf(fields, sizeof fields, "id=%s&action=group&group=%s&scope=selected", a, grp);
+	bulk(h, fields, job);
+	xmlFreeDoc(job_done(h, job));
+	snprintf(path, sizeof path,
+		 "SELECT COUNT(*) FROM portal_users WHERE tenant_id = %%s AND id = %s AND "
+		 "group_id = %s",
+		 a, grp);
+	ok(count_is("1", path, f->tq), "change group: the user is in the chosen group");
+
+	snprintf(fields, sizeof fields, "id=%s&action=group&group=%s&scope=selected", a, ogrp);
+	ok(bulk(h, fields, NULL) == 422, "change group to another company's group: 422");
+	snprintf(fields, sizeof fields, "id=%s&action=group&scope=selected", a);
+	ok(bulk(h, fields, NULL) == 422, "change group without a group: 422");
+	ok(bulk(h, "action=revoke&scope=selected", NULL) == 422, "nobody ticked: 422");
+	snprintf(fields, sizeof fields, "id=%s&scope=selected", a);
+	ok(bulk(h, fields, NULL) == 422, "no action: 422");
+	snprintf(fields, sizeof fields, "id=%s&action=delete&scope=selected", other);
+	ok(bulk(h, fields, NULL) == 404 &&
+		   count_is("1",
+			    "SELECT COUNT(*) FROM portal_users WHERE tenant_id = %s AND "
+			    "email = 'office@abm-apartments.example.com'",
+			    g->tq),
+	   "delete another company's user: 404, it is still there");
+	hc_login(o, f->viewer, PW);
+	ok(get_status(o, BULK) == 403, "bulk action: a View Only user gets 403");
+
+	/* Every user the view holds. */
+	ok(bulk(h, "q=coolair&action=resend&scope=all", job) == 303, "resend to a filter: 303");
+	d = job_done(h, job);
+	ok(d && xp_is(d, "string(//portal-job/@total)", "2") &&
+		   xp_is(d, "string(//count[@outcome='done']/@n)", "2"),
+	   "resend to every user the filter holds: 2 invited");
+	xmlFreeDoc(d);
+	ok(count_is("2",
+		    "SELECT COUNT(*) FROM portal_invitations i JOIN portal_users pu ON pu.id = "
+		    "i.portal_user_id WHERE pu.tenant_id = %s AND pu.email LIKE "
+		    "'%%coolair.example.com'",
+		    f->tq),
+	   "... each has an invitation");
+	ok(bulk(h, "q=kill&action=delete&scope=all", job) == 303, "delete a view of 300: 303");
+	d = job_done(h, job);
+	ok(d && xp_is(d, "string(//portal-job/@total)", "300") &&
+		   xp_is(d, "string(//count[@outcome='done']/@n)", "300") &&
+		   xp_is(d, "string(//portal-job/@more-after)", "200"),
+	   "the job deleted 300; its report pages by 200");
+	xmlFreeDoc(d);
+	ok(count_is("0",
+		    "SELECT COUNT(*) FROM portal_users WHERE tenant_id = %s AND email LIKE "
+		    "'kill%%'",
+		    f->tq) &&
+		   count_is("300",
+			    "SELECT COUNT(*) FROM audit_log WHERE tenant_id = %s AND "
+			    "action = 'portal_user.delete'",
+			    f->tq),
+	   "300 gone, 300 audit entries");
+	ok(bulk(h, "q=nobody-matches-this&action=revoke&scope=all", NULL) == 422,
+	   "a view that holds nobody: 422");
+	free(a);
+	free(b);
+	free(other);
+	free(grp);
+	free(ogrp);
+	hc_free(h);
+	hc_free(o);
+}
+
 int main(void)
 {
 	struct fx f, g;
@@ -421,12 +567,13 @@ int main(void)
 	test_env();
 	if (!ok(fx_make(&f, "import", "Import Field Services",
 			FX_STAFF | FX_CUSTOMERS | FX_RECORDS | FX_PORTAL_ON) == 0 &&
-			fx_make(&g, "import-other", "Other Import Services", 0) == 0,
+			fx_make(&g, "import-other", "Other Import Services", FX_CUSTOMERS) == 0,
 		"two companies of this test's own"))
 		return done_testing();
 	test_page(&f);
 	test_refused(&f);
 	test_import(&f, &g);
 	test_kill(&f);
+	test_bulk(&f, &g);
 	return done_testing();
 }

@@ -51,6 +51,8 @@ static const struct route {
 	{"/settings/client/portal-access/invite-all", NO, EDIT, 0, 303, "x=1"},
 	/* an import without its file: the form's error; a job without its id */
 	{"/settings/client/portal-access/import", EDIT, EDIT, 200, 422, "x=1"},
+	/* the choices (nobody ticked: every user of the view); no action: 422 */
+	{"/settings/client/portal-access/bulk-action", EDIT, EDIT, 200, 422, "x=1"},
 	{"/settings/client/portal-access/job", EDIT, EDIT, 400, 400, "x=1"},
 	{"/settings/client/portal-access/job/report", EDIT, NO, 400, 0, NULL},
 	{"/settings/client/portal-groups", VIEW, NO, 200, 0, NULL},
