@@ -1014,8 +1014,9 @@ struct db_import_user {
 	int all_sites;
 	char company[201], contact[801];
 };
-/* The tenant's portal user with that email, locked: DB_NOTFOUND if none. */
-enum db_result db_import_user(struct db *db, unsigned tenant_id, const char *email,
+/* The tenant's portal user with that email (locked for the rest of the
+ * transaction when lock): DB_NOTFOUND if none. */
+enum db_result db_import_user(struct db *db, unsigned tenant_id, const char *email, int lock,
 			      struct db_import_user *out);
 /* The user's contact on its customer named name (made, or renamed). */
 enum db_result db_import_contact(struct db *db, unsigned tenant_id, unsigned customer_id,

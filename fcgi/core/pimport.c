@@ -457,7 +457,7 @@ enum db_result pimport_row(struct pimport *p, size_t i, int apply, enum db_job_o
 			snprintf(msg, msg_sz, "%s", bad);
 		return rc;
 	}
-	rc = db_import_user(p->db, p->tenant->id, w.email, &u);
+	rc = db_import_user(p->db, p->tenant->id, w.email, apply, &u);
 	if (rc == DB_OK) {
 		if (u.customer_id != w.customer_id) {
 			snprintf(msg, msg_sz,

@@ -297,7 +297,7 @@ enum db_result db_import_site(struct db *db, unsigned tenant_id, unsigned custom
 	return one_id(db, DBQ_IMPORT_SITE, &a, n, id);
 }
 
-enum db_result db_import_user(struct db *db, unsigned tenant_id, const char *email,
+enum db_result db_import_user(struct db *db, unsigned tenant_id, const char *email, int lock,
 			      struct db_import_user *out)
 {
 	struct db_args a = DB_ARGS();
@@ -311,7 +311,7 @@ enum db_result db_import_user(struct db *db, unsigned tenant_id, const char *ema
 	db_col_uint(&c, &out->group_id);
 	db_col_bool(&c, &out->all_sites);
 	db_col_str(&c, out->contact, sizeof out->contact);
-	return db_one(db, DBQ_IMPORT_USER, &a, &c);
+	return db_one(db, lock ? DBQ_IMPORT_USER : DBQ_IMPORT_USER_PEEK, &a, &c);
 }
 
 enum db_result db_import_contact(struct db *db, unsigned tenant_id, unsigned customer_id,

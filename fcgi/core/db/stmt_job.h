@@ -67,12 +67,18 @@ DB_STMT(IMPORT_SITE, .params = 3, .cols = 1, .flags = DB_Q_READ, .roles = R_J,
 	.sql = "SELECT id FROM sites WHERE tenant_id = ? AND customer_id = ? AND name = ? "
 	       "LIMIT 2")
 /* The portal user a line's email names, with what the import may change:
- * customer, group, all sites, and its contact's name. */
+ * customer, group, all sites, and its contact's name; locked for the run,
+ * read as it stands for the check (which changes nothing). */
+#define IMPORT_USER_SQL                                                                            \
+	"SELECT pu.id, pu.customer_id, pu.company_name, COALESCE(pu.group_id, 0), "                \
+	"pu.all_sites, COALESCE((SELECT c.name FROM customer_contacts c WHERE "                    \
+	"c.portal_user_id = pu.id), '') FROM portal_users pu WHERE pu.tenant_id = ? AND "          \
+	"pu.email = ?"
 DB_STMT(IMPORT_USER, .params = 2, .cols = 6, .flags = DB_Q_READ, .roles = R_J,
-	.sql = "SELECT pu.id, pu.customer_id, pu.company_name, COALESCE(pu.group_id, 0), "
-	       "pu.all_sites, COALESCE((SELECT c.name FROM customer_contacts c WHERE "
-	       "c.portal_user_id = pu.id), '') FROM portal_users pu WHERE pu.tenant_id = ? AND "
-	       "pu.email = ? FOR UPDATE")
+	.sql = IMPORT_USER_SQL " FOR UPDATE")
+DB_STMT(IMPORT_USER_PEEK, .params = 2, .cols = 6, .flags = DB_Q_READ, .roles = R_J,
+	.sql = IMPORT_USER_SQL)
+#undef IMPORT_USER_SQL
 DB_STMT(IMPORT_CONTACT, .params = 6, .cols = 0, .flags = 0, .roles = R_J,
 	.sql = "INSERT INTO customer_contacts (tenant_id, customer_id, name, email, "
 	       "portal_user_id) VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE name = ?")
