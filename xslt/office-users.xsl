@@ -17,6 +17,7 @@
         <h1>Office Users</h1>
       </div>
       <a class="btn btn-primary" href="/settings/office-users/edit">Add Office User</a>
+      <a class="btn" href="/settings/office-users/deleted">Deleted office users</a>
     </div>
 
     <div class="list-toolbar">

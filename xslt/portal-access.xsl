@@ -48,6 +48,7 @@
               <span aria-hidden="true">+ </span>
               <xsl:text>Add New Portal User</xsl:text>
             </a>
+            <a class="menu-item" href="/settings/client/portal-access/deleted">Deleted portal users</a>
             <xsl:if test="$has-rows">
               <button type="submit" form="portal-users-form"
                       class="menu-item menu-item-danger" data-needs-selection="id">Delete selected</button>

@@ -250,7 +250,8 @@ enum db_result db_office_user_perms(struct db *db, unsigned user_id, const char 
 	return db_run(db, DBQ_OU_PERMS, &a, &c, perm_row, &x);
 }
 
-/* The login is kept as a tombstone first, never to be used again. */
+/* The login is kept as a tombstone first, never to be used again (unless
+ * the user is restored within [people] restore_days: sql/027). */
 enum db_result db_office_user_delete(struct db *db, unsigned tenant_id, unsigned id,
 				     const char *email)
 {
@@ -259,7 +260,8 @@ enum db_result db_office_user_delete(struct db *db, unsigned tenant_id, unsigned
 
 	db_arg_str(&t, email);
 	db_arg_uint(&t, tenant_id);
-	if ((rc = db_exec(db, DBQ_TOMBSTONE_ADD, &t)) != DB_OK)
+	if ((rc = db_exec(db, DBQ_TOMBSTONE_ADD, &t)) != DB_OK ||
+	    (rc = db_office_tombstone_keep(db, tenant_id, id)) != DB_OK)
 		return rc;
 	db_arg_row(&a, id, tenant_id);
 	return db_exec1(db, DBQ_OU_DELETE, &a);
