@@ -1,0 +1,466 @@
+/* People who leave (issue 15) on the stack, in tenants of the test's own:
+ * a deleted portal user kept as a tombstone, listed under Portal Access >
+ * Deleted (Edit level; View and other tenants refused), restored with its
+ * id, customer, group and sites, no password and no session, invited again
+ * (the mail in the sink), audited; a deleted office user likewise (Super
+ * Admins only), back with its role, permissions and calendars, its login
+ * unburned, a set-password link mailed; CSRF, bad and other tenants' ids,
+ * the period over, the login taken again meanwhile (409, nothing
+ * written); gatehouse-ctl people purge (audited as the system; an office
+ * login stays burned); gatehouse-ctl dormant (the warning mail once, a
+ * sign-in forgets it, then deactivation; a company's last Super Admin
+ * kept); the Office Users list's Last sign-in and its filter "signed in:
+ * never / over 90 days", its statement's plan on its index. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+
+#define PA "/settings/client/portal-access"
+#define PD PA "/deleted"
+#define OU "/settings/office-users"
+#define OD OU "/deleted"
+
+static char *q1(const char *fmt, const char *a, const char *b)
+{
+	return sql1(fmt, a, b);
+}
+
+static long count_of(const char *fmt, const char *a, const char *b)
+{
+	char *v = q1(fmt, a, b);
+	long n = v ? atol(v) : -1;
+
+	free(v);
+	return n;
+}
+
+/* The newest audit entry of f with action about target_id:
+ * "actor_kind|actor|target_kind|new" (caller frees; NULL: none). */
+static char *audit_of(const struct fx *f, const char *action, const char *target_id)
+{
+	return sql1(
+		"SELECT CONCAT_WS('|', actor_kind, actor_email, target_kind, "
+		"COALESCE(new_value, '')) FROM audit_log WHERE tenant_id = %s AND action = '%s' "
+		"AND target_id = %s ORDER BY id DESC LIMIT 1",
+		f->tq, action, target_id);
+}
+
+/* A message to rcpt whose text holds marker in the sink within 15 s. */
+static int mail_has(const char *rcpt, const char *marker)
+{
+	for (int tries = 0; tries < 75; tries++) {
+		if (shell("grep -l -i 'To: .*%s' '%s/mail/new/'* 2>/dev/null | xargs -r grep -l "
+			  "-F '%s' >/dev/null 2>&1",
+			  rcpt, state, marker) == 0)
+			return 1;
+		usleep(200000);
+	}
+	return 0;
+}
+
+/* How many messages to rcpt the sink holds. */
+static long mails_to(const char *rcpt)
+{
+	char cmd[1200], out[32] = "";
+	FILE *p;
+
+	snprintf(cmd, sizeof cmd, "grep -l -i 'To: .*%s' '%s/mail/new/'* 2>/dev/null | wc -l", rcpt,
+		 state);
+	if ((p = popen(cmd, "r")) == NULL)
+		return -1;
+	if (fgets(out, sizeof out, p) == NULL)
+		out[0] = '\0';
+	pclose(p);
+	return atol(out);
+}
+
+static int ctl(const char *cfg, const char *args)
+{
+	return shell("'%s/gatehouse-ctl' -c '%s' %s >/dev/null", env_or("GH_BUILDDIR", "."), cfg,
+		     args);
+}
+
+static long post(struct hc *h, const char *page, const char *path, const char *fields,
+		 xmlDocPtr *out)
+{
+	return post_form(h, page, path, fields, out, NULL, 0);
+}
+
+/* The tombstone id of email in f (caller frees; NULL: none). */
+static char *tomb_of(const struct fx *f, const char *table, const char *email)
+{
+	return sql1("SELECT id FROM %s WHERE tenant_id = %s AND email = '%s' ORDER BY id DESC "
+		    "LIMIT 1",
+		    table, f->tq, email);
+}
+
+static void test_portal(const struct fx *f, const struct fx *g)
+{
+	struct hc *adm = client(), *ed = client(), *vw = client(), *pc = client(), *og = client();
+	char body[300], path[300], *uid, *tid, *gid, *v;
+	xmlDocPtr d;
+
+	throttle_reset();
+	ok(hc_login(adm, f->admin, PW) == 303 && hc_login(ed, f->editor, PW) == 303 &&
+		   hc_login(vw, f->viewer, PW) == 303 && hc_login(og, g->admin, PW) == 303,
+	   "portal: admin, editor, viewer and the other company's admin signed in");
+	uid = sql1("SELECT id FROM portal_users WHERE tenant_id = %s AND email = '%s'", f->tq,
+		   f->client);
+	/* Not the default group, two chosen sites, a session of its own. */
+	gid = sql1("SELECT id FROM portal_groups WHERE tenant_id = %s AND is_system = 1", f->tq);
+	ok(sql_run(cat(strdup(""),
+		       "UPDATE portal_users SET group_id = %s, all_sites = 0 WHERE id = %s;\n"
+		       "INSERT INTO portal_user_sites (portal_user_id, site_id) SELECT %s, s.id "
+		       "FROM sites s WHERE s.tenant_id = %s AND s.name IN ('North Wing', "
+		       "'South Wing');\n",
+		       gid, uid, uid, f->tq)) == 0,
+	   "portal: the client has the system group and two chosen sites");
+	ok(portal_login(pc, f->slug, f->client, PW, NULL, 0) == 303,
+	   "portal: the client signed in");
+
+	snprintf(body, sizeof body, "id=%s", uid);
+	ok(post(ed, PA, PA "/delete", body, NULL) == 303, "portal: the editor deletes the client");
+	ok(count_of("SELECT COUNT(*) FROM portal_users WHERE id = %s%s", uid, "") == 0 &&
+		   count_of("SELECT COUNT(*) FROM sessions WHERE portal_user_id = %s%s", uid, "") ==
+			   0,
+	   "portal: the user and its session are gone");
+	tid = tomb_of(f, "portal_user_tombstones", f->client);
+	ok(tid != NULL && *tid, "portal: a tombstone kept");
+
+	d = get_xml(ed, PD "?format=xml", 200, "portal: Deleted as the editor");
+	snprintf(path, sizeof path, "/page/portal-deleted/deleted[@id='%s']/email",
+		 tid ? tid : "0");
+	ok(d && xp_is(d, path, f->client), "portal: ... lists the deleted client");
+	snprintf(path, sizeof path, "/page/portal-deleted/deleted[@id='%s']/@user-id",
+		 tid ? tid : "0");
+	ok(d && xp_is(d, path, uid), "portal: ... with its old id");
+	ok(d && xp_is(d, "/page/portal-deleted/@days", "30"), "portal: ... within 30 days");
+	xmlFreeDoc(d);
+	ok(get_status(vw, PD) == 403, "portal: Deleted refused to a viewer (403)");
+	snprintf(body, sizeof body, "id=%s", tid ? tid : "0");
+	ok(post(vw, PA, PD, body, NULL) == 403, "portal: a viewer's restore refused (403)");
+	d = get_xml(og, PD "?format=xml", 200, "portal: the other company's Deleted");
+	ok(d && xp_is(d, "count(/page/portal-deleted/deleted)", "0"),
+	   "portal: ... shows none of this company's");
+	xmlFreeDoc(d);
+	ok(post(og, PD, PD, body, NULL) == 404, "portal: the other company's restore of it: 404");
+	ok(status_of(ed, "POST", PD, body, NULL, NULL, 0) == 403,
+	   "portal: a restore without the CSRF token: 403");
+	ok(post(ed, PD, PD, "id=abc", NULL) == 422, "portal: a bad id: 422");
+	ok(post(ed, PD, PD, "id=999999999", NULL) == 404, "portal: an unknown id: 404");
+	ok(count_of("SELECT COUNT(*) FROM portal_users WHERE id = %s%s", uid, "") == 0,
+	   "portal: ... none of them restored anything");
+
+	ok(post(ed, PD, PD, body, NULL) == 303, "portal: the editor restores the client");
+	v = sql1("SELECT CONCAT_WS('|', email, customer_id = (SELECT id FROM customers WHERE "
+		 "tenant_id = %s AND name = 'ABM Apartments'), group_id = %s, all_sites, "
+		 "password_hash IS NULL, status) FROM portal_users WHERE id = %s",
+		 f->tq, gid, uid);
+	snprintf(path, sizeof path, "%s|1|1|0|1|active", f->client);
+	ok(v && strcmp(v, path) == 0,
+	   "portal: back under its id, customer and group, no password (%s)", v ? v : "none");
+	free(v);
+	ok(count_of("SELECT COUNT(*) FROM portal_user_sites WHERE portal_user_id = %s%s", uid,
+		    "") == 2,
+	   "portal: ... with its two sites");
+	ok(count_of("SELECT COUNT(*) FROM sessions WHERE portal_user_id = %s%s", uid, "") == 0,
+	   "portal: ... and no session");
+	ok(count_of("SELECT COUNT(*) FROM portal_user_tombstones WHERE id = %s%s", tid, "") == 0,
+	   "portal: the tombstone is gone");
+	v = audit_of(f, "portal_user.undelete", uid);
+	snprintf(path, sizeof path, "office|%s|portal_user|restored, invited", f->editor);
+	ok(v && strcmp(v, path) == 0, "portal: the restore audited (%s)", v ? v : "none");
+	free(v);
+	ok(mail_has(f->client, "set-password?token="), "portal: a fresh invitation in the sink");
+	ok(portal_login(pc, f->slug, f->client, PW, NULL, 0) != 303,
+	   "portal: the old password does not sign in");
+	d = get_xml(ed, PA "?format=xml&q=client", 200, "portal: Portal Access after the restore");
+	snprintf(path, sizeof path, "/page/portal-access/list/rows/user[@id='%s']/@status", uid);
+	ok(d && xp_is(d, path, "invited"), "portal: ... shows it as Invited");
+	xmlFreeDoc(d);
+	free(tid);
+
+	/* The login taken again meanwhile: 409, nothing written. */
+	v = sql1("SELECT id FROM portal_users WHERE tenant_id = %s AND email = "
+		 "'manager@theloop.example.com'",
+		 f->tq);
+	snprintf(body, sizeof body, "id=%s", v ? v : "0");
+	free(v);
+	ok(post(adm, PA, PA "/delete", body, NULL) == 303, "retaken: manager deleted");
+	tid = tomb_of(f, "portal_user_tombstones", "manager@theloop.example.com");
+	v = sql1("SELECT id FROM customers WHERE tenant_id = %s AND name = 'The Loop'", f->tq);
+	snprintf(body, sizeof body,
+		 "customer=%s&email=manager%%40theloop.example.com&group=&sites=all", v ? v : "0");
+	free(v);
+	ok(post(adm, PA "/edit", PA "/edit", body, NULL) == 303,
+	   "retaken: the login given to a new user");
+	snprintf(body, sizeof body, "id=%s", tid ? tid : "0");
+	ok(post(adm, PD, PD, body, &d) == 409, "retaken: the restore answers 409");
+	ok(d != NULL, "retaken: with a page saying why");
+	xmlFreeDoc(d);
+	ok(count_of("SELECT COUNT(*) FROM portal_user_tombstones WHERE id = %s%s", tid, "") == 1,
+	   "retaken: the tombstone is kept");
+
+	/* The period over: not listed, not restorable, then purged. */
+	ok(sql_run(cat(strdup(""),
+		       "UPDATE portal_user_tombstones SET deleted_at = NOW(6) - INTERVAL 31 DAY "
+		       "WHERE id = %s;\n",
+		       tid)) == 0,
+	   "expired: deleted 31 days ago");
+	d = get_xml(adm, PD "?format=xml", 200, "expired: Deleted");
+	snprintf(path, sizeof path, "count(/page/portal-deleted/deleted[@id='%s'])", tid);
+	ok(d && xp_is(d, path, "0"), "expired: ... no longer lists it");
+	xmlFreeDoc(d);
+	ok(post(adm, PD, PD, body, NULL) == 409, "expired: its restore answers 409");
+	ok(ctl(ini, "people purge") == 0, "purge: gatehouse-ctl people purge");
+	ok(count_of("SELECT COUNT(*) FROM portal_user_tombstones WHERE id = %s%s", tid, "") == 0,
+	   "purge: the expired tombstone is gone");
+	v = sql1("SELECT CONCAT_WS('|', actor_kind, target) FROM audit_log WHERE tenant_id = %s "
+		 "AND action = 'portal_user.purge' ORDER BY id DESC LIMIT 1",
+		 f->tq);
+	ok(v && strcmp(v, "system|manager@theloop.example.com") == 0,
+	   "purge: audited as the system (%s)", v ? v : "none");
+	free(v);
+	free(tid);
+	free(uid);
+	free(gid);
+	hc_free(adm);
+	hc_free(ed);
+	hc_free(vw);
+	hc_free(pc);
+	hc_free(og);
+}
+
+static void test_office(const struct fx *f, const struct fx *g)
+{
+	struct hc *adm = client(), *ed = client(), *og = client(), *cu = client();
+	char body[300], path[300], *uid, *tid, *v, *perms, *gt;
+	xmlDocPtr d;
+
+	throttle_reset();
+	ok(hc_login(adm, f->admin, PW) == 303 && hc_login(og, g->admin, PW) == 303 &&
+		   hc_login(cu, f->custom, PW) == 303,
+	   "office: admin, custom user and the other company's admin signed in");
+	ok(hc_login(ed, f->editor, PW) == 303, "office: the editor signed in");
+	uid = sql1("SELECT id FROM office_users WHERE email = '%s'", f->editor);
+	ok(count_of("SELECT COUNT(*) FROM office_users WHERE id = %s AND last_sign_in_at > NOW(6) "
+		    "- INTERVAL 1 MINUTE%s",
+		    uid, "") == 1,
+	   "office: the sign-in is the editor's Last sign-in");
+	perms = sql1("SELECT GROUP_CONCAT(module, '=', level ORDER BY module) FROM "
+		     "office_user_perms WHERE user_id = %s",
+		     uid);
+	snprintf(body, sizeof body, "id=%s", uid);
+	ok(post(adm, OU, OU "/delete", body, NULL) == 303, "office: the admin deletes the editor");
+	ok(count_of("SELECT COUNT(*) FROM office_login_tombstones WHERE email = '%s'%s", f->editor,
+		    "") == 1,
+	   "office: the login burned, as before");
+	tid = tomb_of(f, "office_user_tombstones", f->editor);
+	ok(tid && *tid, "office: a tombstone kept");
+	d = get_xml(adm, OD "?format=xml", 200, "office: Deleted as the admin");
+	snprintf(path, sizeof path, "/page/office-deleted/deleted[@id='%s']/@role",
+		 tid ? tid : "0");
+	ok(d && xp_is(d, path, "edit_view"), "office: ... lists the editor with its role");
+	xmlFreeDoc(d);
+	ok(get_status(cu, OD) == 403, "office: Deleted refused to a non-Super Admin (403)");
+	snprintf(body, sizeof body, "id=%s", tid ? tid : "0");
+	ok(post(cu, OU, OD, body, NULL) == 403, "office: ... and its restore (403)");
+	ok(post(og, OD, OD, body, NULL) == 404, "office: the other company's restore of it: 404");
+	ok(status_of(adm, "POST", OD, body, NULL, NULL, 0) == 403,
+	   "office: a restore without the CSRF token: 403");
+	ok(post(adm, OD, OD, "id=0", NULL) == 422, "office: a bad id: 422");
+
+	ok(post(adm, OD, OD, body, NULL) == 303, "office: the admin restores the editor");
+	v = sql1("SELECT CONCAT_WS('|', role, first_name, active, password_hash = '') FROM "
+		 "office_users WHERE id = %s",
+		 uid);
+	ok(v && strcmp(v, "edit_view|Eddie|1|1") == 0,
+	   "office: back under its id, role and name, no password (%s)", v ? v : "none");
+	free(v);
+	v = sql1("SELECT GROUP_CONCAT(module, '=', level ORDER BY module) FROM office_user_perms "
+		 "WHERE user_id = %s",
+		 uid);
+	ok(v && perms && strcmp(v, perms) == 0, "office: ... with the same permissions");
+	free(v);
+	ok(count_of("SELECT COUNT(*) FROM office_user_calendars WHERE user_id = %s%s", uid, "") ==
+		   2,
+	   "office: ... and calendars");
+	ok(count_of("SELECT COUNT(*) FROM sessions WHERE office_user_id = %s%s", uid, "") == 0,
+	   "office: ... and no session");
+	ok(count_of("SELECT COUNT(*) FROM office_login_tombstones WHERE email = '%s'%s", f->editor,
+		    "") == 0,
+	   "office: the login is free again");
+	v = audit_of(f, "office_user.undelete", uid);
+	snprintf(path, sizeof path, "office|%s|office_user|edit_view", f->admin);
+	ok(v && strcmp(v, path) == 0, "office: the restore audited (%s)", v ? v : "none");
+	free(v);
+	ok(mail_has(f->editor, "reset?token="), "office: a set-password link in the sink");
+	throttle_reset();
+	ok(hc_login(client(), f->editor, PW) == 401, "office: the old password does not sign in");
+	free(tid);
+
+	/* Taken again (by a Super Admin of another company through
+	 * gatehouse-ctl, which knows no tombstones): 409. */
+	snprintf(body, sizeof body, "id=%s", uid);
+	ok(post(adm, OU, OU "/delete", body, NULL) == 303, "retaken: the editor deleted again");
+	tid = tomb_of(f, "office_user_tombstones", f->editor);
+	ok(sql_run(cat(strdup(""), "DELETE FROM office_login_tombstones WHERE email = '%s';\n",
+		       f->editor)) == 0 &&
+		   ctl_user(g->slug, f->editor, "view_only", "Other", "Person") == 0,
+	   "retaken: the login made in the other company");
+	snprintf(body, sizeof body, "id=%s", tid ? tid : "0");
+	ok(post(adm, OD, OD, body, NULL) == 409, "retaken: the restore answers 409");
+	ok(count_of("SELECT COUNT(*) FROM office_user_tombstones WHERE id = %s%s", tid, "") == 1,
+	   "retaken: the tombstone is kept");
+
+	/* The period over: 409, then purged with the login still burned. */
+	v = sql1("SELECT id FROM office_users WHERE email = '%s'", f->viewer);
+	snprintf(body, sizeof body, "id=%s", v ? v : "0");
+	ok(post(adm, OU, OU "/delete", body, NULL) == 303, "expired: the viewer deleted");
+	free(tid);
+	tid = tomb_of(f, "office_user_tombstones", f->viewer);
+	ok(sql_run(cat(strdup(""),
+		       "UPDATE office_user_tombstones SET deleted_at = NOW(6) - INTERVAL 31 DAY "
+		       "WHERE id = %s;\n",
+		       tid)) == 0,
+	   "expired: deleted 31 days ago");
+	snprintf(body, sizeof body, "id=%s", tid ? tid : "0");
+	ok(post(adm, OD, OD, body, NULL) == 409, "expired: its restore answers 409");
+	ok(ctl(ini, "people purge") == 0, "purge: gatehouse-ctl people purge");
+	ok(count_of("SELECT COUNT(*) FROM office_user_tombstones WHERE id = %s%s", tid, "") == 0,
+	   "purge: the expired tombstone is gone");
+	ok(count_of("SELECT COUNT(*) FROM office_login_tombstones WHERE email = '%s'%s", f->viewer,
+		    "") == 1,
+	   "purge: its login stays burned");
+	gt = sql1("SELECT CONCAT_WS('|', actor_kind, target) FROM audit_log WHERE tenant_id = %s "
+		  "AND action = 'office_user.purge' AND target = '%s'",
+		  f->tq, f->viewer);
+	snprintf(path, sizeof path, "system|%s", f->viewer);
+	ok(gt && strcmp(gt, path) == 0, "purge: audited as the system (%s)", gt ? gt : "none");
+	free(gt);
+	free(v);
+	free(tid);
+	free(uid);
+	free(perms);
+	hc_free(adm);
+	hc_free(ed);
+	hc_free(og);
+	hc_free(cu);
+}
+
+/* gatehouse-ctl dormant with both dormant_days at 30 (a config of its own:
+ * the stack's has them off). */
+static void test_dormant(const struct fx *f)
+{
+	char cfg[1200], *uid, *oid, *sid;
+	struct hc *pc = client();
+	long before;
+
+	snprintf(cfg, sizeof cfg, "%s/dormant.ini", state);
+	ok(shell("cp '%s' '%s' && printf '\\n[portal]\\ndormant_days = 30\\n[office]\\n"
+		 "dormant_days = 30\\n' >> '%s'",
+		 ini, cfg, cfg) == 0,
+	   "dormant: a config with dormant_days 30");
+	ok(ctl(ini, "dormant") == 0, "dormant: off in the stack's config: nothing to do");
+	uid = sql1("SELECT id FROM portal_users WHERE tenant_id = %s AND email = '%s'", f->tq,
+		   f->client);
+	oid = sql1("SELECT id FROM office_users WHERE email = '%s'", f->custom);
+	sid = sql1("SELECT id FROM office_users WHERE email = '%s'", f->admin);
+	/* Make everything else of the stack recent: only ours are due. */
+	ok(sql_run(cat(
+		   strdup(""),
+		   "UPDATE portal_users SET password_hash = (SELECT password_hash FROM "
+		   "office_users WHERE id = %s), status = 'active', last_sign_in_at = NOW(6) "
+		   "- INTERVAL 25 DAY WHERE id = %s;\n"
+		   "UPDATE office_users SET last_sign_in_at = NOW(6) - INTERVAL 25 DAY WHERE id "
+		   "IN (%s, %s);\n",
+		   sid, uid, oid, sid)) == 0,
+	   "dormant: the client, the custom user and the admin last signed in 25 days ago");
+	before = mails_to(f->client);
+	ok(ctl(cfg, "dormant") == 0, "dormant: a run");
+	ok(count_of("SELECT COUNT(*) FROM portal_users WHERE id = %s AND dormant_warned_at IS NOT "
+		    "NULL AND status = 'active'%s",
+		    uid, "") == 1,
+	   "dormant: the client warned, still active");
+	ok(mail_has(f->client, "will be deactivated in a week"),
+	   "dormant: the client's warning mail");
+	ok(mail_has(f->custom, "office account"), "dormant: the custom user's warning mail");
+	ok(count_of("SELECT COUNT(*) FROM audit_log WHERE tenant_id = %s AND action = "
+		    "'portal_user.dormant_warned' AND actor_kind = 'system' AND target_id = %s",
+		    f->tq, uid) == 1,
+	   "dormant: the warning audited as the system");
+	ok(ctl(cfg, "dormant") == 0, "dormant: a second run");
+	ok(count_of("SELECT COUNT(*) FROM audit_log WHERE tenant_id = %s AND action = "
+		    "'portal_user.dormant_warned' AND target_id = %s",
+		    f->tq, uid) == 1,
+	   "dormant: ... warns nobody twice");
+	usleep(1500000);
+	ok(mails_to(f->client) == before + 1, "dormant: one warning mail in all");
+	ok(portal_login(pc, f->slug, f->client, PW, NULL, 0) == 303,
+	   "dormant: the client signs in");
+	ok(count_of("SELECT COUNT(*) FROM portal_users WHERE id = %s AND dormant_warned_at IS "
+		    "NULL%s",
+		    uid, "") == 1,
+	   "dormant: ... which forgets the warning");
+	/* Warned 8 days ago, not signed in for 31: deactivated. */
+	ok(sql_run(cat(strdup(""),
+		       "UPDATE portal_users SET last_sign_in_at = NOW(6) - INTERVAL 31 DAY, "
+		       "dormant_warned_at = NOW(6) - INTERVAL 8 DAY WHERE id = %s;\n"
+		       "UPDATE office_users SET last_sign_in_at = NOW(6) - INTERVAL 31 DAY, "
+		       "dormant_warned_at = NOW(6) - INTERVAL 8 DAY WHERE id IN (%s, %s);\n",
+		       uid, oid, sid)) == 0,
+	   "dormant: all three warned 8 days ago, 31 days without a sign-in");
+	ok(ctl(cfg, "dormant") == 0, "dormant: a run a week after the warning");
+	ok(count_of("SELECT COUNT(*) FROM portal_users WHERE id = %s AND status = 'revoked'%s", uid,
+		    "") == 1 &&
+		   count_of("SELECT COUNT(*) FROM sessions WHERE portal_user_id = %s%s", uid, "") ==
+			   0,
+	   "dormant: the client's access revoked, its session ended");
+	ok(count_of("SELECT COUNT(*) FROM office_users WHERE id = %s AND active = 0%s", oid, "") ==
+		   1,
+	   "dormant: the custom user deactivated");
+	ok(count_of("SELECT COUNT(*) FROM office_users WHERE id = %s AND active = 1%s", sid, "") ==
+		   1,
+	   "dormant: the company's last Super Admin kept");
+	ok(count_of(
+		   "SELECT COUNT(*) FROM audit_log WHERE tenant_id = %s AND action = "
+		   "'office_user.dormant_deactivated' AND actor_kind = 'system' AND target_id = %s",
+		   f->tq, oid) == 1 &&
+		   count_of("SELECT COUNT(*) FROM audit_log WHERE tenant_id = %s AND action = "
+			    "'portal_user.dormant_revoked' AND target_id = %s",
+			    f->tq, uid) == 1,
+	   "dormant: both deactivations audited as the system");
+	ok(sql_run(cat(strdup(""),
+		       "UPDATE office_users SET last_sign_in_at = NOW(6), dormant_warned_at = NULL "
+		       "WHERE id = %s;\n",
+		       sid)) == 0,
+	   "dormant: the admin recent again");
+	shell("rm -f '%s'", cfg);
+	free(uid);
+	free(oid);
+	free(sid);
+	hc_free(pc);
+}
+
+int main(void)
+{
+	struct fx f, g, o;
+
+	test_env();
+	if (!ok(fx_make(&f, "people", "People Field Services",
+			FX_STAFF | FX_CUSTOMERS | FX_CALENDARS | FX_RECORDS | FX_PORTAL_ON) == 0 &&
+			fx_make(&g, "people-other", "Other People Services",
+				FX_STAFF | FX_CUSTOMERS) == 0 &&
+			fx_make(&o, "people-office", "Office People Services",
+				FX_STAFF | FX_CALENDARS) == 0,
+		"three companies of this test's own"))
+		return done_testing();
+	test_portal(&f, &g);
+	test_office(&o, &g);
+	test_dormant(&f);
+	return done_testing();
+}
