@@ -368,7 +368,8 @@ enum db_result db_office_set_active(struct db *db, unsigned user_id, int active)
 struct db_office_user {
 	unsigned id;
 	char email[255], first[401], last[401], role[16], phone[161];
-	int active, settings; /* settings: enum db_perm */
+	int active, settings;  /* settings: enum db_perm */
+	char last_sign_in[24]; /* ISO 8601 UTC, "" if never (sql/027) */
 	/* db_office_user_get only: */
 	char mobile_provider[129], street[801], city[401], state[401], zip[81], country[401];
 	char default_screen[129];
@@ -377,6 +378,11 @@ typedef int (*db_office_user_fn)(void *ctx, const struct db_office_user *u);
 /* One page of the Office Users list (see "The list views" above). */
 enum db_result db_office_users_view(struct db *db, unsigned tenant_id, struct list_view *lv,
 				    db_office_user_fn fn, void *ctx, struct list_fetched *f);
+/* The same filtered by last sign-in: never, or over 90 days ago (sql/027). */
+enum db_signin { DB_SIGNIN_ANY = 0, DB_SIGNIN_NEVER, DB_SIGNIN_OLD };
+enum db_result db_office_users_view_signin(struct db *db, unsigned tenant_id, struct list_view *lv,
+					   enum db_signin signin, db_office_user_fn fn, void *ctx,
+					   struct list_fetched *f);
 /* DB_NOTFOUND for another tenant's id. */
 enum db_result db_office_user_get(struct db *db, unsigned tenant_id, unsigned id,
 				  struct db_office_user *out);

@@ -18,6 +18,8 @@
 #include <string.h>
 
 #include "common.h"
+#include "db.h"
+#include "db/stmt.h"
 
 #define PA "/settings/client/portal-access"
 #define PD PA "/deleted"
@@ -352,6 +354,103 @@ static void test_office(const struct fx *f, const struct fx *g)
 	hc_free(cu);
 }
 
+/* EXPLAIN of statement q with its parameters' literals in order: the index
+ * its first table (office_users u) is read by, into key ("" if none). */
+static void plan_key(enum db_stmt q, const char *const *lit, size_t n, char key[96])
+{
+	const char *sql = db_stmts[q].sql;
+	char *text = strdup("EXPLAIN FORMAT=JSON "), *v, *k;
+	size_t used = 0;
+
+	key[0] = '\0';
+	for (const char *c = sql; *c != '\0'; c++) {
+		if (*c == '?' && used < n)
+			text = cat(text, "%s", lit[used++]);
+		else
+			text = cat(text, "%c", *c);
+	}
+	if (used != n || n != db_stmts[q].params) {
+		diag("%s: %zu literals for %u parameters", db_stmts[q].name, n, db_stmts[q].params);
+		free(text);
+		return;
+	}
+	v = sql1("%s", text);
+	if (v != NULL && (k = strstr(v, "\"key\": \"")) != NULL)
+		sscanf(k + 8, "%95[^\"]", key);
+	else
+		diag("no plan: %.300s", v ? v : "(null)");
+	free(v);
+	free(text);
+}
+
+static void test_list(const struct fx *g)
+{
+	struct hc *h = client();
+	char path[400], *tid, key[96];
+	xmlDocPtr d;
+
+	throttle_reset();
+	ok(hc_login(h, g->admin, PW) == 303, "list: the admin signed in");
+	d = get_xml(h, OU "?format=xml", 200, "list: Office Users");
+	snprintf(path, sizeof path, "string-length(//rows/user[email='%s']/last-sign-in) > 0",
+		 g->admin);
+	ok(d && xp_is(d, path, "true"), "list: the admin's Last sign-in shown");
+	snprintf(path, sizeof path, "//rows/user[email='%s']/last-sign-in", g->viewer);
+	ok(d && xp_is(d, path, ""), "list: the viewer never signed in: empty");
+	xmlFreeDoc(d);
+	d = get_xml(h, OU "?format=xml&signin=never", 200, "list: signed in never");
+	snprintf(path, sizeof path, "count(//rows/user[email='%s'])", g->viewer);
+	ok(d && xp_is(d, path, "1"), "list: ... lists the viewer");
+	snprintf(path, sizeof path, "count(//rows/user[email='%s'])", g->admin);
+	ok(d && xp_is(d, path, "0"), "list: ... not the admin");
+	ok(d && xp_is(d, "string(//list/@facet)", "never") &&
+		   xp_is(d, "string(//list/@facet-name)", "signin"),
+	   "list: ... the filter kept in the list's links");
+	ok(d && xp_is(d, "count(//rows/user[last-sign-in != ''])", "0"),
+	   "list: ... every row never signed in");
+	xmlFreeDoc(d);
+	ok(sql_run(cat(strdup(""),
+		       "UPDATE office_users SET last_sign_in_at = NOW(6) - INTERVAL 100 DAY WHERE "
+		       "email = '%s';\n",
+		       g->custom)) == 0,
+	   "list: the custom user last signed in 100 days ago");
+	d = get_xml(h, OU "?format=xml&signin=over90&sort=first&dir=desc", 200,
+		    "list: signed in over 90 days ago, by first name down");
+	snprintf(path, sizeof path, "//rows/user[email='%s']/email", g->custom);
+	ok(d && xp_is(d, "count(//rows/user)", "1") && xp_is(d, path, g->custom),
+	   "list: ... only the custom user");
+	xmlFreeDoc(d);
+	d = get_xml(h, OU "?format=xml&signin=never&q=viewer", 200, "list: never, with a filter");
+	snprintf(path, sizeof path, "//rows/user/email");
+	ok(d && xp_is(d, "count(//rows/user)", "1") && xp_is(d, path, g->viewer),
+	   "list: ... the viewer alone");
+	xmlFreeDoc(d);
+	ok(get_status(h, OU "?signin=sometimes") == 400, "list: an unknown signin: 400");
+
+	/* The filter's walks read office_users_tenant_signin. */
+	tid = sql1("SELECT id FROM tenants WHERE slug = '%s'", g->slug);
+	{
+		const char *plain[] = {tid, "NULL", "NULL", "11"};
+		const char *walk[] = {tid,   "NULL", "NULL", "0",   "0",
+				      "'%'", "'%'",  "'%'",  "'%'", "11"};
+		const char *cnt[] = {tid, "1001"};
+		plan_key(DBQ_OU_NEVER_PLAIN_EMAIL_ASC, plain, 4, key);
+		ok(strcmp(key, "office_users_tenant_signin") == 0,
+		   "plan: never, a plain page, by office_users_tenant_signin (%s)", key);
+		plan_key(DBQ_OU_OLD_PLAIN_EMAIL_DESC, plain, 4, key);
+		ok(strcmp(key, "office_users_tenant_signin") == 0,
+		   "plan: over 90 days, a plain page, by office_users_tenant_signin (%s)", key);
+		plan_key(DBQ_OU_OLD_WALK_EMAIL_ASC, walk, 10, key);
+		ok(strcmp(key, "office_users_tenant_signin") == 0,
+		   "plan: over 90 days, filtered, by office_users_tenant_signin (%s)", key);
+		plan_key(DBQ_OU_COUNT_NEVER, cnt, 2, key);
+		ok(strcmp(key, "office_users_tenant_signin") == 0,
+		   "plan: never's count by office_users_tenant_signin (%s)", key);
+	}
+	free(tid);
+	hc_free(h);
+}
+
 /* gatehouse-ctl dormant with both dormant_days at 30 (a config of its own:
  * the stack's has them off). */
 static void test_dormant(const struct fx *f)
@@ -461,6 +560,7 @@ int main(void)
 		return done_testing();
 	test_portal(&f, &g);
 	test_office(&o, &g);
+	test_list(&g);
 	test_dormant(&f);
 	return done_testing();
 }
