@@ -5,25 +5,26 @@
 
   <xsl:import href="layout.xsl"/>
 
-  <xsl:template match="page" mode="title">Deleted Office users</xsl:template>
+  <xsl:template match="page" mode="title">Deleted office users</xsl:template>
 
   <xsl:template match="office-deleted">
     <div class="page-head">
       <p class="breadcrumb">Office › <a href="/settings/office-users">Office Users</a></p>
-      <h1>Deleted Office users</h1>
+      <h1>Deleted office users</h1>
       <p class="lead">
         <xsl:text>Deleted in the last </xsl:text>
         <xsl:value-of select="@days"/>
-        <xsl:text> days. A restored user gets their login back without a password or sessions, and is sent a link to set a password.</xsl:text>
+        <xsl:text> days. A restored user gets their login, role and permissions back, without a password or sessions, and is mailed a link to set a password.</xsl:text>
       </p>
     </div>
-    <section class="card">
-      <xsl:choose>
+    <xsl:choose>
         <xsl:when test="not(deleted)">
-          <p class="muted">Nobody was deleted in this period.</p>
+          <section class="card"><p class="muted">Nobody was deleted in this period.</p></section>
         </xsl:when>
         <xsl:otherwise>
-          <table class="list">
+          <div class="table-wrap">
+          <table class="data-table stack">
+            <caption class="visually-hidden">Deleted office users</caption>
             <thead>
               <tr>
                 <th scope="col">Login</th>
@@ -48,20 +49,20 @@
                       <xsl:with-param name="value" select="@until"/>
                     </xsl:call-template>
                   </td>
-                  <td>
-                    <form method="post" action="/settings/office-users/deleted">
+                  <td data-label="" class="cell-action">
+                    <form class="inline-form" method="post" action="/settings/office-users/deleted">
                       <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
                       <input type="hidden" name="id" value="{@id}"/>
-                      <button type="submit" class="btn" aria-label="Restore {email}">Restore</button>
+                      <button type="submit" class="btn btn-small" aria-label="Restore {email}">Restore</button>
                     </form>
                   </td>
                 </tr>
               </xsl:for-each>
             </tbody>
           </table>
+          </div>
         </xsl:otherwise>
-      </xsl:choose>
-    </section>
+    </xsl:choose>
   </xsl:template>
 
 </xsl:stylesheet>
