@@ -23,7 +23,8 @@ VAL_CHOICE(done_choice, "Unknown notice.", "saved", "added", "deleted", "deactiv
 static const char *const said[] = {
 	[DONE_SAVED] = "Office user saved.",
 	[DONE_ADDED] = "Office user added. They can sign in now.",
-	[DONE_DELETED] = "Office user deleted. Their login can never be used again.",
+	[DONE_DELETED] = "Office user deleted. Restore them under Deleted office users while the "
+			 "restore period lasts; after it their login can never be used again.",
 	[DONE_DEACTIVATED] = "Deactivated: signed out everywhere, and cannot sign in.",
 	[DONE_ACTIVATED] = "Active again: they can sign in.",
 };
@@ -83,11 +84,13 @@ static enum page_result office_users_get(struct http *h, xmlNodePtr root)
 		return http_db_fail(rc);
 	if (h->q[Q_DONE].st == VAL_OK && h->q[Q_DONE].num == DONE_DELETED &&
 	    h->q[Q_N].st == VAL_OK && h->q[Q_N].num > 1)
-		http_notice(h, "success",
-			    http_text(h,
-				      "%lld office users deleted. Their logins can never be used "
-				      "again.",
-				      h->q[Q_N].num));
+		http_notice(
+			h, "success",
+			http_text(h,
+				  "%lld office users deleted. Restore them under Deleted office "
+				  "users while the restore period lasts; after it their logins "
+				  "can never be used again.",
+				  h->q[Q_N].num));
 	else
 		http_said(h, &h->q[Q_DONE], said);
 	return PAGE_OK;

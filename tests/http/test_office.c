@@ -522,7 +522,8 @@ static void test_users(void)
 	   "admin deletes them (%s)", loc);
 	d = get_xml(admin, loc, 200, "the list after the delete");
 	ok(xp_is(d, "string(//notice[@kind='success'])",
-		 "2 office users deleted. Their logins can never be used again."),
+		 "2 office users deleted. Restore them under Deleted office users while the "
+		 "restore period lasts; after it their logins can never be used again."),
 	   "the notice counts them: 2 office users deleted");
 	xmlFreeDoc(d);
 	ok(get_status_xml(e, "/settings/") == 401, "the deleted user's session ended");
