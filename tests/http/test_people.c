@@ -186,6 +186,28 @@ static void test_portal(const struct fx *f, const struct fx *g)
 	xmlFreeDoc(d);
 	free(tid);
 
+	{
+		char *st;
+		/* The other company's portal is off: restored, not invited. */
+		v = sql1("SELECT id FROM portal_users WHERE tenant_id = %s AND email = "
+			 "'info@andersonwindows.example.com'",
+			 g->tq);
+		snprintf(body, sizeof body, "id=%s", v ? v : "0");
+		ok(post(og, PA, PA "/delete", body, NULL) == 303, "portal off: a user deleted");
+		tid = tomb_of(g, "portal_user_tombstones", "info@andersonwindows.example.com");
+		snprintf(body, sizeof body, "id=%s", tid ? tid : "0");
+		ok(post(og, PD, PD, body, NULL) == 303, "portal off: ... and restored");
+		st = sql1("SELECT invite_state FROM portal_users WHERE id = %s", v ? v : "0");
+		ok(st && strcmp(st, "none") == 0, "portal off: ... not invited (%s)",
+		   st ? st : "none");
+		free(st);
+		st = audit_of(g, "portal_user.undelete", v ? v : "0");
+		ok(st && strstr(st, "|restored, not invited") != NULL,
+		   "portal off: ... audited as such");
+		free(st);
+		free(v);
+		free(tid);
+	}
 	/* The login taken again meanwhile: 409, nothing written. */
 	v = sql1("SELECT id FROM portal_users WHERE tenant_id = %s AND email = "
 		 "'manager@theloop.example.com'",
@@ -239,8 +261,8 @@ static void test_portal(const struct fx *f, const struct fx *g)
 
 static void test_office(const struct fx *f, const struct fx *g)
 {
-	struct hc *adm = client(), *ed = client(), *og = client(), *cu = client();
-	char body[300], path[300], *uid, *tid, *v, *perms, *gt;
+	struct hc *adm = client(), *ed = client(), *og = client(), *cu = client(), *anon = client();
+	char body[300], path[300], tok[44], *uid, *tid, *v, *perms, *gt;
 	xmlDocPtr d;
 
 	throttle_reset();
@@ -300,9 +322,18 @@ static void test_office(const struct fx *f, const struct fx *g)
 	snprintf(path, sizeof path, "office|%s|office_user|edit_view", f->admin);
 	ok(v && strcmp(v, path) == 0, "office: the restore audited (%s)", v ? v : "none");
 	free(v);
-	ok(mail_has(f->editor, "reset?token="), "office: a set-password link in the sink");
+	ok(mail_link(f->editor, "/settings/reset?token=", tok) == 0,
+	   "office: a set-password link in the sink");
 	throttle_reset();
-	ok(hc_login(client(), f->editor, PW) == 401, "office: the old password does not sign in");
+	ok(hc_login(anon, f->editor, PW) == 401, "office: the old password does not sign in");
+	snprintf(path, sizeof path, "/settings/reset?token=%s", tok);
+	snprintf(body, sizeof body, "token=%s&password=restored-Pass-42&confirm=restored-Pass-42",
+		 tok);
+	ok(post(anon, path, "/settings/reset", body, NULL) == 303,
+	   "office: the link sets a new password");
+	hc_clear_cookies(anon);
+	ok(hc_login(anon, f->editor, "restored-Pass-42") == 303,
+	   "office: the restored user signs in with it");
 	free(tid);
 
 	/* Taken again (by a Super Admin of another company through
@@ -352,6 +383,7 @@ static void test_office(const struct fx *f, const struct fx *g)
 	hc_free(ed);
 	hc_free(og);
 	hc_free(cu);
+	hc_free(anon);
 }
 
 /* EXPLAIN of statement q with its parameters' literals in order: the index
