@@ -174,13 +174,15 @@ static int cmd_invitations(struct db *db, const struct conf *c, int argc, char *
 
 #define PEOPLE_BATCH 500
 
-/* One tombstone or dormant account's change, with its audit entry (actor
- * the system), in a transaction of its own; 0 done, 1 skipped, -1 failed. */
+/* What a tombstone's purge or a dormant account's step is audited as:
+ * about which kind of user, the action, the new value. */
 struct people_step {
 	enum db_who who;
 	const char *action, *what;
 };
 
+/* The step's audit entry (actor the system) about e, then the commit of
+ * the transaction it ends: 0, or -1 (rolled back, said on stderr). */
 static int audited(struct db *db, const struct db_expired *e, const struct people_step *s)
 {
 	struct db_audit a = {
@@ -211,7 +213,7 @@ static int audited(struct db *db, const struct db_expired *e, const struct peopl
  * gatehouse-people-purge.timer. */
 static int cmd_people(struct db *db, const struct conf *c, int argc, char **argv)
 {
-	struct db_expired e[PEOPLE_BATCH];
+	struct db_expired *e;
 	unsigned done = 0, failed = 0, days = c->people.restore_days;
 	char what[64];
 
@@ -219,6 +221,8 @@ static int cmd_people(struct db *db, const struct conf *c, int argc, char **argv
 		usage();
 		return 2;
 	}
+	if ((e = calloc(PEOPLE_BATCH, sizeof *e)) == NULL)
+		return 1;
 	snprintf(what, sizeof what, "deleted over %u days ago: no longer restorable", days);
 	for (int w = 0; w < 2; w++) {
 		struct people_step s = {w ? DB_OFFICE : DB_PORTAL,
@@ -228,7 +232,8 @@ static int cmd_people(struct db *db, const struct conf *c, int argc, char **argv
 			unsigned before = done;
 			if (db_tombstones_expired(db, s.who, days, e, PEOPLE_BATCH, &n) != DB_OK) {
 				fprintf(stderr, "gatehouse-ctl: people purge: %s\n", db_errmsg(db));
-				return 1;
+				failed++;
+				break;
 			}
 			for (size_t i = 0; i < n; i++) {
 				if (db_begin(db) != DB_OK ||
@@ -245,21 +250,59 @@ static int cmd_people(struct db *db, const struct conf *c, int argc, char **argv
 				break; /* what is left failed: the next run tries again */
 		} while (n == PEOPLE_BATCH);
 	}
+	free(e);
 	printf("people: %u deleted user%s purged, %u failed\n", done, done == 1 ? "" : "s", failed);
 	return failed ? 1 : 0;
+}
+
+/* One account due step (0 the warning, 1 deactivation), in a transaction
+ * of its own with its audit entry: 0 done, 1 left alone (changed
+ * meanwhile, or the company's last active Super Admin), -1 failed. */
+static int dormant_one(struct db *db, const struct conf *c, const struct people_step *s, int step,
+		       unsigned days_idle, const struct db_expired *e)
+{
+	enum db_result rc = db_begin(db);
+	unsigned others = 1, all = 0;
+
+	if (rc == DB_OK && step && s->who == DB_OFFICE &&
+	    (rc = db_dormant_other_supers(db, e->tenant_id, e->user_id, &others)) == DB_OK &&
+	    others == 0 && (rc = db_dormant_other_supers(db, e->tenant_id, 0, &all)) == DB_OK &&
+	    all > 0) {
+		/* No other active Super Admin, yet one: this one, who stays. */
+		db_rollback(db);
+		return 1;
+	}
+	if (rc == DB_OK)
+		rc = step ? db_dormant_off(db, s->who, e->user_id)
+			  : db_dormant_warned(db, s->who, e->user_id);
+	if (rc == DB_OK && !step)
+		rc = invite_enqueue_dormant(db, c, e->tenant_id, e->company, e->slug,
+					    s->who == DB_OFFICE, e->email, days_idle);
+	if (rc != DB_OK) {
+		db_rollback(db);
+		if (rc == DB_NOTFOUND)
+			return 1; /* warned or deactivated meanwhile */
+		fprintf(stderr, "gatehouse-ctl: %s %s: %s\n", s->action, e->email, db_errmsg(db));
+		return -1;
+	}
+	return audited(db, e, s);
 }
 
 /* One kind of account (portal, office) through both steps: the warning
  * mail a week before (remembered: never twice; a sign-in forgets it), then
  * deactivation a week after it; a company's last active Super Admin is
- * warned but never deactivated. */
+ * warned but never deactivated.  Batches until none is left due. */
 static void dormant_kind(struct db *db, const struct conf *c, enum db_who who, unsigned days,
 			 unsigned *warned, unsigned *off, unsigned *failed)
 {
-	static struct db_expired e[PEOPLE_BATCH];
+	struct db_expired *e = calloc(PEOPLE_BATCH, sizeof *e);
 	char what[64];
 	size_t n = 0;
 
+	if (e == NULL) {
+		(*failed)++;
+		return;
+	}
 	snprintf(what, sizeof what, "not signed in for %u days", days);
 	for (int step = 0; step < 2; step++) {
 		struct people_step s = {who,
@@ -268,48 +311,25 @@ static void dormant_kind(struct db *db, const struct conf *c, enum db_who who, u
 					     : (who == DB_OFFICE ? "office_user.dormant_warned"
 								 : "portal_user.dormant_warned"),
 					what};
-		unsigned due = step ? days : (days > 7 ? days - 7 : 0);
-		if (db_dormant_due(db, who, step, due, e, PEOPLE_BATCH, &n) != DB_OK) {
-			fprintf(stderr, "gatehouse-ctl: dormant: %s\n", db_errmsg(db));
-			(*failed)++;
-			continue;
-		}
-		for (size_t i = 0; i < n; i++) {
-			enum db_result rc = db_begin(db);
-			unsigned others = 1;
-			if (rc == DB_OK && step && who == DB_OFFICE)
-				rc = db_dormant_other_supers(db, e[i].tenant_id, e[i].user_id,
-							     &others);
-			if (rc == DB_OK && others == 0) {
-				/* No other active Super Admin: any at all means
-				 * this one is the company's last, who stays. */
-				unsigned self = 0;
-				rc = db_dormant_other_supers(db, e[i].tenant_id, 0, &self);
-				if (rc == DB_OK && self > 0) {
-					db_rollback(db);
-					continue;
-				}
-			}
-			if (rc == DB_OK)
-				rc = step ? db_dormant_off(db, who, e[i].user_id)
-					  : db_dormant_warned(db, who, e[i].user_id);
-			if (rc == DB_OK && !step)
-				rc = invite_enqueue_dormant(db, c, e[i].tenant_id, e[i].company,
-							    e[i].slug, who == DB_OFFICE, e[i].email,
-							    due > 0 ? due : days);
-			if (rc == DB_NOTFOUND) { /* changed meanwhile */
-				db_rollback(db);
-				continue;
-			}
-			if (rc != DB_OK) {
-				db_rollback(db);
+		unsigned due = step ? days : (days > 7 ? days - 7 : 0), done;
+		do {
+			done = 0;
+			if (db_dormant_due(db, who, step, due, e, PEOPLE_BATCH, &n) != DB_OK) {
+				fprintf(stderr, "gatehouse-ctl: dormant: %s\n", db_errmsg(db));
 				(*failed)++;
-			} else if (audited(db, &e[i], &s) == 0)
-				(*(step ? off : warned))++;
-			else
-				(*failed)++;
-		}
+				break;
+			}
+			for (size_t i = 0; i < n; i++) {
+				int r = dormant_one(db, c, &s, step, due > 0 ? due : days, &e[i]);
+				if (r == 0)
+					done++;
+				else if (r < 0)
+					(*failed)++;
+			}
+			*(step ? off : warned) += done;
+		} while (n == PEOPLE_BATCH && done > 0);
 	}
+	free(e);
 }
 
 /* dormant: [portal] dormant_days and [office] dormant_days (0: off);
