@@ -16,8 +16,10 @@
         <p class="breadcrumb">Office</p>
         <h1>Office Users</h1>
       </div>
-      <a class="btn btn-primary" href="/settings/office-users/edit">Add Office User</a>
-      <a class="btn" href="/settings/office-users/deleted">Deleted office users</a>
+      <div class="head-actions">
+        <a class="btn" href="/settings/office-users/deleted">Deleted office users</a>
+        <a class="btn btn-primary" href="/settings/office-users/edit">Add Office User</a>
+      </div>
     </div>
 
     <div class="list-toolbar">
