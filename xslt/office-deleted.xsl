@@ -61,6 +61,9 @@
             </tbody>
           </table>
           </div>
+          <xsl:if test="@more = '1'">
+            <p class="muted">The newest 500 are shown.</p>
+          </xsl:if>
         </xsl:otherwise>
     </xsl:choose>
   </xsl:template>

@@ -39,9 +39,22 @@ static const struct val_field form[] = {
 	[F_ID] = {"id", val_id, 10, VAL_REQUIRED, "Deleted user"},
 };
 
+struct tombs {
+	xmlNodePtr page;
+	unsigned n;
+};
+
+/* One row; the one past DELETED_SHOWN only says there are more. */
 static int add_tomb(void *ctx, const struct db_tombstone *t)
 {
-	xmlNodePtr n = xml_el(ctx, "deleted");
+	struct tombs *x = ctx;
+	xmlNodePtr n;
+
+	if (++x->n > DELETED_SHOWN) {
+		xml_attr(x->page, "more", "1");
+		return 0;
+	}
+	n = xml_el(x->page, "deleted");
 
 	xml_attr_int(n, "id", t->id);
 	xml_attr_int(n, "user-id", t->user_id);
@@ -58,14 +71,14 @@ static enum page_result list_get(struct http *h, xmlNodePtr root, enum db_who wh
 				 const char *const *said)
 {
 	unsigned days = h->conf->people.restore_days;
+	struct tombs x = {NULL, 0};
 	enum db_result rc;
-	xmlNodePtr page;
 
-	page = xml_el(root, who == DB_OFFICE ? "office-deleted" : "portal-deleted");
-	xml_attr_int(page, "days", days);
-	xml_attr_bool(page, "editable", h->sess.settings >= DB_PERM_EDIT);
-	if ((rc = db_tombstones(h->db, who, h->sess.tenant_id, days, DELETED_SHOWN, add_tomb,
-				page)) != DB_OK)
+	x.page = xml_el(root, who == DB_OFFICE ? "office-deleted" : "portal-deleted");
+	xml_attr_int(x.page, "days", days);
+	xml_attr_bool(x.page, "editable", h->sess.settings >= DB_PERM_EDIT);
+	if ((rc = db_tombstones(h->db, who, h->sess.tenant_id, days, DELETED_SHOWN + 1, add_tomb,
+				&x)) != DB_OK)
 		return http_db_fail(rc);
 	if (h->method == HTTP_GET)
 		http_said(h, &h->q[Q_DONE], said);

@@ -459,6 +459,28 @@ static void test_list(const struct fx *g)
 	xmlFreeDoc(d);
 	ok(get_status(h, OU "?signin=sometimes") == 400, "list: an unknown signin: 400");
 
+	/* A mass delete: the newest 500 of 501 shown, and more said. */
+	ok(sql_run(cat(
+		   strdup(""),
+		   "INSERT INTO portal_user_tombstones (tenant_id, user_id, customer_id, "
+		   "company_name, email, deleted_at) SELECT c.tenant_id, 4000000000 - seq, c.id, "
+		   "c.name, CONCAT('gone', seq, '@mass.example'), NOW(6) - INTERVAL seq SECOND "
+		   "FROM seq_1_to_501 JOIN customers c ON c.tenant_id = %s AND c.name = 'The "
+		   "Loop';\n",
+		   g->tq)) == 0,
+	   "deleted: 501 portal users deleted in the other company");
+	d = get_xml(h, PD "?format=xml", 200, "deleted: the page of 501");
+	ok(d && xp_is(d, "count(//deleted)", "500") &&
+		   xp_is(d, "string(/page/portal-deleted/@more)", "1") &&
+		   xp_is(d, "string(//deleted[1]/email)", "gone1@mass.example"),
+	   "deleted: the newest 500, and more said");
+	xmlFreeDoc(d);
+	ok(sql_run(cat(
+		   strdup(""),
+		   "DELETE FROM portal_user_tombstones WHERE email LIKE '%%@mass.example';\n")) ==
+		   0,
+	   "deleted: the mass delete's tombstones removed");
+
 	/* The filter's walks read office_users_tenant_signin. */
 	tid = sql1("SELECT id FROM tenants WHERE slug = '%s'", g->slug);
 	{
