@@ -338,7 +338,10 @@ static int cmd_dormant(struct db *db, const struct conf *c, int argc)
 {
 	unsigned warned = 0, off = 0, failed = 0;
 
-	(void)argc;
+	if (argc != 0) {
+		usage();
+		return 2;
+	}
 	if (c->people.portal_dormant_days == 0 && c->people.office_dormant_days == 0) {
 		printf("dormant: off ([portal] and [office] dormant_days = 0)\n");
 		return 0;
@@ -866,7 +869,7 @@ int main(int argc, char **argv)
 	else if (strcmp(cmd, "people") == 0)
 		rc = cmd_people(db, &c, argc - i, argv + i);
 	else if (strcmp(cmd, "dormant") == 0)
-		rc = i == argc ? cmd_dormant(db, &c, argc - i) : (usage(), 2);
+		rc = cmd_dormant(db, &c, argc - i);
 	else if (strcmp(cmd, "throttle") == 0) {
 		if (argc - i != 1 || strcmp(argv[i], "reset") != 0) {
 			usage();
