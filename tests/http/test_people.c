@@ -519,6 +519,13 @@ static void test_dormant(const struct fx *f)
 		 ini, cfg, cfg) == 0,
 	   "dormant: a config with dormant_days 30");
 	ok(ctl(ini, "dormant") == 0, "dormant: off in the stack's config: nothing to do");
+	ok(shell("'%s/gatehouse-ctl' -c '%s' dormant now >/dev/null 2>&1",
+		 env_or("GH_BUILDDIR", "."), ini) == 2 &&
+		   shell("'%s/gatehouse-ctl' -c '%s' people >/dev/null 2>&1",
+			 env_or("GH_BUILDDIR", "."), ini) == 2 &&
+		   shell("'%s/gatehouse-ctl' -c '%s' people purge --all >/dev/null 2>&1",
+			 env_or("GH_BUILDDIR", "."), ini) == 2,
+	   "ctl: bad arguments to dormant and people print the usage (exit 2)");
 	uid = sql1("SELECT id FROM portal_users WHERE tenant_id = %s AND email = '%s'", f->tq,
 		   f->client);
 	oid = sql1("SELECT id FROM office_users WHERE email = '%s'", f->custom);
