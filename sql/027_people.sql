@@ -67,6 +67,13 @@ CREATE TABLE IF NOT EXISTS office_user_tombstones (
   notifications   SET('job_added','inventory_added','customer_added',
                       'equipment_added','mobile_user') NOT NULL DEFAULT '',
   time_zone       VARCHAR(64)  NULL,
+  mfa_required    TINYINT(1)   NOT NULL DEFAULT 0,
+  -- The Email tab's connection, never its password (sql/006).
+  mail_provider   ENUM('default','smtp','google','office365') NOT NULL DEFAULT 'default',
+  smtp_host       VARCHAR(253) NOT NULL DEFAULT '',
+  smtp_port       SMALLINT UNSIGNED NOT NULL DEFAULT 587,
+  smtp_security   ENUM('starttls','tls','none') NOT NULL DEFAULT 'starttls',
+  smtp_user       VARCHAR(254) NOT NULL DEFAULT '',
   deleted_at      DATETIME(6)  NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
   KEY office_user_tombstones_tenant (tenant_id, deleted_at),
   KEY office_user_tombstones_email (email),

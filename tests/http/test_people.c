@@ -278,6 +278,13 @@ static void test_office(const struct fx *f, const struct fx *g)
 	perms = sql1("SELECT GROUP_CONCAT(module, '=', level ORDER BY module) FROM "
 		     "office_user_perms WHERE user_id = %s",
 		     uid);
+	ok(sql_run(cat(
+		   strdup(""),
+		   "UPDATE office_users SET mfa_required = 1, mail_provider = 'smtp', smtp_host = "
+		   "'smtp.example.com', smtp_user = 'eddie', smtp_password = 'sealed-stand-in' "
+		   "WHERE id = %s;\n",
+		   uid)) == 0,
+	   "office: the editor must use MFA and has an SMTP connection with a password");
 	snprintf(body, sizeof body, "id=%s", uid);
 	ok(post(adm, OU, OU "/delete", body, NULL) == 303, "office: the admin deletes the editor");
 	ok(count_of("SELECT COUNT(*) FROM office_login_tombstones WHERE email = '%s'%s", f->editor,
@@ -313,6 +320,13 @@ static void test_office(const struct fx *f, const struct fx *g)
 	ok(count_of("SELECT COUNT(*) FROM office_user_calendars WHERE user_id = %s%s", uid, "") ==
 		   2,
 	   "office: ... and calendars");
+	v = sql1("SELECT CONCAT_WS('|', mfa_required, mail_provider, smtp_host, smtp_user, "
+		 "smtp_password IS NULL, mfa_secret IS NULL) FROM office_users WHERE id = %s",
+		 uid);
+	ok(v && strcmp(v, "1|smtp|smtp.example.com|eddie|1|1") == 0,
+	   "office: ... MFA still required, the SMTP connection without its password (%s)",
+	   v ? v : "none");
+	free(v);
 	ok(count_of("SELECT COUNT(*) FROM sessions WHERE office_user_id = %s%s", uid, "") == 0,
 	   "office: ... and no session");
 	ok(count_of("SELECT COUNT(*) FROM office_login_tombstones WHERE email = '%s'%s", f->editor,

@@ -51,13 +51,17 @@ DB_STMT(PT_EXPIRED, .params = 2, .cols = 4, .flags = DB_Q_READ, .roles = R_C,
 
 /* ---- office users ---- */
 
+/* Kept besides the details: whether MFA is required, the Email tab's
+ * connection (never its password). */
+#define OT_MORE "mfa_required, mail_provider, smtp_host, smtp_port, smtp_security, smtp_user"
+
 DB_STMT(OT_ADD, .params = 2, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "INSERT INTO office_user_tombstones (tenant_id, user_id, email, role, first_name, "
 	       "last_name, phone, mobile_provider, street, city, state, zip, country, "
-	       "default_screen, all_vehicles, notifications, time_zone) SELECT tenant_id, id, "
-	       "email, role, first_name, last_name, phone, mobile_provider, street, city, state, "
-	       "zip, country, default_screen, all_vehicles, notifications, time_zone FROM "
-	       "office_users WHERE id = ? AND tenant_id = ?")
+	       "default_screen, all_vehicles, notifications, time_zone, " OT_MORE ") SELECT "
+	       "tenant_id, id, email, role, first_name, last_name, phone, mobile_provider, street, "
+	       "city, state, zip, country, default_screen, all_vehicles, notifications, "
+	       "time_zone, " OT_MORE " FROM office_users WHERE id = ? AND tenant_id = ?")
 DB_STMT(OT_ADD_PERMS, .params = 2, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "INSERT INTO office_user_tombstone_perms (tombstone_id, module, level) SELECT ?, "
 	       "module, level FROM office_user_perms WHERE user_id = ?")
@@ -80,10 +84,11 @@ DB_STMT(OT_GET, .params = 3, .cols = 4, .flags = DB_Q_READ, .roles = R_S,
 DB_STMT(OT_RESTORE, .params = 2, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "INSERT INTO office_users (id, tenant_id, email, password_hash, role, first_name, "
 	       "last_name, phone, mobile_provider, street, city, state, zip, country, "
-	       "default_screen, all_vehicles, notifications, time_zone) SELECT user_id, tenant_id, "
-	       "email, '', role, first_name, last_name, phone, mobile_provider, street, city, "
-	       "state, zip, country, default_screen, all_vehicles, notifications, time_zone FROM "
-	       "office_user_tombstones WHERE id = ? AND tenant_id = ?")
+	       "default_screen, all_vehicles, notifications, time_zone, " OT_MORE ") SELECT "
+	       "user_id, tenant_id, email, '', role, first_name, last_name, phone, "
+	       "mobile_provider, street, city, state, zip, country, default_screen, all_vehicles, "
+	       "notifications, time_zone, " OT_MORE " FROM office_user_tombstones WHERE id = ? "
+	       "AND tenant_id = ?")
 DB_STMT(OT_RESTORE_PERMS, .params = 2, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "INSERT INTO office_user_perms (user_id, module, level) SELECT ?, module, level "
 	       "FROM office_user_tombstone_perms WHERE tombstone_id = ?")
@@ -103,6 +108,8 @@ DB_STMT(OT_EXPIRED, .params = 2, .cols = 4, .flags = DB_Q_READ, .roles = R_C,
 	.sql = "SELECT id, tenant_id, user_id, email FROM office_user_tombstones FORCE INDEX "
 	       "(office_user_tombstones_purge) WHERE deleted_at < NOW(6) - INTERVAL ? DAY ORDER BY "
 	       "deleted_at, id LIMIT ?")
+
+#undef OT_MORE
 
 /* ---- sign-in and dormant accounts ---- */
 
