@@ -987,10 +987,11 @@ enum db_result db_tombstones_expired(struct db *db, enum db_who who, unsigned da
 enum db_result db_tombstone_purge(struct db *db, enum db_who who, unsigned tenant_id, unsigned id);
 /* A full office sign-in: last_sign_in_at, and a dormant warning forgotten. */
 enum db_result db_office_user_signed_in(struct db *db, unsigned id);
-/* Active accounts not signed in for days: off 0, not warned yet (days =
- * dormant_days - 7); off 1, warned over a week ago (days = dormant_days). */
+/* Active accounts (of tenant_id; 0: of every tenant) not signed in for
+ * days: off 0, not warned yet (days = dormant_days - 7); off 1, warned over
+ * a week ago (days = dormant_days). */
 enum db_result db_dormant_due(struct db *db, enum db_who who, int off, unsigned days,
-			      struct db_expired *out, size_t max, size_t *n);
+			      unsigned tenant_id, struct db_expired *out, size_t max, size_t *n);
 /* The warning remembered (DB_NOTFOUND: already warned); the account
  * deactivated (revoked) and its sessions ended (DB_NOTFOUND: not active). */
 enum db_result db_dormant_warned(struct db *db, enum db_who who, unsigned id);

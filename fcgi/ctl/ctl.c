@@ -38,7 +38,7 @@ static void usage(void)
 	      "  audit purge [--days N]    (audit entries older than N days; default\n"
 	      "                            [audit] retain_days)\n"
 	      "  people purge              (deleted users past [people] restore_days)\n"
-	      "  dormant                   (warn, then deactivate, accounts not signed in\n"
+	      "  dormant [--tenant SLUG]   (warn, then deactivate, accounts not signed in\n"
 	      "                            for [portal] / [office] dormant_days)\n"
 	      "  demo\n"
 	      "roles: view_only edit_view admin customize\n",
@@ -293,7 +293,7 @@ static int dormant_one(struct db *db, const struct conf *c, const struct people_
  * deactivation a week after it; a company's last active Super Admin is
  * warned but never deactivated.  Batches until none is left due. */
 static void dormant_kind(struct db *db, const struct conf *c, enum db_who who, unsigned days,
-			 unsigned *warned, unsigned *off, unsigned *failed)
+			 unsigned tenant_id, unsigned *warned, unsigned *off, unsigned *failed)
 {
 	struct db_expired *e = calloc(PEOPLE_BATCH, sizeof *e);
 	char what[64];
@@ -314,7 +314,8 @@ static void dormant_kind(struct db *db, const struct conf *c, enum db_who who, u
 		unsigned due = step ? days : (days > 7 ? days - 7 : 0), done;
 		do {
 			done = 0;
-			if (db_dormant_due(db, who, step, due, e, PEOPLE_BATCH, &n) != DB_OK) {
+			if (db_dormant_due(db, who, step, due, tenant_id, e, PEOPLE_BATCH, &n) !=
+			    DB_OK) {
 				fprintf(stderr, "gatehouse-ctl: dormant: %s\n", db_errmsg(db));
 				(*failed)++;
 				break;
@@ -332,26 +333,34 @@ static void dormant_kind(struct db *db, const struct conf *c, enum db_who who, u
 	free(e);
 }
 
-/* dormant: [portal] dormant_days and [office] dormant_days (0: off);
- * daily by gatehouse-dormant.timer. */
-static int cmd_dormant(struct db *db, const struct conf *c, int argc)
+/* dormant [--tenant SLUG]: [portal] dormant_days and [office] dormant_days
+ * (0: off), for every company or one; daily by gatehouse-dormant.timer. */
+static int cmd_dormant(struct db *db, const struct conf *c, int argc, char **argv)
 {
-	unsigned warned = 0, off = 0, failed = 0;
+	unsigned warned = 0, off = 0, failed = 0, tenant_id = 0;
+	struct db_tenant t;
 
-	if (argc != 0) {
+	if (argc != 0 && (argc != 2 || strcmp(argv[0], "--tenant") != 0)) {
 		usage();
 		return 2;
+	}
+	if (argc == 2) {
+		if (db_tenant_by_slug(db, argv[1], &t) != DB_OK) {
+			fprintf(stderr, "gatehouse-ctl: no tenant %s\n", argv[1]);
+			return 1;
+		}
+		tenant_id = t.id;
 	}
 	if (c->people.portal_dormant_days == 0 && c->people.office_dormant_days == 0) {
 		printf("dormant: off ([portal] and [office] dormant_days = 0)\n");
 		return 0;
 	}
 	if (c->people.portal_dormant_days > 0)
-		dormant_kind(db, c, DB_PORTAL, c->people.portal_dormant_days, &warned, &off,
-			     &failed);
+		dormant_kind(db, c, DB_PORTAL, c->people.portal_dormant_days, tenant_id, &warned,
+			     &off, &failed);
 	if (c->people.office_dormant_days > 0)
-		dormant_kind(db, c, DB_OFFICE, c->people.office_dormant_days, &warned, &off,
-			     &failed);
+		dormant_kind(db, c, DB_OFFICE, c->people.office_dormant_days, tenant_id, &warned,
+			     &off, &failed);
 	printf("dormant: %u warned, %u deactivated, %u failed\n", warned, off, failed);
 	return failed ? 1 : 0;
 }
@@ -869,7 +878,7 @@ int main(int argc, char **argv)
 	else if (strcmp(cmd, "people") == 0)
 		rc = cmd_people(db, &c, argc - i, argv + i);
 	else if (strcmp(cmd, "dormant") == 0)
-		rc = cmd_dormant(db, &c, argc - i);
+		rc = cmd_dormant(db, &c, argc - i, argv + i);
 	else if (strcmp(cmd, "throttle") == 0) {
 		if (argc - i != 1 || strcmp(argv[i], "reset") != 0) {
 			usage();

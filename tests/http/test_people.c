@@ -519,11 +519,12 @@ static void test_list(const struct fx *g)
 	hc_free(h);
 }
 
-/* gatehouse-ctl dormant with both dormant_days at 30 (a config of its own:
- * the stack's has them off). */
+/* gatehouse-ctl dormant --tenant (only this test's company: the stack may
+ * hold others' long-idle users) with both dormant_days at 30 (a config of
+ * its own: the stack's has them off). */
 static void test_dormant(const struct fx *f)
 {
-	char cfg[1200], *uid, *oid, *sid;
+	char cfg[1200], run[200], *uid, *oid, *sid;
 	struct hc *pc = client();
 	long before;
 
@@ -532,7 +533,10 @@ static void test_dormant(const struct fx *f)
 		 "dormant_days = 30\\n' >> '%s'",
 		 ini, cfg, cfg) == 0,
 	   "dormant: a config with dormant_days 30");
-	ok(ctl(ini, "dormant") == 0, "dormant: off in the stack's config: nothing to do");
+	snprintf(run, sizeof run, "dormant --tenant %s", f->slug);
+	ok(ctl(ini, run) == 0, "dormant: off in the stack's config: nothing to do");
+	ok(ctl(cfg, "dormant --tenant no-such-company") == 1,
+	   "dormant: an unknown company: exit 1");
 	ok(shell("'%s/gatehouse-ctl' -c '%s' dormant now >/dev/null 2>&1",
 		 env_or("GH_BUILDDIR", "."), ini) == 2 &&
 		   shell("'%s/gatehouse-ctl' -c '%s' people >/dev/null 2>&1",
@@ -555,7 +559,7 @@ static void test_dormant(const struct fx *f)
 		   sid, uid, oid, sid)) == 0,
 	   "dormant: the client, the custom user and the admin last signed in 25 days ago");
 	before = mails_to(f->client);
-	ok(ctl(cfg, "dormant") == 0, "dormant: a run");
+	ok(ctl(cfg, run) == 0, "dormant: a run");
 	ok(count_of("SELECT COUNT(*) FROM portal_users WHERE id = %s AND dormant_warned_at IS NOT "
 		    "NULL AND status = 'active'%s",
 		    uid, "") == 1,
@@ -567,7 +571,7 @@ static void test_dormant(const struct fx *f)
 		    "'portal_user.dormant_warned' AND actor_kind = 'system' AND target_id = %s",
 		    f->tq, uid) == 1,
 	   "dormant: the warning audited as the system");
-	ok(ctl(cfg, "dormant") == 0, "dormant: a second run");
+	ok(ctl(cfg, run) == 0, "dormant: a second run");
 	ok(count_of("SELECT COUNT(*) FROM audit_log WHERE tenant_id = %s AND action = "
 		    "'portal_user.dormant_warned' AND target_id = %s",
 		    f->tq, uid) == 1,
@@ -588,7 +592,7 @@ static void test_dormant(const struct fx *f)
 		       "dormant_warned_at = NOW(6) - INTERVAL 8 DAY WHERE id IN (%s, %s);\n",
 		       uid, oid, sid)) == 0,
 	   "dormant: all three warned 8 days ago, 31 days without a sign-in");
-	ok(ctl(cfg, "dormant") == 0, "dormant: a run a week after the warning");
+	ok(ctl(cfg, run) == 0, "dormant: a run a week after the warning");
 	ok(count_of("SELECT COUNT(*) FROM portal_users WHERE id = %s AND status = 'revoked'%s", uid,
 		    "") == 1 &&
 		   count_of("SELECT COUNT(*) FROM sessions WHERE portal_user_id = %s%s", uid, "") ==

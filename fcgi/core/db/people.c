@@ -192,7 +192,7 @@ enum db_result db_office_user_signed_in(struct db *db, unsigned id)
 }
 
 enum db_result db_dormant_due(struct db *db, enum db_who who, int off, unsigned days,
-			      struct db_expired *out, size_t max, size_t *n)
+			      unsigned tenant_id, struct db_expired *out, size_t max, size_t *n)
 {
 	static const enum db_stmt q[2][2] = {{DBQ_PD_WARN_DUE, DBQ_PD_OFF_DUE},
 					     {DBQ_OD_WARN_DUE, DBQ_OD_OFF_DUE}};
@@ -205,6 +205,8 @@ enum db_result db_dormant_due(struct db *db, enum db_who who, int off, unsigned 
 	x.out = out;
 	x.max = max;
 	db_arg_uint(&a, days);
+	db_arg_uint(&a, tenant_id);
+	db_arg_uint(&a, tenant_id);
 	db_arg_uint(&a, (unsigned)max);
 	db_col_uint(&c, &x.e.user_id);
 	db_col_uint(&c, &x.e.tenant_id);

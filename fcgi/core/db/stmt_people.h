@@ -120,20 +120,22 @@ DB_STMT(OU_SIGNED_IN, .params = 1, .cols = 0, .flags = DB_Q_HOUSEKEEPING, .roles
 	       "id = ?")
 /* Due a warning: active accounts (a portal user with a password) not
  * signed in for the days given (dormant_days - 7), not warned yet; with
- * the company's name and slug for the mail.  Parameters: days, limit. */
-DB_STMT(PD_WARN_DUE, .params = 2, .cols = 5, .flags = DB_Q_READ, .roles = R_C,
+ * the company's name and slug for the mail.  Parameters: days, a tenant
+ * twice (0: every one), limit. */
+DB_STMT(PD_WARN_DUE, .params = 4, .cols = 5, .flags = DB_Q_READ, .roles = R_C,
 	.sql = "SELECT pu.id, pu.tenant_id, pu.email, t.company_name, t.slug FROM portal_users pu "
 	       "JOIN tenants t ON t.id = pu.tenant_id WHERE pu.status = 'active' AND "
 	       "pu.password_hash IS NOT NULL AND pu.dormant_warned_at IS NULL AND "
 	       "COALESCE(pu.last_sign_in_at, pu.password_set_at, pu.created_at) < NOW(6) - "
-	       "INTERVAL ? DAY ORDER BY pu.id LIMIT ?")
+	       "INTERVAL ? DAY AND (? = 0 OR pu.tenant_id = ?) ORDER BY pu.id LIMIT ?")
 /* Due deactivation: warned at least a week ago and still not signed in
- * for dormant_days.  Parameters: days, limit. */
-DB_STMT(PD_OFF_DUE, .params = 2, .cols = 5, .flags = DB_Q_READ, .roles = R_C,
+ * for dormant_days.  Parameters as PD_WARN_DUE's. */
+DB_STMT(PD_OFF_DUE, .params = 4, .cols = 5, .flags = DB_Q_READ, .roles = R_C,
 	.sql = "SELECT pu.id, pu.tenant_id, pu.email, t.company_name, t.slug FROM portal_users pu "
 	       "JOIN tenants t ON t.id = pu.tenant_id WHERE pu.status = 'active' AND "
 	       "pu.dormant_warned_at < NOW(6) - INTERVAL 7 DAY AND COALESCE(pu.last_sign_in_at, "
-	       "pu.password_set_at, pu.created_at) < NOW(6) - INTERVAL ? DAY ORDER BY pu.id "
+	       "pu.password_set_at, pu.created_at) < NOW(6) - INTERVAL ? DAY AND (? = 0 OR "
+	       "pu.tenant_id = ?) ORDER BY pu.id "
 	       "LIMIT ?")
 DB_STMT(PD_WARNED, .params = 1, .cols = 0, .flags = 0, .roles = R_C,
 	.sql = "UPDATE portal_users SET dormant_warned_at = NOW(6) WHERE id = ? AND "
@@ -145,16 +147,16 @@ DB_STMT(PD_OFF, .params = 1, .cols = 0, .flags = 0, .roles = R_C,
 	       "AND status = 'active'")
 DB_STMT(PD_SESSIONS_END, .params = 1, .cols = 0, .flags = 0, .roles = R_C,
 	.sql = "DELETE FROM sessions WHERE portal_user_id = ?")
-DB_STMT(OD_WARN_DUE, .params = 2, .cols = 5, .flags = DB_Q_READ, .roles = R_C,
+DB_STMT(OD_WARN_DUE, .params = 4, .cols = 5, .flags = DB_Q_READ, .roles = R_C,
 	.sql = "SELECT u.id, u.tenant_id, u.email, t.company_name, t.slug FROM office_users u "
 	       "JOIN tenants t ON t.id = u.tenant_id WHERE u.active = 1 AND u.dormant_warned_at IS "
 	       "NULL AND COALESCE(u.last_sign_in_at, u.created_at) < NOW(6) - INTERVAL ? DAY "
-	       "ORDER BY u.id LIMIT ?")
-DB_STMT(OD_OFF_DUE, .params = 2, .cols = 5, .flags = DB_Q_READ, .roles = R_C,
+	       "AND (? = 0 OR u.tenant_id = ?) ORDER BY u.id LIMIT ?")
+DB_STMT(OD_OFF_DUE, .params = 4, .cols = 5, .flags = DB_Q_READ, .roles = R_C,
 	.sql = "SELECT u.id, u.tenant_id, u.email, t.company_name, t.slug FROM office_users u "
 	       "JOIN tenants t ON t.id = u.tenant_id WHERE u.active = 1 AND u.dormant_warned_at < "
 	       "NOW(6) - INTERVAL 7 DAY AND COALESCE(u.last_sign_in_at, u.created_at) < NOW(6) - "
-	       "INTERVAL ? DAY ORDER BY u.id LIMIT ?")
+	       "INTERVAL ? DAY AND (? = 0 OR u.tenant_id = ?) ORDER BY u.id LIMIT ?")
 DB_STMT(OD_WARNED, .params = 1, .cols = 0, .flags = 0, .roles = R_C,
 	.sql = "UPDATE office_users SET dormant_warned_at = NOW(6) WHERE id = ? AND "
 	       "dormant_warned_at IS NULL")
