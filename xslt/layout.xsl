@@ -534,6 +534,24 @@
 
   <!-- The statuses a list of portal users filters by: a select named
        status (list/@facet the current one; "" any), for a filter bar. -->
+  <!-- The Office Users list's filter by last sign-in (list/@facet). -->
+  <xsl:template name="office-signin-select">
+    <xsl:param name="list"/>
+    <xsl:variable name="cur" select="string($list/@facet)"/>
+    <label class="filter-label" for="list-signin">Signed in:</label>
+    <select id="list-signin" name="signin">
+      <option value="">Any time</option>
+      <option value="never">
+        <xsl:if test="$cur = 'never'"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>
+        <xsl:text>Never</xsl:text>
+      </option>
+      <option value="over90">
+        <xsl:if test="$cur = 'over90'"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>
+        <xsl:text>Over 90 days ago</xsl:text>
+      </option>
+    </select>
+  </xsl:template>
+
   <xsl:template name="portal-status-select">
     <xsl:param name="list"/>
     <xsl:variable name="cur" select="string($list/@facet)"/>
@@ -607,6 +625,7 @@
     <xsl:param name="list" select="list"/>
     <xsl:param name="placeholder" select="''"/>
     <xsl:param name="status" select="false()"/>
+    <xsl:param name="signin" select="false()"/>
     <form class="filter-bar" method="get" action="{$path}" role="search">
       <label class="filter-label" for="list-q">Filter:</label>
       <input type="search" id="list-q" name="q" value="{$list/@filter}"
@@ -619,6 +638,11 @@
       </input>
       <xsl:if test="$status">
         <xsl:call-template name="portal-status-select">
+          <xsl:with-param name="list" select="$list"/>
+        </xsl:call-template>
+      </xsl:if>
+      <xsl:if test="$signin">
+        <xsl:call-template name="office-signin-select">
           <xsl:with-param name="list" select="$list"/>
         </xsl:call-template>
       </xsl:if>

@@ -32,8 +32,10 @@
           </li>
         </xsl:for-each>
       </ul>
-      <p class="note note-danger">They are signed out at once, and their logins can never be
-        used again, by anyone. To keep a login for later, deactivate the user instead.</p>
+      <p class="note note-danger">They are signed out at once. A Super Admin can restore them
+        under Deleted office users while the restore period lasts (without their password:
+        they are mailed a link to set one); after it their logins can never be used again,
+        by anyone. To keep a login for later, deactivate the user instead.</p>
       <div class="actions">
         <button type="submit" class="btn btn-danger">Delete</button>
         <a class="btn btn-link" href="/settings/office-users">Cancel</a>

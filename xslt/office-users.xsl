@@ -16,7 +16,10 @@
         <p class="breadcrumb">Office</p>
         <h1>Office Users</h1>
       </div>
-      <a class="btn btn-primary" href="/settings/office-users/edit">Add Office User</a>
+      <div class="head-actions">
+        <a class="btn" href="/settings/office-users/deleted">Deleted office users</a>
+        <a class="btn btn-primary" href="/settings/office-users/edit">Add Office User</a>
+      </div>
     </div>
 
     <div class="list-toolbar">
@@ -24,6 +27,7 @@
         <xsl:with-param name="path" select="$path"/>
         <xsl:with-param name="list" select="$list"/>
         <xsl:with-param name="placeholder" select="'Login or name'"/>
+        <xsl:with-param name="signin" select="true()"/>
       </xsl:call-template>
       <xsl:if test="$list/rows/user">
         <button type="submit" form="office-users-form" class="btn btn-danger"
@@ -50,6 +54,9 @@
                 <xsl:if test="@key = 'role'">
                   <th scope="col">Phone</th>
                 </xsl:if>
+                <xsl:if test="@key = 'status'">
+                  <th scope="col">Last sign-in</th>
+                </xsl:if>
               </xsl:for-each>
             </tr>
           </thead>
@@ -58,7 +65,7 @@
             <xsl:if test="not($list/rows/user)">
               <xsl:call-template name="list-empty-row">
                 <xsl:with-param name="list" select="$list"/>
-                <xsl:with-param name="colspan" select="7"/>
+                <xsl:with-param name="colspan" select="8"/>
                 <xsl:with-param name="empty" select="'No office users yet.'"/>
               </xsl:call-template>
             </xsl:if>
@@ -96,6 +103,11 @@
           <xsl:otherwise>Inactive</xsl:otherwise>
         </xsl:choose>
       </span></td>
+      <td class="cell-date" data-label="Last sign-in">
+        <xsl:call-template name="datetime">
+          <xsl:with-param name="value" select="last-sign-in"/>
+        </xsl:call-template>
+      </td>
     </tr>
   </xsl:template>
 

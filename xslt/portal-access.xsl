@@ -49,6 +49,7 @@
               <xsl:text>Add New Portal User</xsl:text>
             </a>
             <a class="menu-item" href="/settings/client/portal-access/import">Import from a CSV file</a>
+            <a class="menu-item" href="/settings/client/portal-access/deleted">Deleted portal users</a>
             <xsl:if test="$has-rows">
               <!-- The ticked rows and the view go along: the next page
                    offers them, or every user the view holds. -->

@@ -62,8 +62,8 @@
       </ul>
       <p class="note note-danger">
         <xsl:choose>
-          <xsl:when test="$n = 1">This cannot be undone. The portal user is signed out at once and can no longer sign in to the Client Portal.</xsl:when>
-          <xsl:otherwise>This cannot be undone. The portal users are signed out at once and can no longer sign in to the Client Portal.</xsl:otherwise>
+          <xsl:when test="$n = 1">The portal user is signed out at once and can no longer sign in to the Client Portal. Until the restore period ends you can restore them under Deleted portal users, without their password: they are invited again.</xsl:when>
+          <xsl:otherwise>The portal users are signed out at once and can no longer sign in to the Client Portal. Until the restore period ends you can restore them under Deleted portal users, without their passwords: they are invited again.</xsl:otherwise>
         </xsl:choose>
       </p>
       <div class="actions">

@@ -60,6 +60,13 @@ struct conf {
 	struct {
 		unsigned retain_days; /* entries older go (gatehouse-ctl audit purge) */
 	} audit;
+	/* People who leave (issue 15): [people] restore_days, [portal] and
+	 * [office] dormant_days. */
+	struct {
+		unsigned restore_days;        /* deleted users restorable this long */
+		unsigned portal_dormant_days; /* 0: off */
+		unsigned office_dormant_days; /* 0: off */
+	} people;
 	/* OAuth2 clients for office users' Google and Office 365 mail
 	 * (XOAUTH2); empty until the operator registers them. */
 	struct {

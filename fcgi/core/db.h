@@ -370,7 +370,8 @@ enum db_result db_office_set_active(struct db *db, unsigned user_id, int active)
 struct db_office_user {
 	unsigned id;
 	char email[255], first[401], last[401], role[16], phone[161];
-	int active, settings; /* settings: enum db_perm */
+	int active, settings;  /* settings: enum db_perm */
+	char last_sign_in[24]; /* ISO 8601 UTC, "" if never (sql/027) */
 	/* db_office_user_get only: */
 	char mobile_provider[129], street[801], city[401], state[401], zip[81], country[401];
 	char default_screen[129];
@@ -379,6 +380,11 @@ typedef int (*db_office_user_fn)(void *ctx, const struct db_office_user *u);
 /* One page of the Office Users list (see "The list views" above). */
 enum db_result db_office_users_view(struct db *db, unsigned tenant_id, struct list_view *lv,
 				    db_office_user_fn fn, void *ctx, struct list_fetched *f);
+/* The same filtered by last sign-in: never, or over 90 days ago (sql/027). */
+enum db_signin { DB_SIGNIN_ANY = 0, DB_SIGNIN_NEVER, DB_SIGNIN_OLD };
+enum db_result db_office_users_view_signin(struct db *db, unsigned tenant_id, struct list_view *lv,
+					   enum db_signin signin, db_office_user_fn fn, void *ctx,
+					   struct list_fetched *f);
 /* DB_NOTFOUND for another tenant's id. */
 enum db_result db_office_user_get(struct db *db, unsigned tenant_id, unsigned id,
 				  struct db_office_user *out);
@@ -1021,5 +1027,60 @@ enum db_result db_import_user(struct db *db, unsigned tenant_id, const char *ema
 /* The user's contact on its customer named name (made, or renamed). */
 enum db_result db_import_contact(struct db *db, unsigned tenant_id, unsigned customer_id,
 				 const char *name, const char *email, unsigned user_id);
+
+/* ---- people who leave (db/people.c, sql/027) ---- */
+/* The tombstone of a user about to be deleted (what a restore brings back;
+ * never a password or session), in the delete's transaction: the deletes
+ * (db_portal_user_delete, db_office_user_delete) call these themselves.
+ * DB_NOTFOUND for another tenant's id. */
+enum db_result db_portal_tombstone_keep(struct db *db, unsigned tenant_id, unsigned id);
+enum db_result db_office_tombstone_keep(struct db *db, unsigned tenant_id, unsigned id);
+struct db_tombstone {
+	unsigned id, user_id;
+	char name[801]; /* portal: the company; office: first and last name */
+	char email[255], role[16];
+	char deleted_at[24], until[24]; /* ISO 8601 UTC; until: the period's end */
+};
+typedef int (*db_tombstone_fn)(void *ctx, const struct db_tombstone *t);
+/* The tenant's tombstones deleted within days, newest first, at most limit. */
+enum db_result db_tombstones(struct db *db, enum db_who who, unsigned tenant_id, unsigned days,
+			     unsigned limit, db_tombstone_fn fn, void *ctx);
+struct db_restored {
+	unsigned user_id, customer_id;
+	char name[801], email[255], role[16];
+	int within; /* 0: past the period, nothing restored */
+};
+/* Tombstone id of tenant_id back as a user (its old id, no password, no
+ * session; the office login unburned), the tombstone gone; in the
+ * caller's transaction.  DB_NOTFOUND: no such tombstone in the tenant;
+ * DB_OK with out->within 0: past the period, nothing written; DB_DUP: the
+ * login was taken again meanwhile. */
+enum db_result db_portal_tombstone_restore(struct db *db, unsigned tenant_id, unsigned id,
+					   unsigned days, struct db_restored *out);
+enum db_result db_office_tombstone_restore(struct db *db, unsigned tenant_id, unsigned id,
+					   unsigned days, struct db_restored *out);
+/* A tombstone past the period, or an account gone dormant (with its
+ * company's name and slug for the mail). */
+struct db_expired {
+	unsigned id, tenant_id, user_id;
+	char email[255], company[801], slug[64];
+};
+/* Up to max tombstones deleted more than days ago, oldest first. */
+enum db_result db_tombstones_expired(struct db *db, enum db_who who, unsigned days,
+				     struct db_expired *out, size_t max, size_t *n);
+enum db_result db_tombstone_purge(struct db *db, enum db_who who, unsigned tenant_id, unsigned id);
+/* A full office sign-in: last_sign_in_at, and a dormant warning forgotten. */
+enum db_result db_office_user_signed_in(struct db *db, unsigned id);
+/* Active accounts (of tenant_id; 0: of every tenant) not signed in for
+ * days: off 0, not warned yet (days = dormant_days - 7); off 1, warned over
+ * a week ago (days = dormant_days). */
+enum db_result db_dormant_due(struct db *db, enum db_who who, int off, unsigned days,
+			      unsigned tenant_id, struct db_expired *out, size_t max, size_t *n);
+/* The warning remembered (DB_NOTFOUND: already warned); the account
+ * deactivated (revoked) and its sessions ended (DB_NOTFOUND: not active). */
+enum db_result db_dormant_warned(struct db *db, enum db_who who, unsigned id);
+enum db_result db_dormant_off(struct db *db, enum db_who who, unsigned id);
+/* The tenant's active Super Admins other than id. */
+enum db_result db_dormant_other_supers(struct db *db, unsigned tenant_id, unsigned id, unsigned *n);
 
 #endif

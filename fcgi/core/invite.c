@@ -247,3 +247,33 @@ enum db_result invite_enqueue_webhook_disabled(struct db *db, const struct conf 
 	xmlFreeDoc(d);
 	return rc;
 }
+
+enum db_result invite_enqueue_dormant(struct db *db, const struct conf *conf, unsigned tenant_id,
+				      const char *company, const char *slug, int office,
+				      const char *email, unsigned days)
+{
+	char buf[700], subject[1001];
+	xmlDocPtr d = xml_doc("mail");
+	xmlNodePtr m;
+	enum db_result rc;
+
+	if (d == NULL)
+		return DB_ERR;
+	m = xmlDocGetRootElement(d);
+	xml_attr(m, "kind", "dormant");
+	xml_attr(m, "account", office ? "office" : "portal");
+	xml_text_el(m, "tenant-name", company);
+	xml_text_el(m, "login", email);
+	if (office)
+		snprintf(buf, sizeof buf, "%s/settings/login", conf->web.base_url);
+	else
+		snprintf(buf, sizeof buf, "%s/portal/%s/", conf->web.base_url, slug);
+	xml_text_el(m, "sign-in-link", buf);
+	snprintf(buf, sizeof buf, "%u", days);
+	xml_text_el(m, "days", buf);
+	snprintf(subject, sizeof subject, "Your %s %s account will be deactivated in a week",
+		 company, office ? "office" : "client portal");
+	rc = enqueue(db, conf, tenant_id, d, "dormant", email, subject, NULL, 0, NULL);
+	xmlFreeDoc(d);
+	return rc;
+}

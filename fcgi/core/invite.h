@@ -46,4 +46,12 @@ enum db_result invite_enqueue_webhook_disabled(struct db *db, const struct conf 
 					       const char *email, const char *url, unsigned hours,
 					       const char *reason);
 
+/* The "dormant" warning (gatehouse-ctl dormant): the account (office 1: an
+ * office login, else a portal one) of company (slug: its direct link) has
+ * not been used for days and is deactivated in a week unless its owner
+ * signs in.  Caller's transaction. */
+enum db_result invite_enqueue_dormant(struct db *db, const struct conf *conf, unsigned tenant_id,
+				      const char *company, const char *slug, int office,
+				      const char *email, unsigned days);
+
 #endif

@@ -482,8 +482,8 @@ enum mail_result mail_build(const struct mail_msg *m, char **out, size_t *len)
 /* ---- rendering ---- */
 
 /* Every kind of mail: each has xslt/mail/<kind>-text.xsl and -html.xsl. */
-static const char *const kinds[] = {"invitation",       "reset", "lockout", "office-reset",
-				    "webhook-disabled", NULL};
+static const char *const kinds[] = {"invitation",       "reset",   "lockout", "office-reset",
+				    "webhook-disabled", "dormant", NULL};
 const char *const mail_sheets[] = {"mail/invitation-text",
 				   "mail/invitation-html",
 				   "mail/reset-text",
@@ -494,6 +494,8 @@ const char *const mail_sheets[] = {"mail/invitation-text",
 				   "mail/office-reset-html",
 				   "mail/webhook-disabled-text",
 				   "mail/webhook-disabled-html",
+				   "mail/dormant-text",
+				   "mail/dormant-html",
 				   NULL};
 
 int mail_kind_known(const char *kind)

@@ -37,6 +37,9 @@ static void usage(void)
 	      "  invitations remind        (reminders of invitations not taken up)\n"
 	      "  audit purge [--days N]    (audit entries older than N days; default\n"
 	      "                            [audit] retain_days)\n"
+	      "  people purge              (deleted users past [people] restore_days)\n"
+	      "  dormant [--tenant SLUG]   (warn, then deactivate, accounts not signed in\n"
+	      "                            for [portal] / [office] dormant_days)\n"
 	      "  demo\n"
 	      "roles: view_only edit_view admin customize\n",
 	      stderr);
@@ -167,6 +170,199 @@ static int cmd_invitations(struct db *db, const struct conf *c, int argc, char *
 	printf("invitations: %u reminder%s queued, %u failed\n", x.sent, x.sent == 1 ? "" : "s",
 	       x.failed);
 	return x.failed ? 1 : 0;
+}
+
+#define PEOPLE_BATCH 500
+
+/* What a tombstone's purge or a dormant account's step is audited as:
+ * about which kind of user, the action, the new value. */
+struct people_step {
+	enum db_who who;
+	const char *action, *what;
+};
+
+/* The step's audit entry (actor the system) about e, then the commit of
+ * the transaction it ends: 0, or -1 (rolled back, said on stderr). */
+static int audited(struct db *db, const struct db_expired *e, const struct people_step *s)
+{
+	struct db_audit a = {
+		.tenant_id = e->tenant_id,
+		.actor_kind = DB_ACTOR_SYSTEM,
+		.actor_email = "",
+		.action = s->action,
+		.target_kind = s->who == DB_OFFICE ? "office_user" : "portal_user",
+		.target_id = e->user_id,
+		.target = e->email,
+		.new_value = s->what,
+	};
+	enum db_result rc = db_audit(db, &a);
+
+	if (rc == DB_OK)
+		rc = db_commit(db);
+	if (rc != DB_OK) {
+		db_rollback(db);
+		fprintf(stderr, "gatehouse-ctl: %s %s: %s\n", s->action, e->email, db_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+/* people purge: tombstones of deleted portal and office users older than
+ * [people] restore_days removed, each audited (portal_user.purge,
+ * office_user.purge); an office login stays burned.  Daily by
+ * gatehouse-people-purge.timer. */
+static int cmd_people(struct db *db, const struct conf *c, int argc, char **argv)
+{
+	struct db_expired *e;
+	unsigned done = 0, failed = 0, days = c->people.restore_days;
+	char what[64];
+
+	if (argc != 1 || strcmp(argv[0], "purge") != 0) {
+		usage();
+		return 2;
+	}
+	if ((e = calloc(PEOPLE_BATCH, sizeof *e)) == NULL)
+		return 1;
+	snprintf(what, sizeof what, "deleted over %u days ago: no longer restorable", days);
+	for (int w = 0; w < 2; w++) {
+		struct people_step s = {w ? DB_OFFICE : DB_PORTAL,
+					w ? "office_user.purge" : "portal_user.purge", what};
+		size_t n = 0;
+		do {
+			unsigned before = done;
+			if (db_tombstones_expired(db, s.who, days, e, PEOPLE_BATCH, &n) != DB_OK) {
+				fprintf(stderr, "gatehouse-ctl: people purge: %s\n", db_errmsg(db));
+				failed++;
+				break;
+			}
+			for (size_t i = 0; i < n; i++) {
+				if (db_begin(db) != DB_OK ||
+				    db_tombstone_purge(db, s.who, e[i].tenant_id, e[i].id) !=
+					    DB_OK) {
+					db_rollback(db);
+					failed++;
+				} else if (audited(db, &e[i], &s) == 0)
+					done++;
+				else
+					failed++;
+			}
+			if (done == before)
+				break; /* what is left failed: the next run tries again */
+		} while (n == PEOPLE_BATCH);
+	}
+	free(e);
+	printf("people: %u deleted user%s purged, %u failed\n", done, done == 1 ? "" : "s", failed);
+	return failed ? 1 : 0;
+}
+
+/* One account due step (0 the warning, 1 deactivation), in a transaction
+ * of its own with its audit entry: 0 done, 1 left alone (changed
+ * meanwhile, or the company's last active Super Admin), -1 failed. */
+static int dormant_one(struct db *db, const struct conf *c, const struct people_step *s, int step,
+		       unsigned days_idle, const struct db_expired *e)
+{
+	enum db_result rc = db_begin(db);
+	unsigned others = 1, all = 0;
+
+	if (rc == DB_OK && step && s->who == DB_OFFICE &&
+	    (rc = db_dormant_other_supers(db, e->tenant_id, e->user_id, &others)) == DB_OK &&
+	    others == 0 && (rc = db_dormant_other_supers(db, e->tenant_id, 0, &all)) == DB_OK &&
+	    all > 0) {
+		/* No other active Super Admin, yet one: this one, who stays. */
+		db_rollback(db);
+		return 1;
+	}
+	if (rc == DB_OK)
+		rc = step ? db_dormant_off(db, s->who, e->user_id)
+			  : db_dormant_warned(db, s->who, e->user_id);
+	if (rc == DB_OK && !step)
+		rc = invite_enqueue_dormant(db, c, e->tenant_id, e->company, e->slug,
+					    s->who == DB_OFFICE, e->email, days_idle);
+	if (rc != DB_OK) {
+		db_rollback(db);
+		if (rc == DB_NOTFOUND)
+			return 1; /* warned or deactivated meanwhile */
+		fprintf(stderr, "gatehouse-ctl: %s %s: %s\n", s->action, e->email, db_errmsg(db));
+		return -1;
+	}
+	return audited(db, e, s);
+}
+
+/* One kind of account (portal, office) through both steps: the warning
+ * mail a week before (remembered: never twice; a sign-in forgets it), then
+ * deactivation a week after it; a company's last active Super Admin is
+ * warned but never deactivated.  Batches until none is left due. */
+static void dormant_kind(struct db *db, const struct conf *c, enum db_who who, unsigned days,
+			 unsigned tenant_id, unsigned *warned, unsigned *off, unsigned *failed)
+{
+	struct db_expired *e = calloc(PEOPLE_BATCH, sizeof *e);
+	char what[64];
+	size_t n = 0;
+
+	if (e == NULL) {
+		(*failed)++;
+		return;
+	}
+	snprintf(what, sizeof what, "not signed in for %u days", days);
+	for (int step = 0; step < 2; step++) {
+		struct people_step s = {who,
+					step ? (who == DB_OFFICE ? "office_user.dormant_deactivated"
+								 : "portal_user.dormant_revoked")
+					     : (who == DB_OFFICE ? "office_user.dormant_warned"
+								 : "portal_user.dormant_warned"),
+					what};
+		unsigned due = step ? days : (days > 7 ? days - 7 : 0), done;
+		do {
+			done = 0;
+			if (db_dormant_due(db, who, step, due, tenant_id, e, PEOPLE_BATCH, &n) !=
+			    DB_OK) {
+				fprintf(stderr, "gatehouse-ctl: dormant: %s\n", db_errmsg(db));
+				(*failed)++;
+				break;
+			}
+			for (size_t i = 0; i < n; i++) {
+				int r = dormant_one(db, c, &s, step, due > 0 ? due : days, &e[i]);
+				if (r == 0)
+					done++;
+				else if (r < 0)
+					(*failed)++;
+			}
+			*(step ? off : warned) += done;
+		} while (n == PEOPLE_BATCH && done > 0);
+	}
+	free(e);
+}
+
+/* dormant [--tenant SLUG]: [portal] dormant_days and [office] dormant_days
+ * (0: off), for every company or one; daily by gatehouse-dormant.timer. */
+static int cmd_dormant(struct db *db, const struct conf *c, int argc, char **argv)
+{
+	unsigned warned = 0, off = 0, failed = 0, tenant_id = 0;
+	struct db_tenant t;
+
+	if (argc != 0 && (argc != 2 || strcmp(argv[0], "--tenant") != 0)) {
+		usage();
+		return 2;
+	}
+	if (argc == 2) {
+		if (db_tenant_by_slug(db, argv[1], &t) != DB_OK) {
+			fprintf(stderr, "gatehouse-ctl: no tenant %s\n", argv[1]);
+			return 1;
+		}
+		tenant_id = t.id;
+	}
+	if (c->people.portal_dormant_days == 0 && c->people.office_dormant_days == 0) {
+		printf("dormant: off ([portal] and [office] dormant_days = 0)\n");
+		return 0;
+	}
+	if (c->people.portal_dormant_days > 0)
+		dormant_kind(db, c, DB_PORTAL, c->people.portal_dormant_days, tenant_id, &warned,
+			     &off, &failed);
+	if (c->people.office_dormant_days > 0)
+		dormant_kind(db, c, DB_OFFICE, c->people.office_dormant_days, tenant_id, &warned,
+			     &off, &failed);
+	printf("dormant: %u warned, %u deactivated, %u failed\n", warned, off, failed);
+	return failed ? 1 : 0;
 }
 
 static int slug_ok(const char *s)
@@ -631,7 +827,8 @@ int main(int argc, char **argv)
 		    strcmp(cmd, "user") == 0 || strcmp(cmd, "demo") == 0 ||
 		    strcmp(cmd, "throttle") == 0 || strcmp(cmd, "key") == 0 ||
 		    strcmp(cmd, "feed") == 0 || strcmp(cmd, "audit") == 0 ||
-		    strcmp(cmd, "invitations") == 0;
+		    strcmp(cmd, "invitations") == 0 || strcmp(cmd, "people") == 0 ||
+		    strcmp(cmd, "dormant") == 0;
 	if (!known) {
 		usage();
 		return 2;
@@ -678,6 +875,10 @@ int main(int argc, char **argv)
 		rc = cmd_audit(db, &c, argc - i, argv + i);
 	else if (strcmp(cmd, "invitations") == 0)
 		rc = cmd_invitations(db, &c, argc - i, argv + i);
+	else if (strcmp(cmd, "people") == 0)
+		rc = cmd_people(db, &c, argc - i, argv + i);
+	else if (strcmp(cmd, "dormant") == 0)
+		rc = cmd_dormant(db, &c, argc - i, argv + i);
 	else if (strcmp(cmd, "throttle") == 0) {
 		if (argc - i != 1 || strcmp(argv[i], "reset") != 0) {
 			usage();

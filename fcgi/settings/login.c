@@ -81,11 +81,12 @@ static enum page_result check_password(struct http *h, struct db_login *u)
 		snprintf(key, sizeof key, "user:%u", u->id);
 	else
 		snprintf(key, sizeof key, "email:%s", lower);
-	/* Unknown and deactivated accounts are checked against a dummy hash:
-	 * same cost, same answer, so timing and messages tell nothing about
-	 * who exists. */
-	r = pwflow_sign_in(h, key, drc == DB_OK && u->active ? u->hash : NULL, h->f[F_PASSWORD].str,
-			   NULL);
+	/* Unknown and deactivated accounts, and a restored one with no
+	 * password yet (an empty hash, sql/027), are checked against a dummy
+	 * hash: same cost, same answer, so timing and messages tell nothing
+	 * about who exists. */
+	r = pwflow_sign_in(h, key, drc == DB_OK && u->active && u->hash[0] ? u->hash : NULL,
+			   h->f[F_PASSWORD].str, NULL);
 	sodium_memzero(u->hash, sizeof u->hash);
 	return r;
 }

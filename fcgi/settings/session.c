@@ -123,6 +123,9 @@ enum db_result settings_session_start(struct http *h, unsigned tenant_id, unsign
 	rc = db_session_insert(h->db, hash, "office", tenant_id, id, h->conf->sec.session_abs_hours,
 			       h->addr, h->ua, http_sign_in_name(stage));
 	sodium_memzero(hash, sizeof hash);
+	/* Office Users' Last sign-in, and a dormant warning forgotten. */
+	if (rc == DB_OK && stage == SIGN_IN_FULL)
+		rc = db_office_user_signed_in(h->db, id);
 	if (rc == DB_OK)
 		http_set_cookie(h, HTTP_COOKIE_OFFICE, cookie, "/settings",
 				stage == SIGN_IN_FULL ? secs : 600, "Strict");

@@ -43,6 +43,8 @@ static const struct route {
 	{"/settings/client/portal-access/edit", VIEW, EDIT, 200, 422, "customer=0"},
 	{"/settings/client/portal-access/resend", NO, EDIT, 0, 422, "x=1"},
 	{"/settings/client/portal-access/delete", EDIT, EDIT, 400, 422, "x=1"},
+	/* deleted users within [people] restore_days; a restore without its id */
+	{"/settings/client/portal-access/deleted", EDIT, EDIT, 200, 422, "x=1"},
 	{"/settings/client/portal-access/security", NO, EDIT, 0, 422, "x=1"},
 	{"/settings/client/portal-access/send-reset", NO, EDIT, 0, 422, "x=1"},
 	{"/settings/client/portal-access/view-as", NO, EDIT, 0, 422, "x=1"},
@@ -75,6 +77,7 @@ static const struct route {
 	{OU "/edit", SUPER, SUPER, 200, 422, "x=1"},
 	{OU "/status", NO, SUPER, 0, 422, "x=1"},
 	{OU "/delete", SUPER, SUPER, 400, 422, "x=1"},
+	{OU "/deleted", SUPER, SUPER, 200, 422, "x=1"},
 	{OU "/test-mail", NO, SUPER, 0, 422, "x=1"},
 	/* GET: the confirmation of an MFA reset */
 	{OU "/security", SUPER, SUPER, 400, 400, "x=1"},
@@ -525,7 +528,8 @@ static void test_users(void)
 	   "admin deletes them (%s)", loc);
 	d = get_xml(admin, loc, 200, "the list after the delete");
 	ok(xp_is(d, "string(//notice[@kind='success'])",
-		 "2 office users deleted. Their logins can never be used again."),
+		 "2 office users deleted. Restore them under Deleted office users while the "
+		 "restore period lasts; after it their logins can never be used again."),
 	   "the notice counts them: 2 office users deleted");
 	xmlFreeDoc(d);
 	ok(get_status_xml(e, "/settings/") == 401, "the deleted user's session ended");

@@ -699,6 +699,27 @@ static void test_render(void)
 	}
 	mail_body_free(&b);
 
+	/* The dormant account's warning (issue 15): no secret, the sign-in link. */
+	rc = mail_render("dormant",
+			 "<mail kind=\"dormant\" account=\"office\"><tenant-name>Demo Field "
+			 "Services</tenant-name><login>ada@demo.test</login>"
+			 "<sign-in-link>http://127.0.0.1:8080/settings/login</sign-in-link>"
+			 "<days>83</days></mail>",
+			 NULL, &b, err, sizeof err);
+	ok(rc == MAIL_OK, "render: a dormant warning renders (%s)", err);
+	if (rc == MAIL_OK) {
+		ok(strstr(b.text, "office account ada@demo.test") != NULL &&
+			   strstr(b.text, "not been used for 83 days") != NULL &&
+			   strstr(b.text, "http://127.0.0.1:8080/settings/login") != NULL &&
+			   strchr(b.text, '<') == NULL,
+		   "dormant, text: the account, the days, the sign-in link");
+		ok(strstr(b.html, "href=\"http://127.0.0.1:8080/settings/login\"") != NULL &&
+			   strstr(b.html, "deactivated in a week") != NULL &&
+			   strstr(b.html, "sent by Gatehouse") != NULL,
+		   "dormant, html: the sign-in button, inside the shared mail frame");
+	}
+	mail_body_free(&b);
+
 	rc = mail_render("newsletter", payload("Cool Air", "7"), NULL, &b, err, sizeof err);
 	ok(rc == MAIL_INVALID && strstr(err, "unknown mail kind 'newsletter'") != NULL &&
 		   b.text == NULL,

@@ -4,7 +4,9 @@
 # answered as expected, exit 0 and no errors or leaks, the stack back.
 #   settings: sign-in, pages, XML, errors, a save, a bad save, the audit
 #             log (a filter, a bad cursor, both exports, streamed), the
-#             account page, "view as this client", sign-out
+#             account page, "view as this client", Office Users signed in
+#             never, a portal user deleted, Deleted, restored (and again:
+#             404), sign-out
 #   portal:   login page, a wrong and a right sign-in, home, account, MFA
 #             enrolment page (QR code), a wrong code, forgot password, an
 #             unknown slug and token, sign-out
@@ -39,6 +41,9 @@ ctl tenant create "$SLUG" 'Valgrind Field Services' &&
 	     INSERT INTO portal_users (tenant_id, customer_id, company_name, email, password_hash, password_set_at)
 	     SELECT c.tenant_id, c.id, c.name, '$CLIENT', u.password_hash, NOW(6) FROM customers c
 	     JOIN office_users u ON u.tenant_id = c.tenant_id AND u.email = '$ADMIN'
+	     WHERE c.tenant_id = (SELECT id FROM tenants WHERE slug = '$SLUG');
+	     INSERT INTO portal_users (tenant_id, customer_id, company_name, email)
+	     SELECT c.tenant_id, c.id, c.name, 'gone@$SLUG.test' FROM customers c
 	     WHERE c.tenant_id = (SELECT id FROM tenants WHERE slug = '$SLUG')" &&
 	[ "$(sql "SELECT COUNT(*) FROM portal_users WHERE email = '$CLIENT'")" = 1 ]
 t $? "a tenant of the workload's own ($SLUG): its admin, a customer and a portal user"
@@ -65,6 +70,16 @@ workload_settings() {
 	done
 	c -d "csrf=$k&id=$(sql "SELECT id FROM portal_users WHERE email = '$CLIENT'")" \
 		"$B/settings/client/portal-access/view-as"
+	c "$B/settings/office-users?signin=never"
+	c -d "csrf=$k&id=$(sql "SELECT id FROM portal_users WHERE email = 'gone@$SLUG.test'")" \
+		"$B/settings/client/portal-access/delete"
+	c "$B/settings/client/portal-access/deleted"
+	k=$(sql "SELECT id FROM portal_user_tombstones WHERE email = 'gone@$SLUG.test'")
+	c -d "csrf=$(csrf /settings/client/portal-access/deleted)&id=$k" \
+		"$B/settings/client/portal-access/deleted"
+	c -d "csrf=$(csrf /settings/client/portal-access/deleted)&id=$k" \
+		"$B/settings/client/portal-access/deleted"
+	k=$(csrf /settings/client/portal-access-settings)
 	c -d "csrf=$k" "$B/settings/logout"
 }
 
@@ -138,7 +153,7 @@ check() {
 	grep -E "ERROR SUMMARY|definitely lost|indirectly lost" "$vlog" | sed 's/^/# /'
 }
 
-check settings " 401 303 200 200 200 404 400 303 422 200 200 200 200 400 200 303 303"
+check settings " 401 303 200 200 200 404 400 303 422 200 200 200 200 400 200 303 200 303 200 303 404 303"
 check portal " 401 303 200 200 200 200 200 200 200 200 404 403 422 404 422 404 404 303 303"
 check feed " 200 200 200 200 200 200 200 200 200 200 200 200 304 200 401 401 400 400 400"
 "$GH_SRCDIR/scripts/gh-stack" up --port "$GH_TEST_PORT" --state "$ST" >/dev/null 2>&1

@@ -75,7 +75,7 @@ struct ou_row {
 	void *ctx;
 };
 
-/* OU_COLS's eight columns, and with full the seven of one user's page. */
+/* OU_COLS's nine columns, and with full the seven of one user's page. */
 static void ou_cols(struct db_cols *c, struct db_office_user *u, int full)
 {
 	db_col_uint(c, &u->id);
@@ -86,6 +86,7 @@ static void ou_cols(struct db_cols *c, struct db_office_user *u, int full)
 	db_col_str(c, u->phone, sizeof u->phone);
 	db_col_bool(c, &u->active);
 	db_col_int(c, &u->settings);
+	db_col_time(c, u->last_sign_in);
 	if (!full)
 		return;
 	db_col_str(c, u->mobile_provider, sizeof u->mobile_provider);
@@ -118,19 +119,54 @@ static const struct db_view_sort ou_sorts[5] = {
 };
 #undef OU_SORT
 
+/* The same sorts with the filter "signed in: never / over 90 days". */
+#define OU_FSORT(f, n, k, ints)                                                                    \
+	{                                                                                          \
+		{DBQ_OU_##f##_WALK_##n##_ASC, DBQ_OU_##f##_WALK_##n##_DESC},                       \
+			{DBQ_OU_##f##_PLAIN_##n##_ASC, DBQ_OU_##f##_PLAIN_##n##_DESC},             \
+			{DBQ_OU_##f##_WORDS_##n##_ASC, DBQ_OU_##f##_WORDS_##n##_DESC}, k, ints     \
+	}
+static const struct db_view_sort ou_never_sorts[5] = {
+	OU_FSORT(NEVER, EMAIL, 1, 0), OU_FSORT(NEVER, FIRST, 3, 0),  OU_FSORT(NEVER, LAST, 3, 0),
+	OU_FSORT(NEVER, ROLE, 2, 1),  OU_FSORT(NEVER, STATUS, 2, 1),
+};
+static const struct db_view_sort ou_old_sorts[5] = {
+	OU_FSORT(OLD, EMAIL, 1, 0), OU_FSORT(OLD, FIRST, 3, 0),  OU_FSORT(OLD, LAST, 3, 0),
+	OU_FSORT(OLD, ROLE, 2, 1),  OU_FSORT(OLD, STATUS, 2, 1),
+};
+#undef OU_FSORT
+
 enum db_result db_office_users_view(struct db *db, unsigned tenant_id, struct list_view *lv,
 				    db_office_user_fn fn, void *ctx, struct list_fetched *f)
 {
-	static const struct db_view v = {.list = 3,
-					 .sorts = ou_sorts,
-					 .nsorts = 5,
-					 .plain_total = 1,
-					 .count_all = DBQ_OU_TOTAL,
-					 .count_words = DBQ_OU_COUNT_WORDS,
-					 .version = DBQ_OU_LIST_VERSION,
-					 .by_ids = DBQ_OU_BY_IDS};
+	return db_office_users_view_signin(db, tenant_id, lv, DB_SIGNIN_ANY, fn, ctx, f);
+}
+
+enum db_result db_office_users_view_signin(struct db *db, unsigned tenant_id, struct list_view *lv,
+					   enum db_signin signin, db_office_user_fn fn, void *ctx,
+					   struct list_fetched *f)
+{
+	struct db_view v = {.list = 3,
+			    .sorts = ou_sorts,
+			    .nsorts = 5,
+			    .plain_total = 1,
+			    .count_all = DBQ_OU_TOTAL,
+			    .count_words = DBQ_OU_COUNT_WORDS,
+			    .version = DBQ_OU_LIST_VERSION,
+			    .by_ids = DBQ_OU_BY_IDS};
 	struct db_cols c = DB_COLS();
 	struct ou_row r;
+
+	/* A facet: its own walks and counts, no page cache, no V_TOTAL. */
+	if (signin != DB_SIGNIN_ANY) {
+		int never = signin == DB_SIGNIN_NEVER;
+		v.sorts = never ? ou_never_sorts : ou_old_sorts;
+		v.facet = 1;
+		v.plain_total = 0;
+		v.count_all = never ? DBQ_OU_COUNT_NEVER : DBQ_OU_COUNT_OLD;
+		v.count_all_capped = 1;
+		v.count_words = never ? DBQ_OU_COUNT_WORDS_NEVER : DBQ_OU_COUNT_WORDS_OLD;
+	}
 
 	memset(&r, 0, sizeof r);
 	r.fn = fn;
@@ -250,7 +286,8 @@ enum db_result db_office_user_perms(struct db *db, unsigned user_id, const char 
 	return db_run(db, DBQ_OU_PERMS, &a, &c, perm_row, &x);
 }
 
-/* The login is kept as a tombstone first, never to be used again. */
+/* The login is kept as a tombstone first, never to be used again (unless
+ * the user is restored within [people] restore_days: sql/027). */
 enum db_result db_office_user_delete(struct db *db, unsigned tenant_id, unsigned id,
 				     const char *email)
 {
@@ -259,7 +296,8 @@ enum db_result db_office_user_delete(struct db *db, unsigned tenant_id, unsigned
 
 	db_arg_str(&t, email);
 	db_arg_uint(&t, tenant_id);
-	if ((rc = db_exec(db, DBQ_TOMBSTONE_ADD, &t)) != DB_OK)
+	if ((rc = db_exec(db, DBQ_TOMBSTONE_ADD, &t)) != DB_OK ||
+	    (rc = db_office_tombstone_keep(db, tenant_id, id)) != DB_OK)
 		return rc;
 	db_arg_row(&a, id, tenant_id);
 	return db_exec1(db, DBQ_OU_DELETE, &a);

@@ -233,6 +233,11 @@ enum db_result db_portal_user_delete(struct db *db, unsigned tenant_id, unsigned
 	struct db_args a = DB_ARGS();
 	enum db_result rc;
 
+	if (deleted != NULL)
+		*deleted = 0;
+	/* Kept for [people] restore_days first (sql/027). */
+	if ((rc = db_portal_tombstone_keep(db, tenant_id, id)) != DB_OK)
+		return rc == DB_NOTFOUND ? DB_OK : rc;
 	db_arg_row(&a, id, tenant_id);
 	if ((rc = db_exec(db, DBQ_PU_DELETE, &a)) == DB_OK && deleted != NULL)
 		*deleted = a.affected;

@@ -94,6 +94,7 @@
 #include "stmt_invitation.h"
 #include "stmt_job.h"
 #include "stmt_schema.h"
+#include "stmt_people.h"
 #undef R_S
 #undef R_P
 #undef R_M

@@ -131,7 +131,8 @@ DB_STMT(PORTAL_LOGIN, .params = 2, .cols = 7, .flags = DB_Q_READ, .roles = R_P,
 	       "FROM portal_users pu LEFT JOIN portal_groups g ON g.id = pu.group_id "
 	       "WHERE pu.tenant_id = ? AND pu.email = ?")
 DB_STMT(PU_SIGNED_IN, .params = 1, .cols = 0, .flags = DB_Q_HOUSEKEEPING, .roles = R_P,
-	.sql = "UPDATE portal_users SET last_sign_in_at = NOW(6) WHERE id = ?")
+	.sql = "UPDATE portal_users SET last_sign_in_at = NOW(6), dormant_warned_at = NULL WHERE "
+	       "id = ?")
 DB_STMT(PU_ACCESS_GET, .params = 2, .cols = 3, .flags = DB_Q_READ, .roles = R_S,
 	.sql = "SELECT COALESCE(group_id, 0), status = 'active', email_reports FROM "
 	       "portal_users WHERE id = ? AND tenant_id = ?")
