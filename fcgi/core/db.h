@@ -790,6 +790,10 @@ struct db_group {
 	int is_system, is_default, require_mfa;
 	char perms[400]; /* comma-separated (portal_groups.perms) */
 	unsigned members;
+	/* What its users see of the granted sites' jobs, estimates and
+	 * invoices: 0 all the customer's, 1 only those they are the contact
+	 * of (portal_groups.visibility, sql/028). */
+	int own_only;
 };
 typedef int (*db_group_fn)(void *ctx, const struct db_group *g);
 /* The system group first, then by name; members counted. */
@@ -887,8 +891,13 @@ struct db_record_new {
 	const char *title, *detail, *date, *status, *by;
 	long long amount_cents; /* -1: none */
 	int is_public;
+	unsigned contact_user_id; /* the portal user it is for; 0: none */
 };
 enum db_result db_record_add(struct db *db, const struct db_record_new *r, unsigned *id);
+/* Record id's contact: its customer's portal user of that address (none
+ * when the customer has no such user). */
+enum db_result db_record_set_contact(struct db *db, unsigned tenant_id, unsigned id,
+				     const char *email);
 enum db_result db_record_count(struct db *db, unsigned tenant_id, unsigned customer_id,
 			       unsigned *n);
 

@@ -323,9 +323,11 @@ static void demo_day(int days, char out[11])
 
 /* Sites and portal records for one demo customer, once: a master site with
  * three sub-sites, and invoices, estimates, jobs, documents and equipment
- * spread over them (some customer-wide, one private document). */
+ * spread over them (some customer-wide, one private document).  The first
+ * invoice, estimate and job name the portal user contact as their contact:
+ * what a group with "own records only" shows them (sql/028). */
 static int demo_records(struct db *db, unsigned tenant, const char *customer, const char *master,
-			const char *const subs[3], int base)
+			const char *const subs[3], int base, const char *contact)
 {
 	unsigned cid, mid, sid[3], n = 0, id;
 	static const struct {
@@ -385,6 +387,9 @@ static int demo_records(struct db *db, unsigned tenant, const char *customer, co
 		r.amount_cents = recs[i].cents;
 		r.is_public = recs[i].pub;
 		if (db_record_add(db, &r, &id) != DB_OK)
+			return 1;
+		if ((i == 0 || i == 4 || i == 6) &&
+		    db_record_set_contact(db, tenant, id, contact) != DB_OK)
 			return 1;
 	}
 	return 0;
@@ -512,8 +517,10 @@ static int cmd_demo(struct db *db)
 
 	if (demo_people(db, &demo, &acme) != 0 || demo_customers(db, demo) != 0 ||
 	    demo_named(db, demo, acme) != 0 ||
-	    demo_records(db, demo, "ABM Apartments", "ABM Tower", abm, 1001) != 0 ||
-	    demo_records(db, demo, "Cool Air", "Cool Air Campus", cool, 2001) != 0)
+	    demo_records(db, demo, "ABM Apartments", "ABM Tower", abm, 1001, "client@demo.test") !=
+		    0 ||
+	    demo_records(db, demo, "Cool Air", "Cool Air Campus", cool, 2001,
+			 "dispatch@coolair.example.com") != 0)
 		return 1;
 	if (db_customer_by_name(db, acme, "Northwind Storage", &id) == DB_NOTFOUND &&
 	    add_customer(db, acme, "Northwind Storage", "ops@northwind.example.com", "555-0201",
