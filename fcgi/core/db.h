@@ -577,6 +577,12 @@ struct db_invitation {
 	unsigned reminders;
 	char reminded[24]; /* the latest reminder, "" none */
 };
+/* The latest invitation of each portal user of a customer who has one,
+ * by the user's email (state: invited, reminded, expired, bounced,
+ * accepted). */
+typedef int (*db_user_invitation_fn)(void *ctx, unsigned user_id, const struct db_invitation *i);
+enum db_result db_customer_invitations(struct db *db, unsigned tenant_id, unsigned customer_id,
+				       db_user_invitation_fn fn, void *ctx);
 /* An invitation due a reminder (db_invitations_due). */
 struct db_reminder {
 	uint64_t id;
