@@ -704,6 +704,25 @@ typedef int (*db_portal_user_fn)(void *ctx, const struct db_portal_user *u);
 enum db_result db_portal_users_view(struct db *db, unsigned tenant_id, struct list_view *lv,
 				    int status, db_portal_user_fn fn, void *ctx,
 				    struct list_fetched *f);
+/* A portal user's invitation state as the list filters by it: the codes
+ * of portal_users.inv_state (sql/028). */
+enum db_invitation_state {
+	DB_INV_NOT_INVITED = 0,
+	DB_INV_INVITED,
+	DB_INV_REMINDED,
+	DB_INV_ACCEPTED,
+	DB_INV_BOUNCED,
+	DB_INV_EXPIRED,
+	DB_INV__COUNT
+};
+/* The same page filtered by invitation state too (an enum
+ * db_invitation_state, or -1 for any): each read in that state's index. */
+enum db_result db_portal_users_view_inv(struct db *db, unsigned tenant_id, struct list_view *lv,
+					int status, int invitation, db_portal_user_fn fn, void *ctx,
+					struct list_fetched *f);
+/* Invitations whose link has ended move to expired (all tenants;
+ * gatehouse-ctl invitations remind): how many into *n. */
+enum db_result db_invitations_expire(struct db *db, unsigned long long *n);
 enum db_result db_portal_user_get(struct db *db, unsigned tenant_id, unsigned id,
 				  struct db_portal_user *out);
 /* hash NULL: no password yet.  DB_DUP when the email is taken in the tenant. */

@@ -134,16 +134,24 @@ static int remind_one(void *ctx, const struct db_reminder *r)
 /* invitations remind: every invitation due a reminder ([portal]
  * remind_days, remind_before_days; a company's switch on its Portal Access
  * Settings), each a new link mailed in a transaction of its own; run
- * hourly by gatehouse-invite-remind.timer. */
+ * hourly by gatehouse-invite-remind.timer.  First, the users whose
+ * invitation's link has ended are marked expired (sql/028: what the
+ * Portal Access list's filter Expired reads), reminders on or off. */
 static int cmd_invitations(struct db *db, const struct conf *c, int argc, char **argv)
 {
 	struct remind x = {db, c, 0, 0};
+	unsigned long long expired = 0;
 	unsigned before;
 
 	if (argc != 1 || strcmp(argv[0], "remind") != 0) {
 		usage();
 		return 2;
 	}
+	if (db_invitations_expire(db, &expired) != DB_OK) {
+		fprintf(stderr, "gatehouse-ctl: invitations: %s\n", db_errmsg(db));
+		return 1;
+	}
+	printf("invitations: %llu expired\n", expired);
 	if (c->invite.remind_days == 0) {
 		printf("invitations: reminders are off ([portal] remind_days = 0)\n");
 		return 0;

@@ -46,11 +46,11 @@ int settings_session_xml(void *ctx, const struct db_session_row *r);
  * which the pages that leave it (the delete confirmation) carry along and
  * link back with: the first PORTAL_ACCESS_NVIEW fields of their query. */
 #define PORTAL_ACCESS_VIEW_FIELDS                                                                  \
-	LIST_QUERY_FIELDS,                                                                         \
+	LIST_QUERY_FIELDS, {"status", val_line, 16, 0, "Status"},                                  \
 	{                                                                                          \
-		"status", val_line, 16, 0, "Status"                                                \
+		"invitation", val_line, 16, 0, "Invitation"                                        \
 	}
-#define PORTAL_ACCESS_NVIEW (LIST_NQUERY + 1)
+#define PORTAL_ACCESS_NVIEW (LIST_NQUERY + 2)
 /* Reads the view from v[0..PORTAL_ACCESS_NVIEW); NULL or a message for a 400. */
 const char *portal_access_view(const struct val_value *v, struct list_view *lv);
 /* "/settings/client/portal-access?<the view, page included>[&extra]" into out. */

@@ -49,7 +49,8 @@ DB_STMT(INVITATION_BY_CUSTOMER, .params = 2, .cols = 11, .flags = DB_Q_READ, .ro
 	       "COALESCE(DATE_FORMAT(i.sent_at, '%Y-%m-%dT%H:%i:%sZ'), ''), "
 	       "COALESCE(DATE_FORMAT(i.bounced_at, '%Y-%m-%dT%H:%i:%sZ'), ''), i.bounce_answer, "
 	       "COALESCE(DATE_FORMAT(i.accepted_at, '%Y-%m-%dT%H:%i:%sZ'), ''), i.reminders, "
-	       "COALESCE(DATE_FORMAT(i.reminded_at, '%Y-%m-%dT%H:%i:%sZ'), '') FROM portal_users pu "
+	       "COALESCE(DATE_FORMAT(i.reminded_at, '%Y-%m-%dT%H:%i:%sZ'), '') FROM portal_users "
+	       "pu "
 	       "JOIN portal_invitations i ON i.id = (SELECT MAX(x.id) FROM portal_invitations x "
 	       "WHERE x.portal_user_id = pu.id) WHERE pu.customer_id = ? AND pu.tenant_id = ? "
 	       "ORDER BY pu.email")
