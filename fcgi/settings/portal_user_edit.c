@@ -439,6 +439,10 @@ static enum page_result pe_post(struct http *h)
 	sodium_memzero(hash, sizeof hash);
 	if (r != PAGE_OK)
 		return r;
+	if (editing && h->f[F_FROM].st == VAL_OK)
+		return http_done(
+			h, rc,
+			http_text(h, "/settings/customers/edit?id=%u&done=user_saved", c.id));
 	return http_done(h, rc,
 			 editing   ? "/settings/client/portal-access?done=saved"
 			 : invited ? "/settings/client/portal-access?done=invited"
