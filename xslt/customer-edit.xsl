@@ -187,6 +187,7 @@
                         <xsl:variable name="on" select="../../@portal-enabled = '1'"/>
                         <!-- The Portal Access pages' actions, back to this
                              page (from=customer). -->
+                        <div class="row-actions">
                         <form class="inline-form" method="post"
                               action="/settings/client/portal-access/resend">
                           <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
@@ -230,6 +231,7 @@
                             <xsl:text>Send password reset</xsl:text>
                           </button>
                         </form>
+                        </div>
                       </td>
                     </xsl:if>
                   </tr>
