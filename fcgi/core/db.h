@@ -919,6 +919,11 @@ struct db_record_new {
 	unsigned contact_user_id; /* the portal user it is for; 0: none */
 };
 enum db_result db_record_add(struct db *db, const struct db_record_new *r, unsigned *id);
+/* Whether user_id's group shows them only the records they are the
+ * contact of (portal_groups.visibility 'own', sql/028); a user without a
+ * group sees all. */
+enum db_result db_portal_user_own_only(struct db *db, unsigned tenant_id, unsigned user_id,
+				       int *own);
 /* Record id's contact: its customer's portal user of that address (none
  * when the customer has no such user). */
 enum db_result db_record_set_contact(struct db *db, unsigned tenant_id, unsigned id,

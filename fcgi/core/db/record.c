@@ -20,10 +20,8 @@ static int record_row(void *p)
 	return x->fn(x->ctx, &x->r);
 }
 
-/* Whether user_id's group shows them only the records they are the
- * contact of; a user without a group (none: the migration gives each one)
- * sees all. */
-static enum db_result own_only(struct db *db, unsigned tenant_id, unsigned user_id, int *own)
+enum db_result db_portal_user_own_only(struct db *db, unsigned tenant_id, unsigned user_id,
+				       int *own)
 {
 	struct db_args a = DB_ARGS();
 	struct db_cols c = DB_COLS();
@@ -65,7 +63,7 @@ enum db_result db_portal_records(struct db *db, unsigned tenant_id, unsigned cus
 	 * invoices reads those they are the contact of (sql/028). */
 	if (user_id != 0 && (strcmp(kind, "job") == 0 || strcmp(kind, "estimate") == 0 ||
 			     strcmp(kind, "invoice") == 0)) {
-		if ((rc = own_only(db, tenant_id, user_id, &own)) != DB_OK)
+		if ((rc = db_portal_user_own_only(db, tenant_id, user_id, &own)) != DB_OK)
 			goto out;
 		if (own)
 			db_arg_uint(&a, user_id);
