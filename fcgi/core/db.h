@@ -721,7 +721,9 @@ enum db_result db_portal_users_view_inv(struct db *db, unsigned tenant_id, struc
 					int status, int invitation, db_portal_user_fn fn, void *ctx,
 					struct list_fetched *f);
 /* Invitations whose link has ended move to expired (all tenants;
- * gatehouse-ctl invitations remind): how many into *n. */
+ * gatehouse-ctl invitations remind), each with an audit entry
+ * (portal_user.invitation_expired), in a transaction of its own: how many
+ * into *n. */
 enum db_result db_invitations_expire(struct db *db, unsigned long long *n);
 enum db_result db_portal_user_get(struct db *db, unsigned tenant_id, unsigned id,
 				  struct db_portal_user *out);

@@ -988,11 +988,13 @@ static void test_invitation_filter(void)
 	v = statuses(PA "?sort=email&q=abm&invitation=not_invited&status=not_invited");
 	ok(same(v, "abm=not_invited", "not invited twice"), "not invited and Not invited: one");
 	free(v);
-	/* An invitation whose link ends: no longer Invited at once, Expired
-	 * once the hourly sweep ran. */
-	free(sql1("UPDATE portal_invitations SET expires_at = NOW(6) - INTERVAL 1 MINUTE WHERE "
-		  "portal_user_id = %s",
+	/* An invitation whose link ends with time (no write: the clock,
+	 * played on the user's copy of the end): no longer Invited at once,
+	 * Expired once the hourly sweep ran. */
+	free(sql1("UPDATE portal_users SET inv_expires = NOW(6) - INTERVAL 1 MINUTE WHERE id = %s",
 		  ii_inv));
+	ok(count_is("1", "SELECT inv_state FROM portal_users WHERE id = %s", ii_inv),
+	   "(its row still says invited)");
 	v = statuses(PA "?sort=email&q=abm&invitation=invited");
 	ok(same(v, "abm=invited", "invited after expiry"),
 	   "an invitation ended: no longer listed as Invited");
@@ -1003,6 +1005,12 @@ static void test_invitation_filter(void)
 	free(v);
 	ok(count_is("5", "SELECT inv_state FROM portal_users WHERE id = %s", ii_inv),
 	   "its row says expired (5)");
+	ok(count_is(
+		   "1",
+		   "SELECT COUNT(*) FROM audit_log WHERE action = 'portal_user.invitation_expired' "
+		   "AND target_id = %s AND actor_kind = 'system' AND new_value = 'expired'",
+		   ii_inv),
+	   "with an audit entry of the system's");
 	ok(get_status(adm, PA "?invitation=lost") == 400, "an unknown invitation state: 400");
 	h = get_html(adm, PA "?invitation=reminded", rid);
 	ok(h && strstr(h, "<select id=\"list-invitation\" name=\"invitation\">") &&

@@ -209,10 +209,25 @@ enum db_result db_portal_users_view_inv(struct db *db, unsigned tenant_id, struc
 
 enum db_result db_invitations_expire(struct db *db, unsigned long long *n)
 {
-	struct db_args a = DB_ARGS();
-	enum db_result rc = db_exec(db, DBQ_PU_INV_EXPIRE, &a);
+	struct db_args none = DB_ARGS(), audit = DB_ARGS(), move = DB_ARGS();
+	struct db_cols c = DB_COLS();
+	char cut[32] = "";
+	enum db_result rc;
 
-	*n = rc == DB_OK ? a.affected : 0;
+	*n = 0;
+	db_col_str(&c, cut, sizeof cut);
+	if ((rc = db_begin(db)) == DB_OK && (rc = db_one(db, DBQ_PU_INV_CUT, &none, &c)) == DB_OK) {
+		/* Bound once read: a string's length is taken when bound. */
+		db_arg_str(&audit, cut);
+		db_arg_str(&move, cut);
+		if ((rc = db_exec(db, DBQ_PU_INV_EXPIRED_AUDIT, &audit)) == DB_OK &&
+		    (rc = db_exec(db, DBQ_PU_INV_EXPIRE, &move)) == DB_OK)
+			rc = db_commit(db);
+	}
+	if (rc != DB_OK)
+		db_rollback(db);
+	else
+		*n = move.affected;
 	return rc;
 }
 

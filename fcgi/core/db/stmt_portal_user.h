@@ -190,10 +190,21 @@ DB_STMT(PU_COUNT_INV, .params = 7, .cols = 1, .flags = DB_Q_READ, .roles = R_S,
 DB_STMT(PU_COUNT_WORDS_INV, .params = 13, .cols = 2, .flags = DB_Q_READ, .roles = R_S,
 	.sql = V_COUNT_WORDS("2", "portal_users pu", "pu", "1 " PU_FACET PU_INV))
 /* Invitations whose link has ended since the last run move to expired
- * (gatehouse-ctl invitations remind, hourly): portal_users_inv_expiry. */
-DB_STMT(PU_INV_EXPIRE, .params = 0, .cols = 0, .flags = DB_Q_HOUSEKEEPING, .roles = R_C,
+ * (gatehouse-ctl invitations remind, hourly), each with its audit entry,
+ * in one transaction: the database's time once (the cut), then the audit
+ * entries and the move of the same rows (portal_users_inv_expiry). */
+DB_STMT(PU_INV_CUT, .params = 0, .cols = 1, .flags = DB_Q_READ, .roles = R_C,
+	.sql = "SELECT DATE_FORMAT(NOW(6), '%Y-%m-%d %H:%i:%s.%f')")
+DB_STMT(PU_INV_EXPIRED_AUDIT, .params = 1, .cols = 0, .flags = DB_Q_AUDIT, .roles = R_C,
+	.sql = "INSERT INTO audit_log (tenant_id, actor_kind, actor_email, action, target_kind, "
+	       "target_id, target, old_value, new_value) SELECT pu.tenant_id, 'system', '', "
+	       "'portal_user.invitation_expired', 'portal_user', pu.id, pu.email, "
+	       "IF(pu.inv_state = 2, 'reminded', 'invited'), 'expired' FROM portal_users pu FORCE "
+	       "INDEX (portal_users_inv_expiry) WHERE pu.inv_state IN (1, 2) AND pu.inv_expires <= "
+	       "?")
+DB_STMT(PU_INV_EXPIRE, .params = 1, .cols = 0, .flags = 0, .roles = R_C,
 	.sql = "UPDATE portal_users SET inv_state = 5 WHERE inv_state IN (1, 2) AND inv_expires "
-	       "<= NOW(6)")
+	       "<= ?")
 #undef PU_INV
 #undef PU_WALK_INV
 #undef PU_WORDS_INV
