@@ -166,6 +166,10 @@ static enum page_result edit_post(struct http *h)
 	g.is_default = h->f[F_DEFAULT].st == VAL_OK && h->f[F_DEFAULT].num;
 	g.require_mfa = h->f[F_MFA].st == VAL_OK && h->f[F_MFA].num;
 	g.own_only = h->f[F_VISIBILITY].st == VAL_OK ? h->f[F_VISIBILITY].num == 1 : old.own_only;
+	/* A token link has no user to be a record's contact: it sees all. */
+	if (old.is_system && g.own_only)
+		return http_field_error(h, F_VISIBILITY,
+					"The system group's secure token links see all records.");
 	if (old.is_system && g.is_default)
 		return http_field_error(h, F_DEFAULT, "The system group cannot be the default.");
 	if (old.is_default && !g.is_default) {

@@ -598,6 +598,15 @@ static void test_own_records(void)
 	ok(xp_is(d, "string(//portal-group-edit/group/@visibility)", "own"),
 	   "the form shows own records only");
 	xmlFreeDoc(d);
+	/* The system group's token links have no user to be a contact. */
+	v = sql1("SELECT id FROM portal_groups WHERE tenant_id = %s AND is_system = 1", fx.tq);
+	snprintf(body, sizeof body,
+		 "id=%s&name=Non-Portal+Users&perm_invoices_view=1&visibility=own", v);
+	ok(post_form(adm, path, "/settings/client/portal-groups/edit", body, NULL, NULL, 0) ==
+			   422 &&
+		   count_is("all", "SELECT visibility FROM portal_groups WHERE id = %s", v),
+	   "the system group cannot show own records only: 422");
+	free(v);
 	/* Another tenant's group: 404 (the demo's default group is in the
 	 * shared tenant of another fixture: any group not this tenant's). */
 	v = sql1("SELECT MIN(id) FROM portal_groups WHERE tenant_id <> %s", fx.tq);
