@@ -188,49 +188,49 @@
                         <!-- The Portal Access pages' actions, back to this
                              page (from=customer). -->
                         <div class="row-actions">
-                        <form class="inline-form" method="post"
-                              action="/settings/client/portal-access/resend">
-                          <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
-                          <input type="hidden" name="id" value="{@id}"/>
-                          <input type="hidden" name="from" value="customer"/>
-                          <button type="submit" class="btn btn-small btn-resend" aria-label="Resend invitation to {email}">
-                            <xsl:if test="@status = 'revoked' or @status = 'active' or not($on)">
-                              <xsl:attribute name="disabled">disabled</xsl:attribute>
-                            </xsl:if>
-                            <xsl:text>Resend invitation</xsl:text>
-                          </button>
-                        </form>
-                        <form class="inline-form" method="post"
-                              action="/settings/client/portal-access/edit">
-                          <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
-                          <input type="hidden" name="id" value="{@id}"/>
-                          <input type="hidden" name="customer" value="{$id}"/>
-                          <input type="hidden" name="email" value="{email}"/>
-                          <input type="hidden" name="from" value="customer"/>
-                          <xsl:choose>
-                            <xsl:when test="@status = 'revoked'">
-                              <input type="hidden" name="status" value="active"/>
-                              <button type="submit" class="btn btn-small btn-restore" aria-label="Restore access of {email}">Restore access</button>
-                            </xsl:when>
-                            <xsl:otherwise>
-                              <input type="hidden" name="status" value="revoked"/>
-                              <button type="submit" class="btn btn-small btn-revoke" aria-label="Revoke access of {email}">Revoke access</button>
-                            </xsl:otherwise>
-                          </xsl:choose>
-                        </form>
-                        <a class="btn btn-small btn-danger" href="/settings/client/portal-access/delete?id={@id}&amp;from=customer"
-                           aria-label="Delete {email}">Delete</a>
-                        <form class="inline-form" method="post"
-                              action="/settings/client/portal-access/send-reset">
-                          <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
-                          <input type="hidden" name="id" value="{@id}"/>
-                          <button type="submit" class="btn btn-small" aria-label="Send password reset to {email}">
-                            <xsl:if test="@status = 'revoked' or ../../@portal-enabled = '0'">
-                              <xsl:attribute name="disabled">disabled</xsl:attribute>
-                            </xsl:if>
-                            <xsl:text>Send password reset</xsl:text>
-                          </button>
-                        </form>
+                          <form class="inline-form" method="post"
+                                action="/settings/client/portal-access/resend">
+                            <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
+                            <input type="hidden" name="id" value="{@id}"/>
+                            <input type="hidden" name="from" value="customer"/>
+                            <button type="submit" class="btn btn-small btn-resend" aria-label="Resend invitation to {email}">
+                              <xsl:if test="@status = 'revoked' or @status = 'active' or not($on)">
+                                <xsl:attribute name="disabled">disabled</xsl:attribute>
+                              </xsl:if>
+                              <xsl:text>Resend invitation</xsl:text>
+                            </button>
+                          </form>
+                          <form class="inline-form" method="post"
+                                action="/settings/client/portal-access/edit">
+                            <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
+                            <input type="hidden" name="id" value="{@id}"/>
+                            <input type="hidden" name="customer" value="{$id}"/>
+                            <input type="hidden" name="email" value="{email}"/>
+                            <input type="hidden" name="from" value="customer"/>
+                            <xsl:choose>
+                              <xsl:when test="@status = 'revoked'">
+                                <input type="hidden" name="status" value="active"/>
+                                <button type="submit" class="btn btn-small btn-restore" aria-label="Restore access of {email}">Restore access</button>
+                              </xsl:when>
+                              <xsl:otherwise>
+                                <input type="hidden" name="status" value="revoked"/>
+                                <button type="submit" class="btn btn-small btn-revoke" aria-label="Revoke access of {email}">Revoke access</button>
+                              </xsl:otherwise>
+                            </xsl:choose>
+                          </form>
+                          <a class="btn btn-small btn-danger" href="/settings/client/portal-access/delete?id={@id}&amp;from=customer"
+                             aria-label="Delete {email}">Delete</a>
+                          <form class="inline-form" method="post"
+                                action="/settings/client/portal-access/send-reset">
+                            <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
+                            <input type="hidden" name="id" value="{@id}"/>
+                            <button type="submit" class="btn btn-small" aria-label="Send password reset to {email}">
+                              <xsl:if test="@status = 'revoked' or ../../@portal-enabled = '0'">
+                                <xsl:attribute name="disabled">disabled</xsl:attribute>
+                              </xsl:if>
+                              <xsl:text>Send password reset</xsl:text>
+                            </button>
+                          </form>
                         </div>
                       </td>
                     </xsl:if>

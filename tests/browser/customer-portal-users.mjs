@@ -6,7 +6,8 @@
 //   - "Revoke access" on a row: back on the customer's page with a notice,
 //     the row Revoked, offering "Restore access";
 //   - "Delete" on a row: the confirmation, then back on the customer's
-//     page with the row gone.
+//     page with the row gone;
+//   - Portal Access's filter by invitation state finds the bounced one.
 //
 // Env: GH_TEST_PORT  port of the stack's nginx on 127.0.0.1 (required)
 //      GH_TEST_STATE the stack's state dir (gh-stack sql, for clean-up)
@@ -119,6 +120,17 @@ async function flow(page) {
   const href = await k.locator('td.cell-email a').getAttribute('href');
   ok(href === `/settings/client/portal-access/edit?id=${kept}`, 'the email links to the user\'s page', `href ${href}`);
   await page.screenshot({ path: shot('customer-portal-users-list'), fullPage: true });
+
+  ctx.step = 'Portal Access: the invitation filter';
+  await page.goto(`${BASE}/settings/client/portal-access`, { waitUntil: 'load' });
+  await page.locator('#list-q').fill(`cpu-${STAMP}`);
+  await page.locator('#list-invitation').selectOption({ label: 'Bounced' });
+  await navigateBy(page, () => page.locator('form.filter-bar').getByRole('button', { name: 'Filter' }).click());
+  const found = (await page.locator('table.data-table tbody td.cell-email').allTextContents()).map((s) => s.trim());
+  ok(found.length === 1 && found[0] === BOUNCED && new URL(page.url()).searchParams.get('invitation') === 'bounced',
+    'Portal Access filtered by invitation state Bounced: the bounced user alone', `rows ${JSON.stringify(found)}, url ${page.url()}`);
+  ok(await page.locator('#list-invitation').inputValue() === 'bounced', 'the select shows the filter');
+  await page.goto(`${BASE}/settings/customers/edit?id=${cid}`, { waitUntil: 'load' });
 
   ctx.step = 'revoke access from the customer\'s page';
   await navigateBy(page, () => k.getByRole('button', { name: `Revoke access of ${KEPT}` }).click());
