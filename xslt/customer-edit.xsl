@@ -156,9 +156,10 @@
                   <th scope="col">Name</th>
                   <th scope="col">Group</th>
                   <th scope="col">Status</th>
+                  <th scope="col">Invitation</th>
                   <th scope="col">Last sign-in</th>
                   <xsl:if test="$editable">
-                    <th scope="col"><span class="visually-hidden">Action</span></th>
+                    <th scope="col"><span class="visually-hidden">Actions</span></th>
                   </xsl:if>
                 </tr>
               </thead>
@@ -173,6 +174,9 @@
                     <td data-label="Name"><xsl:value-of select="name"/></td>
                     <td data-label="Group"><xsl:value-of select="group"/></td>
                     <td data-label="Status"><xsl:apply-templates select="@status" mode="status-badge"/></td>
+                    <td data-label="Invitation" class="cell-invitation">
+                      <xsl:apply-templates select="invitation" mode="customer-invitation"/>
+                    </td>
                     <td class="cell-date" data-label="Last sign-in">
                       <xsl:call-template name="datetime">
                         <xsl:with-param name="value" select="last-sign-in"/>
@@ -180,17 +184,54 @@
                     </td>
                     <xsl:if test="$editable">
                       <td data-label="" class="cell-action">
-                        <form class="inline-form" method="post"
-                              action="/settings/client/portal-access/send-reset">
-                          <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
-                          <input type="hidden" name="id" value="{@id}"/>
-                          <button type="submit" class="btn btn-small" aria-label="Send password reset to {email}">
-                            <xsl:if test="@status = 'revoked' or ../../@portal-enabled = '0'">
-                              <xsl:attribute name="disabled">disabled</xsl:attribute>
-                            </xsl:if>
-                            <xsl:text>Send password reset</xsl:text>
-                          </button>
-                        </form>
+                        <xsl:variable name="on" select="../../@portal-enabled = '1'"/>
+                        <!-- The Portal Access pages' actions, back to this
+                             page (from=customer). -->
+                        <div class="row-actions">
+                          <form class="inline-form" method="post"
+                                action="/settings/client/portal-access/resend">
+                            <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
+                            <input type="hidden" name="id" value="{@id}"/>
+                            <input type="hidden" name="from" value="customer"/>
+                            <button type="submit" class="btn btn-small btn-resend" aria-label="Resend invitation to {email}">
+                              <xsl:if test="@status = 'revoked' or @status = 'active' or not($on)">
+                                <xsl:attribute name="disabled">disabled</xsl:attribute>
+                              </xsl:if>
+                              <xsl:text>Resend invitation</xsl:text>
+                            </button>
+                          </form>
+                          <form class="inline-form" method="post"
+                                action="/settings/client/portal-access/edit">
+                            <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
+                            <input type="hidden" name="id" value="{@id}"/>
+                            <input type="hidden" name="customer" value="{$id}"/>
+                            <input type="hidden" name="email" value="{email}"/>
+                            <input type="hidden" name="from" value="customer"/>
+                            <xsl:choose>
+                              <xsl:when test="@status = 'revoked'">
+                                <input type="hidden" name="status" value="active"/>
+                                <button type="submit" class="btn btn-small btn-restore" aria-label="Restore access of {email}">Restore access</button>
+                              </xsl:when>
+                              <xsl:otherwise>
+                                <input type="hidden" name="status" value="revoked"/>
+                                <button type="submit" class="btn btn-small btn-revoke" aria-label="Revoke access of {email}">Revoke access</button>
+                              </xsl:otherwise>
+                            </xsl:choose>
+                          </form>
+                          <a class="btn btn-small btn-danger" href="/settings/client/portal-access/delete?id={@id}&amp;from=customer"
+                             aria-label="Delete {email}">Delete</a>
+                          <form class="inline-form" method="post"
+                                action="/settings/client/portal-access/send-reset">
+                            <input type="hidden" name="csrf" value="{/page/session/@csrf}"/>
+                            <input type="hidden" name="id" value="{@id}"/>
+                            <button type="submit" class="btn btn-small" aria-label="Send password reset to {email}">
+                              <xsl:if test="@status = 'revoked' or ../../@portal-enabled = '0'">
+                                <xsl:attribute name="disabled">disabled</xsl:attribute>
+                              </xsl:if>
+                              <xsl:text>Send password reset</xsl:text>
+                            </button>
+                          </form>
+                        </div>
                       </td>
                     </xsl:if>
                   </tr>
@@ -202,7 +243,7 @@
             <p class="help">
               <xsl:choose>
                 <xsl:when test="@portal-enabled = '0'">Password resets are not sent while the Client Portal is off.</xsl:when>
-                <xsl:otherwise>"Send password reset" emails the user a single-use link to choose a new password, as "Forgot password?" on the portal does. Revoked users get none.</xsl:otherwise>
+                <xsl:otherwise>"Resend invitation" sends a new invitation (earlier links stop working) to a user who has not set a password. "Revoke access" signs the user out at once; "Restore access" lets them in again without a new invitation. "Send password reset" emails the user a single-use link to choose a new password, as "Forgot password?" on the portal does. Revoked users get none.</xsl:otherwise>
               </xsl:choose>
             </p>
           </xsl:if>
@@ -344,6 +385,58 @@
           </xsl:if>
         </xsl:if>
       </section>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- A portal user's invitation state on the customer's page (the
+       ledger's latest, sql/026): the state, and its dates. -->
+  <xsl:template match="invitation" mode="customer-invitation">
+    <span class="badge invitation-state invitation-{@state}">
+      <xsl:choose>
+        <xsl:when test="@state = 'not_invited'">Not invited</xsl:when>
+        <xsl:when test="@state = 'invited'">Invited</xsl:when>
+        <xsl:when test="@state = 'reminded'">Reminded</xsl:when>
+        <xsl:when test="@state = 'accepted'">Accepted</xsl:when>
+        <xsl:when test="@state = 'expired'">Expired</xsl:when>
+        <xsl:when test="@state = 'bounced'">Bounced</xsl:when>
+      </xsl:choose>
+    </span>
+    <xsl:if test="@state = 'invited' or @state = 'reminded'">
+      <span class="invitation-dates">
+        <xsl:choose>
+          <xsl:when test="@sent">
+            <xsl:text> sent </xsl:text>
+            <xsl:call-template name="datetime"><xsl:with-param name="value" select="@sent"/></xsl:call-template>
+          </xsl:when>
+          <xsl:otherwise> queued</xsl:otherwise>
+        </xsl:choose>
+        <xsl:if test="@reminded">
+          <xsl:text>, reminded </xsl:text>
+          <xsl:call-template name="datetime"><xsl:with-param name="value" select="@reminded"/></xsl:call-template>
+        </xsl:if>
+        <xsl:text>, expires </xsl:text>
+        <xsl:call-template name="datetime"><xsl:with-param name="value" select="@expires"/></xsl:call-template>
+      </span>
+    </xsl:if>
+    <xsl:if test="@state = 'accepted'">
+      <span class="invitation-dates">
+        <xsl:text> </xsl:text>
+        <xsl:call-template name="datetime"><xsl:with-param name="value" select="@accepted"/></xsl:call-template>
+      </span>
+    </xsl:if>
+    <xsl:if test="@state = 'expired'">
+      <span class="invitation-dates">
+        <xsl:text> </xsl:text>
+        <xsl:call-template name="datetime"><xsl:with-param name="value" select="@expires"/></xsl:call-template>
+      </span>
+    </xsl:if>
+    <xsl:if test="@state = 'bounced'">
+      <span class="invitation-dates">
+        <xsl:text> </xsl:text>
+        <xsl:call-template name="datetime"><xsl:with-param name="value" select="@bounced"/></xsl:call-template>
+        <xsl:text>: </xsl:text>
+        <xsl:value-of select="answer"/>
+      </span>
     </xsl:if>
   </xsl:template>
 

@@ -581,6 +581,42 @@
     </select>
   </xsl:template>
 
+  <!-- The invitation states a list of portal users filters by (the
+       ledger's latest invitation, sql/026 and sql/028): a select named
+       invitation (list/@facet2 the current one; "" any). -->
+  <xsl:template name="portal-invitation-select">
+    <xsl:param name="list"/>
+    <xsl:variable name="cur" select="string($list/@facet2)"/>
+    <label class="filter-label" for="list-invitation">Invitation:</label>
+    <select id="list-invitation" name="invitation">
+      <option value="">Any</option>
+      <option value="not_invited">
+        <xsl:if test="$cur = 'not_invited'"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>
+        <xsl:text>Not invited</xsl:text>
+      </option>
+      <option value="invited">
+        <xsl:if test="$cur = 'invited'"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>
+        <xsl:text>Invited</xsl:text>
+      </option>
+      <option value="reminded">
+        <xsl:if test="$cur = 'reminded'"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>
+        <xsl:text>Reminded</xsl:text>
+      </option>
+      <option value="accepted">
+        <xsl:if test="$cur = 'accepted'"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>
+        <xsl:text>Accepted</xsl:text>
+      </option>
+      <option value="expired">
+        <xsl:if test="$cur = 'expired'"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>
+        <xsl:text>Expired</xsl:text>
+      </option>
+      <option value="bounced">
+        <xsl:if test="$cur = 'bounced'"><xsl:attribute name="selected">selected</xsl:attribute></xsl:if>
+        <xsl:text>Bounced</xsl:text>
+      </option>
+    </select>
+  </xsl:template>
+
   <!-- ================================================================ -->
   <!-- List toolkit (docs/contract.md, "List pages")                    -->
   <!-- ================================================================ -->
@@ -602,6 +638,9 @@
          kept wherever q is. -->
     <xsl:if test="contains($names, ' q ') and string($list/@facet) != ''">
       <input type="hidden" name="{$list/@facet-name}" value="{$list/@facet}"/>
+    </xsl:if>
+    <xsl:if test="contains($names, ' q ') and string($list/@facet2) != ''">
+      <input type="hidden" name="{$list/@facet2-name}" value="{$list/@facet2}"/>
     </xsl:if>
     <!-- Where the page shown starts (list/@query-position, made by list.c
          of at most after=, before= or end=, and at=): a form that comes
@@ -626,6 +665,7 @@
     <xsl:param name="placeholder" select="''"/>
     <xsl:param name="status" select="false()"/>
     <xsl:param name="signin" select="false()"/>
+    <xsl:param name="invitation" select="false()"/>
     <form class="filter-bar" method="get" action="{$path}" role="search">
       <label class="filter-label" for="list-q">Filter:</label>
       <input type="search" id="list-q" name="q" value="{$list/@filter}"
@@ -643,6 +683,11 @@
       </xsl:if>
       <xsl:if test="$signin">
         <xsl:call-template name="office-signin-select">
+          <xsl:with-param name="list" select="$list"/>
+        </xsl:call-template>
+      </xsl:if>
+      <xsl:if test="$invitation">
+        <xsl:call-template name="portal-invitation-select">
           <xsl:with-param name="list" select="$list"/>
         </xsl:call-template>
       </xsl:if>
@@ -714,7 +759,7 @@
     <tr class="list-empty">
       <td colspan="{$colspan}">
         <xsl:choose>
-          <xsl:when test="string($list/@filter) != '' or string($list/@facet) != ''">No match for the filter.</xsl:when>
+          <xsl:when test="string($list/@filter) != '' or string($list/@facet) != '' or string($list/@facet2) != ''">No match for the filter.</xsl:when>
           <xsl:otherwise>
             <xsl:value-of select="$empty"/>
           </xsl:otherwise>

@@ -37,6 +37,7 @@
         <xsl:with-param name="list" select="$list"/>
         <xsl:with-param name="placeholder" select="'Company or email'"/>
         <xsl:with-param name="status" select="true()"/>
+        <xsl:with-param name="invitation" select="true()"/>
       </xsl:call-template>
       <xsl:if test="$editable">
         <!-- A disclosure: opens without JavaScript.  Delete selected

@@ -88,6 +88,7 @@
           <xsl:text>Every portal user this view of the list holds</xsl:text>
           <xsl:if test="@filter"><xsl:value-of select="concat(' (filter: ', @filter, ')')"/></xsl:if>
           <xsl:if test="@status"><xsl:value-of select="concat(' (status: ', @status, ')')"/></xsl:if>
+          <xsl:if test="@invitation"><xsl:value-of select="concat(' (invitation: ', @invitation, ')')"/></xsl:if>
           <xsl:value-of select="concat(', at most ', @max)"/>
         </label>
         <xsl:call-template name="field-error"><xsl:with-param name="name" select="'scope'"/></xsl:call-template>

@@ -39,6 +39,21 @@
           </input> <xsl:value-of select="."/></label>
         </xsl:for-each>
       </fieldset>
+      <xsl:if test="$g/@system != '1'">
+      <fieldset class="checks">
+        <legend>Records shown</legend>
+        <label class="check"><input type="radio" name="visibility" value="all">
+          <xsl:if test="$g/@visibility != 'own'"><xsl:attribute name="checked">checked</xsl:attribute></xsl:if>
+          <xsl:if test="$ro"><xsl:attribute name="disabled">disabled</xsl:attribute></xsl:if>
+        </input> All the customer's records of the granted sites</label>
+        <label class="check"><input type="radio" name="visibility" value="own">
+          <xsl:if test="$g/@visibility = 'own'"><xsl:attribute name="checked">checked</xsl:attribute></xsl:if>
+          <xsl:if test="$ro"><xsl:attribute name="disabled">disabled</xsl:attribute></xsl:if>
+        </input> Own records only: the jobs, estimates and invoices the user is the contact of</label>
+        <p class="help">Documents and equipment belong to a site: they are shown as for all records.</p>
+        <xsl:call-template name="field-error"><xsl:with-param name="name" select="'visibility'"/></xsl:call-template>
+      </fieldset>
+      </xsl:if>
       <fieldset class="checks">
         <legend>Group</legend>
         <xsl:if test="$g/@system != '1'">

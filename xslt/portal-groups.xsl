@@ -30,6 +30,7 @@
                 <xsl:if test="@default = '1'"> <span class="badge">Default</span></xsl:if>
                 <xsl:if test="@system = '1'"> <span class="badge">System: secure token links</span></xsl:if>
                 <xsl:if test="@require-mfa = '1'"> <span class="badge">MFA</span></xsl:if>
+                <xsl:if test="@visibility = 'own'"> <span class="badge">Own records only</span></xsl:if>
               </td>
               <td>
                 <xsl:for-each select="perm[@on = '1']">

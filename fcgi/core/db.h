@@ -585,6 +585,12 @@ struct db_invitation {
 	unsigned reminders;
 	char reminded[24]; /* the latest reminder, "" none */
 };
+/* The latest invitation of each portal user of a customer who has one,
+ * by the user's email (state: invited, reminded, expired, bounced,
+ * accepted). */
+typedef int (*db_user_invitation_fn)(void *ctx, unsigned user_id, const struct db_invitation *i);
+enum db_result db_customer_invitations(struct db *db, unsigned tenant_id, unsigned customer_id,
+				       db_user_invitation_fn fn, void *ctx);
 /* An invitation due a reminder (db_invitations_due). */
 struct db_reminder {
 	uint64_t id;
@@ -706,6 +712,27 @@ typedef int (*db_portal_user_fn)(void *ctx, const struct db_portal_user *u);
 enum db_result db_portal_users_view(struct db *db, unsigned tenant_id, struct list_view *lv,
 				    int status, db_portal_user_fn fn, void *ctx,
 				    struct list_fetched *f);
+/* A portal user's invitation state as the list filters by it: the codes
+ * of portal_users.inv_state (sql/028). */
+enum db_invitation_state {
+	DB_INV_NOT_INVITED = 0,
+	DB_INV_INVITED,
+	DB_INV_REMINDED,
+	DB_INV_ACCEPTED,
+	DB_INV_BOUNCED,
+	DB_INV_EXPIRED,
+	DB_INV__COUNT
+};
+/* The same page filtered by invitation state too (an enum
+ * db_invitation_state, or -1 for any): each read in that state's index. */
+enum db_result db_portal_users_view_inv(struct db *db, unsigned tenant_id, struct list_view *lv,
+					int status, int invitation, db_portal_user_fn fn, void *ctx,
+					struct list_fetched *f);
+/* Invitations whose link has ended move to expired (all tenants;
+ * gatehouse-ctl invitations remind), each with an audit entry
+ * (portal_user.invitation_expired), in a transaction of its own: how many
+ * into *n. */
+enum db_result db_invitations_expire(struct db *db, unsigned long long *n);
 enum db_result db_portal_user_get(struct db *db, unsigned tenant_id, unsigned id,
 				  struct db_portal_user *out);
 /* hash NULL: no password yet.  DB_DUP when the email is taken in the tenant. */
@@ -798,6 +825,10 @@ struct db_group {
 	int is_system, is_default, require_mfa;
 	char perms[400]; /* comma-separated (portal_groups.perms) */
 	unsigned members;
+	/* What its users see of the granted sites' jobs, estimates and
+	 * invoices: 0 all the customer's, 1 only those they are the contact
+	 * of (portal_groups.visibility, sql/028). */
+	int own_only;
 };
 typedef int (*db_group_fn)(void *ctx, const struct db_group *g);
 /* The system group first, then by name; members counted. */
@@ -895,8 +926,18 @@ struct db_record_new {
 	const char *title, *detail, *date, *status, *by;
 	long long amount_cents; /* -1: none */
 	int is_public;
+	unsigned contact_user_id; /* the portal user it is for; 0: none */
 };
 enum db_result db_record_add(struct db *db, const struct db_record_new *r, unsigned *id);
+/* Whether user_id's group shows them only the records they are the
+ * contact of (portal_groups.visibility 'own', sql/028); a user without a
+ * group sees all. */
+enum db_result db_portal_user_own_only(struct db *db, unsigned tenant_id, unsigned user_id,
+				       int *own);
+/* Record id's contact: its customer's portal user of that address (none
+ * when the customer has no such user). */
+enum db_result db_record_set_contact(struct db *db, unsigned tenant_id, unsigned id,
+				     const char *email);
 enum db_result db_record_count(struct db *db, unsigned tenant_id, unsigned customer_id,
 			       unsigned *n);
 

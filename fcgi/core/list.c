@@ -207,6 +207,7 @@ const char *list_view_read(const struct list_spec *spec, const struct val_value 
 	out->per = spec->default_per ? spec->default_per : 10;
 	out->filter = v[V_Q].st == VAL_OK ? v[V_Q].str : "";
 	out->facet = "";
+	out->facet2 = "";
 	out->total_exact = 1;
 	if ((bad = read_order(spec, v, out)) != NULL || (bad = split_filter(out)) != NULL)
 		return bad;
@@ -288,6 +289,8 @@ static void view_query(char *out, size_t sz, const char *sort, int desc, const c
 		list_param(out, sz, "q", filter);
 	if (facet != NULL && facet->facet_name != NULL && facet->facet[0] != '\0')
 		list_param(out, sz, facet->facet_name, facet->facet);
+	if (facet != NULL && facet->facet2_name != NULL && facet->facet2[0] != '\0')
+		list_param(out, sz, facet->facet2_name, facet->facet2);
 	add_num(out, sz, "per", per);
 }
 
@@ -379,6 +382,10 @@ xmlNodePtr list_xml(xmlNodePtr parent, const struct list_spec *spec, const struc
 	if (lv->facet_name != NULL) {
 		xml_attr(l, "facet-name", lv->facet_name);
 		xml_attr(l, "facet", lv->facet);
+	}
+	if (lv->facet2_name != NULL) {
+		xml_attr(l, "facet2-name", lv->facet2_name);
+		xml_attr(l, "facet2", lv->facet2);
 	}
 	xml_attr_int(l, "per-page", lv->per);
 	xml_attr_int(l, "total", (long long)lv->total);

@@ -88,6 +88,9 @@ struct list_view {
 	 * every link as q is and dropped by Clear filter: its query name and
 	 * value.  list_view_read sets none (NULL, ""); the page sets them. */
 	const char *facet_name, *facet;
+	/* A second one, kept the same way (the portal users' invitation
+	 * state); list_view_read sets none (NULL, ""). */
+	const char *facet2_name, *facet2;
 	/* Set by the database layer between two reads of one page: walking
 	 * the sort's index for the filter read too far (read it again through
 	 * the words index); the page cache's copy was stale (read it again

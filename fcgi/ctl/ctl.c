@@ -137,16 +137,24 @@ static int remind_one(void *ctx, const struct db_reminder *r)
 /* invitations remind: every invitation due a reminder ([portal]
  * remind_days, remind_before_days; a company's switch on its Portal Access
  * Settings), each a new link mailed in a transaction of its own; run
- * hourly by gatehouse-invite-remind.timer. */
+ * hourly by gatehouse-invite-remind.timer.  First, the users whose
+ * invitation's link has ended are marked expired (sql/028: what the
+ * Portal Access list's filter Expired reads), reminders on or off. */
 static int cmd_invitations(struct db *db, const struct conf *c, int argc, char **argv)
 {
 	struct remind x = {db, c, 0, 0};
+	unsigned long long expired = 0;
 	unsigned before;
 
 	if (argc != 1 || strcmp(argv[0], "remind") != 0) {
 		usage();
 		return 2;
 	}
+	if (db_invitations_expire(db, &expired) != DB_OK) {
+		fprintf(stderr, "gatehouse-ctl: invitations: %s\n", db_errmsg(db));
+		return 1;
+	}
+	printf("invitations: %llu expired\n", expired);
 	if (c->invite.remind_days == 0) {
 		printf("invitations: reminders are off ([portal] remind_days = 0)\n");
 		return 0;
@@ -519,9 +527,11 @@ static void demo_day(int days, char out[11])
 
 /* Sites and portal records for one demo customer, once: a master site with
  * three sub-sites, and invoices, estimates, jobs, documents and equipment
- * spread over them (some customer-wide, one private document). */
+ * spread over them (some customer-wide, one private document).  The first
+ * invoice, estimate and job name the portal user contact as their contact:
+ * what a group with "own records only" shows them (sql/028). */
 static int demo_records(struct db *db, unsigned tenant, const char *customer, const char *master,
-			const char *const subs[3], int base)
+			const char *const subs[3], int base, const char *contact)
 {
 	unsigned cid, mid, sid[3], n = 0, id;
 	static const struct {
@@ -581,6 +591,9 @@ static int demo_records(struct db *db, unsigned tenant, const char *customer, co
 		r.amount_cents = recs[i].cents;
 		r.is_public = recs[i].pub;
 		if (db_record_add(db, &r, &id) != DB_OK)
+			return 1;
+		if ((i == 0 || i == 4 || i == 6) &&
+		    db_record_set_contact(db, tenant, id, contact) != DB_OK)
 			return 1;
 	}
 	return 0;
@@ -708,8 +721,10 @@ static int cmd_demo(struct db *db)
 
 	if (demo_people(db, &demo, &acme) != 0 || demo_customers(db, demo) != 0 ||
 	    demo_named(db, demo, acme) != 0 ||
-	    demo_records(db, demo, "ABM Apartments", "ABM Tower", abm, 1001) != 0 ||
-	    demo_records(db, demo, "Cool Air", "Cool Air Campus", cool, 2001) != 0)
+	    demo_records(db, demo, "ABM Apartments", "ABM Tower", abm, 1001, "client@demo.test") !=
+		    0 ||
+	    demo_records(db, demo, "Cool Air", "Cool Air Campus", cool, 2001,
+			 "dispatch@coolair.example.com") != 0)
 		return 1;
 	if (db_customer_by_name(db, acme, "Northwind Storage", &id) == DB_NOTFOUND &&
 	    add_customer(db, acme, "Northwind Storage", "ops@northwind.example.com", "555-0201",

@@ -127,6 +127,9 @@ static enum page_result jobs_post(struct http *h)
 	n.date = h->f[F_DATE].str;
 	n.status = "requested";
 	n.by = h->psess.email;
+	/* The requester is the job's contact: what an "own records only"
+	 * group shows them (sql/028); a token link has no user (0). */
+	n.contact_user_id = h->psess.user_id;
 	n.amount_cents = -1;
 	n.is_public = 1;
 	if ((rc = db_record_add(h->db, &n, &id)) == DB_OK) {

@@ -1,10 +1,15 @@
 /* /settings/customers/edit: add (no id) or edit (?id=N) a customer.  Editing,
  * the page also lists the customer's portal users (Syncro), each with its
- * status as the portal's sign-in decides it and a "Send password reset"
- * button (portal_user_reset.c). */
+ * status as the portal's sign-in decides it, its invitation state (the
+ * ledger, sql/026) and the Portal Access pages' actions, which come back
+ * here when asked from here (from=customer): resend the invitation
+ * (portal_user_resend.c), revoke or restore access (portal_user_edit.c),
+ * delete (portal_user_delete.c), send a password reset
+ * (portal_user_reset.c). */
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pages.h"
@@ -12,7 +17,8 @@
 
 enum { Q_ID, Q_DONE };
 /* The notices a redirect back here asks for (?done=). */
-VAL_CHOICE(done_choice, "Unknown notice.", "rotated", "contact", "enabled", "site", "reset")
+VAL_CHOICE(done_choice, "Unknown notice.", "rotated", "contact", "enabled", "site", "reset",
+	   "user_saved", "resent", "off", "deleted")
 static const char *const said[] = {
 	"A new secure link is ready; the previous one no longer works.",
 	"Contact added.",
@@ -20,6 +26,10 @@ static const char *const said[] = {
 	"Site added.",
 	"A password reset email is on its way to the portal user; earlier reset links no longer "
 	"work.",
+	"Portal user saved.",
+	"A new invitation is on its way; earlier invitation links no longer work.",
+	"The Client Portal is off: no invitation was sent.",
+	"Portal user deleted.",
 };
 
 static const struct val_field query[] = {
@@ -95,9 +105,33 @@ static int add_site(void *ctx, const struct db_site *st)
 	return 0;
 }
 
+/* The customer's portal users as listed, by email: each one's node, for
+ * its invitation (the ledger's rows come in the same order). */
+struct pu_nodes {
+	xmlNodePtr list;
+	xmlNodePtr *node;
+	unsigned *id;
+	size_t n, cap, next;
+};
+
 static int add_portal_user(void *ctx, const struct db_colleague *c)
 {
-	xmlNodePtr n = xml_el(ctx, "user");
+	struct pu_nodes *p = ctx;
+	xmlNodePtr n = xml_el(p->list, "user");
+
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 16;
+		xmlNodePtr *node = realloc(p->node, cap * sizeof *node);
+		unsigned *id = node ? realloc(p->id, cap * sizeof *id) : NULL;
+		if (node != NULL)
+			p->node = node;
+		if (id == NULL)
+			return -1;
+		p->id = id;
+		p->cap = cap;
+	}
+	p->node[p->n] = n;
+	p->id[p->n++] = c->id;
 	xml_attr_int(n, "id", c->id);
 	xml_attr(n, "status", c->status);
 	xml_text_el(n, "email", c->email);
@@ -107,13 +141,63 @@ static int add_portal_user(void *ctx, const struct db_colleague *c)
 	return 0;
 }
 
+static void not_invited(xmlNodePtr user)
+{
+	xml_attr(xml_el(user, "invitation"), "state", "not_invited");
+}
+
+/* A user's latest invitation onto its node; the users passed over have
+ * none: not invited. */
+static int add_invitation(void *ctx, unsigned user_id, const struct db_invitation *i)
+{
+	struct pu_nodes *p = ctx;
+	xmlNodePtr n;
+
+	while (p->next < p->n && p->id[p->next] != user_id)
+		not_invited(p->node[p->next++]);
+	/* A user added between the two reads is not listed. */
+	if (p->next == p->n)
+		return 0;
+	n = xml_el(p->node[p->next++], "invitation");
+	xml_attr(n, "state", i->state);
+	xml_attr(n, "queued", i->queued);
+	xml_attr(n, "expires", i->expires);
+	if (i->sent[0])
+		xml_attr(n, "sent", i->sent);
+	if (i->reminded[0])
+		xml_attr(n, "reminded", i->reminded);
+	if (i->accepted[0])
+		xml_attr(n, "accepted", i->accepted);
+	if (i->bounced[0]) {
+		xml_attr(n, "bounced", i->bounced);
+		xml_text_el(n, "answer", i->answer);
+	}
+	return 0;
+}
+
+/* The customer's portal users with their invitations. */
+static enum db_result portal_users_xml(struct http *h, xmlNodePtr page, unsigned id)
+{
+	struct pu_nodes p = {.list = xml_el(page, "portal-users")};
+	enum db_result rc;
+
+	if ((rc = db_colleagues(h->db, h->sess.tenant_id, id, add_portal_user, &p)) == DB_OK &&
+	    (rc = db_customer_invitations(h->db, h->sess.tenant_id, id, add_invitation, &p)) ==
+		    DB_OK)
+		while (p.next < p.n)
+			not_invited(p.node[p.next++]);
+	free(p.node);
+	free(p.id);
+	return rc;
+}
+
 /* The customer's contacts, and the groups one may be enabled in. */
 static enum page_result contacts_xml(struct http *h, xmlNodePtr page, unsigned id)
 {
 	enum db_result rc;
-	xmlNodePtr n = xml_el(page, "portal-users");
+	xmlNodePtr n;
 
-	if ((rc = db_colleagues(h->db, h->sess.tenant_id, id, add_portal_user, n)) != DB_OK)
+	if ((rc = portal_users_xml(h, page, id)) != DB_OK)
 		return http_db_fail(rc);
 	n = xml_el(page, "contacts");
 	if ((rc = db_contacts(h->db, h->sess.tenant_id, id, add_contact, n)) != DB_OK)

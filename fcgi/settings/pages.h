@@ -46,17 +46,21 @@ int settings_session_xml(void *ctx, const struct db_session_row *r);
  * which the pages that leave it (the delete confirmation) carry along and
  * link back with: the first PORTAL_ACCESS_NVIEW fields of their query. */
 #define PORTAL_ACCESS_VIEW_FIELDS                                                                  \
-	LIST_QUERY_FIELDS,                                                                         \
+	LIST_QUERY_FIELDS, {"status", val_line, 16, 0, "Status"},                                  \
 	{                                                                                          \
-		"status", val_line, 16, 0, "Status"                                                \
+		"invitation", val_line, 16, 0, "Invitation"                                        \
 	}
-#define PORTAL_ACCESS_NVIEW (LIST_NQUERY + 1)
+#define PORTAL_ACCESS_NVIEW (LIST_NQUERY + 2)
 /* Reads the view from v[0..PORTAL_ACCESS_NVIEW); NULL or a message for a 400. */
 const char *portal_access_view(const struct val_value *v, struct list_view *lv);
 /* The view's fields (tab's first PORTAL_ACCESS_NVIEW, values v) as <keep
  * name value> under page: the hidden inputs of a page that leaves the
  * list and comes back to it. */
 void portal_access_keep(xmlNodePtr page, const struct val_field *tab, const struct val_value *v);
+/* A page of the view lv (its status and invitation filters included) to
+ * fn: what the list shows, and what a bulk action walks. */
+enum db_result portal_access_fetch(struct http *h, struct list_view *lv, db_portal_user_fn fn,
+				   void *ctx, struct list_fetched *f);
 /* "/settings/client/portal-access?<the view, page included>[&extra]" into out. */
 void portal_access_href(char *out, size_t sz, const struct list_view *lv, const char *extra);
 

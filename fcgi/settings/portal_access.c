@@ -1,6 +1,7 @@
 /* /settings/client/portal-access (seed 000): the tenant's portal users,
- * with their status as the portal's sign-in decides it (pstatus.h) and a
- * filter by status beside the text filter. */
+ * with their status as the portal's sign-in decides it (pstatus.h), a
+ * filter by status and one by invitation state (the ledger's latest
+ * invitation, kept on the user's row: sql/028) beside the text filter. */
 #include "config.h"
 
 #include <stdio.h>
@@ -17,7 +18,7 @@ static const struct list_col cols[] = {
 };
 static const struct list_spec spec = {cols, 2, 10};
 
-enum { Q_STATUS = LIST_NQUERY, Q_DONE, Q_COUNT, Q_SELECT };
+enum { Q_STATUS = LIST_NQUERY, Q_INVITATION, Q_DONE, Q_COUNT, Q_SELECT };
 /* The notices a redirect back here asks for (?done=), and ?select=all. */
 enum { DONE_ADDED, DONE_INVITED, DONE_SAVED, DONE_DELETED };
 VAL_CHOICE(done_choice, "Unknown notice.", "added", "invited", "saved", "deleted")
@@ -33,6 +34,21 @@ static const struct val_field query[] = {
 	[Q_SELECT] = {"select", select_choice, 3, 0, "Select"},
 };
 
+/* The invitation filter's keys, by enum db_invitation_state. */
+static const char *const inv_keys[DB_INV__COUNT] = {
+	[DB_INV_NOT_INVITED] = "not_invited", [DB_INV_INVITED] = "invited",
+	[DB_INV_REMINDED] = "reminded",       [DB_INV_ACCEPTED] = "accepted",
+	[DB_INV_BOUNCED] = "bounced",         [DB_INV_EXPIRED] = "expired",
+};
+
+static int inv_parse(const char *key)
+{
+	for (int i = 0; key != NULL && i < DB_INV__COUNT; i++)
+		if (strcmp(key, inv_keys[i]) == 0)
+			return i;
+	return -1;
+}
+
 const char *portal_access_view(const struct val_value *q, struct list_view *lv)
 {
 	const char *bad;
@@ -45,6 +61,14 @@ const char *portal_access_view(const struct val_value *q, struct list_view *lv)
 		if (s < 0)
 			return "Status is not_invited, invited, active, revoked or locked.";
 		lv->facet = pstatus_key((enum pstatus)s);
+	}
+	lv->facet2_name = "invitation";
+	if (q[Q_INVITATION].st == VAL_OK) {
+		int s = inv_parse(q[Q_INVITATION].str);
+		if (s < 0)
+			return "Invitation is not_invited, invited, reminded, accepted, expired or "
+			       "bounced.";
+		lv->facet2 = inv_keys[s];
 	}
 	return NULL;
 }
@@ -106,39 +130,40 @@ static void done_notice(struct http *h, const struct val_value *done, const stru
 		http_notice(h, "success", "Portal users deleted.");
 }
 
-/* The page of lv, filtered by status when the view says so: read by key
- * whatever the tenant's size (db.h, "The list views"). */
-struct pa_fetch {
-	struct http *h;
-	int status;
-};
+/* A page of lv, filtered by status and invitation state when the view
+ * says so: read by key whatever the tenant's size (db.h, "The list
+ * views"). */
+enum db_result portal_access_fetch(struct http *h, struct list_view *lv, db_portal_user_fn fn,
+				   void *ctx, struct list_fetched *f)
+{
+	int status = lv->facet[0] != '\0' ? pstatus_parse(lv->facet) : -1;
+	int invitation = lv->facet2[0] != '\0' ? inv_parse(lv->facet2) : -1;
+
+	return db_portal_users_view_inv(h->db, h->sess.tenant_id, lv, status, invitation, fn, ctx,
+					f);
+}
 
 static int pa_fetch(void *ctx, struct list_view *lv, xmlNodePtr rows, struct list_fetched *f)
 {
-	struct pa_fetch *p = ctx;
-
-	return db_portal_users_view(p->h->db, p->h->sess.tenant_id, lv, p->status, add_row, rows,
-				    f);
+	return portal_access_fetch(ctx, lv, add_row, rows, f);
 }
 
 static enum page_result pa_get(struct http *h, xmlNodePtr root)
 {
 	struct list_view lv;
-	struct pa_fetch p = {h, -1};
+
 	enum db_result rc;
 	const char *bad;
 	xmlNodePtr page;
 
 	if ((bad = portal_access_view(h->q, &lv)) != NULL)
 		return http_bad_request(h, bad);
-	if (lv.facet[0] != '\0')
-		p.status = pstatus_parse(lv.facet);
 	page = xml_el(root, "portal-access");
 	xml_attr_bool(page, "editable", h->sess.settings >= DB_PERM_EDIT);
 	xml_attr_bool(page, "portal-enabled", h->sess.tenant.portal_enabled);
 	if (h->q[Q_SELECT].st == VAL_OK && h->sess.settings >= DB_PERM_EDIT)
 		xml_attr(page, "select-all", "1");
-	if ((rc = (enum db_result)list_page(page, &spec, &lv, pa_fetch, &p)) == DB_NOTFOUND)
+	if ((rc = (enum db_result)list_page(page, &spec, &lv, pa_fetch, h)) == DB_NOTFOUND)
 		return http_bad_request(h,
 					"This page's link is damaged: go back to the first page.");
 	if (rc != DB_OK)

@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "pages.h"
-#include "pstatus.h"
 #include "xml.h"
 
 /* "All matching" walks the view: at most this many users in one job. */
@@ -68,6 +67,8 @@ static enum page_result bulk_get(struct http *h, xmlNodePtr root)
 		xml_attr(page, "filter", lv.filter);
 	if (lv.facet[0] != '\0')
 		xml_attr(page, "status", lv.facet);
+	if (lv.facet2[0] != '\0')
+		xml_attr(page, "invitation", lv.facet2);
 	portal_access_keep(page, get ? query : form, view);
 	for (size_t i = 0; ids->st == VAL_OK && i < ids->nnums; i++) {
 		/* Another tenant's id, or one already gone: 404. */
@@ -115,7 +116,6 @@ static int collect(void *ctx, const struct db_portal_user *u)
 static enum db_result walk_view(struct http *h, struct list_view *lv, struct ids *x)
 {
 	struct list_fetched f;
-	int status = lv->facet[0] != '\0' ? pstatus_parse(lv->facet) : -1;
 	enum db_result rc;
 
 	lv->from = LIST_FROM_START;
@@ -125,7 +125,7 @@ static enum db_result walk_view(struct http *h, struct list_view *lv, struct ids
 		memset(&f, 0, sizeof f);
 		x->page_start = x->n;
 		lv->last[0] = '\0';
-		rc = db_portal_users_view(h->db, h->sess.tenant_id, lv, status, collect, x, &f);
+		rc = portal_access_fetch(h, lv, collect, x, &f);
 		if (rc != DB_OK)
 			return rc;
 		if (f.again) { /* the rows handed over do not count */

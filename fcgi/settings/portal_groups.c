@@ -16,6 +16,10 @@
 
 enum { Q_ID, Q_DONE };
 VAL_CHOICE(done_choice, "Unknown notice.", "saved", "deleted")
+/* What the group's users see of the granted sites' jobs, estimates and
+ * invoices (sql/028): all the customer's, or those they are the contact
+ * of. */
+VAL_CHOICE(visibility_choice, "Records shown is all or own.", "all", "own")
 static const char *const said[] = {"Group saved.", "Group deleted."};
 
 static const struct val_field query[] = {
@@ -23,7 +27,7 @@ static const struct val_field query[] = {
 	[Q_DONE] = {"done", done_choice, 10, 0, "Done"},
 };
 
-enum { F_ID, F_NAME, F_DEFAULT, F_MFA, F_DELETE, F_PERM0 };
+enum { F_ID, F_NAME, F_DEFAULT, F_MFA, F_DELETE, F_VISIBILITY, F_PERM0 };
 #define GP(k)                                                                                      \
 	{                                                                                          \
 		"perm_" #k, val_bool, 1, 0, #k                                                     \
@@ -34,6 +38,8 @@ static const struct val_field form[] = {
 	[F_DEFAULT] = {"default", val_bool, 1, 0, "Default group"},
 	[F_MFA] = {"require_mfa", val_bool, 1, 0, "Require MFA"},
 	[F_DELETE] = {"delete", val_bool, 1, 0, "Delete"},
+	/* Absent (an older form): the group keeps what it has. */
+	[F_VISIBILITY] = {"visibility", visibility_choice, 3, 0, "Records shown"},
 	GP(invoices_view),
 	GP(invoices_pay),
 	GP(estimates_view),
@@ -57,6 +63,7 @@ static void group_xml(xmlNodePtr parent, const struct db_group *g)
 	xml_attr_bool(n, "default", g->is_default);
 	xml_attr_bool(n, "require-mfa", g->require_mfa);
 	xml_attr_int(n, "members", g->members);
+	xml_attr(n, "visibility", g->own_only ? "own" : "all");
 	xml_text_el(n, "name", g->name);
 	for (size_t i = 0; i < perm_nportal; i++) {
 		xmlNodePtr p = xml_text_el(n, "perm", perm_portal[i].label);
@@ -112,6 +119,8 @@ static enum page_result edit_get(struct http *h, xmlNodePtr root)
 		posted_perms(h, g.perms, sizeof g.perms);
 		g.is_default = h->f[F_DEFAULT].st == VAL_OK && h->f[F_DEFAULT].num;
 		g.require_mfa = h->f[F_MFA].st == VAL_OK && h->f[F_MFA].num;
+		if (h->f[F_VISIBILITY].st == VAL_OK)
+			g.own_only = h->f[F_VISIBILITY].num == 1;
 	}
 	page = xml_el(root, "portal-group-edit");
 	xml_attr_bool(page, "editable", h->sess.settings >= DB_PERM_EDIT);
@@ -156,6 +165,11 @@ static enum page_result edit_post(struct http *h)
 	posted_perms(h, g.perms, sizeof g.perms);
 	g.is_default = h->f[F_DEFAULT].st == VAL_OK && h->f[F_DEFAULT].num;
 	g.require_mfa = h->f[F_MFA].st == VAL_OK && h->f[F_MFA].num;
+	g.own_only = h->f[F_VISIBILITY].st == VAL_OK ? h->f[F_VISIBILITY].num == 1 : old.own_only;
+	/* A token link has no user to be a record's contact: it sees all. */
+	if (old.is_system && g.own_only)
+		return http_field_error(h, F_VISIBILITY,
+					"The system group's secure token links see all records.");
 	if (old.is_system && g.is_default)
 		return http_field_error(h, F_DEFAULT, "The system group cannot be the default.");
 	if (old.is_default && !g.is_default) {
@@ -164,9 +178,16 @@ static enum page_result edit_post(struct http *h)
 	}
 	if ((rc = db_group_save(h->db, h->sess.tenant_id, &g)) == DB_DUP)
 		return http_field_error(h, F_NAME, "There is a group with this name already.");
-	if (rc == DB_OK)
+	if (rc == DB_OK) {
+		/* The records shown are part of what the group grants: named
+		 * when a group shows its users only their own. */
+		const char *was =
+			http_text(h, "%s%s", old.perms, old.own_only ? "; own records only" : "");
+		const char *now =
+			http_text(h, "%s%s", g.perms, g.own_only ? "; own records only" : "");
 		rc = http_audit(h, editing ? "portal_group.update" : "portal_group.add", g.name,
-				editing ? old.perms : NULL, g.perms);
+				editing ? was : NULL, now);
+	}
 out:
 	return http_done(h, rc, "/settings/client/portal-groups?done=saved");
 }

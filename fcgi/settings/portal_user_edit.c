@@ -31,6 +31,7 @@ VAL_CHOICE(done_choice, "Unknown notice.", "resent", "off", "mfa-on", "mfa-off",
 	   "unlocked", "viewed")
 enum { STATUS_ACTIVE, STATUS_REVOKED };
 VAL_CHOICE(status_choice, "Choose Active or Revoke Access.", "active", "revoked")
+VAL_CHOICE(from_choice, "From is customer.", "customer")
 enum { SITES_ALL, SITES_CHOSEN };
 VAL_CHOICE(sites_choice, "Choose all sites or the chosen ones.", "all", "chosen")
 
@@ -51,7 +52,8 @@ enum {
 	F_REPORTS,
 	F_SITES,
 	F_SITE,
-	F_CHOOSE
+	F_CHOOSE,
+	F_FROM
 };
 static const struct val_field form[] = {
 	[F_ID] = {"id", val_id, 10, 0, "Portal user"},
@@ -65,6 +67,9 @@ static const struct val_field form[] = {
 	[F_SITES] = {"sites", sites_choice, 8, 0, "Sites"},
 	[F_SITE] = {"site", val_id, 10, VAL_MULTI, "Sites"},
 	[F_CHOOSE] = {"choose", val_bool, 1, 0, "Choose company"},
+	/* The customer's page's Revoke / Restore: only the status changes
+	 * (its form carries no reports checkbox), and back there. */
+	[F_FROM] = {"from", from_choice, 8, 0, "From"},
 };
 
 /* A re-render asked for by a button, saving nothing. */
@@ -331,8 +336,10 @@ static enum page_result save_access(struct http *h, unsigned id, int editing, co
 			return PAGE_OK;
 		active = now;
 	}
-	/* The form always carries the checkbox: absent means off. */
-	reports = h->f[F_REPORTS].st == VAL_OK && h->f[F_REPORTS].num;
+	/* The form always carries the checkbox: absent means off (the
+	 * customer's page's status buttons leave it as it is). */
+	if (h->f[F_FROM].st != VAL_OK)
+		reports = h->f[F_REPORTS].st == VAL_OK && h->f[F_REPORTS].num;
 	*rc = db_portal_access_set(h->db, h->sess.tenant_id, id, gid, active, reports);
 	return PAGE_OK;
 }
@@ -432,6 +439,10 @@ static enum page_result pe_post(struct http *h)
 	sodium_memzero(hash, sizeof hash);
 	if (r != PAGE_OK)
 		return r;
+	if (editing && h->f[F_FROM].st == VAL_OK)
+		return http_done(
+			h, rc,
+			http_text(h, "/settings/customers/edit?id=%u&done=user_saved", c.id));
 	return http_done(h, rc,
 			 editing   ? "/settings/client/portal-access?done=saved"
 			 : invited ? "/settings/client/portal-access?done=invited"

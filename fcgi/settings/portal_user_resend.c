@@ -1,14 +1,17 @@
 /* /settings/client/portal-access/resend: a new invitation; the new link
- * kills every earlier one. */
+ * kills every earlier one.  Back to the user's page, or to its customer's
+ * when asked from there (from=customer). */
 #include "config.h"
 
 #include <stdio.h>
 
 #include "pages.h"
 
-enum { F_ID };
+VAL_CHOICE(from_choice, "From is customer.", "customer")
+enum { F_ID, F_FROM };
 static const struct val_field form[] = {
 	[F_ID] = {"id", val_id, 10, VAL_REQUIRED, "Portal user"},
+	[F_FROM] = {"from", from_choice, 8, 0, "From"},
 };
 
 static enum page_result resend_post(struct http *h)
@@ -22,6 +25,9 @@ static enum page_result resend_post(struct http *h)
 		 h->sess.tenant.portal_enabled ? "resent" : "off");
 	if ((rc = db_portal_user_get(h->db, h->sess.tenant_id, id, &u)) != DB_OK)
 		goto out;
+	if (h->f[F_FROM].st == VAL_OK)
+		snprintf(where, sizeof where, "/settings/customers/edit?id=%u&done=%s",
+			 u.customer_id, h->sess.tenant.portal_enabled ? "resent" : "off");
 	if (!h->sess.tenant.portal_enabled)
 		return http_redirect(h, where);
 	if ((rc = invite_enqueue(h->db, h->conf, &h->sess.tenant, u.id, u.company, u.email)) !=

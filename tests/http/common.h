@@ -332,7 +332,7 @@ __attribute__((unused)) static const char *fxp(const struct fx *f, const char *r
  * master site with three sub-sites, invoices, estimates, jobs, documents
  * (one private) and equipment spread over them, dated from today. */
 static char *fx_records(char *q, const char *customer, const char *master,
-			const char *const subs[3], int first)
+			const char *const subs[3], int first, const char *contact)
 {
 	static const struct {
 		const char *kind, *ref, *title, *detail, *status;
@@ -390,10 +390,17 @@ static char *fx_records(char *q, const char *customer, const char *master,
 		q = cat(q,
 			"INSERT INTO customer_records (tenant_id, customer_id, site_id, kind, ref, "
 			"title, detail, rec_date, amount_cents, status, public, changed_by, "
-			"changed_at) VALUES (@t, @c, %s, '%s', '%s-%d', '%s', '%s', UTC_DATE() + "
-			"INTERVAL %d DAY, %s, '%s', %d, 'demo', UTC_TIMESTAMP());\n",
+			"changed_at, contact_portal_user_id) VALUES (@t, @c, %s, '%s', '%s-%d', "
+			"'%s', "
+			"'%s', UTC_DATE() + INTERVAL %d DAY, %s, '%s', %d, 'demo', "
+			"UTC_TIMESTAMP(), "
+			"IF(%d, (SELECT id FROM portal_users WHERE tenant_id = @t AND customer_id "
+			"= @c "
+			"AND email = '%s'), NULL));\n",
 			site, recs[i].kind, recs[i].ref, first + (int)i, recs[i].title,
-			recs[i].detail, recs[i].days, cents, recs[i].status, recs[i].pub);
+			recs[i].detail, recs[i].days, cents, recs[i].status, recs[i].pub,
+			/* the first invoice, estimate and job: the contact's (as the demo) */
+			i == 0 || i == 4 || i == 6, contact);
 	}
 	return q;
 }
@@ -493,8 +500,9 @@ __attribute__((unused)) static int fx_make(struct fx *f, const char *prefix, con
 	if (what & FX_RECORDS) {
 		static const char *const abm[3] = {"North Wing", "South Wing", "Parking Garage"};
 		static const char *const cool[3] = {"Warehouse A", "Warehouse B", "Showroom"};
-		q = fx_records(q, "ABM Apartments", "ABM Tower", abm, 1001);
-		q = fx_records(q, "Cool Air", "Cool Air Campus", cool, 2001);
+		q = fx_records(q, "ABM Apartments", "ABM Tower", abm, 1001, f->client);
+		q = fx_records(q, "Cool Air", "Cool Air Campus", cool, 2001,
+			       "dispatch@coolair.example.com");
 	}
 	if (what & FX_NORTHWIND)
 		q = cat(q, "INSERT INTO customers (tenant_id, name, primary_email, phone) VALUES "

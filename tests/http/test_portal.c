@@ -1197,6 +1197,41 @@ static void test_colleagues(void)
 		   status_of(other, "GET", P("colleagues"), NULL, "Accept: application/xml", NULL,
 			     0) == 403,
 	   "a portal user without Manage colleagues: 403");
+	/* Records shown (sql/028): a group showing all the customer's records
+	 * grants more than one showing its users only their own. */
+	char seeall[64], e5[128], *wide, *seer;
+	snprintf(seeall, sizeof seeall, "All records %s", stamp);
+	free(sql1("INSERT INTO portal_groups (tenant_id, name, perms) SELECT id, '%s', "
+		  "'invoices_view' FROM tenants WHERE slug = '%s'",
+		  seeall, fx.slug));
+	wide = sql1("SELECT id FROM portal_groups WHERE tenant_id = %s AND name = '%s'", fx.tq,
+		    seeall);
+	free(sql1("UPDATE portal_groups SET visibility = 'own' WHERE id = %s", small));
+	d = get_xml(boss, P("colleagues"), 200, "the Colleagues page, own records only");
+	snprintf(fields, sizeof fields, "count(//groups/group[@id='%s'])", wide);
+	ok(xp_is(d, fields, "0") && xp_is(d, "count(//groups/group)", "1"),
+	   "own records only: a group of fewer permissions that shows all records is not offered");
+	xmlFreeDoc(d);
+	snprintf(e5, sizeof e5, "seer-%s%%40colleagues.example.com", stamp);
+	snprintf(fields, sizeof fields, "action=invite&email=%s&group=%s", e5, wide);
+	ok(post_form(boss, P("colleagues"), P("colleagues"), fields, NULL, NULL, 0) == 403,
+	   "inviting into it: 403");
+	snprintf(e5, sizeof e5, "seer-%s@colleagues.example.com", stamp);
+	free(fx_portal_user(&fx, e5, "ABM Apartments"));
+	free(sql1("UPDATE portal_users SET customer_id = %s, company_name = '%s', group_id = %s "
+		  "WHERE email = '%s'",
+		  cid, name, wide, e5));
+	seer = sql1("SELECT id FROM portal_users WHERE email = '%s'", e5);
+	snprintf(fields, sizeof fields, "action=revoke&id=%s", seer);
+	ok(post_form(boss, P("colleagues"), P("colleagues"), fields, NULL, NULL, 0) == 403 &&
+		   count_is("active", "SELECT status FROM portal_users WHERE id = %s", seer),
+	   "revoking a colleague who sees all records: 403, still active");
+	snprintf(fields, sizeof fields, "action=revoke&id=%s", uid);
+	ok(post_form(boss, P("colleagues"), P("colleagues"), fields, NULL, NULL, 0) == 303,
+	   "a colleague of the same (own records) group: still within reach");
+	free(sql1("UPDATE portal_groups SET visibility = 'all' WHERE id = %s", small));
+	free(wide);
+	free(seer);
 	free(cid);
 	free(uid);
 	free(small);

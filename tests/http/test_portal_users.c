@@ -734,6 +734,294 @@ static void test_customer_page(void)
 	hc_free(viewer);
 }
 
+/* ------------------------------------------------------------ issue 15 */
+
+/* ABM Apartments' portal users, one in each invitation state, made by the
+ * add form and the ledger moved as the mailer, a reminder, the user or
+ * the clock would (SQL on portal_invitations: its triggers keep the
+ * users' rows, sql/028). */
+static char i_new[128], i_inv[128], i_rem[128], i_acc[128], i_exp[128], i_bnc[128];
+static char *ii_new, *ii_inv, *ii_rem, *ii_acc, *ii_exp, *ii_bnc;
+
+static void invitation_users(void)
+{
+	user_email(i_new, sizeof i_new, "abm-new");
+	user_email(i_inv, sizeof i_inv, "abm-inv");
+	user_email(i_rem, sizeof i_rem, "abm-rem");
+	user_email(i_acc, sizeof i_acc, "abm-acc");
+	user_email(i_exp, sizeof i_exp, "abm-exp");
+	user_email(i_bnc, sizeof i_bnc, "abm-bnc");
+	ok(set_portal(0) == 303 && add_user(i_new, abm, NULL, NULL) == 303 && set_portal(1) == 303,
+	   "invitations: a user never invited");
+	ok(add_user(i_inv, abm, NULL, NULL) == 303 && add_user(i_rem, abm, NULL, NULL) == 303 &&
+		   add_user(i_acc, abm, NULL, NULL) == 303 &&
+		   add_user(i_exp, abm, NULL, NULL) == 303 &&
+		   add_user(i_bnc, abm, NULL, NULL) == 303,
+	   "invitations: five users invited");
+	ii_new = user_id(i_new);
+	ii_inv = user_id(i_inv);
+	ii_rem = user_id(i_rem);
+	ii_acc = user_id(i_acc);
+	ii_exp = user_id(i_exp);
+	ii_bnc = user_id(i_bnc);
+	free(sql1("UPDATE portal_invitations SET sent_at = NOW(6) WHERE portal_user_id IN (%s, "
+		  "%s, %s, %s, %s)",
+		  ii_inv, ii_rem, ii_acc, ii_exp, ii_bnc));
+	free(sql1("UPDATE portal_invitations SET reminders = 1, reminded_at = NOW(6) WHERE "
+		  "portal_user_id = %s",
+		  ii_rem));
+	free(sql1("UPDATE portal_invitations SET accepted_at = NOW(6) WHERE portal_user_id = %s",
+		  ii_acc));
+	free(sql1("UPDATE portal_invitations SET expires_at = NOW(6) - INTERVAL 1 HOUR WHERE "
+		  "portal_user_id = %s",
+		  ii_exp));
+	free(sql1("UPDATE portal_invitations SET bounced_at = NOW(6), bounce_answer = '550 5.1.1 "
+		  "no such user' WHERE portal_user_id = %s",
+		  ii_bnc));
+	char *v = sql1("SELECT GROUP_CONCAT(inv_state ORDER BY email) FROM portal_users WHERE "
+		       "customer_id = %s",
+		       abm);
+	/* By email: acc, bnc, exp, inv, new, rem. */
+	ok(same(v, "3,4,5,1,0,2", "inv_state"),
+	   "invitations: each user's row keeps its state (accepted, bounced, expired, invited, "
+	   "not invited, reminded)");
+	free(v);
+}
+
+/* The customer's page lists its users with their invitation state and the
+ * Portal Access actions, each back to the page. */
+static void test_customer_users(void)
+{
+	char path[300], fields[600], loc[512], x[400], rid[64], e[300];
+	xmlDocPtr d;
+	char *h;
+	struct hc *viewer = client();
+
+	invitation_users();
+	snprintf(path, sizeof path, CE "?id=%s", abm);
+	d = get_xml(adm, path, 200, "ABM's page");
+	static const struct {
+		const char *email, *state;
+	} * w, want[] = {{i_new, "not_invited"}, {i_inv, "invited"}, {i_rem, "reminded"},
+			 {i_acc, "accepted"},    {i_exp, "expired"}, {i_bnc, "bounced"}};
+	int all = 1;
+	for (w = want; w < want + 6; w++) {
+		snprintf(x, sizeof x, "string(//portal-users/user[email='%s']/invitation/@state)",
+			 w->email);
+		if (!xp_is(d, x, w->state))
+			all = 0;
+	}
+	ok(all, "the customer's page: each user's invitation state");
+	snprintf(x, sizeof x,
+		 "string-length(//portal-users/user[email='%s']/invitation/@sent) = 20 and "
+		 "string-length(//portal-users/user[email='%s']/invitation/@expires) = 20",
+		 i_inv, i_inv);
+	ok(xp_is(d, x, "true"), "invited: when sent and when it expires");
+	snprintf(x, sizeof x, "string(//portal-users/user[email='%s']/invitation/answer)", i_bnc);
+	ok(xp_is(d, x, "550 5.1.1 no such user"), "bounced: the server's answer");
+	ok(xp_is(d, "count(//portal-users/user) = 6", "true"), "every user of ABM, no other's");
+	xmlFreeDoc(d);
+	h = get_html(adm, path, rid);
+	snprintf(x, sizeof x, "<a href=\"/settings/client/portal-access/edit?id=%s\">%s</a>",
+		 ii_inv, i_inv);
+	ok(h && strstr(h, x), "each links to the user's page");
+	ok(h && strstr(h, "class=\"badge invitation-state invitation-bounced\">Bounced</span>") &&
+		   strstr(h,
+			  "class=\"badge invitation-state invitation-reminded\">Reminded</span>"),
+	   "the states as labelled badges");
+	ok(h && strstr(h, "action=\"/settings/client/portal-access/resend\"") &&
+		   strstr(h, "<input type=\"hidden\" name=\"from\" value=\"customer\">") &&
+		   strstr(h, "Revoke access") && strstr(h, "portal-access/delete?id="),
+	   "with Resend invitation, Revoke access and Delete");
+	free(h);
+
+	/* Resend: a new invitation, audited, back to the page. */
+	snprintf(fields, sizeof fields, "id=%s&from=customer", ii_exp);
+	snprintf(path, sizeof path, CE "?id=%s&done=resent", abm);
+	ok(post_form(adm, CE, PA "/resend", fields, NULL, loc, sizeof loc) == 303 &&
+		   same(loc, path, "location"),
+	   "Resend invitation: 303 back to the customer's page");
+	ok(count_is("2", "SELECT COUNT(*) FROM portal_invitations WHERE portal_user_id = %s",
+		    ii_exp) &&
+		   count_is("1", "SELECT inv_state FROM portal_users WHERE id = %s", ii_exp),
+	   "a new invitation: the expired user is invited again");
+	ok(count_is("1",
+		    "SELECT COUNT(*) FROM audit_log WHERE action = 'portal_user.resend_invitation' "
+		    "AND target LIKE '%%%s%%'",
+		    i_exp),
+	   "audited");
+	d = get_xml(adm, path, 200, "the page after resending");
+	ok(xp_is(d, "string(/page/notice[@kind='success'])",
+		 "A new invitation is on its way; earlier invitation links no longer work."),
+	   "which says so");
+	xmlFreeDoc(d);
+
+	/* Revoke, then restore: the status only (reports kept), audited. */
+	free(sql1("UPDATE portal_users SET email_reports = 1 WHERE id = %s", ii_acc));
+	urlenc(i_acc, e, sizeof e);
+	snprintf(fields, sizeof fields, "id=%s&customer=%s&email=%s&status=revoked&from=customer",
+		 ii_acc, abm, e);
+	snprintf(path, sizeof path, CE "?id=%s&done=user_saved", abm);
+	ok(post_form(adm, CE, PA "/edit", fields, NULL, loc, sizeof loc) == 303 &&
+		   same(loc, path, "location"),
+	   "Revoke access: 303 back to the customer's page");
+	ok(count_is("revoked", "SELECT status FROM portal_users WHERE id = %s", ii_acc) &&
+		   count_is("1", "SELECT email_reports FROM portal_users WHERE id = %s", ii_acc),
+	   "revoked, its report mails as they were");
+	ok(count_is("1",
+		    "SELECT COUNT(*) FROM audit_log WHERE action = 'portal_user.revoke' AND target "
+		    "= "
+		    "'%s'",
+		    i_acc),
+	   "audited as a revoke");
+	snprintf(path, sizeof path, CE "?id=%s", abm);
+	h = get_html(adm, path, rid);
+	snprintf(x, sizeof x, "aria-label=\"Restore access of %s\">Restore access</button>", i_acc);
+	ok(h && strstr(h, x), "the page now offers Restore access");
+	free(h);
+	snprintf(fields, sizeof fields, "id=%s&customer=%s&email=%s&status=active&from=customer",
+		 ii_acc, abm, e);
+	ok(post_form(adm, CE, PA "/edit", fields, NULL, NULL, 0) == 303 &&
+		   count_is("active", "SELECT status FROM portal_users WHERE id = %s", ii_acc),
+	   "Restore access: active again");
+	snprintf(fields, sizeof fields, "id=%s&customer=%s&email=%s&status=revoked&from=nowhere",
+		 ii_acc, abm, e);
+	ok(post_form(adm, CE, PA "/edit", fields, NULL, NULL, 0) == 422 &&
+		   count_is("active", "SELECT status FROM portal_users WHERE id = %s", ii_acc),
+	   "a from that is not customer: 422, nothing changed");
+
+	/* Delete: the confirmation names the user and goes back to the page. */
+	snprintf(path, sizeof path, PA "/delete?id=%s&from=customer", ii_bnc);
+	d = get_xml(adm, path, 200, "delete from the customer's page");
+	snprintf(x, sizeof x, CE "?id=%s", abm);
+	ok(xp_is(d, "string(//portal-user-delete/@back)", x) &&
+		   xp_is(d, "string(//keep[@name='from']/@value)", "customer"),
+	   "the confirmation's Cancel goes back to the customer's page, and so will the delete");
+	xmlFreeDoc(d);
+	snprintf(fields, sizeof fields, "id=%s&from=customer", ii_bnc);
+	snprintf(path, sizeof path, CE "?id=%s&done=deleted", abm);
+	ok(post_form(adm, CE, PA "/delete", fields, NULL, loc, sizeof loc) == 303 &&
+		   same(loc, path, "location"),
+	   "Delete: 303 back to the customer's page");
+	ok(count_is("0", "SELECT COUNT(*) FROM portal_users WHERE id = %s", ii_bnc),
+	   "the user is gone");
+	ok(count_is("1",
+		    "SELECT COUNT(*) FROM audit_log WHERE action = 'portal_user.delete' AND target "
+		    "LIKE '%%%s%%'",
+		    i_bnc),
+	   "audited");
+
+	/* Another tenant's user: 404; no CSRF: 403; view only: 403, no buttons. */
+	char *theirs = sql1("SELECT id FROM portal_users WHERE tenant_id = %s AND email = '%s'",
+			    other.tq, other.client);
+	snprintf(fields, sizeof fields, "id=%s&from=customer", theirs ? theirs : "0");
+	ok(post_form(adm, CE, PA "/resend", fields, NULL, NULL, 0) == 404,
+	   "resend another tenant's user: 404");
+	snprintf(path, sizeof path, PA "/delete?id=%s&from=customer", theirs ? theirs : "0");
+	ok(status_of(adm, "GET", path, NULL, "Accept: application/xml", NULL, 0) == 404,
+	   "delete another tenant's user: 404");
+	ok(post_form(adm, CE, PA "/delete", fields, NULL, NULL, 0) == 404 &&
+		   count_is("1", "SELECT COUNT(*) FROM portal_users WHERE id = %s", theirs),
+	   "and its POST: 404, the user still there");
+	free(theirs);
+	{
+		struct hc_resp r;
+		snprintf(fields, sizeof fields, "id=%s&from=customer", ii_inv);
+		hc_req(adm, "POST", PA "/resend", "application/x-www-form-urlencoded", fields,
+		       "Accept: application/xml", &r);
+		ok(r.status == 403, "resend without the CSRF token: 403");
+		hc_resp_free(&r);
+	}
+	ok(hc_login(viewer, viewer_email, PW) == 303, "a view-only office user signs in");
+	ok(post_form(viewer, CE, PA "/resend", fields, NULL, NULL, 0) == 403,
+	   "view only: resend 403");
+	ok(count_is("1", "SELECT COUNT(*) FROM portal_invitations WHERE portal_user_id = %s",
+		    ii_inv),
+	   "none of those sent an invitation");
+	snprintf(path, sizeof path, CE "?id=%s", abm);
+	h = get_html(viewer, path, rid);
+	ok(h && strstr(h, i_inv) && strstr(h, "Reminded") && !strstr(h, "Resend invitation") &&
+		   !strstr(h, "Revoke access"),
+	   "who sees the users and their invitations but no action");
+	free(h);
+	hc_free(viewer);
+}
+
+/* The Portal Access list's filter by invitation state, beside the status
+ * filter, kept in the list's links. */
+static void test_invitation_filter(void)
+{
+	static const struct {
+		const char *key, *emails;
+	} want[] = {{"not_invited", "abm=not_invited"},
+		    {"invited", "abm=invited,abm=invited"},
+		    {"reminded", "abm=invited"},
+		    {"accepted", "abm=active"},
+		    {"expired", ""},
+		    {"bounced", ""}};
+	char path[400], *v, *h, rid[64];
+	xmlDocPtr d;
+
+	/* What test_customer_users left: new (not invited), inv (invited),
+	 * rem (reminded), acc (accepted, no password: Invited's status ...
+	 * restored), exp (invited again), bnc deleted. */
+	free(sql1("UPDATE portal_users SET password_hash = 'x' WHERE id = %s", ii_acc));
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		snprintf(path, sizeof path, PA "?sort=email&q=abm&invitation=%s", want[i].key);
+		v = statuses(path);
+		ok(same(v, want[i].emails, want[i].key), "the invitation filter %s: %s",
+		   want[i].key, want[i].emails[0] ? want[i].emails : "none");
+		free(v);
+	}
+	d = get_xml(adm, PA "?sort=email&q=abm&invitation=invited", 200, "invited");
+	snprintf(path, sizeof path, "string(//rows/user[1]/email)");
+	ok(xp_is(d, path, i_exp) && xp_is(d, "string(//list/@facet2-name)", "invitation") &&
+		   xp_is(d, "string(//list/@facet2)", "invited"),
+	   "invited: the users whose link is good (the one invited again after expiring too)");
+	ok(xp_is(d, "contains(string(//list/@query), 'invitation=invited')", "true") &&
+		   xp_is(d, "contains(string(//list/@query-clear), 'invitation=')", "false"),
+	   "the filter is kept in the list's links and dropped by Clear filter");
+	xmlFreeDoc(d);
+	v = statuses(PA "?sort=email&q=abm&invitation=invited&status=active");
+	ok(same(v, "", "invited and active"), "with the status filter too: both must hold");
+	free(v);
+	v = statuses(PA "?sort=email&q=abm&invitation=not_invited&status=not_invited");
+	ok(same(v, "abm=not_invited", "not invited twice"), "not invited and Not invited: one");
+	free(v);
+	/* An invitation whose link ends with time (no write: the clock,
+	 * played on the user's copy of the end): no longer Invited at once,
+	 * Expired once the hourly sweep ran. */
+	free(sql1("UPDATE portal_users SET inv_expires = NOW(6) - INTERVAL 1 MINUTE WHERE id = %s",
+		  ii_inv));
+	ok(count_is("1", "SELECT inv_state FROM portal_users WHERE id = %s", ii_inv),
+	   "(its row still says invited)");
+	v = statuses(PA "?sort=email&q=abm&invitation=invited");
+	ok(same(v, "abm=invited", "invited after expiry"),
+	   "an invitation ended: no longer listed as Invited");
+	free(v);
+	ctl("invitations remind", NULL);
+	v = statuses(PA "?sort=email&q=abm&invitation=expired");
+	ok(same(v, "abm=invited", "expired"), "and Expired after gatehouse-ctl invitations remind");
+	free(v);
+	ok(count_is("5", "SELECT inv_state FROM portal_users WHERE id = %s", ii_inv),
+	   "its row says expired (5)");
+	ok(count_is(
+		   "1",
+		   "SELECT COUNT(*) FROM audit_log WHERE action = 'portal_user.invitation_expired' "
+		   "AND target_id = %s AND actor_kind = 'system' AND new_value = 'expired'",
+		   ii_inv),
+	   "with an audit entry of the system's");
+	ok(get_status(adm, PA "?invitation=lost") == 400, "an unknown invitation state: 400");
+	h = get_html(adm, PA "?invitation=reminded", rid);
+	ok(h && strstr(h, "<select id=\"list-invitation\" name=\"invitation\">") &&
+		   strstr(h, "<option value=\"reminded\" selected=\"selected\">Reminded</option>"),
+	   "the filter bar has an invitation select, the current state chosen");
+	free(h);
+	d = get_xml(adm, PA "?invitation=bounced&q=abm", 200, "bounced none");
+	ok(xp_is(d, "string(//list/@total)", "0"), "bounced: none left (deleted)");
+	xmlFreeDoc(d);
+}
+
 /* ------------------------------------------------------------ item 19 */
 
 static void test_flash_and_select(void)
@@ -884,6 +1172,8 @@ int main(void)
 	test_company_change();
 	test_add_sites();
 	test_customer_page();
+	test_customer_users();
+	test_invitation_filter();
 	test_flash_and_select();
 	hc_free(adm);
 	free(id_new);
@@ -891,6 +1181,12 @@ int main(void)
 	free(id_act);
 	free(id_rev);
 	free(id_lock);
+	free(ii_new);
+	free(ii_inv);
+	free(ii_rem);
+	free(ii_acc);
+	free(ii_exp);
+	free(ii_bnc);
 	xmlCleanupParser();
 	curl_global_cleanup();
 	return done_testing();

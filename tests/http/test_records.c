@@ -516,6 +516,156 @@ out:
 	hc_free(u);
 }
 
+/* A group's records shown (sql/028): "own records only" shows a user the
+ * jobs, estimates and invoices they are the contact of (lists, record
+ * pages, actions), and documents as before; the other level, all of them.
+ * The level is set on the group's form by an office admin (audited; a
+ * viewer may not, nor may a form without its CSRF token), and a request
+ * for service makes its requester the job's contact. */
+static void test_own_records(void)
+{
+	struct hc *u = client(), *adm = client(), *viewer = client();
+	char *mine = NULL, *theirs = NULL, *est = NULL, *doc = NULL, *other = NULL, *v = NULL;
+	char path[200], body[600], day[16];
+	time_t t = time(NULL);
+	struct tm tm;
+	xmlDocPtr d;
+
+	if (!ok(setup("own records") == 0, "own records: a tenant of its own"))
+		goto out;
+	set_perms("invoices_view,invoices_pay,estimates_view,jobs_view,jobs_request,"
+		  "documents_view");
+	mine = record("invoice", "O-MINE", site[0], "open", 1);
+	theirs = record("invoice", "O-THEIRS", site[0], "open", 1);
+	est = record("estimate", "O-EST", site[1], "sent", 1);
+	doc = record("document", "O-DOC", site[0], "", 1);
+	free(sql1("UPDATE customer_records SET contact_portal_user_id = %s WHERE id = %s", uid,
+		  mine));
+	/* The other user of the customer is the contact of theirs. */
+	other = fx_portal_user(&fx, "other-own@records.example.com", "Records Co");
+	free(sql1("UPDATE customer_records SET contact_portal_user_id = %s WHERE id = %s", other,
+		  theirs));
+	ok(portal_login(u, fx.slug, email, PW, NULL, 0) == 303, "own records: the user signs in");
+	d = get_xml(u, P("invoices"), 200, "all records: invoices");
+	ok(xp_is(d, "count(//record)", "2"), "all the customer's records: both invoices");
+	xmlFreeDoc(d);
+
+	ok(hc_login(adm, fx.admin, PW) == 303, "the office admin signs in");
+	ok(ctl_user(fx.slug, fx.viewer, "view_only", "Vera", "Viewer") == 0 &&
+		   hc_login(viewer, fx.viewer, PW) == 303,
+	   "a view-only office user signs in");
+	snprintf(path, sizeof path, "/settings/client/portal-groups/edit?id=%s", group);
+	d = get_xml(adm, path, 200, "the group's form");
+	ok(xp_is(d, "string(//portal-group-edit/group/@visibility)", "all"),
+	   "the group shows all records by default");
+	xmlFreeDoc(d);
+	snprintf(body, sizeof body,
+		 "id=%s&name=Records&perm_invoices_view=1&perm_invoices_pay=1&perm_estimates_view=1"
+		 "&perm_jobs_view=1&perm_jobs_request=1&perm_documents_view=1&visibility=own",
+		 group);
+	ok(post_form(viewer, path, "/settings/client/portal-groups/edit", body, NULL, NULL, 0) ==
+		   403,
+	   "a viewer may not change it: 403");
+	{
+		struct hc_resp r;
+		char nocsrf[700];
+		snprintf(nocsrf, sizeof nocsrf, "csrf=%064d&%s", 0, body);
+		ok(hc_req(adm, "POST", "/settings/client/portal-groups/edit",
+			  "application/x-www-form-urlencoded", nocsrf, "Accept: application/xml",
+			  &r) == 0 &&
+			   r.status == 403,
+		   "without the CSRF token: 403");
+		hc_resp_free(&r);
+	}
+	ok(count_is("all", "SELECT visibility FROM portal_groups WHERE id = %s", group),
+	   "neither changed it");
+	snprintf(body + strlen(body) - 3, 8, "bad");
+	ok(post_form(adm, path, "/settings/client/portal-groups/edit", body, NULL, NULL, 0) == 422,
+	   "a level that is not all or own: 422");
+	snprintf(body + strlen(body) - 3, 8, "own");
+	ok(post_form(adm, path, "/settings/client/portal-groups/edit", body, NULL, NULL, 0) == 303,
+	   "the admin sets own records only: 303");
+	ok(count_is("own", "SELECT visibility FROM portal_groups WHERE id = %s", group),
+	   "the group shows own records only");
+	ok(count_is("1",
+		    "SELECT COUNT(*) FROM audit_log WHERE tenant_id = %s AND action = "
+		    "'portal_group.update' AND target = 'Records' AND new_value LIKE '%%own "
+		    "records only'",
+		    fx.tq),
+	   "audited as a group change, naming the level");
+	snprintf(path, sizeof path, "/settings/client/portal-groups/edit?id=%s", group);
+	d = get_xml(adm, path, 200, "the group's form again");
+	ok(xp_is(d, "string(//portal-group-edit/group/@visibility)", "own"),
+	   "the form shows own records only");
+	xmlFreeDoc(d);
+	/* The system group's token links have no user to be a contact. */
+	v = sql1("SELECT id FROM portal_groups WHERE tenant_id = %s AND is_system = 1", fx.tq);
+	snprintf(body, sizeof body,
+		 "id=%s&name=Non-Portal+Users&perm_invoices_view=1&visibility=own", v);
+	ok(post_form(adm, path, "/settings/client/portal-groups/edit", body, NULL, NULL, 0) ==
+			   422 &&
+		   count_is("all", "SELECT visibility FROM portal_groups WHERE id = %s", v),
+	   "the system group cannot show own records only: 422");
+	free(v);
+	/* Another tenant's group: 404 (the demo's default group is in the
+	 * shared tenant of another fixture: any group not this tenant's). */
+	v = sql1("SELECT MIN(id) FROM portal_groups WHERE tenant_id <> %s", fx.tq);
+	snprintf(path, sizeof path, "/settings/client/portal-groups/edit?id=%s", v);
+	ok(status_of(adm, "GET", path, NULL, "Accept: application/xml", NULL, 0) == 404,
+	   "another tenant's group: 404");
+	free(v);
+	v = NULL;
+
+	d = get_xml(u, P("invoices"), 200, "own records: invoices");
+	snprintf(path, sizeof path, "string(//record/ref)");
+	snprintf(body, sizeof body, "O-MINE-%s", stamp);
+	ok(xp_is(d, "count(//record)", "1") && xp_is(d, path, body),
+	   "own records only: the invoice the user is the contact of, not the other's");
+	xmlFreeDoc(d);
+	snprintf(path, sizeof path, "%sinvoices?id=%s", fx.portal, theirs);
+	ok(status_of(u, "GET", path, NULL, "Accept: application/xml", NULL, 0) == 404,
+	   "the other's invoice does not open: 404");
+	snprintf(body, sizeof body, "action=pay&id=%s", theirs);
+	ok(post_form(u, P("home"), P("invoices"), body, NULL, NULL, 0) == 404,
+	   "nor can it be paid: 404");
+	d = get_xml(u, P("estimates"), 200, "own records: estimates");
+	ok(xp_is(d, "count(//record)", "0"), "an estimate without a contact: not shown");
+	xmlFreeDoc(d);
+	d = get_xml(u, P("documents"), 200, "own records: documents");
+	ok(xp_is(d, "count(//record)", "1"), "documents: shown as for all records");
+	xmlFreeDoc(d);
+
+	/* A request for service: its requester is the contact, and sees it. */
+	gmtime_r(&t, &tm);
+	strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	snprintf(body, sizeof body, "action=request&site=%s&date=%s&description=Own+job", site[0],
+		 day);
+	ok(post_form(u, P("home"), P("jobs"), body, NULL, NULL, 0) == 303, "a request: 303");
+	v = sql1("SELECT id FROM customer_records WHERE customer_id = %s AND kind = 'job'", cid);
+	ok(count_is(uid, "SELECT contact_portal_user_id FROM customer_records WHERE id = %s", v),
+	   "the job's contact is its requester");
+	d = get_xml(u, P("jobs"), 200, "own records: jobs");
+	ok(xp_is(d, "count(//record)", "1"), "which the requester sees");
+	xmlFreeDoc(d);
+
+	/* The other level again: all of them. */
+	free(sql1("UPDATE portal_groups SET visibility = 'all' WHERE id = %s", group));
+	d = get_xml(u, P("invoices"), 200, "all records again: invoices");
+	ok(xp_is(d, "count(//record)", "2"), "all records: both invoices again");
+	xmlFreeDoc(d);
+out:
+	free(mine);
+	free(theirs);
+	free(est);
+	free(doc);
+	free(other);
+	free(v);
+	done();
+	hc_free(u);
+	hc_free(adm);
+	hc_free(viewer);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -529,6 +679,7 @@ int main(void)
 	test_sites();
 	test_actions();
 	test_render_cache();
+	test_own_records();
 
 	xmlCleanupParser();
 	curl_global_cleanup();

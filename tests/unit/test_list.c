@@ -251,6 +251,45 @@ static void test_links(void)
 	xmlFreeDoc(d);
 }
 
+/* A page's two own filters (Portal Access: status, invitation state) are
+ * kept in every link as q is, and dropped by Clear filter. */
+static void test_facets(void)
+{
+	xmlDocPtr d = xmlNewDoc(BAD_CAST "1.0");
+	xmlNodePtr root = xmlNewDocNode(d, NULL, BAD_CAST "page", NULL), l;
+	struct list_view lv;
+	xmlChar *a;
+	char q[600];
+
+	xmlDocSetRootElement(d, root);
+	view(&lv, "email", "asc", NULL, NULL, NULL, 0, 0);
+	ok(lv.facet2_name == NULL && lv.facet2 != NULL && lv.facet2[0] == '\0',
+	   "a view starts with no second filter");
+	lv.facet_name = "status";
+	lv.facet = "revoked";
+	lv.facet2_name = "invitation";
+	lv.facet2 = "bounced";
+	list_query(q, sizeof q, &spec, &lv, 0);
+	is_str(q, "sort=email&dir=asc&status=revoked&invitation=bounced&per=10",
+	       "the view's query: both filters");
+	list_found(&lv, 10, 1, 95, 1);
+	strcpy(lv.last, "LAST");
+	list_xml(root, &spec, &lv);
+	l = root->last;
+	a = xmlGetProp(l, BAD_CAST "facet2");
+	is_str((const char *)a, "bounced", "the list names the second filter's value");
+	xmlFree(a);
+	a = xmlGetProp(l, BAD_CAST "query-next");
+	ok(a && strstr((const char *)a, "invitation=bounced") != NULL, "Next keeps it");
+	xmlFree(a);
+	a = xmlGetProp(l, BAD_CAST "query-clear");
+	ok(a && strstr((const char *)a, "invitation=") == NULL &&
+		   strstr((const char *)a, "status=") == NULL,
+	   "Clear filter drops both");
+	xmlFree(a);
+	xmlFreeDoc(d);
+}
+
 int main(void)
 {
 	test_filter();
@@ -258,5 +297,6 @@ int main(void)
 	test_found();
 	test_page();
 	test_links();
+	test_facets();
 	return done_testing();
 }

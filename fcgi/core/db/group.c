@@ -20,6 +20,7 @@ static void group_cols(struct db_cols *c, struct db_group *g)
 	db_col_bool(c, &g->require_mfa);
 	db_col_str(c, g->perms, sizeof g->perms);
 	db_col_uint(c, &g->members);
+	db_col_bool(c, &g->own_only);
 }
 
 static int group_row(void *p)
@@ -67,6 +68,7 @@ static enum db_result group_insert(struct db *db, unsigned tenant_id, struct db_
 	db_arg_bool(&a, g->is_default);
 	db_arg_bool(&a, g->require_mfa);
 	db_arg_str(&a, g->perms);
+	db_arg_bool(&a, g->own_only);
 	return db_insert(db, DBQ_GROUP_ADD, &a, &g->id);
 }
 
@@ -78,6 +80,7 @@ static enum db_result group_update(struct db *db, unsigned tenant_id, const stru
 	db_arg_bool(&a, g->is_default);
 	db_arg_bool(&a, g->require_mfa);
 	db_arg_str(&a, g->perms);
+	db_arg_bool(&a, g->own_only);
 	db_arg_uint(&a, g->id);
 	db_arg_uint(&a, tenant_id);
 	return db_exec(db, DBQ_GROUP_UPDATE, &a);

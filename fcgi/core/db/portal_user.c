@@ -107,6 +107,19 @@ static const struct db_view_sort pu_locked_sorts[2] = {
 	 0},
 };
 
+static const struct db_view_sort pu_inv_sorts[2] = {
+	{{DBQ_PU_INV_CO_ASC, DBQ_PU_INV_CO_DESC},
+	 {DBQ_PU_PLAIN_INV_CO_ASC, DBQ_PU_PLAIN_INV_CO_DESC},
+	 {DBQ_PU_WORDS_INV_CO_ASC, DBQ_PU_WORDS_INV_CO_DESC},
+	 2,
+	 0},
+	{{DBQ_PU_INV_EM_ASC, DBQ_PU_INV_EM_DESC},
+	 {DBQ_PU_PLAIN_INV_EM_ASC, DBQ_PU_PLAIN_INV_EM_DESC},
+	 {DBQ_PU_WORDS_INV_EM_ASC, DBQ_PU_WORDS_INV_EM_DESC},
+	 1,
+	 0},
+};
+
 /* The status filter as the statements take it: pstate 0-3 (not invited,
  * invited, active, revoked: sql/019), 4 locked, 9 none. */
 static unsigned facet_code(int status)
@@ -156,6 +169,66 @@ enum db_result db_portal_users_view(struct db *db, unsigned tenant_id, struct li
 	r.ctx = ctx;
 	pu_cols(&c, &r);
 	return db_view_run(db, &v, tenant_id, lv, &c, &r.u.id, pu_row, &r, f);
+}
+
+enum db_result db_portal_users_view_inv(struct db *db, unsigned tenant_id, struct list_view *lv,
+					int status, int invitation, db_portal_user_fn fn, void *ctx,
+					struct list_fetched *f)
+{
+	unsigned code = facet_code(status), state = (unsigned)invitation;
+	/* Invited and Reminded: only while the link is good (PU_INV). */
+	unsigned live = invitation == DB_INV_INVITED || invitation == DB_INV_REMINDED;
+	unsigned walk[5] = {state, live, code, code, code},
+		 words[5] = {code, code, code, state, live};
+	struct db_view v = {.list = 2,
+			    .sorts = pu_inv_sorts,
+			    .nsorts = 2,
+			    .walk_extra = walk,
+			    .nwalk_extra = 5,
+			    .words_extra = words,
+			    .nwords_extra = 5,
+			    .count_extra = walk,
+			    .ncount_extra = 5,
+			    .count_all = DBQ_PU_COUNT_INV,
+			    .count_all_capped = 1,
+			    .count_words = DBQ_PU_COUNT_WORDS_INV,
+			    .facet = 1,
+			    .version = DBQ_PU_LIST_VERSION,
+			    .by_ids = DBQ_PU_BY_IDS};
+	struct db_cols c = DB_COLS();
+	struct pu_row r;
+
+	if (invitation < 0 || invitation >= DB_INV__COUNT)
+		return db_portal_users_view(db, tenant_id, lv, status, fn, ctx, f);
+	memset(&r, 0, sizeof r);
+	r.fn = fn;
+	r.ctx = ctx;
+	pu_cols(&c, &r);
+	return db_view_run(db, &v, tenant_id, lv, &c, &r.u.id, pu_row, &r, f);
+}
+
+enum db_result db_invitations_expire(struct db *db, unsigned long long *n)
+{
+	struct db_args none = DB_ARGS(), audit = DB_ARGS(), move = DB_ARGS();
+	struct db_cols c = DB_COLS();
+	char cut[32] = "";
+	enum db_result rc;
+
+	*n = 0;
+	db_col_str(&c, cut, sizeof cut);
+	if ((rc = db_begin(db)) == DB_OK && (rc = db_one(db, DBQ_PU_INV_CUT, &none, &c)) == DB_OK) {
+		/* Bound once read: a string's length is taken when bound. */
+		db_arg_str(&audit, cut);
+		db_arg_str(&move, cut);
+		if ((rc = db_exec(db, DBQ_PU_INV_EXPIRED_AUDIT, &audit)) == DB_OK &&
+		    (rc = db_exec(db, DBQ_PU_INV_EXPIRE, &move)) == DB_OK)
+			rc = db_commit(db);
+	}
+	if (rc != DB_OK)
+		db_rollback(db);
+	else
+		*n = move.affected;
+	return rc;
 }
 
 enum db_result db_portal_user_get(struct db *db, unsigned tenant_id, unsigned id,

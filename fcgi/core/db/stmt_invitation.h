@@ -34,6 +34,26 @@ DB_STMT(INVITATION_LIST, .params = 2, .cols = 10, .flags = DB_Q_READ, .roles = R
 	       "COALESCE(DATE_FORMAT(reminded_at, '%Y-%m-%dT%H:%i:%sZ'), '') FROM "
 	       "portal_invitations WHERE portal_user_id = ? AND tenant_id = ? ORDER BY id DESC "
 	       "LIMIT 20")
+/* Each portal user of a customer with an invitation: the latest one, by
+ * the user's email (the customer's page, customer_edit.c).  The state as
+ * the customer's page says it: accepted, bounced, expired, reminded (a
+ * reminder went out), invited (queued or sent).  Columns: the user, the
+ * state, then the ledger's columns as INVITATION_LIST's.  Parameters:
+ * customer, tenant. */
+DB_STMT(INVITATION_BY_CUSTOMER, .params = 2, .cols = 11, .flags = DB_Q_READ, .roles = R_S,
+	.sql = "SELECT pu.id, CASE WHEN i.accepted_at IS NOT NULL THEN 'accepted' WHEN "
+	       "i.bounced_at IS NOT NULL THEN 'bounced' WHEN i.expires_at <= NOW(6) THEN "
+	       "'expired' WHEN i.reminders > 0 THEN 'reminded' ELSE 'invited' END, i.email, "
+	       "DATE_FORMAT(i.queued_at, '%Y-%m-%dT%H:%i:%sZ'), "
+	       "DATE_FORMAT(i.expires_at, '%Y-%m-%dT%H:%i:%sZ'), "
+	       "COALESCE(DATE_FORMAT(i.sent_at, '%Y-%m-%dT%H:%i:%sZ'), ''), "
+	       "COALESCE(DATE_FORMAT(i.bounced_at, '%Y-%m-%dT%H:%i:%sZ'), ''), i.bounce_answer, "
+	       "COALESCE(DATE_FORMAT(i.accepted_at, '%Y-%m-%dT%H:%i:%sZ'), ''), i.reminders, "
+	       "COALESCE(DATE_FORMAT(i.reminded_at, '%Y-%m-%dT%H:%i:%sZ'), '') FROM portal_users "
+	       "pu "
+	       "JOIN portal_invitations i ON i.id = (SELECT MAX(x.id) FROM portal_invitations x "
+	       "WHERE x.portal_user_id = pu.id) WHERE pu.customer_id = ? AND pu.tenant_id = ? "
+	       "ORDER BY pu.email")
 /* Invitations due a reminder (gatehouse-ctl invitations remind): each
  * user's latest, sent, neither accepted nor bounced, its link good for 30
  * minutes more at least, the user still without a password and active,

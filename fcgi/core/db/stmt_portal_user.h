@@ -151,6 +151,65 @@ DB_STMT(PU_BY_CUSTOMER, .params = 2, .cols = 11, .flags = DB_Q_READ, .roles = R_
 			     "LEFT JOIN customer_contacts ct ON ct.portal_user_id = pu.id "
 			     "WHERE pu.customer_id = ? AND pu.tenant_id = ? ORDER BY pu.email")
 
+/* The filter by invitation state (sql/028), beside the status filter: a
+ * walk of the state's index (portal_users_inv_company, _email) from the
+ * cursor, with the status filter checked in the index.  PU_INV: the state,
+ * then whether its link must still be good (Invited, Reminded: 1; the
+ * index holds inv_expires, so an invitation ended since the hourly sweep
+ * is passed over there).  Walk extras: state, live, then PU_FACET's three;
+ * the words' extras: PU_FACET's three, then state, live. */
+#define PU_INV "AND pu.inv_state = ? AND (? = 0 OR pu.inv_expires > NOW(6)) "
+#define PU_WALK_INV(ix, ks, keys, order, filt, lim)                                                \
+	PU_SELECT(keys)                                                                            \
+	"portal_users pu FORCE INDEX (" ix ") WHERE pu.tenant_id = ? " PU_INV PU_FACET ks filt     \
+	"ORDER BY " order lim
+#define PU_WORDS_INV(ks, keys, order)                                                              \
+	PU_SELECT(keys)                                                                            \
+	V_CANDIDATES("2")                                                                          \
+	"JOIN portal_users pu ON pu.id = cand.id WHERE "                                           \
+	"pu.tenant_id = ? " PU_FACET PU_INV ks V_PHRASES("pu") "ORDER BY " order " LIMIT ?"
+PU_VIEW(PU_WALK_INV, INV_CO_ASC, 11, 10, "portal_users_inv_company", PU_CO_ASC, PU_CO, PU_CO, "")
+PU_VIEW(PU_WALK_INV, INV_CO_DESC, 11, 10, "portal_users_inv_company", PU_CO_DESC, PU_CO, PU_CO_DOWN,
+	"")
+PU_VIEW(PU_WALK_INV, INV_EM_ASC, 9, 9, "portal_users_inv_email", PU_EM_ASC, "pu.email", "pu.email",
+	"")
+PU_VIEW(PU_WALK_INV, INV_EM_DESC, 9, 9, "portal_users_inv_email", PU_EM_DESC, "pu.email",
+	"pu.email DESC", "")
+DB_STMT(PU_WORDS_INV_CO_ASC, .params = 17, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
+	.sql = PU_WORDS_INV(PU_CO_ASC, PU_CO, PU_CO))
+DB_STMT(PU_WORDS_INV_CO_DESC, .params = 17, .cols = 10, .flags = DB_Q_READ, .roles = R_S,
+	.sql = PU_WORDS_INV(PU_CO_DESC, PU_CO, PU_CO_DOWN))
+DB_STMT(PU_WORDS_INV_EM_ASC, .params = 15, .cols = 9, .flags = DB_Q_READ, .roles = R_S,
+	.sql = PU_WORDS_INV(PU_EM_ASC, "pu.email", "pu.email"))
+DB_STMT(PU_WORDS_INV_EM_DESC, .params = 15, .cols = 9, .flags = DB_Q_READ, .roles = R_S,
+	.sql = PU_WORDS_INV(PU_EM_DESC, "pu.email", "pu.email DESC"))
+/* Its counts, read no further than the cap: without a text filter, in the
+ * state's index (every column checked is in it); with one, V_COUNT_WORDS. */
+DB_STMT(PU_COUNT_INV, .params = 7, .cols = 1, .flags = DB_Q_READ, .roles = R_S,
+	.sql = "SELECT COUNT(*) FROM (SELECT 1 FROM portal_users pu FORCE INDEX "
+	       "(portal_users_inv_company) WHERE pu.tenant_id = ? " PU_INV PU_FACET "LIMIT ?) x")
+DB_STMT(PU_COUNT_WORDS_INV, .params = 13, .cols = 2, .flags = DB_Q_READ, .roles = R_S,
+	.sql = V_COUNT_WORDS("2", "portal_users pu", "pu", "1 " PU_FACET PU_INV))
+/* Invitations whose link has ended since the last run move to expired
+ * (gatehouse-ctl invitations remind, hourly), each with its audit entry,
+ * in one transaction: the database's time once (the cut), then the audit
+ * entries and the move of the same rows (portal_users_inv_expiry). */
+DB_STMT(PU_INV_CUT, .params = 0, .cols = 1, .flags = DB_Q_READ, .roles = R_C,
+	.sql = "SELECT DATE_FORMAT(NOW(6), '%Y-%m-%d %H:%i:%s.%f')")
+DB_STMT(PU_INV_EXPIRED_AUDIT, .params = 1, .cols = 0, .flags = DB_Q_AUDIT, .roles = R_C,
+	.sql = "INSERT INTO audit_log (tenant_id, actor_kind, actor_email, action, target_kind, "
+	       "target_id, target, old_value, new_value) SELECT pu.tenant_id, 'system', '', "
+	       "'portal_user.invitation_expired', 'portal_user', pu.id, pu.email, "
+	       "IF(pu.inv_state = 2, 'reminded', 'invited'), 'expired' FROM portal_users pu FORCE "
+	       "INDEX (portal_users_inv_expiry) WHERE pu.inv_state IN (1, 2) AND pu.inv_expires <= "
+	       "?")
+DB_STMT(PU_INV_EXPIRE, .params = 1, .cols = 0, .flags = 0, .roles = R_C,
+	.sql = "UPDATE portal_users SET inv_state = 5 WHERE inv_state IN (1, 2) AND inv_expires "
+	       "<= ?")
+#undef PU_INV
+#undef PU_WALK_INV
+#undef PU_WORDS_INV
+
 #undef PU_STATUS
 #undef PU_KEY
 #undef PU_COLS
