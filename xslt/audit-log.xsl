@@ -128,7 +128,7 @@
   <xsl:template match="entry">
     <tr>
       <td class="nowrap">
-        <xsl:call-template name="datetime"><xsl:with-param name="value" select="@when"/></xsl:call-template>
+        <xsl:call-template name="datetime"><xsl:with-param name="value" select="@time"/></xsl:call-template>
         <xsl:if test="@address or @request-id">
           <br/>
           <span class="muted" title="Address; the request id (in the server's logs) is {@request-id}">

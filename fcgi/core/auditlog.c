@@ -2,11 +2,52 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "auditlog.h"
 #include "csv.h"
 #include "xml.h"
+
+void auditlog_cursor(char out[AUDITLOG_CURSOR_MAX + 1], const struct db_audit_row *r)
+{
+	snprintf(out, AUDITLOG_CURSOR_MAX + 1, "%s-%llu", r->cursor, (unsigned long long)r->id);
+}
+
+unsigned long long auditlog_cursor_read(const char *c, char t[21])
+{
+	snprintf(t, 21, "%.20s", c);
+	return strlen(c) > 21 ? strtoull(c + 21, NULL, 10) : 0;
+}
+
+int auditlog_entry_parts(const struct db_audit_row *r, auditlog_part_fn put, void *ctx)
+{
+	char id[24], actor_id[16], target_id[16];
+	int link = r->target_kind[0] != '\0' && r->target_id != 0;
+
+	snprintf(id, sizeof id, "%llu", (unsigned long long)r->id);
+	snprintf(actor_id, sizeof actor_id, "%u", r->actor_id);
+	snprintf(target_id, sizeof target_id, "%u", r->target_id);
+	return put(ctx, 0, "id", id) || put(ctx, 0, "time", r->when) ||
+	       put(ctx, 0, "action", r->action) || put(ctx, 0, "actor-kind", r->actor_kind) ||
+	       (r->actor_id != 0 && put(ctx, 0, "actor-id", actor_id)) ||
+	       (link && (put(ctx, 0, "target-kind", r->target_kind) ||
+			 put(ctx, 0, "target-id", target_id))) ||
+	       (r->ip[0] != '\0' && put(ctx, 0, "address", r->ip)) ||
+	       (r->request_id[0] != '\0' && put(ctx, 0, "request-id", r->request_id)) ||
+	       put(ctx, 1, "actor", r->actor) || put(ctx, 1, "target", r->target) ||
+	       (r->old_value[0] != '\0' && put(ctx, 1, "old", r->old_value)) ||
+	       (r->new_value[0] != '\0' && put(ctx, 1, "new", r->new_value));
+}
+
+static int w_part(void *ctx, int element, const char *name, const char *value)
+{
+	if (element)
+		xml_w_text(ctx, name, value);
+	else
+		xml_w_attr(ctx, name, value);
+	return 0;
+}
 
 int auditlog_xml_entry(xmlTextWriterPtr w, const struct db_audit_row *r)
 {
@@ -14,26 +55,7 @@ int auditlog_xml_entry(xmlTextWriterPtr w, const struct db_audit_row *r)
 
 	if ((rc = xmlTextWriterStartElement(w, BAD_CAST "entry")) < 0)
 		return rc;
-	xml_w_attr_uint(w, "id", r->id);
-	xml_w_attr(w, "time", r->when);
-	xml_w_attr(w, "action", r->action);
-	xml_w_attr(w, "actor-kind", r->actor_kind);
-	if (r->actor_id != 0)
-		xml_w_attr_uint(w, "actor-id", r->actor_id);
-	if (r->target_kind[0] != '\0' && r->target_id != 0) {
-		xml_w_attr(w, "target-kind", r->target_kind);
-		xml_w_attr_uint(w, "target-id", r->target_id);
-	}
-	if (r->ip[0] != '\0')
-		xml_w_attr(w, "address", r->ip);
-	if (r->request_id[0] != '\0')
-		xml_w_attr(w, "request-id", r->request_id);
-	xml_w_text(w, "actor", r->actor);
-	xml_w_text(w, "target", r->target);
-	if (r->old_value[0] != '\0')
-		xml_w_text(w, "old", r->old_value);
-	if (r->new_value[0] != '\0')
-		xml_w_text(w, "new", r->new_value);
+	auditlog_entry_parts(r, w_part, w);
 	return xmlTextWriterEndElement(w);
 }
 

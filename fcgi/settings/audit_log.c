@@ -23,7 +23,7 @@
 #include "tz.h"
 #include "xml.h"
 
-#define AUDIT_CURSOR_MAX 41 /* 20 digits, "-", up to 20 digits */
+#define AUDIT_CURSOR_MAX AUDITLOG_CURSOR_MAX
 #define EXPORT_BATCH 1000u
 
 /* The kinds of action (an action's first part) the filter offers, with
@@ -149,6 +149,17 @@ struct shown {
 	char first[AUDIT_CURSOR_MAX + 1], last[AUDIT_CURSOR_MAX + 1];
 };
 
+static int dom_part(void *ctx, int element, const char *name, const char *value)
+{
+	if (element)
+		xml_text_el(ctx, name, value);
+	else
+		xml_attr(ctx, name, value);
+	return 0;
+}
+
+/* An entry with the export's parts (auditlog.c), and the query of the
+ * actor's own entries. */
 static int add_entry(void *ctx, const struct db_audit_row *r)
 {
 	struct shown *s = ctx;
@@ -157,45 +168,16 @@ static int add_entry(void *ctx, const struct db_audit_row *r)
 	/* The row past the page only says there is more. */
 	if (++s->n > s->per)
 		return 0;
-	snprintf(s->n == 1 ? s->first : s->last, sizeof s->first, "%s-%llu", r->cursor,
-		 (unsigned long long)r->id);
+	auditlog_cursor(s->n == 1 ? s->first : s->last, r);
 	if (s->n == 1)
 		memcpy(s->last, s->first, sizeof s->last);
 	e = xml_el(s->entries, "entry");
-	xml_attr_int(e, "id", (long long)r->id);
-	xml_attr(e, "when", r->when);
-	xml_attr(e, "actor-kind", r->actor_kind);
-	if (r->actor_id != 0)
-		xml_attr_int(e, "actor-id", r->actor_id);
-	xml_attr(e, "action", r->action);
-	if (r->target_kind[0] != '\0' && r->target_id != 0) {
-		xml_attr(e, "target-kind", r->target_kind);
-		xml_attr_int(e, "target-id", r->target_id);
-	}
-	if (r->ip[0] != '\0')
-		xml_attr(e, "address", r->ip);
-	if (r->request_id[0] != '\0')
-		xml_attr(e, "request-id", r->request_id);
 	if (r->actor[0] != '\0') {
-		/* The link to the actor's own entries, encoded here. */
 		char q[800] = "";
 		list_param(q, sizeof q, "actor", r->actor);
 		xml_attr(e, "actor-query", q);
 	}
-	xml_text_el(e, "actor", r->actor);
-	xml_text_el(e, "target", r->target);
-	if (r->old_value[0] != '\0')
-		xml_text_el(e, "old", r->old_value);
-	if (r->new_value[0] != '\0')
-		xml_text_el(e, "new", r->new_value);
-	return 0;
-}
-
-/* A cursor's two parts, split in place: the time's digits and the id. */
-static unsigned long long cursor_split(char *c)
-{
-	c[20] = '\0';
-	return strtoull(c + 21, NULL, 10);
+	return auditlog_entry_parts(r, dom_part, e);
 }
 
 /* One page in direction dir from cursor c (NULL: the newest end): its
@@ -203,14 +185,10 @@ static unsigned long long cursor_split(char *c)
 static enum db_result walk(struct http *h, const struct db_audit_filter *f, enum db_audit_dir dir,
 			   const char *c, struct shown *s)
 {
-	char buf[AUDIT_CURSOR_MAX + 1] = "";
-	unsigned long long id = 0;
+	char t[21] = "";
+	unsigned long long id = c != NULL ? auditlog_cursor_read(c, t) : 0;
 
-	if (c != NULL) {
-		snprintf(buf, sizeof buf, "%s", c);
-		id = cursor_split(buf);
-	}
-	return db_audit_page(h->db, h->sess.tenant_id, f, dir, buf, id, s->per + 1, add_entry, s);
+	return db_audit_page(h->db, h->sess.tenant_id, f, dir, t, id, s->per + 1, add_entry, s);
 }
 
 static void filter_xml(struct http *h, xmlNodePtr page)
@@ -330,7 +308,7 @@ static int export_entry(void *ctx, const struct db_audit_row *r)
 	struct export *x = ctx;
 
 	x->n++;
-	snprintf(x->last, sizeof x->last, "%s-%llu", r->cursor, (unsigned long long)r->id);
+	auditlog_cursor(x->last, r);
 	if (x->w != NULL)
 		return auditlog_xml_entry(x->w, r) < 0 || x->failed ? 1 : 0;
 	return auditlog_csv_entry(r, put, x);
@@ -389,12 +367,9 @@ static enum page_result export_stream(struct http *h)
 	/* Newest first, a batch at a time from where the last one ended. */
 	last[0] = '\0';
 	do {
-		unsigned long long id = 0;
-		char t[AUDIT_CURSOR_MAX + 1];
+		char t[21] = "";
+		unsigned long long id = last[0] != '\0' ? auditlog_cursor_read(last, t) : 0;
 		x.n = 0;
-		snprintf(t, sizeof t, "%s", last);
-		if (t[0] != '\0')
-			id = cursor_split(t);
 		rc = db_audit_page(h->db, h->sess.tenant_id, &f, DB_AUDIT_OLDER, t, id,
 				   EXPORT_BATCH, export_entry, &x);
 		memcpy(last, x.last, sizeof last);
