@@ -6,7 +6,10 @@
 #             log (a filter, a bad cursor, both exports, streamed), the
 #             account page, "view as this client", Office Users signed in
 #             never, a portal user deleted, Deleted, restored (and again:
-#             404), sign-out
+#             404), Import (a CSV file uploaded, a bad one, the job's page
+#             and report), a bulk action's choices, sign-out
+#   jobs:     gatehouse-jobs runs an import's check and run, and a bulk
+#             action (then SIGTERM)
 #   portal:   login page, a wrong and a right sign-in, home, account, MFA
 #             enrolment page (QR code), a wrong code, forgot password, an
 #             unknown slug and token, sign-out
@@ -79,8 +82,65 @@ workload_settings() {
 		"$B/settings/client/portal-access/deleted"
 	c -d "csrf=$(csrf /settings/client/portal-access/deleted)&id=$k" \
 		"$B/settings/client/portal-access/deleted"
+	upload 'email;company;first name\r\nvg1@x.example;ABM Apartments;"A; B"\r\n'
+	upload 'email,company\nj\366rg@x.example,ABM Apartments\n'
+	k=$(sql "SELECT MAX(id) FROM jobs WHERE tenant_id = (SELECT id FROM tenants WHERE slug = '$SLUG')")
+	c "$B/settings/client/portal-access/job?id=$k"
+	c "$B/settings/client/portal-access/job/report?id=$k"
+	c "$B/settings/client/portal-access/bulk-action?q=abm"
 	k=$(csrf /settings/client/portal-access-settings)
 	c -d "csrf=$k" "$B/settings/logout"
+}
+
+# upload TEXT: TEXT (printf's escapes) as a CSV file to Portal Access > Import.
+upload() {
+	local f
+	f=$(mktemp)
+	printf "$1" >"$f"
+	c -F "csrf=$(csrf /settings/client/portal-access/import)" -F "file=@$f;type=text/csv" \
+		"$B/settings/client/portal-access/import"
+	rm -f "$f"
+}
+
+# The jobs worker under valgrind: an import checked and run, a bulk action.
+check_jobs() {
+	local vpid rc job k vlog=$ST/log/valgrind-jobs.log
+	kill "$(cat "$ST/run/jobs.sup.pid")" "$(cat "$ST/run/jobs.pid")" 2>/dev/null
+	sleep 0.5
+	valgrind --leak-check=full --show-leak-kinds=definite,indirect \
+		--errors-for-leak-kinds=definite,indirect --error-exitcode=9 --log-file="$vlog" \
+		"$GH_BUILDDIR/gatehouse-jobs" -c "$ST/gatehouse.ini" 2>>"$ST/log/jobs-valgrind.log" &
+	vpid=$!
+	: >"$jar"
+	k=$(csrf /settings/login)
+	c -d "csrf=$k&email=$ADMIN&password=$PW" "$B/settings/login"
+	codes=""
+	upload 'email;company;first name;sites\r\nvg2@x.example;ABM Apartments;Val Grind;all\r\nbad;ABM Apartments;;\r\n'
+	job=$(sql "SELECT MAX(id) FROM jobs WHERE tenant_id = (SELECT id FROM tenants WHERE slug = '$SLUG')")
+	wait_job "$job" check
+	c -d "csrf=$(csrf /settings/client/portal-access/import)&id=$job&op=run" \
+		"$B/settings/client/portal-access/job"
+	wait_job "$job" run
+	c -d "csrf=$(csrf /settings/client/portal-access/import)&q=vg2&action=revoke&scope=all" \
+		"$B/settings/client/portal-access/bulk-action"
+	job=$(sql "SELECT MAX(id) FROM jobs WHERE tenant_id = (SELECT id FROM tenants WHERE slug = '$SLUG')")
+	wait_job "$job" run
+	[ "$codes" = " 303 303 303" ] &&
+		[ "$(sql "SELECT status FROM portal_users WHERE email = 'vg2@x.example'")" = revoked ]
+	t $? "jobs: an import and a bulk action done under valgrind:$codes"
+	kill -TERM "$vpid"
+	wait "$vpid"
+	rc=$?
+	t $rc "jobs: the worker exited 0 under valgrind: no memory errors, no leaks (exit $rc)"
+	grep -E "ERROR SUMMARY|definitely lost|indirectly lost" "$vlog" | sed 's/^/# /'
+}
+
+# wait_job ID PHASE: until the job's PHASE is done (60 s at most).
+wait_job() {
+	for _ in $(seq 600); do
+		[ "$(sql "SELECT state FROM jobs WHERE id = $1 AND phase = '$2'")" = done ] && return
+		sleep 0.1
+	done
 }
 
 workload_portal() {
@@ -153,9 +213,13 @@ check() {
 	grep -E "ERROR SUMMARY|definitely lost|indirectly lost" "$vlog" | sed 's/^/# /'
 }
 
-check settings " 401 303 200 200 200 404 400 303 422 200 200 200 200 400 200 303 200 303 200 303 404 303"
+check settings " 401 303 200 200 200 404 400 303 422 200 200 200 200 400 200 303 200 303 200 303 404 303 422 200 200 200 303"
 check portal " 401 303 200 200 200 200 200 200 200 200 404 403 422 404 422 404 404 303 303"
 check feed " 200 200 200 200 200 200 200 200 200 200 200 200 304 200 401 401 400 400 400"
 "$GH_SRCDIR/scripts/gh-stack" up --port "$GH_TEST_PORT" --state "$ST" >/dev/null 2>&1
 t $? "the stack's responders are back"
+# The worker last: it needs the settings responder up to be given work.
+check_jobs
+"$GH_SRCDIR/scripts/gh-stack" up --port "$GH_TEST_PORT" --state "$ST" >/dev/null 2>&1
+t $? "the stack's jobs worker is back"
 echo "1..$n"
