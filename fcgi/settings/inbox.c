@@ -122,7 +122,7 @@ static int add_item(void *ctx, const struct db_inbox_item *r)
 		xml_attr_int(e, "portal-user-id", r->portal_user_id);
 	/* No settings page lists a customer's records: the link is the
 	 * customer's page, naming the record by its ref. */
-	snprintf(href, sizeof href, "/settings/customers/edit?id=%u&", r->customer_id);
+	snprintf(href, sizeof href, "/settings/customers/edit?id=%u", r->customer_id);
 	list_param(href, sizeof href, "record", r->ref);
 	xml_attr(e, "href", href);
 	if (r->handled) {
