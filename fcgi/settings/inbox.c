@@ -182,7 +182,7 @@ static enum page_result inbox_get(struct http *h, xmlNodePtr root)
 	if (get && h->q[Q_DONE].st == VAL_OK)
 		http_notice(h, "success",
 			    h->q[Q_DONE].num == 0 ? "Marked handled."
-						  : "Already handled by someone else.");
+						  : "Already handled: nothing to do.");
 	page = xml_el(root, "inbox");
 	xml_attr(page, "state", states[f.state]);
 	if (f.kind[0] != '\0')
@@ -230,16 +230,15 @@ static enum page_result inbox_get(struct http *h, xmlNodePtr root)
 }
 
 /* Marks item id handled with its audit entry; *was_open 0 when someone
- * had already (nothing written).  DB_NOTFOUND: not the tenant's. */
-static enum db_result handle_one(struct http *h, uint64_t id, int *was_open)
+ * had already (nothing written).  DB_NOTFOUND: not the tenant's.  it: the
+ * caller's room for the item. */
+static enum db_result handle_one(struct http *h, uint64_t id, struct db_inbox_item *it,
+				 int *was_open)
 {
-	struct db_inbox_item *it = http_ctx(h, sizeof *it);
 	char target[400];
 	enum db_result rc;
 
 	*was_open = 0;
-	if (it == NULL)
-		return DB_ERR;
 	if ((rc = db_inbox_get(h->db, h->sess.tenant_id, id, it)) != DB_OK || it->handled)
 		return rc;
 	if ((rc = db_inbox_handle(h->db, h->sess.tenant_id, id, h->sess.user_id, h->sess.email)) !=
@@ -256,22 +255,30 @@ static enum page_result inbox_post(struct http *h)
 {
 	const struct val_value *ticked = &h->f[F_ITEM];
 	struct db_inbox_filter f;
+	struct db_inbox_item *it = NULL;
 	enum db_result rc = DB_OK;
 	char to[300], q[200];
 	unsigned done = 0;
 	int was_open;
 
-	read_filter(h, &f);
+	if (h->f[F_ONE].st != VAL_OK && (ticked->st != VAL_OK || ticked->nnums == 0))
+		return http_field_error(h, F_ITEM, "Tick the items to mark handled.");
+	/* About 3 KiB: off the worker's stack; freed here. */
+	if ((it = calloc(1, sizeof *it)) == NULL) {
+		rc = DB_ERR;
+		goto out;
+	}
 	if (h->f[F_ONE].st == VAL_OK) {
-		rc = handle_one(h, (uint64_t)h->f[F_ONE].num, &was_open);
+		rc = handle_one(h, (uint64_t)h->f[F_ONE].num, it, &was_open);
 		done += was_open;
-	} else if (ticked->st == VAL_OK && ticked->nnums > 0) {
+	} else
 		for (size_t i = 0; rc == DB_OK && i < ticked->nnums; i++) {
-			rc = handle_one(h, (uint64_t)ticked->nums[i], &was_open);
+			rc = handle_one(h, (uint64_t)ticked->nums[i], it, &was_open);
 			done += was_open;
 		}
-	} else
-		return http_field_error(h, F_ITEM, "Tick the items to mark handled.");
+out:
+	free(it);
+	read_filter(h, &f);
 	view_query(&f, q, sizeof q);
 	snprintf(to, sizeof to, "/settings/inbox?%s%sdone=%s", q, q[0] ? "&" : "",
 		 done > 0 ? "handled" : "already");
@@ -279,7 +286,8 @@ static enum page_result inbox_post(struct http *h)
 }
 
 /* The menu's "Inbox (N)": the tenant's open items, read no further than
- * one past what the menu shows (an index range of inbox_open). */
+ * one past what the menu shows (an index range of inbox_open, from the
+ * index alone). */
 static enum db_result inbox_menu_count(struct http *h, unsigned *n)
 {
 	const struct db_inbox_filter open = {0, ""};
