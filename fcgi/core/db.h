@@ -321,7 +321,8 @@ struct db_session {
 	char stage[8];       /* full; mfa or enrol: the password passed, MFA owed */
 	int mfa_required, mfa_enabled;
 	struct db_tenant tenant;
-	char time_zone[65]; /* the user's own zone; "": the tenant's */
+	char time_zone[65];  /* the user's own zone; "": the tenant's */
+	unsigned inbox_open; /* the tenant's open inbox items (sql/029) */
 };
 
 /* Who an audit entry's actor is (sql/024). */

@@ -17,8 +17,7 @@ extern const struct responder settings_responder;
 #include "pages.def"
 #undef PAGE
 
-/* The largest count the menu shows as a number ("Inbox (99+)" past it):
- * a page's menu_count reads no further than one more. */
+/* The largest count the menu shows as a number ("Inbox (99+)" past it). */
 #define SETTINGS_MENU_COUNT_MAX 99u
 
 /* Starts an office session of user id of tenant_id at stage: a new token,
