@@ -178,9 +178,14 @@
         </xsl:choose>
       </td>
       <td>
-        <a class="inbox-record" href="{@href}"><xsl:value-of select="ref"/></a>
-        <xsl:text> </xsl:text>
-        <xsl:value-of select="title"/>
+        <xsl:choose>
+          <xsl:when test="string(ref) = ''"><span class="muted">The record is gone.</span></xsl:when>
+          <xsl:otherwise>
+            <a class="inbox-record" href="{@href}"><xsl:value-of select="ref"/></a>
+            <xsl:text> </xsl:text>
+            <xsl:value-of select="title"/>
+          </xsl:otherwise>
+        </xsl:choose>
         <xsl:if test="string(status) != ''">
           <br/><span class="muted">Now: <xsl:value-of select="translate(status, '_', ' ')"/></span>
         </xsl:if>
