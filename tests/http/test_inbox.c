@@ -389,6 +389,21 @@ static void test_pages(void)
 	ok(menu_count_is(d, "30") && xp_is(d, "string(//inbox/@count)", "30"),
 	   "80 items deleted: the menu counts the 30 left");
 	xmlFreeDoc(d);
+	/* An item outlives its record, as an audit entry would. */
+	free(sql1(
+		"INSERT INTO customer_records (tenant_id, customer_id, kind, ref, title, rec_date, "
+		"status) VALUES (%s, %s, 'job', 'GONE-1', 'Gone', CURDATE(), 'requested')",
+		fx.tq, cid));
+	free(sql1("INSERT INTO office_inbox (tenant_id, record_id, customer_id, portal_user_email, "
+		  "kind) SELECT tenant_id, id, customer_id, 'gone@example.com', 'job_request' FROM "
+		  "customer_records WHERE tenant_id = %s AND ref = 'GONE-1'",
+		  fx.tq));
+	free(sql1("DELETE FROM customer_records WHERE tenant_id = %s AND ref = 'GONE-1'", fx.tq));
+	d = get_xml(a, INBOX "?kind=job_request", 200, "an item whose record is gone");
+	ok(xp_is(d, "count(//inbox/items/item)", "1") &&
+		   xp_is(d, "string(//inbox/items/item/ref)", "") && menu_count_is(d, "31"),
+	   "an item whose record was deleted stays, its record's fields empty, and counted");
+	xmlFreeDoc(d);
 	ok(count_is(
 		   "1",
 		   "SELECT c.open_items = (SELECT COUNT(*) FROM office_inbox i WHERE i.tenant_id = "

@@ -26,8 +26,7 @@ DB_STMT(INBOX_ADD, .params = 6, .cols = 0, .flags = DB_Q_HOUSEKEEPING, .roles = 
 	"LEFT JOIN customers c ON c.id = i.customer_id AND c.tenant_id = i.tenant_id "
 #define INBOX_WALK(ix, view, cmp, order)                                                           \
 	INBOX_COLS                                                                                 \
-	"FROM office_inbox i FORCE INDEX (" ix ") JOIN customer_records r ON r.id = "              \
-	"i.record_id JOIN customers c ON c.id = i.customer_id WHERE i.tenant_id = ? " view         \
+	"FROM office_inbox i FORCE INDEX (" ix ") " INBOX_JOINS "WHERE i.tenant_id = ? " view      \
 	"AND (i.created_at " cmp " ? OR (i.created_at = ? AND i.id " cmp " ?)) "                   \
 	"ORDER BY i.created_at " order ", i.id " order " LIMIT ?"
 /* The view's count from its index alone, read no further than the cap
