@@ -20,10 +20,12 @@ DB_STMT(INBOX_ADD, .params = 6, .cols = 0, .flags = DB_Q_HOUSEKEEPING, .roles = 
 	"i.handled_at IS NOT NULL, COALESCE(i.handled_at, i.created_at), i.handled_by_email, "     \
 	"DATE_FORMAT(i.created_at, '%Y%m%d%H%i%s%f') "
 /* An item's record and customer, as they are now (an item outlives them:
- * sql/029). */
+ * sql/029), each by its primary key: the ids are the item's tenant's, as
+ * the portal's action wrote them (a condition on the tenant here made
+ * MariaDB read the customers by tenant instead). */
 #define INBOX_JOINS                                                                                \
-	"LEFT JOIN customer_records r ON r.id = i.record_id AND r.tenant_id = i.tenant_id "        \
-	"LEFT JOIN customers c ON c.id = i.customer_id AND c.tenant_id = i.tenant_id "
+	"LEFT JOIN customer_records r ON r.id = i.record_id "                                      \
+	"LEFT JOIN customers c ON c.id = i.customer_id "
 #define INBOX_WALK(ix, view, cmp, order)                                                           \
 	INBOX_COLS                                                                                 \
 	"FROM office_inbox i FORCE INDEX (" ix ") " INBOX_JOINS "WHERE i.tenant_id = ? " view      \
