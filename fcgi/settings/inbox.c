@@ -210,10 +210,13 @@ static enum page_result inbox_get(struct http *h, xmlNodePtr root)
 		memcpy(s.first, s.last, sizeof t);
 		memcpy(s.last, t, sizeof t);
 	}
-	/* A newest page that holds the whole view counts it; any other is
-	 * counted, up to 1,000. */
+	/* A newest page that holds the whole view counts it; the open items
+	 * are counted already (the menu's); any other view is counted, up to
+	 * 1,000. */
 	if (c == NULL && !more)
 		count = s.n;
+	else if (f.state == 0 && f.kind[0] == '\0')
+		count = h->sess.inbox_open; /* the open items, kept (sql/029) */
 	else if ((rc = db_inbox_count(h->db, h->sess.tenant_id, &f, INBOX_COUNT_CAP, &count)) !=
 		 DB_OK)
 		return http_db_fail(rc);
