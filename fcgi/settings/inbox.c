@@ -180,7 +180,7 @@ static enum page_result inbox_get(struct http *h, xmlNodePtr root)
 	memset(&s, 0, sizeof s);
 	s.per = get && h->q[Q_PER].st == VAL_OK ? pers[h->q[Q_PER].num] : 50;
 	if (get && h->q[Q_DONE].st == VAL_OK)
-		http_notice(h, "success",
+		http_notice(h, h->q[Q_DONE].num == 0 ? "success" : "info",
 			    h->q[Q_DONE].num == 0 ? "Marked handled."
 						  : "Already handled: nothing to do.");
 	page = xml_el(root, "inbox");

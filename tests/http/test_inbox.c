@@ -317,6 +317,11 @@ static void test_handle(void)
 		    "'inbox.handle'",
 		    fx.tq),
 	   "and no entry for it");
+	d = get_xml(e, INBOX "?done=already", 200, "after a repeat");
+	ok(xp_is(d, "string(//notice/@kind)", "info") &&
+		   xp_is(d, "string(//notice)", "Already handled: nothing to do."),
+	   "the inbox says there was nothing to do");
+	xmlFreeDoc(d);
 	for (int i = 0; i < 3; i++)
 		free(ids[i]);
 	free(n0);
