@@ -185,6 +185,10 @@
                     <xsl:attribute name="aria-current">page</xsl:attribute>
                   </xsl:if>
                   <xsl:value-of select="@label"/>
+                  <xsl:if test="@count">
+                    <xsl:text> </xsl:text>
+                    <span class="nav-count">(<xsl:value-of select="@count"/>)</span>
+                  </xsl:if>
                 </a>
               </li>
             </xsl:for-each>

@@ -322,7 +322,8 @@ struct db_session {
 	char stage[8];       /* full; mfa or enrol: the password passed, MFA owed */
 	int mfa_required, mfa_enabled;
 	struct db_tenant tenant;
-	char time_zone[65]; /* the user's own zone; "": the tenant's */
+	char time_zone[65];  /* the user's own zone; "": the tenant's */
+	unsigned inbox_open; /* the tenant's open inbox items (sql/029) */
 };
 
 /* Who an audit entry's actor is (sql/024). */
@@ -940,6 +941,46 @@ enum db_result db_record_set_contact(struct db *db, unsigned tenant_id, unsigned
 				     const char *email);
 enum db_result db_record_count(struct db *db, unsigned tenant_id, unsigned customer_id,
 			       unsigned *n);
+
+/* The office's inbox (sql/029): what clients did in the portal, an item
+ * each until an office user marks it handled.  kind: "job_request",
+ * "invoice_pay", "estimate_approve". */
+enum db_result db_inbox_add(struct db *db, unsigned tenant_id, unsigned record_id,
+			    unsigned customer_id, unsigned portal_user_id, const char *email,
+			    const char *kind);
+struct db_inbox_item {
+	uint64_t id;
+	char when[24]; /* ISO 8601 UTC */
+	char kind[20];
+	unsigned record_id, customer_id, portal_user_id; /* user 0: deleted since */
+	char customer[801], email[255], ref[161], title[801], status[81];
+	int handled;
+	char handled_at[24], handled_by[255]; /* handled_at: when when open */
+	char cursor[24];                      /* created_at as YYYYMMDDhhmmssffffff */
+};
+/* A view of the inbox: state 0 open, 1 handled, 2 all; kind "" for any. */
+struct db_inbox_filter {
+	int state;
+	const char *kind;
+};
+typedef int (*db_inbox_fn)(void *ctx, const struct db_inbox_item *r);
+/* Up to limit items of the view from the cursor (time as in
+ * db_inbox_item.cursor, and id; time "" for the newest end) in direction
+ * dir (DB_AUDIT_OLDER newest first, DB_AUDIT_NEWER oldest first). */
+enum db_result db_inbox_page(struct db *db, unsigned tenant_id, const struct db_inbox_filter *f,
+			     enum db_audit_dir dir, const char *cursor_time, uint64_t cursor_id,
+			     unsigned limit, db_inbox_fn fn, void *ctx);
+/* The view's items, counted no further than cap. */
+enum db_result db_inbox_count(struct db *db, unsigned tenant_id, const struct db_inbox_filter *f,
+			      unsigned cap, unsigned *n);
+/* One item of the tenant, locked for marking it handled; DB_NOTFOUND for
+ * another tenant's id or none. */
+enum db_result db_inbox_get(struct db *db, unsigned tenant_id, uint64_t id,
+			    struct db_inbox_item *out);
+/* Marks an open item handled by office user user_id; DB_NOTFOUND when it
+ * is not open (any more). */
+enum db_result db_inbox_handle(struct db *db, unsigned tenant_id, uint64_t id, unsigned user_id,
+			       const char *email);
 
 /* customers' secure token links */
 enum db_result db_customer_token_set(struct db *db, unsigned tenant_id, unsigned id,

@@ -81,6 +81,11 @@ struct page {
 	 * is lost (h->carry).  NULL: the page has none. */
 	int (*action)(const struct http *h);
 	const char *menu_section; /* NULL: not in the menu */
+	/* A number the menu shows after the title ("Inbox (3)"), asked for
+	 * each time the menu is built, on every page of the responder: best
+	 * read with the session, never a statement of its own.  *n 0: none
+	 * shown.  NULL: the page has none. */
+	enum db_result (*menu_count)(struct http *h, unsigned *n);
 	/* A GET's HTML may be kept in the render cache (rcache.h).  Set only
 	 * for pages that show no secret (no MFA seed, no one-time password):
 	 * a kept page lives in memory until evicted. */

@@ -136,6 +136,10 @@ static enum page_result jobs_post(struct http *h)
 		snprintf(target, sizeof target, "job %u", id);
 		rc = portal_audit(h, "portal.job_request", target, NULL, h->f[F_DESC].str);
 	}
+	/* The office's inbox item (sql/029), in the same transaction. */
+	if (rc == DB_OK)
+		rc = db_inbox_add(h->db, h->tenant.id, id, h->psess.customer_id, h->psess.user_id,
+				  h->psess.email, "job_request");
 out:
 	snprintf(to, sizeof to, "/portal/%s/jobs?id=%u", h->slug, id);
 	return http_done(h, rc, to);

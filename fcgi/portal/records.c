@@ -123,6 +123,11 @@ enum page_result records_move(struct http *h, const struct rec_kind *k, unsigned
 		snprintf(action, sizeof action, "portal.%s_%s", k->kind, k->action);
 		snprintf(target, sizeof target, "%s %u", k->kind, id);
 		rc = portal_audit(h, action, target, k->from, k->to);
+		/* The office's inbox item (sql/029), in the same transaction. */
+		if (rc == DB_OK)
+			rc = db_inbox_add(h->db, h->tenant.id, id, h->psess.customer_id,
+					  h->psess.user_id, h->psess.email,
+					  action + sizeof "portal." - 1);
 	}
 out:
 	snprintf(to, sizeof to, "/portal/%s/%s?id=%u", h->slug, k->section, id);

@@ -17,6 +17,9 @@ extern const struct responder settings_responder;
 #include "pages.def"
 #undef PAGE
 
+/* The largest count the menu shows as a number ("Inbox (99+)" past it). */
+#define SETTINGS_MENU_COUNT_MAX 99u
+
 /* Starts an office session of user id of tenant_id at stage: a new token,
  * its row and the cookie (10 minutes until the session is signed in).  A
  * token that knew less (a sign-in's earlier stage) is never promoted: the

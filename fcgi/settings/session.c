@@ -69,6 +69,7 @@ static void menu(struct http *h, xmlNodePtr root)
 {
 	xmlNodePtr m = xml_el(root, "menu"), sec = NULL;
 	const char *cur = NULL;
+	unsigned n;
 
 	for (const struct page *const *p = h->responder->pages; *p != NULL; p++) {
 		const struct page *pg = *p;
@@ -85,6 +86,14 @@ static void menu(struct http *h, xmlNodePtr root)
 		xml_attr(it, "label", pg->title);
 		if (pg == h->page)
 			xml_attr(it, "current", "1");
+		/* A count ("Inbox (3)"): a failed read shows none rather than
+		 * failing the page it is the menu of. */
+		if (pg->menu_count != NULL && pg->menu_count(h, &n) == DB_OK && n > 0) {
+			char c[16];
+			snprintf(c, sizeof c, n > SETTINGS_MENU_COUNT_MAX ? "%u+" : "%u",
+				 n > SETTINGS_MENU_COUNT_MAX ? SETTINGS_MENU_COUNT_MAX : n);
+			xml_attr(it, "count", c);
+		}
 	}
 }
 

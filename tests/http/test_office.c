@@ -59,6 +59,8 @@ static const struct route {
 	{"/settings/client/portal-access/job/report", EDIT, NO, 400, 0, NULL},
 	{"/settings/client/portal-groups", VIEW, NO, 200, 0, NULL},
 	{"/settings/client/portal-groups/edit", VIEW, EDIT, 200, 422, "x=1"},
+	/* nothing ticked: the form's error */
+	{"/settings/inbox", VIEW, EDIT, 200, 422, "x=1"},
 	{"/settings/customers", VIEW, NO, 200, 0, NULL},
 	{"/settings/customers/edit", VIEW, EDIT, 200, 422, "x=1"},
 	{"/settings/customers/token", NO, EDIT, 0, 422, "x=1"},

@@ -49,6 +49,7 @@ enum db_result db_session_office(struct db *db, const unsigned char hash[32], un
 	db_col_bool(&c, &out->mfa_enabled);
 	db_cols_tenant(&c, &out->tenant);
 	db_col_str(&c, out->time_zone, sizeof out->time_zone);
+	db_col_uint(&c, &out->inbox_open);
 	return db_one(db, DBQ_SESSION_OFFICE, &a, &c);
 }
 

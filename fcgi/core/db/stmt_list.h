@@ -86,6 +86,7 @@
 #include "stmt_group.h"
 #include "stmt_site.h"
 #include "stmt_record.h"
+#include "stmt_inbox.h"
 #include "stmt_outbox.h"
 #include "stmt_listing.h"
 #include "stmt_apikey.h"
