@@ -1106,6 +1106,11 @@ struct db_import_user {
  * transaction when lock): DB_NOTFOUND if none. */
 enum db_result db_import_user(struct db *db, unsigned tenant_id, const char *email, int lock,
 			      struct db_import_user *out);
+/* A new portal user of customer_id, in group_id, with all its customer's
+ * sites or none yet; no password.  DB_DUP when the email is taken. */
+enum db_result db_import_user_add(struct db *db, unsigned tenant_id, unsigned customer_id,
+				  const char *company, const char *email, unsigned group_id,
+				  int all_sites, unsigned *id);
 /* The user's contact on its customer named name (made, or renamed). */
 enum db_result db_import_contact(struct db *db, unsigned tenant_id, unsigned customer_id,
 				 const char *name, const char *email, unsigned user_id);

@@ -366,11 +366,12 @@ static enum db_result create(struct pimport *p, size_t i, struct want *w, char *
 	char after[300];
 	enum db_result rc;
 
-	if ((rc = db_portal_user_add(p->db, p->tenant->id, w->customer_id, w->company, w->email,
-				     NULL, &id)) != DB_OK ||
-	    (rc = db_portal_access_set(p->db, p->tenant->id, id, w->group_id, 1, 0)) != DB_OK ||
-	    (rc = db_user_sites_set(p->db, p->tenant->id, id, !w->sites_given || w->all_sites,
-				    w->sites, w->nsites, &added)) != DB_OK)
+	int all = !w->sites_given || w->all_sites;
+
+	if ((rc = db_import_user_add(p->db, p->tenant->id, w->customer_id, w->company, w->email,
+				     w->group_id, all, &id)) != DB_OK ||
+	    (!all && (rc = db_user_sites_set(p->db, p->tenant->id, id, 0, w->sites, w->nsites,
+					     &added)) != DB_OK))
 		return rc;
 	if (w->name[0] != '\0' && (rc = db_import_contact(p->db, p->tenant->id, w->customer_id,
 							  w->name, w->email, id)) != DB_OK)

@@ -25,7 +25,8 @@
 #include "db.h"
 #include "stmt.h"
 
-#define DB_ARGS_MAX 20 /* the most parameters of any statement (PU_WORDS_INV_CO_*: 17), and room   \
+#define DB_ARGS_MAX                                                                                \
+	20             /* the most parameters of any statement (PU_WORDS_INV_CO_*: 17), and room   \
 			*/
 #define DB_COLS_MAX 24 /* the most columns (DBQ_SESSION_OFFICE: 24) */
 

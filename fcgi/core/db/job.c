@@ -327,3 +327,18 @@ enum db_result db_import_contact(struct db *db, unsigned tenant_id, unsigned cus
 	db_arg_str(&a, name);
 	return db_exec(db, DBQ_IMPORT_CONTACT, &a);
 }
+
+enum db_result db_import_user_add(struct db *db, unsigned tenant_id, unsigned customer_id,
+				  const char *company, const char *email, unsigned group_id,
+				  int all_sites, unsigned *id)
+{
+	struct db_args a = DB_ARGS();
+
+	db_arg_uint(&a, tenant_id);
+	db_arg_uint(&a, customer_id);
+	db_arg_str(&a, company);
+	db_arg_str(&a, email);
+	db_arg_uint(&a, group_id);
+	db_arg_bool(&a, all_sites);
+	return db_insert(db, DBQ_IMPORT_USER_ADD, &a, id);
+}

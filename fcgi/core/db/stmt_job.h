@@ -79,6 +79,11 @@ DB_STMT(IMPORT_USER, .params = 2, .cols = 6, .flags = DB_Q_READ, .roles = R_J,
 DB_STMT(IMPORT_USER_PEEK, .params = 2, .cols = 6, .flags = DB_Q_READ, .roles = R_J,
 	.sql = IMPORT_USER_SQL)
 #undef IMPORT_USER_SQL
+/* A new portal user with its group and sites in one row: no second write
+ * (each write of a portal user runs its list and feed triggers). */
+DB_STMT(IMPORT_USER_ADD, .params = 6, .cols = 0, .flags = 0, .roles = R_J,
+	.sql = "INSERT INTO portal_users (tenant_id, customer_id, company_name, email, group_id, "
+	       "all_sites) VALUES (?, ?, ?, ?, ?, ?)")
 DB_STMT(IMPORT_CONTACT, .params = 6, .cols = 0, .flags = 0, .roles = R_J,
 	.sql = "INSERT INTO customer_contacts (tenant_id, customer_id, name, email, "
 	       "portal_user_id) VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE name = ?")
