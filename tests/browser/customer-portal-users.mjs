@@ -8,41 +8,26 @@
 //   - "Delete" on a row: the confirmation, then back on the customer's
 //     page with the row gone;
 //   - Portal Access's filter by invitation state finds the bounced one.
+// In a company of the test's own (a customer Summit Offices), so it can
+// run any number of times on one stack and leaves the demo alone.
 //
 // Env: GH_TEST_PORT  port of the stack's nginx on 127.0.0.1 (required)
-//      GH_TEST_STATE the stack's state dir (gh-stack sql, for clean-up)
+//      GH_TEST_STATE the stack's state dir (gh-stack sql, gatehouse-ctl)
 //      GH_SRCDIR     source dir (scripts/gh-stack)
 //      GH_BUILDDIR   screenshots go to $GH_BUILDDIR/tests/out/customer-portal-users-*.png
-//
-// Uses the demo tenant's customer Summit Offices (no portal users of its
-// own in the demo) and adds its own users, cpu-<stamp>-*@summit.example.com,
-// deleted at the end, so it can run any number of times on one stack.
-import { ctx, ok, must, note, run, navigateBy, text, watchPage, launchChromium } from './lib.mjs';
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
+import {
+  ctx, ok, must, note, run, navigateBy, text, watchPage, launchChromium, BASE, STAMP, shot, sql,
+  stackReady, makeCompany, officeSignIn,
+} from './lib.mjs';
 
-const PORT = process.env.GH_TEST_PORT;
-const STATE = process.env.GH_TEST_STATE || '';
-const SRCDIR = process.env.GH_SRCDIR || path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-const BUILDDIR = process.env.GH_BUILDDIR || process.cwd();
 const LIMIT_MS = Number(process.env.GH_BROWSER_TIMEOUT_MS || 60000);
-const BASE = `http://127.0.0.1:${PORT}`;
 const EDIT = '/settings/client/portal-access/edit';
-const PASSWORD = 'gatehouse-demo';
-const STAMP = `${Date.now()}${String(process.pid % 1000).padStart(3, '0')}`;
+const SLUG = `cpu-${STAMP}`;
+const ADMIN = `admin@${SLUG}.test`;
 const KEPT = `cpu-${STAMP}-kept@summit.example.com`;
 const BOUNCED = `cpu-${STAMP}-bounced@summit.example.com`;
 const GONE = `cpu-${STAMP}-gone@summit.example.com`;
-const shot = (name) => path.join(BUILDDIR, 'tests', 'out', `${name}.png`);
 
-function sql(statement) {
-  return execFileSync(path.join(SRCDIR, 'scripts', 'gh-stack'),
-    ['sql', statement, '--state', STATE, '--', '-N', '-B'], { encoding: 'utf8' }).trim();
-}
-
-// Adds a portal user of Summit Offices through the add form, without a
-// password: an invitation goes out while the portal is on.
 async function addUser(page, email) {
   await page.goto(`${BASE}${EDIT}`, { waitUntil: 'load' });
   await page.locator('#customer').selectOption({ label: 'Summit Offices' });
@@ -60,9 +45,12 @@ function row(page, email) {
 }
 
 async function main() {
-  if (!PORT || !/^[0-9]+$/.test(PORT)) throw new Error('GH_TEST_PORT is not set');
-  fs.mkdirSync(path.join(BUILDDIR, 'tests', 'out'), { recursive: true });
-  note(`users cpu-${STAMP}-*@summit.example.com`);
+  stackReady();
+  note(`company ${SLUG}, users cpu-${STAMP}-*@summit.example.com`);
+  ctx.step = 'a company of its own';
+  makeCompany(SLUG, 'Summit Services', ADMIN);
+  sql("INSERT INTO customers (tenant_id, name, primary_email) SELECT id, 'Summit Offices', " +
+    `'admin@summitoffices.example.com' FROM tenants WHERE slug = '${SLUG}'`);
   ctx.step = 'launch Chromium';
   ctx.browser = await launchChromium();
   const watched = { consoleErrors: [], badResponses: [], expected: [] };
@@ -75,21 +63,10 @@ async function main() {
   });
   const page = await context.newPage();
   watchPage(page, watched);
-  try {
-    ctx.step = 'sign in';
-    await page.goto(`${BASE}/settings/login`, { waitUntil: 'load' });
-    await page.locator('#email').fill('admin@demo.test');
-    await page.locator('#password').fill(PASSWORD);
-    await navigateBy(page, () => page.getByRole('button', { name: 'Sign in' }).click());
-    must(new URL(page.url()).pathname === '/settings/', 'admin@demo.test signs in', `url ${page.url()}`);
-    must(sql("SELECT portal_enabled FROM tenants WHERE slug = 'demo'") === '1', 'the demo\'s portal is on');
-    await flow(page);
-  } finally {
-    ctx.step = 'clean up';
-    try {
-      sql(`DELETE FROM portal_users WHERE email IN ('${KEPT}', '${BOUNCED}', '${GONE}')`);
-    } catch (e) { note(`clean-up: ${e.message}`); }
-  }
+  ctx.step = 'sign in';
+  await officeSignIn(page, ADMIN);
+  must(new URL(page.url()).pathname === '/settings/', `${ADMIN} signs in`, `url ${page.url()}`);
+  await flow(page);
   ctx.step = 'console';
   ok(watched.consoleErrors.length === 0, 'no console errors and no CSP violations', watched.consoleErrors.join('\n'));
   ok(watched.badResponses.length === 0, 'every stylesheet and script loaded', watched.badResponses.join('\n'));
@@ -105,7 +82,7 @@ async function flow(page) {
   // triggers keep the user's row).
   sql(`UPDATE portal_invitations SET sent_at = NOW(6), bounced_at = NOW(6), bounce_answer = '550 5.1.1 mailbox unavailable' WHERE portal_user_id = ${bounced}`);
   sql(`UPDATE portal_invitations SET sent_at = COALESCE(sent_at, NOW(6)) WHERE portal_user_id = ${kept}`);
-  const cid = sql("SELECT c.id FROM customers c JOIN tenants t ON t.id = c.tenant_id WHERE t.slug = 'demo' AND c.name = 'Summit Offices'");
+  const cid = sql(`SELECT c.id FROM customers c JOIN tenants t ON t.id = c.tenant_id WHERE t.slug = '${SLUG}' AND c.name = 'Summit Offices'`);
 
   ctx.step = 'the customer\'s page lists them';
   await page.goto(`${BASE}/settings/customers/edit?id=${cid}`, { waitUntil: 'load' });

@@ -9,46 +9,21 @@
 // done, the list shows the user Revoked.
 //
 // Env: GH_TEST_PORT, GH_TEST_STATE, GH_SRCDIR, GH_BUILDDIR (see run.sh).
-import { ctx, ok, must, run, navigateBy, text, watchPage, launchChromium } from './lib.mjs';
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
+import {
+  ctx, ok, must, run, navigateBy, text, watchPage, launchChromium, BASE, STAMP, shot, sql,
+  stackReady, makeCompany, officeSignIn,
+} from './lib.mjs';
 
-const PORT = process.env.GH_TEST_PORT;
-const STATE = process.env.GH_TEST_STATE || '';
-const BUILDDIR = process.env.GH_BUILDDIR || process.cwd();
-const SRCDIR = process.env.GH_SRCDIR || path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const LIMIT_MS = Number(process.env.GH_BROWSER_TIMEOUT_MS || 90000);
-const BASE = `http://127.0.0.1:${PORT}`;
-const PASSWORD = 'gatehouse-demo';
-const STAMP = `${Date.now()}${process.pid % 1000}`;
 const SLUG = `import-${STAMP}`;
 const ADMIN = `admin@${SLUG}.test`;
-const shot = (name) => path.join(BUILDDIR, 'tests', 'out', `${name}.png`);
-
-function sql(statement) {
-  return execFileSync(path.join(SRCDIR, 'scripts', 'gh-stack'),
-    ['sql', statement, '--state', STATE, '--', '-N', '-B'], { encoding: 'utf8' }).trim();
-}
 
 function makeTenant() {
-  const ctl = path.join(BUILDDIR, 'gatehouse-ctl');
-  const ini = path.join(STATE, 'gatehouse.ini');
-  execFileSync(ctl, ['-c', ini, 'tenant', 'create', SLUG, 'Import Field Services'], { encoding: 'utf8' });
-  execFileSync(ctl, ['-c', ini, 'user', 'create', '--tenant', SLUG, '--email', ADMIN, '--super-admin'],
-    { input: `${PASSWORD}\n`, encoding: 'utf8' });
-  sql(`UPDATE tenants SET portal_enabled = 1 WHERE slug = '${SLUG}'`);
+  makeCompany(SLUG, 'Import Field Services', ADMIN);
   sql("INSERT INTO customers (tenant_id, name, primary_email) SELECT id, 'Harbor View', " +
     `'board@harbor.example' FROM tenants WHERE slug = '${SLUG}'`);
   sql("INSERT INTO sites (tenant_id, customer_id, name) SELECT c.tenant_id, c.id, 'Dock A' FROM customers c " +
     `JOIN tenants t ON t.id = c.tenant_id WHERE t.slug = '${SLUG}'`);
-}
-
-async function signIn(page) {
-  await page.goto(`${BASE}/settings/login`, { waitUntil: 'load' });
-  await page.locator('#email').fill(ADMIN);
-  await page.locator('#password').fill(PASSWORD);
-  await navigateBy(page, () => page.getByRole('button', { name: 'Sign in' }).click());
 }
 
 // The job page refreshes itself while the job runs: its state line, once
@@ -100,7 +75,8 @@ async function importFlow(page, js) {
   const report = await text(page.locator('table.job-report'));
   ok(report.includes('Would be added and invited') && report.includes('No customer is called "Nowhere Inc"'),
     `${label}: each line's outcome and reason`, report);
-  ok(sql(`SELECT COUNT(*) FROM portal_users WHERE email = 'ann-${tag}@harbor.example'`) === '0',
+  ok(sql(`SELECT COUNT(*) FROM portal_users pu JOIN tenants t ON t.id = pu.tenant_id WHERE t.slug = '${SLUG}' ` +
+    `AND pu.email = 'ann-${tag}@harbor.example'`) === '0',
     `${label}: the check adds nobody`);
   if (!js) await page.screenshot({ path: shot('import-check'), fullPage: true });
 
@@ -134,8 +110,7 @@ async function bulkFlow(page, js) {
 }
 
 async function main() {
-  if (!PORT || !/^[0-9]+$/.test(PORT)) throw new Error('GH_TEST_PORT is not set');
-  fs.mkdirSync(path.join(BUILDDIR, 'tests', 'out'), { recursive: true });
+  stackReady();
   ctx.step = 'a company of its own';
   makeTenant();
   ctx.step = 'launch Chromium';
@@ -146,7 +121,7 @@ async function main() {
     c.setDefaultTimeout(10000);
     const page = await c.newPage();
     watchPage(page, watched);
-    await signIn(page);
+    await officeSignIn(page, ADMIN);
     await importFlow(page, js);
     await bulkFlow(page, js);
     await c.close();

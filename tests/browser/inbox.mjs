@@ -10,52 +10,25 @@
 // table in its scroller.
 //
 // Env: GH_TEST_PORT, GH_TEST_STATE, GH_SRCDIR, GH_BUILDDIR (see run.sh).
-import { ctx, ok, must, run, navigateBy, text, watchPage, launchChromium } from './lib.mjs';
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
+import {
+  ctx, ok, must, run, navigateBy, text, watchPage, launchChromium, BASE, PASSWORD, STAMP, shot, sql,
+  stackReady, makeCompany, officeSignIn,
+} from './lib.mjs';
 
-const PORT = process.env.GH_TEST_PORT;
-const STATE = process.env.GH_TEST_STATE || '';
-const BUILDDIR = process.env.GH_BUILDDIR || process.cwd();
-const SRCDIR = process.env.GH_SRCDIR || path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const LIMIT_MS = Number(process.env.GH_BROWSER_TIMEOUT_MS || 60000);
-const BASE = `http://127.0.0.1:${PORT}`;
-const PASSWORD = 'gatehouse-demo';
-const STAMP = `${Date.now()}${process.pid % 1000}`;
 const SLUG = `inbox-${STAMP}`;
 const ADMIN = `admin@${SLUG}.test`;
 const CLIENT = `manager@${SLUG}.example`;
-const shot = (name) => path.join(BUILDDIR, 'tests', 'out', `${name}.png`);
 
-function sql(statement) {
-  return execFileSync(path.join(SRCDIR, 'scripts', 'gh-stack'),
-    ['sql', statement, '--state', STATE, '--', '-N', '-B'], { encoding: 'utf8' }).trim();
-}
-
-// The company, its Super Admin, and a client who may request service
-// (the client's password is the admin's, copied as its hash).
 function makeTenant() {
-  const ctl = path.join(BUILDDIR, 'gatehouse-ctl');
-  const ini = path.join(STATE, 'gatehouse.ini');
-  execFileSync(ctl, ['-c', ini, 'tenant', 'create', SLUG, 'Inbox Field Services'], { encoding: 'utf8' });
-  execFileSync(ctl, ['-c', ini, 'user', 'create', '--tenant', SLUG, '--email', ADMIN, '--super-admin'],
-    { input: `${PASSWORD}\n`, encoding: 'utf8' });
+  makeCompany(SLUG, 'Inbox Field Services', ADMIN);
   const t = `(SELECT id FROM tenants WHERE slug = '${SLUG}')`;
-  sql(`UPDATE tenants SET portal_enabled = 1 WHERE slug = '${SLUG}'`);
   sql(`INSERT INTO customers (tenant_id, name, primary_email) VALUES (${t}, 'Harbor View', 'board@harbor.example')`);
   sql(`INSERT INTO portal_groups (tenant_id, name, perms) VALUES (${t}, 'Service', 'jobs_view,jobs_request')`);
   sql('INSERT INTO portal_users (tenant_id, customer_id, company_name, email, password_hash, password_set_at, group_id) ' +
     `SELECT c.tenant_id, c.id, c.name, '${CLIENT}', (SELECT password_hash FROM office_users WHERE email = '${ADMIN}'), ` +
     `NOW(6), (SELECT id FROM portal_groups WHERE tenant_id = c.tenant_id AND name = 'Service') FROM customers c ` +
     `WHERE c.tenant_id = ${t} AND c.name = 'Harbor View'`);
-}
-
-async function signIn(page) {
-  await page.goto(`${BASE}/settings/login`, { waitUntil: 'load' });
-  await page.locator('#email').fill(ADMIN);
-  await page.locator('#password').fill(PASSWORD);
-  await navigateBy(page, () => page.getByRole('button', { name: 'Sign in' }).click());
 }
 
 async function portalSignIn(page) {
@@ -68,8 +41,7 @@ async function portalSignIn(page) {
 const menuInbox = (page) => page.locator('nav.sidenav a[href="/settings/inbox"]');
 
 async function main() {
-  if (!PORT || !/^[0-9]+$/.test(PORT)) throw new Error('GH_TEST_PORT is not set');
-  fs.mkdirSync(path.join(BUILDDIR, 'tests', 'out'), { recursive: true });
+  stackReady();
   ctx.step = 'a company of its own';
   makeTenant();
   ctx.step = 'launch Chromium';
@@ -85,7 +57,7 @@ async function main() {
   watchPage(user, watched);
 
   ctx.step = 'the office signs in';
-  await signIn(admin);
+  await officeSignIn(admin, ADMIN);
   must(/\/settings\//.test(admin.url()) && (await menuInbox(admin).count()) === 1,
     'the office signs in; the menu has Inbox', admin.url());
   ok((await text(menuInbox(admin))) === 'Inbox', 'nothing open: the menu says "Inbox", no count',
@@ -138,7 +110,7 @@ async function main() {
   ctx.step = 'the inbox at 390 px';
   const narrow = await ctx.browser.newContext({ viewport: { width: 390, height: 844 } });
   const small = await narrow.newPage();
-  await signIn(small);
+  await officeSignIn(small, ADMIN);
   await small.goto(`${BASE}/settings/inbox?state=all`, { waitUntil: 'load' });
   const wide = await small.evaluate(() => document.documentElement.scrollWidth);
   ok(wide <= 390, `390 px: the page does not scroll sideways (${wide} px)`);

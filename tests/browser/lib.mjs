@@ -1,7 +1,55 @@
-// Shared by the browser tests: TAP output, a watchdog, the run wrapper and
-// two page helpers.  A test sets ctx.step before each step (named in a
+// Shared by the browser tests: TAP output, a watchdog, the run wrapper,
+// page helpers, and the stack a test runs against (its environment, SQL,
+// a company of the test's own, the office sign-in).  A test sets ctx.step before each step (named in a
 // failure) and ctx.browser once launched (closed however the test ends).
 import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+// The stack under test, from the environment run.sh sets.
+export const PORT = process.env.GH_TEST_PORT;
+export const STATE = process.env.GH_TEST_STATE || '';
+export const BUILDDIR = process.env.GH_BUILDDIR || process.cwd();
+export const SRCDIR = process.env.GH_SRCDIR ||
+  path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+export const BASE = `http://127.0.0.1:${PORT}`;
+export const PASSWORD = 'gatehouse-demo';
+// A stamp for the names a test makes, unique per run.
+export const STAMP = `${Date.now()}${String(process.pid % 1000).padStart(3, '0')}`;
+// A screenshot's path (tests/out/NAME.png).
+export const shot = (name) => path.join(BUILDDIR, 'tests', 'out', `${name}.png`);
+
+// Checks the environment and makes tests/out; throws when GH_TEST_PORT is unset.
+export function stackReady() {
+  if (!PORT || !/^[0-9]+$/.test(PORT)) throw new Error('GH_TEST_PORT is not set');
+  fs.mkdirSync(path.join(BUILDDIR, 'tests', 'out'), { recursive: true });
+}
+
+// One SQL statement on the stack's database: its rows, tab-separated.
+export function sql(statement) {
+  return execFileSync(path.join(SRCDIR, 'scripts', 'gh-stack'),
+    ['sql', statement, '--state', STATE, '--', '-N', '-B'], { encoding: 'utf8' }).trim();
+}
+
+// A company of the test's own (gatehouse-ctl tenant create) with its Super
+// Admin (password PASSWORD) and, unless portal is false, the portal on.
+export function makeCompany(slug, name, admin, { portal = true } = {}) {
+  const ctl = path.join(BUILDDIR, 'gatehouse-ctl');
+  const ini = path.join(STATE, 'gatehouse.ini');
+  execFileSync(ctl, ['-c', ini, 'tenant', 'create', slug, name], { encoding: 'utf8' });
+  execFileSync(ctl, ['-c', ini, 'user', 'create', '--tenant', slug, '--email', admin, '--super-admin'],
+    { input: `${PASSWORD}\n`, encoding: 'utf8' });
+  if (portal) sql(`UPDATE tenants SET portal_enabled = 1 WHERE slug = '${slug}'`);
+}
+
+// Signs in to the settings as email (password PASSWORD).
+export async function officeSignIn(page, email) {
+  await page.goto(`${BASE}/settings/login`, { waitUntil: 'load' });
+  await page.locator('#email').fill(email);
+  await page.locator('#password').fill(PASSWORD);
+  await navigateBy(page, () => page.getByRole('button', { name: 'Sign in' }).click());
+}
 
 // Debian's Chromium, headless, as every browser test runs it.
 export async function launchChromium() {

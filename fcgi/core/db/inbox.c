@@ -77,22 +77,12 @@ enum db_result db_inbox_page(struct db *db, unsigned tenant_id, const struct db_
 	struct db_args a = DB_ARGS();
 	struct db_cols c = DB_COLS();
 	struct inbox_rows x = {NULL, fn, ctx};
-	int given = cursor_time != NULL && strlen(cursor_time) == 20 &&
-		    strspn(cursor_time, "0123456789") == 20;
 	enum db_stmt q;
 	char t[27];
+	uint64_t id;
 	enum db_result rc;
 
-	/* MariaDB's own form of the cursor's time; no cursor: past every
-	 * item, either way. */
-	if (given)
-		snprintf(t, sizeof t, "%.4s-%.2s-%.2s %.2s:%.2s:%.2s.%.6s", cursor_time,
-			 cursor_time + 4, cursor_time + 6, cursor_time + 8, cursor_time + 10,
-			 cursor_time + 12, cursor_time + 14);
-	else
-		snprintf(t, sizeof t, "%s",
-			 dir == DB_AUDIT_OLDER ? "9999-12-31 23:59:59.999999"
-					       : "1000-01-01 00:00:00.000000");
+	id = db_cursor_time(t, cursor_time, cursor_id, dir == DB_AUDIT_OLDER);
 	/* About 2 KiB: off the worker's stack, like the other rows. */
 	if ((x.r = calloc(1, sizeof *x.r)) == NULL)
 		return DB_ERR;
@@ -103,7 +93,7 @@ enum db_result db_inbox_page(struct db *db, unsigned tenant_id, const struct db_
 		q = (enum db_stmt)(q + 1);
 	db_arg_str(&a, t);
 	db_arg_str(&a, t);
-	db_arg_u64(&a, given ? cursor_id : dir == DB_AUDIT_OLDER ? UINT64_MAX : 0);
+	db_arg_u64(&a, id);
 	db_arg_uint(&a, limit);
 	rc = db_run(db, q, &a, &c, inbox_row, &x);
 	free(x.r);

@@ -200,6 +200,12 @@ struct db_idbuf {
 int db_idbuf_add(void *ctx);
 
 /* shared.c: statements several domains run the same way. */
+/* A (time, id) cursor as a walk binds it (the audit log's, the inbox's):
+ * its time's 20 digits in MariaDB's own form into t (the digits alone
+ * would be read as a number), and the id to bind returned; no cursor (or
+ * a malformed one): past every row in the walk's direction (older: the
+ * newest end). */
+uint64_t db_cursor_time(char t[27], const char *cursor_time, uint64_t cursor_id, int older);
 /* Statement q with (text, id, tenant): one text column of a tenant's row
  * set. */
 enum db_result db_exec_text(struct db *db, enum db_stmt q, const char *text, unsigned id,

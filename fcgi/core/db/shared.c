@@ -1,6 +1,9 @@
 /* Statements several domain files run the same way (internal.h). */
 #include "config.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include "internal.h"
 
 enum db_result db_exec_text(struct db *db, enum db_stmt q, const char *text, unsigned id,
@@ -45,4 +48,17 @@ enum db_result db_links_add(struct db *db, enum db_stmt q, unsigned user_id, con
 		*added += rc == DB_OK ? b.affected : 0;
 	}
 	return DB_OK;
+}
+
+uint64_t db_cursor_time(char t[27], const char *cursor_time, uint64_t cursor_id, int older)
+{
+	if (cursor_time != NULL && strlen(cursor_time) == 20 &&
+	    strspn(cursor_time, "0123456789") == 20) {
+		snprintf(t, 27, "%.4s-%.2s-%.2s %.2s:%.2s:%.2s.%.6s", cursor_time, cursor_time + 4,
+			 cursor_time + 6, cursor_time + 8, cursor_time + 10, cursor_time + 12,
+			 cursor_time + 14);
+		return cursor_id;
+	}
+	snprintf(t, 27, "%s", older ? "9999-12-31 23:59:59.999999" : "1000-01-01 00:00:00.000000");
+	return older ? UINT64_MAX : 0;
 }
