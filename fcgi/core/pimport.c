@@ -400,12 +400,12 @@ static enum db_result update(struct pimport *p, const struct db_import_user *u, 
 
 	if (w->sites_given && (rc = same_sites(p, u, w, &same)) != DB_OK)
 		return rc;
-	if (w->group_id != 0 && w->group_id != u->group_id)
-		changes |= 1, strcat(what, "group");
-	if (!same)
-		changes |= 2, strcat(what, what[0] ? ", sites" : "sites");
-	if (w->name[0] != '\0' && strcmp(w->name, u->contact) != 0)
-		changes |= 4, strcat(what, what[0] ? ", name" : "name");
+	changes = (w->group_id != 0 && w->group_id != u->group_id) | (!same) << 1 |
+		  (w->name[0] != '\0' && strcmp(w->name, u->contact) != 0) << 2;
+	/* What differs, in the report's words: "group, sites, name". */
+	snprintf(what, sizeof what, "%s%s%s%s%s", changes & 1 ? "group" : "",
+		 (changes & 1) && (changes & 6) ? ", " : "", changes & 2 ? "sites" : "",
+		 (changes & 2) && (changes & 4) ? ", " : "", changes & 4 ? "name" : "");
 	if (changes == 0) {
 		*out = DB_JOB_SKIP;
 		snprintf(msg, sz, "Has portal access already, as the file says.");

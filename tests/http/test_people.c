@@ -13,6 +13,7 @@
  * never / over 90 days", its statement's plan on its index. */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,22 @@
 #define PD PA "/deleted"
 #define OU "/settings/office-users"
 #define OD OU "/deleted"
+
+/* Runs the SQL that fmt makes (cat, common.h), then frees it: 0 on success. */
+__attribute__((format(printf, 1, 2))) static int sqlf(const char *fmt, ...)
+{
+	va_list ap;
+	char *q = NULL;
+	int n, rc = -1;
+
+	va_start(ap, fmt);
+	n = vasprintf(&q, fmt, ap);
+	va_end(ap);
+	if (n >= 0)
+		rc = sql_run(q);
+	free(q);
+	return rc;
+}
 
 static char *q1(const char *fmt, const char *a, const char *b)
 {
@@ -114,12 +131,11 @@ static void test_portal(const struct fx *f, const struct fx *g)
 		   f->client);
 	/* Not the default group, two chosen sites, a session of its own. */
 	gid = sql1("SELECT id FROM portal_groups WHERE tenant_id = %s AND is_system = 1", f->tq);
-	ok(sql_run(cat(strdup(""),
-		       "UPDATE portal_users SET group_id = %s, all_sites = 0 WHERE id = %s;\n"
-		       "INSERT INTO portal_user_sites (portal_user_id, site_id) SELECT %s, s.id "
-		       "FROM sites s WHERE s.tenant_id = %s AND s.name IN ('North Wing', "
-		       "'South Wing');\n",
-		       gid, uid, uid, f->tq)) == 0,
+	ok(sqlf("UPDATE portal_users SET group_id = %s, all_sites = 0 WHERE id = %s;\n"
+		"INSERT INTO portal_user_sites (portal_user_id, site_id) SELECT %s, s.id "
+		"FROM sites s WHERE s.tenant_id = %s AND s.name IN ('North Wing', "
+		"'South Wing');\n",
+		gid, uid, uid, f->tq) == 0,
 	   "portal: the client has the system group and two chosen sites");
 	ok(portal_login(pc, f->slug, f->client, PW, NULL, 0) == 303,
 	   "portal: the client signed in");
@@ -230,10 +246,9 @@ static void test_portal(const struct fx *f, const struct fx *g)
 	   "retaken: the tombstone is kept");
 
 	/* The period over: not listed, not restorable, then purged. */
-	ok(sql_run(cat(strdup(""),
-		       "UPDATE portal_user_tombstones SET deleted_at = NOW(6) - INTERVAL 31 DAY "
-		       "WHERE id = %s;\n",
-		       tid)) == 0,
+	ok(sqlf("UPDATE portal_user_tombstones SET deleted_at = NOW(6) - INTERVAL 31 DAY "
+		"WHERE id = %s;\n",
+		tid) == 0,
 	   "expired: deleted 31 days ago");
 	d = get_xml(adm, PD "?format=xml", 200, "expired: Deleted");
 	snprintf(path, sizeof path, "count(/page/portal-deleted/deleted[@id='%s'])", tid);
@@ -278,12 +293,10 @@ static void test_office(const struct fx *f, const struct fx *g)
 	perms = sql1("SELECT GROUP_CONCAT(module, '=', level ORDER BY module) FROM "
 		     "office_user_perms WHERE user_id = %s",
 		     uid);
-	ok(sql_run(cat(
-		   strdup(""),
-		   "UPDATE office_users SET mfa_required = 1, mail_provider = 'smtp', smtp_host = "
-		   "'smtp.example.com', smtp_user = 'eddie', smtp_password = 'sealed-stand-in' "
-		   "WHERE id = %s;\n",
-		   uid)) == 0,
+	ok(sqlf("UPDATE office_users SET mfa_required = 1, mail_provider = 'smtp', smtp_host = "
+		"'smtp.example.com', smtp_user = 'eddie', smtp_password = 'sealed-stand-in' "
+		"WHERE id = %s;\n",
+		uid) == 0,
 	   "office: the editor must use MFA and has an SMTP connection with a password");
 	snprintf(body, sizeof body, "id=%s", uid);
 	ok(post(adm, OU, OU "/delete", body, NULL) == 303, "office: the admin deletes the editor");
@@ -355,8 +368,7 @@ static void test_office(const struct fx *f, const struct fx *g)
 	snprintf(body, sizeof body, "id=%s", uid);
 	ok(post(adm, OU, OU "/delete", body, NULL) == 303, "retaken: the editor deleted again");
 	tid = tomb_of(f, "office_user_tombstones", f->editor);
-	ok(sql_run(cat(strdup(""), "DELETE FROM office_login_tombstones WHERE email = '%s';\n",
-		       f->editor)) == 0 &&
+	ok(sqlf("DELETE FROM office_login_tombstones WHERE email = '%s';\n", f->editor) == 0 &&
 		   ctl_user(g->slug, f->editor, "view_only", "Other", "Person") == 0,
 	   "retaken: the login made in the other company");
 	snprintf(body, sizeof body, "id=%s", tid ? tid : "0");
@@ -370,10 +382,9 @@ static void test_office(const struct fx *f, const struct fx *g)
 	ok(post(adm, OU, OU "/delete", body, NULL) == 303, "expired: the viewer deleted");
 	free(tid);
 	tid = tomb_of(f, "office_user_tombstones", f->viewer);
-	ok(sql_run(cat(strdup(""),
-		       "UPDATE office_user_tombstones SET deleted_at = NOW(6) - INTERVAL 31 DAY "
-		       "WHERE id = %s;\n",
-		       tid)) == 0,
+	ok(sqlf("UPDATE office_user_tombstones SET deleted_at = NOW(6) - INTERVAL 31 DAY "
+		"WHERE id = %s;\n",
+		tid) == 0,
 	   "expired: deleted 31 days ago");
 	snprintf(body, sizeof body, "id=%s", tid ? tid : "0");
 	ok(post(adm, OD, OD, body, NULL) == 409, "expired: its restore answers 409");
@@ -455,10 +466,9 @@ static void test_list(const struct fx *g)
 	ok(d && xp_is(d, "count(//rows/user[last-sign-in != ''])", "0"),
 	   "list: ... every row never signed in");
 	xmlFreeDoc(d);
-	ok(sql_run(cat(strdup(""),
-		       "UPDATE office_users SET last_sign_in_at = NOW(6) - INTERVAL 100 DAY WHERE "
-		       "email = '%s';\n",
-		       g->custom)) == 0,
+	ok(sqlf("UPDATE office_users SET last_sign_in_at = NOW(6) - INTERVAL 100 DAY WHERE "
+		"email = '%s';\n",
+		g->custom) == 0,
 	   "list: the custom user last signed in 100 days ago");
 	d = get_xml(h, OU "?format=xml&signin=over90&sort=first&dir=desc", 200,
 		    "list: signed in over 90 days ago, by first name down");
@@ -474,14 +484,12 @@ static void test_list(const struct fx *g)
 	ok(get_status(h, OU "?signin=sometimes") == 400, "list: an unknown signin: 400");
 
 	/* A mass delete: the newest 500 of 501 shown, and more said. */
-	ok(sql_run(cat(
-		   strdup(""),
-		   "INSERT INTO portal_user_tombstones (tenant_id, user_id, customer_id, "
-		   "company_name, email, deleted_at) SELECT c.tenant_id, 4000000000 - seq, c.id, "
-		   "c.name, CONCAT('gone', seq, '@mass.example'), NOW(6) - INTERVAL seq SECOND "
-		   "FROM seq_1_to_501 JOIN customers c ON c.tenant_id = %s AND c.name = 'The "
-		   "Loop';\n",
-		   g->tq)) == 0,
+	ok(sqlf("INSERT INTO portal_user_tombstones (tenant_id, user_id, customer_id, "
+		"company_name, email, deleted_at) SELECT c.tenant_id, 4000000000 - seq, c.id, "
+		"c.name, CONCAT('gone', seq, '@mass.example'), NOW(6) - INTERVAL seq SECOND "
+		"FROM seq_1_to_501 JOIN customers c ON c.tenant_id = %s AND c.name = 'The "
+		"Loop';\n",
+		g->tq) == 0,
 	   "deleted: 501 portal users deleted in the other company");
 	d = get_xml(h, PD "?format=xml", 200, "deleted: the page of 501");
 	ok(d && xp_is(d, "count(//deleted)", "500") &&
@@ -489,10 +497,7 @@ static void test_list(const struct fx *g)
 		   xp_is(d, "string(//deleted[1]/email)", "gone1@mass.example"),
 	   "deleted: the newest 500, and more said");
 	xmlFreeDoc(d);
-	ok(sql_run(cat(
-		   strdup(""),
-		   "DELETE FROM portal_user_tombstones WHERE email LIKE '%%@mass.example';\n")) ==
-		   0,
+	ok(sqlf("DELETE FROM portal_user_tombstones WHERE email LIKE '%%@mass.example';\n") == 0,
 	   "deleted: the mass delete's tombstones removed");
 
 	/* The filter's walks read office_users_tenant_signin. */
@@ -550,14 +555,12 @@ static void test_dormant(const struct fx *f)
 	oid = sql1("SELECT id FROM office_users WHERE email = '%s'", f->custom);
 	sid = sql1("SELECT id FROM office_users WHERE email = '%s'", f->admin);
 	/* Make everything else of the stack recent: only ours are due. */
-	ok(sql_run(cat(
-		   strdup(""),
-		   "UPDATE portal_users SET password_hash = (SELECT password_hash FROM "
-		   "office_users WHERE id = %s), status = 'active', last_sign_in_at = NOW(6) "
-		   "- INTERVAL 25 DAY WHERE id = %s;\n"
-		   "UPDATE office_users SET last_sign_in_at = NOW(6) - INTERVAL 25 DAY WHERE id "
-		   "IN (%s, %s);\n",
-		   sid, uid, oid, sid)) == 0,
+	ok(sqlf("UPDATE portal_users SET password_hash = (SELECT password_hash FROM "
+		"office_users WHERE id = %s), status = 'active', last_sign_in_at = NOW(6) "
+		"- INTERVAL 25 DAY WHERE id = %s;\n"
+		"UPDATE office_users SET last_sign_in_at = NOW(6) - INTERVAL 25 DAY WHERE id "
+		"IN (%s, %s);\n",
+		sid, uid, oid, sid) == 0,
 	   "dormant: the client, the custom user and the admin last signed in 25 days ago");
 	before = mails_to(f->client);
 	ok(ctl(cfg, run) == 0, "dormant: a run");
@@ -586,12 +589,11 @@ static void test_dormant(const struct fx *f)
 		    uid, "") == 1,
 	   "dormant: ... which forgets the warning");
 	/* Warned 8 days ago, not signed in for 31: deactivated. */
-	ok(sql_run(cat(strdup(""),
-		       "UPDATE portal_users SET last_sign_in_at = NOW(6) - INTERVAL 31 DAY, "
-		       "dormant_warned_at = NOW(6) - INTERVAL 8 DAY WHERE id = %s;\n"
-		       "UPDATE office_users SET last_sign_in_at = NOW(6) - INTERVAL 31 DAY, "
-		       "dormant_warned_at = NOW(6) - INTERVAL 8 DAY WHERE id IN (%s, %s);\n",
-		       uid, oid, sid)) == 0,
+	ok(sqlf("UPDATE portal_users SET last_sign_in_at = NOW(6) - INTERVAL 31 DAY, "
+		"dormant_warned_at = NOW(6) - INTERVAL 8 DAY WHERE id = %s;\n"
+		"UPDATE office_users SET last_sign_in_at = NOW(6) - INTERVAL 31 DAY, "
+		"dormant_warned_at = NOW(6) - INTERVAL 8 DAY WHERE id IN (%s, %s);\n",
+		uid, oid, sid) == 0,
 	   "dormant: all three warned 8 days ago, 31 days without a sign-in");
 	ok(ctl(cfg, run) == 0, "dormant: a run a week after the warning");
 	ok(count_of("SELECT COUNT(*) FROM portal_users WHERE id = %s AND status = 'revoked'%s", uid,
@@ -613,10 +615,9 @@ static void test_dormant(const struct fx *f)
 			    "'portal_user.dormant_revoked' AND target_id = %s",
 			    f->tq, uid) == 1,
 	   "dormant: both deactivations audited as the system");
-	ok(sql_run(cat(strdup(""),
-		       "UPDATE office_users SET last_sign_in_at = NOW(6), dormant_warned_at = NULL "
-		       "WHERE id = %s;\n",
-		       sid)) == 0,
+	ok(sqlf("UPDATE office_users SET last_sign_in_at = NOW(6), dormant_warned_at = NULL "
+		"WHERE id = %s;\n",
+		sid) == 0,
 	   "dormant: the admin recent again");
 	shell("rm -f '%s'", cfg);
 	free(uid);
