@@ -12,9 +12,14 @@
  *           row in docs/configuration.md under the heading of its section,
  *           and every row there is a key conf.c accepts in that section;
  *   links   every relative Markdown link in README.md and docs/ points at a
- *           file that exists, and at a heading of it when it names one.
+ *           file that exists, and at a heading of it when it names one;
+ *   man     gatehouse.ini(5), written by make from docs/configuration.md
+ *           (scripts/gen-ini-man), names every key conf.c accepts under its
+ *           section's heading, with its default, so the installed page
+ *           cannot lose a key on the way.
  *
- * Env: GH_SRCDIR (default "."), the source tree.  Prints TAP. */
+ * Env: GH_SRCDIR (default "."), the source tree; GH_BUILDDIR (default "."),
+ * the build tree (man/gatehouse.ini.5).  Prints TAP. */
 #include "config.h"
 
 #include <ctype.h>
@@ -426,6 +431,28 @@ static void check_links(const char *rel, const char *dir, const char *text)
 		ok(1, "%s: its %d relative links lead to files and headings that exist", rel, n);
 }
 
+/* In the man(7) text of gatehouse.ini(5): the key's entry, "\fBkey\fR
+ * (default: ...", between the heading .SS "[section]" and the next
+ * heading. */
+static int man_has_key(const char *man, const char *section, const char *key)
+{
+	char head[128], entry[160];
+	const char *p, *end, *q;
+
+	snprintf(head, sizeof head, "\n.SS \"[%s]\"\n", section);
+	snprintf(entry, sizeof entry, "\n\\fB%s\\fR (default: ", key);
+	if ((p = strstr(man, head)) == NULL)
+		return 0;
+	p += strlen(head);
+	end = p + strlen(p);
+	if ((q = strstr(p, "\n.SS ")) != NULL && q < end)
+		end = q;
+	if ((q = strstr(p, "\n.SH ")) != NULL && q < end)
+		end = q;
+	q = strstr(p - 1, entry);
+	return q != NULL && q < end;
+}
+
 int main(void)
 {
 	const char *e = getenv("GH_SRCDIR"), *s, *n;
@@ -495,6 +522,21 @@ int main(void)
 	}
 	if (config != NULL)
 		check_rows(config);
+
+	/* The installed page of the keys (built by make). */
+	{
+		const char *b = getenv("GH_BUILDDIR");
+		char mpath[4096];
+		char *man;
+
+		snprintf(mpath, sizeof mpath, "%s/man/gatehouse.ini.5", b != NULL && *b ? b : ".");
+		man = slurp(mpath);
+		ok(man != NULL, "%s is there (make writes it from docs/configuration.md)", mpath);
+		for (size_t i = 0; man != NULL && conf_key(i, &s, &n) == 0; i++)
+			ok(man_has_key(man, s, n),
+			   "gatehouse.ini(5) describes [%s] %s under its section", s, n);
+		free(man);
+	}
 
 	for (size_t i = 0; i < nroutes; i++)
 		free((char *)route_file[i]);
