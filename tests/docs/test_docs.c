@@ -16,7 +16,8 @@
  *   man     gatehouse.ini(5), written by make from docs/configuration.md
  *           (scripts/gen-ini-man), names every key conf.c accepts under its
  *           section's heading, with its default, so the installed page
- *           cannot lose a key on the way.
+ *           cannot lose a key on the way; gatehouse-ctl(8) names every
+ *           command of gatehouse-ctl's usage (fcgi/ctl/ctl.c).
  *
  * Env: GH_SRCDIR (default "."), the source tree; GH_BUILDDIR (default "."),
  * the build tree (man/gatehouse.ini.5).  Prints TAP. */
@@ -453,6 +454,39 @@ static int man_has_key(const char *man, const char *section, const char *key)
 	return q != NULL && q < end;
 }
 
+/* gatehouse-ctl's commands, from the lines of its usage text: each line
+ * "  WORD [WORD]..." gives the leading lower-case words ("key create"),
+ * checked in the man page's text. */
+static void check_ctl_page(const char *ctl, const char *man)
+{
+	const char *p = strstr(ctl, "commands:\\n\"");
+	const char *end = p != NULL ? strstr(p, "stderr);") : NULL;
+	int n = 0, bad = 0;
+
+	for (; p != NULL && end != NULL && (p = strstr(p, "\"  ")) != NULL && p < end; p += 3) {
+		char cmd[64];
+		size_t len = 0;
+		const char *q = p + 3;
+
+		if (*q == ' ')
+			continue; /* a continuation line */
+		while (len + 1 < sizeof cmd && (islower((unsigned char)*q) || *q == '_' ||
+						(*q == ' ' && islower((unsigned char)q[1])))) {
+			cmd[len++] = *q++;
+		}
+		cmd[len] = '\0';
+		if (len == 0)
+			continue;
+		n++;
+		if (man == NULL || strstr(man, cmd) == NULL) {
+			bad++;
+			ok(0, "gatehouse-ctl(8) describes the command \"%s\"", cmd);
+		}
+	}
+	ok(n >= 10 && bad == 0,
+	   "gatehouse-ctl(8) describes the %d commands of gatehouse-ctl's usage", n);
+}
+
 int main(void)
 {
 	const char *e = getenv("GH_SRCDIR"), *s, *n;
@@ -535,6 +569,14 @@ int main(void)
 		for (size_t i = 0; man != NULL && conf_key(i, &s, &n) == 0; i++)
 			ok(man_has_key(man, s, n),
 			   "gatehouse.ini(5) describes [%s] %s under its section", s, n);
+		free(man);
+	}
+	{
+		char *ctl = slurp_src("fcgi/ctl/ctl.c"), *man = slurp_src("man/gatehouse-ctl.8");
+
+		ok(ctl != NULL && man != NULL, "fcgi/ctl/ctl.c and man/gatehouse-ctl.8 are there");
+		check_ctl_page(ctl != NULL ? ctl : "", man);
+		free(ctl);
 		free(man);
 	}
 
