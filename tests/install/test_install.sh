@@ -15,7 +15,9 @@
 #     tenant and Super Admin with the installed gatehouse-ctl; the responders
 #     and workers started with the ExecStart lines of the installed units
 #     (as the current user); then, through nginx: the other site, the
-#     sign-in page, a sign-in, the tenant's portal, the static CSS, the feed.
+#     sign-in page, a sign-in, the tenant's portal, the static CSS, the feed;
+#     an upgrade's migrate, a backup and restore as the doc says; make
+#     uninstall.
 #
 # Everything lives in one scratch dir and is stopped and removed at the end.
 # Env: GH_SRCDIR, GH_BUILDDIR (the configured build tree),
@@ -41,7 +43,7 @@ ok() { # CONDITION-RESULT DESCRIPTION
 	fi
 }
 note() { echo "# $*"; }
-PLAN=30
+PLAN=33
 echo "1..$PLAN"
 
 pids=()
@@ -84,7 +86,7 @@ bail() { # the rest cannot run: the plan's missing tests are the failure
 	exit 1
 }
 mkdir -p "$S/log" "$S/run"
-for p in nginx mariadbd mariadb mariadb-install-db curl; do
+for p in nginx mariadbd mariadb mariadb-install-db mariadb-dump curl groff; do
 	command -v "$p" >/dev/null 2>&1 || PATH=$PATH:/usr/sbin
 	command -v "$p" >/dev/null 2>&1 || bail "$p not found (autogen.sh installs it)"
 done
@@ -336,6 +338,34 @@ ok $? "SIGTERM: all six exit 0 ($clean of 6)"
 code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$U/settings/login")
 [ "$code" = 503 ]
 ok $? "the responders down: nginx answers 503, not 502 ($code)"
+
+# An upgrade's migrate, with everything stopped: nothing to apply, harmless.
+before=$(sql -N gatehouse -e 'SELECT COUNT(*) FROM schema_version' 2>&1)
+$(exec_start gatehouse-migrate.service) >>"$S/log/migrate.log" 2>&1 &&
+	[ "$(sql -N gatehouse -e 'SELECT COUNT(*) FROM schema_version' 2>&1)" = "$before" ]
+ok $? "migrate again (an upgrade's step): exit 0, nothing applied twice ($before migrations)"
+
+# Backup and restore as docs/deploy.md says, then the settings responder
+# again: the Super Admin's session of before the backup still works.
+mariadb-dump --no-defaults -S "$SOCK" -uroot --single-transaction --triggers --routines gatehouse \
+	>"$S/backup.sql" 2>"$S/log/dump.log" &&
+	sql -e 'DROP DATABASE IF EXISTS gatehouse;
+		CREATE DATABASE gatehouse CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci' &&
+	sql gatehouse <"$S/backup.sql" >>"$S/log/dump.log" 2>&1
+ok $? "mariadb-dump --single-transaction, then the database dropped and restored from it"
+setsid $(exec_start gatehouse-settings.service) </dev/null >>"$S/log/settings.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do
+	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$U/settings/login") || code=000
+	[ "$code" = 200 ] && break
+	sleep 0.1
+done
+curl "${X[@]}" -o "$S/home2.xml" "$U/settings/"
+grep -q "$ADMIN" "$S/home2.xml"
+ok $? "after the restore, the Super Admin's session and the settings home answer again"
+for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; wait "$p"; done
+pids=()
+
 kill -QUIT "$nginx_pid" 2>/dev/null
 wait "$nginx_pid"
 ok $? "nginx stops cleanly"
