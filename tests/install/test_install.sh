@@ -128,13 +128,16 @@ grep -qx 'xslt_dir = /opt/gatehouse/share/gatehouse/xslt' "$ini" &&
 	grep -q 'alias "/opt/gatehouse/share/gatehouse/xslt/static/";' \
 		"$D/opt/gatehouse/share/gatehouse/conf/gatehouse-locations.conf"
 ok $? "the ini and the nginx snippet name the installed stylesheets, key and static files"
-left=$(grep -rlE '/usr/local|/usr/lib/|@[A-Z_]+@' "$D/opt/gatehouse/lib/systemd" "$ini" \
+left=$(grep -rlE '/usr/local|@[A-Z_]+@|/etc/gatehouse' "$D/opt/gatehouse/lib/systemd" "$ini" \
+	"$D/opt/gatehouse/share/man" \
 	"$D/opt/gatehouse/share/gatehouse/conf/gatehouse-locations.conf" \
 	"$D/opt/gatehouse/share/gatehouse/conf/gatehouse-upstreams.conf" 2>/dev/null |
-	while read -r f; do grep -vE '^\s*[#;]' "$f" | grep -qE '/usr/local|@[A-Z_]+@' && echo "$f"; done)
+	while read -r f; do
+		grep -vE '^\s*[#;]' "$f" | grep -qE '/usr/local|@[A-Z_]+@|/etc/gatehouse' && echo "$f"
+	done)
 leak=$(grep -rlF "$D" "$D" 2>/dev/null)
 [ -z "$left$leak" ]
-ok $? "no /usr/local, placeholder or DESTDIR left in what was installed${left:+ ($left)}${leak:+ (DESTDIR in $leak)}"
+ok $? "units, ini, snippets, man pages: no /usr/local, /etc/gatehouse, placeholder or DESTDIR left${left:+ ($left)}${leak:+ (DESTDIR in $leak)}"
 bad=
 for m in "$D"/opt/gatehouse/share/man/man*/*; do
 	w=$(cd "$D/opt/gatehouse/share/man" && groff -man -ww -z -Tutf8 "$m" 2>&1)
