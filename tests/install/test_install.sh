@@ -51,6 +51,10 @@ nginx_pid=
 mdb_pid=
 cleanup() {
 	local p
+	if [ -n "${watchdog:-}" ]; then
+		kill "$watchdog" 2>/dev/null
+		[ -s "$S/watchdog-sleep.pid" ] && kill "$(cat "$S/watchdog-sleep.pid")" 2>/dev/null
+	fi
 	[ -n "$nginx_pid" ] && kill -QUIT "$nginx_pid" 2>/dev/null
 	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
 	[ -n "$mdb_pid" ] && kill -TERM "$mdb_pid" 2>/dev/null
@@ -58,23 +62,22 @@ cleanup() {
 		for _ in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
 		kill -KILL "$p" 2>/dev/null
 	done
-	if [ -n "${watchdog:-}" ]; then
-		kill "$watchdog" 2>/dev/null
-		[ -s "$S/watchdog-sleep.pid" ] && kill "$(cat "$S/watchdog-sleep.pid")" 2>/dev/null
-	fi
 	rm -rf "$S"
 }
 trap cleanup EXIT
 trap 'echo "# interrupted (the time box of $LIMIT s, or a signal)"; exit 1' INT TERM
 # The time box: past it the run is interrupted (cleaned up) and the missing
-# tests fail the plan.  The watchdog keeps no descriptor of the output open
-# (a reader of a pipe would wait for it), and its sleep is stopped with it.
+# tests fail the plan.  The watchdog also stops this script's children by
+# their parent's id: a stuck command in the foreground would hold off the
+# trap until it ends.  It keeps no descriptor of the output open (a reader
+# of a pipe would wait for it), and its sleep is stopped with it.
 (
 	exec >/dev/null 2>&1 </dev/null
 	sleep "$LIMIT" &
 	echo $! >"$S/watchdog-sleep.pid"
 	wait $!
 	kill -TERM $$
+	pkill -TERM -P $$
 ) &
 watchdog=$!
 
