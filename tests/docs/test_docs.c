@@ -12,9 +12,15 @@
  *           row in docs/configuration.md under the heading of its section,
  *           and every row there is a key conf.c accepts in that section;
  *   links   every relative Markdown link in README.md and docs/ points at a
- *           file that exists, and at a heading of it when it names one.
+ *           file that exists, and at a heading of it when it names one;
+ *   man     gatehouse.ini(5), written by make from docs/configuration.md
+ *           (scripts/gen-ini-man), names every key conf.c accepts under its
+ *           section's heading, with its default, so the installed page
+ *           cannot lose a key on the way; gatehouse-ctl(8) names every
+ *           command of gatehouse-ctl's usage (fcgi/ctl/ctl.c).
  *
- * Env: GH_SRCDIR (default "."), the source tree.  Prints TAP. */
+ * Env: GH_SRCDIR (default "."), the source tree; GH_BUILDDIR (default "."),
+ * the build tree (man/gatehouse.ini.5).  Prints TAP. */
 #include "config.h"
 
 #include <ctype.h>
@@ -426,6 +432,61 @@ static void check_links(const char *rel, const char *dir, const char *text)
 		ok(1, "%s: its %d relative links lead to files and headings that exist", rel, n);
 }
 
+/* In the man(7) text of gatehouse.ini(5): the key's entry, "\fBkey\fR
+ * (default: ...", between the heading .SS "[section]" and the next
+ * heading. */
+static int man_has_key(const char *man, const char *section, const char *key)
+{
+	char head[128], entry[160];
+	const char *p, *end, *q;
+
+	snprintf(head, sizeof head, "\n.SS \"[%s]\"\n", section);
+	snprintf(entry, sizeof entry, "\n\\fB%s\\fR (default: ", key);
+	if ((p = strstr(man, head)) == NULL)
+		return 0;
+	p += strlen(head);
+	end = p + strlen(p);
+	if ((q = strstr(p, "\n.SS ")) != NULL && q < end)
+		end = q;
+	if ((q = strstr(p, "\n.SH ")) != NULL && q < end)
+		end = q;
+	q = strstr(p - 1, entry);
+	return q != NULL && q < end;
+}
+
+/* gatehouse-ctl's commands, from the lines of its usage text: each line
+ * "  WORD [WORD]..." gives the leading lower-case words ("key create"),
+ * checked in the man page's text. */
+static void check_ctl_page(const char *ctl, const char *man)
+{
+	const char *p = strstr(ctl, "commands:\\n\"");
+	const char *end = p != NULL ? strstr(p, "stderr);") : NULL;
+	int n = 0, bad = 0;
+
+	for (; p != NULL && end != NULL && (p = strstr(p, "\"  ")) != NULL && p < end; p += 3) {
+		char cmd[64];
+		size_t len = 0;
+		const char *q = p + 3;
+
+		if (*q == ' ')
+			continue; /* a continuation line */
+		while (len + 1 < sizeof cmd && (islower((unsigned char)*q) || *q == '_' ||
+						(*q == ' ' && islower((unsigned char)q[1])))) {
+			cmd[len++] = *q++;
+		}
+		cmd[len] = '\0';
+		if (len == 0)
+			continue;
+		n++;
+		if (man == NULL || strstr(man, cmd) == NULL) {
+			bad++;
+			ok(0, "gatehouse-ctl(8) describes the command \"%s\"", cmd);
+		}
+	}
+	ok(n >= 10 && bad == 0,
+	   "gatehouse-ctl(8) describes the %d commands of gatehouse-ctl's usage", n);
+}
+
 int main(void)
 {
 	const char *e = getenv("GH_SRCDIR"), *s, *n;
@@ -495,6 +556,29 @@ int main(void)
 	}
 	if (config != NULL)
 		check_rows(config);
+
+	/* The installed page of the keys (built by make). */
+	{
+		const char *b = getenv("GH_BUILDDIR");
+		char mpath[4096];
+		char *man;
+
+		snprintf(mpath, sizeof mpath, "%s/man/gatehouse.ini.5", b != NULL && *b ? b : ".");
+		man = slurp(mpath);
+		ok(man != NULL, "%s is there (make writes it from docs/configuration.md)", mpath);
+		for (size_t i = 0; man != NULL && conf_key(i, &s, &n) == 0; i++)
+			ok(man_has_key(man, s, n),
+			   "gatehouse.ini(5) describes [%s] %s under its section", s, n);
+		free(man);
+	}
+	{
+		char *ctl = slurp_src("fcgi/ctl/ctl.c"), *man = slurp_src("man/gatehouse-ctl.8");
+
+		ok(ctl != NULL && man != NULL, "fcgi/ctl/ctl.c and man/gatehouse-ctl.8 are there");
+		check_ctl_page(ctl != NULL ? ctl : "", man);
+		free(ctl);
+		free(man);
+	}
 
 	for (size_t i = 0; i < nroutes; i++)
 		free((char *)route_file[i]);
