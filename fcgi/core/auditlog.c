@@ -2,23 +2,11 @@
 #include "config.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "auditlog.h"
 #include "csv.h"
 #include "xml.h"
-
-void auditlog_cursor(char out[AUDITLOG_CURSOR_MAX + 1], const struct db_audit_row *r)
-{
-	snprintf(out, AUDITLOG_CURSOR_MAX + 1, "%s-%llu", r->cursor, (unsigned long long)r->id);
-}
-
-unsigned long long auditlog_cursor_read(const char *c, char t[21])
-{
-	snprintf(t, 21, "%.20s", c);
-	return strlen(c) > 21 ? strtoull(c + 21, NULL, 10) : 0;
-}
 
 int auditlog_entry_parts(const struct db_audit_row *r, auditlog_part_fn put, void *ctx)
 {

@@ -11,14 +11,6 @@
 
 #include "db.h"
 
-/* An entry's place in the log as a page's link carries it (?older=,
- * ?newer=): its time's digits and its id, "YYYYMMDDhhmmssffffff-ID". */
-#define AUDITLOG_CURSOR_MAX 41
-void auditlog_cursor(char out[AUDITLOG_CURSOR_MAX + 1], const struct db_audit_row *r);
-/* A cursor in that form (checked by the page's validator) read back: its
- * time's digits into t, its id returned. */
-unsigned long long auditlog_cursor_read(const char *c, char t[21]);
-
 /* An entry's parts in document order, as both <entry>s have them: each
  * attribute (element 0), then each child element with its text (element
  * 1), those without a value left out.  put's nonzero stops: returned. */

@@ -49,103 +49,135 @@ static int blank(const struct csv_row *r)
 	return r->n == 1 && r->f[0][0] == '\0';
 }
 
+/* The line of the first character that is not text as the forms take it
+ * (req.h), or 0 when all of it is: one check of the whole, and only when
+ * that fails one pass to find where. */
+static size_t bad_utf8_line(const char *text, size_t len)
+{
+	size_t line = 1;
+
+	if (req_utf8_valid(text, len))
+		return 0;
+	for (size_t k = 0, n; k < len; k += n) {
+		unsigned cp;
+		n = req_utf8_char((const unsigned char *)text + k, len - k, &cp);
+		if (n == 0 || !req_utf8_valid(text + k, n))
+			return line;
+		line += cp == '\n';
+	}
+	return line;
+}
+
+/* Where reading is: the text, the next byte, the line it is on, and where
+ * the next field's text goes. */
+struct reader {
+	const char *s;
+	size_t len, i, line;
+	char sep, *o;
+};
+
+static int field_end(const struct reader *r)
+{
+	return r->i == r->len || r->s[r->i] == r->sep || r->s[r->i] == '\n' || r->s[r->i] == '\r';
+}
+
+/* One field, quoted or not, into r->o (NUL-terminated). */
+static enum csv_result read_field(struct reader *r, size_t max_field)
+{
+	char *start = r->o;
+
+	if (r->i < r->len && r->s[r->i] == '"') {
+		for (r->i++;; r->i++) {
+			if (r->i == r->len)
+				return CSV_QUOTE;
+			if (r->s[r->i] == '"' && r->i + 1 < r->len && r->s[r->i + 1] == '"')
+				*r->o++ = '"', r->i++;
+			else if (r->s[r->i] == '"')
+				break;
+			else
+				r->line += r->s[r->i] == '\n', *r->o++ = r->s[r->i];
+		}
+		r->i++; /* the closing quote */
+		if (!field_end(r))
+			return CSV_QUOTE;
+	} else {
+		while (!field_end(r))
+			*r->o++ = r->s[r->i++];
+	}
+	if ((size_t)(r->o - start) > max_field)
+		return CSV_FIELD_LEN;
+	*r->o++ = '\0';
+	return CSV_OK;
+}
+
+/* One row's fields and its line end. */
+static enum csv_result read_row(struct reader *r, struct csv_row *row, size_t max_field)
+{
+	enum csv_result rc;
+
+	row->line = r->line;
+	for (;;) {
+		if (row->n == CSV_FIELDS_MAX)
+			return CSV_FIELDS;
+		row->f[row->n++] = r->o;
+		if ((rc = read_field(r, max_field)) != CSV_OK)
+			return rc;
+		if (r->i < r->len && r->s[r->i] == r->sep) {
+			r->i++;
+			continue;
+		}
+		break;
+	}
+	if (r->i < r->len && r->s[r->i] == '\r')
+		r->i++;
+	if (r->i < r->len && r->s[r->i] == '\n')
+		r->i++;
+	r->line++;
+	return CSV_OK;
+}
+
 enum csv_result csv_parse(const char *text, size_t len, size_t max_rows, size_t max_field,
 			  struct csv_table *t)
 {
+	struct reader r = {.s = text, .len = len, .line = 1};
 	enum csv_result rc = CSV_NOMEM;
-	size_t i = 0, line = 1, cap = 0, start = 0;
-	char *o;
-	struct csv_row *r;
+	size_t cap = 0;
 
 	memset(t, 0, sizeof *t);
 	if (len >= 3 && memcmp(text, CSV_BOM, 3) == 0)
-		text += 3, len -= 3;
-	/* Text as the forms take it (req.h): the line of the first character
-	 * that is not, for the message. */
-	for (size_t k = 0, n; !req_utf8_valid(text, len) && k < len; k += n) {
-		unsigned cp;
-		n = req_utf8_char((const unsigned char *)text + k, len - k, &cp);
-		if (n == 0 || !req_utf8_valid(text + k, n)) {
-			t->err_line = line;
-			return CSV_NOT_UTF8;
-		}
-		line += cp == '\n';
+		r.s += 3, r.len -= 3;
+	if ((r.line = bad_utf8_line(r.s, r.len)) != 0) {
+		t->err_line = r.line;
+		return CSV_NOT_UTF8;
 	}
-	line = 1;
-	t->sep = guess_sep(text, len);
+	r.line = 1;
+	t->sep = r.sep = guess_sep(r.s, r.len);
 	/* The fields' text is shorter than its source by a separator or a line
 	 * end per field but the last: with the NULs, len + 1 at most. */
-	if ((t->buf = o = malloc(len + 2)) == NULL)
-		goto fail;
-	while (i < len) {
+	if ((t->buf = r.o = malloc(r.len + 2)) == NULL)
+		goto out;
+	while (r.i < r.len) {
 		if (add_row(t, &cap) != 0)
-			goto fail;
-		r = &t->rows[t->nrows - 1];
-		r->line = line;
-		for (;;) { /* one field */
-			if (r->n == CSV_FIELDS_MAX) {
-				rc = CSV_FIELDS;
-				goto fail_at;
-			}
-			r->f[r->n++] = o;
-			start = (size_t)(o - t->buf);
-			if (i < len && text[i] == '"') {
-				for (i++;; i++) {
-					if (i == len) {
-						rc = CSV_QUOTE;
-						goto fail_at;
-					}
-					if (text[i] == '"' && i + 1 < len && text[i + 1] == '"')
-						*o++ = '"', i++;
-					else if (text[i] == '"')
-						break;
-					else
-						line += text[i] == '\n', *o++ = text[i];
-				}
-				i++; /* the closing quote */
-				if (i < len && text[i] != t->sep && text[i] != '\n' &&
-				    text[i] != '\r') {
-					rc = CSV_QUOTE;
-					goto fail_at;
-				}
-			} else {
-				while (i < len && text[i] != t->sep && text[i] != '\n' &&
-				       text[i] != '\r')
-					*o++ = text[i++];
-			}
-			if ((size_t)(o - t->buf) - start > max_field) {
-				rc = CSV_FIELD_LEN;
-				goto fail_at;
-			}
-			*o++ = '\0';
-			if (i < len && text[i] == t->sep) {
-				i++;
-				continue;
-			}
-			break;
+			goto out;
+		if ((rc = read_row(&r, &t->rows[t->nrows - 1], max_field)) != CSV_OK) {
+			r.line = t->rows[t->nrows - 1].line;
+			goto out;
 		}
-		if (i < len && text[i] == '\r')
-			i++;
-		if (i < len && text[i] == '\n')
-			i++;
-		line++;
-		if (blank(r))
+		rc = CSV_NOMEM;
+		if (blank(&t->rows[t->nrows - 1])) {
 			t->nrows--;
-		else if (t->nrows > max_rows) {
+		} else if (t->nrows > max_rows) {
+			r.line = t->rows[t->nrows - 1].line;
 			rc = CSV_ROWS;
-			goto fail_at;
+			goto out;
 		}
 	}
-	if (t->nrows == 0) {
-		rc = CSV_EMPTY;
-		goto fail_at;
-	}
-	return CSV_OK;
-fail_at:
-	line = t->nrows > 0 ? t->rows[t->nrows - 1].line : line;
-fail:
+	if (t->nrows > 0)
+		return CSV_OK;
+	rc = CSV_EMPTY;
+out:
 	csv_free(t);
-	t->err_line = line;
+	t->err_line = r.line;
 	return rc;
 }
 

@@ -1043,18 +1043,21 @@ struct db_job {
 	unsigned total, done;
 	char error[501];
 	char created[24], started[24], finished[24]; /* ISO 8601 UTC, "" if not yet */
+	unsigned claims; /* db_job_claim only: claims since an item was last done */
 };
-/* j's tenant_id .. title (not its counts and times) and the input; *id set. */
+/* j's tenant_id .. title and total (not its other counts and times) and
+ * the input; *id set. */
 enum db_result db_job_add(struct db *db, const struct db_job *j, const void *input, size_t len,
 			  uint64_t *id);
-enum db_result db_job_set_total(struct db *db, uint64_t id, unsigned total);
 enum db_result db_job_get(struct db *db, unsigned tenant_id, uint64_t id, struct db_job *out);
 typedef int (*db_job_fn)(void *ctx, const struct db_job *j);
 /* The tenant's newest jobs of kind, newest first. */
 enum db_result db_jobs_recent(struct db *db, unsigned tenant_id, const char *kind, unsigned limit,
 			      db_job_fn fn, void *ctx);
-/* An import whose check is done goes on to run; DB_NOTFOUND otherwise. */
-enum db_result db_job_run(struct db *db, unsigned tenant_id, uint64_t id);
+/* An import whose check is done goes on to run, for the office user of by
+ * (its tenant_id, office_user_id, actor_email, ip, request_id); DB_NOTFOUND
+ * otherwise. */
+enum db_result db_job_run(struct db *db, const struct db_job *by, uint64_t id);
 /* The worker's: the oldest job due, leased for lease_secs to token, into
  * *out with its input (at most input_sz bytes) in input; DB_NOTFOUND when
  * none is due. */
@@ -1100,7 +1103,7 @@ enum db_result db_import_site(struct db *db, unsigned tenant_id, unsigned custom
 struct db_import_user {
 	unsigned id, customer_id, group_id;
 	int all_sites;
-	char company[201], contact[801];
+	char company[801], contact[801];
 };
 /* The tenant's portal user with that email (locked for the rest of the
  * transaction when lock): DB_NOTFOUND if none. */

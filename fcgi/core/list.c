@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "list.h"
@@ -473,4 +474,92 @@ int list_page(xmlNodePtr parent, const struct list_spec *spec, struct list_view 
 out:
 	xmlFreeNode(held);
 	return rc;
+}
+
+/* ---- logs paged by (time, id) ---- */
+
+const char *list_val_time_cursor(const char *in, size_t len, struct val_value *out)
+{
+	if (len < 22 || len > LIST_TIME_CURSOR_MAX || in[20] != '-' ||
+	    strspn(in, "0123456789") != 20 || strspn(in + 21, "0123456789") != len - 21)
+		return "This page's link is damaged: go back to the newest page.";
+	return val_line(in, len, out);
+}
+
+void list_time_cursor(char out[LIST_TIME_CURSOR_MAX + 1], const char *time_digits,
+		      unsigned long long id)
+{
+	snprintf(out, LIST_TIME_CURSOR_MAX + 1, "%.20s-%llu", time_digits, id);
+}
+
+unsigned long long list_time_cursor_read(const char *c, char t[21])
+{
+	snprintf(t, 21, "%.20s", c);
+	return strlen(c) > 21 ? strtoull(c + 21, NULL, 10) : 0;
+}
+
+int list_timepage_row(struct list_timepage *p, const char *time_digits, unsigned long long id)
+{
+	if (++p->n > p->per)
+		return 1;
+	list_time_cursor(p->n == 1 ? p->first : p->last, time_digits, id);
+	if (p->n == 1)
+		memcpy(p->last, p->first, sizeof p->last);
+	return 0;
+}
+
+static int timepage_walk(struct list_timepage *p,
+			 int (*walk)(void *ctx, int newer, const char *t, unsigned long long id),
+			 void *ctx)
+{
+	char t[21] = "";
+	unsigned long long id = p->cursor != NULL ? list_time_cursor_read(p->cursor, t) : 0;
+
+	p->n = 0;
+	return walk(ctx, p->newer, t, id);
+}
+
+int list_timepage_read(struct list_timepage *p, int newer, const char *cursor,
+		       int (*walk)(void *ctx, int newer, const char *t, unsigned long long id),
+		       void *ctx)
+{
+	char swap[sizeof p->first];
+	int rc;
+
+	p->newer = newer;
+	p->cursor = cursor;
+	if ((rc = timepage_walk(p, walk, ctx)) != 0)
+		return rc;
+	if (p->newer && p->n == 0) {
+		/* Nothing newer any more: the newest page. */
+		p->newer = 0;
+		p->cursor = NULL;
+		if ((rc = timepage_walk(p, walk, ctx)) != 0)
+			return rc;
+	}
+	if (p->newer) {
+		/* Walked forwards: shown newest first; its ends swap. */
+		list_rows_reverse(p->rows);
+		memcpy(swap, p->first, sizeof swap);
+		memcpy(p->first, p->last, sizeof swap);
+		memcpy(p->last, swap, sizeof swap);
+	}
+	return 0;
+}
+
+int list_timepage_whole(const struct list_timepage *p)
+{
+	return p->cursor == NULL && p->n <= p->per;
+}
+
+void list_timepage_links(const struct list_timepage *p, xmlNodePtr page)
+{
+	int more = p->n > p->per;
+
+	/* Older: past the last row shown when the walk back found more, or
+	 * whenever the page came walking forwards.  Newer: the other way. */
+	if (p->n > 0 && (p->newer ? 1 : more))
+		xml_attr(page, "older", p->last);
+	if (p->n > 0 && (p->newer ? more : p->cursor != NULL))
+		xml_attr(page, "newer", p->first);
 }

@@ -173,4 +173,42 @@ void list_query(char *out, size_t sz, const struct list_spec *spec, const struct
  * rather than overflow. */
 void list_param(char *out, size_t sz, const char *name, const char *value);
 
+/* ---- logs paged by (time, id): the audit log, the office inbox ----
+ * Newest first, a page at a time from either end: ?older= and ?newer=
+ * carry a row's place as "YYYYMMDDhhmmssffffff-ID" (its time's digits and
+ * its id), so any page costs what the newest does. */
+#define LIST_TIME_CURSOR_MAX 41
+/* A cursor in that form (a validator for a page's field table). */
+const char *list_val_time_cursor(const char *in, size_t len, struct val_value *out);
+/* The cursor of a row (time's 20 digits, id) into out. */
+void list_time_cursor(char out[LIST_TIME_CURSOR_MAX + 1], const char *time_digits,
+		      unsigned long long id);
+/* A cursor read back: its time's digits into t, its id returned. */
+unsigned long long list_time_cursor_read(const char *c, char t[21]);
+
+struct list_timepage {
+	xmlNodePtr rows;    /* where the page's rows go */
+	unsigned per;       /* rows a page shows */
+	int newer;          /* the walk went towards the newest (set by the read) */
+	const char *cursor; /* where it started; NULL: the newest end */
+	unsigned n;         /* rows read, the one past the page included */
+	char first[LIST_TIME_CURSOR_MAX + 1], last[LIST_TIME_CURSOR_MAX + 1];
+};
+/* Each row the walk reads, with its place: 1 when it is the row past the
+ * page (not shown; it says there is more), else 0 with its place noted. */
+int list_timepage_row(struct list_timepage *p, const char *time_digits, unsigned long long id);
+/* The page: walk(ctx, newer, t, id) reads per + 1 rows from a place (t
+ * "", id 0: the end it walks from), calling list_timepage_row for each;
+ * a walk towards the newest that finds none shows the newest page
+ * instead.  Rows end up in the order shown.  walk's nonzero is returned. */
+int list_timepage_read(struct list_timepage *p, int newer, const char *cursor,
+		       int (*walk)(void *ctx, int newer, const char *t, unsigned long long id),
+		       void *ctx);
+/* Whether the page shows the whole view (the newest page, nothing past
+ * it): its count is then p->n, uncounted. */
+int list_timepage_whole(const struct list_timepage *p);
+/* The pager's older= and newer= cursors on page, where there are such
+ * pages. */
+void list_timepage_links(const struct list_timepage *p, xmlNodePtr page);
+
 #endif

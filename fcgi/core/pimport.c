@@ -177,7 +177,7 @@ void pimport_free(struct pimport *p)
 
 /* What a line asks for, resolved against the tenant's rows. */
 struct want {
-	char email[255], company[201], name[401];
+	char email[255], company[801], name[401];
 	unsigned customer_id, group_id; /* group 0: not given */
 	int sites_given, all_sites;
 	unsigned sites[SITES_MAX];
@@ -337,7 +337,7 @@ static enum db_result same_sites(struct pimport *p, const struct db_import_user 
 static enum db_result audit(struct pimport *p, const char *action, unsigned user_id,
 			    const struct want *w, const char *before, const char *after)
 {
-	char target[500];
+	char target[1100];
 	struct db_audit a = {
 		.tenant_id = p->tenant->id,
 		.actor_kind = DB_ACTOR_OFFICE,

@@ -821,87 +821,104 @@ out:
 	return rc;
 }
 
+/* ---- the commands: each (db, config, its arguments) to an exit code ---- */
+
+static int run_migrate(struct db *db, const struct conf *c, int argc, char **argv)
+{
+	const char *dir = "sql";
+	char err[512];
+	int i = 0;
+
+	(void)c;
+	if (i + 1 < argc && strcmp(argv[i], "--sql-dir") == 0)
+		dir = argv[i + 1], i += 2;
+	if (i != argc) {
+		usage();
+		return 2;
+	}
+	if (ctl_migrate(db, dir, 1, err, sizeof err) == DB_OK)
+		return 0;
+	fprintf(stderr, "gatehouse-ctl: migrate: %s\n", err);
+	return 1;
+}
+
+static int run_tenant(struct db *db, const struct conf *c, int argc, char **argv)
+{
+	unsigned id;
+
+	(void)c;
+	if (argc != 3 || strcmp(argv[0], "create") != 0 || !slug_ok(argv[1]) ||
+	    strlen(argv[2]) == 0 || strlen(argv[2]) > 200) {
+		usage();
+		return 2;
+	}
+	return ensure_tenant(db, argv[1], argv[2], "", "", "", "", &id) == 0 ? 0 : 1;
+}
+
+static int run_throttle(struct db *db, const struct conf *c, int argc, char **argv)
+{
+	(void)c;
+	if (argc != 1 || strcmp(argv[0], "reset") != 0) {
+		usage();
+		return 2;
+	}
+	return db_throttle_clear_all(db) == DB_OK ? 0 : 1;
+}
+
+static int run_user(struct db *db, const struct conf *c, int argc, char **argv)
+{
+	(void)c;
+	return cmd_user(db, argc, argv);
+}
+
+static int run_demo(struct db *db, const struct conf *c, int argc, char **argv)
+{
+	(void)c, (void)argv;
+	return argc == 0 ? cmd_demo(db) : 2;
+}
+
+static int run_feed(struct db *db, const struct conf *c, int argc, char **argv)
+{
+	(void)c;
+	return cmd_feed(db, argc, argv);
+}
+
+static const struct {
+	const char *name;
+	int (*run)(struct db *db, const struct conf *c, int argc, char **argv);
+} commands[] = {
+	{"migrate", run_migrate}, {"tenant", run_tenant},     {"user", run_user},
+	{"demo", run_demo},       {"throttle", run_throttle}, {"key", ctl_key},
+	{"feed", run_feed},       {"audit", cmd_audit},       {"invitations", cmd_invitations},
+	{"people", cmd_people},   {"dormant", cmd_dormant},
+};
+
 int main(int argc, char **argv)
 {
 	struct conf c;
 	struct db *db = NULL;
 	char err[512];
-	const char *cfg = NULL;
-	int i = 1, rc = 2;
+	size_t k = 0;
+	int i = 3, rc = 1;
 
-	if (argc >= 3 && strcmp(argv[1], "-c") == 0) {
-		cfg = argv[2];
-		i = 3;
-	}
-	if (cfg == NULL || i >= argc) {
+	if (argc >= 4 && strcmp(argv[1], "-c") == 0)
+		for (k = 0; k < sizeof commands / sizeof commands[0]; k++)
+			if (strcmp(argv[i], commands[k].name) == 0)
+				break;
+	if (argc < 4 || strcmp(argv[1], "-c") != 0 || k == sizeof commands / sizeof commands[0]) {
 		usage();
 		return 2;
 	}
-	const char *cmd = argv[i++];
-	int known = strcmp(cmd, "migrate") == 0 || strcmp(cmd, "tenant") == 0 ||
-		    strcmp(cmd, "user") == 0 || strcmp(cmd, "demo") == 0 ||
-		    strcmp(cmd, "throttle") == 0 || strcmp(cmd, "key") == 0 ||
-		    strcmp(cmd, "feed") == 0 || strcmp(cmd, "audit") == 0 ||
-		    strcmp(cmd, "invitations") == 0 || strcmp(cmd, "people") == 0 ||
-		    strcmp(cmd, "dormant") == 0;
-	if (!known) {
-		usage();
-		return 2;
-	}
-	if (conf_load(cfg, &c, err, sizeof err) != 0) {
+	if (conf_load(argv[2], &c, err, sizeof err) != 0) {
 		fprintf(stderr, "gatehouse-ctl: %s\n", err);
 		return 1;
 	}
 	if (mysql_library_init(0, NULL, NULL) != 0 || sodium_init() < 0)
 		return 1;
-	if ((db = db_open(&c, DB_ROLE_CTL, DB_MULTI_STATEMENTS | DB_UNBOUNDED, 0)) == NULL) {
+	if ((db = db_open(&c, DB_ROLE_CTL, DB_MULTI_STATEMENTS | DB_UNBOUNDED, 0)) == NULL)
 		fprintf(stderr, "gatehouse-ctl: cannot connect to the database\n");
-		rc = 1;
-		goto out;
-	}
-	if (strcmp(cmd, "migrate") == 0) {
-		const char *dir = "sql";
-		if (i + 1 < argc && strcmp(argv[i], "--sql-dir") == 0)
-			dir = argv[i + 1], i += 2;
-		if (i != argc) {
-			usage();
-			goto out;
-		}
-		rc = ctl_migrate(db, dir, 1, err, sizeof err) == DB_OK ? 0 : 1;
-		if (rc)
-			fprintf(stderr, "gatehouse-ctl: migrate: %s\n", err);
-	} else if (strcmp(cmd, "tenant") == 0) {
-		unsigned id;
-		if (argc - i != 3 || strcmp(argv[i], "create") != 0 || !slug_ok(argv[i + 1]) ||
-		    strlen(argv[i + 2]) == 0 || strlen(argv[i + 2]) > 200) {
-			usage();
-			goto out;
-		}
-		rc = ensure_tenant(db, argv[i + 1], argv[i + 2], "", "", "", "", &id) == 0 ? 0 : 1;
-	} else if (strcmp(cmd, "user") == 0)
-		rc = cmd_user(db, argc - i, argv + i);
-	else if (strcmp(cmd, "demo") == 0)
-		rc = i == argc ? cmd_demo(db) : 2;
-	else if (strcmp(cmd, "key") == 0)
-		rc = ctl_key(db, &c, argc - i, argv + i);
-	else if (strcmp(cmd, "feed") == 0)
-		rc = cmd_feed(db, argc - i, argv + i);
-	else if (strcmp(cmd, "audit") == 0)
-		rc = cmd_audit(db, &c, argc - i, argv + i);
-	else if (strcmp(cmd, "invitations") == 0)
-		rc = cmd_invitations(db, &c, argc - i, argv + i);
-	else if (strcmp(cmd, "people") == 0)
-		rc = cmd_people(db, &c, argc - i, argv + i);
-	else if (strcmp(cmd, "dormant") == 0)
-		rc = cmd_dormant(db, &c, argc - i, argv + i);
-	else if (strcmp(cmd, "throttle") == 0) {
-		if (argc - i != 1 || strcmp(argv[i], "reset") != 0) {
-			usage();
-			goto out;
-		}
-		rc = db_throttle_clear_all(db) == DB_OK ? 0 : 1;
-	}
-out:
+	else
+		rc = commands[k].run(db, &c, argc - i - 1, argv + i + 1);
 	db_close(db);
 	mysql_library_end();
 	return rc;

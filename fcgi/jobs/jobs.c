@@ -32,6 +32,7 @@
 #define NAME "gatehouse-jobs"
 #define DB_PAUSE_MS 1000
 #define CHECK_BATCH 200
+#define JOBS_CLAIMS_MAX 5 /* claims without progress before a job fails */
 
 enum step { STEP_DONE, STEP_IDLE, STEP_DB, STEP_STOP };
 
@@ -60,15 +61,29 @@ static enum step finish(struct run *r, const char *state, const char *why)
 	return STEP_DONE;
 }
 
-/* The item's report line after a failed change: the change rolled back,
- * the line says so in a transaction of its own. */
-static enum db_result item_failed(struct run *r, unsigned done, unsigned n, const char *subject)
+/* A failure that may pass (a deadlock, a lost connection, a busy
+ * server): the item is tried again, not reported (JOBS_CLAIMS_MAX bounds
+ * how often). */
+static int transient(enum db_result rc)
+{
+	return rc == DB_RETRY || rc == DB_LOST || rc == DB_BUSY;
+}
+
+/* The item's report line after a change the database refused for good
+ * (a duplicate, a value it will not take): the change rolled back, the
+ * line says so in a transaction of its own, and the job goes on. */
+static enum db_result item_failed(struct run *r, unsigned done, unsigned n, const char *subject,
+				  enum db_result why)
 {
 	enum db_result rc;
-	char msg[300];
+	const char *msg = why == DB_DUP ? "Not done: another change took its place meanwhile."
+					: "Not done: the database refused it.";
 
 	db_rollback(r->db);
-	snprintf(msg, sizeof msg, "Not done: the database refused it (%s).", db_errmsg(r->db));
+	if (transient(why))
+		return why;
+	log_warn("%s: job %llu item %u not done: %s", NAME, (unsigned long long)r->j->id, n,
+		 db_errmsg(r->db));
 	if ((rc = db_begin(r->db)) == DB_OK &&
 	    (rc = db_job_item(r->db, r->j, r->token, conf.jobs.lease_secs, done, n, "error",
 			      subject, msg)) == DB_OK)
@@ -116,7 +131,7 @@ static enum step run_import(struct run *r)
 			if (rc != DB_OK) {
 				if (!apply ||
 				    (rc = item_failed(r, (unsigned)i, (unsigned)t.rows[i].line,
-						      subject)) != DB_OK)
+						      subject, rc)) != DB_OK)
 					goto fail;
 				open = 0;
 				continue;
@@ -146,85 +161,104 @@ out:
 	return st;
 }
 
-/* One bulk item: the action on portal user id, its outcome and message. */
+/* What a bulk item did, for its report line and audit entry. */
+struct bulk_item {
+	const char *out;                     /* done, skip, error */
+	const char *action, *before, *after; /* the audit entry's; action NULL: none */
+	char msg[300];
+};
+
+/* An item left as it is, and why. */
+static enum db_result skip(struct bulk_item *it, const char *why)
+{
+	snprintf(it->msg, sizeof it->msg, "%s", why);
+	return DB_OK;
+}
+
+/* The job's action on user u, whose group and access are as read: the
+ * change, or why none (it->out skip). */
+static enum db_result bulk_act(struct run *r, const struct db_tenant *t,
+			       const struct db_portal_user *u, unsigned gid, int active,
+			       int reports, struct bulk_item *it)
+{
+	const char *act = r->j->action;
+	unsigned long long gone = 0;
+	int want = strcmp(act, "restore") == 0;
+
+	it->out = "skip";
+	if (strcmp(act, "resend") == 0) {
+		if (!active ||
+		    (strcmp(u->status, "not_invited") != 0 && strcmp(u->status, "invited") != 0))
+			return skip(it, !active ? "Access is revoked: no invitation sent."
+						: "Has set a password: no invitation needed.");
+		if (!t->portal_enabled)
+			return skip(it, "Not sent: the Client Portal is off.");
+		it->action = "portal_user.resend";
+		snprintf(it->msg, sizeof it->msg, "Invitation sent.");
+		return invite_enqueue(r->db, &conf, t, u->id, u->company, u->email);
+	}
+	if (want || strcmp(act, "revoke") == 0) {
+		if (active == want)
+			return skip(it,
+				    want ? "Has access already." : "Access is revoked already.");
+		it->action = want ? "portal_user.restore" : "portal_user.revoke";
+		it->before = want ? "revoked" : "active", it->after = want ? "active" : "revoked";
+		snprintf(it->msg, sizeof it->msg, want ? "Access restored." : "Access revoked.");
+		return db_portal_access_set(r->db, t->id, u->id, gid, want, reports);
+	}
+	if (strcmp(act, "group") == 0) {
+		if (gid == r->j->arg)
+			return skip(it, "In that group already.");
+		it->action = "portal_user.group";
+		snprintf(it->msg, sizeof it->msg, "Group changed.");
+		return db_portal_access_set(r->db, t->id, u->id, r->j->arg, active, reports);
+	}
+	if (strcmp(act, "delete") == 0) {
+		it->action = "portal_user.delete";
+		snprintf(it->msg, sizeof it->msg, "Deleted.");
+		return db_portal_user_delete(r->db, t->id, u->id, &gone);
+	}
+	it->out = "error";
+	return skip(it, "Unknown action.");
+}
+
+/* One bulk item: the action on portal user id with its audit entry, in
+ * the caller's transaction; subject (always set) names the user. */
 static enum db_result bulk_one(struct run *r, const struct db_tenant *t, unsigned id,
-			       const char **out, char *subject, size_t ssz, char *msg, size_t msz)
+			       struct bulk_item *it, char *subject, size_t ssz)
 {
 	struct db_portal_user u;
 	unsigned gid = 0;
 	int active = 1, reports = 0;
-	unsigned long long gone = 0;
-	const char *act = r->j->action, *action = NULL, *before = NULL, *after = NULL;
-	char target[500];
+	char target[1100];
 	enum db_result rc;
 
-	*out = "skip";
+	memset(it, 0, sizeof *it);
+	it->out = "skip";
+	snprintf(subject, ssz, "#%u", id);
 	if ((rc = db_portal_user_get(r->db, t->id, id, &u)) == DB_NOTFOUND) {
-		snprintf(subject, ssz, "#%u", id);
-		snprintf(msg, msz, "No longer exists.");
+		snprintf(it->msg, sizeof it->msg, "No longer exists.");
 		return DB_OK;
 	}
 	if (rc != DB_OK)
 		return rc;
 	snprintf(subject, ssz, "%s", u.email);
-	if ((rc = db_portal_access_get(r->db, t->id, id, &gid, &active, &reports)) != DB_OK)
+	if ((rc = db_portal_access_get(r->db, t->id, id, &gid, &active, &reports)) != DB_OK ||
+	    (rc = bulk_act(r, t, &u, gid, active, reports, it)) != DB_OK || it->action == NULL)
 		return rc;
-	if (strcmp(act, "resend") == 0) {
-		if (!active ||
-		    (strcmp(u.status, "not_invited") != 0 && strcmp(u.status, "invited") != 0)) {
-			snprintf(msg, msz,
-				 !active ? "Access is revoked: no invitation sent."
-					 : "Has set a password: no invitation needed.");
-			return DB_OK;
-		}
-		if (!t->portal_enabled) {
-			snprintf(msg, msz, "Not sent: the Client Portal is off.");
-			return DB_OK;
-		}
-		rc = invite_enqueue(r->db, &conf, t, id, u.company, u.email);
-		action = "portal_user.resend", snprintf(msg, msz, "Invitation sent.");
-	} else if (strcmp(act, "revoke") == 0 || strcmp(act, "restore") == 0) {
-		int want = strcmp(act, "restore") == 0;
-		if (active == want) {
-			snprintf(msg, msz,
-				 want ? "Has access already." : "Access is revoked already.");
-			return DB_OK;
-		}
-		rc = db_portal_access_set(r->db, t->id, id, gid, want, reports);
-		action = want ? "portal_user.restore" : "portal_user.revoke";
-		before = want ? "revoked" : "active", after = want ? "active" : "revoked";
-		snprintf(msg, msz, want ? "Access restored." : "Access revoked.");
-	} else if (strcmp(act, "group") == 0) {
-		if (gid == r->j->arg) {
-			snprintf(msg, msz, "In that group already.");
-			return DB_OK;
-		}
-		rc = db_portal_access_set(r->db, t->id, id, r->j->arg, active, reports);
-		action = "portal_user.group";
-		snprintf(msg, msz, "Group changed.");
-	} else if (strcmp(act, "delete") == 0) {
-		rc = db_portal_user_delete(r->db, t->id, id, &gone);
-		action = "portal_user.delete", snprintf(msg, msz, "Deleted.");
-	} else {
-		snprintf(msg, msz, "Unknown action.");
-		*out = "error";
-		return DB_OK;
-	}
-	if (rc != DB_OK)
-		return rc;
-	*out = "done";
+	it->out = "done";
 	snprintf(target, sizeof target, "%s <%s>", u.company, u.email);
 	struct db_audit a = {
 		.tenant_id = t->id,
 		.actor_kind = DB_ACTOR_OFFICE,
 		.actor_id = r->j->office_user_id,
 		.actor_email = r->j->actor_email,
-		.action = action,
-		.target_kind = strcmp(act, "delete") == 0 ? NULL : "portal_user",
+		.action = it->action,
+		.target_kind = strcmp(it->action, "portal_user.delete") == 0 ? NULL : "portal_user",
 		.target_id = id,
 		.target = target,
-		.old_value = before,
-		.new_value = after,
+		.old_value = it->before,
+		.new_value = it->after,
 		.request_id = r->j->request_id,
 		.ip = r->j->ip,
 	};
@@ -235,8 +269,8 @@ static enum db_result bulk_one(struct run *r, const struct db_tenant *t, unsigne
 static enum step run_bulk(struct run *r)
 {
 	struct db_tenant t;
-	char subject[300], msg[300];
-	const char *out;
+	struct bulk_item it;
+	char subject[300];
 	enum db_result rc;
 	unsigned n;
 
@@ -248,11 +282,11 @@ static enum step run_bulk(struct run *r)
 			      (unsigned)b[3] << 24;
 		if ((rc = db_begin(r->db)) != DB_OK)
 			return STEP_DB;
-		rc = bulk_one(r, &t, id, &out, subject, sizeof subject, msg, sizeof msg);
+		rc = bulk_one(r, &t, id, &it, subject, sizeof subject);
 		if (rc != DB_OK)
-			rc = item_failed(r, n, n, subject);
-		else if ((rc = db_job_item(r->db, r->j, r->token, conf.jobs.lease_secs, n, n, out,
-					   subject, msg)) == DB_OK)
+			rc = item_failed(r, n, n, subject, rc);
+		else if ((rc = db_job_item(r->db, r->j, r->token, conf.jobs.lease_secs, n, n,
+					   it.out, subject, it.msg)) == DB_OK)
 			rc = db_commit(r->db);
 		if (rc != DB_OK) {
 			db_rollback(r->db);
@@ -283,9 +317,15 @@ static enum step process_one(struct db *db, struct db_job *j, unsigned char *inp
 		log_warn("%s: claiming a job: %s", NAME, db_errmsg(db));
 		return STEP_DB;
 	}
-	log_info("%s: job %llu (%s %s%s%s, tenant %u) from item %u of %u", NAME,
+	log_info("%s: job %llu (%s %s%s%s, tenant %u) from item %u of %u, claim %u", NAME,
 		 (unsigned long long)j->id, j->kind, j->phase, j->action[0] ? " " : "", j->action,
-		 j->tenant_id, j->done + 1, j->total);
+		 j->tenant_id, j->done + 1, j->total, j->claims);
+	/* The same item failed every time it was tried (or killed its
+	 * worker): the job ends rather than being taken again for ever. */
+	if (j->claims > JOBS_CLAIMS_MAX)
+		return finish(&r, "failed",
+			      "Stopped: the next item could not be done after several tries. "
+			      "What is done is in the report.");
 	st = strcmp(j->kind, "import") == 0 ? run_import(&r) : run_bulk(&r);
 	return st;
 }

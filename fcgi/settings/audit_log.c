@@ -23,7 +23,6 @@
 #include "tz.h"
 #include "xml.h"
 
-#define AUDIT_CURSOR_MAX AUDITLOG_CURSOR_MAX
 #define EXPORT_BATCH 1000u
 
 /* The kinds of action (an action's first part) the filter offers, with
@@ -59,15 +58,6 @@ static const char *val_action(const char *in, size_t len, struct val_value *out)
 	return val_line(in, len, out);
 }
 
-/* An entry's place: YYYYMMDDhhmmssffffff-ID. */
-static const char *val_audit_cursor(const char *in, size_t len, struct val_value *out)
-{
-	if (len < 22 || len > AUDIT_CURSOR_MAX || in[20] != '-' || strspn(in, "0123456789") != 20 ||
-	    strspn(in + 21, "0123456789") != len - 21)
-		return "This page's link is damaged: go back to the newest entries.";
-	return val_line(in, len, out);
-}
-
 /* The filter's fields, shared by both pages, first in their tables. */
 enum { Q_ACTOR, Q_ACTION, Q_CATEGORY, Q_TARGET, Q_FROM, Q_TO, Q_NFILTER };
 #define FILTER_FIELDS                                                                              \
@@ -80,8 +70,8 @@ enum { Q_ACTOR, Q_ACTION, Q_CATEGORY, Q_TARGET, Q_FROM, Q_TO, Q_NFILTER };
 enum { Q_OLDER = Q_NFILTER, Q_NEWER, Q_PER };
 static const struct val_field query[] = {
 	FILTER_FIELDS,
-	[Q_OLDER] = {"older", val_audit_cursor, AUDIT_CURSOR_MAX, 0, "Older"},
-	[Q_NEWER] = {"newer", val_audit_cursor, AUDIT_CURSOR_MAX, 0, "Newer"},
+	[Q_OLDER] = {"older", list_val_time_cursor, LIST_TIME_CURSOR_MAX, 0, "Older"},
+	[Q_NEWER] = {"newer", list_val_time_cursor, LIST_TIME_CURSOR_MAX, 0, "Newer"},
 	[Q_PER] = {"per", per_choice, 3, 0, "Entries per page"},
 };
 enum { Q_FORMAT = Q_NFILTER };
@@ -143,12 +133,6 @@ static void filter_query(const struct http *h, char *out, size_t sz)
 
 /* ---- the page ---- */
 
-struct shown {
-	xmlNodePtr entries;
-	unsigned n, per;
-	char first[AUDIT_CURSOR_MAX + 1], last[AUDIT_CURSOR_MAX + 1];
-};
-
 static int dom_part(void *ctx, int element, const char *name, const char *value)
 {
 	if (element)
@@ -162,16 +146,12 @@ static int dom_part(void *ctx, int element, const char *name, const char *value)
  * actor's own entries. */
 static int add_entry(void *ctx, const struct db_audit_row *r)
 {
-	struct shown *s = ctx;
+	struct list_timepage *p = ctx;
 	xmlNodePtr e;
 
-	/* The row past the page only says there is more. */
-	if (++s->n > s->per)
+	if (list_timepage_row(p, r->cursor, r->id))
 		return 0;
-	auditlog_cursor(s->n == 1 ? s->first : s->last, r);
-	if (s->n == 1)
-		memcpy(s->last, s->first, sizeof s->last);
-	e = xml_el(s->entries, "entry");
+	e = xml_el(p->rows, "entry");
 	if (r->actor[0] != '\0') {
 		char q[800] = "";
 		list_param(q, sizeof q, "actor", r->actor);
@@ -180,15 +160,20 @@ static int add_entry(void *ctx, const struct db_audit_row *r)
 	return auditlog_entry_parts(r, dom_part, e);
 }
 
-/* One page in direction dir from cursor c (NULL: the newest end): its
- * entries under s->entries, in the walk's order. */
-static enum db_result walk(struct http *h, const struct db_audit_filter *f, enum db_audit_dir dir,
-			   const char *c, struct shown *s)
-{
-	char t[21] = "";
-	unsigned long long id = c != NULL ? auditlog_cursor_read(c, t) : 0;
+struct walk {
+	struct http *h;
+	const struct db_audit_filter *f;
+	struct list_timepage *p;
+};
 
-	return db_audit_page(h->db, h->sess.tenant_id, f, dir, t, id, s->per + 1, add_entry, s);
+/* One page's walk from a place (list_timepage_read). */
+static int walk(void *ctx, int newer, const char *t, unsigned long long id)
+{
+	struct walk *w = ctx;
+
+	return (int)db_audit_page(w->h->db, w->h->sess.tenant_id, w->f,
+				  newer ? DB_AUDIT_NEWER : DB_AUDIT_OLDER, t, id, w->p->per + 1,
+				  add_entry, w->p);
 }
 
 static void filter_xml(struct http *h, xmlNodePtr page)
@@ -206,9 +191,10 @@ static enum page_result audit_get(struct http *h, xmlNodePtr root)
 {
 	static const unsigned pers[] = {25, 50, 100};
 	struct db_audit_filter f;
-	struct shown s;
-	enum db_audit_dir dir = h->q[Q_NEWER].st == VAL_OK ? DB_AUDIT_NEWER : DB_AUDIT_OLDER;
-	const char *c = dir == DB_AUDIT_NEWER        ? h->q[Q_NEWER].str
+	struct list_timepage p;
+	struct walk w = {h, &f, &p};
+	int newer = h->q[Q_NEWER].st == VAL_OK;
+	const char *c = newer                        ? h->q[Q_NEWER].str
 			: h->q[Q_OLDER].st == VAL_OK ? h->q[Q_OLDER].str
 						     : NULL;
 	char q[2400];
@@ -216,50 +202,28 @@ static enum page_result audit_get(struct http *h, xmlNodePtr root)
 	xmlNodePtr page;
 	const char *bad;
 	enum db_result rc;
-	int more;
 
 	if ((bad = read_filter(h, &f)) != NULL)
 		return http_bad_request(h, bad);
-	memset(&s, 0, sizeof s);
-	s.per = h->q[Q_PER].st == VAL_OK ? pers[h->q[Q_PER].num] : 50;
+	memset(&p, 0, sizeof p);
+	p.per = h->q[Q_PER].st == VAL_OK ? pers[h->q[Q_PER].num] : 50;
 	page = xml_el(root, "audit-log");
 	filter_xml(h, page);
-	s.entries = xml_el(page, "entries");
-	if ((rc = walk(h, &f, dir, c, &s)) != DB_OK)
+	p.rows = xml_el(page, "entries");
+	if ((rc = (enum db_result)list_timepage_read(&p, newer, c, walk, &w)) != DB_OK)
 		return http_db_fail(rc);
-	if (dir == DB_AUDIT_NEWER && s.n == 0) {
-		/* Nothing newer any more: the newest page. */
-		dir = DB_AUDIT_OLDER;
-		c = NULL;
-		if ((rc = walk(h, &f, dir, c, &s)) != DB_OK)
-			return http_db_fail(rc);
-	}
-	more = s.n > s.per;
-	if (dir == DB_AUDIT_NEWER) {
-		/* Walked forwards: shown newest first; its ends swap. */
-		char t[sizeof s.first];
-		list_rows_reverse(s.entries);
-		memcpy(t, s.first, sizeof t);
-		memcpy(s.first, s.last, sizeof t);
-		memcpy(s.last, t, sizeof t);
-	}
 	/* A newest page that holds the whole view counts it; any other is
 	 * counted, up to 1,000. */
-	if (c == NULL && !more)
-		count = s.n;
+	if (list_timepage_whole(&p))
+		count = p.n;
 	else if ((rc = db_audit_count(h->db, h->sess.tenant_id, &f, &count)) != DB_OK)
 		return http_db_fail(rc);
 	xml_attr_int(page, "count", (long long)(count > 1000 ? 1000 : count));
 	xml_attr(page, "count-exact", count > 1000 ? "0" : "1");
-	xml_attr_int(page, "per", s.per);
+	xml_attr_int(page, "per", p.per);
 	filter_query(h, q, sizeof q);
 	xml_attr(page, "query", q);
-	/* Older: past the last row shown when the walk back found more, or
-	 * whenever the page came walking forwards.  Newer: the other way. */
-	if (s.n > 0 && (dir == DB_AUDIT_OLDER ? more : 1))
-		xml_attr(page, "older", s.last);
-	if (s.n > 0 && (dir == DB_AUDIT_NEWER ? more : c != NULL))
-		xml_attr(page, "newer", s.first);
+	list_timepage_links(&p, page);
 	return PAGE_OK;
 }
 
@@ -283,7 +247,7 @@ struct export
 {
 	struct http *h;
 	xmlTextWriterPtr w; /* XML; NULL: CSV */
-	char last[AUDIT_CURSOR_MAX + 1];
+	char last[LIST_TIME_CURSOR_MAX + 1];
 	unsigned n;
 	int failed;
 };
@@ -308,7 +272,7 @@ static int export_entry(void *ctx, const struct db_audit_row *r)
 	struct export *x = ctx;
 
 	x->n++;
-	auditlog_cursor(x->last, r);
+	list_time_cursor(x->last, r->cursor, r->id);
 	if (x->w != NULL)
 		return auditlog_xml_entry(x->w, r) < 0 || x->failed ? 1 : 0;
 	return auditlog_csv_entry(r, put, x);
@@ -334,7 +298,7 @@ static enum page_result export_stream(struct http *h)
 {
 	struct db_audit_filter f;
 	struct export x = {.h = h};
-	char name[160], stamp[24], last[AUDIT_CURSOR_MAX + 1];
+	char name[160], stamp[24], last[LIST_TIME_CURSOR_MAX + 1];
 	int xml = h->q[Q_FORMAT].num == 1;
 	time_t now = time(NULL);
 	struct tm tm;
@@ -368,7 +332,7 @@ static enum page_result export_stream(struct http *h)
 	last[0] = '\0';
 	do {
 		char t[21] = "";
-		unsigned long long id = last[0] != '\0' ? auditlog_cursor_read(last, t) : 0;
+		unsigned long long id = last[0] != '\0' ? list_time_cursor_read(last, t) : 0;
 		x.n = 0;
 		rc = db_audit_page(h->db, h->sess.tenant_id, &f, DB_AUDIT_OLDER, t, id,
 				   EXPORT_BATCH, export_entry, &x);

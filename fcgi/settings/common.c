@@ -2,6 +2,9 @@
  * may be put in, and an office user as a confirmation page names them. */
 #include "config.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include "pages.h"
 #include "xml.h"
 
@@ -37,6 +40,16 @@ enum db_result settings_group_chosen(struct http *h, unsigned id, struct db_grou
 	enum db_result rc = db_group_get(h->db, h->sess.tenant_id, id, g);
 
 	return rc == DB_OK && g->is_system ? DB_NOTFOUND : rc;
+}
+
+void settings_job_actor(const struct http *h, struct db_job *j)
+{
+	memset(j, 0, sizeof *j);
+	j->tenant_id = h->sess.tenant_id;
+	j->office_user_id = h->sess.user_id;
+	snprintf(j->actor_email, sizeof j->actor_email, "%s", h->sess.email);
+	snprintf(j->ip, sizeof j->ip, "%s", h->addr ? h->addr : "");
+	snprintf(j->request_id, sizeof j->request_id, "%s", h->rid);
 }
 
 xmlNodePtr settings_office_user_xml(struct http *h, xmlNodePtr parent,

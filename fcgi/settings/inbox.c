@@ -17,7 +17,6 @@
 #include "pages.h"
 #include "xml.h"
 
-#define INBOX_CURSOR_MAX 41 /* 20 digits, "-", up to 20 digits */
 #define INBOX_COUNT_CAP 1001u
 
 static const char *const kinds[] = {"job_request", "invoice_pay", "estimate_approve", NULL};
@@ -41,21 +40,12 @@ static const char *state_choice(const char *in, size_t len, struct val_value *ou
 VAL_CHOICE(per_choice, "Show 25, 50 or 100 items a page.", "25", "50", "100")
 VAL_CHOICE(done_choice, "Unknown notice.", "handled", "already")
 
-/* An item's place: YYYYMMDDhhmmssffffff-ID. */
-static const char *val_inbox_cursor(const char *in, size_t len, struct val_value *out)
-{
-	if (len < 22 || len > INBOX_CURSOR_MAX || in[20] != '-' || strspn(in, "0123456789") != 20 ||
-	    strspn(in + 21, "0123456789") != len - 21)
-		return "This page's link is damaged: go back to the newest items.";
-	return val_line(in, len, out);
-}
-
 enum { Q_STATE, Q_KIND, Q_OLDER, Q_NEWER, Q_PER, Q_DONE };
 static const struct val_field query[] = {
 	[Q_STATE] = {"state", state_choice, 8, 0, "Show"},
 	[Q_KIND] = {"kind", kind_choice, 20, 0, "Kind"},
-	[Q_OLDER] = {"older", val_inbox_cursor, INBOX_CURSOR_MAX, 0, "Older"},
-	[Q_NEWER] = {"newer", val_inbox_cursor, INBOX_CURSOR_MAX, 0, "Newer"},
+	[Q_OLDER] = {"older", list_val_time_cursor, LIST_TIME_CURSOR_MAX, 0, "Older"},
+	[Q_NEWER] = {"newer", list_val_time_cursor, LIST_TIME_CURSOR_MAX, 0, "Newer"},
 	[Q_PER] = {"per", per_choice, 3, 0, "Items per page"},
 	[Q_DONE] = {"done", done_choice, 8, 0, "Done"},
 };
@@ -93,26 +83,15 @@ static void view_query(const struct db_inbox_filter *f, char *out, size_t sz)
 
 /* ---- the page ---- */
 
-struct shown {
-	xmlNodePtr items;
-	unsigned n, per;
-	char first[INBOX_CURSOR_MAX + 1], last[INBOX_CURSOR_MAX + 1];
-};
-
 static int add_item(void *ctx, const struct db_inbox_item *r)
 {
-	struct shown *s = ctx;
+	struct list_timepage *p = ctx;
 	char href[600];
 	xmlNodePtr e;
 
-	/* The row past the page only says there is more. */
-	if (++s->n > s->per)
+	if (list_timepage_row(p, r->cursor, r->id))
 		return 0;
-	snprintf(s->n == 1 ? s->first : s->last, sizeof s->first, "%s-%llu", r->cursor,
-		 (unsigned long long)r->id);
-	if (s->n == 1)
-		memcpy(s->last, s->first, sizeof s->last);
-	e = xml_el(s->items, "item");
+	e = xml_el(p->rows, "item");
 	xml_attr_int(e, "id", (long long)r->id);
 	xml_attr(e, "when", r->when);
 	xml_attr(e, "kind", r->kind);
@@ -139,46 +118,41 @@ static int add_item(void *ctx, const struct db_inbox_item *r)
 	return 0;
 }
 
-/* A cursor's two parts, split in place: the time's digits and the id. */
-static unsigned long long cursor_split(char *c)
-{
-	c[20] = '\0';
-	return strtoull(c + 21, NULL, 10);
-}
+struct walk {
+	struct http *h;
+	const struct db_inbox_filter *f;
+	struct list_timepage *p;
+};
 
-static enum db_result walk(struct http *h, const struct db_inbox_filter *f, enum db_audit_dir dir,
-			   const char *c, struct shown *s)
+/* One page's walk from a place (list_timepage_read). */
+static int walk(void *ctx, int newer, const char *t, unsigned long long id)
 {
-	char buf[INBOX_CURSOR_MAX + 1] = "";
-	unsigned long long id = 0;
+	struct walk *w = ctx;
 
-	if (c != NULL) {
-		snprintf(buf, sizeof buf, "%s", c);
-		id = cursor_split(buf);
-	}
-	return db_inbox_page(h->db, h->sess.tenant_id, f, dir, buf, id, s->per + 1, add_item, s);
+	return (int)db_inbox_page(w->h->db, w->h->sess.tenant_id, w->f,
+				  newer ? DB_AUDIT_NEWER : DB_AUDIT_OLDER, t, id, w->p->per + 1,
+				  add_item, w->p);
 }
 
 static enum page_result inbox_get(struct http *h, xmlNodePtr root)
 {
 	static const unsigned pers[] = {25, 50, 100};
 	struct db_inbox_filter f;
-	struct shown s;
-	int get = h->method == HTTP_GET;
-	enum db_audit_dir dir = get && h->q[Q_NEWER].st == VAL_OK ? DB_AUDIT_NEWER : DB_AUDIT_OLDER;
+	struct list_timepage p;
+	struct walk w = {h, &f, &p};
+	int get = h->method == HTTP_GET, newer = get && h->q[Q_NEWER].st == VAL_OK;
 	const char *c = !get                         ? NULL
-			: dir == DB_AUDIT_NEWER      ? h->q[Q_NEWER].str
+			: newer                      ? h->q[Q_NEWER].str
 			: h->q[Q_OLDER].st == VAL_OK ? h->q[Q_OLDER].str
 						     : NULL;
 	char q[200];
 	unsigned count = 0;
 	xmlNodePtr page, ks;
 	enum db_result rc;
-	int more;
 
 	read_filter(h, &f);
-	memset(&s, 0, sizeof s);
-	s.per = get && h->q[Q_PER].st == VAL_OK ? pers[h->q[Q_PER].num] : 50;
+	memset(&p, 0, sizeof p);
+	p.per = get && h->q[Q_PER].st == VAL_OK ? pers[h->q[Q_PER].num] : 50;
 	if (get && h->q[Q_DONE].st == VAL_OK)
 		http_notice(h, h->q[Q_DONE].num == 0 ? "success" : "info",
 			    h->q[Q_DONE].num == 0 ? "Marked handled."
@@ -191,30 +165,14 @@ static enum page_result inbox_get(struct http *h, xmlNodePtr root)
 	ks = xml_el(page, "kinds");
 	for (size_t i = 0; kinds[i] != NULL; i++)
 		xml_attr(xml_text_el(ks, "kind", kind_labels[i]), "name", kinds[i]);
-	s.items = xml_el(page, "items");
-	if ((rc = walk(h, &f, dir, c, &s)) != DB_OK)
+	p.rows = xml_el(page, "items");
+	if ((rc = (enum db_result)list_timepage_read(&p, newer, c, walk, &w)) != DB_OK)
 		return http_db_fail(rc);
-	if (dir == DB_AUDIT_NEWER && s.n == 0) {
-		/* Nothing newer any more: the newest page. */
-		dir = DB_AUDIT_OLDER;
-		c = NULL;
-		if ((rc = walk(h, &f, dir, c, &s)) != DB_OK)
-			return http_db_fail(rc);
-	}
-	more = s.n > s.per;
-	if (dir == DB_AUDIT_NEWER) {
-		/* Walked forwards: shown newest first; its ends swap. */
-		char t[sizeof s.first];
-		list_rows_reverse(s.items);
-		memcpy(t, s.first, sizeof t);
-		memcpy(s.first, s.last, sizeof t);
-		memcpy(s.last, t, sizeof t);
-	}
 	/* A newest page that holds the whole view counts it; the open items
 	 * are counted already (the menu's); any other view is counted, up to
 	 * 1,000. */
-	if (c == NULL && !more)
-		count = s.n;
+	if (list_timepage_whole(&p))
+		count = p.n;
 	else if (f.state == 0 && f.kind[0] == '\0')
 		count = h->sess.inbox_open; /* the open items, kept (sql/029) */
 	else if ((rc = db_inbox_count(h->db, h->sess.tenant_id, &f, INBOX_COUNT_CAP, &count)) !=
@@ -222,13 +180,10 @@ static enum page_result inbox_get(struct http *h, xmlNodePtr root)
 		return http_db_fail(rc);
 	xml_attr_int(page, "count", count > 1000 ? 1000 : count);
 	xml_attr(page, "count-exact", count > 1000 ? "0" : "1");
-	xml_attr_int(page, "per", s.per);
+	xml_attr_int(page, "per", p.per);
 	view_query(&f, q, sizeof q);
 	xml_attr(page, "query", q);
-	if (s.n > 0 && (dir == DB_AUDIT_OLDER ? more : 1))
-		xml_attr(page, "older", s.last);
-	if (s.n > 0 && (dir == DB_AUDIT_NEWER ? more : c != NULL))
-		xml_attr(page, "newer", s.first);
+	list_timepage_links(&p, page);
 	return PAGE_OK;
 }
 

@@ -35,6 +35,10 @@ enum db_result settings_group_options(struct http *h, xmlNodePtr parent, unsigne
  * tenant's and for the system group too. */
 enum db_result settings_group_chosen(struct http *h, unsigned id, struct db_group *g);
 
+/* j zeroed, then who starts or runs a job (sql/030): the tenant, the
+ * signed-in office user, the request's address and id. */
+void settings_job_actor(const struct http *h, struct db_job *j);
+
 /* <user id self><email/><first/><last/></user> under parent: an office
  * user as a confirmation names them (self: the signed-in user). */
 xmlNodePtr settings_office_user_xml(struct http *h, xmlNodePtr parent,

@@ -139,93 +139,103 @@ static enum db_result walk_view(struct http *h, struct list_view *lv, struct ids
 	}
 }
 
-static enum page_result bulk_post(struct http *h)
+/* The group a change of group names: PAGE_OK with g, or the form's
+ * error. */
+static enum page_result chosen_group(struct http *h, struct db_group *g)
+{
+	enum db_result rc;
+
+	if (h->f[F_GROUP].st != VAL_OK)
+		return http_field_error(h, F_GROUP, "Choose the permission group.");
+	if ((rc = settings_group_chosen(h, (unsigned)h->f[F_GROUP].num, g)) == DB_NOTFOUND)
+		return http_field_error(h, F_GROUP, "Choose one of your permission groups.");
+	return rc == DB_OK ? PAGE_OK : http_db_fail(rc);
+}
+
+/* The ticked users into x, each this tenant's (another tenant's id, or
+ * one already gone: DB_NOTFOUND, a 404). */
+static enum db_result ticked(struct http *h, struct ids *x)
 {
 	const struct val_value *ids = &h->f[F_ID];
+	struct db_portal_user u;
+	enum db_result rc = DB_OK;
+
+	for (size_t i = 0; i < ids->nnums && rc == DB_OK; i++) {
+		rc = db_portal_user_get(h->db, h->sess.tenant_id, (unsigned)ids->nums[i], &u);
+		if (rc == DB_OK && collect(x, &u) != 0)
+			rc = DB_ERR;
+	}
+	return rc;
+}
+
+/* The job of action on x's users (the ids as the worker reads them: 4
+ * bytes each, little-endian) and its audit entry; *id the job's. */
+static enum db_result bulk_job(struct http *h, int action, const struct db_group *g,
+			       const struct ids *x, int all, uint64_t *id)
+{
+	unsigned char *input = malloc(x->n * 4);
+	struct db_job j;
+	enum db_result rc = DB_ERR;
+
+	if (input == NULL)
+		goto out;
+	for (size_t i = 0; i < x->n; i++) {
+		input[i * 4] = (unsigned char)x->v[i];
+		input[i * 4 + 1] = (unsigned char)(x->v[i] >> 8);
+		input[i * 4 + 2] = (unsigned char)(x->v[i] >> 16);
+		input[i * 4 + 3] = (unsigned char)(x->v[i] >> 24);
+	}
+	settings_job_actor(h, &j);
+	snprintf(j.kind, sizeof j.kind, "bulk");
+	snprintf(j.action, sizeof j.action, "%s", h->f[F_ACTION].str);
+	j.arg = g->id;
+	j.total = (unsigned)x->n;
+	snprintf(j.title, sizeof j.title, "%s%s%s: %zu portal user%s", titles[action],
+		 action == A_GROUP ? " to " : "", action == A_GROUP ? g->name : "", x->n,
+		 x->n == 1 ? "" : "s");
+	if ((rc = db_job_add(h->db, &j, input, x->n * 4, id)) == DB_OK)
+		rc = http_audit(h, "portal_user.bulk", j.title, NULL,
+				all ? "all the view holds" : "the ticked users");
+out:
+	free(input);
+	return rc;
+}
+
+static enum page_result bulk_post(struct http *h)
+{
 	int action = (int)h->f[F_ACTION].num, all = h->f[F_SCOPE].num == S_ALL;
 	struct ids x = {0};
 	struct list_view lv;
 	struct db_group g = {0};
-	struct db_portal_user u;
-	struct db_job j;
-	unsigned char *input = NULL;
 	uint64_t id = 0;
 	enum page_result r = PAGE_OK;
-	enum db_result rc = DB_OK;
+	enum db_result rc;
 	char where[96] = "";
 	const char *bad;
 
 	if ((bad = portal_access_view(h->f, &lv)) != NULL)
 		return http_bad_request(h, bad);
-	if (action == A_GROUP) {
-		if (h->f[F_GROUP].st != VAL_OK)
-			return http_field_error(h, F_GROUP, "Choose the permission group.");
-		if ((rc = settings_group_chosen(h, (unsigned)h->f[F_GROUP].num, &g)) == DB_NOTFOUND)
-			return http_field_error(h, F_GROUP,
-						"Choose one of your permission groups.");
-		if (rc != DB_OK)
-			return http_db_fail(rc);
-	}
-	if (!all && ids->st != VAL_OK)
+	if (action == A_GROUP && (r = chosen_group(h, &g)) != PAGE_OK)
+		return r;
+	if (!all && h->f[F_ID].st != VAL_OK)
 		return http_field_error(h, F_SCOPE,
 					"No portal user is ticked: tick some in the list, or "
 					"choose all the view holds.");
-	if (all)
-		rc = walk_view(h, &lv, &x);
-	else
-		for (size_t i = 0; i < ids->nnums && rc == DB_OK; i++) {
-			/* Another tenant's id, or one already gone: 404. */
-			rc = db_portal_user_get(h->db, h->sess.tenant_id, (unsigned)ids->nums[i],
-						&u);
-			if (rc == DB_OK && collect(&x, &u) != 0)
-				rc = DB_ERR;
-		}
-	if (rc != DB_OK)
+	if ((rc = all ? walk_view(h, &lv, &x) : ticked(h, &x)) != DB_OK)
 		goto out;
-	if (x.over) {
+	if (x.over)
 		r = http_field_error(h, F_SCOPE,
 				     http_text(h,
 					       "This view holds more than %d portal users: narrow "
 					       "it with a filter first.",
 					       ALL_MAX));
-		goto out;
-	}
-	if (x.n == 0) {
+	else if (x.n == 0)
 		r = http_field_error(h, F_SCOPE, "This view holds no portal user.");
-		goto out;
-	}
-	/* The ids as the worker reads them: 4 bytes each, little-endian. */
-	if ((input = malloc(x.n * 4)) == NULL) {
-		rc = DB_ERR;
-		goto out;
-	}
-	for (size_t i = 0; i < x.n; i++) {
-		input[i * 4] = (unsigned char)x.v[i];
-		input[i * 4 + 1] = (unsigned char)(x.v[i] >> 8);
-		input[i * 4 + 2] = (unsigned char)(x.v[i] >> 16);
-		input[i * 4 + 3] = (unsigned char)(x.v[i] >> 24);
-	}
-	memset(&j, 0, sizeof j);
-	j.tenant_id = h->sess.tenant_id;
-	j.office_user_id = h->sess.user_id;
-	snprintf(j.actor_email, sizeof j.actor_email, "%s", h->sess.email);
-	snprintf(j.ip, sizeof j.ip, "%s", h->addr ? h->addr : "");
-	snprintf(j.request_id, sizeof j.request_id, "%s", h->rid);
-	snprintf(j.kind, sizeof j.kind, "bulk");
-	snprintf(j.action, sizeof j.action, "%s", h->f[F_ACTION].str);
-	j.arg = g.id;
-	snprintf(j.title, sizeof j.title, "%s%s%s: %zu portal user%s", titles[action],
-		 action == A_GROUP ? " to " : "", action == A_GROUP ? g.name : "", x.n,
-		 x.n == 1 ? "" : "s");
-	if ((rc = db_job_add(h->db, &j, input, x.n * 4, &id)) == DB_OK &&
-	    (rc = db_job_set_total(h->db, id, (unsigned)x.n)) == DB_OK)
-		rc = http_audit(h, "portal_user.bulk", j.title, NULL,
-				all ? "all the view holds" : "the ticked users");
-	snprintf(where, sizeof where, "/settings/client/portal-access/job?id=%llu",
-		 (unsigned long long)id);
+	else if ((rc = bulk_job(h, action, &g, &x, all, &id)) == DB_OK)
+		snprintf(where, sizeof where, "/settings/client/portal-access/job?id=%llu",
+			 (unsigned long long)id);
 out:
 	free(x.v);
-	free(input);
 	return r != PAGE_OK ? r : http_done(h, rc, where);
 }
 

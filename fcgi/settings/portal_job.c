@@ -99,16 +99,11 @@ static enum page_result import_post(struct http *h)
 		return http_field_error(h, F_FILE, "Choose a CSV file to import.");
 	if ((bad = file_check(h, f->raw, (size_t)f->num, &rows)) != NULL)
 		return http_field_error(h, F_FILE, bad);
-	memset(&j, 0, sizeof j);
-	j.tenant_id = h->sess.tenant_id;
-	j.office_user_id = h->sess.user_id;
-	snprintf(j.actor_email, sizeof j.actor_email, "%s", h->sess.email);
-	snprintf(j.ip, sizeof j.ip, "%s", h->addr ? h->addr : "");
-	snprintf(j.request_id, sizeof j.request_id, "%s", h->rid);
+	settings_job_actor(h, &j);
 	snprintf(j.kind, sizeof j.kind, "import");
 	snprintf(j.title, sizeof j.title, "%s", h->upload_name[0] ? h->upload_name : "upload.csv");
-	if ((rc = db_job_add(h->db, &j, f->raw, (size_t)f->num, &id)) == DB_OK &&
-	    (rc = db_job_set_total(h->db, id, (unsigned)rows)) == DB_OK)
+	j.total = (unsigned)rows;
+	if ((rc = db_job_add(h->db, &j, f->raw, (size_t)f->num, &id)) == DB_OK)
 		rc = http_audit(h, "portal_user.import_check", j.title, NULL,
 				http_text(h, "%zu lines", rows));
 	snprintf(where, sizeof where, "/settings/client/portal-access/job?id=%llu",
@@ -236,7 +231,7 @@ static enum page_result job_get(struct http *h, xmlNodePtr root)
 
 static enum page_result job_post(struct http *h)
 {
-	struct db_job j;
+	struct db_job j, by;
 	char where[80];
 	enum db_result rc;
 
@@ -244,7 +239,8 @@ static enum page_result job_post(struct http *h)
 		return rc == DB_NOTFOUND ? PAGE_NOT_FOUND : http_db_fail(rc);
 	snprintf(where, sizeof where, "/settings/client/portal-access/job?id=%llu",
 		 (unsigned long long)j.id);
-	if ((rc = db_job_run(h->db, h->sess.tenant_id, j.id)) == DB_NOTFOUND) {
+	settings_job_actor(h, &by);
+	if ((rc = db_job_run(h->db, &by, j.id)) == DB_NOTFOUND) {
 		h->error_msg = "This import has run already, or its check is not finished.";
 		return PAGE_CONFLICT;
 	}

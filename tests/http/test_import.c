@@ -367,7 +367,7 @@ static void test_import(const struct fx *f, const struct fx *g)
  * done exactly once after its supervisor starts it again. */
 static void test_kill(const struct fx *f)
 {
-	struct hc *h = client();
+	struct hc *h = client(), *ed = client();
 	char csrf[65], job[24] = "", fields[64], *file, *v;
 	size_t n = 0;
 	xmlDocPtr d;
@@ -384,7 +384,10 @@ static void test_kill(const struct fx *f)
 	d = job_done(h, job);
 	xmlFreeDoc(d);
 	snprintf(fields, sizeof fields, "id=%s&op=run", job);
-	post_form(h, IMP, JOB, fields, NULL, NULL, 0);
+	/* Imported by another office user than the uploader: the entries are
+	 * theirs. */
+	hc_login(ed, f->editor, PW);
+	post_form(ed, IMP, JOB, fields, NULL, NULL, 0);
 	for (int i = 0; i < 300 && !seen; i++) {
 		v = sql1("SELECT done FROM jobs WHERE id = %s AND phase = 'run'", job);
 		seen = v && atol(v) >= 20;
@@ -414,7 +417,56 @@ static void test_kill(const struct fx *f)
 			    "'run'",
 			    job),
 	   "each line exactly once: 300 users, 300 audit entries, 300 report lines");
+	ok(count_is("300",
+		    "SELECT COUNT(*) FROM audit_log a WHERE a.tenant_id = %s AND a.action = "
+		    "'portal_user.add' AND a.new_value LIKE 'imported from kill.csv%%' AND "
+		    "a.actor_email LIKE 'editor@%%'",
+		    f->tq),
+	   "the entries name who pressed Import (the editor), not the uploader");
+	ok(count_is("0", "SELECT LENGTH(input) FROM jobs WHERE id = %s", job),
+	   "once imported, the file is gone from the database (the report stays)");
+	hc_free(ed);
 	free(file);
+	hc_free(h);
+}
+
+/* Cells longer than the report's columns, and a long name cut in the
+ * middle of its characters: each line reported as an error, the job ends
+ * (it used to be taken again for ever, its report line refused). */
+static void test_long_cells(const struct fx *f)
+{
+	struct hc *h = client();
+	char csrf[65], job[24] = "", file[4096], email[301], company[501];
+	xmlDocPtr d;
+	size_t n;
+
+	hc_login(h, f->admin, PW);
+	hc_csrf(h, IMP, csrf);
+	memset(email, 'a', 290);
+	memcpy(email + 290, "@x.example", 11);
+	for (n = 0; n + 2 < sizeof company; n += 2)
+		memcpy(company + n, "\xc3\x89", 2); /* É, 250 of them */
+	company[n] = '\0';
+	n = (size_t)snprintf(file, sizeof file, "email,company\n%s,Cool Air\nok@x.example,%s\n",
+			     email, company);
+	ok(upload(h, csrf, "long.csv", file, n, job, NULL) == 303, "long cells: 303 to the job");
+	d = job_done(h, job);
+	ok(d && xp_is(d, "string(//portal-job/@state)", "done") &&
+		   xp_is(d, "string(//count[@outcome='error']/@n)", "2") &&
+		   line_is(d, 2, "error", "at most 254 characters") &&
+		   line_is(d, 3, "error", "No customer is called"),
+	   "long cells: the check ends, both lines errors with their reasons");
+	xmlFreeDoc(d);
+	/* A job claimed again and again without an item done (its worker
+	 * dying on it each time): ended as failed, not taken for ever. */
+	free(sql1("UPDATE jobs SET state = 'queued', done = 0, claims = 6, lease_until = NULL "
+		  "WHERE id = %s",
+		  job));
+	d = job_done(h, job);
+	ok(d && xp_is(d, "string(//portal-job/@state)", "failed") &&
+		   xp_is(d, "contains(//portal-job/error, 'several tries')", "true"),
+	   "a job past its claims without progress ends as failed, saying so");
+	xmlFreeDoc(d);
 	hc_free(h);
 }
 
@@ -574,6 +626,7 @@ int main(void)
 	test_refused(&f);
 	test_import(&f, &g);
 	test_kill(&f);
+	test_long_cells(&f);
 	test_bulk(&f, &g);
 	return done_testing();
 }

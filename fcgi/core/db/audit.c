@@ -22,15 +22,19 @@ const char *db_actor_name(enum db_actor k)
 enum db_result db_audit(struct db *db, const struct db_audit *e)
 {
 	struct db_args a = DB_ARGS();
+	/* audit_log.actor_email and .target: VARCHAR(254) and (200); a
+	 * target is a name as shown ("company <email>"), cut rather than let
+	 * the change it records fail. */
+	char actor[254 * 4 + 1], target[200 * 4 + 1];
 
 	db_arg_uint(&a, e->tenant_id);
 	db_arg_str(&a, db_actor_name(e->actor_kind));
 	db_arg_uint(&a, e->actor_id); /* 0: none or unknown, stored as NULL */
-	db_arg_str(&a, e->actor_email ? e->actor_email : "");
+	db_arg_str(&a, db_clip(e->actor_email ? e->actor_email : "", 254, actor, sizeof actor));
 	db_arg_str(&a, e->action);
 	db_arg_str(&a, e->target_kind ? e->target_kind : "");
 	db_arg_uint(&a, e->target_id);
-	db_arg_str(&a, e->target ? e->target : "");
+	db_arg_str(&a, db_clip(e->target ? e->target : "", 200, target, sizeof target));
 	db_arg_str(&a, e->old_value);
 	db_arg_str(&a, e->new_value);
 	db_arg_str(&a, e->request_id ? e->request_id : "");

@@ -200,6 +200,12 @@ struct db_idbuf {
 int db_idbuf_add(void *ctx);
 
 /* shared.c: statements several domains run the same way. */
+/* src as a VARCHAR(chars) column takes it under strict mode, into out
+ * (size sz, >= 4 * chars + 1 for all of it): at most chars characters,
+ * cut between characters, a byte that starts no UTF-8 character as "?".
+ * Returns out.  For text made of what users typed (a name beside an
+ * email, a file's cell), which must not make the write fail. */
+const char *db_clip(const char *src, size_t chars, char *out, size_t sz);
 /* A (time, id) cursor as a walk binds it (the audit log's, the inbox's):
  * its time's 20 digits in MariaDB's own form into t (the digits alone
  * would be read as a number), and the id to bind returned; no cursor (or

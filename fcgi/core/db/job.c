@@ -52,18 +52,10 @@ enum db_result db_job_add(struct db *db, const struct db_job *j, const void *inp
 	db_arg_uint(&a, j->arg);
 	db_arg_str(&a, j->title);
 	db_arg_blob(&a, input, len);
+	db_arg_uint(&a, j->total);
 	if ((rc = db_exec(db, DBQ_JOB_ADD, &a)) == DB_OK)
 		*id = a.insert_id;
 	return rc;
-}
-
-enum db_result db_job_set_total(struct db *db, uint64_t id, unsigned total)
-{
-	struct db_args a = DB_ARGS();
-
-	db_arg_uint(&a, total);
-	db_arg_u64(&a, id);
-	return db_exec(db, DBQ_JOB_TOTAL, &a);
 }
 
 enum db_result db_job_get(struct db *db, unsigned tenant_id, uint64_t id, struct db_job *out)
@@ -103,12 +95,16 @@ enum db_result db_jobs_recent(struct db *db, unsigned tenant_id, const char *kin
 	return db_run(db, DBQ_JOB_RECENT, &a, &c, job_row, &r);
 }
 
-enum db_result db_job_run(struct db *db, unsigned tenant_id, uint64_t id)
+enum db_result db_job_run(struct db *db, const struct db_job *by, uint64_t id)
 {
 	struct db_args a = DB_ARGS();
 
+	db_arg_uint(&a, by->office_user_id);
+	db_arg_str(&a, by->actor_email);
+	db_arg_str(&a, by->ip);
+	db_arg_str(&a, by->request_id);
 	db_arg_u64(&a, id);
-	db_arg_uint(&a, tenant_id);
+	db_arg_uint(&a, by->tenant_id);
 	return db_exec1(db, DBQ_JOB_RUN, &a);
 }
 
@@ -128,6 +124,7 @@ enum db_result db_job_claim(struct db *db, unsigned lease_secs, const unsigned c
 		return DB_NOTFOUND;
 	db_arg_blob(&b, token, 16);
 	cols_job(&c, out);
+	db_col_uint(&c, &out->claims);
 	db_col_blob(&c, input, input_sz, input_len);
 	return db_one(db, DBQ_JOB_CLAIMED, &b, &c);
 }
@@ -137,6 +134,8 @@ enum db_result db_job_item(struct db *db, const struct db_job *j, const unsigned
 			   const char *subject, const char *message)
 {
 	struct db_args a = DB_ARGS(), b = DB_ARGS();
+	/* job_items.subject and .message: VARCHAR(254) and (500). */
+	char subj[254 * 4 + 1], msg[500 * 4 + 1];
 	enum db_result rc;
 
 	db_arg_uint(&a, done);
@@ -149,8 +148,8 @@ enum db_result db_job_item(struct db *db, const struct db_job *j, const unsigned
 	db_arg_str(&b, j->phase);
 	db_arg_uint(&b, n);
 	db_arg_str(&b, outcome);
-	db_arg_str(&b, subject);
-	db_arg_str(&b, message);
+	db_arg_str(&b, db_clip(subject, 254, subj, sizeof subj));
+	db_arg_str(&b, db_clip(message, 500, msg, sizeof msg));
 	return db_exec(db, DBQ_JOB_ITEM_ADD, &b);
 }
 
@@ -236,7 +235,7 @@ enum db_result db_import_customer(struct db *db, unsigned tenant_id, const char 
 	struct db_args a = DB_ARGS();
 	struct db_cols c = DB_COLS();
 	unsigned cid = 0;
-	char cname[201] = "";
+	char cname[801] = "";
 	enum db_result rc;
 
 	if (name != NULL) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "req.h"
 
 enum db_result db_exec_text(struct db *db, enum db_stmt q, const char *text, unsigned id,
 			    unsigned tenant_id)
@@ -61,4 +62,24 @@ uint64_t db_cursor_time(char t[27], const char *cursor_time, uint64_t cursor_id,
 	}
 	snprintf(t, 27, "%s", older ? "9999-12-31 23:59:59.999999" : "1000-01-01 00:00:00.000000");
 	return older ? UINT64_MAX : 0;
+}
+
+const char *db_clip(const char *src, size_t chars, char *out, size_t sz)
+{
+	const unsigned char *p = (const unsigned char *)src;
+	size_t o = 0, left = strlen(src);
+
+	for (; left > 0 && chars > 0; chars--) {
+		unsigned cp;
+		size_t n = req_utf8_char(p, left, &cp), w = n > 0 ? n : 1;
+		if (o + w >= sz)
+			break;
+		if (n > 0)
+			memcpy(out + o, p, n);
+		else
+			out[o] = '?';
+		o += w, p += w, left -= w;
+	}
+	out[o] = '\0';
+	return out;
 }

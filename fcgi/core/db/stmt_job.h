@@ -6,45 +6,49 @@
 	"j.id, j.tenant_id, COALESCE(j.office_user_id, 0), j.actor_email, j.ip, j.request_id, "    \
 	"j.kind, j.phase, j.state, j.action, j.arg, j.title, j.total, j.done, j.error, "           \
 	"j.created_at, j.started_at, j.finished_at"
-DB_STMT(JOB_ADD, .params = 11, .cols = 0, .flags = 0, .roles = R_S,
+DB_STMT(JOB_ADD, .params = 12, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "INSERT INTO jobs (tenant_id, office_user_id, actor_email, ip, request_id, kind, "
-	       "phase, action, arg, title, input, total) VALUES (?, ?, ?, ?, ?, ?, IF(? = "
-	       "'import', "
-	       "'check', 'run'), ?, ?, ?, ?, 0)")
-/* The total, once the page has counted the items (an import's lines). */
-DB_STMT(JOB_TOTAL, .params = 2, .cols = 0, .flags = 0, .roles = R_S,
-	.sql = "UPDATE jobs SET total = ? WHERE id = ?")
+	       "phase, action, arg, title, input, total) VALUES (?, ?, ?, ?, ?, ?, "
+	       "IF(? = 'import', 'check', 'run'), ?, ?, ?, ?, ?)")
 DB_STMT(JOB_GET, .params = 2, .cols = 18, .flags = DB_Q_READ, .roles = R_S | R_J,
 	.sql = "SELECT " JOB_COLS " FROM jobs j WHERE j.id = ? AND j.tenant_id = ?")
 DB_STMT(JOB_RECENT, .params = 3, .cols = 18, .flags = DB_Q_READ, .roles = R_S,
 	.sql = "SELECT " JOB_COLS " FROM jobs j WHERE j.tenant_id = ? AND j.kind = ? "
 	       "ORDER BY j.id DESC LIMIT ?")
-/* An import checked without errors it cannot get past: run it for real. */
-DB_STMT(JOB_RUN, .params = 2, .cols = 0, .flags = 0, .roles = R_S,
-	.sql = "UPDATE jobs SET phase = 'run', state = 'queued', done = 0, started_at = NULL, "
-	       "finished_at = NULL, lease_until = NULL WHERE id = ? AND tenant_id = ? AND "
+/* An import whose check is done: run it for real, acting for the office
+ * user who asked (the audit entries name them, not the uploader). */
+DB_STMT(JOB_RUN, .params = 6, .cols = 0, .flags = 0, .roles = R_S,
+	.sql = "UPDATE jobs SET phase = 'run', state = 'queued', done = 0, claims = 0, "
+	       "started_at = NULL, finished_at = NULL, lease_until = NULL, office_user_id = ?, "
+	       "actor_email = ?, ip = ?, request_id = ? WHERE id = ? AND tenant_id = ? AND "
 	       "kind = 'import' AND phase = 'check' AND state = 'done'")
 /* The oldest job due: queued, or running with its lease run out (its
  * worker died); started_at first, as state changes after it. */
 DB_STMT(JOB_CLAIM, .params = 2, .cols = 0, .flags = 0, .roles = R_J,
 	.sql = "UPDATE jobs SET started_at = IF(state = 'queued', NOW(6), started_at), "
-	       "state = 'running', lease_until = NOW(6) + INTERVAL ? SECOND, lease_token = ? "
+	       "claims = LEAST(claims + 1, 255), state = 'running', lease_until = NOW(6) + "
+	       "INTERVAL ? SECOND, lease_token = ? "
 	       "WHERE state IN ('queued', 'running') AND (lease_until IS NULL OR lease_until < "
 	       "NOW(6)) ORDER BY id LIMIT 1")
-DB_STMT(JOB_CLAIMED, .params = 1, .cols = 19, .flags = DB_Q_READ, .roles = R_J,
-	.sql = "SELECT " JOB_COLS ", j.input FROM jobs j WHERE j.lease_token = ? AND "
+DB_STMT(JOB_CLAIMED, .params = 1, .cols = 20, .flags = DB_Q_READ, .roles = R_J,
+	.sql = "SELECT " JOB_COLS ", j.claims, j.input FROM jobs j WHERE j.lease_token = ? AND "
 	       "j.state = 'running'")
 /* An item done: the count moves and the lease is renewed, only while the
  * lease is still the worker's. */
 DB_STMT(JOB_STEP, .params = 4, .cols = 0, .flags = DB_Q_HOUSEKEEPING, .roles = R_J,
-	.sql = "UPDATE jobs SET done = ?, lease_until = NOW(6) + INTERVAL ? SECOND WHERE id = ? "
+	.sql = "UPDATE jobs SET done = ?, claims = 0, lease_until = NOW(6) + INTERVAL ? SECOND "
+	       "WHERE id = ? "
 	       "AND lease_token = ? AND state = 'running'")
 DB_STMT(JOB_ITEM_ADD, .params = 6, .cols = 0, .flags = DB_Q_HOUSEKEEPING, .roles = R_J,
 	.sql = "INSERT INTO job_items (job_id, phase, n, outcome, subject, message) VALUES "
 	       "(?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE outcome = VALUES(outcome), "
 	       "subject = VALUES(subject), message = VALUES(message)")
+/* The end: once nothing is left to run, the file (names and emails) goes;
+ * the report stays.  (MariaDB assigns left to right: state is the new one
+ * where input reads it.) */
 DB_STMT(JOB_FINISH, .params = 4, .cols = 0, .flags = DB_Q_HOUSEKEEPING, .roles = R_J,
-	.sql = "UPDATE jobs SET state = ?, error = ?, finished_at = NOW(6), lease_until = NULL, "
+	.sql = "UPDATE jobs SET state = ?, error = ?, input = IF(phase = 'run' OR state = "
+	       "'failed', '', input), finished_at = NOW(6), lease_until = NULL, "
 	       "lease_token = NULL WHERE id = ? AND lease_token = ?")
 DB_STMT(JOB_ITEMS, .params = 5, .cols = 4, .flags = DB_Q_READ, .roles = R_S,
 	.sql = "SELECT n, outcome, subject, message FROM job_items WHERE job_id = ? AND "
