@@ -1139,6 +1139,7 @@ struct db_restored {
 	unsigned user_id, customer_id;
 	char name[801], email[255], role[16];
 	int within; /* 0: past the period, nothing restored */
+	int active; /* 0: it was revoked (deactivated) when deleted, and is again */
 };
 /* Tombstone id of tenant_id back as a user (its old id, no password, no
  * session; the office login unburned), the tombstone gone; in the

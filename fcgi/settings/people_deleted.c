@@ -122,15 +122,17 @@ static enum page_result portal_post(struct http *h)
 					 &r);
 	if (rc == DB_DUP || (rc == DB_OK && !r.within))
 		return refused(h, &r, rc);
-	/* Invited as an add is: at once while the portal is on. */
-	if (rc == DB_OK && h->sess.tenant.portal_enabled)
+	/* Invited as an add is: at once while the portal is on; one revoked
+	 * when deleted comes back revoked, and uninvited. */
+	if (rc == DB_OK && h->sess.tenant.portal_enabled && r.active)
 		rc = invite_enqueue(h->db, h->conf, &h->sess.tenant, r.user_id, r.name, r.email);
 	if (rc == DB_OK) {
 		snprintf(target, sizeof target, "%s <%s>", r.name, r.email);
 		rc = http_audit_on(h, "portal_user.undelete", "portal_user", r.user_id, target,
 				   NULL,
-				   h->sess.tenant.portal_enabled ? "restored, invited"
-								 : "restored, not invited");
+				   !r.active                       ? "restored, revoked as it was"
+				   : h->sess.tenant.portal_enabled ? "restored, invited"
+								   : "restored, not invited");
 	}
 	return http_done(h, rc, "/settings/client/portal-access/deleted?done=restored");
 }
@@ -145,13 +147,14 @@ static enum page_result office_post(struct http *h)
 					 &r);
 	if (rc == DB_DUP || (rc == DB_OK && !r.within))
 		return refused(h, &r, rc);
-	/* No password: the office's set-password mail ("Forgot password?"). */
-	if (rc == DB_OK)
+	/* No password: the office's set-password mail ("Forgot password?");
+	 * none for one deactivated when deleted, who comes back so. */
+	if (rc == DB_OK && r.active)
 		rc = invite_enqueue_office_reset(h->db, h->conf, h->sess.tenant_id,
 						 h->sess.tenant.company, r.user_id, r.email);
 	if (rc == DB_OK)
 		rc = http_audit_on(h, "office_user.undelete", "office_user", r.user_id, r.email,
-				   NULL, r.role);
+				   NULL, r.active ? r.role : "deactivated as it was");
 	return http_done(h, rc, "/settings/office-users/deleted?done=restored");
 }
 

@@ -626,6 +626,60 @@ static void test_dormant(const struct fx *f)
 	hc_free(pc);
 }
 
+/* A revoked portal user and a deactivated office user, deleted and
+ * restored: back revoked or deactivated, and mailed nothing. */
+static void test_restore_revoked(const struct fx *f, const struct fx *o)
+{
+	struct hc *adm = client(), *oa = client();
+	char body[100], *uid, *tid, *oid, *v;
+	long mails;
+
+	ok(hc_login(adm, f->admin, PW) == 303 && hc_login(oa, o->admin, PW) == 303,
+	   "revoked: the admins signed in");
+	ok(sqlf("INSERT INTO portal_users (tenant_id, customer_id, company_name, email, status) "
+		"SELECT tenant_id, id, name, 'revoked@people.example', 'revoked' FROM customers "
+		"WHERE tenant_id = %s AND name = 'Cool Air';\n",
+		f->tq) == 0,
+	   "revoked: a revoked portal user");
+	uid = sql1("SELECT id FROM portal_users WHERE tenant_id = %s AND email = "
+		   "'revoked@people.example'",
+		   f->tq);
+	snprintf(body, sizeof body, "id=%s", uid ? uid : "0");
+	ok(post(adm, PA, PA "/delete", body, NULL) == 303, "revoked: deleted");
+	tid = tomb_of(f, "portal_user_tombstones", "revoked@people.example");
+	snprintf(body, sizeof body, "id=%s", tid ? tid : "0");
+	ok(post(adm, PD, PD, body, NULL) == 303, "revoked: restored");
+	ok(count_of("SELECT COUNT(*) FROM portal_users WHERE id = %s AND status = 'revoked'%s",
+		    uid ? uid : "0", "") == 1 &&
+		   count_of("SELECT COUNT(*) FROM portal_invitations WHERE portal_user_id = %s%s",
+			    uid ? uid : "0", "") == 0,
+	   "revoked: back revoked, and not invited");
+	v = audit_of(f, "portal_user.undelete", uid ? uid : "0");
+	ok(v && strstr(v, "revoked as it was") != NULL, "revoked: the entry says so (%s)",
+	   v ? v : "none");
+	free(v);
+
+	oid = sql1("SELECT id FROM office_users WHERE email = '%s' AND active = 0", o->inactive);
+	mails = count_of("SELECT COUNT(*) FROM mail_outbox WHERE to_addr = '%s'%s", o->inactive,
+			 "");
+	snprintf(body, sizeof body, "id=%s", oid ? oid : "0");
+	ok(post(oa, OU, OU "/delete", body, NULL) == 303, "deactivated: the office user deleted");
+	free(tid);
+	tid = tomb_of(o, "office_user_tombstones", o->inactive);
+	snprintf(body, sizeof body, "id=%s", tid ? tid : "0");
+	ok(post(oa, OD, OD, body, NULL) == 303, "deactivated: restored");
+	ok(count_of("SELECT COUNT(*) FROM office_users WHERE id = %s AND active = 0%s",
+		    oid ? oid : "0", "") == 1 &&
+		   count_of("SELECT COUNT(*) FROM mail_outbox WHERE to_addr = '%s'%s", o->inactive,
+			    "") == mails,
+	   "deactivated: back deactivated, and mailed no link");
+	free(uid);
+	free(tid);
+	free(oid);
+	hc_free(adm);
+	hc_free(oa);
+}
+
 int main(void)
 {
 	struct fx f, g, o;
@@ -643,5 +697,6 @@ int main(void)
 	test_office(&o, &g);
 	test_list(&g);
 	test_dormant(&f);
+	test_restore_revoked(&f, &o);
 	return done_testing();
 }

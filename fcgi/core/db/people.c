@@ -102,6 +102,7 @@ enum db_result db_portal_tombstone_restore(struct db *db, unsigned tenant_id, un
 	db_col_str(&c, out->name, sizeof out->name);
 	db_col_str(&c, out->email, sizeof out->email);
 	db_col_bool(&c, &out->within);
+	db_col_bool(&c, &out->active);
 	if ((rc = db_one(db, DBQ_PT_GET, &a, &c)) != DB_OK || !out->within)
 		return rc;
 	/* DB_DUP: the login was given to someone else meanwhile. */
@@ -126,6 +127,7 @@ enum db_result db_office_tombstone_restore(struct db *db, unsigned tenant_id, un
 	db_col_str(&c, out->email, sizeof out->email);
 	db_col_str(&c, out->role, sizeof out->role);
 	db_col_bool(&c, &out->within);
+	db_col_bool(&c, &out->active);
 	if ((rc = db_one(db, DBQ_OT_GET, &a, &c)) != DB_OK || !out->within)
 		return rc;
 	db_arg_row(&r, id, tenant_id);

@@ -9,9 +9,9 @@
  * sites) in the transaction of the delete.  Parameters: id, tenant. */
 DB_STMT(PT_ADD, .params = 2, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "INSERT INTO portal_user_tombstones (tenant_id, user_id, customer_id, company_name, "
-	       "email, group_id, all_sites, email_reports, mfa_required, time_zone) SELECT "
-	       "tenant_id, id, customer_id, company_name, email, group_id, all_sites, "
-	       "email_reports, mfa_required, time_zone FROM portal_users WHERE id = ? AND "
+	       "email, group_id, all_sites, email_reports, mfa_required, time_zone, status) "
+	       "SELECT tenant_id, id, customer_id, company_name, email, group_id, all_sites, "
+	       "email_reports, mfa_required, time_zone, status FROM portal_users WHERE id = ? AND "
 	       "tenant_id = ?")
 DB_STMT(PT_ADD_SITES, .params = 2, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "INSERT INTO portal_user_tombstone_sites (tombstone_id, site_id) SELECT ?, site_id "
@@ -25,18 +25,19 @@ DB_STMT(PT_LIST, .params = 4, .cols = 6, .flags = DB_Q_READ, .roles = R_S,
 	       "id DESC LIMIT ?")
 /* One tombstone, locked for its restore; the last column says whether it
  * is still within the period.  Parameters: days, id, tenant. */
-DB_STMT(PT_GET, .params = 3, .cols = 5, .flags = DB_Q_READ, .roles = R_S,
+DB_STMT(PT_GET, .params = 3, .cols = 6, .flags = DB_Q_READ, .roles = R_S,
 	.sql = "SELECT user_id, customer_id, company_name, email, deleted_at >= NOW(6) - INTERVAL "
-	       "? "
-	       "DAY FROM portal_user_tombstones WHERE id = ? AND tenant_id = ? FOR UPDATE")
+	       "? DAY, status = 'active' FROM portal_user_tombstones WHERE id = ? AND tenant_id = "
+	       "? FOR UPDATE")
 /* The user back under its old id (DB_DUP: the login was taken again);
  * the default group when its group was deleted meanwhile (the insert
  * trigger of sql/008).  Parameters: id, tenant. */
 DB_STMT(PT_RESTORE, .params = 2, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "INSERT INTO portal_users (id, tenant_id, customer_id, company_name, email, "
-	       "group_id, all_sites, email_reports, mfa_required, time_zone) SELECT user_id, "
-	       "tenant_id, customer_id, company_name, email, group_id, all_sites, email_reports, "
-	       "mfa_required, time_zone FROM portal_user_tombstones WHERE id = ? AND tenant_id = ?")
+	       "group_id, all_sites, email_reports, mfa_required, time_zone, status) SELECT "
+	       "user_id, tenant_id, customer_id, company_name, email, group_id, all_sites, "
+	       "email_reports, mfa_required, time_zone, status FROM portal_user_tombstones WHERE "
+	       "id = ? AND tenant_id = ?")
 DB_STMT(PT_RESTORE_SITES, .params = 2, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "INSERT INTO portal_user_sites (portal_user_id, site_id) SELECT ?, site_id FROM "
 	       "portal_user_tombstone_sites WHERE tombstone_id = ?")
@@ -58,10 +59,11 @@ DB_STMT(PT_EXPIRED, .params = 2, .cols = 4, .flags = DB_Q_READ, .roles = R_C,
 DB_STMT(OT_ADD, .params = 2, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "INSERT INTO office_user_tombstones (tenant_id, user_id, email, role, first_name, "
 	       "last_name, phone, mobile_provider, street, city, state, zip, country, "
-	       "default_screen, all_vehicles, notifications, time_zone, " OT_MORE ") SELECT "
-	       "tenant_id, id, email, role, first_name, last_name, phone, mobile_provider, street, "
-	       "city, state, zip, country, default_screen, all_vehicles, notifications, "
-	       "time_zone, " OT_MORE " FROM office_users WHERE id = ? AND tenant_id = ?")
+	       "default_screen, all_vehicles, notifications, time_zone, active, " OT_MORE
+	       ") SELECT tenant_id, id, email, role, first_name, last_name, phone, "
+	       "mobile_provider, street, city, state, zip, country, default_screen, all_vehicles, "
+	       "notifications, time_zone, active, " OT_MORE " FROM office_users WHERE id = ? AND "
+	       "tenant_id = ?")
 DB_STMT(OT_ADD_PERMS, .params = 2, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "INSERT INTO office_user_tombstone_perms (tombstone_id, module, level) SELECT ?, "
 	       "module, level FROM office_user_perms WHERE user_id = ?")
@@ -76,19 +78,19 @@ DB_STMT(OT_LIST, .params = 4, .cols = 7, .flags = DB_Q_READ, .roles = R_S,
 	       "email, role, deleted_at, deleted_at + INTERVAL ? DAY FROM office_user_tombstones "
 	       "FORCE INDEX (office_user_tombstones_tenant) WHERE tenant_id = ? AND deleted_at >= "
 	       "NOW(6) - INTERVAL ? DAY ORDER BY deleted_at DESC, id DESC LIMIT ?")
-DB_STMT(OT_GET, .params = 3, .cols = 4, .flags = DB_Q_READ, .roles = R_S,
-	.sql = "SELECT user_id, email, role, deleted_at >= NOW(6) - INTERVAL ? DAY FROM "
+DB_STMT(OT_GET, .params = 3, .cols = 5, .flags = DB_Q_READ, .roles = R_S,
+	.sql = "SELECT user_id, email, role, deleted_at >= NOW(6) - INTERVAL ? DAY, active FROM "
 	       "office_user_tombstones WHERE id = ? AND tenant_id = ? FOR UPDATE")
 /* Back with no password (an empty hash never verifies) and no session:
  * the restore mails a set-password link.  Parameters: id, tenant. */
 DB_STMT(OT_RESTORE, .params = 2, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "INSERT INTO office_users (id, tenant_id, email, password_hash, role, first_name, "
 	       "last_name, phone, mobile_provider, street, city, state, zip, country, "
-	       "default_screen, all_vehicles, notifications, time_zone, " OT_MORE ") SELECT "
-	       "user_id, tenant_id, email, '', role, first_name, last_name, phone, "
+	       "default_screen, all_vehicles, notifications, time_zone, active, " OT_MORE
+	       ") SELECT user_id, tenant_id, email, '', role, first_name, last_name, phone, "
 	       "mobile_provider, street, city, state, zip, country, default_screen, all_vehicles, "
-	       "notifications, time_zone, " OT_MORE " FROM office_user_tombstones WHERE id = ? "
-	       "AND tenant_id = ?")
+	       "notifications, time_zone, active, " OT_MORE " FROM office_user_tombstones WHERE "
+	       "id = ? AND tenant_id = ?")
 DB_STMT(OT_RESTORE_PERMS, .params = 2, .cols = 0, .flags = 0, .roles = R_S,
 	.sql = "INSERT INTO office_user_perms (user_id, module, level) SELECT ?, module, level "
 	       "FROM office_user_tombstone_perms WHERE tombstone_id = ?")
