@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 PKGS="build-essential autoconf automake libtool pkg-config
  libfcgi-dev libxml2-dev libxml2-utils libxslt1-dev libmariadb-dev libsodium-dev
  libcurl4-openssl-dev liboath-dev libqrencode-dev libinih-dev
- mariadb-server mariadb-client nginx-light python3 python3-aiosmtpd oathtool
+ mariadb-server mariadb-client galera-4 mariadb-backup socat nginx-light python3 python3-aiosmtpd oathtool
  chromium wrk curl openssl clang clang-format libclang-rt-14-dev valgrind procps groff-base"
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	missing=
