@@ -1,0 +1,267 @@
+#!/usr/bin/env bash
+# Gatehouse on a 3-node Galera cluster with two responder hosts behind one
+# nginx (scripts/gh-cluster), with faults made for real (TAP):
+#
+#  1. the cluster's own view: wsrep_cluster_size 3, every node Synced;
+#  2. one user's consecutive requests served by different hosts on
+#     different nodes: a change shows on every host's list at once, a
+#     signed-out session is refused on every host at once, a throttle
+#     counts the failures of every host;
+#  3. writers through nginx for GH_CLUSTER_SECS (60 s) while Galera node 2
+#     (host 2's) is killed with SIGKILL and later started again (it rejoins
+#     by IST); then again while responder host 1 is killed (every process,
+#     SIGKILL) and later started again.  Each time: every acknowledged write
+#     is on every node, no write is there twice, every answer is a 303 or a
+#     clean 503 (never a 502, a 500 or a refused connection), none took
+#     longer than 5 s, never more than 2 s without an acknowledged write
+#     after the fault; the invitation of every new user is mailed exactly once
+#     although the mailers of both hosts, on different nodes, claim from the
+#     same queue.
+#
+# Env: GH_SRCDIR, GH_BUILDDIR; GH_CLUSTER_PORT (default GH_TEST_PORT + 10,
+# 18090: nginx; the SMTP sink on + 1000; the nodes on + 2001 to + 2033);
+# GH_CLUSTER_SECS (60).  The cluster is left stopped; its state is in
+# tests/out/cluster (logs for a failure).
+set -u
+SRC=${GH_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+BUILD=${GH_BUILDDIR:-$PWD}
+PORT=${GH_CLUSTER_PORT:-$((${GH_TEST_PORT:-18080} + 10))}
+SECS=${GH_CLUSTER_SECS:-60}
+ST=$BUILD/tests/out/cluster
+U=http://127.0.0.1:$PORT
+S=$(mktemp -d /tmp/gh-cluster-test.XXXXXX) || exit 1
+PY=/usr/bin/python3
+export GH_SRCDIR=$SRC GH_BUILDDIR=$BUILD
+n=0
+ok() { # RESULT DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+}
+note() { echo "# $*"; }
+echo "1..21"
+
+cl() { "$SRC/scripts/gh-stack" cluster "$@" --state "$ST"; }
+nsql() { # NODE SQL: one value
+	mariadb --no-defaults -S "$(sock "$1")" -uroot -N -B gatehouse -e "$2" 2>/dev/null
+}
+sock() {
+	if [ -S "$ST/node$1/mysql.sock" ]; then echo "$ST/node$1/mysql.sock"
+	else echo "/tmp/gh-cluster-$(printf %s "$ST" | sha256sum | cut -c1-16)/node$1.sock"; fi
+}
+cleanup() {
+	cl down >>"$S/cluster.log" 2>&1
+	rm -rf "$S"
+}
+trap cleanup EXIT
+
+# A fresh cluster each run: its data made by this run only.
+cl down >/dev/null 2>&1
+rm -rf "$ST"
+if ! cl up --port "$PORT" --hosts 2 >"$S/cluster.log" 2>&1; then
+	tail -n 30 "$S/cluster.log"
+	echo "Bail out! the cluster did not start"
+	exit 1
+fi
+
+# ---- 1. the cluster's view
+views=
+for i in 1 2 3; do
+	views="$views $(nsql "$i" "SELECT CONCAT(VARIABLE_VALUE) FROM information_schema.GLOBAL_STATUS
+		WHERE VARIABLE_NAME = 'wsrep_cluster_size'")/$(nsql "$i" "SELECT VARIABLE_VALUE FROM
+		information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'wsrep_local_state_comment'")"
+done
+[ "$views" = " 3/Synced 3/Synced 3/Synced" ]
+ok $? "three nodes, each sees a cluster of 3 and is Synced:$views"
+inc=$(for i in 1 2 3; do nsql "$i" "SELECT CONCAT(@@auto_increment_increment, '+', @@auto_increment_offset)"; done | sort | tr '\n' ' ')
+[ "$inc" = "3+1 3+2 3+3 " ]
+ok $? "AUTO_INCREMENT interleaved by Galera (step+offset per node: $inc)"
+nopk=$(nsql 1 "SELECT GROUP_CONCAT(t.TABLE_NAME) FROM information_schema.TABLES t
+	WHERE t.TABLE_SCHEMA = 'gatehouse' AND t.TABLE_TYPE = 'BASE TABLE' AND NOT EXISTS
+	(SELECT 1 FROM information_schema.TABLE_CONSTRAINTS c WHERE c.TABLE_SCHEMA = t.TABLE_SCHEMA
+	 AND c.TABLE_NAME = t.TABLE_NAME AND c.CONSTRAINT_TYPE = 'PRIMARY KEY')")
+noinno=$(nsql 1 "SELECT GROUP_CONCAT(TABLE_NAME) FROM information_schema.TABLES WHERE
+	TABLE_SCHEMA = 'gatehouse' AND TABLE_TYPE = 'BASE TABLE' AND ENGINE <> 'InnoDB'")
+[ "$nopk" = NULL ] && [ "$noinno" = NULL ]
+ok $? "every table is InnoDB with a primary key, as Galera replicates (without: $nopk; not InnoDB: $noinno)"
+
+# ---- a company of this run, its Super Admin, a customer
+SLUG=cl-$(date +%s)-$$
+ADMIN=admin@$SLUG.test
+PW=cluster-test-pass-$$
+CTL=("$BUILD/gatehouse-ctl" -c "$ST/front/gatehouse-admin.ini")
+"${CTL[@]}" tenant create "$SLUG" "Cluster Test $$" >"$S/ctl.log" 2>&1 &&
+	printf '%s\n' "$PW" | "${CTL[@]}" user create --tenant "$SLUG" --email "$ADMIN" --super-admin \
+		>>"$S/ctl.log" 2>&1
+ok $? "a company of its own and its Super Admin (gatehouse-ctl through node 1)"
+TID=$(nsql 2 "SELECT id FROM tenants WHERE slug = '$SLUG'")
+
+J=$S/jar
+X=(-s --max-time 10 -b "$J" -c "$J" -H 'Accept: application/xml')
+signin() { # JAR EMAIL PASSWORD: prints the status
+	local csrf
+	csrf=$(curl -s --max-time 10 -b "$1" -c "$1" -H 'Accept: application/xml' "$U/settings/login" |
+		sed -n 's/.*<login[^>]* csrf="\([^"]*\)".*/\1/p' | head -n 1)
+	curl -s --max-time 10 -b "$1" -c "$1" -o /dev/null -w '%{http_code}' --data-urlencode "csrf=$csrf" \
+		--data-urlencode "email=$2" --data-urlencode "password=$3" "$U/settings/login"
+}
+code=$(signin "$J" "$ADMIN" "$PW")
+scsrf=$(curl "${X[@]}" "$U/settings/" | sed -n 's/.*<session[^>]* csrf="\([^"]*\)".*/\1/p' | head -n 1)
+[ "$code" = 303 ] && [ -n "$scsrf" ]
+ok $? "the Super Admin signs in through nginx ($code)"
+code=$(curl "${X[@]}" -o /dev/null -w '%{http_code}' --data-urlencode "csrf=$scsrf" \
+	-d enabled=1 -d reminders=1 -d frame_origins= "$U/settings/client/portal-access-settings")
+code2=$(curl "${X[@]}" -o /dev/null -w '%{http_code}' --data-urlencode "csrf=$scsrf" \
+	--data-urlencode "name=Cluster Customer $$" "$U/settings/customers/edit")
+CID=$(nsql 1 "SELECT id FROM customers WHERE tenant_id = $TID")
+[ "$code" = 303 ] && [ "$code2" = 303 ] && [ -n "$CID" ]
+ok $? "the portal switched on and a customer added ($code, $code2, customer $CID)"
+
+# ---- 2. one user's requests on different hosts
+# host_of RID: which host's settings responder served the request.
+host_of() {
+	local h
+	for h in 1 2; do
+		grep -q "rid=$1 " "$ST/host$h/log/settings.log" 2>/dev/null && { echo "$h"; return; }
+	done
+	echo "?"
+}
+rid_of() { sed -n 's/^[Xx]-[Rr]equest-[Ii]d: *\([0-9a-f]*\).*/\1/p' "$1" | head -n 1; }
+
+code=$(curl "${X[@]}" -D "$S/h" -o /dev/null -w '%{http_code}' --data-urlencode "csrf=$scsrf" \
+	--data-urlencode "name=Zebra Lists $$" "$U/settings/customers/edit")
+wrote=$(host_of "$(rid_of "$S/h")")
+seen=0 hosts=
+for k in 1 2 3 4 5 6; do
+	curl "${X[@]}" -D "$S/h" -o "$S/list.xml" "$U/settings/customers?q=Zebra&format=xml"
+	grep -q "Zebra Lists $$" "$S/list.xml" && seen=$((seen + 1))
+	hosts="$hosts$(host_of "$(rid_of "$S/h")")"
+done
+[ "$code" = 303 ] && [ "$seen" = 6 ] && [[ $hosts == *1* && $hosts == *2* ]]
+ok $? "a customer added on host $wrote is on the list at once, six times of six, from hosts $hosts"
+
+J2=$S/jar2
+code=$(signin "$J2" "$ADMIN" "$PW")
+X2=(-s --max-time 10 -b "$J2" -c "$J2" -H 'Accept: application/xml')
+s2=$(curl "${X2[@]}" "$U/settings/" | sed -n 's/.*<session[^>]* csrf="\([^"]*\)".*/\1/p' | head -n 1)
+cp "$J2" "$S/jar2-kept"
+out=$(curl "${X2[@]}" -D "$S/h" -o /dev/null -w '%{http_code}' --data-urlencode "csrf=$s2" "$U/settings/logout")
+by=$(host_of "$(rid_of "$S/h")")
+refused=0 hosts=
+for k in 1 2 3 4 5 6; do
+	c=$(curl -s --max-time 10 -b "$S/jar2-kept" -D "$S/h" -o /dev/null -w '%{http_code}' \
+		-H 'Accept: application/xml' "$U/settings/")
+	[ "$c" = 303 ] && refused=$((refused + 1))
+	hosts="$hosts$(host_of "$(rid_of "$S/h")")"
+done
+[ "$code" = 303 ] && [ "$out" = 303 ] && [ "$refused" = 6 ] && [[ $hosts == *1* && $hosts == *2* ]]
+ok $? "a session signed out on host $by is refused at once on every host: 6 of 6 sent to sign-in, hosts $hosts"
+
+fails= hosts=
+for k in 1 2 3 4 5; do
+	J3=$S/jar3-$k
+	fails="$fails$(signin "$J3" "$ADMIN" "wrong-password-$k") "
+done
+c6=$(signin "$S/jar3-6" "$ADMIN" "$PW")
+c7=$(signin "$S/jar3-7" "$ADMIN" "$PW")
+[ "$fails" = "422 422 422 422 422 " ] || [ "$fails" = "401 401 401 401 401 " ]
+r1=$?
+[ "$r1" = 0 ] && [ "$c6" = 429 ] && [ "$c7" = 429 ]
+ok $? "five failed sign-ins spread over the hosts lock the account on every host ($fails-> $c6 $c7)"
+"${CTL[@]}" throttle reset >>"$S/ctl.log" 2>&1
+
+# ---- 3. faults under writers
+# phase NAME FAULT-AT RECOVER-AT FAULT-CMD RECOVER-CMD: writers for SECS
+# while the fault happens; leaves $S/NAME.out.
+phase() {
+	local name=$1 at=$2 back=$3 fault=$4 recover=$5 wpid
+	"$PY" "$SRC/tests/cluster/writer.py" --port "$PORT" --cookie "$COOKIE" --csrf "$scsrf" \
+		--customer "$CID" --prefix "$name" --secs "$SECS" --threads 4 --timeout 30 \
+		--out "$S/$name.out" &
+	wpid=$!
+	sleep "$at"
+	date +%s.%N >"$S/$name.fault-at"
+	$fault >>"$S/cluster.log" 2>&1
+	sleep "$((back - at))"
+	$recover >>"$S/cluster.log" 2>&1
+	echo $? >"$S/$name.recover-rc"
+	wait "$wpid"
+}
+COOKIE=$(awk '$6 == "gh_office" { print $6 "=" $7 }' "$J" | tail -n 1)
+T0=$(nsql 1 "SELECT COUNT(*) FROM mail_outbox WHERE tenant_id = $TID")
+
+# check NAME WHAT: the writers' answers and the data on every node.
+check() {
+	local name=$1 what=$2 f=$S/$1.out acks bad slow lost dup counts first i q
+	acks=$(awk '$5 == "ack"' "$f" | wc -l)
+	bad=$(awk '$5 == "bad"' "$f" | wc -l)
+	slow=$(awk '$2 - $1 > 5' "$f" | wc -l)
+	note "$what: $(wc -l <"$f") answers: $acks acknowledged, $(awk '$5 == "busy"' "$f" | wc -l) clean 503, $bad other"
+	awk '$5 == "bad"' "$f" | head -n 5 | sed 's/^/#   /'
+	[ "$acks" -gt 50 ] && [ "$bad" = 0 ] && [ "$slow" = 0 ]
+	ok $? "$what: every answer a 303 or a clean 503, none over 5 s ($acks acknowledged, $bad other, $slow slow)"
+	# Service goes on: the longest stretch without an acknowledged write
+	# from the fault to the end of the run.
+	first=$(awk '$5 == "ack" { print $2 }' "$f" | sort -n |
+		awk -v at="$FAULT_REL" 'BEGIN { last = at; gap = 0 } $1 >= at { if ($1 - last > gap) gap = $1 - last; last = $1 } END { printf "%.2f", gap }')
+	awk -v x="$first" 'BEGIN { exit !(x <= 2) }'
+	ok $? "$what: writes acknowledged all along, the longest stretch without one ${first} s (at most 2 s)"
+	awk '$5 == "ack" { print $4 }' "$f" | sort >"$S/$name.acked"
+	counts=
+	for i in 1 2 3; do
+		nsql "$i" "SELECT email FROM portal_users WHERE tenant_id = $TID AND email LIKE '$name-%'" |
+			sort >"$S/$name.node$i"
+		lost=$(comm -23 "$S/$name.acked" "$S/$name.node$i" | wc -l)
+		dup=$(uniq -d "$S/$name.node$i" | wc -l)
+		counts="$counts node$i: $(wc -l <"$S/$name.node$i") rows, $lost lost, $dup twice;"
+		[ "$lost" = 0 ] && [ "$dup" = 0 ] || counts="$counts FAIL"
+	done
+	cmp -s "$S/$name.node1" "$S/$name.node2" && cmp -s "$S/$name.node1" "$S/$name.node3" &&
+		[[ $counts != *FAIL* ]]
+	ok $? "$what: every acknowledged write on every node, none twice, the nodes alike ($counts)"
+}
+
+# mails_once NAME WHAT: each new user's invitation delivered once.
+mails_once() {
+	local name=$1 what=$2 k users sent twice none
+	users=$(nsql 1 "SELECT COUNT(*) FROM portal_users WHERE tenant_id = $TID AND email LIKE '$name-%'")
+	for ((k = 0; k < 60; k++)); do
+		sent=$(nsql 1 "SELECT COUNT(*) FROM mail_outbox WHERE tenant_id = $TID AND to_addr LIKE '$name-%'
+			AND status IN ('sent', 'failed')")
+		[ "$sent" = "$(nsql 1 "SELECT COUNT(*) FROM mail_outbox WHERE tenant_id = $TID AND to_addr LIKE '$name-%'")" ] && break
+		sleep 1
+	done
+	twice=$(grep -h "^To: $name-" "$ST/front/mail/new"/* 2>/dev/null | sort | uniq -d | wc -l)
+	none=$(grep -h "^To: $name-" "$ST/front/mail/new"/* 2>/dev/null | sort -u | wc -l)
+	note "$what: $users users, $none of them mailed; mailers: $(grep -ch "sent" "$ST"/host{1,2}/log/mailer.log | tr '\n' ' ')"
+	[ "$users" -gt 0 ] && [ "$none" = "$users" ] && [ "$twice" = 0 ]
+	ok $? "$what: every new user's invitation mailed exactly once by the two hosts' mailers ($none of $users, $twice twice)"
+}
+
+# Phase A: Galera node 2 (host 2's own node) killed, then back by IST.
+ist0=$(grep -c "Receiving IST" "$ST/node2/mariadb.log")
+FAULT_REL=10
+phase nodekill 10 $((SECS / 2)) "cl node-kill 2" "cl node-start 2"
+views=
+for i in 1 2 3; do
+	views="$views $(nsql "$i" "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE
+		VARIABLE_NAME = 'wsrep_cluster_size'")/$(nsql "$i" "SELECT VARIABLE_VALUE FROM
+		information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'wsrep_local_state_comment'")"
+done
+ist1=$(grep -c "Receiving IST" "$ST/node2/mariadb.log")
+[ "$(cat "$S/nodekill.recover-rc")" = 0 ] && [ "$ist1" -gt "$ist0" ] && [ "$views" = " 3/Synced 3/Synced 3/Synced" ]
+ok $? "node 2 killed with SIGKILL rejoined by IST: cluster of 3, all Synced again ($views)"
+grep -q "failover\|db: connected to" "$ST/host2/log/settings.log"
+ok $? "host 2's responder went over to another node while its own was down (its log says so)"
+check nodekill "node 2 killed"
+mails_once nodekill "node 2 killed"
+
+# Phase B: responder host 1 killed (every process), then started again.
+FAULT_REL=10
+phase hostkill 10 $((SECS * 2 / 3)) "cl host-kill 1" "cl host-start 1"
+[ "$(cat "$S/hostkill.recover-rc")" = 0 ] && [ -S "$ST/host1/run/settings.sock" ]
+ok $? "host 1 started again after its SIGKILL"
+check hostkill "host 1 killed"
+mails_once hostkill "host 1 killed"
+c=$(curl "${X[@]}" -o /dev/null -w '%{http_code}' "$U/settings/")
+[ "$c" = 200 ]
+ok $? "after both faults the Super Admin's session still works ($c)"
