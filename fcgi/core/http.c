@@ -100,8 +100,9 @@ static void attempt_mark(const struct http *h, struct attempt_mark *m)
  * on a deadlock, no transaction is still open and nothing of it stayed
  * (no write committed, none outside a transaction).  If so h is as it was
  * before the first attempt (status, Retry-After, error, notices and
- * cookies queued, the request context, a document built), after a short
- * random pause. */
+ * cookies queued), after a short random pause.  The request context and
+ * the document are the caller's to reset (attempt_clean): a session step
+ * may run inside a page's build. */
 static int attempt_again(struct http *h, const struct attempt_mark *m, int n)
 {
 	unsigned writes, audits;
@@ -123,16 +124,22 @@ static int attempt_again(struct http *h, const struct attempt_mark *m, int n)
 	h->retry_after = m->retry_after;
 	h->error_msg = m->error_msg;
 	h->location[0] = '\0';
-	if (h->ctx != NULL)
-		sodium_memzero(h->ctx, h->ctx_size);
-	xmlFreeDoc(h->doc);
-	h->doc = NULL;
 	db_deadlock_clear(h->db);
 	log_warn("rid=%s deadlock: tried again (attempt %d)", h->rid, n + 1);
 	pause.tv_sec = 0;
 	pause.tv_nsec = (long)(2 + randombytes_uniform(9)) * 1000000L;
 	nanosleep(&pause, NULL);
 	return 1;
+}
+
+/* What a whole POST or page build may have left for the next attempt: the
+ * request context (zeroed, as http_ctx gave it) and a document. */
+static void attempt_clean(struct http *h)
+{
+	if (h->ctx != NULL)
+		sodium_memzero(h->ctx, h->ctx_size);
+	xmlFreeDoc(h->doc);
+	h->doc = NULL;
 }
 
 enum db_result http_session_audited(struct http *h,
@@ -684,6 +691,7 @@ static enum page_result run_post(struct http *h)
 		db_rollback(h->db);
 		if (!attempt_again(h, &m, n))
 			return r;
+		attempt_clean(h);
 		/* The fields as the first attempt found them (a handler may
 		 * have marked one before it failed). */
 		val_values_free(h->f, h->page->nform);
@@ -706,6 +714,7 @@ static enum page_result build_get(struct http *h)
 		if ((r = page_build(h)) == PAGE_OK || r == PAGE_REDIRECT ||
 		    !attempt_again(h, &m, n))
 			return r;
+		attempt_clean(h);
 	}
 }
 
