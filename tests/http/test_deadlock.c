@@ -11,7 +11,10 @@
  * version (sql/014) then waits for the counts row.  Once it waits, the
  * other session asks for the user's row: a cycle, and the POST is the one
  * rolled back.  The responder's log must say it tried again, so this test
- * cannot pass without a real deadlock.  This file makes its own tenants. */
+ * cannot pass without a real deadlock.  Then a page that runs its own
+ * transaction (a contact made a portal user) is the victim the same way:
+ * it is not run again, and answers 503 with Retry-After, never 500.  This
+ * file makes its own tenants. */
 #include "config.h"
 
 #include "common.h"
