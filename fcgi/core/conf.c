@@ -51,6 +51,8 @@ static const struct key keys[] = {
 	STR("database", "name", db.name, "gatehouse", C_NONE),
 	UINT("database", "lock_wait_secs", db.lock_wait_secs, 1, 3600, "3"),
 	UINT("database", "statement_secs", db.statement_secs, 0, 3600, "5"),
+	STR("database", "failover", db.failover, NULL, C_NONE),
+	UINT("database", "sync_wait", db.sync_wait, 0, 15, "0"),
 	STR("web", "base_url", web.base_url, "http://127.0.0.1:8080", C_HTTP_URL),
 	STR("web", "xslt_dir", web.xslt_dir, "xslt", C_NONE),
 	UINT("web", "render_cache_kb", web.render_cache_kb, 0, 1024 * 1024, "16384"),
@@ -162,6 +164,75 @@ static int set(struct conf *c, const struct key *k, const char *v)
 	return 1;
 }
 
+/* One item of [database] failover, n bytes at p: "unix:/path" or
+ * "HOST:PORT" ("[v6]:PORT" too) into *sv; 0 if it is neither. */
+static int failover_item(const char *p, size_t n, struct conf_db_server *sv)
+{
+	const char *host = p, *colon, *close;
+	size_t hlen, plen;
+	char port[8], *end;
+	unsigned long v;
+
+	memset(sv, 0, sizeof *sv);
+	if (n > 5 && strncmp(p, "unix:", 5) == 0) {
+		if (p[5] != '/' || n - 5 >= sizeof sv->socket)
+			return 0;
+		memcpy(sv->socket, p + 5, n - 5);
+		return 1;
+	}
+	if (p[0] == '[') { /* an IPv6 address: its colons are its own */
+		if ((close = memchr(p, ']', n)) == NULL)
+			return 0;
+		host = p + 1;
+		hlen = (size_t)(close - host);
+		colon = close + 1;
+	} else {
+		if ((colon = memchr(p, ':', n)) == NULL)
+			return 0;
+		hlen = (size_t)(colon - p);
+	}
+	if (colon >= p + n || *colon != ':')
+		return 0;
+	plen = (size_t)(p + n - colon - 1);
+	if (hlen == 0 || hlen >= sizeof sv->host || plen == 0 || plen >= sizeof port)
+		return 0;
+	memcpy(port, colon + 1, plen);
+	port[plen] = '\0';
+	v = strtoul(port, &end, 10);
+	if (port[0] < '0' || port[0] > '9' || *end != '\0' || v < 1 || v > 65535)
+		return 0;
+	memcpy(sv->host, host, hlen);
+	sv->port = (unsigned)v;
+	return 1;
+}
+
+/* [database] failover, separated by spaces or commas, parsed once into
+ * c->db.servers; 0, or -1 with the item refused named in err. */
+static int failover_parse(struct conf *c, const char *path, char *err, size_t errsz)
+{
+	const char *p = c->db.failover, *sep = " ,\t";
+
+	c->db.nservers = 0;
+	for (p += strspn(p, sep); *p != '\0'; p += strspn(p, sep)) {
+		size_t n = strcspn(p, sep);
+		if (c->db.nservers == CONF_DB_FAILOVER_MAX) {
+			snprintf(err, errsz, "%s: [database] failover: more than %d servers", path,
+				 CONF_DB_FAILOVER_MAX);
+			return -1;
+		}
+		if (!failover_item(p, n, &c->db.servers[c->db.nservers])) {
+			snprintf(err, errsz,
+				 "%s: [database] failover: '%.*s' is neither unix:/path/to/socket "
+				 "nor HOST:PORT",
+				 path, (int)(n > 200 ? 200 : n), p);
+			return -1;
+		}
+		c->db.nservers++;
+		p += n;
+	}
+	return 0;
+}
+
 struct loadctx {
 	struct conf *c;
 	char *err;
@@ -215,6 +286,8 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errsz)
 		snprintf(err, errsz, "%s", msg);
 		return -1;
 	}
+	if (failover_parse(c, path, err, errsz) != 0)
+		return -1;
 	if (c->sec.key_file[0] == '\0') {
 		snprintf(err, errsz, "%s: [security] secrets_key_file is required", path);
 		return -1;

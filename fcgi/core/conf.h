@@ -4,12 +4,24 @@
 
 #include <stddef.h>
 
+#define CONF_DB_FAILOVER_MAX 8 /* [database] failover: at most this many servers */
+
 struct conf {
 	struct {
 		char host[256], socket[512], user[128], password[256], name[128];
 		unsigned port;
 		unsigned lock_wait_secs; /* a lock wait ends in an error after this */
 		unsigned statement_secs; /* a statement is stopped after this; 0: never */
+		unsigned sync_wait;      /* wsrep_sync_wait of each connection; 0: not set */
+		/* The other servers tried in order when the primary (host/port
+		 * or socket) cannot be connected: the key's text, and its items
+		 * as parsed once at load. */
+		char failover[1024];
+		struct conf_db_server {
+			char host[256], socket[512]; /* socket: a unix: item, host "" */
+			unsigned port;
+		} servers[CONF_DB_FAILOVER_MAX];
+		size_t nservers;
 	} db;
 	struct {
 		char base_url[512], xslt_dir[1024];

@@ -89,6 +89,13 @@ enum db_result db_commit(struct db *db);
 void db_rollback(struct db *db);
 /* Whether a transaction is open (begun, not yet committed or rolled back). */
 int db_in_txn(const struct db *db);
+/* Whether the last failure since db_begin() (or db_deadlock_clear()) was a
+ * deadlock (ER_LOCK_DEADLOCK; on Galera also a certification failure, at a
+ * statement or at COMMIT): the server rolled the whole transaction back,
+ * and it may be run again from its start.  A lock wait timeout is not one:
+ * running again would double how long a thread is held. */
+int db_deadlocked(const struct db *db);
+void db_deadlock_clear(struct db *db);
 
 /* ---- API keys (issue 14; db/apikey.c) ---- */
 struct db_apikey {

@@ -69,20 +69,98 @@ enum db_result http_audit_entry(struct http *h, struct db_audit *a)
 	return db_audit(h->db, a);
 }
 
+/* ---- a transaction run again after a deadlock ----
+ * A deadlock (on Galera also a certification failure, at a statement or at
+ * COMMIT) means the server rolled the whole transaction back: a
+ * transaction the core owns, whose handler only writes inside it, may
+ * simply run again.  At most HTTP_ATTEMPTS in all, a few random
+ * milliseconds apart so that the two sides do not meet again in step. */
+
+#define HTTP_ATTEMPTS 3
+
+/* What an attempt may set on h, as it was before the first. */
+struct attempt_mark {
+	int status, ncookies, nnotices;
+	long long retry_after;
+	const char *error_msg;
+	unsigned writes, audits;
+};
+
+static void attempt_mark(const struct http *h, struct attempt_mark *m)
+{
+	m->status = h->status;
+	m->ncookies = h->ncookies;
+	m->nnotices = h->nnotices;
+	m->retry_after = h->retry_after;
+	m->error_msg = h->error_msg;
+	db_request_changes(h->db, &m->writes, &m->audits);
+}
+
+/* Whether attempt number n (from 1), which failed, is run again: it failed
+ * on a deadlock, no transaction is still open and nothing of it stayed
+ * (no write committed, none outside a transaction).  If so h is as it was
+ * before the first attempt (status, Retry-After, error, notices and
+ * cookies queued), after a short random pause.  The request context and
+ * the document are the caller's to reset (attempt_clean): a session step
+ * may run inside a page's build. */
+static int attempt_again(struct http *h, const struct attempt_mark *m, int n)
+{
+	unsigned writes, audits;
+	struct timespec pause;
+
+	db_request_changes(h->db, &writes, &audits);
+	if (!db_deadlocked(h->db) || db_in_txn(h->db) || writes != m->writes || audits != m->audits)
+		return 0;
+	if (n >= HTTP_ATTEMPTS) {
+		/* Given up here: not run again by an enclosing step (a GET
+		 * whose page opens a session). */
+		db_deadlock_clear(h->db);
+		log_warn("rid=%s deadlock: given up after %d attempts", h->rid, n);
+		return 0;
+	}
+	h->status = m->status;
+	h->ncookies = m->ncookies;
+	h->nnotices = m->nnotices;
+	h->retry_after = m->retry_after;
+	h->error_msg = m->error_msg;
+	h->location[0] = '\0';
+	db_deadlock_clear(h->db);
+	log_warn("rid=%s deadlock: tried again (attempt %d)", h->rid, n + 1);
+	pause.tv_sec = 0;
+	pause.tv_nsec = (long)(2 + randombytes_uniform(9)) * 1000000L;
+	nanosleep(&pause, NULL);
+	return 1;
+}
+
+/* What a whole POST or page build may have left for the next attempt: the
+ * request context (zeroed, as http_ctx gave it) and a document. */
+static void attempt_clean(struct http *h)
+{
+	if (h->ctx != NULL)
+		sodium_memzero(h->ctx, h->ctx_size);
+	xmlFreeDoc(h->doc);
+	h->doc = NULL;
+}
+
 enum db_result http_session_audited(struct http *h,
 				    enum db_result (*open)(struct http *h, const void *ctx),
 				    const void *ctx, struct db_audit *a)
 {
+	struct attempt_mark m;
 	enum db_result rc;
 
-	if ((rc = db_begin(h->db)) == DB_OK && (rc = open(h, ctx)) == DB_OK &&
-	    (rc = http_audit_entry(h, a)) == DB_OK)
-		rc = db_commit(h->db);
-	if (rc != DB_OK) {
+	attempt_mark(h, &m);
+	for (int n = 1;; n++) {
+		if ((rc = db_begin(h->db)) == DB_OK && (rc = open(h, ctx)) == DB_OK &&
+		    (rc = http_audit_entry(h, a)) == DB_OK)
+			rc = db_commit(h->db);
+		if (rc == DB_OK)
+			return rc;
 		db_rollback(h->db);
-		h->ncookies = 0;
+		h->ncookies = m.ncookies; /* the new session's cookie is not sent */
+		if (!attempt_again(h, &m, n))
+			return rc;
 	}
-	return rc;
 }
 
 const char *http_stage_owed(enum sign_in stage)
@@ -589,9 +667,11 @@ static enum http_step step_form(struct http *h)
 }
 
 /* A POST's handler, inside the transaction the core owns for a page with
- * .txn: committed when the handler redirects, rolled back otherwise. */
+ * .txn: committed when the handler redirects, rolled back otherwise; run
+ * again, from a form validated anew, when it failed on a deadlock. */
 static enum page_result run_post(struct http *h)
 {
+	struct attempt_mark m;
 	enum page_result r;
 	enum db_result rc;
 
@@ -599,14 +679,43 @@ static enum page_result run_post(struct http *h)
 		return PAGE_INVALID;
 	if (!h->page->txn)
 		return h->page->post(h);
-	if ((rc = db_begin(h->db)) != DB_OK)
-		return http_db_fail(rc);
-	r = h->page->post(h);
-	if (r == PAGE_REDIRECT && (rc = db_commit(h->db)) != DB_OK)
-		r = http_db_fail(rc);
-	if (r != PAGE_REDIRECT)
+	attempt_mark(h, &m);
+	for (int n = 1;; n++) {
+		if ((rc = db_begin(h->db)) != DB_OK)
+			return http_db_fail(rc);
+		r = h->page->post(h);
+		if (r == PAGE_REDIRECT && (rc = db_commit(h->db)) != DB_OK)
+			r = http_db_fail(rc);
+		if (r == PAGE_REDIRECT)
+			return r;
 		db_rollback(h->db);
-	return r;
+		if (!attempt_again(h, &m, n))
+			return r;
+		attempt_clean(h);
+		/* The fields as the first attempt found them (a handler may
+		 * have marked one before it failed). */
+		val_values_free(h->f, h->page->nform);
+		memset(h->f, 0, h->page->nform * sizeof *h->f);
+		if ((h->form_errors = val_run(h->page->form, h->page->nform, &h->form, h->f)) > 0)
+			return PAGE_INVALID;
+	}
+}
+
+/* A GET's page, built again when its reads failed on a deadlock and it
+ * changed nothing. */
+static enum page_result build_get(struct http *h)
+{
+	struct attempt_mark m;
+	enum page_result r;
+
+	attempt_mark(h, &m);
+	for (int n = 1;; n++) {
+		db_deadlock_clear(h->db);
+		if ((r = page_build(h)) == PAGE_OK || r == PAGE_REDIRECT ||
+		    !attempt_again(h, &m, n))
+			return r;
+		attempt_clean(h);
+	}
 }
 
 /* A POST that is not a redirect: its form again with the messages (422,
@@ -659,7 +768,7 @@ static enum http_step step_handle(struct http *h)
 			answer_error(h, answer_status(r), NULL);
 		return HTTP_DONE;
 	}
-	if ((r = page_build(h)) == PAGE_REDIRECT)
+	if ((r = build_get(h)) == PAGE_REDIRECT)
 		answer_redirect(h);
 	else if (r != PAGE_OK)
 		answer_error(h, answer_status(r), NULL);

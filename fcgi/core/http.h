@@ -92,7 +92,10 @@ struct page {
 	int memo;
 	/* The POST runs in one transaction the core owns: begun before post(),
 	 * committed when it redirects, rolled back otherwise.  The handler
-	 * only runs statements. */
+	 * only runs statements: after a deadlock (on Galera also a
+	 * certification failure) the core rolls back and calls post() again,
+	 * up to 3 times, so it must do nothing outside the transaction that
+	 * a second call would repeat. */
 	int txn;
 	/* get() always redirects or fails: the page has no stylesheet. */
 	int redirects_only;
@@ -280,7 +283,8 @@ enum db_result http_audit_on(struct http *h, const char *action, const char *tar
 enum db_result http_audit_entry(struct http *h, struct db_audit *a);
 /* A session opened and its audit entry a written in one transaction (a
  * sign-in, a token link): open(h, ctx) starts the session and queues its
- * cookie; on any failure nothing is kept, the cookie included. */
+ * cookie; on any failure nothing is kept, the cookie included.  Run again
+ * after a deadlock, up to 3 attempts in all. */
 enum db_result http_session_audited(struct http *h,
 				    enum db_result (*open)(struct http *h, const void *ctx),
 				    const void *ctx, struct db_audit *a);

@@ -9,6 +9,7 @@
 #include <mysql.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "db.h"
@@ -326,6 +327,130 @@ out:
 	db_close(db);
 }
 
+/* A statement of the portal role that reads one number (the query q),
+ * run on a connection made with conf c: 0 with *v set, -1 if db_open or
+ * the statement failed. */
+static int read_number(const struct conf *c, const char *q, unsigned *v)
+{
+	static struct db_stmt_def t[DBQ__COUNT];
+	struct db *db = db_open(c, DB_ROLE_PORTAL, 0, 0);
+	struct db_args a = DB_ARGS();
+	struct db_cols cols = DB_COLS();
+	int rc = -1;
+
+	if (db == NULL)
+		return -1;
+	memcpy(t, db_stmts, sizeof t);
+	t[DBQ_TENANT_BY_SLUG].sql = q;
+	t[DBQ_TENANT_BY_SLUG].params = 0;
+	t[DBQ_TENANT_BY_SLUG].cols = 1;
+	db_use_table(db, t);
+	db_col_uint(&cols, v);
+	if (db_one(db, DBQ_TENANT_BY_SLUG, &a, &cols) == DB_OK)
+		rc = 0;
+	else
+		diag("%s", db_errmsg(db));
+	db_close(db);
+	return rc;
+}
+
+/* The stack's gatehouse.ini with more [database] lines (later lines win),
+ * loaded into c; 0 on success. */
+static int conf_with(const char *state, const char *more, struct conf *c)
+{
+	char src[1024], path[] = "/tmp/gh-db-ini-XXXXXX", err[512], buf[8192];
+	FILE *in, *out;
+	size_t n;
+	int fd = mkstemp(path), rc = -1;
+
+	snprintf(src, sizeof src, "%s/gatehouse.ini", state);
+	if (fd < 0 || (in = fopen(src, "r")) == NULL)
+		goto out;
+	if ((out = fdopen(fd, "w")) == NULL) {
+		fclose(in);
+		goto out;
+	}
+	fd = -1;
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		fwrite(buf, 1, n, out);
+	fclose(in);
+	fprintf(out, "\n[database]\n%s", more);
+	fclose(out);
+	if ((rc = conf_load(path, c, err, sizeof err)) != 0)
+		diag("%s", err);
+out:
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+	return rc;
+}
+
+/* [database] failover (issue 17): the primary's socket does not exist;
+ * the failover list is tried in order, the first that answers is used. */
+static void test_failover(const char *state)
+{
+	static struct conf c;
+	char more[1600];
+	unsigned v = 0;
+
+	snprintf(more, sizeof more,
+		 "socket = %s/run/no-such-db.sock\nfailover = unix:%s/run/none.sock, unix:%s\n",
+		 state, state, app.db.socket);
+	if (!ok(conf_with(state, more, &c) == 0 && c.db.nservers == 2,
+		"an ini whose primary socket does not exist, two failover sockets (%zu)",
+		c.db.nservers))
+		return;
+	ok(read_number(&c, "SELECT 42", &v) == 0 && v == 42,
+	   "the connection is made to the second failover server, which answers (%u)", v);
+	snprintf(more, sizeof more, "socket = %s/run/no-such-db.sock\nfailover =\n", state);
+	ok(conf_with(state, more, &c) == 0 && c.db.nservers == 0 &&
+		   db_open(&c, DB_ROLE_PORTAL, 0, 0) == NULL,
+	   "without the failover list the same primary cannot be connected");
+	snprintf(more, sizeof more,
+		 "socket = %s/run/no-such-db.sock\nfailover = unix:%s/run/none.sock\n", state,
+		 state);
+	ok(conf_with(state, more, &c) == 0 && c.db.nservers == 1 &&
+		   db_open(&c, DB_ROLE_PORTAL, 0, 0) == NULL,
+	   "nor when no failover server answers either");
+}
+
+/* [database] sync_wait: each connection's wsrep_sync_wait (this server is
+ * built with wsrep: the variable exists without a cluster). */
+static void test_sync_wait(const char *state)
+{
+	static struct conf c;
+	unsigned v = 99;
+
+	ok(read_number(&app, "SELECT @@session.wsrep_sync_wait", &v) == 0 && v == 0,
+	   "without sync_wait the session's wsrep_sync_wait is the server's (0)");
+	if (!ok(conf_with(state, "sync_wait = 3\n", &c) == 0 && c.db.sync_wait == 3,
+		"an ini with sync_wait = 3"))
+		return;
+	v = 99;
+	ok(read_number(&c, "SELECT @@session.wsrep_sync_wait", &v) == 0 && v == 3,
+	   "a connection made with it has wsrep_sync_wait = 3 (%u)", v);
+}
+
+/* Galera replicates only tables with a primary key (a row without one
+ * cannot be identified on the other nodes): every table of the schema
+ * has one. */
+static void test_primary_keys(void)
+{
+	char *v = sql1("SELECT CONCAT(COUNT(*), ':', IFNULL(GROUP_CONCAT(t.table_name), '')) "
+		       "FROM information_schema.tables t WHERE t.table_schema = DATABASE() "
+		       "AND t.table_type = 'BASE TABLE' AND NOT EXISTS (SELECT 1 FROM "
+		       "information_schema.table_constraints k WHERE k.table_schema = "
+		       "t.table_schema AND k.table_name = t.table_name AND k.constraint_type = "
+		       "'PRIMARY KEY')");
+	char *n = sql1("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = "
+		       "DATABASE() AND table_type = 'BASE TABLE'");
+
+	ok(v != NULL && strcmp(v, "0:") == 0 && n != NULL && atoi(n) > 40,
+	   "every one of the %s tables has a primary key (without: %s)", n ? n : "?", v ? v : "?");
+	free(v);
+	free(n);
+}
+
 int main(void)
 {
 	const char *state = env_or("GH_TEST_STATE", "tests/out/stack");
@@ -346,6 +471,9 @@ int main(void)
 	test_strings();
 	test_rows_and_txn();
 	test_stream();
+	test_failover(state);
+	test_sync_wait(state);
+	test_primary_keys();
 	mysql_library_end();
 	return done_testing();
 }

@@ -63,6 +63,31 @@ static int test_conf(struct conf *c, const char *keyfile)
 	   "conf: default limits");
 	ok(c->sec.cookie_secure == 1 && c->db.port == 3306, "conf: other defaults");
 	ok(c->web.render_cache_kb == 16384, "conf: a 16 MiB render cache by default");
+	ok(c->db.nservers == 0 && c->db.sync_wait == 0,
+	   "conf: no failover server and no wsrep_sync_wait by default");
+	{
+		static const char srv[] = "[database]\nfailover = unix:/run/db2.sock,db3:3307 "
+					  " [fd00::3]:3308 ,\nsync_wait = 1\n"
+					  "[security]\nsecrets_key_file = /k\n";
+		struct conf f;
+		char p[600];
+		tmp_path(p, sizeof p, "failover.ini");
+		if (write_file(p, srv, strlen(srv)) != 0)
+			return -1;
+		err[0] = '\0';
+		rc = conf_load(p, &f, err, sizeof err);
+		if (!ok(rc == 0 && f.db.nservers == 3 &&
+				strcmp(f.db.servers[0].socket, "/run/db2.sock") == 0 &&
+				f.db.servers[0].host[0] == '\0' &&
+				strcmp(f.db.servers[1].host, "db3") == 0 &&
+				f.db.servers[1].port == 3307 &&
+				strcmp(f.db.servers[2].host, "fd00::3") == 0 &&
+				f.db.servers[2].port == 3308 && f.db.sync_wait == 1,
+			"conf: failover parsed in order, separated by commas or spaces "
+			"(a socket, HOST:PORT, [IPv6]:PORT); sync_wait"))
+			diag("  rc %d, '%s', %zu servers", rc, err, f.db.nservers);
+		unlink(p);
+	}
 
 	/* A few refusals. */
 	struct conf bad;
@@ -80,6 +105,24 @@ static int test_conf(struct conf *c, const char *keyfile)
 		{"[web]\nrender_cache_kb = 1048577\n[security]\nsecrets_key_file = /k\n",
 		 "bad value"},
 		{"[web]\nrender_cache_kb = -1\n[security]\nsecrets_key_file = /k\n", "bad value"},
+		/* [database] failover: each item unix:/path or HOST:PORT. */
+		{"[database]\nfailover = db2\n[security]\nsecrets_key_file = /k\n",
+		 "failover: 'db2' is neither unix:/path/to/socket nor HOST:PORT"},
+		{"[database]\nfailover = db2:3306, unix:run/m.sock\n[security]\nsecrets_key_file = "
+		 "/k\n",
+		 "failover: 'unix:run/m.sock' is neither"},
+		{"[database]\nfailover = db2:0\n[security]\nsecrets_key_file = /k\n",
+		 "failover: 'db2:0' is neither"},
+		{"[database]\nfailover = db2:65536\n[security]\nsecrets_key_file = /k\n",
+		 "failover: 'db2:65536' is neither"},
+		{"[database]\nfailover = :3306\n[security]\nsecrets_key_file = /k\n",
+		 "failover: ':3306' is neither"},
+		{"[database]\nfailover = ::1:3306\n[security]\nsecrets_key_file = /k\n",
+		 "failover: '::1:3306' is neither"},
+		{"[database]\nfailover = a:1 b:1 c:1 d:1 e:1 f:1 g:1 h:1 i:1\n[security]\n"
+		 "secrets_key_file = /k\n",
+		 "failover: more than 8 servers"},
+		{"[database]\nsync_wait = 16\n[security]\nsecrets_key_file = /k\n", "bad value"},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		char p[600];

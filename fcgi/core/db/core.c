@@ -24,6 +24,10 @@ struct db {
 	int in_txn;
 	unsigned txn_stmts; /* statements run in the current transaction */
 	int transient;      /* a statement failed with a "try later" error */
+	int deadlock;       /* ... with a deadlock, since db_begin (db_deadlocked) */
+	/* The server of the connection: 0 the primary, i + 1 failover item i;
+	 * -1 none yet.  A switch is logged once. */
+	int server;
 	/* Changes since db_transient_clear() that stayed (committed, or run
 	 * outside a transaction), and audit entries among them; the current
 	 * transaction's until it ends (db_request_changes). */
@@ -48,15 +52,17 @@ static void db_disconnect(struct db *db)
 	"NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', "                     \
 	"tx_isolation = 'REPEATABLE-READ'"
 
-static int db_connect(struct db *db)
+/* One server: host and port, or a socket (host NULL).  0 with db->m
+ * connected; -1 with the reason appended to db->err. */
+static int connect_one(struct db *db, const char *host, unsigned port, const char *sock,
+		       const char *init)
 {
 	const struct conf *c = db->conf;
-	char init[512];
 	unsigned timeout = 5, rw = 30;
 	my_bool off = 0;
 	unsigned long cflags = (db->flags & DB_MULTI_STATEMENTS) ? CLIENT_MULTI_STATEMENTS : 0;
+	size_t used = strlen(db->err);
 
-	db_disconnect(db);
 	if ((db->m = mysql_init(NULL)) == NULL)
 		return -1;
 	mysql_options(db->m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
@@ -64,6 +70,28 @@ static int db_connect(struct db *db)
 	mysql_options(db->m, MYSQL_OPT_WRITE_TIMEOUT, &rw);
 	mysql_options(db->m, MYSQL_OPT_RECONNECT, &off);
 	mysql_options(db->m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(db->m, MYSQL_INIT_COMMAND, init);
+	if (mysql_real_connect(db->m, host, c->db.user, c->db.password[0] ? c->db.password : NULL,
+			       c->db.name, host ? port : 0, host ? NULL : sock, cflags) != NULL)
+		return 0;
+	snprintf(db->err + used, sizeof db->err - used, "%s%s",
+		 used ? "; " : "connect: ", mysql_error(db->m));
+	mysql_close(db->m);
+	db->m = NULL;
+	return -1;
+}
+
+/* The primary, then each [database] failover server in order: the first
+ * that answers is used until its connection is lost (the next connect
+ * starts again from the primary). */
+static int db_connect(struct db *db)
+{
+	const struct conf *c = db->conf;
+	char init[512], name[600];
+	int server = -1;
+
+	db_disconnect(db);
+	db->err[0] = '\0';
 	/* UTC everywhere, and strict mode so bad data is an error, not a warning.
 	 * Repeatable read whatever the server's default: one statement is one
 	 * snapshot.
@@ -87,17 +115,34 @@ static int db_connect(struct db *db)
 	if (db->role == DB_ROLE_FEED || db->role == DB_ROLE_HOOKS)
 		snprintf(init + strlen(init), sizeof init - strlen(init),
 			 ", tx_isolation = 'READ-COMMITTED'");
-	mysql_options(db->m, MYSQL_INIT_COMMAND, init);
-	if (mysql_real_connect(db->m, c->db.host[0] ? c->db.host : NULL, c->db.user,
-			       c->db.password[0] ? c->db.password : NULL, c->db.name,
-			       c->db.host[0] ? c->db.port : 0,
-			       c->db.socket[0] && !c->db.host[0] ? c->db.socket : NULL,
-			       cflags) == NULL) {
-		snprintf(db->err, sizeof db->err, "connect: %s", mysql_error(db->m));
-		mysql_close(db->m);
-		db->m = NULL;
-		return -1;
+	/* Galera: a read first waits until this node has applied every write
+	 * committed anywhere before it (a session revoked through one node is
+	 * refused by every other at once). */
+	if (c->db.sync_wait > 0)
+		snprintf(init + strlen(init), sizeof init - strlen(init), ", wsrep_sync_wait = %u",
+			 c->db.sync_wait);
+	if (connect_one(db, c->db.host[0] ? c->db.host : NULL, c->db.port,
+			c->db.socket[0] ? c->db.socket : NULL, init) == 0)
+		server = 0;
+	for (size_t i = 0; server < 0 && i < c->db.nservers; i++) {
+		const struct conf_db_server *sv = &c->db.servers[i];
+		if (connect_one(db, sv->host[0] ? sv->host : NULL, sv->port, sv->socket, init) == 0)
+			server = (int)i + 1;
 	}
+	if (server < 0)
+		return -1;
+	if (server != db->server && server > 0) {
+		const struct conf_db_server *sv = &c->db.servers[server - 1];
+		if (sv->host[0])
+			snprintf(name, sizeof name, "%s:%u", sv->host, sv->port);
+		else
+			snprintf(name, sizeof name, "unix:%s", sv->socket);
+		log_warn("db: the primary cannot be connected (%s): connected to failover %s",
+			 db->err, name);
+	} else if (server != db->server && db->server > 0)
+		log_warn("db: connected to the primary again");
+	db->server = server;
+	db->err[0] = '\0';
 	return 0;
 }
 
@@ -111,6 +156,7 @@ struct db *db_open(const struct conf *c, unsigned role, unsigned flags, int lazy
 	db->role = role;
 	db->flags = flags;
 	db->defs = db_stmts;
+	db->server = -1;
 	if (db_connect(db) != 0 && !lazy) {
 		log_err("db: %s", db->err);
 		free(db);
@@ -140,6 +186,17 @@ static int lost(unsigned e)
 	       e == CR_COMMANDS_OUT_OF_SYNC;
 }
 
+/* Galera's own "not now": the node is not (or no longer) part of the
+ * primary component ("WSREP has not yet prepared node for application
+ * use", ER_UNKNOWN_COM_ERROR), or the commit could not be replicated
+ * (ER_ERROR_DURING_COMMIT), or a lock wait was aborted for a replicated
+ * transaction (ER_LOCK_ABORTED).  A certification failure is
+ * ER_LOCK_DEADLOCK, a deadlock like InnoDB's. */
+static int galera_not_now(unsigned e)
+{
+	return e == ER_UNKNOWN_COM_ERROR || e == ER_ERROR_DURING_COMMIT || e == ER_LOCK_ABORTED;
+}
+
 /* Errors that say "not now" rather than "never": the server is read-only
  * (a failover in progress, a replica), a lock or a statement outlived its
  * bound, a deadlock, the connection went away.  The request answers 503
@@ -148,7 +205,7 @@ static int transient(unsigned e)
 {
 	return e == ER_OPTION_PREVENTS_STATEMENT || e == ER_LOCK_WAIT_TIMEOUT ||
 	       e == ER_LOCK_DEADLOCK || e == ER_STATEMENT_TIMEOUT || e == ER_QUERY_INTERRUPTED ||
-	       e == CR_SERVER_LOST || e == CR_SERVER_GONE_ERROR;
+	       e == CR_SERVER_LOST || e == CR_SERVER_GONE_ERROR || galera_not_now(e);
 }
 
 /* what: the statement's name, or the operation's ("commit"). */
@@ -163,6 +220,8 @@ static enum db_result classify(struct db *db, unsigned e, const char *msg, const
 	snprintf(db->err, sizeof db->err, "%s: %u %s", what, e, text);
 	if (transient(e))
 		db->transient = 1;
+	if (e == ER_LOCK_DEADLOCK)
+		db->deadlock = 1;
 	if (e == ER_LOCK_DEADLOCK || e == ER_LOCK_WAIT_TIMEOUT)
 		return DB_RETRY;
 	if (lost(e))
@@ -185,10 +244,22 @@ int db_warned(const struct db *db)
 	return db->m != NULL && mysql_warning_count(db->m) > 0;
 }
 
+int db_deadlocked(const struct db *db)
+{
+	return db != NULL && db->deadlock;
+}
+
+void db_deadlock_clear(struct db *db)
+{
+	if (db != NULL)
+		db->deadlock = 0;
+}
+
 void db_transient_clear(struct db *db)
 {
 	if (db != NULL) {
 		db->transient = 0;
+		db->deadlock = 0;
 		db->writes = db->audits = 0;
 	}
 }
@@ -463,6 +534,7 @@ enum db_result db_begin(struct db *db)
 		}
 	}
 	db->in_txn = 1;
+	db->deadlock = 0;
 	db->txn_stmts = 0;
 	db->txn_writes = db->txn_audits = 0;
 	return DB_OK;
