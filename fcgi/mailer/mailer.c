@@ -162,6 +162,41 @@ static enum db_result audit_invitation(struct db *db, const struct db_mail *m, c
 	return db_audit(db, &a);
 }
 
+/* Writes the outcome of message m under our claim, in one transaction. */
+/* Tries at recording an outcome, half a second apart. */
+#define RECORD_TRIES 20
+
+static enum db_result record_outcome(struct db *db, const struct db_mail *m,
+				     const unsigned char claim[DB_CLAIM_LEN], enum outcome out,
+				     const char *err, int invite)
+{
+	enum db_result rc;
+
+	if ((rc = db_begin(db)) != DB_OK)
+		return rc;
+	switch (out) {
+	case OUT_SENT:
+		rc = db_outbox_sent(db, m->id, claim);
+		if (rc == DB_OK && invite && (rc = db_invite_state(db, m->id, "sent")) == DB_OK &&
+		    (rc = db_invitation_outcome(db, m->id, NULL)) == DB_OK)
+			rc = audit_invitation(db, m, "portal_user.invitation_sent", NULL);
+		break;
+	case OUT_TEMP: rc = db_outbox_retry(db, m->id, claim, backoff(m->attempts), err); break;
+	case OUT_PERM:
+	default:
+		rc = db_outbox_failed(db, m->id, claim, err);
+		if (rc == DB_OK && invite &&
+		    (rc = db_invite_state(db, m->id, "bounced")) == DB_OK &&
+		    (rc = db_invitation_outcome(db, m->id, err)) == DB_OK)
+			rc = audit_invitation(db, m, "portal_user.invitation_bounced", err);
+		break;
+	}
+	if (rc == DB_OK)
+		return db_commit(db);
+	db_rollback(db);
+	return rc;
+}
+
 static enum step process_one(struct db *db, CURL *c, struct db_mail *m)
 {
 	char err[ERR_MAX] = "", why[ERR_MAX], fresh_id[MAIL_ID_MAX];
@@ -189,30 +224,18 @@ static enum step process_one(struct db *db, CURL *c, struct db_mail *m)
 		memcpy(err, why, sizeof err);
 		out = OUT_PERM;
 	}
-	if ((rc = db_begin(db)) != DB_OK)
-		goto unrecorded;
-	switch (out) {
-	case OUT_SENT:
-		rc = db_outbox_sent(db, m->id, claim);
-		if (rc == DB_OK && invite && (rc = db_invite_state(db, m->id, "sent")) == DB_OK &&
-		    (rc = db_invitation_outcome(db, m->id, NULL)) == DB_OK)
-			rc = audit_invitation(db, m, "portal_user.invitation_sent", NULL);
-		break;
-	case OUT_TEMP: rc = db_outbox_retry(db, m->id, claim, backoff(m->attempts), err); break;
-	case OUT_PERM:
-	default:
-		rc = db_outbox_failed(db, m->id, claim, err);
-		if (rc == DB_OK && invite &&
-		    (rc = db_invite_state(db, m->id, "bounced")) == DB_OK &&
-		    (rc = db_invitation_outcome(db, m->id, err)) == DB_OK)
-			rc = audit_invitation(db, m, "portal_user.invitation_bounced", err);
-		break;
+	/* The outcome is recorded once the message has gone: a connection
+	 * lost meanwhile (a cluster node killed: the next connect fails over)
+	 * or a deadlock is tried again for a few seconds, so a message sent
+	 * is not sent again when its lease ends. */
+	for (int i = 0; i < RECORD_TRIES; i++) {
+		if ((rc = record_outcome(db, m, claim, out, err, invite)) == DB_OK ||
+		    !(rc == DB_LOST || rc == DB_BUSY || rc == DB_RETRY))
+			break;
+		log_warn("%s: mail %llu: recording its outcome failed (%s): trying again", NAME,
+			 (unsigned long long)m->id, db_errmsg(db));
+		usleep(500000);
 	}
-	if (rc == DB_OK)
-		rc = db_commit(db);
-	else
-		db_rollback(db);
-unrecorded:
 	if (rc != DB_OK) {
 		/* The claim stands until its lease ends; then the message is
 		 * tried again, with the same Message-ID. */

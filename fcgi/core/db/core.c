@@ -52,6 +52,33 @@ static void db_disconnect(struct db *db)
 	"NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', "                     \
 	"tx_isolation = 'REPEATABLE-READ'"
 
+/* A Galera node that is not Synced (joining, catching up by IST, or cut
+ * off from the primary component) accepts connections but answers
+ * "WSREP has not yet prepared node" or reads what is not yet applied: a
+ * responder of a cluster ([database] failover or sync_wait set) takes the
+ * next server instead.  A server without Galera, or a failed check, counts
+ * as ready (the first statement will say more). */
+static int galera_unready(struct db *db, const struct conf *c)
+{
+	static const char q[] = "SELECT @@wsrep_on, (SELECT VARIABLE_VALUE FROM "
+				"information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = "
+				"'WSREP_LOCAL_STATE_COMMENT')";
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	int unready = 0;
+
+	if (c->db.nservers == 0 && c->db.sync_wait == 0)
+		return 0;
+	if (mysql_real_query(db->m, q, sizeof q - 1) != 0)
+		return 0;
+	if ((res = mysql_store_result(db->m)) == NULL)
+		return 0;
+	if ((row = mysql_fetch_row(res)) != NULL && row[0] != NULL && strcmp(row[0], "1") == 0)
+		unready = row[1] == NULL || strcmp(row[1], "Synced") != 0;
+	mysql_free_result(res);
+	return unready;
+}
+
 /* One server: host and port, or a socket (host NULL).  0 with db->m
  * connected; -1 with the reason appended to db->err. */
 static int connect_one(struct db *db, const char *host, unsigned port, const char *sock,
@@ -72,10 +99,14 @@ static int connect_one(struct db *db, const char *host, unsigned port, const cha
 	mysql_options(db->m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(db->m, MYSQL_INIT_COMMAND, init);
 	if (mysql_real_connect(db->m, host, c->db.user, c->db.password[0] ? c->db.password : NULL,
-			       c->db.name, host ? port : 0, host ? NULL : sock, cflags) != NULL)
-		return 0;
-	snprintf(db->err + used, sizeof db->err - used, "%s%s",
-		 used ? "; " : "connect: ", mysql_error(db->m));
+			       c->db.name, host ? port : 0, host ? NULL : sock, cflags) != NULL) {
+		if (!galera_unready(db, c))
+			return 0;
+		snprintf(db->err + used, sizeof db->err - used, "%s%s",
+			 used ? "; " : "connect: ", "a Galera node not Synced");
+	} else
+		snprintf(db->err + used, sizeof db->err - used, "%s%s",
+			 used ? "; " : "connect: ", mysql_error(db->m));
 	mysql_close(db->m);
 	db->m = NULL;
 	return -1;
