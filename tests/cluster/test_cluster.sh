@@ -38,7 +38,7 @@ ok() { # RESULT DESCRIPTION
 	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
 }
 note() { echo "# $*"; }
-echo "1..21"
+echo "1..26"
 
 cl() { "$SRC/scripts/gh-stack" cluster "$@" --state "$ST"; }
 nsql() { # NODE SQL: one value
@@ -170,12 +170,12 @@ ok $? "five failed sign-ins spread over the hosts lock the account on every host
 "${CTL[@]}" throttle reset >>"$S/ctl.log" 2>&1
 
 # ---- 3. faults under writers
-# phase NAME FAULT-AT RECOVER-AT FAULT-CMD RECOVER-CMD: writers for SECS
+# phase NAME FAULT-AT RECOVER-AT FAULT-CMD RECOVER-CMD [SECS]: writers for SECS
 # while the fault happens; leaves $S/NAME.out.
 phase() {
-	local name=$1 at=$2 back=$3 fault=$4 recover=$5 wpid
+	local name=$1 at=$2 back=$3 fault=$4 recover=$5 secs=${6:-$SECS} wpid
 	"$PY" "$SRC/tests/cluster/writer.py" --port "$PORT" --cookie "$COOKIE" --csrf "$scsrf" \
-		--customer "$CID" --prefix "$name" --secs "$SECS" --threads 4 --timeout 30 \
+		--customer "$CID" --prefix "$name" --secs "$secs" --threads 4 --timeout 30 \
 		--out "$S/$name.out" &
 	wpid=$!
 	sleep "$at"
@@ -220,9 +220,11 @@ check() {
 	ok $? "$what: every acknowledged write on every node, none twice, the nodes alike ($counts)"
 }
 
-# mails_once NAME WHAT: each new user's invitation delivered once.
+# mails_once NAME WHAT MAX: each new user's invitation delivered once; at
+# most MAX twice (a mailer killed between its SMTP and recording it: the
+# message goes again when the lease ends, with the same Message-ID).
 mails_once() {
-	local name=$1 what=$2 k users sent twice none
+	local name=$1 what=$2 max=$3 k users sent twice none ids a
 	users=$(nsql 1 "SELECT COUNT(*) FROM portal_users WHERE tenant_id = $TID AND email LIKE '$name-%'")
 	for ((k = 0; k < 100; k++)); do
 		sent=$(nsql 1 "SELECT COUNT(*) FROM mail_outbox WHERE tenant_id = $TID AND to_addr LIKE '$name-%'
@@ -230,11 +232,16 @@ mails_once() {
 		[ "$sent" = "$(nsql 1 "SELECT COUNT(*) FROM mail_outbox WHERE tenant_id = $TID AND to_addr LIKE '$name-%'")" ] && break
 		sleep 1
 	done
-	twice=$(grep -h "^To: $name-" "$ST/front/mail/new"/* 2>/dev/null | sort | uniq -d | wc -l)
+	grep -h "^To: $name-" "$ST/front/mail/new"/* 2>/dev/null | sort | uniq -d >"$S/$name.twice"
+	twice=$(wc -l <"$S/$name.twice")
 	none=$(grep -h "^To: $name-" "$ST/front/mail/new"/* 2>/dev/null | sort -u | wc -l)
-	note "$what: $users users, $none of them mailed; mailers: $(grep -ch "sent" "$ST"/host{1,2}/log/mailer.log | tr '\n' ' ')"
-	[ "$users" -gt 0 ] && [ "$none" = "$users" ] && [ "$twice" = 0 ]
-	ok $? "$what: every new user's invitation mailed exactly once by the two hosts' mailers ($none of $users, $twice twice)"
+	ids=0
+	while read -r a; do
+		[ "$(grep -l "^$a\$" "$ST/front/mail/new"/* | xargs grep -h '^Message-ID:' | sort -u | wc -l)" = 1 ] || ids=$((ids + 1))
+	done <"$S/$name.twice"
+	note "$what: $users users, $none of them mailed, $twice twice; mailers: $(grep -ch "sent" "$ST"/host{1,2}/log/mailer.log | tr '\n' ' ')"
+	[ "$users" -gt 0 ] && [ "$none" = "$users" ] && [ "$twice" -le "$max" ] && [ "$ids" = 0 ]
+	ok $? "$what: every new user's invitation mailed by the two hosts' mailers, $twice of $users twice (at most $max, with one Message-ID: $ids not)"
 }
 
 # Phase A: Galera node 2 (host 2's own node) killed, then back by IST.
@@ -253,7 +260,7 @@ ok $? "node 2 killed with SIGKILL rejoined by IST: cluster of 3, all Synced agai
 grep -q "connected to failover" "$ST/host2/log/settings.log"
 ok $? "host 2's responder went over to another node while its own was down (its log says so)"
 check nodekill "node 2 killed"
-mails_once nodekill "node 2 killed"
+mails_once nodekill "node 2 killed" 0
 
 # Phase B: responder host 1 killed (every process), then started again.
 FAULT_REL=10
@@ -261,7 +268,25 @@ phase hostkill 10 $((SECS * 2 / 3)) "cl host-kill 1" "cl host-start 1"
 [ "$(cat "$S/hostkill.recover-rc")" = 0 ] && [ -S "$ST/host1/run/settings.sock" ]
 ok $? "host 1 started again after its SIGKILL"
 check hostkill "host 1 killed"
-mails_once hostkill "host 1 killed"
+mails_once hostkill "host 1 killed" 1
+# Phase C: node 2 cannot read a trigger of portal_users (its file damaged
+# on that node alone, then FLUSH TABLES there: what MariaDB 10.11 can leave
+# behind after a certification conflict, seen in this test's runs).  Host 2
+# passes node 2 over; no answer is a 500.
+trg=$ST/node2/db/gatehouse/portal_users.TRG
+cp -p "$trg" "$S/trg.bak"
+sed -i 's/(OLD.password_hash IS NULL) = (NEW.password_hash IS NULL)/(OLD.password_hash IS NULL) = (NEW.password_hash IS NULL/' "$trg"
+mariadb --no-defaults -S "$(sock 2)" -uroot -e "SET SESSION wsrep_on = 0; FLUSH TABLES gatehouse.portal_users"
+broken=$(mariadb --no-defaults -S "$(sock 2)" -uroot gatehouse -e "BEGIN; UPDATE portal_users SET status = status WHERE tenant_id = $TID LIMIT 1; ROLLBACK" 2>&1)
+FAULT_REL=0
+phase trigger 1 2 true true 15
+cp -p "$S/trg.bak" "$trg"
+mariadb --no-defaults -S "$(sock 2)" -uroot -e "SET SESSION wsrep_on = 0; FLUSH TABLES gatehouse.portal_users"
+[[ $broken == *"has an error in its body"* ]] && grep -q "passed over" "$ST/host2/log/settings.log"
+ok $? "node 2 cannot read a trigger: host 2 passes it over (its log says so)"
+check trigger "a trigger node 2 cannot read"
+mails_once trigger "a trigger node 2 cannot read" 0
+
 c=$(curl "${X[@]}" -o /dev/null -w '%{http_code}' "$U/settings/")
 [ "$c" = 200 ]
-ok $? "after both faults the Super Admin's session still works ($c)"
+ok $? "after the faults the Super Admin's session still works ($c)"

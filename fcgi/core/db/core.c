@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 #include "log.h"
@@ -28,6 +29,11 @@ struct db {
 	/* The server of the connection: 0 the primary, i + 1 failover item i;
 	 * -1 none yet.  A switch is logged once. */
 	int server;
+	/* A server passed over until this time (CLOCK_MONOTONIC seconds) by
+	 * the next connects, unless no other answers: see broken_trigger().
+	 * Index as server; drop: close the connection at the next begin. */
+	time_t avoid[1 + CONF_DB_FAILOVER_MAX];
+	int drop;
 	/* Changes since db_transient_clear() that stayed (committed, or run
 	 * outside a transaction), and audit entries among them; the current
 	 * transaction's until it ends (db_request_changes). */
@@ -51,6 +57,14 @@ static void db_disconnect(struct db *db)
 	"SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,"                    \
 	"NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', "                     \
 	"tx_isolation = 'REPEATABLE-READ'"
+
+static time_t mono_secs(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
 
 /* A Galera node that is not Synced (joining, catching up by IST, or cut
  * off from the primary component) accepts connections but answers
@@ -120,6 +134,7 @@ static int db_connect(struct db *db)
 	const struct conf *c = db->conf;
 	char init[512], name[600];
 	int server = -1;
+	time_t now;
 
 	db_disconnect(db);
 	db->err[0] = '\0';
@@ -152,14 +167,19 @@ static int db_connect(struct db *db)
 	if (c->db.sync_wait > 0)
 		snprintf(init + strlen(init), sizeof init - strlen(init), ", wsrep_sync_wait = %u",
 			 c->db.sync_wait);
-	if (connect_one(db, c->db.host[0] ? c->db.host : NULL, c->db.port,
-			c->db.socket[0] ? c->db.socket : NULL, init) == 0)
-		server = 0;
-	for (size_t i = 0; server < 0 && i < c->db.nservers; i++) {
-		const struct conf_db_server *sv = &c->db.servers[i];
-		if (connect_one(db, sv->host[0] ? sv->host : NULL, sv->port, sv->socket, init) == 0)
-			server = (int)i + 1;
-	}
+	/* Servers passed over for a while are tried last (pass 1). */
+	now = mono_secs();
+	for (int pass = 0; pass < 2 && server < 0; pass++)
+		for (size_t i = 0; server < 0 && i <= c->db.nservers; i++) {
+			const char *host = i == 0 ? c->db.host : c->db.servers[i - 1].host;
+			unsigned port = i == 0 ? c->db.port : c->db.servers[i - 1].port;
+			const char *sock = i == 0 ? c->db.socket : c->db.servers[i - 1].socket;
+			if ((db->avoid[i] > now) != (pass == 1))
+				continue;
+			if (connect_one(db, host[0] ? host : NULL, port, sock[0] ? sock : NULL,
+					init) == 0)
+				server = (int)i;
+		}
 	if (server < 0)
 		return -1;
 	if (server != db->server && server > 0) {
@@ -228,6 +248,14 @@ static int galera_not_now(unsigned e)
 	return e == ER_UNKNOWN_COM_ERROR || e == ER_ERROR_DURING_COMMIT || e == ER_LOCK_ABORTED;
 }
 
+/* A statement prepared and checked at start-up that fails to parse can
+ * only have met a trigger its server could not read. */
+#define AVOID_SECS 60
+static int broken_trigger(unsigned e, const char *msg)
+{
+	return e == ER_PARSE_ERROR && strstr(msg, "has an error in its body") != NULL;
+}
+
 /* Errors that say "not now" rather than "never": the server is read-only
  * (a failover in progress, a replica), a lock or a statement outlived its
  * bound, a deadlock, the connection went away.  The request answers 503
@@ -249,6 +277,21 @@ static enum db_result classify(struct db *db, unsigned e, const char *msg, const
 	/* msg may be db->err itself: copied before it is rewritten. */
 	snprintf(text, sizeof text, "%s", msg);
 	snprintf(db->err, sizeof db->err, "%s: %u %s", what, e, text);
+	if (broken_trigger(e, text)) {
+		/* Measured on a 3-node cluster under conflicting writes: after
+		 * a certification conflict MariaDB 10.11 can keep a table copy
+		 * whose trigger it failed to read, and every statement given
+		 * that copy fails until FLUSH TABLES on that node.  Not this
+		 * request's fault: 503, and this connection goes to another
+		 * server for a minute (the node's log says which table). */
+		log_err("db: %s: this server is passed over for %d s (FLUSH TABLES on it mends it)",
+			db->err, AVOID_SECS);
+		if (db->server >= 0)
+			db->avoid[db->server] = mono_secs() + AVOID_SECS;
+		db->drop = 1;
+		db->transient = 1;
+		return DB_BUSY;
+	}
 	if (transient(e))
 		db->transient = 1;
 	if (e == ER_LOCK_DEADLOCK)
@@ -389,6 +432,10 @@ static enum db_result check_call(struct db *db, enum db_stmt id, const struct db
  * that has done work (it is gone with the old one). */
 static enum db_result ensure_connected(struct db *db)
 {
+	if (db->drop && !db->in_txn) {
+		db->drop = 0;
+		db_disconnect(db);
+	}
 	if (db->m != NULL)
 		return DB_OK;
 	if (db->in_txn && db->txn_stmts > 0)
@@ -552,6 +599,10 @@ size_t db_prepared_count(const struct db *db)
 
 enum db_result db_begin(struct db *db)
 {
+	if (db->drop) {
+		db->drop = 0;
+		db_disconnect(db);
+	}
 	if (db->m == NULL && db_connect(db) != 0) {
 		log_err("db: %s", db->err);
 		return DB_LOST;
