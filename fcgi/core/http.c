@@ -73,10 +73,10 @@ enum db_result http_audit_entry(struct http *h, struct db_audit *a)
  * A deadlock (on Galera also a certification failure, at a statement or at
  * COMMIT) means the server rolled the whole transaction back: a
  * transaction the core owns, whose handler only writes inside it, may
- * simply run again.  At most HTTP_ATTEMPTS in all, a few random
- * milliseconds apart so that the two sides do not meet again in step. */
+ * simply run again.  At most HTTP_ATTEMPTS in all, after random pauses
+ * that double, so that the two sides do not meet again in step. */
 
-#define HTTP_ATTEMPTS 3
+#define HTTP_ATTEMPTS 5
 
 /* What an attempt may set on h, as it was before the first. */
 struct attempt_mark {
@@ -126,8 +126,11 @@ static int attempt_again(struct http *h, const struct attempt_mark *m, int n)
 	h->location[0] = '\0';
 	db_deadlock_clear(h->db);
 	log_warn("rid=%s deadlock: tried again (attempt %d)", h->rid, n + 1);
+	/* Random and growing (2-10 ms, then 4-20, 8-40 ...): writers that
+	 * collided on a hot row (a company's counts) on two nodes do not
+	 * collide again in step. */
 	pause.tv_sec = 0;
-	pause.tv_nsec = (long)(2 + randombytes_uniform(9)) * 1000000L;
+	pause.tv_nsec = (long)((2 + randombytes_uniform(9)) << (n - 1)) * 1000000L;
 	nanosleep(&pause, NULL);
 	return 1;
 }

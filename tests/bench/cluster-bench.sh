@@ -4,7 +4,7 @@
 #   - the first page of the Customers list through nginx (wrk -t2 -c32, a
 #     warm-up, then GH_BENCH_SECS, 15 s) with 1, 2 and 3 responder hosts on
 #     3 Galera nodes, and with 1 host on a cluster of 1 node (nodes 2 and 3
-#     stopped);
+#     stopped); each also without causal reads ([database] sync_wait 0);
 #   - writes (portal users added by 4 writers, tests/cluster/writer.py) with
 #     1 and 3 hosts on 3 nodes and with 1 host on 1 node;
 # each with the CPU each kind of process used (nginx, the hosts' settings
@@ -142,10 +142,15 @@ for h in 1 2 3; do
 	cl up --hosts "$h" >>"$WORK/up.log" 2>&1 || die "cluster up --hosts $h failed"
 	reads "$h host(s), 3 nodes"
 done
+GH_DB_SYNC_WAIT=0 cl up --hosts 3 >>"$WORK/up.log" 2>&1
+reads "3 hosts, 3 nodes, sync_wait 0"
 cl up --hosts 1 >>"$WORK/up.log" 2>&1
 cl node-stop 3 >>"$WORK/up.log" 2>&1
 cl node-stop 2 >>"$WORK/up.log" 2>&1
 reads "1 host, 1 node (2 and 3 stopped)"
+GH_DB_SYNC_WAIT=0 cl up --hosts 1 >>"$WORK/up.log" 2>&1
+reads "1 host, 1 node, sync_wait 0"
+cl up --hosts 1 >>"$WORK/up.log" 2>&1
 
 header "Portal users added (4 writers, one POST each)"
 writes "1 host, 1 node (2 and 3 stopped)"

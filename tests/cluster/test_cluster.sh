@@ -5,8 +5,9 @@
 #  1. the cluster's own view: wsrep_cluster_size 3, every node Synced;
 #  2. one user's consecutive requests served by different hosts on
 #     different nodes: a change shows on every host's list at once, a
-#     signed-out session is refused on every host at once, a throttle
-#     counts the failures of every host;
+#     signed-out session is refused on every host at once, an invitation
+#     link used once is refused on every host, a throttle counts the
+#     failures of every host;
 #  3. writers through nginx for GH_CLUSTER_SECS (60 s) while Galera node 2
 #     (host 2's) is killed with SIGKILL and later started again (it rejoins
 #     by IST); then again while responder host 1 is killed (every process,
@@ -38,7 +39,7 @@ ok() { # RESULT DESCRIPTION
 	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
 }
 note() { echo "# $*"; }
-echo "1..26"
+echo "1..27"
 
 cl() { "$SRC/scripts/gh-stack" cluster "$@" --state "$ST"; }
 nsql() { # NODE SQL: one value
@@ -155,6 +156,38 @@ for k in 1 2 3 4 5 6; do
 done
 [ "$code" = 303 ] && [ "$out" = 303 ] && [ "$refused" = 6 ] && [[ $hosts == *1* && $hosts == *2* ]]
 ok $? "a session signed out on host $by is refused at once on every host: 6 of 6 sent to sign-in, hosts $hosts"
+
+# A one-time link used through one host is used on every host: the
+# invitation of a new portal user, from the mail the cluster sent.
+LINKU=link-$$@cluster.test
+code=$(curl "${X[@]}" -o /dev/null -w '%{http_code}' --data-urlencode "csrf=$scsrf" -d customer="$CID" \
+	--data-urlencode "email=$LINKU" -d sites=all -d status=active "$U/settings/client/portal-access/edit")
+tok=
+for k in $(seq 100); do
+	f=$(grep -l "^To: $LINKU" "$ST/front/mail/new"/* 2>/dev/null | head -n 1)
+	[ -n "$f" ] && tok=$("$PY" -c 'import quopri, re, sys
+t = quopri.decodestring(open(sys.argv[1], "rb").read()).decode("utf-8", "replace")
+m = re.search(r"set-password\?token=([A-Za-z0-9_-]+)", t)
+print(m.group(1) if m else "")' "$f") && [ -n "$tok" ] && break
+	sleep 0.2
+done
+JP=$S/jarp
+LNK="$U/portal/$SLUG/set-password?token=$tok"
+st1=$(curl -s -b "$JP" -c "$JP" -H 'Accept: application/xml' "$LNK" | sed -n 's/.*<set-password[^>]* state="\([^"]*\)".*/\1/p')
+pcsrf=$(curl -s -b "$JP" -c "$JP" -H 'Accept: application/xml' "$LNK" | sed -n 's/.*<set-password[^>]* csrf="\([^"]*\)".*/\1/p')
+used=$(curl -s -b "$JP" -c "$JP" -D "$S/h" -o /dev/null -w '%{http_code}' --data-urlencode "csrf=$pcsrf" \
+	--data-urlencode "token=$tok" --data-urlencode "password=Link-pass-$$-ok" \
+	--data-urlencode "confirm=Link-pass-$$-ok" "$U/portal/$SLUG/set-password")
+refused=0 hosts=
+for k in 1 2 3 4 5 6; do
+	st=$(curl -s -D "$S/h" -H 'Accept: application/xml' "$LNK" | sed -n 's/.*<set-password[^>]* state="\([^"]*\)".*/\1/p')
+	[ "$st" = invalid ] && refused=$((refused + 1))
+	r=$(rid_of "$S/h")
+	for h in 1 2; do grep -q "rid=$r " "$ST/host$h/log/portal.log" && hosts="$hosts$h"; done
+done
+[ "$code" = 303 ] && [ -n "$tok" ] && [ "$st1" = ok ] && [ "$used" = 303 ] && [ "$refused" = 6 ] &&
+	[[ $hosts == *1* && $hosts == *2* ]]
+ok $? "an invitation link used once is refused at once on every host ($st1, $used, then invalid $refused of 6, hosts $hosts)"
 
 fails= hosts=
 for k in 1 2 3 4 5; do

@@ -34,6 +34,10 @@ struct db {
 	 * Index as server; drop: close the connection at the next begin. */
 	time_t avoid[1 + CONF_DB_FAILOVER_MAX];
 	int drop;
+	/* Causal reads switched off on a node alone (galera_causal), and
+	 * when to look again at the cluster's size. */
+	int causal_off;
+	time_t causal_check;
 	/* Changes since db_transient_clear() that stayed (committed, or run
 	 * outside a transaction), and audit entries among them; the current
 	 * transaction's until it ends (db_request_changes). */
@@ -66,31 +70,77 @@ static time_t mono_secs(void)
 	return ts.tv_sec;
 }
 
-/* A Galera node that is not Synced (joining, catching up by IST, or cut
- * off from the primary component) accepts connections but answers
- * "WSREP has not yet prepared node" or reads what is not yet applied: a
- * responder of a cluster ([database] failover or sync_wait set) takes the
- * next server instead.  A server without Galera, or a failed check, counts
- * as ready (the first statement will say more). */
-static int galera_unready(struct db *db, const struct conf *c)
+/* Galera: whether the server is a node that is Synced, and the size of its
+ * cluster (0: not Galera, or the check failed; the first statement will
+ * say more).  -1 on a node that is not Synced. */
+static int galera_size(struct db *db)
 {
-	static const char q[] = "SELECT @@wsrep_on, (SELECT VARIABLE_VALUE FROM "
+	/* Not a causal read itself (galera_causal). */
+	static const char q[] = "SET STATEMENT wsrep_sync_wait = 0 FOR "
+				"SELECT @@wsrep_on, (SELECT VARIABLE_VALUE FROM "
 				"information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = "
-				"'WSREP_LOCAL_STATE_COMMENT')";
+				"'WSREP_LOCAL_STATE_COMMENT'), (SELECT VARIABLE_VALUE FROM "
+				"information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = "
+				"'WSREP_CLUSTER_SIZE')";
 	MYSQL_RES *res;
 	MYSQL_ROW row;
-	int unready = 0;
+	int size = 0;
 
-	if (c->db.nservers == 0 && c->db.sync_wait == 0)
-		return 0;
 	if (mysql_real_query(db->m, q, sizeof q - 1) != 0)
 		return 0;
 	if ((res = mysql_store_result(db->m)) == NULL)
 		return 0;
-	if ((row = mysql_fetch_row(res)) != NULL && row[0] != NULL && strcmp(row[0], "1") == 0)
-		unready = row[1] == NULL || strcmp(row[1], "Synced") != 0;
+	if ((row = mysql_fetch_row(res)) != NULL && row[0] != NULL && strcmp(row[0], "1") == 0) {
+		if (row[1] == NULL || strcmp(row[1], "Synced") != 0)
+			size = -1;
+		else if (row[2] != NULL)
+			size = atoi(row[2]);
+	}
 	mysql_free_result(res);
-	return unready;
+	return size;
+}
+
+/* Causal reads ([database] sync_wait) in a cluster of one node: measured
+ * here, Galera then answers each waiting read only at its next keepalive
+ * (200 ms to 1 s; 18 list pages a second instead of 5,000), and there is
+ * no other node to wait for.  So a connection to a node alone reads
+ * without the wait; each connection looks again once a second (at
+ * db_begin, or a statement outside a transaction) how many nodes there are: a read may miss a write
+ * committed on a node that joined within that second. */
+static void galera_causal(struct db *db, int size)
+{
+	char q[64];
+	int alone = size == 1;
+
+	db->causal_check = mono_secs() + 1;
+	if (alone == db->causal_off)
+		return;
+	snprintf(q, sizeof q, "SET SESSION wsrep_sync_wait = %u",
+		 alone ? 0 : db->conf->db.sync_wait);
+	if (mysql_real_query(db->m, q, strlen(q)) == 0) {
+		db->causal_off = alone;
+		log_info("db: %s", alone ? "the node is alone: reads without waiting (sync_wait 0)"
+					 : "the node has company: causal reads again");
+	}
+}
+
+/* A Galera node that is not Synced (joining, catching up by IST, or cut
+ * off from the primary component) accepts connections but answers
+ * "WSREP has not yet prepared node" or reads what is not yet applied: a
+ * responder of a cluster ([database] failover or sync_wait set) takes the
+ * next server instead. */
+static int galera_unready(struct db *db, const struct conf *c)
+{
+	int size;
+
+	if (c->db.nservers == 0 && c->db.sync_wait == 0)
+		return 0;
+	if ((size = galera_size(db)) < 0)
+		return 1;
+	db->causal_off = 0;
+	if (c->db.sync_wait > 0)
+		galera_causal(db, size);
+	return 0;
 }
 
 /* One server: host and port, or a socket (host NULL).  0 with db->m
@@ -436,8 +486,11 @@ static enum db_result ensure_connected(struct db *db)
 		db->drop = 0;
 		db_disconnect(db);
 	}
-	if (db->m != NULL)
+	if (db->m != NULL) {
+		if (db->conf->db.sync_wait > 0 && !db->in_txn && mono_secs() >= db->causal_check)
+			galera_causal(db, galera_size(db));
 		return DB_OK;
+	}
 	if (db->in_txn && db->txn_stmts > 0)
 		return DB_LOST;
 	if (db_connect(db) != 0) {
@@ -607,6 +660,8 @@ enum db_result db_begin(struct db *db)
 		log_err("db: %s", db->err);
 		return DB_LOST;
 	}
+	if (db->conf->db.sync_wait > 0 && mono_secs() >= db->causal_check)
+		galera_causal(db, galera_size(db));
 	if (mysql_autocommit(db->m, 0) != 0) {
 		/* The server went away while idle: reconnect once and go on. */
 		if (db_connect(db) != 0 || mysql_autocommit(db->m, 0) != 0) {
