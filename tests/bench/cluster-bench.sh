@@ -29,8 +29,14 @@ U=http://127.0.0.1:$PORT
 . "$SRC/tests/bench/lib.sh"
 command -v wrk >/dev/null || die "wrk not found (apt-get install wrk)"
 
+REF_SCRIPT=$SRC/../shared/bench/reference
+REF_PORT=$((PORT + 5))
+export REFERENCE_DIR=$ST/reference
 cl() { "$SRC/scripts/gh-stack" cluster "$@" --state "$ST"; }
-cleanup() { cl down >/dev/null 2>&1; }
+cleanup() {
+	cl down >/dev/null 2>&1
+	[ -x "$REF_SCRIPT" ] && "$REF_SCRIPT" down >/dev/null 2>&1
+}
 trap cleanup EXIT
 
 # ticks PID...: user + system CPU ticks of those processes and their threads.
@@ -100,7 +106,25 @@ reads() {
 	p50=$(awk '$1 == "50%" { print $2 }' <<<"$out")
 	p99=$(awk '$1 == "99%" { print $2 }' <<<"$out")
 	non2xx=$(awk '/Non-2xx/ { print $NF }' <<<"$out")
-	printf '| %s | %s | %s | %s | %s |%s\n' "$1" "$rps" "$p50" "$p99" "${non2xx:-0}" "$(cpu_fmt "$cpu")"
+	printf '| %s | %s | %s | %s | %s | %s |%s\n' "$1" "$rps" "$(ratio "$rps")" "$p50" "$p99" "${non2xx:-0}" "$(cpu_fmt "$cpu")"
+}
+REF_RPS=
+ratio() { [ -n "$REF_RPS" ] && awk -v a="$1" -v b="$REF_RPS" 'BEGIN { printf "%.2fx", a / b }' || echo "-"; }
+
+# The reference page /ref/db (its own MariaDB, no Galera) in the same run.
+ref_row() {
+	local out
+	if [ ! -x "$REF_SCRIPT" ] || ! "$REF_SCRIPT" up "$REF_PORT" >"$WORK/reference.log" 2>&1; then
+		say "(no reference: $REF_SCRIPT did not start; see $WORK/reference.log)"
+		return
+	fi
+	wrk -t2 -c32 -d3s "http://127.0.0.1:$REF_PORT/ref/db" >/dev/null 2>&1
+	out=$(wrk -t2 -c32 -d"${SECS}s" --latency "http://127.0.0.1:$REF_PORT/ref/db" 2>&1)
+	REF_RPS=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' <<<"$out")
+	printf '| /ref/db (reference; one MariaDB, no Galera) | %s | 1.00x | %s | %s | %s | - | - | - | - |\n' "$REF_RPS" \
+		"$(awk '$1 == "50%" { print $2 }' <<<"$out")" "$(awk '$1 == "99%" { print $2 }' <<<"$out")" \
+		"$(awk '/Non-2xx/ { print $NF }' <<<"$out")"
+	"$REF_SCRIPT" down >/dev/null 2>&1
 }
 
 # writes LABEL: 4 writers for SECS; one table row.
@@ -115,7 +139,7 @@ writes() {
 	acks=$(awk '$5 == "ack"' "$f" | wc -l)
 	per=$(awk -v a="$acks" -v s="$SECS" 'BEGIN { printf "%.0f", a / s }')
 	p50=$(awk '$5 == "ack" { print ($2 - $1) * 1000 }' "$f" | median)
-	printf '| %s | %s | %.1fms | %s | %s |%s\n' "$1" "$per" "$p50" "-" \
+	printf '| %s | %s | - | %.1fms | %s | %s |%s\n' "$1" "$per" "$p50" "-" \
 		"$(awk '$5 != "ack"' "$f" | wc -l)" "$(cpu_fmt "$cpu")"
 	# The demo company stays as it was: the benchmark's users go.
 	cl sql 1 "DELETE FROM portal_users WHERE email LIKE 'bench%@cluster.test'" >/dev/null 2>&1
@@ -124,8 +148,8 @@ cpu_fmt() { awk '{ printf " %s | %s | %s | %s |", $2, $4, $6, $8 }' <<<"$1"; }
 
 header() {
 	say
-	say "| $1 | req/s | p50 | p99 | not 2xx | nginx | settings | mariadbd | load generator |"
-	say "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+	say "| $1 | req/s | vs /ref/db | p50 | p99 | not 2xx | nginx | settings | mariadbd | load generator |"
+	say "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 }
 
 mkdir -p "$WORK"
@@ -138,6 +162,7 @@ cl up --port "$PORT" --hosts 3 >"$WORK/up.log" 2>&1 || { tail -n 20 "$WORK/up.lo
 signin
 
 header "Customers list, first page (wrk -t2 -c32)"
+ref_row
 for h in 1 2 3; do
 	cl up --hosts "$h" >>"$WORK/up.log" 2>&1 || die "cluster up --hosts $h failed"
 	reads "$h host(s), 3 nodes"
