@@ -125,6 +125,8 @@ ref_row() {
 		"$(awk '$1 == "50%" { print $2 }' <<<"$out")" "$(awk '$1 == "99%" { print $2 }' <<<"$out")" \
 		"$(awk '/Non-2xx/ { print $NF }' <<<"$out")"
 	"$REF_SCRIPT" down >/dev/null 2>&1
+	# down signals and leaves: its mariadbd must be gone before our rows.
+	for _ in $(seq 100); do [ -S "$REFERENCE_DIR/my.sock" ] || break; sleep 0.1; done
 }
 
 # writes LABEL: 4 writers for SECS; one table row.
@@ -155,7 +157,9 @@ header() {
 mkdir -p "$WORK"
 bench_machine
 say "run:     $SECS s per row after a 3 s warm-up; CPU in cores (seconds of CPU per second)"
+# A new cluster each run: the same data, no purge of an earlier run's rows.
 cl down >/dev/null 2>&1
+rm -rf "$ST/node1" "$ST/node2" "$ST/node3" "$ST/host1" "$ST/host2" "$ST/host3" "$ST/front"
 say
 say "== starting a cluster of 3 nodes and 3 hosts on port $PORT"
 cl up --port "$PORT" --hosts 3 >"$WORK/up.log" 2>&1 || { tail -n 20 "$WORK/up.log"; die "cluster up failed"; }

@@ -32,6 +32,8 @@ SECS=${GH_CLUSTER_SECS:-60}
 LIMIT=${GH_CLUSTER_LIMIT:-$((SECS * 3 + 300))}
 ST=$BUILD/tests/out/cluster
 U=http://127.0.0.1:$PORT
+# shellcheck source=tests/lib/timebox.sh
+. "$SRC/tests/lib/timebox.sh"
 S=$(mktemp -d /tmp/gh-cluster-test.XXXXXX) || exit 1
 PY=/usr/bin/python3
 export GH_SRCDIR=$SRC GH_BUILDDIR=$BUILD
@@ -52,27 +54,15 @@ sock() {
 	else echo "/tmp/gh-cluster-$(printf %s "$ST" | sha256sum | cut -c1-16)/node$1.sock"; fi
 }
 cleanup() {
-	if [ -n "${watchdog:-}" ]; then
-		kill "$watchdog" 2>/dev/null
-		[ -s "$S/watchdog-sleep.pid" ] && kill "$(cat "$S/watchdog-sleep.pid")" 2>/dev/null
-	fi
+	timebox_stop
 	cl down >>"$S/cluster.log" 2>&1
 	rm -rf "$S"
 }
 trap cleanup EXIT
 trap 'echo "# over ${LIMIT} s: stopped (GH_CLUSTER_LIMIT)"; exit 1' TERM
 # Time-boxed: past LIMIT the run stops, the cluster is stopped, and the
-# tests not run fail the plan.  The watchdog stops the children too (a
-# stuck command in the foreground would hold off the trap).
-(
-	exec >/dev/null 2>&1 </dev/null
-	sleep "$LIMIT" &
-	echo $! >"$S/watchdog-sleep.pid"
-	wait $!
-	kill -TERM $$
-	pkill -TERM -P $$
-) &
-watchdog=$!
+# tests not run fail the plan.
+timebox_start "$LIMIT" "$S"
 
 # A fresh cluster each run: its data made by this run only.
 cl down >/dev/null 2>&1

@@ -30,6 +30,8 @@ BUILD=${GH_BUILDDIR:-$PWD}
 PORT=${GH_INSTALL_PORT:-$((${GH_TEST_PORT:-18080} + 4))}
 LIMIT=${GH_INSTALL_SECS:-110}
 # A short path: unix socket paths are at most 107 bytes.
+# shellcheck source=tests/lib/timebox.sh
+. "$SRC/tests/lib/timebox.sh"
 S=$(mktemp -d /tmp/gh-install.XXXXXX) || exit 1
 chmod 755 "$S"
 n=0 failed=0
@@ -51,10 +53,7 @@ nginx_pid=
 mdb_pid=
 cleanup() {
 	local p
-	if [ -n "${watchdog:-}" ]; then
-		kill "$watchdog" 2>/dev/null
-		[ -s "$S/watchdog-sleep.pid" ] && kill "$(cat "$S/watchdog-sleep.pid")" 2>/dev/null
-	fi
+	timebox_stop
 	[ -n "$nginx_pid" ] && kill -QUIT "$nginx_pid" 2>/dev/null
 	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
 	[ -n "$mdb_pid" ] && kill -TERM "$mdb_pid" 2>/dev/null
@@ -67,19 +66,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'echo "# interrupted (the time box of $LIMIT s, or a signal)"; exit 1' INT TERM
 # The time box: past it the run is interrupted (cleaned up) and the missing
-# tests fail the plan.  The watchdog also stops this script's children by
-# their parent's id: a stuck command in the foreground would hold off the
-# trap until it ends.  It keeps no descriptor of the output open (a reader
-# of a pipe would wait for it), and its sleep is stopped with it.
-(
-	exec >/dev/null 2>&1 </dev/null
-	sleep "$LIMIT" &
-	echo $! >"$S/watchdog-sleep.pid"
-	wait $!
-	kill -TERM $$
-	pkill -TERM -P $$
-) &
-watchdog=$!
+# tests fail the plan.
+timebox_start "$LIMIT" "$S"
 
 bail() { # the rest cannot run: the plan's missing tests are the failure
 	echo "# $*"
