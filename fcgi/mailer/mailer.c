@@ -162,10 +162,10 @@ static enum db_result audit_invitation(struct db *db, const struct db_mail *m, c
 	return db_audit(db, &a);
 }
 
-/* Writes the outcome of message m under our claim, in one transaction. */
 /* Tries at recording an outcome, half a second apart. */
 #define RECORD_TRIES 20
 
+/* Writes the outcome of message m under our claim, in one transaction. */
 static enum db_result record_outcome(struct db *db, const struct db_mail *m,
 				     const unsigned char claim[DB_CLAIM_LEN], enum outcome out,
 				     const char *err, int invite)
@@ -231,6 +231,8 @@ static enum step process_one(struct db *db, CURL *c, struct db_mail *m)
 	for (int i = 0; i < RECORD_TRIES; i++) {
 		if ((rc = record_outcome(db, m, claim, out, err, invite)) == DB_OK ||
 		    !(rc == DB_LOST || rc == DB_BUSY || rc == DB_RETRY))
+			break;
+		if (i + 1 == RECORD_TRIES)
 			break;
 		log_warn("%s: mail %llu: recording its outcome failed (%s): trying again", NAME,
 			 (unsigned long long)m->id, db_errmsg(db));
