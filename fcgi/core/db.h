@@ -96,6 +96,12 @@ int db_in_txn(const struct db *db);
  * running again would double how long a thread is held. */
 int db_deadlocked(const struct db *db);
 void db_deadlock_clear(struct db *db);
+/* Counts the failure since db_begin() as a deadlock: the caller knows the
+ * transaction may have been rolled back by the server (db_clustered). */
+void db_deadlock_mark(struct db *db);
+/* Whether the connection is to a cluster's node ([database] failover or
+ * sync_wait set). */
+int db_clustered(const struct db *db);
 
 /* ---- API keys (issue 14; db/apikey.c) ---- */
 struct db_apikey {

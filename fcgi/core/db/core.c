@@ -373,6 +373,17 @@ int db_deadlocked(const struct db *db)
 	return db != NULL && db->deadlock;
 }
 
+void db_deadlock_mark(struct db *db)
+{
+	if (db != NULL)
+		db->deadlock = 1;
+}
+
+int db_clustered(const struct db *db)
+{
+	return db != NULL && (db->conf->db.nservers > 0 || db->conf->db.sync_wait > 0);
+}
+
 void db_deadlock_clear(struct db *db)
 {
 	if (db != NULL)
