@@ -443,6 +443,30 @@ static void test_signin(void)
 	hc_free(h3);
 }
 
+/* The editor's session last used secs ago, then a page: whether it
+ * answered 200 and the seconds since the session's last use then meet
+ * cond (SQL). */
+static int seen_after(struct hc *h, int secs, const char *cond)
+{
+	struct hc_resp r;
+	char *v;
+	int good;
+
+	free(sql1("UPDATE sessions s JOIN office_users u ON u.id = s.office_user_id SET "
+		  "s.last_seen_at = NOW(6) - INTERVAL %d SECOND WHERE u.email = '%s'",
+		  secs, fx.editor));
+	hc_get(h, "/settings/", &r);
+	v = sql1("SELECT TIMESTAMPDIFF(SECOND, s.last_seen_at, NOW(6)) %s FROM sessions s JOIN "
+		 "office_users u ON u.id = s.office_user_id WHERE u.email = '%s'",
+		 cond, fx.editor);
+	good = r.status == 200 && v != NULL && strcmp(v, "1") == 0;
+	if (!good)
+		diag("status %ld, %s", (long)r.status, v ? v : "no session");
+	hc_resp_free(&r);
+	free(v);
+	return good;
+}
+
 static void test_timeouts(void)
 {
 	struct hc *h = client();
@@ -459,6 +483,11 @@ static void test_timeouts(void)
 	ok(r.status == 303, "an idle session (2 h > 60 min) is over");
 	hc_resp_free(&r);
 	ok(hc_login(h, fx.editor, PW) == 303, "editor signs in again");
+	/* Its last use, noted at most once a minute (db SESSION_TOUCH). */
+	ok(seen_after(h, 3000, "< 5"),
+	   "a page of a session last used 50 minutes ago answers 200 and notes its use now");
+	ok(seen_after(h, 20, "BETWEEN 19 AND 30"),
+	   "one used 20 seconds ago is not written again (once a minute)");
 	v = sql1("UPDATE sessions s JOIN office_users u ON u.id = s.office_user_id SET "
 		 "s.expires_at = NOW(6) - INTERVAL 1 SECOND WHERE u.email = '%s'",
 		 fx.editor);

@@ -213,8 +213,10 @@ static enum db_result view_rows(struct db *db, const struct db_view *v, unsigned
 	desc = (lv->desc != 0) != r->back;
 	for (size_t i = 0; i < r->sort->nkeys; i++)
 		db_col_str(c, r->key[i], sizeof r->key[i]);
-	if (plain && v->plain_total)
+	if (plain && v->plain_total) {
 		db_col_u64(c, &r->total);
+		db_arg_uint(&a, tenant_id);
+	}
 	db_arg_uint(&a, tenant_id);
 	if (p->words) {
 		db_arg_str(&a, p->pattern);

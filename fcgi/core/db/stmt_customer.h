@@ -15,9 +15,9 @@
 #define CUST_VIEW(name, n, ix, ks, keys, order)                                                    \
 	DB_STMT(CUST_WALK_##name, .params = 8 + (n), .cols = 9 + (n) / 2, .flags = DB_Q_READ,      \
 		.roles = R_S, .sql = CUST_WALK(ix, ks, keys, order, V_FILTER("c"), V_WALK_LIMIT))  \
-	DB_STMT(CUST_PLAIN_##name, .params = 2 + (n), .cols = 9 + (n) / 2 + 1, .flags = DB_Q_READ, \
+	DB_STMT(CUST_PLAIN_##name, .params = 3 + (n), .cols = 9 + (n) / 2 + 1, .flags = DB_Q_READ, \
 		.roles = R_S,                                                                      \
-		.sql = CUST_WALK(ix, ks, keys V_TOTAL("customer_counts", "c"), order, "",          \
+		.sql = CUST_WALK(ix, ks, keys V_TOTAL("customer_counts"), order, "",               \
 				 V_PLAIN_LIMIT))                                                   \
 	DB_STMT(CUST_WORDS_##name, .params = 8 + (n), .cols = 9 + (n) / 2, .flags = DB_Q_READ,     \
 		.roles = R_S, .sql = CUST_WORDS(ks, keys, order))

@@ -47,9 +47,12 @@
 #define V_FILTER(t) V_SIG(t) V_PHRASES(t)
 #define V_PLAIN_LIMIT " LIMIT ?"
 /* A plain walk of a whole list also reads the list's count (its counts
- * table, one row: MariaDB evaluates the subquery once), saving the page a
- * statement: the last column, after the keys. */
-#define V_TOTAL(counts, a) ", (SELECT x.n FROM " counts " x WHERE x.tenant_id = " a ".tenant_id)"
+ * table, one row), saving the page a statement: the last column, after the
+ * keys.  The tenant is its own parameter (the statement's first): a
+ * subquery correlated with the row would be run through MariaDB's
+ * expression cache, a temporary table made on every execution (measured:
+ * 5 us of a 38 us page statement). */
+#define V_TOTAL(counts) ", (SELECT x.n FROM " counts " x WHERE x.tenant_id = ?)"
 #define V_CANDIDATES(list)                                                                         \
 	"(SELECT DISTINCT w.id FROM list_words w WHERE w.tenant_id = ? AND w.list = " list " AND " \
 	"w.word LIKE ?) cand "
@@ -96,6 +99,7 @@
 #include "stmt_job.h"
 #include "stmt_schema.h"
 #include "stmt_people.h"
+#include "stmt_cluster.h"
 #undef R_S
 #undef R_P
 #undef R_M

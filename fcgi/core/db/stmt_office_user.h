@@ -36,9 +36,9 @@ DB_STMT(OFFICE_SET_ACTIVE, .params = 2, .cols = 0, .flags = 0, .roles = R_C,
 #define OU_VIEW(name, n, ix, ks, keys, order)                                                      \
 	DB_STMT(OU_WALK_##name, .params = 8 + (n), .cols = 9 + (n) / 2, .flags = DB_Q_READ,        \
 		.roles = R_S, .sql = OU_WALK(ix, ks, keys, order, V_FILTER("u"), V_WALK_LIMIT))    \
-	DB_STMT(OU_PLAIN_##name, .params = 2 + (n), .cols = 9 + (n) / 2 + 1, .flags = DB_Q_READ,   \
+	DB_STMT(OU_PLAIN_##name, .params = 3 + (n), .cols = 9 + (n) / 2 + 1, .flags = DB_Q_READ,   \
 		.roles = R_S,                                                                      \
-		.sql = OU_WALK(ix, ks, keys V_TOTAL("office_user_counts", "u"), order, "",         \
+		.sql = OU_WALK(ix, ks, keys V_TOTAL("office_user_counts"), order, "",              \
 			       V_PLAIN_LIMIT))                                                     \
 	DB_STMT(OU_WORDS_##name, .params = 8 + (n), .cols = 9 + (n) / 2, .flags = DB_Q_READ,       \
 		.roles = R_S, .sql = OU_WORDS(ks, keys, order))

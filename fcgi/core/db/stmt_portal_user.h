@@ -46,10 +46,10 @@ DB_STMT(PU_SET_TZ, .params = 3, .cols = 0, .flags = 0, .roles = R_P,
 #define PU_VIEW(walk, name, n, nc, ix, ks, keys, order, tot)                                       \
 	DB_STMT(PU_##name, .params = (n) + 6, .cols = nc, .flags = DB_Q_READ, .roles = R_S,        \
 		.sql = walk(ix, ks, keys, order, V_FILTER("pu"), V_WALK_LIMIT))                    \
-	DB_STMT(PU_PLAIN_##name, .params = (n), .cols = (nc) + (sizeof(tot) > 1),                  \
-		.flags = DB_Q_READ, .roles = R_S,                                                  \
+	DB_STMT(PU_PLAIN_##name, .params = (n) + (sizeof(tot) > 1),                                \
+		.cols = (nc) + (sizeof(tot) > 1), .flags = DB_Q_READ, .roles = R_S,                \
 		.sql = walk(ix, ks, keys tot, order, "", V_PLAIN_LIMIT))
-#define PU_TOT V_TOTAL("portal_user_counts", "pu")
+#define PU_TOT V_TOTAL("portal_user_counts")
 #define PU_WORDS(ks, keys, order)                                                                  \
 	PU_SELECT(keys)                                                                            \
 	V_CANDIDATES("2")                                                                          \

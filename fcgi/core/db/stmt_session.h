@@ -63,8 +63,13 @@ DB_STMT(VIEW_AS_INSERT, .params = 8, .cols = 0, .flags = 0, .roles = R_S,
 	       "pu.id, pu.customer_id, 'full', NOW(6) + INTERVAL ? MINUTE, ?, ?, ? FROM "
 	       "portal_users pu WHERE pu.tenant_id = ? AND pu.id = ? AND pu.status = 'active' "
 	       "AND ? > 0")
+/* A session's last use, noted once a minute (its page reads seen_secs):
+ * requests of one session that all read it before the first one's touch
+ * committed change nothing again (one row write and its redo, not one per
+ * request queued on the row's lock). */
 DB_STMT(SESSION_TOUCH, .params = 1, .cols = 0, .flags = DB_Q_HOUSEKEEPING, .roles = R_S | R_P,
-	.sql = "UPDATE sessions SET last_seen_at = NOW(6) WHERE id = ?")
+	.sql = "UPDATE sessions SET last_seen_at = NOW(6) WHERE id = ? AND last_seen_at < "
+	       "NOW(6) - INTERVAL 30 SECOND")
 DB_STMT(SESSION_DELETE, .params = 1, .cols = 0, .flags = 0, .roles = R_S | R_P,
 	.sql = "DELETE FROM sessions WHERE token_hash = ?")
 DB_STMT(SESSION_DELETE_OFFICE_USER, .params = 1, .cols = 0, .flags = 0, .roles = R_S | R_C,
