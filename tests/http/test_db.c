@@ -19,13 +19,21 @@
 
 static struct conf app, admin;
 
-static size_t role_count(unsigned role)
+/* The statements a role's start-up check prepares: outside a cluster
+ * (cluster 0) all but those of stmt_cluster.h. */
+static size_t role_count_in(unsigned role, int cluster)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < DBQ__COUNT; i++)
-		n += (db_stmts[i].roles & role) != 0;
+		n += (db_stmts[i].roles & role) != 0 &&
+		     (cluster || !(db_stmts[i].flags & DB_Q_CLUSTER));
 	return n;
+}
+
+static size_t role_count(unsigned role)
+{
+	return role_count_in(role, 0);
 }
 
 static unsigned qmarks(const char *s)
@@ -56,7 +64,8 @@ static void test_table(void)
 			     d->params);
 		}
 		if ((d->flags & DB_Q_READ) && strncmp(d->sql, "SELECT", 6) != 0 &&
-		    strncmp(d->sql, "WITH ", 5) != 0) {
+		    strncmp(d->sql, "WITH ", 5) != 0 &&
+		    strncmp(d->sql, "SET STATEMENT wsrep_sync_wait = 0 FOR SELECT ", 45) != 0) {
 			bad_read++;
 			diag("%s may be retried but is not a SELECT", d->name);
 		}
@@ -414,6 +423,37 @@ static void test_failover(const char *state)
 	   "nor when no failover server answers either");
 }
 
+/* A cluster's connections ([database] sync_wait or failover set) also
+ * prepare the two statements of stmt_cluster.h, for every role; the other
+ * connections never do (a MariaDB without wsrep could not).  On this
+ * server, built with wsrep but in no cluster, the state read says "not
+ * Galera" and the connection goes on. */
+static void test_cluster_statements(const struct conf *c)
+{
+	static const unsigned roles[] = {DB_ROLE_SETTINGS, DB_ROLE_PORTAL, DB_ROLE_FEED,
+					 DB_ROLE_MAILER,   DB_ROLE_HOOKS,  DB_ROLE_JOBS};
+	size_t good = 0;
+
+	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
+		struct db *db = db_open(c, roles[i], 0, 0);
+		enum db_result rc = db ? db_prepare_all(db) : DB_LOST;
+		size_t n = db ? db_prepared_count(db) : 0;
+		if (rc == DB_OK && n == role_count_in(roles[i], 1) && n == role_count(roles[i]) + 2)
+			good++;
+		else
+			diag("role %u: %s, %zu prepared, %zu expected", roles[i],
+			     db ? db_errmsg(db) : "no connection", n, role_count_in(roles[i], 1));
+		db_close(db);
+	}
+	is_int(good, sizeof roles / sizeof roles[0],
+	       "with sync_wait set, every role's start-up check also prepares the cluster's "
+	       "two statements (GALERA_STATE, GALERA_SYNC_WAIT)");
+	ok((db_stmts[DBQ_GALERA_STATE].flags & DB_Q_CLUSTER) &&
+		   (db_stmts[DBQ_GALERA_SYNC_WAIT].flags & DB_Q_CLUSTER) &&
+		   role_count_in(DB_ROLE_SETTINGS, 1) == role_count(DB_ROLE_SETTINGS) + 2,
+	   "outside a cluster they are left out (test_startup's counts)");
+}
+
 /* [database] sync_wait: each connection's wsrep_sync_wait (this server is
  * built with wsrep: the variable exists without a cluster). */
 static void test_sync_wait(const char *state)
@@ -429,6 +469,7 @@ static void test_sync_wait(const char *state)
 	v = 99;
 	ok(read_number(&c, "SELECT @@session.wsrep_sync_wait", &v) == 0 && v == 3,
 	   "a connection made with it has wsrep_sync_wait = 3 (%u)", v);
+	test_cluster_statements(&c);
 }
 
 /* Galera replicates only tables with a primary key (a row without one

@@ -70,34 +70,50 @@ static time_t mono_secs(void)
 	return ts.tv_sec;
 }
 
+static int attempt(struct db *db, enum db_stmt id, struct db_args *a, struct db_cols *c,
+		   db_row_fn row, void *ctx, enum db_result *rc, unsigned *err);
+
+/* Whether the connection belongs to a cluster ([database] failover or
+ * sync_wait set): its statements of stmt_cluster.h are then prepared. */
+static int clustered(const struct conf *c)
+{
+	return c->db.nservers > 0 || c->db.sync_wait > 0;
+}
+
+/* A statement of stmt_cluster.h on the connection being made or checked:
+ * straight to the server (no reconnect, no retry), not counted as a
+ * transaction's work, and leaving db->err as it was (connect_one gathers
+ * its reasons there).  0 when it ran. */
+static int cluster_run(struct db *db, enum db_stmt id, struct db_args *a, struct db_cols *c)
+{
+	char err[sizeof db->err];
+	unsigned e = 0, stmts = db->txn_stmts;
+	enum db_result rc = DB_ERR;
+	int f;
+
+	memcpy(err, db->err, sizeof err);
+	f = attempt(db, id, a, c, NULL, NULL, &rc, &e);
+	memcpy(db->err, err, sizeof err);
+	db->txn_stmts = stmts;
+	return f == 0 && rc == DB_OK ? 0 : -1;
+}
+
 /* Galera: whether the server is a node that is Synced, and the size of its
  * cluster (0: not Galera, or the check failed; the first statement will
  * say more).  -1 on a node that is not Synced. */
 static int galera_size(struct db *db)
 {
-	/* Not a causal read itself (galera_causal). */
-	static const char q[] = "SET STATEMENT wsrep_sync_wait = 0 FOR "
-				"SELECT @@wsrep_on, (SELECT VARIABLE_VALUE FROM "
-				"information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = "
-				"'WSREP_LOCAL_STATE_COMMENT'), (SELECT VARIABLE_VALUE FROM "
-				"information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = "
-				"'WSREP_CLUSTER_SIZE')";
-	MYSQL_RES *res;
-	MYSQL_ROW row;
-	int size = 0;
+	struct db_cols c = DB_COLS();
+	char on[8], state[64], size[32];
 
-	if (mysql_real_query(db->m, q, sizeof q - 1) != 0)
+	db_col_str(&c, on, sizeof on);
+	db_col_str(&c, state, sizeof state);
+	db_col_str(&c, size, sizeof size);
+	if (cluster_run(db, DBQ_GALERA_STATE, NULL, &c) != 0 || c.rows == 0 || strcmp(on, "1") != 0)
 		return 0;
-	if ((res = mysql_store_result(db->m)) == NULL)
-		return 0;
-	if ((row = mysql_fetch_row(res)) != NULL && row[0] != NULL && strcmp(row[0], "1") == 0) {
-		if (row[1] == NULL || strcmp(row[1], "Synced") != 0)
-			size = -1;
-		else if (row[2] != NULL)
-			size = atoi(row[2]);
-	}
-	mysql_free_result(res);
-	return size;
+	if (strcmp(state, "Synced") != 0)
+		return -1;
+	return atoi(size);
 }
 
 /* Causal reads ([database] sync_wait) in a cluster of one node: measured
@@ -105,19 +121,19 @@ static int galera_size(struct db *db)
  * (200 ms to 1 s; 18 list pages a second instead of 5,000), and there is
  * no other node to wait for.  So a connection to a node alone reads
  * without the wait; each connection looks again once a second (at
- * db_begin, or a statement outside a transaction) how many nodes there are: a read may miss a write
- * committed on a node that joined within that second. */
+ * db_begin, or a statement outside a transaction) how many nodes there
+ * are: a read may miss a write committed on a node that joined within
+ * that second. */
 static void galera_causal(struct db *db, int size)
 {
-	char q[64];
+	struct db_args a = DB_ARGS();
 	int alone = size == 1;
 
 	db->causal_check = mono_secs() + 1;
 	if (alone == db->causal_off)
 		return;
-	snprintf(q, sizeof q, "SET SESSION wsrep_sync_wait = %u",
-		 alone ? 0 : db->conf->db.sync_wait);
-	if (mysql_real_query(db->m, q, strlen(q)) == 0) {
+	db_arg_uint(&a, alone ? 0 : db->conf->db.sync_wait);
+	if (cluster_run(db, DBQ_GALERA_SYNC_WAIT, &a, NULL) == 0) {
 		db->causal_off = alone;
 		log_info("db: %s", alone ? "the node is alone: reads without waiting (sync_wait 0)"
 					 : "the node has company: causal reads again");
@@ -133,7 +149,7 @@ static int galera_unready(struct db *db, const struct conf *c)
 {
 	int size;
 
-	if (c->db.nservers == 0 && c->db.sync_wait == 0)
+	if (!clustered(c))
 		return 0;
 	if ((size = galera_size(db)) < 0)
 		return 1;
@@ -238,8 +254,14 @@ static int db_connect(struct db *db)
 			snprintf(name, sizeof name, "%s:%u", sv->host, sv->port);
 		else
 			snprintf(name, sizeof name, "unix:%s", sv->socket);
-		log_warn("db: the primary cannot be connected (%s): connected to failover %s",
-			 db->err, name);
+		if (db->err[0] != '\0')
+			log_warn("db: the primary cannot be connected (%s): connected to failover "
+				 "%s",
+				 db->err, name);
+		else
+			log_warn("db: the primary is passed over for a while (see above): "
+				 "connected to failover %s",
+				 name);
 	} else if (server != db->server && db->server > 0)
 		log_warn("db: connected to the primary again");
 	db->server = server;
@@ -626,7 +648,8 @@ enum db_result db_prepare_all(struct db *db)
 		return DB_LOST;
 	}
 	for (size_t i = 0; i < DBQ__COUNT; i++) {
-		if (!(db->defs[i].roles & db->role))
+		if (!(db->defs[i].roles & db->role) ||
+		    ((db->defs[i].flags & DB_Q_CLUSTER) && !clustered(db->conf)))
 			continue;
 		if (prepare(db, (enum db_stmt)i, &err) != 0) {
 			log_err("db: start-up check (%s): %s",

@@ -23,6 +23,8 @@
 #define DB_Q_HOUSEKEEPING 0x4u
 /* The audit entry itself (db_request_changes counts it apart). */
 #define DB_Q_AUDIT 0x8u
+/* Prepared and checked only on a cluster's connections (stmt_cluster.h). */
+#define DB_Q_CLUSTER 0x10u
 
 struct db_stmt_def {
 	const char *name; /* the enum's name without DBQ_, for messages */
