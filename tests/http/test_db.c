@@ -337,13 +337,14 @@ out:
 }
 
 /* A statement of the portal role that reads one number (the query q),
- * run on a connection made with conf c: 0 with *v set, -1 if db_open or
- * the statement failed. */
-static int read_number(const struct conf *c, const char *q, unsigned *v)
+ * run on a connection made with conf c, after the cluster's causal wait
+ * statement set to sync_wait (unless it is -1): 0 with *v set, -1 if
+ * db_open or a statement failed. */
+static int read_number_after(const struct conf *c, int sync_wait, const char *q, unsigned *v)
 {
 	static struct db_stmt_def t[DBQ__COUNT];
 	struct db *db = db_open(c, DB_ROLE_PORTAL, 0, 0);
-	struct db_args a = DB_ARGS();
+	struct db_args a = DB_ARGS(), set = DB_ARGS();
 	struct db_cols cols = DB_COLS();
 	int rc = -1;
 
@@ -355,12 +356,23 @@ static int read_number(const struct conf *c, const char *q, unsigned *v)
 	t[DBQ_TENANT_BY_SLUG].cols = 1;
 	db_use_table(db, t);
 	db_col_uint(&cols, v);
+	if (sync_wait >= 0) {
+		db_arg_uint(&set, (unsigned)sync_wait);
+		if (db_exec(db, DBQ_GALERA_SYNC_WAIT, &set) != DB_OK)
+			goto out;
+	}
 	if (db_one(db, DBQ_TENANT_BY_SLUG, &a, &cols) == DB_OK)
 		rc = 0;
-	else
+out:
+	if (rc != 0)
 		diag("%s", db_errmsg(db));
 	db_close(db);
 	return rc;
+}
+
+static int read_number(const struct conf *c, const char *q, unsigned *v)
+{
+	return read_number_after(c, -1, q, v);
 }
 
 /* The stack's gatehouse.ini with more [database] lines (later lines win),
@@ -460,6 +472,7 @@ static void test_sync_wait(const char *state)
 {
 	static struct conf c;
 	unsigned v = 99;
+	int rc;
 
 	ok(read_number(&app, "SELECT @@session.wsrep_sync_wait", &v) == 0 && v == 0,
 	   "without sync_wait the session's wsrep_sync_wait is the server's (0)");
@@ -470,6 +483,15 @@ static void test_sync_wait(const char *state)
 	ok(read_number(&c, "SELECT @@session.wsrep_sync_wait", &v) == 0 && v == 3,
 	   "a connection made with it has wsrep_sync_wait = 3 (%u)", v);
 	test_cluster_statements(&c);
+	v = 99;
+	rc = read_number_after(&c, 0, "SELECT @@session.wsrep_sync_wait", &v);
+	ok(rc == 0 && v == 0,
+	   "the cluster's causal wait statement, its value a parameter, sets the connection's "
+	   "wsrep_sync_wait (3 to %u: a node alone)",
+	   v);
+	v = 99;
+	rc = read_number_after(&c, 1, "SELECT @@session.wsrep_sync_wait", &v);
+	ok(rc == 0 && v == 1, "... and back (%u)", v);
 }
 
 /* Galera replicates only tables with a primary key (a row without one
