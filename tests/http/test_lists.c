@@ -702,8 +702,10 @@ static void big_list(const struct big *b, unsigned tenant, struct hc *h)
 	   b->common, b->sort_index, m ? m->rows : -1);
 	free(json);
 
-	/* No filter: the sort's index from the start, the page's entries. */
+	/* No filter: the sort's index from the start, the page's entries
+	 * (the tenant twice: first for the list's count, V_TOTAL). */
 	np = 0;
+	p[np++] = (struct par)PI(tenant);
 	p[np++] = (struct par)PI(tenant);
 	for (unsigned i = 0; i < b->nks; i++)
 		p[np++] = (struct par)PN;
