@@ -39,15 +39,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# ticks PID...: user + system CPU ticks of those processes and their threads.
-ticks() {
-	local p t=0 v
-	for p in "$@"; do
-		v=$(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null) || continue
-		t=$((t + v))
-	done
-	echo "$t"
-}
 pids_of() { # GROUP: the pids of that kind of process
 	local f
 	case $1 in
@@ -65,7 +56,7 @@ GROUPS_=(nginx settings mariadbd)
 declare -A before
 cpu_begin() {
 	local g
-	for g in "${GROUPS_[@]}"; do before[$g]=$(ticks $(pids_of "$g")); done
+	for g in "${GROUPS_[@]}"; do before[$g]=$(bench_ticks $(pids_of "$g")); done
 	CPU_T0=$(date +%s.%N)
 	LOAD_T0=$(awk '{ print $14 + $15 + $16 + $17 }' /proc/$$/stat)
 }
@@ -74,7 +65,7 @@ cpu_end() {
 	hz=$(getconf CLK_TCK)
 	secs=$(awk -v a="$CPU_T0" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
 	for g in "${GROUPS_[@]}"; do
-		now=$(ticks $(pids_of "$g"))
+		now=$(bench_ticks $(pids_of "$g"))
 		out="$out $g $(awk -v d=$((now - before[$g])) -v s="$secs" -v hz="$hz" 'BEGIN { printf "%.2f", d / hz / s }')"
 	done
 	gen=$(awk -v d=$(($(awk '{ print $14 + $15 + $16 + $17 }' /proc/$$/stat) - LOAD_T0)) -v s="$secs" -v hz="$hz" 'BEGIN { printf "%.2f", d / hz / s }')

@@ -10,6 +10,17 @@ die() { printf '%s: error: %s\n' "$BENCH_NAME" "$*" >&2; exit 1; }
 ms() { awk -v u="$1" 'BEGIN {printf "%.2f", u / 1000}'; }
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
+# bench_ticks PID...: user + system CPU ticks (getconf CLK_TCK a second)
+# of those processes, their threads included; a pid gone counts 0.
+bench_ticks() {
+	local p t=0 v
+	for p in "$@"; do
+		v=$(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null) || continue
+		t=$((t + ${v:-0}))
+	done
+	echo "$t"
+}
+
 bench_require() {
 	command -v curl >/dev/null || die "curl not found (apt-get install curl)"
 	command -v python3 >/dev/null || die "python3 not found (apt-get install python3)"

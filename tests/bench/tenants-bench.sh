@@ -127,15 +127,8 @@ print(f'{s:.3f}')
 PY
 }
 
-# CPU ticks (utime + stime) of the processes whose pids are given, and of
-# their children (nginx's workers under its master).
-ticks() {
-	local p t=0 v
-	for p in "$@" $(for p in "$@"; do pgrep -P "$p"; done); do
-		v=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null) && t=$((t + v))
-	done
-	echo "$t"
-}
+# CPU ticks of a process and its children (nginx's workers under its master).
+ticks() { bench_ticks "$1" $(pgrep -P "$1"); }
 
 # What each process spent per request over a loadgen run: the ticks of
 # NAME=PID... pairs before and after the command that follows "--", then
@@ -151,14 +144,16 @@ cpu_per_request() {
 		shift
 	done
 	shift
-	for i in "${!pids[@]}"; do t0[i]=$(ticks ${pids[i]}); done
+	for i in "${!pids[@]}"; do t0[i]=$(ticks "${pids[i]}"); done
 	"$@" || return 1
-	local line="cpu per request:" rps n
+	local line="cpu per request:" rps n hz
+	hz=$(getconf CLK_TCK)
 	rps=$(awk '$1 == "all" {print $3}' "$out")
 	n=$(awk '$1 == "all" {print $2}' "$out")
 	for i in "${!pids[@]}"; do
-		line+=$(awk -v t=$(($(ticks ${pids[i]}) - t0[i])) -v n="$n" -v w="$WARM" -v s="$SECS" \
-			-v name="${names[i]}" 'BEGIN {printf " %s %.3f ms", name, n ? t * 10 * s / (s + w) / n : 0}')
+		line+=$(awk -v t=$(($(ticks "${pids[i]}") - t0[i])) -v n="$n" -v w="$WARM" -v s="$SECS" \
+			-v hz="$hz" -v name="${names[i]}" \
+			'BEGIN {printf " %s %.3f ms", name, n ? t * 1000 / hz * s / (s + w) / n : 0}')
 	done
 	say "$line (at $rps req/s)"
 }

@@ -178,6 +178,36 @@ static void test_counts(void)
 	db_close(db);
 }
 
+/* The one runner of raw SQL (whole migration files, db_exec_script): the
+ * ctl role on a multi-statement connection only; any other connection is
+ * refused before anything is sent.  Then the ctl tool's runs it. */
+static void test_script(void)
+{
+	static const char script[] = "CREATE TABLE test_db_script (id INT PRIMARY KEY) "
+				     "ENGINE=InnoDB; DROP TABLE test_db_script";
+	struct db *app_db = db_open(&app, DB_ROLE_SETTINGS, DB_MULTI_STATEMENTS, 0);
+	struct db *plain = db_open(&admin, DB_ROLE_CTL, 0, 0);
+	struct db *ctl = db_open(&admin, DB_ROLE_CTL, DB_MULTI_STATEMENTS | DB_UNBOUNDED, 0);
+	char *n;
+
+	free(sql1("DROP TABLE IF EXISTS test_db_script"));
+	ok(app_db && db_exec_script(app_db, script, sizeof script - 1, "t") == DB_ERR &&
+		   strstr(db_errmsg(app_db), "ctl role") != NULL,
+	   "a responder's connection may not run a script (%s)", app_db ? db_errmsg(app_db) : "");
+	ok(plain && db_exec_script(plain, script, sizeof script - 1, "t") == DB_ERR,
+	   "nor the ctl tool's without multiple statements");
+	n = sql1("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() "
+		 "AND table_name = 'test_db_script'");
+	ok(n && strcmp(n, "0") == 0, "... and neither sent anything (no table made)");
+	free(n);
+	ok(ctl && db_exec_script(ctl, script, sizeof script - 1, "t") == DB_OK,
+	   "the ctl tool's multi-statement connection runs the whole script (%s)",
+	   ctl ? db_errmsg(ctl) : "no connection");
+	db_close(app_db);
+	db_close(plain);
+	db_close(ctl);
+}
+
 /* A statement of another role: DB_ERR and a log line, nothing prepared. */
 static void test_roles(void)
 {
@@ -531,6 +561,7 @@ int main(void)
 	test_startup();
 	test_counts();
 	test_roles();
+	test_script();
 	test_strings();
 	test_rows_and_txn();
 	test_stream();

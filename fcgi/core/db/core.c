@@ -140,6 +140,14 @@ static void galera_causal(struct db *db, int size)
 	}
 }
 
+/* Once a second on a connection with causal reads, outside a
+ * transaction: whether the node is alone (galera_causal). */
+static void causal_recheck(struct db *db)
+{
+	if (db->conf->db.sync_wait > 0 && !db->in_txn && mono_secs() >= db->causal_check)
+		galera_causal(db, galera_size(db));
+}
+
 /* A Galera node that is not Synced (joining, catching up by IST, or cut
  * off from the primary component) accepts connections but answers
  * "WSREP has not yet prepared node" or reads what is not yet applied: a
@@ -403,7 +411,7 @@ void db_deadlock_mark(struct db *db)
 
 int db_clustered(const struct db *db)
 {
-	return db != NULL && (db->conf->db.nservers > 0 || db->conf->db.sync_wait > 0);
+	return db != NULL && clustered(db->conf);
 }
 
 void db_deadlock_clear(struct db *db)
@@ -520,8 +528,7 @@ static enum db_result ensure_connected(struct db *db)
 		db_disconnect(db);
 	}
 	if (db->m != NULL) {
-		if (db->conf->db.sync_wait > 0 && !db->in_txn && mono_secs() >= db->causal_check)
-			galera_causal(db, galera_size(db));
+		causal_recheck(db);
 		return DB_OK;
 	}
 	if (db->in_txn && db->txn_stmts > 0)
@@ -694,8 +701,7 @@ enum db_result db_begin(struct db *db)
 		log_err("db: %s", db->err);
 		return DB_LOST;
 	}
-	if (db->conf->db.sync_wait > 0 && mono_secs() >= db->causal_check)
-		galera_causal(db, galera_size(db));
+	causal_recheck(db);
 	if (mysql_autocommit(db->m, 0) != 0) {
 		/* The server went away while idle: reconnect once and go on. */
 		if (db_connect(db) != 0 || mysql_autocommit(db->m, 0) != 0) {
