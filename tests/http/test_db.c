@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <mysql.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -316,6 +317,128 @@ static void test_rows_and_txn(void)
 	db_close(db);
 }
 
+static unsigned sql_uint(const char *q)
+{
+	char *v = sql1("%s", q);
+	unsigned n = v ? (unsigned)strtoul(v, NULL, 10) : 0;
+
+	free(v);
+	return n;
+}
+
+static enum db_result session_read(struct db *db, const unsigned char hash[32],
+				   struct db_session *s)
+{
+	return db_session_office(db, hash, 60, s);
+}
+
+/* An office session's copies of its user, permission, tenant and inbox
+ * count (sql/032, read by SESSION_OFFICE alone): made with the session,
+ * and following every change of what they copy at once, a deactivation or
+ * a permission taken away included; a user who is not the session's
+ * tenant's never signs in.  Its own tenant, made here. */
+static void test_session_copy(void)
+{
+	struct db *db = db_open(&app, DB_ROLE_SETTINGS, 0, 0);
+	struct db_session s;
+	unsigned char hash[32], hash2[32];
+	char slug[64], q[512];
+	unsigned tid, tid2, uid;
+
+	if (!ok(db != NULL, "session copies: the settings role connects"))
+		return;
+	snprintf(slug, sizeof slug, "dbcopy-%d", (int)getpid());
+	free(sql1(
+		"INSERT INTO tenants (slug, company_name, city) VALUES ('%s', 'Copy Co', 'Oslo'), "
+		"('%s-b', 'Other Co', '')",
+		slug, slug));
+	snprintf(q, sizeof q, "SELECT id FROM tenants WHERE slug = '%s'", slug);
+	tid = sql_uint(q);
+	snprintf(q, sizeof q, "SELECT id FROM tenants WHERE slug = '%s-b'", slug);
+	tid2 = sql_uint(q);
+	free(sql1("INSERT INTO office_users (tenant_id, email, password_hash, role, first_name, "
+		  "last_name) VALUES (%u, '%s@copy.example', 'x', 'admin', 'Ann', 'Lee')",
+		  tid, slug));
+	snprintf(q, sizeof q, "SELECT id FROM office_users WHERE tenant_id = %u", tid);
+	uid = sql_uint(q);
+	free(sql1(
+		"INSERT INTO office_user_perms (user_id, module, level) VALUES (%u, 'settings', 2)",
+		uid));
+	if (!ok(tid > 0 && tid2 > 0 && uid > 0, "session copies: a tenant and its office user"))
+		goto out;
+	randombytes_buf(hash, sizeof hash);
+	randombytes_buf(hash2, sizeof hash2);
+	ok(db_session_insert(db, hash, "office", tid, uid, 8, "127.0.0.1", "test_db", "full") ==
+			   DB_OK &&
+		   session_read(db, hash, &s) == DB_OK && s.user_id == uid && s.tenant_id == tid &&
+		   strcmp(s.first, "Ann") == 0 && strcmp(s.last, "Lee") == 0 && s.settings == 2 &&
+		   s.tenant.id == tid && strcmp(s.tenant.slug, slug) == 0 &&
+		   strcmp(s.tenant.company, "Copy Co") == 0 && strcmp(s.tenant.city, "Oslo") == 0 &&
+		   strcmp(s.tenant.time_zone, "UTC") == 0 && s.time_zone[0] == '\0' &&
+		   s.inbox_open == 0 && !s.mfa_required && !s.mfa_enabled,
+	   "a new session carries its user, permission and tenant as they are");
+	free(sql1("UPDATE office_users SET first_name = 'ann', email = 'new-%s@copy.example', "
+		  "time_zone = 'Europe/Oslo', mfa_required = 1 WHERE id = %u",
+		  slug, uid));
+	ok(session_read(db, hash, &s) == DB_OK && strcmp(s.first, "ann") == 0 &&
+		   strncmp(s.email, "new-", 4) == 0 && strcmp(s.time_zone, "Europe/Oslo") == 0 &&
+		   s.mfa_required,
+	   "a rename (of case only, too), a new email, zone and MFA rule show on the next read");
+	free(sql1("UPDATE office_users SET mfa_secret = 'x' WHERE id = %u", uid));
+	ok(session_read(db, hash, &s) == DB_OK && s.mfa_enabled, "MFA set up shows");
+	free(sql1(
+		"UPDATE office_user_perms SET level = 1 WHERE user_id = %u AND module = 'settings'",
+		uid));
+	ok(session_read(db, hash, &s) == DB_OK && s.settings == 1, "a lower permission shows");
+	free(sql1("DELETE FROM office_user_perms WHERE user_id = %u", uid));
+	ok(session_read(db, hash, &s) == DB_OK && s.settings == 0,
+	   "a permission taken away is none at once");
+	free(sql1(
+		"INSERT INTO office_user_perms (user_id, module, level) VALUES (%u, 'settings', 3)",
+		uid));
+	ok(session_read(db, hash, &s) == DB_OK && s.settings == 3, "and one given back shows");
+	free(sql1("UPDATE tenants SET company_name = 'Renamed Co', portal_enabled = 1, "
+		  "frame_origins = 'https://copy.example', time_zone = 'America/Chicago' WHERE id "
+		  "= %u",
+		  tid));
+	ok(session_read(db, hash, &s) == DB_OK && strcmp(s.tenant.company, "Renamed Co") == 0 &&
+		   s.tenant.portal_enabled == 1 &&
+		   strcmp(s.tenant.frame_origins, "https://copy.example") == 0 &&
+		   strcmp(s.tenant.time_zone, "America/Chicago") == 0,
+	   "the tenant's rename, portal and frame origins show");
+	free(sql1("INSERT INTO office_inbox_counts (tenant_id, open_items) VALUES (%u, 4) ON "
+		  "DUPLICATE KEY UPDATE open_items = 4",
+		  tid));
+	ok(session_read(db, hash, &s) == DB_OK && s.inbox_open == 4, "the inbox count shows");
+	free(sql1("UPDATE office_inbox_counts SET open_items = 3 WHERE tenant_id = %u", tid));
+	ok(session_read(db, hash, &s) == DB_OK && s.inbox_open == 3, "and follows it");
+	ok(db_session_insert(db, hash2, "office", tid, uid, 8, "127.0.0.1", "test_db", "full") ==
+			   DB_OK &&
+		   session_read(db, hash2, &s) == DB_OK && s.inbox_open == 3 && s.settings == 3 &&
+		   strcmp(s.tenant.company, "Renamed Co") == 0,
+	   "a second session copies the same");
+	free(sql1("UPDATE office_users SET active = 0 WHERE id = %u", uid));
+	ok(session_read(db, hash, &s) == DB_NOTFOUND && session_read(db, hash2, &s) == DB_NOTFOUND,
+	   "a deactivated user's sessions are refused at once");
+	free(sql1("UPDATE office_users SET active = 1 WHERE id = %u", uid));
+	ok(session_read(db, hash, &s) == DB_OK, "and open again on reactivation, as with the join");
+	free(sql1("UPDATE office_users SET tenant_id = %u WHERE id = %u", tid2, uid));
+	ok(session_read(db, hash, &s) == DB_NOTFOUND,
+	   "a user moved to another tenant: the session is refused");
+	free(sql1("UPDATE office_users SET tenant_id = %u WHERE id = %u", tid, uid));
+	ok(session_read(db, hash, &s) == DB_OK && s.user_id == uid,
+	   "and opens again once the user is back, as with the join");
+	randombytes_buf(hash2, sizeof hash2);
+	ok(db_session_insert(db, hash2, "office", tid2, uid, 8, "127.0.0.1", "test_db", "full") ==
+			   DB_OK &&
+		   session_read(db, hash2, &s) == DB_NOTFOUND,
+	   "a session made for a tenant the user is not in never opens");
+out:
+	free(sql1("DELETE FROM sessions WHERE tenant_id IN (%u, %u)", tid, tid2));
+	free(sql1("DELETE FROM office_users WHERE tenant_id IN (%u, %u)", tid, tid2));
+	db_close(db);
+}
+
 struct streamed {
 	unsigned n, stop_at, last_id;
 	int ordered;
@@ -564,6 +687,7 @@ int main(void)
 	test_script();
 	test_strings();
 	test_rows_and_txn();
+	test_session_copy();
 	test_stream();
 	test_failover(state);
 	test_sync_wait(state);

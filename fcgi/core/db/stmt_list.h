@@ -59,11 +59,16 @@
 /* The page cache's read (listing.c): a page's rows by id, in the order of
  * the ids given (a JSON array of numbers), with the list's version read in
  * the same statement (one snapshot): cols, their table (alias a) and
- * joins, the counts table. */
+ * joins, the counts table.  Each row by its primary key, the only index
+ * the optimizer is let weigh: the tenant's condition would otherwise have
+ * it estimate a range in each of the table's tenant-first indexes on every
+ * execution (measured on the portal users, 13 of them: 67 us of MariaDB
+ * CPU a read instead of 81-96). */
 #define V_BY_IDS(cols, table, a, joins, counts)                                                    \
 	"SELECT " cols ", COALESCE(v.version, 0) FROM JSON_TABLE(?, '$[*]' COLUMNS (n FOR "        \
-	"ORDINALITY, id INT UNSIGNED PATH '$')) j JOIN " table " ON " a ".id = j.id " joins        \
-	"LEFT JOIN " counts " v ON v.tenant_id = " a ".tenant_id WHERE " a ".tenant_id = ? "       \
+	"ORDINALITY, id INT UNSIGNED PATH '$')) j JOIN " table " FORCE INDEX (PRIMARY) ON " a      \
+	".id = j.id " joins "LEFT JOIN " counts " v ON v.tenant_id = " a ".tenant_id WHERE " a     \
+	".tenant_id = ? "                                                                          \
 	"ORDER BY j.n"
 /* A filter's count: the rows with a word of the chosen pattern (at most
  * the cap), and how many of them pass verify (a condition, then AND) and
