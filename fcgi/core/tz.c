@@ -47,6 +47,13 @@ static int leap(int64_t y)
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
+static int month_days(int64_t y, int m)
+{
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+	return mdays[m - 1] + (m == 2 && leap(y));
+}
+
 static int64_t floordiv(int64_t a, int64_t b)
 {
 	return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
@@ -229,11 +236,10 @@ static int64_t rule_local(const struct rule *r, int64_t y)
 		day = days_from_civil(y, 1, 1) + r->day;
 		break;
 	default: {
-		static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 		int64_t first = days_from_civil(y, r->mon, 1);
 		int wday1 = (int)((first % 7 + 11) % 7); /* 1970-01-01 was a Thursday */
 		int d = 1 + (r->day - wday1 + 7) % 7 + (r->week - 1) * 7;
-		int dim = mdays[r->mon - 1] + (r->mon == 2 && leap(y));
+		int dim = month_days(y, r->mon);
 		while (d > dim)
 			d -= 7;
 		day = first + d - 1;
@@ -652,8 +658,10 @@ int tz_parse_utc(const char *s, time_t *out)
 	if (*s == '.') /* fractional seconds: dropped */
 		for (s++; *s >= '0' && *s <= '9'; s++)
 			;
-	if (*s != 'Z' || s[1] != '\0' || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 ||
-	    v[3] > 23 || v[4] > 59 || v[5] > 60)
+	/* A day past its month's end (02-30, 04-31) is no instant: it would
+	 * name one of the next month (found by fuzz_tz). */
+	if (*s != 'Z' || s[1] != '\0' || v[1] < 1 || v[1] > 12 || v[2] < 1 ||
+	    v[2] > month_days(v[0], v[1]) || v[3] > 23 || v[4] > 59 || v[5] > 60)
 		return -1;
 	*out = (time_t)(days_from_civil(v[0], v[1], v[2]) * 86400 + v[3] * 3600 + v[4] * 60 + v[5]);
 	return 0;

@@ -226,10 +226,17 @@ static void test_names_and_iso(void)
 	   (long long)t);
 	ok(tz_parse_utc("2026-12-05T21:35:07.123456Z", &t) == 0 && t == 1796506507,
 	   "with fractional seconds");
+	ok(tz_parse_utc("2028-02-29T00:00:00Z", &t) == 0 && t == 1835395200 &&
+		   tz_parse_utc("2000-02-29T12:00:00Z", &t) == 0 && t == 951825600 &&
+		   tz_parse_utc("2026-01-31T00:00:00Z", &t) == 0,
+	   "February 29 of a leap year and a month's 31st are instants");
 	static const char *const bad[] = {"",
 					  "2026-12-05",
 					  "2026-12-05T21:35:07",
 					  "2026-13-05T21:35:07Z",
+					  "2026-02-29T00:00:00Z",
+					  "2026-04-31T00:00:00Z",
+					  "2100-02-29T00:00:00Z",
 					  "2026-12-05T24:35:07Z",
 					  "2026-12-05 21:35:07Z",
 					  "2026-12-05T21:35:07Z ",
