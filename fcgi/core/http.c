@@ -115,7 +115,7 @@ static int attempt_again(struct http *h, const struct attempt_mark *m, int n)
 		/* Given up here: not run again by an enclosing step (a GET
 		 * whose page opens a session). */
 		db_deadlock_clear(h->db);
-		log_warn("rid=%s deadlock: given up after %d attempts", h->rid, n);
+		log_warn("deadlock: given up after %d attempts", n);
 		return 0;
 	}
 	h->status = m->status;
@@ -125,7 +125,7 @@ static int attempt_again(struct http *h, const struct attempt_mark *m, int n)
 	h->error_msg = m->error_msg;
 	h->location[0] = '\0';
 	db_deadlock_clear(h->db);
-	log_warn("rid=%s deadlock: tried again (attempt %d)", h->rid, n + 1);
+	log_warn("deadlock: tried again (attempt %d)", n + 1);
 	/* Random and growing (2-10 ms, then 4-20, 8-40 ...): writers that
 	 * collided on a hot row (a company's counts) on two nodes do not
 	 * collide again in step. */
@@ -560,8 +560,7 @@ static enum http_step step_share(struct http *h)
 						       : 0;
 
 	if (share_enter(t) != SHARE_OK) {
-		log_warn("rid=%s tenant %u is at its share of the threads (%u): 503", h->rid, t,
-			 share_limit());
+		log_warn("tenant %u is at its share of the threads (%u): 503", t, share_limit());
 		h->retry_after = 1;
 		answer_error(h, 503, "Too many requests of this company at once: try again.");
 		return HTTP_DONE;
@@ -697,9 +696,7 @@ static enum page_result run_post(struct http *h)
 		 * as missing (seen once in tests/cluster: a new user's 404).
 		 * A first "not found" is run once more; a real one comes back. */
 		if (r == PAGE_NOT_FOUND && n == 1 && db_clustered(h->db)) {
-			log_warn(
-				"rid=%s not found inside a transaction on a cluster: run once more",
-				h->rid);
+			log_warn("not found inside a transaction on a cluster: run once more");
 			db_deadlock_mark(h->db);
 		}
 		if (!attempt_again(h, &m, n))
@@ -837,6 +834,7 @@ void http_handle(FCGX_Request *fr, const struct conf *c, struct db *db,
 	h.db = db;
 	h.responder = resp;
 	http_request_id(h.rid);
+	log_request(h.rid);
 	if ((h.path = FCGX_GetParam("DOCUMENT_URI", fr->envp)) == NULL &&
 	    (h.path = FCGX_GetParam("SCRIPT_NAME", fr->envp)) == NULL)
 		h.path = "/";
@@ -858,7 +856,7 @@ void http_handle(FCGX_Request *fr, const struct conf *c, struct db *db,
 	/* Whatever a handler left open is rolled back here, never carried
 	 * into the thread's next request (whose commit would commit it). */
 	if (db_in_txn(db)) {
-		log_warn("rid=%s a transaction was left open: rolled back", h.rid);
+		log_warn("a transaction was left open: rolled back");
 		db_rollback(db);
 	}
 	/* Drain what the client sent and we did not read, so a kept
@@ -869,14 +867,15 @@ void http_handle(FCGX_Request *fr, const struct conf *c, struct db *db,
 	/* Every change stays traceable (issue 15): a request that changed
 	 * the database and wrote no audit entry says audit=missing. */
 	db_request_changes(db, &writes, &audits);
-	log_info("rid=%s addr=%s method=%s path=%s status=%d bytes=%zu user=%u ms=%.2f cache=%s "
+	log_info("addr=%s method=%s path=%s status=%d bytes=%zu user=%u ms=%.2f cache=%s "
 		 "changes=%u audit=%s",
-		 h.rid, h.addr, FCGX_GetParam("REQUEST_METHOD", fr->envp) ?: "-", h.path_log,
-		 h.status, h.bytes_out, h.user_id,
+		 h.addr, FCGX_GetParam("REQUEST_METHOD", fr->envp) ?: "-", h.path_log, h.status,
+		 h.bytes_out, h.user_id,
 		 (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6,
 		 h.cache ? h.cache : "-", writes,
 		 writes == 0  ? "-"
 		 : audits > 0 ? "ok"
 			      : "missing");
+	log_request(NULL);
 	request_free(&h);
 }

@@ -188,7 +188,7 @@ int mfaflow_verify(struct http *h, enum db_who who, unsigned tenant_id, unsigned
 			     mr == MFA_ERR ? AUTH_SETTLE_UNCHECKED : AUTH_SETTLE_FAILED);
 	if (mr == MFA_ERR)
 		return PAGE_ERROR;
-	log_info("rid=%s MFA code refused", h->rid);
+	log_info("MFA code refused");
 	return http_field_error(h, f, mfaflow_refusal(mr));
 }
 
@@ -213,7 +213,7 @@ int mfaflow_sign_in(struct http *h, const struct mfaflow_user *u, const char *th
 		if ((r == PAGE_INVALID || r == PAGE_THROTTLED) &&
 		    audit(h, u, u->failed_action,
 			  r == PAGE_THROTTLED ? "too many wrong codes" : "wrong code") != DB_OK)
-			log_warn("rid=%s refused MFA code not audited", h->rid);
+			log_warn("refused MFA code not audited");
 		return r;
 	}
 	if ((rc = u->promote(h)) != DB_OK || (rc = audit(h, u, u->passed_action, NULL)) != DB_OK ||

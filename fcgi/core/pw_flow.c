@@ -69,7 +69,7 @@ enum page_result pwflow_sign_in(struct http *h, const char *key, const char *has
 	if (arc == AUTH_BUSY)
 		return pwflow_busy(h);
 	if (arc == AUTH_FAIL) {
-		log_info("rid=%s sign-in failed", h->rid);
+		log_info("sign-in failed");
 		http_notice(h, "error", "The email or password is incorrect.");
 		return PAGE_UNAUTHORIZED;
 	}
@@ -151,7 +151,7 @@ enum page_result pwflow_forgot_counted(struct http *h, const char *key, const ch
 	long long retry = 0;
 
 	if ((arc = auth_throttle_reserve(h->db, key, h->addr, &retry)) == AUTH_LOCKED) {
-		log_info("rid=%s reset mail throttled", h->rid);
+		log_info("reset mail throttled");
 		return http_redirect(h, where);
 	}
 	return arc == AUTH_OK ? PAGE_OK : PAGE_UNAVAILABLE;

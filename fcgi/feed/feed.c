@@ -568,6 +568,7 @@ void feed_handle(FCGX_Request *fr, const struct conf *c, struct db *db, const st
 	f.conf = c;
 	f.db = db;
 	http_request_id(f.rid);
+	log_request(f.rid);
 	if ((f.path = FCGX_GetParam("DOCUMENT_URI", fr->envp)) == NULL)
 		f.path = "/";
 	if ((f.addr = FCGX_GetParam("REMOTE_ADDR", fr->envp)) == NULL)
@@ -586,10 +587,11 @@ void feed_handle(FCGX_Request *fr, const struct conf *c, struct db *db, const st
 	while (FCGX_GetStr(sink, sizeof sink, fr->in) > 0)
 		;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	log_info("rid=%s addr=%s method=%s path=%s status=%d bytes=%zu key=%s rows=%u ms=%.2f",
-		 f.rid, f.addr, f.method ? f.method : "-", f.path_log, f.status, f.bytes_out,
+	log_info("addr=%s method=%s path=%s status=%d bytes=%zu key=%s rows=%u ms=%.2f", f.addr,
+		 f.method ? f.method : "-", f.path_log, f.status, f.bytes_out,
 		 f.key.key_id[0] ? f.key.key_id : "-", f.rows,
 		 (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	log_request(NULL);
 	req_pairs_free(&f.query);
 	sodium_memzero(&f.key, sizeof f.key);
 }

@@ -62,7 +62,7 @@ enum db_result portal_session_start(struct http *h, unsigned user_id, unsigned c
 		if (req_pairs_get(&h->cookies, HTTP_COOKIE_PRE) != NULL)
 			http_set_cookie(h, HTTP_COOKIE_PRE, "", path, 0, "None");
 		if (db_purge(h->db, h->conf->sec.session_idle_min) != DB_OK)
-			log_warn("rid=%s purge failed", h->rid);
+			log_warn("purge failed");
 	}
 	sodium_memzero(cookie, sizeof cookie);
 	return rc;

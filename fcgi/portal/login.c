@@ -70,7 +70,7 @@ static void lockout_notice(struct http *h, const char *email, long long secs)
 		rc = db_commit(h->db);
 	if (rc != DB_OK) {
 		db_rollback(h->db);
-		log_warn("rid=%s lockout notice not queued", h->rid);
+		log_warn("lockout notice not queued");
 	}
 }
 
@@ -99,7 +99,7 @@ static void audit_refused(struct http *h, const struct db_portal_login *u, enum 
 			 has_password ? "wrong password" : "no password set");
 	if (http_audit_self(h, h->tenant.id, DB_ACTOR_PORTAL, u->id, u->id ? u->email : "", what,
 			    detail) != DB_OK)
-		log_warn("rid=%s refused sign-in not audited", h->rid);
+		log_warn("refused sign-in not audited");
 }
 
 /* The session and its audit entry, in one transaction. */
@@ -179,7 +179,7 @@ static enum page_result login_post(struct http *h)
 		http_notice(h, "error", msg);
 		if (http_audit_self(h, h->tenant.id, DB_ACTOR_PORTAL, u.id, u.email,
 				    "portal_user.sign_in_refused", "access revoked") != DB_OK)
-			log_warn("rid=%s refused sign-in not audited", h->rid);
+			log_warn("refused sign-in not audited");
 		h->status = 403;
 		return PAGE_INVALID;
 	}

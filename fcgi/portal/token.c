@@ -59,7 +59,7 @@ static enum page_result token_get(struct http *h, xmlNodePtr root)
 	a.target_id = cid;
 	if ((rc = http_session_audited(h, open_session, &cid, &a)) != DB_OK)
 		return http_db_fail(rc);
-	log_info("rid=%s portal opened by token link of customer %u", h->rid, cid);
+	log_info("portal opened by token link of customer %u", cid);
 	portal_url(h, "home", to, sizeof to);
 	return http_redirect(h, to);
 }

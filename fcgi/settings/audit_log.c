@@ -347,7 +347,7 @@ static enum page_result export_stream(struct http *h)
 		xmlFreeTextWriter(x.w);
 	}
 	if (rc != DB_OK)
-		log_err("rid=%s audit export stopped: %s", h->rid, db_errmsg(h->db));
+		log_err("audit export stopped: %s", db_errmsg(h->db));
 	return PAGE_OK;
 }
 

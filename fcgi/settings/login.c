@@ -105,7 +105,7 @@ static void audit_refused(struct http *h, const struct db_login *u, const char *
 			    r == PAGE_THROTTLED ? "too many attempts"
 			    : u->active         ? "wrong password"
 						: "account inactive") != DB_OK)
-		log_warn("rid=%s refused sign-in not audited", h->rid);
+		log_warn("refused sign-in not audited");
 }
 
 struct opening {
@@ -170,7 +170,7 @@ static enum page_result login_post(struct http *h)
 		return http_db_fail(drc);
 	/* Housekeeping rides on sign-ins: bounded, and off every other path. */
 	if (db_purge(h->db, h->conf->sec.session_idle_min) != DB_OK)
-		log_warn("rid=%s purge failed", h->rid);
+		log_warn("purge failed");
 	http_set_cookie(h, HTTP_COOKIE_PRE, "", "/settings/login", 0, "Strict");
 	if (stage != SIGN_IN_FULL)
 		return http_redirect(h, stage == SIGN_IN_MFA ? "/settings/mfa"

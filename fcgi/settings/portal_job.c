@@ -319,7 +319,7 @@ static enum page_result report_stream(struct http *h)
 		rc = db_job_items(h->db, j.id, j.phase, "", x.last, report_row, &x);
 	} while (rc == DB_OK && !x.failed && x.n == 200);
 	if (rc != DB_OK)
-		log_err("rid=%s job report stopped: %s", h->rid, db_errmsg(h->db));
+		log_err("job report stopped: %s", db_errmsg(h->db));
 	return PAGE_OK;
 }
 

@@ -214,14 +214,47 @@ ok $? "five failed sign-ins spread over the hosts lock the account on every host
 "${CTL[@]}" throttle reset >>"$S/ctl.log" 2>&1
 
 # ---- 3. faults under writers
+# sample T0: each node's replication state and what its connections are
+# doing, twice a second, one line a node: "SECS nodeI STATUS | THREADS"
+# (SECS since T0; STATUS its wsrep state, cluster size, receive and send
+# queues and time paused by flow control; THREADS each busy connection's
+# command:state:seconds:statement).  For a stall's account (explain).
+sample() {
+	local t0=$1 i t st th
+	while :; do
+		for i in 1 2 3; do
+			t=$(date +%s.%N)
+			st=$(timeout 2 mariadb --no-defaults -S "$(sock "$i")" -uroot -N -B -e "
+				SELECT GROUP_CONCAT(CONCAT(LOWER(SUBSTR(VARIABLE_NAME, 7)), '=', VARIABLE_VALUE)
+				       ORDER BY VARIABLE_NAME SEPARATOR ' ')
+				  FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME IN
+				  ('WSREP_LOCAL_STATE_COMMENT', 'WSREP_CLUSTER_SIZE', 'WSREP_LOCAL_RECV_QUEUE',
+				   'WSREP_LOCAL_SEND_QUEUE', 'WSREP_FLOW_CONTROL_PAUSED_NS', 'WSREP_LAST_COMMITTED')" \
+				2>/dev/null) || st=down
+			th=$(timeout 2 mariadb --no-defaults -S "$(sock "$i")" -uroot -N -B -e "
+				SELECT GROUP_CONCAT(CONCAT(COMMAND, ':', IFNULL(STATE, ''), ':', TIME, ':',
+				       LEFT(REPLACE(IFNULL(INFO, ''), '\n', ' '), 30)) SEPARATOR ' ; ')
+				  FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND
+				  COMMAND NOT IN ('Sleep', 'Daemon') AND
+				  (USER <> 'system user' OR TIME >= 1)" 2>/dev/null)
+			awk -v t="$t" -v t0="$t0" -v i="$i" -v st="$st" -v th="$th" \
+				'BEGIN { printf "%.1f node%s %s | %s\n", t - t0, i, st, th }'
+		done
+		sleep 0.5
+	done
+}
+
 # phase NAME FAULT-AT RECOVER-AT FAULT-CMD RECOVER-CMD [SECS]: writers for SECS
-# while the fault happens; leaves $S/NAME.out.
+# while the fault happens; leaves $S/NAME.out and the nodes' samples in
+# $S/NAME.nodes.
 phase() {
-	local name=$1 at=$2 back=$3 fault=$4 recover=$5 secs=${6:-$SECS} wpid
+	local name=$1 at=$2 back=$3 fault=$4 recover=$5 secs=${6:-$SECS} wpid spid
 	"$PY" "$SRC/tests/cluster/writer.py" --port "$PORT" --cookie "$COOKIE" --csrf "$scsrf" \
 		--customer "$CID" --prefix "$name" --secs "$secs" --threads 4 --timeout 30 \
 		--out "$S/$name.out" &
 	wpid=$!
+	sample "$(date +%s.%N)" >"$S/$name.nodes" 2>/dev/null &
+	spid=$!
 	sleep "$at"
 	date +%s.%N >"$S/$name.fault-at"
 	$fault >>"$S/cluster.log" 2>&1
@@ -229,15 +262,43 @@ phase() {
 	$recover >>"$S/cluster.log" 2>&1
 	echo $? >"$S/$name.recover-rc"
 	wait "$wpid"
+	kill "$spid" 2>/dev/null
+	wait "$spid" 2>/dev/null
 }
 COOKIE=$(awk '$6 == "gh_office" { print $6 "=" $7 }' "$J" | tail -n 1)
 T0=$(nsql 1 "SELECT COUNT(*) FROM mail_outbox WHERE tenant_id = $TID")
 
 # What a failed phase leaves for whoever reads CI's output (the state dir
-# does not outlive the run there): each host's warnings and errors but the
-# deadlocks tried again, its requests over 5 s, each node's warnings.
+# does not outlive the run there): what the hosts logged of the first
+# answers that were neither 303 nor a clean 503 (by their X-Request-Id), the
+# nodes' samples from a second before the fault (a node's line when its
+# state, size or queues change, when flow control paused it or when a
+# connection has been busy 2 s or more), each host's warnings and errors but
+# the deadlocks tried again, its requests over 5 s, each node's warnings.
 explain() {
-	local h nd
+	local name=$1 h nd rid
+	for rid in $(awk '$5 == "bad" && $6 != "" && $6 != "-" { print $6 }' "$S/$name.out" | head -n 3); do
+		note "what the hosts logged of request $rid:"
+		grep -h "rid=$rid" "$ST"/host*/log/*.log 2>/dev/null | head -n 12 | cut -c1-300 |
+			sed 's/^/#   /'
+	done
+	note "the nodes, from a second before the fault (s since the writers began):"
+	awk -v at="$FAULT_REL" '
+		$1 < at - 1 { next }
+		{
+			line = $0; sub(/^[^ ]+ [^ ]+ /, "", line)
+			split(line, parts, " [|] "); st = parts[1]; th = parts[2]
+			key = st; gsub(/last_committed=[0-9]+ ?/, "", key)
+			paused = 0
+			if (match(st, /flow_control_paused_ns=[0-9]+/))
+				paused = substr(st, RSTART + 23, RLENGTH - 23) + 0
+			busy = 0
+			n = split(th, t, " ; ")
+			for (k = 1; k <= n; k++) { split(t[k], f, ":"); if (f[3] + 0 >= 2) busy = 1 }
+			gsub(/flow_control_paused_ns=[0-9]+ ?/, "", key)
+			if (key != last[$2] || paused > fc[$2] || busy) print
+			last[$2] = key; fc[$2] = paused
+		}' "$S/$name.nodes" 2>/dev/null | head -n 60 | cut -c1-300 | sed 's/^/#   /'
 	for h in "$ST"/host*; do
 		note "$(basename "$h"): warnings and errors (deadlocks tried again left out):"
 		grep -h ' warn \| error ' "$h"/log/*.log 2>/dev/null | grep -v 'deadlock: tried again' |
@@ -271,7 +332,7 @@ check() {
 	awk -v x="$first" 'BEGIN { exit !(x <= 2) }'
 	ok $? "$what: writes acknowledged all along, the longest stretch without one ${first} s (at most 2 s)"
 	if [ "$bad" != 0 ] || [ "$slow" != 0 ] || ! awk -v x="$first" 'BEGIN { exit !(x <= 2) }'; then
-		explain
+		explain "$name"
 	fi
 	awk '$5 == "ack" { print $4 }' "$f" | sort >"$S/$name.acked"
 	counts=

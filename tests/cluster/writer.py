@@ -10,10 +10,12 @@ session's form token).  A write is acknowledged when the answer is 303; a
 read from the database afterwards: kept or not, never twice).
 
 Every answer is written to --out, one line each:
-    START END STATUS EMAIL CLASS
+    START END STATUS EMAIL CLASS RID
 times in seconds since the run began, CLASS "ack" (303), "busy" (503 with
 the clean try-again page or the responder's own error page), "bad" (anything
-else: a 502, a 500, a refused or timed-out connection, a 503 without a page).
+else: a 502, a 500, a refused or timed-out connection, a 503 without a page),
+RID the answer's X-Request-Id ("-" without one): what the hosts' logs say of
+it.
 """
 import argparse
 import http.client
@@ -35,7 +37,7 @@ def worker(args, tid, t0, lines, lock):
             {"csrf": args.csrf, "customer": args.customer, "email": email,
              "sites": "all", "status": "active"})
         start = time.monotonic() - t0
-        status, text = 0, ""
+        status, text, rid = 0, "", "-"
         try:
             if conn is None:
                 conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=args.timeout)
@@ -44,6 +46,7 @@ def worker(args, tid, t0, lines, lock):
                                   "Content-Type": "application/x-www-form-urlencoded"})
             r = conn.getresponse()
             status = r.status
+            rid = r.getheader("X-Request-Id", "-") or "-"
             text = r.read().decode("utf-8", "replace")
             if r.getheader("Connection", "").lower() == "close":
                 conn.close()
@@ -61,7 +64,7 @@ def worker(args, tid, t0, lines, lock):
         else:
             cls = "bad"
         with lock:
-            lines.append("%.3f %.3f %d %s %s" % (start, end, status, email, cls))
+            lines.append("%.3f %.3f %d %s %s %s" % (start, end, status, email, cls, rid))
         if cls != "ack":
             time.sleep(0.05)
 

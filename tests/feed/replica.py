@@ -304,20 +304,23 @@ class Follower(threading.Thread):
 
 
 def log_causes(rids, log='settings.log'):
-    """Each failed request's cause, from the responder's log: the error line
-    logged just before the request's own line (rid=...)."""
+    """Each failed request's cause, from the responder's log: the last error
+    line that names the request (every line a request's thread logs says
+    rid=...)."""
     try:
         with open(os.path.join(STATE, 'log', log), encoding='utf-8', errors='replace') as f:
             lines = f.readlines()[-200000:]
     except OSError:
         return {r: '(no log)' for r in rids}
-    out = {}
-    for i, line in enumerate(lines):
+    out, seen = {}, set()
+    for line in lines:
         m = re.search(r'\brid=(\w+)', line)
         if m and m[1] in rids:
-            errs = [x.strip()[25:] for x in lines[max(0, i - 6):i] if ' error ' in x]
-            out[m[1]] = errs[-1] if errs else '(no error logged)'
-    return {r: out.get(r, '(not in the log)') for r in rids}
+            seen.add(m[1])
+            if ' error ' in line:
+                out[m[1]] = line.strip()[25:]
+    return {r: out.get(r, '(no error logged)' if r in seen else '(not in the log)')
+            for r in rids}
 
 
 def main():
