@@ -735,6 +735,15 @@ static void post_answer(struct http *h, enum page_result r)
 	int status = r == PAGE_INVALID && h->status ? h->status : answer_status(r);
 	char msg[300];
 
+	/* Why a form was refused, in the request's log lines: the message is
+	 * ours (a validator's or a handler's), never what was typed. */
+	for (size_t i = 0; r == PAGE_INVALID && i < h->page->nform; i++)
+		if (h->f[i].st == VAL_INVALID) {
+			log_info("form refused: %s: %s", h->page->form[i].name,
+				 h->f[i].error ? h->f[i].error : "invalid");
+			break;
+		}
+
 	if (r != PAGE_INVALID && r != PAGE_UNAUTHORIZED && r != PAGE_THROTTLED && r != PAGE_BUSY) {
 		answer_error(h, status, NULL);
 		return;

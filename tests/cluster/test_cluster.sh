@@ -272,9 +272,10 @@ T0=$(nsql 1 "SELECT COUNT(*) FROM mail_outbox WHERE tenant_id = $TID")
 # does not outlive the run there): what the hosts logged of the first
 # answers that were neither 303 nor a clean 503 (by their X-Request-Id), the
 # nodes' samples from a second before the fault (a node's line when its
-# state, size or queues change, when flow control paused it or when a
-# connection has been busy 2 s or more), each host's warnings and errors but
-# the deadlocks tried again, its requests over 5 s, each node's warnings.
+# state or size changes, when flow control paused it, when a queue holds 16
+# or more, or when a connection has been busy 2 s or more), each host's
+# warnings and errors but the deadlocks tried again, its requests over 5 s,
+# each node's warnings.
 explain() {
 	local name=$1 h nd rid
 	for rid in $(awk '$5 == "bad" && $6 != "" && $6 != "-" { print $6 }' "$S/$name.out" | head -n 3); do
@@ -288,15 +289,19 @@ explain() {
 		{
 			line = $0; sub(/^[^ ]+ [^ ]+ /, "", line)
 			split(line, parts, " [|] "); st = parts[1]; th = parts[2]
-			key = st; gsub(/last_committed=[0-9]+ ?/, "", key)
+			key = st; gsub(/(last_committed|flow_control_paused_ns|local_recv_queue|local_send_queue)=[0-9]+ ?/, "", key)
 			paused = 0
 			if (match(st, /flow_control_paused_ns=[0-9]+/))
 				paused = substr(st, RSTART + 23, RLENGTH - 23) + 0
+			queued = 0
+			if (match(st, /local_recv_queue=[0-9]+/) && substr(st, RSTART + 17, RLENGTH - 17) + 0 >= 16)
+				queued = 1
+			if (match(st, /local_send_queue=[0-9]+/) && substr(st, RSTART + 17, RLENGTH - 17) + 0 >= 16)
+				queued = 1
 			busy = 0
 			n = split(th, t, " ; ")
 			for (k = 1; k <= n; k++) { split(t[k], f, ":"); if (f[3] + 0 >= 2) busy = 1 }
-			gsub(/flow_control_paused_ns=[0-9]+ ?/, "", key)
-			if (key != last[$2] || paused > fc[$2] || busy) print
+			if (key != last[$2] || paused > fc[$2] || queued || busy) print
 			last[$2] = key; fc[$2] = paused
 		}' "$S/$name.nodes" 2>/dev/null | head -n 60 | cut -c1-300 | sed 's/^/#   /'
 	for h in "$ST"/host*; do

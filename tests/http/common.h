@@ -623,6 +623,22 @@ __attribute__((unused)) static char *get_html(struct hc *h, const char *path, ch
 	return body;
 }
 
+/* Whether the file at path (a responder's log) has a line with needle (a
+ * fixed string). */
+__attribute__((unused)) static int file_has(const char *path, const char *needle)
+{
+	char buf[4096];
+	FILE *f;
+	int found = 0;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	while (!found && fgets(buf, sizeof buf, f) != NULL)
+		found = strstr(buf, needle) != NULL;
+	fclose(f);
+	return found;
+}
+
 /* The render cache's word on request rid in the responder's log at logp:
  * "hit", "miss", "-" (not a cached page), or "?" when no line names it. */
 __attribute__((unused)) static const char *cache_of(const char *logp, const char *rid)

@@ -104,17 +104,10 @@ static void other_end(struct other *o, char *out, size_t sz)
 /* Whether the responder's log has line (a fixed string). */
 static int logged(const char *name, const char *line)
 {
-	char path[1100], buf[4096];
-	FILE *f;
-	int found = 0;
+	char path[1100];
 
 	snprintf(path, sizeof path, "%s/log/%s.log", state, name);
-	if ((f = fopen(path, "r")) == NULL)
-		return 0;
-	while (!found && fgets(buf, sizeof buf, f) != NULL)
-		found = strstr(buf, line) != NULL;
-	fclose(f);
-	return found;
+	return file_has(path, line);
 }
 
 /* Whether InnoDB's latest detected deadlock had text (a fixed string) and

@@ -1216,6 +1216,11 @@ static void test_render_cache(void)
 	ok(r.status == 422 && strcmp(cache_of(logp, rid), "-") == 0,
 	   "a form post re-rendered with errors (422): not the cache");
 	hc_resp_free(&r);
+	char want[120];
+	snprintf(want, sizeof want, " rid=%s form refused: frame_origins: ", rid);
+	ok(file_has(logp, want), "the refusal in the log: the request's id, the field, why");
+	snprintf(want, sizeof want, "not an origin");
+	ok(!file_has(logp, want), "and never what was typed");
 
 	kill(child, SIGTERM);
 	waitpid(child, &st, 0);
