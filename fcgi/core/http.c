@@ -691,10 +691,13 @@ static enum page_result run_post(struct http *h)
 		if (r == PAGE_REDIRECT)
 			return r;
 		db_rollback(h->db);
-		/* On a cluster a replicated write can roll this transaction
-		 * back between two statements, and a row it wrote then reads
-		 * as missing (seen once in tests/cluster: a new user's 404).
-		 * A first "not found" is run once more; a real one comes back. */
+		/* On a cluster a row the transaction had just written has
+		 * read as missing (tests/cluster: a new user's 404, twice
+		 * in many runs).  Cause unknown: a transaction another
+		 * node's write aborts answers its next statement 1213 on
+		 * MariaDB 10.11 (measured), it does not read as missing.
+		 * A first "not found" is run once more; a real one comes
+		 * back.  The request's log lines say which statement. */
 		if (r == PAGE_NOT_FOUND && n == 1 && db_clustered(h->db)) {
 			log_warn("not found inside a transaction on a cluster: run once more");
 			db_deadlock_mark(h->db);
