@@ -285,19 +285,14 @@ explain() {
 	done
 	note "the nodes, from a second before the fault (s since the writers began):"
 	awk -v at="$FAULT_REL" '
+		function val(s, k) { return match(s, k "=[0-9]+") ? substr(s, RSTART + length(k) + 1, RLENGTH - length(k) - 1) + 0 : 0 }
 		$1 < at - 1 { next }
 		{
 			line = $0; sub(/^[^ ]+ [^ ]+ /, "", line)
 			split(line, parts, " [|] "); st = parts[1]; th = parts[2]
 			key = st; gsub(/(last_committed|flow_control_paused_ns|local_recv_queue|local_send_queue)=[0-9]+ ?/, "", key)
-			paused = 0
-			if (match(st, /flow_control_paused_ns=[0-9]+/))
-				paused = substr(st, RSTART + 23, RLENGTH - 23) + 0
-			queued = 0
-			if (match(st, /local_recv_queue=[0-9]+/) && substr(st, RSTART + 17, RLENGTH - 17) + 0 >= 16)
-				queued = 1
-			if (match(st, /local_send_queue=[0-9]+/) && substr(st, RSTART + 17, RLENGTH - 17) + 0 >= 16)
-				queued = 1
+			paused = val(st, "flow_control_paused_ns")
+			queued = val(st, "local_recv_queue") >= 16 || val(st, "local_send_queue") >= 16
 			busy = 0
 			n = split(th, t, " ; ")
 			for (k = 1; k <= n; k++) { split(t[k], f, ":"); if (f[3] + 0 >= 2) busy = 1 }
@@ -449,6 +444,6 @@ c=$(curl "${X[@]}" -o /dev/null -D "$hdr" -w '%{http_code}' \
 	--data "csrf=$scsrf&id=4000000000&customer=$CID&email=nobody-nf@cluster.test&sites=all&status=active" \
 	"$U/settings/client/portal-access/edit")
 rid=$(sed -n 's/^X-Request-Id: \([0-9a-f]*\).*/\1/Ip' "$hdr" | head -n 1)
-again=$(cat "$ST"/host*/log/settings.log 2>/dev/null | grep -c "rid=$rid not found inside a transaction on a cluster: run once more")
+again=$(grep -h "rid=$rid not found inside a transaction on a cluster: run once more" "$ST"/host*/log/settings.log 2>/dev/null | wc -l)
 [ "$c" = 404 ] && [ -n "$rid" ] && [ "$again" = 1 ]
 ok $? "a POST whose row no one has: run once more, then 404 ($c, $again time(s) again)"

@@ -628,16 +628,11 @@ static int logged(const char *dir, const char *needle)
 	int found = 0;
 
 	while (d != NULL && !found && (e = readdir(d)) != NULL) {
-		char path[1200], line[8192];
-		FILE *fp;
+		char path[1200];
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		if ((fp = fopen(path, "r")) == NULL)
-			continue;
-		while (!found && fgets(line, sizeof line, fp) != NULL)
-			found = strstr(line, needle) != NULL;
-		fclose(fp);
+		found = file_has(path, needle);
 	}
 	if (d != NULL)
 		closedir(d);
