@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "http_int.h"
+#include "rcache.h"
 #include "render.h"
 #include "xml.h"
 
@@ -164,6 +165,17 @@ void answer_doc(struct http *h, int status, xmlDocPtr doc, const char *sheet)
 			answer(h, status, "application/xml; charset=utf-8", buf, (size_t)len);
 			if (h->carry)
 				sodium_memzero(buf, (size_t)len);
+			xmlFree(buf);
+			return;
+		}
+	} else if (memo && h->memo_keyed) {
+		/* Kept under the page memo's key (http.c memo_answer), not the
+		 * document's: the next such GET is answered without a build. */
+		if (render_html(sheet, doc, &buf, &len) == 0) {
+			if (!h->memo_off && h->ncookies == 0)
+				rcache_put(h->memo_key, buf, len, h->share_tenant);
+			h->cache = "miss";
+			answer(h, status, "text/html; charset=utf-8", buf, (size_t)len);
 			xmlFree(buf);
 			return;
 		}

@@ -55,7 +55,7 @@ static const struct key keys[] = {
 	UINT("database", "sync_wait", db.sync_wait, 0, 15, "0"),
 	STR("web", "base_url", web.base_url, "http://127.0.0.1:8080", C_HTTP_URL),
 	STR("web", "xslt_dir", web.xslt_dir, "xslt", C_NONE),
-	UINT("web", "render_cache_kb", web.render_cache_kb, 0, 1024 * 1024, "16384"),
+	UINT("web", "render_cache_kb", web.render_cache_kb, 0, 1024 * 1024, "65536"),
 	UINT("web", "view_cache_kb", web.view_cache_kb, 0, 1024 * 1024, "8192"),
 	UINT("web", "cache_tenant_share", web.cache_tenant_share, 1, 100, "25"),
 	STR("security", "secrets_key_file", sec.key_file, NULL, C_NONE),

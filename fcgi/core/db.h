@@ -742,6 +742,10 @@ enum db_invitation_state {
 enum db_result db_portal_users_view_inv(struct db *db, unsigned tenant_id, struct list_view *lv,
 					int status, int invitation, db_portal_user_fn fn, void *ctx,
 					struct list_fetched *f);
+/* What the Portal Access page memo is kept under (sql/033): two versions
+ * of tenant_id's list that together move whenever a row's place in it or
+ * anything the list shows of a row does. */
+enum db_result db_portal_users_shown_version(struct db *db, unsigned tenant_id, uint64_t v[2]);
 /* Invitations whose link has ended move to expired (all tenants;
  * gatehouse-ctl invitations remind), each with an audit entry
  * (portal_user.invitation_expired), in a transaction of its own: how many

@@ -14,10 +14,10 @@
 #include <time.h>
 
 #include "http_int.h"
-#include "pool.h"
-#include "share.h"
 #include "log.h"
 #include "pool.h"
+#include "rcache.h"
+#include "share.h"
 #include "xml.h"
 
 /* Fields the core itself accepts on every page. */
@@ -774,6 +774,42 @@ static void post_answer(struct http *h, enum page_result r)
 		answer_doc(h, status, h->doc, h->page->name);
 }
 
+void http_memo_off(struct http *h)
+{
+	h->memo_off = 1;
+}
+
+/* A GET of a page with a memo (struct page .memo_version): answered from
+ * the render cache by the session, the query and the page's versions when
+ * it holds the answer kept under them (1: answered); else h->memo_key is
+ * the key its answer is to be kept under (answer_doc).  Not for XML (its
+ * document carries the request id), a form's re-render, or a request that
+ * already has notices or cookies of its own. */
+static int memo_answer(struct http *h)
+{
+	const struct page *p = h->page;
+	uint64_t v[2];
+	unsigned char sess[32];
+	xmlChar *buf = NULL;
+	int len = 0;
+
+	if (p->memo_version == NULL || h->responder->session_key == NULL || !p->memo ||
+	    !rcache_enabled() || h->want_xml || !h->signed_in || h->carry || h->nnotices > 0 ||
+	    h->ncookies > 0 || p->memo_version(h, v) != DB_OK)
+		return 0;
+	h->responder->session_key(h, sess);
+	rcache_input_key(p->name, sess, v, FCGX_GetParam("QUERY_STRING", h->fr->envp), h->memo_key);
+	sodium_memzero(sess, sizeof sess);
+	if (rcache_get(h->memo_key, &buf, &len) != RCACHE_HIT) {
+		h->memo_keyed = 1;
+		return 0;
+	}
+	h->cache = "page";
+	answer(h, 200, "text/html; charset=utf-8", buf, (size_t)len);
+	xmlFree(buf);
+	return 1;
+}
+
 /* handle and render: the POST's handler, or the GET's page. */
 static enum http_step step_handle(struct http *h)
 {
@@ -794,6 +830,8 @@ static enum http_step step_handle(struct http *h)
 			answer_error(h, answer_status(r), NULL);
 		return HTTP_DONE;
 	}
+	if (memo_answer(h))
+		return HTTP_DONE;
 	if ((r = build_get(h)) == PAGE_REDIRECT)
 		answer_redirect(h);
 	else if (r != PAGE_OK)

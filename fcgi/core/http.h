@@ -90,6 +90,18 @@ struct page {
 	 * for pages that show no secret (no MFA seed, no one-time password):
 	 * a kept page lives in memory until evicted. */
 	int memo;
+	/* A memo page's answer to a GET, as a function of the session, the
+	 * query and what this reads (versions of the data the page shows that
+	 * move whenever any of it does): the core reads it before building the
+	 * page and, when the render cache holds the answer kept under those,
+	 * sends it without building the page (the page memo: one statement
+	 * instead of the page's).  Read first, so a change made while the page
+	 * is built only makes the kept answer one no request asks for again.
+	 * DB_NOTFOUND: this view is not kept so (what it shows moves with time,
+	 * or has no version); the page is built as usual.  A page that finds
+	 * it shows something time will change calls http_memo_off.  NULL: the
+	 * page has none. */
+	enum db_result (*memo_version)(struct http *h, uint64_t v[2]);
 	/* The POST runs in one transaction the core owns: begun before post(),
 	 * committed when it redirects, rolled back otherwise.  The handler
 	 * only runs statements: after a deadlock (on Galera also a
@@ -154,6 +166,10 @@ struct responder {
 	enum page_result (*admit)(struct http *h);
 	/* The responder's part of every page's envelope (session, menu). */
 	void (*envelope)(struct http *h, xmlNodePtr root);
+	/* A digest of everything the session step read that a page may show
+	 * or decide by (the page memo's key: struct page .memo_version); NULL:
+	 * the responder's pages are not kept so. */
+	void (*session_key)(const struct http *h, unsigned char key[32]);
 	/* A responder without pages (the feed: XML documents streamed, keys
 	 * not sessions) handles each request itself, in place of
 	 * http_handle; pages is then NULL. */
@@ -232,7 +248,11 @@ struct http {
 	const char *allow;     /* Allow header for 405 */
 	const char *error_msg; /* set by http_bad_request */
 	size_t bytes_out;
-	const char *cache; /* for the log: "hit" or "miss" (render cache), "-" */
+	const char *cache; /* for the log: "hit" or "miss" (render cache), "page" (memo), "-" */
+	/* The page memo's key for this GET (memo_keyed), and whether the page
+	 * found it may not be kept under it (http_memo_off). */
+	unsigned char memo_key[32];
+	int memo_keyed, memo_off;
 };
 
 /* The request's own state from a POST to its re-render: size zeroed bytes,
@@ -255,6 +275,9 @@ xmlNodePtr page_zones(xmlNodePtr parent, const char *name);
 	{                                                                                          \
 		"time_zone", val_tz, TZ_NAME_MAX, 0, "Time zone"                                   \
 	}
+/* The page being built shows something that time will change (a sign-in
+ * lock that ends): its answer is not kept by the page memo. */
+void http_memo_off(struct http *h);
 /* Adds <notice kind="...">text</notice> to the page. */
 void http_notice(struct http *h, const char *kind, const char *text);
 /* Queues a Set-Cookie header (value already safe: token alphabet only).

@@ -160,6 +160,26 @@ out:
 	return rc;
 }
 
+void rcache_input_key(const char *sheet, const unsigned char session[32], const uint64_t v[2],
+		      const char *query, unsigned char key[RCACHE_KEY_LEN])
+{
+	struct hstate h;
+	unsigned char vb[16];
+
+	crypto_generichash_init(&h.gs, hkey, sizeof hkey, RCACHE_KEY_LEN);
+	h.n = 0;
+	/* 'I' where a document's key starts with 'S': the two never meet. */
+	h_tok(&h, 'I', (const xmlChar *)sheet);
+	h_bytes(&h, session, 32);
+	for (int i = 0; i < 16; i++)
+		vb[i] = (unsigned char)(v[i / 8] >> (8 * (i % 8)));
+	h_bytes(&h, vb, sizeof vb);
+	h_tok(&h, 'Q', (const xmlChar *)query);
+	crypto_generichash_update(&h.gs, h.buf, h.n);
+	crypto_generichash_final(&h.gs, key, RCACHE_KEY_LEN);
+	sodium_memzero(&h, sizeof h);
+}
+
 /* ---- lookups ---- */
 
 /* xmlMalloc is the request pool in the responders: a pointer bump. */

@@ -10,6 +10,12 @@
  * session (user, csrf token), so an entry only ever answers the session
  * whose page it is.
  *
+ * A page that says what its answer depends on (http.h, struct page
+ * .memo_version) is kept under a second kind of key instead: its name, a
+ * digest of the session, versions the database moves with every change the
+ * page shows, and the query (rcache_input_key).  Such a key is known before
+ * the page is built, so a hit skips the page's statement and build too.
+ *
  * Measured on the portal users list: the render is half of the page's CPU
  * (?format=xml, the same document without the render, serves twice the
  * req/s); a hit, the digest, the lookup and the copy, costs 10.6 us for the
@@ -34,6 +40,7 @@
 #define GH_RCACHE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <libxml/tree.h>
 
@@ -68,6 +75,13 @@ int rcache_enabled(void);
  * deep (ours have fewer than 16) or holding a node our builders never make
  * (a DTD, an entity declaration, ...). */
 int rcache_key(const char *sheet, xmlDocPtr doc, unsigned char key[RCACHE_KEY_LEN]);
+
+/* The page memo's key (http.h, struct page .memo_version): the page's
+ * stylesheet, the session's digest, the versions its data was read at and
+ * the request's query string (NULL: none).  A key of its own kind: no
+ * document's key is ever one. */
+void rcache_input_key(const char *sheet, const unsigned char session[32], const uint64_t v[2],
+		      const char *query, unsigned char key[RCACHE_KEY_LEN]);
 
 /* On RCACHE_HIT, *out is a copy of the stored page from xmlMalloc (the
  * caller frees it with xmlFree) and *len its length. */

@@ -93,9 +93,20 @@ void portal_access_keep(xmlNodePtr page, const struct val_field *tab, const stru
 	}
 }
 
+/* A page's rows and the request they are for. */
+struct pa_rows {
+	struct http *h;
+	xmlNodePtr rows;
+};
+
 static int add_row(void *ctx, const struct db_portal_user *u)
 {
-	xmlNodePtr n = xml_el(ctx, "user");
+	struct pa_rows *p = ctx;
+	xmlNodePtr n = xml_el(p->rows, "user");
+
+	/* "Locked" ends with time, without a write to move a version. */
+	if (u->lock_us > 0)
+		http_memo_off(p->h);
 	xml_attr_int(n, "id", u->id);
 	xml_attr_int(n, "customer-id", u->customer_id);
 	xml_attr(n, "status", u->status);
@@ -145,7 +156,18 @@ enum db_result portal_access_fetch(struct http *h, struct list_view *lv, db_port
 
 static int pa_fetch(void *ctx, struct list_view *lv, xmlNodePtr rows, struct list_fetched *f)
 {
-	return portal_access_fetch(ctx, lv, add_row, rows, f);
+	struct pa_rows p = {ctx, rows};
+
+	return portal_access_fetch(ctx, lv, add_row, &p, f);
+}
+
+/* The page memo's versions (sql/033).  A status or invitation filter's
+ * rows move with time (a lock's end, an invitation's): not kept so. */
+static enum db_result pa_version(struct http *h, uint64_t v[2])
+{
+	if (h->q[Q_STATUS].st == VAL_OK || h->q[Q_INVITATION].st == VAL_OK)
+		return DB_NOTFOUND;
+	return db_portal_users_shown_version(h->db, h->sess.tenant_id, v);
 }
 
 static enum page_result pa_get(struct http *h, xmlNodePtr root)
@@ -184,4 +206,5 @@ const struct page page_portal_access = {
 	.get = pa_get,
 	.menu_section = "Client",
 	.memo = 1, /* a list: shows no secret */
+	.memo_version = pa_version,
 };

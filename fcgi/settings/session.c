@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "pages.h"
 #include "xml.h"
 
@@ -120,6 +122,19 @@ static void office_envelope(struct http *h, xmlNodePtr root)
 		menu(h, root);
 }
 
+/* The session row as read, but for how long ago it was last seen (which
+ * no page shows): struct db_session is zeroed before it is read, so its
+ * bytes are the same whenever its fields are. */
+static void office_session_key(const struct http *h, unsigned char key[32])
+{
+	struct db_session s;
+
+	memcpy(&s, &h->sess, sizeof s);
+	s.seen_secs = 0;
+	crypto_generichash(key, 32, (const unsigned char *)&s, sizeof s, NULL, 0);
+	sodium_memzero(&s, sizeof s);
+}
+
 enum db_result settings_session_start(struct http *h, unsigned tenant_id, unsigned id,
 				      enum sign_in stage)
 {
@@ -152,4 +167,5 @@ const struct responder settings_responder = {
 	.session = office_session,
 	.admit = office_admit,
 	.envelope = office_envelope,
+	.session_key = office_session_key,
 };

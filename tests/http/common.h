@@ -659,8 +659,9 @@ __attribute__((unused)) static const char *cache_of(const char *logp, const char
 	return v;
 }
 
-/* GETs path twice; 1 if the second answer was a render-cache hit with the
- * bytes of the first (a cache with room keeps a page at once). */
+/* GETs path twice; 1 if the second answer came from the render cache (a
+ * hit, or for a page with a memo the page memo's: "page") with the bytes
+ * of the first (a cache with room keeps a page at once). */
 __attribute__((unused)) static int kept(struct hc *h, const char *path, const char *logp)
 {
 	char rid[64];
@@ -670,7 +671,7 @@ __attribute__((unused)) static int kept(struct hc *h, const char *path, const ch
 	first = get_html(h, path, rid);
 	second = get_html(h, path, rid);
 	yes = first != NULL && second != NULL && strcmp(first, second) == 0 &&
-	      strcmp(cache_of(logp, rid), "hit") == 0;
+	      (strcmp(cache_of(logp, rid), "hit") == 0 || strcmp(cache_of(logp, rid), "page") == 0);
 	free(first);
 	free(second);
 	return yes;

@@ -1105,6 +1105,125 @@ static void test_db_restart(void)
 	hc_free(h);
 }
 
+/* GET path: 1 when the page shows want (or, with want NULL, when it
+ * does not show unwanted) and the log says cache= is how it came. */
+static int memo_is(struct hc *h, const char *path, const char *want, const char *unwanted,
+		   const char *cache, const char *logp)
+{
+	char rid[64];
+	char *p = get_html(h, path, rid);
+	int yes = p != NULL && (want == NULL || strstr(p, want) != NULL) &&
+		  (unwanted == NULL || strstr(p, unwanted) == NULL) &&
+		  strcmp(cache_of(logp, rid), cache) == 0;
+
+	if (!yes)
+		diag("cache=%s, want %s", cache_of(logp, rid), cache);
+	free(p);
+	return yes;
+}
+
+/* The Portal Access page memo (http.c memo_answer, sql/033): a page kept
+ * is sent again without being built while nothing it shows has changed,
+ * and never once something has: each thing a row shows, a row gone, and
+ * what the page shows of the session (its tenant's name, the portal's
+ * state, the user's permission).  A page that shows a sign-in lock is not
+ * kept (the lock ends with time, no write), nor a status filter's view; a
+ * change that shows nowhere keeps the page. */
+static void test_page_memo(struct hc *a, const char *view, const char *logp)
+{
+	const char *acme = ac.tq;
+	char name[80], ed[200], *v0, *v1;
+	struct hc *e = client();
+	int locked;
+
+	ok(kept(a, view, logp) && memo_is(a, view, NULL, NULL, "page", logp),
+	   "memo: the view again is sent from the memo");
+	free(sql1("UPDATE portal_users SET status = 'revoked' WHERE tenant_id = %s AND email = "
+		  "'rc3@rcache-test.example.com'",
+		  acme));
+	ok(memo_is(a, view, "badge status-revoked", NULL, "miss", logp),
+	   "memo: a user revoked in SQL shows at once (built again)");
+	free(sql1("UPDATE portal_users SET status = 'active', password_hash = 'x' WHERE "
+		  "tenant_id = %s AND email = 'rc3@rcache-test.example.com'",
+		  acme));
+	ok(memo_is(a, view, "badge status-active", "badge status-revoked", "miss", logp),
+	   "memo: restored with a password: Active at once");
+	ok(kept(a, view, logp), "memo: kept again");
+	free(sql1("UPDATE portal_users SET password_hash = 'y' WHERE tenant_id = %s AND email = "
+		  "'rc3@rcache-test.example.com'",
+		  acme));
+	ok(memo_is(a, view, "badge status-active", NULL, "page", logp),
+	   "memo: a new password (nothing the page shows) keeps the page");
+	free(sql1("UPDATE portal_users SET invite_state = 'bounced' WHERE tenant_id = %s AND "
+		  "email = 'rc4@rcache-test.example.com'",
+		  acme));
+	ok(memo_is(a, view, "(invitation bounced)", NULL, "miss", logp),
+	   "memo: an invitation bounced shows at once");
+
+	/* A lock: shown at once, not kept while shown, gone when it ends. */
+	free(sql1("UPDATE portal_users SET locked_until = NOW(6) + INTERVAL 3 SECOND WHERE "
+		  "tenant_id = %s AND email = 'rc1@rcache-test.example.com'",
+		  acme));
+	locked = memo_is(a, view, "badge status-locked", NULL, "miss", logp);
+	ok(locked && memo_is(a, view, "badge status-locked", NULL, "miss", logp),
+	   "memo: a sign-in lock shows at once, and that page is not kept");
+	sleep(4);
+	ok(memo_is(a, view, NULL, "badge status-locked", "miss", logp),
+	   "memo: the lock ended with time: the next page shows it ended");
+	ok(kept(a, view, logp), "memo: and is kept again");
+
+	/* A user's customer is not shown in the HTML, but moves the version
+	 * (the XML shows it, and a stylesheet may come to). */
+	free(sql1("INSERT INTO customers (tenant_id, name, primary_email) SELECT id, 'Memo "
+		  "Moving', 'm@memo.example' FROM tenants WHERE slug = '%s'",
+		  ac.slug));
+	v0 = sql1("SELECT version FROM portal_user_status_versions WHERE tenant_id = %s", acme);
+	free(sql1("UPDATE portal_users SET customer_id = (SELECT id FROM customers WHERE "
+		  "tenant_id = %s AND name = 'Memo Moving') WHERE tenant_id = %s AND email = "
+		  "'rc4@rcache-test.example.com'",
+		  acme, acme));
+	v1 = sql1("SELECT version FROM portal_user_status_versions WHERE tenant_id = %s", acme);
+	ok(v0 && v1 && strcmp(v0, v1) != 0,
+	   "memo: a user's customer changed moves the version (%s, %s)", v0 ? v0 : "-",
+	   v1 ? v1 : "-");
+	free(v0);
+	free(v1);
+	ok(memo_is(a, view, NULL, NULL, "miss", logp), "memo: so the page is built again");
+	free(sql1("DELETE FROM portal_users WHERE tenant_id = %s AND email = "
+		  "'rc4@rcache-test.example.com'",
+		  acme));
+	ok(memo_is(a, view, " of 3<", "rc4@rcache-test.example.com", "miss", logp),
+	   "memo: a user deleted in SQL is gone at once");
+
+	/* What the page shows of the session. */
+	snprintf(name, sizeof name, "Acme Memo %d", (int)getpid());
+	ok(kept(a, view, logp), "memo: kept");
+	free(sql1("UPDATE tenants SET company_name = '%s' WHERE slug = '%s'", name, ac.slug));
+	ok(memo_is(a, view, name, NULL, "miss", logp),
+	   "memo: the company renamed: its new name shows at once");
+	free(sql1("UPDATE tenants SET portal_enabled = 1 - portal_enabled WHERE slug = '%s'",
+		  ac.slug));
+	ok(memo_is(a, view, NULL, NULL, "miss", logp), "memo: the portal switched: built again");
+	free(sql1("UPDATE tenants SET portal_enabled = 1 - portal_enabled WHERE slug = '%s'",
+		  ac.slug));
+	snprintf(ed, sizeof ed, "memo-editor@%s.test", ac.slug);
+	ok(ctl_user(ac.slug, ed, "edit_view", "Ed", "Memo") == 0 && hc_login(e, ed, PW) == 303 &&
+		   kept(e, view, logp) && memo_is(e, view, NULL, "view-only access", "page", logp),
+	   "memo: an editor's page is kept (no view-only note)");
+	free(sql1(
+		"UPDATE office_user_perms p JOIN office_users u ON u.id = p.user_id SET p.level = "
+		"1 WHERE u.email = '%s' AND p.module = 'settings'",
+		ed));
+	ok(memo_is(e, view, "view-only access", NULL, "miss", logp),
+	   "memo: the editor made view-only: the next page says so");
+
+	/* Views whose rows move with time, and XML, are never kept so. */
+	ok(kept(a, PA "?status=active", logp) &&
+		   memo_is(a, PA "?status=active", NULL, NULL, "hit", logp),
+	   "memo: a status filter's view goes through the render cache, not the memo");
+	hc_free(e);
+}
+
 /* The render cache (fcgi/core/rcache.c) on a responder of our own, whose
  * log tells, request by request, whether a page came from the cache: the
  * same view again is the same page from the cache, each session's page has
@@ -1141,8 +1260,9 @@ static void test_render_cache(void)
 	ok(kept(a, view, logp), "the same view twice: the second from the cache, the same page");
 	p = get_html(a, view, rid);
 	ok(p != NULL && strstr(p, "rc1@rcache-test.example.com") != NULL && strstr(p, ta) != NULL &&
-		   strstr(p, tb) == NULL && strcmp(cache_of(logp, rid), "hit") == 0,
-	   "session A's kept page: its rows, A's csrf token, not B's");
+		   strstr(p, tb) == NULL && strcmp(cache_of(logp, rid), "page") == 0,
+	   "session A's kept page: its rows, A's csrf token, not B's, sent by the page memo "
+	   "(not built)");
 	free(p);
 	ok(kept(b, view, logp), "session B, same view: kept apart");
 	p = get_html(b, view, rid);
@@ -1190,6 +1310,8 @@ static void test_render_cache(void)
 	ok(kept(a, PS, logp), "portal settings: kept");
 	free(sql1("UPDATE tenants SET frame_origins = '%s' WHERE slug = '%s'", val, ac.slug));
 	ok(fresh(a, PS, val, logp), "portal settings: a frame origin changed in SQL shows at once");
+
+	test_page_memo(a, view, logp);
 
 	/* Never from the cache: XML, an error, a form post, other pages. */
 	struct hc_resp r;

@@ -62,7 +62,7 @@ static int test_conf(struct conf *c, const char *keyfile)
 	ok(c->lim.fields_max == 64 && c->lim.field_max == 8192 && c->lim.body_max == 65536,
 	   "conf: default limits");
 	ok(c->sec.cookie_secure == 1 && c->db.port == 3306, "conf: other defaults");
-	ok(c->web.render_cache_kb == 16384, "conf: a 16 MiB render cache by default");
+	ok(c->web.render_cache_kb == 65536, "conf: a 64 MiB render cache by default");
 	ok(c->db.nservers == 0 && c->db.sync_wait == 0,
 	   "conf: no failover server and no wsrep_sync_wait by default");
 	{

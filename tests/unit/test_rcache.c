@@ -6,7 +6,8 @@
  * return the stored bytes; the budget holds with least-recently-used
  * eviction; an oversized page is never stored; the off switches (budget 0,
  * GH_RENDER_CACHE=0); threads sharing the cache never get another key's
- * page; render_page gives the bytes render_html gives, inside the request
+ * page; the page memo's keys move with each of their inputs and are of
+ * their own kind; render_page gives the bytes render_html gives, inside the request
  * pool as the responders run it; and the stylesheets of the pages that use
  * the cache read nothing but their document. */
 #include "config.h"
@@ -289,6 +290,49 @@ int main(void)
 		key_for(7, k2);
 		ok(memcmp(k1, k2, sizeof k1) != 0,
 		   "keys are keyed: another process (init) gives another key");
+	}
+
+	/* ---- the page memo's keys (rcache_input_key) ---- */
+	{
+		unsigned char sa[32], sb[32], k[6][RCACHE_KEY_LEN], kd[RCACHE_KEY_LEN];
+		uint64_t v[2] = {7, 9}, w[2] = {7, 10}, x[2] = {8, 9};
+		xmlDocPtr d = parse("<a/>");
+		int apart = 1;
+		memset(sa, 1, sizeof sa);
+		memset(sb, 1, sizeof sb);
+		sb[31] = 2;
+		rcache_input_key("portal-access", sa, v, "q=a", k[0]);
+		rcache_input_key("portal-access", sa, v, "q=a", k[1]);
+		ok(memcmp(k[0], k[1], RCACHE_KEY_LEN) == 0, "memo: the same inputs, the same key");
+		rcache_input_key("portal-access", sb, v, "q=a", k[1]);
+		rcache_input_key("portal-access", sa, w, "q=a", k[2]);
+		rcache_input_key("portal-access", sa, x, "q=a", k[3]);
+		rcache_input_key("portal-access", sa, v, "q=ab", k[4]);
+		rcache_input_key("customers", sa, v, "q=a", k[5]);
+		for (int i = 0; i < 6; i++)
+			for (int j = i + 1; j < 6; j++)
+				apart &= memcmp(k[i], k[j], RCACHE_KEY_LEN) != 0;
+		ok(apart, "memo: a session, either version, the query and the page each move the "
+			  "key");
+		rcache_input_key("portal-access", sa, v, NULL, k[1]);
+		rcache_input_key("portal-access", sa, v, "", k[2]);
+		ok(memcmp(k[1], k[2], RCACHE_KEY_LEN) != 0 &&
+			   memcmp(k[1], k[0], RCACHE_KEY_LEN) != 0,
+		   "memo: no query string and an empty one are told apart");
+		ok(d != NULL && rcache_key("portal-access", d, kd) == 0 &&
+			   memcmp(kd, k[0], RCACHE_KEY_LEN) != 0,
+		   "memo: a document's key is of another kind");
+		rcache_put(k[0], BAD_CAST "<p>memo</p>", 11, 3);
+		xmlChar *out = NULL;
+		int len = 0;
+		ok(rcache_get(k[0], &out, &len) == RCACHE_HIT && len == 11 &&
+			   memcmp(out, "<p>memo</p>", 11) == 0,
+		   "memo: a page kept under its key comes back");
+		xmlFree(out);
+		xmlFreeDoc(d);
+		/* The counts below start from an empty cache. */
+		rcache_free();
+		rcache_init(1 << 20, 100);
 	}
 
 	/* ---- admission, hits ---- */

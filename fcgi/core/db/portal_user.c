@@ -207,6 +207,19 @@ enum db_result db_portal_users_view_inv(struct db *db, unsigned tenant_id, struc
 	return db_view_run(db, &v, tenant_id, lv, &c, &r.u.id, pu_row, &r, f);
 }
 
+enum db_result db_portal_users_shown_version(struct db *db, unsigned tenant_id, uint64_t v[2])
+{
+	struct db_args a = DB_ARGS();
+	struct db_cols c = DB_COLS();
+
+	v[0] = v[1] = 0;
+	db_arg_uint(&a, tenant_id);
+	db_arg_uint(&a, tenant_id);
+	db_col_u64(&c, &v[0]);
+	db_col_u64(&c, &v[1]);
+	return db_one(db, DBQ_PU_SHOWN_VERSION, &a, &c);
+}
+
 enum db_result db_invitations_expire(struct db *db, unsigned long long *n)
 {
 	struct db_args none = DB_ARGS(), audit = DB_ARGS(), move = DB_ARGS();

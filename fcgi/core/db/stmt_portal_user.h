@@ -102,6 +102,11 @@ DB_STMT(PU_COUNT_LOCKED, .params = 2, .cols = 1, .flags = DB_Q_READ, .roles = R_
 	       "(portal_users_state_lock) WHERE pu.tenant_id = ? AND " PU_LOCKED "LIMIT ?) x")
 DB_STMT(PU_LIST_VERSION, .params = 1, .cols = 1, .flags = DB_Q_READ, .roles = R_S,
 	.sql = "SELECT version FROM portal_user_counts WHERE tenant_id = ?")
+/* The Portal Access page memo's versions (sql/033): the list's rows in,
+ * out and along it, and the rest a row shows; 0 before the first. */
+DB_STMT(PU_SHOWN_VERSION, .params = 2, .cols = 2, .flags = DB_Q_READ, .roles = R_S,
+	.sql = "SELECT COALESCE((SELECT version FROM portal_user_counts WHERE tenant_id = ?), 0), "
+	       "COALESCE((SELECT version FROM portal_user_status_versions WHERE tenant_id = ?), 0)")
 DB_STMT(PU_BY_IDS, .params = 2, .cols = 9, .flags = DB_Q_READ, .roles = R_S,
 	.sql = V_BY_IDS(PU_COLS, "portal_users pu", "pu", "", "portal_user_counts"))
 DB_STMT(PU_COUNT_WORDS, .params = 11, .cols = 2, .flags = DB_Q_READ, .roles = R_S,
