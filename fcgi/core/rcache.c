@@ -160,6 +160,35 @@ out:
 	return rc;
 }
 
+void rcache_sparse_digest(const void *p, size_t n, unsigned char out[RCACHE_KEY_LEN])
+{
+	const unsigned char *b = p;
+	crypto_generichash_state st;
+	uint64_t w, hdr[2];
+	size_t i = 0, j;
+
+	crypto_generichash_init(&st, NULL, 0, RCACHE_KEY_LEN);
+	while (i < n) {
+		/* Zeros skipped a word at a time: most of such a struct is
+		 * the empty tails of its strings. */
+		while (i + 8 <= n && (memcpy(&w, b + i, 8), w == 0))
+			i += 8;
+		while (i < n && b[i] == 0)
+			i++;
+		for (j = i; j < n && b[j] != 0; j++)
+			;
+		if (j > i) {
+			hdr[0] = i;
+			hdr[1] = j - i;
+			crypto_generichash_update(&st, (const unsigned char *)hdr, sizeof hdr);
+			crypto_generichash_update(&st, b + i, j - i);
+		}
+		i = j;
+	}
+	crypto_generichash_final(&st, out, RCACHE_KEY_LEN);
+	sodium_memzero(&st, sizeof st);
+}
+
 void rcache_input_key(const char *sheet, const unsigned char session[32], const uint64_t v[2],
 		      const char *query, unsigned char key[RCACHE_KEY_LEN])
 {

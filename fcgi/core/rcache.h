@@ -83,6 +83,13 @@ int rcache_key(const char *sheet, xmlDocPtr doc, unsigned char key[RCACHE_KEY_LE
 void rcache_input_key(const char *sheet, const unsigned char session[32], const uint64_t v[2],
 		      const char *query, unsigned char key[RCACHE_KEY_LEN]);
 
+/* A digest of the n bytes at p, for a struct zeroed before it was filled
+ * (a session as read): its runs of nonzero bytes with their offsets, which
+ * tell apart any two of the same size, so the zeros of its strings' unused tails
+ * cost nothing to hash (measured: 11 us for the office session's 11 KiB
+ * hashed whole). */
+void rcache_sparse_digest(const void *p, size_t n, unsigned char out[RCACHE_KEY_LEN]);
+
 /* On RCACHE_HIT, *out is a copy of the stored page from xmlMalloc (the
  * caller frees it with xmlFree) and *len its length. */
 enum rcache_result rcache_get(const unsigned char key[RCACHE_KEY_LEN], xmlChar **out, int *len);

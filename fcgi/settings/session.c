@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "pages.h"
+#include "rcache.h"
 #include "xml.h"
 
 static enum page_result office_session(struct http *h)
@@ -131,7 +132,7 @@ static void office_session_key(const struct http *h, unsigned char key[32])
 
 	memcpy(&s, &h->sess, sizeof s);
 	s.seen_secs = 0;
-	crypto_generichash(key, 32, (const unsigned char *)&s, sizeof s, NULL, 0);
+	rcache_sparse_digest(&s, sizeof s, key);
 	sodium_memzero(&s, sizeof s);
 }
 

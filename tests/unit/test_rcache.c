@@ -330,6 +330,26 @@ int main(void)
 		   "memo: a page kept under its key comes back");
 		xmlFree(out);
 		xmlFreeDoc(d);
+		/* The session's digest: every byte counts, zeros included. */
+		unsigned char x1[300], x2[300], d1[32], d2[32];
+		int told = 1;
+		memset(x1, 0, sizeof x1);
+		memcpy(x1 + 17, "ab", 2);
+		memcpy(x1 + 280, "cd", 2);
+		memcpy(x2, x1, sizeof x2);
+		rcache_sparse_digest(x1, sizeof x1, d1);
+		rcache_sparse_digest(x2, sizeof x2, d2);
+		ok(memcmp(d1, d2, 32) == 0, "sparse digest: equal bytes, equal digests");
+		for (size_t i = 0; i < sizeof x2; i++) {
+			x2[i] ^= 0x40; /* any byte changed, a zero one or not */
+			rcache_sparse_digest(x2, sizeof x2, d2);
+			told &= memcmp(d1, d2, 32) != 0;
+			x2[i] ^= 0x40;
+		}
+		ok(told, "sparse digest: any one of 300 bytes changed changes it");
+		memcpy(x2 + 17, "a\0b", 3); /* "ab\0" -> "a\0b": a boundary moved */
+		rcache_sparse_digest(x2, sizeof x2, d2);
+		ok(memcmp(d1, d2, 32) != 0, "sparse digest: a run split elsewhere changes it");
 		/* The counts below start from an empty cache. */
 		rcache_free();
 		rcache_init(1 << 20, 100);
