@@ -24,10 +24,10 @@ long long pstatus_lock_left_us(long long lock_us)
 	return pstatus_locked(lock_us) ? lock_us - 999999 : 0;
 }
 
-/* sql/033's portal_users_status_version trigger bumps the version the
- * Portal Access page memo is kept under on a change of what this reads
- * (status; password set or not; invite_state 'none' or not; locked_until):
- * read more, and bump there too. */
+/* sql/016's portal_users_status_version trigger bumps the version the
+ * Portal Access page memo is kept under (with sql/033's) on a change of
+ * what this reads (status; password set or not; invite_state 'none' or
+ * not; locked_until): read more, and bump there too. */
 enum pstatus pstatus_decide(const struct pstatus_facts *f)
 {
 	/* The sign-in (fcgi/portal/login.c) refuses a locked account before it

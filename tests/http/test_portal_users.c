@@ -6,7 +6,8 @@
  *      portal's Colleagues page; the filter by status (kept in every link,
  *      through the list-order cache: fresh after a change made by the
  *      office, in SQL, by a sign-in lock and by a lock simply running out;
- *      the render cache still keeping the page); sql/016 run again;
+ *      the render cache still keeping the page); sql/016 run again (sql/033's
+ *      trigger left whole);
  *   2  changing the company leaves the login email alone; the company's
  *      email only on request;
  *   5  adding a user offers the chosen company's sites and saves the choice
@@ -370,6 +371,22 @@ static void test_status(void)
 	ok(same(v, "inv=locked", "locked"),
 	   "an older throttle row's lock shows once 016 names its user");
 	free(v);
+	{
+		/* 016 run again leaves sql/033's trigger (the page memo's) whole. */
+		char *v0 = sql1("SELECT version FROM portal_user_status_versions WHERE tenant_id = "
+				"(SELECT tenant_id FROM portal_users WHERE id = %s)",
+				id_inv);
+		free(sql1("UPDATE portal_users SET last_sign_in_at = NOW(6) WHERE id = %s",
+			  id_inv));
+		char *v1 = sql1("SELECT version FROM portal_user_status_versions WHERE tenant_id = "
+				"(SELECT tenant_id FROM portal_users WHERE id = %s)",
+				id_inv);
+		ok(v0 && v1 && strtoull(v1, NULL, 10) > strtoull(v0, NULL, 10),
+		   "after 016 again, a sign-in still moves the page memo's version (%s, %s)",
+		   v0 ? v0 : "-", v1 ? v1 : "-");
+		free(v0);
+		free(v1);
+	}
 	throttle_reset();
 	v = statuses(PA "?status=locked&sort=email");
 	ok(same(v, "", "locked"), "gatehouse-ctl throttle reset: no lock left");
