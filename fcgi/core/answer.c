@@ -151,10 +151,32 @@ void http_stream_start(struct http *h, const char *ctype, const char *filename)
 }
 #undef ADD
 
+/* The HTML of doc, through the render cache when memo: kept under the
+ * page memo's key after its miss (http.c memo_answer: the next such GET is
+ * answered without a build) unless the page said it may not be, else
+ * under the document's digest.  0, or -1 when rendering failed. */
+static int render_for(struct http *h, int memo, const char *sheet, xmlDocPtr doc, xmlChar **buf,
+		      int *len)
+{
+	int hit = 0;
+
+	if (!memo)
+		return render_html(sheet, doc, buf, len);
+	if (!h->memo_keyed) {
+		if (render_page(sheet, doc, buf, len, &hit, h->share_tenant) != 0)
+			return -1;
+	} else if (render_html(sheet, doc, buf, len) != 0)
+		return -1;
+	else if (!h->memo_off && h->ncookies == 0)
+		rcache_put(h->memo_key, *buf, *len, h->share_tenant);
+	h->cache = hit ? "hit" : "miss";
+	return 0;
+}
+
 void answer_doc(struct http *h, int status, xmlDocPtr doc, const char *sheet)
 {
 	xmlChar *buf = NULL;
-	int len = 0, hit = 0;
+	int len = 0;
 	/* A page's own 200 answer to a GET may come from the render cache;
 	 * never one that carries what a form action brought back. */
 	int memo = status == 200 && h->method == HTTP_GET && h->page != NULL && h->page->memo &&
@@ -168,21 +190,7 @@ void answer_doc(struct http *h, int status, xmlDocPtr doc, const char *sheet)
 			xmlFree(buf);
 			return;
 		}
-	} else if (memo && h->memo_keyed) {
-		/* Kept under the page memo's key (http.c memo_answer), not the
-		 * document's: the next such GET is answered without a build. */
-		if (render_html(sheet, doc, &buf, &len) == 0) {
-			if (!h->memo_off && h->ncookies == 0)
-				rcache_put(h->memo_key, buf, len, h->share_tenant);
-			h->cache = "miss";
-			answer(h, status, "text/html; charset=utf-8", buf, (size_t)len);
-			xmlFree(buf);
-			return;
-		}
-	} else if ((memo ? render_page(sheet, doc, &buf, &len, &hit, h->share_tenant)
-			 : render_html(sheet, doc, &buf, &len)) == 0) {
-		if (memo)
-			h->cache = hit ? "hit" : "miss";
+	} else if (render_for(h, memo, sheet, doc, &buf, &len) == 0) {
 		answer(h, status, "text/html; charset=utf-8", buf, (size_t)len);
 		if (h->carry)
 			sodium_memzero(buf, (size_t)len); /* it holds the typed password */

@@ -666,14 +666,35 @@ __attribute__((unused)) static int kept(struct hc *h, const char *path, const ch
 {
 	char rid[64];
 	char *first, *second;
+	const char *how;
 	int yes;
 
 	first = get_html(h, path, rid);
 	second = get_html(h, path, rid);
+	how = cache_of(logp, rid);
 	yes = first != NULL && second != NULL && strcmp(first, second) == 0 &&
-	      (strcmp(cache_of(logp, rid), "hit") == 0 || strcmp(cache_of(logp, rid), "page") == 0);
+	      (strcmp(how, "hit") == 0 || strcmp(how, "page") == 0);
 	free(first);
 	free(second);
+	return yes;
+}
+
+/* GET path: 1 when the page shows want (NULL: anything) and not unwanted
+ * (NULL: nothing to avoid), and the log says it came as cache (the render
+ * cache's "hit" or "miss", the page memo's "page", "-"). */
+__attribute__((unused)) static int memo_is(struct hc *h, const char *path, const char *want,
+					   const char *unwanted, const char *cache,
+					   const char *logp)
+{
+	char rid[64];
+	char *p = get_html(h, path, rid);
+	const char *how = cache_of(logp, rid);
+	int yes = p != NULL && (want == NULL || strstr(p, want) != NULL) &&
+		  (unwanted == NULL || strstr(p, unwanted) == NULL) && strcmp(how, cache) == 0;
+
+	if (!yes)
+		diag("cache=%s, want %s", how, cache);
+	free(p);
 	return yes;
 }
 
@@ -681,11 +702,7 @@ __attribute__((unused)) static int kept(struct hc *h, const char *path, const ch
 __attribute__((unused)) static int fresh(struct hc *h, const char *path, const char *want,
 					 const char *logp)
 {
-	char rid[64];
-	char *p = get_html(h, path, rid);
-	int yes = p != NULL && strstr(p, want) != NULL && strcmp(cache_of(logp, rid), "miss") == 0;
-	free(p);
-	return yes;
+	return memo_is(h, path, want, NULL, "miss", logp);
 }
 
 #endif

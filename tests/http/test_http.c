@@ -1105,23 +1105,6 @@ static void test_db_restart(void)
 	hc_free(h);
 }
 
-/* GET path: 1 when the page shows want (or, with want NULL, when it
- * does not show unwanted) and the log says cache= is how it came. */
-static int memo_is(struct hc *h, const char *path, const char *want, const char *unwanted,
-		   const char *cache, const char *logp)
-{
-	char rid[64];
-	char *p = get_html(h, path, rid);
-	int yes = p != NULL && (want == NULL || strstr(p, want) != NULL) &&
-		  (unwanted == NULL || strstr(p, unwanted) == NULL) &&
-		  strcmp(cache_of(logp, rid), cache) == 0;
-
-	if (!yes)
-		diag("cache=%s, want %s", cache_of(logp, rid), cache);
-	free(p);
-	return yes;
-}
-
 /* The Portal Access page memo (http.c memo_answer, sql/033): a page kept
  * is sent again without being built while nothing it shows has changed,
  * and never once something has: each thing a row shows, a row gone, and
